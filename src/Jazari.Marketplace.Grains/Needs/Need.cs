@@ -1,0 +1,198 @@
+namespace Jazari.Marketplace.Grains.Needs;
+
+/// <summary>A digitalisation need of an SME, with the bids startups made on it.</summary>
+public interface INeedGrain : IGrainWithStringKey
+{
+    Task<NeedView> CreateAsync(Caller owner, string smeId, NeedDetails details);
+    Task<NeedView> GetAsync(Caller caller);
+    Task<NeedView> PublishAsync(Caller caller);
+    Task<NeedView> CancelAsync(Caller caller);
+    /// <summary>Upsert by an admin import: the need is open. True when it was created.</summary>
+    Task<bool> ImportAsync(string smeId, NeedDetails details);
+    Task<string> SubmitBidAsync(Caller caller, string startupId, string startupName, BidOffer offer);
+    Task WithdrawBidAsync(Caller caller, string bidId);
+    /// <summary>Awards the need to one bid and rejects the others; exactly one accept ever succeeds.</summary>
+    Task<NeedView> AcceptBidAsync(Caller caller, string bidId);
+    /// <summary>The public view (no bids) when the need is not a draft; null otherwise. For browsing.</summary>
+    Task<NeedView?> GetListingAsync();
+}
+
+internal sealed class NeedGrain(
+    [PersistentState("need", "marketplace")] IPersistentState<NeedState> state,
+    IGrainFactory grains,
+    TimeProvider time) : Grain, INeedGrain
+{
+    public const int MaxBids = 20;
+
+    private NeedState Need => state.State;
+
+    public async Task<NeedView> CreateAsync(Caller owner, string smeId, NeedDetails details)
+    {
+        if (state.RecordExists) throw MarketplaceException.Conflict("Need id already taken.");
+        state.State = new NeedState
+        {
+            SmeId = smeId, OwnerAccountId = owner.AccountId, Details = details,
+            Status = NeedStatus.Draft, CreatedAt = time.GetUtcNow(),
+        };
+        await state.SaveAsync();
+        return View(owner);
+    }
+
+    public Task<NeedView> GetAsync(Caller caller)
+    {
+        EnsureExists();
+        if (Need.Status == NeedStatus.Draft && !IsOwnerOrAdmin(caller)) throw NotFound();
+        return Task.FromResult(View(caller));
+    }
+
+    public Task<NeedView?> GetListingAsync() =>
+        Task.FromResult(state.RecordExists && Need.Status != NeedStatus.Draft ? ListingView() : null);
+
+    public async Task<NeedView> PublishAsync(Caller caller)
+    {
+        EnsureOwner(caller);
+        if (Need.Status == NeedStatus.Draft)
+        {
+            if (Need.Details.Deadline < Today())
+                throw MarketplaceException.Conflict("The deadline has passed; set a new one before publishing.");
+            Need.Status = NeedStatus.Open;
+            Need.PublishedAt = time.GetUtcNow();
+            await state.SaveAsync();
+        }
+        else if (Need.Status != NeedStatus.Open)
+        {
+            throw MarketplaceException.Conflict($"A need that is {Need.Status.Name()} cannot be published.");
+        }
+        await Catalogue().AddAsync(Listing());
+        return View(caller);
+    }
+
+    public async Task<NeedView> CancelAsync(Caller caller)
+    {
+        EnsureOwner(caller);
+        if (Need.Status is not (NeedStatus.Draft or NeedStatus.Open or NeedStatus.Cancelled))
+            throw MarketplaceException.Conflict($"A need that is {Need.Status.Name()} cannot be cancelled.");
+        if (Need.Status != NeedStatus.Cancelled)
+        {
+            var now = time.GetUtcNow();
+            Need.Status = NeedStatus.Cancelled;
+            Need.ClosedAt = now;
+            Need.Bids = [.. Need.Bids.Select(b => b.Status == BidStatus.Submitted ? b with { Status = BidStatus.Rejected, DecidedAt = now } : b)];
+            await state.SaveAsync();
+        }
+        await Catalogue().RemoveAsync(this.GetPrimaryKeyString());
+        return View(caller);
+    }
+
+    public async Task<bool> ImportAsync(string smeId, NeedDetails details)
+    {
+        var created = !state.RecordExists;
+        if (!created && Need.Status != NeedStatus.Open && Need.Status != NeedStatus.Draft)
+            throw MarketplaceException.Conflict($"The need is {Need.Status.Name()}; an import can no longer change it.");
+        var now = time.GetUtcNow();
+        if (created) state.State = new NeedState { CreatedAt = now };
+        var previousCategory = created ? null : Need.Details.Category;
+        Need.SmeId = smeId;
+        Need.Details = details;
+        Need.Status = NeedStatus.Open;
+        Need.PublishedAt ??= now;
+        await state.SaveAsync();
+        if (previousCategory is not null && previousCategory != details.Category)
+            await grains.GetGrain<IOpenNeedsGrain>(previousCategory).RemoveAsync(this.GetPrimaryKeyString());
+        await Catalogue().AddAsync(Listing());
+        return created;
+    }
+
+    public async Task<string> SubmitBidAsync(Caller caller, string startupId, string startupName, BidOffer offer)
+    {
+        EnsureExists();
+        if (Need.Status == NeedStatus.Draft) throw NotFound();
+        if (Need.Status != NeedStatus.Open)
+            throw MarketplaceException.Conflict($"The need is {Need.Status.Name()}; it takes no more bids.");
+        if (offer.Milestones.Count == 0 || offer.Milestones.Sum(m => m.AmountMinor) != offer.PriceMinor)
+            throw MarketplaceException.Invalid("milestones", "Milestone amounts must add up to the price.");
+        var previous = Need.Bids.FindIndex(b => b.StartupId == startupId);
+        if (previous >= 0 && Need.Bids[previous].Status != BidStatus.Withdrawn)
+            throw MarketplaceException.Conflict("This startup already has a bid on this need; withdraw it to bid again.");
+        if (previous < 0 && Need.Bids.Count >= MaxBids)
+            throw MarketplaceException.Conflict($"This need has received the maximum of {MaxBids} bids.");
+
+        var bid = new Bid(Ids.New("bid"), startupId, startupName, caller.AccountId, offer, BidStatus.Submitted, time.GetUtcNow(), null);
+        if (previous >= 0) Need.Bids.RemoveAt(previous);
+        Need.Bids.Add(bid);
+        await state.SaveAsync();
+        return bid.Id;
+    }
+
+    public async Task WithdrawBidAsync(Caller caller, string bidId)
+    {
+        EnsureExists();
+        var index = Need.Bids.FindIndex(b => b.Id == bidId && (b.BidderAccountId == caller.AccountId || caller.IsAdmin));
+        if (index < 0) throw MarketplaceException.NotFound("Bid");
+        var bid = Need.Bids[index];
+        if (bid.Status == BidStatus.Withdrawn) return;
+        if (bid.Status != BidStatus.Submitted)
+            throw MarketplaceException.Conflict($"The bid is {bid.Status.Name()}; it can no longer be withdrawn.");
+        Need.Bids[index] = bid with { Status = BidStatus.Withdrawn, DecidedAt = time.GetUtcNow() };
+        await state.SaveAsync();
+    }
+
+    public async Task<NeedView> AcceptBidAsync(Caller caller, string bidId)
+    {
+        EnsureOwner(caller);
+        var bid = Need.Bids.Find(b => b.Id == bidId) ?? throw MarketplaceException.NotFound("Bid");
+        if (Need.Status != NeedStatus.Open)
+            throw MarketplaceException.Conflict($"The need is {Need.Status.Name()}; no bid can be accepted now.");
+        if (bid.Status != BidStatus.Submitted)
+            throw MarketplaceException.Conflict($"The bid is {bid.Status.Name()}; it cannot be accepted.");
+
+        var now = time.GetUtcNow();
+        Need.Bids = [.. Need.Bids.Select(b =>
+            b.Id == bidId ? b with { Status = BidStatus.Accepted, DecidedAt = now }
+            : b.Status == BidStatus.Submitted ? b with { Status = BidStatus.Rejected, DecidedAt = now }
+            : b)];
+        Need.Status = NeedStatus.Awarded;
+        Need.AwardedAt = now;
+        Need.AwardedBidId = bidId;
+        await state.SaveAsync();
+
+        await grains.GetGrain<Profiles.IStartupGrain>(bid.StartupId).ProjectAwardedAsync(this.GetPrimaryKeyString());
+        await Catalogue().RemoveAsync(this.GetPrimaryKeyString());
+        return View(caller);
+    }
+
+    private IOpenNeedsGrain Catalogue() => grains.GetGrain<IOpenNeedsGrain>(Need.Details.Category);
+
+    private OpenNeed Listing() =>
+        new(this.GetPrimaryKeyString(), Need.Details.Region, Need.PublishedAt ?? Need.CreatedAt);
+
+    private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
+    private bool IsOwnerOrAdmin(Caller caller) =>
+        caller.IsAdmin || (Need.OwnerAccountId is not null && caller.AccountId == Need.OwnerAccountId);
+
+    private void EnsureExists()
+    {
+        if (!state.RecordExists) throw NotFound();
+    }
+
+    private void EnsureOwner(Caller caller)
+    {
+        EnsureExists();
+        if (!IsOwnerOrAdmin(caller)) throw NotFound();
+    }
+
+    private static MarketplaceException NotFound() => MarketplaceException.NotFound("Need");
+
+    private NeedView View(Caller caller)
+    {
+        var bids = IsOwnerOrAdmin(caller) ? Need.Bids : Need.Bids.Where(b => b.BidderAccountId == caller.AccountId).ToList();
+        return ViewWith(bids);
+    }
+
+    private NeedView ListingView() => ViewWith([]);
+
+    private NeedView ViewWith(IReadOnlyList<Bid> bids) => new(
+        this.GetPrimaryKeyString(), Need.SmeId, Need.Status, Need.Details, Need.CreatedAt, Need.PublishedAt,
+        Need.AwardedAt, Need.AwardedBidId, Need.Bids.Count(b => b.Status != BidStatus.Withdrawn), [.. bids]);
+}

@@ -1,0 +1,90 @@
+namespace Jazari.Marketplace.Grains.Needs;
+
+public enum NeedStatus { Draft, Open, Awarded, InProgress, Completed, Cancelled, Expired }
+
+public enum BidStatus { Submitted, Withdrawn, Accepted, Rejected }
+
+/// <summary>What an SME asks for. Amounts in minor units (centimes) of <see cref="Currency"/>.</summary>
+[GenerateSerializer, Alias("jazari.need-details")]
+public sealed record NeedDetails(
+    [property: Id(0)] string Title,
+    [property: Id(1)] string Description,
+    [property: Id(2)] string Category,
+    [property: Id(3)] IReadOnlyList<string> Skills,
+    [property: Id(4)] long BudgetMinMinor,
+    [property: Id(5)] long BudgetMaxMinor,
+    [property: Id(6)] string Currency,
+    [property: Id(7)] DateOnly Deadline,
+    [property: Id(8)] string Region,
+    [property: Id(9)] bool RemoteOk,
+    [property: Id(10)] string Language);
+
+[GenerateSerializer, Alias("jazari.milestone-plan")]
+public sealed record MilestonePlan(
+    [property: Id(0)] string Title,
+    [property: Id(1)] long AmountMinor,
+    [property: Id(2)] int DueInDays);
+
+/// <summary>What a startup offers for a need: milestone amounts add up to the price.</summary>
+[GenerateSerializer, Alias("jazari.bid-offer")]
+public sealed record BidOffer(
+    [property: Id(0)] long PriceMinor,
+    [property: Id(1)] int DurationDays,
+    [property: Id(2)] string Proposal,
+    [property: Id(3)] IReadOnlyList<MilestonePlan> Milestones);
+
+[GenerateSerializer, Alias("jazari.bid")]
+public sealed record Bid(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string StartupId,
+    [property: Id(2)] string StartupName,
+    [property: Id(3)] string BidderAccountId,
+    [property: Id(4)] BidOffer Offer,
+    [property: Id(5)] BidStatus Status,
+    [property: Id(6)] DateTimeOffset SubmittedAt,
+    [property: Id(7)] DateTimeOffset? DecidedAt);
+
+/// <summary>A need as one caller may see it: bids are only those this caller may read.</summary>
+[GenerateSerializer, Alias("jazari.need-view")]
+public sealed record NeedView(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string SmeId,
+    [property: Id(2)] NeedStatus Status,
+    [property: Id(3)] NeedDetails Details,
+    [property: Id(4)] DateTimeOffset CreatedAt,
+    [property: Id(5)] DateTimeOffset? PublishedAt,
+    [property: Id(6)] DateTimeOffset? AwardedAt,
+    [property: Id(7)] string? AwardedBidId,
+    [property: Id(8)] int BidCount,
+    [property: Id(9)] IReadOnlyList<Bid> Bids);
+
+[GenerateSerializer, Alias("jazari.need-state")]
+public sealed class NeedState
+{
+    [Id(0)] public string SmeId { get; set; } = "";
+    /// <summary>The SME owner's account; null for needs brought in by an import (admins act for them).</summary>
+    [Id(1)] public string? OwnerAccountId { get; set; }
+    [Id(2)] public NeedDetails Details { get; set; } = default!;
+    [Id(3)] public NeedStatus Status { get; set; }
+    [Id(4)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(5)] public DateTimeOffset? PublishedAt { get; set; }
+    [Id(6)] public DateTimeOffset? AwardedAt { get; set; }
+    [Id(7)] public string? AwardedBidId { get; set; }
+    [Id(8)] public DateTimeOffset? ClosedAt { get; set; }
+    /// <summary>At most <see cref="NeedGrain.MaxBids"/>: one per startup, which keeps the state under the size bound.</summary>
+    [Id(9)] public List<Bid> Bids { get; set; } = [];
+}
+
+public static class NeedStatusNames
+{
+    public static string Name(this NeedStatus status) => status switch
+    {
+        NeedStatus.InProgress => "in-progress",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+
+    public static string Name(this BidStatus status) => status.ToString().ToLowerInvariant();
+
+    public static NeedStatus? ParseNeedStatus(string? name) =>
+        Enum.GetValues<NeedStatus>().Select(s => (NeedStatus?)s).FirstOrDefault(s => s!.Value.Name() == name);
+}

@@ -1,0 +1,18 @@
+namespace Jazari.Marketplace.Grains.Profiles;
+
+/// <summary>A mentor who follows startups of a cohort.</summary>
+public interface IMentorGrain : IProfileGrain<MentorDetails>;
+
+[GenerateSerializer, Alias("jazari.mentor-details")]
+public sealed record MentorDetails(
+    [property: Id(0)] string Name,
+    [property: Id(1)] IReadOnlyList<string> Expertise,
+    [property: Id(2)] IReadOnlyList<string> Languages,
+    [property: Id(3)] int Capacity);
+
+internal sealed class MentorGrain(
+    [PersistentState("mentor", "marketplace")] IPersistentState<ProfileState<MentorDetails>> state,
+    TimeProvider time) : ProfileGrain<MentorDetails>(state, time), IMentorGrain
+{
+    protected override string Kind => "Mentor";
+}

@@ -1,0 +1,96 @@
+namespace Jazari.Marketplace.Grains.Profiles;
+
+/// <summary>What SME, startup and mentor profiles have in common: an owner, details, and who may see them.</summary>
+public interface IProfileGrain<TDetails> : IGrainWithStringKey
+{
+    /// <summary>Creates the profile for its owner; the same owner asking again changes nothing.</summary>
+    Task CreateAsync(string ownerAccountId, TDetails details);
+    Task<ProfileView<TDetails>> GetAsync(Caller caller);
+    Task<ProfileView<TDetails>> UpdateAsync(Caller caller, TDetails details);
+    /// <summary>Upsert by an admin import; true when the profile was created.</summary>
+    Task<bool> ImportAsync(TDetails details);
+}
+
+[GenerateSerializer, Alias("jazari.profile-view`1")]
+public sealed record ProfileView<TDetails>(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string? OwnerAccountId,
+    [property: Id(2)] TDetails Details,
+    [property: Id(3)] DateTimeOffset CreatedAt,
+    [property: Id(4)] DateTimeOffset UpdatedAt);
+
+[GenerateSerializer, Alias("jazari.profile-state`1")]
+public sealed class ProfileState<TDetails>
+{
+    /// <summary>Null for profiles brought in by an admin import.</summary>
+    [Id(0)] public string? OwnerAccountId { get; set; }
+    [Id(1)] public TDetails Details { get; set; } = default!;
+    [Id(2)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(3)] public DateTimeOffset UpdatedAt { get; set; }
+}
+
+internal abstract class ProfileGrain<TDetails>(IPersistentState<ProfileState<TDetails>> state, TimeProvider time)
+    : Grain, IProfileGrain<TDetails>
+{
+    protected abstract string Kind { get; }
+
+    /// <summary>Whether every signed-in account may read the profile (startups market themselves; SMEs and mentors do not).</summary>
+    protected virtual bool IsPublic => false;
+
+    protected ProfileState<TDetails> Profile => state.State;
+
+    public async Task CreateAsync(string ownerAccountId, TDetails details)
+    {
+        if (state.RecordExists)
+        {
+            if (state.State.OwnerAccountId == ownerAccountId) return;
+            throw MarketplaceException.Conflict($"{Kind} id already taken.");
+        }
+        var now = time.GetUtcNow();
+        state.State = new() { OwnerAccountId = ownerAccountId, Details = details, CreatedAt = now, UpdatedAt = now };
+        await state.SaveAsync();
+        await OnChangedAsync();
+    }
+
+    public Task<ProfileView<TDetails>> GetAsync(Caller caller)
+    {
+        EnsureVisibleTo(caller, forUpdate: false);
+        return Task.FromResult(View());
+    }
+
+    public async Task<ProfileView<TDetails>> UpdateAsync(Caller caller, TDetails details)
+    {
+        EnsureVisibleTo(caller, forUpdate: true);
+        state.State.Details = details;
+        state.State.UpdatedAt = time.GetUtcNow();
+        await state.SaveAsync();
+        await OnChangedAsync();
+        return View();
+    }
+
+    public async Task<bool> ImportAsync(TDetails details)
+    {
+        var created = !state.RecordExists;
+        var now = time.GetUtcNow();
+        if (created) state.State = new() { CreatedAt = now };
+        state.State.Details = details;
+        state.State.UpdatedAt = now;
+        await state.SaveAsync();
+        await OnChangedAsync();
+        return created;
+    }
+
+    /// <summary>Called after every stored change of the details.</summary>
+    protected virtual Task OnChangedAsync() => Task.CompletedTask;
+
+    protected void EnsureVisibleTo(Caller caller, bool forUpdate)
+    {
+        if (!state.RecordExists) throw MarketplaceException.NotFound(Kind);
+        var owner = caller.AccountId == state.State.OwnerAccountId;
+        var reader = IsPublic || caller.Role == Roles.Manager;
+        if (!(owner || caller.IsAdmin || (!forUpdate && reader))) throw MarketplaceException.NotFound(Kind);
+    }
+
+    protected ProfileView<TDetails> View() =>
+        new(this.GetPrimaryKeyString(), state.State.OwnerAccountId, state.State.Details, state.State.CreatedAt, state.State.UpdatedAt);
+}

@@ -1,0 +1,20 @@
+namespace Jazari.Marketplace.Grains.Profiles;
+
+/// <summary>A small or medium enterprise that posts digitalisation needs.</summary>
+public interface ISmeGrain : IProfileGrain<SmeDetails>;
+
+[GenerateSerializer, Alias("jazari.sme-details")]
+public sealed record SmeDetails(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string Sector,
+    [property: Id(2)] string City,
+    [property: Id(3)] string Region,
+    [property: Id(4)] int Employees,
+    [property: Id(5)] IReadOnlyList<string> Languages);
+
+internal sealed class SmeGrain(
+    [PersistentState("sme", "marketplace")] IPersistentState<ProfileState<SmeDetails>> state,
+    TimeProvider time) : ProfileGrain<SmeDetails>(state, time), ISmeGrain
+{
+    protected override string Kind => "SME";
+}

@@ -1,0 +1,123 @@
+using System.Security.Claims;
+using Jazari.Marketplace.Grains;
+using Jazari.Marketplace.Grains.Accounts;
+using Jazari.Marketplace.Web.Auth;
+using Jazari.Marketplace.Web.Email;
+using Jazari.Marketplace.Web.Extensions;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Jazari.Marketplace.Web.Apis;
+
+public sealed class SignUpInput
+{
+    public string? Email { get; init; }
+    public string? Role { get; init; }
+    public string? DisplayName { get; init; }
+    public string? Language { get; init; }
+}
+
+public sealed class SignInInput
+{
+    public string? Email { get; init; }
+}
+
+public sealed class VerifyInput
+{
+    public string? Email { get; init; }
+    public string? Code { get; init; }
+}
+
+public sealed record TokenResponse(string Token, string AccountId, string Role, DateTimeOffset ExpiresAt);
+
+public sealed record AccountResponse(string Id, string Email, string Role, string DisplayName, string Language,
+    string? ProfileId, IReadOnlyList<string> Institutes)
+{
+    public static AccountResponse From(AccountView a) => new(a.Id, a.Email, a.Role, a.DisplayName, a.Language, a.ProfileId, a.Institutes);
+}
+
+/// <summary>Passwordless accounts: a 6-digit code by e-mail, exchanged for a bearer token.</summary>
+public static class AuthApi
+{
+    public const string RateLimit = "auth";
+
+    public static RouteGroupBuilder MapAuthApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/auth").WithTags("Accounts");
+        api.MapPost("/sign-up", SignUp).RequireRateLimiting(RateLimit);
+        api.MapPost("/sign-in", SignIn).RequireRateLimiting(RateLimit);
+        api.MapPost("/verify", Verify).RequireRateLimiting(RateLimit);
+        api.MapPost("/sign-out", SignOut).RequireAuthorization();
+        api.MapGet("/me", Me).RequireAuthorization();
+        return api;
+    }
+
+    private static async Task<Accepted> SignUp(SignUpInput body, IGrainFactory grains, Outbox outbox, TimeProvider time)
+    {
+        var c = new Checks();
+        var email = c.Email("email", body.Email);
+        var account = new NewAccount(email, c.OneOf("role", body.Role, Roles.SelfService),
+            c.Text("displayName", body.DisplayName, 100), c.OneOf("language", body.Language, Reference.Languages), []);
+        c.ThrowIfFailed();
+
+        // An address that already has an account gets a sign-in code: nobody learns which addresses are registered.
+        var (accountId, _) = await grains.GetGrain<ISignInGrain>(email).SignUpAsync(account);
+        await SendCodeAsync(grains, outbox, time, email, accountId);
+        return TypedResults.Accepted((string?)null);
+    }
+
+    private static async Task<Accepted> SignIn(SignInInput body, IGrainFactory grains, Outbox outbox, TimeProvider time)
+    {
+        var c = new Checks();
+        var email = c.Email("email", body.Email);
+        c.ThrowIfFailed();
+        if (await grains.GetGrain<ISignInGrain>(email).GetAccountIdAsync() is { } accountId)
+            await SendCodeAsync(grains, outbox, time, email, accountId);
+        return TypedResults.Accepted((string?)null);
+    }
+
+    private static async Task<Ok<TokenResponse>> Verify(VerifyInput body, IGrainFactory grains, TimeProvider time, MarketplaceSettings settings)
+    {
+        var c = new Checks();
+        var email = c.Email("email", body.Email);
+        var code = c.Text("code", body.Code, 6, minLength: 6);
+        if (code.Length == 6 && !code.All(char.IsAsciiDigit)) c.Error("code", "Six digits.");
+        c.ThrowIfFailed();
+
+        var accountId = await grains.GetGrain<ISignInGrain>(email).VerifyAsync(code);
+        var account = await grains.GetGrain<IAccountGrain>(accountId).MarkVerifiedAsync();
+        var token = Tokens.New();
+        var expiresAt = time.GetUtcNow() + settings.TokenLifetime;
+        await grains.GetGrain<ITokenGrain>(Tokens.Key(token)!).IssueAsync(account.Id, account.Role, expiresAt);
+        return TypedResults.Ok(new TokenResponse(token, account.Id, account.Role, expiresAt));
+    }
+
+    private static async Task<NoContent> SignOut(HttpContext context, IGrainFactory grains)
+    {
+        var token = context.Request.Headers.Authorization.ToString()["Bearer ".Length..].Trim();
+        if (Tokens.Key(token) is { } key) await grains.GetGrain<ITokenGrain>(key).RevokeAsync();
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<AccountResponse>> Me(ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var caller = user.Caller();
+        if (caller.IsAdmin && caller.AccountId == AdminToken.AccountId)
+            return TypedResults.Ok(new AccountResponse(AdminToken.AccountId, "", Roles.Admin, "Administrator", "en", null, []));
+        var account = await grains.GetGrain<IAccountGrain>(caller.AccountId).GetAsync() ?? throw MarketplaceException.NotFound("Account");
+        return TypedResults.Ok(AccountResponse.From(account));
+    }
+
+    private static async Task SendCodeAsync(IGrainFactory grains, Outbox outbox, TimeProvider time, string email, string accountId)
+    {
+        var account = await grains.GetGrain<IAccountGrain>(accountId).GetAsync() ?? throw MarketplaceException.NotFound("Account");
+        var code = await grains.GetGrain<ISignInGrain>(email).IssueCodeAsync();
+        await outbox.SendAsync(SignInCodeEmail.Compose(email, account.DisplayName, code, account.Language, time.GetUtcNow()));
+    }
+
+    /// <summary>The profile (SME, startup or mentor) owned by the caller's account, or a 409 saying to create it first.</summary>
+    public static async Task<string> ProfileOfAsync(this IGrainFactory grains, Caller caller, string kind)
+    {
+        var account = await grains.GetGrain<IAccountGrain>(caller.AccountId).GetAsync();
+        return account?.ProfileId ?? throw MarketplaceException.Conflict($"Create your {kind} profile first.");
+    }
+}

@@ -1,0 +1,84 @@
+using System.Security.Claims;
+using Jazari.Marketplace.Grains;
+using Jazari.Marketplace.Grains.Needs;
+using Jazari.Marketplace.Grains.Profiles;
+using Jazari.Marketplace.Web.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Jazari.Marketplace.Web.Apis;
+
+public sealed record NeedCreated(string Id, string Status);
+
+/// <summary>Needs and their bids: SMEs post and award, startups browse and bid.</summary>
+public static class NeedsApi
+{
+    public const int PageSize = 20;
+    public const int MaxPage = 100;
+
+    public static RouteGroupBuilder MapNeedsApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/needs").WithTags("Needs").RequireAuthorization();
+        api.MapPost("/", Create).RequireAuthorization(p => p.RequireRole(Roles.Sme));
+        api.MapGet("/", Browse);
+        api.MapGet("/{id}", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
+            TypedResults.Ok(NeedResponse.From(await grains.GetGrain<INeedGrain>(id).GetAsync(user.Caller()))));
+        api.MapPost("/{id}/publish", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
+            TypedResults.Ok(NeedResponse.From(await grains.GetGrain<INeedGrain>(id).PublishAsync(user.Caller()))));
+        api.MapPost("/{id}/cancel", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
+            TypedResults.Ok(NeedResponse.From(await grains.GetGrain<INeedGrain>(id).CancelAsync(user.Caller()))));
+        api.MapPost("/{id}/bids", Bid).RequireAuthorization(p => p.RequireRole(Roles.Startup));
+        api.MapPost("/{id}/bids/{bidId}/withdraw", async (string id, string bidId, ClaimsPrincipal user, IGrainFactory grains) =>
+        {
+            await grains.GetGrain<INeedGrain>(id).WithdrawBidAsync(user.Caller(), bidId);
+            return TypedResults.Ok(NeedResponse.From(await grains.GetGrain<INeedGrain>(id).GetAsync(user.Caller())));
+        });
+        api.MapPost("/{id}/bids/{bidId}/accept", async (string id, string bidId, ClaimsPrincipal user, IGrainFactory grains) =>
+            TypedResults.Ok(NeedResponse.From(await grains.GetGrain<INeedGrain>(id).AcceptBidAsync(user.Caller(), bidId))));
+        return api;
+    }
+
+    private static async Task<Created<NeedCreated>> Create(NeedInput body, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time)
+    {
+        var c = new Checks();
+        var details = body.ToDetails(c);
+        if (!c.Failed && details.Deadline < DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime))
+            c.Error("deadline", "Must not be in the past.");
+        c.ThrowIfFailed();
+        var caller = user.Caller();
+        var smeId = await grains.ProfileOfAsync(caller, "SME");
+        var id = Ids.New("need");
+        var need = await grains.GetGrain<INeedGrain>(id).CreateAsync(caller, smeId, details);
+        return TypedResults.Created($"/api/needs/{id}", new NeedCreated(id, need.Status.Name()));
+    }
+
+    private static async Task<Ok<NeedPage>> Browse(string? status, string? category, string? region, int? page, IGrainFactory grains)
+    {
+        var c = new Checks();
+        if ((status ?? "open") != "open") c.Error("status", "Only open needs can be browsed.");
+        if (category is not null) c.OneOf("category", category, Reference.Categories);
+        if (region is not null) c.OneOf("region", region, Reference.Regions);
+        var pageNumber = c.Whole("page", page ?? 1, 1, MaxPage);
+        c.ThrowIfFailed();
+
+        var take = pageNumber * PageSize;
+        var shards = await Task.WhenAll((category is null ? Reference.Categories : [category])
+            .Select(cat => grains.GetGrain<IOpenNeedsGrain>(cat).ListAsync(region, take)));
+        var newest = shards.SelectMany(s => s.Needs).OrderByDescending(n => n.PublishedAt).ThenBy(n => n.NeedId)
+            .Skip(take - PageSize).Take(PageSize);
+        var listings = await Task.WhenAll(newest.Select(n => grains.GetGrain<INeedGrain>(n.NeedId).GetListingAsync()));
+        var open = listings.Where(n => n?.Status == NeedStatus.Open).Select(n => NeedResponse.From(n!)).ToList();
+        return TypedResults.Ok(new NeedPage(pageNumber, PageSize, shards.Sum(s => s.Total), open));
+    }
+
+    private static async Task<Created<Created>> Bid(string id, BidInput body, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var c = new Checks();
+        var offer = body.ToOffer(c);
+        c.ThrowIfFailed();
+        var caller = user.Caller();
+        var startupId = await grains.ProfileOfAsync(caller, "startup");
+        var startup = await grains.GetGrain<IStartupGrain>(startupId).GetAsync(caller);
+        var bidId = await grains.GetGrain<INeedGrain>(id).SubmitBidAsync(caller, startupId, startup.Details.Name, offer);
+        return TypedResults.Created($"/api/needs/{id}", new Created(bidId));
+    }
+}

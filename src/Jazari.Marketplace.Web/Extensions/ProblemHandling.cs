@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Jazari.Marketplace.Grains;
+using Jazari.Marketplace.Web.Apis;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Jazari.Marketplace.Web.Extensions;
+
+/// <summary>Turns refusals into RFC 7807 problem details with the right status; anything else stays a 500.</summary>
+internal sealed class ProblemHandling(ILogger<ProblemHandling> log) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellation)
+    {
+        IResult? result = exception switch
+        {
+            InvalidInputException invalid => TypedResults.ValidationProblem(invalid.Errors),
+            MarketplaceException { Problem: Problem.Invalid, Field: { } field } m =>
+                TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [m.Message] }),
+            MarketplaceException m => TypedResults.Problem(statusCode: m.Problem switch
+            {
+                Problem.NotFound => 404,
+                Problem.Conflict => 409,
+                Problem.TooManyRequests => 429,
+                _ => 400,
+            }, detail: m.Message),
+            BadHttpRequestException bad => TypedResults.Problem(statusCode: bad.StatusCode, detail: bad.Message),
+            JsonException => TypedResults.Problem(statusCode: 400, detail: "The body is not valid JSON for this request."),
+            _ => null,
+        };
+        if (result is null) return false;
+        if (exception is MarketplaceException { Problem: Problem.TooManyRequests }) context.Response.Headers.RetryAfter = "300";
+        log.LogDebug("Refused {Method} {Path}: {Reason}", context.Request.Method, context.Request.Path, exception.Message);
+        await result.ExecuteAsync(context);
+        return true;
+    }
+}
+
+/// <summary>Request bodies are bounded: larger than the endpoint allows is a 413, before anything is read.</summary>
+internal static class BodyLimits
+{
+    public const long Default = 256 * 1024;
+    public const long Import = 16 * 1024 * 1024;
+
+    public static IApplicationBuilder UseBodyLimits(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var limit = context.Request.Path.StartsWithSegments("/api/admin/import") ? Import : Default;
+        if (context.Request.ContentLength > limit)
+        {
+            await TypedResults.Problem(statusCode: 413, detail: $"The body is larger than {limit / 1024} KiB.").ExecuteAsync(context);
+            return;
+        }
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = limit;
+        else context.Request.Body = new LimitedStream(context.Request.Body, limit);
+        await next(context);
+    });
+
+    /// <summary>Where the server has no body-size feature (the test server), a body that grows past the limit fails the read.</summary>
+    private sealed class LimitedStream(Stream inner, long limit) : Stream
+    {
+        private long read;
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => read; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Count(await inner.ReadAsync(buffer, cancellationToken));
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        private int Count(int n)
+        {
+            read += n;
+            if (read > limit) throw new BadHttpRequestException("The request body is too large.", StatusCodes.Status413PayloadTooLarge);
+            return n;
+        }
+    }
+}

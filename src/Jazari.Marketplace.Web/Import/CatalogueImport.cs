@@ -1,0 +1,135 @@
+using System.Collections.Concurrent;
+using Jazari.Marketplace.Grains;
+using Jazari.Marketplace.Grains.Needs;
+using Jazari.Marketplace.Grains.Profiles;
+using Jazari.Marketplace.Web.Apis;
+
+namespace Jazari.Marketplace.Web.Import;
+
+public sealed class SmeImport : SmeInput
+{
+    public string? Id { get; init; }
+}
+
+public sealed class StartupImport : StartupInput
+{
+    public string? Id { get; init; }
+    public int? ActiveProjects { get; init; }
+    public double? Rating { get; init; }
+    public int? RatingCount { get; init; }
+}
+
+public sealed class NeedImport : NeedInput
+{
+    public string? Id { get; init; }
+    public string? SmeId { get; init; }
+}
+
+public sealed class CatalogueInput
+{
+    public IReadOnlyList<SmeImport?>? Smes { get; init; }
+    public IReadOnlyList<StartupImport?>? Startups { get; init; }
+    public IReadOnlyList<NeedImport?>? Needs { get; init; }
+}
+
+public sealed record ImportCounts(int Smes, int Startups, int Needs);
+
+public sealed record ImportRefusal(string Kind, int Index, string? Id, IDictionary<string, string[]> Errors);
+
+public sealed record ImportReport(ImportCounts Created, ImportCounts Updated, IReadOnlyList<ImportRefusal> Refused);
+
+/// <summary>
+/// Brings SMEs, startups and needs in from another system (or the demo): upsert by id, every record
+/// validated like its API body; a refused record changes nothing and is reported with its reasons.
+/// </summary>
+public sealed class CatalogueImport(IGrainFactory grains, TimeProvider time)
+{
+    public const int MaxRecordsPerKind = 5000;
+    private static readonly Caller Admin = new(Auth.AdminToken.AccountId, Roles.Admin);
+
+    public async Task<ImportReport> RunAsync(CatalogueInput input)
+    {
+        var c = new Checks();
+        foreach (var (name, count) in new[] { ("smes", input.Smes?.Count), ("startups", input.Startups?.Count), ("needs", input.Needs?.Count) })
+            if (count > MaxRecordsPerKind) c.Error(name, $"At most {MaxRecordsPerKind} records per import.");
+        c.ThrowIfFailed();
+
+        var refused = new ConcurrentBag<ImportRefusal>();
+        var smes = await ImportAllAsync("smes", input.Smes, r => r.Id, refused, (record, check) =>
+        {
+            var id = check.Id("id", record.Id);
+            var details = record.ToDetails(check);
+            return check.Failed ? null : () => grains.GetGrain<ISmeGrain>(id).ImportAsync(details);
+        });
+        var startups = await ImportAllAsync("startups", input.Startups, r => r.Id, refused, (record, check) =>
+        {
+            var id = check.Id("id", record.Id);
+            var details = record.ToDetails(check);
+            var active = check.Whole("activeProjects", record.ActiveProjects ?? 0, 0, 1000);
+            var rating = record.Rating ?? 0;
+            if (rating is < 0 or > 5 || double.IsNaN(rating)) check.Error("rating", "Must be between 0 and 5.");
+            var ratingCount = check.Whole("ratingCount", record.RatingCount ?? 0, 0, 1_000_000);
+            if (ratingCount == 0 && rating > 0) check.Error("rating", "A rating needs a ratingCount.");
+            return check.Failed ? null : async () =>
+            {
+                var startup = grains.GetGrain<IStartupGrain>(id);
+                var created = await startup.ImportAsync(details);
+                await startup.ImportTrackRecordAsync(active, rating, ratingCount);
+                return created;
+            };
+        });
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var needs = await ImportAllAsync("needs", input.Needs, r => r.Id, refused, (record, check) =>
+        {
+            var id = check.Id("id", record.Id);
+            var smeId = check.Id("smeId", record.SmeId);
+            var details = record.ToDetails(check);
+            if (!check.Failed && details.Deadline < today) check.Error("deadline", "The deadline has passed.");
+            return check.Failed ? null : async () =>
+            {
+                try { await grains.GetGrain<ISmeGrain>(smeId).GetAsync(Admin); }
+                catch (MarketplaceException e) when (e.Problem == Problem.NotFound)
+                {
+                    throw MarketplaceException.Invalid("smeId", "No SME with this id.");
+                }
+                return await grains.GetGrain<INeedGrain>(id).ImportAsync(smeId, details);
+            };
+        });
+        return new ImportReport(new(smes.Created, startups.Created, needs.Created),
+            new(smes.Updated, startups.Updated, needs.Updated),
+            [.. refused.OrderBy(r => r.Kind).ThenBy(r => r.Index)]);
+    }
+
+    /// <summary>
+    /// Validates every record, then stores the valid ones a few at a time. <paramref name="prepare"/>
+    /// returns the store operation (true when it created), or null when the record has field errors.
+    /// </summary>
+    private static async Task<(int Created, int Updated)> ImportAllAsync<T>(string kind, IReadOnlyList<T?>? records,
+        Func<T, string?> idOf, ConcurrentBag<ImportRefusal> refused, Func<T, Checks, Func<Task<bool>>?> prepare) where T : class
+    {
+        int created = 0, updated = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, records?.Count ?? 0), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+        {
+            var record = records![i];
+            var check = new Checks();
+            var store = record is null ? null : prepare(record, check);
+            var id = record is null ? null : idOf(record);
+            if (store is null)
+            {
+                if (record is null) check.Error("", "Must be an object.");
+                refused.Add(new ImportRefusal(kind, i, id, check.Errors()));
+                return;
+            }
+            try
+            {
+                if (await store()) Interlocked.Increment(ref created);
+                else Interlocked.Increment(ref updated);
+            }
+            catch (MarketplaceException e) when (e.Problem is Problem.Invalid or Problem.Conflict)
+            {
+                refused.Add(new ImportRefusal(kind, i, id, new Dictionary<string, string[]> { [e.Field ?? ""] = [e.Message] }));
+            }
+        });
+        return (created, updated);
+    }
+}
