@@ -1,0 +1,159 @@
+using Jazari.Marketplace.Grains.Needs;
+using Jazari.Marketplace.Grains.Profiles;
+
+namespace Jazari.Marketplace.Grains.Tests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class NeedGrainTests(ClusterFixture fixture)
+{
+    private IGrainFactory Grains => fixture.Grains;
+
+    [Fact]
+    public async Task A_draft_is_seen_only_by_its_owner_and_admins()
+    {
+        var owner = Samples.Sme(Samples.NewId("acc"));
+        var need = Grains.GetGrain<INeedGrain>(Samples.NewId("need"));
+        var created = await need.CreateAsync(owner, "sme-1", Samples.Need());
+
+        Assert.Equal(NeedStatus.Draft, created.Status);
+        Assert.Equal(NeedStatus.Draft, (await need.GetAsync(Samples.Admin)).Status);
+        var stranger = await Assert.ThrowsAsync<MarketplaceException>(() => need.GetAsync(Samples.Startup("acc-other")));
+        Assert.Equal(Problem.NotFound, stranger.Problem);
+        Assert.Null(await need.GetListingAsync());
+    }
+
+    [Fact]
+    public async Task Publishing_opens_the_need_and_lists_it_newest_first_in_its_category()
+    {
+        var (first, _) = await Samples.OpenNeedAsync(Grains, "iot", "Souss-Massa");
+        fixture.Time.Advance(TimeSpan.FromMinutes(1));
+        var (second, _) = await Samples.OpenNeedAsync(Grains, "iot", "Oriental");
+
+        var all = await Grains.GetGrain<IOpenNeedsGrain>("iot").ListAsync(null, 50);
+        var ids = all.Needs.Select(n => n.NeedId).ToList();
+        Assert.True(ids.IndexOf(second.GetPrimaryKeyString()) < ids.IndexOf(first.GetPrimaryKeyString()));
+        var souss = await Grains.GetGrain<IOpenNeedsGrain>("iot").ListAsync("Souss-Massa", 50);
+        Assert.Contains(souss.Needs, n => n.NeedId == first.GetPrimaryKeyString());
+        Assert.DoesNotContain(souss.Needs, n => n.NeedId == second.GetPrimaryKeyString());
+    }
+
+    [Fact]
+    public async Task Only_the_owner_can_publish()
+    {
+        var owner = Samples.Sme(Samples.NewId("acc"));
+        var need = Grains.GetGrain<INeedGrain>(Samples.NewId("need"));
+        await need.CreateAsync(owner, "sme-1", Samples.Need());
+        var refused = await Assert.ThrowsAsync<MarketplaceException>(() => need.PublishAsync(Samples.Sme("acc-someone-else")));
+        Assert.Equal(Problem.NotFound, refused.Problem);
+        Assert.Equal(NeedStatus.Draft, (await need.GetAsync(owner)).Status);
+    }
+
+    [Fact]
+    public async Task A_startup_sees_only_its_own_bid_and_the_owner_sees_all()
+    {
+        var (need, owner) = await Samples.OpenNeedAsync(Grains);
+        var a = Samples.Startup(Samples.NewId("acc"));
+        var b = Samples.Startup(Samples.NewId("acc"));
+        var bidA = await need.SubmitBidAsync(a, "st-a", "A", Samples.Offer());
+        await need.SubmitBidAsync(b, "st-b", "B", Samples.Offer());
+
+        var seenByA = await need.GetAsync(a);
+        Assert.Equal([bidA], seenByA.Bids.Select(x => x.Id));
+        Assert.Equal(2, seenByA.BidCount);
+        Assert.Equal(2, (await need.GetAsync(owner)).Bids.Count);
+    }
+
+    [Fact]
+    public async Task One_live_bid_per_startup_but_it_may_bid_again_after_withdrawing()
+    {
+        var (need, _) = await Samples.OpenNeedAsync(Grains);
+        var startup = Samples.Startup(Samples.NewId("acc"));
+        var first = await need.SubmitBidAsync(startup, "st-x", "X", Samples.Offer());
+
+        var twice = await Assert.ThrowsAsync<MarketplaceException>(() => need.SubmitBidAsync(startup, "st-x", "X", Samples.Offer()));
+        Assert.Equal(Problem.Conflict, twice.Problem);
+
+        await need.WithdrawBidAsync(startup, first);
+        var second = await need.SubmitBidAsync(startup, "st-x", "X", Samples.Offer(2_500_000));
+        var bids = (await need.GetAsync(startup)).Bids;
+        Assert.Equal(second, Assert.Single(bids).Id);
+        Assert.Equal(2_500_000, bids[0].Offer.PriceMinor);
+    }
+
+    [Fact]
+    public async Task Milestones_that_do_not_add_up_to_the_price_are_refused()
+    {
+        var (need, _) = await Samples.OpenNeedAsync(Grains);
+        var offer = Samples.Offer() with { PriceMinor = 3_000_001 };
+        var refused = await Assert.ThrowsAsync<MarketplaceException>(() => need.SubmitBidAsync(Samples.Startup("acc-s"), "st-s", "S", offer));
+        Assert.Equal(Problem.Invalid, refused.Problem);
+        Assert.Equal(0, (await need.GetListingAsync())!.BidCount);
+    }
+
+    [Fact]
+    public async Task Accepting_awards_the_need_rejects_the_others_and_counts_one_project_for_the_winner()
+    {
+        var (need, owner) = await Samples.OpenNeedAsync(Grains);
+        var winnerStartup = Samples.NewId("st");
+        await Grains.GetGrain<IStartupGrain>(winnerStartup).ImportAsync(Samples.StartupProfile());
+        var winner = await need.SubmitBidAsync(Samples.Startup("acc-w"), winnerStartup, "W", Samples.Offer());
+        var loser = await need.SubmitBidAsync(Samples.Startup("acc-l"), Samples.NewId("st"), "L", Samples.Offer());
+
+        var awarded = await need.AcceptBidAsync(owner, winner);
+
+        Assert.Equal(NeedStatus.Awarded, awarded.Status);
+        Assert.Equal(BidStatus.Accepted, awarded.Bids.Single(b => b.Id == winner).Status);
+        Assert.Equal(BidStatus.Rejected, awarded.Bids.Single(b => b.Id == loser).Status);
+        var again = await Assert.ThrowsAsync<MarketplaceException>(() => need.AcceptBidAsync(owner, winner));
+        Assert.Equal(Problem.Conflict, again.Problem);
+        var late = await Assert.ThrowsAsync<MarketplaceException>(() => need.SubmitBidAsync(Samples.Startup("acc-z"), "st-z", "Z", Samples.Offer()));
+        Assert.Equal(Problem.Conflict, late.Problem);
+        Assert.Equal(1, (await Grains.GetGrain<IStartupGrain>(winnerStartup).GetTrackRecordAsync()).ActiveProjects);
+        var listed = await Grains.GetGrain<IOpenNeedsGrain>("ecommerce").ListAsync(null, 5000);
+        Assert.DoesNotContain(listed.Needs, n => n.NeedId == need.GetPrimaryKeyString());
+    }
+
+    [Fact]
+    public async Task Twenty_concurrent_accepts_award_exactly_one_bid()
+    {
+        var (need, owner) = await Samples.OpenNeedAsync(Grains);
+        var bids = new List<string>();
+        for (var i = 0; i < 20; i++)
+            bids.Add(await need.SubmitBidAsync(Samples.Startup($"acc-c{i}"), Samples.NewId("st"), $"C{i}", Samples.Offer()));
+
+        var outcomes = await Task.WhenAll(bids.Select(async bid =>
+        {
+            try { await need.AcceptBidAsync(owner, bid); return "accepted"; }
+            catch (MarketplaceException e) when (e.Problem == Problem.Conflict) { return "conflict"; }
+        }));
+
+        Assert.Equal(1, outcomes.Count(o => o == "accepted"));
+        Assert.Equal(19, outcomes.Count(o => o == "conflict"));
+        var stored = await need.GetAsync(owner);
+        Assert.Equal(1, stored.Bids.Count(b => b.Status == BidStatus.Accepted));
+        Assert.Equal(19, stored.Bids.Count(b => b.Status == BidStatus.Rejected));
+    }
+
+    [Fact]
+    public async Task A_need_takes_at_most_twenty_bids()
+    {
+        var (need, _) = await Samples.OpenNeedAsync(Grains);
+        for (var i = 0; i < NeedGrain.MaxBids; i++)
+            await need.SubmitBidAsync(Samples.Startup($"acc-m{i}"), $"st-m{i}", $"M{i}", Samples.Offer());
+        var full = await Assert.ThrowsAsync<MarketplaceException>(() =>
+            need.SubmitBidAsync(Samples.Startup("acc-late"), "st-late", "Late", Samples.Offer()));
+        Assert.Equal(Problem.Conflict, full.Problem);
+    }
+
+    [Fact]
+    public async Task Cancelling_an_open_need_rejects_its_bids_and_unlists_it()
+    {
+        var (need, owner) = await Samples.OpenNeedAsync(Grains, "training");
+        await need.SubmitBidAsync(Samples.Startup("acc-t"), "st-t", "T", Samples.Offer());
+        var cancelled = await need.CancelAsync(owner);
+        Assert.Equal(NeedStatus.Cancelled, cancelled.Status);
+        Assert.All(cancelled.Bids, b => Assert.Equal(BidStatus.Rejected, b.Status));
+        var listed = await Grains.GetGrain<IOpenNeedsGrain>("training").ListAsync(null, 5000);
+        Assert.DoesNotContain(listed.Needs, n => n.NeedId == need.GetPrimaryKeyString());
+    }
+}

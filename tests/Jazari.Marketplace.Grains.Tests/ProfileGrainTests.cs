@@ -1,0 +1,63 @@
+using Jazari.Marketplace.Grains.Profiles;
+
+namespace Jazari.Marketplace.Grains.Tests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class ProfileGrainTests(ClusterFixture fixture)
+{
+    private IGrainFactory Grains => fixture.Grains;
+
+    private static SmeDetails Olive => new("Huilerie Zerhoun", "food", "Meknes", "Fes-Meknes", 22, ["fr", "ar"]);
+
+    [Fact]
+    public async Task An_sme_profile_is_private_to_its_owner_admins_and_managers()
+    {
+        var sme = Grains.GetGrain<ISmeGrain>(Samples.NewId("sme"));
+        await sme.CreateAsync("acc-owner", Olive);
+
+        Assert.Equal("Huilerie Zerhoun", (await sme.GetAsync(new Caller("acc-owner", Roles.Sme))).Details.Name);
+        Assert.NotNull(await sme.GetAsync(Samples.Admin));
+        Assert.NotNull(await sme.GetAsync(new Caller("acc-manager", Roles.Manager)));
+        var other = await Assert.ThrowsAsync<MarketplaceException>(() => sme.GetAsync(new Caller("acc-other", Roles.Sme)));
+        Assert.Equal(Problem.NotFound, other.Problem);
+        var startup = await Assert.ThrowsAsync<MarketplaceException>(() => sme.GetAsync(Samples.Startup("acc-st")));
+        Assert.Equal(Problem.NotFound, startup.Problem);
+    }
+
+    [Fact]
+    public async Task A_startup_profile_is_public_but_only_its_owner_changes_it()
+    {
+        var startup = Grains.GetGrain<IStartupGrain>(Samples.NewId("st"));
+        await startup.CreateAsync("acc-founder", Samples.StartupProfile());
+
+        Assert.Equal("Web Atlas", (await startup.GetAsync(Samples.Sme("acc-any-sme"))).Details.Name);
+        var refused = await Assert.ThrowsAsync<MarketplaceException>(() =>
+            startup.UpdateAsync(Samples.Sme("acc-any-sme"), Samples.StartupProfile("Hijacked")));
+        Assert.Equal(Problem.NotFound, refused.Problem);
+        var updated = await startup.UpdateAsync(Samples.Startup("acc-founder"), Samples.StartupProfile("Web Atlas Maroc"));
+        Assert.Equal("Web Atlas Maroc", updated.Details.Name);
+    }
+
+    [Fact]
+    public async Task An_import_creates_then_updates_the_same_profile()
+    {
+        var id = Samples.NewId("sme");
+        var sme = Grains.GetGrain<ISmeGrain>(id);
+        Assert.True(await sme.ImportAsync(Olive));
+        Assert.False(await sme.ImportAsync(Olive with { Employees = 30 }));
+        Assert.Equal(30, (await sme.GetAsync(Samples.Admin)).Details.Employees);
+    }
+
+    [Fact]
+    public async Task An_award_counts_once_however_often_it_is_retried()
+    {
+        var startup = Grains.GetGrain<IStartupGrain>(Samples.NewId("st"));
+        await startup.ImportAsync(Samples.StartupProfile());
+        await startup.ImportTrackRecordAsync(1, 4.5, 10);
+        await startup.ProjectAwardedAsync("need-1");
+        await startup.ProjectAwardedAsync("need-1");
+        var track = await startup.GetTrackRecordAsync();
+        Assert.Equal(2, track.ActiveProjects);
+        Assert.Equal(4.5, track.Rating);
+    }
+}

@@ -1,0 +1,58 @@
+using Jazari.Marketplace.Grains.Needs;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+
+namespace Jazari.Marketplace.Grains.Tests;
+
+/// <summary>
+/// Azure Table entities hold about 1 MiB and the Orleans provider fails above that: every state is kept
+/// under 256 KiB by design. These tests fill states to their bounds with the largest inputs the API accepts.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class StateSizeTests(ClusterFixture fixture)
+{
+    private const int Bound = 256 * 1024;
+
+    // Arabic letters take two bytes in UTF-8; the API's length limits are in characters. Every text is
+    // different, so the serializer cannot share one copy between bids.
+    private static string Arabic(int length) =>
+        new([.. Enumerable.Range(0, length).Select(_ => (char)Random.Shared.Next(0x0627, 0x064A))]);
+
+    private int Size<T>(T value) => fixture.Silo.Services.GetRequiredService<Serializer>().SerializeToArray(value).Length;
+
+    [Fact]
+    public async Task A_need_with_the_most_bids_of_the_largest_size_stays_under_the_bound_and_is_stored()
+    {
+        var owner = Samples.Sme(Samples.NewId("acc"));
+        var details = Samples.Need() with { Title = Arabic(200), Description = Arabic(5000), Skills = [.. Enumerable.Range(0, 20).Select(i => Arabic(49) + i)] };
+        var need = fixture.Grains.GetGrain<INeedGrain>(Samples.NewId("need"));
+        await need.CreateAsync(owner, Samples.NewId("sme"), details);
+        await need.PublishAsync(owner);
+        for (var i = 0; i < NeedGrain.MaxBids; i++)
+        {
+            var offer = new BidOffer(10_000_000, 700, Arabic(2000),
+                [.. Enumerable.Range(0, 10).Select(_ => new MilestonePlan(Arabic(200), 1_000_000, 70))]);
+            await need.SubmitBidAsync(Samples.Startup($"acc-{Guid.NewGuid():N}"), Samples.NewId("st"), Arabic(200), offer);
+        }
+
+        var stored = await need.GetAsync(owner);
+        Assert.Equal(NeedGrain.MaxBids, stored.Bids.Count);
+        var state = new NeedState
+        {
+            SmeId = stored.SmeId, OwnerAccountId = owner.AccountId, Details = stored.Details, Status = stored.Status,
+            CreatedAt = stored.CreatedAt, PublishedAt = stored.PublishedAt, Bids = [.. stored.Bids],
+        };
+        Assert.InRange(Size(state), 150 * 1024, Bound);
+    }
+
+    [Fact]
+    public void A_full_category_of_open_needs_stays_under_the_bound()
+    {
+        var state = new OpenNeedsState
+        {
+            Needs = [.. Enumerable.Range(0, OpenNeedsGrain.MaxEntries).Select(i =>
+                new OpenNeed(Samples.NewId("need"), "Laayoune-Sakia El Hamra", DateTimeOffset.UtcNow.AddMinutes(-i)))],
+        };
+        Assert.InRange(Size(state), 1, Bound);
+    }
+}

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Jazari.Marketplace.Tests;
+
+/// <summary>
+/// A real Azurite (the pinned one in infra/local) on free loopback ports with its data in a fresh folder,
+/// stopped when disposed. <c>JAZARI_TEST_STORAGE</c> points the tests at another storage instead.
+/// </summary>
+public sealed class AzuriteServer : IAsyncDisposable
+{
+    private const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    private readonly Process? process;
+    private readonly string? folder;
+
+    private AzuriteServer(string connectionString, Process? process, string? folder)
+    {
+        ConnectionString = connectionString;
+        this.process = process;
+        this.folder = folder;
+    }
+
+    public string ConnectionString { get; }
+
+    public static async Task<AzuriteServer> StartAsync()
+    {
+        if (Environment.GetEnvironmentVariable("JAZARI_TEST_STORAGE") is { Length: > 0 } external)
+            return new AzuriteServer(external, null, null);
+
+        var azurite = Path.Combine(RepoPaths.Root, "infra", "local", "node_modules", ".bin", "azurite");
+        if (!File.Exists(azurite))
+            throw new InvalidOperationException($"Azurite is not installed at {azurite}: run ./test.sh, or npm ci --prefix infra/local.");
+        var folder = Directory.CreateTempSubdirectory("jazari-azurite-").FullName;
+        int blob = FreePort(), queue = FreePort(), table = FreePort();
+        var start = new ProcessStartInfo(azurite)
+        {
+            ArgumentList =
+            {
+                "--silent", "--skipApiVersionCheck", "--loose", "--location", folder,
+                "--blobHost", "127.0.0.1", "--blobPort", $"{blob}", "--queueHost", "127.0.0.1", "--queuePort", $"{queue}",
+                "--tableHost", "127.0.0.1", "--tablePort", $"{table}",
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new AzuriteServer(
+            $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Key};" +
+            $"BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;" +
+            $"TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;", process, folder);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(await Listening(table) && await Listening(blob)))
+        {
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                await server.DisposeAsync();
+                throw new InvalidOperationException("Azurite did not start.");
+            }
+            await Task.Delay(100);
+        }
+        return server;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<bool> Listening(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+        process?.Dispose();
+        if (folder is not null) try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
+    }
+}
+
+public static class RepoPaths
+{
+    /// <summary>The folder holding Jazari.Marketplace.sln, found from the test's output folder.</summary>
+    public static string Root { get; } = Find();
+
+    private static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Jazari.Marketplace.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Jazari.Marketplace.sln not found above " + AppContext.BaseDirectory);
+    }
+}
