@@ -84,15 +84,15 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           value: blobServiceUri
         }
         {
-          name: 'Orleans__Clustering'
+          name: 'Silo__Clustering'
           value: 'AzureTable'
         }
         {
-          name: 'Orleans__ClusterId'
+          name: 'Silo__ClusterId'
           value: orleansClusterId
         }
         {
-          name: 'Orleans__ServiceId'
+          name: 'Silo__ServiceId'
           value: orleansServiceId
         }
         {

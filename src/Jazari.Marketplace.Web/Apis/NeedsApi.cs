@@ -20,19 +20,19 @@ public static class NeedsApi
         var api = routes.MapGroup("/api/needs").WithTags("Needs").RequireAuthorization();
         api.MapPost("/", Create).RequireAuthorization(p => p.RequireRole(Roles.Sme));
         api.MapGet("/", Browse);
-        api.MapGet("/{id}", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
+        api.MapGet("/{id:id}", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
             TypedResults.Ok(NeedResponse.From(await grains.GetGrain<INeedGrain>(id).GetAsync(user.Caller()))));
-        api.MapPost("/{id}/publish", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
+        api.MapPost("/{id:id}/publish", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
             TypedResults.Ok(NeedResponse.From(await grains.GetGrain<INeedGrain>(id).PublishAsync(user.Caller()))));
-        api.MapPost("/{id}/cancel", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
+        api.MapPost("/{id:id}/cancel", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
             TypedResults.Ok(NeedResponse.From(await grains.GetGrain<INeedGrain>(id).CancelAsync(user.Caller()))));
-        api.MapPost("/{id}/bids", Bid).RequireAuthorization(p => p.RequireRole(Roles.Startup));
-        api.MapPost("/{id}/bids/{bidId}/withdraw", async (string id, string bidId, ClaimsPrincipal user, IGrainFactory grains) =>
+        api.MapPost("/{id:id}/bids", Bid).RequireAuthorization(p => p.RequireRole(Roles.Startup));
+        api.MapPost("/{id:id}/bids/{bidId:id}/withdraw", async (string id, string bidId, ClaimsPrincipal user, IGrainFactory grains) =>
         {
             await grains.GetGrain<INeedGrain>(id).WithdrawBidAsync(user.Caller(), bidId);
             return TypedResults.Ok(NeedResponse.From(await grains.GetGrain<INeedGrain>(id).GetAsync(user.Caller())));
         });
-        api.MapPost("/{id}/bids/{bidId}/accept", async (string id, string bidId, ClaimsPrincipal user, IGrainFactory grains) =>
+        api.MapPost("/{id:id}/bids/{bidId:id}/accept", async (string id, string bidId, ClaimsPrincipal user, IGrainFactory grains) =>
             TypedResults.Ok(NeedResponse.From(await grains.GetGrain<INeedGrain>(id).AcceptBidAsync(user.Caller(), bidId))));
         return api;
     }

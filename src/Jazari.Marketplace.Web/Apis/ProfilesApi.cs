@@ -15,20 +15,20 @@ public static class ProfilesApi
         var smes = routes.MapGroup("/api/smes").WithTags("SMEs").RequireAuthorization();
         smes.MapPost("/", (SmeInput body, ClaimsPrincipal user, IGrainFactory grains) =>
             Create<ISmeGrain, SmeDetails>(grains, user, "sme", body.ToDetails)).RequireAuthorization(p => p.RequireRole(Roles.Sme));
-        smes.MapGet("/{id}", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
+        smes.MapGet("/{id:id}", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
             TypedResults.Ok(SmeResponse.From(await grains.GetGrain<ISmeGrain>(id).GetAsync(user.Caller()))));
-        smes.MapPut("/{id}", async (string id, SmeInput body, ClaimsPrincipal user, IGrainFactory grains) =>
+        smes.MapPut("/{id:id}", async (string id, SmeInput body, ClaimsPrincipal user, IGrainFactory grains) =>
             TypedResults.Ok(SmeResponse.From(await grains.GetGrain<ISmeGrain>(id).UpdateAsync(user.Caller(), Valid(body.ToDetails)))));
 
         var startups = routes.MapGroup("/api/startups").WithTags("Startups").RequireAuthorization();
         startups.MapPost("/", (StartupInput body, ClaimsPrincipal user, IGrainFactory grains) =>
             Create<IStartupGrain, StartupDetails>(grains, user, "st", body.ToDetails)).RequireAuthorization(p => p.RequireRole(Roles.Startup));
-        startups.MapGet("/{id}", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
+        startups.MapGet("/{id:id}", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
         {
             var startup = grains.GetGrain<IStartupGrain>(id);
             return TypedResults.Ok(StartupResponse.From(await startup.GetAsync(user.Caller()), await startup.GetTrackRecordAsync()));
         });
-        startups.MapPut("/{id}", async (string id, StartupInput body, ClaimsPrincipal user, IGrainFactory grains) =>
+        startups.MapPut("/{id:id}", async (string id, StartupInput body, ClaimsPrincipal user, IGrainFactory grains) =>
         {
             var startup = grains.GetGrain<IStartupGrain>(id);
             var updated = await startup.UpdateAsync(user.Caller(), Valid(body.ToDetails));
@@ -38,9 +38,9 @@ public static class ProfilesApi
         var mentors = routes.MapGroup("/api/mentors").WithTags("Mentors").RequireAuthorization();
         mentors.MapPost("/", (MentorInput body, ClaimsPrincipal user, IGrainFactory grains) =>
             Create<IMentorGrain, MentorDetails>(grains, user, "mentor", body.ToDetails)).RequireAuthorization(p => p.RequireRole(Roles.Mentor));
-        mentors.MapGet("/{id}", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
+        mentors.MapGet("/{id:id}", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
             TypedResults.Ok(MentorResponse.From(await grains.GetGrain<IMentorGrain>(id).GetAsync(user.Caller()))));
-        mentors.MapPut("/{id}", async (string id, MentorInput body, ClaimsPrincipal user, IGrainFactory grains) =>
+        mentors.MapPut("/{id:id}", async (string id, MentorInput body, ClaimsPrincipal user, IGrainFactory grains) =>
             TypedResults.Ok(MentorResponse.From(await grains.GetGrain<IMentorGrain>(id).UpdateAsync(user.Caller(), Valid(body.ToDetails)))));
     }
 

@@ -33,6 +33,7 @@ public static class MarketplaceExtensions
         services.AddMarketplaceHealthChecks();
 
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<RouteOptions>(o => o.ConstraintMap[IdRouteConstraint.Name] = typeof(IdRouteConstraint));
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemHandling>();
         services.AddAuthentication(BearerAuthentication.SchemeName)

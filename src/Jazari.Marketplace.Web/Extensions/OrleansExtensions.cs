@@ -9,12 +9,12 @@ internal static class OrleansExtensions
 
     /// <summary>
     /// The silo in this process: grain state in Azure Table storage, and either localhost clustering
-    /// (one silo, the default) or Azure Table clustering (<c>Orleans:Clustering=AzureTable</c>), where
+    /// (one silo, the default) or Azure Table clustering (<c>Silo:Clustering=AzureTable</c>; not the "Orleans" section, which Orleans reads for its own provider settings), where
     /// every host started with the same cluster id joins one cluster.
     /// </summary>
     public static void AddMarketplaceSilo(this WebApplicationBuilder builder, StorageClients storage)
     {
-        var config = builder.Configuration.GetSection("Orleans");
+        var config = builder.Configuration.GetSection("Silo");
         builder.UseOrleans(silo =>
         {
             var (siloPort, gatewayPort, address) = Endpoints(config);

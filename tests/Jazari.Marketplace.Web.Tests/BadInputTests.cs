@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+
+namespace Jazari.Marketplace.Web.Tests;
+
+/// <summary>Hostile and broken bodies get a clear 4xx problem and change nothing; never a 500.</summary>
+[Collection(MarketplaceCollection.Name)]
+public sealed class BadInputTests(MarketplaceHost host)
+{
+    private static StringContent Raw(string text) => new(text, Encoding.UTF8, "application/json");
+
+    [Theory]
+    [InlineData("{not json")]
+    [InlineData("[1,2,3]")]
+    [InlineData("\"a string\"")]
+    [InlineData("{\"title\": {\"nested\": true}}")]
+    [InlineData("{\"budgetMinMad\": \"lots\"}")]
+    [InlineData("")]
+    public async Task Malformed_bodies_are_400_problems(string body)
+    {
+        var sme = await host.SignUpAsync("sme");
+        await sme.Client.CreateAsync("/api/smes", Api.Sme());
+        await (await sme.Client.PostAsync("/api/needs", Raw(body))).Problem(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task An_oversized_body_is_413_and_stores_nothing()
+    {
+        var sme = await host.SignUpAsync("sme");
+        await sme.Client.CreateAsync("/api/smes", Api.Sme());
+        var huge = "{\"title\":\"" + new string('x', 600_000) + "\"}";
+        await (await sme.Client.PostAsync("/api/needs", Raw(huge))).Problem(HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Fact]
+    public async Task A_chunked_body_without_length_is_also_cut_at_the_limit()
+    {
+        var sme = await host.SignUpAsync("sme");
+        await sme.Client.CreateAsync("/api/smes", Api.Sme());
+        var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes("{\"title\":\"" + new string('x', 600_000) + "\"}")));
+        content.Headers.ContentType = new("application/json");
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/needs") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+        var response = await sme.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Need_fields_are_checked_with_one_error_per_field()
+    {
+        var sme = await host.SignUpAsync("sme");
+        await sme.Client.CreateAsync("/api/smes", Api.Sme());
+        var problem = await (await sme.Client.PostAsJsonAsync("/api/needs", new
+        {
+            title = new string('t', 201), description = "court", category = "other-things", skills = Enumerable.Repeat("x", 21),
+            budgetMinMad = 50000, budgetMaxMad = 1000, deadline = "31/12/2027", region = "Rabat", remoteOk = true, language = "zgh",
+        })).Problem(HttpStatusCode.BadRequest);
+        var errors = problem.GetProperty("errors");
+        foreach (var field in new[] { "title", "description", "category", "skills", "budgetMinMad", "deadline", "region", "language" })
+            Assert.True(errors.TryGetProperty(field, out _), $"expected an error for {field}: {errors}");
+    }
+
+    [Theory]
+    [InlineData(-5)]
+    [InlineData(0)]
+    [InlineData(100000000000)]
+    [InlineData(10.555)]
+    public async Task Budgets_are_positive_bounded_amounts_in_dirhams(decimal amount)
+    {
+        var sme = await host.SignUpAsync("sme");
+        await sme.Client.CreateAsync("/api/smes", Api.Sme());
+        var problem = await (await sme.Client.PostAsJsonAsync("/api/needs", new
+        {
+            title = "Site web", description = "Un site vitrine pour notre entreprise.", category = "website",
+            budgetMinMad = amount, budgetMaxMad = 20000, deadline = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd"),
+            region = "Oriental", remoteOk = true, language = "fr",
+        })).Problem(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("budgetMinMad", out _));
+    }
+
+    [Fact]
+    public async Task A_deadline_in_the_past_is_refused()
+    {
+        var sme = await host.SignUpAsync("sme");
+        await sme.Client.CreateAsync("/api/smes", Api.Sme());
+        var need = Api.Need();
+        var body = System.Text.Json.JsonSerializer.SerializeToNode(need)!;
+        body["deadline"] = "2020-01-01";
+        var problem = await (await sme.Client.PostAsync("/api/needs", Raw(body.ToJsonString()))).Problem(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("deadline", out _));
+    }
+
+    [Fact]
+    public async Task Control_characters_and_bad_emails_are_refused()
+    {
+        using var client = host.Anonymous();
+        var problem = await (await client.PostAsJsonAsync("/api/auth/sign-up",
+            new { email = "not-an-email", role = "sme", displayName = "Bad\u0000Name", language = "fr" })).Problem(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("email", out _));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("displayName", out _));
+    }
+
+    [Fact]
+    public async Task Unknown_needs_and_bids_are_404()
+    {
+        var (startup, _) = await Api.StartupAsync(host);
+        await (await startup.Client.GetAsync("/api/needs/need-does-not-exist")).Problem(HttpStatusCode.NotFound);
+        var (sme, needId) = await Api.OpenNeedAsync(host);
+        await (await sme.Client.PostAsync($"/api/needs/{needId}/bids/bid-nope/accept", null)).Problem(HttpStatusCode.NotFound);
+        await (await startup.Client.GetAsync("/api/startups/" + new string('z', 5000))).Problem(HttpStatusCode.NotFound);
+    }
+}

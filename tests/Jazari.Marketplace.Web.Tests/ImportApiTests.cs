@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Jazari.Marketplace.Tests;
+
+namespace Jazari.Marketplace.Web.Tests;
+
+[Collection(MarketplaceCollection.Name)]
+public sealed class ImportApiTests(MarketplaceHost host)
+{
+    private static JsonObject Sample()
+    {
+        var path = Path.Combine(RepoPaths.Root, "..", "shared", "examples", "import-sample.json");
+        var text = File.Exists(path) ? File.ReadAllText(path) : File.ReadAllText(Path.Combine(RepoPaths.Root, "tests", "Jazari.Marketplace.Web.Tests", "import-sample.json"));
+        return JsonNode.Parse(text)!.AsObject();
+    }
+
+    private static StringContent Body(JsonNode json) => new(json.ToJsonString(), Encoding.UTF8, "application/json");
+
+    [Fact]
+    public async Task The_contract_sample_imports_and_a_second_import_updates_the_same_records()
+    {
+        using var admin = host.Admin();
+        var sample = Sample();
+        sample["needs"]![0]!["deadline"] = DateTime.UtcNow.AddDays(60).ToString("yyyy-MM-dd");
+
+        var first = await (await admin.PostAsync("/api/admin/import", Body(sample))).Json(HttpStatusCode.OK);
+        Assert.Equal(0, first.GetProperty("refused").GetArrayLength());
+        var second = await (await admin.PostAsync("/api/admin/import", Body(sample))).Json(HttpStatusCode.OK);
+        Assert.Equal(1, second.GetProperty("updated").GetProperty("startups").GetInt32());
+        Assert.Equal(1, second.GetProperty("updated").GetProperty("needs").GetInt32());
+        Assert.Equal(0, second.GetProperty("created").GetProperty("needs").GetInt32());
+
+        var startup = await (await admin.GetAsync("/api/startups/st-example-webatlas")).Json(HttpStatusCode.OK);
+        Assert.Equal(4.4, startup.GetProperty("rating").GetDouble());
+        Assert.Equal(7, startup.GetProperty("ratingCount").GetInt32());
+        var need = await (await admin.GetAsync("/api/needs/need-example-olive-shop")).Json(HttpStatusCode.OK);
+        Assert.Equal("open", need.GetProperty("status").GetString());
+        Assert.Equal("sme-example-olive", need.GetProperty("smeId").GetString());
+    }
+
+    [Fact]
+    public async Task Each_invalid_record_is_refused_with_its_reasons_and_the_valid_ones_go_in()
+    {
+        using var admin = host.Admin();
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var body = new JsonObject
+        {
+            ["smes"] = new JsonArray(
+                new JsonObject { ["id"] = $"sme-ok-{tag}", ["name"] = "Riad", ["sector"] = "hotel", ["city"] = "Fes", ["region"] = "Fes-Meknes", ["employees"] = 4, ["languages"] = new JsonArray("fr") },
+                new JsonObject { ["id"] = "Not An Id!", ["name"] = "Bad", ["sector"] = "x", ["city"] = "x", ["region"] = "Atlantis", ["employees"] = 1, ["languages"] = new JsonArray("fr") }),
+            ["needs"] = new JsonArray(
+                new JsonObject
+                {
+                    ["id"] = $"need-orphan-{tag}", ["smeId"] = $"sme-missing-{tag}", ["title"] = "Site vitrine", ["description"] = "Un site vitrine simple pour notre riad.",
+                    ["category"] = "website", ["budgetMinMad"] = 5000, ["budgetMaxMad"] = 9000, ["deadline"] = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd"),
+                    ["region"] = "Fes-Meknes", ["remoteOk"] = true, ["language"] = "fr",
+                }),
+        };
+        var report = await (await admin.PostAsync("/api/admin/import", Body(body))).Json(HttpStatusCode.OK);
+
+        Assert.Equal(1, report.GetProperty("created").GetProperty("smes").GetInt32());
+        var refused = report.GetProperty("refused").EnumerateArray().ToList();
+        Assert.Equal(2, refused.Count);
+        var badSme = refused.Single(r => r.GetProperty("kind").GetString() == "smes");
+        Assert.Equal(1, badSme.GetProperty("index").GetInt32());
+        Assert.True(badSme.GetProperty("errors").TryGetProperty("id", out _));
+        Assert.True(badSme.GetProperty("errors").TryGetProperty("region", out _));
+        var orphan = refused.Single(r => r.GetProperty("kind").GetString() == "needs");
+        Assert.True(orphan.GetProperty("errors").TryGetProperty("smeId", out _));
+        await (await admin.GetAsync($"/api/needs/need-orphan-{tag}")).Problem(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Only_admins_import()
+    {
+        var sme = await host.SignUpAsync("sme");
+        await (await sme.Client.PostAsJsonAsync("/api/admin/import", new { smes = Array.Empty<object>() })).Problem(HttpStatusCode.Forbidden);
+    }
+}

@@ -1,0 +1,94 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Jazari.Marketplace.Tests;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Jazari.Marketplace.Web.Tests;
+
+/// <summary>
+/// The real web host (silo, API, Hangfire) in the test process, on a real Azurite and a fresh data folder;
+/// shared by the HTTP tests of one collection.
+/// </summary>
+public sealed class MarketplaceHost : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string AdminToken = "test-admin-token-0123456789";
+    public AzuriteServer Storage { get; private set; } = null!;
+    public string DataDir { get; } = Directory.CreateTempSubdirectory("jazari-web-").FullName;
+    public string OutboxDir => Path.Combine(DataDir, "outbox");
+
+    /// <summary>Settings a test class may change (e.g. a low rate limit) before the host starts.</summary>
+    public Dictionary<string, string?> Settings { get; } = [];
+
+    public async Task InitializeAsync()
+    {
+        Storage = await AzuriteServer.StartAsync();
+        _ = Server; // start now, so every test sees a running host
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ConnectionStrings:storage", Storage.ConnectionString);
+        builder.UseSetting("JAZARI_DATA_DIR", DataDir);
+        builder.UseSetting("JAZARI_ADMIN_TOKEN", AdminToken);
+        builder.UseSetting("Demo:Enabled", "false");
+        builder.UseSetting("RateLimits:AuthPerMinute", "100000");
+        builder.UseSetting("Silo:SiloPort", AzuriteServer.FreePort().ToString());
+        builder.UseSetting("Silo:GatewayPort", AzuriteServer.FreePort().ToString());
+        builder.UseSetting("Hangfire:Workers", "2");
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+    }
+
+    public new async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Storage.DisposeAsync();
+        try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
+    }
+
+    public HttpClient Anonymous() => CreateClient();
+
+    public HttpClient Admin() => WithToken(AdminToken);
+
+    public HttpClient WithToken(string token)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>Signs a new person up by the emailed code, as a user would, and returns a client with their token.</summary>
+    public async Task<Person> SignUpAsync(string role, string language = "fr", string? email = null)
+    {
+        email ??= $"{role}-{Guid.NewGuid():N}@example.ma";
+        using var anonymous = Anonymous();
+        var response = await anonymous.PostAsJsonAsync("/api/auth/sign-up", new { email, role, displayName = "Test " + role, language });
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        var code = LatestCode(email);
+        var verified = await anonymous.PostAsJsonAsync("/api/auth/verify", new { email, code });
+        verified.EnsureSuccessStatusCode();
+        var token = await verified.Content.ReadFromJsonAsync<JsonElement>();
+        return new Person(email, token.GetProperty("accountId").GetString()!, WithToken(token.GetProperty("token").GetString()!));
+    }
+
+    /// <summary>The sign-in code of the newest e-mail sent to this address, read from the outbox.</summary>
+    public string LatestCode(string email) => Emails(email).Last().GetProperty("text").GetString()!
+        .Split([' ', '\n', ':'], StringSplitOptions.RemoveEmptyEntries).Last(w => w.Length == 6 && w.All(char.IsAsciiDigit));
+
+    public List<JsonElement> Emails(string email)
+    {
+        if (!Directory.Exists(OutboxDir)) return [];
+        return [.. Directory.GetFiles(OutboxDir, "*.json").Order()
+            .Select(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement)
+            .Where(e => e.GetProperty("to").GetString() == email)];
+    }
+}
+
+public sealed record Person(string Email, string AccountId, HttpClient Client);
+
+[CollectionDefinition(Name)]
+public sealed class MarketplaceCollection : ICollectionFixture<MarketplaceHost>
+{
+    public const string Name = "marketplace";
+}

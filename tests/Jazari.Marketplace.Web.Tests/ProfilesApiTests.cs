@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Http.Json;
+
+namespace Jazari.Marketplace.Web.Tests;
+
+[Collection(MarketplaceCollection.Name)]
+public sealed class ProfilesApiTests(MarketplaceHost host)
+{
+    [Fact]
+    public async Task An_sme_creates_reads_and_updates_its_profile_and_nobody_else_sees_it()
+    {
+        var sme = await host.SignUpAsync("sme");
+        var id = await sme.Client.CreateAsync("/api/smes", Api.Sme());
+        var read = await (await sme.Client.GetAsync($"/api/smes/{id}")).Json(HttpStatusCode.OK);
+        Assert.Equal("Huilerie Zerhoun", read.GetProperty("name").GetString());
+
+        var updated = await (await sme.Client.PutAsJsonAsync($"/api/smes/{id}",
+            new { name = "Huilerie Zerhoun SARL", sector = "food", city = "Meknes", region = "Fes-Meknes", employees = 25, languages = new[] { "fr" } }))
+            .Json(HttpStatusCode.OK);
+        Assert.Equal(25, updated.GetProperty("employees").GetInt32());
+
+        var other = await host.SignUpAsync("sme");
+        await (await other.Client.GetAsync($"/api/smes/{id}")).Problem(HttpStatusCode.NotFound);
+        await (await other.Client.PutAsJsonAsync($"/api/smes/{id}", Api.Sme())).Problem(HttpStatusCode.NotFound);
+        var startup = await host.SignUpAsync("startup");
+        await (await startup.Client.GetAsync($"/api/smes/{id}")).Problem(HttpStatusCode.NotFound);
+        Assert.Equal("Huilerie Zerhoun SARL", (await (await host.Admin().GetAsync($"/api/smes/{id}")).Json(HttpStatusCode.OK)).GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task A_startup_profile_is_readable_by_smes_and_its_track_record_cannot_be_set_by_the_startup()
+    {
+        var (startup, id) = await Api.StartupAsync(host);
+        var sme = await host.SignUpAsync("sme");
+        var seen = await (await sme.Client.GetAsync($"/api/startups/{id}")).Json(HttpStatusCode.OK);
+        Assert.Equal("Web Atlas", seen.GetProperty("name").GetString());
+        Assert.Equal(10000m, seen.GetProperty("priceMinMad").GetDecimal());
+
+        // Fields that are not part of the body (rating, id, owner) set nothing.
+        var tampered = await (await startup.Client.PutAsJsonAsync($"/api/startups/{id}", new
+        {
+            id = "st-stolen", rating = 5.0, ratingCount = 999, activeProjects = -4, ownerAccountId = "acc-evil",
+            name = "Web Atlas", city = "Rabat", region = "Rabat-Sale-Kenitra", categories = new[] { "website" }, skills = new[] { "seo" },
+            description = "Sites vitrines.", languages = new[] { "fr" }, priceMinMad = 5000, priceMaxMad = 50000, regionsServed = new[] { "*" }, capacity = 2,
+        })).Json(HttpStatusCode.OK);
+        Assert.Equal(id, tampered.GetProperty("id").GetString());
+        Assert.Equal(0, tampered.GetProperty("ratingCount").GetInt32());
+        Assert.Equal(0, tampered.GetProperty("activeProjects").GetInt32());
+        await (await sme.Client.PutAsJsonAsync($"/api/startups/{id}", Api.Startup("Hijacked"))).Problem(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Each_role_creates_only_its_own_kind_of_profile_and_only_one()
+    {
+        var sme = await host.SignUpAsync("sme");
+        await (await sme.Client.PostAsJsonAsync("/api/startups", Api.Startup())).Problem(HttpStatusCode.Forbidden);
+        await (await sme.Client.PostAsJsonAsync("/api/mentors", new { name = "X", expertise = new[] { "seo" }, languages = new[] { "fr" }, capacity = 2 }))
+            .Problem(HttpStatusCode.Forbidden);
+        await sme.Client.CreateAsync("/api/smes", Api.Sme());
+        await (await sme.Client.PostAsJsonAsync("/api/smes", Api.Sme())).Problem(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task A_mentor_profile_is_seen_by_its_owner_and_managers_only()
+    {
+        var mentor = await host.SignUpAsync("mentor");
+        var id = await mentor.Client.CreateAsync("/api/mentors",
+            new { name = "Nadia Benali", expertise = new[] { "e-commerce", "marketing" }, languages = new[] { "fr", "ar" }, capacity = 4 });
+        var read = await (await mentor.Client.GetAsync($"/api/mentors/{id}")).Json(HttpStatusCode.OK);
+        Assert.Equal(4, read.GetProperty("capacity").GetInt32());
+        var sme = await host.SignUpAsync("sme");
+        await (await sme.Client.GetAsync($"/api/mentors/{id}")).Problem(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Profiles_need_valid_regions_categories_languages_and_prices()
+    {
+        var (startup, _) = await Api.StartupAsync(host);
+        var other = await host.SignUpAsync("startup");
+        var problem = await (await other.Client.PostAsJsonAsync("/api/startups", new
+        {
+            name = "", city = "Rabat", region = "Rabat", categories = new[] { "blockchain" }, skills = new[] { "x" },
+            description = "x", languages = new[] { "de" }, priceMinMad = 90000, priceMaxMad = 10000, regionsServed = new[] { "Paris" }, capacity = -1,
+        })).Problem(HttpStatusCode.BadRequest);
+        var errors = problem.GetProperty("errors");
+        foreach (var field in new[] { "name", "region", "categories[0]", "languages[0]", "priceMinMad", "regionsServed[0]", "capacity" })
+            Assert.True(errors.TryGetProperty(field, out _), $"expected an error for {field}: {errors}");
+        Assert.NotNull(startup);
+    }
+}
