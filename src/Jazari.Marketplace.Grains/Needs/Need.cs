@@ -20,7 +20,7 @@ public interface INeedGrain : IGrainWithStringKey
 internal sealed class NeedGrain(
     [PersistentState("need", "marketplace")] IPersistentState<NeedState> state,
     IGrainFactory grains,
-    TimeProvider time) : Grain, INeedGrain
+    [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, INeedGrain
 {
     public const int MaxBids = 20;
 

@@ -38,7 +38,7 @@ public sealed class TrackRecord
 internal sealed class StartupGrain(
     [PersistentState("startup", "marketplace")] IPersistentState<ProfileState<StartupDetails>> state,
     [PersistentState("startup-track", "marketplace")] IPersistentState<TrackRecord> track,
-    TimeProvider time) : ProfileGrain<StartupDetails>(state, time), IStartupGrain
+    [FromKeyedServices(Clock.Key)] TimeProvider time) : ProfileGrain<StartupDetails>(state, time), IStartupGrain
 {
     private const int RememberedAwards = 200;
 
