@@ -73,6 +73,7 @@ public static class MarketplaceExtensions
         app.MapAdminApi();
         app.MapProfilesApi();
         app.MapNeedsApi();
+        app.MapMatchesApi();
         app.MapHangfireDashboard("/hangfire");
     }
 
