@@ -10,4 +10,9 @@ if (args.Contains("--memory"))
     MemoryReport.Run(100_000);
     return;
 }
+if (args.Contains("--http"))
+{
+    await HttpMatchesReport.RunAsync(startups: 5_000, needs: 200, calls: 2_000);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(QueryBenchmarks).Assembly).Run(args);
