@@ -11,7 +11,6 @@ export Demo__Enabled="${Demo__Enabled:-true}"
 mkdir -p "$JAZARI_DATA_DIR"
 
 trap azurite_stop EXIT
-trap 'exit 130' INT TERM
 if [ -z "${ConnectionStrings__storage:-}" ]; then
   if ! port_open 10002; then
     azurite_start "$JAZARI_DATA_DIR/azurite" 10000
@@ -22,5 +21,7 @@ fi
 dotnet build src/Jazari.Marketplace.Web -c Release --nologo -v quiet -clp:ErrorsOnly
 dotnet src/Jazari.Marketplace.Web/bin/Release/net10.0/Jazari.Marketplace.Web.dll "$@" &
 host=$!
-trap 'kill -INT $host 2>/dev/null; wait $host; azurite_stop' EXIT
-wait $host
+# Background jobs of a script ignore SIGINT, so Ctrl-C reaches the host as SIGTERM (a graceful stop).
+trap 'kill -TERM $host 2>/dev/null' INT TERM
+wait $host || true          # returns when the host ends or a signal arrives
+wait $host 2>/dev/null || true  # then waits for the graceful stop to finish

@@ -19,7 +19,7 @@ azurite_start() {
   local data="$1" blob="$2"
   azurite_install
   mkdir -p "$data"
-  "$AZURITE_DIR/node_modules/.bin/azurite" --silent --skipApiVersionCheck --loose --location "$data" \
+  "$AZURITE_DIR/node_modules/.bin/azurite" --silent --skipApiVersionCheck --loose --disableTelemetry --location "$data" \
     --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort $((blob + 1)) \
     --tableHost 127.0.0.1 --tablePort $((blob + 2)) >"$data/azurite.log" 2>&1 &
   AZURITE_PID=$!
@@ -38,6 +38,8 @@ azurite_connection_string() {
 }
 
 azurite_stop() {
-  [ -n "${AZURITE_PID:-}" ] && kill "$AZURITE_PID" 2>/dev/null && wait "$AZURITE_PID" 2>/dev/null
+  [ -n "${AZURITE_PID:-}" ] || return 0
+  kill "$AZURITE_PID" 2>/dev/null
+  for _ in $(seq 1 50); do kill -0 "$AZURITE_PID" 2>/dev/null || break; sleep 0.1; done
   AZURITE_PID=""
 }

@@ -37,7 +37,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         {
             ArgumentList =
             {
-                "--silent", "--skipApiVersionCheck", "--loose", "--location", folder,
+                "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry", "--location", folder,
                 "--blobHost", "127.0.0.1", "--blobPort", $"{blob}", "--queueHost", "127.0.0.1", "--queuePort", $"{queue}",
                 "--tableHost", "127.0.0.1", "--tablePort", $"{table}",
             },
