@@ -12,7 +12,12 @@ public sealed record MentorDetails(
 
 internal sealed class MentorGrain(
     [PersistentState("mentor", "marketplace")] IPersistentState<ProfileState<MentorDetails>> state,
-    TimeProvider time) : ProfileGrain<MentorDetails>(state, time), IMentorGrain
+    TimeProvider time,
+    IGrainFactory grains) : ProfileGrain<MentorDetails>(state, time), IMentorGrain
 {
     protected override string Kind => "Mentor";
+
+    /// <summary>Lists the mentor where cohort managers look for suggestions.</summary>
+    protected override Task OnChangedAsync() =>
+        grains.GetGrain<Incubation.IMentorDirectoryGrain>(Incubation.MentorDirectoryGrain.Key).AddAsync(this.GetPrimaryKeyString());
 }
