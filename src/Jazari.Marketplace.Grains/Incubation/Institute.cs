@@ -13,6 +13,9 @@ public interface IInstituteGrain : IGrainWithStringKey
 /// <summary>The list of all institutes, for admins and the ministry report.</summary>
 public interface IInstituteDirectoryGrain : IGrainWithStringKey
 {
+    /// <summary>The key of the one directory.</summary>
+    const string Key = "jazari";
+
     Task AddAsync(string instituteId);
     Task<IReadOnlyList<string>> ListAsync();
 }
@@ -48,7 +51,7 @@ internal sealed class InstituteGrain(
         state.State.Name = name;
         state.State.Region = region;
         await state.SaveAsync();
-        await grains.GetGrain<IInstituteDirectoryGrain>(InstituteDirectoryGrain.Key).AddAsync(this.GetPrimaryKeyString());
+        await grains.GetGrain<IInstituteDirectoryGrain>(IInstituteDirectoryGrain.Key).AddAsync(this.GetPrimaryKeyString());
         return created;
     }
 
@@ -84,7 +87,6 @@ public sealed class InstituteDirectoryState
 internal sealed class InstituteDirectoryGrain(
     [PersistentState("institute-directory", "marketplace")] IPersistentState<InstituteDirectoryState> state) : Grain, IInstituteDirectoryGrain
 {
-    public const string Key = "jazari";
     public const int MaxInstitutes = 200;
 
     public async Task AddAsync(string instituteId)

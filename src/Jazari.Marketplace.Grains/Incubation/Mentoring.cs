@@ -34,7 +34,7 @@ internal sealed class MentoringGrain(
         if (Startups.Count >= capacity) throw MarketplaceException.Conflict($"This mentor follows {Startups.Count} startups, their full capacity.");
         Startups.Add(startup);
         await state.SaveAsync();
-        await grains.GetGrain<IMentorDirectoryGrain>(MentorDirectoryGrain.Key).SetLoadAsync(this.GetPrimaryKeyString(), Startups.Count);
+        await grains.GetGrain<IMentorDirectoryGrain>(IMentorDirectoryGrain.Key).SetLoadAsync(this.GetPrimaryKeyString(), Startups.Count);
     }
 
     public Task<bool> IsAssignedAsync(string startupId) => Task.FromResult(Startups.Any(s => s.StartupId == startupId));
@@ -45,6 +45,9 @@ internal sealed class MentoringGrain(
 /// <summary>Every mentor of the network and how many startups each follows: where suggestions start.</summary>
 public interface IMentorDirectoryGrain : IGrainWithStringKey
 {
+    /// <summary>The key of the one directory.</summary>
+    const string Key = "jazari";
+
     Task AddAsync(string mentorId);
     Task SetLoadAsync(string mentorId, int assigned);
     Task<IReadOnlyList<MentorLoad>> ListAsync();
@@ -62,7 +65,6 @@ public sealed class MentorDirectoryState
 internal sealed class MentorDirectoryGrain(
     [PersistentState("mentor-directory", "marketplace")] IPersistentState<MentorDirectoryState> state) : Grain, IMentorDirectoryGrain
 {
-    public const string Key = "jazari";
     public const int MaxMentors = 3000;
 
     public Task AddAsync(string mentorId) => SetAsync(mentorId, null);

@@ -19,5 +19,5 @@ internal sealed class MentorGrain(
 
     /// <summary>Lists the mentor where cohort managers look for suggestions.</summary>
     protected override Task OnChangedAsync() =>
-        grains.GetGrain<Incubation.IMentorDirectoryGrain>(Incubation.MentorDirectoryGrain.Key).AddAsync(this.GetPrimaryKeyString());
+        grains.GetGrain<Incubation.IMentorDirectoryGrain>(Incubation.IMentorDirectoryGrain.Key).AddAsync(this.GetPrimaryKeyString());
 }

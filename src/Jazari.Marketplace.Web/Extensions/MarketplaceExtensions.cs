@@ -72,6 +72,9 @@ public static class MarketplaceExtensions
         app.MapAdminApi();
         app.MapProfilesApi();
         app.MapNeedsApi();
+        app.MapInstitutesApi();
+        app.MapCohortsApi();
+        app.MapStartupProgressApi();
         app.MapHangfireDashboard("/hangfire");
     }
 
