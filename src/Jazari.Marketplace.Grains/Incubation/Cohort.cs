@@ -37,6 +37,8 @@ internal sealed class CohortGrain(
     public const int MaxMentorAssignments = 400;
     public const int MaxTrendMonths = 60;
     public const int RememberedTold = 300;
+    /// <summary>Startup names are copied into rows and applications for display, cut to this length to keep the state bounded.</summary>
+    public const int DisplayNameLength = 100;
 
     private CohortState C => state.State;
     private string Id => this.GetPrimaryKeyString();
@@ -78,7 +80,7 @@ internal sealed class CohortGrain(
         var id = Ids.New("app");
         var now = time.GetUtcNow();
         await grains.GetGrain<IApplicationGrain>(id).CreateAsync(Id, startupId, answers, now);
-        C.Applications.Add(new ApplicationSummary(id, startupId, startupName, caller.AccountId, ApplicationStatus.Submitted, null, 0, now));
+        C.Applications.Add(new ApplicationSummary(id, startupId, Display(startupName), caller.AccountId, ApplicationStatus.Submitted, null, 0, now));
         await state.SaveAsync();
         return id;
     }
@@ -183,7 +185,7 @@ internal sealed class CohortGrain(
         if (C.Rows.Any(r => r.StartupId == startupId)) return;
         if (C.Rows.Count >= MaxMembers) throw MarketplaceException.Conflict($"A cohort has at most {MaxMembers} startups.");
         if (C.Goals.Count > 0) await grains.GetGrain<IStartupGoalsGrain>(startupId).AddFromCohortAsync(Id, C.Goals);
-        C.Rows.Add(new CohortRow(startupId, name, StartupKpis.None, time.GetUtcNow()));
+        C.Rows.Add(new CohortRow(startupId, Display(name), StartupKpis.None, time.GetUtcNow()));
         RecordTrend();
     }
 
@@ -198,6 +200,8 @@ internal sealed class CohortGrain(
         else C.Trends.Add(point);
         if (C.Trends.Count > MaxTrendMonths) C.Trends.RemoveAt(0);
     }
+
+    private static string Display(string name) => name.Length <= DisplayNameLength ? name : name[..(DisplayNameLength - 1)] + "…";
 
     private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 

@@ -40,7 +40,8 @@ public sealed record StartupKpis(
     [property: Id(12)] string? LatestFiguresMonth,
     [property: Id(13)] int SmesServed)
 {
-    public static readonly StartupKpis None = new(0, 0, 0, 0, 0, 0, 0, null, 0, null, null, null, null, 0);
+    /// <summary>A new instance each time: a shared one was seen overwritten when Orleans read a state into its default value.</summary>
+    public static StartupKpis None => new(0, 0, 0, 0, 0, 0, 0, null, 0, null, null, null, null, 0);
     public double WinRate => BidsSubmitted == 0 ? 0 : Math.Round((double)BidsWon / BidsSubmitted, 3);
 }
 
