@@ -24,7 +24,7 @@ public sealed class CohortJobsTests(MarketplaceHost host)
         var job = new CohortDigestJob(Grains, Outbox, time);
 
         await job.RunAsync(p.CohortId);
-        await job.RunAsync(p.CohortId);
+        await job.RunAllAsync(); // what the weekly recurring job runs: every cohort, this one already done
         var digest = Assert.Single(host.Emails(arabic.Email), e => e.GetProperty("kind").GetString() == IncubationEmails.DigestKind);
         Assert.Contains("الشركات الناشئة: 1", digest.GetProperty("text").GetString());
         Assert.Single(host.Emails(p.Manager.Email), e => e.GetProperty("kind").GetString() == IncubationEmails.DigestKind);

@@ -1,12 +1,10 @@
 using System.Security.Claims;
-using Hangfire;
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Accounts;
 using Jazari.Marketplace.Grains.Incubation;
 using Jazari.Marketplace.Grains.Profiles;
 using Jazari.Marketplace.Web.Auth;
 using Jazari.Marketplace.Web.Email;
-using Jazari.Marketplace.Web.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Jazari.Marketplace.Web.Apis;
@@ -35,14 +33,13 @@ public static class CohortsApi
         managers.MapGet("/{id:id}/dashboard", Dashboard);
     }
 
-    private static async Task<Created<Created>> Create(CohortInput body, ClaimsPrincipal user, IGrainFactory grains, IRecurringJobManager jobs)
+    private static async Task<Created<Created>> Create(CohortInput body, ClaimsPrincipal user, IGrainFactory grains)
     {
         var c = new Checks();
         var cohort = body.ToCohort(c);
         c.ThrowIfFailed();
         var id = Ids.New("cohort");
         await grains.GetGrain<ICohortGrain>(id).CreateAsync(user.Caller(), cohort);
-        CohortJobs.Schedule(jobs, id);
         return TypedResults.Created($"/api/cohorts/{id}", new Created(id));
     }
 

@@ -30,6 +30,7 @@ public static class MarketplaceExtensions
 
         builder.AddMarketplaceSilo(storage);
         builder.AddMarketplaceJobs(settings);
+        services.AddHostedService<Jobs.CohortJobs>();
         services.AddMarketplaceHealthChecks();
 
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

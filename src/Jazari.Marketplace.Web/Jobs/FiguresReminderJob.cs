@@ -12,6 +12,8 @@ namespace Jazari.Marketplace.Web.Jobs;
 /// </summary>
 public sealed class FiguresReminderJob(IGrainFactory grains, Outbox outbox, TimeProvider time)
 {
+    public Task RunAllAsync() => CohortJobs.ForEachCohortAsync(grains, RunAsync);
+
     public async Task RunAsync(string cohortId)
     {
         var now = time.GetUtcNow();
