@@ -35,7 +35,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 o.TableServiceClient = new TableServiceClient(Storage.ConnectionString);
                 o.TableName = "marketplace";
             });
-            silo.Services.AddSingleton<TimeProvider>(Time);
+            silo.Services.AddKeyedSingleton<TimeProvider>(Clock.Key, Time);
         });
         Silo = builder.Build();
         await Silo.StartAsync();

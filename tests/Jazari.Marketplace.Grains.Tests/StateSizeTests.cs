@@ -47,6 +47,13 @@ public sealed class StateSizeTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public void A_full_matchmaking_shard_stays_under_the_bound()
+    {
+        var state = new Matchmaking.MatchmakingState { Members = [.. Enumerable.Range(0, Matchmaking.MatchmakingShard.MaxMembers).Select(i => $"st-{i:D5}-" + new string('x', 55))] };
+        Assert.InRange(Size(state), 1, Bound);
+    }
+
+    [Fact]
     public void A_full_category_of_open_needs_stays_under_the_bound()
     {
         var state = new OpenNeedsState

@@ -73,16 +73,9 @@ public sealed class MarketplaceHost : WebApplicationFactory<Program>, IAsyncLife
     }
 
     /// <summary>The sign-in code of the newest e-mail sent to this address, read from the outbox.</summary>
-    public string LatestCode(string email) => Emails(email).Last().GetProperty("text").GetString()!
-        .Split([' ', '\n', ':'], StringSplitOptions.RemoveEmptyEntries).Last(w => w.Length == 6 && w.All(char.IsAsciiDigit));
+    public string LatestCode(string email) => OutboxFiles.LatestCode(OutboxDir, email);
 
-    public List<JsonElement> Emails(string email)
-    {
-        if (!Directory.Exists(OutboxDir)) return [];
-        return [.. Directory.GetFiles(OutboxDir, "*.json").Order()
-            .Select(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement)
-            .Where(e => e.GetProperty("to").GetString() == email)];
-    }
+    public List<JsonElement> Emails(string email) => OutboxFiles.Emails(OutboxDir, email);
 }
 
 public sealed record Person(string Email, string AccountId, HttpClient Client);

@@ -45,7 +45,7 @@ public sealed class AccountState
 
 internal sealed class AccountGrain(
     [PersistentState("account", "marketplace")] IPersistentState<AccountState> state,
-    TimeProvider time) : Grain, IAccountGrain
+    [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, IAccountGrain
 {
     public async Task CreateAsync(NewAccount account)
     {

@@ -33,7 +33,7 @@ public sealed class SignInState
 internal sealed class SignInGrain(
     [PersistentState("sign-in", "marketplace")] IPersistentState<SignInState> state,
     IGrainFactory grains,
-    TimeProvider time) : Grain, ISignInGrain
+    [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, ISignInGrain
 {
     public const int MaxCodesPerWindow = 5;
     public const int MaxFailedAttempts = 5;

@@ -20,7 +20,7 @@ public sealed class TokenState
 
 internal sealed class TokenGrain(
     [PersistentState("token", "marketplace")] IPersistentState<TokenState> state,
-    TimeProvider time) : Grain, ITokenGrain
+    [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, ITokenGrain
 {
     public async Task IssueAsync(string accountId, string role, DateTimeOffset expiresAt)
     {

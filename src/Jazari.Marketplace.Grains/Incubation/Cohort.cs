@@ -30,7 +30,7 @@ public interface ICohortGrain : IGrainWithStringKey
 internal sealed class CohortGrain(
     [PersistentState("cohort", "marketplace")] IPersistentState<CohortState> state,
     IGrainFactory grains,
-    TimeProvider time) : Grain, ICohortGrain
+    [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, ICohortGrain
 {
     public const int MaxMembers = 200;
     public const int MaxApplications = 200;

@@ -1,3 +1,6 @@
+using Jazari.Marketplace.Grains.Matchmaking;
+using Orleans.Concurrency;
+
 namespace Jazari.Marketplace.Grains.Needs;
 
 /// <summary>A digitalisation need of an SME, with the bids startups made on it.</summary>
@@ -13,14 +16,16 @@ public interface INeedGrain : IGrainWithStringKey
     Task WithdrawBidAsync(Caller caller, string bidId);
     /// <summary>Awards the need to one bid and rejects the others; exactly one accept ever succeeds.</summary>
     Task<NeedView> AcceptBidAsync(Caller caller, string bidId);
-    /// <summary>The public view (no bids) when the need is not a draft; null otherwise. For browsing.</summary>
+    /// <summary>The public view (no bids) when the need is not a draft; null otherwise. For browsing and
+    /// matchmaking; interleaves, so a shard being activated by this need's own update can read it.</summary>
+    [AlwaysInterleave]
     Task<NeedView?> GetListingAsync();
 }
 
 internal sealed class NeedGrain(
     [PersistentState("need", "marketplace")] IPersistentState<NeedState> state,
     IGrainFactory grains,
-    TimeProvider time) : Grain, INeedGrain
+    [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, INeedGrain
 {
     public const int MaxBids = 20;
 
@@ -64,6 +69,7 @@ internal sealed class NeedGrain(
             throw MarketplaceException.Conflict($"A need that is {Need.Status.Name()} cannot be published.");
         }
         await Catalogue().AddAsync(Listing());
+        await IndexForMatchingAsync();
         return View(caller);
     }
 
@@ -81,6 +87,7 @@ internal sealed class NeedGrain(
             await state.SaveAsync();
         }
         await Catalogue().RemoveAsync(this.GetPrimaryKeyString());
+        await UnindexForMatchingAsync();
         return View(caller);
     }
 
@@ -100,6 +107,7 @@ internal sealed class NeedGrain(
         if (previousCategory is not null && previousCategory != details.Category)
             await grains.GetGrain<IOpenNeedsGrain>(previousCategory).RemoveAsync(this.GetPrimaryKeyString());
         await Catalogue().AddAsync(Listing());
+        await IndexForMatchingAsync();
         return created;
     }
 
@@ -160,7 +168,34 @@ internal sealed class NeedGrain(
         await grains.GetGrain<Profiles.IStartupGrain>(bid.StartupId).ProjectAwardedAsync(this.GetPrimaryKeyString());
         await grains.GetGrain<Incubation.IStartupActivityGrain>(bid.StartupId).BidWonAsync(bidId, Need.SmeId, bid.Offer.PriceMinor, now);
         await Catalogue().RemoveAsync(this.GetPrimaryKeyString());
+        await UnindexForMatchingAsync();
         return View(caller);
+    }
+
+    /// <summary>An open need is in the matchmaking shards of its category and of the categories its text names.</summary>
+    private async Task IndexForMatchingAsync()
+    {
+        var id = this.GetPrimaryKeyString();
+        var shards = MatchCards.Shards(Need.Details);
+        foreach (var left in Need.MatchShards.Except(shards))
+            await grains.GetGrain<INeedMatchmakingGrain>(left).RemoveAsync(id);
+        await Task.WhenAll(shards.Select(shard => grains.GetGrain<INeedMatchmakingGrain>(shard).UpsertAsync(id, Need.Details)));
+        if (!shards.SequenceEqual(Need.MatchShards))
+        {
+            Need.MatchShards = [.. shards];
+            await state.SaveAsync();
+        }
+    }
+
+    private async Task UnindexForMatchingAsync()
+    {
+        var id = this.GetPrimaryKeyString();
+        await Task.WhenAll(Need.MatchShards.Select(shard => grains.GetGrain<INeedMatchmakingGrain>(shard).RemoveAsync(id)));
+        if (Need.MatchShards.Count > 0)
+        {
+            Need.MatchShards = [];
+            await state.SaveAsync();
+        }
     }
 
     private IOpenNeedsGrain Catalogue() => grains.GetGrain<IOpenNeedsGrain>(Need.Details.Category);

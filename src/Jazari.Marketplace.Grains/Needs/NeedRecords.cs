@@ -73,6 +73,8 @@ public sealed class NeedState
     [Id(8)] public DateTimeOffset? ClosedAt { get; set; }
     /// <summary>At most <see cref="NeedGrain.MaxBids"/>: one per startup, which keeps the state under the size bound.</summary>
     [Id(9)] public List<Bid> Bids { get; set; } = [];
+    /// <summary>The matchmaking shards this need is indexed in while it is open.</summary>
+    [Id(10)] public List<string> MatchShards { get; set; } = [];
 }
 
 public static class NeedStatusNames

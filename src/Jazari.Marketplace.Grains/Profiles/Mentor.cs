@@ -12,7 +12,7 @@ public sealed record MentorDetails(
 
 internal sealed class MentorGrain(
     [PersistentState("mentor", "marketplace")] IPersistentState<ProfileState<MentorDetails>> state,
-    TimeProvider time,
+    [FromKeyedServices(Clock.Key)] TimeProvider time,
     IGrainFactory grains) : ProfileGrain<MentorDetails>(state, time), IMentorGrain
 {
     protected override string Kind => "Mentor";

@@ -38,6 +38,7 @@ internal abstract class ProfileGrain<TDetails>(IPersistentState<ProfileState<TDe
     protected virtual bool IsPublic => false;
 
     protected ProfileState<TDetails> Profile => state.State;
+    protected bool Exists => state.RecordExists;
 
     public async Task CreateAsync(string ownerAccountId, TDetails details)
     {

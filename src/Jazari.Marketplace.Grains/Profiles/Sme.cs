@@ -14,7 +14,7 @@ public sealed record SmeDetails(
 
 internal sealed class SmeGrain(
     [PersistentState("sme", "marketplace")] IPersistentState<ProfileState<SmeDetails>> state,
-    TimeProvider time) : ProfileGrain<SmeDetails>(state, time), ISmeGrain
+    [FromKeyedServices(Clock.Key)] TimeProvider time) : ProfileGrain<SmeDetails>(state, time), ISmeGrain
 {
     protected override string Kind => "SME";
 }

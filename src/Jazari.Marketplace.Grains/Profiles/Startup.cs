@@ -1,3 +1,6 @@
+using Jazari.Marketplace.Grains.Matchmaking;
+using Orleans.Concurrency;
+
 namespace Jazari.Marketplace.Grains.Profiles;
 
 /// <summary>A startup of the network: its offering, and its track record on the marketplace.</summary>
@@ -8,6 +11,10 @@ public interface IStartupGrain : IProfileGrain<StartupDetails>
     Task ImportTrackRecordAsync(int activeProjects, double rating, int ratingCount);
     /// <summary>Counts a project won on a need; the same need twice counts once.</summary>
     Task ProjectAwardedAsync(string needId);
+    /// <summary>What matching reads of this startup; null when there is no profile. Interleaves, so a
+    /// matchmaking shard being activated by this startup's own update can read it.</summary>
+    [AlwaysInterleave]
+    Task<StartupCard?> GetCardAsync();
 }
 
 [GenerateSerializer, Alias("jazari.startup-details")]
@@ -33,12 +40,15 @@ public sealed class TrackRecord
     [Id(2)] public int RatingCount { get; set; }
     /// <summary>The needs already counted in <see cref="ActiveProjects"/> (the most recent ones), so a retried award counts once.</summary>
     [Id(3)] public List<string> AwardedNeedIds { get; set; } = [];
+    /// <summary>The matchmaking shards this startup is indexed in.</summary>
+    [Id(4)] public List<string> MatchShards { get; set; } = [];
 }
 
 internal sealed class StartupGrain(
     [PersistentState("startup", "marketplace")] IPersistentState<ProfileState<StartupDetails>> state,
     [PersistentState("startup-track", "marketplace")] IPersistentState<TrackRecord> track,
-    TimeProvider time) : ProfileGrain<StartupDetails>(state, time), IStartupGrain
+    IGrainFactory grains,
+    [FromKeyedServices(Clock.Key)] TimeProvider time) : ProfileGrain<StartupDetails>(state, time), IStartupGrain
 {
     private const int RememberedAwards = 200;
 
@@ -53,6 +63,7 @@ internal sealed class StartupGrain(
         track.State.Rating = rating;
         track.State.RatingCount = ratingCount;
         await track.SaveAsync();
+        await OnChangedAsync();
     }
 
     public async Task ProjectAwardedAsync(string needId)
@@ -62,5 +73,28 @@ internal sealed class StartupGrain(
         if (track.State.AwardedNeedIds.Count > RememberedAwards) track.State.AwardedNeedIds.RemoveAt(0);
         track.State.ActiveProjects++;
         await track.SaveAsync();
+        await OnChangedAsync();
+    }
+
+    public Task<StartupCard?> GetCardAsync() => Task.FromResult(Card());
+
+    private StartupCard? Card() => Exists
+        ? new StartupCard(Profile.Details, track.State.ActiveProjects, track.State.Rating, track.State.RatingCount)
+        : null;
+
+    /// <summary>Keeps the matchmaking shards current: indexed where the profile now belongs, removed from the others.</summary>
+    protected override async Task OnChangedAsync()
+    {
+        if (Card() is not { } card) return;
+        var id = this.GetPrimaryKeyString();
+        var shards = MatchCards.Shards(card.Details);
+        foreach (var left in track.State.MatchShards.Except(shards))
+            await grains.GetGrain<IStartupMatchmakingGrain>(left).RemoveAsync(id);
+        await Task.WhenAll(shards.Select(shard => grains.GetGrain<IStartupMatchmakingGrain>(shard).UpsertAsync(id, card)));
+        if (!shards.SequenceEqual(track.State.MatchShards))
+        {
+            track.State.MatchShards = [.. shards];
+            await track.SaveAsync();
+        }
     }
 }

@@ -23,6 +23,7 @@ public static class MarketplaceExtensions
         services.AddSingleton(settings);
         services.AddSingleton(storage);
         services.AddSingleton(TimeProvider.System);
+        services.AddKeyedSingleton(Grains.Clock.Key, TimeProvider.System);
         services.AddSingleton(AdminToken.From(builder.Configuration, settings.DataDir));
         services.AddSingleton(new Outbox(settings.OutboxDir));
         services.AddSingleton<CatalogueImport>();
@@ -73,6 +74,7 @@ public static class MarketplaceExtensions
         app.MapAdminApi();
         app.MapProfilesApi();
         app.MapNeedsApi();
+        app.MapMatchesApi();
         app.MapInstitutesApi();
         app.MapCohortsApi();
         app.MapStartupProgressApi();

@@ -1,0 +1,102 @@
+using System.Globalization;
+
+namespace Jazari.Marketplace.Matching;
+
+/// <summary>Turns the facts of a match into short reasons in Arabic, French or English, biggest factor first.</summary>
+internal static class Explanations
+{
+    public static IReadOnlyList<MatchReason> Explain(PairFacts facts, Lexicon lexicon, string language)
+    {
+        var lang = language is "ar" or "fr" ? language : "en";
+        var reasons = new List<(double Weight, MatchReason Reason)>();
+        var concepts = facts.MatchedTerms.Where(t => t.Key.StartsWith(ProfileTerms.ConceptPrefix, StringComparison.Ordinal)).ToList();
+        var words = facts.MatchedTerms.Where(t => !t.Key.StartsWith(ProfileTerms.ConceptPrefix, StringComparison.Ordinal)).ToList();
+        if (concepts.Count > 0)
+        {
+            var labels = Top(concepts).Select(t => lexicon.Find(t.Key[ProfileTerms.ConceptPrefix.Length..])?.Label(lang) ?? t.Surface);
+            reasons.Add((concepts.Sum(t => t.Contribution), new("skills", Text(lang, "skills", List(lang, labels)))));
+        }
+        if (words.Count > 0)
+        {
+            reasons.Add((words.Sum(t => t.Contribution), new("text", Text(lang, "text", List(lang, Top(words).Select(t => t.Surface))))));
+        }
+        if (facts.Category > 0 && facts.CategoryKey is { } category)
+        {
+            var label = lexicon.Find(category)?.Label(lang) ?? category;
+            reasons.Add((MatchScoring.CategoryWeight * facts.Category, new("category", Text(lang, "category", label))));
+        }
+        if (facts.OnSite)
+        {
+            reasons.Add((MatchScoring.OnSiteWeight, new("onsite", Text(lang, "onsite", facts.Region))));
+        }
+        if (facts.SharedLanguage)
+        {
+            reasons.Add((MatchScoring.LanguageWeight, new("language", Text(lang, "language", LanguageName(lang, facts.Language)))));
+        }
+        if (facts.BudgetMax > 0)
+        {
+            var key = facts.PriceMax < facts.BudgetMin ? "budget-under" : "budget";
+            reasons.Add((MatchScoring.BudgetWeight * facts.Budget, new("budget", Text(lang, key,
+                Money(lang, facts.PriceMin), Money(lang, facts.PriceMax), Money(lang, facts.BudgetMin), Money(lang, facts.BudgetMax)))));
+        }
+        var reputation = facts.RatingCount > 0
+            ? Text(lang, "reputation", facts.Rating.ToString("0.0", CultureInfo.InvariantCulture), facts.RatingCount)
+            : Text(lang, "reputation-new");
+        reasons.Add((MatchScoring.ReputationWeight * facts.Reputation, new("reputation", reputation)));
+        return reasons.OrderByDescending(r => r.Weight).Select(r => r.Reason).ToList();
+    }
+
+    private static IEnumerable<(string Key, string Surface, double Contribution)> Top(
+        List<(string Key, string Surface, double Contribution)> terms) =>
+        terms.OrderByDescending(t => t.Contribution).ThenBy(t => t.Key, StringComparer.Ordinal).Take(5);
+
+    private static string List(string lang, IEnumerable<string> items) => string.Join(lang == "ar" ? "، " : ", ", items.Distinct());
+
+    private static string Money(string lang, long minor)
+    {
+        var whole = (minor / 100).ToString("#,0", CultureInfo.InvariantCulture);
+        return lang == "fr" ? whole.Replace(',', '\u202F') : whole;
+    }
+
+    private static string LanguageName(string lang, string code) => (lang, code) switch
+    {
+        ("ar", "ar") => "العربية", ("ar", "fr") => "الفرنسية", ("ar", "en") => "الإنجليزية", ("ar", "zgh") => "الأمازيغية",
+        ("fr", "ar") => "arabe", ("fr", "fr") => "français", ("fr", "en") => "anglais", ("fr", "zgh") => "amazighe",
+        (_, "ar") => "Arabic", (_, "fr") => "French", (_, "en") => "English", (_, "zgh") => "Amazigh",
+        _ => code,
+    };
+
+    private static string Text(string lang, string key, params object[] args) =>
+        string.Format(CultureInfo.InvariantCulture, Templates[(lang, key)], args);
+
+    private static readonly Dictionary<(string, string), string> Templates = new()
+    {
+        [("en", "skills")] = "Skills: {0}",
+        [("fr", "skills")] = "Maîtrise : {0}",
+        [("ar", "skills")] = "المهارات: {0}",
+        [("en", "text")] = "Words in common: {0}",
+        [("fr", "text")] = "Mots en commun : {0}",
+        [("ar", "text")] = "كلمات مشتركة: {0}",
+        [("en", "category")] = "Category: {0}",
+        [("fr", "category")] = "Catégorie : {0}",
+        [("ar", "category")] = "المجال: {0}",
+        [("en", "onsite")] = "Based in {0}, can work on site",
+        [("fr", "onsite")] = "Implantée dans la région {0}, peut intervenir sur site",
+        [("ar", "onsite")] = "مقرها في جهة {0}، يمكنها العمل في عين المكان",
+        [("en", "language")] = "Works in {0}",
+        [("fr", "language")] = "Travaille en {0}",
+        [("ar", "language")] = "تشتغل باللغة {0}",
+        [("en", "budget")] = "Prices {0}–{1} MAD, budget {2}–{3} MAD",
+        [("fr", "budget")] = "Tarifs {0}–{1} MAD, budget {2}–{3} MAD",
+        [("ar", "budget")] = "الأسعار {0}–{1} درهم، الميزانية {2}–{3} درهم",
+        [("en", "budget-under")] = "Prices {0}–{1} MAD, under the budget of {2}–{3} MAD",
+        [("fr", "budget-under")] = "Tarifs {0}–{1} MAD, sous le budget de {2}–{3} MAD",
+        [("ar", "budget-under")] = "الأسعار {0}–{1} درهم، أقل من الميزانية {2}–{3} درهم",
+        [("en", "reputation")] = "Rated {0}/5 from {1} reviews",
+        [("fr", "reputation")] = "Note {0}/5 sur {1} avis",
+        [("ar", "reputation")] = "التقييم {0}/5 من {1} تقييم",
+        [("en", "reputation-new")] = "New on the marketplace, no reviews yet",
+        [("fr", "reputation-new")] = "Nouvelle sur la plateforme, pas encore d'avis",
+        [("ar", "reputation-new")] = "جديدة على المنصة، لا تقييمات بعد",
+    };
+}

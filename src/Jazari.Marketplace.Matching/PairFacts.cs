@@ -1,0 +1,24 @@
+namespace Jazari.Marketplace.Matching;
+
+/// <summary>Everything that went into the score of one (need, startup) pair, kept to explain it.</summary>
+internal sealed class PairFacts
+{
+    public List<(string Key, string Surface, double Contribution)> MatchedTerms { get; } = [];
+    public double Relevance { get; set; }
+    public double Category { get; set; }
+    public string? CategoryKey { get; set; }
+    public double Budget { get; set; }
+    public double Reputation { get; set; }
+    public bool OnSite { get; set; }
+    public bool SharedLanguage { get; set; }
+    public long PriceMin { get; set; }
+    public long PriceMax { get; set; }
+    public long BudgetMin { get; set; }
+    public long BudgetMax { get; set; }
+    public string Region { get; set; } = "";
+    public string Language { get; set; } = "";
+    public double Rating { get; set; }
+    public int RatingCount { get; set; }
+
+    public double Score => MatchScoring.Score(Relevance, Category, Budget, Reputation, OnSite, SharedLanguage);
+}

@@ -1,0 +1,99 @@
+namespace Jazari.Marketplace.Matching;
+
+/// <summary>
+/// The weighted terms of a need or a startup. Keys: a stem for a word, "s:key" for a lexicon
+/// skill or topic, "c:key" for a category the profile belongs to (weight = how strongly).
+/// Stated skills and titles weigh more than words of a description.
+/// </summary>
+internal sealed class ProfileTerms
+{
+    public const string ConceptPrefix = "s:";
+    public const string CategoryPrefix = "c:";
+
+    public Dictionary<string, (float Weight, string Surface)> Terms { get; } = new(StringComparer.Ordinal);
+
+    public static bool IsCategory(string key) => key.StartsWith(CategoryPrefix, StringComparison.Ordinal);
+
+    public static ProfileTerms ForStartup(StartupProfile startup, Lexicon lexicon)
+    {
+        var terms = new ProfileTerms();
+        foreach (var category in startup.Categories)
+        {
+            var key = category.Trim().ToLowerInvariant();
+            if (key.Length > 0 && key != "other")
+            {
+                terms.Add(CategoryPrefix + key, 1f, key);
+                terms.Add(ConceptPrefix + key, 0.8f, key);
+            }
+        }
+        foreach (var skill in startup.Skills)
+        {
+            terms.AddText(skill, lexicon, conceptWeight: 1f, wordWeight: 0.6f, impliedCategories: true);
+        }
+        terms.AddText(startup.Description, lexicon, conceptWeight: 0.8f, wordWeight: 0.4f, impliedCategories: false);
+        return terms;
+    }
+
+    public static ProfileTerms ForNeed(NeedProfile need, Lexicon lexicon)
+    {
+        var terms = new ProfileTerms();
+        var mentioned = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var skill in need.Skills)
+        {
+            terms.AddText(skill, lexicon, 1f, 0.6f, false, mentioned);
+        }
+        terms.AddText(need.Title, lexicon, 1f, 0.6f, false, mentioned);
+        terms.AddText(need.Description, lexicon, 0.8f, 0.4f, false, mentioned);
+
+        // The SME may have picked the wrong category or "other": what the text says counts as much.
+        var declared = need.Category.Trim().ToLowerInvariant();
+        var hasDeclared = declared.Length > 0 && declared != "other";
+        if (mentioned.Count == 0)
+        {
+            if (hasDeclared)
+            {
+                terms.Add(CategoryPrefix + declared, 1f, declared);
+            }
+            return terms;
+        }
+        foreach (var category in mentioned)
+        {
+            terms.Add(CategoryPrefix + category, category == declared ? 1f : 0.5f, category);
+        }
+        if (hasDeclared && !mentioned.Contains(declared))
+        {
+            terms.Add(CategoryPrefix + declared, 0.5f, declared);
+        }
+        return terms;
+    }
+
+    private void AddText(string text, Lexicon lexicon, float conceptWeight, float wordWeight, bool impliedCategories,
+        HashSet<string>? mentionedCategories = null)
+    {
+        var analyzed = TextAnalyzer.Analyze(text, lexicon);
+        foreach (var concept in analyzed.Concepts)
+        {
+            Add(ConceptPrefix + concept.Key, conceptWeight, concept.Key);
+            if (concept.Category is { } category && category != "other")
+            {
+                mentionedCategories?.Add(category);
+                if (impliedCategories)
+                {
+                    Add(CategoryPrefix + category, 1f, category);
+                }
+            }
+        }
+        foreach (var (stem, word) in analyzed.Words)
+        {
+            Add(stem, wordWeight, word);
+        }
+    }
+
+    private void Add(string key, float weight, string surface)
+    {
+        if (!Terms.TryGetValue(key, out var existing) || existing.Weight < weight)
+        {
+            Terms[key] = (weight, surface);
+        }
+    }
+}

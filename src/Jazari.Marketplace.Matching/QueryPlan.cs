@@ -1,0 +1,70 @@
+namespace Jazari.Marketplace.Matching;
+
+/// <summary>
+/// A profile's terms resolved against an index: relevance terms weighted by query weight × IDF,
+/// category terms by their strength. Terms no document has are left out, of the norm too:
+/// they cannot tell two candidates apart (the reverse direction, whose documents are the needs, agrees).
+/// </summary>
+internal sealed class QueryPlan
+{
+    public List<(int Term, double Weight)> Relevance { get; } = [];
+    public List<(int Term, double Weight)> Categories { get; } = [];
+    public Dictionary<int, double> WeightByTerm { get; } = [];
+    public double Norm { get; private set; }
+
+    public static QueryPlan Build(ProfileTerms terms, PostingIndex index)
+    {
+        var plan = new QueryPlan();
+        foreach (var (key, (weight, _)) in terms.Terms)
+        {
+            var term = index.FindTerm(key);
+            if (ProfileTerms.IsCategory(key))
+            {
+                if (term >= 0)
+                {
+                    plan.Categories.Add((term, weight));
+                    plan.WeightByTerm[term] = weight;
+                }
+                continue;
+            }
+            if (term < 0)
+            {
+                continue; // nobody has it: it cannot tell two candidates apart
+            }
+            var weighted = weight * index.Idf(term);
+            plan.Norm += weighted;
+            plan.Relevance.Add((term, weighted));
+            plan.WeightByTerm[term] = weighted;
+        }
+        // Rare terms first: their short posting lists find the candidates; common ones are checked per candidate.
+        plan.Relevance.Sort((a, b) => index.DocumentFrequency(a.Term).CompareTo(index.DocumentFrequency(b.Term)) is var c and not 0
+            ? c : a.Term.CompareTo(b.Term));
+        return plan;
+    }
+
+    /// <summary>The terms shared by a document and this query, with what each added to the score.</summary>
+    public void Explain(PostingIndex index, int slot, double norm, PairFacts facts)
+    {
+        var bestCategory = 0.0;
+        foreach (var docTerm in index.TermsOf(slot))
+        {
+            if (!WeightByTerm.TryGetValue(docTerm.Term, out var weight))
+            {
+                continue;
+            }
+            if (index.IsCategory(docTerm.Term))
+            {
+                if (weight * docTerm.Weight > bestCategory)
+                {
+                    bestCategory = weight * docTerm.Weight;
+                    facts.CategoryKey = index.Key(docTerm.Term)[ProfileTerms.CategoryPrefix.Length..];
+                }
+            }
+            else if (norm > 0)
+            {
+                facts.MatchedTerms.Add((index.Key(docTerm.Term), index.Surface(docTerm.Term),
+                    MatchScoring.RelevanceWeight * weight * docTerm.Weight / norm));
+            }
+        }
+    }
+}

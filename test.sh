@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test project. The tests start what they need themselves (a pinned Azurite on free
+# loopback ports per test run) and stop it at the end. Ends with: tests: N passed, N failed
+set -uo pipefail
+cd "$(dirname "$0")"
+source infra/local/azurite.sh
+azurite_install || exit 1
+bash infra/build.sh || exit 1
+dotnet build Jazari.Marketplace.sln -c Release --nologo -v quiet -clp:ErrorsOnly || { echo "tests: 0 passed, 1 failed"; exit 1; }
+
+log=$(mktemp)
+projects=(tests/*.Tests)
+dotnet test Jazari.Marketplace.sln -c Release --no-build --nologo 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+summaries=$(grep -E '^(Passed|Failed)!' "$log")
+passed=$(echo "$summaries" | sed -nE 's/.*Passed: *([0-9]+).*/\1/p' | awk '{s+=$1} END {print s+0}')
+failed=$(echo "$summaries" | sed -nE 's/.*Failed: *([0-9]+).*/\1/p' | awk '{s+=$1} END {print s+0}')
+passed=${passed:-0}
+failed=${failed:-0}
+if [ "$(echo "$summaries" | grep -c .)" -ne "${#projects[@]}" ]; then
+  echo "Only $(echo "$summaries" | grep -c .) of ${#projects[@]} test projects reported a result." >&2
+  [ "$failed" -eq 0 ] && failed=1
+fi
+rm -f "$log"
+echo "tests: $passed passed, $failed failed"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

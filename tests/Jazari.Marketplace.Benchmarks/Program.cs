@@ -1,0 +1,18 @@
+using BenchmarkDotNet.Running;
+using Jazari.Marketplace.Benchmarks;
+using Jazari.Marketplace.Matching;
+
+if (args.Contains("--memory"))
+{
+    _ = Lexicon.Default; // loaded once per process, not per startup
+    MemoryReport.Run(1_000);
+    MemoryReport.Run(10_000);
+    MemoryReport.Run(100_000);
+    return;
+}
+if (args.Contains("--http"))
+{
+    await HttpMatchesReport.RunAsync(startups: 5_000, needs: 200, calls: 2_000);
+    return;
+}
+BenchmarkSwitcher.FromAssembly(typeof(QueryBenchmarks).Assembly).Run(args);

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using Jazari.Marketplace.Tests;
+
+namespace Jazari.Marketplace.Web.Tests;
+
+/// <summary>
+/// The built web host run as its own process on 127.0.0.1, as ./run.sh runs it, so a test can kill it
+/// with SIGKILL and start it again on the same storage and data folder.
+/// </summary>
+public sealed class HostProcess : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly List<string> output = [];
+
+    private HostProcess(Process process, string url)
+    {
+        this.process = process;
+        Url = url;
+    }
+
+    public string Url { get; }
+    public string Output { get { lock (output) return string.Join('\n', output.TakeLast(60)); } }
+
+    public static async Task<HostProcess> StartAsync(string storage, string dataDir, IDictionary<string, string>? settings = null)
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+        var bin = Path.Combine(RepoPaths.Root, "src", "Jazari.Marketplace.Web", "bin", configuration, "net10.0");
+        var url = $"http://127.0.0.1:{AzuriteServer.FreePort()}";
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(bin, "Jazari.Marketplace.Web.dll"), "--urls", url },
+            WorkingDirectory = bin,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["ConnectionStrings__storage"] = storage;
+        start.Environment["JAZARI_DATA_DIR"] = dataDir;
+        start.Environment["JAZARI_ADMIN_TOKEN"] = MarketplaceHost.AdminToken;
+        start.Environment["Demo__Enabled"] = "false";
+        start.Environment["Silo__SiloPort"] = AzuriteServer.FreePort().ToString();
+        start.Environment["Silo__GatewayPort"] = AzuriteServer.FreePort().ToString();
+        start.Environment["Hangfire__Workers"] = "1";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
+
+        var host = new HostProcess(Process.Start(start)!, url);
+        host.process.OutputDataReceived += (_, e) => host.Keep(e.Data);
+        host.process.ErrorDataReceived += (_, e) => host.Keep(e.Data);
+        host.process.BeginOutputReadLine();
+        host.process.BeginErrorReadLine();
+        await host.WaitHealthyAsync(TimeSpan.FromSeconds(90));
+        return host;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null) return;
+        lock (output) output.Add(line);
+    }
+
+    private async Task WaitHealthyAsync(TimeSpan limit)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + limit;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"The host exited with {process.ExitCode}:\n{Output}");
+            try
+            {
+                if ((await client.GetAsync(Url + "/healthz")).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"The host did not become healthy within {limit}:\n{Output}");
+    }
+
+    public HttpClient Client(string? token = null)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromSeconds(60) };
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>SIGKILL: no shutdown, no flush; only what was already stored survives.</summary>
+    public async Task KillAsync()
+    {
+        if (process.HasExited) return;
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        process.Dispose();
+    }
+}
