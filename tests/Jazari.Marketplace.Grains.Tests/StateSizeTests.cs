@@ -1,3 +1,4 @@
+using Jazari.Marketplace.Grains.Incubation;
 using Jazari.Marketplace.Grains.Needs;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
@@ -61,5 +62,54 @@ public sealed class StateSizeTests(ClusterFixture fixture)
                 new OpenNeed(Samples.NewId("need"), "Laayoune-Sakia El Hamra", DateTimeOffset.UtcNow.AddMinutes(-i)))],
         };
         Assert.InRange(Size(state), 1, Bound);
+    }
+
+    private static string Key(string prefix) => Samples.NewId(prefix);
+
+    [Fact]
+    public void A_full_cohort_stays_under_the_bound()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var kpis = new StartupKpis(long.MaxValue, 9999, 9999, long.MaxValue, long.MaxValue, 9999, 9999, 4.99, 9999, 4.99, 99999, long.MaxValue, "2027-12", 500);
+        var state = new CohortState
+        {
+            InstituteId = Key("inst"), Name = Arabic(200), Questions = [.. Enumerable.Range(0, 10).Select(_ => Arabic(500))],
+            Rubric = [.. Enumerable.Range(0, 10).Select(i => new RubricCriterion(Arabic(100), 10))],
+            Goals = [.. Enumerable.Range(0, 10).Select(i => new GoalTemplate(Arabic(200), Arabic(30), long.MaxValue, new DateOnly(2027, 1, 1)))],
+            Applications = [.. Enumerable.Range(0, CohortGrain.MaxApplications).Select(_ =>
+                new ApplicationSummary(Key("app"), Key("st"), Arabic(CohortGrain.DisplayNameLength), Key("acc"), ApplicationStatus.Admitted, 4.25, 20, now))],
+            Rows = [.. Enumerable.Range(0, CohortGrain.MaxMembers).Select(_ => new CohortRow(Key("st"), Arabic(CohortGrain.DisplayNameLength), kpis, now))],
+            Mentors = [.. Enumerable.Range(0, CohortGrain.MaxMentorAssignments).Select(_ => new MentorAssignment(Key("mentor"), Key("st"), now))],
+            Trends = [.. Enumerable.Range(0, CohortGrain.MaxTrendMonths).Select(i => new TrendPoint($"20{i:00}-01", 9999, 9999, long.MaxValue, long.MaxValue, 9999, 9999))],
+            Told = [.. Enumerable.Range(0, CohortGrain.RememberedTold).Select(_ => $"figures:2027-01:{Key("st")}")],
+        };
+        Assert.InRange(Size(state), 150 * 1024, Bound);
+    }
+
+    [Fact]
+    public void A_startups_full_activity_goals_and_sessions_stay_under_the_bound()
+    {
+        var activity = new StartupActivityState
+        {
+            Counted = [.. Enumerable.Range(0, StartupActivityGrain.RememberedEvents).Select(_ => $"released:{Key("bid")}:10")],
+            Months = [.. Enumerable.Range(0, StartupActivityGrain.MaxMonths).Select(i => new MonthActivity($"20{i:00}-01", 9999, 9999, long.MaxValue, long.MaxValue, 9999))],
+            Figures = [.. Enumerable.Range(0, StartupActivityGrain.MaxMonths).Select(i => new MonthlyFigures($"20{i:00}-01", long.MaxValue, 99999, long.MaxValue))],
+            Cohorts = [.. Enumerable.Range(0, StartupActivityGrain.MaxCohorts).Select(_ => new CohortLink(Key("cohort"), Key("inst")))],
+            SmeIds = [.. Enumerable.Range(0, StartupActivityGrain.MaxSmes).Select(_ => Key("sme"))],
+        };
+        Assert.InRange(Size(activity), 1, Bound);
+        var goals = new StartupGoalsState
+        {
+            Goals = [.. Enumerable.Range(0, StartupGoalsGrain.MaxGoals).Select(_ => new Goal(Key("goal"),
+                new GoalTemplate(Arabic(200), Arabic(30), long.MaxValue, new DateOnly(2027, 1, 1)), Key("cohort"),
+                [.. Enumerable.Range(0, StartupGoalsGrain.MaxProgress).Select(d => new GoalProgress(new DateOnly(2027, 1, 1).AddDays(d), long.MaxValue))]))],
+        };
+        Assert.InRange(Size(goals), 1, Bound);
+        var sessions = new MentorSessionsState
+        {
+            Sessions = [.. Enumerable.Range(0, MentorSessionsGrain.KeptSessions).Select(_ => new MentorSession(Key("session"), Key("mentor"),
+                new DateOnly(2027, 1, 1), 600, Arabic(1000), Arabic(500), 5, DateTimeOffset.UtcNow))],
+        };
+        Assert.InRange(Size(sessions), 1, Bound);
     }
 }

@@ -129,6 +129,7 @@ internal sealed class NeedGrain(
         if (previous >= 0) Need.Bids.RemoveAt(previous);
         Need.Bids.Add(bid);
         await state.SaveAsync();
+        await grains.GetGrain<Incubation.IStartupActivityGrain>(startupId).BidSubmittedAsync(bid.Id, bid.SubmittedAt);
         return bid.Id;
     }
 
@@ -165,6 +166,7 @@ internal sealed class NeedGrain(
         await state.SaveAsync();
 
         await grains.GetGrain<Profiles.IStartupGrain>(bid.StartupId).ProjectAwardedAsync(this.GetPrimaryKeyString());
+        await grains.GetGrain<Incubation.IStartupActivityGrain>(bid.StartupId).BidWonAsync(bidId, Need.SmeId, bid.Offer.PriceMinor, now);
         await Catalogue().RemoveAsync(this.GetPrimaryKeyString());
         await UnindexForMatchingAsync();
         return View(caller);

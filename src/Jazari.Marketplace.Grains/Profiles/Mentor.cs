@@ -12,7 +12,12 @@ public sealed record MentorDetails(
 
 internal sealed class MentorGrain(
     [PersistentState("mentor", "marketplace")] IPersistentState<ProfileState<MentorDetails>> state,
-    [FromKeyedServices(Clock.Key)] TimeProvider time) : ProfileGrain<MentorDetails>(state, time), IMentorGrain
+    [FromKeyedServices(Clock.Key)] TimeProvider time,
+    IGrainFactory grains) : ProfileGrain<MentorDetails>(state, time), IMentorGrain
 {
     protected override string Kind => "Mentor";
+
+    /// <summary>Lists the mentor where cohort managers look for suggestions.</summary>
+    protected override Task OnChangedAsync() =>
+        grains.GetGrain<Incubation.IMentorDirectoryGrain>(Incubation.IMentorDirectoryGrain.Key).AddAsync(this.GetPrimaryKeyString());
 }

@@ -1,5 +1,6 @@
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Accounts;
+using Jazari.Marketplace.Grains.Incubation;
 using Jazari.Marketplace.Web.Import;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -39,6 +40,7 @@ public static class AdminApi
 
         var (id, created) = await grains.GetGrain<ISignInGrain>(email).SignUpAsync(account);
         if (!created) throw MarketplaceException.Conflict("An account with this e-mail address already exists.");
+        foreach (var institute in institutes) await grains.GetGrain<IInstituteGrain>(institute).AddManagerAsync(id);
         return TypedResults.Created($"/api/admin/accounts/{id}", new Created(id));
     }
 }

@@ -31,6 +31,7 @@ public static class MarketplaceExtensions
 
         builder.AddMarketplaceSilo(storage);
         builder.AddMarketplaceJobs(settings);
+        services.AddHostedService<Jobs.CohortJobs>();
         services.AddMarketplaceHealthChecks();
 
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -74,6 +75,9 @@ public static class MarketplaceExtensions
         app.MapProfilesApi();
         app.MapNeedsApi();
         app.MapMatchesApi();
+        app.MapInstitutesApi();
+        app.MapCohortsApi();
+        app.MapStartupProgressApi();
         app.MapHangfireDashboard("/hangfire");
     }
 

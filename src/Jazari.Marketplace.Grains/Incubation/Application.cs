@@ -1,0 +1,69 @@
+namespace Jazari.Marketplace.Grains.Incubation;
+
+/// <summary>A startup's application to a cohort: its answers and the scorecards of the managers. Reached only through its cohort.</summary>
+public interface IApplicationGrain : IGrainWithStringKey
+{
+    Task CreateAsync(string cohortId, string startupId, IReadOnlyList<string> answers, DateTimeOffset at);
+    /// <summary>Stores the scorer's scorecard (replacing their previous one) and returns the weighted score averaged over scorers.</summary>
+    Task<(double Score, int Scorecards)> ScoreAsync(string scorerAccountId, IReadOnlyList<int> scores, IReadOnlyList<RubricCriterion> rubric, DateTimeOffset at);
+    Task<ApplicationView> GetAsync();
+}
+
+[GenerateSerializer, Alias("jazari.scorecard")]
+public sealed record Scorecard(
+    [property: Id(0)] string ScorerAccountId,
+    [property: Id(1)] IReadOnlyList<int> Scores,
+    [property: Id(2)] double WeightedScore,
+    [property: Id(3)] DateTimeOffset ScoredAt);
+
+[GenerateSerializer, Alias("jazari.application-view")]
+public sealed record ApplicationView(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string CohortId,
+    [property: Id(2)] string StartupId,
+    [property: Id(3)] IReadOnlyList<string> Answers,
+    [property: Id(4)] IReadOnlyList<Scorecard> Scorecards);
+
+[GenerateSerializer, Alias("jazari.application-state")]
+public sealed class ApplicationState
+{
+    [Id(0)] public string CohortId { get; set; } = "";
+    [Id(1)] public string StartupId { get; set; } = "";
+    [Id(2)] public List<string> Answers { get; set; } = [];
+    [Id(3)] public List<Scorecard> Scorecards { get; set; } = [];
+    [Id(4)] public DateTimeOffset SubmittedAt { get; set; }
+}
+
+internal sealed class ApplicationGrain(
+    [PersistentState("application", "marketplace")] IPersistentState<ApplicationState> state) : Grain, IApplicationGrain
+{
+    public const int MaxScorecards = 20;
+
+    public async Task CreateAsync(string cohortId, string startupId, IReadOnlyList<string> answers, DateTimeOffset at)
+    {
+        if (state.RecordExists) return;
+        state.State = new ApplicationState { CohortId = cohortId, StartupId = startupId, Answers = [.. answers], SubmittedAt = at };
+        await state.SaveAsync();
+    }
+
+    public async Task<(double Score, int Scorecards)> ScoreAsync(string scorerAccountId, IReadOnlyList<int> scores,
+        IReadOnlyList<RubricCriterion> rubric, DateTimeOffset at)
+    {
+        if (!state.RecordExists) throw MarketplaceException.NotFound("Application");
+        var weighted = Math.Round(scores.Zip(rubric, (s, c) => (double)s * c.Weight).Sum() / rubric.Sum(c => c.Weight), 2);
+        var cards = state.State.Scorecards;
+        var existing = cards.FindIndex(c => c.ScorerAccountId == scorerAccountId);
+        if (existing < 0 && cards.Count >= MaxScorecards) throw MarketplaceException.Conflict($"An application takes at most {MaxScorecards} scorecards.");
+        var card = new Scorecard(scorerAccountId, [.. scores], weighted, at);
+        if (existing >= 0) cards[existing] = card; else cards.Add(card);
+        await state.SaveAsync();
+        return (Math.Round(cards.Average(c => c.WeightedScore), 2), cards.Count);
+    }
+
+    public Task<ApplicationView> GetAsync()
+    {
+        if (!state.RecordExists) throw MarketplaceException.NotFound("Application");
+        var s = state.State;
+        return Task.FromResult(new ApplicationView(this.GetPrimaryKeyString(), s.CohortId, s.StartupId, [.. s.Answers], [.. s.Scorecards]));
+    }
+}

@@ -1,0 +1,235 @@
+using Jazari.Marketplace.Grains.Accounts;
+using Jazari.Marketplace.Grains.Profiles;
+
+namespace Jazari.Marketplace.Grains.Incubation;
+
+/// <summary>
+/// A named, dated group of startups in an institute: its call for applications, its members with their
+/// KPI rows (pushed by each startup's <see cref="IStartupActivityGrain"/>), its mentors and its trend.
+/// Only the managers of its institute and admins see it; startups see the call for applications.
+/// </summary>
+public interface ICohortGrain : IGrainWithStringKey
+{
+    Task<CohortView> CreateAsync(Caller caller, NewCohort cohort);
+    Task<CohortView> GetAsync(Caller caller);
+    Task<string> ApplyAsync(Caller caller, string startupId, string startupName, IReadOnlyList<string> answers);
+    /// <summary>The applications, best weighted score first.</summary>
+    Task<IReadOnlyList<ApplicationSummary>> RankAsync(Caller caller);
+    Task<ApplicationView> GetApplicationAsync(Caller caller, string applicationId);
+    Task<ApplicationSummary> ScoreAsync(Caller caller, string applicationId, IReadOnlyList<int> scores);
+    Task<ApplicationDecision> DecideAsync(Caller caller, string applicationId, bool admit);
+    Task<CohortRow> AddMemberAsync(Caller caller, string startupId);
+    Task AssignMentorAsync(Caller caller, string mentorId, string startupId);
+    Task<CohortDashboard> GetDashboardAsync(Caller caller);
+    /// <summary>A member's newest figures; an older snapshot than the row's is ignored.</summary>
+    Task RefreshRowAsync(string startupId, StartupKpis kpis);
+    Task<bool> HasToldAsync(string key);
+    Task MarkToldAsync(string key);
+}
+
+internal sealed class CohortGrain(
+    [PersistentState("cohort", "marketplace")] IPersistentState<CohortState> state,
+    IGrainFactory grains,
+    [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, ICohortGrain
+{
+    public const int MaxMembers = 200;
+    public const int MaxApplications = 200;
+    public const int MaxMentorAssignments = 400;
+    public const int MaxTrendMonths = 60;
+    public const int RememberedTold = 300;
+    /// <summary>Startup names are copied into rows and applications for display, cut to this length to keep the state bounded.</summary>
+    public const int DisplayNameLength = 100;
+
+    private CohortState C => state.State;
+    private string Id => this.GetPrimaryKeyString();
+
+    public async Task<CohortView> CreateAsync(Caller caller, NewCohort cohort)
+    {
+        if (state.RecordExists) throw MarketplaceException.Conflict("Cohort id already taken.");
+        await EnsureManagerAsync(caller, cohort.InstituteId);
+        var institute = grains.GetGrain<IInstituteGrain>(cohort.InstituteId);
+        if (await institute.GetAsync() is null) throw MarketplaceException.NotFound("Institute");
+        state.State = new CohortState
+        {
+            InstituteId = cohort.InstituteId, Name = cohort.Name, StartsOn = cohort.StartsOn, EndsOn = cohort.EndsOn,
+            Questions = [.. cohort.Questions], Rubric = [.. cohort.Rubric], Goals = [.. cohort.Goals], CreatedAt = time.GetUtcNow(),
+        };
+        await state.SaveAsync();
+        await institute.AddCohortAsync(Id);
+        return View(withMentors: true);
+    }
+
+    public async Task<CohortView> GetAsync(Caller caller)
+    {
+        EnsureExists();
+        if (caller.Role == Roles.Startup) return View(withMentors: false);
+        await EnsureManagerAsync(caller, C.InstituteId);
+        return View(withMentors: true);
+    }
+
+    public async Task<string> ApplyAsync(Caller caller, string startupId, string startupName, IReadOnlyList<string> answers)
+    {
+        EnsureExists();
+        if (caller.Role != Roles.Startup) throw NotFound();
+        if (Today() >= C.StartsOn) throw MarketplaceException.Conflict("The cohort has started; the call for applications is closed.");
+        if (answers.Count != C.Questions.Count)
+            throw MarketplaceException.Invalid("answers", $"Answer each of the {C.Questions.Count} questions, in order.");
+        var previous = C.Applications.Find(a => a.StartupId == startupId);
+        if (previous is not null) return previous.Id;
+        if (C.Applications.Count >= MaxApplications) throw MarketplaceException.Conflict("The cohort has received the most applications it takes.");
+        var id = Ids.New("app");
+        var now = time.GetUtcNow();
+        await grains.GetGrain<IApplicationGrain>(id).CreateAsync(Id, startupId, answers, now);
+        C.Applications.Add(new ApplicationSummary(id, startupId, Display(startupName), caller.AccountId, ApplicationStatus.Submitted, null, 0, now));
+        await state.SaveAsync();
+        return id;
+    }
+
+    public async Task<IReadOnlyList<ApplicationSummary>> RankAsync(Caller caller)
+    {
+        await EnsureManagerAsync(caller);
+        return [.. C.Applications.OrderByDescending(a => a.Score ?? -1).ThenBy(a => a.SubmittedAt)];
+    }
+
+    public async Task<ApplicationView> GetApplicationAsync(Caller caller, string applicationId)
+    {
+        EnsureExists();
+        var summary = C.Applications.Find(a => a.Id == applicationId) ?? throw MarketplaceException.NotFound("Application");
+        if (summary.ApplicantAccountId != caller.AccountId) await EnsureManagerAsync(caller);
+        return await grains.GetGrain<IApplicationGrain>(applicationId).GetAsync();
+    }
+
+    public async Task<ApplicationSummary> ScoreAsync(Caller caller, string applicationId, IReadOnlyList<int> scores)
+    {
+        await EnsureManagerAsync(caller);
+        var index = C.Applications.FindIndex(a => a.Id == applicationId);
+        if (index < 0) throw MarketplaceException.NotFound("Application");
+        if (C.Rubric.Count == 0) throw MarketplaceException.Conflict("The cohort has no rubric to score with.");
+        if (scores.Count != C.Rubric.Count) throw MarketplaceException.Invalid("scores", $"Give one score per criterion ({C.Rubric.Count}), in order.");
+        var (score, cards) = await grains.GetGrain<IApplicationGrain>(applicationId).ScoreAsync(caller.AccountId, scores, C.Rubric, time.GetUtcNow());
+        C.Applications[index] = C.Applications[index] with { Score = score, Scorecards = cards };
+        await state.SaveAsync();
+        return C.Applications[index];
+    }
+
+    public async Task<ApplicationDecision> DecideAsync(Caller caller, string applicationId, bool admit)
+    {
+        await EnsureManagerAsync(caller);
+        var index = C.Applications.FindIndex(a => a.Id == applicationId);
+        if (index < 0) throw MarketplaceException.NotFound("Application");
+        var application = C.Applications[index];
+        var wanted = admit ? ApplicationStatus.Admitted : ApplicationStatus.Declined;
+        if (application.Status == wanted)
+            return new ApplicationDecision(false, wanted, application.ApplicantAccountId, application.StartupName, C.Name);
+        if (application.Status != ApplicationStatus.Submitted)
+            throw MarketplaceException.Conflict($"The application was already {application.Status.Name()}.");
+        if (admit) await JoinAsync(application.StartupId, application.StartupName);
+        C.Applications[index] = application with { Status = wanted };
+        await state.SaveAsync();
+        return new ApplicationDecision(true, wanted, application.ApplicantAccountId, application.StartupName, C.Name);
+    }
+
+    public async Task<CohortRow> AddMemberAsync(Caller caller, string startupId)
+    {
+        await EnsureManagerAsync(caller);
+        var startup = await grains.GetGrain<IStartupGrain>(startupId).GetAsync(caller);
+        await JoinAsync(startupId, startup.Details.Name);
+        await state.SaveAsync();
+        return C.Rows.Find(r => r.StartupId == startupId)!;
+    }
+
+    public async Task AssignMentorAsync(Caller caller, string mentorId, string startupId)
+    {
+        await EnsureManagerAsync(caller);
+        var row = C.Rows.Find(r => r.StartupId == startupId) ?? throw MarketplaceException.NotFound("Startup in this cohort");
+        if (C.Mentors.Any(m => m.MentorId == mentorId && m.StartupId == startupId)) return;
+        if (C.Mentors.Count >= MaxMentorAssignments) throw MarketplaceException.Conflict("The cohort has the most mentor assignments it takes.");
+        var mentor = await grains.GetGrain<IMentorGrain>(mentorId).GetAsync(caller);
+        await grains.GetGrain<IMentoringGrain>(mentorId).AssignAsync(new MentoredStartup(startupId, row.Name, Id, C.InstituteId), mentor.Details.Capacity);
+        C.Mentors.Add(new MentorAssignment(mentorId, startupId, time.GetUtcNow()));
+        await state.SaveAsync();
+    }
+
+    public async Task<CohortDashboard> GetDashboardAsync(Caller caller)
+    {
+        await EnsureManagerAsync(caller);
+        return new CohortDashboard(Id, C.Name, C.InstituteId, [.. C.Rows], [.. C.Trends]);
+    }
+
+    public async Task RefreshRowAsync(string startupId, StartupKpis kpis)
+    {
+        var index = C.Rows.FindIndex(r => r.StartupId == startupId);
+        if (index < 0 || C.Rows[index].Kpis.Version >= kpis.Version) return;
+        C.Rows[index] = C.Rows[index] with { Kpis = kpis };
+        RecordTrend();
+        await state.SaveAsync();
+    }
+
+    public Task<bool> HasToldAsync(string key) => Task.FromResult(C.Told.Contains(key));
+
+    public async Task MarkToldAsync(string key)
+    {
+        if (C.Told.Contains(key)) return;
+        C.Told.Add(key);
+        if (C.Told.Count > RememberedTold) C.Told.RemoveAt(0);
+        await state.SaveAsync();
+    }
+
+    /// <summary>
+    /// Adds the startup to the rows (not yet saved) and gives it the cohort's goals. Its figures arrive once
+    /// <see cref="IStartupActivityGrain.JoinCohortAsync"/> is called after this: the cohort never calls the
+    /// activity grain itself, which calls the cohort, so the two can never wait on each other.
+    /// </summary>
+    private async Task JoinAsync(string startupId, string name)
+    {
+        if (C.Rows.Any(r => r.StartupId == startupId)) return;
+        if (C.Rows.Count >= MaxMembers) throw MarketplaceException.Conflict($"A cohort has at most {MaxMembers} startups.");
+        if (C.Goals.Count > 0) await grains.GetGrain<IStartupGoalsGrain>(startupId).AddFromCohortAsync(Id, C.Goals);
+        C.Rows.Add(new CohortRow(startupId, Display(name), StartupKpis.None, time.GetUtcNow()));
+        RecordTrend();
+    }
+
+    private void RecordTrend()
+    {
+        var month = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM");
+        var k = C.Rows.Select(r => r.Kpis).ToList();
+        var point = new TrendPoint(month, k.Sum(x => x.BidsSubmitted), k.Sum(x => x.BidsWon), k.Sum(x => x.RevenueContractedMinor),
+            k.Sum(x => x.RevenueReleasedMinor), k.Sum(x => x.MilestonesDelivered), k.Sum(x => x.MentorSessions));
+        var index = C.Trends.FindIndex(t => t.Month == month);
+        if (index >= 0) C.Trends[index] = point;
+        else C.Trends.Add(point);
+        if (C.Trends.Count > MaxTrendMonths) C.Trends.RemoveAt(0);
+    }
+
+    private static string Display(string name) => name.Length <= DisplayNameLength ? name : name[..(DisplayNameLength - 1)] + "…";
+
+    private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
+    private void EnsureExists()
+    {
+        if (!state.RecordExists) throw NotFound();
+    }
+
+    private Task EnsureManagerAsync(Caller caller)
+    {
+        EnsureExists();
+        return EnsureManagerAsync(caller, C.InstituteId);
+    }
+
+    /// <summary>Admins, and managers of the institute; anyone else is told the cohort does not exist.</summary>
+    private async Task EnsureManagerAsync(Caller caller, string instituteId)
+    {
+        if (caller.IsAdmin) return;
+        if (caller.Role == Roles.Manager)
+        {
+            var account = await grains.GetGrain<IAccountGrain>(caller.AccountId).GetAsync();
+            if (account?.Institutes.Contains(instituteId) == true) return;
+        }
+        throw NotFound();
+    }
+
+    private static MarketplaceException NotFound() => MarketplaceException.NotFound("Cohort");
+
+    private CohortView View(bool withMentors) => new(Id, C.InstituteId, C.Name, C.StartsOn, C.EndsOn, [.. C.Questions], [.. C.Rubric],
+        [.. C.Goals], C.Rows.Count, C.Applications.Count, withMentors ? [.. C.Mentors] : []);
+}

@@ -1,0 +1,73 @@
+namespace Jazari.Marketplace.Grains.Incubation;
+
+/// <summary>A startup's goals (what, unit, target, due date), from cohort templates or set by hand, with dated progress.</summary>
+public interface IStartupGoalsGrain : IGrainWithStringKey
+{
+    Task<Goal> SetAsync(string goalId, GoalTemplate goal);
+    /// <summary>Adds the cohort's goals once; the goal ids are derived from the cohort, so joining twice adds nothing.</summary>
+    Task AddFromCohortAsync(string cohortId, IReadOnlyList<GoalTemplate> goals);
+    Task<Goal> RecordProgressAsync(string goalId, DateOnly on, long value);
+    Task<IReadOnlyList<Goal>> ListAsync();
+}
+
+[GenerateSerializer, Alias("jazari.goal-progress")]
+public sealed record GoalProgress([property: Id(0)] DateOnly On, [property: Id(1)] long Value);
+
+[GenerateSerializer, Alias("jazari.goal")]
+public sealed record Goal(
+    [property: Id(0)] string Id,
+    [property: Id(1)] GoalTemplate Plan,
+    [property: Id(2)] string? CohortId,
+    [property: Id(3)] IReadOnlyList<GoalProgress> Progress)
+{
+    /// <summary>The latest value recorded, as a share of the target (0 to 1).</summary>
+    public double Done => Progress.Count == 0 || Plan.Target <= 0 ? 0 : Math.Min(1, Math.Round((double)Progress[^1].Value / Plan.Target, 3));
+}
+
+[GenerateSerializer, Alias("jazari.startup-goals-state")]
+public sealed class StartupGoalsState
+{
+    [Id(0)] public List<Goal> Goals { get; set; } = [];
+}
+
+internal sealed class StartupGoalsGrain(
+    [PersistentState("startup-goals", "marketplace")] IPersistentState<StartupGoalsState> state) : Grain, IStartupGoalsGrain
+{
+    public const int MaxGoals = 30;
+    public const int MaxProgress = 60;
+
+    private List<Goal> Goals => state.State.Goals;
+
+    public async Task<Goal> SetAsync(string goalId, GoalTemplate plan)
+    {
+        var index = Goals.FindIndex(g => g.Id == goalId);
+        if (index >= 0 && Goals[index].Plan == plan) return Goals[index];
+        if (index < 0 && Goals.Count >= MaxGoals) throw MarketplaceException.Conflict($"A startup has at most {MaxGoals} goals.");
+        var goal = index >= 0 ? Goals[index] with { Plan = plan } : new Goal(goalId, plan, null, []);
+        if (index >= 0) Goals[index] = goal; else Goals.Add(goal);
+        await state.SaveAsync();
+        return goal;
+    }
+
+    public async Task AddFromCohortAsync(string cohortId, IReadOnlyList<GoalTemplate> goals)
+    {
+        var added = goals.Select((plan, i) => new Goal($"{cohortId}-g{i + 1}", plan, cohortId, []))
+            .Where(g => !Goals.Any(x => x.Id == g.Id)).ToList();
+        if (added.Count == 0) return;
+        if (Goals.Count + added.Count > MaxGoals) throw MarketplaceException.Conflict($"A startup has at most {MaxGoals} goals.");
+        Goals.AddRange(added);
+        await state.SaveAsync();
+    }
+
+    public async Task<Goal> RecordProgressAsync(string goalId, DateOnly on, long value)
+    {
+        var index = Goals.FindIndex(g => g.Id == goalId);
+        if (index < 0) throw MarketplaceException.NotFound("Goal");
+        var progress = Goals[index].Progress.Where(p => p.On != on).Append(new GoalProgress(on, value)).OrderBy(p => p.On).TakeLast(MaxProgress);
+        Goals[index] = Goals[index] with { Progress = [.. progress] };
+        await state.SaveAsync();
+        return Goals[index];
+    }
+
+    public Task<IReadOnlyList<Goal>> ListAsync() => Task.FromResult<IReadOnlyList<Goal>>([.. Goals]);
+}

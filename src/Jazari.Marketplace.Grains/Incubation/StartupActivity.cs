@@ -1,0 +1,196 @@
+namespace Jazari.Marketplace.Grains.Incubation;
+
+/// <summary>
+/// A startup's KPIs, kept up to date as marketplace events happen (bids, awards, milestones, reviews,
+/// mentor sessions, self-reported figures). Every event carries a key (bid id, milestone key...) and a
+/// repeated event changes nothing. After each change the figures are pushed to the rows of the startup's cohorts.
+/// </summary>
+public interface IStartupActivityGrain : IGrainWithStringKey
+{
+    Task BidSubmittedAsync(string bidId, DateTimeOffset at);
+    Task BidWonAsync(string bidId, string smeId, long priceMinor, DateTimeOffset at);
+    /// <summary>For payments: a milestone delivered, on time when delivered on or before its due date.</summary>
+    Task MilestoneDeliveredAsync(string milestoneKey, DateOnly dueOn, DateTimeOffset deliveredAt);
+    /// <summary>For payments: money of a milestone released to the startup.</summary>
+    Task MilestoneReleasedAsync(string milestoneKey, long amountMinor, DateTimeOffset at);
+    /// <summary>For reviews: an SME rated the startup's work, 1 to 5 stars.</summary>
+    Task ReviewedAsync(string reviewKey, int stars);
+    Task MentorSessionsChangedAsync(int sessions, double? averageRating);
+    Task ReportFiguresAsync(MonthlyFigures figures);
+    /// <summary>The startup joined a cohort (already holding its row): its figures are pushed there now and after every change.</summary>
+    Task JoinCohortAsync(string cohortId, string instituteId);
+    Task<StartupActivityView> GetAsync();
+}
+
+/// <summary>The figures of one startup as a cohort's dashboard shows them; <see cref="Version"/> orders snapshots.</summary>
+[GenerateSerializer, Alias("jazari.startup-kpis")]
+public sealed record StartupKpis(
+    [property: Id(0)] long Version,
+    [property: Id(1)] int BidsSubmitted,
+    [property: Id(2)] int BidsWon,
+    [property: Id(3)] long RevenueContractedMinor,
+    [property: Id(4)] long RevenueReleasedMinor,
+    [property: Id(5)] int MilestonesDelivered,
+    [property: Id(6)] int MilestonesOnTime,
+    [property: Id(7)] double? Rating,
+    [property: Id(8)] int MentorSessions,
+    [property: Id(9)] double? MentorSessionRating,
+    [property: Id(10)] int? Employees,
+    [property: Id(11)] long? LatestRevenueMinor,
+    [property: Id(12)] string? LatestFiguresMonth,
+    [property: Id(13)] int SmesServed)
+{
+    /// <summary>A new instance each time: a shared one was seen overwritten when Orleans read a state into its default value.</summary>
+    public static StartupKpis None => new(0, 0, 0, 0, 0, 0, 0, null, 0, null, null, null, null, 0);
+    public double WinRate => BidsSubmitted == 0 ? 0 : Math.Round((double)BidsWon / BidsSubmitted, 3);
+}
+
+/// <summary>What the startup did on the marketplace in one month (yyyy-MM).</summary>
+[GenerateSerializer, Alias("jazari.month-activity")]
+public sealed record MonthActivity(
+    [property: Id(0)] string Month,
+    [property: Id(1)] int BidsSubmitted,
+    [property: Id(2)] int BidsWon,
+    [property: Id(3)] long RevenueContractedMinor,
+    [property: Id(4)] long RevenueReleasedMinor,
+    [property: Id(5)] int MilestonesDelivered);
+
+/// <summary>What a startup reports itself for one month (yyyy-MM); money in minor units of MAD.</summary>
+[GenerateSerializer, Alias("jazari.monthly-figures")]
+public sealed record MonthlyFigures(
+    [property: Id(0)] string Month,
+    [property: Id(1)] long RevenueMinor,
+    [property: Id(2)] int Employees,
+    [property: Id(3)] long FundingRaisedMinor);
+
+[GenerateSerializer, Alias("jazari.cohort-link")]
+public sealed record CohortLink([property: Id(0)] string CohortId, [property: Id(1)] string InstituteId);
+
+[GenerateSerializer, Alias("jazari.startup-activity-view")]
+public sealed record StartupActivityView(
+    [property: Id(0)] StartupKpis Kpis,
+    [property: Id(1)] IReadOnlyList<MonthActivity> Months,
+    [property: Id(2)] IReadOnlyList<MonthlyFigures> Figures,
+    [property: Id(3)] IReadOnlyList<CohortLink> Cohorts,
+    [property: Id(4)] IReadOnlyList<string> SmeIds);
+
+[GenerateSerializer, Alias("jazari.startup-activity-state")]
+public sealed class StartupActivityState
+{
+    [Id(0)] public StartupKpis Kpis { get; set; } = StartupKpis.None;
+    /// <summary>Keys of the events already counted (the most recent ones), so a repeated event counts once.</summary>
+    [Id(1)] public List<string> Counted { get; set; } = [];
+    [Id(2)] public List<MonthActivity> Months { get; set; } = [];
+    [Id(3)] public List<MonthlyFigures> Figures { get; set; } = [];
+    [Id(4)] public List<CohortLink> Cohorts { get; set; } = [];
+    [Id(5)] public List<string> SmeIds { get; set; } = [];
+    [Id(6)] public long RatingStars { get; set; }
+    [Id(7)] public int RatingCount { get; set; }
+}
+
+internal sealed class StartupActivityGrain(
+    [PersistentState("startup-activity", "marketplace")] IPersistentState<StartupActivityState> state,
+    IGrainFactory grains) : Grain, IStartupActivityGrain
+{
+    public const int RememberedEvents = 1500;
+    public const int MaxMonths = 60;
+    public const int MaxCohorts = 20;
+    public const int MaxSmes = 500;
+
+    private StartupActivityState S => state.State;
+
+    public Task BidSubmittedAsync(string bidId, DateTimeOffset at) =>
+        CountOnceAsync($"submitted:{bidId}", at, k => k with { BidsSubmitted = k.BidsSubmitted + 1 }, m => m with { BidsSubmitted = m.BidsSubmitted + 1 });
+
+    public Task BidWonAsync(string bidId, string smeId, long priceMinor, DateTimeOffset at) =>
+        CountOnceAsync($"won:{bidId}", at, k =>
+        {
+            if (!S.SmeIds.Contains(smeId) && S.SmeIds.Count < MaxSmes) S.SmeIds.Add(smeId);
+            return k with { BidsWon = k.BidsWon + 1, RevenueContractedMinor = k.RevenueContractedMinor + priceMinor, SmesServed = S.SmeIds.Count };
+        }, m => m with { BidsWon = m.BidsWon + 1, RevenueContractedMinor = m.RevenueContractedMinor + priceMinor });
+
+    public Task MilestoneDeliveredAsync(string milestoneKey, DateOnly dueOn, DateTimeOffset deliveredAt)
+    {
+        var onTime = DateOnly.FromDateTime(deliveredAt.UtcDateTime) <= dueOn ? 1 : 0;
+        return CountOnceAsync($"delivered:{milestoneKey}", deliveredAt,
+            k => k with { MilestonesDelivered = k.MilestonesDelivered + 1, MilestonesOnTime = k.MilestonesOnTime + onTime },
+            m => m with { MilestonesDelivered = m.MilestonesDelivered + 1 });
+    }
+
+    public Task MilestoneReleasedAsync(string milestoneKey, long amountMinor, DateTimeOffset at) =>
+        CountOnceAsync($"released:{milestoneKey}", at, k => k with { RevenueReleasedMinor = k.RevenueReleasedMinor + amountMinor },
+            m => m with { RevenueReleasedMinor = m.RevenueReleasedMinor + amountMinor });
+
+    public Task ReviewedAsync(string reviewKey, int stars)
+    {
+        if (stars is < 1 or > 5) throw MarketplaceException.Invalid("stars", "Must be between 1 and 5.");
+        return CountOnceAsync($"review:{reviewKey}", null, k =>
+        {
+            S.RatingStars += stars;
+            S.RatingCount++;
+            return k with { Rating = Math.Round((double)S.RatingStars / S.RatingCount, 2) };
+        }, m => m);
+    }
+
+    public async Task MentorSessionsChangedAsync(int sessions, double? averageRating)
+    {
+        if (S.Kpis.MentorSessions == sessions && S.Kpis.MentorSessionRating == averageRating) return;
+        await ChangeAsync(S.Kpis with { MentorSessions = sessions, MentorSessionRating = averageRating });
+    }
+
+    public async Task ReportFiguresAsync(MonthlyFigures figures)
+    {
+        var existing = S.Figures.FindIndex(f => f.Month == figures.Month);
+        if (existing >= 0 && S.Figures[existing] == figures) return;
+        if (existing >= 0) S.Figures[existing] = figures;
+        else S.Figures.Add(figures);
+        S.Figures.Sort((a, b) => string.CompareOrdinal(a.Month, b.Month));
+        if (S.Figures.Count > MaxMonths) S.Figures.RemoveAt(0);
+        var latest = S.Figures[^1];
+        await ChangeAsync(S.Kpis with { Employees = latest.Employees, LatestRevenueMinor = latest.RevenueMinor, LatestFiguresMonth = latest.Month });
+    }
+
+    public async Task JoinCohortAsync(string cohortId, string instituteId)
+    {
+        if (!S.Cohorts.Any(c => c.CohortId == cohortId))
+        {
+            if (S.Cohorts.Count >= MaxCohorts) throw MarketplaceException.Conflict($"A startup follows at most {MaxCohorts} cohorts.");
+            S.Cohorts.Add(new CohortLink(cohortId, instituteId));
+            if (S.Kpis.Version == 0) S.Kpis = S.Kpis with { Version = 1 };
+            await state.SaveAsync();
+        }
+        await grains.GetGrain<ICohortGrain>(cohortId).RefreshRowAsync(this.GetPrimaryKeyString(), S.Kpis);
+    }
+
+    public Task<StartupActivityView> GetAsync() =>
+        Task.FromResult(new StartupActivityView(S.Kpis, [.. S.Months], [.. S.Figures], [.. S.Cohorts], [.. S.SmeIds]));
+
+    private async Task CountOnceAsync(string key, DateTimeOffset? at, Func<StartupKpis, StartupKpis> kpis, Func<MonthActivity, MonthActivity> month)
+    {
+        if (S.Counted.Contains(key)) return;
+        S.Counted.Add(key);
+        if (S.Counted.Count > RememberedEvents) S.Counted.RemoveAt(0);
+        if (at is { } when)
+        {
+            var name = when.UtcDateTime.ToString("yyyy-MM");
+            var index = S.Months.FindIndex(m => m.Month == name);
+            if (index < 0)
+            {
+                S.Months.Add(new MonthActivity(name, 0, 0, 0, 0, 0));
+                S.Months.Sort((a, b) => string.CompareOrdinal(a.Month, b.Month));
+                if (S.Months.Count > MaxMonths) S.Months.RemoveAt(0);
+                index = S.Months.FindIndex(m => m.Month == name);
+            }
+            if (index >= 0) S.Months[index] = month(S.Months[index]);
+        }
+        await ChangeAsync(kpis(S.Kpis));
+    }
+
+    private async Task ChangeAsync(StartupKpis kpis)
+    {
+        S.Kpis = kpis with { Version = S.Kpis.Version + 1 };
+        await state.SaveAsync();
+        var startupId = this.GetPrimaryKeyString();
+        await Task.WhenAll(S.Cohorts.Select(c => grains.GetGrain<ICohortGrain>(c.CohortId).RefreshRowAsync(startupId, S.Kpis)));
+    }
+}

@@ -1,0 +1,78 @@
+using Jazari.Marketplace.Grains.Incubation;
+
+namespace Jazari.Marketplace.Grains.Tests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class StartupActivityGrainTests(ClusterFixture fixture)
+{
+    private IGrainFactory Grains => fixture.Grains;
+
+    private async Task<(ICohortGrain Cohort, string StartupId)> MemberAsync()
+    {
+        var instituteId = Samples.NewId("inst");
+        await Grains.GetGrain<IInstituteGrain>(instituteId).SaveAsync("Jazari Souss-Massa", "Souss-Massa");
+        var cohort = Grains.GetGrain<ICohortGrain>(Samples.NewId("cohort"));
+        await cohort.CreateAsync(Samples.Admin, new NewCohort(instituteId, "Cohorte 1", new DateOnly(2027, 1, 1), new DateOnly(2027, 6, 30), ["Pourquoi ?"], [], []));
+        var startupId = Samples.NewId("st");
+        await Grains.GetGrain<Profiles.IStartupGrain>(startupId).ImportAsync(Samples.StartupProfile());
+        await cohort.AddMemberAsync(Samples.Admin, startupId);
+        await Grains.GetGrain<IStartupActivityGrain>(startupId).JoinCohortAsync(cohort.GetPrimaryKeyString(), instituteId);
+        return (cohort, startupId);
+    }
+
+    [Fact]
+    public async Task Marketplace_events_count_once_by_their_key_and_reach_the_cohort_row()
+    {
+        var (cohort, startupId) = await MemberAsync();
+        var (need, owner) = await Samples.OpenNeedAsync(Grains);
+        var bidId = await need.SubmitBidAsync(Samples.Startup(Samples.NewId("acc")), startupId, "Web Atlas", Samples.Offer(2_000_000));
+        await need.AcceptBidAsync(owner, bidId);
+        var activity = Grains.GetGrain<IStartupActivityGrain>(startupId);
+        var now = fixture.Time.GetUtcNow();
+        await activity.BidWonAsync(bidId, "sme-x", 2_000_000, now); // a retried award
+        await activity.MilestoneDeliveredAsync($"{bidId}:1", DateOnly.FromDateTime(now.UtcDateTime), now);
+        await activity.MilestoneDeliveredAsync($"{bidId}:1", DateOnly.FromDateTime(now.UtcDateTime), now);
+        await activity.MilestoneDeliveredAsync($"{bidId}:2", DateOnly.FromDateTime(now.UtcDateTime).AddDays(-1), now);
+        await activity.MilestoneReleasedAsync($"{bidId}:1", 1_000_000, now);
+        await activity.MilestoneReleasedAsync($"{bidId}:1", 1_000_000, now);
+
+        var row = Assert.Single((await cohort.GetDashboardAsync(Samples.Admin)).Rows).Kpis;
+        Assert.Equal((1, 1, 2_000_000L, 1_000_000L, 2, 1, 1), (row.BidsSubmitted, row.BidsWon, row.RevenueContractedMinor,
+            row.RevenueReleasedMinor, row.MilestonesDelivered, row.MilestonesOnTime, row.SmesServed));
+
+        await Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        Assert.Equal(row, (await activity.GetAsync()).Kpis);
+        Assert.Equal(row, Assert.Single((await cohort.GetDashboardAsync(Samples.Admin)).Rows).Kpis);
+    }
+
+    [Fact]
+    public async Task A_new_startup_starts_from_zero_after_another_was_reloaded()
+    {
+        var (_, busy) = await MemberAsync();
+        await Grains.GetGrain<IStartupActivityGrain>(busy).BidSubmittedAsync("bid-busy", fixture.Time.GetUtcNow());
+        await Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        await Grains.GetGrain<IStartupActivityGrain>(busy).GetAsync();
+        var fresh = await Grains.GetGrain<IStartupActivityGrain>(Samples.NewId("st")).GetAsync();
+        Assert.Equal(0, fresh.Kpis.BidsSubmitted);
+    }
+
+    [Fact]
+    public async Task An_older_snapshot_never_overwrites_a_newer_row()
+    {
+        var (cohort, startupId) = await MemberAsync();
+        await Grains.GetGrain<IStartupActivityGrain>(startupId).BidSubmittedAsync("bid-late", fixture.Time.GetUtcNow());
+        var current = Assert.Single((await cohort.GetDashboardAsync(Samples.Admin)).Rows).Kpis;
+        Assert.Equal(1, current.BidsSubmitted);
+        await cohort.RefreshRowAsync(startupId, StartupKpis.None with { Version = current.Version - 1 });
+        Assert.Equal(1, Assert.Single((await cohort.GetDashboardAsync(Samples.Admin)).Rows).Kpis.BidsSubmitted);
+    }
+
+    [Fact]
+    public async Task A_manager_of_another_institute_is_told_the_cohort_does_not_exist()
+    {
+        var (cohort, _) = await MemberAsync();
+        var stranger = new Caller(Samples.NewId("acc"), Roles.Manager);
+        var refused = await Assert.ThrowsAsync<MarketplaceException>(() => cohort.GetDashboardAsync(stranger));
+        Assert.Equal(Problem.NotFound, refused.Problem);
+    }
+}

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Http.Json;
+
+namespace Jazari.Marketplace.Web.Tests;
+
+[Collection(MarketplaceCollection.Name)]
+public sealed class CohortsApiTests(MarketplaceHost host)
+{
+    [Fact]
+    public async Task A_manager_sees_only_the_cohorts_of_their_institute()
+    {
+        var p = await Incubation.ProgrammeAsync(host);
+        var other = await Incubation.ManagerAsync(host, await Incubation.InstituteAsync(host, "Oriental"));
+
+        var seen = await (await p.Manager.Client.GetAsync($"/api/cohorts/{p.CohortId}")).Json(HttpStatusCode.OK);
+        Assert.Equal(p.InstituteId, seen.GetProperty("instituteId").GetString());
+        Assert.Contains((await (await p.Manager.Client.GetAsync("/api/cohorts")).Json(HttpStatusCode.OK)).EnumerateArray(), c => c.Id() == p.CohortId);
+
+        Assert.DoesNotContain((await (await other.Client.GetAsync("/api/cohorts")).Json(HttpStatusCode.OK)).EnumerateArray(), c => c.Id() == p.CohortId);
+        await (await other.Client.GetAsync($"/api/cohorts/{p.CohortId}")).Problem(HttpStatusCode.NotFound);
+        await (await other.Client.GetAsync($"/api/cohorts/{p.CohortId}/dashboard")).Problem(HttpStatusCode.NotFound);
+        await (await other.Client.GetAsync($"/api/cohorts/{p.CohortId}/applications")).Problem(HttpStatusCode.NotFound);
+        var (_, startupId) = await Api.StartupAsync(host);
+        await (await other.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/members", new { startupId })).Problem(HttpStatusCode.NotFound);
+        await (await other.Client.PostAsJsonAsync("/api/cohorts", Incubation.Cohort(p.InstituteId))).Problem(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Applications_are_scored_on_the_weighted_rubric_ranked_and_each_applicant_is_told_in_their_language()
+    {
+        var p = await Incubation.ProgrammeAsync(host);
+        var strong = await host.SignUpAsync("startup", language: "ar");
+        await strong.Client.CreateAsync("/api/startups", Api.Startup("Souss Digital"));
+        var weak = await host.SignUpAsync("startup", language: "fr");
+        await weak.Client.CreateAsync("/api/startups", Api.Startup("Argan Web"));
+
+        var call = await (await strong.Client.GetAsync($"/api/cohorts/{p.CohortId}")).Json(HttpStatusCode.OK);
+        Assert.Equal(2, call.GetProperty("questions").GetArrayLength());
+        var answers = new { answers = new[] { "Les PME du Souss vendent peu en ligne.", "Coopératives d'argan." } };
+        var strongApp = await strong.Client.CreateAsync($"/api/cohorts/{p.CohortId}/applications", answers);
+        var weakApp = await weak.Client.CreateAsync($"/api/cohorts/{p.CohortId}/applications", answers);
+        await (await weak.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/applications", new { answers = new[] { "une seule" } }))
+            .Problem(HttpStatusCode.BadRequest);
+
+        // Team weighs 3, market 1: (2*3 + 5*1)/4 = 2.75 < (4*3 + 1*1)/4 = 3.25.
+        var scored = await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/applications/{weakApp}/scores",
+            new { scores = new[] { 2, 5 } })).Json(HttpStatusCode.OK);
+        Assert.Equal(2.75, scored.GetProperty("score").GetDouble());
+        await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/applications/{strongApp}/scores",
+            new { scores = new[] { 4, 1 } })).Json(HttpStatusCode.OK);
+        var ranked = await (await p.Manager.Client.GetAsync($"/api/cohorts/{p.CohortId}/applications")).Json(HttpStatusCode.OK);
+        Assert.Equal(new[] { strongApp, weakApp }, ranked.EnumerateArray().Select(a => a.Id()).ToArray());
+
+        // A startup reads its own application only, and never the ranking.
+        await (await strong.Client.GetAsync($"/api/cohorts/{p.CohortId}/applications/{strongApp}")).Json(HttpStatusCode.OK);
+        await (await strong.Client.GetAsync($"/api/cohorts/{p.CohortId}/applications/{weakApp}")).Problem(HttpStatusCode.NotFound);
+        await (await strong.Client.GetAsync($"/api/cohorts/{p.CohortId}/applications")).Problem(HttpStatusCode.Forbidden);
+
+        await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/applications/{strongApp}/decision", new { admit = true })).Json(HttpStatusCode.OK);
+        await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/applications/{strongApp}/decision", new { admit = true })).Json(HttpStatusCode.OK);
+        await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/applications/{weakApp}/decision", new { admit = false })).Json(HttpStatusCode.OK);
+        await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/applications/{weakApp}/decision", new { admit = true })).Problem(HttpStatusCode.Conflict);
+
+        var admitted = Assert.Single(host.Emails(strong.Email), e => e.GetProperty("kind").GetString() == "application-decision");
+        Assert.Equal("ar", admitted.GetProperty("language").GetString());
+        Assert.Contains("dir=\"rtl\"", admitted.GetProperty("html").GetString());
+        var declined = Assert.Single(host.Emails(weak.Email), e => e.GetProperty("kind").GetString() == "application-decision");
+        Assert.Contains("n'a pas été retenue", declined.GetProperty("text").GetString());
+
+        var dashboard = await p.DashboardAsync();
+        Assert.Equal("Souss Digital", Assert.Single(dashboard.GetProperty("startups").EnumerateArray()).GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Cohort_input_is_checked_field_by_field()
+    {
+        var p = await Incubation.ProgrammeAsync(host);
+        var problem = await (await p.Manager.Client.PostAsJsonAsync("/api/cohorts", new
+        {
+            instituteId = p.InstituteId, name = "", startsOn = "2027-13-01", endsOn = "2027-01-01", questions = new[] { "ok" },
+            rubric = new[] { new { name = "Équipe", weight = 50 } },
+        })).Problem(HttpStatusCode.BadRequest);
+        var errors = problem.GetProperty("errors");
+        Assert.True(errors.TryGetProperty("name", out _));
+        Assert.True(errors.TryGetProperty("startsOn", out _));
+        Assert.True(errors.TryGetProperty("rubric[0].weight", out _));
+        var sme = await host.SignUpAsync("sme");
+        await (await sme.Client.PostAsJsonAsync("/api/cohorts", Incubation.Cohort(p.InstituteId))).Problem(HttpStatusCode.Forbidden);
+    }
+}

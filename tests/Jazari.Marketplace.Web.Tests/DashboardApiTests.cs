@@ -1,0 +1,134 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Xml.Linq;
+
+namespace Jazari.Marketplace.Web.Tests;
+
+[Collection(MarketplaceCollection.Name)]
+public sealed class DashboardApiTests(MarketplaceHost host)
+{
+    [Fact]
+    public async Task A_bid_won_on_the_marketplace_shows_on_the_dashboard_and_stays_after_a_reload()
+    {
+        var p = await Incubation.ProgrammeAsync(host);
+        var (startup, startupId) = await Api.StartupAsync(host, "Atlas Shop");
+        await p.AddMemberAsync(startupId);
+        var (sme, needId) = await Api.OpenNeedAsync(host);
+
+        var bidId = await startup.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid(30000));
+        var afterBid = (await p.DashboardAsync()).Row(startupId);
+        Assert.Equal(1, afterBid.GetProperty("bidsSubmitted").GetInt32());
+        Assert.Equal(0, afterBid.GetProperty("bidsWon").GetInt32());
+
+        await (await sme.Client.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).Json(HttpStatusCode.OK);
+        var dashboard = await p.DashboardAsync();
+        var row = dashboard.Row(startupId);
+        Assert.Equal(1, row.GetProperty("bidsWon").GetInt32());
+        Assert.Equal(1.0, row.GetProperty("winRate").GetDouble());
+        Assert.Equal(3_000_000, row.GetProperty("revenueContractedMinor").GetInt64());
+        Assert.Equal(0, row.GetProperty("revenueReleasedMinor").GetInt64());
+        Assert.Equal(3_000_000, dashboard.GetProperty("totals").GetProperty("revenueContractedMinor").GetInt64());
+        Assert.Equal(3_000_000, dashboard.GetProperty("trends").EnumerateArray().Last().GetProperty("revenueContractedMinor").GetInt64());
+
+        await Incubation.ReloadGrainsAsync(host);
+        var reloaded = (await p.DashboardAsync()).Row(startupId);
+        Assert.Equal(row.ToString(), reloaded.ToString());
+        var kpis = await (await startup.Client.GetAsync($"/api/startups/{startupId}/kpis")).Json(HttpStatusCode.OK);
+        Assert.Equal(1, kpis.GetProperty("kpis").GetProperty("bidsWon").GetInt32());
+        Assert.Equal(1, kpis.GetProperty("months").EnumerateArray().Sum(m => m.GetProperty("bidsWon").GetInt32()));
+
+        var report = await (await p.Manager.Client.GetAsync("/api/reports/institutes")).Json(HttpStatusCode.OK);
+        var institute = Assert.Single(report.GetProperty("institutes").EnumerateArray());
+        Assert.Equal(1, institute.GetProperty("startupsSupported").GetInt32());
+        Assert.Equal(1, institute.GetProperty("smesDigitalised").GetInt32());
+        Assert.Equal(3_000_000, institute.GetProperty("revenueContractedMinor").GetInt64());
+        Assert.Equal("Souss-Massa", Assert.Single(report.GetProperty("regions").EnumerateArray()).GetProperty("region").GetString());
+    }
+
+    [Fact]
+    public async Task The_dashboard_exports_as_csv_and_xlsx_that_parse_back()
+    {
+        var p = await Incubation.ProgrammeAsync(host);
+        var (startup, first) = await Api.StartupAsync(host, "Tafraout, \"Digital\"");
+        var (_, second) = await Api.StartupAsync(host, "=HYPERLINK(\"x\")");
+        await p.AddMemberAsync(first);
+        await p.AddMemberAsync(second);
+        var (_, needId) = await Api.OpenNeedAsync(host);
+        await startup.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
+        (await startup.Client.PostAsJsonAsync($"/api/startups/{first}/figures",
+            new { month = DateTime.UtcNow.AddMonths(-1).ToString("yyyy-MM"), revenueMad = 12000, employees = 4, fundingRaisedMad = 0 })).EnsureSuccessStatusCode();
+
+        var csvRequest = new HttpRequestMessage(HttpMethod.Get, $"/api/cohorts/{p.CohortId}/dashboard");
+        csvRequest.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/csv"));
+        var csvResponse = await p.Manager.Client.SendAsync(csvRequest);
+        Assert.Equal("text/csv", csvResponse.Content.Headers.ContentType?.MediaType);
+        var lines = Csv.Parse(await csvResponse.Content.ReadAsStringAsync());
+        Assert.Equal("startupId", lines[0][0].TrimStart('\uFEFF'));
+        var row = lines.Single(l => l[0] == first);
+        Assert.Equal("Tafraout, \"Digital\"", row[1]);
+        Assert.Equal("1", row[lines[0].IndexOf("bidsSubmitted")]);
+        Assert.Equal("4", row[lines[0].IndexOf("employees")]);
+        Assert.StartsWith("'=", lines.Single(l => l[0] == second)[1]);
+
+        var xlsxRequest = new HttpRequestMessage(HttpMethod.Get, $"/api/cohorts/{p.CohortId}/dashboard");
+        xlsxRequest.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
+        var xlsx = await p.Manager.Client.SendAsync(xlsxRequest);
+        Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
+        using var zip = new ZipArchive(await xlsx.Content.ReadAsStreamAsync());
+        Assert.NotNull(zip.GetEntry("[Content_Types].xml"));
+        XNamespace ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+        var workbook = XDocument.Load(zip.GetEntry("xl/workbook.xml")!.Open());
+        Assert.Equal("Dashboard", workbook.Descendants(ns + "sheet").Single().Attribute("name")?.Value);
+        var sheet = XDocument.Load(zip.GetEntry("xl/worksheets/sheet1.xml")!.Open());
+        var cells = sheet.Descendants(ns + "row").Select(r => r.Elements(ns + "c").ToDictionary(
+            c => new string([.. c.Attribute("r")!.Value.TakeWhile(char.IsLetter)]), c => c.Value)).ToList();
+        Assert.Equal(3, cells.Count);
+        var firstRow = cells.Single(c => c["A"] == first);
+        Assert.Equal("Tafraout, \"Digital\"", firstRow["B"]);
+        Assert.Equal("1", firstRow["C"]);
+    }
+
+    [Fact]
+    public async Task Only_the_cohorts_managers_and_admins_read_its_dashboard()
+    {
+        var p = await Incubation.ProgrammeAsync(host);
+        using var admin = host.Admin();
+        await (await admin.GetAsync($"/api/cohorts/{p.CohortId}/dashboard")).Json(HttpStatusCode.OK);
+        var (startup, _) = await Api.StartupAsync(host);
+        await (await startup.Client.GetAsync($"/api/cohorts/{p.CohortId}/dashboard")).Problem(HttpStatusCode.Forbidden);
+        var (mentor, _) = await Incubation.MentorAsync(host);
+        await (await mentor.Client.GetAsync($"/api/cohorts/{p.CohortId}")).Problem(HttpStatusCode.NotFound);
+    }
+}
+
+/// <summary>A strict RFC 4180 reader, to check the export as a spreadsheet would read it.</summary>
+internal static class Csv
+{
+    public static List<List<string>> Parse(string text)
+    {
+        var rows = new List<List<string>>();
+        var row = new List<string>();
+        var field = new System.Text.StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var ch = text[i];
+            if (quoted)
+            {
+                if (ch == '"' && i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i++; }
+                else if (ch == '"') quoted = false;
+                else field.Append(ch);
+            }
+            else if (ch == '"') quoted = true;
+            else if (ch == ',') { row.Add(field.ToString()); field.Clear(); }
+            else if (ch == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+            {
+                row.Add(field.ToString()); field.Clear(); rows.Add(row); row = []; i++;
+            }
+            else field.Append(ch);
+        }
+        return rows;
+    }
+}

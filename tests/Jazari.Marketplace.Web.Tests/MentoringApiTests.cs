@@ -1,0 +1,73 @@
+using System.Net;
+using System.Net.Http.Json;
+
+namespace Jazari.Marketplace.Web.Tests;
+
+[Collection(MarketplaceCollection.Name)]
+public sealed class MentoringApiTests(MarketplaceHost host)
+{
+    [Fact]
+    public async Task A_mentor_is_suggested_assigned_logs_sessions_for_assigned_startups_only_and_the_startup_rates_them()
+    {
+        var p = await Incubation.ProgrammeAsync(host);
+        var (startup, startupId) = await Api.StartupAsync(host, "Sahara Pay");
+        var (stranger, strangerId) = await Api.StartupAsync(host, "Other");
+        await p.AddMemberAsync(startupId);
+        var (mentor, mentorId) = await Incubation.MentorAsync(host);
+        var (otherMentor, otherMentorId) = await Incubation.MentorAsync(host, ["iot"]);
+
+        var suggestions = await (await p.Manager.Client.GetAsync($"/api/cohorts/{p.CohortId}/mentors/suggestions?startupId={startupId}&top=50")).Json(HttpStatusCode.OK);
+        var ranked = suggestions.EnumerateArray().Select(s => s.GetProperty("mentorId").GetString()).ToList();
+        Assert.True(ranked.IndexOf(mentorId) >= 0 && ranked.IndexOf(mentorId) < ranked.IndexOf(otherMentorId));
+        Assert.Contains("ecommerce", suggestions[ranked.IndexOf(mentorId)].GetProperty("reasons")[0].GetString());
+
+        await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/mentors", new { mentorId, startupId = strangerId })).Problem(HttpStatusCode.NotFound);
+        await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/mentors", new { mentorId, startupId })).Json(HttpStatusCode.OK);
+        var assigned = await (await mentor.Client.GetAsync($"/api/mentors/{mentorId}/startups")).Json(HttpStatusCode.OK);
+        Assert.Equal(startupId, Assert.Single(assigned.EnumerateArray()).GetProperty("startupId").GetString());
+
+        var session = new { startupId, date = Incubation.Day(-1), minutes = 60, notes = "Revue du pricing et du pipeline PME.", nextSteps = "Relancer 3 coopératives." };
+        var logged = await (await mentor.Client.PostAsJsonAsync($"/api/mentors/{mentorId}/sessions", session)).Json(HttpStatusCode.Created);
+        await (await mentor.Client.PostAsJsonAsync($"/api/mentors/{mentorId}/sessions", session with { startupId = strangerId })).Problem(HttpStatusCode.NotFound);
+        await (await otherMentor.Client.PostAsJsonAsync($"/api/mentors/{mentorId}/sessions", session)).Problem(HttpStatusCode.NotFound);
+        await (await otherMentor.Client.PostAsJsonAsync($"/api/mentors/{otherMentorId}/sessions", session)).Problem(HttpStatusCode.NotFound);
+        await (await otherMentor.Client.GetAsync($"/api/startups/{startupId}/sessions")).Problem(HttpStatusCode.NotFound);
+        await (await mentor.Client.GetAsync($"/api/startups/{strangerId}/goals")).Problem(HttpStatusCode.NotFound);
+
+        var sessionId = logged.Id();
+        await (await mentor.Client.PostAsJsonAsync($"/api/startups/{startupId}/sessions/{sessionId}/rating", new { stars = 5 })).Problem(HttpStatusCode.NotFound);
+        await (await stranger.Client.PostAsJsonAsync($"/api/startups/{startupId}/sessions/{sessionId}/rating", new { stars = 1 })).Problem(HttpStatusCode.NotFound);
+        await (await startup.Client.PostAsJsonAsync($"/api/startups/{startupId}/sessions/{sessionId}/rating", new { stars = 4 })).Json(HttpStatusCode.OK);
+        var sessions = await (await startup.Client.GetAsync($"/api/startups/{startupId}/sessions")).Json(HttpStatusCode.OK);
+        Assert.Equal(4, Assert.Single(sessions.EnumerateArray()).GetProperty("rating").GetInt32());
+        await (await stranger.Client.GetAsync($"/api/startups/{startupId}/sessions")).Problem(HttpStatusCode.NotFound);
+
+        var row = (await p.DashboardAsync()).Row(startupId);
+        Assert.Equal(1, row.GetProperty("mentorSessions").GetInt32());
+        Assert.Equal(4.0, row.GetProperty("mentorSessionRating").GetDouble());
+    }
+
+    [Fact]
+    public async Task A_member_gets_the_cohorts_goals_and_progress_is_recorded_by_date()
+    {
+        var p = await Incubation.ProgrammeAsync(host);
+        var (startup, startupId) = await Api.StartupAsync(host);
+        await p.AddMemberAsync(startupId);
+        await p.AddMemberAsync(startupId);
+
+        var goals = await (await p.Manager.Client.GetAsync($"/api/startups/{startupId}/goals")).Json(HttpStatusCode.OK);
+        var goal = Assert.Single(goals.EnumerateArray());
+        Assert.Equal("clients", goal.GetProperty("unit").GetString());
+        var own = await (await startup.Client.PostAsJsonAsync($"/api/startups/{startupId}/goals",
+            new { what = "Recruter un développeur", unit = "personnes", target = 1, dueOn = Incubation.Day(60) })).Json(HttpStatusCode.Created);
+        var progressed = await (await startup.Client.PostAsJsonAsync($"/api/startups/{startupId}/goals/{goal.Id()}/progress",
+            new { date = Incubation.Day(0), value = 2 })).Json(HttpStatusCode.OK);
+        Assert.Equal(0.4, progressed.GetProperty("done").GetDouble());
+        Assert.Equal(2, (await (await startup.Client.GetAsync($"/api/startups/{startupId}/goals")).Json(HttpStatusCode.OK)).GetArrayLength());
+
+        var outsider = await Incubation.ManagerAsync(host, await Incubation.InstituteAsync(host, "Oriental"));
+        await (await outsider.Client.GetAsync($"/api/startups/{startupId}/goals")).Problem(HttpStatusCode.NotFound);
+        await (await outsider.Client.PostAsJsonAsync($"/api/startups/{startupId}/goals/{own.Id()}/progress", new { date = Incubation.Day(0), value = 1 }))
+            .Problem(HttpStatusCode.NotFound);
+    }
+}
