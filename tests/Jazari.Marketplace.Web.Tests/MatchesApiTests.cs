@@ -135,4 +135,16 @@ public sealed class MatchesApiTests(MarketplaceHost host)
         await (await startup.Client.PutAsJsonAsync($"/api/startups/{startupId}", Profile("Oriental"))).Json(HttpStatusCode.OK);
         Assert.DoesNotContain(startupId, await TopStartupsAsync(sme.Client, needId, 50));
     }
+
+    [Fact]
+    public async Task The_managers_of_a_startups_cohort_see_its_matches_and_other_managers_do_not()
+    {
+        var programme = await Incubation.ProgrammeAsync(host);
+        var (_, startupId) = await Api.StartupAsync(host, "Cohort Digital");
+        await programme.AddMemberAsync(startupId);
+        await (await programme.Manager.Client.GetAsync($"/api/startups/{startupId}/matches")).Json(HttpStatusCode.OK);
+
+        var stranger = await Incubation.ManagerAsync(host, await Incubation.InstituteAsync(host, "Oriental"));
+        await (await stranger.Client.GetAsync($"/api/startups/{startupId}/matches")).Problem(HttpStatusCode.NotFound);
+    }
 }

@@ -35,12 +35,12 @@ public static class MatchesApi
         return TypedResults.Ok(new NeedMatches(id, [.. matches.Select(m => new StartupMatch(m.Id, m.Name, m.Score, m.Reasons))]));
     }
 
-    /// <summary>The open needs this startup can take, best first: for that startup and admins.</summary>
+    /// <summary>The open needs this startup can take, best first: for that startup, its mentors, its cohorts' managers and admins.</summary>
     private static async Task<Ok<StartupMatches>> ForStartup(string id, int? top, string? language, ClaimsPrincipal user, IGrainFactory grains)
     {
         var (count, lang) = Read(top, language);
         var caller = user.Caller();
-        if (!caller.IsAdmin && (await ProfileIdAsync(grains, caller)) != id) throw MarketplaceException.NotFound("Startup");
+        await StartupProgressApi.EnsureFollowerAsync(grains, caller, id);
         var card = await grains.GetGrain<IStartupGrain>(id).GetCardAsync() ?? throw MarketplaceException.NotFound("Startup");
         var matches = await grains.NeedsForStartupAsync(id, card, count, lang ?? card.Details.Languages.FirstOrDefault() ?? "fr");
         return TypedResults.Ok(new StartupMatches(id, [.. matches.Select(m => new NeedMatch(m.Id, m.Name, m.Score, m.Reasons))]));
