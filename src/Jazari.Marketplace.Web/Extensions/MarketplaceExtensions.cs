@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Hangfire;
 using Jazari.Marketplace.Web.Apis;
 using Jazari.Marketplace.Web.Auth;
@@ -7,7 +6,6 @@ using Jazari.Marketplace.Web.Email;
 using Jazari.Marketplace.Web.Import;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.RateLimiting;
 
 namespace Jazari.Marketplace.Web.Extensions;
 
@@ -41,20 +39,7 @@ public static class MarketplaceExtensions
         services.AddAuthentication(BearerAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.SchemeName, null);
         services.AddAuthorization();
-        services.AddRateLimiter(limiter =>
-        {
-            var perMinute = builder.Configuration.GetValue("RateLimits:AuthPerMinute", 20);
-            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.AddPolicy(AuthApi.RateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
-            limiter.OnRejected = async (context, cancellation) =>
-            {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-                context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
-                await TypedResults.Problem(statusCode: 429, detail: "Too many attempts; try again later.").ExecuteAsync(context.HttpContext);
-            };
-        });
+        builder.AddRequestLimits();
     }
 
     public static void UseMarketplace(this WebApplication app)
@@ -62,14 +47,15 @@ public static class MarketplaceExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseBodyLimits();
+        app.UseRateLimiter(); // before authentication, so a shed request costs no token lookup
         app.UseAuthentication();
-        app.UseRateLimiter();
         app.UseAuthorization();
     }
 
     public static void MapMarketplaceApi(this WebApplication app)
     {
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealth }).AllowAnonymous();
+        app.MapGet("/livez", () => "ok").AllowAnonymous(); // liveness: the process answers, nothing checked
         app.MapAuthApi();
         app.MapAdminApi();
         app.MapProfilesApi();
