@@ -31,5 +31,6 @@ public sealed class Outbox(string directory)
             file.Flush(flushToDisk: true);
         }
         File.Move(temporary, Path.Combine(Directory, name));
+        Extensions.MarketplaceTelemetry.EmailsSent.Add(1, new KeyValuePair<string, object?>("kind", email.Kind), new KeyValuePair<string, object?>("channel", "outbox"));
     }
 }

@@ -18,7 +18,8 @@ internal static class HangfireExtensions
         {
             hangfire.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings();
+                .UseRecommendedSerializerSettings()
+                .UseFilter(new JobTelemetryFilter());
             if (usePostgres)
             {
                 var connectionString = config.GetConnectionString("hangfire")

@@ -27,6 +27,7 @@ public static class MarketplaceExtensions
         services.AddSingleton<CatalogueImport>();
         services.AddHostedService<DemoCatalogue>();
 
+        builder.AddMarketplaceTelemetry();
         builder.AddMarketplaceSilo(storage);
         builder.AddMarketplaceJobs(settings);
         services.AddHostedService<Jobs.CohortJobs>();

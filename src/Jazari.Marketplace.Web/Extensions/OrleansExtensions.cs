@@ -37,6 +37,7 @@ internal static class OrleansExtensions
             {
                 silo.UseLocalhostClustering(siloPort, gatewayPort);
             }
+            silo.AddActivityPropagation();
             silo.AddAzureTableGrainStorage("marketplace", o =>
             {
                 o.TableServiceClient = storage.Tables;
