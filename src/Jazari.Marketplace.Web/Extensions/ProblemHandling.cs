@@ -3,6 +3,7 @@ using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Web.Apis;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Jazari.Marketplace.Web.Extensions;
 
@@ -24,11 +25,16 @@ internal sealed class ProblemHandling(ILogger<ProblemHandling> log) : IException
                 _ => 400,
             }, detail: m.Message),
             BadHttpRequestException bad => TypedResults.Problem(statusCode: bad.StatusCode, detail: bad.Message),
+            // A silo of the cluster went away and its grains are moving to the others: nothing was acknowledged, try again.
+            Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException
+                or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException =>
+                TypedResults.Problem(statusCode: 503, detail: "Part of the marketplace is restarting; try again in a moment."),
             JsonException => TypedResults.Problem(statusCode: 400, detail: "The body is not valid JSON for this request."),
             _ => null,
         };
         if (result is null) return false;
         if (exception is MarketplaceException { Problem: Problem.TooManyRequests }) context.Response.Headers.RetryAfter = "300";
+        if (context.Response.StatusCode == 503 || result is ProblemHttpResult { StatusCode: 503 }) context.Response.Headers.RetryAfter = "2";
         log.LogDebug("Refused {Method} {Path}: {Reason}", context.Request.Method, context.Request.Path, exception.Message);
         await result.ExecuteAsync(context);
         return true;
