@@ -10,6 +10,11 @@ if (args.Contains("--memory"))
     MemoryReport.Run(100_000);
     return;
 }
+if (args.Contains("--load"))
+{
+    await LoadReport.RunAsync(workers: 16, duration: TimeSpan.FromSeconds(10));
+    return;
+}
 if (args.Contains("--http"))
 {
     await HttpMatchesReport.RunAsync(startups: 5_000, needs: 200, calls: 2_000);
