@@ -45,6 +45,15 @@ internal sealed class StartupGrain(
     protected override string Kind => "Startup";
     protected override bool IsPublic => true;
 
+    /// <summary>Keeps the startup listed under exactly the categories it offers, with the regions it serves.</summary>
+    protected override Task OnChangedAsync() => Task.WhenAll(Reference.Categories.Select(category =>
+    {
+        var catalogue = GrainFactory.GetGrain<IStartupCatalogueGrain>(category);
+        return Profile.Details.Categories.Contains(category)
+            ? catalogue.AddAsync(new ListedStartup(this.GetPrimaryKeyString(), ListedStartup.RegionMask(Profile.Details.RegionsServed)))
+            : catalogue.RemoveAsync(this.GetPrimaryKeyString());
+    }));
+
     public Task<TrackRecord> GetTrackRecordAsync() => Task.FromResult(track.State);
 
     public async Task ImportTrackRecordAsync(int activeProjects, double rating, int ratingCount)
