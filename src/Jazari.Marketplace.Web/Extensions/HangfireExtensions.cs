@@ -8,12 +8,16 @@ internal static class HangfireExtensions
 {
     /// <summary>
     /// Hangfire client and server: SQLite under the data folder by default, PostgreSQL with
-    /// <c>Hangfire:Storage=postgres</c> and <c>ConnectionStrings:hangfire</c> (production).
+    /// <c>Hangfire:Storage=PostgreSql</c> (or <c>postgres</c>, any case) and <c>ConnectionStrings:hangfire</c> (production).
+    /// Queues by urgency, sign-in codes first.
     /// </summary>
     public static void AddMarketplaceJobs(this WebApplicationBuilder builder, MarketplaceSettings settings)
     {
         var config = builder.Configuration;
-        var usePostgres = string.Equals(config["Hangfire:Storage"], "postgres", StringComparison.OrdinalIgnoreCase);
+        var storage = config["Hangfire:Storage"];
+        var usePostgres = string.Equals(storage, "postgres", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(storage, "postgresql", StringComparison.OrdinalIgnoreCase);
+        var poll = TimeSpan.FromMilliseconds(config.GetValue("Hangfire:PollMilliseconds", 1000));
         builder.Services.AddHangfire(hangfire =>
         {
             hangfire.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -22,18 +26,19 @@ internal static class HangfireExtensions
             if (usePostgres)
             {
                 var connectionString = config.GetConnectionString("hangfire")
-                    ?? throw new InvalidOperationException("Hangfire:Storage is postgres but ConnectionStrings:hangfire is not set.");
-                hangfire.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString));
+                    ?? throw new InvalidOperationException("Hangfire:Storage is PostgreSql but ConnectionStrings:hangfire is not set.");
+                hangfire.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions { QueuePollInterval = poll });
             }
             else
             {
-                hangfire.UseSQLiteStorage(Path.Combine(settings.DataDir, "hangfire.db"));
+                hangfire.UseSQLiteStorage(Path.Combine(settings.DataDir, "hangfire.db"), new SQLiteStorageOptions { QueuePollInterval = poll });
             }
         });
         builder.Services.AddHangfireServer(o =>
         {
             o.WorkerCount = config.GetValue("Hangfire:Workers", Math.Max(2, Environment.ProcessorCount * 2));
             o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+            o.Queues = Jobs.Queues.ByUrgency;
         });
     }
 }

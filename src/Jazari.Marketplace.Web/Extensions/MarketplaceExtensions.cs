@@ -1,5 +1,4 @@
 using System.Threading.RateLimiting;
-using Hangfire;
 using Jazari.Marketplace.Web.Apis;
 using Jazari.Marketplace.Web.Auth;
 using Jazari.Marketplace.Web.Demo;
@@ -24,12 +23,12 @@ public static class MarketplaceExtensions
         services.AddSingleton(storage);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(AdminToken.From(builder.Configuration, settings.DataDir));
-        services.AddSingleton(new Outbox(settings.OutboxDir));
         services.AddSingleton<CatalogueImport>();
         services.AddHostedService<DemoCatalogue>();
 
         builder.AddMarketplaceSilo(storage);
         builder.AddMarketplaceJobs(settings);
+        builder.AddMarketplaceNotifications(settings);
         services.AddMarketplaceHealthChecks();
 
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -72,7 +71,8 @@ public static class MarketplaceExtensions
         app.MapAdminApi();
         app.MapProfilesApi();
         app.MapNeedsApi();
-        app.MapHangfireDashboard("/hangfire");
+        app.MapNotificationsApi();
+        app.MapMarketplaceDashboard();
     }
 
     private static Task WriteHealth(HttpContext context, Microsoft.Extensions.Diagnostics.HealthChecks.HealthReport report) =>
