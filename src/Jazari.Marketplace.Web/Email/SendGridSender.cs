@@ -9,8 +9,11 @@ namespace Jazari.Marketplace.Web.Email;
 /// <c>X-RateLimit-Reset</c> (up to <see cref="SendGridSettings.MaxRateLimitWait"/>), 5xx and timeouts back off
 /// and try again up to <see cref="SendGridSettings.Attempts"/> times; then the call throws and Hangfire retries the job.
 /// </summary>
-public sealed class SendGridSender(SendGridSettings settings, TimeProvider time, ILogger<SendGridSender> logger) : IEmailSender
+public sealed class SendGridSender(SendGridSettings settings, ILogger<SendGridSender> logger) : IEmailSender
 {
+    // X-RateLimit-Reset is SendGrid's wall clock, and waits are real waits: not the host's (possibly fake) TimeProvider.
+    private static readonly TimeProvider time = TimeProvider.System;
+
     private readonly SendGridClient client = new(
         new HttpClient { Timeout = Timeout.InfiniteTimeSpan },
         new SendGridClientOptions { ApiKey = settings.ApiKey, Host = settings.Host ?? "https://api.sendgrid.com" });

@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Hangfire.Storage.SQLite;
 
 namespace Jazari.Marketplace.Web.Extensions;
@@ -18,22 +19,20 @@ internal static class HangfireExtensions
         var usePostgres = string.Equals(storage, "postgres", StringComparison.OrdinalIgnoreCase)
             || string.Equals(storage, "postgresql", StringComparison.OrdinalIgnoreCase);
         var poll = TimeSpan.FromMilliseconds(config.GetValue("Hangfire:PollMilliseconds", 1000));
-        builder.Services.AddHangfire(hangfire =>
+        // This host's own storage, registered before AddHangfire (which then uses it): UseStorage would set the
+        // process-wide JobStorage.Current, and two hosts in one process (the tests) would share one storage.
+        builder.Services.AddSingleton<JobStorage>(_ =>
         {
-            hangfire.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-                .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings();
-            if (usePostgres)
-            {
-                var connectionString = config.GetConnectionString("hangfire")
-                    ?? throw new InvalidOperationException("Hangfire:Storage is PostgreSql but ConnectionStrings:hangfire is not set.");
-                hangfire.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions { QueuePollInterval = poll });
-            }
-            else
-            {
-                hangfire.UseSQLiteStorage(Path.Combine(settings.DataDir, "hangfire.db"), new SQLiteStorageOptions { QueuePollInterval = poll });
-            }
+            if (!usePostgres)
+                return new SQLiteStorage(Path.Combine(settings.DataDir, "hangfire.db"), new SQLiteStorageOptions { QueuePollInterval = poll });
+            var connectionString = config.GetConnectionString("hangfire")
+                ?? throw new InvalidOperationException("Hangfire:Storage is PostgreSql but ConnectionStrings:hangfire is not set.");
+            var options = new PostgreSqlStorageOptions { QueuePollInterval = poll, PrepareSchemaIfNecessary = true };
+            return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
         });
+        builder.Services.AddHangfire(hangfire => hangfire.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
         builder.Services.AddHangfireServer(o =>
         {
             o.WorkerCount = config.GetValue("Hangfire:Workers", Math.Max(2, Environment.ProcessorCount * 2));

@@ -16,13 +16,17 @@ public sealed class DeliveryJobs(
     IGrainFactory grains, IEmailSender sender, EmailTemplates templates, LinkSigner signer,
     NotificationSettings settings, TimeProvider time, IBackgroundJobClient jobs)
 {
-    [Queue(Queues.Notifications)]
-    public async Task SendAsync(string accountId, string key, PerformContext? context, CancellationToken cancellation)
+    /// <summary>A message that keeps failing ends in Hangfire's Failed list, still pending in the account's grain.</summary>
+    [Queue(Queues.Notifications), AutomaticRetry(Attempts = 10, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+    public Task SendAsync(string accountId, string key, PerformContext? context, CancellationToken cancellation) =>
+        SendAttemptAsync(accountId, key, context?.BackgroundJob.Id ?? Guid.NewGuid().ToString("N"), cancellation);
+
+    /// <summary>One attempt, named by the Hangfire job: a retry of the same job takes over its own lease at once.</summary>
+    public async Task SendAttemptAsync(string accountId, string key, string attempt, CancellationToken cancellation)
     {
         var account = await grains.GetGrain<IAccountGrain>(accountId).GetAsync();
         if (account is null) return;
         var notifications = grains.GetGrain<IAccountNotificationsGrain>(accountId);
-        var attempt = context?.BackgroundJob.Id ?? Guid.NewGuid().ToString("N");
         if (await notifications.BeginSendAsync(key, attempt, time.GetUtcNow() + settings.SendLease) is not { } notification) return;
 
         var values = new Dictionary<string, string>(notification.Values) { ["name"] = account.DisplayName };
