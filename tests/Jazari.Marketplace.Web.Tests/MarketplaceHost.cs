@@ -4,6 +4,8 @@ using System.Text.Json;
 using Jazari.Marketplace.Tests;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Jazari.Marketplace.Web.Tests;
 
@@ -20,6 +22,9 @@ public sealed class MarketplaceHost : WebApplicationFactory<Program>, IAsyncLife
 
     /// <summary>Settings a test class may change (e.g. a low rate limit) before the host starts.</summary>
     public Dictionary<string, string?> Settings { get; } = [];
+
+    /// <summary>Services a test class replaces (e.g. a fake clock) before the host starts.</summary>
+    public List<Action<IServiceCollection>> TestServices { get; } = [];
 
     public async Task InitializeAsync()
     {
@@ -38,6 +43,7 @@ public sealed class MarketplaceHost : WebApplicationFactory<Program>, IAsyncLife
         builder.UseSetting("Silo:GatewayPort", AzuriteServer.FreePort().ToString());
         builder.UseSetting("Hangfire:Workers", "2");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        builder.ConfigureTestServices(services => TestServices.ForEach(add => add(services)));
     }
 
     public new async Task DisposeAsync()
