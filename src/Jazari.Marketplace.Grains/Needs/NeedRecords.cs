@@ -74,7 +74,7 @@ public sealed class NeedState
     /// <summary>At most <see cref="NeedGrain.MaxBids"/>: one per startup, which keeps the state under the size bound.</summary>
     [Id(9)] public List<Bid> Bids { get; set; } = [];
     /// <summary>Events not yet confirmed by their follow-up; at most <see cref="NeedGrain.MaxPendingEvents"/>.</summary>
-    [Id(10)] public List<NeedEvent> PendingEvents { get; set; } = [];
+    [Id(11)] public List<NeedEvent> PendingEvents { get; set; } = [];
 }
 
 public static class NeedStatusNames

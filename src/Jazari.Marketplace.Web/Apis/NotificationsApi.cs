@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Claims;
 using System.Text.Json;
 using EllipticCurve;
@@ -36,7 +37,8 @@ public static class NotificationsApi
         me.MapGet("/", async (ClaimsPrincipal user, IGrainFactory grains) =>
             TypedResults.Ok(PreferencesResponse.From(await grains.GetGrain<IAccountNotificationsGrain>(user.Caller().AccountId).GetPreferencesAsync())));
         me.MapPut("/", SetPreferences);
-        routes.MapMethods("/api/notifications/unsubscribe", ["GET", "POST"], Unsubscribe).AllowAnonymous().WithTags("Notifications");
+        routes.MapGet("/api/notifications/unsubscribe", ConfirmUnsubscribe).AllowAnonymous().WithTags("Notifications");
+        routes.MapPost("/api/notifications/unsubscribe", Unsubscribe).AllowAnonymous().WithTags("Notifications");
         routes.MapPost("/api/webhooks/sendgrid", SendGridEvents).AllowAnonymous().WithTags("Notifications");
         routes.MapPost("/api/admin/hangfire-link", (LinkSigner signer, TimeProvider time) =>
             TypedResults.Ok(new { url = HangfireDashboardAccess.Link(signer, time.GetUtcNow()) }))
@@ -58,15 +60,30 @@ public static class NotificationsApi
         return TypedResults.Ok(PreferencesResponse.From(saved));
     }
 
-    /// <summary>The signed link of every notification, and RFC 8058 one-click POSTs from mail clients.</summary>
+    /// <summary>
+    /// Opening the link shows one button: a GET changes nothing, because mail scanners open links too (RFC 8058).
+    /// </summary>
+    private static Results<ContentHttpResult, NotFound> ConfirmUnsubscribe(string? account, string? kind, string? sig, LinkSigner signer)
+    {
+        if (!ValidLink(account, kind, sig, signer)) return TypedResults.NotFound();
+        var action = WebUtility.HtmlEncode($"?account={Uri.EscapeDataString(account!)}&kind={Uri.EscapeDataString(kind!)}&sig={Uri.EscapeDataString(sig!)}");
+        return TypedResults.Content($"""
+            <!doctype html><html><body style="font-family:sans-serif"><form method="post" action="{action}">
+            <button type="submit">Unsubscribe · Se désabonner · <span dir="rtl">إلغاء الاشتراك</span></button></form></body></html>
+            """, "text/html");
+    }
+
+    /// <summary>The button of the link's page, and RFC 8058 one-click POSTs from mail clients.</summary>
     private static async Task<Results<ContentHttpResult, NotFound>> Unsubscribe(string? account, string? kind, string? sig, LinkSigner signer, IGrainFactory grains)
     {
-        if (account is null || kind is null || !(kind == "all" || NotificationKinds.Choosable.Contains(kind))
-            || !signer.Verify(DeliveryJobs.UnsubscribeValue(account, kind), sig))
-            return TypedResults.NotFound();
-        await grains.GetGrain<IAccountNotificationsGrain>(account).UnsubscribeAsync(kind == "all" ? null : kind);
+        if (!ValidLink(account, kind, sig, signer)) return TypedResults.NotFound();
+        await grains.GetGrain<IAccountNotificationsGrain>(account!).UnsubscribeAsync(kind == "all" ? null : kind);
         return TypedResults.Content("<!doctype html><html><body><p>Unsubscribed · Désabonné · <span dir=\"rtl\">تم إلغاء الاشتراك</span></p></body></html>", "text/html");
     }
+
+    private static bool ValidLink(string? account, string? kind, string? sig, LinkSigner signer) =>
+        account is not null && kind is not null && (kind == "all" || NotificationKinds.Choosable.Contains(kind))
+        && signer.Verify(DeliveryJobs.UnsubscribeValue(account, kind), sig);
 
     /// <summary>
     /// SendGrid's signed event webhook. The SDK's check covers the signature only: the timestamp must also be

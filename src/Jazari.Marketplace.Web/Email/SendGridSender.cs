@@ -13,6 +13,7 @@ public sealed class SendGridSender(SendGridSettings settings, ILogger<SendGridSe
 {
     // X-RateLimit-Reset is SendGrid's wall clock, and waits are real waits: not the host's (possibly fake) TimeProvider.
     private static readonly TimeProvider time = TimeProvider.System;
+    private const int MaxRateLimitWaits = 10;
 
     private readonly SendGridClient client = new(
         new HttpClient { Timeout = Timeout.InfiniteTimeSpan },
@@ -21,6 +22,7 @@ public sealed class SendGridSender(SendGridSettings settings, ILogger<SendGridSe
     public async Task SendAsync(OutgoingEmail email, CancellationToken cancellation = default)
     {
         var message = Message(email);
+        var rateLimited = 0;
         for (var attempt = 1; ; attempt++)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
@@ -40,8 +42,8 @@ public sealed class SendGridSender(SendGridSettings settings, ILogger<SendGridSe
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
                 var wait = RateLimitWait(response);
-                if (wait > settings.MaxRateLimitWait)
-                    throw new EmailNotSentException($"SendGrid rate limit: reset in {wait}, longer than {settings.MaxRateLimitWait}; the job will retry.");
+                if (wait > settings.MaxRateLimitWait || ++rateLimited > MaxRateLimitWaits)
+                    throw new EmailNotSentException($"SendGrid rate limit: reset in {wait}, after {rateLimited} waits; the job will retry.");
                 logger.LogInformation("SendGrid rate limit; waiting {Wait} before sending {Key}", wait, email.Key);
                 await Task.Delay(wait, time, cancellation);
                 attempt--; // a rate limit is not a failure of the message

@@ -37,6 +37,9 @@ public sealed class NotificationsApiTests(SqliteJobsHost jobs)
 
         using var anonymous = jobs.Host.Anonymous();
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.PostAsync(link.Replace("kind=need-match", "kind=all"), null)).StatusCode);
+        var page = await anonymous.GetAsync(link); // opening the link (or a mail scanner) changes nothing
+        Assert.Contains("method=\"post\"", await page.Content.ReadAsStringAsync());
+        Assert.Equal("immediate", (await (await startup.Client.GetAsync("/api/me/notifications")).Json(HttpStatusCode.OK)).GetProperty("kinds").GetProperty("need-match").GetString());
         Assert.Equal(HttpStatusCode.OK, (await anonymous.PostAsync(link, new StringContent("List-Unsubscribe=One-Click"))).StatusCode);
         var preferences = await (await startup.Client.GetAsync("/api/me/notifications")).Json(HttpStatusCode.OK);
         Assert.Equal("off", preferences.GetProperty("kinds").GetProperty("need-match").GetString());
