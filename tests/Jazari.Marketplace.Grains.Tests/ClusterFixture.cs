@@ -21,6 +21,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public AzuriteServer Storage { get; private set; } = null!;
     public IHost Silo { get; private set; } = null!;
     public IGrainFactory Grains => Silo.Services.GetRequiredService<IGrainFactory>();
+    public RaisedNeedEvents Events { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -36,6 +37,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 o.TableName = "marketplace";
             });
             silo.Services.AddKeyedSingleton<TimeProvider>(Clock.Key, Time);
+            silo.Services.AddSingleton<INeedEvents>(Events);
         });
         Silo = builder.Build();
         await Silo.StartAsync();
@@ -46,6 +48,28 @@ public sealed class ClusterFixture : IAsyncLifetime
         await Silo.StopAsync();
         Silo.Dispose();
         await Storage.DisposeAsync();
+    }
+}
+
+/// <summary>The need events grains raised, by need; <see cref="Failing"/> makes the hand-over fail.</summary>
+public sealed class RaisedNeedEvents : INeedEvents
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, List<NeedEvent>> raised = new();
+
+    public bool Failing { get; set; }
+
+    public Task RaiseAsync(string needId, IReadOnlyList<NeedEvent> events)
+    {
+        if (Failing) throw new InvalidOperationException("Hand-over failed.");
+        var list = raised.GetOrAdd(needId, _ => []);
+        lock (list) list.AddRange(events);
+        return Task.CompletedTask;
+    }
+
+    public IReadOnlyList<NeedEvent> Of(string needId)
+    {
+        var list = raised.GetOrAdd(needId, _ => []);
+        lock (list) return [.. list];
     }
 }
 

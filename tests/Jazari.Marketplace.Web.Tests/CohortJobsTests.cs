@@ -11,7 +11,7 @@ namespace Jazari.Marketplace.Web.Tests;
 public sealed class CohortJobsTests(MarketplaceHost host)
 {
     private IGrainFactory Grains => host.Services.GetRequiredService<IGrainFactory>();
-    private Outbox Outbox => host.Services.GetRequiredService<Outbox>();
+    private IEmailSender Outbox => host.Services.GetRequiredService<IEmailSender>();
 
     [Fact]
     public async Task The_weekly_digest_reaches_each_manager_once_a_week_in_their_language()

@@ -23,8 +23,8 @@ public sealed class MarketplaceHost : WebApplicationFactory<Program>, IAsyncLife
     /// <summary>Settings a test class may change (e.g. a low rate limit) before the host starts.</summary>
     public Dictionary<string, string?> Settings { get; } = [];
 
-    /// <summary>Services a test class adds before the host starts (e.g. in-memory telemetry exporters).</summary>
-    public Action<IServiceCollection>? TestServices { get; set; }
+    /// <summary>Services a test class replaces (e.g. a fake clock) before the host starts.</summary>
+    public List<Action<IServiceCollection>> TestServices { get; } = [];
 
     public async Task InitializeAsync()
     {
@@ -43,7 +43,7 @@ public sealed class MarketplaceHost : WebApplicationFactory<Program>, IAsyncLife
         builder.UseSetting("Silo:GatewayPort", AzuriteServer.FreePort().ToString());
         builder.UseSetting("Hangfire:Workers", "2");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
-        if (TestServices is not null) builder.ConfigureTestServices(TestServices);
+        builder.ConfigureTestServices(services => TestServices.ForEach(add => add(services)));
     }
 
     public new async Task DisposeAsync()

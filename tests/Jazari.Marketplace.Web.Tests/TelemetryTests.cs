@@ -15,9 +15,9 @@ public sealed class TelemetryTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        host.TestServices = services => services.AddOpenTelemetry()
+        host.TestServices.Add(services => services.AddOpenTelemetry()
             .WithTracing(t => t.AddInMemoryExporter(spans))
-            .WithMetrics(m => m.AddInMemoryExporter(metrics));
+            .WithMetrics(m => m.AddInMemoryExporter(metrics)));
         return host.InitializeAsync();
     }
 

@@ -15,6 +15,8 @@ public interface IStartupMatchmakingGrain : IGrainWithStringKey
     Task UpsertAsync(string startupId, StartupCard card);
     Task RemoveAsync(string startupId);
     Task<IReadOnlyList<Recommendation>> TopForAsync(string needId, NeedDetails need, int top, string language);
+    /// <summary>The startups indexed in this shard (the weekly e-mail of open needs goes to each).</summary>
+    Task<IReadOnlyList<string>> MembersAsync();
 }
 
 [GenerateSerializer, Alias("jazari.matchmaking-state")]
@@ -56,6 +58,8 @@ internal sealed class StartupMatchmakingGrain(
     public Task<IReadOnlyList<Recommendation>> TopForAsync(string needId, NeedDetails need, int top, string language) =>
         Task.FromResult<IReadOnlyList<Recommendation>>(
             [.. index.TopFor(MatchCards.Profile(needId, need), top, language).Select(m => m.ToRecommendation())]);
+
+    public Task<IReadOnlyList<string>> MembersAsync() => Task.FromResult<IReadOnlyList<string>>([.. state.State.Members]);
 }
 
 /// <summary>Membership of a shard, shared by both directions.</summary>

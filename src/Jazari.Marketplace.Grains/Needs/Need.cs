@@ -1,5 +1,6 @@
 using Jazari.Marketplace.Grains.Matchmaking;
 using Orleans.Concurrency;
+using Microsoft.Extensions.Logging;
 
 namespace Jazari.Marketplace.Grains.Needs;
 
@@ -20,14 +21,23 @@ public interface INeedGrain : IGrainWithStringKey
     /// matchmaking; interleaves, so a shard being activated by this need's own update can read it.</summary>
     [AlwaysInterleave]
     Task<NeedView?> GetListingAsync();
+    /// <summary>Closes an open need nobody was awarded (past its deadline or open too long); no-op otherwise.</summary>
+    Task<NeedView> ExpireAsync();
+    /// <summary>The follow-up of an event is done: it is no longer pending.</summary>
+    Task ConfirmEventAsync(string eventId);
+    /// <summary>Hands the pending events to the follow-ups again (after a failure between the write and the hand-over).</summary>
+    Task RaisePendingEventsAsync();
 }
 
 internal sealed class NeedGrain(
     [PersistentState("need", "marketplace")] IPersistentState<NeedState> state,
     IGrainFactory grains,
-    [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, INeedGrain
+    [FromKeyedServices(Clock.Key)] TimeProvider time,
+    INeedEvents events,
+    ILogger<NeedGrain> logger) : Grain, INeedGrain
 {
     public const int MaxBids = 20;
+    public const int MaxPendingEvents = 64;
 
     private NeedState Need => state.State;
 
@@ -62,7 +72,12 @@ internal sealed class NeedGrain(
                 throw MarketplaceException.Conflict("The deadline has passed; set a new one before publishing.");
             Need.Status = NeedStatus.Open;
             Need.PublishedAt = time.GetUtcNow();
+            var published = AddEvent(NeedEventKind.Published);
             await state.SaveAsync();
+            await Catalogue().AddAsync(Listing());
+            await IndexForMatchingAsync();
+            await RaiseAsync(published);
+            return View(caller);
         }
         else if (Need.Status != NeedStatus.Open)
         {
@@ -70,6 +85,7 @@ internal sealed class NeedGrain(
         }
         await Catalogue().AddAsync(Listing());
         await IndexForMatchingAsync();
+        await RaiseAsync([.. Need.PendingEvents]);
         return View(caller);
     }
 
@@ -103,11 +119,13 @@ internal sealed class NeedGrain(
         Need.Details = details;
         Need.Status = NeedStatus.Open;
         Need.PublishedAt ??= now;
+        var published = created ? AddEvent(NeedEventKind.Published) : null;
         await state.SaveAsync();
         if (previousCategory is not null && previousCategory != details.Category)
             await grains.GetGrain<IOpenNeedsGrain>(previousCategory).RemoveAsync(this.GetPrimaryKeyString());
         await Catalogue().AddAsync(Listing());
         await IndexForMatchingAsync();
+        if (published is not null) await RaiseAsync(published);
         return created;
     }
 
@@ -128,8 +146,10 @@ internal sealed class NeedGrain(
         var bid = new Bid(Ids.New("bid"), startupId, startupName, caller.AccountId, offer, BidStatus.Submitted, time.GetUtcNow(), null);
         if (previous >= 0) Need.Bids.RemoveAt(previous);
         Need.Bids.Add(bid);
+        var submitted = AddEvent(NeedEventKind.BidSubmitted, bid.Id);
         await state.SaveAsync();
         await grains.GetGrain<Incubation.IStartupActivityGrain>(startupId).BidSubmittedAsync(bid.Id, bid.SubmittedAt);
+        await RaiseAsync(submitted);
         return bid.Id;
     }
 
@@ -163,13 +183,73 @@ internal sealed class NeedGrain(
         Need.Status = NeedStatus.Awarded;
         Need.AwardedAt = now;
         Need.AwardedBidId = bidId;
+        var accepted = AddEvent(NeedEventKind.BidAccepted, bidId);
         await state.SaveAsync();
+        await RaiseAsync(accepted);
 
         await grains.GetGrain<Profiles.IStartupGrain>(bid.StartupId).ProjectAwardedAsync(this.GetPrimaryKeyString());
         await grains.GetGrain<Incubation.IStartupActivityGrain>(bid.StartupId).BidWonAsync(bidId, Need.SmeId, bid.Offer.PriceMinor, now);
         await Catalogue().RemoveAsync(this.GetPrimaryKeyString());
         await UnindexForMatchingAsync();
         return View(caller);
+    }
+
+    public async Task<NeedView> ExpireAsync()
+    {
+        EnsureExists();
+        if (Need.Status == NeedStatus.Open)
+        {
+            var now = time.GetUtcNow();
+            Need.Status = NeedStatus.Expired;
+            Need.ClosedAt = now;
+            Need.Bids = [.. Need.Bids.Select(b => b.Status == BidStatus.Submitted ? b with { Status = BidStatus.Rejected, DecidedAt = now } : b)];
+            var expired = AddEvent(NeedEventKind.Expired);
+            await state.SaveAsync();
+            await RaiseAsync(expired);
+        }
+        if (Need.Status == NeedStatus.Expired)
+        {
+            await Catalogue().RemoveAsync(this.GetPrimaryKeyString());
+            await UnindexForMatchingAsync();
+        }
+        return ViewWith(Need.Bids);
+    }
+
+    public async Task ConfirmEventAsync(string eventId)
+    {
+        if (state.RecordExists && Need.PendingEvents.RemoveAll(e => e.Id == eventId) > 0) await state.SaveAsync();
+    }
+
+    public Task RaisePendingEventsAsync() => RaiseAsync([.. Need.PendingEvents]);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken) =>
+        state.RecordExists ? RaiseAsync([.. Need.PendingEvents]) : Task.CompletedTask;
+
+    /// <summary>Written with the change that causes it, so a crash before the hand-over loses nothing.</summary>
+    private NeedEvent AddEvent(NeedEventKind kind, string? bidId = null)
+    {
+        if (Need.PendingEvents.Count >= MaxPendingEvents)
+        {
+            logger.LogError("Need {NeedId}: {Count} events unconfirmed; dropping the oldest, {Event}", this.GetPrimaryKeyString(), Need.PendingEvents.Count, Need.PendingEvents[0]);
+            Need.PendingEvents.RemoveAt(0);
+        }
+        var added = new NeedEvent(Ids.New("evt"), kind, bidId, time.GetUtcNow());
+        Need.PendingEvents.Add(added);
+        return added;
+    }
+
+    /// <summary>Never fails the caller: the change is stored, and pending events are raised again later.</summary>
+    private async Task RaiseAsync(params IReadOnlyList<NeedEvent> raised)
+    {
+        if (raised.Count == 0) return;
+        try
+        {
+            await events.RaiseAsync(this.GetPrimaryKeyString(), raised);
+        }
+        catch (Exception failure)
+        {
+            logger.LogError(failure, "Need {NeedId}: events not handed over; they stay pending", this.GetPrimaryKeyString());
+        }
     }
 
     /// <summary>An open need is in the matchmaking shards of its category and of the categories its text names.</summary>

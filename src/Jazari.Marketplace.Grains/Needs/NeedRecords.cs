@@ -75,6 +75,8 @@ public sealed class NeedState
     [Id(9)] public List<Bid> Bids { get; set; } = [];
     /// <summary>The matchmaking shards this need is indexed in while it is open.</summary>
     [Id(10)] public List<string> MatchShards { get; set; } = [];
+    /// <summary>Events not yet confirmed by their follow-up; at most <see cref="NeedGrain.MaxPendingEvents"/>.</summary>
+    [Id(11)] public List<NeedEvent> PendingEvents { get; set; } = [];
 }
 
 public static class NeedStatusNames

@@ -55,6 +55,7 @@ internal sealed class StartupGrain(
     protected override string Kind => "Startup";
     protected override bool IsPublic => true;
 
+    /// <summary>Keeps the startup listed under exactly the categories it offers, with the regions it serves.</summary>
     public Task<TrackRecord> GetTrackRecordAsync() => Task.FromResult(track.State);
 
     public async Task ImportTrackRecordAsync(int activeProjects, double rating, int ratingCount)

@@ -4,6 +4,8 @@ using Jazari.Marketplace.Grains.Accounts;
 using Jazari.Marketplace.Web.Auth;
 using Jazari.Marketplace.Web.Email;
 using Jazari.Marketplace.Web.Extensions;
+using Jazari.Marketplace.Web.Jobs;
+using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Jazari.Marketplace.Web.Apis;
@@ -51,7 +53,7 @@ public static class AuthApi
         return api;
     }
 
-    private static async Task<Accepted> SignUp(SignUpInput body, IGrainFactory grains, Outbox outbox, TimeProvider time)
+    private static async Task<Accepted> SignUp(SignUpInput body, IGrainFactory grains, IEmailSender sender, IBackgroundJobClient jobs, ILogger<SignUpInput> logger, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
     {
         var c = new Checks();
         var email = c.Email("email", body.Email);
@@ -61,21 +63,21 @@ public static class AuthApi
 
         // An address that already has an account gets a sign-in code: nobody learns which addresses are registered.
         var (accountId, _) = await grains.GetGrain<ISignInGrain>(email).SignUpAsync(account);
-        await SendCodeAsync(grains, outbox, time, email, accountId);
+        await SendCodeAsync(grains, sender, jobs, logger, time, email, accountId);
         return TypedResults.Accepted((string?)null);
     }
 
-    private static async Task<Accepted> SignIn(SignInInput body, IGrainFactory grains, Outbox outbox, TimeProvider time)
+    private static async Task<Accepted> SignIn(SignInInput body, IGrainFactory grains, IEmailSender sender, IBackgroundJobClient jobs, ILogger<SignUpInput> logger, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
     {
         var c = new Checks();
         var email = c.Email("email", body.Email);
         c.ThrowIfFailed();
         if (await grains.GetGrain<ISignInGrain>(email).GetAccountIdAsync() is { } accountId)
-            await SendCodeAsync(grains, outbox, time, email, accountId);
+            await SendCodeAsync(grains, sender, jobs, logger, time, email, accountId);
         return TypedResults.Accepted((string?)null);
     }
 
-    private static async Task<Ok<TokenResponse>> Verify(VerifyInput body, IGrainFactory grains, TimeProvider time, MarketplaceSettings settings)
+    private static async Task<Ok<TokenResponse>> Verify(VerifyInput body, IGrainFactory grains, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time, MarketplaceSettings settings)
     {
         var c = new Checks();
         var email = c.Email("email", body.Email);
@@ -107,12 +109,28 @@ public static class AuthApi
         return TypedResults.Ok(AccountResponse.From(account));
     }
 
-    private static async Task SendCodeAsync(IGrainFactory grains, Outbox outbox, TimeProvider time, string email, string accountId)
+    /// <summary>
+    /// Sent during the request, so the code arrives at once; when the sender fails or is slow, the sign-in
+    /// queue (first in urgency) issues and sends a fresh code. The code itself never enters Hangfire's storage.
+    /// </summary>
+    private static async Task SendCodeAsync(IGrainFactory grains, IEmailSender sender, IBackgroundJobClient jobs, ILogger logger,
+        [FromKeyedServices(Grains.Clock.Key)] TimeProvider time, string email, string accountId)
     {
         var account = await grains.GetGrain<IAccountGrain>(accountId).GetAsync() ?? throw MarketplaceException.NotFound("Account");
         var code = await grains.GetGrain<ISignInGrain>(email).IssueCodeAsync();
-        await outbox.SendAsync(SignInCodeEmail.Compose(email, account.DisplayName, code, account.Language, time.GetUtcNow()));
+        using var quickly = new CancellationTokenSource(InlineSendTimeout);
+        try
+        {
+            await sender.SendAsync(SignInCodeEmail.Compose(email, account.DisplayName, code, account.Language, time.GetUtcNow()), quickly.Token);
+        }
+        catch (Exception failure) when (failure is EmailNotSentException or OperationCanceledException or HttpRequestException or IOException)
+        {
+            logger.LogWarning(failure, "Sign-in code not sent during the request; queued");
+            jobs.Enqueue<SignInCodeJob>(j => j.SendAsync(email, accountId, CancellationToken.None));
+        }
     }
+
+    private static readonly TimeSpan InlineSendTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>The profile (SME, startup or mentor) owned by the caller's account, or a 409 saying to create it first.</summary>
     public static async Task<string> ProfileOfAsync(this IGrainFactory grains, Caller caller, string kind)

@@ -77,7 +77,7 @@ public static class CohortsApi
     }
 
     private static async Task<Ok<ApplicationDecision>> Decide(string id, string appId, DecisionInput body, ClaimsPrincipal user,
-        IGrainFactory grains, Outbox outbox, TimeProvider time)
+        IGrainFactory grains, IEmailSender outbox, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
     {
         if (body.Admit is not { } admit) throw new InvalidInputException(new Dictionary<string, string[]> { ["admit"] = ["Required."] });
         var cohort = grains.GetGrain<ICohortGrain>(id);
@@ -135,7 +135,7 @@ public static class CohortsApi
         return TypedResults.Ok(MentorSuggestions.Rank(startup.Details, mentors, count));
     }
 
-    private static async Task<IResult> Dashboard(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time)
+    private static async Task<IResult> Dashboard(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
     {
         var dashboard = DashboardResponse.From(await grains.GetGrain<ICohortGrain>(id).GetDashboardAsync(user.Caller()), time.GetUtcNow());
         var accept = request.Headers.Accept.ToString();

@@ -46,7 +46,7 @@ public static class InstitutesApi
     }
 
     /// <summary>Admins get every institute; a manager only theirs. Reads the cohorts' rows and each member's stored KPIs.</summary>
-    private static async Task<Ok<MinistryReport>> Report(ClaimsPrincipal user, IGrainFactory grains, TimeProvider time)
+    private static async Task<Ok<MinistryReport>> Report(ClaimsPrincipal user, IGrainFactory grains, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
     {
         var caller = user.Caller();
         var ids = caller.IsAdmin

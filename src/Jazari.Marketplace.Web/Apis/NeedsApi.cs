@@ -37,7 +37,7 @@ public static class NeedsApi
         return api;
     }
 
-    private static async Task<Created<NeedCreated>> Create(NeedInput body, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time)
+    private static async Task<Created<NeedCreated>> Create(NeedInput body, ClaimsPrincipal user, IGrainFactory grains, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
     {
         var c = new Checks();
         var details = body.ToDetails(c);

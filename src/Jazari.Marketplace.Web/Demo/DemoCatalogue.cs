@@ -11,7 +11,7 @@ namespace Jazari.Marketplace.Web.Demo;
 /// Deadlines in the file are written <c>{{today+N}}</c> so the demo never starts out expired.
 /// </summary>
 internal sealed partial class DemoCatalogue(
-    IConfiguration config, MarketplaceSettings settings, CatalogueImport import, TimeProvider time,
+    IConfiguration config, MarketplaceSettings settings, CatalogueImport import, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time,
     IHostApplicationLifetime lifetime, ILogger<DemoCatalogue> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stopping)

@@ -1,15 +1,26 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Jazari.Marketplace.Web.Email;
 
-/// <summary>An e-mail as the marketplace sends it, in the recipient's language.</summary>
-public sealed record OutgoingEmail(string To, string Subject, string Text, string Html, string Language, string Kind, DateTimeOffset CreatedAt);
+/// <summary>
+/// An e-mail as the marketplace sends it, in the recipient's language. <see cref="Key"/> identifies the event and
+/// recipient (the deduplication key); <see cref="UnsubscribeUrl"/> becomes the <c>List-Unsubscribe</c> header.
+/// </summary>
+public sealed record OutgoingEmail(string To, string Subject, string Text, string Html, string Language, string Kind, DateTimeOffset CreatedAt)
+{
+    [JsonIgnore] public string Key { get; init; } = Guid.NewGuid().ToString("N");
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? UnsubscribeUrl { get; init; }
+}
 
 /// <summary>
 /// With no SendGrid key, every e-mail is written as one JSON file to <c>$JAZARI_DATA_DIR/outbox/</c>
-/// (the contract's outbox). The file appears whole or not at all.
+/// (the contract's outbox). The file appears whole or not at all, and its name comes from the message's key:
+/// the same message written twice is one file.
 /// </summary>
-public sealed class Outbox(string directory)
+public sealed class Outbox(string directory) : IEmailSender
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -22,15 +33,25 @@ public sealed class Outbox(string directory)
     public async Task SendAsync(OutgoingEmail email, CancellationToken cancellation = default)
     {
         System.IO.Directory.CreateDirectory(Directory);
-        var name = $"{email.CreatedAt:yyyyMMdd'T'HHmmssfff}-{email.Kind}-{Guid.NewGuid():N}.json";
-        var temporary = Path.Combine(Directory, "." + name + ".tmp");
+        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(email.Key)))[..32];
+        var name = $"{email.CreatedAt:yyyyMMdd'T'HHmmssfff}-{email.Kind}-{key}.json";
+        if (File.Exists(Path.Combine(Directory, name))) return;
+        var temporary = Path.Combine(Directory, $".{name}.{Guid.NewGuid():N}.tmp");
         await using (var file = File.Create(temporary))
         {
             await JsonSerializer.SerializeAsync(file, email, Json, cancellation);
             await file.FlushAsync(cancellation);
             file.Flush(flushToDisk: true);
         }
-        File.Move(temporary, Path.Combine(Directory, name));
+        try
+        {
+            File.Move(temporary, Path.Combine(Directory, name));
+        }
+        catch (IOException) when (File.Exists(Path.Combine(Directory, name)))
+        {
+            File.Delete(temporary); // written by a concurrent attempt of the same message
+            return;
+        }
         Extensions.MarketplaceTelemetry.EmailsSent.Add(1, new KeyValuePair<string, object?>("kind", email.Kind), new KeyValuePair<string, object?>("channel", "outbox"));
     }
 }

@@ -23,7 +23,6 @@ public static class MarketplaceExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddKeyedSingleton(Grains.Clock.Key, TimeProvider.System);
         services.AddSingleton(AdminToken.From(builder.Configuration, settings.DataDir));
-        services.AddSingleton(new Outbox(settings.OutboxDir));
         services.AddSingleton<CatalogueImport>();
         services.AddHostedService<DemoCatalogue>();
 
@@ -31,6 +30,7 @@ public static class MarketplaceExtensions
         builder.AddMarketplaceSilo(storage);
         builder.AddMarketplaceJobs(settings);
         services.AddHostedService<Jobs.CohortJobs>();
+        builder.AddMarketplaceNotifications(settings);
         services.AddMarketplaceHealthChecks();
 
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -65,7 +65,8 @@ public static class MarketplaceExtensions
         app.MapInstitutesApi();
         app.MapCohortsApi();
         app.MapStartupProgressApi();
-        app.MapHangfireDashboard("/hangfire");
+        app.MapNotificationsApi();
+        app.MapMarketplaceDashboard();
     }
 
     private static Task WriteHealth(HttpContext context, Microsoft.Extensions.Diagnostics.HealthChecks.HealthReport report) =>

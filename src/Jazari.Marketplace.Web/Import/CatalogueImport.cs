@@ -42,7 +42,7 @@ public sealed record ImportReport(ImportCounts Created, ImportCounts Updated, IR
 /// Brings SMEs, startups and needs in from another system (or the demo): upsert by id, every record
 /// validated like its API body; a refused record changes nothing and is reported with its reasons.
 /// </summary>
-public sealed class CatalogueImport(IGrainFactory grains, TimeProvider time)
+public sealed class CatalogueImport(IGrainFactory grains, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
 {
     public const int MaxRecordsPerKind = 5000;
     private static readonly Caller Admin = new(Auth.AdminToken.AccountId, Roles.Admin);

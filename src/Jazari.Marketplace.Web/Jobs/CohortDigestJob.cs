@@ -10,7 +10,7 @@ namespace Jazari.Marketplace.Web.Jobs;
 /// The weekly digest of a cohort to each manager of its institute, in their language. Reentrant: each
 /// (week, manager) is recorded on the cohort once sent, so a retried run sends only what is missing.
 /// </summary>
-public sealed class CohortDigestJob(IGrainFactory grains, Outbox outbox, TimeProvider time)
+public sealed class CohortDigestJob(IGrainFactory grains, IEmailSender outbox, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
 {
     public Task RunAllAsync() => CohortJobs.ForEachCohortAsync(grains, RunAsync);
 

@@ -10,7 +10,7 @@ namespace Jazari.Marketplace.Web.Jobs;
 /// Reminds each startup of a running cohort that has not reported last month's figures. Reentrant: each
 /// (month, startup) reminder is recorded on the cohort once sent.
 /// </summary>
-public sealed class FiguresReminderJob(IGrainFactory grains, Outbox outbox, TimeProvider time)
+public sealed class FiguresReminderJob(IGrainFactory grains, IEmailSender outbox, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
 {
     public Task RunAllAsync() => CohortJobs.ForEachCohortAsync(grains, RunAsync);
 

@@ -1,0 +1,141 @@
+namespace Jazari.Marketplace.Grains.Notifications;
+
+/// <summary>
+/// The notifications of one account (the key is the account id): its preferences, what is recorded and not
+/// yet sent, and the keys already sent, so a retried job never sends twice.
+/// </summary>
+public interface IAccountNotificationsGrain : IGrainWithStringKey
+{
+    Task<NotificationPreferences> GetPreferencesAsync();
+    Task<NotificationPreferences> SetPreferencesAsync(IReadOnlyDictionary<string, Delivery> kinds);
+    /// <summary>Turns one kind off, or every kind when <paramref name="kind"/> is null (the unsubscribe link).</summary>
+    Task UnsubscribeAsync(string? kind);
+    /// <summary>The address bounced, was dropped or reported spam: e-mail stops. Repeating it changes nothing.</summary>
+    Task StopEmailAsync(string reason);
+    /// <summary>Records a notification once per key; the same key again returns what was decided the first time.</summary>
+    Task<RecordedNotification> RecordAsync(Notification notification);
+    /// <summary>
+    /// Claims a pending notification for one sending attempt (a Hangfire job id) until <paramref name="leaseUntil"/>.
+    /// Null when it was sent or skipped already; a conflict while another attempt holds it.
+    /// </summary>
+    Task<Notification?> BeginSendAsync(string key, string attempt, DateTimeOffset leaseUntil);
+    Task MarkSentAsync(string key);
+    /// <summary>The notifications waiting for the daily digest, oldest first.</summary>
+    Task<IReadOnlyList<Notification>> GetDigestAsync();
+    /// <summary>Replaces the listed digest items by one digest notification to send at once.</summary>
+    Task RollUpDigestAsync(Notification digest, IReadOnlyList<string> itemKeys);
+}
+
+internal sealed class AccountNotificationsGrain(
+    [PersistentState("notifications", "marketplace")] IPersistentState<AccountNotificationsState> state,
+    [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, IAccountNotificationsGrain
+{
+    public const int MaxPending = 200;
+    public const int RememberedKeys = 1000;
+
+    private AccountNotificationsState S => state.State;
+
+    public Task<NotificationPreferences> GetPreferencesAsync() => Task.FromResult(Preferences());
+
+    public async Task<NotificationPreferences> SetPreferencesAsync(IReadOnlyDictionary<string, Delivery> kinds)
+    {
+        foreach (var (kind, delivery) in kinds)
+        {
+            if (!NotificationKinds.Choosable.Contains(kind)) throw MarketplaceException.Invalid("kinds", $"Unknown notification kind '{kind}'.");
+            S.Preferences[kind] = delivery;
+        }
+        await state.SaveAsync();
+        return Preferences();
+    }
+
+    public async Task UnsubscribeAsync(string? kind)
+    {
+        var kinds = kind is null ? NotificationKinds.Choosable : NotificationKinds.Choosable.Where(k => k == kind).ToList();
+        if (kinds.All(k => S.Preferences.GetValueOrDefault(k) == Delivery.Off)) return;
+        foreach (var k in kinds) S.Preferences[k] = Delivery.Off;
+        await state.SaveAsync();
+    }
+
+    public async Task StopEmailAsync(string reason)
+    {
+        if (S.EmailStoppedAt is not null) return;
+        S.EmailStoppedAt = time.GetUtcNow();
+        S.EmailStoppedReason = reason;
+        await state.SaveAsync();
+    }
+
+    public async Task<RecordedNotification> RecordAsync(Notification notification)
+    {
+        if (S.Pending.Find(p => p.Notification.Key == notification.Key) is { } pending) return Recorded(pending);
+        if (S.DoneKeys.Contains(notification.Key)) return new(Delivery.Off, false);
+        var delivery = DeliveryOf(notification.Kind);
+        if (delivery == Delivery.Off)
+        {
+            Done(notification.Key);
+        }
+        else
+        {
+            if (S.Pending.Count >= MaxPending) throw MarketplaceException.Conflict("Too many notifications waiting for this account; try again later.");
+            S.Pending.Add(new PendingNotification(notification, delivery, null, null));
+        }
+        await state.SaveAsync();
+        return delivery == Delivery.Off ? new(Delivery.Off, false) : Recorded(S.Pending[^1]);
+    }
+
+    public async Task<Notification?> BeginSendAsync(string key, string attempt, DateTimeOffset leaseUntil)
+    {
+        var index = S.Pending.FindIndex(p => p.Notification.Key == key && p.Delivery == Delivery.Immediate);
+        if (index < 0) return null;
+        var pending = S.Pending[index];
+        if (S.EmailStoppedAt is not null && pending.Notification.Kind != NotificationKinds.SignInCode)
+        {
+            S.Pending.RemoveAt(index);
+            Done(key);
+            await state.SaveAsync();
+            return null;
+        }
+        if (pending.Attempt is not null && pending.Attempt != attempt && pending.LeaseUntil > time.GetUtcNow())
+            throw MarketplaceException.Conflict($"Notification {key} is being sent by another attempt.");
+        S.Pending[index] = pending with { Attempt = attempt, LeaseUntil = leaseUntil };
+        await state.SaveAsync();
+        return pending.Notification;
+    }
+
+    public async Task MarkSentAsync(string key)
+    {
+        if (S.Pending.RemoveAll(p => p.Notification.Key == key) == 0) return;
+        Done(key);
+        await state.SaveAsync();
+    }
+
+    public Task<IReadOnlyList<Notification>> GetDigestAsync() =>
+        Task.FromResult<IReadOnlyList<Notification>>([.. S.Pending.Where(p => p.Delivery == Delivery.Digest).Select(p => p.Notification)]);
+
+    public async Task RollUpDigestAsync(Notification digest, IReadOnlyList<string> itemKeys)
+    {
+        if (S.DoneKeys.Contains(digest.Key) || S.Pending.Exists(p => p.Notification.Key == digest.Key)) return;
+        S.Pending.RemoveAll(p => p.Delivery == Delivery.Digest && itemKeys.Contains(p.Notification.Key));
+        foreach (var key in itemKeys) Done(key);
+        S.Pending.Add(new PendingNotification(digest, Delivery.Immediate, null, null));
+        await state.SaveAsync();
+    }
+
+    private Delivery DeliveryOf(string kind) =>
+        kind is NotificationKinds.SignInCode ? Delivery.Immediate
+        : S.EmailStoppedAt is not null ? Delivery.Off
+        : kind is NotificationKinds.Digest ? Delivery.Immediate
+        : S.Preferences.GetValueOrDefault(kind, Delivery.Immediate);
+
+    private RecordedNotification Recorded(PendingNotification pending) => new(pending.Delivery,
+        pending.Delivery == Delivery.Digest && S.Pending.First(p => p.Delivery == Delivery.Digest) == pending);
+
+    private void Done(string key)
+    {
+        S.DoneKeys.Add(key);
+        if (S.DoneKeys.Count > RememberedKeys) S.DoneKeys.RemoveRange(0, S.DoneKeys.Count - RememberedKeys);
+    }
+
+    private NotificationPreferences Preferences() => new(
+        NotificationKinds.Choosable.ToDictionary(k => k, k => S.Preferences.GetValueOrDefault(k, Delivery.Immediate)),
+        S.EmailStoppedAt, S.EmailStoppedReason);
+}

@@ -1,0 +1,63 @@
+namespace Jazari.Marketplace.Grains.Notifications;
+
+/// <summary>How a person wants one kind of notification: by e-mail at once, in the daily digest, or not at all.</summary>
+public enum Delivery { Immediate, Digest, Off }
+
+public static class NotificationKinds
+{
+    public const string SignInCode = "sign-in-code";
+    public const string NeedMatch = "need-match";
+    public const string FewBids = "few-bids";
+    public const string BidReceived = "bid-received";
+    public const string DecisionReminder = "decision-reminder";
+    public const string BidAccepted = "bid-accepted";
+    public const string BidRejected = "bid-rejected";
+    public const string NeedExpired = "need-expired";
+    public const string WeeklyNeeds = "weekly-needs";
+    public const string Digest = "digest";
+
+    /// <summary>The kinds a person chooses how to receive; sign-in codes always go at once, the digest follows the rest.</summary>
+    public static readonly IReadOnlyList<string> Choosable =
+        [NeedMatch, FewBids, BidReceived, DecisionReminder, BidAccepted, BidRejected, NeedExpired, WeeklyNeeds];
+}
+
+/// <summary>
+/// One message to one account, recorded before it is sent. <see cref="Key"/> names the event within the
+/// account (e.g. <c>bid:{bidId}:received</c>): the same key is recorded and sent once.
+/// </summary>
+[GenerateSerializer, Alias("jazari.notification")]
+public sealed record Notification(
+    [property: Id(0)] string Key,
+    [property: Id(1)] string Kind,
+    [property: Id(2)] IReadOnlyDictionary<string, string> Values,
+    [property: Id(3)] DateTimeOffset CreatedAt);
+
+[GenerateSerializer, Alias("jazari.pending-notification")]
+public sealed record PendingNotification(
+    [property: Id(0)] Notification Notification,
+    [property: Id(1)] Delivery Delivery,
+    [property: Id(2)] string? Attempt,
+    [property: Id(3)] DateTimeOffset? LeaseUntil);
+
+/// <summary>What became of a recorded notification; <see cref="OldestInDigest"/> says the digest must be scheduled.</summary>
+[GenerateSerializer, Alias("jazari.recorded-notification")]
+public sealed record RecordedNotification([property: Id(0)] Delivery Delivery, [property: Id(1)] bool OldestInDigest);
+
+[GenerateSerializer, Alias("jazari.notification-preferences")]
+public sealed record NotificationPreferences(
+    [property: Id(0)] IReadOnlyDictionary<string, Delivery> Kinds,
+    [property: Id(1)] DateTimeOffset? EmailStoppedAt,
+    [property: Id(2)] string? EmailStoppedReason);
+
+[GenerateSerializer, Alias("jazari.account-notifications-state")]
+public sealed class AccountNotificationsState
+{
+    [Id(0)] public Dictionary<string, Delivery> Preferences { get; set; } = [];
+    /// <summary>Recorded, not yet sent; at most <see cref="AccountNotificationsGrain.MaxPending"/>.</summary>
+    [Id(1)] public List<PendingNotification> Pending { get; set; } = [];
+    /// <summary>Keys sent or skipped, newest last; at most <see cref="AccountNotificationsGrain.RememberedKeys"/>.</summary>
+    [Id(2)] public List<string> DoneKeys { get; set; } = [];
+    /// <summary>Set when the address bounced, was dropped or reported spam: nothing is e-mailed any more.</summary>
+    [Id(3)] public DateTimeOffset? EmailStoppedAt { get; set; }
+    [Id(4)] public string? EmailStoppedReason { get; set; }
+}

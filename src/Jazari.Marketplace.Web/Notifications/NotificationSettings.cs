@@ -1,0 +1,32 @@
+namespace Jazari.Marketplace.Web.Notifications;
+
+/// <summary>The <c>Notifications</c> section: follow-up delays and thresholds, digest and weekly times, links.</summary>
+public sealed class NotificationSettings
+{
+    /// <summary>The address people open links at (unsubscribe, needs).</summary>
+    public string PublicUrl { get; set; } = "http://127.0.0.1:5000";
+    public int MatchesPerRound { get; set; } = 5;
+    public TimeSpan FewBidsAfter { get; set; } = TimeSpan.FromDays(3);
+    /// <summary>Fewer active bids than this after <see cref="FewBidsAfter"/>: the next matches are told, the SME advised.</summary>
+    public int FewBidsBelow { get; set; } = 3;
+    public TimeSpan DecisionReminderAfter { get; set; } = TimeSpan.FromDays(7);
+    public TimeSpan OpenAtMost { get; set; } = TimeSpan.FromDays(30);
+    public int DigestHourUtc { get; set; } = 7;
+    /// <summary>Cron (UTC) of the weekly e-mail of open needs to startups: Mondays 08:00 UTC (09:00 in Morocco).</summary>
+    public string WeeklyNeedsCron { get; set; } = "0 8 * * 1";
+    /// <summary>Cron (UTC) of the sweep that re-raises unconfirmed need events and expires overdue needs.</summary>
+    public string SweepCron { get; set; } = "17 * * * *";
+    /// <summary>How long one sending attempt holds a notification before another may take it over.</summary>
+    public TimeSpan SendLease { get; set; } = TimeSpan.FromMinutes(3);
+    /// <summary>Key of the signed unsubscribe and dashboard links; generated under the data folder when unset.</summary>
+    public string? SigningKey { get; set; }
+
+    public static NotificationSettings From(IConfiguration config) => config.GetSection("Notifications").Get<NotificationSettings>() ?? new();
+
+    /// <summary>When the digest holding something recorded at <paramref name="now"/> goes out.</summary>
+    public DateTimeOffset NextDigestAt(DateTimeOffset now)
+    {
+        var today = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddHours(DigestHourUtc);
+        return today > now ? today : today.AddDays(1);
+    }
+}

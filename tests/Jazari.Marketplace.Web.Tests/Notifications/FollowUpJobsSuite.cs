@@ -1,0 +1,156 @@
+using System.Globalization;
+using Jazari.Marketplace.Web.Jobs;
+
+namespace Jazari.Marketplace.Web.Tests.Notifications;
+
+/// <summary>
+/// Every follow-up of a need, on the real host: scheduled at its time (the host's fake clock), does its work
+/// once, does nothing when the need moved on, and is safe to run twice. Runs on SQLite and on PostgreSQL.
+/// Each test uses its own category, so matches of other tests never interfere.
+/// </summary>
+public abstract class FollowUpJobsSuite(JobsHost jobs)
+{
+    private const string Region = "Marrakech-Safi";
+    private NeedFollowUps FollowUps => jobs.Service<NeedFollowUps>();
+
+    [Fact]
+    public async Task Publishing_tells_the_matching_startups_in_their_language_and_schedules_the_follow_ups_at_their_times()
+    {
+        var (arabic, _) = await jobs.StartupAsync("crm", ["*"], "ar", "Atlas CRM");
+        var (french, _) = await jobs.StartupAsync("crm", [Region], "fr", "Souk CRM");
+        var (elsewhere, _) = await jobs.StartupAsync("crm", ["Oriental"], "fr");
+        var (otherCategory, _) = await jobs.StartupAsync("iot", ["*"], "fr");
+        var (_, needId) = await jobs.OpenNeedAsync("crm", Region, deadlineInDays: 20);
+        var published = DateTimeOffset.Parse((await jobs.NeedAsync(needId)).GetProperty("publishedAt").GetString()!, CultureInfo.InvariantCulture);
+
+        var ar = Assert.Single(await jobs.EmailsAsync(arabic.Email, "need-match"));
+        Assert.Equal("ar", ar.GetProperty("language").GetString());
+        Assert.Contains("dir=\"rtl\"", ar.GetProperty("html").GetString());
+        Assert.StartsWith("<https://jazari.test/api/notifications/unsubscribe?", ar.GetProperty("listUnsubscribe").GetString());
+        var fr = Assert.Single(jobs.Emails(french.Email, "need-match"));
+        Assert.Contains("dir=\"ltr\"", fr.GetProperty("html").GetString());
+        Assert.Contains("Souk CRM", fr.GetProperty("text").GetString());
+        Assert.Empty(jobs.Emails(elsewhere.Email, "need-match"));
+        Assert.Empty(jobs.Emails(otherCategory.Email, "need-match"));
+
+        var scheduled = jobs.Scheduled(needId).ToDictionary(j => j.Value.Job.Method.Name, j => new DateTimeOffset(j.Value.EnqueueAt, TimeSpan.Zero));
+        Assert.Equal(published.AddDays(3), scheduled[nameof(NeedFollowUps.FewBidsAsync)], TimeSpan.FromSeconds(1));
+        Assert.Equal(published.AddDays(7), scheduled[nameof(NeedFollowUps.DecisionReminderAsync)], TimeSpan.FromSeconds(1));
+        var afterDeadline = new DateTimeOffset(DateOnly.FromDateTime(published.UtcDateTime.AddDays(21)).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        Assert.Equal(afterDeadline, scheduled[nameof(NeedFollowUps.ExpireAsync)], TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task Three_days_with_few_bids_tells_the_next_matches_and_advises_the_sme_once()
+    {
+        var startups = new List<Person>();
+        for (var i = 0; i < JobsHost.MatchesPerRound * 2; i++) startups.Add((await jobs.StartupAsync("erp", ["*"])).Startup);
+        var (sme, needId) = await jobs.OpenNeedAsync("erp", Region);
+        await jobs.EmailsAsync(startups[0].Email, "need-match");
+        Assert.Equal(JobsHost.MatchesPerRound, startups.Count(s => jobs.Emails(s.Email, "need-match").Count == 1));
+
+        await FollowUps.FewBidsAsync(needId); // not due yet
+        await jobs.SettleAsync();
+        Assert.Empty(jobs.Emails(sme.Email, "few-bids"));
+
+        jobs.Time.Advance(TimeSpan.FromDays(3));
+        await FollowUps.FewBidsAsync(needId);
+        await FollowUps.FewBidsAsync(needId); // a retried job
+        Assert.Single(await jobs.EmailsAsync(sme.Email, "few-bids"));
+        Assert.All(startups, s => Assert.Single(jobs.Emails(s.Email, "need-match")));
+    }
+
+    [Fact]
+    public async Task Three_days_with_enough_bids_sends_nothing()
+    {
+        var bidders = new List<Person>();
+        for (var i = 0; i < 3; i++) bidders.Add((await jobs.StartupAsync("automation", ["*"])).Startup);
+        var (sme, needId) = await jobs.OpenNeedAsync("automation", Region);
+        foreach (var b in bidders) await jobs.BidAsync(b, needId);
+        await jobs.EmailsAsync(sme.Email, "bid-received", 3);
+
+        jobs.Time.Advance(TimeSpan.FromDays(3));
+        await FollowUps.FewBidsAsync(needId);
+        await jobs.SettleAsync();
+        Assert.Empty(jobs.Emails(sme.Email, "few-bids"));
+    }
+
+    [Fact]
+    public async Task Seven_days_with_bids_and_no_award_reminds_the_sme_once_and_an_awarded_need_is_left_alone()
+    {
+        var (bidder, _) = await jobs.StartupAsync("cloud", ["*"]);
+        var (sme, needId) = await jobs.OpenNeedAsync("cloud", Region);
+        var (awardedSme, awardedId) = await jobs.OpenNeedAsync("cloud", Region);
+        await jobs.BidAsync(bidder, needId);
+        var bidId = await jobs.BidAsync(bidder, awardedId);
+        (await awardedSme.Client.PostAsync($"/api/needs/{awardedId}/bids/{bidId}/accept", null)).EnsureSuccessStatusCode();
+        await jobs.SettleAsync();
+
+        await FollowUps.DecisionReminderAsync(needId); // not due yet
+        jobs.Time.Advance(TimeSpan.FromDays(7));
+        await FollowUps.DecisionReminderAsync(needId);
+        await FollowUps.DecisionReminderAsync(needId);
+        await FollowUps.DecisionReminderAsync(awardedId);
+        Assert.Single(await jobs.EmailsAsync(sme.Email, "decision-reminder"));
+        Assert.Empty(jobs.Emails(awardedSme.Email, "decision-reminder"));
+    }
+
+    [Fact]
+    public async Task Thirty_days_open_without_award_expires_the_need_once_and_tells_its_bidders()
+    {
+        var (bidder, _) = await jobs.StartupAsync("iot", ["*"]);
+        var (sme, needId) = await jobs.OpenNeedAsync("iot", Region, deadlineInDays: 120);
+        await jobs.BidAsync(bidder, needId);
+        await jobs.SettleAsync();
+
+        await FollowUps.ExpireAsync(needId); // not due yet
+        Assert.Equal("open", (await jobs.NeedAsync(needId)).GetProperty("status").GetString());
+        jobs.Time.Advance(TimeSpan.FromDays(30));
+        await FollowUps.ExpireAsync(needId);
+        await FollowUps.ExpireAsync(needId);
+        Assert.Equal("expired", (await jobs.NeedAsync(needId)).GetProperty("status").GetString());
+        Assert.Single(await jobs.EmailsAsync(bidder.Email, "need-expired"));
+        var browse = await jobs.Host.Admin().GetStringAsync("/api/needs?category=iot");
+        Assert.DoesNotContain(needId, browse);
+    }
+
+    [Fact]
+    public async Task A_bid_tells_the_sme_and_an_award_tells_the_winner_and_the_other_bidders()
+    {
+        var (winner, _) = await jobs.StartupAsync("mobile-app", ["*"], name: "Gagnant");
+        var (other, _) = await jobs.StartupAsync("mobile-app", ["*"], name: "Autre");
+        var (sme, needId) = await jobs.OpenNeedAsync("mobile-app", Region);
+        var winning = await jobs.BidAsync(winner, needId);
+        await jobs.BidAsync(other, needId);
+        var received = await jobs.EmailsAsync(sme.Email, "bid-received", 2);
+        Assert.Equal(2, received.Count);
+        Assert.Contains(received, e => e.GetProperty("subject").GetString()!.Contains("Gagnant"));
+
+        (await sme.Client.PostAsync($"/api/needs/{needId}/bids/{winning}/accept", null)).EnsureSuccessStatusCode();
+        Assert.Single(await jobs.EmailsAsync(winner.Email, "bid-accepted"));
+        Assert.Single(jobs.Emails(other.Email, "bid-rejected"));
+        Assert.Empty(jobs.Emails(winner.Email, "bid-rejected"));
+    }
+
+    [Fact]
+    public async Task The_weekly_email_lists_the_open_needs_that_fit_a_startup_once_a_week()
+    {
+        var (startup, startupId) = await jobs.StartupAsync("training", [Region]);
+        var (_, fits) = await jobs.OpenNeedAsync("training", Region);
+        var (_, elsewhere) = await jobs.OpenNeedAsync("training", "Oriental");
+        await jobs.SettleAsync();
+
+        var weekly = jobs.Service<WeeklyNeedsJob>();
+        await weekly.ForStartupAsync(startupId, "2026-W49");
+        await weekly.ForStartupAsync(startupId, "2026-W49");
+        var email = Assert.Single(await jobs.EmailsAsync(startup.Email, "weekly-needs"));
+        Assert.Contains(fits, email.GetProperty("text").GetString());
+        Assert.DoesNotContain(elsewhere, email.GetProperty("text").GetString());
+    }
+}
+
+[Collection(SqliteJobsHost.Name)]
+public sealed class FollowUpJobsOnSqlite(SqliteJobsHost jobs) : FollowUpJobsSuite(jobs);
+
+[Collection(PostgresJobsHost.Name)]
+public sealed class FollowUpJobsOnPostgreSql(PostgresJobsHost jobs) : FollowUpJobsSuite(jobs);

@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using Jazari.Marketplace.Grains.Notifications;
+using Jazari.Marketplace.Web.Jobs;
+using Jazari.Marketplace.Web.Notifications;
+
+namespace Jazari.Marketplace.Web.Tests.Notifications;
+
+/// <summary>Preferences, the signed unsubscribe link, the daily digest, SendGrid's event webhook and the dashboard's access.</summary>
+[Collection(SqliteJobsHost.Name)]
+public sealed class NotificationsApiTests(SqliteJobsHost jobs)
+{
+    [Fact]
+    public async Task Preferences_default_to_immediate_and_take_only_known_kinds_and_deliveries()
+    {
+        var person = await jobs.Host.SignUpAsync("startup");
+        var defaults = await (await person.Client.GetAsync("/api/me/notifications")).Json(HttpStatusCode.OK);
+        Assert.All(NotificationKinds.Choosable, k => Assert.Equal("immediate", defaults.GetProperty("kinds").GetProperty(k).GetString()));
+
+        var saved = await (await person.Client.PutAsJsonAsync("/api/me/notifications", new { kinds = new { weeklyNeeds = "off" } })).Problem(HttpStatusCode.BadRequest);
+        Assert.NotEqual(default, saved);
+        await (await person.Client.PutAsJsonAsync("/api/me/notifications", new Dictionary<string, object> { ["kinds"] = new Dictionary<string, string> { ["need-match"] = "weekly" } })).Problem(HttpStatusCode.BadRequest);
+        var updated = await (await person.Client.PutAsJsonAsync("/api/me/notifications", new Dictionary<string, object> { ["kinds"] = new Dictionary<string, string> { ["need-match"] = "digest" } })).Json(HttpStatusCode.OK);
+        Assert.Equal("digest", updated.GetProperty("kinds").GetProperty("need-match").GetString());
+    }
+
+    [Fact]
+    public async Task The_unsubscribe_link_of_an_email_turns_that_kind_off_and_a_tampered_link_does_nothing()
+    {
+        var (startup, _) = await jobs.StartupAsync("website", ["*"]);
+        await jobs.OpenNeedAsync("website", "Oriental");
+        var email = Assert.Single(await jobs.EmailsAsync(startup.Email, "need-match"));
+        var link = email.GetProperty("listUnsubscribe").GetString()!.Trim('<', '>').Replace("https://jazari.test", "");
+        Assert.Contains(link, email.GetProperty("text").GetString()!);
+
+        using var anonymous = jobs.Host.Anonymous();
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.PostAsync(link.Replace("kind=need-match", "kind=all"), null)).StatusCode);
+        var page = await anonymous.GetAsync(link); // opening the link (or a mail scanner) changes nothing
+        Assert.Contains("method=\"post\"", await page.Content.ReadAsStringAsync());
+        Assert.Equal("immediate", (await (await startup.Client.GetAsync("/api/me/notifications")).Json(HttpStatusCode.OK)).GetProperty("kinds").GetProperty("need-match").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.PostAsync(link, new StringContent("List-Unsubscribe=One-Click"))).StatusCode);
+        var preferences = await (await startup.Client.GetAsync("/api/me/notifications")).Json(HttpStatusCode.OK);
+        Assert.Equal("off", preferences.GetProperty("kinds").GetProperty("need-match").GetString());
+        Assert.Equal("immediate", preferences.GetProperty("kinds").GetProperty("bid-accepted").GetString());
+    }
+
+    [Fact]
+    public async Task Kinds_chosen_for_the_digest_wait_for_it_and_go_out_in_one_email()
+    {
+        var (startup, _) = await jobs.StartupAsync("digital-marketing", ["*"], "ar");
+        (await startup.Client.PutAsJsonAsync("/api/me/notifications", new Dictionary<string, object> { ["kinds"] = new Dictionary<string, string> { ["need-match"] = "digest" } })).EnsureSuccessStatusCode();
+        await jobs.OpenNeedAsync("digital-marketing", "Oriental");
+        await jobs.OpenNeedAsync("digital-marketing", "Souss-Massa");
+        await jobs.SettleAsync();
+        Assert.Empty(jobs.Emails(startup.Email, "need-match"));
+        var next = jobs.Service<NotificationSettings>().NextDigestAt(jobs.Time.GetUtcNow());
+        Assert.Contains(jobs.Scheduled(startup.AccountId), j => j.Value.Job.Method.Name == nameof(DeliveryJobs.SendDigestAsync)
+            && Math.Abs((new DateTimeOffset(j.Value.EnqueueAt, TimeSpan.Zero) - next).TotalSeconds) < 1);
+
+        await jobs.Service<DeliveryJobs>().SendDigestAsync(startup.AccountId);
+        await jobs.Service<DeliveryJobs>().SendDigestAsync(startup.AccountId);
+        var digest = Assert.Single(await jobs.EmailsAsync(startup.Email, "digest"));
+        Assert.Equal(2, digest.GetProperty("text").GetString()!.Split('\n').Count(l => l.StartsWith('•')));
+        Assert.Contains("dir=\"rtl\"", digest.GetProperty("html").GetString());
+    }
+
+    private HttpRequestMessage SignedEvents(string payload, DateTimeOffset at, ECDsa? key = null)
+    {
+        var timestamp = at.ToUnixTimeSeconds().ToString();
+        var signature = (key ?? jobs.WebhookKey).SignData(Encoding.UTF8.GetBytes(timestamp + payload), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/sendgrid") { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Twilio-Email-Event-Webhook-Signature", Convert.ToBase64String(signature));
+        request.Headers.Add("X-Twilio-Email-Event-Webhook-Timestamp", timestamp);
+        return request;
+    }
+
+    [Fact]
+    public async Task A_signed_bounce_stops_email_to_the_address_once_and_bad_or_stale_signatures_are_refused()
+    {
+        var person = await jobs.Host.SignUpAsync("sme");
+        var payload = $$"""[{"email":"{{person.Email}}","event":"bounce","sg_event_id":"e1","timestamp":1}]""";
+        using var anonymous = jobs.Host.Anonymous();
+
+        using var otherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        Assert.Equal(HttpStatusCode.BadRequest, (await anonymous.SendAsync(SignedEvents(payload, jobs.Time.GetUtcNow(), otherKey))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await anonymous.SendAsync(SignedEvents(payload, jobs.Time.GetUtcNow().AddMinutes(-30)))).StatusCode);
+        var tampered = SignedEvents(payload, jobs.Time.GetUtcNow());
+        tampered.Content = new StringContent(payload.Replace("bounce", "delivered"));
+        Assert.Equal(HttpStatusCode.BadRequest, (await anonymous.SendAsync(tampered)).StatusCode);
+        var untouched = await (await person.Client.GetAsync("/api/me/notifications")).Json(HttpStatusCode.OK);
+        Assert.False(untouched.GetProperty("emailStopped").GetBoolean());
+
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.SendAsync(SignedEvents(payload, jobs.Time.GetUtcNow()))).StatusCode);
+        var spam = payload.Replace("bounce", "spamreport");
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.SendAsync(SignedEvents(spam, jobs.Time.GetUtcNow()))).StatusCode);
+        var stopped = await (await person.Client.GetAsync("/api/me/notifications")).Json(HttpStatusCode.OK);
+        Assert.True(stopped.GetProperty("emailStopped").GetBoolean());
+        Assert.Equal("bounce", stopped.GetProperty("emailStoppedReason").GetString());
+        var recorded = await jobs.Service<IGrainFactory>().GetGrain<IAccountNotificationsGrain>(person.AccountId)
+            .RecordAsync(new Notification("need:n:few-bids", NotificationKinds.FewBids, new Dictionary<string, string>(), jobs.Time.GetUtcNow()));
+        Assert.Equal(Delivery.Off, recorded.Delivery);
+    }
+
+    [Fact]
+    public async Task The_dashboard_opens_to_the_admin_token_or_a_signed_link_only()
+    {
+        using var anonymous = jobs.Host.Anonymous();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/hangfire")).StatusCode);
+        var startup = await jobs.Host.SignUpAsync("startup");
+        Assert.Equal(HttpStatusCode.Forbidden, (await startup.Client.GetAsync("/hangfire")).StatusCode);
+        await (await startup.Client.PostAsync("/api/admin/hangfire-link", null)).Problem(HttpStatusCode.Forbidden);
+        Assert.Equal(HttpStatusCode.OK, (await jobs.Host.Admin().GetAsync("/hangfire")).StatusCode);
+
+        var link = (await (await jobs.Host.Admin().PostAsync("/api/admin/hangfire-link", null)).Json(HttpStatusCode.OK)).GetProperty("url").GetString()!;
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(link[..^3] + "AAA")).StatusCode);
+        using var browser = jobs.Host.Anonymous();
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(link)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/hangfire/jobs/scheduled")).StatusCode); // by the cookie the link left
+        jobs.Time.Advance(TimeSpan.FromHours(2));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/hangfire/jobs/scheduled")).StatusCode);
+    }
+}

@@ -1,0 +1,104 @@
+using Hangfire;
+using Jazari.Marketplace.Grains;
+using Jazari.Marketplace.Grains.Accounts;
+using Jazari.Marketplace.Grains.Notifications;
+using Jazari.Marketplace.Web.Email;
+using Jazari.Marketplace.Web.Jobs;
+using Jazari.Marketplace.Web.Notifications;
+
+namespace Jazari.Marketplace.Web.Tests.Notifications;
+
+/// <summary>Delivery through the SendGrid client to a local endpoint answering 202, 429 with a reset, 500 and slowly.</summary>
+[Collection(SqliteJobsHost.Name)]
+public sealed class SendGridDeliveryTests(SqliteJobsHost jobs)
+{
+    private IGrainFactory Grains => jobs.Service<IGrainFactory>();
+
+    private async Task<(string AccountId, string Email)> AccountAsync(string language)
+    {
+        var email = $"person-{Guid.NewGuid():N}@example.ma";
+        var (id, _) = await Grains.GetGrain<ISignInGrain>(email).SignUpAsync(new NewAccount(email, Roles.Startup, "Person", language, []));
+        return (id, email);
+    }
+
+    private static Dictionary<string, string> Values(string title) => new()
+    {
+        ["title"] = title, ["startup"] = "Web Atlas", ["price"] = "30 000", ["duration"] = "60", ["link"] = "https://jazari.test/needs/x",
+    };
+
+    [Fact]
+    public async Task Every_message_arrives_exactly_once_in_its_language_with_the_unsubscribe_header_through_429_500_and_slow_answers()
+    {
+        var people = new List<(string AccountId, string Email, string Language)>();
+        foreach (var language in Enumerable.Range(0, 12).Select(i => Reference.Languages[i % 3]))
+        {
+            var (id, email) = await AccountAsync(language);
+            people.Add((id, email, language));
+        }
+        jobs.SendGrid.Then(new FakeSendGrid.RateLimited(TimeSpan.FromSeconds(1)), new FakeSendGrid.ServerError(),
+            new FakeSendGrid.Slow(TimeSpan.FromSeconds(1)), new FakeSendGrid.ServerError(), new FakeSendGrid.RateLimited(TimeSpan.FromSeconds(1)));
+        var notifier = jobs.Service<Notifier>();
+        foreach (var p in people) await notifier.NotifyAsync(p.AccountId, NotificationKinds.BidReceived, "bid:b-1:received", Values("Boutique"));
+
+        foreach (var p in people)
+        {
+            var email = Assert.Single(await jobs.EmailsAsync(p.Email, NotificationKinds.BidReceived));
+            Assert.Equal(p.Language, email.GetProperty("language").GetString());
+            Assert.Contains($"lang=\"{p.Language}\" dir=\"{(p.Language == "ar" ? "rtl" : "ltr")}\"", email.GetProperty("html").GetString());
+            Assert.Contains("account=" + p.AccountId, email.GetProperty("listUnsubscribe").GetString());
+            Assert.Equal(1, jobs.SendGrid.AcceptedByKey[$"{p.AccountId}/bid:b-1:received"]);
+        }
+    }
+
+    [Fact]
+    public async Task A_job_killed_mid_send_and_retried_sends_once_and_no_other_attempt_sends_meanwhile()
+    {
+        var (accountId, email) = await AccountAsync("fr");
+        var key = $"bid:{Guid.NewGuid():N}:received";
+        await Grains.GetGrain<IAccountNotificationsGrain>(accountId)
+            .RecordAsync(new Notification(key, NotificationKinds.BidReceived, Values("Site vitrine"), jobs.Time.GetUtcNow()));
+        var delivery = jobs.Service<DeliveryJobs>();
+
+        jobs.SendGrid.Then(new FakeSendGrid.Slow(TimeSpan.FromSeconds(5)));
+        using (var kill = new CancellationTokenSource(TimeSpan.FromMilliseconds(500)))
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => delivery.SendAttemptAsync(accountId, key, "job-7", kill.Token));
+        await Assert.ThrowsAsync<MarketplaceException>(() => delivery.SendAttemptAsync(accountId, key, "job-8", CancellationToken.None));
+
+        await delivery.SendAttemptAsync(accountId, key, "job-7", CancellationToken.None); // Hangfire retries the same job
+        await delivery.SendAttemptAsync(accountId, key, "job-7", CancellationToken.None); // and once more after it finished
+        Assert.Single(jobs.Emails(email, NotificationKinds.BidReceived));
+        Assert.Equal(1, jobs.SendGrid.AcceptedByKey[$"{accountId}/{key}"]);
+    }
+
+    [Fact]
+    public async Task A_message_that_keeps_failing_is_kept_and_retried_by_hangfire_then_sent_once()
+    {
+        var (accountId, email) = await AccountAsync("en");
+        jobs.SendGrid.Then(new FakeSendGrid.ServerError(), new FakeSendGrid.ServerError(), new FakeSendGrid.ServerError());
+        await jobs.Service<Notifier>().NotifyAsync(accountId, NotificationKinds.BidReceived, "bid:b-2:received", Values("ERP"));
+
+        var monitor = jobs.Service<JobStorage>().GetMonitoringApi();
+        string? jobId = null;
+        for (var deadline = DateTime.UtcNow.AddSeconds(20); jobId is null && DateTime.UtcNow < deadline; await Task.Delay(100))
+            jobId = monitor.ScheduledJobs(0, 1000).FirstOrDefault(j => j.Value.Job?.Args.Contains(accountId) == true).Key;
+        Assert.NotNull(jobId);
+        Assert.Contains(monitor.JobDetails(jobId).History, h => h.StateName == "Failed" || h.Reason?.StartsWith("Retry attempt 1 of 10") == true);
+        Assert.Empty(jobs.Emails(email, NotificationKinds.BidReceived));
+
+        jobs.Service<IBackgroundJobClient>().Requeue(jobId);
+        Assert.Single(await jobs.EmailsAsync(email, NotificationKinds.BidReceived));
+        Assert.Equal(1, jobs.SendGrid.AcceptedByKey[$"{accountId}/bid:b-2:received"]);
+    }
+
+    [Fact]
+    public async Task The_outbox_writes_a_message_once_per_key()
+    {
+        var folder = Directory.CreateTempSubdirectory("jazari-outbox-").FullName;
+        var outbox = new Outbox(folder);
+        var message = new OutgoingEmail("a@example.ma", "Objet", "Texte", "<p>Texte</p>", "fr", "bid-received", DateTimeOffset.UtcNow) { Key = "acc-1/bid:b:received" };
+        await outbox.SendAsync(message);
+        await outbox.SendAsync(message);
+        Assert.Single(Directory.GetFiles(folder, "*.json"));
+        Directory.Delete(folder, recursive: true);
+    }
+}
