@@ -120,19 +120,22 @@ public static class CohortsApi
         return TypedResults.Ok();
     }
 
-    private static async Task<Ok<IReadOnlyList<MentorSuggestion>>> Suggest(string id, string? startupId, int? top, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Ok<IReadOnlyList<MentorSuggestion>>> Suggest(string id, string? startupId, int? top, string? language,
+        ClaimsPrincipal user, IGrainFactory grains)
     {
         var c = new Checks();
         c.Id("startupId", startupId);
         var count = c.Whole("top", top ?? 5, 1, 50);
+        if (language is not null) c.OneOf("language", language, Reference.Languages);
         c.ThrowIfFailed();
         var caller = user.Caller();
+        language ??= (await grains.GetGrain<IAccountGrain>(caller.AccountId).GetAsync())?.Language ?? "en";
         var dashboard = await grains.GetGrain<ICohortGrain>(id).GetDashboardAsync(caller);
         if (!dashboard.Rows.Any(r => r.StartupId == startupId)) throw MarketplaceException.NotFound("Startup in this cohort");
         var startup = await grains.GetGrain<IStartupGrain>(startupId!).GetAsync(caller);
         var loads = await grains.GetGrain<IMentorDirectoryGrain>(IMentorDirectoryGrain.Key).ListAsync();
         var mentors = await Task.WhenAll(loads.Select(async l => (l.MentorId, (await grains.GetGrain<IMentorGrain>(l.MentorId).GetAsync(caller)).Details, l.Assigned)));
-        return TypedResults.Ok(MentorSuggestions.Rank(startup.Details, mentors, count));
+        return TypedResults.Ok(MentorSuggestions.Rank(startup.Details, mentors, count, language));
     }
 
     private static async Task<IResult> Dashboard(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time)
