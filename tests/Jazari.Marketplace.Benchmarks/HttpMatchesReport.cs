@@ -1,8 +1,5 @@
-using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Jazari.Marketplace.Matching;
-using Jazari.Marketplace.Tests;
 
 namespace Jazari.Marketplace.Benchmarks;
 
@@ -13,44 +10,20 @@ namespace Jazari.Marketplace.Benchmarks;
 /// </summary>
 public static class HttpMatchesReport
 {
-    private const string AdminToken = "bench-admin-token-0123456789";
-
     public static async Task RunAsync(int startups, int needs, int calls)
     {
-        await using var storage = await AzuriteServer.StartAsync();
-        var dataDir = Directory.CreateTempSubdirectory("jazari-bench-").FullName;
-        var url = $"http://127.0.0.1:{AzuriteServer.FreePort()}";
-        var bin = Path.Combine(RepoPaths.Root, "src", "Jazari.Marketplace.Web", "bin", "Release", "net10.0");
-        var start = new ProcessStartInfo("dotnet") { ArgumentList = { Path.Combine(bin, "Jazari.Marketplace.Web.dll"), "--urls", url }, WorkingDirectory = bin };
-        foreach (var (key, value) in new Dictionary<string, string>
-        {
-            ["ConnectionStrings__storage"] = storage.ConnectionString, ["JAZARI_DATA_DIR"] = dataDir, ["JAZARI_ADMIN_TOKEN"] = AdminToken,
-            ["Silo__SiloPort"] = $"{AzuriteServer.FreePort()}", ["Silo__GatewayPort"] = $"{AzuriteServer.FreePort()}", ["Logging__LogLevel__Default"] = "Warning",
-        }) start.Environment[key] = value;
-        using var host = Process.Start(start)!;
-        try
-        {
-            using var client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
-            while (!(await Try(() => client.GetAsync("/healthz")))) await Task.Delay(250);
-
-            var catalogue = new SyntheticCatalogue(seed: 7);
-            var needIds = await ImportAsync(client, catalogue, startups, needs);
-            var matches = await TimeAsync(client, needIds, id => $"/api/needs/{id}/matches?top=10", calls);
-            var read = await TimeAsync(client, needIds, id => $"/api/needs/{id}", calls);
-            Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {startups} startups, {needs} needs, {calls} calls each, one client");
-            Console.WriteLine("| call | p50 | p99 |");
-            Console.WriteLine("|---|---|---|");
-            Console.WriteLine($"| GET /api/needs/{{id}}/matches?top=10 | {matches.P50:F2} ms | {matches.P99:F2} ms |");
-            Console.WriteLine($"| GET /api/needs/{{id}} (baseline: one grain read) | {read.P50:F2} ms | {read.P99:F2} ms |");
-            Console.WriteLine($"ratio of medians: {matches.P50 / read.P50:F1}x");
-        }
-        finally
-        {
-            host.Kill(entireProcessTree: true);
-            await host.WaitForExitAsync();
-            Directory.Delete(dataDir, recursive: true);
-        }
+        await using var host = await BenchHost.StartAsync();
+        using var client = host.Client(BenchHost.AdminToken);
+        var catalogue = new SyntheticCatalogue(seed: 7);
+        var needIds = await ImportAsync(client, catalogue, startups, needs);
+        var matches = await BenchHost.TimeAsync(client, needIds, id => $"/api/needs/{id}/matches?top=10", calls);
+        var read = await BenchHost.TimeAsync(client, needIds, id => $"/api/needs/{id}", calls);
+        Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {startups} startups, {needs} needs, {calls} calls each, one client");
+        Console.WriteLine("| call | p50 | p99 |");
+        Console.WriteLine("|---|---|---|");
+        Console.WriteLine($"| GET /api/needs/{{id}}/matches?top=10 | {matches.P50:F2} ms | {matches.P99:F2} ms |");
+        Console.WriteLine($"| GET /api/needs/{{id}} (baseline: one grain read) | {read.P50:F2} ms | {read.P99:F2} ms |");
+        Console.WriteLine($"ratio of medians: {matches.P50 / read.P50:F1}x");
     }
 
     private static async Task<List<string>> ImportAsync(HttpClient client, SyntheticCatalogue catalogue, int startups, int needs)
@@ -76,25 +49,5 @@ public static class HttpMatchesReport
         response.EnsureSuccessStatusCode();
 
         return [.. body.needs.Select(n => n.id)];
-    }
-
-    private static async Task<(double P50, double P99)> TimeAsync(HttpClient client, List<string> ids, Func<string, string> path, int calls)
-    {
-        for (var i = 0; i < 100; i++) (await client.GetAsync(path(ids[i % ids.Count]))).EnsureSuccessStatusCode();
-        var times = new List<double>(calls);
-        for (var i = 0; i < calls; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            (await client.GetAsync(path(ids[i % ids.Count]))).EnsureSuccessStatusCode();
-            times.Add(clock.Elapsed.TotalMilliseconds);
-        }
-        times.Sort();
-        return (times[calls / 2], times[(int)(calls * 0.99)]);
-    }
-
-    private static async Task<bool> Try(Func<Task<HttpResponseMessage>> call)
-    {
-        try { return (await call()).IsSuccessStatusCode; }
-        catch (HttpRequestException) { return false; }
     }
 }
