@@ -31,7 +31,7 @@ internal static class Explanations
         }
         if (facts.SharedLanguage)
         {
-            reasons.Add((MatchScoring.LanguageWeight, new("language", Text(lang, "language", LanguageName(lang, facts.Language)))));
+            reasons.Add((MatchScoring.LanguageWeight, new("language", Text(lang, "language", Languages.Name(lang, facts.Language)))));
         }
         if (facts.BudgetMax > 0)
         {
@@ -57,14 +57,6 @@ internal static class Explanations
         var whole = (minor / 100).ToString("#,0", CultureInfo.InvariantCulture);
         return lang == "fr" ? whole.Replace(',', '\u202F') : whole;
     }
-
-    private static string LanguageName(string lang, string code) => (lang, code) switch
-    {
-        ("ar", "ar") => "العربية", ("ar", "fr") => "الفرنسية", ("ar", "en") => "الإنجليزية", ("ar", "zgh") => "الأمازيغية",
-        ("fr", "ar") => "arabe", ("fr", "fr") => "français", ("fr", "en") => "anglais", ("fr", "zgh") => "amazighe",
-        (_, "ar") => "Arabic", (_, "fr") => "French", (_, "en") => "English", (_, "zgh") => "Amazigh",
-        _ => code,
-    };
 
     private static string Text(string lang, string key, params object[] args) =>
         string.Format(CultureInfo.InvariantCulture, Templates[(lang, key)], args);

@@ -26,4 +26,13 @@ public static class Languages
         }
         return mask;
     }
+
+    /// <summary>The name of a language (<paramref name="code"/>) written in the reader's language (<paramref name="lang"/>).</summary>
+    public static string Name(string lang, string code) => (lang, code) switch
+    {
+        ("ar", "ar") => "العربية", ("ar", "fr") => "الفرنسية", ("ar", "en") => "الإنجليزية", ("ar", "zgh") => "الأمازيغية",
+        ("fr", "ar") => "arabe", ("fr", "fr") => "français", ("fr", "en") => "anglais", ("fr", "zgh") => "amazighe",
+        (_, "ar") => "Arabic", (_, "fr") => "French", (_, "en") => "English", (_, "zgh") => "Amazigh",
+        _ => code,
+    };
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using Jazari.Marketplace.Matching;
 using Jazari.Marketplace.Tests;
@@ -19,8 +18,8 @@ public static class HttpMatchesReport
         using var client = host.Client();
         var catalogue = new SyntheticCatalogue(seed: 7);
         var needIds = await ImportAsync(client, catalogue, startups, needs);
-        var matches = await TimeAsync(client, needIds, id => $"/api/needs/{id}/matches?top=10", calls);
-        var read = await TimeAsync(client, needIds, id => $"/api/needs/{id}", calls);
+        var matches = await HostRunner.TimeAsync(client, needIds, id => $"/api/needs/{id}/matches?top=10", calls);
+        var read = await HostRunner.TimeAsync(client, needIds, id => $"/api/needs/{id}", calls);
         Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {startups} startups, {needs} needs, {calls} calls each, one client");
         Console.WriteLine("| call | p50 | p99 |");
         Console.WriteLine("|---|---|---|");
@@ -52,20 +51,6 @@ public static class HttpMatchesReport
         response.EnsureSuccessStatusCode();
 
         return [.. body.needs.Select(n => n.id)];
-    }
-
-    private static async Task<(double P50, double P99)> TimeAsync(HttpClient client, List<string> ids, Func<string, string> path, int calls)
-    {
-        for (var i = 0; i < 100; i++) (await client.GetAsync(path(ids[i % ids.Count]))).EnsureSuccessStatusCode();
-        var times = new List<double>(calls);
-        for (var i = 0; i < calls; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            (await client.GetAsync(path(ids[i % ids.Count]))).EnsureSuccessStatusCode();
-            times.Add(clock.Elapsed.TotalMilliseconds);
-        }
-        times.Sort();
-        return (times[calls / 2], times[(int)(calls * 0.99)]);
     }
 
 }

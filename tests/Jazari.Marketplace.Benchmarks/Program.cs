@@ -20,4 +20,9 @@ if (args.Contains("--http"))
     await HttpMatchesReport.RunAsync(startups: 5_000, needs: 200, calls: 2_000);
     return;
 }
+if (args.Contains("--dashboard"))
+{
+    await HttpDashboardReport.RunAsync(startups: 200, calls: 1_000);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(QueryBenchmarks).Assembly).Run(args);

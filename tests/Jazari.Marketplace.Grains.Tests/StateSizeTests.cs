@@ -82,6 +82,7 @@ public sealed class StateSizeTests(ClusterFixture fixture)
             Mentors = [.. Enumerable.Range(0, CohortGrain.MaxMentorAssignments).Select(_ => new MentorAssignment(Key("mentor"), Key("st"), now))],
             Trends = [.. Enumerable.Range(0, CohortGrain.MaxTrendMonths).Select(i => new TrendPoint($"20{i:00}-01", 9999, 9999, long.MaxValue, long.MaxValue, 9999, 9999))],
             Told = [.. Enumerable.Range(0, CohortGrain.RememberedTold).Select(_ => $"figures:2027-01:{Key("st")}")],
+            Evaluators = [.. Enumerable.Range(0, CohortGrain.MaxEvaluators).Select(_ => Key("acc"))],
         };
         Assert.InRange(Size(state), 150 * 1024, Bound);
     }

@@ -19,7 +19,11 @@ public sealed class MentoringApiTests(MarketplaceHost host)
         var suggestions = await (await p.Manager.Client.GetAsync($"/api/cohorts/{p.CohortId}/mentors/suggestions?startupId={startupId}&top=50")).Json(HttpStatusCode.OK);
         var ranked = suggestions.EnumerateArray().Select(s => s.GetProperty("mentorId").GetString()).ToList();
         Assert.True(ranked.IndexOf(mentorId) >= 0 && ranked.IndexOf(mentorId) < ranked.IndexOf(otherMentorId));
-        Assert.Contains("ecommerce", suggestions[ranked.IndexOf(mentorId)].GetProperty("reasons")[0].GetString());
+        var reason = suggestions[ranked.IndexOf(mentorId)].GetProperty("reasons")[0];
+        Assert.Equal("expertise", reason.GetProperty("factor").GetString());
+        Assert.Contains("commerce en ligne", reason.GetProperty("detail").GetString()); // the lexicon's label, in the manager's French
+        var inArabic = await (await p.Manager.Client.GetAsync($"/api/cohorts/{p.CohortId}/mentors/suggestions?startupId={startupId}&language=ar")).Json(HttpStatusCode.OK);
+        Assert.Contains("التجارة الإلكترونية", inArabic[0].GetProperty("reasons")[0].GetProperty("detail").GetString());
 
         await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/mentors", new { mentorId, startupId = strangerId })).Problem(HttpStatusCode.NotFound);
         await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/mentors", new { mentorId, startupId })).Json(HttpStatusCode.OK);

@@ -1,10 +1,10 @@
 namespace Jazari.Marketplace.Grains.Incubation;
 
-/// <summary>A startup's application to a cohort: its answers and the scorecards of the managers. Reached only through its cohort.</summary>
+/// <summary>A startup's application to a cohort: its answers and the scorecards of the managers and evaluators. Reached only through its cohort.</summary>
 public interface IApplicationGrain : IGrainWithStringKey
 {
     Task CreateAsync(string cohortId, string startupId, IReadOnlyList<string> answers, DateTimeOffset at);
-    /// <summary>Stores the scorer's scorecard (replacing their previous one) and returns the weighted score averaged over scorers.</summary>
+    /// <summary>Stores the scorer's scorecard (replacing their previous one); returns the weighted score of the per-criterion averages over scorers.</summary>
     Task<(double Score, int Scorecards)> ScoreAsync(string scorerAccountId, IReadOnlyList<int> scores, IReadOnlyList<RubricCriterion> rubric, DateTimeOffset at);
     Task<ApplicationView> GetAsync();
 }
@@ -50,15 +50,20 @@ internal sealed class ApplicationGrain(
         IReadOnlyList<RubricCriterion> rubric, DateTimeOffset at)
     {
         if (!state.RecordExists) throw MarketplaceException.NotFound("Application");
-        var weighted = Math.Round(scores.Zip(rubric, (s, c) => (double)s * c.Weight).Sum() / rubric.Sum(c => c.Weight), 2);
+        var weighted = Weighted(scores.Select(s => (double)s), rubric);
         var cards = state.State.Scorecards;
         var existing = cards.FindIndex(c => c.ScorerAccountId == scorerAccountId);
         if (existing < 0 && cards.Count >= MaxScorecards) throw MarketplaceException.Conflict($"An application takes at most {MaxScorecards} scorecards.");
         var card = new Scorecard(scorerAccountId, [.. scores], weighted, at);
         if (existing >= 0) cards[existing] = card; else cards.Add(card);
         await state.SaveAsync();
-        return (Math.Round(cards.Average(c => c.WeightedScore), 2), cards.Count);
+        // Each criterion is averaged over the scorers (managers and evaluators alike), then weighted.
+        var averages = rubric.Select((_, i) => cards.Average(c => (double)c.Scores[i]));
+        return (Weighted(averages, rubric), cards.Count);
     }
+
+    private static double Weighted(IEnumerable<double> scores, IReadOnlyList<RubricCriterion> rubric) =>
+        Math.Round(scores.Zip(rubric, (s, c) => s * c.Weight).Sum() / rubric.Sum(c => c.Weight), 2);
 
     public Task<ApplicationView> GetAsync()
     {

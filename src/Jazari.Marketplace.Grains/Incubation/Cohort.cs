@@ -13,7 +13,13 @@ public interface ICohortGrain : IGrainWithStringKey
     Task<CohortView> CreateAsync(Caller caller, NewCohort cohort);
     Task<CohortView> GetAsync(Caller caller);
     Task<string> ApplyAsync(Caller caller, string startupId, string startupName, IReadOnlyList<string> answers);
-    /// <summary>The applications, best weighted score first.</summary>
+    /// <summary>
+    /// Lets the account of this address score the cohort's applications (and see nothing else of it). An address
+    /// without an account gets <paramref name="invitee"/>, a mentor account; an existing one must be a mentor or a
+    /// manager. Added is false when the account already was an evaluator.
+    /// </summary>
+    Task<(AccountView Evaluator, bool Added)> AddEvaluatorAsync(Caller caller, NewAccount invitee);
+    /// <summary>The applications, best weighted score first; for managers and the cohort's evaluators.</summary>
     Task<IReadOnlyList<ApplicationSummary>> RankAsync(Caller caller);
     Task<ApplicationView> GetApplicationAsync(Caller caller, string applicationId);
     Task<ApplicationSummary> ScoreAsync(Caller caller, string applicationId, IReadOnlyList<int> scores);
@@ -37,6 +43,7 @@ internal sealed class CohortGrain(
     public const int MaxMentorAssignments = 400;
     public const int MaxTrendMonths = 60;
     public const int RememberedTold = 300;
+    public const int MaxEvaluators = 20;
     /// <summary>Startup names are copied into rows and applications for display, cut to this length to keep the state bounded.</summary>
     public const int DisplayNameLength = 100;
 
@@ -62,7 +69,7 @@ internal sealed class CohortGrain(
     public async Task<CohortView> GetAsync(Caller caller)
     {
         EnsureExists();
-        if (caller.Role == Roles.Startup) return View(withMentors: false);
+        if (caller.Role == Roles.Startup || IsEvaluator(caller)) return View(withMentors: false);
         await EnsureManagerAsync(caller, C.InstituteId);
         return View(withMentors: true);
     }
@@ -85,9 +92,23 @@ internal sealed class CohortGrain(
         return id;
     }
 
-    public async Task<IReadOnlyList<ApplicationSummary>> RankAsync(Caller caller)
+    public async Task<(AccountView Evaluator, bool Added)> AddEvaluatorAsync(Caller caller, NewAccount invitee)
     {
         await EnsureManagerAsync(caller);
+        var (accountId, _) = await grains.GetGrain<ISignInGrain>(invitee.Email).SignUpAsync(invitee);
+        var account = await grains.GetGrain<IAccountGrain>(accountId).GetAsync() ?? throw MarketplaceException.NotFound("Account");
+        if (account.Role is not (Roles.Mentor or Roles.Manager))
+            throw MarketplaceException.Conflict("Only mentor and manager accounts evaluate applications.");
+        if (C.Evaluators.Contains(accountId)) return (account, false);
+        if (C.Evaluators.Count >= MaxEvaluators) throw MarketplaceException.Conflict($"A cohort has at most {MaxEvaluators} evaluators.");
+        C.Evaluators.Add(accountId);
+        await state.SaveAsync();
+        return (account, true);
+    }
+
+    public async Task<IReadOnlyList<ApplicationSummary>> RankAsync(Caller caller)
+    {
+        await EnsureScorerAsync(caller);
         return [.. C.Applications.OrderByDescending(a => a.Score ?? -1).ThenBy(a => a.SubmittedAt)];
     }
 
@@ -95,13 +116,16 @@ internal sealed class CohortGrain(
     {
         EnsureExists();
         var summary = C.Applications.Find(a => a.Id == applicationId) ?? throw MarketplaceException.NotFound("Application");
-        if (summary.ApplicantAccountId != caller.AccountId) await EnsureManagerAsync(caller);
-        return await grains.GetGrain<IApplicationGrain>(applicationId).GetAsync();
+        if (summary.ApplicantAccountId != caller.AccountId) await EnsureScorerAsync(caller);
+        var application = await grains.GetGrain<IApplicationGrain>(applicationId).GetAsync();
+        // Evaluators score on their own: they see their scorecard, not the others'.
+        return IsEvaluator(caller) ? application with { Scorecards = [.. application.Scorecards.Where(s => s.ScorerAccountId == caller.AccountId)] }
+            : application;
     }
 
     public async Task<ApplicationSummary> ScoreAsync(Caller caller, string applicationId, IReadOnlyList<int> scores)
     {
-        await EnsureManagerAsync(caller);
+        await EnsureScorerAsync(caller);
         var index = C.Applications.FindIndex(a => a.Id == applicationId);
         if (index < 0) throw MarketplaceException.NotFound("Application");
         if (C.Rubric.Count == 0) throw MarketplaceException.Conflict("The cohort has no rubric to score with.");
@@ -216,6 +240,15 @@ internal sealed class CohortGrain(
         return EnsureManagerAsync(caller, C.InstituteId);
     }
 
+    private bool IsEvaluator(Caller caller) => state.RecordExists && C.Evaluators.Contains(caller.AccountId);
+
+    /// <summary>The cohort's evaluators, then as <see cref="EnsureManagerAsync(Caller)"/>.</summary>
+    private Task EnsureScorerAsync(Caller caller)
+    {
+        EnsureExists();
+        return IsEvaluator(caller) ? Task.CompletedTask : EnsureManagerAsync(caller);
+    }
+
     /// <summary>Admins, and managers of the institute; anyone else is told the cohort does not exist.</summary>
     private async Task EnsureManagerAsync(Caller caller, string instituteId)
     {
@@ -231,5 +264,5 @@ internal sealed class CohortGrain(
     private static MarketplaceException NotFound() => MarketplaceException.NotFound("Cohort");
 
     private CohortView View(bool withMentors) => new(Id, C.InstituteId, C.Name, C.StartsOn, C.EndsOn, [.. C.Questions], [.. C.Rubric],
-        [.. C.Goals], C.Rows.Count, C.Applications.Count, withMentors ? [.. C.Mentors] : []);
+        [.. C.Goals], C.Rows.Count, C.Applications.Count, withMentors ? [.. C.Mentors] : [], withMentors ? [.. C.Evaluators] : []);
 }

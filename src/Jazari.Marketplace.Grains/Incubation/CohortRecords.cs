@@ -72,7 +72,9 @@ public sealed record CohortView(
     [property: Id(7)] IReadOnlyList<GoalTemplate> Goals,
     [property: Id(8)] int Members,
     [property: Id(9)] int Applications,
-    [property: Id(10)] IReadOnlyList<MentorAssignment> Mentors);
+    [property: Id(10)] IReadOnlyList<MentorAssignment> Mentors,
+    /// <summary>Account ids of the evaluators the managers invited; shown to managers only.</summary>
+    [property: Id(11)] IReadOnlyList<string> Evaluators);
 
 [GenerateSerializer, Alias("jazari.cohort-dashboard")]
 public sealed record CohortDashboard(
@@ -108,6 +110,8 @@ public sealed class CohortState
     /// <summary>Keys of the digests and reminders already sent (the most recent ones).</summary>
     [Id(11)] public List<string> Told { get; set; } = [];
     [Id(12)] public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>Accounts invited to score the applications, besides the institute's managers.</summary>
+    [Id(13)] public List<string> Evaluators { get; set; } = [];
 }
 
 public static class ApplicationStatusNames

@@ -16,16 +16,19 @@ public static class CohortsApi
     {
         var api = routes.MapGroup("/api/cohorts").WithTags("Cohorts").RequireAuthorization();
         var managers = api.MapGroup("").RequireAuthorization(p => p.RequireRole(Roles.Manager, Roles.Admin));
+        // Managers of other institutes and mentors may be a cohort's evaluators: the cohort grain checks who is.
+        var scorers = api.MapGroup("").RequireAuthorization(p => p.RequireRole(Roles.Manager, Roles.Admin, Roles.Mentor));
         managers.MapPost("/", Create).RequireAuthorization(p => p.RequireRole(Roles.Manager));
         managers.MapGet("/", List);
         api.MapGet("/{id:id}", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
             TypedResults.Ok(CohortResponse.From(await grains.GetGrain<ICohortGrain>(id).GetAsync(user.Caller()))));
         api.MapPost("/{id:id}/applications", Apply).RequireAuthorization(p => p.RequireRole(Roles.Startup));
-        managers.MapGet("/{id:id}/applications", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
+        managers.MapPost("/{id:id}/evaluators", InviteEvaluator);
+        scorers.MapGet("/{id:id}/applications", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
             TypedResults.Ok((await grains.GetGrain<ICohortGrain>(id).RankAsync(user.Caller())).Select(ApplicationResponse.From)));
         api.MapGet("/{id:id}/applications/{appId:id}", async (string id, string appId, ClaimsPrincipal user, IGrainFactory grains) =>
             TypedResults.Ok(await grains.GetGrain<ICohortGrain>(id).GetApplicationAsync(user.Caller(), appId)));
-        managers.MapPost("/{id:id}/applications/{appId:id}/scores", Score);
+        scorers.MapPost("/{id:id}/applications/{appId:id}/scores", Score);
         managers.MapPost("/{id:id}/applications/{appId:id}/decision", Decide);
         managers.MapPost("/{id:id}/members", AddMember);
         managers.MapPost("/{id:id}/mentors", AssignMentor);
@@ -65,6 +68,30 @@ public static class CohortsApi
         var startup = await grains.GetGrain<IStartupGrain>(startupId).GetAsync(caller);
         var appId = await grains.GetGrain<ICohortGrain>(id).ApplyAsync(caller, startupId, startup.Details.Name, answers);
         return TypedResults.Created($"/api/cohorts/{id}/applications/{appId}", new Created(appId));
+    }
+
+    /// <summary>
+    /// An evaluator is a mentor or manager account found by its e-mail address; an address without an account gets a
+    /// mentor account (mentors are the network's experts; the role alone opens nothing of a cohort). The evaluator is
+    /// e-mailed once, in their language, with the cohort to sign in to.
+    /// </summary>
+    private static async Task<Ok<EvaluatorResponse>> InviteEvaluator(string id, EvaluatorInput body, ClaimsPrincipal user, IGrainFactory grains,
+        Outbox outbox, TimeProvider time)
+    {
+        var c = new Checks();
+        var email = c.Email("email", body.Email);
+        var displayName = c.OptionalText("displayName", body.DisplayName, 100);
+        var language = body.Language is null ? null : c.OneOf("language", body.Language, Reference.Languages);
+        c.ThrowIfFailed();
+        var cohort = grains.GetGrain<ICohortGrain>(id);
+        var invitee = new NewAccount(email, Roles.Mentor, displayName ?? email.Split('@')[0], language ?? "fr", []);
+        var (account, added) = await cohort.AddEvaluatorAsync(user.Caller(), invitee);
+        if (added)
+        {
+            var name = (await cohort.GetAsync(user.Caller())).Name;
+            await outbox.SendAsync(IncubationEmails.EvaluatorInvitation(account.Email, account.DisplayName, name, id, account.Language, time.GetUtcNow()));
+        }
+        return TypedResults.Ok(new EvaluatorResponse(account.Id, account.Email, account.Role));
     }
 
     private static async Task<Ok<ApplicationResponse>> Score(string id, string appId, ScoreInput body, ClaimsPrincipal user, IGrainFactory grains)
@@ -120,19 +147,22 @@ public static class CohortsApi
         return TypedResults.Ok();
     }
 
-    private static async Task<Ok<IReadOnlyList<MentorSuggestion>>> Suggest(string id, string? startupId, int? top, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Ok<IReadOnlyList<MentorSuggestion>>> Suggest(string id, string? startupId, int? top, string? language,
+        ClaimsPrincipal user, IGrainFactory grains)
     {
         var c = new Checks();
         c.Id("startupId", startupId);
         var count = c.Whole("top", top ?? 5, 1, 50);
+        if (language is not null) c.OneOf("language", language, Reference.Languages);
         c.ThrowIfFailed();
         var caller = user.Caller();
+        language ??= (await grains.GetGrain<IAccountGrain>(caller.AccountId).GetAsync())?.Language ?? "en";
         var dashboard = await grains.GetGrain<ICohortGrain>(id).GetDashboardAsync(caller);
         if (!dashboard.Rows.Any(r => r.StartupId == startupId)) throw MarketplaceException.NotFound("Startup in this cohort");
         var startup = await grains.GetGrain<IStartupGrain>(startupId!).GetAsync(caller);
         var loads = await grains.GetGrain<IMentorDirectoryGrain>(IMentorDirectoryGrain.Key).ListAsync();
         var mentors = await Task.WhenAll(loads.Select(async l => (l.MentorId, (await grains.GetGrain<IMentorGrain>(l.MentorId).GetAsync(caller)).Details, l.Assigned)));
-        return TypedResults.Ok(MentorSuggestions.Rank(startup.Details, mentors, count));
+        return TypedResults.Ok(MentorSuggestions.Rank(startup.Details, mentors, count, language));
     }
 
     private static async Task<IResult> Dashboard(string id, HttpRequest request, ClaimsPrincipal user, IGrainFactory grains, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)

@@ -62,6 +62,7 @@ public sealed class CohortInput
 public sealed class ApplicationInput { public IReadOnlyList<string?>? Answers { get; init; } }
 public sealed class ScoreInput { public IReadOnlyList<int?>? Scores { get; init; } }
 public sealed class DecisionInput { public bool? Admit { get; init; } }
+public sealed class EvaluatorInput { public string? Email { get; init; } public string? DisplayName { get; init; } public string? Language { get; init; } }
 public sealed class MemberInput { public string? StartupId { get; init; } }
 public sealed class MentorAssignmentInput { public string? MentorId { get; init; } public string? StartupId { get; init; } }
 public sealed class RatingInput { public int? Stars { get; init; } }
@@ -102,11 +103,14 @@ public sealed record InstituteResponse(string Id, string Name, string Region, in
 }
 
 public sealed record CohortResponse(string Id, string InstituteId, string Name, string StartsOn, string EndsOn, IReadOnlyList<string> Questions,
-    IReadOnlyList<RubricCriterion> Rubric, IReadOnlyList<GoalTemplate> Goals, int Members, int Applications, IReadOnlyList<MentorAssignment> Mentors)
+    IReadOnlyList<RubricCriterion> Rubric, IReadOnlyList<GoalTemplate> Goals, int Members, int Applications, IReadOnlyList<MentorAssignment> Mentors,
+    IReadOnlyList<string> Evaluators)
 {
     public static CohortResponse From(CohortView c) => new(c.Id, c.InstituteId, c.Name, c.StartsOn.ToString("yyyy-MM-dd"),
-        c.EndsOn.ToString("yyyy-MM-dd"), c.Questions, c.Rubric, c.Goals, c.Members, c.Applications, c.Mentors);
+        c.EndsOn.ToString("yyyy-MM-dd"), c.Questions, c.Rubric, c.Goals, c.Members, c.Applications, c.Mentors, c.Evaluators);
 }
+
+public sealed record EvaluatorResponse(string AccountId, string Email, string Role);
 
 public sealed record ApplicationResponse(string Id, string StartupId, string StartupName, string Status, double? Score, int Scorecards, DateTimeOffset SubmittedAt)
 {

@@ -8,6 +8,7 @@ public static class IncubationEmails
     public const string DecisionKind = "application-decision";
     public const string DigestKind = "cohort-digest";
     public const string FiguresReminderKind = "figures-reminder";
+    public const string EvaluatorInvitationKind = "evaluator-invitation";
 
     public static OutgoingEmail Decision(string to, string displayName, string startupName, string cohortName, bool admitted, string language, DateTimeOffset now)
     {
@@ -43,6 +44,17 @@ public static class IncubationEmails
             _ => ($"{startupName}'s figures for {month}", $"Please enter your figures for {month} (revenue, employees, funding raised) on Jazari Marketplace."),
         };
         return Compose(to, displayName, subject, [body], language, FiguresReminderKind, now);
+    }
+
+    public static OutgoingEmail EvaluatorInvitation(string to, string displayName, string cohortName, string cohortId, string language, DateTimeOffset now)
+    {
+        var (subject, body) = language switch
+        {
+            "ar" => ($"دعوة لتقييم طلبات {cohortName}", $"تمت دعوتك لتقييم طلبات الترشح للفوج {cohortName} (المعرف {cohortId}). سجّل الدخول بعنوان بريدك الإلكتروني هذا لتطلع على الطلبات وتنقطها حسب المعايير."),
+            "fr" => ($"Invitation à évaluer les candidatures de {cohortName}", $"Vous êtes invité(e) à évaluer les candidatures de la cohorte {cohortName} (identifiant {cohortId}). Connectez-vous avec cette adresse e-mail pour lire les candidatures et les noter selon la grille."),
+            _ => ($"Invitation to score the applications to {cohortName}", $"You are invited to score the applications to the cohort {cohortName} (id {cohortId}). Sign in with this e-mail address to read the applications and score them on the rubric."),
+        };
+        return Compose(to, displayName, subject, [body], language, EvaluatorInvitationKind, now);
     }
 
     private static OutgoingEmail Compose(string to, string displayName, string subject, IReadOnlyList<string> paragraphs, string language, string kind, DateTimeOffset now)
