@@ -76,7 +76,7 @@ public static class CohortsApi
     /// e-mailed once, in their language, with the cohort to sign in to.
     /// </summary>
     private static async Task<Ok<EvaluatorResponse>> InviteEvaluator(string id, EvaluatorInput body, ClaimsPrincipal user, IGrainFactory grains,
-        Outbox outbox, TimeProvider time)
+        IEmailSender outbox, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
     {
         var c = new Checks();
         var email = c.Email("email", body.Email);
