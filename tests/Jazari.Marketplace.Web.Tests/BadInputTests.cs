@@ -79,14 +79,16 @@ public sealed class BadInputTests(MarketplaceHost host)
         Assert.True(problem.GetProperty("errors").TryGetProperty("budgetMinMad", out _));
     }
 
-    [Fact]
-    public async Task A_deadline_in_the_past_is_refused()
+    [Theory]
+    [InlineData("2020-01-01")]
+    [InlineData("9999-12-31")]
+    public async Task A_deadline_in_the_past_or_too_far_ahead_is_refused(string deadline)
     {
         var sme = await host.SignUpAsync("sme");
         await sme.Client.CreateAsync("/api/smes", Api.Sme());
         var need = Api.Need();
         var body = System.Text.Json.JsonSerializer.SerializeToNode(need)!;
-        body["deadline"] = "2020-01-01";
+        body["deadline"] = deadline;
         var problem = await (await sme.Client.PostAsync("/api/needs", Raw(body.ToJsonString()))).Problem(HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("deadline", out _));
     }

@@ -118,7 +118,8 @@ internal sealed class CohortGrain(
         var summary = C.Applications.Find(a => a.Id == applicationId) ?? throw MarketplaceException.NotFound("Application");
         if (summary.ApplicantAccountId != caller.AccountId) await EnsureScorerAsync(caller);
         var application = await grains.GetGrain<IApplicationGrain>(applicationId).GetAsync();
-        // Evaluators score on their own: they see their scorecard, not the others'.
+        // Evaluators score on their own: they see their scorecard, not the others'; the applicant sees none.
+        if (summary.ApplicantAccountId == caller.AccountId && !caller.IsAdmin) return application with { Scorecards = [] };
         return IsEvaluator(caller) ? application with { Scorecards = [.. application.Scorecards.Where(s => s.ScorerAccountId == caller.AccountId)] }
             : application;
     }

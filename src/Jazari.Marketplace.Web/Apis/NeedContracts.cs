@@ -26,6 +26,16 @@ public class NeedInput
             Reference.DefaultCurrency, c.Date("deadline", Deadline), c.OneOf("region", Region, Reference.Regions),
             RemoteOk ?? false, c.OneOf("language", Language, Reference.Languages));
     }
+
+    public const int MaxYearsAhead = 2;
+
+    /// <summary>A deadline is neither past nor more than two years ahead (follow-ups compute dates from it).</summary>
+    public static void CheckDeadline(Checks c, DateOnly deadline, DateOnly today)
+    {
+        if (c.Failed) return;
+        if (deadline < today) c.Error("deadline", "Must not be in the past.");
+        else if (deadline > today.AddYears(MaxYearsAhead)) c.Error("deadline", $"At most {MaxYearsAhead} years ahead.");
+    }
 }
 
 public sealed class MilestoneInput

@@ -41,8 +41,7 @@ public static class NeedsApi
     {
         var c = new Checks();
         var details = body.ToDetails(c);
-        if (!c.Failed && details.Deadline < DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime))
-            c.Error("deadline", "Must not be in the past.");
+        NeedInput.CheckDeadline(c, details.Deadline, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
         c.ThrowIfFailed();
         var caller = user.Caller();
         var smeId = await grains.ProfileOfAsync(caller, "SME");

@@ -84,7 +84,7 @@ public sealed class CatalogueImport(IGrainFactory grains, [FromKeyedServices(Gra
             var id = check.Id("id", record.Id);
             var smeId = check.Id("smeId", record.SmeId);
             var details = record.ToDetails(check);
-            if (!check.Failed && details.Deadline < today) check.Error("deadline", "The deadline has passed.");
+            NeedInput.CheckDeadline(check, details.Deadline, today);
             return check.Failed ? null : async () =>
             {
                 try { await grains.GetGrain<ISmeGrain>(smeId).GetAsync(Admin); }

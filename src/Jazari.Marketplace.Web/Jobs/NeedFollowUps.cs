@@ -10,7 +10,7 @@ namespace Jazari.Marketplace.Web.Jobs;
 /// The follow-ups of a published need, scheduled from its publication time. Each re-reads the need, does
 /// nothing when it moved on or is not due, and records its notifications under keys that make a rerun a no-op.
 /// </summary>
-public sealed class NeedFollowUps(IGrainFactory grains, IBackgroundJobClient jobs, NeedNotices notices, Notifier notifier, NotificationSettings settings, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
+public sealed class NeedFollowUps(IGrainFactory grains, IBackgroundJobClient jobs, NeedNotices notices, Notifier notifier, NotificationSettings settings, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time, ILogger<NeedFollowUps> log)
 {
     public void Schedule(NeedView need)
     {
@@ -72,8 +72,15 @@ public sealed class NeedFollowUps(IGrainFactory grains, IBackgroundJobClient job
             var open = await grains.GetGrain<IOpenNeedsGrain>(category).ListAsync(null, int.MaxValue);
             foreach (var listed in open.Needs)
             {
-                await grains.GetGrain<INeedGrain>(listed.NeedId).RaisePendingEventsAsync();
-                await ExpireAsync(listed.NeedId);
+                try
+                {
+                    await grains.GetGrain<INeedGrain>(listed.NeedId).RaisePendingEventsAsync();
+                    await ExpireAsync(listed.NeedId);
+                }
+                catch (Exception failure) // one broken need must not hold back the sweep of all the others
+                {
+                    log.LogError(failure, "Sweep: need {NeedId} failed", listed.NeedId);
+                }
             }
         }
     }

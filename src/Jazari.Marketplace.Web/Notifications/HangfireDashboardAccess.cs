@@ -39,7 +39,7 @@ public sealed class HangfireDashboardAccess(LinkSigner signer, [FromKeyedService
     private (string Value, DateTimeOffset Expires)? Valid(string? access)
     {
         var parts = access?.Split('.', 2);
-        if (parts is not { Length: 2 } || !long.TryParse(parts[0], out var seconds)) return null;
+        if (parts is not { Length: 2 } || !long.TryParse(parts[0], out var seconds) || seconds is < 0 or > 253_402_300_799) return null;
         var expires = DateTimeOffset.FromUnixTimeSeconds(seconds);
         return expires > time.GetUtcNow() && signer.Verify($"hangfire:{parts[0]}", parts[1]) ? (access!, expires) : null;
     }

@@ -86,6 +86,10 @@ public sealed class NotificationsApiTests(SqliteJobsHost jobs)
         using var otherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         Assert.Equal(HttpStatusCode.BadRequest, (await anonymous.SendAsync(SignedEvents(payload, jobs.Time.GetUtcNow(), otherKey))).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await anonymous.SendAsync(SignedEvents(payload, jobs.Time.GetUtcNow().AddMinutes(-30)))).StatusCode);
+        var absurd = SignedEvents(payload, jobs.Time.GetUtcNow());
+        absurd.Headers.Remove("X-Twilio-Email-Event-Webhook-Timestamp");
+        absurd.Headers.Add("X-Twilio-Email-Event-Webhook-Timestamp", "99999999999999");
+        Assert.Equal(HttpStatusCode.BadRequest, (await anonymous.SendAsync(absurd)).StatusCode);
         var tampered = SignedEvents(payload, jobs.Time.GetUtcNow());
         tampered.Content = new StringContent(payload.Replace("bounce", "delivered"));
         Assert.Equal(HttpStatusCode.BadRequest, (await anonymous.SendAsync(tampered)).StatusCode);
@@ -115,6 +119,7 @@ public sealed class NotificationsApiTests(SqliteJobsHost jobs)
 
         var link = (await (await jobs.Host.Admin().PostAsync("/api/admin/hangfire-link", null)).Json(HttpStatusCode.OK)).GetProperty("url").GetString()!;
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(link[..^3] + "AAA")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/hangfire?access=99999999999999.x")).StatusCode);
         using var browser = jobs.Host.Anonymous();
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(link)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/hangfire/jobs/scheduled")).StatusCode); // by the cookie the link left
