@@ -56,7 +56,7 @@ public abstract class JobsHost : IAsyncLifetime
     {
         var monitor = Service<JobStorage>().GetMonitoringApi();
         var quiet = 0;
-        for (var deadline = DateTime.UtcNow.AddSeconds(30); quiet < 2; await Task.Delay(200))
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); quiet < 2; await Task.Delay(200))
         {
             var busy = monitor.Queues().Sum(q => q.Length) + monitor.ProcessingCount();
             quiet = busy == 0 ? quiet + 1 : 0;
@@ -70,7 +70,7 @@ public abstract class JobsHost : IAsyncLifetime
     /// <summary>Waits for the e-mails of a kind to an address, then for the jobs to settle, and returns them all.</summary>
     public async Task<List<JsonElement>> EmailsAsync(string email, string kind, int atLeast = 1)
     {
-        for (var deadline = DateTime.UtcNow.AddSeconds(30); Emails(email, kind).Count < atLeast && DateTime.UtcNow < deadline;)
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); Emails(email, kind).Count < atLeast && DateTime.UtcNow < deadline;)
             await Task.Delay(100);
         await SettleAsync();
         return Emails(email, kind);
