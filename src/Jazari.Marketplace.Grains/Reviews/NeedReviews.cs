@@ -33,9 +33,9 @@ internal sealed class NeedReviewsGrain(
     [FromKeyedServices(Clock.Key)] TimeProvider time,
     ILogger<NeedReviewsGrain> logger) : Grain, INeedReviewsGrain
 {
-    public static readonly TimeSpan RevealAfter = TimeSpan.FromDays(14);
-    public const int MaxReporters = 50;
-    public const int MaxComment = 2000;
+    public static readonly TimeSpan RevealAfter = ReviewRules.RevealAfter;
+    public const int MaxReporters = ReviewRules.MaxReporters;
+    public const int MaxComment = ReviewRules.MaxComment;
 
     private NeedReviewsState S => state.State;
     private string NeedId => this.GetPrimaryKeyString();
@@ -57,6 +57,7 @@ internal sealed class NeedReviewsGrain(
         if (S.RevealedAt is not null)
             throw MarketplaceException.Conflict("The reviews were revealed without yours; it is too late to write one.");
         var review = new Review(Ids.New("rev"), side, caller.AccountId, ratings, comment, time.GetUtcNow(), null, null, null, null, [], false);
+        await grains.GetGrain<IReviewLocatorGrain>(review.Id).SetAsync(NeedId);
         S.Reviews.Add(review);
         if (S.Reviews.Count == 2) S.RevealedAt = review.WrittenAt;
         await state.SaveAsync();

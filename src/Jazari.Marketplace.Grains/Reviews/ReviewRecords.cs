@@ -2,6 +2,15 @@ using Jazari.Marketplace.Grains.Needs;
 
 namespace Jazari.Marketplace.Grains.Reviews;
 
+/// <summary>The rules of reviews the API and the grains share.</summary>
+public static class ReviewRules
+{
+    /// <summary>After this time from the first review, the reviews are revealed even if the other side wrote none.</summary>
+    public static readonly TimeSpan RevealAfter = TimeSpan.FromDays(14);
+    public const int MaxComment = 2000;
+    public const int MaxReporters = 50;
+}
+
 /// <summary>Who wrote a review: the SME reviews the startup, the startup reviews the SME.</summary>
 public enum ReviewAuthor { Sme, Startup }
 
@@ -28,7 +37,7 @@ public sealed record Review(
     [property: Id(7)] DateTimeOffset? AnsweredAt,
     [property: Id(8)] string? HiddenReason,
     [property: Id(9)] DateTimeOffset? HiddenAt,
-    /// <summary>Accounts that reported it, at most <see cref="NeedReviewsGrain.MaxReporters"/>.</summary>
+    /// <summary>Accounts that reported it, at most <see cref="ReviewRules.MaxReporters"/>.</summary>
     [property: Id(10)] IReadOnlyList<string> ReportedBy,
     /// <summary>Counted in the startup's reputation (a revealed SME review); set after the startup confirmed.</summary>
     [property: Id(11)] bool Counted);

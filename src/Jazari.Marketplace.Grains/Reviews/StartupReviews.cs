@@ -98,3 +98,30 @@ internal sealed class ReportedReviewsGrain(
     public Task<IReadOnlyList<ReportedReview>> ListAsync() =>
         Task.FromResult<IReadOnlyList<ReportedReview>>([.. Enumerable.Reverse(state.State.Reviews)]);
 }
+
+/// <summary>Which need a review belongs to (keyed by review id), so an admin can act on a review by its id alone.</summary>
+public interface IReviewLocatorGrain : IGrainWithStringKey
+{
+    Task SetAsync(string needId);
+    Task<string?> GetNeedIdAsync();
+}
+
+[GenerateSerializer, Alias("jazari.review-locator-state")]
+public sealed class ReviewLocatorState
+{
+    [Id(0)] public string? NeedId { get; set; }
+}
+
+internal sealed class ReviewLocatorGrain(
+    [PersistentState("review-locator", "marketplace")] IPersistentState<ReviewLocatorState> state) : Grain, IReviewLocatorGrain
+{
+    public async Task SetAsync(string needId)
+    {
+        if (state.State.NeedId == needId) return;
+        if (state.State.NeedId is not null) throw MarketplaceException.Conflict("Review id already taken.");
+        state.State.NeedId = needId;
+        await state.SaveAsync();
+    }
+
+    public Task<string?> GetNeedIdAsync() => Task.FromResult(state.State.NeedId);
+}

@@ -61,6 +61,7 @@ public static class MarketplaceExtensions
         app.MapAdminApi();
         app.MapProfilesApi();
         app.MapNeedsApi();
+        app.MapReviewsApi();
         app.MapMatchesApi();
         app.MapInstitutesApi();
         app.MapCohortsApi();
