@@ -80,6 +80,9 @@ public sealed class ReviewsApiTests(MarketplaceHost host)
         await (await admin.PostAsJsonAsync("/api/admin/reviews/rev-does-not-exist/hide", new { reason = "Propos injurieux." })).Problem(HttpStatusCode.NotFound);
         var hidden = await (await admin.PostAsJsonAsync($"/api/admin/reviews/{smeReview}/hide", new { reason = "Propos injurieux." })).Json(HttpStatusCode.OK);
         Assert.True(hidden.GetProperty("hidden").GetBoolean());
+        var audit = await (await admin.GetAsync("/api/admin/audit?actor=admin&action=review-hidden")).Json(HttpStatusCode.OK);
+        var entry = Assert.Single(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("target").GetString() == smeReview);
+        Assert.Equal("Propos injurieux.", entry.GetProperty("detail").GetString());
 
         var listed = await (await reader.Client.GetAsync($"/api/startups/{startupId}/reviews")).Json(HttpStatusCode.OK);
         Assert.Equal(0, listed.GetProperty("ratingCount").GetInt32());

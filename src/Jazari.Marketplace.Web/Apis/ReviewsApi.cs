@@ -104,13 +104,15 @@ public static class ReviewsApi
             [.. reviews.OfType<ReviewView>().Select(ReviewResponse.From)]));
     }
 
-    private static async Task<Ok<ReviewResponse>> Hide(string reviewId, HideInput body, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Ok<ReviewResponse>> Hide(string reviewId, HideInput body, ClaimsPrincipal user, IGrainFactory grains, HttpContext context, Audit.AuditTrail audit)
     {
         var c = new Checks();
         var reason = c.Text("reason", body.Reason, MaxReason);
         c.ThrowIfFailed();
         var needId = await FindNeedOfAsync(reviewId, grains);
-        return TypedResults.Ok(ReviewResponse.From(await grains.GetGrain<INeedReviewsGrain>(needId).HideAsync(user.Caller(), reviewId, reason)));
+        var hidden = await grains.GetGrain<INeedReviewsGrain>(needId).HideAsync(user.Caller(), reviewId, reason);
+        await audit.RecordAsync(context, Audit.AuditActions.ReviewHidden, reviewId, reason);
+        return TypedResults.Ok(ReviewResponse.From(hidden));
     }
 
     private static async Task<string> FindNeedOfAsync(string reviewId, IGrainFactory grains) =>
