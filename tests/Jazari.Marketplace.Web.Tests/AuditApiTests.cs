@@ -53,11 +53,16 @@ public sealed class AuditApiTests(MarketplaceHost host)
         using var admin = host.Admin();
         var accountId = await admin.CreateAsync("/api/admin/accounts",
             new { email = $"manager-{Guid.NewGuid():N}@example.ma", role = "manager", displayName = "Manager", language = "fr", institutes = Array.Empty<string>() });
+        var instituteId = $"inst-audit-{Guid.NewGuid():N}"[..30];
+        await admin.CreateAsync("/api/admin/institutes", new { id = instituteId, name = "Jazari Audit", region = "Oriental" });
+        (await admin.PostAsync("/api/admin/hangfire-link", null)).EnsureSuccessStatusCode();
         var importsBefore = (await EntriesAsync("admin", AuditActions.CatalogueImported)).Count;
         (await admin.PostAsJsonAsync("/api/admin/import", new { smes = Array.Empty<object>(), startups = Array.Empty<object>(), needs = Array.Empty<object>() })).EnsureSuccessStatusCode();
 
         var created = (await EntriesAsync("admin", AuditActions.AccountCreated)).Where(e => e.GetProperty("target").GetString() == accountId).ToList();
         Assert.Equal("role manager", Assert.Single(created).GetProperty("detail").GetString());
+        Assert.Single(await EntriesAsync("admin", AuditActions.InstituteCreated), e => e.GetProperty("target").GetString() == instituteId);
+        Assert.NotEmpty(await EntriesAsync("admin", AuditActions.JobsDashboardLink));
         Assert.Equal(importsBefore + 1, (await EntriesAsync("admin", AuditActions.CatalogueImported)).Count);
 
         // What the API answers is what is in storage: the entry is a row of the audit table in Azurite.

@@ -20,9 +20,12 @@ public static class AuditActions
     public const string AccountCreated = "account-created";
     public const string CatalogueImported = "catalogue-imported";
     public const string ReviewHidden = "review-hidden";
+    public const string InstituteCreated = "institute-created";
+    /// <summary>An admin took a signed link to the jobs dashboard.</summary>
+    public const string JobsDashboardLink = "jobs-dashboard-link";
 
     public static readonly IReadOnlyList<string> All =
-        [SignIn, SignOut, ProfileCreated, ProfileUpdated, BidAccepted, AccountCreated, CatalogueImported, ReviewHidden];
+        [SignIn, SignOut, ProfileCreated, ProfileUpdated, BidAccepted, AccountCreated, CatalogueImported, ReviewHidden, InstituteCreated, JobsDashboardLink];
 }
 
 /// <summary>One sensitive action: who (account and role), what (action, object, detail), when, from where (client address).</summary>
