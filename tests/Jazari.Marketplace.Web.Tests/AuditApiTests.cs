@@ -102,6 +102,8 @@ public sealed class AuditApiTests(MarketplaceHost host)
         var job = Assert.Single(jobs.Created);
         Assert.Equal(nameof(AuditJob.WriteAsync), job.Method.Name);
         Assert.Equal(entry, job.Args[0]);
+        // What Hangfire stores and reads back when it runs the job is the same entry (same id: written once).
+        Assert.Equal(entry, Hangfire.Storage.InvocationData.SerializeJob(job).DeserializeJob().Args[0]);
 
         jobs.Failing = true;
         await Assert.ThrowsAsync<AuditUnavailableException>(() => trail.RecordAsync(entry));
