@@ -113,4 +113,41 @@ public sealed class StateSizeTests(ClusterFixture fixture)
         };
         Assert.InRange(Size(sessions), 1, Bound);
     }
+
+    [Fact]
+    public void The_reviews_of_a_need_with_the_longest_texts_and_most_reports_stay_under_the_bound()
+    {
+        var review = (Reviews.ReviewAuthor author) => new Reviews.Review(Samples.NewId("rev"), author, Samples.NewId("acc"), new(5, 5, 5),
+            Arabic(Reviews.NeedReviewsGrain.MaxComment), DateTimeOffset.UtcNow, Arabic(Reviews.NeedReviewsGrain.MaxComment), DateTimeOffset.UtcNow,
+            Arabic(500), DateTimeOffset.UtcNow, [.. Enumerable.Range(0, Reviews.NeedReviewsGrain.MaxReporters).Select(_ => Samples.NewId("acc"))], true);
+        var state = new Reviews.NeedReviewsState
+        {
+            Engagement = new Engagement(Samples.NewId("need"), Samples.NewId("sme"), Samples.NewId("acc"), Samples.NewId("st"), Samples.NewId("acc"), DateTimeOffset.UtcNow),
+            Reviews = [review(Reviews.ReviewAuthor.Sme), review(Reviews.ReviewAuthor.Startup)],
+            RevealedAt = DateTimeOffset.UtcNow,
+        };
+        Assert.InRange(Size(state), 10 * 1024, Bound);
+    }
+
+    [Fact]
+    public void A_startups_full_review_list_and_the_full_report_queue_stay_under_the_bound()
+    {
+        var listed = new Reviews.StartupReviewsState
+        {
+            Reviews = [.. Enumerable.Range(0, Reviews.StartupReviewsGrain.MaxListed).Select(_ => new Reviews.ReviewRef(Samples.NewId("rev"), Samples.NewId("need"), DateTimeOffset.UtcNow))],
+        };
+        Assert.InRange(Size(listed), 50 * 1024, Bound);
+        var reported = new Reviews.ReportedReviewsState
+        {
+            Reviews = [.. Enumerable.Range(0, Reviews.ReportedReviewsGrain.MaxWaiting).Select(_ => new Reviews.ReportedReview(Samples.NewId("rev"), Samples.NewId("need"), 50, DateTimeOffset.UtcNow))],
+        };
+        Assert.InRange(Size(reported), 50 * 1024, Bound);
+        var track = new Profiles.TrackRecord
+        {
+            CountedReviewIds = [.. Enumerable.Range(0, Profiles.StartupGrain.RememberedReviews).Select(_ => Samples.NewId("rev"))],
+            UncountedReviewIds = [.. Enumerable.Range(0, Profiles.StartupGrain.RememberedReviews).Select(_ => Samples.NewId("rev"))],
+            AwardedNeedIds = [.. Enumerable.Range(0, 200).Select(_ => Samples.NewId("need"))],
+        };
+        Assert.InRange(Size(track), 10 * 1024, Bound);
+    }
 }

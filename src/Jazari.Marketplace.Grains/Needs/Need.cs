@@ -27,6 +27,9 @@ public interface INeedGrain : IGrainWithStringKey
     Task ConfirmEventAsync(string eventId);
     /// <summary>Hands the pending events to the follow-ups again (after a failure between the write and the hand-over).</summary>
     Task RaisePendingEventsAsync();
+    /// <summary>The two parties of the work once the need is awarded; null before (or when there is no need).
+    /// For reviews; moves to the engagement when payments land.</summary>
+    Task<Engagement?> GetEngagementAsync();
 }
 
 internal sealed class NeedGrain(
@@ -221,6 +224,15 @@ internal sealed class NeedGrain(
     }
 
     public Task RaisePendingEventsAsync() => RaiseAsync([.. Need.PendingEvents]);
+
+    public Task<Engagement?> GetEngagementAsync()
+    {
+        if (!state.RecordExists || Need.AwardedBidId is null || Need.AwardedAt is null) return Task.FromResult<Engagement?>(null);
+        var bid = Need.Bids.Find(b => b.Id == Need.AwardedBidId);
+        if (bid is null) return Task.FromResult<Engagement?>(null);
+        return Task.FromResult<Engagement?>(new Engagement(this.GetPrimaryKeyString(), Need.SmeId, Need.OwnerAccountId,
+            bid.StartupId, bid.BidderAccountId, Need.AwardedAt.Value));
+    }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken) =>
         state.RecordExists ? RaiseAsync([.. Need.PendingEvents]) : Task.CompletedTask;

@@ -58,6 +58,16 @@ public sealed record NeedView(
     [property: Id(8)] int BidCount,
     [property: Id(9)] IReadOnlyList<Bid> Bids);
 
+/// <summary>Who did the work for whom: the SME (its owner account; null for imported needs) and the awarded startup.</summary>
+[GenerateSerializer, Alias("jazari.engagement")]
+public sealed record Engagement(
+    [property: Id(0)] string NeedId,
+    [property: Id(1)] string SmeId,
+    [property: Id(2)] string? SmeAccountId,
+    [property: Id(3)] string StartupId,
+    [property: Id(4)] string StartupAccountId,
+    [property: Id(5)] DateTimeOffset AwardedAt);
+
 [GenerateSerializer, Alias("jazari.need-state")]
 public sealed class NeedState
 {

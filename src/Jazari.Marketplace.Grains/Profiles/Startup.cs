@@ -11,6 +11,10 @@ public interface IStartupGrain : IProfileGrain<StartupDetails>
     Task ImportTrackRecordAsync(int activeProjects, double rating, int ratingCount);
     /// <summary>Counts a project won on a need; the same need twice counts once.</summary>
     Task ProjectAwardedAsync(string needId);
+    /// <summary>A review of this startup was revealed: it counts in <see cref="TrackRecord.Rating"/>; the same review twice counts once.</summary>
+    Task ReviewRevealedAsync(string reviewId, double stars);
+    /// <summary>A counted review was hidden by an admin: it no longer counts; a review never counted changes nothing.</summary>
+    Task ReviewHiddenAsync(string reviewId, double stars);
     /// <summary>What matching reads of this startup; null when there is no profile. Interleaves, so a
     /// matchmaking shard being activated by this startup's own update can read it.</summary>
     [AlwaysInterleave]
@@ -42,6 +46,10 @@ public sealed class TrackRecord
     [Id(3)] public List<string> AwardedNeedIds { get; set; } = [];
     /// <summary>The matchmaking shards this startup is indexed in.</summary>
     [Id(4)] public List<string> MatchShards { get; set; } = [];
+    /// <summary>The reviews counted in <see cref="Rating"/> (the most recent ones), so a retried reveal counts once.</summary>
+    [Id(5)] public List<string> CountedReviewIds { get; set; } = [];
+    /// <summary>Reviews taken out of <see cref="Rating"/> after being hidden (the most recent ones), so a retried hide subtracts once.</summary>
+    [Id(6)] public List<string> UncountedReviewIds { get; set; } = [];
 }
 
 internal sealed class StartupGrain(
@@ -51,6 +59,7 @@ internal sealed class StartupGrain(
     [FromKeyedServices(Clock.Key)] TimeProvider time) : ProfileGrain<StartupDetails>(state, time), IStartupGrain
 {
     private const int RememberedAwards = 200;
+    public const int RememberedReviews = 500;
 
     protected override string Kind => "Startup";
     protected override bool IsPublic => true;
@@ -75,6 +84,39 @@ internal sealed class StartupGrain(
         track.State.ActiveProjects++;
         await track.SaveAsync();
         await OnChangedAsync();
+    }
+
+    public async Task ReviewRevealedAsync(string reviewId, double stars)
+    {
+        if (stars is < 1 or > 5) throw MarketplaceException.Invalid("stars", "Must be between 1 and 5.");
+        var t = track.State;
+        if (t.CountedReviewIds.Contains(reviewId) || t.UncountedReviewIds.Contains(reviewId)) return;
+        t.Rating = Math.Round((t.Rating * t.RatingCount + stars) / (t.RatingCount + 1), 3);
+        t.RatingCount++;
+        Remember(t.CountedReviewIds, reviewId);
+        await track.SaveAsync();
+        await OnChangedAsync();
+    }
+
+    public async Task ReviewHiddenAsync(string reviewId, double stars)
+    {
+        var t = track.State;
+        if (t.UncountedReviewIds.Contains(reviewId)) return;
+        var counted = t.CountedReviewIds.Remove(reviewId);
+        Remember(t.UncountedReviewIds, reviewId);
+        if (counted)
+        {
+            t.Rating = t.RatingCount <= 1 ? 0 : Math.Clamp(Math.Round((t.Rating * t.RatingCount - stars) / (t.RatingCount - 1), 3), 0, 5);
+            t.RatingCount = Math.Max(0, t.RatingCount - 1);
+        }
+        await track.SaveAsync();
+        if (counted) await OnChangedAsync();
+    }
+
+    private static void Remember(List<string> ids, string id)
+    {
+        ids.Add(id);
+        if (ids.Count > RememberedReviews) ids.RemoveAt(0);
     }
 
     public Task<StartupCard?> GetCardAsync() => Task.FromResult(Card());

@@ -22,11 +22,17 @@ public static class AdminApi
     {
         var api = routes.MapGroup("/api/admin").WithTags("Admin").RequireAuthorization(p => p.RequireRole(Roles.Admin));
         api.MapPost("/accounts", CreateAccount);
-        api.MapPost("/import", async (CatalogueInput body, CatalogueImport import) => TypedResults.Ok(await import.RunAsync(body)));
+        api.MapPost("/import", async (CatalogueInput body, CatalogueImport import, HttpContext context, Audit.AuditTrail audit) =>
+        {
+            var report = await import.RunAsync(body);
+            await audit.RecordAsync(context, Audit.AuditActions.CatalogueImported, null,
+                $"created {report.Created}; updated {report.Updated}; refused {report.Refused.Count}");
+            return TypedResults.Ok(report);
+        });
         return api;
     }
 
-    private static async Task<Created<Created>> CreateAccount(AccountInput body, IGrainFactory grains)
+    private static async Task<Created<Created>> CreateAccount(AccountInput body, IGrainFactory grains, HttpContext context, Audit.AuditTrail audit)
     {
         var c = new Checks();
         var email = c.Email("email", body.Email);
@@ -41,6 +47,7 @@ public static class AdminApi
         var (id, created) = await grains.GetGrain<ISignInGrain>(email).SignUpAsync(account);
         if (!created) throw MarketplaceException.Conflict("An account with this e-mail address already exists.");
         foreach (var institute in institutes) await grains.GetGrain<IInstituteGrain>(institute).AddManagerAsync(id);
+        await audit.RecordAsync(context, Audit.AuditActions.AccountCreated, id, $"role {role}");
         return TypedResults.Created($"/api/admin/accounts/{id}", new Created(id));
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Accounts;
+using Jazari.Marketplace.Web.Audit;
 using Jazari.Marketplace.Web.Auth;
 using Jazari.Marketplace.Web.Email;
 using Jazari.Marketplace.Web.Extensions;
@@ -77,7 +78,8 @@ public static class AuthApi
         return TypedResults.Accepted((string?)null);
     }
 
-    private static async Task<Ok<TokenResponse>> Verify(VerifyInput body, IGrainFactory grains, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time, MarketplaceSettings settings)
+    private static async Task<Ok<TokenResponse>> Verify(VerifyInput body, IGrainFactory grains, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time, MarketplaceSettings settings,
+        HttpContext context, AuditTrail audit)
     {
         var c = new Checks();
         var email = c.Email("email", body.Email);
@@ -90,13 +92,18 @@ public static class AuthApi
         var token = Tokens.New();
         var expiresAt = time.GetUtcNow() + settings.TokenLifetime;
         await grains.GetGrain<ITokenGrain>(Tokens.Key(token)!).IssueAsync(account.Id, account.Role, expiresAt);
+        await audit.RecordAsync(context, AuditActions.SignIn, account.Id, $"token until {expiresAt:O}", new Caller(account.Id, account.Role));
         return TypedResults.Ok(new TokenResponse(token, account.Id, account.Role, expiresAt));
     }
 
-    private static async Task<NoContent> SignOut(HttpContext context, IGrainFactory grains)
+    private static async Task<NoContent> SignOut(HttpContext context, IGrainFactory grains, AuditTrail audit)
     {
         var token = context.Request.Headers.Authorization.ToString()["Bearer ".Length..].Trim();
-        if (Tokens.Key(token) is { } key) await grains.GetGrain<ITokenGrain>(key).RevokeAsync();
+        if (Tokens.Key(token) is { } key)
+        {
+            await grains.GetGrain<ITokenGrain>(key).RevokeAsync();
+            await audit.RecordAsync(context, AuditActions.SignOut, context.User.Caller().AccountId, "token revoked");
+        }
         return TypedResults.NoContent();
     }
 

@@ -33,7 +33,7 @@ public static class InstitutesApi
             .RequireAuthorization(p => p.RequireRole(Roles.Admin, Roles.Manager));
     }
 
-    private static async Task<Created<Created>> Create(InstituteInput body, IGrainFactory grains)
+    private static async Task<Created<Created>> Create(InstituteInput body, IGrainFactory grains, HttpContext context, Audit.AuditTrail audit)
     {
         var c = new Checks();
         var id = c.Id("id", body.Id);
@@ -42,6 +42,7 @@ public static class InstitutesApi
         c.ThrowIfFailed();
         if (!await grains.GetGrain<IInstituteGrain>(id).SaveAsync(name, region))
             throw MarketplaceException.Conflict("An institute with this id already exists.");
+        await audit.RecordAsync(context, Audit.AuditActions.InstituteCreated, id, name);
         return TypedResults.Created($"/api/admin/institutes/{id}", new Created(id));
     }
 

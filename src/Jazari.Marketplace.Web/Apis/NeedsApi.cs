@@ -32,8 +32,12 @@ public static class NeedsApi
             await grains.GetGrain<INeedGrain>(id).WithdrawBidAsync(user.Caller(), bidId);
             return TypedResults.Ok(NeedResponse.From(await grains.GetGrain<INeedGrain>(id).GetAsync(user.Caller())));
         });
-        api.MapPost("/{id:id}/bids/{bidId:id}/accept", async (string id, string bidId, ClaimsPrincipal user, IGrainFactory grains) =>
-            TypedResults.Ok(NeedResponse.From(await grains.GetGrain<INeedGrain>(id).AcceptBidAsync(user.Caller(), bidId))));
+        api.MapPost("/{id:id}/bids/{bidId:id}/accept", async (string id, string bidId, ClaimsPrincipal user, IGrainFactory grains, HttpContext context, Audit.AuditTrail audit) =>
+        {
+            var need = await grains.GetGrain<INeedGrain>(id).AcceptBidAsync(user.Caller(), bidId);
+            await audit.RecordAsync(context, Audit.AuditActions.BidAccepted, id, $"bid {bidId}");
+            return TypedResults.Ok(NeedResponse.From(need));
+        });
         return api;
     }
 

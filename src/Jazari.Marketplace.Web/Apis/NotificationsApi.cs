@@ -40,8 +40,12 @@ public static class NotificationsApi
         routes.MapGet("/api/notifications/unsubscribe", ConfirmUnsubscribe).AllowAnonymous().WithTags("Notifications");
         routes.MapPost("/api/notifications/unsubscribe", Unsubscribe).AllowAnonymous().WithTags("Notifications");
         routes.MapPost("/api/webhooks/sendgrid", SendGridEvents).AllowAnonymous().WithTags("Notifications");
-        routes.MapPost("/api/admin/hangfire-link", (LinkSigner signer, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time) =>
-            TypedResults.Ok(new { url = HangfireDashboardAccess.Link(signer, time.GetUtcNow()) }))
+        routes.MapPost("/api/admin/hangfire-link", async (LinkSigner signer, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time, HttpContext context, Audit.AuditTrail audit) =>
+        {
+            var url = HangfireDashboardAccess.Link(signer, time.GetUtcNow());
+            await audit.RecordAsync(context, Audit.AuditActions.JobsDashboardLink, null, "signed link to the Hangfire dashboard");
+            return TypedResults.Ok(new { url });
+        })
             .RequireAuthorization(p => p.RequireRole(Roles.Admin)).WithTags("Admin");
     }
 

@@ -24,6 +24,7 @@ public static class MarketplaceExtensions
         services.AddKeyedSingleton(Grains.Clock.Key, TimeProvider.System);
         services.AddSingleton(AdminToken.From(builder.Configuration, settings.DataDir));
         services.AddSingleton<CatalogueImport>();
+        services.AddSingleton<Audit.AuditTrail>();
         services.AddHostedService<DemoCatalogue>();
 
         builder.AddMarketplaceTelemetry();
@@ -61,6 +62,8 @@ public static class MarketplaceExtensions
         app.MapAdminApi();
         app.MapProfilesApi();
         app.MapNeedsApi();
+        app.MapReviewsApi();
+        app.MapAuditApi();
         app.MapMatchesApi();
         app.MapInstitutesApi();
         app.MapCohortsApi();

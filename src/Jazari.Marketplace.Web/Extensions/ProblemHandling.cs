@@ -30,6 +30,7 @@ internal sealed class ProblemHandling(ILogger<ProblemHandling> log) : IException
                 or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException =>
                 TypedResults.Problem(statusCode: 503, detail: "Part of the marketplace is restarting; try again in a moment."),
             JsonException => TypedResults.Problem(statusCode: 400, detail: "The body is not valid JSON for this request."),
+            Audit.AuditUnavailableException => TypedResults.Problem(statusCode: 503, detail: "The audit trail is unavailable; try again in a moment."),
             _ => null,
         };
         if (result is null) return false;

@@ -1,0 +1,156 @@
+using Azure;
+using Azure.Data.Tables;
+using Hangfire;
+using Jazari.Marketplace.Grains;
+using Jazari.Marketplace.Web.Auth;
+using Jazari.Marketplace.Web.Extensions;
+
+namespace Jazari.Marketplace.Web.Audit;
+
+/// <summary>The sensitive actions the audit trail records.</summary>
+public static class AuditActions
+{
+    /// <summary>A sign-in code was verified and a token issued.</summary>
+    public const string SignIn = "sign-in";
+    /// <summary>A token was revoked by signing out.</summary>
+    public const string SignOut = "sign-out";
+    public const string ProfileCreated = "profile-created";
+    public const string ProfileUpdated = "profile-updated";
+    public const string BidAccepted = "bid-accepted";
+    public const string AccountCreated = "account-created";
+    public const string CatalogueImported = "catalogue-imported";
+    public const string ReviewHidden = "review-hidden";
+    public const string InstituteCreated = "institute-created";
+    /// <summary>An admin took a signed link to the jobs dashboard.</summary>
+    public const string JobsDashboardLink = "jobs-dashboard-link";
+
+    public static readonly IReadOnlyList<string> All =
+        [SignIn, SignOut, ProfileCreated, ProfileUpdated, BidAccepted, AccountCreated, CatalogueImported, ReviewHidden, InstituteCreated, JobsDashboardLink];
+}
+
+/// <summary>One sensitive action: who (account and role), what (action, object, detail), when, from where (client address).</summary>
+public sealed record AuditEntry(string Id, DateTimeOffset At, string ActorId, string ActorRole, string Action, string? Target, string? Detail, string? Ip);
+
+public sealed record AuditPage(int Page, int PageSize, bool HasMore, IReadOnlyList<AuditEntry> Entries);
+
+/// <summary>
+/// The append-only audit trail, in the Azure Table <see cref="Table"/> (Azurite locally): one partition per
+/// UTC day, rows keyed by inverted ticks and the entry id, so a day reads newest first and an entry written
+/// twice (a retry) is stored once. Not in grains: the trail only grows, is read by time range, and has no
+/// single owner whose grain could hold it; a table keeps every write independent and every state bounded.
+/// <para>
+/// Losing an entry of a security action is not acceptable, and neither is refusing an action that already
+/// happened: the entry is written after the action, before the answer. When the table write fails, the
+/// entry goes to a Hangfire job (durable in its own database, retried until written). Only when both fail
+/// does the request fail (503, logged as critical) — and since the grain state lives in the same storage
+/// as the table, that is when the action itself can hardly have succeeded.
+/// </para>
+/// </summary>
+public sealed class AuditTrail(StorageClients storage, IBackgroundJobClient jobs, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time, ILogger<AuditTrail> logger)
+{
+    public const string Table = "audit";
+    public const int PageSize = 50;
+    public const int MaxPage = 100;
+    public const int MaxDays = 92;
+
+    private volatile bool tableReady;
+
+    /// <summary>Records an action of the signed-in caller, or of <paramref name="actor"/> (a sign-in, before there is a caller).</summary>
+    public Task RecordAsync(HttpContext context, string action, string? target, string? detail = null, Caller? actor = null)
+    {
+        actor ??= context.User.Caller();
+        var entry = new AuditEntry(Ids.New("aud"), time.GetUtcNow(), actor.AccountId, actor.Role, action, target, detail,
+            context.Connection.RemoteIpAddress?.ToString());
+        return RecordAsync(entry);
+    }
+
+    public async Task RecordAsync(AuditEntry entry)
+    {
+        try
+        {
+            await WriteAsync(entry);
+            return;
+        }
+        catch (Exception failure) when (failure is RequestFailedException or HttpRequestException or AggregateException or OperationCanceledException)
+        {
+            logger.LogWarning(failure, "Audit entry {Id} ({Action}) not written to the table; handed to a job", entry.Id, entry.Action);
+        }
+        try
+        {
+            jobs.Enqueue<AuditJob>(j => j.WriteAsync(entry));
+        }
+        catch (Exception failure)
+        {
+            logger.LogCritical(failure, "Audit entry lost unless retried: {Entry}", entry);
+            throw new AuditUnavailableException(failure);
+        }
+    }
+
+    /// <summary>Writes the entry; an entry already there (same id and time) counts as written.</summary>
+    public async Task WriteAsync(AuditEntry entry)
+    {
+        var table = storage.Tables.GetTableClient(Table);
+        if (!tableReady)
+        {
+            await table.CreateIfNotExistsAsync();
+            tableReady = true;
+        }
+        try
+        {
+            await table.AddEntityAsync(ToEntity(entry));
+        }
+        catch (RequestFailedException conflict) when (conflict.Status == 409)
+        {
+        }
+    }
+
+    /// <summary>Entries from <paramref name="from"/> to <paramref name="to"/> (UTC days, both included), newest first, filtered by actor and action.</summary>
+    public async Task<AuditPage> QueryAsync(DateOnly from, DateOnly to, string? actor, string? action, int page, CancellationToken cancellation)
+    {
+        var table = storage.Tables.GetTableClient(Table);
+        var skip = (page - 1) * PageSize;
+        var found = new List<AuditEntry>();
+        try
+        {
+            for (var day = to; day >= from && found.Count <= skip + PageSize; day = day.AddDays(-1))
+            {
+                var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition(day)}");
+                if (actor is not null) filter += " and " + TableClient.CreateQueryFilter($"ActorId eq {actor}");
+                if (action is not null) filter += " and " + TableClient.CreateQueryFilter($"Action eq {action}");
+                await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 200, cancellationToken: cancellation))
+                {
+                    found.Add(FromEntity(entity));
+                    if (found.Count > skip + PageSize) break;
+                }
+            }
+        }
+        catch (RequestFailedException missing) when (missing.Status == 404)
+        {
+            // No entry was ever written: the table does not exist yet.
+        }
+        return new AuditPage(page, PageSize, found.Count > skip + PageSize, [.. found.Skip(skip).Take(PageSize)]);
+    }
+
+    private static string Partition(DateOnly day) => day.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static TableEntity ToEntity(AuditEntry e) =>
+        new(Partition(DateOnly.FromDateTime(e.At.UtcDateTime)), $"{DateTimeOffset.MaxValue.UtcTicks - e.At.UtcTicks:D19}-{e.Id}")
+        {
+            ["Id"] = e.Id, ["At"] = e.At, ["ActorId"] = e.ActorId, ["ActorRole"] = e.ActorRole, ["Action"] = e.Action,
+            ["Target"] = e.Target, ["Detail"] = e.Detail, ["Ip"] = e.Ip,
+        };
+
+    private static AuditEntry FromEntity(TableEntity t) => new(
+        t.GetString("Id"), t.GetDateTimeOffset("At") ?? default, t.GetString("ActorId"), t.GetString("ActorRole"), t.GetString("Action"),
+        t.GetString("Target"), t.GetString("Detail"), t.GetString("Ip"));
+}
+
+/// <summary>Neither the audit table nor the job storage took the entry of a security action.</summary>
+public sealed class AuditUnavailableException(Exception inner) : Exception("The audit trail is unavailable.", inner);
+
+/// <summary>Writes an audit entry the request could not write; Hangfire retries it until it is stored; a rerun stores it once.</summary>
+public sealed class AuditJob(AuditTrail trail)
+{
+    [AutomaticRetry(Attempts = 50)]
+    public Task WriteAsync(AuditEntry entry) => trail.WriteAsync(entry);
+}

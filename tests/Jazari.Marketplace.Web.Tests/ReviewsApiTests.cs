@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Jazari.Marketplace.Web.Tests;
+
+[Collection(MarketplaceCollection.Name)]
+public sealed class ReviewsApiTests(MarketplaceHost host)
+{
+    private static object Review(int stars, string comment = "Travail sérieux, bonne communication.") =>
+        new { quality = stars, timeliness = stars, communication = stars, comment };
+
+    /// <summary>An SME's need awarded to a new startup: the SME, the startup's founder and the startup's id.</summary>
+    private async Task<(Person Sme, string NeedId, Person Founder, string StartupId)> AwardedAsync(object? startupProfile = null, object? need = null)
+    {
+        var sme = await host.SignUpAsync("sme");
+        await sme.Client.CreateAsync("/api/smes", Api.Sme());
+        var needId = await sme.Client.CreateAsync("/api/needs", need ?? Api.Need());
+        (await sme.Client.PostAsync($"/api/needs/{needId}/publish", null)).EnsureSuccessStatusCode();
+        var founder = await host.SignUpAsync("startup");
+        var startupId = await founder.Client.CreateAsync("/api/startups", startupProfile ?? Api.Startup());
+        var bidId = await founder.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
+        (await sme.Client.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).EnsureSuccessStatusCode();
+        return (sme, needId, founder, startupId);
+    }
+
+    private static async Task<JsonElement> ReviewsAsync(Person person, string needId) =>
+        (await (await person.Client.GetAsync($"/api/needs/{needId}/reviews")).Json(HttpStatusCode.OK)).GetProperty("reviews");
+
+    [Fact]
+    public async Task Both_sides_review_blind_and_see_both_reviews_once_both_are_in()
+    {
+        var (sme, needId, founder, startupId) = await AwardedAsync();
+
+        var written = await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/reviews", Review(5))).Json(HttpStatusCode.Created);
+        Assert.False(written.GetProperty("revealed").GetBoolean());
+        Assert.Equal("sme", written.GetProperty("author").GetString());
+        Assert.Equal(startupId, written.GetProperty("subjectId").GetString());
+        Assert.Equal(0, (await ReviewsAsync(founder, needId)).GetArrayLength());
+        var stranger = await host.SignUpAsync("startup");
+        await (await stranger.Client.GetAsync($"/api/needs/{needId}/reviews")).Problem(HttpStatusCode.NotFound);
+        await (await stranger.Client.PostAsJsonAsync($"/api/needs/{needId}/reviews", Review(1))).Problem(HttpStatusCode.NotFound);
+        var publicBefore = await (await stranger.Client.GetAsync($"/api/startups/{startupId}/reviews")).Json(HttpStatusCode.OK);
+        Assert.Equal(0, publicBefore.GetProperty("reviews").GetArrayLength());
+
+        await (await founder.Client.PostAsJsonAsync($"/api/needs/{needId}/reviews", Review(4, "Client clair et réactif."))).Json(HttpStatusCode.Created);
+        Assert.Equal(2, (await ReviewsAsync(founder, needId)).GetArrayLength());
+        Assert.All((await ReviewsAsync(sme, needId)).EnumerateArray(), r => Assert.True(r.GetProperty("revealed").GetBoolean()));
+        await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/reviews", Review(1, "Changement d'avis."))).Problem(HttpStatusCode.Conflict);
+
+        var listed = await (await stranger.Client.GetAsync($"/api/startups/{startupId}/reviews")).Json(HttpStatusCode.OK);
+        Assert.Equal(1, listed.GetProperty("ratingCount").GetInt32());
+        Assert.Equal(5.0, listed.GetProperty("rating").GetDouble());
+        var shown = Assert.Single(listed.GetProperty("reviews").EnumerateArray());
+        Assert.Equal(written.Id(), shown.Id());
+        Assert.False(shown.TryGetProperty("hiddenReason", out var reason) && reason.ValueKind != JsonValueKind.Null);
+    }
+
+    [Fact]
+    public async Task The_startup_answers_once_anyone_reports_and_an_admin_hides_with_a_reason()
+    {
+        var (sme, needId, founder, startupId) = await AwardedAsync();
+        var smeReview = (await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/reviews", Review(1, "Très déçu."))).Json(HttpStatusCode.Created)).Id();
+        await (await founder.Client.PostAsJsonAsync($"/api/needs/{needId}/reviews/{smeReview}/answer", new { answer = "Trop tôt ?" })).Problem(HttpStatusCode.NotFound);
+        await (await founder.Client.PostAsJsonAsync($"/api/needs/{needId}/reviews", Review(5))).Json(HttpStatusCode.Created);
+
+        var answered = await (await founder.Client.PostAsJsonAsync($"/api/needs/{needId}/reviews/{smeReview}/answer", new { answer = "Le périmètre a changé en cours de route." })).Json(HttpStatusCode.OK);
+        Assert.Equal("Le périmètre a changé en cours de route.", answered.GetProperty("answer").GetString());
+        await (await founder.Client.PostAsJsonAsync($"/api/needs/{needId}/reviews/{smeReview}/answer", new { answer = "Encore." })).Problem(HttpStatusCode.Conflict);
+
+        var reader = await host.SignUpAsync("sme");
+        var reported = await (await reader.Client.PostAsync($"/api/needs/{needId}/reviews/{smeReview}/report", null)).Json(HttpStatusCode.OK);
+        Assert.True(reported.GetProperty("first").GetBoolean());
+        using var admin = host.Admin();
+        var queue = await (await admin.GetAsync("/api/admin/reviews/reported")).Json(HttpStatusCode.OK);
+        Assert.Contains(queue.EnumerateArray(), r => r.GetProperty("reviewId").GetString() == smeReview);
+
+        await (await reader.Client.PostAsJsonAsync($"/api/admin/reviews/{smeReview}/hide", new { reason = "Non." })).Problem(HttpStatusCode.Forbidden);
+        await (await admin.PostAsJsonAsync($"/api/admin/reviews/{smeReview}/hide", new { reason = "" })).Problem(HttpStatusCode.BadRequest);
+        await (await admin.PostAsJsonAsync("/api/admin/reviews/rev-does-not-exist/hide", new { reason = "Propos injurieux." })).Problem(HttpStatusCode.NotFound);
+        var hidden = await (await admin.PostAsJsonAsync($"/api/admin/reviews/{smeReview}/hide", new { reason = "Propos injurieux." })).Json(HttpStatusCode.OK);
+        Assert.True(hidden.GetProperty("hidden").GetBoolean());
+        var audit = await (await admin.GetAsync("/api/admin/audit?actor=admin&action=review-hidden")).Json(HttpStatusCode.OK);
+        var entry = Assert.Single(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("target").GetString() == smeReview);
+        Assert.Equal("Propos injurieux.", entry.GetProperty("detail").GetString());
+
+        var listed = await (await reader.Client.GetAsync($"/api/startups/{startupId}/reviews")).Json(HttpStatusCode.OK);
+        Assert.Equal(0, listed.GetProperty("ratingCount").GetInt32());
+        Assert.Equal(0, listed.GetProperty("reviews").GetArrayLength());
+        var seenByFounder = (await ReviewsAsync(founder, needId)).EnumerateArray().Single(r => r.Id() == smeReview);
+        Assert.Equal("Propos injurieux.", seenByFounder.GetProperty("hiddenReason").GetString());
+        await (await reader.Client.PostAsync($"/api/needs/{needId}/reviews/{smeReview}/report", null)).Problem(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Reviews_open_only_once_the_need_is_awarded_and_bad_ratings_are_400()
+    {
+        var (sme, needId) = await Api.OpenNeedAsync(host);
+        await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/reviews", Review(4))).Problem(HttpStatusCode.Conflict);
+        var (awardedSme, awardedNeed, _, _) = await AwardedAsync();
+        var invalid = await (await awardedSme.Client.PostAsJsonAsync($"/api/needs/{awardedNeed}/reviews",
+            new { quality = 6, timeliness = 0, comment = "" })).Problem(HttpStatusCode.BadRequest);
+        var errors = invalid.GetProperty("errors");
+        foreach (var field in new[] { "quality", "timeliness", "communication", "comment" }) Assert.True(errors.TryGetProperty(field, out _), field);
+        await (await awardedSme.Client.GetAsync("/api/startups/st-does-not-exist/reviews")).Problem(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_revealed_good_review_ranks_the_startup_above_an_equal_one_with_a_poor_review()
+    {
+        var skill = "zellige" + Guid.NewGuid().ToString("N")[..6];
+        object Profile(string name) => new
+        {
+            name, city = "Fes", region = "Fes-Meknes", categories = new[] { "iot" }, skills = new[] { skill, "capteurs" },
+            description = "Capteurs connectés pour ateliers.", languages = new[] { "fr" },
+            priceMinMad = 10000, priceMaxMad = 80000, regionsServed = new[] { "*" }, capacity = 5,
+        };
+        object Need(string title) => new
+        {
+            title, description = $"Des capteurs connectés {skill} pour suivre notre atelier.", category = "iot",
+            skills = new[] { skill }, budgetMinMad = 15000, budgetMaxMad = 40000,
+            deadline = DateTime.UtcNow.AddDays(90).ToString("yyyy-MM-dd"), region = "Fes-Meknes", remoteOk = true, language = "fr",
+        };
+        var (goodSme, goodNeed, goodFounder, good) = await AwardedAsync(Profile("Capteurs Un"), Need("Suivi atelier un"));
+        var (poorSme, poorNeed, poorFounder, poor) = await AwardedAsync(Profile("Capteurs Deux"), Need("Suivi atelier deux"));
+        foreach (var (sme, need, founder, stars) in new[] { (goodSme, goodNeed, goodFounder, 5), (poorSme, poorNeed, poorFounder, 1) })
+        {
+            await (await sme.Client.PostAsJsonAsync($"/api/needs/{need}/reviews", Review(stars))).Json(HttpStatusCode.Created);
+            await (await founder.Client.PostAsJsonAsync($"/api/needs/{need}/reviews", Review(5))).Json(HttpStatusCode.Created);
+        }
+
+        var sme3 = await host.SignUpAsync("sme");
+        await sme3.Client.CreateAsync("/api/smes", Api.Sme());
+        var next = await sme3.Client.CreateAsync("/api/needs", Need("Suivi atelier trois"));
+        (await sme3.Client.PostAsync($"/api/needs/{next}/publish", null)).EnsureSuccessStatusCode();
+        var matches = await (await sme3.Client.GetAsync($"/api/needs/{next}/matches?top=10")).Json(HttpStatusCode.OK);
+        var ranked = matches.GetProperty("matches").EnumerateArray().ToList();
+        var ids = ranked.Select(m => m.GetProperty("startupId").GetString()).ToList();
+        Assert.Contains(good, ids);
+        Assert.Contains(poor, ids);
+        Assert.True(ids.IndexOf(good) < ids.IndexOf(poor), string.Join(", ", ids));
+        double Score(string id) => ranked.Single(m => m.GetProperty("startupId").GetString() == id).GetProperty("score").GetDouble();
+        Assert.True(Score(good) > Score(poor), $"{Score(good)} vs {Score(poor)}");
+    }
+}
