@@ -23,8 +23,8 @@ public static class HttpDashboardReport
     public static async Task RunAsync(int startups, int calls)
     {
         await using var storage = await AzuriteServer.StartAsync();
-        await using var host = await HostRunner.StartAsync(storage.ConnectionString);
-        using var admin = host.Client(HostRunner.AdminToken);
+        await using var host = await HostProcess.StartAsync(storage.ConnectionString);
+        using var admin = host.Client(HostProcess.AdminToken);
         await Post(admin, "/api/admin/institutes", new { id = "inst-bench", name = "Jazari Souss-Massa", region = "Souss-Massa" });
         await Post(admin, "/api/admin/accounts", new { email = ManagerEmail, role = "manager", displayName = "Bench Manager", language = "fr", institutes = new[] { "inst-bench" } });
         using var manager = host.Client(await SignInAsync(host));
@@ -50,8 +50,8 @@ public static class HttpDashboardReport
             $"{kpis.GetProperty("months").GetArrayLength()} months of activity in a startup's KPIs");
 
         var load = File.ReadAllText("/proc/loadavg").Split(' ')[..3];
-        var board = await HostRunner.TimeAsync(manager, [cohortId], id => $"/api/cohorts/{id}/dashboard", calls);
-        var read = await HostRunner.TimeAsync(manager, startupIds, id => $"/api/startups/{id}", calls);
+        var board = await Latency.TimeAsync(manager, [cohortId], id => $"/api/cohorts/{id}/dashboard", calls);
+        var read = await Latency.TimeAsync(manager, startupIds, id => $"/api/startups/{id}", calls);
         Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average {string.Join(' ', load)} before timing, " +
             $"{startups} startups, {calls} calls each, one client");
         Console.WriteLine("| call | p50 | p99 |");
@@ -62,7 +62,7 @@ public static class HttpDashboardReport
     }
 
     /// <summary>Per startup and month: two bids, a win every other month with its milestone delivered and paid, and the month's figures.</summary>
-    private static async Task<int> GiveAYearOfActivityAsync(HostRunner host, IReadOnlyList<string> startupIds)
+    private static async Task<int> GiveAYearOfActivityAsync(HostProcess host, IReadOnlyList<string> startupIds)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -117,7 +117,7 @@ public static class HttpDashboardReport
     }
 
     /// <summary>The manager signs in as anyone does: the 6-digit code from the e-mail in the host's outbox folder.</summary>
-    private static async Task<string> SignInAsync(HostRunner host)
+    private static async Task<string> SignInAsync(HostProcess host)
     {
         using var anonymous = host.Client(token: null);
         anonymous.DefaultRequestHeaders.Authorization = null;

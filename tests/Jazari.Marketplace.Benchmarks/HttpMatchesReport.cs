@@ -14,12 +14,12 @@ public static class HttpMatchesReport
     public static async Task RunAsync(int startups, int needs, int calls)
     {
         await using var storage = await AzuriteServer.StartAsync();
-        await using var host = await HostRunner.StartAsync(storage.ConnectionString);
-        using var client = host.Client();
+        await using var host = await HostProcess.StartAsync(storage.ConnectionString);
+        using var client = host.Client(HostProcess.AdminToken);
         var catalogue = new SyntheticCatalogue(seed: 7);
         var needIds = await ImportAsync(client, catalogue, startups, needs);
-        var matches = await HostRunner.TimeAsync(client, needIds, id => $"/api/needs/{id}/matches?top=10", calls);
-        var read = await HostRunner.TimeAsync(client, needIds, id => $"/api/needs/{id}", calls);
+        var matches = await Latency.TimeAsync(client, needIds, id => $"/api/needs/{id}/matches?top=10", calls);
+        var read = await Latency.TimeAsync(client, needIds, id => $"/api/needs/{id}", calls);
         Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {startups} startups, {needs} needs, {calls} calls each, one client");
         Console.WriteLine("| call | p50 | p99 |");
         Console.WriteLine("|---|---|---|");

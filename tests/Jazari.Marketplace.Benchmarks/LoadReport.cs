@@ -23,7 +23,7 @@ public static class LoadReport
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
         foreach (var count in new[] { 1, 3 })
         {
-            var hosts = new List<HostRunner>();
+            var hosts = new List<HostProcess>();
             try
             {
                 var settings = new Dictionary<string, string>
@@ -31,7 +31,7 @@ public static class LoadReport
                     ["Silo__Clustering"] = "AzureTable", ["Silo__ClusterId"] = $"load-{count}-{Guid.NewGuid():N}"[..20],
                     ["Silo__ProbeTimeoutSeconds"] = "2", ["Silo__MissedProbesLimit"] = "2",
                 };
-                for (var i = 0; i < count; i++) hosts.Add(await HostRunner.StartAsync(storage.ConnectionString, settings));
+                for (var i = 0; i < count; i++) hosts.Add(await HostProcess.StartAsync(storage.ConnectionString, settings: settings));
                 var needIds = await ImportNeedsAsync(hosts[0], count);
                 var tokens = await StartupsAsync(hosts[0], workers);
 
@@ -46,8 +46,8 @@ public static class LoadReport
                     await hosts[2].KillAsync();
                     var clock = Stopwatch.StartNew();
                     var missing = needIds.ToHashSet();
-                    using var a = hosts[0].Client();
-                    using var b = hosts[1].Client();
+                    using var a = hosts[0].Client(HostProcess.AdminToken);
+                    using var b = hosts[1].Client(HostProcess.AdminToken);
                     while (missing.Count > 0)
                         foreach (var id in missing.ToList())
                             try { if ((await (missing.Count % 2 == 0 ? a : b).GetAsync($"/api/needs/{id}")).IsSuccessStatusCode) missing.Remove(id); }
@@ -75,7 +75,7 @@ public static class LoadReport
     }
 
     /// <summary>Each worker sends one request after the other, to the hosts in turn, as its startup.</summary>
-    private static async Task<(double Rps, double P50, double P99, int Errors)> MeasureAsync(List<HostRunner> hosts, int workers, TimeSpan duration,
+    private static async Task<(double Rps, double P50, double P99, int Errors)> MeasureAsync(List<HostProcess> hosts, int workers, TimeSpan duration,
         Func<HttpClient, int, int, Task<HttpResponseMessage>> request, List<string> tokens)
     {
         var clients = Enumerable.Range(0, workers).Select(w => hosts.Select(h => h.Client(tokens[w])).ToList()).ToList();
@@ -100,9 +100,9 @@ public static class LoadReport
         return (all.Count / clock.Elapsed.TotalSeconds, all[all.Count / 2], all[(int)(all.Count * 0.99)], errors);
     }
 
-    private static async Task<List<string>> ImportNeedsAsync(HostRunner host, int tag)
+    private static async Task<List<string>> ImportNeedsAsync(HostProcess host, int tag)
     {
-        using var admin = host.Client();
+        using var admin = host.Client(HostProcess.AdminToken);
         var deadline = DateTime.UtcNow.AddDays(60).ToString("yyyy-MM-dd");
         var ids = Enumerable.Range(0, Needs).Select(i => $"need-load{tag}-{i:D4}").ToList();
         var body = new
@@ -119,7 +119,7 @@ public static class LoadReport
     }
 
     /// <summary>One startup account with a profile per worker, signed up through the e-mailed code.</summary>
-    private static async Task<List<string>> StartupsAsync(HostRunner host, int count)
+    private static async Task<List<string>> StartupsAsync(HostProcess host, int count)
     {
         using var anonymous = host.Client(token: null);
         var tokens = new List<string>();

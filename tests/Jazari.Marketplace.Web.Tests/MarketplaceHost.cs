@@ -15,7 +15,7 @@ namespace Jazari.Marketplace.Web.Tests;
 /// </summary>
 public sealed class MarketplaceHost : WebApplicationFactory<Program>, IAsyncLifetime
 {
-    public const string AdminToken = "test-admin-token-0123456789";
+    public const string AdminToken = HostProcess.AdminToken;
     public AzuriteServer Storage { get; private set; } = null!;
     public string DataDir { get; } = Directory.CreateTempSubdirectory("jazari-web-").FullName;
     public string OutboxDir => Path.Combine(DataDir, "outbox");

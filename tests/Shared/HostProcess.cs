@@ -1,29 +1,39 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
-using Jazari.Marketplace.Tests;
-
-namespace Jazari.Marketplace.Web.Tests;
+namespace Jazari.Marketplace.Tests;
 
 /// <summary>
-/// The built web host run as its own process on 127.0.0.1, as ./run.sh runs it, so a test can kill it
-/// with SIGKILL and start it again on the same storage and data folder.
+/// The built web host run as its own process on 127.0.0.1, as ./run.sh runs it: the tests kill it with
+/// SIGKILL and start it again on the same storage and data folder; the benchmarks time it end to end.
 /// </summary>
 public sealed class HostProcess : IAsyncDisposable
 {
+    public const string AdminToken = "test-admin-token-0123456789";
     private readonly Process process;
     private readonly List<string> output = [];
+    private readonly bool ownsDataDir;
 
-    private HostProcess(Process process, string url)
+    private HostProcess(Process process, string url, string dataDir, bool ownsDataDir, int gatewayPort)
     {
         this.process = process;
+        this.ownsDataDir = ownsDataDir;
         Url = url;
+        DataDir = dataDir;
+        GatewayPort = gatewayPort;
     }
 
     public string Url { get; }
+    public string DataDir { get; }
+    /// <summary>The silo's gateway, for an Orleans client.</summary>
+    public int GatewayPort { get; }
     public string Output { get { lock (output) return string.Join('\n', output.TakeLast(60)); } }
 
-    public static async Task<HostProcess> StartAsync(string storage, string dataDir, IDictionary<string, string>? settings = null)
+    /// <summary>Starts a host on this storage; with no data folder it gets a fresh one, deleted when disposed.</summary>
+    public static async Task<HostProcess> StartAsync(string storage, string? dataDir = null, IDictionary<string, string>? settings = null)
     {
+        var ownsDataDir = dataDir is null;
+        dataDir ??= Directory.CreateTempSubdirectory("jazari-host-").FullName;
+        var gatewayPort = AzuriteServer.FreePort();
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
         var bin = Path.Combine(RepoPaths.Root, "src", "Jazari.Marketplace.Web", "bin", configuration, "net10.0");
         var url = $"http://127.0.0.1:{AzuriteServer.FreePort()}";
@@ -36,15 +46,16 @@ public sealed class HostProcess : IAsyncDisposable
         };
         start.Environment["ConnectionStrings__storage"] = storage;
         start.Environment["JAZARI_DATA_DIR"] = dataDir;
-        start.Environment["JAZARI_ADMIN_TOKEN"] = MarketplaceHost.AdminToken;
+        start.Environment["JAZARI_ADMIN_TOKEN"] = AdminToken;
         start.Environment["Demo__Enabled"] = "false";
         start.Environment["Silo__SiloPort"] = AzuriteServer.FreePort().ToString();
-        start.Environment["Silo__GatewayPort"] = AzuriteServer.FreePort().ToString();
+        start.Environment["Silo__GatewayPort"] = gatewayPort.ToString();
+        start.Environment["RateLimits__AuthPerMinute"] = "100000";
         start.Environment["Hangfire__Workers"] = "1";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
 
-        var host = new HostProcess(Process.Start(start)!, url);
+        var host = new HostProcess(Process.Start(start)!, url, dataDir, ownsDataDir, gatewayPort);
         host.process.OutputDataReceived += (_, e) => host.Keep(e.Data);
         host.process.ErrorDataReceived += (_, e) => host.Keep(e.Data);
         host.process.BeginOutputReadLine();
@@ -79,7 +90,7 @@ public sealed class HostProcess : IAsyncDisposable
 
     public HttpClient Client(string? token = null)
     {
-        var client = new HttpClient { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromSeconds(60) };
+        var client = new HttpClient { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromMinutes(5) };
         if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
@@ -96,5 +107,6 @@ public sealed class HostProcess : IAsyncDisposable
     {
         await KillAsync();
         process.Dispose();
+        if (ownsDataDir) try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
     }
 }
