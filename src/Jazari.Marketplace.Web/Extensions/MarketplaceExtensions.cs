@@ -63,6 +63,7 @@ public static class MarketplaceExtensions
         app.MapProfilesApi();
         app.MapNeedsApi();
         app.MapReviewsApi();
+        app.MapConversationsApi();
         app.MapAuditApi();
         app.MapMatchesApi();
         app.MapInstitutesApi();
