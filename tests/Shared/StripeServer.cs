@@ -183,7 +183,16 @@ public sealed class StripeServer : IAsyncDisposable
         {
             var body = request.HasEntityBody ? await new StreamReader(request.InputStream, Encoding.UTF8).ReadToEndAsync() : "";
             var form = Decode(request.Url!.Query.TrimStart('?')).Concat(Decode(body)).GroupBy(f => f.Key).ToDictionary(g => g.Key, g => g.Last().Value);
-            var (status, json, drop) = Handle(request.HttpMethod, request.Url.AbsolutePath, form, request.Headers["Idempotency-Key"], request.Headers["Stripe-Account"], out var replayed);
+            bool replayed = false;
+            var (status, json, drop) = (500, Error(500, "api_error", null, "The Stripe fake failed."), false);
+            try
+            {
+                (status, json, drop) = Handle(request.HttpMethod, request.Url.AbsolutePath, form, request.Headers["Idempotency-Key"], request.Headers["Stripe-Account"], out replayed);
+            }
+            catch (Exception e) when (e is not (HttpListenerException or ObjectDisposedException or IOException))
+            {
+                json = Error(500, "api_error", null, $"The Stripe fake failed: {e}"); // answered, so the client does not wait 80 s
+            }
             if (drop)
             {
                 // HttpListener has no plain drop (Abort still answers 200): promise a body, send part of it, cut.
