@@ -51,7 +51,7 @@ public sealed record Consents(
             history.Add(new ConsentChange("marketing-emails", Terms.MarketingVersion, marketing, now, choice.How));
         }
         if (history.Count == History.Count) return this;
-        return result with { History = [.. history.TakeLast(Terms.MaxHistory)] };
+        return result with { History = history.TakeLast(Terms.MaxHistory).ToArray() }; // an array: the JSON state format names the list type
     }
 
     /// <summary>After erasure no marketing e-mail may go; the record of what was accepted, and when, stays (the account's id only).</summary>

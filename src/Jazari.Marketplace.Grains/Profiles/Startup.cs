@@ -65,7 +65,7 @@ internal sealed class StartupGrain(
     protected override bool IsPublic => true;
 
     protected override StartupDetails Anonymised(StartupDetails details, string pseudonym) =>
-        details with { Name = pseudonym, Description = "", Skills = [], Capacity = 0 };
+        details with { Name = pseudonym, Description = "", Skills = Array.Empty<string>(), Capacity = 0 };
 
     /// <summary>An erased startup leaves matching altogether.</summary>
     protected override async Task OnErasedAsync()
