@@ -35,6 +35,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             {
                 o.TableServiceClient = new TableServiceClient(Storage.ConnectionString);
                 o.TableName = "marketplace";
+                o.DeleteStateOnClear = true;
             });
             silo.Services.AddKeyedSingleton<TimeProvider>(Clock.Key, Time);
             silo.Services.AddSingleton<INeedEvents>(Events);

@@ -30,6 +30,13 @@ public interface INeedGrain : IGrainWithStringKey
     /// <summary>The two parties of the work once the need is awarded; null before (or when there is no need).
     /// For reviews; moves to the engagement when payments land.</summary>
     Task<Engagement?> GetEngagementAsync();
+    /// <summary>
+    /// The account was erased. As the SME's owner: a draft or open need is cancelled, its title becomes
+    /// <paramref name="pseudonym"/>'s and its description is blanked. As a bidder: the startup's name becomes the
+    /// pseudonym, the proposal is blanked, a submitted bid is withdrawn. Amounts, milestones and ids stay (engagements,
+    /// ledger, invoices). Repeating it changes nothing.
+    /// </summary>
+    Task EraseParticipantAsync(string accountId, string pseudonym);
 }
 
 internal sealed class NeedGrain(
@@ -232,6 +239,46 @@ internal sealed class NeedGrain(
         if (bid is null) return Task.FromResult<Engagement?>(null);
         return Task.FromResult<Engagement?>(new Engagement(this.GetPrimaryKeyString(), Need.SmeId, Need.OwnerAccountId,
             bid.StartupId, bid.BidderAccountId, Need.AwardedAt.Value));
+    }
+
+    public async Task EraseParticipantAsync(string accountId, string pseudonym)
+    {
+        if (!state.RecordExists) return;
+        var now = time.GetUtcNow();
+        var changed = false;
+        var closed = false;
+        if (Need.OwnerAccountId == accountId && Need.Details.Title != $"Need of {pseudonym}")
+        {
+            if (Need.Status is NeedStatus.Draft or NeedStatus.Open)
+            {
+                Need.Status = NeedStatus.Cancelled;
+                Need.ClosedAt = now;
+                Need.Bids = [.. Need.Bids.Select(b => b.Status == BidStatus.Submitted ? b with { Status = BidStatus.Rejected, DecidedAt = now } : b)];
+                closed = true;
+            }
+            Need.Details = Need.Details with { Title = $"Need of {pseudonym}", Description = "" };
+            changed = true;
+        }
+        for (var i = 0; i < Need.Bids.Count; i++)
+        {
+            var bid = Need.Bids[i];
+            if (bid.BidderAccountId != accountId || (bid.StartupName == pseudonym && bid.Offer.Proposal.Length == 0)) continue;
+            Need.Bids[i] = bid with
+            {
+                StartupName = pseudonym,
+                Offer = bid.Offer with { Proposal = "" },
+                Status = bid.Status == BidStatus.Submitted ? BidStatus.Withdrawn : bid.Status,
+                DecidedAt = bid.Status == BidStatus.Submitted ? now : bid.DecidedAt,
+            };
+            changed = true;
+        }
+        if (changed) await state.SaveAsync();
+        if (closed || Need.Status is not NeedStatus.Open)
+        {
+            await Catalogue().RemoveAsync(this.GetPrimaryKeyString());
+            await UnindexForMatchingAsync();
+        }
+        else if (changed) await IndexForMatchingAsync();
     }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken) =>

@@ -17,6 +17,9 @@ public static class NotificationKinds
     public const string Digest = "digest";
     public const string MessageReceived = "message-received";
 
+    /// <summary>Kinds not caused by anything the person did: sent only with their marketing e-mail consent.</summary>
+    public static readonly IReadOnlyList<string> Marketing = [WeeklyNeeds];
+
     /// <summary>The kinds a person chooses how to receive; sign-in codes always go at once, the digest follows the rest.</summary>
     public static readonly IReadOnlyList<string> Choosable =
         [NeedMatch, FewBids, BidReceived, DecisionReminder, BidAccepted, BidRejected, NeedExpired, WeeklyNeeds, MessageReceived];

@@ -25,6 +25,8 @@ public interface INeedReviewsGrain : IGrainWithStringKey
     Task<ReviewView?> GetPublicAsync(string reviewId);
     /// <summary>Reveals the reviews when they are due and finishes the reputation updates of revealed ones; for the scheduled job.</summary>
     Task<DateTimeOffset?> RevealIfDueAsync();
+    /// <summary>The account was erased: the comments and answers it wrote are blanked; ratings stay (under its pseudonym). Repeating it changes nothing.</summary>
+    Task EraseAuthorAsync(string accountId);
 }
 
 internal sealed class NeedReviewsGrain(
@@ -175,6 +177,24 @@ internal sealed class NeedReviewsGrain(
         if (review.Author != ReviewAuthor.Sme || S.Engagement is not { } e) return;
         await grains.GetGrain<Profiles.IStartupGrain>(e.StartupId).ReviewHiddenAsync(review.Id, review.Ratings.Overall);
         await grains.GetGrain<IStartupReviewsGrain>(e.StartupId).RemoveAsync(review.Id);
+    }
+
+    public async Task EraseAuthorAsync(string accountId)
+    {
+        if (!state.RecordExists || S.Engagement is not { } e) return;
+        var side = SideOf(new Caller(accountId, ""), e);
+        if (side is null) return;
+        var changed = false;
+        foreach (var review in S.Reviews.ToList())
+        {
+            var erased = review.Author == side ? review with { Comment = "" }
+                : review.Answer is not null ? review with { Answer = "" }
+                : review;
+            if (erased == review) continue;
+            Replace(erased);
+            changed = true;
+        }
+        if (changed) await state.SaveAsync();
     }
 
     /// <summary>The parties, read from the need once it is awarded and kept: they never change after.</summary>

@@ -50,6 +50,7 @@ public static class NeedsApi
         var caller = user.Caller();
         var smeId = await grains.ProfileOfAsync(caller, "SME");
         var id = Ids.New("need");
+        await grains.GetGrain<Grains.Accounts.IAccountGrain>(caller.AccountId).TookPartAsync(Grains.Accounts.PartyOf.Need, id);
         var need = await grains.GetGrain<INeedGrain>(id).CreateAsync(caller, smeId, details);
         return TypedResults.Created($"/api/needs/{id}", new NeedCreated(id, need.Status.Name()));
     }
@@ -81,6 +82,7 @@ public static class NeedsApi
         var caller = user.Caller();
         var startupId = await grains.ProfileOfAsync(caller, "startup");
         var startup = await grains.GetGrain<IStartupGrain>(startupId).GetAsync(caller);
+        await grains.GetGrain<Grains.Accounts.IAccountGrain>(caller.AccountId).TookPartAsync(Grains.Accounts.PartyOf.Need, id);
         var bidId = await grains.GetGrain<INeedGrain>(id).SubmitBidAsync(caller, startupId, startup.Details.Name, offer);
         return TypedResults.Created($"/api/needs/{id}", new Created(bidId));
     }

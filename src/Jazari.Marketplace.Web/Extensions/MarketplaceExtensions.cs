@@ -25,6 +25,7 @@ public static class MarketplaceExtensions
         services.AddSingleton(AdminToken.From(builder.Configuration, settings.DataDir));
         services.AddSingleton<CatalogueImport>();
         services.AddSingleton<Audit.AuditTrail>();
+        services.AddSingleton<Privacy.PersonalData>();
         services.AddHostedService<DemoCatalogue>();
 
         builder.AddMarketplaceTelemetry();
@@ -70,6 +71,7 @@ public static class MarketplaceExtensions
         app.MapCohortsApi();
         app.MapStartupProgressApi();
         app.MapNotificationsApi();
+        app.MapPrivacyApi();
         app.MapMarketplaceDashboard();
     }
 
