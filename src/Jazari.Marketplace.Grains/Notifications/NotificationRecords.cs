@@ -15,6 +15,15 @@ public static class NotificationKinds
     public const string NeedExpired = "need-expired";
     public const string WeeklyNeeds = "weekly-needs";
     public const string Digest = "digest";
+    // Payments: transactional, always sent at once (not a preference).
+    public const string FundingInstructions = "funding-instructions";
+    public const string FundingReminder = "funding-reminder";
+    public const string MilestoneFunded = "milestone-funded";
+    public const string MilestoneDelivered = "milestone-delivered";
+    public const string AutoReleaseWarning = "auto-release-warning";
+    public const string MilestoneReleased = "milestone-released";
+    public const string DisputeOpened = "dispute-opened";
+    public const string DisputeResolved = "dispute-resolved";
 
     /// <summary>The kinds a person chooses how to receive; sign-in codes always go at once, the digest follows the rest.</summary>
     public static readonly IReadOnlyList<string> Choosable =

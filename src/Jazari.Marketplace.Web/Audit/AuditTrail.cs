@@ -23,9 +23,17 @@ public static class AuditActions
     public const string InstituteCreated = "institute-created";
     /// <summary>An admin took a signed link to the jobs dashboard.</summary>
     public const string JobsDashboardLink = "jobs-dashboard-link";
+    /// <summary>An admin confirmed a bank transfer received for a milestone.</summary>
+    public const string PaymentConfirmed = "payment-confirmed";
+    /// <summary>An admin marked a payout order paid by the bank.</summary>
+    public const string PayoutPaid = "payout-paid";
+    public const string DisputeOpened = "dispute-opened";
+    public const string DisputeResolved = "dispute-resolved";
+    public const string ProgrammeCreated = "programme-created";
 
     public static readonly IReadOnlyList<string> All =
-        [SignIn, SignOut, ProfileCreated, ProfileUpdated, BidAccepted, AccountCreated, CatalogueImported, ReviewHidden, InstituteCreated, JobsDashboardLink];
+        [SignIn, SignOut, ProfileCreated, ProfileUpdated, BidAccepted, AccountCreated, CatalogueImported, ReviewHidden, InstituteCreated, JobsDashboardLink,
+         PaymentConfirmed, PayoutPaid, DisputeOpened, DisputeResolved, ProgrammeCreated];
 }
 
 /// <summary>One sensitive action: who (account and role), what (action, object, detail), when, from where (client address).</summary>

@@ -32,6 +32,7 @@ public static class MarketplaceExtensions
         builder.AddMarketplaceJobs(settings);
         services.AddHostedService<Jobs.CohortJobs>();
         builder.AddMarketplaceNotifications(settings);
+        builder.AddMarketplacePayments();
         services.AddMarketplaceHealthChecks();
 
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -69,6 +70,8 @@ public static class MarketplaceExtensions
         app.MapCohortsApi();
         app.MapStartupProgressApi();
         app.MapNotificationsApi();
+        app.MapEngagementsApi();
+        app.MapPaymentsAdminApi();
         app.MapMarketplaceDashboard();
     }
 
