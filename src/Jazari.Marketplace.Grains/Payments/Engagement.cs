@@ -272,7 +272,7 @@ internal sealed class EngagementGrain(
             AddEntry(operationId, [new(LedgerAccounts.Escrow, -move.AmountMinor), new(LedgerAccounts.Startup(S.StartupId), move.NetMinor),
                 .. move.FeeMinor > 0 ? [new LedgerLine(LedgerAccounts.PlatformFees, move.FeeMinor)] : Array.Empty<LedgerLine>()]);
             m.ReleasedMinor += move.AmountMinor;
-            AddPayout(m, move, "startup", S.StartupId, S.StartupName, externalId, now);
+            await AddPayoutAsync(m, move, "startup", S.StartupId, S.StartupName, externalId, now);
         }
         else
         {
@@ -281,7 +281,7 @@ internal sealed class EngagementGrain(
                 .. move.NetMinor > 0 ? [new LedgerLine(LedgerAccounts.Sme(S.SmeId), move.NetMinor)] : Array.Empty<LedgerLine>(),
                 .. ProgrammeLine(move.ProgrammeMinor)]);
             m.RefundedMinor += move.AmountMinor;
-            if (move.NetMinor > 0) AddPayout(m, move, "sme", S.SmeId, S.SmeId, externalId, now);
+            if (move.NetMinor > 0) await AddPayoutAsync(m, move, "sme", S.SmeId, S.SmeId, externalId, now);
         }
         m.PendingMoves.Remove(move);
         if (m.PendingMoves.Count == 0) Close(m, m.ReleasedMinor > 0 ? MilestoneStatus.Released : MilestoneStatus.Refunded);
@@ -398,10 +398,11 @@ internal sealed class EngagementGrain(
         amount, 0, m.AmountMinor == 0 ? 0 : amount * m.ProgrammeShare / m.AmountMinor, S.Currency, m.Method ?? PaymentMethod.BankTransfer,
         S.StartupId, m.PaymentExternalId);
 
-    private void AddPayout(MilestoneState m, MoneyMove move, string kind, string beneficiaryId, string name, string? externalId, DateTimeOffset now)
+    private async Task AddPayoutAsync(MilestoneState m, MoneyMove move, string kind, string beneficiaryId, string name, string? externalId, DateTimeOffset now)
     {
         var id = PaymentIds.Payout(NeedId, m.Index, move.Kind);
         if (S.Payouts.Any(p => p.Id == id)) return;
+        await grains.GetGrain<IPaymentLookupGrain>(id).SetAsync(new PaymentTarget(NeedId, m.Index));
         S.Payouts.Add(new PayoutOrder(id, NeedId, m.Index, move.Kind, kind, beneficiaryId, name, move.NetMinor, S.Currency,
             externalId is null ? PayoutStatus.Pending : PayoutStatus.Paid, now, externalId, externalId is null ? null : now));
     }

@@ -27,8 +27,10 @@ public static class PaymentsAdminApi
             var reference = c.Text("bankReference", body.BankReference, 100);
             c.ThrowIfFailed();
             var target = await grains.GetGrain<IPaymentLookupGrain>(id).GetAsync() ?? throw MarketplaceException.NotFound("Payout");
-            var paid = await grains.GetGrain<IEngagementGrain>(target.NeedId).MarkPayoutPaidAsync(id, reference);
-            await audit.RecordAsync(context, Audit.AuditActions.PayoutPaid, id, $"{paid.AmountMinor} {paid.Currency} to {paid.BeneficiaryKind} {paid.BeneficiaryId}; bank {reference}");
+            var grain = grains.GetGrain<IEngagementGrain>(target.NeedId);
+            var before = (await grain.GetAsync()).Payouts.FirstOrDefault(p => p.Id == id)?.Status;
+            var paid = await grain.MarkPayoutPaidAsync(id, reference);
+            if (before != PayoutStatus.Paid) await audit.RecordAsync(context, Audit.AuditActions.PayoutPaid, id, $"{paid.AmountMinor} {paid.Currency} to {paid.BeneficiaryKind} {paid.BeneficiaryId}; bank {reference}");
             return TypedResults.Ok(PayoutResponse.From(paid));
         });
     }
@@ -60,8 +62,10 @@ public static class PaymentsAdminApi
         var id = paymentId.ToLowerInvariant(); // the reference the SME quoted is the id in capitals
         var target = (Ids.IsValid(id) ? await grains.GetGrain<IPaymentLookupGrain>(id).GetAsync() : null)
             ?? throw MarketplaceException.NotFound("Payment");
-        var e = await grains.GetGrain<IEngagementGrain>(target.NeedId).ConfirmFundingAsync(id, PaymentMethod.BankTransfer, body.AmountMinor!.Value, reference);
-        await audit.RecordAsync(context, Audit.AuditActions.PaymentConfirmed, id, $"{body.AmountMinor} {e.Currency}; bank {reference}");
+        var grain = grains.GetGrain<IEngagementGrain>(target.NeedId);
+        var wasFunded = (await grain.GetAsync()).Milestone(target.Index)?.FundedAt is not null;
+        var e = await grain.ConfirmFundingAsync(id, PaymentMethod.BankTransfer, body.AmountMinor!.Value, reference);
+        if (!wasFunded) await audit.RecordAsync(context, Audit.AuditActions.PaymentConfirmed, id, $"{body.AmountMinor} {e.Currency}; bank {reference}");
         jobs.Enqueue(target.NeedId);
         return TypedResults.Ok(EngagementResponse.From(e));
     }
