@@ -72,6 +72,7 @@ public static class MarketplaceExtensions
         app.MapNotificationsApi();
         app.MapEngagementsApi();
         app.MapPaymentsAdminApi();
+        app.MapStripeApi();
         app.MapMarketplaceDashboard();
     }
 

@@ -13,6 +13,14 @@ internal static class PaymentExtensions
         services.AddSingleton(settings);
         services.AddSingleton(settings.Rules);
         services.AddSingleton<IPaymentRail, BankTransferRail>();
+        var stripe = StripeSettings.From(builder.Configuration);
+        services.AddSingleton(stripe);
+        if (stripe.Enabled)
+        {
+            services.AddSingleton(stripe.Client());
+            services.AddSingleton<StripeRail>();
+            services.AddSingleton<IPaymentRail>(s => s.GetRequiredService<StripeRail>());
+        }
         services.AddTransient<PaymentMoves>();
         services.AddTransient<PaymentJobs>();
     }
