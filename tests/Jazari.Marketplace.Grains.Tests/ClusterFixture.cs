@@ -39,6 +39,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             });
             silo.Services.AddKeyedSingleton<TimeProvider>(Clock.Key, Time);
             silo.Services.AddSingleton<INeedEvents>(Events);
+            silo.Services.AddSingleton(Payments.PaymentRules.Default);
         });
         Silo = builder.Build();
         await Silo.StartAsync();

@@ -6,8 +6,8 @@ namespace Jazari.Marketplace.Grains.Reviews;
 /// <summary>
 /// The two reviews of the work on one need (keyed by need id): the SME reviews the startup and the startup
 /// reviews the SME. Double-blind: neither side sees the other's review until both are in, or until
-/// <see cref="NeedReviewsGrain.RevealAfter"/> after the first one. Reviews open once the need is awarded;
-/// the trigger moves to the engagement's completion when payments land.
+/// <see cref="NeedReviewsGrain.RevealAfter"/> after the first one. Reviews open when the engagement completes
+/// (every milestone released or refunded), or when it is cancelled after work began (a milestone was funded).
 /// </summary>
 public interface INeedReviewsGrain : IGrainWithStringKey
 {
@@ -205,7 +205,7 @@ internal sealed class NeedReviewsGrain(
         var view = await need.GetAsync(caller); // not found when the caller may not see the need
         var engagement = await need.GetEngagementAsync();
         if (engagement is null)
-            throw MarketplaceException.Conflict($"The need is {view.Status.Name()}; reviews open once the work began (the need is awarded).");
+            throw MarketplaceException.Conflict($"The need is {view.Status.Name()}; reviews open once the engagement is completed (or cancelled after work began).");
         if (SideOf(caller, engagement) is null && !caller.IsAdmin) throw NotFound();
         S.Engagement = engagement;
         await state.SaveAsync();

@@ -31,10 +31,18 @@ public static class AuditActions
     public const string DataExported = "data-exported";
     /// <summary>An account's personal data was erased, by the person or by an admin.</summary>
     public const string AccountErased = "account-erased";
+    /// <summary>An admin confirmed a bank transfer received for a milestone.</summary>
+    public const string PaymentConfirmed = "payment-confirmed";
+    /// <summary>An admin marked a payout order paid by the bank.</summary>
+    public const string PayoutPaid = "payout-paid";
+    public const string DisputeOpened = "dispute-opened";
+    public const string DisputeResolved = "dispute-resolved";
+    public const string ProgrammeCreated = "programme-created";
 
     public static readonly IReadOnlyList<string> All =
         [SignIn, SignOut, ProfileCreated, ProfileUpdated, BidAccepted, AccountCreated, CatalogueImported, ReviewHidden, InstituteCreated, JobsDashboardLink,
-         ConversationRead, ConversationReportsHandled, DataExported, AccountErased];
+         ConversationRead, ConversationReportsHandled, DataExported, AccountErased,
+         PaymentConfirmed, PayoutPaid, DisputeOpened, DisputeResolved, ProgrammeCreated];
 }
 
 /// <summary>One sensitive action: who (account and role), what (action, object, detail), when, from where (client address).</summary>

@@ -33,6 +33,7 @@ public static class MarketplaceExtensions
         builder.AddMarketplaceJobs(settings);
         services.AddHostedService<Jobs.CohortJobs>();
         builder.AddMarketplaceNotifications(settings);
+        builder.AddMarketplacePayments();
         services.AddMarketplaceHealthChecks();
 
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -72,6 +73,9 @@ public static class MarketplaceExtensions
         app.MapStartupProgressApi();
         app.MapNotificationsApi();
         app.MapPrivacyApi();
+        app.MapEngagementsApi();
+        app.MapPaymentsAdminApi();
+        app.MapStripeApi();
         app.MapMarketplaceDashboard();
     }
 

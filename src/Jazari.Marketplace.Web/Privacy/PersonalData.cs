@@ -117,6 +117,7 @@ public sealed class PersonalData(IGrainFactory grains, AuditTrail audit, [FromKe
         {
             await grains.GetGrain<INeedGrain>(needId).EraseParticipantAsync(accountId, pseudonym);
             await grains.GetGrain<INeedReviewsGrain>(needId).EraseAuthorAsync(accountId);
+            await grains.GetGrain<Grains.Payments.IEngagementGrain>(needId).EraseParticipantAsync(accountId, pseudonym);
         }
 
         if (account.ProfileId is { } profileId)
