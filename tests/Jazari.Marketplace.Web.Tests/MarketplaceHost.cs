@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Hangfire;
 using Jazari.Marketplace.Tests;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -54,6 +55,22 @@ public sealed class MarketplaceHost : WebApplicationFactory<Program>, IAsyncLife
     }
 
     public HttpClient Anonymous() => CreateClient();
+
+    /// <summary>Waits until this host's Hangfire has nothing enqueued or processing (e-mails sent, follow-ups done).</summary>
+    public Task JobsSettledAsync() => SettleAsync(Services.GetRequiredService<JobStorage>());
+
+    /// <summary>Waits until Hangfire has nothing enqueued or processing (twice in a row).</summary>
+    public static async Task SettleAsync(JobStorage jobs)
+    {
+        var monitor = jobs.GetMonitoringApi();
+        var quiet = 0;
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); quiet < 2; await Task.Delay(200))
+        {
+            var busy = monitor.Queues().Sum(q => q.Length) + monitor.ProcessingCount();
+            quiet = busy == 0 ? quiet + 1 : 0;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Hangfire still busy: {busy} jobs");
+        }
+    }
 
     public HttpClient Admin() => WithToken(AdminToken);
 

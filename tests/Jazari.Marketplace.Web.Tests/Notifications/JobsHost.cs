@@ -52,17 +52,7 @@ public abstract class JobsHost : IAsyncLifetime
     public T Service<T>() where T : notnull => Host.Services.GetRequiredService<T>();
 
     /// <summary>Waits until Hangfire has nothing enqueued or processing (twice in a row).</summary>
-    public async Task SettleAsync()
-    {
-        var monitor = Service<JobStorage>().GetMonitoringApi();
-        var quiet = 0;
-        for (var deadline = DateTime.UtcNow.AddSeconds(60); quiet < 2; await Task.Delay(200))
-        {
-            var busy = monitor.Queues().Sum(q => q.Length) + monitor.ProcessingCount();
-            quiet = busy == 0 ? quiet + 1 : 0;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Hangfire still busy: {busy} jobs");
-        }
-    }
+    public Task SettleAsync() => MarketplaceHost.SettleAsync(Service<JobStorage>());
 
     public List<JsonElement> Emails(string email, string kind) =>
         [.. Host.Emails(email).Where(e => e.GetProperty("kind").GetString() == kind)];
