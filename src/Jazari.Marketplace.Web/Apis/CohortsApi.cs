@@ -36,7 +36,7 @@ public static class CohortsApi
         managers.MapGet("/{id:id}/dashboard", Dashboard);
     }
 
-    private static async Task<Created<Created>> Create(CohortInput body, ClaimsPrincipal user, IGrainFactory grains)
+    internal static async Task<Created<Created>> Create(CohortInput body, ClaimsPrincipal user, IGrainFactory grains)
     {
         var c = new Checks();
         var cohort = body.ToCohort(c);
@@ -46,7 +46,7 @@ public static class CohortsApi
         return TypedResults.Created($"/api/cohorts/{id}", new Created(id));
     }
 
-    private static async Task<Ok<List<CohortResponse>>> List(ClaimsPrincipal user, IGrainFactory grains)
+    internal static async Task<Ok<List<CohortResponse>>> List(ClaimsPrincipal user, IGrainFactory grains)
     {
         var caller = user.Caller();
         var institutes = caller.IsAdmin
@@ -94,7 +94,7 @@ public static class CohortsApi
         return TypedResults.Ok(new EvaluatorResponse(account.Id, account.Email, account.Role));
     }
 
-    private static async Task<Ok<ApplicationResponse>> Score(string id, string appId, ScoreInput body, ClaimsPrincipal user, IGrainFactory grains)
+    internal static async Task<Ok<ApplicationResponse>> Score(string id, string appId, ScoreInput body, ClaimsPrincipal user, IGrainFactory grains)
     {
         var c = new Checks();
         var scores = (body.Scores ?? []).Select((s, i) => c.Whole($"scores[{i}]", s, 0, 5)).ToList();
@@ -103,7 +103,7 @@ public static class CohortsApi
         return TypedResults.Ok(ApplicationResponse.From(await grains.GetGrain<ICohortGrain>(id).ScoreAsync(user.Caller(), appId, scores)));
     }
 
-    private static async Task<Ok<ApplicationDecision>> Decide(string id, string appId, DecisionInput body, ClaimsPrincipal user,
+    internal static async Task<Ok<ApplicationDecision>> Decide(string id, string appId, DecisionInput body, ClaimsPrincipal user,
         IGrainFactory grains, IEmailSender outbox, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
     {
         if (body.Admit is not { } admit) throw new InvalidInputException(new Dictionary<string, string[]> { ["admit"] = ["Required."] });
@@ -117,7 +117,7 @@ public static class CohortsApi
         return TypedResults.Ok(decision);
     }
 
-    private static async Task<Ok<DashboardRow>> AddMember(string id, MemberInput body, ClaimsPrincipal user, IGrainFactory grains)
+    internal static async Task<Ok<DashboardRow>> AddMember(string id, MemberInput body, ClaimsPrincipal user, IGrainFactory grains)
     {
         var c = new Checks();
         var startupId = c.Id("startupId", body.StartupId);
@@ -137,7 +137,7 @@ public static class CohortsApi
         return (await activity.GetAsync()).Kpis;
     }
 
-    private static async Task<Ok> AssignMentor(string id, MentorAssignmentInput body, ClaimsPrincipal user, IGrainFactory grains)
+    internal static async Task<Ok> AssignMentor(string id, MentorAssignmentInput body, ClaimsPrincipal user, IGrainFactory grains)
     {
         var c = new Checks();
         var mentorId = c.Id("mentorId", body.MentorId);
@@ -147,7 +147,7 @@ public static class CohortsApi
         return TypedResults.Ok();
     }
 
-    private static async Task<Ok<IReadOnlyList<MentorSuggestion>>> Suggest(string id, string? startupId, int? top, string? language,
+    internal static async Task<Ok<IReadOnlyList<MentorSuggestion>>> Suggest(string id, string? startupId, int? top, string? language,
         ClaimsPrincipal user, IGrainFactory grains)
     {
         var c = new Checks();

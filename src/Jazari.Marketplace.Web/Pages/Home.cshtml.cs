@@ -16,6 +16,9 @@ public sealed class HomeModel(IGrainFactory grains, Text text) : MarketplacePage
     {
         Roles.Sme => Redirect("/sme"),
         Roles.Startup => Redirect("/startup"),
+        Roles.Mentor => Redirect("/mentor"),
+        Roles.Manager => Redirect("/manager"),
+        Roles.Admin => Redirect("/admin"),
         _ => Page(),
     };
 }

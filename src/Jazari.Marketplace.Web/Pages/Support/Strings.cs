@@ -4,8 +4,8 @@ using System.Text.Json;
 namespace Jazari.Marketplace.Web.Pages.Support;
 
 /// <summary>
-/// Every text of the pages, per language: <c>Pages/Strings/{ar,fr,en}.json</c>, flat "key": "text" objects,
-/// embedded in the assembly. A key missing in a language falls back to English, then to the key itself.
+/// Every text of the pages, per language: <c>Pages/Strings/{ar,fr,en}.json</c> and one <c>{feature}.{ar,fr,en}.json</c>
+/// per feature, flat "key": "text" objects, embedded in the assembly. A key missing in a language falls back to English, then to the key itself.
 /// </summary>
 public sealed class Strings
 {
@@ -15,12 +15,21 @@ public sealed class Strings
     public Strings()
     {
         var assembly = Assembly.GetExecutingAssembly();
+        const string prefix = "Jazari.Marketplace.Web.Pages.Strings.";
         foreach (var language in Languages)
         {
-            using var stream = assembly.GetManifestResourceStream($"Jazari.Marketplace.Web.Pages.Strings.{language}.json")
-                ?? throw new InvalidOperationException($"Missing page strings for {language}.");
-            byLanguage[language] = JsonSerializer.Deserialize<Dictionary<string, string>>(stream)
-                ?? throw new InvalidOperationException($"Empty page strings for {language}.");
+            // {language}.json, then one file per feature: {feature}.{language}.json; a key defined twice is a mistake.
+            var texts = new Dictionary<string, string>();
+            var files = assembly.GetManifestResourceNames()
+                .Where(r => r == $"{prefix}{language}.json" || (r.StartsWith(prefix, StringComparison.Ordinal) && r.EndsWith($".{language}.json", StringComparison.Ordinal)));
+            foreach (var file in files)
+            {
+                using var stream = assembly.GetManifestResourceStream(file)!;
+                foreach (var (key, text) in JsonSerializer.Deserialize<Dictionary<string, string>>(stream) ?? [])
+                    if (!texts.TryAdd(key, text)) throw new InvalidOperationException($"Page string {key} is defined twice ({file}).");
+            }
+            if (texts.Count == 0) throw new InvalidOperationException($"Missing page strings for {language}.");
+            byLanguage[language] = texts;
         }
     }
 
