@@ -56,6 +56,15 @@ public abstract class MarketplacePage(IGrainFactory grains, Text text) : PageMod
     /// <summary>The signed-in person's account (null for the built-in admin, who has none).</summary>
     protected Task<AccountView?> AccountAsync() => Grains.GetGrain<IAccountGrain>(Me.AccountId).GetAsync();
 
+    /// <summary>A list typed as text: items separated by commas (Latin or Arabic) or lines.</summary>
+    public static IReadOnlyList<string?> Split(string? text) =>
+        [.. (text ?? "").Split([',', '،', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+
+    public static string Join(IEnumerable<string> items) => string.Join(", ", items);
+
+    /// <summary>The profile id of the signed-in SME, startup or mentor; null before they create it.</summary>
+    protected async Task<string?> ProfileIdAsync() => (await AccountAsync())?.ProfileId;
+
     /// <summary>Runs the API's checks of an input and throws their field errors, as the API answers 400.</summary>
     protected static TValue Checked<TValue>(Func<Checks, TValue> read, Action<Checks, TValue>? more = null)
     {
