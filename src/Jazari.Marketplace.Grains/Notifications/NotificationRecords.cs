@@ -15,10 +15,11 @@ public static class NotificationKinds
     public const string NeedExpired = "need-expired";
     public const string WeeklyNeeds = "weekly-needs";
     public const string Digest = "digest";
+    public const string MessageReceived = "message-received";
 
     /// <summary>The kinds a person chooses how to receive; sign-in codes always go at once, the digest follows the rest.</summary>
     public static readonly IReadOnlyList<string> Choosable =
-        [NeedMatch, FewBids, BidReceived, DecisionReminder, BidAccepted, BidRejected, NeedExpired, WeeklyNeeds];
+        [NeedMatch, FewBids, BidReceived, DecisionReminder, BidAccepted, BidRejected, NeedExpired, WeeklyNeeds, MessageReceived];
 }
 
 /// <summary>

@@ -23,9 +23,14 @@ public static class AuditActions
     public const string InstituteCreated = "institute-created";
     /// <summary>An admin took a signed link to the jobs dashboard.</summary>
     public const string JobsDashboardLink = "jobs-dashboard-link";
+    /// <summary>An admin read a reported conversation (each page read).</summary>
+    public const string ConversationRead = "conversation-read";
+    /// <summary>An admin closed the reports of a conversation.</summary>
+    public const string ConversationReportsHandled = "conversation-reports-handled";
 
     public static readonly IReadOnlyList<string> All =
-        [SignIn, SignOut, ProfileCreated, ProfileUpdated, BidAccepted, AccountCreated, CatalogueImported, ReviewHidden, InstituteCreated, JobsDashboardLink];
+        [SignIn, SignOut, ProfileCreated, ProfileUpdated, BidAccepted, AccountCreated, CatalogueImported, ReviewHidden, InstituteCreated, JobsDashboardLink,
+         ConversationRead, ConversationReportsHandled];
 }
 
 /// <summary>One sensitive action: who (account and role), what (action, object, detail), when, from where (client address).</summary>

@@ -65,6 +65,7 @@ public static class MarketplaceExtensions
         app.MapProfilesApi();
         app.MapNeedsApi();
         app.MapReviewsApi();
+        app.MapConversationsApi();
         app.MapAuditApi();
         app.MapMatchesApi();
         app.MapInstitutesApi();
