@@ -35,9 +35,11 @@ public sealed class ClusterFixture : IAsyncLifetime
             {
                 o.TableServiceClient = new TableServiceClient(Storage.ConnectionString);
                 o.TableName = "marketplace";
+                o.DeleteStateOnClear = true;
             });
             silo.Services.AddKeyedSingleton<TimeProvider>(Clock.Key, Time);
             silo.Services.AddSingleton<INeedEvents>(Events);
+            silo.Services.AddSingleton(Payments.PaymentRules.Default);
         });
         Silo = builder.Build();
         await Silo.StartAsync();

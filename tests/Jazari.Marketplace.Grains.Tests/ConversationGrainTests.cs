@@ -160,9 +160,9 @@ public sealed class ConversationGrainTests(ClusterFixture fixture)
         var threads = await Grains.GetGrain<IConversationInboxGrain>(founder.AccountId).ListConversationIdsAsync();
         Assert.Contains(thread.GetPrimaryKeyString(), threads);
         var erased = 0;
-        foreach (var id in threads) erased += await Grains.GetGrain<IConversationGrain>(id).EraseAuthorAsync(founder.AccountId);
+        foreach (var id in threads) erased += await Grains.GetGrain<IConversationGrain>(id).EraseAuthorAsync(founder.AccountId, "erased-0123456789");
         Assert.Equal(37, erased); // 55 messages, 18 of them by the SME
-        Assert.Equal(0, await thread.EraseAuthorAsync(founder.AccountId));
+        Assert.Equal(0, await thread.EraseAuthorAsync(founder.AccountId, "erased-0123456789"));
 
         var all = new List<MessageView>();
         for (long? before = null; ;)
@@ -176,5 +176,6 @@ public sealed class ConversationGrainTests(ClusterFixture fixture)
         Assert.All(all.Where(m => m.Author == ConversationSide.Sme), m => Assert.True(!m.Removed && m.Text.Contains("PME")));
         Assert.DoesNotContain(all, m => m.Text.Contains("startup"));
         Assert.Null(await thread.GetNoticeAsync(all.First(m => m.Author == ConversationSide.Startup).Id));
+        Assert.Equal("erased-0123456789", (await thread.GetAsync(sme, null)).StartupName); // the startup's name copied into the thread
     }
 }

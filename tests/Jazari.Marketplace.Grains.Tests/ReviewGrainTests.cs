@@ -13,7 +13,7 @@ public sealed class ReviewGrainTests(ClusterFixture fixture)
     private static readonly ReviewRatings Good = new(5, 4, 5);
     private static readonly ReviewRatings Poor = new(2, 1, 3);
 
-    /// <summary>An awarded need: the SME owner, the startup's founder, and the startup (with a profile).</summary>
+    /// <summary>An awarded need whose engagement completed: the SME owner, the startup's founder, and the startup (with a profile).</summary>
     private async Task<(INeedReviewsGrain Reviews, Caller Sme, Caller Founder, string StartupId)> AwardedAsync()
     {
         var (need, owner) = await Samples.OpenNeedAsync(Grains);
@@ -22,6 +22,7 @@ public sealed class ReviewGrainTests(ClusterFixture fixture)
         await Grains.GetGrain<IStartupGrain>(startupId).CreateAsync(founder.AccountId, Samples.StartupProfile());
         var bidId = await need.SubmitBidAsync(founder, startupId, "Web Atlas", Samples.Offer());
         await need.AcceptBidAsync(owner, bidId);
+        await EngagementGrainTests.CompleteAsync(Grains, need.GetPrimaryKeyString(), owner, founder);
         return (Grains.GetGrain<INeedReviewsGrain>(need.GetPrimaryKeyString()), owner, founder, startupId);
     }
 

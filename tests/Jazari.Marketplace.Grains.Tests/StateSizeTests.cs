@@ -22,6 +22,22 @@ public sealed class StateSizeTests(ClusterFixture fixture)
     private int Size<T>(T value) => fixture.Silo.Services.GetRequiredService<Serializer>().SerializeToArray(value).Length;
 
     [Fact]
+    public void An_account_with_the_most_tokens_places_and_consent_changes_stays_under_the_bound()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var state = new Accounts.AccountState
+        {
+            Email = new string('a', 254), DisplayName = Arabic(100), Role = Roles.Startup, Language = "ar",
+            Tokens = [.. Enumerable.Range(0, Accounts.AccountGrain.MaxTokens).Select(_ => new Accounts.IssuedToken(Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()), now))],
+            NeedIds = [.. Enumerable.Range(0, Accounts.AccountGrain.MaxPlaces).Select(_ => Samples.NewId("need"))],
+            CohortIds = [.. Enumerable.Range(0, Accounts.AccountGrain.MaxPlaces).Select(_ => Samples.NewId("cohort"))],
+            Consents = new Accounts.Consents("2025-01", now, true, now,
+                [.. Enumerable.Range(0, Accounts.Terms.MaxHistory).Select(i => new Accounts.ConsentChange("marketing-emails", "2025-01", i % 2 == 0, now, "settings"))]),
+        };
+        Assert.InRange(Size(state), 1, Bound);
+    }
+
+    [Fact]
     public async Task A_need_with_the_most_bids_of_the_largest_size_stays_under_the_bound_and_is_stored()
     {
         var owner = Samples.Sme(Samples.NewId("acc"));

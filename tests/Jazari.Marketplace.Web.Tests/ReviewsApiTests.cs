@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Jazari.Marketplace.Web.Tests.Payments;
 
 namespace Jazari.Marketplace.Web.Tests;
 
@@ -10,7 +11,8 @@ public sealed class ReviewsApiTests(MarketplaceHost host)
     private static object Review(int stars, string comment = "Travail sérieux, bonne communication.") =>
         new { quality = stars, timeliness = stars, communication = stars, comment };
 
-    /// <summary>An SME's need awarded to a new startup: the SME, the startup's founder and the startup's id.</summary>
+    /// <summary>An SME's need awarded to a new startup, its engagement completed (every milestone paid by bank and
+    /// released): the SME, the startup's founder and the startup's id.</summary>
     private async Task<(Person Sme, string NeedId, Person Founder, string StartupId)> AwardedAsync(object? startupProfile = null, object? need = null)
     {
         var sme = await host.SignUpAsync("sme");
@@ -21,6 +23,7 @@ public sealed class ReviewsApiTests(MarketplaceHost host)
         var startupId = await founder.Client.CreateAsync("/api/startups", startupProfile ?? Api.Startup());
         var bidId = await founder.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
         (await sme.Client.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).EnsureSuccessStatusCode();
+        await Payments.Engagements.CompleteAsync(host, new Payments.Awarded(sme, needId, founder, startupId));
         return (sme, needId, founder, startupId);
     }
 
@@ -93,10 +96,14 @@ public sealed class ReviewsApiTests(MarketplaceHost host)
     }
 
     [Fact]
-    public async Task Reviews_open_only_once_the_need_is_awarded_and_bad_ratings_are_400()
+    public async Task Reviews_open_only_once_the_engagement_completes_and_bad_ratings_are_400()
     {
         var (sme, needId) = await Api.OpenNeedAsync(host);
         await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/reviews", Review(4))).Problem(HttpStatusCode.Conflict);
+        var awarded = await Payments.Engagements.AwardedAsync(host);
+        await (await awarded.Sme.Client.PostAsJsonAsync($"/api/needs/{awarded.NeedId}/reviews", Review(4))).Problem(HttpStatusCode.Conflict);
+        await Payments.Engagements.ConfirmAsync(host, await awarded.FundAsync(0));
+        await (await awarded.Founder.Client.PostAsJsonAsync($"/api/needs/{awarded.NeedId}/reviews", Review(4))).Problem(HttpStatusCode.Conflict);
         var (awardedSme, awardedNeed, _, _) = await AwardedAsync();
         var invalid = await (await awardedSme.Client.PostAsJsonAsync($"/api/needs/{awardedNeed}/reviews",
             new { quality = 6, timeliness = 0, comment = "" })).Problem(HttpStatusCode.BadRequest);

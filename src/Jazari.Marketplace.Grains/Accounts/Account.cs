@@ -10,7 +10,28 @@ public interface IAccountGrain : IGrainWithStringKey
     Task LinkProfileAsync(string profileId);
     /// <summary>The language the person reads the marketplace in (pages and e-mails).</summary>
     Task<AccountView> SetLanguageAsync(string language);
+    /// <summary>Remembers a token issued to this account (its grain key), so erasure can revoke it.</summary>
+    Task TokenIssuedAsync(string tokenKey, DateTimeOffset expiresAt);
+    /// <summary>Remembers a need (owned or bid on) or a cohort (applied to) where this account's data lives, for export and erasure.</summary>
+    Task TookPartAsync(PartyOf kind, string id);
+    Task<AccountPlaces> GetPlacesAsync();
+    Task<Consents> GetConsentsAsync();
+    /// <summary>Records the consents given or withdrawn; what does not change is not recorded again.</summary>
+    Task<Consents> RecordConsentsAsync(ConsentChoice choice);
+    /// <summary>
+    /// Erases the account's personal data: the e-mail is dropped, the name becomes <paramref name="pseudonym"/>,
+    /// every remembered token is revoked. The id stays, for what the law keeps (ledger, invoices, audit). Repeating it changes nothing.
+    /// </summary>
+    Task EraseAsync(string pseudonym);
 }
+
+public enum PartyOf { Need, Cohort }
+
+/// <summary>Where an account's data lives beyond its own grains: needs it owns or bid on, cohorts it applied to.</summary>
+[GenerateSerializer, Alias("jazari.account-places")]
+public sealed record AccountPlaces(
+    [property: Id(0)] IReadOnlyList<string> NeedIds,
+    [property: Id(1)] IReadOnlyList<string> CohortIds);
 
 [GenerateSerializer, Alias("jazari.new-account")]
 public sealed record NewAccount(
@@ -30,7 +51,8 @@ public sealed record AccountView(
     [property: Id(5)] string? ProfileId,
     [property: Id(6)] IReadOnlyList<string> Institutes,
     [property: Id(7)] DateTimeOffset CreatedAt,
-    [property: Id(8)] DateTimeOffset? VerifiedAt);
+    [property: Id(8)] DateTimeOffset? VerifiedAt,
+    [property: Id(9)] DateTimeOffset? ErasedAt = null);
 
 [GenerateSerializer, Alias("jazari.account-state")]
 public sealed class AccountState
@@ -43,12 +65,29 @@ public sealed class AccountState
     [Id(5)] public List<string> Institutes { get; set; } = [];
     [Id(6)] public DateTimeOffset CreatedAt { get; set; }
     [Id(7)] public DateTimeOffset? VerifiedAt { get; set; }
+    [Id(8)] public Consents Consents { get; set; } = Consents.None;
+    /// <summary>Tokens issued and not yet expired, at most <see cref="AccountGrain.MaxTokens"/>.</summary>
+    [Id(9)] public List<IssuedToken> Tokens { get; set; } = [];
+    /// <summary>Needs owned or bid on, at most <see cref="AccountGrain.MaxPlaces"/>.</summary>
+    [Id(10)] public List<string> NeedIds { get; set; } = [];
+    /// <summary>Cohorts applied to, at most <see cref="AccountGrain.MaxPlaces"/>.</summary>
+    [Id(11)] public List<string> CohortIds { get; set; } = [];
+    [Id(12)] public DateTimeOffset? ErasedAt { get; set; }
 }
+
+[GenerateSerializer, Alias("jazari.issued-token")]
+public sealed record IssuedToken([property: Id(0)] string Key, [property: Id(1)] DateTimeOffset ExpiresAt);
 
 internal sealed class AccountGrain(
     [PersistentState("account", "marketplace")] IPersistentState<AccountState> state,
+    IGrainFactory grains,
     [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, IAccountGrain
 {
+    /// <summary>Signed-in sessions at once; a sign-in beyond signs the oldest session out.</summary>
+    public const int MaxTokens = 100;
+    /// <summary>Needs, and cohorts, an account takes part in over its life; beyond, taking part in one more is refused (409).</summary>
+    public const int MaxPlaces = 2000;
+
     public async Task CreateAsync(NewAccount account)
     {
         if (state.RecordExists) return;
@@ -89,7 +128,7 @@ internal sealed class AccountGrain(
 
     public async Task<AccountView> SetLanguageAsync(string language)
     {
-        if (!state.RecordExists) throw MarketplaceException.NotFound("Account");
+        EnsureUsable();
         if (!Reference.IsLanguage(language)) throw MarketplaceException.Invalid("language", "Must be ar, fr or en.");
         if (state.State.Language != language)
         {
@@ -99,10 +138,71 @@ internal sealed class AccountGrain(
         return View();
     }
 
+    public async Task TokenIssuedAsync(string tokenKey, DateTimeOffset expiresAt)
+    {
+        EnsureUsable();
+        var now = time.GetUtcNow();
+        var tokens = state.State.Tokens;
+        if (tokens.Exists(t => t.Key == tokenKey)) return;
+        tokens.RemoveAll(t => t.ExpiresAt <= now);
+        tokens.Add(new IssuedToken(tokenKey, expiresAt));
+        var signedOut = tokens.Count > MaxTokens ? tokens[0] : null;
+        if (signedOut is not null) tokens.RemoveAt(0);
+        await state.SaveAsync();
+        if (signedOut is not null) await grains.GetGrain<ITokenGrain>(signedOut.Key).RevokeAsync();
+    }
+
+    public async Task TookPartAsync(PartyOf kind, string id)
+    {
+        EnsureUsable();
+        var ids = kind == PartyOf.Need ? state.State.NeedIds : state.State.CohortIds;
+        if (ids.Contains(id)) return;
+        // Refused rather than forgetting the oldest: erasure must reach every place the account's data is in.
+        if (ids.Count >= MaxPlaces) throw MarketplaceException.Conflict($"This account has reached {MaxPlaces} {kind.ToString().ToLowerInvariant()}s; contact the marketplace.");
+        ids.Add(id);
+        await state.SaveAsync();
+    }
+
+    public Task<AccountPlaces> GetPlacesAsync() =>
+        Task.FromResult(new AccountPlaces([.. state.State.NeedIds], [.. state.State.CohortIds]));
+
+    public Task<Consents> GetConsentsAsync() => Task.FromResult(state.State.Consents);
+
+    public async Task<Consents> RecordConsentsAsync(ConsentChoice choice)
+    {
+        EnsureUsable();
+        var changed = state.State.Consents.With(choice, time.GetUtcNow());
+        if (ReferenceEquals(changed, state.State.Consents)) return changed;
+        state.State.Consents = changed;
+        await state.SaveAsync();
+        return changed;
+    }
+
+    public async Task EraseAsync(string pseudonym)
+    {
+        if (!state.RecordExists) throw MarketplaceException.NotFound("Account");
+        var s = state.State;
+        if (s.ErasedAt is null || s.Email.Length > 0 || s.DisplayName != pseudonym)
+        {
+            s.Email = "";
+            s.DisplayName = pseudonym;
+            s.ErasedAt ??= time.GetUtcNow();
+            s.Consents = s.Consents.Erased();
+            await state.SaveAsync();
+        }
+        // Revoked after the write, and again on a repeat: a token is never left valid once the account says erased.
+        await Task.WhenAll(s.Tokens.Select(t => grains.GetGrain<ITokenGrain>(t.Key).RevokeAsync()));
+    }
+
+    private void EnsureUsable()
+    {
+        if (!state.RecordExists || state.State.ErasedAt is not null) throw MarketplaceException.NotFound("Account");
+    }
+
     private AccountView View()
     {
         var s = state.State;
         return new(this.GetPrimaryKeyString(), s.Email, s.Role, s.DisplayName, s.Language, s.ProfileId,
-            [.. s.Institutes], s.CreatedAt, s.VerifiedAt);
+            [.. s.Institutes], s.CreatedAt, s.VerifiedAt, s.ErasedAt);
     }
 }

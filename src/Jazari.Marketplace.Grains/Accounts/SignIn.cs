@@ -16,6 +16,11 @@ public interface ISignInGrain : IGrainWithStringKey
     Task<string> IssueCodeAsync();
     /// <summary>The account id when the code is right and fresh; the code is then used up.</summary>
     Task<string> VerifyAsync(string code);
+    /// <summary>
+    /// Forgets this address when it leads to <paramref name="accountId"/>: the stored state is deleted (its row key
+    /// holds the address), so the address can sign up again as a new account. Repeating it changes nothing.
+    /// </summary>
+    Task EraseAsync(string accountId);
 }
 
 [GenerateSerializer, Alias("jazari.sign-in-state")]
@@ -87,6 +92,13 @@ internal sealed class SignInGrain(
         s.CodeSalt = null;
         await state.SaveAsync();
         return s.AccountId;
+    }
+
+    public async Task EraseAsync(string accountId)
+    {
+        if (!state.RecordExists || (state.State.AccountId is { } linked && linked != accountId)) return;
+        await state.ClearStateAsync();
+        DeactivateOnIdle();
     }
 
     private static byte[] Hash(byte[] salt, string code) => SHA256.HashData([.. salt, .. Encoding.UTF8.GetBytes(code)]);

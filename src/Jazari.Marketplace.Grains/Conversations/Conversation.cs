@@ -33,10 +33,11 @@ public interface IConversationGrain : IGrainWithStringKey
     Task<MessageNotice?> GetNoticeAsync(string messageId);
     /// <summary>
     /// Erasure of a person's data: blanks the texts and links of every message that account wrote, in the head and in
-    /// every page, and the reasons of its reports. The messages keep their place ("message removed"). Returns how many
-    /// messages were blanked; repeating it blanks nothing more.
+    /// every page, and the reasons of its reports. The messages keep their place ("message removed"); the party's name
+    /// (and, for the SME, the need's title) copied into the thread becomes <paramref name="pseudonym"/>. Returns how
+    /// many messages were blanked; repeating it blanks nothing more.
     /// </summary>
-    Task<int> EraseAuthorAsync(string accountId);
+    Task<int> EraseAuthorAsync(string accountId, string pseudonym);
 }
 
 /// <summary>How far the reader has read, and what is left.</summary>
@@ -171,7 +172,7 @@ internal sealed class ConversationGrain(
             : new MessageNotice(S.SmeAccountId, S.StartupName, S.NeedTitle, text);
     }
 
-    public async Task<int> EraseAuthorAsync(string accountId)
+    public async Task<int> EraseAuthorAsync(string accountId, string pseudonym)
     {
         if (!state.RecordExists) return 0;
         var erased = 0;
@@ -180,7 +181,16 @@ internal sealed class ConversationGrain(
         var inHead = Erase(S.Head, accountId);
         var reports = S.Reports.Count(r => r.AccountId == accountId && r.Reason.Length > 0);
         S.Reports = [.. S.Reports.Select(r => r.AccountId == accountId ? r with { Reason = "" } : r)];
-        if (inHead > 0 || reports > 0) await state.SaveAsync();
+        var renamed = false;
+        if (accountId == S.SmeAccountId && S.SmeName != pseudonym)
+        {
+            (S.SmeName, S.NeedTitle, renamed) = (pseudonym, $"Need of {pseudonym}", true);
+        }
+        else if (accountId == S.StartupAccountId && S.StartupName != pseudonym)
+        {
+            (S.StartupName, renamed) = (pseudonym, true);
+        }
+        if (inHead > 0 || reports > 0 || renamed) await state.SaveAsync();
         return erased + inHead;
     }
 

@@ -7,6 +7,8 @@ public interface IApplicationGrain : IGrainWithStringKey
     /// <summary>Stores the scorer's scorecard (replacing their previous one); returns the weighted score of the per-criterion averages over scorers.</summary>
     Task<(double Score, int Scorecards)> ScoreAsync(string scorerAccountId, IReadOnlyList<int> scores, IReadOnlyList<RubricCriterion> rubric, DateTimeOffset at);
     Task<ApplicationView> GetAsync();
+    /// <summary>The applicant's account was erased: the answers it wrote are blanked; scores stay.</summary>
+    Task EraseAnswersAsync();
 }
 
 [GenerateSerializer, Alias("jazari.scorecard")]
@@ -64,6 +66,13 @@ internal sealed class ApplicationGrain(
 
     private static double Weighted(IEnumerable<double> scores, IReadOnlyList<RubricCriterion> rubric) =>
         Math.Round(scores.Zip(rubric, (s, c) => s * c.Weight).Sum() / rubric.Sum(c => c.Weight), 2);
+
+    public async Task EraseAnswersAsync()
+    {
+        if (!state.RecordExists || state.State.Answers.All(a => a.Length == 0)) return;
+        state.State.Answers = [.. state.State.Answers.Select(_ => "")];
+        await state.SaveAsync();
+    }
 
     public Task<ApplicationView> GetAsync()
     {

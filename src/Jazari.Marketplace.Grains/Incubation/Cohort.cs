@@ -31,6 +31,13 @@ public interface ICohortGrain : IGrainWithStringKey
     Task RefreshRowAsync(string startupId, StartupKpis kpis);
     Task<bool> HasToldAsync(string key);
     Task MarkToldAsync(string key);
+    /// <summary>The applications this account made (for its data export).</summary>
+    Task<IReadOnlyList<ApplicationView>> ApplicationsOfAsync(string accountId);
+    /// <summary>
+    /// The startup's owner was erased: its name in rows, applications and its mentors' lists becomes the pseudonym,
+    /// and the answers of the applications this account made are blanked. Repeating it changes nothing.
+    /// </summary>
+    Task EraseStartupAsync(string accountId, string startupId, string pseudonym);
 }
 
 internal sealed class CohortGrain(
@@ -198,6 +205,28 @@ internal sealed class CohortGrain(
         C.Told.Add(key);
         if (C.Told.Count > RememberedTold) C.Told.RemoveAt(0);
         await state.SaveAsync();
+    }
+
+    public async Task<IReadOnlyList<ApplicationView>> ApplicationsOfAsync(string accountId)
+    {
+        if (!state.RecordExists) return [];
+        var mine = C.Applications.Where(a => a.ApplicantAccountId == accountId).Select(a => a.Id);
+        return await Task.WhenAll(mine.Select(id => grains.GetGrain<IApplicationGrain>(id).GetAsync()));
+    }
+
+    public async Task EraseStartupAsync(string accountId, string startupId, string pseudonym)
+    {
+        if (!state.RecordExists) return;
+        var changed = false;
+        for (var i = 0; i < C.Rows.Count; i++)
+            if (C.Rows[i].StartupId == startupId && C.Rows[i].Name != pseudonym) { C.Rows[i] = C.Rows[i] with { Name = pseudonym }; changed = true; }
+        for (var i = 0; i < C.Applications.Count; i++)
+            if (C.Applications[i].StartupId == startupId && C.Applications[i].StartupName != pseudonym) { C.Applications[i] = C.Applications[i] with { StartupName = pseudonym }; changed = true; }
+        if (changed) await state.SaveAsync();
+        await Task.WhenAll(C.Applications.Where(a => a.ApplicantAccountId == accountId || a.StartupId == startupId)
+            .Select(a => grains.GetGrain<IApplicationGrain>(a.Id).EraseAnswersAsync()));
+        await Task.WhenAll(C.Mentors.Where(m => m.StartupId == startupId).Select(m => m.MentorId).Distinct()
+            .Select(mentorId => grains.GetGrain<IMentoringGrain>(mentorId).RenameStartupAsync(startupId, pseudonym)));
     }
 
     /// <summary>

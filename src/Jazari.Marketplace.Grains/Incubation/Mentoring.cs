@@ -7,6 +7,8 @@ public interface IMentoringGrain : IGrainWithStringKey
     Task AssignAsync(MentoredStartup startup, int capacity);
     Task<bool> IsAssignedAsync(string startupId);
     Task<IReadOnlyList<MentoredStartup>> ListAsync();
+    /// <summary>The startup's owner was erased: its name here becomes the pseudonym.</summary>
+    Task RenameStartupAsync(string startupId, string name);
 }
 
 [GenerateSerializer, Alias("jazari.mentored-startup")]
@@ -40,6 +42,14 @@ internal sealed class MentoringGrain(
     public Task<bool> IsAssignedAsync(string startupId) => Task.FromResult(Startups.Any(s => s.StartupId == startupId));
 
     public Task<IReadOnlyList<MentoredStartup>> ListAsync() => Task.FromResult<IReadOnlyList<MentoredStartup>>([.. Startups]);
+
+    public async Task RenameStartupAsync(string startupId, string name)
+    {
+        var index = Startups.FindIndex(s => s.StartupId == startupId);
+        if (index < 0 || Startups[index].Name == name) return;
+        Startups[index] = Startups[index] with { Name = name };
+        await state.SaveAsync();
+    }
 }
 
 /// <summary>Every mentor of the network and how many startups each follows: where suggestions start.</summary>

@@ -6,6 +6,8 @@ public interface IMentorSessionsGrain : IGrainWithStringKey
     Task<MentorSession> LogAsync(MentorSession session);
     Task<MentorSession> RateAsync(string sessionId, int stars);
     Task<IReadOnlyList<MentorSession>> ListAsync();
+    /// <summary>The mentor's account was erased: the notes and next steps it wrote are blanked; dates, minutes and ratings stay.</summary>
+    Task EraseMentorNotesAsync(string mentorId);
 }
 
 [GenerateSerializer, Alias("jazari.mentor-session")]
@@ -60,6 +62,19 @@ internal sealed class MentorSessionsGrain(
         S.Sessions[index] = session with { Rating = stars };
         await SaveAndTellAsync();
         return S.Sessions[index];
+    }
+
+    public async Task EraseMentorNotesAsync(string mentorId)
+    {
+        var changed = false;
+        for (var i = 0; i < S.Sessions.Count; i++)
+        {
+            var session = S.Sessions[i];
+            if (session.MentorId != mentorId || (session.Notes.Length == 0 && session.NextSteps.Length == 0)) continue;
+            S.Sessions[i] = session with { Notes = "", NextSteps = "" };
+            changed = true;
+        }
+        if (changed) await state.SaveAsync();
     }
 
     public Task<IReadOnlyList<MentorSession>> ListAsync() => Task.FromResult<IReadOnlyList<MentorSession>>([.. S.Sessions]);

@@ -7,7 +7,8 @@ namespace Jazari.Marketplace.Grains.Needs;
 /// <summary>A digitalisation need of an SME, with the bids startups made on it.</summary>
 public interface INeedGrain : IGrainWithStringKey
 {
-    Task<NeedView> CreateAsync(Caller owner, string smeId, NeedDetails details);
+    /// <summary>A draft need of the SME; <paramref name="programmeId"/> names the co-funding programme it joins, if any.</summary>
+    Task<NeedView> CreateAsync(Caller owner, string smeId, NeedDetails details, string? programmeId = null);
     Task<NeedView> GetAsync(Caller caller);
     Task<NeedView> PublishAsync(Caller caller);
     Task<NeedView> CancelAsync(Caller caller);
@@ -27,9 +28,22 @@ public interface INeedGrain : IGrainWithStringKey
     Task ConfirmEventAsync(string eventId);
     /// <summary>Hands the pending events to the follow-ups again (after a failure between the write and the hand-over).</summary>
     Task RaisePendingEventsAsync();
-    /// <summary>The two parties of the work once the need is awarded; null before (or when there is no need).
-    /// For reviews; moves to the engagement when payments land.</summary>
+    /// <summary>The two parties of the work once it is over: the engagement completed, or was cancelled after work
+    /// began (a milestone was funded); null otherwise. For reviews.</summary>
     Task<Engagement?> GetEngagementAsync();
+    /// <summary>
+    /// The account was erased. As the SME's owner: a draft or open need is cancelled, its title becomes
+    /// <paramref name="pseudonym"/>'s and its description is blanked. As a bidder: the startup's name becomes the
+    /// pseudonym, the proposal is blanked, a submitted bid is withdrawn. Amounts, milestones and ids stay (engagements,
+    /// ledger, invoices). Repeating it changes nothing.
+    /// </summary>
+    Task EraseParticipantAsync(string accountId, string pseudonym);
+    /// <summary>What was awarded (parties, the accepted bid, the programme); null before the award. For the engagement.</summary>
+    Task<Award?> GetAwardAsync();
+    /// <summary>The engagement's first milestone was funded: awarded → in-progress. Repeating it changes nothing.</summary>
+    Task EngagementStartedAsync();
+    /// <summary>The engagement is over: every milestone released or refunded (completed), or it was cancelled.</summary>
+    Task EngagementClosedAsync(bool completed);
 }
 
 internal sealed class NeedGrain(
@@ -44,13 +58,13 @@ internal sealed class NeedGrain(
 
     private NeedState Need => state.State;
 
-    public async Task<NeedView> CreateAsync(Caller owner, string smeId, NeedDetails details)
+    public async Task<NeedView> CreateAsync(Caller owner, string smeId, NeedDetails details, string? programmeId = null)
     {
         if (state.RecordExists) throw MarketplaceException.Conflict("Need id already taken.");
         state.State = new NeedState
         {
             SmeId = smeId, OwnerAccountId = owner.AccountId, Details = details,
-            Status = NeedStatus.Draft, CreatedAt = time.GetUtcNow(),
+            Status = NeedStatus.Draft, CreatedAt = time.GetUtcNow(), ProgrammeId = programmeId,
         };
         await state.SaveAsync();
         await grains.GetGrain<IProfileNeedsGrain>(smeId).AddAsync(this.GetPrimaryKeyString());
@@ -229,11 +243,81 @@ internal sealed class NeedGrain(
 
     public Task<Engagement?> GetEngagementAsync()
     {
-        if (!state.RecordExists || Need.AwardedBidId is null || Need.AwardedAt is null) return Task.FromResult<Engagement?>(null);
+        var over = state.RecordExists && (Need.Status == NeedStatus.Completed || (Need.Status == NeedStatus.Cancelled && Need.WorkBegan));
+        return Task.FromResult(over ? Parties() : null);
+    }
+
+    public Task<Award?> GetAwardAsync()
+    {
+        var bid = state.RecordExists ? Need.Bids.Find(b => b.Id == Need.AwardedBidId) : null;
+        if (Parties() is not { } parties || bid is null) return Task.FromResult<Award?>(null);
+        return Task.FromResult<Award?>(new Award(parties, bid.StartupName, bid.Offer, Need.Details.Title, Need.Details.Currency, Need.ProgrammeId));
+    }
+
+    public async Task EngagementStartedAsync()
+    {
+        EnsureExists();
+        if (Need.Status != NeedStatus.Awarded) return;
+        Need.Status = NeedStatus.InProgress;
+        Need.WorkBegan = true;
+        await state.SaveAsync();
+    }
+
+    public async Task EngagementClosedAsync(bool completed)
+    {
+        EnsureExists();
+        if (Need.Status is not (NeedStatus.Awarded or NeedStatus.InProgress)) return;
+        Need.Status = completed ? NeedStatus.Completed : NeedStatus.Cancelled;
+        Need.ClosedAt = time.GetUtcNow();
+        await state.SaveAsync();
+    }
+
+    private Engagement? Parties()
+    {
+        if (!state.RecordExists || Need.AwardedBidId is null || Need.AwardedAt is null) return null;
         var bid = Need.Bids.Find(b => b.Id == Need.AwardedBidId);
-        if (bid is null) return Task.FromResult<Engagement?>(null);
-        return Task.FromResult<Engagement?>(new Engagement(this.GetPrimaryKeyString(), Need.SmeId, Need.OwnerAccountId,
-            bid.StartupId, bid.BidderAccountId, Need.AwardedAt.Value));
+        return bid is null ? null : new Engagement(this.GetPrimaryKeyString(), Need.SmeId, Need.OwnerAccountId,
+            bid.StartupId, bid.BidderAccountId, Need.AwardedAt.Value);
+    }
+
+    public async Task EraseParticipantAsync(string accountId, string pseudonym)
+    {
+        if (!state.RecordExists) return;
+        var now = time.GetUtcNow();
+        var changed = false;
+        var closed = false;
+        if (Need.OwnerAccountId == accountId && Need.Details.Title != $"Need of {pseudonym}")
+        {
+            if (Need.Status is NeedStatus.Draft or NeedStatus.Open)
+            {
+                Need.Status = NeedStatus.Cancelled;
+                Need.ClosedAt = now;
+                Need.Bids = [.. Need.Bids.Select(b => b.Status == BidStatus.Submitted ? b with { Status = BidStatus.Rejected, DecidedAt = now } : b)];
+                closed = true;
+            }
+            Need.Details = Need.Details with { Title = $"Need of {pseudonym}", Description = "" };
+            changed = true;
+        }
+        for (var i = 0; i < Need.Bids.Count; i++)
+        {
+            var bid = Need.Bids[i];
+            if (bid.BidderAccountId != accountId || (bid.StartupName == pseudonym && bid.Offer.Proposal.Length == 0)) continue;
+            Need.Bids[i] = bid with
+            {
+                StartupName = pseudonym,
+                Offer = bid.Offer with { Proposal = "" },
+                Status = bid.Status == BidStatus.Submitted ? BidStatus.Withdrawn : bid.Status,
+                DecidedAt = bid.Status == BidStatus.Submitted ? now : bid.DecidedAt,
+            };
+            changed = true;
+        }
+        if (changed) await state.SaveAsync();
+        if (closed || Need.Status is not NeedStatus.Open)
+        {
+            await Catalogue().RemoveAsync(this.GetPrimaryKeyString());
+            await UnindexForMatchingAsync();
+        }
+        else if (changed) await IndexForMatchingAsync();
     }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken) =>
@@ -325,5 +409,5 @@ internal sealed class NeedGrain(
 
     private NeedView ViewWith(IReadOnlyList<Bid> bids) => new(
         this.GetPrimaryKeyString(), Need.SmeId, Need.Status, Need.Details, Need.CreatedAt, Need.PublishedAt,
-        Need.AwardedAt, Need.AwardedBidId, Need.Bids.Count(b => b.Status != BidStatus.Withdrawn), [.. bids]);
+        Need.AwardedAt, Need.AwardedBidId, Need.Bids.Count(b => b.Status != BidStatus.Withdrawn), [.. bids], Need.ProgrammeId);
 }

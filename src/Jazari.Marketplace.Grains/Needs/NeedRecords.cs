@@ -56,7 +56,8 @@ public sealed record NeedView(
     [property: Id(6)] DateTimeOffset? AwardedAt,
     [property: Id(7)] string? AwardedBidId,
     [property: Id(8)] int BidCount,
-    [property: Id(9)] IReadOnlyList<Bid> Bids);
+    [property: Id(9)] IReadOnlyList<Bid> Bids,
+    [property: Id(10)] string? ProgrammeId = null);
 
 /// <summary>Who did the work for whom: the SME (its owner account; null for imported needs) and the awarded startup.</summary>
 [GenerateSerializer, Alias("jazari.engagement")]
@@ -67,6 +68,16 @@ public sealed record Engagement(
     [property: Id(3)] string StartupId,
     [property: Id(4)] string StartupAccountId,
     [property: Id(5)] DateTimeOffset AwardedAt);
+
+/// <summary>What was awarded: the parties, the accepted offer (its milestones) and the co-funding programme of the need.</summary>
+[GenerateSerializer, Alias("jazari.award")]
+public sealed record Award(
+    [property: Id(0)] Engagement Parties,
+    [property: Id(1)] string StartupName,
+    [property: Id(2)] BidOffer Offer,
+    [property: Id(3)] string Title,
+    [property: Id(4)] string Currency,
+    [property: Id(5)] string? ProgrammeId);
 
 [GenerateSerializer, Alias("jazari.need-state")]
 public sealed class NeedState
@@ -87,6 +98,10 @@ public sealed class NeedState
     [Id(10)] public List<string> MatchShards { get; set; } = [];
     /// <summary>Events not yet confirmed by their follow-up; at most <see cref="NeedGrain.MaxPendingEvents"/>.</summary>
     [Id(11)] public List<NeedEvent> PendingEvents { get; set; } = [];
+    /// <summary>The co-funding programme the need joined at creation, if any.</summary>
+    [Id(12)] public string? ProgrammeId { get; set; }
+    /// <summary>A milestone of the engagement was funded: reviews open even if it is cancelled later.</summary>
+    [Id(13)] public bool WorkBegan { get; set; }
 }
 
 public static class NeedStatusNames

@@ -24,6 +24,10 @@ public interface IAccountNotificationsGrain : IGrainWithStringKey
     Task<IReadOnlyList<Notification>> GetDigestAsync();
     /// <summary>Replaces the listed digest items by one digest notification to send at once.</summary>
     Task RollUpDigestAsync(Notification digest, IReadOnlyList<string> itemKeys);
+    /// <summary>The account was erased: preferences, waiting notifications (their texts name people) and sent keys are deleted.</summary>
+    Task EraseAsync();
+    /// <summary>Everything recorded for the account: preferences, waiting notifications and the keys of those sent.</summary>
+    Task<AccountNotificationsState> ExportAsync();
 }
 
 internal sealed class AccountNotificationsGrain(
@@ -119,6 +123,14 @@ internal sealed class AccountNotificationsGrain(
         S.Pending.Add(new PendingNotification(digest, Delivery.Immediate, null, null));
         await state.SaveAsync();
     }
+
+    public async Task EraseAsync()
+    {
+        if (!state.RecordExists) return;
+        await state.ClearStateAsync();
+    }
+
+    public Task<AccountNotificationsState> ExportAsync() => Task.FromResult(S);
 
     private Delivery DeliveryOf(string kind) =>
         kind is NotificationKinds.SignInCode ? Delivery.Immediate

@@ -17,6 +17,19 @@ public static class NotificationKinds
     public const string Digest = "digest";
     public const string MessageReceived = "message-received";
 
+    // Payments: transactional, always sent at once (not a preference).
+    public const string FundingInstructions = "funding-instructions";
+    public const string FundingReminder = "funding-reminder";
+    public const string MilestoneFunded = "milestone-funded";
+    public const string MilestoneDelivered = "milestone-delivered";
+    public const string AutoReleaseWarning = "auto-release-warning";
+    public const string MilestoneReleased = "milestone-released";
+    public const string DisputeOpened = "dispute-opened";
+    public const string DisputeResolved = "dispute-resolved";
+
+    /// <summary>Kinds not caused by anything the person did: sent only with their marketing e-mail consent.</summary>
+    public static readonly IReadOnlyList<string> Marketing = [WeeklyNeeds];
+
     /// <summary>The kinds a person chooses how to receive; sign-in codes always go at once, the digest follows the rest.</summary>
     public static readonly IReadOnlyList<string> Choosable =
         [NeedMatch, FewBids, BidReceived, DecisionReminder, BidAccepted, BidRejected, NeedExpired, WeeklyNeeds, MessageReceived];

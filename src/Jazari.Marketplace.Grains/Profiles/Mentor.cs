@@ -17,6 +17,8 @@ internal sealed class MentorGrain(
 {
     protected override string Kind => "Mentor";
 
+    protected override MentorDetails Anonymised(MentorDetails details, string pseudonym) => details with { Name = pseudonym, Capacity = 0 };
+
     /// <summary>Lists the mentor where cohort managers look for suggestions.</summary>
     protected override Task OnChangedAsync() =>
         grains.GetGrain<Incubation.IMentorDirectoryGrain>(Incubation.IMentorDirectoryGrain.Key).AddAsync(this.GetPrimaryKeyString());

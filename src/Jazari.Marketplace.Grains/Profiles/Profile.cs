@@ -9,6 +9,11 @@ public interface IProfileGrain<TDetails> : IGrainWithStringKey
     Task<ProfileView<TDetails>> UpdateAsync(Caller caller, TDetails details);
     /// <summary>Upsert by an admin import; true when the profile was created.</summary>
     Task<bool> ImportAsync(TDetails details);
+    /// <summary>
+    /// The owner's account was erased: the name becomes <paramref name="pseudonym"/>, texts they wrote are blanked,
+    /// and the profile takes no more work (capacity 0). Ids stay, for ledger entries and invoices. Repeating it changes nothing.
+    /// </summary>
+    Task EraseAsync(string ownerAccountId, string pseudonym);
 }
 
 [GenerateSerializer, Alias("jazari.profile-view`1")]
@@ -27,6 +32,8 @@ public sealed class ProfileState<TDetails>
     [Id(1)] public TDetails Details { get; set; } = default!;
     [Id(2)] public DateTimeOffset CreatedAt { get; set; }
     [Id(3)] public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>When the owner's account was erased.</summary>
+    [Id(4)] public DateTimeOffset? ErasedAt { get; set; }
 }
 
 internal abstract class ProfileGrain<TDetails>(IPersistentState<ProfileState<TDetails>> state, TimeProvider time)
@@ -39,6 +46,7 @@ internal abstract class ProfileGrain<TDetails>(IPersistentState<ProfileState<TDe
 
     protected ProfileState<TDetails> Profile => state.State;
     protected bool Exists => state.RecordExists;
+    protected bool Erased => state.State?.ErasedAt is not null;
 
     public async Task CreateAsync(string ownerAccountId, TDetails details)
     {
@@ -80,6 +88,26 @@ internal abstract class ProfileGrain<TDetails>(IPersistentState<ProfileState<TDe
         await OnChangedAsync();
         return created;
     }
+
+    public async Task EraseAsync(string ownerAccountId, string pseudonym)
+    {
+        if (!state.RecordExists || state.State.OwnerAccountId != ownerAccountId) return;
+        if (state.State.ErasedAt is null)
+        {
+            var now = time.GetUtcNow();
+            state.State.Details = Anonymised(state.State.Details, pseudonym);
+            state.State.UpdatedAt = now;
+            state.State.ErasedAt = now;
+            await state.SaveAsync();
+        }
+        await OnErasedAsync();
+    }
+
+    /// <summary>The details with the name replaced by the pseudonym and free texts blanked.</summary>
+    protected abstract TDetails Anonymised(TDetails details, string pseudonym);
+
+    /// <summary>Called after erasure (and again on a repeat).</summary>
+    protected virtual Task OnErasedAsync() => OnChangedAsync();
 
     /// <summary>Called after every stored change of the details.</summary>
     protected virtual Task OnChangedAsync() => Task.CompletedTask;

@@ -17,4 +17,6 @@ internal sealed class SmeGrain(
     [FromKeyedServices(Clock.Key)] TimeProvider time) : ProfileGrain<SmeDetails>(state, time), ISmeGrain
 {
     protected override string Kind => "SME";
+
+    protected override SmeDetails Anonymised(SmeDetails details, string pseudonym) => details with { Name = pseudonym };
 }

@@ -64,6 +64,21 @@ internal sealed class StartupGrain(
     protected override string Kind => "Startup";
     protected override bool IsPublic => true;
 
+    protected override StartupDetails Anonymised(StartupDetails details, string pseudonym) =>
+        details with { Name = pseudonym, Description = "", Skills = Array.Empty<string>(), Capacity = 0 };
+
+    /// <summary>An erased startup leaves matching altogether.</summary>
+    protected override async Task OnErasedAsync()
+    {
+        var id = this.GetPrimaryKeyString();
+        await Task.WhenAll(track.State.MatchShards.Select(shard => grains.GetGrain<IStartupMatchmakingGrain>(shard).RemoveAsync(id)));
+        if (track.State.MatchShards.Count > 0)
+        {
+            track.State.MatchShards = [];
+            await track.SaveAsync();
+        }
+    }
+
     /// <summary>Keeps the startup listed under exactly the categories it offers, with the regions it serves.</summary>
     public Task<TrackRecord> GetTrackRecordAsync() => Task.FromResult(track.State);
 
@@ -121,7 +136,7 @@ internal sealed class StartupGrain(
 
     public Task<StartupCard?> GetCardAsync() => Task.FromResult(Card());
 
-    private StartupCard? Card() => Exists
+    private StartupCard? Card() => Exists && !Erased
         ? new StartupCard(Profile.Details, track.State.ActiveProjects, track.State.Rating, track.State.RatingCount)
         : null;
 

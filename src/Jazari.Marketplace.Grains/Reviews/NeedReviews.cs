@@ -6,8 +6,8 @@ namespace Jazari.Marketplace.Grains.Reviews;
 /// <summary>
 /// The two reviews of the work on one need (keyed by need id): the SME reviews the startup and the startup
 /// reviews the SME. Double-blind: neither side sees the other's review until both are in, or until
-/// <see cref="NeedReviewsGrain.RevealAfter"/> after the first one. Reviews open once the need is awarded;
-/// the trigger moves to the engagement's completion when payments land.
+/// <see cref="NeedReviewsGrain.RevealAfter"/> after the first one. Reviews open when the engagement completes
+/// (every milestone released or refunded), or when it is cancelled after work began (a milestone was funded).
 /// </summary>
 public interface INeedReviewsGrain : IGrainWithStringKey
 {
@@ -25,6 +25,8 @@ public interface INeedReviewsGrain : IGrainWithStringKey
     Task<ReviewView?> GetPublicAsync(string reviewId);
     /// <summary>Reveals the reviews when they are due and finishes the reputation updates of revealed ones; for the scheduled job.</summary>
     Task<DateTimeOffset?> RevealIfDueAsync();
+    /// <summary>The account was erased: the comments and answers it wrote are blanked; ratings stay (under its pseudonym). Repeating it changes nothing.</summary>
+    Task EraseAuthorAsync(string accountId);
 }
 
 internal sealed class NeedReviewsGrain(
@@ -177,6 +179,24 @@ internal sealed class NeedReviewsGrain(
         await grains.GetGrain<IStartupReviewsGrain>(e.StartupId).RemoveAsync(review.Id);
     }
 
+    public async Task EraseAuthorAsync(string accountId)
+    {
+        if (!state.RecordExists || S.Engagement is not { } e) return;
+        var side = SideOf(new Caller(accountId, ""), e);
+        if (side is null) return;
+        var changed = false;
+        foreach (var review in S.Reviews.ToList())
+        {
+            var erased = review.Author == side ? review with { Comment = "" }
+                : review.Answer is not null ? review with { Answer = "" }
+                : review;
+            if (erased == review) continue;
+            Replace(erased);
+            changed = true;
+        }
+        if (changed) await state.SaveAsync();
+    }
+
     /// <summary>The parties, read from the need once it is awarded and kept: they never change after.</summary>
     private async Task<Engagement> EngagementForAsync(Caller caller)
     {
@@ -185,7 +205,7 @@ internal sealed class NeedReviewsGrain(
         var view = await need.GetAsync(caller); // not found when the caller may not see the need
         var engagement = await need.GetEngagementAsync();
         if (engagement is null)
-            throw MarketplaceException.Conflict($"The need is {view.Status.Name()}; reviews open once the work began (the need is awarded).");
+            throw MarketplaceException.Conflict($"The need is {view.Status.Name()}; reviews open once the engagement is completed (or cancelled after work began).");
         if (SideOf(caller, engagement) is null && !caller.IsAdmin) throw NotFound();
         S.Engagement = engagement;
         await state.SaveAsync();

@@ -17,6 +17,11 @@ public sealed class SignUpInput
     public string? Role { get; init; }
     public string? DisplayName { get; init; }
     public string? Language { get; init; }
+    /// <summary>Optional: the terms are accepted at sign-up, else at the first verified sign-in (see README, "Your data").</summary>
+    public bool? AcceptTerms { get; init; }
+    public string? TermsVersion { get; init; }
+    /// <summary>Optional: consent to marketing e-mails (off unless given).</summary>
+    public bool? MarketingEmails { get; init; }
 }
 
 public sealed class SignInInput
@@ -73,10 +78,13 @@ public static class AuthApi
         var email = c.Email("email", body.Email);
         var account = new NewAccount(email, c.OneOf("role", body.Role, Roles.SelfService),
             c.Text("displayName", body.DisplayName, 100), c.OneOf("language", body.Language, Reference.Languages), []);
+        var terms = PrivacyApi.CheckTerms(c, body.AcceptTerms, body.TermsVersion);
         c.ThrowIfFailed();
 
         // An address that already has an account gets a sign-in code: nobody learns which addresses are registered.
-        var (accountId, _) = await grains.GetGrain<ISignInGrain>(email).SignUpAsync(account);
+        var (accountId, created) = await grains.GetGrain<ISignInGrain>(email).SignUpAsync(account);
+        if (created && (terms is not null || body.MarketingEmails is not null))
+            await grains.GetGrain<IAccountGrain>(accountId).RecordConsentsAsync(new ConsentChoice(terms, body.MarketingEmails, "sign-up"));
         await SendCodeAsync(grains, sender, jobs, logger, time, email, accountId);
         return email;
     }
@@ -98,6 +106,7 @@ public static class AuthApi
         var account = await VerifyCodeAsync(grains, body);
         var token = Tokens.New();
         var expiresAt = time.GetUtcNow() + settings.TokenLifetime;
+        await grains.GetGrain<IAccountGrain>(account.Id).TokenIssuedAsync(Tokens.Key(token)!, expiresAt);
         await grains.GetGrain<ITokenGrain>(Tokens.Key(token)!).IssueAsync(account.Id, account.Role, expiresAt);
         await audit.RecordAsync(context, AuditActions.SignIn, account.Id, $"token until {expiresAt:O}", new Caller(account.Id, account.Role));
         return TypedResults.Ok(new TokenResponse(token, account.Id, account.Role, expiresAt));
@@ -113,7 +122,12 @@ public static class AuthApi
         c.ThrowIfFailed();
 
         var accountId = await grains.GetGrain<ISignInGrain>(email).VerifyAsync(code);
-        return await grains.GetGrain<IAccountGrain>(accountId).MarkVerifiedAsync();
+        var accountGrain = grains.GetGrain<IAccountGrain>(accountId);
+        var account = await accountGrain.MarkVerifiedAsync();
+        // Signing up states that going on accepts the terms: an account that did not accept them at sign-up does at its first sign-in.
+        if ((await accountGrain.GetConsentsAsync()).TermsVersion is null)
+            await accountGrain.RecordConsentsAsync(new ConsentChoice(Terms.CurrentVersion, null, "first-sign-in"));
+        return account;
     }
 
     private static async Task<NoContent> SignOut(HttpContext context, IGrainFactory grains, AuditTrail audit)

@@ -66,6 +66,7 @@ public static class CohortsApi
         var caller = user.Caller();
         var startupId = await grains.ProfileOfAsync(caller, "startup");
         var startup = await grains.GetGrain<IStartupGrain>(startupId).GetAsync(caller);
+        await grains.GetGrain<Grains.Accounts.IAccountGrain>(caller.AccountId).TookPartAsync(Grains.Accounts.PartyOf.Cohort, id);
         var appId = await grains.GetGrain<ICohortGrain>(id).ApplyAsync(caller, startupId, startup.Details.Name, answers);
         return TypedResults.Created($"/api/cohorts/{id}/applications/{appId}", new Created(appId));
     }

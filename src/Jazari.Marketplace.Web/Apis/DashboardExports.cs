@@ -31,7 +31,7 @@ public static class DashboardExports
         return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv.ToString())];
     }
 
-    private static string CsvField(object? value)
+    internal static string CsvField(object? value)
     {
         var text = Invariant(value);
         // A leading =, +, - or @ would be run as a formula by spreadsheets: quote it as text.

@@ -15,6 +15,8 @@ public class NeedInput
     public string? Region { get; init; }
     public bool? RemoteOk { get; init; }
     public string? Language { get; init; }
+    /// <summary>The co-funding programme the need joins (at creation only).</summary>
+    public string? ProgrammeId { get; init; }
 
     public NeedDetails ToDetails(Checks c)
     {
@@ -94,14 +96,14 @@ public sealed record BidResponse(string Id, string StartupId, string StartupName
 public sealed record NeedResponse(string Id, string SmeId, string Status, string Title, string Description, string Category,
     IReadOnlyList<string> Skills, decimal BudgetMinMad, decimal BudgetMaxMad, string Currency, string Deadline, string Region,
     bool RemoteOk, string Language, DateTimeOffset CreatedAt, DateTimeOffset? PublishedAt, DateTimeOffset? AwardedAt,
-    string? AwardedBidId, int BidCount, IReadOnlyList<BidResponse> Bids)
+    string? AwardedBidId, int BidCount, IReadOnlyList<BidResponse> Bids, string? ProgrammeId)
 {
     public static NeedResponse From(NeedView n)
     {
         var d = n.Details;
         return new(n.Id, n.SmeId, n.Status.Name(), d.Title, d.Description, d.Category, d.Skills, d.BudgetMinMinor / 100m,
             d.BudgetMaxMinor / 100m, d.Currency, d.Deadline.ToString("yyyy-MM-dd"), d.Region, d.RemoteOk, d.Language,
-            n.CreatedAt, n.PublishedAt, n.AwardedAt, n.AwardedBidId, n.BidCount, [.. n.Bids.Select(b => BidResponse.From(b, d.Currency))]);
+            n.CreatedAt, n.PublishedAt, n.AwardedAt, n.AwardedBidId, n.BidCount, [.. n.Bids.Select(b => BidResponse.From(b, d.Currency))], n.ProgrammeId);
     }
 }
 

@@ -46,11 +46,15 @@ public static class NeedsApi
         var c = new Checks();
         var details = body.ToDetails(c);
         NeedInput.CheckDeadline(c, details.Deadline, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+        var programmeId = body.ProgrammeId is null ? null : c.Id("programmeId", body.ProgrammeId);
         c.ThrowIfFailed();
+        if (programmeId is not null && await grains.GetGrain<Grains.Payments.IProgrammeGrain>(programmeId).GetAsync() is null)
+            throw MarketplaceException.Invalid("programmeId", "No such programme.");
         var caller = user.Caller();
         var smeId = await grains.ProfileOfAsync(caller, "SME");
         var id = Ids.New("need");
-        var need = await grains.GetGrain<INeedGrain>(id).CreateAsync(caller, smeId, details);
+        await grains.GetGrain<Grains.Accounts.IAccountGrain>(caller.AccountId).TookPartAsync(Grains.Accounts.PartyOf.Need, id);
+        var need = await grains.GetGrain<INeedGrain>(id).CreateAsync(caller, smeId, details, programmeId);
         return TypedResults.Created($"/api/needs/{id}", new NeedCreated(id, need.Status.Name()));
     }
 
@@ -81,6 +85,7 @@ public static class NeedsApi
         var caller = user.Caller();
         var startupId = await grains.ProfileOfAsync(caller, "startup");
         var startup = await grains.GetGrain<IStartupGrain>(startupId).GetAsync(caller);
+        await grains.GetGrain<Grains.Accounts.IAccountGrain>(caller.AccountId).TookPartAsync(Grains.Accounts.PartyOf.Need, id);
         var bidId = await grains.GetGrain<INeedGrain>(id).SubmitBidAsync(caller, startupId, startup.Details.Name, offer);
         return TypedResults.Created($"/api/needs/{id}", new Created(bidId));
     }

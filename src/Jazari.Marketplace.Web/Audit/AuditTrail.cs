@@ -27,10 +27,22 @@ public static class AuditActions
     public const string ConversationRead = "conversation-read";
     /// <summary>An admin closed the reports of a conversation.</summary>
     public const string ConversationReportsHandled = "conversation-reports-handled";
+    /// <summary>A person downloaded their data (<c>GET /api/me/export</c>).</summary>
+    public const string DataExported = "data-exported";
+    /// <summary>An account's personal data was erased, by the person or by an admin.</summary>
+    public const string AccountErased = "account-erased";
+    /// <summary>An admin confirmed a bank transfer received for a milestone.</summary>
+    public const string PaymentConfirmed = "payment-confirmed";
+    /// <summary>An admin marked a payout order paid by the bank.</summary>
+    public const string PayoutPaid = "payout-paid";
+    public const string DisputeOpened = "dispute-opened";
+    public const string DisputeResolved = "dispute-resolved";
+    public const string ProgrammeCreated = "programme-created";
 
     public static readonly IReadOnlyList<string> All =
         [SignIn, SignOut, ProfileCreated, ProfileUpdated, BidAccepted, AccountCreated, CatalogueImported, ReviewHidden, InstituteCreated, JobsDashboardLink,
-         ConversationRead, ConversationReportsHandled];
+         ConversationRead, ConversationReportsHandled, DataExported, AccountErased,
+         PaymentConfirmed, PayoutPaid, DisputeOpened, DisputeResolved, ProgrammeCreated];
 }
 
 /// <summary>One sensitive action: who (account and role), what (action, object, detail), when, from where (client address).</summary>
@@ -135,6 +147,28 @@ public sealed class AuditTrail(StorageClients storage, IBackgroundJobClient jobs
         }
         return new AuditPage(page, PageSize, found.Count > skip + PageSize, [.. found.Skip(skip).Take(PageSize)]);
     }
+
+    /// <summary>For a person's data export: the entries they made or that are about their account (newest first, at most <see cref="MaxAbout"/>).</summary>
+    public async Task<IReadOnlyList<AuditEntry>> AboutAsync(string accountId, CancellationToken cancellation)
+    {
+        var table = storage.Tables.GetTableClient(Table);
+        var found = new List<AuditEntry>();
+        try
+        {
+            var filter = TableClient.CreateQueryFilter($"ActorId eq {accountId} or Target eq {accountId}");
+            await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellation))
+            {
+                found.Add(FromEntity(entity));
+                if (found.Count >= MaxAbout) break;
+            }
+        }
+        catch (RequestFailedException missing) when (missing.Status == 404)
+        {
+        }
+        return found;
+    }
+
+    public const int MaxAbout = 1000;
 
     private static string Partition(DateOnly day) => day.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
 

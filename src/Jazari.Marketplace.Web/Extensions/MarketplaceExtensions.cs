@@ -25,6 +25,7 @@ public static class MarketplaceExtensions
         services.AddSingleton(AdminToken.From(builder.Configuration, settings.DataDir));
         services.AddSingleton<CatalogueImport>();
         services.AddSingleton<Audit.AuditTrail>();
+        services.AddSingleton<Privacy.PersonalData>();
         services.AddHostedService<DemoCatalogue>();
 
         builder.AddMarketplaceTelemetry();
@@ -32,6 +33,7 @@ public static class MarketplaceExtensions
         builder.AddMarketplaceJobs(settings);
         services.AddHostedService<Jobs.CohortJobs>();
         builder.AddMarketplaceNotifications(settings);
+        builder.AddMarketplacePayments();
         services.AddMarketplaceHealthChecks();
 
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -72,6 +74,10 @@ public static class MarketplaceExtensions
         app.MapCohortsApi();
         app.MapStartupProgressApi();
         app.MapNotificationsApi();
+        app.MapPrivacyApi();
+        app.MapEngagementsApi();
+        app.MapPaymentsAdminApi();
+        app.MapStripeApi();
         app.MapMarketplaceDashboard();
     }
 

@@ -42,6 +42,8 @@ internal static class OrleansExtensions
             {
                 o.TableServiceClient = storage.Tables;
                 o.TableName = StateTable;
+                // Clearing a state deletes its row: some grain keys are e-mail addresses (sign-in), and erasure must remove them.
+                o.DeleteStateOnClear = true;
             });
         });
     }

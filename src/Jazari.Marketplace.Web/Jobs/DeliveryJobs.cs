@@ -25,7 +25,7 @@ public sealed class DeliveryJobs(
     public async Task SendAttemptAsync(string accountId, string key, string attempt, CancellationToken cancellation)
     {
         var account = await grains.GetGrain<IAccountGrain>(accountId).GetAsync();
-        if (account is null) return;
+        if (account is null || account.ErasedAt is not null) return;
         var notifications = grains.GetGrain<IAccountNotificationsGrain>(accountId);
         if (await notifications.BeginSendAsync(key, attempt, time.GetUtcNow() + settings.SendLease) is not { } notification) return;
 

@@ -13,6 +13,10 @@ public sealed class Notifier(IGrainFactory grains, IBackgroundJobClient jobs, No
     public async Task NotifyAsync(string? accountId, string kind, string key, IReadOnlyDictionary<string, string> values)
     {
         if (accountId is null) return; // imported profiles have no account to write to
+        var account = grains.GetGrain<Grains.Accounts.IAccountGrain>(accountId);
+        if ((await account.GetAsync())?.ErasedAt is not null) return; // an erased account is told nothing
+        // Marketing e-mails (the weekly needs) go only to those who consented (Law 09-08, art. 10: prior consent).
+        if (NotificationKinds.Marketing.Contains(kind) && !(await account.GetConsentsAsync()).MarketingEmails) return;
         var recorded = await grains.GetGrain<IAccountNotificationsGrain>(accountId)
             .RecordAsync(new Notification(key, kind, values, time.GetUtcNow()));
         if (recorded.Delivery == Delivery.Immediate)

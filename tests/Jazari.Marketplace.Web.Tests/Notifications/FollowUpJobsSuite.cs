@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Globalization;
 using Jazari.Marketplace.Web.Jobs;
 
@@ -141,6 +142,10 @@ public abstract class FollowUpJobsSuite(JobsHost jobs)
         await jobs.SettleAsync();
 
         var weekly = jobs.Service<WeeklyNeedsJob>();
+        // A marketing e-mail: nothing without the startup's consent (Law 09-08), then once a week with it.
+        await weekly.ForStartupAsync(startupId, "2026-W48");
+        Assert.Empty(await jobs.EmailsAsync(startup.Email, "weekly-needs", atLeast: 0));
+        (await startup.Client.PutAsJsonAsync("/api/me/consents", new { marketingEmails = true })).EnsureSuccessStatusCode();
         await weekly.ForStartupAsync(startupId, "2026-W49");
         await weekly.ForStartupAsync(startupId, "2026-W49");
         var email = Assert.Single(await jobs.EmailsAsync(startup.Email, "weekly-needs"));

@@ -49,6 +49,8 @@ public static class PageSession
         var token = Tokens.New();
         var key = Tokens.Key(token)!;
         var expiresAt = now + lifetime;
+        // Remembered on the account (the built-in admin has none), so erasing the account ends its page sessions too.
+        if (account.Id != AdminToken.AccountId) await grains.GetGrain<IAccountGrain>(account.Id).TokenIssuedAsync(key, expiresAt);
         await grains.GetGrain<ITokenGrain>(key).IssueAsync(account.Id, account.Role, expiresAt);
         var identity = new ClaimsIdentity(
         [

@@ -1,0 +1,237 @@
+namespace Jazari.Marketplace.Grains.Payments;
+
+public enum MilestoneStatus { AwaitingFunding, Funded, Delivered, Approved, Released, Refunded, Disputed, Cancelled }
+
+public enum FundingSource { Sme, Programme }
+
+public enum FundingStatus { Pending, Paid, Returned }
+
+public enum PaymentMethod { BankTransfer, Stripe }
+
+/// <summary>Money leaving escrow: to the startup (release) or back to the payers (refund).</summary>
+public enum MoveKind { Release, Refund }
+
+public enum PayoutStatus { Pending, Paid }
+
+/// <summary>The settings of payments the grains decide with (the host reads them from configuration).</summary>
+[GenerateSerializer, Alias("jazari.payment-rules")]
+public sealed record PaymentRules(
+    [property: Id(0)] int PlatformFeeBasisPoints,
+    [property: Id(1)] TimeSpan AutoReleaseAfter)
+{
+    public static PaymentRules Default => new(500, TimeSpan.FromDays(14));
+}
+
+/// <summary>Who pays which part of a milestone, and whether it is paid.</summary>
+[GenerateSerializer, Alias("jazari.funding-part")]
+public sealed record FundingPart(
+    [property: Id(0)] FundingSource Source,
+    [property: Id(1)] long AmountMinor,
+    [property: Id(2)] FundingStatus Status);
+
+/// <summary>One line of a ledger entry: a signed amount on an account (credit positive, debit negative).</summary>
+[GenerateSerializer, Alias("jazari.ledger-line")]
+public sealed record LedgerLine([property: Id(0)] string Account, [property: Id(1)] long AmountMinor);
+
+/// <summary>A balanced movement (its lines sum to zero), tied to the operation that caused it; written once per operation.</summary>
+[GenerateSerializer, Alias("jazari.ledger-entry")]
+public sealed record LedgerEntry(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string OperationId,
+    [property: Id(2)] DateTimeOffset At,
+    [property: Id(3)] IReadOnlyList<LedgerLine> Lines);
+
+/// <summary>
+/// Money the engagement decided to move out of escrow and that the host carries out (a Stripe transfer or refund,
+/// or a payout order for the bank); <see cref="OperationId"/> is its idempotency key. For a release the startup
+/// gets <c>AmountMinor - FeeMinor</c>; for a refund the programme gets <see cref="ProgrammeMinor"/> back, the SME the rest.
+/// </summary>
+[GenerateSerializer, Alias("jazari.money-move")]
+public sealed record MoneyMove(
+    [property: Id(0)] string OperationId,
+    [property: Id(1)] string NeedId,
+    [property: Id(2)] int Index,
+    [property: Id(3)] MoveKind Kind,
+    [property: Id(4)] long AmountMinor,
+    [property: Id(5)] long FeeMinor,
+    [property: Id(6)] long ProgrammeMinor,
+    [property: Id(7)] string Currency,
+    [property: Id(8)] PaymentMethod Method,
+    [property: Id(9)] string StartupId,
+    [property: Id(10)] string? PaymentExternalId)
+{
+    public long NetMinor => Kind == MoveKind.Release ? AmountMinor - FeeMinor : AmountMinor - ProgrammeMinor;
+}
+
+/// <summary>An order for an admin to pay by bank: a release to the startup or a refund to the SME.</summary>
+[GenerateSerializer, Alias("jazari.payout-order")]
+public sealed record PayoutOrder(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string NeedId,
+    [property: Id(2)] int Index,
+    [property: Id(3)] MoveKind Kind,
+    [property: Id(4)] string BeneficiaryKind,
+    [property: Id(5)] string BeneficiaryId,
+    [property: Id(6)] string BeneficiaryName,
+    [property: Id(7)] long AmountMinor,
+    [property: Id(8)] string Currency,
+    [property: Id(9)] PayoutStatus Status,
+    [property: Id(10)] DateTimeOffset CreatedAt,
+    [property: Id(11)] string? BankReference,
+    [property: Id(12)] DateTimeOffset? PaidAt);
+
+[GenerateSerializer, Alias("jazari.dispute")]
+public sealed record Dispute(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string OpenedBy,
+    [property: Id(2)] string Reason,
+    [property: Id(3)] DateTimeOffset OpenedAt,
+    [property: Id(4)] DateTimeOffset? ResolvedAt,
+    [property: Id(5)] long ReleaseMinor,
+    [property: Id(6)] long RefundMinor,
+    [property: Id(7)] string? Note,
+    [property: Id(8)] string? ResolvedBy);
+
+/// <summary>What the SME must pay for a milestone and how: the host turns it into bank instructions or a Checkout Session.</summary>
+[GenerateSerializer, Alias("jazari.funding-request")]
+public sealed record FundingRequest(
+    [property: Id(0)] string PaymentId,
+    [property: Id(1)] string NeedId,
+    [property: Id(2)] int Index,
+    [property: Id(3)] string Title,
+    [property: Id(4)] PaymentMethod Method,
+    [property: Id(5)] long SmeMinor,
+    [property: Id(6)] long ProgrammeMinor,
+    [property: Id(7)] string Currency,
+    [property: Id(8)] int Attempt,
+    [property: Id(9)] bool Funded);
+
+/// <summary>Where a payment, payout or dispute id belongs.</summary>
+[GenerateSerializer, Alias("jazari.payment-target")]
+public sealed record PaymentTarget([property: Id(0)] string NeedId, [property: Id(1)] int Index);
+
+[GenerateSerializer, Alias("jazari.milestone-state")]
+public sealed class MilestoneState
+{
+    [Id(0)] public int Index { get; set; }
+    [Id(1)] public string Title { get; set; } = "";
+    [Id(2)] public long AmountMinor { get; set; }
+    [Id(3)] public DateOnly DueOn { get; set; }
+    [Id(4)] public MilestoneStatus Status { get; set; }
+    [Id(5)] public List<FundingPart> Funding { get; set; } = [];
+    [Id(6)] public string PaymentId { get; set; } = "";
+    [Id(7)] public PaymentMethod? Method { get; set; }
+    /// <summary>Counts the SME's payment attempts (a failed card payment starts a new one).</summary>
+    [Id(8)] public int Attempt { get; set; }
+    /// <summary>The payment's id at the bank (its reference) or at Stripe (the payment intent).</summary>
+    [Id(9)] public string? PaymentExternalId { get; set; }
+    [Id(10)] public DateTimeOffset? FundingRequestedAt { get; set; }
+    [Id(11)] public DateTimeOffset? FundedAt { get; set; }
+    [Id(12)] public DateTimeOffset? DeliveredAt { get; set; }
+    [Id(13)] public string? DeliveryNote { get; set; }
+    [Id(14)] public List<string> DeliveryLinks { get; set; } = [];
+    [Id(15)] public DateTimeOffset? ApprovedAt { get; set; }
+    [Id(16)] public bool ApprovedAutomatically { get; set; }
+    [Id(17)] public DateTimeOffset? ClosedAt { get; set; }
+    [Id(18)] public Dispute? Dispute { get; set; }
+    /// <summary>Moves decided and not yet carried out (at most two: a release and a refund).</summary>
+    [Id(19)] public List<MoneyMove> PendingMoves { get; set; } = [];
+    [Id(20)] public long ReleasedMinor { get; set; }
+    [Id(21)] public long RefundedMinor { get; set; }
+    /// <summary>The last card payment attempt refunded at Stripe before its completion reached us: it, and older ones, never fund the milestone.</summary>
+    [Id(22)] public int VoidedAttempt { get; set; }
+    /// <summary>The status the milestone had when the dispute opened.</summary>
+    [Id(23)] public MilestoneStatus? StatusBeforeDispute { get; set; }
+
+    public bool IsClosed => Status is MilestoneStatus.Released or MilestoneStatus.Refunded or MilestoneStatus.Cancelled;
+    public long SmeShare => Funding.Where(f => f.Source == FundingSource.Sme).Sum(f => f.AmountMinor);
+    public long ProgrammeShare => Funding.Where(f => f.Source == FundingSource.Programme).Sum(f => f.AmountMinor);
+}
+
+/// <summary>
+/// The engagement of one awarded need (keyed by need id): its milestones from the accepted bid, their funding and
+/// escrow, the ledger of every movement and the payout orders. Bounded: at most 10 milestones, each with a few
+/// ledger entries and at most two payout orders.
+/// </summary>
+[GenerateSerializer, Alias("jazari.engagement-state")]
+public sealed class EngagementState
+{
+    [Id(0)] public string NeedId { get; set; } = "";
+    [Id(1)] public string Title { get; set; } = "";
+    [Id(2)] public string SmeId { get; set; } = "";
+    [Id(3)] public string? SmeAccountId { get; set; }
+    [Id(4)] public string StartupId { get; set; } = "";
+    [Id(5)] public string StartupAccountId { get; set; } = "";
+    [Id(6)] public string StartupName { get; set; } = "";
+    [Id(7)] public string Currency { get; set; } = Reference.DefaultCurrency;
+    [Id(8)] public string? ProgrammeId { get; set; }
+    [Id(9)] public int SubsidyPercent { get; set; }
+    [Id(10)] public long CapPerSmeMinor { get; set; }
+    /// <summary>The platform fee on releases, agreed at the award (basis points: 500 = 5%).</summary>
+    [Id(11)] public int FeeBasisPoints { get; set; }
+    [Id(12)] public DateTimeOffset AwardedAt { get; set; }
+    [Id(13)] public List<MilestoneState> Milestones { get; set; } = [];
+    [Id(14)] public List<LedgerEntry> Ledger { get; set; } = [];
+    [Id(15)] public List<PayoutOrder> Payouts { get; set; } = [];
+    [Id(16)] public DateTimeOffset? CancelledAt { get; set; }
+    [Id(17)] public DateTimeOffset? CompletedAt { get; set; }
+
+    public MilestoneState? Milestone(int index) => index >= 0 && index < Milestones.Count ? Milestones[index] : null;
+}
+
+/// <summary>The accounts of the ledger; balances come from the entries.</summary>
+public static class LedgerAccounts
+{
+    public const string Escrow = "escrow";
+    public const string PlatformFees = "platform-fees";
+    public static string Sme(string smeId) => $"sme:{smeId}";
+    public static string Programme(string programmeId) => $"programme:{programmeId}";
+    public static string Startup(string startupId) => $"startup:{startupId}";
+
+    public static long Balance(IEnumerable<LedgerEntry> entries, string account) =>
+        entries.SelectMany(e => e.Lines).Where(l => l.Account == account).Sum(l => l.AmountMinor);
+}
+
+public static class PaymentNames
+{
+    public static string Name(this MilestoneStatus status) => status switch
+    {
+        MilestoneStatus.AwaitingFunding => "awaiting-funding",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+
+    public static string Name(this PaymentMethod method) => method == PaymentMethod.BankTransfer ? "bank-transfer" : "stripe";
+
+    public static PaymentMethod? ParseMethod(string? name) => name switch
+    {
+        "bank-transfer" => PaymentMethod.BankTransfer,
+        "stripe" => PaymentMethod.Stripe,
+        _ => null,
+    };
+
+    public static string Name(this FundingSource source) => source.ToString().ToLowerInvariant();
+    public static string Name(this FundingStatus status) => status.ToString().ToLowerInvariant();
+    public static string Name(this PayoutStatus status) => status.ToString().ToLowerInvariant();
+    public static string Name(this MoveKind kind) => kind.ToString().ToLowerInvariant();
+}
+
+/// <summary>
+/// Ids of payments, payouts and disputes: short (a bank reference is typed by people), derived from the need and
+/// milestone so that repeating a request names the same object, and located through <see cref="IPaymentLookupGrain"/>.
+/// </summary>
+public static class PaymentIds
+{
+    public static string Payment(string needId, int index) => "pay-" + Hash($"{needId}:m{index}:payment");
+    public static string Payout(string needId, int index, MoveKind kind) => (kind == MoveKind.Release ? "po-" : "rf-") + Hash($"{needId}:m{index}:{kind.Name()}");
+    public static string Dispute(string needId, int index) => "dsp-" + Hash($"{needId}:m{index}:dispute");
+
+    /// <summary>Operation ids: the ledger keeps one entry per operation, Stripe one movement per idempotency key.</summary>
+    public static string Operation(string needId, int index, string what) => $"{needId}:m{index}:{what}";
+
+    private static string Hash(string value)
+    {
+        var bytes = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value));
+        const string alphabet = "abcdefghjkmnpqrstuvwxyz23456789";
+        return new string([.. bytes.Take(12).Select(b => alphabet[b % alphabet.Length])]);
+    }
+}

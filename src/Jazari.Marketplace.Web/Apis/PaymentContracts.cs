@@ -1,0 +1,101 @@
+using Jazari.Marketplace.Grains.Payments;
+
+namespace Jazari.Marketplace.Web.Apis;
+
+public sealed class FundInput
+{
+    public string? Method { get; init; }
+}
+
+public sealed class DeliverInput
+{
+    public string? Note { get; init; }
+    public IReadOnlyList<string?>? Links { get; init; }
+}
+
+public sealed class DisputeInput
+{
+    public string? Reason { get; init; }
+}
+
+public sealed class ResolveInput
+{
+    public long? ReleaseMinor { get; init; }
+    public long? RefundMinor { get; init; }
+    public string? Note { get; init; }
+}
+
+public sealed class ConfirmPaymentInput
+{
+    public long? AmountMinor { get; init; }
+    public string? BankReference { get; init; }
+}
+
+public sealed class PayoutPaidInput
+{
+    public string? BankReference { get; init; }
+}
+
+public sealed class ProgrammeInput
+{
+    public string? Id { get; init; }
+    public string? Name { get; init; }
+    public int? SubsidyPercent { get; init; }
+    public long? CapPerSmeMinor { get; init; }
+    public long? BudgetMinor { get; init; }
+    public string? Currency { get; init; }
+}
+
+public sealed record FundResponse(string PaymentId, string Method, long AmountMinor, long ProgrammeMinor, string Currency,
+    string? Reference, string? Instructions, string? CheckoutUrl, bool Funded);
+
+public sealed record FundingResponse(string Source, long AmountMinor, string Status);
+
+public sealed record DisputeResponse(string Id, string OpenedBy, string Reason, DateTimeOffset OpenedAt, DateTimeOffset? ResolvedAt,
+    long? ReleaseMinor, long? RefundMinor, string? Note);
+
+public sealed record EngagementMilestone(int Index, string Title, long AmountMinor, string Status, string DueOn,
+    IReadOnlyList<FundingResponse> Funding, string? PaymentId, string? Method, DateTimeOffset? FundedAt, DateTimeOffset? DeliveredAt,
+    string? DeliveryNote, IReadOnlyList<string> DeliveryLinks, DateTimeOffset? ApprovedAt, bool ApprovedAutomatically,
+    long ReleasedMinor, long RefundedMinor, DisputeResponse? Dispute);
+
+public sealed record PayoutResponse(string Id, string NeedId, int Index, string Kind, string BeneficiaryKind, string BeneficiaryId,
+    string BeneficiaryName, long AmountMinor, string Currency, string Status, DateTimeOffset CreatedAt, string? BankReference, DateTimeOffset? PaidAt)
+{
+    public static PayoutResponse From(PayoutOrder p) => new(p.Id, p.NeedId, p.Index, p.Kind.Name(), p.BeneficiaryKind, p.BeneficiaryId,
+        p.BeneficiaryName, p.AmountMinor, p.Currency, p.Status.Name(), p.CreatedAt, p.BankReference, p.PaidAt);
+}
+
+public sealed record EngagementResponse(string NeedId, string Title, string SmeId, string StartupId, string StartupName, string Currency,
+    string? ProgrammeId, int SubsidyPercent, decimal PlatformFeePercent, string Status, IReadOnlyList<EngagementMilestone> Milestones,
+    IReadOnlyList<PayoutResponse> Payouts)
+{
+    public static EngagementResponse From(EngagementState e) => new(e.NeedId, e.Title, e.SmeId, e.StartupId, e.StartupName, e.Currency,
+        e.ProgrammeId, e.SubsidyPercent, e.FeeBasisPoints / 100m,
+        e.CancelledAt is not null ? "cancelled" : e.CompletedAt is not null ? "completed" : "active",
+        [.. e.Milestones.Select(m => new EngagementMilestone(m.Index, m.Title, m.AmountMinor, m.Status.Name(), m.DueOn.ToString("yyyy-MM-dd"),
+            [.. m.Funding.Select(f => new FundingResponse(f.Source.Name(), f.AmountMinor, f.Status.Name()))],
+            m.Funding.Count > 0 ? m.PaymentId : null, m.Method?.Name(), m.FundedAt, m.DeliveredAt, m.DeliveryNote, m.DeliveryLinks,
+            m.ApprovedAt, m.ApprovedAutomatically, m.ReleasedMinor, m.RefundedMinor,
+            m.Dispute is { } d ? new DisputeResponse(d.Id, d.OpenedBy, d.Reason, d.OpenedAt, d.ResolvedAt,
+                d.ResolvedAt is null ? null : d.ReleaseMinor, d.ResolvedAt is null ? null : d.RefundMinor, d.Note) : null))],
+        [.. e.Payouts.Select(PayoutResponse.From)]);
+}
+
+public sealed record LedgerLineResponse(string Account, long AmountMinor);
+
+public sealed record LedgerEntryResponse(string Id, string OperationId, DateTimeOffset At, IReadOnlyList<LedgerLineResponse> Lines);
+
+public sealed record LedgerResponse(string NeedId, string Currency, IReadOnlyList<LedgerEntryResponse> Entries, IReadOnlyDictionary<string, long> Balances)
+{
+    public static LedgerResponse From(EngagementState e) => new(e.NeedId, e.Currency,
+        [.. e.Ledger.Select(x => new LedgerEntryResponse(x.Id, x.OperationId, x.At, [.. x.Lines.Select(l => new LedgerLineResponse(l.Account, l.AmountMinor))]))],
+        e.Ledger.SelectMany(x => x.Lines).GroupBy(l => l.Account).ToDictionary(g => g.Key, g => g.Sum(l => l.AmountMinor)));
+}
+
+public sealed record ProgrammeResponse(string Id, string Name, int SubsidyPercent, long CapPerSmeMinor, long BudgetMinor, string Currency,
+    long CommittedMinor, long RemainingMinor, DateTimeOffset CreatedAt)
+{
+    public static ProgrammeResponse From(ProgrammeView p) => new(p.Id, p.Terms.Name, p.Terms.SubsidyPercent, p.Terms.CapPerSmeMinor,
+        p.Terms.BudgetMinor, p.Terms.Currency, p.CommittedMinor, p.Terms.BudgetMinor - p.CommittedMinor, p.CreatedAt);
+}

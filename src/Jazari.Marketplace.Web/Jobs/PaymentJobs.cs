@@ -1,0 +1,116 @@
+using Hangfire;
+using Jazari.Marketplace.Grains;
+using Jazari.Marketplace.Grains.Notifications;
+using Jazari.Marketplace.Grains.Payments;
+using Jazari.Marketplace.Web.Notifications;
+using Jazari.Marketplace.Web.Payments;
+
+namespace Jazari.Marketplace.Web.Jobs;
+
+/// <summary>
+/// The follow-ups of engagements. Each takes ids, re-reads the engagement and does only what is still due: run
+/// twice, money moves once (moves carry their operation id) and each notification is recorded once (its key).
+/// </summary>
+public sealed class PaymentJobs(
+    IGrainFactory grains, PaymentMoves moves, Notifier notifier, IBackgroundJobClient jobs, PaymentSettings settings,
+    [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
+{
+    /// <summary>Carries out pending moves, tells the other grains, then tells the people concerned what happened.</summary>
+    [Queue(Queues.FollowUps), AutomaticRetry(Attempts = 20)]
+    public async Task FollowUpAsync(string needId)
+    {
+        var grain = grains.GetGrain<IEngagementGrain>(needId);
+        await moves.SettleAsync(needId);
+        await grain.SyncAsync();
+        await TellAsync(await grain.GetAsync());
+    }
+
+    /// <summary>Runs the follow-up now in the background (after each change of an engagement).</summary>
+    public void Enqueue(string needId) => jobs.Enqueue<PaymentJobs>(j => j.FollowUpAsync(needId));
+
+    /// <summary>After a delivery: the warning, then the automatic release, unless the SME answers first.</summary>
+    public void ScheduleAutoRelease(string needId, int index, DateTimeOffset deliveredAt)
+    {
+        var releaseAt = deliveredAt + TimeSpan.FromDays(settings.AutoReleaseDays);
+        jobs.Schedule<PaymentJobs>(j => j.AutoReleaseWarningAsync(needId, index), releaseAt - TimeSpan.FromDays(settings.AutoReleaseWarningDays));
+        jobs.Schedule<PaymentJobs>(j => j.AutoReleaseAsync(needId, index), releaseAt + TimeSpan.FromMinutes(1));
+    }
+
+    /// <summary>Reminds the SME to fund a milestone a few days from <paramref name="from"/> (the award, or the previous release).</summary>
+    public void ScheduleFundingReminder(string needId, int index, DateTimeOffset from) =>
+        jobs.Schedule<PaymentJobs>(j => j.FundingReminderAsync(needId, index), from + TimeSpan.FromDays(settings.FundingReminderDays));
+
+    [Queue(Queues.FollowUps)]
+    public async Task AutoReleaseAsync(string needId, int index)
+    {
+        if (await grains.GetGrain<IEngagementGrain>(needId).AutoReleaseAsync(index)) await FollowUpAsync(needId);
+    }
+
+    [Queue(Queues.FollowUps)]
+    public async Task AutoReleaseWarningAsync(string needId, int index)
+    {
+        var e = await grains.GetGrain<IEngagementGrain>(needId).GetAsync();
+        if (e.Milestone(index) is not { Status: MilestoneStatus.Delivered, DeliveredAt: { } delivered } m) return;
+        var releaseAt = delivered + TimeSpan.FromDays(settings.AutoReleaseDays);
+        if (time.GetUtcNow() < releaseAt - TimeSpan.FromDays(settings.AutoReleaseWarningDays)) return;
+        await notifier.NotifyAsync(e.SmeAccountId, NotificationKinds.AutoReleaseWarning, $"{needId}:m{index}:auto-release-warning",
+            Values(e, m, ("releaseOn", $"{releaseAt:yyyy-MM-dd}")));
+    }
+
+    [Queue(Queues.FollowUps)]
+    public async Task FundingReminderAsync(string needId, int index)
+    {
+        var e = await grains.GetGrain<IEngagementGrain>(needId).GetAsync();
+        if (e.CancelledAt is not null || e.Milestone(index) is not { Status: MilestoneStatus.AwaitingFunding } m) return;
+        if (e.Milestones.Take(index).Any(p => p.Status is not (MilestoneStatus.Released or MilestoneStatus.Refunded))) return;
+        await notifier.NotifyAsync(e.SmeAccountId, NotificationKinds.FundingReminder, $"{needId}:m{index}:funding-reminder",
+            Values(e, m, ("amount", Money.Format(m.AmountMinor))));
+    }
+
+    /// <summary>Every notification the engagement's state calls for, each under a key naming its event.</summary>
+    private async Task TellAsync(EngagementState e)
+    {
+        foreach (var m in e.Milestones)
+        {
+            var key = $"{e.NeedId}:m{m.Index}";
+            if (m is { Status: MilestoneStatus.AwaitingFunding, Method: PaymentMethod.BankTransfer, FundingRequestedAt: not null })
+            {
+                var bank = settings.Bank;
+                var programme = m.ProgrammeShare > 0 ? $"The programme pays {Money.Format(m.ProgrammeShare)} {e.Currency} more.\n\n" : "";
+                await notifier.NotifyAsync(e.SmeAccountId, NotificationKinds.FundingInstructions, $"{m.PaymentId}:instructions",
+                    Values(e, m, ("amount", Money.Format(m.SmeShare)), ("reference", BankTransferRail.Reference(m.PaymentId)), ("holder", bank.AccountHolder),
+                        ("bank", bank.Bank), ("rib", bank.Rib), ("swift", bank.Swift), ("programme", programme)));
+            }
+            if (m.FundedAt is not null)
+                foreach (var account in new[] { e.SmeAccountId, e.StartupAccountId })
+                    await notifier.NotifyAsync(account, NotificationKinds.MilestoneFunded, $"{key}:funded", Values(e, m, ("amount", Money.Format(m.AmountMinor))));
+            if (m.DeliveredAt is { } delivered)
+                await notifier.NotifyAsync(e.SmeAccountId, NotificationKinds.MilestoneDelivered, $"{key}:delivered",
+                    Values(e, m, ("note", m.DeliveryNote ?? ""), ("releaseOn", $"{delivered + TimeSpan.FromDays(settings.AutoReleaseDays):yyyy-MM-dd}")));
+            if (m.Dispute is { } dispute)
+            {
+                var other = dispute.OpenedBy == Roles.Startup ? e.SmeAccountId : dispute.OpenedBy == Roles.Sme ? e.StartupAccountId : null;
+                foreach (var account in other is null ? new[] { e.SmeAccountId, e.StartupAccountId } : [other])
+                    await notifier.NotifyAsync(account, NotificationKinds.DisputeOpened, $"{dispute.Id}:opened", Values(e, m, ("reason", dispute.Reason)));
+                if (dispute.ResolvedAt is not null)
+                    foreach (var account in new[] { e.SmeAccountId, e.StartupAccountId })
+                        await notifier.NotifyAsync(account, NotificationKinds.DisputeResolved, $"{dispute.Id}:resolved",
+                            Values(e, m, ("release", Money.Format(dispute.ReleaseMinor)), ("refund", Money.Format(dispute.RefundMinor)), ("note", dispute.Note ?? "")));
+            }
+            if (m.Status == MilestoneStatus.Released && e.Payouts.FirstOrDefault(p => p.Index == m.Index && p.Kind == MoveKind.Release) is { } payout)
+                await notifier.NotifyAsync(e.StartupAccountId, NotificationKinds.MilestoneReleased, $"{key}:released",
+                    Values(e, m, ("amount", Money.Format(payout.AmountMinor)), ("fee", Money.Format(m.ReleasedMinor - payout.AmountMinor))));
+        }
+    }
+
+    private Dictionary<string, string> Values(EngagementState e, MilestoneState m, params (string Key, string Value)[] more)
+    {
+        var values = new Dictionary<string, string>
+        {
+            ["title"] = e.Title, ["milestone"] = m.Title, ["startup"] = e.StartupName, ["currency"] = e.Currency,
+            ["link"] = notifier.NeedLink(e.NeedId),
+        };
+        foreach (var (key, value) in more) values[key] = value;
+        return values;
+    }
+}

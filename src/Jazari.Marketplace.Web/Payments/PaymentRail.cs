@@ -1,0 +1,47 @@
+using Jazari.Marketplace.Grains.Payments;
+
+namespace Jazari.Marketplace.Web.Payments;
+
+/// <summary>How the SME pays a milestone: the reference to quote and what to do, or the page to pay on.</summary>
+public sealed record FundingStart(string Reference, string Instructions, string? CheckoutUrl);
+
+/// <summary>
+/// A way money moves: bank transfer (the local default, reconciled by an admin) or Stripe (cards, Connect payouts).
+/// The engagement grain decides and records; a rail carries out what it recorded, idempotently (a retry moves nothing twice).
+/// </summary>
+public interface IPaymentRail
+{
+    PaymentMethod Method { get; }
+
+    /// <summary>What the SME does to pay its share of a milestone.</summary>
+    Task<FundingStart> StartFundingAsync(FundingRequest request, CancellationToken cancellation);
+
+    /// <summary>Carries out a release or a refund; returns the processor's id of it, or null when it becomes a payout order
+    /// an admin pays by bank.</summary>
+    Task<string?> MoveAsync(MoneyMove move, CancellationToken cancellation);
+}
+
+/// <summary>Bank transfer: instructions with the payment's reference; releases and refunds become payout orders.</summary>
+public sealed class BankTransferRail(PaymentSettings settings) : IPaymentRail
+{
+    public PaymentMethod Method => PaymentMethod.BankTransfer;
+
+    public static string Reference(string paymentId) => paymentId.ToUpperInvariant();
+
+    public Task<FundingStart> StartFundingAsync(FundingRequest request, CancellationToken cancellation)
+    {
+        var bank = settings.Bank;
+        var reference = Reference(request.PaymentId);
+        var instructions = $"Transfer {Money.Format(request.SmeMinor)} {request.Currency} to {bank.AccountHolder}, {bank.Bank}, " +
+            $"RIB {bank.Rib} (SWIFT {bank.Swift}), quoting the reference {reference}.";
+        return Task.FromResult(new FundingStart(reference, instructions, null));
+    }
+
+    public Task<string?> MoveAsync(MoneyMove move, CancellationToken cancellation) => Task.FromResult<string?>(null);
+}
+
+public static class Money
+{
+    /// <summary>Minor units as an amount with two decimals, e.g. 1500050 → "15000.50".</summary>
+    public static string Format(long minor) => (minor / 100m).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,38 @@
+using Jazari.Marketplace.Grains.Payments;
+
+namespace Jazari.Marketplace.Web.Payments;
+
+/// <summary>The <c>Payments</c> section: platform fee, follow-up delays, and the platform's bank details for transfers.</summary>
+public sealed class PaymentSettings
+{
+    /// <summary>Taken from each release, in percent (two decimals at most).</summary>
+    public decimal PlatformFeePercent { get; set; } = 5;
+    /// <summary>A delivery neither approved nor disputed within this many days is released.</summary>
+    public int AutoReleaseDays { get; set; } = 14;
+    /// <summary>The SME is warned this many days before the automatic release.</summary>
+    public int AutoReleaseWarningDays { get; set; } = 3;
+    /// <summary>The SME is reminded to fund the next milestone this many days after the award or the previous release.</summary>
+    public int FundingReminderDays { get; set; } = 3;
+    public BankDetails Bank { get; set; } = new();
+
+    public PaymentRules Rules => new((int)Math.Round(PlatformFeePercent * 100), TimeSpan.FromDays(AutoReleaseDays));
+
+    public static PaymentSettings From(IConfiguration config)
+    {
+        var settings = config.GetSection("Payments").Get<PaymentSettings>() ?? new();
+        if (settings.PlatformFeePercent is < 0 or > 50) throw new InvalidOperationException("Payments:PlatformFeePercent must be between 0 and 50.");
+        if (settings.AutoReleaseDays < 1 || settings.AutoReleaseWarningDays < 0 || settings.AutoReleaseWarningDays >= settings.AutoReleaseDays)
+            throw new InvalidOperationException("Payments:AutoReleaseDays must be at least 1 and above Payments:AutoReleaseWarningDays.");
+        return settings;
+    }
+}
+
+/// <summary>Where SMEs send their transfers (shown in the funding instructions).</summary>
+public sealed class BankDetails
+{
+    public string Bank { get; set; } = "Bank of Africa";
+    public string AccountHolder { get; set; } = "Jazari Marketplace SARL";
+    /// <summary>The 24-digit Moroccan RIB.</summary>
+    public string Rib { get; set; } = "011 780 0000 12 34567890123 45";
+    public string Swift { get; set; } = "BMCEMAMC";
+}

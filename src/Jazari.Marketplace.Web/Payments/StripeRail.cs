@@ -1,0 +1,113 @@
+using Jazari.Marketplace.Grains;
+using Jazari.Marketplace.Grains.Payments;
+using Jazari.Marketplace.Web.Notifications;
+using Stripe;
+using Stripe.Checkout;
+using PaymentMethod = Jazari.Marketplace.Grains.Payments.PaymentMethod;
+
+namespace Jazari.Marketplace.Web.Payments;
+
+/// <summary>The <c>Stripe</c> section: the secret key turns card payments on; the webhook secret verifies events.</summary>
+public sealed class StripeSettings
+{
+    public string? SecretKey { get; set; }
+    public string? WebhookSecret { get; set; }
+    /// <summary>Another address for Stripe's API (the tests' local endpoint); Stripe's own when unset.</summary>
+    public string? ApiBase { get; set; }
+    /// <summary>Stripe.net's own retries of a failed call (same idempotency key).</summary>
+    public int NetworkRetries { get; set; } = 2;
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(SecretKey);
+
+    public static StripeSettings From(IConfiguration config) => config.GetSection("Stripe").Get<StripeSettings>() ?? new();
+
+    public StripeClient Client() => new(SecretKey, httpClient: new SystemNetHttpClient(maxNetworkRetries: NetworkRetries),
+        apiBase: string.IsNullOrWhiteSpace(ApiBase) ? null : ApiBase);
+}
+
+/// <summary>
+/// Cards through Stripe: a Checkout Session per milestone funding; releases are Transfers to the startup's Connect
+/// account (<c>transfer_group</c> = the need); refunds go back to the card. Every call carries an idempotency key
+/// derived from the operation, so a retried job never moves money twice.
+/// </summary>
+public sealed class StripeRail(StripeClient client, IGrainFactory grains, NotificationSettings links) : IPaymentRail
+{
+    public PaymentMethod Method => PaymentMethod.Stripe;
+
+    public async Task<FundingStart> StartFundingAsync(FundingRequest request, CancellationToken cancellation)
+    {
+        var metadata = Metadata(request.PaymentId, request.NeedId, request.Index, request.Attempt);
+        var needLink = $"{links.PublicUrl.TrimEnd('/')}/needs/{request.NeedId}";
+        var session = await new SessionService(client).CreateAsync(new SessionCreateOptions
+        {
+            Mode = "payment",
+            ClientReferenceId = request.PaymentId,
+            SuccessUrl = $"{needLink}?paid={request.PaymentId}",
+            CancelUrl = needLink,
+            Metadata = metadata,
+            PaymentIntentData = new SessionPaymentIntentDataOptions { TransferGroup = request.NeedId, Metadata = metadata },
+            LineItems = [new SessionLineItemOptions
+            {
+                Quantity = 1,
+                PriceData = new SessionLineItemPriceDataOptions
+                {
+                    Currency = request.Currency.ToLowerInvariant(), UnitAmount = request.SmeMinor,
+                    ProductData = new SessionLineItemPriceDataProductDataOptions { Name = $"{request.Title} ({request.Index + 1})" },
+                },
+            }],
+        }, Key($"{request.PaymentId}:checkout:{request.Attempt}"), cancellation);
+        return new FundingStart(BankTransferRail.Reference(request.PaymentId), "Pay by card on the Stripe checkout page.", session.Url);
+    }
+
+    public async Task<string?> MoveAsync(MoneyMove move, CancellationToken cancellation)
+    {
+        var metadata = new Dictionary<string, string> { ["operationId"] = move.OperationId, ["needId"] = move.NeedId, ["milestone"] = $"{move.Index}" };
+        if (move.Kind == MoveKind.Release)
+        {
+            var account = await grains.GetGrain<IPayoutAccountGrain>(move.StartupId).GetAsync();
+            if (account is not { PayoutsEnabled: true })
+                throw MarketplaceException.Conflict("The startup has not finished its Stripe onboarding (payouts not enabled); the release waits for it.");
+            var transfer = await new TransferService(client).CreateAsync(new TransferCreateOptions
+            {
+                Amount = move.NetMinor, Currency = move.Currency.ToLowerInvariant(), Destination = account.ExternalAccountId,
+                TransferGroup = move.NeedId, Metadata = metadata,
+            }, Key(move.OperationId), cancellation);
+            return transfer.Id;
+        }
+        if (move.NetMinor == 0) return null; // all of it goes back to the programme: nothing to refund on the card
+        var refund = await new RefundService(client).CreateAsync(new RefundCreateOptions
+        {
+            PaymentIntent = move.PaymentExternalId, Amount = move.NetMinor, Metadata = metadata,
+        }, Key(move.OperationId), cancellation);
+        return refund.Id;
+    }
+
+    /// <summary>The startup's Connect account (created once) and a fresh onboarding link to it.</summary>
+    public async Task<string> OnboardingLinkAsync(string startupId, string? email, CancellationToken cancellation)
+    {
+        var payouts = grains.GetGrain<IPayoutAccountGrain>(startupId);
+        var account = await payouts.GetAsync();
+        if (account is null)
+        {
+            var created = await new AccountService(client).CreateAsync(new AccountCreateOptions
+            {
+                Type = "express", Email = email, Metadata = new Dictionary<string, string> { ["startupId"] = startupId },
+                Capabilities = new AccountCapabilitiesOptions { Transfers = new AccountCapabilitiesTransfersOptions { Requested = true } },
+            }, Key($"startup:{startupId}:connect-account"), cancellation);
+            account = await payouts.SetAccountAsync(created.Id);
+        }
+        var back = $"{links.PublicUrl.TrimEnd('/')}/startups/{startupId}";
+        var link = await new AccountLinkService(client).CreateAsync(new AccountLinkCreateOptions
+        {
+            Account = account.ExternalAccountId, Type = "account_onboarding", RefreshUrl = back + "?onboarding=refresh", ReturnUrl = back + "?onboarding=done",
+        }, cancellationToken: cancellation);
+        return link.Url;
+    }
+
+    public static Dictionary<string, string> Metadata(string paymentId, string needId, int index, int attempt) => new()
+    {
+        ["paymentId"] = paymentId, ["needId"] = needId, ["milestone"] = $"{index}", ["attempt"] = $"{attempt}",
+    };
+
+    private static RequestOptions Key(string key) => new() { IdempotencyKey = key };
+}

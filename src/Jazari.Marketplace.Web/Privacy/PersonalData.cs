@@ -1,0 +1,203 @@
+using System.Security.Cryptography;
+using System.Text;
+using Jazari.Marketplace.Grains;
+using Jazari.Marketplace.Grains.Accounts;
+using Jazari.Marketplace.Grains.Conversations;
+using Jazari.Marketplace.Grains.Incubation;
+using Jazari.Marketplace.Grains.Needs;
+using Jazari.Marketplace.Grains.Notifications;
+using Jazari.Marketplace.Grains.Profiles;
+using Jazari.Marketplace.Grains.Reviews;
+using Jazari.Marketplace.Web.Apis;
+using Jazari.Marketplace.Web.Audit;
+
+namespace Jazari.Marketplace.Web.Privacy;
+
+/// <summary>Everything the marketplace holds about one person, as their data export gives it.</summary>
+public sealed record DataExport(
+    DateTimeOffset ExportedAt,
+    AccountExport Account,
+    object? Profile,
+    IReadOnlyList<NeedExport> Needs,
+    IncubationExport Incubation,
+    NotificationsExport Notifications,
+    IReadOnlyList<ConversationExport> Conversations,
+    IReadOnlyList<AuditEntry> Audit);
+
+/// <summary>A thread the person takes part in, with every message of both sides, oldest first.</summary>
+public sealed record ConversationExport(string Id, string NeedId, string NeedTitle, string SmeName, string StartupName, IReadOnlyList<MessageView> Messages);
+
+public sealed record AccountExport(string Id, string Email, string Role, string DisplayName, string Language, IReadOnlyList<string> Institutes,
+    DateTimeOffset CreatedAt, DateTimeOffset? VerifiedAt, ConsentsResponse Consents);
+
+/// <summary>A need the person owns or bid on, as they see it (an owner sees every bid, a bidder its own), with its reviews.</summary>
+public sealed record NeedExport(NeedResponse Need, NeedReviewsResponse? Reviews);
+
+public sealed record IncubationExport(
+    IReadOnlyList<ApplicationView> Applications,
+    StartupActivityView? Activity,
+    IReadOnlyList<Goal> Goals,
+    IReadOnlyList<MentorSession> MentorSessions,
+    IReadOnlyList<MentoredStartup> MentoredStartups);
+
+public sealed record NotificationsExport(PreferencesResponse Preferences, IReadOnlyList<NotificationExport> Waiting, IReadOnlyList<string> SentKeys);
+
+public sealed record NotificationExport(string Key, string Kind, IReadOnlyDictionary<string, string> Values, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// The data rights of Law 09-08: a person's export, and the erasure of their personal data everywhere the
+/// marketplace keeps it. What the law requires to be kept (ledger entries, invoices, the audit trail) stays,
+/// under the account's and profiles' ids, which after erasure name nobody (the pseudonym).
+/// </summary>
+public sealed class PersonalData(IGrainFactory grains, AuditTrail audit, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
+{
+    /// <summary>The name an erased account and its profiles go by: stable for the account, says nothing of the person.</summary>
+    public static string Pseudonym(string accountId) =>
+        "erased-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(accountId)))[..10];
+
+    public async Task<DataExport> ExportAsync(string accountId, CancellationToken cancellation)
+    {
+        var accountGrain = grains.GetGrain<IAccountGrain>(accountId);
+        var account = await accountGrain.GetAsync() ?? throw MarketplaceException.NotFound("Account");
+        var caller = new Caller(accountId, account.Role);
+        var consents = await accountGrain.GetConsentsAsync();
+        var places = await accountGrain.GetPlacesAsync();
+
+        var needs = new List<NeedExport>();
+        foreach (var needId in places.NeedIds)
+        {
+            NeedView need;
+            try { need = await grains.GetGrain<INeedGrain>(needId).GetAsync(caller); }
+            catch (MarketplaceException gone) when (gone.Problem == Problem.NotFound) { continue; }
+            NeedReviewsResponse? reviews = null;
+            if (need.AwardedBidId is not null)
+            {
+                try
+                {
+                    var view = await grains.GetGrain<INeedReviewsGrain>(needId).ListAsync(caller);
+                    reviews = new NeedReviewsResponse(view.NeedId, view.RevealedAt, view.RevealDueAt, [.. view.Reviews.Select(ReviewResponse.From)]);
+                }
+                catch (MarketplaceException) { } // not a party of this engagement (a bid that lost)
+            }
+            needs.Add(new NeedExport(NeedResponse.From(need), reviews));
+        }
+
+        var notifications = grains.GetGrain<IAccountNotificationsGrain>(accountId);
+        var recorded = await notifications.ExportAsync();
+        var notificationsExport = new NotificationsExport(PreferencesResponse.From(await notifications.GetPreferencesAsync()),
+            [.. recorded.Pending.Select(p => new NotificationExport(p.Notification.Key, p.Notification.Kind, p.Notification.Values, p.Notification.CreatedAt))],
+            [.. recorded.DoneKeys]);
+
+        return new DataExport(time.GetUtcNow(),
+            new AccountExport(account.Id, account.Email, account.Role, account.DisplayName, account.Language, account.Institutes,
+                account.CreatedAt, account.VerifiedAt, ConsentsResponse.From(consents)),
+            await ProfileAsync(account, caller),
+            needs,
+            await IncubationAsync(account, places),
+            notificationsExport,
+            await ConversationsAsync(caller),
+            await audit.AboutAsync(accountId, cancellation));
+    }
+
+    /// <summary>
+    /// Erases the account's personal data everywhere; each step can be repeated, so erasing twice (or again after a
+    /// failure half-way) finishes the job. The account's id stays, under its pseudonym, for the ledger and the audit trail.
+    /// </summary>
+    public async Task EraseAsync(string accountId)
+    {
+        var accountGrain = grains.GetGrain<IAccountGrain>(accountId);
+        var account = await accountGrain.GetAsync() ?? throw MarketplaceException.NotFound("Account");
+        var pseudonym = Pseudonym(accountId);
+        var places = await accountGrain.GetPlacesAsync();
+
+        // The address first: from here on it signs in nowhere, and it can sign up again as a new account.
+        if (account.Email.Length > 0) await grains.GetGrain<ISignInGrain>(account.Email).EraseAsync(accountId);
+
+        foreach (var needId in places.NeedIds)
+        {
+            await grains.GetGrain<INeedGrain>(needId).EraseParticipantAsync(accountId, pseudonym);
+            await grains.GetGrain<INeedReviewsGrain>(needId).EraseAuthorAsync(accountId);
+            await grains.GetGrain<Grains.Payments.IEngagementGrain>(needId).EraseParticipantAsync(accountId, pseudonym);
+        }
+
+        if (account.ProfileId is { } profileId)
+        {
+            switch (account.Role)
+            {
+                case Roles.Sme:
+                    await grains.GetGrain<ISmeGrain>(profileId).EraseAsync(accountId, pseudonym);
+                    break;
+                case Roles.Startup:
+                    await grains.GetGrain<IStartupGrain>(profileId).EraseAsync(accountId, pseudonym);
+                    var activity = await grains.GetGrain<IStartupActivityGrain>(profileId).GetAsync();
+                    foreach (var cohortId in places.CohortIds.Union(activity.Cohorts.Select(c => c.CohortId)))
+                        await grains.GetGrain<ICohortGrain>(cohortId).EraseStartupAsync(accountId, profileId, pseudonym);
+                    break;
+                case Roles.Mentor:
+                    await grains.GetGrain<IMentorGrain>(profileId).EraseAsync(accountId, pseudonym);
+                    foreach (var startup in await grains.GetGrain<IMentoringGrain>(profileId).ListAsync())
+                        await grains.GetGrain<IMentorSessionsGrain>(startup.StartupId).EraseMentorNotesAsync(profileId);
+                    break;
+            }
+        }
+
+        foreach (var threadId in await grains.GetGrain<IConversationInboxGrain>(accountId).ListConversationIdsAsync())
+            await grains.GetGrain<IConversationGrain>(threadId).EraseAuthorAsync(accountId, pseudonym);
+
+        await grains.GetGrain<IAccountNotificationsGrain>(accountId).EraseAsync();
+        // Last: the account drops its e-mail and revokes its tokens once everything else is done.
+        await accountGrain.EraseAsync(pseudonym);
+    }
+
+    private async Task<List<ConversationExport>> ConversationsAsync(Caller caller)
+    {
+        var threads = new List<ConversationExport>();
+        foreach (var threadId in await grains.GetGrain<IConversationInboxGrain>(caller.AccountId).ListConversationIdsAsync())
+        {
+            var thread = grains.GetGrain<IConversationGrain>(threadId);
+            ConversationView page;
+            try { page = await thread.GetAsync(caller, null); }
+            catch (MarketplaceException gone) when (gone.Problem == Problem.NotFound) { continue; } // listed, never stored
+            var messages = new List<MessageView>(page.Messages);
+            while (page.Before is { } before)
+            {
+                page = await thread.GetAsync(caller, before);
+                messages.AddRange(page.Messages);
+            }
+            messages.Reverse();
+            threads.Add(new ConversationExport(threadId, page.NeedId, page.NeedTitle, page.SmeName, page.StartupName, messages));
+        }
+        return threads;
+    }
+
+    private async Task<object?> ProfileAsync(AccountView account, Caller caller)
+    {
+        if (account.ProfileId is not { } id) return null;
+        return account.Role switch
+        {
+            Roles.Sme => SmeResponse.From(await grains.GetGrain<ISmeGrain>(id).GetAsync(caller)),
+            Roles.Startup => StartupResponse.From(await grains.GetGrain<IStartupGrain>(id).GetAsync(caller),
+                await grains.GetGrain<IStartupGrain>(id).GetTrackRecordAsync()),
+            Roles.Mentor => MentorResponse.From(await grains.GetGrain<IMentorGrain>(id).GetAsync(caller)),
+            _ => null,
+        };
+    }
+
+    private async Task<IncubationExport> IncubationAsync(AccountView account, AccountPlaces places)
+    {
+        var applications = (await Task.WhenAll(places.CohortIds.Select(id => grains.GetGrain<ICohortGrain>(id).ApplicationsOfAsync(account.Id))))
+            .SelectMany(a => a).ToList();
+        if (account.ProfileId is not { } id) return new([.. applications], null, [], [], []);
+        if (account.Role == Roles.Startup)
+            return new([.. applications], await grains.GetGrain<IStartupActivityGrain>(id).GetAsync(),
+                await grains.GetGrain<IStartupGoalsGrain>(id).ListAsync(), await grains.GetGrain<IMentorSessionsGrain>(id).ListAsync(), []);
+        if (account.Role == Roles.Mentor)
+        {
+            var mentored = await grains.GetGrain<IMentoringGrain>(id).ListAsync();
+            var sessions = (await Task.WhenAll(mentored.Select(s => grains.GetGrain<IMentorSessionsGrain>(s.StartupId).ListAsync())))
+                .SelectMany(s => s).Where(s => s.MentorId == id).ToList();
+            return new([.. applications], null, [], sessions, mentored);
+        }
+        return new([.. applications], null, [], [], []);
+    }
+}

@@ -1,0 +1,134 @@
+using Jazari.Marketplace.Grains.Needs;
+using Jazari.Marketplace.Grains.Payments;
+using Jazari.Marketplace.Grains.Profiles;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Jazari.Marketplace.Grains.Tests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class EngagementGrainTests(ClusterFixture fixture)
+{
+    private IGrainFactory Grains => fixture.Grains;
+
+    /// <summary>Funds (bank), confirms, delivers, approves and releases every milestone of an awarded need.</summary>
+    internal static async Task CompleteAsync(IGrainFactory grains, string needId, Caller sme, Caller founder)
+    {
+        var engagement = grains.GetGrain<IEngagementGrain>(needId);
+        foreach (var m in (await engagement.GetAsync()).Milestones)
+        {
+            var request = await engagement.RequestFundingAsync(sme, m.Index, PaymentMethod.BankTransfer);
+            if (!request.Funded) await engagement.ConfirmFundingAsync(request.PaymentId, PaymentMethod.BankTransfer, request.SmeMinor, $"bank-{m.Index}");
+            await engagement.DeliverAsync(founder, m.Index, "Livré.", []);
+            var approved = await engagement.ApproveAsync(sme, m.Index);
+            foreach (var move in approved.Milestones[m.Index].PendingMoves) await engagement.CompleteMoveAsync(move.OperationId, null);
+        }
+    }
+
+    private async Task<(IEngagementGrain Engagement, Caller Sme, Caller Founder, string StartupId)> AwardedAsync(string? programmeId = null)
+    {
+        var owner = Samples.Sme(Samples.NewId("acc"));
+        var need = Grains.GetGrain<INeedGrain>(Samples.NewId("need"));
+        await need.CreateAsync(owner, Samples.NewId("sme"), Samples.Need(), programmeId);
+        await need.PublishAsync(owner);
+        var founder = Samples.Startup(Samples.NewId("acc"));
+        var startupId = Samples.NewId("st");
+        await Grains.GetGrain<IStartupGrain>(startupId).CreateAsync(founder.AccountId, Samples.StartupProfile());
+        var bidId = await need.SubmitBidAsync(founder, startupId, "Web Atlas", Samples.Offer());
+        await need.AcceptBidAsync(owner, bidId);
+        return (Grains.GetGrain<IEngagementGrain>(need.GetPrimaryKeyString()), owner, founder, startupId);
+    }
+
+    /// <summary>Every entry sums to zero, the escrow never goes negative, the startup's receipts plus fees equal the releases.</summary>
+    internal static void AssertInvariants(EngagementState e)
+    {
+        long escrow = 0, released = 0, receivedAndFees = 0;
+        foreach (var entry in e.Ledger)
+        {
+            Assert.Equal(0, entry.Lines.Sum(l => l.AmountMinor));
+            escrow += entry.Lines.Where(l => l.Account == LedgerAccounts.Escrow).Sum(l => l.AmountMinor);
+            Assert.True(escrow >= 0);
+            if (entry.Lines.Any(l => l.Account.StartsWith("startup:")))
+            {
+                released -= entry.Lines.Where(l => l.Account == LedgerAccounts.Escrow).Sum(l => l.AmountMinor);
+                receivedAndFees += entry.Lines.Where(l => l.Account.StartsWith("startup:") || l.Account == LedgerAccounts.PlatformFees).Sum(l => l.AmountMinor);
+            }
+        }
+        Assert.Equal(released, receivedAndFees);
+        Assert.Equal(e.Ledger.Count, e.Ledger.Select(x => x.OperationId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_move_reported_twice_and_a_release_decided_twice_move_the_money_once()
+    {
+        var (engagement, sme, founder, startupId) = await AwardedAsync();
+        var request = await engagement.RequestFundingAsync(sme, 0, PaymentMethod.BankTransfer);
+        await engagement.ConfirmFundingAsync(request.PaymentId, PaymentMethod.BankTransfer, request.SmeMinor, "VIR-1");
+        await engagement.ConfirmFundingAsync(request.PaymentId, PaymentMethod.BankTransfer, request.SmeMinor, "VIR-1");
+        await engagement.DeliverAsync(founder, 0, "Livré.", []);
+        await Task.WhenAll(engagement.ApproveAsync(sme, 0), engagement.ApproveAsync(sme, 0), engagement.AutoReleaseAsync(0));
+        var move = Assert.Single((await engagement.GetAsync()).Milestones[0].PendingMoves);
+        await engagement.CompleteMoveAsync(move.OperationId, null);
+        var e = await engagement.CompleteMoveAsync(move.OperationId, null); // a retried job reporting again
+        Assert.Equal(MilestoneStatus.Released, e.Milestones[0].Status);
+        Assert.Single(e.Payouts);
+        Assert.Equal(1_425_000, LedgerAccounts.Balance(e.Ledger, LedgerAccounts.Startup(startupId)));
+        AssertInvariants(e);
+    }
+
+    [Fact]
+    public async Task The_programme_reservation_repeated_after_a_failure_half_way_is_granted_once()
+    {
+        var programmeId = Samples.NewId("prog");
+        await Grains.GetGrain<IProgrammeGrain>(programmeId).CreateAsync(new ProgrammeTerms("Maroc PME", 30, 1_000_000, 10_000_000, "MAD"));
+        var smeId = Samples.NewId("sme");
+        var usage = Grains.GetGrain<IProgrammeSmeGrain>($"{programmeId}/{smeId}");
+        // The programme granted, then the SME grain's write was lost: the retry gets the same grant, the budget counts it once.
+        Assert.Equal(450_000, await Grains.GetGrain<IProgrammeGrain>(programmeId).ReserveAsync("need-x:m0:programme", 450_000));
+        Assert.Equal(450_000, await usage.ReserveAsync("need-x:m0:programme", 450_000, 1_000_000));
+        Assert.Equal(450_000, await usage.ReserveAsync("need-x:m0:programme", 450_000, 1_000_000));
+        Assert.Equal(450_000, (await Grains.GetGrain<IProgrammeGrain>(programmeId).GetAsync())!.CommittedMinor);
+        Assert.Equal(450_000, await usage.GetUsedAsync());
+        Assert.Equal(550_000, await usage.ReserveAsync("need-y:m0:programme", 900_000, 1_000_000)); // the rest of the cap
+    }
+
+    [Fact]
+    public async Task The_engagement_exists_from_the_award_and_strangers_cannot_act_on_it()
+    {
+        var (engagement, sme, founder, _) = await AwardedAsync();
+        var e = await engagement.GetAsync();
+        Assert.Equal(2, e.Milestones.Count);
+        Assert.Equal(DateOnly.FromDateTime(e.AwardedAt.UtcDateTime).AddDays(20), e.Milestones[0].DueOn);
+        var stranger = Samples.Sme(Samples.NewId("acc"));
+        await Assert.ThrowsAsync<MarketplaceException>(() => engagement.RequestFundingAsync(stranger, 0, PaymentMethod.BankTransfer));
+        await Assert.ThrowsAsync<MarketplaceException>(() => engagement.DeliverAsync(sme, 0, "x", []));
+        await Assert.ThrowsAsync<MarketplaceException>(() => engagement.ApproveAsync(founder, 0));
+        var unawarded = await Samples.OpenNeedAsync(Grains);
+        var missing = await Assert.ThrowsAsync<MarketplaceException>(() => Grains.GetGrain<IEngagementGrain>(unawarded.Need.GetPrimaryKeyString()).GetAsync());
+        Assert.Equal(Problem.NotFound, missing.Problem);
+    }
+
+    [Fact]
+    public void A_full_engagement_of_the_largest_texts_stays_under_the_size_bound()
+    {
+        static string Arabic(int n) => new([.. Enumerable.Range(0, n).Select(_ => (char)Random.Shared.Next(0x0627, 0x064A))]);
+        var at = DateTimeOffset.UtcNow;
+        var state = new EngagementState { NeedId = Samples.NewId("need"), Title = Arabic(200), StartupName = Arabic(200) };
+        for (var i = 0; i < 10; i++)
+        {
+            state.Milestones.Add(new MilestoneState
+            {
+                Index = i, Title = Arabic(200), DeliveryNote = Arabic(2000), DeliveryLinks = [.. Enumerable.Range(0, 5).Select(_ => "https://" + new string('x', 290))],
+                Dispute = new Dispute(Samples.NewId("dsp"), "sme", Arabic(1000), at, at, 1, 1, Arabic(1000), Samples.NewId("acc")),
+                Funding = [new(FundingSource.Sme, 1, FundingStatus.Paid), new(FundingSource.Programme, 1, FundingStatus.Paid)],
+            });
+            foreach (var what in new[] { "fund", "release", "refund" })
+                state.Ledger.Add(new LedgerEntry(Samples.NewId("entry"), $"{state.NeedId}:m{i}:{what}", at,
+                    [new("escrow", -2), new(LedgerAccounts.Startup(Samples.NewId("st")), 1), new(LedgerAccounts.Programme(Samples.NewId("prog")), 1)]));
+            foreach (var kind in new[] { MoveKind.Release, MoveKind.Refund })
+                state.Payouts.Add(new PayoutOrder(Samples.NewId("po"), state.NeedId, i, kind, "startup", Samples.NewId("st"), Arabic(200), 1, "MAD",
+                    PayoutStatus.Paid, at, new string('r', 100), at));
+        }
+        var size = fixture.Silo.Services.GetRequiredService<Orleans.Serialization.Serializer>().SerializeToArray(state).Length;
+        Assert.InRange(size, 40 * 1024, 256 * 1024);
+    }
+}

@@ -1,0 +1,214 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Jazari.Marketplace.Web.Tests.Payments;
+
+/// <summary>Engagements paid by bank transfer, end to end over HTTP, with the ledger's invariants after every step.</summary>
+[Collection(MarketplaceCollection.Name)]
+public sealed class BankTransferTests(MarketplaceHost host)
+{
+    [Fact]
+    public async Task A_whole_engagement_with_a_programme_runs_fund_confirm_deliver_approve_payout_and_completes()
+    {
+        var programme = await Engagements.ProgrammeAsync(host, percent: 30);
+        var a = await Engagements.AwardedAsync(host, programme);
+        var engagement = await a.EngagementAsync();
+        Assert.Equal(programme, engagement.GetProperty("programmeId").GetString());
+        Assert.Equal(a.StartupId, engagement.GetProperty("startupId").GetString());
+        Assert.All(engagement.GetProperty("milestones").EnumerateArray(), m => Assert.Equal("awaiting-funding", m.Status()));
+
+        var funding = await a.FundAsync(0);
+        Assert.Equal(1_050_000, funding.GetProperty("amountMinor").GetInt64()); // 70% of 15 000 MAD; the programme pays 30%
+        Assert.Equal(450_000, funding.GetProperty("programmeMinor").GetInt64());
+        var reference = funding.GetProperty("reference").GetString()!;
+        Assert.Contains(reference, funding.GetProperty("instructions").GetString());
+        Assert.Equal(funding.GetProperty("paymentId").GetString(), (await a.FundAsync(0)).GetProperty("paymentId").GetString()); // asking again: the same payment
+        await Engagements.AssertLedgerAsync(host, a.NeedId);
+        Assert.Empty((await Engagements.AssertLedgerAsync(host, a.NeedId)));
+
+        await Engagements.ConfirmAsync(host, funding, amountMinor: 1_000_000, expected: HttpStatusCode.BadRequest); // a wrong amount is refused
+        Assert.Equal("awaiting-funding", (await a.EngagementAsync()).Milestone(0).Status());
+        var confirmed = await Engagements.ConfirmAsync(host, funding);
+        var m0 = confirmed.Milestone(0);
+        Assert.Equal("funded", m0.Status());
+        Assert.Equal(["sme:1050000:paid", "programme:450000:paid"], m0.GetProperty("funding").EnumerateArray()
+            .Select(f => $"{f.GetProperty("source").GetString()}:{f.GetProperty("amountMinor").GetInt64()}:{f.GetProperty("status").GetString()}"));
+        var balances = await Engagements.AssertLedgerAsync(host, a.NeedId);
+        Assert.Equal(1_500_000, balances["escrow"]);
+        Assert.Equal(-450_000, balances[$"programme:{programme}"]);
+        Assert.Equal("in-progress", (await (await a.Sme.Client.GetAsync($"/api/needs/{a.NeedId}")).Json(HttpStatusCode.OK)).GetProperty("status").GetString());
+        await Engagements.ConfirmAsync(host, funding, expected: HttpStatusCode.Conflict); // another transfer for a funded milestone
+
+        Assert.Equal("delivered", (await a.DeliverAsync(0)).Milestone(0).Status());
+        await Engagements.AssertLedgerAsync(host, a.NeedId);
+        var released = await a.ApproveAsync(0);
+        Assert.Equal("released", released.Milestone(0).Status());
+        balances = await Engagements.AssertLedgerAsync(host, a.NeedId);
+        Assert.Equal(0, balances["escrow"]);
+        Assert.Equal(75_000, balances["platform-fees"]); // 5% of 15 000 MAD
+        Assert.Equal(1_425_000, balances[$"startup:{a.StartupId}"]);
+
+        using var admin = host.Admin();
+        var payout = Assert.Single((await (await admin.GetAsync("/api/admin/payouts?status=pending")).Json(HttpStatusCode.OK)).EnumerateArray(),
+            p => p.GetProperty("needId").GetString() == a.NeedId);
+        Assert.Equal(1_425_000, payout.GetProperty("amountMinor").GetInt64());
+        Assert.Equal(a.StartupId, payout.GetProperty("beneficiaryId").GetString());
+        var csvRequest = new HttpRequestMessage(HttpMethod.Get, "/api/admin/payouts?status=pending");
+        csvRequest.Headers.Accept.ParseAdd("text/csv");
+        var csv = await (await admin.SendAsync(csvRequest)).Content.ReadAsStringAsync();
+        Assert.StartsWith("\uFEFFpayoutId,kind,", csv);
+        Assert.Contains($"{payout.Id()},release,startup,{a.StartupId},Web Atlas,14250.00,MAD,{a.NeedId},0,", csv);
+
+        await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/paid", new { bankReference = "" })).Problem(HttpStatusCode.BadRequest);
+        var paid = await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/paid", new { bankReference = "BOA-2026-0042" })).Json(HttpStatusCode.OK);
+        Assert.Equal("paid", paid.GetProperty("status").GetString());
+        await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/paid", new { bankReference = "BOA-2026-0042" })).Json(HttpStatusCode.OK);
+        await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/paid", new { bankReference = "AUTRE" })).Problem(HttpStatusCode.Conflict);
+        Assert.DoesNotContain((await (await admin.GetAsync("/api/admin/payouts")).Json(HttpStatusCode.OK)).EnumerateArray(), p => p.Id() == payout.Id());
+
+        var second = await a.FundAsync(1);
+        await Engagements.ConfirmAsync(host, second);
+        await a.DeliverAsync(1);
+        var done = await a.ApproveAsync(1);
+        Assert.Equal("completed", done.GetProperty("status").GetString());
+        Assert.Equal("completed", (await (await a.Sme.Client.GetAsync($"/api/needs/{a.NeedId}")).Json(HttpStatusCode.OK)).GetProperty("status").GetString());
+        balances = await Engagements.AssertLedgerAsync(host, a.NeedId);
+        Assert.Equal(2_850_000, balances[$"startup:{a.StartupId}"]);
+        Assert.Equal(-900_000, balances[$"programme:{programme}"]);
+        var programmeView = await (await admin.GetAsync($"/api/admin/programmes/{programme}")).Json(HttpStatusCode.OK);
+        Assert.Equal(900_000, programmeView.GetProperty("committedMinor").GetInt64());
+
+        var kpis = await (await a.Founder.Client.GetAsync($"/api/startups/{a.StartupId}/kpis")).Json(HttpStatusCode.OK);
+        Assert.Equal(3_000_000, kpis.GetProperty("kpis").GetProperty("revenueReleasedMinor").GetInt64());
+        Assert.Equal(2, kpis.GetProperty("kpis").GetProperty("milestonesDelivered").GetInt32());
+
+        var audit = await (await admin.GetAsync("/api/admin/audit?action=payment-confirmed")).Json(HttpStatusCode.OK);
+        Assert.Contains(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("target").GetString() == funding.GetProperty("paymentId").GetString());
+        var paidAudit = await (await admin.GetAsync("/api/admin/audit?action=payout-paid")).Json(HttpStatusCode.OK);
+        Assert.Single(paidAudit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("target").GetString() == payout.Id());
+    }
+
+    [Fact]
+    public async Task The_programme_pays_no_more_than_its_cap_per_sme_nor_its_budget()
+    {
+        var capped = await Engagements.ProgrammeAsync(host, percent: 50, capMinor: 500_000);
+        var a = await Engagements.AwardedAsync(host, capped);
+        Assert.Equal(500_000, (await a.FundAsync(0)).GetProperty("programmeMinor").GetInt64());
+        Assert.Equal(0, (await a.FundAsync(1)).GetProperty("programmeMinor").GetInt64()); // the SME's cap is used up
+
+        var small = await Engagements.ProgrammeAsync(host, percent: 50, budgetMinor: 900_000);
+        var b = await Engagements.AwardedAsync(host, small);
+        Assert.Equal(750_000, (await b.FundAsync(0)).GetProperty("programmeMinor").GetInt64());
+        Assert.Equal(150_000, (await b.FundAsync(1)).GetProperty("programmeMinor").GetInt64()); // what is left of the budget
+        await Engagements.AssertLedgerAsync(host, b.NeedId);
+    }
+
+    [Fact]
+    public async Task Two_approvals_at_once_release_once()
+    {
+        var a = await Engagements.AwardedAsync(host);
+        await Engagements.ConfirmAsync(host, await a.FundAsync(0));
+        await a.DeliverAsync(0);
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => a.Sme.Client.PostAsync($"/api/needs/{a.NeedId}/milestones/0/approve", null)));
+        Assert.All(answers, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var balances = await Engagements.AssertLedgerAsync(host, a.NeedId);
+        Assert.Equal(1_425_000, balances[$"startup:{a.StartupId}"]);
+        Assert.Single((await a.EngagementAsync()).GetProperty("payouts").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_dispute_is_resolved_by_a_cohort_manager_with_a_split_and_only_the_parties_see_the_engagement()
+    {
+        var a = await Engagements.AwardedAsync(host);
+        var cohort = await Incubation.ProgrammeAsync(host);
+        await cohort.AddMemberAsync(a.StartupId);
+        var funding = await a.FundAsync(0);
+        await Engagements.ConfirmAsync(host, funding);
+        await a.DeliverAsync(0);
+
+        var stranger = await host.SignUpAsync("sme");
+        await (await stranger.Client.GetAsync($"/api/needs/{a.NeedId}/engagement")).Problem(HttpStatusCode.NotFound);
+        await (await stranger.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/dispute", new { reason = "Je ne suis pas d'accord." })).Problem(HttpStatusCode.NotFound);
+        await (await a.Founder.Client.GetAsync($"/api/needs/{a.NeedId}/ledger")).Problem(HttpStatusCode.NotFound);
+        await (await a.Founder.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/fund", new { method = "bank-transfer" })).Problem(HttpStatusCode.NotFound);
+        var otherManager = await Incubation.ManagerAsync(host, await Incubation.InstituteAsync(host));
+        await (await otherManager.Client.GetAsync($"/api/needs/{a.NeedId}/engagement")).Problem(HttpStatusCode.NotFound);
+        await (await cohort.Manager.Client.GetAsync($"/api/needs/{a.NeedId}/engagement")).Json(HttpStatusCode.OK);
+
+        await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/dispute", new { reason = "" })).Problem(HttpStatusCode.BadRequest);
+        var disputed = await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/dispute",
+            new { reason = "Le catalogue livré est incomplet : 40 produits manquent." })).Json(HttpStatusCode.OK);
+        Assert.Equal("disputed", disputed.Milestone(0).Status());
+        await (await a.Sme.Client.PostAsync($"/api/needs/{a.NeedId}/milestones/0/approve", null)).Problem(HttpStatusCode.Conflict);
+        var disputeId = disputed.Milestone(0).GetProperty("dispute").Id();
+
+        var resolve = new { releaseMinor = 1_000_000L, refundMinor = 500_000L, note = "Deux tiers livrés." };
+        await (await a.Sme.Client.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", resolve)).Problem(HttpStatusCode.Forbidden);
+        await (await otherManager.Client.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", resolve)).Problem(HttpStatusCode.NotFound);
+        await (await cohort.Manager.Client.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 1_000_000L, refundMinor = 1L, note = "x" })).Problem(HttpStatusCode.BadRequest);
+        var resolved = await (await cohort.Manager.Client.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", resolve)).Json(HttpStatusCode.OK);
+        var m0 = resolved.Milestone(0);
+        Assert.Equal("released", m0.Status());
+        Assert.Equal(500_000, m0.GetProperty("refundedMinor").GetInt64());
+        var balances = await Engagements.AssertLedgerAsync(host, a.NeedId);
+        Assert.Equal(950_000, balances[$"startup:{a.StartupId}"]);
+        Assert.Equal(50_000, balances["platform-fees"]);
+        Assert.Equal(0, balances["escrow"]);
+        Assert.Equal(-1_000_000, balances.Single(b => b.Key.StartsWith("sme:")).Value);
+        Assert.Equal(["release", "refund"], resolved.GetProperty("payouts").EnumerateArray().Select(p => p.GetProperty("kind").GetString()));
+        using var admin = host.Admin();
+        var audit = await (await admin.GetAsync("/api/admin/audit?action=dispute-resolved")).Json(HttpStatusCode.OK);
+        Assert.Single(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("target").GetString() == disputeId);
+    }
+
+    [Fact]
+    public async Task Cancelling_refunds_the_funded_milestone_and_opens_the_reviews()
+    {
+        var programme = await Engagements.ProgrammeAsync(host, percent: 30);
+        var a = await Engagements.AwardedAsync(host, programme);
+        await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/reviews", new { quality = 4, timeliness = 4, communication = 4, comment = "Trop tôt." }))
+            .Problem(HttpStatusCode.Conflict);
+        await Engagements.ConfirmAsync(host, await a.FundAsync(0));
+        await a.FundAsync(1); // reserves the programme's share, never paid
+        var cancelled = await (await a.Sme.Client.PostAsync($"/api/needs/{a.NeedId}/engagement/cancel", null)).Json(HttpStatusCode.OK);
+        Assert.Equal("cancelled", cancelled.GetProperty("status").GetString());
+        Assert.Equal(["refunded", "cancelled"], cancelled.GetProperty("milestones").EnumerateArray().Select(m => m.Status()));
+        var balances = await Engagements.AssertLedgerAsync(host, a.NeedId);
+        Assert.Equal(0, balances["escrow"]);
+        Assert.Equal(0, balances[$"programme:{programme}"]);
+        Assert.Equal(0, balances.Single(b => b.Key.StartsWith("sme:")).Value);
+        using var admin = host.Admin();
+        Assert.Equal(0, (await (await admin.GetAsync($"/api/admin/programmes/{programme}")).Json(HttpStatusCode.OK)).GetProperty("committedMinor").GetInt64());
+        var refund = Assert.Single(cancelled.GetProperty("payouts").EnumerateArray());
+        Assert.Equal(1_050_000, refund.GetProperty("amountMinor").GetInt64());
+        Assert.Equal("sme", refund.GetProperty("beneficiaryKind").GetString());
+        Assert.Equal("cancelled", (await (await a.Sme.Client.GetAsync($"/api/needs/{a.NeedId}")).Json(HttpStatusCode.OK)).GetProperty("status").GetString());
+        await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/reviews", new { quality = 2, timeliness = 2, communication = 2, comment = "Arrêté en cours." }))
+            .Json(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task Bad_input_and_card_payments_without_stripe_are_refused_and_change_nothing()
+    {
+        var a = await Engagements.AwardedAsync(host);
+        await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/fund", new { method = "cash" })).Problem(HttpStatusCode.BadRequest);
+        var stripe = await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/fund", new { method = "stripe" })).Problem(HttpStatusCode.Conflict);
+        Assert.Contains("Stripe", stripe.GetProperty("detail").GetString());
+        await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/7/fund", new { method = "bank-transfer" })).Problem(HttpStatusCode.NotFound);
+        await (await a.Founder.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/deliver", new { note = "Livré.", links = new[] { "https://x.ma" } })).Problem(HttpStatusCode.Conflict);
+        await (await a.Founder.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/deliver", new { note = "Livré.", links = new[] { "javascript:alert(1)" } })).Problem(HttpStatusCode.BadRequest);
+        using var admin = host.Admin();
+        await (await admin.PostAsJsonAsync("/api/admin/payments/PAY-NOPE/confirm", new { amountMinor = 100, bankReference = "X" })).Problem(HttpStatusCode.NotFound);
+        await (await admin.PostAsJsonAsync("/api/admin/programmes", new { id = "Bad Id", subsidyPercent = 120 })).Problem(HttpStatusCode.BadRequest);
+        var sme = await host.SignUpAsync("sme");
+        await sme.Client.CreateAsync("/api/smes", Api.Sme());
+        var need = JsonSerializer.SerializeToNode(Api.Need())!.AsObject();
+        need["programmeId"] = "prog-does-not-exist";
+        await (await sme.Client.PostAsJsonAsync("/api/needs", need)).Problem(HttpStatusCode.BadRequest);
+        await (await a.Sme.Client.GetAsync($"/api/needs/{(await Api.OpenNeedAsync(host)).NeedId}/engagement")).Problem(HttpStatusCode.NotFound);
+        var engagement = await a.EngagementAsync();
+        Assert.All(engagement.GetProperty("milestones").EnumerateArray(), m => Assert.Equal("awaiting-funding", m.Status()));
+        Assert.Empty(await Engagements.AssertLedgerAsync(host, a.NeedId));
+    }
+}

@@ -1,0 +1,213 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Jazari.Marketplace.Grains.Payments;
+using Jazari.Marketplace.Tests;
+using Jazari.Marketplace.Web.Jobs;
+using Jazari.Marketplace.Web.Payments;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Jazari.Marketplace.Web.Tests.Payments;
+
+/// <summary>The host with Stripe configured against the local Stripe endpoint (no retries by Stripe.net: the tests retry).</summary>
+public sealed class StripeHost : IAsyncLifetime
+{
+    public const string Name = "stripe";
+    public const string Secret = "whsec_test_jazari";
+    public MarketplaceHost Host { get; } = new();
+    public StripeServer Stripe { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Stripe = StripeServer.Start();
+        Host.Settings["Stripe:SecretKey"] = "sk_test_jazari";
+        Host.Settings["Stripe:WebhookSecret"] = Secret;
+        Host.Settings["Stripe:ApiBase"] = Stripe.ApiBase;
+        Host.Settings["Stripe:NetworkRetries"] = "0";
+        await Host.InitializeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Stripe.DisposeAsync();
+    }
+
+    public async Task<HttpResponseMessage> PostEventAsync(string json, string? signature = null)
+    {
+        using var client = Host.Anonymous();
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/stripe") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.Add("Stripe-Signature", signature ?? StripeEvents.Sign(json, Secret));
+        return await client.SendAsync(request);
+    }
+
+    public T Service<T>() where T : notnull => Host.Services.GetRequiredService<T>();
+}
+
+[CollectionDefinition(StripeHost.Name)]
+public sealed class StripeCollection : ICollectionFixture<StripeHost>;
+
+/// <summary>The Stripe path: checkout per funding, Connect onboarding, transfers on release, refunds, and the webhook's rules.</summary>
+[Collection(StripeHost.Name)]
+public sealed class StripeTests(StripeHost stripe)
+{
+    private MarketplaceHost Host => stripe.Host;
+    private StripeServer Server => stripe.Stripe;
+
+    private async Task<(Awarded A, JsonElement Funding, JsonObject Session)> CardFundedAsync(int index = 0)
+    {
+        var a = await Engagements.AwardedAsync(Host);
+        var funding = await a.FundAsync(index, "stripe");
+        var sessionId = funding.GetProperty("checkoutUrl").GetString()!.Split('/')[^1];
+        var paid = Server.CompleteCheckout(sessionId);
+        await (await stripe.PostEventAsync(StripeEvents.CheckoutSessionCompleted(paid))).Json(HttpStatusCode.OK);
+        return (a, funding, paid);
+    }
+
+    private async Task<string> OnboardAsync(Awarded a)
+    {
+        var link = await (await a.Founder.Client.PostAsync($"/api/startups/{a.StartupId}/stripe-onboarding", null)).Json(HttpStatusCode.OK);
+        Assert.StartsWith("https://connect.stripe.com/", link.GetProperty("url").GetString());
+        var account = Server.Accounts().Single(x => (string?)x["metadata"]!["startupId"] == a.StartupId);
+        await (await stripe.PostEventAsync(StripeEvents.AccountUpdated(Server.EnablePayouts((string)account["id"]!)))).Json(HttpStatusCode.OK);
+        return (string)account["id"]!;
+    }
+
+    [Fact]
+    public async Task A_card_funded_milestone_is_released_by_a_transfer_to_the_connected_account_once_payouts_are_enabled()
+    {
+        var a = await Engagements.AwardedAsync(Host);
+        var funding = await a.FundAsync(0, "stripe");
+        Assert.Equal(funding.GetProperty("checkoutUrl").GetString(), (await a.FundAsync(0, "stripe")).GetProperty("checkoutUrl").GetString());
+        var sessions = Server.CallsTo("POST", "/v1/checkout/sessions").Where(c => c.Field("payment_intent_data[transfer_group]") == a.NeedId).ToList();
+        Assert.Equal(2, sessions.Count);
+        Assert.True(sessions[1].Replayed); // the same idempotency key: one session
+        Assert.Equal(($"{funding.GetProperty("paymentId").GetString()}:checkout:1", "1500000", "mad"),
+            (sessions[0].IdempotencyKey, sessions[0].Field("line_items[0][price_data][unit_amount]"), sessions[0].Field("line_items[0][price_data][currency]")));
+
+        var paid = Server.CompleteCheckout(funding.GetProperty("checkoutUrl").GetString()!.Split('/')[^1]);
+        var json = StripeEvents.CheckoutSessionCompleted(paid);
+        Assert.True((await (await stripe.PostEventAsync(json)).Json(HttpStatusCode.OK)).GetProperty("applied").GetBoolean());
+        for (var i = 0; i < 2; i++) Assert.False((await (await stripe.PostEventAsync(json)).Json(HttpStatusCode.OK)).GetProperty("applied").GetBoolean());
+        Assert.Equal("funded", (await a.EngagementAsync()).Milestone(0).Status());
+        Assert.Equal(1_500_000, (await Engagements.AssertLedgerAsync(Host, a.NeedId))["escrow"]);
+
+        await a.DeliverAsync(0);
+        Assert.Equal("approved", (await a.ApproveAsync(0)).Milestone(0).Status()); // no Connect account yet: the release waits
+        Assert.DoesNotContain(Server.Transfers(), t => (string?)t["transfer_group"] == a.NeedId);
+        var accountId = await OnboardAsync(a);
+        await stripe.Service<PaymentJobs>().FollowUpAsync(a.NeedId);
+
+        var transfer = Assert.Single(Server.Transfers(), t => (string?)t["transfer_group"] == a.NeedId);
+        Assert.Equal((1_425_000L, "mad", accountId), ((long)transfer["amount"]!, (string?)transfer["currency"], (string?)transfer["destination"]));
+        Assert.Equal($"{a.NeedId}:m0:release", Server.CallsTo("POST", "/v1/transfers").Last(c => c.Field("transfer_group") == a.NeedId).IdempotencyKey);
+        var released = await a.EngagementAsync();
+        Assert.Equal("released", released.Milestone(0).Status());
+        Assert.Equal((string?)transfer["id"], released.GetProperty("payouts")[0].GetProperty("bankReference").GetString());
+        var balances = await Engagements.AssertLedgerAsync(Host, a.NeedId);
+        Assert.Equal(1_425_000, balances[$"startup:{a.StartupId}"]);
+    }
+
+    [Fact]
+    public async Task A_release_killed_between_the_transfer_and_the_write_transfers_once_when_retried()
+    {
+        var (a, _, _) = await CardFundedAsync();
+        await OnboardAsync(a);
+        await a.DeliverAsync(0);
+        Server.FailAfterCreate("/v1/transfers"); // Stripe made the transfer; the answer never reached us
+        await a.ApproveAsync(0); // approved; released if a retry (the follow-up job's, or the request's own) already got the kept answer
+        Assert.Contains(Server.CallsTo("POST", "/v1/transfers"), c => c.Injected && c.Field("transfer_group") == a.NeedId);
+        Assert.Single(Server.Transfers(), t => (string?)t["transfer_group"] == a.NeedId);
+
+        await stripe.Service<PaymentJobs>().FollowUpAsync(a.NeedId);
+        Assert.Single(Server.Transfers(), t => (string?)t["transfer_group"] == a.NeedId);
+        Assert.Equal("released", (await a.EngagementAsync()).Milestone(0).Status());
+
+        // Milestone 1: the job's step transfers, then the process dies before the grain's write; the job runs again, twice.
+        var second = await a.FundAsync(1, "stripe");
+        await (await stripe.PostEventAsync(StripeEvents.CheckoutSessionCompleted(Server.CompleteCheckout(second.GetProperty("checkoutUrl").GetString()!.Split('/')[^1]))))
+            .Json(HttpStatusCode.OK);
+        await a.DeliverAsync(1);
+        var grain = stripe.Service<IGrainFactory>().GetGrain<IEngagementGrain>(a.NeedId);
+        var move = (await grain.ApproveAsync(new Grains.Caller(a.Sme.AccountId, "sme"), 1)).Milestones[1].PendingMoves.Single();
+        await stripe.Service<IEnumerable<IPaymentRail>>().Single(r => r.Method == PaymentMethod.Stripe).MoveAsync(move, default);
+        await stripe.Service<PaymentJobs>().FollowUpAsync(a.NeedId);
+        await stripe.Service<PaymentJobs>().FollowUpAsync(a.NeedId);
+
+        Assert.Equal(2, Server.Transfers().Count(t => (string?)t["transfer_group"] == a.NeedId));
+        Assert.Equal(2, Server.CallsTo("POST", "/v1/transfers").Count(c => c.IdempotencyKey == $"{a.NeedId}:m1:release" && c.Status == 200));
+        Assert.Equal("completed", (await a.EngagementAsync()).GetProperty("status").GetString());
+        Assert.Equal(2_850_000, (await Engagements.AssertLedgerAsync(Host, a.NeedId))[$"startup:{a.StartupId}"]);
+    }
+
+    [Fact]
+    public async Task A_bad_signature_or_an_old_event_is_400_and_changes_nothing()
+    {
+        var a = await Engagements.AwardedAsync(Host);
+        var funding = await a.FundAsync(0, "stripe");
+        var json = StripeEvents.CheckoutSessionCompleted(Server.CompleteCheckout(funding.GetProperty("checkoutUrl").GetString()!.Split('/')[^1]));
+        await (await stripe.PostEventAsync(json, StripeEvents.BadSignature())).Problem(HttpStatusCode.BadRequest);
+        await (await stripe.PostEventAsync(json, StripeEvents.Sign(json, StripeHost.Secret, DateTimeOffset.UtcNow.AddMinutes(-6)))).Problem(HttpStatusCode.BadRequest);
+        await (await stripe.PostEventAsync(json, StripeEvents.Sign(json, "whsec_other"))).Problem(HttpStatusCode.BadRequest);
+        await (await stripe.PostEventAsync(json.Replace("\"paid\"", "\"unpaid\""), StripeEvents.Sign(json, StripeHost.Secret))).Problem(HttpStatusCode.BadRequest);
+        Assert.Equal("awaiting-funding", (await a.EngagementAsync()).Milestone(0).Status());
+        Assert.Empty(await Engagements.AssertLedgerAsync(Host, a.NeedId));
+        await (await stripe.PostEventAsync(json)).Json(HttpStatusCode.OK); // the genuine event, later, is applied
+        Assert.Equal("funded", (await a.EngagementAsync()).Milestone(0).Status());
+    }
+
+    [Fact]
+    public async Task Events_out_of_order_a_refund_before_the_completion_and_account_updates_reversed_end_right()
+    {
+        var a = await Engagements.AwardedAsync(Host);
+        var funding = await a.FundAsync(0, "stripe");
+        var paid = Server.CompleteCheckout(funding.GetProperty("checkoutUrl").GetString()!.Split('/')[^1]);
+        var charge = Server.Object((string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!);
+        charge["refunded"] = true;
+        charge["amount_refunded"] = charge["amount"]!.GetValue<long>();
+        await (await stripe.PostEventAsync(StripeEvents.ChargeRefunded(charge))).Json(HttpStatusCode.OK);
+        await (await stripe.PostEventAsync(StripeEvents.CheckoutSessionCompleted(paid))).Json(HttpStatusCode.OK);
+        Assert.Equal("awaiting-funding", (await a.EngagementAsync()).Milestone(0).Status());
+        Assert.Empty(await Engagements.AssertLedgerAsync(Host, a.NeedId));
+        await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/fund", new { method = "stripe" })).Json(HttpStatusCode.OK);
+        Assert.Equal($"{funding.GetProperty("paymentId").GetString()}:checkout:2", Server.CallsTo("POST", "/v1/checkout/sessions")[^1].IdempotencyKey);
+
+        await (await a.Founder.Client.PostAsync($"/api/startups/{a.StartupId}/stripe-onboarding", null)).Json(HttpStatusCode.OK);
+        var accountId = (string)Server.Accounts().Single(x => (string?)x["metadata"]!["startupId"] == a.StartupId)["id"]!;
+        var disabled = Server.Object(accountId);
+        var enabled = Server.EnablePayouts(accountId);
+        await (await stripe.PostEventAsync(StripeEvents.Event("account.updated", enabled, accountId, DateTimeOffset.UtcNow))).Json(HttpStatusCode.OK);
+        await (await stripe.PostEventAsync(StripeEvents.Event("account.updated", disabled, accountId, DateTimeOffset.UtcNow.AddMinutes(-3)))).Json(HttpStatusCode.OK);
+        var account = await stripe.Service<IGrainFactory>().GetGrain<IPayoutAccountGrain>(a.StartupId).GetAsync();
+        Assert.True(account!.PayoutsEnabled);
+    }
+
+    [Fact]
+    public async Task A_dispute_resolved_by_refund_refunds_the_card_once_and_a_card_dispute_freezes_the_milestone()
+    {
+        var (a, funding, _) = await CardFundedAsync();
+        await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/dispute", new { reason = "Rien n'a été livré depuis un mois." })).Json(HttpStatusCode.OK);
+        var disputeId = (await a.EngagementAsync()).Milestone(0).GetProperty("dispute").Id();
+        using var admin = Host.Admin();
+        var resolved = await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 0L, refundMinor = 1_500_000L, note = "Remboursement." }))
+            .Json(HttpStatusCode.OK);
+        Assert.Equal("refunded", resolved.Milestone(0).Status());
+        var refund = Assert.Single(Server.CallsTo("POST", "/v1/refunds"), c => c.Field("metadata[needId]") == a.NeedId);
+        Assert.Equal(($"{a.NeedId}:m0:refund", "1500000"), (refund.IdempotencyKey, refund.Field("amount")));
+        var charge = Server.Object((string)Server.Object(refund.Field("payment_intent")!)["latest_charge"]!);
+        await (await stripe.PostEventAsync(StripeEvents.ChargeRefunded(charge))).Json(HttpStatusCode.OK); // our own refund, reported back
+        var balances = await Engagements.AssertLedgerAsync(Host, a.NeedId);
+        Assert.Equal(0, balances["escrow"]);
+        Assert.Equal(0, balances.Single(b => b.Key.StartsWith("sme:")).Value);
+
+        var (b, _, paid) = await CardFundedAsync();
+        var chargeId = (string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!;
+        await (await stripe.PostEventAsync(StripeEvents.ChargeDisputeCreated(Server.Dispute(chargeId)))).Json(HttpStatusCode.OK);
+        var frozen = (await b.EngagementAsync()).Milestone(0);
+        Assert.Equal("disputed", frozen.Status());
+        Assert.Equal("card", frozen.GetProperty("dispute").GetProperty("openedBy").GetString());
+        Assert.NotNull(funding.GetProperty("paymentId").GetString());
+    }
+}
