@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Jazari.Marketplace.Tests;
@@ -52,6 +53,7 @@ public static partial class PagesReport
         await startupPage.WaitForURLAsync(new Regex("/startup"));
         var startupNeedPath = needPath.Replace("/sme/", "/startup/");
 
+        var (managerState, mentorState, dashboardPath, mentorStartupPath) = await IncubationAsync(browser, host);
         var smeState = await sme.StorageStateAsync();
         var startupState = await startup.StorageStateAsync();
         var css = await smePage.GetAttributeAsync("link[rel=stylesheet]", "href");
@@ -60,7 +62,9 @@ public static partial class PagesReport
             ("landing", "/", null, "fr"), ("landing (ar)", "/", null, "ar"), ("sign-in", "/sign-in", null, "fr"),
             ("SME: my needs", "/sme", smeState, "fr"), ("SME: post a need (step 2)", "/sme/needs/new?category=ecommerce", smeState, "fr"),
             ("SME: a need, matches and bids", needPath, smeState, "fr"), ("startup: needs for you", "/startup", startupState, "fr"),
-            ("startup: a need and the bid form", startupNeedPath, startupState, "ar"), ("static file: " + css!.Split('?')[0], css, null, "fr"),
+            ("startup: a need and the bid form", startupNeedPath, startupState, "ar"),
+            ("manager: cohort dashboard (SVG charts)", dashboardPath, managerState, "fr"), ("mentor: a startup and the session form", mentorStartupPath, mentorState, "ar"),
+            ("static file: " + css!.Split('?')[0], css, null, "fr"),
         ];
 
         var load = File.ReadAllText("/proc/loadavg").Split(' ')[..3];
@@ -92,6 +96,88 @@ public static partial class PagesReport
         return (timing.GetProperty("bytes").GetDouble(), timing.GetProperty("ttfb").GetDouble(), timing.GetProperty("load").GetDouble());
     }
 
+    /// <summary>
+    /// An institute, its manager and a cohort of two startups with a mentor (set up through the API, as an admin and
+    /// the manager would); the manager's and the mentor's page sessions, the dashboard and the mentor's startup page.
+    /// </summary>
+    private static async Task<(string Manager, string Mentor, string Dashboard, string MentorStartup)> IncubationAsync(IBrowser browser, HostProcess host)
+    {
+        using var admin = host.Client(HostProcess.AdminToken);
+        var institute = $"inst-{Guid.NewGuid():N}"[..20];
+        (await admin.PostAsJsonAsync("/api/admin/institutes", new { id = institute, name = "Jazari Souss-Massa", region = "Souss-Massa" })).EnsureSuccessStatusCode();
+        var managerEmail = $"manager-{Guid.NewGuid():N}@bench.jazari.ma";
+        (await admin.PostAsJsonAsync("/api/admin/accounts", new { email = managerEmail, role = "manager", displayName = "Nadia", language = "fr", institutes = new[] { institute } })).EnsureSuccessStatusCode();
+        var manager = await SignInAsync(browser, host, managerEmail);
+        using var managerApi = await ApiClientAsync(host, managerEmail);
+        var day = (int d) => DateTime.UtcNow.AddDays(d).ToString("yyyy-MM-dd");
+        var cohort = await IdOfAsync(await managerApi.PostAsJsonAsync("/api/cohorts", new
+        {
+            instituteId = institute, name = "Cohorte Agadir", startsOn = day(30), endsOn = day(210), questions = new[] { "Quel problème résolvez-vous ?" },
+            rubric = new[] { new { name = "Équipe", weight = 3 } }, goals = new[] { new { what = "Premiers clients PME", unit = "clients", target = 5L, dueOn = day(120) } },
+        }));
+        var mentor = await SignUpAsync(browser, host, "mentor");
+        var mentorPage = mentor.Pages[0];
+        await mentorPage.GotoAsync("/mentor/profile");
+        await mentorPage.FillAsync("#name", "Salma Idrissi");
+        await mentorPage.FillAsync("#expertise", "e-commerce, WooCommerce");
+        await mentorPage.CheckAsync("input[name='Input.Languages'][value=fr]");
+        await mentorPage.ClickAsync("form.form button[type=submit]");
+        await mentorPage.WaitForURLAsync(new Regex("/mentor$"));
+        string? startupId = null;
+        foreach (var name in new[] { "Atlas Web", "Souss Digital" })
+        {
+            using var startup = await ApiSignUpAsync(host, "startup");
+            startupId = await IdOfAsync(await startup.PostAsJsonAsync("/api/startups", new
+            {
+                name, city = "Agadir", region = "Souss-Massa", categories = new[] { "ecommerce" }, skills = new[] { "woocommerce" },
+                description = "Boutiques en ligne pour PME.", languages = new[] { "fr", "ar" }, priceMinMad = 5000, priceMaxMad = 80000,
+                regionsServed = new[] { "*" }, capacity = 3,
+            }));
+            (await managerApi.PostAsJsonAsync($"/api/cohorts/{cohort}/members", new { startupId })).EnsureSuccessStatusCode();
+        }
+        var suggestions = JsonDocument.Parse(await managerApi.GetStringAsync($"/api/cohorts/{cohort}/mentors/suggestions?startupId={startupId}&top=50")).RootElement;
+        var mentorId = suggestions.EnumerateArray().First(x => x.GetProperty("name").GetString() == "Salma Idrissi").GetProperty("mentorId").GetString();
+        (await managerApi.PostAsJsonAsync($"/api/cohorts/{cohort}/mentors", new { mentorId, startupId })).EnsureSuccessStatusCode();
+        return (await manager.StorageStateAsync(), await mentor.StorageStateAsync(), $"/manager/cohorts/{cohort}/dashboard", $"/mentor/startups/{startupId}");
+    }
+
+    private static async Task<string> IdOfAsync(HttpResponseMessage response)
+    {
+        response.EnsureSuccessStatusCode();
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+    }
+
+    private static async Task<HttpClient> ApiSignUpAsync(HostProcess host, string role)
+    {
+        var email = $"{role}-{Guid.NewGuid():N}@bench.jazari.ma";
+        using var anonymous = host.Client();
+        (await anonymous.PostAsJsonAsync("/api/auth/sign-up", new { email, role, displayName = "Bench " + role, language = "fr" })).EnsureSuccessStatusCode();
+        return await ApiClientAsync(host, email, signIn: false);
+    }
+
+    private static async Task<HttpClient> ApiClientAsync(HostProcess host, string email, bool signIn = true)
+    {
+        using var anonymous = host.Client();
+        if (signIn) (await anonymous.PostAsJsonAsync("/api/auth/sign-in", new { email })).EnsureSuccessStatusCode();
+        var verified = await anonymous.PostAsJsonAsync("/api/auth/verify", new { email, code = await CodeAsync(host, email) });
+        var token = JsonDocument.Parse(await verified.Content.ReadAsStringAsync()).RootElement.GetProperty("token").GetString()!;
+        return host.Client(token);
+    }
+
+    private static async Task<IBrowserContext> SignInAsync(IBrowser browser, HostProcess host, string email)
+    {
+        var context = await browser.NewContextAsync(new() { BaseURL = host.Url, Locale = "fr" });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/sign-in");
+        await page.FillAsync("#email", email);
+        await page.ClickAsync("form.form button[type=submit]");
+        await page.WaitForURLAsync(new Regex("/verify"));
+        await page.FillAsync("#code", await CodeAsync(host, email));
+        await page.ClickAsync("form.form button[type=submit]");
+        await page.WaitForURLAsync(url => !url.Contains("/verify"));
+        return context;
+    }
+
     private static async Task<IBrowserContext> SignUpAsync(IBrowser browser, HostProcess host, string role)
     {
         var email = $"{role}-{Guid.NewGuid():N}@bench.jazari.ma";
@@ -106,6 +192,16 @@ public static partial class PagesReport
         await page.ClickAsync("form.form button[type=submit]");
         await page.WaitForURLAsync(new Regex("/profile"));
         return context;
+    }
+
+    /// <summary>The code e-mailed to the address (written to the outbox by a job: waits for it up to 20 s).</summary>
+    private static async Task<string> CodeAsync(HostProcess host, string email)
+    {
+        for (var tries = 0; ; tries++)
+        {
+            try { return LatestCode(Path.Combine(host.DataDir, "outbox"), email); }
+            catch (InvalidOperationException) when (tries < 200) { await Task.Delay(100); }
+        }
     }
 
     private static string LatestCode(string outbox, string email)

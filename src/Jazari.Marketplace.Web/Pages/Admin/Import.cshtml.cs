@@ -10,11 +10,11 @@ namespace Jazari.Marketplace.Web.Pages.Admin;
 /// Upload of a catalogue (the API's import JSON: smes, startups, needs); the same import runs, and its report
 /// (created, updated, refused with the reasons) is shown. Files above <see cref="MaxBytes"/> are refused unread.
 /// </summary>
-[RequestSizeLimit(ImportModel.MaxBytes + 64 * 1024)]
-[RequestFormLimits(MultipartBodyLengthLimit = ImportModel.MaxBytes + 64 * 1024)]
+[RequestFormLimits(MultipartBodyLengthLimit = Extensions.BodyLimits.Import)]
 public sealed class ImportModel(IGrainFactory grains, Text text, CatalogueImport import, AuditTrail audit) : MarketplacePage(grains, text)
 {
-    public const long MaxBytes = 5 * 1024 * 1024;
+    /// <summary>The import endpoint's own limit (16 MiB for the whole request), less room for the form around the file.</summary>
+    public const long MaxBytes = Extensions.BodyLimits.Import - 64 * 1024;
 
     public ImportReport? Report { get; private set; }
 

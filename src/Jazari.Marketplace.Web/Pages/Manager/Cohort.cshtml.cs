@@ -1,3 +1,4 @@
+using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Incubation;
 using Jazari.Marketplace.Web.Apis;
 using Jazari.Marketplace.Web.Pages.Support;
@@ -22,8 +23,15 @@ public sealed class CohortModel(IGrainFactory grains, Text text) : MarketplacePa
     public async Task<IActionResult> OnPostMemberAsync(string id, string? startupId)
     {
         await LoadAsync(id);
-        if (await TryAsync(() => CohortsApi.AddMember(id, new MemberInput { StartupId = startupId?.Trim() }, User, Grains)))
-            return Redirect($"/manager/cohorts/{id}?added=true#members");
+        try
+        {
+            if (await TryAsync(() => CohortsApi.AddMember(id, new MemberInput { StartupId = startupId?.Trim() }, User, Grains)))
+                return Redirect($"/manager/cohorts/{id}?added=true#members");
+        }
+        catch (MarketplaceException unknown) when (unknown.Problem is Problem.NotFound)
+        {
+            AddError("startupId", "No startup has this identifier.");
+        }
         return Page();
     }
 
