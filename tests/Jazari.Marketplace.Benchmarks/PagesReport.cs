@@ -190,7 +190,8 @@ public static partial class PagesReport
         await page.WaitForURLAsync(new Regex("/verify"));
         await page.FillAsync("#code", LatestCode(Path.Combine(host.DataDir, "outbox"), email));
         await page.ClickAsync("form.form button[type=submit]");
-        await page.WaitForURLAsync(new Regex("/profile"));
+        // SMEs and startups land on their profile form; a mentor on their startups.
+        await page.WaitForURLAsync(new Regex(role == "mentor" ? "/mentor" : "/profile"));
         return context;
     }
 
