@@ -6,6 +6,7 @@ builder.AddMarketplace();
 var app = builder.Build();
 app.UseMarketplace();
 app.MapMarketplaceApi();
+app.MapMarketplacePages();
 app.Run();
 
 public partial class Program;

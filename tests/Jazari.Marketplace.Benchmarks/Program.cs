@@ -25,4 +25,9 @@ if (args.Contains("--dashboard"))
     await HttpDashboardReport.RunAsync(startups: 200, calls: 1_000);
     return;
 }
+if (args.Contains("--pages"))
+{
+    await PagesReport.RunAsync(loads: 20);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(QueryBenchmarks).Assembly).Run(args);

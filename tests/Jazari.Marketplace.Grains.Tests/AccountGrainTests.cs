@@ -32,6 +32,18 @@ public sealed class AccountGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task The_language_chosen_is_kept_and_only_a_known_one()
+    {
+        var accountId = (await (await SignedUpAsync()).GetAccountIdAsync())!;
+        var account = Grains.GetGrain<IAccountGrain>(accountId);
+        Assert.Equal("ar", (await account.SetLanguageAsync("ar")).Language);
+        Assert.Equal("ar", (await account.GetAsync())!.Language);
+        var refused = await Assert.ThrowsAsync<MarketplaceException>(() => account.SetLanguageAsync("de"));
+        Assert.Equal(Problem.Invalid, refused.Problem);
+        Assert.Equal("ar", (await account.GetAsync())!.Language);
+    }
+
+    [Fact]
     public async Task A_code_works_once()
     {
         var signIn = await SignedUpAsync();

@@ -23,6 +23,23 @@ public sealed class NeedGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task The_sme_lists_the_needs_it_posted_and_the_startup_the_needs_it_bid_on()
+    {
+        var smeId = Samples.NewId("sme");
+        var startupId = Samples.NewId("st");
+        var owner = Samples.Sme(Samples.NewId("acc"));
+        var needId = Samples.NewId("need");
+        var need = Grains.GetGrain<INeedGrain>(needId);
+        await need.CreateAsync(owner, smeId, Samples.Need());
+        Assert.Equal([needId], await Grains.GetGrain<IProfileNeedsGrain>(smeId).ListAsync(10));
+        Assert.Empty(await Grains.GetGrain<IProfileNeedsGrain>(startupId).ListAsync(10));
+
+        await need.PublishAsync(owner);
+        await need.SubmitBidAsync(Samples.Startup(Samples.NewId("acc")), startupId, "Web Atlas", Samples.Offer());
+        Assert.Equal([needId], await Grains.GetGrain<IProfileNeedsGrain>(startupId).ListAsync(10));
+    }
+
+    [Fact]
     public async Task Publishing_opens_the_need_and_lists_it_newest_first_in_its_category()
     {
         var (first, _) = await Samples.OpenNeedAsync(Grains, "iot", "Souss-Massa");

@@ -63,6 +63,26 @@ public sealed class StateSizeTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public void A_full_list_of_a_profile_needs_stays_under_the_bound()
+    {
+        var state = new ProfileNeedsState { NeedIds = [.. Enumerable.Range(0, ProfileNeedsGrain.MaxEntries).Select(i => $"need-{i:D5}-" + new string('x', 53))] };
+        Assert.InRange(Size(state), 1, Bound);
+    }
+
+    [Fact]
+    public async Task A_profile_lists_its_needs_newest_first_and_keeps_the_newest_when_full()
+    {
+        var list = fixture.Grains.GetGrain<IProfileNeedsGrain>(Samples.NewId("sme"));
+        for (var i = 0; i < ProfileNeedsGrain.MaxEntries + 3; i++) await list.AddAsync($"need-{i:D4}");
+        await list.AddAsync("need-0600"); // already there: moves to the top, not twice
+        var listed = await list.ListAsync(ProfileNeedsGrain.MaxEntries + 10);
+        Assert.Equal(ProfileNeedsGrain.MaxEntries, listed.Count);
+        Assert.Equal(["need-0600", $"need-{ProfileNeedsGrain.MaxEntries + 2:D4}"], listed.Take(2));
+        Assert.DoesNotContain("need-0000", listed);
+        Assert.Single(listed, id => id == "need-0600");
+    }
+
+    [Fact]
     public void A_full_matchmaking_shard_stays_under_the_bound()
     {
         var state = new Matchmaking.MatchmakingState { Members = [.. Enumerable.Range(0, Matchmaking.MatchmakingShard.MaxMembers).Select(i => $"st-{i:D5}-" + new string('x', 55))] };

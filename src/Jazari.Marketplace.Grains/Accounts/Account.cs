@@ -8,6 +8,8 @@ public interface IAccountGrain : IGrainWithStringKey
     Task<AccountView> MarkVerifiedAsync();
     /// <summary>Links the SME, startup or mentor profile this account owns; an account owns one.</summary>
     Task LinkProfileAsync(string profileId);
+    /// <summary>The language the person reads the marketplace in (pages and e-mails).</summary>
+    Task<AccountView> SetLanguageAsync(string language);
     /// <summary>Remembers a token issued to this account (its grain key), so erasure can revoke it.</summary>
     Task TokenIssuedAsync(string tokenKey, DateTimeOffset expiresAt);
     /// <summary>Remembers a need (owned or bid on) or a cohort (applied to) where this account's data lives, for export and erasure.</summary>
@@ -122,6 +124,18 @@ internal sealed class AccountGrain(
             throw MarketplaceException.Conflict("This account already has a profile; update it instead.");
         state.State.ProfileId = profileId;
         await state.SaveAsync();
+    }
+
+    public async Task<AccountView> SetLanguageAsync(string language)
+    {
+        EnsureUsable();
+        if (!Reference.IsLanguage(language)) throw MarketplaceException.Invalid("language", "Must be ar, fr or en.");
+        if (state.State.Language != language)
+        {
+            state.State.Language = language;
+            await state.SaveAsync();
+        }
+        return View();
     }
 
     public async Task TokenIssuedAsync(string tokenKey, DateTimeOffset expiresAt)

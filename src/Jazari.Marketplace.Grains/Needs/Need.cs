@@ -67,6 +67,7 @@ internal sealed class NeedGrain(
             Status = NeedStatus.Draft, CreatedAt = time.GetUtcNow(), ProgrammeId = programmeId,
         };
         await state.SaveAsync();
+        await grains.GetGrain<IProfileNeedsGrain>(smeId).AddAsync(this.GetPrimaryKeyString());
         return View(owner);
     }
 
@@ -166,6 +167,7 @@ internal sealed class NeedGrain(
         var submitted = AddEvent(NeedEventKind.BidSubmitted, bid.Id);
         await state.SaveAsync();
         await grains.GetGrain<Incubation.IStartupActivityGrain>(startupId).BidSubmittedAsync(bid.Id, bid.SubmittedAt);
+        await grains.GetGrain<IProfileNeedsGrain>(startupId).AddAsync(this.GetPrimaryKeyString());
         await RaiseAsync(submitted);
         return bid.Id;
     }

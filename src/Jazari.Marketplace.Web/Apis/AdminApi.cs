@@ -32,7 +32,7 @@ public static class AdminApi
         return api;
     }
 
-    private static async Task<Created<Created>> CreateAccount(AccountInput body, IGrainFactory grains, HttpContext context, Audit.AuditTrail audit)
+    internal static async Task<Created<Created>> CreateAccount(AccountInput body, IGrainFactory grains, HttpContext context, Audit.AuditTrail audit)
     {
         var c = new Checks();
         var email = c.Email("email", body.Email);

@@ -61,6 +61,19 @@ public static class AuthApi
 
     private static async Task<Accepted> SignUp(SignUpInput body, IGrainFactory grains, IEmailSender sender, IBackgroundJobClient jobs, ILogger<SignUpInput> logger, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
     {
+        await SignUpAsync(body, grains, sender, jobs, logger, time);
+        return TypedResults.Accepted((string?)null);
+    }
+
+    private static async Task<Accepted> SignIn(SignInInput body, IGrainFactory grains, IEmailSender sender, IBackgroundJobClient jobs, ILogger<SignUpInput> logger, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
+    {
+        await SignInAsync(body, grains, sender, jobs, logger, time);
+        return TypedResults.Accepted((string?)null);
+    }
+
+    /// <summary>Checks a sign-up and e-mails a code; shared with the pages. Returns the normalised address.</summary>
+    internal static async Task<string> SignUpAsync(SignUpInput body, IGrainFactory grains, IEmailSender sender, IBackgroundJobClient jobs, ILogger logger, TimeProvider time)
+    {
         var c = new Checks();
         var email = c.Email("email", body.Email);
         var account = new NewAccount(email, c.OneOf("role", body.Role, Roles.SelfService),
@@ -73,21 +86,34 @@ public static class AuthApi
         if (created && (terms is not null || body.MarketingEmails is not null))
             await grains.GetGrain<IAccountGrain>(accountId).RecordConsentsAsync(new ConsentChoice(terms, body.MarketingEmails, "sign-up"));
         await SendCodeAsync(grains, sender, jobs, logger, time, email, accountId);
-        return TypedResults.Accepted((string?)null);
+        return email;
     }
 
-    private static async Task<Accepted> SignIn(SignInInput body, IGrainFactory grains, IEmailSender sender, IBackgroundJobClient jobs, ILogger<SignUpInput> logger, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
+    /// <summary>Checks a sign-in and e-mails a code when the address has an account; shared with the pages.</summary>
+    internal static async Task<string> SignInAsync(SignInInput body, IGrainFactory grains, IEmailSender sender, IBackgroundJobClient jobs, ILogger logger, TimeProvider time)
     {
         var c = new Checks();
         var email = c.Email("email", body.Email);
         c.ThrowIfFailed();
         if (await grains.GetGrain<ISignInGrain>(email).GetAccountIdAsync() is { } accountId)
             await SendCodeAsync(grains, sender, jobs, logger, time, email, accountId);
-        return TypedResults.Accepted((string?)null);
+        return email;
     }
 
     private static async Task<Ok<TokenResponse>> Verify(VerifyInput body, IGrainFactory grains, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time, MarketplaceSettings settings,
         HttpContext context, AuditTrail audit)
+    {
+        var account = await VerifyCodeAsync(grains, body);
+        var token = Tokens.New();
+        var expiresAt = time.GetUtcNow() + settings.TokenLifetime;
+        await grains.GetGrain<IAccountGrain>(account.Id).TokenIssuedAsync(Tokens.Key(token)!, expiresAt);
+        await grains.GetGrain<ITokenGrain>(Tokens.Key(token)!).IssueAsync(account.Id, account.Role, expiresAt);
+        await audit.RecordAsync(context, AuditActions.SignIn, account.Id, $"token until {expiresAt:O}", new Caller(account.Id, account.Role));
+        return TypedResults.Ok(new TokenResponse(token, account.Id, account.Role, expiresAt));
+    }
+
+    /// <summary>The account of a right, fresh code (then used up); shared with the pages' sign-in.</summary>
+    internal static async Task<AccountView> VerifyCodeAsync(IGrainFactory grains, VerifyInput body)
     {
         var c = new Checks();
         var email = c.Email("email", body.Email);
@@ -101,12 +127,7 @@ public static class AuthApi
         // Signing up states that going on accepts the terms: an account that did not accept them at sign-up does at its first sign-in.
         if ((await accountGrain.GetConsentsAsync()).TermsVersion is null)
             await accountGrain.RecordConsentsAsync(new ConsentChoice(Terms.CurrentVersion, null, "first-sign-in"));
-        var token = Tokens.New();
-        var expiresAt = time.GetUtcNow() + settings.TokenLifetime;
-        await accountGrain.TokenIssuedAsync(Tokens.Key(token)!, expiresAt);
-        await grains.GetGrain<ITokenGrain>(Tokens.Key(token)!).IssueAsync(account.Id, account.Role, expiresAt);
-        await audit.RecordAsync(context, AuditActions.SignIn, account.Id, $"token until {expiresAt:O}", new Caller(account.Id, account.Role));
-        return TypedResults.Ok(new TokenResponse(token, account.Id, account.Role, expiresAt));
+        return account;
     }
 
     private static async Task<NoContent> SignOut(HttpContext context, IGrainFactory grains, AuditTrail audit)
@@ -133,7 +154,7 @@ public static class AuthApi
     /// Sent during the request, so the code arrives at once; when the sender fails or is slow, the sign-in
     /// queue (first in urgency) issues and sends a fresh code. The code itself never enters Hangfire's storage.
     /// </summary>
-    private static async Task SendCodeAsync(IGrainFactory grains, IEmailSender sender, IBackgroundJobClient jobs, ILogger logger,
+    internal static async Task SendCodeAsync(IGrainFactory grains, IEmailSender sender, IBackgroundJobClient jobs, ILogger logger,
         [FromKeyedServices(Grains.Clock.Key)] TimeProvider time, string email, string accountId)
     {
         var account = await grains.GetGrain<IAccountGrain>(accountId).GetAsync() ?? throw MarketplaceException.NotFound("Account");

@@ -36,7 +36,7 @@ public static class CohortsApi
         managers.MapGet("/{id:id}/dashboard", Dashboard);
     }
 
-    private static async Task<Created<Created>> Create(CohortInput body, ClaimsPrincipal user, IGrainFactory grains)
+    internal static async Task<Created<Created>> Create(CohortInput body, ClaimsPrincipal user, IGrainFactory grains)
     {
         var c = new Checks();
         var cohort = body.ToCohort(c);
@@ -46,7 +46,7 @@ public static class CohortsApi
         return TypedResults.Created($"/api/cohorts/{id}", new Created(id));
     }
 
-    private static async Task<Ok<List<CohortResponse>>> List(ClaimsPrincipal user, IGrainFactory grains)
+    internal static async Task<Ok<List<CohortResponse>>> List(ClaimsPrincipal user, IGrainFactory grains)
     {
         var caller = user.Caller();
         var institutes = caller.IsAdmin
@@ -95,7 +95,7 @@ public static class CohortsApi
         return TypedResults.Ok(new EvaluatorResponse(account.Id, account.Email, account.Role));
     }
 
-    private static async Task<Ok<ApplicationResponse>> Score(string id, string appId, ScoreInput body, ClaimsPrincipal user, IGrainFactory grains)
+    internal static async Task<Ok<ApplicationResponse>> Score(string id, string appId, ScoreInput body, ClaimsPrincipal user, IGrainFactory grains)
     {
         var c = new Checks();
         var scores = (body.Scores ?? []).Select((s, i) => c.Whole($"scores[{i}]", s, 0, 5)).ToList();
@@ -104,7 +104,7 @@ public static class CohortsApi
         return TypedResults.Ok(ApplicationResponse.From(await grains.GetGrain<ICohortGrain>(id).ScoreAsync(user.Caller(), appId, scores)));
     }
 
-    private static async Task<Ok<ApplicationDecision>> Decide(string id, string appId, DecisionInput body, ClaimsPrincipal user,
+    internal static async Task<Ok<ApplicationDecision>> Decide(string id, string appId, DecisionInput body, ClaimsPrincipal user,
         IGrainFactory grains, IEmailSender outbox, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
     {
         if (body.Admit is not { } admit) throw new InvalidInputException(new Dictionary<string, string[]> { ["admit"] = ["Required."] });
@@ -118,7 +118,7 @@ public static class CohortsApi
         return TypedResults.Ok(decision);
     }
 
-    private static async Task<Ok<DashboardRow>> AddMember(string id, MemberInput body, ClaimsPrincipal user, IGrainFactory grains)
+    internal static async Task<Ok<DashboardRow>> AddMember(string id, MemberInput body, ClaimsPrincipal user, IGrainFactory grains)
     {
         var c = new Checks();
         var startupId = c.Id("startupId", body.StartupId);
@@ -138,7 +138,7 @@ public static class CohortsApi
         return (await activity.GetAsync()).Kpis;
     }
 
-    private static async Task<Ok> AssignMentor(string id, MentorAssignmentInput body, ClaimsPrincipal user, IGrainFactory grains)
+    internal static async Task<Ok> AssignMentor(string id, MentorAssignmentInput body, ClaimsPrincipal user, IGrainFactory grains)
     {
         var c = new Checks();
         var mentorId = c.Id("mentorId", body.MentorId);
@@ -148,7 +148,7 @@ public static class CohortsApi
         return TypedResults.Ok();
     }
 
-    private static async Task<Ok<IReadOnlyList<MentorSuggestion>>> Suggest(string id, string? startupId, int? top, string? language,
+    internal static async Task<Ok<IReadOnlyList<MentorSuggestion>>> Suggest(string id, string? startupId, int? top, string? language,
         ClaimsPrincipal user, IGrainFactory grains)
     {
         var c = new Checks();

@@ -110,7 +110,7 @@ public static class ConversationsApi
         });
     }
 
-    private static async Task<Results<Created<ConversationResponse>, Ok<ConversationResponse>>> Open(
+    internal static async Task<Results<Created<ConversationResponse>, Ok<ConversationResponse>>> Open(
         string id, OpenConversationInput body, ClaimsPrincipal user, IGrainFactory grains, IBackgroundJobClient jobs)
     {
         var c = new Checks();
@@ -129,7 +129,7 @@ public static class ConversationsApi
             : TypedResults.Ok(view);
     }
 
-    private static async Task<Results<Created<SentResponse>, Ok<SentResponse>>> Send(
+    internal static async Task<Results<Created<SentResponse>, Ok<SentResponse>>> Send(
         string id, MessageInput body, ClaimsPrincipal user, IGrainFactory grains, IBackgroundJobClient jobs)
     {
         var c = new Checks();
@@ -145,7 +145,7 @@ public static class ConversationsApi
     private static void Tell(IBackgroundJobClient jobs, SentMessage sent) =>
         jobs.Enqueue<MessageNoticeJob>(j => j.RunAsync(sent.ConversationId, sent.Message.Id));
 
-    private static async Task<Ok<ConversationResponse>> Read(string id, long? before, ClaimsPrincipal user, IGrainFactory grains, HttpContext context, AuditTrail audit)
+    internal static async Task<Ok<ConversationResponse>> Read(string id, long? before, ClaimsPrincipal user, IGrainFactory grains, HttpContext context, AuditTrail audit)
     {
         var c = new Checks();
         if (before is < 1) c.Error("before", "Must be a message's seq (1 or more).");
@@ -157,7 +157,7 @@ public static class ConversationsApi
         return TypedResults.Ok(ConversationResponse.From(view));
     }
 
-    private static async Task<Ok<InboxResponse>> Inbox(int? page, ClaimsPrincipal user, IGrainFactory grains)
+    internal static async Task<Ok<InboxResponse>> Inbox(int? page, ClaimsPrincipal user, IGrainFactory grains)
     {
         var c = new Checks();
         var pageNumber = c.Whole("page", page ?? 1, 1, ConversationRules.MaxThreads / InboxPageSize);

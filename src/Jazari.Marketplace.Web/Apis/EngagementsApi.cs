@@ -34,24 +34,8 @@ public static class EngagementsApi
         });
         needs.MapPost("/milestones/{index:int}/fund", Fund);
         needs.MapPost("/milestones/{index:int}/deliver", Deliver);
-        needs.MapPost("/milestones/{index:int}/approve", async (string id, int index, ClaimsPrincipal user, IGrainFactory grains, PaymentMoves moves, PaymentJobs jobs, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time) =>
-        {
-            var e = await grains.GetGrain<IEngagementGrain>(id).ApproveAsync(user.Caller(), index);
-            e = await moves.TrySettleAsync(id);
-            jobs.Enqueue(id);
-            if (e.Milestone(index + 1) is not null) jobs.ScheduleFundingReminder(id, index + 1, time.GetUtcNow());
-            return TypedResults.Ok(EngagementResponse.From(e));
-        });
-        needs.MapPost("/milestones/{index:int}/dispute", async (string id, int index, DisputeInput body, ClaimsPrincipal user, IGrainFactory grains, PaymentJobs jobs, HttpContext context, Audit.AuditTrail audit) =>
-        {
-            var c = new Checks();
-            var reason = c.Text("reason", body.Reason, MaxReason, minLength: 10);
-            c.ThrowIfFailed();
-            var e = await grains.GetGrain<IEngagementGrain>(id).OpenDisputeAsync(user.Caller(), index, reason);
-            await audit.RecordAsync(context, Audit.AuditActions.DisputeOpened, e.Milestones[index].Dispute!.Id, $"need {id} milestone {index}");
-            jobs.Enqueue(id);
-            return TypedResults.Ok(EngagementResponse.From(e));
-        });
+        needs.MapPost("/milestones/{index:int}/approve", Approve);
+        needs.MapPost("/milestones/{index:int}/dispute", Dispute);
         needs.MapPost("/engagement/cancel", async (string id, ClaimsPrincipal user, IGrainFactory grains, PaymentMoves moves, PaymentJobs jobs) =>
         {
             await grains.GetGrain<IEngagementGrain>(id).CancelAsync(user.Caller());
@@ -63,7 +47,29 @@ public static class EngagementsApi
         routes.MapPost("/api/disputes/{id:id}/resolve", Resolve).WithTags("Engagements").RequireAuthorization(p => p.RequireRole(Roles.Admin, Roles.Manager));
     }
 
-    private static async Task<Ok<FundResponse>> Fund(string id, int index, FundInput body, ClaimsPrincipal user, IGrainFactory grains, PaymentMoves moves, PaymentJobs jobs)
+    internal static async Task<Ok<EngagementResponse>> Approve(string id, int index, ClaimsPrincipal user, IGrainFactory grains, PaymentMoves moves,
+        PaymentJobs jobs, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
+    {
+        var e = await grains.GetGrain<IEngagementGrain>(id).ApproveAsync(user.Caller(), index);
+        e = await moves.TrySettleAsync(id);
+        jobs.Enqueue(id);
+        if (e.Milestone(index + 1) is not null) jobs.ScheduleFundingReminder(id, index + 1, time.GetUtcNow());
+        return TypedResults.Ok(EngagementResponse.From(e));
+    }
+
+    internal static async Task<Ok<EngagementResponse>> Dispute(string id, int index, DisputeInput body, ClaimsPrincipal user, IGrainFactory grains,
+        PaymentJobs jobs, HttpContext context, Audit.AuditTrail audit)
+    {
+        var c = new Checks();
+        var reason = c.Text("reason", body.Reason, MaxReason, minLength: 10);
+        c.ThrowIfFailed();
+        var e = await grains.GetGrain<IEngagementGrain>(id).OpenDisputeAsync(user.Caller(), index, reason);
+        await audit.RecordAsync(context, Audit.AuditActions.DisputeOpened, e.Milestones[index].Dispute!.Id, $"need {id} milestone {index}");
+        jobs.Enqueue(id);
+        return TypedResults.Ok(EngagementResponse.From(e));
+    }
+
+    internal static async Task<Ok<FundResponse>> Fund(string id, int index, FundInput body, ClaimsPrincipal user, IGrainFactory grains, PaymentMoves moves, PaymentJobs jobs)
     {
         var c = new Checks();
         var method = PaymentNames.ParseMethod(body.Method);
@@ -80,7 +86,7 @@ public static class EngagementsApi
             start.Reference, start.Instructions, start.CheckoutUrl, false));
     }
 
-    private static async Task<Ok<EngagementResponse>> Deliver(string id, int index, DeliverInput body, ClaimsPrincipal user, IGrainFactory grains, PaymentJobs jobs)
+    internal static async Task<Ok<EngagementResponse>> Deliver(string id, int index, DeliverInput body, ClaimsPrincipal user, IGrainFactory grains, PaymentJobs jobs)
     {
         var c = new Checks();
         var note = c.Text("note", body.Note, MaxNote);

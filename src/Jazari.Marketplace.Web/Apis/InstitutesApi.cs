@@ -33,7 +33,7 @@ public static class InstitutesApi
             .RequireAuthorization(p => p.RequireRole(Roles.Admin, Roles.Manager));
     }
 
-    private static async Task<Created<Created>> Create(InstituteInput body, IGrainFactory grains, HttpContext context, Audit.AuditTrail audit)
+    internal static async Task<Created<Created>> Create(InstituteInput body, IGrainFactory grains, HttpContext context, Audit.AuditTrail audit)
     {
         var c = new Checks();
         var id = c.Id("id", body.Id);

@@ -51,6 +51,13 @@ public static class NotificationsApi
 
     private static async Task<Ok<PreferencesResponse>> SetPreferences(PreferencesInput body, ClaimsPrincipal user, IGrainFactory grains)
     {
+        var saved = await grains.GetGrain<IAccountNotificationsGrain>(user.Caller().AccountId).SetPreferencesAsync(ReadPreferences(body));
+        return TypedResults.Ok(PreferencesResponse.From(saved));
+    }
+
+    /// <summary>The kinds and deliveries asked for, checked; shared with the preferences page.</summary>
+    internal static Dictionary<string, Delivery> ReadPreferences(PreferencesInput body)
+    {
         var c = new Checks();
         var kinds = new Dictionary<string, Delivery>();
         foreach (var (kind, value) in body.Kinds ?? [])
@@ -60,8 +67,7 @@ public static class NotificationsApi
                 kinds[kind] = Enum.Parse<Delivery>(delivery, ignoreCase: true);
         }
         c.ThrowIfFailed();
-        var saved = await grains.GetGrain<IAccountNotificationsGrain>(user.Caller().AccountId).SetPreferencesAsync(kinds);
-        return TypedResults.Ok(PreferencesResponse.From(saved));
+        return kinds;
     }
 
     /// <summary>

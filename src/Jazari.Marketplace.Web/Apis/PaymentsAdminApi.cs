@@ -52,7 +52,7 @@ public static class PaymentsAdminApi
     }
 
     /// <summary>An admin saw the SME's transfer on the platform's account: the amount must be the SME's share exactly.</summary>
-    private static async Task<Ok<EngagementResponse>> Confirm(string paymentId, ConfirmPaymentInput body, IGrainFactory grains, PaymentJobs jobs,
+    internal static async Task<Ok<EngagementResponse>> Confirm(string paymentId, ConfirmPaymentInput body, IGrainFactory grains, PaymentJobs jobs,
         HttpContext context, Audit.AuditTrail audit)
     {
         var c = new Checks();
@@ -78,11 +78,17 @@ public static class PaymentsAdminApi
         var pending = (await grains.GetGrain<IPayoutQueueGrain>(IPayoutQueueGrain.Key).ListAsync()).OrderBy(p => p.CreatedAt).ToList();
         if (!request.Headers.Accept.ToString().Contains(DashboardExports.Csv, StringComparison.OrdinalIgnoreCase))
             return TypedResults.Ok(pending.Select(PayoutResponse.From).ToList());
+        return TypedResults.File(PayoutsCsv(pending), DashboardExports.Csv + "; charset=utf-8", "payouts.csv");
+    }
+
+    /// <summary>The bank file of the payout orders (UTF-8 with its mark, for spreadsheets); shared with the admin's page.</summary>
+    internal static byte[] PayoutsCsv(IEnumerable<PayoutOrder> pending)
+    {
         var csv = new StringBuilder();
         csv.Append(string.Join(',', PayoutColumns)).Append("\r\n");
         foreach (var p in pending)
             csv.Append(string.Join(',', new object?[] { p.Id, p.Kind.Name(), p.BeneficiaryKind, p.BeneficiaryId, p.BeneficiaryName,
                 Money.Format(p.AmountMinor), p.Currency, p.NeedId, p.Index, p.CreatedAt.ToString("O") }.Select(DashboardExports.CsvField))).Append("\r\n");
-        return TypedResults.File([.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv.ToString())], DashboardExports.Csv + "; charset=utf-8", "payouts.csv");
+        return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv.ToString())];
     }
 }

@@ -66,8 +66,16 @@ public static class ProfilesApi
         IGrainFactory grains, ClaimsPrincipal user, string prefix, Func<Checks, TDetails> read, HttpContext context, AuditTrail audit)
         where TGrain : IProfileGrain<TDetails>
     {
-        var details = Valid(read);
-        var caller = user.Caller();
+        var id = await CreateProfileAsync<TGrain, TDetails>(grains, user.Caller(), prefix, Valid(read), context, audit);
+        var resource = prefix switch { "sme" => "smes", "st" => "startups", _ => "mentors" };
+        return TypedResults.Created($"/api/{resource}/{id}", new Created(id));
+    }
+
+    /// <summary>Creates the caller's one profile and links it to the account; shared with the pages. Returns its id.</summary>
+    internal static async Task<string> CreateProfileAsync<TGrain, TDetails>(IGrainFactory grains, Caller caller, string prefix, TDetails details,
+        HttpContext context, AuditTrail audit)
+        where TGrain : IProfileGrain<TDetails>
+    {
         var account = grains.GetGrain<IAccountGrain>(caller.AccountId);
         if ((await account.GetAsync())?.ProfileId is not null)
             throw MarketplaceException.Conflict("This account already has a profile; update it instead.");
@@ -75,7 +83,6 @@ public static class ProfilesApi
         await grains.GetGrain<TGrain>(id).CreateAsync(caller.AccountId, details);
         await account.LinkProfileAsync(id);
         await audit.RecordAsync(context, AuditActions.ProfileCreated, id);
-        var resource = prefix switch { "sme" => "smes", "st" => "startups", _ => "mentors" };
-        return TypedResults.Created($"/api/{resource}/{id}", new Created(id));
+        return id;
     }
 }

@@ -77,7 +77,7 @@ public static class StartupProgressApi
         });
     }
 
-    private static async Task<Created<MentorSession>> LogSession(string id, SessionInput body, ClaimsPrincipal user, IGrainFactory grains, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
+    internal static async Task<Created<MentorSession>> LogSession(string id, SessionInput body, ClaimsPrincipal user, IGrainFactory grains, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
     {
         var caller = user.Caller();
         await EnsureMentorAsync(grains, caller, id);

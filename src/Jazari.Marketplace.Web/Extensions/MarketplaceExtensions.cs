@@ -44,6 +44,7 @@ public static class MarketplaceExtensions
             .AddScheme<AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.SchemeName, null);
         services.AddAuthorization();
         builder.AddRequestLimits();
+        builder.AddMarketplacePages();
     }
 
     public static void UseMarketplace(this WebApplication app)
@@ -53,6 +54,7 @@ public static class MarketplaceExtensions
         app.UseBodyLimits();
         app.UseRateLimiter(); // before authentication, so a shed request costs no token lookup
         app.UseAuthentication();
+        app.UseMarketplacePages();
         app.UseAuthorization();
     }
 

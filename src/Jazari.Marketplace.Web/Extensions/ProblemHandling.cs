@@ -50,7 +50,8 @@ internal static class BodyLimits
 
     public static IApplicationBuilder UseBodyLimits(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        var limit = context.Request.Path.StartsWithSegments("/api/admin/import") ? Import : Default;
+        // The import's upload page takes the same file as the import's endpoint.
+        var limit = context.Request.Path.StartsWithSegments("/api/admin/import") || context.Request.Path.StartsWithSegments("/admin/import") ? Import : Default;
         if (context.Request.ContentLength > limit)
         {
             await TypedResults.Problem(statusCode: 413, detail: $"The body is larger than {limit / 1024} KiB.").ExecuteAsync(context);

@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Security.Claims;
+using Jazari.Marketplace.Grains;
+using Jazari.Marketplace.Web.Pages.Support;
+using Microsoft.AspNetCore.Authentication;
+
+namespace Jazari.Marketplace.Web.Extensions;
+
+/// <summary>
+/// The web pages (Razor Pages in <c>Pages/</c>): cookie sessions, one folder per role behind its policy,
+/// antiforgery on every form, the language of each request, strict security headers.
+/// </summary>
+public static class PagesExtensions
+{
+    /// <summary>The role folders; a folder's pages need a cookie session of that role.</summary>
+    private static readonly (string Folder, string Role)[] RoleFolders =
+        [("/Sme", Roles.Sme), ("/Startup", Roles.Startup), ("/Mentor", Roles.Mentor), ("/Manager", Roles.Manager), ("/Admin", Roles.Admin)];
+
+    public static void AddMarketplacePages(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton<Strings>();
+        services.AddSingleton<Assets>();
+        services.AddScoped<Text>();
+        services.AddPageSession(builder.Configuration);
+        services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = "jz-af";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.FormFieldName = "__af";
+        });
+        services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
+        services.AddRazorPages(options =>
+        {
+            options.Conventions.AuthorizeFolder("/Account", PageSession.Policy.SignedIn);
+            foreach (var (folder, role) in RoleFolders) options.Conventions.AuthorizeFolder(folder, PageSession.Policy.For(role));
+        }).AddMvcOptions(o => o.Filters.Add<PageErrors>());
+    }
+
+    /// <summary>
+    /// For every request that is not the API's: the page session (so every page knows who is signed in), security
+    /// headers and the language. After authentication (the API's bearer), before authorization.
+    /// </summary>
+    public static void UseMarketplacePages(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            var path = context.Request.Path;
+            if (!path.StartsWithSegments("/api") && !path.StartsWithSegments("/hangfire") && !path.StartsWithSegments("/healthz") && !path.StartsWithSegments("/livez"))
+            {
+                if (!path.StartsWithSegments("/assets") && await context.AuthenticateAsync(PageSession.Scheme) is { Succeeded: true } session)
+                    context.User = session.Principal;
+                var headers = context.Response.Headers;
+                headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+                    "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'";
+                headers.XContentTypeOptions = "nosniff";
+                headers["Referrer-Policy"] = "same-origin";
+                // Forms bind the same in every language: the request culture stays invariant; pages format explicitly.
+                CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+                context.RequestServices.GetRequiredService<Text>().Use(LanguageOf(context));
+            }
+            await next();
+        });
+    }
+
+    public static void MapMarketplacePages(this WebApplication app)
+    {
+        app.Services.GetRequiredService<Assets>().Map(app);
+        app.MapRazorPages();
+    }
+
+    /// <summary>The language chosen (a cookie set by the switch and at sign-in from the account), else the browser's, else French.</summary>
+    public static string LanguageOf(HttpContext context)
+    {
+        if (context.Request.Cookies[Text.CookieName] is { } chosen && Strings.Languages.Contains(chosen)) return chosen;
+        foreach (var wanted in context.Request.GetTypedHeaders().AcceptLanguage.OrderByDescending(l => l.Quality ?? 1))
+        {
+            var language = wanted.Value.Value?.Split('-')[0].ToLowerInvariant();
+            if (language is not null && Strings.Languages.Contains(language)) return language;
+        }
+        return "fr";
+    }
+
+    public static void RememberLanguage(HttpContext context, string language) =>
+        context.Response.Cookies.Append(Text.CookieName, language, new CookieOptions
+        {
+            HttpOnly = true, IsEssential = true, SameSite = SameSiteMode.Lax, Secure = context.Request.IsHttps,
+            MaxAge = TimeSpan.FromDays(365), Path = "/",
+        });
+
+    public static bool SignedIn(this ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true;
+}

@@ -1,0 +1,28 @@
+using Jazari.Marketplace.Grains.Notifications;
+using Jazari.Marketplace.Web.Apis;
+using Jazari.Marketplace.Web.Pages.Support;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Jazari.Marketplace.Web.Pages.Account;
+
+/// <summary>How each kind of notification comes: at once, in the daily digest, or not at all.</summary>
+public sealed class NotificationsModel(IGrainFactory grains, Text text) : MarketplacePage(grains, text)
+{
+    public NotificationPreferences Preferences { get; private set; } = null!;
+    public bool Saved { get; private set; }
+
+    public async Task OnGetAsync(bool saved)
+    {
+        Saved = saved;
+        Preferences = await Grains.GetGrain<IAccountNotificationsGrain>(Me.AccountId).GetPreferencesAsync();
+    }
+
+    public async Task<IActionResult> OnPostAsync(Dictionary<string, string?> kinds)
+    {
+        var account = Grains.GetGrain<IAccountNotificationsGrain>(Me.AccountId);
+        if (await TryAsync(() => account.SetPreferencesAsync(NotificationsApi.ReadPreferences(new PreferencesInput { Kinds = kinds }))))
+            return RedirectToPage(new { saved = true });
+        Preferences = await account.GetPreferencesAsync();
+        return Page();
+    }
+}

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using Jazari.Marketplace.Web.Audit;
+using Jazari.Marketplace.Web.Import;
+using Jazari.Marketplace.Web.Pages.Support;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Jazari.Marketplace.Web.Pages.Admin;
+
+/// <summary>
+/// Upload of a catalogue (the API's import JSON: smes, startups, needs); the same import runs, and its report
+/// (created, updated, refused with the reasons) is shown. Files above <see cref="MaxBytes"/> are refused unread.
+/// </summary>
+[RequestFormLimits(MultipartBodyLengthLimit = Extensions.BodyLimits.Import)]
+public sealed class ImportModel(IGrainFactory grains, Text text, CatalogueImport import, AuditTrail audit) : MarketplacePage(grains, text)
+{
+    /// <summary>The import endpoint's own limit (16 MiB for the whole request), less room for the form around the file.</summary>
+    public const long MaxBytes = Extensions.BodyLimits.Import - 64 * 1024;
+
+    public ImportReport? Report { get; private set; }
+
+    public void OnGet() { }
+
+    public async Task<IActionResult> OnPostAsync(IFormFile? file)
+    {
+        if (file is null || file.Length == 0) { AddError("file", "Required."); return Page(); }
+        if (file.Length > MaxBytes) { AddError("file", "The file is too large."); return Page(); }
+        CatalogueInput? input;
+        try
+        {
+            await using var stream = file.OpenReadStream();
+            input = await JsonSerializer.DeserializeAsync<CatalogueInput>(stream, JsonSerializerOptions.Web);
+        }
+        catch (JsonException)
+        {
+            input = null;
+        }
+        if (input is null) { AddError("file", "The file is not the import's JSON."); return Page(); }
+        await TryAsync(async () =>
+        {
+            Report = await import.RunAsync(input);
+            await audit.RecordAsync(HttpContext, AuditActions.CatalogueImported, null,
+                $"created {Report.Created}; updated {Report.Updated}; refused {Report.Refused.Count}");
+        });
+        return Page();
+    }
+}

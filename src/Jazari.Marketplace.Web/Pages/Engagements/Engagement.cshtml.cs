@@ -1,0 +1,59 @@
+using Jazari.Marketplace.Grains;
+using Jazari.Marketplace.Web.Apis;
+using Jazari.Marketplace.Web.Jobs;
+using Jazari.Marketplace.Web.Payments;
+using Jazari.Marketplace.Web.Pages.Support;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Jazari.Marketplace.Web.Pages.Engagements;
+
+/// <summary>
+/// The engagement of an awarded need, milestone by milestone, for its SME (fund by bank transfer or card, approve,
+/// dispute) and its startup (deliver, dispute); every action is the API's own endpoint, with its rules and checks.
+/// </summary>
+[Authorize(Policy = PageSession.Policy.SignedIn)]
+public sealed class EngagementModel(IGrainFactory grains, Text text, PaymentMoves moves, PaymentJobs jobs, Audit.AuditTrail audit,
+    [FromKeyedServices(Clock.Key)] TimeProvider time) : MarketplacePage(grains, text)
+{
+    public EngagementResponse Engagement { get; private set; } = null!;
+    public FundResponse? Funding { get; private set; }
+    public bool IsSme => Me.Role == Roles.Sme;
+    public bool IsStartup => Me.Role == Roles.Startup;
+    public string? Done { get; private set; }
+
+    public async Task OnGetAsync(string id, string? done)
+    {
+        Done = done;
+        await LoadAsync(id);
+    }
+
+    public async Task<IActionResult> OnPostFundAsync(string id, int index, string? method)
+    {
+        if (await TryAsync(async () => Funding = (await EngagementsApi.Fund(id, index, new FundInput { Method = method }, User, Grains, moves, jobs)).Value))
+        {
+            if (Funding!.CheckoutUrl is { } checkout) return Redirect(checkout);
+        }
+        await LoadAsync(id);
+        return Page();
+    }
+
+    public Task<IActionResult> OnPostDeliverAsync(string id, int index, string? note, string? links) =>
+        ActAsync(id, "delivered", () => EngagementsApi.Deliver(id, index, new DeliverInput { Note = note, Links = Split(links) }, User, Grains, jobs));
+
+    public Task<IActionResult> OnPostApproveAsync(string id, int index) =>
+        ActAsync(id, "approved", () => EngagementsApi.Approve(id, index, User, Grains, moves, jobs, time));
+
+    public Task<IActionResult> OnPostDisputeAsync(string id, int index, string? reason) =>
+        ActAsync(id, "disputed", () => EngagementsApi.Dispute(id, index, new DisputeInput { Reason = reason }, User, Grains, jobs, HttpContext, audit));
+
+    private async Task<IActionResult> ActAsync(string id, string done, Func<Task> action)
+    {
+        if (await TryAsync(action)) return Redirect($"/engagements/{id}?done={done}");
+        await LoadAsync(id);
+        return Page();
+    }
+
+    private async Task LoadAsync(string id) =>
+        Engagement = EngagementResponse.From(await EngagementsApi.VisibleAsync(Grains, Me, id));
+}

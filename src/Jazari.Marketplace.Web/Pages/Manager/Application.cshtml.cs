@@ -1,0 +1,50 @@
+using Jazari.Marketplace.Grains;
+using Jazari.Marketplace.Grains.Incubation;
+using Jazari.Marketplace.Web.Apis;
+using Jazari.Marketplace.Web.Email;
+using Jazari.Marketplace.Web.Pages.Support;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Jazari.Marketplace.Web.Pages.Manager;
+
+/// <summary>One application: the startup's answers next to the questions, the manager's scorecard (one score per
+/// criterion of the rubric), the other scorecards, and the decision (the applicant is e-mailed once).</summary>
+public sealed class ApplicationModel(IGrainFactory grains, Text text, IEmailSender outbox, [FromKeyedServices(Clock.Key)] TimeProvider time)
+    : MarketplacePage(grains, text)
+{
+    public CohortView Cohort { get; private set; } = null!;
+    public ApplicationSummary Summary { get; private set; } = null!;
+    public ApplicationView Application { get; private set; } = null!;
+    public Scorecard? Mine => Application.Scorecards.FirstOrDefault(s => s.ScorerAccountId == Me.AccountId);
+    public string? Done { get; private set; }
+
+    public async Task OnGetAsync(string id, string appId, string? done)
+    {
+        Done = done;
+        await LoadAsync(id, appId);
+    }
+
+    public async Task<IActionResult> OnPostScoreAsync(string id, string appId, List<int?> scores)
+    {
+        if (await TryAsync(() => CohortsApi.Score(id, appId, new ScoreInput { Scores = scores }, User, Grains)))
+            return Redirect($"/manager/cohorts/{id}/applications/{appId}?done=scored");
+        await LoadAsync(id, appId);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostDecideAsync(string id, string appId, bool admit)
+    {
+        if (await TryAsync(() => CohortsApi.Decide(id, appId, new DecisionInput { Admit = admit }, User, Grains, outbox, time)))
+            return Redirect($"/manager/cohorts/{id}/applications/{appId}?done=decided");
+        await LoadAsync(id, appId);
+        return Page();
+    }
+
+    private async Task LoadAsync(string id, string appId)
+    {
+        var cohort = Grains.GetGrain<ICohortGrain>(id);
+        Cohort = await cohort.GetAsync(Me);
+        Application = await cohort.GetApplicationAsync(Me, appId);
+        Summary = (await cohort.RankAsync(Me)).Single(a => a.Id == appId);
+    }
+}

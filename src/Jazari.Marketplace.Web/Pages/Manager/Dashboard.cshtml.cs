@@ -1,0 +1,61 @@
+using System.Globalization;
+using Jazari.Marketplace.Grains;
+using Jazari.Marketplace.Grains.Incubation;
+using Jazari.Marketplace.Web.Apis;
+using Jazari.Marketplace.Web.Pages.Support;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Jazari.Marketplace.Web.Pages.Manager;
+
+/// <summary>
+/// The cohort's dashboard: totals, three charts drawn as SVG on the server (activity over time, the funnel from bids
+/// to wins, revenue), one row per startup, and the API's CSV and XLSX exports as links.
+/// </summary>
+public sealed class DashboardModel(IGrainFactory grains, Text text, [FromKeyedServices(Clock.Key)] TimeProvider time) : MarketplacePage(grains, text)
+{
+    public DashboardResponse Dashboard { get; private set; } = null!;
+    public LineChart Activity { get; private set; } = null!;
+    public LineChart Revenue { get; private set; } = null!;
+
+    public async Task OnGetAsync(string id)
+    {
+        Dashboard = await LoadAsync(id);
+        var months = Dashboard.Trends.Select(t => Month(t.Month)).ToList();
+        Activity = new LineChart("activity", T["dashboard.activity"], months,
+        [
+            new(T["kpi.bids-submitted"], "s1", [.. Dashboard.Trends.Select(t => (double)t.BidsSubmitted)]),
+            new(T["kpi.bids-won"], "s2", [.. Dashboard.Trends.Select(t => (double)t.BidsWon)]),
+            new(T["kpi.milestones-delivered"], "s3", [.. Dashboard.Trends.Select(t => (double)t.MilestonesDelivered)]),
+            new(T["kpi.mentor-sessions"], "s4", [.. Dashboard.Trends.Select(t => (double)t.MentorSessions)]),
+        ], v => T.Number((long)v));
+        Revenue = new LineChart("revenue", T["dashboard.revenue"], months,
+        [
+            new(T["kpi.revenue-contracted"], "s1", [.. Dashboard.Trends.Select(t => t.RevenueContractedMinor / 100.0)]),
+            new(T["kpi.revenue-released"], "s2", [.. Dashboard.Trends.Select(t => t.RevenueReleasedMinor / 100.0)]),
+        ], Compact);
+    }
+
+    public async Task<IActionResult> OnGetCsvAsync(string id) =>
+        File(DashboardExports.ToCsv(await LoadAsync(id)), DashboardExports.Csv + "; charset=utf-8", $"{id}.csv");
+
+    public async Task<IActionResult> OnGetXlsxAsync(string id) =>
+        File(DashboardExports.ToXlsx(await LoadAsync(id)), DashboardExports.Xlsx, $"{id}.xlsx");
+
+    /// <summary>Bar length in the funnel, as a share of the bids submitted (0 to 100).</summary>
+    public static double Share(long part, long whole) => whole <= 0 ? 0 : Math.Round(100.0 * part / whole, 1);
+
+    /// <summary>An axis amount short enough for a phone: 40 000 as "40 k", 2 000 000 as "2 M".</summary>
+    private string Compact(double value) =>
+        value >= 1_000_000 ? T.Number(value / 1_000_000, value % 1_000_000 == 0 ? 0 : 1) + " M"
+        : value >= 10_000 ? T.Number(value / 1000, 0) + " k"
+        : T.Number((long)value);
+
+    /// <summary>A month of the trend ("2027-03") as the reader writes it ("mars 27").</summary>
+    private string Month(string month) =>
+        DateOnly.ParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture).ToString("MMM yy", T.Culture);
+
+    public static string N(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
+
+    private async Task<DashboardResponse> LoadAsync(string id) =>
+        DashboardResponse.From(await Grains.GetGrain<ICohortGrain>(id).GetDashboardAsync(Me), time.GetUtcNow());
+}

@@ -1,0 +1,51 @@
+using Hangfire;
+using Jazari.Marketplace.Grains.Needs;
+using Jazari.Marketplace.Web.Apis;
+using Jazari.Marketplace.Web.Pages.Support;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Jazari.Marketplace.Web.Pages.Messages;
+
+/// <summary>
+/// The first message about a need: the SME writes to a startup, a startup to the SME (the API's own endpoint and
+/// rules: who may open which thread). Writing again about the same need and startup continues the same thread.
+/// </summary>
+[Authorize(Policy = PageSession.Policy.SignedIn)]
+public sealed class NewModel(IGrainFactory grains, Text text, IBackgroundJobClient jobs) : MarketplacePage(grains, text)
+{
+    [BindProperty(SupportsGet = true)] public string? NeedId { get; set; }
+    [BindProperty(SupportsGet = true)] public string? StartupId { get; set; }
+    [BindProperty] public string? Message { get; set; }
+    [BindProperty] public string? ClientMessageId { get; set; }
+    public string NeedTitle { get; private set; } = "";
+
+    public async Task OnGetAsync()
+    {
+        await LoadAsync();
+        ClientMessageId = Jazari.Marketplace.Grains.Ids.New("msg");
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        await LoadAsync();
+        var body = new OpenConversationInput { Text = Message, ClientMessageId = ClientMessageId, StartupId = Me.Role == Jazari.Marketplace.Grains.Roles.Sme ? StartupId : null };
+        ConversationResponse? opened = null;
+        if (await TryAsync(async () => opened = (await ConversationsApi.Open(NeedId!, body, User, Grains, jobs)).Result switch
+            {
+                Created<ConversationResponse> created => created.Value,
+                Ok<ConversationResponse> ok => ok.Value,
+                _ => null,
+            }))
+            return Redirect($"/messages/{opened!.Id}#latest");
+        return Page();
+    }
+
+    /// <summary>The need as the caller may see it: another's need, or a bad id, is "not found".</summary>
+    private async Task LoadAsync()
+    {
+        if (!Jazari.Marketplace.Grains.Ids.IsValid(NeedId)) throw Jazari.Marketplace.Grains.MarketplaceException.NotFound("Need");
+        NeedTitle = (await Grains.GetGrain<INeedGrain>(NeedId!).GetAsync(Me)).Details.Title;
+    }
+}

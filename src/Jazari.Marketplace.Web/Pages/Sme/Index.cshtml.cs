@@ -1,0 +1,22 @@
+using Jazari.Marketplace.Grains.Needs;
+using Jazari.Marketplace.Web.Pages.Support;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Jazari.Marketplace.Web.Pages.Sme;
+
+/// <summary>The SME's needs, newest first, with their status and bids.</summary>
+public sealed class IndexModel(IGrainFactory grains, Text text) : MarketplacePage(grains, text)
+{
+    public const int Shown = 50;
+    public IReadOnlyList<NeedView> Needs { get; private set; } = [];
+    public bool ProfileSaved { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string? profile)
+    {
+        if (await ProfileIdAsync() is not { } smeId) return Redirect("/sme/profile?first=true");
+        ProfileSaved = profile == "saved";
+        var ids = await Grains.GetGrain<IProfileNeedsGrain>(smeId).ListAsync(Shown);
+        Needs = await Task.WhenAll(ids.Select(id => Grains.GetGrain<INeedGrain>(id).GetAsync(Me)));
+        return Page();
+    }
+}

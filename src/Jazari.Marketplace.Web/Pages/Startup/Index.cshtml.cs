@@ -1,0 +1,24 @@
+using Jazari.Marketplace.Grains;
+using Jazari.Marketplace.Grains.Matchmaking;
+using Jazari.Marketplace.Grains.Profiles;
+using Jazari.Marketplace.Web.Pages.Support;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Jazari.Marketplace.Web.Pages.Startup;
+
+/// <summary>The open needs that fit the startup, best first, each with the reasons, in the reader's language.</summary>
+public sealed class IndexModel(IGrainFactory grains, Text text) : MarketplacePage(grains, text)
+{
+    public const int Shown = 20;
+    public IReadOnlyList<Recommendation> Matches { get; private set; } = [];
+    public bool ProfileSaved { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string? profile)
+    {
+        if (await ProfileIdAsync() is not { } startupId) return Redirect("/startup/profile?first=true");
+        ProfileSaved = profile == "saved";
+        var card = await Grains.GetGrain<IStartupGrain>(startupId).GetCardAsync() ?? throw MarketplaceException.NotFound("Startup");
+        Matches = await Grains.NeedsForStartupAsync(startupId, card, Shown, T.Lang);
+        return Page();
+    }
+}

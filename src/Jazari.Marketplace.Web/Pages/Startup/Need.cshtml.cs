@@ -1,0 +1,76 @@
+using Jazari.Marketplace.Grains;
+using Jazari.Marketplace.Grains.Needs;
+using Jazari.Marketplace.Grains.Profiles;
+using Jazari.Marketplace.Web.Apis;
+using Jazari.Marketplace.Web.Pages.Support;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Jazari.Marketplace.Web.Pages.Startup;
+
+/// <summary>
+/// An open need as a startup sees it, with its own bid or the bid form. The milestone builder works without
+/// JavaScript: "add a milestone" posts the form back with one more row; the sum is checked on the server by the API's rules.
+/// </summary>
+public sealed class NeedModel(IGrainFactory grains, Text text) : MarketplacePage(grains, text)
+{
+    public int MaxRows => BidInput.MaxMilestones;
+    public NeedView Need { get; private set; } = null!;
+    public Bid? MyBid { get; private set; }
+    public bool Sent { get; private set; }
+
+    [BindProperty]
+    public BidInput Input { get; set; } = new();
+    [BindProperty]
+    public List<MilestoneInput> Milestones { get; set; } = [];
+    [BindProperty]
+    public int Rows { get; set; } = 3;
+    public decimal? MilestoneSum => Milestones.Any(m => m.AmountMad is not null) ? Milestones.Sum(m => m.AmountMad ?? 0) : null;
+
+    public async Task<IActionResult> OnGetAsync(string id, bool sent)
+    {
+        if (await ProfileIdAsync() is null) return Redirect("/startup/profile?first=true");
+        Sent = sent;
+        await LoadAsync(id);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAddRowAsync(string id)
+    {
+        Rows = Math.Clamp(Math.Max(Rows, Milestones.Count) + 1, 1, MaxRows);
+        await LoadAsync(id);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string id)
+    {
+        if (await ProfileIdAsync() is not { } startupId) return Redirect("/startup/profile?first=true");
+        Rows = Math.Clamp(Rows, 1, MaxRows);
+        // Rows left blank at the end are not milestones; a blank row in the middle is reported like the API would.
+        var typed = Milestones.Take(MaxRows + 1).ToList();
+        while (typed.Count > 0 && typed[^1] is { Title: null or "", AmountMad: null, DueInDays: null }) typed.RemoveAt(typed.Count - 1);
+        var input = new BidInput { PriceMad = Input.PriceMad, DurationDays = Input.DurationDays, Proposal = Input.Proposal, Milestones = typed };
+        var sent = await TryAsync(async () =>
+        {
+            var offer = Checked(input.ToOffer);
+            var startup = await Grains.GetGrain<IStartupGrain>(startupId).GetAsync(Me);
+            await Grains.GetGrain<INeedGrain>(id).SubmitBidAsync(Me, startupId, startup.Details.Name, offer);
+        });
+        if (sent) return Redirect($"/startup/needs/{id}?sent=true");
+        await LoadAsync(id);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostWithdrawAsync(string id, string bidId)
+    {
+        if (await TryAsync(() => Grains.GetGrain<INeedGrain>(id).WithdrawBidAsync(Me, bidId ?? ""))) return Redirect($"/startup/needs/{id}");
+        await LoadAsync(id);
+        return Page();
+    }
+
+    private async Task LoadAsync(string id)
+    {
+        Need = await Grains.GetGrain<INeedGrain>(id).GetAsync(Me);
+        var startupId = await ProfileIdAsync();
+        MyBid = Need.Bids.LastOrDefault(b => b.StartupId == startupId && b.Status != BidStatus.Withdrawn);
+    }
+}

@@ -1,0 +1,56 @@
+using Jazari.Marketplace.Grains.Profiles;
+using Jazari.Marketplace.Web.Apis;
+using Jazari.Marketplace.Web.Audit;
+using Jazari.Marketplace.Web.Pages.Support;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Jazari.Marketplace.Web.Pages.Startup;
+
+/// <summary>The startup's profile and offering: what matching reads (categories, skills, regions, prices, capacity).</summary>
+public sealed class ProfileModel(IGrainFactory grains, Text text, AuditTrail audit) : MarketplacePage(grains, text)
+{
+    [BindProperty]
+    public StartupInput Input { get; set; } = new();
+    [BindProperty]
+    public string? Skills { get; set; }
+    public bool First { get; private set; }
+
+    public async Task OnGetAsync(bool first)
+    {
+        First = first;
+        if (await ProfileIdAsync() is { } id)
+        {
+            var d = (await Grains.GetGrain<IStartupGrain>(id).GetAsync(Me)).Details;
+            Input = new StartupInput
+            {
+                Name = d.Name, City = d.City, Region = d.Region, Categories = [.. d.Categories], Description = d.Description,
+                Languages = [.. d.Languages], PriceMinMad = d.PriceMinMinor / 100m, PriceMaxMad = d.PriceMaxMinor / 100m,
+                RegionsServed = [.. d.RegionsServed], Capacity = d.Capacity,
+            };
+            Skills = Join(d.Skills);
+        }
+        else Input = new StartupInput { Languages = [T.Lang], Region = "Casablanca-Settat", RegionsServed = [Jazari.Marketplace.Grains.Reference.WholeCountry], Capacity = 3 };
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        var i = Input;
+        var input = new StartupInput
+        {
+            Name = i.Name, City = i.City, Region = i.Region, Categories = i.Categories, Skills = Split(Skills), Description = i.Description,
+            Languages = i.Languages, PriceMinMad = i.PriceMinMad, PriceMaxMad = i.PriceMaxMad, RegionsServed = i.RegionsServed, Capacity = i.Capacity,
+        };
+        var id = await ProfileIdAsync();
+        var saved = await TryAsync(async () =>
+        {
+            var details = Checked(input.ToDetails);
+            if (id is null) await ProfilesApi.CreateProfileAsync<IStartupGrain, StartupDetails>(Grains, Me, "st", details, HttpContext, audit);
+            else
+            {
+                await Grains.GetGrain<IStartupGrain>(id).UpdateAsync(Me, details);
+                await audit.RecordAsync(HttpContext, AuditActions.ProfileUpdated, id);
+            }
+        });
+        return saved ? Redirect("/startup?profile=saved") : Page();
+    }
+}

@@ -1,0 +1,43 @@
+using System.Reflection;
+using System.Text.Json;
+
+namespace Jazari.Marketplace.Web.Pages.Support;
+
+/// <summary>
+/// Every text of the pages, per language: <c>Pages/Strings/{ar,fr,en}.json</c> and one <c>{feature}.{ar,fr,en}.json</c>
+/// per feature, flat "key": "text" objects, embedded in the assembly. A key missing in a language falls back to English, then to the key itself.
+/// </summary>
+public sealed class Strings
+{
+    public static readonly IReadOnlyList<string> Languages = ["ar", "fr", "en"];
+    private readonly Dictionary<string, IReadOnlyDictionary<string, string>> byLanguage = [];
+
+    public Strings()
+    {
+        var assembly = Assembly.GetExecutingAssembly();
+        const string prefix = "Jazari.Marketplace.Web.Pages.Strings.";
+        foreach (var language in Languages)
+        {
+            // {language}.json, then one file per feature: {feature}.{language}.json; a key defined twice is a mistake.
+            var texts = new Dictionary<string, string>();
+            var files = assembly.GetManifestResourceNames()
+                .Where(r => r == $"{prefix}{language}.json" || (r.StartsWith(prefix, StringComparison.Ordinal) && r.EndsWith($".{language}.json", StringComparison.Ordinal)));
+            foreach (var file in files)
+            {
+                using var stream = assembly.GetManifestResourceStream(file)!;
+                foreach (var (key, text) in JsonSerializer.Deserialize<Dictionary<string, string>>(stream) ?? [])
+                    if (!texts.TryAdd(key, text)) throw new InvalidOperationException($"Page string {key} is defined twice ({file}).");
+            }
+            if (texts.Count == 0) throw new InvalidOperationException($"Missing page strings for {language}.");
+            byLanguage[language] = texts;
+        }
+    }
+
+    public IReadOnlyDictionary<string, string> Of(string language) => byLanguage[language];
+
+    public string Get(string language, string key) =>
+        byLanguage.TryGetValue(language, out var texts) && texts.TryGetValue(key, out var text) ? text
+        : byLanguage["en"].TryGetValue(key, out var english) ? english : key;
+
+    public bool Has(string language, string key) => byLanguage[language].ContainsKey(key);
+}

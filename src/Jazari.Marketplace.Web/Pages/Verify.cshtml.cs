@@ -1,0 +1,34 @@
+using Jazari.Marketplace.Grains;
+using Jazari.Marketplace.Grains.Accounts;
+using Jazari.Marketplace.Web.Apis;
+using Jazari.Marketplace.Web.Audit;
+using Jazari.Marketplace.Web.Extensions;
+using Jazari.Marketplace.Web.Pages.Support;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Jazari.Marketplace.Web.Pages;
+
+/// <summary>The e-mailed code opens a cookie session; the page then speaks the account's language.</summary>
+[EnableRateLimiting(AuthApi.RateLimit)]
+public sealed class VerifyModel(IGrainFactory grains, Text text, MarketplaceSettings settings, AuditTrail audit,
+    [FromKeyedServices(Clock.Key)] TimeProvider time) : MarketplacePage(grains, text)
+{
+    [BindProperty]
+    public VerifyInput Input { get; set; } = new();
+
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public void OnGet(string? email) => Input = new VerifyInput { Email = email };
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        AccountView? account = null;
+        if (!await TryAsync(async () => account = await AuthApi.VerifyCodeAsync(Grains, Input))) return Page();
+        await PageSession.SignInAsync(HttpContext, Grains, account!, time.GetUtcNow(), settings.TokenLifetime);
+        await audit.RecordAsync(HttpContext, AuditActions.SignIn, account!.Id, "page session", new Caller(account.Id, account.Role));
+        PagesExtensions.RememberLanguage(HttpContext, account.Language);
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/home");
+    }
+}

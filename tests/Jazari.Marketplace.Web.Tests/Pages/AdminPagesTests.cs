@@ -1,0 +1,109 @@
+using System.Text.RegularExpressions;
+using Jazari.Marketplace.Tests;
+using Microsoft.Playwright;
+
+namespace Jazari.Marketplace.Web.Tests.Pages;
+
+/// <summary>
+/// The administrator in the browser: signs in with the admin token, creates an institute and its manager's account,
+/// imports a catalogue file (a refused record is listed with its reason), and is refused with a wrong token.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class AdminPagesTests(BrowserHost host)
+{
+    [Theory]
+    [InlineData("ar")]
+    [InlineData("fr")]
+    public async Task An_admin_creates_an_institute_and_its_manager_and_imports_a_catalogue(string language)
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var page = await host.NewPageAsync(language, bypassCsp: true);
+        await page.GotoAsync("/sign-in/admin");
+        await page.FillAsync("#token", "not-the-admin-token-at-all");
+        await page.ClickAsync("form.form button[type=submit]");
+        await Assertions.Expect(page.Locator("#token ~ .error")).ToBeVisibleAsync();
+        await page.FillAsync("#token", HostProcess.AdminToken);
+        await page.ClickAsync("form.form button[type=submit]");
+        await page.WaitForURLAsync(new Regex("/admin$"));
+        await HostApi.AssertTranslatedAsync(page);
+        await HostApi.AssertAccessibleAsync(page);
+        await Shot(page, "admin", language);
+
+        // An institute: a bad identifier is refused next to its field, then a good one is listed.
+        await page.GotoAsync("/admin/institutes");
+        await page.FillAsync("#name", $"Jazari Oriental {run}");
+        await page.FillAsync("#id", "Bad Id!");
+        await page.EvalOnSelectorAsync("#id", "e => e.removeAttribute('pattern')");
+        await page.SelectOptionAsync("#region", "Oriental");
+        await page.ClickAsync("form.form button[type=submit]");
+        await Assertions.Expect(page.Locator("#id ~ .error")).ToBeVisibleAsync();
+        await page.FillAsync("#id", $"oriental-{run}");
+        await page.ClickAsync("form.form button[type=submit]");
+        await page.WaitForURLAsync(new Regex("created=true"));
+        await Assertions.Expect(page.Locator("table tbody th", new() { HasText = $"Jazari Oriental {run}" })).ToBeVisibleAsync();
+        await HostApi.AssertAccessibleAsync(page);
+        await Shot(page, "admin-institutes", language);
+
+        // The institute's manager, who then signs in and finds the institute ready for a cohort.
+        await page.GotoAsync("/admin/accounts");
+        var managerEmail = $"manager-{run}@example.ma";
+        await page.FillAsync("#email", managerEmail);
+        await page.FillAsync("#name", "Nadia");
+        await page.CheckAsync($"input[name=InstituteIds][value=oriental-{run}]");
+        await page.ClickAsync("form.form button[type=submit]");
+        await page.WaitForURLAsync(new Regex("created="));
+        await Assertions.Expect(page.Locator(".notice")).ToContainTextAsync(managerEmail);
+        await HostApi.AssertTranslatedAsync(page);
+        await HostApi.AssertAccessibleAsync(page);
+        await Shot(page, "admin-accounts", language);
+        var manager = await host.NewPageAsync(language);
+        await HostApi.SignInAsync(host, manager, managerEmail);
+        await manager.GotoAsync("/manager/cohorts/new");
+        Assert.Contains($"oriental-{run}", await manager.InnerHTMLAsync("#institute"));
+
+        // A catalogue file: one startup imported, one refused with its reason.
+        var file = Path.Combine(Path.GetTempPath(), $"catalogue-{run}.json");
+        await File.WriteAllTextAsync(file, $$"""
+            { "startups": [
+                { "id": "st-import-{{run}}", "name": "Import Atlas", "city": "Oujda", "region": "Oriental", "categories": ["website"],
+                  "skills": ["wordpress"], "description": "Sites web pour PME.", "languages": ["fr"], "priceMinMad": 5000, "priceMaxMad": 20000,
+                  "regionsServed": ["*"], "capacity": 2 },
+                { "id": "st-refused-{{run}}", "name": "", "city": "Oujda", "region": "Nowhere" }
+            ] }
+            """);
+        await page.GotoAsync("/admin/import");
+        await page.SetInputFilesAsync("#file", file);
+        await page.ClickAsync("form.form button[type=submit]");
+        await Assertions.Expect(page.Locator("section[aria-labelledby=report]")).ToBeVisibleAsync();
+        Assert.Equal("1", (await page.InnerTextAsync("section[aria-labelledby=report] tbody tr:first-child td:nth-child(3)")).Trim());
+        await Assertions.Expect(page.Locator("section[aria-labelledby=report] li")).ToContainTextAsync($"st-refused-{run}");
+        await HostApi.AssertAccessibleAsync(page);
+        await Shot(page, "admin-import", language);
+        File.Delete(file);
+
+        // A file that is not JSON is refused, and nothing is imported.
+        await File.WriteAllTextAsync(file, "<html>not json</html>");
+        await page.SetInputFilesAsync("#file", file);
+        await page.ClickAsync("form.form button[type=submit]");
+        await Assertions.Expect(page.Locator("#file ~ .error")).ToBeVisibleAsync();
+        File.Delete(file);
+    }
+
+    [Fact]
+    public async Task Other_roles_cannot_open_the_admin_and_manager_pages()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var page = await host.NewPageAsync("fr");
+        await HostApi.SignUpInBrowserAsync(host, page, "startup", $"startup-{run}@example.ma", "Youssef");
+        foreach (var path in new[] { "/admin", "/admin/import", "/manager", "/mentor" })
+        {
+            await page.GotoAsync(path);
+            Assert.EndsWith("/denied", new Uri(page.Url).AbsolutePath);
+        }
+        var anonymous = await host.NewPageAsync("fr");
+        await anonymous.GotoAsync("/admin/accounts");
+        Assert.Equal("/sign-in", new Uri(anonymous.Url).AbsolutePath);
+    }
+
+    private static Task Shot(IPage page, string name, string language) => BrowserHost.ScreenshotAsync(page, $"{name}-{language}");
+}

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using Jazari.Marketplace.Tests;
+using Microsoft.Playwright;
+
+namespace Jazari.Marketplace.Web.Tests.Pages;
+
+/// <summary>
+/// The built host as its own process on a real socket and a real Azurite, driven by Debian's Chromium
+/// (<c>/usr/bin/chromium</c>, or <c>JAZARI_CHROMIUM</c>) through Playwright: never a downloaded browser.
+/// Shared by the page tests; screenshots go to <c>artifacts/screenshots/</c> at the repository's root.
+/// </summary>
+public sealed class BrowserHost : IAsyncLifetime
+{
+    public static string ChromiumPath => Environment.GetEnvironmentVariable("JAZARI_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+    public static string ScreenshotDir => Path.Combine(RepoPaths.Root, "artifacts", "screenshots");
+
+    private AzuriteServer storage = null!;
+    private IPlaywright playwright = null!;
+    public HostProcess Host { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+    public string Url => Host.Url;
+
+    public async Task InitializeAsync()
+    {
+        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        storage = await AzuriteServer.StartAsync();
+        Host = await HostProcess.StartAsync(storage.ConnectionString);
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true });
+        Directory.CreateDirectory(ScreenshotDir);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        playwright.Dispose();
+        await Host.DisposeAsync();
+        await storage.DisposeAsync();
+    }
+
+    /// <summary>A fresh browser (no cookies) on a phone-sized screen, its Accept-Language set to the language.</summary>
+    public async Task<IPage> NewPageAsync(string language, bool bypassCsp = false)
+    {
+        var context = await Browser.NewContextAsync(new()
+        {
+            BaseURL = Url, Locale = language, ViewportSize = new() { Width = 412, Height = 900 }, BypassCSP = bypassCsp,
+        });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(20_000);
+        return page;
+    }
+
+    public string LatestCode(string email) => OutboxFiles.LatestCode(Path.Combine(Host.DataDir, "outbox"), email);
+
+    public static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDir, name + ".png"), FullPage = true });
+
+    private static readonly Lazy<string> Axe = new(() =>
+        File.ReadAllText(Path.Combine(RepoPaths.Root, "infra", "local", "node_modules", "axe-core", "axe.min.js")));
+
+    /// <summary>Runs axe-core (pinned in infra/local/package.json) in the page; returns the serious and critical violations.</summary>
+    public static async Task<IReadOnlyList<string>> SeriousViolationsAsync(IPage page)
+    {
+        await page.EvaluateAsync(Axe.Value);
+        var result = await page.EvaluateAsync<JsonElement>(
+            "async () => (await axe.run(document, { resultTypes: ['violations'] })).violations" +
+            ".filter(v => v.impact === 'serious' || v.impact === 'critical')" +
+            ".map(v => v.id + ': ' + v.help + ' @ ' + v.nodes.map(n => n.target.join(' ')).join(', '))");
+        return [.. result.EnumerateArray().Select(v => v.GetString()!)];
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserHost>
+{
+    public const string Name = "browser";
+}

@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Jazari.Marketplace.Tests;
+using Microsoft.Playwright;
+
+namespace Jazari.Marketplace.Web.Tests.Pages;
+
+/// <summary>
+/// What the browser journeys need set up beforehand, done through the public API of the host process (as a script
+/// or another person would), and the browser steps every role shares (signing in with the e-mailed code).
+/// </summary>
+internal static partial class HostApi
+{
+    public static HttpClient Admin(BrowserHost host) => host.Host.Client(HostProcess.AdminToken);
+
+    /// <summary>The latest sign-in code e-mailed to the address (the code is written to the outbox by a job: waits for it).</summary>
+    public static async Task<string> CodeAsync(BrowserHost host, string email, int after = 0)
+    {
+        var outbox = Path.Combine(host.Host.DataDir, "outbox");
+        for (var waited = 0; waited < 200; waited++)
+        {
+            if (OutboxFiles.Emails(outbox, email).Count > after) return host.LatestCode(email);
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"No code e-mailed to {email}.");
+    }
+
+    /// <summary>An account of a self-service role with an API token.</summary>
+    public static async Task<HttpClient> SignUpAsync(BrowserHost host, string role, string email, string name, string language = "fr")
+    {
+        using var anonymous = host.Host.Client();
+        await (await anonymous.PostAsJsonAsync("/api/auth/sign-up", new { email, role, displayName = name, language })).Json(HttpStatusCode.Accepted);
+        return await VerifyAsync(host, anonymous, email, 0);
+    }
+
+    /// <summary>A manager account of the institute, created by the admin, with an API token.</summary>
+    public static async Task<HttpClient> ManagerAsync(BrowserHost host, string instituteId, string email, string language)
+    {
+        using var admin = Admin(host);
+        await admin.CreateAsync("/api/admin/accounts", new { email, role = "manager", displayName = "Nadia Manager", language, institutes = new[] { instituteId } });
+        using var anonymous = host.Host.Client();
+        await (await anonymous.PostAsJsonAsync("/api/auth/sign-in", new { email })).Json(HttpStatusCode.Accepted);
+        return await VerifyAsync(host, anonymous, email, 0);
+    }
+
+    public static async Task<string> InstituteAsync(BrowserHost host, string run)
+    {
+        using var admin = Admin(host);
+        return await admin.CreateAsync("/api/admin/institutes", new { id = $"inst-{run}", name = $"Jazari Souss-Massa {run}", region = "Souss-Massa" });
+    }
+
+    private static async Task<HttpClient> VerifyAsync(BrowserHost host, HttpClient anonymous, string email, int after)
+    {
+        var code = await CodeAsync(host, email, after);
+        var token = await (await anonymous.PostAsJsonAsync("/api/auth/verify", new { email, code })).Json(HttpStatusCode.OK);
+        var client = host.Host.Client();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.GetProperty("token").GetString());
+        return client;
+    }
+
+    /// <summary>Signs in on the pages with the e-mailed code; the browser lands in the role's space.</summary>
+    public static async Task SignInAsync(BrowserHost host, IPage page, string email)
+    {
+        var before = OutboxFiles.Emails(Path.Combine(host.Host.DataDir, "outbox"), email).Count;
+        await page.GotoAsync("/sign-in");
+        await page.FillAsync("#email", email);
+        await page.ClickAsync("form.form button[type=submit]");
+        await page.WaitForURLAsync(new Regex("/verify"));
+        await page.FillAsync("#code", await CodeAsync(host, email, before));
+        await page.ClickAsync("form.form button[type=submit]");
+        await page.WaitForURLAsync(url => !url.Contains("/verify"));
+    }
+
+    /// <summary>Signs up on the pages (role chosen on the form) and enters the code.</summary>
+    public static async Task SignUpInBrowserAsync(BrowserHost host, IPage page, string role, string email, string name)
+    {
+        await page.GotoAsync($"/sign-up?role={role}");
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#displayName", name);
+        await page.ClickAsync("form.form button[type=submit]");
+        await page.WaitForURLAsync(new Regex("/verify"));
+        await page.FillAsync("#code", await CodeAsync(host, email));
+        await page.ClickAsync("form.form button[type=submit]");
+        await page.WaitForURLAsync(url => !url.Contains("/verify"));
+    }
+
+    /// <summary>The page's main text has no untranslated key of these prefixes left (a key shows as itself when missing).</summary>
+    public static async Task AssertTranslatedAsync(IPage page)
+    {
+        var text = await page.InnerTextAsync("main");
+        Assert.DoesNotMatch(UntranslatedKey(), text);
+    }
+
+    /// <summary>axe-core finds no serious or critical violation on the page.</summary>
+    public static async Task AssertAccessibleAsync(IPage page)
+    {
+        var violations = await BrowserHost.SeriousViolationsAsync(page);
+        Assert.True(violations.Count == 0, $"{page.Url}:\n{string.Join("\n", violations)}");
+    }
+
+    [GeneratedRegex(@"\b(cohort|mentor|mentors|application|dashboard|kpi|session|goal|chart|admin|accounts|institutes|import|nav|field|error)\.[a-z-]+\b")]
+    private static partial Regex UntranslatedKey();
+}

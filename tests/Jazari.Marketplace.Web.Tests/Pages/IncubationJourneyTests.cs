@@ -1,0 +1,176 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace Jazari.Marketplace.Web.Tests.Pages;
+
+/// <summary>
+/// The incubation journeys in the browser, in Arabic and in French: a manager reviews a cohort (scores an
+/// application, admits the startup, opens the dashboard and its export, assigns a suggested mentor), and a
+/// mentor follows an assigned startup (logs a session, records a goal's progress). What the journeys need
+/// beforehand (institute, manager account, startups) is set up through the API. Screenshots and axe on each page.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class IncubationJourneyTests(BrowserHost host)
+{
+    [Theory]
+    [InlineData("ar", "حلول أطلس", "نبيع للمقاولات الصغرى متاجر إلكترونية جاهزة.")]
+    [InlineData("fr", "Atlas Solutions", "Nous vendons aux PME des boutiques en ligne prêtes à l'emploi.")]
+    public async Task A_manager_scores_an_application_admits_it_opens_the_dashboard_and_assigns_a_mentor(string language, string startupName, string answer)
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        startupName = $"{startupName} {run}";
+        var institute = await HostApi.InstituteAsync(host, run);
+        var managerEmail = $"manager-{run}@example.ma";
+        using var manager = await HostApi.ManagerAsync(host, institute, managerEmail, language);
+        var cohortId = await manager.CreateAsync("/api/cohorts", Incubation.Cohort(institute));
+
+        // A startup applies; its answer carries markup, which must show as text and run nothing.
+        using var startup = await HostApi.SignUpAsync(host, "startup", $"startup-{run}@example.ma", "Youssef");
+        await startup.CreateAsync("/api/startups", Api.Startup(startupName));
+        await startup.CreateAsync($"/api/cohorts/{cohortId}/applications", new { answers = new[] { answer, "<img src=x onerror=alert(1)>" } });
+        using var mentor = await HostApi.SignUpAsync(host, "mentor", $"mentor-{run}@example.ma", "Salma");
+        var mentorName = $"Salma Idrissi {run}";
+        await mentor.CreateAsync("/api/mentors", new { name = mentorName, expertise = new[] { "ecommerce", "woocommerce" }, languages = new[] { "fr", "ar" }, capacity = 3 });
+
+        var page = await host.NewPageAsync(language, bypassCsp: true);
+        var dialogs = 0;
+        page.Dialog += (_, dialog) => { dialogs++; _ = dialog.DismissAsync(); };
+        await HostApi.SignInAsync(host, page, managerEmail);
+        Assert.EndsWith("/manager", page.Url);
+        Assert.Equal(language, await page.GetAttributeAsync("html", "lang"));
+        await Shot(page, "manager-cohorts", language);
+
+        // The cohort, its applications; the startup's application with its answers.
+        await page.ClickAsync($"a[href='/manager/cohorts/{cohortId}']");
+        await page.WaitForURLAsync(new Regex($"/manager/cohorts/{cohortId}$"));
+        await Shot(page, "manager-cohort", language);
+        await page.ClickAsync($"a[href^='/manager/cohorts/{cohortId}/applications/']");
+        await Assertions.Expect(page.Locator(".answers dd").Nth(1)).ToHaveTextAsync("<img src=x onerror=alert(1)>");
+
+        // Scores per criterion of the rubric, then the decision.
+        await page.SelectOptionAsync("#score-0", "4");
+        await page.SelectOptionAsync("#score-1", "3");
+        await page.ClickAsync("form[action*='handler=score'] button[type=submit]");
+        await page.WaitForURLAsync(new Regex("done=scored"));
+        Assert.Contains("3.75", (await page.InnerTextAsync(".meta")).Replace(',', '.').Replace('٫', '.'));
+        await Shot(page, "manager-application", language);
+        await page.ClickAsync("form[action*='handler=decide'] input[value=true] ~ button");
+        await page.WaitForURLAsync(new Regex("done=decided"));
+        await Assertions.Expect(page.Locator(".pill.status-admitted")).ToBeVisibleAsync();
+        await HostApi.AssertAccessibleAsync(page);
+
+        // The dashboard: the admitted startup's row, the charts drawn as SVG, the CSV export.
+        await page.GotoAsync($"/manager/cohorts/{cohortId}/dashboard");
+        await Assertions.Expect(page.Locator("table tbody th", new() { HasText = startupName })).ToBeVisibleAsync();
+        Assert.Equal(3, await page.Locator("figure.chart svg[role=img]").CountAsync());
+        Assert.True(await page.Locator("figure.chart polyline").CountAsync() >= 4);
+        var csv = await page.APIRequest.GetAsync($"/manager/cohorts/{cohortId}/dashboard?handler=csv");
+        Assert.Equal(200, csv.Status);
+        Assert.StartsWith("text/csv", csv.Headers["content-type"]);
+        Assert.Contains(startupName, await csv.TextAsync());
+        await HostApi.AssertTranslatedAsync(page);
+        await HostApi.AssertAccessibleAsync(page);
+        await Shot(page, "manager-dashboard", language);
+
+        // Mentor assignment from the suggestions, with their reasons.
+        await page.GotoAsync($"/manager/cohorts/{cohortId}/mentors");
+        var suggestion = page.Locator(".suggestions > li", new() { HasText = mentorName });
+        await Assertions.Expect(suggestion).ToBeVisibleAsync();
+        Assert.True(await suggestion.Locator(".reasons li").CountAsync() > 0);
+        await HostApi.AssertAccessibleAsync(page);
+        await Shot(page, "manager-mentors", language);
+        await suggestion.Locator("button[type=submit]").ClickAsync();
+        await page.WaitForURLAsync(new Regex("assigned=true"));
+        await Assertions.Expect(page.Locator(".card .meta", new() { HasText = mentorName })).ToBeVisibleAsync();
+        await HostApi.AssertTranslatedAsync(page);
+        Assert.Equal(0, dialogs);
+
+        // Another institute's manager is told the cohort does not exist.
+        var otherInstitute = await HostApi.InstituteAsync(host, run + "b");
+        var otherEmail = $"other-{run}@example.ma";
+        using var other = await HostApi.ManagerAsync(host, otherInstitute, otherEmail, language);
+        var stranger = await host.NewPageAsync(language);
+        await HostApi.SignInAsync(host, stranger, otherEmail);
+        var response = await stranger.GotoAsync($"/manager/cohorts/{cohortId}/dashboard");
+        Assert.Equal(404, response!.Status);
+        Assert.Equal(404, (await stranger.APIRequest.GetAsync($"/manager/cohorts/{cohortId}/dashboard?handler=csv")).Status);
+    }
+
+    [Theory]
+    [InlineData("ar", "كريم المرشد", "راجعنا صفحة الدفع وخطة التسويق.")]
+    [InlineData("fr", "Karim Mentor", "Revue de la page de paiement et du plan marketing.")]
+    public async Task A_mentor_logs_a_session_and_records_a_goal_of_an_assigned_startup(string language, string mentorName, string notes)
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        mentorName = $"{mentorName} {run}";
+        var institute = await HostApi.InstituteAsync(host, run);
+        using var manager = await HostApi.ManagerAsync(host, institute, $"manager-{run}@example.ma", language);
+        var cohortId = await manager.CreateAsync("/api/cohorts", Incubation.Cohort(institute));
+        using var startup = await HostApi.SignUpAsync(host, "startup", $"startup-{run}@example.ma", "Youssef");
+        var startupId = await startup.CreateAsync("/api/startups", Api.Startup($"Souss Web {run}"));
+        (await manager.PostAsJsonAsync($"/api/cohorts/{cohortId}/members", new { startupId })).EnsureSuccessStatusCode();
+
+        // The mentor signs up in the browser and describes their expertise.
+        var page = await host.NewPageAsync(language, bypassCsp: true);
+        await HostApi.SignUpInBrowserAsync(host, page, "mentor", $"mentor-{run}@example.ma", mentorName);
+        await page.GotoAsync("/mentor");
+        await Shot(page, "mentor-empty", language);
+        await page.ClickAsync("a[href='/mentor/profile']:not(nav a)");
+        await page.FillAsync("#name", mentorName);
+        await page.FillAsync("#expertise", "e-commerce, WooCommerce, marketing");
+        await page.ClickAsync("form.form button[type=submit]");
+        await page.WaitForURLAsync(new Regex("/mentor$"));
+
+        // The manager assigns them (through the API, from the suggestions).
+        var suggestions = await (await manager.GetAsync($"/api/cohorts/{cohortId}/mentors/suggestions?startupId={startupId}&top=50")).Json(HttpStatusCode.OK);
+        var mentorId = suggestions.EnumerateArray().Single(s => s.GetProperty("name").GetString() == mentorName).GetProperty("mentorId").GetString();
+        (await manager.PostAsJsonAsync($"/api/cohorts/{cohortId}/mentors", new { mentorId, startupId })).EnsureSuccessStatusCode();
+
+        // The startup is on the mentor's page with its cohort goal; the mentor opens it and logs a session.
+        await page.ReloadAsync();
+        var card = page.Locator("li.card", new() { Has = page.Locator($"a[href='/mentor/startups/{startupId}']") });
+        await Assertions.Expect(card.Locator(".goal")).ToHaveCountAsync(1);
+        await HostApi.AssertTranslatedAsync(page);
+        await HostApi.AssertAccessibleAsync(page);
+        await Shot(page, "mentor-startups", language);
+        await card.Locator($"a[href='/mentor/startups/{startupId}']").ClickAsync();
+        await page.WaitForURLAsync(new Regex($"/mentor/startups/{startupId}"));
+
+        await page.FillAsync("#minutes", "45");
+        await page.FillAsync("#notes", notes);
+        await page.FillAsync("#next", "<b>Mettre en ligne</b>");
+        await page.ClickAsync("#log ~ form button[type=submit], section[aria-labelledby=log] button[type=submit]");
+        await page.WaitForURLAsync(new Regex("logged=true"));
+        var session = page.Locator(".session").First;
+        await Assertions.Expect(session).ToContainTextAsync(notes);
+        await Assertions.Expect(session).ToContainTextAsync("<b>Mettre en ligne</b>");
+
+        // A future date is refused next to the field, and nothing is logged.
+        await page.FillAsync("#date", DateTime.UtcNow.AddDays(3).ToString("yyyy-MM-dd"));
+        await page.EvalOnSelectorAsync("#date", "e => e.removeAttribute('max')");
+        await page.FillAsync("#notes", "Une séance qui n'a pas encore eu lieu.");
+        await page.ClickAsync("section[aria-labelledby=log] button[type=submit]");
+        await Assertions.Expect(page.Locator("#date ~ .error")).ToBeVisibleAsync();
+        Assert.Equal(1, await page.Locator(".session").CountAsync());
+
+        // The goal's progress today.
+        var goal = page.Locator("section[aria-labelledby=goals] li.card").First;
+        await goal.Locator("input[name=value]").FillAsync("2");
+        await goal.Locator("button[type=submit]").ClickAsync();
+        await page.WaitForURLAsync(new Regex("#goals$"));
+        Assert.Equal("40", await page.Locator("section[aria-labelledby=goals] progress").First.GetAttributeAsync("value"));
+        await HostApi.AssertTranslatedAsync(page);
+        await HostApi.AssertAccessibleAsync(page);
+        await Shot(page, "mentor-startup", language);
+
+        // The startup sees the session in its follow-up (the same grains as the API).
+        var sessions = await (await startup.GetAsync($"/api/startups/{startupId}/sessions")).Json(HttpStatusCode.OK);
+        Assert.Equal(notes, sessions.EnumerateArray().Single().GetProperty("notes").GetString());
+        Assert.Equal(45, sessions.EnumerateArray().Single().GetProperty("minutes").GetInt32());
+    }
+
+    private static Task Shot(IPage page, string name, string language) => BrowserHost.ScreenshotAsync(page, $"{name}-{language}");
+}

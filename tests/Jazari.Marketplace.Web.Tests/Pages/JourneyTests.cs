@@ -1,0 +1,108 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace Jazari.Marketplace.Web.Tests.Pages;
+
+/// <summary>
+/// The marketplace's core journey in the browser, in Arabic and in French: an SME signs up and posts a need,
+/// a startup signs up, onboards, finds the need among its matches and bids (the milestone builder refuses a
+/// wrong sum), and the SME compares the bids side by side and accepts. Screenshots and axe on each main page.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class JourneyTests(BrowserHost host)
+{
+    [Theory]
+    [InlineData("ar", "متجر إلكتروني لزيت الأركان", "نريد متجراً إلكترونياً لبيع زيت الأركان مع الدفع بالبطاقة والتوصيل في كل المغرب.", "حلول رقمية", "ننجز المتاجر الإلكترونية للمقاولات الصغرى: ووكومرس، شوبيفاي، الدفع الإلكتروني.")]
+    [InlineData("fr", "Boutique en ligne pour notre huile d'argan", "Nous voulons une boutique en ligne pour vendre notre huile d'argan, avec paiement par carte et livraison partout au Maroc.", "Atlas Digital", "Nous créons des boutiques en ligne pour les PME : WooCommerce, Shopify, paiement en ligne et livraison.")]
+    public async Task An_sme_posts_a_need_a_startup_bids_and_the_sme_accepts(string language, string title, string description, string startupName, string offering)
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        title = $"{title} {run}";
+        startupName = $"{startupName} {run}";
+
+        // The SME signs up, describes the company and publishes a need.
+        var sme = await host.NewPageAsync(language, bypassCsp: true);
+        await Journeys.SignUpAsync(host, sme, "sme", $"sme-{run}@example.ma", "Fatima");
+        Assert.Equal(language, await sme.GetAttributeAsync("html", "lang"));
+        await Journeys.SmeProfileAsync(sme, $"Argan Souss {run}");
+        await sme.GotoAsync("/sme/needs/new");
+        await Shot(sme, "post-need-categories", language);
+        var needId = await Journeys.PostNeedAsync(sme, title, description);
+        Assert.Equal(title, await sme.TextContentAsync("#need-title"));
+
+        // The startup signs up, describes its offering, finds the need among its matches, with reasons.
+        var startup = await host.NewPageAsync(language, bypassCsp: true);
+        await Journeys.SignUpAsync(host, startup, "startup", $"startup-{run}@example.ma", "Youssef");
+        await Journeys.StartupProfileAsync(startup, startupName, offering);
+        var match = startup.Locator("li.card", new() { Has = startup.Locator($"a[href='/startup/needs/{needId}']") });
+        await Assertions.Expect(match).ToBeVisibleAsync();
+        Assert.True(await match.Locator(".reasons li").CountAsync() > 0);
+        await Shot(startup, "startup-matches", language);
+
+        // The bid: the milestone builder adds a row without JavaScript and refuses milestones that do not add up.
+        await match.Locator("a").ClickAsync();
+        await startup.WaitForURLAsync(new Regex($"/startup/needs/{needId}"));
+        await startup.ClickAsync("button[formaction*='handler=addrow']");
+        Assert.Equal(4, await startup.Locator(".milestone").CountAsync());
+        await startup.FillAsync("#price", "20000");
+        await startup.FillAsync("#duration", "30");
+        await startup.FillAsync("#proposal", offering);
+        await startup.FillAsync("#m0-title", "Maquettes");
+        await startup.FillAsync("#m0-amount", "8000");
+        await startup.FillAsync("#m0-due", "10");
+        await startup.FillAsync("#m1-title", "Boutique en ligne");
+        await startup.FillAsync("#m1-amount", "10000");
+        await startup.FillAsync("#m1-due", "30");
+        await startup.ClickAsync("form.form > button[type=submit]");
+        await Assertions.Expect(startup.Locator("#milestone-sum.error")).ToBeVisibleAsync();
+        Assert.Equal(4, await startup.Locator(".milestone").CountAsync());
+        Assert.DoesNotContain("sent=true", startup.Url);
+        await Shot(startup, "bid-form", language);
+        await startup.FillAsync("#m1-amount", "12000");
+        await startup.ClickAsync("form.form > button[type=submit]");
+        await startup.WaitForURLAsync(new Regex("sent=true"));
+        await Assertions.Expect(startup.Locator("#my-bid .status-submitted")).ToBeVisibleAsync();
+
+        // The SME sees the bid side by side with its match reasons and rating, and accepts it.
+        await sme.GotoAsync($"/sme/needs/{needId}");
+        var bids = sme.Locator("table.compare");
+        await Assertions.Expect(bids).ToContainTextAsync(startupName);
+        await Assertions.Expect(sme.Locator("#matches + p + ol")).ToContainTextAsync(startupName);
+        await Shot(sme, "need-bids", language);
+        await bids.Locator("form button").ClickAsync();
+        await sme.WaitForURLAsync(new Regex($"/sme/needs/{needId}$"));
+        await Assertions.Expect(sme.Locator(".meta .status-awarded")).ToBeVisibleAsync();
+        await sme.GotoAsync("/sme");
+        await Shot(sme, "sme-needs", language);
+
+        // The startup's bids show it accepted.
+        await startup.GotoAsync("/startup/bids");
+        await Assertions.Expect(startup.Locator("tr", new() { HasText = title }).Locator(".status-accepted")).ToBeVisibleAsync();
+        await Shot(startup, "startup-bids", language);
+    }
+
+    [Fact]
+    public async Task A_need_titled_with_a_script_shows_as_text_and_runs_nothing()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var page = await host.NewPageAsync("fr");
+        var dialogs = 0;
+        page.Dialog += (_, dialog) => { dialogs++; _ = dialog.DismissAsync(); };
+        await Journeys.SignUpAsync(host, page, "sme", $"xss-{run}@example.ma", "<b>Karim</b>");
+        await Journeys.SmeProfileAsync(page, "<img src=x onerror=alert(2)>");
+        const string title = "<script>alert(1)</script>";
+        await Journeys.PostNeedAsync(page, title, "<script>alert(3)</script> une description assez longue pour passer.");
+        Assert.Equal(title, await page.TextContentAsync("#need-title"));
+        Assert.Equal(0, await page.Locator("main script").CountAsync());
+        await page.GotoAsync("/sme");
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync(title);
+        Assert.Equal("<b>Karim</b>", await page.TextContentAsync(".who"));
+        Assert.Equal(0, dialogs);
+    }
+
+    private static async Task Shot(IPage page, string name, string language)
+    {
+        await BrowserHost.ScreenshotAsync(page, $"{name}-{language}");
+        Assert.Empty(await BrowserHost.SeriousViolationsAsync(page));
+    }
+}

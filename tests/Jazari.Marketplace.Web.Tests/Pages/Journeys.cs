@@ -1,0 +1,65 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace Jazari.Marketplace.Web.Tests.Pages;
+
+/// <summary>What people do in the browser, step by step, with selectors that hold in every language.</summary>
+internal static partial class Journeys
+{
+    public static async Task SignUpAsync(BrowserHost host, IPage page, string role, string email, string name)
+    {
+        await page.GotoAsync($"/sign-up?role={role}");
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#displayName", name);
+        await page.ClickAsync("form.form button[type=submit]");
+        await page.WaitForURLAsync(new Regex("/verify"));
+        await page.FillAsync("#code", host.LatestCode(email));
+        await page.ClickAsync("form.form button[type=submit]");
+        await page.WaitForURLAsync(new Regex("/profile\\?first=true"));
+    }
+
+    public static async Task SmeProfileAsync(IPage page, string name)
+    {
+        await page.FillAsync("#name", name);
+        await page.FillAsync("#sector", "Commerce");
+        await page.FillAsync("#city", "Casablanca");
+        await page.SelectOptionAsync("#region", "Casablanca-Settat");
+        await page.FillAsync("#employees", "12");
+        await page.ClickAsync("form.form button[type=submit]");
+        await page.WaitForURLAsync(new Regex("/sme\\?profile=saved"));
+    }
+
+    /// <summary>Posts and publishes a need through the two guided steps; returns its id.</summary>
+    public static async Task<string> PostNeedAsync(IPage page, string title, string description, string skills = "WooCommerce, paiement")
+    {
+        await page.GotoAsync("/sme/needs/new");
+        await page.CheckAsync("input[name=category][value=ecommerce]");
+        await page.ClickAsync("form.form button[type=submit]");
+        await page.WaitForSelectorAsync("#budget-guide");
+        await page.FillAsync("#title", title);
+        await page.FillAsync("#description", description);
+        await page.FillAsync("#skills", skills);
+        await page.FillAsync("#budgetMin", "15000");
+        await page.FillAsync("#budgetMax", "30000");
+        await page.ClickAsync("button[name=publish][value=true]");
+        await page.WaitForURLAsync(NeedUrl());
+        return NeedUrl().Match(page.Url).Groups[1].Value;
+    }
+
+    public static async Task StartupProfileAsync(IPage page, string name, string description)
+    {
+        await page.FillAsync("#name", name);
+        await page.FillAsync("#description", description);
+        await page.CheckAsync("input[name='Input.Categories'][value=ecommerce]");
+        await page.FillAsync("#skills", "WooCommerce, Shopify, paiement en ligne");
+        await page.FillAsync("#city", "Rabat");
+        await page.SelectOptionAsync("#region", "Rabat-Sale-Kenitra");
+        await page.FillAsync("#priceMin", "5000");
+        await page.FillAsync("#priceMax", "60000");
+        await page.ClickAsync("form.form button[type=submit]");
+        await page.WaitForURLAsync(new Regex("/startup\\?profile=saved"));
+    }
+
+    [GeneratedRegex("/sme/needs/([a-z0-9-]+)$")]
+    private static partial Regex NeedUrl();
+}

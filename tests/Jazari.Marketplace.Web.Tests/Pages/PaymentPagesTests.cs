@@ -1,0 +1,84 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Jazari.Marketplace.Tests;
+using Microsoft.Playwright;
+
+namespace Jazari.Marketplace.Web.Tests.Pages;
+
+/// <summary>
+/// Paying a milestone by bank transfer in the browser, in Arabic and in French: the SME asks to fund the first
+/// milestone and gets the reference and instructions, the admin confirms the transfer on the payments page (a wrong
+/// amount is refused), and the SME sees the milestone funded. The awarded need is set up through the API.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class PaymentPagesTests(BrowserHost host)
+{
+    [Theory]
+    [InlineData("ar")]
+    [InlineData("fr")]
+    public async Task The_admin_confirms_a_bank_transfer_and_the_sme_sees_the_milestone_funded(string language)
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var smeEmail = $"sme-{run}@example.ma";
+        using var sme = await HostApi.SignUpAsync(host, "sme", smeEmail, "Fatima", language);
+        await sme.CreateAsync("/api/smes", Api.Sme());
+        var needId = await sme.CreateAsync("/api/needs", Api.Need(title: $"Boutique en ligne {run}"));
+        (await sme.PostAsync($"/api/needs/{needId}/publish", null)).EnsureSuccessStatusCode();
+        using var startup = await HostApi.SignUpAsync(host, "startup", $"startup-{run}@example.ma", "Youssef");
+        await startup.CreateAsync("/api/startups", Api.Startup($"Web Atlas {run}"));
+        var bidId = await startup.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
+        (await sme.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).EnsureSuccessStatusCode();
+        await EngagementAsync(sme, needId);
+
+        // The SME asks to pay the first milestone by bank transfer: the reference and the instructions.
+        var smePage = await host.NewPageAsync(language, bypassCsp: true);
+        await HostApi.SignInAsync(host, smePage, smeEmail);
+        await smePage.GotoAsync($"/sme/needs/{needId}");
+        await smePage.ClickAsync($"a[href='/engagements/{needId}']");
+        await smePage.ClickAsync("#m0 button[value=bank-transfer]");
+        var reference = (await smePage.InnerTextAsync("#payment-reference")).Trim();
+        Assert.StartsWith("PAY-", reference, StringComparison.OrdinalIgnoreCase);
+        var smeShare = (await EngagementAsync(sme, needId)).GetProperty("milestones")[0].GetProperty("funding").EnumerateArray()
+            .Single(f => f.GetProperty("source").GetString() == "sme").GetProperty("amountMinor").GetInt64();
+        await HostApi.AssertTranslatedAsync(smePage);
+        await HostApi.AssertAccessibleAsync(smePage);
+        await BrowserHost.ScreenshotAsync(smePage, $"engagement-transfer-{language}");
+
+        // The admin confirms it: a wrong amount is refused, the SME's share is taken.
+        var admin = await host.NewPageAsync(language, bypassCsp: true);
+        await admin.GotoAsync("/sign-in/admin");
+        await admin.FillAsync("#token", HostProcess.AdminToken);
+        await admin.ClickAsync("form.form button[type=submit]");
+        await admin.WaitForURLAsync(new Regex("/admin$"));
+        await admin.ClickAsync("main a[href='/admin/payments']");
+        await admin.FillAsync("#reference", reference);
+        await admin.FillAsync("#amount", "1");
+        await admin.FillAsync("#bank", $"VIR-{run}");
+        await admin.ClickAsync("form.form button[type=submit]");
+        await Assertions.Expect(admin.Locator(".alert, .error").First).ToBeVisibleAsync();
+        Assert.Equal("awaiting-funding", (await EngagementAsync(sme, needId)).GetProperty("milestones")[0].GetProperty("status").GetString());
+        await admin.FillAsync("#amount", (smeShare / 100m).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await admin.ClickAsync("form.form button[type=submit]");
+        await Assertions.Expect(admin.Locator(".notice")).ToContainTextAsync($"Boutique en ligne {run}");
+        await HostApi.AssertTranslatedAsync(admin);
+        await HostApi.AssertAccessibleAsync(admin);
+        await BrowserHost.ScreenshotAsync(admin, $"admin-payments-{language}");
+
+        await smePage.GotoAsync($"/engagements/{needId}");
+        await Assertions.Expect(smePage.Locator("#m0 .pill.status-funded")).ToBeVisibleAsync();
+        Assert.Equal("funded", (await EngagementAsync(sme, needId)).GetProperty("milestones")[0].GetProperty("status").GetString());
+    }
+
+    /// <summary>The engagement, once the award has created it (a job may still be on it).</summary>
+    private static async Task<JsonElement> EngagementAsync(HttpClient sme, string needId)
+    {
+        for (var tries = 0; ; tries++)
+        {
+            var response = await sme.GetAsync($"/api/needs/{needId}/engagement");
+            if (response.StatusCode == HttpStatusCode.OK || tries >= 100) return await response.Json(HttpStatusCode.OK);
+            await Task.Delay(200);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace Jazari.Marketplace.Web.Tests.Pages;
+
+/// <summary>The page session: its cookie's flags, role folders, sign-out revoking it, the API untouched by it.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class SessionTests(BrowserHost host)
+{
+    [Fact]
+    public async Task The_session_cookie_is_http_only_and_same_site_and_sign_out_revokes_a_copy_of_it()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var page = await host.NewPageAsync("fr");
+        await Journeys.SignUpAsync(host, page, "sme", $"session-{run}@example.ma", "Salma");
+        var cookies = await page.Context.CookiesAsync();
+        var session = cookies.Single(c => c.Name == "jz-session");
+        Assert.True(session.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Lax, session.SameSite);
+        Assert.True(session.Expires > DateTimeOffset.UtcNow.ToUnixTimeSeconds(), "a session cookie with an expiry (sliding)");
+        Assert.True(cookies.Single(c => c.Name == "jz-af").HttpOnly);
+
+        // A copy of the cookie works in another browser until the person signs out.
+        var copy = await host.NewPageAsync("fr");
+        await copy.Context.AddCookiesAsync([new() { Name = session.Name, Value = session.Value, Url = host.Url }]);
+        await copy.GotoAsync("/sme/profile");
+        Assert.EndsWith("/sme/profile", copy.Url);
+
+        await page.ClickAsync("form[action='/sign-out'] button");
+        await page.WaitForURLAsync(host.Url + "/");
+        Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "jz-session");
+        await copy.GotoAsync("/sme/profile");
+        Assert.Contains("/sign-in?returnUrl=", copy.Url);
+    }
+
+    [Fact]
+    public async Task A_role_folder_sends_other_roles_away_and_the_api_ignores_the_cookie()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var page = await host.NewPageAsync("en");
+        await page.GotoAsync("/sme");
+        Assert.Contains("/sign-in?returnUrl=%2Fsme", page.Url);
+        await Journeys.SignUpAsync(host, page, "startup", $"roles-{run}@example.ma", "Omar");
+        await page.GotoAsync("/sme/needs/new");
+        Assert.Contains("/denied", page.Url);
+
+        // The API takes bearer tokens only: the page session gives no access to it (no cross-site use of the cookie).
+        var response = await page.APIRequest.GetAsync("/api/auth/me");
+        Assert.Equal((int)HttpStatusCode.Unauthorized, response.Status);
+    }
+
+    [Fact]
+    public async Task A_form_posted_without_its_antiforgery_token_is_refused()
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(host.Url) };
+        var response = await client.PostAsync("/sign-in", new FormUrlEncodedContent(new Dictionary<string, string> { ["Input.Email"] = "a@example.ma" }));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var outbox = Path.Combine(host.Host.DataDir, "outbox");
+        Assert.DoesNotContain(Directory.Exists(outbox) ? Directory.GetFiles(outbox) : [], f => File.ReadAllText(f).Contains("a@example.ma"));
+    }
+
+    [Fact]
+    public async Task The_language_chosen_signed_in_is_kept_on_the_account()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var email = $"lang-{run}@example.ma";
+        var page = await host.NewPageAsync("fr");
+        await Journeys.SignUpAsync(host, page, "startup", email, "Nadia");
+        await page.Locator(".lang button[value=ar]").ClickAsync();
+        Assert.Equal("ar", await page.GetAttributeAsync("html", "lang"));
+
+        // Another browser, in French: after signing in, the pages speak the account's Arabic.
+        var other = await host.NewPageAsync("fr");
+        await other.GotoAsync("/sign-in");
+        Assert.Equal("fr", await other.GetAttributeAsync("html", "lang"));
+        await other.FillAsync("#email", email);
+        await other.ClickAsync("form.form button[type=submit]");
+        await other.WaitForURLAsync(new Regex("/verify"));
+        await other.FillAsync("#code", host.LatestCode(email));
+        await other.ClickAsync("form.form button[type=submit]");
+        await other.WaitForURLAsync(new Regex("/startup"));
+        Assert.Equal("ar", await other.GetAttributeAsync("html", "lang"));
+        Assert.Equal("rtl", await other.GetAttributeAsync("html", "dir"));
+    }
+}
