@@ -79,6 +79,12 @@ public sealed class JourneyTests(BrowserHost host)
         await startup.GotoAsync("/startup/bids");
         await Assertions.Expect(startup.Locator("tr", new() { HasText = title }).Locator(".status-accepted")).ToBeVisibleAsync();
         await Shot(startup, "startup-bids", language);
+        await startup.GotoAsync("/startup/goals");
+        await Shot(startup, "startup-goals", language);
+        await startup.GotoAsync("/startup/profile");
+        await Shot(startup, "startup-profile", language);
+        await sme.GotoAsync("/account/notifications");
+        await Shot(sme, "notifications", language);
     }
 
     [Fact]
