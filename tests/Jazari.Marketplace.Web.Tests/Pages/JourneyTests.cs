@@ -79,6 +79,21 @@ public sealed class JourneyTests(BrowserHost host)
         await startup.GotoAsync("/startup/bids");
         await Assertions.Expect(startup.Locator("tr", new() { HasText = title }).Locator(".status-accepted")).ToBeVisibleAsync();
         await Shot(startup, "startup-bids", language);
+        // Reviews, double-blind: the SME's stays hidden from the startup until the startup writes its own.
+        var smeReviews = sme.Locator("section[aria-labelledby=reviews]");
+        await sme.GotoAsync($"/sme/needs/{needId}");
+        await sme.SelectOptionAsync("#review-quality", "4");
+        await sme.FillAsync("#review-comment", description);
+        await smeReviews.Locator("form button").ClickAsync();
+        await Assertions.Expect(smeReviews.Locator("article")).ToHaveCountAsync(1);
+        var startupReviews = startup.Locator("section[aria-labelledby=reviews]");
+        await startup.GotoAsync($"/startup/needs/{needId}");
+        await Assertions.Expect(startupReviews.Locator("article")).ToHaveCountAsync(0);
+        await startup.FillAsync("#review-comment", offering);
+        await startupReviews.Locator("form button").ClickAsync();
+        await Assertions.Expect(startupReviews.Locator("article")).ToHaveCountAsync(2);
+        await Shot(startup, "reviews", language);
+
         await startup.GotoAsync("/startup/goals");
         await Shot(startup, "startup-goals", language);
         await startup.GotoAsync("/startup/profile");
