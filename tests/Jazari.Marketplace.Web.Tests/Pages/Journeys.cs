@@ -12,10 +12,23 @@ internal static partial class Journeys
         await page.FillAsync("#email", email);
         await page.FillAsync("#displayName", name);
         await page.ClickAsync("form.form button[type=submit]");
-        await page.WaitForURLAsync(new Regex("/verify"));
+        await ExpectUrlAsync(page, "/verify");
         await page.FillAsync("#code", host.LatestCode(email));
         await page.ClickAsync("form.form button[type=submit]");
-        await page.WaitForURLAsync(new Regex("/profile\\?first=true"));
+        await ExpectUrlAsync(page, "/profile\\?first=true");
+    }
+
+    /// <summary>Waits for the page to reach a URL; if it does not, the failure says what the page shows instead.</summary>
+    public static async Task ExpectUrlAsync(IPage page, string pattern)
+    {
+        try
+        {
+            await page.WaitForURLAsync(new Regex(pattern));
+        }
+        catch (TimeoutException)
+        {
+            throw new Xunit.Sdk.XunitException($"Expected {pattern}, still at {page.Url}: {await page.InnerTextAsync("body")}");
+        }
     }
 
     public static async Task SmeProfileAsync(IPage page, string name)
