@@ -79,15 +79,22 @@ public static class ReviewsApi
 
     private static async Task<Created<ReviewResponse>> Write(string id, ReviewInput body, ClaimsPrincipal user, IGrainFactory grains, IBackgroundJobClient jobs)
     {
+        var review = await WriteAsync(id, body, user.Caller(), grains, jobs);
+        return TypedResults.Created($"/api/needs/{id}/reviews", ReviewResponse.From(review));
+    }
+
+    /// <summary>Checks and writes a review, scheduling its reveal; shared with the pages.</summary>
+    internal static async Task<ReviewView> WriteAsync(string id, ReviewInput body, Caller caller, IGrainFactory grains, IBackgroundJobClient jobs)
+    {
         var c = new Checks();
         var ratings = new ReviewRatings(c.Whole("quality", body.Quality, 1, 5), c.Whole("timeliness", body.Timeliness, 1, 5),
             c.Whole("communication", body.Communication, 1, 5));
         var comment = c.Text("comment", body.Comment, ReviewRules.MaxComment);
         c.ThrowIfFailed();
-        var review = await grains.GetGrain<INeedReviewsGrain>(id).WriteAsync(user.Caller(), ratings, comment);
+        var review = await grains.GetGrain<INeedReviewsGrain>(id).WriteAsync(caller, ratings, comment);
         // The grain also reveals on every read; the job makes the reveal (and the reputation) happen when nobody reads.
         if (!review.Revealed) jobs.Schedule<ReviewRevealJob>(j => j.RunAsync(id), review.WrittenAt + ReviewRules.RevealAfter + TimeSpan.FromMinutes(1));
-        return TypedResults.Created($"/api/needs/{id}/reviews", ReviewResponse.From(review));
+        return review;
     }
 
     private static async Task<Ok<StartupReviewsResponse>> StartupReviews(string id, int? page, ClaimsPrincipal user, IGrainFactory grains)

@@ -46,7 +46,7 @@ public sealed class BrowserHost : IAsyncLifetime
             BaseURL = Url, Locale = language, ViewportSize = new() { Width = 412, Height = 900 }, BypassCSP = bypassCsp,
         });
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(20_000);
+        page.SetDefaultTimeout(60_000); // generous: CI shares 2 cores with builds
         return page;
     }
 

@@ -51,6 +51,45 @@ internal static partial class HostApi
         return await admin.CreateAsync("/api/admin/institutes", new { id = $"inst-{run}", name = $"Jazari Souss-Massa {run}", region = "Souss-Massa" });
     }
 
+    /// <summary>
+    /// The work of an awarded need done and paid through the API (the payment pages have their own test): each
+    /// milestone funded by bank transfer, confirmed, delivered and approved, so the engagement completes.
+    /// </summary>
+    public static async Task CompleteEngagementAsync(BrowserHost host, string smeEmail, string startupEmail, string needId)
+    {
+        using var sme = await SignInAsync(host, smeEmail);
+        using var startup = await SignInAsync(host, startupEmail);
+        using var admin = Admin(host);
+        var engagement = await (await sme.GetAsync($"/api/needs/{needId}/engagement")).Json(HttpStatusCode.OK);
+        for (var i = 0; i < engagement.GetProperty("milestones").GetArrayLength(); i++)
+        {
+            var funding = await (await sme.PostAsJsonAsync($"/api/needs/{needId}/milestones/{i}/fund", new { method = "bank-transfer" })).Json(HttpStatusCode.OK);
+            await (await admin.PostAsJsonAsync($"/api/admin/payments/{funding.GetProperty("reference").GetString()}/confirm",
+                new { amountMinor = funding.GetProperty("amountMinor").GetInt64(), bankReference = $"BOA-{i}" })).Json(HttpStatusCode.OK);
+            await (await startup.PostAsJsonAsync($"/api/needs/{needId}/milestones/{i}/deliver", new { note = "Livré.", links = Array.Empty<string>() })).Json(HttpStatusCode.OK);
+            await (await sme.PostAsync($"/api/needs/{needId}/milestones/{i}/approve", null)).Json(HttpStatusCode.OK);
+        }
+    }
+
+    /// <summary>An API token for an account that exists (signed up in the browser): signs in with a new e-mailed code.</summary>
+    private static async Task<HttpClient> SignInAsync(BrowserHost host, string email)
+    {
+        var outbox = Path.Combine(host.Host.DataDir, "outbox");
+        int Codes() => OutboxFiles.Emails(outbox, email).Count(e => e.GetProperty("kind").GetString() == "sign-in-code");
+        var before = Codes();
+        using var anonymous = host.Host.Client();
+        await (await anonymous.PostAsJsonAsync("/api/auth/sign-in", new { email })).Json(HttpStatusCode.Accepted);
+        for (var waited = 0; Codes() == before; waited++)
+        {
+            if (waited == 200) throw new TimeoutException($"No new code e-mailed to {email}.");
+            await Task.Delay(100);
+        }
+        var token = await (await anonymous.PostAsJsonAsync("/api/auth/verify", new { email, code = host.LatestCode(email) })).Json(HttpStatusCode.OK);
+        var client = host.Host.Client();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.GetProperty("token").GetString());
+        return client;
+    }
+
     private static async Task<HttpClient> VerifyAsync(BrowserHost host, HttpClient anonymous, string email, int after)
     {
         var code = await CodeAsync(host, email, after);

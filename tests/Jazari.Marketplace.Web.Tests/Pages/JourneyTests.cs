@@ -41,7 +41,7 @@ public sealed class JourneyTests(BrowserHost host)
 
         // The bid: the milestone builder adds a row without JavaScript and refuses milestones that do not add up.
         await match.Locator("a").ClickAsync();
-        await startup.WaitForURLAsync(new Regex($"/startup/needs/{needId}"));
+        await startup.WaitForURLAsync(new Regex($"/startup/needs/{needId}"), Journeys.Loaded);
         await startup.ClickAsync("button[formaction*='handler=addrow']");
         Assert.Equal(4, await startup.Locator(".milestone").CountAsync());
         await startup.FillAsync("#price", "20000");
@@ -60,7 +60,7 @@ public sealed class JourneyTests(BrowserHost host)
         await Shot(startup, "bid-form", language);
         await startup.FillAsync("#m1-amount", "12000");
         await startup.ClickAsync("form.form > button[type=submit]");
-        await startup.WaitForURLAsync(new Regex("sent=true"));
+        await startup.WaitForURLAsync(new Regex("sent=true"), Journeys.Loaded);
         await Assertions.Expect(startup.Locator("#my-bid .status-submitted")).ToBeVisibleAsync();
 
         // The SME sees the bid side by side with its match reasons and rating, and accepts it.
@@ -70,7 +70,7 @@ public sealed class JourneyTests(BrowserHost host)
         await Assertions.Expect(sme.Locator("#matches + p + ol")).ToContainTextAsync(startupName);
         await Shot(sme, "need-bids", language);
         await bids.Locator("form button").ClickAsync();
-        await sme.WaitForURLAsync(new Regex($"/sme/needs/{needId}$"));
+        await sme.WaitForURLAsync(new Regex($"/sme/needs/{needId}$"), Journeys.Loaded);
         await Assertions.Expect(sme.Locator(".meta .status-awarded")).ToBeVisibleAsync();
         await sme.GotoAsync("/sme");
         await Shot(sme, "sme-needs", language);
@@ -79,6 +79,29 @@ public sealed class JourneyTests(BrowserHost host)
         await startup.GotoAsync("/startup/bids");
         await Assertions.Expect(startup.Locator("tr", new() { HasText = title }).Locator(".status-accepted")).ToBeVisibleAsync();
         await Shot(startup, "startup-bids", language);
+        // Reviews, double-blind, once the work is done and paid: the SME's stays hidden from the startup until the
+        // startup writes its own.
+        await HostApi.CompleteEngagementAsync(host, $"sme-{run}@example.ma", $"startup-{run}@example.ma", needId);
+        var smeReviews = sme.Locator("section[aria-labelledby=reviews]");
+        await sme.GotoAsync($"/sme/needs/{needId}");
+        await sme.SelectOptionAsync("#review-quality", "4");
+        await sme.FillAsync("#review-comment", description);
+        await smeReviews.Locator("form button").ClickAsync();
+        await Assertions.Expect(smeReviews.Locator("article")).ToHaveCountAsync(1);
+        var startupReviews = startup.Locator("section[aria-labelledby=reviews]");
+        await startup.GotoAsync($"/startup/needs/{needId}");
+        await Assertions.Expect(startupReviews.Locator("article")).ToHaveCountAsync(0);
+        await startup.FillAsync("#review-comment", offering);
+        await startupReviews.Locator("form button").ClickAsync();
+        await Assertions.Expect(startupReviews.Locator("article")).ToHaveCountAsync(2);
+        await Shot(startup, "reviews", language);
+
+        await startup.GotoAsync("/startup/goals");
+        await Shot(startup, "startup-goals", language);
+        await startup.GotoAsync("/startup/profile");
+        await Shot(startup, "startup-profile", language);
+        await sme.GotoAsync("/account/notifications");
+        await Shot(sme, "notifications", language);
     }
 
     [Fact]

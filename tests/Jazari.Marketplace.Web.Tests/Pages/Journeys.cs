@@ -6,16 +6,32 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 /// <summary>What people do in the browser, step by step, with selectors that hold in every language.</summary>
 internal static partial class Journeys
 {
+    /// <summary>Waits for the document, not for every subresource: under a loaded CI machine the load event was seen late.</summary>
+    public static readonly PageWaitForURLOptions Loaded = new() { WaitUntil = WaitUntilState.DOMContentLoaded };
+
     public static async Task SignUpAsync(BrowserHost host, IPage page, string role, string email, string name)
     {
         await page.GotoAsync($"/sign-up?role={role}");
         await page.FillAsync("#email", email);
         await page.FillAsync("#displayName", name);
         await page.ClickAsync("form.form button[type=submit]");
-        await page.WaitForURLAsync(new Regex("/verify"));
+        await ExpectUrlAsync(page, "/verify");
         await page.FillAsync("#code", host.LatestCode(email));
         await page.ClickAsync("form.form button[type=submit]");
-        await page.WaitForURLAsync(new Regex("/profile\\?first=true"));
+        await ExpectUrlAsync(page, "/profile\\?first=true");
+    }
+
+    /// <summary>Waits for the page to reach a URL; if it does not, the failure says what the page shows instead.</summary>
+    public static async Task ExpectUrlAsync(IPage page, string pattern)
+    {
+        try
+        {
+            await page.WaitForURLAsync(new Regex(pattern), new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        }
+        catch (TimeoutException)
+        {
+            throw new Xunit.Sdk.XunitException($"Expected {pattern}, still at {page.Url}: {await page.InnerTextAsync("body")}");
+        }
     }
 
     public static async Task SmeProfileAsync(IPage page, string name)
@@ -26,7 +42,7 @@ internal static partial class Journeys
         await page.SelectOptionAsync("#region", "Casablanca-Settat");
         await page.FillAsync("#employees", "12");
         await page.ClickAsync("form.form button[type=submit]");
-        await page.WaitForURLAsync(new Regex("/sme\\?profile=saved"));
+        await page.WaitForURLAsync(new Regex("/sme\\?profile=saved"), Loaded);
     }
 
     /// <summary>Posts and publishes a need through the two guided steps; returns its id.</summary>
@@ -42,7 +58,7 @@ internal static partial class Journeys
         await page.FillAsync("#budgetMin", "15000");
         await page.FillAsync("#budgetMax", "30000");
         await page.ClickAsync("button[name=publish][value=true]");
-        await page.WaitForURLAsync(NeedUrl());
+        await page.WaitForURLAsync(NeedUrl(), Loaded);
         return NeedUrl().Match(page.Url).Groups[1].Value;
     }
 
@@ -57,7 +73,7 @@ internal static partial class Journeys
         await page.FillAsync("#priceMin", "5000");
         await page.FillAsync("#priceMax", "60000");
         await page.ClickAsync("form.form button[type=submit]");
-        await page.WaitForURLAsync(new Regex("/startup\\?profile=saved"));
+        await page.WaitForURLAsync(new Regex("/startup\\?profile=saved"), Loaded);
     }
 
     [GeneratedRegex("/sme/needs/([a-z0-9-]+)$")]

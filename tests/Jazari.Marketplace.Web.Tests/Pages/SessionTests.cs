@@ -28,7 +28,7 @@ public sealed class SessionTests(BrowserHost host)
         Assert.EndsWith("/sme/profile", copy.Url);
 
         await page.ClickAsync("form[action='/sign-out'] button");
-        await page.WaitForURLAsync(host.Url + "/");
+        await page.WaitForURLAsync(host.Url + "/", Journeys.Loaded);
         Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "jz-session");
         await copy.GotoAsync("/sme/profile");
         Assert.Contains("/sign-in?returnUrl=", copy.Url);
@@ -76,10 +76,10 @@ public sealed class SessionTests(BrowserHost host)
         Assert.Equal("fr", await other.GetAttributeAsync("html", "lang"));
         await other.FillAsync("#email", email);
         await other.ClickAsync("form.form button[type=submit]");
-        await other.WaitForURLAsync(new Regex("/verify"));
+        await other.WaitForURLAsync(new Regex("/verify"), Journeys.Loaded);
         await other.FillAsync("#code", host.LatestCode(email));
         await other.ClickAsync("form.form button[type=submit]");
-        await other.WaitForURLAsync(new Regex("/startup"));
+        await other.WaitForURLAsync(new Regex("/startup"), Journeys.Loaded);
         Assert.Equal("ar", await other.GetAttributeAsync("html", "lang"));
         Assert.Equal("rtl", await other.GetAttributeAsync("html", "dir"));
     }

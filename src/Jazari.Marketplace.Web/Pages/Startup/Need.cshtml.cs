@@ -1,3 +1,4 @@
+using Hangfire;
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Needs;
 using Jazari.Marketplace.Grains.Profiles;
@@ -11,12 +12,15 @@ namespace Jazari.Marketplace.Web.Pages.Startup;
 /// An open need as a startup sees it, with its own bid or the bid form. The milestone builder works without
 /// JavaScript: "add a milestone" posts the form back with one more row; the sum is checked on the server by the API's rules.
 /// </summary>
-public sealed class NeedModel(IGrainFactory grains, Text text) : MarketplacePage(grains, text)
+public sealed class NeedModel(IGrainFactory grains, Text text, IBackgroundJobClient jobs) : MarketplacePage(grains, text)
 {
     public int MaxRows => BidInput.MaxMilestones;
     public NeedView Need { get; private set; } = null!;
     public Bid? MyBid { get; private set; }
     public bool Sent { get; private set; }
+    public ReviewsSection? Reviews { get; private set; }
+    [BindProperty]
+    public ReviewInput Review { get; set; } = new();
 
     [BindProperty]
     public BidInput Input { get; set; } = new();
@@ -67,10 +71,18 @@ public sealed class NeedModel(IGrainFactory grains, Text text) : MarketplacePage
         return Page();
     }
 
+    public async Task<IActionResult> OnPostReviewAsync(string id)
+    {
+        if (await TryAsync(() => ReviewsApi.WriteAsync(id, Review, Me, Grains, jobs))) return Redirect($"/startup/needs/{id}");
+        await LoadAsync(id);
+        return Page();
+    }
+
     private async Task LoadAsync(string id)
     {
         Need = await Grains.GetGrain<INeedGrain>(id).GetAsync(Me);
         var startupId = await ProfileIdAsync();
         MyBid = Need.Bids.LastOrDefault(b => b.StartupId == startupId && b.Status != BidStatus.Withdrawn);
+        if (MyBid?.Status == BidStatus.Accepted) Reviews = await ReviewsSection.LoadAsync(Grains, id, Me, $"/startup/needs/{id}?handler=review");
     }
 }
