@@ -19,7 +19,7 @@ public static class PagesExtensions
     public static void AddMarketplacePages(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddSingleton<Strings>();
+        services.AddSingleton(new Strings()); // read at start: a page string defined twice stops the host, not a page
         services.AddSingleton<Assets>();
         services.AddScoped<Text>();
         services.AddPageSession(builder.Configuration);
