@@ -100,7 +100,7 @@ public static class EngagementsApi
         return TypedResults.Ok(EngagementResponse.From(e));
     }
 
-    private static async Task<Ok<EngagementResponse>> Resolve(string id, ResolveInput body, ClaimsPrincipal user, IGrainFactory grains, PaymentMoves moves,
+    internal static async Task<Ok<EngagementResponse>> Resolve(string id, ResolveInput body, ClaimsPrincipal user, IGrainFactory grains, PaymentMoves moves,
         PaymentJobs jobs, HttpContext context, Audit.AuditTrail audit)
     {
         var c = new Checks();

@@ -21,21 +21,24 @@ public static class PaymentsAdminApi
             TypedResults.Ok(ProgrammeResponse.From(await grains.GetGrain<IProgrammeGrain>(id).GetAsync() ?? throw MarketplaceException.NotFound("Programme"))));
         admin.MapPost("/payments/{paymentId}/confirm", Confirm);
         admin.MapGet("/payouts", Payouts);
-        admin.MapPost("/payouts/{id:id}/paid", async (string id, PayoutPaidInput body, IGrainFactory grains, HttpContext context, Audit.AuditTrail audit) =>
-        {
-            var c = new Checks();
-            var reference = c.Text("bankReference", body.BankReference, 100);
-            c.ThrowIfFailed();
-            var target = await grains.GetGrain<IPaymentLookupGrain>(id).GetAsync() ?? throw MarketplaceException.NotFound("Payout");
-            var grain = grains.GetGrain<IEngagementGrain>(target.NeedId);
-            var before = (await grain.GetAsync()).Payouts.FirstOrDefault(p => p.Id == id)?.Status;
-            var paid = await grain.MarkPayoutPaidAsync(id, reference);
-            if (before != PayoutStatus.Paid) await audit.RecordAsync(context, Audit.AuditActions.PayoutPaid, id, $"{paid.AmountMinor} {paid.Currency} to {paid.BeneficiaryKind} {paid.BeneficiaryId}; bank {reference}");
-            return TypedResults.Ok(PayoutResponse.From(paid));
-        });
+        admin.MapPost("/payouts/{id:id}/paid", MarkPaid);
     }
 
-    private static async Task<Created<ProgrammeResponse>> CreateProgramme(ProgrammeInput body, IGrainFactory grains, HttpContext context, Audit.AuditTrail audit)
+    /// <summary>An admin paid a payout order from the platform's bank account: its bank reference is recorded once.</summary>
+    internal static async Task<Ok<PayoutResponse>> MarkPaid(string id, PayoutPaidInput body, IGrainFactory grains, HttpContext context, Audit.AuditTrail audit)
+    {
+        var c = new Checks();
+        var reference = c.Text("bankReference", body.BankReference, 100);
+        c.ThrowIfFailed();
+        var target = (Ids.IsValid(id) ? await grains.GetGrain<IPaymentLookupGrain>(id).GetAsync() : null) ?? throw MarketplaceException.NotFound("Payout");
+        var grain = grains.GetGrain<IEngagementGrain>(target.NeedId);
+        var before = (await grain.GetAsync()).Payouts.FirstOrDefault(p => p.Id == id)?.Status;
+        var paid = await grain.MarkPayoutPaidAsync(id, reference);
+        if (before != PayoutStatus.Paid) await audit.RecordAsync(context, Audit.AuditActions.PayoutPaid, id, $"{paid.AmountMinor} {paid.Currency} to {paid.BeneficiaryKind} {paid.BeneficiaryId}; bank {reference}");
+        return TypedResults.Ok(PayoutResponse.From(paid));
+    }
+
+    internal static async Task<Created<ProgrammeResponse>> CreateProgramme(ProgrammeInput body, IGrainFactory grains, HttpContext context, Audit.AuditTrail audit)
     {
         var c = new Checks();
         var id = c.Id("id", body.Id);

@@ -44,7 +44,7 @@ public static class PrivacyApi
         routes.MapPost("/api/admin/accounts/{id:id}/erase", EraseByAdmin).WithTags("Admin").RequireAuthorization(p => p.RequireRole(Roles.Admin));
     }
 
-    private static async Task<IResult> Export(ClaimsPrincipal user, PersonalData data, HttpContext context, AuditTrail audit, CancellationToken cancellation)
+    internal static async Task<IResult> Export(ClaimsPrincipal user, PersonalData data, HttpContext context, AuditTrail audit, CancellationToken cancellation)
     {
         var caller = user.Caller();
         if (caller.AccountId == AdminToken.AccountId) throw MarketplaceException.NotFound("Account");
@@ -54,7 +54,7 @@ public static class PrivacyApi
         return TypedResults.Json(export);
     }
 
-    private static async Task<NoContent> EraseMe(EraseInput body, ClaimsPrincipal user, IGrainFactory grains, PersonalData data, HttpContext context, AuditTrail audit)
+    internal static async Task<NoContent> EraseMe(EraseInput body, ClaimsPrincipal user, IGrainFactory grains, PersonalData data, HttpContext context, AuditTrail audit)
     {
         var caller = user.Caller();
         var account = caller.AccountId == AdminToken.AccountId ? null : await Account(grains, user).GetAsync();
@@ -77,7 +77,7 @@ public static class PrivacyApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<ConsentsResponse>> SetConsents(ConsentsInput body, ClaimsPrincipal user, IGrainFactory grains)
+    internal static async Task<Ok<ConsentsResponse>> SetConsents(ConsentsInput body, ClaimsPrincipal user, IGrainFactory grains)
     {
         var c = new Checks();
         var version = CheckTerms(c, body.AcceptTerms, body.TermsVersion);

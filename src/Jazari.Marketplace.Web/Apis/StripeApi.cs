@@ -31,7 +31,7 @@ public static class StripeApi
         routes.MapPost("/api/webhooks/stripe", Webhook).WithTags("Stripe").AllowAnonymous();
     }
 
-    private static async Task<Ok<OnboardingLink>> Onboarding(string id, ClaimsPrincipal user, IGrainFactory grains, IServiceProvider services)
+    internal static async Task<Ok<OnboardingLink>> Onboarding(string id, ClaimsPrincipal user, IGrainFactory grains, IServiceProvider services)
     {
         var account = await grains.GetGrain<IAccountGrain>(user.Caller().AccountId).GetAsync();
         if (account?.ProfileId != id) throw MarketplaceException.NotFound("Startup");

@@ -9,12 +9,19 @@ namespace Jazari.Marketplace.Web.Pages.Admin;
 
 /// <summary>
 /// Money for admins: confirming a bank transfer seen on the platform's account (the reference the SME quoted and the
-/// amount; the API's own endpoint), and the pending payout orders with the bank file (CSV) to pay them.
+/// amount; the API's own endpoint), the pending payout orders with the bank file (CSV) to pay them, each marked paid with
+/// its bank reference, and new co-funding programmes.
 /// </summary>
 public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentJobs jobs, AuditTrail audit) : MarketplacePage(grains, text)
 {
     public IReadOnlyList<PayoutOrder> Pending { get; private set; } = [];
     public EngagementResponse? Confirmed { get; private set; }
+    public PayoutResponse? Paid { get; private set; }
+    public ProgrammeResponse? Programme { get; private set; }
+    /// <summary>The payout whose form had errors, shown next to its row.</summary>
+    public string? PayoutId { get; private set; }
+
+    [BindProperty] public ProgrammeForm NewProgramme { get; set; } = new();
 
     [BindProperty] public string? Reference { get; set; }
     [BindProperty] public decimal? AmountMad { get; set; }
@@ -46,6 +53,49 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentJobs j
         return Page();
     }
 
+    public async Task<IActionResult> OnPostPaidAsync(string? payoutId, string? payoutBankReference)
+    {
+        PayoutId = payoutId;
+        try
+        {
+            await TryAsync(async () => Paid = (await PaymentsAdminApi.MarkPaid(payoutId ?? "", new PayoutPaidInput { BankReference = payoutBankReference },
+                Grains, HttpContext, audit)).Value);
+        }
+        catch (Jazari.Marketplace.Grains.MarketplaceException unknown) when (unknown.Problem is Jazari.Marketplace.Grains.Problem.NotFound)
+        {
+            AddError("", "Payout not found.");
+        }
+        if (Errors.Remove("bankReference", out var referenceErrors)) Errors["payoutBankReference"] = referenceErrors;
+        await LoadAsync();
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostProgrammeAsync()
+    {
+        var f = NewProgramme;
+        var body = new ProgrammeInput
+        {
+            Id = f.Id?.Trim(), Name = f.Name, SubsidyPercent = f.SubsidyPercent,
+            CapPerSmeMinor = Minor(f.CapPerSmeMad), BudgetMinor = Minor(f.BudgetMad),
+        };
+        await TryAsync(async () => Programme = (await PaymentsAdminApi.CreateProgramme(body, Grains, HttpContext, audit)).Value);
+        if (Programme is not null) NewProgramme = new();
+        await LoadAsync();
+        return Page();
+    }
+
+    /// <summary>An amount typed in MAD as minor units; 0 (refused by the API's checks) when it has more than two decimals.</summary>
+    private static long? Minor(decimal? mad) => mad is not { } m ? null : decimal.Round(m, 2) == m && m is > 0 and <= Checks.MaxMad * 1000 ? (long)(m * 100) : 0;
+
     private async Task LoadAsync() =>
         Pending = [.. (await Grains.GetGrain<IPayoutQueueGrain>(IPayoutQueueGrain.Key).ListAsync()).OrderBy(p => p.CreatedAt)];
+}
+
+public sealed class ProgrammeForm
+{
+    public string? Id { get; set; }
+    public string? Name { get; set; }
+    public int? SubsidyPercent { get; set; }
+    public decimal? CapPerSmeMad { get; set; }
+    public decimal? BudgetMad { get; set; }
 }

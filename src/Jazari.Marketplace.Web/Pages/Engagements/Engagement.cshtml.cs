@@ -10,7 +10,7 @@ namespace Jazari.Marketplace.Web.Pages.Engagements;
 
 /// <summary>
 /// The engagement of an awarded need, milestone by milestone, for its SME (fund by bank transfer or card, approve,
-/// dispute) and its startup (deliver, dispute); every action is the API's own endpoint, with its rules and checks.
+/// dispute), its startup (deliver, dispute) and admins (resolve a dispute: what is released, what is refunded); every action is the API's own endpoint, with its rules and checks.
 /// </summary>
 [Authorize(Policy = PageSession.Policy.SignedIn)]
 public sealed class EngagementModel(IGrainFactory grains, Text text, PaymentMoves moves, PaymentJobs jobs, Audit.AuditTrail audit,
@@ -20,6 +20,7 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, PaymentMove
     public FundResponse? Funding { get; private set; }
     public bool IsSme => Me.Role == Roles.Sme;
     public bool IsStartup => Me.Role == Roles.Startup;
+    public bool IsAdmin => Me.IsAdmin;
     public string? Done { get; private set; }
 
     public async Task OnGetAsync(string id, string? done)
@@ -46,6 +47,13 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, PaymentMove
 
     public Task<IActionResult> OnPostDisputeAsync(string id, int index, string? reason) =>
         ActAsync(id, "disputed", () => EngagementsApi.Dispute(id, index, new DisputeInput { Reason = reason }, User, Grains, jobs, HttpContext, audit));
+
+    public Task<IActionResult> OnPostResolveAsync(string id, string? disputeId, decimal? releaseMad, decimal? refundMad, string? note) =>
+        ActAsync(id, "resolved", () => EngagementsApi.Resolve(disputeId is { } d && Ids.IsValid(d) ? d : "unknown",
+            new ResolveInput { ReleaseMinor = Minor(releaseMad), RefundMinor = Minor(refundMad), Note = note }, User, Grains, moves, jobs, HttpContext, audit));
+
+    /// <summary>An amount typed in MAD as minor units; -1 (refused by the API's checks) when it has more than two decimals.</summary>
+    private static long? Minor(decimal? mad) => mad is not { } m ? null : decimal.Round(m, 2) == m && m is >= 0 and <= Checks.MaxMad ? (long)(m * 100) : -1;
 
     private async Task<IActionResult> ActAsync(string id, string done, Func<Task> action)
     {

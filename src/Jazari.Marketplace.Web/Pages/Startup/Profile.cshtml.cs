@@ -6,20 +6,25 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Jazari.Marketplace.Web.Pages.Startup;
 
-/// <summary>The startup's profile and offering: what matching reads (categories, skills, regions, prices, capacity).</summary>
-public sealed class ProfileModel(IGrainFactory grains, Text text, AuditTrail audit) : MarketplacePage(grains, text)
+/// <summary>
+/// The startup's profile and offering: what matching reads (categories, skills, regions, prices, capacity); and the
+/// Stripe onboarding to be paid by card (the API's own endpoint), with a clear message when Stripe is not configured.
+/// </summary>
+public sealed class ProfileModel(IGrainFactory grains, Text text, AuditTrail audit, IServiceProvider services) : MarketplacePage(grains, text)
 {
     [BindProperty]
     public StartupInput Input { get; set; } = new();
     [BindProperty]
     public string? Skills { get; set; }
     public bool First { get; private set; }
+    public bool HasProfile { get; private set; }
 
     public async Task OnGetAsync(bool first)
     {
         First = first;
         if (await ProfileIdAsync() is { } id)
         {
+            HasProfile = true;
             var d = (await Grains.GetGrain<IStartupGrain>(id).GetAsync(Me)).Details;
             Input = new StartupInput
             {
@@ -52,5 +57,15 @@ public sealed class ProfileModel(IGrainFactory grains, Text text, AuditTrail aud
             }
         });
         return saved ? Redirect("/startup?profile=saved") : Page();
+    }
+
+    /// <summary>"Get paid by card": Stripe's onboarding page, or the reason it is not available.</summary>
+    public async Task<IActionResult> OnPostStripeAsync()
+    {
+        if (await ProfileIdAsync() is not { } id) return Redirect("/startup/profile");
+        string? url = null;
+        if (await TryAsync(async () => url = (await StripeApi.Onboarding(id, User, Grains, services)).Value!.Url)) return Redirect(url!);
+        await OnGetAsync(false);
+        return Page();
     }
 }
