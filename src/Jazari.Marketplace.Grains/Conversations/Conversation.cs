@@ -184,7 +184,7 @@ internal sealed class ConversationGrain(
         var renamed = false;
         if (accountId == S.SmeAccountId && S.SmeName != pseudonym)
         {
-            (S.SmeName, S.NeedTitle, renamed) = (pseudonym, $"Need of {pseudonym}", true);
+            (S.SmeName, S.NeedTitle, renamed) = (pseudonym, ErasedNeed.Title(pseudonym), true);
         }
         else if (accountId == S.StartupAccountId && S.StartupName != pseudonym)
         {

@@ -286,7 +286,7 @@ internal sealed class NeedGrain(
         var now = time.GetUtcNow();
         var changed = false;
         var closed = false;
-        if (Need.OwnerAccountId == accountId && Need.Details.Title != $"Need of {pseudonym}")
+        if (Need.OwnerAccountId == accountId && Need.Details.Title != ErasedNeed.Title(pseudonym))
         {
             if (Need.Status is NeedStatus.Draft or NeedStatus.Open)
             {
@@ -295,7 +295,7 @@ internal sealed class NeedGrain(
                 Need.Bids = [.. Need.Bids.Select(b => b.Status == BidStatus.Submitted ? b with { Status = BidStatus.Rejected, DecidedAt = now } : b)];
                 closed = true;
             }
-            Need.Details = Need.Details with { Title = $"Need of {pseudonym}", Description = "" };
+            Need.Details = Need.Details with { Title = ErasedNeed.Title(pseudonym), Description = "" };
             changed = true;
         }
         for (var i = 0; i < Need.Bids.Count; i++)

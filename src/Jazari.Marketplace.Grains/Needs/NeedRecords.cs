@@ -104,6 +104,12 @@ public sealed class NeedState
     [Id(13)] public bool WorkBegan { get; set; }
 }
 
+/// <summary>What an erased SME's need is called wherever its title was copied (the need, its threads, its engagement).</summary>
+public static class ErasedNeed
+{
+    public static string Title(string pseudonym) => $"Need of {pseudonym}";
+}
+
 public static class NeedStatusNames
 {
     public static string Name(this NeedStatus status) => status switch

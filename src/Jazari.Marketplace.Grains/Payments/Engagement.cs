@@ -319,7 +319,6 @@ internal sealed class EngagementGrain(
         if (!state.RecordExists) return;
         var side = accountId == S.StartupAccountId ? "startup" : accountId == S.SmeAccountId ? "sme" : null;
         if (side is null) return;
-        var before = (S.Title, S.StartupName, Texts: string.Join("|", S.Milestones.Select(m => $"{m.DeliveryNote}{m.DeliveryLinks.Count}{m.Dispute?.Reason}")));
         if (side == "startup")
         {
             S.StartupName = pseudonym;
@@ -327,11 +326,10 @@ internal sealed class EngagementGrain(
             foreach (var m in S.Milestones.Where(m => m.DeliveredAt is not null))
                 (m.DeliveryNote, m.DeliveryLinks) = ("", []);
         }
-        else S.Title = $"Need of {pseudonym}";
+        else S.Title = ErasedNeed.Title(pseudonym);
         foreach (var m in S.Milestones.Where(m => m.Dispute?.OpenedBy == side))
             m.Dispute = m.Dispute! with { Reason = "" };
-        var after = (S.Title, S.StartupName, Texts: string.Join("|", S.Milestones.Select(m => $"{m.DeliveryNote}{m.DeliveryLinks.Count}{m.Dispute?.Reason}")));
-        if (before != after) await state.SaveAsync();
+        await state.SaveAsync(); // erasure is rare: written each time rather than compared
         if (side == "startup")
             await grains.GetGrain<IPayoutQueueGrain>(IPayoutQueueGrain.Key).RenameBeneficiaryAsync(S.StartupId, pseudonym);
     }
@@ -412,7 +410,6 @@ internal sealed class EngagementGrain(
     {
         var id = PaymentIds.Dispute(NeedId, m.Index);
         await grains.GetGrain<IPaymentLookupGrain>(id).SetAsync(new PaymentTarget(NeedId, m.Index));
-        m.StatusBeforeDispute = m.Status;
         m.Status = MilestoneStatus.Disputed;
         m.Dispute = new Dispute(id, side, reason, time.GetUtcNow(), null, 0, 0, null, null);
         await state.SaveAsync();

@@ -140,8 +140,6 @@ public sealed class MilestoneState
     [Id(21)] public long RefundedMinor { get; set; }
     /// <summary>The last card payment attempt refunded at Stripe before its completion reached us: it, and older ones, never fund the milestone.</summary>
     [Id(22)] public int VoidedAttempt { get; set; }
-    /// <summary>The status the milestone had when the dispute opened.</summary>
-    [Id(23)] public MilestoneStatus? StatusBeforeDispute { get; set; }
 
     public bool IsClosed => Status is MilestoneStatus.Released or MilestoneStatus.Refunded or MilestoneStatus.Cancelled;
     public long SmeShare => Funding.Where(f => f.Source == FundingSource.Sme).Sum(f => f.AmountMinor);

@@ -52,10 +52,23 @@ public static class NeedsApi
             throw MarketplaceException.Invalid("programmeId", "No such programme.");
         var caller = user.Caller();
         var smeId = await grains.ProfileOfAsync(caller, "SME");
+        var need = await CreateNeedAsync(grains, caller, smeId, details, programmeId);
+        return TypedResults.Created($"/api/needs/{need.Id}", new NeedCreated(need.Id, need.Status.Name()));
+    }
+
+    /// <summary>Creates a need, recorded first among the places of the owner's data (so export and erasure reach it); for the API and the pages.</summary>
+    internal static async Task<NeedView> CreateNeedAsync(IGrainFactory grains, Caller owner, string smeId, NeedDetails details, string? programmeId = null)
+    {
         var id = Ids.New("need");
-        await grains.GetGrain<Grains.Accounts.IAccountGrain>(caller.AccountId).TookPartAsync(Grains.Accounts.PartyOf.Need, id);
-        var need = await grains.GetGrain<INeedGrain>(id).CreateAsync(caller, smeId, details, programmeId);
-        return TypedResults.Created($"/api/needs/{id}", new NeedCreated(id, need.Status.Name()));
+        await grains.GetGrain<Grains.Accounts.IAccountGrain>(owner.AccountId).TookPartAsync(Grains.Accounts.PartyOf.Need, id);
+        return await grains.GetGrain<INeedGrain>(id).CreateAsync(owner, smeId, details, programmeId);
+    }
+
+    /// <summary>Places a bid, the need recorded first among the places of the bidder's data; for the API and the pages.</summary>
+    internal static async Task<string> SubmitBidAsync(IGrainFactory grains, Caller bidder, string needId, string startupId, string startupName, BidOffer offer)
+    {
+        await grains.GetGrain<Grains.Accounts.IAccountGrain>(bidder.AccountId).TookPartAsync(Grains.Accounts.PartyOf.Need, needId);
+        return await grains.GetGrain<INeedGrain>(needId).SubmitBidAsync(bidder, startupId, startupName, offer);
     }
 
     private static async Task<Ok<NeedPage>> Browse(string? status, string? category, string? region, int? page, IGrainFactory grains)
@@ -85,8 +98,7 @@ public static class NeedsApi
         var caller = user.Caller();
         var startupId = await grains.ProfileOfAsync(caller, "startup");
         var startup = await grains.GetGrain<IStartupGrain>(startupId).GetAsync(caller);
-        await grains.GetGrain<Grains.Accounts.IAccountGrain>(caller.AccountId).TookPartAsync(Grains.Accounts.PartyOf.Need, id);
-        var bidId = await grains.GetGrain<INeedGrain>(id).SubmitBidAsync(caller, startupId, startup.Details.Name, offer);
+        var bidId = await SubmitBidAsync(grains, caller, id, startupId, startup.Details.Name, offer);
         return TypedResults.Created($"/api/needs/{id}", new Created(bidId));
     }
 }

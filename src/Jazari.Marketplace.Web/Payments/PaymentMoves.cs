@@ -10,8 +10,6 @@ namespace Jazari.Marketplace.Web.Payments;
 /// </summary>
 public sealed class PaymentMoves(IGrainFactory grains, IEnumerable<IPaymentRail> rails, ILogger<PaymentMoves> log)
 {
-    public bool Has(PaymentMethod method) => rails.Any(r => r.Method == method);
-
     public IPaymentRail Rail(PaymentMethod method) => rails.FirstOrDefault(r => r.Method == method)
         ?? throw MarketplaceException.Conflict(method == PaymentMethod.Stripe
             ? "Card payments are not available: Stripe is not configured on this marketplace. Pay by bank transfer."

@@ -54,7 +54,6 @@ public sealed class DashboardModel(IGrainFactory grains, Text text, [FromKeyedSe
     private string Month(string month) =>
         DateOnly.ParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture).ToString("MMM yy", T.Culture);
 
-    public static string N(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
 
     private async Task<DashboardResponse> LoadAsync(string id) =>
         DashboardResponse.From(await Grains.GetGrain<ICohortGrain>(id).GetDashboardAsync(Me), time.GetUtcNow());

@@ -42,10 +42,8 @@ public sealed class NewNeedModel(IGrainFactory grains, Text text, [FromKeyedServ
         var created = await TryAsync(async () =>
         {
             var details = Checked(input.ToDetails, (c, d) => NeedInput.CheckDeadline(c, d.Deadline, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)));
-            id = Ids.New("need");
-            var need = Grains.GetGrain<INeedGrain>(id);
-            await need.CreateAsync(Me, smeId, details);
-            if (publish) await need.PublishAsync(Me);
+            id = (await NeedsApi.CreateNeedAsync(Grains, Me, smeId, details)).Id;
+            if (publish) await Grains.GetGrain<INeedGrain>(id).PublishAsync(Me);
         });
         if (created) return Redirect($"/sme/needs/{id}");
         if (Reference.IsCategory(Input.Category)) await ShowCategoryAsync(Input.Category!);

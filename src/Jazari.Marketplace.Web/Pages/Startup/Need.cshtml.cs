@@ -57,7 +57,7 @@ public sealed class NeedModel(IGrainFactory grains, Text text, IBackgroundJobCli
         {
             var offer = Checked(input.ToOffer);
             var startup = await Grains.GetGrain<IStartupGrain>(startupId).GetAsync(Me);
-            await Grains.GetGrain<INeedGrain>(id).SubmitBidAsync(Me, startupId, startup.Details.Name, offer);
+            await NeedsApi.SubmitBidAsync(Grains, Me, id, startupId, startup.Details.Name, offer);
         });
         if (sent) return Redirect($"/startup/needs/{id}?sent=true");
         await LoadAsync(id);
