@@ -95,7 +95,7 @@ public sealed class AuditApiTests(MarketplaceHost host)
             new TableClientOptions { Retry = { MaxRetries = 0, NetworkTimeout = TimeSpan.FromSeconds(2) } });
         var storage = new StorageClients(dead, new BlobServiceClient(new Uri("http://127.0.0.1:1/devstoreaccount1")));
         var jobs = new RecordingJobs();
-        var trail = new AuditTrail(storage, jobs, TimeProvider.System, NullLogger<AuditTrail>.Instance);
+        var trail = new AuditTrail(storage, jobs, TimeProvider.System, new Microsoft.AspNetCore.Http.HttpContextAccessor(), NullLogger<AuditTrail>.Instance);
         var entry = new AuditEntry("aud-test-1", DateTimeOffset.UtcNow, "acc-1", "sme", AuditActions.SignIn, "acc-1", null, "127.0.0.1");
 
         await trail.RecordAsync(entry);

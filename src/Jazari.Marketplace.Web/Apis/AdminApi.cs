@@ -32,7 +32,7 @@ public static class AdminApi
         return api;
     }
 
-    internal static async Task<Created<Created>> CreateAccount(AccountInput body, IGrainFactory grains, HttpContext context, Audit.AuditTrail audit)
+    internal static async Task<Created<CreatedId>> CreateAccount(AccountInput body, IGrainFactory grains, HttpContext context, Audit.AuditTrail audit)
     {
         var c = new Checks();
         var email = c.Email("email", body.Email);
@@ -48,6 +48,6 @@ public static class AdminApi
         if (!created) throw MarketplaceException.Conflict("An account with this e-mail address already exists.");
         foreach (var institute in institutes) await grains.GetGrain<IInstituteGrain>(institute).AddManagerAsync(id);
         await audit.RecordAsync(context, Audit.AuditActions.AccountCreated, id, $"role {role}");
-        return TypedResults.Created($"/api/admin/accounts/{id}", new Created(id));
+        return TypedResults.Created($"/api/admin/accounts/{id}", new CreatedId(id));
     }
 }

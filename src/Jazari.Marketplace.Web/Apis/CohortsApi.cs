@@ -36,14 +36,14 @@ public static class CohortsApi
         managers.MapGet("/{id:id}/dashboard", Dashboard);
     }
 
-    internal static async Task<Created<Created>> Create(CohortInput body, ClaimsPrincipal user, IGrainFactory grains)
+    internal static async Task<Created<CreatedId>> Create(CohortInput body, ClaimsPrincipal user, IGrainFactory grains)
     {
         var c = new Checks();
         var cohort = body.ToCohort(c);
         c.ThrowIfFailed();
         var id = Ids.New("cohort");
         await grains.GetGrain<ICohortGrain>(id).CreateAsync(user.Caller(), cohort);
-        return TypedResults.Created($"/api/cohorts/{id}", new Created(id));
+        return TypedResults.Created($"/api/cohorts/{id}", new CreatedId(id));
     }
 
     internal static async Task<Ok<List<CohortResponse>>> List(ClaimsPrincipal user, IGrainFactory grains)
@@ -57,7 +57,7 @@ public static class CohortsApi
         return TypedResults.Ok(cohorts.Select(CohortResponse.From).OrderByDescending(x => x.StartsOn).ToList());
     }
 
-    private static async Task<Created<Created>> Apply(string id, ApplicationInput body, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Created<CreatedId>> Apply(string id, ApplicationInput body, ClaimsPrincipal user, IGrainFactory grains)
     {
         var c = new Checks();
         if (body.Answers is { Count: > 10 }) c.Error("answers", "At most 10 answers.");
@@ -68,7 +68,7 @@ public static class CohortsApi
         var startup = await grains.GetGrain<IStartupGrain>(startupId).GetAsync(caller);
         await grains.GetGrain<Grains.Accounts.IAccountGrain>(caller.AccountId).TookPartAsync(Grains.Accounts.PartyOf.Cohort, id);
         var appId = await grains.GetGrain<ICohortGrain>(id).ApplyAsync(caller, startupId, startup.Details.Name, answers);
-        return TypedResults.Created($"/api/cohorts/{id}/applications/{appId}", new Created(appId));
+        return TypedResults.Created($"/api/cohorts/{id}/applications/{appId}", new CreatedId(appId));
     }
 
     /// <summary>

@@ -33,7 +33,7 @@ public static class InstitutesApi
             .RequireAuthorization(p => p.RequireRole(Roles.Admin, Roles.Manager));
     }
 
-    internal static async Task<Created<Created>> Create(InstituteInput body, IGrainFactory grains, HttpContext context, Audit.AuditTrail audit)
+    internal static async Task<Created<CreatedId>> Create(InstituteInput body, IGrainFactory grains, HttpContext context, Audit.AuditTrail audit)
     {
         var c = new Checks();
         var id = c.Id("id", body.Id);
@@ -43,7 +43,7 @@ public static class InstitutesApi
         if (!await grains.GetGrain<IInstituteGrain>(id).SaveAsync(name, region))
             throw MarketplaceException.Conflict("An institute with this id already exists.");
         await audit.RecordAsync(context, Audit.AuditActions.InstituteCreated, id, name);
-        return TypedResults.Created($"/api/admin/institutes/{id}", new Created(id));
+        return TypedResults.Created($"/api/admin/institutes/{id}", new CreatedId(id));
     }
 
     /// <summary>Admins get every institute; a manager only theirs. Reads the cohorts' rows and each member's stored KPIs.</summary>

@@ -90,7 +90,7 @@ public static class NeedsApi
         return TypedResults.Ok(new NeedPage(pageNumber, PageSize, shards.Sum(s => s.Total), open));
     }
 
-    private static async Task<Created<Created>> Bid(string id, BidInput body, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Created<CreatedId>> Bid(string id, BidInput body, ClaimsPrincipal user, IGrainFactory grains)
     {
         var c = new Checks();
         var offer = body.ToOffer(c);
@@ -99,6 +99,6 @@ public static class NeedsApi
         var startupId = await grains.ProfileOfAsync(caller, "startup");
         var startup = await grains.GetGrain<IStartupGrain>(startupId).GetAsync(caller);
         var bidId = await SubmitBidAsync(grains, caller, id, startupId, startup.Details.Name, offer);
-        return TypedResults.Created($"/api/needs/{id}", new Created(bidId));
+        return TypedResults.Created($"/api/needs/{id}", new CreatedId(bidId));
     }
 }

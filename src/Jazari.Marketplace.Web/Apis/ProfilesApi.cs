@@ -62,13 +62,13 @@ public static class ProfilesApi
         return value;
     }
 
-    private static async Task<Created<Created>> Create<TGrain, TDetails>(
+    private static async Task<Created<CreatedId>> Create<TGrain, TDetails>(
         IGrainFactory grains, ClaimsPrincipal user, string prefix, Func<Checks, TDetails> read, HttpContext context, AuditTrail audit)
         where TGrain : IProfileGrain<TDetails>
     {
         var id = await CreateProfileAsync<TGrain, TDetails>(grains, user.Caller(), prefix, Valid(read), context, audit);
         var resource = prefix switch { "sme" => "smes", "st" => "startups", _ => "mentors" };
-        return TypedResults.Created($"/api/{resource}/{id}", new Created(id));
+        return TypedResults.Created($"/api/{resource}/{id}", new CreatedId(id));
     }
 
     /// <summary>Creates the caller's one profile and links it to the account; shared with the pages. Returns its id.</summary>

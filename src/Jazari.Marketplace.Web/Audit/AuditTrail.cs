@@ -63,7 +63,8 @@ public sealed record AuditPage(int Page, int PageSize, bool HasMore, IReadOnlyLi
 /// as the table, that is when the action itself can hardly have succeeded.
 /// </para>
 /// </summary>
-public sealed class AuditTrail(StorageClients storage, IBackgroundJobClient jobs, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time, ILogger<AuditTrail> logger)
+public sealed class AuditTrail(StorageClients storage, IBackgroundJobClient jobs, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time,
+    IHttpContextAccessor http, ILogger<AuditTrail> logger)
 {
     public const string Table = "audit";
     public const int PageSize = 50;
@@ -80,6 +81,12 @@ public sealed class AuditTrail(StorageClients storage, IBackgroundJobClient jobs
             context.Connection.RemoteIpAddress?.ToString());
         return RecordAsync(entry);
     }
+
+    /// <summary>Records an action of <paramref name="actor"/>, from the client address of the current request if there is one
+    /// (for the application's commands, which take the caller rather than the request).</summary>
+    public Task RecordAsync(Caller actor, string action, string? target, string? detail = null) =>
+        RecordAsync(new AuditEntry(Ids.New("aud"), time.GetUtcNow(), actor.AccountId, actor.Role, action, target, detail,
+            http.HttpContext?.Connection.RemoteIpAddress?.ToString()));
 
     public async Task RecordAsync(AuditEntry entry)
     {

@@ -24,6 +24,7 @@ public static class MarketplaceExtensions
         services.AddKeyedSingleton(Grains.Clock.Key, TimeProvider.System);
         services.AddSingleton(AdminToken.From(builder.Configuration, settings.DataDir));
         services.AddSingleton<CatalogueImport>();
+        services.AddHttpContextAccessor();
         services.AddSingleton<Audit.AuditTrail>();
         services.AddSingleton<Privacy.PersonalData>();
         services.AddHostedService<DemoCatalogue>();

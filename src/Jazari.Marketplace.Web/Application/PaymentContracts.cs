@@ -1,6 +1,6 @@
 using Jazari.Marketplace.Grains.Payments;
 
-namespace Jazari.Marketplace.Web.Apis;
+namespace Jazari.Marketplace.Web.Application;
 
 public sealed class FundInput
 {

@@ -1,6 +1,6 @@
 using Jazari.Marketplace.Grains;
 
-namespace Jazari.Marketplace.Web.Apis;
+namespace Jazari.Marketplace.Web.Application;
 
 /// <summary>Field errors of one request body, reported all at once as a 400 validation problem.</summary>
 public sealed class InvalidInputException(IDictionary<string, string[]> errors) : Exception("The request has invalid fields.")

@@ -1,7 +1,7 @@
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Profiles;
 
-namespace Jazari.Marketplace.Web.Apis;
+namespace Jazari.Marketplace.Web.Application;
 
 // Request bodies: only these fields are read; anything else in the JSON sets nothing.
 
@@ -60,7 +60,7 @@ public class MentorInput
         c.List("languages", Languages, 3, 2, Reference.Languages, minItems: 1), c.Whole("capacity", Capacity, 0, 100));
 }
 
-public sealed record Created(string Id);
+public sealed record CreatedId(string Id);
 
 public sealed record SmeResponse(string Id, string Name, string Sector, string City, string Region, int Employees,
     IReadOnlyList<string> Languages, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)

@@ -1,7 +1,7 @@
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Incubation;
 
-namespace Jazari.Marketplace.Web.Apis;
+namespace Jazari.Marketplace.Web.Application;
 
 /// <summary>One startup of a cohort on the manager's dashboard (the contract's row, plus a few more figures).</summary>
 public sealed record DashboardRow(string StartupId, string Name, int BidsSubmitted, int BidsWon, double WinRate,

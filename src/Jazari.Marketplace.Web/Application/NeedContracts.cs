@@ -1,7 +1,7 @@
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Needs;
 
-namespace Jazari.Marketplace.Web.Apis;
+namespace Jazari.Marketplace.Web.Application;
 
 public class NeedInput
 {

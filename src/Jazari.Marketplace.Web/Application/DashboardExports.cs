@@ -3,7 +3,7 @@ using System.IO.Compression;
 using System.Security;
 using System.Text;
 
-namespace Jazari.Marketplace.Web.Apis;
+namespace Jazari.Marketplace.Web.Application;
 
 /// <summary>The dashboard's rows as CSV (RFC 4180, UTF-8) and as an .xlsx workbook written by hand (minimal SpreadsheetML).</summary>
 public static class DashboardExports

@@ -1,7 +1,7 @@
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Incubation;
 
-namespace Jazari.Marketplace.Web.Apis;
+namespace Jazari.Marketplace.Web.Application;
 
 // Request bodies of the incubation endpoints: only these fields are read.
 
