@@ -34,6 +34,7 @@ public static class MarketplaceExtensions
         builder.AddMarketplaceJobs(settings);
         services.AddHostedService<Jobs.CohortJobs>();
         builder.AddMarketplaceNotifications(settings);
+        services.AddHostedService<PublicAddress>();
         builder.AddMarketplacePayments();
         services.AddMarketplaceHealthChecks();
 
@@ -50,8 +51,22 @@ public static class MarketplaceExtensions
 
     public static void UseMarketplace(this WebApplication app)
     {
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // The API answers problem details; a browser gets a page in its language for every error (404, 429, 500...).
+        app.UseWhen(c => !PagesExtensions.IsPagePath(c.Request.Path), api =>
+        {
+            api.UseExceptionHandler();
+            api.UseStatusCodePages();
+        });
+        app.UseWhen(c => PagesExtensions.IsPagePath(c.Request.Path), pages =>
+        {
+            pages.UseExceptionHandler(new ExceptionHandlerOptions
+            {
+                ExceptionHandlingPath = "/error/500",
+                StatusCodeSelector = failure => ProblemHandling.StatusOf(failure) ?? StatusCodes.Status500InternalServerError,
+            });
+            pages.UseStatusCodePagesWithReExecute("/error/{0}");
+        });
+        app.UseRouting(); // after the error handlers, so that a re-executed request is routed to the error page
         app.UseBodyLimits();
         app.UseRateLimiter(); // before authentication, so a shed request costs no token lookup
         app.UseAuthentication();

@@ -48,7 +48,7 @@ public static class PagesExtensions
         app.Use(async (context, next) =>
         {
             var path = context.Request.Path;
-            if (!path.StartsWithSegments("/api") && !path.StartsWithSegments("/hangfire") && !path.StartsWithSegments("/healthz") && !path.StartsWithSegments("/livez"))
+            if (IsPagePath(path))
             {
                 if (!path.StartsWithSegments("/assets") && await context.AuthenticateAsync(PageSession.Scheme) is { Succeeded: true } session)
                     context.User = session.Principal;
@@ -64,6 +64,11 @@ public static class PagesExtensions
             await next();
         });
     }
+
+    /// <summary>A path a browser reads as a page (not the API, the jobs dashboard, the probes or the API's documents).</summary>
+    public static bool IsPagePath(PathString path) =>
+        !path.StartsWithSegments("/api") && !path.StartsWithSegments("/hangfire") && !path.StartsWithSegments("/healthz")
+        && !path.StartsWithSegments("/livez") && !path.StartsWithSegments("/openapi") && !path.StartsWithSegments("/scalar");
 
     public static void MapMarketplacePages(this WebApplication app)
     {

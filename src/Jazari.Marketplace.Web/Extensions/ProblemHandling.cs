@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Jazari.Marketplace.Grains;
-using Jazari.Marketplace.Web.Apis;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -10,20 +9,33 @@ namespace Jazari.Marketplace.Web.Extensions;
 /// <summary>Turns refusals into RFC 7807 problem details with the right status; anything else stays a 500.</summary>
 internal sealed class ProblemHandling(ILogger<ProblemHandling> log) : IExceptionHandler
 {
+    /// <summary>The status a refusal answers with (for the pages' error page); null for an unexpected failure.</summary>
+    public static int? StatusOf(Exception exception) => exception switch
+    {
+        InvalidInputException or JsonException => 400,
+        MarketplaceException m => m.Problem switch
+        {
+            Problem.NotFound => 404,
+            Problem.Conflict => 409,
+            Problem.TooManyRequests => 429,
+            _ => 400,
+        },
+        BadHttpRequestException bad => bad.StatusCode,
+        Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException
+            or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException or Audit.AuditUnavailableException => 503,
+        _ => null,
+    };
+
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellation)
     {
+        // A page's failure is shown by the error page in the reader's language (see UseMarketplace), not as JSON.
+        if (PagesExtensions.IsPagePath(context.Request.Path)) return false;
         IResult? result = exception switch
         {
             InvalidInputException invalid => TypedResults.ValidationProblem(invalid.Errors),
             MarketplaceException { Problem: Problem.Invalid, Field: { } field } m =>
                 TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [m.Message] }),
-            MarketplaceException m => TypedResults.Problem(statusCode: m.Problem switch
-            {
-                Problem.NotFound => 404,
-                Problem.Conflict => 409,
-                Problem.TooManyRequests => 429,
-                _ => 400,
-            }, detail: m.Message),
+            MarketplaceException m => TypedResults.Problem(statusCode: StatusOf(m), detail: m.Message),
             BadHttpRequestException bad => TypedResults.Problem(statusCode: bad.StatusCode, detail: bad.Message),
             // A silo of the cluster went away and its grains are moving to the others: nothing was acknowledged, try again.
             Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException
@@ -54,7 +66,8 @@ internal static class BodyLimits
         var limit = context.Request.Path.StartsWithSegments("/api/admin/import") || context.Request.Path.StartsWithSegments("/admin/import") ? Import : Default;
         if (context.Request.ContentLength > limit)
         {
-            await TypedResults.Problem(statusCode: 413, detail: $"The body is larger than {limit / 1024} KiB.").ExecuteAsync(context);
+            if (PagesExtensions.IsPagePath(context.Request.Path)) context.Response.StatusCode = 413; // the error page says it
+            else await TypedResults.Problem(statusCode: 413, detail: $"The body is larger than {limit / 1024} KiB.").ExecuteAsync(context);
             return;
         }
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = limit;

@@ -3,8 +3,8 @@ namespace Jazari.Marketplace.Web.Notifications;
 /// <summary>The <c>Notifications</c> section: follow-up delays and thresholds, digest and weekly times, links.</summary>
 public sealed class NotificationSettings
 {
-    /// <summary>The address people open links at (unsubscribe, needs).</summary>
-    public string PublicUrl { get; set; } = "http://127.0.0.1:5000";
+    /// <summary>The address people open links at (unsubscribe, needs); unset, the host's own address (<see cref="Extensions.PublicAddress"/>).</summary>
+    public string PublicUrl { get; set; } = "";
     public int MatchesPerRound { get; set; } = 5;
     public TimeSpan FewBidsAfter { get; set; } = TimeSpan.FromDays(3);
     /// <summary>Fewer active bids than this after <see cref="FewBidsAfter"/>: the next matches are told, the SME advised.</summary>

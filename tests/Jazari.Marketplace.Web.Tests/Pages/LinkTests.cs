@@ -1,0 +1,94 @@
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace Jazari.Marketplace.Web.Tests.Pages;
+
+/// <summary>
+/// Links people follow from outside: an e-mail's link lands on the reader's own page of the object (after signing in
+/// when signed out), at the host's own address; an unknown address shows the styled error page in the reader's language.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed partial class LinkTests(BrowserHost host)
+{
+    [Theory]
+    [InlineData("fr", "Page introuvable")]
+    [InlineData("ar", "الصفحة غير موجودة")]
+    public async Task An_unknown_address_shows_the_not_found_page_in_the_readers_language(string language, string title)
+    {
+        var page = await host.NewPageAsync(language);
+        var response = await page.GotoAsync($"/nulle-part/{Guid.NewGuid():N}");
+        Assert.Equal(404, response!.Status);
+        Assert.StartsWith("text/html", response.Headers["content-type"]);
+        Assert.Equal(language, await page.GetAttributeAsync("html", "lang"));
+        Assert.Equal(title, (await page.InnerTextAsync("h1")).Trim());
+        await HostApi.AssertAccessibleAsync(page);
+
+        // The API keeps answering problem details.
+        using var client = host.Host.Client();
+        var api = await client.GetAsync($"/api/nulle-part/{Guid.NewGuid():N}");
+        Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task The_links_of_the_bid_and_message_emails_land_on_the_smes_pages_after_signing_in()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var smeEmail = $"links-sme-{run}@example.ma";
+        using var sme = await HostApi.SignUpAsync(host, "sme", smeEmail, "Fatima", "fr");
+        await sme.CreateAsync("/api/smes", Api.Sme());
+        var title = $"Boutique en ligne {run}";
+        var needId = await sme.CreateAsync("/api/needs", Api.Need(title: title));
+        (await sme.PostAsync($"/api/needs/{needId}/publish", null)).EnsureSuccessStatusCode();
+        using var startup = await HostApi.SignUpAsync(host, "startup", $"links-startup-{run}@example.ma", "Youssef");
+        await startup.CreateAsync("/api/startups", Api.Startup($"Web Atlas {run}"));
+        await startup.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
+        (await startup.PostAsJsonAsync($"/api/needs/{needId}/conversations", new { text = "Bonjour, livrez-vous aussi à Fès ?" })).EnsureSuccessStatusCode();
+
+        var bidLink = await LinkInEmailAsync(smeEmail, "bid-received");
+        var messageLink = await LinkInEmailAsync(smeEmail, "message-received");
+        Assert.StartsWith(host.Url + "/", bidLink); // the host's own address, not a default port
+
+        // Signed out: the link asks to sign in, then lands on the SME's page of the need.
+        var page = await host.NewPageAsync("fr");
+        await page.GotoAsync(bidLink);
+        Assert.Contains("/sign-in?returnUrl=", page.Url);
+        await SignInHereAsync(page, smeEmail);
+        await page.WaitForURLAsync(new Regex($"/sme/needs/{needId}$"), Journeys.Loaded);
+        Assert.Contains(title, await page.InnerTextAsync("main"));
+
+        // Signed in: the message's link opens the thread.
+        var response = await page.GotoAsync(messageLink);
+        Assert.Equal(200, response!.Status);
+        Assert.Matches(new Regex("/messages/[a-z0-9-]+$"), page.Url);
+        Assert.Contains("livrez-vous aussi à Fès", await page.InnerTextAsync("main"));
+    }
+
+    private async Task<string> LinkInEmailAsync(string email, string kind)
+    {
+        var outbox = Path.Combine(host.Host.DataDir, "outbox");
+        for (var waited = 0; waited < 300; waited++)
+        {
+            var sent = OutboxFiles.Emails(outbox, email).LastOrDefault(e => e.GetProperty("kind").GetString() == kind);
+            if (sent.ValueKind != System.Text.Json.JsonValueKind.Undefined)
+                return Link().Match(sent.GetProperty("text").GetString()!).Value;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"No {kind} e-mail to {email}.");
+    }
+
+    /// <summary>Signs in on the sign-in page the browser is on (keeping its return address).</summary>
+    private async Task SignInHereAsync(IPage page, string email)
+    {
+        var before = OutboxFiles.Emails(Path.Combine(host.Host.DataDir, "outbox"), email).Count;
+        await page.FillAsync("#email", email);
+        await page.ClickAsync("form.form button[type=submit]");
+        await page.WaitForURLAsync(new Regex("/verify"), Journeys.Loaded);
+        await page.FillAsync("#code", await HostApi.CodeAsync(host, email, before));
+        await page.ClickAsync("form.form button[type=submit]");
+        await page.WaitForURLAsync(url => !url.Contains("/verify"), Journeys.Loaded);
+    }
+
+    [GeneratedRegex(@"https?://[^\s""<>]+/(needs|conversations)/[a-z0-9-]+")]
+    private static partial Regex Link();
+}
