@@ -33,6 +33,9 @@ public interface INeedGrain : IGrainWithStringKey
     Task<bool> FollowUpAsync(string eventId);
     /// <summary>The follow-up of an event is done: it is no longer pending.</summary>
     Task ConfirmEventAsync(string eventId);
+    /// <summary>The events whose follow-up is not confirmed yet, oldest first (for the sweep's checks and the tests).</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<NeedEvent>> GetPendingEventsAsync();
     /// <summary>Hands the pending events to the follow-ups again (after a failure between the write and the hand-over).</summary>
     Task RaisePendingEventsAsync();
     /// <summary>The two parties of the work once it is over: the engagement completed, or was cancelled after work
@@ -269,6 +272,9 @@ internal sealed class NeedGrain(
         if (state.RecordExists && Need.PendingEvents.RemoveAll(e => e.Id == eventId) > 0) await state.SaveAsync();
     }
 
+    public Task<IReadOnlyList<NeedEvent>> GetPendingEventsAsync() =>
+        Task.FromResult<IReadOnlyList<NeedEvent>>(state.RecordExists ? [.. Need.PendingEvents] : []);
+
     public Task RaisePendingEventsAsync()
     {
         if (state.RecordExists) HandOver([.. Need.PendingEvents]);
@@ -391,18 +397,21 @@ internal sealed class NeedGrain(
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 
-    /// <summary>An open need is in its category's open-needs list and in its matching shards; any other is in neither.</summary>
+    /// <summary>
+    /// An open need is in its category's open-needs list and in its matching shards; any other is in neither. The list
+    /// comes last both ways, so a need listed (or no longer listed) is matched (or no longer) already.
+    /// </summary>
     private async Task ListForStatusAsync()
     {
         if (Need.Status == NeedStatus.Open)
         {
-            await Catalogue().AddAsync(Listing());
             await IndexForMatchingAsync();
+            await Catalogue().AddAsync(Listing());
         }
         else
         {
-            await Catalogue().RemoveAsync(this.GetPrimaryKeyString());
             await UnindexForMatchingAsync();
+            await Catalogue().RemoveAsync(this.GetPrimaryKeyString());
         }
     }
 
