@@ -166,6 +166,15 @@ public sealed class NeedGrainTests(ClusterFixture fixture)
         var full = await Assert.ThrowsAsync<MarketplaceException>(() =>
             need.SubmitBidAsync(Samples.Startup("acc-late"), "st-late", "Late", Samples.Offer()));
         Assert.Equal(Problem.Conflict, full.Problem);
+
+        // A withdrawn bid no longer counts: the late startup takes its place, and the need still holds twenty.
+        var first = (await need.GetAsync(Samples.Admin)).Bids[0];
+        await need.WithdrawBidAsync(Samples.Startup("acc-m0"), first.Id);
+        await need.SubmitBidAsync(Samples.Startup("acc-late"), "st-late", "Late", Samples.Offer());
+        var bids = (await need.GetAsync(Samples.Admin)).Bids;
+        Assert.Equal(NeedGrain.MaxBids, bids.Count);
+        Assert.DoesNotContain(bids, b => b.Id == first.Id);
+        Assert.Contains(bids, b => b.StartupId == "st-late");
     }
 
     [Fact]

@@ -63,6 +63,7 @@ internal sealed class NeedGrain(
     INeedEvents events,
     ILogger<NeedGrain> logger) : Grain, INeedGrain
 {
+    /// <summary>Bids that count (withdrawn ones do not); also the most stored: a new bidder takes the place of the oldest withdrawn bid.</summary>
     public const int MaxBids = 20;
     public const int MaxPendingEvents = 64;
 
@@ -167,11 +168,12 @@ internal sealed class NeedGrain(
             return same.Id; // the same bid sent again (a retried request): it is already stored
         if (previous >= 0 && Need.Bids[previous].Status != BidStatus.Withdrawn)
             throw MarketplaceException.Conflict("This startup already has a bid on this need; withdraw it to bid again.");
-        if (previous < 0 && Need.Bids.Count >= MaxBids)
+        if (previous < 0 && Need.Bids.Count(b => b.Status != BidStatus.Withdrawn) >= MaxBids)
             throw MarketplaceException.Conflict($"This need has received the maximum of {MaxBids} bids.");
 
         var bid = new Bid(Ids.New("bid"), startupId, startupName, caller.AccountId, offer, BidStatus.Submitted, time.GetUtcNow(), null);
         if (previous >= 0) Need.Bids.RemoveAt(previous);
+        else if (Need.Bids.Count >= MaxBids) Need.Bids.RemoveAt(Need.Bids.FindIndex(b => b.Status == BidStatus.Withdrawn)); // a withdrawn bid makes room
         Need.Bids.Add(bid);
         var submitted = AddEvent(NeedEventKind.BidSubmitted, bid.Id);
         await state.SaveAsync();

@@ -10,7 +10,7 @@ namespace Jazari.Marketplace.Web.Application;
 /// the open needs. The need grain decides who may see and change what; what follows a change (the open-needs list,
 /// the matching index, e-mails) is carried out from the need's events, not here.
 /// </summary>
-public sealed class NeedCommands(IGrainFactory grains, [FromKeyedServices(Clock.Key)] TimeProvider time)
+public sealed class NeedCommands(IGrainFactory grains, NeedLimits limits, [FromKeyedServices(Clock.Key)] TimeProvider time)
 {
     public const int PageSize = 20;
     public const int MaxPage = 100;
@@ -31,8 +31,20 @@ public sealed class NeedCommands(IGrainFactory grains, [FromKeyedServices(Clock.
 
     public Task<NeedView> GetAsync(Caller caller, string needId) => Need(needId).GetAsync(caller);
 
-    /// <summary>Opens the need to bids; repeating it answers the open need.</summary>
-    public Task<NeedView> PublishAsync(Caller caller, string needId) => Need(needId).PublishAsync(caller);
+    private const int ProfileNeedsListed = 500; // all a profile's list of needs holds
+
+    /// <summary>Opens the need to bids, within the SME's limit of open needs; repeating it answers the open need.</summary>
+    public async Task<NeedView> PublishAsync(Caller caller, string needId)
+    {
+        var need = await Need(needId).GetAsync(caller);
+        if (need.Status == NeedStatus.Draft && !caller.IsAdmin)
+        {
+            var open = (await OfProfileAsync(caller, need.SmeId, ProfileNeedsListed)).Count(n => n.Status == NeedStatus.Open);
+            if (open >= limits.MaxOpenPerAccount)
+                throw MarketplaceException.Conflict($"An SME may have at most {limits.MaxOpenPerAccount} open needs at a time; award, cancel or wait for one to close before publishing another.");
+        }
+        return await Need(needId).PublishAsync(caller);
+    }
 
     public Task<NeedView> CancelAsync(Caller caller, string needId) => Need(needId).CancelAsync(caller);
 
@@ -71,9 +83,18 @@ public sealed class NeedCommands(IGrainFactory grains, [FromKeyedServices(Clock.
     private INeedGrain Need(string needId) => grains.GetGrain<INeedGrain>(needId);
 }
 
+/// <summary>Per-account limits of needs (<c>Needs:*</c> settings).</summary>
+public sealed record NeedLimits(int MaxOpenPerAccount)
+{
+    public const int DefaultMaxOpenPerAccount = 20;
+
+    public static NeedLimits From(IConfiguration config) =>
+        new(config.GetValue("Needs:MaxOpenPerAccount", DefaultMaxOpenPerAccount));
+}
+
 public static class NeedCommandsRegistration
 {
-    /// <summary>The needs and bids commands (stateless: singletons).</summary>
-    public static IServiceCollection AddNeedsAndBids(this IServiceCollection services) =>
-        services.AddSingleton<NeedCommands>().AddSingleton<BidCommands>();
+    /// <summary>The needs and bids commands (stateless: singletons) and their limits.</summary>
+    public static IServiceCollection AddNeedsAndBids(this IServiceCollection services, IConfiguration config) =>
+        services.AddSingleton(NeedLimits.From(config)).AddSingleton<NeedCommands>().AddSingleton<BidCommands>();
 }
