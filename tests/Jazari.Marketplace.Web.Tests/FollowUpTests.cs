@@ -98,7 +98,10 @@ public sealed class FollowUpTests : IAsyncLifetime
             await Eventually(async () => (await KpisAsync(startup.Client, startupId)).GetProperty("bidsSubmitted").GetInt32() == 1, TimeSpan.FromMinutes(2));
             Assert.Equal(2, failures.Failed);
             await host.FollowedUpAsync(needId);
-            Assert.Single(OutboxFiles.Emails(host.OutboxDir, sme.Email), e => e.GetProperty("kind").GetString() == "bid-received");
+            bool Received(JsonElement e) => e.GetProperty("kind").GetString() == "bid-received";
+            await Eventually(() => Task.FromResult(OutboxFiles.Emails(host.OutboxDir, sme.Email).Any(Received)));
+            await host.JobsSettledAsync();
+            Assert.Single(OutboxFiles.Emails(host.OutboxDir, sme.Email), Received);
         }
         finally
         {
