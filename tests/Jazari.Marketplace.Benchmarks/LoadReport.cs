@@ -62,20 +62,20 @@ public static class LoadReport
         }
     }
 
-    private static readonly object Bid = new
+    internal static readonly object Bid = new
     {
         priceMad = 30000, durationDays = 60, proposal = "Boutique WooCommerce avec paiement CMI, catalogue et formation.",
         milestones = new[] { new { title = "Catalogue", amountMad = 15000, dueInDays = 20 }, new { title = "Mise en ligne", amountMad = 15000, dueInDays = 60 } },
     };
 
-    private static Task Print(string scenario, int hosts, (double Rps, double P50, double P99, int Errors) r)
+    internal static Task Print(string scenario, int hosts, (double Rps, double P50, double P99, int Errors) r)
     {
         Console.WriteLine($"| {scenario} | {hosts} | {r.Rps:F0} | {r.P50:F1} ms | {r.P99:F1} ms | {r.Errors} |");
         return Task.CompletedTask;
     }
 
     /// <summary>Each worker sends one request after the other, to the hosts in turn, as its startup.</summary>
-    private static async Task<(double Rps, double P50, double P99, int Errors)> MeasureAsync(List<HostProcess> hosts, int workers, TimeSpan duration,
+    internal static async Task<(double Rps, double P50, double P99, int Errors)> MeasureAsync(List<HostProcess> hosts, int workers, TimeSpan duration,
         Func<HttpClient, int, int, Task<HttpResponseMessage>> request, List<string> tokens)
     {
         var clients = Enumerable.Range(0, workers).Select(w => hosts.Select(h => h.Client(tokens[w])).ToList()).ToList();
@@ -100,11 +100,11 @@ public static class LoadReport
         return (all.Count / clock.Elapsed.TotalSeconds, all[all.Count / 2], all[(int)(all.Count * 0.99)], errors);
     }
 
-    private static async Task<List<string>> ImportNeedsAsync(HostProcess host, int tag)
+    internal static async Task<List<string>> ImportNeedsAsync(HostProcess host, int tag, int count = Needs)
     {
         using var admin = host.Client(HostProcess.AdminToken);
         var deadline = DateTime.UtcNow.AddDays(60).ToString("yyyy-MM-dd");
-        var ids = Enumerable.Range(0, Needs).Select(i => $"need-load{tag}-{i:D4}").ToList();
+        var ids = Enumerable.Range(0, count).Select(i => $"need-load{tag}-{i:D4}").ToList();
         var body = new
         {
             smes = new[] { new { id = "sme-load", name = "Load SARL", sector = "retail", city = "Rabat", region = "Rabat-Sale-Kenitra", employees = 9, languages = new[] { "fr" } } },
@@ -119,7 +119,7 @@ public static class LoadReport
     }
 
     /// <summary>One startup account with a profile per worker, signed up through the e-mailed code.</summary>
-    private static async Task<List<string>> StartupsAsync(HostProcess host, int count)
+    internal static async Task<List<string>> StartupsAsync(HostProcess host, int count)
     {
         using var anonymous = host.Client(token: null);
         var tokens = new List<string>();

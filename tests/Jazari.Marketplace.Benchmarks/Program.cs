@@ -15,6 +15,11 @@ if (args.Contains("--load"))
     await LoadReport.RunAsync(workers: 16, duration: TimeSpan.FromSeconds(10));
     return;
 }
+if (args.Contains("--bids"))
+{
+    await BidsReport.RunAsync(workers: 16, duration: TimeSpan.FromSeconds(15));
+    return;
+}
 if (args.Contains("--http"))
 {
     await HttpMatchesReport.RunAsync(startups: 5_000, needs: 200, calls: 2_000);

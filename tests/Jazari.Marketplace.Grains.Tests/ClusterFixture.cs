@@ -43,6 +43,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         });
         Silo = builder.Build();
         await Silo.StartAsync();
+        Events.Grains = Grains;
     }
 
     public async Task DisposeAsync()
@@ -53,19 +54,32 @@ public sealed class ClusterFixture : IAsyncLifetime
     }
 }
 
-/// <summary>The need events grains raised, by need; <see cref="Failing"/> makes the hand-over fail.</summary>
+/// <summary>
+/// The need events grains raised, by need; each is followed up in the other grains as the host's job does
+/// (<see cref="INeedGrain.FollowUpAsync"/>) but not confirmed. <see cref="Failing"/> makes the hand-over fail.
+/// </summary>
 public sealed class RaisedNeedEvents : INeedEvents
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, List<NeedEvent>> raised = new();
+    private readonly List<Task> followUps = [];
 
     public bool Failing { get; set; }
+    public IGrainFactory? Grains { get; set; }
 
     public Task RaiseAsync(string needId, IReadOnlyList<NeedEvent> events)
     {
         if (Failing) throw new InvalidOperationException("Hand-over failed.");
         var list = raised.GetOrAdd(needId, _ => []);
         lock (list) list.AddRange(events);
+        if (Grains is { } grains)
+            lock (followUps) followUps.AddRange(events.Select(e => Task.Run(() => grains.GetGrain<INeedGrain>(needId).FollowUpAsync(e.Id))));
         return Task.CompletedTask;
+    }
+
+    /// <summary>Waits for the follow-ups of every event raised so far.</summary>
+    public Task FollowedUpAsync()
+    {
+        lock (followUps) return Task.WhenAll([.. followUps]);
     }
 
     public IReadOnlyList<NeedEvent> Of(string needId)

@@ -36,6 +36,7 @@ public sealed class NeedGrainTests(ClusterFixture fixture)
 
         await need.PublishAsync(owner);
         await need.SubmitBidAsync(Samples.Startup(Samples.NewId("acc")), startupId, "Web Atlas", Samples.Offer());
+        await fixture.Events.FollowedUpAsync(); // the bid's event lists the need among the startup's
         Assert.Equal([needId], await Grains.GetGrain<IProfileNeedsGrain>(startupId).ListAsync(10));
     }
 
@@ -45,6 +46,7 @@ public sealed class NeedGrainTests(ClusterFixture fixture)
         var (first, _) = await Samples.OpenNeedAsync(Grains, "iot", "Souss-Massa");
         fixture.Time.Advance(TimeSpan.FromMinutes(1));
         var (second, _) = await Samples.OpenNeedAsync(Grains, "iot", "Oriental");
+        await fixture.Events.FollowedUpAsync(); // the publication's event lists the need
 
         var all = await Grains.GetGrain<IOpenNeedsGrain>("iot").ListAsync(null, 50);
         var ids = all.Needs.Select(n => n.NeedId).ToList();
@@ -87,7 +89,8 @@ public sealed class NeedGrainTests(ClusterFixture fixture)
         var startup = Samples.Startup(Samples.NewId("acc"));
         var first = await need.SubmitBidAsync(startup, "st-x", "X", Samples.Offer());
 
-        var twice = await Assert.ThrowsAsync<MarketplaceException>(() => need.SubmitBidAsync(startup, "st-x", "X", Samples.Offer()));
+        Assert.Equal(first, await need.SubmitBidAsync(startup, "st-x", "X", Samples.Offer())); // the same bid again: a retry
+        var twice = await Assert.ThrowsAsync<MarketplaceException>(() => need.SubmitBidAsync(startup, "st-x", "X", Samples.Offer(3_100_000)));
         Assert.Equal(Problem.Conflict, twice.Problem);
 
         await need.WithdrawBidAsync(startup, first);
@@ -121,10 +124,13 @@ public sealed class NeedGrainTests(ClusterFixture fixture)
         Assert.Equal(NeedStatus.Awarded, awarded.Status);
         Assert.Equal(BidStatus.Accepted, awarded.Bids.Single(b => b.Id == winner).Status);
         Assert.Equal(BidStatus.Rejected, awarded.Bids.Single(b => b.Id == loser).Status);
-        var again = await Assert.ThrowsAsync<MarketplaceException>(() => need.AcceptBidAsync(owner, winner));
-        Assert.Equal(Problem.Conflict, again.Problem);
+        var retried = await need.AcceptBidAsync(owner, winner); // a retried accept answers the award
+        Assert.Equal((NeedStatus.Awarded, winner, awarded.AwardedAt), (retried.Status, retried.AwardedBidId, retried.AwardedAt));
+        var other = await Assert.ThrowsAsync<MarketplaceException>(() => need.AcceptBidAsync(owner, loser));
+        Assert.Equal(Problem.Conflict, other.Problem);
         var late = await Assert.ThrowsAsync<MarketplaceException>(() => need.SubmitBidAsync(Samples.Startup("acc-z"), "st-z", "Z", Samples.Offer()));
         Assert.Equal(Problem.Conflict, late.Problem);
+        await fixture.Events.FollowedUpAsync(); // the award's event counts the project and unlists the need
         Assert.Equal(1, (await Grains.GetGrain<IStartupGrain>(winnerStartup).GetTrackRecordAsync()).ActiveProjects);
         var listed = await Grains.GetGrain<IOpenNeedsGrain>("ecommerce").ListAsync(null, 5000);
         Assert.DoesNotContain(listed.Needs, n => n.NeedId == need.GetPrimaryKeyString());
@@ -160,6 +166,15 @@ public sealed class NeedGrainTests(ClusterFixture fixture)
         var full = await Assert.ThrowsAsync<MarketplaceException>(() =>
             need.SubmitBidAsync(Samples.Startup("acc-late"), "st-late", "Late", Samples.Offer()));
         Assert.Equal(Problem.Conflict, full.Problem);
+
+        // A withdrawn bid no longer counts: the late startup takes its place, and the need still holds twenty.
+        var first = (await need.GetAsync(Samples.Admin)).Bids[0];
+        await need.WithdrawBidAsync(Samples.Startup("acc-m0"), first.Id);
+        await need.SubmitBidAsync(Samples.Startup("acc-late"), "st-late", "Late", Samples.Offer());
+        var bids = (await need.GetAsync(Samples.Admin)).Bids;
+        Assert.Equal(NeedGrain.MaxBids, bids.Count);
+        Assert.DoesNotContain(bids, b => b.Id == first.Id);
+        Assert.Contains(bids, b => b.StartupId == "st-late");
     }
 
     [Fact]

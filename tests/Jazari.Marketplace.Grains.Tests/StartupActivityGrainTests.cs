@@ -27,6 +27,7 @@ public sealed class StartupActivityGrainTests(ClusterFixture fixture)
         var (need, owner) = await Samples.OpenNeedAsync(Grains);
         var bidId = await need.SubmitBidAsync(Samples.Startup(Samples.NewId("acc")), startupId, "Web Atlas", Samples.Offer(2_000_000));
         await need.AcceptBidAsync(owner, bidId);
+        await fixture.Events.FollowedUpAsync(); // the bid's and the award's events count them
         var activity = Grains.GetGrain<IStartupActivityGrain>(startupId);
         var now = fixture.Time.GetUtcNow();
         await activity.BidWonAsync(bidId, "sme-x", 2_000_000, now); // a retried award

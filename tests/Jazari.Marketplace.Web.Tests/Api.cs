@@ -59,6 +59,7 @@ internal static class Api
         await sme.Client.CreateAsync("/api/smes", Sme(region));
         var needId = await sme.Client.CreateAsync("/api/needs", Need(category, region));
         (await sme.Client.PostAsync($"/api/needs/{needId}/publish", null)).EnsureSuccessStatusCode();
+        await host.FollowedUpAsync(needId); // listed and matched
         return (sme, needId);
     }
 

@@ -23,6 +23,7 @@ public sealed class DashboardApiTests(MarketplaceHost host)
         Assert.Equal(0, afterBid.GetProperty("bidsWon").GetInt32());
 
         await (await sme.Client.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).Json(HttpStatusCode.OK);
+        await host.FollowedUpAsync(needId); // the award's follow-ups (KPIs, projects, lists) come from its event
         var dashboard = await p.DashboardAsync();
         var row = dashboard.Row(startupId);
         Assert.Equal(1, row.GetProperty("bidsWon").GetInt32());

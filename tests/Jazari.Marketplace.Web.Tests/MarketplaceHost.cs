@@ -72,6 +72,14 @@ public sealed class MarketplaceHost : WebApplicationFactory<Program>, IAsyncLife
         }
     }
 
+    /// <summary>Waits until every event of the need is followed up (lists, matching, KPIs, places, e-mails recorded).</summary>
+    public async Task FollowedUpAsync(string needId)
+    {
+        var need = Services.GetRequiredService<Orleans.IGrainFactory>().GetGrain<Grains.Needs.INeedGrain>(needId);
+        for (var deadline = DateTime.UtcNow.AddSeconds(90); (await need.GetPendingEventsAsync()).Count > 0; await Task.Delay(100))
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Need {needId}: events still pending");
+    }
+
     public HttpClient Admin() => WithToken(AdminToken);
 
     public HttpClient WithToken(string token)

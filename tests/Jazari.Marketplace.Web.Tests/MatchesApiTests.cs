@@ -116,6 +116,7 @@ public sealed class MatchesApiTests(MarketplaceHost host)
 
         var bid = await startup.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
         await (await sme.Client.PostAsync($"/api/needs/{needId}/bids/{bid}/accept", null)).Json(HttpStatusCode.OK);
+        await host.FollowedUpAsync(needId); // the award's follow-ups (KPIs, projects, lists) come from its event
         Assert.DoesNotContain(needId, await NeedsAsync());
     }
 

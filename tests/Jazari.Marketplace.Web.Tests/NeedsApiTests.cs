@@ -153,6 +153,7 @@ public sealed class NeedsApiTests(MarketplaceHost host)
 
         await (await winner.Client.PostAsync($"/api/needs/{needId}/bids/{winning}/accept", null)).Problem(HttpStatusCode.NotFound);
         var awarded = await (await sme.Client.PostAsync($"/api/needs/{needId}/bids/{winning}/accept", null)).Json(HttpStatusCode.OK);
+        await host.FollowedUpAsync(needId); // the award's follow-ups (KPIs, projects, lists) come from its event
         Assert.Equal("awarded", awarded.GetProperty("status").GetString());
         Assert.Equal(winning, awarded.GetProperty("awardedBidId").GetString());
         await (await sme.Client.PostAsync($"/api/needs/{needId}/bids/{losing}/accept", null)).Problem(HttpStatusCode.Conflict);

@@ -48,6 +48,7 @@ public sealed class PrivacyApiTests(MarketplaceHost host)
         (await founder.Client.PostAsJsonAsync($"/api/needs/{needId}/conversations", new { text = $"Question {tag}: quel hébergement ?" })).EnsureSuccessStatusCode();
         var bidId = await founder.Client.CreateAsync($"/api/needs/{needId}/bids", bid);
         (await sme.Client.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).EnsureSuccessStatusCode();
+        await host.FollowedUpAsync(needId); // the award's follow-ups (KPIs, projects, lists) come from its event
         await Payments.Engagements.CompleteAsync(host, new Payments.Awarded(sme, needId, founder, startupId)); // reviews open at the end
         (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/reviews",
             new { quality = 5, timeliness = 4, communication = 5, comment = $"Avis de la PME {tag}" })).EnsureSuccessStatusCode();

@@ -23,6 +23,7 @@ public sealed class ReviewsApiTests(MarketplaceHost host)
         var startupId = await founder.Client.CreateAsync("/api/startups", startupProfile ?? Api.Startup());
         var bidId = await founder.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
         (await sme.Client.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).EnsureSuccessStatusCode();
+        await host.FollowedUpAsync(needId); // the award's follow-ups (KPIs, projects, lists) come from its event
         await Payments.Engagements.CompleteAsync(host, new Payments.Awarded(sme, needId, founder, startupId));
         return (sme, needId, founder, startupId);
     }

@@ -24,8 +24,18 @@ public interface INeedGrain : IGrainWithStringKey
     Task<NeedView?> GetListingAsync();
     /// <summary>Closes an open need nobody was awarded (past its deadline or open too long); no-op otherwise.</summary>
     Task<NeedView> ExpireAsync();
+    /// <summary>
+    /// Carries out what a pending event changes in other grains (the open-needs list and the matching index; for a
+    /// bid, the startup's activity and list of needs and the bidder's places; for an award, the startup's projects and
+    /// activity). Every step is safe to repeat; a failing step throws and the caller retries. False when the event is
+    /// no longer pending (its follow-up was confirmed).
+    /// </summary>
+    Task<bool> FollowUpAsync(string eventId);
     /// <summary>The follow-up of an event is done: it is no longer pending.</summary>
     Task ConfirmEventAsync(string eventId);
+    /// <summary>The events whose follow-up is not confirmed yet, oldest first (for the sweep's checks and the tests).</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<NeedEvent>> GetPendingEventsAsync();
     /// <summary>Hands the pending events to the follow-ups again (after a failure between the write and the hand-over).</summary>
     Task RaisePendingEventsAsync();
     /// <summary>The two parties of the work once it is over: the engagement completed, or was cancelled after work
@@ -53,6 +63,7 @@ internal sealed class NeedGrain(
     INeedEvents events,
     ILogger<NeedGrain> logger) : Grain, INeedGrain
 {
+    /// <summary>Bids that count (withdrawn ones do not); also the most stored: a new bidder takes the place of the oldest withdrawn bid.</summary>
     public const int MaxBids = 20;
     public const int MaxPendingEvents = 64;
 
@@ -61,6 +72,9 @@ internal sealed class NeedGrain(
     public async Task<NeedView> CreateAsync(Caller owner, string smeId, NeedDetails details, string? programmeId = null)
     {
         if (state.RecordExists) throw MarketplaceException.Conflict("Need id already taken.");
+        // Recorded first among the owner's places, so export and erasure reach the need even if the write below fails;
+        // a full account refuses the need (409).
+        await TookPartAsync(owner.AccountId, refuseWhenFull: true);
         state.State = new NeedState
         {
             SmeId = smeId, OwnerAccountId = owner.AccountId, Details = details,
@@ -92,18 +106,12 @@ internal sealed class NeedGrain(
             Need.PublishedAt = time.GetUtcNow();
             var published = AddEvent(NeedEventKind.Published);
             await state.SaveAsync();
-            await Catalogue().AddAsync(Listing());
-            await IndexForMatchingAsync();
-            await RaiseAsync(published);
+            HandOver(published);
             return View(caller);
         }
-        else if (Need.Status != NeedStatus.Open)
-        {
+        if (Need.Status != NeedStatus.Open)
             throw MarketplaceException.Conflict($"A need that is {Need.Status.Name()} cannot be published.");
-        }
-        await Catalogue().AddAsync(Listing());
-        await IndexForMatchingAsync();
-        await RaiseAsync([.. Need.PendingEvents]);
+        HandOver([.. Need.PendingEvents]); // published already (a retried request): its follow-ups may still be due
         return View(caller);
     }
 
@@ -143,7 +151,7 @@ internal sealed class NeedGrain(
             await grains.GetGrain<IOpenNeedsGrain>(previousCategory).RemoveAsync(this.GetPrimaryKeyString());
         await Catalogue().AddAsync(Listing());
         await IndexForMatchingAsync();
-        if (published is not null) await RaiseAsync(published);
+        if (published is not null) HandOver(published);
         return created;
     }
 
@@ -156,19 +164,20 @@ internal sealed class NeedGrain(
         if (offer.Milestones.Count == 0 || offer.Milestones.Sum(m => m.AmountMinor) != offer.PriceMinor)
             throw MarketplaceException.Invalid("milestones", "Milestone amounts must add up to the price.");
         var previous = Need.Bids.FindIndex(b => b.StartupId == startupId);
+        if (previous >= 0 && Need.Bids[previous] is { Status: BidStatus.Submitted } same && same.BidderAccountId == caller.AccountId && SameOffer(same.Offer, offer))
+            return same.Id; // the same bid sent again (a retried request): it is already stored
         if (previous >= 0 && Need.Bids[previous].Status != BidStatus.Withdrawn)
             throw MarketplaceException.Conflict("This startup already has a bid on this need; withdraw it to bid again.");
-        if (previous < 0 && Need.Bids.Count >= MaxBids)
+        if (previous < 0 && Need.Bids.Count(b => b.Status != BidStatus.Withdrawn) >= MaxBids)
             throw MarketplaceException.Conflict($"This need has received the maximum of {MaxBids} bids.");
 
         var bid = new Bid(Ids.New("bid"), startupId, startupName, caller.AccountId, offer, BidStatus.Submitted, time.GetUtcNow(), null);
         if (previous >= 0) Need.Bids.RemoveAt(previous);
+        else if (Need.Bids.Count >= MaxBids) Need.Bids.RemoveAt(Need.Bids.FindIndex(b => b.Status == BidStatus.Withdrawn)); // a withdrawn bid makes room
         Need.Bids.Add(bid);
         var submitted = AddEvent(NeedEventKind.BidSubmitted, bid.Id);
         await state.SaveAsync();
-        await grains.GetGrain<Incubation.IStartupActivityGrain>(startupId).BidSubmittedAsync(bid.Id, bid.SubmittedAt);
-        await grains.GetGrain<IProfileNeedsGrain>(startupId).AddAsync(this.GetPrimaryKeyString());
-        await RaiseAsync(submitted);
+        HandOver(submitted);
         return bid.Id;
     }
 
@@ -189,6 +198,7 @@ internal sealed class NeedGrain(
     {
         EnsureOwner(caller);
         var bid = Need.Bids.Find(b => b.Id == bidId) ?? throw MarketplaceException.NotFound("Bid");
+        if (Need.AwardedBidId == bidId) return View(caller); // accepted already (a retried request)
         if (Need.Status != NeedStatus.Open)
             throw MarketplaceException.Conflict($"The need is {Need.Status.Name()}; no bid can be accepted now.");
         if (bid.Status != BidStatus.Submitted)
@@ -204,12 +214,7 @@ internal sealed class NeedGrain(
         Need.AwardedBidId = bidId;
         var accepted = AddEvent(NeedEventKind.BidAccepted, bidId);
         await state.SaveAsync();
-        await RaiseAsync(accepted);
-
-        await grains.GetGrain<Profiles.IStartupGrain>(bid.StartupId).ProjectAwardedAsync(this.GetPrimaryKeyString());
-        await grains.GetGrain<Incubation.IStartupActivityGrain>(bid.StartupId).BidWonAsync(bidId, Need.SmeId, bid.Offer.PriceMinor, now);
-        await Catalogue().RemoveAsync(this.GetPrimaryKeyString());
-        await UnindexForMatchingAsync();
+        HandOver(accepted);
         return View(caller);
     }
 
@@ -224,7 +229,7 @@ internal sealed class NeedGrain(
             Need.Bids = [.. Need.Bids.Select(b => b.Status == BidStatus.Submitted ? b with { Status = BidStatus.Rejected, DecidedAt = now } : b)];
             var expired = AddEvent(NeedEventKind.Expired);
             await state.SaveAsync();
-            await RaiseAsync(expired);
+            HandOver(expired);
         }
         if (Need.Status == NeedStatus.Expired)
         {
@@ -234,12 +239,49 @@ internal sealed class NeedGrain(
         return ViewWith(Need.Bids);
     }
 
+    public async Task<bool> FollowUpAsync(string eventId)
+    {
+        var pending = state.RecordExists ? Need.PendingEvents.Find(e => e.Id == eventId) : null;
+        if (pending is null) return false;
+        var id = this.GetPrimaryKeyString();
+        var bid = Need.Bids.Find(b => b.Id == pending.BidId);
+        switch (pending.Kind)
+        {
+            case NeedEventKind.Published:
+            case NeedEventKind.Expired:
+                await ListForStatusAsync();
+                break;
+            case NeedEventKind.BidSubmitted:
+                if (bid is null) break; // replaced since by a new bid of the same startup, which has its own event
+                await grains.GetGrain<Incubation.IStartupActivityGrain>(bid.StartupId).BidSubmittedAsync(bid.Id, bid.SubmittedAt);
+                await grains.GetGrain<IProfileNeedsGrain>(bid.StartupId).AddAsync(id);
+                await TookPartAsync(bid.BidderAccountId, refuseWhenFull: false);
+                break;
+            case NeedEventKind.BidAccepted:
+                if (bid is null) break;
+                await grains.GetGrain<Profiles.IStartupGrain>(bid.StartupId).ProjectAwardedAsync(id);
+                await grains.GetGrain<Incubation.IStartupActivityGrain>(bid.StartupId).BidWonAsync(bid.Id, Need.SmeId, bid.Offer.PriceMinor, Need.AwardedAt ?? pending.At);
+                await ListForStatusAsync();
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown need event kind {pending.Kind}.");
+        }
+        return true;
+    }
+
     public async Task ConfirmEventAsync(string eventId)
     {
         if (state.RecordExists && Need.PendingEvents.RemoveAll(e => e.Id == eventId) > 0) await state.SaveAsync();
     }
 
-    public Task RaisePendingEventsAsync() => RaiseAsync([.. Need.PendingEvents]);
+    public Task<IReadOnlyList<NeedEvent>> GetPendingEventsAsync() =>
+        Task.FromResult<IReadOnlyList<NeedEvent>>(state.RecordExists ? [.. Need.PendingEvents] : []);
+
+    public Task RaisePendingEventsAsync()
+    {
+        if (state.RecordExists) HandOver([.. Need.PendingEvents]);
+        return Task.CompletedTask;
+    }
 
     public Task<Engagement?> GetEngagementAsync()
     {
@@ -320,8 +362,7 @@ internal sealed class NeedGrain(
         else if (changed) await IndexForMatchingAsync();
     }
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken) =>
-        state.RecordExists ? RaiseAsync([.. Need.PendingEvents]) : Task.CompletedTask;
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => RaisePendingEventsAsync();
 
     /// <summary>Written with the change that causes it, so a crash before the hand-over loses nothing.</summary>
     private NeedEvent AddEvent(NeedEventKind kind, string? bidId = null)
@@ -336,19 +377,64 @@ internal sealed class NeedGrain(
         return added;
     }
 
-    /// <summary>Never fails the caller: the change is stored, and pending events are raised again later.</summary>
-    private async Task RaiseAsync(params IReadOnlyList<NeedEvent> raised)
+    /// <summary>
+    /// Hands events to their follow-ups without waiting: the change and its events are stored already, so the request
+    /// is answered after one write. Never fails the caller: an event not handed over stays pending, and is raised again
+    /// on the need's next activation and by the follow-up sweep.
+    /// </summary>
+    private void HandOver(params IReadOnlyList<NeedEvent> raised)
     {
         if (raised.Count == 0) return;
+        var id = this.GetPrimaryKeyString();
+        Task handedOver;
         try
         {
-            await events.RaiseAsync(this.GetPrimaryKeyString(), raised);
+            handedOver = events.RaiseAsync(id, raised);
         }
         catch (Exception failure)
         {
-            logger.LogError(failure, "Need {NeedId}: events not handed over; they stay pending", this.GetPrimaryKeyString());
+            handedOver = Task.FromException(failure);
+        }
+        handedOver.ContinueWith(t => logger.LogError(t.Exception, "Need {NeedId}: events not handed over; they stay pending", id),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// An open need is in its category's open-needs list and in its matching shards; any other is in neither. The list
+    /// comes last both ways, so a need listed (or no longer listed) is matched (or no longer) already.
+    /// </summary>
+    private async Task ListForStatusAsync()
+    {
+        if (Need.Status == NeedStatus.Open)
+        {
+            await IndexForMatchingAsync();
+            await Catalogue().AddAsync(Listing());
+        }
+        else
+        {
+            await UnindexForMatchingAsync();
+            await Catalogue().RemoveAsync(this.GetPrimaryKeyString());
         }
     }
+
+    /// <summary>
+    /// The need among the places of an account's data (export, erasure). A caller with no account (the built-in admin)
+    /// has no places; a full account refuses a new need, and is logged for a bid's follow-up (not retried forever).
+    /// </summary>
+    private async Task TookPartAsync(string accountId, bool refuseWhenFull)
+    {
+        try
+        {
+            await grains.GetGrain<Accounts.IAccountGrain>(accountId).TookPartAsync(Accounts.PartyOf.Need, this.GetPrimaryKeyString());
+        }
+        catch (MarketplaceException refused) when (refused.Problem is Problem.NotFound || (refused.Problem is Problem.Conflict && !refuseWhenFull))
+        {
+            logger.LogError(refused, "Need {NeedId}: not recorded among the places of account {AccountId}", this.GetPrimaryKeyString(), accountId);
+        }
+    }
+
+    private static bool SameOffer(BidOffer a, BidOffer b) =>
+        a.PriceMinor == b.PriceMinor && a.DurationDays == b.DurationDays && a.Proposal == b.Proposal && a.Milestones.SequenceEqual(b.Milestones);
 
     /// <summary>An open need is in the matchmaking shards of its category and of the categories its text names.</summary>
     private async Task IndexForMatchingAsync()

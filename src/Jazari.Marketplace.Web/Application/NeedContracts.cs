@@ -3,7 +3,8 @@ using Jazari.Marketplace.Grains.Needs;
 
 namespace Jazari.Marketplace.Web.Application;
 
-public class NeedInput
+/// <summary>A need as an SME writes it, for the API and the pages alike.</summary>
+public record NeedInput
 {
     public string? Title { get; init; }
     public string? Description { get; init; }
@@ -40,14 +41,15 @@ public class NeedInput
     }
 }
 
-public sealed class MilestoneInput
+public sealed record MilestoneInput
 {
     public string? Title { get; init; }
     public decimal? AmountMad { get; init; }
     public int? DueInDays { get; init; }
 }
 
-public sealed class BidInput
+/// <summary>A bid as a startup writes it, for the API and the pages alike.</summary>
+public sealed record BidInput
 {
     public const int MaxMilestones = 10;
 
@@ -106,5 +108,7 @@ public sealed record NeedResponse(string Id, string SmeId, string Status, string
             n.CreatedAt, n.PublishedAt, n.AwardedAt, n.AwardedBidId, n.BidCount, [.. n.Bids.Select(b => BidResponse.From(b, d.Currency))], n.ProgrammeId);
     }
 }
+
+public sealed record NeedCreated(string Id, string Status);
 
 public sealed record NeedPage(int Page, int PageSize, int Total, IReadOnlyList<NeedResponse> Needs);

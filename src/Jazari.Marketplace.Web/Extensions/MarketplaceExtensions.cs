@@ -26,6 +26,7 @@ public static class MarketplaceExtensions
         services.AddSingleton<CatalogueImport>();
         services.AddHttpContextAccessor();
         services.AddSingleton<Audit.AuditTrail>();
+        services.AddNeedsAndBids(builder.Configuration);
         services.AddSingleton<Privacy.PersonalData>();
         services.AddHostedService<DemoCatalogue>();
 

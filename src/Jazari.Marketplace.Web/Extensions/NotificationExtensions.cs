@@ -27,6 +27,7 @@ internal static class NotificationExtensions
         services.AddTransient<NeedNotices>();
         services.AddTransient<NeedEventJobs>();
         services.AddTransient<NeedFollowUps>();
+        services.AddTransient<FollowUpSweep>();
         services.AddTransient<DeliveryJobs>();
         services.AddTransient<WeeklyNeedsJob>();
         services.AddTransient<SignInCodeJob>();
@@ -41,13 +42,16 @@ internal static class NotificationExtensions
         });
 }
 
-/// <summary>Registers the recurring jobs at start (idempotent: AddOrUpdate by id).</summary>
-internal sealed class RecurringFollowUps(IRecurringJobManager recurring, NotificationSettings settings) : IHostedService
+/// <summary>Registers the recurring jobs at start (idempotent: AddOrUpdate by id), and sweeps the follow-ups once (a host
+/// that was killed may have left events not handed over).</summary>
+internal sealed class RecurringFollowUps(IRecurringJobManager recurring, IBackgroundJobClient jobs, NotificationSettings settings) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         recurring.AddOrUpdate<WeeklyNeedsJob>("weekly-needs", j => j.RunAsync(), settings.WeeklyNeedsCron);
-        recurring.AddOrUpdate<NeedFollowUps>("open-needs-sweep", j => j.SweepAsync(), settings.SweepCron);
+        recurring.RemoveIfExists("open-needs-sweep"); // replaced by the follow-up sweep, which covers every grain kind
+        recurring.AddOrUpdate<FollowUpSweep>("follow-up-sweep", j => j.RunAsync(), settings.SweepCron);
+        jobs.Enqueue<FollowUpSweep>(j => j.RunAsync());
         return Task.CompletedTask;
     }
 

@@ -19,7 +19,7 @@ public sealed class StartupImport : StartupInput
     public int? RatingCount { get; init; }
 }
 
-public sealed class NeedImport : NeedInput
+public sealed record NeedImport : NeedInput
 {
     public string? Id { get; init; }
     public string? SmeId { get; init; }

@@ -6,15 +6,20 @@ using Jazari.Marketplace.Web.Notifications;
 namespace Jazari.Marketplace.Web.Jobs;
 
 /// <summary>
-/// Follows up one event of a need: tells the people concerned, schedules the need's follow-ups on
-/// publication, then confirms the event to the need. Run twice, it records nothing new (notification keys).
+/// Follows up one event of a need, the only place its consequences happen: first what the event changes in other
+/// grains (<see cref="INeedGrain.FollowUpAsync"/>: the open-needs list, the matching index, the startup's activity,
+/// projects and list of needs, the bidder's places), then who is told, then the event is confirmed to the need. Every
+/// step is safe to repeat (keys, sets); a failing step throws, the event stays pending and Hangfire retries the job
+/// (quickly at first, then for about three hours; after that the <see cref="FollowUpSweep"/> raises it again).
 /// </summary>
 public sealed class NeedEventJobs(IGrainFactory grains, NeedNotices notices, Notifier notifier, NeedFollowUps followUps, PaymentJobs payments)
 {
     [Queue(Queues.FollowUps)]
+    [AutomaticRetry(Attempts = 14, DelaysInSeconds = new[] { 2, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 1800, 1800, 1800, 1800 })]
     public async Task HandleAsync(string needId, string eventId, NeedEventKind kind, string? bidId)
     {
         var grain = grains.GetGrain<INeedGrain>(needId);
+        if (!await grain.FollowUpAsync(eventId)) return; // confirmed already: a duplicate hand-over
         var need = await grain.GetAsync(NeedNotices.System);
         switch (kind)
         {
@@ -22,8 +27,9 @@ public sealed class NeedEventJobs(IGrainFactory grains, NeedNotices notices, Not
                 followUps.Schedule(need);
                 if (need.Status == NeedStatus.Open) await notices.TellMatchesAsync(need, 0);
                 break;
-            case NeedEventKind.BidSubmitted when need.Bids.FirstOrDefault(b => b.Id == bidId) is { } bid:
-                await notifier.NotifyAsync(await notices.OwnerAsync(need), NotificationKinds.BidReceived, $"bid:{bid.Id}:received", notices.BidValues(need, bid));
+            case NeedEventKind.BidSubmitted:
+                if (need.Bids.FirstOrDefault(b => b.Id == bidId) is { } bid)
+                    await notifier.NotifyAsync(await notices.OwnerAsync(need), NotificationKinds.BidReceived, $"bid:{bid.Id}:received", notices.BidValues(need, bid));
                 break;
             case NeedEventKind.BidAccepted:
                 foreach (var b in need.Bids.Where(b => b.Status == BidStatus.Accepted || (b.Status == BidStatus.Rejected && b.DecidedAt == need.AwardedAt)))
@@ -41,12 +47,15 @@ public sealed class NeedEventJobs(IGrainFactory grains, NeedNotices notices, Not
                     await notifier.NotifyAsync(b.BidderAccountId, NotificationKinds.NeedExpired, $"need:{need.Id}:expired",
                         new Dictionary<string, string>(notices.NeedValues(need)) { ["closedOn"] = $"{b.DecidedAt:yyyy-MM-dd}" });
                 break;
+            default:
+                throw new InvalidOperationException($"Unknown need event kind {kind}.");
         }
         await grain.ConfirmEventAsync(eventId);
     }
 }
 
-/// <summary>Hands a need's events to Hangfire (the grains' side-effect interface, implemented by the host).</summary>
+/// <summary>Hands a need's events to Hangfire (the grains' side-effect interface, implemented by the host). The need does
+/// not wait for it: its events are stored with its change, and one not handed over is raised again later.</summary>
 public sealed class HangfireNeedEvents(IBackgroundJobClient jobs) : INeedEvents
 {
     // Hangfire's client does blocking storage I/O: keep it off the grain's scheduler.

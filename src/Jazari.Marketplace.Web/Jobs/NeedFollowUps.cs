@@ -61,11 +61,10 @@ public sealed class NeedFollowUps(IGrainFactory grains, IBackgroundJobClient job
     }
 
     /// <summary>
-    /// Hourly safety net: hands unconfirmed events of open needs over again (a crash between a need's write and
-    /// the hand-over) and expires overdue needs whose scheduled expiry was lost.
+    /// Safety net of the expiry (run by <see cref="FollowUpSweep"/>): expires overdue open needs whose scheduled
+    /// expiry was lost.
     /// </summary>
-    [Queue(Queues.Default)]
-    public async Task SweepAsync()
+    public async Task ExpireOverdueAsync()
     {
         foreach (var category in Reference.Categories)
         {
@@ -74,12 +73,11 @@ public sealed class NeedFollowUps(IGrainFactory grains, IBackgroundJobClient job
             {
                 try
                 {
-                    await grains.GetGrain<INeedGrain>(listed.NeedId).RaisePendingEventsAsync();
                     await ExpireAsync(listed.NeedId);
                 }
-                catch (Exception failure) // one broken need must not hold back the sweep of all the others
+                catch (Exception failure) // one broken need must not hold back the others
                 {
-                    log.LogError(failure, "Sweep: need {NeedId} failed", listed.NeedId);
+                    log.LogError(failure, "Expiry sweep: need {NeedId} failed", listed.NeedId);
                 }
             }
         }

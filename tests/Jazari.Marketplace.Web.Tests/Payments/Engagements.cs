@@ -31,6 +31,7 @@ internal static class Engagements
         var (founder, startupId) = await Api.StartupAsync(host);
         var bidId = await founder.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid(priceMad));
         (await sme.Client.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).EnsureSuccessStatusCode();
+        await host.FollowedUpAsync(needId); // the award's follow-ups (KPIs, projects, lists) come from its event
         return new Awarded(sme, needId, founder, startupId);
     }
 

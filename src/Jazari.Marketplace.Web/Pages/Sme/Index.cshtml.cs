@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Jazari.Marketplace.Web.Pages.Sme;
 
 /// <summary>The SME's needs, newest first, with their status and bids.</summary>
-public sealed class IndexModel(IGrainFactory grains, Text text) : MarketplacePage(grains, text)
+public sealed class IndexModel(IGrainFactory grains, Text text, NeedCommands needs) : MarketplacePage(grains, text)
 {
     public const int Shown = 50;
     public IReadOnlyList<NeedView> Needs { get; private set; } = [];
@@ -15,8 +15,7 @@ public sealed class IndexModel(IGrainFactory grains, Text text) : MarketplacePag
     {
         if (await ProfileIdAsync() is not { } smeId) return Redirect("/sme/profile?first=true");
         ProfileSaved = profile == "saved";
-        var ids = await Grains.GetGrain<IProfileNeedsGrain>(smeId).ListAsync(Shown);
-        Needs = await Task.WhenAll(ids.Select(id => Grains.GetGrain<INeedGrain>(id).GetAsync(Me)));
+        Needs = await needs.OfProfileAsync(Me, smeId, Shown);
         return Page();
     }
 }

@@ -4,14 +4,13 @@ using Jazari.Marketplace.Grains.Needs;
 using Jazari.Marketplace.Grains.Profiles;
 using Hangfire;
 using Jazari.Marketplace.Web.Apis;
-using Jazari.Marketplace.Web.Audit;
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Jazari.Marketplace.Web.Pages.Sme;
 
 /// <summary>One need of the SME: publish or cancel it, its bids side by side with their match reasons, accept one; its matches.</summary>
-public sealed class NeedModel(IGrainFactory grains, Text text, AuditTrail audit, IBackgroundJobClient jobs) : MarketplacePage(grains, text)
+public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands needs, BidCommands bids, IBackgroundJobClient jobs) : MarketplacePage(grains, text)
 {
     public const int MatchesShown = 20;
     public NeedView Need { get; private set; } = null!;
@@ -24,22 +23,18 @@ public sealed class NeedModel(IGrainFactory grains, Text text, AuditTrail audit,
 
     public async Task OnGetAsync(string id) => await LoadAsync(id);
 
-    public Task<IActionResult> OnPostPublishAsync(string id) => ActAsync(id, need => need.PublishAsync(Me));
+    public Task<IActionResult> OnPostPublishAsync(string id) => ActAsync(id, () => needs.PublishAsync(Me, id));
 
-    public Task<IActionResult> OnPostCancelAsync(string id) => ActAsync(id, need => need.CancelAsync(Me));
+    public Task<IActionResult> OnPostCancelAsync(string id) => ActAsync(id, () => needs.CancelAsync(Me, id));
 
-    public Task<IActionResult> OnPostAcceptAsync(string id, string bidId) => ActAsync(id, async need =>
-    {
-        await need.AcceptBidAsync(Me, bidId ?? "");
-        await audit.RecordAsync(HttpContext, AuditActions.BidAccepted, id, $"bid {bidId}");
-    });
+    public Task<IActionResult> OnPostAcceptAsync(string id, string bidId) => ActAsync(id, () => bids.AcceptAsync(Me, id, bidId ?? ""));
 
-    public Task<IActionResult> OnPostReviewAsync(string id) => ActAsync(id, _ => ReviewsApi.WriteAsync(id, Review, Me, Grains, jobs));
+    public Task<IActionResult> OnPostReviewAsync(string id) => ActAsync(id, () => ReviewsApi.WriteAsync(id, Review, Me, Grains, jobs));
 
-    private async Task<IActionResult> ActAsync(string id, Func<INeedGrain, Task> action)
+    private async Task<IActionResult> ActAsync(string id, Func<Task> action)
     {
         await EnsureOwnAsync(id);
-        if (await TryAsync(() => action(Grains.GetGrain<INeedGrain>(id)))) return Redirect($"/sme/needs/{id}");
+        if (await TryAsync(action)) return Redirect($"/sme/needs/{id}");
         await LoadAsync(id);
         return Page();
     }
@@ -57,7 +52,7 @@ public sealed class NeedModel(IGrainFactory grains, Text text, AuditTrail audit,
     /// <summary>The need grain lets admins in too; this page is the owning SME's: anyone else gets "not found".</summary>
     private async Task<NeedView> EnsureOwnAsync(string id)
     {
-        var need = await Grains.GetGrain<INeedGrain>(id).GetAsync(Me);
+        var need = await needs.GetAsync(Me, id);
         return need.SmeId == await ProfileIdAsync() ? need : throw MarketplaceException.NotFound("Need");
     }
 }

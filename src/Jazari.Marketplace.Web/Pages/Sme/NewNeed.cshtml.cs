@@ -1,7 +1,6 @@
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Needs;
 using Jazari.Marketplace.Grains.Profiles;
-using Jazari.Marketplace.Web.Apis;
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.AspNetCore.Mvc;
 
@@ -11,7 +10,7 @@ namespace Jazari.Marketplace.Web.Pages.Sme;
 /// "Post a need", guided: first the category (each explained), then the details with budget guidance from the
 /// open needs of that category. Saved as a draft or published at once; the API's checks and rules.
 /// </summary>
-public sealed class NewNeedModel(IGrainFactory grains, Text text, [FromKeyedServices(Clock.Key)] TimeProvider time) : MarketplacePage(grains, text)
+public sealed class NewNeedModel(IGrainFactory grains, Text text, NeedCommands needs, [FromKeyedServices(Clock.Key)] TimeProvider time) : MarketplacePage(grains, text)
 {
     [BindProperty]
     public NeedInput Input { get; set; } = new();
@@ -37,13 +36,11 @@ public sealed class NewNeedModel(IGrainFactory grains, Text text, [FromKeyedServ
     public async Task<IActionResult> OnPostAsync(bool publish)
     {
         if (await ProfileIdAsync() is not { } smeId) return Redirect("/sme/profile?first=true");
-        var input = WithSkills(Input, Split(Skills));
         string? id = null;
         var created = await TryAsync(async () =>
         {
-            var details = Checked(input.ToDetails, (c, d) => NeedInput.CheckDeadline(c, d.Deadline, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)));
-            id = (await NeedsApi.CreateNeedAsync(Grains, Me, smeId, details)).Id;
-            if (publish) await Grains.GetGrain<INeedGrain>(id).PublishAsync(Me);
+            id = (await needs.CreateAsync(Me, Input with { Skills = Split(Skills) })).Id;
+            if (publish) await needs.PublishAsync(Me, id);
         });
         if (created) return Redirect($"/sme/needs/{id}");
         if (Reference.IsCategory(Input.Category)) await ShowCategoryAsync(Input.Category!);
@@ -55,12 +52,6 @@ public sealed class NewNeedModel(IGrainFactory grains, Text text, [FromKeyedServ
         Category = category;
         Guide = await BudgetGuide.ForAsync(Grains, category);
     }
-
-    private static NeedInput WithSkills(NeedInput i, IReadOnlyList<string?> skills) => new()
-    {
-        Title = i.Title, Description = i.Description, Category = i.Category, Skills = skills, BudgetMinMad = i.BudgetMinMad,
-        BudgetMaxMad = i.BudgetMaxMad, Deadline = i.Deadline, Region = i.Region, RemoteOk = i.RemoteOk, Language = i.Language,
-    };
 }
 
 /// <summary>What similar open needs ask for: the newest open needs of a category, their budgets' medians and range.</summary>

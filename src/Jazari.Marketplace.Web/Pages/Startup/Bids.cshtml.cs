@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Jazari.Marketplace.Web.Pages.Startup;
 
 /// <summary>The startup's bids, newest need first, with their status (submitted, accepted, rejected, withdrawn).</summary>
-public sealed class BidsModel(IGrainFactory grains, Text text) : MarketplacePage(grains, text)
+public sealed class BidsModel(IGrainFactory grains, Text text, NeedCommands needs) : MarketplacePage(grains, text)
 {
     public const int Shown = 50;
     public IReadOnlyList<(NeedView Need, Bid Bid)> Bids { get; private set; } = [];
@@ -14,13 +14,8 @@ public sealed class BidsModel(IGrainFactory grains, Text text) : MarketplacePage
     public async Task<IActionResult> OnGetAsync()
     {
         if (await ProfileIdAsync() is not { } startupId) return Redirect("/startup/profile?first=true");
-        var ids = await Grains.GetGrain<IProfileNeedsGrain>(startupId).ListAsync(Shown);
-        var needs = await Task.WhenAll(ids.Select(async id =>
-        {
-            try { return await Grains.GetGrain<INeedGrain>(id).GetAsync(Me); }
-            catch (MarketplaceException) { return null; }
-        }));
-        Bids = [.. needs.OfType<NeedView>().SelectMany(n => n.Bids.Where(b => b.StartupId == startupId).TakeLast(1).Select(b => (n, b)))];
+        var bidOn = await needs.OfProfileAsync(Me, startupId, Shown);
+        Bids = [.. bidOn.SelectMany(n => n.Bids.Where(b => b.StartupId == startupId).TakeLast(1).Select(b => (n, b)))];
         return Page();
     }
 }

@@ -12,7 +12,7 @@ namespace Jazari.Marketplace.Web.Pages.Startup;
 /// An open need as a startup sees it, with its own bid or the bid form. The milestone builder works without
 /// JavaScript: "add a milestone" posts the form back with one more row; the sum is checked on the server by the API's rules.
 /// </summary>
-public sealed class NeedModel(IGrainFactory grains, Text text, IBackgroundJobClient jobs) : MarketplacePage(grains, text)
+public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands needs, BidCommands bids, IBackgroundJobClient jobs) : MarketplacePage(grains, text)
 {
     public int MaxRows => BidInput.MaxMilestones;
     public NeedView Need { get; private set; } = null!;
@@ -47,18 +47,12 @@ public sealed class NeedModel(IGrainFactory grains, Text text, IBackgroundJobCli
 
     public async Task<IActionResult> OnPostAsync(string id)
     {
-        if (await ProfileIdAsync() is not { } startupId) return Redirect("/startup/profile?first=true");
+        if (await ProfileIdAsync() is null) return Redirect("/startup/profile?first=true");
         Rows = Math.Clamp(Rows, 1, MaxRows);
         // Rows left blank at the end are not milestones; a blank row in the middle is reported like the API would.
         var typed = Milestones.Take(MaxRows + 1).ToList();
         while (typed.Count > 0 && typed[^1] is { Title: null or "", AmountMad: null, DueInDays: null }) typed.RemoveAt(typed.Count - 1);
-        var input = new BidInput { PriceMad = Input.PriceMad, DurationDays = Input.DurationDays, Proposal = Input.Proposal, Milestones = typed };
-        var sent = await TryAsync(async () =>
-        {
-            var offer = Checked(input.ToOffer);
-            var startup = await Grains.GetGrain<IStartupGrain>(startupId).GetAsync(Me);
-            await NeedsApi.SubmitBidAsync(Grains, Me, id, startupId, startup.Details.Name, offer);
-        });
+        var sent = await TryAsync(() => bids.SubmitAsync(Me, id, Input with { Milestones = typed }));
         if (sent) return Redirect($"/startup/needs/{id}?sent=true");
         await LoadAsync(id);
         return Page();
@@ -66,7 +60,7 @@ public sealed class NeedModel(IGrainFactory grains, Text text, IBackgroundJobCli
 
     public async Task<IActionResult> OnPostWithdrawAsync(string id, string bidId)
     {
-        if (await TryAsync(() => Grains.GetGrain<INeedGrain>(id).WithdrawBidAsync(Me, bidId ?? ""))) return Redirect($"/startup/needs/{id}");
+        if (await TryAsync(() => bids.WithdrawAsync(Me, id, bidId ?? ""))) return Redirect($"/startup/needs/{id}");
         await LoadAsync(id);
         return Page();
     }
@@ -80,7 +74,7 @@ public sealed class NeedModel(IGrainFactory grains, Text text, IBackgroundJobCli
 
     private async Task LoadAsync(string id)
     {
-        Need = await Grains.GetGrain<INeedGrain>(id).GetAsync(Me);
+        Need = await needs.GetAsync(Me, id);
         var startupId = await ProfileIdAsync();
         MyBid = Need.Bids.LastOrDefault(b => b.StartupId == startupId && b.Status != BidStatus.Withdrawn);
         if (MyBid?.Status == BidStatus.Accepted) Reviews = await ReviewsSection.LoadAsync(Grains, id, Me, $"/startup/needs/{id}?handler=review");

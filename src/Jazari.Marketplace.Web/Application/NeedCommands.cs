@@ -1,0 +1,100 @@
+using Jazari.Marketplace.Grains;
+using Jazari.Marketplace.Grains.Needs;
+using Jazari.Marketplace.Grains.Payments;
+using Jazari.Marketplace.Web.Apis;
+
+namespace Jazari.Marketplace.Web.Application;
+
+/// <summary>
+/// Needs, for the API and the pages: an SME posts a need (a draft), publishes or cancels it; anyone signed in browses
+/// the open needs. The need grain decides who may see and change what; what follows a change (the open-needs list,
+/// the matching index, e-mails) is carried out from the need's events, not here.
+/// </summary>
+public sealed class NeedCommands(IGrainFactory grains, NeedLimits limits, [FromKeyedServices(Clock.Key)] TimeProvider time)
+{
+    public const int PageSize = 20;
+    public const int MaxPage = 100;
+
+    /// <summary>A draft need of the caller's SME, among the places of the caller's data from the start.</summary>
+    public async Task<NeedView> CreateAsync(Caller owner, NeedInput input)
+    {
+        var c = new Checks();
+        var details = input.ToDetails(c);
+        NeedInput.CheckDeadline(c, details.Deadline, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+        var programmeId = input.ProgrammeId is null ? null : c.Id("programmeId", input.ProgrammeId);
+        c.ThrowIfFailed();
+        if (programmeId is not null && await grains.GetGrain<IProgrammeGrain>(programmeId).GetAsync() is null)
+            throw MarketplaceException.Invalid("programmeId", "No such programme.");
+        var smeId = await grains.ProfileOfAsync(owner, "SME");
+        return await grains.GetGrain<INeedGrain>(Ids.New("need")).CreateAsync(owner, smeId, details, programmeId);
+    }
+
+    public Task<NeedView> GetAsync(Caller caller, string needId) => Need(needId).GetAsync(caller);
+
+    private const int ProfileNeedsListed = 500; // all a profile's list of needs holds
+
+    /// <summary>Opens the need to bids, within the SME's limit of open needs; repeating it answers the open need.</summary>
+    public async Task<NeedView> PublishAsync(Caller caller, string needId)
+    {
+        var need = await Need(needId).GetAsync(caller);
+        if (need.Status == NeedStatus.Draft && !caller.IsAdmin)
+        {
+            var open = (await OfProfileAsync(caller, need.SmeId, ProfileNeedsListed)).Count(n => n.Status == NeedStatus.Open);
+            if (open >= limits.MaxOpenPerAccount)
+                throw MarketplaceException.Conflict($"An SME may have at most {limits.MaxOpenPerAccount} open needs at a time; award, cancel or wait for one to close before publishing another.");
+        }
+        return await Need(needId).PublishAsync(caller);
+    }
+
+    public Task<NeedView> CancelAsync(Caller caller, string needId) => Need(needId).CancelAsync(caller);
+
+    /// <summary>The open needs, newest first, by category and region, one page of <see cref="PageSize"/>.</summary>
+    public async Task<NeedPage> BrowseAsync(string? status, string? category, string? region, int? page)
+    {
+        var c = new Checks();
+        if ((status ?? "open") != "open") c.Error("status", "Only open needs can be browsed.");
+        if (category is not null) c.OneOf("category", category, Reference.Categories);
+        if (region is not null) c.OneOf("region", region, Reference.Regions);
+        var pageNumber = c.Whole("page", page ?? 1, 1, MaxPage);
+        c.ThrowIfFailed();
+
+        var take = pageNumber * PageSize;
+        var shards = await Task.WhenAll((category is null ? Reference.Categories : [category])
+            .Select(cat => grains.GetGrain<IOpenNeedsGrain>(cat).ListAsync(region, take)));
+        var newest = shards.SelectMany(s => s.Needs).OrderByDescending(n => n.PublishedAt).ThenBy(n => n.NeedId)
+            .Skip(take - PageSize).Take(PageSize);
+        var listings = await Task.WhenAll(newest.Select(n => grains.GetGrain<INeedGrain>(n.NeedId).GetListingAsync()));
+        var open = listings.Where(n => n?.Status == NeedStatus.Open).Select(n => NeedResponse.From(n!)).ToList();
+        return new NeedPage(pageNumber, PageSize, shards.Sum(s => s.Total), open);
+    }
+
+    /// <summary>The needs an SME posted or a startup bid on, newest first (for the caller: others' drafts are left out).</summary>
+    public async Task<IReadOnlyList<NeedView>> OfProfileAsync(Caller caller, string profileId, int take)
+    {
+        var ids = await grains.GetGrain<IProfileNeedsGrain>(profileId).ListAsync(take);
+        var needs = await Task.WhenAll(ids.Select(async id =>
+        {
+            try { return await Need(id).GetAsync(caller); }
+            catch (MarketplaceException refused) when (refused.Problem is Problem.NotFound) { return null; }
+        }));
+        return [.. needs.OfType<NeedView>()];
+    }
+
+    private INeedGrain Need(string needId) => grains.GetGrain<INeedGrain>(needId);
+}
+
+/// <summary>Per-account limits of needs (<c>Needs:*</c> settings).</summary>
+public sealed record NeedLimits(int MaxOpenPerAccount)
+{
+    public const int DefaultMaxOpenPerAccount = 20;
+
+    public static NeedLimits From(IConfiguration config) =>
+        new(config.GetValue("Needs:MaxOpenPerAccount", DefaultMaxOpenPerAccount));
+}
+
+public static class NeedCommandsRegistration
+{
+    /// <summary>The needs and bids commands (stateless: singletons) and their limits.</summary>
+    public static IServiceCollection AddNeedsAndBids(this IServiceCollection services, IConfiguration config) =>
+        services.AddSingleton(NeedLimits.From(config)).AddSingleton<NeedCommands>().AddSingleton<BidCommands>();
+}

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Azure.Data.Tables;
+using Jazari.Marketplace.Tests;
+
+namespace Jazari.Marketplace.Benchmarks;
+
+/// <summary>
+/// <c>--bids</c>: bids per second on one host by <c>workers</c> clients, each startup bidding on one need after the
+/// other (so the bids are spread over many needs), beside raw Azurite entity upserts per second by as many clients in
+/// the same run, on the same Azurite: the storage ceiling a bid of one write can approach. A bid's follow-ups (its
+/// event's job: KPIs, lists, e-mail) run in the host during the measurement, as they would in production.
+/// </summary>
+public static class BidsReport
+{
+    private const int Needs = 1_000;
+    private const int StateBytes = 3_000; // about a need's stored state with a few bids
+
+    public static async Task RunAsync(int workers, TimeSpan duration)
+    {
+        await using var storage = await AzuriteServer.StartAsync();
+        Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {workers} concurrent clients, {duration.TotalSeconds:F0} s a scenario");
+        // Hangfire's production default of workers (the tests' hosts run one).
+        await using var host = await HostProcess.StartAsync(storage.ConnectionString, settings: new Dictionary<string, string> { ["Hangfire__Workers"] = $"{2 * Environment.ProcessorCount}" });
+        var needIds = await LoadReport.ImportNeedsAsync(host, 1, Needs);
+        var tokens = await LoadReport.StartupsAsync(host, workers);
+        await Task.Delay(TimeSpan.FromSeconds(20)); // the import's follow-up jobs settle
+
+        var upserts = await UpsertsAsync(storage.ConnectionString, workers, duration);
+        Console.WriteLine("| scenario | hosts | requests/s | p50 | p99 | errors |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        await LoadReport.Print("Azurite entity upsert (raw)", 0, upserts);
+        // Worker w starts at its own stretch of the needs and moves on by one need a bid: every bid is new, and the
+        // workers never queue on the same need (a need is one grain: its bids are written one after the other).
+        var stretch = needIds.Count / workers;
+        var bids = await LoadReport.MeasureAsync([host], workers, duration,
+            (client, w, n) => client.PostAsJsonAsync($"/api/needs/{needIds[(w * stretch + n) % needIds.Count]}/bids", LoadReport.Bid), tokens);
+        await LoadReport.Print("POST /api/needs/{id}/bids", 1, bids);
+        Console.WriteLine($"\nBids at {bids.Rps / upserts.Rps:P0} of the raw upsert rate.");
+    }
+
+    /// <summary>Each worker upserts one entity after the other (a new row each time) with a binary state like a grain's.</summary>
+    private static async Task<(double Rps, double P50, double P99, int Errors)> UpsertsAsync(string connection, int workers, TimeSpan duration)
+    {
+        var table = new TableServiceClient(connection).GetTableClient("rawupserts");
+        await table.CreateIfNotExistsAsync();
+        var data = new byte[StateBytes];
+        Random.Shared.NextBytes(data);
+        var times = new List<double>[workers];
+        var errors = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(async w =>
+        {
+            times[w] = [];
+            for (var n = 0; clock.Elapsed < duration; n++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    await table.UpsertEntityAsync(new TableEntity($"raw_{w}_{n % Needs}", "need") { ["Data"] = data }, TableUpdateMode.Replace);
+                    times[w].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+                catch (Azure.RequestFailedException)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+            }
+        }));
+        var all = times.SelectMany(t => t).Order().ToList();
+        return (all.Count / clock.Elapsed.TotalSeconds, all[all.Count / 2], all[(int)(all.Count * 0.99)], errors);
+    }
+}
