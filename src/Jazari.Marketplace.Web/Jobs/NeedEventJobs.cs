@@ -9,7 +9,7 @@ namespace Jazari.Marketplace.Web.Jobs;
 /// Follows up one event of a need: tells the people concerned, schedules the need's follow-ups on
 /// publication, then confirms the event to the need. Run twice, it records nothing new (notification keys).
 /// </summary>
-public sealed class NeedEventJobs(IGrainFactory grains, NeedNotices notices, Notifier notifier, NeedFollowUps followUps, PaymentJobs payments)
+public sealed class NeedEventJobs(IGrainFactory grains, NeedNotices notices, Notifier notifier, NeedFollowUps followUps)
 {
     [Queue(Queues.FollowUps)]
     public async Task HandleAsync(string needId, string eventId, NeedEventKind kind, string? bidId)
@@ -32,9 +32,8 @@ public sealed class NeedEventJobs(IGrainFactory grains, NeedNotices notices, Not
                     await notifier.NotifyAsync(b.BidderAccountId, accepted ? NotificationKinds.BidAccepted : NotificationKinds.BidRejected,
                         $"bid:{b.Id}:{(accepted ? "accepted" : "rejected")}", notices.BidValues(need, b));
                 }
-                // The engagement exists from the award on; the SME is reminded to fund the first milestone.
-                await grains.GetGrain<Grains.Payments.IEngagementGrain>(needId).GetAsync();
-                payments.ScheduleFundingReminder(needId, 0, need.AwardedAt ?? DateTimeOffset.UtcNow);
+                // The engagement exists from the award on (its Opened event reminds the SME to fund the first milestone).
+                await grains.GetGrain<Grains.Payments.IEngagementGrain>(needId).OpenAsync();
                 break;
             case NeedEventKind.Expired:
                 foreach (var b in need.Bids.Where(b => b.Status == BidStatus.Rejected))
