@@ -22,6 +22,7 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
             var approved = await engagement.ApproveAsync(sme, m.Index);
             foreach (var move in approved.Milestones[m.Index].PendingMoves) await engagement.CompleteMoveAsync(move.OperationId, null);
         }
+        await engagement.SyncAsync(); // as the follow-up job does: the need completes
     }
 
     private async Task<(IEngagementGrain Engagement, Caller Sme, Caller Founder, string StartupId)> AwardedAsync(string? programmeId = null)
