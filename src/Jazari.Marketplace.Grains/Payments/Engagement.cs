@@ -517,7 +517,9 @@ internal sealed class EngagementGrain(
     {
         if (S.Ledger.Any(e => e.OperationId == operationId)) return;
         if (lines.Sum(l => l.AmountMinor) != 0) throw new InvalidOperationException($"Unbalanced ledger entry {operationId}.");
-        var entry = new LedgerEntry(Ids.New("entry"), operationId, time.GetUtcNow(), [.. lines.Where(l => l.AmountMinor != 0)]);
+        // A real array: the storage's JSON names the runtime type of an interface-typed list, and the compiler's own
+        // read-only list type behind a collection expression is refused when the state is read again (after a restart).
+        var entry = new LedgerEntry(Ids.New("entry"), operationId, time.GetUtcNow(), lines.Where(l => l.AmountMinor != 0).ToArray());
         if (LedgerAccounts.Balance([.. S.Ledger, entry], LedgerAccounts.Escrow) < 0) throw new InvalidOperationException($"Escrow would go negative: {operationId}.");
         S.Ledger.Add(entry);
     }

@@ -134,7 +134,9 @@ public sealed class EngagementDurabilityTests : IAsyncLifetime
     private static async Task<JsonElement> EngagementAsync(HostProcess host, string needId)
     {
         using var admin = host.Client(HostProcess.AdminToken);
-        return await (await admin.GetAsync($"/api/needs/{needId}/engagement")).Json(HttpStatusCode.OK);
+        var response = await admin.GetAsync($"/api/needs/{needId}/engagement");
+        if (response.StatusCode != HttpStatusCode.OK) Assert.Fail($"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}\n{host.Output}");
+        return await response.Json(HttpStatusCode.OK);
     }
 
     private static async Task<string?> NeedStatusAsync(HttpClient sme, string needId) =>
