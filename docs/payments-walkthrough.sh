@@ -43,6 +43,8 @@ for i in 0 1; do
   ledger_ok
   curl -sf -X POST "$B/api/needs/$NEED/milestones/$i/deliver" -H "$STARTUP" -H "$J" -d '{"note":"Livré et expliqué.","links":["https://demo.example.ma"]}' | show "deliver $i" ".milestones[$i].status"
   curl -sf -X POST "$B/api/needs/$NEED/milestones/$i/approve" -H "$SME" | show "approve $i" "{status, milestone: .milestones[$i].status}"
+  # the release is the follow-up job's, moments after the approval's answer
+  for _ in $(seq 50); do [ "$(curl -sf "$B/api/needs/$NEED/engagement" -H "$SME" | jq -r ".milestones[$i].status")" = released ] && break; sleep 0.2; done
   ledger_ok
   echo "== payout file"; curl -sf "$B/api/admin/payouts?status=pending" -H "$A" -H 'Accept: text/csv' | grep -E "payoutId|$NEED"
   PAYOUT=$(curl -sf "$B/api/admin/payouts?status=pending" -H "$A" | jq -r "[.[] | select(.needId == \"$NEED\")][0].id")

@@ -22,6 +22,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public IHost Silo { get; private set; } = null!;
     public IGrainFactory Grains => Silo.Services.GetRequiredService<IGrainFactory>();
     public RaisedNeedEvents Events { get; } = new();
+    public RaisedEngagementEvents EngagementEvents { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -39,6 +40,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             });
             silo.Services.AddKeyedSingleton<TimeProvider>(Clock.Key, Time);
             silo.Services.AddSingleton<INeedEvents>(Events);
+            silo.Services.AddSingleton<Payments.IEngagementEvents>(EngagementEvents);
             silo.Services.AddSingleton(Payments.PaymentRules.Default);
         });
         Silo = builder.Build();

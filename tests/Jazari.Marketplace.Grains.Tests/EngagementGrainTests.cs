@@ -14,14 +14,15 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
     internal static async Task CompleteAsync(IGrainFactory grains, string needId, Caller sme, Caller founder)
     {
         var engagement = grains.GetGrain<IEngagementGrain>(needId);
-        foreach (var m in (await engagement.GetAsync()).Milestones)
+        foreach (var m in (await engagement.GetAsync(sme)).Milestones)
         {
             var request = await engagement.RequestFundingAsync(sme, m.Index, PaymentMethod.BankTransfer);
-            if (!request.Funded) await engagement.ConfirmFundingAsync(request.PaymentId, PaymentMethod.BankTransfer, request.SmeMinor, $"bank-{m.Index}");
+            if (!request.Funded) await engagement.ConfirmFundingAsync(Samples.Admin, request.PaymentId, PaymentMethod.BankTransfer, request.SmeMinor, $"bank-{m.Index}");
             await engagement.DeliverAsync(founder, m.Index, "Livré.", []);
             var approved = await engagement.ApproveAsync(sme, m.Index);
             foreach (var move in approved.Milestones[m.Index].PendingMoves) await engagement.CompleteMoveAsync(move.OperationId, null);
         }
+        await engagement.SyncAsync(); // as the follow-up job does: the need completes
     }
 
     private async Task<(IEngagementGrain Engagement, Caller Sme, Caller Founder, string StartupId)> AwardedAsync(string? programmeId = null)
@@ -39,10 +40,10 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
     }
 
     /// <summary>Every entry sums to zero, the escrow never goes negative, the startup's receipts plus fees equal the releases.</summary>
-    internal static void AssertInvariants(EngagementState e)
+    internal static void AssertInvariants(EngagementLedger e)
     {
         long escrow = 0, released = 0, receivedAndFees = 0;
-        foreach (var entry in e.Ledger)
+        foreach (var entry in e.Entries)
         {
             Assert.Equal(0, entry.Lines.Sum(l => l.AmountMinor));
             escrow += entry.Lines.Where(l => l.Account == LedgerAccounts.Escrow).Sum(l => l.AmountMinor);
@@ -54,7 +55,7 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
             }
         }
         Assert.Equal(released, receivedAndFees);
-        Assert.Equal(e.Ledger.Count, e.Ledger.Select(x => x.OperationId).Distinct().Count());
+        Assert.Equal(e.Entries.Count, e.Entries.Select(x => x.OperationId).Distinct().Count());
     }
 
     [Fact]
@@ -62,17 +63,18 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
     {
         var (engagement, sme, founder, startupId) = await AwardedAsync();
         var request = await engagement.RequestFundingAsync(sme, 0, PaymentMethod.BankTransfer);
-        await engagement.ConfirmFundingAsync(request.PaymentId, PaymentMethod.BankTransfer, request.SmeMinor, "VIR-1");
-        await engagement.ConfirmFundingAsync(request.PaymentId, PaymentMethod.BankTransfer, request.SmeMinor, "VIR-1");
+        await engagement.ConfirmFundingAsync(Samples.Admin, request.PaymentId, PaymentMethod.BankTransfer, request.SmeMinor, "VIR-1");
+        await engagement.ConfirmFundingAsync(Samples.Admin, request.PaymentId, PaymentMethod.BankTransfer, request.SmeMinor, "VIR-1");
         await engagement.DeliverAsync(founder, 0, "Livré.", []);
         await Task.WhenAll(engagement.ApproveAsync(sme, 0), engagement.ApproveAsync(sme, 0), engagement.AutoReleaseAsync(0));
-        var move = Assert.Single((await engagement.GetAsync()).Milestones[0].PendingMoves);
+        var move = Assert.Single((await engagement.GetAsync(sme)).Milestones[0].PendingMoves);
         await engagement.CompleteMoveAsync(move.OperationId, null);
         var e = await engagement.CompleteMoveAsync(move.OperationId, null); // a retried job reporting again
         Assert.Equal(MilestoneStatus.Released, e.Milestones[0].Status);
         Assert.Single(e.Payouts);
-        Assert.Equal(1_425_000, LedgerAccounts.Balance(e.Ledger, LedgerAccounts.Startup(startupId)));
-        AssertInvariants(e);
+        var ledger = await engagement.GetLedgerAsync(sme);
+        Assert.Equal(1_425_000, LedgerAccounts.Balance(ledger.Entries, LedgerAccounts.Startup(startupId)));
+        AssertInvariants(ledger);
     }
 
     [Fact]
@@ -95,16 +97,85 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
     public async Task The_engagement_exists_from_the_award_and_strangers_cannot_act_on_it()
     {
         var (engagement, sme, founder, _) = await AwardedAsync();
-        var e = await engagement.GetAsync();
+        var e = await engagement.GetAsync(founder);
         Assert.Equal(2, e.Milestones.Count);
         Assert.Equal(DateOnly.FromDateTime(e.AwardedAt.UtcDateTime).AddDays(20), e.Milestones[0].DueOn);
         var stranger = Samples.Sme(Samples.NewId("acc"));
         await Assert.ThrowsAsync<MarketplaceException>(() => engagement.RequestFundingAsync(stranger, 0, PaymentMethod.BankTransfer));
         await Assert.ThrowsAsync<MarketplaceException>(() => engagement.DeliverAsync(sme, 0, "x", []));
         await Assert.ThrowsAsync<MarketplaceException>(() => engagement.ApproveAsync(founder, 0));
+        Assert.Equal(Problem.NotFound, (await Assert.ThrowsAsync<MarketplaceException>(() => engagement.GetAsync(stranger))).Problem);
+        Assert.Equal(Problem.NotFound, (await Assert.ThrowsAsync<MarketplaceException>(() => engagement.GetLedgerAsync(founder))).Problem);
+        var request = await engagement.RequestFundingAsync(sme, 0, PaymentMethod.BankTransfer);
+        Assert.Equal(Problem.NotFound, (await Assert.ThrowsAsync<MarketplaceException>(() =>
+            engagement.ConfirmFundingAsync(sme, request.PaymentId, PaymentMethod.BankTransfer, request.SmeMinor, "VIR-SELF"))).Problem); // only admins confirm
         var unawarded = await Samples.OpenNeedAsync(Grains);
-        var missing = await Assert.ThrowsAsync<MarketplaceException>(() => Grains.GetGrain<IEngagementGrain>(unawarded.Need.GetPrimaryKeyString()).GetAsync());
+        var missing = await Assert.ThrowsAsync<MarketplaceException>(() => Grains.GetGrain<IEngagementGrain>(unawarded.Need.GetPrimaryKeyString()).GetAsync(Samples.Admin));
         Assert.Equal(Problem.NotFound, missing.Problem);
+    }
+
+    [Fact]
+    public async Task Each_change_is_written_with_its_event_raised_after_the_write_and_pending_until_confirmed()
+    {
+        var (engagement, sme, founder, _) = await AwardedAsync();
+        var needId = engagement.GetPrimaryKeyString();
+        var request = await engagement.RequestFundingAsync(sme, 0, PaymentMethod.BankTransfer);
+        await engagement.ConfirmFundingAsync(Samples.Admin, request.PaymentId, PaymentMethod.BankTransfer, request.SmeMinor, "VIR-7");
+        fixture.EngagementEvents.Failing = true;
+        try
+        {
+            var delivered = await engagement.DeliverAsync(founder, 0, "Livré.", []); // stored although the hand-over failed
+            Assert.Equal(MilestoneStatus.Delivered, delivered.Milestones[0].Status);
+        }
+        finally
+        {
+            fixture.EngagementEvents.Failing = false;
+        }
+        var approved = await engagement.ApproveAsync(sme, 0);
+        Assert.Equal(MilestoneStatus.Approved, approved.Milestones[0].Status); // the release is the follow-up's
+        Assert.Equal([EngagementEventKind.Opened, EngagementEventKind.FundingRequested, EngagementEventKind.Funded, EngagementEventKind.Approved],
+            fixture.EngagementEvents.Of(needId).Select(e => e.Kind));
+
+        await engagement.RaisePendingEventsAsync(); // the sweep: every unconfirmed event again, the delivery's included
+        var raised = fixture.EngagementEvents.Of(needId);
+        Assert.Equal(4 + 5, raised.Count);
+        Assert.Contains(raised.Skip(4), e => e.Kind == EngagementEventKind.Delivered && e.Index == 0);
+        foreach (var e in raised) await engagement.ConfirmEventAsync(e.Id);
+        await engagement.ConfirmEventAsync(raised[0].Id); // a retried job confirms twice
+        await engagement.RaisePendingEventsAsync();
+        Assert.Equal(9, fixture.EngagementEvents.Of(needId).Count);
+    }
+
+    [Fact]
+    public async Task A_dispute_names_the_institutes_of_the_startups_cohorts_as_mediators_and_only_their_managers_or_admins_resolve_it()
+    {
+        var (engagement, sme, founder, startupId) = await AwardedAsync();
+        var (mediatorInstitute, otherInstitute, laterInstitute) = (Samples.NewId("inst"), Samples.NewId("inst"), Samples.NewId("inst"));
+        await Grains.GetGrain<Incubation.IStartupActivityGrain>(startupId).JoinCohortAsync(Samples.NewId("coh"), mediatorInstitute);
+        async Task<Caller> ManagerAsync(string institute)
+        {
+            var id = Samples.NewId("acc");
+            await Grains.GetGrain<Accounts.IAccountGrain>(id).CreateAsync(new Accounts.NewAccount($"{id}@example.ma", Roles.Manager, "Manager", "fr", [institute]));
+            return new Caller(id, Roles.Manager);
+        }
+        var (mediator, other, later) = (await ManagerAsync(mediatorInstitute), await ManagerAsync(otherInstitute), await ManagerAsync(laterInstitute));
+        var request = await engagement.RequestFundingAsync(sme, 0, PaymentMethod.BankTransfer);
+        await engagement.ConfirmFundingAsync(Samples.Admin, request.PaymentId, PaymentMethod.BankTransfer, request.SmeMinor, "VIR-9");
+        Assert.Equal(Problem.NotFound, (await Assert.ThrowsAsync<MarketplaceException>(() => engagement.GetAsync(mediator))).Problem); // no dispute yet
+
+        var disputed = await engagement.OpenDisputeAsync(founder, 0, "Le client ne répond plus depuis deux semaines.");
+        Assert.Equal([mediatorInstitute], disputed.Milestones[0].Dispute!.MediatorInstitutes);
+        await Grains.GetGrain<Incubation.IStartupActivityGrain>(startupId).JoinCohortAsync(Samples.NewId("coh"), laterInstitute); // too late to mediate
+        foreach (var stranger in new[] { other, later })
+        {
+            Assert.Equal(Problem.NotFound, (await Assert.ThrowsAsync<MarketplaceException>(() => engagement.GetAsync(stranger))).Problem);
+            Assert.Equal(Problem.NotFound, (await Assert.ThrowsAsync<MarketplaceException>(() =>
+                engagement.ResolveDisputeAsync(stranger, 0, 1_500_000, 0, "Tout à la startup."))).Problem);
+        }
+        Assert.Equal(MilestoneStatus.Disputed, (await engagement.GetAsync(mediator)).Milestones[0].Status);
+        var resolved = await engagement.ResolveDisputeAsync(mediator, 0, 1_000_000, 500_000, "Deux tiers livrés.");
+        Assert.Equal(mediator.AccountId, resolved.Milestones[0].Dispute!.ResolvedBy);
+        Assert.Equal(2, resolved.Milestones[0].PendingMoves.Count);
     }
 
     [Fact]
@@ -128,6 +199,8 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
                 state.Payouts.Add(new PayoutOrder(Samples.NewId("po"), state.NeedId, i, kind, "startup", Samples.NewId("st"), Arabic(200), 1, "MAD",
                     PayoutStatus.Paid, at, new string('r', 100), at));
         }
+        for (var i = 0; i < EngagementGrain.MaxPendingEvents; i++)
+            state.PendingEvents.Add(new EngagementEvent(Samples.NewId("evt"), EngagementEventKind.DisputeResolved, 9, at));
         var size = fixture.Silo.Services.GetRequiredService<Orleans.Serialization.Serializer>().SerializeToArray(state).Length;
         Assert.InRange(size, 40 * 1024, 256 * 1024);
     }

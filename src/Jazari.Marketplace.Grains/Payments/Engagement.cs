@@ -1,3 +1,4 @@
+using Jazari.Marketplace.Grains.Accounts;
 using Jazari.Marketplace.Grains.Incubation;
 using Jazari.Marketplace.Grains.Needs;
 using Microsoft.Extensions.Logging;
@@ -7,41 +8,58 @@ namespace Jazari.Marketplace.Grains.Payments;
 /// <summary>
 /// The engagement of an awarded need (keyed by need id): milestone by milestone, the SME (and the need's programme)
 /// fund the escrow, the startup delivers, the SME approves and the money is released, less the platform fee; or a
-/// dispute is resolved by releasing, refunding or splitting. It decides and records; the host carries out the money
-/// moves it records (<see cref="MoneyMove"/>) and reports back with <see cref="CompleteMoveAsync"/>.
-/// Created from the need's award on first use, so it exists whenever the need is awarded.
+/// dispute is resolved by releasing, refunding or splitting. It decides and records; each change is one write of its
+/// state together with its event (<see cref="EngagementEvent"/>), and the host's follow-up job carries out what the
+/// event calls for (the money moves it recorded, reported back with <see cref="CompleteMoveAsync"/>; the other grains;
+/// the e-mails; the schedules), then confirms it. Created from the need's award on first use, so it exists whenever
+/// the need is awarded. It decides who may see and do what: the SME (and admins, for it), the awarded startup, and
+/// the managers of the institutes a dispute names as its mediators; anyone else is told it does not exist.
 /// </summary>
 public interface IEngagementGrain : IGrainWithStringKey
 {
-    /// <summary>Not found when the need is not awarded.</summary>
-    Task<EngagementState> GetAsync();
+    /// <summary>Creates the engagement from the need's award if it is not there yet (the SME will be reminded to fund
+    /// the first milestone). Not found when the need is not awarded.</summary>
+    Task OpenAsync();
+    /// <summary>The engagement, for its SME, its startup, admins and its disputes' mediator managers; else not found.</summary>
+    Task<EngagementView> GetAsync(Caller caller);
+    /// <summary>The ledger, for the SME and admins; else not found.</summary>
+    Task<EngagementLedger> GetLedgerAsync(Caller caller);
     /// <summary>The SME asks to fund a milestone: the programme's share is reserved, the SME's share is what to pay.
     /// Asking again returns the same payment (with the method asked for the last time).</summary>
     Task<FundingRequest> RequestFundingAsync(Caller caller, int index, PaymentMethod method);
-    /// <summary>The SME's share arrived (an admin saw the transfer, or Stripe completed the checkout): the escrow holds the milestone.
-    /// The same payment confirmed again changes nothing; a different amount than the SME's share is refused.</summary>
-    Task<EngagementState> ConfirmFundingAsync(string paymentId, PaymentMethod method, long amountMinor, string externalId, int attempt = 0);
+    /// <summary>The SME's share arrived (an admin saw the transfer, or Stripe completed the checkout: both as admins):
+    /// the escrow holds the milestone. The same payment confirmed again changes nothing; a different amount than the
+    /// SME's share is refused.</summary>
+    Task<EngagementView> ConfirmFundingAsync(Caller caller, string paymentId, PaymentMethod method, long amountMinor, string externalId, int attempt = 0);
     /// <summary>A card payment attempt failed: the next funding request starts a new one.</summary>
     Task PaymentFailedAsync(string paymentId, int attempt);
     /// <summary>The card payment was refunded at the processor (not by a move of ours): the milestone's escrow goes back.</summary>
     Task PaymentRefundedAsync(string paymentId, int attempt, string externalId);
     /// <summary>The cardholder disputed the payment with their bank: the milestone is disputed.</summary>
     Task CardDisputeAsync(string paymentId, string reason);
-    Task<EngagementState> DeliverAsync(Caller caller, int index, string note, IReadOnlyList<string> links);
-    /// <summary>The SME approves a delivery: its release is decided (and carried out by the host). Approving again changes nothing.</summary>
-    Task<EngagementState> ApproveAsync(Caller caller, int index);
+    Task<EngagementView> DeliverAsync(Caller caller, int index, string note, IReadOnlyList<string> links);
+    /// <summary>The SME approves a delivery: its release is decided (and carried out by the follow-up). Approving again changes nothing.</summary>
+    Task<EngagementView> ApproveAsync(Caller caller, int index);
     /// <summary>A delivery neither approved nor disputed within the auto-release delay is approved; true when it is (now or before).</summary>
     Task<bool> AutoReleaseAsync(int index);
-    Task<EngagementState> OpenDisputeAsync(Caller caller, int index, string reason);
-    /// <summary>An admin, or a manager of the startup's cohort (<paramref name="cohortManager"/>, checked by the host), splits the escrow.</summary>
-    Task<EngagementState> ResolveDisputeAsync(Caller caller, bool cohortManager, int index, long releaseMinor, long refundMinor, string note);
+    /// <summary>The SME or the startup disputes a funded or delivered milestone; the institutes of the startup's cohorts
+    /// at this time become the dispute's mediators.</summary>
+    Task<EngagementView> OpenDisputeAsync(Caller caller, int index, string reason);
+    /// <summary>An admin, or a manager whose account belongs to one of the dispute's mediator institutes, splits the escrow;
+    /// anyone else is told the dispute does not exist.</summary>
+    Task<EngagementView> ResolveDisputeAsync(Caller caller, int index, long releaseMinor, long refundMinor, string note);
     /// <summary>The SME (or an admin) ends the engagement: unfunded milestones are cancelled, funded ones refunded.</summary>
-    Task<EngagementState> CancelAsync(Caller caller);
+    Task<EngagementView> CancelAsync(Caller caller);
     /// <summary>The host carried out a move (<paramref name="externalId"/>: the Stripe transfer or refund; null for the bank: a payout order).</summary>
-    Task<EngagementState> CompleteMoveAsync(string operationId, string? externalId);
-    Task<PayoutOrder> MarkPayoutPaidAsync(string payoutId, string bankReference);
+    Task<EngagementView> CompleteMoveAsync(string operationId, string? externalId);
+    /// <summary>An admin paid a payout order by bank; the same reference again changes nothing.</summary>
+    Task<PayoutOrder> MarkPayoutPaidAsync(Caller caller, string payoutId, string bankReference);
     /// <summary>Tells the other grains what happened (need status, KPIs, the payout list); each call is idempotent. Throws on failure.</summary>
     Task SyncAsync();
+    /// <summary>The follow-up of an event is done: it is no longer pending.</summary>
+    Task ConfirmEventAsync(string eventId);
+    /// <summary>Hands the pending events to the follow-ups again (after a failure between the write and the hand-over, or of a job).</summary>
+    Task RaisePendingEventsAsync();
     /// <summary>
     /// The account was erased: its party's name (the startup's name, or the need's title for the SME) becomes the
     /// pseudonym, in the payout orders too, and the texts it wrote (delivery notes and links, dispute reasons) are
@@ -54,16 +72,32 @@ internal sealed class EngagementGrain(
     [PersistentState("engagement", "marketplace")] IPersistentState<EngagementState> state,
     IGrainFactory grains,
     PaymentRules rules,
+    IEngagementEvents events,
     [FromKeyedServices(Clock.Key)] TimeProvider time,
     ILogger<EngagementGrain> logger) : Grain, IEngagementGrain
 {
+    public const int MaxPendingEvents = 64;
+
     private EngagementState S => state.State;
     private string NeedId => this.GetPrimaryKeyString();
 
-    public async Task<EngagementState> GetAsync()
+    public override Task OnActivateAsync(CancellationToken cancellationToken) =>
+        state.RecordExists ? RaiseAsync([.. S.PendingEvents]) : Task.CompletedTask;
+
+    public Task OpenAsync() => EnsureAsync();
+
+    public async Task<EngagementView> GetAsync(Caller caller)
     {
         await EnsureAsync();
-        return S;
+        if (!IsParty(caller) && !await IsMediatorAsync(caller, S.Milestones.Select(m => m.Dispute).OfType<Dispute>())) throw NotFound();
+        return View();
+    }
+
+    public async Task<EngagementLedger> GetLedgerAsync(Caller caller)
+    {
+        await EnsureAsync();
+        EnsureSme(caller);
+        return new EngagementLedger(NeedId, S.Currency, [.. S.Ledger]);
     }
 
     public async Task<FundingRequest> RequestFundingAsync(Caller caller, int index, PaymentMethod method)
@@ -89,30 +123,29 @@ internal sealed class EngagementGrain(
         m.Attempt = Math.Max(m.Attempt, 1);
         m.FundingRequestedAt ??= time.GetUtcNow();
         if (m.SmeShare == 0) Fund(m, "programme");
-        await state.SaveAsync();
-        await TrySyncAsync();
+        await SaveAsync(AddEvent(m.FundedAt is null ? EngagementEventKind.FundingRequested : EngagementEventKind.Funded, index));
         return Request(m);
     }
 
-    public async Task<EngagementState> ConfirmFundingAsync(string paymentId, PaymentMethod method, long amountMinor, string externalId, int attempt = 0)
+    public async Task<EngagementView> ConfirmFundingAsync(Caller caller, string paymentId, PaymentMethod method, long amountMinor, string externalId, int attempt = 0)
     {
         await EnsureAsync();
+        if (!caller.IsAdmin) throw MarketplaceException.NotFound("Payment");
         var m = ByPayment(paymentId);
         if (m.FundedAt is not null)
         {
-            if (m.PaymentExternalId == externalId) return S;
+            if (m.PaymentExternalId == externalId) return View();
             throw MarketplaceException.Conflict($"Milestone {m.Index} is already funded (by {m.Method?.Name()}, {m.PaymentExternalId}).");
         }
         if (m.Status != MilestoneStatus.AwaitingFunding)
             throw MarketplaceException.Conflict($"Milestone {m.Index} is {m.Status.Name()}; it takes no payment.");
-        if (method == PaymentMethod.Stripe && attempt <= m.VoidedAttempt) return S; // refunded at Stripe before its completion reached us
+        if (method == PaymentMethod.Stripe && attempt <= m.VoidedAttempt) return View(); // refunded at Stripe before its completion reached us
         if (amountMinor != m.SmeShare)
             throw MarketplaceException.Invalid("amountMinor", $"The SME's share of milestone {m.Index} is {m.SmeShare} (minor units of {S.Currency}); {amountMinor} was received.");
         m.Method = method;
         Fund(m, externalId);
-        await state.SaveAsync();
-        await TrySyncAsync();
-        return S;
+        await SaveAsync(AddEvent(EngagementEventKind.Funded, m.Index));
+        return View();
     }
 
     public async Task PaymentFailedAsync(string paymentId, int attempt)
@@ -121,7 +154,7 @@ internal sealed class EngagementGrain(
         var m = ByPayment(paymentId);
         if (m.Status != MilestoneStatus.AwaitingFunding || attempt != m.Attempt) return;
         m.Attempt++;
-        await state.SaveAsync();
+        await SaveAsync();
     }
 
     public async Task PaymentRefundedAsync(string paymentId, int attempt, string externalId)
@@ -133,20 +166,20 @@ internal sealed class EngagementGrain(
             if (attempt <= m.VoidedAttempt) return;
             m.VoidedAttempt = attempt;
             m.Attempt = Math.Max(m.Attempt, attempt + 1);
+            await SaveAsync();
+            return;
         }
-        else if (m.Status is MilestoneStatus.Funded or MilestoneStatus.Delivered or MilestoneStatus.Disputed && m.PendingMoves.Count == 0
-            && m.Method == PaymentMethod.Stripe)
-        {
-            var programme = m.ProgrammeShare;
-            await ReturnToProgrammeAsync(m.Index, "card-refund", programme);
-            AddEntry(Operation(m.Index, "card-refund"),
-                [new(LedgerAccounts.Escrow, -m.AmountMinor), new(LedgerAccounts.Sme(S.SmeId), m.AmountMinor - programme), .. ProgrammeLine(programme)]);
-            m.RefundedMinor = m.AmountMinor;
-            Close(m, MilestoneStatus.Refunded);
-        }
-        else return;
-        await state.SaveAsync();
-        await TrySyncAsync();
+        if (m.Status is not (MilestoneStatus.Funded or MilestoneStatus.Delivered or MilestoneStatus.Disputed) || m.PendingMoves.Count != 0
+            || m.Method != PaymentMethod.Stripe)
+            return;
+        var programme = m.ProgrammeShare;
+        await ReturnToProgrammeAsync(m.Index, "card-refund", programme);
+        AddEntry(Operation(m.Index, "card-refund"),
+            [new(LedgerAccounts.Escrow, -m.AmountMinor), new(LedgerAccounts.Sme(S.SmeId), m.AmountMinor - programme), .. ProgrammeLine(programme)]);
+        m.RefundedMinor = m.AmountMinor;
+        Close(m, MilestoneStatus.Refunded);
+        CompleteIfOver();
+        await SaveAsync(AddEvent(EngagementEventKind.PaymentChanged, m.Index));
     }
 
     public async Task CardDisputeAsync(string paymentId, string reason)
@@ -157,34 +190,33 @@ internal sealed class EngagementGrain(
         await OpenAsync(m, "card", reason);
     }
 
-    public async Task<EngagementState> DeliverAsync(Caller caller, int index, string note, IReadOnlyList<string> links)
+    public async Task<EngagementView> DeliverAsync(Caller caller, int index, string note, IReadOnlyList<string> links)
     {
         await EnsureAsync();
         EnsureStartup(caller);
         var m = MilestoneOf(index);
-        if (m.Status == MilestoneStatus.Delivered && m.DeliveryNote == note && m.DeliveryLinks.SequenceEqual(links)) return S;
+        if (m.Status == MilestoneStatus.Delivered && m.DeliveryNote == note && m.DeliveryLinks.SequenceEqual(links)) return View();
         if (m.Status != MilestoneStatus.Funded)
             throw MarketplaceException.Conflict($"Milestone {index} is {m.Status.Name()}; only a funded milestone is delivered.");
         m.Status = MilestoneStatus.Delivered;
         m.DeliveredAt = time.GetUtcNow();
         m.DeliveryNote = note;
         m.DeliveryLinks = [.. links];
-        await state.SaveAsync();
-        await TrySyncAsync();
-        return S;
+        await SaveAsync(AddEvent(EngagementEventKind.Delivered, index));
+        return View();
     }
 
-    public async Task<EngagementState> ApproveAsync(Caller caller, int index)
+    public async Task<EngagementView> ApproveAsync(Caller caller, int index)
     {
         await EnsureAsync();
         EnsureSme(caller);
         var m = MilestoneOf(index);
-        if (m.ApprovedAt is not null) return S; // a second approval, or two at once: one release
+        if (m.ApprovedAt is not null) return View(); // a second approval, or two at once: one release
         if (m.Status != MilestoneStatus.Delivered)
             throw MarketplaceException.Conflict($"Milestone {index} is {m.Status.Name()}; only a delivered milestone is approved.");
         Approve(m, automatically: false);
-        await state.SaveAsync();
-        return S;
+        await SaveAsync(AddEvent(EngagementEventKind.Approved, index));
+        return View();
     }
 
     public async Task<bool> AutoReleaseAsync(int index)
@@ -194,35 +226,34 @@ internal sealed class EngagementGrain(
         if (m.ApprovedAt is not null) return true;
         if (m.Status != MilestoneStatus.Delivered || time.GetUtcNow() < m.DeliveredAt + rules.AutoReleaseAfter) return false;
         Approve(m, automatically: true);
-        await state.SaveAsync();
+        await SaveAsync(AddEvent(EngagementEventKind.Approved, index));
         return true;
     }
 
-    public async Task<EngagementState> OpenDisputeAsync(Caller caller, int index, string reason)
+    public async Task<EngagementView> OpenDisputeAsync(Caller caller, int index, string reason)
     {
         await EnsureAsync();
         var side = caller.AccountId == S.StartupAccountId ? Roles.Startup : IsSme(caller) ? Roles.Sme : throw NotFound();
         var m = MilestoneOf(index);
         if (m.Dispute is { ResolvedAt: null } open)
         {
-            if (open.OpenedBy == side && open.Reason == reason) return S;
+            if (open.OpenedBy == side && open.Reason == reason) return View();
             throw MarketplaceException.Conflict($"Milestone {index} is already disputed.");
         }
         if (m.Status is not (MilestoneStatus.Funded or MilestoneStatus.Delivered))
             throw MarketplaceException.Conflict($"Milestone {index} is {m.Status.Name()}; only a funded or delivered milestone is disputed.");
         await OpenAsync(m, side, reason);
-        return S;
+        return View();
     }
 
-    public async Task<EngagementState> ResolveDisputeAsync(Caller caller, bool cohortManager, int index, long releaseMinor, long refundMinor, string note)
+    public async Task<EngagementView> ResolveDisputeAsync(Caller caller, int index, long releaseMinor, long refundMinor, string note)
     {
         await EnsureAsync();
-        if (!caller.IsAdmin && !cohortManager) throw MarketplaceException.NotFound("Dispute");
-        var m = MilestoneOf(index);
-        if (m.Dispute is not { } dispute) throw MarketplaceException.NotFound("Dispute");
+        if (S.Milestone(index) is not { Dispute: { } dispute } m || !(caller.IsAdmin || await IsMediatorAsync(caller, [dispute])))
+            throw MarketplaceException.NotFound("Dispute");
         if (dispute.ResolvedAt is not null)
         {
-            if (dispute.ReleaseMinor == releaseMinor && dispute.RefundMinor == refundMinor && dispute.Note == note) return S;
+            if (dispute.ReleaseMinor == releaseMinor && dispute.RefundMinor == refundMinor && dispute.Note == note) return View();
             throw MarketplaceException.Conflict("This dispute is already resolved.");
         }
         if (releaseMinor < 0 || refundMinor < 0 || releaseMinor + refundMinor != m.AmountMinor)
@@ -230,15 +261,15 @@ internal sealed class EngagementGrain(
         m.Dispute = dispute with { ResolvedAt = time.GetUtcNow(), ReleaseMinor = releaseMinor, RefundMinor = refundMinor, Note = note, ResolvedBy = caller.AccountId };
         if (releaseMinor > 0) m.PendingMoves.Add(ReleaseMove(m, releaseMinor));
         if (refundMinor > 0) m.PendingMoves.Add(RefundMove(m, refundMinor));
-        await state.SaveAsync();
-        return S;
+        await SaveAsync(AddEvent(EngagementEventKind.DisputeResolved, index));
+        return View();
     }
 
-    public async Task<EngagementState> CancelAsync(Caller caller)
+    public async Task<EngagementView> CancelAsync(Caller caller)
     {
         await EnsureAsync();
         EnsureSme(caller);
-        if (S.CancelledAt is not null) return S;
+        if (S.CancelledAt is not null) return View();
         if (S.CompletedAt is not null) throw MarketplaceException.Conflict("The engagement is completed.");
         if (S.Milestones.FirstOrDefault(m => m.Status is MilestoneStatus.Delivered or MilestoneStatus.Approved or MilestoneStatus.Disputed) is { } busy)
             throw MarketplaceException.Conflict($"Milestone {busy.Index} is {busy.Status.Name()}; approve it or settle its dispute first.");
@@ -257,50 +288,51 @@ internal sealed class EngagementGrain(
         }
         S.CancelledAt = time.GetUtcNow();
         CompleteIfOver();
-        await state.SaveAsync();
-        await TrySyncAsync();
-        return S;
+        await SaveAsync(AddEvent(EngagementEventKind.Cancelled, -1));
+        return View();
     }
 
-    public async Task<EngagementState> CompleteMoveAsync(string operationId, string? externalId)
+    public async Task<EngagementView> CompleteMoveAsync(string operationId, string? externalId)
     {
         await EnsureAsync();
         var m = S.Milestones.FirstOrDefault(x => x.PendingMoves.Any(p => p.OperationId == operationId));
         if (m is null)
         {
-            if (S.Ledger.Any(e => e.OperationId == operationId)) return S;
+            if (S.Ledger.Any(e => e.OperationId == operationId)) return View();
             throw MarketplaceException.NotFound("Move");
         }
         var move = m.PendingMoves.Single(p => p.OperationId == operationId);
         var now = time.GetUtcNow();
-        if (move.Kind == MoveKind.Release)
+        switch (move.Kind)
         {
-            AddEntry(operationId, [new(LedgerAccounts.Escrow, -move.AmountMinor), new(LedgerAccounts.Startup(S.StartupId), move.NetMinor),
-                .. move.FeeMinor > 0 ? [new LedgerLine(LedgerAccounts.PlatformFees, move.FeeMinor)] : Array.Empty<LedgerLine>()]);
-            m.ReleasedMinor += move.AmountMinor;
-            await AddPayoutAsync(m, move, "startup", S.StartupId, S.StartupName, externalId, now);
-        }
-        else
-        {
-            await ReturnToProgrammeAsync(m.Index, "refund", move.ProgrammeMinor);
-            AddEntry(operationId, [new(LedgerAccounts.Escrow, -move.AmountMinor),
-                .. move.NetMinor > 0 ? [new LedgerLine(LedgerAccounts.Sme(S.SmeId), move.NetMinor)] : Array.Empty<LedgerLine>(),
-                .. ProgrammeLine(move.ProgrammeMinor)]);
-            m.RefundedMinor += move.AmountMinor;
-            if (move.NetMinor > 0) await AddPayoutAsync(m, move, "sme", S.SmeId, S.SmeId, externalId, now);
+            case MoveKind.Release:
+                AddEntry(operationId, [new(LedgerAccounts.Escrow, -move.AmountMinor), new(LedgerAccounts.Startup(S.StartupId), move.NetMinor),
+                    .. move.FeeMinor > 0 ? [new LedgerLine(LedgerAccounts.PlatformFees, move.FeeMinor)] : Array.Empty<LedgerLine>()]);
+                m.ReleasedMinor += move.AmountMinor;
+                await AddPayoutAsync(m, move, "startup", S.StartupId, S.StartupName, externalId, now);
+                break;
+            case MoveKind.Refund:
+                await ReturnToProgrammeAsync(m.Index, "refund", move.ProgrammeMinor);
+                AddEntry(operationId, [new(LedgerAccounts.Escrow, -move.AmountMinor),
+                    .. move.NetMinor > 0 ? [new LedgerLine(LedgerAccounts.Sme(S.SmeId), move.NetMinor)] : Array.Empty<LedgerLine>(),
+                    .. ProgrammeLine(move.ProgrammeMinor)]);
+                m.RefundedMinor += move.AmountMinor;
+                if (move.NetMinor > 0) await AddPayoutAsync(m, move, "sme", S.SmeId, S.SmeId, externalId, now);
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown move kind {move.Kind}.");
         }
         m.PendingMoves.Remove(move);
         if (m.PendingMoves.Count == 0) Close(m, m.ReleasedMinor > 0 ? MilestoneStatus.Released : MilestoneStatus.Refunded);
         CompleteIfOver();
-        await state.SaveAsync();
-        await TrySyncAsync();
-        return S;
+        await SaveAsync(); // the job that carried the move out goes on with the other grains and the e-mails
+        return View();
     }
 
-    public async Task<PayoutOrder> MarkPayoutPaidAsync(string payoutId, string bankReference)
+    public async Task<PayoutOrder> MarkPayoutPaidAsync(Caller caller, string payoutId, string bankReference)
     {
         await EnsureAsync();
-        var index = S.Payouts.FindIndex(p => p.Id == payoutId);
+        var index = caller.IsAdmin ? S.Payouts.FindIndex(p => p.Id == payoutId) : -1;
         if (index < 0) throw MarketplaceException.NotFound("Payout");
         var payout = S.Payouts[index];
         if (payout.Status == PayoutStatus.Paid)
@@ -309,8 +341,7 @@ internal sealed class EngagementGrain(
             throw MarketplaceException.Conflict($"This payout was already marked paid with reference {payout.BankReference}.");
         }
         S.Payouts[index] = payout = payout with { Status = PayoutStatus.Paid, BankReference = bankReference, PaidAt = time.GetUtcNow() };
-        await state.SaveAsync();
-        await grains.GetGrain<IPayoutQueueGrain>(IPayoutQueueGrain.Key).RemoveAsync(payoutId);
+        await SaveAsync(AddEvent(EngagementEventKind.PayoutPaid, payout.Index));
         return payout;
     }
 
@@ -347,22 +378,60 @@ internal sealed class EngagementGrain(
             if (m.IsClosed && m.ReleasedMinor > 0) await activity.MilestoneReleasedAsync(key, m.ReleasedMinor, m.ClosedAt!.Value);
         }
         var queue = grains.GetGrain<IPayoutQueueGrain>(IPayoutQueueGrain.Key);
-        foreach (var payout in S.Payouts.Where(p => p.Status == PayoutStatus.Pending)) await queue.AddAsync(payout);
+        foreach (var payout in S.Payouts)
+        {
+            switch (payout.Status)
+            {
+                case PayoutStatus.Pending: await queue.AddAsync(payout); break;
+                case PayoutStatus.Paid: await queue.RemoveAsync(payout.Id); break;
+                default: throw new InvalidOperationException($"Unknown payout status {payout.Status}.");
+            }
+        }
         if (S.CompletedAt is not null) await need.EngagementClosedAsync(completed: S.CancelledAt is null);
     }
 
-    /// <summary>The change is stored; what other grains must hear is repeated by the follow-up job if it fails here.</summary>
-    private async Task TrySyncAsync()
+    public async Task ConfirmEventAsync(string eventId)
     {
+        if (state.RecordExists && S.PendingEvents.RemoveAll(e => e.Id == eventId) > 0) await state.SaveAsync();
+    }
+
+    public Task RaisePendingEventsAsync() => state.RecordExists ? RaiseAsync([.. S.PendingEvents]) : Task.CompletedTask;
+
+    /// <summary>Written with the change that causes it, so a crash before the hand-over loses nothing.</summary>
+    private EngagementEvent AddEvent(EngagementEventKind kind, int index)
+    {
+        if (S.PendingEvents.Count >= MaxPendingEvents)
+        {
+            logger.LogError("Engagement {NeedId}: {Count} events unconfirmed; dropping the oldest, {Event}", NeedId, S.PendingEvents.Count, S.PendingEvents[0]);
+            S.PendingEvents.RemoveAt(0);
+        }
+        var added = new EngagementEvent(Ids.New("evt"), kind, index, time.GetUtcNow());
+        S.PendingEvents.Add(added);
+        return added;
+    }
+
+    /// <summary>One write of the state (with the events added to it), then the events' hand-over.</summary>
+    private async Task SaveAsync(params IReadOnlyList<EngagementEvent> raised)
+    {
+        await state.SaveAsync();
+        await RaiseAsync(raised);
+    }
+
+    /// <summary>Never fails the caller: the change is stored, and pending events are raised again later.</summary>
+    private async Task RaiseAsync(IReadOnlyList<EngagementEvent> raised)
+    {
+        if (raised.Count == 0) return;
         try
         {
-            await SyncAsync();
+            await events.RaiseAsync(NeedId, raised);
         }
         catch (Exception failure)
         {
-            logger.LogWarning(failure, "Engagement {NeedId}: other grains not told yet; the follow-up job repeats it", NeedId);
+            logger.LogError(failure, "Engagement {NeedId}: events not handed over; they stay pending", NeedId);
         }
     }
+
+    private EngagementView View() => EngagementView.Of(S);
 
     private async Task EnsureAsync()
     {
@@ -383,7 +452,7 @@ internal sealed class EngagementGrain(
                 Status = MilestoneStatus.AwaitingFunding,
             })],
         };
-        await state.SaveAsync();
+        await SaveAsync(AddEvent(EngagementEventKind.Opened, -1));
     }
 
     private void Fund(MilestoneState m, string externalId)
@@ -410,9 +479,11 @@ internal sealed class EngagementGrain(
     {
         var id = PaymentIds.Dispute(NeedId, m.Index);
         await grains.GetGrain<IPaymentLookupGrain>(id).SetAsync(new PaymentTarget(NeedId, m.Index));
+        // The mediators are fixed now, from the startup's cohorts of this time: joining a cohort later gives no say in it.
+        var mediators = (await grains.GetGrain<IStartupActivityGrain>(S.StartupId).GetAsync()).Cohorts.Select(c => c.InstituteId).Distinct().ToList();
         m.Status = MilestoneStatus.Disputed;
-        m.Dispute = new Dispute(id, side, reason, time.GetUtcNow(), null, 0, 0, null, null);
-        await state.SaveAsync();
+        m.Dispute = new Dispute(id, side, reason, time.GetUtcNow(), null, 0, 0, null, null, mediators);
+        await SaveAsync(AddEvent(EngagementEventKind.DisputeOpened, m.Index));
     }
 
     private MoneyMove ReleaseMove(MilestoneState m, long amount) => new(Operation(m.Index, "release"), NeedId, m.Index, MoveKind.Release,
@@ -446,7 +517,9 @@ internal sealed class EngagementGrain(
     {
         if (S.Ledger.Any(e => e.OperationId == operationId)) return;
         if (lines.Sum(l => l.AmountMinor) != 0) throw new InvalidOperationException($"Unbalanced ledger entry {operationId}.");
-        var entry = new LedgerEntry(Ids.New("entry"), operationId, time.GetUtcNow(), [.. lines.Where(l => l.AmountMinor != 0)]);
+        // A real array: the storage's JSON names the runtime type of an interface-typed list, and the compiler's own
+        // read-only list type behind a collection expression is refused when the state is read again (after a restart).
+        var entry = new LedgerEntry(Ids.New("entry"), operationId, time.GetUtcNow(), lines.Where(l => l.AmountMinor != 0).ToArray());
         if (LedgerAccounts.Balance([.. S.Ledger, entry], LedgerAccounts.Escrow) < 0) throw new InvalidOperationException($"Escrow would go negative: {operationId}.");
         S.Ledger.Add(entry);
     }
@@ -473,6 +546,18 @@ internal sealed class EngagementGrain(
         S.Milestones.FirstOrDefault(m => m.PaymentId == paymentId) ?? throw MarketplaceException.NotFound("Payment");
 
     private bool IsSme(Caller caller) => caller.IsAdmin || (S.SmeAccountId is not null && caller.AccountId == S.SmeAccountId);
+
+    private bool IsParty(Caller caller) => IsSme(caller) || caller.AccountId == S.StartupAccountId;
+
+    /// <summary>A manager whose account belongs to an institute one of these disputes names as its mediator.</summary>
+    private async Task<bool> IsMediatorAsync(Caller caller, IEnumerable<Dispute> disputes)
+    {
+        if (caller.Role != Roles.Manager) return false;
+        var mediators = disputes.SelectMany(d => d.MediatorInstitutes).ToHashSet();
+        if (mediators.Count == 0) return false;
+        var account = await grains.GetGrain<IAccountGrain>(caller.AccountId).GetAsync();
+        return account is { ErasedAt: null } && account.Institutes.Any(mediators.Contains);
+    }
 
     private void EnsureSme(Caller caller)
     {

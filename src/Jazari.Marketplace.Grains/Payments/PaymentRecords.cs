@@ -60,7 +60,12 @@ public sealed record MoneyMove(
     [property: Id(9)] string StartupId,
     [property: Id(10)] string? PaymentExternalId)
 {
-    public long NetMinor => Kind == MoveKind.Release ? AmountMinor - FeeMinor : AmountMinor - ProgrammeMinor;
+    public long NetMinor => Kind switch
+    {
+        MoveKind.Release => AmountMinor - FeeMinor,
+        MoveKind.Refund => AmountMinor - ProgrammeMinor,
+        _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "Unknown move kind."),
+    };
 }
 
 /// <summary>An order for an admin to pay by bank: a release to the startup or a refund to the SME.</summary>
@@ -90,7 +95,13 @@ public sealed record Dispute(
     [property: Id(5)] long ReleaseMinor,
     [property: Id(6)] long RefundMinor,
     [property: Id(7)] string? Note,
-    [property: Id(8)] string? ResolvedBy);
+    [property: Id(8)] string? ResolvedBy,
+    [property: Id(9)] IReadOnlyList<string>? Mediators = null)
+{
+    /// <summary>The institutes whose managers may resolve it: those of the startup's cohorts when it opened (none for disputes
+    /// stored before mediators were recorded: then only admins resolve).</summary>
+    public IReadOnlyList<string> MediatorInstitutes => Mediators ?? [];
+}
 
 /// <summary>What the SME must pay for a milestone and how: the host turns it into bank instructions or a Checkout Session.</summary>
 [GenerateSerializer, Alias("jazari.funding-request")]
@@ -173,6 +184,8 @@ public sealed class EngagementState
     [Id(15)] public List<PayoutOrder> Payouts { get; set; } = [];
     [Id(16)] public DateTimeOffset? CancelledAt { get; set; }
     [Id(17)] public DateTimeOffset? CompletedAt { get; set; }
+    /// <summary>Events written with the change that caused them, until their follow-up job confirms them.</summary>
+    [Id(18)] public List<EngagementEvent> PendingEvents { get; set; } = [];
 
     public MilestoneState? Milestone(int index) => index >= 0 && index < Milestones.Count ? Milestones[index] : null;
 }
@@ -195,10 +208,22 @@ public static class PaymentNames
     public static string Name(this MilestoneStatus status) => status switch
     {
         MilestoneStatus.AwaitingFunding => "awaiting-funding",
-        _ => status.ToString().ToLowerInvariant(),
+        MilestoneStatus.Funded => "funded",
+        MilestoneStatus.Delivered => "delivered",
+        MilestoneStatus.Approved => "approved",
+        MilestoneStatus.Released => "released",
+        MilestoneStatus.Refunded => "refunded",
+        MilestoneStatus.Disputed => "disputed",
+        MilestoneStatus.Cancelled => "cancelled",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown milestone status."),
     };
 
-    public static string Name(this PaymentMethod method) => method == PaymentMethod.BankTransfer ? "bank-transfer" : "stripe";
+    public static string Name(this PaymentMethod method) => method switch
+    {
+        PaymentMethod.BankTransfer => "bank-transfer",
+        PaymentMethod.Stripe => "stripe",
+        _ => throw new ArgumentOutOfRangeException(nameof(method), method, "Unknown payment method."),
+    };
 
     public static PaymentMethod? ParseMethod(string? name) => name switch
     {
@@ -207,10 +232,34 @@ public static class PaymentNames
         _ => null,
     };
 
-    public static string Name(this FundingSource source) => source.ToString().ToLowerInvariant();
-    public static string Name(this FundingStatus status) => status.ToString().ToLowerInvariant();
-    public static string Name(this PayoutStatus status) => status.ToString().ToLowerInvariant();
-    public static string Name(this MoveKind kind) => kind.ToString().ToLowerInvariant();
+    public static string Name(this FundingSource source) => source switch
+    {
+        FundingSource.Sme => "sme",
+        FundingSource.Programme => "programme",
+        _ => throw new ArgumentOutOfRangeException(nameof(source), source, "Unknown funding source."),
+    };
+
+    public static string Name(this FundingStatus status) => status switch
+    {
+        FundingStatus.Pending => "pending",
+        FundingStatus.Paid => "paid",
+        FundingStatus.Returned => "returned",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown funding status."),
+    };
+
+    public static string Name(this PayoutStatus status) => status switch
+    {
+        PayoutStatus.Pending => "pending",
+        PayoutStatus.Paid => "paid",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown payout status."),
+    };
+
+    public static string Name(this MoveKind kind) => kind switch
+    {
+        MoveKind.Release => "release",
+        MoveKind.Refund => "refund",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown move kind."),
+    };
 }
 
 /// <summary>
@@ -220,7 +269,12 @@ public static class PaymentNames
 public static class PaymentIds
 {
     public static string Payment(string needId, int index) => "pay-" + Hash($"{needId}:m{index}:payment");
-    public static string Payout(string needId, int index, MoveKind kind) => (kind == MoveKind.Release ? "po-" : "rf-") + Hash($"{needId}:m{index}:{kind.Name()}");
+    public static string Payout(string needId, int index, MoveKind kind) => kind switch
+    {
+        MoveKind.Release => "po-",
+        MoveKind.Refund => "rf-",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown move kind."),
+    } + Hash($"{needId}:m{index}:{kind.Name()}");
     public static string Dispute(string needId, int index) => "dsp-" + Hash($"{needId}:m{index}:dispute");
 
     /// <summary>Operation ids: the ledger keeps one entry per operation, Stripe one movement per idempotency key.</summary>

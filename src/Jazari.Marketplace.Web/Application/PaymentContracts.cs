@@ -70,7 +70,7 @@ public sealed record EngagementResponse(string NeedId, string Title, string SmeI
     string? ProgrammeId, int SubsidyPercent, decimal PlatformFeePercent, string Status, IReadOnlyList<EngagementMilestone> Milestones,
     IReadOnlyList<PayoutResponse> Payouts)
 {
-    public static EngagementResponse From(EngagementState e) => new(e.NeedId, e.Title, e.SmeId, e.StartupId, e.StartupName, e.Currency,
+    public static EngagementResponse From(EngagementView e) => new(e.NeedId, e.Title, e.SmeId, e.StartupId, e.StartupName, e.Currency,
         e.ProgrammeId, e.SubsidyPercent, e.FeeBasisPoints / 100m,
         e.CancelledAt is not null ? "cancelled" : e.CompletedAt is not null ? "completed" : "active",
         [.. e.Milestones.Select(m => new EngagementMilestone(m.Index, m.Title, m.AmountMinor, m.Status.Name(), m.DueOn.ToString("yyyy-MM-dd"),
@@ -88,9 +88,9 @@ public sealed record LedgerEntryResponse(string Id, string OperationId, DateTime
 
 public sealed record LedgerResponse(string NeedId, string Currency, IReadOnlyList<LedgerEntryResponse> Entries, IReadOnlyDictionary<string, long> Balances)
 {
-    public static LedgerResponse From(EngagementState e) => new(e.NeedId, e.Currency,
-        [.. e.Ledger.Select(x => new LedgerEntryResponse(x.Id, x.OperationId, x.At, [.. x.Lines.Select(l => new LedgerLineResponse(l.Account, l.AmountMinor))]))],
-        e.Ledger.SelectMany(x => x.Lines).GroupBy(l => l.Account).ToDictionary(g => g.Key, g => g.Sum(l => l.AmountMinor)));
+    public static LedgerResponse From(EngagementLedger e) => new(e.NeedId, e.Currency,
+        [.. e.Entries.Select(x => new LedgerEntryResponse(x.Id, x.OperationId, x.At, [.. x.Lines.Select(l => new LedgerLineResponse(l.Account, l.AmountMinor))]))],
+        e.Entries.SelectMany(x => x.Lines).GroupBy(l => l.Account).ToDictionary(g => g.Key, g => g.Sum(l => l.AmountMinor)));
 }
 
 public sealed record ProgrammeResponse(string Id, string Name, int SubsidyPercent, long CapPerSmeMinor, long BudgetMinor, string Currency,

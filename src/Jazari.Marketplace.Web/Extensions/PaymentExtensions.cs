@@ -1,3 +1,4 @@
+using Jazari.Marketplace.Grains.Payments;
 using Jazari.Marketplace.Web.Jobs;
 using Jazari.Marketplace.Web.Payments;
 
@@ -23,5 +24,10 @@ internal static class PaymentExtensions
         }
         services.AddTransient<PaymentMoves>();
         services.AddTransient<PaymentJobs>();
+        services.AddSingleton<IEngagementEvents, HangfireEngagementEvents>();
+        services.AddTransient<EngagementEventJobs>();
+        services.AddScoped<EngagementCommands>();
+        services.AddScoped<PaymentAdminCommands>();
+        services.AddScoped<StripeCommands>();
     }
 }

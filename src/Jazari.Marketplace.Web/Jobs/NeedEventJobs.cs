@@ -12,7 +12,7 @@ namespace Jazari.Marketplace.Web.Jobs;
 /// step is safe to repeat (keys, sets); a failing step throws, the event stays pending and Hangfire retries the job
 /// (quickly at first, then for about three hours; after that the <see cref="FollowUpSweep"/> raises it again).
 /// </summary>
-public sealed class NeedEventJobs(IGrainFactory grains, NeedNotices notices, Notifier notifier, NeedFollowUps followUps, PaymentJobs payments)
+public sealed class NeedEventJobs(IGrainFactory grains, NeedNotices notices, Notifier notifier, NeedFollowUps followUps)
 {
     [Queue(Queues.FollowUps)]
     [AutomaticRetry(Attempts = 14, DelaysInSeconds = new[] { 2, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 1800, 1800, 1800, 1800 })]
@@ -38,9 +38,8 @@ public sealed class NeedEventJobs(IGrainFactory grains, NeedNotices notices, Not
                     await notifier.NotifyAsync(b.BidderAccountId, accepted ? NotificationKinds.BidAccepted : NotificationKinds.BidRejected,
                         $"bid:{b.Id}:{(accepted ? "accepted" : "rejected")}", notices.BidValues(need, b));
                 }
-                // The engagement exists from the award on; the SME is reminded to fund the first milestone.
-                await grains.GetGrain<Grains.Payments.IEngagementGrain>(needId).GetAsync();
-                payments.ScheduleFundingReminder(needId, 0, need.AwardedAt ?? DateTimeOffset.UtcNow);
+                // The engagement exists from the award on (its Opened event reminds the SME to fund the first milestone).
+                await grains.GetGrain<Grains.Payments.IEngagementGrain>(needId).OpenAsync();
                 break;
             case NeedEventKind.Expired:
                 foreach (var b in need.Bids.Where(b => b.Status == BidStatus.Rejected))

@@ -15,18 +15,20 @@ public sealed class PaymentJobs(
     IGrainFactory grains, PaymentMoves moves, Notifier notifier, IBackgroundJobClient jobs, PaymentSettings settings,
     [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
 {
-    /// <summary>Carries out pending moves, tells the other grains, then tells the people concerned what happened.</summary>
-    [Queue(Queues.FollowUps), AutomaticRetry(Attempts = 20)]
-    public async Task FollowUpAsync(string needId)
+    /// <summary>The follow-ups read engagements as the platform (as <see cref="NeedNotices.System"/> reads needs).</summary>
+    internal static readonly Caller System = NeedNotices.System;
+
+    /// <summary>Carries out pending moves, tells the other grains, then tells the people concerned what happened.
+    /// Throws when a step fails (its event stays pending; the job is retried).</summary>
+    public async Task<EngagementView> FollowUpAsync(string needId)
     {
         var grain = grains.GetGrain<IEngagementGrain>(needId);
         await moves.SettleAsync(needId);
         await grain.SyncAsync();
-        await TellAsync(await grain.GetAsync());
+        var engagement = await grain.GetAsync(System);
+        await TellAsync(engagement);
+        return engagement;
     }
-
-    /// <summary>Runs the follow-up now in the background (after each change of an engagement).</summary>
-    public void Enqueue(string needId) => jobs.Enqueue<PaymentJobs>(j => j.FollowUpAsync(needId));
 
     /// <summary>After a delivery: the warning, then the automatic release, unless the SME answers first.</summary>
     public void ScheduleAutoRelease(string needId, int index, DateTimeOffset deliveredAt)
@@ -40,16 +42,14 @@ public sealed class PaymentJobs(
     public void ScheduleFundingReminder(string needId, int index, DateTimeOffset from) =>
         jobs.Schedule<PaymentJobs>(j => j.FundingReminderAsync(needId, index), from + TimeSpan.FromDays(settings.FundingReminderDays));
 
+    /// <summary>Approves a delivery nobody answered once it is due; its Approved event carries out the release.</summary>
     [Queue(Queues.FollowUps)]
-    public async Task AutoReleaseAsync(string needId, int index)
-    {
-        if (await grains.GetGrain<IEngagementGrain>(needId).AutoReleaseAsync(index)) await FollowUpAsync(needId);
-    }
+    public Task AutoReleaseAsync(string needId, int index) => grains.GetGrain<IEngagementGrain>(needId).AutoReleaseAsync(index);
 
     [Queue(Queues.FollowUps)]
     public async Task AutoReleaseWarningAsync(string needId, int index)
     {
-        var e = await grains.GetGrain<IEngagementGrain>(needId).GetAsync();
+        var e = await grains.GetGrain<IEngagementGrain>(needId).GetAsync(System);
         if (e.Milestone(index) is not { Status: MilestoneStatus.Delivered, DeliveredAt: { } delivered } m) return;
         var releaseAt = delivered + TimeSpan.FromDays(settings.AutoReleaseDays);
         if (time.GetUtcNow() < releaseAt - TimeSpan.FromDays(settings.AutoReleaseWarningDays)) return;
@@ -60,7 +60,7 @@ public sealed class PaymentJobs(
     [Queue(Queues.FollowUps)]
     public async Task FundingReminderAsync(string needId, int index)
     {
-        var e = await grains.GetGrain<IEngagementGrain>(needId).GetAsync();
+        var e = await grains.GetGrain<IEngagementGrain>(needId).GetAsync(System);
         if (e.CancelledAt is not null || e.Milestone(index) is not { Status: MilestoneStatus.AwaitingFunding } m) return;
         if (e.Milestones.Take(index).Any(p => p.Status is not (MilestoneStatus.Released or MilestoneStatus.Refunded))) return;
         await notifier.NotifyAsync(e.SmeAccountId, NotificationKinds.FundingReminder, $"{needId}:m{index}:funding-reminder",
@@ -68,12 +68,12 @@ public sealed class PaymentJobs(
     }
 
     /// <summary>Every notification the engagement's state calls for, each under a key naming its event.</summary>
-    private async Task TellAsync(EngagementState e)
+    private async Task TellAsync(EngagementView e)
     {
         foreach (var m in e.Milestones)
         {
             var key = $"{e.NeedId}:m{m.Index}";
-            if (m is { Status: MilestoneStatus.AwaitingFunding, Method: PaymentMethod.BankTransfer, FundingRequestedAt: not null })
+            if (m is { Status: MilestoneStatus.AwaitingFunding, Method: { } method, FundingRequestedAt: not null } && moves.MailsInstructions(method))
             {
                 var bank = settings.Bank;
                 var programme = m.ProgrammeShare > 0 ? $"The programme pays {Money.Format(m.ProgrammeShare)} {e.Currency} more.\n\n" : "";
@@ -89,7 +89,13 @@ public sealed class PaymentJobs(
                     Values(e, m, ("note", m.DeliveryNote ?? ""), ("releaseOn", $"{delivered + TimeSpan.FromDays(settings.AutoReleaseDays):yyyy-MM-dd}")));
             if (m.Dispute is { } dispute)
             {
-                var other = dispute.OpenedBy == Roles.Startup ? e.SmeAccountId : dispute.OpenedBy == Roles.Sme ? e.StartupAccountId : null;
+                var other = dispute.OpenedBy switch
+                {
+                    Roles.Startup => e.SmeAccountId,
+                    Roles.Sme => e.StartupAccountId,
+                    "card" => null, // the card holder's bank: both hear of it
+                    _ => throw new InvalidOperationException($"Unknown side {dispute.OpenedBy} of dispute {dispute.Id}."),
+                };
                 foreach (var account in other is null ? new[] { e.SmeAccountId, e.StartupAccountId } : [other])
                     await notifier.NotifyAsync(account, NotificationKinds.DisputeOpened, $"{dispute.Id}:opened", Values(e, m, ("reason", dispute.Reason)));
                 if (dispute.ResolvedAt is not null)
@@ -103,7 +109,7 @@ public sealed class PaymentJobs(
         }
     }
 
-    private Dictionary<string, string> Values(EngagementState e, MilestoneState m, params (string Key, string Value)[] more)
+    private Dictionary<string, string> Values(EngagementView e, MilestoneView m, params (string Key, string Value)[] more)
     {
         var values = new Dictionary<string, string>
         {

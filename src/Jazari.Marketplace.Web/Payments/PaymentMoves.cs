@@ -1,25 +1,40 @@
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Payments;
+using Jazari.Marketplace.Web.Jobs;
 
 namespace Jazari.Marketplace.Web.Payments;
 
 /// <summary>
-/// Carries out the money moves an engagement recorded, through the rail of each milestone's payment method, then
-/// reports each back to the grain. A move killed between the processor's answer and the grain's write is carried
-/// out again with the same idempotency key (its operation id), so the money moves once.
+/// The rails configured here, and the money moves an engagement recorded, carried out by the follow-up job through the
+/// rail of each milestone's payment method, then reported back to the grain. A move killed between the processor's
+/// answer and the grain's write is carried out again with the same idempotency key (its operation id), so the money moves once.
 /// </summary>
 public sealed class PaymentMoves(IGrainFactory grains, IEnumerable<IPaymentRail> rails, ILogger<PaymentMoves> log)
 {
+    /// <summary>The rail of a method; a 409 when no rail here carries it out (Stripe not configured).</summary>
     public IPaymentRail Rail(PaymentMethod method) => rails.FirstOrDefault(r => r.Method == method)
-        ?? throw MarketplaceException.Conflict(method == PaymentMethod.Stripe
-            ? "Card payments are not available: Stripe is not configured on this marketplace. Pay by bank transfer."
-            : $"The payment method {method.Name()} is not available.");
+        ?? throw MarketplaceException.Conflict(method switch
+        {
+            PaymentMethod.Stripe => "Card payments are not available: Stripe is not configured on this marketplace. Pay by bank transfer.",
+            PaymentMethod.BankTransfer => "Bank transfers are not available on this marketplace.",
+            _ => throw new ArgumentOutOfRangeException(nameof(method), method, "Unknown payment method."),
+        });
 
-    /// <summary>Carries out every pending move of the engagement; true when none is left.</summary>
-    public async Task<EngagementState> SettleAsync(string needId, CancellationToken cancellation = default)
+    /// <summary>The rail whose payments an admin confirms by hand (bank transfers).</summary>
+    public IPaymentRail ConfirmedByAdmin => rails.FirstOrDefault(r => r.Abilities.ConfirmedByAdmin)
+        ?? throw MarketplaceException.Conflict("No payment method here is confirmed by an admin.");
+
+    /// <summary>Whether a rail here takes card payments on a checkout page.</summary>
+    public bool CardCheckout => rails.Any(r => r.Abilities.CardCheckout);
+
+    /// <summary>Whether the SME is e-mailed instructions for a payment by this method (an admin confirms it when it arrives).</summary>
+    public bool MailsInstructions(PaymentMethod method) => rails.FirstOrDefault(r => r.Method == method)?.Abilities.ConfirmedByAdmin == true;
+
+    /// <summary>Carries out every pending move of the engagement (throws when one fails: the job is retried).</summary>
+    public async Task<EngagementView> SettleAsync(string needId, CancellationToken cancellation = default)
     {
         var grain = grains.GetGrain<IEngagementGrain>(needId);
-        var engagement = await grain.GetAsync();
+        var engagement = await grain.GetAsync(PaymentJobs.System);
         foreach (var move in engagement.Milestones.SelectMany(m => m.PendingMoves).ToList())
         {
             var externalId = await Rail(move.Method).MoveAsync(move, cancellation);
@@ -27,19 +42,5 @@ public sealed class PaymentMoves(IGrainFactory grains, IEnumerable<IPaymentRail>
             log.LogInformation("Engagement {NeedId}: {Kind} of milestone {Index} done ({ExternalId})", needId, move.Kind, move.Index, externalId ?? "payout order");
         }
         return engagement;
-    }
-
-    /// <summary>Settles now if it can; a failure is left to the follow-up job (the moves stay recorded).</summary>
-    public async Task<EngagementState> TrySettleAsync(string needId)
-    {
-        try
-        {
-            return await SettleAsync(needId);
-        }
-        catch (Exception failure) when (failure is not MarketplaceException { Problem: Problem.NotFound })
-        {
-            log.LogWarning(failure, "Engagement {NeedId}: moves not carried out yet; the follow-up job retries", needId);
-            return await grains.GetGrain<IEngagementGrain>(needId).GetAsync();
-        }
     }
 }

@@ -5,6 +5,13 @@ namespace Jazari.Marketplace.Web.Payments;
 /// <summary>How the SME pays a milestone: the reference to quote and what to do, or the page to pay on.</summary>
 public sealed record FundingStart(string Reference, string Instructions, string? CheckoutUrl);
 
+/// <summary>What a rail can do, declared by the rail itself (never guessed from its method's name).</summary>
+/// <param name="CardCheckout">The SME pays on the processor's checkout page (a <see cref="FundingStart.CheckoutUrl"/>).</param>
+/// <param name="ConfirmedByAdmin">An admin confirms each payment seen on the platform's account; the SME is e-mailed the instructions.</param>
+/// <param name="ConnectedPayouts">Releases go straight to the startup's connected account; otherwise they become payout orders an admin pays.</param>
+/// <param name="ProcessorRefunds">Refunds go back through the processor to the payer; otherwise they become payout orders to the SME.</param>
+public sealed record RailAbilities(bool CardCheckout, bool ConfirmedByAdmin, bool ConnectedPayouts, bool ProcessorRefunds);
+
 /// <summary>
 /// A way money moves: bank transfer (the local default, reconciled by an admin) or Stripe (cards, Connect payouts).
 /// The engagement grain decides and records; a rail carries out what it recorded, idempotently (a retry moves nothing twice).
@@ -12,6 +19,8 @@ public sealed record FundingStart(string Reference, string Instructions, string?
 public interface IPaymentRail
 {
     PaymentMethod Method { get; }
+
+    RailAbilities Abilities { get; }
 
     /// <summary>What the SME does to pay its share of a milestone.</summary>
     Task<FundingStart> StartFundingAsync(FundingRequest request, CancellationToken cancellation);
@@ -25,6 +34,8 @@ public interface IPaymentRail
 public sealed class BankTransferRail(PaymentSettings settings) : IPaymentRail
 {
     public PaymentMethod Method => PaymentMethod.BankTransfer;
+
+    public RailAbilities Abilities { get; } = new(CardCheckout: false, ConfirmedByAdmin: true, ConnectedPayouts: false, ProcessorRefunds: false);
 
     public static string Reference(string paymentId) => paymentId.ToUpperInvariant();
 

@@ -34,6 +34,8 @@ public sealed class StripeRail(StripeClient client, IGrainFactory grains, Notifi
 {
     public PaymentMethod Method => PaymentMethod.Stripe;
 
+    public RailAbilities Abilities { get; } = new(CardCheckout: true, ConfirmedByAdmin: false, ConnectedPayouts: true, ProcessorRefunds: true);
+
     public async Task<FundingStart> StartFundingAsync(FundingRequest request, CancellationToken cancellation)
     {
         var metadata = Metadata(request.PaymentId, request.NeedId, request.Index, request.Attempt);
@@ -62,18 +64,29 @@ public sealed class StripeRail(StripeClient client, IGrainFactory grains, Notifi
     public async Task<string?> MoveAsync(MoneyMove move, CancellationToken cancellation)
     {
         var metadata = new Dictionary<string, string> { ["operationId"] = move.OperationId, ["needId"] = move.NeedId, ["milestone"] = $"{move.Index}" };
-        if (move.Kind == MoveKind.Release)
+        return move.Kind switch
         {
-            var account = await grains.GetGrain<IPayoutAccountGrain>(move.StartupId).GetAsync();
-            if (account is not { PayoutsEnabled: true })
-                throw MarketplaceException.Conflict("The startup has not finished its Stripe onboarding (payouts not enabled); the release waits for it.");
-            var transfer = await new TransferService(client).CreateAsync(new TransferCreateOptions
-            {
-                Amount = move.NetMinor, Currency = move.Currency.ToLowerInvariant(), Destination = account.ExternalAccountId,
-                TransferGroup = move.NeedId, Metadata = metadata,
-            }, Key(move.OperationId), cancellation);
-            return transfer.Id;
-        }
+            MoveKind.Release => await TransferAsync(move, metadata, cancellation),
+            MoveKind.Refund => await RefundAsync(move, metadata, cancellation),
+            _ => throw new ArgumentOutOfRangeException(nameof(move), move.Kind, "Unknown move kind."),
+        };
+    }
+
+    private async Task<string?> TransferAsync(MoneyMove move, Dictionary<string, string> metadata, CancellationToken cancellation)
+    {
+        var account = await grains.GetGrain<IPayoutAccountGrain>(move.StartupId).GetAsync();
+        if (account is not { PayoutsEnabled: true })
+            throw MarketplaceException.Conflict("The startup has not finished its Stripe onboarding (payouts not enabled); the release waits for it.");
+        var transfer = await new TransferService(client).CreateAsync(new TransferCreateOptions
+        {
+            Amount = move.NetMinor, Currency = move.Currency.ToLowerInvariant(), Destination = account.ExternalAccountId,
+            TransferGroup = move.NeedId, Metadata = metadata,
+        }, Key(move.OperationId), cancellation);
+        return transfer.Id;
+    }
+
+    private async Task<string?> RefundAsync(MoneyMove move, Dictionary<string, string> metadata, CancellationToken cancellation)
+    {
         if (move.NetMinor == 0) return null; // all of it goes back to the programme: nothing to refund on the card
         var refund = await new RefundService(client).CreateAsync(new RefundCreateOptions
         {

@@ -69,6 +69,12 @@ internal static partial class HostApi
             await (await startup.PostAsJsonAsync($"/api/needs/{needId}/milestones/{i}/deliver", new { note = "Livré.", links = Array.Empty<string>() })).Json(HttpStatusCode.OK);
             await (await sme.PostAsync($"/api/needs/{needId}/milestones/{i}/approve", null)).Json(HttpStatusCode.OK);
         }
+        // The last release and the need's completion are the follow-up job's, after the approval's answer.
+        for (var tries = 0; (await (await sme.GetAsync($"/api/needs/{needId}")).Json(HttpStatusCode.OK)).GetProperty("status").GetString() != "completed"; tries++)
+        {
+            Assert.True(tries < 300, "The engagement's follow-ups did not complete the need.");
+            await Task.Delay(200);
+        }
     }
 
     /// <summary>An API token for an account that exists (signed up in the browser): signs in with a new e-mailed code.</summary>

@@ -37,21 +37,24 @@ public sealed class BankTransferTests(MarketplaceHost host)
         var balances = await Engagements.AssertLedgerAsync(host, a.NeedId);
         Assert.Equal(1_500_000, balances["escrow"]);
         Assert.Equal(-450_000, balances[$"programme:{programme}"]);
-        Assert.Equal("in-progress", (await (await a.Sme.Client.GetAsync($"/api/needs/{a.NeedId}")).Json(HttpStatusCode.OK)).GetProperty("status").GetString());
+        await Engagements.EventuallyAsync(async () => (await (await a.Sme.Client.GetAsync($"/api/needs/{a.NeedId}")).Json(HttpStatusCode.OK))
+            .GetProperty("status").GetString() == "in-progress", "the need in progress");
         await Engagements.ConfirmAsync(host, funding, expected: HttpStatusCode.Conflict); // another transfer for a funded milestone
 
         Assert.Equal("delivered", (await a.DeliverAsync(0)).Milestone(0).Status());
         await Engagements.AssertLedgerAsync(host, a.NeedId);
-        var released = await a.ApproveAsync(0);
-        Assert.Equal("released", released.Milestone(0).Status());
+        Assert.Equal("approved", (await a.ApproveAsync(0)).Milestone(0).Status()); // the state written; the release follows
+        await Engagements.UntilAsync(host, a.NeedId, 0, "released");
         balances = await Engagements.AssertLedgerAsync(host, a.NeedId);
         Assert.Equal(0, balances["escrow"]);
         Assert.Equal(75_000, balances["platform-fees"]); // 5% of 15 000 MAD
         Assert.Equal(1_425_000, balances[$"startup:{a.StartupId}"]);
 
         using var admin = host.Admin();
-        var payout = Assert.Single((await (await admin.GetAsync("/api/admin/payouts?status=pending")).Json(HttpStatusCode.OK)).EnumerateArray(),
-            p => p.GetProperty("needId").GetString() == a.NeedId);
+        async Task<List<JsonElement>> PendingAsync() => [.. (await (await admin.GetAsync("/api/admin/payouts?status=pending")).Json(HttpStatusCode.OK))
+            .EnumerateArray().Where(p => p.GetProperty("needId").GetString() == a.NeedId)];
+        await Engagements.EventuallyAsync(async () => (await PendingAsync()).Count > 0, "the payout order listed");
+        var payout = Assert.Single(await PendingAsync());
         Assert.Equal(1_425_000, payout.GetProperty("amountMinor").GetInt64());
         Assert.Equal(a.StartupId, payout.GetProperty("beneficiaryId").GetString());
         var csvRequest = new HttpRequestMessage(HttpMethod.Get, "/api/admin/payouts?status=pending");
@@ -65,14 +68,15 @@ public sealed class BankTransferTests(MarketplaceHost host)
         Assert.Equal("paid", paid.GetProperty("status").GetString());
         await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/paid", new { bankReference = "BOA-2026-0042" })).Json(HttpStatusCode.OK);
         await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/paid", new { bankReference = "AUTRE" })).Problem(HttpStatusCode.Conflict);
-        Assert.DoesNotContain((await (await admin.GetAsync("/api/admin/payouts")).Json(HttpStatusCode.OK)).EnumerateArray(), p => p.Id() == payout.Id());
+        await Engagements.EventuallyAsync(async () => (await PendingAsync()).Count == 0, "the paid order off the list");
 
         var second = await a.FundAsync(1);
         await Engagements.ConfirmAsync(host, second);
         await a.DeliverAsync(1);
-        var done = await a.ApproveAsync(1);
-        Assert.Equal("completed", done.GetProperty("status").GetString());
-        Assert.Equal("completed", (await (await a.Sme.Client.GetAsync($"/api/needs/{a.NeedId}")).Json(HttpStatusCode.OK)).GetProperty("status").GetString());
+        await a.ApproveAsync(1);
+        await Engagements.UntilAsync(host, a.NeedId, e => e.GetProperty("status").GetString() == "completed");
+        await Engagements.EventuallyAsync(async () => (await (await a.Sme.Client.GetAsync($"/api/needs/{a.NeedId}")).Json(HttpStatusCode.OK))
+            .GetProperty("status").GetString() == "completed", "the need completed");
         balances = await Engagements.AssertLedgerAsync(host, a.NeedId);
         Assert.Equal(2_850_000, balances[$"startup:{a.StartupId}"]);
         Assert.Equal(-900_000, balances[$"programme:{programme}"]);
@@ -112,13 +116,15 @@ public sealed class BankTransferTests(MarketplaceHost host)
         await a.DeliverAsync(0);
         var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => a.Sme.Client.PostAsync($"/api/needs/{a.NeedId}/milestones/0/approve", null)));
         Assert.All(answers, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        await Engagements.UntilAsync(host, a.NeedId, 0, "released");
+        await host.JobsSettledAsync();
         var balances = await Engagements.AssertLedgerAsync(host, a.NeedId);
         Assert.Equal(1_425_000, balances[$"startup:{a.StartupId}"]);
         Assert.Single((await a.EngagementAsync()).GetProperty("payouts").EnumerateArray());
     }
 
     [Fact]
-    public async Task A_dispute_is_resolved_by_a_cohort_manager_with_a_split_and_only_the_parties_see_the_engagement()
+    public async Task A_dispute_is_resolved_by_a_manager_of_its_mediator_institute_with_a_split_and_only_the_parties_and_mediators_see_the_engagement()
     {
         var a = await Engagements.AwardedAsync(host);
         var cohort = await Incubation.ProgrammeAsync(host);
@@ -134,7 +140,7 @@ public sealed class BankTransferTests(MarketplaceHost host)
         await (await a.Founder.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/fund", new { method = "bank-transfer" })).Problem(HttpStatusCode.NotFound);
         var otherManager = await Incubation.ManagerAsync(host, await Incubation.InstituteAsync(host));
         await (await otherManager.Client.GetAsync($"/api/needs/{a.NeedId}/engagement")).Problem(HttpStatusCode.NotFound);
-        await (await cohort.Manager.Client.GetAsync($"/api/needs/{a.NeedId}/engagement")).Json(HttpStatusCode.OK);
+        await (await cohort.Manager.Client.GetAsync($"/api/needs/{a.NeedId}/engagement")).Problem(HttpStatusCode.NotFound); // no dispute to mediate yet
 
         await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/dispute", new { reason = "" })).Problem(HttpStatusCode.BadRequest);
         var disputed = await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/dispute",
@@ -142,12 +148,16 @@ public sealed class BankTransferTests(MarketplaceHost host)
         Assert.Equal("disputed", disputed.Milestone(0).Status());
         await (await a.Sme.Client.PostAsync($"/api/needs/{a.NeedId}/milestones/0/approve", null)).Problem(HttpStatusCode.Conflict);
         var disputeId = disputed.Milestone(0).GetProperty("dispute").Id();
+        await (await cohort.Manager.Client.GetAsync($"/api/needs/{a.NeedId}/engagement")).Json(HttpStatusCode.OK); // its institute mediates
+        await (await otherManager.Client.GetAsync($"/api/needs/{a.NeedId}/engagement")).Problem(HttpStatusCode.NotFound);
 
         var resolve = new { releaseMinor = 1_000_000L, refundMinor = 500_000L, note = "Deux tiers livrés." };
         await (await a.Sme.Client.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", resolve)).Problem(HttpStatusCode.Forbidden);
         await (await otherManager.Client.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", resolve)).Problem(HttpStatusCode.NotFound);
         await (await cohort.Manager.Client.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 1_000_000L, refundMinor = 1L, note = "x" })).Problem(HttpStatusCode.BadRequest);
-        var resolved = await (await cohort.Manager.Client.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", resolve)).Json(HttpStatusCode.OK);
+        await (await cohort.Manager.Client.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", resolve)).Json(HttpStatusCode.OK);
+        await (await otherManager.Client.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", resolve)).Problem(HttpStatusCode.NotFound);
+        var resolved = await Engagements.UntilAsync(host, a.NeedId, 0, "released");
         var m0 = resolved.Milestone(0);
         Assert.Equal("released", m0.Status());
         Assert.Equal(500_000, m0.GetProperty("refundedMinor").GetInt64());
@@ -171,8 +181,9 @@ public sealed class BankTransferTests(MarketplaceHost host)
             .Problem(HttpStatusCode.Conflict);
         await Engagements.ConfirmAsync(host, await a.FundAsync(0));
         await a.FundAsync(1); // reserves the programme's share, never paid
-        var cancelled = await (await a.Sme.Client.PostAsync($"/api/needs/{a.NeedId}/engagement/cancel", null)).Json(HttpStatusCode.OK);
-        Assert.Equal("cancelled", cancelled.GetProperty("status").GetString());
+        Assert.Equal("cancelled", (await (await a.Sme.Client.PostAsync($"/api/needs/{a.NeedId}/engagement/cancel", null)).Json(HttpStatusCode.OK))
+            .GetProperty("status").GetString());
+        var cancelled = await Engagements.UntilAsync(host, a.NeedId, 0, "refunded");
         Assert.Equal(["refunded", "cancelled"], cancelled.GetProperty("milestones").EnumerateArray().Select(m => m.Status()));
         var balances = await Engagements.AssertLedgerAsync(host, a.NeedId);
         Assert.Equal(0, balances["escrow"]);
@@ -183,7 +194,8 @@ public sealed class BankTransferTests(MarketplaceHost host)
         var refund = Assert.Single(cancelled.GetProperty("payouts").EnumerateArray());
         Assert.Equal(1_050_000, refund.GetProperty("amountMinor").GetInt64());
         Assert.Equal("sme", refund.GetProperty("beneficiaryKind").GetString());
-        Assert.Equal("cancelled", (await (await a.Sme.Client.GetAsync($"/api/needs/{a.NeedId}")).Json(HttpStatusCode.OK)).GetProperty("status").GetString());
+        await Engagements.EventuallyAsync(async () => (await (await a.Sme.Client.GetAsync($"/api/needs/{a.NeedId}")).Json(HttpStatusCode.OK))
+            .GetProperty("status").GetString() == "cancelled", "the need cancelled");
         await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/reviews", new { quality = 2, timeliness = 2, communication = 2, comment = "Arrêté en cours." }))
             .Json(HttpStatusCode.Created);
     }

@@ -52,7 +52,8 @@ internal static class Engagements
     public static async Task<JsonElement> ApproveAsync(this Awarded a, int index) =>
         await (await a.Sme.Client.PostAsync($"/api/needs/{a.NeedId}/milestones/{index}/approve", null)).Json(HttpStatusCode.OK);
 
-    /// <summary>Funds (by bank), confirms, delivers and approves every milestone: the engagement completes.</summary>
+    /// <summary>Funds (by bank), confirms, delivers and approves every milestone: the engagement completes (once the
+    /// follow-ups have released the last milestone and closed the need).</summary>
     public static async Task CompleteAsync(MarketplaceHost host, Awarded a)
     {
         var engagement = await a.EngagementAsync();
@@ -63,6 +64,32 @@ internal static class Engagements
             await a.DeliverAsync(i);
             await a.ApproveAsync(i);
         }
+        await UntilAsync(host, a.NeedId, e => e.GetProperty("status").GetString() == "completed");
+        await EventuallyAsync(async () => (await (await a.Sme.Client.GetAsync($"/api/needs/{a.NeedId}")).Json(HttpStatusCode.OK)).GetProperty("status").GetString() == "completed");
+    }
+
+    /// <summary>The engagement (read by an admin) once the follow-ups of what was acknowledged made it so; fails after a minute.</summary>
+    public static async Task<JsonElement> UntilAsync(MarketplaceHost host, string needId, Func<JsonElement, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var e = await EngagementAsync(host, needId);
+            if (done(e)) return e;
+            if (DateTime.UtcNow > deadline) Assert.Fail($"The follow-up of engagement {needId} did not happen: {e}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The engagement once its milestone is in that status (the follow-up job's work, after the answer).</summary>
+    public static Task<JsonElement> UntilAsync(MarketplaceHost host, string needId, int index, string status) =>
+        UntilAsync(host, needId, e => e.Milestone(index).Status() == status);
+
+    /// <summary>Waits until a condition the follow-ups bring about holds; fails after a minute.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> done, string? what = null)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); !await done(); await Task.Delay(100))
+            if (DateTime.UtcNow > deadline) Assert.Fail($"Not done within a minute: {what}");
     }
 
     public static async Task<JsonElement> EngagementAsync(this Awarded a) =>

@@ -40,7 +40,7 @@ public sealed class PaymentJobsTests(SqliteJobsHost jobs)
         jobs.Time.Advance(TimeSpan.FromDays(3));
         await Task.WhenAll(Payments.AutoReleaseAsync(a.NeedId, 0), Payments.AutoReleaseAsync(a.NeedId, 0));
         await Payments.AutoReleaseAsync(a.NeedId, 0);
-        var released = (await Engagements.EngagementAsync(Host, a.NeedId)).Milestone(0);
+        var released = (await Engagements.UntilAsync(Host, a.NeedId, 0, "released")).Milestone(0);
         Assert.Equal("released", released.Status());
         Assert.True(released.GetProperty("approvedAutomatically").GetBoolean());
         var balances = await Engagements.AssertLedgerAsync(Host, a.NeedId);

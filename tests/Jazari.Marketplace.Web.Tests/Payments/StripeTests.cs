@@ -117,8 +117,9 @@ public sealed class StripeTests(StripeHost stripe)
         await OnboardAsync(a);
         await a.DeliverAsync(0);
         Server.FailAfterCreate("/v1/transfers"); // Stripe made the transfer; the answer never reached us
-        await a.ApproveAsync(0); // approved; released if a retry (the follow-up job's, or the request's own) already got the kept answer
-        Assert.Contains(Server.CallsTo("POST", "/v1/transfers"), c => c.Injected && c.Field("transfer_group") == a.NeedId);
+        Assert.Equal("approved", (await a.ApproveAsync(0)).Milestone(0).Status()); // the follow-up job transfers
+        await Engagements.EventuallyAsync(() => Task.FromResult(Server.CallsTo("POST", "/v1/transfers").Any(c => c.Injected && c.Field("transfer_group") == a.NeedId)),
+            "the follow-up's transfer, its answer lost");
         Assert.Single(Server.Transfers(), t => (string?)t["transfer_group"] == a.NeedId);
 
         await stripe.Service<PaymentJobs>().FollowUpAsync(a.NeedId);
@@ -137,9 +138,37 @@ public sealed class StripeTests(StripeHost stripe)
         await stripe.Service<PaymentJobs>().FollowUpAsync(a.NeedId);
 
         Assert.Equal(2, Server.Transfers().Count(t => (string?)t["transfer_group"] == a.NeedId));
-        Assert.Equal(2, Server.CallsTo("POST", "/v1/transfers").Count(c => c.IdempotencyKey == $"{a.NeedId}:m1:release" && c.Status == 200));
+        Assert.True(Server.CallsTo("POST", "/v1/transfers").Count(c => c.IdempotencyKey == $"{a.NeedId}:m1:release" && c.Status == 200) >= 2); // ours, and the jobs' replays
         Assert.Equal("completed", (await a.EngagementAsync()).GetProperty("status").GetString());
         Assert.Equal(2_850_000, (await Engagements.AssertLedgerAsync(Host, a.NeedId))[$"startup:{a.StartupId}"]);
+    }
+
+    [Fact]
+    public async Task A_release_failing_for_a_while_is_retried_until_done_while_the_sme_got_its_answer_once()
+    {
+        var (a, _, _) = await CardFundedAsync();
+        await OnboardAsync(a);
+        await a.DeliverAsync(0);
+        int Failed() => Server.CallsTo("POST", "/v1/transfers").Count(c => c.Status == 500 && c.Field("transfer_group") == a.NeedId);
+        Server.FailNext("/v1/transfers", 500, count: 3); // Stripe refuses for a while
+        var approve = await a.Sme.Client.PostAsync($"/api/needs/{a.NeedId}/milestones/0/approve", null);
+        Assert.Equal("approved", (await approve.Json(HttpStatusCode.OK)).Milestone(0).Status());
+        await Engagements.EventuallyAsync(() => Task.FromResult(Failed() >= 1), "a refused transfer");
+        Assert.DoesNotContain(Server.Transfers(), t => (string?)t["transfer_group"] == a.NeedId);
+
+        // Its event stays pending: Hangfire's retries and the sweep raise it again until the transfer is made.
+        var grain = stripe.Service<IGrainFactory>().GetGrain<IEngagementGrain>(a.NeedId);
+        await Engagements.EventuallyAsync(async () =>
+        {
+            await grain.RaisePendingEventsAsync();
+            return (await a.EngagementAsync()).Milestone(0).Status() == "released";
+        }, "the release retried until done");
+        Assert.True(Failed() >= 1);
+        Assert.Single(Server.Transfers(), t => (string?)t["transfer_group"] == a.NeedId);
+        Assert.Equal(1_425_000, (await Engagements.AssertLedgerAsync(Host, a.NeedId))[$"startup:{a.StartupId}"]);
+        await Engagements.EventuallyAsync(() => Task.FromResult(Host.Emails(a.Founder.Email).Any(e => e.GetProperty("kind").GetString() == "milestone-released")));
+        await Host.JobsSettledAsync();
+        Assert.Single(Host.Emails(a.Founder.Email), e => e.GetProperty("kind").GetString() == "milestone-released");
     }
 
     [Fact]
@@ -191,9 +220,9 @@ public sealed class StripeTests(StripeHost stripe)
         await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/dispute", new { reason = "Rien n'a été livré depuis un mois." })).Json(HttpStatusCode.OK);
         var disputeId = (await a.EngagementAsync()).Milestone(0).GetProperty("dispute").Id();
         using var admin = Host.Admin();
-        var resolved = await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 0L, refundMinor = 1_500_000L, note = "Remboursement." }))
+        await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 0L, refundMinor = 1_500_000L, note = "Remboursement." }))
             .Json(HttpStatusCode.OK);
-        Assert.Equal("refunded", resolved.Milestone(0).Status());
+        await Engagements.UntilAsync(Host, a.NeedId, 0, "refunded"); // the follow-up refunds the card
         var refund = Assert.Single(Server.CallsTo("POST", "/v1/refunds"), c => c.Field("metadata[needId]") == a.NeedId);
         Assert.Equal(($"{a.NeedId}:m0:refund", "1500000"), (refund.IdempotencyKey, refund.Field("amount")));
         var charge = Server.Object((string)Server.Object(refund.Field("payment_intent")!)["latest_charge"]!);

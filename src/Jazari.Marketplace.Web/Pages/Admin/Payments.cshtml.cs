@@ -1,7 +1,4 @@
 using Jazari.Marketplace.Grains.Payments;
-using Jazari.Marketplace.Web.Apis;
-using Jazari.Marketplace.Web.Audit;
-using Jazari.Marketplace.Web.Jobs;
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.AspNetCore.Mvc;
 
@@ -9,10 +6,10 @@ namespace Jazari.Marketplace.Web.Pages.Admin;
 
 /// <summary>
 /// Money for admins: confirming a bank transfer seen on the platform's account (the reference the SME quoted and the
-/// amount; the API's own endpoint), the pending payout orders with the bank file (CSV) to pay them, each marked paid with
+/// amount; the same command as the API's), the pending payout orders with the bank file (CSV) to pay them, each marked paid with
 /// its bank reference, and new co-funding programmes.
 /// </summary>
-public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentJobs jobs, AuditTrail audit) : MarketplacePage(grains, text)
+public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminCommands payments) : MarketplacePage(grains, text)
 {
     public IReadOnlyList<PayoutOrder> Pending { get; private set; } = [];
     public EngagementResponse? Confirmed { get; private set; }
@@ -32,7 +29,7 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentJobs j
     public async Task<IActionResult> OnGetCsvAsync()
     {
         await LoadAsync();
-        return File(PaymentsAdminApi.PayoutsCsv(Pending), DashboardExports.Csv + "; charset=utf-8", "payouts.csv");
+        return File(PaymentAdminCommands.PayoutsCsv(Pending), DashboardExports.Csv + "; charset=utf-8", "payouts.csv");
     }
 
     public async Task<IActionResult> OnPostAsync()
@@ -42,7 +39,7 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentJobs j
         var body = new ConfirmPaymentInput { AmountMinor = amount, BankReference = BankReference };
         try
         {
-            await TryAsync(async () => Confirmed = (await PaymentsAdminApi.Confirm(reference, body, Grains, jobs, HttpContext, audit)).Value);
+            await TryAsync(async () => Confirmed = await payments.ConfirmTransferAsync(Me, reference, body));
         }
         catch (Jazari.Marketplace.Grains.MarketplaceException unknown) when (unknown.Problem is Jazari.Marketplace.Grains.Problem.NotFound)
         {
@@ -58,8 +55,7 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentJobs j
         PayoutId = payoutId;
         try
         {
-            await TryAsync(async () => Paid = (await PaymentsAdminApi.MarkPaid(payoutId ?? "", new PayoutPaidInput { BankReference = payoutBankReference },
-                Grains, HttpContext, audit)).Value);
+            await TryAsync(async () => Paid = await payments.MarkPaidAsync(Me, payoutId ?? "", new PayoutPaidInput { BankReference = payoutBankReference }));
         }
         catch (Jazari.Marketplace.Grains.MarketplaceException unknown) when (unknown.Problem is Jazari.Marketplace.Grains.Problem.NotFound)
         {
@@ -78,7 +74,7 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentJobs j
             Id = f.Id?.Trim(), Name = f.Name, SubsidyPercent = f.SubsidyPercent,
             CapPerSmeMinor = Minor(f.CapPerSmeMad), BudgetMinor = Minor(f.BudgetMad),
         };
-        await TryAsync(async () => Programme = (await PaymentsAdminApi.CreateProgramme(body, Grains, HttpContext, audit)).Value);
+        await TryAsync(async () => Programme = await payments.CreateProgrammeAsync(Me, body));
         if (Programme is not null) NewProgramme = new();
         await LoadAsync();
         return Page();
@@ -87,8 +83,7 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentJobs j
     /// <summary>An amount typed in MAD as minor units; 0 (refused by the API's checks) when it has more than two decimals.</summary>
     private static long? Minor(decimal? mad) => mad is not { } m ? null : decimal.Round(m, 2) == m && m is > 0 and <= Checks.MaxMad * 1000 ? (long)(m * 100) : 0;
 
-    private async Task LoadAsync() =>
-        Pending = [.. (await Grains.GetGrain<IPayoutQueueGrain>(IPayoutQueueGrain.Key).ListAsync()).OrderBy(p => p.CreatedAt)];
+    private async Task LoadAsync() => Pending = await payments.PendingPayoutsAsync(Me);
 }
 
 public sealed class ProgrammeForm

@@ -1,7 +1,4 @@
 using Jazari.Marketplace.Grains;
-using Jazari.Marketplace.Web.Apis;
-using Jazari.Marketplace.Web.Jobs;
-using Jazari.Marketplace.Web.Payments;
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -10,11 +7,10 @@ namespace Jazari.Marketplace.Web.Pages.Engagements;
 
 /// <summary>
 /// The engagement of an awarded need, milestone by milestone, for its SME (fund by bank transfer or card, approve,
-/// dispute), its startup (deliver, dispute) and admins (resolve a dispute: what is released, what is refunded); every action is the API's own endpoint, with its rules and checks.
+/// dispute), its startup (deliver, dispute) and admins (resolve a dispute: what is released, what is refunded); every action is the same command the API calls (EngagementCommands), with its rules and checks.
 /// </summary>
 [Authorize(Policy = PageSession.Policy.SignedIn)]
-public sealed class EngagementModel(IGrainFactory grains, Text text, PaymentMoves moves, PaymentJobs jobs, Audit.AuditTrail audit,
-    [FromKeyedServices(Clock.Key)] TimeProvider time) : MarketplacePage(grains, text)
+public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementCommands engagements) : MarketplacePage(grains, text)
 {
     public EngagementResponse Engagement { get; private set; } = null!;
     public FundResponse? Funding { get; private set; }
@@ -31,7 +27,7 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, PaymentMove
 
     public async Task<IActionResult> OnPostFundAsync(string id, int index, string? method)
     {
-        if (await TryAsync(async () => Funding = (await EngagementsApi.Fund(id, index, new FundInput { Method = method }, User, Grains, moves, jobs)).Value))
+        if (await TryAsync(async () => Funding = await engagements.FundAsync(Me, id, index, new FundInput { Method = method })))
         {
             if (Funding!.CheckoutUrl is { } checkout) return Redirect(checkout);
         }
@@ -40,19 +36,19 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, PaymentMove
     }
 
     public Task<IActionResult> OnPostDeliverAsync(string id, int index, string? note, string? links) =>
-        ActAsync(id, "delivered", () => EngagementsApi.Deliver(id, index, new DeliverInput { Note = note, Links = Split(links) }, User, Grains, jobs));
+        ActAsync(id, "delivered", () => engagements.DeliverAsync(Me, id, index, new DeliverInput { Note = note, Links = Split(links) }));
 
     public Task<IActionResult> OnPostApproveAsync(string id, int index) =>
-        ActAsync(id, "approved", () => EngagementsApi.Approve(id, index, User, Grains, moves, jobs, time));
+        ActAsync(id, "approved", () => engagements.ApproveAsync(Me, id, index));
 
     public Task<IActionResult> OnPostDisputeAsync(string id, int index, string? reason) =>
-        ActAsync(id, "disputed", () => EngagementsApi.Dispute(id, index, new DisputeInput { Reason = reason }, User, Grains, jobs, HttpContext, audit));
+        ActAsync(id, "disputed", () => engagements.DisputeAsync(Me, id, index, new DisputeInput { Reason = reason }));
 
     public Task<IActionResult> OnPostResolveAsync(string id, string? disputeId, decimal? releaseMad, decimal? refundMad, string? note) =>
-        ActAsync(id, "resolved", () => EngagementsApi.Resolve(disputeId is { } d && Ids.IsValid(d) ? d : "unknown",
-            new ResolveInput { ReleaseMinor = Minor(releaseMad), RefundMinor = Minor(refundMad), Note = note }, User, Grains, moves, jobs, HttpContext, audit));
+        ActAsync(id, "resolved", () => engagements.ResolveAsync(Me, disputeId ?? "",
+            new ResolveInput { ReleaseMinor = Minor(releaseMad), RefundMinor = Minor(refundMad), Note = note }));
 
-    /// <summary>An amount typed in MAD as minor units; -1 (refused by the API's checks) when it has more than two decimals.</summary>
+    /// <summary>An amount typed in MAD as minor units; -1 (refused by the command's checks) when it has more than two decimals.</summary>
     private static long? Minor(decimal? mad) => mad is not { } m ? null : decimal.Round(m, 2) == m && m is >= 0 and <= Checks.MaxMad ? (long)(m * 100) : -1;
 
     private async Task<IActionResult> ActAsync(string id, string done, Func<Task> action)
@@ -62,6 +58,5 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, PaymentMove
         return Page();
     }
 
-    private async Task LoadAsync(string id) =>
-        Engagement = EngagementResponse.From(await EngagementsApi.VisibleAsync(Grains, Me, id));
+    private async Task LoadAsync(string id) => Engagement = await engagements.GetAsync(Me, id);
 }

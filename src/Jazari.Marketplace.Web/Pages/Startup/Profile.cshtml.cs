@@ -10,7 +10,7 @@ namespace Jazari.Marketplace.Web.Pages.Startup;
 /// The startup's profile and offering: what matching reads (categories, skills, regions, prices, capacity); and the
 /// Stripe onboarding to be paid by card (the API's own endpoint), with a clear message when Stripe is not configured.
 /// </summary>
-public sealed class ProfileModel(IGrainFactory grains, Text text, AuditTrail audit, IServiceProvider services) : MarketplacePage(grains, text)
+public sealed class ProfileModel(IGrainFactory grains, Text text, AuditTrail audit, StripeCommands stripe) : MarketplacePage(grains, text)
 {
     [BindProperty]
     public StartupInput Input { get; set; } = new();
@@ -64,7 +64,7 @@ public sealed class ProfileModel(IGrainFactory grains, Text text, AuditTrail aud
     {
         if (await ProfileIdAsync() is not { } id) return Redirect("/startup/profile");
         string? url = null;
-        if (await TryAsync(async () => url = (await StripeApi.Onboarding(id, User, Grains, services)).Value!.Url)) return Redirect(url!);
+        if (await TryAsync(async () => url = (await stripe.OnboardingLinkAsync(Me, id)).Url)) return Redirect(url!);
         await OnGetAsync(false);
         return Page();
     }

@@ -1,0 +1,70 @@
+namespace Jazari.Marketplace.Grains.Payments;
+
+/// <summary>One milestone of an engagement as its readers see it (a copy: changing it changes nothing).</summary>
+[GenerateSerializer, Alias("jazari.milestone-view")]
+public sealed record MilestoneView(
+    [property: Id(0)] int Index,
+    [property: Id(1)] string Title,
+    [property: Id(2)] long AmountMinor,
+    [property: Id(3)] DateOnly DueOn,
+    [property: Id(4)] MilestoneStatus Status,
+    [property: Id(5)] IReadOnlyList<FundingPart> Funding,
+    [property: Id(6)] string PaymentId,
+    [property: Id(7)] PaymentMethod? Method,
+    [property: Id(8)] int Attempt,
+    [property: Id(9)] string? PaymentExternalId,
+    [property: Id(10)] DateTimeOffset? FundingRequestedAt,
+    [property: Id(11)] DateTimeOffset? FundedAt,
+    [property: Id(12)] DateTimeOffset? DeliveredAt,
+    [property: Id(13)] string? DeliveryNote,
+    [property: Id(14)] IReadOnlyList<string> DeliveryLinks,
+    [property: Id(15)] DateTimeOffset? ApprovedAt,
+    [property: Id(16)] bool ApprovedAutomatically,
+    [property: Id(17)] DateTimeOffset? ClosedAt,
+    [property: Id(18)] Dispute? Dispute,
+    [property: Id(19)] IReadOnlyList<MoneyMove> PendingMoves,
+    [property: Id(20)] long ReleasedMinor,
+    [property: Id(21)] long RefundedMinor)
+{
+    public bool IsClosed => Status is MilestoneStatus.Released or MilestoneStatus.Refunded or MilestoneStatus.Cancelled;
+    public long SmeShare => Funding.Where(f => f.Source == FundingSource.Sme).Sum(f => f.AmountMinor);
+    public long ProgrammeShare => Funding.Where(f => f.Source == FundingSource.Programme).Sum(f => f.AmountMinor);
+
+    public static MilestoneView Of(MilestoneState m) => new(m.Index, m.Title, m.AmountMinor, m.DueOn, m.Status, [.. m.Funding], m.PaymentId,
+        m.Method, m.Attempt, m.PaymentExternalId, m.FundingRequestedAt, m.FundedAt, m.DeliveredAt, m.DeliveryNote, [.. m.DeliveryLinks],
+        m.ApprovedAt, m.ApprovedAutomatically, m.ClosedAt, m.Dispute, [.. m.PendingMoves], m.ReleasedMinor, m.RefundedMinor);
+}
+
+/// <summary>An engagement as the caller may see it: its parties, milestones and payout orders (the ledger is read apart).</summary>
+[GenerateSerializer, Alias("jazari.engagement-view")]
+public sealed record EngagementView(
+    [property: Id(0)] string NeedId,
+    [property: Id(1)] string Title,
+    [property: Id(2)] string SmeId,
+    [property: Id(3)] string? SmeAccountId,
+    [property: Id(4)] string StartupId,
+    [property: Id(5)] string StartupAccountId,
+    [property: Id(6)] string StartupName,
+    [property: Id(7)] string Currency,
+    [property: Id(8)] string? ProgrammeId,
+    [property: Id(9)] int SubsidyPercent,
+    [property: Id(10)] int FeeBasisPoints,
+    [property: Id(11)] DateTimeOffset AwardedAt,
+    [property: Id(12)] IReadOnlyList<MilestoneView> Milestones,
+    [property: Id(13)] IReadOnlyList<PayoutOrder> Payouts,
+    [property: Id(14)] DateTimeOffset? CancelledAt,
+    [property: Id(15)] DateTimeOffset? CompletedAt)
+{
+    public MilestoneView? Milestone(int index) => index >= 0 && index < Milestones.Count ? Milestones[index] : null;
+
+    public static EngagementView Of(EngagementState e) => new(e.NeedId, e.Title, e.SmeId, e.SmeAccountId, e.StartupId, e.StartupAccountId,
+        e.StartupName, e.Currency, e.ProgrammeId, e.SubsidyPercent, e.FeeBasisPoints, e.AwardedAt, [.. e.Milestones.Select(MilestoneView.Of)],
+        [.. e.Payouts], e.CancelledAt, e.CompletedAt);
+}
+
+/// <summary>The ledger of one engagement: every balanced entry, for the SME and admins.</summary>
+[GenerateSerializer, Alias("jazari.engagement-ledger")]
+public sealed record EngagementLedger(
+    [property: Id(0)] string NeedId,
+    [property: Id(1)] string Currency,
+    [property: Id(2)] IReadOnlyList<LedgerEntry> Entries);

@@ -1,0 +1,100 @@
+using Jazari.Marketplace.Grains;
+using Jazari.Marketplace.Grains.Payments;
+using Jazari.Marketplace.Web.Audit;
+using Jazari.Marketplace.Web.Payments;
+
+namespace Jazari.Marketplace.Web.Application;
+
+/// <summary>
+/// What the SME, the startup, admins and mediator managers do with an engagement, for the API and the pages alike.
+/// Each is one call to the engagement grain, which decides who may do it, writes the change with its event and hands
+/// the event to the follow-up job (money moves, need status, KPIs, payout list, e-mails, auto-release): the answer
+/// shows the state just written (an approval answers <c>approved</c>; the release follows).
+/// </summary>
+public sealed class EngagementCommands(IGrainFactory grains, PaymentMoves moves, AuditTrail audit)
+{
+    public const int MaxNote = 2000;
+    public const int MaxLinks = 5;
+    public const int MaxReason = 1000;
+
+    private IEngagementGrain Engagement(string needId) => grains.GetGrain<IEngagementGrain>(needId);
+
+    /// <summary>The SME, the awarded startup, admins and the mediator managers of its disputes; anyone else: not found.</summary>
+    public async Task<EngagementResponse> GetAsync(Caller caller, string needId) =>
+        EngagementResponse.From(await Engagement(needId).GetAsync(caller));
+
+    /// <summary>The SME and admins; anyone else: not found.</summary>
+    public async Task<LedgerResponse> LedgerAsync(Caller caller, string needId) =>
+        LedgerResponse.From(await Engagement(needId).GetLedgerAsync(caller));
+
+    /// <summary>Whether the SME can pay by card here (a rail with a card checkout is configured).</summary>
+    public bool CardCheckout => moves.CardCheckout;
+
+    /// <summary>The SME asks to pay a milestone: bank instructions with the reference, or the card checkout page.
+    /// An unknown method is a 400; a method no rail here carries out (Stripe not configured) a 409, before anything is recorded.</summary>
+    public async Task<FundResponse> FundAsync(Caller caller, string needId, int index, FundInput input)
+    {
+        var c = new Checks();
+        var method = PaymentNames.ParseMethod(input.Method);
+        if (method is null) c.Error("method", "Must be one of: bank-transfer, stripe.");
+        c.ThrowIfFailed();
+        var rail = moves.Rail(method!.Value);
+        var request = await Engagement(needId).RequestFundingAsync(caller, index, method.Value);
+        if (request.Funded)
+            return new FundResponse(request.PaymentId, method.Value.Name(), 0, request.ProgrammeMinor, request.Currency,
+                null, "The programme pays the whole milestone: it is funded.", null, true);
+        var start = await rail.StartFundingAsync(request, CancellationToken.None);
+        return new FundResponse(request.PaymentId, method.Value.Name(), request.SmeMinor, request.ProgrammeMinor, request.Currency,
+            start.Reference, start.Instructions, start.CheckoutUrl, false);
+    }
+
+    public async Task<EngagementResponse> DeliverAsync(Caller caller, string needId, int index, DeliverInput input)
+    {
+        var c = new Checks();
+        var note = c.Text("note", input.Note, MaxNote);
+        var links = c.List("links", input.Links, MaxLinks, 300);
+        for (var i = 0; i < links.Count; i++)
+            if (!Uri.TryCreate(links[i], UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http")) c.Error($"links[{i}]", "Must be an http(s) address.");
+        c.ThrowIfFailed();
+        return EngagementResponse.From(await Engagement(needId).DeliverAsync(caller, index, note, links));
+    }
+
+    public async Task<EngagementResponse> ApproveAsync(Caller caller, string needId, int index) =>
+        EngagementResponse.From(await Engagement(needId).ApproveAsync(caller, index));
+
+    public async Task<EngagementResponse> DisputeAsync(Caller caller, string needId, int index, DisputeInput input)
+    {
+        var c = new Checks();
+        var reason = c.Text("reason", input.Reason, MaxReason, minLength: 10);
+        c.ThrowIfFailed();
+        var grain = Engagement(needId);
+        var before = (await grain.GetAsync(caller)).Milestone(index)?.Dispute;
+        var e = await grain.OpenDisputeAsync(caller, index, reason);
+        var dispute = e.Milestones[index].Dispute!;
+        if (before?.Id != dispute.Id || before.ResolvedAt is not null)
+            await audit.RecordAsync(caller, AuditActions.DisputeOpened, dispute.Id,
+                $"need {needId} milestone {index}; mediators {string.Join(' ', dispute.MediatorInstitutes)}");
+        return EngagementResponse.From(e);
+    }
+
+    public async Task<EngagementResponse> CancelAsync(Caller caller, string needId) =>
+        EngagementResponse.From(await Engagement(needId).CancelAsync(caller));
+
+    /// <summary>An admin, or a manager of an institute the dispute names as its mediator, splits the milestone's escrow.</summary>
+    public async Task<EngagementResponse> ResolveAsync(Caller caller, string disputeId, ResolveInput input)
+    {
+        var c = new Checks();
+        if (input.ReleaseMinor is null or < 0) c.Error("releaseMinor", "Required, not negative.");
+        if (input.RefundMinor is null or < 0) c.Error("refundMinor", "Required, not negative.");
+        var note = c.Text("note", input.Note, MaxReason);
+        c.ThrowIfFailed();
+        var target = (Ids.IsValid(disputeId) ? await grains.GetGrain<IPaymentLookupGrain>(disputeId).GetAsync() : null)
+            ?? throw MarketplaceException.NotFound("Dispute");
+        var grain = Engagement(target.NeedId);
+        var before = (await grain.GetAsync(caller)).Milestone(target.Index)?.Dispute;
+        var e = await grain.ResolveDisputeAsync(caller, target.Index, input.ReleaseMinor!.Value, input.RefundMinor!.Value, note);
+        if (before is { ResolvedAt: null })
+            await audit.RecordAsync(caller, AuditActions.DisputeResolved, disputeId, $"release {input.ReleaseMinor}; refund {input.RefundMinor}");
+        return EngagementResponse.From(e);
+    }
+}

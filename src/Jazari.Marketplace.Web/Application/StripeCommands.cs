@@ -1,0 +1,115 @@
+using Jazari.Marketplace.Grains;
+using Jazari.Marketplace.Grains.Accounts;
+using Jazari.Marketplace.Grains.Payments;
+using Jazari.Marketplace.Web.Jobs;
+using Jazari.Marketplace.Web.Payments;
+using Stripe;
+using Stripe.Checkout;
+using PaymentMethod = Jazari.Marketplace.Grains.Payments.PaymentMethod;
+
+namespace Jazari.Marketplace.Web.Application;
+
+public sealed record OnboardingLink(string Url);
+
+public sealed record WebhookAnswer(string EventId, bool Applied);
+
+/// <summary>
+/// Card payments through Stripe: a startup's Connect onboarding, and Stripe's webhook. Events are verified with the
+/// signing secret (5 minutes of tolerance), applied once per event id, and correct in any order: each is applied to
+/// what the engagement already knows (a refund before the checkout's completion voids that payment; an older account
+/// update than the last one is ignored). What an event changes in an engagement is written there with its event,
+/// and the follow-up job does the rest.
+/// </summary>
+public sealed class StripeCommands(IGrainFactory grains, StripeSettings settings, IServiceProvider services,
+    [FromKeyedServices(Grains.Clock.Key)] TimeProvider time, ILogger<StripeCommands> log)
+{
+    public const long Tolerance = 300;
+
+    /// <summary>Whether Stripe's webhook is configured here (its secret and the client).</summary>
+    public bool WebhookConfigured => !string.IsNullOrWhiteSpace(settings.WebhookSecret) && services.GetService<StripeClient>() is not null;
+
+    /// <summary>"Get paid by card": the startup's Connect onboarding page; a 409 when Stripe is not configured here.</summary>
+    public async Task<OnboardingLink> OnboardingLinkAsync(Caller caller, string startupId)
+    {
+        var account = await grains.GetGrain<IAccountGrain>(caller.AccountId).GetAsync();
+        if (caller.Role != Roles.Startup || account?.ProfileId != startupId) throw MarketplaceException.NotFound("Startup");
+        var stripe = services.GetService<StripeRail>()
+            ?? throw MarketplaceException.Conflict("Card payments are not available: Stripe is not configured on this marketplace.");
+        return new OnboardingLink(await stripe.OnboardingLinkAsync(startupId, account.Email, CancellationToken.None));
+    }
+
+    /// <summary>Verifies and applies one webhook event (once per event id); 400 when its signature is missing, wrong or too old.</summary>
+    public async Task<WebhookAnswer> ApplyWebhookAsync(string json, string? signature)
+    {
+        if (!WebhookConfigured) throw new InvalidOperationException("Stripe is not configured on this marketplace.");
+        Event stripeEvent;
+        try
+        {
+            if (string.IsNullOrEmpty(signature)) throw new StripeException("No Stripe-Signature header.");
+            stripeEvent = EventUtility.ConstructEvent(json, signature, settings.WebhookSecret, Tolerance,
+                time.GetUtcNow().ToUnixTimeSeconds(), throwOnApiVersionMismatch: false);
+        }
+        catch (StripeException invalid)
+        {
+            log.LogWarning("Stripe webhook refused: {Reason}", invalid.Message);
+            throw MarketplaceException.Invalid("Stripe-Signature", "The event's signature is invalid or too old.");
+        }
+        var processed = grains.GetGrain<IProcessedEventGrain>(stripeEvent.Id);
+        if (await processed.IsDoneAsync()) return new WebhookAnswer(stripeEvent.Id, false);
+        await ApplyAsync(stripeEvent, services.GetRequiredService<StripeClient>());
+        await processed.MarkDoneAsync();
+        return new WebhookAnswer(stripeEvent.Id, true);
+    }
+
+    private async Task ApplyAsync(Event e, StripeClient client)
+    {
+        var system = PaymentJobs.System;
+        switch (e.Data.Object)
+        {
+            case Session session when e.Type is EventTypes.CheckoutSessionCompleted or EventTypes.CheckoutSessionAsyncPaymentSucceeded:
+                if (session.PaymentStatus != "paid") return; // a delayed payment: its own event follows
+                await OnPaymentAsync(session.Metadata, (engagement, paymentId, attempt) =>
+                    engagement.ConfirmFundingAsync(system, paymentId, PaymentMethod.Stripe, session.AmountTotal ?? 0, session.PaymentIntentId ?? session.Id, attempt));
+                return;
+            case Session session when e.Type == EventTypes.CheckoutSessionAsyncPaymentFailed:
+                await OnPaymentAsync(session.Metadata, (engagement, paymentId, attempt) => engagement.PaymentFailedAsync(paymentId, attempt));
+                return;
+            case PaymentIntent intent when e.Type == EventTypes.PaymentIntentPaymentFailed:
+                await OnPaymentAsync(intent.Metadata, (engagement, paymentId, attempt) => engagement.PaymentFailedAsync(paymentId, attempt));
+                return;
+            case Charge charge when e.Type == EventTypes.ChargeRefunded:
+                await OnPaymentAsync(charge.Metadata, (engagement, paymentId, attempt) => engagement.PaymentRefundedAsync(paymentId, attempt, charge.Id));
+                return;
+            case Stripe.Dispute dispute when e.Type == EventTypes.ChargeDisputeCreated:
+                var disputed = await new ChargeService(client).GetAsync(dispute.ChargeId);
+                await OnPaymentAsync(disputed.Metadata, (engagement, paymentId, _) =>
+                    engagement.CardDisputeAsync(paymentId, $"The card holder disputed the payment with their bank ({dispute.Reason})."));
+                return;
+            case Account account when e.Type == EventTypes.AccountUpdated:
+                if (account.Metadata?.GetValueOrDefault("startupId") is { } startupId && Ids.IsValid(startupId))
+                    await grains.GetGrain<IPayoutAccountGrain>(startupId).UpdateAsync(account.Id, account.PayoutsEnabled, new DateTimeOffset(e.Created, TimeSpan.Zero));
+                return;
+            default:
+                log.LogInformation("Stripe event {Type} ({Id}) is not one the marketplace follows", e.Type, e.Id);
+                return;
+        }
+    }
+
+    private async Task OnPaymentAsync(Dictionary<string, string>? metadata, Func<IEngagementGrain, string, int, Task> apply)
+    {
+        if (metadata?.GetValueOrDefault("paymentId") is not { } paymentId || !Ids.IsValid(paymentId)) return; // not one of ours
+        var target = await grains.GetGrain<IPaymentLookupGrain>(paymentId).GetAsync();
+        if (target is null) return;
+        _ = int.TryParse(metadata.GetValueOrDefault("attempt"), out var attempt);
+        try
+        {
+            await apply(grains.GetGrain<IEngagementGrain>(target.NeedId), paymentId, attempt);
+        }
+        catch (MarketplaceException refused) when (refused.Problem is Problem.Conflict or Problem.Invalid)
+        {
+            // Money Stripe holds that the engagement cannot take (another payment funded the milestone, another amount):
+            // kept in the logs for an admin; answering an error would only make Stripe send it again.
+            log.LogError("Stripe payment {PaymentId} of need {NeedId} not applied: {Reason}", paymentId, target.NeedId, refused.Message);
+        }
+    }
+}

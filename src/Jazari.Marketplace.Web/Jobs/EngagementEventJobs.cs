@@ -1,0 +1,55 @@
+using Hangfire;
+using Jazari.Marketplace.Grains.Payments;
+
+namespace Jazari.Marketplace.Web.Jobs;
+
+/// <summary>
+/// Follows up one event of an engagement: carries out its money moves, tells the other grains (need status, KPIs,
+/// payout list) and the people concerned (<see cref="PaymentJobs.FollowUpAsync"/>), schedules what the event starts
+/// (the automatic release of a delivery, the reminder to fund the next milestone), then confirms the event. Until
+/// then the event stays pending in the engagement and is raised again (activation, the sweep): run twice, it moves
+/// no money twice and records no notification twice. A failing step throws: Hangfire retries the job.
+/// </summary>
+public sealed class EngagementEventJobs(IGrainFactory grains, PaymentJobs payments, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
+{
+    [Queue(Queues.FollowUps), AutomaticRetry(Attempts = 20)]
+    public async Task HandleAsync(string needId, string eventId, EngagementEventKind kind, int index)
+    {
+        var engagement = await payments.FollowUpAsync(needId);
+        switch (kind)
+        {
+            case EngagementEventKind.Opened:
+                payments.ScheduleFundingReminder(needId, 0, engagement.AwardedAt);
+                break;
+            case EngagementEventKind.Delivered:
+                if (engagement.Milestone(index) is { Status: MilestoneStatus.Delivered, DeliveredAt: { } deliveredAt })
+                    payments.ScheduleAutoRelease(needId, index, deliveredAt);
+                break;
+            case EngagementEventKind.Approved:
+            case EngagementEventKind.DisputeResolved:
+                if (engagement.Milestone(index + 1) is { Status: MilestoneStatus.AwaitingFunding })
+                    payments.ScheduleFundingReminder(needId, index + 1, time.GetUtcNow());
+                break;
+            case EngagementEventKind.FundingRequested:
+            case EngagementEventKind.Funded:
+            case EngagementEventKind.DisputeOpened:
+            case EngagementEventKind.Cancelled:
+            case EngagementEventKind.PaymentChanged:
+            case EngagementEventKind.PayoutPaid:
+                break; // the follow-up above is all they call for
+            default:
+                throw new InvalidOperationException($"Unknown engagement event {kind} ({eventId}).");
+        }
+        await grains.GetGrain<IEngagementGrain>(needId).ConfirmEventAsync(eventId);
+    }
+}
+
+/// <summary>Hands an engagement's events to Hangfire (the grains' side-effect interface, implemented by the host).</summary>
+public sealed class HangfireEngagementEvents(IBackgroundJobClient jobs) : IEngagementEvents
+{
+    // Hangfire's client does blocking storage I/O: keep it off the grain's scheduler.
+    public Task RaiseAsync(string needId, IReadOnlyList<EngagementEvent> events) => Task.Run(() =>
+    {
+        foreach (var e in events) jobs.Enqueue<EngagementEventJobs>(j => j.HandleAsync(needId, e.Id, e.Kind, e.Index));
+    });
+}

@@ -1,0 +1,26 @@
+using System.Collections.Concurrent;
+using Jazari.Marketplace.Grains.Payments;
+
+namespace Jazari.Marketplace.Grains.Tests;
+
+/// <summary>The engagement events grains raised, by need; <see cref="Failing"/> makes the hand-over fail.</summary>
+public sealed class RaisedEngagementEvents : IEngagementEvents
+{
+    private readonly ConcurrentDictionary<string, List<EngagementEvent>> raised = new();
+
+    public bool Failing { get; set; }
+
+    public Task RaiseAsync(string needId, IReadOnlyList<EngagementEvent> events)
+    {
+        if (Failing) throw new InvalidOperationException("Hand-over failed.");
+        var list = raised.GetOrAdd(needId, _ => []);
+        lock (list) list.AddRange(events);
+        return Task.CompletedTask;
+    }
+
+    public IReadOnlyList<EngagementEvent> Of(string needId)
+    {
+        var list = raised.GetOrAdd(needId, _ => []);
+        lock (list) return [.. list];
+    }
+}
