@@ -16,10 +16,9 @@ namespace Jazari.Marketplace.Web.Jobs;
 /// of those grains to raise its pending events again (a grain with none does nothing; a duplicate hand-over is
 /// harmless: the jobs are idempotent). Then overdue needs whose scheduled expiry was lost are expired.
 /// <para>
-/// Another grain kind that stores events (engagements) joins by adding one entry to <see cref="Kinds"/>: the state name
-/// of its <c>[PersistentState]</c> (the row key), its grain type (the part of the partition key between the service id
-/// and the grain's key, e.g. <c>engagement</c> for <c>EngagementGrain</c>) and the call that re-raises its events, e.g.
-/// <c>new("engagement", "engagement", (grains, key) =&gt; grains.GetGrain&lt;IEngagementGrain&gt;(key).RaisePendingEventsAsync())</c>.
+/// Needs and engagements store events. Another grain kind joins by adding one entry to <see cref="Kinds"/>: the state
+/// name of its <c>[PersistentState]</c> (the row key), its grain type (the part of the partition key between the service
+/// id and the grain's key, e.g. <c>engagement</c> for <c>EngagementGrain</c>) and the call that re-raises its events.
 /// </para>
 /// Runs hourly (<see cref="NotificationSettings.SweepCron"/>) and once when a host starts.
 /// </summary>
@@ -35,6 +34,7 @@ public sealed class FollowUpSweep(StorageClients storage, IGrainFactory grains, 
     public static readonly IReadOnlyList<GrainKind> Kinds =
     [
         new("need", "need", (grains, key) => grains.GetGrain<INeedGrain>(key).RaisePendingEventsAsync()),
+        new("engagement", "engagement", (grains, key) => grains.GetGrain<Grains.Payments.IEngagementGrain>(key).RaisePendingEventsAsync()),
     ];
 
     [Queue(Queues.Default)]
