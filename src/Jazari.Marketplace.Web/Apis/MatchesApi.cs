@@ -36,11 +36,11 @@ public static class MatchesApi
     }
 
     /// <summary>The open needs this startup can take, best first: for that startup, its mentors, its cohorts' managers and admins.</summary>
-    private static async Task<Ok<StartupMatches>> ForStartup(string id, int? top, string? language, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Ok<StartupMatches>> ForStartup(string id, int? top, string? language, ClaimsPrincipal user, IGrainFactory grains, StartupProgressCommands progress)
     {
         var (count, lang) = Read(top, language);
         var caller = user.Caller();
-        await StartupProgressApi.EnsureFollowerAsync(grains, caller, id);
+        await progress.EnsureFollowerAsync(caller, id);
         var card = await grains.GetGrain<IStartupGrain>(id).GetCardAsync() ?? throw MarketplaceException.NotFound("Startup");
         var matches = await grains.NeedsForStartupAsync(id, card, count, lang ?? card.Details.Languages.FirstOrDefault() ?? "fr");
         return TypedResults.Ok(new StartupMatches(id, [.. matches.Select(m => new NeedMatch(m.Id, m.Name, m.Score, m.Reasons))]));

@@ -27,6 +27,7 @@ public static class MarketplaceExtensions
         services.AddHttpContextAccessor();
         services.AddSingleton<Audit.AuditTrail>();
         services.AddSingleton<Privacy.PersonalData>();
+        services.AddCommunityCommands();
         services.AddHostedService<DemoCatalogue>();
 
         builder.AddMarketplaceTelemetry();

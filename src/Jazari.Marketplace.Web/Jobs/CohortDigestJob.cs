@@ -1,7 +1,7 @@
+using Jazari.Marketplace.Grains;
 using System.Globalization;
 using Jazari.Marketplace.Grains.Accounts;
 using Jazari.Marketplace.Grains.Incubation;
-using Jazari.Marketplace.Web.Apis;
 using Jazari.Marketplace.Web.Email;
 
 namespace Jazari.Marketplace.Web.Jobs;
@@ -19,8 +19,8 @@ public sealed class CohortDigestJob(IGrainFactory grains, IEmailSender outbox, [
         var now = time.GetUtcNow();
         var week = $"digest:{ISOWeek.GetYear(now.UtcDateTime)}-W{ISOWeek.GetWeekOfYear(now.UtcDateTime):00}";
         var cohort = grains.GetGrain<ICohortGrain>(cohortId);
-        var dashboard = DashboardResponse.From(await cohort.GetDashboardAsync(InstitutesApi.Marketplace), now);
-        var institute = await grains.GetGrain<IInstituteGrain>((await cohort.GetAsync(InstitutesApi.Marketplace)).InstituteId).GetAsync();
+        var dashboard = DashboardResponse.From(await cohort.GetDashboardAsync(Caller.Marketplace), now);
+        var institute = await grains.GetGrain<IInstituteGrain>((await cohort.GetAsync(Caller.Marketplace)).InstituteId).GetAsync();
         foreach (var managerId in institute?.ManagerAccountIds ?? [])
         {
             var key = $"{week}:{managerId}";

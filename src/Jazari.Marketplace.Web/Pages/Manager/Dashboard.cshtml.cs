@@ -11,7 +11,7 @@ namespace Jazari.Marketplace.Web.Pages.Manager;
 /// The cohort's dashboard: totals, three charts drawn as SVG on the server (activity over time, the funnel from bids
 /// to wins, revenue), one row per startup, and the API's CSV and XLSX exports as links.
 /// </summary>
-public sealed class DashboardModel(IGrainFactory grains, Text text, [FromKeyedServices(Clock.Key)] TimeProvider time) : MarketplacePage(grains, text)
+public sealed class DashboardModel(IGrainFactory grains, Text text, CohortCommands cohorts) : MarketplacePage(grains, text)
 {
     public DashboardResponse Dashboard { get; private set; } = null!;
     public LineChart Activity { get; private set; } = null!;
@@ -55,6 +55,5 @@ public sealed class DashboardModel(IGrainFactory grains, Text text, [FromKeyedSe
         DateOnly.ParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture).ToString("MMM yy", T.Culture);
 
 
-    private async Task<DashboardResponse> LoadAsync(string id) =>
-        DashboardResponse.From(await Grains.GetGrain<ICohortGrain>(id).GetDashboardAsync(Me), time.GetUtcNow());
+    private Task<DashboardResponse> LoadAsync(string id) => cohorts.DashboardAsync(Me, id);
 }
