@@ -7,5 +7,11 @@ public static class CommunityCommandServices
         .AddSingleton<ProfileCommands>()
         .AddSingleton<CohortCommands>()
         .AddSingleton<StartupProgressCommands>()
-        .AddSingleton<InstituteCommands>();
+        .AddSingleton<InstituteCommands>()
+        .AddSingleton<ConversationCommands>()
+        .AddSingleton<ReviewCommands>()
+        .AddSingleton<PrivacyCommands>()
+        .AddSingleton<NotificationCommands>()
+        .AddSingleton<AdminCommands>()
+        .AddSingleton<MatchCommands>();
 }

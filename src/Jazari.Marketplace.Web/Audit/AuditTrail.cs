@@ -75,6 +75,8 @@ public sealed class AuditTrail(StorageClients storage, IBackgroundJobClient jobs
     public const int PageSize = 50;
     public const int MaxPage = 100;
     public const int MaxDays = 92;
+    /// <summary>No entry is older than the marketplace: dates before this year are refused (and day arithmetic stays in range).</summary>
+    public const int FirstYear = 2020;
 
     private volatile bool tableReady;
 

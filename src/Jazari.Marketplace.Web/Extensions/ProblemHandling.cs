@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Jazari.Marketplace.Grains;
-using Jazari.Marketplace.Web.Apis;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;

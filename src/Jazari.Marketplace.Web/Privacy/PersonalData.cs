@@ -8,7 +8,6 @@ using Jazari.Marketplace.Grains.Needs;
 using Jazari.Marketplace.Grains.Notifications;
 using Jazari.Marketplace.Grains.Profiles;
 using Jazari.Marketplace.Grains.Reviews;
-using Jazari.Marketplace.Web.Apis;
 using Jazari.Marketplace.Web.Audit;
 
 namespace Jazari.Marketplace.Web.Privacy;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Incubation;
-using Jazari.Marketplace.Web.Apis;
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.AspNetCore.Mvc;
 
