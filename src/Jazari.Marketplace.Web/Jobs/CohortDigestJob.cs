@@ -39,7 +39,8 @@ public sealed class CohortDigestJob(IGrainFactory grains, IEmailSender outbox, [
         {
             "ar" => new[] { "الشركات الناشئة", "العروض المقدمة", "العروض الفائزة", "رقم المعاملات المتعاقد عليه", "المبالغ المحررة", "جلسات التوجيه", "الأكثر فوزا" },
             "fr" => ["Startups", "Offres soumises", "Offres gagnées", "Chiffre contracté", "Montants versés", "Séances de mentorat", "Les plus actives"],
-            _ => ["Startups", "Bids submitted", "Bids won", "Revenue contracted", "Revenue released", "Mentor sessions", "Most wins"],
+            "en" => ["Startups", "Bids submitted", "Bids won", "Revenue contracted", "Revenue released", "Mentor sessions", "Most wins"],
+            _ => throw new ArgumentOutOfRangeException(nameof(language), language, "Unknown language."),
         };
         var leaders = d.Startups.Where(r => r.BidsWon > 0).OrderByDescending(r => r.BidsWon).Take(3).Select(r => $"{r.Name} ({r.BidsWon})");
         return
