@@ -111,7 +111,7 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         using var manager = await HostApi.ManagerAsync(host, institute, managerEmail, language);
         var cohortId = await manager.CreateAsync("/api/cohorts", Incubation.Cohort(institute));
         var startupEmail = $"startup-{run}@example.ma";
-        using var startup = await HostApi.SignUpAsync(host, "startup", startupEmail, "Youssef");
+        using var startup = await HostApi.SignUpAsync(host, "startup", startupEmail, "Youssef", language);
         var startupId = await startup.CreateAsync("/api/startups", Api.Startup(startupName));
 
         // The manager invites from the cohort's page: the startup is listed as invited, not as a member.
