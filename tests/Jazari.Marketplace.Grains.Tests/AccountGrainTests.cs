@@ -18,6 +18,28 @@ public sealed class AccountGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_account_reserves_one_profile_at_once_and_a_dead_reservation_is_taken_over_with_its_id()
+    {
+        var (accountId, _) = await (await SignedUpAsync()).SignUpAsync(Person("ignored@example.ma"));
+        var account = Grains.GetGrain<IAccountGrain>(accountId);
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
+        {
+            try { return await account.ReserveProfileAsync($"sme-race-{i}"); }
+            catch (MarketplaceException e) when (e.Problem == Problem.Conflict) { return null; }
+        }));
+        var reserved = Assert.Single(attempts, a => a is not null)!;
+        Assert.Null((await account.GetAsync())!.ProfileId); // reserved, not yet a profile
+
+        // The creating request died: after the timeout the next one gets the same id, and only then it is linked.
+        fixture.Time.Advance(AccountGrain.ReservationTimeout + TimeSpan.FromSeconds(1));
+        Assert.Equal(reserved, await account.ReserveProfileAsync("sme-late"));
+        await account.LinkProfileAsync(reserved);
+        Assert.Equal(reserved, (await account.GetAsync())!.ProfileId);
+        var again = await Assert.ThrowsAsync<MarketplaceException>(() => account.ReserveProfileAsync("sme-again"));
+        Assert.Equal(Problem.Conflict, again.Problem);
+    }
+
+    [Fact]
     public async Task Signing_up_twice_with_one_address_keeps_one_account()
     {
         var email = $"{Guid.NewGuid():N}@example.ma";

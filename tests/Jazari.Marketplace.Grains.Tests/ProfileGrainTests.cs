@@ -10,14 +10,15 @@ public sealed class ProfileGrainTests(ClusterFixture fixture)
     private static SmeDetails Olive => new("Huilerie Zerhoun", "food", "Meknes", "Fes-Meknes", 22, ["fr", "ar"]);
 
     [Fact]
-    public async Task An_sme_profile_is_private_to_its_owner_admins_and_managers()
+    public async Task An_sme_profile_is_private_to_its_owner_and_admins_and_no_manager_reads_it()
     {
         var sme = Grains.GetGrain<ISmeGrain>(Samples.NewId("sme"));
         await sme.CreateAsync("acc-owner", Olive);
 
         Assert.Equal("Huilerie Zerhoun", (await sme.GetAsync(new Caller("acc-owner", Roles.Sme))).Details.Name);
         Assert.NotNull(await sme.GetAsync(Samples.Admin));
-        Assert.NotNull(await sme.GetAsync(new Caller("acc-manager", Roles.Manager)));
+        var manager = await Assert.ThrowsAsync<MarketplaceException>(() => sme.GetAsync(new Caller("acc-manager", Roles.Manager)));
+        Assert.Equal(Problem.NotFound, manager.Problem);
         var other = await Assert.ThrowsAsync<MarketplaceException>(() => sme.GetAsync(new Caller("acc-other", Roles.Sme)));
         Assert.Equal(Problem.NotFound, other.Problem);
         var startup = await Assert.ThrowsAsync<MarketplaceException>(() => sme.GetAsync(Samples.Startup("acc-st")));

@@ -15,7 +15,8 @@ public sealed class StartupActivityGrainTests(ClusterFixture fixture)
         await cohort.CreateAsync(Samples.Admin, new NewCohort(instituteId, "Cohorte 1", new DateOnly(2027, 1, 1), new DateOnly(2027, 6, 30), ["Pourquoi ?"], [], []));
         var startupId = Samples.NewId("st");
         await Grains.GetGrain<Profiles.IStartupGrain>(startupId).ImportAsync(Samples.StartupProfile());
-        await cohort.AddMemberAsync(Samples.Admin, startupId);
+        var (invitation, _) = await cohort.InviteAsync(Samples.Admin, startupId);
+        await cohort.AnswerInvitationAsync(startupId, invitation.Id, accept: true);
         await Grains.GetGrain<IStartupActivityGrain>(startupId).JoinCohortAsync(cohort.GetPrimaryKeyString(), instituteId);
         return (cohort, startupId);
     }

@@ -84,6 +84,8 @@ public sealed class AuditApiTests(MarketplaceHost host)
         await (await admin.GetAsync("/api/admin/audit?from=2026-01-01&to=2026-12-31")).Problem(HttpStatusCode.BadRequest);
         await (await admin.GetAsync("/api/admin/audit?from=2026-02-02&to=2026-02-01")).Problem(HttpStatusCode.BadRequest);
         await (await admin.GetAsync("/api/admin/audit?page=0")).Problem(HttpStatusCode.BadRequest);
+        await (await admin.GetAsync("/api/admin/audit?to=0001-01-01")).Problem(HttpStatusCode.BadRequest); // was a 500
+        await (await admin.GetAsync("/api/admin/audit?from=0001-01-01&to=0001-01-02")).Problem(HttpStatusCode.BadRequest);
         var old = await (await admin.GetAsync("/api/admin/audit?from=2020-01-01&to=2020-01-31")).Json(HttpStatusCode.OK);
         Assert.Equal(0, old.GetProperty("entries").GetArrayLength());
     }

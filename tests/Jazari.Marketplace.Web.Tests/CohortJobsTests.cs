@@ -18,8 +18,8 @@ public sealed class CohortJobsTests(MarketplaceHost host)
     {
         var p = await Incubation.ProgrammeAsync(host);
         var arabic = await Incubation.ManagerAsync(host, p.InstituteId, language: "ar");
-        var (_, startupId) = await Api.StartupAsync(host, "Souss Digital");
-        await p.AddMemberAsync(startupId);
+        var (startup, startupId) = await Api.StartupAsync(host, "Souss Digital");
+        await p.AddMemberAsync(startup, startupId);
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var job = new CohortDigestJob(Grains, Outbox, time);
 
@@ -43,8 +43,8 @@ public sealed class CohortJobsTests(MarketplaceHost host)
         var p = new Programme(institute, manager, cohortId);
         var (late, lateId) = await Api.StartupAsync(host, "Late");
         var (onTime, onTimeId) = await Api.StartupAsync(host, "On Time");
-        await p.AddMemberAsync(lateId);
-        await p.AddMemberAsync(onTimeId);
+        await p.AddMemberAsync(late, lateId);
+        await p.AddMemberAsync(onTime, onTimeId);
         var lastMonth = DateTime.UtcNow.AddMonths(-1).ToString("yyyy-MM");
         await (await onTime.Client.PostAsJsonAsync($"/api/startups/{onTimeId}/figures",
             new { month = lastMonth, revenueMad = 5000.50m, employees = 3, fundingRaisedMad = 0 })).Json(HttpStatusCode.OK);

@@ -26,6 +26,62 @@ public sealed class CohortsApiTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task A_startup_joins_a_cohort_only_when_it_accepts_and_until_then_the_manager_sees_nothing_private_of_it()
+    {
+        var p = await Incubation.ProgrammeAsync(host);
+        var startup = await host.SignUpAsync("startup", language: "ar");
+        var startupId = await startup.Client.CreateAsync("/api/startups", Api.Startup("Tiznit Digital"));
+        var invitationId = await p.InviteAsync(startupId);
+        Assert.Equal(invitationId, await p.InviteAsync(startupId)); // inviting again while it waits: the same invitation
+
+        // Invited is not a member: KPIs, goals, sessions and matches stay private; the dashboard has no row.
+        foreach (var path in new[] { "kpis", "goals", "sessions", "matches" })
+            await (await p.Manager.Client.GetAsync($"/api/startups/{startupId}/{path}")).Problem(HttpStatusCode.NotFound);
+        Assert.Empty((await p.DashboardAsync()).GetProperty("startups").EnumerateArray());
+
+        // The startup is told once, in its language, and lists the invitation; nobody else can answer it.
+        var mail = await EventuallyAsync(() => host.Emails(startup.Email).Where(e => e.GetProperty("kind").GetString() == "cohort-invitation").ToList());
+        Assert.Single(mail);
+        Assert.Equal("ar", mail[0].GetProperty("language").GetString());
+        Assert.Contains("/startup/invitations", mail[0].GetProperty("text").GetString());
+        var listed = Assert.Single((await (await startup.Client.GetAsync("/api/me/invitations")).Json(HttpStatusCode.OK)).EnumerateArray());
+        Assert.Equal(("invited", p.CohortId), (listed.GetProperty("status").GetString(), listed.GetProperty("cohortId").GetString()));
+        var (intruder, _) = await Api.StartupAsync(host, "Intrus");
+        await (await intruder.Client.PostAsync($"/api/me/invitations/{invitationId}/accept", null)).Problem(HttpStatusCode.NotFound);
+        await (await p.Manager.Client.PostAsync($"/api/me/invitations/{invitationId}/accept", null)).Problem(HttpStatusCode.Forbidden);
+
+        // Accepted: a member, followed by its cohort's managers; answering again the same way changes nothing, otherwise 409.
+        var accepted = await Incubation.AcceptAsync(startup, invitationId);
+        Assert.Equal("accepted", accepted.GetProperty("status").GetString());
+        await Incubation.AcceptAsync(startup, invitationId);
+        await (await startup.Client.PostAsync($"/api/me/invitations/{invitationId}/decline", null)).Problem(HttpStatusCode.Conflict);
+        await (await p.Manager.Client.GetAsync($"/api/startups/{startupId}/kpis")).Json(HttpStatusCode.OK);
+        Assert.Equal("Tiznit Digital", (await p.DashboardAsync()).Row(startupId).GetProperty("name").GetString());
+        await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/members", new { startupId })).Problem(HttpStatusCode.Conflict);
+
+        // Declined: nothing opens.
+        var (shy, shyId) = await Api.StartupAsync(host, "Discrète");
+        var declinedId = await p.InviteAsync(shyId);
+        var declined = await (await shy.Client.PostAsync($"/api/me/invitations/{declinedId}/decline", null)).Json(HttpStatusCode.OK);
+        Assert.Equal("declined", declined.GetProperty("status").GetString());
+        await (await p.Manager.Client.GetAsync($"/api/startups/{shyId}/kpis")).Problem(HttpStatusCode.NotFound);
+        Assert.Single((await p.DashboardAsync()).GetProperty("startups").EnumerateArray());
+        var sent = await (await p.Manager.Client.GetAsync($"/api/cohorts/{p.CohortId}/invitations")).Json(HttpStatusCode.OK);
+        Assert.Equal(new[] { "declined", "accepted" }, sent.EnumerateArray().Select(i => i.GetProperty("status").GetString()!).ToArray());
+    }
+
+    private static async Task<List<T>> EventuallyAsync<T>(Func<List<T>> read)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var found = read();
+            if (found.Count > 0) return found;
+            await Task.Delay(100);
+        }
+        return read();
+    }
+
+    [Fact]
     public async Task Applications_are_scored_on_the_weighted_rubric_ranked_and_each_applicant_is_told_in_their_language()
     {
         var p = await Incubation.ProgrammeAsync(host);

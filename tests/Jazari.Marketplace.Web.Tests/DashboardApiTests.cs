@@ -14,7 +14,7 @@ public sealed class DashboardApiTests(MarketplaceHost host)
     {
         var p = await Incubation.ProgrammeAsync(host);
         var (startup, startupId) = await Api.StartupAsync(host, "Atlas Shop");
-        await p.AddMemberAsync(startupId);
+        await p.AddMemberAsync(startup, startupId);
         var (sme, needId) = await Api.OpenNeedAsync(host);
 
         var bidId = await startup.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid(30000));
@@ -53,9 +53,9 @@ public sealed class DashboardApiTests(MarketplaceHost host)
     {
         var p = await Incubation.ProgrammeAsync(host);
         var (startup, first) = await Api.StartupAsync(host, "Tafraout, \"Digital\"");
-        var (_, second) = await Api.StartupAsync(host, "=HYPERLINK(\"x\")");
-        await p.AddMemberAsync(first);
-        await p.AddMemberAsync(second);
+        var (secondStartup, second) = await Api.StartupAsync(host, "=HYPERLINK(\"x\")");
+        await p.AddMemberAsync(startup, first);
+        await p.AddMemberAsync(secondStartup, second);
         var (_, needId) = await Api.OpenNeedAsync(host);
         await startup.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
         (await startup.Client.PostAsJsonAsync($"/api/startups/{first}/figures",

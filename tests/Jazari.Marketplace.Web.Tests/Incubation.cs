@@ -55,8 +55,23 @@ internal static class Incubation
         return (mentor, id);
     }
 
-    public static async Task AddMemberAsync(this Programme p, string startupId) =>
-        await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/members", new { startupId })).Json(HttpStatusCode.OK);
+    /// <summary>The manager invites the startup and the startup accepts: the only way in besides an admitted application.</summary>
+    public static async Task AddMemberAsync(this Programme p, Person startup, string startupId)
+    {
+        var invitationId = await p.InviteAsync(startupId);
+        await AcceptAsync(startup, invitationId);
+    }
+
+    /// <summary>The manager invites the startup; returns the invitation's id (the answer is 202, status "invited").</summary>
+    public static async Task<string> InviteAsync(this Programme p, string startupId)
+    {
+        var sent = await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/members", new { startupId })).Json(HttpStatusCode.Accepted);
+        Assert.Equal("invited", sent.GetProperty("status").GetString());
+        return sent.GetProperty("invitationId").GetString()!;
+    }
+
+    public static async Task<JsonElement> AcceptAsync(Person startup, string invitationId) =>
+        await (await startup.Client.PostAsync($"/api/me/invitations/{invitationId}/accept", null)).Json(HttpStatusCode.OK);
 
     public static async Task<JsonElement> DashboardAsync(this Programme p) =>
         await (await p.Manager.Client.GetAsync($"/api/cohorts/{p.CohortId}/dashboard")).Json(HttpStatusCode.OK);

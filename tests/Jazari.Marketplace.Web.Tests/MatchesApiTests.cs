@@ -141,8 +141,8 @@ public sealed class MatchesApiTests(MarketplaceHost host)
     public async Task The_managers_of_a_startups_cohort_see_its_matches_and_other_managers_do_not()
     {
         var programme = await Incubation.ProgrammeAsync(host);
-        var (_, startupId) = await Api.StartupAsync(host, "Cohort Digital");
-        await programme.AddMemberAsync(startupId);
+        var (startup, startupId) = await Api.StartupAsync(host, "Cohort Digital");
+        await programme.AddMemberAsync(startup, startupId);
         await (await programme.Manager.Client.GetAsync($"/api/startups/{startupId}/matches")).Json(HttpStatusCode.OK);
 
         var stranger = await Incubation.ManagerAsync(host, await Incubation.InstituteAsync(host, "Oriental"));

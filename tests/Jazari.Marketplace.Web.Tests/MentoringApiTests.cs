@@ -12,7 +12,7 @@ public sealed class MentoringApiTests(MarketplaceHost host)
         var p = await Incubation.ProgrammeAsync(host);
         var (startup, startupId) = await Api.StartupAsync(host, "Sahara Pay");
         var (stranger, strangerId) = await Api.StartupAsync(host, "Other");
-        await p.AddMemberAsync(startupId);
+        await p.AddMemberAsync(startup, startupId);
         var (mentor, mentorId) = await Incubation.MentorAsync(host);
         var (otherMentor, otherMentorId) = await Incubation.MentorAsync(host, ["iot"]);
 
@@ -56,8 +56,9 @@ public sealed class MentoringApiTests(MarketplaceHost host)
     {
         var p = await Incubation.ProgrammeAsync(host);
         var (startup, startupId) = await Api.StartupAsync(host);
-        await p.AddMemberAsync(startupId);
-        await p.AddMemberAsync(startupId);
+        var invitationId = await p.InviteAsync(startupId);
+        await Incubation.AcceptAsync(startup, invitationId);
+        await Incubation.AcceptAsync(startup, invitationId); // accepted twice: joined once, the cohort's goals given once
 
         var goals = await (await p.Manager.Client.GetAsync($"/api/startups/{startupId}/goals")).Json(HttpStatusCode.OK);
         var goal = Assert.Single(goals.EnumerateArray());

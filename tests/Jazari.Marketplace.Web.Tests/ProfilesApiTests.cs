@@ -61,7 +61,63 @@ public sealed class ProfilesApiTests(MarketplaceHost host)
     }
 
     [Fact]
-    public async Task A_mentor_profile_is_seen_by_its_owner_and_managers_only()
+    public async Task Eight_concurrent_creations_by_one_account_store_one_profile_and_erasure_leaves_none_matchable()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var startup = await host.SignUpAsync("startup");
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => startup.Client.PostAsJsonAsync("/api/startups", IotStartup($"Race {run} {i}"))));
+        Assert.Equal(1, answers.Count(a => a.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(7, answers.Count(a => a.StatusCode == HttpStatusCode.Conflict));
+        var id = (await answers.Single(a => a.StatusCode == HttpStatusCode.Created).Json(HttpStatusCode.Created)).Id();
+
+        // One profile stored: matching knows exactly one startup of this run, the one answered 201.
+        var (_, needId) = await Api.OpenNeedAsync(host, category: "iot");
+        using var admin = host.Admin();
+        Assert.Equal([id], await RaceMatchesAsync(admin, needId, run));
+
+        // After erasure, none is left for matching.
+        (await startup.Client.PostAsJsonAsync("/api/me/erase", new { confirm = startup.Email })).EnsureSuccessStatusCode();
+        Assert.Empty(await RaceMatchesAsync(admin, needId, run));
+    }
+
+    private static object IotStartup(string name) => new
+    {
+        name, city = "Agadir", region = "Souss-Massa", categories = new[] { "iot" }, skills = new[] { "lorawan", "capteurs" },
+        description = "Capteurs pour l'irrigation.", languages = new[] { "fr" }, priceMinMad = 1000, priceMaxMad = 90000,
+        regionsServed = new[] { "*" }, capacity = 5,
+    };
+
+    private static async Task<List<string>> RaceMatchesAsync(HttpClient client, string needId, string run)
+    {
+        var answer = await (await client.GetAsync($"/api/needs/{needId}/matches?top=50")).Json(HttpStatusCode.OK);
+        return [.. answer.GetProperty("matches").EnumerateArray()
+            .Where(m => m.GetProperty("name").GetString()!.Contains(run)).Select(m => m.GetProperty("startupId").GetString()!)];
+    }
+
+    [Fact]
+    public async Task Managers_read_no_sme_and_only_the_mentors_who_follow_a_startup_of_their_institutes()
+    {
+        var sme = await host.SignUpAsync("sme");
+        var smeId = await sme.Client.CreateAsync("/api/smes", Api.Sme());
+        var p = await Incubation.ProgrammeAsync(host);
+        var other = await Incubation.ManagerAsync(host, await Incubation.InstituteAsync(host, "Oriental"));
+        await (await p.Manager.Client.GetAsync($"/api/smes/{smeId}")).Problem(HttpStatusCode.NotFound);
+
+        var (_, mentorId) = await Incubation.MentorAsync(host);
+        await (await p.Manager.Client.GetAsync($"/api/mentors/{mentorId}")).Problem(HttpStatusCode.NotFound);
+        var (startup, startupId) = await Api.StartupAsync(host, "Souss Capteurs");
+        await p.AddMemberAsync(startup, startupId);
+        (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/mentors", new { mentorId, startupId })).EnsureSuccessStatusCode();
+
+        var seen = await (await p.Manager.Client.GetAsync($"/api/mentors/{mentorId}")).Json(HttpStatusCode.OK);
+        Assert.Equal("Salma Idrissi", seen.GetProperty("name").GetString());
+        await (await other.Client.GetAsync($"/api/mentors/{mentorId}")).Problem(HttpStatusCode.NotFound);
+        await (await p.Manager.Client.PutAsJsonAsync($"/api/mentors/{mentorId}",
+            new { name = "X", expertise = new[] { "seo" }, languages = new[] { "fr" }, capacity = 2 })).Problem(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_mentor_profile_is_not_seen_by_smes()
     {
         var mentor = await host.SignUpAsync("mentor");
         var id = await mentor.Client.CreateAsync("/api/mentors",

@@ -6,7 +6,13 @@ public interface IAccountGrain : IGrainWithStringKey
     Task CreateAsync(NewAccount account);
     Task<AccountView?> GetAsync();
     Task<AccountView> MarkVerifiedAsync();
-    /// <summary>Links the SME, startup or mentor profile this account owns; an account owns one.</summary>
+    /// <summary>
+    /// Reserves the one profile this account may own, before the profile is created: the first caller gets
+    /// <paramref name="newProfileId"/> back, every concurrent or later one a 409. A reservation left unconfirmed
+    /// for <see cref="AccountGrain.ReservationTimeout"/> (the creating request died) is handed, with its id, to the next caller.
+    /// </summary>
+    Task<string> ReserveProfileAsync(string newProfileId);
+    /// <summary>Confirms the reserved profile, once created: from then on <see cref="AccountView.ProfileId"/> names it.</summary>
     Task LinkProfileAsync(string profileId);
     /// <summary>The language the person reads the marketplace in (pages and e-mails).</summary>
     Task<AccountView> SetLanguageAsync(string language);
@@ -73,6 +79,9 @@ public sealed class AccountState
     /// <summary>Cohorts applied to, at most <see cref="AccountGrain.MaxPlaces"/>.</summary>
     [Id(11)] public List<string> CohortIds { get; set; } = [];
     [Id(12)] public DateTimeOffset? ErasedAt { get; set; }
+    /// <summary>The profile being created (reserved, not yet confirmed by <see cref="IAccountGrain.LinkProfileAsync"/>).</summary>
+    [Id(13)] public string? ReservedProfileId { get; set; }
+    [Id(14)] public DateTimeOffset? ReservedAt { get; set; }
 }
 
 [GenerateSerializer, Alias("jazari.issued-token")]
@@ -87,6 +96,8 @@ internal sealed class AccountGrain(
     public const int MaxTokens = 100;
     /// <summary>Needs, and cohorts, an account takes part in over its life; beyond, taking part in one more is refused (409).</summary>
     public const int MaxPlaces = 2000;
+    /// <summary>How long a profile reservation holds off other creations before it is taken over.</summary>
+    public static readonly TimeSpan ReservationTimeout = TimeSpan.FromMinutes(1);
 
     public async Task CreateAsync(NewAccount account)
     {
@@ -116,6 +127,20 @@ internal sealed class AccountGrain(
         return View();
     }
 
+    public async Task<string> ReserveProfileAsync(string newProfileId)
+    {
+        EnsureUsable();
+        var s = state.State;
+        if (s.ProfileId is not null) throw MarketplaceException.Conflict("This account already has a profile; update it instead.");
+        var now = time.GetUtcNow();
+        if (s.ReservedProfileId is not null && s.ReservedAt > now - ReservationTimeout)
+            throw MarketplaceException.Conflict("This account's profile is being created; update it instead.");
+        s.ReservedProfileId ??= newProfileId;
+        s.ReservedAt = now;
+        await state.SaveAsync();
+        return s.ReservedProfileId;
+    }
+
     public async Task LinkProfileAsync(string profileId)
     {
         if (!state.RecordExists) throw MarketplaceException.NotFound("Account");
@@ -123,6 +148,8 @@ internal sealed class AccountGrain(
         if (state.State.ProfileId is not null)
             throw MarketplaceException.Conflict("This account already has a profile; update it instead.");
         state.State.ProfileId = profileId;
+        state.State.ReservedProfileId = null;
+        state.State.ReservedAt = null;
         await state.SaveAsync();
     }
 

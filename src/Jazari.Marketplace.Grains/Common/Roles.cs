@@ -18,4 +18,7 @@ public static class Roles
 public sealed record Caller([property: Id(0)] string AccountId, [property: Id(1)] string Role)
 {
     public bool IsAdmin => Role == Roles.Admin;
+
+    /// <summary>The marketplace itself, reading on behalf of a request already authorised or of a job.</summary>
+    public static Caller Marketplace { get; } = new("marketplace", Roles.Admin);
 }

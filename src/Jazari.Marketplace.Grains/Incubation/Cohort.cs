@@ -24,7 +24,18 @@ public interface ICohortGrain : IGrainWithStringKey
     Task<ApplicationView> GetApplicationAsync(Caller caller, string applicationId);
     Task<ApplicationSummary> ScoreAsync(Caller caller, string applicationId, IReadOnlyList<int> scores);
     Task<ApplicationDecision> DecideAsync(Caller caller, string applicationId, bool admit);
-    Task<CohortRow> AddMemberAsync(Caller caller, string startupId);
+    /// <summary>
+    /// Invites a startup (a manager of the cohort's institute): it becomes a member only when it accepts
+    /// (<see cref="AnswerInvitationAsync"/>). Inviting again while the invitation waits returns it, with Created false.
+    /// </summary>
+    Task<(CohortInvitation Invitation, bool Created)> InviteAsync(Caller caller, string startupId);
+    /// <summary>
+    /// The startup's answer, for the startup whose owner the caller of this grain checked. Accepting adds the
+    /// startup's row; answering the same way again changes nothing; a different answer afterwards is a 409.
+    /// </summary>
+    Task<(CohortInvitation Invitation, bool Changed)> AnswerInvitationAsync(string startupId, string invitationId, bool accept);
+    /// <summary>The invitations sent, newest first; for the cohort's managers.</summary>
+    Task<IReadOnlyList<CohortInvitation>> InvitationsAsync(Caller caller);
     Task AssignMentorAsync(Caller caller, string mentorId, string startupId);
     Task<CohortDashboard> GetDashboardAsync(Caller caller);
     /// <summary>A member's newest figures; an older snapshot than the row's is ignored.</summary>
@@ -51,6 +62,7 @@ internal sealed class CohortGrain(
     public const int MaxTrendMonths = 60;
     public const int RememberedTold = 300;
     public const int MaxEvaluators = 20;
+    public const int MaxInvitations = 400;
     /// <summary>Startup names are copied into rows and applications for display, cut to this length to keep the state bounded.</summary>
     public const int DisplayNameLength = 100;
 
@@ -161,13 +173,51 @@ internal sealed class CohortGrain(
         return new ApplicationDecision(true, wanted, application.ApplicantAccountId, application.StartupName, C.Name);
     }
 
-    public async Task<CohortRow> AddMemberAsync(Caller caller, string startupId)
+    public async Task<(CohortInvitation Invitation, bool Created)> InviteAsync(Caller caller, string startupId)
     {
         await EnsureManagerAsync(caller);
+        if (C.Rows.Any(r => r.StartupId == startupId)) throw MarketplaceException.Conflict("This startup is already a member of the cohort.");
+        var waiting = C.Invitations.Find(i => i.StartupId == startupId && i.Status == InvitationStatus.Invited);
+        if (waiting is not null)
+        {
+            await grains.GetGrain<IStartupInvitationsGrain>(startupId).SaveAsync(waiting); // repeats a copy a failure may have lost
+            return (waiting, false);
+        }
+        if (C.Invitations.Count >= MaxInvitations) throw MarketplaceException.Conflict($"A cohort sends at most {MaxInvitations} invitations.");
         var startup = await grains.GetGrain<IStartupGrain>(startupId).GetAsync(caller);
-        await JoinAsync(startupId, startup.Details.Name);
+        var invitation = new CohortInvitation(Ids.New("invite"), Id, C.Name, C.InstituteId, startupId, Display(startup.Details.Name),
+            InvitationStatus.Invited, time.GetUtcNow(), null, C.StartsOn);
+        C.Invitations.Add(invitation);
         await state.SaveAsync();
-        return C.Rows.Find(r => r.StartupId == startupId)!;
+        await grains.GetGrain<IStartupInvitationsGrain>(startupId).SaveAsync(invitation);
+        return (invitation, true);
+    }
+
+    public async Task<(CohortInvitation Invitation, bool Changed)> AnswerInvitationAsync(string startupId, string invitationId, bool accept)
+    {
+        EnsureExists();
+        var index = C.Invitations.FindIndex(i => i.Id == invitationId && i.StartupId == startupId);
+        if (index < 0) throw MarketplaceException.NotFound("Invitation");
+        var invitation = C.Invitations[index];
+        var wanted = accept ? InvitationStatus.Accepted : InvitationStatus.Declined;
+        var changed = invitation.Status != wanted;
+        if (changed)
+        {
+            if (invitation.Status != InvitationStatus.Invited)
+                throw MarketplaceException.Conflict($"The invitation was already {invitation.Status.Name()}.");
+            if (accept) await JoinAsync(startupId, invitation.StartupName);
+            invitation = invitation with { Status = wanted, AnsweredAt = time.GetUtcNow() };
+            C.Invitations[index] = invitation;
+            await state.SaveAsync();
+        }
+        await grains.GetGrain<IStartupInvitationsGrain>(startupId).SaveAsync(invitation);
+        return (invitation, changed);
+    }
+
+    public async Task<IReadOnlyList<CohortInvitation>> InvitationsAsync(Caller caller)
+    {
+        await EnsureManagerAsync(caller);
+        return [.. C.Invitations.AsEnumerable().Reverse()];
     }
 
     public async Task AssignMentorAsync(Caller caller, string mentorId, string startupId)
@@ -176,7 +226,7 @@ internal sealed class CohortGrain(
         var row = C.Rows.Find(r => r.StartupId == startupId) ?? throw MarketplaceException.NotFound("Startup in this cohort");
         if (C.Mentors.Any(m => m.MentorId == mentorId && m.StartupId == startupId)) return;
         if (C.Mentors.Count >= MaxMentorAssignments) throw MarketplaceException.Conflict("The cohort has the most mentor assignments it takes.");
-        var mentor = await grains.GetGrain<IMentorGrain>(mentorId).GetAsync(caller);
+        var mentor = await grains.GetGrain<IMentorGrain>(mentorId).GetAsync(Caller.Marketplace); // the cohort's manager, checked above
         await grains.GetGrain<IMentoringGrain>(mentorId).AssignAsync(new MentoredStartup(startupId, row.Name, Id, C.InstituteId), mentor.Details.Capacity);
         C.Mentors.Add(new MentorAssignment(mentorId, startupId, time.GetUtcNow()));
         await state.SaveAsync();
@@ -222,7 +272,11 @@ internal sealed class CohortGrain(
             if (C.Rows[i].StartupId == startupId && C.Rows[i].Name != pseudonym) { C.Rows[i] = C.Rows[i] with { Name = pseudonym }; changed = true; }
         for (var i = 0; i < C.Applications.Count; i++)
             if (C.Applications[i].StartupId == startupId && C.Applications[i].StartupName != pseudonym) { C.Applications[i] = C.Applications[i] with { StartupName = pseudonym }; changed = true; }
+        for (var i = 0; i < C.Invitations.Count; i++)
+            if (C.Invitations[i].StartupId == startupId && C.Invitations[i].StartupName != pseudonym) { C.Invitations[i] = C.Invitations[i] with { StartupName = pseudonym }; changed = true; }
         if (changed) await state.SaveAsync();
+        await Task.WhenAll(C.Invitations.Where(i => i.StartupId == startupId)
+            .Select(i => grains.GetGrain<IStartupInvitationsGrain>(startupId).SaveAsync(i)));
         await Task.WhenAll(C.Applications.Where(a => a.ApplicantAccountId == accountId || a.StartupId == startupId)
             .Select(a => grains.GetGrain<IApplicationGrain>(a.Id).EraseAnswersAsync()));
         await Task.WhenAll(C.Mentors.Where(m => m.StartupId == startupId).Select(m => m.MentorId).Distinct()

@@ -112,9 +112,17 @@ public sealed class CohortState
     [Id(12)] public DateTimeOffset CreatedAt { get; set; }
     /// <summary>Accounts invited to score the applications, besides the institute's managers.</summary>
     [Id(13)] public List<string> Evaluators { get; set; } = [];
+    /// <summary>Startups invited to join; a startup becomes a member (a row) only when it accepts.</summary>
+    [Id(14)] public List<CohortInvitation> Invitations { get; set; } = [];
 }
 
 public static class ApplicationStatusNames
 {
-    public static string Name(this ApplicationStatus status) => status.ToString().ToLowerInvariant();
+    public static string Name(this ApplicationStatus status) => status switch
+    {
+        ApplicationStatus.Submitted => "submitted",
+        ApplicationStatus.Admitted => "admitted",
+        ApplicationStatus.Declined => "declined",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown application status."),
+    };
 }

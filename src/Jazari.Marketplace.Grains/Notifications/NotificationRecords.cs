@@ -27,6 +27,10 @@ public static class NotificationKinds
     public const string DisputeOpened = "dispute-opened";
     public const string DisputeResolved = "dispute-resolved";
 
+    // Incubation: transactional, always sent at once.
+    /// <summary>A cohort invites a startup; it joins only if it accepts.</summary>
+    public const string CohortInvitation = "cohort-invitation";
+
     /// <summary>Kinds not caused by anything the person did: sent only with their marketing e-mail consent.</summary>
     public static readonly IReadOnlyList<string> Marketing = [WeeklyNeeds];
 

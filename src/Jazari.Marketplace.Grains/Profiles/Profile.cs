@@ -116,8 +116,9 @@ internal abstract class ProfileGrain<TDetails>(IPersistentState<ProfileState<TDe
     {
         if (!state.RecordExists) throw MarketplaceException.NotFound(Kind);
         var owner = caller.AccountId == state.State.OwnerAccountId;
-        var reader = IsPublic || caller.Role == Roles.Manager;
-        if (!(owner || caller.IsAdmin || (!forUpdate && reader))) throw MarketplaceException.NotFound(Kind);
+        // Managers read an SME or a mentor only through a concern of their institutes, checked by the caller
+        // of this grain (e.g. a mentor assigned in one of their cohorts), which then reads as the marketplace.
+        if (!(owner || caller.IsAdmin || (!forUpdate && IsPublic))) throw MarketplaceException.NotFound(Kind);
     }
 
     protected ProfileView<TDetails> View() =>

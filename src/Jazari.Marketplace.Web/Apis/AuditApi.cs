@@ -21,7 +21,9 @@ public static class AuditApi
         var c = new Checks();
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var last = to is null ? today : c.Date("to", to);
+        if (!c.Failed && last.Year < AuditTrail.FirstYear) { c.Error("to", $"Must be a date from {AuditTrail.FirstYear} on."); last = today; }
         var first = from is null ? last.AddDays(-6) : c.Date("from", from);
+        if (!c.Failed && first.Year < AuditTrail.FirstYear) c.Error("from", $"Must be a date from {AuditTrail.FirstYear} on.");
         if (!c.Failed && first > last) c.Error("from", "Must not be after 'to'.");
         if (!c.Failed && last.DayNumber - first.DayNumber >= AuditTrail.MaxDays) c.Error("from", $"At most {AuditTrail.MaxDays} days at a time.");
         if (actor is not null) c.Text("actor", actor, 100);

@@ -14,61 +14,33 @@ using SendGrid.Helpers.EventWebhook;
 
 namespace Jazari.Marketplace.Web.Apis;
 
-public sealed class PreferencesInput
-{
-    public Dictionary<string, string?>? Kinds { get; init; }
-}
-
-public sealed record PreferencesResponse(IReadOnlyDictionary<string, string> Kinds, bool EmailStopped, string? EmailStoppedReason)
-{
-    public static PreferencesResponse From(NotificationPreferences p) =>
-        new(p.Kinds.ToDictionary(k => k.Key, k => k.Value.ToString().ToLowerInvariant()), p.EmailStoppedAt is not null, p.EmailStoppedReason);
-}
-
 /// <summary>Notification preferences, the one-click unsubscribe link, SendGrid's event webhook, the dashboard link.</summary>
 public static class NotificationsApi
 {
-    private static readonly string[] Deliveries = ["immediate", "digest", "off"];
     private static readonly string[] StoppingEvents = ["bounce", "dropped", "spamreport"];
 
     public static void MapNotificationsApi(this IEndpointRouteBuilder routes)
     {
         var me = routes.MapGroup("/api/me/notifications").WithTags("Notifications").RequireAuthorization();
-        me.MapGet("/", async (ClaimsPrincipal user, IGrainFactory grains) =>
-            TypedResults.Ok(PreferencesResponse.From(await grains.GetGrain<IAccountNotificationsGrain>(user.Caller().AccountId).GetPreferencesAsync())));
+        me.MapGet("/", Preferences);
         me.MapPut("/", SetPreferences);
         routes.MapGet("/api/notifications/unsubscribe", ConfirmUnsubscribe).AllowAnonymous().WithTags("Notifications");
         routes.MapPost("/api/notifications/unsubscribe", Unsubscribe).AllowAnonymous().WithTags("Notifications");
         routes.MapPost("/api/webhooks/sendgrid", SendGridEvents).AllowAnonymous().WithTags("Notifications");
-        routes.MapPost("/api/admin/hangfire-link", async (LinkSigner signer, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time, HttpContext context, Audit.AuditTrail audit) =>
-        {
-            var url = HangfireDashboardAccess.Link(signer, time.GetUtcNow());
-            await audit.RecordAsync(context, Audit.AuditActions.JobsDashboardLink, null, "signed link to the Hangfire dashboard");
-            return TypedResults.Ok(new { url });
-        })
+        routes.MapPost("/api/admin/hangfire-link", JobsDashboardLink)
             .RequireAuthorization(p => p.RequireRole(Roles.Admin)).WithTags("Admin");
     }
 
-    private static async Task<Ok<PreferencesResponse>> SetPreferences(PreferencesInput body, ClaimsPrincipal user, IGrainFactory grains)
-    {
-        var saved = await grains.GetGrain<IAccountNotificationsGrain>(user.Caller().AccountId).SetPreferencesAsync(ReadPreferences(body));
-        return TypedResults.Ok(PreferencesResponse.From(saved));
-    }
+    private static async Task<Ok<PreferencesResponse>> Preferences(ClaimsPrincipal user, NotificationCommands notifications) =>
+        TypedResults.Ok(await notifications.PreferencesAsync(user.Caller()));
 
-    /// <summary>The kinds and deliveries asked for, checked; shared with the preferences page.</summary>
-    internal static Dictionary<string, Delivery> ReadPreferences(PreferencesInput body)
-    {
-        var c = new Checks();
-        var kinds = new Dictionary<string, Delivery>();
-        foreach (var (kind, value) in body.Kinds ?? [])
-        {
-            if (!NotificationKinds.Choosable.Contains(kind)) c.Error($"kinds.{kind}", "Unknown notification kind.");
-            else if (c.OneOf($"kinds.{kind}", value, Deliveries) is var delivery && Deliveries.Contains(delivery))
-                kinds[kind] = Enum.Parse<Delivery>(delivery, ignoreCase: true);
-        }
-        c.ThrowIfFailed();
-        return kinds;
-    }
+    private static async Task<Ok<PreferencesResponse>> SetPreferences(PreferencesInput body, ClaimsPrincipal user, NotificationCommands notifications) =>
+        TypedResults.Ok(await notifications.SetPreferencesAsync(user.Caller(), body));
+
+    private static async Task<Ok<JobsLink>> JobsDashboardLink(ClaimsPrincipal user, AdminCommands admin) =>
+        TypedResults.Ok(new JobsLink(await admin.JobsDashboardLinkAsync(user.Caller())));
+
+    public sealed record JobsLink(string Url);
 
     /// <summary>
     /// Opening the link shows one button: a GET changes nothing, because mail scanners open links too (RFC 8058).

@@ -1,124 +1,57 @@
 using System.Security.Claims;
 using Jazari.Marketplace.Grains;
-using Jazari.Marketplace.Grains.Accounts;
 using Jazari.Marketplace.Grains.Incubation;
 using Jazari.Marketplace.Web.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Jazari.Marketplace.Web.Apis;
 
-/// <summary>
-/// A startup's follow-up in its cohorts: mentor sessions, goals, self-reported figures and KPIs. Seen by the
-/// startup itself, its assigned mentors, the managers of its cohorts' institutes and admins; anyone else gets 404.
-/// </summary>
+/// <summary>A startup's follow-up in its cohorts: HTTP over <see cref="StartupProgressCommands"/>.</summary>
 public static class StartupProgressApi
 {
     public static void MapStartupProgressApi(this IEndpointRouteBuilder routes)
     {
         var mentors = routes.MapGroup("/api/mentors").WithTags("Mentors").RequireAuthorization(p => p.RequireRole(Roles.Mentor));
         mentors.MapPost("/{id:id}/sessions", LogSession);
-        mentors.MapGet("/{id:id}/startups", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
-        {
-            await EnsureMentorAsync(grains, user.Caller(), id);
-            return TypedResults.Ok(await grains.GetGrain<IMentoringGrain>(id).ListAsync());
-        });
+        mentors.MapGet("/{id:id}/startups", Mentored);
 
         var startups = routes.MapGroup("/api/startups/{id:id}").WithTags("Startup progress").RequireAuthorization();
-        startups.MapGet("/sessions", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
-        {
-            await EnsureFollowerAsync(grains, user.Caller(), id);
-            return TypedResults.Ok(await grains.GetGrain<IMentorSessionsGrain>(id).ListAsync());
-        });
-        startups.MapPost("/sessions/{sessionId:id}/rating", async (string id, string sessionId, RatingInput body, ClaimsPrincipal user, IGrainFactory grains) =>
-        {
-            await EnsureStartupItselfAsync(grains, user.Caller(), id);
-            var c = new Checks();
-            var stars = c.Whole("stars", body.Stars, 1, 5);
-            c.ThrowIfFailed();
-            return TypedResults.Ok(await grains.GetGrain<IMentorSessionsGrain>(id).RateAsync(sessionId, stars));
-        });
-        startups.MapGet("/goals", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
-        {
-            await EnsureFollowerAsync(grains, user.Caller(), id);
-            return TypedResults.Ok((await grains.GetGrain<IStartupGoalsGrain>(id).ListAsync()).Select(GoalResponse.From));
-        });
-        startups.MapPost("/goals", async (string id, GoalInput body, ClaimsPrincipal user, IGrainFactory grains) =>
-        {
-            await EnsureFollowerAsync(grains, user.Caller(), id);
-            var c = new Checks();
-            var plan = body.ToTemplate(c);
-            c.ThrowIfFailed();
-            var goal = await grains.GetGrain<IStartupGoalsGrain>(id).SetAsync(Ids.New("goal"), plan);
-            return TypedResults.Created($"/api/startups/{id}/goals", GoalResponse.From(goal));
-        });
-        startups.MapPost("/goals/{goalId:id}/progress", async (string id, string goalId, ProgressInput body, ClaimsPrincipal user, IGrainFactory grains) =>
-        {
-            await EnsureFollowerAsync(grains, user.Caller(), id);
-            var c = new Checks();
-            var on = c.Date("date", body.Date);
-            if (body.Value is null or < 0) c.Error("value", "Required, not negative.");
-            c.ThrowIfFailed();
-            return TypedResults.Ok(GoalResponse.From(await grains.GetGrain<IStartupGoalsGrain>(id).RecordProgressAsync(goalId, on, body.Value!.Value)));
-        });
-        startups.MapPost("/figures", async (string id, FiguresInput body, ClaimsPrincipal user, IGrainFactory grains) =>
-        {
-            await EnsureStartupItselfAsync(grains, user.Caller(), id);
-            var c = new Checks();
-            var figures = body.ToFigures(c);
-            c.ThrowIfFailed();
-            await grains.GetGrain<IStartupActivityGrain>(id).ReportFiguresAsync(figures);
-            return TypedResults.Ok(figures);
-        });
-        startups.MapGet("/kpis", async (string id, ClaimsPrincipal user, IGrainFactory grains) =>
-        {
-            await EnsureFollowerAsync(grains, user.Caller(), id);
-            var activity = await grains.GetGrain<IStartupActivityGrain>(id).GetAsync();
-            return TypedResults.Ok(new StartupKpisResponse(id, DashboardRow.From(id, "", activity.Kpis), activity.Months, activity.Figures));
-        });
+        startups.MapGet("/sessions", Sessions);
+        startups.MapPost("/sessions/{sessionId:id}/rating", RateSession);
+        startups.MapGet("/goals", Goals);
+        startups.MapPost("/goals", SetGoal);
+        startups.MapPost("/goals/{goalId:id}/progress", RecordProgress);
+        startups.MapPost("/figures", ReportFigures);
+        startups.MapGet("/kpis", Kpis);
     }
 
-    internal static async Task<Created<MentorSession>> LogSession(string id, SessionInput body, ClaimsPrincipal user, IGrainFactory grains, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
+    private static async Task<Created<MentorSession>> LogSession(string id, SessionInput body, ClaimsPrincipal user, StartupProgressCommands progress)
     {
-        var caller = user.Caller();
-        await EnsureMentorAsync(grains, caller, id);
-        var c = new Checks();
-        var startupId = c.Id("startupId", body.StartupId);
-        var date = c.Date("date", body.Date);
-        if (!c.Failed && date > DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)) c.Error("date", "Must not be in the future.");
-        var session = new MentorSession(Ids.New("session"), id, date, c.Whole("minutes", body.Minutes, 5, 600),
-            c.Text("notes", body.Notes, 1000), c.OptionalText("nextSteps", body.NextSteps, 500) ?? "", null, time.GetUtcNow());
-        c.ThrowIfFailed();
-        if (!await grains.GetGrain<IMentoringGrain>(id).IsAssignedAsync(startupId)) throw MarketplaceException.NotFound("Startup");
-        var logged = await grains.GetGrain<IMentorSessionsGrain>(startupId).LogAsync(session);
-        return TypedResults.Created($"/api/startups/{startupId}/sessions", logged);
+        var logged = await progress.LogSessionAsync(user.Caller(), id, body);
+        return TypedResults.Created($"/api/startups/{body.StartupId}/sessions", logged);
     }
 
-    /// <summary>Only the mentor who owns the profile acts in its name.</summary>
-    private static async Task EnsureMentorAsync(IGrainFactory grains, Caller caller, string mentorId)
-    {
-        if ((await grains.GetGrain<IAccountGrain>(caller.AccountId).GetAsync())?.ProfileId != mentorId)
-            throw MarketplaceException.NotFound("Mentor");
-    }
+    private static async Task<Ok<IReadOnlyList<MentoredStartup>>> Mentored(string id, ClaimsPrincipal user, StartupProgressCommands progress) =>
+        TypedResults.Ok(await progress.MentoredAsync(user.Caller(), id));
 
-    private static async Task EnsureStartupItselfAsync(IGrainFactory grains, Caller caller, string startupId)
-    {
-        if (caller.Role != Roles.Startup || (await grains.GetGrain<IAccountGrain>(caller.AccountId).GetAsync())?.ProfileId != startupId)
-            throw MarketplaceException.NotFound("Startup");
-    }
+    private static async Task<Ok<IReadOnlyList<MentorSession>>> Sessions(string id, ClaimsPrincipal user, StartupProgressCommands progress) =>
+        TypedResults.Ok(await progress.SessionsAsync(user.Caller(), id));
 
-    /// <summary>The startup itself, a mentor assigned to it, a manager of one of its cohorts' institutes, or an admin.</summary>
-    public static async Task EnsureFollowerAsync(IGrainFactory grains, Caller caller, string startupId)
-    {
-        if (caller.IsAdmin) return;
-        var account = await grains.GetGrain<IAccountGrain>(caller.AccountId).GetAsync();
-        var allowed = caller.Role switch
-        {
-            Roles.Startup => account?.ProfileId == startupId,
-            Roles.Mentor => account?.ProfileId is { } mentorId && await grains.GetGrain<IMentoringGrain>(mentorId).IsAssignedAsync(startupId),
-            Roles.Manager => account is not null && (await grains.GetGrain<IStartupActivityGrain>(startupId).GetAsync()).Cohorts
-                .Any(c => account.Institutes.Contains(c.InstituteId)),
-            _ => false,
-        };
-        if (!allowed) throw MarketplaceException.NotFound("Startup");
-    }
+    private static async Task<Ok<MentorSession>> RateSession(string id, string sessionId, RatingInput body, ClaimsPrincipal user, StartupProgressCommands progress) =>
+        TypedResults.Ok(await progress.RateSessionAsync(user.Caller(), id, sessionId, body));
+
+    private static async Task<Ok<List<GoalResponse>>> Goals(string id, ClaimsPrincipal user, StartupProgressCommands progress) =>
+        TypedResults.Ok(await progress.GoalsAsync(user.Caller(), id));
+
+    private static async Task<Created<GoalResponse>> SetGoal(string id, GoalInput body, ClaimsPrincipal user, StartupProgressCommands progress) =>
+        TypedResults.Created($"/api/startups/{id}/goals", await progress.SetGoalAsync(user.Caller(), id, body));
+
+    private static async Task<Ok<GoalResponse>> RecordProgress(string id, string goalId, ProgressInput body, ClaimsPrincipal user, StartupProgressCommands progress) =>
+        TypedResults.Ok(await progress.RecordProgressAsync(user.Caller(), id, goalId, body));
+
+    private static async Task<Ok<MonthlyFigures>> ReportFigures(string id, FiguresInput body, ClaimsPrincipal user, StartupProgressCommands progress) =>
+        TypedResults.Ok(await progress.ReportFiguresAsync(user.Caller(), id, body));
+
+    private static async Task<Ok<StartupKpisResponse>> Kpis(string id, ClaimsPrincipal user, StartupProgressCommands progress) =>
+        TypedResults.Ok(await progress.KpisAsync(user.Caller(), id));
 }

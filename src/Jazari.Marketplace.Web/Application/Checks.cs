@@ -31,6 +31,15 @@ public sealed class Checks(string prefix = "")
         if (Failed) throw new InvalidInputException(Errors());
     }
 
+    /// <summary>Reads a request body with its checks, throwing its field errors (400) if any.</summary>
+    public static T Valid<T>(Func<Checks, T> read)
+    {
+        var c = new Checks();
+        var value = read(c);
+        c.ThrowIfFailed();
+        return value;
+    }
+
     public IDictionary<string, string[]> Errors() => errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
 
     /// <summary>Merges the errors of a nested check (an item of a list).</summary>

@@ -5,20 +5,20 @@ namespace Jazari.Marketplace.Web.Application;
 
 // Request bodies of the incubation endpoints: only these fields are read.
 
-public sealed class InstituteInput
+public sealed record InstituteInput
 {
     public string? Id { get; init; }
     public string? Name { get; init; }
     public string? Region { get; init; }
 }
 
-public sealed class RubricInput
+public sealed record RubricInput
 {
     public string? Name { get; init; }
     public int? Weight { get; init; }
 }
 
-public sealed class GoalInput
+public sealed record GoalInput
 {
     public string? What { get; init; }
     public string? Unit { get; init; }
@@ -32,7 +32,7 @@ public sealed class GoalInput
     }
 }
 
-public sealed class CohortInput
+public sealed record CohortInput
 {
     public string? InstituteId { get; init; }
     public string? Name { get; init; }
@@ -59,21 +59,21 @@ public sealed class CohortInput
     }
 }
 
-public sealed class ApplicationInput { public IReadOnlyList<string?>? Answers { get; init; } }
-public sealed class ScoreInput { public IReadOnlyList<int?>? Scores { get; init; } }
-public sealed class DecisionInput { public bool? Admit { get; init; } }
-public sealed class EvaluatorInput { public string? Email { get; init; } public string? DisplayName { get; init; } public string? Language { get; init; } }
-public sealed class MemberInput { public string? StartupId { get; init; } }
-public sealed class MentorAssignmentInput { public string? MentorId { get; init; } public string? StartupId { get; init; } }
-public sealed class RatingInput { public int? Stars { get; init; } }
+public sealed record ApplicationInput { public IReadOnlyList<string?>? Answers { get; init; } }
+public sealed record ScoreInput { public IReadOnlyList<int?>? Scores { get; init; } }
+public sealed record DecisionInput { public bool? Admit { get; init; } }
+public sealed record EvaluatorInput { public string? Email { get; init; } public string? DisplayName { get; init; } public string? Language { get; init; } }
+public sealed record MemberInput { public string? StartupId { get; init; } }
+public sealed record MentorAssignmentInput { public string? MentorId { get; init; } public string? StartupId { get; init; } }
+public sealed record RatingInput { public int? Stars { get; init; } }
 
-public sealed class ProgressInput
+public sealed record ProgressInput
 {
     public string? Date { get; init; }
     public long? Value { get; init; }
 }
 
-public sealed class SessionInput
+public sealed record SessionInput
 {
     public string? StartupId { get; init; }
     public string? Date { get; init; }
@@ -82,7 +82,7 @@ public sealed class SessionInput
     public string? NextSteps { get; init; }
 }
 
-public sealed class FiguresInput
+public sealed record FiguresInput
 {
     public string? Month { get; init; }
     public decimal? RevenueMad { get; init; }

@@ -5,7 +5,7 @@ namespace Jazari.Marketplace.Web.Application;
 
 // Request bodies: only these fields are read; anything else in the JSON sets nothing.
 
-public class SmeInput
+public record SmeInput
 {
     public string? Name { get; init; }
     public string? Sector { get; init; }
@@ -20,7 +20,7 @@ public class SmeInput
         c.List("languages", Languages, 3, 2, Reference.Languages, minItems: 1));
 }
 
-public class StartupInput
+public record StartupInput
 {
     public string? Name { get; init; }
     public string? City { get; init; }
@@ -48,7 +48,7 @@ public class StartupInput
     }
 }
 
-public class MentorInput
+public sealed record MentorInput
 {
     public string? Name { get; init; }
     public IReadOnlyList<string?>? Expertise { get; init; }

@@ -38,11 +38,16 @@ public static class AuditActions
     public const string DisputeOpened = "dispute-opened";
     public const string DisputeResolved = "dispute-resolved";
     public const string ProgrammeCreated = "programme-created";
+    /// <summary>A manager invited a startup into a cohort; it is a member only once it accepts.</summary>
+    public const string CohortInvitationSent = "cohort-invitation-sent";
+    /// <summary>A startup accepted or declined a cohort's invitation (accepting opens its progress to the cohort's managers).</summary>
+    public const string CohortInvitationAnswered = "cohort-invitation-answered";
 
     public static readonly IReadOnlyList<string> All =
         [SignIn, SignOut, ProfileCreated, ProfileUpdated, BidAccepted, AccountCreated, CatalogueImported, ReviewHidden, InstituteCreated, JobsDashboardLink,
          ConversationRead, ConversationReportsHandled, DataExported, AccountErased,
-         PaymentConfirmed, PayoutPaid, DisputeOpened, DisputeResolved, ProgrammeCreated];
+         PaymentConfirmed, PayoutPaid, DisputeOpened, DisputeResolved, ProgrammeCreated,
+         CohortInvitationSent, CohortInvitationAnswered];
 }
 
 /// <summary>One sensitive action: who (account and role), what (action, object, detail), when, from where (client address).</summary>
@@ -70,6 +75,8 @@ public sealed class AuditTrail(StorageClients storage, IBackgroundJobClient jobs
     public const int PageSize = 50;
     public const int MaxPage = 100;
     public const int MaxDays = 92;
+    /// <summary>No entry is older than the marketplace: dates before this year are refused (and day arithmetic stays in range).</summary>
+    public const int FirstYear = 2020;
 
     private volatile bool tableReady;
 

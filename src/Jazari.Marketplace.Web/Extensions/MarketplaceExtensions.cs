@@ -28,6 +28,7 @@ public static class MarketplaceExtensions
         services.AddSingleton<Audit.AuditTrail>();
         services.AddNeedsAndBids(builder.Configuration);
         services.AddSingleton<Privacy.PersonalData>();
+        services.AddCommunityCommands();
         services.AddHostedService<DemoCatalogue>();
 
         builder.AddMarketplaceTelemetry();

@@ -1,5 +1,4 @@
 using System.Threading.RateLimiting;
-using Jazari.Marketplace.Web.Apis;
 
 namespace Jazari.Marketplace.Web.Extensions;
 
@@ -19,7 +18,7 @@ internal static class RequestLimits
         var queued = config.GetValue("Overload:QueueLimit", 256);
         builder.Services.AddRateLimiter(limiter =>
         {
-            limiter.AddPolicy(AuthApi.RateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+            limiter.AddPolicy(RateLimitPolicies.Auth, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
@@ -45,4 +44,11 @@ internal static class RequestLimits
     }
 
     private static bool IsProbe(PathString path) => path.StartsWithSegments("/healthz") || path.StartsWithSegments("/livez");
+}
+
+/// <summary>The names of the rate-limit policies, for endpoints and pages to name the one they take part in.</summary>
+public static class RateLimitPolicies
+{
+    /// <summary>Sign-up, sign-in and verify calls (API and pages), per client address.</summary>
+    public const string Auth = "auth";
 }

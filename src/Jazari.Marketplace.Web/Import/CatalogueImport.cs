@@ -2,16 +2,15 @@ using System.Collections.Concurrent;
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Needs;
 using Jazari.Marketplace.Grains.Profiles;
-using Jazari.Marketplace.Web.Apis;
 
 namespace Jazari.Marketplace.Web.Import;
 
-public sealed class SmeImport : SmeInput
+public sealed record SmeImport : SmeInput
 {
     public string? Id { get; init; }
 }
 
-public sealed class StartupImport : StartupInput
+public sealed record StartupImport : StartupInput
 {
     public string? Id { get; init; }
     public int? ActiveProjects { get; init; }

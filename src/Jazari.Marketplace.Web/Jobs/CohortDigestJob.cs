@@ -1,7 +1,7 @@
+using Jazari.Marketplace.Grains;
 using System.Globalization;
 using Jazari.Marketplace.Grains.Accounts;
 using Jazari.Marketplace.Grains.Incubation;
-using Jazari.Marketplace.Web.Apis;
 using Jazari.Marketplace.Web.Email;
 
 namespace Jazari.Marketplace.Web.Jobs;
@@ -19,8 +19,8 @@ public sealed class CohortDigestJob(IGrainFactory grains, IEmailSender outbox, [
         var now = time.GetUtcNow();
         var week = $"digest:{ISOWeek.GetYear(now.UtcDateTime)}-W{ISOWeek.GetWeekOfYear(now.UtcDateTime):00}";
         var cohort = grains.GetGrain<ICohortGrain>(cohortId);
-        var dashboard = DashboardResponse.From(await cohort.GetDashboardAsync(InstitutesApi.Marketplace), now);
-        var institute = await grains.GetGrain<IInstituteGrain>((await cohort.GetAsync(InstitutesApi.Marketplace)).InstituteId).GetAsync();
+        var dashboard = DashboardResponse.From(await cohort.GetDashboardAsync(Caller.Marketplace), now);
+        var institute = await grains.GetGrain<IInstituteGrain>((await cohort.GetAsync(Caller.Marketplace)).InstituteId).GetAsync();
         foreach (var managerId in institute?.ManagerAccountIds ?? [])
         {
             var key = $"{week}:{managerId}";
@@ -39,7 +39,8 @@ public sealed class CohortDigestJob(IGrainFactory grains, IEmailSender outbox, [
         {
             "ar" => new[] { "الشركات الناشئة", "العروض المقدمة", "العروض الفائزة", "رقم المعاملات المتعاقد عليه", "المبالغ المحررة", "جلسات التوجيه", "الأكثر فوزا" },
             "fr" => ["Startups", "Offres soumises", "Offres gagnées", "Chiffre contracté", "Montants versés", "Séances de mentorat", "Les plus actives"],
-            _ => ["Startups", "Bids submitted", "Bids won", "Revenue contracted", "Revenue released", "Mentor sessions", "Most wins"],
+            "en" => ["Startups", "Bids submitted", "Bids won", "Revenue contracted", "Revenue released", "Mentor sessions", "Most wins"],
+            _ => throw new ArgumentOutOfRangeException(nameof(language), language, "Unknown language."),
         };
         var leaders = d.Startups.Where(r => r.BidsWon > 0).OrderByDescending(r => r.BidsWon).Take(3).Select(r => $"{r.Name} ({r.BidsWon})");
         return

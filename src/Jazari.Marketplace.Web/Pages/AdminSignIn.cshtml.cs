@@ -1,6 +1,5 @@
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Accounts;
-using Jazari.Marketplace.Web.Apis;
 using Jazari.Marketplace.Web.Audit;
 using Jazari.Marketplace.Web.Auth;
 using Jazari.Marketplace.Web.Extensions;
@@ -14,7 +13,7 @@ namespace Jazari.Marketplace.Web.Pages;
 /// The built-in admin (who has no account, hence no e-mail code) opens a page session with the admin token
 /// (<c>JAZARI_ADMIN_TOKEN</c> or <c>$JAZARI_DATA_DIR/admin-token</c>). Rate-limited like sign-in; audited.
 /// </summary>
-[EnableRateLimiting(AuthApi.RateLimit)]
+[EnableRateLimiting(RateLimitPolicies.Auth)]
 public sealed class AdminSignInModel(IGrainFactory grains, Text text, AdminToken admin, MarketplaceSettings settings, AuditTrail audit,
     [FromKeyedServices(Clock.Key)] TimeProvider time) : MarketplacePage(grains, text)
 {

@@ -8,7 +8,6 @@ using Jazari.Marketplace.Grains.Needs;
 using Jazari.Marketplace.Grains.Notifications;
 using Jazari.Marketplace.Grains.Profiles;
 using Jazari.Marketplace.Grains.Reviews;
-using Jazari.Marketplace.Web.Apis;
 using Jazari.Marketplace.Web.Audit;
 
 namespace Jazari.Marketplace.Web.Privacy;
@@ -138,6 +137,10 @@ public sealed class PersonalData(IGrainFactory grains, AuditTrail audit, [FromKe
                     foreach (var startup in await grains.GetGrain<IMentoringGrain>(profileId).ListAsync())
                         await grains.GetGrain<IMentorSessionsGrain>(startup.StartupId).EraseMentorNotesAsync(profileId);
                     break;
+                case Roles.Manager or Roles.Admin:
+                    break; // they own no profile
+                default:
+                    throw new InvalidOperationException($"Unknown role {account.Role}.");
             }
         }
 
@@ -179,7 +182,8 @@ public sealed class PersonalData(IGrainFactory grains, AuditTrail audit, [FromKe
             Roles.Startup => StartupResponse.From(await grains.GetGrain<IStartupGrain>(id).GetAsync(caller),
                 await grains.GetGrain<IStartupGrain>(id).GetTrackRecordAsync()),
             Roles.Mentor => MentorResponse.From(await grains.GetGrain<IMentorGrain>(id).GetAsync(caller)),
-            _ => null,
+            Roles.Manager or Roles.Admin => null, // they own no profile
+            _ => throw new InvalidOperationException($"Unknown role {account.Role}."),
         };
     }
 

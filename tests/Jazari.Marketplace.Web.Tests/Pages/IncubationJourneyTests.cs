@@ -100,6 +100,53 @@ public sealed class IncubationJourneyTests(BrowserHost host)
     }
 
     [Theory]
+    [InlineData("ar")]
+    [InlineData("fr")]
+    public async Task A_manager_invites_a_startup_which_sees_the_invitation_in_its_language_and_joins_when_it_accepts(string language)
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var startupName = $"Souss Invitée {run}";
+        var institute = await HostApi.InstituteAsync(host, run);
+        var managerEmail = $"manager-{run}@example.ma";
+        using var manager = await HostApi.ManagerAsync(host, institute, managerEmail, language);
+        var cohortId = await manager.CreateAsync("/api/cohorts", Incubation.Cohort(institute));
+        var startupEmail = $"startup-{run}@example.ma";
+        using var startup = await HostApi.SignUpAsync(host, "startup", startupEmail, "Youssef", language);
+        var startupId = await startup.CreateAsync("/api/startups", Api.Startup(startupName));
+
+        // The manager invites from the cohort's page: the startup is listed as invited, not as a member.
+        var page = await host.NewPageAsync(language);
+        await HostApi.SignInAsync(host, page, managerEmail);
+        await page.GotoAsync($"/manager/cohorts/{cohortId}");
+        await page.FillAsync("#startupId", startupId);
+        await page.ClickAsync("form[action*='handler=member'] button[type=submit]");
+        await page.WaitForURLAsync(new Regex("invited=true"));
+        await Assertions.Expect(page.Locator("#invitations + ul li", new() { HasText = startupName })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".pill.status-invited")).ToBeVisibleAsync();
+        await HostApi.AssertTranslatedAsync(page);
+        await HostApi.AssertAccessibleAsync(page);
+        await Shot(page, "manager-invited", language);
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/api/startups/{startupId}/kpis")).StatusCode);
+
+        // The startup sees the invitation in its language and accepts.
+        var own = await host.NewPageAsync(language);
+        await HostApi.SignInAsync(host, own, startupEmail);
+        await own.GotoAsync("/startup/invitations");
+        Assert.Equal(language, await own.GetAttributeAsync("html", "lang"));
+        await HostApi.AssertTranslatedAsync(own);
+        await HostApi.AssertAccessibleAsync(own);
+        await Shot(own, "startup-invitations", language);
+        await own.ClickAsync("button[formaction*='handler=accept']");
+        await own.WaitForURLAsync(new Regex("done=accepted"));
+        await Assertions.Expect(own.Locator(".pill.status-accepted")).ToBeVisibleAsync();
+
+        // Now a member: on the cohort's page and open to its managers.
+        await page.GotoAsync($"/manager/cohorts/{cohortId}");
+        await Assertions.Expect(page.Locator("#members ~ ul li", new() { HasText = startupName })).ToBeVisibleAsync();
+        await (await manager.GetAsync($"/api/startups/{startupId}/kpis")).Json(HttpStatusCode.OK);
+    }
+
+    [Theory]
     [InlineData("ar", "كريم المرشد", "راجعنا صفحة الدفع وخطة التسويق.")]
     [InlineData("fr", "Karim Mentor", "Revue de la page de paiement et du plan marketing.")]
     public async Task A_mentor_logs_a_session_and_records_a_goal_of_an_assigned_startup(string language, string mentorName, string notes)
@@ -111,7 +158,8 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         var cohortId = await manager.CreateAsync("/api/cohorts", Incubation.Cohort(institute));
         using var startup = await HostApi.SignUpAsync(host, "startup", $"startup-{run}@example.ma", "Youssef");
         var startupId = await startup.CreateAsync("/api/startups", Api.Startup($"Souss Web {run}"));
-        (await manager.PostAsJsonAsync($"/api/cohorts/{cohortId}/members", new { startupId })).EnsureSuccessStatusCode();
+        var invitation = await (await manager.PostAsJsonAsync($"/api/cohorts/{cohortId}/members", new { startupId })).Json(HttpStatusCode.Accepted);
+        (await startup.PostAsync($"/api/me/invitations/{invitation.GetProperty("invitationId").GetString()}/accept", null)).EnsureSuccessStatusCode();
 
         // The mentor signs up in the browser and describes their expertise.
         var page = await host.NewPageAsync(language, bypassCsp: true);

@@ -128,7 +128,7 @@ public sealed class BankTransferTests(MarketplaceHost host)
     {
         var a = await Engagements.AwardedAsync(host);
         var cohort = await Incubation.ProgrammeAsync(host);
-        await cohort.AddMemberAsync(a.StartupId);
+        await cohort.AddMemberAsync(a.Founder, a.StartupId);
         var funding = await a.FundAsync(0);
         await Engagements.ConfirmAsync(host, funding);
         await a.DeliverAsync(0);

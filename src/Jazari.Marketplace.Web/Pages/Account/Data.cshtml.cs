@@ -1,9 +1,6 @@
-using Jazari.Marketplace.Grains.Accounts;
-using Jazari.Marketplace.Web.Apis;
-using Jazari.Marketplace.Web.Audit;
+using System.Text.Json;
 using Jazari.Marketplace.Web.Auth;
 using Jazari.Marketplace.Web.Pages.Support;
-using Jazari.Marketplace.Web.Privacy;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Jazari.Marketplace.Web.Pages.Account;
@@ -12,7 +9,7 @@ namespace Jazari.Marketplace.Web.Pages.Account;
 /// Your data (Law 09-08), through the API's own endpoints: download all of it as a JSON file, choose marketing
 /// e-mails, and erase the account for good by typing its e-mail address (then the session ends).
 /// </summary>
-public sealed class DataModel(IGrainFactory grains, Text text, PersonalData data, AuditTrail audit) : MarketplacePage(grains, text)
+public sealed class DataModel(IGrainFactory grains, Text text, PrivacyCommands privacy) : MarketplacePage(grains, text)
 {
     /// <summary>Null for the built-in admin, who has no account and so no personal data.</summary>
     public ConsentsResponse? Consents { get; private set; }
@@ -26,14 +23,14 @@ public sealed class DataModel(IGrainFactory grains, Text text, PersonalData data
 
     public async Task<IActionResult> OnGetExportAsync()
     {
-        var file = await PrivacyApi.Export(User, data, HttpContext, audit, HttpContext.RequestAborted);
-        await file.ExecuteAsync(HttpContext);
-        return new EmptyResult();
+        var export = await privacy.ExportAsync(Me, HttpContext.RequestAborted);
+        Response.Headers.ContentDisposition = $"attachment; filename=\"jazari-data-{Me.AccountId}.json\"";
+        return new JsonResult(export, JsonSerializerOptions.Web);
     }
 
     public async Task<IActionResult> OnPostConsentsAsync(bool marketingEmails)
     {
-        if (await TryAsync(() => PrivacyApi.SetConsents(new ConsentsInput { MarketingEmails = marketingEmails }, User, Grains)))
+        if (await TryAsync(() => privacy.SetConsentsAsync(Me, new ConsentsInput { MarketingEmails = marketingEmails })))
             return RedirectToPage(new { saved = true });
         await LoadAsync();
         return Page();
@@ -41,7 +38,7 @@ public sealed class DataModel(IGrainFactory grains, Text text, PersonalData data
 
     public async Task<IActionResult> OnPostEraseAsync(string? confirm)
     {
-        if (await TryAsync(() => PrivacyApi.EraseMe(new EraseInput { Confirm = confirm }, User, Grains, data, HttpContext, audit)))
+        if (await TryAsync(() => privacy.EraseMeAsync(Me, new EraseInput { Confirm = confirm })))
         {
             await PageSession.SignOutAsync(HttpContext, Grains);
             return Redirect("/sign-in");
@@ -51,5 +48,5 @@ public sealed class DataModel(IGrainFactory grains, Text text, PersonalData data
     }
 
     private async Task LoadAsync() =>
-        Consents = Me.AccountId == AdminToken.AccountId ? null : ConsentsResponse.From(await Grains.GetGrain<IAccountGrain>(Me.AccountId).GetConsentsAsync());
+        Consents = Me.AccountId == AdminToken.AccountId ? null : await privacy.ConsentsAsync(Me);
 }

@@ -1,12 +1,11 @@
 using Jazari.Marketplace.Grains.Notifications;
-using Jazari.Marketplace.Web.Apis;
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Jazari.Marketplace.Web.Pages.Account;
 
 /// <summary>How each kind of notification comes: at once, in the daily digest, or not at all.</summary>
-public sealed class NotificationsModel(IGrainFactory grains, Text text) : MarketplacePage(grains, text)
+public sealed class NotificationsModel(IGrainFactory grains, Text text, NotificationCommands notifications) : MarketplacePage(grains, text)
 {
     public NotificationPreferences Preferences { get; private set; } = null!;
     public bool Saved { get; private set; }
@@ -19,10 +18,9 @@ public sealed class NotificationsModel(IGrainFactory grains, Text text) : Market
 
     public async Task<IActionResult> OnPostAsync(Dictionary<string, string?> kinds)
     {
-        var account = Grains.GetGrain<IAccountNotificationsGrain>(Me.AccountId);
-        if (await TryAsync(() => account.SetPreferencesAsync(NotificationsApi.ReadPreferences(new PreferencesInput { Kinds = kinds }))))
+        if (await TryAsync(() => notifications.SetPreferencesAsync(Me, new PreferencesInput { Kinds = kinds })))
             return RedirectToPage(new { saved = true });
-        Preferences = await account.GetPreferencesAsync();
+        Preferences = await Grains.GetGrain<IAccountNotificationsGrain>(Me.AccountId).GetPreferencesAsync();
         return Page();
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Jazari.Marketplace.Web.Audit;
 using Jazari.Marketplace.Web.Import;
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.AspNetCore.Mvc;
@@ -11,7 +10,7 @@ namespace Jazari.Marketplace.Web.Pages.Admin;
 /// (created, updated, refused with the reasons) is shown. Files above <see cref="MaxBytes"/> are refused unread.
 /// </summary>
 [RequestFormLimits(MultipartBodyLengthLimit = Extensions.BodyLimits.Import)]
-public sealed class ImportModel(IGrainFactory grains, Text text, CatalogueImport import, AuditTrail audit) : MarketplacePage(grains, text)
+public sealed class ImportModel(IGrainFactory grains, Text text, AdminCommands admin) : MarketplacePage(grains, text)
 {
     /// <summary>The import endpoint's own limit (16 MiB for the whole request), less room for the form around the file.</summary>
     public const long MaxBytes = Extensions.BodyLimits.Import - 64 * 1024;
@@ -35,12 +34,7 @@ public sealed class ImportModel(IGrainFactory grains, Text text, CatalogueImport
             input = null;
         }
         if (input is null) { AddError("file", "The file is not the import's JSON."); return Page(); }
-        await TryAsync(async () =>
-        {
-            Report = await import.RunAsync(input);
-            await audit.RecordAsync(HttpContext, AuditActions.CatalogueImported, null,
-                $"created {Report.Created}; updated {Report.Updated}; refused {Report.Refused.Count}");
-        });
+        await TryAsync(async () => Report = await admin.ImportAsync(Me, input));
         return Page();
     }
 }

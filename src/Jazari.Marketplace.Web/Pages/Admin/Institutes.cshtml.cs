@@ -1,13 +1,11 @@
 using Jazari.Marketplace.Grains.Incubation;
-using Jazari.Marketplace.Web.Apis;
-using Jazari.Marketplace.Web.Audit;
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Jazari.Marketplace.Web.Pages.Admin;
 
 /// <summary>The Jazari institutes: the list with their cohorts and managers, and a new one (the API's endpoint).</summary>
-public sealed class InstitutesModel(IGrainFactory grains, Text text, AuditTrail audit) : MarketplacePage(grains, text)
+public sealed class InstitutesModel(IGrainFactory grains, Text text, InstituteCommands institutes) : MarketplacePage(grains, text)
 {
     public IReadOnlyList<InstituteView> Institutes { get; private set; } = [];
     public bool Created { get; private set; }
@@ -22,8 +20,8 @@ public sealed class InstitutesModel(IGrainFactory grains, Text text, AuditTrail 
 
     public async Task<IActionResult> OnPostAsync()
     {
-        var body = new InstituteInput { Id = Input.Id?.Trim().ToLowerInvariant(), Name = Input.Name, Region = Input.Region };
-        if (await TryAsync(() => InstitutesApi.Create(body, Grains, HttpContext, audit))) return Redirect("/admin/institutes?created=true");
+        var body = Input with { Id = Input.Id?.Trim().ToLowerInvariant() };
+        if (await TryAsync(() => institutes.CreateAsync(Me, body))) return Redirect("/admin/institutes?created=true");
         Institutes = await InstituteList.LoadAsync(Grains);
         return Page();
     }

@@ -1,22 +1,26 @@
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Incubation;
-using Jazari.Marketplace.Web.Apis;
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Jazari.Marketplace.Web.Pages.Manager;
 
-/// <summary>A cohort: its call, the applications best score first, its members, and adding a startup directly.</summary>
-public sealed class CohortModel(IGrainFactory grains, Text text) : MarketplacePage(grains, text)
+/// <summary>
+/// A cohort: its call, the applications best score first, its members, and inviting a startup (it becomes a member
+/// when it accepts; until then the managers see nothing private of it).
+/// </summary>
+public sealed class CohortModel(IGrainFactory grains, Text text, CohortCommands cohorts) : MarketplacePage(grains, text)
 {
     public CohortView Cohort { get; private set; } = null!;
-    public IReadOnlyList<ApplicationSummary> Applications { get; private set; } = [];
+    public IReadOnlyList<ApplicationResponse> Applications { get; private set; } = [];
     public IReadOnlyList<CohortRow> Members { get; private set; } = [];
-    public bool Added { get; private set; }
+    /// <summary>Invitations still waiting for the startup's answer, and the declined ones.</summary>
+    public IReadOnlyList<InvitationResponse> Invitations { get; private set; } = [];
+    public bool Invited { get; private set; }
 
-    public async Task OnGetAsync(string id, bool added)
+    public async Task OnGetAsync(string id, bool invited)
     {
-        Added = added;
+        Invited = invited;
         await LoadAsync(id);
     }
 
@@ -25,21 +29,21 @@ public sealed class CohortModel(IGrainFactory grains, Text text) : MarketplacePa
         await LoadAsync(id);
         try
         {
-            if (await TryAsync(() => CohortsApi.AddMember(id, new MemberInput { StartupId = startupId?.Trim() }, User, Grains)))
-                return Redirect($"/manager/cohorts/{id}?added=true#members");
+            if (await TryAsync(() => cohorts.InviteAsync(Me, id, new MemberInput { StartupId = startupId?.Trim() })))
+                return Redirect($"/manager/cohorts/{id}?invited=true#members");
         }
         catch (MarketplaceException unknown) when (unknown.Problem is Problem.NotFound)
         {
-            AddError("startupId", "No startup has this identifier.");
+            AddError("startupId", T["cohort.no-such-startup"]);
         }
         return Page();
     }
 
     private async Task LoadAsync(string id)
     {
-        var cohort = Grains.GetGrain<ICohortGrain>(id);
-        Cohort = await cohort.GetAsync(Me);
-        Applications = await cohort.RankAsync(Me);
-        Members = [.. (await cohort.GetDashboardAsync(Me)).Rows.OrderBy(r => r.Name, StringComparer.Ordinal)];
+        Cohort = await Grains.GetGrain<ICohortGrain>(id).GetAsync(Me);
+        Applications = await cohorts.RankAsync(Me, id);
+        Members = await cohorts.MembersAsync(Me, id);
+        Invitations = [.. (await cohorts.CohortInvitationsAsync(Me, id)).Where(i => i.Status != "accepted")];
     }
 }

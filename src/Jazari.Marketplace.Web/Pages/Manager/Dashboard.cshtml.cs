@@ -1,7 +1,6 @@
 using System.Globalization;
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Incubation;
-using Jazari.Marketplace.Web.Apis;
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.AspNetCore.Mvc;
 
@@ -11,7 +10,7 @@ namespace Jazari.Marketplace.Web.Pages.Manager;
 /// The cohort's dashboard: totals, three charts drawn as SVG on the server (activity over time, the funnel from bids
 /// to wins, revenue), one row per startup, and the API's CSV and XLSX exports as links.
 /// </summary>
-public sealed class DashboardModel(IGrainFactory grains, Text text, [FromKeyedServices(Clock.Key)] TimeProvider time) : MarketplacePage(grains, text)
+public sealed class DashboardModel(IGrainFactory grains, Text text, CohortCommands cohorts) : MarketplacePage(grains, text)
 {
     public DashboardResponse Dashboard { get; private set; } = null!;
     public LineChart Activity { get; private set; } = null!;
@@ -55,6 +54,5 @@ public sealed class DashboardModel(IGrainFactory grains, Text text, [FromKeyedSe
         DateOnly.ParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture).ToString("MMM yy", T.Culture);
 
 
-    private async Task<DashboardResponse> LoadAsync(string id) =>
-        DashboardResponse.From(await Grains.GetGrain<ICohortGrain>(id).GetDashboardAsync(Me), time.GetUtcNow());
+    private Task<DashboardResponse> LoadAsync(string id) => cohorts.DashboardAsync(Me, id);
 }

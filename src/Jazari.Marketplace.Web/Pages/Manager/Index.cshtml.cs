@@ -1,10 +1,9 @@
-using Jazari.Marketplace.Web.Apis;
 using Jazari.Marketplace.Web.Pages.Support;
 
 namespace Jazari.Marketplace.Web.Pages.Manager;
 
 /// <summary>The cohorts of the manager's institutes, newest first (the API's own list).</summary>
-public sealed class IndexModel(IGrainFactory grains, Text text) : MarketplacePage(grains, text)
+public sealed class IndexModel(IGrainFactory grains, Text text, CohortCommands cohorts) : MarketplacePage(grains, text)
 {
     public IReadOnlyList<CohortResponse> Cohorts { get; private set; } = [];
     public bool HasInstitutes { get; private set; }
@@ -12,6 +11,6 @@ public sealed class IndexModel(IGrainFactory grains, Text text) : MarketplacePag
     public async Task OnGetAsync()
     {
         HasInstitutes = (await AccountAsync())?.Institutes.Count > 0;
-        Cohorts = (await CohortsApi.List(User, Grains)).Value!;
+        Cohorts = await cohorts.ListAsync(Me);
     }
 }

@@ -1,6 +1,5 @@
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Incubation;
-using Jazari.Marketplace.Web.Apis;
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.AspNetCore.Mvc;
 
@@ -10,7 +9,7 @@ namespace Jazari.Marketplace.Web.Pages.Manager;
 /// A new cohort of one of the manager's institutes: dates, the call's questions (one a line), the scoring rubric and
 /// the goals every member gets. Empty rubric and goal rows are left out; the API's checks do the rest.
 /// </summary>
-public sealed class NewCohortModel(IGrainFactory grains, Text text, [FromKeyedServices(Clock.Key)] TimeProvider time) : MarketplacePage(grains, text)
+public sealed class NewCohortModel(IGrainFactory grains, Text text, CohortCommands cohorts, [FromKeyedServices(Clock.Key)] TimeProvider time) : MarketplacePage(grains, text)
 {
     public const int Rows = 4;
 
@@ -45,7 +44,7 @@ public sealed class NewCohortModel(IGrainFactory grains, Text text, [FromKeyedSe
             Goals = [.. Goals.Where(g => !string.IsNullOrWhiteSpace(g.What) || !string.IsNullOrWhiteSpace(g.Unit) || g.Target is not null)],
         };
         string? id = null;
-        if (await TryAsync(async () => id = (await CohortsApi.Create(body, User, Grains)).Value!.Id)) return Redirect($"/manager/cohorts/{id}");
+        if (await TryAsync(async () => id = await cohorts.CreateAsync(Me, body))) return Redirect($"/manager/cohorts/{id}");
         return Page();
     }
 

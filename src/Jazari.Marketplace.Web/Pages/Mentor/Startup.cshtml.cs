@@ -1,6 +1,5 @@
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Incubation;
-using Jazari.Marketplace.Web.Apis;
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.AspNetCore.Mvc;
 
@@ -10,7 +9,7 @@ namespace Jazari.Marketplace.Web.Pages.Mentor;
 /// One startup the mentor follows: its goals, its activity on the marketplace, the sessions so far, and the form
 /// to log a session (the API's own endpoint and checks). Any other startup is "not found".
 /// </summary>
-public sealed class StartupModel(IGrainFactory grains, Text text, [FromKeyedServices(Clock.Key)] TimeProvider time) : MarketplacePage(grains, text)
+public sealed class StartupModel(IGrainFactory grains, Text text, StartupProgressCommands progress, [FromKeyedServices(Clock.Key)] TimeProvider time) : MarketplacePage(grains, text)
 {
     public MentoredStartup Startup { get; private set; } = null!;
     public StartupKpis Kpis { get; private set; } = StartupKpis.None;
@@ -32,8 +31,8 @@ public sealed class StartupModel(IGrainFactory grains, Text text, [FromKeyedServ
     public async Task<IActionResult> OnPostAsync(string id)
     {
         var mentorId = await LoadAsync(id);
-        var input = new SessionInput { StartupId = id, Date = Input.Date, Minutes = Input.Minutes, Notes = Input.Notes, NextSteps = Input.NextSteps };
-        if (await TryAsync(() => StartupProgressApi.LogSession(mentorId, input, User, Grains, time)))
+        var input = Input with { StartupId = id };
+        if (await TryAsync(() => progress.LogSessionAsync(Me, mentorId, input)))
             return Redirect($"/mentor/startups/{id}?logged=true#sessions");
         return Page();
     }
@@ -42,11 +41,7 @@ public sealed class StartupModel(IGrainFactory grains, Text text, [FromKeyedServ
     public async Task<IActionResult> OnPostProgressAsync(string id, string goalId, long? value)
     {
         await LoadAsync(id);
-        var saved = await TryAsync(async () =>
-        {
-            if (value is null or < 0) throw new InvalidInputException(new Dictionary<string, string[]> { ["value"] = ["Required, not negative."] });
-            await Grains.GetGrain<IStartupGoalsGrain>(id).RecordProgressAsync(goalId, DateOnly.ParseExact(Today, "yyyy-MM-dd"), value.Value);
-        });
+        var saved = await TryAsync(() => progress.RecordProgressAsync(Me, id, goalId, new ProgressInput { Date = Today, Value = value }));
         if (saved) return Redirect($"/mentor/startups/{id}#goals");
         return Page();
     }

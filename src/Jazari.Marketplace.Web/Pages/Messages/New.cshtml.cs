@@ -1,9 +1,6 @@
-using Hangfire;
 using Jazari.Marketplace.Grains.Needs;
-using Jazari.Marketplace.Web.Apis;
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Jazari.Marketplace.Web.Pages.Messages;
@@ -13,7 +10,7 @@ namespace Jazari.Marketplace.Web.Pages.Messages;
 /// rules: who may open which thread). Writing again about the same need and startup continues the same thread.
 /// </summary>
 [Authorize(Policy = PageSession.Policy.SignedIn)]
-public sealed class NewModel(IGrainFactory grains, Text text, IBackgroundJobClient jobs) : MarketplacePage(grains, text)
+public sealed class NewModel(IGrainFactory grains, Text text, ConversationCommands conversations) : MarketplacePage(grains, text)
 {
     [BindProperty(SupportsGet = true)] public string? NeedId { get; set; }
     [BindProperty(SupportsGet = true)] public string? StartupId { get; set; }
@@ -32,12 +29,7 @@ public sealed class NewModel(IGrainFactory grains, Text text, IBackgroundJobClie
         await LoadAsync();
         var body = new OpenConversationInput { Text = Message, ClientMessageId = ClientMessageId, StartupId = Me.Role == Jazari.Marketplace.Grains.Roles.Sme ? StartupId : null };
         ConversationResponse? opened = null;
-        if (await TryAsync(async () => opened = (await ConversationsApi.Open(NeedId!, body, User, Grains, jobs)).Result switch
-            {
-                Created<ConversationResponse> created => created.Value,
-                Ok<ConversationResponse> ok => ok.Value,
-                _ => null,
-            }))
+        if (await TryAsync(async () => (opened, _) = await conversations.OpenAsync(Me, NeedId!, body)))
             return Redirect($"/messages/{opened!.Id}#latest");
         return Page();
     }

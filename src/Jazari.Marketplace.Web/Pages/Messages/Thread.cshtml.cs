@@ -1,8 +1,5 @@
-using Hangfire;
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Conversations;
-using Jazari.Marketplace.Web.Apis;
-using Jazari.Marketplace.Web.Audit;
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -14,7 +11,7 @@ namespace Jazari.Marketplace.Web.Pages.Messages;
 /// carries a message id made when the page was drawn, so sending twice (a double tap, a retry) posts once.
 /// </summary>
 [Authorize(Policy = PageSession.Policy.SignedIn)]
-public sealed class ThreadModel(IGrainFactory grains, Text text, IBackgroundJobClient jobs, AuditTrail audit) : MarketplacePage(grains, text)
+public sealed class ThreadModel(IGrainFactory grains, Text text, ConversationCommands conversations) : MarketplacePage(grains, text)
 {
     public ConversationResponse Conversation { get; private set; } = null!;
     public string MySide => Me.Role;
@@ -25,18 +22,18 @@ public sealed class ThreadModel(IGrainFactory grains, Text text, IBackgroundJobC
     public async Task OnGetAsync(string id, long? before)
     {
         await LoadAsync(id, before);
-        if (before is null && Conversation.Unread > 0) await Grains.GetGrain<IConversationGrain>(id).MarkReadAsync(Me, null);
+        if (before is null && Conversation.Unread > 0) await conversations.MarkReadAsync(Me, id, new ReadInput());
         ClientMessageId = Ids.New("msg");
     }
 
     public async Task<IActionResult> OnPostAsync(string id)
     {
         var body = new MessageInput { Text = Message, Links = Split(Links), ClientMessageId = ClientMessageId };
-        if (await TryAsync(() => ConversationsApi.Send(id, body, User, Grains, jobs))) return Redirect($"/messages/{id}#latest");
+        if (await TryAsync(() => conversations.SendAsync(Me, id, body))) return Redirect($"/messages/{id}#latest");
         await LoadAsync(id, null);
         return Page();
     }
 
     private async Task LoadAsync(string id, long? before) =>
-        Conversation = (await ConversationsApi.Read(id, before, User, Grains, HttpContext, audit)).Value!;
+        Conversation = await conversations.ReadAsync(Me, id, before);
 }

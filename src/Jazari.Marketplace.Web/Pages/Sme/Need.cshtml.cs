@@ -2,15 +2,13 @@ using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Matchmaking;
 using Jazari.Marketplace.Grains.Needs;
 using Jazari.Marketplace.Grains.Profiles;
-using Hangfire;
-using Jazari.Marketplace.Web.Apis;
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Jazari.Marketplace.Web.Pages.Sme;
 
 /// <summary>One need of the SME: publish or cancel it, its bids side by side with their match reasons, accept one; its matches.</summary>
-public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands needs, BidCommands bids, IBackgroundJobClient jobs) : MarketplacePage(grains, text)
+public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands needs, BidCommands bids, ReviewCommands reviews) : MarketplacePage(grains, text)
 {
     public const int MatchesShown = 20;
     public NeedView Need { get; private set; } = null!;
@@ -29,7 +27,7 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
 
     public Task<IActionResult> OnPostAcceptAsync(string id, string bidId) => ActAsync(id, () => bids.AcceptAsync(Me, id, bidId ?? ""));
 
-    public Task<IActionResult> OnPostReviewAsync(string id) => ActAsync(id, () => ReviewsApi.WriteAsync(id, Review, Me, Grains, jobs));
+    public Task<IActionResult> OnPostReviewAsync(string id) => ActAsync(id, () => reviews.WriteAsync(Me, id, Review));
 
     private async Task<IActionResult> ActAsync(string id, Func<Task> action)
     {

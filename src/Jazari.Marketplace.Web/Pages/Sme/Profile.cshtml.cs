@@ -1,14 +1,11 @@
 using Jazari.Marketplace.Grains;
-using Jazari.Marketplace.Grains.Profiles;
-using Jazari.Marketplace.Web.Apis;
-using Jazari.Marketplace.Web.Audit;
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Jazari.Marketplace.Web.Pages.Sme;
 
-/// <summary>The SME's profile: created once, then edited; the API's checks and audit.</summary>
-public sealed class ProfileModel(IGrainFactory grains, Text text, AuditTrail audit) : MarketplacePage(grains, text)
+/// <summary>The SME's profile: created once, then edited, through the same commands as the API.</summary>
+public sealed class ProfileModel(IGrainFactory grains, Text text, ProfileCommands profiles) : MarketplacePage(grains, text)
 {
     [BindProperty]
     public SmeInput Input { get; set; } = new();
@@ -20,7 +17,7 @@ public sealed class ProfileModel(IGrainFactory grains, Text text, AuditTrail aud
         (First, Saved) = (first, saved);
         if (await ProfileIdAsync() is { } id)
         {
-            var d = (await Grains.GetGrain<ISmeGrain>(id).GetAsync(Me)).Details;
+            var d = await profiles.GetSmeAsync(Me, id);
             Input = new SmeInput { Name = d.Name, Sector = d.Sector, City = d.City, Region = d.Region, Employees = d.Employees, Languages = [.. d.Languages] };
         }
         else Input = new SmeInput { Languages = [T.Lang], Region = "Casablanca-Settat" };
@@ -31,13 +28,8 @@ public sealed class ProfileModel(IGrainFactory grains, Text text, AuditTrail aud
         var id = await ProfileIdAsync();
         var saved = await TryAsync(async () =>
         {
-            var details = Checked(Input.ToDetails);
-            if (id is null) id = await ProfilesApi.CreateProfileAsync<ISmeGrain, SmeDetails>(Grains, Me, "sme", details, HttpContext, audit);
-            else
-            {
-                await Grains.GetGrain<ISmeGrain>(id).UpdateAsync(Me, details);
-                await audit.RecordAsync(HttpContext, AuditActions.ProfileUpdated, id);
-            }
+            if (id is null) await profiles.CreateSmeAsync(Me, Input);
+            else await profiles.UpdateSmeAsync(Me, id, Input);
         });
         return saved ? Redirect("/sme?profile=saved") : Page();
     }

@@ -1,8 +1,6 @@
-using Hangfire;
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Needs;
 using Jazari.Marketplace.Grains.Profiles;
-using Jazari.Marketplace.Web.Apis;
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.AspNetCore.Mvc;
 
@@ -12,7 +10,7 @@ namespace Jazari.Marketplace.Web.Pages.Startup;
 /// An open need as a startup sees it, with its own bid or the bid form. The milestone builder works without
 /// JavaScript: "add a milestone" posts the form back with one more row; the sum is checked on the server by the API's rules.
 /// </summary>
-public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands needs, BidCommands bids, IBackgroundJobClient jobs) : MarketplacePage(grains, text)
+public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands needs, BidCommands bids, ReviewCommands reviews) : MarketplacePage(grains, text)
 {
     public int MaxRows => BidInput.MaxMilestones;
     public NeedView Need { get; private set; } = null!;
@@ -67,7 +65,7 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
 
     public async Task<IActionResult> OnPostReviewAsync(string id)
     {
-        if (await TryAsync(() => ReviewsApi.WriteAsync(id, Review, Me, Grains, jobs))) return Redirect($"/startup/needs/{id}");
+        if (await TryAsync(() => reviews.WriteAsync(Me, id, Review))) return Redirect($"/startup/needs/{id}");
         await LoadAsync(id);
         return Page();
     }

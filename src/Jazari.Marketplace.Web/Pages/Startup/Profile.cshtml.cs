@@ -1,6 +1,3 @@
-using Jazari.Marketplace.Grains.Profiles;
-using Jazari.Marketplace.Web.Apis;
-using Jazari.Marketplace.Web.Audit;
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.AspNetCore.Mvc;
 
@@ -10,7 +7,7 @@ namespace Jazari.Marketplace.Web.Pages.Startup;
 /// The startup's profile and offering: what matching reads (categories, skills, regions, prices, capacity); and the
 /// Stripe onboarding to be paid by card (the API's own endpoint), with a clear message when Stripe is not configured.
 /// </summary>
-public sealed class ProfileModel(IGrainFactory grains, Text text, AuditTrail audit, StripeCommands stripe) : MarketplacePage(grains, text)
+public sealed class ProfileModel(IGrainFactory grains, Text text, ProfileCommands profiles, StripeCommands stripe) : MarketplacePage(grains, text)
 {
     [BindProperty]
     public StartupInput Input { get; set; } = new();
@@ -25,11 +22,11 @@ public sealed class ProfileModel(IGrainFactory grains, Text text, AuditTrail aud
         if (await ProfileIdAsync() is { } id)
         {
             HasProfile = true;
-            var d = (await Grains.GetGrain<IStartupGrain>(id).GetAsync(Me)).Details;
+            var d = await profiles.GetStartupAsync(Me, id);
             Input = new StartupInput
             {
                 Name = d.Name, City = d.City, Region = d.Region, Categories = [.. d.Categories], Description = d.Description,
-                Languages = [.. d.Languages], PriceMinMad = d.PriceMinMinor / 100m, PriceMaxMad = d.PriceMaxMinor / 100m,
+                Languages = [.. d.Languages], PriceMinMad = d.PriceMinMad, PriceMaxMad = d.PriceMaxMad,
                 RegionsServed = [.. d.RegionsServed], Capacity = d.Capacity,
             };
             Skills = Join(d.Skills);
@@ -39,22 +36,12 @@ public sealed class ProfileModel(IGrainFactory grains, Text text, AuditTrail aud
 
     public async Task<IActionResult> OnPostAsync()
     {
-        var i = Input;
-        var input = new StartupInput
-        {
-            Name = i.Name, City = i.City, Region = i.Region, Categories = i.Categories, Skills = Split(Skills), Description = i.Description,
-            Languages = i.Languages, PriceMinMad = i.PriceMinMad, PriceMaxMad = i.PriceMaxMad, RegionsServed = i.RegionsServed, Capacity = i.Capacity,
-        };
+        var input = Input with { Skills = Split(Skills) };
         var id = await ProfileIdAsync();
         var saved = await TryAsync(async () =>
         {
-            var details = Checked(input.ToDetails);
-            if (id is null) await ProfilesApi.CreateProfileAsync<IStartupGrain, StartupDetails>(Grains, Me, "st", details, HttpContext, audit);
-            else
-            {
-                await Grains.GetGrain<IStartupGrain>(id).UpdateAsync(Me, details);
-                await audit.RecordAsync(HttpContext, AuditActions.ProfileUpdated, id);
-            }
+            if (id is null) await profiles.CreateStartupAsync(Me, input);
+            else await profiles.UpdateStartupAsync(Me, id, input);
         });
         return saved ? Redirect("/startup?profile=saved") : Page();
     }

@@ -1,6 +1,5 @@
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Accounts;
-using Jazari.Marketplace.Web.Apis;
 using Jazari.Marketplace.Web.Auth;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 

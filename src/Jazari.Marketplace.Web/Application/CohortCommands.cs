@@ -1,0 +1,245 @@
+using Jazari.Marketplace.Grains;
+using Jazari.Marketplace.Grains.Accounts;
+using Jazari.Marketplace.Grains.Incubation;
+using Jazari.Marketplace.Grains.Notifications;
+using Jazari.Marketplace.Grains.Profiles;
+using Jazari.Marketplace.Web.Audit;
+using Jazari.Marketplace.Web.Email;
+using Jazari.Marketplace.Web.Notifications;
+
+namespace Jazari.Marketplace.Web.Application;
+
+/// <summary>
+/// Cohorts of an institute: the call for applications and its scoring, invitations (a startup joins only when it
+/// accepts, or through an admitted application), mentors, and the managers' dashboard.
+/// </summary>
+public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notifier notifier, NotificationSettings notifications,
+    IEmailSender outbox, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
+{
+    public async Task<string> CreateAsync(Caller caller, CohortInput input)
+    {
+        var cohort = Checks.Valid(input.ToCohort);
+        var id = Ids.New("cohort");
+        await grains.GetGrain<ICohortGrain>(id).CreateAsync(caller, cohort);
+        return id;
+    }
+
+    /// <summary>The cohorts of the caller's institutes (every institute for admins), latest start first.</summary>
+    public async Task<List<CohortResponse>> ListAsync(Caller caller)
+    {
+        var institutes = caller.IsAdmin
+            ? await grains.GetGrain<IInstituteDirectoryGrain>(IInstituteDirectoryGrain.Key).ListAsync()
+            : (await grains.GetGrain<IAccountGrain>(caller.AccountId).GetAsync())?.Institutes ?? [];
+        var views = await Task.WhenAll(institutes.Select(i => grains.GetGrain<IInstituteGrain>(i).GetAsync()));
+        var cohorts = await Task.WhenAll(views.SelectMany(v => v?.CohortIds ?? []).Select(id => grains.GetGrain<ICohortGrain>(id).GetAsync(caller)));
+        return [.. cohorts.Select(CohortResponse.From).OrderByDescending(x => x.StartsOn)];
+    }
+
+    public async Task<CohortResponse> GetAsync(Caller caller, string id) =>
+        CohortResponse.From(await grains.GetGrain<ICohortGrain>(id).GetAsync(caller));
+
+    /// <summary>The caller's startup applies; the cohort is remembered among the account's places (export, erasure).</summary>
+    public async Task<string> ApplyAsync(Caller caller, string id, ApplicationInput input)
+    {
+        var answers = Checks.Valid(c =>
+        {
+            if (input.Answers is { Count: > 10 }) c.Error("answers", "At most 10 answers.");
+            return (input.Answers ?? []).Take(10).Select((a, i) => c.Text($"answers[{i}]", a, 2000)).ToList();
+        });
+        var startupId = await OwnStartupIdAsync(caller) ?? throw MarketplaceException.Conflict("Create your startup profile first.");
+        var startup = await grains.GetGrain<IStartupGrain>(startupId).GetAsync(caller);
+        await grains.GetGrain<IAccountGrain>(caller.AccountId).TookPartAsync(PartyOf.Cohort, id);
+        return await grains.GetGrain<ICohortGrain>(id).ApplyAsync(caller, startupId, startup.Details.Name, answers);
+    }
+
+    /// <summary>
+    /// An evaluator is a mentor or manager account found by its e-mail address; an address without an account gets a
+    /// mentor account (the role alone opens nothing of a cohort). The evaluator is e-mailed once, in their language.
+    /// </summary>
+    public async Task<EvaluatorResponse> InviteEvaluatorAsync(Caller caller, string id, EvaluatorInput input)
+    {
+        var (email, displayName, language) = Checks.Valid(c => (c.Email("email", input.Email), c.OptionalText("displayName", input.DisplayName, 100),
+            input.Language is null ? null : c.OneOf("language", input.Language, Reference.Languages)));
+        var cohort = grains.GetGrain<ICohortGrain>(id);
+        var invitee = new NewAccount(email, Roles.Mentor, displayName ?? email.Split('@')[0], language ?? "fr", []);
+        var (account, added) = await cohort.AddEvaluatorAsync(caller, invitee);
+        if (added)
+        {
+            var name = (await cohort.GetAsync(caller)).Name;
+            await outbox.SendAsync(IncubationEmails.EvaluatorInvitation(account.Email, account.DisplayName, name, id, account.Language, time.GetUtcNow()));
+        }
+        return new EvaluatorResponse(account.Id, account.Email, account.Role);
+    }
+
+    public async Task<List<ApplicationResponse>> RankAsync(Caller caller, string id) =>
+        [.. (await grains.GetGrain<ICohortGrain>(id).RankAsync(caller)).Select(ApplicationResponse.From)];
+
+    public Task<ApplicationView> GetApplicationAsync(Caller caller, string id, string appId) =>
+        grains.GetGrain<ICohortGrain>(id).GetApplicationAsync(caller, appId);
+
+    public async Task<ApplicationResponse> ScoreAsync(Caller caller, string id, string appId, ScoreInput input)
+    {
+        var scores = Checks.Valid(c =>
+        {
+            var scores = (input.Scores ?? []).Select((s, i) => c.Whole($"scores[{i}]", s, 0, 5)).ToList();
+            if (scores.Count is 0 or > 10) c.Error("scores", "Give one score (0 to 5) per criterion of the rubric.");
+            return scores;
+        });
+        return ApplicationResponse.From(await grains.GetGrain<ICohortGrain>(id).ScoreAsync(caller, appId, scores));
+    }
+
+    /// <summary>Admitting makes the startup a member (it applied: that is its consent); the applicant is e-mailed once.</summary>
+    public async Task<ApplicationDecision> DecideAsync(Caller caller, string id, string appId, DecisionInput input)
+    {
+        if (input.Admit is not { } admit) throw new InvalidInputException(new Dictionary<string, string[]> { ["admit"] = ["Required."] });
+        var cohort = grains.GetGrain<ICohortGrain>(id);
+        var decision = await cohort.DecideAsync(caller, appId, admit);
+        var application = await cohort.GetApplicationAsync(caller, appId);
+        if (admit)
+        {
+            var view = await cohort.GetAsync(caller);
+            await grains.GetGrain<IStartupActivityGrain>(application.StartupId).JoinCohortAsync(view.Id, view.InstituteId);
+        }
+        if (decision.Changed && await grains.GetGrain<IAccountGrain>(decision.ApplicantAccountId).GetAsync() is { } applicant)
+            await outbox.SendAsync(IncubationEmails.Decision(applicant.Email, applicant.DisplayName, decision.StartupName, decision.CohortName,
+                admit, applicant.Language, time.GetUtcNow()));
+        return decision;
+    }
+
+    /// <summary>
+    /// Invites a startup: nothing private of it opens to the cohort's managers until it accepts. Its owner is
+    /// e-mailed once per invitation, and the cohort joins the owner's places (export, erasure).
+    /// </summary>
+    public async Task<InvitationSent> InviteAsync(Caller caller, string id, MemberInput input)
+    {
+        var startupId = Checks.Valid(c => c.Id("startupId", input.StartupId));
+        var startup = grains.GetGrain<IStartupGrain>(startupId);
+        if (await startup.GetCardAsync() is null) throw MarketplaceException.NotFound("Startup");
+        var (invitation, created) = await grains.GetGrain<ICohortGrain>(id).InviteAsync(caller, startupId);
+        var owner = (await startup.GetAsync(Caller.Marketplace)).OwnerAccountId;
+        if (owner is not null)
+        {
+            await grains.GetGrain<IAccountGrain>(owner).TookPartAsync(PartyOf.Cohort, id);
+            var institute = await grains.GetGrain<IInstituteGrain>(invitation.InstituteId).GetAsync();
+            await notifier.NotifyAsync(owner, NotificationKinds.CohortInvitation, $"invitation:{invitation.Id}", new Dictionary<string, string>
+            {
+                ["cohort"] = invitation.CohortName,
+                ["institute"] = institute?.Name ?? invitation.InstituteId,
+                ["startup"] = invitation.StartupName,
+                ["startsOn"] = invitation.StartsOn.ToString("yyyy-MM-dd"),
+                ["link"] = $"{notifications.PublicUrl.TrimEnd('/')}/startup/invitations",
+            });
+        }
+        if (created) await audit.RecordAsync(caller, AuditActions.CohortInvitationSent, id, $"startup {startupId}; invitation {invitation.Id}");
+        return new InvitationSent(invitation.Id, invitation.Status.Name());
+    }
+
+    /// <summary>The invitations the caller's startup received, newest first (none before it has a profile).</summary>
+    public async Task<List<InvitationResponse>> MyInvitationsAsync(Caller caller)
+    {
+        if (await OwnStartupIdAsync(caller) is not { } startupId) return [];
+        var invitations = await grains.GetGrain<IStartupInvitationsGrain>(startupId).ListAsync();
+        return [.. invitations.Reverse().Select(InvitationResponse.From)];
+    }
+
+    /// <summary>The invitations a cohort sent, newest first: for its managers.</summary>
+    public async Task<List<InvitationResponse>> CohortInvitationsAsync(Caller caller, string id) =>
+        [.. (await grains.GetGrain<ICohortGrain>(id).InvitationsAsync(caller)).Select(InvitationResponse.From)];
+
+    /// <summary>
+    /// The startup's owner accepts or declines. Accepting makes it a member: its row, the cohort's goals, and its
+    /// KPIs flowing to the cohort. Each step repeats safely, so a retry after a failure finishes the job.
+    /// </summary>
+    public async Task<InvitationResponse> AnswerInvitationAsync(Caller caller, string invitationId, bool accept)
+    {
+        var startupId = await OwnStartupIdAsync(caller) ?? throw MarketplaceException.NotFound("Invitation");
+        var copy = await grains.GetGrain<IStartupInvitationsGrain>(startupId).FindAsync(invitationId)
+            ?? throw MarketplaceException.NotFound("Invitation");
+        var (answered, changed) = await grains.GetGrain<ICohortGrain>(copy.CohortId).AnswerInvitationAsync(startupId, invitationId, accept);
+        var joined = answered.Status switch
+        {
+            InvitationStatus.Accepted => true,
+            InvitationStatus.Declined => false,
+            InvitationStatus.Invited => throw new InvalidOperationException($"Invitation {invitationId} is still waiting after its answer."),
+            _ => throw new InvalidOperationException($"Unknown invitation status {answered.Status}."),
+        };
+        if (joined) await grains.GetGrain<IStartupActivityGrain>(startupId).JoinCohortAsync(answered.CohortId, answered.InstituteId);
+        if (changed)
+            await audit.RecordAsync(caller, AuditActions.CohortInvitationAnswered, answered.CohortId, $"{answered.Status.Name()}; invitation {invitationId}");
+        return InvitationResponse.From(answered);
+    }
+
+    public async Task AssignMentorAsync(Caller caller, string id, MentorAssignmentInput input)
+    {
+        var (mentorId, startupId) = Checks.Valid(c => (c.Id("mentorId", input.MentorId), c.Id("startupId", input.StartupId)));
+        await grains.GetGrain<ICohortGrain>(id).AssignMentorAsync(caller, mentorId, startupId);
+    }
+
+    /// <summary>The mentors best suited to a member startup (expertise, shared language, free capacity), with the reasons.</summary>
+    public async Task<IReadOnlyList<MentorSuggestion>> SuggestAsync(Caller caller, string id, string? startupId, int? top, string? language)
+    {
+        var count = Checks.Valid(c =>
+        {
+            c.Id("startupId", startupId);
+            if (language is not null) c.OneOf("language", language, Reference.Languages);
+            return c.Whole("top", top ?? 5, 1, 50);
+        });
+        language ??= (await grains.GetGrain<IAccountGrain>(caller.AccountId).GetAsync())?.Language ?? "en";
+        var dashboard = await grains.GetGrain<ICohortGrain>(id).GetDashboardAsync(caller);
+        if (!dashboard.Rows.Any(r => r.StartupId == startupId)) throw MarketplaceException.NotFound("Startup in this cohort");
+        var startup = await grains.GetGrain<IStartupGrain>(startupId!).GetAsync(caller);
+        return MentorSuggestions.Rank(startup.Details, await MentorsAsync(), count, language);
+    }
+
+    /// <summary>Each member with its mentors' names and the best suggestions among the others: the manager's mentor page.</summary>
+    public async Task<IReadOnlyList<MemberMentors>> MentorBoardAsync(Caller caller, string id, int top, string language)
+    {
+        var cohort = grains.GetGrain<ICohortGrain>(id);
+        var view = await cohort.GetAsync(caller);
+        var rows = (await cohort.GetDashboardAsync(caller)).Rows.OrderBy(r => r.Name, StringComparer.Ordinal).ToList();
+        if (rows.Count == 0) return [];
+        var mentors = await MentorsAsync();
+        var names = mentors.ToDictionary(m => m.Id, m => m.Mentor.Name);
+        var board = new List<MemberMentors>();
+        foreach (var row in rows)
+        {
+            var startup = await grains.GetGrain<IStartupGrain>(row.StartupId).GetAsync(caller);
+            var current = view.Mentors.Where(m => m.StartupId == row.StartupId).Select(m => m.MentorId).ToHashSet();
+            var suggestions = MentorSuggestions.Rank(startup.Details, mentors.Where(m => !current.Contains(m.Id)), top, language);
+            board.Add(new(row, [.. current.Select(m => names.GetValueOrDefault(m, m))], suggestions));
+        }
+        return board;
+    }
+
+    public async Task<DashboardResponse> DashboardAsync(Caller caller, string id) =>
+        DashboardResponse.From(await grains.GetGrain<ICohortGrain>(id).GetDashboardAsync(caller), time.GetUtcNow());
+
+    /// <summary>The members' rows, by name: for the cohort's page.</summary>
+    public async Task<IReadOnlyList<CohortRow>> MembersAsync(Caller caller, string id) =>
+        [.. (await grains.GetGrain<ICohortGrain>(id).GetDashboardAsync(caller)).Rows.OrderBy(r => r.Name, StringComparer.Ordinal)];
+
+    /// <summary>
+    /// The network's mentor directory, read as the marketplace: the caller (a manager of the cohort) was checked by the
+    /// cohort first, and suggestions show a mentor's name and expertise only, which is what the directory is for.
+    /// </summary>
+    private async Task<List<(string Id, MentorDetails Mentor, int Assigned)>> MentorsAsync()
+    {
+        var loads = await grains.GetGrain<IMentorDirectoryGrain>(IMentorDirectoryGrain.Key).ListAsync();
+        var mentors = await Task.WhenAll(loads.Select(async l => (l.MentorId, (await grains.GetGrain<IMentorGrain>(l.MentorId).GetAsync(Caller.Marketplace)).Details, l.Assigned)));
+        return [.. mentors];
+    }
+
+    private async Task<string?> OwnStartupIdAsync(Caller caller) =>
+        caller.Role == Roles.Startup ? (await grains.GetGrain<IAccountGrain>(caller.AccountId).GetAsync())?.ProfileId : null;
+}
+
+public sealed record InvitationSent(string InvitationId, string Status);
+
+public sealed record InvitationResponse(string Id, string CohortId, string CohortName, string InstituteId, string StartupId, string StartupName,
+    string Status, string StartsOn, DateTimeOffset InvitedAt, DateTimeOffset? AnsweredAt)
+{
+    public static InvitationResponse From(CohortInvitation i) => new(i.Id, i.CohortId, i.CohortName, i.InstituteId, i.StartupId, i.StartupName,
+        i.Status.Name(), i.StartsOn.ToString("yyyy-MM-dd"), i.InvitedAt, i.AnsweredAt);
+}
+
+public sealed record MemberMentors(CohortRow Row, IReadOnlyList<string> Mentors, IReadOnlyList<MentorSuggestion> Suggestions);

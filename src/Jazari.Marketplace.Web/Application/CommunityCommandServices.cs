@@ -1,0 +1,17 @@
+namespace Jazari.Marketplace.Web.Application;
+
+/// <summary>The command services of profiles, incubation, conversations, reviews, privacy and administration, registered once.</summary>
+public static class CommunityCommandServices
+{
+    public static IServiceCollection AddCommunityCommands(this IServiceCollection services) => services
+        .AddSingleton<ProfileCommands>()
+        .AddSingleton<CohortCommands>()
+        .AddSingleton<StartupProgressCommands>()
+        .AddSingleton<InstituteCommands>()
+        .AddSingleton<ConversationCommands>()
+        .AddSingleton<ReviewCommands>()
+        .AddSingleton<PrivacyCommands>()
+        .AddSingleton<NotificationCommands>()
+        .AddSingleton<AdminCommands>()
+        .AddSingleton<MatchCommands>();
+}

@@ -1,0 +1,119 @@
+using Jazari.Marketplace.Grains;
+using Jazari.Marketplace.Grains.Accounts;
+using Jazari.Marketplace.Grains.Incubation;
+
+namespace Jazari.Marketplace.Web.Application;
+
+/// <summary>
+/// A startup's follow-up in its cohorts: mentor sessions, goals, self-reported figures and KPIs. Seen by the
+/// startup itself, its assigned mentors, the managers of the institutes of cohorts it is a member of (it accepted
+/// their invitation or was admitted) and admins; anyone else gets 404.
+/// </summary>
+public sealed class StartupProgressCommands(IGrainFactory grains, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
+{
+    public async Task<MentorSession> LogSessionAsync(Caller caller, string mentorId, SessionInput input)
+    {
+        await EnsureMentorAsync(caller, mentorId);
+        var (startupId, session) = Checks.Valid(c =>
+        {
+            var startupId = c.Id("startupId", input.StartupId);
+            var date = c.Date("date", input.Date);
+            if (!c.Failed && date > DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)) c.Error("date", "Must not be in the future.");
+            return (startupId, new MentorSession(Ids.New("session"), mentorId, date, c.Whole("minutes", input.Minutes, 5, 600),
+                c.Text("notes", input.Notes, 1000), c.OptionalText("nextSteps", input.NextSteps, 500) ?? "", null, time.GetUtcNow()));
+        });
+        if (!await grains.GetGrain<IMentoringGrain>(mentorId).IsAssignedAsync(startupId)) throw MarketplaceException.NotFound("Startup");
+        return await grains.GetGrain<IMentorSessionsGrain>(startupId).LogAsync(session);
+    }
+
+    public async Task<IReadOnlyList<MentoredStartup>> MentoredAsync(Caller caller, string mentorId)
+    {
+        await EnsureMentorAsync(caller, mentorId);
+        return await grains.GetGrain<IMentoringGrain>(mentorId).ListAsync();
+    }
+
+    public async Task<IReadOnlyList<MentorSession>> SessionsAsync(Caller caller, string startupId)
+    {
+        await EnsureFollowerAsync(caller, startupId);
+        return await grains.GetGrain<IMentorSessionsGrain>(startupId).ListAsync();
+    }
+
+    public async Task<MentorSession> RateSessionAsync(Caller caller, string startupId, string sessionId, RatingInput input)
+    {
+        await EnsureStartupItselfAsync(caller, startupId);
+        var stars = Checks.Valid(c => c.Whole("stars", input.Stars, 1, 5));
+        return await grains.GetGrain<IMentorSessionsGrain>(startupId).RateAsync(sessionId, stars);
+    }
+
+    public async Task<List<GoalResponse>> GoalsAsync(Caller caller, string startupId)
+    {
+        await EnsureFollowerAsync(caller, startupId);
+        return [.. (await grains.GetGrain<IStartupGoalsGrain>(startupId).ListAsync()).Select(GoalResponse.From)];
+    }
+
+    public async Task<GoalResponse> SetGoalAsync(Caller caller, string startupId, GoalInput input)
+    {
+        await EnsureFollowerAsync(caller, startupId);
+        var plan = Checks.Valid(c => input.ToTemplate(c));
+        return GoalResponse.From(await grains.GetGrain<IStartupGoalsGrain>(startupId).SetAsync(Ids.New("goal"), plan));
+    }
+
+    public async Task<GoalResponse> RecordProgressAsync(Caller caller, string startupId, string goalId, ProgressInput input)
+    {
+        await EnsureFollowerAsync(caller, startupId);
+        var (on, value) = Checks.Valid(c =>
+        {
+            var on = c.Date("date", input.Date);
+            if (input.Value is not { } value || value < 0) { c.Error("value", "Required, not negative."); value = 0; }
+            return (on, value);
+        });
+        return GoalResponse.From(await grains.GetGrain<IStartupGoalsGrain>(startupId).RecordProgressAsync(goalId, on, value));
+    }
+
+    public async Task<MonthlyFigures> ReportFiguresAsync(Caller caller, string startupId, FiguresInput input)
+    {
+        await EnsureStartupItselfAsync(caller, startupId);
+        var figures = Checks.Valid(input.ToFigures);
+        await grains.GetGrain<IStartupActivityGrain>(startupId).ReportFiguresAsync(figures);
+        return figures;
+    }
+
+    public async Task<StartupKpisResponse> KpisAsync(Caller caller, string startupId)
+    {
+        await EnsureFollowerAsync(caller, startupId);
+        var activity = await grains.GetGrain<IStartupActivityGrain>(startupId).GetAsync();
+        return new StartupKpisResponse(startupId, DashboardRow.From(startupId, "", activity.Kpis), activity.Months, activity.Figures);
+    }
+
+    /// <summary>The startup itself, a mentor assigned to it, a manager of an institute of one of its cohorts, or an admin.</summary>
+    public async Task EnsureFollowerAsync(Caller caller, string startupId)
+    {
+        if (caller.IsAdmin) return;
+        var account = await grains.GetGrain<IAccountGrain>(caller.AccountId).GetAsync();
+        var allowed = caller.Role switch
+        {
+            Roles.Startup => account?.ProfileId == startupId,
+            Roles.Mentor => account?.ProfileId is { } mentorId && await grains.GetGrain<IMentoringGrain>(mentorId).IsAssignedAsync(startupId),
+            // Cohorts the startup joined: it accepted their invitation or was admitted (never on a manager's say alone).
+            Roles.Manager => account is not null && (await grains.GetGrain<IStartupActivityGrain>(startupId).GetAsync()).Cohorts
+                .Any(c => account.Institutes.Contains(c.InstituteId)),
+            Roles.Sme => false,
+            Roles.Admin => true,
+            _ => throw new InvalidOperationException($"Unknown role {caller.Role}."),
+        };
+        if (!allowed) throw MarketplaceException.NotFound("Startup");
+    }
+
+    /// <summary>Only the mentor who owns the profile acts in its name.</summary>
+    private async Task EnsureMentorAsync(Caller caller, string mentorId)
+    {
+        if ((await grains.GetGrain<IAccountGrain>(caller.AccountId).GetAsync())?.ProfileId != mentorId)
+            throw MarketplaceException.NotFound("Mentor");
+    }
+
+    private async Task EnsureStartupItselfAsync(Caller caller, string startupId)
+    {
+        if (caller.Role != Roles.Startup || (await grains.GetGrain<IAccountGrain>(caller.AccountId).GetAsync())?.ProfileId != startupId)
+            throw MarketplaceException.NotFound("Startup");
+    }
+}
