@@ -15,7 +15,7 @@ public sealed class AccountInput
     public IReadOnlyList<string?>? Institutes { get; init; }
 }
 
-/// <summary>What only admins do: create manager and admin accounts, import a catalogue.</summary>
+/// <summary>What only admins do: create manager and admin accounts (each is e-mailed how to sign in), import a catalogue.</summary>
 public static class AdminApi
 {
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder routes)
@@ -32,7 +32,8 @@ public static class AdminApi
         return api;
     }
 
-    internal static async Task<Created<CreatedId>> CreateAccount(AccountInput body, IGrainFactory grains, HttpContext context, Audit.AuditTrail audit)
+    internal static async Task<Created<CreatedId>> CreateAccount(AccountInput body, IGrainFactory grains, HttpContext context, Audit.AuditTrail audit,
+        Notifications.Notifier notifier)
     {
         var c = new Checks();
         var email = c.Email("email", body.Email);
@@ -40,7 +41,7 @@ public static class AdminApi
         var institutes = c.List("institutes", body.Institutes, 20, 64);
         foreach (var (institute, i) in institutes.Select((x, i) => (x, i))) c.Id($"institutes[{i}]", institute);
         if (role != Roles.Manager && institutes.Count > 0) c.Error("institutes", "Only managers belong to institutes.");
-        var account = new NewAccount(email, role, c.Text("displayName", body.DisplayName, 100),
+        var account = new NewAccount(email, role, c.Line("displayName", body.DisplayName, 100),
             c.OneOf("language", body.Language, Reference.Languages), institutes);
         c.ThrowIfFailed();
 
@@ -48,6 +49,8 @@ public static class AdminApi
         if (!created) throw MarketplaceException.Conflict("An account with this e-mail address already exists.");
         foreach (var institute in institutes) await grains.GetGrain<IInstituteGrain>(institute).AddManagerAsync(id);
         await audit.RecordAsync(context, Audit.AuditActions.AccountCreated, id, $"role {role}");
+        await notifier.NotifyAsync(id, Grains.Notifications.NotificationKinds.AccountInvitation, "account:invitation",
+            new Dictionary<string, string> { ["role"] = role, ["signInLink"] = notifier.Link("/sign-in") });
         return TypedResults.Created($"/api/admin/accounts/{id}", new CreatedId(id));
     }
 }

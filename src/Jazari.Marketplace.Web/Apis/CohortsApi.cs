@@ -4,7 +4,8 @@ using Jazari.Marketplace.Grains.Accounts;
 using Jazari.Marketplace.Grains.Incubation;
 using Jazari.Marketplace.Grains.Profiles;
 using Jazari.Marketplace.Web.Auth;
-using Jazari.Marketplace.Web.Email;
+using Jazari.Marketplace.Grains.Notifications;
+using Jazari.Marketplace.Web.Notifications;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Jazari.Marketplace.Web.Apis;
@@ -77,7 +78,7 @@ public static class CohortsApi
     /// e-mailed once, in their language, with the cohort to sign in to.
     /// </summary>
     private static async Task<Ok<EvaluatorResponse>> InviteEvaluator(string id, EvaluatorInput body, ClaimsPrincipal user, IGrainFactory grains,
-        IEmailSender outbox, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
+        Notifier notifier)
     {
         var c = new Checks();
         var email = c.Email("email", body.Email);
@@ -90,7 +91,10 @@ public static class CohortsApi
         if (added)
         {
             var name = (await cohort.GetAsync(user.Caller())).Name;
-            await outbox.SendAsync(IncubationEmails.EvaluatorInvitation(account.Email, account.DisplayName, name, id, account.Language, time.GetUtcNow()));
+            await notifier.NotifyAsync(account.Id, NotificationKinds.EvaluatorInvitation, $"cohort:{id}:evaluator", new Dictionary<string, string>
+            {
+                ["cohort"] = name, ["cohortId"] = id, ["signInLink"] = notifier.Link("/sign-in"),
+            });
         }
         return TypedResults.Ok(new EvaluatorResponse(account.Id, account.Email, account.Role));
     }
@@ -105,16 +109,17 @@ public static class CohortsApi
     }
 
     internal static async Task<Ok<ApplicationDecision>> Decide(string id, string appId, DecisionInput body, ClaimsPrincipal user,
-        IGrainFactory grains, IEmailSender outbox, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
+        IGrainFactory grains, Notifier notifier)
     {
         if (body.Admit is not { } admit) throw new InvalidInputException(new Dictionary<string, string[]> { ["admit"] = ["Required."] });
         var cohort = grains.GetGrain<ICohortGrain>(id);
         var decision = await cohort.DecideAsync(user.Caller(), appId, admit);
         var application = await cohort.GetApplicationAsync(user.Caller(), appId);
         if (admit) await JoinAsync(grains, cohort, user.Caller(), application.StartupId);
-        if (decision.Changed && await grains.GetGrain<IAccountGrain>(decision.ApplicantAccountId).GetAsync() is { } applicant)
-            await outbox.SendAsync(IncubationEmails.Decision(applicant.Email, applicant.DisplayName, decision.StartupName, decision.CohortName,
-                admit, applicant.Language, time.GetUtcNow()));
+        if (decision.Changed)
+            await notifier.NotifyAsync(decision.ApplicantAccountId, admit ? NotificationKinds.ApplicationAdmitted : NotificationKinds.ApplicationDeclined,
+                $"application:{appId}:{(admit ? "admitted" : "declined")}",
+                new Dictionary<string, string> { ["startup"] = decision.StartupName, ["cohort"] = decision.CohortName });
         return TypedResults.Ok(decision);
     }
 

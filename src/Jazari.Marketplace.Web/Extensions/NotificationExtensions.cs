@@ -29,7 +29,10 @@ internal static class NotificationExtensions
         services.AddTransient<NeedFollowUps>();
         services.AddTransient<DeliveryJobs>();
         services.AddTransient<WeeklyNeedsJob>();
-        services.AddTransient<SignInCodeJob>();
+        services.AddSingleton<SignInCodes>();
+        services.AddTransient<AuthCommands>();
+        services.AddTransient<CohortDigestJob>();
+        services.AddTransient<FiguresReminderJob>();
         services.AddHostedService<RecurringFollowUps>();
     }
 

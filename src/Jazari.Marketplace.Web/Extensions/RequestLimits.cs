@@ -1,5 +1,4 @@
 using System.Threading.RateLimiting;
-using Jazari.Marketplace.Web.Apis;
 
 namespace Jazari.Marketplace.Web.Extensions;
 
@@ -11,6 +10,9 @@ namespace Jazari.Marketplace.Web.Extensions;
 /// </summary>
 internal static class RequestLimits
 {
+    /// <summary>The policy of sign-up, sign-in and verify (the API's and the pages'): per client address.</summary>
+    public const string Auth = "auth";
+
     public static void AddRequestLimits(this WebApplicationBuilder builder)
     {
         var config = builder.Configuration;
@@ -19,7 +21,7 @@ internal static class RequestLimits
         var queued = config.GetValue("Overload:QueueLimit", 256);
         builder.Services.AddRateLimiter(limiter =>
         {
-            limiter.AddPolicy(AuthApi.RateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+            limiter.AddPolicy(Auth, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>

@@ -14,7 +14,7 @@ namespace Jazari.Marketplace.Web.Pages;
 /// The built-in admin (who has no account, hence no e-mail code) opens a page session with the admin token
 /// (<c>JAZARI_ADMIN_TOKEN</c> or <c>$JAZARI_DATA_DIR/admin-token</c>). Rate-limited like sign-in; audited.
 /// </summary>
-[EnableRateLimiting(AuthApi.RateLimit)]
+[EnableRateLimiting(RequestLimits.Auth)]
 public sealed class AdminSignInModel(IGrainFactory grains, Text text, AdminToken admin, MarketplaceSettings settings, AuditTrail audit,
     [FromKeyedServices(Clock.Key)] TimeProvider time) : MarketplacePage(grains, text)
 {

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Jazari.Marketplace.Web.Pages.Admin;
 
 /// <summary>Creates manager and admin accounts (the API's endpoint: same checks, same audit); managers join institutes.</summary>
-public sealed class AccountsModel(IGrainFactory grains, Text text, AuditTrail audit) : MarketplacePage(grains, text)
+public sealed class AccountsModel(IGrainFactory grains, Text text, AuditTrail audit, Notifications.Notifier notifier) : MarketplacePage(grains, text)
 {
     public IReadOnlyList<InstituteView> Institutes { get; private set; } = [];
     public string? Created { get; private set; }
@@ -28,7 +28,7 @@ public sealed class AccountsModel(IGrainFactory grains, Text text, AuditTrail au
     public async Task<IActionResult> OnPostAsync()
     {
         var body = new AccountInput { Email = Email, DisplayName = DisplayName, Role = Role, Language = Language, Institutes = InstituteIds };
-        if (await TryAsync(() => AdminApi.CreateAccount(body, Grains, HttpContext, audit)))
+        if (await TryAsync(() => AdminApi.CreateAccount(body, Grains, HttpContext, audit, notifier)))
             return Redirect("/admin/accounts?created=" + Uri.EscapeDataString(Email?.Trim().ToLowerInvariant() ?? ""));
         Institutes = await InstituteList.LoadAsync(Grains);
         return Page();

@@ -1,7 +1,7 @@
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Incubation;
 using Jazari.Marketplace.Web.Apis;
-using Jazari.Marketplace.Web.Email;
+using Jazari.Marketplace.Web.Notifications;
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.AspNetCore.Mvc;
 
@@ -9,7 +9,7 @@ namespace Jazari.Marketplace.Web.Pages.Manager;
 
 /// <summary>One application: the startup's answers next to the questions, the manager's scorecard (one score per
 /// criterion of the rubric), the other scorecards, and the decision (the applicant is e-mailed once).</summary>
-public sealed class ApplicationModel(IGrainFactory grains, Text text, IEmailSender outbox, [FromKeyedServices(Clock.Key)] TimeProvider time)
+public sealed class ApplicationModel(IGrainFactory grains, Text text, Notifier notifier)
     : MarketplacePage(grains, text)
 {
     public CohortView Cohort { get; private set; } = null!;
@@ -34,7 +34,7 @@ public sealed class ApplicationModel(IGrainFactory grains, Text text, IEmailSend
 
     public async Task<IActionResult> OnPostDecideAsync(string id, string appId, bool admit)
     {
-        if (await TryAsync(() => CohortsApi.Decide(id, appId, new DecisionInput { Admit = admit }, User, Grains, outbox, time)))
+        if (await TryAsync(() => CohortsApi.Decide(id, appId, new DecisionInput { Admit = admit }, User, Grains, notifier)))
             return Redirect($"/manager/cohorts/{id}/applications/{appId}?done=decided");
         await LoadAsync(id, appId);
         return Page();
