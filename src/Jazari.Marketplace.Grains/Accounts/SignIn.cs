@@ -99,7 +99,7 @@ internal sealed class SignInGrain(
     /// <summary>Codes valid at once: a new request never invalidates the codes already sent.</summary>
     public const int LiveCodes = 3;
     /// <summary>Code e-mails one requester may ask for one address per <see cref="RequesterWindow"/>.</summary>
-    public const int CodesPerRequester = 3;
+    public const int CodesPerRequester = 5;
     public static readonly TimeSpan RequesterWindow = TimeSpan.FromMinutes(15);
     /// <summary>Code e-mails per address per <see cref="AddressWindow"/>, whoever asks (a mailbox is not flooded).</summary>
     public const int CodesPerAddress = 10;
