@@ -65,49 +65,72 @@ public sealed class AccountGrainTests(ClusterFixture fixture)
         Assert.Equal("ar", (await account.GetAsync())!.Language);
     }
 
+    private static async Task<string> CodeAsync(ISignInGrain signIn, string requester = "r1") =>
+        (await signIn.RequestCodeAsync(requester, null)).Code!;
+
     [Fact]
     public async Task A_code_works_once()
     {
         var signIn = await SignedUpAsync();
-        var code = await signIn.IssueCodeAsync();
+        var code = await CodeAsync(signIn);
 
-        var accountId = await signIn.VerifyAsync(code);
+        var accountId = await signIn.VerifyAsync(code, "r1");
 
         Assert.Equal(await signIn.GetAccountIdAsync(), accountId);
-        await Assert.ThrowsAsync<MarketplaceException>(() => signIn.VerifyAsync(code));
+        await Assert.ThrowsAsync<MarketplaceException>(() => signIn.VerifyAsync(code, "r1"));
     }
 
     [Fact]
     public async Task A_code_expires_after_ten_minutes()
     {
         var signIn = await SignedUpAsync();
-        var code = await signIn.IssueCodeAsync();
+        var code = await CodeAsync(signIn);
         fixture.Time.Advance(TimeSpan.FromMinutes(11));
-        var expired = await Assert.ThrowsAsync<MarketplaceException>(() => signIn.VerifyAsync(code));
+        var expired = await Assert.ThrowsAsync<MarketplaceException>(() => signIn.VerifyAsync(code, "r1"));
         Assert.Equal(Problem.Invalid, expired.Problem);
     }
 
     [Fact]
-    public async Task Five_wrong_guesses_burn_the_code()
+    public async Task A_new_code_leaves_the_previous_one_valid()
     {
         var signIn = await SignedUpAsync();
-        var code = await signIn.IssueCodeAsync();
-        var wrong = code == "000000" ? "111111" : "000000";
-        for (var i = 0; i < SignInGrain.MaxFailedAttempts; i++)
-            await Assert.ThrowsAsync<MarketplaceException>(() => signIn.VerifyAsync(wrong));
-        await Assert.ThrowsAsync<MarketplaceException>(() => signIn.VerifyAsync(code));
+        var first = await CodeAsync(signIn, "owner");
+        await CodeAsync(signIn, "someone-else");
+        Assert.Equal(await signIn.GetAccountIdAsync(), await signIn.VerifyAsync(first, "owner"));
     }
 
     [Fact]
-    public async Task At_most_five_codes_per_quarter_hour()
+    public async Task An_address_without_an_account_gets_no_code_and_a_sign_up_becomes_an_account_only_when_verified()
+    {
+        var email = $"{Guid.NewGuid():N}@example.ma";
+        var signIn = Grains.GetGrain<ISignInGrain>(email);
+        var none = await signIn.RequestCodeAsync("r1", null);
+        Assert.Null(none.Code);
+
+        var pending = await signIn.RequestCodeAsync("r1", new PendingSignUp(Person(email), null));
+        Assert.Null(await signIn.GetAccountIdAsync());
+        Assert.Null(await Grains.GetGrain<IAccountGrain>(pending.RecipientId).GetAsync());
+        Assert.Equal(none.RecipientId, pending.RecipientId);
+
+        var accountId = await signIn.VerifyAsync(pending.Code!, "r1");
+        Assert.Equal(pending.RecipientId, accountId);
+        Assert.Equal(Roles.Sme, (await Grains.GetGrain<IAccountGrain>(accountId).GetAsync())!.Role);
+    }
+
+    [Fact]
+    public async Task Codes_are_limited_per_requester_and_per_address_with_a_retry_time()
     {
         var signIn = await SignedUpAsync();
-        for (var i = 0; i < SignInGrain.MaxCodesPerWindow; i++) await signIn.IssueCodeAsync();
-        var limited = await Assert.ThrowsAsync<MarketplaceException>(() => signIn.IssueCodeAsync());
+        for (var i = 0; i < SignInGrain.CodesPerRequester; i++) await CodeAsync(signIn, "attacker");
+        var limited = await Assert.ThrowsAsync<MarketplaceException>(() => CodeAsync(signIn, "attacker"));
         Assert.Equal(Problem.TooManyRequests, limited.Problem);
+        Assert.True(limited.RetryAfter > TimeSpan.Zero);
+        Assert.Matches("^[0-9]{6}$", await CodeAsync(signIn, "owner")); // another requester is not locked out
 
-        fixture.Time.Advance(SignInGrain.CodeWindow);
-        Assert.Matches("^[0-9]{6}$", await signIn.IssueCodeAsync());
+        for (var i = 1 + SignInGrain.CodesPerRequester; i < SignInGrain.CodesPerAddress; i++) await CodeAsync(signIn, $"bot-{i}");
+        Assert.Equal(Problem.TooManyRequests, (await Assert.ThrowsAsync<MarketplaceException>(() => CodeAsync(signIn, "owner"))).Problem);
+        fixture.Time.Advance(SignInGrain.AddressWindow);
+        Assert.Matches("^[0-9]{6}$", await CodeAsync(signIn, "owner"));
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using Jazari.Marketplace.Web.Email;
+using Jazari.Marketplace.Web.Notifications;
 using Jazari.Marketplace.Web.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -11,7 +11,7 @@ namespace Jazari.Marketplace.Web.Tests;
 public sealed class CohortJobsTests(MarketplaceHost host)
 {
     private IGrainFactory Grains => host.Services.GetRequiredService<IGrainFactory>();
-    private IEmailSender Outbox => host.Services.GetRequiredService<IEmailSender>();
+    private Notifier Notifier => host.Services.GetRequiredService<Notifier>();
 
     [Fact]
     public async Task The_weekly_digest_reaches_each_manager_once_a_week_in_their_language()
@@ -21,17 +21,19 @@ public sealed class CohortJobsTests(MarketplaceHost host)
         var (startup, startupId) = await Api.StartupAsync(host, "Souss Digital");
         await p.AddMemberAsync(startup, startupId);
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var job = new CohortDigestJob(Grains, Outbox, time);
+        var job = new CohortDigestJob(Grains, Notifier, time);
 
         await job.RunAsync(p.CohortId);
         await job.RunAllAsync(); // what the weekly recurring job runs: every cohort, this one already done
-        var digest = Assert.Single(host.Emails(arabic.Email), e => e.GetProperty("kind").GetString() == IncubationEmails.DigestKind);
+        await host.JobsSettledAsync(); // the e-mails go out through the notification pipeline
+        var digest = Assert.Single(host.Emails(arabic.Email), e => e.GetProperty("kind").GetString() == "cohort-digest");
         Assert.Contains("الشركات الناشئة: 1", digest.GetProperty("text").GetString());
-        Assert.Single(host.Emails(p.Manager.Email), e => e.GetProperty("kind").GetString() == IncubationEmails.DigestKind);
+        Assert.Single(host.Emails(p.Manager.Email), e => e.GetProperty("kind").GetString() == "cohort-digest");
 
         time.Advance(TimeSpan.FromDays(7));
         await job.RunAsync(p.CohortId);
-        Assert.Equal(2, host.Emails(p.Manager.Email).Count(e => e.GetProperty("kind").GetString() == IncubationEmails.DigestKind));
+        await host.JobsSettledAsync();
+        Assert.Equal(2, host.Emails(p.Manager.Email).Count(e => e.GetProperty("kind").GetString() == "cohort-digest"));
     }
 
     [Fact]
@@ -48,13 +50,14 @@ public sealed class CohortJobsTests(MarketplaceHost host)
         var lastMonth = DateTime.UtcNow.AddMonths(-1).ToString("yyyy-MM");
         await (await onTime.Client.PostAsJsonAsync($"/api/startups/{onTimeId}/figures",
             new { month = lastMonth, revenueMad = 5000.50m, employees = 3, fundingRaisedMad = 0 })).Json(HttpStatusCode.OK);
-        var job = new FiguresReminderJob(Grains, Outbox, new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var job = new FiguresReminderJob(Grains, Notifier, new FakeTimeProvider(DateTimeOffset.UtcNow));
 
         await job.RunAsync(cohortId);
         await job.RunAsync(cohortId);
-        var reminder = Assert.Single(host.Emails(late.Email), e => e.GetProperty("kind").GetString() == IncubationEmails.FiguresReminderKind);
+        await host.JobsSettledAsync();
+        var reminder = Assert.Single(host.Emails(late.Email), e => e.GetProperty("kind").GetString() == "figures-reminder");
         Assert.Contains(lastMonth, reminder.GetProperty("subject").GetString());
-        Assert.DoesNotContain(host.Emails(onTime.Email), e => e.GetProperty("kind").GetString() == IncubationEmails.FiguresReminderKind);
+        Assert.DoesNotContain(host.Emails(onTime.Email), e => e.GetProperty("kind").GetString() == "figures-reminder");
         Assert.Equal(3, (await p.DashboardAsync()).Row(onTimeId).GetProperty("employees").GetInt32());
     }
 }

@@ -117,10 +117,11 @@ public sealed class CohortsApiTests(MarketplaceHost host)
         await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/applications/{weakApp}/decision", new { admit = false })).Json(HttpStatusCode.OK);
         await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/applications/{weakApp}/decision", new { admit = true })).Problem(HttpStatusCode.Conflict);
 
-        var admitted = Assert.Single(host.Emails(strong.Email), e => e.GetProperty("kind").GetString() == "application-decision");
+        await host.JobsSettledAsync(); // decisions are e-mailed through the notification pipeline
+        var admitted = Assert.Single(host.Emails(strong.Email), e => e.GetProperty("kind").GetString() == "application-admitted");
         Assert.Equal("ar", admitted.GetProperty("language").GetString());
         Assert.Contains("dir=\"rtl\"", admitted.GetProperty("html").GetString());
-        var declined = Assert.Single(host.Emails(weak.Email), e => e.GetProperty("kind").GetString() == "application-decision");
+        var declined = Assert.Single(host.Emails(weak.Email), e => e.GetProperty("kind").GetString() == "application-declined");
         Assert.Contains("n'a pas été retenue", declined.GetProperty("text").GetString());
 
         var dashboard = await p.DashboardAsync();

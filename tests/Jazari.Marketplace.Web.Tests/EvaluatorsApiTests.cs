@@ -37,6 +37,7 @@ public sealed class EvaluatorsApiTests(MarketplaceHost host)
             new { email, displayName = "Nadia", language = "ar" })).Json(HttpStatusCode.OK);
         Assert.Equal("mentor", invited.GetProperty("role").GetString());
         await (await a.Manager.Client.PostAsJsonAsync($"/api/cohorts/{a.CohortId}/evaluators", new { email })).Json(HttpStatusCode.OK);
+        await host.JobsSettledAsync(); // invitations are e-mailed through the notification pipeline
         var invitation = Assert.Single(host.Emails(email), e => e.GetProperty("kind").GetString() == "evaluator-invitation");
         Assert.Equal("ar", invitation.GetProperty("language").GetString());
         Assert.Contains(a.CohortId, invitation.GetProperty("text").GetString());

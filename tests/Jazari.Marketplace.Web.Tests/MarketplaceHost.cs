@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Hangfire;
 using Jazari.Marketplace.Tests;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -44,7 +45,11 @@ public sealed class MarketplaceHost : WebApplicationFactory<Program>, IAsyncLife
         builder.UseSetting("Silo:GatewayPort", AzuriteServer.FreePort().ToString());
         builder.UseSetting("Hangfire:Workers", "2");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
-        builder.ConfigureTestServices(services => TestServices.ForEach(add => add(services)));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<IStartupFilter, ClientAddressFromHeader>();
+            TestServices.ForEach(add => add(services));
+        });
     }
 
     public new async Task DisposeAsync()
@@ -55,6 +60,14 @@ public sealed class MarketplaceHost : WebApplicationFactory<Program>, IAsyncLife
     }
 
     public HttpClient Anonymous() => CreateClient();
+
+    /// <summary>An anonymous client whose requests come from <paramref name="clientAddress"/> (the test server has no network).</summary>
+    public HttpClient From(string clientAddress)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add(ClientAddressFromHeader.Header, clientAddress);
+        return client;
+    }
 
     /// <summary>Waits until this host's Hangfire has nothing enqueued or processing (e-mails sent, follow-ups done).</summary>
     public Task JobsSettledAsync() => SettleAsync(Services.GetRequiredService<JobStorage>());
@@ -110,6 +123,22 @@ public sealed class MarketplaceHost : WebApplicationFactory<Program>, IAsyncLife
 }
 
 public sealed record Person(string Email, string AccountId, HttpClient Client);
+
+/// <summary>Test only: a request's client address taken from a header, so a test can play several requesters.</summary>
+internal sealed class ClientAddressFromHeader : IStartupFilter
+{
+    public const string Header = "X-Test-Client-Address";
+
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, following) =>
+        {
+            if (System.Net.IPAddress.TryParse(context.Request.Headers[Header].ToString(), out var address)) context.Connection.RemoteIpAddress = address;
+            return following(context);
+        });
+        next(app);
+    };
+}
 
 [CollectionDefinition(Name)]
 public sealed class MarketplaceCollection : ICollectionFixture<MarketplaceHost>

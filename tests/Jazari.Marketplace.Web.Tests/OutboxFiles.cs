@@ -1,15 +1,34 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 
 namespace Jazari.Marketplace.Web.Tests;
 
-/// <summary>Reads e-mails the host wrote to its outbox folder.</summary>
+/// <summary>Reads e-mails the host wrote to its outbox folder; each e-mail's recipient must match exactly.</summary>
 internal static class OutboxFiles
 {
+    private static readonly ConcurrentDictionary<string, byte> Taken = new();
+
     public static List<JsonElement> Emails(string folder, string email) =>
         !Directory.Exists(folder) ? [] : [.. Directory.GetFiles(folder, "*.json").Order()
             .Select(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement)
             .Where(e => e.GetProperty("to").GetString() == email)];
 
-    public static string LatestCode(string folder, string email) => Emails(folder, email).Last().GetProperty("text").GetString()!
-        .Split([' ', '\n', ':'], StringSplitOptions.RemoveEmptyEntries).Last(w => w.Length == 6 && w.All(char.IsAsciiDigit));
+    /// <summary>
+    /// The newest sign-in code e-mailed to this address that no earlier call returned: code e-mails are sent by a job
+    /// after the request is answered, so this waits (up to 30 s) for one to arrive.
+    /// </summary>
+    public static string LatestCode(string folder, string email)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); ; Thread.Sleep(100))
+        {
+            var code = Emails(folder, email).Where(e => e.GetProperty("kind").GetString() == "sign-in-code")
+                .Select(e => Code(e.GetProperty("text").GetString()!))
+                .LastOrDefault(c => !Taken.ContainsKey($"{folder}|{email}|{c}"));
+            if (code is not null && Taken.TryAdd($"{folder}|{email}|{code}", 0)) return code;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"No new sign-in code e-mailed to {email}.");
+        }
+    }
+
+    private static string Code(string text) =>
+        text.Split([' ', '\n', ':'], StringSplitOptions.RemoveEmptyEntries).Last(w => w.Length == 6 && w.All(char.IsAsciiDigit));
 }

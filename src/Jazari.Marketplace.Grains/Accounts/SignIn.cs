@@ -4,18 +4,32 @@ using System.Text;
 namespace Jazari.Marketplace.Grains.Accounts;
 
 /// <summary>
-/// One per e-mail address (the key is the normalised address): links it to its account and holds
-/// the current one-time sign-in code, stored hashed, with its expiry and attempt count.
+/// One per e-mail address (the key is the normalised address), known or not: the account it leads to once a code
+/// was verified (or an admin or a manager created it), the sign-up waiting for its first verified code, the live
+/// one-time codes (stored hashed), and what throttles requests and guesses. Every address is handled alike, so
+/// nobody learns from the answers which addresses have an account.
 /// </summary>
 public interface ISignInGrain : IGrainWithStringKey
 {
-    /// <summary>The account of this address, creating it when there is none. Returns the id and whether it was created.</summary>
+    /// <summary>
+    /// Creates the account of this address now, when there is none (an admin's or a manager's invitation, not a
+    /// self sign-up). Returns the id and whether it was created; a waiting self sign-up is dropped.
+    /// </summary>
     Task<(string AccountId, bool Created)> SignUpAsync(NewAccount account);
     Task<string?> GetAccountIdAsync();
-    /// <summary>A fresh 6-digit code for this address (the previous one stops working).</summary>
-    Task<string> IssueCodeAsync();
-    /// <summary>The account id when the code is right and fresh; the code is then used up.</summary>
-    Task<string> VerifyAsync(string code);
+    /// <summary>
+    /// A code e-mail for this address, asked by <paramref name="requester"/> (a hash of the client address), with the
+    /// sign-up to apply at verification when <paramref name="signUp"/> is given (it replaces a waiting one). The code is
+    /// null when the address has neither an account nor a waiting sign-up: the e-mail then says there is no account.
+    /// Earlier codes stay valid until they expire. Throttled per requester and per address (429 with a retry time).
+    /// </summary>
+    Task<CodeRequest> RequestCodeAsync(string requester, PendingSignUp? signUp);
+    /// <summary>
+    /// The account id when the code is one of the live codes; all codes are then used up. The first verified code of
+    /// a sign-up creates its account. Failed guesses count per requester and per address over a day, with back-off;
+    /// a new code never resets them.
+    /// </summary>
+    Task<string> VerifyAsync(string code, string requester);
     /// <summary>
     /// Forgets this address when it leads to <paramref name="accountId"/>: the stored state is deleted (its row key
     /// holds the address), so the address can sign up again as a new account. Repeating it changes nothing.
@@ -23,16 +37,57 @@ public interface ISignInGrain : IGrainWithStringKey
     Task EraseAsync(string accountId);
 }
 
+/// <summary>A self sign-up waiting for its first verified code: nothing of it is an account until then.</summary>
+[GenerateSerializer, Alias("jazari.pending-sign-up")]
+public sealed record PendingSignUp(
+    [property: Id(0)] NewAccount Account,
+    [property: Id(1)] ConsentChoice? Consents);
+
+/// <summary>
+/// What to e-mail: <see cref="RecipientId"/> is the account id of the address (reserved before the account exists),
+/// whose notifications carry the e-mail; <see cref="Code"/> is null when the address has no account.
+/// </summary>
+[GenerateSerializer, Alias("jazari.code-request")]
+public sealed record CodeRequest(
+    [property: Id(0)] string RecipientId,
+    [property: Id(1)] string RequestId,
+    [property: Id(2)] string? Code,
+    [property: Id(3)] DateTimeOffset ExpiresAt);
+
+/// <summary>How long a one-time code lives (and the e-mail carrying it may wait to be sent).</summary>
+public static class SignInRules
+{
+    public static readonly TimeSpan CodeLifetime = TimeSpan.FromMinutes(10);
+}
+
+[GenerateSerializer, Alias("jazari.sign-in-code")]
+public sealed record SignInCode([property: Id(0)] byte[] Hash, [property: Id(1)] byte[] Salt, [property: Id(2)] DateTimeOffset ExpiresAt);
+
+/// <summary>A code request or a failed guess: when, and by whom (a hash of the client address, never the address itself).</summary>
+[GenerateSerializer, Alias("jazari.sign-in-attempt")]
+public sealed record SignInAttempt([property: Id(0)] DateTimeOffset At, [property: Id(1)] string Requester);
+
 [GenerateSerializer, Alias("jazari.sign-in-state")]
 public sealed class SignInState
 {
+    /// <summary>The account, once verified (or created by an admin or a manager).</summary>
     [Id(0)] public string? AccountId { get; set; }
+    // Ids 1 to 5 held the single code of the first version (hash, salt, expiry, failures, issue times): no longer
+    // written; a code stored that way simply stops working.
     [Id(1)] public byte[]? CodeHash { get; set; }
     [Id(2)] public byte[]? CodeSalt { get; set; }
     [Id(3)] public DateTimeOffset CodeExpiresAt { get; set; }
     [Id(4)] public int FailedAttempts { get; set; }
-    /// <summary>When the last codes were issued (at most <see cref="SignInGrain.MaxCodesPerWindow"/> kept).</summary>
     [Id(5)] public List<DateTimeOffset> CodesIssuedAt { get; set; } = [];
+    /// <summary>Live codes, newest last, at most <see cref="SignInGrain.LiveCodes"/>.</summary>
+    [Id(6)] public List<SignInCode> Codes { get; set; } = [];
+    /// <summary>Code requests of the last <see cref="SignInGrain.AddressWindow"/>.</summary>
+    [Id(7)] public List<SignInAttempt> Requests { get; set; } = [];
+    /// <summary>Failed guesses of the last <see cref="SignInGrain.GuessWindow"/>.</summary>
+    [Id(8)] public List<SignInAttempt> FailedGuesses { get; set; } = [];
+    [Id(9)] public PendingSignUp? SignUp { get; set; }
+    /// <summary>The account id of this address, reserved at the first request: its notifications carry the code e-mails.</summary>
+    [Id(10)] public string? RecipientId { get; set; }
 }
 
 internal sealed class SignInGrain(
@@ -40,66 +95,106 @@ internal sealed class SignInGrain(
     IGrainFactory grains,
     [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, ISignInGrain
 {
-    public const int MaxCodesPerWindow = 5;
-    public const int MaxFailedAttempts = 5;
-    public static readonly TimeSpan CodeLifetime = TimeSpan.FromMinutes(10);
-    public static readonly TimeSpan CodeWindow = TimeSpan.FromMinutes(15);
+    public static readonly TimeSpan CodeLifetime = SignInRules.CodeLifetime;
+    /// <summary>Codes valid at once: a new request never invalidates the codes already sent.</summary>
+    public const int LiveCodes = 3;
+    /// <summary>Code e-mails one requester may ask for one address per <see cref="RequesterWindow"/>.</summary>
+    public const int CodesPerRequester = 5;
+    public static readonly TimeSpan RequesterWindow = TimeSpan.FromMinutes(15);
+    /// <summary>Code e-mails per address per <see cref="AddressWindow"/>, whoever asks (a mailbox is not flooded).</summary>
+    public const int CodesPerAddress = 10;
+    public static readonly TimeSpan AddressWindow = TimeSpan.FromHours(1);
+    /// <summary>Failed guesses per requester, and per address, over <see cref="GuessWindow"/>.</summary>
+    public const int GuessesPerRequester = 5;
+    public const int GuessesPerAddress = 20;
+    public static readonly TimeSpan GuessWindow = TimeSpan.FromDays(1);
+    /// <summary>After the second failed guess, a requester waits 5 s, then 10 s, 20 s... before the next.</summary>
+    public static readonly TimeSpan FirstBackOff = TimeSpan.FromSeconds(5);
+
+    private SignInState S => state.State;
 
     public async Task<(string AccountId, bool Created)> SignUpAsync(NewAccount account)
     {
-        if (state.State.AccountId is { } existing) return (existing, false);
-        var id = Ids.New("acc");
+        if (S.AccountId is { } existing) return (existing, false);
+        var id = S.RecipientId ??= Ids.New("acc");
         await grains.GetGrain<IAccountGrain>(id).CreateAsync(account);
-        state.State.AccountId = id;
+        S.AccountId = id;
+        S.SignUp = null;
         await state.SaveAsync();
         return (id, true);
     }
 
-    public Task<string?> GetAccountIdAsync() => Task.FromResult(state.State.AccountId);
+    public Task<string?> GetAccountIdAsync() => Task.FromResult(S.AccountId);
 
-    public async Task<string> IssueCodeAsync()
+    public async Task<CodeRequest> RequestCodeAsync(string requester, PendingSignUp? signUp)
     {
         var now = time.GetUtcNow();
-        var recent = state.State.CodesIssuedAt.Where(at => now - at < CodeWindow).ToList();
-        if (recent.Count >= MaxCodesPerWindow)
-            throw new MarketplaceException(Problem.TooManyRequests,
-                "Too many codes were requested for this address; wait a few minutes.");
-        var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6");
-        var salt = RandomNumberGenerator.GetBytes(16);
-        recent.Add(now);
-        state.State.CodesIssuedAt = recent;
-        state.State.CodeSalt = salt;
-        state.State.CodeHash = Hash(salt, code);
-        state.State.CodeExpiresAt = now + CodeLifetime;
-        state.State.FailedAttempts = 0;
+        S.Requests.RemoveAll(r => now - r.At >= AddressWindow);
+        var mine = S.Requests.Where(r => r.Requester == requester && now - r.At < RequesterWindow).ToList();
+        if (mine.Count >= CodesPerRequester)
+            throw TooMany("Too many codes were asked for this address from here; use the last code you received, or wait.", mine[0].At + RequesterWindow - now);
+        if (S.Requests.Count >= CodesPerAddress)
+            throw TooMany("Too many codes were asked for this address; use the last code you received, or wait.", S.Requests[0].At + AddressWindow - now);
+        S.Requests.Add(new SignInAttempt(now, requester));
+        S.RecipientId ??= S.AccountId ?? Ids.New("acc");
+        if (signUp is not null && S.AccountId is null) S.SignUp = signUp;
+
+        string? code = null;
+        if (S.AccountId is not null || S.SignUp is not null)
+        {
+            code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6");
+            var salt = RandomNumberGenerator.GetBytes(16);
+            S.Codes.RemoveAll(c => c.ExpiresAt <= now);
+            S.Codes.Add(new SignInCode(Hash(salt, code), salt, now + CodeLifetime));
+            if (S.Codes.Count > LiveCodes) S.Codes.RemoveRange(0, S.Codes.Count - LiveCodes);
+        }
         await state.SaveAsync();
-        return code;
+        return new CodeRequest(S.RecipientId, Ids.New("code"), code, now + CodeLifetime);
     }
 
-    public async Task<string> VerifyAsync(string code)
+    public async Task<string> VerifyAsync(string code, string requester)
     {
-        var s = state.State;
-        if (s.AccountId is null || s.CodeHash is null || s.CodeSalt is null
-            || time.GetUtcNow() >= s.CodeExpiresAt || s.FailedAttempts >= MaxFailedAttempts)
-            throw MarketplaceException.Invalid("code", "The code is wrong or has expired; ask for a new one.");
-        if (!CryptographicOperations.FixedTimeEquals(Hash(s.CodeSalt, code), s.CodeHash))
+        var now = time.GetUtcNow();
+        S.FailedGuesses.RemoveAll(f => now - f.At >= GuessWindow);
+        var mine = S.FailedGuesses.Where(f => f.Requester == requester).ToList();
+        if (mine.Count >= GuessesPerRequester)
+            throw TooMany("Too many wrong codes for this address from here; try again tomorrow.", mine[0].At + GuessWindow - now);
+        if (S.FailedGuesses.Count >= GuessesPerAddress)
+            throw TooMany("Too many wrong codes for this address; try again tomorrow.", S.FailedGuesses[0].At + GuessWindow - now);
+        if (mine.Count >= 2 && mine[^1].At + FirstBackOff * Math.Pow(2, mine.Count - 2) - now is { Ticks: > 0 } wait)
+            throw TooMany("Wait a moment before trying another code.", wait);
+
+        var match = S.Codes.Find(c => c.ExpiresAt > now && CryptographicOperations.FixedTimeEquals(Hash(c.Salt, code), c.Hash));
+        if (match is null || (S.AccountId is null && S.SignUp is null))
         {
-            s.FailedAttempts++;
+            S.FailedGuesses.Add(new SignInAttempt(now, requester));
             await state.SaveAsync();
             throw MarketplaceException.Invalid("code", "The code is wrong or has expired; ask for a new one.");
         }
-        s.CodeHash = null;
-        s.CodeSalt = null;
+        if (S.AccountId is null)
+        {
+            // The first verified code of a sign-up: only now does the address get an account, with this sign-up's choices.
+            var id = S.RecipientId ??= Ids.New("acc");
+            var account = grains.GetGrain<IAccountGrain>(id);
+            await account.CreateAsync(S.SignUp!.Account);
+            if (S.SignUp.Consents is { } consents) await account.RecordConsentsAsync(consents);
+            S.AccountId = id;
+            S.SignUp = null;
+        }
+        S.Codes.Clear();
         await state.SaveAsync();
-        return s.AccountId;
+        return S.AccountId;
     }
 
     public async Task EraseAsync(string accountId)
     {
-        if (!state.RecordExists || (state.State.AccountId is { } linked && linked != accountId)) return;
+        if (!state.RecordExists || (S.AccountId is { } linked && linked != accountId)) return;
         await state.ClearStateAsync();
         DeactivateOnIdle();
     }
+
+    private static MarketplaceException TooMany(string message, TimeSpan retryAfter) =>
+        new(Problem.TooManyRequests, message) { RetryAfter = retryAfter < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : retryAfter };
 
     private static byte[] Hash(byte[] salt, string code) => SHA256.HashData([.. salt, .. Encoding.UTF8.GetBytes(code)]);
 }

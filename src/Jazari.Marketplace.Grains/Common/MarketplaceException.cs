@@ -19,6 +19,8 @@ public sealed class MarketplaceException(Problem problem, string message, string
 {
     [Id(0)] public Problem Problem { get; } = problem;
     [Id(1)] public string? Field { get; } = field;
+    /// <summary>For <see cref="Problem.TooManyRequests"/>: when to try again (the <c>Retry-After</c> header).</summary>
+    [Id(2)] public TimeSpan? RetryAfter { get; init; }
 
     public static MarketplaceException NotFound(string what) => new(Problem.NotFound, $"{what} not found.");
     public static MarketplaceException Conflict(string message) => new(Problem.Conflict, message);

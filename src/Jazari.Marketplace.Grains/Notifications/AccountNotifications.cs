@@ -36,6 +36,8 @@ internal sealed class AccountNotificationsGrain(
 {
     public const int MaxPending = 200;
     public const int RememberedKeys = 1000;
+    /// <summary>How long a sign-in e-mail may wait to be sent: the life of its code.</summary>
+    public static readonly TimeSpan SignInLifetime = Accounts.SignInRules.CodeLifetime;
 
     private AccountNotificationsState S => state.State;
 
@@ -91,7 +93,15 @@ internal sealed class AccountNotificationsGrain(
         var index = S.Pending.FindIndex(p => p.Notification.Key == key && p.Delivery == Delivery.Immediate);
         if (index < 0) return null;
         var pending = S.Pending[index];
-        if (S.EmailStoppedAt is not null && pending.Notification.Kind != NotificationKinds.SignInCode)
+        if (NotificationKinds.IsSignIn(pending.Notification.Kind) && pending.Notification.CreatedAt + SignInLifetime <= time.GetUtcNow())
+        {
+            // A code e-mail that could not go out while its code was valid is useless: dropped, with the code it holds.
+            S.Pending.RemoveAt(index);
+            Done(key);
+            await state.SaveAsync();
+            return null;
+        }
+        if (S.EmailStoppedAt is not null && !NotificationKinds.IsSignIn(pending.Notification.Kind))
         {
             S.Pending.RemoveAt(index);
             Done(key);
@@ -133,7 +143,7 @@ internal sealed class AccountNotificationsGrain(
     public Task<AccountNotificationsState> ExportAsync() => Task.FromResult(S);
 
     private Delivery DeliveryOf(string kind) =>
-        kind is NotificationKinds.SignInCode ? Delivery.Immediate
+        NotificationKinds.IsSignIn(kind) ? Delivery.Immediate
         : S.EmailStoppedAt is not null ? Delivery.Off
         : kind is NotificationKinds.Digest ? Delivery.Immediate
         : S.Preferences.GetValueOrDefault(kind, Delivery.Immediate);

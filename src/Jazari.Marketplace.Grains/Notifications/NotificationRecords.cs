@@ -5,7 +5,12 @@ public enum Delivery { Immediate, Digest, Off }
 
 public static class NotificationKinds
 {
+    /// <summary>The one-time code (secret, urgent: its own queue; the code is stored encrypted and only until sent).</summary>
     public const string SignInCode = "sign-in-code";
+    /// <summary>Asked for a code for an address without an account: says so and where to sign up (no code, no name).</summary>
+    public const string NoAccount = "no-account";
+    /// <summary>An admin created a manager's or an admin's account: how to sign in.</summary>
+    public const string AccountInvitation = "account-invitation";
     public const string NeedMatch = "need-match";
     public const string FewBids = "few-bids";
     public const string BidReceived = "bid-received";
@@ -27,9 +32,26 @@ public static class NotificationKinds
     public const string DisputeOpened = "dispute-opened";
     public const string DisputeResolved = "dispute-resolved";
 
-    // Incubation: transactional, always sent at once.
+    // Incubation: transactional.
     /// <summary>A cohort invites a startup; it joins only if it accepts.</summary>
     public const string CohortInvitation = "cohort-invitation";
+    public const string ApplicationAdmitted = "application-admitted";
+    public const string ApplicationDeclined = "application-declined";
+    public const string EvaluatorInvitation = "evaluator-invitation";
+    public const string CohortDigest = "cohort-digest";
+    public const string FiguresReminder = "figures-reminder";
+
+    /// <summary>Every kind: each has a template in every language (a test checks it), and nothing else may be sent.</summary>
+    public static readonly IReadOnlyList<string> All =
+    [
+        SignInCode, NoAccount, AccountInvitation, NeedMatch, FewBids, BidReceived, DecisionReminder, BidAccepted, BidRejected,
+        NeedExpired, WeeklyNeeds, Digest, MessageReceived, FundingInstructions, FundingReminder, MilestoneFunded,
+        MilestoneDelivered, AutoReleaseWarning, MilestoneReleased, DisputeOpened, DisputeResolved,
+        CohortInvitation, ApplicationAdmitted, ApplicationDeclined, EvaluatorInvitation, CohortDigest, FiguresReminder,
+    ];
+
+    /// <summary>Sign-in e-mails: sent on the sign-in queue, to an address that may have no account yet, even after a bounce.</summary>
+    public static bool IsSignIn(string kind) => kind is SignInCode or NoAccount;
 
     /// <summary>Kinds not caused by anything the person did: sent only with their marketing e-mail consent.</summary>
     public static readonly IReadOnlyList<string> Marketing = [WeeklyNeeds];
@@ -41,14 +63,17 @@ public static class NotificationKinds
 
 /// <summary>
 /// One message to one account, recorded before it is sent. <see cref="Key"/> names the event within the
-/// account (e.g. <c>bid:{bidId}:received</c>): the same key is recorded and sent once.
+/// account (e.g. <c>bid:{bidId}:received</c>): the same key is recorded and sent once. <see cref="To"/> and
+/// <see cref="Language"/> are set for sign-in e-mails only, whose address may have no account yet.
 /// </summary>
 [GenerateSerializer, Alias("jazari.notification")]
 public sealed record Notification(
     [property: Id(0)] string Key,
     [property: Id(1)] string Kind,
     [property: Id(2)] IReadOnlyDictionary<string, string> Values,
-    [property: Id(3)] DateTimeOffset CreatedAt);
+    [property: Id(3)] DateTimeOffset CreatedAt,
+    [property: Id(4)] string? To = null,
+    [property: Id(5)] string? Language = null);
 
 [GenerateSerializer, Alias("jazari.pending-notification")]
 public sealed record PendingNotification(

@@ -19,9 +19,6 @@ public static class PrivacyApi
         routes.MapPost("/api/admin/accounts/{id:id}/erase", EraseByAdmin).WithTags("Admin").RequireAuthorization(p => p.RequireRole(Roles.Admin));
     }
 
-    /// <summary>For sign-up (AuthApi) until it calls <see cref="PrivacyCommands.CheckTerms"/> itself.</summary>
-    public static string? CheckTerms(Checks c, bool? acceptTerms, string? termsVersion) => PrivacyCommands.CheckTerms(c, acceptTerms, termsVersion);
-
     private static async Task<JsonHttpResult<DataExport>> Export(ClaimsPrincipal user, PrivacyCommands privacy, HttpContext context, CancellationToken cancellation)
     {
         var caller = user.Caller();

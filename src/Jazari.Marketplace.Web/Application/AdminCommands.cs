@@ -1,6 +1,7 @@
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Accounts;
 using Jazari.Marketplace.Grains.Incubation;
+using Jazari.Marketplace.Grains.Notifications;
 using Jazari.Marketplace.Web.Audit;
 using Jazari.Marketplace.Web.Import;
 using Jazari.Marketplace.Web.Notifications;
@@ -17,7 +18,7 @@ public sealed record AccountInput
 }
 
 /// <summary>What only admins do: create accounts (managers join institutes), import a catalogue, open the jobs dashboard; each audited.</summary>
-public sealed class AdminCommands(IGrainFactory grains, CatalogueImport import, AuditTrail audit, LinkSigner signer,
+public sealed class AdminCommands(IGrainFactory grains, CatalogueImport import, AuditTrail audit, Notifier notifier, LinkSigner signer,
     [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
 {
     public async Task<string> CreateAccountAsync(Caller admin, AccountInput input)
@@ -30,13 +31,15 @@ public sealed class AdminCommands(IGrainFactory grains, CatalogueImport import, 
             var institutes = c.List("institutes", input.Institutes, 20, 64);
             foreach (var (institute, i) in institutes.Select((x, i) => (x, i))) c.Id($"institutes[{i}]", institute);
             if (role != Roles.Manager && institutes.Count > 0) c.Error("institutes", "Only managers belong to institutes.");
-            return (new NewAccount(email, role, c.Text("displayName", input.DisplayName, 100),
+            return (new NewAccount(email, role, c.Line("displayName", input.DisplayName, 100),
                 c.OneOf("language", input.Language, Reference.Languages), institutes), institutes);
         });
         var (id, created) = await grains.GetGrain<ISignInGrain>(account.Email).SignUpAsync(account);
         if (!created) throw MarketplaceException.Conflict("An account with this e-mail address already exists.");
         foreach (var institute in institutes) await grains.GetGrain<IInstituteGrain>(institute).AddManagerAsync(id);
         await audit.RecordAsync(admin, AuditActions.AccountCreated, id, $"role {account.Role}");
+        await notifier.NotifyAsync(id, NotificationKinds.AccountInvitation, "account:invitation",
+            new Dictionary<string, string> { ["role"] = account.Role, ["signInLink"] = notifier.Link("/sign-in") });
         return id;
     }
 

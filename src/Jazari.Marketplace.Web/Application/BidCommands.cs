@@ -1,6 +1,5 @@
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Needs;
-using Jazari.Marketplace.Web.Apis;
 
 namespace Jazari.Marketplace.Web.Application;
 

@@ -58,6 +58,34 @@ public sealed class Checks(string prefix = "")
         return text;
     }
 
+    /// <summary>
+    /// A single-line field (a name, a title: what may reach an e-mail's subject or a header): no control character
+    /// (no new line, no tab), no bidi override, no non-character, no unpaired surrogate.
+    /// </summary>
+    public string Line(string field, string? value, int maxLength, int minLength = 1)
+    {
+        var text = Text(field, value, maxLength, minLength);
+        if (!IsLine(text)) Error(field, "One line of text: no new lines, control or formatting characters.");
+        return text;
+    }
+
+    public static bool IsLine(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsControl(c) || c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069')
+                || c is (>= '\uFDD0' and <= '\uFDEF') or '\uFFFE' or '\uFFFF') return false;
+            if (char.IsHighSurrogate(c))
+            {
+                if (i + 1 >= text.Length || !char.IsLowSurrogate(text[i + 1])) return false;
+                if ((char.ConvertToUtf32(c, text[++i]) & 0xFFFE) == 0xFFFE) return false;
+            }
+            else if (char.IsLowSurrogate(c)) return false;
+        }
+        return true;
+    }
+
     public string? OptionalText(string field, string? value, int maxLength) =>
         string.IsNullOrWhiteSpace(value) ? null : Text(field, value, maxLength);
 

@@ -14,7 +14,7 @@ namespace Jazari.Marketplace.Web.Application;
 /// accepts, or through an admitted application), mentors, and the managers' dashboard.
 /// </summary>
 public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notifier notifier, NotificationSettings notifications,
-    IEmailSender outbox, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
+    [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
 {
     public async Task<string> CreateAsync(Caller caller, CohortInput input)
     {
@@ -66,7 +66,10 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
         if (added)
         {
             var name = (await cohort.GetAsync(caller)).Name;
-            await outbox.SendAsync(IncubationEmails.EvaluatorInvitation(account.Email, account.DisplayName, name, id, account.Language, time.GetUtcNow()));
+            await notifier.NotifyAsync(account.Id, NotificationKinds.EvaluatorInvitation, $"cohort:{id}:evaluator", new Dictionary<string, string>
+            {
+                ["cohort"] = name, ["cohortId"] = id, ["signInLink"] = notifier.Link("/sign-in"),
+            });
         }
         return new EvaluatorResponse(account.Id, account.Email, account.Role);
     }
@@ -100,9 +103,10 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
             var view = await cohort.GetAsync(caller);
             await grains.GetGrain<IStartupActivityGrain>(application.StartupId).JoinCohortAsync(view.Id, view.InstituteId);
         }
-        if (decision.Changed && await grains.GetGrain<IAccountGrain>(decision.ApplicantAccountId).GetAsync() is { } applicant)
-            await outbox.SendAsync(IncubationEmails.Decision(applicant.Email, applicant.DisplayName, decision.StartupName, decision.CohortName,
-                admit, applicant.Language, time.GetUtcNow()));
+        if (decision.Changed)
+            await notifier.NotifyAsync(decision.ApplicantAccountId, admit ? NotificationKinds.ApplicationAdmitted : NotificationKinds.ApplicationDeclined,
+                $"application:{appId}:{(admit ? "admitted" : "declined")}",
+                new Dictionary<string, string> { ["startup"] = decision.StartupName, ["cohort"] = decision.CohortName });
         return decision;
     }
 

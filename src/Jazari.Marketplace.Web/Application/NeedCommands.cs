@@ -1,7 +1,6 @@
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Needs;
 using Jazari.Marketplace.Grains.Payments;
-using Jazari.Marketplace.Web.Apis;
 
 namespace Jazari.Marketplace.Web.Application;
 

@@ -72,9 +72,7 @@ public sealed class ProfileCommands(IGrainFactory grains, AuditTrail audit)
     }
 
     /// <summary>The id of the caller's own profile, or a 409 telling them to create it first.</summary>
-    public async Task<string> OwnProfileIdAsync(Caller caller, string kind) =>
-        (await grains.GetGrain<IAccountGrain>(caller.AccountId).GetAsync())?.ProfileId
-        ?? throw MarketplaceException.Conflict($"Create your {kind} profile first.");
+    public Task<string> OwnProfileIdAsync(Caller caller, string kind) => grains.ProfileOfAsync(caller, kind);
 
     /// <summary>
     /// The account reserves its one profile first (atomically, in the account grain); only the request holding the
@@ -91,4 +89,12 @@ public sealed class ProfileCommands(IGrainFactory grains, AuditTrail audit)
         await audit.RecordAsync(caller, AuditActions.ProfileCreated, id);
         return id;
     }
+}
+
+public static class AccountProfiles
+{
+    /// <summary>The profile (SME, startup or mentor) owned by the caller's account, or a 409 saying to create it first.</summary>
+    public static async Task<string> ProfileOfAsync(this IGrainFactory grains, Caller caller, string kind) =>
+        (await grains.GetGrain<IAccountGrain>(caller.AccountId).GetAsync())?.ProfileId
+        ?? throw MarketplaceException.Conflict($"Create your {kind} profile first.");
 }

@@ -13,7 +13,20 @@ public sealed record OutgoingEmail(string To, string Subject, string Text, strin
 {
     [JsonIgnore] public string Key { get; init; } = Guid.NewGuid().ToString("N");
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? UnsubscribeUrl { get; init; }
+
+    /// <summary>
+    /// The senders' last guard: what becomes a header (recipient, subject, unsubscribe link, SendGrid's custom args)
+    /// holds no control character, so no value can add a header or a recipient. Throws rather than send.
+    /// </summary>
+    public void EnsureHeadersAreSingleLines()
+    {
+        foreach (var (name, value) in new[] { ("to", To), ("subject", Subject), ("kind", Kind), ("key", Key), ("unsubscribe", UnsubscribeUrl ?? "") })
+            if (value.Any(char.IsControl)) throw new UnsafeEmailException($"The e-mail's {name} holds a control character; not sent.");
+    }
 }
+
+/// <summary>An e-mail refused before sending because a header would carry a control character (a bug upstream).</summary>
+public sealed class UnsafeEmailException(string message) : InvalidOperationException(message);
 
 /// <summary>
 /// With no SendGrid key, every e-mail is written as one JSON file to <c>$JAZARI_DATA_DIR/outbox/</c>
@@ -32,6 +45,7 @@ public sealed class Outbox(string directory) : IEmailSender
 
     public async Task SendAsync(OutgoingEmail email, CancellationToken cancellation = default)
     {
+        email.EnsureHeadersAreSingleLines();
         System.IO.Directory.CreateDirectory(Directory);
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(email.Key)))[..32];
         var name = $"{email.CreatedAt:yyyyMMdd'T'HHmmssfff}-{email.Kind}-{key}.json";

@@ -19,8 +19,13 @@ public sealed class SendGridSender(SendGridSettings settings, ILogger<SendGridSe
         new HttpClient { Timeout = Timeout.InfiniteTimeSpan },
         new SendGridClientOptions { ApiKey = settings.ApiKey, Host = settings.Host ?? "https://api.sendgrid.com" });
 
+    /// <summary>
+    /// Sends within <paramref name="cancellation"/>: the delivery job bounds it by the time left on its lease, so every
+    /// try, back-off and rate-limit wait stops there (and the job is retried) rather than outlive the lease.
+    /// </summary>
     public async Task SendAsync(OutgoingEmail email, CancellationToken cancellation = default)
     {
+        email.EnsureHeadersAreSingleLines();
         var message = Message(email);
         var rateLimited = 0;
         for (var attempt = 1; ; attempt++)

@@ -30,7 +30,10 @@ internal static class NotificationExtensions
         services.AddTransient<FollowUpSweep>();
         services.AddTransient<DeliveryJobs>();
         services.AddTransient<WeeklyNeedsJob>();
-        services.AddTransient<SignInCodeJob>();
+        services.AddSingleton<SignInCodes>();
+        services.AddTransient<AuthCommands>();
+        services.AddTransient<CohortDigestJob>();
+        services.AddTransient<FiguresReminderJob>();
         services.AddHostedService<RecurringFollowUps>();
     }
 

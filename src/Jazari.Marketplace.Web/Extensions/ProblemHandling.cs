@@ -46,7 +46,8 @@ internal sealed class ProblemHandling(ILogger<ProblemHandling> log) : IException
             _ => null,
         };
         if (result is null) return false;
-        if (exception is MarketplaceException { Problem: Problem.TooManyRequests }) context.Response.Headers.RetryAfter = "300";
+        if (exception is MarketplaceException { Problem: Problem.TooManyRequests } tooMany)
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling((tooMany.RetryAfter ?? TimeSpan.FromMinutes(5)).TotalSeconds)).ToString();
         if (context.Response.StatusCode == 503 || result is ProblemHttpResult { StatusCode: 503 }) context.Response.Headers.RetryAfter = "2";
         log.LogDebug("Refused {Method} {Path}: {Reason}", context.Request.Method, context.Request.Path, exception.Message);
         await result.ExecuteAsync(context);

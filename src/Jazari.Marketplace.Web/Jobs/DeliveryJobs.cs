@@ -10,10 +10,11 @@ namespace Jazari.Marketplace.Web.Jobs;
 /// <summary>
 /// Sends recorded notifications. Each send claims the notification for this Hangfire job (a lease), sends with
 /// the notification's key, then marks it sent: a retry of a job that finished sends nothing, and a retry of a
-/// job killed before SendGrid accepted the message sends it once.
+/// job killed before SendGrid accepted the message sends it once. The send itself is cancelled before the lease
+/// ends, so a slow send is cut off (and retried) before another worker may take the notification over.
 /// </summary>
 public sealed class DeliveryJobs(
-    IGrainFactory grains, IEmailSender sender, EmailTemplates templates, LinkSigner signer,
+    IGrainFactory grains, IEmailSender sender, EmailTemplates templates, LinkSigner signer, SignInCodes codes,
     NotificationSettings settings, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time, IBackgroundJobClient jobs)
 {
     /// <summary>A message that keeps failing ends in Hangfire's Failed list, still pending in the account's grain.</summary>
@@ -21,20 +22,60 @@ public sealed class DeliveryJobs(
     public Task SendAsync(string accountId, string key, PerformContext? context, CancellationToken cancellation) =>
         SendAttemptAsync(accountId, key, context?.BackgroundJob.Id ?? Guid.NewGuid().ToString("N"), cancellation);
 
+    /// <summary>A sign-in e-mail: first in the queues, retried quickly while its code lives (the notification then drops it).</summary>
+    [Queue(Queues.SignIn), AutomaticRetry(Attempts = 5, DelaysInSeconds = [2, 5, 15, 60, 120], OnAttemptsExceeded = AttemptsExceededAction.Delete)]
+    public Task SendSignInAsync(string recipientId, string key, PerformContext? context, CancellationToken cancellation) =>
+        SendAttemptAsync(recipientId, key, context?.BackgroundJob.Id ?? Guid.NewGuid().ToString("N"), cancellation);
+
     /// <summary>One attempt, named by the Hangfire job: a retry of the same job takes over its own lease at once.</summary>
     public async Task SendAttemptAsync(string accountId, string key, string attempt, CancellationToken cancellation)
     {
         var account = await grains.GetGrain<IAccountGrain>(accountId).GetAsync();
-        if (account is null || account.ErasedAt is not null) return;
+        if (account?.ErasedAt is not null) return;
         var notifications = grains.GetGrain<IAccountNotificationsGrain>(accountId);
-        if (await notifications.BeginSendAsync(key, attempt, time.GetUtcNow() + settings.SendLease) is not { } notification) return;
+        var leaseUntil = time.GetUtcNow() + settings.SendLease;
+        if (await notifications.BeginSendAsync(key, attempt, leaseUntil) is not { } notification) return;
 
-        var values = new Dictionary<string, string>(notification.Values) { ["name"] = account.DisplayName };
-        var email = templates.Render(notification, account.Email, account.Language, values, UnsubscribeUrl(accountId, notification.Kind))
+        var signIn = NotificationKinds.IsSignIn(notification.Kind);
+        var values = new Dictionary<string, string>(notification.Values);
+        if (notification.Kind == NotificationKinds.SignInCode)
+        {
+            if (codes.Reveal(values["code"]) is not { } code)
+            {
+                await notifications.MarkSentAsync(key); // the code expired before it could go: nothing to send
+                return;
+            }
+            values["code"] = code;
+        }
+        var to = signIn ? notification.To : account?.Email;
+        if (to is null)
+        {
+            await notifications.MarkSentAsync(key); // no address to write to (an account that never was)
+            return;
+        }
+        if (!signIn) values[NotificationCatalogue.Name] = account!.DisplayName;
+        var language = account?.Language ?? notification.Language ?? "fr";
+        var email = templates.Render(notification, to, language, values, signIn ? null : UnsubscribeUrl(accountId, notification.Kind))
             with { Key = $"{accountId}/{key}" };
-        await sender.SendAsync(email, cancellation);
+
+        // The send may run until shortly before the lease ends; after that another attempt may claim the notification.
+        var left = leaseUntil - LeaseMargin - time.GetUtcNow();
+        if (left <= TimeSpan.Zero) throw new EmailNotSentException($"The lease on {key} ran out before sending; the job will retry.");
+        using var lease = new CancellationTokenSource(left, time);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellation, lease.Token);
+        try
+        {
+            await sender.SendAsync(email, bounded.Token);
+        }
+        catch (OperationCanceledException) when (lease.IsCancellationRequested && !cancellation.IsCancellationRequested)
+        {
+            throw new EmailNotSentException($"Sending {key} was cut off at the end of its lease; the job will retry.");
+        }
         await notifications.MarkSentAsync(key);
     }
+
+    /// <summary>What is kept of a lease after the send is cut off: time to mark it sent before another attempt may take it.</summary>
+    private TimeSpan LeaseMargin => settings.SendLease / 10;
 
     /// <summary>Rolls the account's waiting digest items into one digest notification and sends it.</summary>
     [Queue(Queues.Notifications)]

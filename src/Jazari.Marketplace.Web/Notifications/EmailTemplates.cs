@@ -28,7 +28,8 @@ public sealed partial class EmailTemplates
     {
         var texts = languages.GetValueOrDefault(language, languages["en"]);
         var template = texts.GetProperty(notification.Kind);
-        var subject = Fill(template.GetProperty("subject").GetString()!, values, html: false);
+        // A subject is one line whatever the values hold: a new line there would start a header.
+        var subject = OneLine(Fill(template.GetProperty("subject").GetString()!, values.ToDictionary(v => v.Key, v => OneLine(v.Value)), html: false));
         var body = Fill(template.GetProperty("text").GetString()!, values, html: false);
         var htmlBody = string.Join("\n", Fill(template.GetProperty("text").GetString()!, values, html: true)
             .Split("\n\n").Select(p => $"<p>{Linkify(p).Replace("\n", "<br>")}</p>"));
@@ -44,6 +45,22 @@ public sealed partial class EmailTemplates
     /// <summary>One line of a digest: the subject of the item in the recipient's language.</summary>
     public string Summary(Notification item, string language, IReadOnlyDictionary<string, string> values) =>
         Fill(languages.GetValueOrDefault(language, languages["en"]).GetProperty(item.Kind).GetProperty("subject").GetString()!, values, html: false);
+
+    /// <summary>The values the templates of <paramref name="kind"/> name in <paramref name="language"/>; null when that language has no template for it.</summary>
+    public IReadOnlyList<string>? Placeholders(string language, string kind) =>
+        languages[language].TryGetProperty(kind, out var template) && template.TryGetProperty("subject", out var subject) && template.TryGetProperty("text", out var text)
+            ? [.. Placeholder().Matches(subject.GetString() + "\n" + text.GetString()).Select(m => m.Groups[1].Value).Distinct()]
+            : null;
+
+    /// <summary>The values named by the templates of <paramref name="kind"/> in any language.</summary>
+    public IReadOnlySet<string> Named(string kind) => named.GetOrAdd(kind, k =>
+        languages.Keys.SelectMany(l => Placeholders(l, k) ?? []).ToHashSet());
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlySet<string>> named = new();
+
+    /// <summary>Control characters (new lines included) and bidi overrides become spaces.</summary>
+    public static string OneLine(string value) =>
+        Application.Checks.IsLine(value) ? value : new string([.. value.Select(c => char.IsControl(c) || c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') ? ' ' : c)]);
 
     private static string Fill(string template, IReadOnlyDictionary<string, string> values, bool html) =>
         Placeholder().Replace(template, m => values.TryGetValue(m.Groups[1].Value, out var v) ? (html ? WebUtility.HtmlEncode(v) : v) : m.Value);

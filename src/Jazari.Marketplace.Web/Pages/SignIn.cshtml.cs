@@ -1,17 +1,14 @@
-using Hangfire;
 using Jazari.Marketplace.Grains;
-using Jazari.Marketplace.Web.Apis;
-using Jazari.Marketplace.Web.Email;
+using Jazari.Marketplace.Web.Extensions;
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Jazari.Marketplace.Web.Pages;
 
-/// <summary>Sign-in: a code by e-mail when the address has an account (the page says the same either way).</summary>
-[EnableRateLimiting(AuthApi.RateLimit)]
-public sealed class SignInModel(IGrainFactory grains, Text text, IEmailSender sender, IBackgroundJobClient jobs,
-    ILogger<SignInModel> logger, [FromKeyedServices(Clock.Key)] TimeProvider time) : MarketplacePage(grains, text)
+/// <summary>Sign-in: the same answer for every address; the e-mail holds a code, or says there is no account and where to sign up.</summary>
+[EnableRateLimiting(RateLimitPolicies.Auth)]
+public sealed class SignInModel(IGrainFactory grains, Text text, AuthCommands auth) : MarketplacePage(grains, text)
 {
     [BindProperty]
     public SignInInput Input { get; set; } = new();
@@ -24,7 +21,8 @@ public sealed class SignInModel(IGrainFactory grains, Text text, IEmailSender se
     public async Task<IActionResult> OnPostAsync()
     {
         var email = "";
-        if (!await TryAsync(async () => email = await AuthApi.SignInAsync(Input, Grains, sender, jobs, logger, time))) return Page();
+        if (!await TryAsync(async () => email = await auth.SignInAsync(Input with { Language = null }, HttpContext.Connection.RemoteIpAddress?.ToString(), T.Lang)))
+            return Page();
         return RedirectToPage("/Verify", new { email, returnUrl = ReturnUrl });
     }
 }

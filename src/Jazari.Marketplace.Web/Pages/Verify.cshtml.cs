@@ -1,7 +1,5 @@
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Accounts;
-using Jazari.Marketplace.Web.Apis;
-using Jazari.Marketplace.Web.Audit;
 using Jazari.Marketplace.Web.Extensions;
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.AspNetCore.Mvc;
@@ -10,8 +8,8 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace Jazari.Marketplace.Web.Pages;
 
 /// <summary>The e-mailed code opens a cookie session; the page then speaks the account's language.</summary>
-[EnableRateLimiting(AuthApi.RateLimit)]
-public sealed class VerifyModel(IGrainFactory grains, Text text, MarketplaceSettings settings, AuditTrail audit,
+[EnableRateLimiting(RateLimitPolicies.Auth)]
+public sealed class VerifyModel(IGrainFactory grains, Text text, AuthCommands auth, MarketplaceSettings settings,
     [FromKeyedServices(Clock.Key)] TimeProvider time) : MarketplacePage(grains, text)
 {
     [BindProperty]
@@ -25,10 +23,10 @@ public sealed class VerifyModel(IGrainFactory grains, Text text, MarketplaceSett
     public async Task<IActionResult> OnPostAsync()
     {
         AccountView? account = null;
-        if (!await TryAsync(async () => account = await AuthApi.VerifyCodeAsync(Grains, Input))) return Page();
+        if (!await TryAsync(async () => account = await auth.VerifyAsync(Input, HttpContext.Connection.RemoteIpAddress?.ToString()))) return Page();
         await PageSession.SignInAsync(HttpContext, Grains, account!, time.GetUtcNow(), settings.TokenLifetime);
-        await audit.RecordAsync(HttpContext, AuditActions.SignIn, account!.Id, "page session", new Caller(account.Id, account.Role));
-        PagesExtensions.RememberLanguage(HttpContext, account.Language);
+        await auth.RecordPageSignInAsync(account!);
+        PagesExtensions.RememberLanguage(HttpContext, account!.Language);
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/home");
     }
 }

@@ -71,6 +71,27 @@ public sealed class SendGridDeliveryTests(SqliteJobsHost jobs)
     }
 
     [Fact]
+    public async Task A_send_still_running_at_the_end_of_its_lease_is_cut_off_and_the_next_attempt_sends_once()
+    {
+        var (accountId, email) = await AccountAsync("fr");
+        var key = $"bid:{Guid.NewGuid():N}:received";
+        await Grains.GetGrain<IAccountNotificationsGrain>(accountId)
+            .RecordAsync(new Notification(key, NotificationKinds.BidReceived, Values("Boutique"), jobs.Time.GetUtcNow()));
+        var delivery = jobs.Service<DeliveryJobs>();
+        jobs.SendGrid.Then(new FakeSendGrid.Slow(TimeSpan.FromSeconds(20)));
+        var before = jobs.SendGrid.Requests;
+
+        var slow = delivery.SendAttemptAsync(accountId, key, "job-20", CancellationToken.None);
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); jobs.SendGrid.Requests == before && DateTime.UtcNow < deadline;) await Task.Delay(20);
+        jobs.Time.Advance(jobs.Service<NotificationSettings>().SendLease); // the lease runs out while SendGrid has not answered
+        await Assert.ThrowsAsync<EmailNotSentException>(() => slow);
+
+        await delivery.SendAttemptAsync(accountId, key, "job-21", CancellationToken.None); // another worker takes it over
+        Assert.Single(await jobs.EmailsAsync(email, NotificationKinds.BidReceived));
+        Assert.Equal(1, jobs.SendGrid.AcceptedByKey[$"{accountId}/{key}"]);
+    }
+
+    [Fact]
     public async Task A_message_that_keeps_failing_is_kept_and_retried_by_hangfire_then_sent_once()
     {
         var (accountId, email) = await AccountAsync("en");

@@ -1,0 +1,65 @@
+using K = Jazari.Marketplace.Grains.Notifications.NotificationKinds;
+
+namespace Jazari.Marketplace.Web.Notifications;
+
+/// <summary>
+/// The values each kind of notification supplies to its templates. The notifier refuses a kind not listed here or
+/// a notification missing one of its values; a test checks that every kind has its templates in every language and
+/// that no template names a value its kind does not supply.
+/// </summary>
+public static class NotificationCatalogue
+{
+    /// <summary>Added at delivery to every e-mail to an account: the person's display name (never to sign-in e-mails).</summary>
+    public const string Name = "name";
+
+    private static readonly string[] Need = ["title", "category", "region", "budget", "deadline", "link", "needsLink"];
+    private static readonly string[] Bid = [.. Need, "startup", "price", "duration"];
+    private static readonly string[] Milestone = ["title", "milestone", "startup", "currency", "link"];
+    private static readonly string[] Decision = ["startup", "cohort"];
+
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Values = new Dictionary<string, IReadOnlyList<string>>
+    {
+        [K.SignInCode] = ["code"],
+        [K.NoAccount] = ["signUpLink"],
+        [K.AccountInvitation] = ["role", "signInLink"],
+        [K.NeedMatch] = [.. Need, "startup"],
+        [K.FewBids] = [.. Need, "bids", "days"],
+        [K.BidReceived] = Bid,
+        [K.DecisionReminder] = [.. Need, "bids", "days"],
+        [K.BidAccepted] = Bid,
+        [K.BidRejected] = Bid,
+        [K.NeedExpired] = [.. Need, "closedOn"],
+        [K.WeeklyNeeds] = ["startup", "count", "items", "needsLink"],
+        [K.Digest] = ["count", "items"],
+        [K.MessageReceived] = ["sender", "title", "excerpt", "link"],
+        [K.FundingInstructions] = [.. Milestone, "amount", "reference", "holder", "bank", "rib", "swift", "programme"],
+        [K.FundingReminder] = [.. Milestone, "amount"],
+        [K.MilestoneFunded] = [.. Milestone, "amount"],
+        [K.MilestoneDelivered] = [.. Milestone, "note", "releaseOn"],
+        [K.AutoReleaseWarning] = [.. Milestone, "releaseOn"],
+        [K.MilestoneReleased] = [.. Milestone, "amount", "fee"],
+        [K.DisputeOpened] = [.. Milestone, "reason"],
+        [K.DisputeResolved] = [.. Milestone, "release", "refund", "note"],
+        [K.CohortInvitation] = ["cohort", "institute", "startup", "startsOn", "link"],
+        [K.ApplicationAdmitted] = Decision,
+        [K.ApplicationDeclined] = Decision,
+        [K.EvaluatorInvitation] = ["cohort", "cohortId", "signInLink"],
+        [K.CohortDigest] = ["cohort", "startups", "bidsSubmitted", "bidsWon", "revenueContracted", "revenueReleased", "mentorSessions", "leaders"],
+        [K.FiguresReminder] = ["startup", "month", "link"],
+    };
+
+    /// <summary>Every value a template of <paramref name="kind"/> may name.</summary>
+    public static IReadOnlyList<string> Supplied(string kind) =>
+        K.IsSignIn(kind) ? Values[kind] : [.. Values[kind], Name];
+
+    /// <summary>
+    /// Throws for a kind that is not in the catalogue, or values lacking one that a template of the kind names
+    /// (in any language): such a notification would go out with a hole in it.
+    /// </summary>
+    public static void Check(EmailTemplates templates, string kind, IReadOnlyDictionary<string, string> values)
+    {
+        if (!Values.ContainsKey(kind)) throw new ArgumentException($"Unknown notification kind '{kind}'.", nameof(kind));
+        var missing = templates.Named(kind).FirstOrDefault(n => n != Name && !values.ContainsKey(n));
+        if (missing is not null) throw new ArgumentException($"A {kind} notification needs the value '{missing}'.", nameof(values));
+    }
+}

@@ -1,0 +1,34 @@
+using Jazari.Marketplace.Grains.Notifications;
+using Jazari.Marketplace.Web.Notifications;
+
+namespace Jazari.Marketplace.Web.Tests.Notifications;
+
+/// <summary>Every kind of e-mail has its subject and text in Arabic, French and English, naming only values the kind supplies.</summary>
+public sealed class TemplateTests
+{
+    private readonly EmailTemplates templates = new();
+
+    [Fact]
+    public void Every_kind_has_a_template_in_every_language_naming_only_the_values_it_supplies()
+    {
+        Assert.Equal(NotificationKinds.All.Order(), NotificationCatalogue.Values.Keys.Order());
+        foreach (var kind in NotificationKinds.All)
+            foreach (var language in new[] { "ar", "fr", "en" })
+            {
+                var named = templates.Placeholders(language, kind);
+                Assert.True(named is not null, $"No {language} template for {kind}.");
+                var unknown = named.Except(NotificationCatalogue.Supplied(kind)).ToList();
+                Assert.True(unknown.Count == 0, $"The {language} template of {kind} names {string.Join(", ", unknown)}, which {kind} does not supply.");
+            }
+    }
+
+    [Fact]
+    public void Sign_in_emails_name_nobody_and_an_unknown_kind_or_a_missing_value_is_refused()
+    {
+        foreach (var language in new[] { "ar", "fr", "en" })
+            Assert.DoesNotContain(NotificationCatalogue.Name, templates.Placeholders(language, NotificationKinds.SignInCode)!);
+        Assert.Throws<ArgumentException>(() => NotificationCatalogue.Check(templates, "made-up", new Dictionary<string, string>()));
+        Assert.Throws<ArgumentException>(() => NotificationCatalogue.Check(templates, NotificationKinds.ApplicationAdmitted,
+            new Dictionary<string, string> { ["startup"] = "Souss Digital" }));
+    }
+}

@@ -1,0 +1,121 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Jazari.Marketplace.Grains.Accounts;
+using Jazari.Marketplace.Grains.Notifications;
+using Jazari.Marketplace.Web.Email;
+using Jazari.Marketplace.Web.Notifications;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Jazari.Marketplace.Web.Tests;
+
+/// <summary>Sign-in that neither tells which addresses have an account, nor lets anyone lock the owner out or squat an address.</summary>
+[Collection(MarketplaceCollection.Name)]
+public sealed class SignInTests(MarketplaceHost host)
+{
+    private IGrainFactory Grains => host.Services.GetRequiredService<IGrainFactory>();
+
+    private static async Task<(HttpStatusCode Status, string Body)> AnswerAsync(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        // A problem's trace id differs from request to request; everything else must be the same.
+        return (response.StatusCode, body.Length == 0 ? "" : JsonSerializer.Serialize(
+            JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(body)!.Where(p => p.Key != "traceId").ToDictionary()));
+    }
+
+    [Fact]
+    public async Task A_known_and_an_unknown_address_get_the_same_answers_and_an_email_each_without_a_code_for_the_unknown()
+    {
+        var known = await host.SignUpAsync("sme");
+        var unknown = $"nobody-{Guid.NewGuid():N}@example.ma";
+        using var client = host.From("10.1.0.1");
+        var answers = new Dictionary<string, List<(HttpStatusCode, string)>> { [known.Email] = [], [unknown] = [] };
+        for (var i = 0; i < 6; i++)
+            foreach (var email in answers.Keys)
+                answers[email].Add(await AnswerAsync(await client.PostAsJsonAsync("/api/auth/sign-in", new { email })));
+
+        Assert.Equal(answers[known.Email], answers[unknown]);
+        Assert.Contains((HttpStatusCode.Accepted, ""), answers[unknown]);
+        await host.JobsSettledAsync();
+        var neutrals = host.Emails(unknown);
+        Assert.Equal(5, neutrals.Count); // as many as the codes the known address got: the requests that were answered 202
+        var neutral = neutrals[0];
+        Assert.All(neutrals, e => Assert.Equal("no-account", e.GetProperty("kind").GetString()));
+        Assert.Contains("/sign-up", neutral.GetProperty("text").GetString());
+        Assert.DoesNotMatch("[0-9]{6}", neutral.GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task The_owner_still_signs_in_after_an_attacker_asked_twenty_codes_for_the_address_from_elsewhere()
+    {
+        var owner = await host.SignUpAsync("startup");
+        using var attacker = host.From("203.0.113.66");
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 20; i++) statuses.Add((await attacker.PostAsJsonAsync("/api/auth/sign-in", new { email = owner.Email })).StatusCode);
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+        var limited = await attacker.PostAsJsonAsync("/api/auth/sign-in", new { email = owner.Email });
+        await limited.Problem(HttpStatusCode.TooManyRequests);
+        Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+
+        using var home = host.From("198.51.100.7");
+        await (await home.PostAsJsonAsync("/api/auth/sign-in", new { email = owner.Email })).Json(HttpStatusCode.Accepted);
+        await host.JobsSettledAsync();
+        var verified = await (await home.PostAsJsonAsync("/api/auth/verify", new { email = owner.Email, code = host.LatestCode(owner.Email) })).Json(HttpStatusCode.OK);
+        Assert.Equal(owner.AccountId, verified.GetProperty("accountId").GetString());
+    }
+
+    [Fact]
+    public async Task An_unverified_sign_up_holds_nothing_and_the_real_owner_gets_the_role_and_name_of_their_own_sign_up()
+    {
+        var email = $"owner-{Guid.NewGuid():N}@example.ma";
+        using var squatter = host.From("203.0.113.9");
+        await (await squatter.PostAsJsonAsync("/api/auth/sign-up", new { email, role = "sme", displayName = "Squatter", language = "en" })).Json(HttpStatusCode.Accepted);
+        Assert.Null(await Grains.GetGrain<ISignInGrain>(email).GetAccountIdAsync());
+
+        using var owner = host.From("198.51.100.20");
+        await (await owner.PostAsJsonAsync("/api/auth/sign-up", new { email, role = "startup", displayName = "Salma", language = "ar" })).Json(HttpStatusCode.Accepted);
+        await host.JobsSettledAsync();
+        var verified = await (await owner.PostAsJsonAsync("/api/auth/verify", new { email, code = host.LatestCode(email) })).Json(HttpStatusCode.OK);
+        Assert.Equal("startup", verified.GetProperty("role").GetString());
+        using var me = host.WithToken(verified.GetProperty("token").GetString()!);
+        var account = await (await me.GetAsync("/api/auth/me")).Json(HttpStatusCode.OK);
+        Assert.Equal("Salma", account.GetProperty("displayName").GetString());
+        Assert.Equal("ar", account.GetProperty("language").GetString());
+    }
+
+    [Fact]
+    public async Task The_code_email_holds_no_display_name_and_a_name_with_a_new_line_is_refused()
+    {
+        var email = $"amal-{Guid.NewGuid():N}@example.ma";
+        using var client = host.From("10.1.0.2");
+        await (await client.PostAsJsonAsync("/api/auth/sign-up", new { email, role = "startup", displayName = "Zoubida Qx7", language = "fr" })).Json(HttpStatusCode.Accepted);
+        host.LatestCode(email);
+        var mail = Assert.Single(host.Emails(email));
+        Assert.Equal("sign-in-code", mail.GetProperty("kind").GetString());
+        foreach (var part in new[] { "subject", "text", "html" }) Assert.DoesNotContain("Zoubida", mail.GetProperty(part).GetString());
+
+        var problem = await (await client.PostAsJsonAsync("/api/auth/sign-up",
+            new { email = $"x-{Guid.NewGuid():N}@example.ma", role = "sme", displayName = "Amal\r\nBcc: victim@example.ma", language = "fr" })).Problem(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("displayName", out _));
+    }
+
+    [Fact]
+    public async Task A_value_with_a_new_line_never_reaches_a_subject_and_the_sender_refuses_such_a_subject()
+    {
+        var email = $"sme-{Guid.NewGuid():N}@example.ma";
+        var (accountId, _) = await Grains.GetGrain<ISignInGrain>(email).SignUpAsync(new NewAccount(email, "sme", "Karima", "en", []));
+        await host.Services.GetRequiredService<Notifier>().NotifyAsync(accountId, NotificationKinds.BidReceived, "bid:nl:received", new Dictionary<string, string>
+        {
+            ["title"] = "Shop\r\nBcc: victim@example.ma", ["startup"] = "Web\nAtlas", ["price"] = "1 000", ["duration"] = "10", ["link"] = "https://jazari.test/needs/x",
+        });
+        await host.JobsSettledAsync();
+        var subject = Assert.Single(host.Emails(email)).GetProperty("subject").GetString()!;
+        Assert.DoesNotContain('\n', subject);
+        Assert.DoesNotContain('\r', subject);
+        Assert.Contains("Shop", subject);
+
+        var outbox = host.Services.GetRequiredService<IEmailSender>();
+        await Assert.ThrowsAsync<UnsafeEmailException>(() => outbox.SendAsync(
+            new OutgoingEmail(email, "Hello\r\nBcc: victim@example.ma", "text", "<p>text</p>", "en", "bid-received", DateTimeOffset.UtcNow)));
+    }
+}
