@@ -101,10 +101,10 @@ public static class AuthApi
     }
 
     private static async Task<Ok<TokenResponse>> Verify(VerifyInput body, IGrainFactory grains, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time, MarketplaceSettings settings,
-        HttpContext context, AuditTrail audit)
+        HttpContext context, AuditTrail audit, BearerTokens tokens)
     {
         var account = await VerifyCodeAsync(grains, body);
-        var token = Tokens.New();
+        var token = tokens.New();
         var expiresAt = time.GetUtcNow() + settings.TokenLifetime;
         await grains.GetGrain<IAccountGrain>(account.Id).TokenIssuedAsync(Tokens.Key(token)!, expiresAt);
         await grains.GetGrain<ITokenGrain>(Tokens.Key(token)!).IssueAsync(account.Id, account.Role, expiresAt);

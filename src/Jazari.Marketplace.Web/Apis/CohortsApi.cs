@@ -61,7 +61,7 @@ public static class CohortsApi
     {
         var c = new Checks();
         if (body.Answers is { Count: > 10 }) c.Error("answers", "At most 10 answers.");
-        var answers = (body.Answers ?? []).Take(10).Select((a, i) => c.Text($"answers[{i}]", a, 2000)).ToList();
+        var answers = (body.Answers ?? []).Take(10).Select((a, i) => c.Text($"answers[{i}]", a, 2000, multiLine: true)).ToList();
         c.ThrowIfFailed();
         var caller = user.Caller();
         var startupId = await grains.ProfileOfAsync(caller, "startup");

@@ -18,7 +18,7 @@ public class MessageInput
 
     public NewMessage ToMessage(Checks c)
     {
-        var text = c.Text("text", Text, ConversationRules.MaxText);
+        var text = c.Text("text", Text, ConversationRules.MaxText, multiLine: true);
         var links = c.List("links", Links, ConversationRules.MaxLinks, ConversationRules.MaxLink);
         for (var i = 0; i < links.Count; i++)
         {
@@ -94,7 +94,7 @@ public static class ConversationsApi
         api.MapPost("/{id:id}/report", async (string id, ReportInput body, ClaimsPrincipal user, IGrainFactory grains) =>
         {
             var c = new Checks();
-            var reason = c.Text("reason", body.Reason, ConversationRules.MaxReason);
+            var reason = c.Text("reason", body.Reason, ConversationRules.MaxReason, multiLine: true);
             c.ThrowIfFailed();
             return TypedResults.Ok(new Reported(await grains.GetGrain<IConversationGrain>(id).ReportAsync(user.Caller(), reason)));
         });

@@ -61,7 +61,7 @@ public static class EngagementsApi
         PaymentJobs jobs, HttpContext context, Audit.AuditTrail audit)
     {
         var c = new Checks();
-        var reason = c.Text("reason", body.Reason, MaxReason, minLength: 10);
+        var reason = c.Text("reason", body.Reason, MaxReason, minLength: 10, multiLine: true);
         c.ThrowIfFailed();
         var e = await grains.GetGrain<IEngagementGrain>(id).OpenDisputeAsync(user.Caller(), index, reason);
         await audit.RecordAsync(context, Audit.AuditActions.DisputeOpened, e.Milestones[index].Dispute!.Id, $"need {id} milestone {index}");
@@ -89,7 +89,7 @@ public static class EngagementsApi
     internal static async Task<Ok<EngagementResponse>> Deliver(string id, int index, DeliverInput body, ClaimsPrincipal user, IGrainFactory grains, PaymentJobs jobs)
     {
         var c = new Checks();
-        var note = c.Text("note", body.Note, MaxNote);
+        var note = c.Text("note", body.Note, MaxNote, multiLine: true);
         var links = c.List("links", body.Links, MaxLinks, 300);
         for (var i = 0; i < links.Count; i++)
             if (!Uri.TryCreate(links[i], UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http")) c.Error($"links[{i}]", "Must be an http(s) address.");
@@ -106,7 +106,7 @@ public static class EngagementsApi
         var c = new Checks();
         if (body.ReleaseMinor is null or < 0) c.Error("releaseMinor", "Required, not negative.");
         if (body.RefundMinor is null or < 0) c.Error("refundMinor", "Required, not negative.");
-        var note = c.Text("note", body.Note, MaxReason);
+        var note = c.Text("note", body.Note, MaxReason, multiLine: true);
         c.ThrowIfFailed();
         var caller = user.Caller();
         var target = await grains.GetGrain<IPaymentLookupGrain>(id).GetAsync() ?? throw MarketplaceException.NotFound("Dispute");

@@ -62,7 +62,7 @@ public static class ReviewsApi
         api.MapPost("/{reviewId:id}/answer", async (string id, string reviewId, AnswerInput body, ClaimsPrincipal user, IGrainFactory grains) =>
         {
             var c = new Checks();
-            var answer = c.Text("answer", body.Answer, MaxAnswer);
+            var answer = c.Text("answer", body.Answer, MaxAnswer, multiLine: true);
             c.ThrowIfFailed();
             return TypedResults.Ok(ReviewResponse.From(await grains.GetGrain<INeedReviewsGrain>(id).AnswerAsync(user.Caller(), reviewId, answer)));
         });
@@ -89,7 +89,7 @@ public static class ReviewsApi
         var c = new Checks();
         var ratings = new ReviewRatings(c.Whole("quality", body.Quality, 1, 5), c.Whole("timeliness", body.Timeliness, 1, 5),
             c.Whole("communication", body.Communication, 1, 5));
-        var comment = c.Text("comment", body.Comment, ReviewRules.MaxComment);
+        var comment = c.Text("comment", body.Comment, ReviewRules.MaxComment, multiLine: true);
         c.ThrowIfFailed();
         var review = await grains.GetGrain<INeedReviewsGrain>(id).WriteAsync(caller, ratings, comment);
         // The grain also reveals on every read; the job makes the reveal (and the reputation) happen when nobody reads.
@@ -114,7 +114,7 @@ public static class ReviewsApi
     private static async Task<Ok<ReviewResponse>> Hide(string reviewId, HideInput body, ClaimsPrincipal user, IGrainFactory grains, HttpContext context, Audit.AuditTrail audit)
     {
         var c = new Checks();
-        var reason = c.Text("reason", body.Reason, MaxReason);
+        var reason = c.Text("reason", body.Reason, MaxReason, multiLine: true);
         c.ThrowIfFailed();
         var needId = await FindNeedOfAsync(reviewId, grains);
         var hidden = await grains.GetGrain<INeedReviewsGrain>(needId).HideAsync(user.Caller(), reviewId, reason);

@@ -86,7 +86,7 @@ public static class StartupProgressApi
         var date = c.Date("date", body.Date);
         if (!c.Failed && date > DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)) c.Error("date", "Must not be in the future.");
         var session = new MentorSession(Ids.New("session"), id, date, c.Whole("minutes", body.Minutes, 5, 600),
-            c.Text("notes", body.Notes, 1000), c.OptionalText("nextSteps", body.NextSteps, 500) ?? "", null, time.GetUtcNow());
+            c.Text("notes", body.Notes, 1000, multiLine: true), c.OptionalText("nextSteps", body.NextSteps, 500, multiLine: true) ?? "", null, time.GetUtcNow());
         c.ThrowIfFailed();
         if (!await grains.GetGrain<IMentoringGrain>(id).IsAssignedAsync(startupId)) throw MarketplaceException.NotFound("Startup");
         var logged = await grains.GetGrain<IMentorSessionsGrain>(startupId).LogAsync(session);

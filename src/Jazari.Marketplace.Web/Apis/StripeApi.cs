@@ -45,12 +45,14 @@ public static class StripeApi
     {
         if (string.IsNullOrWhiteSpace(settings.WebhookSecret) || services.GetService<StripeClient>() is not { } client)
             return TypedResults.Problem(statusCode: 404, detail: "Stripe is not configured on this marketplace.");
+        if (request.Headers["Stripe-Signature"] is not [{ Length: > 0 } signature])
+            return TypedResults.Problem(statusCode: 400, detail: "The Stripe-Signature header is missing.");
         using var reader = new StreamReader(request.Body);
         var json = await reader.ReadToEndAsync();
         Event stripeEvent;
         try
         {
-            stripeEvent = EventUtility.ConstructEvent(json, request.Headers["Stripe-Signature"], settings.WebhookSecret, Tolerance,
+            stripeEvent = EventUtility.ConstructEvent(json, signature, settings.WebhookSecret, Tolerance,
                 time.GetUtcNow().ToUnixTimeSeconds(), throwOnApiVersionMismatch: false);
         }
         catch (StripeException invalid)

@@ -48,7 +48,8 @@ public static class PagesExtensions
         app.Use(async (context, next) =>
         {
             var path = context.Request.Path;
-            if (!path.StartsWithSegments("/api") && !path.StartsWithSegments("/hangfire") && !path.StartsWithSegments("/healthz") && !path.StartsWithSegments("/livez"))
+            if (!path.StartsWithSegments("/api") && !path.StartsWithSegments("/hangfire") && !path.StartsWithSegments("/healthz") && !path.StartsWithSegments("/livez")
+                && !path.StartsWithSegments("/openapi") && !path.StartsWithSegments(ApiDocs.ReferencePath))
             {
                 if (!path.StartsWithSegments("/assets") && await context.AuthenticateAsync(PageSession.Scheme) is { Succeeded: true } session)
                     context.User = session.Principal;
