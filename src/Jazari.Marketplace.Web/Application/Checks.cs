@@ -125,12 +125,15 @@ public sealed class Checks(string prefix = "")
         if (min > 0 && max > 0 && min > max) Error(minField, "Must not be above the maximum.");
     }
 
+    /// <summary>
+    /// A date (yyyy-MM-dd) between <see cref="MinDate"/> and <see cref="MaxDate"/>. A refused date reads as
+    /// <see cref="MinDate"/>, so that the caller's day arithmetic before <see cref="ThrowIfFailed"/> cannot overflow.
+    /// </summary>
     public DateOnly Date(string field, string? value)
     {
-        if (value is null) { Error(field, "Required."); return default; }
-        if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", out var date)) { Error(field, "Must be a date: yyyy-MM-dd."); return default; }
-        // Far dates are refused here, so that no day arithmetic on them (a week before, a day after) can overflow.
-        if (date < MinDate || date > MaxDate) { Error(field, $"Must be between {MinDate:yyyy-MM-dd} and {MaxDate:yyyy-MM-dd}."); return default; }
+        if (value is null) { Error(field, "Required."); return MinDate; }
+        if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", out var date)) { Error(field, "Must be a date: yyyy-MM-dd."); return MinDate; }
+        if (date < MinDate || date > MaxDate) { Error(field, $"Must be between {MinDate:yyyy-MM-dd} and {MaxDate:yyyy-MM-dd}."); return MinDate; }
         return date;
     }
 
