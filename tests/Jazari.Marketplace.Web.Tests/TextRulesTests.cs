@@ -13,7 +13,7 @@ public sealed class TextRulesTests(MarketplaceHost host)
 {
     public static TheoryData<string> Refused => new()
     {
-        "Atlas\nBcc: victim@example.ma", "Atlas\rX", "Atlas\tX", "Atlas\u0000", "Atlas\u001b[31m", "Atlas\u007f", "Atlas\u0085",
+        "Atlas\nBcc: victim@example.ma", "Atlas\rX", "Atlas\tX", "Atlas\u0000", "Atlas\u001b[31m", "Atlas\u007f", "Atlas\u0085X",
         "Atlas\u202Egnp.exe", "Atlas\u202A", "Atlas\u2066x\u2069", "Atlas\u2068", "Atlas\uFDD0", "Atlas\uFDEF", "Atlas\uFFFE",
         "Atlas\uFFFF", "Atlas\U0001FFFE", "Atlas\U0010FFFF",
     };
