@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace Jazari.Marketplace.Web.Tests;
 
 /// <summary>Three hosts form one Orleans cluster through Azure Table clustering on one Azurite.</summary>
+[Collection(SerialCollection.Name)]
 public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private AzuriteServer storage = null!;
@@ -26,6 +27,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         folders.Add(folder);
         return HostProcess.StartAsync(storage.ConnectionString, folder, new Dictionary<string, string>
         {
+            ["HOME"] = folder, // each host its own home, as on its own machine: nothing shared but the marketplace's storage
             ["Silo__Clustering"] = "AzureTable",
             ["Silo__ClusterId"] = clusterId,
             ["Silo__AdvertisedIP"] = "127.0.0.1",
@@ -113,4 +115,40 @@ public sealed class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
             foreach (var host in hosts) await host.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task A_page_session_and_its_antiforgery_token_from_one_host_are_accepted_by_another_host_of_the_cluster()
+    {
+        var clusterId = $"test-{Guid.NewGuid():N}"[..20];
+        await using var first = await StartAsync(clusterId);
+        await using var second = await StartAsync(clusterId);
+        var email = $"session-{Guid.NewGuid():N}@example.ma";
+        var cookies = new CookieContainer();
+        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { Timeout = TimeSpan.FromMinutes(2) };
+
+        (await browser.PostAsJsonAsync($"{first.Url}/api/auth/sign-up", new { email, role = "sme", displayName = "Session SME", language = "fr" }))
+            .EnsureSuccessStatusCode();
+        var outbox = Path.Combine(first.DataDir, "outbox");
+        for (var waited = Stopwatch.StartNew(); OutboxFiles.Emails(outbox, email).Count == 0; await Task.Delay(200))
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), "no sign-up e-mail");
+        var verify = await browser.GetStringAsync($"{first.Url}/verify?email={Uri.EscapeDataString(email)}");
+        var signedIn = await browser.PostAsync($"{first.Url}/verify", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Input.Email"] = email, ["Input.Code"] = OutboxFiles.LatestCode(outbox, email), ["__af"] = Antiforgery(verify),
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Contains(cookies.GetCookies(new Uri(first.Url)), c => c.Name == "jz-session");
+
+        // The cookies go to the second host (cookies do not depend on the port): it reads the session and the form's token.
+        var page = await browser.GetAsync($"{second.Url}/account/data");
+        Assert.True(page.StatusCode == HttpStatusCode.OK, $"the second host answered {(int)page.StatusCode} {page.Headers.Location}");
+        var form = await browser.GetStringAsync($"{first.Url}/account/data");
+        var signedOut = await browser.PostAsync($"{second.Url}/sign-out", new FormUrlEncodedContent(new Dictionary<string, string> { ["__af"] = Antiforgery(form) }));
+        Assert.Equal(HttpStatusCode.Redirect, signedOut.StatusCode); // a refused antiforgery token would be a 400
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync($"{first.Url}/account/data")).StatusCode); // signed out everywhere
+    }
+
+    private static string Antiforgery(string html) =>
+        System.Text.RegularExpressions.Regex.Match(html, "name=\"__af\"[^>]*value=\"([^\"]+)\"").Groups[1].Value is { Length: > 0 } token
+            ? token : throw new InvalidOperationException("no antiforgery field on the page");
 }

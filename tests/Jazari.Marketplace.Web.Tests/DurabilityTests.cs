@@ -5,6 +5,7 @@ using Jazari.Marketplace.Tests;
 namespace Jazari.Marketplace.Web.Tests;
 
 /// <summary>What the API acknowledged is there after the process is killed and started again.</summary>
+[Collection(SerialCollection.Name)]
 public sealed class DurabilityTests : IAsyncLifetime
 {
     private AzuriteServer storage = null!;

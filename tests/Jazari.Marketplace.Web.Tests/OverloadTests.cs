@@ -3,6 +3,7 @@ using System.Net;
 namespace Jazari.Marketplace.Web.Tests;
 
 /// <summary>An overloaded host sheds load with 503 and Retry-After instead of queueing without bound.</summary>
+[Collection(SerialCollection.Name)]
 public sealed class OverloadTests : IAsyncLifetime
 {
     private readonly MarketplaceHost host = new();

@@ -53,7 +53,8 @@ public sealed class AzuriteServer : IAsyncDisposable
             $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Key};" +
             $"BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;" +
             $"TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;", process, folder);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        // Generous: test collections start their Azurites at the same time, on a machine that may be busy.
+        var deadline = DateTime.UtcNow.AddSeconds(120);
         while (!(await Listening(table) && await Listening(blob)))
         {
             if (process.HasExited || DateTime.UtcNow > deadline)

@@ -31,7 +31,7 @@ public sealed class AdminCommands(IGrainFactory grains, CatalogueImport import, 
             var institutes = c.List("institutes", input.Institutes, 20, 64);
             foreach (var (institute, i) in institutes.Select((x, i) => (x, i))) c.Id($"institutes[{i}]", institute);
             if (role != Roles.Manager && institutes.Count > 0) c.Error("institutes", "Only managers belong to institutes.");
-            return (new NewAccount(email, role, c.Line("displayName", input.DisplayName, 100),
+            return (new NewAccount(email, role, c.Text("displayName", input.DisplayName, 100),
                 c.OneOf("language", input.Language, Reference.Languages), institutes), institutes);
         });
         var (id, created) = await grains.GetGrain<ISignInGrain>(account.Email).SignUpAsync(account);

@@ -18,7 +18,7 @@ namespace Jazari.Marketplace.Web.Application;
 /// the requester's network address (stored only hashed), which the sign-in grain throttles by.
 /// </summary>
 public sealed class AuthCommands(IGrainFactory grains, Notifier notifier, SignInCodes codes, MarketplaceSettings settings,
-    AuditTrail audit, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
+    AuditTrail audit, BearerTokens tokens, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
 {
     /// <summary>Checks a sign-up and e-mails a code; an address with an account gets a sign-in code. Returns the normalised address.</summary>
     public async Task<string> SignUpAsync(SignUpInput input, string? clientAddress)
@@ -26,7 +26,7 @@ public sealed class AuthCommands(IGrainFactory grains, Notifier notifier, SignIn
         var c = new Checks();
         var email = c.Email("email", input.Email);
         var account = new NewAccount(email, c.OneOf("role", input.Role, Roles.SelfService),
-            c.Line("displayName", input.DisplayName, 100), c.OneOf("language", input.Language, Reference.Languages), []);
+            c.Text("displayName", input.DisplayName, 100), c.OneOf("language", input.Language, Reference.Languages), []);
         var terms = PrivacyCommands.CheckTerms(c, input.AcceptTerms, input.TermsVersion);
         c.ThrowIfFailed();
         var consents = terms is null && input.MarketingEmails is null ? null : new ConsentChoice(terms, input.MarketingEmails, "sign-up");
@@ -66,7 +66,7 @@ public sealed class AuthCommands(IGrainFactory grains, Notifier notifier, SignIn
     /// <summary>A bearer token for a verified account (the API's sign-in), remembered on the account and audited.</summary>
     public async Task<TokenResponse> IssueTokenAsync(AccountView account)
     {
-        var token = Tokens.New();
+        var token = tokens.New();
         var expiresAt = time.GetUtcNow() + settings.TokenLifetime;
         await grains.GetGrain<IAccountGrain>(account.Id).TokenIssuedAsync(Tokens.Key(token)!, expiresAt);
         await grains.GetGrain<ITokenGrain>(Tokens.Key(token)!).IssueAsync(account.Id, account.Role, expiresAt);

@@ -15,6 +15,8 @@ public sealed class InvalidInputException(IDictionary<string, string[]> errors) 
 public sealed class Checks(string prefix = "")
 {
     public const long MaxMad = 100_000_000;
+    public static readonly DateOnly MinDate = new(2000, 1, 1);
+    public static readonly DateOnly MaxDate = new(2999, 12, 31);
     private readonly Dictionary<string, List<string>> errors = [];
 
     public bool Failed => errors.Count > 0;
@@ -49,45 +51,45 @@ public sealed class Checks(string prefix = "")
             foreach (var message in messages) Error(field[prefix.Length..], message);
     }
 
-    public string Text(string field, string? value, int maxLength, int minLength = 1)
+    /// <summary>
+    /// A text field, trimmed. Single-line (the default: names, titles, references, anything that may reach an e-mail
+    /// subject or header) refuses every control character, CR, LF and TAB included; multi-line (descriptions,
+    /// proposals, messages, notes) allows CR, LF and TAB only. Both refuse bidi overrides and isolates
+    /// (U+202A–U+202E, U+2066–U+2069), non-characters (U+FDD0–U+FDEF, U+xFFFE, U+xFFFF) and unpaired surrogates.
+    /// </summary>
+    public string Text(string field, string? value, int maxLength, int minLength = 1, bool multiLine = false)
     {
         var text = value?.Trim() ?? "";
         if (text.Length < minLength) Error(field, minLength == 1 ? "Required." : $"At least {minLength} characters.");
         else if (text.Length > maxLength) Error(field, $"At most {maxLength} characters.");
-        else if (text.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t'))) Error(field, "Control characters are not allowed.");
+        else if (Refused(text, multiLine) is { } reason) Error(field, reason);
         return text;
     }
 
-    /// <summary>
-    /// A single-line field (a name, a title: what may reach an e-mail's subject or a header): no control character
-    /// (no new line, no tab), no bidi override, no non-character, no unpaired surrogate.
-    /// </summary>
-    public string Line(string field, string? value, int maxLength, int minLength = 1)
-    {
-        var text = Text(field, value, maxLength, minLength);
-        if (!IsLine(text)) Error(field, "One line of text: no new lines, control or formatting characters.");
-        return text;
-    }
+    public string? OptionalText(string field, string? value, int maxLength, bool multiLine = false) =>
+        string.IsNullOrWhiteSpace(value) ? null : Text(field, value, maxLength, multiLine: multiLine);
 
-    public static bool IsLine(string text)
+    /// <summary>Why a text is refused (see <see cref="Text"/>), or null.</summary>
+    public static string? Refused(string text, bool multiLine)
     {
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            if (char.IsControl(c) || c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069')
-                || c is (>= '\uFDD0' and <= '\uFDEF') or '\uFFFE' or '\uFFFF') return false;
             if (char.IsHighSurrogate(c))
             {
-                if (i + 1 >= text.Length || !char.IsLowSurrogate(text[i + 1])) return false;
-                if ((char.ConvertToUtf32(c, text[++i]) & 0xFFFE) == 0xFFFE) return false;
+                if (i + 1 >= text.Length || !char.IsLowSurrogate(text[i + 1])) return "Unpaired surrogates are not allowed.";
+                var code = char.ConvertToUtf32(c, text[++i]);
+                if ((code & 0xFFFE) == 0xFFFE) return "Non-characters are not allowed.";
+                continue;
             }
-            else if (char.IsLowSurrogate(c)) return false;
+            if (char.IsLowSurrogate(c)) return "Unpaired surrogates are not allowed.";
+            if (char.IsControl(c) && !(multiLine && c is ('\n' or '\r' or '\t')))
+                return multiLine ? "Control characters other than new lines and tabs are not allowed." : "Control characters and new lines are not allowed.";
+            if (c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069') return "Bidirectional overrides and isolates are not allowed.";
+            if (c is >= '\uFDD0' and <= '\uFDEF' or '\uFFFE' or '\uFFFF') return "Non-characters are not allowed.";
         }
-        return true;
+        return null;
     }
-
-    public string? OptionalText(string field, string? value, int maxLength) =>
-        string.IsNullOrWhiteSpace(value) ? null : Text(field, value, maxLength);
 
     public string OneOf(string field, string? value, IReadOnlyList<string> allowed)
     {
@@ -132,10 +134,15 @@ public sealed class Checks(string prefix = "")
         if (min > 0 && max > 0 && min > max) Error(minField, "Must not be above the maximum.");
     }
 
+    /// <summary>
+    /// A date (yyyy-MM-dd) between <see cref="MinDate"/> and <see cref="MaxDate"/>. A refused date reads as
+    /// <see cref="MinDate"/>, so that the caller's day arithmetic before <see cref="ThrowIfFailed"/> cannot overflow.
+    /// </summary>
     public DateOnly Date(string field, string? value)
     {
-        if (value is null) { Error(field, "Required."); return default; }
-        if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", out var date)) { Error(field, "Must be a date: yyyy-MM-dd."); return default; }
+        if (value is null) { Error(field, "Required."); return MinDate; }
+        if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", out var date)) { Error(field, "Must be a date: yyyy-MM-dd."); return MinDate; }
+        if (date < MinDate || date > MaxDate) { Error(field, $"Must be between {MinDate:yyyy-MM-dd} and {MaxDate:yyyy-MM-dd}."); return MinDate; }
         return date;
     }
 

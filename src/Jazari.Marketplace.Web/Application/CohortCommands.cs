@@ -44,7 +44,7 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
         var answers = Checks.Valid(c =>
         {
             if (input.Answers is { Count: > 10 }) c.Error("answers", "At most 10 answers.");
-            return (input.Answers ?? []).Take(10).Select((a, i) => c.Text($"answers[{i}]", a, 2000)).ToList();
+            return (input.Answers ?? []).Take(10).Select((a, i) => c.Text($"answers[{i}]", a, 2000, multiLine: true)).ToList();
         });
         var startupId = await OwnStartupIdAsync(caller) ?? throw MarketplaceException.Conflict("Create your startup profile first.");
         var startup = await grains.GetGrain<IStartupGrain>(startupId).GetAsync(caller);

@@ -56,7 +56,7 @@ public sealed class ConversationCommands(IGrainFactory grains, IBackgroundJobCli
 
     public async Task<Reported> ReportAsync(Caller caller, string id, ReportInput input)
     {
-        var reason = Checks.Valid(c => c.Text("reason", input.Reason, ConversationRules.MaxReason));
+        var reason = Checks.Valid(c => c.Text("reason", input.Reason, ConversationRules.MaxReason, multiLine: true));
         return new Reported(await grains.GetGrain<IConversationGrain>(id).ReportAsync(caller, reason));
     }
 

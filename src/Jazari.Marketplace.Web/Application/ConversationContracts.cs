@@ -14,7 +14,7 @@ public record MessageInput
 
     public NewMessage ToMessage(Checks c)
     {
-        var text = c.Text("text", Text, ConversationRules.MaxText);
+        var text = c.Text("text", Text, ConversationRules.MaxText, multiLine: true);
         var links = c.List("links", Links, ConversationRules.MaxLinks, ConversationRules.MaxLink);
         for (var i = 0; i < links.Count; i++)
         {

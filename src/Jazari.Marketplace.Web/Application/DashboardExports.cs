@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Security;
 using System.Text;
+using System.Xml;
 
 namespace Jazari.Marketplace.Web.Application;
 
@@ -78,13 +79,29 @@ public static class DashboardExports
                 xml.Append(rows[r][c] switch
                 {
                     null => "",
-                    string text => $"""<c r="{cell}" t="inlineStr"><is><t>{SecurityElement.Escape(text)}</t></is></c>""",
+                    string text => $"""<c r="{cell}" t="inlineStr"><is><t>{SecurityElement.Escape(XmlText(text))}</t></is></c>""",
                     var number => $"""<c r="{cell}"><v>{Invariant(number)}</v></c>""",
                 });
             }
             xml.Append("</row>");
         }
         return xml.Append("</sheetData></worksheet>").ToString();
+    }
+
+    /// <summary>
+    /// The text without the characters XML cannot hold (controls other than tab and new lines, U+FFFE, U+FFFF,
+    /// unpaired surrogates): names stored before the text rules may have them, and one would break the workbook.
+    /// </summary>
+    internal static string XmlText(string text)
+    {
+        if (!text.Any(c => !XmlConvert.IsXmlChar(c))) return text;
+        var kept = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (XmlConvert.IsXmlChar(text[i])) kept.Append(text[i]);
+            else if (i + 1 < text.Length && XmlConvert.IsXmlSurrogatePair(text[i + 1], text[i])) kept.Append(text[i]).Append(text[++i]);
+        }
+        return kept.ToString();
     }
 
     private static string Column(int index) => index < 26 ? ((char)('A' + index)).ToString() : Column(index / 26 - 1) + (char)('A' + index % 26);

@@ -51,7 +51,7 @@ public sealed class EngagementCommands(IGrainFactory grains, PaymentMoves moves,
     public async Task<EngagementResponse> DeliverAsync(Caller caller, string needId, int index, DeliverInput input)
     {
         var c = new Checks();
-        var note = c.Text("note", input.Note, MaxNote);
+        var note = c.Text("note", input.Note, MaxNote, multiLine: true);
         var links = c.List("links", input.Links, MaxLinks, 300);
         for (var i = 0; i < links.Count; i++)
             if (!Uri.TryCreate(links[i], UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http")) c.Error($"links[{i}]", "Must be an http(s) address.");
@@ -65,7 +65,7 @@ public sealed class EngagementCommands(IGrainFactory grains, PaymentMoves moves,
     public async Task<EngagementResponse> DisputeAsync(Caller caller, string needId, int index, DisputeInput input)
     {
         var c = new Checks();
-        var reason = c.Text("reason", input.Reason, MaxReason, minLength: 10);
+        var reason = c.Text("reason", input.Reason, MaxReason, minLength: 10, multiLine: true);
         c.ThrowIfFailed();
         var grain = Engagement(needId);
         var before = (await grain.GetAsync(caller)).Milestone(index)?.Dispute;
@@ -86,7 +86,7 @@ public sealed class EngagementCommands(IGrainFactory grains, PaymentMoves moves,
         var c = new Checks();
         if (input.ReleaseMinor is null or < 0) c.Error("releaseMinor", "Required, not negative.");
         if (input.RefundMinor is null or < 0) c.Error("refundMinor", "Required, not negative.");
-        var note = c.Text("note", input.Note, MaxReason);
+        var note = c.Text("note", input.Note, MaxReason, multiLine: true);
         c.ThrowIfFailed();
         var target = (Ids.IsValid(disputeId) ? await grains.GetGrain<IPaymentLookupGrain>(disputeId).GetAsync() : null)
             ?? throw MarketplaceException.NotFound("Dispute");

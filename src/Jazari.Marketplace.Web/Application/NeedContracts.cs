@@ -24,7 +24,7 @@ public record NeedInput
         var min = c.Mad("budgetMinMad", BudgetMinMad);
         var max = c.Mad("budgetMaxMad", BudgetMaxMad);
         c.MinNotAboveMax("budgetMinMad", min, max);
-        return new(c.Text("title", Title, 200, minLength: 5), c.Text("description", Description, 5000, minLength: 20),
+        return new(c.Text("title", Title, 200, minLength: 5), c.Text("description", Description, 5000, minLength: 20, multiLine: true),
             c.OneOf("category", Category, Reference.Categories), c.List("skills", Skills, 20, 50), min, max,
             Reference.DefaultCurrency, c.Date("deadline", Deadline), c.OneOf("region", Region, Reference.Regions),
             RemoteOk ?? false, c.OneOf("language", Language, Reference.Languages));
@@ -62,7 +62,7 @@ public sealed record BidInput
     {
         var price = c.Mad("priceMad", PriceMad);
         var duration = c.Whole("durationDays", DurationDays, 1, 730);
-        var proposal = c.Text("proposal", Proposal, 2000, minLength: 20);
+        var proposal = c.Text("proposal", Proposal, 2000, minLength: 20, multiLine: true);
         var milestones = new List<MilestonePlan>();
         if (Milestones is not { Count: > 0 }) c.Error("milestones", "At least one milestone is required.");
         else if (Milestones.Count > MaxMilestones) c.Error("milestones", $"At most {MaxMilestones} milestones.");

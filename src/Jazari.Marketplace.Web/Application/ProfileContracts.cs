@@ -41,7 +41,7 @@ public record StartupInput
         c.MinNotAboveMax("priceMinMad", min, max);
         return new(c.Text("name", Name, 200), c.Text("city", City, 100), c.OneOf("region", Region, Reference.Regions),
             c.List("categories", Categories, Reference.Categories.Count, 30, Reference.Categories, minItems: 1),
-            c.List("skills", Skills, 30, 50), c.Text("description", Description, 3000),
+            c.List("skills", Skills, 30, 50), c.Text("description", Description, 3000, multiLine: true),
             c.List("languages", Languages, 3, 2, Reference.Languages, minItems: 1), min, max,
             c.List("regionsServed", RegionsServed, Reference.Regions.Count, 40, [Reference.WholeCountry, .. Reference.Regions], minItems: 1),
             c.Whole("capacity", Capacity, 0, 1000));

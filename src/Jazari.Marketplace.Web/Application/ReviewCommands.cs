@@ -25,7 +25,7 @@ public sealed class ReviewCommands(IGrainFactory grains, IBackgroundJobClient jo
     public async Task<ReviewResponse> WriteAsync(Caller caller, string needId, ReviewInput input)
     {
         var (ratings, comment) = Checks.Valid(c => (new ReviewRatings(c.Whole("quality", input.Quality, 1, 5), c.Whole("timeliness", input.Timeliness, 1, 5),
-            c.Whole("communication", input.Communication, 1, 5)), c.Text("comment", input.Comment, ReviewRules.MaxComment)));
+            c.Whole("communication", input.Communication, 1, 5)), c.Text("comment", input.Comment, ReviewRules.MaxComment, multiLine: true)));
         var review = await grains.GetGrain<INeedReviewsGrain>(needId).WriteAsync(caller, ratings, comment);
         // The grain also reveals on every read; the job makes the reveal (and the reputation) happen when nobody reads.
         if (!review.Revealed) jobs.Schedule<ReviewRevealJob>(j => j.RunAsync(needId), review.WrittenAt + ReviewRules.RevealAfter + TimeSpan.FromMinutes(1));
@@ -34,7 +34,7 @@ public sealed class ReviewCommands(IGrainFactory grains, IBackgroundJobClient jo
 
     public async Task<ReviewResponse> AnswerAsync(Caller caller, string needId, string reviewId, AnswerInput input)
     {
-        var answer = Checks.Valid(c => c.Text("answer", input.Answer, MaxAnswer));
+        var answer = Checks.Valid(c => c.Text("answer", input.Answer, MaxAnswer, multiLine: true));
         return ReviewResponse.From(await grains.GetGrain<INeedReviewsGrain>(needId).AnswerAsync(caller, reviewId, answer));
     }
 
@@ -62,7 +62,7 @@ public sealed class ReviewCommands(IGrainFactory grains, IBackgroundJobClient jo
 
     public async Task<ReviewResponse> HideAsync(Caller caller, string reviewId, HideInput input)
     {
-        var reason = Checks.Valid(c => c.Text("reason", input.Reason, MaxReason));
+        var reason = Checks.Valid(c => c.Text("reason", input.Reason, MaxReason, multiLine: true));
         var needId = await grains.GetGrain<IReviewLocatorGrain>(reviewId).GetNeedIdAsync() ?? throw MarketplaceException.NotFound("Review");
         var hidden = await grains.GetGrain<INeedReviewsGrain>(needId).HideAsync(caller, reviewId, reason);
         await audit.RecordAsync(caller, AuditActions.ReviewHidden, reviewId, reason);

@@ -13,7 +13,8 @@ internal sealed class BearerAuthentication(
     ILoggerFactory logger,
     UrlEncoder encoder,
     IGrainFactory grains,
-    AdminToken admin) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    AdminToken admin,
+    BearerTokens tokens) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
 
@@ -25,7 +26,7 @@ internal sealed class BearerAuthentication(
 
         Caller? caller = null;
         if (admin.Matches(token)) caller = new Caller(AdminToken.AccountId, Roles.Admin);
-        else if (Tokens.Key(token) is { } key) caller = await grains.GetGrain<ITokenGrain>(key).ValidateAsync();
+        else if (tokens.Key(token) is { } key) caller = await grains.GetGrain<ITokenGrain>(key).ValidateAsync();
         if (caller is null) return AuthenticateResult.Fail("Unknown, expired or revoked token.");
 
         var identity = new ClaimsIdentity(

@@ -20,9 +20,11 @@ public static class MarketplaceExtensions
 
         services.AddSingleton(settings);
         services.AddSingleton(storage);
+        services.AddMarketplaceKeys(storage);
         services.AddSingleton(TimeProvider.System);
         services.AddKeyedSingleton(Grains.Clock.Key, TimeProvider.System);
         services.AddSingleton(AdminToken.From(builder.Configuration, settings.DataDir));
+        services.AddSingleton<BearerTokens>();
         services.AddSingleton<CatalogueImport>();
         services.AddHttpContextAccessor();
         services.AddSingleton<Audit.AuditTrail>();
@@ -43,6 +45,7 @@ public static class MarketplaceExtensions
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<RouteOptions>(o => o.ConstraintMap[IdRouteConstraint.Name] = typeof(IdRouteConstraint));
         services.AddProblemDetails();
+        services.AddMarketplaceApiDocs();
         services.AddExceptionHandler<ProblemHandling>();
         services.AddAuthentication(BearerAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerAuthentication>(BearerAuthentication.SchemeName, null);
@@ -78,31 +81,48 @@ public static class MarketplaceExtensions
 
     public static void MapMarketplaceApi(this WebApplication app)
     {
+        // One group around the API, so that conventions reach every endpoint (the problem responses in the OpenAPI document).
+        var api = app.MapGroup("").WithProblemResponses();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealth }).AllowAnonymous();
-        app.MapGet("/livez", () => "ok").AllowAnonymous(); // liveness: the process answers, nothing checked
-        app.MapAuthApi();
-        app.MapAdminApi();
-        app.MapProfilesApi();
-        app.MapNeedsApi();
-        app.MapReviewsApi();
-        app.MapConversationsApi();
-        app.MapAuditApi();
-        app.MapMatchesApi();
-        app.MapInstitutesApi();
-        app.MapCohortsApi();
-        app.MapStartupProgressApi();
-        app.MapNotificationsApi();
-        app.MapPrivacyApi();
-        app.MapEngagementsApi();
-        app.MapPaymentsAdminApi();
-        app.MapStripeApi();
+        api.MapGet("/livez", () => "ok").AllowAnonymous(); // liveness: the process answers, nothing checked
+        api.MapAuthApi();
+        api.MapAdminApi();
+        api.MapProfilesApi();
+        api.MapNeedsApi();
+        api.MapReviewsApi();
+        api.MapConversationsApi();
+        api.MapAuditApi();
+        api.MapMatchesApi();
+        api.MapInstitutesApi();
+        api.MapCohortsApi();
+        api.MapStartupProgressApi();
+        api.MapNotificationsApi();
+        api.MapPrivacyApi();
+        api.MapEngagementsApi();
+        api.MapPaymentsAdminApi();
+        api.MapStripeApi();
         app.MapMarketplaceDashboard();
+        app.MapMarketplaceApiDocs();
     }
 
-    private static Task WriteHealth(HttpContext context, Microsoft.Extensions.Diagnostics.HealthChecks.HealthReport report) =>
-        context.Response.WriteAsJsonAsync(new
+    /// <summary>
+    /// The status of each check for anyone (probes, load balancers); what a failing check said (an exception's
+    /// message can name hosts, tables or keys) only for the admin's bearer. The health service logs it too.
+    /// </summary>
+    private static Task WriteHealth(HttpContext context, Microsoft.Extensions.Diagnostics.HealthChecks.HealthReport report)
+    {
+        var admin = context.User.IsInRole(Grains.Roles.Admin);
+        return context.Response.WriteAsJsonAsync(new
         {
             status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), detail = e.Value.Description ?? e.Value.Exception?.Message }),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new
+            {
+                status = e.Value.Status.ToString(),
+                detail = admin ? e.Value.Description ?? e.Value.Exception?.Message : null,
+            }),
+        }, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)
+        {
+            DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
         });
+    }
 }

@@ -16,7 +16,7 @@ internal static class NotificationExtensions
         var sendGrid = SendGridSettings.From(builder.Configuration);
         services.AddSingleton(settings);
         services.AddSingleton(sendGrid);
-        services.AddSingleton(LinkSigner.From(settings, marketplace.DataDir));
+        services.AddSingleton(provider => LinkSigner.From(settings, marketplace.DataDir, provider.GetRequiredService<StorageClients>()));
         services.AddSingleton<EmailTemplates>();
         if (sendGrid.ApiKey is { Length: > 0 }) services.AddSingleton<IEmailSender, SendGridSender>();
         else services.AddSingleton<IEmailSender>(new Outbox(marketplace.OutboxDir));
@@ -37,12 +37,17 @@ internal static class NotificationExtensions
         services.AddHostedService<RecurringFollowUps>();
     }
 
-    public static void MapMarketplaceDashboard(this WebApplication app) =>
+    public static void MapMarketplaceDashboard(this WebApplication app)
+    {
+        var access = app.Services.GetRequiredService<HangfireDashboardAccess>();
+        app.MapGet(HangfireDashboardAccess.EnterPath, (HttpContext context, string? code) => access.EnterAsync(context, code))
+            .AllowAnonymous().ExcludeFromDescription();
         app.MapHangfireDashboard(HangfireDashboardAccess.Path, new DashboardOptions
         {
-            Authorization = [app.Services.GetRequiredService<HangfireDashboardAccess>()],
+            Authorization = [access],
             DisplayStorageConnectionString = false,
-        });
+        }, app.Services.GetRequiredService<JobStorage>());
+    }
 }
 
 /// <summary>Registers the recurring jobs at start (idempotent: AddOrUpdate by id), and sweeps the follow-ups once (a host

@@ -60,7 +60,7 @@ public sealed partial class EmailTemplates
 
     /// <summary>Control characters (new lines included) and bidi overrides become spaces.</summary>
     public static string OneLine(string value) =>
-        Application.Checks.IsLine(value) ? value : new string([.. value.Select(c => char.IsControl(c) || c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') ? ' ' : c)]);
+        Application.Checks.Refused(value, multiLine: false) is null ? value : new string([.. value.Select(c => char.IsControl(c) || c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') ? ' ' : c)]);
 
     private static string Fill(string template, IReadOnlyDictionary<string, string> values, bool html) =>
         Placeholder().Replace(template, m => values.TryGetValue(m.Groups[1].Value, out var v) ? (html ? WebUtility.HtmlEncode(v) : v) : m.Value);

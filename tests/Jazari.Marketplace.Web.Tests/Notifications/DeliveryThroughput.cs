@@ -26,6 +26,7 @@ public static class EmptyJob
 /// 10,000 notifications recorded and delivered by Hangfire jobs to the local SendGrid endpoint, on SQLite and on
 /// PostgreSQL, next to Hangfire running 10,000 empty jobs in the same host.
 /// </summary>
+[Collection(SerialCollection.Name)]
 public sealed class DeliveryThroughput(ITestOutputHelper output)
 {
     private const int Notifications = 10_000;

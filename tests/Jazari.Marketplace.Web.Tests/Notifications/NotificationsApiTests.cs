@@ -108,7 +108,7 @@ public sealed class NotificationsApiTests(SqliteJobsHost jobs)
     }
 
     [Fact]
-    public async Task The_dashboard_opens_to_the_admin_token_or_a_signed_link_only()
+    public async Task The_dashboard_opens_to_the_admin_token_or_a_one_time_code_exchanged_for_a_cookie()
     {
         using var anonymous = jobs.Host.Anonymous();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/hangfire")).StatusCode);
@@ -118,11 +118,21 @@ public sealed class NotificationsApiTests(SqliteJobsHost jobs)
         Assert.Equal(HttpStatusCode.OK, (await jobs.Host.Admin().GetAsync("/hangfire")).StatusCode);
 
         var link = (await (await jobs.Host.Admin().PostAsync("/api/admin/hangfire-link", null)).Json(HttpStatusCode.OK)).GetProperty("url").GetString()!;
+        Assert.StartsWith("/hangfire-enter?code=", link);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(link[..^3] + "AAA")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/hangfire?access=99999999999999.x")).StatusCode);
+        // The code itself opens nothing: not as the dashboard's query, not as its cookie.
+        var code = link.Split("code=")[1];
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/hangfire?access={code}&code={code}")).StatusCode);
         using var browser = jobs.Host.Anonymous();
-        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(link)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/hangfire/jobs/scheduled")).StatusCode); // by the cookie the link left
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(link)).StatusCode); // exchanged for the cookie, then the dashboard
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/hangfire/jobs/scheduled")).StatusCode); // by the cookie
+        using var second = jobs.Host.Anonymous();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await second.GetAsync(link)).StatusCode); // once only
+        var late = (await (await jobs.Host.Admin().PostAsync("/api/admin/hangfire-link", null)).Json(HttpStatusCode.OK)).GetProperty("url").GetString()!;
+        jobs.Time.Advance(TimeSpan.FromMinutes(3));
+        using var third = jobs.Host.Anonymous();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await third.GetAsync(late)).StatusCode); // a code lives two minutes
         jobs.Time.Advance(TimeSpan.FromHours(2));
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/hangfire/jobs/scheduled")).StatusCode);
     }

@@ -35,11 +35,11 @@ public sealed class StripeHost : IAsyncLifetime
         await Stripe.DisposeAsync();
     }
 
-    public async Task<HttpResponseMessage> PostEventAsync(string json, string? signature = null)
+    public async Task<HttpResponseMessage> PostEventAsync(string json, string? signature = null, bool signed = true)
     {
         using var client = Host.Anonymous();
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/stripe") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        request.Headers.Add("Stripe-Signature", signature ?? StripeEvents.Sign(json, Secret));
+        if (signed) request.Headers.Add("Stripe-Signature", signature ?? StripeEvents.Sign(json, Secret));
         return await client.SendAsync(request);
     }
 
@@ -178,6 +178,8 @@ public sealed class StripeTests(StripeHost stripe)
         var funding = await a.FundAsync(0, "stripe");
         var json = StripeEvents.CheckoutSessionCompleted(Server.CompleteCheckout(funding.GetProperty("checkoutUrl").GetString()!.Split('/')[^1]));
         await (await stripe.PostEventAsync(json, StripeEvents.BadSignature())).Problem(HttpStatusCode.BadRequest);
+        await (await stripe.PostEventAsync(json, signed: false)).Problem(HttpStatusCode.BadRequest); // no Stripe-Signature header at all
+        await (await stripe.PostEventAsync(json, "")).Problem(HttpStatusCode.BadRequest);
         await (await stripe.PostEventAsync(json, StripeEvents.Sign(json, StripeHost.Secret, DateTimeOffset.UtcNow.AddMinutes(-6)))).Problem(HttpStatusCode.BadRequest);
         await (await stripe.PostEventAsync(json, StripeEvents.Sign(json, "whsec_other"))).Problem(HttpStatusCode.BadRequest);
         await (await stripe.PostEventAsync(json.Replace("\"paid\"", "\"unpaid\""), StripeEvents.Sign(json, StripeHost.Secret))).Problem(HttpStatusCode.BadRequest);
