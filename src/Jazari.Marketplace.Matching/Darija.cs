@@ -154,7 +154,7 @@ public static class Darija
 
     /// <summary>
     /// The Darija stem of an Arabic-script word (or of a transliterated Arabizi word): the light stem,
-    /// after Darija's own glued "of the" ("دال" as in "دالخدمة") is cut like "ال".
+    /// after Darija's own glued "of the" ("دال" as in "دالخدمة") is cut like "ال" and a glued "و" ("and") is cut.
     /// </summary>
     public static string ArabicStem(string arabic)
     {
@@ -165,6 +165,10 @@ public static class Darija
                 arabic = "ال" + arabic[prefix.Length..];
                 break;
             }
+        }
+        if (arabic.Length >= 5 && arabic[0] == 'و' && !arabic.StartsWith("وال", StringComparison.Ordinal))
+        {
+            arabic = arabic[1..]; // "and" glued to the word: "ونحميو" is "نحميو"
         }
         return Stemmer.Stem(arabic);
     }

@@ -49,9 +49,9 @@ internal static class Explanations
     /// <summary>"comptabilité (« lcompta »)": the concept or word, then the words the need used for it, when they differ.</summary>
     private static string InOwnWords(string lang, string label, string? ownWords)
     {
-        if (ownWords is null || string.Equals(TextNormalizer.Normalize(ownWords), TextNormalizer.Normalize(label), StringComparison.Ordinal))
+        if (ownWords is null || TextNormalizer.Normalize(label).Contains(TextNormalizer.Normalize(ownWords), StringComparison.Ordinal))
         {
-            return label;
+            return label; // "site" for "site web": the reader's words are already there
         }
         var quoted = ownWords.Length > 60 ? ownWords[..60].TrimEnd() + "…" : ownWords;
         return lang == "en" ? $"{label} (“{quoted}”)" : $"{label} (« {quoted} »)";

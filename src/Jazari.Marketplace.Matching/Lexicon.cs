@@ -64,6 +64,7 @@ public sealed class Lexicon
     {
         var token = tokens[start];
         (Concept? Concept, int Length, bool OwnWords) best = (null, 0, false);
+        var bestCloseness = -1.0;
         foreach (var first in new[] { token.Stem, token.Alt, token.Alt2 })
         {
             if (first is null || !phrasesByFirst.TryGetValue(first, out var candidates))
@@ -78,11 +79,51 @@ public sealed class Lexicon
                 }
                 if (start + phrase.Forms.Length <= tokens.Count && Matches(tokens, start, phrase.Forms, out var byStem))
                 {
-                    best = (phrase.Concept, phrase.Forms.Length, phrase.OwnWords || !byStem);
+                    // Two words may share a Darija skeleton (حسابات / حواسيب): the closer spelling wins.
+                    var closeness = byStem ? 2 : Closeness(tokens, start, phrase.Stems);
+                    if (phrase.Forms.Length > best.Length || closeness > bestCloseness)
+                    {
+                        best = (phrase.Concept, phrase.Forms.Length, phrase.OwnWords || !byStem);
+                        bestCloseness = closeness;
+                    }
                 }
             }
         }
         return best;
+    }
+
+    /// <summary>How alike the words are to the phrase's own stems, letter pairs shared (Dice), 0..1.</summary>
+    private static double Closeness(IReadOnlyList<Token> tokens, int start, string[] stems)
+    {
+        var sum = 0.0;
+        for (var i = 0; i < stems.Length; i++)
+        {
+            var token = tokens[start + i];
+            sum += Dice(token.Arabic ?? token.Stem, stems[i]);
+        }
+        return sum / stems.Length;
+    }
+
+    private static double Dice(string a, string b)
+    {
+        if (a.Length < 2 || b.Length < 2)
+        {
+            return a == b ? 1 : 0;
+        }
+        var pairs = new List<(char, char)>(a.Length);
+        for (var i = 0; i + 1 < a.Length; i++)
+        {
+            pairs.Add((a[i], a[i + 1]));
+        }
+        var shared = 0;
+        for (var i = 0; i + 1 < b.Length; i++)
+        {
+            if (pairs.Remove((b[i], b[i + 1])))
+            {
+                shared++;
+            }
+        }
+        return 2.0 * shared / (a.Length - 1 + b.Length - 1);
     }
 
     private static bool Matches(IReadOnlyList<Token> tokens, int start, string[] forms, out bool byStem)
@@ -204,19 +245,20 @@ public sealed class Lexicon
         {
             return;
         }
-        AddPhrase([.. tokens.Select(t => t.Stem)], concept, ownWords);
+        string[] stems = [.. tokens.Select(t => t.Stem)];
+        AddPhrase(stems, stems, concept, ownWords);
         // Arabic script and Arabizi also by their Darija skeleton, when it is long enough to mean something.
         if (tokens.Any(t => t.Alt is not null && (TextNormalizer.IsArabic(t.Word[0]) || t.Arabizi)))
         {
             var skeleton = tokens.Select(t => TextNormalizer.IsArabic(t.Word[0]) || t.Arabizi ? t.Alt! : t.Stem).ToArray();
             if (skeleton.All(s => s.Length >= 2) && (skeleton.Length > 1 || skeleton[0].Length >= 3))
             {
-                AddPhrase(skeleton, concept, ownWords: true);
+                AddPhrase(skeleton, stems, concept, ownWords: true);
             }
         }
     }
 
-    private void AddPhrase(string[] forms, Concept concept, bool ownWords)
+    private void AddPhrase(string[] forms, string[] stems, Concept concept, bool ownWords)
     {
         if (!phrasesByFirst.TryGetValue(forms[0], out var list))
         {
@@ -224,7 +266,7 @@ public sealed class Lexicon
         }
         if (!list.Any(p => p.Concept == concept && p.Forms.SequenceEqual(forms)))
         {
-            list.Add(new Phrase(forms, concept, ownWords));
+            list.Add(new Phrase(forms, stems, concept, ownWords));
         }
     }
 
@@ -276,7 +318,8 @@ public sealed class Lexicon
         return Load(stream);
     }
 
-    private sealed record Phrase(string[] Forms, Concept Concept, bool OwnWords);
+    /// <summary>A term as matched (<see cref="Forms"/>: stems, or Darija skeletons) and its own stems.</summary>
+    private sealed record Phrase(string[] Forms, string[] Stems, Concept Concept, bool OwnWords);
 
     private sealed record Cue(Concept Concept, int Groups);
 }

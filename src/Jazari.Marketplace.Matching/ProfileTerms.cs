@@ -21,6 +21,8 @@ internal sealed class ProfileTerms
     /// <summary>The languages the texts are written in (bits of <see cref="Languages"/>), whatever was declared.</summary>
     public int LanguageMask { get; private set; }
 
+    private readonly HashSet<string> namedInTradeWords = new(StringComparer.Ordinal);
+
     public static bool IsCategory(string key) => key.StartsWith(CategoryPrefix, StringComparison.Ordinal);
 
     public static ProfileTerms ForStartup(StartupProfile startup, Lexicon lexicon)
@@ -84,9 +86,15 @@ internal sealed class ProfileTerms
         foreach (var (concept, ownWords) in analyzed.Mentions)
         {
             Add(ConceptPrefix + concept.Key, conceptWeight, concept.Key);
-            if (ownWords is not null)
+            if (ownWords is null)
             {
-                OwnWords.TryAdd(ConceptPrefix + concept.Key, ownWords);
+                namedInTradeWords.Add(ConceptPrefix + concept.Key);
+                OwnWords.Remove(ConceptPrefix + concept.Key); // it also used the trade's words: nothing to translate
+            }
+            else if (!namedInTradeWords.Contains(ConceptPrefix + concept.Key)
+                && (!OwnWords.TryGetValue(ConceptPrefix + concept.Key, out var earlier) || earlier.Length < ownWords.Length))
+            {
+                OwnWords[ConceptPrefix + concept.Key] = ownWords; // the fullest of the person's phrases for it
             }
             if (concept.Category is { } category && category != "other")
             {

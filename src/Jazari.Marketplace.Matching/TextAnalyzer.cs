@@ -26,6 +26,9 @@ public sealed record ConceptMention(Concept Concept, string? OwnWords);
 /// </summary>
 internal readonly record struct Token(string Word, string Stem, string? Alt, string? Alt2, int Start, int End, bool Arabizi)
 {
+    /// <summary>The Arabic-script stem the word was read as (itself, or its transliteration), to choose between words sharing a skeleton.</summary>
+    public string? Arabic { get; init; }
+
     public bool Has(string form) =>
         string.Equals(form, Stem, StringComparison.Ordinal) || string.Equals(form, Alt, StringComparison.Ordinal)
         || string.Equals(form, Alt2, StringComparison.Ordinal);
@@ -130,19 +133,22 @@ public static class TextAnalyzer
             var to = origins[start + length - 1] + 1;
             if (TextNormalizer.IsArabic(word[0]))
             {
-                tokens.Add(new Token(word, Stemmer.Stem(word), Darija.Skeleton(Darija.ArabicStem(word)), null, from, to, false));
+                var arabicStem = Darija.ArabicStem(word);
+                tokens.Add(new Token(word, Stemmer.Stem(word), Darija.Skeleton(arabicStem), null, from, to, false) { Arabic = arabicStem });
                 continue;
             }
             var stem = Stemmer.Stem(word);
             if (Darija.IsArabizi(word))
             {
                 var core = Darija.LatinCore(word);
-                tokens.Add(new Token(word, stem, Darija.Skeleton(Darija.ArabicStem(Darija.ToArabic(core))), core == word ? null : Stemmer.Stem(core), from, to, true));
+                var arabicStem = Darija.ArabicStem(Darija.ToArabic(core));
+                tokens.Add(new Token(word, stem, Darija.Skeleton(arabicStem), core == word ? null : Stemmer.Stem(core), from, to, true) { Arabic = arabicStem });
                 continue;
             }
             var coreStem = Stemmer.Stem(Darija.LatinCore(word));
-            var skeleton = latinDarija && !char.IsDigit(word[0]) ? Darija.Skeleton(Darija.ArabicStem(Darija.ToArabic(Darija.LatinCore(word)))) : null;
-            tokens.Add(new Token(word, stem, coreStem == stem ? skeleton : coreStem, coreStem == stem ? null : skeleton, from, to, false));
+            var read = latinDarija && !char.IsDigit(word[0]) ? Darija.ArabicStem(Darija.ToArabic(Darija.LatinCore(word))) : null;
+            var skeleton = read is null ? null : Darija.Skeleton(read);
+            tokens.Add(new Token(word, stem, coreStem == stem ? skeleton : coreStem, coreStem == stem ? null : skeleton, from, to, false) { Arabic = read });
         }
         return tokens;
     }

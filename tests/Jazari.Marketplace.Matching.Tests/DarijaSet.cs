@@ -52,7 +52,7 @@ internal static class DarijaSet
     public static readonly LabelledNeed[] Needs =
     [
         new(Need("dj01", "بغيت نبيع السلعة ديالي فالأنترنيت", "عندي حانوت ديال الزرابي فمراكش وبغيت نبيع السلعة ديالي فالأنترنيت ونوصلها للناس فكل المدن، والخلاص عند التوصيل.",
-            "other", [], 15_000, 30_000, Marrakech, language: "ar"), "s04-souk-digital", "s01-argan-web", "s38-newcomer-shops", "s02-casa-shop", "d03-tlabat"),
+            "other", [], 15_000, 30_000, Marrakech, language: "ar"), "s04-souk-digital", "s01-argan-web", "s03-argan-web-twin", "s38-newcomer-shops", "s02-casa-shop", "d03-tlabat"),
         new(Need("dj02", "عندنا مشكل فالحسابات", "عندنا مشكل فالحسابات والفواتير ديال الشركة، بغينا شي برنامج بالعربية يعاونا فالتسيير والمخزون.",
             "other", [], 10_000, 50_000, Fes, language: "ar"), "s09-hissab", "s06-factura-pro", "d04-hissab-tpe", "s07-sage-partners"),
         new(Need("dj03", "3andi 7anout dyal lbsat w bghit nbi3 online", "3andi 7anout dyal lbsat f Agadir, bghit nbi3 sel3a dyali online w lkhlass 3nd ttawsil.",

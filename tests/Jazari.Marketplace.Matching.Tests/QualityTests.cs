@@ -133,6 +133,7 @@ public class QualityTests(ITestOutputHelper output)
         {
             var top = index.TopFor(labelled.Need, 3, labelled.Need.Language);
             var mark = top.Take(3).Any(m => m.Id == labelled.Best) ? "" : " <-- best missing";
+            mark += string.Create(CultureInfo.InvariantCulture, $" ndcg {Ndcg(byId, index.TopFor(labelled.Need, 5, "en").Select(m => m.Id).ToList(), labelled):0.00}");
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{labelled.Need.Id} ({labelled.Need.Language}, {labelled.Need.Category}): {string.Join("; ", top.Select(m => $"{m.Id} {m.Score:0.000}"))}{mark} | {(top.Count > 0 ? string.Join(" / ", top[0].Reasons.Select(r => r.Detail)) : "")}"));
         }
