@@ -14,12 +14,14 @@ internal sealed class Vocabulary
     private readonly Dictionary<string, List<int>> termsByGram = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<int>> termsBySkeleton = new(StringComparer.Ordinal);
     private readonly List<int> gramCounts = [];
+    private readonly List<string?> forms = [];
 
     public void Add(string key, int term)
     {
         while (gramCounts.Count <= term)
         {
             gramCounts.Add(0);
+            forms.Add(null);
         }
         if (key.Length < 3 || key.Contains(':'))
         {
@@ -33,6 +35,7 @@ internal sealed class Vocabulary
         }
         var grams = Grams(form);
         gramCounts[term] = grams.Count;
+        forms[term] = form;
         foreach (var gram in grams)
         {
             Append(termsByGram, gram, term);
@@ -61,20 +64,21 @@ internal sealed class Vocabulary
         {
             return best; // too short for trigrams to tell words apart
         }
+        // Candidates share a trigram that few words have (a trigram most words have, like a common
+        // prefix, would make every query cost the whole vocabulary); then the exact similarity.
         var grams = Grams(form);
-        var shared = new Dictionary<int, int>();
+        var common = Math.Max(32, forms.Count / 64);
+        var candidates = new HashSet<int>();
         foreach (var gram in grams)
         {
-            if (termsByGram.TryGetValue(gram, out var terms))
+            if (termsByGram.TryGetValue(gram, out var terms) && terms.Count <= common)
             {
-                foreach (var term in terms)
-                {
-                    shared[term] = shared.GetValueOrDefault(term) + 1;
-                }
+                candidates.UnionWith(terms);
             }
         }
-        foreach (var (term, count) in shared)
+        foreach (var term in candidates)
         {
+            var count = Grams(forms[term]!).Count(grams.Contains);
             var dice = 2.0 * count / (grams.Count + gramCounts[term]);
             if (dice >= MinSimilarity && (dice > best.Similarity || dice == best.Similarity && term < best.Term) && documentFrequency(term) > 0)
             {
