@@ -13,12 +13,12 @@ internal static class Explanations
         var words = facts.MatchedTerms.Where(t => !t.Key.StartsWith(ProfileTerms.ConceptPrefix, StringComparison.Ordinal)).ToList();
         if (concepts.Count > 0)
         {
-            var labels = Top(concepts).Select(t => lexicon.Find(t.Key[ProfileTerms.ConceptPrefix.Length..])?.Label(lang) ?? t.Surface);
+            var labels = Top(concepts).Select(t => InOwnWords(lang, lexicon.Find(t.Key[ProfileTerms.ConceptPrefix.Length..])?.Label(lang) ?? t.Surface, t.OwnWords));
             reasons.Add((concepts.Sum(t => t.Contribution), new("skills", Text(lang, "skills", List(lang, labels)))));
         }
         if (words.Count > 0)
         {
-            reasons.Add((words.Sum(t => t.Contribution), new("text", Text(lang, "text", List(lang, Top(words).Select(t => t.Surface))))));
+            reasons.Add((words.Sum(t => t.Contribution), new("text", Text(lang, "text", List(lang, Top(words).Select(t => InOwnWords(lang, t.Surface, t.OwnWords)))))));
         }
         if (facts.Category > 0 && facts.CategoryKey is { } category)
         {
@@ -46,8 +46,19 @@ internal static class Explanations
         return reasons.OrderByDescending(r => r.Weight).Select(r => r.Reason).ToList();
     }
 
-    private static IEnumerable<(string Key, string Surface, double Contribution)> Top(
-        List<(string Key, string Surface, double Contribution)> terms) =>
+    /// <summary>"comptabilité (« lcompta »)": the concept or word, then the words the need used for it, when they differ.</summary>
+    private static string InOwnWords(string lang, string label, string? ownWords)
+    {
+        if (ownWords is null || TextNormalizer.Normalize(label).Contains(TextNormalizer.Normalize(ownWords), StringComparison.Ordinal))
+        {
+            return label; // "site" for "site web": the reader's words are already there
+        }
+        var quoted = ownWords.Length > 60 ? ownWords[..60].TrimEnd() + "…" : ownWords;
+        return lang == "en" ? $"{label} (“{quoted}”)" : $"{label} (« {quoted} »)";
+    }
+
+    private static IEnumerable<(string Key, string Surface, string? OwnWords, double Contribution)> Top(
+        List<(string Key, string Surface, string? OwnWords, double Contribution)> terms) =>
         terms.OrderByDescending(t => t.Contribution).ThenBy(t => t.Key, StringComparer.Ordinal).Take(5);
 
     private static string List(string lang, IEnumerable<string> items) => string.Join(lang == "ar" ? "، " : ", ", items.Distinct());

@@ -27,6 +27,16 @@ public static class Languages
         return mask;
     }
 
+    /// <summary>The language to name for a shared set of languages: the declared one if shared, else the first shared.</summary>
+    public static string Shared(string declared, int sharedMask)
+    {
+        if ((Bit(declared) & sharedMask) != 0 || sharedMask == 0)
+        {
+            return declared;
+        }
+        return All.First(code => (Bit(code) & sharedMask) != 0);
+    }
+
     /// <summary>The name of a language (<paramref name="code"/>) written in the reader's language (<paramref name="lang"/>).</summary>
     public static string Name(string lang, string code) => (lang, code) switch
     {

@@ -30,7 +30,7 @@ public sealed class NeedIndex(Lexicon? lexicon = null)
         {
             Array.Resize(ref entries, entries.Length * 2);
         }
-        entries[slot] = new NeedEntry(need);
+        entries[slot] = new NeedEntry(need, terms.LanguageMask);
         slotsById[need.Id] = slot;
     }
 
@@ -165,7 +165,7 @@ public sealed class NeedIndex(Lexicon? lexicon = null)
             BudgetMin = need.BudgetMin,
             BudgetMax = need.BudgetMax,
             Region = seller.Entry.Region,
-            Language = need.Language,
+            Language = Languages.Shared(need.Language, traits.LanguageMask & need.LanguageBit),
             Rating = seller.Entry.Rating,
             RatingCount = seller.Entry.RatingCount,
         };

@@ -3,7 +3,8 @@ namespace Jazari.Marketplace.Matching;
 /// <summary>Everything that went into the score of one (need, startup) pair, kept to explain it.</summary>
 internal sealed class PairFacts
 {
-    public List<(string Key, string Surface, double Contribution)> MatchedTerms { get; } = [];
+    /// <summary>Shared terms: key, the document's word, the query's own words for it (or null), what it added.</summary>
+    public List<(string Key, string Surface, string? OwnWords, double Contribution)> MatchedTerms { get; } = [];
     public double Relevance { get; set; }
     public double Category { get; set; }
     public string? CategoryKey { get; set; }

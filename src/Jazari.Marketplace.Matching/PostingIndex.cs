@@ -14,6 +14,7 @@ internal sealed class PostingIndex
     private readonly List<string> termSurfaces = [];
     private readonly List<bool> termIsCategory = [];
     private readonly List<PostingList> postings = [];
+    private readonly Vocabulary vocabulary = new();
     private DocTerm[]?[] docTerms = new DocTerm[]?[16];
     private readonly Stack<int> freeSlots = new();
     private int slotCount;
@@ -26,6 +27,21 @@ internal sealed class PostingIndex
     public int FindTerm(string key) => termIds.GetValueOrDefault(key, -1);
 
     public string Surface(int term) => termSurfaces[term];
+
+    /// <summary>
+    /// A word of the index written like <paramref name="form"/> (an other spelling of a word the index lacks):
+    /// the same word, the same Darija skeleton, or the closest by character trigrams; with how close it is.
+    /// Only words some document still has.
+    /// </summary>
+    public (int Term, double Similarity) Nearest(string form)
+    {
+        var exact = FindTerm(form);
+        if (exact >= 0 && !ProfileTerms.IsCategory(form) && DocumentFrequency(exact) > 0)
+        {
+            return (exact, 1);
+        }
+        return vocabulary.Nearest(form, term => DocumentFrequency(term));
+    }
 
     public string Key(int term) => termKeys[term];
 
@@ -171,6 +187,7 @@ internal sealed class PostingIndex
             termSurfaces.Add(surface);
             termIsCategory.Add(ProfileTerms.IsCategory(key));
             postings.Add(new PostingList());
+            vocabulary.Add(key, id);
         }
         return id;
     }

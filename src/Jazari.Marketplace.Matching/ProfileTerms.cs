@@ -12,6 +12,17 @@ internal sealed class ProfileTerms
 
     public Dictionary<string, (float Weight, string Surface)> Terms { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>For a word term: its other spellings (clitic cut, Darija skeleton), tried when the index lacks the word itself.</summary>
+    public Dictionary<string, string[]> Alternatives { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>For a concept or a word: the profile's own words for it, when they are not the trade's (to quote them back).</summary>
+    public Dictionary<string, string> OwnWords { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The languages the texts are written in (bits of <see cref="Languages"/>), whatever was declared.</summary>
+    public int LanguageMask { get; private set; }
+
+    private readonly HashSet<string> namedInTradeWords = new(StringComparer.Ordinal);
+
     public static bool IsCategory(string key) => key.StartsWith(CategoryPrefix, StringComparison.Ordinal);
 
     public static ProfileTerms ForStartup(StartupProfile startup, Lexicon lexicon)
@@ -71,9 +82,20 @@ internal sealed class ProfileTerms
         HashSet<string>? mentionedCategories = null)
     {
         var analyzed = TextAnalyzer.Analyze(text, lexicon);
-        foreach (var concept in analyzed.Concepts)
+        LanguageMask |= analyzed.LanguageMask;
+        foreach (var (concept, ownWords) in analyzed.Mentions)
         {
             Add(ConceptPrefix + concept.Key, conceptWeight, concept.Key);
+            if (ownWords is null)
+            {
+                namedInTradeWords.Add(ConceptPrefix + concept.Key);
+                OwnWords.Remove(ConceptPrefix + concept.Key); // it also used the trade's words: nothing to translate
+            }
+            else if (!namedInTradeWords.Contains(ConceptPrefix + concept.Key)
+                && (!OwnWords.TryGetValue(ConceptPrefix + concept.Key, out var earlier) || earlier.Length < ownWords.Length))
+            {
+                OwnWords[ConceptPrefix + concept.Key] = ownWords; // the fullest of the person's phrases for it
+            }
             if (concept.Category is { } category && category != "other")
             {
                 mentionedCategories?.Add(category);
@@ -83,9 +105,14 @@ internal sealed class ProfileTerms
                 }
             }
         }
-        foreach (var (stem, word) in analyzed.Words)
+        for (var i = 0; i < analyzed.Words.Count; i++)
         {
+            var (stem, word) = analyzed.Words[i];
             Add(stem, wordWeight, word);
+            if (analyzed.Alternatives[i].Length > 0)
+            {
+                Alternatives.TryAdd(stem, analyzed.Alternatives[i]);
+            }
         }
     }
 

@@ -10,6 +10,9 @@ internal sealed class QueryPlan
     public List<(int Term, double Weight)> Relevance { get; } = [];
     public List<(int Term, double Weight)> Categories { get; } = [];
     public Dictionary<int, double> WeightByTerm { get; } = [];
+
+    /// <summary>The query's own words for a term, when it named it otherwise (Darija, everyday words, another spelling).</summary>
+    public Dictionary<int, string> OwnWords { get; } = [];
     public double Norm { get; private set; }
 
     public static QueryPlan Build(ProfileTerms terms, PostingIndex index)
@@ -27,11 +30,26 @@ internal sealed class QueryPlan
                 }
                 continue;
             }
-            if (term < 0)
+            var similarity = 1.0;
+            if ((term < 0 || index.DocumentFrequency(term) == 0) && !IsConcept(key))
+            {
+                // Nobody has the word as written: another spelling of it, if some document has one.
+                (term, similarity) = OtherSpelling(key, terms, index);
+                if (term < 0 || plan.WeightByTerm.ContainsKey(term) || terms.Terms.ContainsKey(index.Key(term)))
+                {
+                    continue;
+                }
+                plan.OwnWords[term] = terms.Terms[key].Surface;
+            }
+            if (term < 0 || index.DocumentFrequency(term) == 0)
             {
                 continue; // nobody has it: it cannot tell two candidates apart
             }
-            var weighted = weight * index.Idf(term);
+            if (terms.OwnWords.TryGetValue(key, out var ownWords))
+            {
+                plan.OwnWords[term] = ownWords;
+            }
+            var weighted = weight * similarity * index.Idf(term);
             plan.Norm += weighted;
             plan.Relevance.Add((term, weighted));
             plan.WeightByTerm[term] = weighted;
@@ -40,6 +58,25 @@ internal sealed class QueryPlan
         plan.Relevance.Sort((a, b) => index.DocumentFrequency(a.Term).CompareTo(index.DocumentFrequency(b.Term)) is var c and not 0
             ? c : a.Term.CompareTo(b.Term));
         return plan;
+    }
+
+    private static bool IsConcept(string key) => key.StartsWith(ProfileTerms.ConceptPrefix, StringComparison.Ordinal);
+
+    /// <summary>The closest word of the index to a query word the index lacks: through its other forms
+    /// (article cut, Darija skeleton), then its character trigrams.</summary>
+    private static (int Term, double Similarity) OtherSpelling(string key, ProfileTerms terms, PostingIndex index)
+    {
+        (int Term, double Similarity) best = (-1, 0);
+        var forms = terms.Alternatives.GetValueOrDefault(key) ?? [];
+        foreach (var form in TextNormalizer.IsArabic(key[0]) ? forms : forms.Prepend(key))
+        {
+            var found = index.Nearest(form);
+            if (found.Term >= 0 && found.Similarity > best.Similarity)
+            {
+                best = found;
+            }
+        }
+        return best;
     }
 
     /// <summary>The terms shared by a document and this query, with what each added to the score.</summary>
@@ -62,7 +99,7 @@ internal sealed class QueryPlan
             }
             else if (norm > 0)
             {
-                facts.MatchedTerms.Add((index.Key(docTerm.Term), index.Surface(docTerm.Term),
+                facts.MatchedTerms.Add((index.Key(docTerm.Term), index.Surface(docTerm.Term), OwnWords.GetValueOrDefault(docTerm.Term),
                     MatchScoring.RelevanceWeight * weight * docTerm.Weight / norm));
             }
         }

@@ -59,8 +59,10 @@ public sealed partial class StartupIndex(Lexicon? lexicon = null)
         {
             return [];
         }
-        var plan = QueryPlan.Build(ProfileTerms.ForNeed(need, lexicon), index);
-        var context = new NeedContext(need, Regions.IndexOf(need.Region), Languages.Bit(need.Language), plan.Norm);
+        var terms = ProfileTerms.ForNeed(need, lexicon);
+        var plan = QueryPlan.Build(terms, index);
+        // The declared language is a hint: the languages the need is really written in count too.
+        var context = new NeedContext(need, Regions.IndexOf(need.Region), Languages.Bit(need.Language) | terms.LanguageMask, plan.Norm);
         var heap = new TopN(Math.Min(top, Count));
         if (scan)
         {
@@ -114,7 +116,7 @@ public sealed partial class StartupIndex(Lexicon? lexicon = null)
             BudgetMin = need.Profile.BudgetMinMinor,
             BudgetMax = need.Profile.BudgetMaxMinor,
             Region = startup.Region,
-            Language = need.Profile.Language,
+            Language = Languages.Shared(need.Profile.Language, traits.LanguageMask & need.LanguageBit),
             Rating = startup.Rating,
             RatingCount = startup.RatingCount,
         };

@@ -29,6 +29,26 @@ public static class StopWords
         "should", "also", "into", "about", "so", "very", "all", "any", "some", "company", "business", "who", "which",
     ];
 
+    /// <summary>Small words only French uses: two of them say a text is (partly) in French.</summary>
+    private static readonly HashSet<string> FrenchMarkers =
+    [
+        "le", "les", "des", "du", "une", "est", "sont", "pour", "avec", "dans", "sur", "nous", "vous", "notre", "nos", "votre",
+        "vos", "mes", "mon", "qui", "que", "pas", "ne", "je", "il", "elle", "ils", "et", "au", "aux", "cette", "ce", "tres", "plus",
+    ];
+
+    /// <summary>Small words only English uses.</summary>
+    private static readonly HashSet<string> EnglishMarkers =
+    [
+        "the", "and", "of", "for", "to", "with", "is", "are", "we", "our", "you", "your", "my", "it", "this", "that", "from", "need",
+        "want", "can", "have", "has", "does", "don", "doesn", "not", "into",
+    ];
+
     public static bool Contains(string word) =>
-        TextNormalizer.IsArabic(word[0]) ? Arabic.Contains(word) : French.Contains(word) || English.Contains(word);
+        TextNormalizer.IsArabic(word[0])
+            ? Arabic.Contains(word) || Darija.ArabicStopWords.Contains(word)
+            : French.Contains(word) || English.Contains(word) || Darija.LatinStopWords.Contains(word);
+
+    internal static bool IsFrenchMarker(string word) => FrenchMarkers.Contains(word);
+
+    internal static bool IsEnglishMarker(string word) => EnglishMarkers.Contains(word);
 }

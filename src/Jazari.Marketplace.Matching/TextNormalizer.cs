@@ -9,25 +9,51 @@ namespace Jazari.Marketplace.Matching;
 /// </summary>
 public static class TextNormalizer
 {
-    public static string Normalize(string text)
+    public static string Normalize(string text) => Normalize(text, origins: null);
+
+    /// <summary>
+    /// Normalises <paramref name="text"/>; when <paramref name="origins"/> is given, it receives for every
+    /// character of the result the index of the character of <paramref name="text"/> it comes from, so a
+    /// phrase found in the normalised text can be quoted as the person wrote it.
+    /// </summary>
+    public static string Normalize(string text, List<int>? origins)
     {
         if (string.IsNullOrEmpty(text))
         {
             return string.Empty;
         }
-
-        var decomposed = text.Normalize(NormalizationForm.FormD);
-        var sb = new StringBuilder(decomposed.Length);
-        foreach (var c in decomposed)
+        var sb = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
         {
-            var folded = Fold(c);
-            if (folded != '\0')
+            var c = text[i];
+            var decomposed = Decompose(c);
+            foreach (var d in decomposed is null ? new ReadOnlySpan<char>(in c) : decomposed.AsSpan())
             {
-                sb.Append(folded);
+                var folded = Fold(d);
+                if (folded != '\0')
+                {
+                    sb.Append(folded);
+                    origins?.Add(i);
+                }
             }
         }
-        return sb.ToString().Normalize(NormalizationForm.FormC);
+        return sb.ToString();
     }
+
+    /// <summary>Accented Latin letters, decomposed once (the base letter then its accents).</summary>
+    private static readonly string[] LatinDecomposed = Enumerable.Range(0xC0, 0x250 - 0xC0)
+        .Select(c => ((char)c).ToString().Normalize(NormalizationForm.FormD)).ToArray();
+
+    private static string? Decompose(char c) => c switch
+    {
+        < '\u00C0' => null,
+        < '\u0250' => LatinDecomposed[c - 0xC0],
+        'ؤ' => "و", // hamza on its carrier: the carrier (أ إ آ fold to ا in Fold)
+        'ئ' => "ي",
+        >= '\u0600' and <= '\u06FF' => null,
+        _ when char.IsSurrogate(c) => null,
+        _ => c.ToString().Normalize(NormalizationForm.FormD),
+    };
 
     private static char Fold(char c)
     {
@@ -36,6 +62,9 @@ public static class TextNormalizer
             case 'أ' or 'إ' or 'آ' or 'ٱ': return 'ا';
             case 'ة': return 'ه';
             case 'ى': return 'ي';
+            case 'ڭ' or 'گ' or 'ک': return 'ك'; // the Moroccan "g" is written with any of them
+            case 'ڤ': return 'ف';
+            case '\u2019' or '\u2018' or '`': return '\''; // "l’ordinateur" as "l'ordinateur"
             case 'ـ': return '\0'; // tatweel
             case 'œ': return 'o'; // "cœur" -> "cour" is close enough for matching
             case 'æ': return 'a';

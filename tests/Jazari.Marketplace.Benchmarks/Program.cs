@@ -10,6 +10,11 @@ if (args.Contains("--memory"))
     MemoryReport.Run(100_000);
     return;
 }
+if (args.Contains("--quality"))
+{
+    QualityReport.Run();
+    return;
+}
 if (args.Contains("--load"))
 {
     await LoadReport.RunAsync(workers: 16, duration: TimeSpan.FromSeconds(10));

@@ -1,0 +1,125 @@
+using Jazari.Marketplace.Matching;
+using static Jazari.Marketplace.Matching.Tests.Build;
+
+namespace Jazari.Marketplace.Matching.Tests;
+
+/// <summary>
+/// Needs written the way owners of small businesses write them: Darija in Arabic script, Darija in
+/// Latin script with digits (Arabizi), French and Darija in one sentence, everyday words instead of
+/// the trade's, Moroccan administrative words, and most filed under "other". The catalogue is the
+/// one of <see cref="QualitySet"/> plus ten startups for what these needs ask (IT support, orders,
+/// bookkeeping for very small firms, reviews, local SEO, cold chain, paper, fleets), three of them
+/// near twins that break a hard constraint. Written by the engine's author: a regression guard.
+/// </summary>
+internal static class DarijaSet
+{
+    public static readonly StartupProfile[] Extra =
+    [
+        Startup("d01-fix-it", ["cloud"], ["maintenance informatique", "support informatique", "réseau wifi"],
+            "Maintenance informatique pour TPE et PME : dépannage des ordinateurs lents, virus, imprimantes, réseau wifi, contrat de support mensuel.",
+            Casablanca, ["*"], ["ar", "fr"], 2_000, 15_000, rating: 4.5, ratingCount: 20),
+        Startup("d02-fix-it-twin", ["cloud"], ["maintenance informatique", "support informatique", "réseau wifi"],
+            "Maintenance informatique : dépannage des ordinateurs lents, virus, imprimantes, réseau wifi.",
+            Rabat, [Rabat], ["ar", "fr"], 20_000, 60_000, rating: 4.9, ratingCount: 40),
+        Startup("d03-tlabat", ["ecommerce"], ["gestion des commandes", "WhatsApp", "gestion de stock"],
+            "Gestion des commandes pour les commerçants qui vendent sur Instagram, Facebook et WhatsApp : suivi des commandes, livraisons, paiement à la livraison et stock.",
+            Casablanca, ["*"], ["ar", "fr"], 8_000, 40_000, rating: 4.5, ratingCount: 14),
+        Startup("d04-hissab-tpe", ["erp"], ["comptabilité", "paie", "CNSS", "déclarations fiscales"],
+            "Comptabilité en ligne pour TPE et auto-entrepreneurs : déclarations DGI et TVA, CNSS et bulletins de paie, ICE et patente, en arabe et en français.",
+            Casablanca, ["*"], ["ar", "fr"], 2_000, 30_000, rating: 4.6, ratingCount: 22),
+        Startup("d05-hissab-tpe-twin", ["erp"], ["comptabilité", "paie", "CNSS", "déclarations fiscales"],
+            "Comptabilité pour TPE et auto-entrepreneurs : déclarations DGI et TVA, CNSS et paie.",
+            Casablanca, ["*"], ["ar", "fr"], 60_000, 150_000, rating: 4.9, ratingCount: 45),
+        Startup("d06-najma-reviews", ["digital-marketing"], ["avis clients", "e-réputation", "Google Maps"],
+            "Gestion de la réputation en ligne : avis Google, réponses aux commentaires et fiche Google Maps pour cafés, restaurants et cliniques.",
+            Marrakech, ["*"], ["ar", "fr", "en"], 3_000, 20_000, rating: 4.6, ratingCount: 12),
+        Startup("d07-local-seo", ["digital-marketing", "website"], ["SEO", "référencement local", "site vitrine"],
+            "Référencement local et visibilité sur Google pour artisans et commerces de quartier : SEO, fiche Google Maps, site vitrine.",
+            Casablanca, ["*"], ["fr"], 5_000, 25_000, rating: 4.4, ratingCount: 18),
+        Startup("d09-frigo-iot", ["iot"], ["chaîne du froid", "capteurs", "alertes SMS"],
+            "Capteurs de température pour chambres froides et camions frigorifiques : suivi de la chaîne du froid et alertes SMS.",
+            Souss, ["*"], ["ar", "fr"], 10_000, 40_000, rating: 4.5, ratingCount: 9),
+        Startup("d10-papier-zero", ["automation"], ["dématérialisation", "OCR", "GED"],
+            "Dématérialisation des archives papier : numérisation, OCR et gestion électronique des documents.",
+            Casablanca, ["*"], ["fr"], 10_000, 40_000, rating: 4.3, ratingCount: 11),
+        Startup("d11-flotte", ["iot"], ["suivi de flotte", "GPS"],
+            "Suivi GPS des camions et des livreurs, géolocalisation en temps réel et historique des trajets.",
+            Casablanca, ["*"], ["ar", "fr"], 15_000, 60_000, rating: 4.4, ratingCount: 16),
+    ];
+
+    public static readonly StartupProfile[] Startups = [.. QualitySet.Startups, .. Extra];
+
+    public static readonly LabelledNeed[] Needs =
+    [
+        new(Need("dj01", "بغيت نبيع السلعة ديالي فالأنترنيت", "عندي حانوت ديال الزرابي فمراكش وبغيت نبيع السلعة ديالي فالأنترنيت ونوصلها للناس فكل المدن، والخلاص عند التوصيل.",
+            "other", [], 15_000, 30_000, Marrakech, language: "ar"), "s04-souk-digital", "s01-argan-web", "s03-argan-web-twin", "s38-newcomer-shops", "s02-casa-shop", "d03-tlabat"),
+        new(Need("dj02", "عندنا مشكل فالحسابات", "عندنا مشكل فالحسابات والفواتير ديال الشركة، بغينا شي برنامج بالعربية يعاونا فالتسيير والمخزون.",
+            "other", [], 10_000, 50_000, Fes, language: "ar"), "s09-hissab", "s06-factura-pro", "d04-hissab-tpe", "s07-sage-partners"),
+        new(Need("dj03", "3andi 7anout dyal lbsat w bghit nbi3 online", "3andi 7anout dyal lbsat f Agadir, bghit nbi3 sel3a dyali online w lkhlass 3nd ttawsil.",
+            "other", [], 15_000, 40_000, Souss, language: "fr"), "s01-argan-web", "s04-souk-digital", "s38-newcomer-shops", "s02-casa-shop", "d03-tlabat"),
+        new(Need("dj04", "bghina chi 7el l had lmochkil dyal lcompta", "lcompta dyalna kolha f lkaghet, bghina chi logiciel bach ndiro lfacturat w ntab3o lstock.",
+            "other", [], 20_000, 60_000, Casablanca, language: "fr"), "s06-factura-pro", "s09-hissab", "d04-hissab-tpe", "s07-sage-partners"),
+        new(Need("dj05", "Site pour mon restaurant", "3andi restaurant f Rabat, bghit sit fih lmenu b l3arbia w lfrançais, w les clients ma kayl9awnach f Google.",
+            "website", [], 8_000, 30_000, Rabat, language: "fr"), "s35-vitrine-web", "s36-pixel-studio", "d07-local-seo"),
+        new(Need("dj06", "Mes clients ne me trouvent pas", "Mes clients ne me trouvent pas sur internet, je veux être visible sur Google quand on cherche un plombier à Casablanca.",
+            "other", [], 5_000, 30_000, Casablanca, language: "fr"), "d07-local-seo", "s21-buzz-agency", "d06-najma-reviews"),
+        new(Need("dj07", "On perd des commandes", "On perd des commandes qui arrivent par WhatsApp et Facebook, on ne sait plus qui a payé et qui doit être livré.",
+            "other", [], 10_000, 50_000, Casablanca, language: "fr"), "d03-tlabat", "s15-flow-auto"),
+        new(Need("dj08", "L'ordinateur est lent", "Tous nos ordinateurs sont lents et l'imprimante ne marche plus, il nous faut quelqu'un pour la maintenance.",
+            "other", [], 3_000, 15_000, Casablanca, language: "fr"), "d01-fix-it"),
+        new(Need("dj09", "البيسيات ديالنا ثقال بزاف", "البيسيات ديال المكتب ثقال بزاف وكيبلوكيو، والطابعة ما خدامةش. بغينا شي واحد يصلحهم.",
+            "other", [], 3_000, 15_000, Rabat, language: "ar"), "d01-fix-it"),
+        new(Need("dj10", "lpc dyali t9il bzaf", "lpc dyal lmagasin t9il bzaf w fih virus, bghit chi wa7ed ysl7o.",
+            "other", [], 2_000, 10_000, Casablanca, language: "fr"), "d01-fix-it"),
+        new(Need("dj11", "CNSS et déclarations DGI", "Je suis auto-entrepreneur et je dois gérer la CNSS de mes deux employés, la TVA et les déclarations à la DGI, je suis perdu.",
+            "other", [], 5_000, 30_000, Casablanca, language: "fr"), "d04-hissab-tpe", "s07-sage-partners", "s09-hissab"),
+        new(Need("dj12", "الضريبة والضمان الاجتماعي", "عندي شركة صغيرة وكنلقى صعوبة فالتصريح الضريبي والضمان الاجتماعي ديال الخدامة، بغيت شي واحد يتكلف بالكونطا.",
+            "other", [], 5_000, 40_000, Fes, language: "ar"), "d04-hissab-tpe", "s09-hissab", "s07-sage-partners"),
+        new(Need("dj13", "patente w ICE", "7alit auto-entrepreneur w ma fhamt walo f lpatente w l'ICE w ttasri7 dyal DGI, bghit chi 7ad ydir lia lcompta.",
+            "other", [], 2_000, 20_000, Oriental, language: "fr"), "d04-hissab-tpe", "s09-hissab"),
+        new(Need("dj14", "Je veux que mes clients laissent des avis", "Je veux que mes clients laissent des avis sur Google pour mon café, et répondre aux mauvais commentaires.",
+            "other", [], 3_000, 20_000, Marrakech, language: "fr"), "d06-najma-reviews", "d07-local-seo", "s20-souss-social"),
+        new(Need("dj15", "bghina zbon yktbo lina avis f google", "3andna clinique d snan f Tanger, bghina zbon yktbo lina avis f google w ntl3o f lkharita.",
+            "other", [], 5_000, 25_000, Tanger, language: "fr"), "d06-najma-reviews", "d07-local-seo"),
+        new(Need("dj16", "شي روبو يجاوب على الميساجات", "كيجيونا بزاف ديال الميساجات فالواتساب والفيسبوك، بغينا شي حاجة تجاوب الزبناء بالدارجة بوحدها حتى فالليل.",
+            "other", [], 20_000, 60_000, Casablanca, language: "ar"), "s14-darija-bot", "s15-flow-auto"),
+        new(Need("dj17", "bot ijaweb 3la lclients b darija", "bghina chi bot f WhatsApp ijaweb 3la les questions dyal lclients b darija w b lfrançais.",
+            "automation", [], 20_000, 60_000, Souss, language: "fr"), "s14-darija-bot", "s15-flow-auto"),
+        new(Need("dj18", "بغيت نكبر الصفحة ديالي فالفيسبوك والانستا", "عندي رياض فأكادير وبغيت شي واحد يدير ليا البوبليسيتي فالفيس والانستا ويجيب ليا الكليان.",
+            "other", [], 5_000, 20_000, Souss, language: "ar"), "s20-souss-social", "s21-buzz-agency"),
+        new(Need("dj19", "bghit n sponsoriser page dyali f insta", "3andi salon d coiffure f Agadir, bghit chi wa7ed ydir lia pub f insta w facebook.",
+            "other", [], 5_000, 20_000, Souss, language: "fr"), "s20-souss-social", "s21-buzz-agency"),
+        new(Need("dj20", "Formation l lkhddama f l'informatique", "bghina n3mlo formation l lkhddama dyalna bach yt3lmo ikhdmo b l'ordinateur w ma y7lo7och les emails d phishing.",
+            "training", [], 5_000, 20_000, Oriental, language: "fr"), "s22-oujda-academy", "s23-learn-online"),
+        new(Need("dj21", "نكونو الخدامة فالمعلوميات", "بغينا نكونو الخدامة ديالنا فالمعلوميات والحاسوب وكيفاش يحميو راسهم من الاحتيال فالانترنيت.",
+            "other", [], 5_000, 20_000, Oriental, language: "ar"), "s22-oujda-academy", "s23-learn-online"),
+        new(Need("dj22", "bghit nsqi l2ard b telephone", "3andi ferma dyal l3wina f Taroudant, bghit nsqi b tnqit w nt7kem f lma mn telephone.",
+            "other", [], 20_000, 80_000, Souss, language: "fr"), "s25-agri-sense"),
+        new(Need("dj23", "السقي فالضيعة", "عندي ضيعة ديال الليمون وبغيت نقتاصد فالما، شي نظام ديال السقي بالتنقيط كنتحكم فيه من التليفون.",
+            "other", [], 20_000, 80_000, Souss, language: "ar"), "s25-agri-sense"),
+        new(Need("dj24", "bghit lkhlass b lkart f sit dyali", "3andi sit dyal reservation dyal excursions, bghit lclients ykhlso b lkart bancaire (CMI) direct.",
+            "website", [], 10_000, 50_000, Rabat, language: "fr"), "s27-pay-maroc", "s28-wallet-lab"),
+        new(Need("dj25", "الخلاص بالكارط فالسيت", "بغينا الزبناء يخلصو بالكارط البنكية فالسيت ديالنا، واش ممكن CMI؟",
+            "other", [], 10_000, 50_000, Rabat, language: "ar"), "s27-pay-maroc", "s28-wallet-lab"),
+        new(Need("dj26", "بغيت نفهم الارقام ديال البيع", "عندي جوج ديال المحلات وبغيت نشوف الارقام ديال البيع كل شهر ونعرف شنو غادي نحتاج من السلعة.",
+            "other", [], 20_000, 80_000, Casablanca, language: "ar"), "s29-basira-analytics", "s30-insight-ai"),
+        new(Need("dj27", "nbdlo serveur l cloud", "serveur dyalna 9dim, bghina ndiro kolchi f cloud Azure w emails pro b Microsoft 365.",
+            "cloud", [], 30_000, 100_000, Tanger, language: "fr"), "s31-nuage-tech"),
+        new(Need("dj28", "site dyalna t7ekker", "site dyalna t7ekker lbare7 w bghina audit w test d'intrusion bach man3awdoch.",
+            "other", [], 30_000, 80_000, Rabat, language: "fr"), "s10-atlas-sec", "s11-cyber-maroc", "s13-data-shield"),
+        new(Need("dj29", "ضاعو لينا الملفات", "ضاعو لينا الملفات ديال الكليان ملي تخسر البيسي، بغينا نديرو نسخة احتياطية ونحميو المعطيات ديال الزبناء.",
+            "other", [], 10_000, 60_000, Tanger, language: "ar"), "s13-data-shield", "s11-cyber-maroc"),
+        new(Need("dj30", "bghina application dyal livraison", "3andna snack f Marrakech, bghina application f telephone bach lclients ykommandiw w nwslo lihom.",
+            "other", [], 40_000, 80_000, Marrakech, language: "fr"), "s17-tawsil-apps", "s18-native-lab"),
+        new(Need("dj31", "بغيت الكليان يرجعو", "عندي محل ديال الحلويات فالرباط وبغيت الكليان يرجعو، شي كارط ديال الفيديليتي ونبعث ليهم ميساجات.",
+            "other", [], 15_000, 60_000, Rabat, language: "ar"), "s33-client-link", "s34-sales-force-ma"),
+        new(Need("dj32", "lfrigo dyal l7ut", "3andna chambre froide dyal l7ut f Dakhla w bghina n3rfo ila tla3 ssakhana b SMS.",
+            "other", [], 10_000, 40_000, "Dakhla-Oued Ed-Dahab", language: "fr"), "d09-frigo-iot"),
+        new(Need("dj33", "بزاف ديال الكاغط", "عندنا بزاف ديال الكاغط والدوسيات فالمكتب، بغينا نرقمنو الارشيف ونلقاو الوثائق بسرعة.",
+            "other", [], 10_000, 40_000, Casablanca, language: "ar"), "d10-papier-zero"),
+        new(Need("dj34", "bghit n3rf fin kaynin lkamyonat", "3andi 6 dyal lkamyonat dyal transport, bghit ntab3hom b GPS w n3rf fin kaynin.",
+            "other", [], 20_000, 60_000, Casablanca, language: "fr"), "d11-flotte"),
+        new(Need("dj35", "Commandes Instagram", "kanbi3 f Instagram w lcommandat kaytlfo lia, bghit chi 7aja nsayer biha lcommandat w lstock.",
+            "other", [], 10_000, 40_000, Casablanca, language: "fr"), "d03-tlabat", "s01-argan-web", "s06-factura-pro"),
+    ];
+}
