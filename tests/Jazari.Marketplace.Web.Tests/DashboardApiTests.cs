@@ -18,6 +18,7 @@ public sealed class DashboardApiTests(MarketplaceHost host)
         var (sme, needId) = await Api.OpenNeedAsync(host);
 
         var bidId = await startup.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid(30000));
+        await host.FollowedUpAsync(needId); // the startup's activity follows the bid's event
         var afterBid = (await p.DashboardAsync()).Row(startupId);
         Assert.Equal(1, afterBid.GetProperty("bidsSubmitted").GetInt32());
         Assert.Equal(0, afterBid.GetProperty("bidsWon").GetInt32());
@@ -58,6 +59,7 @@ public sealed class DashboardApiTests(MarketplaceHost host)
         await p.AddMemberAsync(secondStartup, second);
         var (_, needId) = await Api.OpenNeedAsync(host);
         await startup.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
+        await host.FollowedUpAsync(needId);
         (await startup.Client.PostAsJsonAsync($"/api/startups/{first}/figures",
             new { month = DateTime.UtcNow.AddMonths(-1).ToString("yyyy-MM"), revenueMad = 12000, employees = 4, fundingRaisedMad = 0 })).EnsureSuccessStatusCode();
 

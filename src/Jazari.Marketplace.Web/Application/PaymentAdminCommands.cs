@@ -62,6 +62,9 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
         var grain = grains.GetGrain<IEngagementGrain>(target.NeedId);
         var before = (await grain.GetAsync(caller)).Payouts.FirstOrDefault(p => p.Id == payoutId)?.Status;
         var paid = await grain.MarkPayoutPaidAsync(caller, payoutId, reference);
+        // The admin's list of payouts to make reads the queue: it must not show this one again on reload. The
+        // payout's event takes it off too (a removal is idempotent; the engagement's sync never re-adds a paid one).
+        await grains.GetGrain<IPayoutQueueGrain>(IPayoutQueueGrain.Key).RemoveAsync(payoutId);
         if (before != PayoutStatus.Paid)
             await audit.RecordAsync(caller, AuditActions.PayoutPaid, payoutId, $"{paid.AmountMinor} {paid.Currency} to {paid.BeneficiaryKind} {paid.BeneficiaryId}; bank {reference}");
         return PayoutResponse.From(paid);
