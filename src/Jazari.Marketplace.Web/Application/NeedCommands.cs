@@ -30,7 +30,7 @@ public sealed class NeedCommands(IGrainFactory grains, NeedLimits limits, [FromK
 
     public Task<NeedView> GetAsync(Caller caller, string needId) => Need(needId).GetAsync(caller);
 
-    private const int ProfileNeedsListed = 500; // all a profile's list of needs holds
+    internal const int ProfileNeedsListed = 500; // all a profile's list of needs holds
 
     /// <summary>Opens the need to bids, within the SME's limit of open needs; repeating it answers the open need.</summary>
     public async Task<NeedView> PublishAsync(Caller caller, string needId)
@@ -82,13 +82,15 @@ public sealed class NeedCommands(IGrainFactory grains, NeedLimits limits, [FromK
     private INeedGrain Need(string needId) => grains.GetGrain<INeedGrain>(needId);
 }
 
-/// <summary>Per-account limits of needs (<c>Needs:*</c> settings).</summary>
-public sealed record NeedLimits(int MaxOpenPerAccount)
+/// <summary>Per-account limits of needs and bids (<c>Needs:MaxOpenPerAccount</c>, <c>Bids:MaxLivePerAccount</c>).</summary>
+public sealed record NeedLimits(int MaxOpenPerAccount, int MaxLiveBidsPerAccount = NeedLimits.DefaultMaxLiveBidsPerAccount)
 {
     public const int DefaultMaxOpenPerAccount = 20;
+    public const int DefaultMaxLiveBidsPerAccount = 30;
 
-    public static NeedLimits From(IConfiguration config) =>
-        new(config.GetValue("Needs:MaxOpenPerAccount", DefaultMaxOpenPerAccount));
+    public static NeedLimits From(IConfiguration config) => new(
+        config.GetValue("Needs:MaxOpenPerAccount", DefaultMaxOpenPerAccount),
+        config.GetValue("Bids:MaxLivePerAccount", DefaultMaxLiveBidsPerAccount));
 }
 
 public static class NeedCommandsRegistration
