@@ -78,6 +78,17 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
         return Page();
     }
 
+    /// <summary>The key of the "what next" line for the startup: from its bid's status and the need's.</summary>
+    public string WhatNextKey => MyBid?.Status switch
+    {
+        BidStatus.Submitted => "journey.next-bid-submitted",
+        BidStatus.Accepted => Need.Status == NeedStatus.Completed
+            ? Reviews is { CanWrite: true } ? "journey.next-bid-review" : "journey.next-need-completed-startup"
+            : "journey.next-bid-accepted",
+        BidStatus.Rejected => "journey.next-bid-rejected",
+        _ => Need.Status == NeedStatus.Open ? "journey.next-bid-none" : "journey.next-bid-closed",
+    };
+
     private async Task LoadAsync(string id)
     {
         Need = await needs.GetAsync(Me, id);
