@@ -47,6 +47,7 @@ public sealed partial class IdorMatrixTests(MarketplaceHost host)
 
         // Needs and bids: a draft is its SME's alone; an open need's bids are the SME's and each bidder's own.
         ["GET /api/needs/{id}"] = new(v => $"/api/needs/{v.DraftNeedId}", null, As.Admin),
+        ["PUT /api/needs/{id}"] = new(v => $"/api/needs/{v.DraftNeedId}", Api.Need(), As.Admin),
         ["POST /api/needs/{id}/publish"] = new(v => $"/api/needs/{v.DraftNeedId}/publish", null, As.Admin),
         ["POST /api/needs/{id}/cancel"] = new(v => $"/api/needs/{v.DraftNeedId}/cancel", null, As.Admin),
         ["POST /api/needs/{id}/bids"] = new(v => $"/api/needs/{v.DraftNeedId}/bids", Api.Bid()),

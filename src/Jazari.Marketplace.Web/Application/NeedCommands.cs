@@ -30,6 +30,17 @@ public sealed class NeedCommands(IGrainFactory grains, NeedLimits limits, [FromK
 
     public Task<NeedView> GetAsync(Caller caller, string needId) => Need(needId).GetAsync(caller);
 
+    /// <summary>The SME rewrites its draft before publishing it, with the checks of a new need (the programme stays).</summary>
+    public async Task<NeedView> UpdateDraftAsync(Caller caller, string needId, NeedInput input)
+    {
+        var c = new Checks();
+        var details = input.ToDetails(c);
+        NeedInput.CheckDeadline(c, details.Deadline, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+        if (input.ProgrammeId is not null) c.Error("programmeId", "Set when the need is created; it cannot change.");
+        c.ThrowIfFailed();
+        return await Need(needId).UpdateDraftAsync(caller, details);
+    }
+
     internal const int ProfileNeedsListed = 500; // all a profile's list of needs holds
 
     /// <summary>Opens the need to bids, within the SME's limit of open needs; repeating it answers the open need.</summary>
