@@ -127,6 +127,8 @@ internal sealed class ProgrammeGrain(
 /// </summary>
 public interface IProgrammeSmeGrain : IGrainWithStringKey
 {
+    static string KeyOf(string programmeId, string smeId) => $"{programmeId}/{smeId}";
+
     /// <summary>Reserves the programme's share of a milestone: only for an SME whose application is approved (409 otherwise).</summary>
     Task<long> ReserveAsync(string operationId, long requestedMinor, long capMinor);
     Task ReturnAsync(string operationId, long amountMinor);
@@ -162,7 +164,7 @@ internal sealed class ProgrammeSmeGrain(
 
     private ProgrammeSmeState S => state.State;
 
-    public static string Key(string programmeId, string smeId) => $"{programmeId}/{smeId}";
+    public static string Key(string programmeId, string smeId) => IProgrammeSmeGrain.KeyOf(programmeId, smeId);
 
     public async Task<long> ReserveAsync(string operationId, long requestedMinor, long capMinor)
     {

@@ -154,3 +154,8 @@ internal sealed class ProgrammeApplicationsGrain(
     public Task<string?> SmeOfAsync(string applicationId) =>
         Task.FromResult(state.State.Entries.Find(e => e.Id == applicationId)?.SmeId);
 }
+
+public static class ProgrammeApplicationStatusNames
+{
+    public static string Name(this ProgrammeApplicationStatus status) => status.ToString().ToLowerInvariant();
+}
