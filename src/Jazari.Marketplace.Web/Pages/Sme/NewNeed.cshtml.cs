@@ -10,8 +10,14 @@ namespace Jazari.Marketplace.Web.Pages.Sme;
 /// "Post a need", guided: first the category (each explained), then the details with budget guidance from the
 /// open needs of that category. Saved as a draft or published at once; the API's checks and rules.
 /// </summary>
-public sealed class NewNeedModel(IGrainFactory grains, Text text, NeedCommands needs, [FromKeyedServices(Clock.Key)] TimeProvider time) : MarketplacePage(grains, text)
+public sealed class NewNeedModel(IGrainFactory grains, Text text, NeedCommands needs, ProgrammeCommands programmes,
+    [FromKeyedServices(Clock.Key)] TimeProvider time) : MarketplacePage(grains, text)
 {
+    /// <summary>The co-funding programmes that approved the SME: a need may name one of them.</summary>
+    public IReadOnlyList<ProgrammeApplicationResponse> Approved { get; private set; } = [];
+    /// <summary>The programme chosen on the programmes page, carried through the category step.</summary>
+    public string? ProgrammeId { get; private set; }
+
     [BindProperty]
     public NeedInput Input { get; set; } = new();
     [BindProperty]
@@ -19,14 +25,16 @@ public sealed class NewNeedModel(IGrainFactory grains, Text text, NeedCommands n
     public string? Category { get; private set; }
     public BudgetGuide Guide { get; private set; } = BudgetGuide.None;
 
-    public async Task<IActionResult> OnGetAsync(string? category)
+    public async Task<IActionResult> OnGetAsync(string? category, string? programmeId)
     {
         if (await ProfileIdAsync() is not { } smeId) return Redirect("/sme/profile?first=true");
+        ProgrammeId = Ids.IsValid(programmeId) ? programmeId : null;
         if (!Reference.IsCategory(category)) return Page();
         var sme = (await Grains.GetGrain<ISmeGrain>(smeId).GetAsync(Me)).Details;
+        await LoadProgrammesAsync();
         Input = new NeedInput
         {
-            Region = sme.Region, Language = T.Lang,
+            Region = sme.Region, Language = T.Lang, ProgrammeId = ProgrammeId,
             Deadline = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddMonths(1).ToString("yyyy-MM-dd"),
         };
         await ShowCategoryAsync(category!);
@@ -44,8 +52,11 @@ public sealed class NewNeedModel(IGrainFactory grains, Text text, NeedCommands n
         });
         if (created) return Redirect($"/sme/needs/{id}");
         if (Reference.IsCategory(Input.Category)) await ShowCategoryAsync(Input.Category!);
+        await LoadProgrammesAsync();
         return Page();
     }
+
+    private async Task LoadProgrammesAsync() => Approved = [.. (await programmes.MineAsync(Me)).Where(a => a.Status == "approved")];
 
     private async Task ShowCategoryAsync(string category)
     {
