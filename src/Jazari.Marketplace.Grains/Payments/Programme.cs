@@ -232,7 +232,7 @@ internal sealed class ProgrammeSmeGrain(
     }
 
     private Task ListAsync(ProgrammeApplication a) => grains.GetGrain<IProgrammeApplicationsGrain>(a.ProgrammeId)
-        .PutAsync(new ProgrammeApplicationEntry(a.Id, a.SmeId, a.SmeName, a.Status, a.SubmittedAt));
+        .PutAsync(new ProgrammeApplicationEntry(a.Id, a.SmeId, a.Status, a.SubmittedAt));
 
     public Task<ProgrammeApplication?> GetApplicationAsync() => Task.FromResult(S.Application);
 

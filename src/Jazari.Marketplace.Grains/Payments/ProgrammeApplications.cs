@@ -105,9 +105,8 @@ internal sealed class ProgrammeDirectoryGrain(
 public sealed record ProgrammeApplicationEntry(
     [property: Id(0)] string Id,
     [property: Id(1)] string SmeId,
-    [property: Id(2)] string SmeName,
-    [property: Id(3)] ProgrammeApplicationStatus Status,
-    [property: Id(4)] DateTimeOffset SubmittedAt);
+    [property: Id(2)] ProgrammeApplicationStatus Status,
+    [property: Id(3)] DateTimeOffset SubmittedAt);
 
 /// <summary>A programme's applications, one line per SME (its latest), for the deciders (key: the programme id). Kept
 /// by the SME's <see cref="IProgrammeSmeGrain"/> after each change of its application.</summary>
@@ -130,8 +129,8 @@ internal sealed class ProgrammeApplicationsGrain(
     [PersistentState("programme-applications", "marketplace")] IPersistentState<ProgrammeApplicationsState> state,
     IGrainFactory grains) : Grain, IProgrammeApplicationsGrain
 {
-    /// <summary>About 120 bytes a line: the list stays far under the state bound.</summary>
-    public const int MaxApplications = 1000;
+    /// <summary>About 90 bytes a line (no names: they live with each application): the list stays far under the state bound.</summary>
+    public const int MaxApplications = 2000;
 
     public async Task PutAsync(ProgrammeApplicationEntry entry)
     {

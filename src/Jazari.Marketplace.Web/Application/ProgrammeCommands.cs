@@ -111,10 +111,17 @@ public sealed class ProgrammeCommands(IGrainFactory grains, AuditTrail audit, No
         return smeId is null ? [] : await OfSmeAsync(caller, smeId);
     }
 
-    /// <summary>A programme's applications, newest first (admins, the managers of its institutes).</summary>
-    public async Task<IReadOnlyList<ProgrammeApplicationLine>> ApplicationsAsync(Caller caller, string programmeId) =>
-        [.. (await grains.GetGrain<IProgrammeApplicationsGrain>(programmeId).ListAsync(caller))
-            .Select(e => new ProgrammeApplicationLine(e.Id, e.SmeId, e.SmeName, e.Status.Name(), e.SubmittedAt))];
+    public const int ApplicationsListed = 200;
+
+    /// <summary>A programme's newest <see cref="ApplicationsListed"/> applications (admins, the managers of its institutes).</summary>
+    public async Task<IReadOnlyList<ProgrammeApplicationLine>> ApplicationsAsync(Caller caller, string programmeId)
+    {
+        var entries = (await grains.GetGrain<IProgrammeApplicationsGrain>(programmeId).ListAsync(caller)).Take(ApplicationsListed).ToList();
+        var applications = await Task.WhenAll(entries.Select(e =>
+            grains.GetGrain<IProgrammeSmeGrain>(IProgrammeSmeGrain.KeyOf(programmeId, e.SmeId)).GetApplicationAsync()));
+        return [.. entries.Zip(applications).Select(x =>
+            new ProgrammeApplicationLine(x.First.Id, x.First.SmeId, x.Second?.SmeName ?? "", x.First.Status.Name(), x.First.SubmittedAt))];
+    }
 
     /// <summary>One application in full, with its rule results (the programme's deciders).</summary>
     public async Task<ProgrammeApplicationResponse> ApplicationAsync(Caller caller, string programmeId, string applicationId)
