@@ -143,6 +143,8 @@ public interface IProgrammeSmeGrain : IGrainWithStringKey
     Task<(ProgrammeApplication Application, bool Changed)> DecideAsync(Caller caller, string applicationId, bool approve, string reason);
     Task<ProgrammeApplication?> GetApplicationAsync();
     Task<bool> IsApprovedAsync();
+    /// <summary>The SME's account was erased: the application keeps its status and rule results, not its name or note.</summary>
+    Task EraseApplicantAsync(string pseudonym);
 }
 
 [GenerateSerializer, Alias("jazari.programme-sme-state")]
@@ -237,4 +239,11 @@ internal sealed class ProgrammeSmeGrain(
     public Task<ProgrammeApplication?> GetApplicationAsync() => Task.FromResult(S.Application);
 
     public Task<bool> IsApprovedAsync() => Task.FromResult(S.Application?.Status == ProgrammeApplicationStatus.Approved);
+
+    public async Task EraseApplicantAsync(string pseudonym)
+    {
+        if (S.Application is not { } a || (a.SmeName == pseudonym && a.Note is null)) return;
+        S.Application = a with { SmeName = pseudonym, Note = null };
+        await state.SaveAsync();
+    }
 }

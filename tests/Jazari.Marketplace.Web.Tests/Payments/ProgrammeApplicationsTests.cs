@@ -153,4 +153,18 @@ public sealed class ProgrammeApplicationsTests(MarketplaceHost host)
         using var admin = host.Admin();
         Assert.Equal(2_000_000, (await (await admin.GetAsync($"/api/admin/programmes/{small}")).Json(HttpStatusCode.OK)).GetProperty("committedMinor").GetInt64());
     }
+
+    [Fact]
+    public async Task An_erased_smes_application_keeps_its_decision_but_not_its_name_or_note()
+    {
+        var programme = await Engagements.ProgrammeAsync(host);
+        var sme = await SmeAsync();
+        var application = await ApplyAsync(sme, programme);
+        Assert.Equal(HttpStatusCode.NoContent, (await sme.Client.PostAsJsonAsync("/api/me/erase", new { confirm = sme.Email })).StatusCode);
+        using var admin = host.Admin();
+        var read = await (await admin.GetAsync($"/api/programmes/{programme}/applications/{application.Id()}")).Json(HttpStatusCode.OK);
+        Assert.StartsWith("erased-", read.GetProperty("smeName").GetString());
+        Assert.Equal(JsonValueKind.Null, read.GetProperty("note").ValueKind);
+        Assert.Equal("submitted", read.GetProperty("status").GetString());
+    }
 }
