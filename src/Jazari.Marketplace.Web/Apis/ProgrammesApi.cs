@@ -24,7 +24,7 @@ public static class ProgrammesApi
 
     private static async Task<Ok<ProgrammeList>> List(ProgrammeCommands programmes) => TypedResults.Ok(await programmes.ListAsync());
 
-    private static async Task<Ok<IReadOnlyList<ProgrammeResponse>>> ListForAdmin(ClaimsPrincipal user, ProgrammeCommands programmes) =>
+    private static async Task<Ok<AdminProgrammeList>> ListForAdmin(ClaimsPrincipal user, ProgrammeCommands programmes) =>
         TypedResults.Ok(await programmes.ListForAdminAsync(user.Caller()));
 
     private static async Task<Created<ProgrammeApplicationResponse>> Apply(string id, ProgrammeApplicationInput body, ClaimsPrincipal user, ProgrammeCommands programmes)

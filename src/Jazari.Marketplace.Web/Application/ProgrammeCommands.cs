@@ -38,6 +38,9 @@ public sealed record ProgrammeListing(string Id, string Name, int SubsidyPercent
 
 public sealed record ProgrammeList(IReadOnlyList<ProgrammeListing> Programmes);
 
+/// <summary>The programmes with their budget and what is committed, for admins.</summary>
+public sealed record AdminProgrammeList(IReadOnlyList<ProgrammeResponse> Programmes);
+
 public sealed record ProgrammeDecisionResponse(string Id, string Status);
 
 /// <summary>
@@ -62,10 +65,10 @@ public sealed class ProgrammeCommands(IGrainFactory grains, AuditTrail audit, No
         p.Terms.SubsidyPercent, p.Terms.CapPerSmeMinor, p.Terms.Currency, ProgrammeRulesResponse.From(p.Rules), p.CommittedMinor < p.Terms.BudgetMinor))]);
 
     /// <summary>Every programme with its budget and what is committed (admins).</summary>
-    public async Task<IReadOnlyList<ProgrammeResponse>> ListForAdminAsync(Caller caller)
+    public async Task<AdminProgrammeList> ListForAdminAsync(Caller caller)
     {
         if (!caller.IsAdmin) throw MarketplaceException.NotFound("Programmes");
-        return [.. (await AllAsync()).Select(ProgrammeResponse.From)];
+        return new([.. (await AllAsync()).Select(ProgrammeResponse.From)]);
     }
 
     /// <summary>The programmes whose applications the caller decides (every one for admins).</summary>

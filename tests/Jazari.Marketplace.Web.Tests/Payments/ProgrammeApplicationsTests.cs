@@ -152,6 +152,10 @@ public sealed class ProgrammeApplicationsTests(MarketplaceHost host)
         Assert.Equal(2_000_000, shares.Sum(f => f.GetProperty("programmeMinor").GetInt64()));
         using var admin = host.Admin();
         Assert.Equal(2_000_000, (await (await admin.GetAsync($"/api/admin/programmes/{small}")).Json(HttpStatusCode.OK)).GetProperty("committedMinor").GetInt64());
+        var listed = await (await admin.GetAsync("/api/admin/programmes")).Json(HttpStatusCode.OK);
+        var spent = listed.GetProperty("programmes").EnumerateArray().Single(p => p.Id() == small);
+        Assert.Equal(2_000_000, spent.GetProperty("committedMinor").GetInt64());
+        Assert.False(spent.GetProperty("open").GetBoolean());
     }
 
     [Fact]

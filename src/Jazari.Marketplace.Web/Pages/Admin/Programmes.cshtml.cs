@@ -35,7 +35,7 @@ public sealed class ProgrammesModel(IGrainFactory grains, Text text, ProgrammeCo
 
     private async Task LoadAsync()
     {
-        var all = await programmes.ListForAdminAsync(Me);
+        var all = (await programmes.ListForAdminAsync(Me)).Programmes;
         Programmes = await Task.WhenAll(all.Select(async p =>
         {
             var lines = (await programmes.ApplicationsAsync(Me, p.Id)).Take(Shown);
