@@ -25,6 +25,20 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
         await engagement.SyncAsync(); // as the follow-up job does: the need completes
     }
 
+    [Fact]
+    public async Task A_need_that_named_a_programme_without_an_approved_application_gets_nothing_from_it_at_funding()
+    {
+        // Needs stored before applications existed could name any programme: the programme refuses them at funding.
+        var programmeId = Samples.NewId("prog");
+        await Grains.GetGrain<IProgrammeGrain>(programmeId).CreateAsync(new ProgrammeTerms("Maroc PME", 100, 5_000_000, 100_000_000, "MAD"), ProgrammeRules.None);
+        var (engagement, sme, _, _) = await AwardedAsync(programmeId);
+        var refused = await Assert.ThrowsAsync<MarketplaceException>(() => engagement.RequestFundingAsync(sme, 0, PaymentMethod.BankTransfer));
+        Assert.Equal(Problem.Conflict, refused.Problem);
+        Assert.Contains("not approved", refused.Message);
+        Assert.Empty((await engagement.GetAsync(sme)).Milestones[0].Funding);
+        Assert.Equal(0, (await Grains.GetGrain<IProgrammeGrain>(programmeId).GetAsync())!.CommittedMinor);
+    }
+
     private async Task<(IEngagementGrain Engagement, Caller Sme, Caller Founder, string StartupId)> AwardedAsync(string? programmeId = null)
     {
         var owner = Samples.Sme(Samples.NewId("acc"));
@@ -81,9 +95,11 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
     public async Task The_programme_reservation_repeated_after_a_failure_half_way_is_granted_once()
     {
         var programmeId = Samples.NewId("prog");
-        await Grains.GetGrain<IProgrammeGrain>(programmeId).CreateAsync(new ProgrammeTerms("Maroc PME", 30, 1_000_000, 10_000_000, "MAD"));
+        await Grains.GetGrain<IProgrammeGrain>(programmeId).CreateAsync(new ProgrammeTerms("Maroc PME", 30, 1_000_000, 10_000_000, "MAD"), ProgrammeRules.None);
         var smeId = Samples.NewId("sme");
         var usage = Grains.GetGrain<IProgrammeSmeGrain>($"{programmeId}/{smeId}");
+        var application = await usage.ApplyAsync(Samples.NewId("papp"), Samples.NewId("acc"), new SmeDetails("Huilerie", "food", "Meknes", "Fes-Meknes", 22, ["fr"]), null);
+        await usage.DecideAsync(Samples.Admin, application.Id, approve: true, "Dossier complet.");
         // The programme granted, then the SME grain's write was lost: the retry gets the same grant, the budget counts it once.
         Assert.Equal(450_000, await Grains.GetGrain<IProgrammeGrain>(programmeId).ReserveAsync("need-x:m0:programme", 450_000));
         Assert.Equal(450_000, await usage.ReserveAsync("need-x:m0:programme", 450_000, 1_000_000));

@@ -38,6 +38,26 @@ public sealed class StateSizeTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public void A_programme_with_the_most_applications_and_an_sme_with_the_most_operations_stay_under_the_bound()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var list = new Payments.ProgrammeApplicationsState
+        {
+            Entries = [.. Enumerable.Range(0, Payments.ProgrammeApplicationsGrain.MaxApplications)
+                .Select(_ => new Payments.ProgrammeApplicationEntry(Samples.NewId("papp"), Samples.NewId("sme"), Payments.ProgrammeApplicationStatus.Submitted, now))],
+        };
+        Assert.InRange(Size(list), 1, Bound);
+        var checks = Enumerable.Range(0, 5).Select(i => new Payments.EligibilityCheck("region", false, Arabic(200) + string.Join(", ", Reference.Regions))).ToList();
+        var sme = new Payments.ProgrammeSmeState
+        {
+            Operations = [.. Enumerable.Range(0, Payments.ProgrammeSmeGrain.MaxOperations).Select(i => new Payments.ProgrammeOperation($"{Samples.NewId("need")}:m{i % 10}:programme-refund", 1_000_000))],
+            Application = new Payments.ProgrammeApplication(Samples.NewId("papp"), Samples.NewId("prog"), Samples.NewId("sme"), Arabic(200), Samples.NewId("acc"),
+                Arabic(2000), Payments.ProgrammeApplicationStatus.Declined, checks, now, now, Samples.NewId("acc"), Arabic(1000)),
+        };
+        Assert.InRange(Size(sme), 1, Bound);
+    }
+
+    [Fact]
     public async Task A_need_with_the_most_bids_of_the_largest_size_stays_under_the_bound_and_is_stored()
     {
         var owner = Samples.Sme(Samples.NewId("acc"));

@@ -29,7 +29,8 @@ public sealed partial class IdorMatrixTests(MarketplaceHost host)
     private sealed record Victim(
         string SmeAccountId, string SmeId, string DraftNeedId, string OpenNeedId, string OpenBidId, string AwardedNeedId, string StartupId,
         string ConversationId, string DisputeId, string PaymentReference, string CohortId, string ApplicationId, string InvitationId,
-        string MentorId, string SessionId, string GoalId, string ReviewedNeedId, string ReviewId, string ProgrammeId, string PayoutId);
+        string MentorId, string SessionId, string GoalId, string ReviewedNeedId, string ReviewId, string ProgrammeId, string PayoutId,
+        string ProgrammeApplicationId);
 
     private static readonly string Day = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd");
     private static readonly object Message = new { text = "Bonjour" };
@@ -74,6 +75,14 @@ public sealed partial class IdorMatrixTests(MarketplaceHost host)
         ["POST /api/needs/{id}/engagement/cancel"] = new(v => $"/api/needs/{v.AwardedNeedId}/engagement/cancel", null, As.Admin),
         ["POST /api/disputes/{id}/resolve"] = new(v => $"/api/disputes/{v.DisputeId}/resolve", new { releaseMinor = 1_500_000L, refundMinor = 0L, note = "Tout livré." }, As.Admin),
         ["GET /api/admin/programmes/{id}"] = new(v => $"/api/admin/programmes/{v.ProgrammeId}", null, As.Admin),
+        // Programme applications: any SME applies to a programme; an application is its SME's and its deciders' (admins,
+        // managers of an institute the programme names: none here).
+        ["POST /api/programmes/{id}/applications"] = new(v => $"/api/programmes/{v.ProgrammeId}/applications", new { note = "Candidature." }, As.Sme),
+        ["GET /api/programmes/{id}/applications"] = new(v => $"/api/programmes/{v.ProgrammeId}/applications", null, As.Admin),
+        ["GET /api/programmes/{id}/applications/{appId}"] = new(v => $"/api/programmes/{v.ProgrammeId}/applications/{v.ProgrammeApplicationId}", null, As.Admin),
+        ["POST /api/programmes/{id}/applications/{appId}/decision"] = new(v => $"/api/programmes/{v.ProgrammeId}/applications/{v.ProgrammeApplicationId}/decision",
+            new { approve = false, reason = "Refus forgé." }, As.Admin),
+        ["GET /api/smes/{id}/programmes"] = new(v => $"/api/smes/{v.SmeId}/programmes", null, As.Admin),
         ["POST /api/admin/payments/{paymentId}/confirm"] = new(v => $"/api/admin/payments/{v.PaymentReference}/confirm", new { amountMinor = 1L, bankReference = "VIR-1" }, As.Admin),
         ["POST /api/admin/payouts/{id}/paid"] = new(v => $"/api/admin/payouts/{v.PayoutId}/paid", new { bankReference = "BOA-1" }, As.Admin),
 
@@ -213,9 +222,13 @@ public sealed partial class IdorMatrixTests(MarketplaceHost host)
             .GetProperty("status").GetString() == "cancelled", "the need cancelled");
         var review = await reviewed.Sme.Client.CreateAsync($"/api/needs/{reviewed.NeedId}/reviews", new { quality = 4, timeliness = 4, communication = 4, comment = "Arrêté en cours." });
 
+        var programmeId = await Engagements.ProgrammeAsync(host);
+        var programmeApplication = await Engagements.ApprovedAsync(host, sme, programmeId);
+
         return new Victim(sme.AccountId, (await (await sme.Client.GetAsync($"/api/needs/{draft}")).Json(HttpStatusCode.OK)).GetProperty("smeId").GetString()!,
             draft, open, bid, awarded.NeedId, startupId, conversation, disputeId, funding.GetProperty("reference").GetString()!, programme.CohortId,
-            application, invitation, mentorId, session, goal, reviewed.NeedId, review, await Engagements.ProgrammeAsync(host), payout);
+            application, invitation, mentorId, session, goal, reviewed.NeedId, review, programmeId, payout,
+            programmeApplication);
     }
 
     private static string Normalize(string pattern)

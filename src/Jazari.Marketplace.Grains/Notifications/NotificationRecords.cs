@@ -41,6 +41,10 @@ public static class NotificationKinds
     public const string CohortDigest = "cohort-digest";
     public const string FiguresReminder = "figures-reminder";
 
+    // Co-funding programmes: transactional.
+    public const string ProgrammeApplicationApproved = "programme-application-approved";
+    public const string ProgrammeApplicationDeclined = "programme-application-declined";
+
     /// <summary>Every kind: each has a template in every language (a test checks it), and nothing else may be sent.</summary>
     public static readonly IReadOnlyList<string> All =
     [
@@ -48,6 +52,7 @@ public static class NotificationKinds
         NeedExpired, WeeklyNeeds, Digest, MessageReceived, FundingInstructions, FundingReminder, MilestoneFunded,
         MilestoneDelivered, AutoReleaseWarning, MilestoneReleased, DisputeOpened, DisputeResolved,
         CohortInvitation, ApplicationAdmitted, ApplicationDeclined, EvaluatorInvitation, CohortDigest, FiguresReminder,
+        ProgrammeApplicationApproved, ProgrammeApplicationDeclined,
     ];
 
     /// <summary>Sign-in e-mails: sent on the sign-in queue, to an address that may have no account yet, even after a bounce.</summary>

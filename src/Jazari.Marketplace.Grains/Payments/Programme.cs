@@ -1,3 +1,5 @@
+using Jazari.Marketplace.Grains.Profiles;
+
 namespace Jazari.Marketplace.Grains.Payments;
 
 /// <summary>
@@ -8,9 +10,12 @@ namespace Jazari.Marketplace.Grains.Payments;
 /// </summary>
 public interface IProgrammeGrain : IGrainWithStringKey
 {
-    /// <summary>Creates the programme; the same terms again is a harmless repeat, other terms a conflict.</summary>
-    Task<ProgrammeView> CreateAsync(ProgrammeTerms terms);
+    /// <summary>Creates the programme with its eligibility rules; the same terms and rules again is a harmless repeat,
+    /// others a conflict. The programme joins the directory of programmes.</summary>
+    Task<ProgrammeView> CreateAsync(ProgrammeTerms terms, ProgrammeRules rules);
     Task<ProgrammeView?> GetAsync();
+    /// <summary>Whether the caller decides the programme's applications: admins, and managers of an institute it names.</summary>
+    Task<bool> MayDecideAsync(Caller caller);
     /// <summary>Commits up to <paramref name="requestedMinor"/> of the budget for an operation; returns what was granted.
     /// The same operation again returns the first answer.</summary>
     Task<long> ReserveAsync(string operationId, long requestedMinor);
@@ -31,7 +36,8 @@ public sealed record ProgrammeView(
     [property: Id(0)] string Id,
     [property: Id(1)] ProgrammeTerms Terms,
     [property: Id(2)] long CommittedMinor,
-    [property: Id(3)] DateTimeOffset CreatedAt);
+    [property: Id(3)] DateTimeOffset CreatedAt,
+    [property: Id(4)] ProgrammeRules Rules);
 
 [GenerateSerializer, Alias("jazari.programme-operation")]
 public sealed record ProgrammeOperation([property: Id(0)] string OperationId, [property: Id(1)] long AmountMinor);
@@ -44,30 +50,48 @@ public sealed class ProgrammeState
     [Id(2)] public DateTimeOffset CreatedAt { get; set; }
     /// <summary>The most recent operations, so a retried call changes the budget once (retries come within minutes).</summary>
     [Id(3)] public List<ProgrammeOperation> Recent { get; set; } = [];
+    /// <summary>Who may draw on it; null for a programme created before rules existed (no rule but approval).</summary>
+    [Id(4)] public ProgrammeRules? Rules { get; set; }
 }
 
 internal sealed class ProgrammeGrain(
     [PersistentState("programme", "marketplace")] IPersistentState<ProgrammeState> state,
+    IGrainFactory grains,
     [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, IProgrammeGrain
 {
     public const int RememberedOperations = 2000;
 
     private ProgrammeState S => state.State;
 
-    public async Task<ProgrammeView> CreateAsync(ProgrammeTerms terms)
+    public async Task<ProgrammeView> CreateAsync(ProgrammeTerms terms, ProgrammeRules rules)
     {
         if (S.Terms is not null)
         {
-            if (S.Terms == terms) return View();
-            throw MarketplaceException.Conflict("A programme with this id already exists.");
+            if (S.Terms != terms || !(S.Rules ?? ProgrammeRules.None).Same(rules))
+                throw MarketplaceException.Conflict("A programme with this id already exists.");
         }
-        S.Terms = terms;
-        S.CreatedAt = time.GetUtcNow();
-        await state.SaveAsync();
+        else
+        {
+            S.Terms = terms;
+            S.Rules = rules;
+            S.CreatedAt = time.GetUtcNow();
+            await state.SaveAsync();
+        }
+        // Listed after it is stored; a repeat after a failure in between lists it then.
+        await grains.GetGrain<IProgrammeDirectoryGrain>(IProgrammeDirectoryGrain.Key).AddAsync(this.GetPrimaryKeyString());
         return View();
     }
 
     public Task<ProgrammeView?> GetAsync() => Task.FromResult(S.Terms is null ? null : View());
+
+    public async Task<bool> MayDecideAsync(Caller caller)
+    {
+        if (S.Terms is null) return false;
+        if (caller.IsAdmin) return true;
+        if (caller.Role != Roles.Manager || S.Rules is not { InstituteIds.Count: > 0 } rules) return false;
+        var account = await grains.GetGrain<Accounts.IAccountGrain>(caller.AccountId).GetAsync();
+        return account is not null && account.Institutes.Any(rules.InstituteIds.Contains);
+    }
 
     public async Task<long> ReserveAsync(string operationId, long requestedMinor)
     {
@@ -94,7 +118,7 @@ internal sealed class ProgrammeGrain(
         if (S.Recent.Count > RememberedOperations) S.Recent.RemoveAt(0);
     }
 
-    private ProgrammeView View() => new(this.GetPrimaryKeyString(), S.Terms!, S.CommittedMinor, S.CreatedAt);
+    private ProgrammeView View() => new(this.GetPrimaryKeyString(), S.Terms!, S.CommittedMinor, S.CreatedAt, S.Rules ?? ProgrammeRules.None);
 }
 
 /// <summary>
@@ -103,9 +127,24 @@ internal sealed class ProgrammeGrain(
 /// </summary>
 public interface IProgrammeSmeGrain : IGrainWithStringKey
 {
+    static string KeyOf(string programmeId, string smeId) => $"{programmeId}/{smeId}";
+
+    /// <summary>Reserves the programme's share of a milestone: only for an SME whose application is approved (409 otherwise).</summary>
     Task<long> ReserveAsync(string operationId, long requestedMinor, long capMinor);
     Task ReturnAsync(string operationId, long amountMinor);
     Task<long> GetUsedAsync();
+
+    /// <summary>The SME applies (its owner; the caller's own SME is the key): the rules are checked at once, and an SME
+    /// that fails one is <see cref="ProgrammeApplicationStatus.Ineligible"/>. While an application is submitted or
+    /// approved, applying again answers it; after a refusal the SME may apply again.</summary>
+    Task<ProgrammeApplication> ApplyAsync(string applicationId, string applicantAccountId, SmeDetails sme, string? note);
+    /// <summary>An admin or a manager of an institute the programme names approves or declines a submitted application
+    /// with a reason; the same decision again changes nothing (<c>Changed</c> false).</summary>
+    Task<(ProgrammeApplication Application, bool Changed)> DecideAsync(Caller caller, string applicationId, bool approve, string reason);
+    Task<ProgrammeApplication?> GetApplicationAsync();
+    Task<bool> IsApprovedAsync();
+    /// <summary>The SME's account was erased: the application keeps its status and rule results, not its name or note.</summary>
+    Task EraseApplicantAsync(string pseudonym);
 }
 
 [GenerateSerializer, Alias("jazari.programme-sme-state")]
@@ -113,22 +152,27 @@ public sealed class ProgrammeSmeState
 {
     [Id(0)] public long UsedMinor { get; set; }
     [Id(1)] public List<ProgrammeOperation> Operations { get; set; } = [];
+    /// <summary>The SME's latest application to the programme.</summary>
+    [Id(2)] public ProgrammeApplication? Application { get; set; }
 }
 
 internal sealed class ProgrammeSmeGrain(
     [PersistentState("programme-sme", "marketplace")] IPersistentState<ProgrammeSmeState> state,
-    IGrainFactory grains) : Grain, IProgrammeSmeGrain
+    IGrainFactory grains,
+    [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, IProgrammeSmeGrain
 {
     /// <summary>An SME's reservations and returns in one programme: two per milestone, so a few hundred engagements.</summary>
     public const int MaxOperations = 2000;
 
     private ProgrammeSmeState S => state.State;
 
-    public static string Key(string programmeId, string smeId) => $"{programmeId}/{smeId}";
+    public static string Key(string programmeId, string smeId) => IProgrammeSmeGrain.KeyOf(programmeId, smeId);
 
     public async Task<long> ReserveAsync(string operationId, long requestedMinor, long capMinor)
     {
         if (S.Operations.Find(o => o.OperationId == operationId) is { } done) return done.AmountMinor;
+        if (S.Application?.Status != ProgrammeApplicationStatus.Approved)
+            throw MarketplaceException.Conflict("This SME's application to the programme is not approved: the programme pays nothing for it.");
         if (S.Operations.Count >= MaxOperations) throw MarketplaceException.Conflict("This SME has used this programme too many times.");
         var withinCap = Math.Clamp(capMinor - S.UsedMinor, 0, Math.Max(0, requestedMinor));
         var programmeId = this.GetPrimaryKeyString().Split('/')[0];
@@ -150,4 +194,56 @@ internal sealed class ProgrammeSmeGrain(
     }
 
     public Task<long> GetUsedAsync() => Task.FromResult(S.UsedMinor);
+
+    private string ProgrammeId => this.GetPrimaryKeyString().Split('/')[0];
+
+    public async Task<ProgrammeApplication> ApplyAsync(string applicationId, string applicantAccountId, SmeDetails sme, string? note)
+    {
+        if (S.Application is { Status: ProgrammeApplicationStatus.Submitted or ProgrammeApplicationStatus.Approved } current) return current;
+        var programme = await grains.GetGrain<IProgrammeGrain>(ProgrammeId).GetAsync() ?? throw MarketplaceException.NotFound("Programme");
+        var checks = Eligibility.Check(programme, sme, S.UsedMinor);
+        var status = checks.All(c => c.Ok) ? ProgrammeApplicationStatus.Submitted : ProgrammeApplicationStatus.Ineligible;
+        var smeId = this.GetPrimaryKeyString()[(ProgrammeId.Length + 1)..];
+        var application = new ProgrammeApplication(applicationId, ProgrammeId, smeId, sme.Name, applicantAccountId, note, status,
+            [.. checks], time.GetUtcNow(), null, null, null);
+        // Listed first (the list may be full); a write failing below leaves a line that the retry replaces.
+        await ListAsync(application);
+        S.Application = application;
+        await state.SaveAsync();
+        return application;
+    }
+
+    public async Task<(ProgrammeApplication Application, bool Changed)> DecideAsync(Caller caller, string applicationId, bool approve, string reason)
+    {
+        if (S.Application is not { } a || a.Id != applicationId || !await grains.GetGrain<IProgrammeGrain>(ProgrammeId).MayDecideAsync(caller))
+            throw MarketplaceException.NotFound("Application");
+        var decided = approve ? ProgrammeApplicationStatus.Approved : ProgrammeApplicationStatus.Declined;
+        if (a.Status == decided)
+        {
+            await ListAsync(a);
+            return (a, false);
+        }
+        if (a.Status != ProgrammeApplicationStatus.Submitted)
+            throw MarketplaceException.Conflict(a.Status == ProgrammeApplicationStatus.Ineligible
+                ? "This SME does not meet the programme's rules: the application cannot be approved."
+                : $"This application is already {a.Status.ToString().ToLowerInvariant()}.");
+        S.Application = a with { Status = decided, DecidedAt = time.GetUtcNow(), DecidedBy = caller.AccountId, Reason = reason };
+        await state.SaveAsync();
+        await ListAsync(S.Application);
+        return (S.Application, true);
+    }
+
+    private Task ListAsync(ProgrammeApplication a) => grains.GetGrain<IProgrammeApplicationsGrain>(a.ProgrammeId)
+        .PutAsync(new ProgrammeApplicationEntry(a.Id, a.SmeId, a.Status, a.SubmittedAt));
+
+    public Task<ProgrammeApplication?> GetApplicationAsync() => Task.FromResult(S.Application);
+
+    public Task<bool> IsApprovedAsync() => Task.FromResult(S.Application?.Status == ProgrammeApplicationStatus.Approved);
+
+    public async Task EraseApplicantAsync(string pseudonym)
+    {
+        if (S.Application is not { } a || (a.SmeName == pseudonym && a.Note is null)) return;
+        S.Application = a with { SmeName = pseudonym, Note = null };
+        await state.SaveAsync();
+    }
 }

@@ -25,6 +25,9 @@ public sealed class NeedCommands(IGrainFactory grains, NeedLimits limits, [FromK
         if (programmeId is not null && await grains.GetGrain<IProgrammeGrain>(programmeId).GetAsync() is null)
             throw MarketplaceException.Invalid("programmeId", "No such programme.");
         var smeId = await grains.ProfileOfAsync(owner, "SME");
+        // Only an SME the programme approved may name it (the programme checks again when a milestone is funded).
+        if (programmeId is not null && !await grains.GetGrain<IProgrammeSmeGrain>(IProgrammeSmeGrain.KeyOf(programmeId, smeId)).IsApprovedAsync())
+            throw MarketplaceException.Invalid("programmeId", "Your SME's application to this programme is not approved: apply to it first, and name it once approved.");
         return await grains.GetGrain<INeedGrain>(Ids.New("need")).CreateAsync(owner, smeId, details, programmeId);
     }
 

@@ -80,10 +80,16 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
         if (input.CapPerSmeMinor is null or < 1 or > Checks.MaxMad * 100) c.Error("capPerSmeMinor", $"Required, between 1 and {Checks.MaxMad * 100}.");
         if (input.BudgetMinor is null or < 1 or > Checks.MaxMad * 1000) c.Error("budgetMinor", $"Required, between 1 and {Checks.MaxMad * 1000}.");
         var currency = c.OneOf("currency", input.Currency ?? Reference.DefaultCurrency, [Reference.DefaultCurrency]);
+        var rules = (input.Rules ?? new ProgrammeRulesInput()).ToRules(c);
         c.ThrowIfFailed();
+        foreach (var institute in rules.InstituteIds)
+            if (await grains.GetGrain<Grains.Incubation.IInstituteGrain>(institute).GetAsync() is null)
+                throw MarketplaceException.Invalid("rules.instituteIds", $"No institute {institute}.");
         var terms = new ProgrammeTerms(name, percent, input.CapPerSmeMinor!.Value, input.BudgetMinor!.Value, currency);
-        var programme = await grains.GetGrain<IProgrammeGrain>(id).CreateAsync(terms);
-        await audit.RecordAsync(caller, AuditActions.ProgrammeCreated, id, $"{percent}%; cap {terms.CapPerSmeMinor}; budget {terms.BudgetMinor} {currency}");
+        var programme = await grains.GetGrain<IProgrammeGrain>(id).CreateAsync(terms, rules);
+        await audit.RecordAsync(caller, AuditActions.ProgrammeCreated, id, $"{percent}%; cap {terms.CapPerSmeMinor}; budget {terms.BudgetMinor} {currency}; "
+            + $"regions [{string.Join(", ", rules.Regions)}]; sectors [{string.Join(", ", rules.Sectors)}]; employees {rules.MinEmployees}-{rules.MaxEmployees}; "
+            + $"institutes [{string.Join(", ", rules.InstituteIds)}]");
         return ProgrammeResponse.From(programme);
     }
 

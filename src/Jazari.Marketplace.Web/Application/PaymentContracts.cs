@@ -1,3 +1,4 @@
+using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Payments;
 
 namespace Jazari.Marketplace.Web.Application;
@@ -44,6 +45,36 @@ public sealed class ProgrammeInput
     public long? CapPerSmeMinor { get; init; }
     public long? BudgetMinor { get; init; }
     public string? Currency { get; init; }
+    /// <summary>Who may apply (all optional: no rule).</summary>
+    public ProgrammeRulesInput? Rules { get; init; }
+}
+
+public sealed class ProgrammeRulesInput
+{
+    public IReadOnlyList<string?>? Regions { get; init; }
+    public IReadOnlyList<string?>? Sectors { get; init; }
+    public int? MinEmployees { get; init; }
+    public int? MaxEmployees { get; init; }
+    /// <summary>The institutes whose managers decide the applications (with admins).</summary>
+    public IReadOnlyList<string?>? InstituteIds { get; init; }
+
+    public ProgrammeRules ToRules(Checks c)
+    {
+        var regions = c.List("rules.regions", Regions, Reference.Regions.Count, 100, Reference.Regions);
+        var sectors = c.List("rules.sectors", Sectors, 30, 100);
+        if (MinEmployees is not null) c.Whole("rules.minEmployees", MinEmployees, 0, 1_000_000);
+        if (MaxEmployees is not null) c.Whole("rules.maxEmployees", MaxEmployees, 0, 1_000_000);
+        if (MinEmployees > MaxEmployees) c.Error("rules.minEmployees", "Must not be above the maximum.");
+        var institutes = c.List("rules.instituteIds", InstituteIds, 20, 64);
+        for (var i = 0; i < institutes.Count; i++) if (!Ids.IsValid(institutes[i])) c.Error($"rules.instituteIds[{i}]", "Not an id.");
+        return new ProgrammeRules(regions, sectors, MinEmployees, MaxEmployees, institutes);
+    }
+}
+
+public sealed record ProgrammeRulesResponse(IReadOnlyList<string> Regions, IReadOnlyList<string> Sectors, int? MinEmployees, int? MaxEmployees,
+    IReadOnlyList<string> InstituteIds)
+{
+    public static ProgrammeRulesResponse From(ProgrammeRules r) => new(r.Regions, r.Sectors, r.MinEmployees, r.MaxEmployees, r.InstituteIds);
 }
 
 public sealed record FundResponse(string PaymentId, string Method, long AmountMinor, long ProgrammeMinor, string Currency,
@@ -102,8 +133,9 @@ public sealed record LedgerResponse(string NeedId, string Currency, IReadOnlyLis
 }
 
 public sealed record ProgrammeResponse(string Id, string Name, int SubsidyPercent, long CapPerSmeMinor, long BudgetMinor, string Currency,
-    long CommittedMinor, long RemainingMinor, DateTimeOffset CreatedAt)
+    long CommittedMinor, long RemainingMinor, DateTimeOffset CreatedAt, ProgrammeRulesResponse Rules, bool Open)
 {
     public static ProgrammeResponse From(ProgrammeView p) => new(p.Id, p.Terms.Name, p.Terms.SubsidyPercent, p.Terms.CapPerSmeMinor,
-        p.Terms.BudgetMinor, p.Terms.Currency, p.CommittedMinor, p.Terms.BudgetMinor - p.CommittedMinor, p.CreatedAt);
+        p.Terms.BudgetMinor, p.Terms.Currency, p.CommittedMinor, p.Terms.BudgetMinor - p.CommittedMinor, p.CreatedAt,
+        ProgrammeRulesResponse.From(p.Rules), p.CommittedMinor < p.Terms.BudgetMinor);
 }

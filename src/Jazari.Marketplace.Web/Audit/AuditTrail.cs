@@ -38,6 +38,8 @@ public static class AuditActions
     public const string DisputeOpened = "dispute-opened";
     public const string DisputeResolved = "dispute-resolved";
     public const string ProgrammeCreated = "programme-created";
+    /// <summary>An admin or a programme's manager approved or declined an SME's application to a co-funding programme.</summary>
+    public const string ProgrammeApplicationDecided = "programme-application-decided";
     /// <summary>A manager invited a startup into a cohort; it is a member only once it accepts.</summary>
     public const string CohortInvitationSent = "cohort-invitation-sent";
     /// <summary>A startup accepted or declined a cohort's invitation (accepting opens its progress to the cohort's managers).</summary>
@@ -47,7 +49,7 @@ public static class AuditActions
         [SignIn, SignOut, ProfileCreated, ProfileUpdated, BidAccepted, AccountCreated, CatalogueImported, ReviewHidden, InstituteCreated, JobsDashboardLink,
          ConversationRead, ConversationReportsHandled, DataExported, AccountErased,
          PaymentConfirmed, PayoutPaid, DisputeOpened, DisputeResolved, ProgrammeCreated,
-         CohortInvitationSent, CohortInvitationAnswered];
+         CohortInvitationSent, CohortInvitationAnswered, ProgrammeApplicationDecided];
 }
 
 /// <summary>One sensitive action: who (account and role), what (action, object, detail), when, from where (client address).</summary>

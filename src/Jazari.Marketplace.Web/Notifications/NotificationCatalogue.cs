@@ -16,6 +16,7 @@ public static class NotificationCatalogue
     private static readonly string[] Bid = [.. Need, "startup", "price", "duration"];
     private static readonly string[] Milestone = ["title", "milestone", "startup", "currency", "link"];
     private static readonly string[] Decision = ["startup", "cohort"];
+    private static readonly string[] ProgrammeDecision = ["sme", "programme", "percent", "reason", "link"];
 
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Values = new Dictionary<string, IReadOnlyList<string>>
     {
@@ -46,6 +47,8 @@ public static class NotificationCatalogue
         [K.EvaluatorInvitation] = ["cohort", "cohortId", "signInLink"],
         [K.CohortDigest] = ["cohort", "startups", "bidsSubmitted", "bidsWon", "revenueContracted", "revenueReleased", "mentorSessions", "leaders"],
         [K.FiguresReminder] = ["startup", "month", "link"],
+        [K.ProgrammeApplicationApproved] = ProgrammeDecision,
+        [K.ProgrammeApplicationDeclined] = ProgrammeDecision,
     };
 
     /// <summary>Every value a template of <paramref name="kind"/> may name.</summary>

@@ -125,6 +125,8 @@ public sealed class PersonalData(IGrainFactory grains, AuditTrail audit, [FromKe
             {
                 case Roles.Sme:
                     await grains.GetGrain<ISmeGrain>(profileId).EraseAsync(accountId, pseudonym);
+                    foreach (var programmeId in await grains.GetGrain<Grains.Payments.IProgrammeDirectoryGrain>(Grains.Payments.IProgrammeDirectoryGrain.Key).ListAsync())
+                        await grains.GetGrain<Grains.Payments.IProgrammeSmeGrain>(Grains.Payments.IProgrammeSmeGrain.KeyOf(programmeId, profileId)).EraseApplicantAsync(pseudonym);
                     break;
                 case Roles.Startup:
                     await grains.GetGrain<IStartupGrain>(profileId).EraseAsync(accountId, pseudonym);

@@ -10,20 +10,38 @@ internal sealed record Awarded(Person Sme, string NeedId, Person Founder, string
 /// <summary>Engagement steps as the SME, the startup and an admin would take them, and the ledger invariants.</summary>
 internal static class Engagements
 {
-    public static async Task<string> ProgrammeAsync(MarketplaceHost host, int percent = 30, long capMinor = 5_000_000, long budgetMinor = 100_000_000)
+    public static async Task<string> ProgrammeAsync(MarketplaceHost host, int percent = 30, long capMinor = 5_000_000, long budgetMinor = 100_000_000, object? rules = null)
     {
         var id = $"prog-{Guid.NewGuid():N}"[..20];
         using var admin = host.Admin();
-        await (await admin.PostAsJsonAsync("/api/admin/programmes", new { id, name = "Maroc Digital PME", subsidyPercent = percent, capPerSmeMinor = capMinor, budgetMinor, currency = "MAD" }))
+        await (await admin.PostAsJsonAsync("/api/admin/programmes", new { id, name = "Maroc Digital PME", subsidyPercent = percent, capPerSmeMinor = capMinor, budgetMinor, currency = "MAD", rules }))
             .Json(HttpStatusCode.Created);
         return id;
     }
 
-    /// <summary>A need (in a programme, or not) awarded to a new startup's bid of <paramref name="priceMad"/> in two milestones.</summary>
-    public static async Task<Awarded> AwardedAsync(MarketplaceHost host, string? programmeId = null, decimal priceMad = 30000)
+    /// <summary>The SME applies to the programme and an admin approves it (with a reason): its needs may then name it.</summary>
+    public static async Task<string> ApprovedAsync(MarketplaceHost host, Person sme, string programmeId)
     {
-        var sme = await host.SignUpAsync("sme");
-        await sme.Client.CreateAsync("/api/smes", Api.Sme());
+        var application = await (await sme.Client.PostAsJsonAsync($"/api/programmes/{programmeId}/applications", new { note = "Notre boutique en ligne." }))
+            .Json(HttpStatusCode.Created);
+        Assert.Equal("submitted", application.GetProperty("status").GetString());
+        var id = application.GetProperty("id").GetString()!;
+        using var admin = host.Admin();
+        var decision = await (await admin.PostAsJsonAsync($"/api/programmes/{programmeId}/applications/{id}/decision", new { approve = true, reason = "Dossier complet." }))
+            .Json(HttpStatusCode.OK);
+        Assert.Equal("approved", decision.GetProperty("status").GetString());
+        return id;
+    }
+
+    /// <summary>A need (in a programme, or not) awarded to a new startup's bid of <paramref name="priceMad"/> in two milestones.</summary>
+    public static async Task<Awarded> AwardedAsync(MarketplaceHost host, string? programmeId = null, decimal priceMad = 30000, Person? existing = null)
+    {
+        var sme = existing ?? await host.SignUpAsync("sme");
+        if (existing is null)
+        {
+            await sme.Client.CreateAsync("/api/smes", Api.Sme());
+            if (programmeId is not null) await ApprovedAsync(host, sme, programmeId);
+        }
         var need = JsonSerializer.SerializeToNode(Api.Need())!.AsObject();
         if (programmeId is not null) need["programmeId"] = programmeId;
         var needId = await sme.Client.CreateAsync("/api/needs", need);

@@ -73,6 +73,7 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminC
         {
             Id = f.Id?.Trim(), Name = f.Name, SubsidyPercent = f.SubsidyPercent,
             CapPerSmeMinor = Minor(f.CapPerSmeMad), BudgetMinor = Minor(f.BudgetMad),
+            Rules = new ProgrammeRulesInput { Regions = f.Regions, Sectors = Split(f.Sectors), MinEmployees = f.MinEmployees, MaxEmployees = f.MaxEmployees },
         };
         await TryAsync(async () => Programme = await payments.CreateProgrammeAsync(Me, body));
         if (Programme is not null) NewProgramme = new();
@@ -93,4 +94,8 @@ public sealed class ProgrammeForm
     public int? SubsidyPercent { get; set; }
     public decimal? CapPerSmeMad { get; set; }
     public decimal? BudgetMad { get; set; }
+    public List<string?> Regions { get; set; } = [];
+    public string? Sectors { get; set; }
+    public int? MinEmployees { get; set; }
+    public int? MaxEmployees { get; set; }
 }

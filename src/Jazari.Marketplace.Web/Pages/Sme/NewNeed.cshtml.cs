@@ -11,8 +11,14 @@ namespace Jazari.Marketplace.Web.Pages.Sme;
 /// open needs of that category. Saved as a draft or published at once; the API's checks and rules.
 /// With <c>?draft={id}</c> the same form edits one of the SME's drafts (its category stays) before it is published.
 /// </summary>
-public sealed class NewNeedModel(IGrainFactory grains, Text text, NeedCommands needs, [FromKeyedServices(Clock.Key)] TimeProvider time) : MarketplacePage(grains, text)
+public sealed class NewNeedModel(IGrainFactory grains, Text text, NeedCommands needs, ProgrammeCommands programmes,
+    [FromKeyedServices(Clock.Key)] TimeProvider time) : MarketplacePage(grains, text)
 {
+    /// <summary>The co-funding programmes that approved the SME: a need may name one of them.</summary>
+    public IReadOnlyList<ProgrammeApplicationResponse> Approved { get; private set; } = [];
+    /// <summary>The programme chosen on the programmes page, carried through the category step.</summary>
+    public string? ProgrammeId { get; private set; }
+
     [BindProperty]
     public NeedInput Input { get; set; } = new();
     [BindProperty]
@@ -23,9 +29,10 @@ public sealed class NewNeedModel(IGrainFactory grains, Text text, NeedCommands n
     [BindProperty(SupportsGet = true)]
     public string? Draft { get; set; }
 
-    public async Task<IActionResult> OnGetAsync(string? category)
+    public async Task<IActionResult> OnGetAsync(string? category, string? programmeId)
     {
         if (await ProfileIdAsync() is not { } smeId) return Redirect("/sme/profile?first=true");
+        ProgrammeId = Ids.IsValid(programmeId) ? programmeId : null;
         if (Draft is not null)
         {
             var need = await needs.GetAsync(Me, Draft);
@@ -44,9 +51,10 @@ public sealed class NewNeedModel(IGrainFactory grains, Text text, NeedCommands n
         }
         if (!Reference.IsCategory(category)) return Page();
         var sme = (await Grains.GetGrain<ISmeGrain>(smeId).GetAsync(Me)).Details;
+        await LoadProgrammesAsync();
         Input = new NeedInput
         {
-            Region = sme.Region, Language = T.Lang,
+            Region = sme.Region, Language = T.Lang, ProgrammeId = ProgrammeId,
             Deadline = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddMonths(1).ToString("yyyy-MM-dd"),
         };
         await ShowCategoryAsync(category!);
@@ -61,11 +69,12 @@ public sealed class NewNeedModel(IGrainFactory grains, Text text, NeedCommands n
         {
             var input = Input with { Skills = Split(Skills) };
             id = Draft is null ? (await needs.CreateAsync(Me, input)).Id : (await OwnDraftAsync(smeId, Draft)).Id;
-            if (Draft is not null) await needs.UpdateDraftAsync(Me, id, input);
+            if (Draft is not null) await needs.UpdateDraftAsync(Me, id, input with { ProgrammeId = null }); // a draft keeps its programme
             if (publish) await needs.PublishAsync(Me, id);
         });
         if (created) return Redirect($"/sme/needs/{id}");
         if (Reference.IsCategory(Input.Category)) await ShowCategoryAsync(Input.Category!);
+        await LoadProgrammesAsync();
         return Page();
     }
 
@@ -75,6 +84,8 @@ public sealed class NewNeedModel(IGrainFactory grains, Text text, NeedCommands n
         var need = await needs.GetAsync(Me, id);
         return need.SmeId == smeId ? need : throw MarketplaceException.NotFound("Need");
     }
+
+    private async Task LoadProgrammesAsync() => Approved = [.. (await programmes.MineAsync(Me)).Where(a => a.Status == "approved")];
 
     private async Task ShowCategoryAsync(string category)
     {
