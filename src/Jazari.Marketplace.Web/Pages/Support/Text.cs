@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Net;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Html;
 using System.Text.RegularExpressions;
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Web.Languages;
@@ -38,6 +41,26 @@ public sealed partial class Text(Strings strings)
         var text = strings.Get(Lang, key);
         if (Plurals.HasForms(text)) text = Plurals.Select(text, Lang, args.Select(AsCount).FirstOrDefault(n => n is not null) ?? 0);
         return string.Format(Culture, text, [.. args.Select(a => AsCount(a) is { } count ? Number(count) : a)]);
+    }
+
+    /// <summary>
+    /// <see cref="Format"/> as HTML, each text value isolated in a <c>&lt;bdi&gt;</c>: a name or a title typed in another
+    /// script keeps its order inside the sentence, and the sentence keeps its own.
+    /// </summary>
+    public IHtmlContent Html(string key, params object?[] args)
+    {
+        var text = strings.Get(Lang, key);
+        if (Plurals.HasForms(text)) text = Plurals.Select(text, Lang, args.Select(AsCount).FirstOrDefault(n => n is not null) ?? 0);
+        var values = args.Select(a => AsCount(a) is { } count ? Number(count)
+            : a is IHtmlContent html ? Encoded(html) : $"<bdi>{WebUtility.HtmlEncode(Convert.ToString(a, Culture) ?? "")}</bdi>");
+        return new HtmlString(string.Format(Culture, WebUtility.HtmlEncode(text), [.. values]));
+    }
+
+    private static string Encoded(IHtmlContent html)
+    {
+        using var writer = new StringWriter();
+        html.WriteTo(writer, HtmlEncoder.Default);
+        return writer.ToString();
     }
 
     /// <summary>A count with its noun in the right plural form: "1 offre", "2 offres", "عرضان".</summary>
