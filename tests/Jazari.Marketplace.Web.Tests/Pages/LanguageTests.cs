@@ -100,6 +100,30 @@ public sealed partial class LanguageTests
             text.Error("Card payments are not available: Stripe is not configured on this marketplace. Pay by bank transfer."));
     }
 
+    [Fact]
+    public void Emails_write_counts_amounts_dates_and_codes_in_the_reader_language_and_isolate_typed_values()
+    {
+        var templates = new Jazari.Marketplace.Web.Notifications.EmailTemplates();
+        var values = new Dictionary<string, string>
+        {
+            ["name"] = "Fatima", ["title"] = "متجر إلكتروني", ["category"] = "ecommerce", ["region"] = "Souss-Massa",
+            ["budget"] = "15 000 – 30 000", ["deadline"] = "2026-03-03", ["link"] = "https://jazari.ma/sme/needs/n1",
+            ["needsLink"] = "https://jazari.ma/startup", ["bids"] = "2", ["days"] = "3", ["startup"] = "Atlas Digital",
+        };
+        var notification = new Jazari.Marketplace.Grains.Notifications.Notification("k", "few-bids", values, DateTimeOffset.UnixEpoch);
+        var ar = templates.Render(notification, "f@example.ma", "ar", values, null);
+        Assert.Contains("عرضين", ar.Subject);
+        Assert.Contains("<bdi>متجر إلكتروني</bdi>", ar.Html);
+        var fr = templates.Render(notification, "f@example.ma", "fr", values, null);
+        Assert.Contains("2 offres", fr.Subject);
+        Assert.Contains("en 3 jours", fr.Text);
+        var match = templates.Render(notification with { Kind = "need-match" }, "f@example.ma", "fr", values, null);
+        Assert.Contains("15.000 – 30.000 MAD", match.Text);
+        Assert.Contains("3 mars 2026", match.Text);
+        Assert.DoesNotContain("ecommerce", match.Text);
+        Assert.DoesNotContain("Souss-Massa", templates.Render(notification with { Kind = "need-match" }, "f@example.ma", "ar", values, null).Text);
+    }
+
     /// <summary>Every refusal a command, a check or a grain can make (API handlers aside) has a text in ar, fr and en.</summary>
     [Fact]
     public void Every_refusal_in_the_code_is_written_in_every_language()
