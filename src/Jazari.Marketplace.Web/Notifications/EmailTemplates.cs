@@ -74,6 +74,7 @@ public sealed partial class EmailTemplates
                     ? a.ToString(a == decimal.Truncate(a) ? "N0" : "N2", formats.Culture) : m.Value),
             _ when Counts.Contains(v.Key) && long.TryParse(v.Value, System.Globalization.CultureInfo.InvariantCulture, out var n) => formats.Number(n),
             _ when DateOnly.TryParseExact(v.Value, "yyyy-MM-dd", out var date) => formats.Date(date),
+            "month" when DateOnly.TryParseExact(v.Value + "-01", "yyyy-MM-dd", out var month) => month.ToString("MMMM yyyy", formats.Culture),
             _ => v.Value,
         });
     }
