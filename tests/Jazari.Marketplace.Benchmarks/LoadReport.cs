@@ -127,8 +127,7 @@ public static class LoadReport
         {
             var email = $"load-{Guid.NewGuid():N}@example.ma";
             (await anonymous.PostAsJsonAsync("/api/auth/sign-up", new { email, role = "startup", displayName = "Load", language = "fr" })).EnsureSuccessStatusCode();
-            var mail = Directory.GetFiles(Path.Combine(host.DataDir, "outbox"), "*.json")
-                .Select(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement).Single(m => m.GetProperty("to").GetString() == email);
+            var mail = await CodeMailAsync(host, email);
             var code = mail.GetProperty("text").GetString()!.Split([' ', '\n', ':']).Last(w => w.Length == 6 && w.All(char.IsAsciiDigit));
             var verified = await (await anonymous.PostAsJsonAsync("/api/auth/verify", new { email, code })).Content.ReadFromJsonAsync<JsonElement>();
             var token = verified.GetProperty("token").GetString()!;
@@ -141,5 +140,19 @@ public static class LoadReport
             tokens.Add(token);
         }
         return tokens;
+    }
+
+    /// <summary>The sign-in code's e-mail: sent by its delivery job, so it is waited for.</summary>
+    private static async Task<JsonElement> CodeMailAsync(HostProcess host, string email)
+    {
+        var outbox = Path.Combine(host.DataDir, "outbox");
+        for (var waited = 0; ; waited++)
+        {
+            var mail = (Directory.Exists(outbox) ? Directory.GetFiles(outbox, "*.json") : [])
+                .Select(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement).FirstOrDefault(m => m.GetProperty("to").GetString() == email);
+            if (mail.ValueKind == JsonValueKind.Object) return mail;
+            if (waited == 600) throw new TimeoutException($"No sign-in code e-mailed to {email} within a minute.");
+            await Task.Delay(100);
+        }
     }
 }

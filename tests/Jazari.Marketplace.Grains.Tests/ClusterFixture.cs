@@ -42,6 +42,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<INeedEvents>(Events);
             silo.Services.AddSingleton<Payments.IEngagementEvents>(EngagementEvents);
             silo.Services.AddSingleton(Payments.PaymentRules.Default);
+            silo.Services.AddSingleton(new Conversations.MessageLimits(100_000, 100_000)); // the limits are tested through the API (MessageLimitsTests)
         });
         Silo = builder.Build();
         await Silo.StartAsync();

@@ -82,6 +82,38 @@ public sealed class FollowUpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_host_that_runs_no_jobs_answers_the_bid_and_a_host_that_runs_them_follows_it_up()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        string smeEmail, smeToken, startupToken, startupId, needId;
+        await using (var first = await HostProcess.StartAsync(storage.ConnectionString, dataDir))
+        {
+            (smeEmail, smeToken) = await SignUpAsync(first, "sme");
+            (_, startupToken) = await SignUpAsync(first, "startup");
+            using var sme = first.Client(smeToken);
+            await sme.CreateAsync("/api/smes", Api.Sme());
+            startupId = await first.Client(startupToken).CreateAsync("/api/startups", Api.Startup($"Web seul {tag}"));
+            needId = await sme.CreateAsync("/api/needs", Api.Need(title: $"Boutique web seul {tag}"));
+            (await sme.PostAsync($"/api/needs/{needId}/publish", null)).EnsureSuccessStatusCode();
+            await Eventually(async () => await ListedAsync(first.Client(startupToken), needId));
+        }
+
+        await using (var webOnly = await HostProcess.StartAsync(storage.ConnectionString, dataDir, new Dictionary<string, string> { ["Hangfire__Server"] = "false" }))
+        {
+            using var startup = webOnly.Client(startupToken);
+            await startup.CreateAsync($"/api/needs/{needId}/bids", Api.Bid(30000));
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            Assert.Empty(Emails(smeEmail, "bid-received")); // waiting in the job storage
+            Assert.Equal(0, (await KpisAsync(startup, startupId)).GetProperty("bidsSubmitted").GetInt32());
+        }
+
+        await using var worker = await HostProcess.StartAsync(storage.ConnectionString, dataDir);
+        using var startupAgain = worker.Client(startupToken);
+        await Eventually(async () => Emails(smeEmail, "bid-received").Count == 1
+            && (await KpisAsync(startupAgain, startupId)).GetProperty("bidsSubmitted").GetInt32() == 1);
+    }
+
+    [Fact]
     public async Task A_follow_up_that_fails_for_a_while_is_retried_until_done_and_the_bid_was_answered_once()
     {
         var failures = new FailingActivity(times: 2);

@@ -41,6 +41,8 @@ public sealed class MarketplaceHost : WebApplicationFactory<Program>, IAsyncLife
         builder.UseSetting("JAZARI_ADMIN_TOKEN", AdminToken);
         builder.UseSetting("Demo:Enabled", "false");
         builder.UseSetting("RateLimits:AuthPerMinute", "100000");
+        builder.UseSetting("Conversations:MessagesPerMinute", "100000"); // tests that post many messages; MessageLimitsTests sets its own
+        builder.UseSetting("Conversations:MessagesPerMinutePerThread", "100000");
         builder.UseSetting("Silo:SiloPort", AzuriteServer.FreePort().ToString());
         builder.UseSetting("Silo:GatewayPort", AzuriteServer.FreePort().ToString());
         builder.UseSetting("Hangfire:Workers", "2");

@@ -28,6 +28,30 @@ public sealed class NeedsApiTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task The_sme_edits_its_draft_before_publishing_and_not_after()
+    {
+        var sme = await host.SignUpAsync("sme");
+        await sme.Client.CreateAsync("/api/smes", Api.Sme());
+        var id = await sme.Client.CreateAsync("/api/needs", Api.Need());
+
+        // Bad input changes nothing; another SME is told the need does not exist.
+        await (await sme.Client.PutAsJsonAsync($"/api/needs/{id}", Api.Need(title: "x"))).Problem(HttpStatusCode.BadRequest);
+        var other = await host.SignUpAsync("sme");
+        await (await other.Client.PutAsJsonAsync($"/api/needs/{id}", Api.Need(title: "Pas le mien"))).Problem(HttpStatusCode.NotFound);
+        Assert.Equal("Vendre notre huile en ligne", (await (await sme.Client.GetAsync($"/api/needs/{id}")).Json(HttpStatusCode.OK)).GetProperty("title").GetString());
+
+        var edited = await (await sme.Client.PutAsJsonAsync($"/api/needs/{id}", Api.Need(title: "Boutique en ligne et stock", region: "Souss-Massa")))
+            .Json(HttpStatusCode.OK);
+        Assert.Equal("Boutique en ligne et stock", edited.GetProperty("title").GetString());
+        Assert.Equal("Souss-Massa", edited.GetProperty("region").GetString());
+        Assert.Equal("draft", edited.GetProperty("status").GetString());
+
+        (await sme.Client.PostAsync($"/api/needs/{id}/publish", null)).EnsureSuccessStatusCode();
+        await (await sme.Client.PutAsJsonAsync($"/api/needs/{id}", Api.Need(title: "Trop tard pour changer"))).Problem(HttpStatusCode.Conflict);
+        Assert.Equal("Boutique en ligne et stock", (await (await sme.Client.GetAsync($"/api/needs/{id}")).Json(HttpStatusCode.OK)).GetProperty("title").GetString());
+    }
+
+    [Fact]
     public async Task An_sme_must_have_a_profile_before_posting_a_need()
     {
         var sme = await host.SignUpAsync("sme");

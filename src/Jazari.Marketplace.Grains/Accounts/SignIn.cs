@@ -193,8 +193,7 @@ internal sealed class SignInGrain(
         DeactivateOnIdle();
     }
 
-    private static MarketplaceException TooMany(string message, TimeSpan retryAfter) =>
-        new(Problem.TooManyRequests, message) { RetryAfter = retryAfter < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : retryAfter };
+    private static MarketplaceException TooMany(string message, TimeSpan retryAfter) => MarketplaceException.TooMany(message, retryAfter);
 
     private static byte[] Hash(byte[] salt, string code) => SHA256.HashData([.. salt, .. Encoding.UTF8.GetBytes(code)]);
 }

@@ -25,4 +25,7 @@ public sealed class MarketplaceException(Problem problem, string message, string
     public static MarketplaceException NotFound(string what) => new(Problem.NotFound, $"{what} not found.");
     public static MarketplaceException Conflict(string message) => new(Problem.Conflict, message);
     public static MarketplaceException Invalid(string field, string message) => new(Problem.Invalid, message, field);
+    /// <summary>A limit was reached: 429 with <c>Retry-After</c> (a second at least).</summary>
+    public static MarketplaceException TooMany(string message, TimeSpan retryAfter) =>
+        new(Problem.TooManyRequests, message) { RetryAfter = retryAfter < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : retryAfter };
 }

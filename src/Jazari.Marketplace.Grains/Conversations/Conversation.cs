@@ -47,8 +47,17 @@ public sealed record ReadReceipt([property: Id(0)] long ReadUpTo, [property: Id(
 internal sealed class ConversationGrain(
     [PersistentState("conversation", "marketplace")] IPersistentState<ConversationState> state,
     IGrainFactory grains,
+    MessageLimits limits,
     [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, IConversationGrain
 {
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Who posted here in the last minute, for the burst limit: in the activation's memory only (seeded from the head
+    /// on first use), so the limit costs no write; the thread has one activation in the cluster.
+    /// </summary>
+    private List<(string AccountId, DateTimeOffset At)>? burst;
+
     private const int PageSize = ConversationRules.PageSize;
     private const int ExcerptLength = 200;
     private static readonly Caller System = new("system", Roles.Admin);
@@ -218,6 +227,8 @@ internal sealed class ConversationGrain(
         }
 
         var now = time.GetUtcNow();
+        AdmitInThread(accountId, now);
+        await Inbox(accountId).AdmitSendAsync(now, limits.PerMinutePerAccount); // the account's limit, across its threads
         var seq = ++S.LastSeq;
         if (side == ConversationSide.Sme) S.BySme++; else S.ByStartup++;
         var stored = new ConversationMessage(seq, Ids.New("msg"), side, accountId, message.Text, message.Links, now, S.BySme, S.ByStartup, false);
@@ -242,8 +253,20 @@ internal sealed class ConversationGrain(
             S.Head = [];
         }
         await state.SaveAsync();
+        burst!.Add((accountId, now));
         await TellInboxesAsync();
         return new SentMessage(Id, View(stored), Posted: true, Opened: seq == 1);
+    }
+
+    /// <summary>Refuses a message past the author's burst limit in this thread (429 naming the limit).</summary>
+    private void AdmitInThread(string accountId, DateTimeOffset now)
+    {
+        burst ??= [.. S.Head.Select(m => (m.AuthorAccountId, m.SentAt))];
+        burst.RemoveAll(b => b.At <= now - Minute);
+        var mine = burst.Where(b => b.AccountId == accountId).Select(b => b.At).Order().ToList();
+        if (mine.Count >= limits.PerMinutePerThread)
+            throw MarketplaceException.TooMany(
+                $"At most {limits.PerMinutePerThread} messages a minute in one conversation; try again shortly.", mine[^limits.PerMinutePerThread] + Minute - now);
     }
 
     /// <summary>The messages with seq from <paramref name="lo"/> to <paramref name="hi"/>, from the stored pages and the head.</summary>

@@ -67,6 +67,12 @@ public interface IConversationInboxGrain : IGrainWithStringKey
     Task<InboxPage> PageAsync(int skip, int take);
     /// <summary>Every thread the account takes part in.</summary>
     Task<IReadOnlyList<string>> ListConversationIdsAsync();
+    /// <summary>
+    /// The account is about to post a message at <paramref name="at"/>: 429 when it posted <paramref name="perMinute"/>
+    /// in the minute before, across its threads. The time is kept with the inbox and stored by the inbox's write that
+    /// every posted message already makes (no write of its own).
+    /// </summary>
+    Task AdmitSendAsync(DateTimeOffset at, int perMinute);
 }
 
 [GenerateSerializer, Alias("jazari.conversation-inbox-state")]
@@ -74,6 +80,8 @@ public sealed class ConversationInboxState
 {
     /// <summary>At most <see cref="ConversationRules.MaxThreads"/>.</summary>
     [Id(0)] public List<InboxEntry> Entries { get; set; } = [];
+    /// <summary>When the account posted its messages of the last minute, oldest first (at most the per-account limit).</summary>
+    [Id(1)] public List<DateTimeOffset> RecentSends { get; set; } = [];
 }
 
 internal sealed class ConversationInboxGrain(
@@ -103,6 +111,18 @@ internal sealed class ConversationInboxGrain(
 
     public Task<IReadOnlyList<string>> ListConversationIdsAsync() =>
         Task.FromResult<IReadOnlyList<string>>([.. Entries.Select(e => e.ConversationId)]);
+
+    public Task AdmitSendAsync(DateTimeOffset at, int perMinute)
+    {
+        var sends = state.State.RecentSends;
+        sends.RemoveAll(s => s <= at - TimeSpan.FromMinutes(1));
+        if (sends.Count >= perMinute)
+            throw MarketplaceException.TooMany(
+                $"At most {perMinute} messages a minute per account; try again shortly.", sends[^perMinute] + TimeSpan.FromMinutes(1) - at);
+        sends.Add(at);
+        sends.Sort(); // times from different hosts may arrive out of order
+        return Task.CompletedTask;
+    }
 }
 
 [GenerateSerializer, Alias("jazari.reported-conversation")]

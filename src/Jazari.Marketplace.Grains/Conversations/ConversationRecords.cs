@@ -4,6 +4,16 @@ using System.Text;
 namespace Jazari.Marketplace.Grains.Conversations;
 
 /// <summary>The rules of conversations the API and the grains share.</summary>
+/// <summary>
+/// How many messages an account may post in a minute: across all its threads, and in any one thread (a burst).
+/// Past either, 429 with the limit and when to try again. The windows live in the grains (the account's inbox and
+/// the thread), never in a host's memory, so they hold across the hosts of the cluster.
+/// </summary>
+public sealed record MessageLimits(int PerMinutePerAccount, int PerMinutePerThread)
+{
+    public static MessageLimits Default => new(30, 10);
+}
+
 public static class ConversationRules
 {
     /// <summary>

@@ -11,6 +11,8 @@ public interface INeedGrain : IGrainWithStringKey
     Task<NeedView> CreateAsync(Caller owner, string smeId, NeedDetails details, string? programmeId = null);
     Task<NeedView> GetAsync(Caller caller);
     Task<NeedView> PublishAsync(Caller caller);
+    /// <summary>The owner (or an admin) rewrites a draft's details; a need once published is no longer edited (409).</summary>
+    Task<NeedView> UpdateDraftAsync(Caller caller, NeedDetails details);
     Task<NeedView> CancelAsync(Caller caller);
     /// <summary>Upsert by an admin import: the need is open. True when it was created.</summary>
     Task<bool> ImportAsync(string smeId, NeedDetails details);
@@ -112,6 +114,19 @@ internal sealed class NeedGrain(
         if (Need.Status != NeedStatus.Open)
             throw MarketplaceException.Conflict($"A need that is {Need.Status.Name()} cannot be published.");
         HandOver([.. Need.PendingEvents]); // published already (a retried request): its follow-ups may still be due
+        return View(caller);
+    }
+
+    public async Task<NeedView> UpdateDraftAsync(Caller caller, NeedDetails details)
+    {
+        EnsureOwner(caller);
+        if (Need.Status != NeedStatus.Draft)
+            throw MarketplaceException.Conflict($"Only a draft can be edited; this need is {Need.Status.Name()}.");
+        if (Need.Details != details)
+        {
+            Need.Details = details;
+            await state.SaveAsync();
+        }
         return View(caller);
     }
 

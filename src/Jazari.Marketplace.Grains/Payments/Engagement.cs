@@ -487,7 +487,7 @@ internal sealed class EngagementGrain(
     }
 
     private MoneyMove ReleaseMove(MilestoneState m, long amount) => new(Operation(m.Index, "release"), NeedId, m.Index, MoveKind.Release,
-        amount, amount * S.FeeBasisPoints / 10_000, 0, S.Currency, m.Method ?? PaymentMethod.BankTransfer, S.StartupId, m.PaymentExternalId);
+        amount, PaymentRules.Fee(amount, S.FeeBasisPoints), 0, S.Currency, m.Method ?? PaymentMethod.BankTransfer, S.StartupId, m.PaymentExternalId);
 
     /// <summary>The programme gets back its share of what is refunded, pro rata; the SME the rest.</summary>
     private MoneyMove RefundMove(MilestoneState m, long amount) => new(Operation(m.Index, "refund"), NeedId, m.Index, MoveKind.Refund,

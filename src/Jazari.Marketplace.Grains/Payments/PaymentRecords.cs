@@ -20,6 +20,12 @@ public sealed record PaymentRules(
     [property: Id(1)] TimeSpan AutoReleaseAfter)
 {
     public static PaymentRules Default => new(500, TimeSpan.FromDays(14));
+
+    /// <summary>The platform's fee on a release of <paramref name="amountMinor"/> (rounded down to the minor unit).</summary>
+    public static long Fee(long amountMinor, int basisPoints) => amountMinor * basisPoints / 10_000;
+
+    /// <summary>The fee these rules take from a release.</summary>
+    public long FeeOf(long amountMinor) => Fee(amountMinor, PlatformFeeBasisPoints);
 }
 
 /// <summary>Who pays which part of a milestone, and whether it is paid.</summary>

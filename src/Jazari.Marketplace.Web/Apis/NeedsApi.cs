@@ -18,6 +18,7 @@ public static class NeedsApi
         api.MapPost("/", Create).RequireAuthorization(p => p.RequireRole(Roles.Sme));
         api.MapGet("/", Browse);
         api.MapGet("/{id:id}", Get);
+        api.MapPut("/{id:id}", UpdateDraft);
         api.MapPost("/{id:id}/publish", Publish);
         api.MapPost("/{id:id}/cancel", Cancel);
         api.MapPost("/{id:id}/bids", Bid).RequireAuthorization(p => p.RequireRole(Roles.Startup));
@@ -37,6 +38,9 @@ public static class NeedsApi
 
     private static async Task<Ok<NeedResponse>> Get(string id, ClaimsPrincipal user, NeedCommands needs) =>
         TypedResults.Ok(NeedResponse.From(await needs.GetAsync(user.Caller(), id)));
+
+    private static async Task<Ok<NeedResponse>> UpdateDraft(string id, NeedInput body, ClaimsPrincipal user, NeedCommands needs) =>
+        TypedResults.Ok(NeedResponse.From(await needs.UpdateDraftAsync(user.Caller(), id, body)));
 
     private static async Task<Ok<NeedResponse>> Publish(string id, ClaimsPrincipal user, NeedCommands needs) =>
         TypedResults.Ok(NeedResponse.From(await needs.PublishAsync(user.Caller(), id)));

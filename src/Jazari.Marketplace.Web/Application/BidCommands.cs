@@ -4,7 +4,7 @@ using Jazari.Marketplace.Grains.Needs;
 namespace Jazari.Marketplace.Web.Application;
 
 /// <summary>Bids on needs, for the API and the pages: a startup submits and withdraws; the need's SME accepts one.</summary>
-public sealed class BidCommands(IGrainFactory grains, Audit.AuditTrail audit)
+public sealed class BidCommands(IGrainFactory grains, Audit.AuditTrail audit, NeedCommands needs, NeedLimits limits)
 {
     /// <summary>
     /// The caller's startup bids on a need. One write on the request: the startup's activity, its list of needs,
@@ -17,7 +17,22 @@ public sealed class BidCommands(IGrainFactory grains, Audit.AuditTrail audit)
         c.ThrowIfFailed();
         var startupId = await grains.ProfileOfAsync(bidder, "startup");
         var startup = await grains.GetGrain<Grains.Profiles.IStartupGrain>(startupId).GetAsync(bidder);
+        await CheckLiveBidsAsync(bidder, startupId, needId);
         return await grains.GetGrain<INeedGrain>(needId).SubmitBidAsync(bidder, startupId, startup.Details.Name, offer);
+    }
+
+    /// <summary>
+    /// A startup has at most <see cref="NeedLimits.MaxLiveBidsPerAccount"/> live bids (submitted, on open needs) across
+    /// needs; a bid on this need again (a retry) is not a new one. Counted from the startup's list of needs, which its
+    /// bids' follow-ups keep, so the count may trail a bid sent a moment before.
+    /// </summary>
+    private async Task CheckLiveBidsAsync(Caller bidder, string startupId, string needId)
+    {
+        if (bidder.IsAdmin) return;
+        var live = (await needs.OfProfileAsync(bidder, startupId, NeedCommands.ProfileNeedsListed))
+            .Count(n => n.Id != needId && n.Status == NeedStatus.Open && n.Bids.Any(b => b.StartupId == startupId && b.Status == BidStatus.Submitted));
+        if (live >= limits.MaxLiveBidsPerAccount)
+            throw MarketplaceException.Conflict($"A startup may have at most {limits.MaxLiveBidsPerAccount} live bids at a time; withdraw one or wait for a decision before bidding again.");
     }
 
     public async Task<NeedView> WithdrawAsync(Caller bidder, string needId, string bidId)

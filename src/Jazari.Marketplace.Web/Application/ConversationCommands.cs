@@ -87,3 +87,11 @@ public sealed class ConversationCommands(IGrainFactory grains, IBackgroundJobCli
     /// <summary>The other party hears of the message; a repeated send hands it over again, and the notification's key keeps it to one e-mail.</summary>
     private void Tell(SentMessage sent) => jobs.Enqueue<MessageNoticeJob>(j => j.RunAsync(sent.ConversationId, sent.Message.Id));
 }
+
+/// <summary>The per-account message limits from the <c>Conversations:*</c> settings (one at least), for the conversation grains.</summary>
+public static class MessageLimitSettings
+{
+    public static MessageLimits From(IConfiguration config) => new(
+        Math.Max(1, config.GetValue("Conversations:MessagesPerMinute", MessageLimits.Default.PerMinutePerAccount)),
+        Math.Max(1, config.GetValue("Conversations:MessagesPerMinutePerThread", MessageLimits.Default.PerMinutePerThread)));
+}

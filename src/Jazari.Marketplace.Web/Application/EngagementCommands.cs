@@ -30,6 +30,10 @@ public sealed class EngagementCommands(IGrainFactory grains, PaymentMoves moves,
     /// <summary>Whether the SME can pay by card here (a rail with a card checkout is configured).</summary>
     public bool CardCheckout => moves.CardCheckout;
 
+    /// <summary>The payment methods offered to the SME: one per rail configured here, as the rail declares its abilities.</summary>
+    public IReadOnlyList<FundingOption> FundingOptions =>
+        [.. moves.Rails.Select(r => new FundingOption(r.Method.Name(), r.Abilities.CardCheckout, r.Abilities.ConfirmedByAdmin))];
+
     /// <summary>The SME asks to pay a milestone: bank instructions with the reference, or the card checkout page.
     /// An unknown method is a 400; a method no rail here carries out (Stripe not configured) a 409, before anything is recorded.</summary>
     public async Task<FundResponse> FundAsync(Caller caller, string needId, int index, FundInput input)

@@ -30,7 +30,18 @@ public sealed class NeedCommands(IGrainFactory grains, NeedLimits limits, [FromK
 
     public Task<NeedView> GetAsync(Caller caller, string needId) => Need(needId).GetAsync(caller);
 
-    private const int ProfileNeedsListed = 500; // all a profile's list of needs holds
+    /// <summary>The SME rewrites its draft before publishing it, with the checks of a new need (the programme stays).</summary>
+    public async Task<NeedView> UpdateDraftAsync(Caller caller, string needId, NeedInput input)
+    {
+        var c = new Checks();
+        var details = input.ToDetails(c);
+        NeedInput.CheckDeadline(c, details.Deadline, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+        if (input.ProgrammeId is not null) c.Error("programmeId", "Set when the need is created; it cannot change.");
+        c.ThrowIfFailed();
+        return await Need(needId).UpdateDraftAsync(caller, details);
+    }
+
+    internal const int ProfileNeedsListed = 500; // all a profile's list of needs holds
 
     /// <summary>Opens the need to bids, within the SME's limit of open needs; repeating it answers the open need.</summary>
     public async Task<NeedView> PublishAsync(Caller caller, string needId)
@@ -82,13 +93,15 @@ public sealed class NeedCommands(IGrainFactory grains, NeedLimits limits, [FromK
     private INeedGrain Need(string needId) => grains.GetGrain<INeedGrain>(needId);
 }
 
-/// <summary>Per-account limits of needs (<c>Needs:*</c> settings).</summary>
-public sealed record NeedLimits(int MaxOpenPerAccount)
+/// <summary>Per-account limits of needs and bids (<c>Needs:MaxOpenPerAccount</c>, <c>Bids:MaxLivePerAccount</c>).</summary>
+public sealed record NeedLimits(int MaxOpenPerAccount, int MaxLiveBidsPerAccount = NeedLimits.DefaultMaxLiveBidsPerAccount)
 {
     public const int DefaultMaxOpenPerAccount = 20;
+    public const int DefaultMaxLiveBidsPerAccount = 30;
 
-    public static NeedLimits From(IConfiguration config) =>
-        new(config.GetValue("Needs:MaxOpenPerAccount", DefaultMaxOpenPerAccount));
+    public static NeedLimits From(IConfiguration config) => new(
+        config.GetValue("Needs:MaxOpenPerAccount", DefaultMaxOpenPerAccount),
+        config.GetValue("Bids:MaxLivePerAccount", DefaultMaxLiveBidsPerAccount));
 }
 
 public static class NeedCommandsRegistration

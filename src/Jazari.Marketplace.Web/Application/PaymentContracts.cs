@@ -49,6 +49,9 @@ public sealed class ProgrammeInput
 public sealed record FundResponse(string PaymentId, string Method, long AmountMinor, long ProgrammeMinor, string Currency,
     string? Reference, string? Instructions, string? CheckoutUrl, bool Funded);
 
+/// <summary>A way the SME can pay a milestone here (only the rails configured on this marketplace).</summary>
+public sealed record FundingOption(string Method, bool CardCheckout, bool ConfirmedByAdmin);
+
 public sealed record FundingResponse(string Source, long AmountMinor, string Status);
 
 public sealed record DisputeResponse(string Id, string OpenedBy, string Reason, DateTimeOffset OpenedAt, DateTimeOffset? ResolvedAt,
@@ -57,7 +60,11 @@ public sealed record DisputeResponse(string Id, string OpenedBy, string Reason, 
 public sealed record EngagementMilestone(int Index, string Title, long AmountMinor, string Status, string DueOn,
     IReadOnlyList<FundingResponse> Funding, string? PaymentId, string? Method, DateTimeOffset? FundedAt, DateTimeOffset? DeliveredAt,
     string? DeliveryNote, IReadOnlyList<string> DeliveryLinks, DateTimeOffset? ApprovedAt, bool ApprovedAutomatically,
-    long ReleasedMinor, long RefundedMinor, DisputeResponse? Dispute);
+    long ReleasedMinor, long RefundedMinor, DisputeResponse? Dispute, DateTimeOffset? FundingRequestedAt)
+{
+    /// <summary>The SME's share of the milestone (the rest is the programme's), once funding was asked for.</summary>
+    public long SmeMinor => Funding.Where(f => f.Source == "sme").Sum(f => f.AmountMinor);
+}
 
 public sealed record PayoutResponse(string Id, string NeedId, int Index, string Kind, string BeneficiaryKind, string BeneficiaryId,
     string BeneficiaryName, long AmountMinor, string Currency, string Status, DateTimeOffset CreatedAt, string? BankReference, DateTimeOffset? PaidAt)
@@ -78,7 +85,8 @@ public sealed record EngagementResponse(string NeedId, string Title, string SmeI
             m.Funding.Count > 0 ? m.PaymentId : null, m.Method?.Name(), m.FundedAt, m.DeliveredAt, m.DeliveryNote, m.DeliveryLinks,
             m.ApprovedAt, m.ApprovedAutomatically, m.ReleasedMinor, m.RefundedMinor,
             m.Dispute is { } d ? new DisputeResponse(d.Id, d.OpenedBy, d.Reason, d.OpenedAt, d.ResolvedAt,
-                d.ResolvedAt is null ? null : d.ReleaseMinor, d.ResolvedAt is null ? null : d.RefundMinor, d.Note) : null))],
+                d.ResolvedAt is null ? null : d.ReleaseMinor, d.ResolvedAt is null ? null : d.RefundMinor, d.Note) : null,
+            m.FundingRequestedAt))],
         [.. e.Payouts.Select(PayoutResponse.From)]);
 }
 

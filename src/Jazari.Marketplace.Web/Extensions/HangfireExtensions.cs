@@ -77,6 +77,9 @@ internal static class HangfireExtensions
                 provider.GetRequiredService<IBackgroundJobFactory>(), provider.GetRequiredService<ITimeZoneResolver>());
         });
 
+        // A host may only take requests and leave the jobs to others (Hangfire__Server=false): its follow-ups wait in
+        // the shared job storage for a host that runs them.
+        if (!config.GetValue("Hangfire:Server", true)) return;
         services.AddHangfireServer(o =>
         {
             o.WorkerCount = config.GetValue("Hangfire:Workers", Math.Max(2, Environment.ProcessorCount * 2));

@@ -3,7 +3,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Jazari.Marketplace.Web.Extensions;
 
-/// <summary><c>/healthz</c> is 200 once the silo answers, grain storage answers and this host's Hangfire server runs.</summary>
+/// <summary>
+/// <c>/healthz</c> is 200 once the silo answers, grain storage answers and this host's Hangfire server runs (or, on a
+/// host that runs no jobs, <c>Hangfire__Server=false</c>, once the job storage answers).
+/// </summary>
 internal static class HealthChecks
 {
     public static void AddMarketplaceHealthChecks(this IServiceCollection services) => services.AddHealthChecks()
@@ -31,13 +34,16 @@ internal static class HealthChecks
         }
     }
 
-    private sealed class JobsCheck(JobStorage jobs) : IHealthCheck
+    private sealed class JobsCheck(JobStorage jobs, IConfiguration config) : IHealthCheck
     {
         private readonly string server = $"{Environment.MachineName}:{Environment.ProcessId}".ToLowerInvariant();
+        private readonly bool runsJobs = config.GetValue("Hangfire:Server", true);
 
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellation = default)
         {
-            var running = jobs.GetMonitoringApi().Servers().Any(s => s.Name.StartsWith(server, StringComparison.OrdinalIgnoreCase));
+            var servers = jobs.GetMonitoringApi().Servers(); // reads the job storage: throws when it does not answer
+            if (!runsJobs) return Task.FromResult(HealthCheckResult.Healthy("This host runs no jobs"));
+            var running = servers.Any(s => s.Name.StartsWith(server, StringComparison.OrdinalIgnoreCase));
             return Task.FromResult(running ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("Hangfire server not started yet"));
         }
     }

@@ -31,6 +31,7 @@ public static class MarketplaceExtensions
         services.AddNeedsAndBids(builder.Configuration);
         services.AddSingleton<Privacy.PersonalData>();
         services.AddCommunityCommands();
+        services.AddSingleton(MessageLimitSettings.From(builder.Configuration));
         services.AddHostedService<DemoCatalogue>();
 
         builder.AddMarketplaceTelemetry();

@@ -20,6 +20,9 @@ public sealed class PaymentMoves(IGrainFactory grains, IEnumerable<IPaymentRail>
             _ => throw new ArgumentOutOfRangeException(nameof(method), method, "Unknown payment method."),
         });
 
+    /// <summary>The rails configured here.</summary>
+    public IEnumerable<IPaymentRail> Rails => rails;
+
     /// <summary>The rail whose payments an admin confirms by hand (bank transfers).</summary>
     public IPaymentRail ConfirmedByAdmin => rails.FirstOrDefault(r => r.Abilities.ConfirmedByAdmin)
         ?? throw MarketplaceException.Conflict("No payment method here is confirmed by an admin.");

@@ -6,7 +6,8 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 /// <summary>
 /// The marketplace's core journey in the browser, in Arabic and in French: an SME signs up and posts a need,
 /// a startup signs up, onboards, finds the need among its matches and bids (the milestone builder refuses a
-/// wrong sum), and the SME compares the bids side by side and accepts. Screenshots and axe on each main page.
+/// wrong sum), and the SME compares the bids side by side and accepts (after a confirmation that states the price and
+/// the fee: the first click alone awards nothing). Screenshots and axe on each main page.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class JourneyTests(BrowserHost host)
@@ -69,9 +70,19 @@ public sealed class JourneyTests(BrowserHost host)
         await Assertions.Expect(bids).ToContainTextAsync(startupName);
         await Assertions.Expect(sme.Locator("#matches + p + ol")).ToContainTextAsync(startupName);
         await Shot(sme, "need-bids", language);
+        await Assertions.Expect(sme.Locator("#what-next")).ToBeVisibleAsync();
+        // Accepting takes two steps: the first post only shows what will happen (the price, the fee, what the
+        // startup receives); the need stays open until the confirmation is posted.
         await bids.Locator("form button").ClickAsync();
+        var confirm = sme.Locator("section#confirm");
+        await Assertions.Expect(confirm).ToContainTextAsync(startupName);
+        await Assertions.Expect(confirm).ToContainTextAsync("5");
+        await Assertions.Expect(sme.Locator(".meta .status-open")).ToBeVisibleAsync();
+        await Shot(sme, "accept-confirm", language);
+        await confirm.Locator("button[type=submit]").ClickAsync();
         await sme.WaitForURLAsync(new Regex($"/sme/needs/{needId}$"), Journeys.Loaded);
         await Assertions.Expect(sme.Locator(".meta .status-awarded")).ToBeVisibleAsync();
+        Assert.Equal(0, await sme.Locator("section#confirm").CountAsync());
         await sme.GotoAsync("/sme");
         await Shot(sme, "sme-needs", language);
 

@@ -123,9 +123,9 @@ public sealed partial class LanguagePagesTests(BrowserHost host)
         }
         await page.GotoAsync($"/engagements/{needId}");
         await page.ClickAsync("#m0 button[value=bank-transfer]");
-        await Assertions.Expect(page.Locator("#bank-details")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#m0 .payment-reference")).ToBeVisibleAsync();
         await ExpectOnlyReaderLanguageAsync(page, language);
-        var reference = (await page.InnerTextAsync("#payment-reference")).Trim();
+        var reference = (await page.InnerTextAsync("#m0 .payment-reference")).Trim();
 
         // The admin confirms a wrong amount: the refusal names the SME's share in MAD, in the page's language.
         var admin = await host.NewPageAsync(language, bypassCsp: true);

@@ -139,7 +139,7 @@ public sealed partial class LanguageTests
             var starts = file.EndsWith("Checks.cs") ? ChecksRefusal() : Refusal();
             foreach (Match start in starts.Matches(code))
             {
-                var end = code.IndexOf(';', start.Index);
+                var end = StatementEnd().Match(code, start.Index) is { Success: true } m ? m.Index : -1; // a ';' ending its line (messages hold '; ')
                 var statement = code[start.Index..(end < 0 ? code.Length : end)];
                 if (statement.Contains("Must be one of", StringComparison.Ordinal)) continue; // a list of codes: "choose one of the options"
                 foreach (Match literal in Literal().Matches(statement))
@@ -159,6 +159,9 @@ public sealed partial class LanguageTests
 
     [GeneratedRegex(@"(?:\bError|\breturn)\b")]
     private static partial Regex ChecksRefusal();
+
+    [GeneratedRegex(@";[ \t]*\r?$", RegexOptions.Multiline)]
+    private static partial Regex StatementEnd();
 
     [GeneratedRegex(@"\$?""((?:[^""\\]|\\.)*)""")]
     private static partial Regex Literal();

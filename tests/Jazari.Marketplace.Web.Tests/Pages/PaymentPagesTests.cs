@@ -9,7 +9,7 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 
 /// <summary>
 /// Paying a milestone by bank transfer in the browser, in Arabic and in French: the SME asks to fund the first
-/// milestone and gets the reference and instructions, the admin confirms the transfer on the payments page (a wrong
+/// milestone and gets the reference and instructions (still there after a reload, gone once confirmed), the admin confirms the transfer on the payments page (a wrong
 /// amount is refused), and the SME sees the milestone funded. The awarded need is set up through the API.
 /// </summary>
 [Collection(BrowserCollection.Name)]
@@ -37,9 +37,17 @@ public sealed class PaymentPagesTests(BrowserHost host)
         await HostApi.SignInAsync(host, smePage, smeEmail);
         await smePage.GotoAsync($"/sme/needs/{needId}");
         await smePage.ClickAsync($"a[href='/engagements/{needId}']");
+        // Stripe is not configured on this host: card payment is not offered.
+        Assert.Equal(0, await smePage.Locator("#m0 button[value=stripe]").CountAsync());
         await smePage.ClickAsync("#m0 button[value=bank-transfer]");
-        var reference = (await smePage.InnerTextAsync("#payment-reference")).Trim();
+        var reference = (await smePage.InnerTextAsync("#m0 .payment-reference")).Trim();
         Assert.StartsWith("PAY-", reference, StringComparison.OrdinalIgnoreCase);
+
+        // A reload shows the same instructions again (amount, reference, bank, pay-by date), not the pay buttons.
+        await smePage.ReloadAsync();
+        Assert.Equal(reference, (await smePage.InnerTextAsync("#m0 .payment-reference")).Trim());
+        await Assertions.Expect(smePage.Locator("#m0 .transfer")).ToContainTextAsync("BMCEMAMC");
+        Assert.Equal(0, await smePage.Locator("#m0 button[value=bank-transfer]").CountAsync());
         var smeShare = (await EngagementAsync(sme, needId)).GetProperty("milestones")[0].GetProperty("funding").EnumerateArray()
             .Single(f => f.GetProperty("source").GetString() == "sme").GetProperty("amountMinor").GetInt64();
         await HostApi.AssertTranslatedAsync(smePage);
@@ -68,6 +76,7 @@ public sealed class PaymentPagesTests(BrowserHost host)
 
         await smePage.GotoAsync($"/engagements/{needId}");
         await Assertions.Expect(smePage.Locator("#m0 .pill.status-funded")).ToBeVisibleAsync();
+        Assert.Equal(0, await smePage.Locator("#m0 .transfer").CountAsync());
         Assert.Equal("funded", (await EngagementAsync(sme, needId)).GetProperty("milestones")[0].GetProperty("status").GetString());
     }
 

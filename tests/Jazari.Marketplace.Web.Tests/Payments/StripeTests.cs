@@ -225,7 +225,10 @@ public sealed class StripeTests(StripeHost stripe)
         await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 0L, refundMinor = 1_500_000L, note = "Remboursement." }))
             .Json(HttpStatusCode.OK);
         await Engagements.UntilAsync(Host, a.NeedId, 0, "refunded"); // the follow-up refunds the card
-        var refund = Assert.Single(Server.CallsTo("POST", "/v1/refunds"), c => c.Field("metadata[needId]") == a.NeedId);
+        // A follow-up handed over twice may ask again, always with the same idempotency key: Stripe refunds once.
+        var refunds = Server.CallsTo("POST", "/v1/refunds").Where(c => c.Field("metadata[needId]") == a.NeedId).ToList();
+        var refund = Assert.Single(refunds, c => !c.Replayed);
+        Assert.All(refunds, c => Assert.Equal(refund.IdempotencyKey, c.IdempotencyKey));
         Assert.Equal(($"{a.NeedId}:m0:refund", "1500000"), (refund.IdempotencyKey, refund.Field("amount")));
         var charge = Server.Object((string)Server.Object(refund.Field("payment_intent")!)["latest_charge"]!);
         await (await stripe.PostEventAsync(StripeEvents.ChargeRefunded(charge))).Json(HttpStatusCode.OK); // our own refund, reported back

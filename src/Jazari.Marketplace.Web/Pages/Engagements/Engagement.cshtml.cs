@@ -1,5 +1,7 @@
 using Jazari.Marketplace.Grains;
+using Jazari.Marketplace.Grains.Payments;
 using Jazari.Marketplace.Web.Pages.Support;
+using Jazari.Marketplace.Web.Payments;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
@@ -10,10 +12,12 @@ namespace Jazari.Marketplace.Web.Pages.Engagements;
 /// dispute), its startup (deliver, dispute) and admins (resolve a dispute: what is released, what is refunded); every action is the same command the API calls (EngagementCommands), with its rules and checks.
 /// </summary>
 [Authorize(Policy = PageSession.Policy.SignedIn)]
-public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementCommands engagements) : MarketplacePage(grains, text)
+public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementCommands engagements, PaymentSettings payments) : MarketplacePage(grains, text)
 {
     public EngagementResponse Engagement { get; private set; } = null!;
-    public FundResponse? Funding { get; private set; }
+    /// <summary>The ways to pay offered here: only the rails configured on this marketplace.</summary>
+    public IReadOnlyList<FundingOption> FundingOptions => engagements.FundingOptions;
+    public BankDetails Bank => payments.Bank;
     public bool IsSme => Me.Role == Roles.Sme;
     public bool IsStartup => Me.Role == Roles.Startup;
     public bool IsAdmin => Me.IsAdmin;
@@ -25,11 +29,40 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
         await LoadAsync(id);
     }
 
+    /// <summary>A bank transfer the SME was asked to make for a milestone, read from the engagement itself, so it
+    /// stays on the page (after a reload too) until an admin confirms the transfer; null when none is awaited.</summary>
+    public BankTransfer? TransferFor(EngagementMilestone m) =>
+        IsSme && m is { Status: "awaiting-funding", Method: "bank-transfer", PaymentId: { } paymentId } && m.SmeMinor > 0
+            ? new BankTransfer(BankTransferRail.Reference(paymentId), m.SmeMinor,
+                DateOnly.FromDateTime((m.FundingRequestedAt ?? DateTimeOffset.UtcNow).AddDays(payments.FundingReminderDays).UtcDateTime))
+            : null;
+
+    /// <summary>The "what next" line for the reader: what they (or the other party) do now, from the first milestone still open.</summary>
+    public string? WhatNext()
+    {
+        var e = Engagement;
+        if (e.Status == "cancelled") return T["journey.next-engagement-cancelled"];
+        if (e.Status == "completed" || e.Milestones.All(m => m.Status is "released" or "refunded" or "cancelled"))
+            return IsSme ? T["journey.next-engagement-completed-sme"] : IsStartup ? T["journey.next-engagement-completed-startup"] : null;
+        if (!IsSme && !IsStartup) return null;
+        var m = e.Milestones.FirstOrDefault(x => x.Status == "disputed")
+            ?? e.Milestones.First(x => x.Status is not ("released" or "refunded" or "cancelled"));
+        var role = IsSme ? "sme" : "startup";
+        var state = m.Status == "awaiting-funding" && TransferFor(m) is not null ? "awaiting-transfer" : m.Status;
+        return T.Format($"journey.next-{state}-{role}", m.Title, T.Money(m.AmountMinor, e.Currency), e.StartupName, payments.AutoReleaseDays);
+    }
+
+    /// <summary>What the startup receives of a milestone once released: its amount less the platform fee agreed at the award.</summary>
+    public long StartupReceives(long amountMinor) => amountMinor - PaymentRules.Fee(amountMinor, (int)(Engagement.PlatformFeePercent * 100));
+
     public async Task<IActionResult> OnPostFundAsync(string id, int index, string? method)
     {
-        if (await TryAsync(async () => Funding = await engagements.FundAsync(Me, id, index, new FundInput { Method = method })))
+        FundResponse? funding = null;
+        if (await TryAsync(async () => funding = await engagements.FundAsync(Me, id, index, new FundInput { Method = method })))
         {
-            if (Funding!.CheckoutUrl is { } checkout) return Redirect(checkout);
+            if (funding!.CheckoutUrl is { } checkout) return Redirect(checkout);
+            // The instructions are read back from the engagement on the next page, so a reload shows them again.
+            return Redirect($"/engagements/{id}?done={(funding.Funded ? "programme-funded" : "transfer")}#m{index}");
         }
         await LoadAsync(id);
         return Page();
@@ -38,8 +71,18 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
     public Task<IActionResult> OnPostDeliverAsync(string id, int index, string? note, string? links) =>
         ActAsync(id, "delivered", () => engagements.DeliverAsync(Me, id, index, new DeliverInput { Note = note, Links = Split(links) }));
 
-    public Task<IActionResult> OnPostApproveAsync(string id, int index) =>
-        ActAsync(id, "approved", () => engagements.ApproveAsync(Me, id, index));
+    /// <summary>The milestone the SME asked to approve, shown with what will be released before anything is done.</summary>
+    public EngagementMilestone? ConfirmApprove { get; private set; }
+
+    /// <summary>Approving releases money: the first post shows what will be paid to whom; only the confirmation posted back acts.</summary>
+    public async Task<IActionResult> OnPostApproveAsync(string id, int index, bool confirmed)
+    {
+        if (confirmed) return await ActAsync(id, "approved", () => engagements.ApproveAsync(Me, id, index));
+        await LoadAsync(id);
+        ConfirmApprove = IsSme ? Engagement.Milestones.FirstOrDefault(m => m.Index == index && m.Status == "delivered") : null;
+        if (ConfirmApprove is null) AddError("", T["journey.nothing-to-approve"]);
+        return Page();
+    }
 
     public Task<IActionResult> OnPostDisputeAsync(string id, int index, string? reason) =>
         ActAsync(id, "disputed", () => engagements.DisputeAsync(Me, id, index, new DisputeInput { Reason = reason }));
@@ -60,3 +103,6 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
 
     private async Task LoadAsync(string id) => Engagement = await engagements.GetAsync(Me, id);
 }
+
+/// <summary>What the SME transfers for a milestone: the amount, the reference to quote, and the day to pay by.</summary>
+public sealed record BankTransfer(string Reference, long AmountMinor, DateOnly PayBy);

@@ -2,14 +2,25 @@ using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Matchmaking;
 using Jazari.Marketplace.Grains.Needs;
 using Jazari.Marketplace.Grains.Profiles;
+using Jazari.Marketplace.Grains.Payments;
 using Jazari.Marketplace.Web.Pages.Support;
+using Jazari.Marketplace.Web.Payments;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Jazari.Marketplace.Web.Pages.Sme;
 
-/// <summary>One need of the SME: publish or cancel it, its bids side by side with their match reasons, accept one; its matches.</summary>
-public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands needs, BidCommands bids, ReviewCommands reviews) : MarketplacePage(grains, text)
+/// <summary>
+/// One need of the SME: publish or cancel it, its bids side by side with their match reasons, accept one; its matches.
+/// Accepting a bid and cancelling the need first show what will happen (amount, to whom, the platform fee) and act only
+/// when that confirmation is posted back (<c>confirmed=true</c>): a single click never commits the SME.
+/// </summary>
+public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands needs, BidCommands bids, ReviewCommands reviews, PaymentSettings payments) : MarketplacePage(grains, text)
 {
+    public decimal FeePercent => payments.PlatformFeePercent;
+    /// <summary>The bid the SME asked to accept, shown for confirmation before anything is done.</summary>
+    public Bid? ConfirmAccept { get; private set; }
+    /// <summary>The SME asked to cancel the need: the confirmation is shown.</summary>
+    public bool ConfirmCancel { get; private set; }
     public const int MatchesShown = 20;
     public NeedView Need { get; private set; } = null!;
     public IReadOnlyList<Bid> Bids { get; private set; } = [];
@@ -23,9 +34,36 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
 
     public Task<IActionResult> OnPostPublishAsync(string id) => ActAsync(id, () => needs.PublishAsync(Me, id));
 
-    public Task<IActionResult> OnPostCancelAsync(string id) => ActAsync(id, () => needs.CancelAsync(Me, id));
+    public async Task<IActionResult> OnPostCancelAsync(string id, bool confirmed)
+    {
+        if (confirmed) return await ActAsync(id, () => needs.CancelAsync(Me, id));
+        await LoadAsync(id);
+        ConfirmCancel = true;
+        return Page();
+    }
 
-    public Task<IActionResult> OnPostAcceptAsync(string id, string bidId) => ActAsync(id, () => bids.AcceptAsync(Me, id, bidId ?? ""));
+    public async Task<IActionResult> OnPostAcceptAsync(string id, string bidId, bool confirmed)
+    {
+        if (confirmed) return await ActAsync(id, () => bids.AcceptAsync(Me, id, bidId ?? ""));
+        await LoadAsync(id);
+        ConfirmAccept = Bids.FirstOrDefault(b => b.Id == bidId && b.Status == BidStatus.Submitted);
+        if (ConfirmAccept is null) AddError("", T["journey.bid-gone"]);
+        return Page();
+    }
+
+    /// <summary>The key of the "what next" line for the need's state: what the SME (or a startup) does now.</summary>
+    public string WhatNextKey => Need.Status switch
+    {
+        NeedStatus.Draft => "journey.next-need-draft",
+        NeedStatus.Open => Bids.Any(b => b.Status == BidStatus.Submitted) ? "journey.next-need-bids" : "journey.next-need-no-bids",
+        NeedStatus.Awarded => "journey.next-need-awarded",
+        NeedStatus.InProgress => "journey.next-need-in-progress",
+        NeedStatus.Completed => Reviews is { CanWrite: true } ? "journey.next-need-review" : "journey.next-need-completed",
+        _ => "journey.next-need-closed",
+    };
+
+    /// <summary>The platform's fee on an amount at today's rate (the rate is agreed at the award).</summary>
+    public long FeeOf(long amountMinor) => PaymentRules.Fee(amountMinor, (int)(payments.PlatformFeePercent * 100));
 
     public Task<IActionResult> OnPostReviewAsync(string id) => ActAsync(id, () => reviews.WriteAsync(Me, id, Review));
 

@@ -9,6 +9,7 @@ namespace Jazari.Marketplace.Web.Pages.Sme;
 /// <summary>
 /// "Post a need", guided: first the category (each explained), then the details with budget guidance from the
 /// open needs of that category. Saved as a draft or published at once; the API's checks and rules.
+/// With <c>?draft={id}</c> the same form edits one of the SME's drafts (its category stays) before it is published.
 /// </summary>
 public sealed class NewNeedModel(IGrainFactory grains, Text text, NeedCommands needs, [FromKeyedServices(Clock.Key)] TimeProvider time) : MarketplacePage(grains, text)
 {
@@ -18,10 +19,29 @@ public sealed class NewNeedModel(IGrainFactory grains, Text text, NeedCommands n
     public string? Skills { get; set; }
     public string? Category { get; private set; }
     public BudgetGuide Guide { get; private set; } = BudgetGuide.None;
+    /// <summary>The draft being edited; null for a new need.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Draft { get; set; }
 
     public async Task<IActionResult> OnGetAsync(string? category)
     {
         if (await ProfileIdAsync() is not { } smeId) return Redirect("/sme/profile?first=true");
+        if (Draft is not null)
+        {
+            var need = await needs.GetAsync(Me, Draft);
+            if (need.SmeId != smeId) throw MarketplaceException.NotFound("Need");
+            if (need.Status != NeedStatus.Draft) return Redirect($"/sme/needs/{need.Id}");
+            var d = need.Details;
+            Input = new NeedInput
+            {
+                Title = d.Title, Description = d.Description, Category = d.Category, BudgetMinMad = d.BudgetMinMinor / 100m,
+                BudgetMaxMad = d.BudgetMaxMinor / 100m, Deadline = d.Deadline.ToString("yyyy-MM-dd"), Region = d.Region,
+                RemoteOk = d.RemoteOk, Language = d.Language,
+            };
+            Skills = Join(d.Skills);
+            await ShowCategoryAsync(d.Category);
+            return Page();
+        }
         if (!Reference.IsCategory(category)) return Page();
         var sme = (await Grains.GetGrain<ISmeGrain>(smeId).GetAsync(Me)).Details;
         Input = new NeedInput
@@ -39,12 +59,21 @@ public sealed class NewNeedModel(IGrainFactory grains, Text text, NeedCommands n
         string? id = null;
         var created = await TryAsync(async () =>
         {
-            id = (await needs.CreateAsync(Me, Input with { Skills = Split(Skills) })).Id;
+            var input = Input with { Skills = Split(Skills) };
+            id = Draft is null ? (await needs.CreateAsync(Me, input)).Id : (await OwnDraftAsync(smeId, Draft)).Id;
+            if (Draft is not null) await needs.UpdateDraftAsync(Me, id, input);
             if (publish) await needs.PublishAsync(Me, id);
         });
         if (created) return Redirect($"/sme/needs/{id}");
         if (Reference.IsCategory(Input.Category)) await ShowCategoryAsync(Input.Category!);
         return Page();
+    }
+
+    /// <summary>The need grain lets admins in too; this page edits the signed-in SME's own needs only.</summary>
+    private async Task<NeedView> OwnDraftAsync(string smeId, string id)
+    {
+        var need = await needs.GetAsync(Me, id);
+        return need.SmeId == smeId ? need : throw MarketplaceException.NotFound("Need");
     }
 
     private async Task ShowCategoryAsync(string category)

@@ -1,7 +1,9 @@
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Needs;
 using Jazari.Marketplace.Grains.Profiles;
+using Jazari.Marketplace.Grains.Payments;
 using Jazari.Marketplace.Web.Pages.Support;
+using Jazari.Marketplace.Web.Payments;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Jazari.Marketplace.Web.Pages.Startup;
@@ -10,8 +12,14 @@ namespace Jazari.Marketplace.Web.Pages.Startup;
 /// An open need as a startup sees it, with its own bid or the bid form. The milestone builder works without
 /// JavaScript: "add a milestone" posts the form back with one more row; the sum is checked on the server by the API's rules.
 /// </summary>
-public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands needs, BidCommands bids, ReviewCommands reviews) : MarketplacePage(grains, text)
+public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands needs, BidCommands bids, ReviewCommands reviews, PaymentSettings payments) : MarketplacePage(grains, text)
 {
+    /// <summary>The platform's fee, in percent, taken from each release (the rate of the day is agreed at the award).</summary>
+    public decimal FeePercent => payments.PlatformFeePercent;
+
+    /// <summary>What the startup receives of a price once every milestone is released, less the platform fee.</summary>
+    public long Receives(long priceMinor) => priceMinor - PaymentRules.Fee(priceMinor, (int)(payments.PlatformFeePercent * 100));
+
     public int MaxRows => BidInput.MaxMilestones;
     public NeedView Need { get; private set; } = null!;
     public Bid? MyBid { get; private set; }
@@ -69,6 +77,17 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
         await LoadAsync(id);
         return Page();
     }
+
+    /// <summary>The key of the "what next" line for the startup: from its bid's status and the need's.</summary>
+    public string WhatNextKey => MyBid?.Status switch
+    {
+        BidStatus.Submitted => "journey.next-bid-submitted",
+        BidStatus.Accepted => Need.Status == NeedStatus.Completed
+            ? Reviews is { CanWrite: true } ? "journey.next-bid-review" : "journey.next-need-completed-startup"
+            : "journey.next-bid-accepted",
+        BidStatus.Rejected => "journey.next-bid-rejected",
+        _ => Need.Status == NeedStatus.Open ? "journey.next-bid-none" : "journey.next-bid-closed",
+    };
 
     private async Task LoadAsync(string id)
     {

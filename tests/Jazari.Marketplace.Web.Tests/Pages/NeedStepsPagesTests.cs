@@ -1,0 +1,153 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Jazari.Marketplace.Tests;
+using Microsoft.Playwright;
+
+namespace Jazari.Marketplace.Web.Tests.Pages;
+
+/// <summary>
+/// The steps around a need that a first-time SME meets: a startup's page opened from its bid (offering, reviews,
+/// rating, a Write link); a draft edited before publishing; cancelling and releasing money only after a
+/// confirmation that says what will happen (a single post does nothing). Set up through the API.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class NeedStepsPagesTests(BrowserHost host)
+{
+    [Theory]
+    [InlineData("ar")]
+    [InlineData("fr")]
+    public async Task A_startup_page_opened_from_a_bid_shows_its_offering_and_reviews(string language)
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var startupEmail = $"startup-{run}@example.ma";
+        using var startup = await HostApi.SignUpAsync(host, "startup", startupEmail, "Youssef");
+        var startupId = await startup.CreateAsync("/api/startups", Api.Startup($"Web Atlas {run}"));
+
+        // A first SME worked with the startup and reviewed it; both reviews written, they are revealed.
+        var firstEmail = $"sme-a-{run}@example.ma";
+        using var first = await HostApi.SignUpAsync(host, "sme", firstEmail, "Fatima");
+        await first.CreateAsync("/api/smes", Api.Sme());
+        var done = await OpenNeedAsync(first, $"Site vitrine {run}");
+        var bid = await startup.CreateAsync($"/api/needs/{done}/bids", Api.Bid());
+        (await first.PostAsync($"/api/needs/{done}/bids/{bid}/accept", null)).EnsureSuccessStatusCode();
+        await HostApi.CompleteEngagementAsync(host, firstEmail, startupEmail, done);
+        var comment = $"Travail soigné et livré à temps {run}";
+        await first.CreateAsync($"/api/needs/{done}/reviews", new { quality = 5, timeliness = 4, communication = 5, comment });
+        await startup.CreateAsync($"/api/needs/{done}/reviews", new { quality = 5, timeliness = 5, communication = 5, comment = "Client clair." });
+        for (var tries = 0; (await (await startup.GetAsync($"/api/startups/{startupId}/reviews")).Json(HttpStatusCode.OK)).GetProperty("total").GetInt32() == 0; tries++)
+        {
+            Assert.True(tries < 150, "The review was not revealed.");
+            await Task.Delay(200);
+        }
+
+        // A second SME gets a bid from the startup and opens its page from the bids.
+        var smeEmail = $"sme-b-{run}@example.ma";
+        using var sme = await HostApi.SignUpAsync(host, "sme", smeEmail, "Karim", language);
+        await sme.CreateAsync("/api/smes", Api.Sme());
+        var needId = await OpenNeedAsync(sme, $"Boutique en ligne {run}");
+        await startup.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
+        var page = await host.NewPageAsync(language, bypassCsp: true);
+        await HostApi.SignInAsync(host, page, smeEmail);
+        await page.GotoAsync($"/sme/needs/{needId}");
+        await page.ClickAsync($"table.compare a[href^='/startups/{startupId}']");
+        await page.WaitForURLAsync(new Regex($"/startups/{startupId}"));
+        Assert.Equal($"Web Atlas {run}", (await page.InnerTextAsync("#startup-name")).Trim());
+        await Assertions.Expect(page.Locator("section[aria-labelledby=startup-reviews] article")).ToContainTextAsync(comment);
+        await Assertions.Expect(page.Locator($"a[href='/messages/new?needId={needId}&startupId={startupId}']")).ToBeVisibleAsync();
+        await HostApi.AssertTranslatedAsync(page);
+        await HostApi.AssertAccessibleAsync(page);
+        await BrowserHost.ScreenshotAsync(page, $"startup-page-{language}");
+    }
+
+    [Fact]
+    public async Task A_draft_is_edited_and_cancelling_asks_first()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var smeEmail = $"sme-{run}@example.ma";
+        using var sme = await HostApi.SignUpAsync(host, "sme", smeEmail, "Fatima");
+        await sme.CreateAsync("/api/smes", Api.Sme());
+        var needId = await sme.CreateAsync("/api/needs", Api.Need(title: $"Brouillon {run}"));
+        var page = await host.NewPageAsync("fr", bypassCsp: true);
+        await HostApi.SignInAsync(host, page, smeEmail);
+
+        await page.GotoAsync($"/sme/needs/{needId}");
+        await Assertions.Expect(page.Locator("#what-next")).ToBeVisibleAsync();
+        await page.ClickAsync("#edit-draft");
+        Assert.Equal($"Brouillon {run}", await page.InputValueAsync("#title"));
+        await page.FillAsync("#title", $"Boutique et stock {run}");
+        await HostApi.AssertAccessibleAsync(page);
+        await page.ClickAsync("button[name=publish][value=false]");
+        await page.WaitForURLAsync(new Regex($"/sme/needs/{needId}$"));
+        Assert.Equal($"Boutique et stock {run}", await page.TextContentAsync("#need-title"));
+        Assert.Equal("draft", await StatusAsync(sme, needId));
+
+        // Cancelling: the first post only asks; the confirmation cancels.
+        await page.ClickAsync("form[action*='handler=cancel'] button");
+        await Assertions.Expect(page.Locator("section#confirm")).ToBeVisibleAsync();
+        Assert.Equal("draft", await StatusAsync(sme, needId));
+        await HostApi.AssertAccessibleAsync(page);
+        await page.ClickAsync("section#confirm button[type=submit]");
+        await page.WaitForURLAsync(new Regex($"/sme/needs/{needId}$"));
+        Assert.Equal("cancelled", await StatusAsync(sme, needId));
+    }
+
+    [Fact]
+    public async Task Approving_a_delivery_shows_what_is_released_before_releasing_it()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var smeEmail = $"sme-{run}@example.ma";
+        using var sme = await HostApi.SignUpAsync(host, "sme", smeEmail, "Fatima");
+        await sme.CreateAsync("/api/smes", Api.Sme());
+        var needId = await OpenNeedAsync(sme, $"Boutique {run}");
+        using var startup = await HostApi.SignUpAsync(host, "startup", $"startup-{run}@example.ma", "Youssef");
+        await startup.CreateAsync("/api/startups", Api.Startup($"Web Atlas {run}"));
+        var bidId = await startup.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
+        (await sme.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).EnsureSuccessStatusCode();
+        await EngagementAsync(sme, needId);
+        var funding = await (await sme.PostAsJsonAsync($"/api/needs/{needId}/milestones/0/fund", new { method = "bank-transfer" })).Json(HttpStatusCode.OK);
+        using var admin = HostApi.Admin(host);
+        await (await admin.PostAsJsonAsync($"/api/admin/payments/{funding.GetProperty("reference").GetString()}/confirm",
+            new { amountMinor = funding.GetProperty("amountMinor").GetInt64(), bankReference = $"BOA-{run}" })).Json(HttpStatusCode.OK);
+        await (await startup.PostAsJsonAsync($"/api/needs/{needId}/milestones/0/deliver", new { note = "Maquettes livrées.", links = Array.Empty<string>() })).Json(HttpStatusCode.OK);
+
+        var page = await host.NewPageAsync("fr", bypassCsp: true);
+        await HostApi.SignInAsync(host, page, smeEmail);
+        await page.GotoAsync($"/engagements/{needId}");
+        await Assertions.Expect(page.Locator("#what-next")).ToContainTextAsync("Maquettes et catalogue");
+        await page.ClickAsync("#m0 form[action*='handler=approve'] button");
+        var confirm = page.Locator("section#confirm");
+        await Assertions.Expect(confirm).ToContainTextAsync($"Web Atlas {run}");
+        Assert.Equal("delivered", await MilestoneAsync(sme, needId));
+        await HostApi.AssertAccessibleAsync(page);
+        await BrowserHost.ScreenshotAsync(page, "approve-confirm-fr");
+        await confirm.Locator("button[type=submit]").ClickAsync();
+        await page.WaitForURLAsync(new Regex("done=approved"));
+        Assert.Contains(await MilestoneAsync(sme, needId), new[] { "approved", "released" });
+    }
+
+    private static async Task<string> OpenNeedAsync(HttpClient sme, string title)
+    {
+        var needId = await sme.CreateAsync("/api/needs", Api.Need(title: title));
+        (await sme.PostAsync($"/api/needs/{needId}/publish", null)).EnsureSuccessStatusCode();
+        return needId;
+    }
+
+    private static async Task<string?> StatusAsync(HttpClient sme, string needId) =>
+        (await (await sme.GetAsync($"/api/needs/{needId}")).Json(HttpStatusCode.OK)).GetProperty("status").GetString();
+
+    private static async Task<string?> MilestoneAsync(HttpClient sme, string needId) =>
+        (await EngagementAsync(sme, needId)).GetProperty("milestones")[0].GetProperty("status").GetString();
+
+    /// <summary>The engagement, once the award has created it (a job may still be on it).</summary>
+    private static async Task<JsonElement> EngagementAsync(HttpClient sme, string needId)
+    {
+        for (var tries = 0; ; tries++)
+        {
+            var response = await sme.GetAsync($"/api/needs/{needId}/engagement");
+            if (response.StatusCode == HttpStatusCode.OK || tries >= 100) return await response.Json(HttpStatusCode.OK);
+            await Task.Delay(200);
+        }
+    }
+}
