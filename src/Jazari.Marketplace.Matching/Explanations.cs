@@ -40,7 +40,7 @@ internal static class Explanations
                 Money(lang, facts.PriceMin), Money(lang, facts.PriceMax), Money(lang, facts.BudgetMin), Money(lang, facts.BudgetMax)))));
         }
         var reputation = facts.RatingCount > 0
-            ? Text(lang, "reputation", facts.Rating.ToString("0.0", CultureInfo.InvariantCulture), facts.RatingCount)
+            ? Text(lang, "reputation", facts.Rating.ToString("N1", Culture(lang)), facts.RatingCount.ToString("N0", Culture(lang)))
             : Text(lang, "reputation-new");
         reasons.Add((MatchScoring.ReputationWeight * facts.Reputation, new("reputation", reputation)));
         return reasons.OrderByDescending(r => r.Weight).Select(r => r.Reason).ToList();
@@ -63,11 +63,10 @@ internal static class Explanations
 
     private static string List(string lang, IEnumerable<string> items) => string.Join(lang == "ar" ? "، " : ", ", items.Distinct());
 
-    private static string Money(string lang, long minor)
-    {
-        var whole = (minor / 100).ToString("#,0", CultureInfo.InvariantCulture);
-        return lang == "fr" ? whole.Replace(',', '\u202F') : whole;
-    }
+    /// <summary>Whole dirhams in the pages' format of the language (the web's Formats: ar-MA, fr-MA, en-GB).</summary>
+    private static string Money(string lang, long minor) => (minor / 100).ToString("N0", Culture(lang));
+
+    private static CultureInfo Culture(string lang) => CultureInfo.GetCultureInfo(lang switch { "ar" => "ar-MA", "en" => "en-GB", _ => "fr-MA" });
 
     private static string Text(string lang, string key, params object[] args) =>
         string.Format(CultureInfo.InvariantCulture, Templates[(lang, key)], args);
@@ -89,15 +88,15 @@ internal static class Explanations
         [("en", "language")] = "Works in {0}",
         [("fr", "language")] = "Travaille en {0}",
         [("ar", "language")] = "تشتغل باللغة {0}",
-        [("en", "budget")] = "Prices {0}–{1} MAD, budget {2}–{3} MAD",
-        [("fr", "budget")] = "Tarifs {0}–{1} MAD, budget {2}–{3} MAD",
-        [("ar", "budget")] = "الأسعار {0}–{1} درهم، الميزانية {2}–{3} درهم",
-        [("en", "budget-under")] = "Prices {0}–{1} MAD, under the budget of {2}–{3} MAD",
-        [("fr", "budget-under")] = "Tarifs {0}–{1} MAD, sous le budget de {2}–{3} MAD",
-        [("ar", "budget-under")] = "الأسعار {0}–{1} درهم، أقل من الميزانية {2}–{3} درهم",
-        [("en", "reputation")] = "Rated {0}/5 from {1} reviews",
-        [("fr", "reputation")] = "Note {0}/5 sur {1} avis",
-        [("ar", "reputation")] = "التقييم {0}/5 من {1} تقييم",
+        [("en", "budget")] = "Prices {0} – {1} MAD, budget {2} – {3} MAD",
+        [("fr", "budget")] = "Tarifs {0} – {1} MAD, budget {2} – {3} MAD",
+        [("ar", "budget")] = "الأسعار {0} – {1} درهم، الميزانية {2} – {3} درهم",
+        [("en", "budget-under")] = "Prices {0} – {1} MAD, under the budget of {2} – {3} MAD",
+        [("fr", "budget-under")] = "Tarifs {0} – {1} MAD, sous le budget de {2} – {3} MAD",
+        [("ar", "budget-under")] = "الأسعار {0} – {1} درهم، أقل من الميزانية {2} – {3} درهم",
+        [("en", "reputation")] = "Rated {0} / 5, reviews: {1}",
+        [("fr", "reputation")] = "Note {0} / 5 ({1} avis)",
+        [("ar", "reputation")] = "التقييم {0} / 5، عدد التقييمات: {1}",
         [("en", "reputation-new")] = "New on the marketplace, no reviews yet",
         [("fr", "reputation-new")] = "Nouvelle sur la plateforme, pas encore d'avis",
         [("ar", "reputation-new")] = "جديدة على المنصة، لا تقييمات بعد",

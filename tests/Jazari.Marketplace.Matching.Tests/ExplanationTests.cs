@@ -30,7 +30,7 @@ public class ExplanationTests
         Assert.Contains("Souss-Massa", reasons["onsite"]);
         Assert.Equal("Travaille en français", reasons["language"]);
         Assert.Contains("MAD", reasons["budget"]);
-        Assert.Equal("Note 4.7/5 sur 23 avis", reasons["reputation"]);
+        Assert.Equal("Note 4,7 / 5 (23 avis)", reasons["reputation"]);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public class ExplanationTests
         var match = Explain("en");
         Assert.Equal("skills", match.Reasons[0].Factor);
         Assert.Contains(match.Reasons, r => r.Detail == "Category: e-commerce");
-        Assert.Contains(match.Reasons, r => r.Detail == "Rated 4.7/5 from 23 reviews");
+        Assert.Contains(match.Reasons, r => r.Detail == "Rated 4.7 / 5, reviews: 23");
         Assert.InRange(match.Score, 0, 1);
     }
 

@@ -18,7 +18,7 @@ public sealed class StartupProgressCommands(IGrainFactory grains, [FromKeyedServ
         {
             var startupId = c.Id("startupId", input.StartupId);
             var date = c.Date("date", input.Date);
-            if (!c.Failed && date > DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)) c.Error("date", "Must not be in the future.");
+            if (!c.Failed && date > Languages.Formats.Today(time.GetUtcNow())) c.Error("date", "Must not be in the future.");
             return (startupId, new MentorSession(Ids.New("session"), mentorId, date, c.Whole("minutes", input.Minutes, 5, 600),
                 c.Text("notes", input.Notes, 1000, multiLine: true), c.OptionalText("nextSteps", input.NextSteps, 500, multiLine: true) ?? "", null, time.GetUtcNow()));
         });

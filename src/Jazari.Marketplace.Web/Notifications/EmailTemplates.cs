@@ -5,13 +5,18 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Jazari.Marketplace.Grains.Notifications;
 using Jazari.Marketplace.Web.Email;
+using Jazari.Marketplace.Web.Languages;
+using Jazari.Marketplace.Web.Pages.Support;
 
 namespace Jazari.Marketplace.Web.Notifications;
 
 /// <summary>
 /// Turns a notification into an e-mail in the recipient's language, from Notifications/Templates (one JSON per
 /// language: subject and text of each kind; layout.html around the HTML, right to left for Arabic).
-/// Placeholders are <c>{name}</c>; values are HTML-encoded in the HTML part, and links become anchors.
+/// Placeholders are <c>{name}</c>, or <c>{bids#one:# offre|other:# offres}</c> for a count in its plural form
+/// (<see cref="Plurals"/>, <c>#</c> stands for the number). Values are written for the recipient's language (codes of
+/// categories and regions by their names, dates, amounts and counts in its format, see <see cref="Formats"/>); in the
+/// HTML part they are HTML-encoded and direction-isolated (<c>&lt;bdi&gt;</c>), and links become anchors.
 /// </summary>
 public sealed partial class EmailTemplates
 {
@@ -27,11 +32,12 @@ public sealed partial class EmailTemplates
     public OutgoingEmail Render(Notification notification, string to, string language, IReadOnlyDictionary<string, string> values, string? unsubscribeUrl)
     {
         var texts = languages.GetValueOrDefault(language, languages["en"]);
+        values = Written(values, language);
         var template = texts.GetProperty(notification.Kind);
         // A subject is one line whatever the values hold: a new line there would start a header.
-        var subject = OneLine(Fill(template.GetProperty("subject").GetString()!, values.ToDictionary(v => v.Key, v => OneLine(v.Value)), html: false));
-        var body = Fill(template.GetProperty("text").GetString()!, values, html: false);
-        var htmlBody = string.Join("\n", Fill(template.GetProperty("text").GetString()!, values, html: true)
+        var subject = OneLine(Fill(template.GetProperty("subject").GetString()!, values.ToDictionary(v => v.Key, v => OneLine(v.Value)), html: false, language));
+        var body = Fill(template.GetProperty("text").GetString()!, values, html: false, language);
+        var htmlBody = string.Join("\n", Fill(template.GetProperty("text").GetString()!, values, html: true, language)
             .Split("\n\n").Select(p => $"<p>{Linkify(p).Replace("\n", "<br>")}</p>"));
         var unsubscribeLabel = texts.GetProperty(notification.Kind == NotificationKinds.Digest ? "unsubscribe-all" : "unsubscribe").GetString()!;
         var text = unsubscribeUrl is null ? body + "\n" : $"{body}\n\n-- \n{unsubscribeLabel}: {unsubscribeUrl}\n";
@@ -44,7 +50,34 @@ public sealed partial class EmailTemplates
 
     /// <summary>One line of a digest: the subject of the item in the recipient's language.</summary>
     public string Summary(Notification item, string language, IReadOnlyDictionary<string, string> values) =>
-        Fill(languages.GetValueOrDefault(language, languages["en"]).GetProperty(item.Kind).GetProperty("subject").GetString()!, values, html: false);
+        Fill(languages.GetValueOrDefault(language, languages["en"]).GetProperty(item.Kind).GetProperty("subject").GetString()!, Written(values, language), html: false, language);
+
+    /// <summary>Values that are amounts in MAD (written as digits, maybe grouped by spaces, maybe a range "a – b").</summary>
+    private static readonly HashSet<string> Amounts = ["budget", "price", "amount", "fee", "release", "refund", "revenueContracted", "revenueReleased"];
+
+    /// <summary>Values that are counts.</summary>
+    private static readonly HashSet<string> Counts = ["bids", "days", "count", "duration", "startups", "bidsSubmitted", "bidsWon", "mentorSessions"];
+
+    private static readonly Strings PageStrings = new();
+
+    /// <summary>The values as the recipient reads them: category and region names, dates, amounts and counts in the language's format.</summary>
+    private static IReadOnlyDictionary<string, string> Written(IReadOnlyDictionary<string, string> values, string language)
+    {
+        var formats = Formats.For(language);
+        return values.ToDictionary(v => v.Key, v => v.Key switch
+        {
+            "category" when PageStrings.Has(language, "category." + v.Value) => PageStrings.Get(language, "category." + v.Value),
+            "region" when v.Value == Grains.Reference.WholeCountry => PageStrings.Get(language, "region.all"),
+            "region" when PageStrings.Has(language, "region." + v.Value) => PageStrings.Get(language, "region." + v.Value),
+            _ when Amounts.Contains(v.Key) => Amount().Replace(v.Value, m =>
+                decimal.TryParse(m.Value.Replace(" ", ""), System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var a)
+                    ? a.ToString(a == decimal.Truncate(a) ? "N0" : "N2", formats.Culture) : m.Value),
+            _ when Counts.Contains(v.Key) && long.TryParse(v.Value, System.Globalization.CultureInfo.InvariantCulture, out var n) => formats.Number(n),
+            _ when DateOnly.TryParseExact(v.Value, "yyyy-MM-dd", out var date) => formats.Date(date),
+            "month" when DateOnly.TryParseExact(v.Value + "-01", "yyyy-MM-dd", out var month) => month.ToString("MMMM yyyy", formats.Culture),
+            _ => v.Value,
+        });
+    }
 
     /// <summary>The values the templates of <paramref name="kind"/> name in <paramref name="language"/>; null when that language has no template for it.</summary>
     public IReadOnlyList<string>? Placeholders(string language, string kind) =>
@@ -62,8 +95,20 @@ public sealed partial class EmailTemplates
     public static string OneLine(string value) =>
         Application.Checks.Refused(value, multiLine: false) is null ? value : new string([.. value.Select(c => char.IsControl(c) || c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') ? ' ' : c)]);
 
-    private static string Fill(string template, IReadOnlyDictionary<string, string> values, bool html) =>
-        Placeholder().Replace(template, m => values.TryGetValue(m.Groups[1].Value, out var v) ? (html ? WebUtility.HtmlEncode(v) : v) : m.Value);
+    private static string Fill(string template, IReadOnlyDictionary<string, string> values, bool html, string language = "en") =>
+        Placeholder().Replace(template, m =>
+        {
+            if (!values.TryGetValue(m.Groups[1].Value, out var v)) return m.Value;
+            if (m.Groups[2].Success)
+            {
+                // A count in its plural form: the number was written for the language; its category comes from the digits.
+                var n = long.TryParse(new string([.. v.Where(char.IsAsciiDigit)]), out var count) ? count : 0;
+                v = Plurals.Select(m.Groups[2].Value, language, n).Replace("#", v);
+            }
+            if (!html) return v;
+            // A value typed by someone (a name, a title) keeps its own direction inside the sentence; links and blocks stay as they are.
+            return Url().IsMatch(v) || v.Contains('\n') ? WebUtility.HtmlEncode(v) : $"<bdi>{WebUtility.HtmlEncode(v)}</bdi>";
+        });
 
     private static string Linkify(string encoded) => Url().Replace(encoded, m => $"<a href=\"{m.Value}\">{m.Value}</a>");
 
@@ -75,8 +120,11 @@ public sealed partial class EmailTemplates
         return reader.ReadToEnd();
     }
 
-    [GeneratedRegex(@"\{([a-zA-Z]+)\}")]
+    [GeneratedRegex(@"\{([a-zA-Z]+)(?:#([^{}]*))?\}")]
     private static partial Regex Placeholder();
+
+    [GeneratedRegex(@"[0-9]+(?: [0-9]{3})*(?:\.[0-9]+)?")]
+    private static partial Regex Amount();
 
     [GeneratedRegex(@"https?://[^\s<""]+")]
     private static partial Regex Url();

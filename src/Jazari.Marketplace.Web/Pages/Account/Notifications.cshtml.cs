@@ -1,3 +1,4 @@
+using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Notifications;
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.AspNetCore.Mvc;
@@ -8,6 +9,15 @@ namespace Jazari.Marketplace.Web.Pages.Account;
 public sealed class NotificationsModel(IGrainFactory grains, Text text, NotificationCommands notifications) : MarketplacePage(grains, text)
 {
     public NotificationPreferences Preferences { get; private set; } = null!;
+
+    /// <summary>The kinds this person can receive: an SME hears of bids on its needs, a startup of needs and its bids.</summary>
+    public IReadOnlyList<string> Kinds => Me.Role switch
+    {
+        Roles.Sme => [NotificationKinds.FewBids, NotificationKinds.BidReceived, NotificationKinds.DecisionReminder, NotificationKinds.MessageReceived],
+        Roles.Startup => [NotificationKinds.NeedMatch, NotificationKinds.BidAccepted, NotificationKinds.BidRejected, NotificationKinds.NeedExpired,
+            NotificationKinds.WeeklyNeeds, NotificationKinds.MessageReceived],
+        _ => NotificationKinds.Choosable,
+    };
     public bool Saved { get; private set; }
 
     public async Task OnGetAsync(bool saved)

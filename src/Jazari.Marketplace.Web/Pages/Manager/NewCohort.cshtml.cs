@@ -26,7 +26,7 @@ public sealed class NewCohortModel(IGrainFactory grains, Text text, CohortComman
     public async Task OnGetAsync()
     {
         await LoadAsync();
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var today = Languages.Formats.Today(time.GetUtcNow());
         InstituteId = Institutes.FirstOrDefault()?.Id;
         StartsOn = today.AddDays(30).ToString("yyyy-MM-dd");
         EndsOn = today.AddDays(210).ToString("yyyy-MM-dd");

@@ -16,7 +16,7 @@ public sealed class StartupModel(IGrainFactory grains, Text text, StartupProgres
     public IReadOnlyList<Goal> Goals { get; private set; } = [];
     public IReadOnlyList<MentorSession> Sessions { get; private set; } = [];
     public bool Logged { get; private set; }
-    public string Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd");
+    public string Today => Languages.Formats.Today(time.GetUtcNow()).ToString("yyyy-MM-dd");
 
     [BindProperty]
     public SessionInput Input { get; set; } = new();

@@ -55,7 +55,7 @@ public sealed class NewNeedModel(IGrainFactory grains, Text text, NeedCommands n
         Input = new NeedInput
         {
             Region = sme.Region, Language = T.Lang, ProgrammeId = ProgrammeId,
-            Deadline = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddMonths(1).ToString("yyyy-MM-dd"),
+            Deadline = Languages.Formats.Today(time.GetUtcNow()).AddMonths(1).ToString("yyyy-MM-dd"),
         };
         await ShowCategoryAsync(category!);
         return Page();

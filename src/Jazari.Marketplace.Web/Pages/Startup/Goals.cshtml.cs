@@ -9,7 +9,7 @@ namespace Jazari.Marketplace.Web.Pages.Startup;
 public sealed class GoalsModel(IGrainFactory grains, Text text, StartupProgressCommands progress, [FromKeyedServices(Clock.Key)] TimeProvider time) : MarketplacePage(grains, text)
 {
     public IReadOnlyList<Goal> Goals { get; private set; } = [];
-    public string Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd");
+    public string Today => Languages.Formats.Today(time.GetUtcNow()).ToString("yyyy-MM-dd");
 
     public async Task<IActionResult> OnGetAsync()
     {

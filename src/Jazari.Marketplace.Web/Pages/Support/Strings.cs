@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Jazari.Marketplace.Web.Pages.Support;
 
@@ -7,13 +8,14 @@ namespace Jazari.Marketplace.Web.Pages.Support;
 /// Every text of the pages, per language: <c>Pages/Strings/{ar,fr,en}.json</c> and one <c>{feature}.{ar,fr,en}.json</c>
 /// per feature, flat "key": "text" objects, embedded in the assembly. A key missing in a language falls back to English, then to the key itself.
 /// </summary>
-public sealed class Strings
+public sealed partial class Strings
 {
     public static readonly IReadOnlyList<string> Languages = ["ar", "fr", "en"];
     private readonly Dictionary<string, IReadOnlyDictionary<string, string>> byLanguage = [];
 
     public Strings()
     {
+        errorTemplates = new(ErrorTemplates);
         var assembly = Assembly.GetExecutingAssembly();
         const string prefix = "Jazari.Marketplace.Web.Pages.Strings.";
         foreach (var language in Languages)
@@ -40,4 +42,28 @@ public sealed class Strings
         : byLanguage["en"].TryGetValue(key, out var english) ? english : key;
 
     public bool Has(string language, string key) => byLanguage[language].ContainsKey(key);
+
+    /// <summary>
+    /// The English refusal template ("error.At most {0} characters.") a message of the checks or a grain was made
+    /// from, with the values it carries; null when no template matches. Templates with more fixed text are tried first.
+    /// </summary>
+    public (string Key, IReadOnlyList<string> Values)? ErrorTemplate(string message)
+    {
+        if (byLanguage["en"].ContainsKey("error." + message)) return ("error." + message, []);
+        foreach (var (pattern, key) in errorTemplates.Value)
+            if (pattern.Match(message) is { Success: true } m) return (key, [.. m.Groups.Cast<Group>().Skip(1).Select(g => g.Value)]);
+        return null;
+    }
+
+    private readonly Lazy<IReadOnlyList<(Regex Pattern, string Key)>> errorTemplates;
+
+    private IReadOnlyList<(Regex, string)> ErrorTemplates() =>
+        [.. byLanguage["en"].Keys
+            .Where(k => k.StartsWith("error.", StringComparison.Ordinal) && k.Contains("{0}", StringComparison.Ordinal))
+            .OrderByDescending(k => TemplateValue().Replace(k, "").Length)
+            .Select(k => (new Regex("^" + string.Join("(.+?)", TemplateValue().Split(k["error.".Length..]).Select(Regex.Escape)) + "$",
+                RegexOptions.CultureInvariant | RegexOptions.Singleline), k))];
+
+    [GeneratedRegex(@"\{[0-9]+\}")]
+    private static partial Regex TemplateValue();
 }

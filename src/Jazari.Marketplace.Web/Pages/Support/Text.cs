@@ -1,13 +1,17 @@
 using System.Globalization;
+using System.Net;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Html;
 using System.Text.RegularExpressions;
 using Jazari.Marketplace.Grains;
+using Jazari.Marketplace.Web.Languages;
 
 namespace Jazari.Marketplace.Web.Pages.Support;
 
 /// <summary>
-/// The language of one page request and everything written in it: texts, numbers, dates and MAD amounts
-/// formatted for ar-MA, fr-MA or en. Formatting is explicit (the request culture stays invariant, so forms
-/// bind the same whatever the language).
+/// The language of one page request and everything written in it: texts, plurals, numbers, dates and MAD amounts
+/// in one format per language (see <see cref="Formats"/> and <see cref="Plurals"/>). Formatting is explicit (the
+/// request culture stays invariant, so forms bind the same whatever the language).
 /// </summary>
 public sealed partial class Text(Strings strings)
 {
@@ -15,41 +19,70 @@ public sealed partial class Text(Strings strings)
 
     public string Lang { get; private set; } = "fr";
     public string Dir => Lang == "ar" ? "rtl" : "ltr";
-    public CultureInfo Culture { get; private set; } = CultureFor("fr");
+    public CultureInfo Culture => Formats.Culture;
+    private Formats Formats { get; set; } = Formats.For("fr");
 
     public void Use(string language)
     {
         Lang = Strings.Languages.Contains(language) ? language : "fr";
-        Culture = CultureFor(Lang);
+        Formats = Formats.For(Lang);
     }
 
-    public static CultureInfo CultureFor(string language) => CultureInfo.GetCultureInfo(language switch
-    {
-        "ar" => "ar-MA",
-        "en" => "en-GB",
-        _ => "fr-MA",
-    });
+    public static CultureInfo CultureFor(string language) => Formats.For(language).Culture;
 
     public string this[string key] => strings.Get(Lang, key);
 
-    public string Format(string key, params object?[] args) => string.Format(Culture, strings.Get(Lang, key), args);
-
-    public string Number(long value) => value.ToString("N0", Culture);
-    public string Number(double value, int decimals) => value.ToString("N" + decimals, Culture);
-
-    /// <summary>An amount in minor units (centimes), e.g. "12 500,00 MAD" or "12,500.00 د.م.".</summary>
-    public string Money(long minor, string currency = Reference.DefaultCurrency)
+    /// <summary>
+    /// A text with its values; a text written with plural forms ("one:…|other:…") takes the form of its first
+    /// whole-number value (an int or a long). Whole numbers among the values are written in the language's format.
+    /// </summary>
+    public string Format(string key, params object?[] args)
     {
-        var amount = minor / 100m;
-        var number = amount.ToString(amount == decimal.Truncate(amount) ? "N0" : "N2", Culture);
-        return Lang == "ar" && currency == Reference.DefaultCurrency ? $"{number} {this["currency.mad"]}" : $"{number} {currency}";
+        var text = strings.Get(Lang, key);
+        if (Plurals.HasForms(text)) text = Plurals.Select(text, Lang, args.Select(AsCount).FirstOrDefault(n => n is not null) ?? 0);
+        return string.Format(Culture, text, [.. args.Select(a => AsCount(a) is { } count ? Number(count) : a)]);
     }
+
+    /// <summary>
+    /// <see cref="Format"/> as HTML, each text value isolated in a <c>&lt;bdi&gt;</c>: a name or a title typed in another
+    /// script keeps its order inside the sentence, and the sentence keeps its own.
+    /// </summary>
+    public IHtmlContent Html(string key, params object?[] args)
+    {
+        var text = strings.Get(Lang, key);
+        if (Plurals.HasForms(text)) text = Plurals.Select(text, Lang, args.Select(AsCount).FirstOrDefault(n => n is not null) ?? 0);
+        var values = args.Select(a => AsCount(a) is { } count ? Number(count)
+            : a is IHtmlContent html ? Encoded(html) : $"<bdi>{WebUtility.HtmlEncode(Convert.ToString(a, Culture) ?? "")}</bdi>");
+        return new HtmlString(string.Format(Culture, WebUtility.HtmlEncode(text), [.. values]));
+    }
+
+    private static string Encoded(IHtmlContent html)
+    {
+        using var writer = new StringWriter();
+        html.WriteTo(writer, HtmlEncoder.Default);
+        return writer.ToString();
+    }
+
+    /// <summary>A count with its noun in the right plural form: "1 offre", "2 offres", "عرضان".</summary>
+    public string Count(string key, long n, params object?[] more) => Format(key, [n, .. more]);
+
+    private static long? AsCount(object? value) => value switch { int i => i, long l => l, _ => null };
+
+    public string Number(long value) => Formats.Number(value);
+    public string Number(double value, int decimals) => Formats.Number(value, decimals);
+
+    /// <summary>An amount in minor units (centimes), e.g. "12.500 MAD" or "12.500,50 درهم".</summary>
+    public string Money(long minor, string currency = Reference.DefaultCurrency) => Formats.Money(minor, currency, this["currency.mad"]);
 
     public string Mad(decimal amount) => Money((long)(amount * 100));
 
-    public string Date(DateOnly date) => date.ToString("d MMMM yyyy", Culture);
-    public string Date(DateTimeOffset at) => at.UtcDateTime.ToString("d MMMM yyyy", Culture);
-    public string DateTime(DateTimeOffset at) => at.UtcDateTime.ToString("d MMMM yyyy, HH:mm", Culture) + " UTC";
+    /// <summary>A score out of five, one decimal: "4,7 / 5".</summary>
+    public string Score(double value) => Formats.Score(value);
+
+    public string Date(DateOnly date) => Formats.Date(date);
+    public string Date(DateTimeOffset at) => Formats.Date(at);
+    /// <summary>A moment in Morocco's time.</summary>
+    public string DateTime(DateTimeOffset at) => Formats.DateTime(at);
 
     public string Category(string category) => strings.Get(Lang, "category." + category);
     public string CategoryHelp(string category) => strings.Get(Lang, "category-help." + category);
@@ -59,18 +92,32 @@ public sealed partial class Text(Strings strings)
     public string Role(string role) => strings.Get(Lang, "role." + role);
 
     /// <summary>
-    /// A refusal of the API's checks or a grain, in this language: the English message with its numbers taken
-    /// out is the key ("At most {0} characters."), so one entry covers every limit. Unknown messages stay as they are.
+    /// A refusal of the checks or a grain, in this language. The English message is matched against the English
+    /// templates of the string files ("error.At most {0} characters."); the values it carries are written in this
+    /// language: <c>{0}</c> a number as a number, <c>{0:money}</c> minor units as an amount, <c>{0:status.}</c> a code
+    /// through its page string. Unknown messages stay as they are.
     /// </summary>
     public string Error(string message)
     {
         if (message.StartsWith("Must be one of:", StringComparison.Ordinal)) return this["error.choose"];
-        var numbers = new List<object>();
-        var pattern = Numbers().Replace(message, m => { numbers.Add(long.Parse(m.Value, CultureInfo.InvariantCulture)); return $"{{{numbers.Count - 1}}}"; });
-        var key = "error." + pattern;
-        return strings.Has("en", key) ? string.Format(Culture, strings.Get(Lang, key), [.. numbers.Select(n => (object)Number((long)n))]) : message;
+        if (strings.ErrorTemplate(message) is not { } found) return message;
+        return Placeholder().Replace(strings.Get(Lang, found.Key), m =>
+        {
+            var index = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            if (index >= found.Values.Count) return m.Value;
+            var value = found.Values[index];
+            var spec = m.Groups[2].Value;
+            var whole = long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n);
+            return spec switch
+            {
+                "money" when whole => Money(n),
+                "" when whole => Number(n),
+                _ when spec.EndsWith('.') => strings.Get(Lang, spec + value),
+                _ => value,
+            };
+        });
     }
 
-    [GeneratedRegex("[0-9]+")]
-    private static partial Regex Numbers();
+    [GeneratedRegex(@"\{([0-9]+)(?::([a-z.-]+))?\}")]
+    private static partial Regex Placeholder();
 }

@@ -1,0 +1,59 @@
+using System.Globalization;
+using Jazari.Marketplace.Grains;
+
+namespace Jazari.Marketplace.Web.Languages;
+
+/// <summary>
+/// One way to write numbers, MAD amounts, dates and times per language, for pages and e-mails alike: the
+/// platform's cultures ar-MA, fr-MA and en-GB (CLDR data through ICU), times in Morocco's time zone.
+/// </summary>
+public sealed class Formats
+{
+    public static readonly IReadOnlyList<string> Languages = ["ar", "fr", "en"];
+
+    /// <summary>Morocco's time (Africa/Casablanca); UTC+1 where the system has no time zone data.</summary>
+    public static readonly TimeZoneInfo Morocco = FindMorocco();
+
+    private static readonly Dictionary<string, Formats> ByLanguage = Languages.ToDictionary(l => l, l => new Formats(l));
+
+    public static Formats For(string language) => ByLanguage.GetValueOrDefault(language, ByLanguage["fr"]);
+
+    private Formats(string language)
+    {
+        Language = language;
+        Culture = CultureInfo.GetCultureInfo(language switch { "ar" => "ar-MA", "en" => "en-GB", _ => "fr-MA" });
+    }
+
+    public string Language { get; }
+    public CultureInfo Culture { get; }
+
+    public string Number(long value) => value.ToString("N0", Culture);
+    public string Number(double value, int decimals) => value.ToString("N" + decimals, Culture);
+
+    /// <summary>An amount in minor units (centimes): "12.500 MAD", "12.500,50 درهم"; whole dirhams without decimals.</summary>
+    public string Money(long minor, string currency, string currencyName)
+    {
+        var amount = minor / 100m;
+        var number = amount.ToString(amount == decimal.Truncate(amount) ? "N0" : "N2", Culture);
+        return $"{number} {(currency == Reference.DefaultCurrency ? currencyName : currency)}";
+    }
+
+    /// <summary>A score out of five with one decimal: "4,7 / 5".</summary>
+    public string Score(double value) => $"{Number(value, 1)} / 5";
+
+    public string Date(DateOnly date) => date.ToString("d MMMM yyyy", Culture);
+    public string Date(DateTimeOffset at) => Local(at).ToString("d MMMM yyyy", Culture);
+    public string DateTime(DateTimeOffset at) => Local(at).ToString("d MMMM yyyy, HH:mm", Culture);
+
+    /// <summary>The time in Morocco.</summary>
+    public static DateTime Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Morocco).DateTime;
+
+    /// <summary>Today in Morocco.</summary>
+    public static DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(Local(now));
+
+    private static TimeZoneInfo FindMorocco()
+    {
+        try { return TimeZoneInfo.FindSystemTimeZoneById("Africa/Casablanca"); }
+        catch (TimeZoneNotFoundException) { return TimeZoneInfo.CreateCustomTimeZone("Africa/Casablanca", TimeSpan.FromHours(1), "Morocco", "Morocco"); }
+    }
+}

@@ -1,0 +1,174 @@
+using System.Text.RegularExpressions;
+using Jazari.Marketplace.Tests;
+using Jazari.Marketplace.Web.Languages;
+using Jazari.Marketplace.Web.Pages.Support;
+
+namespace Jazari.Marketplace.Web.Tests.Pages;
+
+/// <summary>Plurals, numbers, amounts, dates and refusals: one format per language, every refusal in every language.</summary>
+public sealed partial class LanguageTests
+{
+    private static readonly Strings Strings = new();
+
+    [Theory]
+    [InlineData("ar", "zero", "one", "two", "few", "many", "other")]
+    [InlineData("fr", "one", "one", "other", "other", "other", "other")]
+    [InlineData("en", "other", "one", "other", "other", "other", "other")]
+    public void Plural_categories_follow_cldr(string language, string of0, string of1, string of2, string of3, string of11, string of100)
+    {
+        Assert.Equal([of0, of1, of2, of3, of11, of100],
+            new long[] { 0, 1, 2, 3, 11, 100 }.Select(n => Plurals.Category(language, n)));
+    }
+
+    [Fact]
+    public void Arabic_and_french_plural_rules_beyond_the_first_hundred()
+    {
+        Assert.Equal("few", Plurals.Category("ar", 103));
+        Assert.Equal("many", Plurals.Category("ar", 111));
+        Assert.Equal("other", Plurals.Category("ar", 200));
+        Assert.Equal("many", Plurals.Category("fr", 1_000_000));
+        Assert.Equal("other", Plurals.Category("fr", 1_000_001));
+    }
+
+    [Fact]
+    public void Counts_take_the_form_of_their_number()
+    {
+        var text = new Text(Strings);
+        text.Use("fr");
+        Assert.Equal("1 offre", text.Count("sme.bids", 1));
+        Assert.Equal("0 offre", text.Count("sme.bids", 0));
+        Assert.Equal("3 offres", text.Count("sme.bids", 3));
+        text.Use("en");
+        Assert.Equal("1 bid", text.Count("sme.bids", 1));
+        Assert.Equal("2 bids", text.Count("sme.bids", 2));
+        text.Use("ar");
+        Assert.Equal("عرضان", text.Count("sme.bids", 2));
+        Assert.Equal("3 عروض", text.Count("sme.bids", 3));
+        Assert.Equal("11 عرضاً", text.Count("sme.bids", 11));
+        Assert.Equal("100 عرض", text.Count("sme.bids", 100));
+    }
+
+    [Fact]
+    public void Every_text_with_plural_forms_writes_each_form_of_its_language()
+    {
+        foreach (var language in Strings.Languages)
+            foreach (var (key, value) in Strings.Of(language).Where(e => Plurals.HasForms(e.Value)))
+            {
+                var forms = Plurals.Forms(value);
+                Assert.True(Plurals.CategoriesOf(language).All(forms.ContainsKey), $"{language} {key} lacks a plural form: {value}");
+            }
+    }
+
+    [Fact]
+    public void Amounts_numbers_scores_and_dates_have_one_format_per_language()
+    {
+        var fr = Formats.For("fr");
+        var ar = Formats.For("ar");
+        var en = Formats.For("en");
+        Assert.Equal(fr.Number(15000) + " MAD", fr.Money(1_500_000, "MAD", "MAD"));
+        Assert.Equal("15.000 MAD", fr.Money(1_500_000, "MAD", "MAD"));
+        Assert.Equal("150.000,50 MAD", fr.Money(15_000_050, "MAD", "MAD"));
+        Assert.Equal("15,000 MAD", en.Money(1_500_000, "MAD", "MAD"));
+        Assert.Equal("15.000 درهم", ar.Money(1_500_000, "MAD", "درهم"));
+        Assert.Equal("4,7 / 5", fr.Score(4.67));
+        Assert.Equal("4.7 / 5", en.Score(4.67));
+        Assert.Equal("3 mars 2026", fr.Date(new DateOnly(2026, 3, 3)));
+        Assert.Equal("3 March 2026", en.Date(new DateOnly(2026, 3, 3)));
+        Assert.Equal("3 مارس 2026", ar.Date(new DateOnly(2026, 3, 3)));
+    }
+
+    [Fact]
+    public void Times_are_written_in_morocco()
+    {
+        // Morocco is UTC+1 outside Ramadan.
+        Assert.Equal("15 janvier 2026, 10:30", Formats.For("fr").DateTime(new DateTimeOffset(2026, 1, 15, 9, 30, 0, TimeSpan.Zero)));
+        Assert.Equal(new DateOnly(2026, 1, 16), Formats.Today(new DateTimeOffset(2026, 1, 15, 23, 30, 0, TimeSpan.Zero)));
+    }
+
+    [Fact]
+    public void Refusals_carry_their_values_in_the_reader_language()
+    {
+        var text = new Text(Strings);
+        text.Use("fr");
+        Assert.Equal("Au moins 10 caractères.", text.Error("At least 10 characters."));
+        Assert.Equal("Le jalon 2 est « Financé » : il n'a pas besoin d'être financé.",
+            text.Error("Milestone 2 is funded; it needs no funding."));
+        Assert.Equal("La part de la PME pour le jalon 1 est de 10.000 MAD ; 5.000 MAD ont été reçus.",
+            text.Error("The SME's share of milestone 1 is 1000000 (minor units of MAD); 500000 was received."));
+        text.Use("ar");
+        Assert.Equal("الأداء بالبطاقة غير متاح على هذه المنصة. ادفع بتحويل بنكي.",
+            text.Error("Card payments are not available: Stripe is not configured on this marketplace. Pay by bank transfer."));
+    }
+
+    [Fact]
+    public void Emails_write_counts_amounts_dates_and_codes_in_the_reader_language_and_isolate_typed_values()
+    {
+        var templates = new Jazari.Marketplace.Web.Notifications.EmailTemplates();
+        var values = new Dictionary<string, string>
+        {
+            ["name"] = "Fatima", ["title"] = "متجر إلكتروني", ["category"] = "ecommerce", ["region"] = "Souss-Massa",
+            ["budget"] = "15 000 – 30 000", ["deadline"] = "2026-03-03", ["link"] = "https://jazari.ma/sme/needs/n1",
+            ["needsLink"] = "https://jazari.ma/startup", ["bids"] = "2", ["days"] = "3", ["startup"] = "Atlas Digital",
+        };
+        var notification = new Jazari.Marketplace.Grains.Notifications.Notification("k", "few-bids", values, DateTimeOffset.UnixEpoch);
+        var ar = templates.Render(notification, "f@example.ma", "ar", values, null);
+        Assert.Contains("عرضين", ar.Subject);
+        Assert.Contains("<bdi>متجر إلكتروني</bdi>", ar.Html);
+        var fr = templates.Render(notification, "f@example.ma", "fr", values, null);
+        Assert.Contains("2 offres", fr.Subject);
+        Assert.Contains("en 3 jours", fr.Text);
+        var match = templates.Render(notification with { Kind = "need-match" }, "f@example.ma", "fr", values, null);
+        Assert.Contains("15.000 – 30.000 MAD", match.Text);
+        Assert.Contains("3 mars 2026", match.Text);
+        Assert.DoesNotContain("ecommerce", match.Text);
+        Assert.DoesNotContain("Souss-Massa", templates.Render(notification with { Kind = "need-match" }, "f@example.ma", "ar", values, null).Text);
+    }
+
+    /// <summary>Every refusal a command, a check or a grain can make (API handlers aside) has a text in ar, fr and en.</summary>
+    [Fact]
+    public void Every_refusal_in_the_code_is_written_in_every_language()
+    {
+        var src = Path.Combine(RepoPaths.Root, "src");
+        var files = Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}Apis{Path.DirectorySeparatorChar}")
+                && !f.Contains($"{Path.DirectorySeparatorChar}Pages{Path.DirectorySeparatorChar}"));
+        var messages = new HashSet<string>();
+        foreach (var file in files)
+        {
+            var code = File.ReadAllText(file);
+            var starts = file.EndsWith("Checks.cs") ? ChecksRefusal() : Refusal();
+            foreach (Match start in starts.Matches(code))
+            {
+                var end = StatementEnd().Match(code, start.Index) is { Success: true } m ? m.Index : -1; // a ';' ending its line (messages hold '; ')
+                var statement = code[start.Index..(end < 0 ? code.Length : end)];
+                if (statement.Contains("Must be one of", StringComparison.Ordinal)) continue; // a list of codes: "choose one of the options"
+                foreach (Match literal in Literal().Matches(statement))
+                {
+                    var message = Hole().Replace(literal.Groups[1].Value, "7");
+                    if (Sentence().IsMatch(message)) messages.Add(message);
+                }
+            }
+        }
+        Assert.True(messages.Count > 100, $"Only {messages.Count} refusals found: the scan is broken.");
+        var missing = messages.Where(m => Strings.ErrorTemplate(m) is not { } t || !Strings.Has("fr", t.Key) || !Strings.Has("ar", t.Key)).ToList();
+        Assert.True(missing.Count == 0, "No text for: " + string.Join(" | ", missing));
+    }
+
+    [GeneratedRegex(@"(?:MarketplaceException\.(?:Conflict|Invalid)|\bTooMany|\bError|new MarketplaceException)\(")]
+    private static partial Regex Refusal();
+
+    [GeneratedRegex(@"(?:\bError|\breturn)\b")]
+    private static partial Regex ChecksRefusal();
+
+    [GeneratedRegex(@";[ \t]*\r?$", RegexOptions.Multiline)]
+    private static partial Regex StatementEnd();
+
+    [GeneratedRegex(@"\$?""((?:[^""\\]|\\.)*)""")]
+    private static partial Regex Literal();
+
+    [GeneratedRegex(@"\{[^{}]*\}")]
+    private static partial Regex Hole();
+
+    [GeneratedRegex(@"^[A-Z0-9].*[.)]$")]
+    private static partial Regex Sentence();
+}
