@@ -56,7 +56,9 @@ public sealed class CohortJobsTests(MarketplaceHost host)
         await job.RunAsync(cohortId);
         await host.JobsSettledAsync();
         var reminder = Assert.Single(host.Emails(late.Email), e => e.GetProperty("kind").GetString() == "figures-reminder");
-        Assert.Contains(lastMonth, reminder.GetProperty("subject").GetString());
+        // The month in the reader's words (the startup writes in French): "novembre 2026", not "2026-11".
+        var monthInFrench = DateTime.UtcNow.AddMonths(-1).ToString("MMMM yyyy", System.Globalization.CultureInfo.GetCultureInfo("fr-MA"));
+        Assert.Contains(monthInFrench, reminder.GetProperty("subject").GetString());
         Assert.DoesNotContain(host.Emails(onTime.Email), e => e.GetProperty("kind").GetString() == "figures-reminder");
         Assert.Equal(3, (await p.DashboardAsync()).Row(onTimeId).GetProperty("employees").GetInt32());
     }
