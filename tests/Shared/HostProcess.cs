@@ -60,7 +60,15 @@ public sealed class HostProcess : IAsyncDisposable
         host.process.ErrorDataReceived += (_, e) => host.Keep(e.Data);
         host.process.BeginOutputReadLine();
         host.process.BeginErrorReadLine();
-        await host.WaitHealthyAsync(TimeSpan.FromSeconds(90));
+        try
+        {
+            await host.WaitHealthyAsync(TimeSpan.FromSeconds(90));
+        }
+        catch
+        {
+            await host.DisposeAsync(); // a host that never became healthy must not outlive the test
+            throw;
+        }
         return host;
     }
 
