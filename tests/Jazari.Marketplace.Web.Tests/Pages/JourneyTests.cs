@@ -27,6 +27,7 @@ public sealed class JourneyTests(BrowserHost host)
         Assert.Equal(language, await sme.GetAttributeAsync("html", "lang"));
         await Journeys.SmeProfileAsync(sme, $"Argan Souss {run}");
         await sme.GotoAsync("/sme/needs/new");
+        await Assertions.Expect(sme.Locator("nav a[aria-current=page]")).ToHaveAttributeAsync("href", "/sme/needs/new"); // the menu marks where you are
         await Shot(sme, "post-need-categories", language);
         var needId = await Journeys.PostNeedAsync(sme, title, description);
         Assert.Equal(title, await sme.TextContentAsync("#need-title"));
@@ -84,6 +85,7 @@ public sealed class JourneyTests(BrowserHost host)
         await Assertions.Expect(sme.Locator(".meta .status-awarded")).ToBeVisibleAsync();
         Assert.Equal(0, await sme.Locator("section#confirm").CountAsync());
         await sme.GotoAsync("/sme");
+        await Assertions.Expect(sme.Locator("nav a[aria-current=page]")).ToHaveAttributeAsync("href", "/sme");
         await Shot(sme, "sme-needs", language);
 
         // The startup's bids show it accepted.
@@ -95,6 +97,7 @@ public sealed class JourneyTests(BrowserHost host)
         await HostApi.CompleteEngagementAsync(host, $"sme-{run}@example.ma", $"startup-{run}@example.ma", needId);
         var smeReviews = sme.Locator("section[aria-labelledby=reviews]");
         await sme.GotoAsync($"/sme/needs/{needId}");
+        await Assertions.Expect(sme.Locator("nav a[aria-current=page]")).ToHaveAttributeAsync("href", "/sme"); // a need is among "my needs"
         await sme.SelectOptionAsync("#review-quality", "4");
         await sme.FillAsync("#review-comment", description);
         await smeReviews.Locator("form button").ClickAsync();
