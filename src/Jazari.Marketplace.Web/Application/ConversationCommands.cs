@@ -60,6 +60,10 @@ public sealed class ConversationCommands(IGrainFactory grains, IBackgroundJobCli
         return new Reported(await grains.GetGrain<IConversationGrain>(id).ReportAsync(caller, reason));
     }
 
+    /// <summary>Unread messages across the caller's threads (the menu's count).</summary>
+    public async Task<int> UnreadAsync(Caller caller) =>
+        (await grains.GetGrain<IConversationInboxGrain>(caller.AccountId).PageAsync(0, 0)).Unread;
+
     public async Task<InboxResponse> InboxAsync(Caller caller, int? page)
     {
         var pageNumber = Checks.Valid(c => c.Whole("page", page ?? 1, 1, ConversationRules.MaxThreads / InboxPageSize));

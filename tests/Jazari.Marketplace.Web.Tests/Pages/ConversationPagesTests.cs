@@ -53,6 +53,7 @@ public sealed class ConversationPagesTests(BrowserHost host)
         await smePage.GotoAsync("/messages");
         var item = smePage.Locator("li.card", new() { HasText = $"Web Atlas {run}" });
         await Assertions.Expect(item.Locator(".pill")).ToBeVisibleAsync();
+        await Assertions.Expect(smePage.Locator("nav a[href='/messages'] .unread")).ToBeVisibleAsync(); // the menu counts what waits
         await HostApi.AssertTranslatedAsync(smePage);
         await HostApi.AssertAccessibleAsync(smePage);
         await BrowserHost.ScreenshotAsync(smePage, "messages-inbox-ar");
@@ -63,6 +64,7 @@ public sealed class ConversationPagesTests(BrowserHost host)
         await Assertions.Expect(smePage.Locator(".message").Last).ToContainTextAsync("<script>alert(1)</script>");
         await smePage.GotoAsync("/messages");
         await Assertions.Expect(smePage.Locator("li.card .pill")).ToHaveCountAsync(0);
+        await Assertions.Expect(smePage.Locator("nav .unread")).ToHaveCountAsync(0);
 
         await startupPage.GotoAsync(new Uri(threadUrl).AbsolutePath);
         await Assertions.Expect(startupPage.Locator(".message.theirs").Last).ToContainTextAsync("<script>alert(1)</script>");
