@@ -63,7 +63,7 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
     };
 
     /// <summary>The platform's fee on an amount at today's rate (the rate is agreed at the award).</summary>
-    public long FeeOf(long amountMinor) => PaymentRules.Fee(amountMinor, (int)(payments.PlatformFeePercent * 100));
+    public long FeeOf(long amountMinor) => PaymentRules.Fee(amountMinor, payments.Rules.PlatformFeeBasisPoints);
 
     public Task<IActionResult> OnPostReviewAsync(string id) => ActAsync(id, () => reviews.WriteAsync(Me, id, Review));
 

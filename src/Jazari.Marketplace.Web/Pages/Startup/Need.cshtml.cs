@@ -18,7 +18,7 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
     public decimal FeePercent => payments.PlatformFeePercent;
 
     /// <summary>What the startup receives of a price once every milestone is released, less the platform fee.</summary>
-    public long Receives(long priceMinor) => priceMinor - PaymentRules.Fee(priceMinor, (int)(payments.PlatformFeePercent * 100));
+    public long Receives(long priceMinor) => priceMinor - PaymentRules.Fee(priceMinor, payments.Rules.PlatformFeeBasisPoints);
 
     public int MaxRows => BidInput.MaxMilestones;
     public NeedView Need { get; private set; } = null!;

@@ -70,6 +70,8 @@ public sealed partial class Text(Strings strings)
 
     public string Number(long value) => Formats.Number(value);
     public string Number(double value, int decimals) => Formats.Number(value, decimals);
+    /// <summary>A percentage without its sign: "5", or "2,5" when it has a fraction.</summary>
+    public string Percent(decimal value) => Formats.Number((double)value, value % 1 == 0 ? 0 : 2);
 
     /// <summary>An amount in minor units (centimes), e.g. "12.500 MAD" or "12.500,50 درهم".</summary>
     public string Money(long minor, string currency = Reference.DefaultCurrency) => Formats.Money(minor, currency, this["currency.mad"]);
