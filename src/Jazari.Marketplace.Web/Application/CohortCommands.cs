@@ -62,15 +62,13 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
             input.Language is null ? null : c.OneOf("language", input.Language, Reference.Languages)));
         var cohort = grains.GetGrain<ICohortGrain>(id);
         var invitee = new NewAccount(email, Roles.Mentor, displayName ?? email.Split('@')[0], language ?? "fr", []);
-        var (account, added) = await cohort.AddEvaluatorAsync(caller, invitee);
-        if (added)
+        var (account, _) = await cohort.AddEvaluatorAsync(caller, invitee);
+        // Keyed by the cohort: the invitation repeated after a failure half-way is e-mailed once.
+        var name = (await cohort.GetAsync(caller)).Name;
+        await notifier.NotifyAsync(account.Id, NotificationKinds.EvaluatorInvitation, $"cohort:{id}:evaluator", new Dictionary<string, string>
         {
-            var name = (await cohort.GetAsync(caller)).Name;
-            await notifier.NotifyAsync(account.Id, NotificationKinds.EvaluatorInvitation, $"cohort:{id}:evaluator", new Dictionary<string, string>
-            {
-                ["cohort"] = name, ["cohortId"] = id, ["signInLink"] = notifier.Link("/sign-in"),
-            });
-        }
+            ["cohort"] = name, ["cohortId"] = id, ["signInLink"] = notifier.Link("/sign-in"),
+        });
         return new EvaluatorResponse(account.Id, account.Email, account.Role);
     }
 
@@ -103,10 +101,10 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
             var view = await cohort.GetAsync(caller);
             await grains.GetGrain<IStartupActivityGrain>(application.StartupId).JoinCohortAsync(view.Id, view.InstituteId);
         }
-        if (decision.Changed)
-            await notifier.NotifyAsync(decision.ApplicantAccountId, admit ? NotificationKinds.ApplicationAdmitted : NotificationKinds.ApplicationDeclined,
-                $"application:{appId}:{(admit ? "admitted" : "declined")}",
-                new Dictionary<string, string> { ["startup"] = decision.StartupName, ["cohort"] = decision.CohortName });
+        // Keyed by the application and the decision: repeating the request after a failure half-way e-mails once.
+        await notifier.NotifyAsync(decision.ApplicantAccountId, admit ? NotificationKinds.ApplicationAdmitted : NotificationKinds.ApplicationDeclined,
+            $"application:{appId}:{(admit ? "admitted" : "declined")}",
+            new Dictionary<string, string> { ["startup"] = decision.StartupName, ["cohort"] = decision.CohortName });
         return decision;
     }
 
