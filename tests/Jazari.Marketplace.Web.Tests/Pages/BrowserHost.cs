@@ -28,6 +28,19 @@ public sealed class BrowserHost : IAsyncLifetime
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true });
         Directory.CreateDirectory(ScreenshotDir);
+        await WarmAsync();
+    }
+
+    /// <summary>
+    /// One sign-up walked before the first test, with a long wait: in a full run every collection boots its host at
+    /// once on two cores, and a test's first pages (JIT, grain activations, tables) then overran its 60 s waits.
+    /// </summary>
+    private async Task WarmAsync()
+    {
+        var page = await NewPageAsync("fr");
+        page.SetDefaultTimeout(240_000);
+        await Journeys.SignUpAsync(this, page, "sme", $"warm-{Guid.NewGuid():N}@example.ma", "Warm");
+        await page.Context.CloseAsync();
     }
 
     public async Task DisposeAsync()
