@@ -270,6 +270,7 @@ internal sealed class NeedGrain(
                 if (bid is null) break; // replaced since by a new bid of the same startup, which has its own event
                 await grains.GetGrain<Incubation.IStartupActivityGrain>(bid.StartupId).BidSubmittedAsync(bid.Id, bid.SubmittedAt);
                 await grains.GetGrain<IProfileNeedsGrain>(bid.StartupId).AddAsync(id);
+                await grains.GetGrain<ILiveBidsGrain>(bid.StartupId).AddAsync(id);
                 await TookPartAsync(bid.BidderAccountId, refuseWhenFull: false);
                 break;
             case NeedEventKind.BidAccepted:

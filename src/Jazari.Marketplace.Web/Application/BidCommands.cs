@@ -4,7 +4,7 @@ using Jazari.Marketplace.Grains.Needs;
 namespace Jazari.Marketplace.Web.Application;
 
 /// <summary>Bids on needs, for the API and the pages: a startup submits and withdraws; the need's SME accepts one.</summary>
-public sealed class BidCommands(IGrainFactory grains, Audit.AuditTrail audit, NeedCommands needs, NeedLimits limits)
+public sealed class BidCommands(IGrainFactory grains, Audit.AuditTrail audit, NeedLimits limits)
 {
     /// <summary>
     /// The caller's startup bids on a need. One write on the request: the startup's activity, its list of needs,
@@ -23,16 +23,31 @@ public sealed class BidCommands(IGrainFactory grains, Audit.AuditTrail audit, Ne
 
     /// <summary>
     /// A startup has at most <see cref="NeedLimits.MaxLiveBidsPerAccount"/> live bids (submitted, on open needs) across
-    /// needs; a bid on this need again (a retry) is not a new one. Counted from the startup's list of needs, which its
-    /// bids' follow-ups keep, so the count may trail a bid sent a moment before.
+    /// needs; a bid on this need again (a retry) is not a new one. Counted from the startup's <see cref="ILiveBidsGrain"/>,
+    /// which its bids' follow-ups keep, so the count may trail a bid sent a moment before. Only at the limit are the
+    /// needs read, and the ones no longer holding a live bid forgotten: a bid costs one small read, not one per need.
     /// </summary>
     private async Task CheckLiveBidsAsync(Caller bidder, string startupId, string needId)
     {
         if (bidder.IsAdmin) return;
-        var live = (await needs.OfProfileAsync(bidder, startupId, NeedCommands.ProfileNeedsListed))
-            .Count(n => n.Id != needId && n.Status == NeedStatus.Open && n.Bids.Any(b => b.StartupId == startupId && b.Status == BidStatus.Submitted));
-        if (live >= limits.MaxLiveBidsPerAccount)
+        var liveBids = grains.GetGrain<ILiveBidsGrain>(startupId);
+        var counted = (await liveBids.ListAsync()).Where(id => id != needId).ToList();
+        if (counted.Count < limits.MaxLiveBidsPerAccount) return;
+        var checkedNeeds = await Task.WhenAll(counted.Select(async id => (id, live: await HoldsLiveBidAsync(bidder, startupId, id))));
+        var gone = checkedNeeds.Where(n => !n.live).Select(n => n.id).ToList();
+        if (gone.Count > 0) await liveBids.ForgetAsync(gone);
+        if (counted.Count - gone.Count >= limits.MaxLiveBidsPerAccount)
             throw MarketplaceException.Conflict($"A startup may have at most {limits.MaxLiveBidsPerAccount} live bids at a time; withdraw one or wait for a decision before bidding again.");
+    }
+
+    private async Task<bool> HoldsLiveBidAsync(Caller bidder, string startupId, string needId)
+    {
+        try
+        {
+            var need = await grains.GetGrain<INeedGrain>(needId).GetAsync(bidder);
+            return need.Status == NeedStatus.Open && need.Bids.Any(b => b.StartupId == startupId && b.Status == BidStatus.Submitted);
+        }
+        catch (MarketplaceException refused) when (refused.Problem is Problem.NotFound) { return false; }
     }
 
     public async Task<NeedView> WithdrawAsync(Caller bidder, string needId, string bidId)
