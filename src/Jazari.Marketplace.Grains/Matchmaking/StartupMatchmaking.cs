@@ -3,6 +3,7 @@ using System.Text;
 using Jazari.Marketplace.Grains.Needs;
 using Jazari.Marketplace.Grains.Profiles;
 using Jazari.Marketplace.Matching;
+using Orleans.Concurrency;
 
 namespace Jazari.Marketplace.Grains.Matchmaking;
 
@@ -14,20 +15,20 @@ namespace Jazari.Marketplace.Grains.Matchmaking;
 /// (<see cref="MatchmakingShard"/>); it then forwards updates to the half an id belongs to and asks both
 /// halves, so callers only ever know the category.
 /// </summary>
-public interface IStartupMatchmakingGrain : IMatchmakingShard
+public interface IStartupMatchmakingGrain : IMatchmakingShard<StartupCard>
 {
     Task UpsertAsync(string startupId, StartupCard card);
     Task<IReadOnlyList<Recommendation>> TopForAsync(string needId, NeedDetails need, int top, string language);
 }
 
 /// <summary>What both directions of matchmaking shards answer: membership, and the hand-over when one splits.</summary>
-public interface IMatchmakingShard : IGrainWithStringKey
+public interface IMatchmakingShard<TCard> : IGrainWithStringKey
 {
     Task RemoveAsync(string id);
     /// <summary>The ids indexed in this shard and its halves (the weekly e-mail of open needs goes to each startup).</summary>
     Task<IReadOnlyList<string>> MembersAsync();
-    /// <summary>Takes over members of the shard that split into this half (their cards are read from their grains).</summary>
-    Task AdoptAsync(IReadOnlyList<string> ids);
+    /// <summary>Takes over members of the shard that split into this half, with what the shard knew of them.</summary>
+    Task AdoptAsync(IReadOnlyDictionary<string, TCard> members);
 }
 
 [GenerateSerializer, Alias("jazari.matchmaking-state")]
@@ -39,22 +40,17 @@ public sealed class MatchmakingState
     [Id(1)] public bool Split { get; set; }
 }
 
+[Reentrant] // see MatchmakingShardGrain
 internal sealed class StartupMatchmakingGrain(
     [PersistentState("startup-matchmaking", "marketplace")] IPersistentState<MatchmakingState> state,
     ShardMembers rows,
-    IGrainFactory grains) : MatchmakingShardGrain<IStartupMatchmakingGrain>(state, rows, grains, "startups"), IStartupMatchmakingGrain
+    IGrainFactory grains) : MatchmakingShardGrain<IStartupMatchmakingGrain, StartupCard>(state, rows, grains, "startups"), IStartupMatchmakingGrain
 {
     private StartupIndex index = new();
 
-    protected override async Task IndexAsync(IReadOnlyList<string> ids)
-    {
-        foreach (var batch in ids.Chunk(64))
-        {
-            var cards = await Task.WhenAll(batch.Select(id => Grains.GetGrain<IStartupGrain>(id).GetCardAsync()));
-            for (var i = 0; i < batch.Length; i++)
-                if (cards[i] is { } card) index.Upsert(MatchCards.Profile(batch[i], card));
-        }
-    }
+    protected override async Task<StartupCard?> ReadAsync(string id) => await Grains.GetGrain<IStartupGrain>(id).GetCardAsync();
+
+    protected override void Index(string id, StartupCard card) => index.Upsert(MatchCards.Profile(id, card));
 
     protected override void Unindex(string id) => index.Remove(id);
 
@@ -62,12 +58,12 @@ internal sealed class StartupMatchmakingGrain(
 
     public async Task UpsertAsync(string startupId, StartupCard card)
     {
-        if (await JoinAsync(startupId)) index.Upsert(MatchCards.Profile(startupId, card));
-        else await Half(startupId).UpsertAsync(startupId, card);
+        if (!await JoinAsync(startupId, card)) await Half(startupId).UpsertAsync(startupId, card);
     }
 
     public async Task<IReadOnlyList<Recommendation>> TopForAsync(string needId, NeedDetails need, int top, string language)
     {
+        await SettledAsync();
         if (!IsSplit)
             return [.. index.TopFor(MatchCards.Profile(needId, need), top, language).Select(m => m.ToRecommendation())];
         return MatchCards.Merge(await Task.WhenAll(Halves().Select(h => h.TopForAsync(needId, need, top, language))), top);
@@ -77,11 +73,16 @@ internal sealed class StartupMatchmakingGrain(
 /// <summary>
 /// Membership and splitting of a matchmaking shard, for both directions. The members are rows of
 /// <see cref="ShardMembers"/>; the grain's own state only says whether the shard is split.
+/// The grains are reentrant, so joins write their rows side by side and a split shard forwards without queueing
+/// (the category's shard is on every update's path); every call waits for a split under way to end first.
 /// </summary>
-internal abstract class MatchmakingShardGrain<TShard>(IPersistentState<MatchmakingState> state, ShardMembers rows, IGrainFactory grains, string kind) : Grain
-    where TShard : IMatchmakingShard
+internal abstract class MatchmakingShardGrain<TShard, TCard>(IPersistentState<MatchmakingState> state, ShardMembers rows, IGrainFactory grains, string kind) : Grain
+    where TShard : IMatchmakingShard<TCard>
+    where TCard : class
 {
-    private readonly HashSet<string> members = [];
+    /// <summary>The members and what is indexed of each (null: its record is gone), handed to the halves on a split.</summary>
+    private readonly Dictionary<string, TCard?> members = [];
+    private Task? splitting;
 
     protected IGrainFactory Grains { get; } = grains;
     protected bool IsSplit => state.State.Split;
@@ -98,31 +99,51 @@ internal abstract class MatchmakingShardGrain<TShard>(IPersistentState<Matchmaki
             state.State.Members = [];
             await state.WriteStateAsync();
         }
-        var ids = await rows.ListAsync(Partition);
-        members.UnionWith(ids);
-        await IndexAsync(ids);
+        foreach (var batch in (await rows.ListAsync(Partition)).Chunk(64))
+        {
+            var cards = await Task.WhenAll(batch.Select(ReadAsync));
+            for (var i = 0; i < batch.Length; i++) Keep(batch[i], cards[i]);
+        }
     }
 
-    /// <summary>Reads the members' records from their grains and indexes them.</summary>
-    protected abstract Task IndexAsync(IReadOnlyList<string> ids);
+    /// <summary>A member's record, from its grain (which answers interleaved: this may run inside its own update).</summary>
+    protected abstract Task<TCard?> ReadAsync(string id);
+    protected abstract void Index(string id, TCard card);
     protected abstract void Unindex(string id);
     protected abstract void ClearIndex();
 
-    /// <summary>Makes the id a member of this shard (true: the caller indexes it here), or of a half when this shard is or becomes split (false).</summary>
-    protected async Task<bool> JoinAsync(string id)
+    private void Keep(string id, TCard? card)
     {
-        if (!state.State.Split && !members.Contains(id) && members.Count >= MatchmakingShard.MaxMembers) await SplitAsync();
+        members[id] = card;
+        if (card is not null) Index(id, card);
+    }
+
+    /// <summary>Makes the id a member of this shard and indexes it (true), or leaves it to a half when this shard is or becomes split (false).</summary>
+    protected async Task<bool> JoinAsync(string id, TCard card)
+    {
+        await SettledAsync();
+        if (!state.State.Split && !members.ContainsKey(id) && members.Count >= MatchmakingShard.MaxMembers) await (splitting ??= SplitAsync());
         if (state.State.Split) return false;
-        if (members.Add(id))
+        if (!members.ContainsKey(id))
         {
+            members[id] = null;
             try { await rows.AddAsync(Partition, id); }
             catch { members.Remove(id); throw; }
+            if (state.State.Split) return false; // split while the row was written: the halves did not take it, its half will
         }
+        Keep(id, card);
         return true;
+    }
+
+    /// <summary>Waits for a split under way, if any.</summary>
+    protected async Task SettledAsync()
+    {
+        if (splitting is { } split) await split;
     }
 
     public async Task RemoveAsync(string id)
     {
+        await SettledAsync();
         if (state.State.Split)
         {
             await Half(id).RemoveAsync(id);
@@ -134,21 +155,22 @@ internal abstract class MatchmakingShardGrain<TShard>(IPersistentState<Matchmaki
 
     public async Task<IReadOnlyList<string>> MembersAsync()
     {
-        if (!state.State.Split) return [.. members];
+        await SettledAsync();
+        if (!state.State.Split) return [.. members.Keys];
         var halves = await Task.WhenAll(Halves().Select(h => h.MembersAsync()));
         return [.. halves.SelectMany(h => h)];
     }
 
-    public async Task AdoptAsync(IReadOnlyList<string> ids)
+    public async Task AdoptAsync(IReadOnlyDictionary<string, TCard> adopted)
     {
+        await SettledAsync();
         if (state.State.Split)
         {
-            await HandOverAsync(ids);
+            await HandOverAsync(adopted);
             return;
         }
-        var added = ids.Where(members.Add).ToList();
-        await rows.AddAsync(Partition, added);
-        await IndexAsync(added);
+        await rows.AddAsync(Partition, adopted.Keys);
+        foreach (var (id, card) in adopted) Keep(id, card);
     }
 
     /// <summary>
@@ -157,18 +179,28 @@ internal abstract class MatchmakingShardGrain<TShard>(IPersistentState<Matchmaki
     /// </summary>
     private async Task SplitAsync()
     {
-        var old = members.ToList();
-        await HandOverAsync(old);
-        state.State.Split = true;
-        await state.WriteStateAsync();
+        var old = members.Where(m => m.Value is not null).ToDictionary(m => m.Key, m => m.Value!);
+        try
+        {
+            await HandOverAsync(old);
+            state.State.Split = true;
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State.Split = false;
+            splitting = null; // the next join tries again, the same way
+            throw;
+        }
         members.Clear();
         ClearIndex();
         MatchmakingShard.Splits.Add(1, new KeyValuePair<string, object?>("index", kind));
-        await rows.RemoveAsync(Partition, old);
+        await rows.RemoveAsync(Partition, old.Keys);
     }
 
-    private Task HandOverAsync(IEnumerable<string> ids) =>
-        Task.WhenAll(ids.GroupBy(id => MatchmakingShard.Half(Key, id)).Select(g => Grains.GetGrain<TShard>(g.Key).AdoptAsync([.. g])));
+    private Task HandOverAsync(IReadOnlyDictionary<string, TCard> handed) =>
+        Task.WhenAll(handed.GroupBy(m => MatchmakingShard.Half(Key, m.Key))
+            .Select(g => Grains.GetGrain<TShard>(g.Key).AdoptAsync(g.ToDictionary(m => m.Key, m => m.Value))));
 
     protected TShard Half(string id) => Grains.GetGrain<TShard>(MatchmakingShard.Half(Key, id));
 
