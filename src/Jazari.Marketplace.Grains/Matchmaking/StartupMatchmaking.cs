@@ -129,7 +129,8 @@ internal abstract class MatchmakingShardGrain<TShard, TCard>(IPersistentState<Ma
             members[id] = null;
             try { await rows.AddAsync(Partition, id); }
             catch { members.Remove(id); throw; }
-            if (state.State.Split) return false; // split while the row was written: the halves did not take it, its half will
+            await SettledAsync(); // a split that started while the row was written did not hand this member over:
+            if (state.State.Split) return false; // its half takes it
         }
         Keep(id, card);
         return true;
