@@ -38,6 +38,8 @@ public sealed class ClusterFixture : IAsyncLifetime
                 o.TableName = "marketplace";
                 o.DeleteStateOnClear = true;
             });
+            silo.Services.AddSingleton(new OpenNeedRows(new TableServiceClient(Storage.ConnectionString)));
+            silo.Services.AddSingleton(new Matchmaking.ShardMembers(new TableServiceClient(Storage.ConnectionString)));
             silo.Services.AddKeyedSingleton<TimeProvider>(Clock.Key, Time);
             silo.Services.AddSingleton<INeedEvents>(Events);
             silo.Services.AddSingleton<Payments.IEngagementEvents>(EngagementEvents);

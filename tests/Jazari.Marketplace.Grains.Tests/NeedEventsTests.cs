@@ -62,7 +62,7 @@ public sealed class NeedEventsTests(ClusterFixture fixture)
         Assert.All(expired.Bids, b => Assert.Equal(BidStatus.Rejected, b.Status));
         await need.ExpireAsync();
         Assert.Single(fixture.Events.Of(id), e => e.Kind == NeedEventKind.Expired);
-        var listed = await Grains.GetGrain<IOpenNeedsGrain>("training").ListAsync("Souss-Massa", 100);
+        var listed = await Grains.GetGrain<IOpenNeedsGrain>("training").ListAsync("Souss-Massa", 0, 100);
         Assert.DoesNotContain(listed.Needs, n => n.NeedId == id);
         await Assert.ThrowsAsync<MarketplaceException>(() => need.SubmitBidAsync(Samples.Startup("acc-st3"), "st-3", "X", Samples.Offer()));
     }

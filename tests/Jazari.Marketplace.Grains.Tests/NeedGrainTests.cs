@@ -48,10 +48,10 @@ public sealed class NeedGrainTests(ClusterFixture fixture)
         var (second, _) = await Samples.OpenNeedAsync(Grains, "iot", "Oriental");
         await fixture.Events.FollowedUpAsync(); // the publication's event lists the need
 
-        var all = await Grains.GetGrain<IOpenNeedsGrain>("iot").ListAsync(null, 50);
+        var all = await Grains.GetGrain<IOpenNeedsGrain>("iot").ListAsync(null, 0, 50);
         var ids = all.Needs.Select(n => n.NeedId).ToList();
         Assert.True(ids.IndexOf(second.GetPrimaryKeyString()) < ids.IndexOf(first.GetPrimaryKeyString()));
-        var souss = await Grains.GetGrain<IOpenNeedsGrain>("iot").ListAsync("Souss-Massa", 50);
+        var souss = await Grains.GetGrain<IOpenNeedsGrain>("iot").ListAsync("Souss-Massa", 0, 50);
         Assert.Contains(souss.Needs, n => n.NeedId == first.GetPrimaryKeyString());
         Assert.DoesNotContain(souss.Needs, n => n.NeedId == second.GetPrimaryKeyString());
     }
@@ -132,7 +132,7 @@ public sealed class NeedGrainTests(ClusterFixture fixture)
         Assert.Equal(Problem.Conflict, late.Problem);
         await fixture.Events.FollowedUpAsync(); // the award's event counts the project and unlists the need
         Assert.Equal(1, (await Grains.GetGrain<IStartupGrain>(winnerStartup).GetTrackRecordAsync()).ActiveProjects);
-        var listed = await Grains.GetGrain<IOpenNeedsGrain>("ecommerce").ListAsync(null, 5000);
+        var listed = await Grains.GetGrain<IOpenNeedsGrain>("ecommerce").ListAsync(null, 0, 5000);
         Assert.DoesNotContain(listed.Needs, n => n.NeedId == need.GetPrimaryKeyString());
     }
 
@@ -185,7 +185,7 @@ public sealed class NeedGrainTests(ClusterFixture fixture)
         var cancelled = await need.CancelAsync(owner);
         Assert.Equal(NeedStatus.Cancelled, cancelled.Status);
         Assert.All(cancelled.Bids, b => Assert.Equal(BidStatus.Rejected, b.Status));
-        var listed = await Grains.GetGrain<IOpenNeedsGrain>("training").ListAsync(null, 5000);
+        var listed = await Grains.GetGrain<IOpenNeedsGrain>("training").ListAsync(null, 0, 5000);
         Assert.DoesNotContain(listed.Needs, n => n.NeedId == need.GetPrimaryKeyString());
     }
 }

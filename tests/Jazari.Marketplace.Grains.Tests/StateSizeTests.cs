@@ -109,17 +109,6 @@ public sealed class StateSizeTests(ClusterFixture fixture)
         Assert.InRange(Size(state), 1, Bound);
     }
 
-    [Fact]
-    public void A_full_category_of_open_needs_stays_under_the_bound()
-    {
-        var state = new OpenNeedsState
-        {
-            Needs = [.. Enumerable.Range(0, OpenNeedsGrain.MaxEntries).Select(i =>
-                new OpenNeed(Samples.NewId("need"), "Laayoune-Sakia El Hamra", DateTimeOffset.UtcNow.AddMinutes(-i)))],
-        };
-        Assert.InRange(Size(state), 1, Bound);
-    }
-
     private static string Key(string prefix) => Samples.NewId(prefix);
 
     [Fact]

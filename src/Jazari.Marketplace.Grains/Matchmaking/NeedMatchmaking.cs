@@ -1,50 +1,47 @@
 using Jazari.Marketplace.Grains.Needs;
 using Jazari.Marketplace.Matching;
-using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
 
 namespace Jazari.Marketplace.Grains.Matchmaking;
 
 /// <summary>
 /// One shard of the open needs, keyed by category (see <see cref="MatchCards.Shards(NeedDetails)"/>), for
-/// startups looking for work: held in memory, rebuilt from the needs' grains on activation.
+/// startups looking for work: held in memory, rebuilt from the needs' grains on activation. Its members are
+/// rows and it splits in two halves when full, as the startups' shards do (<see cref="MatchmakingShardGrain{TShard, TCard}"/>).
 /// </summary>
-public interface INeedMatchmakingGrain : IGrainWithStringKey
+public interface INeedMatchmakingGrain : IMatchmakingShard<NeedDetails>
 {
     Task UpsertAsync(string needId, NeedDetails need);
-    Task RemoveAsync(string needId);
     Task<IReadOnlyList<Recommendation>> TopForAsync(string startupId, StartupCard startup, int top, string language);
 }
 
+[Reentrant] // see MatchmakingShardGrain
 internal sealed class NeedMatchmakingGrain(
     [PersistentState("need-matchmaking", "marketplace")] IPersistentState<MatchmakingState> state,
-    IGrainFactory grains,
-    ILogger<NeedMatchmakingGrain> log) : Grain, INeedMatchmakingGrain
+    ShardMembers rows,
+    IGrainFactory grains) : MatchmakingShardGrain<INeedMatchmakingGrain, NeedDetails>(state, rows, grains, "needs"), INeedMatchmakingGrain
 {
-    private readonly NeedIndex index = new();
+    private NeedIndex index = new();
 
-    public override async Task OnActivateAsync(CancellationToken cancellation)
-    {
-        foreach (var batch in state.State.Members.Chunk(64))
-        {
-            var needs = await Task.WhenAll(batch.Select(id => grains.GetGrain<INeedGrain>(id).GetListingAsync()));
-            foreach (var need in needs)
-                if (need is { Status: NeedStatus.Open }) index.Upsert(MatchCards.Profile(need.Id, need.Details));
-        }
-    }
+    protected override async Task<NeedDetails?> ReadAsync(string id) =>
+        await Grains.GetGrain<INeedGrain>(id).GetListingAsync() is { Status: NeedStatus.Open } need ? need.Details : null;
+
+    protected override void Index(string id, NeedDetails need) => index.Upsert(MatchCards.Profile(id, need));
+
+    protected override void Unindex(string id) => index.Remove(id);
+
+    protected override void ClearIndex() => index = new();
 
     public async Task UpsertAsync(string needId, NeedDetails need)
     {
-        if (!await MatchmakingShard.JoinAsync(state, needId, log, this.GetPrimaryKeyString())) return;
-        index.Upsert(MatchCards.Profile(needId, need));
+        if (!await JoinAsync(needId, need)) await Half(needId).UpsertAsync(needId, need);
     }
 
-    public async Task RemoveAsync(string needId)
+    public async Task<IReadOnlyList<Recommendation>> TopForAsync(string startupId, StartupCard startup, int top, string language)
     {
-        index.Remove(needId);
-        await MatchmakingShard.LeaveAsync(state, needId);
+        await SettledAsync();
+        if (!IsSplit)
+            return [.. index.TopFor(MatchCards.Profile(startupId, startup), top, language).Select(m => m.ToRecommendation())];
+        return MatchCards.Merge(await Task.WhenAll(Halves().Select(h => h.TopForAsync(startupId, startup, top, language))), top);
     }
-
-    public Task<IReadOnlyList<Recommendation>> TopForAsync(string startupId, StartupCard startup, int top, string language) =>
-        Task.FromResult<IReadOnlyList<Recommendation>>(
-            [.. index.TopFor(MatchCards.Profile(startupId, startup), top, language).Select(m => m.ToRecommendation())]);
 }

@@ -71,11 +71,13 @@ public sealed class NeedCommands(IGrainFactory grains, NeedLimits limits, [FromK
         var pageNumber = c.Whole("page", page ?? 1, 1, MaxPage);
         c.ThrowIfFailed();
 
-        var take = pageNumber * PageSize;
-        var shards = await Task.WhenAll((category is null ? Reference.Categories : [category])
-            .Select(cat => grains.GetGrain<IOpenNeedsGrain>(cat).ListAsync(region, take)));
-        var newest = shards.SelectMany(s => s.Needs).OrderByDescending(n => n.PublishedAt).ThenBy(n => n.NeedId)
-            .Skip(take - PageSize).Take(PageSize);
+        // One category: its grain skips to the page. All categories: each gives its newest up to the page's end, merged here.
+        var skip = (pageNumber - 1) * PageSize;
+        var shards = category is not null
+            ? [await grains.GetGrain<IOpenNeedsGrain>(category).ListAsync(region, skip, PageSize)]
+            : await Task.WhenAll(Reference.Categories.Select(cat => grains.GetGrain<IOpenNeedsGrain>(cat).ListAsync(region, 0, skip + PageSize)));
+        var newest = shards.SelectMany(s => s.Needs).OrderByDescending(n => n.PublishedAt).ThenBy(n => n.NeedId, StringComparer.Ordinal)
+            .Skip(category is not null ? 0 : skip).Take(PageSize);
         var listings = await Task.WhenAll(newest.Select(n => grains.GetGrain<INeedGrain>(n.NeedId).GetListingAsync()));
         var open = listings.Where(n => n?.Status == NeedStatus.Open).Select(n => NeedResponse.From(n!)).ToList();
         return new NeedPage(pageNumber, PageSize, shards.Sum(s => s.Total), open);

@@ -38,6 +38,8 @@ internal static class OrleansExtensions
                 silo.UseLocalhostClustering(siloPort, gatewayPort);
             }
             silo.AddActivityPropagation();
+            silo.Services.AddSingleton(new Grains.Needs.OpenNeedRows(storage.Tables));
+            silo.Services.AddSingleton(new Grains.Matchmaking.ShardMembers(storage.Tables));
             silo.AddAzureTableGrainStorage("marketplace", o =>
             {
                 o.TableServiceClient = storage.Tables;

@@ -68,7 +68,7 @@ public sealed class NeedFollowUps(IGrainFactory grains, IBackgroundJobClient job
     {
         foreach (var category in Reference.Categories)
         {
-            var open = await grains.GetGrain<IOpenNeedsGrain>(category).ListAsync(null, int.MaxValue);
+            var open = await grains.GetGrain<IOpenNeedsGrain>(category).ListAsync(null, 0, int.MaxValue);
             foreach (var listed in open.Needs)
             {
                 try

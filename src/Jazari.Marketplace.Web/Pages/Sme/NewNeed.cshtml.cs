@@ -102,7 +102,7 @@ public sealed record BudgetGuide(int Count, long MedianMinMinor, long MedianMaxM
 
     public static async Task<BudgetGuide> ForAsync(IGrainFactory grains, string category)
     {
-        var open = await grains.GetGrain<IOpenNeedsGrain>(category).ListAsync(null, Sample);
+        var open = await grains.GetGrain<IOpenNeedsGrain>(category).ListAsync(null, 0, Sample);
         var listings = await Task.WhenAll(open.Needs.Select(n => grains.GetGrain<INeedGrain>(n.NeedId).GetListingAsync()));
         var budgets = listings.Where(n => n?.Status == NeedStatus.Open).Select(n => n!.Details).ToList();
         if (budgets.Count == 0) return None;
