@@ -172,15 +172,14 @@ public sealed class BankRailsTests(MarketplaceHost host)
     public async Task A_payout_between_an_sme_and_a_startup_of_one_company_domain_or_one_rib_is_held_and_a_declined_one_is_never_paid()
     {
         var run = Guid.NewGuid().ToString("N")[..8];
-        var sameDomain = await AwardedBetweenAsync($"gerant@huilerie-{run}.ma", $"contact@huilerie-{run}.ma");
+        var (sameDomain, _) = await AwardedBetweenAsync($"gerant@huilerie-{run}.ma", $"contact@huilerie-{run}.ma");
         await Details(sameDomain.Founder, sameDomain.StartupId, "Huilerie Digital", AttijariRib);
         var byDomain = await ReleasedPayoutAsync(sameDomain, 0);
         Assert.Equal("held", byDomain.GetProperty("status").GetString());
         Assert.Equal(["related-party"], byDomain.GetProperty("holdReasons").EnumerateArray().Select(r => r.GetString()));
 
-        var sameRib = await AwardedBetweenAsync($"sme-{run}@gmail.com", $"startup-{run}@gmail.com"); // webmail: no relation by domain
+        var (sameRib, smeId) = await AwardedBetweenAsync($"sme-{run}@gmail.com", $"startup-{run}@gmail.com"); // webmail: no relation by domain
         await Details(sameRib.Founder, sameRib.StartupId, "Atlas Web", CihRib);
-        var smeId = (await (await sameRib.Sme.Client.GetAsync("/api/me")).Json(HttpStatusCode.OK)).GetProperty("profileId").GetString()!;
         await Details(sameRib.Sme, smeId, "Atlas Web", CihRib, "smes");
         var byRib = await ReleasedPayoutAsync(sameRib, 0);
         Assert.Equal(["related-party"], byRib.GetProperty("holdReasons").EnumerateArray().Select(r => r.GetString()));
@@ -233,10 +232,10 @@ public sealed class BankRailsTests(MarketplaceHost host)
     }
 
     /// <summary>A need of an SME signed up as <paramref name="smeEmail"/> awarded to a startup signed up as <paramref name="startupEmail"/>.</summary>
-    private async Task<Awarded> AwardedBetweenAsync(string smeEmail, string startupEmail)
+    private async Task<(Awarded Awarded, string SmeId)> AwardedBetweenAsync(string smeEmail, string startupEmail)
     {
         var sme = await host.SignUpAsync("sme", email: smeEmail);
-        await sme.Client.CreateAsync("/api/smes", Api.Sme());
+        var smeId = await sme.Client.CreateAsync("/api/smes", Api.Sme());
         var needId = await sme.Client.CreateAsync("/api/needs", Api.Need());
         (await sme.Client.PostAsync($"/api/needs/{needId}/publish", null)).EnsureSuccessStatusCode();
         var founder = await host.SignUpAsync("startup", email: startupEmail);
@@ -244,7 +243,7 @@ public sealed class BankRailsTests(MarketplaceHost host)
         var bidId = await founder.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
         (await sme.Client.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).EnsureSuccessStatusCode();
         await host.FollowedUpAsync(needId);
-        return new Awarded(sme, needId, founder, startupId);
+        return (new Awarded(sme, needId, founder, startupId), smeId);
     }
 
     private static async Task<List<JsonElement>> ListAsync(HttpClient admin) =>
