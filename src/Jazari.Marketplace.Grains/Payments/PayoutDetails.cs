@@ -16,6 +16,8 @@ public interface IPayoutDetailsGrain : IGrainWithStringKey
     Task ConfirmEventAsync(string eventId);
     /// <summary>Hands the pending events to the follow-up again (the sweep, after a lost hand-over).</summary>
     Task RaisePendingEventsAsync();
+    /// <summary>The owner's account was erased: the holder and the RIB are forgotten (its payouts then wait for details). Repeating it changes nothing.</summary>
+    Task EraseAsync(string ownerAccountId);
 }
 
 [GenerateSerializer, Alias("jazari.payout-details-view")]
@@ -108,6 +110,11 @@ internal sealed class PayoutDetailsGrain(
     public async Task ConfirmEventAsync(string eventId)
     {
         if (state.RecordExists && S.PendingEvents.RemoveAll(e => e.Id == eventId) > 0) await state.SaveAsync();
+    }
+
+    public async Task EraseAsync(string ownerAccountId)
+    {
+        if (state.RecordExists && S.OwnerAccountId == ownerAccountId) await state.ClearStateAsync();
     }
 
     public Task RaisePendingEventsAsync() => state.RecordExists && S.PendingEvents.Count > 0 ? RaiseAsync([.. S.PendingEvents]) : Task.CompletedTask;

@@ -69,6 +69,17 @@ public sealed class BankRailsTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task Erasing_the_account_forgets_its_rib()
+    {
+        var (founder, startupId) = await Api.StartupAsync(host);
+        await Details(founder, startupId, "Web Atlas SARL", AttijariRib);
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        Assert.NotNull(await grains.GetGrain<IPayoutDetailsGrain>(startupId).GetAsync(Grains.Caller.Marketplace));
+        Assert.Equal(HttpStatusCode.NoContent, (await founder.Client.PostAsJsonAsync("/api/me/erase", new { confirm = founder.Email })).StatusCode);
+        Assert.Null(await grains.GetGrain<IPayoutDetailsGrain>(startupId).GetAsync(Grains.Caller.Marketplace));
+    }
+
+    [Fact]
     public async Task The_pain001_file_validates_against_the_iso_schema_adds_up_to_the_ready_payouts_and_is_marked_paid_once()
     {
         var a = await Engagements.AwardedAsync(host);
