@@ -23,6 +23,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public IGrainFactory Grains => Silo.Services.GetRequiredService<IGrainFactory>();
     public RaisedNeedEvents Events { get; } = new();
     public RaisedEngagementEvents EngagementEvents { get; } = new();
+    public RaisedPayoutDetailsEvents PayoutDetailsEvents { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -43,6 +44,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddKeyedSingleton<TimeProvider>(Clock.Key, Time);
             silo.Services.AddSingleton<INeedEvents>(Events);
             silo.Services.AddSingleton<Payments.IEngagementEvents>(EngagementEvents);
+            silo.Services.AddSingleton<Payments.IPayoutDetailsEvents>(PayoutDetailsEvents);
             silo.Services.AddSingleton(Payments.PaymentRules.Default);
             silo.Services.AddSingleton(new Conversations.MessageLimits(100_000, 100_000)); // the limits are tested through the API (MessageLimitsTests)
         });

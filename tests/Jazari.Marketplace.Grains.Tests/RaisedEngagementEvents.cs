@@ -24,3 +24,22 @@ public sealed class RaisedEngagementEvents : IEngagementEvents
         lock (list) return [.. list];
     }
 }
+
+/// <summary>The payout details events grains raised, by profile.</summary>
+public sealed class RaisedPayoutDetailsEvents : IPayoutDetailsEvents
+{
+    private readonly ConcurrentDictionary<string, List<PayoutDetailsEvent>> raised = new();
+
+    public Task RaiseAsync(string profileId, IReadOnlyList<PayoutDetailsEvent> events)
+    {
+        var list = raised.GetOrAdd(profileId, _ => []);
+        lock (list) list.AddRange(events);
+        return Task.CompletedTask;
+    }
+
+    public IReadOnlyList<PayoutDetailsEvent> Of(string profileId)
+    {
+        var list = raised.GetOrAdd(profileId, _ => []);
+        lock (list) return [.. list];
+    }
+}

@@ -38,6 +38,33 @@ public sealed class StateSizeTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public void A_full_payout_queue_shard_a_bank_file_and_payout_details_stay_under_the_bound()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var shard = new Payments.PayoutQueueShardState
+        {
+            Orders = [.. Enumerable.Range(0, Payments.PayoutQueueShardGrain.MaxOrders).Select(i => new Payments.PayoutOrder(
+                Payments.PaymentIds.Payout(Samples.NewId("need"), i % 10, Payments.MoveKind.Release), Samples.NewId("need"), i % 10, Payments.MoveKind.Release,
+                "startup", Samples.NewId("startup"), Arabic(200), 99_999_999_99, "MAD", Payments.PayoutStatus.Held, now, null, null,
+                [Payments.PayoutHolds.RibChanged, Payments.PayoutHolds.RelatedParty], null))],
+        };
+        Assert.InRange(Size(shard), 1, Bound);
+        var file = new Payments.PayoutFileState
+        {
+            PayoutIds = [.. Enumerable.Range(0, Payments.PayoutFiles.MaxPayouts).Select(i => Payments.PaymentIds.Payout(Samples.NewId("need"), i % 10, Payments.MoveKind.Refund))],
+            TotalMinor = long.MaxValue, CreatedAt = now, BankReference = new string('R', 100), PaidAt = now,
+        };
+        Assert.InRange(Size(file), 1, Bound);
+        var details = new Payments.PayoutDetailsState
+        {
+            OwnerAccountId = Samples.NewId("acc"), Holder = Arabic(140), Rib = "011780000012345678901296", UpdatedAt = now, RibChangedAt = now,
+            PendingEvents = [.. Enumerable.Range(0, Payments.PayoutDetailsGrain.MaxPendingEvents)
+                .Select(_ => new Payments.PayoutDetailsEvent(Samples.NewId("pde"), Samples.NewId("acc"), "011 *** ************9012 96", "011 *** ************9012 96", now))],
+        };
+        Assert.InRange(Size(details), 1, Bound);
+    }
+
+    [Fact]
     public void A_programme_with_the_most_applications_and_an_sme_with_the_most_operations_stay_under_the_bound()
     {
         var now = DateTimeOffset.UtcNow;

@@ -85,6 +85,14 @@ public sealed partial class IdorMatrixTests(MarketplaceHost host)
         ["GET /api/smes/{id}/programmes"] = new(v => $"/api/smes/{v.SmeId}/programmes", null, As.Admin),
         ["POST /api/admin/payments/{paymentId}/confirm"] = new(v => $"/api/admin/payments/{v.PaymentReference}/confirm", new { amountMinor = 1L, bankReference = "VIR-1" }, As.Admin),
         ["POST /api/admin/payouts/{id}/paid"] = new(v => $"/api/admin/payouts/{v.PayoutId}/paid", new { bankReference = "BOA-1" }, As.Admin),
+        ["POST /api/admin/payouts/{id}/release"] = new(v => $"/api/admin/payouts/{v.PayoutId}/release", new { reason = "Vérifié." }, As.Admin),
+        ["POST /api/admin/payouts/{id}/decline"] = new(v => $"/api/admin/payouts/{v.PayoutId}/decline", new { reason = "Refusé." }, As.Admin),
+        ["POST /api/admin/payout-files/{id}/paid"] = new(v => "/api/admin/payout-files/pf-victim-file/paid", new { bankReference = "BOA-1" }, As.Admin),
+        // Payout details (the RIB): the profile's owner alone, not even an admin.
+        ["GET /api/startups/{id}/payout-details"] = new(v => $"/api/startups/{v.StartupId}/payout-details"),
+        ["PUT /api/startups/{id}/payout-details"] = new(v => $"/api/startups/{v.StartupId}/payout-details", new { holder = "Fraude SARL", rib = "007 780 0001234567890123 96" }),
+        ["GET /api/smes/{id}/payout-details"] = new(v => $"/api/smes/{v.SmeId}/payout-details"),
+        ["PUT /api/smes/{id}/payout-details"] = new(v => $"/api/smes/{v.SmeId}/payout-details", new { holder = "Fraude SARL", rib = "007 780 0001234567890123 96" }),
 
         // Reviews: published for everyone signed in once both are in; written and answered by the two parties.
         ["GET /api/needs/{id}/reviews"] = new(v => $"/api/needs/{v.ReviewedNeedId}/reviews", null, SignedIn),

@@ -31,6 +31,10 @@ public static class NotificationKinds
     public const string MilestoneReleased = "milestone-released";
     public const string DisputeOpened = "dispute-opened";
     public const string DisputeResolved = "dispute-resolved";
+    /// <summary>The bank account payouts go to was set or changed: the owner hears of it (a change they did not make is fraud).</summary>
+    public const string PayoutDetailsChanged = "payout-details-changed";
+    /// <summary>A payout waits because no valid bank account is recorded.</summary>
+    public const string PayoutAwaitingDetails = "payout-awaiting-details";
 
     // Incubation: transactional.
     /// <summary>A cohort invites a startup; it joins only if it accepts.</summary>
@@ -52,7 +56,7 @@ public static class NotificationKinds
         NeedExpired, WeeklyNeeds, Digest, MessageReceived, FundingInstructions, FundingReminder, MilestoneFunded,
         MilestoneDelivered, AutoReleaseWarning, MilestoneReleased, DisputeOpened, DisputeResolved,
         CohortInvitation, ApplicationAdmitted, ApplicationDeclined, EvaluatorInvitation, CohortDigest, FiguresReminder,
-        ProgrammeApplicationApproved, ProgrammeApplicationDeclined,
+        ProgrammeApplicationApproved, ProgrammeApplicationDeclined, PayoutDetailsChanged, PayoutAwaitingDetails,
     ];
 
     /// <summary>Sign-in e-mails: sent on the sign-in queue, to an address that may have no account yet, even after a bounce.</summary>

@@ -54,6 +54,9 @@ public interface IEngagementGrain : IGrainWithStringKey
     Task<EngagementView> CompleteMoveAsync(string operationId, string? externalId);
     /// <summary>An admin paid a payout order by bank; the same reference again changes nothing.</summary>
     Task<PayoutOrder> MarkPayoutPaidAsync(Caller caller, string payoutId, string bankReference);
+    /// <summary>An admin releases a held payout (it goes to the bank) or declines it (it is not paid), with the reason. The same
+    /// decision again changes nothing; the other one is refused.</summary>
+    Task<PayoutOrder> ReviewPayoutAsync(Caller caller, string payoutId, bool release, string reason);
     /// <summary>Tells the other grains what happened (need status, KPIs, the payout list); each call is idempotent. Throws on failure.</summary>
     Task SyncAsync();
     /// <summary>The follow-up of an event is done: it is no longer pending.</summary>
@@ -340,8 +343,31 @@ internal sealed class EngagementGrain(
             if (payout.BankReference == bankReference) return payout;
             throw MarketplaceException.Conflict($"This payout was already marked paid with reference {payout.BankReference}.");
         }
+        if (payout.Status == PayoutStatus.Held) throw MarketplaceException.Conflict("This payout is held for review: release it before paying it.");
+        if (payout.Status == PayoutStatus.Declined) throw MarketplaceException.Conflict("This payout was declined: it is not paid.");
         S.Payouts[index] = payout = payout with { Status = PayoutStatus.Paid, BankReference = bankReference, PaidAt = time.GetUtcNow() };
         await SaveAsync(AddEvent(EngagementEventKind.PayoutPaid, payout.Index));
+        return payout;
+    }
+
+    public async Task<PayoutOrder> ReviewPayoutAsync(Caller caller, string payoutId, bool release, string reason)
+    {
+        await EnsureAsync();
+        var index = caller.IsAdmin ? S.Payouts.FindIndex(p => p.Id == payoutId) : -1;
+        if (index < 0) throw MarketplaceException.NotFound("Payout");
+        var payout = S.Payouts[index];
+        if (payout.Review is { } done)
+        {
+            if (done.Released == release) return payout;
+            throw MarketplaceException.Conflict(done.Released ? "This payout was already released." : "This payout was already declined.");
+        }
+        if (payout.Status != PayoutStatus.Held) throw MarketplaceException.Conflict("This payout is not held.");
+        S.Payouts[index] = payout = payout with
+        {
+            Status = release ? PayoutStatus.Pending : PayoutStatus.Declined,
+            Review = new PayoutReview(release, reason, caller.AccountId, time.GetUtcNow()),
+        };
+        await SaveAsync(AddEvent(EngagementEventKind.PayoutReviewed, payout.Index));
         return payout;
     }
 
@@ -362,7 +388,7 @@ internal sealed class EngagementGrain(
             m.Dispute = m.Dispute! with { Reason = "" };
         await state.SaveAsync(); // erasure is rare: written each time rather than compared
         if (side == "startup")
-            await grains.GetGrain<IPayoutQueueGrain>(IPayoutQueueGrain.Key).RenameBeneficiaryAsync(S.StartupId, pseudonym);
+            await PayoutQueue.RenameBeneficiaryAsync(grains, S.StartupId, pseudonym);
     }
 
     public async Task SyncAsync()
@@ -377,13 +403,12 @@ internal sealed class EngagementGrain(
             if (m.DeliveredAt is { } delivered) await activity.MilestoneDeliveredAsync(key, m.DueOn, delivered);
             if (m.IsClosed && m.ReleasedMinor > 0) await activity.MilestoneReleasedAsync(key, m.ReleasedMinor, m.ClosedAt!.Value);
         }
-        var queue = grains.GetGrain<IPayoutQueueGrain>(IPayoutQueueGrain.Key);
         foreach (var payout in S.Payouts)
         {
             switch (payout.Status)
             {
-                case PayoutStatus.Pending: await queue.AddAsync(payout); break;
-                case PayoutStatus.Paid: await queue.RemoveAsync(payout.Id); break;
+                case PayoutStatus.Pending or PayoutStatus.Held: await PayoutQueue.PutAsync(grains, payout); break;
+                case PayoutStatus.Paid or PayoutStatus.Declined: await PayoutQueue.RemoveAsync(grains, payout); break;
                 default: throw new InvalidOperationException($"Unknown payout status {payout.Status}.");
             }
         }
@@ -499,8 +524,13 @@ internal sealed class EngagementGrain(
         var id = PaymentIds.Payout(NeedId, m.Index, move.Kind);
         if (S.Payouts.Any(p => p.Id == id)) return;
         await grains.GetGrain<IPaymentLookupGrain>(id).SetAsync(new PaymentTarget(NeedId, m.Index));
+        // A bank payout waits for an admin when its RIB just changed or the two sides look like one party.
+        var holds = externalId is null
+            ? await PayoutHolds.ReasonsAsync(grains, kind, beneficiaryId, S.SmeId, S.SmeAccountId, S.StartupId, S.StartupAccountId, now)
+            : [];
         S.Payouts.Add(new PayoutOrder(id, NeedId, m.Index, move.Kind, kind, beneficiaryId, name, move.NetMinor, S.Currency,
-            externalId is null ? PayoutStatus.Pending : PayoutStatus.Paid, now, externalId, externalId is null ? null : now));
+            externalId is not null ? PayoutStatus.Paid : holds.Count > 0 ? PayoutStatus.Held : PayoutStatus.Pending, now, externalId,
+            externalId is null ? null : now, holds.Count > 0 ? holds.ToArray() : null));
     }
 
     private async Task ReturnToProgrammeAsync(int index, string what, long amount)

@@ -16,6 +16,8 @@ public enum EngagementEventKind
     /// <summary>The card payment was refunded or failed at the processor.</summary>
     PaymentChanged,
     PayoutPaid,
+    /// <summary>An admin released or declined a held payout.</summary>
+    PayoutReviewed,
 }
 
 /// <summary>Something written in the engagement's state together with the change that caused it (<see cref="Index"/>: the milestone, -1 for the whole engagement).</summary>

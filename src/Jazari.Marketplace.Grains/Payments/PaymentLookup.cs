@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace Jazari.Marketplace.Grains.Payments;
 
 /// <summary>Where a payment, payout or dispute id (the key) belongs: its need and milestone. Written before the engagement names the id.</summary>
@@ -28,38 +30,47 @@ internal sealed class PaymentLookupGrain([PersistentState("payment-lookup", "mar
 }
 
 /// <summary>
-/// The payout orders waiting for an admin to pay them by bank (one grain, key <see cref="Key"/>): an admin's work
-/// list and the bank file. Paid orders leave the list (they stay in their engagement).
+/// The payout orders waiting to be paid by bank (pending or held), at any national size: each order lives in a shard
+/// (<see cref="IPayoutQueueShardGrain"/>) named by its creation day and a hash of its id, so a write touches one
+/// small state; this grain (key <see cref="Key"/>) lists the shards that hold orders, and still holds the orders
+/// stored before the queue was sharded (they leave as they are paid). Paid and declined orders leave the queue
+/// (they stay in their engagement). Read and written through <see cref="PayoutQueue"/>.
 /// </summary>
 public interface IPayoutQueueGrain : IGrainWithStringKey
 {
     public const string Key = "pending";
-    Task AddAsync(PayoutOrder order);
-    Task RemoveAsync(string payoutId);
+    Task RegisterShardAsync(string shard);
+    Task UnregisterShardAsync(string shard);
+    Task<IReadOnlyList<string>> ShardsAsync();
+    /// <summary>The orders stored before sharding.</summary>
     Task<IReadOnlyList<PayoutOrder>> ListAsync();
-    /// <summary>Erasure: the waiting orders of that beneficiary carry its pseudonym.</summary>
+    Task RemoveAsync(string payoutId);
     Task RenameBeneficiaryAsync(string beneficiaryId, string name);
 }
 
 [GenerateSerializer, Alias("jazari.payout-queue-state")]
 public sealed class PayoutQueueState
 {
+    /// <summary>Orders stored before the queue was sharded; no more are added.</summary>
     [Id(0)] public List<PayoutOrder> Pending { get; set; } = [];
+    /// <summary>The shards holding orders (a shard is listed before its first order is stored, and unlisted once empty).</summary>
+    [Id(1)] public SortedSet<string> Shards { get; set; } = [];
 }
 
 internal sealed class PayoutQueueGrain([PersistentState("payout-queue", "marketplace")] IPersistentState<PayoutQueueState> state)
     : Grain, IPayoutQueueGrain
 {
-    public const int MaxPending = 1000;
-
-    public async Task AddAsync(PayoutOrder order)
+    public async Task RegisterShardAsync(string shard)
     {
-        if (state.State.Pending.Any(p => p.Id == order.Id)) return;
-        if (state.State.Pending.Count >= MaxPending)
-            throw MarketplaceException.Conflict($"{MaxPending} payout orders are waiting; pay some before more are released.");
-        state.State.Pending.Add(order);
-        await state.SaveAsync();
+        if (state.State.Shards.Add(shard)) await state.SaveAsync();
     }
+
+    public async Task UnregisterShardAsync(string shard)
+    {
+        if (state.State.Shards.Remove(shard)) await state.SaveAsync();
+    }
+
+    public Task<IReadOnlyList<string>> ShardsAsync() => Task.FromResult<IReadOnlyList<string>>([.. state.State.Shards]);
 
     public async Task RemoveAsync(string payoutId)
     {
@@ -68,18 +79,134 @@ internal sealed class PayoutQueueGrain([PersistentState("payout-queue", "marketp
 
     public async Task RenameBeneficiaryAsync(string beneficiaryId, string name)
     {
-        var pending = state.State.Pending;
-        var changed = false;
-        for (var i = 0; i < pending.Count; i++)
-        {
-            if (pending[i].BeneficiaryId != beneficiaryId || pending[i].BeneficiaryName == name) continue;
-            pending[i] = pending[i] with { BeneficiaryName = name };
-            changed = true;
-        }
-        if (changed) await state.SaveAsync();
+        if (PayoutQueueShardGrain.Rename(state.State.Pending, beneficiaryId, name)) await state.SaveAsync();
     }
 
     public Task<IReadOnlyList<PayoutOrder>> ListAsync() => Task.FromResult<IReadOnlyList<PayoutOrder>>([.. state.State.Pending]);
+}
+
+/// <summary>The waiting payout orders of one shard (key <c>yyyyMMdd-b</c>: the orders' creation day, UTC, and a bucket of their id).</summary>
+public interface IPayoutQueueShardGrain : IGrainWithStringKey
+{
+    /// <summary>Stores the order, or its new status (held, then pending once released); the same order again changes nothing.</summary>
+    Task PutAsync(PayoutOrder order);
+    Task RemoveAsync(string payoutId);
+    Task<IReadOnlyList<PayoutOrder>> ListAsync();
+    Task RenameBeneficiaryAsync(string beneficiaryId, string name);
+}
+
+[GenerateSerializer, Alias("jazari.payout-queue-shard-state")]
+public sealed class PayoutQueueShardState
+{
+    [Id(0)] public List<PayoutOrder> Orders { get; set; } = [];
+}
+
+internal sealed class PayoutQueueShardGrain(
+    [PersistentState("payout-queue-shard", "marketplace")] IPersistentState<PayoutQueueShardState> state,
+    IGrainFactory grains,
+    ILogger<PayoutQueueShardGrain> logger) : Grain, IPayoutQueueShardGrain
+{
+    /// <summary>An order takes up to about 560 bytes (a 200-character Arabic name): a full shard stays under the 256 KiB a state may take.</summary>
+    public const int MaxOrders = 400;
+
+    private string Shard => this.GetPrimaryKeyString();
+
+    public async Task PutAsync(PayoutOrder order)
+    {
+        var orders = state.State.Orders;
+        var at = orders.FindIndex(p => p.Id == order.Id);
+        if (at >= 0)
+        {
+            if (orders[at] == order || (orders[at].Status == order.Status && orders[at].BeneficiaryName == order.BeneficiaryName)) return;
+            orders[at] = order;
+            await state.SaveAsync();
+            return;
+        }
+        if (orders.Count >= MaxOrders)
+        {
+            PayoutQueue.Refused.Add(1);
+            logger.LogError("Payout queue shard {Shard} is full ({Count} orders): {PayoutId} refused", Shard, orders.Count, order.Id);
+            throw new MarketplaceException(Problem.Conflict, $"Too many payout orders were created on {order.CreatedAt:yyyy-MM-dd} for the bank queue; pay some of them first.");
+        }
+        // Listed before it is stored: a crash in between leaves an empty shard listed (harmless), never an order unlisted.
+        if (orders.Count == 0) await grains.GetGrain<IPayoutQueueGrain>(IPayoutQueueGrain.Key).RegisterShardAsync(Shard);
+        orders.Add(order);
+        await state.SaveAsync();
+    }
+
+    public async Task RemoveAsync(string payoutId)
+    {
+        if (state.State.Orders.RemoveAll(p => p.Id == payoutId) == 0) return;
+        await state.SaveAsync();
+        if (state.State.Orders.Count == 0) await grains.GetGrain<IPayoutQueueGrain>(IPayoutQueueGrain.Key).UnregisterShardAsync(Shard);
+    }
+
+    public Task<IReadOnlyList<PayoutOrder>> ListAsync() => Task.FromResult<IReadOnlyList<PayoutOrder>>([.. state.State.Orders]);
+
+    public async Task RenameBeneficiaryAsync(string beneficiaryId, string name)
+    {
+        if (Rename(state.State.Orders, beneficiaryId, name)) await state.SaveAsync();
+    }
+
+    internal static bool Rename(List<PayoutOrder> orders, string beneficiaryId, string name)
+    {
+        var changed = false;
+        for (var i = 0; i < orders.Count; i++)
+        {
+            if (orders[i].BeneficiaryId != beneficiaryId || orders[i].BeneficiaryName == name) continue;
+            orders[i] = orders[i] with { BeneficiaryName = name };
+            changed = true;
+        }
+        return changed;
+    }
+}
+
+/// <summary>
+/// The payout queue as one list: an order goes to the shard of its creation day and id's bucket (<see cref="Buckets"/>
+/// a day, each at most <see cref="PayoutQueueShardGrain.MaxOrders"/>: about 38,000 orders created a day, with no
+/// bound on the days); reading fans out to the listed shards, a few at a time.
+/// </summary>
+public static class PayoutQueue
+{
+    public const int Buckets = 96;
+
+    /// <summary>Orders refused because their shard was full (the caller got a 409 with the reason).</summary>
+    public static readonly System.Diagnostics.Metrics.Counter<long> Refused =
+        new System.Diagnostics.Metrics.Meter("Jazari.Marketplace.Payouts").CreateCounter<long>("jazari.payout_queue.refused");
+
+    public static string ShardOf(PayoutOrder order)
+    {
+        var hash = 2166136261u; // FNV-1a: the same on every host and run
+        foreach (var c in order.Id) hash = (hash ^ c) * 16777619u;
+        return $"{order.CreatedAt.UtcDateTime:yyyyMMdd}-{hash % Buckets:00}";
+    }
+
+    public static Task PutAsync(IGrainFactory grains, PayoutOrder order) => grains.GetGrain<IPayoutQueueShardGrain>(ShardOf(order)).PutAsync(order);
+
+    public static async Task RemoveAsync(IGrainFactory grains, PayoutOrder order)
+    {
+        await grains.GetGrain<IPayoutQueueShardGrain>(ShardOf(order)).RemoveAsync(order.Id);
+        await grains.GetGrain<IPayoutQueueGrain>(IPayoutQueueGrain.Key).RemoveAsync(order.Id);
+    }
+
+    /// <summary>Every waiting order, oldest first.</summary>
+    public static async Task<List<PayoutOrder>> ListAsync(IGrainFactory grains)
+    {
+        var queue = grains.GetGrain<IPayoutQueueGrain>(IPayoutQueueGrain.Key);
+        var all = new List<PayoutOrder>(await queue.ListAsync());
+        foreach (var batch in (await queue.ShardsAsync()).Chunk(16))
+            foreach (var orders in await Task.WhenAll(batch.Select(s => grains.GetGrain<IPayoutQueueShardGrain>(s).ListAsync())))
+                all.AddRange(orders);
+        return [.. all.DistinctBy(p => p.Id).OrderBy(p => p.CreatedAt).ThenBy(p => p.Id)];
+    }
+
+    public static async Task RenameBeneficiaryAsync(IGrainFactory grains, string beneficiaryId, string name)
+    {
+        var queue = grains.GetGrain<IPayoutQueueGrain>(IPayoutQueueGrain.Key);
+        await queue.RenameBeneficiaryAsync(beneficiaryId, name);
+        foreach (var shard in await queue.ShardsAsync())
+            await grains.GetGrain<IPayoutQueueShardGrain>(shard).RenameBeneficiaryAsync(beneficiaryId, name);
+    }
 }
 
 /// <summary>A startup's account at the card processor for payouts (a Stripe Connect account), keyed by startup id.</summary>

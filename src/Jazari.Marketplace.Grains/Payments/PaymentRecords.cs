@@ -11,7 +11,8 @@ public enum PaymentMethod { BankTransfer, Stripe }
 /// <summary>Money leaving escrow: to the startup (release) or back to the payers (refund).</summary>
 public enum MoveKind { Release, Refund }
 
-public enum PayoutStatus { Pending, Paid }
+/// <summary>Held: waiting for an admin's review (<see cref="PayoutOrder.HoldReasons"/>), then pending again or declined (not paid).</summary>
+public enum PayoutStatus { Pending, Paid, Held, Declined }
 
 /// <summary>The settings of payments the grains decide with (the host reads them from configuration).</summary>
 [GenerateSerializer, Alias("jazari.payment-rules")]
@@ -89,7 +90,17 @@ public sealed record PayoutOrder(
     [property: Id(9)] PayoutStatus Status,
     [property: Id(10)] DateTimeOffset CreatedAt,
     [property: Id(11)] string? BankReference,
-    [property: Id(12)] DateTimeOffset? PaidAt);
+    [property: Id(12)] DateTimeOffset? PaidAt,
+    [property: Id(13)] IReadOnlyList<string>? HoldReasons = null,
+    [property: Id(14)] PayoutReview? Review = null);
+
+/// <summary>An admin's decision on a held payout: released (it goes to the bank) or declined, with the reason.</summary>
+[GenerateSerializer, Alias("jazari.payout-review")]
+public sealed record PayoutReview(
+    [property: Id(0)] bool Released,
+    [property: Id(1)] string Reason,
+    [property: Id(2)] string By,
+    [property: Id(3)] DateTimeOffset At);
 
 [GenerateSerializer, Alias("jazari.dispute")]
 public sealed record Dispute(
@@ -257,6 +268,8 @@ public static class PaymentNames
     {
         PayoutStatus.Pending => "pending",
         PayoutStatus.Paid => "paid",
+        PayoutStatus.Held => "held",
+        PayoutStatus.Declined => "declined",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown payout status."),
     };
 

@@ -9,10 +9,12 @@ namespace Jazari.Marketplace.Web.Application;
 /// <summary>What admins do with money, for the API and the admin's payments page: confirm a transfer seen on the
 /// platform's account, list the payout orders (and their bank file), mark one paid, create a co-funding programme.
 /// The grains check the caller is an admin; each action is audited here, once.</summary>
-public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves moves, AuditTrail audit)
+public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves moves, AuditTrail audit, PaymentSettings settings,
+    [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
 {
     public static readonly IReadOnlyList<string> PayoutColumns =
-        ["payoutId", "kind", "beneficiaryKind", "beneficiaryId", "beneficiaryName", "amount", "currency", "needId", "milestone", "createdAt"];
+        ["payoutId", "kind", "beneficiaryKind", "beneficiaryId", "beneficiaryName", "amount", "currency", "needId", "milestone", "createdAt",
+         "holder", "rib", "amountMinor", "reference"];
 
     /// <summary>An admin saw the SME's transfer: the amount must be the SME's share exactly. One write of the engagement;
     /// the need's status, the e-mails and the rest follow from its event.</summary>
@@ -31,25 +33,91 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
         return EngagementResponse.From(e);
     }
 
-    /// <summary>The payout orders waiting to be paid by bank, oldest first.</summary>
-    public async Task<IReadOnlyList<PayoutOrder>> PendingPayoutsAsync(Caller caller, string? status = null)
+    /// <summary>The payout orders waiting to be paid by bank, oldest first, each with its beneficiary's account and
+    /// where it stands (ready for the bank, held for review, awaiting the beneficiary's RIB). <paramref name="status"/>:
+    /// pending (all of them) or held.</summary>
+    public async Task<IReadOnlyList<PayoutLine>> PendingPayoutsAsync(Caller caller, string? status = null)
     {
         EnsureAdmin(caller);
         var c = new Checks();
-        if ((status ?? "pending") != "pending") c.Error("status", "Only pending payouts are listed (paid ones are in their engagement).");
+        var wanted = c.OneOf("status", status ?? "pending", ["pending", "held"]);
         c.ThrowIfFailed();
-        return [.. (await grains.GetGrain<IPayoutQueueGrain>(IPayoutQueueGrain.Key).ListAsync()).OrderBy(p => p.CreatedAt)];
+        var orders = await PayoutQueue.ListAsync(grains);
+        var details = new Dictionary<string, PayoutDetailsView?>();
+        foreach (var beneficiary in orders.Select(o => o.BeneficiaryId).Distinct())
+            details[beneficiary] = await grains.GetGrain<IPayoutDetailsGrain>(beneficiary).GetAsync(Caller.Marketplace);
+        var lines = orders.Select(o => new PayoutLine(o, details[o.BeneficiaryId]));
+        return [.. wanted == "held" ? lines.Where(l => l.Order.Status == PayoutStatus.Held) : lines];
     }
 
-    /// <summary>The bank file of the payout orders (UTF-8 with its mark, for spreadsheets).</summary>
-    public static byte[] PayoutsCsv(IEnumerable<PayoutOrder> pending)
+    /// <summary>The payouts of the next bank file: ready (pending, not held, with a valid RIB), the oldest first, at most
+    /// <see cref="PayoutFiles.MaxPayouts"/>; remembered under the file's id (the same payouts make the same file).</summary>
+    public async Task<(PayoutFileView File, IReadOnlyList<BankPayout> Payouts)> NextBankFileAsync(Caller caller)
+    {
+        var ready = (await PendingPayoutsAsync(caller)).Where(l => l.Ready).Take(PayoutFiles.MaxPayouts)
+            .Select(l => new BankPayout(l.Order, l.Details!.Holder, l.Details.Rib)).ToList();
+        if (ready.Count == 0) throw MarketplaceException.Conflict("No payout is ready for the bank: none is pending with a valid RIB and not held.");
+        var file = await grains.GetGrain<IPayoutFileGrain>(PayoutFiles.Id(ready.Select(p => p.Order.Id)))
+            .RecordAsync([.. ready.Select(p => p.Order.Id)], ready.Sum(p => p.Order.AmountMinor), Reference.DefaultCurrency);
+        return (file, ready);
+    }
+
+    /// <summary>The next bank file as an ISO 20022 pain.001.001.03 credit transfer.</summary>
+    public async Task<(string FileId, byte[] Xml)> Pain001FileAsync(Caller caller)
+    {
+        var (file, payouts) = await NextBankFileAsync(caller);
+        return (file.Id, Pain001.Write(file.Id, payouts, settings.Bank, time.GetUtcNow()));
+    }
+
+    /// <summary>The next bank file as CSV (UTF-8 with its mark, for spreadsheets).</summary>
+    public async Task<(string FileId, byte[] Csv)> CsvFileAsync(Caller caller)
+    {
+        var (file, payouts) = await NextBankFileAsync(caller);
+        return (file.Id, PayoutsCsv(payouts));
+    }
+
+    public static byte[] PayoutsCsv(IEnumerable<BankPayout> payouts)
     {
         var csv = new StringBuilder();
         csv.Append(string.Join(',', PayoutColumns)).Append("\r\n");
-        foreach (var p in pending)
+        foreach (var b in payouts)
+        {
+            var p = b.Order;
             csv.Append(string.Join(',', new object?[] { p.Id, p.Kind.Name(), p.BeneficiaryKind, p.BeneficiaryId, p.BeneficiaryName,
-                Money.Format(p.AmountMinor), p.Currency, p.NeedId, p.Index, p.CreatedAt.ToString("O") }.Select(DashboardExports.CsvField))).Append("\r\n");
+                Money.Format(p.AmountMinor), p.Currency, p.NeedId, p.Index, p.CreatedAt.ToString("O"), b.Holder, b.Rib, p.AmountMinor, b.Reference }
+                .Select(DashboardExports.CsvField))).Append("\r\n");
+        }
         return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv.ToString())];
+    }
+
+    /// <summary>
+    /// The bank executed a file: each of its payouts is marked paid with the bank's reference, then the file. Once: a
+    /// payout already paid (by this file or on its own) is left as it is, and the same file again moves nothing.
+    /// </summary>
+    public async Task<PayoutFileResponse> MarkFilePaidAsync(Caller caller, string fileId, PayoutPaidInput input)
+    {
+        EnsureAdmin(caller);
+        var c = new Checks();
+        var reference = c.Text("bankReference", input.BankReference, 100);
+        c.ThrowIfFailed();
+        var fileGrain = grains.GetGrain<IPayoutFileGrain>(fileId);
+        var file = (Ids.IsValid(fileId) ? await fileGrain.GetAsync() : null) ?? throw MarketplaceException.NotFound("Payout file");
+        if (file.BankReference is { } known && known != reference)
+            throw MarketplaceException.Conflict($"This payout file was already marked paid with reference {known}.");
+        var paidNow = 0;
+        foreach (var payoutId in file.PayoutIds)
+        {
+            var target = await grains.GetGrain<IPaymentLookupGrain>(payoutId).GetAsync() ?? throw MarketplaceException.NotFound("Payout");
+            var grain = grains.GetGrain<IEngagementGrain>(target.NeedId);
+            if ((await grain.GetAsync(caller)).Payouts.FirstOrDefault(p => p.Id == payoutId) is not { Status: PayoutStatus.Pending }) continue;
+            var paid = await grain.MarkPayoutPaidAsync(caller, payoutId, reference);
+            await PayoutQueue.RemoveAsync(grains, paid);
+            await audit.RecordAsync(caller, AuditActions.PayoutPaid, payoutId,
+                $"{paid.AmountMinor} {paid.Currency} to {paid.BeneficiaryKind} {paid.BeneficiaryId}; bank {reference}; file {fileId}");
+            paidNow++;
+        }
+        file = await fileGrain.MarkPaidAsync(reference);
+        return new PayoutFileResponse(file.Id, file.PayoutIds.Count, file.TotalMinor, file.Currency, paidNow, file.BankReference!, file.PaidAt!.Value);
     }
 
     /// <summary>An admin paid a payout order from the platform's bank account: its bank reference is recorded once.</summary>
@@ -64,10 +132,30 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
         var paid = await grain.MarkPayoutPaidAsync(caller, payoutId, reference);
         // The admin's list of payouts to make reads the queue: it must not show this one again on reload. The
         // payout's event takes it off too (a removal is idempotent; the engagement's sync never re-adds a paid one).
-        await grains.GetGrain<IPayoutQueueGrain>(IPayoutQueueGrain.Key).RemoveAsync(payoutId);
+        await PayoutQueue.RemoveAsync(grains, paid);
         if (before != PayoutStatus.Paid)
             await audit.RecordAsync(caller, AuditActions.PayoutPaid, payoutId, $"{paid.AmountMinor} {paid.Currency} to {paid.BeneficiaryKind} {paid.BeneficiaryId}; bank {reference}");
         return PayoutResponse.From(paid);
+    }
+
+    /// <summary>An admin releases a held payout (it goes in the next bank file) or declines it (it is not paid), with the reason; audited once.</summary>
+    public async Task<PayoutResponse> ReviewPayoutAsync(Caller caller, string payoutId, bool release, PayoutReviewInput input)
+    {
+        EnsureAdmin(caller);
+        var c = new Checks();
+        var reason = c.Text("reason", input.Reason, 500);
+        c.ThrowIfFailed();
+        var target = (Ids.IsValid(payoutId) ? await grains.GetGrain<IPaymentLookupGrain>(payoutId).GetAsync() : null) ?? throw MarketplaceException.NotFound("Payout");
+        var grain = grains.GetGrain<IEngagementGrain>(target.NeedId);
+        var before = (await grain.GetAsync(caller)).Payouts.FirstOrDefault(p => p.Id == payoutId)?.Review;
+        var reviewed = await grain.ReviewPayoutAsync(caller, payoutId, release, reason);
+        // The list reads the queue: it shows the decision at once (the payout's event does the same, idempotently).
+        if (reviewed.Status == PayoutStatus.Pending) await PayoutQueue.PutAsync(grains, reviewed);
+        else await PayoutQueue.RemoveAsync(grains, reviewed);
+        if (before is null)
+            await audit.RecordAsync(caller, AuditActions.PayoutReviewed, payoutId,
+                $"{(release ? "released" : "declined")}; held for {string.Join(", ", reviewed.HoldReasons ?? [])}; {reviewed.AmountMinor} {reviewed.Currency} to {reviewed.BeneficiaryKind} {reviewed.BeneficiaryId}; reason: {reason}");
+        return PayoutResponse.From(reviewed);
     }
 
     public async Task<ProgrammeResponse> CreateProgrammeAsync(Caller caller, ProgrammeInput input)

@@ -37,6 +37,21 @@ public sealed class PayoutPaidInput
     public string? BankReference { get; init; }
 }
 
+public sealed class PayoutReviewInput
+{
+    public string? Reason { get; init; }
+}
+
+/// <summary>A waiting payout order with its beneficiary's payout details (null when none are recorded).</summary>
+public sealed record PayoutLine(PayoutOrder Order, PayoutDetailsView? Details)
+{
+    /// <summary>held (for an admin's review), awaiting-details (no valid RIB), or pending (ready for the bank file).</summary>
+    public string Status => Order.Status == PayoutStatus.Held ? "held" : Details is not { Valid: true } ? "awaiting-details" : Order.Status.Name();
+    public bool Ready => Status == "pending";
+}
+
+public sealed record PayoutFileResponse(string FileId, int Payouts, long TotalMinor, string Currency, int PaidNow, string BankReference, DateTimeOffset PaidAt);
+
 public sealed class ProgrammeInput
 {
     public string? Id { get; init; }
@@ -98,10 +113,13 @@ public sealed record EngagementMilestone(int Index, string Title, long AmountMin
 }
 
 public sealed record PayoutResponse(string Id, string NeedId, int Index, string Kind, string BeneficiaryKind, string BeneficiaryId,
-    string BeneficiaryName, long AmountMinor, string Currency, string Status, DateTimeOffset CreatedAt, string? BankReference, DateTimeOffset? PaidAt)
+    string BeneficiaryName, long AmountMinor, string Currency, string Status, DateTimeOffset CreatedAt, string? BankReference, DateTimeOffset? PaidAt,
+    IReadOnlyList<string> HoldReasons, string? ReviewReason = null, string? RibMasked = null)
 {
     public static PayoutResponse From(PayoutOrder p) => new(p.Id, p.NeedId, p.Index, p.Kind.Name(), p.BeneficiaryKind, p.BeneficiaryId,
-        p.BeneficiaryName, p.AmountMinor, p.Currency, p.Status.Name(), p.CreatedAt, p.BankReference, p.PaidAt);
+        p.BeneficiaryName, p.AmountMinor, p.Currency, p.Status.Name(), p.CreatedAt, p.BankReference, p.PaidAt, p.HoldReasons ?? [], p.Review?.Reason);
+
+    public static PayoutResponse From(PayoutLine l) => From(l.Order) with { Status = l.Status, RibMasked = l.Details?.RibMasked };
 }
 
 public sealed record EngagementResponse(string NeedId, string Title, string SmeId, string StartupId, string StartupName, string Currency,

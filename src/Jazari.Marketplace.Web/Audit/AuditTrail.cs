@@ -35,6 +35,10 @@ public static class AuditActions
     public const string PaymentConfirmed = "payment-confirmed";
     /// <summary>An admin marked a payout order paid by the bank.</summary>
     public const string PayoutPaid = "payout-paid";
+    /// <summary>A startup or SME set or changed the bank account (RIB) its payouts go to.</summary>
+    public const string PayoutDetailsChanged = "payout-details-changed";
+    /// <summary>An admin released or declined a payout held for review (RIB just changed, related parties), with the reason.</summary>
+    public const string PayoutReviewed = "payout-reviewed";
     public const string DisputeOpened = "dispute-opened";
     public const string DisputeResolved = "dispute-resolved";
     public const string ProgrammeCreated = "programme-created";
@@ -47,7 +51,7 @@ public static class AuditActions
 
     public static readonly IReadOnlyList<string> All =
         [SignIn, SignOut, ProfileCreated, ProfileUpdated, BidAccepted, AccountCreated, CatalogueImported, ReviewHidden, InstituteCreated, JobsDashboardLink,
-         ConversationRead, ConversationReportsHandled, DataExported, AccountErased,
+         ConversationRead, ConversationReportsHandled, DataExported, AccountErased, PayoutDetailsChanged, PayoutReviewed,
          PaymentConfirmed, PayoutPaid, DisputeOpened, DisputeResolved, ProgrammeCreated,
          CohortInvitationSent, CohortInvitationAnswered, ProgrammeApplicationDecided];
 }

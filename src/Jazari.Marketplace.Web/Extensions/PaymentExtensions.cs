@@ -26,6 +26,9 @@ internal static class PaymentExtensions
         services.AddTransient<PaymentJobs>();
         services.AddSingleton<IEngagementEvents, HangfireEngagementEvents>();
         services.AddTransient<EngagementEventJobs>();
+        services.AddSingleton<IPayoutDetailsEvents, HangfirePayoutDetailsEvents>();
+        services.AddTransient<PayoutDetailsJobs>();
+        services.AddScoped<PayoutCommands>();
         services.AddScoped<EngagementCommands>();
         services.AddScoped<PaymentAdminCommands>();
         services.AddScoped<ProgrammeCommands>();

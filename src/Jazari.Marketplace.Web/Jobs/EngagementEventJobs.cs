@@ -36,6 +36,7 @@ public sealed class EngagementEventJobs(IGrainFactory grains, PaymentJobs paymen
             case EngagementEventKind.Cancelled:
             case EngagementEventKind.PaymentChanged:
             case EngagementEventKind.PayoutPaid:
+            case EngagementEventKind.PayoutReviewed:
                 break; // the follow-up above is all they call for
             default:
                 throw new InvalidOperationException($"Unknown engagement event {kind} ({eventId}).");

@@ -35,6 +35,7 @@ public sealed class FollowUpSweep(StorageClients storage, IGrainFactory grains, 
     [
         new("need", "need", (grains, key) => grains.GetGrain<INeedGrain>(key).RaisePendingEventsAsync()),
         new("engagement", "engagement", (grains, key) => grains.GetGrain<Grains.Payments.IEngagementGrain>(key).RaisePendingEventsAsync()),
+        new("payout-details", "payoutdetails", (grains, key) => grains.GetGrain<Grains.Payments.IPayoutDetailsGrain>(key).RaisePendingEventsAsync()),
     ];
 
     [Queue(Queues.Default)]

@@ -107,6 +107,14 @@ public sealed class PaymentJobs(
                 await notifier.NotifyAsync(e.StartupAccountId, NotificationKinds.MilestoneReleased, $"{key}:released",
                     Values(e, m, ("amount", Money.Format(payout.AmountMinor)), ("fee", Money.Format(m.ReleasedMinor - payout.AmountMinor))));
         }
+        // A bank payout with nowhere valid to go waits: its beneficiary is told where to give its RIB.
+        foreach (var payout in e.Payouts.Where(p => p.Status is PayoutStatus.Pending or PayoutStatus.Held))
+        {
+            var details = await grains.GetGrain<IPayoutDetailsGrain>(payout.BeneficiaryId).GetAsync(System);
+            if (details is { Valid: true } || e.Milestone(payout.Index) is not { } m) continue;
+            await notifier.NotifyAsync(payout.BeneficiaryKind == Roles.Startup ? e.StartupAccountId : e.SmeAccountId, NotificationKinds.PayoutAwaitingDetails,
+                $"{payout.Id}:awaiting-details", Values(e, m, ("amount", Money.Format(payout.AmountMinor)), ("detailsLink", notifier.Link(PayoutDetailsJobs.PayoutDetailsPage))));
+        }
     }
 
     private Dictionary<string, string> Values(EngagementView e, MilestoneView m, params (string Key, string Value)[] more)

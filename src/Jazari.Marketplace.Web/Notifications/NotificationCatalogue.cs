@@ -49,6 +49,8 @@ public static class NotificationCatalogue
         [K.FiguresReminder] = ["startup", "month", "link"],
         [K.ProgrammeApplicationApproved] = ProgrammeDecision,
         [K.ProgrammeApplicationDeclined] = ProgrammeDecision,
+        [K.PayoutDetailsChanged] = ["holder", "ribMasked", "bank", "previous", "link"],
+        [K.PayoutAwaitingDetails] = [.. Milestone, "amount", "detailsLink"],
     };
 
     /// <summary>Every value a template of <paramref name="kind"/> may name.</summary>

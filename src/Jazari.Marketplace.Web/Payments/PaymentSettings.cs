@@ -33,6 +33,6 @@ public sealed class BankDetails
     public string Bank { get; set; } = "Bank of Africa";
     public string AccountHolder { get; set; } = "Jazari Marketplace SARL";
     /// <summary>The 24-digit Moroccan RIB.</summary>
-    public string Rib { get; set; } = "011 780 0000 12 34567890123 45";
+    public string Rib { get; set; } = "011 780 0000123456789012 96";
     public string Swift { get; set; } = "BMCEMAMC";
 }

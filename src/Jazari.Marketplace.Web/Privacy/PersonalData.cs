@@ -125,11 +125,13 @@ public sealed class PersonalData(IGrainFactory grains, AuditTrail audit, [FromKe
             {
                 case Roles.Sme:
                     await grains.GetGrain<ISmeGrain>(profileId).EraseAsync(accountId, pseudonym);
+                    await grains.GetGrain<Grains.Payments.IPayoutDetailsGrain>(profileId).EraseAsync(accountId);
                     foreach (var programmeId in await grains.GetGrain<Grains.Payments.IProgrammeDirectoryGrain>(Grains.Payments.IProgrammeDirectoryGrain.Key).ListAsync())
                         await grains.GetGrain<Grains.Payments.IProgrammeSmeGrain>(Grains.Payments.IProgrammeSmeGrain.KeyOf(programmeId, profileId)).EraseApplicantAsync(pseudonym);
                     break;
                 case Roles.Startup:
                     await grains.GetGrain<IStartupGrain>(profileId).EraseAsync(accountId, pseudonym);
+                    await grains.GetGrain<Grains.Payments.IPayoutDetailsGrain>(profileId).EraseAsync(accountId);
                     var activity = await grains.GetGrain<IStartupActivityGrain>(profileId).GetAsync();
                     foreach (var cohortId in places.CohortIds.Union(activity.Cohorts.Select(c => c.CohortId)))
                         await grains.GetGrain<ICohortGrain>(cohortId).EraseStartupAsync(accountId, profileId, pseudonym);

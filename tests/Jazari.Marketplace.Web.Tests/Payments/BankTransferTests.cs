@@ -57,6 +57,9 @@ public sealed class BankTransferTests(MarketplaceHost host)
         var payout = Assert.Single(await PendingAsync());
         Assert.Equal(1_425_000, payout.GetProperty("amountMinor").GetInt64());
         Assert.Equal(a.StartupId, payout.GetProperty("beneficiaryId").GetString());
+        Assert.Equal("awaiting-details", payout.GetProperty("status").GetString()); // no RIB yet: not in the bank file
+        await (await a.Founder.Client.PutAsJsonAsync($"/api/startups/{a.StartupId}/payout-details", new { holder = "Web Atlas SARL", rib = "007 780 0001234567890123 96" }))
+            .Json(HttpStatusCode.OK);
         var csvRequest = new HttpRequestMessage(HttpMethod.Get, "/api/admin/payouts?status=pending");
         csvRequest.Headers.Accept.ParseAdd("text/csv");
         var csv = await (await admin.SendAsync(csvRequest)).Content.ReadAsStringAsync();

@@ -11,7 +11,8 @@ namespace Jazari.Marketplace.Web.Pages.Admin;
 /// </summary>
 public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminCommands payments) : MarketplacePage(grains, text)
 {
-    public IReadOnlyList<PayoutOrder> Pending { get; private set; } = [];
+    public IReadOnlyList<PayoutLine> Pending { get; private set; } = [];
+    public PayoutFileResponse? FileMarked { get; private set; }
     public EngagementResponse? Confirmed { get; private set; }
     public PayoutResponse? Paid { get; private set; }
     public ProgrammeResponse? Programme { get; private set; }
@@ -26,10 +27,38 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminC
 
     public async Task OnGetAsync() => await LoadAsync();
 
+    /// <summary>The next bank file (only payouts ready for the bank), as CSV or as ISO 20022 XML; named by the file's id.</summary>
     public async Task<IActionResult> OnGetCsvAsync()
     {
+        (string FileId, byte[] Csv)? file = null;
+        if (await TryAsync(async () => file = await payments.CsvFileAsync(Me)) && file is { } f)
+            return File(f.Csv, DashboardExports.Csv + "; charset=utf-8", $"{f.FileId}.csv");
         await LoadAsync();
-        return File(PaymentAdminCommands.PayoutsCsv(Pending), DashboardExports.Csv + "; charset=utf-8", "payouts.csv");
+        return Page();
+    }
+
+    public async Task<IActionResult> OnGetXmlAsync()
+    {
+        (string FileId, byte[] Xml)? file = null;
+        if (await TryAsync(async () => file = await payments.Pain001FileAsync(Me)) && file is { } f)
+            return File(f.Xml, "application/xml; charset=utf-8", $"{f.FileId}.xml");
+        await LoadAsync();
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostFileAsync(string? fileId, string? fileBankReference)
+    {
+        try
+        {
+            await TryAsync(async () => FileMarked = await payments.MarkFilePaidAsync(Me, fileId?.Trim() ?? "", new PayoutPaidInput { BankReference = fileBankReference }));
+        }
+        catch (Jazari.Marketplace.Grains.MarketplaceException unknown) when (unknown.Problem is Jazari.Marketplace.Grains.Problem.NotFound)
+        {
+            AddError("fileId", "Payout file not found.");
+        }
+        if (Errors.Remove("bankReference", out var referenceErrors)) Errors["fileBankReference"] = referenceErrors;
+        await LoadAsync();
+        return Page();
     }
 
     public async Task<IActionResult> OnPostAsync()

@@ -7,11 +7,13 @@ using Microsoft.AspNetCore.Mvc;
 namespace Jazari.Marketplace.Web.Pages.Startup;
 
 /// <summary>The open needs that fit the startup, best first, each with the reasons, in the reader's language.</summary>
-public sealed class IndexModel(IGrainFactory grains, Text text) : MarketplacePage(grains, text)
+public sealed class IndexModel(IGrainFactory grains, Text text, PayoutCommands payouts) : MarketplacePage(grains, text)
 {
     public const int Shown = 20;
     public IReadOnlyList<Recommendation> Matches { get; private set; } = [];
     public bool ProfileSaved { get; private set; }
+    /// <summary>No bank account for payouts yet: the next step is to give one (payouts wait without it).</summary>
+    public bool NeedsPayoutDetails { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string? profile)
     {
@@ -19,6 +21,7 @@ public sealed class IndexModel(IGrainFactory grains, Text text) : MarketplacePag
         ProfileSaved = profile == "saved";
         var card = await Grains.GetGrain<IStartupGrain>(startupId).GetCardAsync() ?? throw MarketplaceException.NotFound("Startup");
         Matches = await Grains.NeedsForStartupAsync(startupId, card, Shown, T.Lang);
+        NeedsPayoutDetails = await payouts.GetAsync(Me, Roles.Startup, startupId) is null;
         return Page();
     }
 }

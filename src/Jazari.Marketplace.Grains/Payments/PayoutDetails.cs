@@ -1,0 +1,176 @@
+namespace Jazari.Marketplace.Grains.Payments;
+
+/// <summary>
+/// Where a startup (or an SME, for its refunds) is paid by bank: the account holder and the RIB, keyed by the profile
+/// id, apart from the profile. Only the profile's owner sets them; the owner and admins read them. A change of RIB is
+/// recorded with its time (payouts created in the next <see cref="PayoutHolds.AfterRibChange"/> are held for an admin)
+/// and with an event: the owner is e-mailed that the account changed.
+/// </summary>
+public interface IPayoutDetailsGrain : IGrainWithStringKey
+{
+    /// <summary>Sets the holder and the RIB (already checked and normalised). The same values again change nothing.</summary>
+    Task<PayoutDetailsView> SetAsync(Caller caller, string ownerAccountId, string holder, string rib);
+    /// <summary>The details for their owner and admins; null when none are recorded; else not found.</summary>
+    Task<PayoutDetailsView?> GetAsync(Caller caller);
+    Task<IReadOnlyList<PayoutDetailsEvent>> GetPendingEventsAsync();
+    Task ConfirmEventAsync(string eventId);
+    /// <summary>Hands the pending events to the follow-up again (the sweep, after a lost hand-over).</summary>
+    Task RaisePendingEventsAsync();
+    /// <summary>The owner's account was erased: the holder and the RIB are forgotten (its payouts then wait for details). Repeating it changes nothing.</summary>
+    Task EraseAsync(string ownerAccountId);
+}
+
+[GenerateSerializer, Alias("jazari.payout-details-view")]
+public sealed record PayoutDetailsView(
+    [property: Id(0)] string ProfileId,
+    [property: Id(1)] string Holder,
+    [property: Id(2)] string Rib,
+    [property: Id(3)] string Bank,
+    [property: Id(4)] DateTimeOffset UpdatedAt,
+    [property: Id(5)] DateTimeOffset? RibChangedAt)
+{
+    public string RibMasked => Payments.Rib.Masked(Rib);
+    /// <summary>Still a RIB of a known bank with a right key (the table of banks may have changed since).</summary>
+    public bool Valid => Payments.Rib.Problem(Rib) is null;
+}
+
+/// <summary>The details were set for the first time (<see cref="PreviousRib"/> null) or the RIB changed; the owner is told.</summary>
+[GenerateSerializer, Alias("jazari.payout-details-event")]
+public sealed record PayoutDetailsEvent(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string OwnerAccountId,
+    [property: Id(2)] string RibMasked,
+    [property: Id(3)] string? PreviousRibMasked,
+    [property: Id(4)] DateTimeOffset At);
+
+/// <summary>Hands the events of payout details to their follow-up (the host's Hangfire job); raising one twice is harmless.</summary>
+public interface IPayoutDetailsEvents
+{
+    Task RaiseAsync(string profileId, IReadOnlyList<PayoutDetailsEvent> events);
+}
+
+[GenerateSerializer, Alias("jazari.payout-details-state")]
+public sealed class PayoutDetailsState
+{
+    [Id(0)] public string OwnerAccountId { get; set; } = "";
+    [Id(1)] public string Holder { get; set; } = "";
+    [Id(2)] public string Rib { get; set; } = "";
+    [Id(3)] public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>When a RIB last replaced another one (not the first one given).</summary>
+    [Id(4)] public DateTimeOffset? RibChangedAt { get; set; }
+    /// <summary>Written with the change; at most <see cref="PayoutDetailsGrain.MaxPendingEvents"/>.</summary>
+    [Id(5)] public List<PayoutDetailsEvent> PendingEvents { get; set; } = [];
+}
+
+internal sealed class PayoutDetailsGrain(
+    [PersistentState("payout-details", "marketplace")] IPersistentState<PayoutDetailsState> state,
+    IPayoutDetailsEvents events,
+    [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, IPayoutDetailsGrain
+{
+    public const int MaxPendingEvents = 16;
+
+    private PayoutDetailsState S => state.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken) =>
+        state.RecordExists && S.PendingEvents.Count > 0 ? RaiseAsync([.. S.PendingEvents]) : Task.CompletedTask;
+
+    public async Task<PayoutDetailsView> SetAsync(Caller caller, string ownerAccountId, string holder, string rib)
+    {
+        if (caller.AccountId != ownerAccountId || (state.RecordExists && S.OwnerAccountId != ownerAccountId)) throw NotFound();
+        if (Rib.Problem(rib) is { } problem) throw MarketplaceException.Invalid("rib", problem);
+        if (state.RecordExists && S.Holder == holder && S.Rib == rib) return View();
+        var now = time.GetUtcNow();
+        var previous = state.RecordExists ? S.Rib : null;
+        S.OwnerAccountId = ownerAccountId;
+        S.Holder = holder;
+        S.UpdatedAt = now;
+        PayoutDetailsEvent? raised = null;
+        if (previous != rib)
+        {
+            if (previous is not null) S.RibChangedAt = now;
+            S.Rib = rib;
+            raised = new PayoutDetailsEvent(Ids.New("pde"), ownerAccountId, Rib.Masked(rib), previous is null ? null : Rib.Masked(previous), now);
+            if (S.PendingEvents.Count >= MaxPendingEvents) S.PendingEvents.RemoveAt(0);
+            S.PendingEvents.Add(raised);
+        }
+        await state.SaveAsync();
+        if (raised is not null) await RaiseAsync([raised]);
+        return View();
+    }
+
+    public Task<PayoutDetailsView?> GetAsync(Caller caller)
+    {
+        if (state.RecordExists && !caller.IsAdmin && caller.AccountId != S.OwnerAccountId) throw NotFound();
+        return Task.FromResult(state.RecordExists ? View() : null);
+    }
+
+    public Task<IReadOnlyList<PayoutDetailsEvent>> GetPendingEventsAsync() =>
+        Task.FromResult<IReadOnlyList<PayoutDetailsEvent>>(state.RecordExists ? [.. S.PendingEvents] : []);
+
+    public async Task ConfirmEventAsync(string eventId)
+    {
+        if (state.RecordExists && S.PendingEvents.RemoveAll(e => e.Id == eventId) > 0) await state.SaveAsync();
+    }
+
+    public async Task EraseAsync(string ownerAccountId)
+    {
+        if (state.RecordExists && S.OwnerAccountId == ownerAccountId) await state.ClearStateAsync();
+    }
+
+    public Task RaisePendingEventsAsync() => state.RecordExists && S.PendingEvents.Count > 0 ? RaiseAsync([.. S.PendingEvents]) : Task.CompletedTask;
+
+    private async Task RaiseAsync(IReadOnlyList<PayoutDetailsEvent> raised)
+    {
+        try
+        {
+            await events.RaiseAsync(this.GetPrimaryKeyString(), raised);
+        }
+        catch (Exception)
+        {
+            // Stored with the change: raised again at the next activation.
+        }
+    }
+
+    private PayoutDetailsView View() => new(this.GetPrimaryKeyString(), S.Holder, S.Rib, Rib.BankOf(S.Rib) ?? "", S.UpdatedAt, S.RibChangedAt);
+
+    private static MarketplaceException NotFound() => MarketplaceException.NotFound("Payout details");
+}
+
+/// <summary>
+/// Why a new bank payout waits for an admin: its beneficiary's RIB changed in the last <see cref="AfterRibChange"/>
+/// (a classic fraud path: take over an account, change the RIB, collect), or the SME and the startup look like one
+/// party (their accounts share an e-mail domain that is not a webmail's, or they gave the same RIB).
+/// </summary>
+public static class PayoutHolds
+{
+    public static readonly TimeSpan AfterRibChange = TimeSpan.FromHours(48);
+    public const string RibChanged = "rib-changed";
+    public const string RelatedParty = "related-party";
+
+    public static async Task<IReadOnlyList<string>> ReasonsAsync(IGrainFactory grains, string beneficiaryKind, string beneficiaryId,
+        string? smeId, string? smeAccountId, string startupId, string startupAccountId, DateTimeOffset now)
+    {
+        var reasons = new List<string>();
+        var details = await grains.GetGrain<IPayoutDetailsGrain>(beneficiaryId).GetAsync(Caller.Marketplace);
+        if (details?.RibChangedAt is { } changed && now - changed < AfterRibChange) reasons.Add(RibChanged);
+        if (beneficiaryKind == "startup" && await RelatedAsync(grains, smeId, smeAccountId, startupId, startupAccountId, details)) reasons.Add(RelatedParty);
+        return reasons;
+    }
+
+    private static async Task<bool> RelatedAsync(IGrainFactory grains, string? smeId, string? smeAccountId, string startupId, string startupAccountId,
+        PayoutDetailsView? startupDetails)
+    {
+        if (smeAccountId is not null)
+        {
+            var sme = SharedEmailDomains.DomainOf((await grains.GetGrain<Accounts.IAccountGrain>(smeAccountId).GetAsync())?.Email);
+            var startup = SharedEmailDomains.DomainOf((await grains.GetGrain<Accounts.IAccountGrain>(startupAccountId).GetAsync())?.Email);
+            if (sme is not null && sme == startup && !SharedEmailDomains.Contains(sme)) return true;
+        }
+        if (smeId is not null && startupDetails is not null && smeId != startupId)
+        {
+            var smeDetails = await grains.GetGrain<IPayoutDetailsGrain>(smeId).GetAsync(Caller.Marketplace);
+            if (smeDetails is not null && smeDetails.Rib == startupDetails.Rib) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,64 @@
+using Jazari.Marketplace.Grains;
+using Jazari.Marketplace.Grains.Payments;
+using Jazari.Marketplace.Grains.Profiles;
+using Jazari.Marketplace.Web.Audit;
+
+namespace Jazari.Marketplace.Web.Application;
+
+/// <summary>A startup's (or an SME's, for its refunds) bank account for payouts: the holder and the RIB.</summary>
+public sealed class PayoutDetailsInput
+{
+    public string? Holder { get; init; }
+    /// <summary>24 digits; spaces and dashes allowed.</summary>
+    public string? Rib { get; init; }
+}
+
+public sealed record PayoutDetailsResponse(string Holder, string RibMasked, string Bank, DateTimeOffset UpdatedAt, DateTimeOffset? RibChangedAt)
+{
+    public static PayoutDetailsResponse From(PayoutDetailsView d) => new(d.Holder, d.RibMasked, d.Bank, d.UpdatedAt, d.RibChangedAt);
+}
+
+/// <summary>
+/// Payout details, for the API and the payout details page: only the profile's owner sets them (not even an admin:
+/// an account's RIB is its owner's word). The RIB is checked (24 digits, key, known bank) and stored apart from the
+/// profile; a change is audited, e-mailed to the owner (the grain's event) and holds the payouts of the next 48 hours.
+/// </summary>
+public sealed class PayoutCommands(IGrainFactory grains, AuditTrail audit)
+{
+    public async Task<PayoutDetailsResponse> SetAsync(Caller caller, string profileKind, string profileId, PayoutDetailsInput input)
+    {
+        var owner = await OwnerAsync(caller, profileKind, profileId);
+        var c = new Checks();
+        var holder = c.Text("holder", input.Holder, 140);
+        if (Rib.Problem(input.Rib) is { } problem) c.Error("rib", problem);
+        c.ThrowIfFailed();
+        var rib = Rib.Normalise(input.Rib)!;
+        var details = grains.GetGrain<IPayoutDetailsGrain>(profileId);
+        var before = await details.GetAsync(caller);
+        var after = await details.SetAsync(caller, owner, holder, rib);
+        if (before is null || before.Rib != after.Rib || before.Holder != after.Holder)
+            await audit.RecordAsync(caller, AuditActions.PayoutDetailsChanged, profileId,
+                $"{after.RibMasked} ({after.Bank}), holder {after.Holder}" + (before is null ? "" : $"; was {before.RibMasked}, holder {before.Holder}"));
+        return PayoutDetailsResponse.From(after);
+    }
+
+    /// <summary>The details of the caller's own profile; null when none are recorded.</summary>
+    public async Task<PayoutDetailsResponse?> GetAsync(Caller caller, string profileKind, string profileId)
+    {
+        await OwnerAsync(caller, profileKind, profileId);
+        return await grains.GetGrain<IPayoutDetailsGrain>(profileId).GetAsync(caller) is { } d ? PayoutDetailsResponse.From(d) : null;
+    }
+
+    /// <summary>The profile's owner when it is the caller; else the profile does not exist for them.</summary>
+    private async Task<string> OwnerAsync(Caller caller, string profileKind, string profileId)
+    {
+        if (!Ids.IsValid(profileId) || caller.Role != profileKind) throw MarketplaceException.NotFound("Payout details");
+        var owner = profileKind switch
+        {
+            Roles.Startup => (await grains.GetGrain<IStartupGrain>(profileId).GetAsync(Caller.Marketplace)).OwnerAccountId,
+            Roles.Sme => (await grains.GetGrain<ISmeGrain>(profileId).GetAsync(Caller.Marketplace)).OwnerAccountId,
+            _ => null,
+        };
+        return owner is not null && owner == caller.AccountId ? owner : throw MarketplaceException.NotFound("Payout details");
+    }
+}

@@ -1,0 +1,45 @@
+using Jazari.Marketplace.Grains;
+using Jazari.Marketplace.Web.Pages.Support;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Jazari.Marketplace.Web.Pages.Account;
+
+/// <summary>
+/// Where the signed-in startup (or SME, for its refunds) is paid by bank: the account holder and the RIB, through the
+/// same command as the API's. A change is e-mailed to the owner and holds the payouts of the next 48 hours.
+/// </summary>
+public sealed class PayoutDetailsModel(IGrainFactory grains, Text text, PayoutCommands payouts) : MarketplacePage(grains, text)
+{
+    public PayoutDetailsResponse? Current { get; private set; }
+    public bool Saved { get; private set; }
+    [BindProperty] public string? Holder { get; set; }
+    [BindProperty] public string? Rib { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(bool saved)
+    {
+        if (await ProfileAsync() is not { } profileId) return NoProfile();
+        Saved = saved;
+        Current = await payouts.GetAsync(Me, Me.Role, profileId);
+        Holder = Current?.Holder;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (await ProfileAsync() is not { } profileId) return NoProfile();
+        if (await TryAsync(() => payouts.SetAsync(Me, Me.Role, profileId, new PayoutDetailsInput { Holder = Holder, Rib = Rib })))
+            return RedirectToPage(new { saved = true });
+        Current = await payouts.GetAsync(Me, Me.Role, profileId);
+        return Page();
+    }
+
+    /// <summary>The signed-in startup's or SME's profile id; null for the other roles and before the profile exists.</summary>
+    private async Task<string?> ProfileAsync() => Me.Role is Roles.Startup or Roles.Sme ? await ProfileIdAsync() : null;
+
+    private IActionResult NoProfile() => Me.Role switch
+    {
+        Roles.Startup => Redirect("/startup/profile?first=true"),
+        Roles.Sme => Redirect("/sme/profile?first=true"),
+        _ => NotFound(),
+    };
+}

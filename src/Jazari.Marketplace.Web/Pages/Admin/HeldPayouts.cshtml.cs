@@ -1,0 +1,33 @@
+using Jazari.Marketplace.Web.Pages.Support;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Jazari.Marketplace.Web.Pages.Admin;
+
+/// <summary>
+/// The payouts held for an admin's review (the beneficiary's RIB changed in the 48 hours before, or the SME and the
+/// startup look related), each released or declined with a reason through the same command as the API's (audited).
+/// </summary>
+public sealed class HeldPayoutsModel(IGrainFactory grains, Text text, PaymentAdminCommands payments) : MarketplacePage(grains, text)
+{
+    public IReadOnlyList<PayoutLine> Held { get; private set; } = [];
+    public PayoutResponse? Decided { get; private set; }
+    /// <summary>The payout whose form had errors, shown next to its row.</summary>
+    public string? PayoutId { get; private set; }
+
+    public async Task OnGetAsync() => Held = await payments.PendingPayoutsAsync(Me, "held");
+
+    public async Task<IActionResult> OnPostAsync(string? payoutId, string? decision, string? reason)
+    {
+        PayoutId = payoutId;
+        try
+        {
+            await TryAsync(async () => Decided = await payments.ReviewPayoutAsync(Me, payoutId ?? "", decision == "release", new PayoutReviewInput { Reason = reason }));
+        }
+        catch (Jazari.Marketplace.Grains.MarketplaceException unknown) when (unknown.Problem is Jazari.Marketplace.Grains.Problem.NotFound)
+        {
+            AddError("", "Payout not found.");
+        }
+        Held = await payments.PendingPayoutsAsync(Me, "held");
+        return Page();
+    }
+}

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Jazari.Marketplace.Tests;
+using Microsoft.Playwright;
+
+namespace Jazari.Marketplace.Web.Tests.Pages;
+
+/// <summary>
+/// The bank rail's pages without JavaScript: a startup is told on its home page to give its RIB and gives it on
+/// /payout-details (a wrong key refused in its language, then saved and shown masked); after a change of RIB its
+/// payouts are held, and an admin releases one on /admin/held-payouts with a reason.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class PayoutPagesTests(BrowserHost host)
+{
+    [Theory]
+    [InlineData("ar", "مفتاح هذا الـRIB غير صحيح")]
+    [InlineData("fr", "La clé de ce RIB est fausse")]
+    public async Task A_startup_gives_its_rib_and_an_admin_releases_the_payout_held_after_its_change(string language, string wrongKey)
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var smeEmail = $"sme-{run}@example.ma";
+        var startupEmail = $"startup-{run}@example.ma";
+        using var sme = await HostApi.SignUpAsync(host, "sme", smeEmail, "Fatima", language);
+        await sme.CreateAsync("/api/smes", Api.Sme());
+        var needId = await sme.CreateAsync("/api/needs", Api.Need(title: $"Boutique en ligne {run}"));
+        (await sme.PostAsync($"/api/needs/{needId}/publish", null)).EnsureSuccessStatusCode();
+        using var startup = await HostApi.SignUpAsync(host, "startup", startupEmail, "Youssef", language);
+        var startupId = await startup.CreateAsync("/api/startups", Api.Startup($"Web Atlas {run}"));
+        var bidId = await startup.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
+        (await sme.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).EnsureSuccessStatusCode();
+
+        var page = await host.NewPageAsync(language, bypassCsp: true);
+        await HostApi.SignInAsync(host, page, startupEmail);
+        await page.GotoAsync("/startup");
+        await page.ClickAsync("a[href='/payout-details']");
+        await page.WaitForURLAsync(new Regex("/payout-details$"));
+        await page.FillAsync("#holder", $"Web Atlas {run} SARL");
+        await page.FillAsync("#rib", "007 780 0001234567890123 97");
+        await page.ClickAsync("form.form button[type=submit]");
+        await Assertions.Expect(page.Locator("p.error")).ToContainTextAsync(wrongKey);
+        await page.FillAsync("#rib", "007-780-0001234567890123-96");
+        await page.ClickAsync("form.form button[type=submit]");
+        await page.WaitForURLAsync(new Regex("saved=(true|True)"));
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("007 *** ************0123 96");
+        await HostApi.AssertTranslatedAsync(page);
+        await HostApi.AssertAccessibleAsync(page);
+        await BrowserHost.ScreenshotAsync(page, $"payout-details-{language}");
+        await page.GotoAsync("/startup");
+        Assert.Equal(0, await page.Locator("main a[href='/payout-details']").CountAsync()); // given: no more asked
+
+        // A change of RIB: the payouts of the next 48 hours wait for an admin.
+        (await startup.PutAsJsonAsync($"/api/startups/{startupId}/payout-details", new { holder = $"Web Atlas {run} SARL", rib = "230 810 0211112222333344 80" }))
+            .EnsureSuccessStatusCode();
+        await HostApi.CompleteEngagementAsync(host, smeEmail, startupEmail, needId);
+        using var adminApi = HostApi.Admin(host);
+        var payoutId = "";
+        for (var tries = 0; payoutId == ""; tries++)
+        {
+            Assert.True(tries < 300, "No held payout listed.");
+            var held = await (await adminApi.GetAsync("/api/admin/payouts?status=held")).Json(HttpStatusCode.OK);
+            payoutId = held.EnumerateArray().FirstOrDefault(p => p.GetProperty("needId").GetString() == needId) is { ValueKind: System.Text.Json.JsonValueKind.Object } p
+                ? p.GetProperty("id").GetString()! : "";
+            if (payoutId == "") await Task.Delay(200);
+        }
+
+        var admin = await host.NewPageAsync(language, bypassCsp: true);
+        await admin.GotoAsync("/sign-in/admin");
+        await admin.FillAsync("#token", HostProcess.AdminToken);
+        await admin.ClickAsync("form.form button[type=submit]");
+        await admin.WaitForURLAsync(new Regex("/admin$"));
+        await admin.GotoAsync("/admin/held-payouts");
+        await Assertions.Expect(admin.Locator("main")).ToContainTextAsync($"Web Atlas {run}");
+        await HostApi.AssertTranslatedAsync(admin);
+        await HostApi.AssertAccessibleAsync(admin);
+        await BrowserHost.ScreenshotAsync(admin, $"held-payouts-{language}");
+        await admin.FillAsync($"#reason-{payoutId}", "Changement confirmé par téléphone.");
+        await admin.ClickAsync($"form:has(#reason-{payoutId}) button[value=release]");
+        await Assertions.Expect(admin.Locator(".notice")).ToBeVisibleAsync();
+        Assert.Equal(0, await admin.Locator($"#reason-{payoutId}").CountAsync());
+        var listed = await (await adminApi.GetAsync("/api/admin/payouts?status=pending")).Json(HttpStatusCode.OK);
+        Assert.Equal("pending", listed.EnumerateArray().Single(p => p.GetProperty("id").GetString() == payoutId).GetProperty("status").GetString());
+    }
+}

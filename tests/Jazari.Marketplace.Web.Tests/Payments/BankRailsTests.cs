@@ -1,0 +1,297 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Xml;
+using System.Xml.Linq;
+using System.Xml.Schema;
+using Jazari.Marketplace.Grains.Payments;
+using Jazari.Marketplace.Tests;
+using Jazari.Marketplace.Web.Payments;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Jazari.Marketplace.Web.Tests.Payments;
+
+/// <summary>
+/// The bank rail of payouts: a startup gives its RIB (checked, normalised, confirmed by e-mail, audited); the payouts
+/// ready for the bank make an ISO 20022 pain.001.001.03 file valid against the official schema, whose amounts add up
+/// to them; a payout after a change of RIB, or between related parties, is held until an admin releases it; a file
+/// is marked paid once.
+/// </summary>
+[Collection(MarketplaceCollection.Name)]
+public sealed class BankRailsTests(MarketplaceHost host)
+{
+    private const string AttijariRib = "007 780 0001234567890123 96";
+    private const string CihRib = "230-810-0211-1122-2233-3344-80";
+    private static readonly XNamespace Pain = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03";
+
+    [Fact]
+    public async Task A_startup_records_its_rib_checked_and_normalised_only_for_itself_confirmed_by_email_and_audited()
+    {
+        var (founder, startupId) = await Api.StartupAsync(host);
+        var path = $"/api/startups/{startupId}/payout-details";
+
+        var badKey = await (await founder.Client.PutAsJsonAsync(path, new { holder = "Web Atlas SARL", rib = "007780000123456789012397" })).Problem(HttpStatusCode.BadRequest);
+        Assert.True(badKey.GetProperty("errors").TryGetProperty("rib", out _));
+        var unknownBank = "999780000012345678901" + "2";
+        await (await founder.Client.PutAsJsonAsync(path, new { holder = "Web Atlas SARL", rib = unknownBank + Rib.Key(unknownBank) })).Problem(HttpStatusCode.BadRequest);
+        await (await founder.Client.PutAsJsonAsync(path, new { holder = "Web Atlas SARL", rib = "007 780 00012345" })).Problem(HttpStatusCode.BadRequest);
+        await (await founder.Client.PutAsJsonAsync(path, new { holder = "Web\u202EAtlas", rib = AttijariRib })).Problem(HttpStatusCode.BadRequest);
+        await (await founder.Client.GetAsync(path)).Problem(HttpStatusCode.NotFound); // nothing was stored
+
+        var saved = await (await founder.Client.PutAsJsonAsync(path, new { holder = "Web Atlas SARL", rib = AttijariRib })).Json(HttpStatusCode.OK);
+        Assert.Equal("Web Atlas SARL", saved.GetProperty("holder").GetString());
+        Assert.Equal("007 *** ************0123 96", saved.GetProperty("ribMasked").GetString());
+        Assert.Equal("Attijariwafa bank", saved.GetProperty("bank").GetString());
+        Assert.Equal(JsonValueKind.Null, saved.GetProperty("ribChangedAt").ValueKind); // the first RIB is no change
+
+        // Nobody else sets or reads it: another startup, the SME of an engagement, an admin.
+        var (other, _) = await Api.StartupAsync(host);
+        await (await other.Client.PutAsJsonAsync(path, new { holder = "Fraude", rib = CihRib })).Problem(HttpStatusCode.NotFound);
+        await (await other.Client.GetAsync(path)).Problem(HttpStatusCode.NotFound);
+        using var admin = host.Admin();
+        await (await admin.PutAsJsonAsync(path, new { holder = "Fraude", rib = CihRib })).Problem(HttpStatusCode.NotFound);
+
+        var changed = await (await founder.Client.PutAsJsonAsync(path, new { holder = "Web Atlas SARL", rib = CihRib })).Json(HttpStatusCode.OK);
+        Assert.Equal("CIH Bank", changed.GetProperty("bank").GetString());
+        Assert.NotEqual(JsonValueKind.Null, changed.GetProperty("ribChangedAt").ValueKind);
+        await (await founder.Client.PutAsJsonAsync(path, new { holder = "Web Atlas SARL", rib = CihRib })).Json(HttpStatusCode.OK); // the same again
+
+        // Each RIB is confirmed by e-mail to the owner, with the link to the payout details page; the change names the one before.
+        await Engagements.EventuallyAsync(() => Task.FromResult(host.Emails(founder.Email).Count(e => e.GetProperty("kind").GetString() == "payout-details-changed") == 2),
+            "two confirmations");
+        var mails = host.Emails(founder.Email).Where(e => e.GetProperty("kind").GetString() == "payout-details-changed").ToList();
+        var last = mails.Select(m => m.GetProperty("text").GetString()!).Single(t => t.Contains("230 *** ************3344 80"));
+        Assert.Contains("007 *** ************0123 96", last);
+        Assert.Contains("/payout-details", last);
+
+        var audit = await (await admin.GetAsync("/api/admin/audit?action=payout-details-changed")).Json(HttpStatusCode.OK);
+        Assert.Equal(2, audit.GetProperty("entries").EnumerateArray().Count(e => e.GetProperty("target").GetString() == startupId));
+    }
+
+    [Fact]
+    public async Task Erasing_the_account_forgets_its_rib()
+    {
+        var (founder, startupId) = await Api.StartupAsync(host);
+        await Details(founder, startupId, "Web Atlas SARL", AttijariRib);
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        Assert.NotNull(await grains.GetGrain<IPayoutDetailsGrain>(startupId).GetAsync(Grains.Caller.Marketplace));
+        Assert.Equal(HttpStatusCode.NoContent, (await founder.Client.PostAsJsonAsync("/api/me/erase", new { confirm = founder.Email })).StatusCode);
+        Assert.Null(await grains.GetGrain<IPayoutDetailsGrain>(startupId).GetAsync(Grains.Caller.Marketplace));
+    }
+
+    [Fact]
+    public async Task The_pain001_file_validates_against_the_iso_schema_adds_up_to_the_ready_payouts_and_is_marked_paid_once()
+    {
+        var a = await Engagements.AwardedAsync(host);
+        await Details(a.Founder, a.StartupId, "Web Atlas SARL", AttijariRib);
+        var payout = await ReleasedPayoutAsync(a, 0);
+        Assert.Equal("pending", payout.GetProperty("status").GetString());
+
+        using var admin = host.Admin();
+        var (fileId, xml) = await Pain001Async(admin);
+        var document = Validated(xml);
+        var ready = (await ListAsync(admin)).Where(p => p.GetProperty("status").GetString() == "pending").ToList();
+        var transactions = document.Descendants(Pain + "CdtTrfTxInf").ToList();
+        Assert.Equal(ready.Select(p => p.Id()).Order(), transactions.Select(t => t.Descendants(Pain + "EndToEndId").Single().Value).Order());
+        var sumMinor = ready.Sum(p => p.GetProperty("amountMinor").GetInt64());
+        Assert.Equal(Pain001.Amount(sumMinor), document.Descendants(Pain + "GrpHdr").Single().Element(Pain + "CtrlSum")!.Value);
+        Assert.Equal(ready.Count.ToString(), document.Descendants(Pain + "GrpHdr").Single().Element(Pain + "NbOfTxs")!.Value);
+        Assert.Equal(sumMinor, transactions.Sum(t => (long)(decimal.Parse(t.Descendants(Pain + "InstdAmt").Single().Value, System.Globalization.CultureInfo.InvariantCulture) * 100)));
+        Assert.Equal(fileId, document.Descendants(Pain + "MsgId").Single().Value);
+        var ours = transactions.Single(t => t.Descendants(Pain + "EndToEndId").Single().Value == payout.Id());
+        Assert.Equal("MAD", ours.Descendants(Pain + "InstdAmt").Single().Attribute("Ccy")!.Value);
+        Assert.Equal(Rib.Iban(Rib.Normalise(AttijariRib)!), ours.Descendants(Pain + "CdtrAcct").Single().Descendants(Pain + "IBAN").Single().Value);
+        Assert.Equal("Web Atlas SARL", ours.Element(Pain + "Cdtr")!.Element(Pain + "Nm")!.Value);
+
+        // The CSV is the same file: its id, the old columns, then holder, RIB, amount in minor units and reference.
+        var csvRequest = new HttpRequestMessage(HttpMethod.Get, "/api/admin/payouts?status=pending");
+        csvRequest.Headers.Accept.ParseAdd("text/csv");
+        var csvResponse = await admin.SendAsync(csvRequest);
+        Assert.Equal(fileId, csvResponse.Headers.GetValues("X-Payout-File-Id").Single());
+        var csv = await csvResponse.Content.ReadAsStringAsync();
+        Assert.StartsWith("\uFEFFpayoutId,kind,beneficiaryKind,beneficiaryId,beneficiaryName,amount,currency,needId,milestone,createdAt,holder,rib,amountMinor,reference\r\n", csv);
+        Assert.Contains($",Web Atlas SARL,{Rib.Normalise(AttijariRib)},{payout.GetProperty("amountMinor").GetInt64()},JAZARI {payout.Id().ToUpperInvariant()}\r\n", csv);
+
+        // Paid by the file's id: every payout of the file once; the same file again moves nothing.
+        var paid = await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{fileId}/paid", new { bankReference = "BOA-VIR-2026-77" })).Json(HttpStatusCode.OK);
+        Assert.Equal(ready.Count, paid.GetProperty("paidNow").GetInt32());
+        Assert.Equal(sumMinor, paid.GetProperty("totalMinor").GetInt64());
+        var again = await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{fileId}/paid", new { bankReference = "BOA-VIR-2026-77" })).Json(HttpStatusCode.OK);
+        Assert.Equal(0, again.GetProperty("paidNow").GetInt32());
+        await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{fileId}/paid", new { bankReference = "AUTRE" })).Problem(HttpStatusCode.Conflict);
+        await (await admin.PostAsJsonAsync("/api/admin/payout-files/pf-nothing-here/paid", new { bankReference = "X" })).Problem(HttpStatusCode.NotFound);
+        var engagement = await Engagements.EngagementAsync(host, a.NeedId);
+        var inEngagement = engagement.GetProperty("payouts").EnumerateArray().Single(p => p.Id() == payout.Id());
+        Assert.Equal("paid", inEngagement.GetProperty("status").GetString());
+        Assert.Equal("BOA-VIR-2026-77", inEngagement.GetProperty("bankReference").GetString());
+        Assert.DoesNotContain(await ListAsync(admin), p => p.Id() == payout.Id());
+        // Marked on its own with the file's reference: nothing changes either; another reference is refused.
+        await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/paid", new { bankReference = "BOA-VIR-2026-77" })).Json(HttpStatusCode.OK);
+        await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/paid", new { bankReference = "AUTRE" })).Problem(HttpStatusCode.Conflict);
+        var audit = await (await admin.GetAsync("/api/admin/audit?action=payout-paid")).Json(HttpStatusCode.OK);
+        Assert.Single(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("target").GetString() == payout.Id());
+    }
+
+    [Fact]
+    public async Task A_payout_without_a_rib_waits_the_startup_is_told_and_it_is_not_in_the_file()
+    {
+        var a = await Engagements.AwardedAsync(host);
+        var payout = await ReleasedPayoutAsync(a, 0);
+        Assert.Equal("awaiting-details", payout.GetProperty("status").GetString());
+        await Engagements.EventuallyAsync(() => Task.FromResult(host.Emails(a.Founder.Email).Any(e => e.GetProperty("kind").GetString() == "payout-awaiting-details")),
+            "the startup told");
+        using var admin = host.Admin();
+        Assert.DoesNotContain(payout.Id(), await FileIdsAsync(admin));
+
+        await Details(a.Founder, a.StartupId, "Web Atlas SARL", AttijariRib); // the first RIB: no hold
+        Assert.Equal("pending", (await ListAsync(admin)).Single(p => p.Id() == payout.Id()).GetProperty("status").GetString());
+        Assert.Contains(payout.Id(), await FileIdsAsync(admin));
+        await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/paid", new { bankReference = "BOA-1" })).Json(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_payout_made_in_the_48_hours_after_a_change_of_rib_is_held_out_of_the_file_until_an_admin_releases_it()
+    {
+        var a = await Engagements.AwardedAsync(host);
+        await Details(a.Founder, a.StartupId, "Web Atlas SARL", AttijariRib);
+        await Details(a.Founder, a.StartupId, "Web Atlas SARL", CihRib); // a change: the next 48 hours are held
+        var payout = await ReleasedPayoutAsync(a, 0);
+        Assert.Equal("held", payout.GetProperty("status").GetString());
+        Assert.Equal(["rib-changed"], payout.GetProperty("holdReasons").EnumerateArray().Select(r => r.GetString()));
+        using var admin = host.Admin();
+        Assert.DoesNotContain(payout.Id(), await FileIdsAsync(admin));
+        var held = await (await admin.GetAsync("/api/admin/payouts?status=held")).Json(HttpStatusCode.OK);
+        Assert.Contains(held.EnumerateArray(), p => p.Id() == payout.Id());
+        Assert.All(held.EnumerateArray(), p => Assert.Equal("held", p.GetProperty("status").GetString()));
+        await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/paid", new { bankReference = "BOA-2" })).Problem(HttpStatusCode.Conflict);
+        await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/release", new { reason = "" })).Problem(HttpStatusCode.BadRequest);
+        await (await a.Founder.Client.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/release", new { reason = "Moi-même" })).Problem(HttpStatusCode.Forbidden);
+
+        var released = await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/release", new { reason = "Changement confirmé par téléphone avec la fondatrice." }))
+            .Json(HttpStatusCode.OK);
+        Assert.Equal("pending", released.GetProperty("status").GetString());
+        await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/release", new { reason = "Encore" })).Json(HttpStatusCode.OK); // the same decision again
+        await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/decline", new { reason = "Trop tard" })).Problem(HttpStatusCode.Conflict);
+        Assert.Contains(payout.Id(), await FileIdsAsync(admin));
+        var audit = await (await admin.GetAsync("/api/admin/audit?action=payout-reviewed")).Json(HttpStatusCode.OK);
+        var entry = Assert.Single(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("target").GetString() == payout.Id());
+        Assert.Contains("Changement confirmé par téléphone", entry.GetProperty("detail").GetString());
+        await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/paid", new { bankReference = "BOA-3" })).Json(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_payout_between_an_sme_and_a_startup_of_one_company_domain_or_one_rib_is_held_and_a_declined_one_is_never_paid()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var (sameDomain, _) = await AwardedBetweenAsync($"gerant@huilerie-{run}.ma", $"contact@huilerie-{run}.ma");
+        await Details(sameDomain.Founder, sameDomain.StartupId, "Huilerie Digital", AttijariRib);
+        var byDomain = await ReleasedPayoutAsync(sameDomain, 0);
+        Assert.Equal("held", byDomain.GetProperty("status").GetString());
+        Assert.Equal(["related-party"], byDomain.GetProperty("holdReasons").EnumerateArray().Select(r => r.GetString()));
+
+        var (sameRib, smeId) = await AwardedBetweenAsync($"sme-{run}@gmail.com", $"startup-{run}@gmail.com"); // webmail: no relation by domain
+        await Details(sameRib.Founder, sameRib.StartupId, "Atlas Web", CihRib);
+        await Details(sameRib.Sme, smeId, "Atlas Web", CihRib, "smes");
+        var byRib = await ReleasedPayoutAsync(sameRib, 0);
+        Assert.Equal(["related-party"], byRib.GetProperty("holdReasons").EnumerateArray().Select(r => r.GetString()));
+
+        using var admin = host.Admin();
+        var declined = await (await admin.PostAsJsonAsync($"/api/admin/payouts/{byRib.Id()}/decline", new { reason = "Même compte des deux côtés." })).Json(HttpStatusCode.OK);
+        Assert.Equal("declined", declined.GetProperty("status").GetString());
+        Assert.DoesNotContain(await ListAsync(admin), p => p.Id() == byRib.Id());
+        await (await admin.PostAsJsonAsync($"/api/admin/payouts/{byRib.Id()}/paid", new { bankReference = "BOA-4" })).Problem(HttpStatusCode.Conflict);
+        await (await admin.PostAsJsonAsync($"/api/admin/payouts/{byRib.Id()}/release", new { reason = "Finalement" })).Problem(HttpStatusCode.Conflict);
+        var ids = await FileIdsAsync(admin);
+        Assert.DoesNotContain(byRib.Id(), ids);
+        Assert.DoesNotContain(byDomain.Id(), ids);
+        await (await admin.PostAsJsonAsync($"/api/admin/payouts/{byDomain.Id()}/decline", new { reason = "Parties liées." })).Json(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task The_payout_queue_holds_more_orders_than_its_old_ceiling_and_lists_them_all()
+    {
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        var day = new DateTimeOffset(2020, 1, 2, 9, 0, 0, TimeSpan.Zero); // a day of its own: other tests' orders are today
+        var orders = Enumerable.Range(0, 1_500).Select(i => new PayoutOrder($"po-load-{i:0000}", "need-load", 0, MoveKind.Release, "startup", "startup-load",
+            "Charge", 1_000 + i, "MAD", PayoutStatus.Pending, day.AddSeconds(i), null, null)).ToList();
+        foreach (var batch in orders.Chunk(100)) await Task.WhenAll(batch.Select(o => PayoutQueue.PutAsync(grains, o)));
+        var listed = (await PayoutQueue.ListAsync(grains)).Where(o => o.NeedId == "need-load").ToList();
+        Assert.Equal(1_500, listed.Count);
+        Assert.Equal(orders.Select(o => o.Id), listed.Select(o => o.Id)); // oldest first
+        foreach (var batch in orders.Chunk(100)) await Task.WhenAll(batch.Select(o => PayoutQueue.RemoveAsync(grains, o)));
+        Assert.DoesNotContain(await PayoutQueue.ListAsync(grains), o => o.NeedId == "need-load");
+        Assert.DoesNotContain(await grains.GetGrain<IPayoutQueueGrain>(IPayoutQueueGrain.Key).ShardsAsync(), s => s.StartsWith("20200102-"));
+    }
+
+    private async Task Details(Person owner, string profileId, string holder, string rib, string kind = "startups") =>
+        await (await owner.Client.PutAsJsonAsync($"/api/{kind}/{profileId}/payout-details", new { holder, rib })).Json(HttpStatusCode.OK);
+
+    /// <summary>Funds, delivers and approves the milestone; returns its release payout as the admin's list shows it.</summary>
+    private async Task<JsonElement> ReleasedPayoutAsync(Awarded a, int index)
+    {
+        var funding = await a.FundAsync(index);
+        await Engagements.ConfirmAsync(host, funding);
+        await a.DeliverAsync(index);
+        await a.ApproveAsync(index);
+        var engagement = await Engagements.UntilAsync(host, a.NeedId, e => e.GetProperty("payouts").GetArrayLength() > 0);
+        var id = engagement.GetProperty("payouts").EnumerateArray().Single(p => p.GetProperty("index").GetInt32() == index).Id();
+        using var admin = host.Admin();
+        JsonElement listed = default;
+        await Engagements.EventuallyAsync(async () => (await ListAsync(admin)).FirstOrDefault(p => p.Id() == id) is { ValueKind: JsonValueKind.Object } found && (listed = found).ValueKind != default,
+            "the payout listed");
+        return listed;
+    }
+
+    /// <summary>A need of an SME signed up as <paramref name="smeEmail"/> awarded to a startup signed up as <paramref name="startupEmail"/>.</summary>
+    private async Task<(Awarded Awarded, string SmeId)> AwardedBetweenAsync(string smeEmail, string startupEmail)
+    {
+        var sme = await host.SignUpAsync("sme", email: smeEmail);
+        var smeId = await sme.Client.CreateAsync("/api/smes", Api.Sme());
+        var needId = await sme.Client.CreateAsync("/api/needs", Api.Need());
+        (await sme.Client.PostAsync($"/api/needs/{needId}/publish", null)).EnsureSuccessStatusCode();
+        var founder = await host.SignUpAsync("startup", email: startupEmail);
+        var startupId = await founder.Client.CreateAsync("/api/startups", Api.Startup("Huilerie Digital"));
+        var bidId = await founder.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
+        (await sme.Client.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).EnsureSuccessStatusCode();
+        await host.FollowedUpAsync(needId);
+        return (new Awarded(sme, needId, founder, startupId), smeId);
+    }
+
+    private static async Task<List<JsonElement>> ListAsync(HttpClient admin) =>
+        [.. (await (await admin.GetAsync("/api/admin/payouts?status=pending")).Json(HttpStatusCode.OK)).EnumerateArray()];
+
+    private static async Task<(string FileId, string Xml)> Pain001Async(HttpClient admin)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/admin/payouts?status=pending");
+        request.Headers.Accept.ParseAdd("application/xml");
+        var response = await admin.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        Assert.Equal("application/xml", response.Content.Headers.ContentType?.MediaType);
+        return (response.Headers.GetValues("X-Payout-File-Id").Single(), body);
+    }
+
+    /// <summary>The payout ids of the next bank file (none when no payout is ready: a 409).</summary>
+    private static async Task<IReadOnlyList<string>> FileIdsAsync(HttpClient admin)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/admin/payouts?status=pending");
+        request.Headers.Accept.ParseAdd("application/xml");
+        var response = await admin.SendAsync(request);
+        if (response.StatusCode == HttpStatusCode.Conflict) return [];
+        var xml = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, xml);
+        return [.. Validated(xml).Descendants(Pain + "EndToEndId").Select(e => e.Value)];
+    }
+
+    /// <summary>The file, validated against the official ISO 20022 schema shipped with the tests (SWIFTStandards Workstation, 2009).</summary>
+    private static XDocument Validated(string xml)
+    {
+        var schemas = new XmlSchemaSet();
+        schemas.Add(Pain001.Namespace, Path.Combine(RepoPaths.Root, "tests", "Jazari.Marketplace.Web.Tests", "Payments", "pain.001.001.03.xsd"));
+        var document = XDocument.Parse(xml);
+        var problems = new List<string>();
+        document.Validate(schemas, (_, e) => problems.Add($"{e.Severity}: {e.Message}"));
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        return document;
+    }
+}
