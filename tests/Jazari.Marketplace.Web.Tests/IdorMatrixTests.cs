@@ -85,6 +85,7 @@ public sealed partial class IdorMatrixTests(MarketplaceHost host)
         ["GET /api/smes/{id}/programmes"] = new(v => $"/api/smes/{v.SmeId}/programmes", null, As.Admin),
         ["POST /api/admin/payments/{paymentId}/confirm"] = new(v => $"/api/admin/payments/{v.PaymentReference}/confirm", new { amountMinor = 1L, bankReference = "VIR-1" }, As.Admin),
         ["POST /api/admin/payouts/{id}/paid"] = new(v => $"/api/admin/payouts/{v.PayoutId}/paid", new { bankReference = "BOA-1" }, As.Admin),
+        ["PUT /api/admin/bank-statement-mappings/{name}"] = new(v => "/api/admin/bank-statement-mappings/victim-bank", new { creditColumn = "Credit", labelColumns = new[] { "Label" } }, As.Admin),
 
         // Reviews: published for everyone signed in once both are in; written and answered by the two parties.
         ["GET /api/needs/{id}/reviews"] = new(v => $"/api/needs/{v.ReviewedNeedId}/reviews", null, SignedIn),

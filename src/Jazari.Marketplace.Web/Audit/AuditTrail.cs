@@ -35,6 +35,10 @@ public static class AuditActions
     public const string PaymentConfirmed = "payment-confirmed";
     /// <summary>An admin marked a payout order paid by the bank.</summary>
     public const string PayoutPaid = "payout-paid";
+    /// <summary>An admin uploaded a bank statement: its matched credits confirmed their milestones.</summary>
+    public const string BankStatementReconciled = "bank-statement-reconciled";
+    /// <summary>An admin saved how to read a bank's CSV export.</summary>
+    public const string BankMappingSaved = "bank-mapping-saved";
     public const string DisputeOpened = "dispute-opened";
     public const string DisputeResolved = "dispute-resolved";
     public const string ProgrammeCreated = "programme-created";
@@ -49,7 +53,7 @@ public static class AuditActions
         [SignIn, SignOut, ProfileCreated, ProfileUpdated, BidAccepted, AccountCreated, CatalogueImported, ReviewHidden, InstituteCreated, JobsDashboardLink,
          ConversationRead, ConversationReportsHandled, DataExported, AccountErased,
          PaymentConfirmed, PayoutPaid, DisputeOpened, DisputeResolved, ProgrammeCreated,
-         CohortInvitationSent, CohortInvitationAnswered, ProgrammeApplicationDecided];
+         CohortInvitationSent, CohortInvitationAnswered, ProgrammeApplicationDecided, BankStatementReconciled, BankMappingSaved];
 }
 
 /// <summary>One sensitive action: who (account and role), what (action, object, detail), when, from where (client address).</summary>

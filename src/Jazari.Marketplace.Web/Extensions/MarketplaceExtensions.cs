@@ -101,6 +101,7 @@ public static class MarketplaceExtensions
         api.MapPrivacyApi();
         api.MapEngagementsApi();
         api.MapPaymentsAdminApi();
+        api.MapBankStatementsApi();
         api.MapProgrammesApi();
         api.MapStripeApi();
         app.MapMarketplaceDashboard();

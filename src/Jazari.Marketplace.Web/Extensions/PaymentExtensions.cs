@@ -28,6 +28,7 @@ internal static class PaymentExtensions
         services.AddTransient<EngagementEventJobs>();
         services.AddScoped<EngagementCommands>();
         services.AddScoped<PaymentAdminCommands>();
+        services.AddScoped<BankStatementCommands>();
         services.AddScoped<ProgrammeCommands>();
         services.AddScoped<StripeCommands>();
     }
