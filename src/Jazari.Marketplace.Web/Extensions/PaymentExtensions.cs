@@ -29,6 +29,7 @@ internal static class PaymentExtensions
         services.AddScoped<EngagementCommands>();
         services.AddScoped<PaymentAdminCommands>();
         services.AddScoped<BankStatementCommands>();
+        services.AddScoped<ReceiptCommands>();
         services.AddScoped<ProgrammeCommands>();
         services.AddScoped<StripeCommands>();
     }
