@@ -53,7 +53,7 @@ public sealed partial class ReceiptTests(MarketplaceHost host)
             && e.ToString().Contains(ReceiptCommands.Path(paymentId)));
 
         // The receipt page, for an admin's page session: the number, the ICE, the fee's VAT.
-        using var browser = await AdminPagesAsync();
+        using var browser = await AdminPagesAsync(host);
         var html = await browser.GetStringAsync(ReceiptCommands.Path(paymentId));
         Assert.Contains(receipt.Number, html);
         Assert.Contains("001234567000089", html);
@@ -133,7 +133,7 @@ public sealed partial class ReceiptTests(MarketplaceHost host)
     }
 
     /// <summary>A client with an admin's page session (cookies), signed in with the admin token on the sign-in page.</summary>
-    private async Task<HttpClient> AdminPagesAsync()
+    internal static async Task<HttpClient> AdminPagesAsync(MarketplaceHost host)
     {
         var browser = host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
         var form = await browser.GetStringAsync("/sign-in/admin");

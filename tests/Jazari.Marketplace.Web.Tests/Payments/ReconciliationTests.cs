@@ -147,6 +147,38 @@ public sealed class ReconciliationTests(MarketplaceHost host)
             new StringContent(Camt053("MA64", "Y", Entry(1_500_000, "BOA-Y", Reference(funding))), Encoding.UTF8, "application/xml"))).StatusCode);
     }
 
+    [Fact]
+    public async Task An_admin_uploads_a_statement_on_the_page_and_sees_what_it_confirmed_and_what_is_left_to_decide()
+    {
+        var (a, funding) = await AwaitedAsync();
+        using var browser = await ReceiptTests.AdminPagesAsync(host);
+        var page = await browser.GetStringAsync("/admin/bank-statements");
+        var xml = Camt053("MA64011780000012345678901234", "STMT-" + Guid.NewGuid().ToString("N")[..10],
+            Entry(1_500_000, "BOA-" + Guid.NewGuid().ToString("N")[..8], "Virement " + Loosely(Reference(funding))),
+            Entry(77_00, "BOA-" + Guid.NewGuid().ToString("N")[..8], "INCONNU"));
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(ReceiptTests.Antiforgery(page)), "__af" },
+            { new StringContent("camt.053"), "format" },
+            { new ByteArrayContent(Encoding.UTF8.GetBytes(xml)) { Headers = { ContentType = new("application/xml") } }, "file", "releve.xml" },
+        };
+        var uploaded = await browser.PostAsync("/admin/bank-statements", form);
+        Assert.Equal(HttpStatusCode.Redirect, uploaded.StatusCode);
+        Assert.StartsWith("/admin/bank-statements?id=stm-", uploaded.Headers.Location!.OriginalString);
+        var result = await browser.GetStringAsync(uploaded.Headers.Location.OriginalString);
+        Assert.Contains(Reference(funding), result);
+        Assert.Contains("INCONNU", result);
+        Assert.Equal("funded", (await a.EngagementAsync()).Milestone(0).Status());
+
+        using var again = new MultipartFormDataContent
+        {
+            { new StringContent(ReceiptTests.Antiforgery(result)), "__af" },
+            { new StringContent("camt.053"), "format" },
+            { new ByteArrayContent(Encoding.UTF8.GetBytes(xml)) { Headers = { ContentType = new("application/xml") } }, "file", "releve.xml" },
+        };
+        Assert.EndsWith("&repeated=true", (await browser.PostAsync("/admin/bank-statements", again)).Headers.Location!.OriginalString);
+    }
+
     private async Task<(Awarded, JsonElement)> AwaitedAsync()
     {
         var a = await Engagements.AwardedAsync(host);
