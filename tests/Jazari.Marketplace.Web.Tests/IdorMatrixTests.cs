@@ -93,6 +93,7 @@ public sealed partial class IdorMatrixTests(MarketplaceHost host)
         ["PUT /api/startups/{id}/payout-details"] = new(v => $"/api/startups/{v.StartupId}/payout-details", new { holder = "Fraude SARL", rib = "007 780 0001234567890123 96" }),
         ["GET /api/smes/{id}/payout-details"] = new(v => $"/api/smes/{v.SmeId}/payout-details"),
         ["PUT /api/smes/{id}/payout-details"] = new(v => $"/api/smes/{v.SmeId}/payout-details", new { holder = "Fraude SARL", rib = "007 780 0001234567890123 96" }),
+        ["PUT /api/admin/bank-statement-mappings/{name}"] = new(v => "/api/admin/bank-statement-mappings/victim-bank", new { creditColumn = "Credit", labelColumns = new[] { "Label" } }, As.Admin),
 
         // Reviews: published for everyone signed in once both are in; written and answered by the two parties.
         ["GET /api/needs/{id}/reviews"] = new(v => $"/api/needs/{v.ReviewedNeedId}/reviews", null, SignedIn),

@@ -299,10 +299,14 @@ public static class PaymentIds
     /// <summary>Operation ids: the ledger keeps one entry per operation, Stripe one movement per idempotency key.</summary>
     public static string Operation(string needId, int index, string what) => $"{needId}:m{index}:{what}";
 
+    /// <summary>The letters of the ids' hashes (no i, l, o, 0, 1: they are misread when typed).</summary>
+    public const string Alphabet = "abcdefghjkmnpqrstuvwxyz23456789";
+    /// <summary>The length of the hash after the prefix.</summary>
+    public const int HashLength = 12;
+
     private static string Hash(string value)
     {
         var bytes = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value));
-        const string alphabet = "abcdefghjkmnpqrstuvwxyz23456789";
-        return new string([.. bytes.Take(12).Select(b => alphabet[b % alphabet.Length])]);
+        return new string([.. bytes.Take(HashLength).Select(b => Alphabet[b % Alphabet.Length])]);
     }
 }

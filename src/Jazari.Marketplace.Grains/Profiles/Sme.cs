@@ -10,7 +10,9 @@ public sealed record SmeDetails(
     [property: Id(2)] string City,
     [property: Id(3)] string Region,
     [property: Id(4)] int Employees,
-    [property: Id(5)] IReadOnlyList<string> Languages);
+    [property: Id(5)] IReadOnlyList<string> Languages,
+    /// <summary>The company's Identifiant Commun de l'Entreprise (15 digits), printed on its receipts.</summary>
+    [property: Id(6)] string? Ice = null);
 
 internal sealed class SmeGrain(
     [PersistentState("sme", "marketplace")] IPersistentState<ProfileState<SmeDetails>> state,

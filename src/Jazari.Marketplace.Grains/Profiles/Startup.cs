@@ -33,7 +33,9 @@ public sealed record StartupDetails(
     [property: Id(7)] long PriceMinMinor,
     [property: Id(8)] long PriceMaxMinor,
     [property: Id(9)] IReadOnlyList<string> RegionsServed,
-    [property: Id(10)] int Capacity);
+    [property: Id(10)] int Capacity,
+    /// <summary>The company's Identifiant Commun de l'Entreprise (15 digits), printed on its receipts.</summary>
+    [property: Id(11)] string? Ice = null);
 
 /// <summary>What the startup did: projects under way and its reputation. Written by the marketplace, never by the startup.</summary>
 [GenerateSerializer, Alias("jazari.track-record")]

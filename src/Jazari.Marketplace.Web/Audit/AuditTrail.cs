@@ -39,6 +39,10 @@ public static class AuditActions
     public const string PayoutDetailsChanged = "payout-details-changed";
     /// <summary>An admin released or declined a payout held for review (RIB just changed, related parties), with the reason.</summary>
     public const string PayoutReviewed = "payout-reviewed";
+    /// <summary>An admin uploaded a bank statement: its matched credits confirmed their milestones.</summary>
+    public const string BankStatementReconciled = "bank-statement-reconciled";
+    /// <summary>An admin saved how to read a bank's CSV export.</summary>
+    public const string BankMappingSaved = "bank-mapping-saved";
     public const string DisputeOpened = "dispute-opened";
     public const string DisputeResolved = "dispute-resolved";
     public const string ProgrammeCreated = "programme-created";
@@ -53,7 +57,7 @@ public static class AuditActions
         [SignIn, SignOut, ProfileCreated, ProfileUpdated, BidAccepted, AccountCreated, CatalogueImported, ReviewHidden, InstituteCreated, JobsDashboardLink,
          ConversationRead, ConversationReportsHandled, DataExported, AccountErased, PayoutDetailsChanged, PayoutReviewed,
          PaymentConfirmed, PayoutPaid, DisputeOpened, DisputeResolved, ProgrammeCreated,
-         CohortInvitationSent, CohortInvitationAnswered, ProgrammeApplicationDecided];
+         CohortInvitationSent, CohortInvitationAnswered, ProgrammeApplicationDecided, BankStatementReconciled, BankMappingSaved];
 }
 
 /// <summary>One sensitive action: who (account and role), what (action, object, detail), when, from where (client address).</summary>

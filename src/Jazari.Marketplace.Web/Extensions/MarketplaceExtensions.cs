@@ -102,6 +102,7 @@ public static class MarketplaceExtensions
         api.MapEngagementsApi();
         api.MapPaymentsAdminApi();
         api.MapPayoutDetailsApi();
+        api.MapBankStatementsApi();
         api.MapProgrammesApi();
         api.MapStripeApi();
         app.MapMarketplaceDashboard();

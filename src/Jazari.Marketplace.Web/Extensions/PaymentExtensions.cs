@@ -31,6 +31,8 @@ internal static class PaymentExtensions
         services.AddScoped<PayoutCommands>();
         services.AddScoped<EngagementCommands>();
         services.AddScoped<PaymentAdminCommands>();
+        services.AddScoped<BankStatementCommands>();
+        services.AddScoped<ReceiptCommands>();
         services.AddScoped<ProgrammeCommands>();
         services.AddScoped<StripeCommands>();
     }

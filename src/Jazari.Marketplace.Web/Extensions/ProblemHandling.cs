@@ -60,11 +60,15 @@ internal static class BodyLimits
 {
     public const long Default = 256 * 1024;
     public const long Import = 16 * 1024 * 1024;
+    /// <summary>A bank statement (camt.053 or CSV) of a few thousand credits.</summary>
+    public const long Statement = 4 * 1024 * 1024;
 
     public static IApplicationBuilder UseBodyLimits(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         // The import's upload page takes the same file as the import's endpoint.
-        var limit = context.Request.Path.StartsWithSegments("/api/admin/import") || context.Request.Path.StartsWithSegments("/admin/import") ? Import : Default;
+        var path = context.Request.Path;
+        var limit = path.StartsWithSegments("/api/admin/import") || path.StartsWithSegments("/admin/import") ? Import
+            : path.StartsWithSegments("/api/admin/bank-statements") || path.StartsWithSegments("/admin/bank-statements") ? Statement : Default;
         if (context.Request.ContentLength > limit)
         {
             if (PagesExtensions.IsPagePath(context.Request.Path)) context.Response.StatusCode = 413; // the error page says it

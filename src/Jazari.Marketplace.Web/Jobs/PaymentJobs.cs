@@ -26,6 +26,7 @@ public sealed class PaymentJobs(
         await moves.SettleAsync(needId);
         await grain.SyncAsync();
         var engagement = await grain.GetAsync(System);
+        await ReceiptCommands.IssueAsync(grains, engagement);
         await TellAsync(engagement);
         return engagement;
     }
@@ -83,7 +84,8 @@ public sealed class PaymentJobs(
             }
             if (m.FundedAt is not null)
                 foreach (var account in new[] { e.SmeAccountId, e.StartupAccountId })
-                    await notifier.NotifyAsync(account, NotificationKinds.MilestoneFunded, $"{key}:funded", Values(e, m, ("amount", Money.Format(m.AmountMinor))));
+                    await notifier.NotifyAsync(account, NotificationKinds.MilestoneFunded, $"{key}:funded",
+                        Values(e, m, ("amount", Money.Format(m.AmountMinor)), ("receipt", notifier.Link(ReceiptCommands.Path(m.PaymentId)))));
             if (m.DeliveredAt is { } delivered)
                 await notifier.NotifyAsync(e.SmeAccountId, NotificationKinds.MilestoneDelivered, $"{key}:delivered",
                     Values(e, m, ("note", m.DeliveryNote ?? ""), ("releaseOn", $"{delivered + TimeSpan.FromDays(settings.AutoReleaseDays):yyyy-MM-dd}")));
@@ -105,7 +107,8 @@ public sealed class PaymentJobs(
             }
             if (m.Status == MilestoneStatus.Released && e.Payouts.FirstOrDefault(p => p.Index == m.Index && p.Kind == MoveKind.Release) is { } payout)
                 await notifier.NotifyAsync(e.StartupAccountId, NotificationKinds.MilestoneReleased, $"{key}:released",
-                    Values(e, m, ("amount", Money.Format(payout.AmountMinor)), ("fee", Money.Format(m.ReleasedMinor - payout.AmountMinor))));
+                    Values(e, m, ("amount", Money.Format(payout.AmountMinor)), ("fee", Money.Format(m.ReleasedMinor - payout.AmountMinor)),
+                        ("receipt", notifier.Link(ReceiptCommands.Path(payout.Id)))));
         }
         // A bank payout with nowhere valid to go waits: its beneficiary is told where to give its RIB.
         foreach (var payout in e.Payouts.Where(p => p.Status is PayoutStatus.Pending or PayoutStatus.Held))

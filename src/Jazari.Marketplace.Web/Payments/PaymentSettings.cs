@@ -14,6 +14,8 @@ public sealed class PaymentSettings
     /// <summary>The SME is reminded to fund the next milestone this many days after the award or the previous release.</summary>
     public int FundingReminderDays { get; set; } = 3;
     public BankDetails Bank { get; set; } = new();
+    /// <summary>The VAT on the platform's fee, in percent (Morocco: 20). The fee taken includes it; receipts show both parts.</summary>
+    public decimal FeeVatPercent { get; set; } = 20;
 
     public PaymentRules Rules => new((int)Math.Round(PlatformFeePercent * 100), TimeSpan.FromDays(AutoReleaseDays));
 
@@ -21,6 +23,7 @@ public sealed class PaymentSettings
     {
         var settings = config.GetSection("Payments").Get<PaymentSettings>() ?? new();
         if (settings.PlatformFeePercent is < 0 or > 50) throw new InvalidOperationException("Payments:PlatformFeePercent must be between 0 and 50.");
+        if (settings.FeeVatPercent is < 0 or > 100) throw new InvalidOperationException("Payments:FeeVatPercent must be between 0 and 100.");
         if (settings.AutoReleaseDays < 1 || settings.AutoReleaseWarningDays < 0 || settings.AutoReleaseWarningDays >= settings.AutoReleaseDays)
             throw new InvalidOperationException("Payments:AutoReleaseDays must be at least 1 and above Payments:AutoReleaseWarningDays.");
         return settings;

@@ -18,7 +18,7 @@ public sealed class ProfileModel(IGrainFactory grains, Text text, ProfileCommand
         if (await ProfileIdAsync() is { } id)
         {
             var d = await profiles.GetSmeAsync(Me, id);
-            Input = new SmeInput { Name = d.Name, Sector = d.Sector, City = d.City, Region = d.Region, Employees = d.Employees, Languages = [.. d.Languages] };
+            Input = new SmeInput { Name = d.Name, Sector = d.Sector, City = d.City, Region = d.Region, Employees = d.Employees, Languages = [.. d.Languages], Ice = d.Ice };
         }
         else Input = new SmeInput { Languages = [T.Lang], Region = "Casablanca-Settat" };
     }

@@ -27,7 +27,7 @@ public sealed class ProfileModel(IGrainFactory grains, Text text, ProfileCommand
             {
                 Name = d.Name, City = d.City, Region = d.Region, Categories = [.. d.Categories], Description = d.Description,
                 Languages = [.. d.Languages], PriceMinMad = d.PriceMinMad, PriceMaxMad = d.PriceMaxMad,
-                RegionsServed = [.. d.RegionsServed], Capacity = d.Capacity,
+                RegionsServed = [.. d.RegionsServed], Capacity = d.Capacity, Ice = d.Ice,
             };
             Skills = Join(d.Skills);
         }

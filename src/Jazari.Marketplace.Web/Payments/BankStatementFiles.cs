@@ -1,0 +1,257 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Xml;
+using System.Xml.Linq;
+using Jazari.Marketplace.Grains;
+using Jazari.Marketplace.Grains.Payments;
+using Jazari.Marketplace.Web.Extensions;
+
+namespace Jazari.Marketplace.Web.Payments;
+
+/// <summary>One credit on the platform's account as the bank's statement gives it. <see cref="Key"/> names it at its
+/// account (the bank's own reference of the entry, or its content and rank among identical lines): the same credit
+/// in an overlapping statement has the same key.</summary>
+public sealed record StatementCredit(long AmountMinor, string Currency, string Label, string BankReference, string Key);
+
+/// <summary>A statement read: its identity (the same statement uploaded again has the same), its account and credits.</summary>
+public sealed record StatementFile(string Id, string Account, string Format, IReadOnlyList<StatementCredit> Credits);
+
+/// <summary>
+/// Reads the bank's statements: ISO 20022 <c>camt.053</c> (BkToCstmrStmt, booked credit entries; one credit per
+/// transaction of a batch entry that gives each its amount) and CSV exports through a saved <see cref="BankCsvMapping"/>.
+/// XML with a DTD (and so any entity) is refused, as is anything else than a statement.
+/// </summary>
+public static class BankStatementFiles
+{
+    public const int MaxCredits = 5000;
+    public const int MaxLabel = 300;
+    private const string CamtNamespace = "urn:iso:std:iso:20022:tech:xsd:camt.053.";
+
+    public static StatementFile Camt053(byte[] body)
+    {
+        XDocument document;
+        try
+        {
+            var settings = new XmlReaderSettings
+            {
+                DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersFromEntities = 0,
+                MaxCharactersInDocument = BodyLimits.Statement, IgnoreComments = true, IgnoreProcessingInstructions = true,
+            };
+            using var reader = XmlReader.Create(new MemoryStream(body), settings);
+            document = XDocument.Load(reader);
+        }
+        catch (XmlException)
+        {
+            throw MarketplaceException.Invalid("statement", "The statement is not a readable camt.053 XML document (DTDs and entities are refused).");
+        }
+        var root = document.Root;
+        if (root is null || root.Name.LocalName != "Document" || !root.Name.NamespaceName.StartsWith(CamtNamespace, StringComparison.Ordinal)
+            || Child(root, "BkToCstmrStmt") is not { } message)
+            throw MarketplaceException.Invalid("statement", "The XML is not a camt.053 bank-to-customer statement.");
+        var statements = Children(message, "Stmt").ToList();
+        if (statements.Count == 0) throw MarketplaceException.Invalid("statement", "The XML is not a camt.053 bank-to-customer statement.");
+        var credits = new List<StatementCredit>();
+        var identity = new StringBuilder("camt");
+        var accounts = new List<string>();
+        foreach (var stmt in statements)
+        {
+            var account = Clean(Value(stmt, "Acct", "Id", "IBAN") ?? Value(stmt, "Acct", "Id", "Othr", "Id")) is { Length: > 0 } a ? a : "unknown";
+            accounts.Add(account);
+            var id = Value(stmt, "Id");
+            identity.Append('|').Append(account).Append('|').Append(id ?? Hash(body)).Append('|').Append(Value(stmt, "ElctrncSeqNb"));
+            var ranks = new Dictionary<string, int>();
+            foreach (var entry in Children(stmt, "Ntry"))
+            {
+                if (Value(entry, "CdtDbtInd") != "CRDT" || Value(entry, "RvslInd") is "true" or "1") continue;
+                if (Value(entry, "Sts") is { } status && status != "BOOK") continue; // pending entries come again booked
+                var entryReference = Value(entry, "AcctSvcrRef");
+                var transactions = Children(entry, "NtryDtls").SelectMany(d => Children(d, "TxDtls")).ToList();
+                if (transactions.Count > 1 && transactions.All(t => Find(t, "AmtDtls", "TxAmt", "Amt") is not null))
+                {
+                    for (var i = 0; i < transactions.Count; i++)
+                    {
+                        var t = transactions[i];
+                        var amount = Find(t, "AmtDtls", "TxAmt", "Amt")!;
+                        var reference = Value(t, "Refs", "AcctSvcrRef") ?? (entryReference is null ? null : $"{entryReference}/{i + 1}");
+                        credits.Add(Credit(account, Amount(amount), Currency(amount), Label([t]), reference, ranks));
+                    }
+                }
+                else if (Child(entry, "Amt") is { } amount)
+                {
+                    var reference = entryReference ?? (transactions.Count == 1 ? Value(transactions[0], "Refs", "AcctSvcrRef") : null);
+                    credits.Add(Credit(account, Amount(amount), Currency(amount), Label(transactions, Value(entry, "AddtlNtryInf")), reference, ranks));
+                }
+                if (credits.Count > MaxCredits) throw MarketplaceException.Invalid("statement", $"A statement has at most {MaxCredits} credits.");
+            }
+        }
+        return new StatementFile(Id(identity.ToString()), string.Join(", ", accounts.Distinct()), "camt.053", credits);
+    }
+
+    public static StatementFile Csv(byte[] body, BankCsvMapping mapping)
+    {
+        var text = new UTF8Encoding(false, false).GetString(body).TrimStart('\uFEFF');
+        var rows = Rows(text, mapping.Delimiter).Where(r => r.Any(f => f.Length > 0)).ToList();
+        if (rows.Count == 0) throw MarketplaceException.Invalid("statement", "The CSV is empty.");
+        var header = rows[0].Select(h => h.Trim()).ToList();
+        int Column(string? name)
+        {
+            if (name is null) return -1;
+            var index = header.FindIndex(h => string.Equals(h, name, StringComparison.OrdinalIgnoreCase));
+            return index >= 0 ? index : throw MarketplaceException.Invalid("statement", $"The CSV has no column {name}.");
+        }
+        var amountColumn = Column(mapping.CreditColumn ?? mapping.AmountColumn);
+        var labels = mapping.LabelColumns.Select(Column).ToList();
+        var referenceColumn = Column(mapping.BankReferenceColumn);
+        var currencyColumn = Column(mapping.CurrencyColumn);
+        var accountColumn = Column(mapping.AccountColumn);
+        var credits = new List<StatementCredit>();
+        var accounts = new HashSet<string>();
+        var ranks = new Dictionary<string, int>();
+        foreach (var row in rows.Skip(1))
+        {
+            string Field(int index) => index >= 0 && index < row.Count ? row[index].Trim() : "";
+            var raw = Field(amountColumn);
+            if (raw.Length == 0) continue; // a debit, in a bank's export with separate debit and credit columns
+            var minor = CsvAmount(raw, mapping.DecimalMark);
+            if (minor <= 0) continue; // debits (negative amounts) are not ours to match
+            var account = Clean(Field(accountColumn)) is { Length: > 0 } a ? a : mapping.Name;
+            accounts.Add(account);
+            var currency = Field(currencyColumn) is { Length: 3 } c ? c.ToUpperInvariant() : Reference.DefaultCurrency;
+            var label = string.Join(" ", labels.Select(Field).Where(l => l.Length > 0));
+            credits.Add(Credit(account, minor, currency, label, Field(referenceColumn) is { Length: > 0 } r ? r : null, ranks));
+            if (credits.Count > MaxCredits) throw MarketplaceException.Invalid("statement", $"A statement has at most {MaxCredits} credits.");
+        }
+        return new StatementFile(Id($"csv|{mapping.Name}|{Hash(body)}"), accounts.Count == 0 ? mapping.Name : string.Join(", ", accounts.Order()), "csv", credits);
+    }
+
+    /// <summary>The statement's id: derived from its identity, so the same statement again has the same id.</summary>
+    private static string Id(string identity) => "stm-" + Hash(Encoding.UTF8.GetBytes(identity))[..24];
+
+    private static string Hash(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    private static StatementCredit Credit(string account, long amountMinor, string currency, string label, string? reference, Dictionary<string, int> ranks)
+    {
+        label = Clean(label);
+        if (label.Length > MaxLabel) label = label[..MaxLabel];
+        var bankReference = Clean(reference ?? "");
+        if (bankReference.Length > 100) bankReference = bankReference[..100];
+        string key;
+        if (bankReference.Length > 0) key = $"{account}|ref|{bankReference}";
+        else
+        {
+            // No reference from the bank: the line itself, and its rank among identical lines, names it.
+            var line = $"{account}|{amountMinor}|{currency}|{label}";
+            var rank = ranks[line] = ranks.GetValueOrDefault(line) + 1;
+            key = $"{line}|{rank}";
+            bankReference = "stmt-" + Hash(Encoding.UTF8.GetBytes(key))[..16];
+        }
+        return new StatementCredit(amountMinor, currency, label, bankReference, "crd-" + Hash(Encoding.UTF8.GetBytes(key))[..32]);
+    }
+
+    private static string Label(IReadOnlyList<XElement> transactions, string? more = null)
+    {
+        var parts = new List<string>();
+        foreach (var t in transactions)
+        {
+            if (Child(t, "RmtInf") is { } remittance)
+            {
+                parts.AddRange(Children(remittance, "Ustrd").Select(u => u.Value));
+                parts.AddRange(remittance.Descendants().Where(e => e.Name.LocalName == "Ref").Select(e => e.Value));
+            }
+            if (Value(t, "Refs", "EndToEndId") is { } endToEnd && endToEnd != "NOTPROVIDED") parts.Add(endToEnd);
+            if (Value(t, "AddtlTxInf") is { } info) parts.Add(info);
+        }
+        if (more is not null) parts.Add(more);
+        return string.Join(" ", parts.Select(p => p.Trim()).Where(p => p.Length > 0).Distinct());
+    }
+
+    private static long Amount(XElement amount)
+    {
+        if (!decimal.TryParse(amount.Value.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) || value <= 0
+            || decimal.Round(value, 2) != value || value > Checks.MaxMad * 1000)
+            throw MarketplaceException.Invalid("statement", "An entry's amount is not an amount with at most two decimals.");
+        return (long)(value * 100);
+    }
+
+    private static string Currency(XElement amount) => amount.Attribute("Ccy")?.Value.Trim().ToUpperInvariant() ?? Reference.DefaultCurrency;
+
+    /// <summary>An amount of a CSV export: spaces and the thousands separator are dropped; negative for a debit.</summary>
+    private static long CsvAmount(string raw, char decimalMark)
+    {
+        var thousands = decimalMark == ',' ? '.' : ',';
+        var compact = new string([.. raw.Where(ch => !char.IsWhiteSpace(ch) && ch != thousands && ch != '\'')]).Replace(decimalMark, '.');
+        if (!decimal.TryParse(compact, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
+            || decimal.Round(value, 2) != value || Math.Abs(value) > Checks.MaxMad * 1000)
+            throw MarketplaceException.Invalid("statement", "A line's amount is not an amount with at most two decimals.");
+        return (long)(value * 100);
+    }
+
+    /// <summary>The fields of each line (RFC 4180: quoted fields may hold the separator, quotes doubled, line breaks).</summary>
+    private static IEnumerable<List<string>> Rows(string text, char delimiter)
+    {
+        var row = new List<string>();
+        var field = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var ch = text[i];
+            if (quoted)
+            {
+                if (ch == '"' && i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i++; }
+                else if (ch == '"') quoted = false;
+                else field.Append(ch);
+            }
+            else if (ch == '"' && field.Length == 0) quoted = true;
+            else if (ch == delimiter) { row.Add(field.ToString()); field.Clear(); }
+            else if (ch is '\n' or '\r')
+            {
+                if (ch == '\r' && i + 1 < text.Length && text[i + 1] == '\n') i++;
+                row.Add(field.ToString()); field.Clear();
+                yield return row;
+                row = [];
+            }
+            else field.Append(ch);
+        }
+        if (field.Length > 0 || row.Count > 0) { row.Add(field.ToString()); yield return row; }
+    }
+
+    /// <summary>Printable text on one line: control and format characters become spaces, runs of spaces one.</summary>
+    private static string Clean(string? text) =>
+        string.Join(' ', new string([.. (text ?? "").Select(ch => char.IsControl(ch) || char.GetUnicodeCategory(ch) == UnicodeCategory.Format ? ' ' : ch)])
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
+    private static XElement? Child(XElement parent, string name) => parent.Elements().FirstOrDefault(e => e.Name.LocalName == name);
+
+    private static IEnumerable<XElement> Children(XElement parent, string name) => parent.Elements().Where(e => e.Name.LocalName == name);
+
+    private static XElement? Find(XElement start, params string[] path)
+    {
+        XElement? at = start;
+        foreach (var name in path) at = at is null ? null : Child(at, name);
+        return at;
+    }
+
+    private static string? Value(XElement start, params string[] path) => Find(start, path) is { } e && e.Value.Trim() is { Length: > 0 } v ? v : null;
+}
+
+/// <summary>
+/// The payment references in a text as people type them on a transfer: in any case, with or without the dash, with
+/// spaces, inside a longer label (<c>VIR SARL ATLAS pay abcd efgh jkmn FACT 12</c>). Returns the payment ids they name,
+/// in order of appearance; the caller keeps the one that exists.
+/// </summary>
+public static class PaymentReferences
+{
+    public static IReadOnlyList<string> Find(string text)
+    {
+        var compact = new string([.. text.Where(char.IsAsciiLetterOrDigit).Select(char.ToLowerInvariant)]);
+        var found = new List<string>();
+        for (var i = compact.IndexOf("pay", StringComparison.Ordinal); i >= 0; i = compact.IndexOf("pay", i + 1, StringComparison.Ordinal))
+        {
+            if (i + 3 + PaymentIds.HashLength > compact.Length) break;
+            var hash = compact.Substring(i + 3, PaymentIds.HashLength);
+            if (hash.All(PaymentIds.Alphabet.Contains) && !found.Contains("pay-" + hash)) found.Add("pay-" + hash);
+        }
+        return found;
+    }
+}
