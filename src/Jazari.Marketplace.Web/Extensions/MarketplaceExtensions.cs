@@ -102,6 +102,7 @@ public static class MarketplaceExtensions
         api.MapEngagementsApi();
         api.MapPaymentsAdminApi();
         api.MapProgrammesApi();
+        api.MapMaturityApi();
         api.MapStripeApi();
         app.MapMarketplaceDashboard();
         app.MapMarketplaceApiDocs();

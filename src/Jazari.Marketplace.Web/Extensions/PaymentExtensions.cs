@@ -26,6 +26,7 @@ internal static class PaymentExtensions
         services.AddTransient<PaymentJobs>();
         services.AddSingleton<IEngagementEvents, HangfireEngagementEvents>();
         services.AddTransient<EngagementEventJobs>();
+        services.AddTransient<MaturityJobs>();
         services.AddScoped<EngagementCommands>();
         services.AddScoped<PaymentAdminCommands>();
         services.AddScoped<ProgrammeCommands>();

@@ -49,6 +49,7 @@ public static class NotificationCatalogue
         [K.FiguresReminder] = ["startup", "month", "link"],
         [K.ProgrammeApplicationApproved] = ProgrammeDecision,
         [K.ProgrammeApplicationDeclined] = ProgrammeDecision,
+        [K.ReassessmentInvitation] = ["sme", "link"],
     };
 
     /// <summary>Every value a template of <paramref name="kind"/> may name.</summary>
