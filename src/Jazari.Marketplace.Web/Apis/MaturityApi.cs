@@ -32,9 +32,10 @@ public static class MaturityApi
     private static async Task<Ok<AssessmentList>> List(string id, string? language, ClaimsPrincipal user, MaturityCommands maturity) =>
         TypedResults.Ok(await maturity.ListAsync(user.Caller(), id, language));
 
-    private static async Task<Created<DraftResponse>> Draft(string id, string assessmentId, int index, string? language, ClaimsPrincipal user, MaturityCommands maturity)
+    private static async Task<Created<DraftResponse>> Draft(string id, string assessmentId, int index, string? language, ClaimsPrincipal user,
+        MaturityCommands maturity, DraftInput? body = null)
     {
-        var draft = await maturity.DraftAsync(user.Caller(), id, assessmentId, index, language);
+        var draft = await maturity.DraftAsync(user.Caller(), id, assessmentId, index, body, language);
         return TypedResults.Created($"/api/needs/{draft.Id}", draft);
     }
 

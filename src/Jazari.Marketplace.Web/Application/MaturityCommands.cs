@@ -186,7 +186,7 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
     }
 
     /// <summary>Drafts the plan's item as a need of the SME (prefilled, still a draft); the same click again answers the same need.</summary>
-    public async Task<DraftResponse> DraftAsync(Caller caller, string smeId, string assessmentId, int index, string? language = null)
+    public async Task<DraftResponse> DraftAsync(Caller caller, string smeId, string assessmentId, int index, DraftInput? input = null, string? language = null)
     {
         var lang = await LanguageAsync(caller, language);
         var sme = await OwnSmeAsync(caller, smeId);
@@ -206,7 +206,7 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
         {
             Title = d.Title, Description = d.Description, Category = d.Category, Skills = [.. d.Skills], BudgetMinMad = d.BudgetMinMinor / 100m,
             BudgetMaxMad = d.BudgetMaxMinor / 100m, Deadline = d.Deadline.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Region = d.Region,
-            RemoteOk = true, Language = lang,
+            RemoteOk = true, Language = lang, ProgrammeId = input?.ProgrammeId,
         }, needId);
         return new DraftResponse(need.Id, need.Status.Name());
     }

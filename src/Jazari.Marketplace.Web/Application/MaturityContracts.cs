@@ -39,6 +39,12 @@ public sealed record AssessmentList(IReadOnlyList<AssessmentResponse> Assessment
 
 public sealed record DraftResponse(string Id, string Status);
 
+/// <summary>Optional: the co-funding programme the drafted need joins (the SME must be approved in it).</summary>
+public sealed record DraftInput
+{
+    public string? ProgrammeId { get; init; }
+}
+
 /// <summary>The latest assessment beside a programme application, for its deciders.</summary>
 public sealed record AssessmentSummary(string Id, DateTimeOffset TakenAt, double Overall, IReadOnlyList<ScoreResponse> Scores);
 
