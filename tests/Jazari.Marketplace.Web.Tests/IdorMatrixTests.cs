@@ -83,6 +83,11 @@ public sealed partial class IdorMatrixTests(MarketplaceHost host)
         ["POST /api/programmes/{id}/applications/{appId}/decision"] = new(v => $"/api/programmes/{v.ProgrammeId}/applications/{v.ProgrammeApplicationId}/decision",
             new { approve = false, reason = "Refus forgé." }, As.Admin),
         ["GET /api/smes/{id}/programmes"] = new(v => $"/api/smes/{v.SmeId}/programmes", null, As.Admin),
+        // Digital maturity: an SME's assessments are its own (admins read them and invite it to re-assess).
+        ["POST /api/smes/{id}/assessments"] = new(v => $"/api/smes/{v.SmeId}/assessments", Maturity.MaturityApiTests.Answers(_ => 0)),
+        ["GET /api/smes/{id}/assessments"] = new(v => $"/api/smes/{v.SmeId}/assessments", null, As.Admin),
+        ["POST /api/smes/{id}/assessments/{assessmentId}/recommendations/{index}/draft"] = new(v => $"/api/smes/{v.SmeId}/assessments/assessment-forged/recommendations/0/draft", new { }),
+        ["POST /api/smes/{id}/reassessment-invitations"] = new(v => $"/api/smes/{v.SmeId}/reassessment-invitations", null, As.Admin),
         ["POST /api/admin/payments/{paymentId}/confirm"] = new(v => $"/api/admin/payments/{v.PaymentReference}/confirm", new { amountMinor = 1L, bankReference = "VIR-1" }, As.Admin),
         ["POST /api/admin/payouts/{id}/paid"] = new(v => $"/api/admin/payouts/{v.PayoutId}/paid", new { bankReference = "BOA-1" }, As.Admin),
         ["POST /api/admin/payouts/{id}/release"] = new(v => $"/api/admin/payouts/{v.PayoutId}/release", new { reason = "Vérifié." }, As.Admin),

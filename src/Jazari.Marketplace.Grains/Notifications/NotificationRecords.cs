@@ -49,6 +49,9 @@ public static class NotificationKinds
     public const string ProgrammeApplicationApproved = "programme-application-approved";
     public const string ProgrammeApplicationDeclined = "programme-application-declined";
 
+    // Digital maturity: transactional (six months after an engagement completed, or an admin's invitation).
+    public const string ReassessmentInvitation = "reassessment-invitation";
+
     /// <summary>Every kind: each has a template in every language (a test checks it), and nothing else may be sent.</summary>
     public static readonly IReadOnlyList<string> All =
     [
@@ -57,6 +60,7 @@ public static class NotificationKinds
         MilestoneDelivered, AutoReleaseWarning, MilestoneReleased, DisputeOpened, DisputeResolved,
         CohortInvitation, ApplicationAdmitted, ApplicationDeclined, EvaluatorInvitation, CohortDigest, FiguresReminder,
         ProgrammeApplicationApproved, ProgrammeApplicationDeclined, PayoutDetailsChanged, PayoutAwaitingDetails,
+        ReassessmentInvitation,
     ];
 
     /// <summary>Sign-in e-mails: sent on the sign-in queue, to an address that may have no account yet, even after a bounce.</summary>

@@ -137,7 +137,7 @@ public interface IProgrammeSmeGrain : IGrainWithStringKey
     /// <summary>The SME applies (its owner; the caller's own SME is the key): the rules are checked at once, and an SME
     /// that fails one is <see cref="ProgrammeApplicationStatus.Ineligible"/>. While an application is submitted or
     /// approved, applying again answers it; after a refusal the SME may apply again.</summary>
-    Task<ProgrammeApplication> ApplyAsync(string applicationId, string applicantAccountId, SmeDetails sme, string? note);
+    Task<ProgrammeApplication> ApplyAsync(string applicationId, string applicantAccountId, SmeDetails sme, string? note, string? assessmentId = null);
     /// <summary>An admin or a manager of an institute the programme names approves or declines a submitted application
     /// with a reason; the same decision again changes nothing (<c>Changed</c> false).</summary>
     Task<(ProgrammeApplication Application, bool Changed)> DecideAsync(Caller caller, string applicationId, bool approve, string reason);
@@ -197,7 +197,7 @@ internal sealed class ProgrammeSmeGrain(
 
     private string ProgrammeId => this.GetPrimaryKeyString().Split('/')[0];
 
-    public async Task<ProgrammeApplication> ApplyAsync(string applicationId, string applicantAccountId, SmeDetails sme, string? note)
+    public async Task<ProgrammeApplication> ApplyAsync(string applicationId, string applicantAccountId, SmeDetails sme, string? note, string? assessmentId = null)
     {
         if (S.Application is { Status: ProgrammeApplicationStatus.Submitted or ProgrammeApplicationStatus.Approved } current) return current;
         var programme = await grains.GetGrain<IProgrammeGrain>(ProgrammeId).GetAsync() ?? throw MarketplaceException.NotFound("Programme");
@@ -205,7 +205,7 @@ internal sealed class ProgrammeSmeGrain(
         var status = checks.All(c => c.Ok) ? ProgrammeApplicationStatus.Submitted : ProgrammeApplicationStatus.Ineligible;
         var smeId = this.GetPrimaryKeyString()[(ProgrammeId.Length + 1)..];
         var application = new ProgrammeApplication(applicationId, ProgrammeId, smeId, sme.Name, applicantAccountId, note, status,
-            [.. checks], time.GetUtcNow(), null, null, null);
+            [.. checks], time.GetUtcNow(), null, null, null, assessmentId);
         // Listed first (the list may be full); a write failing below leaves a line that the retry replaces.
         await ListAsync(application);
         S.Application = application;

@@ -41,7 +41,8 @@ public sealed record ProgrammeApplication(
     [property: Id(8)] DateTimeOffset SubmittedAt,
     [property: Id(9)] DateTimeOffset? DecidedAt,
     [property: Id(10)] string? DecidedBy,
-    [property: Id(11)] string? Reason);
+    [property: Id(11)] string? Reason,
+    [property: Id(12)] string? AssessmentId = null);
 
 public static class Eligibility
 {

@@ -1,6 +1,6 @@
 namespace Jazari.Marketplace.Web.Application;
 
-/// <summary>The command services of profiles, incubation, conversations, reviews, privacy and administration, registered once.</summary>
+/// <summary>The command services of profiles, incubation, conversations, reviews, privacy, digital maturity and administration, registered once.</summary>
 public static class CommunityCommandServices
 {
     public static IServiceCollection AddCommunityCommands(this IServiceCollection services) => services
@@ -13,5 +13,7 @@ public static class CommunityCommandServices
         .AddSingleton<PrivacyCommands>()
         .AddSingleton<NotificationCommands>()
         .AddSingleton<AdminCommands>()
-        .AddSingleton<MatchCommands>();
+        .AddSingleton<MatchCommands>()
+        .AddSingleton<Maturity.QuestionnaireSource>()
+        .AddSingleton<MaturityCommands>();
 }

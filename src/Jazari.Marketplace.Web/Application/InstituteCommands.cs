@@ -9,10 +9,13 @@ namespace Jazari.Marketplace.Web.Application;
 public sealed record ProgrammeReport(string Id, string Name, string? Region, int Cohorts, int StartupsSupported, int SmesDigitalised,
     long RevenueContractedMinor, long RevenueReleasedMinor, int Jobs, string Currency);
 
-public sealed record MinistryReport(DateTimeOffset At, IReadOnlyList<ProgrammeReport> Institutes, IReadOnlyList<ProgrammeReport> Regions);
+/// <summary>The report; <see cref="Maturity"/>: the public impact figures (digital maturity before and after, needs completed,
+/// MAD released, co-funding spent) of the whole country and of the report's regions, cells under five SMEs left out.</summary>
+public sealed record MinistryReport(DateTimeOffset At, IReadOnlyList<ProgrammeReport> Institutes, IReadOnlyList<ProgrammeReport> Regions,
+    IReadOnlyList<ImpactCell> Maturity);
 
 /// <summary>The Jazari institutes (created by admins) and the report per institute and region.</summary>
-public sealed class InstituteCommands(IGrainFactory grains, AuditTrail audit, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
+public sealed class InstituteCommands(IGrainFactory grains, AuditTrail audit, MaturityCommands maturity, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
 {
     public async Task<string> CreateAsync(Caller caller, InstituteInput input)
     {
@@ -59,6 +62,9 @@ public sealed class InstituteCommands(IGrainFactory grains, AuditTrail audit, [F
         var byInstitute = institutes.Select(i => Sum(i.Id, i.Name, i.Region, i.CohortIds.Count, members[i.Id])).OrderBy(r => r.Name).ToList();
         var byRegion = institutes.GroupBy(i => i.Region).Select(g => Sum(g.Key, g.Key, g.Key, g.Sum(i => i.CohortIds.Count),
             g.SelectMany(i => members[i.Id]))).OrderBy(r => r.Name).ToList();
-        return new MinistryReport(time.GetUtcNow(), byInstitute, byRegion);
+        var regions = institutes.Select(i => i.Region).ToHashSet();
+        var impact = (await maturity.ImpactAsync(null, null, null)).Cells
+            .Where(c => c.Sector is null && c.ProgrammeId is null && (c.Region is null || regions.Contains(c.Region))).ToList();
+        return new MinistryReport(time.GetUtcNow(), byInstitute, byRegion, impact);
     }
 }

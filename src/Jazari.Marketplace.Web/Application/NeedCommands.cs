@@ -14,8 +14,9 @@ public sealed class NeedCommands(IGrainFactory grains, NeedLimits limits, [FromK
     public const int PageSize = 20;
     public const int MaxPage = 100;
 
-    /// <summary>A draft need of the caller's SME, among the places of the caller's data from the start.</summary>
-    public async Task<NeedView> CreateAsync(Caller owner, NeedInput input)
+    /// <summary>A draft need of the caller's SME, among the places of the caller's data from the start; <paramref name="needId"/> when the
+    /// caller reserved one (a plan's item drafted again answers the same need).</summary>
+    public async Task<NeedView> CreateAsync(Caller owner, NeedInput input, string? needId = null)
     {
         var c = new Checks();
         var details = input.ToDetails(c);
@@ -28,7 +29,7 @@ public sealed class NeedCommands(IGrainFactory grains, NeedLimits limits, [FromK
         // Only an SME the programme approved may name it (the programme checks again when a milestone is funded).
         if (programmeId is not null && !await grains.GetGrain<IProgrammeSmeGrain>(IProgrammeSmeGrain.KeyOf(programmeId, smeId)).IsApprovedAsync())
             throw MarketplaceException.Invalid("programmeId", "Your SME's application to this programme is not approved: apply to it first, and name it once approved.");
-        return await grains.GetGrain<INeedGrain>(Ids.New("need")).CreateAsync(owner, smeId, details, programmeId);
+        return await grains.GetGrain<INeedGrain>(needId ?? Ids.New("need")).CreateAsync(owner, smeId, details, programmeId);
     }
 
     public Task<NeedView> GetAsync(Caller caller, string needId) => Need(needId).GetAsync(caller);

@@ -9,7 +9,7 @@ namespace Jazari.Marketplace.Web.Application;
 
 public sealed class ProgrammeApplicationInput
 {
-    /// <summary>Reserved for the maturity self-assessment; accepted and not used yet.</summary>
+    /// <summary>The SME's self-assessment shown to the deciders; its latest when not named.</summary>
     public string? AssessmentId { get; init; }
     public string? Note { get; init; }
 }
@@ -23,11 +23,12 @@ public sealed class ProgrammeDecisionInput
 public sealed record EligibilityResponse(string Rule, bool Ok, string Detail);
 
 public sealed record ProgrammeApplicationResponse(string Id, string ProgrammeId, string ProgrammeName, string SmeId, string SmeName, string Status,
-    IReadOnlyList<EligibilityResponse> Eligibility, string? Note, DateTimeOffset SubmittedAt, DateTimeOffset? DecidedAt, string? Reason)
+    IReadOnlyList<EligibilityResponse> Eligibility, string? Note, DateTimeOffset SubmittedAt, DateTimeOffset? DecidedAt, string? Reason,
+    AssessmentSummary? Assessment = null)
 {
-    public static ProgrammeApplicationResponse From(ProgrammeApplication a, string programmeName) => new(a.Id, a.ProgrammeId, programmeName,
-        a.SmeId, a.SmeName, a.Status.Name(), [.. a.Eligibility.Select(e => new EligibilityResponse(e.Rule, e.Ok, e.Detail))], a.Note,
-        a.SubmittedAt, a.DecidedAt, a.Reason);
+    public static ProgrammeApplicationResponse From(ProgrammeApplication a, string programmeName, AssessmentSummary? assessment = null) => new(a.Id,
+        a.ProgrammeId, programmeName, a.SmeId, a.SmeName, a.Status.Name(), [.. a.Eligibility.Select(e => new EligibilityResponse(e.Rule, e.Ok, e.Detail))],
+        a.Note, a.SubmittedAt, a.DecidedAt, a.Reason, assessment);
 }
 
 public sealed record ProgrammeApplicationLine(string Id, string SmeId, string SmeName, string Status, DateTimeOffset SubmittedAt);
@@ -49,7 +50,7 @@ public sealed record ProgrammeDecisionResponse(string Id, string Status);
 /// institute the programme names) e-mailed to the SME with its reason. Only an approved SME's needs may name the
 /// programme (<see cref="NeedCommands"/>), and the programme pays only for an approved SME (the programme's grains).
 /// </summary>
-public sealed class ProgrammeCommands(IGrainFactory grains, AuditTrail audit, Notifier notifier)
+public sealed class ProgrammeCommands(IGrainFactory grains, AuditTrail audit, Notifier notifier, MaturityCommands maturity)
 {
     public static ProgrammeApplicationStatus Status(string name) => Enum.Parse<ProgrammeApplicationStatus>(name, ignoreCase: true);
 
@@ -91,9 +92,13 @@ public sealed class ProgrammeCommands(IGrainFactory grains, AuditTrail audit, No
         var programme = await ProgrammeAsync(programmeId);
         var smeId = await grains.ProfileOfAsync(caller, "SME");
         var sme = (await grains.GetGrain<ISmeGrain>(smeId).GetAsync(caller)).Details;
+        var assessment = input.AssessmentId is { } named
+            ? await maturity.SummaryAsync(caller, smeId, named) ?? throw MarketplaceException.Invalid("assessmentId", "No such assessment of your SME.")
+            : await maturity.SummaryAsync(caller, smeId, null);
         var application = await grains.GetGrain<IProgrammeSmeGrain>(IProgrammeSmeGrain.KeyOf(programmeId, smeId))
-            .ApplyAsync(Ids.New("papp"), caller.AccountId, sme, note);
-        return ProgrammeApplicationResponse.From(application, programme.Terms.Name);
+            .ApplyAsync(Ids.New("papp"), caller.AccountId, sme, note, assessment?.Id);
+        return ProgrammeApplicationResponse.From(application, programme.Terms.Name,
+            application.AssessmentId is { } id ? await maturity.SummaryAsync(caller, smeId, id) : null);
     }
 
     /// <summary>The SME's applications, one per programme it applied to (that SME only).</summary>
@@ -133,7 +138,8 @@ public sealed class ProgrammeCommands(IGrainFactory grains, AuditTrail audit, No
         if (!await grains.GetGrain<IProgrammeGrain>(programmeId).MayDecideAsync(caller)) throw MarketplaceException.NotFound("Application");
         var smeId = await grains.GetGrain<IProgrammeApplicationsGrain>(programmeId).SmeOfAsync(applicationId) ?? throw MarketplaceException.NotFound("Application");
         var a = await grains.GetGrain<IProgrammeSmeGrain>(IProgrammeSmeGrain.KeyOf(programmeId, smeId)).GetApplicationAsync();
-        return a is not null && a.Id == applicationId ? ProgrammeApplicationResponse.From(a, programme.Terms.Name) : throw MarketplaceException.NotFound("Application");
+        if (a is null || a.Id != applicationId) throw MarketplaceException.NotFound("Application");
+        return ProgrammeApplicationResponse.From(a, programme.Terms.Name, a.AssessmentId is { } id ? await maturity.SummaryAsync(caller, smeId, id) : null);
     }
 
     /// <summary>Approves or declines with a reason; the SME's owner is e-mailed once and the decision is audited once.</summary>

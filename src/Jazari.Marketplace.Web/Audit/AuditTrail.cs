@@ -53,11 +53,17 @@ public static class AuditActions
     /// <summary>A startup accepted or declined a cohort's invitation (accepting opens its progress to the cohort's managers).</summary>
     public const string CohortInvitationAnswered = "cohort-invitation-answered";
 
+    /// <summary>An SME took its digital maturity self-assessment.</summary>
+    public const string AssessmentTaken = "assessment-taken";
+    /// <summary>An admin invited an SME to take its self-assessment again.</summary>
+    public const string ReassessmentInvited = "reassessment-invited";
+
     public static readonly IReadOnlyList<string> All =
         [SignIn, SignOut, ProfileCreated, ProfileUpdated, BidAccepted, AccountCreated, CatalogueImported, ReviewHidden, InstituteCreated, JobsDashboardLink,
          ConversationRead, ConversationReportsHandled, DataExported, AccountErased, PayoutDetailsChanged, PayoutReviewed,
          PaymentConfirmed, PayoutPaid, DisputeOpened, DisputeResolved, ProgrammeCreated,
-         CohortInvitationSent, CohortInvitationAnswered, ProgrammeApplicationDecided, BankStatementReconciled, BankMappingSaved];
+         CohortInvitationSent, CohortInvitationAnswered, ProgrammeApplicationDecided, BankStatementReconciled, BankMappingSaved,
+         AssessmentTaken, ReassessmentInvited];
 }
 
 /// <summary>One sensitive action: who (account and role), what (action, object, detail), when, from where (client address).</summary>

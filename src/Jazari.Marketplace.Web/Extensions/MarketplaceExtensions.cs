@@ -104,6 +104,7 @@ public static class MarketplaceExtensions
         api.MapPayoutDetailsApi();
         api.MapBankStatementsApi();
         api.MapProgrammesApi();
+        api.MapMaturityApi();
         api.MapStripeApi();
         app.MapMarketplaceDashboard();
         app.MapMarketplaceApiDocs();

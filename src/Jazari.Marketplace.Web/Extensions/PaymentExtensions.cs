@@ -29,6 +29,7 @@ internal static class PaymentExtensions
         services.AddSingleton<IPayoutDetailsEvents, HangfirePayoutDetailsEvents>();
         services.AddTransient<PayoutDetailsJobs>();
         services.AddScoped<PayoutCommands>();
+        services.AddTransient<MaturityJobs>();
         services.AddScoped<EngagementCommands>();
         services.AddScoped<PaymentAdminCommands>();
         services.AddScoped<BankStatementCommands>();

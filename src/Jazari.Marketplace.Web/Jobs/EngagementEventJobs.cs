@@ -6,11 +6,12 @@ namespace Jazari.Marketplace.Web.Jobs;
 /// <summary>
 /// Follows up one event of an engagement: carries out its money moves, tells the other grains (need status, KPIs,
 /// payout list) and the people concerned (<see cref="PaymentJobs.FollowUpAsync"/>), schedules what the event starts
-/// (the automatic release of a delivery, the reminder to fund the next milestone), then confirms the event. Until
+/// (the automatic release of a delivery, the reminder to fund the next milestone), tells digital maturity of an award
+/// and of a completion, then confirms the event. Until
 /// then the event stays pending in the engagement and is raised again (activation, the sweep): run twice, it moves
 /// no money twice and records no notification twice. A failing step throws: Hangfire retries the job.
 /// </summary>
-public sealed class EngagementEventJobs(IGrainFactory grains, PaymentJobs payments, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
+public sealed class EngagementEventJobs(IGrainFactory grains, PaymentJobs payments, MaturityJobs maturity, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
 {
     [Queue(Queues.FollowUps), AutomaticRetry(Attempts = 20)]
     public async Task HandleAsync(string needId, string eventId, EngagementEventKind kind, int index)
@@ -20,6 +21,7 @@ public sealed class EngagementEventJobs(IGrainFactory grains, PaymentJobs paymen
         {
             case EngagementEventKind.Opened:
                 payments.ScheduleFundingReminder(needId, 0, engagement.AwardedAt);
+                await maturity.AwardedAsync(engagement);
                 break;
             case EngagementEventKind.Delivered:
                 if (engagement.Milestone(index) is { Status: MilestoneStatus.Delivered, DeliveredAt: { } deliveredAt })
@@ -41,6 +43,7 @@ public sealed class EngagementEventJobs(IGrainFactory grains, PaymentJobs paymen
             default:
                 throw new InvalidOperationException($"Unknown engagement event {kind} ({eventId}).");
         }
+        if (engagement.CompletedAt is not null) await maturity.CompletedAsync(engagement); // counted once, whichever event saw it
         await grains.GetGrain<IEngagementGrain>(needId).ConfirmEventAsync(eventId);
     }
 }

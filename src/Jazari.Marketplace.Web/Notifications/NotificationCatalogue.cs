@@ -51,6 +51,7 @@ public static class NotificationCatalogue
         [K.ProgrammeApplicationDeclined] = ProgrammeDecision,
         [K.PayoutDetailsChanged] = ["holder", "ribMasked", "bank", "previous", "link"],
         [K.PayoutAwaitingDetails] = [.. Milestone, "amount", "detailsLink"],
+        [K.ReassessmentInvitation] = ["sme", "link"],
     };
 
     /// <summary>Every value a template of <paramref name="kind"/> may name.</summary>

@@ -1,0 +1,298 @@
+using System.Globalization;
+using System.Text;
+using Jazari.Marketplace.Grains;
+using Jazari.Marketplace.Grains.Accounts;
+using Jazari.Marketplace.Grains.Maturity;
+using Jazari.Marketplace.Grains.Matchmaking;
+using Jazari.Marketplace.Grains.Needs;
+using Jazari.Marketplace.Grains.Profiles;
+using Jazari.Marketplace.Web.Audit;
+using Jazari.Marketplace.Web.Maturity;
+
+namespace Jazari.Marketplace.Web.Application;
+
+/// <summary>
+/// Digital maturity: the questionnaire, an SME's self-assessment scored per dimension beside its peers' median, the
+/// plan of needs drawn from its weakest dimensions (budgets from awarded needs, startups that fit), a plan item drafted
+/// as a need in one click, and the public impact figures (cells of fewer than <see cref="MinSmes"/> SMEs left out).
+/// </summary>
+public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource questionnaires, NeedCommands needs, AuditTrail audit,
+    IConfiguration config, [FromKeyedServices(Clock.Key)] TimeProvider time)
+{
+    /// <summary>Peers' medians and impact cells show only from this many SMEs: nobody's own score can be read from them.</summary>
+    public const int MinSmes = 5;
+    /// <summary>The plan takes the weakest dimensions under this score (in tenths), at most <see cref="PlanSize"/>.</summary>
+    public const int WeakBelowTenths = 40, PlanSize = 3;
+    /// <summary>Awarded needs of a category needed before their quartiles replace the questionnaire's default budget.</summary>
+    public const int MinAwardedForBudget = 5;
+    public const int StartupsPerRecommendation = 3;
+    public const int DraftDeadlineDays = 60;
+
+    public Questionnaire Questionnaire => questionnaires.Current;
+
+    public QuestionnaireResponse QuestionnaireIn(string? language) =>
+        QuestionnaireResponse.From(Questionnaire, Checks.Valid(c => c.OneOf("language", language ?? "fr", Reference.Languages)));
+
+    private async Task<string> LanguageAsync(Caller caller, string? language)
+    {
+        if (language is not null) return Checks.Valid(c => c.OneOf("language", language, Reference.Languages));
+        var account = caller == Caller.Marketplace ? null : await grains.GetGrain<IAccountGrain>(caller.AccountId).GetAsync();
+        return account?.Language is { } l && Reference.IsLanguage(l) ? l : "fr";
+    }
+
+    private async Task<SmeDetails> OwnSmeAsync(Caller caller, string smeId)
+    {
+        if (caller.Role != Roles.Sme || !Ids.IsValid(smeId) || await grains.ProfileOfAsync(caller, "SME") != smeId)
+            throw MarketplaceException.NotFound("SME");
+        return (await grains.GetGrain<ISmeGrain>(smeId).GetAsync(caller)).Details;
+    }
+
+    /// <summary>Scores the answers (one per question), draws the plan and stores the assessment (that SME only).</summary>
+    public async Task<AssessmentResponse> AssessAsync(Caller caller, string smeId, AssessmentInput input, string? language = null)
+    {
+        var q = Questionnaire;
+        var answers = Checks.Valid(c => Read(c, q, input));
+        var lang = await LanguageAsync(caller, language);
+        var sme = await OwnSmeAsync(caller, smeId);
+        var scores = q.Dimensions.Select(d => new DimensionScore(d.Id, Tenths(d.Questions.Select(x =>
+            q.Options(x).First(o => o.Value == answers[x.Id]).Score * 10)))).ToList();
+        var overall = Tenths(scores.Select(s => (double)s.Tenths));
+        var plan = new List<PlanItem>();
+        foreach (var weak in scores.Select((s, i) => (s, i)).Where(x => x.s.Tenths < WeakBelowTenths).OrderBy(x => x.s.Tenths).ThenBy(x => x.i).Take(PlanSize))
+        {
+            var r = q.Dimensions[weak.i].Recommendation;
+            var budget = Budget(await grains.GetGrain<IAwardedBudgetsGrain>(r.Category).ListAsync(), r.DefaultBudgetMinMad, r.DefaultBudgetMaxMad);
+            plan.Add(new PlanItem(plan.Count, weak.s.Dimension, r.Category, r.Skills, budget.MinMinor, budget.MaxMinor, budget.MedianMinor, budget.Awarded));
+        }
+        var assessment = new Assessment(Ids.New("assessment"), time.GetUtcNow(), q.Version,
+            [.. q.Questions.Select(x => new AssessmentAnswer(x.Id, answers[x.Id]))], scores, overall, plan);
+        var group = PeerGroup.Of(sme.Region, sme.Sector, sme.Employees);
+        await grains.GetGrain<ISmeMaturityGrain>(smeId).RecordAsync(caller, assessment, group);
+        await audit.RecordAsync(caller, AuditActions.AssessmentTaken, smeId, $"{assessment.Id}: overall {Scores.Of(overall).ToString(CultureInfo.InvariantCulture)}");
+        return await ResponseAsync(assessment, await PeersAsync(smeId, group), lang, sme, withStartups: true);
+    }
+
+    private static Dictionary<string, int> Read(Checks c, Questionnaire q, AssessmentInput input)
+    {
+        var answers = new Dictionary<string, int>();
+        var given = input.Answers ?? [];
+        if (given.Count > 200) { c.Error("answers", "Too many answers."); return answers; }
+        foreach (var (a, i) in given.Select((a, i) => (a, i)))
+        {
+            var question = q.Questions.FirstOrDefault(x => x.Id == a?.QuestionId);
+            if (question is null) c.Error($"answers[{i}].questionId", "No such question.");
+            else if (a!.Value is not { } v || q.Options(question).All(o => o.Value != v)) c.Error($"answers[{i}].value", "Not one of the question's options.");
+            else if (!answers.TryAdd(question.Id, v)) c.Error($"answers[{i}].questionId", "Answered twice.");
+        }
+        foreach (var missing in q.Questions.Where(x => !answers.ContainsKey(x.Id)))
+            c.Error($"answers.{missing.Id}", "Required.");
+        return answers;
+    }
+
+    private static int Tenths(IEnumerable<double> tenths)
+    {
+        var list = tenths.ToList();
+        return list.Count == 0 ? 0 : (int)Math.Round(list.Average(), MidpointRounding.AwayFromZero);
+    }
+
+    /// <summary>The SME's assessments, newest first (that SME, admins); peers as of now.</summary>
+    public async Task<AssessmentList> ListAsync(Caller caller, string smeId, string? language = null)
+    {
+        var lang = await LanguageAsync(caller, language);
+        if (!Ids.IsValid(smeId)) throw MarketplaceException.NotFound("SME");
+        var assessments = await grains.GetGrain<ISmeMaturityGrain>(smeId).ListAsync(caller);
+        if (assessments.Count == 0) return new([]);
+        var sme = (await grains.GetGrain<ISmeGrain>(smeId).GetAsync(Caller.Marketplace)).Details;
+        var peers = await PeersAsync(smeId, PeerGroup.Of(sme.Region, sme.Sector, sme.Employees));
+        var list = new List<AssessmentResponse>();
+        foreach (var (a, i) in assessments.Select((a, i) => (a, i)))
+            list.Add(await ResponseAsync(a, peers, lang, sme, withStartups: i == 0));
+        return new(list);
+    }
+
+    /// <summary>An assessment of the SME (its latest when <paramref name="assessmentId"/> is null), in the caller's language, for
+    /// its programme applications: the caller is the SME or a decider of the application, already authorised.</summary>
+    public async Task<AssessmentSummary?> SummaryAsync(Caller caller, string smeId, string? assessmentId)
+    {
+        var all = await grains.GetGrain<ISmeMaturityGrain>(smeId).ListAsync(Caller.Marketplace);
+        var a = assessmentId is null ? all.FirstOrDefault() : all.FirstOrDefault(x => x.Id == assessmentId);
+        return a is null ? null : Summary(a, await LanguageAsync(caller, null));
+    }
+
+    private AssessmentSummary Summary(Assessment a, string language) =>
+        new(a.Id, a.TakenAt, Scores.Of(a.OverallTenths), [.. a.Scores.Select(s => Scores.Response(s, Questionnaire, language))]);
+
+    private async Task<AssessmentResponse> ResponseAsync(Assessment a, IReadOnlyList<PeerResponse> peers, string lang, SmeDetails sme, bool withStartups)
+    {
+        var q = Questionnaire;
+        var recommendations = new List<RecommendationResponse>();
+        foreach (var item in a.Plan)
+        {
+            var r = q.DimensionOf(item.Dimension)?.Recommendation;
+            var startups = withStartups && r is not null
+                ? (await grains.StartupsForNeedAsync($"plan-{a.Id}-{item.Index}", Details(item, r, lang, sme.Region), StartupsPerRecommendation, lang))
+                    .Select(m => new FitStartup(m.Id, m.Name, m.Score)).ToList()
+                : [];
+            recommendations.Add(new RecommendationResponse(item.Index, item.Dimension, item.Category, item.Skills, r?.Title.In(lang) ?? item.Category,
+                item.BudgetMinMinor / 100, item.BudgetMaxMinor / 100, item.BudgetMedianMinor / 100, item.AwardedNeeds, r?.Why.In(lang) ?? "", startups));
+        }
+        return new AssessmentResponse(a.Id, a.TakenAt, a.Version, Scores.Of(a.OverallTenths), [.. a.Scores.Select(s => Scores.Response(s, q, lang))],
+            peers, recommendations, [.. a.Answers.Select(x => new AssessmentAnswerInput { QuestionId = x.QuestionId, Value = x.Value })]);
+    }
+
+    private NeedDetails Details(PlanItem item, DimensionRecommendation r, string lang, string region) => new(
+        r.Title.In(lang), r.Description.In(lang), item.Category, item.Skills, item.BudgetMinMinor, item.BudgetMaxMinor, Reference.DefaultCurrency,
+        DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(DraftDeadlineDays), region, true, lang);
+
+    /// <summary>The medians of the SME's peers' latest scores (the SME itself left out), when at least five.</summary>
+    public async Task<IReadOnlyList<PeerResponse>> PeersAsync(string smeId, PeerGroup group)
+    {
+        var lines = (await Task.WhenAll(IMaturityFiguresGrain.KeysOf(group.Region).Select(k => grains.GetGrain<IMaturityFiguresGrain>(k).ListAsync())))
+            .SelectMany(l => l).Where(l => l.SmeId != smeId && l.Group == group).ToList();
+        return [.. Questionnaire.Dimensions.Select(d => d.Id).Append(MaturityLine.Overall).Select(d =>
+        {
+            var values = lines.Select(l => l.Latest.FirstOrDefault(s => s.Dimension == d)?.Tenths).OfType<int>().ToList();
+            return new PeerResponse(d, values.Count >= MinSmes ? Math.Round(Median(values) / 10, 1) : null, values.Count);
+        })];
+    }
+
+    /// <summary>Median of whole numbers (mean of the two middle ones for an even count).</summary>
+    public static double Median(IReadOnlyCollection<int> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2.0;
+    }
+
+    public sealed record BudgetRange(long MinMinor, long MaxMinor, long? MedianMinor, int Awarded);
+
+    /// <summary>
+    /// The first and third quartiles of the accepted bid amounts (linear interpolation between order statistics, as
+    /// spreadsheets' QUARTILE.INC), rounded to whole dirhams, and their median; with fewer than
+    /// <see cref="MinAwardedForBudget"/> awards, the questionnaire's default range and no median.
+    /// </summary>
+    public static BudgetRange Budget(IReadOnlyList<long> awardedMinor, decimal defaultMinMad, decimal defaultMaxMad)
+    {
+        if (awardedMinor.Count < MinAwardedForBudget)
+            return new((long)(defaultMinMad * 100), (long)(defaultMaxMad * 100), null, awardedMinor.Count);
+        var sorted = awardedMinor.Order().ToList();
+        long Quantile(double p)
+        {
+            var h = (sorted.Count - 1) * p;
+            var lo = (int)Math.Floor(h);
+            var value = sorted[lo] + (h - lo) * (sorted[Math.Min(lo + 1, sorted.Count - 1)] - sorted[lo]);
+            return (long)Math.Round(value / 100, MidpointRounding.AwayFromZero) * 100;
+        }
+        return new(Quantile(0.25), Quantile(0.75), Quantile(0.5), sorted.Count);
+    }
+
+    /// <summary>Drafts the plan's item as a need of the SME (prefilled, still a draft); the same click again answers the same need.</summary>
+    public async Task<DraftResponse> DraftAsync(Caller caller, string smeId, string assessmentId, int index, DraftInput? input = null, string? language = null)
+    {
+        var lang = await LanguageAsync(caller, language);
+        var sme = await OwnSmeAsync(caller, smeId);
+        if (!Ids.IsValid(assessmentId)) throw MarketplaceException.NotFound("Assessment");
+        var maturity = grains.GetGrain<ISmeMaturityGrain>(smeId);
+        var (needId, reserved) = await maturity.DraftNeedIdAsync(caller, assessmentId, index);
+        if (!reserved)
+        {
+            try { return new DraftResponse(needId, (await needs.GetAsync(caller, needId)).Status.Name()); }
+            catch (MarketplaceException e) when (e.Problem == Problem.NotFound) { } // reserved, not created: create it now
+        }
+        var item = (await maturity.ListAsync(caller)).First(a => a.Id == assessmentId).Plan[index];
+        var r = Questionnaire.DimensionOf(item.Dimension)?.Recommendation
+            ?? throw MarketplaceException.Conflict("This recommendation's dimension is no longer in the questionnaire.");
+        var d = Details(item, r, lang, sme.Region);
+        var need = await needs.CreateAsync(caller, new NeedInput
+        {
+            Title = d.Title, Description = d.Description, Category = d.Category, Skills = [.. d.Skills], BudgetMinMad = d.BudgetMinMinor / 100m,
+            BudgetMaxMad = d.BudgetMaxMinor / 100m, Deadline = d.Deadline.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Region = d.Region,
+            RemoteOk = true, Language = lang, ProgrammeId = input?.ProgrammeId,
+        }, needId);
+        return new DraftResponse(need.Id, need.Status.Name());
+    }
+
+    /// <summary>An admin invites the SME's owner to take the assessment again now (once a day at most); the e-mail follows.</summary>
+    public async Task<ReassessmentInvitationResponse> InviteAsync(Caller caller, string smeId)
+    {
+        if (!caller.IsAdmin || !Ids.IsValid(smeId)) throw MarketplaceException.NotFound("SME");
+        var sme = await grains.GetGrain<ISmeGrain>(smeId).GetAsync(caller);
+        var invitation = await grains.GetGrain<ISmeMaturityGrain>(smeId).InviteNowAsync(sme.OwnerAccountId);
+        await audit.RecordAsync(caller, AuditActions.ReassessmentInvited, smeId, invitation.Key);
+        return new ReassessmentInvitationResponse(invitation.Key, invitation.DueAt);
+    }
+
+    private readonly Lock cacheGate = new();
+    private (DateTimeOffset At, IReadOnlyList<MaturityLine> Lines)? cache;
+
+    /// <summary>Every SME's line, read at most once a minute (<c>Maturity:ImpactCacheSeconds</c>): the page is public.</summary>
+    private async Task<IReadOnlyList<MaturityLine>> LinesAsync()
+    {
+        var now = time.GetUtcNow();
+        var seconds = config.GetValue("Maturity:ImpactCacheSeconds", 60);
+        lock (cacheGate)
+            if (cache is { } c && now - c.At < TimeSpan.FromSeconds(seconds)) return c.Lines;
+        var keys = Reference.Regions.SelectMany(IMaturityFiguresGrain.KeysOf);
+        var lines = (await Task.WhenAll(keys.Select(k => grains.GetGrain<IMaturityFiguresGrain>(k).ListAsync()))).SelectMany(l => l).ToList();
+        lock (cacheGate) cache = (now, lines);
+        return lines;
+    }
+
+    /// <summary>The public figures: all SMEs, then one cell per region, sector and programme, of the SMEs the filters keep.</summary>
+    public async Task<ImpactResponse> ImpactAsync(string? region, string? sector, string? programmeId)
+    {
+        Checks.Valid(c =>
+        {
+            if (region is not null) c.OneOf("region", region, Reference.Regions);
+            if (sector is not null) c.Text("sector", sector, 100);
+            if (programmeId is not null) c.Id("programmeId", programmeId);
+            return 0;
+        });
+        var wantedSector = sector?.Trim().ToLowerInvariant();
+        var lines = (await LinesAsync()).Where(l => (region is null || l.Group.Region == region) && (wantedSector is null || l.Group.Sector == wantedSector)
+            && (programmeId is null || l.Completed.Any(c => c.ProgrammeId == programmeId))).ToList();
+        var cells = new List<ImpactCell?> { Cell(null, null, null, lines, null) };
+        cells.AddRange(lines.GroupBy(l => l.Group.Region).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Cell(g.Key, null, null, [.. g], null)));
+        cells.AddRange(lines.GroupBy(l => l.Group.Sector).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Cell(null, g.Key, null, [.. g], null)));
+        cells.AddRange(lines.SelectMany(l => l.Completed.Select(c => c.ProgrammeId)).Where(p => p != "").Distinct().Order(StringComparer.Ordinal)
+            .Select(p => Cell(null, null, p, [.. lines.Where(l => l.Completed.Any(c => c.ProgrammeId == p))], p)));
+        return new ImpactResponse(time.GetUtcNow(), MinSmes, [.. cells.OfType<ImpactCell>()]);
+    }
+
+    private ImpactCell? Cell(string? region, string? sector, string? programmeId, IReadOnlyList<MaturityLine> lines, string? sumsOf)
+    {
+        if (lines.Count < MinSmes) return null;
+        var reassessed = lines.Where(l => l.After is not null).ToList();
+        var dimensions = Questionnaire.Dimensions.Select(d => d.Id).Append(MaturityLine.Overall).ToList();
+        IReadOnlyList<MedianResponse> Medians(IEnumerable<IReadOnlyList<DimensionScore>> scores)
+        {
+            var all = scores.ToList();
+            return [.. dimensions.Select(d => (d, values: all.Select(s => s.FirstOrDefault(x => x.Dimension == d)?.Tenths).OfType<int>().ToList()))
+                .Where(x => x.values.Count >= MinSmes).Select(x => new MedianResponse(x.d, Math.Round(Median(x.values) / 10, 1)))];
+        }
+        var sums = lines.SelectMany(l => l.Completed).Where(c => sumsOf is null || c.ProgrammeId == sumsOf).ToList();
+        return new ImpactCell(region, sector, programmeId, lines.Count, reassessed.Count, Medians(lines.Select(l => l.Before)),
+            reassessed.Count >= MinSmes ? Medians(reassessed.Select(l => l.After!)) : [], sums.Sum(s => s.NeedsCompleted), sums.Sum(s => s.ReleasedMinor),
+            sums.Sum(s => s.CoFundedMinor), Reference.DefaultCurrency);
+    }
+
+    /// <summary>The same figures as CSV: one row per cell, a before and an after column per dimension and overall.</summary>
+    public string Csv(ImpactResponse impact)
+    {
+        var dimensions = Questionnaire.Dimensions.Select(d => d.Id).Append(MaturityLine.Overall).ToList();
+        var csv = new StringBuilder("region,sector,programmeId,smes,reassessed,needsCompleted,releasedMinor,coFundedMinor,currency");
+        foreach (var d in dimensions) csv.Append(",before_").Append(d);
+        foreach (var d in dimensions) csv.Append(",after_").Append(d);
+        csv.Append('\n');
+        static string Field(string? v) => v is null ? "" : v.Contains(',') || v.Contains('"') ? $"\"{v.Replace("\"", "\"\"")}\"" : v;
+        static string Number(double? v) => v?.ToString("0.0", CultureInfo.InvariantCulture) ?? "";
+        foreach (var c in impact.Cells)
+        {
+            csv.Append(string.Join(',', Field(c.Region), Field(c.Sector), Field(c.ProgrammeId), c.Smes, c.Reassessed, c.NeedsCompleted, c.ReleasedMinor,
+                c.CoFundedMinor, c.Currency));
+            foreach (var d in dimensions) csv.Append(',').Append(Number(c.Before.FirstOrDefault(m => m.Dimension == d)?.Median));
+            foreach (var d in dimensions) csv.Append(',').Append(Number(c.After.FirstOrDefault(m => m.Dimension == d)?.Median));
+            csv.Append('\n');
+        }
+        return csv.ToString();
+    }
+}

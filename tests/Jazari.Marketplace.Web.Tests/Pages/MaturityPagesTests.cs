@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace Jazari.Marketplace.Web.Tests.Pages;
+
+/// <summary>
+/// The self-assessment in the browser, in Arabic and in French, without JavaScript: an SME that has never posted
+/// anything answers the questions, sees its scores and its plan, drafts a recommended need in one click; the public
+/// impact page opens without signing in.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed partial class MaturityPagesTests(BrowserHost host)
+{
+    [Theory]
+    [InlineData("ar", "نضجكم الرقمي", "متجر إلكتروني مع الأداء بالبطاقة")]
+    [InlineData("fr", "Votre maturité numérique", "Une boutique en ligne avec paiement par carte")]
+    public async Task An_sme_takes_the_assessment_sees_where_it_stands_and_drafts_a_need_from_its_plan(string language, string title, string shop)
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var email = $"sme-maturity-{run}@example.ma";
+        using var sme = await HostApi.SignUpAsync(host, "sme", email, "Karima", language);
+        await sme.CreateAsync("/api/smes", new { name = "Dar Zellige", sector = $"artisanat-{run}", city = "Fes", region = "Fes-Meknes", employees = 8, languages = new[] { language } });
+
+        var page = await host.NewPageAsync(language);
+        await HostApi.SignInAsync(host, page, email);
+        await page.ClickAsync("nav a[href='/sme/assessment']");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(title);
+        await page.ClickAsync("a[href='/sme/assessment/take']");
+        await page.WaitForURLAsync(new Regex("/sme/assessment/take$"), Journeys.Loaded);
+        Assert.Equal(25, await page.Locator("fieldset").CountAsync());
+        await HostApi.AssertTranslatedAsync(page);
+        await HostApi.AssertAccessibleAsync(page);
+        await BrowserHost.ScreenshotAsync(page, $"sme-assessment-take-{language}");
+
+        // Selling online: the lowest answers; everything else: the highest.
+        foreach (var fieldset in await page.Locator("fieldset").AllAsync())
+        {
+            var id = await fieldset.GetAttributeAsync("id") ?? "";
+            var radios = fieldset.Locator("input[type=radio]");
+            await (id.StartsWith("question-selling-") ? radios.First : radios.Last).CheckAsync();
+        }
+        await page.ClickAsync("#assessment button[type=submit]");
+        await page.WaitForURLAsync(new Regex("/sme/assessment\\?taken=true$"), Journeys.Loaded);
+        await Assertions.Expect(page.Locator(".notice")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#score-selling")).ToContainTextAsync(0.0.ToString("N1", System.Globalization.CultureInfo.GetCultureInfo(language + "-MA")));
+        var recommendation = page.Locator("#recommendation-0");
+        await Assertions.Expect(recommendation.Locator("h3")).ToHaveTextAsync(shop);
+        await HostApi.AssertTranslatedAsync(page);
+        await HostApi.AssertAccessibleAsync(page);
+        await BrowserHost.ScreenshotAsync(page, $"sme-assessment-{language}");
+
+        await recommendation.Locator("button[type=submit]").ClickAsync();
+        await page.WaitForURLAsync(NeedUrl(), Journeys.Loaded);
+        var needId = NeedUrl().Match(page.Url).Groups[1].Value;
+        var need = await (await sme.GetAsync($"/api/needs/{needId}")).Json(HttpStatusCode.OK);
+        Assert.Equal("draft", need.GetProperty("status").GetString());
+        Assert.Equal(shop, need.GetProperty("title").GetString());
+        Assert.Equal(language, need.GetProperty("language").GetString());
+
+        var visitor = await host.NewPageAsync(language);
+        await visitor.GotoAsync("/impact");
+        await Assertions.Expect(visitor.Locator("h1")).ToBeVisibleAsync();
+        await HostApi.AssertTranslatedAsync(visitor);
+        await HostApi.AssertAccessibleAsync(visitor);
+    }
+
+    [GeneratedRegex("/sme/needs/(need-[a-z0-9]+)$")]
+    private static partial Regex NeedUrl();
+}
