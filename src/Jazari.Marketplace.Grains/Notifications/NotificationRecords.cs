@@ -45,6 +45,14 @@ public static class NotificationKinds
     public const string ProgrammeApplicationApproved = "programme-application-approved";
     public const string ProgrammeApplicationDeclined = "programme-application-declined";
 
+    // Expert opinions: transactional.
+    /// <summary>An SME asked its institute for an expert opinion: the institute's managers are told.</summary>
+    public const string ExpertReviewRequested = "expert-review-requested";
+    public const string ExpertReviewAssigned = "expert-review-assigned";
+    public const string ExpertReviewReminder = "expert-review-reminder";
+    public const string ExpertReviewAnswered = "expert-review-answered";
+    public const string ExpertReviewExpired = "expert-review-expired";
+
     /// <summary>Every kind: each has a template in every language (a test checks it), and nothing else may be sent.</summary>
     public static readonly IReadOnlyList<string> All =
     [
@@ -53,6 +61,7 @@ public static class NotificationKinds
         MilestoneDelivered, AutoReleaseWarning, MilestoneReleased, DisputeOpened, DisputeResolved,
         CohortInvitation, ApplicationAdmitted, ApplicationDeclined, EvaluatorInvitation, CohortDigest, FiguresReminder,
         ProgrammeApplicationApproved, ProgrammeApplicationDeclined,
+        ExpertReviewRequested, ExpertReviewAssigned, ExpertReviewReminder, ExpertReviewAnswered, ExpertReviewExpired,
     ];
 
     /// <summary>Sign-in e-mails: sent on the sign-in queue, to an address that may have no account yet, even after a bounce.</summary>

@@ -45,11 +45,14 @@ public static class AuditActions
     /// <summary>A startup accepted or declined a cohort's invitation (accepting opens its progress to the cohort's managers).</summary>
     public const string CohortInvitationAnswered = "cohort-invitation-answered";
 
+    /// <summary>A manager or an admin assigned a mentor to give an SME an expert opinion (checked untied to the startups).</summary>
+    public const string ExpertReviewAssigned = "expert-review-assigned";
+
     public static readonly IReadOnlyList<string> All =
         [SignIn, SignOut, ProfileCreated, ProfileUpdated, BidAccepted, AccountCreated, CatalogueImported, ReviewHidden, InstituteCreated, JobsDashboardLink,
          ConversationRead, ConversationReportsHandled, DataExported, AccountErased,
          PaymentConfirmed, PayoutPaid, DisputeOpened, DisputeResolved, ProgrammeCreated,
-         CohortInvitationSent, CohortInvitationAnswered, ProgrammeApplicationDecided];
+         CohortInvitationSent, CohortInvitationAnswered, ProgrammeApplicationDecided, ExpertReviewAssigned];
 }
 
 /// <summary>One sensitive action: who (account and role), what (action, object, detail), when, from where (client address).</summary>

@@ -29,6 +29,7 @@ public static class MarketplaceExtensions
         services.AddHttpContextAccessor();
         services.AddSingleton<Audit.AuditTrail>();
         services.AddNeedsAndBids(builder.Configuration);
+        services.AddExpertReviews(builder.Configuration);
         services.AddSingleton<Privacy.PersonalData>();
         services.AddCommunityCommands();
         services.AddSingleton(MessageLimitSettings.From(builder.Configuration));
@@ -102,6 +103,7 @@ public static class MarketplaceExtensions
         api.MapEngagementsApi();
         api.MapPaymentsAdminApi();
         api.MapProgrammesApi();
+        api.MapExpertReviewsApi();
         api.MapStripeApi();
         app.MapMarketplaceDashboard();
         app.MapMarketplaceApiDocs();
