@@ -199,7 +199,7 @@ public sealed class ExpertReviewCommands(IGrainFactory grains, AuditTrail audit,
         var opinions = Checks.Valid(c =>
         {
             var items = input.Bids ?? [];
-            if (items.Count is < 1 or > MaxBids) c.Error("bids", $"Between 1 and {MaxBids} opinions.");
+            if (items.Count is < 1 or > MaxBids) c.Error("bids", "Give one to three opinions, one per bid asked about.");
             return items.Take(MaxBids).Select((o, i) =>
             {
                 var item = new Checks($"bids[{i}].");
