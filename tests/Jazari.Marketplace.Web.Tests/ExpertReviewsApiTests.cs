@@ -15,7 +15,10 @@ public sealed class ExpertReviewsApiTests(MarketplaceHost host)
     {
         var institute = await Incubation.InstituteAsync(host, Region);
         var manager = await Incubation.ManagerAsync(host, institute);
-        var (sme, needId) = await Api.OpenNeedAsync(host, region: Region);
+        var sme = await host.SignUpAsync("sme");
+        await sme.Client.CreateAsync("/api/smes", Api.Sme(Region));
+        var needId = await sme.Client.CreateAsync("/api/needs", Api.Need(region: Region, title: "Vendre notre huile d'argan en ligne"));
+        (await sme.Client.PostAsync($"/api/needs/{needId}/publish", null)).EnsureSuccessStatusCode();
         var (founder, startupId) = await Api.StartupAsync(host, "Atlas Shop");
         var (rival, _) = await Api.StartupAsync(host, "Rival Web");
         var bidId = await founder.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid(30000));
@@ -24,9 +27,15 @@ public sealed class ExpertReviewsApiTests(MarketplaceHost host)
         // A mentor of the bidding startup (in its cohort) is tied; another with the same expertise is not.
         var cohort = await Incubation.ProgrammeAsync(host);
         await cohort.AddMemberAsync(founder, startupId);
-        var (tied, tiedId) = await Incubation.MentorAsync(host);
+        // Both know argan oil, a word of the need: they come first among the network's e-commerce mentors.
+        string[] expertise = ["ecommerce", "woocommerce", "argan"];
+        var (tied, tiedId) = await Incubation.MentorAsync(host, expertise);
         (await cohort.Manager.Client.PostAsJsonAsync($"/api/cohorts/{cohort.CohortId}/mentors", new { mentorId = tiedId, startupId })).EnsureSuccessStatusCode();
-        var (mentor, mentorId) = await Incubation.MentorAsync(host);
+        var (peer, peerId) = await Api.StartupAsync(host, "Cohort Peer");
+        await cohort.AddMemberAsync(peer, peerId);
+        var (_, cohortMentorId) = await Incubation.MentorAsync(host, expertise); // mentors another startup of the same cohort
+        (await cohort.Manager.Client.PostAsJsonAsync($"/api/cohorts/{cohort.CohortId}/mentors", new { mentorId = cohortMentorId, startupId = peerId })).EnsureSuccessStatusCode();
+        var (mentor, mentorId) = await Incubation.MentorAsync(host, expertise);
 
         await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", new { bidIds = new[] { bidId, rivalBidId, "bid-x1", "bid-x2" }, question = "Q" }))
             .Problem(HttpStatusCode.BadRequest);
@@ -46,9 +55,11 @@ public sealed class ExpertReviewsApiTests(MarketplaceHost host)
             .EnumerateArray().Select(s => s.GetProperty("mentorId").GetString()).ToList();
         Assert.Contains(mentorId, suggested);
         Assert.DoesNotContain(tiedId, suggested);
+        Assert.DoesNotContain(cohortMentorId, suggested);
 
         var refused = await (await manager.Client.PostAsJsonAsync($"/api/expert-reviews/{id}/assign", new { mentorId = tiedId })).Problem(HttpStatusCode.Conflict);
         Assert.Contains("Atlas Shop", refused.GetProperty("detail").GetString());
+        await (await manager.Client.PostAsJsonAsync($"/api/expert-reviews/{id}/assign", new { mentorId = cohortMentorId })).Problem(HttpStatusCode.Conflict);
         var assigned = await (await manager.Client.PostAsJsonAsync($"/api/expert-reviews/{id}/assign", new { mentorId })).Json(HttpStatusCode.OK);
         Assert.Equal("assigned", assigned.GetProperty("status").GetString());
         await host.ExpertReviewFollowedUpAsync(id);
