@@ -63,6 +63,7 @@ public sealed class ExpertReviewsApiTests(MarketplaceHost host)
         var assigned = await (await manager.Client.PostAsJsonAsync($"/api/expert-reviews/{id}/assign", new { mentorId })).Json(HttpStatusCode.OK);
         Assert.Equal("assigned", assigned.GetProperty("status").GetString());
         await host.ExpertReviewFollowedUpAsync(id);
+        await host.JobsSettledAsync(); // the e-mails sent
         Assert.Contains(host.Emails(mentor.Email), e => e.GetProperty("kind").GetString() == "expert-review-assigned"
             && e.GetProperty("text").GetString()!.Contains($"/expert-reviews/{id}"));
 
@@ -84,6 +85,7 @@ public sealed class ExpertReviewsApiTests(MarketplaceHost host)
         Assert.Equal("answered", read.GetProperty("status").GetString());
         Assert.Equal(5, read.GetProperty("opinions").EnumerateArray().Single(o => o.GetProperty("bidId").GetString() == bidId).GetProperty("fit").GetInt32());
         await host.ExpertReviewFollowedUpAsync(id);
+        await host.JobsSettledAsync(); // the e-mails sent
         Assert.Single(host.Emails(sme.Email), e => e.GetProperty("kind").GetString() == "expert-review-answered");
         Assert.DoesNotContain((await (await manager.Client.GetAsync("/api/expert-reviews")).Json(HttpStatusCode.OK)).EnumerateArray(), r => r.Id() == id);
         await (await manager.Client.PostAsJsonAsync($"/api/expert-reviews/{id}/assign", new { mentorId })).Problem(HttpStatusCode.Conflict);
@@ -107,6 +109,7 @@ public sealed class ExpertReviewsApiTests(MarketplaceHost host)
         for (var i = 0; i < 3; i++) Assert.Equal(ExpertReviewStatus.Assigned, await review.TickAsync(TimeSpan.FromDays(30)));
         await review.RaisePendingEventsAsync(); // a duplicate hand-over changes nothing either
         await host.ExpertReviewFollowedUpAsync(id);
+        await host.JobsSettledAsync(); // the e-mails sent
         Assert.Single(host.Emails(mentor.Email), e => e.GetProperty("kind").GetString() == "expert-review-reminder");
         // Not yet due: the check never expires it early.
         Assert.Equal(ExpertReviewStatus.Assigned, await review.TickAsync(TimeSpan.Zero));
