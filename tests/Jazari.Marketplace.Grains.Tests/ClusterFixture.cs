@@ -23,6 +23,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public IGrainFactory Grains => Silo.Services.GetRequiredService<IGrainFactory>();
     public RaisedNeedEvents Events { get; } = new();
     public RaisedEngagementEvents EngagementEvents { get; } = new();
+    public RaisedExpertReviewEvents ExpertReviewEvents { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -41,6 +42,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddKeyedSingleton<TimeProvider>(Clock.Key, Time);
             silo.Services.AddSingleton<INeedEvents>(Events);
             silo.Services.AddSingleton<Payments.IEngagementEvents>(EngagementEvents);
+            silo.Services.AddSingleton<IExpertReviewEvents>(ExpertReviewEvents);
             silo.Services.AddSingleton(Payments.PaymentRules.Default);
             silo.Services.AddSingleton(new Conversations.MessageLimits(100_000, 100_000)); // the limits are tested through the API (MessageLimitsTests)
         });
