@@ -24,6 +24,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public RaisedNeedEvents Events { get; } = new();
     public RaisedEngagementEvents EngagementEvents { get; } = new();
     public RaisedPayoutDetailsEvents PayoutDetailsEvents { get; } = new();
+    public RaisedExpertReviewEvents ExpertReviewEvents { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -45,6 +46,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<INeedEvents>(Events);
             silo.Services.AddSingleton<Payments.IEngagementEvents>(EngagementEvents);
             silo.Services.AddSingleton<Payments.IPayoutDetailsEvents>(PayoutDetailsEvents);
+            silo.Services.AddSingleton<IExpertReviewEvents>(ExpertReviewEvents);
             silo.Services.AddSingleton(Payments.PaymentRules.Default);
             silo.Services.AddSingleton(new Conversations.MessageLimits(100_000, 100_000)); // the limits are tested through the API (MessageLimitsTests)
         });

@@ -30,7 +30,7 @@ public sealed partial class IdorMatrixTests(MarketplaceHost host)
         string SmeAccountId, string SmeId, string DraftNeedId, string OpenNeedId, string OpenBidId, string AwardedNeedId, string StartupId,
         string ConversationId, string DisputeId, string PaymentReference, string CohortId, string ApplicationId, string InvitationId,
         string MentorId, string SessionId, string GoalId, string ReviewedNeedId, string ReviewId, string ProgrammeId, string PayoutId,
-        string ProgrammeApplicationId);
+        string ProgrammeApplicationId, string ExpertReviewId);
 
     private static readonly string Day = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd");
     private static readonly object Message = new { text = "Bonjour" };
@@ -99,6 +99,15 @@ public sealed partial class IdorMatrixTests(MarketplaceHost host)
         ["GET /api/smes/{id}/payout-details"] = new(v => $"/api/smes/{v.SmeId}/payout-details"),
         ["PUT /api/smes/{id}/payout-details"] = new(v => $"/api/smes/{v.SmeId}/payout-details", new { holder = "Fraude SARL", rib = "007 780 0001234567890123 96" }),
         ["PUT /api/admin/bank-statement-mappings/{name}"] = new(v => "/api/admin/bank-statement-mappings/victim-bank", new { creditColumn = "Credit", labelColumns = new[] { "Label" } }, As.Admin),
+
+        // Expert opinions: the need's SME asks; its institutes' managers (none here) and admins assign; the assigned mentor
+        // answers; never the bidding startups.
+        ["POST /api/needs/{id}/expert-reviews"] = new(v => $"/api/needs/{v.OpenNeedId}/expert-reviews", (Func<Victim, object>)(v => new { bidIds = new[] { v.OpenBidId }, question = "Avis ?" })),
+        ["GET /api/expert-reviews/{id}"] = new(v => $"/api/expert-reviews/{v.ExpertReviewId}", null, As.Admin),
+        ["GET /api/expert-reviews/{id}/suggestions"] = new(v => $"/api/expert-reviews/{v.ExpertReviewId}/suggestions", null, As.Admin),
+        ["POST /api/expert-reviews/{id}/assign"] = new(v => $"/api/expert-reviews/{v.ExpertReviewId}/assign", (Func<Victim, object>)(v => new { mentorId = v.MentorId }), As.Admin),
+        ["POST /api/expert-reviews/{id}/opinion"] = new(v => $"/api/expert-reviews/{v.ExpertReviewId}/opinion",
+            (Func<Victim, object>)(v => new { bids = new[] { new { bidId = v.OpenBidId, fit = 1, price = 1, risks = 1, notes = "Faux avis." } } })),
 
         // Reviews: published for everyone signed in once both are in; written and answered by the two parties.
         ["GET /api/needs/{id}/reviews"] = new(v => $"/api/needs/{v.ReviewedNeedId}/reviews", null, SignedIn),
@@ -238,11 +247,12 @@ public sealed partial class IdorMatrixTests(MarketplaceHost host)
 
         var programmeId = await Engagements.ProgrammeAsync(host);
         var programmeApplication = await Engagements.ApprovedAsync(host, sme, programmeId);
+        var expertReview = await sme.Client.CreateAsync($"/api/needs/{open}/expert-reviews", new { bidIds = new[] { bid }, question = "Le prix est-il juste ?" });
 
         return new Victim(sme.AccountId, (await (await sme.Client.GetAsync($"/api/needs/{draft}")).Json(HttpStatusCode.OK)).GetProperty("smeId").GetString()!,
             draft, open, bid, awarded.NeedId, startupId, conversation, disputeId, funding.GetProperty("reference").GetString()!, programme.CohortId,
             application, invitation, mentorId, session, goal, reviewed.NeedId, review, programmeId, payout,
-            programmeApplication);
+            programmeApplication, expertReview);
     }
 
     private static string Normalize(string pattern)

@@ -95,6 +95,14 @@ public sealed class MarketplaceHost : WebApplicationFactory<Program>, IAsyncLife
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"Need {needId}: events still pending");
     }
 
+    /// <summary>Waits until every event of the expert review is followed up (e-mails recorded).</summary>
+    public async Task ExpertReviewFollowedUpAsync(string reviewId)
+    {
+        var review = Services.GetRequiredService<Orleans.IGrainFactory>().GetGrain<Grains.Needs.IExpertReviewGrain>(reviewId);
+        for (var deadline = DateTime.UtcNow.AddSeconds(90); (await review.GetPendingEventsAsync()).Count > 0; await Task.Delay(100))
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Expert review {reviewId}: events still pending");
+    }
+
     public HttpClient Admin() => WithToken(AdminToken);
 
     public HttpClient WithToken(string token)

@@ -51,6 +51,13 @@ public static class NotificationKinds
 
     // Digital maturity: transactional (six months after an engagement completed, or an admin's invitation).
     public const string ReassessmentInvitation = "reassessment-invitation";
+    // Expert opinions: transactional.
+    /// <summary>An SME asked its institute for an expert opinion: the institute's managers are told.</summary>
+    public const string ExpertReviewRequested = "expert-review-requested";
+    public const string ExpertReviewAssigned = "expert-review-assigned";
+    public const string ExpertReviewReminder = "expert-review-reminder";
+    public const string ExpertReviewAnswered = "expert-review-answered";
+    public const string ExpertReviewExpired = "expert-review-expired";
 
     /// <summary>Every kind: each has a template in every language (a test checks it), and nothing else may be sent.</summary>
     public static readonly IReadOnlyList<string> All =
@@ -61,6 +68,7 @@ public static class NotificationKinds
         CohortInvitation, ApplicationAdmitted, ApplicationDeclined, EvaluatorInvitation, CohortDigest, FiguresReminder,
         ProgrammeApplicationApproved, ProgrammeApplicationDeclined, PayoutDetailsChanged, PayoutAwaitingDetails,
         ReassessmentInvitation,
+        ExpertReviewRequested, ExpertReviewAssigned, ExpertReviewReminder, ExpertReviewAnswered, ExpertReviewExpired,
     ];
 
     /// <summary>Sign-in e-mails: sent on the sign-in queue, to an address that may have no account yet, even after a bounce.</summary>

@@ -57,13 +57,15 @@ public static class AuditActions
     public const string AssessmentTaken = "assessment-taken";
     /// <summary>An admin invited an SME to take its self-assessment again.</summary>
     public const string ReassessmentInvited = "reassessment-invited";
+    /// <summary>A manager or an admin assigned a mentor to give an SME an expert opinion (checked untied to the startups).</summary>
+    public const string ExpertReviewAssigned = "expert-review-assigned";
 
     public static readonly IReadOnlyList<string> All =
         [SignIn, SignOut, ProfileCreated, ProfileUpdated, BidAccepted, AccountCreated, CatalogueImported, ReviewHidden, InstituteCreated, JobsDashboardLink,
          ConversationRead, ConversationReportsHandled, DataExported, AccountErased, PayoutDetailsChanged, PayoutReviewed,
          PaymentConfirmed, PayoutPaid, DisputeOpened, DisputeResolved, ProgrammeCreated,
          CohortInvitationSent, CohortInvitationAnswered, ProgrammeApplicationDecided, BankStatementReconciled, BankMappingSaved,
-         AssessmentTaken, ReassessmentInvited];
+         AssessmentTaken, ReassessmentInvited, ExpertReviewAssigned];
 }
 
 /// <summary>One sensitive action: who (account and role), what (action, object, detail), when, from where (client address).</summary>

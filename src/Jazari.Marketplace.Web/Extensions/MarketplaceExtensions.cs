@@ -29,6 +29,7 @@ public static class MarketplaceExtensions
         services.AddHttpContextAccessor();
         services.AddSingleton<Audit.AuditTrail>();
         services.AddNeedsAndBids(builder.Configuration);
+        services.AddExpertReviews(builder.Configuration);
         services.AddSingleton<Privacy.PersonalData>();
         services.AddCommunityCommands();
         services.AddSingleton(MessageLimitSettings.From(builder.Configuration));
@@ -105,6 +106,7 @@ public static class MarketplaceExtensions
         api.MapBankStatementsApi();
         api.MapProgrammesApi();
         api.MapMaturityApi();
+        api.MapExpertReviewsApi();
         api.MapStripeApi();
         app.MapMarketplaceDashboard();
         app.MapMarketplaceApiDocs();

@@ -16,13 +16,13 @@ namespace Jazari.Marketplace.Web.Jobs;
 /// of those grains to raise its pending events again (a grain with none does nothing; a duplicate hand-over is
 /// harmless: the jobs are idempotent). Then overdue needs whose scheduled expiry was lost are expired.
 /// <para>
-/// Needs and engagements store events. Another grain kind joins by adding one entry to <see cref="Kinds"/>: the state
+/// Needs, engagements and expert reviews store events. Another grain kind joins by adding one entry to <see cref="Kinds"/>: the state
 /// name of its <c>[PersistentState]</c> (the row key), its grain type (the part of the partition key between the service
 /// id and the grain's key, e.g. <c>engagement</c> for <c>EngagementGrain</c>) and the call that re-raises its events.
 /// </para>
 /// Runs hourly (<see cref="NotificationSettings.SweepCron"/>) and once when a host starts.
 /// </summary>
-public sealed class FollowUpSweep(StorageClients storage, IGrainFactory grains, NeedFollowUps needs, IOptions<ClusterOptions> cluster,
+public sealed class FollowUpSweep(StorageClients storage, IGrainFactory grains, NeedFollowUps needs, ExpertReviewJobs expertReviews, IOptions<ClusterOptions> cluster,
     IConfiguration config, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time, ILogger<FollowUpSweep> log)
 {
     public const string LookbackSetting = "FollowUps:SweepLookbackHours";
@@ -36,6 +36,7 @@ public sealed class FollowUpSweep(StorageClients storage, IGrainFactory grains, 
         new("need", "need", (grains, key) => grains.GetGrain<INeedGrain>(key).RaisePendingEventsAsync()),
         new("engagement", "engagement", (grains, key) => grains.GetGrain<Grains.Payments.IEngagementGrain>(key).RaisePendingEventsAsync()),
         new("payout-details", "payoutdetails", (grains, key) => grains.GetGrain<Grains.Payments.IPayoutDetailsGrain>(key).RaisePendingEventsAsync()),
+        new("expert-review", "expertreview", (grains, key) => grains.GetGrain<IExpertReviewGrain>(key).RaisePendingEventsAsync()),
     ];
 
     [Queue(Queues.Default)]
@@ -67,6 +68,7 @@ public sealed class FollowUpSweep(StorageClients storage, IGrainFactory grains, 
             log.LogInformation("Follow-up sweep: {Count} {Kind} grains written since {Since} asked to raise their pending events", raised, kind.GrainType, since);
         }
         await needs.ExpireOverdueAsync();
+        await expertReviews.TickOpenAsync();
     }
 
     /// <summary>The rows; none while the table does not exist yet (a host's first start).</summary>

@@ -17,6 +17,7 @@ public static class NotificationCatalogue
     private static readonly string[] Milestone = ["title", "milestone", "startup", "currency", "link"];
     private static readonly string[] Decision = ["startup", "cohort"];
     private static readonly string[] ProgrammeDecision = ["sme", "programme", "percent", "reason", "link"];
+    private static readonly string[] ExpertReview = ["title", "bids", "mentor", "due", "link"];
 
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Values = new Dictionary<string, IReadOnlyList<string>>
     {
@@ -52,6 +53,11 @@ public static class NotificationCatalogue
         [K.PayoutDetailsChanged] = ["holder", "ribMasked", "bank", "previous", "link"],
         [K.PayoutAwaitingDetails] = [.. Milestone, "amount", "detailsLink"],
         [K.ReassessmentInvitation] = ["sme", "link"],
+        [K.ExpertReviewRequested] = ExpertReview,
+        [K.ExpertReviewAssigned] = ExpertReview,
+        [K.ExpertReviewReminder] = ExpertReview,
+        [K.ExpertReviewAnswered] = ExpertReview,
+        [K.ExpertReviewExpired] = ExpertReview,
     };
 
     /// <summary>Every value a template of <paramref name="kind"/> may name.</summary>

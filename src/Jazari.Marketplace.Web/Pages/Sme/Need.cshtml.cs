@@ -14,7 +14,8 @@ namespace Jazari.Marketplace.Web.Pages.Sme;
 /// Accepting a bid and cancelling the need first show what will happen (amount, to whom, the platform fee) and act only
 /// when that confirmation is posted back (<c>confirmed=true</c>): a single click never commits the SME.
 /// </summary>
-public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands needs, BidCommands bids, ReviewCommands reviews, PaymentSettings payments) : MarketplacePage(grains, text)
+public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands needs, BidCommands bids, ReviewCommands reviews, ExpertReviewCommands expertReviews,
+    PaymentSettings payments) : MarketplacePage(grains, text)
 {
     public decimal FeePercent => payments.PlatformFeePercent;
     /// <summary>The bid the SME asked to accept, shown for confirmation before anything is done.</summary>
@@ -27,6 +28,8 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
     public IReadOnlyList<Recommendation> Matches { get; private set; } = [];
     public Dictionary<string, TrackRecord> Tracks { get; } = [];
     public ReviewsSection? Reviews { get; private set; }
+    /// <summary>The need's expert opinions, beside the bids (shown once there are bids or opinions).</summary>
+    public Shared.ExpertReviewsSection? ExpertReviews { get; private set; }
     [BindProperty]
     public ReviewInput Review { get; set; } = new();
 
@@ -82,6 +85,9 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
         Matches = await Grains.StartupsForNeedAsync(id, Need.Details, MatchesShown, T.Lang);
         foreach (var startupId in Bids.Select(b => b.StartupId).Distinct())
             Tracks[startupId] = await Grains.GetGrain<IStartupGrain>(startupId).GetTrackRecordAsync();
+        var opinions = await expertReviews.OfNeedAsync(Me, id);
+        var canAsk = Need.Status == NeedStatus.Open && Bids.Any(b => b.Status == BidStatus.Submitted);
+        if (opinions.Count > 0 || canAsk) ExpertReviews = new(id, opinions, canAsk);
         if (Need.AwardedAt is not null) Reviews = await ReviewsSection.LoadAsync(Grains, id, Me, $"/sme/needs/{id}?handler=review");
     }
 

@@ -1,0 +1,46 @@
+using Jazari.Marketplace.Grains;
+using Jazari.Marketplace.Web.Pages.Support;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Jazari.Marketplace.Web.Pages.ExpertReviews;
+
+/// <summary>
+/// One expert opinion, where the e-mails land: the SME reads it, a manager of a handling institute (or an admin) sees the
+/// mentors suggested and assigns one, the assigned mentor gives fit, price and risks (1 to 5) and notes per bid.
+/// </summary>
+[Authorize(Policy = PageSession.Policy.SignedIn)]
+public sealed class ReviewModel(IGrainFactory grains, Text text, ExpertReviewCommands reviews) : MarketplacePage(grains, text)
+{
+    public ExpertReviewResponse Review { get; private set; } = null!;
+    public IReadOnlyList<ExpertSuggestion> Suggestions { get; private set; } = [];
+    public bool MayAssign { get; private set; }
+    public bool MayAnswer => Review.Status == "assigned" && Mentor;
+    private bool Mentor { get; set; }
+    [BindProperty]
+    public List<BidOpinionInput> Opinions { get; set; } = [];
+
+    public async Task OnGetAsync(string id) => await LoadAsync(id);
+
+    public async Task<IActionResult> OnPostAssignAsync(string id, string? mentorId)
+    {
+        if (await TryAsync(() => reviews.AssignAsync(Me, id, new ExpertAssignInput { MentorId = mentorId }))) return Redirect($"/expert-reviews/{id}");
+        await LoadAsync(id);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostOpinionAsync(string id)
+    {
+        if (await TryAsync(() => reviews.AnswerAsync(Me, id, new ExpertOpinionInput { Bids = [.. Opinions] }))) return Redirect($"/expert-reviews/{id}");
+        await LoadAsync(id);
+        return Page();
+    }
+
+    private async Task LoadAsync(string id)
+    {
+        Review = await reviews.GetAsync(Me, id);
+        Mentor = Review.MentorId is not null && Review.MentorId == await ProfileIdAsync();
+        MayAssign = Review.Status is "requested" or "assigned" && (User.IsInRole(Roles.Manager) || User.IsInRole(Roles.Admin));
+        if (MayAssign) Suggestions = await reviews.SuggestAsync(Me, id, T.Lang);
+    }
+}

@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Http.Json;
+using Jazari.Marketplace.Grains.Needs;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Jazari.Marketplace.Web.Tests;
+
+[Collection(MarketplaceCollection.Name)]
+public sealed class ExpertReviewsApiTests(MarketplaceHost host)
+{
+    private const string Region = "Dakhla-Oued Ed-Dahab";
+
+    [Fact]
+    public async Task An_SME_asks_a_neutral_opinion_the_tied_mentor_is_never_suggested_nor_assigned_and_the_SME_reads_the_answer()
+    {
+        var institute = await Incubation.InstituteAsync(host, Region);
+        var manager = await Incubation.ManagerAsync(host, institute);
+        var sme = await host.SignUpAsync("sme");
+        await sme.Client.CreateAsync("/api/smes", Api.Sme(Region));
+        var needId = await sme.Client.CreateAsync("/api/needs", Api.Need(region: Region, title: "Vendre notre huile d'argan en ligne"));
+        (await sme.Client.PostAsync($"/api/needs/{needId}/publish", null)).EnsureSuccessStatusCode();
+        var (founder, startupId) = await Api.StartupAsync(host, "Atlas Shop");
+        var (rival, _) = await Api.StartupAsync(host, "Rival Web");
+        var bidId = await founder.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid(30000));
+        var rivalBidId = await rival.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid(25000));
+
+        // A mentor of the bidding startup (in its cohort) is tied; another with the same expertise is not.
+        var cohort = await Incubation.ProgrammeAsync(host);
+        await cohort.AddMemberAsync(founder, startupId);
+        // Both know argan oil, a word of the need: they come first among the network's e-commerce mentors.
+        string[] expertise = ["ecommerce", "woocommerce", "argan"];
+        var (tied, tiedId) = await Incubation.MentorAsync(host, expertise);
+        (await cohort.Manager.Client.PostAsJsonAsync($"/api/cohorts/{cohort.CohortId}/mentors", new { mentorId = tiedId, startupId })).EnsureSuccessStatusCode();
+        var (peer, peerId) = await Api.StartupAsync(host, "Cohort Peer");
+        await cohort.AddMemberAsync(peer, peerId);
+        var (_, cohortMentorId) = await Incubation.MentorAsync(host, expertise); // mentors another startup of the same cohort
+        (await cohort.Manager.Client.PostAsJsonAsync($"/api/cohorts/{cohort.CohortId}/mentors", new { mentorId = cohortMentorId, startupId = peerId })).EnsureSuccessStatusCode();
+        var (mentor, mentorId) = await Incubation.MentorAsync(host, expertise);
+
+        await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", new { bidIds = new[] { bidId, rivalBidId, "bid-x1", "bid-x2" }, question = "Q" }))
+            .Problem(HttpStatusCode.BadRequest);
+        await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", new { bidIds = new[] { "bid-unknown" }, question = "Le prix est-il juste ?" }))
+            .Problem(HttpStatusCode.BadRequest);
+        var created = await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews",
+            new { bidIds = new[] { bidId, rivalBidId }, question = "Le prix est-il juste ? Le plan est-il réaliste ?" })).Json(HttpStatusCode.Created);
+        Assert.Equal("requested", created.GetProperty("status").GetString());
+        var id = created.Id();
+
+        // Neutrality: the bidding startups never read it; the institute's manager does, with the untied mentor suggested.
+        Assert.Equal(HttpStatusCode.Forbidden, (await founder.Client.GetAsync($"/api/expert-reviews/{id}")).StatusCode);
+        await (await cohort.Manager.Client.GetAsync($"/api/expert-reviews/{id}")).Problem(HttpStatusCode.NotFound);
+        var queue = await (await manager.Client.GetAsync("/api/expert-reviews")).Json(HttpStatusCode.OK);
+        Assert.Contains(queue.EnumerateArray(), r => r.Id() == id);
+        var suggested = (await (await manager.Client.GetAsync($"/api/expert-reviews/{id}/suggestions?language=fr")).Json(HttpStatusCode.OK))
+            .EnumerateArray().Select(s => s.GetProperty("mentorId").GetString()).ToList();
+        Assert.Contains(mentorId, suggested);
+        Assert.DoesNotContain(tiedId, suggested);
+        Assert.DoesNotContain(cohortMentorId, suggested);
+
+        var refused = await (await manager.Client.PostAsJsonAsync($"/api/expert-reviews/{id}/assign", new { mentorId = tiedId })).Problem(HttpStatusCode.Conflict);
+        Assert.Contains("Atlas Shop", refused.GetProperty("detail").GetString());
+        await (await manager.Client.PostAsJsonAsync($"/api/expert-reviews/{id}/assign", new { mentorId = cohortMentorId })).Problem(HttpStatusCode.Conflict);
+        var assigned = await (await manager.Client.PostAsJsonAsync($"/api/expert-reviews/{id}/assign", new { mentorId })).Json(HttpStatusCode.OK);
+        Assert.Equal("assigned", assigned.GetProperty("status").GetString());
+        await host.ExpertReviewFollowedUpAsync(id);
+        await host.JobsSettledAsync(); // the e-mails sent
+        Assert.Contains(host.Emails(mentor.Email), e => e.GetProperty("kind").GetString() == "expert-review-assigned"
+            && e.GetProperty("text").GetString()!.Contains($"/expert-reviews/{id}"));
+
+        var opinion = new
+        {
+            bids = new[]
+            {
+                new { bidId, fit = 5, price = 3, risks = 4, notes = "Bonne équipe, prix un peu haut." },
+                new { bidId = rivalBidId, fit = 2, price = 5, risks = 2, notes = "Peu d'expérience du paiement en ligne." },
+            },
+        };
+        await (await tied.Client.PostAsJsonAsync($"/api/expert-reviews/{id}/opinion", opinion)).Problem(HttpStatusCode.NotFound);
+        await (await mentor.Client.PostAsJsonAsync($"/api/expert-reviews/{id}/opinion", new { bids = new[] { new { bidId, fit = 6, price = 3, risks = 4, notes = "x" } } }))
+            .Problem(HttpStatusCode.BadRequest);
+        await (await mentor.Client.PostAsJsonAsync($"/api/expert-reviews/{id}/opinion", opinion)).Json(HttpStatusCode.OK);
+        await (await mentor.Client.PostAsJsonAsync($"/api/expert-reviews/{id}/opinion", opinion)).Json(HttpStatusCode.OK); // the same answer again
+
+        var read = await (await sme.Client.GetAsync($"/api/expert-reviews/{id}")).Json(HttpStatusCode.OK);
+        Assert.Equal("answered", read.GetProperty("status").GetString());
+        Assert.Equal(5, read.GetProperty("opinions").EnumerateArray().Single(o => o.GetProperty("bidId").GetString() == bidId).GetProperty("fit").GetInt32());
+        await host.ExpertReviewFollowedUpAsync(id);
+        await host.JobsSettledAsync(); // the e-mails sent
+        Assert.Single(host.Emails(sme.Email), e => e.GetProperty("kind").GetString() == "expert-review-answered");
+        Assert.DoesNotContain((await (await manager.Client.GetAsync("/api/expert-reviews")).Json(HttpStatusCode.OK)).EnumerateArray(), r => r.Id() == id);
+        await (await manager.Client.PostAsJsonAsync($"/api/expert-reviews/{id}/assign", new { mentorId })).Problem(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task The_reminder_is_sent_once_however_often_the_check_runs()
+    {
+        var institute = await Incubation.InstituteAsync(host, Region);
+        var manager = await Incubation.ManagerAsync(host, institute);
+        var (sme, needId) = await Api.OpenNeedAsync(host, region: Region);
+        var (founder, _) = await Api.StartupAsync(host, "Atlas Shop");
+        var bidId = await founder.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
+        var id = (await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", new { bidIds = new[] { bidId }, question = "Avis ?" }))
+            .Json(HttpStatusCode.Created)).Id();
+        var (mentor, mentorId) = await Incubation.MentorAsync(host);
+        await (await manager.Client.PostAsJsonAsync($"/api/expert-reviews/{id}/assign", new { mentorId })).Json(HttpStatusCode.OK);
+
+        // Within the reminder window (here: the whole time set), the check runs three times: one reminder event, one e-mail.
+        var review = host.Services.GetRequiredService<IGrainFactory>().GetGrain<IExpertReviewGrain>(id);
+        for (var i = 0; i < 3; i++) Assert.Equal(ExpertReviewStatus.Assigned, await review.TickAsync(TimeSpan.FromDays(30)));
+        await review.RaisePendingEventsAsync(); // a duplicate hand-over changes nothing either
+        await host.ExpertReviewFollowedUpAsync(id);
+        await host.JobsSettledAsync(); // the e-mails sent
+        Assert.Single(host.Emails(mentor.Email), e => e.GetProperty("kind").GetString() == "expert-review-reminder");
+        // Not yet due: the check never expires it early.
+        Assert.Equal(ExpertReviewStatus.Assigned, await review.TickAsync(TimeSpan.Zero));
+    }
+}
