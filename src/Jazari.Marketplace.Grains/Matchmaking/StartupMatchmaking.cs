@@ -17,7 +17,21 @@ public interface IStartupMatchmakingGrain : IGrainWithStringKey
     Task<IReadOnlyList<Recommendation>> TopForAsync(string needId, NeedDetails need, int top, string language);
     /// <summary>The startups indexed in this shard (the weekly e-mail of open needs goes to each).</summary>
     Task<IReadOnlyList<string>> MembersAsync();
+    /// <summary>
+    /// The startups of this shard whose name contains <paramref name="text"/> (ignoring case and accents), by name:
+    /// their public fields only, for a manager looking for a startup to invite.
+    /// </summary>
+    Task<IReadOnlyList<StartupFound>> FindByNameAsync(string text, int top);
 }
+
+/// <summary>A startup found by its name: what its public profile shows of it anyway.</summary>
+[GenerateSerializer, Alias("jazari.startup-found")]
+public sealed record StartupFound(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string City,
+    [property: Id(3)] string Region,
+    [property: Id(4)] IReadOnlyList<string> Categories);
 
 [GenerateSerializer, Alias("jazari.matchmaking-state")]
 public sealed class MatchmakingState
@@ -32,6 +46,8 @@ internal sealed class StartupMatchmakingGrain(
     ILogger<StartupMatchmakingGrain> log) : Grain, IStartupMatchmakingGrain
 {
     private readonly StartupIndex index = new();
+    /// <summary>The indexed startups' public fields, by id: what a search by name reads.</summary>
+    private readonly Dictionary<string, StartupFound> named = new(StringComparer.Ordinal);
 
     public override async Task OnActivateAsync(CancellationToken cancellation)
     {
@@ -39,19 +55,27 @@ internal sealed class StartupMatchmakingGrain(
         {
             var cards = await Task.WhenAll(batch.Select(id => grains.GetGrain<IStartupGrain>(id).GetCardAsync()));
             for (var i = 0; i < batch.Length; i++)
-                if (cards[i] is { } card) index.Upsert(MatchCards.Profile(batch[i], card));
+                if (cards[i] is { } card) Index(batch[i], card);
         }
     }
 
     public async Task UpsertAsync(string startupId, StartupCard card)
     {
         if (!await MatchmakingShard.JoinAsync(state, startupId, log, this.GetPrimaryKeyString())) return;
+        Index(startupId, card);
+    }
+
+    private void Index(string startupId, StartupCard card)
+    {
         index.Upsert(MatchCards.Profile(startupId, card));
+        var d = card.Details;
+        named[startupId] = new StartupFound(startupId, d.Name, d.City, d.Region, d.Categories);
     }
 
     public async Task RemoveAsync(string startupId)
     {
         index.Remove(startupId);
+        named.Remove(startupId);
         await MatchmakingShard.LeaveAsync(state, startupId);
     }
 
@@ -60,6 +84,18 @@ internal sealed class StartupMatchmakingGrain(
             [.. index.TopFor(MatchCards.Profile(needId, need), top, language).Select(m => m.ToRecommendation())]);
 
     public Task<IReadOnlyList<string>> MembersAsync() => Task.FromResult<IReadOnlyList<string>>([.. state.State.Members]);
+
+    public Task<IReadOnlyList<StartupFound>> FindByNameAsync(string text, int top) =>
+        Task.FromResult<IReadOnlyList<StartupFound>>([.. named.Values.Where(s => Names.Contains(s.Name, text))
+            .OrderBy(s => s.Name, StringComparer.Ordinal).Take(top)]);
+}
+
+/// <summary>Comparing names as people type them: case and accents (French é, Arabic short vowels) do not count.</summary>
+public static class Names
+{
+    public static bool Contains(string name, string text) =>
+        System.Globalization.CultureInfo.InvariantCulture.CompareInfo.IndexOf(name, text,
+            System.Globalization.CompareOptions.IgnoreCase | System.Globalization.CompareOptions.IgnoreNonSpace) >= 0;
 }
 
 /// <summary>Membership of a shard, shared by both directions.</summary>
