@@ -118,6 +118,19 @@ internal static partial class HostApi
         await page.WaitForURLAsync(url => !url.Contains("/verify"));
     }
 
+    /// <summary>Unfolds the menu where it is folded (a phone's width); does nothing where it is always open.</summary>
+    public static async Task OpenMenuAsync(IPage page)
+    {
+        var summary = page.Locator("details.menu > summary");
+        if (await summary.IsVisibleAsync() && await page.Locator("details.menu[open]").CountAsync() == 0) await summary.ClickAsync();
+    }
+
+    /// <summary>Folds the menu again where it unfolded over the page (a phone's width).</summary>
+    public static async Task CloseMenuAsync(IPage page)
+    {
+        if (await page.Locator("details.menu[open] > summary").IsVisibleAsync()) await page.ClickAsync("details.menu > summary");
+    }
+
     /// <summary>Signs up on the pages (role chosen on the form) and enters the code.</summary>
     public static async Task SignUpInBrowserAsync(BrowserHost host, IPage page, string role, string email, string name)
     {
