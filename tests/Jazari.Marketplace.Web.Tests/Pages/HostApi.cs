@@ -112,10 +112,11 @@ internal static partial class HostApi
         await page.GotoAsync("/sign-in");
         await page.FillAsync("#email", email);
         await page.ClickAsync("form.form button[type=submit]");
-        await page.WaitForURLAsync(new Regex("/verify"));
+        await page.WaitForURLAsync(new Regex("/verify"), Journeys.Loaded);
         await page.FillAsync("#code", await CodeAsync(host, email, before));
         await page.ClickAsync("form.form button[type=submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/verify"));
+        // The document, not every subresource: under a loaded machine the load event was seen late (a 60 s timeout).
+        await page.WaitForURLAsync(url => !url.Contains("/verify"), Journeys.Loaded);
     }
 
     /// <summary>Unfolds the menu where it is folded (a phone's width); does nothing where it is always open.</summary>
