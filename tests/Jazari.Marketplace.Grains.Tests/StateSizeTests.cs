@@ -142,7 +142,8 @@ public sealed class StateSizeTests(ClusterFixture fixture)
     public void A_full_cohort_stays_under_the_bound()
     {
         var now = DateTimeOffset.UtcNow;
-        var kpis = new StartupKpis(long.MaxValue, 9999, 9999, long.MaxValue, long.MaxValue, 9999, 9999, 4.99, 9999, 4.99, 99999, long.MaxValue, "2027-12", 500);
+        var kpis = new StartupKpis(long.MaxValue, 9999, 9999, long.MaxValue, long.MaxValue, 9999, 9999, 4.99, 9999, 4.99, 99999, long.MaxValue, "2027-12", 500,
+            long.MaxValue, long.MaxValue);
         var state = new CohortState
         {
             InstituteId = Key("inst"), Name = Arabic(200), Questions = [.. Enumerable.Range(0, 10).Select(_ => Arabic(500))],

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 
 namespace Jazari.Marketplace.Web.Tests;
 
@@ -68,6 +69,52 @@ public sealed class CohortsApiTests(MarketplaceHost host)
         Assert.Single((await p.DashboardAsync()).GetProperty("startups").EnumerateArray());
         var sent = await (await p.Manager.Client.GetAsync($"/api/cohorts/{p.CohortId}/invitations")).Json(HttpStatusCode.OK);
         Assert.Equal(new[] { "declined", "accepted" }, sent.EnumerateArray().Select(i => i.GetProperty("status").GetString()!).ToArray());
+    }
+
+    [Fact]
+    public async Task A_manager_finds_startups_by_name_with_their_public_fields_and_whether_they_are_already_invited()
+    {
+        var p = await Incubation.ProgrammeAsync(host);
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var (_, atlasId) = await Api.StartupAsync(host, $"Atlas Numérique {run}");
+        var (_, souss) = await Api.StartupAsync(host, $"Souss Digital {run}");
+        await p.InviteAsync(souss);
+
+        // Case and accents do not count; only the public fields come back, and the invited one says so.
+        var found = await (await p.Manager.Client.GetAsync($"/api/cohorts/{p.CohortId}/startups?name=NUMERIQUE%20{run}")).Json(HttpStatusCode.OK);
+        var atlas = Assert.Single(found.EnumerateArray());
+        Assert.Equal(atlasId, atlas.Id());
+        Assert.Equal(["id", "name", "city", "region", "categories", "already"], atlas.EnumerateObject().Select(f => f.Name));
+        Assert.Equal(JsonValueKind.Null, atlas.GetProperty("already").ValueKind);
+        var invited = Assert.Single((await (await p.Manager.Client.GetAsync($"/api/cohorts/{p.CohortId}/startups?name=digital%20{run}")).Json(HttpStatusCode.OK)).EnumerateArray());
+        Assert.Equal("invited", invited.GetProperty("already").GetString());
+
+        // Too short a text is a field error; another institute's manager and a startup are refused.
+        await (await p.Manager.Client.GetAsync($"/api/cohorts/{p.CohortId}/startups?name=a")).Problem(HttpStatusCode.BadRequest);
+        var other = await Incubation.ManagerAsync(host, await Incubation.InstituteAsync(host, "Oriental"));
+        await (await other.Client.GetAsync($"/api/cohorts/{p.CohortId}/startups?name={run}")).Problem(HttpStatusCode.NotFound);
+        var (startup, _) = await Api.StartupAsync(host, $"Curieuse {run}");
+        await (await startup.Client.GetAsync($"/api/cohorts/{p.CohortId}/startups?name={run}")).Problem(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task A_startup_lists_the_open_calls_of_every_institute_with_its_own_application()
+    {
+        var p = await Incubation.ProgrammeAsync(host);
+        var started = await p.Manager.Client.CreateAsync("/api/cohorts", Incubation.Cohort(p.InstituteId, startsInDays: -2));
+        var (startup, _) = await Api.StartupAsync(host, "Candidate");
+        var calls = await (await startup.Client.GetAsync("/api/cohorts/open")).Json(HttpStatusCode.OK);
+        var call = calls.EnumerateArray().Single(c => c.GetProperty("cohortId").GetString() == p.CohortId);
+        Assert.Equal(JsonValueKind.Null, call.GetProperty("applicationStatus").ValueKind);
+        Assert.Equal(2, call.GetProperty("questions").GetArrayLength());
+        Assert.StartsWith("Jazari", call.GetProperty("instituteName").GetString());
+        Assert.DoesNotContain(calls.EnumerateArray(), c => c.GetProperty("cohortId").GetString() == started);
+
+        await startup.Client.CreateAsync($"/api/cohorts/{p.CohortId}/applications", new { answers = new[] { "Un problème.", "Des PME." } });
+        calls = await (await startup.Client.GetAsync("/api/cohorts/open")).Json(HttpStatusCode.OK);
+        call = calls.EnumerateArray().Single(c => c.GetProperty("cohortId").GetString() == p.CohortId);
+        Assert.Equal("submitted", call.GetProperty("applicationStatus").GetString());
+        await (await p.Manager.Client.GetAsync("/api/cohorts/open")).Problem(HttpStatusCode.Forbidden);
     }
 
     private static async Task<List<T>> EventuallyAsync<T>(Func<List<T>> read)

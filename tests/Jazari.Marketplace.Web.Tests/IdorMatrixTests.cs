@@ -126,6 +126,7 @@ public sealed partial class IdorMatrixTests(MarketplaceHost host)
         ["POST /api/cohorts/{id}/applications/{appId}/scores"] = new(v => $"/api/cohorts/{v.CohortId}/applications/{v.ApplicationId}/scores", new { scores = new[] { 5, 5 } }, As.Admin),
         ["POST /api/cohorts/{id}/applications/{appId}/decision"] = new(v => $"/api/cohorts/{v.CohortId}/applications/{v.ApplicationId}/decision", new { admit = true }, As.Admin),
         ["POST /api/cohorts/{id}/members"] = new(v => $"/api/cohorts/{v.CohortId}/members", (Func<Victim, object>)(v => new { startupId = v.StartupId }), As.Admin),
+        ["GET /api/cohorts/{id}/startups"] = new(v => $"/api/cohorts/{v.CohortId}/startups?name=Atlas", null, As.Admin),
         ["GET /api/cohorts/{id}/invitations"] = new(v => $"/api/cohorts/{v.CohortId}/invitations", null, As.Admin),
         ["POST /api/cohorts/{id}/mentors"] = new(v => $"/api/cohorts/{v.CohortId}/mentors", (Func<Victim, object>)(v => new { mentorId = v.MentorId, startupId = v.StartupId }), As.Admin),
         ["GET /api/cohorts/{id}/mentors/suggestions"] = new(v => $"/api/cohorts/{v.CohortId}/mentors/suggestions?startupId={v.StartupId}", null, As.Admin),

@@ -143,4 +143,36 @@ public sealed class ProfilesApiTests(MarketplaceHost host)
             Assert.True(errors.TryGetProperty(field, out _), $"expected an error for {field}: {errors}");
         Assert.NotNull(startup);
     }
+
+    [Fact]
+    public async Task A_startup_shows_up_to_six_portfolio_items_with_https_links_only()
+    {
+        var startup = await host.SignUpAsync("startup");
+        object Profile(params object[] portfolio) => new
+        {
+            name = "Atlas Web", city = "Rabat", region = "Rabat-Sale-Kenitra", categories = new[] { "website" }, skills = new[] { "seo" },
+            description = "Sites pour PME.", languages = new[] { "fr" }, priceMinMad = 5000, priceMaxMad = 50000, regionsServed = new[] { "*" },
+            capacity = 2, portfolio,
+        };
+        var id = await startup.Client.CreateAsync("/api/startups", Profile(new { title = "Huilerie Zerhoun", url = "https://zerhoun.example.ma/boutique", year = 2025 }));
+        var (sme, _) = await Api.OpenNeedAsync(host);
+        var read = await (await sme.Client.GetAsync($"/api/startups/{id}")).Json(HttpStatusCode.OK);
+        var item = Assert.Single(read.GetProperty("portfolio").EnumerateArray());
+        Assert.Equal(("Huilerie Zerhoun", "https://zerhoun.example.ma/boutique", 2025),
+            (item.GetProperty("title").GetString(), item.GetProperty("url").GetString(), item.GetProperty("year").GetInt32()));
+
+        // Only https addresses, years up to this one, at most six items; a refused update changes nothing.
+        var refused = await (await startup.Client.PutAsJsonAsync($"/api/startups/{id}", Profile(
+            new { title = "Site", url = "http://zerhoun.example.ma", year = 2025 },
+            new { title = "Script", url = "javascript:alert(1)", year = 2025 },
+            new { title = "Futur", url = "https://futur.example.ma", year = DateTime.UtcNow.Year + 1 },
+            new { title = "", url = "https://vide.example.ma", year = 2020 }))).Problem(HttpStatusCode.BadRequest);
+        foreach (var field in new[] { "portfolio[0].url", "portfolio[1].url", "portfolio[2].year", "portfolio[3].title" })
+            Assert.True(refused.GetProperty("errors").TryGetProperty(field, out _), $"expected an error for {field}");
+        var seven = Enumerable.Range(1, 7).Select(n => (object)new { title = $"Site {n}", url = $"https://site{n}.example.ma", year = 2024 }).ToArray();
+        await (await startup.Client.PutAsJsonAsync($"/api/startups/{id}", Profile(seven))).Problem(HttpStatusCode.BadRequest);
+        await (await startup.Client.PutAsJsonAsync($"/api/startups/{id}", Profile(seven[..6]))).Json(HttpStatusCode.OK);
+        read = await (await sme.Client.GetAsync($"/api/startups/{id}")).Json(HttpStatusCode.OK);
+        Assert.Equal(6, read.GetProperty("portfolio").GetArrayLength());
+    }
 }

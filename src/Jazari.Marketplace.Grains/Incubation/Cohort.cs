@@ -13,6 +13,8 @@ public interface ICohortGrain : IGrainWithStringKey
     Task<CohortView> CreateAsync(Caller caller, NewCohort cohort);
     Task<CohortView> GetAsync(Caller caller);
     Task<string> ApplyAsync(Caller caller, string startupId, string startupName, IReadOnlyList<string> answers);
+    /// <summary>The call while it is open (before the cohort starts), with the startup's own application; null once closed.</summary>
+    Task<OpenCall?> OpenCallAsync(string? startupId);
     /// <summary>
     /// Lets the account of this address score the cohort's applications (and see nothing else of it). An address
     /// without an account gets <paramref name="invitee"/>, a mentor account; an existing one must be a mentor or a
@@ -109,6 +111,13 @@ internal sealed class CohortGrain(
         C.Applications.Add(new ApplicationSummary(id, startupId, Display(startupName), caller.AccountId, ApplicationStatus.Submitted, null, 0, now));
         await state.SaveAsync();
         return id;
+    }
+
+    public Task<OpenCall?> OpenCallAsync(string? startupId)
+    {
+        if (!state.RecordExists || Today() >= C.StartsOn) return Task.FromResult<OpenCall?>(null);
+        var mine = startupId is null ? null : C.Applications.Find(a => a.StartupId == startupId);
+        return Task.FromResult<OpenCall?>(new OpenCall(View(withMentors: false), mine?.Id, mine?.Status));
     }
 
     public async Task<(AccountView Evaluator, bool Added)> AddEvaluatorAsync(Caller caller, NewAccount invitee)

@@ -24,6 +24,16 @@ public sealed record NewCohort(
     [property: Id(5)] IReadOnlyList<RubricCriterion> Rubric,
     [property: Id(6)] IReadOnlyList<GoalTemplate> Goals);
 
+/// <summary>
+/// A cohort whose call for applications is open (it has not started), as a startup sees it: the call, and the
+/// status of the startup's own application when it applied.
+/// </summary>
+[GenerateSerializer, Alias("jazari.open-call")]
+public sealed record OpenCall(
+    [property: Id(0)] CohortView Cohort,
+    [property: Id(1)] string? ApplicationId,
+    [property: Id(2)] ApplicationStatus? Status);
+
 /// <summary>An application as the ranked list shows it; its answers and scorecards live in its own grain.</summary>
 [GenerateSerializer, Alias("jazari.application-summary")]
 public sealed record ApplicationSummary(

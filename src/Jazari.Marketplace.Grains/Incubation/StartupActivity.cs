@@ -13,8 +13,15 @@ public interface IStartupActivityGrain : IGrainWithStringKey
     Task MilestoneDeliveredAsync(string milestoneKey, DateOnly dueOn, DateTimeOffset deliveredAt);
     /// <summary>For payments: money of a milestone released to the startup.</summary>
     Task MilestoneReleasedAsync(string milestoneKey, long amountMinor, DateTimeOffset at);
-    /// <summary>For reviews: an SME rated the startup's work, 1 to 5 stars.</summary>
-    Task ReviewedAsync(string reviewKey, int stars);
+    /// <summary>For reviews: an SME rated the startup's work, 1 to 5 stars (the review's overall, fractions kept).</summary>
+    Task ReviewedAsync(string reviewKey, double stars);
+    /// <summary>For reviews: a counted review was hidden by an admin and leaves the rating, as it leaves the startup's.</summary>
+    Task ReviewHiddenAsync(string reviewKey, double stars);
+    /// <summary>
+    /// For payments: a payout of released money to the startup (net of the fee), pending until the bank transfer is
+    /// marked paid. Reporting it paid after pending moves its amount from pending to paid out; each state counts once.
+    /// </summary>
+    Task PayoutAsync(string payoutId, long netMinor, bool paid, DateTimeOffset at);
     Task MentorSessionsChangedAsync(int sessions, double? averageRating);
     Task ReportFiguresAsync(MonthlyFigures figures);
     /// <summary>The startup joined a cohort (already holding its row): its figures are pushed there now and after every change.</summary>
@@ -38,10 +45,14 @@ public sealed record StartupKpis(
     [property: Id(10)] int? Employees,
     [property: Id(11)] long? LatestRevenueMinor,
     [property: Id(12)] string? LatestFiguresMonth,
-    [property: Id(13)] int SmesServed)
+    [property: Id(13)] int SmesServed,
+    /// <summary>Released money actually paid to the startup (net of the fee); <see cref="RevenueReleasedMinor"/> counts it when released.</summary>
+    [property: Id(14)] long PaidOutMinor = 0,
+    /// <summary>Released money whose payout to the startup waits for its bank transfer (net of the fee).</summary>
+    [property: Id(15)] long PayoutPendingMinor = 0)
 {
     /// <summary>A new instance each time: a shared one was seen overwritten when Orleans read a state into its default value.</summary>
-    public static StartupKpis None => new(0, 0, 0, 0, 0, 0, 0, null, 0, null, null, null, null, 0);
+    public static StartupKpis None => new(0, 0, 0, 0, 0, 0, 0, null, 0, null, null, null, null, 0, 0, 0);
     public double WinRate => BidsSubmitted == 0 ? 0 : Math.Round((double)BidsWon / BidsSubmitted, 3);
 }
 
@@ -86,6 +97,11 @@ public sealed class StartupActivityState
     [Id(5)] public List<string> SmeIds { get; set; } = [];
     [Id(6)] public long RatingStars { get; set; }
     [Id(7)] public int RatingCount { get; set; }
+    /// <summary>
+    /// The sum of the counted reviews' overall ratings, fractions kept (<see cref="RatingStars"/> summed them rounded to
+    /// whole stars: a state with only that one is carried over on its next review).
+    /// </summary>
+    [Id(8)] public double RatingTotal { get; set; }
 }
 
 internal sealed class StartupActivityGrain(
@@ -121,14 +137,40 @@ internal sealed class StartupActivityGrain(
         CountOnceAsync($"released:{milestoneKey}", at, k => k with { RevenueReleasedMinor = k.RevenueReleasedMinor + amountMinor },
             m => m with { RevenueReleasedMinor = m.RevenueReleasedMinor + amountMinor });
 
-    public Task ReviewedAsync(string reviewKey, int stars)
+    public Task ReviewedAsync(string reviewKey, double stars)
     {
         if (stars is < 1 or > 5) throw MarketplaceException.Invalid("stars", "Must be between 1 and 5.");
+        if (S.Counted.Contains($"review-hidden:{reviewKey}")) return Task.CompletedTask;
         return CountOnceAsync($"review:{reviewKey}", null, k =>
         {
-            S.RatingStars += stars;
+            if (S.RatingTotal == 0) S.RatingTotal = S.RatingStars;
+            S.RatingTotal += stars;
             S.RatingCount++;
-            return k with { Rating = Math.Round((double)S.RatingStars / S.RatingCount, 2) };
+            return k with { Rating = Math.Round(S.RatingTotal / S.RatingCount, 2) };
+        }, m => m);
+    }
+
+    public Task ReviewHiddenAsync(string reviewKey, double stars)
+    {
+        var counted = S.Counted.Contains($"review:{reviewKey}");
+        return CountOnceAsync($"review-hidden:{reviewKey}", null, k =>
+        {
+            if (!counted || S.RatingCount == 0) return k;
+            if (S.RatingTotal == 0) S.RatingTotal = S.RatingStars;
+            S.RatingTotal = Math.Max(0, S.RatingTotal - stars);
+            S.RatingCount--;
+            return k with { Rating = S.RatingCount == 0 ? null : Math.Clamp(Math.Round(S.RatingTotal / S.RatingCount, 2), 1, 5) };
+        }, m => m);
+    }
+
+    public Task PayoutAsync(string payoutId, long netMinor, bool paid, DateTimeOffset at)
+    {
+        if (!paid) return CountOnceAsync($"payout-pending:{payoutId}", null, k => k with { PayoutPendingMinor = k.PayoutPendingMinor + netMinor }, m => m);
+        var wasPending = S.Counted.Contains($"payout-pending:{payoutId}");
+        return CountOnceAsync($"payout-paid:{payoutId}", null, k => k with
+        {
+            PaidOutMinor = k.PaidOutMinor + netMinor,
+            PayoutPendingMinor = wasPending ? Math.Max(0, k.PayoutPendingMinor - netMinor) : k.PayoutPendingMinor,
         }, m => m);
     }
 

@@ -19,6 +19,28 @@ public interface IStartupMatchmakingGrain : IMatchmakingShard<StartupCard>
 {
     Task UpsertAsync(string startupId, StartupCard card);
     Task<IReadOnlyList<Recommendation>> TopForAsync(string needId, NeedDetails need, int top, string language);
+    /// <summary>
+    /// The startups of this shard (and its halves) whose name contains <paramref name="text"/> (ignoring case and
+    /// accents), by name: their public fields only, for a manager looking for a startup to invite.
+    /// </summary>
+    Task<IReadOnlyList<StartupFound>> FindByNameAsync(string text, int top);
+}
+
+/// <summary>A startup found by its name: what its public profile shows of it anyway.</summary>
+[GenerateSerializer, Alias("jazari.startup-found")]
+public sealed record StartupFound(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string City,
+    [property: Id(3)] string Region,
+    [property: Id(4)] IReadOnlyList<string> Categories);
+
+/// <summary>Comparing names as people type them: case and accents (French é, Arabic short vowels) do not count.</summary>
+public static class Names
+{
+    public static bool Contains(string name, string text) =>
+        System.Globalization.CultureInfo.InvariantCulture.CompareInfo.IndexOf(name, text,
+            System.Globalization.CompareOptions.IgnoreCase | System.Globalization.CompareOptions.IgnoreNonSpace) >= 0;
 }
 
 /// <summary>What both directions of matchmaking shards answer: membership, and the hand-over when one splits.</summary>
@@ -47,14 +69,29 @@ internal sealed class StartupMatchmakingGrain(
     IGrainFactory grains) : MatchmakingShardGrain<IStartupMatchmakingGrain, StartupCard>(state, rows, grains, "startups"), IStartupMatchmakingGrain
 {
     private StartupIndex index = new();
+    /// <summary>The indexed startups' public fields, by id: what a search by name reads.</summary>
+    private readonly Dictionary<string, StartupFound> named = new(StringComparer.Ordinal);
 
     protected override async Task<StartupCard?> ReadAsync(string id) => await Grains.GetGrain<IStartupGrain>(id).GetCardAsync();
 
-    protected override void Index(string id, StartupCard card) => index.Upsert(MatchCards.Profile(id, card));
+    protected override void Index(string id, StartupCard card)
+    {
+        index.Upsert(MatchCards.Profile(id, card));
+        var d = card.Details;
+        named[id] = new StartupFound(id, d.Name, d.City, d.Region, d.Categories);
+    }
 
-    protected override void Unindex(string id) => index.Remove(id);
+    protected override void Unindex(string id)
+    {
+        index.Remove(id);
+        named.Remove(id);
+    }
 
-    protected override void ClearIndex() => index = new();
+    protected override void ClearIndex()
+    {
+        index = new();
+        named.Clear();
+    }
 
     public async Task UpsertAsync(string startupId, StartupCard card)
     {
@@ -67,6 +104,15 @@ internal sealed class StartupMatchmakingGrain(
         if (!IsSplit)
             return [.. index.TopFor(MatchCards.Profile(needId, need), top, language).Select(m => m.ToRecommendation())];
         return MatchCards.Merge(await Task.WhenAll(Halves().Select(h => h.TopForAsync(needId, need, top, language))), top);
+    }
+
+    public async Task<IReadOnlyList<StartupFound>> FindByNameAsync(string text, int top)
+    {
+        await SettledAsync();
+        var found = IsSplit
+            ? (await Task.WhenAll(Halves().Select(h => h.FindByNameAsync(text, top)))).SelectMany(f => f)
+            : named.Values.Where(s => Names.Contains(s.Name, text));
+        return [.. found.OrderBy(s => s.Name, StringComparer.Ordinal).ThenBy(s => s.Id, StringComparer.Ordinal).Take(top)];
     }
 }
 

@@ -35,7 +35,19 @@ public sealed record StartupDetails(
     [property: Id(9)] IReadOnlyList<string> RegionsServed,
     [property: Id(10)] int Capacity,
     /// <summary>The company's Identifiant Commun de l'Entreprise (15 digits), printed on its receipts.</summary>
-    [property: Id(11)] string? Ice = null);
+    [property: Id(11)] string? Ice = null)
+{
+    /// <summary>Work the startup shows on its public page (at most <see cref="MaxPortfolio"/>); null in profiles stored before portfolios.</summary>
+    [Id(12)] public IReadOnlyList<PortfolioItem>? PortfolioItems { get; init; }
+
+    public const int MaxPortfolio = 6;
+
+    public IReadOnlyList<PortfolioItem> Portfolio => PortfolioItems ?? [];
+}
+
+/// <summary>One piece of work a startup shows: its title, an https address where it can be seen, and its year.</summary>
+[GenerateSerializer, Alias("jazari.portfolio-item")]
+public sealed record PortfolioItem([property: Id(0)] string Title, [property: Id(1)] string Url, [property: Id(2)] int Year);
 
 /// <summary>What the startup did: projects under way and its reputation. Written by the marketplace, never by the startup.</summary>
 [GenerateSerializer, Alias("jazari.track-record")]
@@ -67,7 +79,7 @@ internal sealed class StartupGrain(
     protected override bool IsPublic => true;
 
     protected override StartupDetails Anonymised(StartupDetails details, string pseudonym) =>
-        details with { Name = pseudonym, Description = "", Skills = Array.Empty<string>(), Capacity = 0 };
+        details with { Name = pseudonym, Description = "", Skills = Array.Empty<string>(), Capacity = 0, PortfolioItems = null };
 
     /// <summary>An erased startup leaves matching altogether.</summary>
     protected override async Task OnErasedAsync()

@@ -158,7 +158,7 @@ internal sealed class NeedReviewsGrain(
             try
             {
                 await grains.GetGrain<Profiles.IStartupGrain>(e.StartupId).ReviewRevealedAsync(review.Id, review.Ratings.Overall);
-                await grains.GetGrain<Incubation.IStartupActivityGrain>(e.StartupId).ReviewedAsync(review.Id, (int)Math.Round(review.Ratings.Overall, MidpointRounding.AwayFromZero));
+                await grains.GetGrain<Incubation.IStartupActivityGrain>(e.StartupId).ReviewedAsync(review.Id, review.Ratings.Overall);
                 await grains.GetGrain<IStartupReviewsGrain>(e.StartupId).AddAsync(new ReviewRef(review.Id, NeedId, S.RevealedAt.Value));
             }
             catch (Exception failure) when (failure is not MarketplaceException)
@@ -176,6 +176,7 @@ internal sealed class NeedReviewsGrain(
     {
         if (review.Author != ReviewAuthor.Sme || S.Engagement is not { } e) return;
         await grains.GetGrain<Profiles.IStartupGrain>(e.StartupId).ReviewHiddenAsync(review.Id, review.Ratings.Overall);
+        await grains.GetGrain<Incubation.IStartupActivityGrain>(e.StartupId).ReviewHiddenAsync(review.Id, review.Ratings.Overall);
         await grains.GetGrain<IStartupReviewsGrain>(e.StartupId).RemoveAsync(review.Id);
     }
 

@@ -17,6 +17,7 @@ public static class CohortsApi
         var scorers = api.MapGroup("").RequireAuthorization(p => p.RequireRole(Roles.Manager, Roles.Admin, Roles.Mentor));
         managers.MapPost("/", Create).RequireAuthorization(p => p.RequireRole(Roles.Manager));
         managers.MapGet("/", List);
+        api.MapGet("/open", OpenCalls).RequireAuthorization(p => p.RequireRole(Roles.Startup));
         api.MapGet("/{id:id}", Get);
         api.MapPost("/{id:id}/applications", Apply).RequireAuthorization(p => p.RequireRole(Roles.Startup));
         managers.MapPost("/{id:id}/evaluators", InviteEvaluator);
@@ -25,6 +26,7 @@ public static class CohortsApi
         scorers.MapPost("/{id:id}/applications/{appId:id}/scores", Score);
         managers.MapPost("/{id:id}/applications/{appId:id}/decision", Decide);
         managers.MapPost("/{id:id}/members", Invite);
+        managers.MapGet("/{id:id}/startups", FindStartups);
         managers.MapGet("/{id:id}/invitations", CohortInvitations);
         managers.MapPost("/{id:id}/mentors", AssignMentor);
         managers.MapGet("/{id:id}/mentors/suggestions", Suggest);
@@ -44,6 +46,12 @@ public static class CohortsApi
 
     private static async Task<Ok<List<CohortResponse>>> List(ClaimsPrincipal user, CohortCommands cohorts) =>
         TypedResults.Ok(await cohorts.ListAsync(user.Caller()));
+
+    private static async Task<Ok<List<OpenCallResponse>>> OpenCalls(ClaimsPrincipal user, CohortCommands cohorts) =>
+        TypedResults.Ok(await cohorts.OpenCallsAsync(user.Caller()));
+
+    private static async Task<Ok<List<StartupCandidate>>> FindStartups(string id, string? name, ClaimsPrincipal user, CohortCommands cohorts) =>
+        TypedResults.Ok(await cohorts.FindStartupsAsync(user.Caller(), id, name));
 
     private static async Task<Ok<CohortResponse>> Get(string id, ClaimsPrincipal user, CohortCommands cohorts) =>
         TypedResults.Ok(await cohorts.GetAsync(user.Caller(), id));

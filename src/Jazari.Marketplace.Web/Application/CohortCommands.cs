@@ -1,6 +1,7 @@
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Accounts;
 using Jazari.Marketplace.Grains.Incubation;
+using Jazari.Marketplace.Grains.Matchmaking;
 using Jazari.Marketplace.Grains.Notifications;
 using Jazari.Marketplace.Grains.Profiles;
 using Jazari.Marketplace.Web.Audit;
@@ -51,6 +52,48 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
         await grains.GetGrain<IAccountGrain>(caller.AccountId).TookPartAsync(PartyOf.Cohort, id);
         return await grains.GetGrain<ICohortGrain>(id).ApplyAsync(caller, startupId, startup.Details.Name, answers);
     }
+
+    /// <summary>
+    /// The calls for applications still open (cohorts that have not started) in every institute, soonest start first,
+    /// each with the caller's own application when its startup applied: where a startup finds a cohort to apply to.
+    /// </summary>
+    public async Task<List<OpenCallResponse>> OpenCallsAsync(Caller caller)
+    {
+        var startupId = await OwnStartupIdAsync(caller);
+        var institutes = await grains.GetGrain<IInstituteDirectoryGrain>(IInstituteDirectoryGrain.Key).ListAsync();
+        var views = (await Task.WhenAll(institutes.Select(i => grains.GetGrain<IInstituteGrain>(i).GetAsync()))).OfType<InstituteView>();
+        var calls = await Task.WhenAll(views.SelectMany(v => v.CohortIds.Select(async id =>
+            (Institute: v, Call: await grains.GetGrain<ICohortGrain>(id).OpenCallAsync(startupId)))));
+        return [.. calls.Where(x => x.Call is not null).Select(x => OpenCallResponse.From(x.Call!, x.Institute.Name))
+            .OrderBy(x => x.StartsOn, StringComparer.Ordinal).ThenBy(x => x.Name, StringComparer.Ordinal)];
+    }
+
+    /// <summary>One call while it is open, with the caller's own application; null once the cohort has started.</summary>
+    public async Task<OpenCallResponse?> OpenCallAsync(Caller caller, string id)
+    {
+        if (await grains.GetGrain<ICohortGrain>(id).OpenCallAsync(await OwnStartupIdAsync(caller)) is not { } call) return null;
+        var institute = await grains.GetGrain<IInstituteGrain>(call.Cohort.InstituteId).GetAsync();
+        return OpenCallResponse.From(call, institute?.Name ?? "");
+    }
+
+    /// <summary>
+    /// Startups whose name contains the text, for a manager of the cohort to invite: from the matching index (every
+    /// startup that offers a category), public fields only, each marked when already invited or a member.
+    /// </summary>
+    public async Task<List<StartupCandidate>> FindStartupsAsync(Caller caller, string id, string? name)
+    {
+        var text = Checks.Valid(c => c.Text("name", name?.Trim(), 100, minLength: 2));
+        var cohort = grains.GetGrain<ICohortGrain>(id);
+        var invitations = await cohort.InvitationsAsync(caller); // managers of the cohort only
+        var members = (await cohort.GetDashboardAsync(caller)).Rows.Select(r => r.StartupId).ToHashSet();
+        var found = await Task.WhenAll(Reference.Categories.Select(c => grains.GetGrain<IStartupMatchmakingGrain>(c).FindByNameAsync(text, MaxFound)));
+        return [.. found.SelectMany(f => f).DistinctBy(s => s.Id).OrderBy(s => s.Name, StringComparer.Ordinal).Take(MaxFound)
+            .Select(s => new StartupCandidate(s.Id, s.Name, s.City, s.Region, s.Categories,
+                members.Contains(s.Id) ? "member" : invitations.FirstOrDefault(i => i.StartupId == s.Id && i.Status == InvitationStatus.Invited) is null ? null : "invited"))];
+    }
+
+    /// <summary>How many startups a search by name shows at most.</summary>
+    public const int MaxFound = 20;
 
     /// <summary>
     /// An evaluator is a mentor or manager account found by its e-mail address; an address without an account gets a
@@ -236,6 +279,18 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
 }
 
 public sealed record InvitationSent(string InvitationId, string Status);
+
+/// <summary>A startup a manager may invite: its public fields, and "member" or "invited" when it already is.</summary>
+public sealed record StartupCandidate(string Id, string Name, string City, string Region, IReadOnlyList<string> Categories, string? Already);
+
+/// <summary>A call for applications still open, and the caller's application to it (status null when it has not applied).</summary>
+public sealed record OpenCallResponse(string CohortId, string Name, string InstituteId, string InstituteName, string StartsOn, string EndsOn,
+    IReadOnlyList<string> Questions, string? ApplicationId, string? ApplicationStatus)
+{
+    public static OpenCallResponse From(OpenCall call, string instituteName) => new(call.Cohort.Id, call.Cohort.Name, call.Cohort.InstituteId,
+        instituteName, call.Cohort.StartsOn.ToString("yyyy-MM-dd"), call.Cohort.EndsOn.ToString("yyyy-MM-dd"), call.Cohort.Questions,
+        call.ApplicationId, call.Status?.Name());
+}
 
 public sealed record InvitationResponse(string Id, string CohortId, string CohortName, string InstituteId, string StartupId, string StartupName,
     string Status, string StartsOn, DateTimeOffset InvitedAt, DateTimeOffset? AnsweredAt)

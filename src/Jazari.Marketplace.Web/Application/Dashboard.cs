@@ -6,15 +6,17 @@ namespace Jazari.Marketplace.Web.Application;
 /// <summary>One startup of a cohort on the manager's dashboard (the contract's row, plus a few more figures).</summary>
 public sealed record DashboardRow(string StartupId, string Name, int BidsSubmitted, int BidsWon, double WinRate,
     long RevenueContractedMinor, long RevenueReleasedMinor, int MilestonesDelivered, int MilestonesOnTime, double? Rating,
-    int MentorSessions, double? MentorSessionRating, int? Employees, long? LatestRevenueMinor, string? LatestFiguresMonth)
+    int MentorSessions, double? MentorSessionRating, int? Employees, long? LatestRevenueMinor, string? LatestFiguresMonth,
+    long PaidOutMinor = 0, long PayoutPendingMinor = 0)
 {
     public static DashboardRow From(string startupId, string name, StartupKpis k) => new(startupId, name, k.BidsSubmitted, k.BidsWon,
         k.WinRate, k.RevenueContractedMinor, k.RevenueReleasedMinor, k.MilestonesDelivered, k.MilestonesOnTime, k.Rating,
-        k.MentorSessions, k.MentorSessionRating, k.Employees, k.LatestRevenueMinor, k.LatestFiguresMonth);
+        k.MentorSessions, k.MentorSessionRating, k.Employees, k.LatestRevenueMinor, k.LatestFiguresMonth, k.PaidOutMinor, k.PayoutPendingMinor);
 }
 
 public sealed record DashboardTotals(int Startups, int BidsSubmitted, int BidsWon, double WinRate, long RevenueContractedMinor,
-    long RevenueReleasedMinor, int MilestonesDelivered, int MilestonesOnTime, int MentorSessions, int Employees, string Currency);
+    long RevenueReleasedMinor, int MilestonesDelivered, int MilestonesOnTime, int MentorSessions, int Employees, string Currency,
+    long PaidOutMinor = 0, long PayoutPendingMinor = 0);
 
 public sealed record DashboardResponse(string CohortId, string Name, DashboardTotals Totals, IReadOnlyList<DashboardRow> Startups,
     IReadOnlyList<TrendPoint> Trends)
@@ -26,7 +28,8 @@ public sealed record DashboardResponse(string CohortId, string Name, DashboardTo
         int submitted = rows.Sum(r => r.BidsSubmitted), won = rows.Sum(r => r.BidsWon);
         var totals = new DashboardTotals(rows.Count, submitted, won, submitted == 0 ? 0 : Math.Round((double)won / submitted, 3),
             rows.Sum(r => r.RevenueContractedMinor), rows.Sum(r => r.RevenueReleasedMinor), rows.Sum(r => r.MilestonesDelivered),
-            rows.Sum(r => r.MilestonesOnTime), rows.Sum(r => r.MentorSessions), rows.Sum(r => r.Employees ?? 0), Reference.DefaultCurrency);
+            rows.Sum(r => r.MilestonesOnTime), rows.Sum(r => r.MentorSessions), rows.Sum(r => r.Employees ?? 0), Reference.DefaultCurrency,
+            rows.Sum(r => r.PaidOutMinor), rows.Sum(r => r.PayoutPendingMinor));
         return new(d.CohortId, d.Name, totals, rows, Monthly(d.Trends, now));
     }
 

@@ -37,18 +37,44 @@ public record StartupInput
     public int? Capacity { get; init; }
     /// <summary>Optional: the company's ICE, 15 digits (spaces are dropped).</summary>
     public string? Ice { get; init; }
+    /// <summary>Work to show on the public page: at most <see cref="StartupDetails.MaxPortfolio"/>; omitted keeps none.</summary>
+    public IReadOnlyList<PortfolioInput?>? Portfolio { get; init; }
 
     public StartupDetails ToDetails(Checks c)
     {
         var min = c.Mad("priceMinMad", PriceMinMad);
         var max = c.Mad("priceMaxMad", PriceMaxMad);
         c.MinNotAboveMax("priceMinMad", min, max);
-        return new(c.Text("name", Name, 200), c.Text("city", City, 100), c.OneOf("region", Region, Reference.Regions),
+        var portfolio = new List<PortfolioItem>();
+        if (Portfolio is { Count: > StartupDetails.MaxPortfolio }) c.Error("portfolio", $"At most {StartupDetails.MaxPortfolio} portfolio items.");
+        else foreach (var (p, i) in (Portfolio ?? []).Select((p, i) => (p ?? new PortfolioInput(), i))) portfolio.Add(p.ToItem(c, $"portfolio[{i}]."));
+        return new StartupDetails(c.Text("name", Name, 200), c.Text("city", City, 100), c.OneOf("region", Region, Reference.Regions),
             c.List("categories", Categories, Reference.Categories.Count, 30, Reference.Categories, minItems: 1),
             c.List("skills", Skills, 30, 50), c.Text("description", Description, 3000, multiLine: true),
             c.List("languages", Languages, 3, 2, Reference.Languages, minItems: 1), min, max,
             c.List("regionsServed", RegionsServed, Reference.Regions.Count, 40, [Reference.WholeCountry, .. Reference.Regions], minItems: 1),
-            c.Whole("capacity", Capacity, 0, 1000), c.Ice("ice", Ice));
+            c.Whole("capacity", Capacity, 0, 1000), c.Ice("ice", Ice)) { PortfolioItems = portfolio };
+    }
+}
+
+
+public sealed record PortfolioInput
+{
+    public const int FirstYear = 1990;
+
+    public string? Title { get; init; }
+    public string? Url { get; init; }
+    public int? Year { get; init; }
+
+    /// <summary>A title, an absolute https address (no other scheme: it is a link on a public page) and a year up to this one.</summary>
+    public PortfolioItem ToItem(Checks c, string prefix)
+    {
+        var url = c.Text(prefix + "url", Url, 300);
+        if (url.Length > 0 && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps && uri.Host.Length > 0 && !url.Contains(' ')))
+            c.Error(prefix + "url", "Must be an https:// address.");
+        var year = Year ?? 0;
+        if (year < FirstYear || year > DateTime.UtcNow.Year) c.Error(prefix + "year", $"Must be a year from {FirstYear} to {DateTime.UtcNow.Year}.");
+        return new(c.Text(prefix + "title", Title, 100), url, year);
     }
 }
 
@@ -76,14 +102,14 @@ public sealed record SmeResponse(string Id, string Name, string Sector, string C
 public sealed record StartupResponse(string Id, string Name, string City, string Region, IReadOnlyList<string> Categories,
     IReadOnlyList<string> Skills, string Description, IReadOnlyList<string> Languages, decimal PriceMinMad, decimal PriceMaxMad,
     IReadOnlyList<string> RegionsServed, int Capacity, int ActiveProjects, double Rating, int RatingCount,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? Ice)
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? Ice, IReadOnlyList<PortfolioItem> Portfolio)
 {
     public static StartupResponse From(ProfileView<StartupDetails> p, TrackRecord track)
     {
         var d = p.Details;
         return new(p.Id, d.Name, d.City, d.Region, d.Categories, d.Skills, d.Description, d.Languages,
             d.PriceMinMinor / 100m, d.PriceMaxMinor / 100m, d.RegionsServed, d.Capacity,
-            track.ActiveProjects, track.Rating, track.RatingCount, p.CreatedAt, p.UpdatedAt, d.Ice);
+            track.ActiveProjects, track.Rating, track.RatingCount, p.CreatedAt, p.UpdatedAt, d.Ice, d.Portfolio);
     }
 }
 

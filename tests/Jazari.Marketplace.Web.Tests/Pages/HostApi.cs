@@ -112,10 +112,24 @@ internal static partial class HostApi
         await page.GotoAsync("/sign-in");
         await page.FillAsync("#email", email);
         await page.ClickAsync("form.form button[type=submit]");
-        await page.WaitForURLAsync(new Regex("/verify"));
+        await page.WaitForURLAsync(new Regex("/verify"), Journeys.Loaded);
         await page.FillAsync("#code", await CodeAsync(host, email, before));
         await page.ClickAsync("form.form button[type=submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/verify"));
+        // The document, not every subresource: under a loaded machine the load event was seen late (a 60 s timeout).
+        await page.WaitForURLAsync(url => !url.Contains("/verify"), Journeys.Loaded);
+    }
+
+    /// <summary>Unfolds the menu where it is folded (a phone's width); does nothing where it is always open.</summary>
+    public static async Task OpenMenuAsync(IPage page)
+    {
+        var summary = page.Locator("details.menu > summary");
+        if (await summary.IsVisibleAsync() && await page.Locator("details.menu[open]").CountAsync() == 0) await summary.ClickAsync();
+    }
+
+    /// <summary>Folds the menu again where it unfolded over the page (a phone's width).</summary>
+    public static async Task CloseMenuAsync(IPage page)
+    {
+        if (await page.Locator("details.menu[open] > summary").IsVisibleAsync()) await page.ClickAsync("details.menu > summary");
     }
 
     /// <summary>Signs up on the pages (role chosen on the form) and enters the code.</summary>

@@ -114,12 +114,19 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         using var startup = await HostApi.SignUpAsync(host, "startup", startupEmail, "Youssef", language);
         var startupId = await startup.CreateAsync("/api/startups", Api.Startup(startupName));
 
-        // The manager invites from the cohort's page: the startup is listed as invited, not as a member.
+        // The manager finds the startup by a part of its name, typed without its accent, and invites it from the
+        // results: the startup is listed as invited, not as a member.
         var page = await host.NewPageAsync(language);
         await HostApi.SignInAsync(host, page, managerEmail);
         await page.GotoAsync($"/manager/cohorts/{cohortId}");
-        await page.FillAsync("#startupId", startupId);
-        await page.ClickAsync("form[action*='handler=member'] button[type=submit]");
+        await page.FillAsync("#name", $"invitee {run}");
+        await page.ClickAsync("form[role=search] button[type=submit]");
+        await page.WaitForURLAsync(new Regex("name="));
+        var result = page.Locator(".found li", new() { HasText = startupName });
+        await Assertions.Expect(result.Locator($"a[href='/startups/{startupId}']")).ToBeVisibleAsync();
+        await HostApi.AssertTranslatedAsync(page);
+        await HostApi.AssertAccessibleAsync(page);
+        await result.Locator("form[action*='handler=member'] button[type=submit]").ClickAsync();
         await page.WaitForURLAsync(new Regex("invited=true"));
         await Assertions.Expect(page.Locator("#invitations + ul li", new() { HasText = startupName })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".pill.status-invited")).ToBeVisibleAsync();
@@ -144,6 +151,57 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         await page.GotoAsync($"/manager/cohorts/{cohortId}");
         await Assertions.Expect(page.Locator("#members ~ ul li", new() { HasText = startupName })).ToBeVisibleAsync();
         await (await manager.GetAsync($"/api/startups/{startupId}/kpis")).Json(HttpStatusCode.OK);
+    }
+
+    [Theory]
+    [InlineData("ar", "نبيع متاجر إلكترونية للتعاونيات.")]
+    [InlineData("fr", "Nous vendons des boutiques en ligne aux coopératives.")]
+    public async Task A_startup_finds_an_open_call_among_its_cohorts_and_applies_from_the_page(string language, string answer)
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var institute = await HostApi.InstituteAsync(host, run);
+        using var manager = await HostApi.ManagerAsync(host, institute, $"manager-{run}@example.ma", language);
+        var cohortId = await manager.CreateAsync("/api/cohorts", Incubation.Cohort(institute));
+        var started = await manager.CreateAsync("/api/cohorts", Incubation.Cohort(institute, startsInDays: -1));
+        var startupEmail = $"startup-{run}@example.ma";
+        using var startup = await HostApi.SignUpAsync(host, "startup", startupEmail, "Youssef", language);
+        var startupId = await startup.CreateAsync("/api/startups", Api.Startup($"Coop Web {run}"));
+
+        // The open call is listed under Cohorts with a button to apply; a cohort that started is not.
+        var page = await host.NewPageAsync(language);
+        await HostApi.SignInAsync(host, page, startupEmail);
+        await page.GotoAsync("/startup/invitations");
+        var call = page.Locator("#calls ~ ul li", new() { Has = page.Locator($"a[href='/startup/cohorts/{cohortId}']") });
+        await Assertions.Expect(call).ToHaveCountAsync(1);
+        Assert.Equal(0, await page.Locator($"a[href='/startup/cohorts/{started}']").CountAsync());
+        await HostApi.AssertTranslatedAsync(page);
+        await HostApi.AssertAccessibleAsync(page);
+        await Shot(page, "startup-calls", language);
+        await call.Locator("a.button").ClickAsync();
+        await page.WaitForURLAsync(new Regex($"/startup/cohorts/{cohortId}$"));
+
+        // One answer a question; a missing answer is refused next to the form and nothing is sent.
+        await page.FillAsync("#answer-0", answer);
+        await page.FillAsync("#answer-1", "<b>PME du Souss</b>");
+        await HostApi.AssertAccessibleAsync(page);
+        await Shot(page, "startup-apply", language);
+        await page.ClickAsync("form.form button[type=submit]");
+        await page.WaitForURLAsync(new Regex("done=applied"));
+        await Assertions.Expect(call.Locator(".pill.status-submitted")).ToBeVisibleAsync();
+        await HostApi.AssertTranslatedAsync(page);
+
+        // The managers read the application with its answers as typed; the call page now shows its status.
+        var applications = await (await manager.GetAsync($"/api/cohorts/{cohortId}/applications")).Json(HttpStatusCode.OK);
+        var application = applications.EnumerateArray().Single();
+        Assert.Equal(startupId, application.GetProperty("startupId").GetString());
+        var read = await (await manager.GetAsync($"/api/cohorts/{cohortId}/applications/{application.GetProperty("id").GetString()}")).Json(HttpStatusCode.OK);
+        Assert.Equal([answer, "<b>PME du Souss</b>"], read.GetProperty("answers").EnumerateArray().Select(a => a.GetString()));
+        await page.GotoAsync($"/startup/cohorts/{cohortId}");
+        await Assertions.Expect(page.Locator(".pill.status-submitted")).ToBeVisibleAsync();
+        Assert.Equal(0, await page.Locator("textarea").CountAsync());
+
+        // A cohort that started has no call to answer.
+        Assert.Equal(404, (await page.GotoAsync($"/startup/cohorts/{started}"))!.Status);
     }
 
     [Theory]

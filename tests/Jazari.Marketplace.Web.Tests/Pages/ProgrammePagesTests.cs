@@ -32,6 +32,7 @@ public sealed partial class ProgrammePagesTests(BrowserHost host)
 
         var smePage = await host.NewPageAsync(language);
         await HostApi.SignInAsync(host, smePage, smeEmail);
+        await HostApi.OpenMenuAsync(smePage);
         await smePage.ClickAsync("nav a[href='/sme/programmes']");
         var card = smePage.Locator($"#programme-{programmeId}");
         await Assertions.Expect(card).ToContainTextAsync("de 10 à 250 salariés");
@@ -48,6 +49,7 @@ public sealed partial class ProgrammePagesTests(BrowserHost host)
         await admin.FillAsync("#token", HostProcess.AdminToken);
         await admin.ClickAsync("form.form button[type=submit]");
         await admin.WaitForURLAsync(new Regex("/admin$"));
+        await HostApi.OpenMenuAsync(admin);
         await admin.ClickAsync("nav a[href='/admin/programmes']");
         var section = admin.Locator("section", new() { Has = admin.Locator($"#programme-{programmeId}") });
         await HostApi.AssertTranslatedAsync(admin);

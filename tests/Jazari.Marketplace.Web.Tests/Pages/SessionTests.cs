@@ -27,6 +27,7 @@ public sealed class SessionTests(BrowserHost host)
         await copy.GotoAsync("/sme/profile");
         Assert.EndsWith("/sme/profile", copy.Url);
 
+        await HostApi.OpenMenuAsync(page);
         await page.ClickAsync("form[action='/sign-out'] button");
         await page.WaitForURLAsync(host.Url + "/", Journeys.Loaded);
         Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "jz-session");

@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace Jazari.Marketplace.Web.Pages.Manager;
 
 /// <summary>
-/// A cohort: its call, the applications best score first, its members, and inviting a startup (it becomes a member
-/// when it accepts; until then the managers see nothing private of it).
+/// A cohort: its call, the applications best score first, its members, and inviting a startup found by its name (it
+/// becomes a member when it accepts; until then the managers see nothing private of it, only its public profile).
 /// </summary>
 public sealed class CohortModel(IGrainFactory grains, Text text, CohortCommands cohorts) : MarketplacePage(grains, text)
 {
@@ -17,16 +17,23 @@ public sealed class CohortModel(IGrainFactory grains, Text text, CohortCommands 
     /// <summary>Invitations still waiting for the startup's answer, and the declined ones.</summary>
     public IReadOnlyList<InvitationResponse> Invitations { get; private set; } = [];
     public bool Invited { get; private set; }
+    /// <summary>The name the manager searched for, and the startups found (null before a search).</summary>
+    public string? Name { get; private set; }
+    public IReadOnlyList<StartupCandidate>? Found { get; private set; }
 
-    public async Task OnGetAsync(string id, bool invited)
+    public async Task OnGetAsync(string id, bool invited, string? name)
     {
         Invited = invited;
         await LoadAsync(id);
+        if (name is null) return;
+        Name = name;
+        await TryAsync(async () => Found = await cohorts.FindStartupsAsync(Me, id, name));
     }
 
-    public async Task<IActionResult> OnPostMemberAsync(string id, string? startupId)
+    public async Task<IActionResult> OnPostMemberAsync(string id, string? startupId, string? name)
     {
         await LoadAsync(id);
+        Name = name;
         try
         {
             if (await TryAsync(() => cohorts.InviteAsync(Me, id, new MemberInput { StartupId = startupId?.Trim() })))

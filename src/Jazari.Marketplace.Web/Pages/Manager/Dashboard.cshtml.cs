@@ -40,8 +40,14 @@ public sealed class DashboardModel(IGrainFactory grains, Text text, CohortComman
     public async Task<IActionResult> OnGetXlsxAsync(string id) =>
         File(DashboardExports.ToXlsx(await LoadAsync(id)), DashboardExports.Xlsx, $"{id}.xlsx");
 
-    /// <summary>Bar length in the funnel, as a share of the bids submitted (0 to 100).</summary>
+    /// <summary>A funnel step's share of another step, in percent (0 to 100).</summary>
     public static double Share(long part, long whole) => whole <= 0 ? 0 : Math.Round(100.0 * part / whole, 1);
+
+    /// <summary>
+    /// The step a funnel step is a share of, counted in the same unit: bids won of bids submitted, milestones on time of
+    /// milestones delivered. Milestones delivered are no share of bids (one won bid has several): none, so never "300 %".
+    /// </summary>
+    public static int? Basis(int step) => step switch { 1 => 0, 3 => 2, _ => null };
 
     /// <summary>An axis amount short enough for a phone: 40 000 as "40 k", 2 000 000 as "2 M".</summary>
     private string Compact(double value) =>

@@ -3,17 +3,23 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Jazari.Marketplace.Web.Pages.Startup;
 
-/// <summary>The cohorts that invited the startup: it accepts (and joins) or declines each; nothing is shared before it accepts.</summary>
+/// <summary>
+/// The startup's cohorts: those that invited it (it accepts and joins, or declines; nothing is shared before it accepts),
+/// and the calls for applications still open, each a link to apply.
+/// </summary>
 public sealed class InvitationsModel(IGrainFactory grains, Text text, CohortCommands cohorts) : MarketplacePage(grains, text)
 {
     public IReadOnlyList<InvitationResponse> Invitations { get; private set; } = [];
     public string? Done { get; private set; }
+    /// <summary>The calls for applications still open, in every institute.</summary>
+    public IReadOnlyList<OpenCallResponse> Calls { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(string? done)
     {
         if (await ProfileIdAsync() is null) return Redirect("/startup/profile?first=true");
-        Done = done is "accepted" or "declined" ? done : null;
+        Done = done is "accepted" or "declined" or "applied" ? done : null;
         Invitations = await cohorts.MyInvitationsAsync(Me);
+        Calls = await cohorts.OpenCallsAsync(Me);
         return Page();
     }
 
@@ -26,6 +32,7 @@ public sealed class InvitationsModel(IGrainFactory grains, Text text, CohortComm
         if (await TryAsync(() => cohorts.AnswerInvitationAsync(Me, invitationId ?? "", accept)))
             return Redirect($"/startup/invitations?done={(accept ? "accepted" : "declined")}");
         Invitations = await cohorts.MyInvitationsAsync(Me);
+        Calls = await cohorts.OpenCallsAsync(Me);
         return Page();
     }
 }

@@ -16,6 +16,9 @@ public sealed class ProfileModel(IGrainFactory grains, Text text, ProfileCommand
     public bool First { get; private set; }
     public bool HasProfile { get; private set; }
 
+    /// <summary>The portfolio rows of the form: the items and two empty rows, up to the most a profile shows.</summary>
+    public int PortfolioRows => Math.Min(Jazari.Marketplace.Grains.Profiles.StartupDetails.MaxPortfolio, (Input.Portfolio?.Count ?? 0) + 2);
+
     public async Task OnGetAsync(bool first)
     {
         First = first;
@@ -28,6 +31,7 @@ public sealed class ProfileModel(IGrainFactory grains, Text text, ProfileCommand
                 Name = d.Name, City = d.City, Region = d.Region, Categories = [.. d.Categories], Description = d.Description,
                 Languages = [.. d.Languages], PriceMinMad = d.PriceMinMad, PriceMaxMad = d.PriceMaxMad,
                 RegionsServed = [.. d.RegionsServed], Capacity = d.Capacity, Ice = d.Ice,
+                Portfolio = [.. d.Portfolio.Select(p => new PortfolioInput { Title = p.Title, Url = p.Url, Year = p.Year })],
             };
             Skills = Join(d.Skills);
         }
@@ -36,7 +40,12 @@ public sealed class ProfileModel(IGrainFactory grains, Text text, ProfileCommand
 
     public async Task<IActionResult> OnPostAsync()
     {
-        var input = Input with { Skills = Split(Skills) };
+        // Rows of the form left empty are no items; the others are checked as the API checks them.
+        var input = Input = Input with
+        {
+            Skills = Split(Skills),
+            Portfolio = [.. (Input.Portfolio ?? []).Where(p => p is not null && !(string.IsNullOrWhiteSpace(p.Title) && string.IsNullOrWhiteSpace(p.Url) && p.Year is null))],
+        };
         var id = await ProfileIdAsync();
         var saved = await TryAsync(async () =>
         {
