@@ -79,7 +79,7 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
     {
         Need = await EnsureOwnAsync(id);
         Bids = [.. Need.Bids.Where(b => b.Status != BidStatus.Withdrawn).OrderBy(b => b.Status == BidStatus.Rejected).ThenBy(b => b.Offer.PriceMinor)];
-        Matches = await Grains.StartupsForNeedAsync(id, Need.Details, MatchesShown, T.Lang);
+        Matches = await Grains.StartupsForNeedAsync(id, Need.Details, MatchesShown, T.Content);
         foreach (var startupId in Bids.Select(b => b.StartupId).Distinct())
             Tracks[startupId] = await Grains.GetGrain<IStartupGrain>(startupId).GetTrackRecordAsync();
         if (Need.AwardedAt is not null) Reviews = await ReviewsSection.LoadAsync(Grains, id, Me, $"/sme/needs/{id}?handler=review");

@@ -18,7 +18,7 @@ public sealed class IndexModel(IGrainFactory grains, Text text) : MarketplacePag
         if (await ProfileIdAsync() is not { } startupId) return Redirect("/startup/profile?first=true");
         ProfileSaved = profile == "saved";
         var card = await Grains.GetGrain<IStartupGrain>(startupId).GetCardAsync() ?? throw MarketplaceException.NotFound("Startup");
-        Matches = await Grains.NeedsForStartupAsync(startupId, card, Shown, T.Lang);
+        Matches = await Grains.NeedsForStartupAsync(startupId, card, Shown, T.Content);
         return Page();
     }
 }
