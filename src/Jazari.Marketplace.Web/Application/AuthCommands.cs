@@ -20,8 +20,12 @@ namespace Jazari.Marketplace.Web.Application;
 public sealed class AuthCommands(IGrainFactory grains, Notifier notifier, SignInCodes codes, MarketplaceSettings settings,
     AuditTrail audit, BearerTokens tokens, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
 {
-    /// <summary>Checks a sign-up and e-mails a code; an address with an account gets a sign-in code. Returns the normalised address.</summary>
-    public async Task<string> SignUpAsync(SignUpInput input, string? clientAddress)
+    /// <summary>
+    /// Checks a sign-up and e-mails a code; an address with an account gets a sign-in code. Returns the normalised address.
+    /// The code's e-mail is in the account's language, or in <paramref name="pageLanguage"/> when that is Amazigh (a
+    /// language of the pages and the sign-in e-mails, not of accounts).
+    /// </summary>
+    public async Task<string> SignUpAsync(SignUpInput input, string? clientAddress, string? pageLanguage = null)
     {
         var c = new Checks();
         var email = c.Email("email", input.Email);
@@ -30,7 +34,7 @@ public sealed class AuthCommands(IGrainFactory grains, Notifier notifier, SignIn
         var terms = PrivacyCommands.CheckTerms(c, input.AcceptTerms, input.TermsVersion);
         c.ThrowIfFailed();
         var consents = terms is null && input.MarketingEmails is null ? null : new ConsentChoice(terms, input.MarketingEmails, "sign-up");
-        await SendCodeAsync(email, account.Language, clientAddress, new PendingSignUp(account, consents));
+        await SendCodeAsync(email, pageLanguage == Languages.Amazigh.Code ? pageLanguage : account.Language, clientAddress, new PendingSignUp(account, consents));
         return email;
     }
 

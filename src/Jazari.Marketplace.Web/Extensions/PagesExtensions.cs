@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using Jazari.Marketplace.Grains;
+using Jazari.Marketplace.Web.Languages;
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.AspNetCore.Authentication;
 
@@ -59,7 +60,7 @@ public static class PagesExtensions
                 headers["Referrer-Policy"] = "same-origin";
                 // Forms bind the same in every language: the request culture stays invariant; pages format explicitly.
                 CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
-                context.RequestServices.GetRequiredService<Text>().Use(LanguageOf(context));
+                context.RequestServices.GetRequiredService<Text>().Use(LanguageOf(context), SecondLanguageOf(context), path.Value);
             }
             await next();
         });
@@ -79,17 +80,36 @@ public static class PagesExtensions
     /// <summary>The language chosen (a cookie set by the switch and at sign-in from the account), else the browser's, else French.</summary>
     public static string LanguageOf(HttpContext context)
     {
-        if (context.Request.Cookies[Text.CookieName] is { } chosen && Strings.Languages.Contains(chosen)) return chosen;
+        if (context.Request.Cookies[Text.CookieName] is { } chosen && Strings.PageLanguages.Contains(chosen)) return chosen;
+        return Preferred(context, Strings.PageLanguages) ?? "fr";
+    }
+
+    /// <summary>
+    /// The second language of a reader of Amazigh: the one chosen on the language page (and, signed in, the account's
+    /// language, set at sign-in), else the first of French, Arabic and English in the browser's order, else French.
+    /// </summary>
+    public static string SecondLanguageOf(HttpContext context)
+    {
+        if (context.Request.Cookies[Amazigh.SecondLanguageCookie] is { } chosen && Amazigh.SecondLanguages.Contains(chosen)) return chosen;
+        return Preferred(context, Amazigh.SecondLanguages) ?? Amazigh.SecondLanguages[0];
+    }
+
+    private static string? Preferred(HttpContext context, IReadOnlyList<string> languages)
+    {
         foreach (var wanted in context.Request.GetTypedHeaders().AcceptLanguage.OrderByDescending(l => l.Quality ?? 1))
         {
             var language = wanted.Value.Value?.Split('-')[0].ToLowerInvariant();
-            if (language is not null && Strings.Languages.Contains(language)) return language;
+            if (language is not null && languages.Contains(language)) return language;
         }
-        return "fr";
+        return null;
     }
 
-    public static void RememberLanguage(HttpContext context, string language) =>
-        context.Response.Cookies.Append(Text.CookieName, language, new CookieOptions
+    public static void RememberLanguage(HttpContext context, string language) => Remember(context, Text.CookieName, language);
+
+    public static void RememberSecondLanguage(HttpContext context, string language) => Remember(context, Amazigh.SecondLanguageCookie, language);
+
+    private static void Remember(HttpContext context, string cookie, string language) =>
+        context.Response.Cookies.Append(cookie, language, new CookieOptions
         {
             HttpOnly = true, IsEssential = true, SameSite = SameSiteMode.Lax, Secure = context.Request.IsHttps,
             MaxAge = TimeSpan.FromDays(365), Path = "/",

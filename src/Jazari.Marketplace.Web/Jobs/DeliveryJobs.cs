@@ -54,7 +54,8 @@ public sealed class DeliveryJobs(
             return;
         }
         if (!signIn) values[NotificationCatalogue.Name] = account!.DisplayName;
-        var language = account?.Language ?? notification.Language ?? "fr";
+        // A sign-in e-mail asked for from a page in Amazigh is in Amazigh (not a language of accounts); else the account's language.
+        var language = signIn && notification.Language == Languages.Amazigh.Code ? notification.Language : account?.Language ?? notification.Language ?? "fr";
         var email = templates.Render(notification, to, language, values, signIn ? null : UnsubscribeUrl(accountId, notification.Kind))
             with { Key = $"{accountId}/{key}" };
 

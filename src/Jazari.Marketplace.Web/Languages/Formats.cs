@@ -5,11 +5,12 @@ namespace Jazari.Marketplace.Web.Languages;
 
 /// <summary>
 /// One way to write numbers, MAD amounts, dates and times per language, for pages and e-mails alike: the
-/// platform's cultures ar-MA, fr-MA and en-GB (CLDR data through ICU), times in Morocco's time zone.
+/// platform's cultures ar-MA, fr-MA and en-GB (CLDR data through ICU), times in Morocco's time zone. Amazigh (zgh)
+/// writes its dates with ICU's zgh-MA (Tifinagh month names) and its numbers as fr-MA does (Latin digits, "12.500,50").
 /// </summary>
 public sealed class Formats
 {
-    public static readonly IReadOnlyList<string> Languages = ["ar", "fr", "en"];
+    public static readonly IReadOnlyList<string> Languages = ["ar", "fr", "en", Amazigh.Code];
 
     /// <summary>Morocco's time (Africa/Casablanca); UTC+1 where the system has no time zone data.</summary>
     public static readonly TimeZoneInfo Morocco = FindMorocco();
@@ -21,7 +22,18 @@ public sealed class Formats
     private Formats(string language)
     {
         Language = language;
-        Culture = CultureInfo.GetCultureInfo(language switch { "ar" => "ar-MA", "en" => "en-GB", _ => "fr-MA" });
+        Culture = language == Amazigh.Code ? AmazighCulture() : CultureInfo.GetCultureInfo(language switch { "ar" => "ar-MA", "en" => "en-GB", _ => "fr-MA" });
+    }
+
+    /// <summary>zgh-MA's calendar names with fr-MA's numbers; fr-MA itself where ICU has no zgh data.</summary>
+    private static CultureInfo AmazighCulture()
+    {
+        var french = CultureInfo.GetCultureInfo("fr-MA");
+        CultureInfo culture;
+        try { culture = (CultureInfo)CultureInfo.GetCultureInfo("zgh-MA", predefinedOnly: true).Clone(); }
+        catch (CultureNotFoundException) { return french; }
+        culture.NumberFormat = (NumberFormatInfo)french.NumberFormat.Clone();
+        return CultureInfo.ReadOnly(culture);
     }
 
     public string Language { get; }

@@ -4,6 +4,7 @@ namespace Jazari.Marketplace.Web.Languages;
 /// CLDR's plural rules (common/supplemental/plurals.xml) for whole counts in the marketplace's three languages,
 /// and the choice of a form among those written in the string files as <c>one:{0} offre|other:{0} offres</c>.
 /// Arabic has six forms (zero, one, two, few, many, other), French three (one, many, other), English two.
+/// CLDR has no rule for Amazigh (zgh): its root rule, one form (other); its texts are written without forms.
 /// </summary>
 public static class Plurals
 {
@@ -12,6 +13,7 @@ public static class Plurals
     {
         "ar" => ["zero", "one", "two", "few", "many", "other"],
         "fr" => ["one", "many", "other"],
+        Amazigh.Code => ["other"],
         _ => ["one", "other"],
     };
 
@@ -33,6 +35,8 @@ public static class Plurals
             },
             // one: i = 0,1; many: e = 0 and i != 0 and i % 1000000 = 0 and v = 0
             "fr" => n is 0 or 1 ? "one" : n % 1_000_000 == 0 ? "many" : "other",
+            // CLDR's root rule: no rule for zgh in plurals.xml (checked against cldr-json, 2025-12)
+            Amazigh.Code => "other",
             // one: i = 1 and v = 0
             _ => n == 1 ? "one" : "other",
         };

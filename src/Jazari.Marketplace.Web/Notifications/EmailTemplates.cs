@@ -12,7 +12,8 @@ namespace Jazari.Marketplace.Web.Notifications;
 
 /// <summary>
 /// Turns a notification into an e-mail in the recipient's language, from Notifications/Templates (one JSON per
-/// language: subject and text of each kind; layout.html around the HTML, right to left for Arabic).
+/// language: subject and text of each kind; layout.html around the HTML, right to left for Arabic). Amazigh (zgh.json)
+/// writes the sign-in e-mails only; any other kind asked for in it comes in French.
 /// Placeholders are <c>{name}</c>, or <c>{bids#one:# offre|other:# offres}</c> for a count in its plural form
 /// (<see cref="Plurals"/>, <c>#</c> stands for the number). Values are written for the recipient's language (codes of
 /// categories and regions by their names, dates, amounts and counts in its format, see <see cref="Formats"/>); in the
@@ -25,12 +26,13 @@ public sealed partial class EmailTemplates
 
     public EmailTemplates()
     {
-        languages = new[] { "ar", "fr", "en" }.ToDictionary(l => l, l => JsonDocument.Parse(Resource($"{l}.json")).RootElement);
+        languages = new[] { "ar", "fr", "en", Amazigh.Code }.ToDictionary(l => l, l => JsonDocument.Parse(Resource($"{l}.json")).RootElement);
         layout = Resource("layout.html");
     }
 
     public OutgoingEmail Render(Notification notification, string to, string language, IReadOnlyDictionary<string, string> values, string? unsubscribeUrl)
     {
+        if (language == Amazigh.Code && !languages[language].TryGetProperty(notification.Kind, out _)) language = "fr";
         var texts = languages.GetValueOrDefault(language, languages["en"]);
         values = Written(values, language);
         var template = texts.GetProperty(notification.Kind);

@@ -27,7 +27,7 @@ public sealed class AdminSignInModel(IGrainFactory grains, Text text, AdminToken
             return Page();
         }
         var now = time.GetUtcNow();
-        var account = new AccountView(AdminToken.AccountId, "", Roles.Admin, T["role.admin"], T.Lang, null, [], now, now);
+        var account = new AccountView(AdminToken.AccountId, "", Roles.Admin, T["role.admin"], T.Content, null, [], now, now);
         await PageSession.SignInAsync(HttpContext, Grains, account, now, settings.TokenLifetime);
         await audit.RecordAsync(HttpContext, AuditActions.SignIn, AdminToken.AccountId, "page session with the admin token", new Caller(AdminToken.AccountId, Roles.Admin));
         return Redirect("/admin");

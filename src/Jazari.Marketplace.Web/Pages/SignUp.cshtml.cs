@@ -21,7 +21,7 @@ public sealed class SignUpModel(IGrainFactory grains, Text text, AuthCommands au
     public async Task<IActionResult> OnPostAsync(string? returnUrl)
     {
         var email = "";
-        if (!await TryAsync(async () => email = await auth.SignUpAsync(Input, HttpContext.Connection.RemoteIpAddress?.ToString()))) return Page();
+        if (!await TryAsync(async () => email = await auth.SignUpAsync(Input, HttpContext.Connection.RemoteIpAddress?.ToString(), T.Lang))) return Page();
         return RedirectToPage("/Verify", new { email, returnUrl });
     }
 }

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace Jazari.Marketplace.Web.Pages;
 
-/// <summary>The e-mailed code opens a cookie session; the page then speaks the account's language.</summary>
+/// <summary>The e-mailed code opens a cookie session; the page then speaks the account's language (a reader of Amazigh keeps it).</summary>
 [EnableRateLimiting(RateLimitPolicies.Auth)]
 public sealed class VerifyModel(IGrainFactory grains, Text text, AuthCommands auth, MarketplaceSettings settings,
     [FromKeyedServices(Clock.Key)] TimeProvider time) : MarketplacePage(grains, text)
@@ -26,7 +26,9 @@ public sealed class VerifyModel(IGrainFactory grains, Text text, AuthCommands au
         if (!await TryAsync(async () => account = await auth.VerifyAsync(Input, HttpContext.Connection.RemoteIpAddress?.ToString()))) return Page();
         await PageSession.SignInAsync(HttpContext, Grains, account!, time.GetUtcNow(), settings.TokenLifetime);
         await auth.RecordPageSignInAsync(account!);
-        PagesExtensions.RememberLanguage(HttpContext, account!.Language);
+        // A reader of Amazigh keeps it (an account's language is ar, fr or en): the account's language becomes their second one.
+        if (T.Lang == Languages.Amazigh.Code) PagesExtensions.RememberSecondLanguage(HttpContext, account!.Language);
+        else PagesExtensions.RememberLanguage(HttpContext, account!.Language);
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/home");
     }
 }

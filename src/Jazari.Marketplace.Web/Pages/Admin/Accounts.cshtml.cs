@@ -19,7 +19,7 @@ public sealed class AccountsModel(IGrainFactory grains, Text text, AdminCommands
     public async Task OnGetAsync(string? created)
     {
         Created = created;
-        Language = T.Lang;
+        Language = T.Content;
         Institutes = await InstituteList.LoadAsync(Grains);
     }
 

@@ -34,6 +34,6 @@ public sealed class MentorsModel(IGrainFactory grains, Text text, CohortCommands
     private async Task LoadAsync(string id)
     {
         Cohort = await Grains.GetGrain<ICohortGrain>(id).GetAsync(Me);
-        Members = await cohorts.MentorBoardAsync(Me, id, Suggested, T.Lang);
+        Members = await cohorts.MentorBoardAsync(Me, id, Suggested, T.Content);
     }
 }

@@ -19,7 +19,7 @@ public sealed class ProfileModel(IGrainFactory grains, Text text, ProfileCommand
             Input = new MentorInput { Name = d.Name, Languages = [.. d.Languages], Capacity = d.Capacity };
             Expertise = string.Join(", ", d.Expertise);
         }
-        else Input = new MentorInput { Name = User.Identity?.Name, Languages = [T.Lang], Capacity = 3 };
+        else Input = new MentorInput { Name = User.Identity?.Name, Languages = [T.Content], Capacity = 3 };
     }
 
     public async Task<IActionResult> OnPostAsync()

@@ -82,7 +82,7 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
     {
         Need = await EnsureOwnAsync(id);
         Bids = [.. Need.Bids.Where(b => b.Status != BidStatus.Withdrawn).OrderBy(b => b.Status == BidStatus.Rejected).ThenBy(b => b.Offer.PriceMinor)];
-        Matches = await Grains.StartupsForNeedAsync(id, Need.Details, MatchesShown, T.Lang);
+        Matches = await Grains.StartupsForNeedAsync(id, Need.Details, MatchesShown, T.Content);
         foreach (var startupId in Bids.Select(b => b.StartupId).Distinct())
             Tracks[startupId] = await Grains.GetGrain<IStartupGrain>(startupId).GetTrackRecordAsync();
         var opinions = await expertReviews.OfNeedAsync(Me, id);

@@ -54,7 +54,7 @@ public sealed class NewNeedModel(IGrainFactory grains, Text text, NeedCommands n
         await LoadProgrammesAsync();
         Input = new NeedInput
         {
-            Region = sme.Region, Language = T.Lang, ProgrammeId = ProgrammeId,
+            Region = sme.Region, Language = T.Content, ProgrammeId = ProgrammeId,
             Deadline = Languages.Formats.Today(time.GetUtcNow()).AddMonths(1).ToString("yyyy-MM-dd"),
         };
         await ShowCategoryAsync(category!);

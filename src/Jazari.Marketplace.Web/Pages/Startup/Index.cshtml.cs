@@ -20,7 +20,7 @@ public sealed class IndexModel(IGrainFactory grains, Text text, PayoutCommands p
         if (await ProfileIdAsync() is not { } startupId) return Redirect("/startup/profile?first=true");
         ProfileSaved = profile == "saved";
         var card = await Grains.GetGrain<IStartupGrain>(startupId).GetCardAsync() ?? throw MarketplaceException.NotFound("Startup");
-        Matches = await Grains.NeedsForStartupAsync(startupId, card, Shown, T.Lang);
+        Matches = await Grains.NeedsForStartupAsync(startupId, card, Shown, T.Content);
         NeedsPayoutDetails = await payouts.GetAsync(Me, Roles.Startup, startupId) is null;
         return Page();
     }

@@ -1,16 +1,22 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Jazari.Marketplace.Web.Languages;
 
 namespace Jazari.Marketplace.Web.Pages.Support;
 
 /// <summary>
 /// Every text of the pages, per language: <c>Pages/Strings/{ar,fr,en}.json</c> and one <c>{feature}.{ar,fr,en}.json</c>
 /// per feature, flat "key": "text" objects, embedded in the assembly. A key missing in a language falls back to English, then to the key itself.
+/// Amazigh (<c>zgh.json</c>, <c>{feature}.zgh.json</c>) is partial: its missing keys come in the reader's second language (<see cref="Find"/>).
 /// </summary>
 public sealed partial class Strings
 {
+    /// <summary>The languages every text is written in.</summary>
     public static readonly IReadOnlyList<string> Languages = ["ar", "fr", "en"];
+
+    /// <summary>The languages of the pages: the full ones and Amazigh, written in part.</summary>
+    public static readonly IReadOnlyList<string> PageLanguages = [.. Languages, Amazigh.Code];
     private readonly Dictionary<string, IReadOnlyDictionary<string, string>> byLanguage = [];
 
     public Strings()
@@ -18,7 +24,7 @@ public sealed partial class Strings
         errorTemplates = new(ErrorTemplates);
         var assembly = Assembly.GetExecutingAssembly();
         const string prefix = "Jazari.Marketplace.Web.Pages.Strings.";
-        foreach (var language in Languages)
+        foreach (var language in PageLanguages)
         {
             // {language}.json, then one file per feature: {feature}.{language}.json; a key defined twice is a mistake.
             var texts = new Dictionary<string, string>();
@@ -42,6 +48,10 @@ public sealed partial class Strings
         : byLanguage["en"].TryGetValue(key, out var english) ? english : key;
 
     public bool Has(string language, string key) => byLanguage[language].ContainsKey(key);
+
+    /// <summary>The text of <paramref name="key"/> in <paramref name="language"/>, else in <paramref name="second"/>; with the language it is written in.</summary>
+    public (string Text, string Language) Find(string language, string second, string key) =>
+        byLanguage.TryGetValue(language, out var texts) && texts.TryGetValue(key, out var text) ? (text, language) : (Get(second, key), second);
 
     /// <summary>
     /// The English refusal template ("error.At most {0} characters.") a message of the checks or a grain was made

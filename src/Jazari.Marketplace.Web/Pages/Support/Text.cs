@@ -17,20 +17,45 @@ public sealed partial class Text(Strings strings)
 {
     public const string CookieName = "jz-lang";
 
+    /// <summary>The language of the page: ar, fr, en or zgh (Amazigh, written in part).</summary>
     public string Lang { get; private set; } = "fr";
-    public string Dir => Lang == "ar" ? "rtl" : "ltr";
+    /// <summary>The reader's second language (fr, ar or en): the texts not written in Amazigh come in it.</summary>
+    public string Second { get; private set; } = "fr";
+    /// <summary>The language of the page's content: <see cref="Lang"/>, or the second language on a page not written in Amazigh.</summary>
+    public string Content { get; private set; } = "fr";
+    public string Dir => DirOf(Lang);
+    public string ContentDir => DirOf(Content);
     public CultureInfo Culture => Formats.Culture;
     private Formats Formats { get; set; } = Formats.For("fr");
 
-    public void Use(string language)
+    public static string DirOf(string language) => language == "ar" ? "rtl" : "ltr";
+
+    /// <summary>The language texts are looked up in: the content's, and the page's in the frame (header, menus, footer).</summary>
+    private string Reading => inFrame ? Lang : Content;
+    private bool inFrame;
+
+    /// <summary>
+    /// From here on the frame is written (the layout, after the page's body: Razor renders the body first), in the
+    /// page's language even where the content is in the second language.
+    /// </summary>
+    public void BeginFrame() => inFrame = true;
+
+    /// <summary>
+    /// Speaks <paramref name="language"/>; a reader of Amazigh reads what is not written in it in <paramref name="second"/>,
+    /// and the whole content (numbers and dates included) of a page not in <see cref="Amazigh.Pages"/> (<paramref name="path"/>).
+    /// </summary>
+    public void Use(string language, string? second = null, string? path = null)
     {
-        Lang = Strings.Languages.Contains(language) ? language : "fr";
-        Formats = Formats.For(Lang);
+        Lang = Strings.PageLanguages.Contains(language) ? language : "fr";
+        Second = second is not null && Amazigh.SecondLanguages.Contains(second) ? second : Amazigh.SecondLanguages[0];
+        Content = Lang == Amazigh.Code && path is not null && !Amazigh.IsWritten(path) ? Second : Lang;
+        Formats = Formats.For(Content);
+        inFrame = false;
     }
 
     public static CultureInfo CultureFor(string language) => Formats.For(language).Culture;
 
-    public string this[string key] => strings.Get(Lang, key);
+    public string this[string key] => strings.Find(Reading, Second, key).Text;
 
     /// <summary>
     /// A text with its values; a text written with plural forms ("one:…|other:…") takes the form of its first
@@ -38,8 +63,8 @@ public sealed partial class Text(Strings strings)
     /// </summary>
     public string Format(string key, params object?[] args)
     {
-        var text = strings.Get(Lang, key);
-        if (Plurals.HasForms(text)) text = Plurals.Select(text, Lang, args.Select(AsCount).FirstOrDefault(n => n is not null) ?? 0);
+        var (text, language) = strings.Find(Reading, Second, key);
+        if (Plurals.HasForms(text)) text = Plurals.Select(text, language, args.Select(AsCount).FirstOrDefault(n => n is not null) ?? 0);
         return string.Format(Culture, text, [.. args.Select(a => AsCount(a) is { } count ? Number(count) : a)]);
     }
 
@@ -49,8 +74,8 @@ public sealed partial class Text(Strings strings)
     /// </summary>
     public IHtmlContent Html(string key, params object?[] args)
     {
-        var text = strings.Get(Lang, key);
-        if (Plurals.HasForms(text)) text = Plurals.Select(text, Lang, args.Select(AsCount).FirstOrDefault(n => n is not null) ?? 0);
+        var (text, language) = strings.Find(Reading, Second, key);
+        if (Plurals.HasForms(text)) text = Plurals.Select(text, language, args.Select(AsCount).FirstOrDefault(n => n is not null) ?? 0);
         var values = args.Select(a => AsCount(a) is { } count ? Number(count)
             : a is IHtmlContent html ? Encoded(html) : $"<bdi>{WebUtility.HtmlEncode(Convert.ToString(a, Culture) ?? "")}</bdi>");
         return new HtmlString(string.Format(Culture, WebUtility.HtmlEncode(text), [.. values]));
@@ -86,12 +111,12 @@ public sealed partial class Text(Strings strings)
     /// <summary>A moment in Morocco's time.</summary>
     public string DateTime(DateTimeOffset at) => Formats.DateTime(at);
 
-    public string Category(string category) => strings.Get(Lang, "category." + category);
-    public string CategoryHelp(string category) => strings.Get(Lang, "category-help." + category);
-    public string Region(string region) => region == Reference.WholeCountry ? this["region.all"] : strings.Get(Lang, "region." + region);
-    public string Language(string language) => strings.Get(Lang, "language." + language);
-    public string Status(string status) => strings.Get(Lang, "status." + status);
-    public string Role(string role) => strings.Get(Lang, "role." + role);
+    public string Category(string category) => this["category." + category];
+    public string CategoryHelp(string category) => this["category-help." + category];
+    public string Region(string region) => region == Reference.WholeCountry ? this["region.all"] : this["region." + region];
+    public string Language(string language) => this["language." + language];
+    public string Status(string status) => this["status." + status];
+    public string Role(string role) => this["role." + role];
 
     /// <summary>
     /// A refusal of the checks or a grain, in this language. The English message is matched against the English
@@ -103,7 +128,7 @@ public sealed partial class Text(Strings strings)
     {
         if (message.StartsWith("Must be one of:", StringComparison.Ordinal)) return this["error.choose"];
         if (strings.ErrorTemplate(message) is not { } found) return message;
-        return Placeholder().Replace(strings.Get(Lang, found.Key), m =>
+        return Placeholder().Replace(this[found.Key], m =>
         {
             var index = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
             if (index >= found.Values.Count) return m.Value;
@@ -114,7 +139,7 @@ public sealed partial class Text(Strings strings)
             {
                 "money" when whole => Money(n),
                 "" when whole => Number(n),
-                _ when spec.EndsWith('.') => strings.Get(Lang, spec + value),
+                _ when spec.EndsWith('.') => this[spec + value],
                 _ => value,
             };
         });
