@@ -41,6 +41,6 @@ public sealed class ReviewModel(IGrainFactory grains, Text text, ExpertReviewCom
         Review = await reviews.GetAsync(Me, id);
         Mentor = Review.MentorId is not null && Review.MentorId == await ProfileIdAsync();
         MayAssign = Review.Status is "requested" or "assigned" && (User.IsInRole(Roles.Manager) || User.IsInRole(Roles.Admin));
-        if (MayAssign) Suggestions = await reviews.SuggestAsync(Me, id, T.Lang);
+        if (MayAssign) Suggestions = await reviews.SuggestAsync(Me, id, T.Content);
     }
 }

@@ -17,7 +17,7 @@ public sealed class AssessmentModel(IGrainFactory grains, Text text, MaturityCom
     {
         if (await ProfileIdAsync() is not { } smeId) return Redirect("/sme/profile?first=true");
         Taken = taken;
-        Assessments = (await maturity.ListAsync(Me, smeId, T.Lang)).Assessments;
+        Assessments = (await maturity.ListAsync(Me, smeId, T.Content)).Assessments;
         return Page();
     }
 
@@ -26,9 +26,9 @@ public sealed class AssessmentModel(IGrainFactory grains, Text text, MaturityCom
     {
         if (await ProfileIdAsync() is not { } smeId) return Redirect("/sme/profile?first=true");
         DraftResponse? draft = null;
-        if (await TryAsync(async () => draft = await maturity.DraftAsync(Me, smeId, assessmentId ?? "", index, null, T.Lang)))
+        if (await TryAsync(async () => draft = await maturity.DraftAsync(Me, smeId, assessmentId ?? "", index, null, T.Content)))
             return Redirect($"/sme/needs/{draft!.Id}");
-        Assessments = (await maturity.ListAsync(Me, smeId, T.Lang)).Assessments;
+        Assessments = (await maturity.ListAsync(Me, smeId, T.Content)).Assessments;
         return Page();
     }
 

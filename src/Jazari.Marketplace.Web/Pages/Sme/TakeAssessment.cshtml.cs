@@ -14,8 +14,8 @@ public sealed class TakeAssessmentModel(IGrainFactory grains, Text text, Maturit
     public async Task<IActionResult> OnGetAsync()
     {
         if (await ProfileIdAsync() is not { } smeId) return Redirect("/sme/profile?first=true");
-        Questionnaire = maturity.QuestionnaireIn(T.Lang);
-        var latest = (await maturity.ListAsync(Me, smeId, T.Lang)).Assessments.FirstOrDefault();
+        Questionnaire = maturity.QuestionnaireIn(T.Content);
+        var latest = (await maturity.ListAsync(Me, smeId, T.Content)).Assessments.FirstOrDefault();
         Answers = latest?.Answers.Where(a => a.QuestionId is not null && a.Value is not null).ToDictionary(a => a.QuestionId!, a => a.Value!.Value) ?? [];
         return Page();
     }
@@ -23,7 +23,7 @@ public sealed class TakeAssessmentModel(IGrainFactory grains, Text text, Maturit
     public async Task<IActionResult> OnPostAsync()
     {
         if (await ProfileIdAsync() is not { } smeId) return Redirect("/sme/profile?first=true");
-        Questionnaire = maturity.QuestionnaireIn(T.Lang);
+        Questionnaire = maturity.QuestionnaireIn(T.Content);
         var questions = Questionnaire.Dimensions.SelectMany(d => d.Questions).ToList();
         foreach (var q in questions)
             if (int.TryParse(Request.Form[q.Id].ToString(), out var v)) Answers[q.Id] = v;
@@ -31,7 +31,7 @@ public sealed class TakeAssessmentModel(IGrainFactory grains, Text text, Maturit
         {
             Answers = [.. questions.Where(q => Answers.ContainsKey(q.Id)).Select(q => new AssessmentAnswerInput { QuestionId = q.Id, Value = Answers[q.Id] })],
         };
-        if (await TryAsync(() => maturity.AssessAsync(Me, smeId, input, T.Lang))) return Redirect("/sme/assessment?taken=true");
+        if (await TryAsync(() => maturity.AssessAsync(Me, smeId, input, T.Content))) return Redirect("/sme/assessment?taken=true");
         return Page();
     }
 
