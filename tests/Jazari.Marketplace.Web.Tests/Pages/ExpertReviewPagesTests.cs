@@ -49,6 +49,7 @@ public sealed partial class ExpertReviewPagesTests(BrowserHost host)
 
         var managerPage = await host.NewPageAsync(language);
         await HostApi.SignInAsync(host, managerPage, managerEmail);
+        await HostApi.OpenMenuAsync(managerPage); // folded on a phone
         await managerPage.ClickAsync("nav a[href='/expert-reviews']");
         await managerPage.ClickAsync($"a[href='/expert-reviews/{reviewId}']");
         var suggestion = managerPage.Locator("li.card", new() { HasText = mentorName });

@@ -1,3 +1,4 @@
+using Jazari.Marketplace.Tests;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
@@ -19,6 +20,18 @@ internal static partial class Journeys
         await page.FillAsync("#code", host.LatestCode(email));
         await page.ClickAsync("form.form button[type=submit]");
         await ExpectUrlAsync(page, "/profile\\?first=true");
+    }
+
+    /// <summary>Signs in on the sign-in page the browser is on (keeping its return address).</summary>
+    public static async Task SignInHereAsync(BrowserHost host, IPage page, string email)
+    {
+        var before = OutboxFiles.Emails(Path.Combine(host.Host.DataDir, "outbox"), email).Count;
+        await page.FillAsync("#email", email);
+        await page.ClickAsync("form.form button[type=submit]");
+        await page.WaitForURLAsync(new Regex("/verify"), Journeys.Loaded);
+        await page.FillAsync("#code", await HostApi.CodeAsync(host, email, before));
+        await page.ClickAsync("form.form button[type=submit]");
+        await page.WaitForURLAsync(url => !url.Contains("/verify"), Journeys.Loaded);
     }
 
     /// <summary>Waits for the page to reach a URL; if it does not, the failure says what the page shows instead.</summary>

@@ -53,7 +53,7 @@ public sealed partial class LinkTests(BrowserHost host)
         var page = await host.NewPageAsync("fr");
         await page.GotoAsync(bidLink);
         Assert.Contains("/sign-in?returnUrl=", page.Url);
-        await SignInHereAsync(page, smeEmail);
+        await Journeys.SignInHereAsync(host, page, smeEmail);
         await page.WaitForURLAsync(new Regex($"/sme/needs/{needId}$"), Journeys.Loaded);
         Assert.Contains(title, await page.InnerTextAsync("main"));
 
@@ -75,18 +75,6 @@ public sealed partial class LinkTests(BrowserHost host)
             await Task.Delay(100);
         }
         throw new TimeoutException($"No {kind} e-mail to {email}.");
-    }
-
-    /// <summary>Signs in on the sign-in page the browser is on (keeping its return address).</summary>
-    private async Task SignInHereAsync(IPage page, string email)
-    {
-        var before = OutboxFiles.Emails(Path.Combine(host.Host.DataDir, "outbox"), email).Count;
-        await page.FillAsync("#email", email);
-        await page.ClickAsync("form.form button[type=submit]");
-        await page.WaitForURLAsync(new Regex("/verify"), Journeys.Loaded);
-        await page.FillAsync("#code", await HostApi.CodeAsync(host, email, before));
-        await page.ClickAsync("form.form button[type=submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/verify"), Journeys.Loaded);
     }
 
     [GeneratedRegex(@"https?://[^\s""<>]+/(needs|conversations)/[a-z0-9-]+")]

@@ -25,6 +25,7 @@ public sealed partial class MaturityPagesTests(BrowserHost host)
 
         var page = await host.NewPageAsync(language);
         await HostApi.SignInAsync(host, page, email);
+        await HostApi.OpenMenuAsync(page); // folded on a phone
         await page.ClickAsync("nav a[href='/sme/assessment']");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(title);
         await page.ClickAsync("a[href='/sme/assessment/take']");
