@@ -9,7 +9,7 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 /// Amazigh in the browser: the landing page in Tifinagh with the app's own font, kept across sign-up and sign-in with
 /// the sign-in e-mails in Amazigh, and the pages not written in Amazigh in the reader's second language, marked so.
 /// </summary>
-[Collection(BrowserCollection.Name)]
+[Collection(SecondBrowserCollection.Name)]
 public sealed partial class AmazighPagesTests(BrowserHost host)
 {
     private static readonly Strings Strings = new();

@@ -13,7 +13,7 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 /// milestones (30 000 MAD), delivers and is paid for all three by bank transfer, one payout of the three is marked
 /// paid, and the SME reviews it 5, 5 and 4 (an overall of 4.67). The page and the API must agree with that history.
 /// </summary>
-[Collection(BrowserCollection.Name)]
+[Collection(SecondBrowserCollection.Name)]
 public sealed partial class DashboardFiguresTests(BrowserHost host)
 {
     private static readonly Strings Strings = new();

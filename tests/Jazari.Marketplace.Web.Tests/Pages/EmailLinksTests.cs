@@ -13,7 +13,7 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 /// links the marketplace puts in it (the host's own address), and every link opened in the browser as that reader:
 /// signed out, it asks to sign in and comes back there; signed in, it is a page (200, HTML), never a 404 or JSON.
 /// </summary>
-[Collection(BrowserCollection.Name)]
+[Collection(SecondBrowserCollection.Name)]
 public sealed partial class EmailLinksTests(BrowserHost host)
 {
     /// <summary>Who receives each kind (see the notifications table of the README); a new kind fails until it is added.</summary>

@@ -10,7 +10,7 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 /// assigns the mentor suggested, the mentor gives fit, price and risks, and the SME reads them beside the bids. The
 /// institute, the need and the bid are set up through the API.
 /// </summary>
-[Collection(BrowserCollection.Name)]
+[Collection(SecondBrowserCollection.Name)]
 public sealed partial class ExpertReviewPagesTests(BrowserHost host)
 {
     [Fact]

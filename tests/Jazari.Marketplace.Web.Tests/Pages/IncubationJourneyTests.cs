@@ -12,7 +12,7 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 /// mentor follows an assigned startup (logs a session, records a goal's progress). What the journeys need
 /// beforehand (institute, manager account, startups) is set up through the API. Screenshots and axe on each page.
 /// </summary>
-[Collection(BrowserCollection.Name)]
+[Collection(SecondBrowserCollection.Name)]
 public sealed class IncubationJourneyTests(BrowserHost host)
 {
     [Theory]

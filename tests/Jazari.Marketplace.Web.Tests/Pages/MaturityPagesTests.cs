@@ -10,7 +10,7 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 /// anything answers the questions, sees its scores and its plan, drafts a recommended need in one click; the public
 /// impact page opens without signing in.
 /// </summary>
-[Collection(BrowserCollection.Name)]
+[Collection(SecondBrowserCollection.Name)]
 public sealed partial class MaturityPagesTests(BrowserHost host)
 {
     [Theory]

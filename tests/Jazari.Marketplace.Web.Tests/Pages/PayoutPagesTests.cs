@@ -11,7 +11,7 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 /// /payout-details (a wrong key refused in its language, then saved and shown masked); after a change of RIB its
 /// payouts are held, and an admin releases one on /admin/held-payouts with a reason.
 /// </summary>
-[Collection(BrowserCollection.Name)]
+[Collection(SecondBrowserCollection.Name)]
 public sealed class PayoutPagesTests(BrowserHost host)
 {
     [Theory]

@@ -7,7 +7,7 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 /// lines with its menu folded (a details element, no script) and 48px targets, and the bids read as one card each;
 /// on a desktop the same markup shows the menu open and the bids side by side.
 /// </summary>
-[Collection(BrowserCollection.Name)]
+[Collection(SecondBrowserCollection.Name)]
 public sealed class PhoneLayoutTests(BrowserHost host)
 {
     private const int Width = 390;

@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 namespace Jazari.Marketplace.Web.Tests.Pages;
 
 /// <summary>A startup adds work to its portfolio on its profile page; the SME sees it on the startup's public page.</summary>
-[Collection(BrowserCollection.Name)]
+[Collection(SecondBrowserCollection.Name)]
 public sealed class PortfolioPagesTests(BrowserHost host)
 {
     [Theory]
