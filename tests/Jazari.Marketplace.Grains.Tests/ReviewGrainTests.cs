@@ -48,7 +48,7 @@ public sealed class ReviewGrainTests(ClusterFixture fixture)
         var track = await Grains.GetGrain<IStartupGrain>(startupId).GetTrackRecordAsync();
         Assert.Equal(1, track.RatingCount);
         Assert.Equal(Good.Overall, track.Rating, 2);
-        Assert.Equal(Good.Overall, (await Grains.GetGrain<IStartupActivityGrain>(startupId).GetAsync()).Kpis.Rating, 2); // the reviews' average, not rounded to whole stars
+        Assert.Equal(Good.Overall, (await Grains.GetGrain<IStartupActivityGrain>(startupId).GetAsync()).Kpis.Rating!.Value, 2); // the reviews' average, not rounded to whole stars
         var listed = await Grains.GetGrain<IStartupReviewsGrain>(startupId).PageAsync(0, 20);
         Assert.Equal(smeReview.Id, Assert.Single(listed.Reviews).ReviewId);
     }
