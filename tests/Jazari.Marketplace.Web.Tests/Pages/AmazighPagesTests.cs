@@ -115,6 +115,7 @@ public sealed partial class AmazighPagesTests(BrowserHost host)
         }
 
         // Signed out and in again: still Amazigh, the code again in Amazigh though the account's language is Arabic.
+        await HostApi.OpenMenuAsync(page); // folded on a phone
         await page.ClickAsync("form[action='/sign-out'] button");
         await page.WaitForURLAsync(host.Url + "/", Journeys.Loaded);
         Assert.Equal("zgh", await page.GetAttributeAsync("html", "lang"));
