@@ -163,12 +163,13 @@ public sealed class ExpertReviewCommands(IGrainFactory grains, AuditTrail audit,
         var need = await grains.GetGrain<INeedGrain>(view.Request.NeedId).GetAsync(Caller.Marketplace);
         var ties = await TiesAsync(view.Request.Bids);
         var loads = await grains.GetGrain<IMentorDirectoryGrain>(IMentorDirectoryGrain.Key).ListAsync();
-        var mentors = new List<(string Id, MentorDetails Mentor, int Assigned)>();
-        foreach (var load in loads)
+        // The mentors are read side by side: one after another, a directory of thousands kept the manager's page waiting.
+        var read = await Task.WhenAll(loads.Select(async load =>
         {
             var mentor = await grains.GetGrain<IMentorGrain>(load.MentorId).GetAsync(Caller.Marketplace);
-            if (await TieAsync(load.MentorId, mentor.OwnerAccountId, ties) is null) mentors.Add((load.MentorId, mentor.Details, 0));
-        }
+            return (load.MentorId, mentor.Details, Untied: await TieAsync(load.MentorId, mentor.OwnerAccountId, ties) is null);
+        }));
+        var mentors = read.Where(m => m.Untied).Select(m => (m.MentorId, m.Details, 0)).ToList();
         // The need read as a startup would be: its category, skills and words; any language of the network counts.
         var asked = new StartupDetails(need.Details.Title, "", need.Details.Region, [need.Details.Category], need.Details.Skills,
             $"{need.Details.Title} {need.Details.Description}", [.. Reference.Languages], 0, 0, [], 1);
