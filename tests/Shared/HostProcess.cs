@@ -52,6 +52,9 @@ public sealed class HostProcess : IAsyncDisposable
         start.Environment["Silo__GatewayPort"] = gatewayPort.ToString();
         start.Environment["RateLimits__AuthPerMinute"] = "100000";
         start.Environment["Hangfire__Workers"] = "1";
+        // Killed hosts are the point of these tests: what a dead host was doing is taken over within seconds.
+        start.Environment["Hangfire__InvisibilitySeconds"] = "15";
+        start.Environment["Notifications__SendLease"] = "00:00:15";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
 

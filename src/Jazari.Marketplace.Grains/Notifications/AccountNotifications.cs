@@ -109,7 +109,7 @@ internal sealed class AccountNotificationsGrain(
             return null;
         }
         if (pending.Attempt is not null && pending.Attempt != attempt && pending.LeaseUntil > time.GetUtcNow())
-            throw MarketplaceException.Conflict($"Notification {key} is being sent by another attempt.");
+            throw new MarketplaceException(Problem.Conflict, $"Notification {key} is being sent by another attempt.") { RetryAfter = pending.LeaseUntil - time.GetUtcNow() };
         S.Pending[index] = pending with { Attempt = attempt, LeaseUntil = leaseUntil };
         await state.SaveAsync();
         return pending.Notification;

@@ -37,13 +37,21 @@ internal static class HangfireExtensions
         var usePostgres = string.Equals(storage, "postgres", StringComparison.OrdinalIgnoreCase)
             || string.Equals(storage, "postgresql", StringComparison.OrdinalIgnoreCase);
         var poll = TimeSpan.FromMilliseconds(config.GetValue("Hangfire:PollMilliseconds", 1000));
+        // A job taken by a host that died (killed mid-job) is run again after this, not after Hangfire's 30 minutes:
+        // the jobs are reentrant. PostgreSQL keeps a running job hidden as long as its host lives (sliding); SQLite,
+        // one host's local store, does not, so a job running longer than this may start a second time there.
+        var invisibility = TimeSpan.FromSeconds(config.GetValue("Hangfire:InvisibilitySeconds", 300));
         services.AddSingleton<JobStorage>(_ =>
         {
             if (!usePostgres)
-                return new SQLiteStorage(Path.Combine(settings.DataDir, "hangfire.db"), new SQLiteStorageOptions { QueuePollInterval = poll });
+                return new SQLiteStorage(Path.Combine(settings.DataDir, "hangfire.db"),
+                    new SQLiteStorageOptions { QueuePollInterval = poll, InvisibilityTimeout = invisibility });
             var connectionString = config.GetConnectionString("hangfire")
                 ?? throw new InvalidOperationException("Hangfire:Storage is PostgreSql but ConnectionStrings:hangfire is not set.");
-            var options = new PostgreSqlStorageOptions { QueuePollInterval = poll, PrepareSchemaIfNecessary = true };
+            var options = new PostgreSqlStorageOptions
+            {
+                QueuePollInterval = poll, PrepareSchemaIfNecessary = true, InvisibilityTimeout = invisibility, UseSlidingInvisibilityTimeout = true,
+            };
             return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
         });
 

@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.Server;
+using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Accounts;
 using Jazari.Marketplace.Grains.Notifications;
 using Jazari.Marketplace.Web.Email;
@@ -19,13 +20,36 @@ public sealed class DeliveryJobs(
 {
     /// <summary>A message that keeps failing ends in Hangfire's Failed list, still pending in the account's grain.</summary>
     [Queue(Queues.Notifications), AutomaticRetry(Attempts = 10, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
-    public Task SendAsync(string accountId, string key, PerformContext? context, CancellationToken cancellation) =>
-        SendAttemptAsync(accountId, key, context?.BackgroundJob.Id ?? Guid.NewGuid().ToString("N"), cancellation);
+    public async Task SendAsync(string accountId, string key, PerformContext? context, CancellationToken cancellation)
+    {
+        if (await SendOrWaitAsync(accountId, key, context, cancellation) is { } leaseLeft)
+            jobs.Schedule<DeliveryJobs>(j => j.SendAsync(accountId, key, null, CancellationToken.None), leaseLeft);
+    }
 
     /// <summary>A sign-in e-mail: first in the queues, retried quickly while its code lives (the notification then drops it).</summary>
     [Queue(Queues.SignIn), AutomaticRetry(Attempts = 5, DelaysInSeconds = [2, 5, 15, 60, 120], OnAttemptsExceeded = AttemptsExceededAction.Delete)]
-    public Task SendSignInAsync(string recipientId, string key, PerformContext? context, CancellationToken cancellation) =>
-        SendAttemptAsync(recipientId, key, context?.BackgroundJob.Id ?? Guid.NewGuid().ToString("N"), cancellation);
+    public async Task SendSignInAsync(string recipientId, string key, PerformContext? context, CancellationToken cancellation)
+    {
+        if (await SendOrWaitAsync(recipientId, key, context, cancellation) is { } leaseLeft)
+            jobs.Schedule<DeliveryJobs>(j => j.SendSignInAsync(recipientId, key, null, CancellationToken.None), leaseLeft);
+    }
+
+    /// <summary>
+    /// Sends, or answers how long another attempt still holds the notification: an attempt of a host that died
+    /// mid-send keeps its lease, and the e-mail goes as soon as that lease ends rather than at Hangfire's next retry.
+    /// </summary>
+    private async Task<TimeSpan?> SendOrWaitAsync(string accountId, string key, PerformContext? context, CancellationToken cancellation)
+    {
+        try
+        {
+            await SendAttemptAsync(accountId, key, context?.BackgroundJob.Id ?? Guid.NewGuid().ToString("N"), cancellation);
+            return null;
+        }
+        catch (MarketplaceException held) when (held is { Problem: Problem.Conflict, RetryAfter: { } left })
+        {
+            return left < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : left;
+        }
+    }
 
     /// <summary>One attempt, named by the Hangfire job: a retry of the same job takes over its own lease at once.</summary>
     public async Task SendAttemptAsync(string accountId, string key, string attempt, CancellationToken cancellation)

@@ -71,6 +71,29 @@ public sealed class SendGridDeliveryTests(SqliteJobsHost jobs)
     }
 
     [Fact]
+    public async Task An_e_mail_held_by_the_attempt_of_a_host_that_died_goes_when_that_lease_ends_once()
+    {
+        var (accountId, email) = await AccountAsync("fr");
+        var key = $"bid:{Guid.NewGuid():N}:received";
+        var notifications = Grains.GetGrain<IAccountNotificationsGrain>(accountId);
+        await notifications.RecordAsync(new Notification(key, NotificationKinds.BidReceived, Values("Boutique"), jobs.Time.GetUtcNow()));
+        var lease = jobs.Service<NotificationSettings>().SendLease;
+        await notifications.BeginSendAsync(key, "job-of-a-dead-host", jobs.Time.GetUtcNow() + lease); // killed before SendGrid answered
+
+        var delivery = jobs.Service<DeliveryJobs>();
+        await delivery.SendAsync(accountId, key, null, CancellationToken.None); // the follow-up run again after the restart: no error, no e-mail yet
+        Assert.Empty(jobs.Emails(email, NotificationKinds.BidReceived));
+        var monitor = jobs.Service<JobStorage>().GetMonitoringApi();
+        var next = Assert.Single(monitor.ScheduledJobs(0, 1000), j => j.Value.Job?.Args.Contains(accountId) == true);
+        Assert.InRange(next.Value.EnqueueAt, DateTime.UtcNow + lease - TimeSpan.FromSeconds(30), DateTime.UtcNow + lease + TimeSpan.FromSeconds(5));
+
+        jobs.Time.Advance(lease); // the dead attempt's lease ends
+        jobs.Service<IBackgroundJobClient>().Requeue(next.Key);
+        Assert.Single(await jobs.EmailsAsync(email, NotificationKinds.BidReceived));
+        Assert.Equal(1, jobs.SendGrid.AcceptedByKey[$"{accountId}/{key}"]);
+    }
+
+    [Fact]
     public async Task A_send_still_running_at_the_end_of_its_lease_is_cut_off_and_the_next_attempt_sends_once()
     {
         var (accountId, email) = await AccountAsync("fr");
