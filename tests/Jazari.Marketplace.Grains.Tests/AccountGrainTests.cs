@@ -118,6 +118,24 @@ public sealed class AccountGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_sign_up_keeps_the_network_of_its_verified_code_until_the_account_is_erased()
+    {
+        var email = $"{Guid.NewGuid():N}@example.ma";
+        var signIn = Grains.GetGrain<ISignInGrain>(email);
+        var pending = await signIn.RequestCodeAsync("r1", new PendingSignUp(Person(email), null));
+        var accountId = await signIn.VerifyAsync(pending.Code!, "r1", "network-hash");
+        var account = Grains.GetGrain<IAccountGrain>(accountId);
+        Assert.Equal("network-hash", await account.GetSignUpNetworkAsync());
+
+        // Later sign-ins from elsewhere do not change it; erasure forgets it.
+        var again = await signIn.RequestCodeAsync("r2", null);
+        await signIn.VerifyAsync(again.Code!, "r2", "other-network");
+        Assert.Equal("network-hash", await account.GetSignUpNetworkAsync());
+        await account.EraseAsync("erased-1");
+        Assert.Null(await account.GetSignUpNetworkAsync());
+    }
+
+    [Fact]
     public async Task Codes_are_limited_per_requester_and_per_address_with_a_retry_time()
     {
         var signIn = await SignedUpAsync();
