@@ -45,7 +45,6 @@ public sealed class NeedCommands(IGrainFactory grains, NeedLimits limits, [FromK
         return await Need(needId).UpdateDraftAsync(caller, details);
     }
 
-    internal const int ProfileNeedsListed = 500; // all a profile's list of needs holds
 
     /// <summary>Opens the need to bids, within the SME's limit of open needs; repeating it answers the open need. The slot is
     /// reserved in the SME's <see cref="ISmeOpenNeedsGrain"/> (the count's single writer) before the need opens, so of
