@@ -45,7 +45,6 @@ public sealed class NeedCommands(IGrainFactory grains, NeedLimits limits, [FromK
         return await Need(needId).UpdateDraftAsync(caller, details);
     }
 
-
     /// <summary>Opens the need to bids, within the SME's limit of open needs; repeating it answers the open need. The slot is
     /// reserved in the SME's <see cref="ISmeOpenNeedsGrain"/> (the count's single writer) before the need opens, so of
     /// publications at the same instant with one slot left, one opens; released if the publication fails.</summary>
