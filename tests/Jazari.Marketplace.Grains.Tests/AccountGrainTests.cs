@@ -74,10 +74,10 @@ public sealed class AccountGrainTests(ClusterFixture fixture)
         var signIn = await SignedUpAsync();
         var code = await CodeAsync(signIn);
 
-        var accountId = await signIn.VerifyAsync(code, "r1");
+        var accountId = await signIn.VerifyAsync(code, "r1", null);
 
         Assert.Equal(await signIn.GetAccountIdAsync(), accountId);
-        await Assert.ThrowsAsync<MarketplaceException>(() => signIn.VerifyAsync(code, "r1"));
+        await Assert.ThrowsAsync<MarketplaceException>(() => signIn.VerifyAsync(code, "r1", null));
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class AccountGrainTests(ClusterFixture fixture)
         var signIn = await SignedUpAsync();
         var code = await CodeAsync(signIn);
         fixture.Time.Advance(TimeSpan.FromMinutes(11));
-        var expired = await Assert.ThrowsAsync<MarketplaceException>(() => signIn.VerifyAsync(code, "r1"));
+        var expired = await Assert.ThrowsAsync<MarketplaceException>(() => signIn.VerifyAsync(code, "r1", null));
         Assert.Equal(Problem.Invalid, expired.Problem);
     }
 
@@ -96,7 +96,7 @@ public sealed class AccountGrainTests(ClusterFixture fixture)
         var signIn = await SignedUpAsync();
         var first = await CodeAsync(signIn, "owner");
         await CodeAsync(signIn, "someone-else");
-        Assert.Equal(await signIn.GetAccountIdAsync(), await signIn.VerifyAsync(first, "owner"));
+        Assert.Equal(await signIn.GetAccountIdAsync(), await signIn.VerifyAsync(first, "owner", null));
     }
 
     [Fact]
@@ -112,9 +112,27 @@ public sealed class AccountGrainTests(ClusterFixture fixture)
         Assert.Null(await Grains.GetGrain<IAccountGrain>(pending.RecipientId).GetAsync());
         Assert.Equal(none.RecipientId, pending.RecipientId);
 
-        var accountId = await signIn.VerifyAsync(pending.Code!, "r1");
+        var accountId = await signIn.VerifyAsync(pending.Code!, "r1", null);
         Assert.Equal(pending.RecipientId, accountId);
         Assert.Equal(Roles.Sme, (await Grains.GetGrain<IAccountGrain>(accountId).GetAsync())!.Role);
+    }
+
+    [Fact]
+    public async Task A_sign_up_keeps_the_network_of_its_verified_code_until_the_account_is_erased()
+    {
+        var email = $"{Guid.NewGuid():N}@example.ma";
+        var signIn = Grains.GetGrain<ISignInGrain>(email);
+        var pending = await signIn.RequestCodeAsync("r1", new PendingSignUp(Person(email), null));
+        var accountId = await signIn.VerifyAsync(pending.Code!, "r1", "network-hash");
+        var account = Grains.GetGrain<IAccountGrain>(accountId);
+        Assert.Equal("network-hash", await account.GetSignUpNetworkAsync());
+
+        // Later sign-ins from elsewhere do not change it; erasure forgets it.
+        var again = await signIn.RequestCodeAsync("r2", null);
+        await signIn.VerifyAsync(again.Code!, "r2", "other-network");
+        Assert.Equal("network-hash", await account.GetSignUpNetworkAsync());
+        await account.EraseAsync("erased-1");
+        Assert.Null(await account.GetSignUpNetworkAsync());
     }
 
     [Fact]

@@ -81,6 +81,40 @@ public sealed class AccountLimitsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Of_eight_bids_at_the_same_instant_with_one_slot_left_exactly_one_is_stored_and_a_withdrawn_one_frees_its_slot()
+    {
+        var sme = await host.SignUpAsync("sme");
+        await sme.Client.CreateAsync("/api/smes", Api.Sme());
+        var needs = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            var needId = await sme.Client.CreateAsync("/api/needs", Api.Need(title: $"Besoin en parallèle {i}"));
+            (await sme.Client.PostAsync($"/api/needs/{needId}/publish", null)).EnsureSuccessStatusCode();
+            needs.Add(needId);
+        }
+        var (founder, startupId) = await Api.StartupAsync(host);
+        var firstBid = (await (await founder.Client.PostAsJsonAsync($"/api/needs/{needs[0]}/bids", Api.Bid())).Json(HttpStatusCode.Created)).Id();
+
+        var racing = needs.Skip(1).Take(8).ToList();
+        var answers = await Task.WhenAll(racing.Select(id => founder.Client.PostAsJsonAsync($"/api/needs/{id}/bids", Api.Bid())));
+        Assert.Equal(1, answers.Count(a => a.StatusCode == HttpStatusCode.Created));
+        var refused = answers.Where(a => a.StatusCode != HttpStatusCode.Created).ToList();
+        Assert.Equal(7, refused.Count);
+        foreach (var answer in refused) Assert.Contains("at most 2 live bids", (await answer.Problem(HttpStatusCode.Conflict)).GetProperty("detail").GetString());
+
+        // Exactly one of the racing needs holds the startup's bid, as its SME sees them.
+        var bidCounts = await Task.WhenAll(racing.Select(async id => (await (await sme.Client.GetAsync($"/api/needs/{id}")).Json(HttpStatusCode.OK))
+            .GetProperty("bids").EnumerateArray().Count(b => b.GetProperty("startupId").GetString() == startupId)));
+        Assert.Equal(1, bidCounts.Sum());
+
+        // Withdrawn, the first bid frees its slot: one more bid is taken, and the next refused.
+        (await founder.Client.PostAsync($"/api/needs/{needs[0]}/bids/{firstBid}/withdraw", null)).EnsureSuccessStatusCode();
+        await (await founder.Client.PostAsJsonAsync($"/api/needs/{needs[9]}/bids", Api.Bid())).Json(HttpStatusCode.Created);
+        var free = racing.First(id => bidCounts[racing.IndexOf(id)] == 0);
+        await (await founder.Client.PostAsJsonAsync($"/api/needs/{free}/bids", Api.Bid())).Problem(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
     public async Task A_mentor_account_holds_one_directory_entry_even_when_it_creates_eight_at_once()
     {
         var mentor = await host.SignUpAsync("mentor");

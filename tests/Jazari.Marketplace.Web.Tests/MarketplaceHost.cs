@@ -112,11 +112,12 @@ public sealed class MarketplaceHost : WebApplicationFactory<Program>, IAsyncLife
         return client;
     }
 
-    /// <summary>Signs a new person up by the emailed code, as a user would, and returns a client with their token.</summary>
-    public async Task<Person> SignUpAsync(string role, string language = "fr", string? email = null)
+    /// <summary>Signs a new person up by the emailed code, as a user would, and returns a client with their token;
+    /// from <paramref name="clientAddress"/> when given (else the test server's, which has none).</summary>
+    public async Task<Person> SignUpAsync(string role, string language = "fr", string? email = null, string? clientAddress = null)
     {
         email ??= $"{role}-{Guid.NewGuid():N}@example.ma";
-        using var anonymous = Anonymous();
+        using var anonymous = clientAddress is null ? Anonymous() : From(clientAddress);
         var response = await anonymous.PostAsJsonAsync("/api/auth/sign-up", new { email, role, displayName = "Test " + role, language });
         Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
         var code = LatestCode(email);

@@ -32,4 +32,32 @@ public sealed class NeedLimitsTests : IAsyncLifetime
         (await sme.Client.PostAsync($"/api/needs/{needs[0]}/cancel", null)).EnsureSuccessStatusCode();
         (await sme.Client.PostAsync($"/api/needs/{needs[2]}/publish", null)).EnsureSuccessStatusCode();
     }
+
+    [Fact]
+    public async Task Of_eight_publications_at_the_same_instant_with_one_slot_left_exactly_one_opens()
+    {
+        var sme = await host.SignUpAsync("sme");
+        await sme.Client.CreateAsync("/api/smes", Api.Sme());
+        var first = await sme.Client.CreateAsync("/api/needs", Api.Need(title: "Besoin déjà ouvert"));
+        (await sme.Client.PostAsync($"/api/needs/{first}/publish", null)).EnsureSuccessStatusCode();
+        var drafts = new List<string>();
+        for (var i = 0; i < 8; i++) drafts.Add(await sme.Client.CreateAsync("/api/needs", Api.Need(title: $"Besoin simultané {i}")));
+
+        var answers = await Task.WhenAll(drafts.Select(id => sme.Client.PostAsync($"/api/needs/{id}/publish", null)));
+        Assert.Equal(1, answers.Count(a => a.StatusCode == HttpStatusCode.OK));
+        var refused = answers.Where(a => a.StatusCode != HttpStatusCode.OK).ToList();
+        Assert.Equal(7, refused.Count);
+        foreach (var answer in refused) Assert.Contains("at most 2 open needs", (await answer.Problem(HttpStatusCode.Conflict)).GetProperty("detail").GetString());
+
+        // Exactly one more is stored open, and listed.
+        var statuses = await Task.WhenAll(drafts.Select(async id => (await (await sme.Client.GetAsync($"/api/needs/{id}")).Json(HttpStatusCode.OK)).GetProperty("status").GetString()));
+        var opened = drafts[Array.IndexOf(statuses, "open")];
+        Assert.Equal(7, statuses.Count(s => s == "draft"));
+        await host.FollowedUpAsync(opened);
+        var listed = await (await sme.Client.GetAsync("/api/needs?category=ecommerce")).Json(HttpStatusCode.OK);
+        var ids = listed.GetProperty("needs").EnumerateArray().Select(n => n.Id()).ToList();
+        Assert.Contains(opened, ids);
+        Assert.Contains(first, ids);
+        Assert.Empty(ids.Intersect(drafts.Where(d => d != opened)));
+    }
 }

@@ -29,6 +29,12 @@ public interface IAccountGrain : IGrainWithStringKey
     /// every remembered token is revoked. The id stays, for what the law keeps (ledger, invoices, audit). Repeating it changes nothing.
     /// </summary>
     Task EraseAsync(string pseudonym);
+    /// <summary>
+    /// The keyed hash of the network the account was created from (its first verified sign-in), or null (an account
+    /// from before it was recorded, one created by an admin or a manager, an ignored network, or an erased account).
+    /// It tells only whether two accounts signed up from the same network: a related-party payout hold.
+    /// </summary>
+    Task<string?> GetSignUpNetworkAsync();
 }
 
 public enum PartyOf { Need, Cohort }
@@ -45,7 +51,8 @@ public sealed record NewAccount(
     [property: Id(1)] string Role,
     [property: Id(2)] string DisplayName,
     [property: Id(3)] string Language,
-    [property: Id(4)] IReadOnlyList<string> Institutes);
+    [property: Id(4)] IReadOnlyList<string> Institutes,
+    [property: Id(5)] string? SignUpNetwork = null);
 
 [GenerateSerializer, Alias("jazari.account-view")]
 public sealed record AccountView(
@@ -82,6 +89,8 @@ public sealed class AccountState
     /// <summary>The profile being created (reserved, not yet confirmed by <see cref="IAccountGrain.LinkProfileAsync"/>).</summary>
     [Id(13)] public string? ReservedProfileId { get; set; }
     [Id(14)] public DateTimeOffset? ReservedAt { get; set; }
+    /// <summary>The keyed hash (never the address) of the network of the first verified sign-in; see <see cref="IAccountGrain.GetSignUpNetworkAsync"/>.</summary>
+    [Id(15)] public string? SignUpNetwork { get; set; }
 }
 
 [GenerateSerializer, Alias("jazari.issued-token")]
@@ -110,6 +119,7 @@ internal sealed class AccountGrain(
             Language = account.Language,
             Institutes = [.. account.Institutes],
             CreatedAt = time.GetUtcNow(),
+            SignUpNetwork = account.SignUpNetwork,
         };
         await state.SaveAsync();
     }
@@ -209,9 +219,10 @@ internal sealed class AccountGrain(
     {
         if (!state.RecordExists) throw MarketplaceException.NotFound("Account");
         var s = state.State;
-        if (s.ErasedAt is null || s.Email.Length > 0 || s.DisplayName != pseudonym)
+        if (s.ErasedAt is null || s.Email.Length > 0 || s.DisplayName != pseudonym || s.SignUpNetwork is not null)
         {
             s.Email = "";
+            s.SignUpNetwork = null;
             s.DisplayName = pseudonym;
             s.ErasedAt ??= time.GetUtcNow();
             s.Consents = s.Consents.Erased();
@@ -220,6 +231,8 @@ internal sealed class AccountGrain(
         // Revoked after the write, and again on a repeat: a token is never left valid once the account says erased.
         await Task.WhenAll(s.Tokens.Select(t => grains.GetGrain<ITokenGrain>(t.Key).RevokeAsync()));
     }
+
+    public Task<string?> GetSignUpNetworkAsync() => Task.FromResult(state.RecordExists ? state.State.SignUpNetwork : null);
 
     private void EnsureUsable()
     {

@@ -27,9 +27,10 @@ public interface ISignInGrain : IGrainWithStringKey
     /// <summary>
     /// The account id when the code is one of the live codes; all codes are then used up. The first verified code of
     /// a sign-up creates its account. Failed guesses count per requester and per address over a day, with back-off;
-    /// a new code never resets them.
+    /// a new code never resets them. <paramref name="network"/> is the keyed hash of the requester's network (null when
+    /// not recorded): kept on the account a sign-up's code creates, for the related-party payout holds.
     /// </summary>
-    Task<string> VerifyAsync(string code, string requester);
+    Task<string> VerifyAsync(string code, string requester, string? network);
     /// <summary>
     /// Forgets this address when it leads to <paramref name="accountId"/>: the stored state is deleted (its row key
     /// holds the address), so the address can sign up again as a new account. Repeating it changes nothing.
@@ -152,7 +153,7 @@ internal sealed class SignInGrain(
         return new CodeRequest(S.RecipientId, Ids.New("code"), code, now + CodeLifetime);
     }
 
-    public async Task<string> VerifyAsync(string code, string requester)
+    public async Task<string> VerifyAsync(string code, string requester, string? network)
     {
         var now = time.GetUtcNow();
         S.FailedGuesses.RemoveAll(f => now - f.At >= GuessWindow);
@@ -176,7 +177,7 @@ internal sealed class SignInGrain(
             // The first verified code of a sign-up: only now does the address get an account, with this sign-up's choices.
             var id = S.RecipientId ??= Ids.New("acc");
             var account = grains.GetGrain<IAccountGrain>(id);
-            await account.CreateAsync(S.SignUp!.Account);
+            await account.CreateAsync(S.SignUp!.Account with { SignUpNetwork = network });
             if (S.SignUp.Consents is { } consents) await account.RecordConsentsAsync(consents);
             S.AccountId = id;
             S.SignUp = null;

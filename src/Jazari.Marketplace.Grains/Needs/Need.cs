@@ -263,6 +263,9 @@ internal sealed class NeedGrain(
         switch (pending.Kind)
         {
             case NeedEventKind.Published:
+                await ListForStatusAsync();
+                await grains.GetGrain<ISmeOpenNeedsGrain>(Need.SmeId).AddAsync(id); // counted even when the publishing request died after it
+                break;
             case NeedEventKind.Expired:
                 await ListForStatusAsync();
                 break;

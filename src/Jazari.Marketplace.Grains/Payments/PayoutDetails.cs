@@ -139,13 +139,15 @@ internal sealed class PayoutDetailsGrain(
 /// <summary>
 /// Why a new bank payout waits for an admin: its beneficiary's RIB changed in the last <see cref="AfterRibChange"/>
 /// (a classic fraud path: take over an account, change the RIB, collect), or the SME and the startup look like one
-/// party (their accounts share an e-mail domain that is not a webmail's, or they gave the same RIB).
+/// party (their accounts share an e-mail domain that is not a webmail's, or they gave the same RIB; or, its own reason,
+/// both accounts were created from the same network, compared by keyed hash: accounts without one are never held by it).
 /// </summary>
 public static class PayoutHolds
 {
     public static readonly TimeSpan AfterRibChange = TimeSpan.FromHours(48);
     public const string RibChanged = "rib-changed";
     public const string RelatedParty = "related-party";
+    public const string SameNetwork = "same-sign-up-network";
 
     public static async Task<IReadOnlyList<string>> ReasonsAsync(IGrainFactory grains, string beneficiaryKind, string beneficiaryId,
         string? smeId, string? smeAccountId, string startupId, string startupAccountId, DateTimeOffset now)
@@ -154,7 +156,15 @@ public static class PayoutHolds
         var details = await grains.GetGrain<IPayoutDetailsGrain>(beneficiaryId).GetAsync(Caller.Marketplace);
         if (details?.RibChangedAt is { } changed && now - changed < AfterRibChange) reasons.Add(RibChanged);
         if (beneficiaryKind == "startup" && await RelatedAsync(grains, smeId, smeAccountId, startupId, startupAccountId, details)) reasons.Add(RelatedParty);
+        if (beneficiaryKind == "startup" && await SameNetworkAsync(grains, smeAccountId, startupAccountId)) reasons.Add(SameNetwork);
         return reasons;
+    }
+
+    private static async Task<bool> SameNetworkAsync(IGrainFactory grains, string? smeAccountId, string startupAccountId)
+    {
+        if (smeAccountId is null || smeAccountId == startupAccountId) return false;
+        var sme = await grains.GetGrain<Accounts.IAccountGrain>(smeAccountId).GetSignUpNetworkAsync();
+        return sme is not null && sme == await grains.GetGrain<Accounts.IAccountGrain>(startupAccountId).GetSignUpNetworkAsync();
     }
 
     private static async Task<bool> RelatedAsync(IGrainFactory grains, string? smeId, string? smeAccountId, string startupId, string startupAccountId,

@@ -18,7 +18,7 @@ namespace Jazari.Marketplace.Web.Application;
 /// the requester's network address (stored only hashed), which the sign-in grain throttles by.
 /// </summary>
 public sealed class AuthCommands(IGrainFactory grains, Notifier notifier, SignInCodes codes, MarketplaceSettings settings,
-    AuditTrail audit, BearerTokens tokens, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
+    AuditTrail audit, BearerTokens tokens, SignUpNetworks networks, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
 {
     /// <summary>
     /// Checks a sign-up and e-mails a code; an address with an account gets a sign-in code. Returns the normalised address.
@@ -49,7 +49,8 @@ public sealed class AuthCommands(IGrainFactory grains, Notifier notifier, SignIn
         return email;
     }
 
-    /// <summary>The account of a right, live code (all codes of the address are then used up); a sign-up's first code creates it.</summary>
+    /// <summary>The account of a right, live code (all codes of the address are then used up); a sign-up's first code creates it,
+    /// keeping the keyed hash of the requester's network (<see cref="SignUpNetworks"/>).</summary>
     public async Task<AccountView> VerifyAsync(VerifyInput input, string? clientAddress)
     {
         var c = new Checks();
@@ -58,7 +59,7 @@ public sealed class AuthCommands(IGrainFactory grains, Notifier notifier, SignIn
         if (code.Length == 6 && !code.All(char.IsAsciiDigit)) c.Error("code", "Six digits.");
         c.ThrowIfFailed();
 
-        var accountId = await grains.GetGrain<ISignInGrain>(email).VerifyAsync(code, Requester(clientAddress));
+        var accountId = await grains.GetGrain<ISignInGrain>(email).VerifyAsync(code, Requester(clientAddress), networks.Of(clientAddress));
         var accountGrain = grains.GetGrain<IAccountGrain>(accountId);
         var account = await accountGrain.MarkVerifiedAsync();
         // Signing up states that going on accepts the terms: an account that did not accept them at sign-up does at its first sign-in.

@@ -17,27 +17,44 @@ public sealed class BidCommands(IGrainFactory grains, Audit.AuditTrail audit, Ne
         c.ThrowIfFailed();
         var startupId = await grains.ProfileOfAsync(bidder, "startup");
         var startup = await grains.GetGrain<Grains.Profiles.IStartupGrain>(startupId).GetAsync(bidder);
-        await CheckLiveBidsAsync(bidder, startupId, needId);
-        return await grains.GetGrain<INeedGrain>(needId).SubmitBidAsync(bidder, startupId, startup.Details.Name, offer);
+        var slot = await ReserveLiveBidAsync(bidder, startupId, needId);
+        var liveBids = grains.GetGrain<ILiveBidsGrain>(startupId);
+        string bidId;
+        try
+        {
+            bidId = await grains.GetGrain<INeedGrain>(needId).SubmitBidAsync(bidder, startupId, startup.Details.Name, offer);
+        }
+        catch (Exception) when (slot?.Reserved == true)
+        {
+            await liveBids.ReleaseAsync(needId);
+            throw;
+        }
+        if (slot?.Reserved == true) await liveBids.AddAsync(needId); // the bid's follow-up adds it too, should this request die here
+        return bidId;
     }
 
     /// <summary>
     /// A startup has at most <see cref="NeedLimits.MaxLiveBidsPerAccount"/> live bids (submitted, on open needs) across
-    /// needs; a bid on this need again (a retry) is not a new one. Counted from the startup's <see cref="ILiveBidsGrain"/>,
-    /// which its bids' follow-ups keep, so the count may trail a bid sent a moment before. Only at the limit are the
-    /// needs read, and the ones no longer holding a live bid forgotten: a bid costs one small read, not one per need.
+    /// needs; a bid on this need again (a retry) is not a new one. The slot is reserved in the startup's
+    /// <see cref="ILiveBidsGrain"/>, the count's single writer, before the bid is written: of requests at the same
+    /// instant with one slot left, one gets it. Only at the limit are the needs read, and the ones no longer holding a
+    /// live bid forgotten (a withdrawn bid frees its slot there): a bid costs one small write, not one read per need.
     /// </summary>
-    private async Task CheckLiveBidsAsync(Caller bidder, string startupId, string needId)
+    private async Task<NeedSlot?> ReserveLiveBidAsync(Caller bidder, string startupId, string needId)
     {
-        if (bidder.IsAdmin) return;
+        if (bidder.IsAdmin) return null;
         var liveBids = grains.GetGrain<ILiveBidsGrain>(startupId);
-        var counted = (await liveBids.ListAsync()).Where(id => id != needId).ToList();
-        if (counted.Count < limits.MaxLiveBidsPerAccount) return;
-        var checkedNeeds = await Task.WhenAll(counted.Select(async id => (id, live: await HoldsLiveBidAsync(bidder, startupId, id))));
+        var slot = await liveBids.ReserveAsync(needId, limits.MaxLiveBidsPerAccount);
+        if (slot.Taken) return slot;
+        var checkedNeeds = await Task.WhenAll(slot.Counted.Select(async id => (id, live: await HoldsLiveBidAsync(bidder, startupId, id))));
         var gone = checkedNeeds.Where(n => !n.live).Select(n => n.id).ToList();
-        if (gone.Count > 0) await liveBids.ForgetAsync(gone);
-        if (counted.Count - gone.Count >= limits.MaxLiveBidsPerAccount)
-            throw MarketplaceException.Conflict($"A startup may have at most {limits.MaxLiveBidsPerAccount} live bids at a time; withdraw one or wait for a decision before bidding again.");
+        if (gone.Count > 0)
+        {
+            await liveBids.ForgetAsync(gone);
+            slot = await liveBids.ReserveAsync(needId, limits.MaxLiveBidsPerAccount);
+        }
+        return slot.Taken ? slot
+            : throw MarketplaceException.Conflict($"A startup may have at most {limits.MaxLiveBidsPerAccount} live bids at a time; withdraw one or wait for a decision before bidding again.");
     }
 
     private async Task<bool> HoldsLiveBidAsync(Caller bidder, string startupId, string needId)

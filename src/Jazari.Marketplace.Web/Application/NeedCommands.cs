@@ -45,19 +45,45 @@ public sealed class NeedCommands(IGrainFactory grains, NeedLimits limits, [FromK
         return await Need(needId).UpdateDraftAsync(caller, details);
     }
 
-    internal const int ProfileNeedsListed = 500; // all a profile's list of needs holds
-
-    /// <summary>Opens the need to bids, within the SME's limit of open needs; repeating it answers the open need.</summary>
+    /// <summary>Opens the need to bids, within the SME's limit of open needs; repeating it answers the open need. The slot is
+    /// reserved in the SME's <see cref="ISmeOpenNeedsGrain"/> (the count's single writer) before the need opens, so of
+    /// publications at the same instant with one slot left, one opens; released if the publication fails.</summary>
     public async Task<NeedView> PublishAsync(Caller caller, string needId)
     {
         var need = await Need(needId).GetAsync(caller);
-        if (need.Status == NeedStatus.Draft && !caller.IsAdmin)
+        if (need.Status != NeedStatus.Draft || caller.IsAdmin) return await Need(needId).PublishAsync(caller);
+        var openNeeds = grains.GetGrain<ISmeOpenNeedsGrain>(need.SmeId);
+        var slot = await openNeeds.ReserveAsync(needId, limits.MaxOpenPerAccount);
+        if (!slot.Taken)
         {
-            var open = (await OfProfileAsync(caller, need.SmeId, ProfileNeedsListed)).Count(n => n.Status == NeedStatus.Open);
-            if (open >= limits.MaxOpenPerAccount)
+            var checkedNeeds = await Task.WhenAll(slot.Counted.Select(async id => (id, open: await IsOpenAsync(caller, id))));
+            var closed = checkedNeeds.Where(n => !n.open).Select(n => n.id).ToList();
+            if (closed.Count > 0)
+            {
+                await openNeeds.ForgetAsync(closed);
+                slot = await openNeeds.ReserveAsync(needId, limits.MaxOpenPerAccount);
+            }
+            if (!slot.Taken)
                 throw MarketplaceException.Conflict($"An SME may have at most {limits.MaxOpenPerAccount} open needs at a time; award, cancel or wait for one to close before publishing another.");
         }
-        return await Need(needId).PublishAsync(caller);
+        NeedView published;
+        try
+        {
+            published = await Need(needId).PublishAsync(caller);
+        }
+        catch (Exception) when (slot.Reserved)
+        {
+            await openNeeds.ReleaseAsync(needId);
+            throw;
+        }
+        if (slot.Reserved) await openNeeds.AddAsync(needId); // the publication's follow-up adds it too, should this request die here
+        return published;
+    }
+
+    private async Task<bool> IsOpenAsync(Caller caller, string needId)
+    {
+        try { return (await Need(needId).GetAsync(caller)).Status == NeedStatus.Open; }
+        catch (MarketplaceException refused) when (refused.Problem is Problem.NotFound) { return false; }
     }
 
     public Task<NeedView> CancelAsync(Caller caller, string needId) => Need(needId).CancelAsync(caller);

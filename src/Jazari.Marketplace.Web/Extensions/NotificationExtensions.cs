@@ -1,5 +1,6 @@
 using Hangfire;
 using Jazari.Marketplace.Grains.Needs;
+using Jazari.Marketplace.Web.Auth;
 using Jazari.Marketplace.Web.Email;
 using Jazari.Marketplace.Web.Jobs;
 using Jazari.Marketplace.Web.Notifications;
@@ -31,6 +32,7 @@ internal static class NotificationExtensions
         services.AddTransient<DeliveryJobs>();
         services.AddTransient<WeeklyNeedsJob>();
         services.AddSingleton<SignInCodes>();
+        services.AddSingleton(provider => SignUpNetworks.From(provider.GetRequiredService<IConfiguration>(), provider.GetRequiredService<LinkSigner>()));
         services.AddTransient<AuthCommands>();
         services.AddTransient<CohortDigestJob>();
         services.AddTransient<FiguresReminderJob>();

@@ -26,8 +26,10 @@ public sealed record DataExport(
 /// <summary>A thread the person takes part in, with every message of both sides, oldest first.</summary>
 public sealed record ConversationExport(string Id, string NeedId, string NeedTitle, string SmeName, string StartupName, IReadOnlyList<MessageView> Messages);
 
+/// <param name="SignUpNetwork">The keyed hash of the network the account was created from (not the address: it only tells
+/// whether two accounts signed up from the same network, for the payout holds between related parties), or null.</param>
 public sealed record AccountExport(string Id, string Email, string Role, string DisplayName, string Language, IReadOnlyList<string> Institutes,
-    DateTimeOffset CreatedAt, DateTimeOffset? VerifiedAt, ConsentsResponse Consents);
+    DateTimeOffset CreatedAt, DateTimeOffset? VerifiedAt, ConsentsResponse Consents, string? SignUpNetwork);
 
 /// <summary>A need the person owns or bid on, as they see it (an owner sees every bid, a bidder its own), with its reviews.</summary>
 public sealed record NeedExport(NeedResponse Need, NeedReviewsResponse? Reviews);
@@ -89,7 +91,7 @@ public sealed class PersonalData(IGrainFactory grains, AuditTrail audit, [FromKe
 
         return new DataExport(time.GetUtcNow(),
             new AccountExport(account.Id, account.Email, account.Role, account.DisplayName, account.Language, account.Institutes,
-                account.CreatedAt, account.VerifiedAt, ConsentsResponse.From(consents)),
+                account.CreatedAt, account.VerifiedAt, ConsentsResponse.From(consents), await accountGrain.GetSignUpNetworkAsync()),
             await ProfileAsync(account, caller),
             needs,
             await IncubationAsync(account, places),

@@ -208,6 +208,40 @@ public sealed class BankRailsTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task A_payout_between_accounts_signed_up_from_one_public_network_is_held_for_same_sign_up_network()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        // Two webmail addresses and two RIBs: nothing relates them but the network (one /24) they signed up from.
+        var (sameNetwork, _) = await AwardedBetweenAsync($"sme-{run}@gmail.com", $"startup-{run}@gmail.com", "203.0.113.7", "203.0.113.201");
+        await Details(sameNetwork.Founder, sameNetwork.StartupId, "Atlas Web", AttijariRib);
+        var held = await ReleasedPayoutAsync(sameNetwork, 0);
+        Assert.Equal("held", held.GetProperty("status").GetString());
+        Assert.Equal([PayoutHolds.SameNetwork], held.GetProperty("holdReasons").EnumerateArray().Select(r => r.GetString()));
+        using var admin = host.Admin();
+        Assert.Contains(await HeldAsync(admin), p => p.Id() == held.Id());
+
+        // The account keeps a keyed hash of the network, not the address: the export shows it; loopback and private
+        // networks (every test account without an address) are not recorded.
+        var export = await (await sameNetwork.Founder.Client.GetAsync("/api/me/export")).Json(HttpStatusCode.OK);
+        var network = export.GetProperty("account").GetProperty("signUpNetwork").GetString();
+        Assert.False(string.IsNullOrEmpty(network));
+        Assert.DoesNotContain("203.0.113", network);
+        var local = await host.SignUpAsync("sme", clientAddress: "192.168.1.20");
+        var localExport = await (await local.Client.GetAsync("/api/me/export")).Json(HttpStatusCode.OK);
+        Assert.Equal(JsonValueKind.Null, localExport.GetProperty("account").GetProperty("signUpNetwork").ValueKind);
+
+        // Another /24 is another network: not held.
+        var (apart, _) = await AwardedBetweenAsync($"sme-b-{run}@gmail.com", $"startup-b-{run}@gmail.com", "203.0.113.7", "198.51.100.7");
+        await Details(apart.Founder, apart.StartupId, "Atlas Web", CihRib);
+        var notHeld = await ReleasedPayoutAsync(apart, 0);
+        Assert.Empty(notHeld.GetProperty("holdReasons").EnumerateArray());
+        await (await admin.PostAsJsonAsync($"/api/admin/payouts/{held.Id()}/decline", new { reason = "Même réseau, même personne." })).Json(HttpStatusCode.OK);
+    }
+
+    private static async Task<List<JsonElement>> HeldAsync(HttpClient admin) =>
+        [.. (await (await admin.GetAsync("/api/admin/payouts?status=held")).Json(HttpStatusCode.OK)).EnumerateArray()];
+
+    [Fact]
     public async Task The_payout_queue_holds_more_orders_than_its_old_ceiling_and_lists_them_all()
     {
         var grains = host.Services.GetRequiredService<IGrainFactory>();
@@ -243,13 +277,14 @@ public sealed class BankRailsTests(MarketplaceHost host)
     }
 
     /// <summary>A need of an SME signed up as <paramref name="smeEmail"/> awarded to a startup signed up as <paramref name="startupEmail"/>.</summary>
-    private async Task<(Awarded Awarded, string SmeId)> AwardedBetweenAsync(string smeEmail, string startupEmail)
+    private async Task<(Awarded Awarded, string SmeId)> AwardedBetweenAsync(string smeEmail, string startupEmail,
+        string? smeAddress = null, string? startupAddress = null)
     {
-        var sme = await host.SignUpAsync("sme", email: smeEmail);
+        var sme = await host.SignUpAsync("sme", email: smeEmail, clientAddress: smeAddress);
         var smeId = await sme.Client.CreateAsync("/api/smes", Api.Sme());
         var needId = await sme.Client.CreateAsync("/api/needs", Api.Need());
         (await sme.Client.PostAsync($"/api/needs/{needId}/publish", null)).EnsureSuccessStatusCode();
-        var founder = await host.SignUpAsync("startup", email: startupEmail);
+        var founder = await host.SignUpAsync("startup", email: startupEmail, clientAddress: startupAddress);
         var startupId = await founder.Client.CreateAsync("/api/startups", Api.Startup("Huilerie Digital"));
         var bidId = await founder.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
         (await sme.Client.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).EnsureSuccessStatusCode();
