@@ -22,15 +22,16 @@ public sealed class StateSizeTests(ClusterFixture fixture)
     private int Size<T>(T value) => fixture.Silo.Services.GetRequiredService<Serializer>().SerializeToArray(value).Length;
 
     [Fact]
-    public void An_account_with_the_most_tokens_places_and_consent_changes_stays_under_the_bound()
+    public void An_account_with_the_most_tokens_and_consent_changes_and_its_old_lists_of_places_stays_under_the_bound()
     {
         var now = DateTimeOffset.UtcNow;
         var state = new Accounts.AccountState
         {
             Email = new string('a', 254), DisplayName = Arabic(100), Role = Roles.Startup, Language = "ar",
             Tokens = [.. Enumerable.Range(0, Accounts.AccountGrain.MaxTokens).Select(_ => new Accounts.IssuedToken(Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()), now))],
-            NeedIds = [.. Enumerable.Range(0, Accounts.AccountGrain.MaxPlaces).Select(_ => Samples.NewId("need"))],
-            CohortIds = [.. Enumerable.Range(0, Accounts.AccountGrain.MaxPlaces).Select(_ => Samples.NewId("cohort"))],
+            // The lists stored before places became rows held at most 2,000 each: such a state must still load.
+            NeedIds = [.. Enumerable.Range(0, 2000).Select(_ => Samples.NewId("need"))],
+            CohortIds = [.. Enumerable.Range(0, 2000).Select(_ => Samples.NewId("cohort"))],
             Consents = new Accounts.Consents("2025-01", now, true, now,
                 [.. Enumerable.Range(0, Accounts.Terms.MaxHistory).Select(i => new Accounts.ConsentChange("marketing-emails", "2025-01", i % 2 == 0, now, "settings"))]),
         };
@@ -77,7 +78,8 @@ public sealed class StateSizeTests(ClusterFixture fixture)
         var checks = Enumerable.Range(0, 5).Select(i => new Payments.EligibilityCheck("region", false, Arabic(200) + string.Join(", ", Reference.Regions))).ToList();
         var sme = new Payments.ProgrammeSmeState
         {
-            Operations = [.. Enumerable.Range(0, Payments.ProgrammeSmeGrain.MaxOperations).Select(i => new Payments.ProgrammeOperation($"{Samples.NewId("need")}:m{i % 10}:programme-refund", 1_000_000))],
+            // The list stored before operations became rows held at most 2,000: such a state must still load.
+            Operations = [.. Enumerable.Range(0, 2000).Select(i => new Payments.ProgrammeOperation($"{Samples.NewId("need")}:m{i % 10}:programme-refund", 1_000_000))],
             Application = new Payments.ProgrammeApplication(Samples.NewId("papp"), Samples.NewId("prog"), Samples.NewId("sme"), Arabic(200), Samples.NewId("acc"),
                 Arabic(2000), Payments.ProgrammeApplicationStatus.Declined, checks, now, now, Samples.NewId("acc"), Arabic(1000)),
         };
