@@ -112,23 +112,26 @@ public sealed class StateSizeTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public void A_full_list_of_a_profile_needs_stays_under_the_bound()
+    public void The_list_a_profile_stored_before_its_needs_became_rows_stays_under_the_bound()
     {
-        var state = new ProfileNeedsState { NeedIds = [.. Enumerable.Range(0, ProfileNeedsGrain.MaxEntries).Select(i => $"need-{i:D5}-" + new string('x', 53))] };
+        // The list stored before needs became rows held at most 500: such a state must still load.
+        var state = new ProfileNeedsState { NeedIds = [.. Enumerable.Range(0, 500).Select(i => $"need-{i:D5}-" + new string('x', 53))] };
         Assert.InRange(Size(state), 1, Bound);
     }
 
     [Fact]
-    public async Task A_profile_lists_its_needs_newest_first_and_keeps_the_newest_when_full()
+    public async Task A_profile_lists_its_needs_newest_first_and_keeps_every_one()
     {
         var list = fixture.Grains.GetGrain<IProfileNeedsGrain>(Samples.NewId("sme"));
-        for (var i = 0; i < ProfileNeedsGrain.MaxEntries + 3; i++) await list.AddAsync($"need-{i:D4}");
-        await list.AddAsync("need-0600"); // already there: moves to the top, not twice
-        var listed = await list.ListAsync(ProfileNeedsGrain.MaxEntries + 10);
-        Assert.Equal(ProfileNeedsGrain.MaxEntries, listed.Count);
-        Assert.Equal(["need-0600", $"need-{ProfileNeedsGrain.MaxEntries + 2:D4}"], listed.Take(2));
-        Assert.DoesNotContain("need-0000", listed);
-        Assert.Single(listed, id => id == "need-0600");
+        for (var i = 0; i < 503; i++) await list.AddAsync($"need-{i:D4}");
+        await list.AddAsync("need-0300"); // already there: moves to the top, not twice
+        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        var listed = await list.ListAsync(1000);
+        Assert.Equal(503, listed.Count); // the 500 newest only, before needs were rows
+        Assert.Equal(["need-0300", "need-0502", "need-0501"], listed.Take(3));
+        Assert.Equal("need-0000", listed[^1]);
+        Assert.Single(listed, id => id == "need-0300");
+        Assert.Equal(["need-0300", "need-0502"], await list.ListAsync(2));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Jazari.Marketplace.Grains.Accounts;
 using Jazari.Marketplace.Grains.Incubation;
+using Jazari.Marketplace.Grains.Needs;
 using Jazari.Marketplace.Grains.Payments;
 using Jazari.Marketplace.Grains.Profiles;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,7 +10,7 @@ namespace Jazari.Marketplace.Grains.Tests;
 
 /// <summary>
 /// The lists that were one grain's bounded state (an account's places, the mentor directory, a programme's remembered
-/// operations) go past their old bounds: the entries at the boundaries are still there after a restart, and a state
+/// operations, a profile's needs) go past their old bounds: the entries at the boundaries are still there after a restart, and a state
 /// stored before the lists became rows still loads, its entries moved into rows. The crowd is put in place in parallel.
 /// </summary>
 [Collection(ClusterCollection.Name)]
@@ -156,6 +157,19 @@ public sealed class UnboundedListsTests(ClusterFixture fixture)
         Assert.Equal(20_000, await usage.GetUsedAsync());
         Assert.Equal(500, await programme.ReserveAsync("need-new:m0:programme", 500));
         Assert.Equal(20_500, (await programme.GetAsync())!.CommittedMinor);
+    }
+
+    [Fact]
+    public async Task A_profile_stored_with_its_500_needs_in_its_state_keeps_their_order_and_takes_more()
+    {
+        var list = Grains.GetGrain<IProfileNeedsGrain>(Samples.NewId("st"));
+        var stored = Enumerable.Range(0, 500).Select(i => $"need-old-{499 - i:D4}").ToList(); // newest first
+        await StoreAsync(list, "profile-needs", new ProfileNeedsState { NeedIds = stored });
+
+        await list.AddAsync("need-new"); // the 501st: the oldest dropped off before
+        await list.AddAsync("need-old-0000"); // the oldest bid again: to the top
+        await Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        Assert.Equal(["need-old-0000", "need-new", .. stored.Where(id => id != "need-old-0000")], await list.ListAsync(1000));
     }
 
     /// <summary>Writes a grain's state as an older version of the marketplace stored it, before the grain is activated.</summary>

@@ -43,6 +43,7 @@ internal static class OrleansExtensions
             silo.Services.AddSingleton(new Grains.Accounts.PlaceRows(storage.Tables));
             silo.Services.AddSingleton(new Grains.Incubation.MentorRows(storage.Tables));
             silo.Services.AddSingleton(new Grains.Payments.ProgrammeOperationRows(storage.Tables));
+            silo.Services.AddSingleton(new Grains.Needs.ProfileNeedRows(storage.Tables));
             silo.AddAzureTableGrainStorage("marketplace", o =>
             {
                 o.TableServiceClient = storage.Tables;
