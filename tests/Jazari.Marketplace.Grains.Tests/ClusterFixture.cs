@@ -42,6 +42,10 @@ public sealed class ClusterFixture : IAsyncLifetime
             });
             silo.Services.AddSingleton(new OpenNeedRows(new TableServiceClient(Storage.ConnectionString)));
             silo.Services.AddSingleton(new Matchmaking.ShardMembers(new TableServiceClient(Storage.ConnectionString)));
+            silo.Services.AddSingleton(new Accounts.PlaceRows(new TableServiceClient(Storage.ConnectionString)));
+            silo.Services.AddSingleton(new Incubation.MentorRows(new TableServiceClient(Storage.ConnectionString)));
+            silo.Services.AddSingleton(new Payments.ProgrammeOperationRows(new TableServiceClient(Storage.ConnectionString)));
+            silo.Services.AddSingleton(new ProfileNeedRows(new TableServiceClient(Storage.ConnectionString)));
             silo.Services.AddKeyedSingleton<TimeProvider>(Clock.Key, Time);
             silo.Services.AddSingleton<INeedEvents>(Events);
             silo.Services.AddSingleton<Payments.IEngagementEvents>(EngagementEvents);

@@ -22,15 +22,16 @@ public sealed class StateSizeTests(ClusterFixture fixture)
     private int Size<T>(T value) => fixture.Silo.Services.GetRequiredService<Serializer>().SerializeToArray(value).Length;
 
     [Fact]
-    public void An_account_with_the_most_tokens_places_and_consent_changes_stays_under_the_bound()
+    public void An_account_with_the_most_tokens_and_consent_changes_and_its_old_lists_of_places_stays_under_the_bound()
     {
         var now = DateTimeOffset.UtcNow;
         var state = new Accounts.AccountState
         {
             Email = new string('a', 254), DisplayName = Arabic(100), Role = Roles.Startup, Language = "ar",
             Tokens = [.. Enumerable.Range(0, Accounts.AccountGrain.MaxTokens).Select(_ => new Accounts.IssuedToken(Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()), now))],
-            NeedIds = [.. Enumerable.Range(0, Accounts.AccountGrain.MaxPlaces).Select(_ => Samples.NewId("need"))],
-            CohortIds = [.. Enumerable.Range(0, Accounts.AccountGrain.MaxPlaces).Select(_ => Samples.NewId("cohort"))],
+            // The lists stored before places became rows held at most 2,000 each: such a state must still load.
+            NeedIds = [.. Enumerable.Range(0, 2000).Select(_ => Samples.NewId("need"))],
+            CohortIds = [.. Enumerable.Range(0, 2000).Select(_ => Samples.NewId("cohort"))],
             Consents = new Accounts.Consents("2025-01", now, true, now,
                 [.. Enumerable.Range(0, Accounts.Terms.MaxHistory).Select(i => new Accounts.ConsentChange("marketing-emails", "2025-01", i % 2 == 0, now, "settings"))]),
         };
@@ -77,7 +78,8 @@ public sealed class StateSizeTests(ClusterFixture fixture)
         var checks = Enumerable.Range(0, 5).Select(i => new Payments.EligibilityCheck("region", false, Arabic(200) + string.Join(", ", Reference.Regions))).ToList();
         var sme = new Payments.ProgrammeSmeState
         {
-            Operations = [.. Enumerable.Range(0, Payments.ProgrammeSmeGrain.MaxOperations).Select(i => new Payments.ProgrammeOperation($"{Samples.NewId("need")}:m{i % 10}:programme-refund", 1_000_000))],
+            // The list stored before operations became rows held at most 2,000: such a state must still load.
+            Operations = [.. Enumerable.Range(0, 2000).Select(i => new Payments.ProgrammeOperation($"{Samples.NewId("need")}:m{i % 10}:programme-refund", 1_000_000))],
             Application = new Payments.ProgrammeApplication(Samples.NewId("papp"), Samples.NewId("prog"), Samples.NewId("sme"), Arabic(200), Samples.NewId("acc"),
                 Arabic(2000), Payments.ProgrammeApplicationStatus.Declined, checks, now, now, Samples.NewId("acc"), Arabic(1000)),
         };
@@ -110,23 +112,26 @@ public sealed class StateSizeTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public void A_full_list_of_a_profile_needs_stays_under_the_bound()
+    public void The_list_a_profile_stored_before_its_needs_became_rows_stays_under_the_bound()
     {
-        var state = new ProfileNeedsState { NeedIds = [.. Enumerable.Range(0, ProfileNeedsGrain.MaxEntries).Select(i => $"need-{i:D5}-" + new string('x', 53))] };
+        // The list stored before needs became rows held at most 500: such a state must still load.
+        var state = new ProfileNeedsState { NeedIds = [.. Enumerable.Range(0, 500).Select(i => $"need-{i:D5}-" + new string('x', 53))] };
         Assert.InRange(Size(state), 1, Bound);
     }
 
     [Fact]
-    public async Task A_profile_lists_its_needs_newest_first_and_keeps_the_newest_when_full()
+    public async Task A_profile_lists_its_needs_newest_first_and_keeps_every_one()
     {
         var list = fixture.Grains.GetGrain<IProfileNeedsGrain>(Samples.NewId("sme"));
-        for (var i = 0; i < ProfileNeedsGrain.MaxEntries + 3; i++) await list.AddAsync($"need-{i:D4}");
-        await list.AddAsync("need-0600"); // already there: moves to the top, not twice
-        var listed = await list.ListAsync(ProfileNeedsGrain.MaxEntries + 10);
-        Assert.Equal(ProfileNeedsGrain.MaxEntries, listed.Count);
-        Assert.Equal(["need-0600", $"need-{ProfileNeedsGrain.MaxEntries + 2:D4}"], listed.Take(2));
-        Assert.DoesNotContain("need-0000", listed);
-        Assert.Single(listed, id => id == "need-0600");
+        for (var i = 0; i < 503; i++) await list.AddAsync($"need-{i:D4}");
+        await list.AddAsync("need-0300"); // already there: moves to the top, not twice
+        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        var listed = await list.ListAsync(1000);
+        Assert.Equal(503, listed.Count); // the 500 newest only, before needs were rows
+        Assert.Equal(["need-0300", "need-0502", "need-0501"], listed.Take(3));
+        Assert.Equal("need-0000", listed[^1]);
+        Assert.Single(listed, id => id == "need-0300");
+        Assert.Equal(["need-0300", "need-0502"], await list.ListAsync(2));
     }
 
     [Fact]

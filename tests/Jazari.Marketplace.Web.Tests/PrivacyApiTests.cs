@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Microsoft.Extensions.DependencyInjection;
 using Jazari.Marketplace.Web.Audit;
 
 namespace Jazari.Marketplace.Web.Tests;
@@ -55,6 +56,30 @@ public sealed class PrivacyApiTests(MarketplaceHost host)
         (await founder.Client.PostAsJsonAsync($"/api/needs/{needId}/reviews",
             new { quality = 4, timeliness = 4, communication = 4, comment = $"Avis de la startup {tag}" })).EnsureSuccessStatusCode();
         return (sme, founder, needId, startupId, tag);
+    }
+
+    [Fact]
+    public async Task The_2001st_need_of_an_account_is_exported_and_erased()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..12];
+        var sme = await SignUpAsync("sme", $"Karima {tag}");
+        await sme.Client.CreateAsync("/api/smes", Api.Sme());
+        // 2,000 places already (needs since removed from storage: the export skips them); the 2,001st was refused before.
+        var account = host.Services.GetRequiredService<Orleans.IGrainFactory>().GetGrain<Grains.Accounts.IAccountGrain>(sme.AccountId);
+        await Parallel.ForEachAsync(Enumerable.Range(0, 2000), new ParallelOptions { MaxDegreeOfParallelism = 32 },
+            async (i, _) => await account.TookPartAsync(Grains.Accounts.PartyOf.Need, $"need-gone-{tag}-{i:D4}"));
+        var needId = await sme.Client.CreateAsync("/api/needs", Api.Need(title: $"Huile {tag} en ligne"));
+        (await sme.Client.PostAsync($"/api/needs/{needId}/publish", null)).EnsureSuccessStatusCode();
+        Assert.Equal(2001, (await account.GetPlacesAsync()).NeedIds.Count);
+
+        var export = await (await sme.Client.GetAsync("/api/me/export")).Json(HttpStatusCode.OK);
+        Assert.Equal(needId, Assert.Single(export.GetProperty("needs").EnumerateArray()).GetProperty("need").Id());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await sme.Client.PostAsJsonAsync("/api/me/erase", new { confirm = sme.Email })).StatusCode);
+        using var admin = host.Admin();
+        var need = await (await admin.GetAsync($"/api/needs/{needId}")).Json(HttpStatusCode.OK);
+        Assert.DoesNotContain(tag, need.GetRawText(), StringComparison.Ordinal);
+        Assert.Equal("cancelled", need.GetProperty("status").GetString());
     }
 
     [Fact]

@@ -81,9 +81,10 @@ public sealed class AccountState
     [Id(8)] public Consents Consents { get; set; } = Consents.None;
     /// <summary>Tokens issued and not yet expired, at most <see cref="AccountGrain.MaxTokens"/>.</summary>
     [Id(9)] public List<IssuedToken> Tokens { get; set; } = [];
-    /// <summary>Needs owned or bid on, at most <see cref="AccountGrain.MaxPlaces"/>.</summary>
+    /// <summary>Needs owned or bid on, as stored before places became rows (<see cref="PlaceRows"/>): written as rows
+    /// and cleared when the grain is activated; nothing adds to it any more.</summary>
     [Id(10)] public List<string> NeedIds { get; set; } = [];
-    /// <summary>Cohorts applied to, at most <see cref="AccountGrain.MaxPlaces"/>.</summary>
+    /// <summary>Cohorts applied to, as stored before places became rows; moved like <see cref="NeedIds"/>.</summary>
     [Id(11)] public List<string> CohortIds { get; set; } = [];
     [Id(12)] public DateTimeOffset? ErasedAt { get; set; }
     /// <summary>The profile being created (reserved, not yet confirmed by <see cref="IAccountGrain.LinkProfileAsync"/>).</summary>
@@ -99,14 +100,26 @@ public sealed record IssuedToken([property: Id(0)] string Key, [property: Id(1)]
 internal sealed class AccountGrain(
     [PersistentState("account", "marketplace")] IPersistentState<AccountState> state,
     IGrainFactory grains,
+    PlaceRows places,
     [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, IAccountGrain
 {
     /// <summary>Signed-in sessions at once; a sign-in beyond signs the oldest session out.</summary>
     public const int MaxTokens = 100;
-    /// <summary>Needs, and cohorts, an account takes part in over its life; beyond, taking part in one more is refused (409).</summary>
-    public const int MaxPlaces = 2000;
     /// <summary>How long a profile reservation holds off other creations before it is taken over.</summary>
     public static readonly TimeSpan ReservationTimeout = TimeSpan.FromMinutes(1);
+
+    /// <summary>An account stored before places were rows moves its lists into rows, once.</summary>
+    public override async Task OnActivateAsync(CancellationToken cancellation)
+    {
+        var s = state.State;
+        if (s.NeedIds.Count == 0 && s.CohortIds.Count == 0) return;
+        var id = this.GetPrimaryKeyString();
+        await places.AddAsync(id, PartyOf.Need, s.NeedIds);
+        await places.AddAsync(id, PartyOf.Cohort, s.CohortIds);
+        s.NeedIds = [];
+        s.CohortIds = [];
+        await state.SaveAsync();
+    }
 
     public async Task CreateAsync(NewAccount account)
     {
@@ -192,16 +205,12 @@ internal sealed class AccountGrain(
     public async Task TookPartAsync(PartyOf kind, string id)
     {
         EnsureUsable();
-        var ids = kind == PartyOf.Need ? state.State.NeedIds : state.State.CohortIds;
-        if (ids.Contains(id)) return;
-        // Refused rather than forgetting the oldest: erasure must reach every place the account's data is in.
-        if (ids.Count >= MaxPlaces) throw MarketplaceException.Conflict($"This account has reached {MaxPlaces} {kind.ToString().ToLowerInvariant()}s; contact the marketplace.");
-        ids.Add(id);
-        await state.SaveAsync();
+        // One row per place, written again on a repeat (an upsert): nothing caps how many places an account has,
+        // and none is ever forgotten, so erasure reaches every place the account's data is in.
+        await places.AddAsync(this.GetPrimaryKeyString(), kind, id);
     }
 
-    public Task<AccountPlaces> GetPlacesAsync() =>
-        Task.FromResult(new AccountPlaces([.. state.State.NeedIds], [.. state.State.CohortIds]));
+    public Task<AccountPlaces> GetPlacesAsync() => places.ListAsync(this.GetPrimaryKeyString());
 
     public Task<Consents> GetConsentsAsync() => Task.FromResult(state.State.Consents);
 

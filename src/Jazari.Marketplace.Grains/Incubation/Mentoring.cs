@@ -52,7 +52,11 @@ internal sealed class MentoringGrain(
     }
 }
 
-/// <summary>Every mentor of the network and how many startups each follows: where suggestions start.</summary>
+/// <summary>
+/// Every mentor of the network and how many startups each follows: where suggestions start. Each mentor is one row of
+/// <see cref="MentorRows"/>, so a new mentor or assignment writes one row and nothing caps the directory; the grain keeps
+/// the mentors in memory, read by one range query when it is activated.
+/// </summary>
 public interface IMentorDirectoryGrain : IGrainWithStringKey
 {
     /// <summary>The key of the one directory.</summary>
@@ -60,12 +64,17 @@ public interface IMentorDirectoryGrain : IGrainWithStringKey
 
     Task AddAsync(string mentorId);
     Task SetLoadAsync(string mentorId, int assigned);
+    /// <summary>Every mentor, by id.</summary>
     Task<IReadOnlyList<MentorLoad>> ListAsync();
 }
 
 [GenerateSerializer, Alias("jazari.mentor-load")]
 public sealed record MentorLoad([property: Id(0)] string MentorId, [property: Id(1)] int Assigned);
 
+/// <summary>
+/// The list the directory stored before mentors became rows (at most 3,000). Read once on activation, written as rows,
+/// then cleared; nothing writes it any more.
+/// </summary>
 [GenerateSerializer, Alias("jazari.mentor-directory-state")]
 public sealed class MentorDirectoryState
 {
@@ -73,24 +82,36 @@ public sealed class MentorDirectoryState
 }
 
 internal sealed class MentorDirectoryGrain(
-    [PersistentState("mentor-directory", "marketplace")] IPersistentState<MentorDirectoryState> state) : Grain, IMentorDirectoryGrain
+    [PersistentState("mentor-directory", "marketplace")] IPersistentState<MentorDirectoryState> legacy,
+    MentorRows rows) : Grain, IMentorDirectoryGrain
 {
-    public const int MaxMentors = 3000;
+    private readonly SortedDictionary<string, int> mentors = new(StringComparer.Ordinal);
+
+    private string Directory => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellation)
+    {
+        if (legacy.State.Mentors.Count > 0)
+        {
+            await rows.PutAsync(Directory, legacy.State.Mentors);
+            await legacy.ClearStateAsync();
+        }
+        foreach (var mentor in await rows.ListAsync(Directory)) mentors[mentor.MentorId] = mentor.Assigned;
+    }
 
     public Task AddAsync(string mentorId) => SetAsync(mentorId, null);
 
     public Task SetLoadAsync(string mentorId, int assigned) => SetAsync(mentorId, assigned);
 
-    public Task<IReadOnlyList<MentorLoad>> ListAsync() => Task.FromResult<IReadOnlyList<MentorLoad>>([.. state.State.Mentors]);
+    public Task<IReadOnlyList<MentorLoad>> ListAsync() =>
+        Task.FromResult<IReadOnlyList<MentorLoad>>([.. mentors.Select(m => new MentorLoad(m.Key, m.Value))]);
 
     private async Task SetAsync(string mentorId, int? assigned)
     {
-        var mentors = state.State.Mentors;
-        var index = mentors.FindIndex(m => m.MentorId == mentorId);
-        var entry = new MentorLoad(mentorId, assigned ?? (index >= 0 ? mentors[index].Assigned : 0));
-        if (index >= 0 && mentors[index] == entry) return;
-        if (index < 0 && mentors.Count >= MaxMentors) throw MarketplaceException.Conflict($"At most {MaxMentors} mentors.");
-        if (index >= 0) mentors[index] = entry; else mentors.Add(entry);
-        await state.SaveAsync();
+        var known = mentors.TryGetValue(mentorId, out var was);
+        var now = assigned ?? (known ? was : 0);
+        if (known && was == now) return;
+        await rows.PutAsync(Directory, new MentorLoad(mentorId, now));
+        mentors[mentorId] = now;
     }
 }

@@ -48,20 +48,32 @@ public sealed class ProgrammeState
     [Id(0)] public ProgrammeTerms? Terms { get; set; }
     [Id(1)] public long CommittedMinor { get; set; }
     [Id(2)] public DateTimeOffset CreatedAt { get; set; }
-    /// <summary>The most recent operations, so a retried call changes the budget once (retries come within minutes).</summary>
+    /// <summary>The operations remembered before they became rows (<see cref="ProgrammeOperationRows"/>, at most 2,000):
+    /// written as rows and cleared when the grain is activated; nothing adds to it any more.</summary>
     [Id(3)] public List<ProgrammeOperation> Recent { get; set; } = [];
     /// <summary>Who may draw on it; null for a programme created before rules existed (no rule but approval).</summary>
     [Id(4)] public ProgrammeRules? Rules { get; set; }
+    /// <summary>The latest operation, stored with the budget it changed; see <see cref="OperationLog"/>.</summary>
+    [Id(5)] public ProgrammeOperation? Latest { get; set; }
 }
 
 internal sealed class ProgrammeGrain(
     [PersistentState("programme", "marketplace")] IPersistentState<ProgrammeState> state,
     IGrainFactory grains,
+    ProgrammeOperationRows rows,
     [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, IProgrammeGrain
 {
-    public const int RememberedOperations = 2000;
-
     private ProgrammeState S => state.State;
+    private OperationLog log = null!;
+
+    public override async Task OnActivateAsync(CancellationToken cancellation)
+    {
+        log = new OperationLog(rows, ProgrammeOperationRows.Partition(this.GetPrimaryKeyString()));
+        if (S.Recent.Count == 0) return;
+        await rows.PutAsync(log.Partition, S.Recent);
+        S.Recent = [];
+        await state.SaveAsync();
+    }
 
     public async Task<ProgrammeView> CreateAsync(ProgrammeTerms terms, ProgrammeRules rules)
     {
@@ -96,26 +108,22 @@ internal sealed class ProgrammeGrain(
     public async Task<long> ReserveAsync(string operationId, long requestedMinor)
     {
         if (S.Terms is null) throw MarketplaceException.NotFound("Programme");
-        if (S.Recent.Find(o => o.OperationId == operationId) is { } done) return done.AmountMinor;
+        if (await log.FindAsync(S.Latest, operationId) is { } done) return done.AmountMinor;
         var granted = Math.Clamp(S.Terms.BudgetMinor - S.CommittedMinor, 0, Math.Max(0, requestedMinor));
         S.CommittedMinor += granted;
-        Remember(operationId, granted);
+        S.Latest = new ProgrammeOperation(operationId, granted);
         await state.SaveAsync();
+        await log.RecordAsync(S.Latest);
         return granted;
     }
 
     public async Task ReturnAsync(string operationId, long amountMinor)
     {
-        if (S.Terms is null || S.Recent.Any(o => o.OperationId == operationId)) return;
+        if (S.Terms is null || await log.FindAsync(S.Latest, operationId) is not null) return;
         S.CommittedMinor = Math.Max(0, S.CommittedMinor - amountMinor);
-        Remember(operationId, amountMinor);
+        S.Latest = new ProgrammeOperation(operationId, amountMinor);
         await state.SaveAsync();
-    }
-
-    private void Remember(string operationId, long amount)
-    {
-        S.Recent.Add(new ProgrammeOperation(operationId, amount));
-        if (S.Recent.Count > RememberedOperations) S.Recent.RemoveAt(0);
+        await log.RecordAsync(S.Latest);
     }
 
     private ProgrammeView View() => new(this.GetPrimaryKeyString(), S.Terms!, S.CommittedMinor, S.CreatedAt, S.Rules ?? ProgrammeRules.None);
@@ -151,46 +159,59 @@ public interface IProgrammeSmeGrain : IGrainWithStringKey
 public sealed class ProgrammeSmeState
 {
     [Id(0)] public long UsedMinor { get; set; }
+    /// <summary>The operations remembered before they became rows (<see cref="ProgrammeOperationRows"/>, at most 2,000):
+    /// written as rows and cleared when the grain is activated; nothing adds to it any more.</summary>
     [Id(1)] public List<ProgrammeOperation> Operations { get; set; } = [];
     /// <summary>The SME's latest application to the programme.</summary>
     [Id(2)] public ProgrammeApplication? Application { get; set; }
+    /// <summary>The latest operation, stored with the amount used it changed; see <see cref="OperationLog"/>.</summary>
+    [Id(3)] public ProgrammeOperation? Latest { get; set; }
 }
 
 internal sealed class ProgrammeSmeGrain(
     [PersistentState("programme-sme", "marketplace")] IPersistentState<ProgrammeSmeState> state,
     IGrainFactory grains,
+    ProgrammeOperationRows rows,
     [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, IProgrammeSmeGrain
 {
-    /// <summary>An SME's reservations and returns in one programme: two per milestone, so a few hundred engagements.</summary>
-    public const int MaxOperations = 2000;
-
     private ProgrammeSmeState S => state.State;
+    private OperationLog log = null!;
+
+    public override async Task OnActivateAsync(CancellationToken cancellation)
+    {
+        log = new OperationLog(rows, ProgrammeOperationRows.Partition(this.GetPrimaryKeyString()));
+        if (S.Operations.Count == 0) return;
+        await rows.PutAsync(log.Partition, S.Operations);
+        S.Operations = [];
+        await state.SaveAsync();
+    }
 
     public static string Key(string programmeId, string smeId) => IProgrammeSmeGrain.KeyOf(programmeId, smeId);
 
     public async Task<long> ReserveAsync(string operationId, long requestedMinor, long capMinor)
     {
-        if (S.Operations.Find(o => o.OperationId == operationId) is { } done) return done.AmountMinor;
+        if (await log.FindAsync(S.Latest, operationId) is { } done) return done.AmountMinor;
         if (S.Application?.Status != ProgrammeApplicationStatus.Approved)
             throw MarketplaceException.Conflict("This SME's application to the programme is not approved: the programme pays nothing for it.");
-        if (S.Operations.Count >= MaxOperations) throw MarketplaceException.Conflict("This SME has used this programme too many times.");
         var withinCap = Math.Clamp(capMinor - S.UsedMinor, 0, Math.Max(0, requestedMinor));
         var programmeId = this.GetPrimaryKeyString().Split('/')[0];
         // The programme remembers the operation: if this grain's write fails below, the retry gets the same grant.
         var granted = withinCap == 0 ? 0 : await grains.GetGrain<IProgrammeGrain>(programmeId).ReserveAsync(operationId, withinCap);
         S.UsedMinor += granted;
-        S.Operations.Add(new ProgrammeOperation(operationId, granted));
+        S.Latest = new ProgrammeOperation(operationId, granted);
         await state.SaveAsync();
+        await log.RecordAsync(S.Latest);
         return granted;
     }
 
     public async Task ReturnAsync(string operationId, long amountMinor)
     {
-        if (S.Operations.Any(o => o.OperationId == operationId)) return;
+        if (await log.FindAsync(S.Latest, operationId) is not null) return;
         if (amountMinor > 0) await grains.GetGrain<IProgrammeGrain>(this.GetPrimaryKeyString().Split('/')[0]).ReturnAsync(operationId, amountMinor);
         S.UsedMinor = Math.Max(0, S.UsedMinor - amountMinor);
-        S.Operations.Add(new ProgrammeOperation(operationId, -amountMinor));
+        S.Latest = new ProgrammeOperation(operationId, -amountMinor);
         await state.SaveAsync();
+        await log.RecordAsync(S.Latest);
     }
 
     public Task<long> GetUsedAsync() => Task.FromResult(S.UsedMinor);
@@ -205,7 +226,7 @@ internal sealed class ProgrammeSmeGrain(
         var status = checks.All(c => c.Ok) ? ProgrammeApplicationStatus.Submitted : ProgrammeApplicationStatus.Ineligible;
         var smeId = this.GetPrimaryKeyString()[(ProgrammeId.Length + 1)..];
         var application = new ProgrammeApplication(applicationId, ProgrammeId, smeId, sme.Name, applicantAccountId, note, status,
-            [.. checks], time.GetUtcNow(), null, null, null, assessmentId);
+            checks.ToList(), time.GetUtcNow(), null, null, null, assessmentId); // a List: the storage cannot read back the type a collection expression makes
         // Listed first (the list may be full); a write failing below leaves a line that the retry replaces.
         await ListAsync(application);
         S.Application = application;
@@ -245,5 +266,32 @@ internal sealed class ProgrammeSmeGrain(
         if (S.Application is not { } a || (a.SmeName == pseudonym && a.Note is null)) return;
         S.Application = a with { SmeName = pseudonym, Note = null };
         await state.SaveAsync();
+    }
+}
+
+/// <summary>
+/// Every operation of a programme grain, remembered for good as rows of <see cref="ProgrammeOperationRows"/>. The grain
+/// stores its latest operation in its own state, in the same write as the money it moved, and then writes its row:
+/// if that row write fails, the next call writes it first, so a repeat is always recognised, however late, and the
+/// money moves once. One row write and at most one point read per operation.
+/// </summary>
+internal sealed class OperationLog(ProgrammeOperationRows rows, string partition)
+{
+    private string? recorded;
+
+    public string Partition => partition;
+
+    /// <summary>The operation as first answered, or null when it is new.</summary>
+    public async Task<ProgrammeOperation?> FindAsync(ProgrammeOperation? latest, string operationId)
+    {
+        if (latest is not null && latest.OperationId != recorded) await RecordAsync(latest);
+        if (latest?.OperationId == operationId) return latest;
+        return await rows.FindAsync(partition, operationId);
+    }
+
+    public async Task RecordAsync(ProgrammeOperation operation)
+    {
+        await rows.PutAsync(partition, operation);
+        recorded = operation.OperationId;
     }
 }

@@ -40,6 +40,10 @@ internal static class OrleansExtensions
             silo.AddActivityPropagation();
             silo.Services.AddSingleton(new Grains.Needs.OpenNeedRows(storage.Tables));
             silo.Services.AddSingleton(new Grains.Matchmaking.ShardMembers(storage.Tables));
+            silo.Services.AddSingleton(new Grains.Accounts.PlaceRows(storage.Tables));
+            silo.Services.AddSingleton(new Grains.Incubation.MentorRows(storage.Tables));
+            silo.Services.AddSingleton(new Grains.Payments.ProgrammeOperationRows(storage.Tables));
+            silo.Services.AddSingleton(new Grains.Needs.ProfileNeedRows(storage.Tables));
             silo.AddAzureTableGrainStorage("marketplace", o =>
             {
                 o.TableServiceClient = storage.Tables;
