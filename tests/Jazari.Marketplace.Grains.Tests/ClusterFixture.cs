@@ -40,6 +40,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 o.TableName = "marketplace";
                 o.DeleteStateOnClear = true;
             });
+            StoredLists.AddTo(silo.Services);
             silo.Services.AddSingleton(new OpenNeedRows(new TableServiceClient(Storage.ConnectionString)));
             silo.Services.AddSingleton(new Matchmaking.ShardMembers(new TableServiceClient(Storage.ConnectionString)));
             silo.Services.AddSingleton(new Accounts.PlaceRows(new TableServiceClient(Storage.ConnectionString)));

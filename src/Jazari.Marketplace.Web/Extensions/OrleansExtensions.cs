@@ -51,6 +51,7 @@ internal static class OrleansExtensions
                 // Clearing a state deletes its row: some grain keys are e-mail addresses (sign-in), and erasure must remove them.
                 o.DeleteStateOnClear = true;
             });
+            Grains.StoredLists.AddTo(silo.Services);
         });
     }
 
