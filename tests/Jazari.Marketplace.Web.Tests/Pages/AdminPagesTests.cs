@@ -13,7 +13,6 @@ public sealed class AdminPagesTests(BrowserHost host)
 {
     [Theory]
     [InlineData("ar")]
-    [InlineData("fr")]
     public async Task An_admin_creates_an_institute_and_its_manager_and_imports_a_catalogue(string language)
     {
         var run = Guid.NewGuid().ToString("N")[..8];

@@ -65,7 +65,6 @@ public sealed partial class EmailLinksTests(BrowserHost host)
         Assert.Empty(NotificationCatalogue.Values.Keys.Except(Recipients.Keys));
 
     [Theory]
-    [InlineData("fr")]
     [InlineData("ar")]
     public async Task Every_link_of_every_email_opens_a_page_for_its_reader(string language)
     {

@@ -15,7 +15,6 @@ public sealed partial class MaturityPagesTests(BrowserHost host)
 {
     [Theory]
     [InlineData("ar", "نضجكم الرقمي", "متجر إلكتروني مع الأداء بالبطاقة")]
-    [InlineData("fr", "Votre maturité numérique", "Une boutique en ligne avec paiement par carte")]
     public async Task An_sme_takes_the_assessment_sees_where_it_stands_and_drafts_a_need_from_its_plan(string language, string title, string shop)
     {
         var run = Guid.NewGuid().ToString("N")[..8];

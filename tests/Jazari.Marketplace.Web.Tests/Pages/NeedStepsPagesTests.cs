@@ -17,7 +17,6 @@ public sealed class NeedStepsPagesTests(BrowserHost host)
 {
     [Theory]
     [InlineData("ar")]
-    [InlineData("fr")]
     public async Task A_startup_page_opened_from_a_bid_shows_its_offering_and_reviews(string language)
     {
         var run = Guid.NewGuid().ToString("N")[..8];

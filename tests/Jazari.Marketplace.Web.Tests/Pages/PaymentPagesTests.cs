@@ -16,7 +16,6 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 public sealed class PaymentPagesTests(BrowserHost host)
 {
     [Theory]
-    [InlineData("ar")]
     [InlineData("fr")]
     public async Task The_admin_confirms_a_bank_transfer_and_the_sme_sees_the_milestone_funded(string language)
     {

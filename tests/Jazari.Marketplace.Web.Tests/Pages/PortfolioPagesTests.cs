@@ -8,7 +8,6 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 public sealed class PortfolioPagesTests(BrowserHost host)
 {
     [Theory]
-    [InlineData("ar", "متجر زيت الأركان")]
     [InlineData("fr", "Boutique de l'huilerie Zerhoun")]
     public async Task Portfolio_items_typed_on_the_profile_show_on_the_public_page(string language, string title)
     {
