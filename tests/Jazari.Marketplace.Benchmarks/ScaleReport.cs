@@ -241,7 +241,7 @@ public static class ScaleReport
     private static async Task<TimeSpan?> SettleAsync(HostProcess host, string clusterId, List<string> needIds, TimeSpan limit)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.SetMinimumLevel(LogLevel.Error); // not the client's own warnings when it stops
         builder.UseOrleansClient(client => client.UseLocalhostClustering(host.GatewayPort, "jazari-marketplace", clusterId));
         using var orleans = builder.Build();
         await orleans.StartAsync();
@@ -371,7 +371,8 @@ public static class ScaleReport
             : $"The needs' follow-up jobs had not settled within {o.Settle.TotalMinutes:F0} min: the latencies below ran beside them.");
         Console.WriteLine();
         Console.WriteLine($"Latency: one client, {o.Calls:N0} rounds (one call of each kind a round, after 50 warm-up rounds), {times["publish"].Count} publishes spread over them; " +
-            $"browse of `{category}` ({categoryNeeds:N0} open needs); load average {loadBefore} before timing.");
+            $"browse of `{category}` ({categoryNeeds:N0} open needs{(categoryNeeds <= 49 * 20 ? ": page 50 is past them, an empty page" : "")}); " +
+            $"load average {loadBefore} before timing.");
         Console.WriteLine();
         Console.WriteLine("| call | p50 | p99 | p50 ÷ grain read | p99 ÷ grain read | target |");
         Console.WriteLine("|---|---:|---:|---:|---:|---|");
