@@ -33,7 +33,7 @@ public static class ScaleReport
             int Get(string name, int fallback) =>
                 Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
             return new(Get("--startups", 10_000), Get("--needs", 50_000), Get("--hosts", 1), Get("--clients", 8), Math.Min(Get("--batch", 500), 5_000),
-                Get("--calls", 1_000), Get("--publishes", 200), TimeSpan.FromMinutes(Get("--settle-minutes", 45)));
+                Get("--calls", 1_000), Get("--publishes", 200), TimeSpan.FromMinutes(Get("--settle-minutes", 120)));
         }
     }
 
@@ -407,7 +407,8 @@ public static class ScaleReport
             Console.WriteLine($"| `POST /api/admin/import`: {r.Kind} | {r.Records:N0} | {r.Seconds:F1} | {r.PerSecond:F0} | {r.PerSecond / upserts.PerSecond:P0} |");
         Console.WriteLine($"| raw Azurite upserts, {entityBytes:N0} B entities (a stored need's size), {o.Clients} clients | {upserts.Records:N0} | {upserts.Seconds:F1} | {upserts.PerSecond:F0} | 100 % |");
         Console.WriteLine();
-        Console.WriteLine(settled is { } s ? $"The needs' follow-up jobs (open-needs list, matching index, the SME's list, expiry) settled {s.TotalSeconds:F0} s after the import."
+        Console.WriteLine(settled is { } s ? $"The needs' follow-up jobs (open-needs list, matching index, the SME's list, expiry) settled {s.TotalSeconds:F0} s after the import" +
+                (killed is null ? "." : ", but for those queued on the killed host (below).")
             : $"The needs' follow-up jobs had not settled within {o.Settle.TotalMinutes:F0} min: the latencies below ran beside them.");
         Console.WriteLine();
         Console.WriteLine($"Latency: one client, {o.Calls:N0} rounds (one call of each kind a round, after 50 warm-up rounds), {times["publish"].Count} publishes spread over them; " +
