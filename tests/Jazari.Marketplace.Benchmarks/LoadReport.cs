@@ -143,7 +143,7 @@ public static class LoadReport
     }
 
     /// <summary>The sign-in code's e-mail: sent by its delivery job, so it is waited for.</summary>
-    private static async Task<JsonElement> CodeMailAsync(HostProcess host, string email)
+    internal static async Task<JsonElement> CodeMailAsync(HostProcess host, string email)
     {
         var outbox = Path.Combine(host.DataDir, "outbox");
         for (var waited = 0; ; waited++)

@@ -25,6 +25,11 @@ if (args.Contains("--bids"))
     await BidsReport.RunAsync(workers: 16, duration: TimeSpan.FromSeconds(15));
     return;
 }
+if (args.Contains("--scale"))
+{
+    await ScaleReport.RunAsync(ScaleReport.Options.From(args));
+    return;
+}
 if (args.Contains("--http"))
 {
     await HttpMatchesReport.RunAsync(startups: 5_000, needs: 200, calls: 2_000);
