@@ -74,9 +74,8 @@ internal sealed class NeedGrain(
     public async Task<NeedView> CreateAsync(Caller owner, string smeId, NeedDetails details, string? programmeId = null)
     {
         if (state.RecordExists) throw MarketplaceException.Conflict("Need id already taken.");
-        // Recorded first among the owner's places, so export and erasure reach the need even if the write below fails;
-        // a full account refuses the need (409).
-        await TookPartAsync(owner.AccountId, refuseWhenFull: true);
+        // Recorded first among the owner's places, so export and erasure reach the need even if the write below fails.
+        await TookPartAsync(owner.AccountId);
         state.State = new NeedState
         {
             SmeId = smeId, OwnerAccountId = owner.AccountId, Details = details,
@@ -274,7 +273,7 @@ internal sealed class NeedGrain(
                 await grains.GetGrain<Incubation.IStartupActivityGrain>(bid.StartupId).BidSubmittedAsync(bid.Id, bid.SubmittedAt);
                 await grains.GetGrain<IProfileNeedsGrain>(bid.StartupId).AddAsync(id);
                 await grains.GetGrain<ILiveBidsGrain>(bid.StartupId).AddAsync(id);
-                await TookPartAsync(bid.BidderAccountId, refuseWhenFull: false);
+                await TookPartAsync(bid.BidderAccountId);
                 break;
             case NeedEventKind.BidAccepted:
                 if (bid is null) break;
@@ -438,15 +437,15 @@ internal sealed class NeedGrain(
 
     /// <summary>
     /// The need among the places of an account's data (export, erasure). A caller with no account (the built-in admin)
-    /// has no places; a full account refuses a new need, and is logged for a bid's follow-up (not retried forever).
+    /// has no places (logged, not retried forever).
     /// </summary>
-    private async Task TookPartAsync(string accountId, bool refuseWhenFull)
+    private async Task TookPartAsync(string accountId)
     {
         try
         {
             await grains.GetGrain<Accounts.IAccountGrain>(accountId).TookPartAsync(Accounts.PartyOf.Need, this.GetPrimaryKeyString());
         }
-        catch (MarketplaceException refused) when (refused.Problem is Problem.NotFound || (refused.Problem is Problem.Conflict && !refuseWhenFull))
+        catch (MarketplaceException refused) when (refused.Problem is Problem.NotFound)
         {
             logger.LogError(refused, "Need {NeedId}: not recorded among the places of account {AccountId}", this.GetPrimaryKeyString(), accountId);
         }
