@@ -11,8 +11,9 @@ namespace Jazari.Marketplace.Web.Auth;
 /// related-party payout holds). Networks that many unrelated people share or that say nothing (loopback, private,
 /// link-local, carrier-grade NAT, unique-local) are not recorded; <c>Payments:SignUpNetworksIgnored</c> replaces that
 /// list (comma-separated CIDRs; empty records every network, loopback included).
-/// The address is the connection's: the host reads no forwarded headers, so behind a reverse proxy it must be set up
-/// to pass the client's address (ASP.NET Core forwarded headers) or every account shares the proxy's network.
+/// The address is the client's as ASP.NET Core sees it: on App Service the template sets
+/// <c>ASPNETCORE_FORWARDEDHEADERS_ENABLED</c>, so it is the forwarded one; behind another proxy, set that up the same
+/// way, or every account shares the proxy's network (private, so not recorded).
 /// </summary>
 public sealed class SignUpNetworks(LinkSigner signer, IReadOnlyList<IPNetwork> ignored)
 {
