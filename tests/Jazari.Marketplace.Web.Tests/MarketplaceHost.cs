@@ -156,3 +156,13 @@ public sealed class MarketplaceCollection : ICollectionFixture<MarketplaceHost>
 {
     public const string Name = "marketplace";
 }
+
+/// <summary>
+/// The payment tests on a host of their own: the tests of one collection run one after another, and the one
+/// marketplace queue of 176 tests was the last to finish, its host half idle, long after the others.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class PaymentsCollection : ICollectionFixture<MarketplaceHost>
+{
+    public const string Name = "marketplace-payments";
+}

@@ -4,8 +4,12 @@ namespace Jazari.Marketplace.Grains.Needs;
 /// The needs a startup has bid on that may still hold its live bid: what the limit of live bids per startup counts,
 /// in one small state instead of reading every need the startup ever bid on. A bid takes its slot here before it is
 /// written (<see cref="ReserveAsync"/>, atomic: this grain is the count's only writer), so requests at the same instant
-/// cannot all pass; the command confirms it once written (<see cref="AddAsync"/>, also the bid's follow-up) or releases
-/// it when the write fails; a slot neither confirmed nor released frees itself after <see cref="NeedSlots.ReservationTimeout"/>.
+/// cannot all pass. The reservation is held in memory: the bid's one write on the request stays its only one. Once
+/// the bid is written the command counts it, in memory too (<see cref="ConfirmAsync"/>), and the bid's follow-up
+/// stores the count (<see cref="AddAsync"/>); the command releases the slot when the write fails; one
+/// neither confirmed nor released frees itself after <see cref="NeedSlots.ReservationTimeout"/>. A host that dies
+/// between a bid's write and its follow-up forgets the reservation: until the follow-up runs again (the sweep), the
+/// startup may place one bid over its limit.
 /// Entries that stopped being live (withdrawn, decided, the need closed) are dropped when the count reaches the limit
 /// and the command checks them. Bounded: entries are only added after a reservation found room.
 /// </summary>
@@ -13,7 +17,9 @@ public interface ILiveBidsGrain : IGrainWithStringKey
 {
     /// <summary>Takes a slot for a bid on <paramref name="needId"/>; a need already counted is the same bid again (a retry).</summary>
     Task<NeedSlot> ReserveAsync(string needId, int limit);
-    /// <summary>Counts the need (the bid was written): the reservation, if any, becomes the need's entry.</summary>
+    /// <summary>Counts the need in memory once its bid is written (the request); its follow-up stores it (<see cref="AddAsync"/>).</summary>
+    Task ConfirmAsync(string needId);
+    /// <summary>Counts the need, stored (the bid's follow-up): the reservation, if any, becomes the need's entry.</summary>
     Task AddAsync(string needId);
     /// <summary>Gives back a reservation whose bid was not written.</summary>
     Task ReleaseAsync(string needId);
@@ -25,8 +31,6 @@ public interface ILiveBidsGrain : IGrainWithStringKey
 public sealed class LiveBidsState
 {
     [Id(0)] public List<string> NeedIds { get; set; } = [];
-    /// <summary>Slots taken by bids being written, not yet confirmed.</summary>
-    [Id(1)] public List<NeedSlotReservation> Reserved { get; set; } = [];
 }
 
 internal sealed class LiveBidsGrain(
@@ -34,6 +38,11 @@ internal sealed class LiveBidsGrain(
     IGrainFactory grains,
     [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, ILiveBidsGrain
 {
+    /// <summary>Slots taken by bids being written, not yet confirmed by their follow-up.</summary>
+    private readonly List<NeedSlotReservation> reserved = [];
+    /// <summary>Needs counted by <see cref="ConfirmAsync"/> and not yet stored.</summary>
+    private bool unsaved;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Startups that bid before this list existed: start from every need they bid on; the first check at the
@@ -42,28 +51,37 @@ internal sealed class LiveBidsGrain(
             state.State.NeedIds = [.. await grains.GetGrain<IProfileNeedsGrain>(this.GetPrimaryKeyString()).ListAsync(int.MaxValue)];
     }
 
-    public async Task<NeedSlot> ReserveAsync(string needId, int limit)
+    public Task<NeedSlot> ReserveAsync(string needId, int limit) =>
+        Task.FromResult(NeedSlots.Reserve(state.State.NeedIds, reserved, needId, limit, again: true, time.GetUtcNow()));
+
+    public Task ConfirmAsync(string needId)
     {
-        var slot = NeedSlots.Reserve(state.State.NeedIds, state.State.Reserved, needId, limit, again: true, time.GetUtcNow());
-        if (slot.Reserved || !state.RecordExists) await state.SaveAsync();
-        return slot;
+        if (NeedSlots.Confirm(state.State.NeedIds, reserved, needId)) unsaved = true;
+        return Task.CompletedTask;
     }
 
     public async Task AddAsync(string needId)
     {
-        if (NeedSlots.Confirm(state.State.NeedIds, state.State.Reserved, needId) || !state.RecordExists) await state.SaveAsync();
+        if (NeedSlots.Confirm(state.State.NeedIds, reserved, needId) | unsaved || !state.RecordExists) await SaveAsync();
     }
 
-    public async Task ReleaseAsync(string needId)
+    public Task ReleaseAsync(string needId)
     {
-        if (state.State.Reserved.RemoveAll(r => r.NeedId == needId) > 0) await state.SaveAsync();
+        reserved.RemoveAll(r => r.NeedId == needId);
+        return Task.CompletedTask;
     }
 
     public Task<IReadOnlyList<string>> ListAsync() => Task.FromResult<IReadOnlyList<string>>([.. state.State.NeedIds]);
 
     public async Task ForgetAsync(IReadOnlyCollection<string> needIds)
     {
-        if (NeedSlots.Forget(state.State.NeedIds, state.State.Reserved, needIds) || !state.RecordExists) await state.SaveAsync();
+        if (NeedSlots.Forget(state.State.NeedIds, reserved, needIds) | unsaved || !state.RecordExists) await SaveAsync();
+    }
+
+    private async Task SaveAsync()
+    {
+        await state.SaveAsync();
+        unsaved = false;
     }
 }
 
@@ -82,8 +100,11 @@ public sealed record NeedSlot([property: Id(0)] bool Taken, [property: Id(1)] bo
 /// <summary>The counting rules both limits share (live bids per startup, open needs per SME), on the grain's own lists.</summary>
 public static class NeedSlots
 {
-    /// <summary>A reservation neither confirmed nor released (the writing request died) is dropped after this.</summary>
-    public static readonly TimeSpan ReservationTimeout = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// A reservation neither confirmed nor released is dropped after this: long enough for a follow-up waiting behind
+    /// others to confirm it (a request that failed released it already).
+    /// </summary>
+    public static readonly TimeSpan ReservationTimeout = TimeSpan.FromMinutes(10);
 
     /// <param name="again">Whether a need already counted is the same one again (a bid retried) rather than stale.</param>
     internal static NeedSlot Reserve(List<string> counted, List<NeedSlotReservation> reserved, string needId, int limit, bool again, DateTimeOffset now)
@@ -97,10 +118,11 @@ public static class NeedSlots
         return new(true, true, []);
     }
 
+    /// <summary>Counts the need, its reservation (if any) ended; true when the count changed (to be stored).</summary>
     internal static bool Confirm(List<string> counted, List<NeedSlotReservation> reserved, string needId)
     {
-        var changed = reserved.RemoveAll(r => r.NeedId == needId) > 0;
-        if (counted.Contains(needId)) return changed;
+        reserved.RemoveAll(r => r.NeedId == needId);
+        if (counted.Contains(needId)) return false;
         counted.Add(needId);
         return true;
     }

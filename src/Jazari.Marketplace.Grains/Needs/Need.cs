@@ -263,7 +263,9 @@ internal sealed class NeedGrain(
         {
             case NeedEventKind.Published:
                 await ListForStatusAsync();
-                await grains.GetGrain<ISmeOpenNeedsGrain>(Need.SmeId).AddAsync(id); // counted even when the publishing request died after it
+                // Its slot is counted while the need is open; closed before this ran, its reservation is given back.
+                var openNeeds = grains.GetGrain<ISmeOpenNeedsGrain>(Need.SmeId);
+                await (Need.Status == NeedStatus.Open ? openNeeds.AddAsync(id) : openNeeds.ReleaseAsync(id));
                 break;
             case NeedEventKind.Expired:
                 await ListForStatusAsync();
@@ -272,7 +274,8 @@ internal sealed class NeedGrain(
                 if (bid is null) break; // replaced since by a new bid of the same startup, which has its own event
                 await grains.GetGrain<Incubation.IStartupActivityGrain>(bid.StartupId).BidSubmittedAsync(bid.Id, bid.SubmittedAt);
                 await grains.GetGrain<IProfileNeedsGrain>(bid.StartupId).AddAsync(id);
-                await grains.GetGrain<ILiveBidsGrain>(bid.StartupId).AddAsync(id);
+                var liveBids = grains.GetGrain<ILiveBidsGrain>(bid.StartupId); // counted while live, given back if not
+                await (Need.Status == NeedStatus.Open && bid.Status == BidStatus.Submitted ? liveBids.AddAsync(id) : liveBids.ReleaseAsync(id));
                 await TookPartAsync(bid.BidderAccountId);
                 break;
             case NeedEventKind.BidAccepted:

@@ -29,7 +29,7 @@ public sealed class BidCommands(IGrainFactory grains, Audit.AuditTrail audit, Ne
             await liveBids.ReleaseAsync(needId);
             throw;
         }
-        if (slot?.Reserved == true) await liveBids.AddAsync(needId); // the bid's follow-up adds it too, should this request die here
+        if (slot?.Reserved == true) await liveBids.ConfirmAsync(needId); // counted in memory; the bid's follow-up stores it: one write on the request
         return bidId;
     }
 
@@ -38,7 +38,7 @@ public sealed class BidCommands(IGrainFactory grains, Audit.AuditTrail audit, Ne
     /// needs; a bid on this need again (a retry) is not a new one. The slot is reserved in the startup's
     /// <see cref="ILiveBidsGrain"/>, the count's single writer, before the bid is written: of requests at the same
     /// instant with one slot left, one gets it. Only at the limit are the needs read, and the ones no longer holding a
-    /// live bid forgotten (a withdrawn bid frees its slot there): a bid costs one small write, not one read per need.
+    /// live bid forgotten (a withdrawn bid frees its slot there): a bid costs a call, not one read per need.
     /// </summary>
     private async Task<NeedSlot?> ReserveLiveBidAsync(Caller bidder, string startupId, string needId)
     {

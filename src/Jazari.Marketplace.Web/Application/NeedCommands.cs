@@ -76,7 +76,7 @@ public sealed class NeedCommands(IGrainFactory grains, NeedLimits limits, [FromK
             await openNeeds.ReleaseAsync(needId);
             throw;
         }
-        if (slot.Reserved) await openNeeds.AddAsync(needId); // the publication's follow-up adds it too, should this request die here
+        if (slot.Reserved) await openNeeds.ConfirmAsync(needId); // counted in memory; the publication's follow-up stores it
         return published;
     }
 

@@ -17,7 +17,7 @@ namespace Jazari.Marketplace.Web.Tests.Payments;
 /// to them; a payout after a change of RIB, or between related parties, is held until an admin releases it; a file
 /// is marked paid once.
 /// </summary>
-[Collection(MarketplaceCollection.Name)]
+[Collection(PaymentsCollection.Name)]
 public sealed class BankRailsTests(MarketplaceHost host)
 {
     private const string AttijariRib = "007 780 0001234567890123 96";

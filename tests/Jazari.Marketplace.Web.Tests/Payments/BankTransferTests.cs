@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Jazari.Marketplace.Web.Tests.Payments;
 
 /// <summary>Engagements paid by bank transfer, end to end over HTTP, with the ledger's invariants after every step.</summary>
-[Collection(MarketplaceCollection.Name)]
+[Collection(PaymentsCollection.Name)]
 public sealed class BankTransferTests(MarketplaceHost host)
 {
     [Fact]

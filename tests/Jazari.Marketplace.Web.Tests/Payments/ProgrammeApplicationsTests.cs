@@ -6,7 +6,7 @@ namespace Jazari.Marketplace.Web.Tests.Payments;
 
 /// <summary>Co-funding programmes are drawn on only by SMEs that applied and were approved: the rules are checked one by
 /// one, the decision is e-mailed with its reason, and the cap per SME and the budget hold under concurrent fundings.</summary>
-[Collection(MarketplaceCollection.Name)]
+[Collection(PaymentsCollection.Name)]
 public sealed class ProgrammeApplicationsTests(MarketplaceHost host)
 {
     private async Task<Person> SmeAsync(object? profile = null)

@@ -15,7 +15,7 @@ namespace Jazari.Marketplace.Web.Tests.Payments;
 /// the platform fee and its VAT; numbers have no gap under concurrent confirmations; only the parties and admins see them;
 /// the receipt page and the bank statements page render for an admin's page session.
 /// </summary>
-[Collection(MarketplaceCollection.Name)]
+[Collection(PaymentsCollection.Name)]
 public sealed partial class ReceiptTests(MarketplaceHost host)
 {
     [Fact]

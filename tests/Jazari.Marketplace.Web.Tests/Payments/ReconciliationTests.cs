@@ -10,7 +10,7 @@ namespace Jazari.Marketplace.Web.Tests.Payments;
 /// awaited transfer's reference (however loosely typed) with the SME's exact share confirm their milestone once; the
 /// others are listed; the same statement again confirms nothing; hostile XML is refused.
 /// </summary>
-[Collection(MarketplaceCollection.Name)]
+[Collection(PaymentsCollection.Name)]
 public sealed class ReconciliationTests(MarketplaceHost host)
 {
     [Fact]
