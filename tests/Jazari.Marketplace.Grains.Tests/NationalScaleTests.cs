@@ -57,35 +57,31 @@ public sealed class NationalScaleTests(ClusterFixture fixture)
         Assert.DoesNotContain((await catalogue.ListAsync(null, 0, int.MaxValue)).Needs, n => n.NeedId == cancelled);
     }
 
+    /// <summary>
+    /// The 3,001st startup of a category splits its shard and is matched when it fits best. (The 10,000th, two levels
+    /// of splits down, is the scale benchmark's: importing 10,000 startup grains took two and a half minutes of the
+    /// suite's CPU, more than the rest of the grain tests together.)
+    /// </summary>
     [Fact]
-    public async Task The_3001st_and_10000th_startup_of_a_category_are_matched_when_they_fit_best()
+    public async Task The_3001st_startup_of_a_category_splits_its_shard_and_is_matched_when_it_fits_best()
     {
         const string category = "cybersecurity";
         var crowd = Samples.NewId("st");
-        var best = new Dictionary<int, string>();
-        foreach (var boundary in new[] { 3001, 10000 })
-        {
-            var from = best.Count == 0 ? 1 : 3002;
-            await InParallelAsync(Enumerable.Range(from, boundary - from), i =>
-                Grains.GetGrain<IStartupGrain>($"{crowd}-{i:D5}").ImportAsync(Generalist($"Cyber Généraliste {i}")));
-            best[boundary] = $"{crowd}-best-{boundary}";
-            await Grains.GetGrain<IStartupGrain>(best[boundary]).CreateAsync($"acc-atlas-{boundary}", Pentesters($"Atlas Pentest {boundary}"));
-
-            var matches = await Grains.StartupsForNeedAsync(Samples.NewId("need"), Audit(), 10, "fr");
-            Assert.Contains(matches, m => m.Id == best[boundary]);
-        }
+        await InParallelAsync(Enumerable.Range(1, 3000), i =>
+            Grains.GetGrain<IStartupGrain>($"{crowd}-{i:D5}").ImportAsync(Generalist($"Cyber Généraliste {i}")));
+        var best = $"{crowd}-best";
+        await Grains.GetGrain<IStartupGrain>(best).CreateAsync("acc-atlas-3001", Pentesters("Atlas Pentest 3001"));
 
         var members = await Grains.GetGrain<IStartupMatchmakingGrain>(category).MembersAsync();
-        Assert.Equal(10_000, members.Count(m => m.StartsWith(crowd))); // 9,998 of the crowd and the two best: nobody left out
+        Assert.Equal(3001, members.Count(m => m.StartsWith(crowd))); // nobody left out
         var top = await Grains.StartupsForNeedAsync(Samples.NewId("need"), Audit(), 10, "fr");
-        Assert.Equal(best.Values.Order(), top.Take(2).Select(m => m.Id).Order());
+        Assert.Equal(best, top[0].Id);
 
         // An erased startup leaves its half. (A restart rebuilds each half from its rows and its members' grains:
-        // MatchmakingGrainTests checks it on a small shard; 10,000 cold startup grains take too long for a unit test.)
-        await Grains.GetGrain<IStartupGrain>(best[3001]).EraseAsync("acc-atlas-3001", "Startup effacée");
+        // MatchmakingGrainTests checks it on a small shard.)
+        await Grains.GetGrain<IStartupGrain>(best).EraseAsync("acc-atlas-3001", "Startup effacée");
         var after = await Grains.StartupsForNeedAsync(Samples.NewId("need"), Audit(), 10, "fr");
-        Assert.Equal(best[10000], after[0].Id);
-        Assert.DoesNotContain(after, m => m.Id == best[3001]);
+        Assert.DoesNotContain(after, m => m.Id == best);
     }
 
     private static StartupDetails Generalist(string name) =>

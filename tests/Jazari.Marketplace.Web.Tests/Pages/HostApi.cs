@@ -112,11 +112,10 @@ internal static partial class HostApi
         await page.GotoAsync("/sign-in");
         await page.FillAsync("#email", email);
         await page.ClickAsync("form.form button[type=submit]");
-        await page.WaitForURLAsync(new Regex("/verify"), Journeys.Loaded);
+        await Journeys.ArriveAsync(page, "/verify");
         await page.FillAsync("#code", await CodeAsync(host, email, before));
         await page.ClickAsync("form.form button[type=submit]");
-        // The document, not every subresource: under a loaded machine the load event was seen late (a 60 s timeout).
-        await page.WaitForURLAsync(url => !url.Contains("/verify"), Journeys.Loaded);
+        await Journeys.ArriveAsync(page, url => !url.Contains("/verify"));
     }
 
     /// <summary>Unfolds the menu where it is folded (a phone's width); does nothing where it is always open.</summary>
@@ -139,10 +138,10 @@ internal static partial class HostApi
         await page.FillAsync("#email", email);
         await page.FillAsync("#displayName", name);
         await page.ClickAsync("form.form button[type=submit]");
-        await page.WaitForURLAsync(new Regex("/verify"));
+        await Journeys.ArriveAsync(page, "/verify");
         await page.FillAsync("#code", await CodeAsync(host, email));
         await page.ClickAsync("form.form button[type=submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/verify"));
+        await Journeys.ArriveAsync(page, url => !url.Contains("/verify"));
     }
 
     /// <summary>The page's main text has no untranslated key of these prefixes left (a key shows as itself when missing).</summary>

@@ -14,7 +14,6 @@ public sealed class JourneyTests(BrowserHost host)
 {
     [Theory]
     [InlineData("ar", "متجر إلكتروني لزيت الأركان", "نريد متجراً إلكترونياً لبيع زيت الأركان مع الدفع بالبطاقة والتوصيل في كل المغرب.", "حلول رقمية", "ننجز المتاجر الإلكترونية للمقاولات الصغرى: ووكومرس، شوبيفاي، الدفع الإلكتروني.")]
-    [InlineData("fr", "Boutique en ligne pour notre huile d'argan", "Nous voulons une boutique en ligne pour vendre notre huile d'argan, avec paiement par carte et livraison partout au Maroc.", "Atlas Digital", "Nous créons des boutiques en ligne pour les PME : WooCommerce, Shopify, paiement en ligne et livraison.")]
     public async Task An_sme_posts_a_need_a_startup_bids_and_the_sme_accepts(string language, string title, string description, string startupName, string offering)
     {
         var run = Guid.NewGuid().ToString("N")[..8];

@@ -10,6 +10,27 @@ internal static partial class Journeys
     /// <summary>Waits for the document, not for every subresource: under a loaded CI machine the load event was seen late.</summary>
     public static readonly PageWaitForURLOptions Loaded = new() { WaitUntil = WaitUntilState.DOMContentLoaded };
 
+    /// <summary>
+    /// Waits for the address, then for the document as the page itself reports it. The sign-in steps run hundreds of
+    /// times a suite, and now and then, after a form's redirect, the address had changed and the network was idle
+    /// but the DOMContentLoaded event never reached Playwright (a 60 s timeout).
+    /// </summary>
+    public static async Task ArriveAsync(IPage page, Func<string, bool> url)
+    {
+        await page.WaitForURLAsync(url, new() { WaitUntil = WaitUntilState.Commit });
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); ; await Task.Delay(50))
+        {
+            try
+            {
+                if (await page.EvaluateAsync<string>("document.readyState") != "loading") return;
+            }
+            catch (PlaywrightException) { } // the context of the previous document, gone meanwhile
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{page.Url} did not finish loading within 60 s.");
+        }
+    }
+
+    public static Task ArriveAsync(IPage page, string fragment) => ArriveAsync(page, url => url.Contains(fragment));
+
     public static async Task SignUpAsync(BrowserHost host, IPage page, string role, string email, string name)
     {
         await page.GotoAsync($"/sign-up?role={role}");
@@ -28,10 +49,10 @@ internal static partial class Journeys
         var before = OutboxFiles.Emails(Path.Combine(host.Host.DataDir, "outbox"), email).Count;
         await page.FillAsync("#email", email);
         await page.ClickAsync("form.form button[type=submit]");
-        await page.WaitForURLAsync(new Regex("/verify"), Journeys.Loaded);
+        await ArriveAsync(page, "/verify");
         await page.FillAsync("#code", await HostApi.CodeAsync(host, email, before));
         await page.ClickAsync("form.form button[type=submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/verify"), Journeys.Loaded);
+        await ArriveAsync(page, url => !url.Contains("/verify"));
     }
 
     /// <summary>Waits for the page to reach a URL; if it does not, the failure says what the page shows instead.</summary>
