@@ -34,6 +34,9 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(AzuriteServer.FreePort(), AzuriteServer.FreePort());
+            // The suite shares two cores with the page tests' hosts and browsers: a grain call waiting its turn there
+            // overran Orleans' 30 s (an import among 3,000 at once). Production keeps the default.
+            silo.Configure<Orleans.Configuration.SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(2));
             silo.AddAzureTableGrainStorage("marketplace", o =>
             {
                 o.TableServiceClient = new TableServiceClient(Storage.ConnectionString);

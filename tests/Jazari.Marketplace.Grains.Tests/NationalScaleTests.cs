@@ -99,6 +99,6 @@ public sealed class NationalScaleTests(ClusterFixture fixture)
 
     private static async Task InParallelAsync(IEnumerable<int> items, Func<int, Task> action)
     {
-        await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, _) => await action(i));
+        await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) => await action(i));
     }
 }
