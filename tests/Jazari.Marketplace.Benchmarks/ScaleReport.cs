@@ -261,7 +261,7 @@ public static class ScaleReport
 
     /// <summary>Waits until none of a sample of 200 needs has a pending event (its follow-up job done); null when it did not within the limit.</summary>
     /// <remarks>With a host killed, the follow-ups it had queued wait for the sweep: <paramref name="plateau"/> without progress ends the wait.</remarks>
-    private static async Task<TimeSpan?> SettleAsync(IClusterClient grains, List<string> needIds, TimeSpan limit, TimeSpan? plateau)
+    internal static async Task<TimeSpan?> SettleAsync(IClusterClient grains, List<string> needIds, TimeSpan limit, TimeSpan? plateau)
     {
         var sample = needIds.OrderBy(_ => Random.Shared.Next()).Take(200).ToList();
         var clock = Stopwatch.StartNew();
@@ -297,7 +297,7 @@ public static class ScaleReport
     }
 
     /// <summary>An Orleans client on a host's gateway: the needs' pending events are not in the HTTP API.</summary>
-    private static async Task<IHost> OrleansClientAsync(HostProcess host, string clusterId)
+    internal static async Task<IHost> OrleansClientAsync(HostProcess host, string clusterId)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Error); // not the client's own warnings when it stops

@@ -9,6 +9,7 @@ using Hangfire.PostgreSql.Factories;
 using Hangfire.Server;
 using Hangfire.States;
 using Hangfire.Storage.SQLite;
+using Jazari.Marketplace.Web.Jobs;
 
 namespace Jazari.Marketplace.Web.Extensions;
 
@@ -54,6 +55,10 @@ internal static class HangfireExtensions
             };
             return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
         });
+
+        // Grains' events reach the job storage through these threads, not the pool's: one for SQLite (one write at a
+        // time), a few for PostgreSQL (a round trip each).
+        services.AddSingleton(_ => new JobHandOver(threads: usePostgres ? 4 : 1)); // a factory: the host disposes it, its threads end
 
         // The marker Hangfire's server and dashboard look for; it sets only what is the same for every host.
         services.AddSingleton<IGlobalConfiguration>(provider =>

@@ -49,10 +49,9 @@ public sealed class EngagementEventJobs(IGrainFactory grains, PaymentJobs paymen
 }
 
 /// <summary>Hands an engagement's events to Hangfire (the grains' side-effect interface, implemented by the host).</summary>
-public sealed class HangfireEngagementEvents(IBackgroundJobClient jobs) : IEngagementEvents
+public sealed class HangfireEngagementEvents(IBackgroundJobClient jobs, JobHandOver handOver) : IEngagementEvents
 {
-    // Hangfire's client does blocking storage I/O: keep it off the grain's scheduler.
-    public Task RaiseAsync(string needId, IReadOnlyList<EngagementEvent> events) => Task.Run(() =>
+    public Task RaiseAsync(string needId, IReadOnlyList<EngagementEvent> events) => handOver.RunAsync(() =>
     {
         foreach (var e in events) jobs.Enqueue<EngagementEventJobs>(j => j.HandleAsync(needId, e.Id, e.Kind, e.Index));
     });

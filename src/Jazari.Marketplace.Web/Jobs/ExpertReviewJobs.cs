@@ -88,9 +88,9 @@ public sealed class ExpertReviewJobs(IGrainFactory grains, Notifier notifier, IB
 }
 
 /// <summary>Hands an expert review's events to Hangfire, off the grain's scheduler.</summary>
-public sealed class HangfireExpertReviewEvents(IBackgroundJobClient jobs) : IExpertReviewEvents
+public sealed class HangfireExpertReviewEvents(IBackgroundJobClient jobs, JobHandOver handOver) : IExpertReviewEvents
 {
-    public Task RaiseAsync(string reviewId, IReadOnlyList<ExpertReviewEvent> events) => Task.Run(() =>
+    public Task RaiseAsync(string reviewId, IReadOnlyList<ExpertReviewEvent> events) => handOver.RunAsync(() =>
     {
         foreach (var e in events) jobs.Enqueue<ExpertReviewJobs>(j => j.HandleAsync(reviewId, e.Id, e.Kind));
     });

@@ -55,10 +55,9 @@ public sealed class NeedEventJobs(IGrainFactory grains, NeedNotices notices, Not
 
 /// <summary>Hands a need's events to Hangfire (the grains' side-effect interface, implemented by the host). The need does
 /// not wait for it: its events are stored with its change, and one not handed over is raised again later.</summary>
-public sealed class HangfireNeedEvents(IBackgroundJobClient jobs) : INeedEvents
+public sealed class HangfireNeedEvents(IBackgroundJobClient jobs, JobHandOver handOver) : INeedEvents
 {
-    // Hangfire's client does blocking storage I/O: keep it off the grain's scheduler.
-    public Task RaiseAsync(string needId, IReadOnlyList<NeedEvent> events) => Task.Run(() =>
+    public Task RaiseAsync(string needId, IReadOnlyList<NeedEvent> events) => handOver.RunAsync(() =>
     {
         foreach (var e in events) jobs.Enqueue<NeedEventJobs>(j => j.HandleAsync(needId, e.Id, e.Kind, e.BidId));
     });

@@ -31,9 +31,9 @@ public sealed class PayoutDetailsJobs(IGrainFactory grains, Notifier notifier)
 }
 
 /// <summary>Hands payout details' events to Hangfire (the grains' side-effect interface, implemented by the host).</summary>
-public sealed class HangfirePayoutDetailsEvents(IBackgroundJobClient jobs) : IPayoutDetailsEvents
+public sealed class HangfirePayoutDetailsEvents(IBackgroundJobClient jobs, JobHandOver handOver) : IPayoutDetailsEvents
 {
-    public Task RaiseAsync(string profileId, IReadOnlyList<PayoutDetailsEvent> events) => Task.Run(() =>
+    public Task RaiseAsync(string profileId, IReadOnlyList<PayoutDetailsEvent> events) => handOver.RunAsync(() =>
     {
         foreach (var e in events) jobs.Enqueue<PayoutDetailsJobs>(j => j.HandleAsync(profileId, e.Id));
     });
