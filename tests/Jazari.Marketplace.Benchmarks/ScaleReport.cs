@@ -155,7 +155,10 @@ public static class ScaleReport
 
             // 3. Nothing lost: every acknowledged need (imported and published) is open, every startup answers, and each category's
             // browse total is its imported and published needs (the published ones once their follow-up has run).
-            var lost = await CountBackAsync(cluster, o.Clients, needs.Select(n => n.Id).Concat(drafts.Select(d => d.Id)).ToList(), startups.Select(s => s.Id).ToList());
+            // Only what was acknowledged can be lost: a refused batch is counted under "refused".
+            var lost = await CountBackAsync(cluster, o.Clients,
+                needs.Where((_, i) => cluster.AcknowledgedBy("needs", i / o.Batch) is not null).Select(n => n.Id).Concat(drafts.Select(d => d.Id)).ToList(),
+                startups.Where((_, i) => cluster.AcknowledgedBy("startups", i / o.Batch) is not null).Select(s => s.Id).ToList());
             var expected = needs.GroupBy(n => n.Category).ToDictionary(g => g.Key, g => g.Count());
             expected[category] = expected.GetValueOrDefault(category) + drafts.Count;
             var (totalsMatch, totalsNote) = await BrowseTotalsAsync(cluster, expected, TimeSpan.FromMinutes(2));
@@ -487,6 +490,11 @@ public static class ScaleReport
                 try
                 {
                     var response = await send(client);
+                    if (response.StatusCode == HttpStatusCode.InternalServerError && Interlocked.Exchange(ref failureShown, 1) == 0)
+                    {
+                        await Task.Delay(500); // the host writes its log line after the response
+                        Console.WriteLine($"a 500 from host {i + 1}; its log:\n{hosts[i].Output}");
+                    }
                     if (response.StatusCode != HttpStatusCode.ServiceUnavailable || attempt >= 60) return (response, hosts[i]);
                     Interlocked.Increment(ref Unavailable);
                     var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
@@ -512,5 +520,7 @@ public static class ScaleReport
         }
 
         public void Refuse(string what) => Refused.Enqueue(what);
+
+        private int failureShown;
     }
 }
