@@ -151,8 +151,14 @@ public sealed class EngagementDurabilityTests : IAsyncLifetime
         [.. (await (await admin.GetAsync("/api/admin/payouts?status=pending")).Json(HttpStatusCode.OK)).EnumerateArray()
             .Where(p => p.GetProperty("needId").GetString() == needId)];
 
+    /// <remarks>
+    /// Two minutes: after a kill, an e-mail job the dead host had taken runs again once its invisibility (15 s here)
+    /// and the e-mail's lease (15 s) have passed, behind the restarted host's start-up sweep on its one worker. Alone
+    /// the whole test takes about 35 s; in the suite, with four other collections on two cores, one minute was once
+    /// not enough (the test took 3 min in all).
+    /// </remarks>
     private Task EmailedAsync(string email, string kind) =>
-        Engagements.EventuallyAsync(() => Task.FromResult(OutboxFiles.Emails(Outbox, email).Any(e => e.GetProperty("kind").GetString() == kind)), $"{kind} to {email}");
+        Engagements.EventuallyAsync(() => Task.FromResult(OutboxFiles.Emails(Outbox, email).Any(e => e.GetProperty("kind").GetString() == kind)), $"{kind} to {email}", seconds: 120);
 
     /// <summary>The jobs of that method scheduled for the need, read from the host's own Hangfire database.</summary>
     private int Scheduled(string needId, string method)

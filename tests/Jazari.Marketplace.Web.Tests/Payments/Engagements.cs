@@ -103,11 +103,11 @@ internal static class Engagements
     public static Task<JsonElement> UntilAsync(MarketplaceHost host, string needId, int index, string status) =>
         UntilAsync(host, needId, e => e.Milestone(index).Status() == status);
 
-    /// <summary>Waits until a condition the follow-ups bring about holds; fails after a minute.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> done, string? what = null)
+    /// <summary>Waits until a condition the follow-ups bring about holds; fails after a minute (or <paramref name="seconds"/>).</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> done, string? what = null, int seconds = 60)
     {
-        for (var deadline = DateTime.UtcNow.AddSeconds(60); !await done(); await Task.Delay(100))
-            if (DateTime.UtcNow > deadline) Assert.Fail($"Not done within a minute: {what}");
+        for (var deadline = DateTime.UtcNow.AddSeconds(seconds); !await done(); await Task.Delay(100))
+            if (DateTime.UtcNow > deadline) Assert.Fail($"Not done within {seconds} s: {what}");
     }
 
     public static async Task<JsonElement> EngagementAsync(this Awarded a) =>
