@@ -80,8 +80,7 @@ public static class BidsReport
         var table = new TableServiceClient(connection).GetTableClient(OrleansStateTable);
         var sizes = new List<int>();
         await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {"need"}")))
-            sizes.Add(((IDictionary<string, object>)row).Values.Sum(v => v switch
-                { byte[] b => b.Length, string s => System.Text.Encoding.UTF8.GetByteCount(s), BinaryData d => d.ToMemory().Length, _ => 8 }));
+            sizes.Add(ScaleReport.EntityBytes(row));
         return sizes.Count == 0 ? 0 : (int)sizes.Average();
     }
 

@@ -235,9 +235,13 @@ public static class ScaleReport
     {
         var table = new TableServiceClient(connection).GetTableClient("marketplace");
         await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {"need"}"), maxPerPage: 1))
-            return ((IDictionary<string, object>)row).Values.Sum(v => v switch { byte[] b => b.Length, string s => System.Text.Encoding.UTF8.GetByteCount(s), BinaryData d => d.ToMemory().Length, _ => 8 });
+            return EntityBytes(row);
         return 2_000;
     }
+
+    /// <summary>The size of a table entity's properties as stored (a grain state's row).</summary>
+    internal static int EntityBytes(TableEntity row) =>
+        ((IDictionary<string, object>)row).Values.Sum(v => v switch { byte[] b => b.Length, string s => System.Text.Encoding.UTF8.GetByteCount(s), BinaryData d => d.ToMemory().Length, _ => 8 });
 
     /// <summary><paramref name="count"/> upserts of new rows (or as many as fit in <paramref name="limit"/>), from <paramref name="clients"/> clients.</summary>
     private static async Task<Rate> UpsertsAsync(string connection, int clients, int count, int bytes, TimeSpan limit)
