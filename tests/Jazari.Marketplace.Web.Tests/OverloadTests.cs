@@ -21,7 +21,8 @@ public sealed class OverloadTests : IAsyncLifetime
     public async Task Past_the_limit_requests_are_answered_503_with_retry_after_and_health_still_answers()
     {
         using var admin = host.Admin();
-        var responses = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => admin.GetAsync("/api/needs?page=3")));
+        // 200 at once: on a loaded machine 60 could arrive one after the other and never overlap past the limit.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => admin.GetAsync("/api/needs?page=3")));
 
         var statuses = responses.Select(r => r.StatusCode).ToList();
         Assert.Contains(HttpStatusCode.OK, statuses);
