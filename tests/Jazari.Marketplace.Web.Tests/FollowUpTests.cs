@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Hangfire;
 using Jazari.Marketplace.Grains.Incubation;
 using Jazari.Marketplace.Tests;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,7 +54,7 @@ public sealed class FollowUpTests : IAsyncLifetime
             using var startup = second.Client(startupToken);
             await Eventually(async () => Emails(smeEmail, "bid-received").Count > 0
                 && (await KpisAsync(startup, startupId)).GetProperty("bidsSubmitted").GetInt32() == 1
-                && (await ExportedNeedsAsync(startup)).Contains(needId));
+                && (await ExportedNeedsAsync(startup)).Contains(needId), AfterKill);
             // The same bid sent again (the client did not see the answer): the stored bid, not a 409.
             Assert.Equal(bidId, await startup.CreateAsync($"/api/needs/{needId}/bids", Api.Bid(42000)));
 
@@ -66,7 +67,9 @@ public sealed class FollowUpTests : IAsyncLifetime
         using var startupAgain = third.Client(startupToken);
         await Eventually(async () => Emails(startupEmail, "bid-accepted").Count > 0
             && (await KpisAsync(startupAgain, startupId)).GetProperty("bidsWon").GetInt32() == 1
-            && !(await ListedAsync(startupAgain, needId)));
+            && !(await ListedAsync(startupAgain, needId)), AfterKill, async () =>
+                $"e-mail {Emails(startupEmail, "bid-accepted").Count}, won {(await KpisAsync(startupAgain, startupId)).GetProperty("bidsWon")}, " +
+                $"listed {await ListedAsync(startupAgain, needId)}\n{third.Output}");
         var accepted = await (await smeAgain.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).Json(HttpStatusCode.OK);
         Assert.Equal(bidId, accepted.GetProperty("awardedBidId").GetString()); // a retried accept answers the award
 
@@ -141,6 +144,70 @@ public sealed class FollowUpTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_need_whose_follow_up_was_lost_is_listed_by_the_sweep_even_when_the_sweep_could_not_reach_it_at_first()
+    {
+        var lost = new LostHandOvers();
+        var refusals = new RefusedRaises(times: 1);
+        var host = new MarketplaceHost();
+        host.TestServices.Add(services =>
+        {
+            services.AddSingleton<Grains.Needs.INeedEvents>(provider => lost.Around(ActivatorUtilities.CreateInstance<Jobs.HangfireNeedEvents>(provider)));
+            services.AddSingleton<Orleans.IIncomingGrainCallFilter>(refusals);
+        });
+        await host.InitializeAsync();
+        try
+        {
+            await host.JobsSettledAsync(); // the start-up sweep, before the need exists
+            var sme = await host.SignUpAsync("sme");
+            await sme.Client.CreateAsync("/api/smes", Api.Sme());
+            var needId = await sme.Client.CreateAsync("/api/needs", Api.Need());
+            lost.Losing = true; // the host dies right after the publication's write: its follow-up never reaches the jobs
+            (await sme.Client.PostAsync($"/api/needs/{needId}/publish", null)).EnsureSuccessStatusCode();
+            lost.Losing = false;
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            Assert.False(await ListedAsync(sme.Client, needId));
+
+            host.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<Jobs.FollowUpSweep>(j => j.RunAsync());
+            // The sweep's first call to the need is refused (its storage blinked): the sweep runs again seconds later,
+            // not at the next hour.
+            await Eventually(() => ListedAsync(sme.Client, needId), TimeSpan.FromMinutes(1));
+            Assert.Equal(1, refusals.Refused);
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
+
+    /// <summary>Drops the need events handed over while <see cref="Losing"/>: what a host killed before the hand-over loses.</summary>
+    private sealed class LostHandOvers
+    {
+        public volatile bool Losing;
+        public Grains.Needs.INeedEvents Around(Grains.Needs.INeedEvents inner) => new Dropping(this, inner);
+
+        private sealed class Dropping(LostHandOvers owner, Grains.Needs.INeedEvents inner) : Grains.Needs.INeedEvents
+        {
+            public Task RaiseAsync(string needId, IReadOnlyList<Grains.Needs.NeedEvent> events) =>
+                owner.Losing ? Task.CompletedTask : inner.RaiseAsync(needId, events);
+        }
+    }
+
+    /// <summary>Refuses the first <c>times</c> requests to raise a need's pending events.</summary>
+    private sealed class RefusedRaises(int times) : Orleans.IIncomingGrainCallFilter
+    {
+        private int calls;
+        public int Refused => Math.Min(Volatile.Read(ref calls), times);
+
+        public Task Invoke(Orleans.IIncomingGrainCallContext context)
+        {
+            if (context.InterfaceMethod?.Name == nameof(Grains.Needs.INeedGrain.RaisePendingEventsAsync) && context.Grain is Grains.Needs.INeedGrain
+                && Interlocked.Increment(ref calls) <= times)
+                throw new InvalidOperationException("Storage refused the read (test).");
+            return context.Invoke();
+        }
+    }
+
     /// <summary>The startup's activity refuses the first <c>times</c> bids it is told of, as storage refusing would.</summary>
     private sealed class FailingActivity(int times) : Orleans.IIncomingGrainCallFilter
     {
@@ -173,12 +240,20 @@ public sealed class FollowUpTests : IAsyncLifetime
         [.. (await (await client.GetAsync("/api/me/export")).Json(HttpStatusCode.OK)).GetProperty("needs").EnumerateArray()
             .Select(n => n.GetProperty("need").Id())];
 
-    private static async Task Eventually(Func<Task<bool>> done, TimeSpan? limit = null)
+    /// <summary>
+    /// Alone, a host restarted after a kill follows up within a second or two. In the suite, on two shared cores, a
+    /// follow-up the dead host had taken waits for its job's invisibility (15 s here) and its e-mail's lease (15 s),
+    /// behind the start-up sweep on one worker: once more than 90 s. The failure names what was still missing.
+    /// </summary>
+    private static readonly TimeSpan AfterKill = TimeSpan.FromSeconds(150);
+
+    private static async Task Eventually(Func<Task<bool>> done, TimeSpan? limit = null, Func<Task<string>>? state = null)
     {
         var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(90));
         while (!await done())
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The follow-ups did not happen in time.");
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException("The follow-ups did not happen in time." + (state is null ? "" : " " + await state()));
             await Task.Delay(500);
         }
     }

@@ -18,8 +18,11 @@ public sealed class DeliveryJobs(
     IGrainFactory grains, IEmailSender sender, EmailTemplates templates, LinkSigner signer, SignInCodes codes,
     NotificationSettings settings, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time, IBackgroundJobClient jobs)
 {
-    /// <summary>A message that keeps failing ends in Hangfire's Failed list, still pending in the account's grain.</summary>
-    [Queue(Queues.Notifications), AutomaticRetry(Attempts = 10, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+    /// <summary>
+    /// A message that keeps failing ends in Hangfire's Failed list, still pending in the account's grain. Retried
+    /// quickly at first (a host that just restarted, a provider that blinked), then for about two hours.
+    /// </summary>
+    [Queue(Queues.Notifications), AutomaticRetry(Attempts = 10, DelaysInSeconds = new[] { 2, 5, 15, 30, 60, 120, 300, 600, 1800, 3600 }, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
     public async Task SendAsync(string accountId, string key, PerformContext? context, CancellationToken cancellation)
     {
         if (await SendOrWaitAsync(accountId, key, context, cancellation) is { } leaseLeft)

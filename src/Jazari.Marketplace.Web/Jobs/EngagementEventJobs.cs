@@ -13,7 +13,7 @@ namespace Jazari.Marketplace.Web.Jobs;
 /// </summary>
 public sealed class EngagementEventJobs(IGrainFactory grains, PaymentJobs payments, MaturityJobs maturity, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
 {
-    [Queue(Queues.FollowUps), AutomaticRetry(Attempts = 20)]
+    [Queue(Queues.FollowUps), AutomaticRetry(Attempts = 20, DelaysInSeconds = new[] { 2, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 1800, 1800, 1800, 1800, 1800, 1800, 1800, 1800, 1800, 1800 })]
     public async Task HandleAsync(string needId, string eventId, EngagementEventKind kind, int index)
     {
         var engagement = await payments.FollowUpAsync(needId);

@@ -39,12 +39,18 @@ public sealed class FollowUpSweep(StorageClients storage, IGrainFactory grains, 
         new("expert-review", "expertreview", (grains, key) => grains.GetGrain<IExpertReviewGrain>(key).RaisePendingEventsAsync()),
     ];
 
+    /// <remarks>
+    /// A grain that could not be asked (its storage refused, the host was starting) does not hold back the others, but
+    /// fails the run once all were asked: the run is retried soon, not at the next hour, since the grain's follow-up may
+    /// have been lost with the host that stored it.
+    /// </remarks>
     [Queue(Queues.Default)]
-    [AutomaticRetry(Attempts = 0)] // the next run comes within the hour
+    [AutomaticRetry(Attempts = 4, DelaysInSeconds = new[] { 5, 30, 120, 600 })]
     public async Task RunAsync()
     {
         var since = time.GetUtcNow().AddHours(-config.GetValue(LookbackSetting, DefaultLookbackHours));
         var table = storage.Tables.GetTableClient(OrleansExtensions.StateTable);
+        var failed = 0;
         foreach (var kind in Kinds)
         {
             var prefix = $"{cluster.Value.ServiceId}_{kind.GrainType}_";
@@ -62,6 +68,7 @@ public sealed class FollowUpSweep(StorageClients storage, IGrainFactory grains, 
                 }
                 catch (Exception failure) // one broken grain must not hold back the others
                 {
+                    failed++;
                     log.LogError(failure, "Follow-up sweep: {Kind} {Key} failed", kind.GrainType, key);
                 }
             }
@@ -69,6 +76,7 @@ public sealed class FollowUpSweep(StorageClients storage, IGrainFactory grains, 
         }
         await needs.ExpireOverdueAsync();
         await expertReviews.TickOpenAsync();
+        if (failed > 0) throw new InvalidOperationException($"Follow-up sweep: {failed} grains could not be asked to raise their events; the sweep runs again.");
     }
 
     /// <summary>The rows; none while the table does not exist yet (a host's first start).</summary>

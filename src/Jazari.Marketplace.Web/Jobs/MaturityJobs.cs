@@ -42,7 +42,7 @@ public sealed class MaturityJobs(IGrainFactory grains, Notifier notifier, IBackg
     public void QueueInvitations(string smeId) => jobs.Enqueue<MaturityJobs>(j => j.InviteAsync(smeId));
 
     /// <summary>Sends the SME's invitations due by now, each once.</summary>
-    [Queue(Queues.FollowUps), AutomaticRetry(Attempts = 20)]
+    [Queue(Queues.FollowUps), AutomaticRetry(Attempts = 20, DelaysInSeconds = new[] { 2, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 1800, 1800, 1800, 1800, 1800, 1800, 1800, 1800, 1800, 1800 })]
     public async Task InviteAsync(string smeId)
     {
         var maturity = grains.GetGrain<ISmeMaturityGrain>(smeId);

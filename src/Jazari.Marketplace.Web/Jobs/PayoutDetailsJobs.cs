@@ -11,7 +11,7 @@ namespace Jazari.Marketplace.Web.Jobs;
 /// </summary>
 public sealed class PayoutDetailsJobs(IGrainFactory grains, Notifier notifier)
 {
-    [Queue(Queues.FollowUps), AutomaticRetry(Attempts = 20)]
+    [Queue(Queues.FollowUps), AutomaticRetry(Attempts = 20, DelaysInSeconds = new[] { 2, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 1800, 1800, 1800, 1800, 1800, 1800, 1800, 1800, 1800, 1800 })]
     public async Task HandleAsync(string profileId, string eventId)
     {
         var details = grains.GetGrain<IPayoutDetailsGrain>(profileId);
