@@ -21,10 +21,19 @@ internal sealed class ProblemHandling(ILogger<ProblemHandling> log) : IException
             _ => 400,
         },
         BadHttpRequestException bad => bad.StatusCode,
-        Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException
-            or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException or Audit.AuditUnavailableException => 503,
+        Audit.AuditUnavailableException => 503,
+        _ when IsPassing(exception) => 503,
         _ => null,
     };
+
+    /// <summary>
+    /// A failure that passes with the cluster's change, the write not done: a silo went away and its grains are moving
+    /// to the others, or, in that move, a grain briefly ran on two silos and the late one's write found the row already
+    /// changed (Orleans then deactivates it; the next call reads the row afresh). Trying again succeeds.
+    /// </summary>
+    public static bool IsPassing(Exception exception) => exception is Orleans.Runtime.SiloUnavailableException
+        or Orleans.Runtime.OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException
+        or TimeoutException or Orleans.Storage.InconsistentStateException;
 
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellation)
     {
@@ -37,12 +46,10 @@ internal sealed class ProblemHandling(ILogger<ProblemHandling> log) : IException
                 TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [m.Message] }),
             MarketplaceException m => TypedResults.Problem(statusCode: StatusOf(m), detail: m.Message),
             BadHttpRequestException bad => TypedResults.Problem(statusCode: bad.StatusCode, detail: bad.Message),
-            // A silo of the cluster went away and its grains are moving to the others: nothing was acknowledged, try again.
-            Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException
-                or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException =>
-                TypedResults.Problem(statusCode: 503, detail: "Part of the marketplace is restarting; try again in a moment."),
             JsonException => TypedResults.Problem(statusCode: 400, detail: "The body is not valid JSON for this request."),
             Audit.AuditUnavailableException => TypedResults.Problem(statusCode: 503, detail: "The audit trail is unavailable; try again in a moment."),
+            // Nothing was acknowledged, try again.
+            _ when IsPassing(exception) => TypedResults.Problem(statusCode: 503, detail: "Part of the marketplace is restarting; try again in a moment."),
             _ => null,
         };
         if (result is null) return false;

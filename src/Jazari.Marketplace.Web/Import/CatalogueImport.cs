@@ -121,7 +121,7 @@ public sealed class CatalogueImport(IGrainFactory grains, [FromKeyedServices(Gra
             }
             try
             {
-                if (await store()) Interlocked.Increment(ref created);
+                if (await StoreAsync(store)) Interlocked.Increment(ref created);
                 else Interlocked.Increment(ref updated);
             }
             catch (MarketplaceException e) when (e.Problem is Problem.Invalid or Problem.Conflict)
@@ -131,4 +131,20 @@ public sealed class CatalogueImport(IGrainFactory grains, [FromKeyedServices(Gra
         });
         return (created, updated);
     }
+
+    /// <summary>
+    /// One record stored; tried again a few times while the cluster changes (a host leaving or joining mid-import), as
+    /// an upsert by id may be. Only if the failure outlasts that does the whole request answer 503 (try again).
+    /// </summary>
+    private static async Task<bool> StoreAsync(Func<Task<bool>> store)
+    {
+        foreach (var pause in PausesBetweenTries)
+        {
+            try { return await store(); }
+            catch (Exception e) when (Extensions.ProblemHandling.IsPassing(e)) { await Task.Delay(pause); }
+        }
+        return await store();
+    }
+
+    private static readonly TimeSpan[] PausesBetweenTries = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)];
 }
