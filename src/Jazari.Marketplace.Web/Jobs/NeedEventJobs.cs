@@ -14,6 +14,36 @@ namespace Jazari.Marketplace.Web.Jobs;
 /// </summary>
 public sealed class NeedEventJobs(IGrainFactory grains, NeedNotices notices, Notifier notifier, NeedFollowUps followUps)
 {
+    /// <summary>An event of a need, as a job carries it.</summary>
+    public sealed record Event(string NeedId, string EventId, NeedEventKind Kind, string? BidId);
+
+    /// <summary>
+    /// The events handed over together (<see cref="JobHandOver.Batch{T}"/>): a few needs at a time, each need's events in
+    /// their order (one that fails holds back that need's later ones). Any failure fails the job once all were tried: its
+    /// retry finds the done ones confirmed and skips them.
+    /// </summary>
+    [Queue(Queues.FollowUps)]
+    [AutomaticRetry(Attempts = 14, DelaysInSeconds = new[] { 2, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 1800, 1800, 1800, 1800 })]
+    public async Task HandleAllAsync(Event[] events)
+    {
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        await Parallel.ForEachAsync(events.GroupBy(e => e.NeedId), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (need, _) =>
+        {
+            foreach (var e in need)
+            {
+                try { await HandleAsync(e.NeedId, e.EventId, e.Kind, e.BidId); }
+                catch (Exception failure)
+                {
+                    failures.Enqueue(failure);
+                    break;
+                }
+            }
+        });
+        if (!failures.IsEmpty)
+            throw new AggregateException($"{failures.Count} of {events.Length} need events could not be followed up yet.", failures);
+    }
+
+    /// <summary>One event (the jobs enqueued one by one before events went in batches still name this method).</summary>
     [Queue(Queues.FollowUps)]
     [AutomaticRetry(Attempts = 14, DelaysInSeconds = new[] { 2, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 1800, 1800, 1800, 1800 })]
     public async Task HandleAsync(string needId, string eventId, NeedEventKind kind, string? bidId)
@@ -57,8 +87,9 @@ public sealed class NeedEventJobs(IGrainFactory grains, NeedNotices notices, Not
 /// not wait for it: its events are stored with its change, and one not handed over is raised again later.</summary>
 public sealed class HangfireNeedEvents(IBackgroundJobClient jobs, JobHandOver handOver) : INeedEvents
 {
-    public Task RaiseAsync(string needId, IReadOnlyList<NeedEvent> events) => handOver.RunAsync(() =>
-    {
-        foreach (var e in events) jobs.Enqueue<NeedEventJobs>(j => j.HandleAsync(needId, e.Id, e.Kind, e.BidId));
-    });
+    private readonly JobHandOver.Batch<NeedEventJobs.Event> batch = new(all => jobs.Enqueue<NeedEventJobs>(j => j.HandleAllAsync(all)));
+
+    public Task RaiseAsync(string needId, IReadOnlyList<NeedEvent> events) => events.Count == 1
+        ? handOver.RunAsync(batch, new NeedEventJobs.Event(needId, events[0].Id, events[0].Kind, events[0].BidId))
+        : Task.WhenAll(events.Select(e => handOver.RunAsync(batch, new NeedEventJobs.Event(needId, e.Id, e.Kind, e.BidId))));
 }
