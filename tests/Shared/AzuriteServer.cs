@@ -67,11 +67,23 @@ public sealed class AzuriteServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>
+    /// A port free now, below Linux's ephemeral range (32768 and up): a port the system handed out there was once taken,
+    /// before the silo bound it, as the source port of one of the many outgoing connections the suite makes.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException) { } // in use: another
+        }
     }
 
     private static async Task<bool> Listening(int port)

@@ -137,7 +137,8 @@ internal sealed class HostsLogProvider : ILogProvider
     {
         var host = new AspNetCoreLogProvider(loggers);
         lock (Instance.hosts) Instance.hosts.Add(host);
-        lifetime.ApplicationStopped.Register(() => { lock (Instance.hosts) Instance.hosts.Remove(host); });
+        // From its stopping on, a host is no longer the one written to: its logger factory goes with it.
+        lifetime.ApplicationStopping.Register(() => { lock (Instance.hosts) Instance.hosts.Remove(host); });
         LogProvider.SetCurrentLogProvider(Instance);
     }
 
@@ -149,7 +150,14 @@ internal sealed class HostsLogProvider : ILogProvider
         {
             AspNetCoreLogProvider? host;
             lock (provider.hosts) host = provider.hosts.FirstOrDefault();
-            return host is not null && host.GetLogger(name).Log(logLevel, messageFunc, exception);
+            try
+            {
+                return host is not null && host.GetLogger(name).Log(logLevel, messageFunc, exception);
+            }
+            catch (ObjectDisposedException) // a host stopping in the same process (tests) between the lookup and the write
+            {
+                return false;
+            }
         }
     }
 }
