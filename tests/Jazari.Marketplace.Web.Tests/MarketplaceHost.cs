@@ -31,7 +31,15 @@ public sealed class MarketplaceHost : WebApplicationFactory<Program>, IAsyncLife
     public async Task InitializeAsync()
     {
         Storage = await AzuriteServer.StartAsync();
-        _ = Server; // start now, so every test sees a running host
+        try
+        {
+            _ = Server; // start now, so every test sees a running host
+        }
+        catch
+        {
+            await Storage.DisposeAsync(); // xunit does not dispose what failed to start: its Azurite must not outlive the test
+            throw;
+        }
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -28,12 +28,16 @@ internal sealed class ProblemHandling(ILogger<ProblemHandling> log) : IException
 
     /// <summary>
     /// A failure that passes with the cluster's change, the write not done: a silo went away and its grains are moving
-    /// to the others, or, in that move, a grain briefly ran on two silos and the late one's write found the row already
-    /// changed (Orleans then deactivates it; the next call reads the row afresh). Trying again succeeds.
+    /// to the others; in that move a grain's activation may be cancelled (seen when one of three hosts was killed
+    /// mid-import: <c>TaskCanceledException</c> from <c>ActivationData.ActivateAsync</c>), or a grain briefly ran on two
+    /// silos and the late one's write found the row already changed (Orleans then deactivates it; the next call reads
+    /// the row afresh). Trying again succeeds. A cancellation of the request itself (the client left) is not one: nobody
+    /// reads that answer.
     /// </summary>
-    public static bool IsPassing(Exception exception) => exception is Orleans.Runtime.SiloUnavailableException
+    public static bool IsPassing(Exception exception, CancellationToken request = default) => exception is Orleans.Runtime.SiloUnavailableException
         or Orleans.Runtime.OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException
-        or TimeoutException or Orleans.Storage.InconsistentStateException;
+        or TimeoutException or Orleans.Storage.InconsistentStateException
+        || (exception is OperationCanceledException && !request.IsCancellationRequested);
 
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellation)
     {
@@ -49,7 +53,7 @@ internal sealed class ProblemHandling(ILogger<ProblemHandling> log) : IException
             JsonException => TypedResults.Problem(statusCode: 400, detail: "The body is not valid JSON for this request."),
             Audit.AuditUnavailableException => TypedResults.Problem(statusCode: 503, detail: "The audit trail is unavailable; try again in a moment."),
             // Nothing was acknowledged, try again.
-            _ when IsPassing(exception) => TypedResults.Problem(statusCode: 503, detail: "Part of the marketplace is restarting; try again in a moment."),
+            _ when IsPassing(exception, context.RequestAborted) => TypedResults.Problem(statusCode: 503, detail: "Part of the marketplace is restarting; try again in a moment."),
             _ => null,
         };
         if (result is null) return false;

@@ -146,5 +146,8 @@ public sealed class CatalogueImport(IGrainFactory grains, [FromKeyedServices(Gra
         return await store();
     }
 
-    private static readonly TimeSpan[] PausesBetweenTries = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)];
+    // About 30 s in all: long enough for the cluster to declare a killed host dead (three missed probes of 5 s) and
+    // move its grains, short of a client's usual 100 s timeout.
+    private static readonly TimeSpan[] PausesBetweenTries =
+        [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(15)];
 }
