@@ -134,14 +134,16 @@ public sealed class CatalogueImport(IGrainFactory grains, [FromKeyedServices(Gra
 
     /// <summary>
     /// One record stored; tried again a few times while the cluster changes (a host leaving or joining mid-import), as
-    /// an upsert by id may be. Only if the failure outlasts that does the whole request answer 503 (try again).
+    /// an upsert by id may be. Only if the failure outlasts that does the whole request answer 503 (try again). A
+    /// timeout is not tried again here: it says the host is overloaded, and up to 30 s more per record for a batch of
+    /// 500 would outlast the client; the 503 sends the load back to it.
     /// </summary>
     private static async Task<bool> StoreAsync(Func<Task<bool>> store)
     {
         foreach (var pause in PausesBetweenTries)
         {
             try { return await store(); }
-            catch (Exception e) when (Extensions.ProblemHandling.IsPassing(e)) { await Task.Delay(pause); }
+            catch (Exception e) when (e is not TimeoutException && Extensions.ProblemHandling.IsPassing(e)) { await Task.Delay(pause); }
         }
         return await store();
     }
