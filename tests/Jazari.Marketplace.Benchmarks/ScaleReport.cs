@@ -439,7 +439,7 @@ public static class ScaleReport
         Console.WriteLine();
         Console.WriteLine($"- Refused (a 4xx/5xx after retrying): {cluster.Refused.Count} {Verdict(cluster.Refused.IsEmpty)}" +
             (cluster.Refused.IsEmpty ? "" : $": {string.Join("; ", cluster.Refused.Take(5))}"));
-        Console.WriteLine($"- Retried on another host: {cluster.ConnectionFailures} after a failed connection, {cluster.Unavailable} after a 503.");
+        Console.WriteLine($"- Retried on another host: {cluster.ConnectionFailures} after a failed connection, {cluster.Unavailable} after a 503, {cluster.TimedOut} after the client's 5-minute timeout.");
         Console.WriteLine($"- Lost (acknowledged, not found open afterwards): {lost.Count} of {o.Needs + times["publish"].Count:N0} needs and {o.Startups:N0} startups {Verdict(lost.Count == 0)}" +
             (lost.Count == 0 ? "" : $": {string.Join("; ", lost.Take(5))}"));
         Console.WriteLine($"- {totalsNote} {Verdict(totalsMatch)}");
@@ -464,6 +464,7 @@ public static class ScaleReport
         private int next = -1;
         public int ConnectionFailures;
         public int Unavailable;
+        public int TimedOut;
         public ConcurrentQueue<string> Refused { get; } = new();
         public List<HostProcess> Hosts => hosts;
 
@@ -505,6 +506,14 @@ public static class ScaleReport
                     response.Dispose();
                     await Task.Delay(wait > TimeSpan.FromSeconds(2) ? TimeSpan.FromSeconds(2) : wait);
                 }
+                catch (TaskCanceledException) when (attempt < 3)
+                {
+                    // The client's 5-minute timeout: the request may have been written, and import and publish are
+                    // safe to repeat, so it goes again; the host's log says what held it.
+                    Interlocked.Increment(ref TimedOut);
+                    if (Interlocked.Exchange(ref timeoutShown, 1) == 0)
+                        Console.WriteLine($"{DateTime.UtcNow:HH:mm:ss} a request to host {i + 1} outlasted the client's timeout; its log:\n{hosts[i].Output}");
+                }
                 catch (HttpRequestException e) when (attempt < 60)
                 {
                     Interlocked.Increment(ref ConnectionFailures);
@@ -526,5 +535,6 @@ public static class ScaleReport
         public void Refuse(string what) => Refused.Enqueue(what);
 
         private int failureShown;
+        private int timeoutShown;
     }
 }
