@@ -10,8 +10,11 @@ namespace Jazari.Marketplace.Web.Application;
 /// CSV export read through the bank's saved mapping) is read, each credit is matched by the payment reference in its
 /// label to a transfer the marketplace awaits, and a credit of exactly the SME's share confirms its milestone through
 /// the admin's own confirmation (<see cref="PaymentAdminCommands.ConfirmTransferAsync"/>: the engagement grain funds a
-/// milestone once, whoever confirms first). Partial, excess and unknown credits are listed for a decision. A
-/// statement already reconciled, and credits an earlier statement brought, confirm nothing again.
+/// milestone once, whoever confirms first). Each debit naming a payout of our bank file (its end-to-end id or its
+/// <c>JAZARI PO-…</c> reference) of exactly the payout's amount marks it paid with the entry's bank reference, through
+/// the admin's own mark-paid (<see cref="PaymentAdminCommands.MarkPaidAsync"/>: paid once, whoever marks first).
+/// Partial, excess and unknown credits, and debits of another amount, of a payout already paid or naming none, are
+/// listed for a decision. A statement already reconciled, and entries an earlier statement brought, move nothing again.
 /// </summary>
 public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminCommands payments, AuditTrail audit,
     [FromKeyedServices(Clock.Key)] TimeProvider time)
@@ -27,8 +30,23 @@ public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminComm
         public const string AlreadyFunded = "already-funded";
         public const string NotAwaited = "not-awaited";
         public const string Currency = "currency";
-        public static readonly IReadOnlyList<string> All = [UnknownReference, Partial, Excess, AlreadyFunded, NotAwaited, Currency];
+        /// <summary>A debit naming none of our payouts (a bank's fee, a transfer made by hand...).</summary>
+        public const string UnknownDebit = "unknown-debit";
+        /// <summary>A debit naming a payout with another amount than the payout's.</summary>
+        public const string PayoutAmount = "payout-amount";
+        /// <summary>A debit naming a payout already marked paid with another bank reference (by hand, or by another debit).</summary>
+        public const string PayoutPaid = "payout-paid";
+        /// <summary>A debit naming a payout held for review or declined: not ours to mark paid.</summary>
+        public const string PayoutNotReady = "payout-not-ready";
+        /// <summary>A debit naming a payout, in another currency.</summary>
+        public const string PayoutCurrency = "payout-currency";
+        public static readonly IReadOnlyList<string> Credits = [UnknownReference, Partial, Excess, AlreadyFunded, NotAwaited, Currency];
+        public static readonly IReadOnlyList<string> Debits = [UnknownDebit, PayoutAmount, PayoutPaid, PayoutNotReady, PayoutCurrency];
+        public static readonly IReadOnlyList<string> All = [.. Credits, .. Debits];
     }
+
+    /// <summary>Candidate references tried per entry at most (each is a look-up).</summary>
+    private const int MaxCandidates = 8;
 
     /// <summary>Reads and reconciles a statement: <paramref name="contentType"/> says which format, <paramref name="mapping"/> names a saved CSV mapping.</summary>
     public async Task<StatementResponse> ReconcileAsync(Caller caller, byte[] body, string? contentType, string? mapping)
@@ -45,19 +63,29 @@ public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminComm
         var grain = grains.GetGrain<IBankStatementGrain>(file.Id);
         if (await grain.GetAsync() is { } known) return StatementResponse.From(known, repeated: true);
         var matched = new List<StatementMatch>();
+        var paidOut = new List<StatementMatch>();
         var unmatched = new List<StatementUnmatched>();
         var seenBefore = 0;
         foreach (var credit in file.Credits)
         {
-            // The first statement to bring a credit handles it (again, if its upload was cut short); an overlapping one skips it.
+            // The first statement to bring an entry handles it (again, if its upload was cut short); an overlapping one skips it.
             if (await grains.GetGrain<IBankCreditGrain>(credit.Key).ClaimAsync(file.Id) != file.Id) { seenBefore++; continue; }
             var (paymentId, reason) = await MatchAsync(caller, credit);
             if (reason is null) matched.Add(new StatementMatch(paymentId!, credit.AmountMinor, credit.BankReference));
             else unmatched.Add(new StatementUnmatched(credit.AmountMinor, credit.Currency, credit.Label, reason, credit.BankReference, paymentId));
         }
-        var statement = await grain.RecordAsync(new BankStatement(file.Id, file.Account, file.Format, time.GetUtcNow(), matched.ToArray(), unmatched.ToArray(), seenBefore));
+        foreach (var debit in file.Debits)
+        {
+            if (await grains.GetGrain<IBankCreditGrain>(debit.Key).ClaimAsync(file.Id) != file.Id) { seenBefore++; continue; }
+            var (payoutId, reason) = await PayOutAsync(caller, debit);
+            if (reason is null) paidOut.Add(new StatementMatch(payoutId!, debit.AmountMinor, debit.BankReference));
+            else unmatched.Add(new StatementUnmatched(debit.AmountMinor, debit.Currency, debit.Label, reason, debit.BankReference, payoutId));
+        }
+        // The payouts paid are kept with the credits matched: their ids (po-…, rf-…) tell them from payments (pay-…).
+        var statement = await grain.RecordAsync(new BankStatement(file.Id, file.Account, file.Format, time.GetUtcNow(),
+            [.. matched, .. paidOut], unmatched.ToArray(), seenBefore));
         await audit.RecordAsync(caller, AuditActions.BankStatementReconciled, file.Id,
-            $"{file.Format} {file.Account}: {matched.Count} matched, {unmatched.Count} unmatched, {seenBefore} seen before");
+            $"{file.Format} {file.Account}: {matched.Count} matched, {paidOut.Count} payouts paid, {unmatched.Count} unmatched, {seenBefore} seen before");
         return StatementResponse.From(statement, repeated: false);
     }
 
@@ -97,9 +125,9 @@ public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminComm
     }
 
     /// <summary>The payment the credit's label names, and why it is not confirmed (null: confirmed, now or by this statement before).</summary>
-    private async Task<(string? PaymentId, string? Reason)> MatchAsync(Caller caller, StatementCredit credit)
+    private async Task<(string? PaymentId, string? Reason)> MatchAsync(Caller caller, StatementEntry credit)
     {
-        foreach (var id in PaymentReferences.Find(credit.Label))
+        foreach (var id in PaymentReferences.Find(credit.Label).Take(MaxCandidates))
         {
             if (await grains.GetGrain<IPaymentLookupGrain>(id).GetAsync() is not { } target) continue;
             var engagement = grains.GetGrain<IEngagementGrain>(target.NeedId);
@@ -122,6 +150,37 @@ public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminComm
             }
         }
         return (null, credit.Currency != Reference.DefaultCurrency ? Reasons.Currency : Reasons.UnknownReference);
+    }
+
+    /// <summary>
+    /// The payout the debit names (by its end-to-end id or reference, in its label or its bank reference), and why it is
+    /// not marked paid (null: marked paid with this debit's bank reference, now or by this statement's upload before).
+    /// The amount is checked first: a debit of another amount is listed whatever the payout's status.
+    /// </summary>
+    private async Task<(string? PayoutId, string? Reason)> PayOutAsync(Caller caller, StatementEntry debit)
+    {
+        foreach (var id in PayoutReferences.Find($"{debit.Label} {debit.BankReference}").Take(MaxCandidates))
+        {
+            if (await grains.GetGrain<IPaymentLookupGrain>(id).GetAsync() is not { } target) continue;
+            var engagement = grains.GetGrain<IEngagementGrain>(target.NeedId);
+            if ((await engagement.GetAsync(caller)).Payouts.FirstOrDefault(p => p.Id == id) is not { } payout) continue;
+            if (debit.Currency != payout.Currency) return (id, Reasons.PayoutCurrency);
+            if (debit.AmountMinor != payout.AmountMinor) return (id, Reasons.PayoutAmount);
+            if (payout.Status == PayoutStatus.Paid) return (id, payout.BankReference == debit.BankReference ? null : Reasons.PayoutPaid);
+            if (payout.Status != PayoutStatus.Pending) return (id, Reasons.PayoutNotReady);
+            try
+            {
+                var paid = await payments.MarkPaidAsync(caller, id, new PayoutPaidInput { BankReference = debit.BankReference });
+                return (id, paid.BankReference == debit.BankReference ? null : Reasons.PayoutPaid);
+            }
+            catch (MarketplaceException e) when (e.Problem == Problem.Conflict)
+            {
+                // Marked paid meanwhile with another reference (an admin by hand, or the file's id), or held: paid once; this debit waits for a decision.
+                var now = (await engagement.GetAsync(caller)).Payouts.FirstOrDefault(p => p.Id == id);
+                return (id, now is { Status: PayoutStatus.Paid } ? (now.BankReference == debit.BankReference ? null : Reasons.PayoutPaid) : Reasons.PayoutNotReady);
+            }
+        }
+        return (null, Reasons.UnknownDebit);
     }
 
     private static void EnsureAdmin(Caller caller)
@@ -175,14 +234,33 @@ public sealed record BankMappingResponse(string Name, string Delimiter, string D
 
 public sealed record StatementMatchResponse(string PaymentId, long AmountMinor, string BankReference);
 
-public sealed record StatementUnmatchedResponse(long AmountMinor, string Currency, string Label, string Reason, string BankReference, string? PaymentId);
+/// <summary>A payout of our bank file that a debit of the statement marked paid, with the debit's bank reference.</summary>
+public sealed record StatementPaidOutResponse(string PayoutId, long AmountMinor, string BankReference);
+
+/// <summary>An entry left for a decision. <see cref="Direction"/>: credit (money in; <see cref="PaymentId"/> when it names a
+/// payment) or debit (money out; <see cref="PayoutId"/> when it names a payout). Amounts are positive either way.</summary>
+public sealed record StatementUnmatchedResponse(long AmountMinor, string Currency, string Label, string Reason, string BankReference, string? PaymentId,
+    string Direction, string? PayoutId);
 
 /// <summary>A statement's reconciliation. <see cref="Repeated"/>: it had been reconciled before, nothing new was done
 /// (its first result is read with <c>statementId</c>).</summary>
 public sealed record StatementResponse(string StatementId, string Account, string Format, DateTimeOffset ReceivedAt, bool Repeated, int SeenBefore,
-    IReadOnlyList<StatementMatchResponse> Matched, IReadOnlyList<StatementUnmatchedResponse> Unmatched)
+    IReadOnlyList<StatementMatchResponse> Matched, IReadOnlyList<StatementUnmatchedResponse> Unmatched, IReadOnlyList<StatementPaidOutResponse> PaidOut)
 {
+    public const string Credit = "credit";
+    public const string Debit = "debit";
+
     public static StatementResponse From(BankStatement s, bool repeated) => new(s.Id, s.Account, s.Format, s.ReceivedAt, repeated, repeated ? 0 : s.SeenBefore,
-        repeated ? [] : [.. s.Matched.Select(m => new StatementMatchResponse(m.PaymentId, m.AmountMinor, m.BankReference))],
-        repeated ? [] : [.. s.Unmatched.Select(u => new StatementUnmatchedResponse(u.AmountMinor, u.Currency, u.Label, u.Reason, u.BankReference, u.PaymentId))]);
+        repeated ? [] : [.. s.Matched.Where(m => !IsPayout(m.PaymentId)).Select(m => new StatementMatchResponse(m.PaymentId, m.AmountMinor, m.BankReference))],
+        repeated ? [] : [.. s.Unmatched.Select(UnmatchedOf)],
+        repeated ? [] : [.. s.Matched.Where(m => IsPayout(m.PaymentId)).Select(m => new StatementPaidOutResponse(m.PaymentId, m.AmountMinor, m.BankReference))]);
+
+    private static StatementUnmatchedResponse UnmatchedOf(StatementUnmatched u)
+    {
+        var debit = BankStatementCommands.Reasons.Debits.Contains(u.Reason);
+        return new(u.AmountMinor, u.Currency, u.Label, u.Reason, u.BankReference, debit ? null : u.PaymentId, debit ? Debit : Credit, debit ? u.PaymentId : null);
+    }
+
+    /// <summary>A payout's id (release <c>po-…</c>, refund <c>rf-…</c>), not a payment's (<c>pay-…</c>).</summary>
+    private static bool IsPayout(string id) => id.StartsWith("po-", StringComparison.Ordinal) || id.StartsWith("rf-", StringComparison.Ordinal);
 }

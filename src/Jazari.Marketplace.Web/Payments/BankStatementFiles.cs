@@ -9,22 +9,25 @@ using Jazari.Marketplace.Web.Extensions;
 
 namespace Jazari.Marketplace.Web.Payments;
 
-/// <summary>One credit on the platform's account as the bank's statement gives it. <see cref="Key"/> names it at its
-/// account (the bank's own reference of the entry, or its content and rank among identical lines): the same credit
-/// in an overlapping statement has the same key.</summary>
-public sealed record StatementCredit(long AmountMinor, string Currency, string Label, string BankReference, string Key);
+/// <summary>One booked entry on the platform's account as the bank's statement gives it: a credit (money in, such as an
+/// SME's transfer) or, with <see cref="Debit"/>, a debit (money out, such as a payout of our bank file). <see cref="Key"/>
+/// names it at its account (the bank's own reference of the entry, or its content and rank among identical lines): the
+/// same entry in an overlapping statement has the same key.</summary>
+public sealed record StatementEntry(long AmountMinor, string Currency, string Label, string BankReference, string Key, bool Debit = false);
 
-/// <summary>A statement read: its identity (the same statement uploaded again has the same), its account and credits.</summary>
-public sealed record StatementFile(string Id, string Account, string Format, IReadOnlyList<StatementCredit> Credits);
+/// <summary>A statement read: its identity (the same statement uploaded again has the same), its account, its credits and debits.</summary>
+public sealed record StatementFile(string Id, string Account, string Format, IReadOnlyList<StatementEntry> Credits, IReadOnlyList<StatementEntry> Debits);
 
 /// <summary>
-/// Reads the bank's statements: ISO 20022 <c>camt.053</c> (BkToCstmrStmt, booked credit entries; one credit per
-/// transaction of a batch entry that gives each its amount) and CSV exports through a saved <see cref="BankCsvMapping"/>.
+/// Reads the bank's statements: ISO 20022 <c>camt.053</c> (BkToCstmrStmt, booked credit and debit entries; one entry per
+/// transaction of a batch entry that gives each its amount) and CSV exports through a saved <see cref="BankCsvMapping"/>
+/// (with a signed amount column, its negative amounts are the debits; a credit column holds no debit).
 /// XML with a DTD (and so any entity) is refused, as is anything else than a statement.
 /// </summary>
 public static class BankStatementFiles
 {
-    public const int MaxCredits = 5000;
+    /// <summary>Entries (credits and debits) of one statement at most.</summary>
+    public const int MaxEntries = 5000;
     public const int MaxLabel = 300;
     private const string CamtNamespace = "urn:iso:std:iso:20022:tech:xsd:camt.053.";
 
@@ -51,7 +54,7 @@ public static class BankStatementFiles
             throw MarketplaceException.Invalid("statement", "The XML is not a camt.053 bank-to-customer statement.");
         var statements = Children(message, "Stmt").ToList();
         if (statements.Count == 0) throw MarketplaceException.Invalid("statement", "The XML is not a camt.053 bank-to-customer statement.");
-        var credits = new List<StatementCredit>();
+        var entries = new List<StatementEntry>();
         var identity = new StringBuilder("camt");
         var accounts = new List<string>();
         foreach (var stmt in statements)
@@ -63,9 +66,12 @@ public static class BankStatementFiles
             var ranks = new Dictionary<string, int>();
             foreach (var entry in Children(stmt, "Ntry"))
             {
-                if (Value(entry, "CdtDbtInd") != "CRDT" || Value(entry, "RvslInd") is "true" or "1") continue;
+                var debit = Value(entry, "CdtDbtInd") switch { "CRDT" => false, "DBIT" => true, _ => (bool?)null };
+                if (debit is null || Value(entry, "RvslInd") is "true" or "1") continue;
                 if (Value(entry, "Sts") is { } status && status != "BOOK") continue; // pending entries come again booked
-                var entryReference = Value(entry, "AcctSvcrRef");
+                // A credit is named by the bank's reference of the entry (as it always was: the keys of credits already
+                // seen stay the same); a debit also by the entry's own reference when the bank gives no other.
+                var entryReference = Value(entry, "AcctSvcrRef") ?? (debit.Value ? Value(entry, "NtryRef") : null);
                 var transactions = Children(entry, "NtryDtls").SelectMany(d => Children(d, "TxDtls")).ToList();
                 if (transactions.Count > 1 && transactions.All(t => Find(t, "AmtDtls", "TxAmt", "Amt") is not null))
                 {
@@ -74,18 +80,19 @@ public static class BankStatementFiles
                         var t = transactions[i];
                         var amount = Find(t, "AmtDtls", "TxAmt", "Amt")!;
                         var reference = Value(t, "Refs", "AcctSvcrRef") ?? (entryReference is null ? null : $"{entryReference}/{i + 1}");
-                        credits.Add(Credit(account, Amount(amount), Currency(amount), Label([t]), reference, ranks));
+                        entries.Add(Entry(account, Amount(amount), Currency(amount), Label([t]), reference, ranks, debit.Value));
                     }
                 }
                 else if (Child(entry, "Amt") is { } amount)
                 {
                     var reference = entryReference ?? (transactions.Count == 1 ? Value(transactions[0], "Refs", "AcctSvcrRef") : null);
-                    credits.Add(Credit(account, Amount(amount), Currency(amount), Label(transactions, Value(entry, "AddtlNtryInf")), reference, ranks));
+                    entries.Add(Entry(account, Amount(amount), Currency(amount), Label(transactions, Value(entry, "AddtlNtryInf")), reference, ranks, debit.Value));
                 }
-                if (credits.Count > MaxCredits) throw MarketplaceException.Invalid("statement", $"A statement has at most {MaxCredits} credits.");
+                if (entries.Count > MaxEntries) throw MarketplaceException.Invalid("statement", $"A statement has at most {MaxEntries} entries.");
             }
         }
-        return new StatementFile(Id(identity.ToString()), string.Join(", ", accounts.Distinct()), "camt.053", credits);
+        return new StatementFile(Id(identity.ToString()), string.Join(", ", accounts.Distinct()), "camt.053",
+            [.. entries.Where(e => !e.Debit)], [.. entries.Where(e => e.Debit)]);
     }
 
     public static StatementFile Csv(byte[] body, BankCsvMapping mapping)
@@ -105,7 +112,7 @@ public static class BankStatementFiles
         var referenceColumn = Column(mapping.BankReferenceColumn);
         var currencyColumn = Column(mapping.CurrencyColumn);
         var accountColumn = Column(mapping.AccountColumn);
-        var credits = new List<StatementCredit>();
+        var entries = new List<StatementEntry>();
         var accounts = new HashSet<string>();
         var ranks = new Dictionary<string, int>();
         foreach (var row in rows.Skip(1))
@@ -114,15 +121,17 @@ public static class BankStatementFiles
             var raw = Field(amountColumn);
             if (raw.Length == 0) continue; // a debit, in a bank's export with separate debit and credit columns
             var minor = CsvAmount(raw, mapping.DecimalMark);
-            if (minor <= 0) continue; // debits (negative amounts) are not ours to match
+            if (minor == 0 || (minor < 0 && mapping.CreditColumn is not null)) continue; // a credit column: its credits only
             var account = Clean(Field(accountColumn)) is { Length: > 0 } a ? a : mapping.Name;
             accounts.Add(account);
             var currency = Field(currencyColumn) is { Length: 3 } c ? c.ToUpperInvariant() : Reference.DefaultCurrency;
             var label = string.Join(" ", labels.Select(Field).Where(l => l.Length > 0));
-            credits.Add(Credit(account, minor, currency, label, Field(referenceColumn) is { Length: > 0 } r ? r : null, ranks));
-            if (credits.Count > MaxCredits) throw MarketplaceException.Invalid("statement", $"A statement has at most {MaxCredits} credits.");
+            // A negative amount (a signed amount column) is a debit; a credit column holds credits only.
+            entries.Add(Entry(account, Math.Abs(minor), currency, label, Field(referenceColumn) is { Length: > 0 } r ? r : null, ranks, debit: minor < 0));
+            if (entries.Count > MaxEntries) throw MarketplaceException.Invalid("statement", $"A statement has at most {MaxEntries} entries.");
         }
-        return new StatementFile(Id($"csv|{mapping.Name}|{Hash(body)}"), accounts.Count == 0 ? mapping.Name : string.Join(", ", accounts.Order()), "csv", credits);
+        return new StatementFile(Id($"csv|{mapping.Name}|{Hash(body)}"), accounts.Count == 0 ? mapping.Name : string.Join(", ", accounts.Order()), "csv",
+            [.. entries.Where(e => !e.Debit)], [.. entries.Where(e => e.Debit)]);
     }
 
     /// <summary>The statement's id: derived from its identity, so the same statement again has the same id.</summary>
@@ -130,23 +139,26 @@ public static class BankStatementFiles
 
     private static string Hash(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
-    private static StatementCredit Credit(string account, long amountMinor, string currency, string label, string? reference, Dictionary<string, int> ranks)
+    private static StatementEntry Entry(string account, long amountMinor, string currency, string label, string? reference, Dictionary<string, int> ranks, bool debit)
     {
         label = Clean(label);
         if (label.Length > MaxLabel) label = label[..MaxLabel];
         var bankReference = Clean(reference ?? "");
         if (bankReference.Length > 100) bankReference = bankReference[..100];
+        // A credit's key is what it always was (credits seen before keep theirs); a debit's says it is a debit, so a bank
+        // that numbers its debits and credits apart never makes one the other's repeat.
+        var side = debit ? "|debit" : "";
         string key;
-        if (bankReference.Length > 0) key = $"{account}|ref|{bankReference}";
+        if (bankReference.Length > 0) key = $"{account}{side}|ref|{bankReference}";
         else
         {
             // No reference from the bank: the line itself, and its rank among identical lines, names it.
-            var line = $"{account}|{amountMinor}|{currency}|{label}";
+            var line = $"{account}{side}|{amountMinor}|{currency}|{label}";
             var rank = ranks[line] = ranks.GetValueOrDefault(line) + 1;
             key = $"{line}|{rank}";
             bankReference = "stmt-" + Hash(Encoding.UTF8.GetBytes(key))[..16];
         }
-        return new StatementCredit(amountMinor, currency, label, bankReference, "crd-" + Hash(Encoding.UTF8.GetBytes(key))[..32]);
+        return new StatementEntry(amountMinor, currency, label, bankReference, (debit ? "dbt-" : "crd-") + Hash(Encoding.UTF8.GetBytes(key))[..32], debit);
     }
 
     private static string Label(IReadOnlyList<XElement> transactions, string? more = null)
@@ -253,5 +265,29 @@ public static class PaymentReferences
             if (hash.All(PaymentIds.Alphabet.Contains) && !found.Contains("pay-" + hash)) found.Add("pay-" + hash);
         }
         return found;
+    }
+}
+
+/// <summary>
+/// The payouts a debit names: the end-to-end id our pain.001 file gives each transaction (the payout id, <c>po-…</c> or
+/// <c>rf-…</c>), or the reference its remittance information carries (<c>JAZARI PO-ABCD…</c>), however the bank echoes them
+/// (any case, dashes or spaces, inside a longer label). In order of appearance; the caller keeps the one that exists.
+/// </summary>
+public static class PayoutReferences
+{
+    private static readonly string[] Prefixes = ["po", "rf"];
+
+    public static IReadOnlyList<string> Find(string text)
+    {
+        var compact = new string([.. text.Where(char.IsAsciiLetterOrDigit).Select(char.ToLowerInvariant)]);
+        var found = new List<(int At, string Id)>();
+        foreach (var prefix in Prefixes)
+            for (var i = compact.IndexOf(prefix, StringComparison.Ordinal); i >= 0; i = compact.IndexOf(prefix, i + 1, StringComparison.Ordinal))
+            {
+                if (i + prefix.Length + PaymentIds.HashLength > compact.Length) break;
+                var hash = compact.Substring(i + prefix.Length, PaymentIds.HashLength);
+                if (hash.All(PaymentIds.Alphabet.Contains) && found.All(f => f.Id != $"{prefix}-{hash}")) found.Add((i, $"{prefix}-{hash}"));
+            }
+        return [.. found.OrderBy(f => f.At).Select(f => f.Id)];
     }
 }

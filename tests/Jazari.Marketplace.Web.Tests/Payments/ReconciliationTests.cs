@@ -2,13 +2,15 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Xml.Linq;
 
 namespace Jazari.Marketplace.Web.Tests.Payments;
 
 /// <summary>
 /// Statement reconciliation over HTTP: an admin uploads the bank's camt.053 statement or CSV export; credits quoting an
-/// awaited transfer's reference (however loosely typed) with the SME's exact share confirm their milestone once; the
-/// others are listed; the same statement again confirms nothing; hostile XML is refused.
+/// awaited transfer's reference (however loosely typed) with the SME's exact share confirm their milestone once; debits
+/// naming a payout of our pain.001 file with its exact amount mark it paid once (a week of business without a typed
+/// reference); the others are listed; the same statement again moves nothing; hostile XML is refused.
 /// </summary>
 [Collection(PaymentsCollection.Name)]
 public sealed class ReconciliationTests(MarketplaceHost host)
@@ -35,7 +37,10 @@ public sealed class ReconciliationTests(MarketplaceHost host)
             result.GetProperty("matched").EnumerateArray().Select(m => m.GetProperty("paymentId").GetString()).Order());
         Assert.All(result.GetProperty("matched").EnumerateArray(), m => Assert.Equal(1_500_000, m.GetProperty("amountMinor").GetInt64()));
         var unmatched = result.GetProperty("unmatched").EnumerateArray().ToDictionary(u => u.GetProperty("amountMinor").GetInt64(), u => u.GetProperty("reason").GetString());
-        Assert.Equal(new Dictionary<long, string?> { [1_000_000] = "partial", [42_00] = "unknown-reference" }, unmatched);
+        // A debit quoting a payment's reference is money out, not that payment: listed, never a confirmation.
+        Assert.Equal(new Dictionary<long, string?> { [1_000_000] = "partial", [42_00] = "unknown-reference", [9_99] = "unknown-debit" }, unmatched);
+        Assert.Equal("debit", result.GetProperty("unmatched").EnumerateArray().Single(u => u.GetProperty("amountMinor").GetInt64() == 9_99).GetProperty("direction").GetString());
+        Assert.Empty(result.GetProperty("paidOut").EnumerateArray());
 
         Assert.Equal("funded", (await exact.EngagementAsync()).Milestone(0).Status());
         Assert.Equal("funded", (await loose.EngagementAsync()).Milestone(0).Status());
@@ -179,6 +184,177 @@ public sealed class ReconciliationTests(MarketplaceHost host)
         Assert.EndsWith("&repeated=true", (await browser.PostAsync("/admin/bank-statements", again)).Headers.Location!.OriginalString);
     }
 
+    [Fact]
+    public async Task A_week_of_bank_transfers_runs_without_a_typed_reference_every_milestone_funded_and_every_payout_paid_once()
+    {
+        using var admin = host.Admin();
+        var week = Guid.NewGuid().ToString("N")[..8];
+        string Bank() => "BOA-" + Guid.NewGuid().ToString("N")[..10];
+
+        // Monday: two SMEs fund their first milestone by bank transfer; the startups have given their RIBs.
+        var atlas = await Engagements.AwardedAsync(host, priceMad: 30000);
+        var nour = await Engagements.AwardedAsync(host, priceMad: 24000);
+        await DetailsAsync(atlas, "Web Atlas SARL", AttijariRib);
+        await DetailsAsync(nour, "Nour Digital SARL", CihRib);
+        var atlas0 = await atlas.FundAsync(0);
+        var nour0 = await nour.FundAsync(0);
+
+        // Tuesday: statement 1 brings both transfers (one typed loosely) and the bank's fee.
+        var first = await PostAsync(admin, Camt053(PlatformIban, $"WEEK-{week}-1",
+            Entry(Amount(atlas0), Bank(), Reference(atlas0)),
+            Entry(Amount(nour0), Bank(), $"VIR STE NOUR {Loosely(Reference(nour0))}"),
+            Entry(35_00, Bank(), "FRAIS TENUE DE COMPTE", debit: true)), "application/xml");
+        Assert.Equal(new[] { Payment(atlas0), Payment(nour0) }.Order(), first.GetProperty("matched").EnumerateArray().Select(m => m.GetProperty("paymentId").GetString()).Order());
+        Assert.Empty(first.GetProperty("paidOut").EnumerateArray());
+        var fee = Assert.Single(first.GetProperty("unmatched").EnumerateArray());
+        Assert.Equal(("unknown-debit", "debit", 35_00L), (fee.GetProperty("reason").GetString(), fee.GetProperty("direction").GetString(), fee.GetProperty("amountMinor").GetInt64()));
+        Assert.Equal("funded", (await atlas.EngagementAsync()).Milestone(0).Status());
+        Assert.Equal("funded", (await nour.EngagementAsync()).Milestone(0).Status());
+
+        // Wednesday: both deliveries approved; their payouts are ready. The admin downloads the bank file.
+        var atlasPayout = await PayoutAsync(atlas, 0);
+        var nourPayout = await PayoutAsync(nour, 0);
+        var (fileId, transactions) = await Pain001Async(admin);
+        Assert.Contains(transactions, t => t.EndToEndId == atlasPayout.Id() && t.AmountMinor == atlasPayout.GetProperty("amountMinor").GetInt64());
+        Assert.Contains(transactions, t => t.EndToEndId == nourPayout.Id() && t.AmountMinor == nourPayout.GetProperty("amountMinor").GetInt64());
+        Assert.StartsWith("pf-", fileId);
+
+        // Thursday: the SMEs fund their second milestone. Friday: statement 2 holds the bank's debits of the file (the
+        // bank echoes each end-to-end id, or drops it and keeps the JAZARI reference) and the new transfers.
+        var atlas1 = await atlas.FundAsync(1);
+        var nour1 = await nour.FundAsync(1);
+        var debits = transactions.ToDictionary(t => t.EndToEndId, _ => Bank());
+        var second = Camt053(PlatformIban, $"WEEK-{week}-2", [
+            .. transactions.Select(t => t.EndToEndId == atlasPayout.Id()
+                ? Entry(t.AmountMinor, debits[t.EndToEndId], $"VIR EMIS {t.Reference}", debit: true)
+                : Entry(t.AmountMinor, debits[t.EndToEndId], "VIR EMIS SEPA", debit: true, endToEndId: t.EndToEndId)),
+            Entry(Amount(atlas1), Bank(), $"VIREMENT {Reference(atlas1)}"),
+            Entry(Amount(nour1), Bank(), Reference(nour1).ToLowerInvariant())]);
+        var paid = await PostAsync(admin, second, "application/xml");
+        Assert.Equal(new[] { Payment(atlas1), Payment(nour1) }.Order(), paid.GetProperty("matched").EnumerateArray().Select(m => m.GetProperty("paymentId").GetString()).Order());
+        var paidOut = paid.GetProperty("paidOut").EnumerateArray().ToDictionary(p => p.GetProperty("payoutId").GetString()!);
+        Assert.Equal(transactions.Select(t => t.EndToEndId).Order(), paidOut.Keys.Order()); // every payout of the file
+        foreach (var t in transactions)
+        {
+            Assert.Equal(t.AmountMinor, paidOut[t.EndToEndId].GetProperty("amountMinor").GetInt64());
+            Assert.Equal(debits[t.EndToEndId], paidOut[t.EndToEndId].GetProperty("bankReference").GetString());
+        }
+        Assert.Empty(paid.GetProperty("unmatched").EnumerateArray());
+
+        // Every milestone funded once, every payout paid once with its debit's bank reference, off the list of payouts to make.
+        foreach (var (a, payout) in new[] { (atlas, atlasPayout), (nour, nourPayout) })
+        {
+            var engagement = await a.EngagementAsync();
+            Assert.Equal("released", engagement.Milestone(0).Status());
+            Assert.Equal("funded", engagement.Milestone(1).Status());
+            var inEngagement = engagement.GetProperty("payouts").EnumerateArray().Single(p => p.Id() == payout.Id());
+            Assert.Equal(("paid", debits[payout.Id()]), (inEngagement.GetProperty("status").GetString(), inEngagement.GetProperty("bankReference").GetString()));
+            var ledger = await (await admin.GetAsync($"/api/needs/{a.NeedId}/ledger")).Json(HttpStatusCode.OK);
+            var operations = ledger.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("operationId").GetString()!).ToList();
+            Assert.Single(operations, o => o.EndsWith(":m0:fund"));
+            Assert.Single(operations, o => o.EndsWith(":m1:fund"));
+            Assert.Single(operations, o => o.EndsWith(":m0:release"));
+            var balances = await Engagements.AssertLedgerAsync(host, a.NeedId);
+            Assert.Equal(Amount(a == atlas ? atlas1 : nour1), balances["escrow"]); // the second milestone's money, waiting
+        }
+        var audit = await (await admin.GetAsync("/api/admin/audit?action=payout-paid")).Json(HttpStatusCode.OK);
+        foreach (var t in transactions) Assert.Single(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("target").GetString() == t.EndToEndId);
+        var waiting = await (await admin.GetAsync("/api/admin/payouts?status=pending")).Json(HttpStatusCode.OK);
+        Assert.DoesNotContain(waiting.EnumerateArray(), p => debits.ContainsKey(p.Id()));
+
+        // Statement 2 uploaded again moves nothing.
+        var again = await PostAsync(admin, second, "application/xml");
+        Assert.True(again.GetProperty("repeated").GetBoolean());
+        Assert.Empty(again.GetProperty("matched").EnumerateArray());
+        Assert.Empty(again.GetProperty("paidOut").EnumerateArray());
+        Assert.Equal(Amount(nour1), (await Engagements.AssertLedgerAsync(host, nour.NeedId))["escrow"]);
+
+        // The result page shows the payouts paid, each with its bank reference.
+        using (var browser = await ReceiptTests.AdminPagesAsync(host))
+        {
+            var page = await browser.GetStringAsync($"/admin/bank-statements?id={paid.GetProperty("statementId").GetString()}");
+            Assert.Contains($"/receipts/{atlasPayout.Id()}", page);
+            Assert.Contains(debits[nourPayout.Id()], page);
+        }
+
+        // Next week: the second delivery is approved; statement 3 overlaps statement 2 (one of its debits again), brings
+        // a debit of the new payout with a wrong amount, and a second debit of a payout already paid: listed, nothing moves.
+        var atlasNext = await PayoutAsync(atlas, 1);
+        var nourDebit = transactions.Single(t => t.EndToEndId == nourPayout.Id());
+        var third = await PostAsync(admin, Camt053(PlatformIban, $"WEEK-{week}-3",
+            Entry(nourDebit.AmountMinor, debits[nourDebit.EndToEndId], "VIR EMIS SEPA", debit: true, endToEndId: nourDebit.EndToEndId),
+            Entry(atlasNext.GetProperty("amountMinor").GetInt64() - 100_00, Bank(), $"VIR EMIS JAZARI {atlasNext.Id().ToUpperInvariant()}", debit: true),
+            Entry(nourDebit.AmountMinor, Bank(), nourDebit.Reference, debit: true)), "application/xml");
+        Assert.Equal(1, third.GetProperty("seenBefore").GetInt32());
+        Assert.Empty(third.GetProperty("paidOut").EnumerateArray());
+        var listed = third.GetProperty("unmatched").EnumerateArray().ToDictionary(u => u.GetProperty("payoutId").GetString()!, u => u.GetProperty("reason").GetString());
+        Assert.Equal(new Dictionary<string, string?> { [atlasNext.Id()] = "payout-amount", [nourPayout.Id()] = "payout-paid" }, listed);
+        var atlasAfter = (await atlas.EngagementAsync()).GetProperty("payouts").EnumerateArray().Single(p => p.Id() == atlasNext.Id());
+        Assert.Equal("pending", atlasAfter.GetProperty("status").GetString());
+        var nourAfter = (await nour.EngagementAsync()).GetProperty("payouts").EnumerateArray().Single(p => p.Id() == nourPayout.Id());
+        Assert.Equal(debits[nourPayout.Id()], nourAfter.GetProperty("bankReference").GetString());
+    }
+
+    [Fact]
+    public async Task A_csv_export_with_signed_amounts_marks_the_payouts_its_debits_name_paid_once_even_against_a_manual_mark_paid()
+    {
+        using var admin = host.Admin();
+        await (await admin.PutAsJsonAsync("/api/admin/bank-statement-mappings/bmce-signe", new
+        {
+            delimiter = ";", decimalMark = ",", amountColumn = "Montant", labelColumns = new[] { "Libellé" }, bankReferenceColumn = "Référence",
+        })).Json(HttpStatusCode.OK);
+        var atlas = await Engagements.AwardedAsync(host);
+        var nour = await Engagements.AwardedAsync(host);
+        await DetailsAsync(atlas, "Web Atlas SARL", AttijariRib);
+        await DetailsAsync(nour, "Nour Digital SARL", CihRib);
+        foreach (var a in new[] { atlas, nour }) await Engagements.ConfirmAsync(host, await a.FundAsync(0));
+        var byColumn = await PayoutAsync(atlas, 0); // the bank's export puts our reference in its reference column
+        var byLabel = await PayoutAsync(nour, 0);  // ...or in the label, with its own reference beside
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        static string Mad(long minor) => $"{minor / 100},{minor % 100:00}"; // the export's decimal comma
+        var csv = "Date;Libellé;Montant;Référence\r\n"
+            + $"05/12/2026;VIR EMIS WEB ATLAS SARL;-{Mad(byColumn.GetProperty("amountMinor").GetInt64())};{byColumn.Id().ToUpperInvariant()}\r\n"
+            + $"05/12/2026;VIR EMIS JAZARI {byLabel.Id().ToUpperInvariant()};-{Mad(byLabel.GetProperty("amountMinor").GetInt64() + 1)};E-{tag}\r\n"
+            + $"05/12/2026;VIR EMIS JAZARI {byLabel.Id().ToUpperInvariant()};-{Mad(byLabel.GetProperty("amountMinor").GetInt64())};F-{tag}\r\n"
+            + $"05/12/2026;COMMISSION VIREMENTS;-12,50;G-{tag}\r\n";
+
+        // A manual mark-paid of the first payout races the upload: it is paid once, by whichever came first.
+        using var manualClient = host.Admin();
+        var manual = manualClient.PostAsJsonAsync($"/api/admin/payouts/{byColumn.Id()}/paid", new { bankReference = "GUICHET-" + tag });
+        var upload = admin.PostAsync("/api/admin/bank-statements?mapping=bmce-signe", new StringContent(csv, Encoding.UTF8, "text/csv"));
+        await Task.WhenAll(manual, upload);
+        var byHand = (await manual).StatusCode;
+        Assert.True(byHand is HttpStatusCode.OK or HttpStatusCode.Conflict, $"manual mark-paid answered {byHand}");
+        var result = await (await upload).Json(HttpStatusCode.OK);
+        var paidOut = result.GetProperty("paidOut").EnumerateArray().ToDictionary(p => p.GetProperty("payoutId").GetString()!, p => p.GetProperty("bankReference").GetString());
+        Assert.Equal($"F-{tag}", paidOut[byLabel.Id()]);
+        var unmatched = result.GetProperty("unmatched").EnumerateArray().ToList();
+        Assert.All(unmatched, u => Assert.Equal("debit", u.GetProperty("direction").GetString()));
+        Assert.Contains(unmatched, u => u.GetProperty("reason").GetString() == "payout-amount" && u.GetProperty("payoutId").GetString() == byLabel.Id());
+        Assert.Contains(unmatched, u => u.GetProperty("reason").GetString() == "unknown-debit" && u.GetProperty("amountMinor").GetInt64() == 12_50);
+        var columnPaid = (await atlas.EngagementAsync()).GetProperty("payouts").EnumerateArray().Single(p => p.Id() == byColumn.Id());
+        Assert.Equal("paid", columnPaid.GetProperty("status").GetString());
+        if (byHand == HttpStatusCode.OK)
+        {
+            Assert.Equal("GUICHET-" + tag, columnPaid.GetProperty("bankReference").GetString());
+            Assert.DoesNotContain(byColumn.Id(), paidOut.Keys);
+            Assert.Contains(unmatched, u => u.GetProperty("reason").GetString() == "payout-paid" && u.GetProperty("payoutId").GetString() == byColumn.Id());
+        }
+        else
+        {
+            Assert.Equal(byColumn.Id().ToUpperInvariant(), paidOut[byColumn.Id()]);
+            Assert.Equal(byColumn.Id().ToUpperInvariant(), columnPaid.GetProperty("bankReference").GetString());
+        }
+        Assert.Equal(byHand == HttpStatusCode.OK ? 3 : 2, unmatched.Count);
+        var audit = await (await admin.GetAsync("/api/admin/audit?action=payout-paid")).Json(HttpStatusCode.OK);
+        Assert.Single(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("target").GetString() == byColumn.Id());
+        Assert.Single(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("target").GetString() == byLabel.Id());
+
+        var again = await PostAsync(admin, csv, "text/csv", "?mapping=bmce-signe");
+        Assert.True(again.GetProperty("repeated").GetBoolean());
+        Assert.Empty(again.GetProperty("paidOut").EnumerateArray());
+    }
+
     private async Task<(Awarded, JsonElement)> AwaitedAsync()
     {
         var a = await Engagements.AwardedAsync(host);
@@ -186,6 +362,47 @@ public sealed class ReconciliationTests(MarketplaceHost host)
         Assert.Equal(1_500_000, funding.GetProperty("amountMinor").GetInt64());
         return (a, funding);
     }
+
+    private const string PlatformIban = "MA64011780000012345678901234";
+    private const string AttijariRib = "007 780 0001234567890123 96"; // as in BankRailsTests: valid keys, known banks
+    private const string CihRib = "230-810-0211-1122-2233-3344-80";
+    private static readonly XNamespace Pain = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03";
+
+    /// <summary>One transaction of our pain.001 file: the payout id the bank echoes, its amount, the reference it carries.</summary>
+    private sealed record FileTransaction(string EndToEndId, long AmountMinor, string Reference);
+
+    private static async Task DetailsAsync(Awarded a, string holder, string rib) =>
+        await (await a.Founder.Client.PutAsJsonAsync($"/api/startups/{a.StartupId}/payout-details", new { holder, rib })).Json(HttpStatusCode.OK);
+
+    /// <summary>Delivers and approves the (funded) milestone; returns its release payout once it is listed ready for the bank.</summary>
+    private async Task<JsonElement> PayoutAsync(Awarded a, int index)
+    {
+        await a.DeliverAsync(index);
+        await a.ApproveAsync(index);
+        var engagement = await Engagements.UntilAsync(host, a.NeedId, e => e.GetProperty("payouts").EnumerateArray().Any(p => p.GetProperty("index").GetInt32() == index));
+        var payout = engagement.GetProperty("payouts").EnumerateArray().Single(p => p.GetProperty("index").GetInt32() == index);
+        using var admin = host.Admin();
+        await Engagements.EventuallyAsync(async () => (await (await admin.GetAsync("/api/admin/payouts?status=pending")).Json(HttpStatusCode.OK)).EnumerateArray()
+            .Any(p => p.Id() == payout.Id() && p.GetProperty("status").GetString() == "pending"), "the payout ready for the bank");
+        return payout;
+    }
+
+    /// <summary>The next bank file as the admin downloads it (pain.001, <c>Accept: application/xml</c>): its id and transactions.</summary>
+    private static async Task<(string FileId, IReadOnlyList<FileTransaction> Transactions)> Pain001Async(HttpClient admin)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/admin/payouts?status=pending");
+        request.Headers.Accept.ParseAdd("application/xml");
+        var response = await admin.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        var transactions = XDocument.Parse(body).Descendants(Pain + "CdtTrfTxInf").Select(t => new FileTransaction(
+            t.Descendants(Pain + "EndToEndId").Single().Value,
+            (long)(decimal.Parse(t.Descendants(Pain + "InstdAmt").Single().Value, System.Globalization.CultureInfo.InvariantCulture) * 100),
+            t.Descendants(Pain + "Ustrd").Single().Value)).ToList();
+        return (response.Headers.GetValues("X-Payout-File-Id").Single(), transactions);
+    }
+
+    private static long Amount(JsonElement funding) => funding.GetProperty("amountMinor").GetInt64();
 
     private static async Task<JsonElement> PostAsync(HttpClient admin, string body, string contentType, string query = "") =>
         await (await admin.PostAsync("/api/admin/bank-statements" + query, new StringContent(body, Encoding.UTF8, contentType))).Json(HttpStatusCode.OK);
@@ -204,7 +421,7 @@ public sealed class ReconciliationTests(MarketplaceHost host)
     private static string ReferenceOf(string xml, int entry) =>
         xml.Split("<AcctSvcrRef>")[entry + 1].Split("</AcctSvcrRef>")[0];
 
-    private static string Entry(long amountMinor, string bankReference, string label, bool debit = false) => $"""
+    private static string Entry(long amountMinor, string bankReference, string label, bool debit = false, string endToEndId = "NOTPROVIDED") => $"""
         <Ntry>
           <Amt Ccy="MAD">{amountMinor / 100m:0.00}</Amt>
           <CdtDbtInd>{(debit ? "DBIT" : "CRDT")}</CdtDbtInd>
@@ -214,7 +431,7 @@ public sealed class ReconciliationTests(MarketplaceHost host)
           <AcctSvcrRef>{bankReference}</AcctSvcrRef>
           <BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd>
           <NtryDtls><TxDtls>
-            <Refs><EndToEndId>NOTPROVIDED</EndToEndId></Refs>
+            <Refs><EndToEndId>{endToEndId}</EndToEndId></Refs>
             <RmtInf><Ustrd>{label}</Ustrd></RmtInf>
           </TxDtls></NtryDtls>
         </Ntry>

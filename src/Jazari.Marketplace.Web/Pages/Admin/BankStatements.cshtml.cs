@@ -6,8 +6,8 @@ namespace Jazari.Marketplace.Web.Pages.Admin;
 
 /// <summary>
 /// Statement reconciliation for admins: upload the bank's statement (camt.053, or a CSV export read through a saved
-/// mapping; the same command as the API's), then see what it confirmed and the credits left for a decision; the latest
-/// statements; the banks' CSV mappings.
+/// mapping; the same command as the API's), then see the transfers it confirmed, the payouts it marked paid and the
+/// entries left for a decision; the latest statements; the banks' CSV mappings.
 /// </summary>
 [RequestFormLimits(MultipartBodyLengthLimit = Extensions.BodyLimits.Statement)]
 public sealed class BankStatementsModel(IGrainFactory grains, Text text, BankStatementCommands statements) : MarketplacePage(grains, text)
