@@ -50,6 +50,7 @@ public sealed partial class IdorMatrixTests(MarketplaceHost host)
         ["GET /api/needs/{id}"] = new(v => $"/api/needs/{v.DraftNeedId}", null, As.Admin),
         ["PUT /api/needs/{id}"] = new(v => $"/api/needs/{v.DraftNeedId}", Api.Need(), As.Admin),
         ["POST /api/needs/{id}/publish"] = new(v => $"/api/needs/{v.DraftNeedId}/publish", null, As.Admin),
+        ["POST /api/needs/{id}/programme"] = new(v => $"/api/needs/{v.DraftNeedId}/programme", (Func<Victim, object>)(v => new { programmeId = v.ProgrammeId }), As.Admin),
         ["POST /api/needs/{id}/cancel"] = new(v => $"/api/needs/{v.DraftNeedId}/cancel", null, As.Admin),
         ["POST /api/needs/{id}/bids"] = new(v => $"/api/needs/{v.DraftNeedId}/bids", Api.Bid()),
         ["POST /api/needs/{id}/bids/{bidId}/withdraw"] = new(v => $"/api/needs/{v.OpenNeedId}/bids/{v.OpenBidId}/withdraw", null, As.Admin),
@@ -91,6 +92,7 @@ public sealed partial class IdorMatrixTests(MarketplaceHost host)
         ["POST /api/admin/payments/{paymentId}/confirm"] = new(v => $"/api/admin/payments/{v.PaymentReference}/confirm", new { amountMinor = 1L, bankReference = "VIR-1" }, As.Admin),
         ["POST /api/admin/payouts/{id}/paid"] = new(v => $"/api/admin/payouts/{v.PayoutId}/paid", new { bankReference = "BOA-1" }, As.Admin),
         ["POST /api/admin/payouts/{id}/release"] = new(v => $"/api/admin/payouts/{v.PayoutId}/release", new { reason = "Vérifié." }, As.Admin),
+        ["POST /api/admin/payouts/{id}/release-hold"] = new(v => $"/api/admin/payouts/{v.PayoutId}/release-hold", new { reason = "Vérifié." }, As.Admin),
         ["POST /api/admin/payouts/{id}/decline"] = new(v => $"/api/admin/payouts/{v.PayoutId}/decline", new { reason = "Refusé." }, As.Admin),
         ["POST /api/admin/payout-files/{id}/paid"] = new(v => "/api/admin/payout-files/pf-victim-file/paid", new { bankReference = "BOA-1" }, As.Admin),
         // Payout details (the RIB): the profile's owner alone, not even an admin.

@@ -13,6 +13,9 @@ public interface INeedGrain : IGrainWithStringKey
     Task<NeedView> PublishAsync(Caller caller);
     /// <summary>The owner (or an admin) rewrites a draft's details; a need once published is no longer edited (409).</summary>
     Task<NeedView> UpdateDraftAsync(Caller caller, NeedDetails details);
+    /// <summary>The owner puts a draft or open need in a co-funding programme (that its SME is approved for: checked by the
+    /// caller) before a bid is accepted; a need joins one programme for good. Repeating it changes nothing.</summary>
+    Task<NeedView> JoinProgrammeAsync(Caller caller, string programmeId);
     Task<NeedView> CancelAsync(Caller caller);
     /// <summary>Upsert by an admin import: the need is open. True when it was created.</summary>
     Task<bool> ImportAsync(string smeId, NeedDetails details);
@@ -126,6 +129,19 @@ internal sealed class NeedGrain(
             Need.Details = details;
             await state.SaveAsync();
         }
+        return View(caller);
+    }
+
+    public async Task<NeedView> JoinProgrammeAsync(Caller caller, string programmeId)
+    {
+        EnsureOwner(caller);
+        if (Need.ProgrammeId == programmeId) return View(caller);
+        if (Need.ProgrammeId is not null)
+            throw MarketplaceException.Conflict("This need is already in another co-funding programme; a need joins one programme.");
+        if (Need.Status is not (NeedStatus.Draft or NeedStatus.Open))
+            throw MarketplaceException.Conflict($"Only a draft or open need can join a programme; this need is {Need.Status.Name()}.");
+        Need.ProgrammeId = programmeId;
+        await state.SaveAsync();
         return View(caller);
     }
 

@@ -20,6 +20,7 @@ public static class NeedsApi
         api.MapGet("/{id:id}", Get);
         api.MapPut("/{id:id}", UpdateDraft);
         api.MapPost("/{id:id}/publish", Publish);
+        api.MapPost("/{id:id}/programme", JoinProgramme);
         api.MapPost("/{id:id}/cancel", Cancel);
         api.MapPost("/{id:id}/bids", Bid).RequireAuthorization(p => p.RequireRole(Roles.Startup));
         api.MapPost("/{id:id}/bids/{bidId:id}/withdraw", Withdraw);
@@ -41,6 +42,9 @@ public static class NeedsApi
 
     private static async Task<Ok<NeedResponse>> UpdateDraft(string id, NeedInput body, ClaimsPrincipal user, NeedCommands needs) =>
         TypedResults.Ok(NeedResponse.From(await needs.UpdateDraftAsync(user.Caller(), id, body)));
+
+    private static async Task<Ok<NeedResponse>> JoinProgramme(string id, NeedProgrammeInput body, ClaimsPrincipal user, NeedCommands needs) =>
+        TypedResults.Ok(NeedResponse.From(await needs.JoinProgrammeAsync(user.Caller(), id, body)));
 
     private static async Task<Ok<NeedResponse>> Publish(string id, ClaimsPrincipal user, NeedCommands needs) =>
         TypedResults.Ok(NeedResponse.From(await needs.PublishAsync(user.Caller(), id)));

@@ -23,13 +23,33 @@ public sealed class NeedCommands(IGrainFactory grains, NeedLimits limits, [FromK
         NeedInput.CheckDeadline(c, details.Deadline, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
         var programmeId = input.ProgrammeId is null ? null : c.Id("programmeId", input.ProgrammeId);
         c.ThrowIfFailed();
-        if (programmeId is not null && await grains.GetGrain<IProgrammeGrain>(programmeId).GetAsync() is null)
-            throw MarketplaceException.Invalid("programmeId", "No such programme.");
         var smeId = await grains.ProfileOfAsync(owner, "SME");
-        // Only an SME the programme approved may name it (the programme checks again when a milestone is funded).
-        if (programmeId is not null && !await grains.GetGrain<IProgrammeSmeGrain>(IProgrammeSmeGrain.KeyOf(programmeId, smeId)).IsApprovedAsync())
-            throw MarketplaceException.Invalid("programmeId", "Your SME's application to this programme is not approved: apply to it first, and name it once approved.");
+        if (programmeId is not null) await EnsureApprovedAsync(programmeId, smeId);
         return await grains.GetGrain<INeedGrain>(needId ?? Ids.New("need")).CreateAsync(owner, smeId, details, programmeId);
+    }
+
+    /// <summary>The SME puts its draft or open need in a programme that approved it, before a bid is accepted: the issue's
+    /// order (draft, publish, apply, approved, then the need joins) as well as naming it at creation.</summary>
+    public async Task<NeedView> JoinProgrammeAsync(Caller caller, string needId, NeedProgrammeInput input)
+    {
+        var c = new Checks();
+        var programmeId = c.Id("programmeId", input.ProgrammeId);
+        c.ThrowIfFailed();
+        var need = await Need(needId).GetAsync(caller);
+        // Only the owner learns whether its SME is approved; anyone else finds no such need, as the grain would answer.
+        if (!caller.IsAdmin && (caller.Role != Roles.Sme || await grains.ProfileOfAsync(caller, "SME") != need.SmeId))
+            throw MarketplaceException.NotFound("Need");
+        if (need.ProgrammeId != programmeId) await EnsureApprovedAsync(programmeId, need.SmeId);
+        return await Need(needId).JoinProgrammeAsync(caller, programmeId);
+    }
+
+    /// <summary>Only an SME the programme approved may name it (the programme checks again when a milestone is funded).</summary>
+    private async Task EnsureApprovedAsync(string programmeId, string smeId)
+    {
+        if (await grains.GetGrain<IProgrammeGrain>(programmeId).GetAsync() is null)
+            throw MarketplaceException.Invalid("programmeId", "No such programme.");
+        if (!await grains.GetGrain<IProgrammeSmeGrain>(IProgrammeSmeGrain.KeyOf(programmeId, smeId)).IsApprovedAsync())
+            throw MarketplaceException.Invalid("programmeId", "Your SME's application to this programme is not approved: apply to it first, and name it once approved.");
     }
 
     public Task<NeedView> GetAsync(Caller caller, string needId) => Need(needId).GetAsync(caller);

@@ -3,6 +3,9 @@ using Jazari.Marketplace.Grains.Needs;
 
 namespace Jazari.Marketplace.Web.Application;
 
+/// <summary>The co-funding programme a draft or open need joins: one that approved its SME.</summary>
+public sealed record NeedProgrammeInput(string? ProgrammeId);
+
 /// <summary>A need as an SME writes it, for the API and the pages alike.</summary>
 public record NeedInput
 {
@@ -16,7 +19,7 @@ public record NeedInput
     public string? Region { get; init; }
     public bool? RemoteOk { get; init; }
     public string? Language { get; init; }
-    /// <summary>The co-funding programme the need joins (at creation only).</summary>
+    /// <summary>The co-funding programme the need joins (at creation; later through <see cref="NeedProgrammeInput"/>).</summary>
     public string? ProgrammeId { get; init; }
 
     public NeedDetails ToDetails(Checks c)

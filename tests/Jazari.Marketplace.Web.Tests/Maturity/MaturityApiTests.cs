@@ -29,8 +29,8 @@ public sealed class MaturityCollection : ICollectionFixture<MaturityHost>;
 
 /// <summary>
 /// The digitalisation journey through the API: an SME learns where it stands beside its peers, leaves with a plan of
-/// drafted needs, gets one co-funded, built and paid, is invited six months later to assess again, and the public
-/// figures show the change. Peers' medians and impact cells hide groups under five SMEs.
+/// drafted needs, publishes one, is approved by a programme that the need then joins, asks an expert's opinion on the
+/// bid, gets it co-funded, built and paid, is invited six months later to assess again, and the public figures show the change. Peers' medians and impact cells hide groups under five SMEs.
 /// </summary>
 [Collection(MaturityHost.Name)]
 public sealed class MaturityApiTests(MaturityHost jobs)
@@ -192,6 +192,22 @@ public sealed class MaturityApiTests(MaturityHost jobs)
                 .GetProperty("recommendations")[0].GetProperty("startups").EnumerateArray().Any(s => s.GetProperty("startupId").GetString() == startupId),
             "the startup that fits shown beside the plan");
 
+        // One click drafts the need from the plan; the same click again answers the same draft. The SME publishes it.
+        var draftPath = $"/api/smes/{smeId}/assessments/{assessment.Id()}/recommendations/0/draft";
+        var draft = await (await sme.Client.PostAsJsonAsync(draftPath, new { })).Json(HttpStatusCode.Created);
+        Assert.Equal("draft", draft.GetProperty("status").GetString());
+        Assert.Equal(draft.Id(), (await (await sme.Client.PostAsJsonAsync(draftPath, new { })).Json(HttpStatusCode.Created)).Id());
+        var needId = draft.Id();
+        var need = await (await sme.Client.GetAsync($"/api/needs/{needId}")).Json(HttpStatusCode.OK);
+        Assert.Equal("ecommerce", need.GetProperty("category").GetString());
+        Assert.Equal("Fes-Meknes", need.GetProperty("region").GetString());
+        (await sme.Client.PostAsync($"/api/needs/{needId}/publish", null)).EnsureSuccessStatusCode();
+
+        // Not approved yet: the need cannot join the programme.
+        var joinPath = $"/api/needs/{needId}/programme";
+        var early = await (await sme.Client.PostAsJsonAsync(joinPath, new { programmeId = programme })).Problem(HttpStatusCode.BadRequest);
+        Assert.True(early.GetProperty("errors").TryGetProperty("programmeId", out _), early.ToString());
+
         // Apply to the programme with the assessment: the decider sees it, and approves.
         var application = await (await sme.Client.PostAsJsonAsync($"/api/programmes/{programme}/applications",
             new { assessmentId = assessment.Id(), note = "Vendre nos articles en cuir en ligne." })).Json(HttpStatusCode.Created);
@@ -202,22 +218,31 @@ public sealed class MaturityApiTests(MaturityHost jobs)
         await (await admin.PostAsJsonAsync($"/api/programmes/{programme}/applications/{application.Id()}/decision", new { approve = true, reason = "Plan clair." }))
             .Json(HttpStatusCode.OK);
 
-        // One click drafts the need in the programme; the same click again answers the same draft.
-        var draftPath = $"/api/smes/{smeId}/assessments/{assessment.Id()}/recommendations/0/draft";
-        var draft = await (await sme.Client.PostAsJsonAsync(draftPath, new { programmeId = programme })).Json(HttpStatusCode.Created);
-        Assert.Equal("draft", draft.GetProperty("status").GetString());
-        Assert.Equal(draft.Id(), (await (await sme.Client.PostAsJsonAsync(draftPath, new { })).Json(HttpStatusCode.Created)).Id());
-        var needId = draft.Id();
-        var need = await (await sme.Client.GetAsync($"/api/needs/{needId}")).Json(HttpStatusCode.OK);
-        Assert.Equal("ecommerce", need.GetProperty("category").GetString());
-        Assert.Equal("Fes-Meknes", need.GetProperty("region").GetString());
-        Assert.Equal(programme, need.GetProperty("programmeId").GetString());
+        // Approved: the open need joins the programme (repeating it changes nothing); the startup cannot move it.
+        await (await founder.Client.PostAsJsonAsync(joinPath, new { programmeId = programme })).Problem(HttpStatusCode.NotFound);
+        Assert.Equal(programme, (await (await sme.Client.PostAsJsonAsync(joinPath, new { programmeId = programme })).Json(HttpStatusCode.OK)).GetProperty("programmeId").GetString());
+        Assert.Equal(programme, (await (await sme.Client.PostAsJsonAsync(joinPath, new { programmeId = programme })).Json(HttpStatusCode.OK)).GetProperty("programmeId").GetString());
 
-        // Publish, bid, accept, fund with the programme's half, deliver, approve.
-        (await sme.Client.PostAsync($"/api/needs/{needId}/publish", null)).EnsureSuccessStatusCode();
+        // A bid, and a neutral opinion on it before accepting: an institute's mentor is assigned and answers.
         var bidId = await founder.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid(30000));
+        var review = await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews",
+            new { bidIds = new[] { bidId }, question = "Le prix et le délai sont-ils raisonnables ?" })).Json(HttpStatusCode.Created);
+        var (mentor, mentorId) = await Incubation.MentorAsync(Host, ["ecommerce"]);
+        await (await admin.PostAsJsonAsync($"/api/expert-reviews/{review.Id()}/assign", new { mentorId })).Json(HttpStatusCode.OK);
+        await (await mentor.Client.PostAsJsonAsync($"/api/expert-reviews/{review.Id()}/opinion",
+            new { bids = new[] { new { bidId, fit = 4, price = 4, risks = 2, notes = "Offre sérieuse, prix dans la moyenne." } } })).Json(HttpStatusCode.OK);
+        var opinion = await (await sme.Client.GetAsync($"/api/expert-reviews/{review.Id()}")).Json(HttpStatusCode.OK);
+        Assert.Equal(4, opinion.GetProperty("opinions").EnumerateArray().Single().GetProperty("fit").GetInt32());
+
+        // Accept, fund with the programme's half, deliver, approve.
         (await sme.Client.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).EnsureSuccessStatusCode();
         await Host.FollowedUpAsync(needId);
+        // A need joins one programme for good: another that approved the SME too is refused.
+        var other = await Engagements.ProgrammeAsync(Host, percent: 30);
+        var otherApplication = await (await sme.Client.PostAsJsonAsync($"/api/programmes/{other}/applications", new { })).Json(HttpStatusCode.Created);
+        await (await admin.PostAsJsonAsync($"/api/programmes/{other}/applications/{otherApplication.Id()}/decision", new { approve = true, reason = "Oui." }))
+            .Json(HttpStatusCode.OK);
+        await (await sme.Client.PostAsJsonAsync(joinPath, new { programmeId = other })).Problem(HttpStatusCode.Conflict);
         var awarded = new Awarded(sme, needId, founder, startupId);
         var funding = await awarded.FundAsync(0);
         Assert.Equal(750_000, funding.GetProperty("programmeMinor").GetInt64());

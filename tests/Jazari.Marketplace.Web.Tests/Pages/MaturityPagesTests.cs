@@ -6,9 +6,9 @@ using Microsoft.Playwright;
 namespace Jazari.Marketplace.Web.Tests.Pages;
 
 /// <summary>
-/// The self-assessment in the browser, in Arabic and in French, without JavaScript: an SME that has never posted
-/// anything answers the questions, sees its scores and its plan, drafts a recommended need in one click; the public
-/// impact page opens without signing in.
+/// The self-assessment in the browser, in Arabic, without JavaScript: an SME that has never posted anything answers
+/// the questions, sees its scores and its plan, drafts a recommended need in one click, publishes it, applies to a
+/// co-funding programme and, once approved, puts the open need in it; the public impact page opens without signing in.
 /// </summary>
 [Collection(SecondBrowserCollection.Name)]
 public sealed partial class MaturityPagesTests(BrowserHost host)
@@ -58,6 +58,39 @@ public sealed partial class MaturityPagesTests(BrowserHost host)
         Assert.Equal("draft", need.GetProperty("status").GetString());
         Assert.Equal(shop, need.GetProperty("title").GetString());
         Assert.Equal(language, need.GetProperty("language").GetString());
+
+        // Publish the draft, apply to a co-funding programme, and once approved put the open need in it.
+        await page.ClickAsync("form[action*='handler=publish'] button");
+        await Assertions.Expect(page.Locator("#what-next")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#join-programme")).ToHaveCountAsync(0); // not approved yet: nothing to join
+        var programmeId = $"prog-{run}";
+        using var admin = HostApi.Admin(host);
+        await (await admin.PostAsJsonAsync("/api/admin/programmes", new
+        {
+            id = programmeId, name = $"فاس الرقمية {run}", subsidyPercent = 40, capPerSmeMinor = 5_000_000, budgetMinor = 100_000_000,
+        })).Json(HttpStatusCode.Created);
+        await page.GotoAsync("/sme/programmes");
+        var card = page.Locator($"#programme-{programmeId}");
+        await card.Locator("textarea").FillAsync("نريد بيع منتجاتنا عبر الإنترنت.");
+        await card.Locator("button[type=submit]").ClickAsync();
+        await Assertions.Expect(card.Locator(".pill.status-submitted")).ToBeVisibleAsync();
+        var application = (await (await sme.GetAsync($"/api/smes/{need.GetProperty("smeId").GetString()}/programmes")).Json(HttpStatusCode.OK))
+            .EnumerateArray().Single(a => a.GetProperty("programmeId").GetString() == programmeId);
+        await (await admin.PostAsJsonAsync($"/api/programmes/{programmeId}/applications/{application.GetProperty("id").GetString()}/decision",
+            new { approve = true, reason = "ملف كامل." })).Json(HttpStatusCode.OK);
+
+        await page.GotoAsync($"/sme/needs/{needId}");
+        await Assertions.Expect(page.Locator("#join-programme select option")).ToHaveTextAsync($"فاس الرقمية {run}");
+        await HostApi.AssertTranslatedAsync(page);
+        await page.ClickAsync("#join-programme button[type=submit]");
+        await page.WaitForURLAsync(NeedUrl(), Journeys.Loaded);
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#need-programme")).ToContainTextAsync($"فاس الرقمية {run}");
+        await Assertions.Expect(page.Locator("#need-programme")).ToContainTextAsync("40");
+        await Assertions.Expect(page.Locator("#join-programme")).ToHaveCountAsync(0);
+        await HostApi.AssertTranslatedAsync(page);
+        await HostApi.AssertAccessibleAsync(page);
+        Assert.Equal(programmeId, (await (await sme.GetAsync($"/api/needs/{needId}")).Json(HttpStatusCode.OK)).GetProperty("programmeId").GetString());
 
         var visitor = await host.NewPageAsync(language);
         await visitor.GotoAsync("/impact");

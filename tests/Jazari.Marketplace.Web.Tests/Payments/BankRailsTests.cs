@@ -167,7 +167,7 @@ public sealed class BankRailsTests(MarketplaceHost host)
         await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/release", new { reason = "" })).Problem(HttpStatusCode.BadRequest);
         await (await a.Founder.Client.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/release", new { reason = "Moi-même" })).Problem(HttpStatusCode.Forbidden);
 
-        var released = await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/release", new { reason = "Changement confirmé par téléphone avec la fondatrice." }))
+        var released = await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/release-hold", new { reason = "Changement confirmé par téléphone avec la fondatrice." }))
             .Json(HttpStatusCode.OK);
         Assert.Equal("pending", released.GetProperty("status").GetString());
         await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/release", new { reason = "Encore" })).Json(HttpStatusCode.OK); // the same decision again

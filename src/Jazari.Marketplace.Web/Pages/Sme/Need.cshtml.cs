@@ -15,7 +15,7 @@ namespace Jazari.Marketplace.Web.Pages.Sme;
 /// when that confirmation is posted back (<c>confirmed=true</c>): a single click never commits the SME.
 /// </summary>
 public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands needs, BidCommands bids, ReviewCommands reviews, ExpertReviewCommands expertReviews,
-    PaymentSettings payments) : MarketplacePage(grains, text)
+    ProgrammeCommands programmes, PaymentSettings payments) : MarketplacePage(grains, text)
 {
     public decimal FeePercent => payments.PlatformFeePercent;
     /// <summary>The bid the SME asked to accept, shown for confirmation before anything is done.</summary>
@@ -32,10 +32,17 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
     public Shared.ExpertReviewsSection? ExpertReviews { get; private set; }
     [BindProperty]
     public ReviewInput Review { get; set; } = new();
+    /// <summary>The co-funding programme the need is in, if any.</summary>
+    public ProgrammeView? Programme { get; private set; }
+    /// <summary>The programmes that approved the SME, which a draft or open need outside any programme may join.</summary>
+    public IReadOnlyList<ProgrammeApplicationResponse> Joinable { get; private set; } = [];
 
     public async Task OnGetAsync(string id) => await LoadAsync(id);
 
     public Task<IActionResult> OnPostPublishAsync(string id) => ActAsync(id, () => needs.PublishAsync(Me, id));
+
+    public Task<IActionResult> OnPostProgrammeAsync(string id, string? programmeId) =>
+        ActAsync(id, () => needs.JoinProgrammeAsync(Me, id, new(programmeId)));
 
     public async Task<IActionResult> OnPostCancelAsync(string id, bool confirmed)
     {
@@ -88,6 +95,9 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
         var opinions = await expertReviews.OfNeedAsync(Me, id);
         var canAsk = Need.Status == NeedStatus.Open && Bids.Any(b => b.Status == BidStatus.Submitted);
         if (opinions.Count > 0 || canAsk) ExpertReviews = new(id, opinions, canAsk);
+        if (Need.ProgrammeId is { } programmeId) Programme = await Grains.GetGrain<IProgrammeGrain>(programmeId).GetAsync();
+        else if (Need.Status is NeedStatus.Draft or NeedStatus.Open)
+            Joinable = [.. (await programmes.MineAsync(Me)).Where(a => a.Status == "approved")];
         if (Need.AwardedAt is not null) Reviews = await ReviewsSection.LoadAsync(Grains, id, Me, $"/sme/needs/{id}?handler=review");
     }
 
