@@ -56,7 +56,7 @@ public sealed class BrowserHost : IAsyncLifetime
     {
         var context = await Browser.NewContextAsync(new()
         {
-            BaseURL = Url, Locale = language, ViewportSize = new() { Width = 412, Height = 900 }, BypassCSP = bypassCsp,
+            BaseURL = Url, Locale = language, ViewportSize = new() { Width = 390, Height = 844 }, BypassCSP = bypassCsp,
         });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(60_000); // generous: CI shares 2 cores with builds

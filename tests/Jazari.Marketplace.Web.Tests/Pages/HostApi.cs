@@ -149,7 +149,41 @@ internal static partial class HostApi
     {
         var text = await page.InnerTextAsync("main");
         Assert.DoesNotMatch(UntranslatedKey(), text);
+        var language = await page.GetAttributeAsync("html", "lang");
+        if (language is "ar" or "fr") await ExpectOnlyReaderLanguageAsync(page, language); // zgh pages fall back to a second language
     }
+
+    private static readonly Web.Pages.Support.Strings Strings = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, HashSet<string>> EnglishPieces = new();
+
+    /// <summary>No text of the English file that differs in the page's language, and no key of the string files, outside what people typed.</summary>
+    public static async Task ExpectOnlyReaderLanguageAsync(IPage page, string language)
+    {
+        // What people typed or the marketplace's data (isolated: <bdi>, dir) may be in any language: left out.
+        var body = await page.EvaluateAsync<string>(
+            "() => { const b = document.body.cloneNode(true); b.querySelectorAll('bdi, [dir], script, style').forEach(e => e.remove()); return b.textContent; }");
+        var pieces = EnglishPieces.GetOrAdd(language, l => Strings.Of("en").Where(e => Strings.Get(l, e.Key) != e.Value).SelectMany(e => Pieces(e.Value)).ToHashSet());
+        Assert.True(pieces.Count > 300, $"Only {pieces.Count} English pieces to look for: the check is broken.");
+        var english = pieces.Where(body.Contains).ToList();
+        Assert.True(english.Count == 0, $"{page.Url} shows English: {string.Join(" | ", english)}");
+        var keys = Strings.Of("en").Keys.Where(k => k.Contains('.') && !k.StartsWith("error.", StringComparison.Ordinal) && body.Contains(k)).ToList();
+        Assert.True(keys.Count == 0, $"{page.Url} shows raw keys: {string.Join(", ", keys)}");
+        Assert.DoesNotMatch(RawKey(), body);
+    }
+
+    /// <summary>The fixed pieces of a text (its plural forms, between its values) long enough to be telling.</summary>
+    private static IEnumerable<string> Pieces(string text) =>
+        (Jazari.Marketplace.Web.Languages.Plurals.HasForms(text) ? Jazari.Marketplace.Web.Languages.Plurals.Forms(text).Values : [text])
+            .SelectMany(form => Value().Split(form))
+            .Select(piece => piece.Trim(' ', ':', '·', '(', ')', ',', ';', '.'))
+            .Where(piece => piece.Length >= 12 && piece.Contains(' '));
+
+    [GeneratedRegex(@"\{[0-9]+(?::[a-z.-]+)?\}")]
+    private static partial Regex Value();
+
+    /// <summary>A key such as "kind.message-received" or "status.awaiting-funding".</summary>
+    [GeneratedRegex(@"\b(kind|status|milestone|category|region|role|delivery|engagement|application|invitation)\.[a-z]+(-[a-z]+)*\b")]
+    private static partial Regex RawKey();
 
     /// <summary>axe-core finds no serious or critical violation on the page.</summary>
     public static async Task AssertAccessibleAsync(IPage page)

@@ -40,16 +40,16 @@ public sealed partial class LanguagePagesTests(BrowserHost host)
         var text = new Text(Strings);
         text.Use(language);
         await Assertions.Expect(sme.Locator("#title + p.error, #title ~ p.error").First).ToHaveTextAsync(text.Error("At least 5 characters."));
-        await ExpectOnlyReaderLanguageAsync(sme, language);
+        await HostApi.ExpectOnlyReaderLanguageAsync(sme, language);
 
         var needId = await Journeys.PostNeedAsync(sme, title, "Nous voulons une boutique en ligne avec paiement par carte et livraison.");
-        await ExpectOnlyReaderLanguageAsync(sme, language);
+        await HostApi.ExpectOnlyReaderLanguageAsync(sme, language);
 
         // The startup bids.
         var startup = await host.NewPageAsync(language, bypassCsp: true);
         await Journeys.SignUpAsync(host, startup, "startup", $"lang-startup-{run}@example.ma", startupName);
         await Journeys.StartupProfileAsync(startup, $"{startupName} {run}", "Nous créons des boutiques en ligne pour les PME : WooCommerce, Shopify.");
-        await ExpectOnlyReaderLanguageAsync(startup, language);
+        await HostApi.ExpectOnlyReaderLanguageAsync(startup, language);
         await startup.GotoAsync($"/startup/needs/{needId}");
         await startup.FillAsync("#price", "20000");
         await startup.FillAsync("#duration", "1");
@@ -59,21 +59,21 @@ public sealed partial class LanguagePagesTests(BrowserHost host)
         await startup.FillAsync("#m0-due", "1");
         await startup.ClickAsync("form.form > button[type=submit]");
         await startup.WaitForURLAsync(new Regex("sent=true"), Journeys.Loaded);
-        await ExpectOnlyReaderLanguageAsync(startup, language);
+        await HostApi.ExpectOnlyReaderLanguageAsync(startup, language);
         foreach (var path in new[] { "/startup", "/startup/bids", "/startup/goals", "/startup/profile", "/account/notifications", "/account/data", "/messages" })
         {
             await startup.GotoAsync(path);
-            await ExpectOnlyReaderLanguageAsync(startup, language);
+            await HostApi.ExpectOnlyReaderLanguageAsync(startup, language);
         }
 
         // The SME's pages: its needs with one bid (a singular), the comparison, its preferences.
         await sme.GotoAsync("/sme");
         await Assertions.Expect(sme.Locator("main")).ToContainTextAsync(text.Count("sme.bids", 1));
-        await ExpectOnlyReaderLanguageAsync(sme, language);
+        await HostApi.ExpectOnlyReaderLanguageAsync(sme, language);
         foreach (var path in new[] { $"/sme/needs/{needId}", "/sme/needs/new", "/sme/profile", "/account/notifications", "/account/data", "/messages" })
         {
             await sme.GotoAsync(path);
-            await ExpectOnlyReaderLanguageAsync(sme, language);
+            await HostApi.ExpectOnlyReaderLanguageAsync(sme, language);
         }
         // An SME is not offered the startups' notifications.
         await sme.GotoAsync("/account/notifications");
@@ -114,17 +114,17 @@ public sealed partial class LanguagePagesTests(BrowserHost host)
         var page = await host.NewPageAsync(language, bypassCsp: true);
         await HostApi.SignInAsync(host, page, smeEmail);
         await page.GotoAsync($"/engagements/{needId}");
-        await ExpectOnlyReaderLanguageAsync(page, language);
+        await HostApi.ExpectOnlyReaderLanguageAsync(page, language);
         if (await page.Locator("#m0 button[value=stripe]").CountAsync() > 0)
         {
             // Card payments without Stripe configured: the refusal reads in the page's language.
             await page.ClickAsync("#m0 button[value=stripe]");
-            await ExpectOnlyReaderLanguageAsync(page, language);
+            await HostApi.ExpectOnlyReaderLanguageAsync(page, language);
         }
         await page.GotoAsync($"/engagements/{needId}");
         await page.ClickAsync("#m0 button[value=bank-transfer]");
         await Assertions.Expect(page.Locator("#m0 .payment-reference")).ToBeVisibleAsync();
-        await ExpectOnlyReaderLanguageAsync(page, language);
+        await HostApi.ExpectOnlyReaderLanguageAsync(page, language);
         var reference = (await page.InnerTextAsync("#m0 .payment-reference")).Trim();
 
         // The admin confirms a wrong amount: the refusal names the SME's share in MAD, in the page's language.
@@ -142,7 +142,7 @@ public sealed partial class LanguagePagesTests(BrowserHost host)
         var refusal = await admin.InnerTextAsync("main");
         Assert.DoesNotContain("minor units", refusal);
         Assert.Contains(language == "ar" ? "درهم" : "MAD", await admin.InnerTextAsync(".error"));
-        await ExpectOnlyReaderLanguageAsync(admin, language);
+        await HostApi.ExpectOnlyReaderLanguageAsync(admin, language);
     }
 
     /// <summary>The x of two pieces of one text under <paramref name="selector"/>.</summary>
@@ -165,33 +165,4 @@ public sealed partial class LanguagePagesTests(BrowserHost host)
             """, new[] { selector, first, last });
         return (xs[0], xs[1]);
     }
-
-    /// <summary>No text of the English file that differs in the page's language, and no key of the string files, outside what people typed.</summary>
-    private static async Task ExpectOnlyReaderLanguageAsync(IPage page, string language)
-    {
-        // What people typed or the marketplace's data (isolated: <bdi>, dir) may be in any language: left out.
-        var body = await page.EvaluateAsync<string>(
-            "() => { const b = document.body.cloneNode(true); b.querySelectorAll('bdi, [dir], script, style').forEach(e => e.remove()); return b.textContent; }");
-        var pieces = Strings.Of("en").Where(e => Strings.Get(language, e.Key) != e.Value).SelectMany(e => Pieces(e.Value)).ToHashSet();
-        Assert.True(pieces.Count > 300, $"Only {pieces.Count} English pieces to look for: the check is broken.");
-        var english = pieces.Where(body.Contains).ToList();
-        Assert.True(english.Count == 0, $"{page.Url} shows English: {string.Join(" | ", english)}");
-        var keys = Strings.Of("en").Keys.Where(k => k.Contains('.') && !k.StartsWith("error.", StringComparison.Ordinal) && body.Contains(k)).ToList();
-        Assert.True(keys.Count == 0, $"{page.Url} shows raw keys: {string.Join(", ", keys)}");
-        Assert.DoesNotMatch(RawKey(), body);
-    }
-
-    /// <summary>The fixed pieces of a text (its plural forms, between its values) long enough to be telling.</summary>
-    private static IEnumerable<string> Pieces(string text) =>
-        (Jazari.Marketplace.Web.Languages.Plurals.HasForms(text) ? Jazari.Marketplace.Web.Languages.Plurals.Forms(text).Values : [text])
-            .SelectMany(form => Value().Split(form))
-            .Select(piece => piece.Trim(' ', ':', '·', '(', ')', ',', ';', '.'))
-            .Where(piece => piece.Length >= 12 && piece.Contains(' '));
-
-    [GeneratedRegex(@"\{[0-9]+(?::[a-z.-]+)?\}")]
-    private static partial Regex Value();
-
-    /// <summary>A key such as "kind.message-received" or "status.awaiting-funding".</summary>
-    [GeneratedRegex(@"\b(kind|status|milestone|category|region|role|delivery|engagement|application|invitation)\.[a-z]+(-[a-z]+)*\b")]
-    private static partial Regex RawKey();
 }
