@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Jazari.Marketplace.Grains.Needs;
+using Jazari.Marketplace.Web.Tests.Payments;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Jazari.Marketplace.Web.Tests;
@@ -89,6 +90,63 @@ public sealed class ExpertReviewsApiTests(MarketplaceHost host)
         Assert.Single(host.Emails(sme.Email), e => e.GetProperty("kind").GetString() == "expert-review-answered");
         Assert.DoesNotContain((await (await manager.Client.GetAsync("/api/expert-reviews")).Json(HttpStatusCode.OK)).EnumerateArray(), r => r.Id() == id);
         await (await manager.Client.PostAsJsonAsync($"/api/expert-reviews/{id}/assign", new { mentorId })).Problem(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task An_SME_asks_an_opinion_on_a_delivered_milestone_the_startup_never_reads_it_and_the_mentor_answers_on_the_awarded_bid()
+    {
+        var institute = await Incubation.InstituteAsync(host, Region);
+        var manager = await Incubation.ManagerAsync(host, institute);
+        var sme = await host.SignUpAsync("sme");
+        await sme.Client.CreateAsync("/api/smes", Api.Sme(Region));
+        var needId = await sme.Client.CreateAsync("/api/needs", Api.Need(region: Region, title: "Vendre nos dattes en ligne"));
+        (await sme.Client.PostAsync($"/api/needs/{needId}/publish", null)).EnsureSuccessStatusCode();
+        var (founder, startupId) = await Api.StartupAsync(host, "Oasis Web");
+        var bidId = await founder.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid(30000));
+        (await sme.Client.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).EnsureSuccessStatusCode();
+        await host.FollowedUpAsync(needId); // the engagement comes from the award's event
+        var awarded = new Awarded(sme, needId, founder, startupId);
+        await Engagements.ConfirmAsync(host, await awarded.FundAsync(0));
+
+        // Funded but not delivered (and a milestone not even funded): nothing to give an expert yet.
+        object Ask(int milestone) => new { milestone, question = "La livraison est-elle conforme à ce qui était convenu ?" };
+        await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", Ask(0))).Problem(HttpStatusCode.Conflict);
+        await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", Ask(1))).Problem(HttpStatusCode.Conflict);
+        var delivered = (await awarded.DeliverAsync(0)).Milestone(0);
+        var created = await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", Ask(0))).Json(HttpStatusCode.Created);
+        Assert.Equal("requested", created.GetProperty("status").GetString());
+        var id = created.Id();
+        await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", Ask(0))).Problem(HttpStatusCode.Conflict); // one at a time
+        Assert.Equal(HttpStatusCode.Forbidden, (await founder.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", Ask(0))).StatusCode);
+
+        // The startup of the engagement never reads it; the manager reads the milestone as delivered, on the awarded bid.
+        Assert.Equal(HttpStatusCode.Forbidden, (await founder.Client.GetAsync($"/api/expert-reviews/{id}")).StatusCode);
+        var asked = await (await manager.Client.GetAsync($"/api/expert-reviews/{id}")).Json(HttpStatusCode.OK);
+        Assert.Equal("milestone", asked.GetProperty("kind").GetString());
+        Assert.Equal(0, asked.GetProperty("milestone").GetInt32());
+        var item = Assert.Single(asked.GetProperty("bids").EnumerateArray());
+        Assert.Equal(bidId, item.GetProperty("bidId").GetString());
+        Assert.Equal("Oasis Web", item.GetProperty("startupName").GetString());
+        Assert.Equal(delivered.GetProperty("amountMinor").GetInt64(), item.GetProperty("priceMinor").GetInt64());
+        Assert.Equal($"{delivered.GetProperty("title").GetString()}\n{delivered.GetProperty("deliveryNote").GetString()}", item.GetProperty("proposal").GetString());
+        Assert.Contains((await (await manager.Client.GetAsync("/api/expert-reviews")).Json(HttpStatusCode.OK)).EnumerateArray(), r => r.Id() == id);
+
+        var (mentor, mentorId) = await Incubation.MentorAsync(host);
+        await (await manager.Client.PostAsJsonAsync($"/api/expert-reviews/{id}/assign", new { mentorId })).Json(HttpStatusCode.OK);
+        await (await mentor.Client.PostAsJsonAsync($"/api/expert-reviews/{id}/opinion",
+            new { bids = new[] { new { bidId = "bid-other", fit = 4, price = 3, risks = 2, notes = "x" } } })).Problem(HttpStatusCode.BadRequest);
+        var opinion = new { bids = new[] { new { bidId, fit = 4, price = 3, risks = 2, notes = "Maquettes conformes ; le catalogue reste à compléter." } } };
+        Assert.Equal("answered", (await (await mentor.Client.PostAsJsonAsync($"/api/expert-reviews/{id}/opinion", opinion)).Json(HttpStatusCode.OK))
+            .GetProperty("status").GetString());
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await founder.Client.GetAsync($"/api/expert-reviews/{id}")).StatusCode);
+        var read = await (await sme.Client.GetAsync($"/api/expert-reviews/{id}")).Json(HttpStatusCode.OK);
+        Assert.Equal("answered", read.GetProperty("status").GetString());
+        var given = Assert.Single(read.GetProperty("opinions").EnumerateArray());
+        Assert.Equal((bidId, 4, 3, 2), (given.GetProperty("bidId").GetString(), given.GetProperty("fit").GetInt32(), given.GetProperty("price").GetInt32(),
+            given.GetProperty("risks").GetInt32()));
+        Assert.Contains("catalogue reste à compléter", given.GetProperty("notes").GetString());
+        await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", Ask(0))).Problem(HttpStatusCode.Conflict); // given: not asked again
     }
 
     [Fact]

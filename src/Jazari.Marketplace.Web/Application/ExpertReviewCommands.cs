@@ -59,6 +59,21 @@ public sealed record ExpertReviewResponse(string Id, string NeedId, string NeedT
         [.. v.Request.Bids.Select(b => new ReviewedBidResponse(b.BidId, b.StartupId, b.StartupName, b.PriceMinor, b.DurationDays, b.Proposal))],
         v.MentorId, v.MentorName, v.RequestedAt, v.AssignedAt, v.DueAt, v.AnsweredAt,
         [.. v.Opinions.Select(o => new BidOpinionResponse(o.BidId, o.Fit, o.Price, o.Risks, o.Notes))]);
+
+    /// <summary>The milestone asked about, as it was when asked (title, amount, the startup's delivery note); null for bids.
+    /// Its one reviewed "bid" is the awarded bid, whose id the mentor's opinion names.</summary>
+    public ReviewedMilestone? Delivery() => Kind == "milestone" && Milestone is { } index && Bids is [var awarded] ? ReviewedMilestone.Of(index, awarded) : null;
+}
+
+/// <summary>A delivered milestone given to an expert: the request keeps its title and delivery note as one text, title first.</summary>
+public sealed record ReviewedMilestone(int Index, string Title, long AmountMinor, string StartupName, string BidId, string DeliveryNote)
+{
+    public static ReviewedMilestone Of(int index, ReviewedBidResponse awarded)
+    {
+        // A milestone's title is one line; the delivery note (possibly several lines) follows it.
+        var parts = awarded.Proposal.Split('\n', 2);
+        return new(index, parts[0].Trim(), awarded.PriceMinor, awarded.StartupName, awarded.BidId, parts.Length > 1 ? parts[1].Trim() : "");
+    }
 }
 
 /// <summary>A mentor the managers may assign: expertise matched against the need, and no tie to the startups asked about.</summary>
@@ -102,6 +117,13 @@ public sealed class ExpertReviewCommands(IGrainFactory grains, AuditTrail audit,
             var milestone = engagement?.Milestones.FirstOrDefault(m => m.Index == index);
             if (milestone is null || milestone.DeliveredAt is null || milestone.Status is MilestoneStatus.Refunded or MilestoneStatus.Cancelled)
                 throw MarketplaceException.Conflict("Only a delivered milestone of this need's engagement can be given to an expert.");
+            // One opinion per delivery: another is asked only once the last one expired unanswered.
+            foreach (var askedId in existing)
+            {
+                var asked = await grains.GetGrain<IExpertReviewGrain>(askedId).GetAsync(Caller.Marketplace);
+                if (asked.Request is { Kind: ExpertReviewKind.Milestone } && asked.Request.MilestoneIndex == index && asked.Status != ExpertReviewStatus.Expired)
+                    throw MarketplaceException.Conflict("An expert opinion on this delivery was asked already.");
+            }
             var awarded = need.Bids.First(b => b.Id == need.AwardedBidId);
             reviewed = [new ReviewedBid(awarded.Id, awarded.StartupId, awarded.StartupName, milestone.AmountMinor, awarded.Offer.DurationDays,
                 $"{milestone.Title}\n{milestone.DeliveryNote}".Trim())];

@@ -1,5 +1,6 @@
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Payments;
+using Jazari.Marketplace.Web.Pages.Shared;
 using Jazari.Marketplace.Web.Pages.Support;
 using Jazari.Marketplace.Web.Payments;
 using Microsoft.AspNetCore.Authorization;
@@ -9,10 +10,13 @@ namespace Jazari.Marketplace.Web.Pages.Engagements;
 
 /// <summary>
 /// The engagement of an awarded need, milestone by milestone, for its SME (fund by bank transfer or card, approve,
-/// dispute), its startup (deliver, dispute) and admins (resolve a dispute: what is released, what is refunded); every action is the same command the API calls (EngagementCommands), with its rules and checks.
+/// dispute, ask the institute for an expert opinion on a delivery), its startup (deliver, dispute) and admins (resolve a
+/// dispute: what is released, what is refunded); every action is the same command the API calls (EngagementCommands,
+/// ExpertReviewCommands), with its rules and checks.
 /// </summary>
 [Authorize(Policy = PageSession.Policy.SignedIn)]
-public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementCommands engagements, PaymentSettings payments) : MarketplacePage(grains, text)
+public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementCommands engagements, PaymentSettings payments,
+    ExpertReviewCommands expertReviews) : MarketplacePage(grains, text)
 {
     public EngagementResponse Engagement { get; private set; } = null!;
     /// <summary>The ways to pay offered here: only the rails configured on this marketplace.</summary>
@@ -84,6 +88,41 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
         return Page();
     }
 
+    /// <summary>The SME's expert opinions on the deliveries of this engagement (the startup never sees them).</summary>
+    private IReadOnlyList<ExpertReviewResponse> deliveryReviews = [];
+    /// <summary>The milestone whose request was refused, with the question typed: shown again beside it.</summary>
+    private (int Index, string? Question)? asked;
+
+    /// <summary>
+    /// The expert opinions on a milestone's delivery, newest first, and the form to ask one: to the SME, while the delivery
+    /// waits for approval and no opinion on it is asked or given (once one expired unanswered, another may be asked).
+    /// </summary>
+    public ExpertReviewsSection? ExpertReviewsOf(EngagementMilestone m)
+    {
+        if (!IsSme) return null;
+        var reviews = deliveryReviews.Where(r => r.Milestone == m.Index).ToList();
+        var canAsk = m.Status == "delivered" && reviews.All(r => r.Status == "expired");
+        if (reviews.Count == 0 && !canAsk) return null;
+        var refused = asked?.Index == m.Index;
+        return new ExpertReviewsSection(Engagement.NeedId, reviews, canAsk)
+        {
+            Milestone = m.Index,
+            AskAction = $"/engagements/{Engagement.NeedId}?handler=expertReview",
+            Question = refused ? asked?.Question : null,
+            QuestionError = refused ? ErrorFor("question") ?? ErrorFor("milestone") : null,
+        };
+    }
+
+    /// <summary>The SME asks the institute for a neutral opinion on a delivered milestone (before approving it).</summary>
+    public async Task<IActionResult> OnPostExpertReviewAsync(string id, int index, string? question)
+    {
+        if (await TryAsync(() => expertReviews.RequestAsync(Me, id, new ExpertReviewInput { Milestone = index, Question = question })))
+            return Redirect($"/engagements/{id}?done=expert-review#m{index}");
+        asked = (index, question);
+        await LoadAsync(id);
+        return Page();
+    }
+
     public Task<IActionResult> OnPostDisputeAsync(string id, int index, string? reason) =>
         ActAsync(id, "disputed", () => engagements.DisputeAsync(Me, id, index, new DisputeInput { Reason = reason }));
 
@@ -101,7 +140,11 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
         return Page();
     }
 
-    private async Task LoadAsync(string id) => Engagement = await engagements.GetAsync(Me, id);
+    private async Task LoadAsync(string id)
+    {
+        Engagement = await engagements.GetAsync(Me, id);
+        if (IsSme) deliveryReviews = [.. (await expertReviews.OfNeedAsync(Me, id)).Where(r => r.Kind == "milestone")];
+    }
 }
 
 /// <summary>What the SME transfers for a milestone: the amount, the reference to quote, and the day to pay by.</summary>

@@ -7,7 +7,8 @@ namespace Jazari.Marketplace.Web.Pages.ExpertReviews;
 
 /// <summary>
 /// One expert opinion, where the e-mails land: the SME reads it, a manager of a handling institute (or an admin) sees the
-/// mentors suggested and assigns one, the assigned mentor gives fit, price and risks (1 to 5) and notes per bid.
+/// mentors suggested and assigns one, the assigned mentor gives fit, price and risks (1 to 5) and notes per bid, or on
+/// the delivered milestone asked about (the opinion then names the awarded bid, the one item of the request).
 /// </summary>
 [Authorize(Policy = PageSession.Policy.SignedIn)]
 public sealed class ReviewModel(IGrainFactory grains, Text text, ExpertReviewCommands reviews) : MarketplacePage(grains, text)
@@ -16,6 +17,7 @@ public sealed class ReviewModel(IGrainFactory grains, Text text, ExpertReviewCom
     public IReadOnlyList<ExpertSuggestion> Suggestions { get; private set; } = [];
     public bool MayAssign { get; private set; }
     public bool MayAnswer => Review.Status == "assigned" && Mentor;
+    public bool IsSme => User.IsInRole(Roles.Sme);
     private bool Mentor { get; set; }
     [BindProperty]
     public List<BidOpinionInput> Opinions { get; set; } = [];
