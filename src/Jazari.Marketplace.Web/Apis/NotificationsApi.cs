@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Claims;
 using System.Text.Json;
 using EllipticCurve;
@@ -24,7 +23,7 @@ public static class NotificationsApi
         var me = routes.MapGroup("/api/me/notifications").WithTags("Notifications").RequireAuthorization();
         me.MapGet("/", Preferences);
         me.MapPut("/", SetPreferences);
-        routes.MapGet("/api/notifications/unsubscribe", ConfirmUnsubscribe).AllowAnonymous().WithTags("Notifications");
+        routes.MapGet("/api/notifications/unsubscribe", OpenUnsubscribePage).AllowAnonymous().WithTags("Notifications");
         routes.MapPost("/api/notifications/unsubscribe", Unsubscribe).AllowAnonymous().WithTags("Notifications");
         routes.MapPost("/api/webhooks/sendgrid", SendGridEvents).AllowAnonymous().WithTags("Notifications");
         routes.MapPost("/api/admin/hangfire-link", JobsDashboardLink)
@@ -42,30 +41,37 @@ public static class NotificationsApi
 
     public sealed record JobsLink(string Url);
 
+    /// <summary>The page an e-mail's unsubscribe link opens in a browser (<see cref="Pages.UnsubscribeModel"/>).</summary>
+    public const string UnsubscribePage = "/unsubscribe";
+
     /// <summary>
-    /// Opening the link shows one button: a GET changes nothing, because mail scanners open links too (RFC 8058).
+    /// The e-mail's link opened in a browser (or by a mail scanner): sent on, with its query, to the page that shows what
+    /// would stop and one button, in the e-mail's language. A GET changes nothing, because mail scanners open links too (RFC 8058).
     /// </summary>
-    private static Results<ContentHttpResult, NotFound> ConfirmUnsubscribe(string? account, string? kind, string? sig, LinkSigner signer)
+    private static RedirectHttpResult OpenUnsubscribePage(HttpRequest request) => TypedResults.Redirect(UnsubscribePage + request.QueryString);
+
+    /// <summary>
+    /// RFC 8058 one-click POSTs from mail clients (<c>List-Unsubscribe-Post</c>): 200 once the kind is off, 404 for a link
+    /// the marketplace did not sign. A browser (it asks for HTML) is sent on to the page, which shows the outcome in its language.
+    /// </summary>
+    private static async Task<Results<Ok, NotFound, RedirectHttpResult>> Unsubscribe(string? account, string? kind, string? sig, HttpRequest request, LinkSigner signer, IGrainFactory grains)
     {
-        if (!ValidLink(account, kind, sig, signer)) return TypedResults.NotFound();
-        var action = WebUtility.HtmlEncode($"?account={Uri.EscapeDataString(account!)}&kind={Uri.EscapeDataString(kind!)}&sig={Uri.EscapeDataString(sig!)}");
-        return TypedResults.Content($"""
-            <!doctype html><html><body style="font-family:sans-serif"><form method="post" action="{action}">
-            <button type="submit">Unsubscribe · Se désabonner · <span dir="rtl">إلغاء الاشتراك</span></button></form></body></html>
-            """, "text/html");
+        var browser = request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));
+        if (CanTurnOff(account, kind, sig, signer))
+            await grains.GetGrain<IAccountNotificationsGrain>(account!).UnsubscribeAsync(kind == DeliveryJobs.UnsubscribeAll ? null : kind);
+        else if (!browser)
+            return TypedResults.NotFound();
+        return browser ? TypedResults.Redirect(UnsubscribePage + request.QueryString) : TypedResults.Ok();
     }
 
-    /// <summary>The button of the link's page, and RFC 8058 one-click POSTs from mail clients.</summary>
-    private static async Task<Results<ContentHttpResult, NotFound>> Unsubscribe(string? account, string? kind, string? sig, LinkSigner signer, IGrainFactory grains)
-    {
-        if (!ValidLink(account, kind, sig, signer)) return TypedResults.NotFound();
-        await grains.GetGrain<IAccountNotificationsGrain>(account!).UnsubscribeAsync(kind == "all" ? null : kind);
-        return TypedResults.Content("<!doctype html><html><body><p>Unsubscribed · Désabonné · <span dir=\"rtl\">تم إلغاء الاشتراك</span></p></body></html>", "text/html");
-    }
-
-    private static bool ValidLink(string? account, string? kind, string? sig, LinkSigner signer) =>
-        account is not null && kind is not null && (kind == "all" || NotificationKinds.Choosable.Contains(kind))
+    /// <summary>The marketplace signed this link (<see cref="DeliveryJobs.UnsubscribeUrl"/>): any kind it e-mails, or all of them.</summary>
+    public static bool IsSignedUnsubscribeLink(string? account, string? kind, string? sig, LinkSigner signer) =>
+        account is not null && kind is not null && (kind == DeliveryJobs.UnsubscribeAll || NotificationKinds.All.Contains(kind))
         && signer.Verify(DeliveryJobs.UnsubscribeValue(account, kind), sig);
+
+    /// <summary>A signed link of a kind a person may turn off (or all of those); e-mails about payments and the like always go.</summary>
+    public static bool CanTurnOff(string? account, string? kind, string? sig, LinkSigner signer) =>
+        IsSignedUnsubscribeLink(account, kind, sig, signer) && (kind == DeliveryJobs.UnsubscribeAll || NotificationKinds.Choosable.Contains(kind!));
 
     /// <summary>
     /// SendGrid's signed event webhook. The SDK's check covers the signature only: the timestamp must also be

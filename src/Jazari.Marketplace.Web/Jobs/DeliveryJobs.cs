@@ -83,7 +83,7 @@ public sealed class DeliveryJobs(
         if (!signIn) values[NotificationCatalogue.Name] = account!.DisplayName;
         // A sign-in e-mail asked for from a page in Amazigh is in Amazigh (not a language of accounts); else the account's language.
         var language = signIn && notification.Language == Languages.Amazigh.Code ? notification.Language : account?.Language ?? notification.Language ?? "fr";
-        var email = templates.Render(notification, to, language, values, signIn ? null : UnsubscribeUrl(accountId, notification.Kind))
+        var email = templates.Render(notification, to, language, values, signIn ? null : UnsubscribeUrl(accountId, notification.Kind, language))
             with { Key = $"{accountId}/{key}" };
 
         // The send may run until shortly before the lease ends; after that another attempt may claim the notification.
@@ -120,11 +120,19 @@ public sealed class DeliveryJobs(
         jobs.Enqueue<DeliveryJobs>(j => j.SendAsync(accountId, digest.Key, null, CancellationToken.None));
     }
 
-    public string UnsubscribeUrl(string accountId, string kind)
+    /// <summary>The unsubscribe link's kind that stands for every kind a person may turn off (the digest's link).</summary>
+    public const string UnsubscribeAll = "all";
+
+    /// <summary>
+    /// The e-mail's unsubscribe link, also its <c>List-Unsubscribe</c> header: a one-click POST (RFC 8058) turns the kind
+    /// off; opened in a browser it goes on to the page <c>/unsubscribe</c>, in <paramref name="language"/> (the e-mail's).
+    /// The signature covers the account and the kind; the language only chooses the words.
+    /// </summary>
+    public string UnsubscribeUrl(string accountId, string kind, string language)
     {
-        var scope = kind == NotificationKinds.Digest ? "all" : kind;
+        var scope = kind == NotificationKinds.Digest ? UnsubscribeAll : kind;
         return $"{settings.PublicUrl.TrimEnd('/')}/api/notifications/unsubscribe?account={Uri.EscapeDataString(accountId)}" +
-            $"&kind={scope}&sig={signer.Sign(UnsubscribeValue(accountId, scope))}";
+            $"&kind={scope}&lang={Uri.EscapeDataString(language)}&sig={signer.Sign(UnsubscribeValue(accountId, scope))}";
     }
 
     public static string UnsubscribeValue(string accountId, string kind) => $"unsubscribe:{accountId}:{kind}";
