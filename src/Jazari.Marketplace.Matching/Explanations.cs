@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json;
+using Term = (string Key, string Surface, string? OwnWords, double Contribution);
 
 namespace Jazari.Marketplace.Matching;
 
@@ -11,14 +13,20 @@ internal static class Explanations
         var reasons = new List<(double Weight, MatchReason Reason)>();
         var concepts = facts.MatchedTerms.Where(t => t.Key.StartsWith(ProfileTerms.ConceptPrefix, StringComparison.Ordinal)).ToList();
         var words = facts.MatchedTerms.Where(t => !t.Key.StartsWith(ProfileTerms.ConceptPrefix, StringComparison.Ordinal)).ToList();
+        List<Term>? named = null; // the concepts the skills reason names
         if (concepts.Count > 0)
         {
-            var labels = Top(concepts).Select(t => InOwnWords(lang, lexicon.Find(t.Key[ProfileTerms.ConceptPrefix.Length..])?.Label(lang) ?? t.Surface, t.OwnWords));
+            named = Top(concepts).ToList();
+            var labels = named.Select(t => InOwnWords(lang, lexicon.Find(t.Key[ProfileTerms.ConceptPrefix.Length..])?.Label(lang) ?? t.Surface, t.OwnWords));
             reasons.Add((concepts.Sum(t => t.Contribution), new("skills", Text(lang, "skills", List(lang, labels)))));
         }
         if (words.Count > 0)
         {
-            reasons.Add((words.Sum(t => t.Contribution), new("text", Text(lang, "text", List(lang, Top(words).Select(t => InOwnWords(lang, t.Surface, t.OwnWords)))))));
+            var (shown, weight) = SharedWords(words, named, facts.Category > 0 ? facts.CategoryKey : null, lexicon);
+            if (shown is not null)
+            {
+                reasons.Add((weight, new("text", Text(lang, "text", Sentence(lang, shown)))));
+            }
         }
         if (facts.Category > 0 && facts.CategoryKey is { } category)
         {
@@ -57,8 +65,214 @@ internal static class Explanations
         return lang == "en" ? $"{label} (“{quoted}”)" : $"{label} (« {quoted} »)";
     }
 
-    private static IEnumerable<(string Key, string Surface, string? OwnWords, double Contribution)> Top(
-        List<(string Key, string Surface, string? OwnWords, double Contribution)> terms) =>
+    /// <summary>
+    /// The words both texts use that tell the reader something the other reasons do not: not a word of a skill or of
+    /// the category already named ("woocommerce", "commerce") or of the words quoted for a skill, nor a word that means
+    /// nothing on its own (a fragment such as "ligne" of "en ligne", a generic word, a very short word, a number); the
+    /// three that counted most (null when none is left), and what the words kept added to the score. Only the top
+    /// matches are explained, off the ranking path; still, little is allocated: the labels' stems are kept per concept.
+    /// </summary>
+    private static (List<Term>? Shown, double Weight) SharedWords(List<Term> words, List<Term>? named, string? category, Lexicon lexicon)
+    {
+        var said = new List<string[]>((named?.Count ?? 0) + 1); // the stems the other reasons say already (cached per concept)
+        foreach (var (key, _, ownWords, _) in named ?? [])
+        {
+            if (lexicon.Find(key[ProfileTerms.ConceptPrefix.Length..]) is { } concept)
+            {
+                said.Add(SaidBy.GetValue(concept, StemsSaidBy));
+            }
+            if (ownWords is not null)
+            {
+                said.Add([.. TextAnalyzer.Tokens(ownWords, out _).Select(t => t.Stem)]);
+            }
+        }
+        if (category is not null && lexicon.Find(category) is { } categoryConcept)
+        {
+            said.Add(SaidBy.GetValue(categoryConcept, StemsSaidBy));
+        }
+        List<Term>? shown = null;
+        Token[]? one = null;
+        var weight = 0.0;
+        foreach (var word in words)
+        {
+            if (SaysNothingAlone(word.Key, word.Surface) || IsSaid(said, word.Key))
+            {
+                continue;
+            }
+            one ??= new Token[1];
+            one[0] = new Token(word.Surface, word.Key, null, null, 0, word.Surface.Length, false);
+            if (lexicon.MatchAt(one, 0).Concept is { } concept && IsNamed(concept.Key, named, category))
+            {
+                continue; // "woocommerce", "seo": the skill is named already
+            }
+            weight += word.Contribution;
+            shown ??= new List<Term>(MaxSharedWords + 1);
+            var at = shown.Count; // kept in order, biggest first, ties by key
+            while (at > 0 && (word.Contribution > shown[at - 1].Contribution
+                || word.Contribution == shown[at - 1].Contribution && string.CompareOrdinal(word.Key, shown[at - 1].Key) < 0))
+            {
+                at--;
+            }
+            if (at < MaxSharedWords)
+            {
+                shown.Insert(at, word);
+                if (shown.Count > MaxSharedWords)
+                {
+                    shown.RemoveAt(MaxSharedWords);
+                }
+            }
+        }
+        return (shown, weight);
+    }
+
+    private static bool IsSaid(List<string[]> said, string stem)
+    {
+        foreach (var stems in said)
+        {
+            if (Array.IndexOf(stems, stem) >= 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool IsNamed(string conceptKey, List<Term>? named, string? category)
+    {
+        if (conceptKey == category)
+        {
+            return true;
+        }
+        foreach (var term in named ?? [])
+        {
+            if (term.Key.AsSpan(ProfileTerms.ConceptPrefix.Length).SequenceEqual(conceptKey))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private const int MaxSharedWords = 3;
+
+    /// <summary>Numbers, words with digits, very short words, and the words of <see cref="NoiseWords"/>.</summary>
+    private static bool SaysNothingAlone(string stem, string surface)
+    {
+        foreach (var c in surface)
+        {
+            if (char.IsDigit(c))
+            {
+                return true;
+            }
+        }
+        return surface.Length < (TextNormalizer.IsArabic(surface[0]) ? 3 : 4) || NoiseStems.Contains(stem);
+    }
+
+    /// <summary>
+    /// The stems of a concept's key and of its labels in every language; for a concept of the default lexicon, also of
+    /// its terms and everyday words ("boutique" and "ligne" of "boutique en ligne" for e-commerce): a shared word that
+    /// is part of how the concept is said is said by naming it.
+    /// </summary>
+    private static string[] StemsSaidBy(Concept concept)
+    {
+        var texts = new List<string> { concept.Key.Replace('-', ' '), concept.Label("ar"), concept.Label("fr"), concept.Label("en") };
+        if (ReferenceEquals(Lexicon.Default.Find(concept.Key), concept) && DefaultTerms.Value.TryGetValue(concept.Key, out var terms))
+        {
+            texts.AddRange(terms);
+        }
+        return [.. texts.SelectMany(text => TextAnalyzer.Tokens(text, out _)).Select(t => t.Stem).Distinct()];
+    }
+
+    /// <summary>The terms and everyday words of each concept of the default lexicon, from its lexicon.json (the lexicon
+    /// itself keeps them only as phrases to match).</summary>
+    private static readonly Lazy<Dictionary<string, List<string>>> DefaultTerms = new(() =>
+    {
+        using var stream = typeof(Lexicon).Assembly.GetManifestResourceStream("Jazari.Marketplace.Matching.lexicon.json")
+            ?? throw new InvalidOperationException("lexicon.json is not embedded in Jazari.Marketplace.Matching.");
+        using var document = JsonDocument.Parse(stream);
+        var terms = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var root = document.RootElement;
+        foreach (var entry in root.GetProperty("categories").EnumerateArray().Concat(root.GetProperty("skills").EnumerateArray()))
+        {
+            var list = terms[entry.GetProperty("key").GetString()!] = [];
+            foreach (var kind in new[] { "terms", "everyday" })
+            {
+                if (entry.TryGetProperty(kind, out var words))
+                {
+                    list.AddRange(words.EnumerateArray().Select(w => w.GetString()!));
+                }
+            }
+        }
+        return terms;
+    });
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Concept, string[]> SaidBy = new();
+
+    /// <summary>
+    /// Words that mean little without the words around them: fragments of set phrases ("en ligne", "mise en place",
+    /// "à jour", "في إطار"), words every profile uses (solution, services, clients, Maroc), vague qualities, and the
+    /// names of the languages (the language reason names the one they share).
+    /// Matched after the texts' normalisation and stemming, so plurals and other spellings go too.
+    /// </summary>
+    private static readonly string[] NoiseWords =
+    [
+        // French
+        "ligne", "place", "mise", "jour", "niveau", "cadre", "partir", "travers", "fois", "part", "sein", "lors", "base",
+        "type", "domaine", "moyen", "ensemble", "suite", "fin", "via", "etc", "bien", "bon", "bonne", "nouveau", "nouvelle",
+        "grand", "grande", "petit", "petite", "meilleur", "meilleure", "simple", "rapide", "facile", "efficace", "qualite",
+        "solution", "service", "offre", "projet", "travail", "equipe", "aide", "client", "produit", "gestion", "outil",
+        "systeme", "plateforme", "digital", "digitale", "numerique", "maroc", "marocain", "marocaine", "mettre", "creer",
+        "creation", "developper", "developpement", "ameliorer", "accompagner", "accompagnement", "proposer", "offrir",
+        "assurer", "realiser", "permettre", "vendre", "besoins", "mois", "semaine", "annee", "dirham", "dirhams", "euros",
+        // English
+        "line", "online", "based", "way", "well", "new", "good", "best", "great", "high", "quality", "solution", "service",
+        "team", "work", "help", "full", "end", "easy", "fast", "customer", "product", "platform", "tool", "system", "morocco",
+        "moroccan", "year", "month", "week", "make", "create", "build", "provide", "offer", "project", "develop",
+        "development", "management", "including", "small", "large", "local", "side", "level", "set", "sell",
+        // Arabic and Darija in Arabic script
+        "خلال", "عبر", "اجل", "طريق", "اطار", "مستوي", "مجال", "حلول", "خدمات", "خدمه", "جديد", "جديده", "جيد", "جيده",
+        "افضل", "سريع", "سهل", "جوده", "المغرب", "مغربي", "مغربيه", "العملاء", "الزبناء", "زبائن", "منتجات", "مشروع",
+        "منصه", "نظام", "رقمي", "رقميه", "تطوير", "تسيير", "اداره", "سنه", "سنوات", "شهر", "اشهر", "درهم", "دراهم", "بيع",
+        // The languages: the language reason says them
+        "francais", "arabe", "anglais", "darija", "french", "arabic", "english", "العربيه", "بالعربيه", "الفرنسيه", "بالفرنسيه",
+        "الانجليزيه", "بالانجليزيه", "الدارجه", "بالدارجه",
+    ];
+
+    private static readonly HashSet<string> NoiseStems = new(NoiseWords.Select(w => Stemmer.Stem(TextNormalizer.Normalize(w))), StringComparer.Ordinal);
+
+    /// <summary>
+    /// "Vous parlez tous les deux de boutiques, d'huile et de coopératives": the same sentence whichever side reads it
+    /// (an SME reading a startup, a startup reading a need). A word in the other script is isolated (U+2068…U+2069), so
+    /// an Arabic word in a French sentence, or a French one in an Arabic sentence, keeps its place.
+    /// </summary>
+    private static string Sentence(string lang, List<Term> shown)
+    {
+        var items = new List<string>(shown.Count);
+        foreach (var word in shown)
+        {
+            var text = InOwnWords(lang, word.Surface, word.OwnWords);
+            var foreign = TextNormalizer.IsArabic(word.Surface[0]) != (lang == "ar");
+            var isolated = foreign ? $"\u2068{text}\u2069" : text;
+            items.Add(lang switch
+            {
+                "fr" => ("aeiouyh".Contains(word.Surface[0]) ? "d'" : "de ") + isolated,
+                _ => isolated,
+            });
+        }
+        if (items.Count == 1)
+        {
+            return items[0];
+        }
+        var (comma, conjunction) = lang switch { "ar" => ("، ", " و"), "fr" => (", ", " et "), _ => (", ", " and ") };
+        var last = items[^1];
+        if (lang == "ar" && !TextNormalizer.IsArabic(shown[^1].Surface[0]))
+        {
+            last = " " + last; // "و" joins an Arabic word, and stands apart before a Latin one
+        }
+        return string.Join(comma, items.Take(items.Count - 1)) + conjunction + last;
+    }
+
+    private static IEnumerable<Term> Top(List<Term> terms) =>
         terms.OrderByDescending(t => t.Contribution).ThenBy(t => t.Key, StringComparer.Ordinal).Take(5);
 
     private static string List(string lang, IEnumerable<string> items) => string.Join(lang == "ar" ? "، " : ", ", items.Distinct());
@@ -76,9 +290,9 @@ internal static class Explanations
         [("en", "skills")] = "Skills: {0}",
         [("fr", "skills")] = "Maîtrise : {0}",
         [("ar", "skills")] = "المهارات: {0}",
-        [("en", "text")] = "Words in common: {0}",
-        [("fr", "text")] = "Mots en commun : {0}",
-        [("ar", "text")] = "كلمات مشتركة: {0}",
+        [("en", "text")] = "You both mention {0}",
+        [("fr", "text")] = "Vous parlez tous les deux {0}",
+        [("ar", "text")] = "كلاكما يتحدث عن {0}",
         [("en", "category")] = "Category: {0}",
         [("fr", "category")] = "Catégorie : {0}",
         [("ar", "category")] = "المجال: {0}",

@@ -55,10 +55,63 @@ public class ExplanationTests
     }
 
     [Fact]
-    public void Words_outside_the_lexicon_are_explained_as_words_in_common()
+    public void Words_in_common_the_skills_already_say_give_no_sentence()
     {
-        var match = Explain("fr");
-        Assert.Contains(match.Reasons, r => r.Factor == "text" && r.Detail.StartsWith("Mots en commun : "));
+        // Shared: "woocommerce", "boutiques" and "ligne" (of "boutique en ligne": e-commerce), "référencement" (SEO),
+        // "seo": all said by the skills and the category, so no "Mots en commun : woocommerce, boutiques, ligne".
+        var reasons = Explain("fr").Reasons;
+        Assert.Contains(reasons, r => r.Factor == "skills" && r.Detail.Contains("woocommerce") && r.Detail.Contains("commerce en ligne"));
+        Assert.DoesNotContain(reasons, r => r.Factor == "text");
+        Assert.DoesNotContain(reasons, r => r.Detail.Contains("boutiques"));
+    }
+
+    private static readonly StartupProfile Packaging = Startup("packaging", ["other"], [], "Emballages pour le safran, les dattes et l'huile d'argan.");
+
+    private static readonly NeedProfile Boxes = Need("boxes", "Emballages pour notre safran", "Des emballages pour safran, dattes et huile d'argan.", "other");
+
+    [Theory]
+    [InlineData("fr", "Vous parlez tous les deux d'emballages, de safran et d'argan")]
+    [InlineData("en", "You both mention emballages, safran and argan")]
+    [InlineData("ar", "كلاكما يتحدث عن \u2068emballages\u2069، \u2068safran\u2069 و \u2068argan\u2069")]
+    public void Words_outside_the_lexicon_are_said_in_a_sentence_of_the_readers_language_the_three_that_weigh_most(string language, string sentence)
+    {
+        var index = new StartupIndex();
+        index.Upsert(Packaging);
+        // The title's words weigh most ("emballages", "safran"), then the description's, by key ("argan", not "dattes").
+        Assert.Equal(sentence, Assert.Single(Assert.Single(index.TopFor(Boxes, 3, language)).Reasons, r => r.Factor == "text").Detail);
+    }
+
+    [Fact]
+    public void At_most_three_words_in_common_are_shown_and_never_a_number_a_fragment_or_a_word_every_profile_uses()
+    {
+        var index = new StartupIndex();
+        index.Upsert(Startup("packaging", ["other"], [],
+            "Emballages et étiquettes pour coopératives de safran et d'huile d'argan : mise en place en ligne, 2024 produits, services."));
+        var need = Need("labels", "Étiquettes pour notre huile d'argan",
+            "Mise en place de nouvelles étiquettes et emballages en 2024 pour nos produits de coopératives : safran, huile d'argan, services en ligne.", "other");
+        foreach (var (language, start, join) in new[] { ("fr", "Vous parlez tous les deux ", " et "), ("en", "You both mention ", " and "), ("ar", "كلاكما يتحدث عن ", " و") })
+        {
+            var text = Assert.Single(Assert.Single(index.TopFor(need, 3, language)).Reasons, r => r.Factor == "text").Detail;
+            Assert.StartsWith(start, text);
+            var words = text[start.Length..].Split(new[] { ", ", "، ", join }, StringSplitOptions.None);
+            Assert.Equal(3, words.Length); // six words tell something; the three that weigh most (the title's) are shown
+            Assert.Contains("argan", text);
+            Assert.Contains("huile", text);
+            foreach (var noise in new[] { "2024", "place", "mise", "ligne", "produits", "services" })
+            {
+                Assert.DoesNotContain(noise, text);
+            }
+        }
+    }
+
+    [Fact]
+    public void Words_that_only_repeat_the_skills_and_the_category_named_give_no_sentence()
+    {
+        var index = new StartupIndex();
+        index.Upsert(Startup("woo", ["ecommerce"], ["WooCommerce"], "WooCommerce, commerce en ligne."));
+        var match = Assert.Single(index.TopFor(Need("shop", "WooCommerce", "Commerce en ligne avec WooCommerce.", "ecommerce"), 3, "fr"));
+        Assert.Contains(match.Reasons, r => r.Factor == "skills");
+        Assert.DoesNotContain(match.Reasons, r => r.Factor == "text");
     }
 
     [Fact]
@@ -88,6 +141,10 @@ public class ExplanationTests
             {
                 Assert.Contains(match.Reasons, r => r.Factor == "reputation");
                 Assert.All(match.Reasons, r => Assert.DoesNotContain("{", r.Detail));
+                if (match.Reasons.FirstOrDefault(r => r.Factor == "text") is { } text)
+                {
+                    Assert.DoesNotMatch(@"\d", text.Detail); // never a number among the words in common
+                }
                 if (language == "ar")
                 {
                     Assert.All(match.Reasons, r => Assert.Matches(@"\p{IsArabic}", r.Detail));
