@@ -6,7 +6,10 @@ using System.Xml;
 
 namespace Jazari.Marketplace.Web.Application;
 
-/// <summary>The dashboard's rows as CSV (RFC 4180, UTF-8) and as an .xlsx workbook written by hand (minimal SpreadsheetML).</summary>
+/// <summary>
+/// The dashboard's rows as CSV (RFC 4180, UTF-8) and as an .xlsx workbook written by hand (minimal SpreadsheetML): the
+/// same figures as the API's rows, under the API's names (what was paid out to the startup and what waits to be).
+/// </summary>
 public static class DashboardExports
 {
     public const string Csv = "text/csv";
@@ -15,13 +18,15 @@ public static class DashboardExports
     public static readonly IReadOnlyList<string> Columns =
     [
         "startupId", "name", "bidsSubmitted", "bidsWon", "winRate", "revenueContractedMinor", "revenueReleasedMinor",
-        "milestonesDelivered", "milestonesOnTime", "rating", "mentorSessions", "mentorSessionRating", "employees",
+        "paidOutMinor", "payoutPendingMinor", "milestonesDelivered", "milestonesOnTime", "rating", "mentorSessions",
+        "mentorSessionRating", "employees",
     ];
 
     private static IEnumerable<object?[]> Rows(DashboardResponse d) => d.Startups.Select(r => new object?[]
     {
         r.StartupId, r.Name, r.BidsSubmitted, r.BidsWon, r.WinRate, r.RevenueContractedMinor, r.RevenueReleasedMinor,
-        r.MilestonesDelivered, r.MilestonesOnTime, r.Rating, r.MentorSessions, r.MentorSessionRating, r.Employees,
+        r.PaidOutMinor, r.PayoutPendingMinor, r.MilestonesDelivered, r.MilestonesOnTime, r.Rating, r.MentorSessions,
+        r.MentorSessionRating, r.Employees,
     });
 
     public static byte[] ToCsv(DashboardResponse d)

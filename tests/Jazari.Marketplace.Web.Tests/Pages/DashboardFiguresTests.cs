@@ -1,8 +1,13 @@
+using System.Globalization;
+using System.IO.Compression;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Xml.Linq;
 using Jazari.Marketplace.Tests;
+using Jazari.Marketplace.Web.Application;
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.Playwright;
 
@@ -11,7 +16,8 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 /// <summary>
 /// The cohort dashboard's figures cross-checked against a known history: one member startup wins one bid of three
 /// milestones (30 000 MAD), delivers and is paid for all three by bank transfer, one payout of the three is marked
-/// paid, and the SME reviews it 5, 5 and 4 (an overall of 4.67). The page and the API must agree with that history.
+/// paid, and the SME reviews it 5, 5 and 4 (an overall of 4.67). The page, the API and the exports (CSV and workbook)
+/// must agree with that history.
 /// </summary>
 [Collection(SecondBrowserCollection.Name)]
 public sealed partial class DashboardFiguresTests(BrowserHost host)
@@ -80,11 +86,22 @@ public sealed partial class DashboardFiguresTests(BrowserHost host)
         var totals = dashboard.GetProperty("totals");
         Assert.Equal((950_000, 1_900_000), (totals.GetProperty("paidOutMinor").GetInt64(), totals.GetProperty("payoutPendingMinor").GetInt64()));
 
-        // The page says the same, in the reader's formats.
+        // The exports (the API's CSV and workbook) carry the API's figures, column by column, paid out and pending included.
+        var csv = Csv.Parse(await (await manager.SendAsync(Export(cohortId, DashboardExports.Csv))).Content.ReadAsStringAsync());
+        AssertSameFigures(row, "the API's CSV", csv[0].Select(c => c.TrimStart('\uFEFF')).ToList(), csv.Single(l => l[0] == startupId));
+        using (var workbook = new ZipArchive(await (await manager.SendAsync(Export(cohortId, DashboardExports.Xlsx))).Content.ReadAsStreamAsync()))
+        {
+            var (header, rows) = Sheet(workbook);
+            AssertSameFigures(row, "the API's workbook", header, rows.Single(r => r[0] == startupId));
+        }
+
+        // The page says the same, in the reader's formats; its CSV download the same figures.
         var text = new Text(Strings);
         text.Use(language);
         var page = await host.NewPageAsync(language);
         await HostApi.SignInAsync(host, page, managerEmail);
+        var pageCsv = Csv.Parse(await (await page.APIRequest.GetAsync($"/manager/cohorts/{cohortId}/dashboard?handler=csv")).TextAsync());
+        AssertSameFigures(row, "the page's CSV", pageCsv[0].Select(c => c.TrimStart('\uFEFF')).ToList(), pageCsv.Single(l => l[0] == startupId));
         await page.GotoAsync($"/manager/cohorts/{cohortId}/dashboard");
         var paidOut = page.Locator("#paid-out dd");
         await Assertions.Expect(paidOut).ToContainTextAsync(text.Money(950_000, "MAD"));
@@ -104,6 +121,48 @@ public sealed partial class DashboardFiguresTests(BrowserHost host)
         Assert.Contains($"({text.Number(100, 0)} %)", labels[3]);
         await HostApi.AssertTranslatedAsync(page);
         await BrowserHost.ScreenshotAsync(page, $"dashboard-figures-{language}");
+    }
+
+    private static HttpRequestMessage Export(string cohortId, string mediaType)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/api/cohorts/{cohortId}/dashboard");
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(mediaType));
+        return request;
+    }
+
+    /// <summary>Every column of an export is a figure of the API's row under the same name, with the same value.</summary>
+    private static void AssertSameFigures(JsonElement row, string export, List<string> header, List<string> values)
+    {
+        Assert.Contains("paidOutMinor", header);
+        Assert.Contains("payoutPendingMinor", header);
+        Assert.Equal(header.Count, values.Count);
+        for (var i = 0; i < header.Count; i++)
+        {
+            Assert.True(row.TryGetProperty(header[i], out var api), $"{export}: the column {header[i]} is not a figure of the API");
+            var expected = api.ValueKind switch
+            {
+                JsonValueKind.Null => "",
+                JsonValueKind.String => api.GetString()!,
+                JsonValueKind.Number => api.GetDecimal().ToString(CultureInfo.InvariantCulture),
+                _ => api.GetRawText(),
+            };
+            var actual = api.ValueKind == JsonValueKind.Number && values[i].Length > 0
+                ? decimal.Parse(values[i], CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture) : values[i];
+            Assert.True(expected == actual, $"{export}: {header[i]} is {actual}, the API says {expected}");
+        }
+        Assert.Equal("950000", values[header.IndexOf("paidOutMinor")]);
+        Assert.Equal("1900000", values[header.IndexOf("payoutPendingMinor")]);
+    }
+
+    /// <summary>The first sheet's header and rows, each cell by its column (an empty cell is not written: "").</summary>
+    private static (List<string> Header, List<List<string>> Rows) Sheet(ZipArchive workbook)
+    {
+        XNamespace ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+        var rows = XDocument.Load(workbook.GetEntry("xl/worksheets/sheet1.xml")!.Open()).Descendants(ns + "row")
+            .Select(r => r.Elements(ns + "c").ToDictionary(c => new string([.. c.Attribute("r")!.Value.TakeWhile(char.IsLetter)]), c => c.Value))
+            .ToList();
+        var columns = rows[0].Keys.ToList();
+        return (columns.Select(c => rows[0][c]).ToList(), rows.Skip(1).Select(r => columns.Select(c => r.GetValueOrDefault(c, "")).ToList()).ToList());
     }
 
     private static JsonElement? Row(JsonElement dashboard, string startupId) =>
