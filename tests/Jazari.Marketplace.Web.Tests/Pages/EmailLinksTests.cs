@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Jazari.Marketplace.Grains.Notifications;
 using Jazari.Marketplace.Web.Notifications;
+using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.Playwright;
 using K = Jazari.Marketplace.Grains.Notifications.NotificationKinds;
 
@@ -11,7 +12,9 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 /// <summary>
 /// Every kind of e-mail of <see cref="NotificationCatalogue"/>, rendered for each role that receives it with the
 /// links the marketplace puts in it (the host's own address), and every link opened in the browser as that reader:
-/// signed out, it asks to sign in and comes back there; signed in, it is a page (200, HTML), never a 404 or JSON.
+/// signed out, it asks to sign in and comes back there; signed in, it is a page (200, HTML), never a 404 or JSON, and
+/// it shows the object the e-mail is about: the need, the thread, the receipt, the expert opinion, the invitation (or,
+/// for a link to a list or a form, that page's own heading).
 /// </summary>
 [Collection(SecondBrowserCollection.Name)]
 public sealed partial class EmailLinksTests(BrowserHost host)
@@ -51,14 +54,16 @@ public sealed partial class EmailLinksTests(BrowserHost host)
         [K.PayoutDetailsChanged] = ["startup"],
         [K.PayoutAwaitingDetails] = ["startup"],
         [K.ReassessmentInvitation] = ["sme"],
-        // The link of these names one expert review (/expert-reviews/{id}), which this test's need cannot have (it is
-        // awarded): ExpertReviewsApiTests follows the mentor's e-mailed link, ExpertReviewPagesTests each reader's page.
-        [K.ExpertReviewRequested] = [],
-        [K.ExpertReviewAssigned] = [],
-        [K.ExpertReviewReminder] = [],
-        [K.ExpertReviewAnswered] = [],
-        [K.ExpertReviewExpired] = [],
+        // One expert opinion on the need's delivered milestone: the institute's managers are asked, the mentor assigned
+        // (and reminded); the SME hears of the answer or of the expiry. The same page of the review for each of them.
+        [K.ExpertReviewRequested] = ["manager"],
+        [K.ExpertReviewAssigned] = ["mentor"],
+        [K.ExpertReviewReminder] = ["mentor"],
+        [K.ExpertReviewAnswered] = ["sme"],
+        [K.ExpertReviewExpired] = ["sme"],
     };
+
+    private static readonly Strings Strings = new();
 
     [Fact]
     public void Every_kind_of_the_catalogue_names_who_receives_it() =>
@@ -68,7 +73,8 @@ public sealed partial class EmailLinksTests(BrowserHost host)
     [InlineData("ar")]
     public async Task Every_link_of_every_email_opens_a_page_for_its_reader(string language)
     {
-        // The objects the e-mails talk of: a need awarded to the startup (its engagement), a thread, a cohort.
+        // The objects the e-mails talk of: a need awarded to the startup (its engagement, its first milestone funded,
+        // delivered and paid out: two receipts), a thread, a cohort and its invitation, an expert opinion on the delivery.
         var run = Guid.NewGuid().ToString("N")[..8];
         var emails = new Dictionary<string, string>
         {
@@ -77,17 +83,50 @@ public sealed partial class EmailLinksTests(BrowserHost host)
         };
         using var sme = await HostApi.SignUpAsync(host, "sme", emails["sme"], "Fatima", language);
         await sme.CreateAsync("/api/smes", Api.Sme());
-        var needId = await sme.CreateAsync("/api/needs", Api.Need(title: $"Boutique en ligne {run}"));
+        // In the institute's region: the institute's managers are the ones asked for an expert opinion on it.
+        var needTitle = $"Boutique en ligne {run}";
+        var needId = await sme.CreateAsync("/api/needs", Api.Need(region: "Souss-Massa", title: needTitle));
         (await sme.PostAsync($"/api/needs/{needId}/publish", null)).EnsureSuccessStatusCode();
         using var startup = await HostApi.SignUpAsync(host, "startup", emails["startup"], "Youssef", language);
-        await startup.CreateAsync("/api/startups", Api.Startup($"Web Atlas {run}"));
+        var startupId = await startup.CreateAsync("/api/startups", Api.Startup($"Web Atlas {run}"));
         var bidId = await startup.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
-        var thread = await (await startup.PostAsJsonAsync($"/api/needs/{needId}/conversations", new { text = "Bonjour !" })).Json(HttpStatusCode.Created);
+        var greeting = $"Bonjour, ici Web Atlas {run} !";
+        var thread = await (await startup.PostAsJsonAsync($"/api/needs/{needId}/conversations", new { text = greeting })).Json(HttpStatusCode.Created);
         (await sme.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).EnsureSuccessStatusCode();
         using var mentor = await HostApi.SignUpAsync(host, "mentor", emails["mentor"], "Salma", language);
+        var mentorId = await mentor.CreateAsync("/api/mentors", new { name = "Salma Idrissi", expertise = new[] { "ecommerce" }, languages = new[] { "fr" }, capacity = 2 });
         var institute = await HostApi.InstituteAsync(host, run);
         using var manager = await HostApi.ManagerAsync(host, institute, emails["manager"], language);
         var cohortId = await manager.CreateAsync("/api/cohorts", Incubation.Cohort(institute));
+        const string cohortName = "Cohorte Agadir 2027"; // Incubation.Cohort's
+        await (await manager.PostAsJsonAsync($"/api/cohorts/{cohortId}/members", new { startupId })).Json(HttpStatusCode.Accepted);
+
+        // The first milestone funded by bank transfer and confirmed (the funding's receipt), delivered and approved (the payout's).
+        using var admin = HostApi.Admin(host);
+        await EventuallyAsync(async () => (await sme.GetAsync($"/api/needs/{needId}/engagement")).StatusCode == HttpStatusCode.OK, "the engagement of the award");
+        var funding = await (await sme.PostAsJsonAsync($"/api/needs/{needId}/milestones/0/fund", new { method = "bank-transfer" })).Json(HttpStatusCode.OK);
+        var paymentId = funding.GetProperty("paymentId").GetString()!;
+        await (await admin.PostAsJsonAsync($"/api/admin/payments/{funding.GetProperty("reference").GetString()}/confirm",
+            new { amountMinor = funding.GetProperty("amountMinor").GetInt64(), bankReference = $"BOA-{run}" })).Json(HttpStatusCode.OK);
+        await (await startup.PostAsJsonAsync($"/api/needs/{needId}/milestones/0/deliver", new { note = "Maquettes livrées.", links = Array.Empty<string>() })).Json(HttpStatusCode.OK);
+        await (await sme.PostAsync($"/api/needs/{needId}/milestones/0/approve", null)).Json(HttpStatusCode.OK);
+        var payoutId = "";
+        await EventuallyAsync(async () =>
+        {
+            var engagement = await (await sme.GetAsync($"/api/needs/{needId}/engagement")).Json(HttpStatusCode.OK);
+            payoutId = engagement.GetProperty("payouts").EnumerateArray().Where(p => p.GetProperty("index").GetInt32() == 0)
+                .Select(p => p.GetProperty("id").GetString()!).FirstOrDefault() ?? "";
+            return payoutId.Length > 0;
+        }, "the payout of the approved milestone");
+        // The follow-up numbers the receipts, then e-mails: once the release is e-mailed, both receipts have their number.
+        var outbox = Path.Combine(host.Host.DataDir, "outbox");
+        await EventuallyAsync(() => Task.FromResult(OutboxFiles.Emails(outbox, emails["startup"]).Any(e => e.GetProperty("kind").GetString() == K.MilestoneReleased)),
+            "the release e-mailed");
+
+        // An expert opinion on the delivered milestone, assigned by the institute's manager to the mentor.
+        var question = $"La livraison {run} est-elle conforme à ce qui était convenu ?";
+        var reviewId = (await (await sme.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", new { milestone = 0, question })).Json(HttpStatusCode.Created)).Id();
+        await (await manager.PostAsJsonAsync($"/api/expert-reviews/{reviewId}/assign", new { mentorId })).Json(HttpStatusCode.OK);
 
         var publicUrl = host.Url;
         string NeedLink() => $"{publicUrl}/needs/{needId}";
@@ -99,6 +138,8 @@ public sealed partial class EmailLinksTests(BrowserHost host)
             K.ProgrammeApplicationApproved or K.ProgrammeApplicationDeclined => $"{publicUrl}/sme/programmes",
             K.PayoutDetailsChanged => $"{publicUrl}/payout-details",
             K.ReassessmentInvitation => $"{publicUrl}/sme/assessment",
+            K.ExpertReviewRequested or K.ExpertReviewAssigned or K.ExpertReviewReminder or K.ExpertReviewAnswered or K.ExpertReviewExpired
+                => $"{publicUrl}/expert-reviews/{reviewId}",
             _ => NeedLink(),
         };
         string Value(string kind, string name) => name switch
@@ -108,6 +149,7 @@ public sealed partial class EmailLinksTests(BrowserHost host)
             "detailsLink" => $"{publicUrl}/payout-details",
             "signInLink" => $"{publicUrl}/sign-in",
             "signUpLink" => $"{publicUrl}/sign-up",
+            "receipt" => $"{publicUrl}/receipts/{(kind == K.MilestoneReleased ? payoutId : paymentId)}",
             "items" => kind == K.WeeklyNeeds ? $"• Boutique en ligne (Fes-Meknes, 2027-03-01): {NeedLink()}" : "• Une nouvelle offre",
             "cohortId" => cohortId,
             "category" => "ecommerce",
@@ -119,6 +161,27 @@ public sealed partial class EmailLinksTests(BrowserHost host)
             "budget" or "price" or "amount" or "fee" or "release" or "refund" or "revenueContracted" or "revenueReleased" => "15000",
             "bids" or "days" or "count" or "duration" or "startups" or "bidsSubmitted" or "bidsWon" or "mentorSessions" => "3",
             _ => $"{name} {run}",
+        };
+
+        // What each landed page must show: the object's title or reference, or for a list or a form its own heading.
+        var text = new Text(Strings);
+        text.Use(language);
+        string Shows(string role, string link) => link[publicUrl.Length..] switch
+        {
+            var path when path == $"/needs/{needId}" => needTitle,
+            var path when path == $"/conversations/{thread.Id()}" => greeting,
+            var path when path == $"/receipts/{paymentId}" => funding.GetProperty("reference").GetString()!,
+            var path when path == $"/receipts/{payoutId}" => payoutId.ToUpperInvariant(), // the payout's reference
+            var path when path == $"/expert-reviews/{reviewId}" => question,
+            "/startup/invitations" => cohortName,
+            "/needs" => text[role == "sme" ? "sme.title" : "startup.title"], // the reader's own space, its needs listed
+            "/startup/goals" => text["goals.title"],
+            "/sme/programmes" => text["papp.title"],
+            "/payout-details" => text["payout-details.title"],
+            "/sme/assessment" => text["maturity.title"],
+            "/sign-in" => text["sign-in.title"],
+            "/sign-up" => text["sign-up.title"],
+            var path => throw new InvalidOperationException($"Nothing known that {path} should show."),
         };
 
         var templates = new EmailTemplates();
@@ -146,9 +209,21 @@ public sealed partial class EmailLinksTests(BrowserHost host)
                     Assert.True(response!.Status == 200, $"{kind} to the {role}: {link} answers {response.Status} at {page.Url}");
                     Assert.StartsWith("text/html", response.Headers["content-type"]);
                     Assert.Equal(language, await page.GetAttributeAsync("html", "lang"));
+                    var shows = Shows(role, link);
+                    if (!(await page.Locator("main").TextContentAsync() ?? "").Contains(shows, StringComparison.Ordinal))
+                        Assert.Fail($"{kind} to the {role}: {link} lands on {page.Url}, which does not show \"{shows}\"");
                 }
             }
         Assert.True(opened.Count >= 10, $"only {opened.Count} links followed");
+        Assert.Contains(("sme", $"{publicUrl}/receipts/{paymentId}"), opened);
+        Assert.Contains(("startup", $"{publicUrl}/receipts/{payoutId}"), opened);
+        Assert.Contains(("mentor", $"{publicUrl}/expert-reviews/{reviewId}"), opened);
+    }
+
+    private static async Task EventuallyAsync(Func<Task<bool>> done, string what)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); !await done(); await Task.Delay(100))
+            Assert.True(DateTime.UtcNow < deadline, $"Waited in vain for {what}.");
     }
 
     [GeneratedRegex(@"https?://[^\s""<>]+")]
