@@ -24,8 +24,7 @@ public sealed partial class DashboardFiguresTests(BrowserHost host)
 {
     private static readonly Strings Strings = new();
 
-    [Theory]
-    [InlineData("fr")]
+    [Theory] // Arabic, whose digits and separators differ most from the API's; the French formats are read by LanguagePagesTests
     [InlineData("ar")]
     public async Task The_dashboard_figures_agree_with_the_engagements_reviews_and_payouts(string language)
     {

@@ -13,7 +13,7 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 /// asks on the engagement page, the manager assigns from the queue, the mentor answers on the milestone (its title,
 /// amount and delivery note), and the SME reads the opinion beside the milestone.
 /// </summary>
-[Collection(SecondBrowserCollection.Name)]
+[Collection(BrowserCollection.Name)] // the second queue took the newer page tests
 public sealed partial class ExpertReviewPagesTests(BrowserHost host)
 {
     [Fact]
