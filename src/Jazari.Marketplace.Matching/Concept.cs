@@ -12,4 +12,11 @@ public sealed class Concept(string key, bool isCategory, string? category, IRead
 
     public string Label(string language) =>
         labels.TryGetValue(language, out var label) || labels.TryGetValue("en", out label) ? label : Key;
+
+    /// <summary>The stems of every way the lexicon says the concept: its key, labels, terms and everyday words
+    /// ("boutique" and "ligne" of "boutique en ligne" for e-commerce). Set by the lexicon as it loads.</summary>
+    public IReadOnlyCollection<string> Stems { get; internal set; } = [];
+
+    /// <summary>The label's words in every language, for <see cref="Stems"/>.</summary>
+    internal IEnumerable<string> Labels => labels.Values;
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Term = (string Key, string Surface, string? OwnWords, double Contribution);
 
 namespace Jazari.Marketplace.Matching;
@@ -70,16 +69,16 @@ internal static class Explanations
     /// the category already named ("woocommerce", "commerce") or of the words quoted for a skill, nor a word that means
     /// nothing on its own (a fragment such as "ligne" of "en ligne", a generic word, a very short word, a number); the
     /// three that counted most (null when none is left), and what the words kept added to the score. Only the top
-    /// matches are explained, off the ranking path; still, little is allocated: the labels' stems are kept per concept.
+    /// matches are explained, off the ranking path; still, little is allocated: each concept's stems come with the lexicon.
     /// </summary>
     private static (List<Term>? Shown, double Weight) SharedWords(List<Term> words, List<Term>? named, string? category, Lexicon lexicon)
     {
-        var said = new List<string[]>((named?.Count ?? 0) + 1); // the stems the other reasons say already (cached per concept)
+        var said = new List<IReadOnlyCollection<string>>((named?.Count ?? 0) + 1); // the stems the other reasons say already
         foreach (var (key, _, ownWords, _) in named ?? [])
         {
             if (lexicon.Find(key[ProfileTerms.ConceptPrefix.Length..]) is { } concept)
             {
-                said.Add(SaidBy.GetValue(concept, StemsSaidBy));
+                said.Add(concept.Stems);
             }
             if (ownWords is not null)
             {
@@ -88,7 +87,7 @@ internal static class Explanations
         }
         if (category is not null && lexicon.Find(category) is { } categoryConcept)
         {
-            said.Add(SaidBy.GetValue(categoryConcept, StemsSaidBy));
+            said.Add(categoryConcept.Stems);
         }
         List<Term>? shown = null;
         Token[]? one = null;
@@ -125,11 +124,11 @@ internal static class Explanations
         return (shown, weight);
     }
 
-    private static bool IsSaid(List<string[]> said, string stem)
+    private static bool IsSaid(List<IReadOnlyCollection<string>> said, string stem)
     {
         foreach (var stems in said)
         {
-            if (Array.IndexOf(stems, stem) >= 0)
+            if (stems.Contains(stem))
             {
                 return true;
             }
@@ -167,46 +166,6 @@ internal static class Explanations
         }
         return surface.Length < (TextNormalizer.IsArabic(surface[0]) ? 3 : 4) || NoiseStems.Contains(stem);
     }
-
-    /// <summary>
-    /// The stems of a concept's key and of its labels in every language; for a concept of the default lexicon, also of
-    /// its terms and everyday words ("boutique" and "ligne" of "boutique en ligne" for e-commerce): a shared word that
-    /// is part of how the concept is said is said by naming it.
-    /// </summary>
-    private static string[] StemsSaidBy(Concept concept)
-    {
-        var texts = new List<string> { concept.Key.Replace('-', ' '), concept.Label("ar"), concept.Label("fr"), concept.Label("en") };
-        if (ReferenceEquals(Lexicon.Default.Find(concept.Key), concept) && DefaultTerms.Value.TryGetValue(concept.Key, out var terms))
-        {
-            texts.AddRange(terms);
-        }
-        return [.. texts.SelectMany(text => TextAnalyzer.Tokens(text, out _)).Select(t => t.Stem).Distinct()];
-    }
-
-    /// <summary>The terms and everyday words of each concept of the default lexicon, from its lexicon.json (the lexicon
-    /// itself keeps them only as phrases to match).</summary>
-    private static readonly Lazy<Dictionary<string, List<string>>> DefaultTerms = new(() =>
-    {
-        using var stream = typeof(Lexicon).Assembly.GetManifestResourceStream("Jazari.Marketplace.Matching.lexicon.json")
-            ?? throw new InvalidOperationException("lexicon.json is not embedded in Jazari.Marketplace.Matching.");
-        using var document = JsonDocument.Parse(stream);
-        var terms = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        var root = document.RootElement;
-        foreach (var entry in root.GetProperty("categories").EnumerateArray().Concat(root.GetProperty("skills").EnumerateArray()))
-        {
-            var list = terms[entry.GetProperty("key").GetString()!] = [];
-            foreach (var kind in new[] { "terms", "everyday" })
-            {
-                if (entry.TryGetProperty(kind, out var words))
-                {
-                    list.AddRange(words.EnumerateArray().Select(w => w.GetString()!));
-                }
-            }
-        }
-        return terms;
-    });
-
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Concept, string[]> SaidBy = new();
 
     /// <summary>
     /// Words that mean little without the words around them: fragments of set phrases ("en ligne", "mise en place",

@@ -225,25 +225,32 @@ public sealed class Lexicon
         {
             throw new InvalidDataException($"Lexicon key '{key}' appears twice.");
         }
+        var said = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var text in concept.Labels.Append(key.Replace('-', ' ')))
+        {
+            said.UnionWith(TextAnalyzer.Tokens(text, out _).Select(t => t.Stem));
+        }
         foreach (var term in entry.GetProperty("terms").EnumerateArray().Select(t => t.GetString()!).Append(key))
         {
-            AddTerm(term, concept, ownWords: false);
+            said.UnionWith(AddTerm(term, concept, ownWords: false));
         }
         if (entry.TryGetProperty("everyday", out var everyday))
         {
             foreach (var term in everyday.EnumerateArray().Select(t => t.GetString()!))
             {
-                AddTerm(term, concept, ownWords: true);
+                said.UnionWith(AddTerm(term, concept, ownWords: true));
             }
         }
+        concept.Stems = said;
     }
 
-    private void AddTerm(string term, Concept concept, bool ownWords)
+    /// <summary>Matches the term as the concept from now on; its stems.</summary>
+    private string[] AddTerm(string term, Concept concept, bool ownWords)
     {
         var tokens = TextAnalyzer.Tokens(term, out _);
         if (tokens.Count == 0)
         {
-            return;
+            return [];
         }
         string[] stems = [.. tokens.Select(t => t.Stem)];
         AddPhrase(stems, stems, concept, ownWords);
@@ -256,6 +263,7 @@ public sealed class Lexicon
                 AddPhrase(skeleton, stems, concept, ownWords: true);
             }
         }
+        return stems;
     }
 
     private void AddPhrase(string[] forms, string[] stems, Concept concept, bool ownWords)

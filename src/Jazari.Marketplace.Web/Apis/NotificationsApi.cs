@@ -57,21 +57,12 @@ public static class NotificationsApi
     private static async Task<Results<Ok, NotFound, RedirectHttpResult>> Unsubscribe(string? account, string? kind, string? sig, HttpRequest request, LinkSigner signer, IGrainFactory grains)
     {
         var browser = request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));
-        if (CanTurnOff(account, kind, sig, signer))
+        if (DeliveryJobs.CanTurnOff(account, kind, sig, signer))
             await grains.GetGrain<IAccountNotificationsGrain>(account!).UnsubscribeAsync(kind == DeliveryJobs.UnsubscribeAll ? null : kind);
         else if (!browser)
             return TypedResults.NotFound();
         return browser ? TypedResults.Redirect(UnsubscribePage + request.QueryString) : TypedResults.Ok();
     }
-
-    /// <summary>The marketplace signed this link (<see cref="DeliveryJobs.UnsubscribeUrl"/>): any kind it e-mails, or all of them.</summary>
-    public static bool IsSignedUnsubscribeLink(string? account, string? kind, string? sig, LinkSigner signer) =>
-        account is not null && kind is not null && (kind == DeliveryJobs.UnsubscribeAll || NotificationKinds.All.Contains(kind))
-        && signer.Verify(DeliveryJobs.UnsubscribeValue(account, kind), sig);
-
-    /// <summary>A signed link of a kind a person may turn off (or all of those); e-mails about payments and the like always go.</summary>
-    public static bool CanTurnOff(string? account, string? kind, string? sig, LinkSigner signer) =>
-        IsSignedUnsubscribeLink(account, kind, sig, signer) && (kind == DeliveryJobs.UnsubscribeAll || NotificationKinds.Choosable.Contains(kind!));
 
     /// <summary>
     /// SendGrid's signed event webhook. The SDK's check covers the signature only: the timestamp must also be

@@ -136,6 +136,15 @@ public sealed class DeliveryJobs(
     }
 
     public static string UnsubscribeValue(string accountId, string kind) => $"unsubscribe:{accountId}:{kind}";
+
+    /// <summary>The marketplace signed this link (<see cref="UnsubscribeUrl"/>): any kind it e-mails, or all of them.</summary>
+    public static bool IsSignedUnsubscribeLink(string? account, string? kind, string? sig, LinkSigner signer) =>
+        account is not null && kind is not null && (kind == UnsubscribeAll || NotificationKinds.All.Contains(kind))
+        && signer.Verify(UnsubscribeValue(account, kind), sig);
+
+    /// <summary>A signed link of a kind a person may turn off (or all of those); e-mails about payments and the like always go.</summary>
+    public static bool CanTurnOff(string? account, string? kind, string? sig, LinkSigner signer) =>
+        IsSignedUnsubscribeLink(account, kind, sig, signer) && (kind == UnsubscribeAll || NotificationKinds.Choosable.Contains(kind!));
 }
 
 public static class Queues

@@ -2,7 +2,6 @@ using System.Globalization;
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Accounts;
 using Jazari.Marketplace.Grains.Notifications;
-using Jazari.Marketplace.Web.Apis;
 using Jazari.Marketplace.Web.Extensions;
 using Jazari.Marketplace.Web.Jobs;
 using Jazari.Marketplace.Web.Notifications;
@@ -76,7 +75,7 @@ public sealed class UnsubscribeModel(IGrainFactory grains, Text text, LinkSigner
     /// </summary>
     private async Task<bool> OpenAsync()
     {
-        if (!NotificationsApi.IsSignedUnsubscribeLink(Account, Kind, Sig, signer))
+        if (!DeliveryJobs.IsSignedUnsubscribeLink(Account, Kind, Sig, signer))
         {
             Speak(null);
             Shown = View.Invalid;
@@ -90,7 +89,7 @@ public sealed class UnsubscribeModel(IGrainFactory grains, Text text, LinkSigner
             return false;
         }
         MaskedEmail = Mask(account.Email);
-        if (!NotificationsApi.CanTurnOff(Account, Kind, Sig, signer))
+        if (!DeliveryJobs.CanTurnOff(Account, Kind, Sig, signer))
         {
             Shown = View.AlwaysSent;
             return false;
