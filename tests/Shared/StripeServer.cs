@@ -90,6 +90,12 @@ public sealed class StripeServer : IAsyncDisposable
             for (var i = 0; i < count; i++) Queue(path).Enqueue(new Fault(status, AfterCreate: false, Drop: false));
     }
 
+    /// <summary>Ends the refusals <see cref="FailNext"/> queued for <paramref name="path"/> that no request has met yet.</summary>
+    public void StopFailing(string path)
+    {
+        lock (gate) Queue(path).Clear();
+    }
+
     /// <summary>The next request to <paramref name="path"/> does its work (the object is created and its answer kept under
     /// the idempotency key, as Stripe does) but the client gets a 500, or a dropped connection: a retry with the same
     /// key then gets the kept answer, a retry with a new key creates a second object.</summary>

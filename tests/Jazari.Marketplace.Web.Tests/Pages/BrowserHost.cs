@@ -59,7 +59,7 @@ public sealed class BrowserHost : IAsyncLifetime
             BaseURL = Url, Locale = language, ViewportSize = new() { Width = 390, Height = 844 }, BypassCSP = bypassCsp,
         });
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(60_000); // generous: CI shares 2 cores with builds
+        page.SetDefaultTimeout(120_000); // generous: a full run boots every collection's host on 2 cores at once
         return page;
     }
 

@@ -62,7 +62,7 @@ public sealed class EngagementDurabilityTests : IAsyncLifetime
             using var sme = host.Client(smeToken);
             using var startup = host.Client(startupToken);
             await EngagementAsync(host, needId); // its first read after the restart hands the unconfirmed events over again
-            await Engagements.EventuallyAsync(async () => await NeedStatusAsync(sme, needId) == "in-progress", "the need in progress");
+            await Engagements.EventuallyAsync(async () => await NeedStatusAsync(sme, needId) == "in-progress", "the need in progress", seconds: 120);
             await EmailedAsync(smeEmail, "milestone-funded");
             await EmailedAsync(startupEmail, "milestone-funded");
             var delivered = await (await startup.PostAsJsonAsync($"/api/needs/{needId}/milestones/0/deliver",
@@ -82,8 +82,8 @@ public sealed class EngagementDurabilityTests : IAsyncLifetime
             using var startup = host.Client(startupToken);
             await EngagementAsync(host, needId);
             await EmailedAsync(smeEmail, "milestone-delivered");
-            await Engagements.EventuallyAsync(async () => (await KpisAsync(startup, startupId)).GetProperty("milestonesDelivered").GetInt32() == 1, "the delivery counted");
-            await Engagements.EventuallyAsync(() => Task.FromResult(Scheduled(needId, nameof(PaymentJobs.AutoReleaseAsync)) > 0), "the automatic release scheduled");
+            await Engagements.EventuallyAsync(async () => (await KpisAsync(startup, startupId)).GetProperty("milestonesDelivered").GetInt32() == 1, "the delivery counted", seconds: 120);
+            await Engagements.EventuallyAsync(() => Task.FromResult(Scheduled(needId, nameof(PaymentJobs.AutoReleaseAsync)) > 0), "the automatic release scheduled", seconds: 120);
             Assert.True(Scheduled(needId, nameof(PaymentJobs.AutoReleaseWarningAsync)) > 0);
             var approved = await (await sme.PostAsync($"/api/needs/{needId}/milestones/0/approve", null)).Json(HttpStatusCode.OK);
             await host.KillAsync();
@@ -99,11 +99,11 @@ public sealed class EngagementDurabilityTests : IAsyncLifetime
             using var startup = host.Client(startupToken);
             using var admin = host.Client(HostProcess.AdminToken);
             await EngagementAsync(host, needId);
-            await Engagements.EventuallyAsync(async () => (await EngagementAsync(host, needId)).Milestone(0).Status() == "released", "the release");
-            await Engagements.EventuallyAsync(async () => (await PayoutsAsync(admin, needId)).Count > 0, "the payout order listed");
+            await Engagements.EventuallyAsync(async () => (await EngagementAsync(host, needId)).Milestone(0).Status() == "released", "the release", seconds: 120);
+            await Engagements.EventuallyAsync(async () => (await PayoutsAsync(admin, needId)).Count > 0, "the payout order listed", seconds: 120);
             await EmailedAsync(startupEmail, "milestone-released");
-            await Engagements.EventuallyAsync(async () => (await KpisAsync(startup, startupId)).GetProperty("revenueReleasedMinor").GetInt64() > 0, "the release counted");
-            await Engagements.EventuallyAsync(() => Task.FromResult(Scheduled(needId, nameof(PaymentJobs.FundingReminderAsync)) > 0), "the next funding reminder");
+            await Engagements.EventuallyAsync(async () => (await KpisAsync(startup, startupId)).GetProperty("revenueReleasedMinor").GetInt64() > 0, "the release counted", seconds: 120);
+            await Engagements.EventuallyAsync(() => Task.FromResult(Scheduled(needId, nameof(PaymentJobs.FundingReminderAsync)) > 0), "the next funding reminder", seconds: 120);
             await Task.Delay(TimeSpan.FromSeconds(3)); // room for a duplicate to show, if there were one
 
             var payout = Assert.Single(await PayoutsAsync(admin, needId));

@@ -150,11 +150,13 @@ public sealed class StripeTests(StripeHost stripe)
         await OnboardAsync(a);
         await a.DeliverAsync(0);
         int Failed() => Server.CallsTo("POST", "/v1/transfers").Count(c => c.Status == 500 && c.Field("transfer_group") == a.NeedId);
-        Server.FailNext("/v1/transfers", 500, count: 3); // Stripe refuses for a while
+        Server.FailNext("/v1/transfers", 500, count: 10_000); // Stripe refuses for a while
         var approve = await a.Sme.Client.PostAsync($"/api/needs/{a.NeedId}/milestones/0/approve", null);
         Assert.Equal("approved", (await approve.Json(HttpStatusCode.OK)).Milestone(0).Status());
         await Engagements.EventuallyAsync(() => Task.FromResult(Failed() >= 1), "a refused transfer");
         Assert.DoesNotContain(Server.Transfers(), t => (string?)t["transfer_group"] == a.NeedId);
+        Assert.Equal("approved", (await a.EngagementAsync()).Milestone(0).Status());
+        Server.StopFailing("/v1/transfers"); // and accepts again
 
         // Its event stays pending: Hangfire's retries and the sweep raise it again until the transfer is made.
         var grain = stripe.Service<IGrainFactory>().GetGrain<IEngagementGrain>(a.NeedId);
