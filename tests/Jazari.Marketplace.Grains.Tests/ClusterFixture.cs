@@ -11,7 +11,8 @@ using Microsoft.Extensions.Hosting;
 namespace Jazari.Marketplace.Grains.Tests;
 
 /// <summary>
-/// One in-process silo for all grain tests, its state in a real Azurite, its clock fake. The tests call
+/// An in-process silo for the grain tests of a collection (<see cref="ClusterCollection"/>, <see cref="ScaleCollection"/>), its
+/// state in a real Azurite of its own, its clock fake. The tests call
 /// grains through the silo's own grain factory, as the web host does. (Orleans' InProcessTestCluster was
 /// tried first: its external client failed to find the gateway in about one start out of three here.)
 /// </summary>
@@ -110,6 +111,16 @@ public sealed class RaisedNeedEvents : INeedEvents
 public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
 {
     public const string Name = "cluster";
+}
+
+/// <summary>
+/// The tests that fill a category or an account past its old bounds, on a silo and an Azurite of their own: they take
+/// most of the suite's time, and beside the other grain tests they no longer keep them waiting.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class ScaleCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "scale";
 }
 
 /// <summary>Realistic inputs for the tests.</summary>

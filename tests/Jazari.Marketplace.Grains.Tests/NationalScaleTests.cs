@@ -10,7 +10,7 @@ namespace Jazari.Marketplace.Grains.Tests;
 /// browsable and recommended. The crowd is put in place in parallel; the needs and startups at the
 /// boundaries go through their own grains, as a publish and a profile import do.
 /// </summary>
-[Collection(ClusterCollection.Name)]
+[Collection(ScaleCollection.Name)]
 public sealed class NationalScaleTests(ClusterFixture fixture)
 {
     private IGrainFactory Grains => fixture.Grains;

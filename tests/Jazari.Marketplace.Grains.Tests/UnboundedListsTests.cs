@@ -13,7 +13,7 @@ namespace Jazari.Marketplace.Grains.Tests;
 /// operations, a profile's needs) go past their old bounds: the entries at the boundaries are still there after a restart, and a state
 /// stored before the lists became rows still loads, its entries moved into rows. The crowd is put in place in parallel.
 /// </summary>
-[Collection(ClusterCollection.Name)]
+[Collection(ScaleCollection.Name)]
 public sealed class UnboundedListsTests(ClusterFixture fixture)
 {
     private IGrainFactory Grains => fixture.Grains;

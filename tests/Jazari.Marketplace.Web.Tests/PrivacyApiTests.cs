@@ -9,7 +9,7 @@ using Jazari.Marketplace.Web.Audit;
 
 namespace Jazari.Marketplace.Web.Tests;
 
-[Collection(MarketplaceCollection.Name)]
+[Collection(AccountsCollection.Name)]
 public sealed class PrivacyApiTests(MarketplaceHost host)
 {
     /// <summary>Signs up with a name and an address of its own (so they can be looked for in storage afterwards).</summary>

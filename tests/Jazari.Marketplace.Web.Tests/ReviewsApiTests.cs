@@ -5,7 +5,7 @@ using Jazari.Marketplace.Web.Tests.Payments;
 
 namespace Jazari.Marketplace.Web.Tests;
 
-[Collection(MarketplaceCollection.Name)]
+[Collection(AccountsCollection.Name)]
 public sealed class ReviewsApiTests(MarketplaceHost host)
 {
     private static object Review(int stars, string comment = "Travail sérieux, bonne communication.") =>
