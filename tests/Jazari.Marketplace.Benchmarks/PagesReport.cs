@@ -14,7 +14,7 @@ namespace Jazari.Marketplace.Benchmarks;
 /// </summary>
 public static partial class PagesReport
 {
-    public static async Task RunAsync(int loads)
+    public static async Task RunAsync(int loads, string? dumpDir = null)
     {
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         await using var storage = await AzuriteServer.StartAsync();
@@ -72,6 +72,26 @@ public static partial class PagesReport
             ("admin: bank statements", "/admin/bank-statements", adminState, "fr"), ("admin: held payouts", "/admin/held-payouts", adminState, "ar"),
         ];
         var staticFile = ("static file: " + css!.Split('?')[0], css, (string?)null, "fr");
+        if (dumpDir is not null)
+        {
+            // Probe aid: each page's HTML as served (and the assets), to load from a static server with parts removed.
+            Directory.CreateDirectory(Path.Combine(dumpDir, "assets"));
+            var i = 0;
+            foreach (var page in pages)
+            {
+                await using var context = await browser.NewContextAsync(new() { BaseURL = host.Url, StorageState = page.State, Locale = page.Language, ExtraHTTPHeaders = new Dictionary<string, string> { ["Accept-Language"] = page.Language } });
+                var response = await context.APIRequest.GetAsync(page.Path);
+                var name = $"p{i++:00}-" + Regex.Replace(page.Name.ToLowerInvariant(), "[^a-z0-9]+", "-").Trim('-') + ".html";
+                await File.WriteAllTextAsync(Path.Combine(dumpDir, name), await response.TextAsync());
+            }
+            await using var anonymous = await browser.NewContextAsync(new() { BaseURL = host.Url });
+            foreach (var asset in new[] { "site.css", "icon.svg", "tifinagh.css" })
+            {
+                var response = await anonymous.APIRequest.GetAsync("/assets/" + asset);
+                if (response.Ok) await File.WriteAllBytesAsync(Path.Combine(dumpDir, "assets", asset), await response.BodyAsync());
+            }
+            return;
+        }
 
         var load = File.ReadAllText("/proc/loadavg").Split(' ')[..3];
         Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average {string.Join(' ', load)} before timing, " +

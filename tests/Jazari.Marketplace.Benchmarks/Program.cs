@@ -40,6 +40,16 @@ if (args.Contains("--dashboard"))
     await HttpDashboardReport.RunAsync(startups: 200, calls: 1_000);
     return;
 }
+if (args.Contains("--pages-dump"))
+{
+    await PagesReport.RunAsync(loads: 0, dumpDir: args[Array.IndexOf(args, "--pages-dump") + 1]);
+    return;
+}
+if (args.Contains("--pages-probe"))
+{
+    await PagesProbe.RunAsync(args[(Array.IndexOf(args, "--pages-probe") + 1)..]);
+    return;
+}
 if (args.Contains("--pages"))
 {
     await PagesReport.RunAsync(loads: 20);
