@@ -111,7 +111,7 @@ public static class BidsReport
     /// Each worker upserts one entity after the other with a binary state like a grain's: new rows into a table of their
     /// own; into the grains' table, 100 rows a worker (written again and again), so that the table stays the bids' size.
     /// </summary>
-    private static async Task<(double Rps, double P50, double P99, int Errors)> UpsertsAsync(string connection, string tableName, int workers, TimeSpan duration)
+    internal static async Task<(double Rps, double P50, double P99, int Errors)> UpsertsAsync(string connection, string tableName, int workers, TimeSpan duration)
     {
         var table = new TableServiceClient(connection).GetTableClient(tableName);
         var (keys, rowKey) = tableName == OrleansStateTable ? (100, "rawupsert") : (Needs, "need");

@@ -25,6 +25,16 @@ if (args.Contains("--bids"))
     await BidsReport.RunAsync(workers: 16, duration: TimeSpan.FromSeconds(15));
     return;
 }
+if (args.Contains("--bids-probe"))
+{
+    await BidsProbe.RunAsync(workers: 16, duration: TimeSpan.FromSeconds(15));
+    return;
+}
+if (args.Contains("--storage-probe"))
+{
+    await StorageProbe.RunAsync(workers: 16, duration: TimeSpan.FromSeconds(6));
+    return;
+}
 if (args.Contains("--scale"))
 {
     await ScaleReport.RunAsync(ScaleReport.Options.From(args));

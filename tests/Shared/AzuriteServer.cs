@@ -22,6 +22,8 @@ public sealed class AzuriteServer : IAsyncDisposable
     }
 
     public string ConnectionString { get; }
+    /// <summary>The Azurite process (node), for the benchmarks' CPU accounting; null when the tests use another storage.</summary>
+    public int? ProcessId => process?.Id;
 
     public static async Task<AzuriteServer> StartAsync()
     {

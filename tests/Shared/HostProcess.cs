@@ -23,6 +23,8 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     public string Url { get; }
+    /// <summary>The host's process, for the benchmarks' CPU accounting and profiles.</summary>
+    public int ProcessId => process.Id;
     public string DataDir { get; }
     /// <summary>The silo's gateway, for an Orleans client.</summary>
     public int GatewayPort { get; }
