@@ -94,12 +94,11 @@ public static class StorageProbe
 
     private static string Key(int i) => $"row_{i:D5}";
 
-    /// <summary>User and system CPU of a process so far, from <c>/proc/{pid}/stat</c>.</summary>
+    /// <summary>User and system CPU of a process so far (the runtime reads it from <c>/proc</c>, in the kernel's own ticks).</summary>
     internal static double CpuMs(int pid)
     {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11]) + long.Parse(fields[12])) * 1000.0 / 100; // utime, stime in ticks of 1/100 s
+        using var process = Process.GetProcessById(pid);
+        return process.TotalProcessorTime.TotalMilliseconds;
     }
 
     private static byte[] Compress(byte[] data)
