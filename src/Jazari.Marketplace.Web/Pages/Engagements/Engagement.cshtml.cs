@@ -140,9 +140,17 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
         return Page();
     }
 
+    /// <summary>Receipts are numbered by the follow-up moments after a confirmation or a payout: only numbered ones are linked.</summary>
+    public bool HasReceipt(string id) => issuedReceipts.Contains(id);
+
+    private HashSet<string> issuedReceipts = [];
+
     private async Task LoadAsync(string id)
     {
         Engagement = await engagements.GetAsync(Me, id);
+        var ids = Engagement.Milestones.Where(m => m.FundedAt is not null).Select(m => m.PaymentId).OfType<string>().Concat(Engagement.Payouts.Select(p => p.Id)).ToList();
+        var numbers = await Task.WhenAll(ids.Select(r => Grains.GetGrain<IReceiptGrain>(r).GetAsync()));
+        issuedReceipts = [.. ids.Where((_, i) => numbers[i] is not null)];
         if (IsSme) deliveryReviews = [.. (await expertReviews.OfNeedAsync(Me, id)).Where(r => r.Kind == "milestone")];
     }
 }
