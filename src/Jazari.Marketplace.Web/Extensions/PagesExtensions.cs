@@ -37,7 +37,11 @@ public static class PagesExtensions
         {
             options.Conventions.AuthorizeFolder("/Account", PageSession.Policy.SignedIn);
             foreach (var (folder, role) in RoleFolders) options.Conventions.AuthorizeFolder(folder, PageSession.Policy.For(role));
-        }).AddMvcOptions(o => o.Filters.Add<PageErrors>());
+        }).AddMvcOptions(o =>
+        {
+            o.Filters.Add<PageErrors>();
+            o.ValueProviderFactories.Add(new DateField.ValuesFactory());
+        });
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -250,12 +251,22 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         await Assertions.Expect(session).ToContainTextAsync(notes);
         await Assertions.Expect(session).ToContainTextAsync("<b>Mettre en ligne</b>");
 
-        // A future date is refused next to the field, and nothing is logged.
-        await page.FillAsync("#date", DateTime.UtcNow.AddDays(3).ToString("yyyy-MM-dd"));
-        await page.EvalOnSelectorAsync("#date", "e => e.removeAttribute('max')");
+        // The date is typed as day, month (named in the page's language) and year. A future date is refused next to
+        // the field, and nothing is logged; so is a day the month does not have (typed in Arabic digits), shown back as typed.
+        var future = DateTime.UtcNow.AddDays(3);
+        await page.FillAsync("#date-day", future.Day.ToString(CultureInfo.InvariantCulture));
+        await page.SelectOptionAsync("#date-month", future.Month.ToString("00", CultureInfo.InvariantCulture));
+        await page.FillAsync("#date-year", future.Year.ToString(CultureInfo.InvariantCulture));
         await page.FillAsync("#notes", "Une séance qui n'a pas encore eu lieu.");
         await page.ClickAsync("section[aria-labelledby=log] button[type=submit]");
-        await Assertions.Expect(page.Locator("#date ~ .error")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#date .error")).ToBeVisibleAsync();
+        Assert.Equal(1, await page.Locator(".session").CountAsync());
+        await page.FillAsync("#date-day", "٣١");
+        await page.SelectOptionAsync("#date-month", "02");
+        await page.ClickAsync("section[aria-labelledby=log] button[type=submit]");
+        await Assertions.Expect(page.Locator("#date .error")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#date-day")).ToHaveValueAsync("31");
+        await Assertions.Expect(page.Locator("#date-month option:checked")).ToHaveTextAsync(language == "ar" ? "فبراير" : "février");
         Assert.Equal(1, await page.Locator(".session").CountAsync());
 
         // The goal's progress today.
