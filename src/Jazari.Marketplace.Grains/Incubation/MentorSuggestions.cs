@@ -82,7 +82,7 @@ public static class MentorSuggestions
 
     /// <summary>
     /// How a mentor's expertise meets the startup: concepts it has (1 point each), concepts of one of its categories
-    /// (half a point), or, for an entry naming no such concept, words in common (0.4).
+    /// (half a point), or, for an entry naming no such concept, a word of the startup's skills or description (0.4).
     /// </summary>
     private sealed record ExpertiseFit(List<string> Same, List<string> Related, List<string> Words, double Points)
     {
@@ -104,8 +104,8 @@ public static class MentorSuggestions
                     found = true;
                 }
                 if (found) continue;
-                var shared = analyzed.Words.Where(w => w.Word.Length >= 3 && wanted.Stems.Contains(w.Stem)).Select(w => w.Word).ToList();
-                if (shared.Count > 0) words.Add(string.Join(' ', shared));
+                // Shown as the mentor wrote it (accents and case kept), not as the stems that met.
+                if (analyzed.Words.Any(w => w.Word.Length >= 3 && wanted.Stems.Contains(w.Stem))) words.Add(entry.Trim());
             }
             foreach (var key in same.Keys) related.Remove(key);
             return new([.. same.Values.Distinct()], [.. related.Values.Distinct()], [.. words.Distinct()],
@@ -126,9 +126,9 @@ public static class MentorSuggestions
         [("en", "related")] = "Related expertise: {0}",
         [("fr", "related")] = "Expertise voisine : {0}",
         [("ar", "related")] = "خبرة قريبة: {0}",
-        [("en", "words")] = "Words in common: {0}",
-        [("fr", "words")] = "Mots en commun : {0}",
-        [("ar", "words")] = "كلمات مشتركة: {0}",
+        [("en", "words")] = "Expertise in line with the startup's profile: {0}",
+        [("fr", "words")] = "Expertise en lien avec le profil de la startup : {0}",
+        [("ar", "words")] = "خبرة ذات صلة بملف الشركة الناشئة: {0}",
         [("en", "language")] = "Speaks {0}",
         [("fr", "language")] = "Parle {0}",
         [("ar", "language")] = "يتحدث {0}",
