@@ -10,7 +10,8 @@ namespace Jazari.Marketplace.Benchmarks;
 /// <c>--pages</c>: the main web pages loaded by Debian's Chromium against the real host process on Azurite (demo
 /// catalogue on), each <c>loads</c> times in a fresh browser context (cold cache, as a first visit on a phone), beside
 /// the host's style sheet as a static file in the same run. From the browser's Navigation and Resource Timing:
-/// bytes transferred (the document and everything it fetched), time to first byte and to the load event; p50.
+/// bytes transferred (the document and everything it fetched), time to first byte, to the load event and to the first
+/// contentful paint; p50.
 /// </summary>
 public static partial class PagesReport
 {
@@ -96,22 +97,23 @@ public static partial class PagesReport
         var load = File.ReadAllText("/proc/loadavg").Split(' ')[..3];
         Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average {string.Join(' ', load)} before timing, " +
             $"Chromium {browser.Version}, {loads} loads per page, each in a fresh context (cold cache), p50; targets: under 150 KB, load within 2x the static file's");
-        Console.WriteLine("| page | bytes transferred | time to first byte | load | load ÷ static file | target |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---|");
-        var (_, _, staticLoad) = await MedianAsync(staticFile);
+        Console.WriteLine("| page | bytes transferred | time to first byte | load | load ÷ static file | target | first paint | first paint ÷ static file |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---|---:|---:|");
+        var first = await MedianAsync(staticFile);
         foreach (var page in pages.Append(staticFile))
         {
-            var (bytes, ttfb, loaded) = await MedianAsync(page);
-            var pass = bytes < 150 * 1000 && loaded <= 2 * staticLoad;
-            Console.WriteLine($"| {page.Item1} | {bytes / 1024:F1} KiB | {ttfb:F1} ms | {loaded:F1} ms | {loaded / staticLoad:F2}× | {(pass ? "PASS" : "**FAIL**")} |");
+            var t = await MedianAsync(page);
+            var pass = t.Bytes < 150 * 1000 && t.Load <= 2 * first.Load;
+            Console.WriteLine($"| {page.Item1} | {t.Bytes / 1024:F1} KiB | {t.Ttfb:F1} ms | {t.Load:F1} ms | {t.Load / first.Load:F2}× | {(pass ? "PASS" : "**FAIL**")} " +
+                $"| {t.Painted:F1} ms | {t.Painted / first.Painted:F2}× |");
         }
 
-        async Task<(double Bytes, double Ttfb, double Load)> MedianAsync((string Name, string Path, string? State, string Language) page)
+        async Task<Timing> MedianAsync((string Name, string Path, string? State, string Language) page)
         {
             await MeasureAsync(browser, host.Url, page.Path, page.State, page.Language); // warm-up: the host's first render of the page
-            var runs = new List<(double Bytes, double Ttfb, double Load)>();
+            var runs = new List<Timing>();
             for (var i = 0; i < loads; i++) runs.Add(await MeasureAsync(browser, host.Url, page.Path, page.State, page.Language));
-            return (Median(runs.Select(r => r.Bytes)), Median(runs.Select(r => r.Ttfb)), Median(runs.Select(r => r.Load)));
+            return new(Median(runs.Select(r => r.Bytes)), Median(runs.Select(r => r.Ttfb)), Median(runs.Select(r => r.Load)), Median(runs.Select(r => r.Painted)));
         }
     }
 
@@ -127,20 +129,30 @@ public static partial class PagesReport
         return await context.StorageStateAsync();
     }
 
-    private static async Task<(double Bytes, double Ttfb, double Load)> MeasureAsync(IBrowser browser, string url, string path, string? state, string language)
+    private static async Task<Timing> MeasureAsync(IBrowser browser, string url, string path, string? state, string language)
     {
         await using var context = await browser.NewContextAsync(new() { BaseURL = url, StorageState = state, Locale = language, ViewportSize = new() { Width = 390, Height = 844 } });
         var page = await context.NewPageAsync();
         await page.GotoAsync(path, new() { WaitUntil = WaitUntilState.Load });
+        // The first contentful paint may come after the load event (it does on pages without input fields, whose first
+        // layout is not forced before it): wait for it, at most 5 s.
         var timing = await page.EvaluateAsync<JsonElement>("""
-            () => {
+            async () => {
               const nav = performance.getEntriesByType('navigation')[0];
               const resources = performance.getEntriesByType('resource').reduce((sum, r) => sum + r.transferSize, 0);
-              return { bytes: nav.transferSize + resources, ttfb: nav.responseStart - nav.startTime, load: nav.loadEventEnd - nav.startTime };
+              const paint = await new Promise(done => {
+                new PerformanceObserver(list => { const p = list.getEntriesByName('first-contentful-paint')[0]; if (p) done(p.startTime); })
+                  .observe({ type: 'paint', buffered: true });
+                setTimeout(() => done(-1), 5000);
+              });
+              return { bytes: nav.transferSize + resources, ttfb: nav.responseStart - nav.startTime, load: nav.loadEventEnd - nav.startTime, paint };
             }
             """);
-        return (timing.GetProperty("bytes").GetDouble(), timing.GetProperty("ttfb").GetDouble(), timing.GetProperty("load").GetDouble());
+        return new(timing.GetProperty("bytes").GetDouble(), timing.GetProperty("ttfb").GetDouble(), timing.GetProperty("load").GetDouble(),
+            timing.GetProperty("paint").GetDouble());
     }
+
+    private sealed record Timing(double Bytes, double Ttfb, double Load, double Painted);
 
     /// <summary>
     /// An institute, its manager and a cohort of two startups with a mentor (set up through the API, as an admin and
