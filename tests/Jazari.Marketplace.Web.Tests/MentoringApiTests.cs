@@ -68,7 +68,13 @@ public sealed class MentoringApiTests(MarketplaceHost host)
         var progressed = await (await startup.Client.PostAsJsonAsync($"/api/startups/{startupId}/goals/{goal.Id()}/progress",
             new { date = Incubation.Day(0), value = 2 })).Json(HttpStatusCode.OK);
         Assert.Equal(0.4, progressed.GetProperty("done").GetDouble());
-        Assert.Equal(2, (await (await startup.Client.GetAsync($"/api/startups/{startupId}/goals")).Json(HttpStatusCode.OK)).GetArrayLength());
+        // Where a goal stood, not a plan: a date after today is refused and nothing is recorded.
+        var future = await (await startup.Client.PostAsJsonAsync($"/api/startups/{startupId}/goals/{goal.Id()}/progress",
+            new { date = Incubation.Day(3), value = 5 })).Problem(HttpStatusCode.BadRequest);
+        Assert.True(future.GetProperty("errors").TryGetProperty("date", out _));
+        var listed = await (await startup.Client.GetAsync($"/api/startups/{startupId}/goals")).Json(HttpStatusCode.OK);
+        Assert.Equal(2, listed.GetArrayLength());
+        Assert.Equal(1, listed.EnumerateArray().Single(g => g.Id() == goal.Id()).GetProperty("progress").GetArrayLength());
 
         var outsider = await Incubation.ManagerAsync(host, await Incubation.InstituteAsync(host, "Oriental"));
         await (await outsider.Client.GetAsync($"/api/startups/{startupId}/goals")).Problem(HttpStatusCode.NotFound);

@@ -64,6 +64,7 @@ public sealed class StartupProgressCommands(IGrainFactory grains, [FromKeyedServ
         var (on, value) = Checks.Valid(c =>
         {
             var on = c.Date("date", input.Date);
+            if (!c.Failed && on > Languages.Formats.Today(time.GetUtcNow())) c.Error("date", "Must not be in the future."); // where a goal stood, not a plan
             if (input.Value is not { } value || value < 0) { c.Error("value", "Required, not negative."); value = 0; }
             return (on, value);
         });

@@ -279,6 +279,36 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         await HostApi.AssertAccessibleAsync(page);
         await Shot(page, "mentor-startup", language);
 
+        // The startup records where the goal stands on its own page, dated two days ago in the three date fields.
+        var own = await host.NewPageAsync(language);
+        await HostApi.SignInAsync(host, own, $"startup-{run}@example.ma");
+        await own.GotoAsync("/startup/goals");
+        var form = own.Locator("li.card form").First;
+        async Task RecordAsync(long value, DateOnly on)
+        {
+            await form.Locator("input[name=value]").FillAsync(value.ToString(CultureInfo.InvariantCulture));
+            await form.Locator("input[name='date.Day']").FillAsync(on.Day.ToString(CultureInfo.InvariantCulture));
+            await form.Locator("select[name='date.Month']").SelectOptionAsync(on.Month.ToString("00", CultureInfo.InvariantCulture));
+            await form.Locator("input[name='date.Year']").FillAsync(on.Year.ToString(CultureInfo.InvariantCulture));
+            // The page again: after the redirect when recorded, the refusal itself otherwise.
+            await own.RunAndWaitForResponseAsync(() => form.Locator("button[type=submit]").ClickAsync(),
+                r => r.Request.ResourceType == "document" && r.Status == 200 && r.Url.Contains("/startup/goals"));
+            await own.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        }
+        var later = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(3);
+        await RecordAsync(3, later); // refused beside that goal's date, shown back as typed
+        await Assertions.Expect(form.Locator(".date .error")).ToBeVisibleAsync();
+        await Assertions.Expect(form.Locator("input[name='date.Day']")).ToHaveValueAsync(later.Day.ToString("00", CultureInfo.InvariantCulture));
+        var day = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-2);
+        await RecordAsync(3, day);
+        await Assertions.Expect(own.Locator(".error")).ToHaveCountAsync(0);
+        var goals = await (await startup.GetAsync($"/api/startups/{startupId}/goals")).Json(HttpStatusCode.OK);
+        var progress = goals.EnumerateArray().First().GetProperty("progress").EnumerateArray()
+            .Select(p => (p.GetProperty("on").GetString(), p.GetProperty("value").GetInt32())).ToList();
+        Assert.Equal(2, progress.Count);
+        Assert.Equal((day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), 3), progress[0]);
+        Assert.Equal(2, progress[1].Item2); // the mentor's value of today stays the latest
+
         // The startup sees the session in its follow-up (the same grains as the API).
         var sessions = await (await startup.GetAsync($"/api/startups/{startupId}/sessions")).Json(HttpStatusCode.OK);
         Assert.Equal(notes, sessions.EnumerateArray().Single().GetProperty("notes").GetString());

@@ -10,6 +10,10 @@ public sealed class GoalsModel(IGrainFactory grains, Text text, StartupProgressC
 {
     public IReadOnlyList<Goal> Goals { get; private set; } = [];
     public string Today => Languages.Formats.Today(time.GetUtcNow()).ToString("yyyy-MM-dd");
+    /// <summary>The goal and date of a refused post, shown back as typed.</summary>
+    public (string GoalId, string? Date)? Refused { get; private set; }
+
+    public string DateFor(string goalId) => Refused is { } r && r.GoalId == goalId ? r.Date ?? "" : Today;
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -23,6 +27,7 @@ public sealed class GoalsModel(IGrainFactory grains, Text text, StartupProgressC
         if (await ProfileIdAsync() is not { } startupId) return Redirect("/startup/profile?first=true");
         var recorded = await TryAsync(() => progress.RecordProgressAsync(Me, startupId, goalId ?? "", new ProgressInput { Date = date, Value = value }));
         if (recorded) return Redirect("/startup/goals");
+        Refused = (goalId ?? "", date);
         Goals = await Grains.GetGrain<IStartupGoalsGrain>(startupId).ListAsync();
         return Page();
     }
