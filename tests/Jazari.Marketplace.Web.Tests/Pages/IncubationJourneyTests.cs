@@ -45,7 +45,7 @@ public sealed class IncubationJourneyTests(BrowserHost host)
 
         // The cohort, its applications; the startup's application with its answers.
         await page.ClickAsync($"a[href='/manager/cohorts/{cohortId}']");
-        await page.WaitForURLAsync(new Regex($"/manager/cohorts/{cohortId}$"));
+        await Journeys.ExpectUrlAsync(page, $"/manager/cohorts/{cohortId}$");
         await Shot(page, "manager-cohort", language);
         await page.ClickAsync($"a[href^='/manager/cohorts/{cohortId}/applications/']");
         await Assertions.Expect(page.Locator(".answers dd").Nth(1)).ToHaveTextAsync("<img src=x onerror=alert(1)>");
@@ -54,11 +54,11 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         await page.SelectOptionAsync("#score-0", "4");
         await page.SelectOptionAsync("#score-1", "3");
         await page.ClickAsync("form[action*='handler=score'] button[type=submit]");
-        await page.WaitForURLAsync(new Regex("done=scored"));
+        await Journeys.ExpectUrlAsync(page, "done=scored");
         Assert.Contains("3.75", (await page.InnerTextAsync(".meta")).Replace(',', '.').Replace('٫', '.'));
         await Shot(page, "manager-application", language);
         await page.ClickAsync("form[action*='handler=decide'] input[value=true] ~ button");
-        await page.WaitForURLAsync(new Regex("done=decided"));
+        await Journeys.ExpectUrlAsync(page, "done=decided");
         await Assertions.Expect(page.Locator(".pill.status-admitted")).ToBeVisibleAsync();
         await HostApi.AssertAccessibleAsync(page);
 
@@ -83,7 +83,7 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         await HostApi.AssertAccessibleAsync(page);
         await Shot(page, "manager-mentors", language);
         await suggestion.Locator("button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(new Regex("assigned=true"));
+        await Journeys.ExpectUrlAsync(page, "assigned=true");
         await Assertions.Expect(page.Locator(".card .meta", new() { HasText = mentorName })).ToBeVisibleAsync();
         await HostApi.AssertTranslatedAsync(page);
         Assert.Equal(0, dialogs);
@@ -120,13 +120,13 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         await page.GotoAsync($"/manager/cohorts/{cohortId}");
         await page.FillAsync("#name", $"invitee {run}");
         await page.ClickAsync("form[role=search] button[type=submit]");
-        await page.WaitForURLAsync(new Regex("name="));
+        await Journeys.ExpectUrlAsync(page, "name=");
         var result = page.Locator(".found li", new() { HasText = startupName });
         await Assertions.Expect(result.Locator($"a[href='/startups/{startupId}']")).ToBeVisibleAsync();
         await HostApi.AssertTranslatedAsync(page);
         await HostApi.AssertAccessibleAsync(page);
         await result.Locator("form[action*='handler=member'] button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(new Regex("invited=true"));
+        await Journeys.ExpectUrlAsync(page, "invited=true");
         await Assertions.Expect(page.Locator("#invitations + ul li", new() { HasText = startupName })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".pill.status-invited")).ToBeVisibleAsync();
         await HostApi.AssertTranslatedAsync(page);
@@ -143,7 +143,7 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         await HostApi.AssertAccessibleAsync(own);
         await Shot(own, "startup-invitations", language);
         await own.ClickAsync("button[formaction*='handler=accept']");
-        await own.WaitForURLAsync(new Regex("done=accepted"));
+        await Journeys.ExpectUrlAsync(own, "done=accepted");
         await Assertions.Expect(own.Locator(".pill.status-accepted")).ToBeVisibleAsync();
 
         // Now a member: on the cohort's page and open to its managers.
@@ -176,7 +176,7 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         await HostApi.AssertAccessibleAsync(page);
         await Shot(page, "startup-calls", language);
         await call.Locator("a.button").ClickAsync();
-        await page.WaitForURLAsync(new Regex($"/startup/cohorts/{cohortId}$"));
+        await Journeys.ExpectUrlAsync(page, $"/startup/cohorts/{cohortId}$");
 
         // One answer a question; a missing answer is refused next to the form and nothing is sent.
         await page.FillAsync("#answer-0", answer);
@@ -184,7 +184,7 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         await HostApi.AssertAccessibleAsync(page);
         await Shot(page, "startup-apply", language);
         await page.ClickAsync("form.form button[type=submit]");
-        await page.WaitForURLAsync(new Regex("done=applied"));
+        await Journeys.ExpectUrlAsync(page, "done=applied");
         await Assertions.Expect(call.Locator(".pill.status-submitted")).ToBeVisibleAsync();
         await HostApi.AssertTranslatedAsync(page);
 
@@ -225,7 +225,7 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         await page.FillAsync("#name", mentorName);
         await page.FillAsync("#expertise", "e-commerce, WooCommerce, marketing");
         await page.ClickAsync("form.form button[type=submit]");
-        await page.WaitForURLAsync(new Regex("/mentor$"));
+        await Journeys.ExpectUrlAsync(page, "/mentor$");
 
         // The manager assigns them (through the API, from the suggestions).
         var suggestions = await (await manager.GetAsync($"/api/cohorts/{cohortId}/mentors/suggestions?startupId={startupId}&top=50")).Json(HttpStatusCode.OK);
@@ -240,13 +240,13 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         await HostApi.AssertAccessibleAsync(page);
         await Shot(page, "mentor-startups", language);
         await card.Locator($"a[href='/mentor/startups/{startupId}']").ClickAsync();
-        await page.WaitForURLAsync(new Regex($"/mentor/startups/{startupId}"));
+        await Journeys.ExpectUrlAsync(page, $"/mentor/startups/{startupId}");
 
         await page.FillAsync("#minutes", "45");
         await page.FillAsync("#notes", notes);
         await page.FillAsync("#next", "<b>Mettre en ligne</b>");
         await page.ClickAsync("#log ~ form button[type=submit], section[aria-labelledby=log] button[type=submit]");
-        await page.WaitForURLAsync(new Regex("logged=true"));
+        await Journeys.ExpectUrlAsync(page, "logged=true");
         var session = page.Locator(".session").First;
         await Assertions.Expect(session).ToContainTextAsync(notes);
         await Assertions.Expect(session).ToContainTextAsync("<b>Mettre en ligne</b>");
@@ -273,7 +273,7 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         var goal = page.Locator("section[aria-labelledby=goals] li.card").First;
         await goal.Locator("input[name=value]").FillAsync("2");
         await goal.Locator("button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(new Regex("#goals$"));
+        await Journeys.ExpectUrlAsync(page, "#goals$");
         Assert.Equal("40", await page.Locator("section[aria-labelledby=goals] progress").First.GetAttributeAsync("value"));
         await HostApi.AssertTranslatedAsync(page);
         await HostApi.AssertAccessibleAsync(page);
@@ -299,6 +299,7 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         await RecordAsync(3, later); // refused beside that goal's date, shown back as typed
         await Assertions.Expect(form.Locator(".date .error")).ToBeVisibleAsync();
         await Assertions.Expect(form.Locator("input[name='date.Day']")).ToHaveValueAsync(later.Day.ToString("00", CultureInfo.InvariantCulture));
+        await Assertions.Expect(form.Locator("input[name=value]")).ToHaveValueAsync("3");
         var day = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-2);
         await RecordAsync(3, day);
         await Assertions.Expect(own.Locator(".error")).ToHaveCountAsync(0);

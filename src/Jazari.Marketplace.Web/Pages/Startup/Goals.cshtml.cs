@@ -10,10 +10,11 @@ public sealed class GoalsModel(IGrainFactory grains, Text text, StartupProgressC
 {
     public IReadOnlyList<Goal> Goals { get; private set; } = [];
     public string Today => Languages.Formats.Today(time.GetUtcNow()).ToString("yyyy-MM-dd");
-    /// <summary>The goal and date of a refused post, shown back as typed.</summary>
-    public (string GoalId, string? Date)? Refused { get; private set; }
+    /// <summary>The goal, value and date of a refused post, shown back as typed.</summary>
+    public (string GoalId, long? Value, string? Date)? Refused { get; private set; }
 
     public string DateFor(string goalId) => Refused is { } r && r.GoalId == goalId ? r.Date ?? "" : Today;
+    public long? ValueFor(string goalId) => Refused is { } r && r.GoalId == goalId ? r.Value : null;
 
     public async Task<IActionResult> OnGetAsync()
     {
@@ -27,7 +28,7 @@ public sealed class GoalsModel(IGrainFactory grains, Text text, StartupProgressC
         if (await ProfileIdAsync() is not { } startupId) return Redirect("/startup/profile?first=true");
         var recorded = await TryAsync(() => progress.RecordProgressAsync(Me, startupId, goalId ?? "", new ProgressInput { Date = date, Value = value }));
         if (recorded) return Redirect("/startup/goals");
-        Refused = (goalId ?? "", date);
+        Refused = (goalId ?? "", value, date);
         Goals = await Grains.GetGrain<IStartupGoalsGrain>(startupId).ListAsync();
         return Page();
     }
