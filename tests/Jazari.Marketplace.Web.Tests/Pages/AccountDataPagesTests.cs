@@ -55,7 +55,7 @@ public sealed class AccountDataPagesTests(BrowserHost host)
         await admin.GotoAsync("/sign-in/admin");
         await admin.FillAsync("#token", HostProcess.AdminToken);
         await admin.ClickAsync("form.form button[type=submit]");
-        await admin.WaitForURLAsync(new Regex("/admin$"));
+        await Journeys.ExpectUrlAsync(admin, "/admin$");
         await Assertions.Expect(admin.Locator("nav a[href='/account/data']")).ToHaveCountAsync(1);
         await admin.GotoAsync("/admin/payments");
         await admin.FillAsync($"#paid-{payoutId}", $"VIR-OUT-{run}");
@@ -117,7 +117,7 @@ public sealed class AccountDataPagesTests(BrowserHost host)
         await Assertions.Expect(page.Locator("p.error")).ToContainTextAsync("Tapez votre adresse e-mail");
         await page.FillAsync("#confirm", smeEmail);
         await page.ClickAsync("form:has(#confirm) button[type=submit]");
-        await page.WaitForURLAsync(new Regex("/sign-in"));
+        await Journeys.ExpectUrlAsync(page, "/sign-in");
         await page.GotoAsync("/account/data");
         await Assertions.Expect(page.Locator("#email")).ToBeVisibleAsync();
         Assert.Contains("/sign-in", page.Url);

@@ -23,7 +23,7 @@ public sealed class AdminPagesTests(BrowserHost host)
         await Assertions.Expect(page.Locator("#token ~ .error")).ToBeVisibleAsync();
         await page.FillAsync("#token", HostProcess.AdminToken);
         await page.ClickAsync("form.form button[type=submit]");
-        await page.WaitForURLAsync(new Regex("/admin$"));
+        await Journeys.ExpectUrlAsync(page, "/admin$");
         await HostApi.AssertTranslatedAsync(page);
         await HostApi.AssertAccessibleAsync(page);
         await Shot(page, "admin", language);
@@ -38,7 +38,7 @@ public sealed class AdminPagesTests(BrowserHost host)
         await Assertions.Expect(page.Locator("#id ~ .error")).ToBeVisibleAsync();
         await page.FillAsync("#id", $"oriental-{run}");
         await page.ClickAsync("form.form button[type=submit]");
-        await page.WaitForURLAsync(new Regex("created=true"));
+        await Journeys.ExpectUrlAsync(page, "created=true");
         await Assertions.Expect(page.Locator("table tbody th", new() { HasText = $"Jazari Oriental {run}" })).ToBeVisibleAsync();
         await HostApi.AssertAccessibleAsync(page);
         await Shot(page, "admin-institutes", language);
@@ -50,7 +50,7 @@ public sealed class AdminPagesTests(BrowserHost host)
         await page.FillAsync("#name", "Nadia");
         await page.CheckAsync($"input[name=InstituteIds][value=oriental-{run}]");
         await page.ClickAsync("form.form button[type=submit]");
-        await page.WaitForURLAsync(new Regex("created="));
+        await Journeys.ExpectUrlAsync(page, "created=");
         await Assertions.Expect(page.Locator(".notice")).ToContainTextAsync(managerEmail);
         await HostApi.AssertTranslatedAsync(page);
         await HostApi.AssertAccessibleAsync(page);

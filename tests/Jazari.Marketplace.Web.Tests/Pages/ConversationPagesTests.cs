@@ -29,7 +29,7 @@ public sealed class ConversationPagesTests(BrowserHost host)
         await startupPage.ClickAsync($"a[href='/messages/new?needId={needId}']");
         await startupPage.FillAsync("#message", "Bonjour, livrez-vous aussi à Fès ?");
         await startupPage.ClickAsync("form.form button[type=submit]");
-        await startupPage.WaitForURLAsync(new Regex("/messages/[a-z0-9-]+#latest$"));
+        await Journeys.ExpectUrlAsync(startupPage, "/messages/[a-z0-9-]+#latest$");
         var threadUrl = startupPage.Url;
         // The same reply form sent twice (a double tap, a retry after a lost answer) posts one message.
         var form = startupPage.Locator("form.form");

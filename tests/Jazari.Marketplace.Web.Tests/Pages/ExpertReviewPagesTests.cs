@@ -124,7 +124,7 @@ public sealed partial class ExpertReviewPagesTests(BrowserHost host)
         await HostApi.AssertTranslatedAsync(smePage);
         await HostApi.AssertAccessibleAsync(smePage);
         await opinions.Locator("button[type=submit]").ClickAsync();
-        await smePage.WaitForURLAsync(new Regex("done=expert-review"), Journeys.Loaded);
+        await Journeys.ExpectUrlAsync(smePage, "done=expert-review");
         await smePage.ReloadAsync();
         await Assertions.Expect(opinions.Locator(".pill.status-requested")).ToContainTextAsync("في انتظار مرشد");
         Assert.Equal(0, await opinions.Locator("form").CountAsync()); // asked once: no second request

@@ -42,7 +42,7 @@ public sealed class JourneyTests(BrowserHost host)
 
         // The bid: the milestone builder adds a row without JavaScript and refuses milestones that do not add up.
         await match.Locator("a").ClickAsync();
-        await startup.WaitForURLAsync(new Regex($"/startup/needs/{needId}"), Journeys.Loaded);
+        await Journeys.ExpectUrlAsync(startup, $"/startup/needs/{needId}");
         await startup.ClickAsync("button[formaction*='handler=addrow']");
         Assert.Equal(4, await startup.Locator(".milestone").CountAsync());
         await startup.FillAsync("#price", "20000");
@@ -61,7 +61,7 @@ public sealed class JourneyTests(BrowserHost host)
         await Shot(startup, "bid-form", language);
         await startup.FillAsync("#m1-amount", "12000");
         await startup.ClickAsync("form.form > button[type=submit]");
-        await startup.WaitForURLAsync(new Regex("sent=true"), Journeys.Loaded);
+        await Journeys.ExpectUrlAsync(startup, "sent=true");
         await Assertions.Expect(startup.Locator("#my-bid .status-submitted")).ToBeVisibleAsync();
 
         // The SME sees the bid side by side with its match reasons and rating, and accepts it.
@@ -80,7 +80,7 @@ public sealed class JourneyTests(BrowserHost host)
         await Assertions.Expect(sme.Locator(".meta .status-open")).ToBeVisibleAsync();
         await Shot(sme, "accept-confirm", language);
         await confirm.Locator("button[type=submit]").ClickAsync();
-        await sme.WaitForURLAsync(new Regex($"/sme/needs/{needId}$"), Journeys.Loaded);
+        await Journeys.ExpectUrlAsync(sme, $"/sme/needs/{needId}$");
         await Assertions.Expect(sme.Locator(".meta .status-awarded")).ToBeVisibleAsync();
         Assert.Equal(0, await sme.Locator("section#confirm").CountAsync());
         await sme.GotoAsync("/sme");

@@ -58,7 +58,7 @@ public sealed partial class LanguagePagesTests(BrowserHost host)
         await startup.FillAsync("#m0-amount", "20000");
         await startup.FillAsync("#m0-due", "1");
         await startup.ClickAsync("form.form > button[type=submit]");
-        await startup.WaitForURLAsync(new Regex("sent=true"), Journeys.Loaded);
+        await Journeys.ExpectUrlAsync(startup, "sent=true");
         await HostApi.ExpectOnlyReaderLanguageAsync(startup, language);
         foreach (var path in new[] { "/startup", "/startup/bids", "/startup/goals", "/startup/profile", "/account/notifications", "/account/data", "/messages" })
         {
@@ -132,7 +132,7 @@ public sealed partial class LanguagePagesTests(BrowserHost host)
         await admin.GotoAsync("/sign-in/admin");
         await admin.FillAsync("#token", HostProcess.AdminToken);
         await admin.ClickAsync("form.form button[type=submit]");
-        await admin.WaitForURLAsync(new Regex("/admin$"));
+        await Journeys.ExpectUrlAsync(admin, "/admin$");
         await admin.GotoAsync("/admin/payments");
         await admin.FillAsync("#reference", reference);
         await admin.FillAsync("#amount", "1");

@@ -54,7 +54,7 @@ public sealed partial class LinkTests(BrowserHost host)
         await page.GotoAsync(bidLink);
         Assert.Contains("/sign-in?returnUrl=", page.Url);
         await Journeys.SignInHereAsync(host, page, smeEmail);
-        await page.WaitForURLAsync(new Regex($"/sme/needs/{needId}$"), Journeys.Loaded);
+        await Journeys.ExpectUrlAsync(page, $"/sme/needs/{needId}$");
         Assert.Contains(title, await page.InnerTextAsync("main"));
 
         // Signed in: the message's link opens the thread.

@@ -28,7 +28,7 @@ public sealed partial class MaturityPagesTests(BrowserHost host)
         await page.ClickAsync("nav a[href='/sme/assessment']");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync(title);
         await page.ClickAsync("a[href='/sme/assessment/take']");
-        await page.WaitForURLAsync(new Regex("/sme/assessment/take$"), Journeys.Loaded);
+        await Journeys.ExpectUrlAsync(page, "/sme/assessment/take$");
         Assert.Equal(25, await page.Locator("fieldset").CountAsync());
         await HostApi.AssertTranslatedAsync(page);
         await HostApi.AssertAccessibleAsync(page);
@@ -42,7 +42,7 @@ public sealed partial class MaturityPagesTests(BrowserHost host)
             await (id.StartsWith("question-selling-") ? radios.First : radios.Last).CheckAsync();
         }
         await page.ClickAsync("#assessment button[type=submit]");
-        await page.WaitForURLAsync(new Regex("/sme/assessment\\?taken=true$"), Journeys.Loaded);
+        await Journeys.ExpectUrlAsync(page, "/sme/assessment\\?taken=true$");
         await Assertions.Expect(page.Locator(".notice")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#score-selling")).ToContainTextAsync(0.0.ToString("N1", System.Globalization.CultureInfo.GetCultureInfo(language + "-MA")));
         var recommendation = page.Locator("#recommendation-0");

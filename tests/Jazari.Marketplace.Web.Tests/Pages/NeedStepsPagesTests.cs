@@ -51,7 +51,7 @@ public sealed class NeedStepsPagesTests(BrowserHost host)
         await HostApi.SignInAsync(host, page, smeEmail);
         await page.GotoAsync($"/sme/needs/{needId}");
         await page.ClickAsync($"table.compare a[href^='/startups/{startupId}']");
-        await page.WaitForURLAsync(new Regex($"/startups/{startupId}"));
+        await Journeys.ExpectUrlAsync(page, $"/startups/{startupId}");
         Assert.Equal($"Web Atlas {run}", (await page.InnerTextAsync("#startup-name")).Trim());
         await Assertions.Expect(page.Locator("section[aria-labelledby=startup-reviews] article")).ToContainTextAsync(comment);
         await Assertions.Expect(page.Locator($"a[href='/messages/new?needId={needId}&startupId={startupId}']")).ToBeVisibleAsync();
@@ -78,7 +78,7 @@ public sealed class NeedStepsPagesTests(BrowserHost host)
         await page.FillAsync("#title", $"Boutique et stock {run}");
         await HostApi.AssertAccessibleAsync(page);
         await page.ClickAsync("button[name=publish][value=false]");
-        await page.WaitForURLAsync(new Regex($"/sme/needs/{needId}$"));
+        await Journeys.ExpectUrlAsync(page, $"/sme/needs/{needId}$");
         Assert.Equal($"Boutique et stock {run}", await page.TextContentAsync("#need-title"));
         Assert.Equal("draft", await StatusAsync(sme, needId));
 
@@ -88,7 +88,7 @@ public sealed class NeedStepsPagesTests(BrowserHost host)
         Assert.Equal("draft", await StatusAsync(sme, needId));
         await HostApi.AssertAccessibleAsync(page);
         await page.ClickAsync("section#confirm button[type=submit]");
-        await page.WaitForURLAsync(new Regex($"/sme/needs/{needId}$"));
+        await Journeys.ExpectUrlAsync(page, $"/sme/needs/{needId}$");
         Assert.Equal("cancelled", await StatusAsync(sme, needId));
     }
 
@@ -122,7 +122,7 @@ public sealed class NeedStepsPagesTests(BrowserHost host)
         await HostApi.AssertAccessibleAsync(page);
         await BrowserHost.ScreenshotAsync(page, "approve-confirm-fr");
         await confirm.Locator("button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(new Regex("done=approved"));
+        await Journeys.ExpectUrlAsync(page, "done=approved");
         Assert.Contains(await MilestoneAsync(sme, needId), new[] { "approved", "released" });
     }
 

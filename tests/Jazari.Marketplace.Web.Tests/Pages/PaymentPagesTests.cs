@@ -58,7 +58,7 @@ public sealed class PaymentPagesTests(BrowserHost host)
         await admin.GotoAsync("/sign-in/admin");
         await admin.FillAsync("#token", HostProcess.AdminToken);
         await admin.ClickAsync("form.form button[type=submit]");
-        await admin.WaitForURLAsync(new Regex("/admin$"));
+        await Journeys.ExpectUrlAsync(admin, "/admin$");
         await admin.ClickAsync("main a[href='/admin/payments']");
         await admin.FillAsync("#reference", reference);
         await admin.FillAsync("#amount", "1");

@@ -34,14 +34,14 @@ public sealed class PayoutPagesTests(BrowserHost host)
         await HostApi.SignInAsync(host, page, startupEmail);
         await page.GotoAsync("/startup");
         await page.ClickAsync("a[href='/payout-details']");
-        await page.WaitForURLAsync(new Regex("/payout-details$"));
+        await Journeys.ExpectUrlAsync(page, "/payout-details$");
         await page.FillAsync("#holder", $"Web Atlas {run} SARL");
         await page.FillAsync("#rib", "007 780 0001234567890123 97");
         await page.ClickAsync("form.form button[type=submit]");
         await Assertions.Expect(page.Locator("p.error")).ToContainTextAsync(wrongKey);
         await page.FillAsync("#rib", "007-780-0001234567890123-96");
         await page.ClickAsync("form.form button[type=submit]");
-        await page.WaitForURLAsync(new Regex("saved=(true|True)"));
+        await Journeys.ExpectUrlAsync(page, "saved=(true|True)");
         await Assertions.Expect(page.Locator("main")).ToContainTextAsync("007 *** ************0123 96");
         await HostApi.AssertTranslatedAsync(page);
         await HostApi.AssertAccessibleAsync(page);
@@ -68,7 +68,7 @@ public sealed class PayoutPagesTests(BrowserHost host)
         await admin.GotoAsync("/sign-in/admin");
         await admin.FillAsync("#token", HostProcess.AdminToken);
         await admin.ClickAsync("form.form button[type=submit]");
-        await admin.WaitForURLAsync(new Regex("/admin$"));
+        await Journeys.ExpectUrlAsync(admin, "/admin$");
         await admin.GotoAsync("/admin/held-payouts");
         await Assertions.Expect(admin.Locator("main")).ToContainTextAsync($"Web Atlas {run}");
         await HostApi.AssertTranslatedAsync(admin);

@@ -25,7 +25,7 @@ public sealed class PortfolioPagesTests(BrowserHost host)
         await page.FillAsync("#work-0-year", "2025");
         await HostApi.AssertAccessibleAsync(page);
         await page.ClickAsync("form.form > button[type=submit]");
-        await page.WaitForURLAsync(new Regex("profile=saved"), Journeys.Loaded);
+        await Journeys.ExpectUrlAsync(page, "profile=saved");
         await page.GotoAsync("/startup/profile");
         Assert.Equal(title, await page.InputValueAsync("#work-0-title"));
         Assert.Equal(3, await page.Locator(".portfolio-item").CountAsync());

@@ -48,7 +48,7 @@ public sealed partial class ProgrammePagesTests(BrowserHost host)
         await admin.GotoAsync("/sign-in/admin");
         await admin.FillAsync("#token", HostProcess.AdminToken);
         await admin.ClickAsync("form.form button[type=submit]");
-        await admin.WaitForURLAsync(new Regex("/admin$"));
+        await Journeys.ExpectUrlAsync(admin, "/admin$");
         await HostApi.OpenMenuAsync(admin);
         await admin.ClickAsync("nav a[href='/admin/programmes']");
         var section = admin.Locator("section", new() { Has = admin.Locator($"#programme-{programmeId}") });

@@ -79,10 +79,10 @@ public sealed class SessionTests(BrowserHost host)
         Assert.Equal("fr", await other.GetAttributeAsync("html", "lang"));
         await other.FillAsync("#email", email);
         await other.ClickAsync("form.form button[type=submit]");
-        await other.WaitForURLAsync(new Regex("/verify"), Journeys.Loaded);
+        await Journeys.ExpectUrlAsync(other, "/verify");
         await other.FillAsync("#code", host.LatestCode(email));
         await other.ClickAsync("form.form button[type=submit]");
-        await other.WaitForURLAsync(new Regex("/startup"), Journeys.Loaded);
+        await Journeys.ExpectUrlAsync(other, "/startup");
         Assert.Equal("ar", await other.GetAttributeAsync("html", "lang"));
         Assert.Equal("rtl", await other.GetAttributeAsync("html", "dir"));
     }
