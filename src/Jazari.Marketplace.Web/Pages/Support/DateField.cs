@@ -7,8 +7,8 @@ namespace Jazari.Marketplace.Web.Pages.Support;
 /// <summary>
 /// A date typed as day, month and year (<c>Pages/Shared/_DateField.cshtml</c>) rather than the browser's date input:
 /// its labels and month names come in the page's language (a browser's date input follows the phone's language and
-/// order, "mm/dd/yyyy" on a French page read on an English phone), and a page with one loads like any other (the
-/// date input costs a fresh page ~35 ms, docs/benchmarks.md). The form posts <c>{Name}.Day</c>, <c>{Name}.Month</c>
+/// order, "mm/dd/yyyy" on a French page read on an English phone), and it loads as text fields do (the date input cost
+/// a fresh page ~35 ms, docs/benchmarks.md). The form posts <c>{Name}.Day</c>, <c>{Name}.Month</c>
 /// and <c>{Name}.Year</c>; <see cref="Values"/> hands the page model <c>{Name}</c> as "yyyy-MM-dd", so the API's own
 /// date check judges it.
 /// </summary>
@@ -28,8 +28,8 @@ public sealed record DateField(string Id, string Name, string Label, string? Val
 
     /// <summary>
     /// The three parts as "yyyy-MM-dd": digits of any script read as ASCII digits (an Arabic keyboard types ١٥),
-    /// day and month padded to two digits (the year is not: "27" is refused, not read as 27 AD); "" when all three are empty. A part that is not a number stays as typed,
-    /// so the date check refuses it and the form shows it back.
+    /// day and month padded to two digits (the year is not: "27" is refused, not read as 27 AD); "" when all three are
+    /// empty. A part that is not a number stays as typed, so the date check refuses it and the form shows it back.
     /// </summary>
     public static string Compose(string? day, string? month, string? year)
     {
