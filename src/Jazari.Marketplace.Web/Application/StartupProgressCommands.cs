@@ -11,14 +11,24 @@ namespace Jazari.Marketplace.Web.Application;
 /// </summary>
 public sealed class StartupProgressCommands(IGrainFactory grains, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
 {
+    /// <summary>
+    /// The date of something that happened (a session held, where a goal stood): today in Morocco at the latest. A
+    /// refused date reads as <see cref="Checks.MinDate"/>, never after today, so it is not refused twice.
+    /// </summary>
+    private DateOnly DayThatHasCome(Checks c, string? value)
+    {
+        var day = c.Date("date", value);
+        if (day > Languages.Formats.Today(time.GetUtcNow())) c.Error("date", "Must not be in the future.");
+        return day;
+    }
+
     public async Task<MentorSession> LogSessionAsync(Caller caller, string mentorId, SessionInput input)
     {
         await EnsureMentorAsync(caller, mentorId);
         var (startupId, session) = Checks.Valid(c =>
         {
             var startupId = c.Id("startupId", input.StartupId);
-            var date = c.Date("date", input.Date);
-            if (!c.Failed && date > Languages.Formats.Today(time.GetUtcNow())) c.Error("date", "Must not be in the future.");
+            var date = DayThatHasCome(c, input.Date);
             return (startupId, new MentorSession(Ids.New("session"), mentorId, date, c.Whole("minutes", input.Minutes, 5, 600),
                 c.Text("notes", input.Notes, 1000, multiLine: true), c.OptionalText("nextSteps", input.NextSteps, 500, multiLine: true) ?? "", null, time.GetUtcNow()));
         });
@@ -63,8 +73,7 @@ public sealed class StartupProgressCommands(IGrainFactory grains, [FromKeyedServ
         await EnsureFollowerAsync(caller, startupId);
         var (on, value) = Checks.Valid(c =>
         {
-            var on = c.Date("date", input.Date);
-            if (!c.Failed && on > Languages.Formats.Today(time.GetUtcNow())) c.Error("date", "Must not be in the future."); // where a goal stood, not a plan
+            var on = DayThatHasCome(c, input.Date);
             if (input.Value is not { } value || value < 0) { c.Error("value", "Required, not negative."); value = 0; }
             return (on, value);
         });
