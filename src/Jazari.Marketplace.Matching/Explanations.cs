@@ -94,12 +94,13 @@ internal static class Explanations
         var weight = 0.0;
         foreach (var word in words)
         {
-            if (SaysNothingAlone(word.Key, word.Surface) || IsSaid(said, word.Key))
+            var normalized = TextNormalizer.Normalize(word.Surface); // the word as the lexicon reads it ("coopératives": "cooperatives")
+            if (SaysNothingAlone(word.Key, normalized) || IsSaid(said, word.Key))
             {
                 continue;
             }
             one ??= new Token[1];
-            one[0] = new Token(word.Surface, word.Key, null, null, 0, word.Surface.Length, false);
+            one[0] = new Token(normalized, word.Key, null, null, 0, normalized.Length, false);
             if (lexicon.MatchAt(one, 0).Concept is { } concept && IsNamed(concept.Key, named, category))
             {
                 continue; // "woocommerce", "seo": the skill is named already
@@ -214,7 +215,7 @@ internal static class Explanations
             var isolated = foreign ? $"\u2068{text}\u2069" : text;
             items.Add(lang switch
             {
-                "fr" => ("aeiouyh".Contains(word.Surface[0]) ? "d'" : "de ") + isolated,
+                "fr" => ("aeiouyh".Contains(TextNormalizer.Normalize(word.Surface)[0]) ? "d'" : "de ") + isolated, // d'étiquettes
                 _ => isolated,
             });
         }

@@ -107,13 +107,38 @@ internal sealed class ProfileTerms
         }
         for (var i = 0; i < analyzed.Words.Count; i++)
         {
-            var (stem, word) = analyzed.Words[i];
-            Add(stem, wordWeight, word);
+            var stem = analyzed.Words[i].Stem;
+            if (!Terms.TryGetValue(stem, out var existing) || existing.Weight < wordWeight)
+            {
+                Terms[stem] = (wordWeight, Shown(text.AsSpan()[analyzed.Places[i]]));
+            }
             if (analyzed.Alternatives[i].Length > 0)
             {
                 Alternatives.TryAdd(stem, analyzed.Alternatives[i]);
             }
         }
+    }
+
+    /// <summary>
+    /// A word as a reason shows it back: as the person wrote it, accents and Arabic letters kept ("coopératives",
+    /// "مدرسة"); in lower case (a capital first letter most often starts a sentence or a title, a word in capitals is
+    /// shouted) unless it is a name cased inside ("WooCommerce") or a short acronym ("CMI", "SEO").
+    /// </summary>
+    private static string Shown(ReadOnlySpan<char> written)
+    {
+        int upper = 0, lower = 0;
+        for (var i = 1; i < written.Length; i++)
+        {
+            upper += char.IsUpper(written[i]) ? 1 : 0;
+            lower += char.IsLower(written[i]) ? 1 : 0;
+        }
+        if (upper > 0 && (lower > 0 || written.Length <= 4))
+        {
+            return written.ToString();
+        }
+        var lowered = written.Length <= 64 ? stackalloc char[written.Length] : new char[written.Length];
+        written.ToLowerInvariant(lowered);
+        return new string(lowered);
     }
 
     private void Add(string key, float weight, string surface)

@@ -15,9 +15,12 @@ internal sealed class QueryPlan
     public Dictionary<int, string> OwnWords { get; } = [];
     public double Norm { get; private set; }
 
+    /// <summary>The query's terms: a word both sides use is shown as the query's side wrote it (the reader's own words).</summary>
+    private ProfileTerms query = null!;
+
     public static QueryPlan Build(ProfileTerms terms, PostingIndex index)
     {
-        var plan = new QueryPlan();
+        var plan = new QueryPlan { query = terms };
         foreach (var (key, (weight, _)) in terms.Terms)
         {
             var term = index.FindTerm(key);
@@ -99,7 +102,9 @@ internal sealed class QueryPlan
             }
             else if (norm > 0)
             {
-                facts.MatchedTerms.Add((index.Key(docTerm.Term), index.Surface(docTerm.Term), OwnWords.GetValueOrDefault(docTerm.Term),
+                var key = index.Key(docTerm.Term);
+                var surface = query.Terms.TryGetValue(key, out var own) ? own.Surface : index.Surface(docTerm.Term);
+                facts.MatchedTerms.Add((key, surface, OwnWords.GetValueOrDefault(docTerm.Term),
                     MatchScoring.RelevanceWeight * weight * docTerm.Weight / norm));
             }
         }

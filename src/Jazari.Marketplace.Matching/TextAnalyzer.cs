@@ -5,13 +5,16 @@ namespace Jazari.Marketplace.Matching;
 /// <see cref="Mentions"/> says, for each concept, the words the person used for it when they were
 /// not the trade's (Darija, Arabizi, everyday words); <see cref="Alternatives"/> gives, for each of
 /// <see cref="Words"/>, its other spellings (clitic cut, Arabizi transliterated, consonant skeleton);
-/// <see cref="LanguageMask"/> the languages the text is written in, whatever was declared.
+/// <see cref="LanguageMask"/> the languages the text is written in, whatever was declared; <see cref="Places"/> where
+/// each of <see cref="Words"/> stands in the text, to show it back as the person wrote it (accents, Arabic letters).
 /// </summary>
 public sealed record AnalyzedText(IReadOnlyList<Concept> Concepts, IReadOnlyList<(string Stem, string Word)> Words)
 {
     public IReadOnlyList<ConceptMention> Mentions { get; init; } = [];
 
     public IReadOnlyList<string[]> Alternatives { get; init; } = [];
+
+    public IReadOnlyList<Range> Places { get; init; } = [];
 
     public int LanguageMask { get; init; }
 }
@@ -55,6 +58,7 @@ public static class TextAnalyzer
         var mentions = new List<ConceptMention>();
         var words = new List<(string, string)>();
         var alternatives = new List<string[]>();
+        var places = new List<Range>();
         for (var i = 0; i < tokens.Count;)
         {
             var match = lexicon.MatchAt(tokens, i);
@@ -72,6 +76,7 @@ public static class TextAnalyzer
                 {
                     words.Add((token.Stem, token.Word));
                     alternatives.Add(Alternatives(token));
+                    places.Add(token.Start..token.End);
                 }
             }
         }
@@ -80,7 +85,7 @@ public static class TextAnalyzer
             concepts.Add(concept);
             mentions.Add(new(concept, Quote(text, tokens[first], tokens[last])));
         }
-        return new AnalyzedText(concepts, words) { Mentions = mentions, Alternatives = alternatives, LanguageMask = languages };
+        return new AnalyzedText(concepts, words) { Mentions = mentions, Alternatives = alternatives, Places = places, LanguageMask = languages };
     }
 
     private static string[] Alternatives(Token token)

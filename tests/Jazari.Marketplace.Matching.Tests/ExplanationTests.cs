@@ -82,6 +82,24 @@ public class ExplanationTests
     }
 
     [Fact]
+    public void Words_in_common_are_shown_as_the_reader_wrote_them_with_their_accents_and_arabic_letters()
+    {
+        // Each side reads its own spelling (the SME its need's, the startup its profile's), in lower case unless cased
+        // inside: "COOPÉRATIVES" in a title is not shouted back.
+        var startup = Startup("coop", ["other"], [], "Étiquettes pour coopératives, avec le CMI ; تعاونية فلاحية");
+        var need = Need("labels", "Étiquettes pour nos COOPÉRATIVES", "Des étiquettes payées par CMI pour notre تعاونيّة", "other");
+        var startups = new StartupIndex();
+        startups.Upsert(startup);
+        var forSme = Assert.Single(Assert.Single(startups.TopFor(need, 3, "fr")).Reasons, r => r.Factor == "text").Detail;
+        Assert.Equal("Vous parlez tous les deux de coopératives, d'étiquettes et de \u2068تعاونيّة\u2069", forSme);
+        var needs = new NeedIndex();
+        needs.Upsert(need);
+        var forStartup = Assert.Single(Assert.Single(needs.TopFor(startup, 3, "fr")).Reasons, r => r.Factor == "text").Detail;
+        Assert.Equal("Vous parlez tous les deux de coopératives, d'étiquettes et de \u2068تعاونية\u2069", forStartup);
+        Assert.DoesNotContain("cooperatives", forSme + forStartup);
+    }
+
+    [Fact]
     public void At_most_three_words_in_common_are_shown_and_never_a_number_a_fragment_or_a_word_every_profile_uses()
     {
         var index = new StartupIndex();
