@@ -127,7 +127,13 @@ internal sealed class ExpertReviewGrain(
 
     public async Task<ExpertReviewView> RequestAsync(ExpertReviewRequest request)
     {
-        if (state.RecordExists) return R.Request.SmeAccountId == request.SmeAccountId ? View() : throw NotFound();
+        if (state.RecordExists)
+        {
+            // The same ask again (a race of identical requests, a retry after a crash): listed where it belongs, once.
+            if (R.Request.SmeAccountId != request.SmeAccountId) throw NotFound();
+            await ListAsync();
+            return View();
+        }
         state.State = new ExpertReviewState { Request = request, Status = ExpertReviewStatus.Requested, RequestedAt = time.GetUtcNow() };
         var raised = AddEvent(ExpertReviewEventKind.Requested);
         await state.SaveAsync();

@@ -142,8 +142,19 @@ public sealed class ExpertReviewCommands(IGrainFactory grains, AuditTrail audit,
         }
         var request = new ExpertReviewRequest(needId, need.Details.Title, caller.AccountId, kind, input.Milestone, reviewed, question,
             await InstitutesForAsync(need), need.Details.Currency);
-        var view = await grains.GetGrain<IExpertReviewGrain>(Ids.New("xrev")).RequestAsync(request);
+        var view = await grains.GetGrain<IExpertReviewGrain>(IdFor(needId, input.Milestone, bidIds, existing.Count)).RequestAsync(request);
         return new ExpertReviewCreated(view.Id, view.Status.Name());
+    }
+
+    /// <summary>
+    /// The id of a request: the same ask on the same need, in the same turn of its list, gives the same id, so identical
+    /// requests racing each other (a double click, a retried POST) ask one opinion: the review grain takes it once and
+    /// answers the others with it. The next ask of the list (an expired one asked again) is another turn, another id.
+    /// </summary>
+    private static string IdFor(string needId, int? milestone, IReadOnlyList<string> bidIds, int turn)
+    {
+        var asked = $"{needId}\n{milestone}\n{string.Join(',', bidIds.Order(StringComparer.Ordinal))}\n{turn}";
+        return "xrev-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(asked)))[..32];
     }
 
     public async Task<ExpertReviewResponse> GetAsync(Caller caller, string id) => ExpertReviewResponse.From(await ViewAsync(caller, id));
