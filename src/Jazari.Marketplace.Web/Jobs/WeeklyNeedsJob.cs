@@ -36,10 +36,11 @@ public sealed class WeeklyNeedsJob(IGrainFactory grains, IBackgroundJobClient jo
             .Where(n => n?.Status == NeedStatus.Open).ToList();
         if (needs.Count == 0) return;
         var startupName = profile.Details.Name;
-        var items = needs.Select(n => $"• {n!.Details.Title} ({n.Details.Region}, {n.Details.Deadline:yyyy-MM-dd}): {notifier.NeedLink(n.Id)}");
+        // Written in each reader's language when the e-mail is made (region named, deadline in its format, title isolated).
+        var items = System.Text.Json.JsonSerializer.Serialize(needs.Select(n => new EmailTemplates.NeedItem(n!.Details.Title, n.Details.Region, n.Details.Deadline, notifier.NeedLink(n.Id))));
         await notifier.NotifyAsync(profile.OwnerAccountId, NotificationKinds.WeeklyNeeds, $"weekly:{week}", new Dictionary<string, string>
         {
-            ["startup"] = startupName, ["count"] = $"{needs.Count}", ["items"] = string.Join("\n", items), ["needsLink"] = notifier.NeedsLink,
+            ["startup"] = startupName, ["count"] = $"{needs.Count}", ["items"] = items, ["needsLink"] = notifier.NeedsLink,
         });
     }
 }

@@ -34,12 +34,13 @@ public sealed partial class EmailTemplates
     {
         if (language == Amazigh.Code && !languages[language].TryGetProperty(notification.Kind, out _)) language = "fr";
         var texts = languages.GetValueOrDefault(language, languages["en"]);
+        var typed = values.Where(v => Typed(v.Key, v.Value)).Select(v => v.Key).ToHashSet();
         values = Written(values, language);
         var template = texts.GetProperty(notification.Kind);
         // A subject is one line whatever the values hold: a new line there would start a header.
-        var subject = OneLine(Fill(template.GetProperty("subject").GetString()!, values.ToDictionary(v => v.Key, v => OneLine(v.Value)), html: false, language));
-        var body = Fill(template.GetProperty("text").GetString()!, values, html: false, language);
-        var htmlBody = string.Join("\n", Fill(template.GetProperty("text").GetString()!, values, html: true, language)
+        var subject = Fill(template.GetProperty("subject").GetString()!, values.ToDictionary(v => v.Key, v => OneLine(v.Value)), html: false, language, typed);
+        var body = Fill(template.GetProperty("text").GetString()!, values, html: false, language, typed);
+        var htmlBody = string.Join("\n", Fill(template.GetProperty("text").GetString()!, values, html: true, language, typed)
             .Split("\n\n").Select(p => $"<p>{Linkify(p).Replace("\n", "<br>")}</p>"));
         var unsubscribeLabel = texts.GetProperty(notification.Kind == NotificationKinds.Digest ? "unsubscribe-all" : "unsubscribe").GetString()!;
         var text = unsubscribeUrl is null ? body + "\n" : $"{body}\n\n-- \n{unsubscribeLabel}: {unsubscribeUrl}\n";
@@ -52,7 +53,17 @@ public sealed partial class EmailTemplates
 
     /// <summary>One line of a digest: the subject of the item in the recipient's language.</summary>
     public string Summary(Notification item, string language, IReadOnlyDictionary<string, string> values) =>
-        Fill(languages.GetValueOrDefault(language, languages["en"]).GetProperty(item.Kind).GetProperty("subject").GetString()!, Written(values, language), html: false, language);
+        Fill(languages.GetValueOrDefault(language, languages["en"]).GetProperty(item.Kind).GetProperty("subject").GetString()!,
+            Written(values, language), html: false, language, values.Where(v => Typed(v.Key, v.Value)).Select(v => v.Key).ToHashSet());
+
+    /// <summary>
+    /// A value somebody typed (a name, a title, a message), as opposed to one the platform writes in the reader's language
+    /// (a category, a region, an amount, a count, a date, a link, a code): only those are direction-isolated in the
+    /// subject and the text part, where an isolate is an invisible character (U+2068 … U+2069).
+    /// </summary>
+    private static bool Typed(string key, string value) =>
+        key is not ("category" or "region" or "month" or "items") && !Amounts.Contains(key) && !Counts.Contains(key)
+        && !DateOnly.TryParseExact(value, "yyyy-MM-dd", out _) && !Url().IsMatch(value) && value.Any(char.IsLetter);
 
     /// <summary>Values that are amounts in MAD (written as digits, maybe grouped by spaces, maybe a range "a – b").</summary>
     private static readonly HashSet<string> Amounts = ["budget", "price", "amount", "fee", "release", "refund", "revenueContracted", "revenueReleased"];
@@ -77,9 +88,23 @@ public sealed partial class EmailTemplates
             _ when Counts.Contains(v.Key) && long.TryParse(v.Value, System.Globalization.CultureInfo.InvariantCulture, out var n) => formats.Number(n),
             _ when DateOnly.TryParseExact(v.Value, "yyyy-MM-dd", out var date) => formats.Date(date),
             "month" when DateOnly.TryParseExact(v.Value + "-01", "yyyy-MM-dd", out var month) => month.ToString("MMMM yyyy", formats.Culture),
+            "items" when v.Value.StartsWith("[{", StringComparison.Ordinal) => NeedItems(v.Value, language),
             _ => v.Value,
         });
     }
+
+    /// <summary>A list of needs (<see cref="NeedItem"/> as JSON) as lines in the reader's language: the title isolated, the region named, the deadline written.</summary>
+    private static string NeedItems(string json, string language)
+    {
+        var formats = Formats.For(language);
+        var comma = language == "ar" ? "، " : ", ";
+        return string.Join("\n", (JsonSerializer.Deserialize<List<NeedItem>>(json) ?? []).Select(n =>
+            $"• \u2068{OneLine(n.Title)}\u2069 ({(PageStrings.Has(language, "region." + n.Region) ? PageStrings.Get(language, "region." + n.Region) : PageStrings.Get(language, "region.all"))}" +
+            $"{comma}{formats.Date(n.Deadline)}): {n.Link}"));
+    }
+
+    /// <summary>One need of a list an e-mail carries (the weekly needs): written for each reader by <see cref="NeedItems"/>.</summary>
+    public sealed record NeedItem(string Title, string Region, DateOnly Deadline, string Link);
 
     /// <summary>The values the templates of <paramref name="kind"/> name in <paramref name="language"/>; null when that language has no template for it.</summary>
     public IReadOnlyList<string>? Placeholders(string language, string kind) =>
@@ -97,7 +122,7 @@ public sealed partial class EmailTemplates
     public static string OneLine(string value) =>
         Application.Checks.Refused(value, multiLine: false) is null ? value : new string([.. value.Select(c => char.IsControl(c) || c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') ? ' ' : c)]);
 
-    private static string Fill(string template, IReadOnlyDictionary<string, string> values, bool html, string language = "en") =>
+    private static string Fill(string template, IReadOnlyDictionary<string, string> values, bool html, string language, IReadOnlySet<string> typed) =>
         Placeholder().Replace(template, m =>
         {
             if (!values.TryGetValue(m.Groups[1].Value, out var v)) return m.Value;
@@ -107,9 +132,10 @@ public sealed partial class EmailTemplates
                 var n = long.TryParse(new string([.. v.Where(char.IsAsciiDigit)]), out var count) ? count : 0;
                 v = Plurals.Select(m.Groups[2].Value, language, n).Replace("#", v);
             }
-            if (!html) return v;
-            // A value typed by someone (a name, a title) keeps its own direction inside the sentence; links and blocks stay as they are.
-            return Url().IsMatch(v) || v.Contains('\n') ? WebUtility.HtmlEncode(v) : $"<bdi>{WebUtility.HtmlEncode(v)}</bdi>";
+            // A value typed by someone (a name, a title, a message) keeps its own direction inside the sentence, line by line
+            // (a new line ends an isolate); the lines that carry a link are the platform's own and stay as they are.
+            if (!html) return typed.Contains(m.Groups[1].Value) ? string.Join('\n', v.Split('\n').Select(l => Url().IsMatch(l) || l.Length == 0 ? l : $"\u2068{l}\u2069")) : v;
+            return string.Join('\n', v.Split('\n').Select(l => Url().IsMatch(l) || l.Length == 0 ? WebUtility.HtmlEncode(l) : $"<bdi>{WebUtility.HtmlEncode(l)}</bdi>"));
         });
 
     private static string Linkify(string encoded) => Url().Replace(encoded, m => $"<a href=\"{m.Value}\">{m.Value}</a>");
@@ -128,6 +154,6 @@ public sealed partial class EmailTemplates
     [GeneratedRegex(@"[0-9]+(?: [0-9]{3})*(?:\.[0-9]+)?")]
     private static partial Regex Amount();
 
-    [GeneratedRegex(@"https?://[^\s<""]+")]
+    [GeneratedRegex(@"https?://[^\s<""\u2066-\u2069]+")]
     private static partial Regex Url();
 }

@@ -150,7 +150,7 @@ public sealed partial class EmailLinksTests(BrowserHost host)
             "signInLink" => $"{publicUrl}/sign-in",
             "signUpLink" => $"{publicUrl}/sign-up",
             "receipt" => $"{publicUrl}/receipts/{(kind == K.MilestoneReleased ? payoutId : paymentId)}",
-            "items" => kind == K.WeeklyNeeds ? $"• Boutique en ligne (Fes-Meknes, 2027-03-01): {NeedLink()}" : "• Une nouvelle offre",
+            "items" => kind == K.WeeklyNeeds ? System.Text.Json.JsonSerializer.Serialize(new[] { new EmailTemplates.NeedItem("Boutique en ligne", "Fes-Meknes", new DateOnly(2027, 3, 1), NeedLink()) }) : "• Une nouvelle offre",
             "cohortId" => cohortId,
             "category" => "ecommerce",
             "region" => "Fes-Meknes",

@@ -124,6 +124,36 @@ public sealed partial class LanguageTests
         Assert.DoesNotContain("Souss-Massa", templates.Render(notification with { Kind = "need-match" }, "f@example.ma", "ar", values, null).Text);
     }
 
+    [Fact]
+    public void Email_subjects_and_text_isolate_what_people_typed_and_the_weekly_needs_are_written_for_each_reader()
+    {
+        var templates = new Jazari.Marketplace.Web.Notifications.EmailTemplates();
+        var values = new Dictionary<string, string>
+        {
+            ["name"] = "Fatima", ["sender"] = "تعاونية أركان", ["title"] = "Boutique en ligne", ["link"] = "https://jazari.ma/conversations/c1",
+            ["excerpt"] = "مرحبا، هل يمكنكم البدء في مارس؟\nShopify ou WooCommerce ?",
+        };
+        var message = new Jazari.Marketplace.Grains.Notifications.Notification("k", "message-received", values, DateTimeOffset.UnixEpoch);
+        var fr = templates.Render(message, "f@example.ma", "fr", values, null);
+        // A French subject that starts with an Arabic name: a mail client that takes the first letter's direction would
+        // lay the whole line out right to left ("?" and guillemets on the wrong side) without the isolates.
+        Assert.Equal("\u2068تعاونية أركان\u2069 vous a écrit au sujet de « \u2068Boutique en ligne\u2069 »", fr.Subject);
+        Assert.Contains("\u2068مرحبا، هل يمكنكم البدء في مارس؟\u2069\n\u2068Shopify ou WooCommerce ?\u2069", fr.Text);
+        Assert.Contains("<bdi>مرحبا، هل يمكنكم البدء في مارس؟</bdi><br><bdi>Shopify ou WooCommerce ?</bdi>", fr.Html);
+        Assert.Contains("Lire et répondre : https://jazari.ma/conversations/c1", fr.Text);
+
+        var weekly = new Dictionary<string, string>
+        {
+            ["name"] = "Youssef", ["startup"] = "Atlas Digital", ["count"] = "1", ["needsLink"] = "https://jazari.ma/needs",
+            ["items"] = System.Text.Json.JsonSerializer.Serialize(new[] { new Jazari.Marketplace.Web.Notifications.EmailTemplates.NeedItem("Boutique en ligne", "Fes-Meknes", new DateOnly(2027, 3, 1), "https://jazari.ma/needs/n1") }),
+        };
+        var notice = new Jazari.Marketplace.Grains.Notifications.Notification("w", "weekly-needs", weekly, DateTimeOffset.UnixEpoch);
+        var ar = templates.Render(notice, "s@example.ma", "ar", weekly, null);
+        Assert.Contains("• \u2068Boutique en ligne\u2069 (فاس مكناس، 1 مارس 2027): https://jazari.ma/needs/n1", ar.Text);
+        Assert.Contains("<a href=\"https://jazari.ma/needs/n1\">", ar.Html);
+        Assert.Contains("• \u2068Boutique en ligne\u2069 (Fès-Meknès, 1 mars 2027): https://jazari.ma/needs/n1", templates.Render(notice, "s@example.ma", "fr", weekly, null).Text);
+    }
+
     /// <summary>Every refusal a command, a check or a grain can make (API handlers aside) has a text in ar, fr and en.</summary>
     [Fact]
     public void Every_refusal_in_the_code_is_written_in_every_language()
