@@ -39,6 +39,29 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
         Assert.Equal(0, (await Grains.GetGrain<IProgrammeGrain>(programmeId).GetAsync())!.CommittedMinor);
     }
 
+    [Fact]
+    public async Task After_a_cancellation_a_milestone_waiting_for_its_refund_is_neither_delivered_nor_disputed()
+    {
+        // The refund is a pending move until its job runs: delivering or disputing in that window would let a release
+        // (approval, automatic release, a mediator's decision) take the escrow the refund is about to return.
+        var (engagement, sme, founder, _) = await AwardedAsync();
+        var request = await engagement.RequestFundingAsync(sme, 0, PaymentMethod.BankTransfer);
+        await engagement.ConfirmFundingAsync(Samples.Admin, request.PaymentId, PaymentMethod.BankTransfer, request.SmeMinor, "bank-0");
+        var cancelled = await engagement.CancelAsync(sme);
+        Assert.Single(cancelled.Milestones[0].PendingMoves);
+        foreach (var refused in new Func<Task>[]
+        {
+            () => engagement.DeliverAsync(founder, 0, "Livré quand même.", []),
+            () => engagement.OpenDisputeAsync(founder, 0, "Je veux être payé."),
+            () => engagement.OpenDisputeAsync(sme, 0, "Je conteste."),
+        })
+            Assert.Equal(Problem.Conflict, (await Assert.ThrowsAsync<MarketplaceException>(refused)).Problem);
+        var after = (await engagement.GetAsync(sme)).Milestones[0];
+        Assert.Null(after.Dispute);
+        Assert.Equal(MilestoneStatus.Funded, after.Status);
+        Assert.Equal(MoveKind.Refund, Assert.Single(after.PendingMoves).Kind);
+    }
+
     private async Task<(IEngagementGrain Engagement, Caller Sme, Caller Founder, string StartupId)> AwardedAsync(string? programmeId = null)
     {
         var owner = Samples.Sme(Samples.NewId("acc"));

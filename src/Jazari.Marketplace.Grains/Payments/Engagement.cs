@@ -189,7 +189,8 @@ internal sealed class EngagementGrain(
     {
         await EnsureAsync();
         var m = ByPayment(paymentId);
-        if (m.Status is not (MilestoneStatus.Funded or MilestoneStatus.Delivered)) return;
+        // A cancelled engagement's funded milestones are being refunded: the chargeback is the bank's way to the same end.
+        if (m.Status is not (MilestoneStatus.Funded or MilestoneStatus.Delivered) || S.CancelledAt is not null) return;
         await OpenAsync(m, "card", reason);
     }
 
@@ -199,6 +200,8 @@ internal sealed class EngagementGrain(
         EnsureStartup(caller);
         var m = MilestoneOf(index);
         if (m.Status == MilestoneStatus.Delivered && m.DeliveryNote == note && m.DeliveryLinks.SequenceEqual(links)) return View();
+        // After a cancellation a funded milestone waits for its refund: delivering it would open a release of the same escrow.
+        if (S.CancelledAt is not null) throw MarketplaceException.Conflict("The engagement was cancelled.");
         if (m.Status != MilestoneStatus.Funded)
             throw MarketplaceException.Conflict($"Milestone {index} is {m.Status.Name()}; only a funded milestone is delivered.");
         m.Status = MilestoneStatus.Delivered;
@@ -243,6 +246,7 @@ internal sealed class EngagementGrain(
             if (open.OpenedBy == side && open.Reason == reason) return View();
             throw MarketplaceException.Conflict($"Milestone {index} is already disputed.");
         }
+        if (S.CancelledAt is not null) throw MarketplaceException.Conflict("The engagement was cancelled.");
         if (m.Status is not (MilestoneStatus.Funded or MilestoneStatus.Delivered))
             throw MarketplaceException.Conflict($"Milestone {index} is {m.Status.Name()}; only a funded or delivered milestone is disputed.");
         await OpenAsync(m, side, reason);
@@ -519,7 +523,7 @@ internal sealed class EngagementGrain(
 
     /// <summary>The programme gets back its share of what is refunded, pro rata; the SME the rest.</summary>
     private MoneyMove RefundMove(MilestoneState m, long amount) => new(Operation(m.Index, "refund"), NeedId, m.Index, MoveKind.Refund,
-        amount, 0, m.AmountMinor == 0 ? 0 : amount * m.ProgrammeShare / m.AmountMinor, S.Currency, m.Method ?? PaymentMethod.BankTransfer,
+        amount, 0, m.AmountMinor == 0 ? 0 : (long)((Int128)amount * m.ProgrammeShare / m.AmountMinor), S.Currency, m.Method ?? PaymentMethod.BankTransfer,
         S.StartupId, m.PaymentExternalId);
 
     private async Task AddPayoutAsync(MilestoneState m, MoneyMove move, string kind, string beneficiaryId, string name, string? externalId, DateTimeOffset now)
