@@ -46,7 +46,8 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
         var details = new Dictionary<string, PayoutDetailsView?>();
         foreach (var beneficiary in orders.Select(o => o.BeneficiaryId).Distinct())
             details[beneficiary] = await grains.GetGrain<IPayoutDetailsGrain>(beneficiary).GetAsync(Caller.Marketplace);
-        var lines = orders.Select(o => new PayoutLine(o, details[o.BeneficiaryId]));
+        var now = time.GetUtcNow();
+        var lines = orders.Select(o => new PayoutLine(o, details[o.BeneficiaryId], now));
         return [.. wanted == "held" ? lines.Where(l => l.Order.Status == PayoutStatus.Held) : lines];
     }
 

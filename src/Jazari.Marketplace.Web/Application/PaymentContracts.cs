@@ -43,10 +43,14 @@ public sealed class PayoutReviewInput
 }
 
 /// <summary>A waiting payout order with its beneficiary's payout details (null when none are recorded).</summary>
-public sealed record PayoutLine(PayoutOrder Order, PayoutDetailsView? Details)
+public sealed record PayoutLine(PayoutOrder Order, PayoutDetailsView? Details, DateTimeOffset Now)
 {
-    /// <summary>held (for an admin's review), awaiting-details (no valid RIB), or pending (ready for the bank file).</summary>
-    public string Status => Order.Status == PayoutStatus.Held ? "held" : Details is not { Valid: true } ? "awaiting-details" : Order.Status.Name();
+    /// <summary>held (for an admin's review), awaiting-details (no valid RIB), rib-changed (the RIB changed after the order
+    /// was made: it waits <see cref="PayoutHolds.AfterRibChange"/> from the change, while the owner's notice of it can be
+    /// answered, as a payout made just after a change is held), or pending (ready for the bank file).</summary>
+    public string Status => Order.Status == PayoutStatus.Held ? "held" : Details is not { Valid: true } ? "awaiting-details"
+        : Details.RibChangedAt is { } changed && changed > Order.CreatedAt && Now - changed < PayoutHolds.AfterRibChange ? "rib-changed"
+        : Order.Status.Name();
     public bool Ready => Status == "pending";
 }
 

@@ -150,6 +150,21 @@ public sealed class BankRailsTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task A_rib_changed_after_the_payout_was_ordered_does_not_receive_it_before_48_hours()
+    {
+        // Somebody who took over the startup's account changes the RIB once the release is ordered: the next bank file
+        // would pay the new account. The order waits 48 hours from the change, while the owner's notice can be answered.
+        var a = await Engagements.AwardedAsync(host);
+        await Details(a.Founder, a.StartupId, "Web Atlas SARL", AttijariRib);
+        var payout = await ReleasedPayoutAsync(a, 0);
+        Assert.Equal("pending", payout.GetProperty("status").GetString());
+        await Details(a.Founder, a.StartupId, "Autre Titulaire", CihRib);
+        using var admin = host.Admin();
+        Assert.Equal("rib-changed", (await ListAsync(admin)).Single(p => p.Id() == payout.Id()).GetProperty("status").GetString());
+        Assert.DoesNotContain(payout.Id(), await FileIdsAsync(admin));
+    }
+
+    [Fact]
     public async Task A_payout_made_in_the_48_hours_after_a_change_of_rib_is_held_out_of_the_file_until_an_admin_releases_it()
     {
         var a = await Engagements.AwardedAsync(host);
