@@ -91,10 +91,11 @@ public sealed partial class LanguageTests
         var text = new Text(Strings);
         text.Use("fr");
         Assert.Equal("Au moins 10 caractères.", text.Error("At least 10 characters."));
-        Assert.Equal("Le jalon 2 est « Financé » : il n'a pas besoin d'être financé.",
+        // The API counts milestones from 0 (/milestones/1/fund is the second); a reader counts them from 1, as the pages do.
+        Assert.Equal("Le jalon 3 est « Financé » : il n'a pas besoin d'être financé.",
             text.Error("Milestone 2 is funded; it needs no funding."));
         Assert.Equal("La part de la PME pour le jalon 1 est de 10.000 MAD ; 5.000 MAD ont été reçus.",
-            text.Error("The SME's share of milestone 1 is 1000000 (minor units of MAD); 500000 was received."));
+            text.Error("The SME's share of milestone 0 is 1000000 (minor units of MAD); 500000 was received."));
         text.Use("ar");
         Assert.Equal("الأداء بالبطاقة غير متاح على هذه المنصة. ادفع بتحويل بنكي.",
             text.Error("Card payments are not available: Stripe is not configured on this marketplace. Pay by bank transfer."));
