@@ -75,7 +75,7 @@ public static class NotificationsApi
         var payload = await reader.ReadToEndAsync();
         var signature = request.Headers[RequestValidator.SIGNATURE_HEADER].ToString();
         var timestamp = request.Headers[RequestValidator.TIMESTAMP_HEADER].ToString();
-        if (!long.TryParse(timestamp, out var seconds) || Math.Abs(time.GetUtcNow().ToUnixTimeSeconds() - seconds) > settings.WebhookMaxAge.TotalSeconds)
+        if (!long.TryParse(timestamp, out var seconds) || Math.Abs((double)time.GetUtcNow().ToUnixTimeSeconds() - seconds) > settings.WebhookMaxAge.TotalSeconds)
             return TypedResults.BadRequest("Missing or stale timestamp.");
         if (!Verify(publicKey, payload, signature, timestamp)) return TypedResults.BadRequest("Bad signature.");
 

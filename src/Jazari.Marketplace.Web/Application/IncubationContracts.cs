@@ -89,9 +89,11 @@ public sealed record FiguresInput
     public int? Employees { get; init; }
     public decimal? FundingRaisedMad { get; init; }
 
-    public MonthlyFigures ToFigures(Checks c)
+    public MonthlyFigures ToFigures(Checks c, DateOnly today)
     {
-        if (Month is null || !DateOnly.TryParseExact(Month + "-01", "yyyy-MM-dd", out _)) c.Error("month", "Must be a month: yyyy-MM.");
+        if (Month is null || !DateOnly.TryParseExact(Month + "-01", "yyyy-MM-dd", out var first)) c.Error("month", "Must be a month: yyyy-MM.");
+        // A month to come would stand as the latest figures for good and push the real months out of the bounded history.
+        else if (first.Year < 2000 || first > today) c.Error("month", "Must be a month that has begun, from 2000.");
         return new(Month ?? "", c.Mad("revenueMad", RevenueMad, min: 0), c.Whole("employees", Employees, 0, 100_000),
             c.Mad("fundingRaisedMad", FundingRaisedMad, min: 0));
     }

@@ -283,7 +283,7 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
         foreach (var d in dimensions) csv.Append(",before_").Append(d);
         foreach (var d in dimensions) csv.Append(",after_").Append(d);
         csv.Append('\n');
-        static string Field(string? v) => v is null ? "" : v.Contains(',') || v.Contains('"') ? $"\"{v.Replace("\"", "\"\"")}\"" : v;
+        static string Field(string? v) => DashboardExports.CsvField(v); // quoted, and a leading = + - @ kept as text, not a formula
         static string Number(double? v) => v?.ToString("0.0", CultureInfo.InvariantCulture) ?? "";
         foreach (var c in impact.Cells)
         {

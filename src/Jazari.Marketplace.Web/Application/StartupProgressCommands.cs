@@ -83,7 +83,7 @@ public sealed class StartupProgressCommands(IGrainFactory grains, [FromKeyedServ
     public async Task<MonthlyFigures> ReportFiguresAsync(Caller caller, string startupId, FiguresInput input)
     {
         await EnsureStartupItselfAsync(caller, startupId);
-        var figures = Checks.Valid(input.ToFigures);
+        var figures = Checks.Valid(c => input.ToFigures(c, Languages.Formats.Today(time.GetUtcNow())));
         await grains.GetGrain<IStartupActivityGrain>(startupId).ReportFiguresAsync(figures);
         return figures;
     }

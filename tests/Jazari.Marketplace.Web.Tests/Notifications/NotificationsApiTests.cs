@@ -94,6 +94,11 @@ public sealed class NotificationsApiTests(SqliteJobsHost jobs)
         absurd.Headers.Remove("X-Twilio-Email-Event-Webhook-Timestamp");
         absurd.Headers.Add("X-Twilio-Email-Event-Webhook-Timestamp", "99999999999999");
         Assert.Equal(HttpStatusCode.BadRequest, (await anonymous.SendAsync(absurd)).StatusCode);
+        // now − (now − 2^63) overflowed to long.MinValue, whose absolute value threw: a 500 for anybody.
+        var overflowing = SignedEvents(payload, jobs.Time.GetUtcNow());
+        overflowing.Headers.Remove("X-Twilio-Email-Event-Webhook-Timestamp");
+        overflowing.Headers.Add("X-Twilio-Email-Event-Webhook-Timestamp", (jobs.Time.GetUtcNow().ToUnixTimeSeconds() + long.MinValue).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(HttpStatusCode.BadRequest, (await anonymous.SendAsync(overflowing)).StatusCode);
         var tampered = SignedEvents(payload, jobs.Time.GetUtcNow());
         tampered.Content = new StringContent(payload.Replace("bounce", "delivered"));
         Assert.Equal(HttpStatusCode.BadRequest, (await anonymous.SendAsync(tampered)).StatusCode);
