@@ -3,6 +3,7 @@ using System.Globalization;
 using Jazari.Marketplace.Grains.Incubation;
 using Jazari.Marketplace.Grains.Notifications;
 using Jazari.Marketplace.Web.Notifications;
+using Jazari.Marketplace.Web.Payments;
 
 namespace Jazari.Marketplace.Web.Jobs;
 
@@ -29,8 +30,8 @@ public sealed class CohortDigestJob(IGrainFactory grains, Notifier notifier, [Fr
     public static Dictionary<string, string> Values(DashboardResponse d)
     {
         var t = d.Totals;
-        static string Mad(long minor) => (minor / 100m).ToString("N0", CultureInfo.InvariantCulture);
-        var leaders = d.Startups.Where(r => r.BidsWon > 0).OrderByDescending(r => r.BidsWon).Take(3).Select(r => $"{r.Name} ({r.BidsWon})");
+        static string Mad(long minor) => Money.Format(minor); // written in the reader's format by the e-mail ("15,000" read as 15.0)
+        var leaders = d.Startups.Where(r => r.BidsWon > 0).OrderByDescending(r => r.BidsWon).Take(3).Select(r => $"\u2068{r.Name}\u2069 ({r.BidsWon})"); // each name isolated: Latin and Arabic names in one list
         return new()
         {
             ["cohort"] = d.Name, ["startups"] = $"{t.Startups}", ["bidsSubmitted"] = $"{t.BidsSubmitted}", ["bidsWon"] = $"{t.BidsWon}",

@@ -77,10 +77,10 @@ public sealed class PaymentJobs(
             if (m is { Status: MilestoneStatus.AwaitingFunding, Method: { } method, FundingRequestedAt: not null } && moves.MailsInstructions(method))
             {
                 var bank = settings.Bank;
-                var programme = m.ProgrammeShare > 0 ? $"The programme pays {Money.Format(m.ProgrammeShare)} {e.Currency} more.\n\n" : "";
+                var programme = m.ProgrammeShare > 0 ? Money.Format(m.ProgrammeShare) : ""; // a sentence in the reader's language
                 await notifier.NotifyAsync(e.SmeAccountId, NotificationKinds.FundingInstructions, $"{m.PaymentId}:instructions",
                     Values(e, m, ("amount", Money.Format(m.SmeShare)), ("reference", BankTransferRail.Reference(m.PaymentId)), ("holder", bank.AccountHolder),
-                        ("bank", bank.Bank), ("rib", bank.Rib), ("swift", bank.Swift), ("programme", programme)));
+                        ("bank", bank.Bank), ("rib", bank.Rib), ("swift", bank.Swift), ("programmeShare", programme)));
             }
             if (m.FundedAt is not null)
                 foreach (var account in new[] { e.SmeAccountId, e.StartupAccountId })

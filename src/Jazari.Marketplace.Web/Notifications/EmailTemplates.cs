@@ -46,8 +46,9 @@ public sealed partial class EmailTemplates
         var text = unsubscribeUrl is null ? body + "\n" : $"{body}\n\n-- \n{unsubscribeLabel}: {unsubscribeUrl}\n";
         var rtl = language == "ar";
         var html = layout.Replace("{lang}", language).Replace("{dir}", rtl ? "rtl" : "ltr").Replace("{align}", rtl ? "right" : "left")
-            .Replace("{subject}", WebUtility.HtmlEncode(subject)).Replace("{unsubscribe}", WebUtility.HtmlEncode(unsubscribeLabel))
-            .Replace("{unsubscribeUrl}", WebUtility.HtmlEncode(unsubscribeUrl ?? "")).Replace("{body}", htmlBody);
+            .Replace("{subject}", WebUtility.HtmlEncode(subject)).Replace("{body}", htmlBody)
+            // No footer without a link to follow (the sign-in codes): an anchor to nowhere was a dead end.
+            .Replace("{footer}", unsubscribeUrl is null ? "" : $"<hr>\n<p style=\"font-size:.85em;color:#666\"><a href=\"{WebUtility.HtmlEncode(unsubscribeUrl)}\">{WebUtility.HtmlEncode(unsubscribeLabel)}</a></p>");
         return new OutgoingEmail(to, subject, text, html, language, notification.Kind, notification.CreatedAt) { UnsubscribeUrl = unsubscribeUrl };
     }
 
@@ -62,7 +63,7 @@ public sealed partial class EmailTemplates
     /// subject and the text part, where an isolate is an invisible character (U+2068 … U+2069).
     /// </summary>
     private static bool Typed(string key, string value) =>
-        key is not ("category" or "region" or "month" or "items") && !Amounts.Contains(key) && !Counts.Contains(key)
+        key is not ("category" or "region" or "month" or "items" or "currency" or "role" or "programmeShare") && !Amounts.Contains(key) && !Counts.Contains(key)
         && !DateOnly.TryParseExact(value, "yyyy-MM-dd", out _) && !Url().IsMatch(value) && value.Any(char.IsLetter);
 
     /// <summary>Values that are amounts in MAD (written as digits, maybe grouped by spaces, maybe a range "a – b").</summary>
@@ -89,6 +90,11 @@ public sealed partial class EmailTemplates
             _ when DateOnly.TryParseExact(v.Value, "yyyy-MM-dd", out var date) => formats.Date(date),
             "month" when DateOnly.TryParseExact(v.Value + "-01", "yyyy-MM-dd", out var month) => month.ToString("MMMM yyyy", formats.Culture),
             "items" when v.Value.StartsWith("[{", StringComparison.Ordinal) => NeedItems(v.Value, language),
+            "currency" when PageStrings.Has(language, "currency." + v.Value.ToLowerInvariant()) => PageStrings.Get(language, "currency." + v.Value.ToLowerInvariant()),
+            "role" when PageStrings.Has(language, "role." + v.Value) => PageStrings.Get(language, "role." + v.Value),
+            // The programme's share of a transfer: a sentence of its own, or nothing when there is no programme.
+            "programmeShare" when decimal.TryParse(v.Value, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var share) =>
+                string.Format(formats.Culture, PageStrings.Get(language, "email.programme-pays-more"), share.ToString(share == decimal.Truncate(share) ? "N0" : "N2", formats.Culture)) + "\n\n",
             _ => v.Value,
         });
     }

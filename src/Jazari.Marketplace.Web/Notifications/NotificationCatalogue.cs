@@ -34,7 +34,7 @@ public static class NotificationCatalogue
         [K.WeeklyNeeds] = ["startup", "count", "items", "needsLink"],
         [K.Digest] = ["count", "items"],
         [K.MessageReceived] = ["sender", "title", "excerpt", "link"],
-        [K.FundingInstructions] = [.. Milestone, "amount", "reference", "holder", "bank", "rib", "swift", "programme"],
+        [K.FundingInstructions] = [.. Milestone, "amount", "reference", "holder", "bank", "rib", "swift", "programmeShare"],
         [K.FundingReminder] = [.. Milestone, "amount"],
         [K.MilestoneFunded] = [.. Milestone, "amount", "receipt"],
         [K.MilestoneDelivered] = [.. Milestone, "note", "releaseOn"],

@@ -155,6 +155,42 @@ public sealed partial class LanguageTests
         Assert.Contains("• \u2068Boutique en ligne\u2069 (Fès-Meknès, 1 mars 2027): https://jazari.ma/needs/n1", templates.Render(notice, "s@example.ma", "fr", weekly, null).Text);
     }
 
+    [Fact]
+    public void Emails_name_roles_currencies_and_the_programme_share_in_the_reader_language_and_have_no_link_to_nowhere()
+    {
+        var templates = new Jazari.Marketplace.Web.Notifications.EmailTemplates();
+        Jazari.Marketplace.Web.Email.OutgoingEmail Render(string kind, string language, Dictionary<string, string> values, string? unsubscribe = null) =>
+            templates.Render(new Jazari.Marketplace.Grains.Notifications.Notification("k", kind, values, DateTimeOffset.UnixEpoch), "x@example.ma", language, values, unsubscribe);
+
+        var invitation = new Dictionary<string, string> { ["name"] = "Salma", ["role"] = "manager", ["signInLink"] = "https://jazari.ma/sign-in" };
+        Assert.Contains("(Responsable d'incubation)", Render("account-invitation", "fr", invitation).Text);
+        Assert.Contains("(مسير الاحتضان)", Render("account-invitation", "ar", invitation).Text);
+
+        var transfer = new Dictionary<string, string>
+        {
+            ["name"] = "Fatima", ["title"] = "Boutique", ["milestone"] = "Maquettes", ["startup"] = "Atlas", ["currency"] = "MAD", ["link"] = "https://jazari.ma/needs/n1",
+            ["amount"] = "10500.00", ["reference"] = "PAY-1", ["holder"] = "Jazari", ["bank"] = "BOA", ["rib"] = "011", ["swift"] = "BMCEMAMC", ["programmeShare"] = "4500.00",
+        };
+        var ar = Render("funding-instructions", "ar", transfer);
+        Assert.Contains("10.500 درهم", ar.Text);
+        Assert.Contains("يؤدي البرنامج 4.500 درهم إضافية.", ar.Text);
+        Assert.DoesNotContain("programme pays", ar.Text);
+        Assert.Contains("Le programme paie 4.500 MAD de plus.", Render("funding-instructions", "fr", transfer).Text);
+        Assert.DoesNotContain("programme", Render("funding-instructions", "fr", new(transfer) { ["programmeShare"] = "" }).Text);
+
+        // The cohort's weekly figures: "15,000" was read as fifteen by the amount format ("15,0 MAD").
+        var digest = Jazari.Marketplace.Web.Jobs.CohortDigestJob.Values(new Jazari.Marketplace.Web.Application.DashboardResponse("c1", "Cohorte",
+            new(Startups: 2, BidsSubmitted: 3, BidsWon: 1, WinRate: 0.33, RevenueContractedMinor: 1_500_000, RevenueReleasedMinor: 1_250_050,
+                MilestonesDelivered: 1, MilestonesOnTime: 1, MentorSessions: 4, Employees: 5, Currency: "MAD"), [], []));
+        Assert.Contains("Chiffre contracté : 15.000 MAD", Render("cohort-digest", "fr", new(digest) { ["name"] = "Salma" }).Text);
+
+        // A sign-in code has nothing to unsubscribe from: no footer, no anchor to nowhere.
+        var code = Render("sign-in-code", "fr", new() { ["code"] = "123456" });
+        Assert.DoesNotContain("href=\"\"", code.Html);
+        Assert.DoesNotContain("<hr>", code.Html);
+        Assert.Contains("href=\"https://jazari.ma/unsubscribe/t\"", Render("account-invitation", "fr", invitation, "https://jazari.ma/unsubscribe/t").Html);
+    }
+
     /// <summary>Every refusal a command, a check or a grain can make (API handlers aside) has a text in ar, fr and en.</summary>
     [Fact]
     public void Every_refusal_in_the_code_is_written_in_every_language()
