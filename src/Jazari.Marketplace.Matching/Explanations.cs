@@ -34,7 +34,7 @@ internal static class Explanations
         }
         if (facts.OnSite)
         {
-            reasons.Add((MatchScoring.OnSiteWeight, new("onsite", Text(lang, "onsite", facts.Region))));
+            reasons.Add((MatchScoring.OnSiteWeight, new("onsite", Text(lang, "onsite", Regions.Name(lang, facts.Region)))));
         }
         if (facts.SharedLanguage)
         {

@@ -41,6 +41,7 @@ public class ExplanationTests
         Assert.Contains("تحسين محركات البحث", reasons["skills"]);
         Assert.Equal("المجال: التجارة الإلكترونية", reasons["category"]);
         Assert.Equal("تشتغل باللغة الفرنسية", reasons["language"]);
+        Assert.Equal("مقرها في جهة سوس ماسة، يمكنها العمل في عين المكان", reasons["onsite"]); // the region by its Arabic name, not "Souss-Massa"
         Assert.Contains("درهم", reasons["budget"]);
     }
 

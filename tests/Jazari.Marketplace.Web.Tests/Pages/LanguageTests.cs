@@ -156,6 +156,14 @@ public sealed partial class LanguageTests
     }
 
     [Fact]
+    public void Match_reasons_name_each_region_as_the_pages_do()
+    {
+        foreach (var language in new[] { "ar", "fr", "en" })
+            foreach (var region in Jazari.Marketplace.Matching.Regions.All)
+                Assert.Equal(Strings.Get(language, "region." + region), Jazari.Marketplace.Matching.Regions.Name(language, region));
+    }
+
+    [Fact]
     public void Emails_name_roles_currencies_and_the_programme_share_in_the_reader_language_and_have_no_link_to_nowhere()
     {
         var templates = new Jazari.Marketplace.Web.Notifications.EmailTemplates();
