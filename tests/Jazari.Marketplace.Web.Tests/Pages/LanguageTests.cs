@@ -156,6 +156,17 @@ public sealed partial class LanguageTests
     }
 
     [Fact]
+    public void Lists_take_the_language_comma_and_isolate_each_typed_item()
+    {
+        var text = new Text(Strings);
+        text.Use("ar");
+        // One <bdi> around "WooCommerce, دفع" read right to left showed "دفع ,WooCommerce": each item is isolated.
+        Assert.Equal("\u2068WooCommerce\u2069، \u2068دفع إلكتروني\u2069", text.List(["WooCommerce", "دفع إلكتروني"], typed: true));
+        text.Use("fr");
+        Assert.Equal("Souss-Massa, Fès-Meknès", text.List([text.Region("Souss-Massa"), text.Region("Fes-Meknes")]));
+    }
+
+    [Fact]
     public void Match_reasons_name_each_region_as_the_pages_do()
     {
         foreach (var language in new[] { "ar", "fr", "en" })

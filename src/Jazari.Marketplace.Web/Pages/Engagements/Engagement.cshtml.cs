@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Html;
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Payments;
 using Jazari.Marketplace.Web.Pages.Shared;
@@ -42,18 +43,19 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
             : null;
 
     /// <summary>The "what next" line for the reader: what they (or the other party) do now, from the first milestone still open.</summary>
-    public string? WhatNext()
+    public IHtmlContent? WhatNext()
     {
         var e = Engagement;
-        if (e.Status == "cancelled") return T["journey.next-engagement-cancelled"];
+        if (e.Status == "cancelled") return T.Html("journey.next-engagement-cancelled");
         if (e.Status == "completed" || e.Milestones.All(m => m.Status is "released" or "refunded" or "cancelled"))
-            return IsSme ? T["journey.next-engagement-completed-sme"] : IsStartup ? T["journey.next-engagement-completed-startup"] : null;
+            return IsSme ? T.Html("journey.next-engagement-completed-sme") : IsStartup ? T.Html("journey.next-engagement-completed-startup") : null;
         if (!IsSme && !IsStartup) return null;
         var m = e.Milestones.FirstOrDefault(x => x.Status == "disputed")
             ?? e.Milestones.First(x => x.Status is not ("released" or "refunded" or "cancelled"));
         var role = IsSme ? "sme" : "startup";
         var state = m.Status == "awaiting-funding" && TransferFor(m) is not null ? "awaiting-transfer" : m.Status;
-        return T.Format($"journey.next-{state}-{role}", m.Title, T.Money(m.AmountMinor, e.Currency), e.StartupName, payments.AutoReleaseDays);
+        // The milestone's title and the startup's name are typed: isolated, so that "« تطوير الموقع » (15.000 MAD)" keeps its order.
+        return T.Html($"journey.next-{state}-{role}", m.Title, T.Money(m.AmountMinor, e.Currency), e.StartupName, payments.AutoReleaseDays);
     }
 
     /// <summary>What the startup receives of a milestone once released: its amount less the platform fee agreed at the award.</summary>

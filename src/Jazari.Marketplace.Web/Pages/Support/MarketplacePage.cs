@@ -59,7 +59,9 @@ public abstract class MarketplacePage(IGrainFactory grains, Text text) : PageMod
     public static IReadOnlyList<string?> Split(string? text) =>
         [.. (text ?? "").Split([',', '،', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
-    public static string Join(IEnumerable<string> items) => string.Join(", ", items);
+    /// <summary>A list put back in a text field to edit (read again by <see cref="Split"/>); lists shown to read use <c>T.List</c>.</summary>
+    protected static string Join(IEnumerable<string> items) => string.Join(", ", items);
+
 
     /// <summary>The profile id of the signed-in SME, startup or mentor; null before they create it.</summary>
     protected async Task<string?> ProfileIdAsync() => (await AccountAsync())?.ProfileId;
