@@ -149,7 +149,16 @@ public sealed class FirstTimeJourneyTests(BrowserHost host)
         await startup.ClickAsync($"main a[href='/engagements/{needId}']");
         await Journeys.ArriveAsync(startup, $"/engagements/{needId}");
         await LandedAsync(startup);
+        // A link that is not one: refused beside the links field, and what was typed is still there to correct.
         await startup.FillAsync("#note-0", "La boutique est en ligne ; la formation a eu lieu le 2 décembre.");
+        await startup.FillAsync("#links-0", "ليس رابطاً");
+        await startup.ClickAsync("#m0 form[action*='handler=deliver'] button[type=submit]");
+        await Assertions.Expect(startup.Locator("#links-error-0")).ToBeVisibleAsync();
+        await LandedAsync(startup);
+        Assert.Equal("La boutique est en ligne ; la formation a eu lieu le 2 décembre.", await startup.InputValueAsync("#note-0"));
+        Assert.Equal("ليس رابطاً", await startup.InputValueAsync("#links-0"));
+        Assert.Equal("true", await startup.GetAttributeAsync("#links-0", "aria-invalid"));
+        await startup.FillAsync("#links-0", "https://argan-souss.ma");
         await startup.ClickAsync("#m0 form[action*='handler=deliver'] button[type=submit]");
         await Journeys.ArriveAsync(startup, "done=delivered");
         await LandedAsync(startup);

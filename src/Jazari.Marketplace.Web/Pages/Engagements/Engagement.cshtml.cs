@@ -74,8 +74,18 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
         return Page();
     }
 
-    public Task<IActionResult> OnPostDeliverAsync(string id, int index, string? note, string? links) =>
-        ActAsync(id, "delivered", () => engagements.DeliverAsync(Me, id, index, new DeliverInput { Note = note, Links = Split(links) }));
+    public Task<IActionResult> OnPostDeliverAsync(string id, int index, string? note, string? links)
+    {
+        Delivery = (index, note, links); // shown back with its refusals beside the fields when refused
+        return ActAsync(id, "delivered", () => engagements.DeliverAsync(Me, id, index, new DeliverInput { Note = note, Links = Split(links) }));
+    }
+
+    /// <summary>The delivery the startup just sent, when it was refused: the milestone, the note and the links as typed.</summary>
+    public (int Index, string? Note, string? Links)? Delivery { get; private set; }
+
+    /// <summary>The refusals of one field of the delivery form: "links" gathers those of each link ("links[1]").</summary>
+    public string? DeliveryError(string field) => Errors.Where(e => e.Key == field || e.Key.StartsWith(field + "[", StringComparison.Ordinal))
+        .SelectMany(e => e.Value).Distinct().ToList() is { Count: > 0 } found ? string.Join(" ", found) : null;
 
     /// <summary>The milestone the SME asked to approve, shown with what will be released before anything is done.</summary>
     public EngagementMilestone? ConfirmApprove { get; private set; }
