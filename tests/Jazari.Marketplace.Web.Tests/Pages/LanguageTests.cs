@@ -97,6 +97,9 @@ public sealed partial class LanguageTests
         Assert.Equal("La part de la PME pour le jalon 1 est de 10.000 MAD ; 5.000 MAD ont été reçus.",
             text.Error("The SME's share of milestone 0 is 1000000 (minor units of MAD); 500000 was received."));
         text.Use("ar");
+        Assert.Equal("على الأقل 20 حرفاً.", text.Error("At least 20 characters.")); // the plural form of its number
+        Assert.Equal("على الأقل 10 أحرف.", text.Error("At least 10 characters."));
+        Assert.Equal("على الأكثر 2.000 حرف.", text.Error("At most 2000 characters."));
         Assert.Equal("الأداء بالبطاقة غير متاح على هذه المنصة. ادفع بتحويل بنكي.",
             text.Error("Card payments are not available: Stripe is not configured on this marketplace. Pay by bank transfer."));
     }

@@ -133,7 +133,12 @@ public sealed partial class Text(Strings strings)
     {
         if (message.StartsWith("Must be one of:", StringComparison.Ordinal)) return this["error.choose"];
         if (strings.ErrorTemplate(message) is not { } found) return message;
-        return Placeholder().Replace(this[found.Key], m =>
+        var (text, language) = strings.Find(Reading, Second, found.Key);
+        // A text with plural forms takes the form of its first whole number ("20 حرفاً", "10 أحرف").
+        if (Plurals.HasForms(text))
+            text = Plurals.Select(text, language, found.Values.Select(v => long.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n : (long?)null)
+                .FirstOrDefault(n => n is not null) ?? 0);
+        return Placeholder().Replace(text, m =>
         {
             var index = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
             if (index >= found.Values.Count) return m.Value;
