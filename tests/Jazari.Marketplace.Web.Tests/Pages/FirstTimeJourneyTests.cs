@@ -173,6 +173,12 @@ public sealed class FirstTimeJourneyTests(BrowserHost host)
         await Journeys.ArriveAsync(sme, "done=approved");
         await LandedAsync(sme);
 
+        // The startup sees the release on its way to its RIB, not yet paid, with the way to its payout details.
+        await startup.GotoAsync($"/engagements/{needId}");
+        await ReloadUntilAsync(startup, startup.Locator($"#m0 a[href='/payout-details']"), "the payout on its way");
+        await LandedAsync(startup);
+        await Assertions.Expect(startup.Locator("#m0 .pill.status-released")).ToBeVisibleAsync();
+
         // Meanwhile the startup answers the cohort's open call from its cohorts page.
         await MenuAsync(startup, "/startup/invitations");
         var call = startup.Locator("#calls ~ ul li", new() { Has = startup.Locator($"a[href='/startup/cohorts/{cohortId}']") });
