@@ -82,7 +82,7 @@ public sealed class ExpertReviewJobs(IGrainFactory grains, Notifier notifier, IB
         ["title"] = review.Request.NeedTitle,
         ["bids"] = string.Join(", ", review.Request.Bids.Select(b => b.StartupName)),
         ["mentor"] = review.MentorName ?? "",
-        ["due"] = review.DueAt is { } due ? $"{due:yyyy-MM-dd}" : "",
+        ["due"] = review.DueAt is { } due ? $"{Languages.Formats.Today(due):yyyy-MM-dd}" : "", // the day in Morocco
         ["link"] = notifier.Link($"/expert-reviews/{review.Id}"),
     };
 }

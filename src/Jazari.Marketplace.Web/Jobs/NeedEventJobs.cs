@@ -74,7 +74,7 @@ public sealed class NeedEventJobs(IGrainFactory grains, NeedNotices notices, Not
             case NeedEventKind.Expired:
                 foreach (var b in need.Bids.Where(b => b.Status == BidStatus.Rejected))
                     await notifier.NotifyAsync(b.BidderAccountId, NotificationKinds.NeedExpired, $"need:{need.Id}:expired",
-                        new Dictionary<string, string>(notices.NeedValues(need)) { ["closedOn"] = $"{b.DecidedAt:yyyy-MM-dd}" });
+                        new Dictionary<string, string>(notices.NeedValues(need)) { ["closedOn"] = b.DecidedAt is { } decided ? $"{Languages.Formats.Today(decided):yyyy-MM-dd}" : "" });
                 break;
             default:
                 throw new InvalidOperationException($"Unknown need event kind {kind}.");

@@ -55,7 +55,7 @@ public sealed class PaymentJobs(
         var releaseAt = delivered + TimeSpan.FromDays(settings.AutoReleaseDays);
         if (time.GetUtcNow() < releaseAt - TimeSpan.FromDays(settings.AutoReleaseWarningDays)) return;
         await notifier.NotifyAsync(e.SmeAccountId, NotificationKinds.AutoReleaseWarning, $"{needId}:m{index}:auto-release-warning",
-            Values(e, m, ("releaseOn", $"{releaseAt:yyyy-MM-dd}")));
+            Values(e, m, ("releaseOn", $"{Languages.Formats.Today(releaseAt):yyyy-MM-dd}")));
     }
 
     [Queue(Queues.FollowUps)]
@@ -88,7 +88,7 @@ public sealed class PaymentJobs(
                         Values(e, m, ("amount", Money.Format(m.AmountMinor)), ("receipt", notifier.Link(ReceiptCommands.Path(m.PaymentId)))));
             if (m.DeliveredAt is { } delivered)
                 await notifier.NotifyAsync(e.SmeAccountId, NotificationKinds.MilestoneDelivered, $"{key}:delivered",
-                    Values(e, m, ("note", m.DeliveryNote ?? ""), ("releaseOn", $"{delivered + TimeSpan.FromDays(settings.AutoReleaseDays):yyyy-MM-dd}")));
+                    Values(e, m, ("note", m.DeliveryNote ?? ""), ("releaseOn", $"{Languages.Formats.Today(delivered + TimeSpan.FromDays(settings.AutoReleaseDays)):yyyy-MM-dd}")));
             if (m.Dispute is { } dispute)
             {
                 var other = dispute.OpenedBy switch
