@@ -166,7 +166,7 @@ public sealed class FirstTimeJourneyTests(BrowserHost host)
         // The SME approves after the confirmation step, which says what is released to whom.
         await sme.ReloadAsync();
         await LandedAsync(sme);
-        await sme.ClickAsync("#m0 form[action*='handler=approve'] button");
+        await sme.ClickAsync("#m0 form.ask-approve button");
         await Assertions.Expect(confirm).ToContainTextAsync(startupName);
         await LandedAsync(sme);
         await confirm.Locator("button[type=submit]").ClickAsync();

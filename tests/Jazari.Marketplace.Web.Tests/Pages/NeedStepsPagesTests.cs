@@ -83,7 +83,7 @@ public sealed class NeedStepsPagesTests(BrowserHost host)
         Assert.Equal("draft", await StatusAsync(sme, needId));
 
         // Cancelling: the first post only asks; the confirmation cancels.
-        await page.ClickAsync("form[action*='handler=cancel'] button");
+        await page.ClickAsync("form.ask-cancel button");
         await Assertions.Expect(page.Locator("section#confirm")).ToBeVisibleAsync();
         Assert.Equal("draft", await StatusAsync(sme, needId));
         await HostApi.AssertAccessibleAsync(page);
@@ -115,15 +115,24 @@ public sealed class NeedStepsPagesTests(BrowserHost host)
         await HostApi.SignInAsync(host, page, smeEmail);
         await page.GotoAsync($"/engagements/{needId}");
         await Assertions.Expect(page.Locator("#what-next")).ToContainTextAsync("Maquettes et catalogue");
-        await page.ClickAsync("#m0 form[action*='handler=approve'] button");
+        await page.ClickAsync("#m0 form.ask-approve button");
         var confirm = page.Locator("section#confirm");
         await Assertions.Expect(confirm).ToContainTextAsync($"Web Atlas {run}");
         Assert.Equal("delivered", await MilestoneAsync(sme, needId));
         await HostApi.AssertAccessibleAsync(page);
         await BrowserHost.ScreenshotAsync(page, "approve-confirm-fr");
+        // Asking is a plain page: a reload shows the same question and releases nothing.
+        await page.ReloadAsync();
+        await Assertions.Expect(confirm).ToContainTextAsync($"Web Atlas {run}");
+        Assert.Equal("delivered", await MilestoneAsync(sme, needId));
         await confirm.Locator("button[type=submit]").ClickAsync();
         await Journeys.ExpectUrlAsync(page, "done=approved");
         Assert.Contains(await MilestoneAsync(sme, needId), new[] { "approved", "released" });
+        // Back from the result lands on the question's page, which now says there is nothing to approve (the browser's
+        // "Confirm form resubmission" dead end was the answer to a post).
+        var back = await page.GoBackAsync();
+        Assert.True(back is { Ok: true }, back?.Status.ToString());
+        await Assertions.Expect(page.Locator("section#confirm")).ToHaveCountAsync(0);
     }
 
     private static async Task<string> OpenNeedAsync(HttpClient sme, string title)

@@ -28,10 +28,19 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
     public bool IsAdmin => Me.IsAdmin;
     public string? Done { get; private set; }
 
-    public async Task OnGetAsync(string id, string? done)
+    /// <summary>The page; <c>confirm=approve</c> with a milestone's index first shows what approving releases (a plain GET,
+    /// which Back and reload repeat harmlessly); only the confirmation posted from there acts.</summary>
+    public async Task OnGetAsync(string id, string? done, string? confirm, int? index)
     {
         Done = done;
         await LoadAsync(id);
+        if (confirm == "approve") AskApprove(index ?? -1);
+    }
+
+    private void AskApprove(int index)
+    {
+        ConfirmApprove = IsSme ? Engagement.Milestones.FirstOrDefault(m => m.Index == index && m.Status == "delivered") : null;
+        if (ConfirmApprove is null) AddError("", T["journey.nothing-to-approve"]);
     }
 
     /// <summary>A bank transfer the SME was asked to make for a milestone, read from the engagement itself, so it
@@ -95,8 +104,7 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
     {
         if (confirmed) return await ActAsync(id, "approved", () => engagements.ApproveAsync(Me, id, index));
         await LoadAsync(id);
-        ConfirmApprove = IsSme ? Engagement.Milestones.FirstOrDefault(m => m.Index == index && m.Status == "delivered") : null;
-        if (ConfirmApprove is null) AddError("", T["journey.nothing-to-approve"]);
+        AskApprove(index);
         return Page();
     }
 

@@ -37,7 +37,18 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
     /// <summary>The programmes that approved the SME, which a draft or open need outside any programme may join.</summary>
     public IReadOnlyList<ProgrammeApplicationResponse> Joinable { get; private set; } = [];
 
-    public async Task OnGetAsync(string id) => await LoadAsync(id);
+    /// <summary>The page; <paramref name="confirm"/> (accept, cancel) asks first, by a plain GET that Back and reload repeat
+    /// harmlessly: what accepting costs or what cancelling means, with the button that posts the decision.</summary>
+    public async Task OnGetAsync(string id, string? confirm, string? bidId)
+    {
+        await LoadAsync(id);
+        if (confirm == "cancel") ConfirmCancel = true;
+        if (confirm == "accept")
+        {
+            ConfirmAccept = Bids.FirstOrDefault(b => b.Id == bidId && b.Status == BidStatus.Submitted);
+            if (ConfirmAccept is null) AddError("", T["journey.bid-gone"]);
+        }
+    }
 
     public Task<IActionResult> OnPostPublishAsync(string id) => ActAsync(id, () => needs.PublishAsync(Me, id));
 
