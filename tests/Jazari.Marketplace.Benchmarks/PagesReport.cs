@@ -48,6 +48,7 @@ public static partial class PagesReport
         await startupPage.CheckAsync("input[name='Input.Categories'][value=ecommerce]");
         await startupPage.FillAsync("#skills", "WooCommerce, Shopify, paiement en ligne");
         await startupPage.FillAsync("#city", "Rabat");
+        await startupPage.SelectOptionAsync("#region", "Rabat-Sale-Kenitra");
         await startupPage.FillAsync("#priceMin", "5000");
         await startupPage.FillAsync("#priceMax", "80000");
         await startupPage.ClickAsync("form.form button[type=submit]");

@@ -74,6 +74,7 @@ internal static partial class Journeys
         await page.FillAsync("#name", name);
         await page.FillAsync("#sector", "Commerce");
         await page.FillAsync("#city", "Casablanca");
+        Assert.Equal("", await page.InputValueAsync("#region")); // nobody's region is chosen for them
         await page.SelectOptionAsync("#region", "Casablanca-Settat");
         await page.FillAsync("#employees", "12");
         await page.ClickAsync("form.form button[type=submit]");
@@ -104,6 +105,7 @@ internal static partial class Journeys
         await page.CheckAsync("input[name='Input.Categories'][value=ecommerce]");
         await page.FillAsync("#skills", "WooCommerce, Shopify, paiement en ligne");
         await page.FillAsync("#city", "Rabat");
+        Assert.Equal("", await page.InputValueAsync("#region"));
         await page.SelectOptionAsync("#region", "Rabat-Sale-Kenitra");
         await page.FillAsync("#priceMin", "5000");
         await page.FillAsync("#priceMax", "60000");

@@ -20,7 +20,7 @@ public sealed class ProfileModel(IGrainFactory grains, Text text, ProfileCommand
             var d = await profiles.GetSmeAsync(Me, id);
             Input = new SmeInput { Name = d.Name, Sector = d.Sector, City = d.City, Region = d.Region, Employees = d.Employees, Languages = [.. d.Languages], Ice = d.Ice };
         }
-        else Input = new SmeInput { Languages = [T.Content], Region = "Casablanca-Settat" };
+        else Input = new SmeInput { Languages = [T.Content] }; // no region chosen for the SME: it picks its own
     }
 
     public async Task<IActionResult> OnPostAsync()

@@ -35,7 +35,7 @@ public sealed class ProfileModel(IGrainFactory grains, Text text, ProfileCommand
             };
             Skills = Join(d.Skills);
         }
-        else Input = new StartupInput { Languages = [T.Content], Region = "Casablanca-Settat", RegionsServed = [Jazari.Marketplace.Grains.Reference.WholeCountry], Capacity = 3 };
+        else Input = new StartupInput { Languages = [T.Content], RegionsServed = [Jazari.Marketplace.Grains.Reference.WholeCountry], Capacity = 3 };
     }
 
     public async Task<IActionResult> OnPostAsync()
