@@ -117,7 +117,7 @@ public sealed partial class AmazighPagesTests(BrowserHost host)
         // Signed out and in again: still Amazigh, the code again in Amazigh though the account's language is Arabic.
         await HostApi.OpenMenuAsync(page); // folded on a phone
         await page.ClickAsync("form[action='/sign-out'] button");
-        await page.WaitForURLAsync(host.Url + "/", Journeys.Loaded);
+        await Journeys.ArriveAsync(page, url => url == host.Url + "/");
         Assert.Equal("zgh", await page.GetAttributeAsync("html", "lang"));
         await page.GotoAsync("/sign-in");
         Assert.Equal(Strings.Get(Amazigh.Code, "sign-in.title"), (await page.InnerTextAsync("h1")).Trim());
@@ -128,7 +128,7 @@ public sealed partial class AmazighPagesTests(BrowserHost host)
         code = OutboxFiles.Emails(outbox, email).Last(e => e.GetProperty("kind").GetString() == "sign-in-code");
         Assert.Equal("zgh", code.GetProperty("language").GetString());
         await page.ClickAsync("form.form button[type=submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/verify"), Journeys.Loaded);
+        await Journeys.ArriveAsync(page, url => !url.Contains("/verify"));
         Assert.Equal("zgh", await page.GetAttributeAsync("html", "lang"));
         await page.GotoAsync("/startup/profile");
         Assert.Equal("ar", await page.GetAttributeAsync("main", "lang"));

@@ -46,7 +46,7 @@ public sealed partial class ExpertReviewPagesTests(BrowserHost host)
         await HostApi.AssertTranslatedAsync(smePage);
         await HostApi.AssertAccessibleAsync(smePage);
         await smePage.ClickAsync("form.form button[type=submit]");
-        await smePage.WaitForURLAsync(ReviewUrl(), Journeys.Loaded);
+        await Journeys.ArriveAsync(smePage, url => ReviewUrl().IsMatch(url));
         var reviewId = ReviewUrl().Match(smePage.Url).Groups[1].Value;
         await Assertions.Expect(smePage.Locator(".pill.status-requested")).ToContainTextAsync("En attente d'un mentor");
 

@@ -13,19 +13,20 @@ internal static partial class Journeys
     /// <summary>
     /// Waits for the address, then for the document as the page itself reports it. The sign-in steps run hundreds of
     /// times a suite, and now and then, after a form's redirect, the address had changed and the network was idle
-    /// but the DOMContentLoaded event never reached Playwright (a 60 s timeout).
+    /// but the DOMContentLoaded event never reached Playwright (a 60 s timeout). Playwright's own URL wait is not used
+    /// either: after the address matches it waits for a load state of its own, which a clean-clone run under full load
+    /// saw hang for 120 s after the code was sent from /verify, the network idle.
     /// </summary>
     public static async Task ArriveAsync(IPage page, Func<string, bool> url)
     {
-        await page.WaitForURLAsync(url, new() { WaitUntil = WaitUntilState.Commit });
-        for (var deadline = DateTime.UtcNow.AddSeconds(60); ; await Task.Delay(50))
+        for (var deadline = DateTime.UtcNow.AddSeconds(90); ; await Task.Delay(50))
         {
             try
             {
-                if (await page.EvaluateAsync<string>("document.readyState") != "loading") return;
+                if (url(page.Url) && await page.EvaluateAsync<string>("document.readyState") != "loading") return;
             }
             catch (PlaywrightException) { } // the context of the previous document, gone meanwhile
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{page.Url} did not finish loading within 60 s.");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{page.Url}: not the expected address, or not loaded, within 90 s.");
         }
     }
 
@@ -58,13 +59,13 @@ internal static partial class Journeys
     /// <summary>Waits for the page to reach a URL; if it does not, the failure says what the page shows instead.</summary>
     public static async Task ExpectUrlAsync(IPage page, string pattern)
     {
+        var expected = new Regex(pattern);
         try
         {
-            await page.WaitForURLAsync(new Regex(pattern), new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+            await ArriveAsync(page, url => expected.IsMatch(url));
         }
         catch (TimeoutException)
         {
-            if (new Regex(pattern).IsMatch(page.Url)) return; // there, its load event missed under load: reached
             throw new Xunit.Sdk.XunitException($"Expected {pattern}, still at {page.Url}: {await page.InnerTextAsync("body")}");
         }
     }
@@ -78,7 +79,7 @@ internal static partial class Journeys
         await page.SelectOptionAsync("#region", "Casablanca-Settat");
         await page.FillAsync("#employees", "12");
         await page.ClickAsync("form.form button[type=submit]");
-        await page.WaitForURLAsync(new Regex("/sme\\?profile=saved"), Loaded);
+        await ArriveAsync(page, url => new Regex("/sme\\?profile=saved").IsMatch(url));
     }
 
     /// <summary>Posts and publishes a need through the two guided steps; returns its id.</summary>
@@ -94,7 +95,7 @@ internal static partial class Journeys
         await page.FillAsync("#budgetMin", "15000");
         await page.FillAsync("#budgetMax", "30000");
         await page.ClickAsync("button[name=publish][value=true]");
-        await page.WaitForURLAsync(NeedUrl(), Loaded);
+        await ArriveAsync(page, url => NeedUrl().IsMatch(url));
         return NeedUrl().Match(page.Url).Groups[1].Value;
     }
 
@@ -110,7 +111,7 @@ internal static partial class Journeys
         await page.FillAsync("#priceMin", "5000");
         await page.FillAsync("#priceMax", "60000");
         await page.ClickAsync("form.form button[type=submit]");
-        await page.WaitForURLAsync(new Regex("/startup\\?profile=saved"), Loaded);
+        await ArriveAsync(page, url => new Regex("/startup\\?profile=saved").IsMatch(url));
     }
 
     [GeneratedRegex("/sme/needs/([a-z0-9-]+)$")]

@@ -52,7 +52,7 @@ public sealed partial class MaturityPagesTests(BrowserHost host)
         await BrowserHost.ScreenshotAsync(page, $"sme-assessment-{language}");
 
         await recommendation.Locator("button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(NeedUrl(), Journeys.Loaded);
+        await Journeys.ArriveAsync(page, url => NeedUrl().IsMatch(url));
         var needId = NeedUrl().Match(page.Url).Groups[1].Value;
         var need = await (await sme.GetAsync($"/api/needs/{needId}")).Json(HttpStatusCode.OK);
         Assert.Equal("draft", need.GetProperty("status").GetString());
@@ -83,7 +83,7 @@ public sealed partial class MaturityPagesTests(BrowserHost host)
         await Assertions.Expect(page.Locator("#join-programme select option")).ToHaveTextAsync($"فاس الرقمية {run}");
         await HostApi.AssertTranslatedAsync(page);
         await page.ClickAsync("#join-programme button[type=submit]");
-        await page.WaitForURLAsync(NeedUrl(), Journeys.Loaded);
+        await Journeys.ArriveAsync(page, url => NeedUrl().IsMatch(url));
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator("#need-programme")).ToContainTextAsync($"فاس الرقمية {run}");
         await Assertions.Expect(page.Locator("#need-programme")).ToContainTextAsync("40");

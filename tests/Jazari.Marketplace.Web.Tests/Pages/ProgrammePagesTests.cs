@@ -74,7 +74,7 @@ public sealed partial class ProgrammePagesTests(BrowserHost host)
         await smePage.FillAsync("#budgetMax", "30000");
         await HostApi.AssertAccessibleAsync(smePage);
         await smePage.ClickAsync("button[name=publish][value=true]");
-        await smePage.WaitForURLAsync(NeedUrl(), Journeys.Loaded);
+        await Journeys.ArriveAsync(smePage, url => NeedUrl().IsMatch(url));
         var needId = NeedUrl().Match(smePage.Url).Groups[1].Value;
         var need = await (await sme.GetAsync($"/api/needs/{needId}")).Json(HttpStatusCode.OK);
         Assert.Equal(programmeId, need.GetProperty("programmeId").GetString());

@@ -29,7 +29,7 @@ public sealed class SessionTests(BrowserHost host)
 
         await HostApi.OpenMenuAsync(page);
         await page.ClickAsync("form[action='/sign-out'] button");
-        await page.WaitForURLAsync(host.Url + "/", Journeys.Loaded);
+        await Journeys.ArriveAsync(page, url => url == host.Url + "/");
         Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "jz-session");
         await copy.GotoAsync("/sme/profile");
         Assert.Contains("/sign-in?returnUrl=", copy.Url);
