@@ -31,7 +31,7 @@ public sealed class CohortDigestJob(IGrainFactory grains, Notifier notifier, [Fr
     {
         var t = d.Totals;
         static string Mad(long minor) => Money.Format(minor); // written in the reader's format by the e-mail ("15,000" read as 15.0)
-        var leaders = d.Startups.Where(r => r.BidsWon > 0).OrderByDescending(r => r.BidsWon).Take(3).Select(r => $"\u2068{r.Name}\u2069 ({r.BidsWon})"); // each name isolated: Latin and Arabic names in one list
+        var leaders = d.Startups.Where(r => r.BidsWon > 0).OrderByDescending(r => r.BidsWon).Take(3).Select(r => $"{Languages.Formats.Isolated(r.Name)} ({r.BidsWon})"); // each name isolated: Latin and Arabic names in one list
         return new()
         {
             ["cohort"] = d.Name, ["startups"] = $"{t.Startups}", ["bidsSubmitted"] = $"{t.BidsSubmitted}", ["bidsWon"] = $"{t.BidsWon}",

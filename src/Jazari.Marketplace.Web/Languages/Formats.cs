@@ -17,6 +17,10 @@ public sealed class Formats
 
     private static readonly Dictionary<string, Formats> ByLanguage = Languages.ToDictionary(l => l, l => new Formats(l));
 
+    /// <summary>Text somebody typed, direction-isolated (U+2068 … U+2069) where no <c>&lt;bdi&gt;</c> can go: plain text,
+    /// a window title, a list joined into one string. The checks refuse these characters in what people type.</summary>
+    public static string Isolated(string text) => $"\u2068{text}\u2069";
+
     public static Formats For(string language) => ByLanguage.GetValueOrDefault(language, ByLanguage["fr"]);
 
     private Formats(string language)

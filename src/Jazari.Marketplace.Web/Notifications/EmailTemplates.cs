@@ -81,8 +81,7 @@ public sealed partial class EmailTemplates
         return values.ToDictionary(v => v.Key, v => v.Key switch
         {
             "category" when PageStrings.Has(language, "category." + v.Value) => PageStrings.Get(language, "category." + v.Value),
-            "region" when v.Value == Grains.Reference.WholeCountry => PageStrings.Get(language, "region.all"),
-            "region" when PageStrings.Has(language, "region." + v.Value) => PageStrings.Get(language, "region." + v.Value),
+            "region" when RegionName(language, v.Value) is { } region => region,
             _ when Amounts.Contains(v.Key) => Amount().Replace(v.Value, m =>
                 decimal.TryParse(m.Value.Replace(" ", ""), System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var a)
                     ? a.ToString(a == decimal.Truncate(a) ? "N0" : "N2", formats.Culture) : m.Value),
@@ -105,9 +104,13 @@ public sealed partial class EmailTemplates
         var formats = Formats.For(language);
         var comma = language == "ar" ? "، " : ", ";
         return string.Join("\n", (JsonSerializer.Deserialize<List<NeedItem>>(json) ?? []).Select(n =>
-            $"• \u2068{OneLine(n.Title)}\u2069 ({(PageStrings.Has(language, "region." + n.Region) ? PageStrings.Get(language, "region." + n.Region) : PageStrings.Get(language, "region.all"))}" +
-            $"{comma}{formats.Date(n.Deadline)}): {n.Link}"));
+            $"• {Formats.Isolated(OneLine(n.Title))} ({RegionName(language, n.Region) ?? n.Region}{comma}{formats.Date(n.Deadline)}): {n.Link}"));
     }
+
+    /// <summary>A region's name in the language (the whole country too); null for a code the string files do not know.</summary>
+    private static string? RegionName(string language, string code) =>
+        code == Grains.Reference.WholeCountry ? PageStrings.Get(language, "region.all")
+        : PageStrings.Has(language, "region." + code) ? PageStrings.Get(language, "region." + code) : null;
 
     /// <summary>One need of a list an e-mail carries (the weekly needs): written for each reader by <see cref="NeedItems"/>.</summary>
     public sealed record NeedItem(string Title, string Region, DateOnly Deadline, string Link);
@@ -140,7 +143,7 @@ public sealed partial class EmailTemplates
             }
             // A value typed by someone (a name, a title, a message) keeps its own direction inside the sentence, line by line
             // (a new line ends an isolate); the lines that carry a link are the platform's own and stay as they are.
-            if (!html) return typed.Contains(m.Groups[1].Value) ? string.Join('\n', v.Split('\n').Select(l => Url().IsMatch(l) || l.Length == 0 ? l : $"\u2068{l}\u2069")) : v;
+            if (!html) return typed.Contains(m.Groups[1].Value) ? string.Join('\n', v.Split('\n').Select(l => Url().IsMatch(l) || l.Length == 0 ? l : Formats.Isolated(l))) : v;
             return string.Join('\n', v.Split('\n').Select(l => Url().IsMatch(l) || l.Length == 0 ? WebUtility.HtmlEncode(l) : $"<bdi>{WebUtility.HtmlEncode(l)}</bdi>"));
         });
 

@@ -34,11 +34,7 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
     {
         Done = done;
         await LoadAsync(id);
-        if (confirm == "approve") AskApprove(index ?? -1);
-    }
-
-    private void AskApprove(int index)
-    {
+        if (confirm != "approve") return;
         ConfirmApprove = IsSme ? Engagement.Milestones.FirstOrDefault(m => m.Index == index && m.Status == "delivered") : null;
         if (ConfirmApprove is null) AddError("", T["journey.nothing-to-approve"]);
     }
@@ -99,14 +95,9 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
     /// <summary>The milestone the SME asked to approve, shown with what will be released before anything is done.</summary>
     public EngagementMilestone? ConfirmApprove { get; private set; }
 
-    /// <summary>Approving releases money: the first post shows what will be paid to whom; only the confirmation posted back acts.</summary>
-    public async Task<IActionResult> OnPostApproveAsync(string id, int index, bool confirmed)
-    {
-        if (confirmed) return await ActAsync(id, "approved", () => engagements.ApproveAsync(Me, id, index));
-        await LoadAsync(id);
-        AskApprove(index);
-        return Page();
-    }
+    /// <summary>Approving releases money: only the confirmation posted from the asking page acts; a post without it is asked first.</summary>
+    public async Task<IActionResult> OnPostApproveAsync(string id, int index, bool confirmed) =>
+        confirmed ? await ActAsync(id, "approved", () => engagements.ApproveAsync(Me, id, index)) : Redirect($"/engagements/{id}?confirm=approve&index={index}#confirm");
 
     /// <summary>The SME's expert opinions on the deliveries of this engagement (the startup never sees them).</summary>
     private IReadOnlyList<ExpertReviewResponse> deliveryReviews = [];

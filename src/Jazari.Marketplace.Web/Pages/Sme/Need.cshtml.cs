@@ -55,22 +55,13 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
     public Task<IActionResult> OnPostProgrammeAsync(string id, string? programmeId) =>
         ActAsync(id, () => needs.JoinProgrammeAsync(Me, id, new(programmeId)));
 
-    public async Task<IActionResult> OnPostCancelAsync(string id, bool confirmed)
-    {
-        if (confirmed) return await ActAsync(id, () => needs.CancelAsync(Me, id));
-        await LoadAsync(id);
-        ConfirmCancel = true;
-        return Page();
-    }
+    /// <summary>Only the confirmation acts; a post without it (a page from before the asking step was a GET) is asked first.</summary>
+    public async Task<IActionResult> OnPostCancelAsync(string id, bool confirmed) =>
+        confirmed ? await ActAsync(id, () => needs.CancelAsync(Me, id)) : Redirect($"/sme/needs/{id}?confirm=cancel#confirm");
 
-    public async Task<IActionResult> OnPostAcceptAsync(string id, string bidId, bool confirmed)
-    {
-        if (confirmed) return await ActAsync(id, () => bids.AcceptAsync(Me, id, bidId ?? ""));
-        await LoadAsync(id);
-        ConfirmAccept = Bids.FirstOrDefault(b => b.Id == bidId && b.Status == BidStatus.Submitted);
-        if (ConfirmAccept is null) AddError("", T["journey.bid-gone"]);
-        return Page();
-    }
+    public async Task<IActionResult> OnPostAcceptAsync(string id, string bidId, bool confirmed) =>
+        confirmed ? await ActAsync(id, () => bids.AcceptAsync(Me, id, bidId ?? ""))
+            : Redirect($"/sme/needs/{id}?confirm=accept&bidId={Uri.EscapeDataString(bidId ?? "")}#confirm");
 
     /// <summary>The key of the "what next" line for the need's state: what the SME (or a startup) does now.</summary>
     public string WhatNextKey => Need.Status switch

@@ -116,7 +116,7 @@ public sealed partial class Text(Strings strings)
     /// <summary>Items joined with the language's comma ("، " in Arabic); <paramref name="typed"/> items (skills, names) each
     /// direction-isolated, so that a list of Latin and Arabic words keeps its order in either page.</summary>
     public string List(IEnumerable<string> items, bool typed = false) =>
-        string.Join(Lang == "ar" ? "، " : ", ", typed ? items.Select(i => "\u2068" + i + "\u2069") : items);
+        string.Join(Lang == "ar" ? "، " : ", ", typed ? items.Select(Jazari.Marketplace.Web.Languages.Formats.Isolated) : items);
 
     public string Region(string region) => region == Reference.WholeCountry ? this["region.all"] : this["region." + region];
     public string Language(string language) => this["language." + language];
