@@ -82,7 +82,7 @@ public sealed class StripeServer : IAsyncDisposable
         lock (gate) return (JsonObject)objects[id].Object.DeepClone();
     }
 
-    /// <summary>The next <paramref name="count"/> requests to <paramref name="path"/> answer <paramref name="status"/>
+    /// <summary>The next <paramref name="count"/> requests to <paramref name="path"/> (lists too) answer <paramref name="status"/>
     /// in Stripe's error shape, before any work: nothing is created, nothing kept under the idempotency key.</summary>
     public void FailNext(string path, int status = 500, int count = 1)
     {
@@ -96,7 +96,7 @@ public sealed class StripeServer : IAsyncDisposable
         lock (gate) Queue(path).Clear();
     }
 
-    /// <summary>The next request to <paramref name="path"/> does its work (the object is created and its answer kept under
+    /// <summary>The next POST to <paramref name="path"/> does its work (the object is created and its answer kept under
     /// the idempotency key, as Stripe does) but the client gets a 500, or a dropped connection: a retry with the same
     /// key then gets the kept answer, a retry with a new key creates a second object.</summary>
     public void FailAfterCreate(string path, bool dropConnection = false)
@@ -228,7 +228,8 @@ public sealed class StripeServer : IAsyncDisposable
         replayed = false;
         lock (gate)
         {
-            Fault? fault = faults.TryGetValue(path, out var queue) && queue.Count > 0 ? queue.Dequeue() : null;
+            // A refusal meets any request to the path; a failure after the work meets the next one that creates something.
+            Fault? fault = faults.TryGetValue(path, out var queue) && queue.Count > 0 && (method == "POST" || !queue.Peek().AfterCreate) ? queue.Dequeue() : null;
             if (fault is { AfterCreate: false })
                 return Record(fault.Status, Error(fault.Status, fault.Status == 429 ? "rate_limit_error" : fault.Status >= 500 ? "api_error" : "invalid_request_error",
                     null, $"Injected failure ({fault.Status}) for {method} {path}."), null, injected: true);
@@ -271,6 +272,8 @@ public sealed class StripeServer : IAsyncDisposable
             case ("POST", "/v1/account_links"): return CreateAccountLink(form);
             case ("POST", "/v1/transfers"): return CreateTransfer(form);
             case ("POST", "/v1/refunds"): return CreateRefund(form);
+            case ("GET", "/v1/transfers"): return List("transfers", form, "transfer_group");
+            case ("GET", "/v1/refunds"): return List("refunds", form, "payment_intent");
         }
         var slash = path.LastIndexOf('/');
         var collection = path.Length > 4 && slash > 4 ? path[4..slash] : "";
@@ -403,6 +406,21 @@ public sealed class StripeServer : IAsyncDisposable
             change(objects[id].Object);
             return Public(objects[id].Object);
         }
+    }
+
+    /// <summary>A list, newest first as Stripe's, filtered on <paramref name="filter"/> when the request names it (one page: the tests make few).</summary>
+    private (int, JsonObject?, string?) List(string collection, Dictionary<string, string> form, string filter)
+    {
+        var wanted = form.GetValueOrDefault(filter);
+        var data = new JsonArray([.. objects.Values.Where(o => o.Collection == collection && (wanted is null || (string?)o.Object[filter] == wanted))
+            .Select(o => (JsonNode)Public(o.Object)).Reverse()]);
+        return (200, new JsonObject { ["object"] = "list", ["url"] = $"/v1/{collection}", ["has_more"] = false, ["data"] = data }, null);
+    }
+
+    /// <summary>Stripe forgets idempotency keys after 24 hours: a request with a key used before then runs again.</summary>
+    public void ForgetIdempotencyKeys()
+    {
+        lock (gate) idempotency.Clear();
     }
 
     private IReadOnlyList<JsonObject> Created(string collection)

@@ -35,6 +35,8 @@ public static class NotificationKinds
     public const string PayoutDetailsChanged = "payout-details-changed";
     /// <summary>A payout waits because no valid bank account is recorded.</summary>
     public const string PayoutAwaitingDetails = "payout-awaiting-details";
+    /// <summary>A card payment's release waits because the startup's Stripe account cannot receive payouts yet.</summary>
+    public const string ReleaseAwaitingOnboarding = "release-awaiting-onboarding";
 
     // Incubation: transactional.
     /// <summary>A cohort invites a startup; it joins only if it accepts.</summary>
@@ -67,7 +69,7 @@ public static class NotificationKinds
         MilestoneDelivered, AutoReleaseWarning, MilestoneReleased, DisputeOpened, DisputeResolved,
         CohortInvitation, ApplicationAdmitted, ApplicationDeclined, EvaluatorInvitation, CohortDigest, FiguresReminder,
         ProgrammeApplicationApproved, ProgrammeApplicationDeclined, PayoutDetailsChanged, PayoutAwaitingDetails,
-        ReassessmentInvitation,
+        ReleaseAwaitingOnboarding, ReassessmentInvitation,
         ExpertReviewRequested, ExpertReviewAssigned, ExpertReviewReminder, ExpertReviewAnswered, ExpertReviewExpired,
     ];
 

@@ -217,6 +217,13 @@ public interface IPayoutAccountGrain : IGrainWithStringKey
     Task<PayoutAccount> SetAccountAsync(string externalAccountId);
     /// <summary>The processor says whether payouts are enabled, as of <paramref name="asOf"/>: an older report than the last one applied changes nothing.</summary>
     Task<PayoutAccount?> UpdateAsync(string externalAccountId, bool payoutsEnabled, DateTimeOffset asOf);
+    /// <summary>A release of this need waits for payouts to be enabled (kept until <see cref="WokenAsync"/>; at most
+    /// <see cref="PayoutAccountGrain.MaxWaiting"/>, the oldest dropped first: the sweep and the engagement's activation still raise it).</summary>
+    Task WaitAsync(string needId);
+    /// <summary>The needs whose releases wait for payouts to be enabled.</summary>
+    Task<IReadOnlyList<string>> WaitingAsync();
+    /// <summary>These needs' engagements were asked to carry out their releases again.</summary>
+    Task WokenAsync(IReadOnlyList<string> needIds);
 }
 
 [GenerateSerializer, Alias("jazari.payout-account")]
@@ -229,11 +236,14 @@ public sealed record PayoutAccount(
 public sealed class PayoutAccountState
 {
     [Id(0)] public PayoutAccount? Account { get; set; }
+    [Id(1)] public List<string> WaitingNeeds { get; set; } = [];
 }
 
 internal sealed class PayoutAccountGrain([PersistentState("payout-account", "marketplace")] IPersistentState<PayoutAccountState> state)
     : Grain, IPayoutAccountGrain
 {
+    public const int MaxWaiting = 64;
+
     public Task<PayoutAccount?> GetAsync() => Task.FromResult(state.State.Account);
 
     public async Task<PayoutAccount> SetAccountAsync(string externalAccountId)
@@ -253,6 +263,22 @@ internal sealed class PayoutAccountGrain([PersistentState("payout-account", "mar
         state.State.Account = new PayoutAccount(externalAccountId, payoutsEnabled, asOf);
         await state.SaveAsync();
         return state.State.Account;
+    }
+
+    public async Task WaitAsync(string needId)
+    {
+        var waiting = state.State.WaitingNeeds ??= [];
+        if (waiting.Contains(needId)) return;
+        if (waiting.Count >= MaxWaiting) waiting.RemoveAt(0);
+        waiting.Add(needId);
+        await state.SaveAsync();
+    }
+
+    public Task<IReadOnlyList<string>> WaitingAsync() => Task.FromResult<IReadOnlyList<string>>([.. state.State.WaitingNeeds ?? []]);
+
+    public async Task WokenAsync(IReadOnlyList<string> needIds)
+    {
+        if ((state.State.WaitingNeeds?.RemoveAll(needIds.Contains) ?? 0) > 0) await state.SaveAsync();
     }
 }
 

@@ -87,7 +87,15 @@ public sealed class StripeCommands(IGrainFactory grains, StripeSettings settings
                 return;
             case Account account when e.Type == EventTypes.AccountUpdated:
                 if (account.Metadata?.GetValueOrDefault("startupId") is { } startupId && Ids.IsValid(startupId))
-                    await grains.GetGrain<IPayoutAccountGrain>(startupId).UpdateAsync(account.Id, account.PayoutsEnabled, new DateTimeOffset(e.Created, TimeSpan.Zero));
+                {
+                    var payouts = grains.GetGrain<IPayoutAccountGrain>(startupId);
+                    if (await payouts.UpdateAsync(account.Id, account.PayoutsEnabled, new DateTimeOffset(e.Created, TimeSpan.Zero)) is not { PayoutsEnabled: true }) return;
+                    // The releases that waited for it go now: their engagements raise their pending events (a crash
+                    // before WokenAsync leaves the event unanswered: Stripe sends it again, and raising twice is harmless).
+                    var waiting = await payouts.WaitingAsync();
+                    foreach (var needId in waiting) await grains.GetGrain<IEngagementGrain>(needId).RaisePendingEventsAsync();
+                    await payouts.WokenAsync(waiting);
+                }
                 return;
             default:
                 log.LogInformation("Stripe event {Type} ({Id}) is not one the marketplace follows", e.Type, e.Id);

@@ -9,14 +9,15 @@ namespace Jazari.Marketplace.Web.Jobs;
 /// (the automatic release of a delivery, the reminder to fund the next milestone), tells digital maturity of an award
 /// and of a completion, then confirms the event. Until
 /// then the event stays pending in the engagement and is raised again (activation, the sweep): run twice, it moves
-/// no money twice and records no notification twice. A failing step throws: Hangfire retries the job.
+/// no money twice and records no notification twice. A failing step throws: Hangfire retries the job. A move waiting
+/// for its beneficiary (a startup's unfinished Stripe onboarding) leaves the event pending without a retry.
 /// </summary>
 public sealed class EngagementEventJobs(IGrainFactory grains, PaymentJobs payments, MaturityJobs maturity, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
 {
     [Queue(Queues.FollowUps), AutomaticRetry(Attempts = 20, DelaysInSeconds = new[] { 2, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 1800, 1800, 1800, 1800, 1800, 1800, 1800, 1800, 1800, 1800 })]
     public async Task HandleAsync(string needId, string eventId, EngagementEventKind kind, int index)
     {
-        var engagement = await payments.FollowUpAsync(needId);
+        var (engagement, waiting, _) = await payments.FollowUpAsync(needId);
         switch (kind)
         {
             case EngagementEventKind.Opened:
@@ -44,7 +45,9 @@ public sealed class EngagementEventJobs(IGrainFactory grains, PaymentJobs paymen
                 throw new InvalidOperationException($"Unknown engagement event {kind} ({eventId}).");
         }
         if (engagement.CompletedAt is not null) await maturity.CompletedAsync(engagement); // counted once, whichever event saw it
-        await grains.GetGrain<IEngagementGrain>(needId).ConfirmEventAsync(eventId);
+        // A move waiting for its beneficiary keeps the event pending: the rail's wake-up (Stripe's account.updated),
+        // the sweep or the engagement's next activation raises it again. Retrying it sooner would only fail.
+        if (waiting.Count == 0) await grains.GetGrain<IEngagementGrain>(needId).ConfirmEventAsync(eventId);
     }
 }
 

@@ -18,17 +18,22 @@ public sealed class PaymentJobs(
     /// <summary>The follow-ups read engagements as the platform (as <see cref="NeedNotices.System"/> reads needs).</summary>
     internal static readonly Caller System = NeedNotices.System;
 
-    /// <summary>Carries out pending moves, tells the other grains, then tells the people concerned what happened.
-    /// Throws when a step fails (its event stays pending; the job is retried).</summary>
-    public async Task<EngagementView> FollowUpAsync(string needId)
+    /// <summary>The startup's profile page, where it starts or finishes its Stripe onboarding.</summary>
+    public const string StartupProfilePage = "/startup/profile";
+
+    /// <summary>Carries out pending moves, tells the other grains, then tells the people concerned what happened, also
+    /// when a move failed or waits. Throws after that when a move or a step failed (its event stays pending; the job is retried).</summary>
+    public async Task<Settlement> FollowUpAsync(string needId)
     {
         var grain = grains.GetGrain<IEngagementGrain>(needId);
-        await moves.SettleAsync(needId);
+        var settled = await moves.SettleAsync(needId);
         await grain.SyncAsync();
         var engagement = await grain.GetAsync(System);
         await ReceiptCommands.IssueAsync(grains, engagement);
-        await TellAsync(engagement);
-        return engagement;
+        await TellAsync(engagement, settled.Waiting);
+        if (settled.Failures.Count > 0)
+            throw new AggregateException($"Engagement {needId}: {settled.Failures.Count} money moves failed; the follow-up is retried.", settled.Failures);
+        return settled with { Engagement = engagement };
     }
 
     /// <summary>After a delivery: the warning, then the automatic release, unless the SME answers first.</summary>
@@ -69,8 +74,13 @@ public sealed class PaymentJobs(
     }
 
     /// <summary>Every notification the engagement's state calls for, each under a key naming its event.</summary>
-    private async Task TellAsync(EngagementView e)
+    private async Task TellAsync(EngagementView e, IReadOnlyList<MoneyMove> waiting)
     {
+        // A card release waits for the startup to finish its Stripe onboarding: it is told where, once per release.
+        foreach (var move in waiting.Where(w => w.Kind == MoveKind.Release))
+            if (e.Milestone(move.Index) is { } m)
+                await notifier.NotifyAsync(e.StartupAccountId, NotificationKinds.ReleaseAwaitingOnboarding, $"{move.OperationId}:awaiting-onboarding",
+                    Values(e, m, ("amount", Money.Format(move.NetMinor)), ("onboardingLink", notifier.Link(StartupProfilePage))));
         foreach (var m in e.Milestones)
         {
             var key = $"{e.NeedId}:m{m.Index}";

@@ -52,6 +52,7 @@ public static class NotificationCatalogue
         [K.ProgrammeApplicationDeclined] = ProgrammeDecision,
         [K.PayoutDetailsChanged] = ["holder", "ribMasked", "bank", "previous", "link"],
         [K.PayoutAwaitingDetails] = [.. Milestone, "amount", "detailsLink"],
+        [K.ReleaseAwaitingOnboarding] = [.. Milestone, "amount", "onboardingLink"],
         [K.ReassessmentInvitation] = ["sme", "link"],
         [K.ExpertReviewRequested] = ExpertReview,
         [K.ExpertReviewAssigned] = ExpertReview,

@@ -33,17 +33,39 @@ public sealed class PaymentMoves(IGrainFactory grains, IEnumerable<IPaymentRail>
     /// <summary>Whether the SME is e-mailed instructions for a payment by this method (an admin confirms it when it arrives).</summary>
     public bool MailsInstructions(PaymentMethod method) => rails.FirstOrDefault(r => r.Method == method)?.Abilities.ConfirmedByAdmin == true;
 
-    /// <summary>Carries out every pending move of the engagement (throws when one fails: the job is retried).</summary>
-    public async Task<EngagementView> SettleAsync(string needId, CancellationToken cancellation = default)
+    /// <summary>
+    /// Carries out every pending move of the engagement, each on its own: a move that fails or waits for its
+    /// beneficiary holds back no other move. The failures are returned (the caller throws once it has told the people
+    /// concerned, so the job is retried), the waiting moves too (nothing retries them; their rail wakes them up).
+    /// </summary>
+    public async Task<Settlement> SettleAsync(string needId, CancellationToken cancellation = default)
     {
         var grain = grains.GetGrain<IEngagementGrain>(needId);
         var engagement = await grain.GetAsync(PaymentJobs.System);
+        List<MoneyMove> waiting = [];
+        List<Exception> failures = [];
         foreach (var move in engagement.Milestones.SelectMany(m => m.PendingMoves).ToList())
         {
-            var externalId = await Rail(move.Method).MoveAsync(move, cancellation);
-            engagement = await grain.CompleteMoveAsync(move.OperationId, externalId);
-            log.LogInformation("Engagement {NeedId}: {Kind} of milestone {Index} done ({ExternalId})", needId, move.Kind, move.Index, externalId ?? "payout order");
+            try
+            {
+                var externalId = await Rail(move.Method).MoveAsync(move, cancellation);
+                engagement = await grain.CompleteMoveAsync(move.OperationId, externalId);
+                log.LogInformation("Engagement {NeedId}: {Kind} of milestone {Index} done ({ExternalId})", needId, move.Kind, move.Index, externalId ?? "payout order");
+            }
+            catch (MoveWaitsException wait)
+            {
+                waiting.Add(move);
+                log.LogInformation("Engagement {NeedId}: {Kind} of milestone {Index} waits: {Reason}", needId, move.Kind, move.Index, wait.Message);
+            }
+            catch (Exception failure) when (failure is not OperationCanceledException)
+            {
+                failures.Add(failure);
+                log.LogWarning(failure, "Engagement {NeedId}: {Kind} of milestone {Index} failed; retried", needId, move.Kind, move.Index);
+            }
         }
-        return engagement;
+        return new Settlement(engagement, waiting, failures);
     }
 }
+
+/// <summary>What a settlement left: the engagement as it now stands, the moves waiting for their beneficiary, the failures.</summary>
+public sealed record Settlement(EngagementView Engagement, IReadOnlyList<MoneyMove> Waiting, IReadOnlyList<Exception> Failures);

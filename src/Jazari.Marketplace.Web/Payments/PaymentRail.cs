@@ -26,9 +26,13 @@ public interface IPaymentRail
     Task<FundingStart> StartFundingAsync(FundingRequest request, CancellationToken cancellation);
 
     /// <summary>Carries out a release or a refund; returns the processor's id of it, or null when it becomes a payout order
-    /// an admin pays by bank.</summary>
+    /// an admin pays by bank. Throws <see cref="MoveWaitsException"/> when the beneficiary must act first.</summary>
     Task<string?> MoveAsync(MoneyMove move, CancellationToken cancellation);
 }
+
+/// <summary>A move that cannot be carried out until its beneficiary acts (a startup finishing its Stripe onboarding):
+/// retrying it sooner is useless. The rail has recorded what wakes the move up again.</summary>
+public sealed class MoveWaitsException(string reason) : Exception(reason);
 
 /// <summary>Bank transfer: instructions with the payment's reference; releases and refunds become payout orders.</summary>
 public sealed class BankTransferRail(PaymentSettings settings) : IPaymentRail

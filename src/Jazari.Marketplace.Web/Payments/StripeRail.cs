@@ -28,7 +28,8 @@ public sealed class StripeSettings
 /// <summary>
 /// Cards through Stripe: a Checkout Session per milestone funding; releases are Transfers to the startup's Connect
 /// account (<c>transfer_group</c> = the need); refunds go back to the card. Every call carries an idempotency key
-/// derived from the operation, so a retried job never moves money twice.
+/// derived from the operation, and a move first looks for a transfer or refund carrying its operation id (Stripe
+/// forgets keys after 24 hours), so a retried job never moves money twice.
 /// </summary>
 public sealed class StripeRail(StripeClient client, IGrainFactory grains, NotificationSettings links) : IPaymentRail
 {
@@ -74,10 +75,20 @@ public sealed class StripeRail(StripeClient client, IGrainFactory grains, Notifi
 
     private async Task<string?> TransferAsync(MoneyMove move, Dictionary<string, string> metadata, CancellationToken cancellation)
     {
-        var account = await grains.GetGrain<IPayoutAccountGrain>(move.StartupId).GetAsync();
+        var payouts = grains.GetGrain<IPayoutAccountGrain>(move.StartupId);
+        var account = await payouts.GetAsync();
         if (account is not { PayoutsEnabled: true })
-            throw MarketplaceException.Conflict("The startup has not finished its Stripe onboarding (payouts not enabled); the release waits for it.");
-        var transfer = await new TransferService(client).CreateAsync(new TransferCreateOptions
+        {
+            await payouts.WaitAsync(move.NeedId); // account.updated raises the engagement's events again
+            account = await payouts.GetAsync(); // unless it came in between
+            if (account is not { PayoutsEnabled: true })
+                throw new MoveWaitsException("The startup has not finished its Stripe onboarding (payouts not enabled); the release waits for it.");
+        }
+        // Stripe keeps an idempotency key 24 hours: a move retried later is first looked for among the need's transfers.
+        var service = new TransferService(client);
+        await foreach (var made in service.ListAutoPagingAsync(new TransferListOptions { TransferGroup = move.NeedId, Limit = 100 }, cancellationToken: cancellation))
+            if (made.Metadata?.GetValueOrDefault("operationId") == move.OperationId) return made.Id;
+        var transfer = await service.CreateAsync(new TransferCreateOptions
         {
             Amount = move.NetMinor, Currency = move.Currency.ToLowerInvariant(), Destination = account.ExternalAccountId,
             TransferGroup = move.NeedId, Metadata = metadata,
@@ -88,7 +99,10 @@ public sealed class StripeRail(StripeClient client, IGrainFactory grains, Notifi
     private async Task<string?> RefundAsync(MoneyMove move, Dictionary<string, string> metadata, CancellationToken cancellation)
     {
         if (move.NetMinor == 0) return null; // all of it goes back to the programme: nothing to refund on the card
-        var refund = await new RefundService(client).CreateAsync(new RefundCreateOptions
+        var service = new RefundService(client);
+        await foreach (var made in service.ListAutoPagingAsync(new RefundListOptions { PaymentIntent = move.PaymentExternalId, Limit = 100 }, cancellationToken: cancellation))
+            if (made.Metadata?.GetValueOrDefault("operationId") == move.OperationId) return made.Id; // made more than 24 hours ago
+        var refund = await service.CreateAsync(new RefundCreateOptions
         {
             PaymentIntent = move.PaymentExternalId, Amount = move.NetMinor, Metadata = metadata,
         }, Key(move.OperationId), cancellation);

@@ -53,6 +53,7 @@ public sealed partial class EmailLinksTests(BrowserHost host)
         [K.ProgrammeApplicationDeclined] = ["sme"],
         [K.PayoutDetailsChanged] = ["startup"],
         [K.PayoutAwaitingDetails] = ["startup"],
+        [K.ReleaseAwaitingOnboarding] = ["startup"],
         [K.ReassessmentInvitation] = ["sme"],
         // One expert opinion on the need's delivered milestone: the institute's managers are asked, the mentor assigned
         // (and reminded); the SME hears of the answer or of the expiry. The same page of the review for each of them.
@@ -147,6 +148,7 @@ public sealed partial class EmailLinksTests(BrowserHost host)
             "link" => LinkOf(kind),
             "needsLink" => $"{publicUrl}/needs",
             "detailsLink" => $"{publicUrl}/payout-details",
+            "onboardingLink" => $"{publicUrl}/startup/profile",
             "signInLink" => $"{publicUrl}/sign-in",
             "signUpLink" => $"{publicUrl}/sign-up",
             "receipt" => $"{publicUrl}/receipts/{(kind == K.MilestoneReleased ? payoutId : paymentId)}",
@@ -178,6 +180,7 @@ public sealed partial class EmailLinksTests(BrowserHost host)
             "/startup/goals" => text["goals.title"],
             "/sme/programmes" => text["papp.title"],
             "/payout-details" => text["payout-details.title"],
+            "/startup/profile" => text["startup-profile.title"],
             "/sme/assessment" => text["maturity.title"],
             "/sign-in" => text["sign-in.title"],
             "/sign-up" => text["sign-up.title"],
