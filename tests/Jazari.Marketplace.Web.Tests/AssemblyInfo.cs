@@ -24,7 +24,8 @@ namespace Jazari.Marketplace.Web.Tests
         private static readonly string[] Longest =
         [
             Pages.BrowserCollection.Name, Pages.SecondBrowserCollection.Name, MarketplaceCollection.Name, PaymentsCollection.Name,
-            $"Test collection for {typeof(FollowUpTests).FullName}", $"Test collection for {typeof(Payments.EngagementDurabilityTests).FullName}",
+            $"Test collection for {typeof(FollowUpTests).FullName}", $"Test collection for {typeof(NeedsApiTests).FullName}",
+            $"Test collection for {typeof(Payments.EngagementDurabilityTests).FullName}",
         ];
 
         public IEnumerable<ITestCollection> OrderTestCollections(IEnumerable<ITestCollection> testCollections) =>

@@ -8,10 +8,20 @@ internal static class OutboxFiles
 {
     private static readonly ConcurrentDictionary<string, byte> Taken = new();
 
+    /// <summary>The e-mails read so far, by file: an outbox file is written once (moved into place whole) and never
+    /// changed, so each is parsed once. A shared host's outbox holds thousands, and tests poll it.</summary>
+    private static readonly ConcurrentDictionary<string, (string? To, JsonElement Email)> Read = new();
+
     public static List<JsonElement> Emails(string folder, string email) =>
         !Directory.Exists(folder) ? [] : [.. Directory.GetFiles(folder, "*.json").Order()
-            .Select(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement)
-            .Where(e => e.GetProperty("to").GetString() == email)];
+            .Select(f => Read.GetOrAdd(f, Parse)).Where(e => e.To == email).Select(e => e.Email)];
+
+    private static (string? To, JsonElement Email) Parse(string file)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(file));
+        var email = document.RootElement.Clone();
+        return (email.GetProperty("to").GetString(), email);
+    }
 
     /// <summary>
     /// The newest sign-in code e-mailed to this address that no earlier call returned: code e-mails are sent by a job
