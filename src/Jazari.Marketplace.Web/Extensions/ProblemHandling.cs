@@ -22,9 +22,15 @@ internal sealed class ProblemHandling(ILogger<ProblemHandling> log) : IException
         },
         BadHttpRequestException bad => bad.StatusCode,
         Audit.AuditUnavailableException => 503,
+        Stripe.StripeException stripe => ProcessorBusy(stripe) ? 503 : 502,
         _ when IsPassing(exception) => 503,
         _ => null,
     };
+
+    /// <summary>Stripe did not answer, or answered that it is busy or failing: trying again later may succeed.
+    /// Any other refusal of Stripe's is a request of ours it would refuse again (a 502, logged).</summary>
+    private static bool ProcessorBusy(Stripe.StripeException stripe) =>
+        stripe.HttpStatusCode is 0 or System.Net.HttpStatusCode.TooManyRequests || (int)stripe.HttpStatusCode >= 500;
 
     /// <summary>
     /// A failure that passes with the cluster's change, the write not done: a silo went away and its grains are moving
@@ -52,6 +58,11 @@ internal sealed class ProblemHandling(ILogger<ProblemHandling> log) : IException
             BadHttpRequestException bad => TypedResults.Problem(statusCode: bad.StatusCode, detail: bad.Message),
             JsonException => TypedResults.Problem(statusCode: 400, detail: "The body is not valid JSON for this request."),
             Audit.AuditUnavailableException => TypedResults.Problem(statusCode: 503, detail: "The audit trail is unavailable; try again in a moment."),
+            // A call to the card processor on the request's path (a checkout page, an onboarding link): the same call
+            // again carries the same idempotency key, so trying again makes no second one.
+            Stripe.StripeException stripe when ProcessorBusy(stripe) =>
+                TypedResults.Problem(statusCode: 503, detail: "The card processor (Stripe) did not answer; try again in a moment."),
+            Stripe.StripeException => TypedResults.Problem(statusCode: 502, detail: "The card processor (Stripe) refused the request; an administrator was told."),
             // Nothing was acknowledged, try again.
             _ when IsPassing(exception, context.RequestAborted) => TypedResults.Problem(statusCode: 503, detail: "Part of the marketplace is restarting; try again in a moment."),
             _ => null,
@@ -59,8 +70,10 @@ internal sealed class ProblemHandling(ILogger<ProblemHandling> log) : IException
         if (result is null) return false;
         if (exception is MarketplaceException { Problem: Problem.TooManyRequests } tooMany)
             context.Response.Headers.RetryAfter = ((int)Math.Ceiling((tooMany.RetryAfter ?? TimeSpan.FromMinutes(5)).TotalSeconds)).ToString();
-        if (context.Response.StatusCode == 503 || result is ProblemHttpResult { StatusCode: 503 }) context.Response.Headers.RetryAfter = "2";
-        log.LogDebug("Refused {Method} {Path}: {Reason}", context.Request.Method, context.Request.Path, exception.Message);
+        if (context.Response.StatusCode == 503 || result is ProblemHttpResult { StatusCode: 503 })
+            context.Response.Headers.RetryAfter = exception is Stripe.StripeException ? "30" : "2";
+        if (exception is Stripe.StripeException) log.LogError(exception, "Stripe failed {Method} {Path}", context.Request.Method, context.Request.Path);
+        else log.LogDebug("Refused {Method} {Path}: {Reason}", context.Request.Method, context.Request.Path, exception.Message);
         await result.ExecuteAsync(context);
         return true;
     }

@@ -215,6 +215,23 @@ public sealed class StripeTests(StripeHost stripe)
     }
 
     [Fact]
+    public async Task Stripe_down_when_the_sme_pays_by_card_is_a_503_to_try_again_and_the_retry_opens_one_checkout()
+    {
+        var a = await Engagements.AwardedAsync(Host);
+        Server.FailNext("/v1/checkout/sessions", 503);
+        var down = await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/fund", new { method = "stripe" });
+        Assert.Contains("Stripe", (await down.Problem(HttpStatusCode.ServiceUnavailable)).GetProperty("detail").GetString());
+        Assert.Equal(TimeSpan.FromSeconds(30), down.Headers.RetryAfter?.Delta);
+        Server.FailNext("/v1/checkout/sessions", 400); // a request Stripe refuses: not the SME's fault, not worth retrying
+        await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/fund", new { method = "stripe" })).Problem(HttpStatusCode.BadGateway);
+        Assert.Equal("awaiting-funding", (await a.EngagementAsync()).Milestone(0).Status());
+
+        var funding = await a.FundAsync(0, "stripe");
+        Assert.StartsWith("https://checkout.stripe.com/", funding.GetProperty("checkoutUrl").GetString());
+        Assert.Single(Server.CheckoutSessions(), c => (string?)c["client_reference_id"] == funding.GetProperty("paymentId").GetString());
+    }
+
+    [Fact]
     public async Task A_bad_signature_or_an_old_event_is_400_and_changes_nothing()
     {
         var a = await Engagements.AwardedAsync(Host);
@@ -280,11 +297,17 @@ public sealed class StripeTests(StripeHost stripe)
         Assert.Equal(0, balances.Single(b => b.Key.StartsWith("sme:")).Value);
 
         var (b, _, paid) = await CardFundedAsync();
+        var cohort = await Incubation.ProgrammeAsync(Host);
+        await cohort.AddMemberAsync(b.Founder, b.StartupId);
         var chargeId = (string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!;
         await (await stripe.PostEventAsync(StripeEvents.ChargeDisputeCreated(Server.Dispute(chargeId)))).Json(HttpStatusCode.OK);
         var frozen = (await b.EngagementAsync()).Milestone(0);
         Assert.Equal("disputed", frozen.Status());
         Assert.Equal("card", frozen.GetProperty("dispute").GetProperty("openedBy").GetString());
+        // The card holder's bank against the platform: admins answer it, not the startup's own incubator.
+        await (await cohort.Manager.Client.GetAsync($"/api/needs/{b.NeedId}/engagement")).Problem(HttpStatusCode.NotFound);
+        await (await cohort.Manager.Client.PostAsJsonAsync($"/api/disputes/{frozen.GetProperty("dispute").Id()}/resolve",
+            new { releaseMinor = 1_500_000L, refundMinor = 0L, note = "Livré." })).Problem(HttpStatusCode.NotFound);
         Assert.NotNull(funding.GetProperty("paymentId").GetString());
     }
 }
