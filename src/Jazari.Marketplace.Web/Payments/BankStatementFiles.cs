@@ -141,10 +141,8 @@ public static class BankStatementFiles
 
     private static StatementEntry Entry(string account, long amountMinor, string currency, string label, string? reference, Dictionary<string, int> ranks, bool debit)
     {
-        label = Clean(label);
-        if (label.Length > MaxLabel) label = label[..MaxLabel];
-        var bankReference = Clean(reference ?? "");
-        if (bankReference.Length > 100) bankReference = bankReference[..100];
+        label = Cut(Clean(label), MaxLabel);
+        var bankReference = Cut(Clean(reference), 100);
         // A credit's key is what it always was (credits seen before keep theirs); a debit's says it is a debit, so a bank
         // that numbers its debits and credits apart never makes one the other's repeat.
         var side = debit ? "|debit" : "";
@@ -229,9 +227,21 @@ public static class BankStatementFiles
     }
 
     /// <summary>Printable text on one line: control and format characters become spaces, runs of spaces one.</summary>
-    private static string Clean(string? text) =>
-        string.Join(' ', new string([.. (text ?? "").Select(ch => char.IsControl(ch) || char.GetUnicodeCategory(ch) == UnicodeCategory.Format ? ' ' : ch)])
-            .Split(' ', StringSplitOptions.RemoveEmptyEntries));
+    /// <summary>The text with what no field of the marketplace accepts (<see cref="Application.Checks.Refused"/>) made a
+    /// space: controls, format characters (bidi overrides and isolates among them), non-characters; an unpaired
+    /// surrogate becomes U+FFFD. A bank's odd line is then matched or listed, never the refusal of the whole statement.</summary>
+    private static string Clean(string? text)
+    {
+        var kept = new StringBuilder();
+        foreach (var rune in (text ?? "").EnumerateRunes())
+            kept.Append(Rune.IsControl(rune) || Rune.GetUnicodeCategory(rune) == UnicodeCategory.Format
+                || rune.Value is >= 0xFDD0 and <= 0xFDEF || (rune.Value & 0xFFFE) == 0xFFFE ? " " : rune.ToString());
+        return string.Join(' ', kept.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    /// <summary>At most <paramref name="length"/> characters, never half of a surrogate pair.</summary>
+    private static string Cut(string text, int length) =>
+        text.Length <= length ? text : text[..(char.IsHighSurrogate(text[length - 1]) ? length - 1 : length)];
 
     private static XElement? Child(XElement parent, string name) => parent.Elements().FirstOrDefault(e => e.Name.LocalName == name);
 

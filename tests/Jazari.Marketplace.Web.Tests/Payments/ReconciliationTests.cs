@@ -85,7 +85,8 @@ public sealed class ReconciliationTests(MarketplaceHost host)
         var tag = Guid.NewGuid().ToString("N")[..8];
         var csv = "Date;Libellé;Motif;Débit;Crédit;Référence\r\n"
             + $"01/12/2026;VIR RECU SARL ATLAS;{Reference(exactFunding)};;15 000,00;A-{tag}\r\n"
-            + $"01/12/2026;\"VIR RECU ; STE NOUR\";Reglement {Loosely(Reference(looseFunding))};;15.000,00;B-{tag}\r\n"
+            // A bank's odd characters (a non-character, a bidi override) are dropped from the line, not the whole file refused.
+            + $"01/12/2026;\"VIR RECU ; STE NOUR\u202E\";Reglement {Loosely(Reference(looseFunding))};;15.000,00;B-{tag}\uFFFE\r\n"
             + $"02/12/2026;VIR RECU;{Reference(excessFunding)};;16 000,00;C-{tag}\r\n"
             + $"02/12/2026;FRAIS TENUE COMPTE;;120,00;;D-{tag}\r\n";
 
@@ -93,6 +94,7 @@ public sealed class ReconciliationTests(MarketplaceHost host)
         var result = await PostAsync(admin, csv, "text/csv", "?mapping=attijari");
         Assert.Equal(new[] { Payment(exactFunding), Payment(looseFunding) }.Order(),
             result.GetProperty("matched").EnumerateArray().Select(m => m.GetProperty("paymentId").GetString()).Order());
+        Assert.Contains(result.GetProperty("matched").EnumerateArray(), m => m.GetProperty("bankReference").GetString() == $"B-{tag}");
         var listed = Assert.Single(result.GetProperty("unmatched").EnumerateArray());
         Assert.Equal("excess", listed.GetProperty("reason").GetString());
         Assert.Equal(1_600_000, listed.GetProperty("amountMinor").GetInt64());
