@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Jazari.Marketplace.Web.Tests;
 
@@ -111,6 +112,13 @@ public sealed class CohortsApiTests(MarketplaceHost host)
         Assert.DoesNotContain(calls.EnumerateArray(), c => c.GetProperty("cohortId").GetString() == started);
 
         await startup.Client.CreateAsync($"/api/cohorts/{p.CohortId}/applications", new { answers = new[] { "Un problème.", "Des PME." } });
+        // A started cohort and an id made up refuse the application, and leave no trace on the account.
+        var answers = new { answers = new[] { "Un problème.", "Des PME." } };
+        await (await startup.Client.PostAsJsonAsync($"/api/cohorts/{started}/applications", answers)).Problem(HttpStatusCode.Conflict);
+        var madeUp = Grains.Ids.New("coh");
+        await (await startup.Client.PostAsJsonAsync($"/api/cohorts/{madeUp}/applications", answers)).Problem(HttpStatusCode.NotFound);
+        var places = await host.Services.GetRequiredService<Orleans.IGrainFactory>().GetGrain<Grains.Accounts.IAccountGrain>(startup.AccountId).GetPlacesAsync();
+        Assert.Equal([p.CohortId], places.CohortIds);
         calls = await (await startup.Client.GetAsync("/api/cohorts/open")).Json(HttpStatusCode.OK);
         call = calls.EnumerateArray().Single(c => c.GetProperty("cohortId").GetString() == p.CohortId);
         Assert.Equal("submitted", call.GetProperty("applicationStatus").GetString());

@@ -49,8 +49,11 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
         });
         var startupId = await OwnStartupIdAsync(caller) ?? throw MarketplaceException.Conflict("Create your startup profile first.");
         var startup = await grains.GetGrain<IStartupGrain>(startupId).GetAsync(caller);
-        await grains.GetGrain<IAccountGrain>(caller.AccountId).TookPartAsync(PartyOf.Cohort, id);
-        return await grains.GetGrain<ICohortGrain>(id).ApplyAsync(caller, startupId, startup.Details.Name, answers);
+        var cohort = grains.GetGrain<ICohortGrain>(id);
+        // The place is written before the application, so an erasure finds it; only for a cohort that takes applications
+        // (no row for every id a startup makes up). For any other, the application answers why (404, or 409 once started).
+        if (await cohort.OpenCallAsync(startupId) is not null) await grains.GetGrain<IAccountGrain>(caller.AccountId).TookPartAsync(PartyOf.Cohort, id);
+        return await cohort.ApplyAsync(caller, startupId, startup.Details.Name, answers);
     }
 
     /// <summary>
