@@ -104,9 +104,16 @@ public sealed class AccountsApiTests(MarketplaceHost host)
     {
         var email = $"manager-{Guid.NewGuid():N}@jazari.ma";
         using var admin = host.Admin();
-        var body = new { email, role = "manager", displayName = "Yassine", language = "fr", institutes = new[] { "jazari-root" } };
+        var institute = await Incubation.InstituteAsync(host);
+        var body = new { email, role = "manager", displayName = "Yassine", language = "fr", institutes = new[] { institute } };
+        var phantom = await (await admin.PostAsJsonAsync("/api/admin/accounts", body with { institutes = new[] { "jazari-nowhere" } })).Problem(HttpStatusCode.BadRequest);
+        Assert.True(phantom.GetProperty("errors").TryGetProperty("institutes[0]", out _)); // and no account made
         var id = (await (await admin.PostAsJsonAsync("/api/admin/accounts", body)).Json(HttpStatusCode.Created)).Id();
-        await (await admin.PostAsJsonAsync("/api/admin/accounts", body)).Problem(HttpStatusCode.Conflict);
+        // The same request again (its answer lost): the same account, invited once; another one at the address: 409.
+        Assert.Equal(id, (await (await admin.PostAsJsonAsync("/api/admin/accounts", body)).Json(HttpStatusCode.Created)).Id());
+        await (await admin.PostAsJsonAsync("/api/admin/accounts", body with { role = "admin", institutes = Array.Empty<string>() })).Problem(HttpStatusCode.Conflict);
+        await Payments.Engagements.EventuallyAsync(() => Task.FromResult(host.Emails(email).Count > 0), "the invitation e-mailed");
+        Assert.Single(host.Emails(email), e => e.GetProperty("kind").GetString() == "account-invitation");
 
         using var client = host.Anonymous();
         await (await client.PostAsJsonAsync("/api/auth/sign-in", new { email })).Json(HttpStatusCode.Accepted);
@@ -115,7 +122,7 @@ public sealed class AccountsApiTests(MarketplaceHost host)
         Assert.Equal("manager", token.GetProperty("role").GetString());
         using var manager = host.WithToken(token.GetProperty("token").GetString()!);
         var me = await (await manager.GetAsync("/api/auth/me")).Json(HttpStatusCode.OK);
-        Assert.Equal("jazari-root", me.GetProperty("institutes")[0].GetString());
+        Assert.Equal(institute, me.GetProperty("institutes")[0].GetString());
     }
 
     [Fact]

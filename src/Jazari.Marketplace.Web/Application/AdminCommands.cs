@@ -34,10 +34,19 @@ public sealed class AdminCommands(IGrainFactory grains, CatalogueImport import, 
             return (new NewAccount(email, role, c.Text("displayName", input.DisplayName, 100),
                 c.OneOf("language", input.Language, Reference.Languages), institutes), institutes);
         });
+        // Institutes first: a manager of an institute that does not exist would create it, nameless, by joining it.
+        for (var i = 0; i < institutes.Count; i++)
+            if (await grains.GetGrain<IInstituteGrain>(institutes[i]).GetAsync() is null)
+                throw MarketplaceException.Invalid($"institutes[{i}]", "No institute has this id.");
         var (id, created) = await grains.GetGrain<ISignInGrain>(account.Email).SignUpAsync(account);
-        if (!created) throw MarketplaceException.Conflict("An account with this e-mail address already exists.");
+        var existing = await grains.GetGrain<IAccountGrain>(id).GetAsync() ?? throw MarketplaceException.NotFound("Account");
+        // The same request again (its answer lost, or a step after the creation failed) finishes what is left, each step
+        // once, and answers the same account; another account at this address is a 409.
+        if (!created && (existing.Role != account.Role || existing.DisplayName != account.DisplayName || existing.Language != account.Language
+            || !existing.Institutes.SequenceEqual(account.Institutes) || existing.VerifiedAt is not null))
+            throw MarketplaceException.Conflict("An account with this e-mail address already exists.");
         foreach (var institute in institutes) await grains.GetGrain<IInstituteGrain>(institute).AddManagerAsync(id);
-        await audit.RecordAsync(admin, AuditActions.AccountCreated, id, $"role {account.Role}");
+        await audit.RecordOnceAsync(admin, $"aud-created-{id}", existing.CreatedAt, AuditActions.AccountCreated, id, $"role {account.Role}");
         await notifier.NotifyAsync(id, NotificationKinds.AccountInvitation, "account:invitation",
             new Dictionary<string, string> { ["role"] = account.Role, ["signInLink"] = notifier.Link("/sign-in") });
         return id;

@@ -113,6 +113,11 @@ public sealed class AuditTrail(StorageClients storage, IBackgroundJobClient jobs
         RecordAsync(new AuditEntry(Ids.New("aud"), time.GetUtcNow(), actor.AccountId, actor.Role, action, target, detail,
             http.HttpContext?.Connection.RemoteIpAddress?.ToString()));
 
+    /// <summary>An entry of a step a retried request repeats: its id and time name the step (e.g. the account it created,
+    /// when), so the entry is written once however often the request is repeated.</summary>
+    public Task RecordOnceAsync(Caller actor, string id, DateTimeOffset at, string action, string? target, string? detail = null) =>
+        RecordAsync(new AuditEntry(id, at, actor.AccountId, actor.Role, action, target, detail, http.HttpContext?.Connection.RemoteIpAddress?.ToString()));
+
     public async Task RecordAsync(AuditEntry entry)
     {
         try
