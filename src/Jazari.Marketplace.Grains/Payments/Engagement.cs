@@ -512,7 +512,10 @@ internal sealed class EngagementGrain(
         var id = PaymentIds.Dispute(NeedId, m.Index);
         await grains.GetGrain<IPaymentLookupGrain>(id).SetAsync(new PaymentTarget(NeedId, m.Index));
         // The mediators are fixed now, from the startup's cohorts of this time: joining a cohort later gives no say in it.
-        var mediators = (await grains.GetGrain<IStartupActivityGrain>(S.StartupId).GetAsync()).Cohorts.Select(c => c.InstituteId).Distinct().ToList();
+        // A card holder's chargeback is answered to the card network with the platform's evidence: admins alone, not
+        // the institutes that incubate one side of it.
+        List<string> mediators = side == "card" ? []
+            : [.. (await grains.GetGrain<IStartupActivityGrain>(S.StartupId).GetAsync()).Cohorts.Select(c => c.InstituteId).Distinct()];
         m.Status = MilestoneStatus.Disputed;
         m.Dispute = new Dispute(id, side, reason, time.GetUtcNow(), null, 0, 0, null, null, mediators);
         await SaveAsync(AddEvent(EngagementEventKind.DisputeOpened, m.Index));
