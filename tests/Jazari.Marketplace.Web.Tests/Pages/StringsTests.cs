@@ -22,6 +22,17 @@ public sealed partial class StringsTests
         }
     }
 
+    [Theory]
+    [InlineData("fr", "Compétences\u00A0:")]
+    [InlineData("en", "Skills:")]
+    [InlineData("ar", "المهارات:")]
+    public void A_label_takes_the_colon_its_language_writes(string language, string label)
+    {
+        var text = new Text(strings);
+        text.Use(language);
+        Assert.Equal(label, text.Label("field.skills"));
+    }
+
     [Fact]
     public void Every_key_the_pages_name_is_written()
     {
@@ -46,6 +57,6 @@ public sealed partial class StringsTests
         Assert.Equal("rtl", text.Dir);
     }
 
-    [GeneratedRegex("""T(?:\["|\.Format\(")([a-z0-9.-]+)"[\],]""")]
+    [GeneratedRegex("""T(?:\["|\.Format\("|\.Label\(")([a-z0-9.-]+)"[\],)]""")]
     private static partial Regex UsedKey();
 }

@@ -57,6 +57,13 @@ public sealed partial class Text(Strings strings)
 
     public string this[string key] => strings.Find(Reading, Second, key).Text;
 
+    /// <summary>A label before its value, with the colon its language writes: French puts a no-break space before it.</summary>
+    public string Label(string key)
+    {
+        var (text, language) = strings.Find(Reading, Second, key);
+        return text + (language == "fr" ? "\u00A0:" : ":");
+    }
+
     /// <summary>
     /// A text with its values; a text written with plural forms ("one:…|other:…") takes the form of its first
     /// whole-number value (an int or a long). Whole numbers among the values are written in the language's format.
