@@ -9,8 +9,9 @@ namespace Jazari.Marketplace.Web.Jobs;
 /// (the automatic release of a delivery, the reminder to fund the next milestone), tells digital maturity of an award
 /// and of a completion, then confirms the event. Until
 /// then the event stays pending in the engagement and is raised again (activation, the sweep): run twice, it moves
-/// no money twice and records no notification twice. A failing step throws: Hangfire retries the job. A move waiting
-/// for its beneficiary (a startup's unfinished Stripe onboarding) leaves the event pending without a retry.
+/// no money twice and records no notification twice. A failing step throws: Hangfire retries the job. A move of the
+/// event's milestone waiting for its beneficiary (a startup's unfinished Stripe onboarding) leaves the event pending
+/// without a retry.
 /// </summary>
 public sealed class EngagementEventJobs(IGrainFactory grains, PaymentJobs payments, MaturityJobs maturity, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
 {
@@ -45,9 +46,10 @@ public sealed class EngagementEventJobs(IGrainFactory grains, PaymentJobs paymen
                 throw new InvalidOperationException($"Unknown engagement event {kind} ({eventId}).");
         }
         if (engagement.CompletedAt is not null) await maturity.CompletedAsync(engagement); // counted once, whichever event saw it
-        // A move waiting for its beneficiary keeps the event pending: the rail's wake-up (Stripe's account.updated),
-        // the sweep or the engagement's next activation raises it again. Retrying it sooner would only fail.
-        if (waiting.Count == 0) await grains.GetGrain<IEngagementGrain>(needId).ConfirmEventAsync(eventId);
+        // A move of this event's milestone waiting for its beneficiary keeps the event pending: the rail's wake-up
+        // (Stripe's account.updated), the sweep or the engagement's next activation raises it again. Retrying it sooner
+        // would only fail. The other events of the engagement are done: they do not pile up behind it.
+        if (!waiting.Any(move => move.Index == index)) await grains.GetGrain<IEngagementGrain>(needId).ConfirmEventAsync(eventId);
     }
 }
 
