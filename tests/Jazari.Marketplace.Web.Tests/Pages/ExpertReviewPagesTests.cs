@@ -126,7 +126,7 @@ public sealed partial class ExpertReviewPagesTests(BrowserHost host)
         await opinions.Locator("button[type=submit]").ClickAsync();
         await Journeys.ExpectUrlAsync(smePage, "done=expert-review");
         await smePage.ReloadAsync();
-        await Assertions.Expect(opinions.Locator(".pill.status-requested")).ToContainTextAsync("في انتظار مرشد");
+        await Assertions.Expect(opinions.Locator(".pill.status-requested")).ToContainTextAsync("في انتظار مؤطر");
         Assert.Equal(0, await opinions.Locator("form").CountAsync()); // asked once: no second request
         var reviewId = ReviewUrl().Match(await opinions.Locator("a[href^='/expert-reviews/']").GetAttributeAsync("href") ?? "").Groups[1].Value;
 
@@ -138,7 +138,7 @@ public sealed partial class ExpertReviewPagesTests(BrowserHost host)
         await managerPage.ClickAsync($"a[href='/expert-reviews/{reviewId}']");
         await managerPage.FillAsync("#mentor-id", mentorId);
         await managerPage.ClickAsync("form.form button[type=submit]");
-        await Assertions.Expect(managerPage.Locator(".pill.status-assigned")).ToContainTextAsync("تم تعيين مرشد");
+        await Assertions.Expect(managerPage.Locator(".pill.status-assigned")).ToContainTextAsync("تم تعيين مؤطر");
 
         // The mentor reads the milestone (title, amount, delivery note) and answers.
         var mentorPage = await host.NewPageAsync(language);
