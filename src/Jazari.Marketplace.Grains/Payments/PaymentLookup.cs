@@ -217,13 +217,13 @@ public interface IPayoutAccountGrain : IGrainWithStringKey
     Task<PayoutAccount> SetAccountAsync(string externalAccountId);
     /// <summary>The processor says whether payouts are enabled, as of <paramref name="asOf"/>: an older report than the last one applied changes nothing.</summary>
     Task<PayoutAccount?> UpdateAsync(string externalAccountId, bool payoutsEnabled, DateTimeOffset asOf);
-    /// <summary>A release of this need waits for payouts to be enabled (kept until <see cref="WokenAsync"/>; at most
+    /// <summary>A release of this need waits for payouts to be enabled (kept until <see cref="DoneWaitingAsync"/>; at most
     /// <see cref="PayoutAccountGrain.MaxWaiting"/>, the oldest dropped first: the sweep and the engagement's activation still raise it).</summary>
     Task WaitAsync(string needId);
     /// <summary>The needs whose releases wait for payouts to be enabled.</summary>
     Task<IReadOnlyList<string>> WaitingAsync();
-    /// <summary>These needs' engagements were asked to carry out their releases again.</summary>
-    Task WokenAsync(IReadOnlyList<string> needIds);
+    /// <summary>The need's release was transferred: it waits no more.</summary>
+    Task DoneWaitingAsync(string needId);
 }
 
 [GenerateSerializer, Alias("jazari.payout-account")]
@@ -276,9 +276,9 @@ internal sealed class PayoutAccountGrain([PersistentState("payout-account", "mar
 
     public Task<IReadOnlyList<string>> WaitingAsync() => Task.FromResult<IReadOnlyList<string>>([.. state.State.WaitingNeeds ?? []]);
 
-    public async Task WokenAsync(IReadOnlyList<string> needIds)
+    public async Task DoneWaitingAsync(string needId)
     {
-        if ((state.State.WaitingNeeds?.RemoveAll(needIds.Contains) ?? 0) > 0) await state.SaveAsync();
+        if (state.State.WaitingNeeds?.Remove(needId) == true) await state.SaveAsync();
     }
 }
 

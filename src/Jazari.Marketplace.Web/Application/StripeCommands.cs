@@ -90,11 +90,9 @@ public sealed class StripeCommands(IGrainFactory grains, StripeSettings settings
                 {
                     var payouts = grains.GetGrain<IPayoutAccountGrain>(startupId);
                     if (await payouts.UpdateAsync(account.Id, account.PayoutsEnabled, new DateTimeOffset(e.Created, TimeSpan.Zero)) is not { PayoutsEnabled: true }) return;
-                    // The releases that waited for it go now: their engagements raise their pending events (a crash
-                    // before WokenAsync leaves the event unanswered: Stripe sends it again, and raising twice is harmless).
-                    var waiting = await payouts.WaitingAsync();
-                    foreach (var needId in waiting) await grains.GetGrain<IEngagementGrain>(needId).RaisePendingEventsAsync();
-                    await payouts.WokenAsync(waiting);
+                    // The releases that waited for it go now: their engagements raise their pending events. Each need stays
+                    // listed until its transfer is made, so a later account.updated raises it again if this hand-over failed.
+                    foreach (var needId in await payouts.WaitingAsync()) await grains.GetGrain<IEngagementGrain>(needId).RaisePendingEventsAsync();
                 }
                 return;
             default:

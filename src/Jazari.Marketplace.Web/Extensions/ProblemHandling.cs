@@ -27,10 +27,10 @@ internal sealed class ProblemHandling(ILogger<ProblemHandling> log) : IException
         _ => null,
     };
 
-    /// <summary>Stripe did not answer, or answered that it is busy or failing: trying again later may succeed.
+    /// <summary>Stripe did not answer, or answered that it is busy, failing or handling the same request (409): trying again later may succeed.
     /// Any other refusal of Stripe's is a request of ours it would refuse again (a 502, logged).</summary>
     private static bool ProcessorBusy(Stripe.StripeException stripe) =>
-        stripe.HttpStatusCode is 0 or System.Net.HttpStatusCode.TooManyRequests || (int)stripe.HttpStatusCode >= 500;
+        stripe.HttpStatusCode is 0 or System.Net.HttpStatusCode.Conflict or System.Net.HttpStatusCode.TooManyRequests || (int)stripe.HttpStatusCode >= 500;
 
     /// <summary>
     /// A failure that passes with the cluster's change, the write not done: a silo went away and its grains are moving

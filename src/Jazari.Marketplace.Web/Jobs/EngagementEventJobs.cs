@@ -19,6 +19,10 @@ public sealed class EngagementEventJobs(IGrainFactory grains, PaymentJobs paymen
     public async Task HandleAsync(string needId, string eventId, EngagementEventKind kind, int index)
     {
         var (engagement, waiting, _) = await payments.FollowUpAsync(needId);
+        // A move of this event's milestone waiting for its beneficiary keeps the event pending: the rail's wake-up
+        // (Stripe's account.updated), the sweep or the engagement's next activation raises it again, and what the event
+        // starts is done then. Retrying it sooner would only fail. The engagement's other events go on without it.
+        if (waiting.Any(move => move.Index == index)) return;
         switch (kind)
         {
             case EngagementEventKind.Opened:
@@ -46,10 +50,7 @@ public sealed class EngagementEventJobs(IGrainFactory grains, PaymentJobs paymen
                 throw new InvalidOperationException($"Unknown engagement event {kind} ({eventId}).");
         }
         if (engagement.CompletedAt is not null) await maturity.CompletedAsync(engagement); // counted once, whichever event saw it
-        // A move of this event's milestone waiting for its beneficiary keeps the event pending: the rail's wake-up
-        // (Stripe's account.updated), the sweep or the engagement's next activation raises it again. Retrying it sooner
-        // would only fail. The other events of the engagement are done: they do not pile up behind it.
-        if (!waiting.Any(move => move.Index == index)) await grains.GetGrain<IEngagementGrain>(needId).ConfirmEventAsync(eventId);
+        await grains.GetGrain<IEngagementGrain>(needId).ConfirmEventAsync(eventId);
     }
 }
 

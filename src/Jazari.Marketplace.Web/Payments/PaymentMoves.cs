@@ -55,7 +55,7 @@ public sealed class PaymentMoves(IGrainFactory grains, IEnumerable<IPaymentRail>
             catch (MoveWaitsException wait)
             {
                 waiting.Add(move);
-                log.LogInformation("Engagement {NeedId}: {Kind} of milestone {Index} waits: {Reason}", needId, move.Kind, move.Index, wait.Message);
+                log.LogWarning("Engagement {NeedId}: {Kind} of milestone {Index} waits: {Reason}", needId, move.Kind, move.Index, wait.Message);
             }
             catch (Exception failure) when (failure is not OperationCanceledException)
             {

@@ -76,6 +76,11 @@ public sealed class StripeRail(StripeClient client, IGrainFactory grains, Notifi
     private async Task<string?> TransferAsync(MoneyMove move, Dictionary<string, string> metadata, CancellationToken cancellation)
     {
         var payouts = grains.GetGrain<IPayoutAccountGrain>(move.StartupId);
+        // Stripe keeps an idempotency key 24 hours: a move retried later (or after the account changed) is first looked
+        // for among the need's transfers.
+        var service = new TransferService(client);
+        await foreach (var made in service.ListAutoPagingAsync(new TransferListOptions { TransferGroup = move.NeedId, Limit = 100 }, cancellationToken: cancellation))
+            if (made.Metadata?.GetValueOrDefault("operationId") == move.OperationId) return await DoneWaitingAsync(payouts, move, made.Id);
         var account = await payouts.GetAsync();
         if (account is not { PayoutsEnabled: true })
         {
@@ -84,16 +89,20 @@ public sealed class StripeRail(StripeClient client, IGrainFactory grains, Notifi
             if (account is not { PayoutsEnabled: true })
                 throw new MoveWaitsException("The startup has not finished its Stripe onboarding (payouts not enabled); the release waits for it.");
         }
-        // Stripe keeps an idempotency key 24 hours: a move retried later is first looked for among the need's transfers.
-        var service = new TransferService(client);
-        await foreach (var made in service.ListAutoPagingAsync(new TransferListOptions { TransferGroup = move.NeedId, Limit = 100 }, cancellationToken: cancellation))
-            if (made.Metadata?.GetValueOrDefault("operationId") == move.OperationId) return made.Id;
         var transfer = await service.CreateAsync(new TransferCreateOptions
         {
             Amount = move.NetMinor, Currency = move.Currency.ToLowerInvariant(), Destination = account.ExternalAccountId,
             TransferGroup = move.NeedId, Metadata = metadata,
         }, Key(move.OperationId), cancellation);
-        return transfer.Id;
+        return await DoneWaitingAsync(payouts, move, transfer.Id);
+    }
+
+    /// <summary>The need leaves the startup's waiting list once its transfer is made (not when it is woken up: a wake-up
+    /// that did not reach the job must not lose it).</summary>
+    private static async Task<string> DoneWaitingAsync(IPayoutAccountGrain payouts, MoneyMove move, string transferId)
+    {
+        await payouts.DoneWaitingAsync(move.NeedId);
+        return transferId;
     }
 
     private async Task<string?> RefundAsync(MoneyMove move, Dictionary<string, string> metadata, CancellationToken cancellation)
