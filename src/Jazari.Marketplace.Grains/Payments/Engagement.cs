@@ -190,7 +190,11 @@ internal sealed class EngagementGrain(
         await EnsureAsync();
         var m = ByPayment(paymentId);
         // A cancelled engagement's funded milestones are being refunded: the chargeback is the bank's way to the same end.
-        if (m.Status is not (MilestoneStatus.Funded or MilestoneStatus.Delivered) || S.CancelledAt is not null) return;
+        if (S.CancelledAt is not null) return;
+        // An approved milestone whose card release has not gone yet (it waits for the startup's Stripe account) is held
+        // too: the release stays pending but is not carried out while the dispute is open; the resolution replaces it.
+        var held = m.Status == MilestoneStatus.Approved && m.PendingMoves.Count > 0 && m.PendingMoves.All(p => p.Kind == MoveKind.Release);
+        if (m.Status is not (MilestoneStatus.Funded or MilestoneStatus.Delivered) && !held) return;
         await OpenAsync(m, "card", reason);
     }
 
@@ -263,9 +267,12 @@ internal sealed class EngagementGrain(
             if (dispute.ReleaseMinor == releaseMinor && dispute.RefundMinor == refundMinor && dispute.Note == note) return View();
             throw MarketplaceException.Conflict("This dispute is already resolved.");
         }
+        // A held release carried out after all (it was under way when the chargeback came) leaves nothing in escrow to decide.
+        if (m.Status != MilestoneStatus.Disputed) throw MarketplaceException.Conflict($"Milestone {index} is {m.Status.Name()}; its money has moved.");
         if (releaseMinor < 0 || refundMinor < 0 || releaseMinor + refundMinor != m.AmountMinor)
             throw MarketplaceException.Invalid("releaseMinor", $"releaseMinor and refundMinor must add up to the escrow of the milestone, {m.AmountMinor}.");
         m.Dispute = dispute with { ResolvedAt = time.GetUtcNow(), ReleaseMinor = releaseMinor, RefundMinor = refundMinor, Note = note, ResolvedBy = caller.AccountId };
+        m.PendingMoves.Clear(); // a release held by a chargeback: the decision replaces it
         if (releaseMinor > 0) m.PendingMoves.Add(ReleaseMove(m, releaseMinor));
         if (refundMinor > 0) m.PendingMoves.Add(RefundMove(m, refundMinor));
         await SaveAsync(AddEvent(EngagementEventKind.DisputeResolved, index));

@@ -44,7 +44,8 @@ public sealed class PaymentMoves(IGrainFactory grains, IEnumerable<IPaymentRail>
         var engagement = await grain.GetAsync(PaymentJobs.System);
         List<MoneyMove> waiting = [];
         List<Exception> failures = [];
-        foreach (var move in engagement.Milestones.SelectMany(m => m.PendingMoves).ToList())
+        // The release of a milestone under an open dispute is held (a chargeback came while it waited): the resolution decides.
+        foreach (var move in engagement.Milestones.Where(m => m.Dispute is not { ResolvedAt: null }).SelectMany(m => m.PendingMoves).ToList())
         {
             try
             {

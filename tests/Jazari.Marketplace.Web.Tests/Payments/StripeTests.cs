@@ -220,6 +220,32 @@ public sealed class StripeTests(StripeHost stripe)
     }
 
     [Fact]
+    public async Task A_chargeback_while_the_release_waits_for_the_startups_stripe_account_holds_the_release_until_an_admin_decides()
+    {
+        var (a, _, paid) = await CardFundedAsync();
+        await a.DeliverAsync(0);
+        await a.ApproveAsync(0); // no Stripe account yet: the release waits
+        await Engagements.EventuallyAsync(() => Task.FromResult(Host.Emails(a.Founder.Email).Any(e => e.GetProperty("kind").GetString() == "release-awaiting-onboarding")),
+            "the startup told its release waits");
+        var chargeId = (string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!;
+        await (await stripe.PostEventAsync(StripeEvents.ChargeDisputeCreated(Server.Dispute(chargeId)))).Json(HttpStatusCode.OK);
+        var held = (await a.EngagementAsync()).Milestone(0);
+        Assert.Equal("disputed", held.Status());
+
+        await OnboardAsync(a); // the startup's account is ready, but the bank disputes the payment: nothing is transferred
+        await stripe.Service<PaymentJobs>().FollowUpAsync(a.NeedId);
+        await Host.JobsSettledAsync();
+        Assert.DoesNotContain(Server.Transfers(), t => (string?)t["transfer_group"] == a.NeedId);
+
+        using var admin = Host.Admin();
+        await (await admin.PostAsJsonAsync($"/api/disputes/{held.GetProperty("dispute").Id()}/resolve",
+            new { releaseMinor = 1_500_000L, refundMinor = 0L, note = "Le travail a été livré et accepté." })).Json(HttpStatusCode.OK);
+        await Engagements.UntilAsync(Host, a.NeedId, 0, "released");
+        Assert.Single(Server.Transfers(), t => (string?)t["transfer_group"] == a.NeedId);
+        Assert.Equal(1_425_000, (await Engagements.AssertLedgerAsync(Host, a.NeedId))[$"startup:{a.StartupId}"]);
+    }
+
+    [Fact]
     public async Task Stripe_down_when_the_sme_pays_by_card_is_a_503_to_try_again_and_the_retry_opens_one_checkout()
     {
         var a = await Engagements.AwardedAsync(Host);
