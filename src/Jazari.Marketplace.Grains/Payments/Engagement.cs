@@ -34,7 +34,7 @@ public interface IEngagementGrain : IGrainWithStringKey
     /// <summary>A card payment attempt failed: the next funding request starts a new one.</summary>
     Task PaymentFailedAsync(string paymentId, int attempt);
     /// <summary>The card payment was refunded at the processor (not by a move of ours): the milestone's escrow goes back.</summary>
-    Task PaymentRefundedAsync(string paymentId, int attempt, string externalId);
+    Task PaymentRefundedAsync(string paymentId, int attempt, long refundedMinor);
     /// <summary>The cardholder disputed the payment with their bank: the milestone is disputed.</summary>
     Task CardDisputeAsync(string paymentId, string reason);
     Task<EngagementView> DeliverAsync(Caller caller, int index, string note, IReadOnlyList<string> links);
@@ -160,7 +160,7 @@ internal sealed class EngagementGrain(
         await SaveAsync();
     }
 
-    public async Task PaymentRefundedAsync(string paymentId, int attempt, string externalId)
+    public async Task PaymentRefundedAsync(string paymentId, int attempt, long refundedMinor)
     {
         await EnsureAsync();
         var m = ByPayment(paymentId);
@@ -172,17 +172,34 @@ internal sealed class EngagementGrain(
             await SaveAsync();
             return;
         }
-        if (m.Status is not (MilestoneStatus.Funded or MilestoneStatus.Delivered or MilestoneStatus.Disputed) || m.PendingMoves.Count != 0
-            || m.Method != PaymentMethod.Stripe)
+        if (m.Method != PaymentMethod.Stripe) return;
+        // A release still waiting for the startup's Stripe account has not moved the money: the refund outruns it.
+        var waitingRelease = m.Status == MilestoneStatus.Approved && m.PendingMoves.Count > 0 && m.PendingMoves.All(p => p.Kind == MoveKind.Release);
+        // Our own refunds are reported back while or after they are recorded (pending moves, a closed milestone).
+        if (!waitingRelease && (m.Status is not (MilestoneStatus.Funded or MilestoneStatus.Delivered or MilestoneStatus.Disputed) || m.PendingMoves.Count != 0))
             return;
-        var programme = m.ProgrammeShare;
-        await ReturnToProgrammeAsync(m.Index, "card-refund", programme);
-        AddEntry(Operation(m.Index, "card-refund"),
-            [new(LedgerAccounts.Escrow, -m.AmountMinor), new(LedgerAccounts.Sme(S.SmeId), m.AmountMinor - programme), .. ProgrammeLine(programme)]);
-        m.RefundedMinor = m.AmountMinor;
-        Close(m, MilestoneStatus.Refunded);
-        CompleteIfOver();
-        await SaveAsync(AddEvent(EngagementEventKind.PaymentChanged, m.Index));
+        // Stripe reports the total refunded so far; what is new is what the ledger does not hold yet.
+        var total = Math.Min(refundedMinor, m.AmountMinor);
+        var added = total - m.CardRefundedMinor;
+        if (added <= 0) return;
+        var programme = (long)((Int128)added * m.ProgrammeShare / m.AmountMinor);
+        await ReturnToProgrammeAsync(m.Index, $"card-refund-{total}", programme);
+        AddEntry(Operation(m.Index, $"card-refund-{total}"),
+            [new(LedgerAccounts.Escrow, -added), new(LedgerAccounts.Sme(S.SmeId), added - programme), .. ProgrammeLine(programme)]);
+        m.CardRefundedMinor = total;
+        m.RefundedMinor += added;
+        m.PendingMoves.Clear(); // the waiting release: the card holder has the money back
+        if (total == m.AmountMinor)
+        {
+            if (m.Dispute is { ResolvedAt: null } open) m.Dispute = open with { ResolvedAt = time.GetUtcNow(), RefundMinor = added, Note = "Refunded in Stripe." };
+            Close(m, MilestoneStatus.Refunded);
+            CompleteIfOver();
+            await SaveAsync(AddEvent(EngagementEventKind.PaymentChanged, m.Index));
+            return;
+        }
+        // Part of the money went back from Stripe's dashboard: where the rest goes is an admin's decision, not the release's.
+        if (m.Status == MilestoneStatus.Disputed) { await SaveAsync(AddEvent(EngagementEventKind.PaymentChanged, m.Index)); return; }
+        await OpenAsync(m, "card-refund", $"Stripe refunded {added} of the {m.AmountMinor} (minor units of {S.Currency}) paid by card.");
     }
 
     public async Task CardDisputeAsync(string paymentId, string reason)
@@ -269,8 +286,9 @@ internal sealed class EngagementGrain(
         }
         // A held release carried out after all (it was under way when the chargeback came) leaves nothing in escrow to decide.
         if (m.Status != MilestoneStatus.Disputed) throw MarketplaceException.Conflict($"Milestone {index} is {m.Status.Name()}; its money has moved.");
-        if (releaseMinor < 0 || refundMinor < 0 || releaseMinor + refundMinor != m.AmountMinor)
-            throw MarketplaceException.Invalid("releaseMinor", $"releaseMinor and refundMinor must add up to the escrow of the milestone, {m.AmountMinor}.");
+        var escrow = m.AmountMinor - m.RefundedMinor; // less what Stripe already refunded to the card
+        if (releaseMinor < 0 || refundMinor < 0 || releaseMinor + refundMinor != escrow)
+            throw MarketplaceException.Invalid("releaseMinor", $"releaseMinor and refundMinor must add up to the escrow of the milestone, {escrow}.");
         m.Dispute = dispute with { ResolvedAt = time.GetUtcNow(), ReleaseMinor = releaseMinor, RefundMinor = refundMinor, Note = note, ResolvedBy = caller.AccountId };
         m.PendingMoves.Clear(); // a release held by a chargeback: the decision replaces it
         if (releaseMinor > 0) m.PendingMoves.Add(ReleaseMove(m, releaseMinor));
@@ -521,7 +539,7 @@ internal sealed class EngagementGrain(
         // The mediators are fixed now, from the startup's cohorts of this time: joining a cohort later gives no say in it.
         // A card holder's chargeback is answered to the card network with the platform's evidence: admins alone, not
         // the institutes that incubate one side of it.
-        List<string> mediators = side == "card" ? []
+        List<string> mediators = side is "card" or "card-refund" ? []
             : [.. (await grains.GetGrain<IStartupActivityGrain>(S.StartupId).GetAsync()).Cohorts.Select(c => c.InstituteId).Distinct()];
         m.Status = MilestoneStatus.Disputed;
         m.Dispute = new Dispute(id, side, reason, time.GetUtcNow(), null, 0, 0, null, null, mediators);

@@ -118,6 +118,10 @@ public sealed record Dispute(
     /// <summary>The institutes whose managers may resolve it: those of the startup's cohorts when it opened (none for disputes
     /// stored before mediators were recorded: then only admins resolve).</summary>
     public IReadOnlyList<string> MediatorInstitutes => Mediators ?? [];
+
+    /// <summary>The key of the sentence the parties read for a dispute Stripe opened (a chargeback, a refund made in Stripe):
+    /// its <see cref="Reason"/> is the bank's or Stripe's own words, kept for the admins.</summary>
+    public static string? ReasonKey(string openedBy) => openedBy is "card" or "card-refund" ? $"dispute.{openedBy}" : null;
 }
 
 /// <summary>What the SME must pay for a milestone and how: the host turns it into bank instructions or a Checkout Session.</summary>
@@ -168,6 +172,8 @@ public sealed class MilestoneState
     [Id(21)] public long RefundedMinor { get; set; }
     /// <summary>The last card payment attempt refunded at Stripe before its completion reached us: it, and older ones, never fund the milestone.</summary>
     [Id(22)] public int VoidedAttempt { get; set; }
+    /// <summary>What Stripe reported refunded to the card outside the marketplace's own moves (a refund from the dashboard).</summary>
+    [Id(23)] public long CardRefundedMinor { get; set; }
 
     public bool IsClosed => Status is MilestoneStatus.Released or MilestoneStatus.Refunded or MilestoneStatus.Cancelled;
     public long SmeShare => Funding.Where(f => f.Source == FundingSource.Sme).Sum(f => f.AmountMinor);

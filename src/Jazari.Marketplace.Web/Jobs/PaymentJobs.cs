@@ -105,11 +105,11 @@ public sealed class PaymentJobs(
                 {
                     Roles.Startup => e.SmeAccountId,
                     Roles.Sme => e.StartupAccountId,
-                    "card" => null, // the card holder's bank: both hear of it
+                    "card" or "card-refund" => null, // the card holder's bank, or a refund in Stripe: both hear of it
                     _ => throw new InvalidOperationException($"Unknown side {dispute.OpenedBy} of dispute {dispute.Id}."),
                 };
                 foreach (var account in other is null ? new[] { e.SmeAccountId, e.StartupAccountId } : [other])
-                    await notifier.NotifyAsync(account, NotificationKinds.DisputeOpened, $"{dispute.Id}:opened", Values(e, m, ("reason", dispute.Reason)));
+                    await notifier.NotifyAsync(account, NotificationKinds.DisputeOpened, $"{dispute.Id}:opened", Values(e, m, ("reason", Dispute.ReasonKey(dispute.OpenedBy) ?? dispute.Reason)));
                 if (dispute.ResolvedAt is not null)
                     foreach (var account in new[] { e.SmeAccountId, e.StartupAccountId })
                         await notifier.NotifyAsync(account, NotificationKinds.DisputeResolved, $"{dispute.Id}:resolved",

@@ -82,6 +82,7 @@ public sealed partial class EmailTemplates
         {
             "category" when PageStrings.Has(language, "category." + v.Value) => PageStrings.Get(language, "category." + v.Value),
             "region" when RegionName(language, v.Value) is { } region => region,
+            "reason" when v.Value.StartsWith("dispute.card", StringComparison.Ordinal) && PageStrings.Has(language, v.Value) => PageStrings.Get(language, v.Value),
             _ when Amounts.Contains(v.Key) => Amount().Replace(v.Value, m =>
                 decimal.TryParse(m.Value.Replace(" ", ""), System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var a)
                     ? a.ToString(a == decimal.Truncate(a) ? "N0" : "N2", formats.Culture) : m.Value),

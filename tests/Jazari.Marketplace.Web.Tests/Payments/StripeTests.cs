@@ -252,6 +252,68 @@ public sealed class StripeTests(StripeHost stripe)
     }
 
     [Fact]
+    public async Task A_refund_made_in_stripe_while_the_release_waits_for_the_startups_account_cancels_the_release()
+    {
+        var (a, _, paid) = await CardFundedAsync();
+        await a.DeliverAsync(0);
+        await a.ApproveAsync(0); // no Stripe account yet: the release waits
+        await Engagements.EventuallyAsync(() => Task.FromResult(Host.Emails(a.Founder.Email).Any(e => e.GetProperty("kind").GetString() == "release-awaiting-onboarding")),
+            "the startup told its release waits");
+        var charge = Server.Object((string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!);
+        charge["refunded"] = true;
+        charge["amount_refunded"] = 1_500_000L; // an admin refunded the whole payment from Stripe's dashboard
+        await (await stripe.PostEventAsync(StripeEvents.ChargeRefunded(charge))).Json(HttpStatusCode.OK);
+        Assert.Equal("refunded", (await a.EngagementAsync()).Milestone(0).Status());
+
+        await OnboardAsync(a); // the startup's account is ready: the card holder has the money back, nothing is transferred
+        await stripe.Service<PaymentJobs>().FollowUpAsync(a.NeedId);
+        await Host.JobsSettledAsync();
+        Assert.DoesNotContain(Server.Transfers(), t => (string?)t["transfer_group"] == a.NeedId);
+        var balances = await Engagements.AssertLedgerAsync(Host, a.NeedId);
+        Assert.Equal((0L, 0L), (balances["escrow"], balances.Single(b => b.Key.StartsWith("sme:")).Value)); // the SME paid and got it all back
+        Assert.DoesNotContain(balances, b => b.Key.StartsWith("startup:") && b.Value != 0);
+    }
+
+    [Fact]
+    public async Task A_partial_refund_made_in_stripe_holds_the_rest_of_the_milestone_for_an_admin_and_tells_both_parties_in_their_words()
+    {
+        var (a, _, paid) = await CardFundedAsync();
+        var charge = Server.Object((string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!);
+        charge["amount_refunded"] = 500_000L; // 5,000 of the 15,000 MAD refunded from Stripe's dashboard
+        await (await stripe.PostEventAsync(StripeEvents.ChargeRefunded(charge))).Json(HttpStatusCode.OK);
+        var held = (await a.EngagementAsync()).Milestone(0);
+        Assert.Equal(("disputed", "card-refund", 500_000L), (held.Status(), held.GetProperty("dispute").GetProperty("openedBy").GetString(),
+            held.GetProperty("refundedMinor").GetInt64()));
+        await (await a.Founder.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/deliver", new { note = "Livré.", links = Array.Empty<string>() }))
+            .Problem(HttpStatusCode.Conflict); // the rest is frozen until an admin decides
+
+        // Both parties hear of it in their own language, not in Stripe's words.
+        string[] sentences = ["Part of the card payment was refunded", "Une partie du paiement par carte a été remboursée", "أُرجع جزء من الدفعة بالبطاقة"];
+        foreach (var person in new[] { a.Sme, a.Founder })
+        {
+            await Engagements.EventuallyAsync(() => Task.FromResult(Host.Emails(person.Email).Any(e => e.GetProperty("kind").GetString() == "dispute-opened")),
+                "the dispute e-mail");
+            var text = Host.Emails(person.Email).Single(e => e.GetProperty("kind").GetString() == "dispute-opened").GetProperty("text").GetString()!;
+            Assert.Contains(sentences, text.Contains);
+            Assert.DoesNotContain("Stripe refunded", text);
+        }
+
+        using var admin = Host.Admin();
+        var disputeId = held.GetProperty("dispute").Id();
+        await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 1_500_000L, refundMinor = 0L, note = "Tout au prestataire." }))
+            .Problem(HttpStatusCode.BadRequest); // more than what is left in escrow
+        await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 1_000_000L, refundMinor = 0L, note = "Le reste au prestataire." }))
+            .Json(HttpStatusCode.OK);
+        await OnboardAsync(a);
+        await Engagements.UntilAsync(Host, a.NeedId, 0, "released");
+        var transfer = Assert.Single(Server.Transfers(), t => (string?)t["transfer_group"] == a.NeedId);
+        Assert.Equal(950_000L, (long)transfer["amount"]!); // the rest, less the platform's 5 %
+        var balances = await Engagements.AssertLedgerAsync(Host, a.NeedId);
+        // The SME paid 15,000 and got 5,000 back; the startup got the other 10,000 less the fee.
+        Assert.Equal((0L, -1_000_000L, 950_000L), (balances["escrow"], balances.Single(b => b.Key.StartsWith("sme:")).Value, balances[$"startup:{a.StartupId}"]));
+    }
+
+    [Fact]
     public async Task Stripe_down_when_the_sme_pays_by_card_is_a_503_to_try_again_and_the_retry_opens_one_checkout()
     {
         var a = await Engagements.AwardedAsync(Host);
