@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Net;
 using System.Net.Http.Json;
 
@@ -15,36 +16,45 @@ public sealed class EvaluatorsApiTests(MarketplaceHost host)
         return await startup.Client.CreateAsync($"/api/cohorts/{cohortId}/applications", Answers);
     }
 
-    private async Task<Person> SignInAsync(string email)
+    private static async Task<JsonElement> InviteAsync(Person manager, string cohortId, string email)
     {
-        using var client = host.Anonymous();
-        await (await client.PostAsJsonAsync("/api/auth/sign-in", new { email })).Json(HttpStatusCode.Accepted);
-        var token = await (await client.PostAsJsonAsync("/api/auth/verify", new { email, code = host.LatestCode(email) })).Json(HttpStatusCode.OK);
-        return new Person(email, token.GetProperty("accountId").GetString()!, host.WithToken(token.GetProperty("token").GetString()!));
+        var invited = await (await manager.Client.PostAsJsonAsync($"/api/cohorts/{cohortId}/evaluators", new { email })).Json(HttpStatusCode.Accepted);
+        Assert.Equal((email, "invited"), (invited.GetProperty("email").GetString(), invited.GetProperty("status").GetString()));
+        return invited;
     }
 
+    private static async Task AcceptAsync(Person evaluator, string cohortId) =>
+        Assert.Equal("accepted", (await (await evaluator.Client.PostAsync($"/api/me/evaluations/{cohortId}/accept", null)).Json(HttpStatusCode.OK))
+            .GetProperty("status").GetString());
+
     [Fact]
-    public async Task An_invited_evaluator_scores_that_cohorts_applications_and_sees_nothing_else()
+    public async Task An_invited_mentor_scores_that_cohorts_applications_once_accepted_and_sees_nothing_else()
     {
         var a = await Incubation.ProgrammeAsync(host);
         var b = await Incubation.ProgrammeAsync(host);
         var appA = await ApplyAsync(a.CohortId, "Souss Digital");
         var appB = await ApplyAsync(b.CohortId, "Oriental Web");
 
-        // A new address gets a mentor account and one invitation, in the language asked for.
-        var email = $"evaluator-{Guid.NewGuid():N}@example.ma";
-        var invited = await (await a.Manager.Client.PostAsJsonAsync($"/api/cohorts/{a.CohortId}/evaluators",
-            new { email, displayName = "Nadia", language = "ar" })).Json(HttpStatusCode.OK);
-        Assert.Equal("mentor", invited.GetProperty("role").GetString());
-        await (await a.Manager.Client.PostAsJsonAsync($"/api/cohorts/{a.CohortId}/evaluators", new { email })).Json(HttpStatusCode.OK);
+        // A mentor's address: one invitation e-mailed, in the mentor's language, with the page where it is answered.
+        var evaluator = await host.SignUpAsync("mentor", "ar");
+        await InviteAsync(a.Manager, a.CohortId, evaluator.Email);
+        await InviteAsync(a.Manager, a.CohortId, evaluator.Email); // again: the same invitation, e-mailed once
         await host.JobsSettledAsync(); // invitations are e-mailed through the notification pipeline
-        var invitation = Assert.Single(host.Emails(email), e => e.GetProperty("kind").GetString() == "evaluator-invitation");
+        var invitation = Assert.Single(host.Emails(evaluator.Email), e => e.GetProperty("kind").GetString() == "evaluator-invitation");
         Assert.Equal("ar", invitation.GetProperty("language").GetString());
-        Assert.Contains(a.CohortId, invitation.GetProperty("text").GetString());
-        var cohort = await (await a.Manager.Client.GetAsync($"/api/cohorts/{a.CohortId}")).Json(HttpStatusCode.OK);
-        Assert.Contains(cohort.GetProperty("evaluators").EnumerateArray(), e => e.GetString() == invited.GetProperty("accountId").GetString());
+        Assert.Contains("/evaluations", invitation.GetProperty("text").GetString());
 
-        var evaluator = await SignInAsync(email);
+        // Nothing of the cohort opens before the mentor accepts.
+        await (await evaluator.Client.GetAsync($"/api/cohorts/{a.CohortId}/applications")).Problem(HttpStatusCode.NotFound);
+        await (await evaluator.Client.GetAsync($"/api/cohorts/{a.CohortId}/applications/{appA}")).Problem(HttpStatusCode.NotFound);
+        var mine = await (await evaluator.Client.GetAsync("/api/me/evaluations")).Json(HttpStatusCode.OK);
+        Assert.Equal((a.CohortId, "invited"), (Assert.Single(mine.EnumerateArray()).GetProperty("cohortId").GetString(), mine[0].GetProperty("status").GetString()));
+        await AcceptAsync(evaluator, a.CohortId);
+        await AcceptAsync(evaluator, a.CohortId); // answering the same way again changes nothing
+        await (await evaluator.Client.PostAsync($"/api/me/evaluations/{a.CohortId}/decline", null)).Problem(HttpStatusCode.Conflict);
+        var sent = await (await a.Manager.Client.GetAsync($"/api/cohorts/{a.CohortId}/evaluators")).Json(HttpStatusCode.OK);
+        Assert.Equal((evaluator.Email, "accepted"), (Assert.Single(sent.EnumerateArray()).GetProperty("email").GetString(), sent[0].GetProperty("status").GetString()));
+
         var call = await (await evaluator.Client.GetAsync($"/api/cohorts/{a.CohortId}")).Json(HttpStatusCode.OK);
         Assert.Equal(2, call.GetProperty("rubric").GetArrayLength());
         Assert.Equal(0, call.GetProperty("evaluators").GetArrayLength());
@@ -53,13 +63,15 @@ public sealed class EvaluatorsApiTests(MarketplaceHost host)
         await (await evaluator.Client.PostAsJsonAsync($"/api/cohorts/{a.CohortId}/applications/{appA}/scores", new { scores = new[] { 2, 5 } }))
             .Json(HttpStatusCode.OK);
 
-        // Cohort B is not theirs; in cohort A, no dashboard, members, mentors or decisions.
+        // Cohort B is not theirs; in cohort A, no dashboard, members, mentors, evaluators or decisions.
         await (await evaluator.Client.GetAsync($"/api/cohorts/{b.CohortId}")).Problem(HttpStatusCode.NotFound);
         await (await evaluator.Client.GetAsync($"/api/cohorts/{b.CohortId}/applications")).Problem(HttpStatusCode.NotFound);
         await (await evaluator.Client.GetAsync($"/api/cohorts/{b.CohortId}/applications/{appB}")).Problem(HttpStatusCode.NotFound);
         await (await evaluator.Client.PostAsJsonAsync($"/api/cohorts/{b.CohortId}/applications/{appB}/scores", new { scores = new[] { 5, 5 } }))
             .Problem(HttpStatusCode.NotFound);
+        await (await evaluator.Client.PostAsync($"/api/me/evaluations/{b.CohortId}/accept", null)).Problem(HttpStatusCode.NotFound); // not invited there
         await (await evaluator.Client.GetAsync($"/api/cohorts/{a.CohortId}/dashboard")).Problem(HttpStatusCode.Forbidden);
+        await (await evaluator.Client.GetAsync($"/api/cohorts/{a.CohortId}/evaluators")).Problem(HttpStatusCode.Forbidden);
         await (await evaluator.Client.PostAsJsonAsync($"/api/cohorts/{a.CohortId}/applications/{appA}/decision", new { admit = true }))
             .Problem(HttpStatusCode.Forbidden);
         await (await evaluator.Client.PostAsJsonAsync($"/api/cohorts/{a.CohortId}/evaluators", new { email = "x@example.ma" }))
@@ -77,21 +89,57 @@ public sealed class EvaluatorsApiTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task An_invitation_creates_no_account_tells_nothing_of_the_address_and_waits_for_a_mentor_signing_up_with_it()
+    {
+        var a = await Incubation.ProgrammeAsync(host);
+        var appA = await ApplyAsync(a.CohortId, "Souss Digital");
+        var startup = await host.SignUpAsync("startup");
+        var sme = await host.SignUpAsync("sme");
+        var stranger = $"evaluator-{Guid.NewGuid():N}@example.ma";
+
+        // The same answer for an address without an account, an SME's and a startup's: nothing to learn from it.
+        foreach (var email in new[] { stranger, sme.Email, startup.Email }) await InviteAsync(a.Manager, a.CohortId, email);
+        await host.JobsSettledAsync();
+        Assert.Empty(host.Emails(stranger)); // the platform e-mails no stranger on a manager's word
+        Assert.DoesNotContain(host.Emails(sme.Email), e => e.GetProperty("kind").GetString() == "evaluator-invitation");
+        // An SME or a startup cannot take an evaluator's place, even invited at its own address.
+        await (await sme.Client.PostAsync($"/api/me/evaluations/{a.CohortId}/accept", null)).Problem(HttpStatusCode.Forbidden);
+        await (await startup.Client.GetAsync($"/api/cohorts/{a.CohortId}/applications")).Problem(HttpStatusCode.Forbidden);
+
+        // No account was made for the stranger's address: signing in tells them there is none.
+        using (var anonymous = host.Anonymous())
+            await (await anonymous.PostAsJsonAsync("/api/auth/sign-in", new { email = stranger })).Json(HttpStatusCode.Accepted);
+        await Payments.Engagements.EventuallyAsync(() => Task.FromResult(host.Emails(stranger).Any()), "the sign-in answer");
+        Assert.Equal("no-account", Assert.Single(host.Emails(stranger)).GetProperty("kind").GetString());
+
+        // Once they sign up as a mentor with that address, the invitation waits for their answer.
+        var mentor = await host.SignUpAsync("mentor", email: stranger);
+        await (await mentor.Client.GetAsync($"/api/cohorts/{a.CohortId}/applications")).Problem(HttpStatusCode.NotFound);
+        var mine = await (await mentor.Client.GetAsync("/api/me/evaluations")).Json(HttpStatusCode.OK);
+        Assert.Equal("invited", Assert.Single(mine.EnumerateArray()).GetProperty("status").GetString());
+        await AcceptAsync(mentor, a.CohortId);
+        Assert.Equal(appA, Assert.Single((await (await mentor.Client.GetAsync($"/api/cohorts/{a.CohortId}/applications")).Json(HttpStatusCode.OK))
+            .EnumerateArray()).Id());
+    }
+
+    [Fact]
     public async Task A_manager_of_another_institute_evaluates_without_running_the_cohort()
     {
         var a = await Incubation.ProgrammeAsync(host);
         var b = await Incubation.ProgrammeAsync(host);
         var appA = await ApplyAsync(a.CohortId, "Souss Digital");
 
-        var invited = await (await a.Manager.Client.PostAsJsonAsync($"/api/cohorts/{a.CohortId}/evaluators", new { email = b.Manager.Email }))
-            .Json(HttpStatusCode.OK);
-        Assert.Equal(("manager", b.Manager.AccountId), (invited.GetProperty("role").GetString(), invited.GetProperty("accountId").GetString()));
+        await InviteAsync(a.Manager, a.CohortId, b.Manager.Email);
+        await (await b.Manager.Client.PostAsJsonAsync($"/api/cohorts/{a.CohortId}/applications/{appA}/scores", new { scores = new[] { 5, 5 } }))
+            .Problem(HttpStatusCode.NotFound); // not before accepting
+        await AcceptAsync(b.Manager, a.CohortId);
 
         await (await b.Manager.Client.PostAsJsonAsync($"/api/cohorts/{a.CohortId}/applications/{appA}/scores", new { scores = new[] { 5, 5 } }))
             .Json(HttpStatusCode.OK);
         await (await b.Manager.Client.PostAsJsonAsync($"/api/cohorts/{a.CohortId}/applications/{appA}/decision", new { admit = true }))
             .Problem(HttpStatusCode.NotFound);
         await (await b.Manager.Client.GetAsync($"/api/cohorts/{a.CohortId}/dashboard")).Problem(HttpStatusCode.NotFound);
+        await (await b.Manager.Client.GetAsync($"/api/cohorts/{a.CohortId}/evaluators")).Problem(HttpStatusCode.NotFound);
         var (_, startupId) = await Api.StartupAsync(host);
         await (await b.Manager.Client.PostAsJsonAsync($"/api/cohorts/{a.CohortId}/members", new { startupId })).Problem(HttpStatusCode.NotFound);
         await (await b.Manager.Client.PostAsJsonAsync($"/api/cohorts/{a.CohortId}/evaluators", new { email = "x@example.ma" }))
@@ -102,17 +150,22 @@ public sealed class EvaluatorsApiTests(MarketplaceHost host)
     }
 
     [Fact]
-    public async Task Startups_and_smes_are_not_evaluators()
+    public async Task A_declined_invitation_opens_nothing_and_a_bad_address_is_a_400()
     {
         var a = await Incubation.ProgrammeAsync(host);
-        var startup = await host.SignUpAsync("startup");
-        var sme = await host.SignUpAsync("sme");
+        var mentor = await host.SignUpAsync("mentor");
+        await InviteAsync(a.Manager, a.CohortId, mentor.Email);
+        Assert.Equal("declined", (await (await mentor.Client.PostAsync($"/api/me/evaluations/{a.CohortId}/decline", null)).Json(HttpStatusCode.OK))
+            .GetProperty("status").GetString());
+        await (await mentor.Client.PostAsync($"/api/me/evaluations/{a.CohortId}/accept", null)).Problem(HttpStatusCode.Conflict);
+        await (await mentor.Client.GetAsync($"/api/cohorts/{a.CohortId}/applications")).Problem(HttpStatusCode.NotFound);
+        Assert.Equal("declined", (await InviteAgainAsync()).GetProperty("status").GetString()); // asking again does not reopen it
 
-        await (await a.Manager.Client.PostAsJsonAsync($"/api/cohorts/{a.CohortId}/evaluators", new { email = startup.Email })).Problem(HttpStatusCode.Conflict);
-        await (await a.Manager.Client.PostAsJsonAsync($"/api/cohorts/{a.CohortId}/evaluators", new { email = sme.Email })).Problem(HttpStatusCode.Conflict);
-        var problem = await (await a.Manager.Client.PostAsJsonAsync($"/api/cohorts/{a.CohortId}/evaluators", new { email = "pas-une-adresse", language = "de" }))
+        var problem = await (await a.Manager.Client.PostAsJsonAsync($"/api/cohorts/{a.CohortId}/evaluators", new { email = "pas-une-adresse" }))
             .Problem(HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("email", out _));
-        Assert.True(problem.GetProperty("errors").TryGetProperty("language", out _));
+
+        async Task<JsonElement> InviteAgainAsync() =>
+            await (await a.Manager.Client.PostAsJsonAsync($"/api/cohorts/{a.CohortId}/evaluators", new { email = mentor.Email })).Json(HttpStatusCode.Accepted);
     }
 }

@@ -123,6 +123,9 @@ public sealed partial class IdorMatrixTests(MarketplaceHost host)
         ["GET /api/cohorts/{id}"] = new(v => $"/api/cohorts/{v.CohortId}", null, As.Admin, As.Startup),
         ["POST /api/cohorts/{id}/applications"] = new(v => $"/api/cohorts/{v.CohortId}/applications", new { answers = new[] { "Un", "Deux" } }, As.Startup),
         ["POST /api/cohorts/{id}/evaluators"] = new(v => $"/api/cohorts/{v.CohortId}/evaluators", new { email = "evaluateur@example.ma" }, As.Admin),
+        ["GET /api/cohorts/{id}/evaluators"] = new(v => $"/api/cohorts/{v.CohortId}/evaluators", null, As.Admin),
+        ["POST /api/me/evaluations/{cohortId}/accept"] = new(v => $"/api/me/evaluations/{v.CohortId}/accept"), // nobody was invited
+        ["POST /api/me/evaluations/{cohortId}/decline"] = new(v => $"/api/me/evaluations/{v.CohortId}/decline"),
         ["GET /api/cohorts/{id}/applications"] = new(v => $"/api/cohorts/{v.CohortId}/applications", null, As.Admin),
         ["GET /api/cohorts/{id}/applications/{appId}"] = new(v => $"/api/cohorts/{v.CohortId}/applications/{v.ApplicationId}", null, As.Admin),
         ["POST /api/cohorts/{id}/applications/{appId}/scores"] = new(v => $"/api/cohorts/{v.CohortId}/applications/{v.ApplicationId}/scores", new { scores = new[] { 5, 5 } }, As.Admin),

@@ -16,11 +16,18 @@ public interface ICohortGrain : IGrainWithStringKey
     /// <summary>The call while it is open (before the cohort starts), with the startup's own application; null once closed.</summary>
     Task<OpenCall?> OpenCallAsync(string? startupId);
     /// <summary>
-    /// Lets the account of this address score the cohort's applications (and see nothing else of it). An address
-    /// without an account gets <paramref name="invitee"/>, a mentor account; an existing one must be a mentor or a
-    /// manager. Added is false when the account already was an evaluator.
+    /// Invites the owner of this address to score the cohort's applications (a manager of the cohort). Nothing is created
+    /// for the address and nothing tells whether it has an account: its owner becomes an evaluator by accepting
+    /// (<see cref="AnswerEvaluatorAsync"/>). Inviting again returns the invitation as it stands, with Created false.
     /// </summary>
-    Task<(AccountView Evaluator, bool Added)> AddEvaluatorAsync(Caller caller, NewAccount invitee);
+    Task<(EvaluatorInvitation Invitation, bool Created)> InviteEvaluatorAsync(Caller caller, string email);
+    /// <summary>
+    /// The answer of the caller, a mentor or manager whose account has this address. Accepting makes the account an
+    /// evaluator; answering the same way again changes nothing; the other way afterwards is a 409.
+    /// </summary>
+    Task<EvaluatorInvitation> AnswerEvaluatorAsync(Caller caller, string email, bool accept);
+    /// <summary>The evaluator invitations sent, newest first; for the cohort's managers.</summary>
+    Task<IReadOnlyList<EvaluatorInvitation>> EvaluatorInvitationsAsync(Caller caller);
     /// <summary>The applications, best weighted score first; for managers and the cohort's evaluators.</summary>
     Task<IReadOnlyList<ApplicationSummary>> RankAsync(Caller caller);
     Task<ApplicationView> GetApplicationAsync(Caller caller, string applicationId);
@@ -120,18 +127,48 @@ internal sealed class CohortGrain(
         return Task.FromResult<OpenCall?>(new OpenCall(View(withMentors: false), mine?.Id, mine?.Status));
     }
 
-    public async Task<(AccountView Evaluator, bool Added)> AddEvaluatorAsync(Caller caller, NewAccount invitee)
+    public async Task<(EvaluatorInvitation Invitation, bool Created)> InviteEvaluatorAsync(Caller caller, string email)
     {
         await EnsureManagerAsync(caller);
-        var (accountId, _) = await grains.GetGrain<ISignInGrain>(invitee.Email).SignUpAsync(invitee);
-        var account = await grains.GetGrain<IAccountGrain>(accountId).GetAsync() ?? throw MarketplaceException.NotFound("Account");
-        if (account.Role is not (Roles.Mentor or Roles.Manager))
-            throw MarketplaceException.Conflict("Only mentor and manager accounts evaluate applications.");
-        if (C.Evaluators.Contains(accountId)) return (account, false);
-        if (C.Evaluators.Count >= MaxEvaluators) throw MarketplaceException.Conflict($"A cohort has at most {MaxEvaluators} evaluators.");
-        C.Evaluators.Add(accountId);
+        var copies = grains.GetGrain<IEvaluatorInvitationsGrain>(email);
+        if (C.EvaluatorInvitations.Find(i => i.Email == email) is { } sent)
+        {
+            await copies.SaveAsync(sent); // repeats a copy a failure may have lost
+            return (sent, false);
+        }
+        if (C.EvaluatorInvitations.Count(i => i.Status != InvitationStatus.Declined) >= MaxEvaluators)
+            throw MarketplaceException.Conflict($"A cohort has at most {MaxEvaluators} evaluators.");
+        var invitation = new EvaluatorInvitation(Id, C.Name, email, InvitationStatus.Invited, time.GetUtcNow(), null, null);
+        C.EvaluatorInvitations.Add(invitation);
+        // Declined invitations make room for new ones beyond twice the bound, the oldest first.
+        while (C.EvaluatorInvitations.Count > 2 * MaxEvaluators) C.EvaluatorInvitations.Remove(C.EvaluatorInvitations.First(i => i.Status == InvitationStatus.Declined));
         await state.SaveAsync();
-        return (account, true);
+        await copies.SaveAsync(invitation);
+        return (invitation, true);
+    }
+
+    public async Task<EvaluatorInvitation> AnswerEvaluatorAsync(Caller caller, string email, bool accept)
+    {
+        var index = state.RecordExists && caller.Role is Roles.Mentor or Roles.Manager ? C.EvaluatorInvitations.FindIndex(i => i.Email == email) : -1;
+        if (index < 0) throw MarketplaceException.NotFound("Invitation");
+        var invitation = C.EvaluatorInvitations[index];
+        var wanted = accept ? InvitationStatus.Accepted : InvitationStatus.Declined;
+        if (invitation.Status != wanted)
+        {
+            if (invitation.Status != InvitationStatus.Invited) throw MarketplaceException.Conflict($"The invitation was already {invitation.Status.Name()}.");
+            if (accept && !C.Evaluators.Contains(caller.AccountId)) C.Evaluators.Add(caller.AccountId);
+            invitation = invitation with { Status = wanted, AnsweredAt = time.GetUtcNow(), AccountId = caller.AccountId };
+            C.EvaluatorInvitations[index] = invitation;
+            await state.SaveAsync();
+        }
+        await grains.GetGrain<IEvaluatorInvitationsGrain>(email).SaveAsync(invitation);
+        return invitation;
+    }
+
+    public async Task<IReadOnlyList<EvaluatorInvitation>> EvaluatorInvitationsAsync(Caller caller)
+    {
+        await EnsureManagerAsync(caller);
+        return [.. C.EvaluatorInvitations.AsEnumerable().Reverse()];
     }
 
     public async Task<IReadOnlyList<ApplicationSummary>> RankAsync(Caller caller)

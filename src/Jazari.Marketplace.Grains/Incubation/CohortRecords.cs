@@ -124,6 +124,8 @@ public sealed class CohortState
     [Id(13)] public List<string> Evaluators { get; set; } = [];
     /// <summary>Startups invited to join; a startup becomes a member (a row) only when it accepts.</summary>
     [Id(14)] public List<CohortInvitation> Invitations { get; set; } = [];
+    /// <summary>The invitations to score applications, by address; an accepted one has its account among <see cref="Evaluators"/>.</summary>
+    [Id(15)] public List<EvaluatorInvitation> EvaluatorInvitations { get; set; } = [];
 }
 
 public static class ApplicationStatusNames

@@ -55,19 +55,74 @@ internal sealed class StartupInvitationsGrain(
 
     public async Task SaveAsync(CohortInvitation invitation)
     {
-        var index = Invitations.FindIndex(i => i.Id == invitation.Id);
-        if (index >= 0 && Invitations[index] == invitation) return;
-        if (index >= 0) Invitations[index] = invitation;
-        else Invitations.Add(invitation);
-        while (Invitations.Count > MaxKept)
-        {
-            var answered = Invitations.FindIndex(i => i.Status != InvitationStatus.Invited);
-            Invitations.RemoveAt(answered >= 0 ? answered : 0);
-        }
-        await state.SaveAsync();
+        if (InvitationCopies.Keep(Invitations, invitation, i => i.Id == invitation.Id, i => i.Status != InvitationStatus.Invited, MaxKept))
+            await state.SaveAsync();
     }
 
     public Task<IReadOnlyList<CohortInvitation>> ListAsync() => Task.FromResult<IReadOnlyList<CohortInvitation>>([.. Invitations]);
 
     public Task<CohortInvitation?> FindAsync(string invitationId) => Task.FromResult(Invitations.Find(i => i.Id == invitationId));
+}
+
+/// <summary>The copies of invitations a person keeps to list their own.</summary>
+internal static class InvitationCopies
+{
+    /// <summary>Adds the copy, or replaces the one it is the same invitation as; beyond <paramref name="max"/>, the oldest
+    /// answered ones go first. Returns whether anything changed.</summary>
+    public static bool Keep<T>(List<T> copies, T copy, Predicate<T> same, Predicate<T> answered, int max)
+    {
+        var index = copies.FindIndex(same);
+        if (index >= 0 && Equals(copies[index], copy)) return false;
+        if (index >= 0) copies[index] = copy;
+        else copies.Add(copy);
+        while (copies.Count > max)
+        {
+            var old = copies.FindIndex(answered);
+            copies.RemoveAt(old >= 0 ? old : 0);
+        }
+        return true;
+    }
+}
+
+/// <summary>
+/// A cohort's invitation to score its applications, sent to an e-mail address. The address's owner becomes an
+/// evaluator only by accepting it, signed in with that address to a mentor or manager account.
+/// </summary>
+[GenerateSerializer, Alias("jazari.evaluator-invitation")]
+public sealed record EvaluatorInvitation(
+    [property: Id(0)] string CohortId,
+    [property: Id(1)] string CohortName,
+    [property: Id(2)] string Email,
+    [property: Id(3)] InvitationStatus Status,
+    [property: Id(4)] DateTimeOffset InvitedAt,
+    [property: Id(5)] DateTimeOffset? AnsweredAt,
+    /// <summary>The account that accepted or declined it.</summary>
+    [property: Id(6)] string? AccountId);
+
+/// <summary>The evaluator invitations sent to an e-mail address (keyed by the address), newest last; written by the cohorts only.
+/// Kept by address, not by account: an address without an account finds them once it signs up as a mentor.</summary>
+public interface IEvaluatorInvitationsGrain : IGrainWithStringKey
+{
+    Task SaveAsync(EvaluatorInvitation invitation);
+    Task<IReadOnlyList<EvaluatorInvitation>> ListAsync();
+}
+
+[GenerateSerializer, Alias("jazari.evaluator-invitations-state")]
+public sealed class EvaluatorInvitationsState
+{
+    [Id(0)] public List<EvaluatorInvitation> Invitations { get; set; } = [];
+}
+
+internal sealed class EvaluatorInvitationsGrain(
+    [PersistentState("evaluator-invitations", "marketplace")] IPersistentState<EvaluatorInvitationsState> state) : Grain, IEvaluatorInvitationsGrain
+{
+    public const int MaxKept = 100;
+
+    public async Task SaveAsync(EvaluatorInvitation invitation)
+    {
+        if (InvitationCopies.Keep(state.State.Invitations, invitation, i => i.CohortId == invitation.CohortId, i => i.Status != InvitationStatus.Invited, MaxKept))
+            await state.SaveAsync();
+    }
+
+    public Task<IReadOnlyList<EvaluatorInvitation>> ListAsync() => Task.FromResult<IReadOnlyList<EvaluatorInvitation>>([.. state.State.Invitations]);
 }

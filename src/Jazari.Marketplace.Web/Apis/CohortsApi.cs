@@ -21,6 +21,7 @@ public static class CohortsApi
         api.MapGet("/{id:id}", Get);
         api.MapPost("/{id:id}/applications", Apply).RequireAuthorization(p => p.RequireRole(Roles.Startup));
         managers.MapPost("/{id:id}/evaluators", InviteEvaluator);
+        managers.MapGet("/{id:id}/evaluators", Evaluators);
         scorers.MapGet("/{id:id}/applications", Rank);
         api.MapGet("/{id:id}/applications/{appId:id}", GetApplication);
         scorers.MapPost("/{id:id}/applications/{appId:id}/scores", Score);
@@ -36,6 +37,11 @@ public static class CohortsApi
         mine.MapGet("/", MyInvitations);
         mine.MapPost("/{invitationId:id}/accept", Accept);
         mine.MapPost("/{invitationId:id}/decline", Decline);
+
+        var evaluations = routes.MapGroup("/api/me/evaluations").WithTags("Cohorts").RequireAuthorization(p => p.RequireRole(Roles.Mentor, Roles.Manager));
+        evaluations.MapGet("/", MyEvaluations);
+        evaluations.MapPost("/{cohortId:id}/accept", (string cohortId, ClaimsPrincipal user, EvaluatorCommands evaluators) => AnswerEvaluation(cohortId, true, user, evaluators));
+        evaluations.MapPost("/{cohortId:id}/decline", (string cohortId, ClaimsPrincipal user, EvaluatorCommands evaluators) => AnswerEvaluation(cohortId, false, user, evaluators));
     }
 
     private static async Task<Created<CreatedId>> Create(CohortInput body, ClaimsPrincipal user, CohortCommands cohorts)
@@ -62,8 +68,18 @@ public static class CohortsApi
         return TypedResults.Created($"/api/cohorts/{id}/applications/{appId}", new CreatedId(appId));
     }
 
-    private static async Task<Ok<EvaluatorResponse>> InviteEvaluator(string id, EvaluatorInput body, ClaimsPrincipal user, CohortCommands cohorts) =>
-        TypedResults.Ok(await cohorts.InviteEvaluatorAsync(user.Caller(), id, body));
+    /// <summary>202 for every address: the invitation waits for its owner's answer.</summary>
+    private static async Task<Accepted<EvaluatorInvitationResponse>> InviteEvaluator(string id, EvaluatorInput body, ClaimsPrincipal user, EvaluatorCommands evaluators) =>
+        TypedResults.Accepted($"/api/cohorts/{id}/evaluators", await evaluators.InviteAsync(user.Caller(), id, body));
+
+    private static async Task<Ok<List<EvaluatorInvitationResponse>>> Evaluators(string id, ClaimsPrincipal user, EvaluatorCommands evaluators) =>
+        TypedResults.Ok(await evaluators.SentAsync(user.Caller(), id));
+
+    private static async Task<Ok<List<EvaluatorInvitationResponse>>> MyEvaluations(ClaimsPrincipal user, EvaluatorCommands evaluators) =>
+        TypedResults.Ok(await evaluators.MineAsync(user.Caller()));
+
+    private static async Task<Ok<EvaluatorInvitationResponse>> AnswerEvaluation(string cohortId, bool accept, ClaimsPrincipal user, EvaluatorCommands evaluators) =>
+        TypedResults.Ok(await evaluators.AnswerAsync(user.Caller(), cohortId, accept));
 
     private static async Task<Ok<List<ApplicationResponse>>> Rank(string id, ClaimsPrincipal user, CohortCommands cohorts) =>
         TypedResults.Ok(await cohorts.RankAsync(user.Caller(), id));

@@ -98,26 +98,6 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
     /// <summary>How many startups a search by name shows at most.</summary>
     public const int MaxFound = 20;
 
-    /// <summary>
-    /// An evaluator is a mentor or manager account found by its e-mail address; an address without an account gets a
-    /// mentor account (the role alone opens nothing of a cohort). The evaluator is e-mailed once, in their language.
-    /// </summary>
-    public async Task<EvaluatorResponse> InviteEvaluatorAsync(Caller caller, string id, EvaluatorInput input)
-    {
-        var (email, displayName, language) = Checks.Valid(c => (c.Email("email", input.Email), c.OptionalText("displayName", input.DisplayName, 100),
-            input.Language is null ? null : c.OneOf("language", input.Language, Reference.Languages)));
-        var cohort = grains.GetGrain<ICohortGrain>(id);
-        var invitee = new NewAccount(email, Roles.Mentor, displayName ?? email.Split('@')[0], language ?? "fr", []);
-        var (account, _) = await cohort.AddEvaluatorAsync(caller, invitee);
-        // Keyed by the cohort: the invitation repeated after a failure half-way is e-mailed once.
-        var name = (await cohort.GetAsync(caller)).Name;
-        await notifier.NotifyAsync(account.Id, NotificationKinds.EvaluatorInvitation, $"cohort:{id}:evaluator", new Dictionary<string, string>
-        {
-            ["cohort"] = name, ["cohortId"] = id, ["signInLink"] = notifier.Link("/sign-in"),
-        });
-        return new EvaluatorResponse(account.Id, account.Email, account.Role);
-    }
-
     public async Task<List<ApplicationResponse>> RankAsync(Caller caller, string id) =>
         [.. (await grains.GetGrain<ICohortGrain>(id).RankAsync(caller)).Select(ApplicationResponse.From)];
 

@@ -6,6 +6,7 @@ public static class CommunityCommandServices
     public static IServiceCollection AddCommunityCommands(this IServiceCollection services) => services
         .AddSingleton<ProfileCommands>()
         .AddSingleton<CohortCommands>()
+        .AddSingleton<EvaluatorCommands>()
         .AddSingleton<StartupProgressCommands>()
         .AddSingleton<InstituteCommands>()
         .AddSingleton<ConversationCommands>()

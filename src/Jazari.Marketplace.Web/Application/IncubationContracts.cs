@@ -62,7 +62,7 @@ public sealed record CohortInput
 public sealed record ApplicationInput { public IReadOnlyList<string?>? Answers { get; init; } }
 public sealed record ScoreInput { public IReadOnlyList<int?>? Scores { get; init; } }
 public sealed record DecisionInput { public bool? Admit { get; init; } }
-public sealed record EvaluatorInput { public string? Email { get; init; } public string? DisplayName { get; init; } public string? Language { get; init; } }
+public sealed record EvaluatorInput { public string? Email { get; init; } }
 public sealed record MemberInput { public string? StartupId { get; init; } }
 public sealed record MentorAssignmentInput { public string? MentorId { get; init; } public string? StartupId { get; init; } }
 public sealed record RatingInput { public int? Stars { get; init; } }
@@ -112,7 +112,10 @@ public sealed record CohortResponse(string Id, string InstituteId, string Name, 
         c.EndsOn.ToString("yyyy-MM-dd"), c.Questions, c.Rubric, c.Goals, c.Members, c.Applications, c.Mentors, c.Evaluators);
 }
 
-public sealed record EvaluatorResponse(string AccountId, string Email, string Role);
+public sealed record EvaluatorInvitationResponse(string CohortId, string CohortName, string Email, string Status, DateTimeOffset InvitedAt, DateTimeOffset? AnsweredAt)
+{
+    public static EvaluatorInvitationResponse From(EvaluatorInvitation i) => new(i.CohortId, i.CohortName, i.Email, i.Status.Name(), i.InvitedAt, i.AnsweredAt);
+}
 
 public sealed record ApplicationResponse(string Id, string StartupId, string StartupName, string Status, double? Score, int Scorecards, DateTimeOffset SubmittedAt)
 {

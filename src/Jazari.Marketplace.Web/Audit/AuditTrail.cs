@@ -52,6 +52,10 @@ public static class AuditActions
     public const string CohortInvitationSent = "cohort-invitation-sent";
     /// <summary>A startup accepted or declined a cohort's invitation (accepting opens its progress to the cohort's managers).</summary>
     public const string CohortInvitationAnswered = "cohort-invitation-answered";
+    /// <summary>A manager invited an e-mail address to score a cohort's applications.</summary>
+    public const string EvaluatorInvited = "evaluator-invited";
+    /// <summary>A mentor or a manager accepted or declined scoring a cohort's applications.</summary>
+    public const string EvaluatorInvitationAnswered = "evaluator-invitation-answered";
 
     /// <summary>An SME took its digital maturity self-assessment.</summary>
     public const string AssessmentTaken = "assessment-taken";
@@ -64,7 +68,7 @@ public static class AuditActions
         [SignIn, SignOut, ProfileCreated, ProfileUpdated, BidAccepted, AccountCreated, CatalogueImported, ReviewHidden, InstituteCreated, JobsDashboardLink,
          ConversationRead, ConversationReportsHandled, DataExported, AccountErased, PayoutDetailsChanged, PayoutReviewed,
          PaymentConfirmed, PayoutPaid, DisputeOpened, DisputeResolved, ProgrammeCreated,
-         CohortInvitationSent, CohortInvitationAnswered, ProgrammeApplicationDecided, BankStatementReconciled, BankMappingSaved,
+         CohortInvitationSent, CohortInvitationAnswered, EvaluatorInvited, EvaluatorInvitationAnswered, ProgrammeApplicationDecided, BankStatementReconciled, BankMappingSaved,
          AssessmentTaken, ReassessmentInvited, ExpertReviewAssigned];
 }
 

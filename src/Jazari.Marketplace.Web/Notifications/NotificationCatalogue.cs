@@ -45,7 +45,7 @@ public static class NotificationCatalogue
         [K.CohortInvitation] = ["cohort", "institute", "startup", "startsOn", "link"],
         [K.ApplicationAdmitted] = Decision,
         [K.ApplicationDeclined] = Decision,
-        [K.EvaluatorInvitation] = ["cohort", "cohortId", "signInLink"],
+        [K.EvaluatorInvitation] = ["cohort", "link"],
         [K.CohortDigest] = ["cohort", "startups", "bidsSubmitted", "bidsWon", "revenueContracted", "revenueReleased", "mentorSessions", "leaders"],
         [K.FiguresReminder] = ["startup", "month", "link"],
         [K.ProgrammeApplicationApproved] = ProgrammeDecision,

@@ -135,6 +135,7 @@ public sealed partial class EmailLinksTests(BrowserHost host)
         {
             K.MessageReceived => $"{publicUrl}/conversations/{thread.Id()}",
             K.CohortInvitation => $"{publicUrl}/startup/invitations",
+            K.EvaluatorInvitation => $"{publicUrl}/evaluations",
             K.FiguresReminder => $"{publicUrl}/startup/goals",
             K.ProgrammeApplicationApproved or K.ProgrammeApplicationDeclined => $"{publicUrl}/sme/programmes",
             K.PayoutDetailsChanged => $"{publicUrl}/payout-details",
@@ -176,6 +177,7 @@ public sealed partial class EmailLinksTests(BrowserHost host)
             var path when path == $"/receipts/{payoutId}" => payoutId.ToUpperInvariant(), // the payout's reference
             var path when path == $"/expert-reviews/{reviewId}" => question,
             "/startup/invitations" => cohortName,
+            "/evaluations" => text["evaluations.title"],
             "/needs" => text[role == "sme" ? "sme.title" : "startup.title"], // the reader's own space, its needs listed
             "/startup/goals" => text["goals.title"],
             "/sme/programmes" => text["papp.title"],

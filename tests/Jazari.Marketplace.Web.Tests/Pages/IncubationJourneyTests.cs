@@ -203,6 +203,55 @@ public sealed class IncubationJourneyTests(BrowserHost host)
     }
 
     [Theory]
+    [InlineData("fr")]
+    public async Task A_mentor_invited_to_evaluate_accepts_from_the_email_and_scores_an_application(string language)
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var institute = await HostApi.InstituteAsync(host, run);
+        using var manager = await HostApi.ManagerAsync(host, institute, $"manager-{run}@example.ma", language);
+        var cohortId = await manager.CreateAsync("/api/cohorts", Incubation.Cohort(institute));
+        using var startup = await HostApi.SignUpAsync(host, "startup", $"startup-{run}@example.ma", "Youssef");
+        var startupName = $"حلول أطلس {run}"; // an Arabic name inside a French page
+        await startup.CreateAsync("/api/startups", Api.Startup(startupName));
+        await startup.CreateAsync($"/api/cohorts/{cohortId}/applications", new { answers = new[] { "Des boutiques en ligne.", "Les coopératives." } });
+        var mentorEmail = $"mentor-{run}@example.ma";
+        using var mentor = await HostApi.SignUpAsync(host, "mentor", mentorEmail, "Salma", language);
+        await (await manager.PostAsJsonAsync($"/api/cohorts/{cohortId}/evaluators", new { email = mentorEmail })).Json(HttpStatusCode.Accepted);
+
+        // The e-mail's link opens the page where the invitation is answered.
+        var outbox = Path.Combine(host.Host.DataDir, "outbox");
+        await Payments.Engagements.EventuallyAsync(() => Task.FromResult(OutboxFiles.Emails(outbox, mentorEmail).Any(e => e.GetProperty("kind").GetString() == "evaluator-invitation")),
+            "the invitation e-mailed");
+        var text = OutboxFiles.Emails(outbox, mentorEmail).Single(e => e.GetProperty("kind").GetString() == "evaluator-invitation").GetProperty("text").GetString()!;
+        var link = Regex.Match(text, @"https?://\S+/evaluations").Value;
+        var page = await host.NewPageAsync(language, bypassCsp: true);
+        await HostApi.SignInAsync(host, page, mentorEmail);
+        await page.GotoAsync(link);
+        var card = page.Locator($"#cohort-{cohortId}");
+        await Assertions.Expect(card.Locator(".pill.status-invited")).ToBeVisibleAsync();
+        Assert.Equal(0, await page.Locator($"a[href^='/evaluations/{cohortId}/applications/']").CountAsync()); // nothing before accepting
+        await HostApi.AssertTranslatedAsync(page);
+        await card.Locator("button[formaction*='handler=accept']").ClickAsync();
+        await Journeys.ExpectUrlAsync(page, "done=accepted");
+        await page.ReloadAsync();
+
+        // The applications are listed under the cohort; the mentor opens one and scores it.
+        await page.ClickAsync($"a[href^='/evaluations/{cohortId}/applications/']");
+        await Assertions.Expect(page.Locator("h1 bdi")).ToHaveTextAsync(startupName);
+        Assert.Equal(0, await page.Locator("form[action*='handler=decide']").CountAsync()); // the decision stays the managers'
+        await page.SelectOptionAsync("#score-0", "4");
+        await page.SelectOptionAsync("#score-1", "2");
+        await page.ClickAsync("form[action*='handler=score'] button[type=submit]");
+        await Journeys.ExpectUrlAsync(page, "scored=true");
+        await page.ReloadAsync();
+        Assert.Equal(("4", "2"), (await page.InputValueAsync("#score-0"), await page.InputValueAsync("#score-1")));
+        await HostApi.AssertTranslatedAsync(page);
+        await HostApi.AssertAccessibleAsync(page);
+        var application = Assert.Single((await (await manager.GetAsync($"/api/cohorts/{cohortId}/applications")).Json(HttpStatusCode.OK)).EnumerateArray());
+        Assert.Equal(1, application.GetProperty("scorecards").GetInt32());
+    }
+
+    [Theory]
     [InlineData("fr", "Karim Mentor", "Revue de la page de paiement et du plan marketing.")]
     public async Task A_mentor_logs_a_session_and_records_a_goal_of_an_assigned_startup(string language, string mentorName, string notes)
     {
