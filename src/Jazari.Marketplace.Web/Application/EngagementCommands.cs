@@ -71,13 +71,11 @@ public sealed class EngagementCommands(IGrainFactory grains, PaymentMoves moves,
         var c = new Checks();
         var reason = c.Text("reason", input.Reason, MaxReason, minLength: 10, multiLine: true);
         c.ThrowIfFailed();
-        var grain = Engagement(needId);
-        var before = (await grain.GetAsync(caller)).Milestone(index)?.Dispute;
-        var e = await grain.OpenDisputeAsync(caller, index, reason);
+        var e = await Engagement(needId).OpenDisputeAsync(caller, index, reason);
         var dispute = e.Milestones[index].Dispute!;
-        if (before?.Id != dispute.Id || before.ResolvedAt is not null)
-            await audit.RecordAsync(caller, AuditActions.DisputeOpened, dispute.Id,
-                $"need {needId} milestone {index}; mediators {string.Join(' ', dispute.MediatorInstitutes)}");
+        // Named by the dispute and its opening: a repeat after a crash between the two writes adds the entry it lacks.
+        await audit.RecordOnceAsync(caller, $"aud-opened-{dispute.Id}", dispute.OpenedAt, AuditActions.DisputeOpened, dispute.Id,
+            $"need {needId} milestone {index}; mediators {string.Join(' ', dispute.MediatorInstitutes)}");
         return EngagementResponse.From(e);
     }
 
@@ -94,11 +92,9 @@ public sealed class EngagementCommands(IGrainFactory grains, PaymentMoves moves,
         c.ThrowIfFailed();
         var target = (Ids.IsValid(disputeId) ? await grains.GetGrain<IPaymentLookupGrain>(disputeId).GetAsync() : null)
             ?? throw MarketplaceException.NotFound("Dispute");
-        var grain = Engagement(target.NeedId);
-        var before = (await grain.GetAsync(caller)).Milestone(target.Index)?.Dispute;
-        var e = await grain.ResolveDisputeAsync(caller, target.Index, input.ReleaseMinor!.Value, input.RefundMinor!.Value, note);
-        if (before is { ResolvedAt: null })
-            await audit.RecordAsync(caller, AuditActions.DisputeResolved, disputeId, $"release {input.ReleaseMinor}; refund {input.RefundMinor}");
+        var e = await Engagement(target.NeedId).ResolveDisputeAsync(caller, target.Index, input.ReleaseMinor!.Value, input.RefundMinor!.Value, note);
+        await audit.RecordOnceAsync(caller, $"aud-resolved-{disputeId}", e.Milestones[target.Index].Dispute!.ResolvedAt!.Value, AuditActions.DisputeResolved,
+            disputeId, $"release {input.ReleaseMinor}; refund {input.RefundMinor}");
         return EngagementResponse.From(e);
     }
 }

@@ -26,10 +26,10 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
         c.ThrowIfFailed();
         var id = paymentId.Trim().ToLowerInvariant(); // the reference the SME quoted is the id in capitals
         var target = (Ids.IsValid(id) ? await grains.GetGrain<IPaymentLookupGrain>(id).GetAsync() : null) ?? throw MarketplaceException.NotFound("Payment");
-        var grain = grains.GetGrain<IEngagementGrain>(target.NeedId);
-        var wasFunded = (await grain.GetAsync(caller)).Milestone(target.Index)?.FundedAt is not null;
-        var e = await grain.ConfirmFundingAsync(caller, id, moves.ConfirmedByAdmin.Method, input.AmountMinor!.Value, reference);
-        if (!wasFunded) await audit.RecordAsync(caller, AuditActions.PaymentConfirmed, id, $"{input.AmountMinor} {e.Currency}; bank {reference}");
+        var e = await grains.GetGrain<IEngagementGrain>(target.NeedId).ConfirmFundingAsync(caller, id, moves.ConfirmedByAdmin.Method, input.AmountMinor!.Value, reference);
+        // Named by the funding it records: the same request repeated after a crash between the two writes adds the entry it lacks.
+        await audit.RecordOnceAsync(caller, $"aud-confirmed-{id}", e.Milestones[target.Index].FundedAt!.Value, AuditActions.PaymentConfirmed, id,
+            $"{input.AmountMinor} {e.Currency}; bank {reference}");
         return EngagementResponse.From(e);
     }
 
@@ -113,8 +113,7 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
             if ((await grain.GetAsync(caller)).Payouts.FirstOrDefault(p => p.Id == payoutId) is not { Status: PayoutStatus.Pending }) continue;
             var paid = await grain.MarkPayoutPaidAsync(caller, payoutId, reference);
             await PayoutQueue.RemoveAsync(grains, paid);
-            await audit.RecordAsync(caller, AuditActions.PayoutPaid, payoutId,
-                $"{paid.AmountMinor} {paid.Currency} to {paid.BeneficiaryKind} {paid.BeneficiaryId}; bank {reference}; file {fileId}");
+            await RecordPaidAsync(caller, paid, $"bank {reference}; file {fileId}");
             paidNow++;
         }
         file = await fileGrain.MarkPaidAsync(reference);
@@ -128,14 +127,11 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
         var reference = c.Text("bankReference", input.BankReference, 100);
         c.ThrowIfFailed();
         var target = (Ids.IsValid(payoutId) ? await grains.GetGrain<IPaymentLookupGrain>(payoutId).GetAsync() : null) ?? throw MarketplaceException.NotFound("Payout");
-        var grain = grains.GetGrain<IEngagementGrain>(target.NeedId);
-        var before = (await grain.GetAsync(caller)).Payouts.FirstOrDefault(p => p.Id == payoutId)?.Status;
-        var paid = await grain.MarkPayoutPaidAsync(caller, payoutId, reference);
+        var paid = await grains.GetGrain<IEngagementGrain>(target.NeedId).MarkPayoutPaidAsync(caller, payoutId, reference);
         // The admin's list of payouts to make reads the queue: it must not show this one again on reload. The
         // payout's event takes it off too (a removal is idempotent; the engagement's sync never re-adds a paid one).
         await PayoutQueue.RemoveAsync(grains, paid);
-        if (before != PayoutStatus.Paid)
-            await audit.RecordAsync(caller, AuditActions.PayoutPaid, payoutId, $"{paid.AmountMinor} {paid.Currency} to {paid.BeneficiaryKind} {paid.BeneficiaryId}; bank {reference}");
+        await RecordPaidAsync(caller, paid, $"bank {reference}");
         return PayoutResponse.From(paid);
     }
 
@@ -147,15 +143,13 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
         var reason = c.Text("reason", input.Reason, 500);
         c.ThrowIfFailed();
         var target = (Ids.IsValid(payoutId) ? await grains.GetGrain<IPaymentLookupGrain>(payoutId).GetAsync() : null) ?? throw MarketplaceException.NotFound("Payout");
-        var grain = grains.GetGrain<IEngagementGrain>(target.NeedId);
-        var before = (await grain.GetAsync(caller)).Payouts.FirstOrDefault(p => p.Id == payoutId)?.Review;
-        var reviewed = await grain.ReviewPayoutAsync(caller, payoutId, release, reason);
+        var reviewed = await grains.GetGrain<IEngagementGrain>(target.NeedId).ReviewPayoutAsync(caller, payoutId, release, reason);
         // The list reads the queue: it shows the decision at once (the payout's event does the same, idempotently).
         if (reviewed.Status == PayoutStatus.Pending) await PayoutQueue.PutAsync(grains, reviewed);
         else await PayoutQueue.RemoveAsync(grains, reviewed);
-        if (before is null)
-            await audit.RecordAsync(caller, AuditActions.PayoutReviewed, payoutId,
-                $"{(release ? "released" : "declined")}; held for {string.Join(", ", reviewed.HoldReasons ?? [])}; {reviewed.AmountMinor} {reviewed.Currency} to {reviewed.BeneficiaryKind} {reviewed.BeneficiaryId}; reason: {reason}");
+        var review = reviewed.Review!;
+        await audit.RecordOnceAsync(caller, $"aud-reviewed-{payoutId}", review.At, AuditActions.PayoutReviewed, payoutId,
+            $"{(review.Released ? "released" : "declined")}; held for {string.Join(", ", reviewed.HoldReasons ?? [])}; {reviewed.AmountMinor} {reviewed.Currency} to {reviewed.BeneficiaryKind} {reviewed.BeneficiaryId}; reason: {review.Reason}");
         return PayoutResponse.From(reviewed);
     }
 
@@ -192,4 +186,10 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
     {
         if (!caller.IsAdmin) throw MarketplaceException.NotFound("Payments");
     }
+
+    /// <summary>Named by the payout and written at its payment time: repeated (a retry after a crash, a file marked paid
+    /// again), it adds only the entry a crash left out.</summary>
+    private Task RecordPaidAsync(Caller caller, PayoutOrder paid, string how) =>
+        audit.RecordOnceAsync(caller, $"aud-paid-{paid.Id}", paid.PaidAt!.Value, AuditActions.PayoutPaid, paid.Id,
+            $"{paid.AmountMinor} {paid.Currency} to {paid.BeneficiaryKind} {paid.BeneficiaryId}; {how}");
 }
