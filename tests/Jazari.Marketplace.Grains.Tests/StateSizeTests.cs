@@ -161,6 +161,8 @@ public sealed class StateSizeTests(ClusterFixture fixture)
             Trends = [.. Enumerable.Range(0, CohortGrain.MaxTrendMonths).Select(i => new TrendPoint($"20{i:00}-01", 9999, 9999, long.MaxValue, long.MaxValue, 9999, 9999))],
             Told = [.. Enumerable.Range(0, CohortGrain.RememberedTold).Select(_ => $"figures:2027-01:{Key("st")}")],
             Evaluators = [.. Enumerable.Range(0, CohortGrain.MaxEvaluators).Select(_ => Key("acc"))],
+            EvaluatorInvitations = [.. Enumerable.Range(0, 2 * CohortGrain.MaxEvaluators).Select(i => new EvaluatorInvitation(Key("cohort"), Arabic(200),
+                $"{i}{new string('e', 240)}@example.ma", InvitationStatus.Accepted, now, now, Key("acc")))],
         };
         Assert.InRange(Size(state), 150 * 1024, Bound);
     }

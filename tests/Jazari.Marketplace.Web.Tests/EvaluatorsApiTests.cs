@@ -150,6 +150,23 @@ public sealed class EvaluatorsApiTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task An_evaluator_who_erases_their_account_leaves_no_address_in_the_cohort_and_a_new_account_of_it_inherits_nothing()
+    {
+        var a = await Incubation.ProgrammeAsync(host);
+        await ApplyAsync(a.CohortId, "Souss Digital");
+        var mentor = await host.SignUpAsync("mentor");
+        await InviteAsync(a.Manager, a.CohortId, mentor.Email);
+        await AcceptAsync(mentor, a.CohortId);
+        Assert.Equal(HttpStatusCode.NoContent, (await mentor.Client.PostAsJsonAsync("/api/me/erase", new { confirm = mentor.Email })).StatusCode);
+
+        var sent = await (await a.Manager.Client.GetAsync($"/api/cohorts/{a.CohortId}/evaluators")).Json(HttpStatusCode.OK);
+        Assert.DoesNotContain(mentor.Email, sent.GetRawText());
+        var again = await host.SignUpAsync("mentor", email: mentor.Email);
+        Assert.Empty((await (await again.Client.GetAsync("/api/me/evaluations")).Json(HttpStatusCode.OK)).EnumerateArray());
+        await (await again.Client.GetAsync($"/api/cohorts/{a.CohortId}/applications")).Problem(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task A_declined_invitation_opens_nothing_and_a_bad_address_is_a_400()
     {
         var a = await Incubation.ProgrammeAsync(host);

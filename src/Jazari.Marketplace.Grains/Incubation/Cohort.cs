@@ -28,6 +28,8 @@ public interface ICohortGrain : IGrainWithStringKey
     Task<EvaluatorInvitation> AnswerEvaluatorAsync(Caller caller, string email, bool accept);
     /// <summary>The evaluator invitations sent, newest first; for the cohort's managers.</summary>
     Task<IReadOnlyList<EvaluatorInvitation>> EvaluatorInvitationsAsync(Caller caller);
+    /// <summary>The owner of this address erased their account: the invitation names the pseudonym, and the account no longer evaluates.</summary>
+    Task EraseEvaluatorAsync(string email, string accountId, string pseudonym);
     /// <summary>The applications, best weighted score first; for managers and the cohort's evaluators.</summary>
     Task<IReadOnlyList<ApplicationSummary>> RankAsync(Caller caller);
     Task<ApplicationView> GetApplicationAsync(Caller caller, string applicationId);
@@ -163,6 +165,16 @@ internal sealed class CohortGrain(
         }
         await grains.GetGrain<IEvaluatorInvitationsGrain>(email).SaveAsync(invitation);
         return invitation;
+    }
+
+    public async Task EraseEvaluatorAsync(string email, string accountId, string pseudonym)
+    {
+        if (!state.RecordExists) return;
+        var index = C.EvaluatorInvitations.FindIndex(i => i.Email == email);
+        if (index < 0 && !C.Evaluators.Contains(accountId)) return;
+        if (index >= 0) C.EvaluatorInvitations[index] = C.EvaluatorInvitations[index] with { Email = pseudonym };
+        C.Evaluators.Remove(accountId);
+        await state.SaveAsync();
     }
 
     public async Task<IReadOnlyList<EvaluatorInvitation>> EvaluatorInvitationsAsync(Caller caller)

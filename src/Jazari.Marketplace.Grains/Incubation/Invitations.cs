@@ -105,6 +105,8 @@ public interface IEvaluatorInvitationsGrain : IGrainWithStringKey
 {
     Task SaveAsync(EvaluatorInvitation invitation);
     Task<IReadOnlyList<EvaluatorInvitation>> ListAsync();
+    /// <summary>The address's owner erased their account: its invitations are forgotten (the address may sign up anew).</summary>
+    Task EraseAsync();
 }
 
 [GenerateSerializer, Alias("jazari.evaluator-invitations-state")]
@@ -125,4 +127,6 @@ internal sealed class EvaluatorInvitationsGrain(
     }
 
     public Task<IReadOnlyList<EvaluatorInvitation>> ListAsync() => Task.FromResult<IReadOnlyList<EvaluatorInvitation>>([.. state.State.Invitations]);
+
+    public Task EraseAsync() => state.RecordExists ? state.ClearStateAsync() : Task.CompletedTask;
 }

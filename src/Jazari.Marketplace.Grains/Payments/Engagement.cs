@@ -173,33 +173,48 @@ internal sealed class EngagementGrain(
             return;
         }
         if (m.Method != PaymentMethod.Stripe) return;
-        // A release still waiting for the startup's Stripe account has not moved the money: the refund outruns it.
-        var waitingRelease = m.Status == MilestoneStatus.Approved && m.PendingMoves.Count > 0 && m.PendingMoves.All(p => p.Kind == MoveKind.Release);
-        // Our own refunds are reported back while or after they are recorded (pending moves, a closed milestone).
-        if (!waitingRelease && (m.Status is not (MilestoneStatus.Funded or MilestoneStatus.Delivered or MilestoneStatus.Disputed) || m.PendingMoves.Count != 0))
+        // Releases decided but not carried out (waiting for the startup's Stripe account, held by a chargeback, or a
+        // decision's release waiting) have not moved the money: a refund outruns them.
+        var outrun = m.Status is MilestoneStatus.Approved or MilestoneStatus.Disputed && m.PendingMoves.Count > 0 && m.PendingMoves.All(p => p.Kind == MoveKind.Release);
+        // A refund of our own under way is reported back before its move is recorded: nothing to book.
+        if (!outrun && (m.Status is not (MilestoneStatus.Funded or MilestoneStatus.Delivered or MilestoneStatus.Disputed) || m.PendingMoves.Count != 0))
             return;
-        // Stripe reports the total refunded so far; what is new is what the ledger does not hold yet.
-        var total = Math.Min(refundedMinor, m.AmountMinor);
-        var added = total - m.CardRefundedMinor;
+        // Stripe reports the total refunded to the card (the SME's share), our own refund moves included: what is new is
+        // what neither they nor an earlier report booked.
+        var outside = Math.Min(refundedMinor, m.SmeShare) - m.CardRefundedByMovesMinor;
+        var remaining = m.AmountMinor - m.RefundedMinor - m.ReleasedMinor;
+        var added = Math.Min(outside - m.CardRefundedMinor, remaining);
         if (added <= 0) return;
-        var programme = (long)((Int128)added * m.ProgrammeShare / m.AmountMinor);
-        await ReturnToProgrammeAsync(m.Index, $"card-refund-{total}", programme);
-        AddEntry(Operation(m.Index, $"card-refund-{total}"),
-            [new(LedgerAccounts.Escrow, -added), new(LedgerAccounts.Sme(S.SmeId), added - programme), .. ProgrammeLine(programme)]);
-        m.CardRefundedMinor = total;
-        m.RefundedMinor += added;
-        m.PendingMoves.Clear(); // the waiting release: the card holder has the money back
-        if (total == m.AmountMinor)
+        // Refunded whole, nothing is left to decide: what the programme still has in escrow goes back to it too.
+        var whole = refundedMinor >= m.SmeShare;
+        var programme = whole ? remaining - added : 0;
+        await ReturnToProgrammeAsync(m.Index, $"card-refund-{outside}", programme);
+        AddEntry(Operation(m.Index, $"card-refund-{outside}"),
+            [new(LedgerAccounts.Escrow, -added - programme), new(LedgerAccounts.Sme(S.SmeId), added), .. ProgrammeLine(programme)]);
+        m.CardRefundedMinor = outside;
+        m.RefundedMinor += added + programme;
+        DropReleases(m);
+        if (whole)
         {
-            if (m.Dispute is { ResolvedAt: null } open) m.Dispute = open with { ResolvedAt = time.GetUtcNow(), RefundMinor = added, Note = "Refunded in Stripe." };
+            if (m.Dispute is { ResolvedAt: null } open) m.Dispute = open with { ResolvedAt = time.GetUtcNow(), RefundMinor = added + programme };
             Close(m, MilestoneStatus.Refunded);
             CompleteIfOver();
             await SaveAsync(AddEvent(EngagementEventKind.PaymentChanged, m.Index));
             return;
         }
         // Part of the money went back from Stripe's dashboard: where the rest goes is an admin's decision, not the release's.
-        if (m.Status == MilestoneStatus.Disputed) { await SaveAsync(AddEvent(EngagementEventKind.PaymentChanged, m.Index)); return; }
-        await OpenAsync(m, "card-refund", $"Stripe refunded {added} of the {m.AmountMinor} (minor units of {S.Currency}) paid by card.");
+        if (m.Dispute is { ResolvedAt: null }) { await SaveAsync(AddEvent(EngagementEventKind.PaymentChanged, m.Index)); return; }
+        await OpenAsync(m, "card-refund", $"Stripe refunded {added} of the {m.SmeShare} (minor units of {S.Currency}) paid by card.");
+    }
+
+    /// <summary>
+    /// The releases a refund or a decision replaces: kept aside so that one a job was already carrying out when they were
+    /// replaced is still booked when its completion comes (<see cref="CompleteMoveAsync"/>).
+    /// </summary>
+    private static void DropReleases(MilestoneState m)
+    {
+        m.ReplacedReleases.AddRange(m.PendingMoves.Where(p => p.Kind == MoveKind.Release && !m.ReplacedReleases.Any(r => r.OperationId == p.OperationId)));
+        m.PendingMoves.RemoveAll(p => p.Kind == MoveKind.Release);
     }
 
     public async Task CardDisputeAsync(string paymentId, string reason)
@@ -286,13 +301,15 @@ internal sealed class EngagementGrain(
         }
         // A held release carried out after all (it was under way when the chargeback came) leaves nothing in escrow to decide.
         if (m.Status != MilestoneStatus.Disputed) throw MarketplaceException.Conflict($"Milestone {index} is {m.Status.Name()}; its money has moved.");
-        var escrow = m.AmountMinor - m.RefundedMinor; // less what Stripe already refunded to the card
+        var escrow = m.AmountMinor - m.RefundedMinor - m.ReleasedMinor; // less what Stripe already refunded to the card
         if (releaseMinor < 0 || refundMinor < 0 || releaseMinor + refundMinor != escrow)
             throw MarketplaceException.Invalid("releaseMinor", $"releaseMinor and refundMinor must add up to the escrow of the milestone, {escrow}.");
         m.Dispute = dispute with { ResolvedAt = time.GetUtcNow(), ReleaseMinor = releaseMinor, RefundMinor = refundMinor, Note = note, ResolvedBy = caller.AccountId };
-        m.PendingMoves.Clear(); // a release held by a chargeback: the decision replaces it
-        if (releaseMinor > 0) m.PendingMoves.Add(ReleaseMove(m, releaseMinor));
-        if (refundMinor > 0) m.PendingMoves.Add(RefundMove(m, refundMinor));
+        DropReleases(m); // a release held by a chargeback: the decision replaces it
+        m.PendingMoves.Clear();
+        // The decision's moves have operations of their own: a held release finishing late is never taken for one of them.
+        if (releaseMinor > 0) m.PendingMoves.Add(ReleaseMove(m, releaseMinor, "decided-release"));
+        if (refundMinor > 0) m.PendingMoves.Add(RefundMove(m, refundMinor, "decided-refund"));
         await SaveAsync(AddEvent(EngagementEventKind.DisputeResolved, index));
         return View();
     }
@@ -331,6 +348,8 @@ internal sealed class EngagementGrain(
         if (m is null)
         {
             if (S.Ledger.Any(e => e.OperationId == operationId)) return View();
+            if (S.Milestones.FirstOrDefault(x => x.ReplacedReleases.Any(p => p.OperationId == operationId)) is { } late)
+                return await BookLateReleaseAsync(late, late.ReplacedReleases.Single(p => p.OperationId == operationId), externalId);
             throw MarketplaceException.NotFound("Move");
         }
         var move = m.PendingMoves.Single(p => p.OperationId == operationId);
@@ -344,6 +363,7 @@ internal sealed class EngagementGrain(
                 await AddPayoutAsync(m, move, "startup", S.StartupId, S.StartupName, externalId, now);
                 break;
             case MoveKind.Refund:
+                if (move.Method == PaymentMethod.Stripe) m.CardRefundedByMovesMinor += move.NetMinor;
                 await ReturnToProgrammeAsync(m.Index, "refund", move.ProgrammeMinor);
                 AddEntry(operationId, [new(LedgerAccounts.Escrow, -move.AmountMinor),
                     .. move.NetMinor > 0 ? [new LedgerLine(LedgerAccounts.Sme(S.SmeId), move.NetMinor)] : Array.Empty<LedgerLine>(),
@@ -358,6 +378,23 @@ internal sealed class EngagementGrain(
         if (m.PendingMoves.Count == 0) Close(m, m.ReleasedMinor > 0 ? MilestoneStatus.Released : MilestoneStatus.Refunded);
         CompleteIfOver();
         await SaveAsync(); // the job that carried the move out goes on with the other grains and the e-mails
+        return View();
+    }
+
+    /// <summary>
+    /// A release carried out while a refund or a decision replaced it (a job was between Stripe and this grain): the
+    /// money went out twice. It is booked from the platform's own funds, so the ledger says what happened, and logged
+    /// for an admin to recover it (a reversal of the transfer in Stripe).
+    /// </summary>
+    private async Task<EngagementView> BookLateReleaseAsync(MilestoneState m, MoneyMove move, string? externalId)
+    {
+        logger.LogError("Release {OperationId} of need {NeedId} was carried out after it was replaced: {Amount} paid from the platform's funds",
+            move.OperationId, NeedId, move.AmountMinor);
+        AddEntry(move.OperationId, [new(LedgerAccounts.PlatformFunds, -move.AmountMinor), new(LedgerAccounts.Startup(S.StartupId), move.NetMinor),
+            .. move.FeeMinor > 0 ? [new LedgerLine(LedgerAccounts.PlatformFees, move.FeeMinor)] : Array.Empty<LedgerLine>()]);
+        m.ReplacedReleases.RemoveAll(p => p.OperationId == move.OperationId);
+        await AddPayoutAsync(m, move, "startup", S.StartupId, S.StartupName, externalId, time.GetUtcNow());
+        await SaveAsync();
         return View();
     }
 
@@ -546,13 +583,14 @@ internal sealed class EngagementGrain(
         await SaveAsync(AddEvent(EngagementEventKind.DisputeOpened, m.Index));
     }
 
-    private MoneyMove ReleaseMove(MilestoneState m, long amount) => new(Operation(m.Index, "release"), NeedId, m.Index, MoveKind.Release,
+    private MoneyMove ReleaseMove(MilestoneState m, long amount, string what = "release") => new(Operation(m.Index, what), NeedId, m.Index, MoveKind.Release,
         amount, PaymentRules.Fee(amount, S.FeeBasisPoints), 0, S.Currency, m.Method ?? PaymentMethod.BankTransfer, S.StartupId, m.PaymentExternalId);
 
-    /// <summary>The programme gets back its share of what is refunded, pro rata; the SME the rest.</summary>
-    private MoneyMove RefundMove(MilestoneState m, long amount) => new(Operation(m.Index, "refund"), NeedId, m.Index, MoveKind.Refund,
-        amount, 0, m.AmountMinor == 0 ? 0 : (long)((Int128)amount * m.ProgrammeShare / m.AmountMinor), S.Currency, m.Method ?? PaymentMethod.BankTransfer,
-        S.StartupId, m.PaymentExternalId);
+    /// <summary>The programme gets back its share of what is refunded, pro rata of the escrow a refund in Stripe left
+    /// (that refund came out of the SME's share); the SME the rest.</summary>
+    private MoneyMove RefundMove(MilestoneState m, long amount, string what = "refund") => new(Operation(m.Index, what), NeedId, m.Index, MoveKind.Refund,
+        amount, 0, PaymentRules.ProgrammePart(amount, m.ProgrammeShare, m.AmountMinor - m.CardRefundedMinor), S.Currency,
+        m.Method ?? PaymentMethod.BankTransfer, S.StartupId, m.PaymentExternalId);
 
     private async Task AddPayoutAsync(MilestoneState m, MoneyMove move, string kind, string beneficiaryId, string name, string? externalId, DateTimeOffset now)
     {

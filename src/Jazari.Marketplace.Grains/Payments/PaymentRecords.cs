@@ -25,6 +25,11 @@ public sealed record PaymentRules(
     /// <summary>The platform's fee on a release of <paramref name="amountMinor"/> (rounded down to the minor unit).</summary>
     public static long Fee(long amountMinor, int basisPoints) => amountMinor * basisPoints / 10_000;
 
+    /// <summary>The programme's part of <paramref name="amountMinor"/> taken from an escrow of <paramref name="escrowMinor"/>
+    /// holding <paramref name="programmeMinor"/> of the programme's money: pro rata, rounded down.</summary>
+    public static long ProgrammePart(long amountMinor, long programmeMinor, long escrowMinor) =>
+        escrowMinor <= 0 ? 0 : (long)((Int128)amountMinor * programmeMinor / escrowMinor);
+
     /// <summary>The fee these rules take from a release.</summary>
     public long FeeOf(long amountMinor) => Fee(amountMinor, PlatformFeeBasisPoints);
 }
@@ -174,6 +179,10 @@ public sealed class MilestoneState
     [Id(22)] public int VoidedAttempt { get; set; }
     /// <summary>What Stripe reported refunded to the card outside the marketplace's own moves (a refund from the dashboard).</summary>
     [Id(23)] public long CardRefundedMinor { get; set; }
+    /// <summary>What the marketplace's own refund moves gave back to the card (Stripe's reports include it).</summary>
+    [Id(24)] public long CardRefundedByMovesMinor { get; set; }
+    /// <summary>Releases a refund or a decision replaced before they were carried out (at most a few).</summary>
+    [Id(25)] public List<MoneyMove> ReplacedReleases { get; set; } = [];
 
     public bool IsClosed => Status is MilestoneStatus.Released or MilestoneStatus.Refunded or MilestoneStatus.Cancelled;
     public long SmeShare => Funding.Where(f => f.Source == FundingSource.Sme).Sum(f => f.AmountMinor);
@@ -218,6 +227,8 @@ public static class LedgerAccounts
 {
     public const string Escrow = "escrow";
     public const string PlatformFees = "platform-fees";
+    /// <summary>The platform's own money: what it paid out of its funds (a release carried out twice).</summary>
+    public const string PlatformFunds = "platform-funds";
     public static string Sme(string smeId) => $"sme:{smeId}";
     public static string Programme(string programmeId) => $"programme:{programmeId}";
     public static string Startup(string startupId) => $"startup:{startupId}";

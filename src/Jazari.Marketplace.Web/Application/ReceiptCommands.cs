@@ -55,7 +55,7 @@ public sealed class ReceiptCommands(IGrainFactory grains, PaymentSettings settin
         else if (e.Payouts.FirstOrDefault(p => p.Id == receiptId) is { } payout)
         {
             var gross = payout.Kind == MoveKind.Release ? m.ReleasedMinor : m.RefundedMinor - m.CardRefundedMinor;
-            var programmeShare = m.AmountMinor == 0 ? 0 : (long)((Int128)gross * m.ProgrammeShare / m.AmountMinor);
+            var programmeShare = PaymentRules.ProgrammePart(gross, m.ProgrammeShare, m.AmountMinor - m.CardRefundedMinor);
             amounts = payout.Kind == MoveKind.Release
                 ? Amounts(gross, gross - programmeShare, programmeShare, gross - payout.AmountMinor, payout.AmountMinor)
                 : Amounts(gross, payout.AmountMinor, gross - payout.AmountMinor, 0, payout.AmountMinor);

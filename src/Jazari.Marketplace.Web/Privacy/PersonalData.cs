@@ -113,6 +113,15 @@ public sealed class PersonalData(IGrainFactory grains, AuditTrail audit, [FromKe
         // The address first: from here on it signs in nowhere, and it can sign up again as a new account.
         if (account.Email.Length > 0) await grains.GetGrain<ISignInGrain>(account.Email).EraseAsync(accountId);
 
+        // Invitations to evaluate sent to the address: the cohorts keep the pseudonym, the address's own list goes.
+        if (account.Email.Length > 0)
+        {
+            var invitations = grains.GetGrain<IEvaluatorInvitationsGrain>(account.Email);
+            foreach (var invitation in await invitations.ListAsync())
+                await grains.GetGrain<ICohortGrain>(invitation.CohortId).EraseEvaluatorAsync(account.Email, accountId, pseudonym);
+            await invitations.EraseAsync();
+        }
+
         await SideBySideAsync(places.NeedIds, async needId =>
         {
             await grains.GetGrain<INeedGrain>(needId).EraseParticipantAsync(accountId, pseudonym);

@@ -56,9 +56,9 @@ public sealed class StripeTests(StripeHost stripe)
     private MarketplaceHost Host => stripe.Host;
     private StripeServer Server => stripe.Stripe;
 
-    private async Task<(Awarded A, JsonElement Funding, JsonObject Session)> CardFundedAsync(int index = 0)
+    private async Task<(Awarded A, JsonElement Funding, JsonObject Session)> CardFundedAsync(int index = 0, string? programmeId = null)
     {
-        var a = await Engagements.AwardedAsync(Host);
+        var a = await Engagements.AwardedAsync(Host, programmeId);
         var funding = await a.FundAsync(index, "stripe");
         var sessionId = funding.GetProperty("checkoutUrl").GetString()!.Split('/')[^1];
         var paid = Server.CompleteCheckout(sessionId);
@@ -314,6 +314,82 @@ public sealed class StripeTests(StripeHost stripe)
     }
 
     [Fact]
+    public async Task A_refund_in_stripe_of_a_co_funded_milestone_gives_the_card_back_what_it_paid_and_the_programme_its_share()
+    {
+        var programmeId = await Engagements.ProgrammeAsync(Host, percent: 30);
+        var (a, funding, paid) = await CardFundedAsync(programmeId: programmeId); // 15,000 MAD: 10,500 by card, 4,500 by the programme
+        Assert.Equal(1_050_000L, funding.GetProperty("amountMinor").GetInt64());
+        var charge = Server.Object((string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!);
+        charge["amount_refunded"] = 350_000L;
+        await (await stripe.PostEventAsync(StripeEvents.ChargeRefunded(charge))).Json(HttpStatusCode.OK);
+        var disputeId = (await a.EngagementAsync()).Milestone(0).GetProperty("dispute").Id();
+
+        // The admin refunds the rest: the card gets back the other 7,000 it paid, the programme its 4,500.
+        using var admin = Host.Admin();
+        await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 0L, refundMinor = 1_150_000L, note = "Remboursement du reste." }))
+            .Json(HttpStatusCode.OK);
+        await Engagements.UntilAsync(Host, a.NeedId, 0, "refunded");
+        var refund = Assert.Single(Server.CallsTo("POST", "/v1/refunds"), c => c.Field("metadata[needId]") == a.NeedId && !c.Replayed);
+        Assert.Equal("700000", refund.Field("amount"));
+        var balances = await Engagements.AssertLedgerAsync(Host, a.NeedId);
+        Assert.Equal((0L, 0L), (balances["escrow"], balances.Single(b => b.Key.StartsWith("sme:")).Value));
+        Assert.DoesNotContain(balances, b => b.Key.StartsWith("programme:") && b.Value != 0);
+    }
+
+    [Fact]
+    public async Task A_refund_in_stripe_outruns_a_release_held_by_a_chargeback_and_one_carried_out_meanwhile_is_booked_from_the_platforms_funds()
+    {
+        var (a, _, paid) = await CardFundedAsync();
+        await a.DeliverAsync(0);
+        await a.ApproveAsync(0); // no Stripe account yet: the release waits
+        var chargeId = (string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!;
+        await (await stripe.PostEventAsync(StripeEvents.ChargeDisputeCreated(Server.Dispute(chargeId)))).Json(HttpStatusCode.OK);
+        Assert.Equal("disputed", (await a.EngagementAsync()).Milestone(0).Status());
+        var charge = Server.Object(chargeId);
+        charge["refunded"] = true;
+        charge["amount_refunded"] = 1_500_000L; // the admin gave the card holder the money back from Stripe's dashboard
+        await (await stripe.PostEventAsync(StripeEvents.ChargeRefunded(charge))).Json(HttpStatusCode.OK);
+        var refunded = (await a.EngagementAsync()).Milestone(0);
+        Assert.Equal("refunded", refunded.Status());
+        Assert.NotEqual(JsonValueKind.Null, refunded.GetProperty("dispute").GetProperty("resolvedAt").ValueKind); // nothing left to decide
+
+        await OnboardAsync(a);
+        await stripe.Service<PaymentJobs>().FollowUpAsync(a.NeedId);
+        await Host.JobsSettledAsync();
+        Assert.DoesNotContain(Server.Transfers(), t => (string?)t["transfer_group"] == a.NeedId);
+        Assert.DoesNotContain((await Engagements.AssertLedgerAsync(Host, a.NeedId)).Keys, k => k.StartsWith("startup:"));
+
+        // A job that was already between Stripe and the engagement when the refund came finishes: the transfer it made is
+        // booked from the platform's funds (the ledger stays true and balanced), not taken from an escrow that is empty.
+        await stripe.Service<IGrainFactory>().GetGrain<IEngagementGrain>(a.NeedId).CompleteMoveAsync($"{a.NeedId}:m0:release", "tr_late");
+        var balances = await Engagements.AssertLedgerAsync(Host, a.NeedId);
+        Assert.Equal((0L, 1_425_000L, -1_500_000L), (balances["escrow"], balances[$"startup:{a.StartupId}"], balances[LedgerAccounts.PlatformFunds]));
+    }
+
+    [Fact]
+    public async Task Our_own_refund_reported_back_while_the_decided_release_waits_is_not_booked_twice()
+    {
+        var (a, _, paid) = await CardFundedAsync();
+        await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/dispute", new { reason = "La moitié seulement a été livrée." })).Json(HttpStatusCode.OK);
+        var disputeId = (await a.EngagementAsync()).Milestone(0).GetProperty("dispute").Id();
+        using var admin = Host.Admin();
+        await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 750_000L, refundMinor = 750_000L, note = "Moitié, moitié." }))
+            .Json(HttpStatusCode.OK);
+        // The refund goes to the card; the release waits for the startup's Stripe account.
+        await Engagements.EventuallyAsync(async () => (await a.EngagementAsync()).Milestone(0).GetProperty("refundedMinor").GetInt64() == 750_000, "the card refunded");
+        var charge = Server.Object((string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!);
+        charge["amount_refunded"] = 750_000L; // Stripe reports our own refund back
+        await (await stripe.PostEventAsync(StripeEvents.ChargeRefunded(charge))).Json(HttpStatusCode.OK);
+        Assert.Equal(750_000L, (await a.EngagementAsync()).Milestone(0).GetProperty("refundedMinor").GetInt64());
+
+        await OnboardAsync(a); // the decided release goes
+        await Engagements.UntilAsync(Host, a.NeedId, 0, "released");
+        Assert.Equal(712_500L, (long)Assert.Single(Server.Transfers(), t => (string?)t["transfer_group"] == a.NeedId)["amount"]!);
+        var balances = await Engagements.AssertLedgerAsync(Host, a.NeedId);
+        Assert.Equal((0L, -750_000L, 712_500L), (balances["escrow"], balances.Single(b => b.Key.StartsWith("sme:")).Value, balances[$"startup:{a.StartupId}"]));
+    }
+
+    [Fact]
     public async Task Stripe_down_when_the_sme_pays_by_card_is_a_503_to_try_again_and_the_retry_opens_one_checkout()
     {
         var a = await Engagements.AwardedAsync(Host);
@@ -388,7 +464,7 @@ public sealed class StripeTests(StripeHost stripe)
         var refunds = Server.CallsTo("POST", "/v1/refunds").Where(c => c.Field("metadata[needId]") == a.NeedId).ToList();
         var refund = Assert.Single(refunds, c => !c.Replayed);
         Assert.All(refunds, c => Assert.Equal(refund.IdempotencyKey, c.IdempotencyKey));
-        Assert.Equal(($"{a.NeedId}:m0:refund", "1500000"), (refund.IdempotencyKey, refund.Field("amount")));
+        Assert.Equal(($"{a.NeedId}:m0:decided-refund", "1500000"), (refund.IdempotencyKey, refund.Field("amount")));
         var charge = Server.Object((string)Server.Object(refund.Field("payment_intent")!)["latest_charge"]!);
         await (await stripe.PostEventAsync(StripeEvents.ChargeRefunded(charge))).Json(HttpStatusCode.OK); // our own refund, reported back
         var balances = await Engagements.AssertLedgerAsync(Host, a.NeedId);

@@ -43,6 +43,15 @@ public sealed class IndexModel(IGrainFactory grains, Text text, EvaluatorCommand
     {
         Invitations = await evaluators.MineAsync(Me);
         foreach (var i in Invitations.Where(i => i.Status == "accepted"))
-            Applications[i.CohortId] = await Grains.GetGrain<ICohortGrain>(i.CohortId).RankAsync(Me);
+        {
+            try
+            {
+                Applications[i.CohortId] = await Grains.GetGrain<ICohortGrain>(i.CohortId).RankAsync(Me);
+            }
+            catch (MarketplaceException gone) when (gone.Problem == Problem.NotFound)
+            {
+                // An acceptance of another account of this address (erased since): it opens nothing to this one.
+            }
+        }
     }
 }
