@@ -104,6 +104,14 @@ public sealed class StripeServer : IAsyncDisposable
         lock (gate) Queue(path).Enqueue(new Fault(500, AfterCreate: true, Drop: dropConnection));
     }
 
+    /// <summary>Someone refunded <paramref name="amount"/> more of the charge from Stripe's dashboard (no refund of ours):
+    /// the charge as its <c>charge.refunded</c> event carries it.</summary>
+    public JsonObject RefundInDashboard(string chargeId, long amount) => Change(chargeId, charge =>
+    {
+        charge["amount_refunded"] = charge["amount_refunded"]!.GetValue<long>() + amount;
+        charge["refunded"] = charge["amount_refunded"]!.GetValue<long>() == charge["amount"]!.GetValue<long>();
+    });
+
     /// <summary>The Connect account finished onboarding: charges and payouts enabled, transfers capability active.</summary>
     public JsonObject EnablePayouts(string accountId) => Change(accountId, account =>
     {

@@ -111,10 +111,16 @@ public sealed class StripeRail(StripeClient client, IGrainFactory grains, Notifi
         var service = new RefundService(client);
         await foreach (var made in service.ListAutoPagingAsync(new RefundListOptions { PaymentIntent = move.PaymentExternalId, Limit = 100 }, cancellationToken: cancellation))
             if (made.Metadata?.GetValueOrDefault("operationId") == move.OperationId) return made.Id; // made more than 24 hours ago
+        // A refund made in Stripe's dashboard while this one waited (an engagement being cancelled, Stripe down) gave the
+        // card part of it already: the card gets what is left of the move, and the move is done.
+        var intent = await new PaymentIntentService(client).GetAsync(move.PaymentExternalId, cancellationToken: cancellation);
+        var charge = intent.LatestChargeId is { } chargeId ? await new ChargeService(client).GetAsync(chargeId, cancellationToken: cancellation) : null;
+        var amount = charge is null ? move.NetMinor : Math.Min(move.NetMinor, charge.Amount - charge.AmountRefunded);
+        if (amount <= 0) return charge!.Id;
         var refund = await service.CreateAsync(new RefundCreateOptions
         {
-            PaymentIntent = move.PaymentExternalId, Amount = move.NetMinor, Metadata = metadata,
-        }, Key(move.OperationId), cancellation);
+            PaymentIntent = move.PaymentExternalId, Amount = amount, Metadata = metadata,
+        }, Key(amount == move.NetMinor ? move.OperationId : $"{move.OperationId}:{amount}"), cancellation); // a new amount, a new request
         return refund.Id;
     }
 

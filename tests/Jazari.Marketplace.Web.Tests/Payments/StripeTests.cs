@@ -390,6 +390,26 @@ public sealed class StripeTests(StripeHost stripe)
     }
 
     [Fact]
+    public async Task A_cancellation_refund_that_a_dashboard_refund_overtook_completes_without_refunding_the_card_twice()
+    {
+        var (a, _, paid) = await CardFundedAsync();
+        Server.FailNext("/v1/refunds", 503, count: 1000); // Stripe does not answer: the cancellation's refund waits
+        await (await a.Sme.Client.PostAsync($"/api/needs/{a.NeedId}/engagement/cancel", null)).Json(HttpStatusCode.OK);
+        var chargeId = (string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!;
+        var charge = Server.RefundInDashboard(chargeId, 1_500_000); // meanwhile an admin refunds the card from Stripe's dashboard
+        await (await stripe.PostEventAsync(StripeEvents.ChargeRefunded(charge))).Json(HttpStatusCode.OK);
+        Server.StopFailing("/v1/refunds");
+
+        await stripe.Service<PaymentJobs>().FollowUpAsync(a.NeedId);
+        await Engagements.UntilAsync(Host, a.NeedId, 0, "refunded");
+        Assert.DoesNotContain(Server.CallsTo("POST", "/v1/refunds"), c => c.Field("metadata[needId]") == a.NeedId && c.Status == 200);
+        var balances = await Engagements.AssertLedgerAsync(Host, a.NeedId);
+        Assert.Equal((0L, 0L), (balances["escrow"], balances.Single(b => b.Key.StartsWith("sme:")).Value));
+        Assert.DoesNotContain((await a.EngagementAsync()).GetProperty("payouts").EnumerateArray(),
+            p => p.GetProperty("status").GetString() is "pending" or "held"); // nothing owed to the SME by bank either
+    }
+
+    [Fact]
     public async Task Stripe_down_when_the_sme_pays_by_card_is_a_503_to_try_again_and_the_retry_opens_one_checkout()
     {
         var a = await Engagements.AwardedAsync(Host);
