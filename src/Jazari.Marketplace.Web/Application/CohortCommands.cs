@@ -101,6 +101,16 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
     public async Task<List<ApplicationResponse>> RankAsync(Caller caller, string id) =>
         [.. (await grains.GetGrain<ICohortGrain>(id).RankAsync(caller)).Select(ApplicationResponse.From)];
 
+    /// <summary>An application as its page shows it to a manager or an evaluator: the call, the answers with the
+    /// scorecards the reader may see, and its line in the ranking.</summary>
+    public async Task<ApplicationPage> ApplicationPageAsync(Caller caller, string id, string appId)
+    {
+        var cohort = grains.GetGrain<ICohortGrain>(id);
+        var call = await cohort.GetAsync(caller);
+        var application = await cohort.GetApplicationAsync(caller, appId);
+        return new ApplicationPage(call, application, (await cohort.RankAsync(caller)).Single(a => a.Id == appId));
+    }
+
     public Task<ApplicationView> GetApplicationAsync(Caller caller, string id, string appId) =>
         grains.GetGrain<ICohortGrain>(id).GetApplicationAsync(caller, appId);
 
@@ -281,5 +291,7 @@ public sealed record InvitationResponse(string Id, string CohortId, string Cohor
     public static InvitationResponse From(CohortInvitation i) => new(i.Id, i.CohortId, i.CohortName, i.InstituteId, i.StartupId, i.StartupName,
         i.Status.Name(), i.StartsOn.ToString("yyyy-MM-dd"), i.InvitedAt, i.AnsweredAt);
 }
+
+public sealed record ApplicationPage(CohortView Cohort, ApplicationView Application, ApplicationSummary Summary);
 
 public sealed record MemberMentors(CohortRow Row, IReadOnlyList<string> Mentors, IReadOnlyList<MentorSuggestion> Suggestions);

@@ -38,11 +38,6 @@ public sealed class ApplicationModel(IGrainFactory grains, Text text, CohortComm
         return Page();
     }
 
-    private async Task LoadAsync(string id, string appId)
-    {
-        var cohort = Grains.GetGrain<ICohortGrain>(id);
-        Cohort = await cohort.GetAsync(Me);
-        Application = await cohort.GetApplicationAsync(Me, appId);
-        Summary = (await cohort.RankAsync(Me)).Single(a => a.Id == appId);
-    }
+    /// <summary>The cohort grain answers 404 to anyone who is not one of its evaluators or managers.</summary>
+    private async Task LoadAsync(string id, string appId) => (Cohort, Application, Summary) = await cohorts.ApplicationPageAsync(Me, id, appId);
 }
