@@ -157,6 +157,8 @@ public sealed class EvaluatorsApiTests(MarketplaceHost host)
         var mentor = await host.SignUpAsync("mentor");
         await InviteAsync(a.Manager, a.CohortId, mentor.Email);
         await AcceptAsync(mentor, a.CohortId);
+        var export = await (await mentor.Client.GetAsync("/api/me/export")).Json(HttpStatusCode.OK); // the invitation is in the person's data
+        Assert.Equal(a.CohortId, Assert.Single(export.GetProperty("incubation").GetProperty("evaluatorInvitations").EnumerateArray()).GetProperty("cohortId").GetString());
         Assert.Equal(HttpStatusCode.NoContent, (await mentor.Client.PostAsJsonAsync("/api/me/erase", new { confirm = mentor.Email })).StatusCode);
 
         var sent = await (await a.Manager.Client.GetAsync($"/api/cohorts/{a.CohortId}/evaluators")).Json(HttpStatusCode.OK);

@@ -1,3 +1,4 @@
+using Hangfire;
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Accounts;
 using Jazari.Marketplace.Grains.Incubation;
@@ -12,7 +13,7 @@ namespace Jazari.Marketplace.Web.Application;
 /// becomes an evaluator only by accepting, signed in to a mentor or manager account of that address. The invitation
 /// creates no account and its answer is the same for every address, so it tells nobody who has an account here.
 /// </summary>
-public sealed class EvaluatorCommands(IGrainFactory grains, AuditTrail audit, Notifier notifier)
+public sealed class EvaluatorCommands(IGrainFactory grains, AuditTrail audit, Notifier notifier, IBackgroundJobClient jobs)
 {
     /// <summary>The page where a mentor or a manager answers the invitations to their address.</summary>
     public const string Page = "/evaluations";
@@ -26,15 +27,25 @@ public sealed class EvaluatorCommands(IGrainFactory grains, AuditTrail audit, No
         var email = Checks.Valid(c => c.Email("email", input.Email));
         var cohort = grains.GetGrain<ICohortGrain>(cohortId);
         var (invitation, created) = await cohort.InviteEvaluatorAsync(caller, email);
-        if (invitation.Status == InvitationStatus.Invited && await grains.GetGrain<ISignInGrain>(email).GetAccountIdAsync() is { } accountId
-            && (await grains.GetGrain<IAccountGrain>(accountId).GetAsync())?.Role is Roles.Mentor or Roles.Manager)
-            // Keyed by the cohort: the invitation repeated after a failure half-way is e-mailed once.
-            await notifier.NotifyAsync(accountId, NotificationKinds.EvaluatorInvitation, $"cohort:{cohortId}:evaluator", new Dictionary<string, string>
-            {
-                ["cohort"] = invitation.CohortName, ["link"] = notifier.Link(Page),
-            });
+        // Whether the address has an account is looked up by a job, for every address alike: the answer's time tells nothing.
+        if (invitation.Status == InvitationStatus.Invited) jobs.Enqueue<EvaluatorCommands>(c => c.TellAsync(cohortId, email));
         if (created) await audit.RecordAsync(caller, AuditActions.EvaluatorInvited, cohortId, null);
         return EvaluatorInvitationResponse.From(invitation);
+    }
+
+    /// <summary>E-mails the invitation to a mentor or manager account of the address, once (keyed by the cohort).</summary>
+    [Queue(Jobs.Queues.FollowUps)]
+    public async Task TellAsync(string cohortId, string email)
+    {
+        if (await grains.GetGrain<ISignInGrain>(email).GetAccountIdAsync() is not { } accountId
+            || (await grains.GetGrain<IAccountGrain>(accountId).GetAsync())?.Role is not (Roles.Mentor or Roles.Manager))
+            return;
+        var invitation = (await grains.GetGrain<IEvaluatorInvitationsGrain>(email).ListAsync()).FirstOrDefault(i => i.CohortId == cohortId);
+        if (invitation is not { Status: InvitationStatus.Invited }) return;
+        await notifier.NotifyAsync(accountId, NotificationKinds.EvaluatorInvitation, $"cohort:{cohortId}:evaluator", new Dictionary<string, string>
+        {
+            ["cohort"] = invitation.CohortName, ["link"] = notifier.Link(Page),
+        });
     }
 
     /// <summary>The evaluator invitations a cohort sent, newest first: for its managers.</summary>

@@ -39,7 +39,9 @@ public sealed record IncubationExport(
     StartupActivityView? Activity,
     IReadOnlyList<Goal> Goals,
     IReadOnlyList<MentorSession> MentorSessions,
-    IReadOnlyList<MentoredStartup> MentoredStartups);
+    IReadOnlyList<MentoredStartup> MentoredStartups,
+    /// <summary>The invitations to score a cohort's applications sent to the account's address.</summary>
+    IReadOnlyList<EvaluatorInvitation> EvaluatorInvitations);
 
 public sealed record NotificationsExport(PreferencesResponse Preferences, IReadOnlyList<NotificationExport> Waiting, IReadOnlyList<string> SentKeys);
 
@@ -218,17 +220,18 @@ public sealed class PersonalData(IGrainFactory grains, AuditTrail audit, [FromKe
     {
         var applications = (await Task.WhenAll(places.CohortIds.Select(id => grains.GetGrain<ICohortGrain>(id).ApplicationsOfAsync(account.Id))))
             .SelectMany(a => a).ToList();
-        if (account.ProfileId is not { } id) return new([.. applications], null, [], [], []);
+        IReadOnlyList<EvaluatorInvitation> evaluations = account.Email.Length == 0 ? [] : await grains.GetGrain<IEvaluatorInvitationsGrain>(account.Email).ListAsync();
+        if (account.ProfileId is not { } id) return new([.. applications], null, [], [], [], evaluations);
         if (account.Role == Roles.Startup)
             return new([.. applications], await grains.GetGrain<IStartupActivityGrain>(id).GetAsync(),
-                await grains.GetGrain<IStartupGoalsGrain>(id).ListAsync(), await grains.GetGrain<IMentorSessionsGrain>(id).ListAsync(), []);
+                await grains.GetGrain<IStartupGoalsGrain>(id).ListAsync(), await grains.GetGrain<IMentorSessionsGrain>(id).ListAsync(), [], evaluations);
         if (account.Role == Roles.Mentor)
         {
             var mentored = await grains.GetGrain<IMentoringGrain>(id).ListAsync();
             var sessions = (await Task.WhenAll(mentored.Select(s => grains.GetGrain<IMentorSessionsGrain>(s.StartupId).ListAsync())))
                 .SelectMany(s => s).Where(s => s.MentorId == id).ToList();
-            return new([.. applications], null, [], sessions, mentored);
+            return new([.. applications], null, [], sessions, mentored, evaluations);
         }
-        return new([.. applications], null, [], [], []);
+        return new([.. applications], null, [], [], [], evaluations);
     }
 }
