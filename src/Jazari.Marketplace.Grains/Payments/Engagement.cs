@@ -308,8 +308,10 @@ internal sealed class EngagementGrain(
         DropReleases(m); // a release held by a chargeback: the decision replaces it
         m.PendingMoves.Clear();
         // The decision's moves have operations of their own: a held release finishing late is never taken for one of them.
-        if (releaseMinor > 0) m.PendingMoves.Add(ReleaseMove(m, releaseMinor, "decided-release"));
-        if (refundMinor > 0) m.PendingMoves.Add(RefundMove(m, refundMinor, "decided-refund"));
+        // A later dispute of the same milestone (a second refund in Stripe) decides under operations of its own too.
+        var decision = ++m.Decisions == 1 ? "" : $"-{m.Decisions}";
+        if (releaseMinor > 0) m.PendingMoves.Add(ReleaseMove(m, releaseMinor, "decided-release" + decision));
+        if (refundMinor > 0) m.PendingMoves.Add(RefundMove(m, refundMinor, "decided-refund" + decision));
         await SaveAsync(AddEvent(EngagementEventKind.DisputeResolved, index));
         return View();
     }
@@ -364,7 +366,7 @@ internal sealed class EngagementGrain(
                 break;
             case MoveKind.Refund:
                 if (move.Method == PaymentMethod.Stripe) m.CardRefundedByMovesMinor += move.NetMinor;
-                await ReturnToProgrammeAsync(m.Index, "refund", move.ProgrammeMinor);
+                await ReturnToProgrammeAsync(m.Index, move.OperationId[(move.OperationId.LastIndexOf(':') + 1)..], move.ProgrammeMinor);
                 AddEntry(operationId, [new(LedgerAccounts.Escrow, -move.AmountMinor),
                     .. move.NetMinor > 0 ? [new LedgerLine(LedgerAccounts.Sme(S.SmeId), move.NetMinor)] : Array.Empty<LedgerLine>(),
                     .. ProgrammeLine(move.ProgrammeMinor)]);

@@ -183,6 +183,8 @@ public sealed class MilestoneState
     [Id(24)] public long CardRefundedByMovesMinor { get; set; }
     /// <summary>Releases a refund or a decision replaced before they were carried out (at most a few).</summary>
     [Id(25)] public List<MoneyMove> ReplacedReleases { get; set; } = [];
+    /// <summary>How many dispute decisions the milestone had (each names its moves' operations).</summary>
+    [Id(26)] public int Decisions { get; set; }
 
     public bool IsClosed => Status is MilestoneStatus.Released or MilestoneStatus.Refunded or MilestoneStatus.Cancelled;
     public long SmeShare => Funding.Where(f => f.Source == FundingSource.Sme).Sum(f => f.AmountMinor);

@@ -110,11 +110,13 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
         {
             var target = await grains.GetGrain<IPaymentLookupGrain>(payoutId).GetAsync() ?? throw MarketplaceException.NotFound("Payout");
             var grain = grains.GetGrain<IEngagementGrain>(target.NeedId);
-            if ((await grain.GetAsync(caller)).Payouts.FirstOrDefault(p => p.Id == payoutId) is not { Status: PayoutStatus.Pending }) continue;
+            var payout = (await grain.GetAsync(caller)).Payouts.FirstOrDefault(p => p.Id == payoutId);
+            // Paid by this file already: a repeat after a crash finishes what that payout's first marking left undone.
+            if (payout is null || !(payout.Status == PayoutStatus.Pending || (payout.Status == PayoutStatus.Paid && payout.BankReference == reference))) continue;
             var paid = await grain.MarkPayoutPaidAsync(caller, payoutId, reference);
             await PayoutQueue.RemoveAsync(grains, paid);
             await RecordPaidAsync(caller, paid, $"bank {reference}; file {fileId}");
-            paidNow++;
+            if (payout.Status == PayoutStatus.Pending) paidNow++;
         }
         file = await fileGrain.MarkPaidAsync(reference);
         return new PayoutFileResponse(file.Id, file.PayoutIds.Count, file.TotalMinor, file.Currency, paidNow, file.BankReference!, file.PaidAt!.Value);

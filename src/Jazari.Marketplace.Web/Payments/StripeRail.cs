@@ -31,7 +31,7 @@ public sealed class StripeSettings
 /// derived from the operation, and a move first looks for a transfer or refund carrying its operation id (Stripe
 /// forgets keys after 24 hours), so a retried job never moves money twice.
 /// </summary>
-public sealed class StripeRail(StripeClient client, IGrainFactory grains, NotificationSettings links) : IPaymentRail
+public sealed class StripeRail(StripeClient client, IGrainFactory grains, NotificationSettings links, ILogger<StripeRail> logger) : IPaymentRail
 {
     public PaymentMethod Method => PaymentMethod.Stripe;
 
@@ -116,6 +116,9 @@ public sealed class StripeRail(StripeClient client, IGrainFactory grains, Notifi
         var intent = await new PaymentIntentService(client).GetAsync(move.PaymentExternalId, cancellationToken: cancellation);
         var charge = intent.LatestChargeId is { } chargeId ? await new ChargeService(client).GetAsync(chargeId, cancellationToken: cancellation) : null;
         var amount = charge is null ? move.NetMinor : Math.Min(move.NetMinor, charge.Amount - charge.AmountRefunded);
+        if (amount < move.NetMinor)
+            logger.LogWarning("Refund {OperationId} of need {NeedId}: Stripe had refunded the card already; {Amount} of {Net} refunded now",
+                move.OperationId, move.NeedId, Math.Max(amount, 0), move.NetMinor);
         if (amount <= 0) return charge!.Id;
         var refund = await service.CreateAsync(new RefundCreateOptions
         {

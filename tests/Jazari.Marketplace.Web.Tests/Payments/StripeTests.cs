@@ -410,6 +410,35 @@ public sealed class StripeTests(StripeHost stripe)
     }
 
     [Fact]
+    public async Task A_second_refund_in_stripe_after_a_decision_is_decided_again_under_operations_of_its_own()
+    {
+        var (a, _, paid) = await CardFundedAsync();
+        var chargeId = (string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!;
+        using var admin = Host.Admin();
+        async Task ResolveAsync(long release, long refund)
+        {
+            var disputeId = (await a.EngagementAsync()).Milestone(0).GetProperty("dispute").Id();
+            await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = release, refundMinor = refund, note = "Décision." }))
+                .Json(HttpStatusCode.OK);
+        }
+        await (await stripe.PostEventAsync(StripeEvents.ChargeRefunded(Server.RefundInDashboard(chargeId, 100_000)))).Json(HttpStatusCode.OK);
+        await ResolveAsync(700_000, 700_000); // the refund goes to the card; the release waits for the startup's Stripe account
+        await Engagements.EventuallyAsync(async () => (await a.EngagementAsync()).Milestone(0).GetProperty("refundedMinor").GetInt64() == 800_000, "the decided refund");
+        await (await stripe.PostEventAsync(StripeEvents.ChargeRefunded(Server.Object(chargeId)))).Json(HttpStatusCode.OK); // ours, reported back
+
+        await (await stripe.PostEventAsync(StripeEvents.ChargeRefunded(Server.RefundInDashboard(chargeId, 50_000)))).Json(HttpStatusCode.OK);
+        Assert.Equal("disputed", (await a.EngagementAsync()).Milestone(0).Status()); // decided again: what is left, 6,500
+        await ResolveAsync(0, 650_000);
+        await Engagements.UntilAsync(Host, a.NeedId, 0, "refunded");
+        var refunds = Server.CallsTo("POST", "/v1/refunds").Where(c => c.Field("metadata[needId]") == a.NeedId && c.Status == 200 && !c.Replayed).ToList();
+        Assert.Equal([($"{a.NeedId}:m0:decided-refund", "700000"), ($"{a.NeedId}:m0:decided-refund-2", "650000")],
+            refunds.Select(r => (r.IdempotencyKey, r.Field("amount"))).ToList());
+        var balances = await Engagements.AssertLedgerAsync(Host, a.NeedId);
+        Assert.Equal((0L, 0L), (balances["escrow"], balances.Single(b => b.Key.StartsWith("sme:")).Value));
+        Assert.DoesNotContain(Server.Transfers(), t => (string?)t["transfer_group"] == a.NeedId);
+    }
+
+    [Fact]
     public async Task Stripe_down_when_the_sme_pays_by_card_is_a_503_to_try_again_and_the_retry_opens_one_checkout()
     {
         var a = await Engagements.AwardedAsync(Host);
