@@ -204,6 +204,7 @@ public sealed class IncubationJourneyTests(BrowserHost host)
 
     [Theory]
     [InlineData("fr")]
+    [InlineData("ar")]
     public async Task A_mentor_invited_to_evaluate_accepts_from_the_email_and_scores_an_application(string language)
     {
         var run = Guid.NewGuid().ToString("N")[..8];
