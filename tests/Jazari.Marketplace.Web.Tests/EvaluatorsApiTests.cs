@@ -52,6 +52,12 @@ public sealed class EvaluatorsApiTests(MarketplaceHost host)
         await AcceptAsync(evaluator, a.CohortId);
         await AcceptAsync(evaluator, a.CohortId); // answering the same way again changes nothing
         await (await evaluator.Client.PostAsync($"/api/me/evaluations/{a.CohortId}/decline", null)).Problem(HttpStatusCode.Conflict);
+        using (var admin = host.Admin()) // invited once, answered once: one audit entry each, however often repeated
+        {
+            foreach (var action in new[] { "evaluator-invited", "evaluator-invitation-answered" })
+                Assert.Single((await (await admin.GetAsync($"/api/admin/audit?action={action}")).Json(HttpStatusCode.OK)).GetProperty("entries").EnumerateArray(),
+                    e => e.GetProperty("target").GetString() == a.CohortId);
+        }
         var sent = await (await a.Manager.Client.GetAsync($"/api/cohorts/{a.CohortId}/evaluators")).Json(HttpStatusCode.OK);
         Assert.Equal((evaluator.Email, "accepted"), (Assert.Single(sent.EnumerateArray()).GetProperty("email").GetString(), sent[0].GetProperty("status").GetString()));
 

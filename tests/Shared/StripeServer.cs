@@ -106,11 +106,21 @@ public sealed class StripeServer : IAsyncDisposable
 
     /// <summary>Someone refunded <paramref name="amount"/> more of the charge from Stripe's dashboard (no refund of ours):
     /// the charge as its <c>charge.refunded</c> event carries it.</summary>
-    public JsonObject RefundInDashboard(string chargeId, long amount) => Change(chargeId, charge =>
+    public JsonObject RefundInDashboard(string chargeId, long amount)
     {
-        charge["amount_refunded"] = charge["amount_refunded"]!.GetValue<long>() + amount;
-        charge["refunded"] = charge["amount_refunded"]!.GetValue<long>() == charge["amount"]!.GetValue<long>();
-    });
+        lock (gate)
+        {
+            var charge = objects[chargeId].Object;
+            Add("refunds", "re_", new JsonObject
+            {
+                ["object"] = "refund", ["amount"] = amount, ["currency"] = (string?)charge["currency"], ["charge"] = chargeId,
+                ["payment_intent"] = (string?)charge["payment_intent"], ["status"] = "succeeded", ["metadata"] = new JsonObject(),
+            });
+            charge["amount_refunded"] = charge["amount_refunded"]!.GetValue<long>() + amount;
+            charge["refunded"] = charge["amount_refunded"]!.GetValue<long>() == charge["amount"]!.GetValue<long>();
+            return Public(charge);
+        }
+    }
 
     /// <summary>The Connect account finished onboarding: charges and payouts enabled, transfers capability active.</summary>
     public JsonObject EnablePayouts(string accountId) => Change(accountId, account =>

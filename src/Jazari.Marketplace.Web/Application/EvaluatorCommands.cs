@@ -26,10 +26,12 @@ public sealed class EvaluatorCommands(IGrainFactory grains, AuditTrail audit, No
     {
         var email = Checks.Valid(c => c.Email("email", input.Email));
         var cohort = grains.GetGrain<ICohortGrain>(cohortId);
-        var (invitation, created) = await cohort.InviteEvaluatorAsync(caller, email);
+        var (invitation, _) = await cohort.InviteEvaluatorAsync(caller, email);
         // Whether the address has an account is looked up by a job, for every address alike: the answer's time tells nothing.
         if (invitation.Status == InvitationStatus.Invited) jobs.Enqueue<EvaluatorCommands>(c => c.TellAsync(cohortId, email));
-        if (created) await audit.RecordAsync(caller, AuditActions.EvaluatorInvited, cohortId, null);
+        // Named by the invitation: a repeat after a crash between the two writes adds the entry it lacks, and only that.
+        await audit.RecordOnceAsync(caller, $"aud-evaluator-invited-{cohortId}-{invitation.InvitedAt.UtcTicks}", invitation.InvitedAt,
+            AuditActions.EvaluatorInvited, cohortId);
         return EvaluatorInvitationResponse.From(invitation);
     }
 
@@ -64,10 +66,9 @@ public sealed class EvaluatorCommands(IGrainFactory grains, AuditTrail audit, No
     public async Task<EvaluatorInvitationResponse> AnswerAsync(Caller caller, string cohortId, bool accept)
     {
         var email = await EmailAsync(caller) ?? throw MarketplaceException.NotFound("Invitation");
-        var before = (await grains.GetGrain<IEvaluatorInvitationsGrain>(email).ListAsync()).FirstOrDefault(i => i.CohortId == cohortId);
         var answered = await grains.GetGrain<ICohortGrain>(cohortId).AnswerEvaluatorAsync(caller, email, accept);
-        if (before?.Status != answered.Status)
-            await audit.RecordAsync(caller, AuditActions.EvaluatorInvitationAnswered, cohortId, answered.Status.Name());
+        await audit.RecordOnceAsync(caller, $"aud-evaluator-answered-{cohortId}-{caller.AccountId}", answered.AnsweredAt!.Value,
+            AuditActions.EvaluatorInvitationAnswered, cohortId, answered.Status.Name());
         return EvaluatorInvitationResponse.From(answered);
     }
 

@@ -109,17 +109,20 @@ public sealed class StripeRail(StripeClient client, IGrainFactory grains, Notifi
     {
         if (move.NetMinor == 0) return null; // all of it goes back to the programme: nothing to refund on the card
         var service = new RefundService(client);
+        var refunded = 0L;
         await foreach (var made in service.ListAutoPagingAsync(new RefundListOptions { PaymentIntent = move.PaymentExternalId, Limit = 100 }, cancellationToken: cancellation))
+        {
             if (made.Metadata?.GetValueOrDefault("operationId") == move.OperationId) return made.Id; // made more than 24 hours ago
+            if (made.Status is not ("failed" or "canceled")) refunded += made.Amount;
+        }
         // A refund made in Stripe's dashboard while this one waited (an engagement being cancelled, Stripe down) gave the
         // card part of it already: the card gets what is left of the move, and the move is done.
-        var intent = await new PaymentIntentService(client).GetAsync(move.PaymentExternalId, cancellationToken: cancellation);
-        var charge = intent.LatestChargeId is { } chargeId ? await new ChargeService(client).GetAsync(chargeId, cancellationToken: cancellation) : null;
-        var amount = charge is null ? move.NetMinor : Math.Min(move.NetMinor, charge.Amount - charge.AmountRefunded);
+        var paid = (await new PaymentIntentService(client).GetAsync(move.PaymentExternalId, cancellationToken: cancellation)).Amount;
+        var amount = Math.Min(move.NetMinor, paid - refunded);
         if (amount < move.NetMinor)
             logger.LogWarning("Refund {OperationId} of need {NeedId}: Stripe had refunded the card already; {Amount} of {Net} refunded now",
                 move.OperationId, move.NeedId, Math.Max(amount, 0), move.NetMinor);
-        if (amount <= 0) return charge!.Id;
+        if (amount <= 0) return move.PaymentExternalId;
         var refund = await service.CreateAsync(new RefundCreateOptions
         {
             PaymentIntent = move.PaymentExternalId, Amount = amount, Metadata = metadata,
