@@ -108,11 +108,13 @@ public sealed class PaymentJobs(
                     "card" or "card-refund" => null, // the card holder's bank, or a refund in Stripe: both hear of it
                     _ => throw new InvalidOperationException($"Unknown side {dispute.OpenedBy} of dispute {dispute.Id}."),
                 };
+                // A milestone's dispute id is its own; a refund in Stripe may open a second one after a decision: named by its opening.
+                var told = dispute.OpenedBy == "card-refund" ? $"{dispute.Id}:{dispute.OpenedAt.UtcTicks}" : dispute.Id;
                 foreach (var account in other is null ? new[] { e.SmeAccountId, e.StartupAccountId } : [other])
-                    await notifier.NotifyAsync(account, NotificationKinds.DisputeOpened, $"{dispute.Id}:opened", Values(e, m, ("reason", Dispute.ReasonKey(dispute.OpenedBy) ?? dispute.Reason)));
+                    await notifier.NotifyAsync(account, NotificationKinds.DisputeOpened, $"{told}:opened", Values(e, m, ("reason", Dispute.ReasonKey(dispute.OpenedBy) ?? dispute.Reason)));
                 if (dispute.ResolvedAt is not null)
                     foreach (var account in new[] { e.SmeAccountId, e.StartupAccountId })
-                        await notifier.NotifyAsync(account, NotificationKinds.DisputeResolved, $"{dispute.Id}:resolved",
+                        await notifier.NotifyAsync(account, NotificationKinds.DisputeResolved, $"{told}:resolved",
                             Values(e, m, ("release", Money.Format(dispute.ReleaseMinor)), ("refund", Money.Format(dispute.RefundMinor)), ("note", dispute.Note ?? "")));
             }
             if (m.Status == MilestoneStatus.Released && e.Payouts.FirstOrDefault(p => p.Index == m.Index && p.Kind == MoveKind.Release) is { } payout)

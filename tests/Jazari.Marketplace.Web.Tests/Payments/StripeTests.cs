@@ -428,6 +428,8 @@ public sealed class StripeTests(StripeHost stripe)
 
         await (await stripe.PostEventAsync(StripeEvents.ChargeRefunded(Server.RefundInDashboard(chargeId, 50_000)))).Json(HttpStatusCode.OK);
         Assert.Equal("disputed", (await a.EngagementAsync()).Milestone(0).Status()); // decided again: what is left, 6,500
+        await Engagements.EventuallyAsync(() => Task.FromResult(Host.Emails(a.Sme.Email).Count(e => e.GetProperty("kind").GetString() == "dispute-opened") == 2),
+            "the SME told of each dispute");
         await ResolveAsync(0, 650_000);
         await Engagements.UntilAsync(Host, a.NeedId, 0, "refunded");
         var refunds = Server.CallsTo("POST", "/v1/refunds").Where(c => c.Field("metadata[needId]") == a.NeedId && c.Status == 200 && !c.Replayed).ToList();
