@@ -24,6 +24,7 @@ namespace Jazari.Marketplace.Web.Tests
         private static readonly string[] Longest =
         [
             Pages.BrowserCollection.Name, Pages.SecondBrowserCollection.Name, MarketplaceCollection.Name, PaymentsCollection.Name,
+            Payments.StripeHost.Name,
             $"Test collection for {typeof(FollowUpTests).FullName}", $"Test collection for {typeof(NeedsApiTests).FullName}",
             $"Test collection for {typeof(Payments.EngagementDurabilityTests).FullName}",
         ];

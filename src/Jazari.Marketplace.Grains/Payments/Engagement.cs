@@ -173,38 +173,61 @@ internal sealed class EngagementGrain(
             return;
         }
         if (m.Method != PaymentMethod.Stripe) return;
+        // Stripe reports the total refunded to the card (the SME's share), our own refund moves included.
+        var reported = Math.Min(refundedMinor, m.SmeShare);
+        if (reported <= m.CardReportedRefundMinor) return;
+        m.CardReportedRefundMinor = reported;
+        // A refund of our own under way is reported back before its move is recorded: what the report holds beyond it is
+        // booked once the move is (CompleteMoveAsync).
+        if (m.PendingMoves.Any(p => p.Kind == MoveKind.Refund)) { await SaveAsync(); return; }
+        if (!await BookCardRefundAsync(m)) await SaveAsync();
+    }
+
+    /// <summary>
+    /// Books what the card got back beyond the marketplace's own refund moves and earlier reports (a refund made in
+    /// Stripe's dashboard), from the escrow while it holds the milestone's money, else from the platform's funds.
+    /// Returns whether it saved.
+    /// </summary>
+    private async Task<bool> BookCardRefundAsync(MilestoneState m)
+    {
+        var outside = m.CardReportedRefundMinor - m.CardRefundedByMovesMinor;
+        var added = outside - m.CardRefundedMinor;
+        if (added <= 0) return false;
         // Releases decided but not carried out (waiting for the startup's Stripe account, held by a chargeback, or a
         // decision's release waiting) have not moved the money: a refund outruns them.
         var outrun = m.Status is MilestoneStatus.Approved or MilestoneStatus.Disputed && m.PendingMoves.Count > 0 && m.PendingMoves.All(p => p.Kind == MoveKind.Release);
-        // A refund of our own under way is reported back before its move is recorded: nothing to book.
-        if (!outrun && (m.Status is not (MilestoneStatus.Funded or MilestoneStatus.Delivered or MilestoneStatus.Disputed) || m.PendingMoves.Count != 0))
-            return;
-        // Stripe reports the total refunded to the card (the SME's share), our own refund moves included: what is new is
-        // what neither they nor an earlier report booked.
-        var outside = Math.Min(refundedMinor, m.SmeShare) - m.CardRefundedByMovesMinor;
-        var remaining = m.AmountMinor - m.RefundedMinor - m.ReleasedMinor;
-        var added = Math.Min(outside - m.CardRefundedMinor, remaining);
-        if (added <= 0) return;
+        var inEscrow = outrun || m.Status is MilestoneStatus.Funded or MilestoneStatus.Delivered or MilestoneStatus.Disputed && m.PendingMoves.Count == 0;
+        var remaining = inEscrow ? m.AmountMinor - m.RefundedMinor - m.ReleasedMinor : 0;
+        var fromEscrow = Math.Min(added, remaining);
         // Refunded whole, nothing is left to decide: what the programme still has in escrow goes back to it too.
-        var whole = refundedMinor >= m.SmeShare;
-        var programme = whole ? remaining - added : 0;
+        var whole = inEscrow && m.CardReportedRefundMinor >= m.SmeShare;
+        var programme = whole ? remaining - fromEscrow : 0;
+        // The milestone's money is gone (released, or refunded by a move the dashboard refund overlapped): the card got
+        // more than the escrow held, out of the platform's Stripe balance. Booked so, and logged for an admin.
+        var fromPlatform = added - fromEscrow;
+        if (fromPlatform > 0)
+            logger.LogError("Stripe refunded {Amount} of need {NeedId} milestone {Index} beyond its escrow: booked from the platform's funds",
+                fromPlatform, NeedId, m.Index);
         await ReturnToProgrammeAsync(m.Index, $"card-refund-{outside}", programme);
-        AddEntry(Operation(m.Index, $"card-refund-{outside}"),
-            [new(LedgerAccounts.Escrow, -added - programme), new(LedgerAccounts.Sme(S.SmeId), added), .. ProgrammeLine(programme)]);
+        AddEntry(Operation(m.Index, $"card-refund-{outside}"), [new(LedgerAccounts.Escrow, -fromEscrow - programme),
+            new(LedgerAccounts.PlatformFunds, -fromPlatform), new(LedgerAccounts.Sme(S.SmeId), added), .. ProgrammeLine(programme)]);
         m.CardRefundedMinor = outside;
-        m.RefundedMinor += added + programme;
+        m.CardRefundedByPlatformMinor += fromPlatform;
+        m.RefundedMinor += fromEscrow + programme;
+        if (!inEscrow) { await SaveAsync(AddEvent(EngagementEventKind.PaymentChanged, m.Index)); return true; }
         DropReleases(m);
         if (whole)
         {
-            if (m.Dispute is { ResolvedAt: null } open) m.Dispute = open with { ResolvedAt = time.GetUtcNow(), RefundMinor = added + programme };
+            if (m.Dispute is { ResolvedAt: null } open) m.Dispute = open with { ResolvedAt = time.GetUtcNow(), RefundMinor = fromEscrow + programme };
             Close(m, MilestoneStatus.Refunded);
             CompleteIfOver();
             await SaveAsync(AddEvent(EngagementEventKind.PaymentChanged, m.Index));
-            return;
+            return true;
         }
         // Part of the money went back from Stripe's dashboard: where the rest goes is an admin's decision, not the release's.
-        if (m.Dispute is { ResolvedAt: null }) { await SaveAsync(AddEvent(EngagementEventKind.PaymentChanged, m.Index)); return; }
-        await OpenAsync(m, "card-refund", $"Stripe refunded {added} of the {m.SmeShare} (minor units of {S.Currency}) paid by card.");
+        if (m.Dispute is { ResolvedAt: null }) await SaveAsync(AddEvent(EngagementEventKind.PaymentChanged, m.Index));
+        else await OpenAsync(m, "card-refund", $"Stripe refunded {added} of the {m.SmeShare} (minor units of {S.Currency}) paid by card.");
+        return true;
     }
 
     /// <summary>
@@ -379,6 +402,8 @@ internal sealed class EngagementGrain(
         m.PendingMoves.Remove(move);
         if (m.PendingMoves.Count == 0) Close(m, m.ReleasedMinor > 0 ? MilestoneStatus.Released : MilestoneStatus.Refunded);
         CompleteIfOver();
+        // A refund in Stripe's dashboard reported while this refund was under way is told apart from it now.
+        if (move.Kind == MoveKind.Refund && await BookCardRefundAsync(m)) return View();
         await SaveAsync(); // the job that carried the move out goes on with the other grains and the e-mails
         return View();
     }

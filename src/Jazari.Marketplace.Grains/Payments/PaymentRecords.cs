@@ -185,6 +185,10 @@ public sealed class MilestoneState
     [Id(25)] public List<MoneyMove> ReplacedReleases { get; set; } = [];
     /// <summary>How many dispute decisions the milestone had (each names its moves' operations).</summary>
     [Id(26)] public int Decisions { get; set; }
+    /// <summary>The most Stripe reported refunded to the card, up to the SME's share (our own refunds included).</summary>
+    [Id(27)] public long CardReportedRefundMinor { get; set; }
+    /// <summary>The part of <see cref="CardRefundedMinor"/> the escrow could not cover, booked from the platform's funds.</summary>
+    [Id(28)] public long CardRefundedByPlatformMinor { get; set; }
 
     public bool IsClosed => Status is MilestoneStatus.Released or MilestoneStatus.Refunded or MilestoneStatus.Cancelled;
     public long SmeShare => Funding.Where(f => f.Source == FundingSource.Sme).Sum(f => f.AmountMinor);

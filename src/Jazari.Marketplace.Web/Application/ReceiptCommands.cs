@@ -54,7 +54,8 @@ public sealed class ReceiptCommands(IGrainFactory grains, PaymentSettings settin
         }
         else if (e.Payouts.FirstOrDefault(p => p.Id == receiptId) is { } payout)
         {
-            var gross = payout.Kind == MoveKind.Release ? m.ReleasedMinor : m.RefundedMinor - m.CardRefundedMinor;
+            // A refund's gross is what the refund moves took from escrow: not what Stripe's dashboard gave back from it.
+            var gross = payout.Kind == MoveKind.Release ? m.ReleasedMinor : m.RefundedMinor - (m.CardRefundedMinor - m.CardRefundedByPlatformMinor);
             var programmeShare = PaymentRules.ProgrammePart(gross, m.ProgrammeShare, m.AmountMinor - m.CardRefundedMinor);
             amounts = payout.Kind == MoveKind.Release
                 ? Amounts(gross, gross - programmeShare, programmeShare, gross - payout.AmountMinor, payout.AmountMinor)

@@ -441,6 +441,65 @@ public sealed class StripeTests(StripeHost stripe)
     }
 
     [Fact]
+    public async Task A_refund_in_stripe_while_our_decided_refund_waits_for_stripe_is_booked_once_ours_is_and_the_rest_decided_again()
+    {
+        var (a, _, paid) = await CardFundedAsync();
+        var chargeId = (string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!;
+        await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/dispute", new { reason = "La moitié seulement a été livrée." })).Json(HttpStatusCode.OK);
+        var disputeId = (await a.EngagementAsync()).Milestone(0).GetProperty("dispute").Id();
+        using var admin = Host.Admin();
+        Server.FailNext("/v1/refunds", 503, count: 1000); // Stripe does not answer: the decided refund waits
+        await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 750_000L, refundMinor = 750_000L, note = "Moitié, moitié." }))
+            .Json(HttpStatusCode.OK);
+        // Meanwhile an admin gives the card 1,500 back from Stripe's dashboard: told apart from ours once ours is recorded.
+        await (await stripe.PostEventAsync(StripeEvents.ChargeRefunded(Server.RefundInDashboard(chargeId, 150_000)))).Json(HttpStatusCode.OK);
+        Server.StopFailing("/v1/refunds");
+        Server.FailAfterCreate("/v1/refunds"); // then ours is made, but the answer is lost: the move is still under way...
+        try { await stripe.Service<PaymentJobs>().FollowUpAsync(a.NeedId); } catch (AggregateException) { } // (or the job's own retry)
+        await Engagements.EventuallyAsync(() => Task.FromResult(Server.CallsTo("POST", "/v1/refunds").Any(c => c.Injected && c.Field("metadata[needId]") == a.NeedId)),
+            "our refund, its answer lost");
+        // ...when Stripe reports 9,000 refunded in all: ours and the dashboard's (the report may come twice).
+        for (var i = 0; i < 2; i++) await (await stripe.PostEventAsync(StripeEvents.ChargeRefunded(Server.Object(chargeId)))).Json(HttpStatusCode.OK);
+        Assert.Equal(0L, (await a.EngagementAsync()).Milestone(0).GetProperty("refundedMinor").GetInt64());
+        await stripe.Service<PaymentJobs>().FollowUpAsync(a.NeedId); // our refund, found at Stripe by its operation, is recorded
+
+
+        // The dashboard refund outran the decided release (it waits for the startup's Stripe account): the rest is decided again.
+        var milestone = (await a.EngagementAsync()).Milestone(0);
+        Assert.Equal(("disputed", JsonValueKind.Null, 900_000L), (milestone.Status(), milestone.GetProperty("dispute").GetProperty("resolvedAt").ValueKind,
+            milestone.GetProperty("refundedMinor").GetInt64()));
+        var balances = await Engagements.AssertLedgerAsync(Host, a.NeedId);
+        Assert.Equal((600_000L, -600_000L), (balances["escrow"], balances.Single(b => b.Key.StartsWith("sme:")).Value));
+        await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 600_000L, refundMinor = 0L, note = "Le reste." }))
+            .Json(HttpStatusCode.OK);
+        await OnboardAsync(a);
+        await Engagements.UntilAsync(Host, a.NeedId, 0, "released");
+        Assert.Equal(570_000L, (long)Assert.Single(Server.Transfers(), t => (string?)t["transfer_group"] == a.NeedId)["amount"]!);
+        balances = await Engagements.AssertLedgerAsync(Host, a.NeedId);
+        Assert.Equal((0L, -600_000L, 570_000L), (balances["escrow"], balances.Single(b => b.Key.StartsWith("sme:")).Value, balances[$"startup:{a.StartupId}"]));
+        Assert.False(balances.ContainsKey(LedgerAccounts.PlatformFunds));
+    }
+
+    [Fact]
+    public async Task A_refund_in_stripe_after_the_release_is_booked_from_the_platforms_funds_and_the_release_stands()
+    {
+        var (a, _, paid) = await CardFundedAsync();
+        await OnboardAsync(a);
+        await a.DeliverAsync(0);
+        await a.ApproveAsync(0);
+        await Engagements.UntilAsync(Host, a.NeedId, 0, "released");
+        // A goodwill gesture from Stripe's dashboard after the money went to the startup: the platform's balance paid it.
+        var chargeId = (string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!;
+        var refunded = StripeEvents.ChargeRefunded(Server.RefundInDashboard(chargeId, 100_000));
+        for (var i = 0; i < 2; i++) await (await stripe.PostEventAsync(refunded)).Json(HttpStatusCode.OK);
+        var milestone = (await a.EngagementAsync()).Milestone(0);
+        Assert.Equal(("released", 1_500_000L), (milestone.Status(), milestone.GetProperty("releasedMinor").GetInt64()));
+        var balances = await Engagements.AssertLedgerAsync(Host, a.NeedId);
+        Assert.Equal((0L, -1_400_000L, 1_425_000L, -100_000L), (balances["escrow"], balances.Single(b => b.Key.StartsWith("sme:")).Value,
+            balances[$"startup:{a.StartupId}"], balances[LedgerAccounts.PlatformFunds]));
+    }
+
+    [Fact]
     public async Task Stripe_down_when_the_sme_pays_by_card_is_a_503_to_try_again_and_the_retry_opens_one_checkout()
     {
         var a = await Engagements.AwardedAsync(Host);
