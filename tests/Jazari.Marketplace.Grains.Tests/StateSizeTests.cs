@@ -45,14 +45,14 @@ public sealed class StateSizeTests(ClusterFixture fixture)
         var shard = new Payments.PayoutQueueShardState
         {
             Orders = [.. Enumerable.Range(0, Payments.PayoutQueueShardGrain.MaxOrders).Select(i => new Payments.PayoutOrder(
-                Payments.PaymentIds.Payout(Samples.NewId("need"), i % 10, Payments.MoveKind.Release), Samples.NewId("need"), i % 10, Payments.MoveKind.Release,
+                Payments.PaymentIds.Payout(Payments.PaymentIds.Operation(Samples.NewId("need"), i % 10, "release"), Payments.MoveKind.Release), Samples.NewId("need"), i % 10, Payments.MoveKind.Release,
                 "startup", Samples.NewId("startup"), Arabic(200), 99_999_999_99, "MAD", Payments.PayoutStatus.Held, now, null, null,
                 [Payments.PayoutHolds.RibChanged, Payments.PayoutHolds.RelatedParty], null))],
         };
         Assert.InRange(Size(shard), 1, Bound);
         var file = new Payments.PayoutFileState
         {
-            PayoutIds = [.. Enumerable.Range(0, Payments.PayoutFiles.MaxPayouts).Select(i => Payments.PaymentIds.Payout(Samples.NewId("need"), i % 10, Payments.MoveKind.Refund))],
+            PayoutIds = [.. Enumerable.Range(0, Payments.PayoutFiles.MaxPayouts).Select(i => Payments.PaymentIds.Payout(Payments.PaymentIds.Operation(Samples.NewId("need"), i % 10, "refund"), Payments.MoveKind.Refund))],
             TotalMinor = long.MaxValue, CreatedAt = now, BankReference = new string('R', 100), PaidAt = now,
         };
         Assert.InRange(Size(file), 1, Bound);

@@ -616,12 +616,12 @@ internal sealed class EngagementGrain(
     /// <summary>The programme gets back its share of what is refunded, pro rata of the escrow a refund in Stripe left
     /// (that refund came out of the SME's share); the SME the rest.</summary>
     private MoneyMove RefundMove(MilestoneState m, long amount, string what = "refund") => new(Operation(m.Index, what), NeedId, m.Index, MoveKind.Refund,
-        amount, 0, PaymentRules.ProgrammePart(amount, m.ProgrammeShare, m.AmountMinor - m.CardRefundedMinor), S.Currency,
+        amount, 0, PaymentRules.ProgrammePart(amount, m.ProgrammeShare, m.AmountMinor - m.CardRefundedFromEscrowMinor), S.Currency,
         m.Method ?? PaymentMethod.BankTransfer, S.StartupId, m.PaymentExternalId);
 
     private async Task AddPayoutAsync(MilestoneState m, MoneyMove move, string kind, string beneficiaryId, string name, string? externalId, DateTimeOffset now)
     {
-        var id = PaymentIds.Payout(NeedId, m.Index, move.Kind);
+        var id = PaymentIds.Payout(move.OperationId, move.Kind);
         if (S.Payouts.Any(p => p.Id == id)) return;
         await grains.GetGrain<IPaymentLookupGrain>(id).SetAsync(new PaymentTarget(NeedId, m.Index));
         // A bank payout waits for an admin when its RIB just changed or the two sides look like one party.
@@ -630,7 +630,7 @@ internal sealed class EngagementGrain(
             : [];
         S.Payouts.Add(new PayoutOrder(id, NeedId, m.Index, move.Kind, kind, beneficiaryId, name, move.NetMinor, S.Currency,
             externalId is not null ? PayoutStatus.Paid : holds.Count > 0 ? PayoutStatus.Held : PayoutStatus.Pending, now, externalId,
-            externalId is null ? null : now, holds.Count > 0 ? holds.ToArray() : null));
+            externalId is null ? null : now, holds.Count > 0 ? holds.ToArray() : null, GrossMinor: move.AmountMinor));
     }
 
     private async Task ReturnToProgrammeAsync(int index, string what, long amount)

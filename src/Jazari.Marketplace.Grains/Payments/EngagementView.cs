@@ -31,6 +31,8 @@ public sealed record MilestoneView(
     public bool IsClosed => Status is MilestoneStatus.Released or MilestoneStatus.Refunded or MilestoneStatus.Cancelled;
     public long SmeShare => Funding.Where(f => f.Source == FundingSource.Sme).Sum(f => f.AmountMinor);
     public long ProgrammeShare => Funding.Where(f => f.Source == FundingSource.Programme).Sum(f => f.AmountMinor);
+    /// <summary>What refunds in Stripe's dashboard took from the escrow.</summary>
+    public long CardRefundedFromEscrowMinor => CardRefundedMinor - CardRefundedByPlatformMinor;
 
     public static MilestoneView Of(MilestoneState m) => new(m.Index, m.Title, m.AmountMinor, m.DueOn, m.Status, [.. m.Funding], m.PaymentId,
         m.Method, m.Attempt, m.PaymentExternalId, m.FundingRequestedAt, m.FundedAt, m.DeliveredAt, m.DeliveryNote, [.. m.DeliveryLinks],

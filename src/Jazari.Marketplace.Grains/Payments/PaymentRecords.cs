@@ -97,7 +97,10 @@ public sealed record PayoutOrder(
     [property: Id(11)] string? BankReference,
     [property: Id(12)] DateTimeOffset? PaidAt,
     [property: Id(13)] IReadOnlyList<string>? HoldReasons = null,
-    [property: Id(14)] PayoutReview? Review = null);
+    [property: Id(14)] PayoutReview? Review = null,
+    /// <summary>What its move took from escrow: the payout and the fee (a release), or and the programme's share (a
+    /// refund). 0 in payouts written before it was kept.</summary>
+    [property: Id(15)] long GrossMinor = 0);
 
 /// <summary>An admin's decision on a held payout: released (it goes to the bank) or declined, with the reason.</summary>
 [GenerateSerializer, Alias("jazari.payout-review")]
@@ -193,6 +196,8 @@ public sealed class MilestoneState
     public bool IsClosed => Status is MilestoneStatus.Released or MilestoneStatus.Refunded or MilestoneStatus.Cancelled;
     public long SmeShare => Funding.Where(f => f.Source == FundingSource.Sme).Sum(f => f.AmountMinor);
     public long ProgrammeShare => Funding.Where(f => f.Source == FundingSource.Programme).Sum(f => f.AmountMinor);
+    /// <summary>What refunds in Stripe's dashboard took from the escrow.</summary>
+    public long CardRefundedFromEscrowMinor => CardRefundedMinor - CardRefundedByPlatformMinor;
 }
 
 /// <summary>
@@ -311,12 +316,14 @@ public static class PaymentNames
 public static class PaymentIds
 {
     public static string Payment(string needId, int index) => "pay-" + Hash($"{needId}:m{index}:payment");
-    public static string Payout(string needId, int index, MoveKind kind) => kind switch
+    /// <summary>One payout per move: a milestone's first release and refund (operations <c>…:release</c>, <c>…:refund</c>)
+    /// keep the ids they always had; a decision's moves and a release booked late have their own.</summary>
+    public static string Payout(string operationId, MoveKind kind) => kind switch
     {
         MoveKind.Release => "po-",
         MoveKind.Refund => "rf-",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown move kind."),
-    } + Hash($"{needId}:m{index}:{kind.Name()}");
+    } + Hash(operationId);
     public static string Dispute(string needId, int index) => "dsp-" + Hash($"{needId}:m{index}:dispute");
 
     /// <summary>Operation ids: the ledger keeps one entry per operation, Stripe one movement per idempotency key.</summary>

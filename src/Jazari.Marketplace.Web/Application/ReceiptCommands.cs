@@ -54,9 +54,11 @@ public sealed class ReceiptCommands(IGrainFactory grains, PaymentSettings settin
         }
         else if (e.Payouts.FirstOrDefault(p => p.Id == receiptId) is { } payout)
         {
-            // A refund's gross is what the refund moves took from escrow: not what Stripe's dashboard gave back from it.
-            var gross = payout.Kind == MoveKind.Release ? m.ReleasedMinor : m.RefundedMinor - (m.CardRefundedMinor - m.CardRefundedByPlatformMinor);
-            var programmeShare = PaymentRules.ProgrammePart(gross, m.ProgrammeShare, m.AmountMinor - m.CardRefundedMinor);
+            // What the payout's move took from escrow; payouts written before it was kept: the milestone's moves of its
+            // kind (one each then), less what Stripe's dashboard gave back.
+            var gross = payout.GrossMinor > 0 ? payout.GrossMinor
+                : payout.Kind == MoveKind.Release ? m.ReleasedMinor : m.RefundedMinor - m.CardRefundedFromEscrowMinor;
+            var programmeShare = PaymentRules.ProgrammePart(gross, m.ProgrammeShare, m.AmountMinor - m.CardRefundedFromEscrowMinor);
             amounts = payout.Kind == MoveKind.Release
                 ? Amounts(gross, gross - programmeShare, programmeShare, gross - payout.AmountMinor, payout.AmountMinor)
                 : Amounts(gross, payout.AmountMinor, gross - payout.AmountMinor, 0, payout.AmountMinor);

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Jazari.Marketplace.Grains.Payments;
 using Jazari.Marketplace.Tests;
+using Jazari.Marketplace.Web.Application;
 using Jazari.Marketplace.Web.Jobs;
 using Jazari.Marketplace.Web.Payments;
 using Microsoft.Extensions.DependencyInjection;
@@ -438,6 +439,21 @@ public sealed class StripeTests(StripeHost stripe)
         var balances = await Engagements.AssertLedgerAsync(Host, a.NeedId);
         Assert.Equal((0L, 0L), (balances["escrow"], balances.Single(b => b.Key.StartsWith("sme:")).Value));
         Assert.DoesNotContain(Server.Transfers(), t => (string?)t["transfer_group"] == a.NeedId);
+        // Each decided refund has its payout, and its receipt says what that refund gave back.
+        var payouts = (await a.EngagementAsync()).GetProperty("payouts").EnumerateArray().Select(p => (p.GetProperty("id").GetString()!, p.GetProperty("amountMinor").GetInt64())).ToList();
+        Assert.Equal([700_000L, 650_000L], payouts.Select(p => p.Item2));
+        using var scope = Host.Services.CreateScope();
+        foreach (var (id, amount) in payouts)
+        {
+            ReceiptResponse? receipt = null;
+            await Engagements.EventuallyAsync(async () =>
+            {
+                try { receipt = await scope.ServiceProvider.GetRequiredService<ReceiptCommands>().GetAsync(new Grains.Caller(a.Sme.AccountId, "sme"), id); }
+                catch (Grains.MarketplaceException) { } // numbered by the follow-up moments later
+                return receipt is not null;
+            }, "the refund's receipt");
+            Assert.Equal(("refund", amount, amount), (receipt!.Kind, receipt.Amounts.AmountMinor, receipt.Amounts.NetMinor));
+        }
     }
 
     [Fact]
