@@ -22,7 +22,7 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
             var approved = await engagement.ApproveAsync(sme, m.Index);
             foreach (var move in approved.Milestones[m.Index].PendingMoves) await engagement.CompleteMoveAsync(move.OperationId, null);
         }
-        await engagement.SyncAsync(); // as the follow-up job does: the need completes
+        await engagement.SyncAsync([]); // as the follow-up job does: the need completes
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public interface IEngagementGrain : IGrainWithStringKey
     /// <summary>A card payment attempt failed: the next funding request starts a new one.</summary>
     Task PaymentFailedAsync(string paymentId, int attempt);
     /// <summary>The card payment was refunded at the processor (not by a move of ours): the milestone's escrow goes back.</summary>
-    Task PaymentRefundedAsync(string paymentId, int attempt, long refundedMinor);
+    Task PaymentRefundedAsync(string paymentId, int attempt, long refundedMinor, string paymentIntentId);
     /// <summary>The cardholder disputed the payment with their bank: the milestone is disputed.</summary>
     Task CardDisputeAsync(string paymentId, string reason);
     Task<EngagementView> DeliverAsync(Caller caller, int index, string note, IReadOnlyList<string> links);
@@ -57,8 +57,10 @@ public interface IEngagementGrain : IGrainWithStringKey
     /// <summary>An admin releases a held payout (it goes to the bank) or declines it (it is not paid), with the reason. The same
     /// decision again changes nothing; the other one is refused.</summary>
     Task<PayoutOrder> ReviewPayoutAsync(Caller caller, string payoutId, bool release, string reason);
-    /// <summary>Tells the other grains what happened (need status, KPIs, the payout list); each call is idempotent. Throws on failure.</summary>
-    Task SyncAsync();
+    /// <summary>Books what Stripe reported refunded to a card and is not booked yet (except on the <paramref name="unsettled"/>
+    /// milestones: a move of theirs just failed, its outcome unknown), then tells the other grains what happened (need
+    /// status, KPIs, the payout list); each call is idempotent. Throws on failure.</summary>
+    Task SyncAsync(IReadOnlyList<int> unsettled);
     /// <summary>The follow-up of an event is done: it is no longer pending.</summary>
     Task ConfirmEventAsync(string eventId);
     /// <summary>Hands the pending events to the follow-ups again (after a failure between the write and the hand-over, or of a job).</summary>
@@ -160,7 +162,7 @@ internal sealed class EngagementGrain(
         await SaveAsync();
     }
 
-    public async Task PaymentRefundedAsync(string paymentId, int attempt, long refundedMinor)
+    public async Task PaymentRefundedAsync(string paymentId, int attempt, long refundedMinor, string paymentIntentId)
     {
         await EnsureAsync();
         var m = ByPayment(paymentId);
@@ -173,13 +175,18 @@ internal sealed class EngagementGrain(
             return;
         }
         if (m.Method != PaymentMethod.Stripe) return;
+        // Only the payment that funded the milestone is its money: a second checkout paid by mistake, or one paid after the
+        // engagement was cancelled, was never booked, and its refund gives back nothing the milestone holds.
+        if (m.FundedAt is null || m.PaymentExternalId != paymentIntentId)
+        {
+            logger.LogWarning("Stripe refunded payment {PaymentIntent} of need {NeedId} milestone {Index}, which did not fund it: nothing booked",
+                paymentIntentId, NeedId, m.Index);
+            return;
+        }
         // Stripe reports the total refunded to the card (the SME's share), our own refund moves included.
         var reported = Math.Min(refundedMinor, m.SmeShare);
         if (reported <= m.CardReportedRefundMinor) return;
         m.CardReportedRefundMinor = reported;
-        // A refund of our own under way is reported back before its move is recorded: what the report holds beyond it is
-        // booked once the move is (CompleteMoveAsync).
-        if (m.PendingMoves.Any(p => p.Kind == MoveKind.Refund)) { await SaveAsync(); return; }
         if (!await BookCardRefundAsync(m)) await SaveAsync();
     }
 
@@ -190,7 +197,12 @@ internal sealed class EngagementGrain(
     /// </summary>
     private async Task<bool> BookCardRefundAsync(MilestoneState m)
     {
-        var outside = m.CardReportedRefundMinor - m.CardRefundedByMovesMinor;
+        // A refund of our own under way is reported back before its move is recorded: what the report holds beyond it is
+        // booked once the move is (the follow-up's SyncAsync).
+        if (m.PendingMoves.Any(p => p.Kind == MoveKind.Refund)) return false;
+        // Milestones refunded before the count was kept: their refund payouts say what went back to the card.
+        var byMoves = Math.Max(m.CardRefundedByMovesMinor, S.Payouts.Where(p => p.Index == m.Index && p.Kind == MoveKind.Refund).Sum(p => p.AmountMinor));
+        var outside = m.CardReportedRefundMinor - byMoves;
         var added = outside - m.CardRefundedMinor;
         if (added <= 0) return false;
         // Releases decided but not carried out (waiting for the startup's Stripe account, held by a chargeback, or a
@@ -402,8 +414,6 @@ internal sealed class EngagementGrain(
         m.PendingMoves.Remove(move);
         if (m.PendingMoves.Count == 0) Close(m, m.ReleasedMinor > 0 ? MilestoneStatus.Released : MilestoneStatus.Refunded);
         CompleteIfOver();
-        // A refund in Stripe's dashboard reported while this refund was under way is told apart from it now.
-        if (move.Kind == MoveKind.Refund && await BookCardRefundAsync(m)) return View();
         await SaveAsync(); // the job that carried the move out goes on with the other grains and the e-mails
         return View();
     }
@@ -484,9 +494,13 @@ internal sealed class EngagementGrain(
             await PayoutQueue.RenameBeneficiaryAsync(grains, S.StartupId, pseudonym);
     }
 
-    public async Task SyncAsync()
+    public async Task SyncAsync(IReadOnlyList<int> unsettled)
     {
         if (!state.RecordExists) return;
+        // A refund in Stripe's dashboard reported while a refund of ours was under way is told apart from it once ours is
+        // recorded: here, after the follow-up carried the moves out, and at each follow-up until it is booked. Not while a
+        // release of the milestone failed with its outcome unknown: the refund would outrun a transfer perhaps made.
+        foreach (var m in S.Milestones.Where(m => m.Method == PaymentMethod.Stripe && !unsettled.Contains(m.Index))) await BookCardRefundAsync(m);
         var need = grains.GetGrain<INeedGrain>(NeedId);
         var activity = grains.GetGrain<IStartupActivityGrain>(S.StartupId);
         if (S.Milestones.Any(m => m.FundedAt is not null)) await need.EngagementStartedAsync();

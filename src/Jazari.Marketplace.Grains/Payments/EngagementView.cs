@@ -26,7 +26,8 @@ public sealed record MilestoneView(
     [property: Id(20)] long ReleasedMinor,
     [property: Id(21)] long RefundedMinor,
     [property: Id(22)] long CardRefundedMinor,
-    [property: Id(23)] long CardRefundedByPlatformMinor)
+    [property: Id(23)] long CardRefundedByPlatformMinor,
+    [property: Id(24)] IReadOnlyList<MoneyMove> ReplacedReleases)
 {
     public bool IsClosed => Status is MilestoneStatus.Released or MilestoneStatus.Refunded or MilestoneStatus.Cancelled;
     public long SmeShare => Funding.Where(f => f.Source == FundingSource.Sme).Sum(f => f.AmountMinor);
@@ -37,7 +38,7 @@ public sealed record MilestoneView(
     public static MilestoneView Of(MilestoneState m) => new(m.Index, m.Title, m.AmountMinor, m.DueOn, m.Status, [.. m.Funding], m.PaymentId,
         m.Method, m.Attempt, m.PaymentExternalId, m.FundingRequestedAt, m.FundedAt, m.DeliveredAt, m.DeliveryNote, [.. m.DeliveryLinks],
         m.ApprovedAt, m.ApprovedAutomatically, m.ClosedAt, m.Dispute, [.. m.PendingMoves], m.ReleasedMinor, m.RefundedMinor, m.CardRefundedMinor,
-        m.CardRefundedByPlatformMinor);
+        m.CardRefundedByPlatformMinor, [.. m.ReplacedReleases]);
 }
 
 /// <summary>An engagement as the caller may see it: its parties, milestones and payout orders (the ledger is read apart).</summary>

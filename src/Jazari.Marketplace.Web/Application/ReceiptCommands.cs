@@ -54,10 +54,11 @@ public sealed class ReceiptCommands(IGrainFactory grains, PaymentSettings settin
         }
         else if (e.Payouts.FirstOrDefault(p => p.Id == receiptId) is { } payout)
         {
-            // What the payout's move took from escrow; payouts written before it was kept: the milestone's moves of its
-            // kind (one each then), less what Stripe's dashboard gave back.
+            // What the payout's move took from escrow; payouts written before it was kept: what the milestone's moves of
+            // its kind took (less what Stripe's dashboard gave back), less what its other payouts of that kind say they took.
+            var others = e.Payouts.Where(p => p.Index == m.Index && p.Kind == payout.Kind && p.Id != payout.Id).Sum(p => p.GrossMinor);
             var gross = payout.GrossMinor > 0 ? payout.GrossMinor
-                : payout.Kind == MoveKind.Release ? m.ReleasedMinor : m.RefundedMinor - m.CardRefundedFromEscrowMinor;
+                : (payout.Kind == MoveKind.Release ? m.ReleasedMinor : m.RefundedMinor - m.CardRefundedFromEscrowMinor) - others;
             var programmeShare = PaymentRules.ProgrammePart(gross, m.ProgrammeShare, m.AmountMinor - m.CardRefundedFromEscrowMinor);
             amounts = payout.Kind == MoveKind.Release
                 ? Amounts(gross, gross - programmeShare, programmeShare, gross - payout.AmountMinor, payout.AmountMinor)

@@ -78,7 +78,7 @@ public sealed class StripeCommands(IGrainFactory grains, StripeSettings settings
                 await OnPaymentAsync(intent.Metadata, (engagement, paymentId, attempt) => engagement.PaymentFailedAsync(paymentId, attempt));
                 return;
             case Charge charge when e.Type == EventTypes.ChargeRefunded:
-                await OnPaymentAsync(charge.Metadata, (engagement, paymentId, attempt) => engagement.PaymentRefundedAsync(paymentId, attempt, charge.AmountRefunded));
+                await OnPaymentAsync(charge.Metadata, (engagement, paymentId, attempt) => engagement.PaymentRefundedAsync(paymentId, attempt, charge.AmountRefunded, charge.PaymentIntentId ?? ""));
                 return;
             case Stripe.Dispute dispute when e.Type == EventTypes.ChargeDisputeCreated:
                 var disputed = await new ChargeService(client).GetAsync(dispute.ChargeId);

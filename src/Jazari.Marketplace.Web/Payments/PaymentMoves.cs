@@ -44,9 +44,11 @@ public sealed class PaymentMoves(IGrainFactory grains, IEnumerable<IPaymentRail>
         var engagement = await grain.GetAsync(PaymentJobs.System);
         List<MoneyMove> waiting = [];
         List<Exception> failures = [];
+        HashSet<int> failed = [];
         // The release of a milestone under an open dispute is held (a chargeback came while it waited): the resolution decides.
         foreach (var move in engagement.Milestones.Where(m => m.Dispute is not { ResolvedAt: null }).SelectMany(m => m.PendingMoves).ToList())
         {
+            if (!engagement.Milestones.Any(m => m.PendingMoves.Contains(move))) continue; // replaced meanwhile
             try
             {
                 var externalId = await Rail(move.Method).MoveAsync(move, cancellation);
@@ -61,12 +63,29 @@ public sealed class PaymentMoves(IGrainFactory grains, IEnumerable<IPaymentRail>
             catch (Exception failure) when (failure is not OperationCanceledException)
             {
                 failures.Add(failure);
+                failed.Add(move.Index);
                 log.LogWarning(failure, "Engagement {NeedId}: {Kind} of milestone {Index} failed; retried", needId, move.Kind, move.Index);
             }
         }
-        return new Settlement(engagement, waiting, failures);
+        // A release replaced while its transfer was under way may have gone out all the same: found, it is booked (from the
+        // platform's funds: the money went out twice, and the ledger says so).
+        foreach (var move in engagement.Milestones.SelectMany(m => m.ReplacedReleases).ToList())
+        {
+            try
+            {
+                if (await Rail(move.Method).FindReleaseAsync(move, cancellation) is { } externalId)
+                    engagement = await grain.CompleteMoveAsync(move.OperationId, externalId);
+            }
+            catch (Exception failure) when (failure is not OperationCanceledException)
+            {
+                failures.Add(failure);
+                log.LogWarning(failure, "Engagement {NeedId}: looking up replaced release {OperationId} failed; retried", needId, move.OperationId);
+            }
+        }
+        return new Settlement(engagement, waiting, failures, [.. failed]);
     }
 }
 
-/// <summary>What a settlement left: the engagement as it now stands, the moves waiting for their beneficiary, the failures.</summary>
-public sealed record Settlement(EngagementView Engagement, IReadOnlyList<MoneyMove> Waiting, IReadOnlyList<Exception> Failures);
+/// <summary>What a settlement left: the engagement as it now stands, the moves waiting for their beneficiary, the failures,
+/// and the milestones of the failed moves (their outcome unknown until the retry: a transfer made, the answer lost).</summary>
+public sealed record Settlement(EngagementView Engagement, IReadOnlyList<MoneyMove> Waiting, IReadOnlyList<Exception> Failures, IReadOnlyList<int> Unsettled);

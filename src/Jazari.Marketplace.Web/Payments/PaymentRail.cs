@@ -28,6 +28,10 @@ public interface IPaymentRail
     /// <summary>Carries out a release or a refund; returns the processor's id of it, or null when it becomes a payout order
     /// an admin pays by bank. Throws <see cref="MoveWaitsException"/> when the beneficiary must act first.</summary>
     Task<string?> MoveAsync(MoneyMove move, CancellationToken cancellation);
+
+    /// <summary>The processor's id of a release made outside the move's record (a release replaced while its transfer
+    /// was under way, its answer lost), or null when none was made. Creates nothing.</summary>
+    Task<string?> FindReleaseAsync(MoneyMove move, CancellationToken cancellation);
 }
 
 /// <summary>A move that cannot be carried out until its beneficiary acts (a startup finishing its Stripe onboarding):
@@ -53,6 +57,9 @@ public sealed class BankTransferRail(PaymentSettings settings) : IPaymentRail
     }
 
     public Task<string?> MoveAsync(MoneyMove move, CancellationToken cancellation) => Task.FromResult<string?>(null);
+
+    /// <summary>A bank release is an order in the engagement, paid by an admin: none goes out by itself.</summary>
+    public Task<string?> FindReleaseAsync(MoneyMove move, CancellationToken cancellation) => Task.FromResult<string?>(null);
 }
 
 public static class Money

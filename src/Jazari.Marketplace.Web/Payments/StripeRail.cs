@@ -73,14 +73,20 @@ public sealed class StripeRail(StripeClient client, IGrainFactory grains, Notifi
         };
     }
 
+    public async Task<string?> FindReleaseAsync(MoneyMove move, CancellationToken cancellation)
+    {
+        await foreach (var made in new TransferService(client).ListAutoPagingAsync(new TransferListOptions { TransferGroup = move.NeedId, Limit = 100 }, cancellationToken: cancellation))
+            if (made.Metadata?.GetValueOrDefault("operationId") == move.OperationId) return made.Id;
+        return null;
+    }
+
     private async Task<string?> TransferAsync(MoneyMove move, Dictionary<string, string> metadata, CancellationToken cancellation)
     {
         var payouts = grains.GetGrain<IPayoutAccountGrain>(move.StartupId);
         // Stripe keeps an idempotency key 24 hours: a move retried later (or after the account changed) is first looked
         // for among the need's transfers.
+        if (await FindReleaseAsync(move, cancellation) is { } made) return await DoneWaitingAsync(payouts, move, made);
         var service = new TransferService(client);
-        await foreach (var made in service.ListAutoPagingAsync(new TransferListOptions { TransferGroup = move.NeedId, Limit = 100 }, cancellationToken: cancellation))
-            if (made.Metadata?.GetValueOrDefault("operationId") == move.OperationId) return await DoneWaitingAsync(payouts, move, made.Id);
         var account = await payouts.GetAsync();
         if (account is not { PayoutsEnabled: true })
         {

@@ -486,6 +486,8 @@ public sealed class StripeTests(StripeHost stripe)
             milestone.GetProperty("refundedMinor").GetInt64()));
         var balances = await Engagements.AssertLedgerAsync(Host, a.NeedId);
         Assert.Equal((600_000L, -600_000L), (balances["escrow"], balances.Single(b => b.Key.StartsWith("sme:")).Value));
+        await (await stripe.PostEventAsync(StripeEvents.ChargeRefunded(Server.Object(chargeId)))).Json(HttpStatusCode.OK); // reported again
+        Assert.Equal(600_000L, (await Engagements.AssertLedgerAsync(Host, a.NeedId))["escrow"]);
         await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 600_000L, refundMinor = 0L, note = "Le reste." }))
             .Json(HttpStatusCode.OK);
         await OnboardAsync(a);
@@ -506,13 +508,55 @@ public sealed class StripeTests(StripeHost stripe)
         await Engagements.UntilAsync(Host, a.NeedId, 0, "released");
         // A goodwill gesture from Stripe's dashboard after the money went to the startup: the platform's balance paid it.
         var chargeId = (string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!;
-        var refunded = StripeEvents.ChargeRefunded(Server.RefundInDashboard(chargeId, 100_000));
-        for (var i = 0; i < 2; i++) await (await stripe.PostEventAsync(refunded)).Json(HttpStatusCode.OK);
+        var charge = Server.RefundInDashboard(chargeId, 100_000);
+        for (var i = 0; i < 2; i++) await (await stripe.PostEventAsync(StripeEvents.ChargeRefunded(charge))).Json(HttpStatusCode.OK); // two events, one report
+        await stripe.Service<PaymentJobs>().FollowUpAsync(a.NeedId); // and a follow-up: nothing more
         var milestone = (await a.EngagementAsync()).Milestone(0);
         Assert.Equal(("released", 1_500_000L), (milestone.Status(), milestone.GetProperty("releasedMinor").GetInt64()));
         var balances = await Engagements.AssertLedgerAsync(Host, a.NeedId);
         Assert.Equal((0L, -1_400_000L, 1_425_000L, -100_000L), (balances["escrow"], balances.Single(b => b.Key.StartsWith("sme:")).Value,
             balances[$"startup:{a.StartupId}"], balances[LedgerAccounts.PlatformFunds]));
+    }
+
+    [Fact]
+    public async Task A_transfer_made_for_a_release_a_refund_in_stripe_then_replaced_is_found_and_booked_from_the_platforms_funds()
+    {
+        var (a, _, paid) = await CardFundedAsync();
+        await a.DeliverAsync(0);
+        await a.ApproveAsync(0); // no Stripe account yet: the release waits
+        var chargeId = (string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!;
+        await (await stripe.PostEventAsync(StripeEvents.ChargeDisputeCreated(Server.Dispute(chargeId)))).Json(HttpStatusCode.OK); // held
+        await OnboardAsync(a);
+        // A job carried the release out at Stripe, and died before it told the engagement...
+        var grain = stripe.Service<IGrainFactory>().GetGrain<IEngagementGrain>(a.NeedId);
+        var release = (await grain.GetAsync(new Grains.Caller(a.Sme.AccountId, "sme"))).Milestones[0].PendingMoves.Single();
+        await stripe.Service<IEnumerable<IPaymentRail>>().Single(r => r.Method == PaymentMethod.Stripe).MoveAsync(release, default);
+        // ...when the card was refunded whole from Stripe's dashboard: the refund outran the release it did not know was made.
+        await (await stripe.PostEventAsync(StripeEvents.ChargeRefunded(Server.RefundInDashboard(chargeId, 1_500_000)))).Json(HttpStatusCode.OK);
+        Assert.Equal("refunded", (await a.EngagementAsync()).Milestone(0).Status());
+
+        await stripe.Service<PaymentJobs>().FollowUpAsync(a.NeedId); // the follow-up finds the transfer at Stripe
+        var balances = await Engagements.AssertLedgerAsync(Host, a.NeedId);
+        Assert.Equal((0L, 1_425_000L, -1_500_000L), (balances["escrow"], balances[$"startup:{a.StartupId}"], balances[LedgerAccounts.PlatformFunds]));
+        Assert.Single(Server.Transfers(), t => (string?)t["transfer_group"] == a.NeedId);
+        Assert.Contains((await a.EngagementAsync()).GetProperty("payouts").EnumerateArray(), p => p.GetProperty("amountMinor").GetInt64() == 1_425_000);
+    }
+
+    [Fact]
+    public async Task A_checkout_paid_after_the_engagement_was_cancelled_and_refunded_in_stripe_books_nothing()
+    {
+        var a = await Engagements.AwardedAsync(Host);
+        var sessionId = (await a.FundAsync(0, "stripe")).GetProperty("checkoutUrl").GetString()!.Split('/')[^1];
+        await (await a.Sme.Client.PostAsync($"/api/needs/{a.NeedId}/engagement/cancel", null)).Json(HttpStatusCode.OK);
+        var paid = Server.CompleteCheckout(sessionId); // the checkout page was still open
+        await (await stripe.PostEventAsync(StripeEvents.CheckoutSessionCompleted(paid))).Json(HttpStatusCode.OK); // refused (logged)
+        var chargeId = (string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!;
+        await (await stripe.PostEventAsync(StripeEvents.ChargeRefunded(Server.RefundInDashboard(chargeId, 1_500_000)))).Json(HttpStatusCode.OK);
+
+        Assert.Equal("cancelled", (await a.EngagementAsync()).Milestone(0).Status());
+        var balances = await Engagements.AssertLedgerAsync(Host, a.NeedId);
+        Assert.False(balances.ContainsKey(LedgerAccounts.PlatformFunds)); // the money never reached the marketplace's books
+        Assert.DoesNotContain(balances, b => b.Key.StartsWith("sme:") && b.Value != 0);
     }
 
     [Fact]
