@@ -1,6 +1,9 @@
 using System.Text.Json;
 using System.Net;
 using System.Net.Http.Json;
+using Jazari.Marketplace.Grains.Incubation;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 
 namespace Jazari.Marketplace.Web.Tests;
 
@@ -192,5 +195,33 @@ public sealed class EvaluatorsApiTests(MarketplaceHost host)
 
         async Task<JsonElement> InviteAgainAsync() =>
             await (await a.Manager.Client.PostAsJsonAsync($"/api/cohorts/{a.CohortId}/evaluators", new { email = mentor.Email })).Json(HttpStatusCode.Accepted);
+    }
+
+    [Fact]
+    public async Task An_evaluator_added_before_invitations_existed_gets_an_accepted_one_and_finds_the_cohort_on_their_page()
+    {
+        var a = await Incubation.ProgrammeAsync(host);
+        var mentor = await host.SignUpAsync("mentor");
+        await InviteAsync(a.Manager, a.CohortId, mentor.Email);
+        await AcceptAsync(mentor, a.CohortId);
+        // The cohort as the previous version stored it: the evaluator's account listed, no invitation, no copy of it.
+        await Incubation.ReloadGrainsAsync(host);
+        var storage = host.Services.GetRequiredKeyedService<IGrainStorage>("marketplace");
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        async Task RewriteAsync<T>(string name, IAddressable grain, Action<T> change) where T : new()
+        {
+            var stored = new GrainState<T>();
+            await storage.ReadStateAsync(name, grain.GetGrainId(), stored);
+            change(stored.State!);
+            await storage.WriteStateAsync(name, grain.GetGrainId(), stored);
+        }
+        await RewriteAsync<CohortState>("cohort", grains.GetGrain<ICohortGrain>(a.CohortId), c => c.EvaluatorInvitations.Clear());
+        await RewriteAsync<EvaluatorInvitationsState>("evaluator-invitations", grains.GetGrain<IEvaluatorInvitationsGrain>(mentor.Email), c => c.Invitations.Clear());
+
+        var sent = await (await a.Manager.Client.GetAsync($"/api/cohorts/{a.CohortId}/evaluators")).Json(HttpStatusCode.OK);
+        Assert.Equal((mentor.Email, "accepted"), (Assert.Single(sent.EnumerateArray()).GetProperty("email").GetString(), sent[0].GetProperty("status").GetString()));
+        var mine = await (await mentor.Client.GetAsync("/api/me/evaluations")).Json(HttpStatusCode.OK);
+        Assert.Equal((a.CohortId, "accepted"), (Assert.Single(mine.EnumerateArray()).GetProperty("cohortId").GetString(), mine[0].GetProperty("status").GetString()));
+        await (await mentor.Client.GetAsync($"/api/cohorts/{a.CohortId}/applications")).Json(HttpStatusCode.OK); // and still scores
     }
 }

@@ -80,6 +80,27 @@ internal sealed class CohortGrain(
     private CohortState C => state.State;
     private string Id => this.GetPrimaryKeyString();
 
+    /// <summary>
+    /// Evaluators added before they were invited by consent have no invitation: each gets an accepted one, written once,
+    /// so the cohort shows on their Evaluations page and in the manager's list of evaluators like the others.
+    /// </summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!state.RecordExists) return;
+        foreach (var accountId in C.Evaluators.Where(id => !C.EvaluatorInvitations.Any(i => i.AccountId == id)).ToList())
+        {
+            if (await grains.GetGrain<IAccountGrain>(accountId).GetAsync() is not { Email.Length: > 0 } account) continue;
+            var index = C.EvaluatorInvitations.FindIndex(i => i.Email == account.Email && i.Status == InvitationStatus.Invited);
+            var accepted = index >= 0 ? C.EvaluatorInvitations[index] with { Status = InvitationStatus.Accepted, AnsweredAt = C.CreatedAt, AccountId = accountId }
+                : new EvaluatorInvitation(Id, C.Name, account.Email, InvitationStatus.Accepted, C.CreatedAt, C.CreatedAt, accountId);
+            if (index >= 0) C.EvaluatorInvitations[index] = accepted;
+            else if (C.EvaluatorInvitations.Any(i => i.Email == account.Email)) continue; // answered already, by another account of the address
+            else C.EvaluatorInvitations.Add(accepted);
+            await grains.GetGrain<IEvaluatorInvitationsGrain>(account.Email).SaveAsync(accepted);
+            await state.SaveAsync();
+        }
+    }
+
     public async Task<CohortView> CreateAsync(Caller caller, NewCohort cohort)
     {
         if (state.RecordExists) throw MarketplaceException.Conflict("Cohort id already taken.");
