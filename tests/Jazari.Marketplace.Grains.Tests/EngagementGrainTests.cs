@@ -22,7 +22,7 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
             var approved = await engagement.ApproveAsync(sme, m.Index);
             foreach (var move in approved.Milestones[m.Index].PendingMoves) await engagement.CompleteMoveAsync(move.OperationId, null);
         }
-        await engagement.SyncAsync([]); // as the follow-up job does: the need completes
+        await engagement.SyncAsync(); // as the follow-up job does: the need completes
     }
 
     [Fact]
@@ -60,6 +60,27 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
         Assert.Null(after.Dispute);
         Assert.Equal(MilestoneStatus.Funded, after.Status);
         Assert.Equal(MoveKind.Refund, Assert.Single(after.PendingMoves).Kind);
+    }
+
+    [Fact]
+    public async Task A_release_a_card_refund_replaced_is_looked_for_a_day_then_forgotten()
+    {
+        var (engagement, sme, founder, _) = await AwardedAsync();
+        var request = await engagement.RequestFundingAsync(sme, 0, PaymentMethod.Stripe);
+        await engagement.ConfirmFundingAsync(Samples.Admin, request.PaymentId, PaymentMethod.Stripe, request.SmeMinor, "pi_funding", request.Attempt);
+        await engagement.DeliverAsync(founder, 0, "Livré.", []);
+        var release = Assert.Single((await engagement.ApproveAsync(sme, 0)).Milestones[0].PendingMoves); // it waits for the startup's Stripe account
+        await engagement.PaymentRefundedAsync(request.PaymentId, request.Attempt, request.SmeMinor, "pi_other"); // another payment's refund: nothing
+        Assert.Equal(MilestoneStatus.Approved, (await engagement.GetAsync(sme)).Milestones[0].Status);
+        await engagement.PaymentRefundedAsync(request.PaymentId, request.Attempt, request.SmeMinor, "pi_funding"); // refunded whole in Stripe
+        var refunded = (await engagement.GetAsync(sme)).Milestones[0];
+        Assert.Equal((MilestoneStatus.Refunded, release.OperationId), (refunded.Status, Assert.Single(refunded.ReplacedReleases).OperationId));
+
+        await engagement.ReplacedReleaseNotFoundAsync(release.OperationId); // within the day a job may still carry it out
+        Assert.Single((await engagement.GetAsync(sme)).Milestones[0].ReplacedReleases);
+        fixture.Time.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+        await engagement.ReplacedReleaseNotFoundAsync(release.OperationId);
+        Assert.Empty((await engagement.GetAsync(sme)).Milestones[0].ReplacedReleases);
     }
 
     private async Task<(IEngagementGrain Engagement, Caller Sme, Caller Founder, string StartupId)> AwardedAsync(string? programmeId = null)

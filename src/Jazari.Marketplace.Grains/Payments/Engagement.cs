@@ -36,7 +36,7 @@ public interface IEngagementGrain : IGrainWithStringKey
     /// <summary>The card payment was refunded at the processor (not by a move of ours): the milestone's escrow goes back.</summary>
     Task PaymentRefundedAsync(string paymentId, int attempt, long refundedMinor, string paymentIntentId);
     /// <summary>The cardholder disputed the payment with their bank: the milestone is disputed.</summary>
-    Task CardDisputeAsync(string paymentId, string reason);
+    Task CardDisputeAsync(string paymentId, string reason, string paymentIntentId);
     Task<EngagementView> DeliverAsync(Caller caller, int index, string note, IReadOnlyList<string> links);
     /// <summary>The SME approves a delivery: its release is decided (and carried out by the follow-up). Approving again changes nothing.</summary>
     Task<EngagementView> ApproveAsync(Caller caller, int index);
@@ -52,15 +52,20 @@ public interface IEngagementGrain : IGrainWithStringKey
     Task<EngagementView> CancelAsync(Caller caller);
     /// <summary>The host carried out a move (<paramref name="externalId"/>: the Stripe transfer or refund; null for the bank: a payout order).</summary>
     Task<EngagementView> CompleteMoveAsync(string operationId, string? externalId);
+    /// <summary>An attempt at a pending move failed with its outcome unknown (<paramref name="inDoubt"/>), or showed it was not
+    /// carried out (it waits for its beneficiary).</summary>
+    Task MoveAttemptedAsync(string operationId, bool inDoubt);
+    /// <summary>A replaced release was looked for at the processor and not found: a day after its replacement no job can
+    /// still carry it out, and it is no longer looked for.</summary>
+    Task ReplacedReleaseNotFoundAsync(string operationId);
     /// <summary>An admin paid a payout order by bank; the same reference again changes nothing.</summary>
     Task<PayoutOrder> MarkPayoutPaidAsync(Caller caller, string payoutId, string bankReference);
     /// <summary>An admin releases a held payout (it goes to the bank) or declines it (it is not paid), with the reason. The same
     /// decision again changes nothing; the other one is refused.</summary>
     Task<PayoutOrder> ReviewPayoutAsync(Caller caller, string payoutId, bool release, string reason);
-    /// <summary>Books what Stripe reported refunded to a card and is not booked yet (except on the <paramref name="unsettled"/>
-    /// milestones: a move of theirs just failed, its outcome unknown), then tells the other grains what happened (need
-    /// status, KPIs, the payout list); each call is idempotent. Throws on failure.</summary>
-    Task SyncAsync(IReadOnlyList<int> unsettled);
+    /// <summary>Books what Stripe reported refunded to a card and is not booked yet, then tells the other grains what
+    /// happened (need status, KPIs, the payout list); each call is idempotent. Throws on failure.</summary>
+    Task SyncAsync();
     /// <summary>The follow-up of an event is done: it is no longer pending.</summary>
     Task ConfirmEventAsync(string eventId);
     /// <summary>Hands the pending events to the follow-ups again (after a failure between the write and the hand-over, or of a job).</summary>
@@ -200,6 +205,8 @@ internal sealed class EngagementGrain(
         // A refund of our own under way is reported back before its move is recorded: what the report holds beyond it is
         // booked once the move is (the follow-up's SyncAsync).
         if (m.PendingMoves.Any(p => p.Kind == MoveKind.Refund)) return false;
+        // Nor while a release's last attempt left it in doubt: the refund would outrun a transfer perhaps made.
+        if (m.PendingMoves.Any(p => m.MovesInDoubt.Contains(p.OperationId))) return false;
         // Milestones refunded before the count was kept: their refund payouts say what went back to the card.
         var byMoves = Math.Max(m.CardRefundedByMovesMinor, S.Payouts.Where(p => p.Index == m.Index && p.Kind == MoveKind.Refund).Sum(p => p.AmountMinor));
         var outside = m.CardReportedRefundMinor - byMoves;
@@ -246,16 +253,23 @@ internal sealed class EngagementGrain(
     /// The releases a refund or a decision replaces: kept aside so that one a job was already carrying out when they were
     /// replaced is still booked when its completion comes (<see cref="CompleteMoveAsync"/>).
     /// </summary>
-    private static void DropReleases(MilestoneState m)
+    private void DropReleases(MilestoneState m)
     {
-        m.ReplacedReleases.AddRange(m.PendingMoves.Where(p => p.Kind == MoveKind.Release && !m.ReplacedReleases.Any(r => r.OperationId == p.OperationId)));
+        var now = time.GetUtcNow();
+        m.ReplacedReleases.AddRange(m.PendingMoves.Where(p => p.Kind == MoveKind.Release && !m.ReplacedReleases.Any(r => r.OperationId == p.OperationId))
+            .Select(p => p with { ReplacedAt = now }));
         m.PendingMoves.RemoveAll(p => p.Kind == MoveKind.Release);
     }
 
-    public async Task CardDisputeAsync(string paymentId, string reason)
+    public async Task CardDisputeAsync(string paymentId, string reason, string paymentIntentId)
     {
         await EnsureAsync();
         var m = ByPayment(paymentId);
+        if (m.PaymentExternalId != paymentIntentId) // a payment that never funded the milestone (a second checkout)
+        {
+            logger.LogWarning("Chargeback on Stripe payment {PaymentIntent} of need {NeedId}, which did not fund milestone {Index}", paymentIntentId, NeedId, m.Index);
+            return;
+        }
         // A cancelled engagement's funded milestones are being refunded: the chargeback is the bank's way to the same end.
         if (S.CancelledAt is not null) return;
         // An approved milestone whose card release has not gone yet (it waits for the startup's Stripe account) is held
@@ -412,10 +426,31 @@ internal sealed class EngagementGrain(
                 throw new InvalidOperationException($"Unknown move kind {move.Kind}.");
         }
         m.PendingMoves.Remove(move);
+        m.MovesInDoubt.Remove(operationId);
         if (m.PendingMoves.Count == 0) Close(m, m.ReleasedMinor > 0 ? MilestoneStatus.Released : MilestoneStatus.Refunded);
         CompleteIfOver();
         await SaveAsync(); // the job that carried the move out goes on with the other grains and the e-mails
         return View();
+    }
+
+    public async Task MoveAttemptedAsync(string operationId, bool inDoubt)
+    {
+        await EnsureAsync();
+        if (S.Milestones.FirstOrDefault(x => x.PendingMoves.Any(p => p.OperationId == operationId)) is not { } m) return;
+        if (inDoubt == m.MovesInDoubt.Contains(operationId)) return;
+        if (inDoubt) m.MovesInDoubt.Add(operationId);
+        else m.MovesInDoubt.Remove(operationId);
+        await SaveAsync();
+    }
+
+    public async Task ReplacedReleaseNotFoundAsync(string operationId)
+    {
+        await EnsureAsync();
+        var now = time.GetUtcNow();
+        // Replaced before the time was kept (null): long ago.
+        foreach (var m in S.Milestones)
+            if (m.ReplacedReleases.RemoveAll(p => p.OperationId == operationId && (p.ReplacedAt ?? DateTimeOffset.MinValue) <= now - TimeSpan.FromDays(1)) > 0)
+                await SaveAsync();
     }
 
     /// <summary>
@@ -430,7 +465,10 @@ internal sealed class EngagementGrain(
         AddEntry(move.OperationId, [new(LedgerAccounts.PlatformFunds, -move.AmountMinor), new(LedgerAccounts.Startup(S.StartupId), move.NetMinor),
             .. move.FeeMinor > 0 ? [new LedgerLine(LedgerAccounts.PlatformFees, move.FeeMinor)] : Array.Empty<LedgerLine>()]);
         m.ReplacedReleases.RemoveAll(p => p.OperationId == move.OperationId);
-        await AddPayoutAsync(m, move, "startup", S.StartupId, S.StartupName, externalId, time.GetUtcNow());
+        // Its own payout: before payouts were named by their operation, a decided release took the first release's name.
+        var payoutId = PaymentIds.Payout(move.OperationId, move.Kind);
+        await AddPayoutAsync(m, move, "startup", S.StartupId, S.StartupName, externalId, time.GetUtcNow(),
+            S.Payouts.Any(p => p.Id == payoutId) ? PaymentIds.Payout(move.OperationId + ":late", move.Kind) : payoutId);
         await SaveAsync();
         return View();
     }
@@ -494,13 +532,12 @@ internal sealed class EngagementGrain(
             await PayoutQueue.RenameBeneficiaryAsync(grains, S.StartupId, pseudonym);
     }
 
-    public async Task SyncAsync(IReadOnlyList<int> unsettled)
+    public async Task SyncAsync()
     {
         if (!state.RecordExists) return;
-        // A refund in Stripe's dashboard reported while a refund of ours was under way is told apart from it once ours is
-        // recorded: here, after the follow-up carried the moves out, and at each follow-up until it is booked. Not while a
-        // release of the milestone failed with its outcome unknown: the refund would outrun a transfer perhaps made.
-        foreach (var m in S.Milestones.Where(m => m.Method == PaymentMethod.Stripe && !unsettled.Contains(m.Index))) await BookCardRefundAsync(m);
+        // A refund in Stripe's dashboard reported while a refund of ours was under way (or a release was in doubt) is told
+        // apart from it once ours is recorded: here, after the follow-up carried the moves out, and at each follow-up until it is booked.
+        foreach (var m in S.Milestones.Where(m => m.Method == PaymentMethod.Stripe)) await BookCardRefundAsync(m);
         var need = grains.GetGrain<INeedGrain>(NeedId);
         var activity = grains.GetGrain<IStartupActivityGrain>(S.StartupId);
         if (S.Milestones.Any(m => m.FundedAt is not null)) await need.EngagementStartedAsync();
@@ -633,9 +670,10 @@ internal sealed class EngagementGrain(
         amount, 0, PaymentRules.ProgrammePart(amount, m.ProgrammeShare, m.AmountMinor - m.CardRefundedFromEscrowMinor), S.Currency,
         m.Method ?? PaymentMethod.BankTransfer, S.StartupId, m.PaymentExternalId);
 
-    private async Task AddPayoutAsync(MilestoneState m, MoneyMove move, string kind, string beneficiaryId, string name, string? externalId, DateTimeOffset now)
+    private async Task AddPayoutAsync(MilestoneState m, MoneyMove move, string kind, string beneficiaryId, string name, string? externalId, DateTimeOffset now,
+        string? payoutId = null)
     {
-        var id = PaymentIds.Payout(move.OperationId, move.Kind);
+        var id = payoutId ?? PaymentIds.Payout(move.OperationId, move.Kind);
         if (S.Payouts.Any(p => p.Id == id)) return;
         await grains.GetGrain<IPaymentLookupGrain>(id).SetAsync(new PaymentTarget(NeedId, m.Index));
         // A bank payout waits for an admin when its RIB just changed or the two sides look like one party.

@@ -70,7 +70,9 @@ public sealed record MoneyMove(
     [property: Id(7)] string Currency,
     [property: Id(8)] PaymentMethod Method,
     [property: Id(9)] string StartupId,
-    [property: Id(10)] string? PaymentExternalId)
+    [property: Id(10)] string? PaymentExternalId,
+    /// <summary>When a refund or a decision replaced it, before it was carried out (<see cref="MilestoneState.ReplacedReleases"/>).</summary>
+    [property: Id(11)] DateTimeOffset? ReplacedAt = null)
 {
     public long NetMinor => Kind switch
     {
@@ -192,6 +194,9 @@ public sealed class MilestoneState
     [Id(27)] public long CardReportedRefundMinor { get; set; }
     /// <summary>The part of <see cref="CardRefundedMinor"/> the escrow could not cover, booked from the platform's funds.</summary>
     [Id(28)] public long CardRefundedByPlatformMinor { get; set; }
+    /// <summary>Pending moves whose last attempt failed with the outcome unknown (a transfer perhaps made, the answer lost):
+    /// no refund in Stripe outruns them until an attempt tells (they complete, or wait for their beneficiary).</summary>
+    [Id(29)] public List<string> MovesInDoubt { get; set; } = [];
 
     public bool IsClosed => Status is MilestoneStatus.Released or MilestoneStatus.Refunded or MilestoneStatus.Cancelled;
     public long SmeShare => Funding.Where(f => f.Source == FundingSource.Sme).Sum(f => f.AmountMinor);

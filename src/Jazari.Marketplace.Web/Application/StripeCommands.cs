@@ -83,7 +83,7 @@ public sealed class StripeCommands(IGrainFactory grains, StripeSettings settings
             case Stripe.Dispute dispute when e.Type == EventTypes.ChargeDisputeCreated:
                 var disputed = await new ChargeService(client).GetAsync(dispute.ChargeId);
                 await OnPaymentAsync(disputed.Metadata, (engagement, paymentId, _) =>
-                    engagement.CardDisputeAsync(paymentId, $"The card holder disputed the payment with their bank ({dispute.Reason})."));
+                    engagement.CardDisputeAsync(paymentId, $"The card holder disputed the payment with their bank ({dispute.Reason}).", disputed.PaymentIntentId ?? ""));
                 return;
             case Account account when e.Type == EventTypes.AccountUpdated:
                 if (account.Metadata?.GetValueOrDefault("startupId") is { } startupId && Ids.IsValid(startupId))

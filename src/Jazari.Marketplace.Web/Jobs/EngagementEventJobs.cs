@@ -18,7 +18,7 @@ public sealed class EngagementEventJobs(IGrainFactory grains, PaymentJobs paymen
     [Queue(Queues.FollowUps), AutomaticRetry(Attempts = 20, DelaysInSeconds = new[] { 2, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 1800, 1800, 1800, 1800, 1800, 1800, 1800, 1800, 1800, 1800 })]
     public async Task HandleAsync(string needId, string eventId, EngagementEventKind kind, int index)
     {
-        var (engagement, waiting, _, _) = await payments.FollowUpAsync(needId);
+        var (engagement, waiting, _) = await payments.FollowUpAsync(needId);
         // A move of this event's milestone waiting for its beneficiary keeps the event pending: the rail's wake-up
         // (Stripe's account.updated), the sweep or the engagement's next activation raises it again, and what the event
         // starts is done then. Retrying it sooner would only fail. The engagement's other events go on without it.

@@ -27,7 +27,7 @@ public sealed class PaymentJobs(
     {
         var grain = grains.GetGrain<IEngagementGrain>(needId);
         var settled = await moves.SettleAsync(needId);
-        await grain.SyncAsync(settled.Unsettled);
+        await grain.SyncAsync();
         var engagement = await grain.GetAsync(System);
         await ReceiptCommands.IssueAsync(grains, engagement);
         await TellAsync(engagement, settled.Waiting);

@@ -44,11 +44,9 @@ public sealed class PaymentMoves(IGrainFactory grains, IEnumerable<IPaymentRail>
         var engagement = await grain.GetAsync(PaymentJobs.System);
         List<MoneyMove> waiting = [];
         List<Exception> failures = [];
-        HashSet<int> failed = [];
         // The release of a milestone under an open dispute is held (a chargeback came while it waited): the resolution decides.
         foreach (var move in engagement.Milestones.Where(m => m.Dispute is not { ResolvedAt: null }).SelectMany(m => m.PendingMoves).ToList())
         {
-            if (!engagement.Milestones.Any(m => m.PendingMoves.Contains(move))) continue; // replaced meanwhile
             try
             {
                 var externalId = await Rail(move.Method).MoveAsync(move, cancellation);
@@ -58,34 +56,43 @@ public sealed class PaymentMoves(IGrainFactory grains, IEnumerable<IPaymentRail>
             catch (MoveWaitsException wait)
             {
                 waiting.Add(move);
+                await grain.MoveAttemptedAsync(move.OperationId, inDoubt: false);
                 log.LogWarning("Engagement {NeedId}: {Kind} of milestone {Index} waits: {Reason}", needId, move.Kind, move.Index, wait.Message);
             }
             catch (Exception failure) when (failure is not OperationCanceledException)
             {
                 failures.Add(failure);
-                failed.Add(move.Index);
                 log.LogWarning(failure, "Engagement {NeedId}: {Kind} of milestone {Index} failed; retried", needId, move.Kind, move.Index);
+                // Its outcome is unknown (a transfer made, the answer lost): no refund in Stripe outruns it meanwhile.
+                await grain.MoveAttemptedAsync(move.OperationId, inDoubt: true);
             }
         }
-        // A release replaced while its transfer was under way may have gone out all the same: found, it is booked (from the
-        // platform's funds: the money went out twice, and the ledger says so).
-        foreach (var move in engagement.Milestones.SelectMany(m => m.ReplacedReleases).ToList())
+        await FindReplacedReleasesAsync(grain, engagement, cancellation);
+        return new Settlement(await grain.GetAsync(PaymentJobs.System), waiting, failures);
+    }
+
+    /// <summary>
+    /// A release replaced while its transfer was under way (the job died, or its answer was lost) may have gone out all the
+    /// same: found at the processor, it is booked (from the platform's funds: the money went out twice, and the ledger says
+    /// so); not found a day after its replacement, it is looked for no more. A failed lookup holds back nothing else.
+    /// </summary>
+    private async Task FindReplacedReleasesAsync(IEngagementGrain grain, EngagementView engagement, CancellationToken cancellation)
+    {
+        foreach (var move in engagement.Milestones.SelectMany(m => m.ReplacedReleases))
         {
             try
             {
-                if (await Rail(move.Method).FindReleaseAsync(move, cancellation) is { } externalId)
-                    engagement = await grain.CompleteMoveAsync(move.OperationId, externalId);
+                if (await Rail(move.Method).FindReleaseAsync(move, cancellation) is { } externalId) await grain.CompleteMoveAsync(move.OperationId, externalId);
+                else await grain.ReplacedReleaseNotFoundAsync(move.OperationId);
             }
             catch (Exception failure) when (failure is not OperationCanceledException)
             {
-                failures.Add(failure);
-                log.LogWarning(failure, "Engagement {NeedId}: looking up replaced release {OperationId} failed; retried", needId, move.OperationId);
+                log.LogWarning(failure, "Engagement {NeedId}: looking up replaced release {OperationId} failed; looked up again at the next follow-up",
+                    move.NeedId, move.OperationId);
             }
         }
-        return new Settlement(engagement, waiting, failures, [.. failed]);
     }
 }
 
-/// <summary>What a settlement left: the engagement as it now stands, the moves waiting for their beneficiary, the failures,
-/// and the milestones of the failed moves (their outcome unknown until the retry: a transfer made, the answer lost).</summary>
-public sealed record Settlement(EngagementView Engagement, IReadOnlyList<MoneyMove> Waiting, IReadOnlyList<Exception> Failures, IReadOnlyList<int> Unsettled);
+/// <summary>What a settlement left: the engagement as it now stands, the moves waiting for their beneficiary, the failures.</summary>
+public sealed record Settlement(EngagementView Engagement, IReadOnlyList<MoneyMove> Waiting, IReadOnlyList<Exception> Failures);

@@ -543,6 +543,31 @@ public sealed class StripeTests(StripeHost stripe)
     }
 
     [Fact]
+    public async Task A_refund_in_stripe_does_not_outrun_a_release_whose_transfer_may_have_gone_and_is_booked_once_it_has()
+    {
+        var (a, _, paid) = await CardFundedAsync();
+        await OnboardAsync(a);
+        var chargeId = (string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!;
+        await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/dispute", new { reason = "La moitié seulement a été livrée." })).Json(HttpStatusCode.OK);
+        var disputeId = (await a.EngagementAsync()).Milestone(0).GetProperty("dispute").Id();
+        Server.FailAfterCreate("/v1/transfers"); // the decided release is transferred, but the answer is lost: in doubt
+        using var admin = Host.Admin();
+        await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 750_000L, refundMinor = 750_000L, note = "Moitié, moitié." }))
+            .Json(HttpStatusCode.OK);
+        await Engagements.EventuallyAsync(async () => (await a.EngagementAsync()).Milestone(0).GetProperty("refundedMinor").GetInt64() == 750_000, "our refund");
+        // A refund of 1,500 from Stripe's dashboard, reported with ours: it does not take the place of the release in doubt.
+        await (await stripe.PostEventAsync(StripeEvents.ChargeRefunded(Server.RefundInDashboard(chargeId, 150_000)))).Json(HttpStatusCode.OK);
+        Assert.NotEqual(JsonValueKind.Null, (await a.EngagementAsync()).Milestone(0).GetProperty("dispute").GetProperty("resolvedAt").ValueKind);
+
+        await stripe.Service<PaymentJobs>().FollowUpAsync(a.NeedId); // the release's transfer is found; the dashboard refund is booked
+        await Engagements.UntilAsync(Host, a.NeedId, 0, "released");
+        Assert.Single(Server.Transfers(), t => (string?)t["transfer_group"] == a.NeedId);
+        var balances = await Engagements.AssertLedgerAsync(Host, a.NeedId);
+        Assert.Equal((0L, -600_000L, 712_500L, -150_000L), (balances["escrow"], balances.Single(b => b.Key.StartsWith("sme:")).Value,
+            balances[$"startup:{a.StartupId}"], balances[LedgerAccounts.PlatformFunds]));
+    }
+
+    [Fact]
     public async Task A_checkout_paid_after_the_engagement_was_cancelled_and_refunded_in_stripe_books_nothing()
     {
         var a = await Engagements.AwardedAsync(Host);
