@@ -538,6 +538,7 @@ internal sealed class EngagementGrain(
         // A refund in Stripe's dashboard reported while a refund of ours was under way (or a release was in doubt) is told
         // apart from it once ours is recorded: here, after the follow-up carried the moves out, and at each follow-up until it is booked.
         foreach (var m in S.Milestones.Where(m => m.Method == PaymentMethod.Stripe)) await BookCardRefundAsync(m);
+        await ListAwaitingTransfersAsync();
         var need = grains.GetGrain<INeedGrain>(NeedId);
         var activity = grains.GetGrain<IStartupActivityGrain>(S.StartupId);
         if (S.Milestones.Any(m => m.FundedAt is not null)) await need.EngagementStartedAsync();
@@ -560,6 +561,25 @@ internal sealed class EngagementGrain(
                 await activity.PayoutAsync(payout.Id, payout.AmountMinor, payout.Status == PayoutStatus.Paid, payout.PaidAt ?? payout.CreatedAt);
         }
         if (S.CompletedAt is not null) await need.EngagementClosedAsync(completed: S.CancelledAt is null);
+    }
+
+    /// <summary>The admins' list of awaited bank transfers follows the milestones: listed while the SME's transfer is
+    /// awaited, off it once confirmed, paid otherwise or cancelled. Each listing is done before it is recorded (a crash
+    /// repeats it: the list takes it once).</summary>
+    private async Task ListAwaitingTransfersAsync()
+    {
+        foreach (var m in S.Milestones)
+        {
+            var awaited = m is { Status: MilestoneStatus.AwaitingFunding, Method: PaymentMethod.BankTransfer, FundingRequestedAt: not null } && S.CancelledAt is null;
+            if (awaited == m.ListedAsAwaitingTransfer) continue;
+            var requestedAt = m.FundingRequestedAt ?? time.GetUtcNow();
+            if (awaited)
+                await AwaitingTransfers.PutAsync(grains, new AwaitingTransfer(m.PaymentId, NeedId, m.Index, AwaitingTransfers.Cut(S.Title),
+                    AwaitingTransfers.Cut(m.Title), S.SmeId, m.SmeShare, S.Currency, requestedAt));
+            else await AwaitingTransfers.RemoveAsync(grains, m.PaymentId, requestedAt);
+            m.ListedAsAwaitingTransfer = awaited;
+            await state.SaveAsync();
+        }
     }
 
     public async Task ConfirmEventAsync(string eventId)

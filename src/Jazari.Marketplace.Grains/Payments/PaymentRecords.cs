@@ -197,6 +197,8 @@ public sealed class MilestoneState
     /// <summary>Pending moves whose last attempt failed with the outcome unknown (a transfer perhaps made, the answer lost):
     /// no refund in Stripe outruns them until an attempt tells (they complete, or wait for their beneficiary).</summary>
     [Id(29)] public List<string> MovesInDoubt { get; set; } = [];
+    /// <summary>Whether the milestone's awaited bank transfer is on the admins' list (<see cref="AwaitingTransfers"/>).</summary>
+    [Id(30)] public bool ListedAsAwaitingTransfer { get; set; }
 
     public bool IsClosed => Status is MilestoneStatus.Released or MilestoneStatus.Refunded or MilestoneStatus.Cancelled;
     public long SmeShare => Funding.Where(f => f.Source == FundingSource.Sme).Sum(f => f.AmountMinor);

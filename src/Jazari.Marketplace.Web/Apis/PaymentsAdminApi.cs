@@ -15,6 +15,7 @@ public static class PaymentsAdminApi
         admin.MapPost("/programmes", CreateProgramme);
         admin.MapGet("/programmes/{id:id}", GetProgramme);
         admin.MapPost("/payments/{paymentId}/confirm", Confirm);
+        admin.MapGet("/bank-transfers", AwaitingTransfers);
         admin.MapGet("/payouts", Payouts);
         admin.MapPost("/payouts/{id:id}/paid", MarkPaid);
         admin.MapPost("/payouts/{id:id}/release", Release);
@@ -34,6 +35,10 @@ public static class PaymentsAdminApi
 
     private static async Task<Ok<EngagementResponse>> Confirm(string paymentId, ConfirmPaymentInput body, ClaimsPrincipal user, PaymentAdminCommands payments) =>
         TypedResults.Ok(await payments.ConfirmTransferAsync(user.Caller(), paymentId, body));
+
+    /// <summary>The bank transfers awaited (chosen by SMEs, not confirmed yet), the oldest first.</summary>
+    private static async Task<Ok<IReadOnlyList<AwaitingTransferResponse>>> AwaitingTransfers(ClaimsPrincipal user, PaymentAdminCommands payments) =>
+        TypedResults.Ok(await payments.AwaitingTransfersAsync(user.Caller()));
 
     /// <summary>JSON: every waiting payout with where it stands. <c>Accept: application/xml</c>: the next bank file as ISO 20022
     /// pain.001.001.03; <c>text/csv</c>: the same file as CSV. A file holds only payouts ready for the bank; its id (the

@@ -36,6 +36,21 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
     /// <summary>The payout orders waiting to be paid by bank, oldest first, each with its beneficiary's account and
     /// where it stands (ready for the bank, held for review, awaiting the beneficiary's RIB). <paramref name="status"/>:
     /// pending (all of them) or held.</summary>
+    /// <summary>The bank transfers SMEs chose to pay by and no admin has confirmed yet, the oldest first, with their SME's name.</summary>
+    public async Task<IReadOnlyList<AwaitingTransferResponse>> AwaitingTransfersAsync(Caller caller)
+    {
+        EnsureAdmin(caller);
+        var transfers = await AwaitingTransfers.ListAsync(grains);
+        var names = new Dictionary<string, string>();
+        foreach (var smeId in transfers.Select(t => t.SmeId).Distinct())
+        {
+            try { names[smeId] = (await grains.GetGrain<Grains.Profiles.ISmeGrain>(smeId).GetAsync(Caller.Marketplace)).Details.Name; }
+            catch (MarketplaceException) { names[smeId] = smeId; } // no profile (any more): its id
+        }
+        return [.. transfers.Select(t => new AwaitingTransferResponse(t.PaymentId, BankTransferRail.Reference(t.PaymentId), t.NeedId, t.Index, t.Title,
+            t.Milestone, t.SmeId, names[t.SmeId], t.AmountMinor, t.Currency, t.RequestedAt))];
+    }
+
     public async Task<IReadOnlyList<PayoutLine>> PendingPayoutsAsync(Caller caller, string? status = null)
     {
         EnsureAdmin(caller);

@@ -116,6 +116,10 @@ public sealed record EngagementMilestone(int Index, string Title, long AmountMin
     public long SmeMinor => Funding.Where(f => f.Source == "sme").Sum(f => f.AmountMinor);
 }
 
+/// <summary>A bank transfer an SME chose to fund a milestone by, not confirmed yet: what it should quote and pay.</summary>
+public sealed record AwaitingTransferResponse(string PaymentId, string Reference, string NeedId, int Index, string Title, string Milestone,
+    string SmeId, string SmeName, long AmountMinor, string Currency, DateTimeOffset RequestedAt);
+
 public sealed record PayoutResponse(string Id, string NeedId, int Index, string Kind, string BeneficiaryKind, string BeneficiaryId,
     string BeneficiaryName, long AmountMinor, string Currency, string Status, DateTimeOffset CreatedAt, string? BankReference, DateTimeOffset? PaidAt,
     IReadOnlyList<string> HoldReasons, string? ReviewReason = null, string? RibMasked = null)

@@ -134,6 +134,14 @@ public sealed partial class LanguagePagesTests(BrowserHost host)
         await admin.ClickAsync("form.form button[type=submit]");
         await Journeys.ExpectUrlAsync(admin, "/admin$");
         await admin.GotoAsync("/admin/payments");
+        // The transfers awaited are listed in the page's language (the follow-up lists this one moments after the SME's choice).
+        for (var tries = 0; await admin.Locator("#awaiting + .hint").CountAsync() == 0 && tries < 50; tries++)
+        {
+            await Task.Delay(200);
+            await admin.ReloadAsync();
+        }
+        await Assertions.Expect(admin.Locator("#awaiting + .hint")).ToBeVisibleAsync();
+        await HostApi.ExpectOnlyReaderLanguageAsync(admin, language);
         await admin.FillAsync("#reference", reference);
         await admin.FillAsync("#amount", "1");
         await admin.FillAsync("#bank", $"VIR-{run}");

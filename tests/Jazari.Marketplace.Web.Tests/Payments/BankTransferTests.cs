@@ -9,6 +9,37 @@ namespace Jazari.Marketplace.Web.Tests.Payments;
 public sealed class BankTransferTests(MarketplaceHost host)
 {
     [Fact]
+    public async Task Admins_see_the_transfers_awaited_until_confirmed_or_cancelled_and_one_fills_the_confirmation_form_in()
+    {
+        var a = await Engagements.AwardedAsync(host);
+        var b = await Engagements.AwardedAsync(host);
+        var first = await a.FundAsync(0);
+        var second = await b.FundAsync(0);
+        using var admin = host.Admin();
+        async Task<List<JsonElement>> AwaitedAsync() => [.. (await (await admin.GetAsync("/api/admin/bank-transfers")).Json(HttpStatusCode.OK)).EnumerateArray()
+            .Where(t => t.GetProperty("needId").GetString() is { } id && (id == a.NeedId || id == b.NeedId))];
+        await Engagements.EventuallyAsync(async () => (await AwaitedAsync()).Count == 2, "both transfers listed by the follow-ups");
+        var listed = (await AwaitedAsync()).Single(t => t.GetProperty("needId").GetString() == a.NeedId);
+        var reference = first.GetProperty("reference").GetString()!;
+        Assert.Equal((reference, "Huilerie Zerhoun", 1_500_000L, "MAD"), (listed.GetProperty("reference").GetString(), listed.GetProperty("smeName").GetString(),
+            listed.GetProperty("amountMinor").GetInt64(), listed.GetProperty("currency").GetString()));
+        await (await a.Sme.Client.GetAsync("/api/admin/bank-transfers")).Problem(HttpStatusCode.Forbidden);
+
+        // On the admin's payments page: the transfer, and its reference filling the confirmation form in.
+        using (var browser = await ReceiptTests.AdminPagesAsync(host))
+        {
+            var page = await browser.GetStringAsync("/admin/payments");
+            Assert.Contains($"href=\"/admin/payments?reference={reference}#reference\"", page);
+            Assert.Contains($"value=\"{reference}\"", await browser.GetStringAsync($"/admin/payments?reference={reference}"));
+        }
+
+        await Engagements.ConfirmAsync(host, first); // the transfer arrived
+        await (await b.Sme.Client.PostAsync($"/api/needs/{b.NeedId}/engagement/cancel", null)).Json(HttpStatusCode.OK); // never to come
+        await Engagements.EventuallyAsync(async () => (await AwaitedAsync()).Count == 0, "both off the list");
+        Assert.Equal(second.GetProperty("paymentId").GetString(), (await b.EngagementAsync()).Milestone(0).GetProperty("paymentId").GetString());
+    }
+
+    [Fact]
     public async Task A_whole_engagement_with_a_programme_runs_fund_confirm_deliver_approve_payout_and_completes()
     {
         var programme = await Engagements.ProgrammeAsync(host, percent: 30);

@@ -12,6 +12,9 @@ namespace Jazari.Marketplace.Web.Pages.Admin;
 public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminCommands payments) : MarketplacePage(grains, text)
 {
     public IReadOnlyList<PayoutLine> Pending { get; private set; } = [];
+    /// <summary>The transfers awaited, the oldest first (the page shows the first <see cref="AwaitingShown"/>).</summary>
+    public IReadOnlyList<AwaitingTransferResponse> Awaiting { get; private set; } = [];
+    public const int AwaitingShown = 100;
     public PayoutFileResponse? FileMarked { get; private set; }
     public EngagementResponse? Confirmed { get; private set; }
     public PayoutResponse? Paid { get; private set; }
@@ -21,7 +24,8 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminC
 
     [BindProperty] public ProgrammeForm NewProgramme { get; set; } = new();
 
-    [BindProperty] public string? Reference { get; set; }
+    /// <summary>Also from the address: a transfer of the awaited list fills the confirmation form in.</summary>
+    [BindProperty(SupportsGet = true)] public string? Reference { get; set; }
     [BindProperty] public decimal? AmountMad { get; set; }
     [BindProperty] public string? BankReference { get; set; }
 
@@ -113,7 +117,11 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminC
     /// <summary>An amount typed in MAD as minor units; 0 (refused by the API's checks) when it has more than two decimals.</summary>
     private static long? Minor(decimal? mad) => mad is not { } m ? null : decimal.Round(m, 2) == m && m is > 0 and <= Checks.MaxMad * 1000 ? (long)(m * 100) : 0;
 
-    private async Task LoadAsync() => Pending = await payments.PendingPayoutsAsync(Me);
+    private async Task LoadAsync()
+    {
+        Pending = await payments.PendingPayoutsAsync(Me);
+        Awaiting = await payments.AwaitingTransfersAsync(Me);
+    }
 }
 
 public sealed class ProgrammeForm
