@@ -39,6 +39,18 @@ public sealed class StateSizeTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public void A_full_shard_of_awaited_transfers_with_the_longest_arabic_titles_stays_under_the_bound()
+    {
+        var shard = new Payments.AwaitingTransfersShardState
+        {
+            Transfers = [.. Enumerable.Range(0, Payments.AwaitingTransfersShardGrain.MaxTransfers).Select(i => new Payments.AwaitingTransfer(
+                Samples.NewId("pay"), Samples.NewId("need"), i % 10, Arabic(Payments.AwaitingTransfers.TitleLength), Arabic(Payments.AwaitingTransfers.TitleLength),
+                Samples.NewId("sme"), 99_999_999_99, "MAD", DateTimeOffset.UtcNow))],
+        };
+        Assert.InRange(Size(shard), 1, Bound);
+    }
+
+    [Fact]
     public void A_full_payout_queue_shard_a_bank_file_and_payout_details_stay_under_the_bound()
     {
         var now = DateTimeOffset.UtcNow;
