@@ -52,9 +52,12 @@ public interface IEngagementGrain : IGrainWithStringKey
     Task<EngagementView> CancelAsync(Caller caller);
     /// <summary>The host carried out a move (<paramref name="externalId"/>: the Stripe transfer or refund; null for the bank: a payout order).</summary>
     Task<EngagementView> CompleteMoveAsync(string operationId, string? externalId);
-    /// <summary>An attempt at a pending move failed with its outcome unknown (<paramref name="inDoubt"/>), or showed it was not
-    /// carried out (it waits for its beneficiary).</summary>
-    Task MoveAttemptedAsync(string operationId, bool inDoubt);
+    /// <summary>The host is about to carry out a pending move: false when it is no longer pending (replaced meanwhile). A
+    /// release is in doubt from then until it completes or waits (a transfer perhaps made, its answer lost, the job killed):
+    /// no refund in Stripe outruns it meanwhile.</summary>
+    Task<bool> StartMoveAsync(string operationId);
+    /// <summary>The release was not carried out: it waits for its beneficiary, or the processor has no trace of it.</summary>
+    Task MoveNotMadeAsync(string operationId);
     /// <summary>A replaced release was looked for at the processor and not found: a day after its replacement no job can
     /// still carry it out, and it is no longer looked for.</summary>
     Task ReplacedReleaseNotFoundAsync(string operationId);
@@ -91,8 +94,13 @@ internal sealed class EngagementGrain(
     private EngagementState S => state.State;
     private string NeedId => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken) =>
-        state.RecordExists ? RaiseAsync([.. S.PendingEvents]) : Task.CompletedTask;
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!state.RecordExists) return;
+        await RaiseAsync([.. S.PendingEvents]);
+        // Engagements stored before the admins' list of awaited transfers: listed the first time they are loaded.
+        if (S.Milestones.Any(m => Awaited(m) != m.ListedAsAwaitingTransfer)) await ListAwaitingTransfersAsync();
+    }
 
     public Task OpenAsync() => EnsureAsync();
 
@@ -182,7 +190,7 @@ internal sealed class EngagementGrain(
         if (m.Method != PaymentMethod.Stripe) return;
         // Only the payment that funded the milestone is its money: a second checkout paid by mistake, or one paid after the
         // engagement was cancelled, was never booked, and its refund gives back nothing the milestone holds.
-        if (m.FundedAt is null || m.PaymentExternalId != paymentIntentId)
+        if (m.FundedAt is null || !FundedBy(m, paymentIntentId))
         {
             logger.LogWarning("Stripe refunded payment {PaymentIntent} of need {NeedId} milestone {Index}, which did not fund it: nothing booked",
                 paymentIntentId, NeedId, m.Index);
@@ -207,9 +215,7 @@ internal sealed class EngagementGrain(
         if (m.PendingMoves.Any(p => p.Kind == MoveKind.Refund)) return false;
         // Nor while a release's last attempt left it in doubt: the refund would outrun a transfer perhaps made.
         if (m.PendingMoves.Any(p => m.MovesInDoubt.Contains(p.OperationId))) return false;
-        // Milestones refunded before the count was kept: their refund payouts say what went back to the card.
-        var byMoves = Math.Max(m.CardRefundedByMovesMinor, S.Payouts.Where(p => p.Index == m.Index && p.Kind == MoveKind.Refund).Sum(p => p.AmountMinor));
-        var outside = m.CardReportedRefundMinor - byMoves;
+        var outside = m.CardReportedRefundMinor - m.RefundedByMoves(S.Payouts);
         var added = outside - m.CardRefundedMinor;
         if (added <= 0) return false;
         // Releases decided but not carried out (waiting for the startup's Stripe account, held by a chargeback, or a
@@ -249,6 +255,11 @@ internal sealed class EngagementGrain(
         return true;
     }
 
+    /// <summary>Whether the payment Stripe names is the one that funded the milestone. One funded under its checkout
+    /// session's id (Stripe gave no payment intent) is not told apart: taken as it.</summary>
+    private static bool FundedBy(MilestoneState m, string paymentIntentId) =>
+        paymentIntentId.Length == 0 || m.PaymentExternalId is not { } funded || !funded.StartsWith("pi_", StringComparison.Ordinal) || funded == paymentIntentId;
+
     /// <summary>
     /// The releases a refund or a decision replaces: kept aside so that one a job was already carrying out when they were
     /// replaced is still booked when its completion comes (<see cref="CompleteMoveAsync"/>).
@@ -259,15 +270,16 @@ internal sealed class EngagementGrain(
         m.ReplacedReleases.AddRange(m.PendingMoves.Where(p => p.Kind == MoveKind.Release && !m.ReplacedReleases.Any(r => r.OperationId == p.OperationId))
             .Select(p => p with { ReplacedAt = now }));
         m.PendingMoves.RemoveAll(p => p.Kind == MoveKind.Release);
+        m.MovesInDoubt.RemoveAll(op => !m.PendingMoves.Any(p => p.OperationId == op));
     }
 
     public async Task CardDisputeAsync(string paymentId, string reason, string paymentIntentId)
     {
         await EnsureAsync();
         var m = ByPayment(paymentId);
-        if (m.PaymentExternalId != paymentIntentId) // a payment that never funded the milestone (a second checkout)
+        if (!FundedBy(m, paymentIntentId)) // a payment that never funded the milestone (a second checkout)
         {
-            logger.LogWarning("Chargeback on Stripe payment {PaymentIntent} of need {NeedId}, which did not fund milestone {Index}", paymentIntentId, NeedId, m.Index);
+            logger.LogError("Chargeback on Stripe payment {PaymentIntent} of need {NeedId}, which did not fund milestone {Index}", paymentIntentId, NeedId, m.Index);
             return;
         }
         // A cancelled engagement's funded milestones are being refunded: the chargeback is the bank's way to the same end.
@@ -356,6 +368,7 @@ internal sealed class EngagementGrain(
         m.Dispute = dispute with { ResolvedAt = time.GetUtcNow(), ReleaseMinor = releaseMinor, RefundMinor = refundMinor, Note = note, ResolvedBy = caller.AccountId };
         DropReleases(m); // a release held by a chargeback: the decision replaces it
         m.PendingMoves.Clear();
+        m.MovesInDoubt.Clear();
         // The decision's moves have operations of their own: a held release finishing late is never taken for one of them.
         // A later dispute of the same milestone (a second refund in Stripe) decides under operations of its own too.
         var decision = ++m.Decisions == 1 ? "" : $"-{m.Decisions}";
@@ -433,13 +446,21 @@ internal sealed class EngagementGrain(
         return View();
     }
 
-    public async Task MoveAttemptedAsync(string operationId, bool inDoubt)
+    public async Task<bool> StartMoveAsync(string operationId)
     {
         await EnsureAsync();
-        if (S.Milestones.FirstOrDefault(x => x.PendingMoves.Any(p => p.OperationId == operationId)) is not { } m) return;
-        if (inDoubt == m.MovesInDoubt.Contains(operationId)) return;
-        if (inDoubt) m.MovesInDoubt.Add(operationId);
-        else m.MovesInDoubt.Remove(operationId);
+        if (S.Milestones.FirstOrDefault(x => x.PendingMoves.Any(p => p.OperationId == operationId)) is not { } m) return false;
+        if (m.PendingMoves.Single(p => p.OperationId == operationId).Kind != MoveKind.Release || m.MovesInDoubt.Contains(operationId)) return true;
+        m.MovesInDoubt.Add(operationId);
+        await SaveAsync();
+        return true;
+    }
+
+    public async Task MoveNotMadeAsync(string operationId)
+    {
+        await EnsureAsync();
+        if (S.Milestones.FirstOrDefault(x => x.MovesInDoubt.Contains(operationId)) is not { } m) return;
+        m.MovesInDoubt.Remove(operationId);
         await SaveAsync();
     }
 
@@ -530,6 +551,12 @@ internal sealed class EngagementGrain(
         await state.SaveAsync(); // erasure is rare: written each time rather than compared
         if (side == "startup")
             await PayoutQueue.RenameBeneficiaryAsync(grains, S.StartupId, pseudonym);
+        else // the admins' list of awaited transfers takes the need's new title
+            foreach (var m in S.Milestones.Where(m => m.ListedAsAwaitingTransfer))
+            {
+                await AwaitingTransfers.RemoveAsync(grains, m.PaymentId, m.FundingRequestedAt!.Value);
+                await AwaitingTransfers.PutAsync(grains, AwaitedTransfer(m));
+            }
     }
 
     public async Task SyncAsync()
@@ -570,17 +597,20 @@ internal sealed class EngagementGrain(
     {
         foreach (var m in S.Milestones)
         {
-            var awaited = m is { Status: MilestoneStatus.AwaitingFunding, Method: PaymentMethod.BankTransfer, FundingRequestedAt: not null } && S.CancelledAt is null;
+            var awaited = Awaited(m);
             if (awaited == m.ListedAsAwaitingTransfer) continue;
-            var requestedAt = m.FundingRequestedAt ?? time.GetUtcNow();
-            if (awaited)
-                await AwaitingTransfers.PutAsync(grains, new AwaitingTransfer(m.PaymentId, NeedId, m.Index, AwaitingTransfers.Cut(S.Title),
-                    AwaitingTransfers.Cut(m.Title), S.SmeId, m.SmeShare, S.Currency, requestedAt));
-            else await AwaitingTransfers.RemoveAsync(grains, m.PaymentId, requestedAt);
+            if (awaited) await AwaitingTransfers.PutAsync(grains, AwaitedTransfer(m));
+            else await AwaitingTransfers.RemoveAsync(grains, m.PaymentId, m.FundingRequestedAt ?? time.GetUtcNow());
             m.ListedAsAwaitingTransfer = awaited;
             await state.SaveAsync();
         }
     }
+
+    private bool Awaited(MilestoneState m) =>
+        m is { Status: MilestoneStatus.AwaitingFunding, Method: PaymentMethod.BankTransfer, FundingRequestedAt: not null } && S.CancelledAt is null;
+
+    private AwaitingTransfer AwaitedTransfer(MilestoneState m) => new(m.PaymentId, NeedId, m.Index, AwaitingTransfers.Cut(S.Title),
+        AwaitingTransfers.Cut(m.Title), S.SmeId, m.SmeShare, S.Currency, m.FundingRequestedAt!.Value);
 
     public async Task ConfirmEventAsync(string eventId)
     {

@@ -27,7 +27,10 @@ public sealed record MilestoneView(
     [property: Id(21)] long RefundedMinor,
     [property: Id(22)] long CardRefundedMinor,
     [property: Id(23)] long CardRefundedByPlatformMinor,
-    [property: Id(24)] IReadOnlyList<MoneyMove> ReplacedReleases)
+    [property: Id(24)] IReadOnlyList<MoneyMove> ReplacedReleases,
+    /// <summary>Releases in doubt (<see cref="IEngagementGrain.StartMoveAsync"/>) while a refund in Stripe's dashboard waits
+    /// to be booked: looked for at Stripe, never made again, so the refund does not pay the same money twice.</summary>
+    [property: Id(25)] IReadOnlyList<string> ReleasesToLookUp)
 {
     public bool IsClosed => Status is MilestoneStatus.Released or MilestoneStatus.Refunded or MilestoneStatus.Cancelled;
     public long SmeShare => Funding.Where(f => f.Source == FundingSource.Sme).Sum(f => f.AmountMinor);
@@ -35,10 +38,10 @@ public sealed record MilestoneView(
     /// <summary>What refunds in Stripe's dashboard took from the escrow.</summary>
     public long CardRefundedFromEscrowMinor => CardRefundedMinor - CardRefundedByPlatformMinor;
 
-    public static MilestoneView Of(MilestoneState m) => new(m.Index, m.Title, m.AmountMinor, m.DueOn, m.Status, [.. m.Funding], m.PaymentId,
+    public static MilestoneView Of(MilestoneState m, IReadOnlyList<string> releasesToLookUp) => new(m.Index, m.Title, m.AmountMinor, m.DueOn, m.Status, [.. m.Funding], m.PaymentId,
         m.Method, m.Attempt, m.PaymentExternalId, m.FundingRequestedAt, m.FundedAt, m.DeliveredAt, m.DeliveryNote, [.. m.DeliveryLinks],
         m.ApprovedAt, m.ApprovedAutomatically, m.ClosedAt, m.Dispute, [.. m.PendingMoves], m.ReleasedMinor, m.RefundedMinor, m.CardRefundedMinor,
-        m.CardRefundedByPlatformMinor, [.. m.ReplacedReleases]);
+        m.CardRefundedByPlatformMinor, [.. m.ReplacedReleases], releasesToLookUp);
 }
 
 /// <summary>An engagement as the caller may see it: its parties, milestones and payout orders (the ledger is read apart).</summary>
@@ -64,7 +67,8 @@ public sealed record EngagementView(
     public MilestoneView? Milestone(int index) => index >= 0 && index < Milestones.Count ? Milestones[index] : null;
 
     public static EngagementView Of(EngagementState e) => new(e.NeedId, e.Title, e.SmeId, e.SmeAccountId, e.StartupId, e.StartupAccountId,
-        e.StartupName, e.Currency, e.ProgrammeId, e.SubsidyPercent, e.FeeBasisPoints, e.AwardedAt, [.. e.Milestones.Select(MilestoneView.Of)],
+        e.StartupName, e.Currency, e.ProgrammeId, e.SubsidyPercent, e.FeeBasisPoints, e.AwardedAt, [.. e.Milestones.Select(m => MilestoneView.Of(m,
+            m.CardRefundWaiting(e.Payouts) ? [.. m.MovesInDoubt.Where(op => m.PendingMoves.Any(p => p.OperationId == op))] : []))],
         [.. e.Payouts], e.CancelledAt, e.CompletedAt);
 }
 

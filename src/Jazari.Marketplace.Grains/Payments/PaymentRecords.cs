@@ -205,6 +205,14 @@ public sealed class MilestoneState
     public long ProgrammeShare => Funding.Where(f => f.Source == FundingSource.Programme).Sum(f => f.AmountMinor);
     /// <summary>What refunds in Stripe's dashboard took from the escrow.</summary>
     public long CardRefundedFromEscrowMinor => CardRefundedMinor - CardRefundedByPlatformMinor;
+
+    /// <summary>What the milestone's own refund moves gave back to the card; milestones refunded before the count was kept:
+    /// their refund payouts (of the engagement's <paramref name="payouts"/>) say it.</summary>
+    public long RefundedByMoves(IEnumerable<PayoutOrder> payouts) =>
+        Math.Max(CardRefundedByMovesMinor, payouts.Where(p => p.Index == Index && p.Kind == MoveKind.Refund).Sum(p => p.AmountMinor));
+
+    /// <summary>Whether Stripe reported more refunded to the card than is booked (a refund in Stripe's dashboard waits).</summary>
+    public bool CardRefundWaiting(IEnumerable<PayoutOrder> payouts) => CardReportedRefundMinor - RefundedByMoves(payouts) > CardRefundedMinor;
 }
 
 /// <summary>

@@ -45,29 +45,37 @@ public sealed class PaymentMoves(IGrainFactory grains, IEnumerable<IPaymentRail>
         List<MoneyMove> waiting = [];
         List<Exception> failures = [];
         // The release of a milestone under an open dispute is held (a chargeback came while it waited): the resolution decides.
-        foreach (var move in engagement.Milestones.Where(m => m.Dispute is not { ResolvedAt: null }).SelectMany(m => m.PendingMoves).ToList())
+        foreach (var (move, milestone) in engagement.Milestones.Where(m => m.Dispute is not { ResolvedAt: null })
+            .SelectMany(m => m.PendingMoves.Select(p => (p, m))).ToList())
         {
             try
             {
+                // A release in doubt while a refund in Stripe waits to be booked is looked for, never made again: found, it
+                // completes; not found, the refund takes its place (the follow-up's SyncAsync), and the card alone is paid.
+                if (milestone.ReleasesToLookUp.Contains(move.OperationId))
+                {
+                    if (await Rail(move.Method).FindReleaseAsync(move, cancellation) is { } made) await grain.CompleteMoveAsync(move.OperationId, made);
+                    else await grain.MoveNotMadeAsync(move.OperationId);
+                    continue;
+                }
+                if (!await grain.StartMoveAsync(move.OperationId)) continue; // replaced meanwhile (a refund in Stripe)
                 var externalId = await Rail(move.Method).MoveAsync(move, cancellation);
-                engagement = await grain.CompleteMoveAsync(move.OperationId, externalId);
+                await grain.CompleteMoveAsync(move.OperationId, externalId);
                 log.LogInformation("Engagement {NeedId}: {Kind} of milestone {Index} done ({ExternalId})", needId, move.Kind, move.Index, externalId ?? "payout order");
             }
             catch (MoveWaitsException wait)
             {
                 waiting.Add(move);
-                await grain.MoveAttemptedAsync(move.OperationId, inDoubt: false);
+                await grain.MoveNotMadeAsync(move.OperationId);
                 log.LogWarning("Engagement {NeedId}: {Kind} of milestone {Index} waits: {Reason}", needId, move.Kind, move.Index, wait.Message);
             }
             catch (Exception failure) when (failure is not OperationCanceledException)
             {
-                failures.Add(failure);
+                failures.Add(failure); // a release stays in doubt: no refund in Stripe outruns it until the retry tells
                 log.LogWarning(failure, "Engagement {NeedId}: {Kind} of milestone {Index} failed; retried", needId, move.Kind, move.Index);
-                // Its outcome is unknown (a transfer made, the answer lost): no refund in Stripe outruns it meanwhile.
-                await grain.MoveAttemptedAsync(move.OperationId, inDoubt: true);
             }
         }
-        await FindReplacedReleasesAsync(grain, engagement, cancellation);
+        await FindReplacedReleasesAsync(grain, await grain.GetAsync(PaymentJobs.System), cancellation);
         return new Settlement(await grain.GetAsync(PaymentJobs.System), waiting, failures);
     }
 

@@ -568,6 +568,32 @@ public sealed class StripeTests(StripeHost stripe)
     }
 
     [Fact]
+    public async Task A_release_refused_by_stripe_is_looked_for_not_made_again_once_a_refund_in_stripe_waits_and_the_refund_takes_its_place()
+    {
+        var (a, _, paid) = await CardFundedAsync();
+        await OnboardAsync(a);
+        var chargeId = (string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!;
+        await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/dispute", new { reason = "La moitié seulement a été livrée." })).Json(HttpStatusCode.OK);
+        var disputeId = (await a.EngagementAsync()).Milestone(0).GetProperty("dispute").Id();
+        Server.FailNext("/v1/transfers", 503, count: 1000); // Stripe refuses the decided release: nothing is transferred
+        using var admin = Host.Admin();
+        await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 750_000L, refundMinor = 750_000L, note = "Moitié, moitié." }))
+            .Json(HttpStatusCode.OK);
+        await Engagements.EventuallyAsync(async () => (await a.EngagementAsync()).Milestone(0).GetProperty("refundedMinor").GetInt64() == 750_000, "our refund");
+        await (await stripe.PostEventAsync(StripeEvents.ChargeRefunded(Server.RefundInDashboard(chargeId, 150_000)))).Json(HttpStatusCode.OK);
+        Server.StopFailing("/v1/transfers"); // Stripe would take the transfer now: it must not be made
+
+        await stripe.Service<PaymentJobs>().FollowUpAsync(a.NeedId);
+        var milestone = (await a.EngagementAsync()).Milestone(0);
+        Assert.Equal(("disputed", JsonValueKind.Null, 900_000L), (milestone.Status(), milestone.GetProperty("dispute").GetProperty("resolvedAt").ValueKind,
+            milestone.GetProperty("refundedMinor").GetInt64())); // the rest, 6,000, is decided again
+        await Host.JobsSettledAsync();
+        Assert.DoesNotContain(Server.Transfers(), t => (string?)t["transfer_group"] == a.NeedId);
+        var balances = await Engagements.AssertLedgerAsync(Host, a.NeedId);
+        Assert.Equal((600_000L, -600_000L), (balances["escrow"], balances.Single(b => b.Key.StartsWith("sme:")).Value));
+    }
+
+    [Fact]
     public async Task A_checkout_paid_after_the_engagement_was_cancelled_and_refunded_in_stripe_books_nothing()
     {
         var a = await Engagements.AwardedAsync(Host);
