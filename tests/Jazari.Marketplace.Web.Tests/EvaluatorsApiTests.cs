@@ -205,6 +205,7 @@ public sealed class EvaluatorsApiTests(MarketplaceHost host)
         await InviteAsync(a.Manager, a.CohortId, mentor.Email);
         await AcceptAsync(mentor, a.CohortId);
         // The cohort as the previous version stored it: the evaluator's account listed, no invitation, no copy of it.
+        await host.JobsSettledAsync(); // nothing else loads the cohort meanwhile
         await Incubation.ReloadGrainsAsync(host);
         var storage = host.Services.GetRequiredKeyedService<IGrainStorage>("marketplace");
         var grains = host.Services.GetRequiredService<IGrainFactory>();
@@ -217,6 +218,7 @@ public sealed class EvaluatorsApiTests(MarketplaceHost host)
         }
         await RewriteAsync<CohortState>("cohort", grains.GetGrain<ICohortGrain>(a.CohortId), c => c.EvaluatorInvitations.Clear());
         await RewriteAsync<EvaluatorInvitationsState>("evaluator-invitations", grains.GetGrain<IEvaluatorInvitationsGrain>(mentor.Email), c => c.Invitations.Clear());
+        await Incubation.ReloadGrainsAsync(host); // read back from storage, as after the upgrade
 
         var sent = await (await a.Manager.Client.GetAsync($"/api/cohorts/{a.CohortId}/evaluators")).Json(HttpStatusCode.OK);
         Assert.Equal((mentor.Email, "accepted"), (Assert.Single(sent.EnumerateArray()).GetProperty("email").GetString(), sent[0].GetProperty("status").GetString()));

@@ -33,9 +33,6 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
         return EngagementResponse.From(e);
     }
 
-    /// <summary>The payout orders waiting to be paid by bank, oldest first, each with its beneficiary's account and
-    /// where it stands (ready for the bank, held for review, awaiting the beneficiary's RIB). <paramref name="status"/>:
-    /// pending (all of them) or held.</summary>
     /// <summary>The bank transfers SMEs chose to pay by and no admin has confirmed yet, the oldest first, with their SME's name.</summary>
     public async Task<IReadOnlyList<AwaitingTransferResponse>> AwaitingTransfersAsync(Caller caller)
     {
@@ -51,6 +48,9 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
             t.Milestone, t.SmeId, names[t.SmeId], t.AmountMinor, t.Currency, t.RequestedAt))];
     }
 
+    /// <summary>The payout orders waiting to be paid by bank, oldest first, each with its beneficiary's account and
+    /// where it stands (ready for the bank, held for review, awaiting the beneficiary's RIB). <paramref name="status"/>:
+    /// pending (all of them) or held.</summary>
     public async Task<IReadOnlyList<PayoutLine>> PendingPayoutsAsync(Caller caller, string? status = null)
     {
         EnsureAdmin(caller);

@@ -12,7 +12,8 @@ namespace Jazari.Marketplace.Web.Pages.Admin;
 public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminCommands payments) : MarketplacePage(grains, text)
 {
     public IReadOnlyList<PayoutLine> Pending { get; private set; } = [];
-    /// <summary>The transfers awaited, the oldest first (the page shows the first <see cref="AwaitingShown"/>).</summary>
+    /// <summary>The transfers awaited, the newest first (the page shows the first <see cref="AwaitingShown"/>: the old ones are
+    /// mostly abandoned; the API lists them all).</summary>
     public IReadOnlyList<AwaitingTransferResponse> Awaiting { get; private set; } = [];
     public const int AwaitingShown = 100;
     public PayoutFileResponse? FileMarked { get; private set; }
@@ -120,7 +121,9 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminC
     private async Task LoadAsync()
     {
         Pending = await payments.PendingPayoutsAsync(Me);
-        Awaiting = await payments.AwaitingTransfersAsync(Me);
+        // The one just confirmed leaves the list moments later, with its engagement's follow-up: not shown meanwhile.
+        var confirmed = Confirmed is null ? null : Reference?.Trim().ToUpperInvariant();
+        Awaiting = [.. (await payments.AwaitingTransfersAsync(Me)).Where(t => t.Reference != confirmed).Reverse()];
     }
 }
 
