@@ -200,7 +200,9 @@ internal sealed class EngagementGrain(
         var reported = Math.Min(refundedMinor, m.SmeShare);
         if (reported <= m.CardReportedRefundMinor) return;
         m.CardReportedRefundMinor = reported;
-        if (!await BookCardRefundAsync(m)) await SaveAsync();
+        if (await BookCardRefundAsync(m)) return;
+        // Kept for the follow-up, which books it once our refund or a release in doubt is settled: an event makes sure one runs.
+        await SaveAsync(m.CardRefundWaiting(S.Payouts) ? [AddEvent(EngagementEventKind.PaymentChanged, m.Index)] : []);
     }
 
     /// <summary>

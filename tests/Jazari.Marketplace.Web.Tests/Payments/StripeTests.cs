@@ -476,8 +476,7 @@ public sealed class StripeTests(StripeHost stripe)
             "our refund, its answer lost");
         // ...when Stripe reports 9,000 refunded in all: ours and the dashboard's (the report may come twice).
         for (var i = 0; i < 2; i++) await (await stripe.PostEventAsync(StripeEvents.ChargeRefunded(Server.Object(chargeId)))).Json(HttpStatusCode.OK);
-        Assert.Equal(0L, (await a.EngagementAsync()).Milestone(0).GetProperty("refundedMinor").GetInt64());
-        await stripe.Service<PaymentJobs>().FollowUpAsync(a.NeedId); // our refund, found at Stripe by its operation, is recorded
+        await stripe.Service<PaymentJobs>().FollowUpAsync(a.NeedId); // our refund, found at Stripe by its operation, is recorded (or the job's retry did)
 
 
         // The dashboard refund outran the decided release (it waits for the startup's Stripe account): the rest is decided again.
