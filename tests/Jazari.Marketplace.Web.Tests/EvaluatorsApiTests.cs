@@ -42,7 +42,10 @@ public sealed class EvaluatorsApiTests(MarketplaceHost host)
         var evaluator = await host.SignUpAsync("mentor", "ar");
         await InviteAsync(a.Manager, a.CohortId, evaluator.Email);
         await InviteAsync(a.Manager, a.CohortId, evaluator.Email); // again: the same invitation, e-mailed once
-        await host.JobsSettledAsync(); // invitations are e-mailed through the notification pipeline
+        // Invitations are e-mailed by a job, then through the notification pipeline: the e-mail comes moments later.
+        await Payments.Engagements.EventuallyAsync(() => Task.FromResult(host.Emails(evaluator.Email).Any(e => e.GetProperty("kind").GetString() == "evaluator-invitation")),
+            "the invitation e-mailed");
+        await host.JobsSettledAsync();
         var invitation = Assert.Single(host.Emails(evaluator.Email), e => e.GetProperty("kind").GetString() == "evaluator-invitation");
         Assert.Equal("ar", invitation.GetProperty("language").GetString());
         Assert.Contains("/evaluations", invitation.GetProperty("text").GetString());
