@@ -75,8 +75,11 @@ public sealed class PaymentMoves(IGrainFactory grains, IEnumerable<IPaymentRail>
                 log.LogWarning(failure, "Engagement {NeedId}: {Kind} of milestone {Index} failed; retried", needId, move.Kind, move.Index);
             }
         }
-        await FindReplacedReleasesAsync(grain, await grain.GetAsync(PaymentJobs.System), cancellation);
-        return new Settlement(await grain.GetAsync(PaymentJobs.System), waiting, failures);
+        // Read once after the moves: the replaced releases to look for, and the engagement the settlement reports (the
+        // follow-up reads it again after its SyncAsync, which may book more).
+        engagement = await grain.GetAsync(PaymentJobs.System);
+        await FindReplacedReleasesAsync(grain, engagement, cancellation);
+        return new Settlement(engagement, waiting, failures);
     }
 
     /// <summary>
