@@ -154,6 +154,39 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_unpaid_request_lapses_after_the_hold_but_not_while_a_card_checkout_opened_lately_may_still_be_paid()
+    {
+        var programmeId = Samples.NewId("prog");
+        var programme = Grains.GetGrain<IProgrammeGrain>(programmeId);
+        await programme.CreateAsync(new ProgrammeTerms("Maroc PME", 30, 5_000_000, 100_000_000, "MAD"), ProgrammeRules.None);
+        var (engagement, sme, _, _) = await AwardedAsync(programmeId);
+        var usage = Grains.GetGrain<IProgrammeSmeGrain>(IProgrammeSmeGrain.KeyOf(programmeId, (await engagement.GetAsync(sme)).SmeId));
+        var application = await usage.ApplyAsync(Samples.NewId("papp"), sme.AccountId, new SmeDetails("Huilerie", "food", "Meknes", "Fes-Meknes", 22, ["fr"]), null);
+        await usage.DecideAsync(Samples.Admin, application.Id, approve: true, "Dossier complet.");
+        var first = await engagement.RequestFundingAsync(sme, 0, PaymentMethod.Stripe);
+        var requestedAt = (await engagement.GetAsync(sme)).Milestones[0].FundingRequestedAt!.Value;
+        Assert.Equal(450_000, (await programme.GetAsync())!.CommittedMinor);
+
+        fixture.Time.Advance(TimeSpan.FromDays(13.5));
+        await engagement.RequestFundingAsync(sme, 0, PaymentMethod.Stripe); // a new checkout, open for a day
+        fixture.Time.Advance(TimeSpan.FromDays(0.5) + TimeSpan.FromMinutes(1));
+        var due = await engagement.LapseFundingAsync(0, requestedAt);
+        Assert.Equal(requestedAt + TimeSpan.FromDays(14.5), due);
+        Assert.Equal(450_000, (await programme.GetAsync())!.CommittedMinor);
+
+        fixture.Time.Advance(TimeSpan.FromDays(0.5));
+        Assert.Null(await engagement.LapseFundingAsync(0, requestedAt));
+        Assert.Null(await engagement.LapseFundingAsync(0, requestedAt));
+        Assert.Equal(0, (await programme.GetAsync())!.CommittedMinor);
+        Assert.Equal(0, await usage.GetUsedAsync());
+        // The checkout of the lapsed request paid late is not taken (Stripe's webhook logs it for an admin).
+        await Assert.ThrowsAsync<MarketplaceException>(() => engagement.ConfirmFundingAsync(Samples.Admin, first.PaymentId, PaymentMethod.Stripe, first.SmeMinor, "pi_late", first.Attempt));
+        var again = await engagement.RequestFundingAsync(sme, 0, PaymentMethod.BankTransfer);
+        Assert.Equal((first.PaymentId, 450_000L), (again.PaymentId, again.ProgrammeMinor));
+        Assert.Equal(450_000, (await programme.GetAsync())!.CommittedMinor);
+    }
+
+    [Fact]
     public async Task The_engagement_exists_from_the_award_and_strangers_cannot_act_on_it()
     {
         var (engagement, sme, founder, _) = await AwardedAsync();

@@ -25,6 +25,7 @@ public static class NotificationKinds
     // Payments: transactional, always sent at once (not a preference).
     public const string FundingInstructions = "funding-instructions";
     public const string FundingReminder = "funding-reminder";
+    public const string FundingLapsed = "funding-lapsed";
     public const string MilestoneFunded = "milestone-funded";
     public const string MilestoneDelivered = "milestone-delivered";
     public const string AutoReleaseWarning = "auto-release-warning";
@@ -65,7 +66,7 @@ public static class NotificationKinds
     public static readonly IReadOnlyList<string> All =
     [
         SignInCode, NoAccount, AccountInvitation, NeedMatch, FewBids, BidReceived, DecisionReminder, BidAccepted, BidRejected,
-        NeedExpired, WeeklyNeeds, Digest, MessageReceived, FundingInstructions, FundingReminder, MilestoneFunded,
+        NeedExpired, WeeklyNeeds, Digest, MessageReceived, FundingInstructions, FundingReminder, FundingLapsed, MilestoneFunded,
         MilestoneDelivered, AutoReleaseWarning, MilestoneReleased, DisputeOpened, DisputeResolved,
         CohortInvitation, ApplicationAdmitted, ApplicationDeclined, EvaluatorInvitation, CohortDigest, FiguresReminder,
         ProgrammeApplicationApproved, ProgrammeApplicationDeclined, PayoutDetailsChanged, PayoutAwaitingDetails,

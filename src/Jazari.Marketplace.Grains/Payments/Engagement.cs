@@ -31,6 +31,13 @@ public interface IEngagementGrain : IGrainWithStringKey
     /// the escrow holds the milestone. The same payment confirmed again changes nothing; a different amount than the
     /// SME's share is refused.</summary>
     Task<EngagementView> ConfirmFundingAsync(Caller caller, string paymentId, PaymentMethod method, long amountMinor, string externalId, int attempt = 0);
+    /// <summary>A funding request of a co-funded milestone still unpaid <see cref="PaymentRules.ProgrammeHold"/> after it was made
+    /// (<paramref name="requestedAt"/>) lapses: the programme's share goes back to its budget, the transfer is no longer
+    /// awaited, and the milestone waits for a new request (the same payment and reference; the programme grants its share
+    /// again if its budget allows). A card checkout opened within the last day is waited for. Returns when to try again
+    /// when the request is not due yet; null once it lapsed, or when it has nothing to lapse (paid, cancelled, no programme).
+    /// Repeating it changes nothing.</summary>
+    Task<DateTimeOffset?> LapseFundingAsync(int index, DateTimeOffset requestedAt);
     /// <summary>A card payment attempt failed: the next funding request starts a new one.</summary>
     Task PaymentFailedAsync(string paymentId, int attempt);
     /// <summary>The card payment was refunded at the processor (not by a move of ours): the milestone's escrow goes back.</summary>
@@ -131,7 +138,7 @@ internal sealed class EngagementGrain(
             var programme = 0L;
             if (S.ProgrammeId is { } programmeId && S.SubsidyPercent > 0)
                 programme = await grains.GetGrain<IProgrammeSmeGrain>(ProgrammeSmeGrain.Key(programmeId, S.SmeId))
-                    .ReserveAsync(Operation(index, "programme"), m.AmountMinor * S.SubsidyPercent / 100, S.CapPerSmeMinor);
+                    .ReserveAsync(Operation(index, m.Lapses == 0 ? "programme" : $"programme-{m.Lapses + 1}"), m.AmountMinor * S.SubsidyPercent / 100, S.CapPerSmeMinor);
             m.Funding = [new FundingPart(FundingSource.Sme, m.AmountMinor - programme, FundingStatus.Pending)];
             if (programme > 0) m.Funding.Add(new FundingPart(FundingSource.Programme, programme, FundingStatus.Pending));
             m.PaymentId = PaymentIds.Payment(NeedId, index);
@@ -140,6 +147,7 @@ internal sealed class EngagementGrain(
         m.Method = method;
         m.Attempt = Math.Max(m.Attempt, 1);
         m.FundingRequestedAt ??= time.GetUtcNow();
+        m.LastRequestedAt = time.GetUtcNow();
         if (m.SmeShare == 0) Fund(m, "programme");
         await SaveAsync(AddEvent(m.FundedAt is null ? EngagementEventKind.FundingRequested : EngagementEventKind.Funded, index));
         return Request(m);
@@ -157,6 +165,10 @@ internal sealed class EngagementGrain(
         }
         if (m.Status != MilestoneStatus.AwaitingFunding)
             throw MarketplaceException.Conflict($"Milestone {m.Index} is {m.Status.Name()}; it takes no payment.");
+        if (m.Funding.Count == 0)
+            throw MarketplaceException.Conflict(m.FundingLapsedAt is { } lapsed
+                ? $"The funding request of milestone {m.Index} lapsed on {lapsed:yyyy-MM-dd} and the programme's share went back to its budget: the SME asks to fund it again (same reference), then confirm the transfer."
+                : $"Nobody asked to fund milestone {m.Index} yet.");
         if (method == PaymentMethod.Stripe && attempt <= m.VoidedAttempt) return View(); // refunded at Stripe before its completion reached us
         if (amountMinor != m.SmeShare)
             throw MarketplaceException.Invalid("amountMinor", $"The SME's share of milestone {m.Index} is {m.SmeShare} (minor units of {S.Currency}); {amountMinor} was received.");
@@ -165,6 +177,39 @@ internal sealed class EngagementGrain(
         await SaveAsync(AddEvent(EngagementEventKind.Funded, m.Index));
         return View();
     }
+
+    public async Task<DateTimeOffset?> LapseFundingAsync(int index, DateTimeOffset requestedAt)
+    {
+        await EnsureAsync();
+        var m = MilestoneOf(index);
+        if (m is { Status: MilestoneStatus.AwaitingFunding, FundedAt: null, FundingRequestedAt: { } at } && at == requestedAt
+            && m.ProgrammeShare > 0 && S.CancelledAt is null)
+        {
+            // A card checkout opened lately may still be paid (Stripe keeps one open for a day at most): it is waited for.
+            var due = Later(at + rules.ProgrammeHold, (m.LastRequestedAt ?? at) + StripeCheckoutLifetime);
+            if (time.GetUtcNow() < due) return due;
+            if (m.ListedAsAwaitingTransfer) await AwaitingTransfers.RemoveAsync(grains, m.PaymentId, at);
+            m.ListedAsAwaitingTransfer = false;
+            m.Lapses++;
+            m.LapsedProgrammeMinor = m.ProgrammeShare;
+            m.FundingLapsedAt = time.GetUtcNow();
+            (m.Funding, m.Method, m.FundingRequestedAt, m.LastRequestedAt) = ([], null, null, null);
+            await SaveAsync(AddEvent(EngagementEventKind.FundingLapsed, index));
+        }
+        // Given back after the lapse is written: a crash in between gives it back on the repeat (once per lapse, by its operation).
+        if (m.LapsesGivenBack < m.Lapses)
+        {
+            await ReturnToProgrammeAsync(index, $"lapse-{m.Lapses}", m.LapsedProgrammeMinor);
+            m.LapsesGivenBack = m.Lapses;
+            await state.SaveAsync();
+        }
+        return null;
+    }
+
+    /// <summary>How long a Stripe checkout stays open at most (its default, which the marketplace keeps).</summary>
+    private static readonly TimeSpan StripeCheckoutLifetime = TimeSpan.FromDays(1);
+
+    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     public async Task PaymentFailedAsync(string paymentId, int attempt)
     {

@@ -18,6 +18,8 @@ public enum EngagementEventKind
     PayoutPaid,
     /// <summary>An admin released or declined a held payout.</summary>
     PayoutReviewed,
+    /// <summary>A funding request went unpaid for the programme's hold: the programme's share went back to its budget.</summary>
+    FundingLapsed,
 }
 
 /// <summary>Something written in the engagement's state together with the change that caused it (<see cref="Index"/>: the milestone, -1 for the whole engagement).</summary>

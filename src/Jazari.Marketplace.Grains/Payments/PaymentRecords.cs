@@ -18,9 +18,13 @@ public enum PayoutStatus { Pending, Paid, Held, Declined }
 [GenerateSerializer, Alias("jazari.payment-rules")]
 public sealed record PaymentRules(
     [property: Id(0)] int PlatformFeeBasisPoints,
-    [property: Id(1)] TimeSpan AutoReleaseAfter)
+    [property: Id(1)] TimeSpan AutoReleaseAfter,
+    [property: Id(2)] int ProgrammeHoldDays = 14)
 {
     public static PaymentRules Default => new(500, TimeSpan.FromDays(14));
+
+    /// <summary>How long a funding request holds the programme's share of a milestone for the SME to pay its own.</summary>
+    public TimeSpan ProgrammeHold => TimeSpan.FromDays(ProgrammeHoldDays);
 
     /// <summary>The platform's fee on a release of <paramref name="amountMinor"/> (rounded down to the minor unit).</summary>
     public static long Fee(long amountMinor, int basisPoints) => amountMinor * basisPoints / 10_000;
@@ -199,6 +203,17 @@ public sealed class MilestoneState
     [Id(29)] public List<string> MovesInDoubt { get; set; } = [];
     /// <summary>Whether the milestone's awaited bank transfer is on the admins' list (<see cref="AwaitingTransfers"/>).</summary>
     [Id(30)] public bool ListedAsAwaitingTransfer { get; set; }
+    /// <summary>How many funding requests lapsed unpaid (<see cref="IEngagementGrain.LapseFundingAsync"/>): each later request
+    /// reserves the programme's share under an operation of its own.</summary>
+    [Id(31)] public int Lapses { get; set; }
+    /// <summary>When the last funding request lapsed (the SME is told on the engagement's page until it asks again).</summary>
+    [Id(32)] public DateTimeOffset? FundingLapsedAt { get; set; }
+    /// <summary>The programme's share the last lapsed request held (given back to its budget right after the lapse is written).</summary>
+    [Id(33)] public long LapsedProgrammeMinor { get; set; }
+    /// <summary>When the SME last asked to fund the milestone (a card checkout opened then may still be paid).</summary>
+    [Id(34)] public DateTimeOffset? LastRequestedAt { get; set; }
+    /// <summary>How many lapsed requests gave the programme's share back (one behind <see cref="Lapses"/> until it is given).</summary>
+    [Id(35)] public int LapsesGivenBack { get; set; }
 
     public bool IsClosed => Status is MilestoneStatus.Released or MilestoneStatus.Refunded or MilestoneStatus.Cancelled;
     public long SmeShare => Funding.Where(f => f.Source == FundingSource.Sme).Sum(f => f.AmountMinor);

@@ -110,10 +110,12 @@ public sealed record DisputeResponse(string Id, string OpenedBy, string Reason, 
 public sealed record EngagementMilestone(int Index, string Title, long AmountMinor, string Status, string DueOn,
     IReadOnlyList<FundingResponse> Funding, string? PaymentId, string? Method, DateTimeOffset? FundedAt, DateTimeOffset? DeliveredAt,
     string? DeliveryNote, IReadOnlyList<string> DeliveryLinks, DateTimeOffset? ApprovedAt, bool ApprovedAutomatically,
-    long ReleasedMinor, long RefundedMinor, DisputeResponse? Dispute, DateTimeOffset? FundingRequestedAt)
+    long ReleasedMinor, long RefundedMinor, DisputeResponse? Dispute, DateTimeOffset? FundingRequestedAt, DateTimeOffset? FundingLapsedAt)
 {
     /// <summary>The SME's share of the milestone (the rest is the programme's), once funding was asked for.</summary>
     public long SmeMinor => Funding.Where(f => f.Source == "sme").Sum(f => f.AmountMinor);
+    /// <summary>The programme's share, once funding was asked for (held for the SME until it pays or the request lapses).</summary>
+    public long ProgrammeMinor => Funding.Where(f => f.Source == "programme").Sum(f => f.AmountMinor);
 }
 
 /// <summary>A bank transfer an SME chose to fund a milestone by, not confirmed yet: what it should quote and pay.</summary>
@@ -143,7 +145,7 @@ public sealed record EngagementResponse(string NeedId, string Title, string SmeI
             m.ApprovedAt, m.ApprovedAutomatically, m.ReleasedMinor, m.RefundedMinor,
             m.Dispute is { } d ? new DisputeResponse(d.Id, d.OpenedBy, d.Reason, d.OpenedAt, d.ResolvedAt,
                 d.ResolvedAt is null ? null : d.ReleaseMinor, d.ResolvedAt is null ? null : d.RefundMinor, d.Note) : null,
-            m.FundingRequestedAt))],
+            m.FundingRequestedAt, m.FundingLapsedAt))],
         [.. e.Payouts.Select(PayoutResponse.From)]);
 }
 

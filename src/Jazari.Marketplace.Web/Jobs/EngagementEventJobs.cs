@@ -39,12 +39,17 @@ public sealed class EngagementEventJobs(IGrainFactory grains, PaymentJobs paymen
                     payments.ScheduleFundingReminder(needId, index + 1, time.GetUtcNow());
                 break;
             case EngagementEventKind.FundingRequested:
+                // The programme's share is held for the SME until the hold is over (asking again keeps the first request's date).
+                if (engagement.Milestone(index) is { Status: MilestoneStatus.AwaitingFunding, FundingRequestedAt: { } requestedAt, ProgrammeShare: > 0 })
+                    payments.ScheduleFundingLapse(needId, index, requestedAt);
+                break;
             case EngagementEventKind.Funded:
             case EngagementEventKind.DisputeOpened:
             case EngagementEventKind.Cancelled:
             case EngagementEventKind.PaymentChanged:
             case EngagementEventKind.PayoutPaid:
             case EngagementEventKind.PayoutReviewed:
+            case EngagementEventKind.FundingLapsed:
                 break; // the follow-up above is all they call for
             default:
                 throw new InvalidOperationException($"Unknown engagement event {kind} ({eventId}).");

@@ -48,6 +48,20 @@ public sealed class PaymentJobs(
     public void ScheduleFundingReminder(string needId, int index, DateTimeOffset from) =>
         jobs.Schedule<PaymentJobs>(j => j.FundingReminderAsync(needId, index), from + TimeSpan.FromDays(settings.FundingReminderDays));
 
+    /// <summary>The funding request of a co-funded milestone, made at <paramref name="requestedAt"/>, lapses once the programme's
+    /// hold is over if it is still unpaid (<see cref="IEngagementGrain.LapseFundingAsync"/>).</summary>
+    public void ScheduleFundingLapse(string needId, int index, DateTimeOffset requestedAt) =>
+        jobs.Schedule<PaymentJobs>(j => j.LapseFundingAsync(needId, index, requestedAt), requestedAt + TimeSpan.FromDays(settings.ProgrammeHoldDays) + TimeSpan.FromMinutes(1));
+
+    /// <summary>Lapses an unpaid funding request once it is due; one not due yet (a card checkout opened lately) is tried
+    /// again when it is. Its FundingLapsed event tells the SME.</summary>
+    [Queue(Queues.FollowUps)]
+    public async Task LapseFundingAsync(string needId, int index, DateTimeOffset requestedAt)
+    {
+        if (await grains.GetGrain<IEngagementGrain>(needId).LapseFundingAsync(index, requestedAt) is { } due)
+            jobs.Schedule<PaymentJobs>(j => j.LapseFundingAsync(needId, index, requestedAt), due + TimeSpan.FromMinutes(1));
+    }
+
     /// <summary>Approves a delivery nobody answered once it is due; its Approved event carries out the release.</summary>
     [Queue(Queues.FollowUps)]
     public Task AutoReleaseAsync(string needId, int index) => grains.GetGrain<IEngagementGrain>(needId).AutoReleaseAsync(index);
@@ -92,6 +106,9 @@ public sealed class PaymentJobs(
                     Values(e, m, ("amount", Money.Format(m.SmeShare)), ("reference", BankTransferRail.Reference(m.PaymentId)), ("holder", bank.AccountHolder),
                         ("bank", bank.Bank), ("rib", bank.Rib), ("swift", bank.Swift), ("programmeShare", programme)));
             }
+            if (m is { Status: MilestoneStatus.AwaitingFunding, FundingRequestedAt: null, FundingLapsedAt: { } lapsed } && e.CancelledAt is null)
+                await notifier.NotifyAsync(e.SmeAccountId, NotificationKinds.FundingLapsed, $"{key}:lapsed:{lapsed.UtcTicks}",
+                    Values(e, m, ("amount", Money.Format(m.LapsedProgrammeMinor)), ("days", $"{settings.ProgrammeHoldDays}")));
             if (m.FundedAt is not null)
                 foreach (var account in new[] { e.SmeAccountId, e.StartupAccountId })
                     await notifier.NotifyAsync(account, NotificationKinds.MilestoneFunded, $"{key}:funded",

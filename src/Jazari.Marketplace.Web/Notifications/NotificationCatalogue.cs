@@ -36,6 +36,7 @@ public static class NotificationCatalogue
         [K.MessageReceived] = ["sender", "title", "excerpt", "link"],
         [K.FundingInstructions] = [.. Milestone, "amount", "reference", "holder", "bank", "rib", "swift", "programmeShare"],
         [K.FundingReminder] = [.. Milestone, "amount"],
+        [K.FundingLapsed] = [.. Milestone, "amount", "days"],
         [K.MilestoneFunded] = [.. Milestone, "amount", "receipt"],
         [K.MilestoneDelivered] = [.. Milestone, "note", "releaseOn"],
         [K.AutoReleaseWarning] = [.. Milestone, "releaseOn"],

@@ -13,11 +13,14 @@ public sealed class PaymentSettings
     public int AutoReleaseWarningDays { get; set; } = 3;
     /// <summary>The SME is reminded to fund the next milestone this many days after the award or the previous release.</summary>
     public int FundingReminderDays { get; set; } = 3;
+    /// <summary>A funding request holds the programme's share of a milestone this many days; unpaid by then, the share goes
+    /// back to the programme's budget and the SME asks again.</summary>
+    public int ProgrammeHoldDays { get; set; } = 14;
     public BankDetails Bank { get; set; } = new();
     /// <summary>The VAT on the platform's fee, in percent (Morocco: 20). The fee taken includes it; receipts show both parts.</summary>
     public decimal FeeVatPercent { get; set; } = 20;
 
-    public PaymentRules Rules => new((int)Math.Round(PlatformFeePercent * 100), TimeSpan.FromDays(AutoReleaseDays));
+    public PaymentRules Rules => new((int)Math.Round(PlatformFeePercent * 100), TimeSpan.FromDays(AutoReleaseDays), ProgrammeHoldDays);
 
     public static PaymentSettings From(IConfiguration config)
     {
@@ -26,6 +29,7 @@ public sealed class PaymentSettings
         if (settings.FeeVatPercent is < 0 or > 100) throw new InvalidOperationException("Payments:FeeVatPercent must be between 0 and 100.");
         if (settings.AutoReleaseDays < 1 || settings.AutoReleaseWarningDays < 0 || settings.AutoReleaseWarningDays >= settings.AutoReleaseDays)
             throw new InvalidOperationException("Payments:AutoReleaseDays must be at least 1 and above Payments:AutoReleaseWarningDays.");
+        if (settings.ProgrammeHoldDays is < 1 or > 365) throw new InvalidOperationException("Payments:ProgrammeHoldDays must be between 1 and 365.");
         return settings;
     }
 }

@@ -37,6 +37,7 @@ public sealed partial class EmailLinksTests(BrowserHost host)
         [K.MessageReceived] = ["sme", "startup"],
         [K.FundingInstructions] = ["sme"],
         [K.FundingReminder] = ["sme"],
+        [K.FundingLapsed] = ["sme"],
         [K.MilestoneFunded] = ["sme", "startup"],
         [K.MilestoneDelivered] = ["sme"],
         [K.AutoReleaseWarning] = ["sme"],

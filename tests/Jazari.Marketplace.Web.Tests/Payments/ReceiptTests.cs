@@ -145,6 +145,25 @@ public sealed partial class ReceiptTests(MarketplaceHost host)
         return browser;
     }
 
+    /// <summary>A client with the page session of a signed-up person, signed in on the sign-in page with a new e-mailed code.</summary>
+    internal static async Task<HttpClient> PagesAsync(MarketplaceHost host, Person person)
+    {
+        var browser = host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var form = await browser.GetStringAsync("/sign-in");
+        var sent = await browser.PostAsync("/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Input.Email"] = person.Email, ["__af"] = Antiforgery(form),
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+        var verify = await browser.GetStringAsync(sent.Headers.Location);
+        var signedIn = await browser.PostAsync(sent.Headers.Location, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Input.Email"] = person.Email, ["Input.Code"] = host.LatestCode(person.Email), ["__af"] = Antiforgery(verify),
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        return browser;
+    }
+
     internal static string Antiforgery(string html) => AntiforgeryField().Match(html).Groups[1].Value;
 
     [GeneratedRegex("name=\"__af\"[^>]*value=\"([^\"]+)\"")]

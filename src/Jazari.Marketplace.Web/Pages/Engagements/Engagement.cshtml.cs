@@ -44,8 +44,13 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
     public BankTransfer? TransferFor(EngagementMilestone m) =>
         IsSme && m is { Status: "awaiting-funding", Method: "bank-transfer", PaymentId: { } paymentId } && m.SmeMinor > 0
             ? new BankTransfer(BankTransferRail.Reference(paymentId), m.SmeMinor,
-                DateOnly.FromDateTime((m.FundingRequestedAt ?? DateTimeOffset.UtcNow).AddDays(payments.FundingReminderDays).UtcDateTime))
+                DateOnly.FromDateTime((m.FundingRequestedAt ?? DateTimeOffset.UtcNow).AddDays(payments.FundingReminderDays).UtcDateTime),
+                m.ProgrammeMinor, (m.FundingRequestedAt ?? DateTimeOffset.UtcNow).AddDays(payments.ProgrammeHoldDays))
             : null;
+
+    /// <summary>To the SME, on a milestone whose last funding request lapsed unpaid and that waits for a new one: when it lapsed.</summary>
+    public DateTimeOffset? LapsedOn(EngagementMilestone m) =>
+        IsSme && m is { Status: "awaiting-funding", FundingRequestedAt: null, FundingLapsedAt: { } lapsed } && Engagement.Status == "active" ? lapsed : null;
 
     /// <summary>The "what next" line for the reader: what they (or the other party) do now, from the first milestone still open.</summary>
     public IHtmlContent? WhatNext()
@@ -166,5 +171,6 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
     }
 }
 
-/// <summary>What the SME transfers for a milestone: the amount, the reference to quote, and the day to pay by.</summary>
-public sealed record BankTransfer(string Reference, long AmountMinor, DateOnly PayBy);
+/// <summary>What the SME transfers for a milestone: the amount, the reference to quote, and the day to pay by; the
+/// programme's share held meanwhile (0 without a programme) and until when.</summary>
+public sealed record BankTransfer(string Reference, long AmountMinor, DateOnly PayBy, long ProgrammeMinor, DateTimeOffset HeldUntil);
