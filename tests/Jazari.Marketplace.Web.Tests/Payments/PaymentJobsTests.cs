@@ -22,9 +22,13 @@ public sealed class PaymentJobsTests(SqliteJobsHost jobs)
         Assert.Contains(funding.GetProperty("reference").GetString()!, instructions.GetProperty("text").GetString());
         await Engagements.ConfirmAsync(Host, funding);
         Assert.Single(await jobs.EmailsAsync(a.Founder.Email, "milestone-funded"));
+        // Delivered at 23:30 UTC: already the next day in Morocco (UTC+1), the day the e-mail names for the release.
+        var now = jobs.Time.GetUtcNow();
+        jobs.Time.Advance(now.Date.AddHours(23.5) - now.UtcDateTime + (now.TimeOfDay > TimeSpan.FromHours(23) ? TimeSpan.FromDays(1) : TimeSpan.Zero));
         var delivered = await a.DeliverAsync(0);
-        Assert.Single(await jobs.EmailsAsync(a.Sme.Email, "milestone-delivered"));
         var deliveredAt = delivered.Milestone(0).GetProperty("deliveredAt").GetDateTimeOffset();
+        var releaseOn = DateOnly.FromDateTime(deliveredAt.UtcDateTime.Date).AddDays(15).ToString("d MMMM yyyy", System.Globalization.CultureInfo.GetCultureInfo("fr-MA"));
+        Assert.Contains($"le paiement est libéré le {releaseOn}", Assert.Single(await jobs.EmailsAsync(a.Sme.Email, "milestone-delivered")).GetProperty("text").GetString());
         var scheduled = jobs.Scheduled(a.NeedId).ToDictionary(j => j.Value.Job.Method.Name, j => new DateTimeOffset(j.Value.EnqueueAt, TimeSpan.Zero));
         Assert.Equal(deliveredAt.AddDays(11), scheduled[nameof(PaymentJobs.AutoReleaseWarningAsync)], TimeSpan.FromSeconds(1));
         Assert.Equal(deliveredAt.AddDays(14), scheduled[nameof(PaymentJobs.AutoReleaseAsync)], TimeSpan.FromMinutes(2));
