@@ -153,37 +153,87 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
         Assert.Equal(550_000, await usage.ReserveAsync("need-y:m0:programme", 900_000, 1_000_000)); // the rest of the cap
     }
 
-    [Fact]
-    public async Task An_unpaid_request_lapses_after_the_hold_but_not_while_a_card_checkout_opened_lately_may_still_be_paid()
+    /// <summary>A need of the programme awarded to an SME whose application to it is approved.</summary>
+    private async Task<(IEngagementGrain Engagement, Caller Sme)> CoFundedAsync(string programmeId)
     {
-        var programmeId = Samples.NewId("prog");
-        var programme = Grains.GetGrain<IProgrammeGrain>(programmeId);
-        await programme.CreateAsync(new ProgrammeTerms("Maroc PME", 30, 5_000_000, 100_000_000, "MAD"), ProgrammeRules.None);
         var (engagement, sme, _, _) = await AwardedAsync(programmeId);
         var usage = Grains.GetGrain<IProgrammeSmeGrain>(IProgrammeSmeGrain.KeyOf(programmeId, (await engagement.GetAsync(sme)).SmeId));
         var application = await usage.ApplyAsync(Samples.NewId("papp"), sme.AccountId, new SmeDetails("Huilerie", "food", "Meknes", "Fes-Meknes", 22, ["fr"]), null);
         await usage.DecideAsync(Samples.Admin, application.Id, approve: true, "Dossier complet.");
-        var first = await engagement.RequestFundingAsync(sme, 0, PaymentMethod.Stripe);
-        var requestedAt = (await engagement.GetAsync(sme)).Milestones[0].FundingRequestedAt!.Value;
+        return (engagement, sme);
+    }
+
+    private async Task<IProgrammeGrain> ProgrammeAsync(long budgetMinor)
+    {
+        var programme = Grains.GetGrain<IProgrammeGrain>(Samples.NewId("prog"));
+        await programme.CreateAsync(new ProgrammeTerms("Maroc PME", 30, 5_000_000, budgetMinor, "MAD"), ProgrammeRules.None);
+        return programme;
+    }
+
+    [Fact]
+    public async Task A_request_lapses_at_the_end_of_its_hold_asking_again_does_not_extend_it_and_a_card_checkout_opened_before_its_end_is_waited_for_a_day_at_most()
+    {
+        var programme = await ProgrammeAsync(100_000_000);
+        var (engagement, sme) = await CoFundedAsync(programme.GetPrimaryKeyString());
+        await engagement.RequestFundingAsync(sme, 0, PaymentMethod.BankTransfer);
+        var heldUntil = (await engagement.GetAsync(sme)).Milestones[0].HeldUntil!.Value;
+        Assert.Equal(fixture.Time.GetUtcNow() + TimeSpan.FromDays(14), heldUntil);
         Assert.Equal(450_000, (await programme.GetAsync())!.CommittedMinor);
 
         fixture.Time.Advance(TimeSpan.FromDays(13.5));
-        await engagement.RequestFundingAsync(sme, 0, PaymentMethod.Stripe); // a new checkout, open for a day
+        await engagement.RequestFundingAsync(sme, 0, PaymentMethod.BankTransfer); // asking again keeps the hold
+        await engagement.RequestFundingAsync(sme, 0, PaymentMethod.Stripe); // a checkout, open for a day
         fixture.Time.Advance(TimeSpan.FromDays(0.5) + TimeSpan.FromMinutes(1));
-        var due = await engagement.LapseFundingAsync(0, requestedAt);
-        Assert.Equal(requestedAt + TimeSpan.FromDays(14.5), due);
+        Assert.Equal(heldUntil + TimeSpan.FromDays(0.5), await engagement.LapseFundingAsync(0, round: 0));
         Assert.Equal(450_000, (await programme.GetAsync())!.CommittedMinor);
+        await engagement.RequestFundingAsync(sme, 0, PaymentMethod.Stripe); // after the hold's end: not waited for
+        Assert.Equal(heldUntil + TimeSpan.FromDays(0.5), await engagement.LapseFundingAsync(0, round: 0));
 
         fixture.Time.Advance(TimeSpan.FromDays(0.5));
-        Assert.Null(await engagement.LapseFundingAsync(0, requestedAt));
-        Assert.Null(await engagement.LapseFundingAsync(0, requestedAt));
+        Assert.Null(await engagement.LapseFundingAsync(0, round: 0));
+        Assert.Null(await engagement.LapseFundingAsync(0, round: 0));
         Assert.Equal(0, (await programme.GetAsync())!.CommittedMinor);
-        Assert.Equal(0, await usage.GetUsedAsync());
-        // The checkout of the lapsed request paid late is not taken (Stripe's webhook logs it for an admin).
-        await Assert.ThrowsAsync<MarketplaceException>(() => engagement.ConfirmFundingAsync(Samples.Admin, first.PaymentId, PaymentMethod.Stripe, first.SmeMinor, "pi_late", first.Attempt));
+        var lapsed = (await engagement.GetAsync(sme)).Milestones[0];
+        Assert.Equal((1, 450_000L, (DateTimeOffset?)null), (lapsed.Lapses, lapsed.LapsedProgrammeMinor, lapsed.HeldUntil));
+
         var again = await engagement.RequestFundingAsync(sme, 0, PaymentMethod.BankTransfer);
-        Assert.Equal((first.PaymentId, 450_000L), (again.PaymentId, again.ProgrammeMinor));
+        Assert.Equal(450_000, again.ProgrammeMinor);
         Assert.Equal(450_000, (await programme.GetAsync())!.CommittedMinor);
+        Assert.Null(await engagement.LapseFundingAsync(0, round: 0)); // the first round's job, late: nothing
+        Assert.Equal(450_000, (await programme.GetAsync())!.CommittedMinor);
+    }
+
+    [Fact]
+    public async Task A_payment_of_a_lapsed_request_is_taken_while_the_programme_grants_the_same_share_and_refused_once_its_budget_went_elsewhere()
+    {
+        // The transfer made in time, read after the lapse: the programme grants the same share again, and it is taken.
+        var ample = await ProgrammeAsync(100_000_000);
+        var (engagement, sme) = await CoFundedAsync(ample.GetPrimaryKeyString());
+        var request = await engagement.RequestFundingAsync(sme, 0, PaymentMethod.BankTransfer);
+        fixture.Time.Advance(TimeSpan.FromDays(14) + TimeSpan.FromMinutes(1));
+        Assert.Null(await engagement.LapseFundingAsync(0, round: 0));
+        Assert.Equal(0, (await ample.GetAsync())!.CommittedMinor);
+        var funded = await engagement.ConfirmFundingAsync(Samples.Admin, request.PaymentId, PaymentMethod.BankTransfer, request.SmeMinor, "VIR-LATE");
+        Assert.Equal((MilestoneStatus.Funded, 450_000L), (funded.Milestones[0].Status, funded.Milestones[0].ProgrammeShare));
+        Assert.Equal(450_000, (await ample.GetAsync())!.CommittedMinor);
+        AssertInvariants(await engagement.GetLedgerAsync(sme));
+
+        // A programme whose whole budget went to another SME after the lapse: the late transfer no longer covers the
+        // SME's share; it is refused and the programme holds nothing for it.
+        var small = await ProgrammeAsync(450_000);
+        var (first, firstSme) = await CoFundedAsync(small.GetPrimaryKeyString());
+        var (second, secondSme) = await CoFundedAsync(small.GetPrimaryKeyString());
+        var lapsing = await first.RequestFundingAsync(firstSme, 0, PaymentMethod.BankTransfer);
+        fixture.Time.Advance(TimeSpan.FromDays(14) + TimeSpan.FromMinutes(1));
+        Assert.Null(await first.LapseFundingAsync(0, round: 0));
+        Assert.Equal(450_000, (await second.RequestFundingAsync(secondSme, 0, PaymentMethod.BankTransfer)).ProgrammeMinor);
+        var refused = await Assert.ThrowsAsync<MarketplaceException>(() =>
+            first.ConfirmFundingAsync(Samples.Admin, lapsing.PaymentId, PaymentMethod.BankTransfer, lapsing.SmeMinor, "VIR-LATE"));
+        Assert.Equal(Problem.Invalid, refused.Problem);
+        Assert.Contains("lapsed", refused.Message);
+        Assert.Equal(450_000, (await small.GetAsync())!.CommittedMinor); // the second SME's share only
+        var m = (await first.GetAsync(firstSme)).Milestones[0];
+        Assert.Equal((MilestoneStatus.AwaitingFunding, 0, 2), (m.Status, m.Funding.Count, m.Lapses));
     }
 
     [Fact]

@@ -32,12 +32,13 @@ public interface IEngagementGrain : IGrainWithStringKey
     /// SME's share is refused.</summary>
     Task<EngagementView> ConfirmFundingAsync(Caller caller, string paymentId, PaymentMethod method, long amountMinor, string externalId, int attempt = 0);
     /// <summary>A funding request of a co-funded milestone still unpaid <see cref="PaymentRules.ProgrammeHold"/> after it was made
-    /// (<paramref name="requestedAt"/>) lapses: the programme's share goes back to its budget, the transfer is no longer
+    /// lapses: the programme's share goes back to its budget, the transfer is no longer
     /// awaited, and the milestone waits for a new request (the same payment and reference; the programme grants its share
-    /// again if its budget allows). A card checkout opened within the last day is waited for. Returns when to try again
-    /// when the request is not due yet; null once it lapsed, or when it has nothing to lapse (paid, cancelled, no programme).
-    /// Repeating it changes nothing.</summary>
-    Task<DateTimeOffset?> LapseFundingAsync(int index, DateTimeOffset requestedAt);
+    /// again if its budget allows; a payment of the lapsed request arriving late is still taken if the programme grants the
+    /// same share again). A card checkout opened before the hold's end is waited for, a day at most. <paramref name="round"/>
+    /// names the request (the milestone's lapses before it): another round's call changes nothing. Returns when to try again
+    /// when the request is not due yet; null once it lapsed, or when it has nothing to lapse (paid, cancelled, no programme).</summary>
+    Task<DateTimeOffset?> LapseFundingAsync(int index, int round);
     /// <summary>A card payment attempt failed: the next funding request starts a new one.</summary>
     Task PaymentFailedAsync(string paymentId, int attempt);
     /// <summary>The card payment was refunded at the processor (not by a move of ours): the milestone's escrow goes back.</summary>
@@ -107,6 +108,11 @@ internal sealed class EngagementGrain(
         await RaiseAsync([.. S.PendingEvents]);
         // Engagements stored before the admins' list of awaited transfers: listed the first time they are loaded.
         if (S.Milestones.Any(m => Awaited(m) != m.ListedAsAwaitingTransfer)) await ListAwaitingTransfersAsync();
+        // Requests made before the programme's hold existed: held from now, their lapse scheduled by the event's follow-up.
+        var unheld = S.Milestones.Where(m => m is { Status: MilestoneStatus.AwaitingFunding, FundedAt: null, FundingRequestedAt: not null, HeldUntil: null }
+            && m.ProgrammeShare > 0 && S.CancelledAt is null).ToList();
+        foreach (var m in unheld) m.HeldUntil = time.GetUtcNow() + rules.ProgrammeHold;
+        if (unheld.Count > 0) await SaveAsync([.. unheld.Select(m => AddEvent(EngagementEventKind.FundingRequested, m.Index))]);
     }
 
     public Task OpenAsync() => EnsureAsync();
@@ -133,24 +139,31 @@ internal sealed class EngagementGrain(
         var m = MilestoneOf(index);
         if (m.Status != MilestoneStatus.AwaitingFunding)
             throw MarketplaceException.Conflict($"Milestone {index} is {m.Status.Name()}; it needs no funding.");
-        if (m.Funding.Count == 0)
-        {
-            var programme = 0L;
-            if (S.ProgrammeId is { } programmeId && S.SubsidyPercent > 0)
-                programme = await grains.GetGrain<IProgrammeSmeGrain>(ProgrammeSmeGrain.Key(programmeId, S.SmeId))
-                    .ReserveAsync(Operation(index, m.Lapses == 0 ? "programme" : $"programme-{m.Lapses + 1}"), m.AmountMinor * S.SubsidyPercent / 100, S.CapPerSmeMinor);
-            m.Funding = [new FundingPart(FundingSource.Sme, m.AmountMinor - programme, FundingStatus.Pending)];
-            if (programme > 0) m.Funding.Add(new FundingPart(FundingSource.Programme, programme, FundingStatus.Pending));
-            m.PaymentId = PaymentIds.Payment(NeedId, index);
-            await grains.GetGrain<IPaymentLookupGrain>(m.PaymentId).SetAsync(new PaymentTarget(NeedId, index));
-        }
+        if (m.Funding.Count == 0) await ReserveSharesAsync(m);
         m.Method = method;
         m.Attempt = Math.Max(m.Attempt, 1);
         m.FundingRequestedAt ??= time.GetUtcNow();
-        m.LastRequestedAt = time.GetUtcNow();
+        if (m.ProgrammeShare > 0) m.HeldUntil ??= m.FundingRequestedAt + rules.ProgrammeHold;
+        // A checkout opened during the hold may be paid a day after it; one opened after its end is not waited for.
+        if (method == PaymentMethod.Stripe && !(time.GetUtcNow() >= m.HeldUntil)) m.LastCheckoutAt = time.GetUtcNow();
         if (m.SmeShare == 0) Fund(m, "programme");
         await SaveAsync(AddEvent(m.FundedAt is null ? EngagementEventKind.FundingRequested : EngagementEventKind.Funded, index));
         return Request(m);
+    }
+
+    /// <summary>A new request (or the payment of a lapsed one): the programme's share is reserved, under an operation of
+    /// this round (a lapse's give-back still owed is made first), and the SME's share is the rest.</summary>
+    private async Task ReserveSharesAsync(MilestoneState m)
+    {
+        await GiveBackLapsedAsync(m);
+        var programme = 0L;
+        if (S.ProgrammeId is { } programmeId && S.SubsidyPercent > 0)
+            programme = await grains.GetGrain<IProgrammeSmeGrain>(ProgrammeSmeGrain.Key(programmeId, S.SmeId))
+                .ReserveAsync(Operation(m.Index, m.Lapses == 0 ? "programme" : $"programme-{m.Lapses + 1}"), m.AmountMinor * S.SubsidyPercent / 100, S.CapPerSmeMinor);
+        m.Funding = [new FundingPart(FundingSource.Sme, m.AmountMinor - programme, FundingStatus.Pending)];
+        if (programme > 0) m.Funding.Add(new FundingPart(FundingSource.Programme, programme, FundingStatus.Pending));
+        m.PaymentId = PaymentIds.Payment(NeedId, m.Index);
+        await grains.GetGrain<IPaymentLookupGrain>(m.PaymentId).SetAsync(new PaymentTarget(NeedId, m.Index));
     }
 
     public async Task<EngagementView> ConfirmFundingAsync(Caller caller, string paymentId, PaymentMethod method, long amountMinor, string externalId, int attempt = 0)
@@ -165,11 +178,12 @@ internal sealed class EngagementGrain(
         }
         if (m.Status != MilestoneStatus.AwaitingFunding)
             throw MarketplaceException.Conflict($"Milestone {m.Index} is {m.Status.Name()}; it takes no payment.");
-        if (m.Funding.Count == 0)
-            throw MarketplaceException.Conflict(m.FundingLapsedAt is { } lapsed
-                ? $"The funding request of milestone {m.Index} lapsed on {lapsed:yyyy-MM-dd} and the programme's share went back to its budget: the SME asks to fund it again (same reference), then confirm the transfer."
-                : $"Nobody asked to fund milestone {m.Index} yet.");
         if (method == PaymentMethod.Stripe && attempt <= m.VoidedAttempt) return View(); // refunded at Stripe before its completion reached us
+        if (m.Funding.Count == 0)
+        {
+            if (m.FundingLapsedAt is null || S.CancelledAt is not null) throw MarketplaceException.Conflict($"Nobody asked to fund milestone {m.Index} yet.");
+            await TakeLatePaymentAsync(m, amountMinor);
+        }
         if (amountMinor != m.SmeShare)
             throw MarketplaceException.Invalid("amountMinor", $"The SME's share of milestone {m.Index} is {m.SmeShare} (minor units of {S.Currency}); {amountMinor} was received.");
         m.Method = method;
@@ -178,32 +192,60 @@ internal sealed class EngagementGrain(
         return View();
     }
 
-    public async Task<DateTimeOffset?> LapseFundingAsync(int index, DateTimeOffset requestedAt)
+    /// <summary>
+    /// A payment of a lapsed request (a transfer made in time and confirmed late, a card checkout reported late): the
+    /// programme is asked again, as a new request would ask it. Granting the same share, the payment covers the SME's and
+    /// funds the milestone; granting another (its budget or the SME's cap used meanwhile), it does not: that reservation
+    /// lapses at once and the payment is refused, for an admin to settle with the SME.
+    /// </summary>
+    private async Task TakeLatePaymentAsync(MilestoneState m, long amountMinor)
+    {
+        await ReserveSharesAsync(m);
+        if (amountMinor == m.SmeShare)
+        {
+            m.FundingRequestedAt = time.GetUtcNow();
+            return;
+        }
+        var granted = m.ProgrammeShare;
+        (m.Lapses, m.LapsedProgrammeMinor, m.Funding) = (m.Lapses + 1, granted, []);
+        await SaveAsync(AddEvent(EngagementEventKind.PaymentChanged, m.Index)); // its follow-up gives the share back if the call below fails
+        await GiveBackLapsedAsync(m);
+        throw MarketplaceException.Invalid("amountMinor", $"The funding request of milestone {m.Index} lapsed and the programme now pays {granted} of it: the SME's share is {m.AmountMinor - granted} (minor units of {S.Currency}); {amountMinor} was received.");
+    }
+
+    public async Task<DateTimeOffset?> LapseFundingAsync(int index, int round)
     {
         await EnsureAsync();
         var m = MilestoneOf(index);
-        if (m is { Status: MilestoneStatus.AwaitingFunding, FundedAt: null, FundingRequestedAt: { } at } && at == requestedAt
-            && m.ProgrammeShare > 0 && S.CancelledAt is null)
+        if (m is { Status: MilestoneStatus.AwaitingFunding, FundedAt: null, FundingRequestedAt: { } requestedAt, HeldUntil: { } heldUntil }
+            && m.Lapses == round && m.ProgrammeShare > 0 && S.CancelledAt is null)
         {
-            // A card checkout opened lately may still be paid (Stripe keeps one open for a day at most): it is waited for.
-            var due = Later(at + rules.ProgrammeHold, (m.LastRequestedAt ?? at) + StripeCheckoutLifetime);
+            // A card checkout opened before the end of the hold may still be paid (Stripe keeps one open for a day at most): it is
+            // waited for, a day past the hold at most.
+            var due = m.LastCheckoutAt is { } checkout && checkout < heldUntil ? Later(heldUntil, checkout + StripeCheckoutLifetime) : heldUntil;
             if (time.GetUtcNow() < due) return due;
-            if (m.ListedAsAwaitingTransfer) await AwaitingTransfers.RemoveAsync(grains, m.PaymentId, at);
+            if (m.ListedAsAwaitingTransfer) await AwaitingTransfers.RemoveAsync(grains, m.PaymentId, requestedAt);
             m.ListedAsAwaitingTransfer = false;
             m.Lapses++;
             m.LapsedProgrammeMinor = m.ProgrammeShare;
             m.FundingLapsedAt = time.GetUtcNow();
-            (m.Funding, m.Method, m.FundingRequestedAt, m.LastRequestedAt) = ([], null, null, null);
+            (m.Funding, m.Method, m.FundingRequestedAt, m.HeldUntil, m.LastCheckoutAt) = ([], null, null, null, null);
+            m.Attempt++; // a new request opens a new card checkout
             await SaveAsync(AddEvent(EngagementEventKind.FundingLapsed, index));
         }
-        // Given back after the lapse is written: a crash in between gives it back on the repeat (once per lapse, by its operation).
-        if (m.LapsesGivenBack < m.Lapses)
-        {
-            await ReturnToProgrammeAsync(index, $"lapse-{m.Lapses}", m.LapsedProgrammeMinor);
-            m.LapsesGivenBack = m.Lapses;
-            await state.SaveAsync();
-        }
+        await GiveBackLapsedAsync(m);
         return null;
+    }
+
+    /// <summary>Gives the programme back the share the last lapsed request held, once (by the lapse's operation). Written
+    /// after the lapse; a failure in between is made good by the next call: the lapse job's retry, the engagement's
+    /// follow-up (<see cref="SyncAsync"/>), or any new reservation, which first settles what is owed.</summary>
+    private async Task GiveBackLapsedAsync(MilestoneState m)
+    {
+        if (m.LapsesGivenBack >= m.Lapses) return;
+        await ReturnToProgrammeAsync(m.Index, $"lapse-{m.Lapses}", m.LapsedProgrammeMinor);
+        m.LapsesGivenBack = m.Lapses;
+        await state.SaveAsync();
     }
 
     /// <summary>How long a Stripe checkout stays open at most (its default, which the marketplace keeps).</summary>
@@ -612,6 +654,7 @@ internal sealed class EngagementGrain(
         // A refund in Stripe's dashboard reported while a refund of ours was under way (or a release was in doubt) is told
         // apart from it once ours is recorded: here, after the follow-up carried the moves out, and at each follow-up until it is booked.
         foreach (var m in S.Milestones.Where(m => m.Method == PaymentMethod.Stripe)) await BookCardRefundAsync(m);
+        foreach (var m in S.Milestones) await GiveBackLapsedAsync(m);
         await ListAwaitingTransfersAsync();
         var need = grains.GetGrain<INeedGrain>(NeedId);
         var activity = grains.GetGrain<IStartupActivityGrain>(S.StartupId);

@@ -30,6 +30,8 @@ public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminComm
         public const string AlreadyFunded = "already-funded";
         public const string NotAwaited = "not-awaited";
         public const string Currency = "currency";
+        /// <summary>A transfer for a funding request that lapsed, the programme granting another share since: it no longer covers the SME's.</summary>
+        public const string Lapsed = "lapsed";
         /// <summary>A debit naming none of our payouts (a bank's fee, a transfer made by hand...).</summary>
         public const string UnknownDebit = "unknown-debit";
         /// <summary>A debit naming a payout with another amount than the payout's.</summary>
@@ -40,7 +42,7 @@ public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminComm
         public const string PayoutNotReady = "payout-not-ready";
         /// <summary>A debit naming a payout, in another currency.</summary>
         public const string PayoutCurrency = "payout-currency";
-        public static readonly IReadOnlyList<string> Credits = [UnknownReference, Partial, Excess, AlreadyFunded, NotAwaited, Currency];
+        public static readonly IReadOnlyList<string> Credits = [UnknownReference, Partial, Excess, AlreadyFunded, NotAwaited, Currency, Lapsed];
         public static readonly IReadOnlyList<string> Debits = [UnknownDebit, PayoutAmount, PayoutPaid, PayoutNotReady, PayoutCurrency];
         public static readonly IReadOnlyList<string> All = [.. Credits, .. Debits];
     }
@@ -135,8 +137,10 @@ public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminComm
             if (view.Milestone(target.Index) is not { } m || m.PaymentId != id) continue;
             if (credit.Currency != view.Currency) return (id, Reasons.Currency);
             if (m.FundedAt is not null) return (id, m.PaymentExternalId == credit.BankReference ? null : Reasons.AlreadyFunded);
-            if (m.Status != MilestoneStatus.AwaitingFunding || m.SmeShare == 0) return (id, Reasons.NotAwaited);
-            if (credit.AmountMinor != m.SmeShare) return (id, credit.AmountMinor < m.SmeShare ? Reasons.Partial : Reasons.Excess);
+            // A lapsed request's transfer, made in time and read late, is taken if the programme grants the same share again.
+            var share = m.Funding.Count > 0 ? m.SmeShare : m.FundingLapsedAt is not null ? m.AmountMinor - m.LapsedProgrammeMinor : 0;
+            if (m.Status != MilestoneStatus.AwaitingFunding || share == 0) return (id, Reasons.NotAwaited);
+            if (credit.AmountMinor != share) return (id, credit.AmountMinor < share ? Reasons.Partial : Reasons.Excess);
             try
             {
                 await payments.ConfirmTransferAsync(caller, id, new ConfirmPaymentInput { AmountMinor = credit.AmountMinor, BankReference = credit.BankReference });
@@ -147,6 +151,10 @@ public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminComm
                 // Confirmed meanwhile (an admin by hand, or the card): the grain funded it once; this credit waits for a decision.
                 var now = (await engagement.GetAsync(caller)).Milestone(target.Index);
                 return (id, now?.PaymentExternalId == credit.BankReference ? null : now?.FundedAt is not null ? Reasons.AlreadyFunded : Reasons.NotAwaited);
+            }
+            catch (MarketplaceException e) when (e.Problem == Problem.Invalid && m.Funding.Count == 0)
+            {
+                return (id, Reasons.Lapsed); // the programme grants another share now: an admin settles it with the SME
             }
         }
         return (null, credit.Currency != Reference.DefaultCurrency ? Reasons.Currency : Reasons.UnknownReference);

@@ -110,7 +110,8 @@ public sealed record DisputeResponse(string Id, string OpenedBy, string Reason, 
 public sealed record EngagementMilestone(int Index, string Title, long AmountMinor, string Status, string DueOn,
     IReadOnlyList<FundingResponse> Funding, string? PaymentId, string? Method, DateTimeOffset? FundedAt, DateTimeOffset? DeliveredAt,
     string? DeliveryNote, IReadOnlyList<string> DeliveryLinks, DateTimeOffset? ApprovedAt, bool ApprovedAutomatically,
-    long ReleasedMinor, long RefundedMinor, DisputeResponse? Dispute, DateTimeOffset? FundingRequestedAt, DateTimeOffset? FundingLapsedAt)
+    long ReleasedMinor, long RefundedMinor, DisputeResponse? Dispute, DateTimeOffset? FundingRequestedAt, DateTimeOffset? FundingLapsedAt,
+    DateTimeOffset? ProgrammeHeldUntil)
 {
     /// <summary>The SME's share of the milestone (the rest is the programme's), once funding was asked for.</summary>
     public long SmeMinor => Funding.Where(f => f.Source == "sme").Sum(f => f.AmountMinor);
@@ -145,7 +146,7 @@ public sealed record EngagementResponse(string NeedId, string Title, string SmeI
             m.ApprovedAt, m.ApprovedAutomatically, m.ReleasedMinor, m.RefundedMinor,
             m.Dispute is { } d ? new DisputeResponse(d.Id, d.OpenedBy, d.Reason, d.OpenedAt, d.ResolvedAt,
                 d.ResolvedAt is null ? null : d.ReleaseMinor, d.ResolvedAt is null ? null : d.RefundMinor, d.Note) : null,
-            m.FundingRequestedAt, m.FundingLapsedAt))],
+            m.FundingRequestedAt, m.FundingLapsedAt, m.FundedAt is null ? m.HeldUntil : null))],
         [.. e.Payouts.Select(PayoutResponse.From)]);
 }
 

@@ -39,9 +39,9 @@ public sealed class EngagementEventJobs(IGrainFactory grains, PaymentJobs paymen
                     payments.ScheduleFundingReminder(needId, index + 1, time.GetUtcNow());
                 break;
             case EngagementEventKind.FundingRequested:
-                // The programme's share is held for the SME until the hold is over (asking again keeps the first request's date).
-                if (engagement.Milestone(index) is { Status: MilestoneStatus.AwaitingFunding, FundingRequestedAt: { } requestedAt, ProgrammeShare: > 0 })
-                    payments.ScheduleFundingLapse(needId, index, requestedAt);
+                // The programme's share is held for the SME until the hold is over (asking again keeps the round's hold).
+                if (engagement.Milestone(index) is { Status: MilestoneStatus.AwaitingFunding, HeldUntil: { } heldUntil, ProgrammeShare: > 0 } requested)
+                    payments.ScheduleFundingLapse(needId, index, requested.Lapses, heldUntil);
                 break;
             case EngagementEventKind.Funded:
             case EngagementEventKind.DisputeOpened:

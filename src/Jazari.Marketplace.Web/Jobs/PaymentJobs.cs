@@ -48,18 +48,18 @@ public sealed class PaymentJobs(
     public void ScheduleFundingReminder(string needId, int index, DateTimeOffset from) =>
         jobs.Schedule<PaymentJobs>(j => j.FundingReminderAsync(needId, index), from + TimeSpan.FromDays(settings.FundingReminderDays));
 
-    /// <summary>The funding request of a co-funded milestone, made at <paramref name="requestedAt"/>, lapses once the programme's
-    /// hold is over if it is still unpaid (<see cref="IEngagementGrain.LapseFundingAsync"/>).</summary>
-    public void ScheduleFundingLapse(string needId, int index, DateTimeOffset requestedAt) =>
-        jobs.Schedule<PaymentJobs>(j => j.LapseFundingAsync(needId, index, requestedAt), requestedAt + TimeSpan.FromDays(settings.ProgrammeHoldDays) + TimeSpan.FromMinutes(1));
+    /// <summary>The funding request of a co-funded milestone (its <paramref name="round"/>) lapses once the programme's hold is
+    /// over (<paramref name="heldUntil"/>) if it is still unpaid (<see cref="IEngagementGrain.LapseFundingAsync"/>).</summary>
+    public void ScheduleFundingLapse(string needId, int index, int round, DateTimeOffset heldUntil) =>
+        jobs.Schedule<PaymentJobs>(j => j.LapseFundingAsync(needId, index, round), heldUntil + TimeSpan.FromMinutes(1));
 
-    /// <summary>Lapses an unpaid funding request once it is due; one not due yet (a card checkout opened lately) is tried
-    /// again when it is. Its FundingLapsed event tells the SME.</summary>
+    /// <summary>Lapses an unpaid funding request once it is due; one not due yet (a card checkout opened before the hold's
+    /// end) is tried again when it is. Its FundingLapsed event tells the SME.</summary>
     [Queue(Queues.FollowUps)]
-    public async Task LapseFundingAsync(string needId, int index, DateTimeOffset requestedAt)
+    public async Task LapseFundingAsync(string needId, int index, int round)
     {
-        if (await grains.GetGrain<IEngagementGrain>(needId).LapseFundingAsync(index, requestedAt) is { } due)
-            jobs.Schedule<PaymentJobs>(j => j.LapseFundingAsync(needId, index, requestedAt), due + TimeSpan.FromMinutes(1));
+        if (await grains.GetGrain<IEngagementGrain>(needId).LapseFundingAsync(index, round) is { } due)
+            jobs.Schedule<PaymentJobs>(j => j.LapseFundingAsync(needId, index, round), due + TimeSpan.FromMinutes(1));
     }
 
     /// <summary>Approves a delivery nobody answered once it is due; its Approved event carries out the release.</summary>

@@ -44,9 +44,12 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
     public BankTransfer? TransferFor(EngagementMilestone m) =>
         IsSme && m is { Status: "awaiting-funding", Method: "bank-transfer", PaymentId: { } paymentId } && m.SmeMinor > 0
             ? new BankTransfer(BankTransferRail.Reference(paymentId), m.SmeMinor,
-                DateOnly.FromDateTime((m.FundingRequestedAt ?? DateTimeOffset.UtcNow).AddDays(payments.FundingReminderDays).UtcDateTime),
-                m.ProgrammeMinor, (m.FundingRequestedAt ?? DateTimeOffset.UtcNow).AddDays(payments.ProgrammeHoldDays))
+                DateOnly.FromDateTime((m.FundingRequestedAt ?? DateTimeOffset.UtcNow).AddDays(payments.FundingReminderDays).UtcDateTime))
             : null;
+
+    /// <summary>To the SME, while its request holds the programme's share: how much and until when (null otherwise).</summary>
+    public (long ProgrammeMinor, DateTimeOffset Until)? HeldFor(EngagementMilestone m) =>
+        IsSme && m is { Status: "awaiting-funding", ProgrammeHeldUntil: { } until } && m.ProgrammeMinor > 0 ? (m.ProgrammeMinor, until) : null;
 
     /// <summary>To the SME, on a milestone whose last funding request lapsed unpaid and that waits for a new one: when it lapsed.</summary>
     public DateTimeOffset? LapsedOn(EngagementMilestone m) =>
@@ -171,6 +174,5 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
     }
 }
 
-/// <summary>What the SME transfers for a milestone: the amount, the reference to quote, and the day to pay by; the
-/// programme's share held meanwhile (0 without a programme) and until when.</summary>
-public sealed record BankTransfer(string Reference, long AmountMinor, DateOnly PayBy, long ProgrammeMinor, DateTimeOffset HeldUntil);
+/// <summary>What the SME transfers for a milestone: the amount, the reference to quote, and the day to pay by.</summary>
+public sealed record BankTransfer(string Reference, long AmountMinor, DateOnly PayBy);
