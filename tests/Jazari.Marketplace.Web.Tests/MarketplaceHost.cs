@@ -120,8 +120,6 @@ public sealed class MarketplaceHost : WebApplicationFactory<Program>, IAsyncLife
         return client;
     }
 
-    /// <summary>Signs a new person up by the emailed code, as a user would, and returns a client with their token;
-    /// from <paramref name="clientAddress"/> when given (else the test server's, which has none).</summary>
     /// <summary>The person signs in again with a new e-mailed code: a new token (once the fake clock outran the first).</summary>
     public async Task<Person> SignInAsync(Person person)
     {
@@ -133,6 +131,8 @@ public sealed class MarketplaceHost : WebApplicationFactory<Program>, IAsyncLife
         return person with { Client = WithToken(token.GetProperty("token").GetString()!) };
     }
 
+    /// <summary>Signs a new person up by the emailed code, as a user would, and returns a client with their token;
+    /// from <paramref name="clientAddress"/> when given (else the test server's, which has none).</summary>
     public async Task<Person> SignUpAsync(string role, string language = "fr", string? email = null, string? clientAddress = null)
     {
         email ??= $"{role}-{Guid.NewGuid():N}@example.ma";
