@@ -24,6 +24,32 @@ public sealed class BadInputTests(MarketplaceHost host)
         await (await sme.Client.PostAsync("/api/needs", Raw(body))).Problem(HttpStatusCode.BadRequest);
     }
 
+    [Theory]
+    [InlineData("bogus")]
+    [InlineData("utf-7")]
+    [InlineData("")]
+    [InlineData("utf-16")]
+    public async Task A_json_body_in_another_charset_than_utf8_is_a_415_problem_even_signed_out(string charset)
+    {
+        using var anonymous = host.Anonymous();
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes("{\"email\":\"nobody@example.ma\"}"));
+        content.Headers.TryAddWithoutValidation("Content-Type", $"application/json; charset={charset}");
+        var problem = await (await anonymous.PostAsync("/api/auth/sign-in", content)).Problem(HttpStatusCode.UnsupportedMediaType);
+        Assert.Contains("UTF-8", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Utf8_in_quotes_as_http_allows_is_read_as_utf8()
+    {
+        var sme = await host.SignUpAsync("sme");
+        await sme.Client.CreateAsync("/api/smes", Api.Sme());
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(Api.Need(title: "Boutique en ligne à Fès"))));
+        content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=\"UTF-8\"");
+        var created = await (await sme.Client.PostAsync("/api/needs", content)).Json(HttpStatusCode.Created);
+        var need = await (await sme.Client.GetAsync($"/api/needs/{created.Id()}")).Json(HttpStatusCode.OK);
+        Assert.Equal("Boutique en ligne à Fès", need.GetProperty("title").GetString());
+    }
+
     [Fact]
     public async Task An_oversized_body_is_413_and_stores_nothing()
     {

@@ -75,6 +75,7 @@ public static class MarketplaceExtensions
         });
         app.UseRouting(); // after the error handlers, so that a re-executed request is routed to the error page
         app.UseBodyLimits();
+        app.UseUtf8Json();
         app.UseRateLimiter(); // before authentication, so a shed request costs no token lookup
         app.UseAuthentication();
         app.UseMarketplacePages();

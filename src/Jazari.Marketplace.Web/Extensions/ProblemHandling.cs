@@ -79,6 +79,29 @@ internal sealed class ProblemHandling(ILogger<ProblemHandling> log) : IException
     }
 }
 
+/// <summary>
+/// JSON bodies are UTF-8 (RFC 8259): a <c>charset</c> naming another encoding, or none the server knows, is a 415 before
+/// anything is read (the framework's reader would fail with a 500); "utf-8" in quotes, as RFC 9110 allows, is read as UTF-8.
+/// </summary>
+internal static class JsonCharset
+{
+    public static IApplicationBuilder UseUtf8Json(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (context.Request.ContentType is { } type && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(type, out var media)
+            && media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) && media.Charset.HasValue)
+        {
+            var charset = Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(media.Charset).ToString();
+            if (!charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+            {
+                await TypedResults.Problem(statusCode: 415, detail: "Send JSON in UTF-8 (Content-Type: application/json; charset=utf-8).").ExecuteAsync(context);
+                return;
+            }
+            context.Request.ContentType = "application/json; charset=utf-8";
+        }
+        await next(context);
+    });
+}
+
 /// <summary>Request bodies are bounded: larger than the endpoint allows is a 413, before anything is read.</summary>
 internal static class BodyLimits
 {
