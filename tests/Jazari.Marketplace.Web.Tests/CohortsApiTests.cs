@@ -73,6 +73,20 @@ public sealed class CohortsApiTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task A_startup_invited_then_admitted_on_its_own_application_has_its_invitation_answered_and_cannot_decline_it_to_look_out()
+    {
+        var p = await Incubation.ProgrammeAsync(host);
+        var (startup, startupId) = await Api.StartupAsync(host, "Oujda Data");
+        var invitationId = await p.InviteAsync(startupId);
+        var appId = await startup.Client.CreateAsync($"/api/cohorts/{p.CohortId}/applications", new { answers = new[] { "Les PME de l'Oriental.", "Une équipe de trois." } });
+        await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/applications/{appId}/decision", new { admit = true })).Json(HttpStatusCode.OK);
+        var listed = Assert.Single((await (await startup.Client.GetAsync("/api/me/invitations")).Json(HttpStatusCode.OK)).EnumerateArray());
+        Assert.Equal("accepted", listed.GetProperty("status").GetString()); // its application answered it
+        await (await startup.Client.PostAsync($"/api/me/invitations/{invitationId}/decline", null)).Problem(HttpStatusCode.Conflict);
+        await (await p.Manager.Client.GetAsync($"/api/startups/{startupId}/kpis")).Json(HttpStatusCode.OK); // a member, as the answer says
+    }
+
+    [Fact]
     public async Task A_manager_finds_startups_by_name_with_their_public_fields_and_whether_they_are_already_invited()
     {
         var p = await Incubation.ProgrammeAsync(host);
@@ -167,8 +181,10 @@ public sealed class CohortsApiTests(MarketplaceHost host)
         await (await strong.Client.GetAsync($"/api/cohorts/{p.CohortId}/applications/{weakApp}")).Problem(HttpStatusCode.NotFound);
         await (await strong.Client.GetAsync($"/api/cohorts/{p.CohortId}/applications")).Problem(HttpStatusCode.Forbidden);
 
-        await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/applications/{strongApp}/decision", new { admit = true })).Json(HttpStatusCode.OK);
-        await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/applications/{strongApp}/decision", new { admit = true })).Json(HttpStatusCode.OK);
+        var decided = await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/applications/{strongApp}/decision", new { admit = true })).Json(HttpStatusCode.OK);
+        Assert.Equal(("admitted", true), (decided.GetProperty("status").GetString(), decided.GetProperty("changed").GetBoolean()));
+        var again = await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/applications/{strongApp}/decision", new { admit = true })).Json(HttpStatusCode.OK);
+        Assert.Equal(("admitted", false), (again.GetProperty("status").GetString(), again.GetProperty("changed").GetBoolean()));
         await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/applications/{weakApp}/decision", new { admit = false })).Json(HttpStatusCode.OK);
         await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/applications/{weakApp}/decision", new { admit = true })).Problem(HttpStatusCode.Conflict);
 

@@ -248,7 +248,11 @@ internal sealed class CohortGrain(
             throw MarketplaceException.Conflict($"The application was already {application.Status.Name()}.");
         if (admit) await JoinAsync(application.StartupId, application.StartupName);
         C.Applications[index] = application with { Status = wanted };
+        // Admitted on its own application: an invitation still waiting is answered by it (accepted), not left to decline.
+        var waiting = admit ? C.Invitations.FindIndex(i => i.StartupId == application.StartupId && i.Status == InvitationStatus.Invited) : -1;
+        if (waiting >= 0) C.Invitations[waiting] = C.Invitations[waiting] with { Status = InvitationStatus.Accepted, AnsweredAt = time.GetUtcNow() };
         await state.SaveAsync();
+        if (waiting >= 0) await grains.GetGrain<IStartupInvitationsGrain>(application.StartupId).SaveAsync(C.Invitations[waiting]);
         return new ApplicationDecision(true, wanted, application.ApplicantAccountId, application.StartupName, C.Name);
     }
 
@@ -284,6 +288,7 @@ internal sealed class CohortGrain(
         {
             if (invitation.Status != InvitationStatus.Invited)
                 throw MarketplaceException.Conflict($"The invitation was already {invitation.Status.Name()}.");
+            if (!accept && C.Rows.Any(r => r.StartupId == startupId)) throw MarketplaceException.Conflict("This startup is already a member of the cohort.");
             if (accept) await JoinAsync(startupId, invitation.StartupName);
             invitation = invitation with { Status = wanted, AnsweredAt = time.GetUtcNow() };
             C.Invitations[index] = invitation;

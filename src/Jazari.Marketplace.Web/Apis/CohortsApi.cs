@@ -90,7 +90,7 @@ public static class CohortsApi
     private static async Task<Ok<ApplicationResponse>> Score(string id, string appId, ScoreInput body, ClaimsPrincipal user, CohortCommands cohorts) =>
         TypedResults.Ok(await cohorts.ScoreAsync(user.Caller(), id, appId, body));
 
-    private static async Task<Ok<ApplicationDecision>> Decide(string id, string appId, DecisionInput body, ClaimsPrincipal user, CohortCommands cohorts) =>
+    private static async Task<Ok<DecisionResponse>> Decide(string id, string appId, DecisionInput body, ClaimsPrincipal user, CohortCommands cohorts) =>
         TypedResults.Ok(await cohorts.DecideAsync(user.Caller(), id, appId, body));
 
     private static async Task<Accepted<InvitationSent>> Invite(string id, MemberInput body, ClaimsPrincipal user, CohortCommands cohorts) =>

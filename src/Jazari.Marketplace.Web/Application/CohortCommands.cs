@@ -126,7 +126,7 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
     }
 
     /// <summary>Admitting makes the startup a member (it applied: that is its consent); the applicant is e-mailed once.</summary>
-    public async Task<ApplicationDecision> DecideAsync(Caller caller, string id, string appId, DecisionInput input)
+    public async Task<DecisionResponse> DecideAsync(Caller caller, string id, string appId, DecisionInput input)
     {
         if (input.Admit is not { } admit) throw new InvalidInputException(new Dictionary<string, string[]> { ["admit"] = ["Required."] });
         var cohort = grains.GetGrain<ICohortGrain>(id);
@@ -141,7 +141,7 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
         await notifier.NotifyAsync(decision.ApplicantAccountId, admit ? NotificationKinds.ApplicationAdmitted : NotificationKinds.ApplicationDeclined,
             $"application:{appId}:{(admit ? "admitted" : "declined")}",
             new Dictionary<string, string> { ["startup"] = decision.StartupName, ["cohort"] = decision.CohortName });
-        return decision;
+        return new DecisionResponse(appId, decision.Status.Name(), decision.Changed);
     }
 
     /// <summary>

@@ -123,6 +123,9 @@ public sealed record ApplicationResponse(string Id, string StartupId, string Sta
         new(a.Id, a.StartupId, a.StartupName, a.Status.Name(), a.Score, a.Scorecards, a.SubmittedAt);
 }
 
+/// <summary>A manager's decision on an application: <c>admitted</c> or <c>declined</c>; <c>changed</c> false for the same decision again.</summary>
+public sealed record DecisionResponse(string ApplicationId, string Status, bool Changed);
+
 public sealed record GoalResponse(string Id, string What, string Unit, long Target, string DueOn, string? CohortId, double Done,
     IReadOnlyList<GoalProgress> Progress)
 {
