@@ -81,4 +81,32 @@ public sealed class MentoringApiTests(MarketplaceHost host)
         await (await outsider.Client.PostAsJsonAsync($"/api/startups/{startupId}/goals/{own.Id()}/progress", new { date = Incubation.Day(0), value = 1 }))
             .Problem(HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task Another_institutes_manager_neither_writes_a_cohorts_goal_nor_fills_the_goals_so_the_startup_still_joins_a_cohort()
+    {
+        var first = await Incubation.ProgrammeAsync(host);
+        var second = await Incubation.ProgrammeAsync(host);
+        var (startup, startupId) = await Api.StartupAsync(host);
+        await first.AddMemberAsync(startup, startupId);
+        await second.AddMemberAsync(startup, startupId);
+        var goals = await (await second.Manager.Client.GetAsync($"/api/startups/{startupId}/goals")).Json(HttpStatusCode.OK);
+        Assert.Equal(2, goals.GetArrayLength()); // one of each cohort, both shown to each follower
+        var firstGoal = (await (await first.Manager.Client.GetAsync($"/api/startups/{startupId}/goals")).Json(HttpStatusCode.OK)).EnumerateArray()
+            .Select(g => g.Id()).First(id => id.StartsWith(first.CohortId, StringComparison.Ordinal));
+        await (await second.Manager.Client.PostAsJsonAsync($"/api/startups/{startupId}/goals/{firstGoal}/progress", new { date = Incubation.Day(0), value = 5 }))
+            .Problem(HttpStatusCode.NotFound);
+        await (await first.Manager.Client.PostAsJsonAsync($"/api/startups/{startupId}/goals/{firstGoal}/progress", new { date = Incubation.Day(0), value = 1 }))
+            .Json(HttpStatusCode.OK);
+
+        // Goals set by hand take at most 15: the cohorts keep their room.
+        for (var i = 0; i < 15; i++)
+            await (await second.Manager.Client.PostAsJsonAsync($"/api/startups/{startupId}/goals",
+                new { what = $"Objectif {i}", unit = "clients", target = 1, dueOn = Incubation.Day(60) })).Json(HttpStatusCode.Created);
+        await (await second.Manager.Client.PostAsJsonAsync($"/api/startups/{startupId}/goals",
+            new { what = "Un de trop", unit = "clients", target = 1, dueOn = Incubation.Day(60) })).Problem(HttpStatusCode.Conflict);
+        var third = await Incubation.ProgrammeAsync(host);
+        await third.AddMemberAsync(startup, startupId); // joined, its goal given
+        Assert.Equal(18, (await (await startup.Client.GetAsync($"/api/startups/{startupId}/goals")).Json(HttpStatusCode.OK)).GetArrayLength());
+    }
 }

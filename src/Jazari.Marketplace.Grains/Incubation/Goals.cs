@@ -34,6 +34,9 @@ internal sealed class StartupGoalsGrain(
     [PersistentState("startup-goals", "marketplace")] IPersistentState<StartupGoalsState> state) : Grain, IStartupGoalsGrain
 {
     public const int MaxGoals = 30;
+    /// <summary>Goals set by hand (by the startup, its mentors or its managers) take at most half: the rest is the cohorts'
+    /// room, so no follower can fill the startup's goals and block its admission to another cohort.</summary>
+    public const int MaxHandSetGoals = 15;
     public const int MaxProgress = 60;
 
     private List<Goal> Goals => state.State.Goals;
@@ -43,6 +46,8 @@ internal sealed class StartupGoalsGrain(
         var index = Goals.FindIndex(g => g.Id == goalId);
         if (index >= 0 && Goals[index].Plan == plan) return Goals[index];
         if (index < 0 && Goals.Count >= MaxGoals) throw MarketplaceException.Conflict($"A startup has at most {MaxGoals} goals.");
+        if (index < 0 && Goals.Count(g => g.CohortId is null) >= MaxHandSetGoals)
+            throw MarketplaceException.Conflict($"A startup has at most {MaxHandSetGoals} goals set by hand; the others come from its cohorts.");
         var goal = index >= 0 ? Goals[index] with { Plan = plan } : new Goal(goalId, plan, null, []);
         if (index >= 0) Goals[index] = goal; else Goals.Add(goal);
         await state.SaveAsync();

@@ -77,7 +77,26 @@ public sealed class StartupProgressCommands(IGrainFactory grains, [FromKeyedServ
             if (input.Value is not { } value || value < 0) { c.Error("value", "Required, not negative."); value = 0; }
             return (on, value);
         });
-        return GoalResponse.From(await grains.GetGrain<IStartupGoalsGrain>(startupId).RecordProgressAsync(goalId, on, value));
+        var goals = grains.GetGrain<IStartupGoalsGrain>(startupId);
+        if ((await goals.ListAsync()).FirstOrDefault(g => g.Id == goalId) is { CohortId: { } cohortId } && !await FollowsInCohortAsync(caller, startupId, cohortId))
+            throw MarketplaceException.NotFound("Goal");
+        return GoalResponse.From(await goals.RecordProgressAsync(goalId, on, value));
+    }
+
+    /// <summary>A cohort's goal is followed by the startup, admins, the managers of that cohort's institute and the mentors
+    /// assigned in that cohort: another institute's follower sees it but does not write its progress.</summary>
+    private async Task<bool> FollowsInCohortAsync(Caller caller, string startupId, string cohortId)
+    {
+        if (caller.IsAdmin || caller.Role == Roles.Startup) return true; // the startup itself: checked as a follower
+        var account = await grains.GetGrain<IAccountGrain>(caller.AccountId).GetAsync();
+        return caller.Role switch
+        {
+            Roles.Manager => account is not null && (await grains.GetGrain<IStartupActivityGrain>(startupId).GetAsync()).Cohorts
+                .Any(c => c.CohortId == cohortId && account.Institutes.Contains(c.InstituteId)),
+            Roles.Mentor => account?.ProfileId is { } mentorId
+                && (await grains.GetGrain<IMentoringGrain>(mentorId).ListAsync()).Any(s => s.StartupId == startupId && s.CohortId == cohortId),
+            _ => false,
+        };
     }
 
     public async Task<MonthlyFigures> ReportFiguresAsync(Caller caller, string startupId, FiguresInput input)
