@@ -83,7 +83,9 @@ public sealed class DeliveryJobs(
         if (!signIn) values[NotificationCatalogue.Name] = account!.DisplayName;
         // A sign-in e-mail asked for from a page in Amazigh is in Amazigh (not a language of accounts); else the account's language.
         var language = signIn && notification.Language == Languages.Amazigh.Code ? notification.Language : account?.Language ?? notification.Language ?? "fr";
-        var email = templates.Render(notification, to, language, values, signIn ? null : UnsubscribeUrl(accountId, notification.Kind, language))
+        // Only what a person may turn off carries an unsubscribe link (and header): a payment's or an invitation's e-mail always goes.
+        var stoppable = notification.Kind == NotificationKinds.Digest || NotificationKinds.Choosable.Contains(notification.Kind);
+        var email = templates.Render(notification, to, language, values, stoppable ? UnsubscribeUrl(accountId, notification.Kind, language) : null)
             with { Key = $"{accountId}/{key}" };
 
         // The send may run until shortly before the lease ends; after that another attempt may claim the notification.

@@ -22,12 +22,16 @@ public sealed class PaymentJobsTests(SqliteJobsHost jobs)
         Assert.Contains(funding.GetProperty("reference").GetString()!, instructions.GetProperty("text").GetString());
         await Engagements.ConfirmAsync(Host, funding);
         Assert.Single(await jobs.EmailsAsync(a.Founder.Email, "milestone-funded"));
-        // Delivered at 23:30 UTC: already the next day in Morocco (UTC+1), the day the e-mail names for the release.
+        // Delivered at 23:30 UTC: the e-mail names the release's day in Morocco (the next day at UTC+1; the same during
+        // Ramadan, when Morocco keeps UTC), read here from the system's time zone data.
+        var morocco = TimeZoneInfo.FindSystemTimeZoneById("Africa/Casablanca");
         var now = jobs.Time.GetUtcNow();
         jobs.Time.Advance(now.Date.AddHours(23.5) - now.UtcDateTime + (now.TimeOfDay > TimeSpan.FromHours(23) ? TimeSpan.FromDays(1) : TimeSpan.Zero));
         var delivered = await a.DeliverAsync(0);
         var deliveredAt = delivered.Milestone(0).GetProperty("deliveredAt").GetDateTimeOffset();
-        var releaseOn = DateOnly.FromDateTime(deliveredAt.UtcDateTime.Date).AddDays(15).ToString("d MMMM yyyy", System.Globalization.CultureInfo.GetCultureInfo("fr-MA"));
+        var releaseAt = TimeZoneInfo.ConvertTime(deliveredAt.AddDays(14), morocco);
+        Assert.Equal(releaseAt.Offset == TimeSpan.Zero ? 0 : 1, (releaseAt.Date - deliveredAt.AddDays(14).UtcDateTime.Date).Days);
+        var releaseOn = releaseAt.ToString("d MMMM yyyy", System.Globalization.CultureInfo.GetCultureInfo("fr-MA"));
         Assert.Contains($"le paiement est libéré le {releaseOn}", Assert.Single(await jobs.EmailsAsync(a.Sme.Email, "milestone-delivered")).GetProperty("text").GetString());
         var scheduled = jobs.Scheduled(a.NeedId).ToDictionary(j => j.Value.Job.Method.Name, j => new DateTimeOffset(j.Value.EnqueueAt, TimeSpan.Zero));
         Assert.Equal(deliveredAt.AddDays(11), scheduled[nameof(PaymentJobs.AutoReleaseWarningAsync)], TimeSpan.FromSeconds(1));
@@ -125,6 +129,9 @@ public sealed class PaymentJobsTests(SqliteJobsHost jobs)
         var email = Assert.Single(await jobs.EmailsAsync(a.Sme.Email, "funding-lapsed"));
         Assert.Contains("la part du programme (4.500 MAD) est retournée à son budget", email.GetProperty("text").GetString()); // in fr-MA's format
         Assert.Contains($"/needs/{a.NeedId}", email.GetProperty("text").GetString());
+        // An e-mail that always goes offers no unsubscribe link, nor the header a mail client's button would post to in vain.
+        Assert.DoesNotContain("/unsubscribe", email.GetProperty("text").GetString());
+        Assert.Equal(JsonValueKind.Null, email.GetProperty("listUnsubscribe").ValueKind);
         using (var page = await ReceiptTests.PagesAsync(Host, a.Sme))
         {
             var html = WebUtility.HtmlDecode(await page.GetStringAsync($"/engagements/{a.NeedId}")); // read again after the lapse: what happened, and the buttons to ask again
