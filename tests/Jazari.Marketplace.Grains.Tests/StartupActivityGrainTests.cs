@@ -77,4 +77,18 @@ public sealed class StartupActivityGrainTests(ClusterFixture fixture)
         var refused = await Assert.ThrowsAsync<MarketplaceException>(() => cohort.GetDashboardAsync(stranger));
         Assert.Equal(Problem.NotFound, refused.Problem);
     }
+
+    [Fact]
+    public async Task A_goal_with_a_full_history_refuses_a_date_older_than_all_it_keeps_rather_than_dropping_it()
+    {
+        var goals = Grains.GetGrain<IStartupGoalsGrain>(Samples.NewId("st"));
+        await goals.SetAsync("goal-1", new GoalTemplate("Clients", "clients", 60, new DateOnly(2027, 6, 30)));
+        var first = new DateOnly(2026, 1, 1);
+        for (var d = 0; d < StartupGoalsGrain.MaxProgress; d++) await goals.RecordProgressAsync("goal-1", first.AddDays(d), d);
+        var refused = await Assert.ThrowsAsync<MarketplaceException>(() => goals.RecordProgressAsync("goal-1", first.AddDays(-1), 99));
+        Assert.Equal(Problem.Invalid, refused.Problem);
+        await goals.RecordProgressAsync("goal-1", first, 7); // a date it keeps: corrected
+        var kept = (await goals.ListAsync()).Single().Progress;
+        Assert.Equal((StartupGoalsGrain.MaxProgress, first, 7L), (kept.Count, kept[0].On, kept[0].Value));
+    }
 }

@@ -62,8 +62,9 @@ public sealed class DashboardApiTests(MarketplaceHost host)
         await host.FollowedUpAsync(needId);
         (await startup.Client.PostAsJsonAsync($"/api/startups/{first}/figures",
             new { month = DateTime.UtcNow.AddMonths(-1).ToString("yyyy-MM"), revenueMad = 12000, employees = 4, fundingRaisedMad = 0 })).EnsureSuccessStatusCode();
-        // A month to come, or one of the year 1, would stand as the latest figures for good: refused.
-        foreach (var month in new[] { DateTime.UtcNow.AddMonths(2).ToString("yyyy-MM"), "0001-01" })
+        // A month to come, or one of the year 1, would stand as the latest figures for good: refused. One older than the
+        // 60 months kept would be dropped at once: refused too, not answered 200 and lost.
+        foreach (var month in new[] { DateTime.UtcNow.AddMonths(2).ToString("yyyy-MM"), "0001-01", DateTime.UtcNow.AddMonths(-60).ToString("yyyy-MM") })
             await (await startup.Client.PostAsJsonAsync($"/api/startups/{first}/figures", new { month, revenueMad = 1, employees = 1, fundingRaisedMad = 0 }))
                 .Problem(HttpStatusCode.BadRequest);
 

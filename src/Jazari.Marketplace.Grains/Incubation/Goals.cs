@@ -68,6 +68,9 @@ internal sealed class StartupGoalsGrain(
     {
         var index = Goals.FindIndex(g => g.Id == goalId);
         if (index < 0) throw MarketplaceException.NotFound("Goal");
+        // The latest dates are kept: an older one than all of a full history would be dropped at once, so it is refused.
+        if (Goals[index].Progress is { Count: >= MaxProgress } kept && on < kept[0].On && kept.All(p => p.On != on))
+            throw MarketplaceException.Invalid("date", $"A goal keeps its latest {MaxProgress} dates; this one is older than all of them.");
         var progress = Goals[index].Progress.Where(p => p.On != on).Append(new GoalProgress(on, value)).OrderBy(p => p.On).TakeLast(MaxProgress);
         Goals[index] = Goals[index] with { Progress = [.. progress] };
         await state.SaveAsync();

@@ -23,6 +23,8 @@ public interface IStartupActivityGrain : IGrainWithStringKey
     /// </summary>
     Task PayoutAsync(string payoutId, long netMinor, bool paid, DateTimeOffset at);
     Task MentorSessionsChangedAsync(int sessions, double? averageRating);
+    /// <summary>How many months of activity and figures are kept (the latest).</summary>
+    const int MonthsKept = 60;
     Task ReportFiguresAsync(MonthlyFigures figures);
     /// <summary>The startup joined a cohort (already holding its row): its figures are pushed there now and after every change.</summary>
     Task JoinCohortAsync(string cohortId, string instituteId);
@@ -109,7 +111,7 @@ internal sealed class StartupActivityGrain(
     IGrainFactory grains) : Grain, IStartupActivityGrain
 {
     public const int RememberedEvents = 1500;
-    public const int MaxMonths = 60;
+    public const int MaxMonths = IStartupActivityGrain.MonthsKept;
     public const int MaxCohorts = 20;
     public const int MaxSmes = 500;
 

@@ -92,8 +92,10 @@ public sealed record FiguresInput
     public MonthlyFigures ToFigures(Checks c, DateOnly today)
     {
         if (Month is null || !DateOnly.TryParseExact(Month + "-01", "yyyy-MM-dd", out var first)) c.Error("month", "Must be a month: yyyy-MM.");
-        // A month to come would stand as the latest figures for good and push the real months out of the bounded history.
-        else if (first.Year < 2000 || first > today) c.Error("month", "Must be a month that has begun, from 2000.");
+        // A month to come would stand as the latest figures for good and push the real months out of the bounded history;
+        // one older than the history keeps would be dropped at once.
+        else if (first > today || first < new DateOnly(today.Year, today.Month, 1).AddMonths(1 - IStartupActivityGrain.MonthsKept))
+            c.Error("month", "Must be a month that has begun, within the last 60 months.");
         return new(Month ?? "", c.Mad("revenueMad", RevenueMad, min: 0), c.Whole("employees", Employees, 0, 100_000),
             c.Mad("fundingRaisedMad", FundingRaisedMad, min: 0));
     }
