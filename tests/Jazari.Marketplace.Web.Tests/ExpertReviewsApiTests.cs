@@ -153,6 +153,23 @@ public sealed class ExpertReviewsApiTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task A_mentor_whose_account_was_erased_is_not_assigned_an_opinion_nobody_could_give()
+    {
+        var institute = await Incubation.InstituteAsync(host, Region);
+        var manager = await Incubation.ManagerAsync(host, institute);
+        var (sme, needId) = await Api.OpenNeedAsync(host, region: Region);
+        var (founder, _) = await Api.StartupAsync(host, "Atlas Shop");
+        var bidId = await founder.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
+        var id = (await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", new { bidIds = new[] { bidId }, question = "Avis ?" }))
+            .Json(HttpStatusCode.Created)).Id();
+        var (mentor, mentorId) = await Incubation.MentorAsync(host);
+        Assert.Equal(HttpStatusCode.NoContent, (await mentor.Client.PostAsJsonAsync("/api/me/erase", new { confirm = mentor.Email })).StatusCode);
+        var refused = await (await manager.Client.PostAsJsonAsync($"/api/expert-reviews/{id}/assign", new { mentorId })).Problem(HttpStatusCode.BadRequest);
+        Assert.True(refused.GetProperty("errors").TryGetProperty("mentorId", out _));
+        Assert.Equal("requested", (await (await sme.Client.GetAsync($"/api/expert-reviews/{id}")).Json(HttpStatusCode.OK)).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task The_reminder_is_sent_once_however_often_the_check_runs()
     {
         var institute = await Incubation.InstituteAsync(host, Region);

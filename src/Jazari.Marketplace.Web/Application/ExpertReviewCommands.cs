@@ -220,7 +220,9 @@ public sealed class ExpertReviewCommands(IGrainFactory grains, AuditTrail audit,
         ProfileView<MentorDetails> mentor;
         try { mentor = await grains.GetGrain<IMentorGrain>(mentorId).GetAsync(Caller.Marketplace); }
         catch (MarketplaceException e) when (e.Problem == Problem.NotFound) { throw MarketplaceException.Invalid("mentorId", "No mentor has this id."); }
-        if (mentor.OwnerAccountId is null) throw MarketplaceException.Invalid("mentorId", "This mentor has no account to answer with.");
+        // A mentor whose account was erased keeps a pseudonymised profile, but nobody can answer with it.
+        if (mentor.OwnerAccountId is null || (await grains.GetGrain<Grains.Accounts.IAccountGrain>(mentor.OwnerAccountId).GetAsync()) is not { ErasedAt: null })
+            throw MarketplaceException.Invalid("mentorId", "This mentor has no account to answer with.");
         if (await TieAsync(mentorId, mentor.OwnerAccountId, await TiesAsync(view.Request.Bids)) is { } tie)
             throw MarketplaceException.Conflict($"This mentor is tied to {tie}, a startup asked about: choose a neutral mentor.");
         var assigned = await review.AssignAsync(caller, mentorId, mentor.Details.Name, mentor.OwnerAccountId, time.GetUtcNow() + settings.AnswerWithin);
