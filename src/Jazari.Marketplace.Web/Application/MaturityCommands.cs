@@ -193,22 +193,34 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
         if (!Ids.IsValid(assessmentId)) throw MarketplaceException.NotFound("Assessment");
         var maturity = grains.GetGrain<ISmeMaturityGrain>(smeId);
         var (needId, reserved) = await maturity.DraftNeedIdAsync(caller, assessmentId, index);
-        if (!reserved)
-        {
-            try { return new DraftResponse(needId, (await needs.GetAsync(caller, needId)).Status.Name()); }
-            catch (MarketplaceException e) when (e.Problem == Problem.NotFound) { } // reserved, not created: create it now
-        }
+        if (!reserved && await DraftedAsync(caller, needId) is { } drafted) return drafted; // else reserved, not created: create it now
         var item = (await maturity.ListAsync(caller)).First(a => a.Id == assessmentId).Plan[index];
         var r = Questionnaire.DimensionOf(item.Dimension)?.Recommendation
             ?? throw MarketplaceException.Conflict("This recommendation's dimension is no longer in the questionnaire.");
         var d = Details(item, r, lang, sme.Region);
-        var need = await needs.CreateAsync(caller, new NeedInput
+        try
         {
-            Title = d.Title, Description = d.Description, Category = d.Category, Skills = [.. d.Skills], BudgetMinMad = d.BudgetMinMinor / 100m,
-            BudgetMaxMad = d.BudgetMaxMinor / 100m, Deadline = d.Deadline.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Region = d.Region,
-            RemoteOk = true, Language = lang, ProgrammeId = input?.ProgrammeId,
-        }, needId);
-        return new DraftResponse(need.Id, need.Status.Name());
+            var need = await needs.CreateAsync(caller, new NeedInput
+            {
+                Title = d.Title, Description = d.Description, Category = d.Category, Skills = [.. d.Skills], BudgetMinMad = d.BudgetMinMinor / 100m,
+                BudgetMaxMad = d.BudgetMaxMinor / 100m, Deadline = d.Deadline.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Region = d.Region,
+                RemoteOk = true, Language = lang, ProgrammeId = input?.ProgrammeId,
+            }, needId);
+            return new DraftResponse(need.Id, need.Status.Name());
+        }
+        catch (MarketplaceException e) when (e.Problem == Problem.Conflict)
+        {
+            // The same click twice at once: the other request created the need under the reserved id.
+            if (await DraftedAsync(caller, needId) is { } other) return other;
+            throw;
+        }
+    }
+
+    /// <summary>The need drafted under <paramref name="needId"/>, null while it is not created.</summary>
+    private async Task<DraftResponse?> DraftedAsync(Caller caller, string needId)
+    {
+        try { return new DraftResponse(needId, (await needs.GetAsync(caller, needId)).Status.Name()); }
+        catch (MarketplaceException e) when (e.Problem == Problem.NotFound) { return null; }
     }
 
     /// <summary>An admin invites the SME's owner to take the assessment again now (once a day at most); the e-mail follows.</summary>

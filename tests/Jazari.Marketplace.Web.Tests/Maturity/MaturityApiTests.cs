@@ -192,9 +192,12 @@ public sealed class MaturityApiTests(MaturityHost jobs)
                 .GetProperty("recommendations")[0].GetProperty("startups").EnumerateArray().Any(s => s.GetProperty("startupId").GetString() == startupId),
             "the startup that fits shown beside the plan");
 
-        // One click drafts the need from the plan; the same click again answers the same draft. The SME publishes it.
+        // One click drafts the need from the plan; the same click again, even at once (a double click), answers the same
+        // draft. The SME publishes it.
         var draftPath = $"/api/smes/{smeId}/assessments/{assessment.Id()}/recommendations/0/draft";
-        var draft = await (await sme.Client.PostAsJsonAsync(draftPath, new { })).Json(HttpStatusCode.Created);
+        var clicks = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ => await (await sme.Client.PostAsJsonAsync(draftPath, new { })).Json(HttpStatusCode.Created)));
+        Assert.Single(clicks.Select(c => c.Id()).Distinct());
+        var draft = clicks[0];
         Assert.Equal("draft", draft.GetProperty("status").GetString());
         Assert.Equal(draft.Id(), (await (await sme.Client.PostAsJsonAsync(draftPath, new { })).Json(HttpStatusCode.Created)).Id());
         var needId = draft.Id();
