@@ -41,7 +41,9 @@ internal sealed class MentorSessionsGrain(
 
     public async Task<MentorSession> LogAsync(MentorSession session)
     {
-        var existing = S.Sessions.Find(s => s.Id == session.Id);
+        // The same session sent twice (a double submit: a new id, the same mentor, day, minutes and words) is logged once.
+        var existing = S.Sessions.Find(s => s.Id == session.Id || (s.MentorId, s.Date, s.Minutes, s.Notes, s.NextSteps)
+            == (session.MentorId, session.Date, session.Minutes, session.Notes, session.NextSteps));
         if (existing is not null) return existing;
         S.Sessions.Add(session);
         S.Total++;
