@@ -60,7 +60,7 @@ internal static class Explanations
         {
             return label; // "site" for "site web": the reader's words are already there
         }
-        var quoted = ownWords.Length > 60 ? ownWords[..60].TrimEnd() + "…" : ownWords;
+        var quoted = ownWords.Length > 60 ? ownWords[..(char.IsHighSurrogate(ownWords[59]) ? 59 : 60)].TrimEnd() + "…" : ownWords;
         return lang == "en" ? $"{label} (“{quoted}”)" : $"{label} (« {quoted} »)";
     }
 

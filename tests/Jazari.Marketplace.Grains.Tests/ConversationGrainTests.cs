@@ -178,4 +178,15 @@ public sealed class ConversationGrainTests(ClusterFixture fixture)
         Assert.Null(await thread.GetNoticeAsync(all.First(m => m.Author == ConversationSide.Startup).Id));
         Assert.Equal("erased-0123456789", (await thread.GetAsync(sme, null)).StartupName); // the startup's name copied into the thread
     }
+
+    [Fact]
+    public async Task The_e_mail_excerpt_of_a_long_message_never_cuts_an_emoji_in_half()
+    {
+        var (thread, sme, _) = await OpenedAsync();
+        var sent = await thread.SendAsync(sme, Text(new string('a', 199) + "😀 merci pour votre offre détaillée"));
+        var notice = await thread.GetNoticeAsync(sent.Message.Id);
+        Assert.Equal(new string('a', 199) + "…", notice!.Excerpt); // the emoji is left out whole, not halved into U+FFFD
+        Assert.Equal("a😀…", Texts.Cut("a😀b", 3) + "…");
+        Assert.Equal("a…", Texts.Cut("a😀b", 2) + "…");
+    }
 }

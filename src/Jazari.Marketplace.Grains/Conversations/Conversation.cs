@@ -175,7 +175,7 @@ internal sealed class ConversationGrain(
     {
         if (!state.RecordExists || S.Recent.Find(r => r.MessageId == messageId) is not { } sent) return null;
         if ((await RangeAsync(sent.Seq, sent.Seq)).FirstOrDefault() is not { Removed: false } message) return null;
-        var text = message.Text.Length <= ExcerptLength ? message.Text : message.Text[..ExcerptLength].TrimEnd() + "…";
+        var text = message.Text.Length <= ExcerptLength ? message.Text : Texts.Cut(message.Text, ExcerptLength).TrimEnd() + "…";
         return message.Author == ConversationSide.Sme
             ? new MessageNotice(S.StartupAccountId, S.SmeName, S.NeedTitle, text)
             : new MessageNotice(S.SmeAccountId, S.StartupName, S.NeedTitle, text);

@@ -393,7 +393,7 @@ internal sealed class CohortGrain(
         if (C.Trends.Count > MaxTrendMonths) C.Trends.RemoveAt(0);
     }
 
-    private static string Display(string name) => name.Length <= DisplayNameLength ? name : name[..(DisplayNameLength - 1)] + "…";
+    private static string Display(string name) => name.Length <= DisplayNameLength ? name : Texts.Cut(name, DisplayNameLength - 1) + "…";
 
     private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 

@@ -132,5 +132,5 @@ public static class AwaitingTransfers
         return [.. all.OrderBy(t => t.RequestedAt).ThenBy(t => t.PaymentId)];
     }
 
-    public static string Cut(string text) => text.Length <= TitleLength ? text : text[..TitleLength];
+    public static string Cut(string text) => Texts.Cut(text, TitleLength);
 }

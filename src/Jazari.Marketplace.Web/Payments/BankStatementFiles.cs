@@ -240,8 +240,7 @@ public static class BankStatementFiles
     }
 
     /// <summary>At most <paramref name="length"/> characters, never half of a surrogate pair.</summary>
-    private static string Cut(string text, int length) =>
-        text.Length <= length ? text : text[..(char.IsHighSurrogate(text[length - 1]) ? length - 1 : length)];
+    private static string Cut(string text, int length) => Texts.Cut(text, length);
 
     private static XElement? Child(XElement parent, string name) => parent.Elements().FirstOrDefault(e => e.Name.LocalName == name);
 

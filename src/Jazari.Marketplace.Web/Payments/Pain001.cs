@@ -108,5 +108,5 @@ public static class Pain001
     }
 
     /// <summary>A name within the schema's 140 characters.</summary>
-    private static string Text(string value) => value.Length <= 140 ? value : value[..140];
+    private static string Text(string value) => Grains.Texts.Cut(value, 140);
 }
