@@ -106,6 +106,7 @@ public sealed class CohortsApiTests(MarketplaceHost host)
 
         // Too short a text is a field error; another institute's manager and a startup are refused.
         await (await p.Manager.Client.GetAsync($"/api/cohorts/{p.CohortId}/startups?name=a")).Problem(HttpStatusCode.BadRequest);
+        await (await p.Manager.Client.GetAsync($"/api/cohorts/{p.CohortId}/startups?name=%CC%81%CC%81")).Problem(HttpStatusCode.BadRequest); // accents alone match every name
         var other = await Incubation.ManagerAsync(host, await Incubation.InstituteAsync(host, "Oriental"));
         await (await other.Client.GetAsync($"/api/cohorts/{p.CohortId}/startups?name={run}")).Problem(HttpStatusCode.NotFound);
         var (startup, _) = await Api.StartupAsync(host, $"Curieuse {run}");

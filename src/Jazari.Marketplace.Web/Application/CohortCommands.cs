@@ -85,7 +85,13 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
     /// </summary>
     public async Task<List<StartupCandidate>> FindStartupsAsync(Caller caller, string id, string? name)
     {
-        var text = Checks.Valid(c => c.Text("name", name?.Trim(), 100, minLength: 2));
+        var text = Checks.Valid(c =>
+        {
+            var typed = c.Text("name", name?.Trim(), 100, minLength: 2);
+            // Accents alone (which the comparison ignores) would match every name.
+            if (typed.Length >= 2 && typed.Count(char.IsLetterOrDigit) < 2) c.Error("name", "Must hold at least 2 letters or digits.");
+            return typed;
+        });
         var cohort = grains.GetGrain<ICohortGrain>(id);
         var invitations = await cohort.InvitationsAsync(caller); // managers of the cohort only
         var members = (await cohort.GetDashboardAsync(caller)).Rows.Select(r => r.StartupId).ToHashSet();
