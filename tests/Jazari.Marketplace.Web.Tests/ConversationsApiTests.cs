@@ -84,6 +84,8 @@ public sealed class ConversationsApiTests(MarketplaceHost host)
         var first = await (await sme.Client.PostAsJsonAsync($"/api/conversations/{id}/messages", retried)).Json(HttpStatusCode.Created);
         var second = await (await sme.Client.PostAsJsonAsync($"/api/conversations/{id}/messages", retried)).Json(HttpStatusCode.OK);
         Assert.Equal(first.GetProperty("message").Id(), second.GetProperty("message").Id());
+        // Other words under the same id are a client's mistake: 409, and nothing is posted.
+        await (await sme.Client.PostAsJsonAsync($"/api/conversations/{id}/messages", retried with { text = "Autre chose" })).Problem(HttpStatusCode.Conflict);
 
         var toSme = await EmailsAsync(sme.Email, 1);
         var mail = Assert.Single(toSme);

@@ -222,6 +222,9 @@ internal sealed class ConversationGrain(
         if (clientKey is not null && S.Recent.Find(r => r.ClientKey == clientKey) is { } repeated
             && (await RangeAsync(repeated.Seq, repeated.Seq)).FirstOrDefault() is { } earlier)
         {
+            // A retry sends the same words; other words under the same id are a client's mistake, not a retry to hide.
+            if (!earlier.Removed && (earlier.Text != message.Text || !earlier.Links.SequenceEqual(message.Links)))
+                throw MarketplaceException.Conflict("This clientMessageId was already used for another message.");
             await TellInboxesAsync(); // a retry also finishes what a failed first attempt left undone
             return new SentMessage(Id, View(earlier), Posted: false, Opened: false);
         }
