@@ -194,7 +194,7 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
         Assert.Null(await engagement.LapseFundingAsync(0, round: 0));
         Assert.Equal(0, (await programme.GetAsync())!.CommittedMinor);
         var lapsed = (await engagement.GetAsync(sme)).Milestones[0];
-        Assert.Equal((1, 450_000L, (DateTimeOffset?)null), (lapsed.Lapses, lapsed.LapsedProgrammeMinor, lapsed.HeldUntil));
+        Assert.Equal((1, 1_050_000L, (DateTimeOffset?)null), (lapsed.Lapses, lapsed.LapsedSmeMinor, lapsed.HeldUntil));
 
         var again = await engagement.RequestFundingAsync(sme, 0, PaymentMethod.BankTransfer);
         Assert.Equal(450_000, again.ProgrammeMinor);
@@ -234,6 +234,10 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
         Assert.Equal(450_000, (await small.GetAsync())!.CommittedMinor); // the second SME's share only
         var m = (await first.GetAsync(firstSme)).Milestones[0];
         Assert.Equal((MilestoneStatus.AwaitingFunding, 0, 2), (m.Status, m.Funding.Count, m.Lapses));
+        Assert.Equal(lapsing.SmeMinor, m.LapsedSmeMinor); // what a late payment brings stays the lapsed request's
+        await Assert.ThrowsAsync<MarketplaceException>(() =>
+            first.ConfirmFundingAsync(Samples.Admin, lapsing.PaymentId, PaymentMethod.BankTransfer, lapsing.SmeMinor, "VIR-LATE")); // an admin's retry: refused alike
+        Assert.Equal(450_000, (await small.GetAsync())!.CommittedMinor);
     }
 
     [Fact]

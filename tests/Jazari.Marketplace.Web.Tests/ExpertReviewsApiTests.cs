@@ -152,8 +152,8 @@ public sealed class ExpertReviewsApiTests(MarketplaceHost host)
         await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", Ask(0))).Problem(HttpStatusCode.Conflict); // given: not asked again
     }
 
-    [Fact]
-    public async Task A_mentor_whose_account_was_erased_is_not_assigned_an_opinion_nobody_could_give()
+    /// <summary>An SME's request for an opinion on the one bid its need of the region got, and a manager of the region's institute.</summary>
+    private async Task<(Person Manager, Person Sme, string ReviewId)> RequestedAsync()
     {
         var institute = await Incubation.InstituteAsync(host, Region);
         var manager = await Incubation.ManagerAsync(host, institute);
@@ -162,6 +162,13 @@ public sealed class ExpertReviewsApiTests(MarketplaceHost host)
         var bidId = await founder.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
         var id = (await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", new { bidIds = new[] { bidId }, question = "Avis ?" }))
             .Json(HttpStatusCode.Created)).Id();
+        return (manager, sme, id);
+    }
+
+    [Fact]
+    public async Task A_mentor_whose_account_was_erased_is_not_assigned_an_opinion_nobody_could_give()
+    {
+        var (manager, sme, id) = await RequestedAsync();
         var (mentor, mentorId) = await Incubation.MentorAsync(host);
         Assert.Equal(HttpStatusCode.NoContent, (await mentor.Client.PostAsJsonAsync("/api/me/erase", new { confirm = mentor.Email })).StatusCode);
         var refused = await (await manager.Client.PostAsJsonAsync($"/api/expert-reviews/{id}/assign", new { mentorId })).Problem(HttpStatusCode.BadRequest);
@@ -172,13 +179,7 @@ public sealed class ExpertReviewsApiTests(MarketplaceHost host)
     [Fact]
     public async Task The_reminder_is_sent_once_however_often_the_check_runs()
     {
-        var institute = await Incubation.InstituteAsync(host, Region);
-        var manager = await Incubation.ManagerAsync(host, institute);
-        var (sme, needId) = await Api.OpenNeedAsync(host, region: Region);
-        var (founder, _) = await Api.StartupAsync(host, "Atlas Shop");
-        var bidId = await founder.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
-        var id = (await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", new { bidIds = new[] { bidId }, question = "Avis ?" }))
-            .Json(HttpStatusCode.Created)).Id();
+        var (manager, sme, id) = await RequestedAsync();
         var (mentor, mentorId) = await Incubation.MentorAsync(host);
         await (await manager.Client.PostAsJsonAsync($"/api/expert-reviews/{id}/assign", new { mentorId })).Json(HttpStatusCode.OK);
 

@@ -111,6 +111,16 @@ public sealed class MentoringApiTests(MarketplaceHost host)
             new { what = "Un de trop", unit = "clients", target = 1, dueOn = Incubation.Day(60) })).Problem(HttpStatusCode.Conflict);
         var third = await Incubation.ProgrammeAsync(host);
         await third.AddMemberAsync(startup, startupId); // joined, its goal given
-        Assert.Equal(18, (await (await startup.Client.GetAsync($"/api/startups/{startupId}/goals")).Json(HttpStatusCode.OK)).GetArrayLength());
+        var all = await (await startup.Client.GetAsync($"/api/startups/{startupId}/goals")).Json(HttpStatusCode.OK);
+        Assert.Equal(18, all.GetArrayLength());
+
+        // The startup removes the goals set by hand it does not want (nobody else may); its cohorts' goals stay.
+        var junk = all.EnumerateArray().First(g => g.GetProperty("what").GetString() == "Objectif 0").Id();
+        await (await second.Manager.Client.DeleteAsync($"/api/startups/{startupId}/goals/{junk}")).Problem(HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.NoContent, (await startup.Client.DeleteAsync($"/api/startups/{startupId}/goals/{junk}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await startup.Client.DeleteAsync($"/api/startups/{startupId}/goals/{junk}")).StatusCode); // again: nothing
+        await (await startup.Client.DeleteAsync($"/api/startups/{startupId}/goals/{firstGoal}")).Problem(HttpStatusCode.Conflict);
+        await (await startup.Client.PostAsJsonAsync($"/api/startups/{startupId}/goals",
+            new { what = "Le nôtre", unit = "clients", target = 3, dueOn = Incubation.Day(60) })).Json(HttpStatusCode.Created);
     }
 }

@@ -243,7 +243,12 @@ internal sealed class CohortGrain(
         var application = C.Applications[index];
         var wanted = admit ? ApplicationStatus.Admitted : ApplicationStatus.Declined;
         if (application.Status == wanted)
+        {
+            // A repeat after a failure half-way: the startup's copy of an invitation the admission answered is written again.
+            if (admit && C.Invitations.FindLast(i => i.StartupId == application.StartupId) is { Status: InvitationStatus.Accepted } answered)
+                await grains.GetGrain<IStartupInvitationsGrain>(application.StartupId).SaveAsync(answered);
             return new ApplicationDecision(false, wanted, application.ApplicantAccountId, application.StartupName, C.Name);
+        }
         if (application.Status != ApplicationStatus.Submitted)
             throw MarketplaceException.Conflict($"The application was already {application.Status.Name()}.");
         if (admit) await JoinAsync(application.StartupId, application.StartupName);

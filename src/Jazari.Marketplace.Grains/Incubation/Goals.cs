@@ -7,6 +7,8 @@ public interface IStartupGoalsGrain : IGrainWithStringKey
     /// <summary>Adds the cohort's goals once; the goal ids are derived from the cohort, so joining twice adds nothing.</summary>
     Task AddFromCohortAsync(string cohortId, IReadOnlyList<GoalTemplate> goals);
     Task<Goal> RecordProgressAsync(string goalId, DateOnly on, long value);
+    /// <summary>Removes a goal set by hand, with its progress (the startup's choice); a cohort's goal stays. Removing it again changes nothing.</summary>
+    Task RemoveAsync(string goalId);
     Task<IReadOnlyList<Goal>> ListAsync();
 }
 
@@ -33,10 +35,12 @@ public sealed class StartupGoalsState
 internal sealed class StartupGoalsGrain(
     [PersistentState("startup-goals", "marketplace")] IPersistentState<StartupGoalsState> state) : Grain, IStartupGoalsGrain
 {
-    public const int MaxGoals = 30;
-    /// <summary>Goals set by hand (by the startup, its mentors or its managers) take at most half: the rest is the cohorts'
-    /// room, so no follower can fill the startup's goals and block its admission to another cohort.</summary>
+    /// <summary>Goals set by hand (by the startup, its mentors or its managers), counted apart from the cohorts' goals: no
+    /// follower fills the room a cohort's goals need, and the startup removes those it does not want.</summary>
     public const int MaxHandSetGoals = 15;
+    /// <summary>The cohorts' goals (at most 10 a cohort): three cohorts' worth.</summary>
+    public const int MaxCohortGoals = 30;
+    public const int MaxGoals = MaxHandSetGoals + MaxCohortGoals;
     public const int MaxProgress = 60;
 
     private List<Goal> Goals => state.State.Goals;
@@ -45,7 +49,6 @@ internal sealed class StartupGoalsGrain(
     {
         var index = Goals.FindIndex(g => g.Id == goalId);
         if (index >= 0 && Goals[index].Plan == plan) return Goals[index];
-        if (index < 0 && Goals.Count >= MaxGoals) throw MarketplaceException.Conflict($"A startup has at most {MaxGoals} goals.");
         if (index < 0 && Goals.Count(g => g.CohortId is null) >= MaxHandSetGoals)
             throw MarketplaceException.Conflict($"A startup has at most {MaxHandSetGoals} goals set by hand; the others come from its cohorts.");
         var goal = index >= 0 ? Goals[index] with { Plan = plan } : new Goal(goalId, plan, null, []);
@@ -59,7 +62,8 @@ internal sealed class StartupGoalsGrain(
         var added = goals.Select((plan, i) => new Goal($"{cohortId}-g{i + 1}", plan, cohortId, []))
             .Where(g => !Goals.Any(x => x.Id == g.Id)).ToList();
         if (added.Count == 0) return;
-        if (Goals.Count + added.Count > MaxGoals) throw MarketplaceException.Conflict($"A startup has at most {MaxGoals} goals.");
+        if (Goals.Count(g => g.CohortId is not null) + added.Count > MaxCohortGoals)
+            throw MarketplaceException.Conflict($"A startup has at most {MaxCohortGoals} goals from its cohorts.");
         Goals.AddRange(added);
         await state.SaveAsync();
     }
@@ -75,6 +79,15 @@ internal sealed class StartupGoalsGrain(
         Goals[index] = Goals[index] with { Progress = [.. progress] };
         await state.SaveAsync();
         return Goals[index];
+    }
+
+    public async Task RemoveAsync(string goalId)
+    {
+        var index = Goals.FindIndex(g => g.Id == goalId);
+        if (index < 0) return;
+        if (Goals[index].CohortId is not null) throw MarketplaceException.Conflict("A cohort's goal stays; only goals set by hand are removed.");
+        Goals.RemoveAt(index);
+        await state.SaveAsync();
     }
 
     public Task<IReadOnlyList<Goal>> ListAsync() => Task.FromResult<IReadOnlyList<Goal>>([.. Goals]);

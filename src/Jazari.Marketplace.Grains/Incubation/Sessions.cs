@@ -39,11 +39,13 @@ internal sealed class MentorSessionsGrain(
 
     private MentorSessionsState S => state.State;
 
+    private static readonly TimeSpan DoubleSubmitWindow = TimeSpan.FromMinutes(10);
+
     public async Task<MentorSession> LogAsync(MentorSession session)
     {
-        // The same session sent twice (a double submit: a new id, the same mentor, day, minutes and words) is logged once.
+        // The same session sent twice within minutes (a double submit: a new id, the same mentor, day, minutes and words) is logged once.
         var existing = S.Sessions.Find(s => s.Id == session.Id || (s.MentorId, s.Date, s.Minutes, s.Notes, s.NextSteps)
-            == (session.MentorId, session.Date, session.Minutes, session.Notes, session.NextSteps));
+            == (session.MentorId, session.Date, session.Minutes, session.Notes, session.NextSteps) && session.LoggedAt - s.LoggedAt < DoubleSubmitWindow);
         if (existing is not null) return existing;
         S.Sessions.Add(session);
         S.Total++;

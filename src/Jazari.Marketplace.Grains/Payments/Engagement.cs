@@ -227,7 +227,7 @@ internal sealed class EngagementGrain(
             if (m.ListedAsAwaitingTransfer) await AwaitingTransfers.RemoveAsync(grains, m.PaymentId, requestedAt);
             m.ListedAsAwaitingTransfer = false;
             m.Lapses++;
-            m.LapsedProgrammeMinor = m.ProgrammeShare;
+            (m.LapsedProgrammeMinor, m.LapsedSmeMinor) = (m.ProgrammeShare, m.SmeShare);
             m.FundingLapsedAt = time.GetUtcNow();
             (m.Funding, m.Method, m.FundingRequestedAt, m.HeldUntil, m.LastCheckoutAt) = ([], null, null, null, null);
             m.Attempt++; // a new request opens a new card checkout

@@ -33,8 +33,8 @@ public sealed record MilestoneView(
     [property: Id(25)] IReadOnlyList<string> ReleasesToLookUp,
     /// <summary>When the last funding request lapsed unpaid (<see cref="IEngagementGrain.LapseFundingAsync"/>).</summary>
     [property: Id(26)] DateTimeOffset? FundingLapsedAt,
-    /// <summary>The programme's share that request held, given back to the programme's budget.</summary>
-    [property: Id(27)] long LapsedProgrammeMinor,
+    /// <summary>The SME's share of the request that lapsed (what a late payment of it brings); the rest of the milestone was the programme's.</summary>
+    [property: Id(27)] long LapsedSmeMinor,
     /// <summary>Until when the pending request holds the programme's share.</summary>
     [property: Id(28)] DateTimeOffset? HeldUntil,
     /// <summary>How many of the milestone's requests lapsed: the pending request's round.</summary>
@@ -49,7 +49,7 @@ public sealed record MilestoneView(
     public static MilestoneView Of(MilestoneState m, IReadOnlyList<string> releasesToLookUp) => new(m.Index, m.Title, m.AmountMinor, m.DueOn, m.Status, [.. m.Funding], m.PaymentId,
         m.Method, m.Attempt, m.PaymentExternalId, m.FundingRequestedAt, m.FundedAt, m.DeliveredAt, m.DeliveryNote, [.. m.DeliveryLinks],
         m.ApprovedAt, m.ApprovedAutomatically, m.ClosedAt, m.Dispute, [.. m.PendingMoves], m.ReleasedMinor, m.RefundedMinor, m.CardRefundedMinor,
-        m.CardRefundedByPlatformMinor, [.. m.ReplacedReleases], releasesToLookUp, m.FundingLapsedAt, m.LapsedProgrammeMinor, m.HeldUntil, m.Lapses);
+        m.CardRefundedByPlatformMinor, [.. m.ReplacedReleases], releasesToLookUp, m.FundingLapsedAt, m.LapsedSmeMinor, m.HeldUntil, m.Lapses);
 }
 
 /// <summary>An engagement as the caller may see it: its parties, milestones and payout orders (the ledger is read apart).</summary>

@@ -208,7 +208,8 @@ public sealed class MilestoneState
     [Id(31)] public int Lapses { get; set; }
     /// <summary>When the last funding request lapsed (the SME is told on the engagement's page until it asks again).</summary>
     [Id(32)] public DateTimeOffset? FundingLapsedAt { get; set; }
-    /// <summary>The programme's share the last lapsed request held (given back to its budget after the lapse is written: see <see cref="LapsesGivenBack"/>).</summary>
+    /// <summary>The programme's share the last lapsed reservation held (given back to its budget after the lapse is written:
+    /// see <see cref="LapsesGivenBack"/>). A late payment refused also lapses the reservation it made.</summary>
     [Id(33)] public long LapsedProgrammeMinor { get; set; }
     /// <summary>When the SME last opened a card checkout for the request (it may still be paid for a day).</summary>
     [Id(34)] public DateTimeOffset? LastCheckoutAt { get; set; }
@@ -216,6 +217,8 @@ public sealed class MilestoneState
     [Id(35)] public int LapsesGivenBack { get; set; }
     /// <summary>Until when the request holds the programme's share (<see cref="PaymentRules.ProgrammeHold"/> after its first ask).</summary>
     [Id(36)] public DateTimeOffset? HeldUntil { get; set; }
+    /// <summary>The SME's share of the request that last lapsed: what a late payment of it brings.</summary>
+    [Id(37)] public long LapsedSmeMinor { get; set; }
 
     public bool IsClosed => Status is MilestoneStatus.Released or MilestoneStatus.Refunded or MilestoneStatus.Cancelled;
     public long SmeShare => Funding.Where(f => f.Source == FundingSource.Sme).Sum(f => f.AmountMinor);

@@ -21,6 +21,7 @@ public static class StartupProgressApi
         startups.MapGet("/goals", Goals);
         startups.MapPost("/goals", SetGoal);
         startups.MapPost("/goals/{goalId:id}/progress", RecordProgress);
+        startups.MapDelete("/goals/{goalId:id}", RemoveGoal);
         startups.MapPost("/figures", ReportFigures);
         startups.MapGet("/kpis", Kpis);
     }
@@ -45,6 +46,12 @@ public static class StartupProgressApi
 
     private static async Task<Created<GoalResponse>> SetGoal(string id, GoalInput body, ClaimsPrincipal user, StartupProgressCommands progress) =>
         TypedResults.Created($"/api/startups/{id}/goals", await progress.SetGoalAsync(user.Caller(), id, body));
+
+    private static async Task<NoContent> RemoveGoal(string id, string goalId, ClaimsPrincipal user, StartupProgressCommands progress)
+    {
+        await progress.RemoveGoalAsync(user.Caller(), id, goalId);
+        return TypedResults.NoContent();
+    }
 
     private static async Task<Ok<GoalResponse>> RecordProgress(string id, string goalId, ProgressInput body, ClaimsPrincipal user, StartupProgressCommands progress) =>
         TypedResults.Ok(await progress.RecordProgressAsync(user.Caller(), id, goalId, body));

@@ -138,7 +138,7 @@ public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminComm
             if (credit.Currency != view.Currency) return (id, Reasons.Currency);
             if (m.FundedAt is not null) return (id, m.PaymentExternalId == credit.BankReference ? null : Reasons.AlreadyFunded);
             // A lapsed request's transfer, made in time and read late, is taken if the programme grants the same share again.
-            var share = m.Funding.Count > 0 ? m.SmeShare : m.FundingLapsedAt is not null ? m.AmountMinor - m.LapsedProgrammeMinor : 0;
+            var share = m.Funding.Count > 0 ? m.SmeShare : m.FundingLapsedAt is not null ? m.LapsedSmeMinor : 0;
             if (m.Status != MilestoneStatus.AwaitingFunding || share == 0) return (id, Reasons.NotAwaited);
             if (credit.AmountMinor != share) return (id, credit.AmountMinor < share ? Reasons.Partial : Reasons.Excess);
             try

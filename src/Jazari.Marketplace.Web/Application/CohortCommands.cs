@@ -89,7 +89,7 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
         {
             var typed = c.Text("name", name?.Trim(), 100, minLength: 2);
             // Accents alone (which the comparison ignores) would match every name.
-            if (typed.Length >= 2 && typed.Count(char.IsLetterOrDigit) < 2) c.Error("name", "Must hold at least 2 letters or digits.");
+            if (typed.Length >= 2 && (typed.Count(char.IsLetterOrDigit) < 2 || Names.Contains("", typed))) c.Error("name", "Must hold at least 2 letters or digits.");
             return typed;
         });
         var cohort = grains.GetGrain<ICohortGrain>(id);

@@ -68,6 +68,13 @@ public sealed class StartupProgressCommands(IGrainFactory grains, [FromKeyedServ
         return GoalResponse.From(await grains.GetGrain<IStartupGoalsGrain>(startupId).SetAsync(Ids.New("goal"), plan));
     }
 
+    /// <summary>The startup removes a goal set by hand (by itself or a follower); its cohorts' goals stay.</summary>
+    public async Task RemoveGoalAsync(Caller caller, string startupId, string goalId)
+    {
+        await EnsureStartupItselfAsync(caller, startupId);
+        await grains.GetGrain<IStartupGoalsGrain>(startupId).RemoveAsync(goalId);
+    }
+
     public async Task<GoalResponse> RecordProgressAsync(Caller caller, string startupId, string goalId, ProgressInput input)
     {
         await EnsureFollowerAsync(caller, startupId);

@@ -88,7 +88,8 @@ internal static class JsonCharset
     public static IApplicationBuilder UseUtf8Json(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         if (context.Request.ContentType is { } type && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(type, out var media)
-            && media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) && media.Charset.HasValue)
+            && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.MediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase))
+            && media.Charset.HasValue)
         {
             var charset = Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(media.Charset).ToString();
             if (!charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
@@ -96,7 +97,7 @@ internal static class JsonCharset
                 await TypedResults.Problem(statusCode: 415, detail: "Send JSON in UTF-8 (Content-Type: application/json; charset=utf-8).").ExecuteAsync(context);
                 return;
             }
-            context.Request.ContentType = "application/json; charset=utf-8";
+            context.Request.ContentType = $"{media.MediaType}; charset=utf-8";
         }
         await next(context);
     });

@@ -102,13 +102,14 @@ public sealed class PaymentJobs(
             {
                 var bank = settings.Bank;
                 var programme = m.ProgrammeShare > 0 ? Money.Format(m.ProgrammeShare) : ""; // a sentence in the reader's language
-                await notifier.NotifyAsync(e.SmeAccountId, NotificationKinds.FundingInstructions, $"{m.PaymentId}:instructions",
+                // Each request after a lapse has instructions of its own: the programme may grant another share, so another amount.
+                await notifier.NotifyAsync(e.SmeAccountId, NotificationKinds.FundingInstructions, m.Lapses == 0 ? $"{m.PaymentId}:instructions" : $"{m.PaymentId}:instructions:{m.Lapses}",
                     Values(e, m, ("amount", Money.Format(m.SmeShare)), ("reference", BankTransferRail.Reference(m.PaymentId)), ("holder", bank.AccountHolder),
                         ("bank", bank.Bank), ("rib", bank.Rib), ("swift", bank.Swift), ("programmeShare", programme)));
             }
             if (m is { Status: MilestoneStatus.AwaitingFunding, FundingRequestedAt: null, FundingLapsedAt: { } lapsed } && e.CancelledAt is null)
                 await notifier.NotifyAsync(e.SmeAccountId, NotificationKinds.FundingLapsed, $"{key}:lapsed:{lapsed.UtcTicks}",
-                    Values(e, m, ("amount", Money.Format(m.LapsedProgrammeMinor)), ("days", $"{settings.ProgrammeHoldDays}")));
+                    Values(e, m, ("amount", Money.Format(m.AmountMinor - m.LapsedSmeMinor)), ("days", $"{settings.ProgrammeHoldDays}")));
             if (m.FundedAt is not null)
                 foreach (var account in new[] { e.SmeAccountId, e.StartupAccountId })
                     await notifier.NotifyAsync(account, NotificationKinds.MilestoneFunded, $"{key}:funded",

@@ -143,6 +143,7 @@ public sealed class PaymentJobsTests(SqliteJobsHost jobs)
         var again = await a.FundAsync(0);
         Assert.Equal((reference, 1_050_000L, 450_000L), (again.GetProperty("reference").GetString(), again.GetProperty("amountMinor").GetInt64(), again.GetProperty("programmeMinor").GetInt64()));
         Assert.Equal(450_000, await CommittedAsync()); // granted again, counted once
+        Assert.Equal(2, (await jobs.EmailsAsync(a.Sme.Email, "funding-instructions", atLeast: 2)).Count); // the new request's own instructions
         await Payments.LapseFundingAsync(a.NeedId, 0, 0); // the first round's job, late: nothing
         await Engagements.ConfirmAsync(Host, again);
         var funded = (await Engagements.UntilAsync(Host, a.NeedId, 0, "funded")).Milestone(0);

@@ -23,6 +23,15 @@ public sealed class GoalsModel(IGrainFactory grains, Text text, StartupProgressC
         return Page();
     }
 
+    /// <summary>Removes a goal set by hand (asked for in its "Remove" box): its cohorts' goals stay.</summary>
+    public async Task<IActionResult> OnPostRemoveAsync(string? goalId)
+    {
+        if (await ProfileIdAsync() is not { } startupId) return Redirect("/startup/profile?first=true");
+        if (await TryAsync(() => progress.RemoveGoalAsync(Me, startupId, goalId ?? ""))) return Redirect("/startup/goals");
+        Goals = await Grains.GetGrain<IStartupGoalsGrain>(startupId).ListAsync();
+        return Page();
+    }
+
     public async Task<IActionResult> OnPostAsync(string? goalId, long? value, string? date)
     {
         if (await ProfileIdAsync() is not { } startupId) return Redirect("/startup/profile?first=true");
