@@ -147,6 +147,7 @@ public sealed partial class IdorMatrixTests(MarketplaceHost host)
         ["GET /api/startups/{id}/goals"] = new(v => $"/api/startups/{v.StartupId}/goals", null, As.Admin),
         ["POST /api/startups/{id}/goals"] = new(v => $"/api/startups/{v.StartupId}/goals", new { what = "Faux", unit = "x", target = 1, dueOn = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd") }, As.Admin), // and its mentors and cohorts' managers
         ["POST /api/startups/{id}/goals/{goalId}/progress"] = new(v => $"/api/startups/{v.StartupId}/goals/{v.GoalId}/progress", new { date = Day, value = 1 }, As.Admin),
+        ["DELETE /api/startups/{id}/goals/{goalId}"] = new(v => $"/api/startups/{v.StartupId}/goals/{v.GoalId}"), // the startup itself only
         ["POST /api/startups/{id}/figures"] = new(v => $"/api/startups/{v.StartupId}/figures", new { month = DateTime.UtcNow.AddMonths(-1).ToString("yyyy-MM"), revenueMad = 1, employees = 1 }),
         ["GET /api/startups/{id}/kpis"] = new(v => $"/api/startups/{v.StartupId}/kpis", null, As.Admin),
 
