@@ -77,33 +77,16 @@ public sealed class StartupProgressCommands(IGrainFactory grains, [FromKeyedServ
 
     public async Task<GoalResponse> RecordProgressAsync(Caller caller, string startupId, string goalId, ProgressInput input)
     {
-        await EnsureFollowerAsync(caller, startupId);
+        var goals = grains.GetGrain<IStartupGoalsGrain>(startupId);
+        // A cohort's goal takes progress from that cohort's followers only: another institute's sees it but does not write it.
+        await EnsureFollowerAsync(caller, startupId, (await goals.ListAsync()).FirstOrDefault(g => g.Id == goalId)?.CohortId);
         var (on, value) = Checks.Valid(c =>
         {
             var on = DayThatHasCome(c, input.Date);
             if (input.Value is not { } value || value < 0) { c.Error("value", "Required, not negative."); value = 0; }
             return (on, value);
         });
-        var goals = grains.GetGrain<IStartupGoalsGrain>(startupId);
-        if ((await goals.ListAsync()).FirstOrDefault(g => g.Id == goalId) is { CohortId: { } cohortId } && !await FollowsInCohortAsync(caller, startupId, cohortId))
-            throw MarketplaceException.NotFound("Goal");
         return GoalResponse.From(await goals.RecordProgressAsync(goalId, on, value));
-    }
-
-    /// <summary>A cohort's goal is followed by the startup, admins, the managers of that cohort's institute and the mentors
-    /// assigned in that cohort: another institute's follower sees it but does not write its progress.</summary>
-    private async Task<bool> FollowsInCohortAsync(Caller caller, string startupId, string cohortId)
-    {
-        if (caller.IsAdmin || caller.Role == Roles.Startup) return true; // the startup itself: checked as a follower
-        var account = await grains.GetGrain<IAccountGrain>(caller.AccountId).GetAsync();
-        return caller.Role switch
-        {
-            Roles.Manager => account is not null && (await grains.GetGrain<IStartupActivityGrain>(startupId).GetAsync()).Cohorts
-                .Any(c => c.CohortId == cohortId && account.Institutes.Contains(c.InstituteId)),
-            Roles.Mentor => account?.ProfileId is { } mentorId
-                && (await grains.GetGrain<IMentoringGrain>(mentorId).ListAsync()).Any(s => s.StartupId == startupId && s.CohortId == cohortId),
-            _ => false,
-        };
     }
 
     public async Task<MonthlyFigures> ReportFiguresAsync(Caller caller, string startupId, FiguresInput input)
@@ -121,18 +104,21 @@ public sealed class StartupProgressCommands(IGrainFactory grains, [FromKeyedServ
         return new StartupKpisResponse(startupId, DashboardRow.From(startupId, "", activity.Kpis), activity.Months, activity.Figures);
     }
 
-    /// <summary>The startup itself, a mentor assigned to it, a manager of an institute of one of its cohorts, or an admin.</summary>
-    public async Task EnsureFollowerAsync(Caller caller, string startupId)
+    /// <summary>The startup itself, a mentor assigned to it, a manager of an institute of one of its cohorts, or an admin;
+    /// with <paramref name="cohortId"/>, mentors and managers of that cohort only.</summary>
+    public async Task EnsureFollowerAsync(Caller caller, string startupId, string? cohortId = null)
     {
         if (caller.IsAdmin) return;
         var account = await grains.GetGrain<IAccountGrain>(caller.AccountId).GetAsync();
         var allowed = caller.Role switch
         {
             Roles.Startup => account?.ProfileId == startupId,
-            Roles.Mentor => account?.ProfileId is { } mentorId && await grains.GetGrain<IMentoringGrain>(mentorId).IsAssignedAsync(startupId),
+            Roles.Mentor => account?.ProfileId is { } mentorId && (cohortId is null
+                ? await grains.GetGrain<IMentoringGrain>(mentorId).IsAssignedAsync(startupId)
+                : (await grains.GetGrain<IMentoringGrain>(mentorId).ListAsync()).Any(s => s.StartupId == startupId && s.CohortId == cohortId)),
             // Cohorts the startup joined: it accepted their invitation or was admitted (never on a manager's say alone).
             Roles.Manager => account is not null && (await grains.GetGrain<IStartupActivityGrain>(startupId).GetAsync()).Cohorts
-                .Any(c => account.Institutes.Contains(c.InstituteId)),
+                .Any(c => account.Institutes.Contains(c.InstituteId) && (cohortId is null || c.CohortId == cohortId)),
             Roles.Sme => false,
             Roles.Admin => true,
             _ => throw new InvalidOperationException($"Unknown role {caller.Role}."),
