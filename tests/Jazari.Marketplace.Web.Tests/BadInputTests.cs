@@ -24,6 +24,17 @@ public sealed class BadInputTests(MarketplaceHost host)
         await (await sme.Client.PostAsync("/api/needs", Raw(body))).Problem(HttpStatusCode.BadRequest);
     }
 
+    [Fact]
+    public async Task A_number_in_quotes_is_a_400_not_read_as_a_number()
+    {
+        var sme = await host.SignUpAsync("sme");
+        await sme.Client.CreateAsync("/api/smes", Api.Sme());
+        var body = System.Text.Json.JsonSerializer.SerializeToNode(Api.Need(), System.Text.Json.JsonSerializerOptions.Web)!;
+        body["budgetMinMad"] = "15000";
+        var problem = await (await sme.Client.PostAsync("/api/needs", Raw(body.ToJsonString()))).Problem(HttpStatusCode.BadRequest);
+        Assert.Contains("without quotes", problem.GetProperty("errors").GetProperty("budgetMinMad")[0].GetString());
+    }
+
     [Theory]
     [InlineData("bogus")]
     [InlineData("utf-7")]
