@@ -91,4 +91,35 @@ public sealed class StartupActivityGrainTests(ClusterFixture fixture)
         var kept = (await goals.ListAsync()).Single().Progress;
         Assert.Equal((StartupGoalsGrain.MaxProgress, first, 7L), (kept.Count, kept[0].On, kept[0].Value));
     }
+    [Fact]
+    public async Task A_startup_past_three_cohorts_joins_a_fourth_the_goals_of_the_earliest_ended_cohort_archived_with_their_last_value()
+    {
+        var goals = Grains.GetGrain<IStartupGoalsGrain>(Samples.NewId("st"));
+        var today = DateOnly.FromDateTime(fixture.Time.GetUtcNow().UtcDateTime);
+        GoalTemplate[] Ten(string what) => [.. Enumerable.Range(1, 10).Select(i => new GoalTemplate($"{what} {i}", "clients", 10, today.AddDays(30)))];
+        await goals.AddFromCohortAsync("c-ended-first", today.AddDays(-40), Ten("A"));
+        await goals.AddFromCohortAsync("c-ended-later", today.AddDays(-5), Ten("B"));
+        await goals.AddFromCohortAsync("c-running", today.AddDays(90), Ten("C"));
+        await goals.RecordProgressAsync("c-ended-first-g1", today.AddDays(-50), 3);
+        await goals.RecordProgressAsync("c-ended-first-g1", today.AddDays(-45), 7);
+
+        await goals.AddFromCohortAsync("c-new", today.AddDays(200), Ten("D"));
+
+        var listed = await goals.ListAsync();
+        Assert.Equal(40, listed.Count);
+        var archived = listed.Where(g => g.Archived).ToList();
+        Assert.Equal(["c-ended-first"], archived.Select(g => g.CohortId).Distinct());
+        Assert.Equal(archived, listed.TakeLast(10)); // shown after the goals still worked on
+        var first = archived.Single(g => g.Id == "c-ended-first-g1");
+        Assert.Equal((7L, 0.7), (Assert.Single(first.Progress).Value, first.Done));
+        var refused = await Assert.ThrowsAsync<MarketplaceException>(() => goals.RecordProgressAsync("c-ended-first-g1", today, 9));
+        Assert.Equal(Problem.Conflict, refused.Problem);
+        await goals.RecordProgressAsync("c-ended-later-g1", today, 4); // an ended cohort's goal not archived still takes progress
+
+        await goals.AddFromCohortAsync("c-next", today.AddDays(300), Ten("E")); // the next ended cohort makes room
+        Assert.Equal(20, (await goals.ListAsync()).Count(g => g.Archived));
+        var full = await Assert.ThrowsAsync<MarketplaceException>(() => goals.AddFromCohortAsync("c-more", today.AddDays(300), Ten("F")));
+        Assert.Equal(Problem.Conflict, full.Problem); // three running cohorts: none has ended, nothing archived
+        Assert.Equal(50, (await goals.ListAsync()).Count);
+    }
 }

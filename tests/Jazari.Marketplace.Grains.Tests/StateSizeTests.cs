@@ -195,7 +195,11 @@ public sealed class StateSizeTests(ClusterFixture fixture)
         {
             Goals = [.. Enumerable.Range(0, StartupGoalsGrain.MaxGoals).Select(_ => new Goal(Key("goal"),
                 new GoalTemplate(Arabic(200), Arabic(30), long.MaxValue, new DateOnly(2027, 1, 1)), Key("cohort"),
-                [.. Enumerable.Range(0, StartupGoalsGrain.MaxProgress).Select(d => new GoalProgress(new DateOnly(2027, 1, 1).AddDays(d), long.MaxValue))]))],
+                [.. Enumerable.Range(0, StartupGoalsGrain.MaxProgress).Select(d => new GoalProgress(new DateOnly(2027, 1, 1).AddDays(d), long.MaxValue))],
+                new DateOnly(2027, 6, 30))),
+                .. Enumerable.Range(0, StartupGoalsGrain.MaxArchivedGoals).Select(_ => new Goal(Key("goal"),
+                new GoalTemplate(Arabic(200), Arabic(30), long.MaxValue, new DateOnly(2027, 1, 1)), Key("cohort"),
+                [new GoalProgress(new DateOnly(2027, 1, 1), long.MaxValue)], new DateOnly(2027, 6, 30), Archived: true))],
         };
         Assert.InRange(Size(goals), 1, Bound);
         var sessions = new MentorSessionsState

@@ -381,7 +381,7 @@ internal sealed class CohortGrain(
     {
         if (C.Rows.Any(r => r.StartupId == startupId)) return;
         if (C.Rows.Count >= MaxMembers) throw MarketplaceException.Conflict($"A cohort has at most {MaxMembers} startups.");
-        if (C.Goals.Count > 0) await grains.GetGrain<IStartupGoalsGrain>(startupId).AddFromCohortAsync(Id, C.Goals);
+        if (C.Goals.Count > 0) await grains.GetGrain<IStartupGoalsGrain>(startupId).AddFromCohortAsync(Id, C.EndsOn, C.Goals);
         C.Rows.Add(new CohortRow(startupId, Display(name), StartupKpis.None, time.GetUtcNow()));
         RecordTrend();
     }

@@ -4,8 +4,9 @@ namespace Jazari.Marketplace.Grains.Incubation;
 public interface IStartupGoalsGrain : IGrainWithStringKey
 {
     Task<Goal> SetAsync(string goalId, GoalTemplate goal);
-    /// <summary>Adds the cohort's goals once; the goal ids are derived from the cohort, so joining twice adds nothing.</summary>
-    Task AddFromCohortAsync(string cohortId, IReadOnlyList<GoalTemplate> goals);
+    /// <summary>Adds the cohort's goals once; the goal ids are derived from the cohort, so joining twice adds nothing.
+    /// Where they need room, the goals of cohorts that ended before today are archived, the earliest ended first.</summary>
+    Task AddFromCohortAsync(string cohortId, DateOnly cohortEndsOn, IReadOnlyList<GoalTemplate> goals);
     Task<Goal> RecordProgressAsync(string goalId, DateOnly on, long value);
     /// <summary>Removes a goal set by hand, with its progress (the startup's choice); a cohort's goal stays. Removing it again changes nothing.</summary>
     Task RemoveAsync(string goalId);
@@ -15,12 +16,16 @@ public interface IStartupGoalsGrain : IGrainWithStringKey
 [GenerateSerializer, Alias("jazari.goal-progress")]
 public sealed record GoalProgress([property: Id(0)] DateOnly On, [property: Id(1)] long Value);
 
+/// <summary>A goal; a cohort's goal knows when its cohort ends (unknown for goals given before that was kept) and is
+/// archived, with its latest value only, once its cohort has ended and a new cohort's goals need its room.</summary>
 [GenerateSerializer, Alias("jazari.goal")]
 public sealed record Goal(
     [property: Id(0)] string Id,
     [property: Id(1)] GoalTemplate Plan,
     [property: Id(2)] string? CohortId,
-    [property: Id(3)] IReadOnlyList<GoalProgress> Progress)
+    [property: Id(3)] IReadOnlyList<GoalProgress> Progress,
+    [property: Id(4)] DateOnly? CohortEndsOn = null,
+    [property: Id(5)] bool Archived = false)
 {
     /// <summary>The latest value recorded, as a share of the target (0 to 1).</summary>
     public double Done => Progress.Count == 0 || Plan.Target <= 0 ? 0 : Math.Min(1, Math.Round((double)Progress[^1].Value / Plan.Target, 3));
@@ -33,14 +38,17 @@ public sealed class StartupGoalsState
 }
 
 internal sealed class StartupGoalsGrain(
-    [PersistentState("startup-goals", "marketplace")] IPersistentState<StartupGoalsState> state) : Grain, IStartupGoalsGrain
+    [PersistentState("startup-goals", "marketplace")] IPersistentState<StartupGoalsState> state,
+    [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, IStartupGoalsGrain
 {
     /// <summary>Goals set by hand (by the startup, its mentors or its managers), counted apart from the cohorts' goals: no
     /// follower fills the room a cohort's goals need, and the startup removes those it does not want.</summary>
     public const int MaxHandSetGoals = 15;
-    /// <summary>The cohorts' goals (at most 10 a cohort): three cohorts' worth.</summary>
+    /// <summary>The cohorts' goals not archived (at most 10 a cohort): three cohorts' worth.</summary>
     public const int MaxCohortGoals = 30;
     public const int MaxGoals = MaxHandSetGoals + MaxCohortGoals;
+    /// <summary>Archived goals of ended cohorts, each with its latest value; past this the earliest ended cohort's go.</summary>
+    public const int MaxArchivedGoals = 30;
     public const int MaxProgress = 60;
 
     private List<Goal> Goals => state.State.Goals;
@@ -57,13 +65,24 @@ internal sealed class StartupGoalsGrain(
         return goal;
     }
 
-    public async Task AddFromCohortAsync(string cohortId, IReadOnlyList<GoalTemplate> goals)
+    public async Task AddFromCohortAsync(string cohortId, DateOnly cohortEndsOn, IReadOnlyList<GoalTemplate> goals)
     {
-        var added = goals.Select((plan, i) => new Goal($"{cohortId}-g{i + 1}", plan, cohortId, []))
+        var added = goals.Select((plan, i) => new Goal($"{cohortId}-g{i + 1}", plan, cohortId, [], cohortEndsOn))
             .Where(g => !Goals.Any(x => x.Id == g.Id)).ToList();
         if (added.Count == 0) return;
-        if (Goals.Count(g => g.CohortId is not null) + added.Count > MaxCohortGoals)
-            throw MarketplaceException.Conflict($"A startup has at most {MaxCohortGoals} goals from its cohorts.");
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var ended = Goals.Where(g => g is { CohortId: not null, Archived: false, CohortEndsOn: { } end } && end < today)
+            .GroupBy(g => g.CohortId).OrderBy(c => c.First().CohortEndsOn).ToList();
+        var room = MaxCohortGoals - Goals.Count(g => g is { CohortId: not null, Archived: false });
+        if (room + ended.Sum(c => c.Count()) < added.Count)
+            throw MarketplaceException.Conflict($"A startup has at most {MaxCohortGoals} goals from cohorts that have not ended.");
+        foreach (var cohort in ended)
+        {
+            if (room >= added.Count) break;
+            foreach (var goal in cohort) Goals[Goals.IndexOf(goal)] = goal with { Archived = true, Progress = [.. goal.Progress.TakeLast(1)] };
+            room += cohort.Count();
+        }
+        foreach (var old in Goals.Where(g => g.Archived).OrderBy(g => g.CohortEndsOn).SkipLast(MaxArchivedGoals).ToList()) Goals.Remove(old);
         Goals.AddRange(added);
         await state.SaveAsync();
     }
@@ -72,6 +91,7 @@ internal sealed class StartupGoalsGrain(
     {
         var index = Goals.FindIndex(g => g.Id == goalId);
         if (index < 0) throw MarketplaceException.NotFound("Goal");
+        if (Goals[index].Archived) throw MarketplaceException.Conflict("This goal's cohort has ended; the goal is kept with its last value.");
         // The latest dates are kept: an older one than all of a full history would be dropped at once, so it is refused.
         if (Goals[index].Progress is { Count: >= MaxProgress } kept && on < kept[0].On && kept.All(p => p.On != on))
             throw MarketplaceException.Invalid("date", $"A goal keeps its latest {MaxProgress} dates; this one is older than all of them.");
@@ -90,5 +110,6 @@ internal sealed class StartupGoalsGrain(
         await state.SaveAsync();
     }
 
-    public Task<IReadOnlyList<Goal>> ListAsync() => Task.FromResult<IReadOnlyList<Goal>>([.. Goals]);
+    /// <summary>The goals, the archived ones last.</summary>
+    public Task<IReadOnlyList<Goal>> ListAsync() => Task.FromResult<IReadOnlyList<Goal>>([.. Goals.OrderBy(g => g.Archived)]);
 }

@@ -128,11 +128,12 @@ public sealed record ApplicationResponse(string Id, string StartupId, string Sta
 /// <summary>A manager's decision on an application: <c>admitted</c> or <c>declined</c>; <c>changed</c> false for the same decision again.</summary>
 public sealed record DecisionResponse(string ApplicationId, string Status, bool Changed);
 
+/// <param name="Archived">Its cohort has ended and it was archived with its latest value (no more progress).</param>
 public sealed record GoalResponse(string Id, string What, string Unit, long Target, string DueOn, string? CohortId, double Done,
-    IReadOnlyList<GoalProgress> Progress)
+    IReadOnlyList<GoalProgress> Progress, bool Archived)
 {
     public static GoalResponse From(Goal g) =>
-        new(g.Id, g.Plan.What, g.Plan.Unit, g.Plan.Target, g.Plan.DueOn.ToString("yyyy-MM-dd"), g.CohortId, g.Done, g.Progress);
+        new(g.Id, g.Plan.What, g.Plan.Unit, g.Plan.Target, g.Plan.DueOn.ToString("yyyy-MM-dd"), g.CohortId, g.Done, g.Progress, g.Archived);
 }
 
 public sealed record StartupKpisResponse(string StartupId, DashboardRow Kpis, IReadOnlyList<MonthActivity> Months, IReadOnlyList<MonthlyFigures> Figures);
