@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Jazari.Marketplace.Web.Tests;
 
@@ -84,6 +85,33 @@ public sealed class MentoringApiTests(MarketplaceHost host)
         await (await outsider.Client.GetAsync($"/api/startups/{startupId}/goals")).Problem(HttpStatusCode.NotFound);
         await (await outsider.Client.PostAsJsonAsync($"/api/startups/{startupId}/goals/{own.Id()}/progress", new { date = Incubation.Day(0), value = 1 }))
             .Problem(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Joining_a_cohort_past_three_ended_ones_archives_the_earliest_ended_goals_shown_last_on_the_goals_page_without_a_form()
+    {
+        var p = await Incubation.ProgrammeAsync(host);
+        var (startup, startupId) = await Api.StartupAsync(host);
+        var goals = host.Services.GetRequiredService<Orleans.IGrainFactory>().GetGrain<Grains.Incubation.IStartupGoalsGrain>(startupId);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        foreach (var (cohort, endedDaysAgo) in new[] { ("cohort-2024", 300), ("cohort-2025a", 120), ("cohort-2025b", 20) })
+            await goals.AddFromCohortAsync($"{cohort}-{startupId}", today.AddDays(-endedDaysAgo),
+                [.. Enumerable.Range(1, 10).Select(i => new Grains.Incubation.GoalTemplate($"Objectif {cohort} {i}", "clients", 10, today.AddDays(-endedDaysAgo)))]);
+        await Incubation.AcceptAsync(startup, await p.InviteAsync(startupId)); // a fourth cohort: the earliest ended makes room
+
+        var listed = (await (await startup.Client.GetAsync($"/api/startups/{startupId}/goals")).Json(HttpStatusCode.OK)).EnumerateArray().ToList();
+        Assert.Equal(31, listed.Count);
+        var archived = listed.Where(g => g.GetProperty("archived").GetBoolean()).ToList();
+        Assert.Equal(10, archived.Count);
+        Assert.All(archived, g => Assert.StartsWith("Objectif cohort-2024 ", g.GetProperty("what").GetString()));
+        await (await startup.Client.PostAsJsonAsync($"/api/startups/{startupId}/goals/{archived[0].Id()}/progress", new { date = Incubation.Day(0), value = 3 }))
+            .Problem(HttpStatusCode.Conflict);
+
+        var page = WebUtility.HtmlDecode(await (await Payments.ReceiptTests.PagesAsync(host, startup)).GetStringAsync("/startup/goals"));
+        const string ended = "Cohorte terminée le "; // the startup reads French
+        Assert.Equal(10, page.Split(ended).Length - 1);
+        Assert.Equal(21, page.Split("name=\"goalId\"").Length - 1); // a record form for each goal still worked on, none for the archived
+        Assert.True(page.LastIndexOf("Objectif cohort-2025b", StringComparison.Ordinal) < page.IndexOf(ended, StringComparison.Ordinal));
     }
 
     [Fact]
