@@ -74,6 +74,9 @@ public interface IEngagementGrain : IGrainWithStringKey
     /// <summary>An admin releases a held payout (it goes to the bank) or declines it (it is not paid), with the reason. The same
     /// decision again changes nothing; the other one is refused.</summary>
     Task<PayoutOrder> ReviewPayoutAsync(Caller caller, string payoutId, bool release, string reason);
+    /// <summary>Before a payout goes in a bank file: a pending payout no admin reviewed is held if a hold applies now (its
+    /// beneficiary gave a RIB after it was ordered, the same as the other side's). Returns it as it stands.</summary>
+    Task<PayoutOrder> RecheckHoldsAsync(string payoutId);
     /// <summary>Books what Stripe reported refunded to a card and is not booked yet, then tells the other grains what
     /// happened (need status, KPIs, the payout list); each call is idempotent. Throws on failure.</summary>
     Task SyncAsync();
@@ -619,6 +622,21 @@ internal sealed class EngagementGrain(
             Review = new PayoutReview(release, reason, caller.AccountId, time.GetUtcNow()),
         };
         await SaveAsync(AddEvent(EngagementEventKind.PayoutReviewed, payout.Index));
+        return payout;
+    }
+
+    public async Task<PayoutOrder> RecheckHoldsAsync(string payoutId)
+    {
+        await EnsureAsync();
+        var index = S.Payouts.FindIndex(p => p.Id == payoutId);
+        if (index < 0) throw MarketplaceException.NotFound("Payout");
+        var payout = S.Payouts[index];
+        if (payout is not { Status: PayoutStatus.Pending, Review: null, BankReference: null }) return payout;
+        var holds = await PayoutHolds.ReasonsAsync(grains, payout.BeneficiaryKind, payout.BeneficiaryId, S.SmeId, S.SmeAccountId, S.StartupId, S.StartupAccountId,
+            time.GetUtcNow());
+        if (holds.Count == 0) return payout;
+        S.Payouts[index] = payout = payout with { Status = PayoutStatus.Held, HoldReasons = [.. holds] };
+        await SaveAsync();
         return payout;
     }
 

@@ -174,7 +174,10 @@ public static class PayoutHolds
         {
             var sme = SharedEmailDomains.DomainOf((await grains.GetGrain<Accounts.IAccountGrain>(smeAccountId).GetAsync())?.Email);
             var startup = SharedEmailDomains.DomainOf((await grains.GetGrain<Accounts.IAccountGrain>(startupAccountId).GetAsync())?.Email);
-            if (sme is not null && sme == startup && !SharedEmailDomains.Contains(sme)) return true;
+            // One domain, or one a subdomain of the other (contact@atlas.ma and gerant@mail.atlas.ma): the parent is not a webmail's.
+            if (sme is not null && startup is not null && (sme == startup || startup.EndsWith("." + sme, StringComparison.Ordinal)
+                || sme.EndsWith("." + startup, StringComparison.Ordinal)) && !SharedEmailDomains.Contains(sme.Length <= startup.Length ? sme : startup))
+                return true;
         }
         if (smeId is not null && startupDetails is not null && smeId != startupId)
         {

@@ -67,11 +67,17 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
     }
 
     /// <summary>The payouts of the next bank file: ready (pending, not held, with a valid RIB), the oldest first, at most
-    /// <see cref="PayoutFiles.MaxPayouts"/>; remembered under the file's id (the same payouts make the same file).</summary>
+    /// <see cref="PayoutFiles.MaxPayouts"/>; remembered under the file's id (the same payouts make the same file). The
+    /// holds are checked again as the money goes out: a RIB given after the payout was ordered may be the other side's.</summary>
     public async Task<(PayoutFileView File, IReadOnlyList<BankPayout> Payouts)> NextBankFileAsync(Caller caller)
     {
-        var ready = (await PendingPayoutsAsync(caller)).Where(l => l.Ready).Take(PayoutFiles.MaxPayouts)
-            .Select(l => new BankPayout(l.Order, l.Details!.Holder, l.Details.Rib)).ToList();
+        var ready = new List<BankPayout>();
+        foreach (var line in (await PendingPayoutsAsync(caller)).Where(l => l.Ready).Take(PayoutFiles.MaxPayouts))
+        {
+            var order = await grains.GetGrain<IEngagementGrain>(line.Order.NeedId).RecheckHoldsAsync(line.Order.Id);
+            if (order.Status == PayoutStatus.Pending) ready.Add(new BankPayout(order, line.Details!.Holder, line.Details.Rib));
+            else await PayoutQueue.PutAsync(grains, order); // held now: listed for an admin's review
+        }
         if (ready.Count == 0) throw MarketplaceException.Conflict("No payout is ready for the bank: none is pending with a valid RIB and not held.");
         var file = await grains.GetGrain<IPayoutFileGrain>(PayoutFiles.Id(ready.Select(p => p.Order.Id)))
             .RecordAsync([.. ready.Select(p => p.Order.Id)], ready.Sum(p => p.Order.AmountMinor), Reference.DefaultCurrency);

@@ -207,6 +207,9 @@ public sealed class BankRailsTests(MarketplaceHost host)
         var byDomain = await ReleasedPayoutAsync(sameDomain, 0);
         Assert.Equal("held", byDomain.GetProperty("status").GetString());
         Assert.Equal(["related-party"], byDomain.GetProperty("holdReasons").EnumerateArray().Select(r => r.GetString()));
+        var (subdomain, _) = await AwardedBetweenAsync($"gerant@huilerie-b-{run}.ma", $"contact@digital.huilerie-b-{run}.ma");
+        await Details(subdomain.Founder, subdomain.StartupId, "Huilerie Digital", AttijariRib);
+        Assert.Equal(["related-party"], (await ReleasedPayoutAsync(subdomain, 0)).GetProperty("holdReasons").EnumerateArray().Select(r => r.GetString()));
 
         var (sameRib, smeId) = await AwardedBetweenAsync($"sme-{run}@gmail.com", $"startup-{run}@gmail.com"); // webmail: no relation by domain
         await Details(sameRib.Founder, sameRib.StartupId, "Atlas Web", CihRib);
@@ -224,6 +227,23 @@ public sealed class BankRailsTests(MarketplaceHost host)
         Assert.DoesNotContain(byRib.Id(), ids);
         Assert.DoesNotContain(byDomain.Id(), ids);
         await (await admin.PostAsJsonAsync($"/api/admin/payouts/{byDomain.Id()}/decline", new { reason = "Parties liées." })).Json(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_startup_that_gives_the_smes_own_rib_after_its_payout_was_ordered_is_held_when_the_bank_file_is_made()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var (pair, smeId) = await AwardedBetweenAsync($"sme-late-{run}@gmail.com", $"startup-late-{run}@gmail.com");
+        var payout = await ReleasedPayoutAsync(pair, 0); // ordered while the startup has no RIB: nothing to compare yet
+        Assert.Equal("awaiting-details", payout.GetProperty("status").GetString());
+        await Details(pair.Sme, smeId, "Atlas Web", CihRib, "smes");
+        await Details(pair.Founder, pair.StartupId, "Atlas Web", CihRib); // the SME's own account
+
+        using var admin = host.Admin();
+        Assert.DoesNotContain(payout.Id(), await FileIdsAsync(admin));
+        var held = Assert.Single(await HeldAsync(admin), p => p.Id() == payout.Id());
+        Assert.Equal(["related-party"], held.GetProperty("holdReasons").EnumerateArray().Select(r => r.GetString()));
+        await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/decline", new { reason = "Le RIB de la PME elle-même." })).Json(HttpStatusCode.OK);
     }
 
     [Fact]
