@@ -7,8 +7,9 @@ public sealed record StatementMatch(
     [property: Id(1)] long AmountMinor,
     [property: Id(2)] string BankReference);
 
-/// <summary>A credit of a bank statement left for an admin to decide (<see cref="Reason"/>: unknown-reference, partial,
-/// excess, already-funded, not-awaited, currency); <see cref="PaymentId"/> when its reference names a payment.</summary>
+/// <summary>An entry of a bank statement left for an admin to decide (<see cref="Reason"/>, the list in
+/// <c>BankStatementCommands.Reasons</c>); <see cref="PaymentId"/> the payment or payout it names, if any; <see cref="Debit"/>
+/// its side (null in entries recorded before the side was kept).</summary>
 [GenerateSerializer, Alias("jazari.statement-unmatched")]
 public sealed record StatementUnmatched(
     [property: Id(0)] long AmountMinor,
@@ -16,7 +17,8 @@ public sealed record StatementUnmatched(
     [property: Id(2)] string Label,
     [property: Id(3)] string Reason,
     [property: Id(4)] string BankReference,
-    [property: Id(5)] string? PaymentId);
+    [property: Id(5)] string? PaymentId,
+    [property: Id(6)] bool? Debit = null);
 
 /// <summary>What a statement's upload did: the credits matched (and confirmed), those left for a decision, and how many
 /// credits an earlier statement had already brought (an overlapping statement).</summary>

@@ -42,9 +42,15 @@ public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminComm
         public const string PayoutNotReady = "payout-not-ready";
         /// <summary>A debit naming a payout, in another currency.</summary>
         public const string PayoutCurrency = "payout-currency";
-        public static readonly IReadOnlyList<string> Credits = [UnknownReference, Partial, Excess, AlreadyFunded, NotAwaited, Currency, Lapsed];
-        public static readonly IReadOnlyList<string> Debits = [UnknownDebit, PayoutAmount, PayoutPaid, PayoutNotReady, PayoutCurrency];
-        public static readonly IReadOnlyList<string> All = [.. Credits, .. Debits];
+        /// <summary>A debit by which the bank sent back a credit (an SME's transfer returned), with the payment it names.</summary>
+        public const string CreditReversed = "credit-reversed";
+        /// <summary>A credit by which the bank returned one of our debits (a payout the beneficiary's bank refused), with the payout it names.</summary>
+        public const string PayoutReturned = "payout-returned";
+        /// <summary>A second entry of one statement with the bank reference of another: the first was handled, not this one.</summary>
+        public const string DuplicateReference = "duplicate-reference";
+        public static readonly IReadOnlyList<string> Credits = [UnknownReference, Partial, Excess, AlreadyFunded, NotAwaited, Currency, Lapsed, PayoutReturned];
+        public static readonly IReadOnlyList<string> Debits = [UnknownDebit, PayoutAmount, PayoutPaid, PayoutNotReady, PayoutCurrency, CreditReversed];
+        public static readonly IReadOnlyList<string> All = [.. Credits, .. Debits, DuplicateReference];
     }
 
     /// <summary>Candidate references tried per entry at most (each is a look-up).</summary>
@@ -68,20 +74,25 @@ public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminComm
         var paidOut = new List<StatementMatch>();
         var unmatched = new List<StatementUnmatched>();
         var seenBefore = 0;
-        foreach (var credit in file.Credits)
+        var handled = new HashSet<string>();
+        static StatementUnmatched Unmatched(StatementEntry e, string reason, string? id) => new(e.AmountMinor, e.Currency, e.Label, reason, e.BankReference, id, e.Debit);
+        foreach (var entry in file.Credits.Concat(file.Debits))
         {
+            // Two entries of one statement with one bank reference: the first is handled, the second listed (never a
+            // second transfer reported as the first's match).
+            if (!handled.Add(entry.Key)) { unmatched.Add(Unmatched(entry, Reasons.DuplicateReference, null)); continue; }
             // The first statement to bring an entry handles it (again, if its upload was cut short); an overlapping one skips it.
-            if (await grains.GetGrain<IBankCreditGrain>(credit.Key).ClaimAsync(file.Id) != file.Id) { seenBefore++; continue; }
-            var (paymentId, reason) = await MatchAsync(caller, credit);
-            if (reason is null) matched.Add(new StatementMatch(paymentId!, credit.AmountMinor, credit.BankReference));
-            else unmatched.Add(new StatementUnmatched(credit.AmountMinor, credit.Currency, credit.Label, reason, credit.BankReference, paymentId));
-        }
-        foreach (var debit in file.Debits)
-        {
-            if (await grains.GetGrain<IBankCreditGrain>(debit.Key).ClaimAsync(file.Id) != file.Id) { seenBefore++; continue; }
-            var (payoutId, reason) = await PayOutAsync(caller, debit);
-            if (reason is null) paidOut.Add(new StatementMatch(payoutId!, debit.AmountMinor, debit.BankReference));
-            else unmatched.Add(new StatementUnmatched(debit.AmountMinor, debit.Currency, debit.Label, reason, debit.BankReference, payoutId));
+            if (await grains.GetGrain<IBankCreditGrain>(entry.Key).ClaimAsync(file.Id) != file.Id) { seenBefore++; continue; }
+            if (entry.Reversal)
+            {
+                // The bank took back a credit or returned a payout: an admin decides what follows (nothing is undone here).
+                unmatched.Add(entry.Debit ? Unmatched(entry, Reasons.CreditReversed, await NamedAsync(PaymentReferences.Find(entry.Label)))
+                    : Unmatched(entry, Reasons.PayoutReturned, await NamedAsync(PayoutReferences.Find($"{entry.Label} {entry.BankReference}"))));
+                continue;
+            }
+            var (id, reason) = entry.Debit ? await PayOutAsync(caller, entry) : await MatchAsync(caller, entry);
+            if (reason is null) (entry.Debit ? paidOut : matched).Add(new StatementMatch(id!, entry.AmountMinor, entry.BankReference));
+            else unmatched.Add(Unmatched(entry, reason, id));
         }
         // The payouts paid are kept with the credits matched: their ids (po-…, rf-…) tell them from payments (pay-…).
         var statement = await grain.RecordAsync(new BankStatement(file.Id, file.Account, file.Format, time.GetUtcNow(),
@@ -124,6 +135,14 @@ public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminComm
         if (string.IsNullOrWhiteSpace(name)) throw MarketplaceException.Invalid("mapping", "Name the saved mapping of the bank's CSV export.");
         var all = await grains.GetGrain<IBankCsvMappingsGrain>(IBankCsvMappingsGrain.Key).ListAsync();
         return all.FirstOrDefault(m => m.Name == name.Trim()) ?? throw MarketplaceException.Invalid("mapping", "No saved mapping has this name.");
+    }
+
+    /// <summary>The first of the named payments or payouts the marketplace knows.</summary>
+    private async Task<string?> NamedAsync(IEnumerable<string> ids)
+    {
+        foreach (var id in ids.Take(MaxCandidates))
+            if (await grains.GetGrain<IPaymentLookupGrain>(id).GetAsync() is not null) return id;
+        return null;
     }
 
     /// <summary>The payment the credit's label names, and why it is not confirmed (null: confirmed, now or by this statement before).</summary>
@@ -263,10 +282,12 @@ public sealed record StatementResponse(string StatementId, string Account, strin
         repeated ? [] : [.. s.Unmatched.Select(UnmatchedOf)],
         repeated ? [] : [.. s.Matched.Where(m => IsPayout(m.PaymentId)).Select(m => new StatementPaidOutResponse(m.PaymentId, m.AmountMinor, m.BankReference))]);
 
+    /// <remarks>Entries recorded before their side was kept: the side their reason implies.</remarks>
     private static StatementUnmatchedResponse UnmatchedOf(StatementUnmatched u)
     {
-        var debit = BankStatementCommands.Reasons.Debits.Contains(u.Reason);
-        return new(u.AmountMinor, u.Currency, u.Label, u.Reason, u.BankReference, debit ? null : u.PaymentId, debit ? Debit : Credit, debit ? u.PaymentId : null);
+        var debit = u.Debit ?? BankStatementCommands.Reasons.Debits.Contains(u.Reason);
+        var payout = u.PaymentId is { } id && IsPayout(id);
+        return new(u.AmountMinor, u.Currency, u.Label, u.Reason, u.BankReference, payout ? null : u.PaymentId, debit ? Debit : Credit, payout ? u.PaymentId : null);
     }
 
     /// <summary>A payout's id (release <c>po-…</c>, refund <c>rf-…</c>), not a payment's (<c>pay-…</c>).</summary>

@@ -13,7 +13,9 @@ namespace Jazari.Marketplace.Web.Payments;
 /// SME's transfer) or, with <see cref="Debit"/>, a debit (money out, such as a payout of our bank file). <see cref="Key"/>
 /// names it at its account (the bank's own reference of the entry, or its content and rank among identical lines): the
 /// same entry in an overlapping statement has the same key.</summary>
-public sealed record StatementEntry(long AmountMinor, string Currency, string Label, string BankReference, string Key, bool Debit = false);
+/// <see cref="Reversal"/>: the bank reversed an earlier entry (<c>RvslInd</c>): a debit that sends a credit back, a credit
+/// that returns a debit (a payout the beneficiary's bank refused); listed for an admin, never acted on.
+public sealed record StatementEntry(long AmountMinor, string Currency, string Label, string BankReference, string Key, bool Debit = false, bool Reversal = false);
 
 /// <summary>A statement read: its identity (the same statement uploaded again has the same), its account, its credits and debits.</summary>
 public sealed record StatementFile(string Id, string Account, string Format, IReadOnlyList<StatementEntry> Credits, IReadOnlyList<StatementEntry> Debits);
@@ -67,26 +69,30 @@ public static class BankStatementFiles
             foreach (var entry in Children(stmt, "Ntry"))
             {
                 var debit = Value(entry, "CdtDbtInd") switch { "CRDT" => false, "DBIT" => true, _ => (bool?)null };
-                if (debit is null || Value(entry, "RvslInd") is "true" or "1") continue;
+                if (debit is null) continue;
                 if (Value(entry, "Sts") is { } status && status != "BOOK") continue; // pending entries come again booked
+                var reversal = Value(entry, "RvslInd") is "true" or "1";
                 // A credit is named by the bank's reference of the entry (as it always was: the keys of credits already
                 // seen stay the same); a debit also by the entry's own reference when the bank gives no other.
                 var entryReference = Value(entry, "AcctSvcrRef") ?? (debit.Value ? Value(entry, "NtryRef") : null);
                 var transactions = Children(entry, "NtryDtls").SelectMany(d => Children(d, "TxDtls")).ToList();
-                if (transactions.Count > 1 && transactions.All(t => Find(t, "AmtDtls", "TxAmt", "Amt") is not null))
+                // A batch is split into its transactions only when they add up to what was booked: lines claiming more
+                // than the entry brought would confirm payments with money that never came.
+                if (transactions.Count > 1 && transactions.All(t => Find(t, "AmtDtls", "TxAmt", "Amt") is not null)
+                    && (Child(entry, "Amt") is not { } booked || transactions.Sum(t => Amount(Find(t, "AmtDtls", "TxAmt", "Amt")!)) == Amount(booked)))
                 {
                     for (var i = 0; i < transactions.Count; i++)
                     {
                         var t = transactions[i];
                         var amount = Find(t, "AmtDtls", "TxAmt", "Amt")!;
                         var reference = Value(t, "Refs", "AcctSvcrRef") ?? (entryReference is null ? null : $"{entryReference}/{i + 1}");
-                        entries.Add(Entry(account, Amount(amount), Currency(amount), Label([t]), reference, ranks, debit.Value));
+                        entries.Add(Entry(account, Amount(amount), Currency(amount), Label([t]), reference, ranks, debit.Value, reversal));
                     }
                 }
                 else if (Child(entry, "Amt") is { } amount)
                 {
                     var reference = entryReference ?? (transactions.Count == 1 ? Value(transactions[0], "Refs", "AcctSvcrRef") : null);
-                    entries.Add(Entry(account, Amount(amount), Currency(amount), Label(transactions, Value(entry, "AddtlNtryInf")), reference, ranks, debit.Value));
+                    entries.Add(Entry(account, Amount(amount), Currency(amount), Label(transactions, Value(entry, "AddtlNtryInf")), reference, ranks, debit.Value, reversal));
                 }
                 if (entries.Count > MaxEntries) throw MarketplaceException.Invalid("statement", $"A statement has at most {MaxEntries} entries.");
             }
@@ -139,13 +145,14 @@ public static class BankStatementFiles
 
     private static string Hash(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
-    private static StatementEntry Entry(string account, long amountMinor, string currency, string label, string? reference, Dictionary<string, int> ranks, bool debit)
+    private static StatementEntry Entry(string account, long amountMinor, string currency, string label, string? reference, Dictionary<string, int> ranks, bool debit,
+        bool reversal = false)
     {
         label = Cut(Clean(label), MaxLabel);
         var bankReference = Cut(Clean(reference), 100);
         // A credit's key is what it always was (credits seen before keep theirs); a debit's says it is a debit, so a bank
         // that numbers its debits and credits apart never makes one the other's repeat.
-        var side = debit ? "|debit" : "";
+        var side = (debit ? "|debit" : "") + (reversal ? "|reversal" : "");
         string key;
         if (bankReference.Length > 0) key = $"{account}{side}|ref|{bankReference}";
         else
@@ -156,7 +163,7 @@ public static class BankStatementFiles
             key = $"{line}|{rank}";
             bankReference = "stmt-" + Hash(Encoding.UTF8.GetBytes(key))[..16];
         }
-        return new StatementEntry(amountMinor, currency, label, bankReference, (debit ? "dbt-" : "crd-") + Hash(Encoding.UTF8.GetBytes(key))[..32], debit);
+        return new StatementEntry(amountMinor, currency, label, bankReference, (debit ? "dbt-" : "crd-") + Hash(Encoding.UTF8.GetBytes(key))[..32], debit, reversal);
     }
 
     private static string Label(IReadOnlyList<XElement> transactions, string? more = null)
@@ -186,12 +193,20 @@ public static class BankStatementFiles
 
     private static string Currency(XElement amount) => amount.Attribute("Ccy")?.Value.Trim().ToUpperInvariant() ?? Reference.DefaultCurrency;
 
-    /// <summary>An amount of a CSV export: spaces and the thousands separator are dropped; negative for a debit.</summary>
+    /// <summary>An amount of a CSV export, negative for a debit. Digits may be grouped by three (by the other mark than the
+    /// decimal one, a space or an apostrophe): <c>1.050,00</c>, <c>1 050,00</c>. A separator anywhere else (<c>10,50</c> read
+    /// with the decimal mark <c>.</c>) is not dropped but refused: the mapping names the wrong decimal mark.</summary>
     private static long CsvAmount(string raw, char decimalMark)
     {
         var thousands = decimalMark == ',' ? '.' : ',';
-        var compact = new string([.. raw.Where(ch => !char.IsWhiteSpace(ch) && ch != thousands && ch != '\'')]).Replace(decimalMark, '.');
-        if (!decimal.TryParse(compact, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
+        var text = raw.Trim();
+        var sign = text.StartsWith('-') ? "-" : "";
+        var parts = text[sign.Length..].Split(decimalMark);
+        var groups = new string([.. parts[0].Select(c => c == thousands || c == '\'' || char.IsWhiteSpace(c) ? ' ' : c)]).Split(' ');
+        var whole = groups.Length == 1 || (groups[0].Length is >= 1 and <= 3 && groups.Skip(1).All(g => g.Length == 3));
+        if (parts.Length > 2 || !whole
+            || !decimal.TryParse(sign + string.Concat(groups) + (parts.Length == 2 ? "." + parts[1] : ""), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint,
+                CultureInfo.InvariantCulture, out var value)
             || decimal.Round(value, 2) != value || Math.Abs(value) > Checks.MaxMad * 1000)
             throw MarketplaceException.Invalid("statement", "A line's amount is not an amount with at most two decimals.");
         return (long)(value * 100);
@@ -223,6 +238,8 @@ public static class BankStatementFiles
             }
             else field.Append(ch);
         }
+        // A quote left open would have swallowed every line after it: the file is refused, not read in part.
+        if (quoted) throw MarketplaceException.Invalid("statement", "A quoted field of the CSV is never closed.");
         if (field.Length > 0 || row.Count > 0) { row.Add(field.ToString()); yield return row; }
     }
 

@@ -357,6 +357,65 @@ public sealed class ReconciliationTests(MarketplaceHost host)
         Assert.Empty(again.GetProperty("paidOut").EnumerateArray());
     }
 
+    [Fact]
+    public async Task A_batch_claiming_more_than_was_booked_a_reversal_and_a_repeated_bank_reference_are_listed_and_fund_nothing()
+    {
+        var (first, firstFunding) = await AwaitedAsync();
+        var (second, secondFunding) = await AwaitedAsync();
+        var (paid, paidFunding) = await AwaitedAsync();
+        var run = Guid.NewGuid().ToString("N")[..8];
+        string Transaction(long amountMinor, string label) =>
+            $"<TxDtls><AmtDtls><TxAmt><Amt Ccy=\"MAD\">{amountMinor / 100m:0.00}</Amt></TxAmt></AmtDtls><RmtInf><Ustrd>{label}</Ustrd></RmtInf></TxDtls>";
+        // One booked dirham whose lines claim two transfers of 15,000: read as what was booked, not as its lines.
+        var batch = $"<Ntry><Amt Ccy=\"MAD\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts><AcctSvcrRef>BATCH-{run}</AcctSvcrRef><NtryDtls>"
+            + Transaction(1_500_000, Reference(firstFunding)) + Transaction(1_500_000, Reference(secondFunding)) + "</NtryDtls></Ntry>";
+        var xml = Camt053(PlatformIban, "STMT-REV-" + run, batch,
+            Entry(1_500_000, $"DUP-{run}", Reference(paidFunding)),
+            Entry(1_500_000, $"DUP-{run}", Reference(paidFunding)), // the SME paid twice, the bank gave both one reference
+            Entry(1_500_000, $"RET-{run}", Reference(paidFunding), debit: true, reversal: true)); // then sent a transfer back
+        using var admin = host.Admin();
+
+        var result = await PostAsync(admin, xml, "application/xml");
+        Assert.Equal(Payment(paidFunding), Assert.Single(result.GetProperty("matched").EnumerateArray()).GetProperty("paymentId").GetString());
+        var listed = result.GetProperty("unmatched").EnumerateArray()
+            .Select(u => (u.GetProperty("reason").GetString(), u.GetProperty("amountMinor").GetInt64(), u.GetProperty("direction").GetString(), u.GetProperty("paymentId").GetString()))
+            .OrderBy(u => u.Item1).ToList();
+        Assert.Equal([("credit-reversed", 1_500_000L, "debit", Payment(paidFunding)), ("duplicate-reference", 1_500_000L, "credit", null),
+            ("partial", 100L, "credit", Payment(firstFunding))], listed);
+        Assert.Equal("awaiting-funding", (await first.EngagementAsync()).Milestone(0).Status());
+        Assert.Equal("awaiting-funding", (await second.EngagementAsync()).Milestone(0).Status());
+        Assert.Equal(1_500_000, (await Engagements.AssertLedgerAsync(host, paid.NeedId))["escrow"]); // funded once; the reversal undoes nothing by itself
+
+        var page = WebUtility.HtmlDecode(await (await ReceiptTests.AdminPagesAsync(host)).GetStringAsync($"/admin/bank-statements?id={result.GetProperty("statementId").GetString()}"));
+        Assert.Contains("Crédit renvoyé par la banque", page); // the admin reads French
+        Assert.Contains("Même référence bancaire qu’une autre ligne", page);
+    }
+
+    [Fact]
+    public async Task A_csv_amount_read_with_the_wrong_decimal_mark_or_a_quote_never_closed_refuses_the_file_and_the_same_file_reads_once_the_mapping_is_right()
+    {
+        using var admin = host.Admin();
+        var name = "bank-" + Guid.NewGuid().ToString("N")[..8];
+        await (await admin.PutAsJsonAsync($"/api/admin/bank-statement-mappings/{name}",
+            new { delimiter = ";", decimalMark = ".", amountColumn = "Montant", labelColumns = new[] { "Libelle" }, bankReferenceColumn = "Ref" })).Json(HttpStatusCode.OK);
+        var (awaited, funding) = await AwaitedAsync();
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var csv = $"Date;Libelle;Montant;Ref\r\n2026-12-05;VIR {Reference(funding)};15000,00;CSV-{run}\r\n";
+
+        // "15000,00" read with the decimal mark "." is no amount (it was read as 1,500,000.00): the mapping is wrong.
+        var refused = await (await admin.PostAsync($"/api/admin/bank-statements?mapping={name}", new StringContent(csv, Encoding.UTF8, "text/csv"))).Problem(HttpStatusCode.BadRequest);
+        Assert.True(refused.GetProperty("errors").TryGetProperty("statement", out _));
+        var unclosed = $"Date;Libelle;Montant;Ref\r\n2026-12-05;\"VIR CLIENT X;250.00;Q-{run}\r\n2026-12-05;VIR {Reference(funding)};15000.00;R-{run}\r\n";
+        await (await admin.PostAsync($"/api/admin/bank-statements?mapping={name}", new StringContent(unclosed, Encoding.UTF8, "text/csv"))).Problem(HttpStatusCode.BadRequest);
+        Assert.Equal("awaiting-funding", (await awaited.EngagementAsync()).Milestone(0).Status());
+
+        await (await admin.PutAsJsonAsync($"/api/admin/bank-statement-mappings/{name}",
+            new { delimiter = ";", decimalMark = ",", amountColumn = "Montant", labelColumns = new[] { "Libelle" }, bankReferenceColumn = "Ref" })).Json(HttpStatusCode.OK);
+        var read = await PostAsync(admin, csv, "text/csv", $"?mapping={name}");
+        Assert.False(read.GetProperty("repeated").GetBoolean());
+        Assert.Equal(Payment(funding), Assert.Single(read.GetProperty("matched").EnumerateArray()).GetProperty("paymentId").GetString());
+    }
+
     private async Task<(Awarded, JsonElement)> AwaitedAsync()
     {
         var a = await Engagements.AwardedAsync(host);
@@ -423,10 +482,11 @@ public sealed class ReconciliationTests(MarketplaceHost host)
     private static string ReferenceOf(string xml, int entry) =>
         xml.Split("<AcctSvcrRef>")[entry + 1].Split("</AcctSvcrRef>")[0];
 
-    private static string Entry(long amountMinor, string bankReference, string label, bool debit = false, string endToEndId = "NOTPROVIDED") => $"""
+    private static string Entry(long amountMinor, string bankReference, string label, bool debit = false, string endToEndId = "NOTPROVIDED", bool reversal = false) => $"""
         <Ntry>
           <Amt Ccy="MAD">{amountMinor / 100m:0.00}</Amt>
           <CdtDbtInd>{(debit ? "DBIT" : "CRDT")}</CdtDbtInd>
+          {(reversal ? "<RvslInd>true</RvslInd>" : "")}
           <Sts>BOOK</Sts>
           <BookgDt><Dt>2026-12-01</Dt></BookgDt>
           <ValDt><Dt>2026-12-01</Dt></ValDt>
