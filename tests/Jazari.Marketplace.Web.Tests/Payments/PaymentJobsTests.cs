@@ -112,7 +112,18 @@ public sealed class PaymentJobsTests(SqliteJobsHost jobs)
         var lapse = jobs.Scheduled(a.NeedId).First(j => j.Value.Job.Method.Name == nameof(PaymentJobs.LapseFundingAsync));
         Assert.Equal(heldUntil, new DateTimeOffset(lapse.Value.EnqueueAt, TimeSpan.Zero), TimeSpan.FromMinutes(2));
         using (var page = await ReceiptTests.PagesAsync(Host, a.Sme))
-            Assert.Contains("vous réserve cette part jusqu’au", WebUtility.HtmlDecode(await page.GetStringAsync($"/engagements/{a.NeedId}"))); // and for how long
+        {
+            var html = WebUtility.HtmlDecode(await page.GetStringAsync($"/engagements/{a.NeedId}"));
+            var held = System.Text.RegularExpressions.Regex.Replace( // and for how long
+                System.Text.RegularExpressions.Regex.Match(html, "vous réserve cette part jusqu’au (.*?)\\. Payez").Groups[1].Value, "<[^>]+>", "");
+            // One amount and one date to go by: the next step names the SME's share, not the milestone's 15.000, and the
+            // transfer's "pay by" is the day the hold ends (it was the reminder's day, another date).
+            var whatNext = System.Text.RegularExpressions.Regex.Match(html, "id=\"what-next\">(.*?)</p>").Groups[1].Value;
+            Assert.Contains("10.500", whatNext);
+            Assert.DoesNotContain("15.000", whatNext);
+            var payBy = System.Text.RegularExpressions.Regex.Match(html, "<dd>([^<]+)</dd></div>\\s*</dl>").Groups[1].Value;
+            Assert.True(payBy.Length > 0 && held.StartsWith(payBy, StringComparison.Ordinal), $"pay by {payBy}, held until {held}");
+        }
 
         await Payments.LapseFundingAsync(a.NeedId, 0, 0); // not due yet: nothing
         Assert.Equal(450_000, await CommittedAsync());

@@ -43,9 +43,14 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
     /// stays on the page (after a reload too) until an admin confirms the transfer; null when none is awaited.</summary>
     public BankTransfer? TransferFor(EngagementMilestone m) =>
         IsSme && m is { Status: "awaiting-funding", Method: "bank-transfer", PaymentId: { } paymentId } && m.SmeMinor > 0
-            ? new BankTransfer(BankTransferRail.Reference(paymentId), m.SmeMinor,
-                DateOnly.FromDateTime((m.FundingRequestedAt ?? DateTimeOffset.UtcNow).AddDays(payments.FundingReminderDays).UtcDateTime))
+            ? new BankTransfer(BankTransferRail.Reference(paymentId), m.SmeMinor, PayBy(m))
             : null;
+
+    /// <summary>The day to pay by: while the programme holds its share, the hold's end (one date, the one that counts);
+    /// otherwise the day of the reminder.</summary>
+    private DateOnly PayBy(EngagementMilestone m) => m.ProgrammeHeldUntil is { } held && m.ProgrammeMinor > 0
+        ? Languages.Formats.Today(held)
+        : DateOnly.FromDateTime((m.FundingRequestedAt ?? DateTimeOffset.UtcNow).AddDays(payments.FundingReminderDays).UtcDateTime);
 
     /// <summary>To the SME, while its request holds the programme's share: how much and until when (null otherwise).</summary>
     public (long ProgrammeMinor, DateTimeOffset Until)? HeldFor(EngagementMilestone m) =>
@@ -67,8 +72,10 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
             ?? e.Milestones.First(x => x.Status is not ("released" or "refunded" or "cancelled"));
         var role = IsSme ? "sme" : "startup";
         var state = m.Status == "awaiting-funding" && TransferFor(m) is not null ? "awaiting-transfer" : m.Status;
+        // The SME pays its share once a programme took its own (the transfer's amount below), else the milestone's amount.
+        var amount = IsSme && m.Status == "awaiting-funding" && m.SmeMinor > 0 ? m.SmeMinor : m.AmountMinor;
         // The milestone's title and the startup's name are typed: isolated, so that "« تطوير الموقع » (15.000 MAD)" keeps its order.
-        return T.Html($"journey.next-{state}-{role}", m.Title, T.Money(m.AmountMinor, e.Currency), e.StartupName, payments.AutoReleaseDays);
+        return T.Html($"journey.next-{state}-{role}", m.Title, T.Money(amount, e.Currency), e.StartupName, payments.AutoReleaseDays);
     }
 
     /// <summary>What the startup receives of a milestone once released: its amount less the platform fee agreed at the award.</summary>
