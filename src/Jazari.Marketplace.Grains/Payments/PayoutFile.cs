@@ -9,6 +9,9 @@ public interface IPayoutFileGrain : IGrainWithStringKey
     /// <summary>Remembers the file's payouts; recording the same file again changes nothing.</summary>
     Task<PayoutFileView> RecordAsync(IReadOnlyList<string> payoutIds, long totalMinor, string currency);
     Task<PayoutFileView?> GetAsync();
+    /// <summary>Before its payouts are marked paid, the file takes the bank's reference: the same again changes nothing,
+    /// another is refused, so two admins marking it at once with two references never each mark a part of it.</summary>
+    Task<PayoutFileView> ClaimAsync(string bankReference);
     /// <summary>The file was executed by the bank: recorded once; the same reference again changes nothing, another is refused.</summary>
     Task<PayoutFileView> MarkPaidAsync(string bankReference);
 }
@@ -55,12 +58,20 @@ internal sealed class PayoutFileGrain(
 
     public Task<PayoutFileView?> GetAsync() => Task.FromResult(state.RecordExists ? View() : null);
 
-    public async Task<PayoutFileView> MarkPaidAsync(string bankReference)
+    public async Task<PayoutFileView> ClaimAsync(string bankReference)
     {
         if (!state.RecordExists) throw MarketplaceException.NotFound("Payout file");
         if (S.BankReference is { } known)
             return known == bankReference ? View() : throw MarketplaceException.Conflict($"This payout file was already marked paid with reference {known}.");
         S.BankReference = bankReference;
+        await state.SaveAsync();
+        return View();
+    }
+
+    public async Task<PayoutFileView> MarkPaidAsync(string bankReference)
+    {
+        await ClaimAsync(bankReference);
+        if (S.PaidAt is not null) return View();
         S.PaidAt = time.GetUtcNow();
         await state.SaveAsync();
         return View();

@@ -123,9 +123,8 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
         var reference = c.Text("bankReference", input.BankReference, 100);
         c.ThrowIfFailed();
         var fileGrain = grains.GetGrain<IPayoutFileGrain>(fileId);
-        var file = (Ids.IsValid(fileId) ? await fileGrain.GetAsync() : null) ?? throw MarketplaceException.NotFound("Payout file");
-        if (file.BankReference is { } known && known != reference)
-            throw MarketplaceException.Conflict($"This payout file was already marked paid with reference {known}.");
+        // The file takes the reference first: a second admin's other reference is refused before any payout is marked.
+        var file = Ids.IsValid(fileId) ? await fileGrain.ClaimAsync(reference) : throw MarketplaceException.NotFound("Payout file");
         var paidNow = 0;
         foreach (var payoutId in file.PayoutIds)
         {

@@ -230,6 +230,38 @@ public sealed class BankRailsTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task Two_admins_marking_one_file_paid_at_once_with_two_references_pay_every_payout_with_the_files_one()
+    {
+        foreach (var rib in new[] { AttijariRib, CihRib })
+        {
+            var a = await Engagements.AwardedAsync(host);
+            await Details(a.Founder, a.StartupId, "Web Atlas SARL", rib);
+            await ReleasedPayoutAsync(a, 0);
+        }
+        using var admin = host.Admin();
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/admin/payouts?status=pending");
+        request.Headers.Accept.ParseAdd("application/xml");
+        var response = await admin.SendAsync(request);
+        var fileId = response.Headers.GetValues("X-Payout-File-Id").Single();
+        var ids = Validated(await response.Content.ReadAsStringAsync()).Descendants(Pain + "EndToEndId").Select(e => e.Value).ToList();
+        Assert.True(ids.Count >= 2);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            admin.PostAsJsonAsync($"/api/admin/payout-files/{fileId}/paid", new { bankReference = i % 2 == 0 ? "VIR-A" : "VIR-B" })));
+        var won = answers.Where(r => r.IsSuccessStatusCode).ToList();
+        var reference = (await won[0].Json(HttpStatusCode.OK)).GetProperty("bankReference").GetString();
+        Assert.Equal(4, won.Count); // one reference's four calls; the other's are refused before marking anything
+        Assert.All(answers.Except(won), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        foreach (var id in ids)
+        {
+            var target = (await grains.GetGrain<IPaymentLookupGrain>(id).GetAsync())!;
+            var payout = (await Engagements.EngagementAsync(host, target.NeedId)).GetProperty("payouts").EnumerateArray().Single(p => p.Id() == id);
+            Assert.Equal((reference, "paid"), (payout.GetProperty("bankReference").GetString(), payout.GetProperty("status").GetString()));
+        }
+    }
+
+    [Fact]
     public async Task A_startup_that_gives_the_smes_own_rib_after_its_payout_was_ordered_is_held_when_the_bank_file_is_made()
     {
         var run = Guid.NewGuid().ToString("N")[..8];
