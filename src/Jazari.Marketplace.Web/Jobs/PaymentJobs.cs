@@ -155,7 +155,7 @@ public sealed class PaymentJobs(
         var values = new Dictionary<string, string>
         {
             ["title"] = e.Title, ["milestone"] = m.Title, ["startup"] = e.StartupName, ["currency"] = e.Currency,
-            ["link"] = notifier.NeedLink(e.NeedId),
+            ["link"] = notifier.EngagementLink(e.NeedId), // where the money is seen and acted on, not the need
         };
         foreach (var (key, value) in more) values[key] = value;
         return values;

@@ -43,6 +43,9 @@ public sealed class Notifier(IGrainFactory grains, IBackgroundJobClient jobs, Em
 
     public string NeedLink(string needId) => Link($"/needs/{needId}");
 
+    /// <summary>The engagement's page, where the milestones are paid, delivered, approved or disputed.</summary>
+    public string EngagementLink(string needId) => Link($"/engagements/{needId}");
+
     public string NeedsLink => Link("/needs");
 
     /// <summary>An address of the marketplace's pages, e.g. <c>/sign-in</c>.</summary>

@@ -143,6 +143,9 @@ public sealed partial class EmailLinksTests(BrowserHost host)
             K.ReassessmentInvitation => $"{publicUrl}/sme/assessment",
             K.ExpertReviewRequested or K.ExpertReviewAssigned or K.ExpertReviewReminder or K.ExpertReviewAnswered or K.ExpertReviewExpired
                 => $"{publicUrl}/expert-reviews/{reviewId}",
+            K.FundingInstructions or K.FundingReminder or K.FundingLapsed or K.MilestoneFunded or K.MilestoneDelivered or K.AutoReleaseWarning
+                or K.MilestoneReleased or K.DisputeOpened or K.DisputeResolved or K.PayoutAwaitingDetails or K.ReleaseAwaitingOnboarding
+                => $"{publicUrl}/engagements/{needId}",
             _ => NeedLink(),
         };
         string Value(string kind, string name) => name switch
@@ -172,7 +175,7 @@ public sealed partial class EmailLinksTests(BrowserHost host)
         text.Use(language);
         string Shows(string role, string link) => link[publicUrl.Length..] switch
         {
-            var path when path == $"/needs/{needId}" => needTitle,
+            var path when path == $"/needs/{needId}" || path == $"/engagements/{needId}" => needTitle,
             var path when path == $"/conversations/{thread.Id()}" => greeting,
             var path when path == $"/receipts/{paymentId}" => funding.GetProperty("reference").GetString()!,
             var path when path == $"/receipts/{payoutId}" => payoutId.ToUpperInvariant(), // the payout's reference

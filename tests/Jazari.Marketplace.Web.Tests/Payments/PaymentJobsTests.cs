@@ -139,7 +139,7 @@ public sealed class PaymentJobsTests(SqliteJobsHost jobs)
         await Engagements.EventuallyAsync(async () => !await AwaitedAsync(reference), "the transfer off the admins' list");
         var email = Assert.Single(await jobs.EmailsAsync(a.Sme.Email, "funding-lapsed"));
         Assert.Contains("la part du programme (4.500 MAD) est retournée à son budget", email.GetProperty("text").GetString()); // in fr-MA's format
-        Assert.Contains($"/needs/{a.NeedId}", email.GetProperty("text").GetString());
+        Assert.Contains($"/engagements/{a.NeedId}", email.GetProperty("text").GetString());
         // An e-mail that always goes offers no unsubscribe link, nor the header a mail client's button would post to in vain.
         Assert.DoesNotContain("/unsubscribe", email.GetProperty("text").GetString());
         Assert.Equal(JsonValueKind.Null, email.GetProperty("listUnsubscribe").ValueKind);
