@@ -18,7 +18,7 @@ public static class Rib
     {
         if (typed is null) return null;
         var digits = new System.Text.StringBuilder(Length);
-        foreach (var c in typed)
+        foreach (var c in Texts.AsciiDigits(typed)) // as an Arabic keyboard types them (٠٠٧ ...) too
         {
             if (c is >= '0' and <= '9') digits.Append(c);
             else if (c is not (' ' or '-' or '\u00A0' or '.')) return null;

@@ -55,7 +55,7 @@ public sealed class AuthCommands(IGrainFactory grains, Notifier notifier, SignIn
     {
         var c = new Checks();
         var email = c.Email("email", input.Email);
-        var code = c.Text("code", input.Code, 6, minLength: 6);
+        var code = c.Text("code", input.Code is null ? null : Texts.AsciiDigits(input.Code), 6, minLength: 6); // ١٢٣٤٥٦ too
         if (code.Length == 6 && !code.All(char.IsAsciiDigit)) c.Error("code", "Six digits.");
         c.ThrowIfFailed();
 

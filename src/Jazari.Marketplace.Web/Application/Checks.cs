@@ -149,7 +149,7 @@ public sealed class Checks(string prefix = "")
     /// <summary>An optional ICE (Identifiant Commun de l'Entreprise): 15 digits once spaces are dropped; null when empty.</summary>
     public string? Ice(string field, string? value)
     {
-        var ice = new string([.. (value ?? "").Where(ch => !char.IsWhiteSpace(ch))]);
+        var ice = new string([.. Texts.AsciiDigits(value ?? "").Where(ch => !char.IsWhiteSpace(ch))]);
         if (ice.Length == 0) return null;
         if (ice.Length != 15 || !ice.All(char.IsAsciiDigit)) Error(field, "Must be the 15 digits of the ICE.");
         return ice;

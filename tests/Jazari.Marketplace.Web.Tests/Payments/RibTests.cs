@@ -13,6 +13,7 @@ public sealed class RibTests
     [InlineData("011 780 0000123456789012 96")]
     [InlineData("011-780-0000-1234-5678-9012-96")]
     [InlineData(" 011 780 0000 1234 5678 9012 96 ")]
+    [InlineData("٠١١ ٧٨٠ ٠٠٠٠١٢٣٤٥٦٧٨٩٠١٢ ٩٦")] // Arabic-Indic digits, as an Arabic phone keyboard types them
     public void A_valid_rib_typed_with_spaces_or_dashes_is_accepted_and_normalised_to_its_24_digits(string typed)
     {
         Assert.Null(Rib.Problem(typed));
