@@ -59,7 +59,8 @@ public sealed class Formats
 
     public string Date(DateOnly date) => date.ToString("d MMMM yyyy", Culture);
     public string Date(DateTimeOffset at) => Local(at).ToString("d MMMM yyyy", Culture);
-    public string DateTime(DateTimeOffset at) => Local(at).ToString("d MMMM yyyy, HH:mm", Culture);
+    /// <summary>A date and time: "5 décembre 2026, 03:53"; Arabic joins them with its own comma, "5 دجنبر 2026، 03:53".</summary>
+    public string DateTime(DateTimeOffset at) => Local(at).ToString(Language == "ar" ? "d MMMM yyyy، HH:mm" : "d MMMM yyyy, HH:mm", Culture);
 
     /// <summary>The time in Morocco.</summary>
     public static DateTime Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Morocco).DateTime;

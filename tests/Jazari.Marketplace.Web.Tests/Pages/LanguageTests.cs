@@ -82,6 +82,7 @@ public sealed partial class LanguageTests
     {
         // Morocco is UTC+1 outside Ramadan.
         Assert.Equal("15 janvier 2026, 10:30", Formats.For("fr").DateTime(new DateTimeOffset(2026, 1, 15, 9, 30, 0, TimeSpan.Zero)));
+        Assert.EndsWith("2026، 10:30", Formats.For("ar").DateTime(new DateTimeOffset(2026, 1, 15, 9, 30, 0, TimeSpan.Zero))); // Arabic's own comma
         Assert.Equal(new DateOnly(2026, 1, 16), Formats.Today(new DateTimeOffset(2026, 1, 15, 23, 30, 0, TimeSpan.Zero)));
     }
 
