@@ -176,8 +176,12 @@ internal sealed class EngagementGrain(
         var m = ByPayment(paymentId);
         if (m.FundedAt is not null)
         {
-            if (m.PaymentExternalId == externalId) return View();
-            throw MarketplaceException.Conflict($"Milestone {m.Index} is already funded (by {m.Method?.Name()}, {m.PaymentExternalId}).");
+            if (m.PaymentExternalId != externalId)
+                throw MarketplaceException.Conflict($"Milestone {m.Index} is already funded (by {m.Method?.Name()}, {m.PaymentExternalId}).");
+            // The same confirmation again (a retry after a crash) changes nothing; with another amount, it is not the same one.
+            if (amountMinor != m.SmeShare)
+                throw MarketplaceException.Invalid("amountMinor", $"The SME's share of milestone {m.Index} is {m.SmeShare} (minor units of {S.Currency}); {amountMinor} was received.");
+            return View();
         }
         if (m.Status != MilestoneStatus.AwaitingFunding)
             throw MarketplaceException.Conflict($"Milestone {m.Index} is {m.Status.Name()}; it takes no payment.");
@@ -525,7 +529,7 @@ internal sealed class EngagementGrain(
                     .. move.NetMinor > 0 ? [new LedgerLine(LedgerAccounts.Sme(S.SmeId), move.NetMinor)] : Array.Empty<LedgerLine>(),
                     .. ProgrammeLine(move.ProgrammeMinor)]);
                 m.RefundedMinor += move.AmountMinor;
-                if (move.NetMinor > 0) await AddPayoutAsync(m, move, "sme", S.SmeId, S.SmeId, externalId, now);
+                if (move.NetMinor > 0) await AddPayoutAsync(m, move, "sme", S.SmeId, await SmeNameAsync(), externalId, now);
                 break;
             default:
                 throw new InvalidOperationException($"Unknown move kind {move.Kind}.");
@@ -652,13 +656,16 @@ internal sealed class EngagementGrain(
             foreach (var m in S.Milestones.Where(m => m.DeliveredAt is not null))
                 (m.DeliveryNote, m.DeliveryLinks) = ("", []);
         }
-        else S.Title = ErasedNeed.Title(pseudonym);
+        else
+        {
+            S.Title = ErasedNeed.Title(pseudonym);
+            S.Payouts = [.. S.Payouts.Select(p => p.BeneficiaryId == S.SmeId ? p with { BeneficiaryName = pseudonym } : p)];
+        }
         foreach (var m in S.Milestones.Where(m => m.Dispute?.OpenedBy == side))
             m.Dispute = m.Dispute! with { Reason = "" };
         await state.SaveAsync(); // erasure is rare: written each time rather than compared
-        if (side == "startup")
-            await PayoutQueue.RenameBeneficiaryAsync(grains, S.StartupId, pseudonym);
-        else // the admins' list of awaited transfers takes the need's new title
+        await PayoutQueue.RenameBeneficiaryAsync(grains, side == "startup" ? S.StartupId : S.SmeId, pseudonym);
+        if (side == "sme") // the admins' list of awaited transfers takes the need's new title
             foreach (var m in S.Milestones.Where(m => m.ListedAsAwaitingTransfer))
             {
                 await AwaitingTransfers.RemoveAsync(grains, m.PaymentId, m.FundingRequestedAt!.Value);
@@ -841,6 +848,13 @@ internal sealed class EngagementGrain(
         S.Payouts.Add(new PayoutOrder(id, NeedId, m.Index, move.Kind, kind, beneficiaryId, name, move.NetMinor, S.Currency,
             externalId is not null ? PayoutStatus.Paid : holds.Count > 0 ? PayoutStatus.Held : PayoutStatus.Pending, now, externalId,
             externalId is null ? null : now, holds.Count > 0 ? holds.ToArray() : null, GrossMinor: move.AmountMinor));
+    }
+
+    /// <summary>The SME's name for its refund's payout (its id when its profile is gone).</summary>
+    private async Task<string> SmeNameAsync()
+    {
+        try { return (await grains.GetGrain<Profiles.ISmeGrain>(S.SmeId).GetAsync(Caller.Marketplace)).Details.Name; }
+        catch (MarketplaceException) { return S.SmeId; }
     }
 
     private async Task ReturnToProgrammeAsync(int index, string what, long amount)

@@ -228,10 +228,25 @@ public sealed class BankTransferTests(MarketplaceHost host)
         var refund = Assert.Single(cancelled.GetProperty("payouts").EnumerateArray());
         Assert.Equal(1_050_000, refund.GetProperty("amountMinor").GetInt64());
         Assert.Equal("sme", refund.GetProperty("beneficiaryKind").GetString());
+        Assert.Equal("Huilerie Zerhoun", refund.GetProperty("beneficiaryName").GetString()); // its name, not its id, on the admins' list and file
         await Engagements.EventuallyAsync(async () => (await (await a.Sme.Client.GetAsync($"/api/needs/{a.NeedId}")).Json(HttpStatusCode.OK))
             .GetProperty("status").GetString() == "cancelled", "the need cancelled");
         await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/reviews", new { quality = 2, timeliness = 2, communication = 2, comment = "Arrêté en cours." }))
             .Json(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task A_confirmation_repeated_with_its_bank_reference_changes_nothing_and_with_another_amount_is_refused()
+    {
+        var a = await Engagements.AwardedAsync(host);
+        var funding = await a.FundAsync(0);
+        using var admin = host.Admin();
+        var path = $"/api/admin/payments/{funding.GetProperty("reference").GetString()}/confirm";
+        await (await admin.PostAsJsonAsync(path, new { amountMinor = 1_500_000, bankReference = "VIR-SAME" })).Json(HttpStatusCode.OK);
+        await (await admin.PostAsJsonAsync(path, new { amountMinor = 1_500_000, bankReference = "VIR-SAME" })).Json(HttpStatusCode.OK); // a retry
+        var wrong = await (await admin.PostAsJsonAsync(path, new { amountMinor = 1_499_999, bankReference = "VIR-SAME" })).Problem(HttpStatusCode.BadRequest);
+        Assert.True(wrong.GetProperty("errors").TryGetProperty("amountMinor", out _));
+        Assert.Equal(1_500_000, (await Engagements.AssertLedgerAsync(host, a.NeedId))["escrow"]);
     }
 
     [Fact]
