@@ -41,8 +41,12 @@ public sealed partial class ExpertReviewPagesTests(BrowserHost host)
         await HostApi.SignInAsync(host, smePage, smeEmail);
         await smePage.GotoAsync($"/sme/needs/{needId}");
         await smePage.ClickAsync($"section.expert-reviews a[href='/sme/needs/{needId}/expert-review']");
+        const string question = "Le prix est-il juste pour une boutique WooCommerce ?";
+        await smePage.FillAsync("#question", question);
+        await smePage.ClickAsync("form.form button[type=submit]"); // no bid ticked: refused, the question typed kept
+        await Assertions.Expect(smePage.Locator("fieldset .error")).ToBeVisibleAsync();
+        await Assertions.Expect(smePage.Locator("#question")).ToHaveValueAsync(question);
         await smePage.CheckAsync("input[name=bidIds]");
-        await smePage.FillAsync("#question", "Le prix est-il juste pour une boutique WooCommerce ?");
         await HostApi.AssertTranslatedAsync(smePage);
         await HostApi.AssertAccessibleAsync(smePage);
         await smePage.ClickAsync("form.form button[type=submit]");

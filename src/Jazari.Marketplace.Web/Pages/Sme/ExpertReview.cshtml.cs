@@ -10,11 +10,15 @@ public sealed class ExpertReviewModel(IGrainFactory grains, Text text, NeedComma
 {
     public NeedView Need { get; private set; } = null!;
     public IReadOnlyList<Bid> Live { get; private set; } = [];
+    /// <summary>What the SME sent, shown back when it was refused: the bids ticked and the question typed.</summary>
+    public IReadOnlyList<string> Ticked { get; private set; } = [];
+    public string? Question { get; private set; }
 
     public async Task OnGetAsync(string id) => await LoadAsync(id);
 
     public async Task<IActionResult> OnPostAsync(string id, List<string>? bidIds, string? question)
     {
+        (Ticked, Question) = (bidIds ?? [], question);
         ExpertReviewCreated? created = null;
         if (await TryAsync(async () => created = await reviews.RequestAsync(Me, id, new ExpertReviewInput { BidIds = bidIds?.Cast<string?>().ToList() ?? [], Question = question })))
             return Redirect($"/expert-reviews/{created!.Id}");
