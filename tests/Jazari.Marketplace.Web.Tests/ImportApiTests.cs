@@ -35,6 +35,9 @@ public sealed class ImportApiTests(MarketplaceHost host)
         var startup = await (await admin.GetAsync("/api/startups/st-example-webatlas")).Json(HttpStatusCode.OK);
         Assert.Equal(4.4, startup.GetProperty("rating").GetDouble());
         Assert.Equal(7, startup.GetProperty("ratingCount").GetInt32());
+        // Its public page says where the 7 ratings come from, beside "no review yet": they came with the catalogue.
+        using (var page = await Payments.ReceiptTests.PagesAsync(host, await host.SignUpAsync("sme")))
+            Assert.Contains("7 notes ont été données avant la place de marché", System.Net.WebUtility.HtmlDecode(await page.GetStringAsync("/startups/st-example-webatlas")));
         var need = await (await admin.GetAsync("/api/needs/need-example-olive-shop")).Json(HttpStatusCode.OK);
         Assert.Equal("open", need.GetProperty("status").GetString());
         Assert.Equal("sme-example-olive", need.GetProperty("smeId").GetString());
