@@ -78,6 +78,24 @@ public sealed partial class LanguageTests
     }
 
     [Fact]
+    public void A_percentage_is_written_one_way_per_language()
+    {
+        // "30 %" in French and Arabic, the sign kept with its number on a narrow phone (no break); "30%" in English.
+        var web = Path.Combine(RepoPaths.Root, "src", "Jazari.Marketplace.Web");
+        var files = Directory.EnumerateFiles(Path.Combine(web, "Pages", "Strings"), "*.json")
+            .Concat(Directory.EnumerateFiles(Path.Combine(web, "Notifications", "Templates"), "*.json"));
+        foreach (var file in files)
+        {
+            var name = Path.GetFileNameWithoutExtension(file);
+            var language = name.Contains('.') ? name[(name.LastIndexOf('.') + 1)..] : name;
+            if (language is not ("ar" or "fr" or "en")) continue;
+            var expected = language == "en" ? "}%" : "}\u00A0%";
+            foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(file), @"\}\s?[%٪]"))
+                Assert.True(m.Value == expected, $"{Path.GetFileName(file)}: a percentage written '{m.Value}', not '{expected}'");
+        }
+    }
+
+    [Fact]
     public void Times_are_written_in_morocco()
     {
         // Morocco is UTC+1 outside Ramadan.
