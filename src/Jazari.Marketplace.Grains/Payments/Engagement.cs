@@ -69,13 +69,15 @@ public interface IEngagementGrain : IGrainWithStringKey
     /// <summary>A replaced release was looked for at the processor and not found: a day after its replacement no job can
     /// still carry it out, and it is no longer looked for.</summary>
     Task ReplacedReleaseNotFoundAsync(string operationId);
-    /// <summary>An admin paid a payout order by bank; the same reference again changes nothing.</summary>
-    Task<PayoutOrder> MarkPayoutPaidAsync(Caller caller, string payoutId, string bankReference);
+    /// <summary>An admin paid a payout order by bank; the same reference again changes nothing. <paramref name="inBankFile"/>:
+    /// the bank executed a file holding it, so a hold put on it after the file was made does not undo that payment.</summary>
+    Task<PayoutOrder> MarkPayoutPaidAsync(Caller caller, string payoutId, string bankReference, bool inBankFile);
     /// <summary>An admin releases a held payout (it goes to the bank) or declines it (it is not paid), with the reason. The same
     /// decision again changes nothing; the other one is refused.</summary>
     Task<PayoutOrder> ReviewPayoutAsync(Caller caller, string payoutId, bool release, string reason);
-    /// <summary>Before a payout goes in a bank file: a pending payout no admin reviewed is held if a hold applies now (its
-    /// beneficiary gave a RIB after it was ordered, the same as the other side's). Returns it as it stands.</summary>
+    /// <summary>Before a payout goes in a bank file: a pending payout is held if a hold applies now (its beneficiary gave a
+    /// RIB after it was ordered, the same as the other side's), unless an admin released it after the beneficiary's payout
+    /// details last changed. Returns it as it stands.</summary>
     Task<PayoutOrder> RecheckHoldsAsync(string payoutId);
     /// <summary>Books what Stripe reported refunded to a card and is not booked yet, then tells the other grains what
     /// happened (need status, KPIs, the payout list); each call is idempotent. Throws on failure.</summary>
@@ -590,7 +592,7 @@ internal sealed class EngagementGrain(
         return View();
     }
 
-    public async Task<PayoutOrder> MarkPayoutPaidAsync(Caller caller, string payoutId, string bankReference)
+    public async Task<PayoutOrder> MarkPayoutPaidAsync(Caller caller, string payoutId, string bankReference, bool inBankFile)
     {
         await EnsureAsync();
         var index = caller.IsAdmin ? S.Payouts.FindIndex(p => p.Id == payoutId) : -1;
@@ -601,7 +603,8 @@ internal sealed class EngagementGrain(
             if (payout.BankReference == bankReference) return payout;
             throw MarketplaceException.Conflict($"This payout was already marked paid with reference {payout.BankReference}.");
         }
-        if (payout.Status == PayoutStatus.Held) throw MarketplaceException.Conflict("This payout is held for review: release it before paying it.");
+        // A payout is held only once ready, so one held in an executed file was held after the file was made: it is paid.
+        if (payout.Status == PayoutStatus.Held && !inBankFile) throw MarketplaceException.Conflict("This payout is held for review: release it before paying it.");
         if (payout.Status == PayoutStatus.Declined) throw MarketplaceException.Conflict("This payout was declined: it is not paid.");
         S.Payouts[index] = payout = payout with { Status = PayoutStatus.Paid, BankReference = bankReference, PaidAt = time.GetUtcNow() };
         await SaveAsync(AddEvent(EngagementEventKind.PayoutPaid, payout.Index));
@@ -635,13 +638,23 @@ internal sealed class EngagementGrain(
         var index = S.Payouts.FindIndex(p => p.Id == payoutId);
         if (index < 0) throw MarketplaceException.NotFound("Payout");
         var payout = S.Payouts[index];
-        if (payout is not { Status: PayoutStatus.Pending, Review: null, BankReference: null }) return payout;
+        if (payout is not { Status: PayoutStatus.Pending, BankReference: null }) return payout;
+        // An admin's release stands unless either side's payout details changed since (the RIBs it was decided on).
+        if (payout.Review is { } review && !await DetailsChangedSinceAsync(review.At, payout.BeneficiaryId, S.SmeId)) return payout;
         var holds = await PayoutHolds.ReasonsAsync(grains, payout.BeneficiaryKind, payout.BeneficiaryId, S.SmeId, S.SmeAccountId, S.StartupId, S.StartupAccountId,
             time.GetUtcNow());
         if (holds.Count == 0) return payout;
-        S.Payouts[index] = payout = payout with { Status = PayoutStatus.Held, HoldReasons = [.. holds] };
+        // Held again for a new decision: the admin's earlier one was made on other payout details.
+        S.Payouts[index] = payout = payout with { Status = PayoutStatus.Held, HoldReasons = [.. holds], Review = null };
         await SaveAsync();
         return payout;
+    }
+
+    private async Task<bool> DetailsChangedSinceAsync(DateTimeOffset since, params string[] profileIds)
+    {
+        foreach (var id in profileIds.Distinct())
+            if ((await grains.GetGrain<IPayoutDetailsGrain>(id).GetAsync(Caller.Marketplace))?.UpdatedAt > since) return true;
+        return false;
     }
 
     public async Task EraseParticipantAsync(string accountId, string pseudonym)

@@ -78,11 +78,11 @@ public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminComm
         static StatementUnmatched Unmatched(StatementEntry e, string reason, string? id) => new(e.AmountMinor, e.Currency, e.Label, reason, e.BankReference, id, e.Debit);
         foreach (var entry in file.Credits.Concat(file.Debits))
         {
-            // Two entries of one statement with one bank reference: the first is handled, the second listed (never a
-            // second transfer reported as the first's match).
-            if (!handled.Add(entry.Key)) { unmatched.Add(Unmatched(entry, Reasons.DuplicateReference, null)); continue; }
             // The first statement to bring an entry handles it (again, if its upload was cut short); an overlapping one skips it.
             if (await grains.GetGrain<IBankCreditGrain>(entry.Key).ClaimAsync(file.Id) != file.Id) { seenBefore++; continue; }
+            // Two entries of one statement with one bank reference (a bank reusing it): the first is handled, the second
+            // listed, never reported as the first's match.
+            if (!handled.Add(entry.Key)) { unmatched.Add(Unmatched(entry, Reasons.DuplicateReference, null)); continue; }
             if (entry.Reversal)
             {
                 // The bank took back a credit or returned a payout: an admin decides what follows (nothing is undone here).
@@ -155,7 +155,7 @@ public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminComm
             var view = await engagement.GetAsync(caller);
             if (view.Milestone(target.Index) is not { } m || m.PaymentId != id) continue;
             if (credit.Currency != view.Currency) return (id, Reasons.Currency);
-            if (m.FundedAt is not null) return (id, m.PaymentExternalId == credit.BankReference ? null : Reasons.AlreadyFunded);
+            if (m.FundedAt is not null) return (id, m.PaymentExternalId == credit.BankReference && credit.AmountMinor == m.SmeShare ? null : Reasons.AlreadyFunded);
             // A lapsed request's transfer, made in time and read late, is taken if the programme grants the same share again.
             var share = m.Funding.Count > 0 ? m.SmeShare : m.FundingLapsedAt is not null ? m.LapsedSmeMinor : 0;
             if (m.Status != MilestoneStatus.AwaitingFunding || share == 0) return (id, Reasons.NotAwaited);

@@ -76,7 +76,8 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
         {
             var order = await grains.GetGrain<IEngagementGrain>(line.Order.NeedId).RecheckHoldsAsync(line.Order.Id);
             if (order.Status == PayoutStatus.Pending) ready.Add(new BankPayout(order, line.Details!.Holder, line.Details.Rib));
-            else await PayoutQueue.PutAsync(grains, order); // held now: listed for an admin's review
+            else if (order.Status == PayoutStatus.Held) await PayoutQueue.PutAsync(grains, order); // held now: listed for an admin's review
+            else await PayoutQueue.RemoveAsync(grains, order); // paid or declined meanwhile: the queue's copy was stale
         }
         if (ready.Count == 0) throw MarketplaceException.Conflict("No payout is ready for the bank: none is pending with a valid RIB and not held.");
         var file = await grains.GetGrain<IPayoutFileGrain>(PayoutFiles.Id(ready.Select(p => p.Order.Id)))
@@ -132,11 +133,13 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
             var grain = grains.GetGrain<IEngagementGrain>(target.NeedId);
             var payout = (await grain.GetAsync(caller)).Payouts.FirstOrDefault(p => p.Id == payoutId);
             // Paid by this file already: a repeat after a crash finishes what that payout's first marking left undone.
-            if (payout is null || !(payout.Status == PayoutStatus.Pending || (payout.Status == PayoutStatus.Paid && payout.BankReference == reference))) continue;
-            var paid = await grain.MarkPayoutPaidAsync(caller, payoutId, reference);
+            // Held after this file was made (a RIB given since): the bank paid it with the file all the same.
+            if (payout is null || !(payout.Status is PayoutStatus.Pending or PayoutStatus.Held
+                || (payout.Status == PayoutStatus.Paid && payout.BankReference == reference))) continue;
+            var paid = await grain.MarkPayoutPaidAsync(caller, payoutId, reference, inBankFile: true);
             await PayoutQueue.RemoveAsync(grains, paid);
             await RecordPaidAsync(caller, paid, $"bank {reference}; file {fileId}");
-            if (payout.Status == PayoutStatus.Pending) paidNow++;
+            if (payout.Status != PayoutStatus.Paid) paidNow++;
         }
         file = await fileGrain.MarkPaidAsync(reference);
         return new PayoutFileResponse(file.Id, file.PayoutIds.Count, file.TotalMinor, file.Currency, paidNow, file.BankReference!, file.PaidAt!.Value);
@@ -149,7 +152,7 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
         var reference = c.Text("bankReference", input.BankReference, 100);
         c.ThrowIfFailed();
         var target = (Ids.IsValid(payoutId) ? await grains.GetGrain<IPaymentLookupGrain>(payoutId).GetAsync() : null) ?? throw MarketplaceException.NotFound("Payout");
-        var paid = await grains.GetGrain<IEngagementGrain>(target.NeedId).MarkPayoutPaidAsync(caller, payoutId, reference);
+        var paid = await grains.GetGrain<IEngagementGrain>(target.NeedId).MarkPayoutPaidAsync(caller, payoutId, reference, inBankFile: false);
         // The admin's list of payouts to make reads the queue: it must not show this one again on reload. The
         // payout's event takes it off too (a removal is idempotent; the engagement's sync never re-adds a paid one).
         await PayoutQueue.RemoveAsync(grains, paid);

@@ -55,8 +55,9 @@ internal sealed class ProblemHandling(ILogger<ProblemHandling> log) : IException
             MarketplaceException { Problem: Problem.Invalid, Field: { } field } m =>
                 TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [m.Message] }),
             MarketplaceException m => TypedResults.Problem(statusCode: StatusOf(m), detail: m.Message),
-            // A value of the wrong type (a number in quotes, an object for a text): the field's error, like any other.
-            BadHttpRequestException { InnerException: JsonException { Path: ['$', '.', .. var field] } } =>
+            // A value of the wrong type (a number in quotes, an object for a text): the field's error, like any other. Broken
+            // JSON (its reader's own exception inside) is the body's error below.
+            BadHttpRequestException { InnerException: JsonException { Path: ['$', '.', .. var field] } json } when json.InnerException?.GetType().Name != "JsonReaderException" =>
                 TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = ["Not a value of this field's type (a number is written without quotes)."] }),
             BadHttpRequestException bad => TypedResults.Problem(statusCode: bad.StatusCode, detail: bad.Message),
             JsonException => TypedResults.Problem(statusCode: 400, detail: "The body is not valid JSON for this request."),

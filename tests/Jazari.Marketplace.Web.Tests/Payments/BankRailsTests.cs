@@ -116,7 +116,7 @@ public sealed class BankRailsTests(MarketplaceHost host)
         // Paid by the file's id: every payout of the file once; the same file again moves nothing. A first marking died
         // after writing this payout's engagement and before its audit entry and queue removal: the marking finishes them.
         await host.Services.GetRequiredService<IGrainFactory>().GetGrain<IEngagementGrain>(a.NeedId)
-            .MarkPayoutPaidAsync(new Caller("admin", Roles.Admin), payout.Id(), "BOA-VIR-2026-77");
+            .MarkPayoutPaidAsync(new Caller("admin", Roles.Admin), payout.Id(), "BOA-VIR-2026-77", inBankFile: true);
         var paid = await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{fileId}/paid", new { bankReference = "BOA-VIR-2026-77" })).Json(HttpStatusCode.OK);
         Assert.Equal(ready.Count - 1, paid.GetProperty("paidNow").GetInt32());
         Assert.Equal(sumMinor, paid.GetProperty("totalMinor").GetInt64());
@@ -276,6 +276,29 @@ public sealed class BankRailsTests(MarketplaceHost host)
         var held = Assert.Single(await HeldAsync(admin), p => p.Id() == payout.Id());
         Assert.Equal(["related-party"], held.GetProperty("holdReasons").EnumerateArray().Select(r => r.GetString()));
         await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/decline", new { reason = "Le RIB de la PME elle-même." })).Json(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_payout_held_after_its_file_was_made_is_paid_when_that_file_is_marked_paid()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var (pair, smeId) = await AwardedBetweenAsync($"sme-file-{run}@gmail.com", $"startup-file-{run}@gmail.com");
+        await Details(pair.Founder, pair.StartupId, "Atlas Web", CihRib);
+        var payout = await ReleasedPayoutAsync(pair, 0);
+        using var admin = host.Admin();
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/admin/payouts?status=pending");
+        request.Headers.Accept.ParseAdd("application/xml");
+        var file = (await admin.SendAsync(request)).Headers.GetValues("X-Payout-File-Id").Single(); // handed to the bank
+        // Then the SME gives the startup's RIB as its own: the next file holds the payout for review...
+        await Details(pair.Sme, smeId, "Atlas Web", CihRib, "smes");
+        Assert.DoesNotContain(payout.Id(), await FileIdsAsync(admin));
+        Assert.Contains(await HeldAsync(admin), p => p.Id() == payout.Id());
+        // ...but the bank already executed the first file: marking it paid records the payment, not a hold.
+        var paid = await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{file}/paid", new { bankReference = $"VIR-{run}" })).Json(HttpStatusCode.OK);
+        Assert.True(paid.GetProperty("paidNow").GetInt32() >= 1);
+        var listed = (await Engagements.EngagementAsync(host, pair.NeedId)).GetProperty("payouts").EnumerateArray().Single(p => p.Id() == payout.Id());
+        Assert.Equal(("paid", $"VIR-{run}"), (listed.GetProperty("status").GetString(), listed.GetProperty("bankReference").GetString()));
+        Assert.DoesNotContain(await HeldAsync(admin), p => p.Id() == payout.Id());
     }
 
     [Fact]

@@ -121,8 +121,10 @@ public sealed class PaymentJobsTests(SqliteJobsHost jobs)
             var whatNext = System.Text.RegularExpressions.Regex.Match(html, "id=\"what-next\">(.*?)</p>").Groups[1].Value;
             Assert.Contains("10.500", whatNext);
             Assert.DoesNotContain("15.000", whatNext);
-            var payBy = System.Text.RegularExpressions.Regex.Match(html, "<dd>([^<]+)</dd></div>\\s*</dl>").Groups[1].Value;
-            Assert.True(payBy.Length > 0 && held.StartsWith(payBy, StringComparison.Ordinal), $"pay by {payBy}, held until {held}");
+            // The day before the hold ends, leaving the transfer a day to arrive.
+            var payBy = System.Text.RegularExpressions.Regex.Match(html, "<dd id=\"pay-by-0\">([^<]+)</dd>").Groups[1].Value;
+            Assert.Equal(Languages.Formats.For("fr").Date(Languages.Formats.Today(heldUntil).AddDays(-1)), payBy);
+            Assert.StartsWith(Languages.Formats.For("fr").Date(heldUntil), held);
         }
 
         await Payments.LapseFundingAsync(a.NeedId, 0, 0); // not due yet: nothing

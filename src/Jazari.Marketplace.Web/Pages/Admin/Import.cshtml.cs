@@ -12,6 +12,9 @@ namespace Jazari.Marketplace.Web.Pages.Admin;
 [RequestFormLimits(MultipartBodyLengthLimit = Extensions.BodyLimits.Import)]
 public sealed class ImportModel(IGrainFactory grains, Text text, AdminCommands admin) : MarketplacePage(grains, text)
 {
+    /// <summary>Read as <c>POST /api/admin/import</c> reads it: numbers are JSON numbers, not numbers in quotes.</summary>
+    private static readonly JsonSerializerOptions Strict = new(JsonSerializerOptions.Web) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict };
+
     /// <summary>The import endpoint's own limit (16 MiB for the whole request), less room for the form around the file.</summary>
     public const long MaxBytes = Extensions.BodyLimits.Import - 64 * 1024;
 
@@ -27,7 +30,7 @@ public sealed class ImportModel(IGrainFactory grains, Text text, AdminCommands a
         try
         {
             await using var stream = file.OpenReadStream();
-            input = await JsonSerializer.DeserializeAsync<CatalogueInput>(stream, JsonSerializerOptions.Web);
+            input = await JsonSerializer.DeserializeAsync<CatalogueInput>(stream, Strict);
         }
         catch (JsonException)
         {

@@ -46,10 +46,10 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
             ? new BankTransfer(BankTransferRail.Reference(paymentId), m.SmeMinor, PayBy(m))
             : null;
 
-    /// <summary>The day to pay by: while the programme holds its share, the hold's end (one date, the one that counts);
-    /// otherwise the day of the reminder.</summary>
+    /// <summary>The day to pay by: while the programme holds its share, the day before the hold ends (one date, the one that
+    /// counts, with a day for the transfer to arrive); otherwise the day of the reminder.</summary>
     private DateOnly PayBy(EngagementMilestone m) => m.ProgrammeHeldUntil is { } held && m.ProgrammeMinor > 0
-        ? Languages.Formats.Today(held)
+        ? Languages.Formats.Today(held).AddDays(-1)
         : DateOnly.FromDateTime((m.FundingRequestedAt ?? DateTimeOffset.UtcNow).AddDays(payments.FundingReminderDays).UtcDateTime);
 
     /// <summary>To the SME, while its request holds the programme's share: how much and until when (null otherwise).</summary>
