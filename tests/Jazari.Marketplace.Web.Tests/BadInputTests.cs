@@ -16,6 +16,7 @@ public sealed class BadInputTests(MarketplaceHost host)
     [InlineData("\"a string\"")]
     [InlineData("{\"title\": {\"nested\": true}}")]
     [InlineData("{\"budgetMinMad\": \"lots\"}")]
+    [InlineData("{\"budgetMinMad\": 15000x}")]
     [InlineData("")]
     public async Task Malformed_bodies_are_400_problems(string body)
     {

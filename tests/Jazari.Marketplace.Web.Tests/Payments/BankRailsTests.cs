@@ -239,11 +239,8 @@ public sealed class BankRailsTests(MarketplaceHost host)
             await ReleasedPayoutAsync(a, 0);
         }
         using var admin = host.Admin();
-        var request = new HttpRequestMessage(HttpMethod.Get, "/api/admin/payouts?status=pending");
-        request.Headers.Accept.ParseAdd("application/xml");
-        var response = await admin.SendAsync(request);
-        var fileId = response.Headers.GetValues("X-Payout-File-Id").Single();
-        var ids = Validated(await response.Content.ReadAsStringAsync()).Descendants(Pain + "EndToEndId").Select(e => e.Value).ToList();
+        var (fileId, xml) = await Pain001Async(admin);
+        var ids = Validated(xml).Descendants(Pain + "EndToEndId").Select(e => e.Value).ToList();
         Assert.True(ids.Count >= 2);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
@@ -286,9 +283,7 @@ public sealed class BankRailsTests(MarketplaceHost host)
         await Details(pair.Founder, pair.StartupId, "Atlas Web", CihRib);
         var payout = await ReleasedPayoutAsync(pair, 0);
         using var admin = host.Admin();
-        var request = new HttpRequestMessage(HttpMethod.Get, "/api/admin/payouts?status=pending");
-        request.Headers.Accept.ParseAdd("application/xml");
-        var file = (await admin.SendAsync(request)).Headers.GetValues("X-Payout-File-Id").Single(); // handed to the bank
+        var (file, _) = await Pain001Async(admin); // handed to the bank
         // Then the SME gives the startup's RIB as its own: the next file holds the payout for review...
         await Details(pair.Sme, smeId, "Atlas Web", CihRib, "smes");
         Assert.DoesNotContain(payout.Id(), await FileIdsAsync(admin));
