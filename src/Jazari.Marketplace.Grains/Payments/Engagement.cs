@@ -79,6 +79,9 @@ public interface IEngagementGrain : IGrainWithStringKey
     /// RIB after it was ordered, the same as the other side's), unless an admin released it after the beneficiary's payout
     /// details last changed. Returns it as it stands.</summary>
     Task<PayoutOrder> RecheckHoldsAsync(string payoutId);
+    /// <summary>A bank statement shows the transfer that funded <paramref name="paymentId"/> sent back: the milestone's
+    /// payouts not paid yet, and those to come, are held for an admin (<see cref="PayoutHolds.FundingReversed"/>). Once.</summary>
+    Task FundingReversedAsync(string paymentId);
     /// <summary>Books what Stripe reported refunded to a card and is not booked yet, then tells the other grains what
     /// happened (need status, KPIs, the payout list); each call is idempotent. Throws on failure.</summary>
     Task SyncAsync();
@@ -650,6 +653,18 @@ internal sealed class EngagementGrain(
         return payout;
     }
 
+    public async Task FundingReversedAsync(string paymentId)
+    {
+        await EnsureAsync();
+        var m = ByPayment(paymentId);
+        if (m.FundedAt is null || m.FundingReversedAt is not null) return;
+        m.FundingReversedAt = time.GetUtcNow();
+        for (var i = 0; i < S.Payouts.Count; i++)
+            if (S.Payouts[i] is { Status: PayoutStatus.Pending, BankReference: null } p && p.Index == m.Index)
+                S.Payouts[i] = p with { Status = PayoutStatus.Held, HoldReasons = [.. p.HoldReasons ?? [], PayoutHolds.FundingReversed], Review = null };
+        await SaveAsync();
+    }
+
     private async Task<bool> DetailsChangedSinceAsync(DateTimeOffset since, params string[] profileIds)
     {
         foreach (var id in profileIds.Distinct())
@@ -855,8 +870,9 @@ internal sealed class EngagementGrain(
         if (S.Payouts.Any(p => p.Id == id)) return;
         await grains.GetGrain<IPaymentLookupGrain>(id).SetAsync(new PaymentTarget(NeedId, m.Index));
         // A bank payout waits for an admin when its RIB just changed or the two sides look like one party.
-        var holds = externalId is null
-            ? await PayoutHolds.ReasonsAsync(grains, kind, beneficiaryId, S.SmeId, S.SmeAccountId, S.StartupId, S.StartupAccountId, now)
+        IReadOnlyList<string> holds = externalId is null
+            ? [.. await PayoutHolds.ReasonsAsync(grains, kind, beneficiaryId, S.SmeId, S.SmeAccountId, S.StartupId, S.StartupAccountId, now),
+                .. m.FundingReversedAt is null ? Array.Empty<string>() : [PayoutHolds.FundingReversed]]
             : [];
         S.Payouts.Add(new PayoutOrder(id, NeedId, m.Index, move.Kind, kind, beneficiaryId, name, move.NetMinor, S.Currency,
             externalId is not null ? PayoutStatus.Paid : holds.Count > 0 ? PayoutStatus.Held : PayoutStatus.Pending, now, externalId,

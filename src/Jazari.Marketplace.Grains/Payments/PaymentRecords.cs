@@ -219,6 +219,9 @@ public sealed class MilestoneState
     [Id(36)] public DateTimeOffset? HeldUntil { get; set; }
     /// <summary>The SME's share of the request that last lapsed: what a late payment of it brings.</summary>
     [Id(37)] public long LapsedSmeMinor { get; set; }
+    /// <summary>When a bank statement showed the SME's transfer sent back (a reversal naming this payment): the escrow
+    /// may not hold the money, so the milestone's payouts wait for an admin.</summary>
+    [Id(38)] public DateTimeOffset? FundingReversedAt { get; set; }
 
     public bool IsClosed => Status is MilestoneStatus.Released or MilestoneStatus.Refunded or MilestoneStatus.Cancelled;
     public long SmeShare => Funding.Where(f => f.Source == FundingSource.Sme).Sum(f => f.AmountMinor);

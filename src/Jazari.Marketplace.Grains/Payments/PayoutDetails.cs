@@ -148,6 +148,8 @@ public static class PayoutHolds
     public const string RibChanged = "rib-changed";
     public const string RelatedParty = "related-party";
     public const string SameNetwork = "same-sign-up-network";
+    /// <summary>The bank sent the SME's transfer for the milestone back: its escrow may not hold the money.</summary>
+    public const string FundingReversed = "funding-reversed";
 
     public static async Task<IReadOnlyList<string>> ReasonsAsync(IGrainFactory grains, string beneficiaryKind, string beneficiaryId,
         string? smeId, string? smeAccountId, string startupId, string startupAccountId, DateTimeOffset now)

@@ -85,9 +85,12 @@ public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminComm
             if (!handled.Add(entry.Key)) { unmatched.Add(Unmatched(entry, Reasons.DuplicateReference, null)); continue; }
             if (entry.Reversal)
             {
-                // The bank took back a credit or returned a payout: an admin decides what follows (nothing is undone here).
-                unmatched.Add(entry.Debit ? Unmatched(entry, Reasons.CreditReversed, await NamedAsync(PaymentReferences.Find(entry.Label)))
-                    : Unmatched(entry, Reasons.PayoutReturned, await NamedAsync(PayoutReferences.Find($"{entry.Label} {entry.BankReference}"))));
+                // The bank took back a credit or returned a payout: an admin decides what follows. A credit sent back holds
+                // its milestone's payouts meanwhile (the escrow may not hold that money); nothing else is undone here.
+                var named = entry.Debit ? await NamedAsync(PaymentReferences.Find(entry.Label)) : await NamedAsync(PayoutReferences.Find($"{entry.Label} {entry.BankReference}"));
+                if (entry.Debit && named is not null && await grains.GetGrain<IPaymentLookupGrain>(named).GetAsync() is { } reversed)
+                    await grains.GetGrain<IEngagementGrain>(reversed.NeedId).FundingReversedAsync(named);
+                unmatched.Add(Unmatched(entry, entry.Debit ? Reasons.CreditReversed : Reasons.PayoutReturned, named));
                 continue;
             }
             var (id, reason) = entry.Debit ? await PayOutAsync(caller, entry) : await MatchAsync(caller, entry);

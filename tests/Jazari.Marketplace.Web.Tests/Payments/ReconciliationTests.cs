@@ -392,6 +392,29 @@ public sealed class ReconciliationTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task A_transfer_the_bank_sent_back_holds_its_milestones_payout_for_an_admin()
+    {
+        var (a, funding) = await AwaitedAsync();
+        var run = Guid.NewGuid().ToString("N")[..8];
+        using var admin = host.Admin();
+        await PostAsync(admin, Camt053(PlatformIban, "STMT-IN-" + run, Entry(1_500_000, $"IN-{run}", Reference(funding))), "application/xml");
+        Assert.Equal("funded", (await a.EngagementAsync()).Milestone(0).Status());
+        // The next statement: the SME's bank recalled the transfer.
+        var reversal = Camt053(PlatformIban, "STMT-BACK-" + run, Entry(1_500_000, $"BACK-{run}", Reference(funding), debit: true, reversal: true));
+        await PostAsync(admin, reversal, "application/xml");
+
+        await DetailsAsync(a, "Web Atlas SARL", AttijariRib);
+        await a.DeliverAsync(0);
+        await a.ApproveAsync(0);
+        var engagement = await Engagements.UntilAsync(host, a.NeedId, e => e.GetProperty("payouts").GetArrayLength() > 0);
+        var payout = Assert.Single(engagement.GetProperty("payouts").EnumerateArray());
+        Assert.Equal("held", payout.GetProperty("status").GetString()); // not in the next bank file: the escrow may not hold it
+        Assert.Equal(["funding-reversed"], payout.GetProperty("holdReasons").EnumerateArray().Select(r => r.GetString()));
+        var page = WebUtility.HtmlDecode(await (await ReceiptTests.AdminPagesAsync(host)).GetStringAsync("/admin/held-payouts"));
+        Assert.Contains("La banque a renvoyé le virement de la PME", page);
+    }
+
+    [Fact]
     public async Task A_csv_amount_read_with_the_wrong_decimal_mark_or_a_quote_never_closed_refuses_the_file_and_the_same_file_reads_once_the_mapping_is_right()
     {
         using var admin = host.Admin();
