@@ -80,8 +80,9 @@ public interface IEngagementGrain : IGrainWithStringKey
     /// details last changed. Returns it as it stands.</summary>
     Task<PayoutOrder> RecheckHoldsAsync(string payoutId);
     /// <summary>A bank statement shows the transfer that funded <paramref name="paymentId"/> sent back: the milestone's
-    /// payouts not paid yet, and those to come, are held for an admin (<see cref="PayoutHolds.FundingReversed"/>). Once.</summary>
-    Task FundingReversedAsync(string paymentId);
+    /// payouts not paid yet, and those to come, are held for an admin (<see cref="PayoutHolds.FundingReversed"/>). Once.
+    /// Returns the payouts it held.</summary>
+    Task<IReadOnlyList<PayoutOrder>> FundingReversedAsync(string paymentId);
     /// <summary>Books what Stripe reported refunded to a card and is not booked yet, then tells the other grains what
     /// happened (need status, KPIs, the payout list); each call is idempotent. Throws on failure.</summary>
     Task SyncAsync();
@@ -653,16 +654,18 @@ internal sealed class EngagementGrain(
         return payout;
     }
 
-    public async Task FundingReversedAsync(string paymentId)
+    public async Task<IReadOnlyList<PayoutOrder>> FundingReversedAsync(string paymentId)
     {
         await EnsureAsync();
         var m = ByPayment(paymentId);
-        if (m.FundedAt is null || m.FundingReversedAt is not null) return;
+        if (m.FundedAt is null || m.FundingReversedAt is not null) return [];
         m.FundingReversedAt = time.GetUtcNow();
+        var held = new List<PayoutOrder>();
         for (var i = 0; i < S.Payouts.Count; i++)
             if (S.Payouts[i] is { Status: PayoutStatus.Pending, BankReference: null } p && p.Index == m.Index)
-                S.Payouts[i] = p with { Status = PayoutStatus.Held, HoldReasons = [.. p.HoldReasons ?? [], PayoutHolds.FundingReversed], Review = null };
+                held.Add(S.Payouts[i] = p with { Status = PayoutStatus.Held, HoldReasons = [.. p.HoldReasons ?? [], PayoutHolds.FundingReversed], Review = null });
         await SaveAsync();
+        return held;
     }
 
     private async Task<bool> DetailsChangedSinceAsync(DateTimeOffset since, params string[] profileIds)

@@ -89,7 +89,8 @@ public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminComm
                 // its milestone's payouts meanwhile (the escrow may not hold that money); nothing else is undone here.
                 var named = entry.Debit ? await NamedAsync(PaymentReferences.Find(entry.Label)) : await NamedAsync(PayoutReferences.Find($"{entry.Label} {entry.BankReference}"));
                 if (entry.Debit && named is not null && await grains.GetGrain<IPaymentLookupGrain>(named).GetAsync() is { } reversed)
-                    await grains.GetGrain<IEngagementGrain>(reversed.NeedId).FundingReversedAsync(named);
+                    // Listed at once with the held ones (a stale copy is corrected anyway when the next bank file is made).
+                    foreach (var held in await grains.GetGrain<IEngagementGrain>(reversed.NeedId).FundingReversedAsync(named)) await PayoutQueue.PutAsync(grains, held);
                 unmatched.Add(Unmatched(entry, entry.Debit ? Reasons.CreditReversed : Reasons.PayoutReturned, named));
                 continue;
             }

@@ -412,6 +412,14 @@ public sealed class ReconciliationTests(MarketplaceHost host)
         Assert.Equal(["funding-reversed"], payout.GetProperty("holdReasons").EnumerateArray().Select(r => r.GetString()));
         var page = WebUtility.HtmlDecode(await (await ReceiptTests.AdminPagesAsync(host)).GetStringAsync("/admin/held-payouts"));
         Assert.Contains("La banque a renvoyé le virement de la PME", page);
+
+        // A payout already waiting for the bank when the reversal arrives is held too, and listed with the held ones at once.
+        var second = await a.FundAsync(1);
+        await Engagements.ConfirmAsync(host, second);
+        var waiting = await PayoutAsync(a, 1);
+        await PostAsync(admin, Camt053(PlatformIban, "STMT-BACK2-" + run, Entry(Amount(second), $"BACK2-{run}", Reference(second), debit: true, reversal: true)), "application/xml");
+        var held = (await (await admin.GetAsync("/api/admin/payouts?status=held")).Json(HttpStatusCode.OK)).EnumerateArray().Single(p => p.Id() == waiting.Id());
+        Assert.Equal(["funding-reversed"], held.GetProperty("holdReasons").EnumerateArray().Select(r => r.GetString()));
     }
 
     [Fact]
