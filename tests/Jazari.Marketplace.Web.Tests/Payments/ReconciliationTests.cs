@@ -410,6 +410,9 @@ public sealed class ReconciliationTests(MarketplaceHost host)
         var payout = Assert.Single(engagement.GetProperty("payouts").EnumerateArray());
         Assert.Equal("held", payout.GetProperty("status").GetString()); // not in the next bank file: the escrow may not hold it
         Assert.Equal(["funding-reversed"], payout.GetProperty("holdReasons").EnumerateArray().Select(r => r.GetString()));
+        // The admins' list takes it from the engagement's follow-up, a moment after the release.
+        await Engagements.EventuallyAsync(async () => (await (await admin.GetAsync("/api/admin/payouts?status=held")).Json(HttpStatusCode.OK)).EnumerateArray()
+            .Any(p => p.Id() == payout.Id()), "the payout listed with the held ones");
         var page = WebUtility.HtmlDecode(await (await ReceiptTests.AdminPagesAsync(host)).GetStringAsync("/admin/held-payouts"));
         Assert.Contains("La banque a renvoyé le virement de la PME", page);
 
