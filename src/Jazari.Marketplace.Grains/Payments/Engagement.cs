@@ -80,8 +80,8 @@ public interface IEngagementGrain : IGrainWithStringKey
     /// details last changed. Returns it as it stands.</summary>
     Task<PayoutOrder> RecheckHoldsAsync(string payoutId);
     /// <summary>A bank statement shows the transfer that funded <paramref name="paymentId"/> sent back: the milestone's
-    /// payouts not paid yet, and those to come, are held for an admin (<see cref="PayoutHolds.FundingReversed"/>). Once.
-    /// Returns the payouts it held.</summary>
+    /// payouts not paid yet, and those to come, are held for an admin (<see cref="PayoutHolds.FundingReversed"/>). Once;
+    /// returns the milestone's payouts held for it (again on a repeat, so a retried upload lists them).</summary>
     Task<IReadOnlyList<PayoutOrder>> FundingReversedAsync(string paymentId);
     /// <summary>Books what Stripe reported refunded to a card and is not booked yet, then tells the other grains what
     /// happened (need status, KPIs, the payout list); each call is idempotent. Throws on failure.</summary>
@@ -645,8 +645,7 @@ internal sealed class EngagementGrain(
         if (payout is not { Status: PayoutStatus.Pending, BankReference: null }) return payout;
         // An admin's release stands unless either side's payout details changed since (the RIBs it was decided on).
         if (payout.Review is { } review && !await DetailsChangedSinceAsync(review.At, payout.BeneficiaryId, S.SmeId)) return payout;
-        var holds = await PayoutHolds.ReasonsAsync(grains, payout.BeneficiaryKind, payout.BeneficiaryId, S.SmeId, S.SmeAccountId, S.StartupId, S.StartupAccountId,
-            time.GetUtcNow());
+        var holds = await HoldsAsync(MilestoneOf(payout.Index), payout.BeneficiaryKind, payout.BeneficiaryId, time.GetUtcNow());
         if (holds.Count == 0) return payout;
         // Held again for a new decision: the admin's earlier one was made on other payout details.
         S.Payouts[index] = payout = payout with { Status = PayoutStatus.Held, HoldReasons = [.. holds], Review = null };
@@ -658,14 +657,16 @@ internal sealed class EngagementGrain(
     {
         await EnsureAsync();
         var m = ByPayment(paymentId);
-        if (m.FundedAt is null || m.FundingReversedAt is not null) return [];
-        m.FundingReversedAt = time.GetUtcNow();
-        var held = new List<PayoutOrder>();
-        for (var i = 0; i < S.Payouts.Count; i++)
-            if (S.Payouts[i] is { Status: PayoutStatus.Pending, BankReference: null } p && p.Index == m.Index)
-                held.Add(S.Payouts[i] = p with { Status = PayoutStatus.Held, HoldReasons = [.. p.HoldReasons ?? [], PayoutHolds.FundingReversed], Review = null });
-        await SaveAsync();
-        return held;
+        if (m.FundedAt is null) return [];
+        if (m.FundingReversedAt is null)
+        {
+            m.FundingReversedAt = time.GetUtcNow();
+            for (var i = 0; i < S.Payouts.Count; i++)
+                if (S.Payouts[i] is { Status: PayoutStatus.Pending, BankReference: null } p && p.Index == m.Index)
+                    S.Payouts[i] = p with { Status = PayoutStatus.Held, HoldReasons = [.. p.HoldReasons ?? [], PayoutHolds.FundingReversed], Review = null };
+            await SaveAsync();
+        }
+        return [.. S.Payouts.Where(p => p.Index == m.Index && p.Status == PayoutStatus.Held && p.HoldReasons?.Contains(PayoutHolds.FundingReversed) == true)];
     }
 
     private async Task<bool> DetailsChangedSinceAsync(DateTimeOffset since, params string[] profileIds)
@@ -872,15 +873,17 @@ internal sealed class EngagementGrain(
         var id = payoutId ?? PaymentIds.Payout(move.OperationId, move.Kind);
         if (S.Payouts.Any(p => p.Id == id)) return;
         await grains.GetGrain<IPaymentLookupGrain>(id).SetAsync(new PaymentTarget(NeedId, m.Index));
-        // A bank payout waits for an admin when its RIB just changed or the two sides look like one party.
-        IReadOnlyList<string> holds = externalId is null
-            ? [.. await PayoutHolds.ReasonsAsync(grains, kind, beneficiaryId, S.SmeId, S.SmeAccountId, S.StartupId, S.StartupAccountId, now),
-                .. m.FundingReversedAt is null ? Array.Empty<string>() : [PayoutHolds.FundingReversed]]
-            : [];
+        var holds = externalId is null ? await HoldsAsync(m, kind, beneficiaryId, now) : [];
         S.Payouts.Add(new PayoutOrder(id, NeedId, m.Index, move.Kind, kind, beneficiaryId, name, move.NetMinor, S.Currency,
             externalId is not null ? PayoutStatus.Paid : holds.Count > 0 ? PayoutStatus.Held : PayoutStatus.Pending, now, externalId,
             externalId is null ? null : now, holds.Count > 0 ? holds.ToArray() : null, GrossMinor: move.AmountMinor));
     }
+
+    /// <summary>Why a bank payout of <paramref name="m"/> waits for an admin: its RIB just changed, the two sides look like
+    /// one party, or the bank sent the milestone's funding back. One list, as the payout is made and as its file is.</summary>
+    private async Task<IReadOnlyList<string>> HoldsAsync(MilestoneState m, string kind, string beneficiaryId, DateTimeOffset now) =>
+        [.. await PayoutHolds.ReasonsAsync(grains, kind, beneficiaryId, S.SmeId, S.SmeAccountId, S.StartupId, S.StartupAccountId, now),
+            .. m.FundingReversedAt is null ? Array.Empty<string>() : [PayoutHolds.FundingReversed]];
 
     /// <summary>The SME's name for its refund's payout (its id when its profile is gone).</summary>
     private async Task<string> SmeNameAsync()

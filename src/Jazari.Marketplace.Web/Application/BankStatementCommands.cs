@@ -87,10 +87,9 @@ public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminComm
             {
                 // The bank took back a credit or returned a payout: an admin decides what follows. A credit sent back holds
                 // its milestone's payouts meanwhile (the escrow may not hold that money); nothing else is undone here.
-                var named = entry.Debit ? await NamedAsync(PaymentReferences.Find(entry.Label)) : await NamedAsync(PayoutReferences.Find($"{entry.Label} {entry.BankReference}"));
-                if (entry.Debit && named is not null && await grains.GetGrain<IPaymentLookupGrain>(named).GetAsync() is { } reversed)
-                    // Listed at once with the held ones (a stale copy is corrected anyway when the next bank file is made).
-                    foreach (var held in await grains.GetGrain<IEngagementGrain>(reversed.NeedId).FundingReversedAsync(named)) await PayoutQueue.PutAsync(grains, held);
+                var (named, target) = await NamedAsync(entry.Debit ? PaymentReferences.Find(entry.Label) : PayoutReferences.Find($"{entry.Label} {entry.BankReference}"));
+                if (entry.Debit && target is not null) // listed at once with the held ones, also when a cut upload is sent again
+                    foreach (var held in await grains.GetGrain<IEngagementGrain>(target.NeedId).FundingReversedAsync(named!)) await PayoutQueue.PutAsync(grains, held);
                 unmatched.Add(Unmatched(entry, entry.Debit ? Reasons.CreditReversed : Reasons.PayoutReturned, named));
                 continue;
             }
@@ -141,12 +140,12 @@ public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminComm
         return all.FirstOrDefault(m => m.Name == name.Trim()) ?? throw MarketplaceException.Invalid("mapping", "No saved mapping has this name.");
     }
 
-    /// <summary>The first of the named payments or payouts the marketplace knows.</summary>
-    private async Task<string?> NamedAsync(IEnumerable<string> ids)
+    /// <summary>The first of the named payments or payouts the marketplace knows, with its engagement's milestone.</summary>
+    private async Task<(string? Id, PaymentTarget? Target)> NamedAsync(IEnumerable<string> ids)
     {
         foreach (var id in ids.Take(MaxCandidates))
-            if (await grains.GetGrain<IPaymentLookupGrain>(id).GetAsync() is not null) return id;
-        return null;
+            if (await grains.GetGrain<IPaymentLookupGrain>(id).GetAsync() is { } target) return (id, target);
+        return (null, null);
     }
 
     /// <summary>The payment the credit's label names, and why it is not confirmed (null: confirmed, now or by this statement before).</summary>
