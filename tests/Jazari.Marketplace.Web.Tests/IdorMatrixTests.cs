@@ -94,7 +94,9 @@ public sealed partial class IdorMatrixTests(MarketplaceHost host)
         ["POST /api/admin/payouts/{id}/release"] = new(v => $"/api/admin/payouts/{v.PayoutId}/release", new { reason = "Vérifié." }, As.Admin),
         ["POST /api/admin/payouts/{id}/release-hold"] = new(v => $"/api/admin/payouts/{v.PayoutId}/release-hold", new { reason = "Vérifié." }, As.Admin),
         ["POST /api/admin/payouts/{id}/decline"] = new(v => $"/api/admin/payouts/{v.PayoutId}/decline", new { reason = "Refusé." }, As.Admin),
+        ["GET /api/admin/payout-files/{id}"] = new(v => "/api/admin/payout-files/pf-victim-file", null, As.Admin),
         ["POST /api/admin/payout-files/{id}/paid"] = new(v => "/api/admin/payout-files/pf-victim-file/paid", new { bankReference = "BOA-1" }, As.Admin),
+        ["POST /api/admin/payout-files/{id}/withdraw"] = new(v => "/api/admin/payout-files/pf-victim-file/withdraw", new { reason = "Refusé par la banque." }, As.Admin),
         // Payout details (the RIB): the profile's owner alone, not even an admin.
         ["GET /api/startups/{id}/payout-details"] = new(v => $"/api/startups/{v.StartupId}/payout-details"),
         ["PUT /api/startups/{id}/payout-details"] = new(v => $"/api/startups/{v.StartupId}/payout-details", new { holder = "Fraude SARL", rib = "007 780 0001234567890123 96" }),

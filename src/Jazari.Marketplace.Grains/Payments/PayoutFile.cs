@@ -1,19 +1,23 @@
 namespace Jazari.Marketplace.Grains.Payments;
 
 /// <summary>
-/// A bank file of payouts (keyed by its id, derived from the payouts it holds, so the same set downloaded again is the
-/// same file): what it holds, and whether it was marked paid, once, with the bank's reference.
+/// A bank file of payouts (keyed by its id, made by <see cref="IOpenPayoutFilesGrain"/>): what it holds, the fingerprint
+/// of its lines (so it is downloaded again only as it was made), and whether it was marked paid, once, with the bank's
+/// reference, or withdrawn (the bank refused it or it was lost: its payouts go in the next file).
 /// </summary>
 public interface IPayoutFileGrain : IGrainWithStringKey
 {
     /// <summary>Remembers the file's payouts; recording the same file again changes nothing.</summary>
-    Task<PayoutFileView> RecordAsync(IReadOnlyList<string> payoutIds, long totalMinor, string currency);
+    Task<PayoutFileView> RecordAsync(IReadOnlyList<string> payoutIds, long totalMinor, string currency, string linesHash);
     Task<PayoutFileView?> GetAsync();
     /// <summary>Before its payouts are marked paid, the file takes the bank's reference: the same again changes nothing,
     /// another is refused, so two admins marking it at once with two references never each mark a part of it.</summary>
     Task<PayoutFileView> ClaimAsync(string bankReference);
     /// <summary>The file was executed by the bank: recorded once; the same reference again changes nothing, another is refused.</summary>
     Task<PayoutFileView> MarkPaidAsync(string bankReference);
+    /// <summary>The file will not be executed (the bank refused it, it was lost): its payouts go in the next file. Refused
+    /// once the file took a bank reference; the same again changes nothing.</summary>
+    Task<PayoutFileView> WithdrawAsync(string reason);
 }
 
 [GenerateSerializer, Alias("jazari.payout-file-view")]
@@ -24,7 +28,14 @@ public sealed record PayoutFileView(
     [property: Id(3)] string Currency,
     [property: Id(4)] DateTimeOffset CreatedAt,
     [property: Id(5)] string? BankReference,
-    [property: Id(6)] DateTimeOffset? PaidAt);
+    [property: Id(6)] DateTimeOffset? PaidAt,
+    [property: Id(7)] string? LinesHash = null,
+    [property: Id(8)] DateTimeOffset? WithdrawnAt = null,
+    [property: Id(9)] string? WithdrawnReason = null)
+{
+    /// <summary>Neither executed by the bank (marked paid) nor withdrawn: its payouts go in no other file.</summary>
+    public bool Open => PaidAt is null && WithdrawnAt is null;
+}
 
 [GenerateSerializer, Alias("jazari.payout-file-state")]
 public sealed class PayoutFileState
@@ -36,6 +47,11 @@ public sealed class PayoutFileState
     [Id(3)] public DateTimeOffset CreatedAt { get; set; }
     [Id(4)] public string? BankReference { get; set; }
     [Id(5)] public DateTimeOffset? PaidAt { get; set; }
+    /// <summary><see cref="PayoutFiles.LinesHash"/> of the file as made; null in files made before it was kept.</summary>
+    [Id(6)] public string? LinesHash { get; set; }
+    [Id(7)] public DateTimeOffset? WithdrawnAt { get; set; }
+    /// <summary>At most 500 characters.</summary>
+    [Id(8)] public string? WithdrawnReason { get; set; }
 }
 
 internal sealed class PayoutFileGrain(
@@ -44,7 +60,7 @@ internal sealed class PayoutFileGrain(
 {
     private PayoutFileState S => state.State;
 
-    public async Task<PayoutFileView> RecordAsync(IReadOnlyList<string> payoutIds, long totalMinor, string currency)
+    public async Task<PayoutFileView> RecordAsync(IReadOnlyList<string> payoutIds, long totalMinor, string currency, string linesHash)
     {
         if (state.RecordExists) return View();
         if (payoutIds.Count is 0 or > PayoutFiles.MaxPayouts) throw new ArgumentOutOfRangeException(nameof(payoutIds), payoutIds.Count, "A bank file holds 1 to 1000 payouts.");
@@ -52,6 +68,7 @@ internal sealed class PayoutFileGrain(
         S.TotalMinor = totalMinor;
         S.Currency = currency;
         S.CreatedAt = time.GetUtcNow();
+        S.LinesHash = linesHash;
         await state.SaveAsync();
         return View();
     }
@@ -61,6 +78,7 @@ internal sealed class PayoutFileGrain(
     public async Task<PayoutFileView> ClaimAsync(string bankReference)
     {
         if (!state.RecordExists) throw MarketplaceException.NotFound("Payout file");
+        if (S.WithdrawnAt is not null) throw MarketplaceException.Conflict("This payout file was withdrawn: its payouts go in the next file.");
         if (S.BankReference is { } known)
             return known == bankReference ? View() : throw MarketplaceException.Conflict($"This payout file was already marked paid with reference {known}.");
         S.BankReference = bankReference;
@@ -77,7 +95,19 @@ internal sealed class PayoutFileGrain(
         return View();
     }
 
-    private PayoutFileView View() => new(this.GetPrimaryKeyString(), [.. S.PayoutIds], S.TotalMinor, S.Currency, S.CreatedAt, S.BankReference, S.PaidAt);
+    public async Task<PayoutFileView> WithdrawAsync(string reason)
+    {
+        if (!state.RecordExists) throw MarketplaceException.NotFound("Payout file");
+        if (S.BankReference is not null) throw MarketplaceException.Conflict("This payout file was marked paid: it cannot be withdrawn.");
+        if (S.WithdrawnAt is not null) return View();
+        S.WithdrawnAt = time.GetUtcNow();
+        S.WithdrawnReason = reason;
+        await state.SaveAsync();
+        return View();
+    }
+
+    private PayoutFileView View() => new(this.GetPrimaryKeyString(), [.. S.PayoutIds], S.TotalMinor, S.Currency, S.CreatedAt, S.BankReference, S.PaidAt,
+        S.LinesHash, S.WithdrawnAt, S.WithdrawnReason);
 }
 
 public static class PayoutFiles
@@ -85,11 +115,31 @@ public static class PayoutFiles
     /// <summary>Payouts in one bank file (the oldest ready ones); the next ones go in the next file.</summary>
     public const int MaxPayouts = 1000;
 
-    /// <summary>The file's id from its payouts (at most 35 characters: the file's MsgId in pain.001).</summary>
-    public static string Id(IEnumerable<string> payoutIds)
+    /// <summary>Bank files made and neither marked paid nor withdrawn, at most: beyond, the next one waits for them.</summary>
+    public const int MaxOpen = 20;
+
+    /// <summary>The key of the one <see cref="IOpenPayoutFilesGrain"/>.</summary>
+    public const string OpenKey = "all";
+
+    /// <summary>The file's id from its payouts and the number of files made before it (at most 35 characters: the
+    /// file's MsgId in pain.001): the same payouts filed again after a withdrawal make another file.</summary>
+    public static string Id(IEnumerable<string> payoutIds, long sequence)
     {
-        var bytes = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', payoutIds.Order(StringComparer.Ordinal))));
+        var bytes = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            string.Join('\n', payoutIds.Order(StringComparer.Ordinal)) + "\n#" + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         const string alphabet = "abcdefghjkmnpqrstuvwxyz23456789";
         return "pf-" + new string([.. bytes.Take(16).Select(b => alphabet[b % alphabet.Length])]);
     }
+
+    /// <summary>The fingerprint of a file's lines (each payout's id, amount, account holder and RIB), whatever their order.</summary>
+    public static string LinesHash(IEnumerable<PayoutFileLine> lines) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+        System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines.Select(l => $"{l.PayoutId}\t{l.AmountMinor}\t{l.Holder}\t{l.Rib}").Order(StringComparer.Ordinal)))));
 }
+
+/// <summary>A payout as a bank file pays it: the amount, to this holder's RIB.</summary>
+[GenerateSerializer, Alias("jazari.payout-file-line")]
+public sealed record PayoutFileLine(
+    [property: Id(0)] string PayoutId,
+    [property: Id(1)] long AmountMinor,
+    [property: Id(2)] string Holder,
+    [property: Id(3)] string Rib);

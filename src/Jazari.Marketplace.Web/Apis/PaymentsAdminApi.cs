@@ -21,7 +21,10 @@ public static class PaymentsAdminApi
         admin.MapPost("/payouts/{id:id}/release", Release);
         admin.MapPost("/payouts/{id:id}/release-hold", Release); // the name api-contract.md gives it
         admin.MapPost("/payouts/{id:id}/decline", Decline);
+        admin.MapGet("/payout-files", OpenFiles);
+        admin.MapGet("/payout-files/{id:id}", BankFile);
         admin.MapPost("/payout-files/{id:id}/paid", MarkFilePaid);
+        admin.MapPost("/payout-files/{id:id}/withdraw", WithdrawFile);
     }
 
     private static async Task<Created<ProgrammeResponse>> CreateProgramme(ProgrammeInput body, ClaimsPrincipal user, PaymentAdminCommands payments)
@@ -40,29 +43,48 @@ public static class PaymentsAdminApi
     private static async Task<Ok<IReadOnlyList<AwaitingTransferResponse>>> AwaitingTransfers(ClaimsPrincipal user, PaymentAdminCommands payments) =>
         TypedResults.Ok(await payments.AwaitingTransfersAsync(user.Caller()));
 
-    /// <summary>JSON: every waiting payout with where it stands. <c>Accept: application/xml</c>: the next bank file as ISO 20022
-    /// pain.001.001.03; <c>text/csv</c>: the same file as CSV. A file holds only payouts ready for the bank; its id (the
+    /// <summary>JSON: every waiting payout with where it stands. <c>Accept: application/xml</c>: the next bank file (the
+    /// ready payouts in no file awaiting the bank) as ISO 20022 pain.001.001.03; <c>text/csv</c>: as CSV. Its id (the
     /// <c>X-Payout-File-Id</c> header, and the pain.001 MsgId) marks them all paid at once.</summary>
     private static async Task<Results<Ok<List<PayoutResponse>>, FileContentHttpResult>> Payouts(string? status, HttpRequest request, HttpResponse response,
         ClaimsPrincipal user, PaymentAdminCommands payments)
     {
-        var accept = request.Headers.Accept.ToString();
-        if (accept.Contains("application/xml", StringComparison.OrdinalIgnoreCase))
-        {
-            await payments.PendingPayoutsAsync(user.Caller(), status); // the status is checked as for the list
-            var (fileId, xml) = await payments.Pain001FileAsync(user.Caller());
-            response.Headers["X-Payout-File-Id"] = fileId;
-            return TypedResults.File(xml, "application/xml; charset=utf-8", $"{fileId}.xml");
-        }
-        if (accept.Contains(DashboardExports.Csv, StringComparison.OrdinalIgnoreCase))
-        {
-            await payments.PendingPayoutsAsync(user.Caller(), status);
-            var (fileId, csv) = await payments.CsvFileAsync(user.Caller());
-            response.Headers["X-Payout-File-Id"] = fileId;
-            return TypedResults.File(csv, DashboardExports.Csv + "; charset=utf-8", $"{fileId}.csv");
-        }
-        return TypedResults.Ok((await payments.PendingPayoutsAsync(user.Caller(), status)).Select(PayoutResponse.From).ToList());
+        var lines = await payments.PendingPayoutsAsync(user.Caller(), status); // the status is checked for a file too
+        return BankFormat(request) is { } format
+            ? Download(format, await payments.NextBankFileAsync(user.Caller()), response, payments)
+            : TypedResults.Ok(lines.Select(PayoutResponse.From).ToList());
     }
+
+    /// <summary>The bank files awaiting the bank (neither marked paid nor withdrawn), the oldest first.</summary>
+    private static async Task<Ok<IReadOnlyList<PayoutFileSummary>>> OpenFiles(ClaimsPrincipal user, PaymentAdminCommands payments) =>
+        TypedResults.Ok(await payments.OpenBankFilesAsync(user.Caller()));
+
+    /// <summary>A bank file made before, as it was made: XML or CSV by <c>Accept</c>, else what it is.</summary>
+    private static async Task<Results<Ok<PayoutFileSummary>, FileContentHttpResult>> BankFile(string id, HttpRequest request, HttpResponse response,
+        ClaimsPrincipal user, PaymentAdminCommands payments)
+    {
+        var file = await payments.BankFileAsync(user.Caller(), id);
+        return BankFormat(request) is { } format ? Download(format, file, response, payments) : TypedResults.Ok(PayoutFileSummary.From(file.File));
+    }
+
+    private static string? BankFormat(HttpRequest request)
+    {
+        var accept = request.Headers.Accept.ToString();
+        return accept.Contains("application/xml", StringComparison.OrdinalIgnoreCase) ? "xml"
+            : accept.Contains(DashboardExports.Csv, StringComparison.OrdinalIgnoreCase) ? "csv" : null;
+    }
+
+    private static FileContentHttpResult Download(string format, (Grains.Payments.PayoutFileView, IReadOnlyList<Payments.BankPayout>) file,
+        HttpResponse response, PaymentAdminCommands payments)
+    {
+        var (fileId, bytes) = format == "xml" ? payments.Pain001File(file) : PaymentAdminCommands.CsvFile(file);
+        response.Headers["X-Payout-File-Id"] = fileId;
+        return format == "xml" ? TypedResults.File(bytes, "application/xml; charset=utf-8", $"{fileId}.xml")
+            : TypedResults.File(bytes, DashboardExports.Csv + "; charset=utf-8", $"{fileId}.csv");
+    }
+
+    private static async Task<Ok<PayoutFileSummary>> WithdrawFile(string id, PayoutReviewInput body, ClaimsPrincipal user, PaymentAdminCommands payments) =>
+        TypedResults.Ok(await payments.WithdrawFileAsync(user.Caller(), id, body));
 
     private static async Task<Ok<PayoutResponse>> Release(string id, PayoutReviewInput body, ClaimsPrincipal user, PaymentAdminCommands payments) =>
         TypedResults.Ok(await payments.ReviewPayoutAsync(user.Caller(), id, release: true, body));

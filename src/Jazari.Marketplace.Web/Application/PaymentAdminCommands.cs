@@ -61,42 +61,91 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
         var details = new Dictionary<string, PayoutDetailsView?>();
         foreach (var beneficiary in orders.Select(o => o.BeneficiaryId).Distinct())
             details[beneficiary] = await grains.GetGrain<IPayoutDetailsGrain>(beneficiary).GetAsync(Caller.Marketplace);
+        var filed = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in await OpenFilesAsync(orders))
+            foreach (var payoutId in file.PayoutIds) filed.TryAdd(payoutId, file.Id);
         var now = time.GetUtcNow();
-        var lines = orders.Select(o => new PayoutLine(o, details[o.BeneficiaryId], now));
+        var lines = orders.Select(o => new PayoutLine(o, details[o.BeneficiaryId], now, filed.GetValueOrDefault(o.Id)));
         return [.. wanted == "held" ? lines.Where(l => l.Order.Status == PayoutStatus.Held) : lines];
     }
 
-    /// <summary>The payouts of the next bank file: ready (pending, not held, with a valid RIB), the oldest first, at most
-    /// <see cref="PayoutFiles.MaxPayouts"/>; remembered under the file's id (the same payouts make the same file). The
-    /// holds are checked again as the money goes out: a RIB given after the payout was ordered may be the other side's.</summary>
+    /// <summary>The bank files made and neither marked paid nor withdrawn, the oldest first.</summary>
+    public async Task<IReadOnlyList<PayoutFileSummary>> OpenBankFilesAsync(Caller caller)
+    {
+        EnsureAdmin(caller);
+        return [.. (await OpenFilesAsync(await PayoutQueue.ListAsync(grains))).Select(PayoutFileSummary.From)];
+    }
+
+    private Task<IReadOnlyList<PayoutFileView>> OpenFilesAsync(IEnumerable<PayoutOrder> waiting) =>
+        grains.GetGrain<IOpenPayoutFilesGrain>(PayoutFiles.OpenKey).ListAsync(waiting.Select(o => o.Id).ToHashSet(StringComparer.Ordinal));
+
+    /// <summary>The payouts of the next bank file: ready (pending, not held, with a valid RIB, in no file awaiting the
+    /// bank), the oldest first, at most <see cref="PayoutFiles.MaxPayouts"/>. The holds are checked again as the money
+    /// goes out: a RIB given after the payout was ordered may be the other side's.</summary>
     public async Task<(PayoutFileView File, IReadOnlyList<BankPayout> Payouts)> NextBankFileAsync(Caller caller)
     {
+        var waiting = await PendingPayoutsAsync(caller);
         var ready = new List<BankPayout>();
-        foreach (var line in (await PendingPayoutsAsync(caller)).Where(l => l.Ready).Take(PayoutFiles.MaxPayouts))
+        foreach (var line in waiting.Where(l => l.Ready).Take(PayoutFiles.MaxPayouts))
         {
             var order = await grains.GetGrain<IEngagementGrain>(line.Order.NeedId).RecheckHoldsAsync(line.Order.Id);
             if (order.Status == PayoutStatus.Pending) ready.Add(new BankPayout(order, line.Details!.Holder, line.Details.Rib));
             else if (order.Status == PayoutStatus.Held) await PayoutQueue.PutAsync(grains, order); // held now: listed for an admin's review
             else await PayoutQueue.RemoveAsync(grains, order); // paid or declined meanwhile: the queue's copy was stale
         }
-        if (ready.Count == 0) throw MarketplaceException.Conflict("No payout is ready for the bank: none is pending with a valid RIB and not held.");
-        var file = await grains.GetGrain<IPayoutFileGrain>(PayoutFiles.Id(ready.Select(p => p.Order.Id)))
-            .RecordAsync([.. ready.Select(p => p.Order.Id)], ready.Sum(p => p.Order.AmountMinor), Reference.DefaultCurrency);
-        return (file, ready);
+        // Made by the one grain of open files: a download at the same moment cannot put these payouts in a second file.
+        var file = ready.Count == 0 ? null : await grains.GetGrain<IOpenPayoutFilesGrain>(PayoutFiles.OpenKey)
+            .OpenAsync([.. ready.Select(p => p.Line)], waiting.Select(l => l.Order.Id).ToHashSet(StringComparer.Ordinal));
+        if (file is null)
+            throw waiting.Any(l => l.FileId is not null) || ready.Count > 0
+                ? MarketplaceException.Conflict("No new payout is ready for the bank: the others are in bank files that await the bank, on Payments, to download again, mark paid or withdraw.")
+                : MarketplaceException.Conflict("No payout is ready for the bank: none is pending with a valid RIB and not held.");
+        var inFile = file.PayoutIds.ToHashSet(StringComparer.Ordinal);
+        return (file, [.. ready.Where(p => inFile.Contains(p.Order.Id))]);
     }
 
-    /// <summary>The next bank file as an ISO 20022 pain.001.001.03 credit transfer.</summary>
-    public async Task<(string FileId, byte[] Xml)> Pain001FileAsync(Caller caller)
+    /// <summary>A bank file made before, again, exactly as it was made (same id and lines): refused once withdrawn, or
+    /// when a holder or RIB of its payouts changed since (withdraw it, and the next file carries the new account).</summary>
+    public async Task<(PayoutFileView File, IReadOnlyList<BankPayout> Payouts)> BankFileAsync(Caller caller, string fileId)
     {
-        var (file, payouts) = await NextBankFileAsync(caller);
-        return (file.Id, Pain001.Write(file.Id, payouts, settings.Bank, time.GetUtcNow()));
+        EnsureAdmin(caller);
+        var file = (Ids.IsValid(fileId) ? await grains.GetGrain<IPayoutFileGrain>(fileId).GetAsync() : null) ?? throw MarketplaceException.NotFound("Payout file");
+        if (file.WithdrawnAt is not null) throw MarketplaceException.Conflict("This payout file was withdrawn: its payouts go in the next file.");
+        var engagements = new Dictionary<string, EngagementView>();
+        var payouts = new List<BankPayout>();
+        foreach (var payoutId in file.PayoutIds)
+        {
+            var target = await grains.GetGrain<IPaymentLookupGrain>(payoutId).GetAsync() ?? throw MarketplaceException.NotFound("Payout");
+            if (!engagements.TryGetValue(target.NeedId, out var engagement))
+                engagements[target.NeedId] = engagement = await grains.GetGrain<IEngagementGrain>(target.NeedId).GetAsync(caller);
+            var order = engagement.Payouts.Single(p => p.Id == payoutId);
+            var details = await grains.GetGrain<IPayoutDetailsGrain>(order.BeneficiaryId).GetAsync(Caller.Marketplace);
+            payouts.Add(new BankPayout(order, details?.Holder ?? "", details?.Rib ?? ""));
+        }
+        if (file.LinesHash is { } made && PayoutFiles.LinesHash(payouts.Select(p => p.Line)) != made)
+            throw MarketplaceException.Conflict("The account of a payout of this file changed since it was made: withdraw the file, then download the next one.");
+        return (file, payouts);
     }
 
-    /// <summary>The next bank file as CSV (UTF-8 with its mark, for spreadsheets).</summary>
-    public async Task<(string FileId, byte[] Csv)> CsvFileAsync(Caller caller)
+    /// <summary>A bank file as an ISO 20022 pain.001.001.03 credit transfer, dated when it was made (the same file is the same bytes).</summary>
+    public (string FileId, byte[] Xml) Pain001File((PayoutFileView File, IReadOnlyList<BankPayout> Payouts) f) =>
+        (f.File.Id, Pain001.Write(f.File.Id, f.Payouts, settings.Bank, f.File.CreatedAt));
+
+    /// <summary>A bank file as CSV (UTF-8 with its mark, for spreadsheets).</summary>
+    public static (string FileId, byte[] Csv) CsvFile((PayoutFileView File, IReadOnlyList<BankPayout> Payouts) f) => (f.File.Id, PayoutsCsv(f.Payouts));
+
+    /// <summary>The bank will not execute a file (it refused it, or it was lost before it was sent): its payouts go in the
+    /// next file. Refused once the file was marked paid; audited once.</summary>
+    public async Task<PayoutFileSummary> WithdrawFileAsync(Caller caller, string fileId, PayoutReviewInput input)
     {
-        var (file, payouts) = await NextBankFileAsync(caller);
-        return (file.Id, PayoutsCsv(payouts));
+        EnsureAdmin(caller);
+        var c = new Checks();
+        var reason = c.Text("reason", input.Reason, 500);
+        c.ThrowIfFailed();
+        var file = Ids.IsValid(fileId) ? await grains.GetGrain<IPayoutFileGrain>(fileId).WithdrawAsync(reason) : throw MarketplaceException.NotFound("Payout file");
+        await audit.RecordOnceAsync(caller, $"aud-withdrawn-{file.Id}", file.WithdrawnAt!.Value, AuditActions.PayoutFileWithdrawn, file.Id,
+            $"{file.PayoutIds.Count} payouts; {file.TotalMinor} {file.Currency}; reason: {file.WithdrawnReason}");
+        return PayoutFileSummary.From(file);
     }
 
     public static byte[] PayoutsCsv(IEnumerable<BankPayout> payouts)

@@ -42,16 +42,26 @@ public sealed class PayoutReviewInput
     public string? Reason { get; init; }
 }
 
-/// <summary>A waiting payout order with its beneficiary's payout details (null when none are recorded).</summary>
-public sealed record PayoutLine(PayoutOrder Order, PayoutDetailsView? Details, DateTimeOffset Now)
+/// <summary>A waiting payout order with its beneficiary's payout details (null when none are recorded) and the bank
+/// file awaiting the bank it is in, if any.</summary>
+public sealed record PayoutLine(PayoutOrder Order, PayoutDetailsView? Details, DateTimeOffset Now, string? FileId = null)
 {
-    /// <summary>held (for an admin's review), awaiting-details (no valid RIB), rib-changed (the RIB changed after the order
-    /// was made: it waits <see cref="PayoutHolds.AfterRibChange"/> from the change, while the owner's notice of it can be
-    /// answered, as a payout made just after a change is held), or pending (ready for the bank file).</summary>
-    public string Status => Order.Status == PayoutStatus.Held ? "held" : Details is not { Valid: true } ? "awaiting-details"
+    /// <summary>held (for an admin's review), in-bank-file (in a file not yet marked paid or withdrawn), awaiting-details
+    /// (no valid RIB), rib-changed (the RIB changed after the order was made: it waits <see cref="PayoutHolds.AfterRibChange"/>
+    /// from the change, while the owner's notice of it can be answered, as a payout made just after a change is held), or
+    /// pending (ready for the next bank file).</summary>
+    public string Status => Order.Status == PayoutStatus.Held ? "held" : FileId is not null ? "in-bank-file" : Details is not { Valid: true } ? "awaiting-details"
         : Details.RibChangedAt is { } changed && changed > Order.CreatedAt && Now - changed < PayoutHolds.AfterRibChange ? "rib-changed"
         : Order.Status.Name();
     public bool Ready => Status == "pending";
+}
+
+/// <summary>A bank file: open (awaiting the bank), paid (marked paid with the bank's reference) or withdrawn.</summary>
+public sealed record PayoutFileSummary(string FileId, int Payouts, long TotalMinor, string Currency, DateTimeOffset CreatedAt, string Status,
+    string? BankReference, DateTimeOffset? PaidAt, DateTimeOffset? WithdrawnAt, string? WithdrawnReason)
+{
+    public static PayoutFileSummary From(PayoutFileView f) => new(f.Id, f.PayoutIds.Count, f.TotalMinor, f.Currency, f.CreatedAt,
+        f.WithdrawnAt is not null ? "withdrawn" : f.PaidAt is not null ? "paid" : "open", f.BankReference, f.PaidAt, f.WithdrawnAt, f.WithdrawnReason);
 }
 
 public sealed record PayoutFileResponse(string FileId, int Payouts, long TotalMinor, string Currency, int PaidNow, string BankReference, DateTimeOffset PaidAt);
@@ -125,12 +135,12 @@ public sealed record AwaitingTransferResponse(string PaymentId, string Reference
 
 public sealed record PayoutResponse(string Id, string NeedId, int Index, string Kind, string BeneficiaryKind, string BeneficiaryId,
     string BeneficiaryName, long AmountMinor, string Currency, string Status, DateTimeOffset CreatedAt, string? BankReference, DateTimeOffset? PaidAt,
-    IReadOnlyList<string> HoldReasons, string? ReviewReason = null, string? RibMasked = null)
+    IReadOnlyList<string> HoldReasons, string? ReviewReason = null, string? RibMasked = null, string? FileId = null)
 {
     public static PayoutResponse From(PayoutOrder p) => new(p.Id, p.NeedId, p.Index, p.Kind.Name(), p.BeneficiaryKind, p.BeneficiaryId,
         p.BeneficiaryName, p.AmountMinor, p.Currency, p.Status.Name(), p.CreatedAt, p.BankReference, p.PaidAt, p.HoldReasons ?? [], p.Review?.Reason);
 
-    public static PayoutResponse From(PayoutLine l) => From(l.Order) with { Status = l.Status, RibMasked = l.Details?.RibMasked };
+    public static PayoutResponse From(PayoutLine l) => From(l.Order) with { Status = l.Status, RibMasked = l.Details?.RibMasked, FileId = l.FileId };
 }
 
 public sealed record EngagementResponse(string NeedId, string Title, string SmeId, string StartupId, string StartupName, string Currency,

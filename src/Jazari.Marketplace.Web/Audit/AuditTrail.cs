@@ -39,6 +39,8 @@ public static class AuditActions
     public const string PayoutDetailsChanged = "payout-details-changed";
     /// <summary>An admin released or declined a payout held for review (RIB just changed, related parties), with the reason.</summary>
     public const string PayoutReviewed = "payout-reviewed";
+    /// <summary>An admin withdrew a bank file the bank did not execute (its payouts go in the next file), with the reason.</summary>
+    public const string PayoutFileWithdrawn = "payout-file-withdrawn";
     /// <summary>An admin uploaded a bank statement: its matched credits confirmed their milestones.</summary>
     public const string BankStatementReconciled = "bank-statement-reconciled";
     /// <summary>An admin saved how to read a bank's CSV export.</summary>
@@ -66,7 +68,7 @@ public static class AuditActions
 
     public static readonly IReadOnlyList<string> All =
         [SignIn, SignOut, ProfileCreated, ProfileUpdated, BidAccepted, AccountCreated, CatalogueImported, ReviewHidden, InstituteCreated, JobsDashboardLink,
-         ConversationRead, ConversationReportsHandled, DataExported, AccountErased, PayoutDetailsChanged, PayoutReviewed,
+         ConversationRead, ConversationReportsHandled, DataExported, AccountErased, PayoutDetailsChanged, PayoutReviewed, PayoutFileWithdrawn,
          PaymentConfirmed, PayoutPaid, DisputeOpened, DisputeResolved, ProgrammeCreated,
          CohortInvitationSent, CohortInvitationAnswered, EvaluatorInvited, EvaluatorInvitationAnswered, ProgrammeApplicationDecided, BankStatementReconciled, BankMappingSaved,
          AssessmentTaken, ReassessmentInvited, ExpertReviewAssigned];

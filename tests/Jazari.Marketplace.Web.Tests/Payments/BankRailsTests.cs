@@ -91,7 +91,8 @@ public sealed class BankRailsTests(MarketplaceHost host)
         using var admin = host.Admin();
         var (fileId, xml) = await Pain001Async(admin);
         var document = Validated(xml);
-        var ready = (await ListAsync(admin)).Where(p => p.GetProperty("status").GetString() == "pending").ToList();
+        var ready = (await ListAsync(admin)).Where(p => FileOf(p) == fileId).ToList();
+        Assert.All(ready, p => Assert.Equal("in-bank-file", p.GetProperty("status").GetString()));
         var transactions = document.Descendants(Pain + "CdtTrfTxInf").ToList();
         Assert.Equal(ready.Select(p => p.Id()).Order(), transactions.Select(t => t.Descendants(Pain + "EndToEndId").Single().Value).Order());
         var sumMinor = ready.Sum(p => p.GetProperty("amountMinor").GetInt64());
@@ -105,7 +106,7 @@ public sealed class BankRailsTests(MarketplaceHost host)
         Assert.Equal("Web Atlas SARL", ours.Element(Pain + "Cdtr")!.Element(Pain + "Nm")!.Value);
 
         // The CSV is the same file: its id, the old columns, then holder, RIB, amount in minor units and reference.
-        var csvRequest = new HttpRequestMessage(HttpMethod.Get, "/api/admin/payouts?status=pending");
+        var csvRequest = new HttpRequestMessage(HttpMethod.Get, $"/api/admin/payout-files/{fileId}");
         csvRequest.Headers.Accept.ParseAdd("text/csv");
         var csvResponse = await admin.SendAsync(csvRequest);
         Assert.Equal(fileId, csvResponse.Headers.GetValues("X-Payout-File-Id").Single());
@@ -259,6 +260,94 @@ public sealed class BankRailsTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task A_payout_goes_in_one_bank_file_until_the_file_is_withdrawn_and_a_file_downloads_again_only_as_it_was_made()
+    {
+        var first = await Engagements.AwardedAsync(host);
+        await Details(first.Founder, first.StartupId, "Web Atlas SARL", AttijariRib);
+        var early = await ReleasedPayoutAsync(first, 0);
+        using var admin = host.Admin();
+        var (fileId, xml) = await Pain001Async(admin);
+        Assert.Contains(early.Id(), Ids(xml));
+
+        // A payout ready later goes in the next file, without the first's; two admins downloading at once put it in one file.
+        var second = await Engagements.AwardedAsync(host);
+        await Details(second.Founder, second.StartupId, "Nour Digital", CihRib);
+        var late = await ReleasedPayoutAsync(second, 0);
+        var downloads = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => admin.SendAsync(XmlRequest("/api/admin/payouts?status=pending"))));
+        var made = new List<(string Id, IReadOnlyList<string> Payouts)>();
+        foreach (var download in downloads)
+        {
+            if (download.StatusCode == HttpStatusCode.Conflict) continue;
+            Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+            made.Add((download.Headers.GetValues("X-Payout-File-Id").Single(), Ids(await download.Content.ReadAsStringAsync())));
+        }
+        var lateFile = Assert.Single(made, f => f.Payouts.Contains(late.Id())).Id;
+        Assert.DoesNotContain(made, f => f.Payouts.Contains(early.Id()));
+        // Nothing new to pay: a 409 that says where the others are. The list names each payout's file; the files are listed.
+        var none = await (await admin.SendAsync(XmlRequest("/api/admin/payouts?status=pending"))).Problem(HttpStatusCode.Conflict);
+        Assert.Contains("bank files that await the bank", none.GetProperty("detail").GetString());
+        var line = (await ListAsync(admin)).Single(p => p.Id() == early.Id());
+        Assert.Equal(("in-bank-file", fileId), (line.GetProperty("status").GetString(), FileOf(line)));
+        var open = (await (await admin.GetAsync("/api/admin/payout-files")).Json(HttpStatusCode.OK)).EnumerateArray().ToList();
+        Assert.Contains(open, f => f.GetProperty("fileId").GetString() == lateFile && f.GetProperty("status").GetString() == "open");
+        Assert.Contains(open, f => f.GetProperty("fileId").GetString() == fileId);
+        await (await first.Founder.Client.GetAsync("/api/admin/payout-files")).Problem(HttpStatusCode.Forbidden);
+
+        // Downloaded again: the same bytes. The bank refused it: withdrawn with a reason, its payouts go in a new file.
+        Assert.Equal(xml, await (await admin.SendAsync(XmlRequest($"/api/admin/payout-files/{fileId}"))).Content.ReadAsStringAsync());
+        await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{fileId}/withdraw", new { reason = " " })).Problem(HttpStatusCode.BadRequest);
+        var withdrawn = await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{fileId}/withdraw", new { reason = "Rejeté par la banque : format." })).Json(HttpStatusCode.OK);
+        Assert.Equal("withdrawn", withdrawn.GetProperty("status").GetString());
+        await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{fileId}/withdraw", new { reason = "Encore." })).Json(HttpStatusCode.OK);
+        await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{fileId}/paid", new { bankReference = "VIR-TROP-TARD" })).Problem(HttpStatusCode.Conflict);
+        await (await admin.SendAsync(XmlRequest($"/api/admin/payout-files/{fileId}"))).Problem(HttpStatusCode.Conflict);
+        var (refiled, refiledXml) = await Pain001Async(admin);
+        Assert.NotEqual(fileId, refiled);
+        Assert.Contains(early.Id(), Ids(refiledXml));
+        Assert.DoesNotContain(late.Id(), Ids(refiledXml));
+        var audit = await (await admin.GetAsync("/api/admin/audit?action=payout-file-withdrawn")).Json(HttpStatusCode.OK);
+        Assert.Contains("Rejeté par la banque", Assert.Single(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("target").GetString() == fileId)
+            .GetProperty("detail").GetString());
+
+        // The admin's page lists the files awaiting the bank, each with its downloads and forms, in French.
+        using (var browser = await ReceiptTests.AdminPagesAsync(host))
+        {
+            var page = System.Net.WebUtility.HtmlDecode(await browser.GetStringAsync("/admin/payments"));
+            Assert.Contains("Fichiers bancaires en attente de la banque", page);
+            Assert.Contains($"/admin/payments?handler=xml&file={refiled}", page);
+            Assert.Contains("Dans un fichier bancaire en attente de la banque", page);
+            var withdrawnByPage = await browser.PostAsync("/admin/payments?handler=withdraw", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["fileId"] = lateFile, ["withdrawReason"] = "Perdu avant l'envoi.", ["__af"] = ReceiptTests.Antiforgery(page),
+            }));
+            var answer = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(await withdrawnByPage.Content.ReadAsStringAsync(), "<bdi[^>]*>|</bdi>", ""));
+            Assert.Contains($"Fichier {lateFile} retiré", answer);
+            Assert.DoesNotContain($"file={lateFile}", answer);
+        }
+
+        // A file downloads again only as it was made: once the startup's RIB changed, it is refused (withdraw it; the
+        // next file carries the payout after the 48 hours a new RIB waits).
+        await Details(first.Founder, first.StartupId, "Web Atlas SARL", CihRib);
+        var changed = await (await admin.SendAsync(XmlRequest($"/api/admin/payout-files/{refiled}"))).Problem(HttpStatusCode.Conflict);
+        Assert.Contains("changed since it was made", changed.GetProperty("detail").GetString());
+        // Marked paid, a file cannot be withdrawn.
+        var (lateAgain, lateXml) = await Pain001Async(admin);
+        Assert.Contains(late.Id(), Ids(lateXml));
+        await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{lateAgain}/paid", new { bankReference = $"VIR-{lateAgain}" })).Json(HttpStatusCode.OK);
+        await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{lateAgain}/withdraw", new { reason = "Erreur." })).Problem(HttpStatusCode.Conflict);
+        await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{refiled}/withdraw", new { reason = "RIB changé." })).Json(HttpStatusCode.OK);
+    }
+
+    private static HttpRequestMessage XmlRequest(string path)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.ParseAdd("application/xml");
+        return request;
+    }
+
+    private static IReadOnlyList<string> Ids(string xml) => [.. Validated(xml).Descendants(Pain + "EndToEndId").Select(e => e.Value)];
+
+    [Fact]
     public async Task A_startup_that_gives_the_smes_own_rib_after_its_payout_was_ordered_is_held_when_the_bank_file_is_made()
     {
         var run = Guid.NewGuid().ToString("N")[..8];
@@ -284,11 +373,13 @@ public sealed class BankRailsTests(MarketplaceHost host)
         var payout = await ReleasedPayoutAsync(pair, 0);
         using var admin = host.Admin();
         var (file, _) = await Pain001Async(admin); // handed to the bank
-        // Then the SME gives the startup's RIB as its own: the next file holds the payout for review...
+        // Then the SME gives the startup's RIB as its own. The file is with the bank: the payout stays in it, in no other.
         await Details(pair.Sme, smeId, "Atlas Web", CihRib, "smes");
-        Assert.DoesNotContain(payout.Id(), await FileIdsAsync(admin));
-        Assert.Contains(await HeldAsync(admin), p => p.Id() == payout.Id());
-        // ...but the bank already executed the first file: marking it paid records the payment, not a hold.
+        Assert.Equal("in-bank-file", (await ListAsync(admin)).Single(p => p.Id() == payout.Id()).GetProperty("status").GetString());
+        // Held all the same (as a reversed credit holds a milestone's payouts; here the related-party check a file makes)...
+        var held = await host.Services.GetRequiredService<IGrainFactory>().GetGrain<IEngagementGrain>(pair.NeedId).RecheckHoldsAsync(payout.Id());
+        Assert.Equal(PayoutStatus.Held, held.Status);
+        // ...the bank executed the file: marking it paid records the payment, not a hold.
         var paid = await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{file}/paid", new { bankReference = $"VIR-{run}" })).Json(HttpStatusCode.OK);
         Assert.True(paid.GetProperty("paidNow").GetInt32() >= 1);
         var listed = (await Engagements.EngagementAsync(host, pair.NeedId)).GetProperty("payouts").EnumerateArray().Single(p => p.Id() == payout.Id());
@@ -395,16 +486,23 @@ public sealed class BankRailsTests(MarketplaceHost host)
         return (response.Headers.GetValues("X-Payout-File-Id").Single(), body);
     }
 
-    /// <summary>The payout ids of the next bank file (none when no payout is ready: a 409).</summary>
+    private static string? FileOf(JsonElement payout) =>
+        payout.TryGetProperty("fileId", out var file) && file.ValueKind == JsonValueKind.String ? file.GetString() : null;
+
+    /// <summary>The payout ids bank files carry: those of the files awaiting the bank, and the next file's (withdrawn at
+    /// once: a test hands it to no bank, and the next test's file must carry its payouts).</summary>
     private static async Task<IReadOnlyList<string>> FileIdsAsync(HttpClient admin)
     {
+        var filed = (await ListAsync(admin)).Where(p => FileOf(p) is not null).Select(p => p.Id()).ToList();
         var request = new HttpRequestMessage(HttpMethod.Get, "/api/admin/payouts?status=pending");
         request.Headers.Accept.ParseAdd("application/xml");
         var response = await admin.SendAsync(request);
-        if (response.StatusCode == HttpStatusCode.Conflict) return [];
+        if (response.StatusCode == HttpStatusCode.Conflict) return filed;
         var xml = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, xml);
-        return [.. Validated(xml).Descendants(Pain + "EndToEndId").Select(e => e.Value)];
+        var fileId = response.Headers.GetValues("X-Payout-File-Id").Single();
+        await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{fileId}/withdraw", new { reason = "Lu par un test." })).Json(HttpStatusCode.OK);
+        return [.. filed, .. Validated(xml).Descendants(Pain + "EndToEndId").Select(e => e.Value)];
     }
 
     /// <summary>The file, validated against the official ISO 20022 schema shipped with the tests (SWIFTStandards Workstation, 2009).</summary>

@@ -6,8 +6,8 @@ namespace Jazari.Marketplace.Web.Pages.Admin;
 
 /// <summary>
 /// Money for admins: confirming a bank transfer seen on the platform's account (the reference the SME quoted and the
-/// amount; the same command as the API's), the pending payout orders with the bank file (CSV) to pay them, each marked paid with
-/// its bank reference, and new co-funding programmes.
+/// amount; the same command as the API's), the pending payout orders with the next bank file to pay them, each marked paid with
+/// its bank reference, the files awaiting the bank (downloaded again, marked paid or withdrawn), and new co-funding programmes.
 /// </summary>
 public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminCommands payments) : MarketplacePage(grains, text)
 {
@@ -32,27 +32,41 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminC
 
     public async Task OnGetAsync() => await LoadAsync();
 
-    /// <summary>The next bank file (only payouts ready for the bank), as CSV or as ISO 20022 XML; named by the file's id.</summary>
-    public async Task<IActionResult> OnGetCsvAsync()
+    /// <summary>The bank files awaiting the bank, with their downloads and their forms (mark paid, withdraw).</summary>
+    public IReadOnlyList<PayoutFileSummary> OpenFiles { get; private set; } = [];
+    public PayoutFileSummary? Withdrawn { get; private set; }
+    /// <summary>The file whose form had errors, shown next to it.</summary>
+    public string? FileId { get; private set; }
+
+    /// <summary>The next bank file (the ready payouts in no file awaiting the bank), or with <paramref name="file"/> a file
+    /// made before, again; as CSV or as ISO 20022 XML, named by the file's id.</summary>
+    public Task<IActionResult> OnGetCsvAsync(string? file) => DownloadAsync(file, f => PaymentAdminCommands.CsvFile(f), DashboardExports.Csv, "csv");
+
+    public Task<IActionResult> OnGetXmlAsync(string? file) => DownloadAsync(file, payments.Pain001File, "application/xml", "xml");
+
+    private async Task<IActionResult> DownloadAsync(string? fileId,
+        Func<(Jazari.Marketplace.Grains.Payments.PayoutFileView, IReadOnlyList<Jazari.Marketplace.Web.Payments.BankPayout>), (string FileId, byte[] Bytes)> write,
+        string mediaType, string extension)
     {
-        (string FileId, byte[] Csv)? file = null;
-        if (await TryAsync(async () => file = await payments.CsvFileAsync(Me)) && file is { } f)
-            return File(f.Csv, DashboardExports.Csv + "; charset=utf-8", $"{f.FileId}.csv");
+        (string FileId, byte[] Bytes)? made = null;
+        if (await TryAsync(async () => made = write(fileId is null ? await payments.NextBankFileAsync(Me) : await payments.BankFileAsync(Me, fileId.Trim()))) && made is { } f)
+            return File(f.Bytes, mediaType + "; charset=utf-8", $"{f.FileId}.{extension}");
         await LoadAsync();
         return Page();
     }
 
-    public async Task<IActionResult> OnGetXmlAsync()
+    public async Task<IActionResult> OnPostWithdrawAsync(string? fileId, string? withdrawReason)
     {
-        (string FileId, byte[] Xml)? file = null;
-        if (await TryAsync(async () => file = await payments.Pain001FileAsync(Me)) && file is { } f)
-            return File(f.Xml, "application/xml; charset=utf-8", $"{f.FileId}.xml");
+        FileId = fileId;
+        await TryAsync(async () => Withdrawn = await payments.WithdrawFileAsync(Me, fileId?.Trim() ?? "", new PayoutReviewInput { Reason = withdrawReason }));
+        if (Errors.Remove("reason", out var reasonErrors)) Errors["withdrawReason"] = reasonErrors;
         await LoadAsync();
         return Page();
     }
 
     public async Task<IActionResult> OnPostFileAsync(string? fileId, string? fileBankReference)
     {
+        FileId = fileId;
         try
         {
             await TryAsync(async () => FileMarked = await payments.MarkFilePaidAsync(Me, fileId?.Trim() ?? "", new PayoutPaidInput { BankReference = fileBankReference }));
@@ -121,6 +135,7 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminC
     private async Task LoadAsync()
     {
         Pending = await payments.PendingPayoutsAsync(Me);
+        OpenFiles = await payments.OpenBankFilesAsync(Me);
         // The one just confirmed leaves the list moments later, with its engagement's follow-up: not shown meanwhile.
         var confirmed = Confirmed is null ? null : Reference?.Trim().ToUpperInvariant();
         Awaiting = [.. (await payments.AwaitingTransfersAsync(Me)).Where(t => t.Reference != confirmed).Reverse()];
