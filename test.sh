@@ -9,6 +9,8 @@ bash infra/build.sh || exit 1
 dotnet build Jazari.Marketplace.sln -c Release --nologo -v quiet -clp:ErrorsOnly || { echo "tests: 0 passed, 1 failed"; exit 1; }
 
 log=$(mktemp)
+# The errors each test host logged (a 500's exception...), printed below when a test failed.
+export JAZARI_TEST_LOGS=$(mktemp -d)
 projects=(tests/*.Tests)
 # One project after the other: the grain tests take under a minute alone, but beside the page tests (two cores
 # shared by browsers, hosts and Azurites) they took fifteen and slowed the page tests by five.
@@ -28,5 +30,10 @@ if [ "$(echo "$summaries" | grep -c .)" -ne "${#projects[@]}" ]; then
   [ "$failed" -eq 0 ] && failed=1
 fi
 rm -f "$log"
+if [ "$failed" -ne 0 ] && [ -s "$JAZARI_TEST_LOGS/host-errors.log" ]; then
+  echo "--- the last errors the test hosts logged (times in UTC; the failures above name their tests) ---"
+  tail -n 300 "$JAZARI_TEST_LOGS/host-errors.log"
+fi
+rm -rf "$JAZARI_TEST_LOGS"
 echo "tests: $passed passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Jazari.Marketplace.Web.Tests;
 
@@ -24,6 +25,8 @@ public sealed class MarketplaceHost : WebApplicationFactory<Program>, IAsyncLife
 
     /// <summary>Settings a test class may change (e.g. a low rate limit) before the host starts.</summary>
     public Dictionary<string, string?> Settings { get; } = [];
+
+    private readonly HostErrors errors = new();
 
     /// <summary>Services a test class replaces (e.g. a fake clock) before the host starts.</summary>
     public List<Action<IServiceCollection>> TestServices { get; } = [];
@@ -55,6 +58,7 @@ public sealed class MarketplaceHost : WebApplicationFactory<Program>, IAsyncLife
         builder.UseSetting("Silo:GatewayPort", AzuriteServer.FreePort().ToString());
         builder.UseSetting("Hangfire:Workers", "2");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        builder.ConfigureLogging(logging => logging.AddProvider(errors));
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<IStartupFilter, ClientAddressFromHeader>();
@@ -65,6 +69,7 @@ public sealed class MarketplaceHost : WebApplicationFactory<Program>, IAsyncLife
     public new async Task DisposeAsync()
     {
         await base.DisposeAsync();
+        errors.Save(Path.GetFileName(DataDir));
         await Storage.DisposeAsync();
         try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
     }
