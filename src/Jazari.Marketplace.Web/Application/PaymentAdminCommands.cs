@@ -62,7 +62,7 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
         foreach (var beneficiary in orders.Select(o => o.BeneficiaryId).Distinct())
             details[beneficiary] = await grains.GetGrain<IPayoutDetailsGrain>(beneficiary).GetAsync(Caller.Marketplace);
         var filed = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var file in await OpenFilesAsync(orders))
+        foreach (var file in await OpenFilesAsync(caller, orders))
             foreach (var payoutId in file.PayoutIds) filed.TryAdd(payoutId, file.Id);
         var now = time.GetUtcNow();
         var lines = orders.Select(o => new PayoutLine(o, details[o.BeneficiaryId], now, filed.GetValueOrDefault(o.Id)));
@@ -73,11 +73,39 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
     public async Task<IReadOnlyList<PayoutFileSummary>> OpenBankFilesAsync(Caller caller)
     {
         EnsureAdmin(caller);
-        return [.. (await OpenFilesAsync(await PayoutQueue.ListAsync(grains))).Select(PayoutFileSummary.From)];
+        return [.. (await OpenFilesAsync(caller, await PayoutQueue.ListAsync(grains))).Select(PayoutFileSummary.From)];
     }
 
-    private Task<IReadOnlyList<PayoutFileView>> OpenFilesAsync(IEnumerable<PayoutOrder> waiting) =>
-        grains.GetGrain<IOpenPayoutFilesGrain>(PayoutFiles.OpenKey).ListAsync(waiting.Select(o => o.Id).ToHashSet(StringComparer.Ordinal));
+    /// <summary>The open files; one none of whose payouts is listed as waiting leaves them once each is confirmed paid or
+    /// declined in its engagement (the list may have been read before a file was made, its payouts not yet listed).</summary>
+    private async Task<IReadOnlyList<PayoutFileView>> OpenFilesAsync(Caller caller, IEnumerable<PayoutOrder> waiting)
+    {
+        var listed = waiting.Select(o => o.Id).ToHashSet(StringComparer.Ordinal);
+        var open = grains.GetGrain<IOpenPayoutFilesGrain>(PayoutFiles.OpenKey);
+        var files = new List<PayoutFileView>();
+        foreach (var file in await open.ListAsync())
+        {
+            if (!file.PayoutIds.Any(listed.Contains) && (await OrdersAsync(caller, file)).All(o => o.Status is PayoutStatus.Paid or PayoutStatus.Declined))
+                await open.CloseAsync(file.Id);
+            else files.Add(file);
+        }
+        return files;
+    }
+
+    /// <summary>The payout orders of a file as their engagements hold them now.</summary>
+    private async Task<IReadOnlyList<PayoutOrder>> OrdersAsync(Caller caller, PayoutFileView file)
+    {
+        var engagements = new Dictionary<string, EngagementView>();
+        var orders = new List<PayoutOrder>();
+        foreach (var payoutId in file.PayoutIds)
+        {
+            var target = await grains.GetGrain<IPaymentLookupGrain>(payoutId).GetAsync() ?? throw MarketplaceException.NotFound("Payout");
+            if (!engagements.TryGetValue(target.NeedId, out var engagement))
+                engagements[target.NeedId] = engagement = await grains.GetGrain<IEngagementGrain>(target.NeedId).GetAsync(caller);
+            orders.Add(engagement.Payouts.FirstOrDefault(p => p.Id == payoutId) ?? throw MarketplaceException.NotFound("Payout"));
+        }
+        return orders;
+    }
 
     /// <summary>The payouts of the next bank file: ready (pending, not held, with a valid RIB, in no file awaiting the
     /// bank), the oldest first, at most <see cref="PayoutFiles.MaxPayouts"/>. The holds are checked again as the money
@@ -94,8 +122,7 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
             else await PayoutQueue.RemoveAsync(grains, order); // paid or declined meanwhile: the queue's copy was stale
         }
         // Made by the one grain of open files: a download at the same moment cannot put these payouts in a second file.
-        var file = ready.Count == 0 ? null : await grains.GetGrain<IOpenPayoutFilesGrain>(PayoutFiles.OpenKey)
-            .OpenAsync([.. ready.Select(p => p.Line)], waiting.Select(l => l.Order.Id).ToHashSet(StringComparer.Ordinal));
+        var file = ready.Count == 0 ? null : await grains.GetGrain<IOpenPayoutFilesGrain>(PayoutFiles.OpenKey).OpenAsync([.. ready.Select(p => p.Line)]);
         if (file is null)
             throw waiting.Any(l => l.FileId is not null) || ready.Count > 0
                 ? MarketplaceException.Conflict("No new payout is ready for the bank: the others are in bank files that await the bank, on Payments, to download again, mark paid or withdraw.")
@@ -104,21 +131,20 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
         return (file, [.. ready.Where(p => inFile.Contains(p.Order.Id))]);
     }
 
-    /// <summary>A bank file made before, again, exactly as it was made (same id and lines): refused once withdrawn, or
-    /// when a holder or RIB of its payouts changed since (withdraw it, and the next file carries the new account).</summary>
+    /// <summary>A bank file awaiting the bank, again, as it was made (same id, payouts, amounts, holders and RIBs): refused
+    /// once it is marked paid or withdrawn, when a payout of it is no longer ready for the bank (paid, held or declined
+    /// since), or when a holder or RIB of its payouts changed since (withdraw it: the next file carries the new account).</summary>
     public async Task<(PayoutFileView File, IReadOnlyList<BankPayout> Payouts)> BankFileAsync(Caller caller, string fileId)
     {
         EnsureAdmin(caller);
         var file = (Ids.IsValid(fileId) ? await grains.GetGrain<IPayoutFileGrain>(fileId).GetAsync() : null) ?? throw MarketplaceException.NotFound("Payout file");
         if (file.WithdrawnAt is not null) throw MarketplaceException.Conflict("This payout file was withdrawn: its payouts go in the next file.");
-        var engagements = new Dictionary<string, EngagementView>();
+        if (file.BankReference is { } reference) throw MarketplaceException.Conflict($"This payout file was already marked paid with reference {reference}.");
         var payouts = new List<BankPayout>();
-        foreach (var payoutId in file.PayoutIds)
+        foreach (var order in await OrdersAsync(caller, file))
         {
-            var target = await grains.GetGrain<IPaymentLookupGrain>(payoutId).GetAsync() ?? throw MarketplaceException.NotFound("Payout");
-            if (!engagements.TryGetValue(target.NeedId, out var engagement))
-                engagements[target.NeedId] = engagement = await grains.GetGrain<IEngagementGrain>(target.NeedId).GetAsync(caller);
-            var order = engagement.Payouts.Single(p => p.Id == payoutId);
+            if (order.Status != PayoutStatus.Pending)
+                throw MarketplaceException.Conflict("A payout of this file is no longer ready for the bank (paid, held or declined since it was made): mark the file paid or withdraw it.");
             var details = await grains.GetGrain<IPayoutDetailsGrain>(order.BeneficiaryId).GetAsync(Caller.Marketplace);
             payouts.Add(new BankPayout(order, details?.Holder ?? "", details?.Rib ?? ""));
         }
@@ -127,22 +153,27 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
         return (file, payouts);
     }
 
-    /// <summary>A bank file as an ISO 20022 pain.001.001.03 credit transfer, dated when it was made (the same file is the same bytes).</summary>
+    /// <summary>A bank file as an ISO 20022 pain.001.001.03 credit transfer, created when it was made, to be executed today.</summary>
     public (string FileId, byte[] Xml) Pain001File((PayoutFileView File, IReadOnlyList<BankPayout> Payouts) f) =>
-        (f.File.Id, Pain001.Write(f.File.Id, f.Payouts, settings.Bank, f.File.CreatedAt));
+        (f.File.Id, Pain001.Write(f.File.Id, f.Payouts, settings.Bank, f.File.CreatedAt, time.GetUtcNow()));
 
     /// <summary>A bank file as CSV (UTF-8 with its mark, for spreadsheets).</summary>
     public static (string FileId, byte[] Csv) CsvFile((PayoutFileView File, IReadOnlyList<BankPayout> Payouts) f) => (f.File.Id, PayoutsCsv(f.Payouts));
 
     /// <summary>The bank will not execute a file (it refused it, or it was lost before it was sent): its payouts go in the
-    /// next file. Refused once the file was marked paid; audited once.</summary>
+    /// next file. Refused once the file was marked paid, or when one of its payouts was paid (the bank executed it: a
+    /// statement's debit, or by hand); audited once.</summary>
     public async Task<PayoutFileSummary> WithdrawFileAsync(Caller caller, string fileId, PayoutReviewInput input)
     {
         EnsureAdmin(caller);
         var c = new Checks();
         var reason = c.Text("reason", input.Reason, 500);
         c.ThrowIfFailed();
-        var file = Ids.IsValid(fileId) ? await grains.GetGrain<IPayoutFileGrain>(fileId).WithdrawAsync(reason) : throw MarketplaceException.NotFound("Payout file");
+        var grain = grains.GetGrain<IPayoutFileGrain>(fileId);
+        var made = (Ids.IsValid(fileId) ? await grain.GetAsync() : null) ?? throw MarketplaceException.NotFound("Payout file");
+        if (made.WithdrawnAt is null && (await OrdersAsync(caller, made)).Any(o => o.Status == PayoutStatus.Paid))
+            throw MarketplaceException.Conflict("A payout of this file was paid already: the bank executed it; mark the file paid instead.");
+        var file = await grain.WithdrawAsync(reason);
         await audit.RecordOnceAsync(caller, $"aud-withdrawn-{file.Id}", file.WithdrawnAt!.Value, AuditActions.PayoutFileWithdrawn, file.Id,
             $"{file.PayoutIds.Count} payouts; {file.TotalMinor} {file.Currency}; reason: {file.WithdrawnReason}");
         return PayoutFileSummary.From(file);

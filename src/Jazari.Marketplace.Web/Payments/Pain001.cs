@@ -25,7 +25,7 @@ public static class Pain001
 {
     public const string Namespace = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03";
 
-    public static byte[] Write(string fileId, IReadOnlyList<BankPayout> payouts, BankDetails platform, DateTimeOffset now)
+    public static byte[] Write(string fileId, IReadOnlyList<BankPayout> payouts, BankDetails platform, DateTimeOffset createdAt, DateTimeOffset now)
     {
         if (payouts.Count == 0) throw new ArgumentException("A bank file holds at least one payout.", nameof(payouts));
         var debtorRib = Rib.Normalise(platform.Rib) is { Length: Rib.Length } r && Rib.Problem(r) is null ? r
@@ -40,7 +40,7 @@ public static class Pain001
             xml.WriteStartElement("CstmrCdtTrfInitn");
             xml.WriteStartElement("GrpHdr");
             xml.WriteElementString("MsgId", fileId);
-            xml.WriteElementString("CreDtTm", now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture) + "Z");
+            xml.WriteElementString("CreDtTm", createdAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture) + "Z");
             xml.WriteElementString("NbOfTxs", count);
             xml.WriteElementString("CtrlSum", sum);
             xml.WriteStartElement("InitgPty");

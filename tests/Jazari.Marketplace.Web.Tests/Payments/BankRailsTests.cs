@@ -330,9 +330,14 @@ public sealed class BankRailsTests(MarketplaceHost host)
         await Details(first.Founder, first.StartupId, "Web Atlas SARL", CihRib);
         var changed = await (await admin.SendAsync(XmlRequest($"/api/admin/payout-files/{refiled}"))).Problem(HttpStatusCode.Conflict);
         Assert.Contains("changed since it was made", changed.GetProperty("detail").GetString());
-        // Marked paid, a file cannot be withdrawn.
+        // The bank executed a file and its statement paid one payout: the file can no longer be withdrawn (its payouts
+        // would be paid twice) nor downloaded again; it is marked paid, and then cannot be withdrawn either.
         var (lateAgain, lateXml) = await Pain001Async(admin);
         Assert.Contains(late.Id(), Ids(lateXml));
+        await (await admin.PostAsJsonAsync($"/api/admin/payouts/{late.Id()}/paid", new { bankReference = $"VIR-{lateAgain}" })).Json(HttpStatusCode.OK);
+        var executed = await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{lateAgain}/withdraw", new { reason = "Perdu ?" })).Problem(HttpStatusCode.Conflict);
+        Assert.Contains("paid already", executed.GetProperty("detail").GetString());
+        await (await admin.SendAsync(XmlRequest($"/api/admin/payout-files/{lateAgain}"))).Problem(HttpStatusCode.Conflict);
         await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{lateAgain}/paid", new { bankReference = $"VIR-{lateAgain}" })).Json(HttpStatusCode.OK);
         await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{lateAgain}/withdraw", new { reason = "Erreur." })).Problem(HttpStatusCode.Conflict);
         await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{refiled}/withdraw", new { reason = "RIB changé." })).Json(HttpStatusCode.OK);

@@ -49,7 +49,8 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminC
         string mediaType, string extension)
     {
         (string FileId, byte[] Bytes)? made = null;
-        if (await TryAsync(async () => made = write(fileId is null ? await payments.NextBankFileAsync(Me) : await payments.BankFileAsync(Me, fileId.Trim()))) && made is { } f)
+        if (await FileTryAsync(async () => made = write(fileId is null ? await payments.NextBankFileAsync(Me) : await payments.BankFileAsync(Me, fileId.Trim())))
+            && made is { } f)
             return File(f.Bytes, mediaType + "; charset=utf-8", $"{f.FileId}.{extension}");
         await LoadAsync();
         return Page();
@@ -57,19 +58,36 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminC
 
     public async Task<IActionResult> OnPostWithdrawAsync(string? fileId, string? withdrawReason)
     {
-        FileId = fileId;
-        await TryAsync(async () => Withdrawn = await payments.WithdrawFileAsync(Me, fileId?.Trim() ?? "", new PayoutReviewInput { Reason = withdrawReason }));
+        FileId = fileId?.Trim();
+        await FileTryAsync(async () => Withdrawn = await payments.WithdrawFileAsync(Me, FileId ?? "", new PayoutReviewInput { Reason = withdrawReason }));
         if (Errors.Remove("reason", out var reasonErrors)) Errors["withdrawReason"] = reasonErrors;
         await LoadAsync();
         return Page();
     }
 
-    public async Task<IActionResult> OnPostFileAsync(string? fileId, string? fileBankReference)
+    /// <summary>As <see cref="MarketplacePage.TryAsync"/>, an unknown file id (a stale page, a typo) shown on the page too.</summary>
+    private async Task<bool> FileTryAsync(Func<Task> action)
     {
-        FileId = fileId;
         try
         {
-            await TryAsync(async () => FileMarked = await payments.MarkFilePaidAsync(Me, fileId?.Trim() ?? "", new PayoutPaidInput { BankReference = fileBankReference }));
+            return await TryAsync(action);
+        }
+        catch (Jazari.Marketplace.Grains.MarketplaceException unknown) when (unknown.Problem is Jazari.Marketplace.Grains.Problem.NotFound)
+        {
+            AddError("", unknown.Message);
+            return false;
+        }
+    }
+
+    /// <summary>Whether the file's own card shows its form's errors (it is still awaiting the bank); otherwise the form by id does.</summary>
+    public bool ErrorsInCard(string fileId) => FileId == fileId;
+
+    public async Task<IActionResult> OnPostFileAsync(string? fileId, string? fileBankReference)
+    {
+        FileId = fileId?.Trim();
+        try
+        {
+            await TryAsync(async () => FileMarked = await payments.MarkFilePaidAsync(Me, FileId ?? "", new PayoutPaidInput { BankReference = fileBankReference }));
         }
         catch (Jazari.Marketplace.Grains.MarketplaceException unknown) when (unknown.Problem is Jazari.Marketplace.Grains.Problem.NotFound)
         {
@@ -136,6 +154,9 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminC
     {
         Pending = await payments.PendingPayoutsAsync(Me);
         OpenFiles = await payments.OpenBankFilesAsync(Me);
+        // A form of a file no longer listed (marked or withdrawn meanwhile): its errors go to the top of the page.
+        if (FileId is { } shown && OpenFiles.All(f => f.FileId != shown) && Errors.Remove("withdrawReason", out var withdrawErrors))
+            foreach (var error in withdrawErrors) (Errors.TryGetValue("", out var top) ? top : Errors[""] = []).Add(error);
         // The one just confirmed leaves the list moments later, with its engagement's follow-up: not shown meanwhile.
         var confirmed = Confirmed is null ? null : Reference?.Trim().ToUpperInvariant();
         Awaiting = [.. (await payments.AwaitingTransfersAsync(Me)).Where(t => t.Reference != confirmed).Reverse()];
