@@ -27,6 +27,29 @@ public sealed class ProgrammeApplicationsTests(MarketplaceHost host)
         await (await sme.Client.PostAsJsonAsync($"/api/programmes/{programmeId}/applications", new { note = "Nous voulons vendre en ligne." })).Json(HttpStatusCode.Created);
 
     [Fact]
+    public async Task A_co_funded_sme_reads_its_own_share_of_each_bid_and_on_the_acceptance_within_its_cap()
+    {
+        // 30% of each milestone, at most 6,000 MAD for this SME: of a 30,000 MAD bid the programme pays 6,000, not 9,000.
+        var programmeId = await Engagements.ProgrammeAsync(host, percent: 30, capMinor: 600_000);
+        var sme = await SmeAsync();
+        await Engagements.ApprovedAsync(host, sme, programmeId);
+        var needId = (await (await NeedInAsync(sme, programmeId)).Json(HttpStatusCode.Created)).GetProperty("id").GetString()!;
+        (await sme.Client.PostAsync($"/api/needs/{needId}/publish", null)).EnsureSuccessStatusCode();
+        var (founder, _) = await Api.StartupAsync(host);
+        var bidId = await founder.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid(30000));
+
+        using var page = await ReceiptTests.PagesAsync(host, sme);
+        static string Text(string html) => System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(html, "<[^>]+>", ""));
+        var bids = Text(await page.GetStringAsync($"/sme/needs/{needId}"));
+        Assert.Contains("30.000 MAD", bids);
+        Assert.Contains("Votre part : 24.000 MAD", bids);
+        var html = await page.GetStringAsync($"/sme/needs/{needId}?confirm=accept&bidId={bidId}");
+        var share = Text(System.Text.RegularExpressions.Regex.Match(html, "<p id=\"accept-share\">(.*?)</p>", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value);
+        Assert.StartsWith("Vous paierez 24.000 MAD sur 30.000 MAD, jalon par jalon : le programme Maroc Digital PME paie le reste (6.000 MAD)", share);
+        Assert.DoesNotContain("Vous paierez 30.000 MAD", Text(html));
+    }
+
+    [Fact]
     public async Task An_sme_names_a_programme_only_once_approved_and_is_then_funded_by_its_share()
     {
         var programme = await Engagements.ProgrammeAsync(host, percent: 100);

@@ -34,6 +34,8 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
     public ReviewInput Review { get; set; } = new();
     /// <summary>The co-funding programme the need is in, if any.</summary>
     public ProgrammeView? Programme { get; private set; }
+    /// <summary>What the programme may still pay for this SME (its cap per SME less what it granted the SME already).</summary>
+    private long programmeRoomMinor;
     /// <summary>The programmes that approved the SME, which a draft or open need outside any programme may join.</summary>
     public IReadOnlyList<ProgrammeApplicationResponse> Joinable { get; private set; } = [];
 
@@ -77,6 +79,11 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
     /// <summary>The platform's fee on an amount at today's rate (the rate is agreed at the award).</summary>
     public long FeeOf(long amountMinor) => PaymentRules.Fee(amountMinor, payments.Rules.PlatformFeeBasisPoints);
 
+    /// <summary>What the programme would pay of a bid, as each milestone's funding reserves it (its percentage of each
+    /// milestone, within what the SME's cap leaves today); 0 outside a programme. Its budget may run out before.</summary>
+    public long ProgrammeShareOf(Bid bid) => Programme is not { } programme ? 0
+        : Math.Min(bid.Offer.Milestones.Sum(m => m.AmountMinor * programme.Terms.SubsidyPercent / 100), programmeRoomMinor);
+
     public Task<IActionResult> OnPostReviewAsync(string id) => ActAsync(id, () => reviews.WriteAsync(Me, id, Review));
 
     private async Task<IActionResult> ActAsync(string id, Func<Task> action)
@@ -97,7 +104,12 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
         var opinions = await expertReviews.OfNeedAsync(Me, id);
         var canAsk = Need.Status == NeedStatus.Open && Bids.Any(b => b.Status == BidStatus.Submitted);
         if (opinions.Count > 0 || canAsk) ExpertReviews = new(id, opinions, canAsk);
-        if (Need.ProgrammeId is { } programmeId) Programme = await Grains.GetGrain<IProgrammeGrain>(programmeId).GetAsync();
+        if (Need.ProgrammeId is { } programmeId && await Grains.GetGrain<IProgrammeGrain>(programmeId).GetAsync() is { } programme)
+        {
+            Programme = programme;
+            var used = await Grains.GetGrain<IProgrammeSmeGrain>(IProgrammeSmeGrain.KeyOf(programmeId, Need.SmeId)).GetUsedAsync();
+            programmeRoomMinor = Math.Max(0, programme.Terms.CapPerSmeMinor - used);
+        }
         else if (Need.Status is NeedStatus.Draft or NeedStatus.Open)
             Joinable = [.. (await programmes.MineAsync(Me)).Where(a => a.Status == "approved")];
         if (Need.AwardedAt is not null) Reviews = await ReviewsSection.LoadAsync(Grains, id, Me, $"/sme/needs/{id}?handler=review");
