@@ -33,7 +33,14 @@ public sealed class PayoutPagesTests(BrowserHost host)
         var page = await host.NewPageAsync(language, bypassCsp: true);
         await HostApi.SignInAsync(host, page, startupEmail);
         await page.GotoAsync("/startup");
-        await page.ClickAsync("a[href='/payout-details']");
+        // The won project opens its engagement from the home page and from My bids; the menu has the bank account.
+        await Assertions.Expect(page.Locator($"#projects a[href='/engagements/{needId}']")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("nav a[href='/payout-details']")).ToHaveCountAsync(1);
+        await HostApi.AssertTranslatedAsync(page);
+        await page.GotoAsync("/startup/bids");
+        await Assertions.Expect(page.Locator($"main a[href='/engagements/{needId}']")).ToHaveCountAsync(1);
+        await page.GotoAsync("/startup");
+        await page.ClickAsync("main a[href='/payout-details']");
         await Journeys.ExpectUrlAsync(page, "/payout-details$");
         await page.FillAsync("#holder", $"Web Atlas {run} SARL");
         await page.FillAsync("#rib", "007 780 0001234567890123 97");

@@ -1,14 +1,19 @@
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Matchmaking;
+using Jazari.Marketplace.Grains.Needs;
 using Jazari.Marketplace.Grains.Profiles;
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Jazari.Marketplace.Web.Pages.Startup;
 
-/// <summary>The open needs that fit the startup, best first, each with the reasons, in the reader's language.</summary>
-public sealed class IndexModel(IGrainFactory grains, Text text, PayoutCommands payouts) : MarketplacePage(grains, text)
+/// <summary>The startup's projects under way (won bids: each opens its engagement), then the open needs that fit the
+/// startup, best first, each with the reasons, in the reader's language.</summary>
+public sealed class IndexModel(IGrainFactory grains, Text text, PayoutCommands payouts, NeedCommands needs) : MarketplacePage(grains, text)
 {
+    /// <summary>Needs looked at for projects under way: the startup's latest needs, as on My bids.</summary>
+    public const int ProjectsLooked = BidsModel.Shown;
+    public IReadOnlyList<NeedView> Projects { get; private set; } = [];
     public const int Shown = 20;
     public IReadOnlyList<Recommendation> Matches { get; private set; } = [];
     public bool ProfileSaved { get; private set; }
@@ -22,6 +27,8 @@ public sealed class IndexModel(IGrainFactory grains, Text text, PayoutCommands p
         var card = await Grains.GetGrain<IStartupGrain>(startupId).GetCardAsync() ?? throw MarketplaceException.NotFound("Startup");
         Matches = await Grains.NeedsForStartupAsync(startupId, card, Shown, T.Content);
         NeedsPayoutDetails = await payouts.GetAsync(Me, Roles.Startup, startupId) is null;
+        Projects = [.. (await needs.OfProfileAsync(Me, startupId, ProjectsLooked)).Where(n => n.Status is NeedStatus.Awarded or NeedStatus.InProgress
+            && n.Bids.Any(b => b.StartupId == startupId && b.Status == BidStatus.Accepted))];
         return Page();
     }
 }
