@@ -22,6 +22,6 @@ public sealed class SignUpModel(IGrainFactory grains, Text text, AuthCommands au
     {
         var email = "";
         if (!await TryAsync(async () => email = await auth.SignUpAsync(Input, HttpContext.Connection.RemoteIpAddress?.ToString(), T.Lang))) return Page();
-        return RedirectToPage("/Verify", new { email, returnUrl });
+        return RedirectToPage("/Verify", new { email, returnUrl, signUp = true });
     }
 }

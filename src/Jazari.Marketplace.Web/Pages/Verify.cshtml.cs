@@ -18,6 +18,10 @@ public sealed class VerifyModel(IGrainFactory grains, Text text, AuthCommands au
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
+    /// <summary>Come from the sign-up form: a code was sent for sure (sign-in does not say whether the address has an account).</summary>
+    [BindProperty(SupportsGet = true)]
+    public bool SignUp { get; set; }
+
     public void OnGet(string? email) => Input = new VerifyInput { Email = email };
 
     public async Task<IActionResult> OnPostAsync()

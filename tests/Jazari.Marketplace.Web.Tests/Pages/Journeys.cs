@@ -39,6 +39,10 @@ internal static partial class Journeys
         await page.FillAsync("#displayName", name);
         await page.ClickAsync("form.form button[type=submit]");
         await ExpectUrlAsync(page, "/verify");
+        // Just signed up: the code was sent, for sure (the sign-in's "if this address has an account" would puzzle).
+        var language = await page.EvaluateAsync<string>("document.documentElement.lang");
+        Assert.Equal(new Jazari.Marketplace.Web.Pages.Support.Strings().Get(language, "verify.lead-sign-up").Replace("{0}", email),
+            await page.Locator("#verify-lead").InnerTextAsync());
         await page.FillAsync("#code", host.LatestCode(email));
         await page.ClickAsync("form.form button[type=submit]");
         await ExpectUrlAsync(page, "/profile\\?first=true");
