@@ -27,7 +27,7 @@ internal static class Explanations
                 reasons.Add((weight, new("text", Text(lang, "text", Sentence(lang, shown)))));
             }
         }
-        if (facts.Category > 0 && facts.CategoryKey is { } category)
+        if (facts.Category > 0 && facts.CategoryKey is { } category && facts.CategoryDeclared)
         {
             var label = lexicon.Find(category)?.Label(lang) ?? category;
             reasons.Add((MatchScoring.CategoryWeight * facts.Category, new("category", Text(lang, "category", label))));

@@ -8,6 +8,8 @@ internal sealed class NeedEntry(NeedProfile need, int writtenIn)
     public readonly short RegionIndex = (short)Regions.IndexOf(need.Region);
     public readonly bool RemoteOk = need.RemoteOk;
     public readonly string Language = need.Language;
+    /// <summary>The category the SME chose, as the index keys it.</summary>
+    public readonly string Category = ProfileTerms.CategoryKey(need.Category);
     /// <summary>The declared language and those the need is really written in.</summary>
     public readonly byte LanguageBit = (byte)(Languages.Bit(need.Language) | writtenIn);
     public readonly long BudgetMin = need.BudgetMinMinor;

@@ -8,6 +8,9 @@ internal sealed class PairFacts
     public double Relevance { get; set; }
     public double Category { get; set; }
     public string? CategoryKey { get; set; }
+    /// <summary>The shared category is one the need or the startup chose (not one both texts merely imply): only then
+    /// is it a reason of its own.</summary>
+    public bool CategoryDeclared { get; set; }
     public double Budget { get; set; }
     public double Reputation { get; set; }
     public bool OnSite { get; set; }

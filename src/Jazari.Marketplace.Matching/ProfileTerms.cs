@@ -25,12 +25,15 @@ internal sealed class ProfileTerms
 
     public static bool IsCategory(string key) => key.StartsWith(CategoryPrefix, StringComparison.Ordinal);
 
+    /// <summary>A chosen category as the index keys it ("Ecommerce " is "ecommerce").</summary>
+    public static string CategoryKey(string category) => category.Trim().ToLowerInvariant();
+
     public static ProfileTerms ForStartup(StartupProfile startup, Lexicon lexicon)
     {
         var terms = new ProfileTerms();
         foreach (var category in startup.Categories)
         {
-            var key = category.Trim().ToLowerInvariant();
+            var key = CategoryKey(category);
             if (key.Length > 0 && key != "other")
             {
                 terms.Add(CategoryPrefix + key, 1f, key);
@@ -57,7 +60,7 @@ internal sealed class ProfileTerms
         terms.AddText(need.Description, lexicon, 0.8f, 0.4f, false, mentioned);
 
         // The SME may have picked the wrong category or "other": what the text says counts as much.
-        var declared = need.Category.Trim().ToLowerInvariant();
+        var declared = CategoryKey(need.Category);
         var hasDeclared = declared.Length > 0 && declared != "other";
         if (mentioned.Count == 0)
         {

@@ -8,6 +8,8 @@ internal sealed class StartupEntry(StartupProfile startup)
     public readonly string Region = startup.Region;
     public readonly float Rating = (float)startup.Rating;
     public readonly int RatingCount = startup.RatingCount;
+    /// <summary>The categories the startup chose, as the index keys them.</summary>
+    public readonly string[] Categories = [.. startup.Categories.Select(ProfileTerms.CategoryKey)];
 }
 
 /// <summary>

@@ -83,6 +83,27 @@ public class ExplanationTests
     }
 
     [Fact]
+    public void A_category_neither_side_chose_is_not_given_as_a_reason_both_ways()
+    {
+        // The SME wants a CRM and mentions its WordPress site; the startup sells web shops and lists WordPress. Both
+        // texts imply "website", which neither chose: "Category: website" would read as a match of what they do.
+        var startup = Startup("shop", ["ecommerce"], ["WordPress", "WooCommerce"], "Boutiques en ligne pour artisans.");
+        var need = Need("crm", "CRM pour nos commerciaux", "Un CRM relié à notre site WordPress pour suivre les clients.", "crm");
+        var startups = new StartupIndex();
+        startups.Upsert(startup);
+        var forSme = Assert.Single(startups.TopFor(need, 3, "en"));
+        Assert.DoesNotContain(forSme.Reasons, r => r.Factor == "category");
+        var needs = new NeedIndex();
+        needs.Upsert(need);
+        Assert.DoesNotContain(Assert.Single(needs.TopFor(startup, 3, "en")).Reasons, r => r.Factor == "category");
+        // A category the SME chose, shared by the startup's skills, is one.
+        var crmTool = Startup("crm-tool", ["automation"], ["CRM", "WordPress"], "Outils de gestion des clients.");
+        startups.Upsert(crmTool);
+        var chosen = Assert.Single(startups.TopFor(need, 3, "en"), m => m.Id == "crm-tool");
+        Assert.Contains(chosen.Reasons, r => r.Detail == "Category: CRM");
+    }
+
+    [Fact]
     public void Words_in_common_are_shown_as_the_reader_wrote_them_with_their_accents_and_arabic_letters()
     {
         // Each side reads its own spelling (the SME its need's, the startup its profile's), in lower case unless cased
