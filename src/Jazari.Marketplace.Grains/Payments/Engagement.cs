@@ -70,8 +70,10 @@ public interface IEngagementGrain : IGrainWithStringKey
     /// still carry it out, and it is no longer looked for.</summary>
     Task ReplacedReleaseNotFoundAsync(string operationId);
     /// <summary>An admin paid a payout order by bank; the same reference again changes nothing. <paramref name="inBankFile"/>:
-    /// the bank executed a file holding it, so a hold put on it after the file was made does not undo that payment.</summary>
-    Task<PayoutOrder> MarkPayoutPaidAsync(Caller caller, string payoutId, string bankReference, bool inBankFile);
+    /// the bank executed a file holding it, so a hold put on it after the file was made does not undo that payment.
+    /// <paramref name="byStatement"/>: the bank's statement shows it paid. Otherwise (by hand) it is refused while the
+    /// payout is in a bank file awaiting the bank, which would pay it again.</summary>
+    Task<PayoutOrder> MarkPayoutPaidAsync(Caller caller, string payoutId, string bankReference, bool inBankFile, bool byStatement = false);
     /// <summary>An admin releases a held payout (it goes to the bank) or declines it (it is not paid), with the reason. The same
     /// decision again changes nothing; the other one is refused.</summary>
     Task<PayoutOrder> ReviewPayoutAsync(Caller caller, string payoutId, bool release, string reason);
@@ -79,6 +81,9 @@ public interface IEngagementGrain : IGrainWithStringKey
     /// RIB after it was ordered, the same as the other side's), unless an admin released it after the beneficiary's payout
     /// details last changed. Returns it as it stands.</summary>
     Task<PayoutOrder> RecheckHoldsAsync(string payoutId);
+    /// <summary>The payout goes in bank file <paramref name="fileId"/> if it may: pending once its holds are checked again,
+    /// not paid, and in none of the <paramref name="openFiles"/>. Returns it as it stands (its file id set if it went in).</summary>
+    Task<PayoutOrder> FileAsync(string payoutId, string fileId, IReadOnlyCollection<string> openFiles);
     /// <summary>A bank statement shows the transfer that funded <paramref name="paymentId"/> sent back: the milestone's
     /// payouts not paid yet, and those to come, are held for an admin (<see cref="PayoutHolds.FundingReversed"/>). Once;
     /// returns the milestone's payouts held for it (again on a repeat, so a retried upload lists them).</summary>
@@ -596,7 +601,7 @@ internal sealed class EngagementGrain(
         return View();
     }
 
-    public async Task<PayoutOrder> MarkPayoutPaidAsync(Caller caller, string payoutId, string bankReference, bool inBankFile)
+    public async Task<PayoutOrder> MarkPayoutPaidAsync(Caller caller, string payoutId, string bankReference, bool inBankFile, bool byStatement = false)
     {
         await EnsureAsync();
         var index = caller.IsAdmin ? S.Payouts.FindIndex(p => p.Id == payoutId) : -1;
@@ -610,6 +615,8 @@ internal sealed class EngagementGrain(
         // A payout is held only once ready, so one held in an executed file was held after the file was made: it is paid.
         if (payout.Status == PayoutStatus.Held && !inBankFile) throw MarketplaceException.Conflict("This payout is held for review: release it before paying it.");
         if (payout.Status == PayoutStatus.Declined) throw MarketplaceException.Conflict("This payout was declined: it is not paid.");
+        if (!inBankFile && !byStatement && await OpenFileOfAsync(payout) is { } file)
+            throw MarketplaceException.Conflict($"This payout is in bank file {file}, which awaits the bank: mark the file paid, or withdraw it first.");
         S.Payouts[index] = payout = payout with { Status = PayoutStatus.Paid, BankReference = bankReference, PaidAt = time.GetUtcNow() };
         await SaveAsync(AddEvent(EngagementEventKind.PayoutPaid, payout.Index));
         return payout;
@@ -627,6 +634,8 @@ internal sealed class EngagementGrain(
             throw MarketplaceException.Conflict(done.Released ? "This payout was already released." : "This payout was already declined.");
         }
         if (payout.Status != PayoutStatus.Held) throw MarketplaceException.Conflict("This payout is not held.");
+        if (!release && await OpenFileOfAsync(payout) is { } file) // the bank may pay it with the file all the same
+            throw MarketplaceException.Conflict($"This payout is in bank file {file}, which awaits the bank: withdraw the file before declining the payout.");
         S.Payouts[index] = payout = payout with
         {
             Status = release ? PayoutStatus.Pending : PayoutStatus.Declined,
@@ -652,6 +661,21 @@ internal sealed class EngagementGrain(
         await SaveAsync();
         return payout;
     }
+
+    public async Task<PayoutOrder> FileAsync(string payoutId, string fileId, IReadOnlyCollection<string> openFiles)
+    {
+        var payout = await RecheckHoldsAsync(payoutId);
+        if (payout is not { Status: PayoutStatus.Pending, BankReference: null } || payout.FileId == fileId
+            || (payout.FileId is { } other && openFiles.Contains(other))) return payout;
+        var index = S.Payouts.FindIndex(p => p.Id == payoutId);
+        S.Payouts[index] = payout = payout with { FileId = fileId };
+        await SaveAsync();
+        return payout;
+    }
+
+    /// <summary>The bank file the payout is in, while that file awaits the bank (made, neither marked paid nor withdrawn).</summary>
+    private async Task<string?> OpenFileOfAsync(PayoutOrder payout) =>
+        payout.FileId is { } id && await grains.GetGrain<IPayoutFileGrain>(id).GetAsync() is { Open: true } ? id : null;
 
     public async Task<IReadOnlyList<PayoutOrder>> FundingReversedAsync(string paymentId)
     {

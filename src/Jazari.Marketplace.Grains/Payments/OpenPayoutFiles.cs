@@ -11,9 +11,10 @@ public interface IOpenPayoutFilesGrain : IGrainWithStringKey
     /// <summary>The open files, the oldest first (those marked paid or withdrawn since leave the list).</summary>
     Task<IReadOnlyList<PayoutFileView>> ListAsync();
 
-    /// <summary>A new file of the <paramref name="ready"/> payouts that are in no open file; null when all are. 409 when
-    /// <see cref="PayoutFiles.MaxOpen"/> files are open.</summary>
-    Task<PayoutFileView?> OpenAsync(IReadOnlyList<PayoutFileLine> ready);
+    /// <summary>A new file of the <paramref name="ready"/> payouts that are in no open file and that their engagements
+    /// put in it (pending once their holds are checked again); its file is null when none went in. Returns each
+    /// payout as its engagement holds it now. 409 when <see cref="PayoutFiles.MaxOpen"/> files are open.</summary>
+    Task<PayoutFileMade> OpenAsync(IReadOnlyList<PayoutFileLine> ready);
 
     /// <summary>Every payout of the file was found paid or declined (one by one, from statements or by hand): it leaves the list.</summary>
     Task CloseAsync(string fileId);
@@ -24,9 +25,16 @@ public sealed class OpenPayoutFilesState
 {
     /// <summary>At most <see cref="PayoutFiles.MaxOpen"/> file ids, the oldest first.</summary>
     [Id(0)] public List<string> FileIds { get; set; } = [];
-    /// <summary>Files made so far: part of each new file's id.</summary>
+    /// <summary>Files made so far (and ids taken by attempts a crash cut short): with the salt, each new file's id.</summary>
     [Id(1)] public long Made { get; set; }
+    /// <summary>Random, set once: ids differ from one installation to the next.</summary>
+    [Id(2)] public string? Salt { get; set; }
 }
+
+[GenerateSerializer, Alias("jazari.payout-file-made")]
+public sealed record PayoutFileMade(
+    [property: Id(0)] PayoutFileView? File,
+    [property: Id(1)] IReadOnlyList<PayoutOrder> Orders);
 
 internal sealed class OpenPayoutFilesGrain(
     [PersistentState("open-payout-files", "marketplace")] IPersistentState<OpenPayoutFilesState> state) : Grain, IOpenPayoutFilesGrain
@@ -42,33 +50,38 @@ internal sealed class OpenPayoutFilesGrain(
         return open;
     }
 
-    public async Task<PayoutFileView?> OpenAsync(IReadOnlyList<PayoutFileLine> ready)
+    public async Task<PayoutFileMade> OpenAsync(IReadOnlyList<PayoutFileLine> ready)
     {
         var open = await ListAsync();
         var filed = open.SelectMany(f => f.PayoutIds).ToHashSet(StringComparer.Ordinal);
         var lines = ready.Where(l => !filed.Contains(l.PayoutId)).ToList();
-        if (lines.Count == 0) return null;
+        if (lines.Count == 0) return new(null, []);
         if (open.Count >= PayoutFiles.MaxOpen) throw MarketplaceException.Conflict("Too many bank files await the bank: mark them paid or withdraw them first.");
-        // Recorded first, then listed: after a crash between the two, the same payouts make the same file again (one
-        // never served). If their accounts changed meanwhile, that file is left unlisted and another is made.
-        var ids = lines.Select(l => l.PayoutId).ToList();
-        var hash = PayoutFiles.LinesHash(lines);
-        var file = await RecordAsync(ids, lines, hash);
-        if (file.LinesHash != hash)
-        {
-            S.Made++;
-            file = await RecordAsync(ids, lines, hash);
-        }
-        S.FileIds.Add(file.Id);
+        // The id is taken before any payout carries it: after a crash, a payout carrying an id never listed is in no
+        // open file, and the next file takes it.
+        S.Salt ??= Guid.NewGuid().ToString("N");
         S.Made++;
         await state.SaveAsync();
-        return file;
+        var fileId = PayoutFiles.Id(S.Salt, S.Made);
+        var fileGrain = GrainFactory.GetGrain<IPayoutFileGrain>(fileId);
+        await fileGrain.ReserveAsync(); // awaiting the bank from now: a payout going in is not paid by hand meanwhile
+        var openIds = open.Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
+        // Each engagement decides for its payout, one call at a time there: a payout marked paid, held or declined at
+        // this moment either goes in before (and is then refused those) or stays out.
+        var orders = await Task.WhenAll(lines.Select(l => GrainFactory.GetGrain<IEngagementGrain>(l.NeedId).FileAsync(l.PayoutId, fileId, openIds)));
+        var kept = lines.Where((_, i) => orders[i] is { Status: PayoutStatus.Pending } o && o.FileId == fileId).ToList();
+        if (kept.Count == 0)
+        {
+            await fileGrain.WithdrawAsync("No payout went in.");
+            return new(null, orders);
+        }
+        var file = await fileGrain.RecordAsync([.. kept.Select(l => l.PayoutId)], kept.Sum(l => l.AmountMinor), Reference.DefaultCurrency, PayoutFiles.LinesHash(kept));
+        S.FileIds.Add(file.Id);
+        await state.SaveAsync();
+        return new(file, orders);
     }
 
     public Task CloseAsync(string fileId) => S.FileIds.Contains(fileId) ? KeepAsync(S.FileIds.Where(id => id != fileId)) : Task.CompletedTask;
-
-    private Task<PayoutFileView> RecordAsync(List<string> ids, List<PayoutFileLine> lines, string hash) =>
-        GrainFactory.GetGrain<IPayoutFileGrain>(PayoutFiles.Id(ids, S.Made)).RecordAsync(ids, lines.Sum(l => l.AmountMinor), Reference.DefaultCurrency, hash);
 
     private async Task KeepAsync(IEnumerable<string> fileIds)
     {

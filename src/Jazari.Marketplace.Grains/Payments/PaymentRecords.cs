@@ -106,7 +106,10 @@ public sealed record PayoutOrder(
     [property: Id(14)] PayoutReview? Review = null,
     /// <summary>What its move took from escrow: the payout and the fee (a release), or and the programme's share (a
     /// refund). 0 in payouts written before it was kept.</summary>
-    [property: Id(15)] long GrossMinor = 0);
+    [property: Id(15)] long GrossMinor = 0,
+    /// <summary>The bank file it was last put in (<see cref="IOpenPayoutFilesGrain"/>); while that file awaits the bank,
+    /// the payout goes in no other file, is marked paid with the file (or the bank's statement), and is not declined.</summary>
+    [property: Id(16)] string? FileId = null);
 
 /// <summary>An admin's decision on a held payout: released (it goes to the bank) or declined, with the reason.</summary>
 [GenerateSerializer, Alias("jazari.payout-review")]

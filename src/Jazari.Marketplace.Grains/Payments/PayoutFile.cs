@@ -7,7 +7,10 @@ namespace Jazari.Marketplace.Grains.Payments;
 /// </summary>
 public interface IPayoutFileGrain : IGrainWithStringKey
 {
-    /// <summary>Remembers the file's payouts; recording the same file again changes nothing.</summary>
+    /// <summary>The file is being made: it exists, awaiting the bank, before any payout carries its id (a payout marked paid
+    /// by hand meanwhile sees it). The same again changes nothing.</summary>
+    Task ReserveAsync();
+    /// <summary>Remembers the file's payouts, once; recording the file again changes nothing.</summary>
     Task<PayoutFileView> RecordAsync(IReadOnlyList<string> payoutIds, long totalMinor, string currency, string linesHash);
     Task<PayoutFileView?> GetAsync();
     /// <summary>Before its payouts are marked paid, the file takes the bank's reference: the same again changes nothing,
@@ -60,9 +63,16 @@ internal sealed class PayoutFileGrain(
 {
     private PayoutFileState S => state.State;
 
+    public async Task ReserveAsync()
+    {
+        if (state.RecordExists) return;
+        S.CreatedAt = time.GetUtcNow();
+        await state.SaveAsync();
+    }
+
     public async Task<PayoutFileView> RecordAsync(IReadOnlyList<string> payoutIds, long totalMinor, string currency, string linesHash)
     {
-        if (state.RecordExists) return View();
+        if (S.PayoutIds.Count > 0) return View();
         if (payoutIds.Count is 0 or > PayoutFiles.MaxPayouts) throw new ArgumentOutOfRangeException(nameof(payoutIds), payoutIds.Count, "A bank file holds 1 to 1000 payouts.");
         S.PayoutIds = [.. payoutIds];
         S.TotalMinor = totalMinor;
@@ -121,12 +131,12 @@ public static class PayoutFiles
     /// <summary>The key of the one <see cref="IOpenPayoutFilesGrain"/>.</summary>
     public const string OpenKey = "all";
 
-    /// <summary>The file's id from its payouts and the number of files made before it (at most 35 characters: the
-    /// file's MsgId in pain.001): the same payouts filed again after a withdrawal make another file.</summary>
-    public static string Id(IEnumerable<string> payoutIds, long sequence)
+    /// <summary>The id of the <paramref name="made"/>-th file of an installation (at most 35 characters: the file's
+    /// MsgId in pain.001): never the same twice, so a bank refusing a repeated MsgId never refuses a new file.</summary>
+    public static string Id(string salt, long made)
     {
         var bytes = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
-            string.Join('\n', payoutIds.Order(StringComparer.Ordinal)) + "\n#" + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            salt + "\n#" + made.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         const string alphabet = "abcdefghjkmnpqrstuvwxyz23456789";
         return "pf-" + new string([.. bytes.Take(16).Select(b => alphabet[b % alphabet.Length])]);
     }
@@ -136,10 +146,11 @@ public static class PayoutFiles
         System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines.Select(l => $"{l.PayoutId}\t{l.AmountMinor}\t{l.Holder}\t{l.Rib}").Order(StringComparer.Ordinal)))));
 }
 
-/// <summary>A payout as a bank file pays it: the amount, to this holder's RIB.</summary>
+/// <summary>A payout as a bank file pays it: the amount, to this holder's RIB (and the need whose engagement holds it).</summary>
 [GenerateSerializer, Alias("jazari.payout-file-line")]
 public sealed record PayoutFileLine(
     [property: Id(0)] string PayoutId,
     [property: Id(1)] long AmountMinor,
     [property: Id(2)] string Holder,
-    [property: Id(3)] string Rib);
+    [property: Id(3)] string Rib,
+    [property: Id(4)] string NeedId);

@@ -63,15 +63,17 @@ public static class PaymentsAdminApi
     private static async Task<Results<Ok<PayoutFileSummary>, FileContentHttpResult>> BankFile(string id, HttpRequest request, HttpResponse response,
         ClaimsPrincipal user, PaymentAdminCommands payments)
     {
-        var file = await payments.BankFileAsync(user.Caller(), id);
-        return BankFormat(request) is { } format ? Download(format, file, response, payments) : TypedResults.Ok(PayoutFileSummary.From(file.File));
+        return BankFormat(request) is { } format ? Download(format, await payments.BankFileAsync(user.Caller(), id), response, payments)
+            : TypedResults.Ok(await payments.BankFileSummaryAsync(user.Caller(), id));
     }
 
+    /// <summary>"xml" or "csv" when the client accepts that form of a bank file (not with <c>q=0</c>, which refuses it).</summary>
     private static string? BankFormat(HttpRequest request)
     {
-        var accept = request.Headers.Accept.ToString();
-        return accept.Contains("application/xml", StringComparison.OrdinalIgnoreCase) ? "xml"
-            : accept.Contains(DashboardExports.Csv, StringComparison.OrdinalIgnoreCase) ? "csv" : null;
+        var accepted = Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var types)
+            ? types.Where(t => t.Quality is not 0).Select(t => t.MediaType.Value).ToList() : [];
+        return accepted.Contains("application/xml", StringComparer.OrdinalIgnoreCase) ? "xml"
+            : accepted.Contains(DashboardExports.Csv, StringComparer.OrdinalIgnoreCase) ? "csv" : null;
     }
 
     private static FileContentHttpResult Download(string format, (Grains.Payments.PayoutFileView, IReadOnlyList<Payments.BankPayout>) file,

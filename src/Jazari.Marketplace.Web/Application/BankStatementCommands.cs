@@ -200,7 +200,7 @@ public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminComm
             if (payout.Status != PayoutStatus.Pending) return (id, Reasons.PayoutNotReady);
             try
             {
-                var paid = await payments.MarkPaidAsync(caller, id, new PayoutPaidInput { BankReference = debit.BankReference });
+                var paid = await payments.MarkPaidAsync(caller, id, new PayoutPaidInput { BankReference = debit.BankReference }, byStatement: true);
                 return (id, paid.BankReference == debit.BankReference ? null : Reasons.PayoutPaid);
             }
             catch (MarketplaceException e) when (e.Problem == Problem.Conflict)

@@ -108,27 +108,35 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
     }
 
     /// <summary>The payouts of the next bank file: ready (pending, not held, with a valid RIB, in no file awaiting the
-    /// bank), the oldest first, at most <see cref="PayoutFiles.MaxPayouts"/>. The holds are checked again as the money
-    /// goes out: a RIB given after the payout was ordered may be the other side's.</summary>
+    /// bank), the oldest first, at most <see cref="PayoutFiles.MaxPayouts"/>. Each engagement checks its payout's holds
+    /// again as it goes in (a RIB given after the payout was ordered may be the other side's).</summary>
     public async Task<(PayoutFileView File, IReadOnlyList<BankPayout> Payouts)> NextBankFileAsync(Caller caller)
     {
         var waiting = await PendingPayoutsAsync(caller);
-        var ready = new List<BankPayout>();
-        foreach (var line in waiting.Where(l => l.Ready).Take(PayoutFiles.MaxPayouts))
-        {
-            var order = await grains.GetGrain<IEngagementGrain>(line.Order.NeedId).RecheckHoldsAsync(line.Order.Id);
-            if (order.Status == PayoutStatus.Pending) ready.Add(new BankPayout(order, line.Details!.Holder, line.Details.Rib));
-            else if (order.Status == PayoutStatus.Held) await PayoutQueue.PutAsync(grains, order); // held now: listed for an admin's review
-            else await PayoutQueue.RemoveAsync(grains, order); // paid or declined meanwhile: the queue's copy was stale
-        }
+        var ready = waiting.Where(l => l.Ready).Take(PayoutFiles.MaxPayouts).Select(l => new BankPayout(l.Order, l.Details!.Holder, l.Details.Rib)).ToList();
         // Made by the one grain of open files: a download at the same moment cannot put these payouts in a second file.
-        var file = ready.Count == 0 ? null : await grains.GetGrain<IOpenPayoutFilesGrain>(PayoutFiles.OpenKey).OpenAsync([.. ready.Select(p => p.Line)]);
-        if (file is null)
+        var made = ready.Count == 0 ? new PayoutFileMade(null, [])
+            : await grains.GetGrain<IOpenPayoutFilesGrain>(PayoutFiles.OpenKey).OpenAsync([.. ready.Select(p => p.Line)]);
+        foreach (var order in made.Orders)
+        {
+            if (order.Status == PayoutStatus.Held) await PayoutQueue.PutAsync(grains, order); // held now: listed for an admin's review
+            else if (order.Status is PayoutStatus.Paid or PayoutStatus.Declined) await PayoutQueue.RemoveAsync(grains, order); // the queue's copy was stale
+        }
+        if (made.File is not { } file)
             throw waiting.Any(l => l.FileId is not null) || ready.Count > 0
                 ? MarketplaceException.Conflict("No new payout is ready for the bank: the others are in bank files that await the bank, on Payments, to download again, mark paid or withdraw.")
                 : MarketplaceException.Conflict("No payout is ready for the bank: none is pending with a valid RIB and not held.");
-        var inFile = file.PayoutIds.ToHashSet(StringComparer.Ordinal);
-        return (file, [.. ready.Where(p => inFile.Contains(p.Order.Id))]);
+        var accounts = ready.ToDictionary(p => p.Order.Id, StringComparer.Ordinal);
+        return (file, [.. made.Orders.Where(o => o.FileId == file.Id && o.Status == PayoutStatus.Pending)
+            .Select(o => new BankPayout(o, accounts[o.Id].Holder, accounts[o.Id].Rib))]);
+    }
+
+    /// <summary>What a bank file is: open, paid or withdrawn (with the reason).</summary>
+    public async Task<PayoutFileSummary> BankFileSummaryAsync(Caller caller, string fileId)
+    {
+        EnsureAdmin(caller);
+        var file = (Ids.IsValid(fileId) ? await grains.GetGrain<IPayoutFileGrain>(fileId).GetAsync() : null) ?? throw MarketplaceException.NotFound("Payout file");
+        return PayoutFileSummary.From(file);
     }
 
     /// <summary>A bank file awaiting the bank, again, as it was made (same id, payouts, amounts, holders and RIBs): refused
@@ -225,14 +233,16 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
         return new PayoutFileResponse(file.Id, file.PayoutIds.Count, file.TotalMinor, file.Currency, paidNow, file.BankReference!, file.PaidAt!.Value);
     }
 
-    /// <summary>An admin paid a payout order from the platform's bank account: its bank reference is recorded once.</summary>
-    public async Task<PayoutResponse> MarkPaidAsync(Caller caller, string payoutId, PayoutPaidInput input)
+    /// <summary>An admin paid a payout order from the platform's bank account (or <paramref name="byStatement"/>, the
+    /// bank's statement shows it paid): its bank reference is recorded once. By hand, refused while the payout is in a
+    /// bank file awaiting the bank.</summary>
+    public async Task<PayoutResponse> MarkPaidAsync(Caller caller, string payoutId, PayoutPaidInput input, bool byStatement = false)
     {
         var c = new Checks();
         var reference = c.Text("bankReference", input.BankReference, 100);
         c.ThrowIfFailed();
         var target = (Ids.IsValid(payoutId) ? await grains.GetGrain<IPaymentLookupGrain>(payoutId).GetAsync() : null) ?? throw MarketplaceException.NotFound("Payout");
-        var paid = await grains.GetGrain<IEngagementGrain>(target.NeedId).MarkPayoutPaidAsync(caller, payoutId, reference, inBankFile: false);
+        var paid = await grains.GetGrain<IEngagementGrain>(target.NeedId).MarkPayoutPaidAsync(caller, payoutId, reference, inBankFile: false, byStatement);
         // The admin's list of payouts to make reads the queue: it must not show this one again on reload. The
         // payout's event takes it off too (a removal is idempotent; the engagement's sync never re-adds a paid one).
         await PayoutQueue.RemoveAsync(grains, paid);

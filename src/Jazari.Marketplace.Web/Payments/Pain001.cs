@@ -12,7 +12,7 @@ public sealed record BankPayout(PayoutOrder Order, string Holder, string Rib)
     /// <summary>What the beneficiary reads on its statement: the payout id, as SMEs quote payment ids.</summary>
     public string Reference => "JAZARI " + BankTransferRail.Reference(Order.Id);
 
-    public PayoutFileLine Line => new(Order.Id, Order.AmountMinor, Holder, Rib);
+    public PayoutFileLine Line => new(Order.Id, Order.AmountMinor, Holder, Rib, Order.NeedId);
 }
 
 /// <summary>

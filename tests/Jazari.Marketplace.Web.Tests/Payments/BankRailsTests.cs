@@ -288,6 +288,13 @@ public sealed class BankRailsTests(MarketplaceHost host)
         Assert.Contains("bank files that await the bank", none.GetProperty("detail").GetString());
         var line = (await ListAsync(admin)).Single(p => p.Id() == early.Id());
         Assert.Equal(("in-bank-file", fileId), (line.GetProperty("status").GetString(), FileOf(line)));
+        // Not paid by hand meanwhile: the bank would pay it a second time with the file.
+        await (await admin.PostAsJsonAsync($"/api/admin/payouts/{early.Id()}/paid", new { bankReference = "GUICHET-1" })).Problem(HttpStatusCode.Conflict);
+        // A client that refuses XML (q=0) gets the list, and makes no file.
+        var refusing = new HttpRequestMessage(HttpMethod.Get, "/api/admin/payouts?status=pending");
+        refusing.Headers.Accept.ParseAdd("application/json");
+        refusing.Headers.Accept.ParseAdd("application/xml;q=0");
+        Assert.Equal("application/json", (await admin.SendAsync(refusing)).Content.Headers.ContentType?.MediaType);
         var open = (await (await admin.GetAsync("/api/admin/payout-files")).Json(HttpStatusCode.OK)).EnumerateArray().ToList();
         Assert.Contains(open, f => f.GetProperty("fileId").GetString() == lateFile && f.GetProperty("status").GetString() == "open");
         Assert.Contains(open, f => f.GetProperty("fileId").GetString() == fileId);
@@ -301,6 +308,8 @@ public sealed class BankRailsTests(MarketplaceHost host)
         await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{fileId}/withdraw", new { reason = "Encore." })).Json(HttpStatusCode.OK);
         await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{fileId}/paid", new { bankReference = "VIR-TROP-TARD" })).Problem(HttpStatusCode.Conflict);
         await (await admin.SendAsync(XmlRequest($"/api/admin/payout-files/{fileId}"))).Problem(HttpStatusCode.Conflict);
+        var summary = await (await admin.GetAsync($"/api/admin/payout-files/{fileId}")).Json(HttpStatusCode.OK);
+        Assert.Equal(("withdrawn", "Rejeté par la banque : format."), (summary.GetProperty("status").GetString(), summary.GetProperty("withdrawnReason").GetString()));
         var (refiled, refiledXml) = await Pain001Async(admin);
         Assert.NotEqual(fileId, refiled);
         Assert.Contains(early.Id(), Ids(refiledXml));
@@ -316,6 +325,10 @@ public sealed class BankRailsTests(MarketplaceHost host)
             Assert.Contains("Fichiers bancaires en attente de la banque", page);
             Assert.Contains($"/admin/payments?handler=xml&file={refiled}", page);
             Assert.Contains("Dans un fichier bancaire en attente de la banque", page);
+            // A link (another site's, say) makes no file: the next file is made by the page's form only.
+            var opened = (await (await admin.GetAsync("/api/admin/payout-files")).Json(HttpStatusCode.OK)).GetArrayLength();
+            Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/admin/payments?handler=xml")).StatusCode);
+            Assert.Equal(opened, (await (await admin.GetAsync("/api/admin/payout-files")).Json(HttpStatusCode.OK)).GetArrayLength());
             var withdrawnByPage = await browser.PostAsync("/admin/payments?handler=withdraw", new FormUrlEncodedContent(new Dictionary<string, string>
             {
                 ["fileId"] = lateFile, ["withdrawReason"] = "Perdu avant l'envoi.", ["__af"] = ReceiptTests.Antiforgery(page),
@@ -334,13 +347,39 @@ public sealed class BankRailsTests(MarketplaceHost host)
         // would be paid twice) nor downloaded again; it is marked paid, and then cannot be withdrawn either.
         var (lateAgain, lateXml) = await Pain001Async(admin);
         Assert.Contains(late.Id(), Ids(lateXml));
-        await (await admin.PostAsJsonAsync($"/api/admin/payouts/{late.Id()}/paid", new { bankReference = $"VIR-{lateAgain}" })).Json(HttpStatusCode.OK);
+        await host.Services.GetRequiredService<IGrainFactory>().GetGrain<IEngagementGrain>(second.NeedId) // as a statement's debit does
+            .MarkPayoutPaidAsync(new Caller("admin", Roles.Admin), late.Id(), $"VIR-{lateAgain}", inBankFile: false, byStatement: true);
         var executed = await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{lateAgain}/withdraw", new { reason = "Perdu ?" })).Problem(HttpStatusCode.Conflict);
         Assert.Contains("paid already", executed.GetProperty("detail").GetString());
         await (await admin.SendAsync(XmlRequest($"/api/admin/payout-files/{lateAgain}"))).Problem(HttpStatusCode.Conflict);
         await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{lateAgain}/paid", new { bankReference = $"VIR-{lateAgain}" })).Json(HttpStatusCode.OK);
         await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{lateAgain}/withdraw", new { reason = "Erreur." })).Problem(HttpStatusCode.Conflict);
         await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{refiled}/withdraw", new { reason = "RIB changé." })).Json(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_payout_paid_by_hand_while_the_file_is_made_is_either_paid_or_in_the_file_never_both()
+    {
+        var payouts = new List<JsonElement>();
+        foreach (var rib in new[] { AttijariRib, CihRib, AttijariRib })
+        {
+            var a = await Engagements.AwardedAsync(host);
+            await Details(a.Founder, a.StartupId, "Web Atlas SARL", rib);
+            payouts.Add(await ReleasedPayoutAsync(a, 0));
+        }
+        using var admin = host.Admin();
+        var download = admin.SendAsync(XmlRequest("/api/admin/payouts?status=pending"));
+        var byHand = payouts.Select(p => admin.PostAsJsonAsync($"/api/admin/payouts/{p.Id()}/paid", new { bankReference = $"GUICHET-{p.Id()}" })).ToList();
+        var file = await download;
+        var filed = file.StatusCode == HttpStatusCode.OK ? Ids(await file.Content.ReadAsStringAsync()) : [];
+        for (var i = 0; i < payouts.Count; i++)
+        {
+            var paid = await byHand[i];
+            Assert.True(paid.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, await paid.Content.ReadAsStringAsync());
+            Assert.True(paid.IsSuccessStatusCode != filed.Contains(payouts[i].Id()), $"Payout {i}: paid by hand {paid.IsSuccessStatusCode}, in the file {filed.Contains(payouts[i].Id())}.");
+        }
+        if (file.StatusCode == HttpStatusCode.OK)
+            await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{file.Headers.GetValues("X-Payout-File-Id").Single()}/withdraw", new { reason = "Test." })).Json(HttpStatusCode.OK);
     }
 
     private static HttpRequestMessage XmlRequest(string path)
@@ -384,6 +423,9 @@ public sealed class BankRailsTests(MarketplaceHost host)
         // Held all the same (as a reversed credit holds a milestone's payouts; here the related-party check a file makes)...
         var held = await host.Services.GetRequiredService<IGrainFactory>().GetGrain<IEngagementGrain>(pair.NeedId).RecheckHoldsAsync(payout.Id());
         Assert.Equal(PayoutStatus.Held, held.Status);
+        // Not declined while its file awaits the bank: the bank may pay it with the file all the same.
+        var decline = await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/decline", new { reason = "Parties liées." })).Problem(HttpStatusCode.Conflict);
+        Assert.Contains("withdraw the file", decline.GetProperty("detail").GetString());
         // ...the bank executed the file: marking it paid records the payment, not a hold.
         var paid = await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{file}/paid", new { bankReference = $"VIR-{run}" })).Json(HttpStatusCode.OK);
         Assert.True(paid.GetProperty("paidNow").GetInt32() >= 1);

@@ -93,9 +93,15 @@ public sealed class BankTransferTests(MarketplaceHost host)
             .Json(HttpStatusCode.OK);
         var csvRequest = new HttpRequestMessage(HttpMethod.Get, "/api/admin/payouts?status=pending");
         csvRequest.Headers.Accept.ParseAdd("text/csv");
-        var csv = await (await admin.SendAsync(csvRequest)).Content.ReadAsStringAsync();
+        var csvResponse = await admin.SendAsync(csvRequest);
+        var csv = await csvResponse.Content.ReadAsStringAsync();
         Assert.StartsWith("\uFEFFpayoutId,kind,", csv);
         Assert.Contains($"{payout.Id()},release,startup,{a.StartupId},Web Atlas,14250.00,MAD,{a.NeedId},0,", csv);
+        // In a file awaiting the bank, it is not paid by hand (the bank would pay it again); once the file is withdrawn, it is.
+        var fileId = csvResponse.Headers.GetValues("X-Payout-File-Id").Single();
+        var inFile = await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/paid", new { bankReference = "BOA-2026-0042" })).Problem(HttpStatusCode.Conflict);
+        Assert.Contains(fileId, inFile.GetProperty("detail").GetString());
+        await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{fileId}/withdraw", new { reason = "Payé au guichet." })).Json(HttpStatusCode.OK);
 
         await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/paid", new { bankReference = "" })).Problem(HttpStatusCode.BadRequest);
         var paid = await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/paid", new { bankReference = "BOA-2026-0042" })).Json(HttpStatusCode.OK);

@@ -38,11 +38,18 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminC
     /// <summary>The file whose form had errors, shown next to it.</summary>
     public string? FileId { get; private set; }
 
-    /// <summary>The next bank file (the ready payouts in no file awaiting the bank), or with <paramref name="file"/> a file
-    /// made before, again; as CSV or as ISO 20022 XML, named by the file's id.</summary>
-    public Task<IActionResult> OnGetCsvAsync(string? file) => DownloadAsync(file, f => PaymentAdminCommands.CsvFile(f), DashboardExports.Csv, "csv");
+    /// <summary>The next bank file (the ready payouts in no file awaiting the bank), as CSV or as ISO 20022 XML, named by
+    /// the file's id: made by a POST of the page's form (a link on another site cannot make one).</summary>
+    public Task<IActionResult> OnPostCsvAsync() => DownloadAsync(null, f => PaymentAdminCommands.CsvFile(f), DashboardExports.Csv, "csv");
 
-    public Task<IActionResult> OnGetXmlAsync(string? file) => DownloadAsync(file, payments.Pain001File, "application/xml", "xml");
+    public Task<IActionResult> OnPostXmlAsync() => DownloadAsync(null, payments.Pain001File, "application/xml", "xml");
+
+    /// <summary>A file made before, again (a GET: it makes nothing).</summary>
+    public async Task<IActionResult> OnGetCsvAsync(string? file) =>
+        file is null ? Redirect("/admin/payments#files") : await DownloadAsync(file, f => PaymentAdminCommands.CsvFile(f), DashboardExports.Csv, "csv");
+
+    public async Task<IActionResult> OnGetXmlAsync(string? file) =>
+        file is null ? Redirect("/admin/payments#files") : await DownloadAsync(file, payments.Pain001File, "application/xml", "xml");
 
     private async Task<IActionResult> DownloadAsync(string? fileId,
         Func<(Jazari.Marketplace.Grains.Payments.PayoutFileView, IReadOnlyList<Jazari.Marketplace.Web.Payments.BankPayout>), (string FileId, byte[] Bytes)> write,
