@@ -62,7 +62,7 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
         {
             var r = q.Dimensions[weak.i].Recommendation;
             var budget = Budget(await grains.GetGrain<IAwardedBudgetsGrain>(r.Category).ListAsync(), r.DefaultBudgetMinMad, r.DefaultBudgetMaxMad);
-            plan.Add(new PlanItem(plan.Count, weak.s.Dimension, r.Category, r.Skills, budget.MinMinor, budget.MaxMinor, budget.MedianMinor, budget.Awarded));
+            plan.Add(new PlanItem(plan.Count, weak.s.Dimension, r.Category, r.Skills.In("fr"), budget.MinMinor, budget.MaxMinor, budget.MedianMinor, budget.Awarded));
         }
         var assessment = new Assessment(Ids.New("assessment"), time.GetUtcNow(), q.Version,
             [.. q.Questions.Select(x => new AssessmentAnswer(x.Id, answers[x.Id]))], scores, overall, plan);
@@ -133,7 +133,7 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
                 ? (await grains.StartupsForNeedAsync($"plan-{a.Id}-{item.Index}", Details(item, r, lang, sme.Region), StartupsPerRecommendation, lang))
                     .Select(m => new FitStartup(m.Id, m.Name, m.Score)).ToList()
                 : [];
-            recommendations.Add(new RecommendationResponse(item.Index, item.Dimension, item.Category, item.Skills, r?.Title.In(lang) ?? item.Category,
+            recommendations.Add(new RecommendationResponse(item.Index, item.Dimension, item.Category, r?.Skills.In(lang) ?? item.Skills, r?.Title.In(lang) ?? item.Category,
                 item.BudgetMinMinor / 100, item.BudgetMaxMinor / 100, item.BudgetMedianMinor / 100, item.AwardedNeeds, r?.Why.In(lang) ?? "", startups));
         }
         return new AssessmentResponse(a.Id, a.TakenAt, a.Version, Scores.Of(a.OverallTenths), [.. a.Scores.Select(s => Scores.Response(s, q, lang))],
@@ -141,7 +141,7 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
     }
 
     private NeedDetails Details(PlanItem item, DimensionRecommendation r, string lang, string region) => new(
-        r.Title.In(lang), r.Description.In(lang), item.Category, item.Skills, item.BudgetMinMinor, item.BudgetMaxMinor, Reference.DefaultCurrency,
+        r.Title.In(lang), r.Description.In(lang), item.Category, r.Skills.In(lang), item.BudgetMinMinor, item.BudgetMaxMinor, Reference.DefaultCurrency,
         DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(DraftDeadlineDays), region, true, lang);
 
     /// <summary>The medians of the SME's peers' latest scores (the SME itself left out), when at least five.</summary>

@@ -10,13 +10,36 @@ public sealed class Words : Dictionary<string, string>
     public string In(string language) => TryGetValue(language, out var w) ? w : this["fr"];
 }
 
+/// <summary>Skills in each language of the marketplace; a plain list (files written before) is the French one, used for all.</summary>
+[JsonConverter(typeof(SkillWordsConverter))]
+public sealed class SkillWords : Dictionary<string, IReadOnlyList<string>>
+{
+    public IReadOnlyList<string> In(string language) => TryGetValue(language, out var w) ? w : this["fr"];
+}
+
+internal sealed class SkillWordsConverter : JsonConverter<SkillWords>
+{
+    public override SkillWords Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        var words = new SkillWords();
+        if (reader.TokenType == JsonTokenType.StartArray)
+            words["fr"] = JsonSerializer.Deserialize<List<string>>(ref reader, options) ?? [];
+        else
+            foreach (var (language, list) in JsonSerializer.Deserialize<Dictionary<string, List<string>>>(ref reader, options) ?? []) words[language] = list;
+        return words;
+    }
+
+    public override void Write(Utf8JsonWriter writer, SkillWords value, JsonSerializerOptions options) =>
+        JsonSerializer.Serialize(writer, (Dictionary<string, IReadOnlyList<string>>)value, options);
+}
+
 public sealed record QuestionOption(int Value, double Score, Words Label);
 
 public sealed record Question(string Id, string Scale, Words Text);
 
 /// <summary>The need the plan recommends when a dimension is weak, with the budget used when too few needs of its
 /// category were awarded to measure one.</summary>
-public sealed record DimensionRecommendation(string Category, IReadOnlyList<string> Skills, Words Title, Words Why, Words Description,
+public sealed record DimensionRecommendation(string Category, SkillWords Skills, Words Title, Words Why, Words Description,
     decimal DefaultBudgetMinMad, decimal DefaultBudgetMaxMad);
 
 public sealed record Dimension(string Id, Words Name, IReadOnlyList<Question> Questions, DimensionRecommendation Recommendation);
@@ -80,6 +103,8 @@ public sealed class Questionnaire
             var r = d.Recommendation;
             if (r is null) { problems.Add($"dimension '{d.Id}' has no recommendation"); continue; }
             if (!Reference.IsCategory(r.Category)) problems.Add($"dimension '{d.Id}' recommends an unknown category '{r.Category}'");
+            if (r.Skills is null || !r.Skills.ContainsKey("fr") || r.Skills.Values.Any(l => l.Count == 0 || l.Any(string.IsNullOrWhiteSpace)))
+                problems.Add($"dimension '{d.Id}' lacks the recommendation's skills (a list, or one per language with French)");
             if (!AllLanguages(r.Title) || !AllLanguages(r.Why) || !AllLanguages(r.Description))
                 problems.Add($"dimension '{d.Id}' lacks the recommendation's title, why or description in ar, fr or en");
             if (r.Description is not null && r.Description.Values.Any(t => t.Length < 20)) problems.Add($"dimension '{d.Id}': a description is under 20 characters");

@@ -16,6 +16,20 @@ public sealed class QuestionnaireTests
         Assert.Equal(8, q.Dimensions.Count);
         Assert.Equal(25, q.Questions.Count());
         Assert.Contains(q.Questions, x => x.Text["fr"].Contains("facture électronique"));
+        // Every recommendation names its skills in each language (an Arabic reader's draft is not in French).
+        Assert.All(q.Dimensions, d => Assert.All(Jazari.Marketplace.Grains.Reference.Languages, l => Assert.True(d.Recommendation.Skills.ContainsKey(l), $"{d.Id}: {l}")));
+    }
+
+    [Fact]
+    public void A_file_written_before_skills_had_languages_still_reads_its_list_as_the_skills_for_all()
+    {
+        var shipped = File.ReadAllText(Path.Combine(RepoPaths.Root, "src", "Jazari.Marketplace.Web", "Maturity", "questionnaire.json"));
+        var old = System.Text.RegularExpressions.Regex.Replace(shipped, @"""skills"": \{ ""fr"": (\[[^\]]*\])[^}]*\}", @"""skills"": $1");
+        Assert.DoesNotContain("\"ar\": [\"odoo\"", old);
+        var odoo = Questionnaire.Parse(old).Dimensions.Single(d => d.Recommendation.Category == "erp" && d.Recommendation.Skills.In("fr").Contains("odoo"));
+        Assert.Equal(["odoo", "gestion de stock"], odoo.Recommendation.Skills.In("ar"));
+        var none = Assert.Throws<InvalidDataException>(() => Questionnaire.Parse(shipped.Replace("\"skills\": { \"fr\": [\"odoo\", \"gestion de stock\"]", "\"skills\": { \"fr\": []")));
+        Assert.Contains("lacks the recommendation's skills", none.Message);
     }
 
     [Fact]
