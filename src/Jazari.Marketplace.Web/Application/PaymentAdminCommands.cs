@@ -169,8 +169,8 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
     public static (string FileId, byte[] Csv) CsvFile((PayoutFileView File, IReadOnlyList<BankPayout> Payouts) f) => (f.File.Id, PayoutsCsv(f.Payouts));
 
     /// <summary>The bank will not execute a file (it refused it, or it was lost before it was sent): its payouts go in the
-    /// next file. Refused once the file was marked paid, or when one of its payouts was paid (the bank executed it: a
-    /// statement's debit, or by hand); audited once.</summary>
+    /// next file. Refused once the file was marked paid, or when one of its payouts was paid (a statement's debit: the
+    /// bank executed it); audited once.</summary>
     public async Task<PayoutFileSummary> WithdrawFileAsync(Caller caller, string fileId, PayoutReviewInput input)
     {
         EnsureAdmin(caller);
