@@ -16,7 +16,7 @@ public interface IOpenPayoutFilesGrain : IGrainWithStringKey
     /// payout as its engagement holds it now. 409 when <see cref="PayoutFiles.MaxOpen"/> files are open.</summary>
     Task<PayoutFileMade> OpenAsync(IReadOnlyList<PayoutFileLine> ready);
 
-    /// <summary>Every payout of the file was found paid or declined (one by one, from statements or by hand): it leaves the list.</summary>
+    /// <summary>Every payout of the file was found paid or declined (paid one by one from statements): it leaves the list.</summary>
     Task CloseAsync(string fileId);
 }
 
