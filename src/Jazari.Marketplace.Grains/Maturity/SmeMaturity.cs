@@ -15,6 +15,8 @@ public interface ISmeMaturityGrain : IGrainWithStringKey
     Task<IReadOnlyList<Assessment>> ListAsync(Caller caller);
     /// <summary>The id of the need drafted from a plan's item: the same every time (<c>Reserved</c> true the first time).</summary>
     Task<(string NeedId, bool Reserved)> DraftNeedIdAsync(Caller caller, string assessmentId, int index);
+    /// <summary>The needs drafted from the plans' items (their ids reserved; one whose creation failed may not exist).</summary>
+    Task<IReadOnlyList<DraftedNeed>> DraftedAsync(Caller caller);
     /// <summary>An engagement completed: counted once in the figures; an invitation to re-assess is due six months later.</summary>
     Task<ReassessmentInvitation> EngagementCompletedAsync(CompletedEngagement engagement);
     /// <summary>Invitations due at <paramref name="now"/> and not sent yet.</summary>
@@ -87,6 +89,12 @@ internal sealed class SmeMaturityGrain(
         S.Drafted.Add(new DraftedNeed(assessmentId, index, needId));
         await state.SaveAsync();
         return (needId, true);
+    }
+
+    public async Task<IReadOnlyList<DraftedNeed>> DraftedAsync(Caller caller)
+    {
+        await EnsureMayReadAsync(caller);
+        return [.. S.Drafted];
     }
 
     public async Task<ReassessmentInvitation> EngagementCompletedAsync(CompletedEngagement engagement)

@@ -104,9 +104,16 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
         if (assessments.Count == 0) return new([]);
         var sme = (await grains.GetGrain<ISmeGrain>(smeId).GetAsync(Caller.Marketplace)).Details;
         var peers = await PeersAsync(smeId, PeerGroup.Of(sme.Region, sme.Sector, sme.Employees));
+        // What was done with each item: the need drafted from it, with where it stands.
+        var drafted = new Dictionary<(string, int), DraftResponse>();
+        foreach (var d in await grains.GetGrain<ISmeMaturityGrain>(smeId).DraftedAsync(caller))
+            if (await DraftedAsync(caller, d.NeedId) is { } need) drafted[(d.AssessmentId, d.Index)] = need;
         var list = new List<AssessmentResponse>();
         foreach (var (a, i) in assessments.Select((a, i) => (a, i)))
-            list.Add(await ResponseAsync(a, peers, lang, sme, withStartups: i == 0));
+        {
+            var response = await ResponseAsync(a, peers, lang, sme, withStartups: i == 0);
+            list.Add(response with { Recommendations = [.. response.Recommendations.Select(r => r with { Need = drafted.GetValueOrDefault((a.Id, r.Index)) })] });
+        }
         return new(list);
     }
 

@@ -29,8 +29,10 @@ public sealed record ScoreResponse(string Dimension, string Name, double Score);
 /// <summary>The median of peers (same region, sector and size band); null while fewer than five have assessed.</summary>
 public sealed record PeerResponse(string Dimension, double? Median, int Count);
 public sealed record FitStartup(string StartupId, string Name, double Score);
+/// <summary>An item of the plan; <c>Need</c>: the need drafted from it (its id and status), once drafted.</summary>
 public sealed record RecommendationResponse(int Index, string Dimension, string Category, IReadOnlyList<string> Skills, string Title,
-    long BudgetMinMad, long BudgetMaxMad, long? BudgetMedianMad, int AwardedNeeds, string Why, IReadOnlyList<FitStartup> Startups);
+    long BudgetMinMad, long BudgetMaxMad, long? BudgetMedianMad, int AwardedNeeds, string Why, IReadOnlyList<FitStartup> Startups,
+    DraftResponse? Need = null);
 
 public sealed record AssessmentResponse(string Id, DateTimeOffset TakenAt, string Version, double Overall, IReadOnlyList<ScoreResponse> Scores,
     IReadOnlyList<PeerResponse> Peers, IReadOnlyList<RecommendationResponse> Recommendations, IReadOnlyList<AssessmentAnswerInput> Answers);

@@ -209,6 +209,14 @@ public sealed class MaturityApiTests(MaturityHost jobs)
         var inArabic = (await (await sme.Client.GetAsync($"/api/smes/{smeId}/assessments?language=ar")).Json(HttpStatusCode.OK)).GetProperty("assessments")[0];
         Assert.Equal(["woocommerce", "الدفع الإلكتروني", "cmi"], inArabic.GetProperty("recommendations")[0].GetProperty("skills").EnumerateArray().Select(k => k.GetString()));
         (await sme.Client.PostAsync($"/api/needs/{needId}/publish", null)).EnsureSuccessStatusCode();
+        // The plan keeps what was done with its item: the need drafted from it, and where it stands; its page links it.
+        var item = (await (await sme.Client.GetAsync($"/api/smes/{smeId}/assessments")).Json(HttpStatusCode.OK)).GetProperty("assessments")[0].GetProperty("recommendations")[0];
+        Assert.Equal((needId, "open"), (item.GetProperty("need").Id(), item.GetProperty("need").GetProperty("status").GetString()));
+        using (var pages = await Payments.ReceiptTests.PagesAsync(Host, sme))
+        {
+            var page = System.Net.WebUtility.HtmlDecode(await pages.GetStringAsync("/sme/assessment"));
+            Assert.Contains($"<a href=\"/sme/needs/{needId}\">Ouvrir le besoin</a>", page);
+        }
 
         // Not approved yet: the need cannot join the programme.
         var joinPath = $"/api/needs/{needId}/programme";
