@@ -325,6 +325,7 @@ public sealed class BankRailsTests(MarketplaceHost host)
             Assert.Contains("Fichiers bancaires en attente de la banque", page);
             Assert.Contains($"/admin/payments?handler=xml&file={refiled}", page);
             Assert.Contains("Dans un fichier bancaire en attente de la banque", page);
+            Assert.Contains($"<a href=\"#file-{refiled}\" dir=\"ltr\">{refiled}</a>", page); // its row names the file, with no form to pay it by hand
             // A link (another site's, say) makes no file: the next file is made by the page's form only.
             var opened = (await (await admin.GetAsync("/api/admin/payout-files")).Json(HttpStatusCode.OK)).GetArrayLength();
             Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/admin/payments?handler=xml")).StatusCode);
@@ -333,7 +334,10 @@ public sealed class BankRailsTests(MarketplaceHost host)
             {
                 ["fileId"] = lateFile, ["withdrawReason"] = "Perdu avant l'envoi.", ["__af"] = ReceiptTests.Antiforgery(page),
             }));
-            var answer = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(await withdrawnByPage.Content.ReadAsStringAsync(), "<bdi[^>]*>|</bdi>", ""));
+            // Redirected to the page (a reload repeats nothing), which says what happened.
+            Assert.Equal(HttpStatusCode.Redirect, withdrawnByPage.StatusCode);
+            var answer = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(
+                await browser.GetStringAsync(withdrawnByPage.Headers.Location), "<bdi[^>]*>|</bdi>", ""));
             Assert.Contains($"Fichier {lateFile} retiré", answer);
             Assert.DoesNotContain($"file={lateFile}", answer);
         }

@@ -47,6 +47,12 @@ public sealed class ProgrammeApplicationsTests(MarketplaceHost host)
         var share = Text(System.Text.RegularExpressions.Regex.Match(html, "<p id=\"accept-share\">(.*?)</p>", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value);
         Assert.StartsWith("Vous paierez 24.000 MAD sur 30.000 MAD, jalon par jalon : le programme Maroc Digital PME paie le reste (6.000 MAD)", share);
         Assert.DoesNotContain("Vous paierez 30.000 MAD", Text(html));
+        Assert.Contains("Les prix sont le prix total", bids); // not "the prices are what you pay"
+        // Accepted, the share is the engagement's to say: the bids no longer compute one from what the cap leaves now.
+        (await sme.Client.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).EnsureSuccessStatusCode();
+        Assert.DoesNotContain("Votre part", Text(await page.GetStringAsync($"/sme/needs/{needId}")));
+        // The SME's bank account page speaks of refunds, not of payments waiting for it.
+        Assert.Contains("il ne sert qu'à recevoir un remboursement", Text(await page.GetStringAsync("/payout-details")));
     }
 
     [Fact]

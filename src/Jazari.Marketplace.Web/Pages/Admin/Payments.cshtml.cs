@@ -16,7 +16,7 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminC
     /// mostly abandoned; the API lists them all).</summary>
     public IReadOnlyList<AwaitingTransferResponse> Awaiting { get; private set; } = [];
     public const int AwaitingShown = 100;
-    public PayoutFileResponse? FileMarked { get; private set; }
+    public PayoutFileSummary? FileMarked { get; private set; }
     public EngagementResponse? Confirmed { get; private set; }
     public PayoutResponse? Paid { get; private set; }
     public ProgrammeResponse? Programme { get; private set; }
@@ -30,7 +30,20 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminC
     [BindProperty] public decimal? AmountMad { get; set; }
     [BindProperty] public string? BankReference { get; set; }
 
-    public async Task OnGetAsync() => await LoadAsync();
+    /// <summary>The page; after a file was marked paid or withdrawn (the POST redirects here, so a reload repeats nothing),
+    /// that file's outcome.</summary>
+    public async Task OnGetAsync(string? marked, string? withdrawn)
+    {
+        if (marked is not null) await TryShowAsync(marked, f => FileMarked = f);
+        if (withdrawn is not null) await TryShowAsync(withdrawn, f => Withdrawn = f);
+        await LoadAsync();
+    }
+
+    private async Task TryShowAsync(string fileId, Action<PayoutFileSummary> show)
+    {
+        try { show(await payments.BankFileSummaryAsync(Me, fileId)); }
+        catch (Jazari.Marketplace.Grains.MarketplaceException unknown) when (unknown.Problem is Jazari.Marketplace.Grains.Problem.NotFound) { }
+    }
 
     /// <summary>The bank files awaiting the bank, with their downloads and their forms (mark paid, withdraw).</summary>
     public IReadOnlyList<PayoutFileSummary> OpenFiles { get; private set; } = [];
@@ -66,7 +79,8 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminC
     public async Task<IActionResult> OnPostWithdrawAsync(string? fileId, string? withdrawReason)
     {
         FileId = fileId?.Trim();
-        await FileTryAsync(async () => Withdrawn = await payments.WithdrawFileAsync(Me, FileId ?? "", new PayoutReviewInput { Reason = withdrawReason }));
+        if (await FileTryAsync(async () => Withdrawn = await payments.WithdrawFileAsync(Me, FileId ?? "", new PayoutReviewInput { Reason = withdrawReason })))
+            return Redirect($"/admin/payments?withdrawn={Uri.EscapeDataString(Withdrawn!.FileId)}#files");
         if (Errors.Remove("reason", out var reasonErrors)) Errors["withdrawReason"] = reasonErrors;
         await LoadAsync();
         return Page();
@@ -94,7 +108,8 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminC
         FileId = fileId?.Trim();
         try
         {
-            await TryAsync(async () => FileMarked = await payments.MarkFilePaidAsync(Me, FileId ?? "", new PayoutPaidInput { BankReference = fileBankReference }));
+            if (await TryAsync(async () => await payments.MarkFilePaidAsync(Me, FileId ?? "", new PayoutPaidInput { BankReference = fileBankReference })))
+                return Redirect($"/admin/payments?marked={Uri.EscapeDataString(FileId!)}#files");
         }
         catch (Jazari.Marketplace.Grains.MarketplaceException unknown) when (unknown.Problem is Jazari.Marketplace.Grains.Problem.NotFound)
         {

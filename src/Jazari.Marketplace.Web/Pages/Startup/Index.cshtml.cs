@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Jazari.Marketplace.Web.Pages.Startup;
 
-/// <summary>The startup's projects under way (won bids: each opens its engagement), then the open needs that fit the
+/// <summary>The startup's projects (won bids, under way then completed: each opens its engagement), then the open needs that fit the
 /// startup, best first, each with the reasons, in the reader's language.</summary>
 public sealed class IndexModel(IGrainFactory grains, Text text, PayoutCommands payouts, NeedCommands needs) : MarketplacePage(grains, text)
 {
@@ -27,8 +27,11 @@ public sealed class IndexModel(IGrainFactory grains, Text text, PayoutCommands p
         var card = await Grains.GetGrain<IStartupGrain>(startupId).GetCardAsync() ?? throw MarketplaceException.NotFound("Startup");
         Matches = await Grains.NeedsForStartupAsync(startupId, card, Shown, T.Content);
         NeedsPayoutDetails = await payouts.GetAsync(Me, Roles.Startup, startupId) is null;
-        Projects = [.. (await needs.OfProfileAsync(Me, startupId, ProjectsLooked)).Where(n => n.Status is NeedStatus.Awarded or NeedStatus.InProgress
-            && n.Bids.Any(b => b.StartupId == startupId && b.Status == BidStatus.Accepted))];
+        // Under way first, then completed ones (whose reviews may still be to write).
+        Projects = [.. (await needs.OfProfileAsync(Me, startupId, ProjectsLooked))
+            .Where(n => n.Status is NeedStatus.Awarded or NeedStatus.InProgress or NeedStatus.Completed
+                && n.Bids.Any(b => b.StartupId == startupId && b.Status == BidStatus.Accepted))
+            .OrderBy(n => n.Status == NeedStatus.Completed)];
         return Page();
     }
 }
