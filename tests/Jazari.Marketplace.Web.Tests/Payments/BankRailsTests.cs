@@ -339,6 +339,8 @@ public sealed class BankRailsTests(MarketplaceHost host)
             var answer = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(
                 await browser.GetStringAsync(withdrawnByPage.Headers.Location), "<bdi[^>]*>|</bdi>", ""));
             Assert.Contains($"Fichier {lateFile} retiré", answer);
+            // The address alone claims nothing: a file still awaiting the bank is not said withdrawn.
+            Assert.DoesNotContain("retiré :", System.Net.WebUtility.HtmlDecode(await browser.GetStringAsync($"/admin/payments?withdrawn={refiled}")));
             Assert.DoesNotContain($"file={lateFile}", answer);
         }
 

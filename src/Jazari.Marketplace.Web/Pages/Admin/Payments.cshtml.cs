@@ -34,8 +34,8 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminC
     /// that file's outcome.</summary>
     public async Task OnGetAsync(string? marked, string? withdrawn)
     {
-        if (marked is not null) await TryShowAsync(marked, f => FileMarked = f);
-        if (withdrawn is not null) await TryShowAsync(withdrawn, f => Withdrawn = f);
+        if (marked is not null) await TryShowAsync(marked, f => FileMarked = f.Status == "paid" ? f : null);
+        if (withdrawn is not null) await TryShowAsync(withdrawn, f => Withdrawn = f.Status == "withdrawn" ? f : null);
         await LoadAsync();
     }
 
