@@ -11,6 +11,7 @@ namespace Jazari.Marketplace.Web.Tests;
 internal sealed class HostErrors : ILoggerProvider
 {
     private const int Kept = 200;
+    private static readonly Lock FileWrite = new(); // hosts of several test classes end at once
     private readonly ConcurrentQueue<string> entries = new();
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
@@ -22,7 +23,7 @@ internal sealed class HostErrors : ILoggerProvider
     {
         if (entries.IsEmpty || Environment.GetEnvironmentVariable("JAZARI_TEST_LOGS") is not { Length: > 0 } folder) return;
         var text = $"== {host}: {entries.Count} errors logged\n" + string.Join("\n", entries) + "\n";
-        lock (typeof(HostErrors)) File.AppendAllText(Path.Combine(folder, "host-errors.log"), text);
+        lock (FileWrite) File.AppendAllText(Path.Combine(folder, "host-errors.log"), text);
     }
 
     private sealed class Logger(HostErrors owner, string category) : ILogger

@@ -173,7 +173,7 @@ internal sealed class EngagementGrain(
         var programme = 0L;
         if (S.ProgrammeId is { } programmeId && S.SubsidyPercent > 0)
             programme = await grains.GetGrain<IProgrammeSmeGrain>(ProgrammeSmeGrain.Key(programmeId, S.SmeId))
-                .ReserveAsync(Operation(m.Index, m.Lapses == 0 ? "programme" : $"programme-{m.Lapses + 1}"), m.AmountMinor * S.SubsidyPercent / 100, S.CapPerSmeMinor);
+                .ReserveAsync(Operation(m.Index, m.Lapses == 0 ? "programme" : $"programme-{m.Lapses + 1}"), PaymentRules.ProgrammeShare(m.AmountMinor, S.SubsidyPercent), S.CapPerSmeMinor);
         m.Funding = [new FundingPart(FundingSource.Sme, m.AmountMinor - programme, FundingStatus.Pending)];
         if (programme > 0) m.Funding.Add(new FundingPart(FundingSource.Programme, programme, FundingStatus.Pending));
         m.PaymentId = PaymentIds.Payment(NeedId, m.Index);

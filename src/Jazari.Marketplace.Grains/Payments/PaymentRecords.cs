@@ -29,6 +29,10 @@ public sealed record PaymentRules(
     /// <summary>The platform's fee on a release of <paramref name="amountMinor"/> (rounded down to the minor unit).</summary>
     public static long Fee(long amountMinor, int basisPoints) => amountMinor * basisPoints / 10_000;
 
+    /// <summary>What a programme paying <paramref name="percent"/> asks to reserve of a milestone of <paramref name="amountMinor"/>
+    /// (rounded down; the SME's cap may grant less).</summary>
+    public static long ProgrammeShare(long amountMinor, int percent) => amountMinor * percent / 100;
+
     /// <summary>The programme's part of <paramref name="amountMinor"/> taken from an escrow of <paramref name="escrowMinor"/>
     /// holding <paramref name="programmeMinor"/> of the programme's money: pro rata, rounded down.</summary>
     public static long ProgrammePart(long amountMinor, long programmeMinor, long escrowMinor) =>

@@ -106,8 +106,10 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
         var peers = await PeersAsync(smeId, PeerGroup.Of(sme.Region, sme.Sector, sme.Employees));
         // What was done with each item: the need drafted from it, with where it stands.
         var drafted = new Dictionary<(string, int), DraftResponse>();
-        foreach (var d in await grains.GetGrain<ISmeMaturityGrain>(smeId).DraftedAsync(caller))
-            if (await DraftedAsync(caller, d.NeedId) is { } need) drafted[(d.AssessmentId, d.Index)] = need;
+        var items = await grains.GetGrain<ISmeMaturityGrain>(smeId).DraftedAsync(caller);
+        var found = await Task.WhenAll(items.Select(d => DraftedAsync(caller, d.NeedId)));
+        for (var i = 0; i < items.Count; i++)
+            if (found[i] is { } need) drafted[(items[i].AssessmentId, items[i].Index)] = need;
         var list = new List<AssessmentResponse>();
         foreach (var (a, i) in assessments.Select((a, i) => (a, i)))
         {

@@ -57,24 +57,30 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
         var c = new Checks();
         var wanted = c.OneOf("status", status ?? "pending", ["pending", "held"]);
         c.ThrowIfFailed();
+        var (lines, _) = await WaitingAsync(caller);
+        return [.. wanted == "held" ? lines.Where(l => l.Order.Status == PayoutStatus.Held) : lines];
+    }
+
+    /// <summary>The waiting payouts and the bank files awaiting the bank, from one reading of the payout queue (the
+    /// admin's Payments page shows both).</summary>
+    public async Task<(IReadOnlyList<PayoutLine> Payouts, IReadOnlyList<PayoutFileSummary> Files)> WaitingAsync(Caller caller)
+    {
+        EnsureAdmin(caller);
         var orders = await PayoutQueue.ListAsync(grains);
         var details = new Dictionary<string, PayoutDetailsView?>();
         foreach (var beneficiary in orders.Select(o => o.BeneficiaryId).Distinct())
             details[beneficiary] = await grains.GetGrain<IPayoutDetailsGrain>(beneficiary).GetAsync(Caller.Marketplace);
+        var files = await OpenFilesAsync(caller, orders);
         var filed = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var file in await OpenFilesAsync(caller, orders))
+        foreach (var file in files)
             foreach (var payoutId in file.PayoutIds) filed.TryAdd(payoutId, file.Id);
         var now = time.GetUtcNow();
-        var lines = orders.Select(o => new PayoutLine(o, details[o.BeneficiaryId], now, filed.GetValueOrDefault(o.Id)));
-        return [.. wanted == "held" ? lines.Where(l => l.Order.Status == PayoutStatus.Held) : lines];
+        return ([.. orders.Select(o => new PayoutLine(o, details[o.BeneficiaryId], now, filed.GetValueOrDefault(o.Id)))],
+            [.. files.Select(PayoutFileSummary.From)]);
     }
 
     /// <summary>The bank files made and neither marked paid nor withdrawn, the oldest first.</summary>
-    public async Task<IReadOnlyList<PayoutFileSummary>> OpenBankFilesAsync(Caller caller)
-    {
-        EnsureAdmin(caller);
-        return [.. (await OpenFilesAsync(caller, await PayoutQueue.ListAsync(grains))).Select(PayoutFileSummary.From)];
-    }
+    public async Task<IReadOnlyList<PayoutFileSummary>> OpenBankFilesAsync(Caller caller) => (await WaitingAsync(caller)).Files;
 
     /// <summary>The open files; one none of whose payouts is listed as waiting leaves them once each is confirmed paid or
     /// declined in its engagement (the list may have been read before a file was made, its payouts not yet listed).</summary>

@@ -174,8 +174,7 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminC
 
     private async Task LoadAsync()
     {
-        Pending = await payments.PendingPayoutsAsync(Me);
-        OpenFiles = await payments.OpenBankFilesAsync(Me);
+        (Pending, OpenFiles) = await payments.WaitingAsync(Me);
         // A form of a file no longer listed (marked or withdrawn meanwhile): its errors go to the top of the page.
         if (FileId is { } shown && OpenFiles.All(f => f.FileId != shown) && Errors.Remove("withdrawReason", out var withdrawErrors))
             foreach (var error in withdrawErrors) (Errors.TryGetValue("", out var top) ? top : Errors[""] = []).Add(error);

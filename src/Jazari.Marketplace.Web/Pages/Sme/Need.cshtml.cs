@@ -82,7 +82,7 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
     /// <summary>What the programme would pay of a bid, as each milestone's funding reserves it (its percentage of each
     /// milestone, within what the SME's cap leaves today); 0 outside a programme. Its budget may run out before.</summary>
     public long ProgrammeShareOf(Bid bid) => Programme is not { } programme ? 0
-        : Math.Min(bid.Offer.Milestones.Sum(m => m.AmountMinor * programme.Terms.SubsidyPercent / 100), programmeRoomMinor);
+        : Math.Min(bid.Offer.Milestones.Sum(m => PaymentRules.ProgrammeShare(m.AmountMinor, programme.Terms.SubsidyPercent)), programmeRoomMinor);
 
     public Task<IActionResult> OnPostReviewAsync(string id) => ActAsync(id, () => reviews.WriteAsync(Me, id, Review));
 
