@@ -641,6 +641,10 @@ internal sealed class EngagementGrain(
             Status = release ? PayoutStatus.Pending : PayoutStatus.Declined,
             Review = new PayoutReview(release, reason, caller.AccountId, time.GetUtcNow()),
         };
+        // Declined, the money is no longer owed to its beneficiary: the ledger says so in the same write.
+        if (!release)
+            AddEntry($"{payout.Id}:declined", [new(payout.BeneficiaryKind == "sme" ? LedgerAccounts.Sme(payout.BeneficiaryId) : LedgerAccounts.Startup(payout.BeneficiaryId),
+                -payout.AmountMinor), new(LedgerAccounts.PayoutsDeclined, payout.AmountMinor)]);
         await SaveAsync(AddEvent(EngagementEventKind.PayoutReviewed, payout.Index));
         return payout;
     }

@@ -285,6 +285,9 @@ public static class LedgerAccounts
     public const string PlatformFees = "platform-fees";
     /// <summary>The platform's own money: what it paid out of its funds (a release carried out twice).</summary>
     public const string PlatformFunds = "platform-funds";
+    /// <summary>What an admin declined to pay out (a held payout): kept by the platform, no longer owed to its beneficiary,
+    /// until an admin settles it outside the marketplace (sent back to the payer, or gone with a transfer the bank took back).</summary>
+    public const string PayoutsDeclined = "payouts-declined";
     public static string Sme(string smeId) => $"sme:{smeId}";
     public static string Programme(string programmeId) => $"programme:{programmeId}";
     public static string Startup(string startupId) => $"startup:{startupId}";

@@ -126,7 +126,8 @@ internal static class Engagements
 
     /// <summary>
     /// The ledger's invariants, from the ledger an admin reads: every entry sums to zero; the escrow, entry after
-    /// entry, never goes negative; what the startup received plus the fees equals what left escrow by releases.
+    /// entry, never goes negative; what the startup received plus the fees equals what left escrow by releases (less
+    /// what an admin declined to pay it, which leaves its account for <c>payouts-declined</c>).
     /// Returns the balances by account.
     /// </summary>
     public static async Task<Dictionary<string, long>> AssertLedgerAsync(MarketplaceHost host, string needId)
@@ -134,7 +135,7 @@ internal static class Engagements
         using var admin = host.Admin();
         var ledger = await (await admin.GetAsync($"/api/needs/{needId}/ledger")).Json(HttpStatusCode.OK);
         var balances = new Dictionary<string, long>();
-        long escrow = 0, released = 0, received = 0, fees = 0;
+        long escrow = 0, released = 0, received = 0, fees = 0, declined = 0;
         var operations = new HashSet<string>();
         foreach (var entry in ledger.GetProperty("entries").EnumerateArray())
         {
@@ -149,9 +150,10 @@ internal static class Engagements
                 released -= lines.Where(l => l.Account is "escrow" or "platform-funds").Sum(l => l.Amount); // a release paid twice comes from the platform's funds
                 received += lines.Where(l => l.Account.StartsWith("startup:")).Sum(l => l.Amount);
                 fees += lines.Where(l => l.Account == "platform-fees").Sum(l => l.Amount);
+                declined += lines.Where(l => l.Account == "payouts-declined").Sum(l => l.Amount);
             }
         }
-        Assert.Equal(released, received + fees);
+        Assert.Equal(released, received + fees + declined);
         foreach (var (account, balance) in balances) Assert.Equal(balance, ledger.GetProperty("balances").GetProperty(account).GetInt64());
         return balances;
     }

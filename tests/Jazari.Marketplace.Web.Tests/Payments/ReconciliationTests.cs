@@ -415,6 +415,11 @@ public sealed class ReconciliationTests(MarketplaceHost host)
             .Any(p => p.Id() == payout.Id()), "the payout listed with the held ones");
         var page = WebUtility.HtmlDecode(await (await ReceiptTests.AdminPagesAsync(host)).GetStringAsync("/admin/held-payouts"));
         Assert.Contains("La banque a renvoyé le virement de la PME", page);
+        // Declined, the startup's ledger account no longer says the platform owes it that money.
+        await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/decline", new { reason = "La banque a repris le virement." })).Json(HttpStatusCode.OK);
+        var balances = await Engagements.AssertLedgerAsync(host, a.NeedId);
+        Assert.Equal(0, balances[$"startup:{a.StartupId}"]);
+        Assert.Equal(payout.GetProperty("amountMinor").GetInt64(), balances["payouts-declined"]);
 
         // A payout already waiting for the bank when the reversal arrives is held too, and listed with the held ones at once.
         var second = await a.FundAsync(1);
