@@ -22,7 +22,20 @@ public sealed class VerifyModel(IGrainFactory grains, Text text, AuthCommands au
     [BindProperty(SupportsGet = true)]
     public bool SignUp { get; set; }
 
+    /// <summary>Come back from asking a new code (the page says so, and a reload asks none).</summary>
+    [BindProperty(SupportsGet = true)]
+    public bool Sent { get; set; }
+
     public void OnGet(string? email) => Input = new VerifyInput { Email = email };
+
+    /// <summary>Another code for the address on the page (sign-in's rules: the same answer whether it has an account or not).</summary>
+    public async Task<IActionResult> OnPostNewCodeAsync()
+    {
+        var email = "";
+        if (!await TryAsync(async () => email = await auth.SignInAsync(new SignInInput { Email = Input.Email }, HttpContext.Connection.RemoteIpAddress?.ToString(), T.Lang)))
+            return Page();
+        return RedirectToPage("/Verify", new { email, returnUrl = ReturnUrl, signUp = SignUp ? "true" : null, sent = "true" });
+    }
 
     public async Task<IActionResult> OnPostAsync()
     {

@@ -149,6 +149,7 @@ public sealed class FirstTimeJourneyTests(BrowserHost host)
         await startup.ClickAsync($"main a[href='/engagements/{needId}']");
         await Journeys.ArriveAsync(startup, $"/engagements/{needId}");
         await LandedAsync(startup);
+        await Assertions.Expect(startup.Locator("#m0")).ToContainTextAsync("vous recevez"); // spoken to, not of
         // A link that is not one: refused beside the links field, and what was typed is still there to correct.
         await startup.FillAsync("#note-0", "La boutique est en ligne ; la formation a eu lieu le 2 décembre.");
         await startup.FillAsync("#links-0", "ليس رابطاً");

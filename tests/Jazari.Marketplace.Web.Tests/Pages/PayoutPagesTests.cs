@@ -37,11 +37,14 @@ public sealed class PayoutPagesTests(BrowserHost host)
         await Assertions.Expect(page.Locator($"#projects a[href='/engagements/{needId}']")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("nav a[href='/payout-details']")).ToHaveCountAsync(1);
         await HostApi.AssertTranslatedAsync(page);
+        var said = await page.Locator("#projects .pill").InnerTextAsync(); // the project's state in the engagement's words
         await page.GotoAsync("/startup/bids");
         await Assertions.Expect(page.Locator($"main a[href='/engagements/{needId}']")).ToHaveCountAsync(1);
         // On a phone each bid is a card of labelled lines: the date column no longer scrolls out of sight.
         var date = await page.Locator("table.rows td[data-label]").Last.BoundingBoxAsync();
         Assert.True(date is { X: >= 0 } && date.X + date.Width <= 390, $"The bid's date is off the screen: {date?.X} + {date?.Width}");
+        await page.GotoAsync($"/engagements/{needId}");
+        await Assertions.Expect(page.Locator("main .meta .pill").First).ToHaveTextAsync(said);
         await page.GotoAsync("/startup");
         await page.ClickAsync("main a[href='/payout-details']");
         await Journeys.ExpectUrlAsync(page, "/payout-details$");

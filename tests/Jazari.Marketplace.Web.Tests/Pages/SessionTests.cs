@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Jazari.Marketplace.Tests;
 using Microsoft.Playwright;
 
 namespace Jazari.Marketplace.Web.Tests.Pages;
@@ -33,6 +34,36 @@ public sealed class SessionTests(BrowserHost host)
         Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "jz-session");
         await copy.GotoAsync("/sme/profile");
         Assert.Contains("/sign-in?returnUrl=", copy.Url);
+    }
+
+    [Fact]
+    public async Task A_newcomer_asks_a_new_code_from_the_code_page_without_typing_the_address_again_and_a_reload_sends_none()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var email = $"new-code-{run}@example.ma";
+        var page = await host.NewPageAsync("ar");
+        await page.GotoAsync("/sign-up?role=startup");
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#displayName", "Youssef");
+        await page.ClickAsync("form.form button[type=submit]");
+        await Journeys.ExpectUrlAsync(page, "/verify");
+        var outbox = Path.Combine(host.Host.DataDir, "outbox");
+        await HostApi.CodeAsync(host, email);
+
+        await page.ClickAsync("form[action*='handler=NewCode'] button");
+        await Journeys.ArriveAsync(page, "sent=true");
+        var strings = new Jazari.Marketplace.Web.Pages.Support.Strings();
+        Assert.Equal(strings.Get("ar", "verify.lead-sign-up-again").Replace("{0}", email), await page.Locator("#verify-lead").InnerTextAsync());
+        var code = await HostApi.CodeAsync(host, email, after: 1);
+        await page.ReloadAsync(); // a GET: no third code
+        await Task.Delay(1000);
+        Assert.Equal(2, OutboxFiles.Emails(outbox, email).Count);
+
+        // The new code confirms the sign-up (its role and name kept), in the page's language.
+        await page.FillAsync("#code", code);
+        await page.ClickAsync("form.form button[type=submit]");
+        await Journeys.ExpectUrlAsync(page, "/profile\\?first=true");
+        Assert.Equal("ar", await page.GetAttributeAsync("html", "lang"));
     }
 
     [Fact]
