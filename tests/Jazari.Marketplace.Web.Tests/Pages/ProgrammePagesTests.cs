@@ -40,6 +40,7 @@ public sealed partial class ProgrammePagesTests(BrowserHost host)
         await card.Locator("button[type=submit]").ClickAsync();
         await Assertions.Expect(card.Locator(".pill.status-submitted")).ToContainTextAsync("En attente de décision");
         await Assertions.Expect(card).ToContainTextAsync("Région : respecté");
+        await Assertions.Expect(card).ToContainTextAsync("Vous recevrez la décision et son motif par e-mail"); // what comes, and what to do meanwhile
         await HostApi.AssertTranslatedAsync(smePage);
         await HostApi.AssertAccessibleAsync(smePage);
         await BrowserHost.ScreenshotAsync(smePage, $"sme-programmes-{language}");
