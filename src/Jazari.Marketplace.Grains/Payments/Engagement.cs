@@ -72,8 +72,9 @@ public interface IEngagementGrain : IGrainWithStringKey
     /// <summary>An admin paid a payout order by bank; the same reference again changes nothing. <paramref name="inBankFile"/>:
     /// the bank executed a file holding it, so a hold put on it after the file was made does not undo that payment.
     /// <paramref name="byStatement"/>: the bank's statement shows it paid. Otherwise (by hand) it is refused while the
-    /// payout is in a bank file awaiting the bank, which would pay it again.</summary>
-    Task<PayoutOrder> MarkPayoutPaidAsync(Caller caller, string payoutId, string bankReference, bool inBankFile, bool byStatement = false);
+    /// payout is in a bank file awaiting the bank, which would pay it again. <paramref name="byFile"/>: the file that
+    /// paid it, when known (kept on the payout).</summary>
+    Task<PayoutOrder> MarkPayoutPaidAsync(Caller caller, string payoutId, string bankReference, bool inBankFile, bool byStatement = false, string? byFile = null);
     /// <summary>An admin releases a held payout (it goes to the bank) or declines it (it is not paid), with the reason. The same
     /// decision again changes nothing; the other one is refused.</summary>
     Task<PayoutOrder> ReviewPayoutAsync(Caller caller, string payoutId, bool release, string reason);
@@ -601,7 +602,7 @@ internal sealed class EngagementGrain(
         return View();
     }
 
-    public async Task<PayoutOrder> MarkPayoutPaidAsync(Caller caller, string payoutId, string bankReference, bool inBankFile, bool byStatement = false)
+    public async Task<PayoutOrder> MarkPayoutPaidAsync(Caller caller, string payoutId, string bankReference, bool inBankFile, bool byStatement = false, string? byFile = null)
     {
         await EnsureAsync();
         var index = caller.IsAdmin ? S.Payouts.FindIndex(p => p.Id == payoutId) : -1;
@@ -617,7 +618,7 @@ internal sealed class EngagementGrain(
         if (payout.Status == PayoutStatus.Declined) throw MarketplaceException.Conflict("This payout was declined: it is not paid.");
         if (!inBankFile && !byStatement && await OpenFileOfAsync(payout) is { } file)
             throw MarketplaceException.Conflict($"This payout is in bank file {file}, which awaits the bank: mark the file paid, or withdraw it first.");
-        S.Payouts[index] = payout = payout with { Status = PayoutStatus.Paid, BankReference = bankReference, PaidAt = time.GetUtcNow() };
+        S.Payouts[index] = payout = payout with { Status = PayoutStatus.Paid, BankReference = bankReference, PaidAt = time.GetUtcNow(), PaidByFileId = byFile };
         await SaveAsync(AddEvent(EngagementEventKind.PayoutPaid, payout.Index));
         return payout;
     }

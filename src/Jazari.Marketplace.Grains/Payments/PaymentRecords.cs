@@ -113,7 +113,10 @@ public sealed record PayoutOrder(
     [property: Id(15)] long GrossMinor = 0,
     /// <summary>The bank file it was last put in (<see cref="IOpenPayoutFilesGrain"/>); while that file awaits the bank,
     /// the payout goes in no other file, is marked paid with the file (or the bank's statement), and is not declined.</summary>
-    [property: Id(16)] string? FileId = null);
+    [property: Id(16)] string? FileId = null,
+    /// <summary>The bank file that paid it, when known: the file marked paid, or the one a statement's debit named
+    /// (a withdrawn file the bank executed all the same). Null when paid by hand, or before it was kept.</summary>
+    [property: Id(17)] string? PaidByFileId = null);
 
 /// <summary>An admin's decision on a held payout: released (it goes to the bank) or declined, with the reason.</summary>
 [GenerateSerializer, Alias("jazari.payout-review")]

@@ -138,8 +138,11 @@ public static class PayoutFiles
         var bytes = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
             salt + "\n#" + made.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         const string alphabet = "abcdefghjkmnpqrstuvwxyz23456789";
-        return "pf-" + new string([.. bytes.Take(16).Select(b => alphabet[b % alphabet.Length])]);
+        return "pf-" + new string([.. bytes.Take(IdHashLength).Select(b => alphabet[b % alphabet.Length])]);
     }
+
+    /// <summary>The characters of a file id after its <c>pf-</c>.</summary>
+    public const int IdHashLength = 16;
 
     /// <summary>The fingerprint of a file's lines (each payout's id, amount, account holder and RIB), whatever their order.</summary>
     public static string LinesHash(IEnumerable<PayoutFileLine> lines) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(

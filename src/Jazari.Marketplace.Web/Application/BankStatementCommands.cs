@@ -48,8 +48,11 @@ public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminComm
         public const string PayoutReturned = "payout-returned";
         /// <summary>A second entry of one statement with the bank reference of another: the first was handled, not this one.</summary>
         public const string DuplicateReference = "duplicate-reference";
+        /// <summary>A debit of a payout by a bank file an admin withdrew (the bank executed it all the same): the payout is
+        /// marked paid, and listed so the admin stops its newer file if that one was sent too.</summary>
+        public const string WithdrawnFilePaid = "withdrawn-file-paid";
         public static readonly IReadOnlyList<string> Credits = [UnknownReference, Partial, Excess, AlreadyFunded, NotAwaited, Currency, Lapsed, PayoutReturned];
-        public static readonly IReadOnlyList<string> Debits = [UnknownDebit, PayoutAmount, PayoutPaid, PayoutNotReady, PayoutCurrency, CreditReversed];
+        public static readonly IReadOnlyList<string> Debits = [UnknownDebit, PayoutAmount, PayoutPaid, PayoutNotReady, PayoutCurrency, CreditReversed, WithdrawnFilePaid];
         public static readonly IReadOnlyList<string> All = [.. Credits, .. Debits, DuplicateReference];
     }
 
@@ -189,25 +192,37 @@ public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminComm
     /// </summary>
     private async Task<(string? PayoutId, string? Reason)> PayOutAsync(Caller caller, StatementEntry debit)
     {
-        foreach (var id in PayoutReferences.Find($"{debit.Label} {debit.BankReference}").Take(MaxCandidates))
+        var text = $"{debit.Label} {debit.BankReference}";
+        // The bank file that paid it, when the bank echoes it (the end-to-end id carries it): one of ours, made before.
+        string? byFile = null;
+        var withdrawn = false;
+        foreach (var named in PayoutReferences.Files(text).Take(MaxCandidates))
+            if (await grains.GetGrain<IPayoutFileGrain>(named).GetAsync() is { } made)
+            {
+                (byFile, withdrawn) = (made.Id, made.WithdrawnAt is not null);
+                break;
+            }
+        // Paid by this debit (also when a cut upload is sent again): listed for the admin if a withdrawn file paid it.
+        string? PaidByThis() => withdrawn ? Reasons.WithdrawnFilePaid : null;
+        foreach (var id in PayoutReferences.Find(text).Take(MaxCandidates))
         {
             if (await grains.GetGrain<IPaymentLookupGrain>(id).GetAsync() is not { } target) continue;
             var engagement = grains.GetGrain<IEngagementGrain>(target.NeedId);
             if ((await engagement.GetAsync(caller)).Payouts.FirstOrDefault(p => p.Id == id) is not { } payout) continue;
             if (debit.Currency != payout.Currency) return (id, Reasons.PayoutCurrency);
             if (debit.AmountMinor != payout.AmountMinor) return (id, Reasons.PayoutAmount);
-            if (payout.Status == PayoutStatus.Paid) return (id, payout.BankReference == debit.BankReference ? null : Reasons.PayoutPaid);
+            if (payout.Status == PayoutStatus.Paid) return (id, payout.BankReference == debit.BankReference ? PaidByThis() : Reasons.PayoutPaid);
             if (payout.Status != PayoutStatus.Pending) return (id, Reasons.PayoutNotReady);
             try
             {
-                var paid = await payments.MarkPaidAsync(caller, id, new PayoutPaidInput { BankReference = debit.BankReference }, byStatement: true);
-                return (id, paid.BankReference == debit.BankReference ? null : Reasons.PayoutPaid);
+                var paid = await payments.MarkPaidAsync(caller, id, new PayoutPaidInput { BankReference = debit.BankReference }, byStatement: true, byFile);
+                return (id, paid.BankReference == debit.BankReference ? PaidByThis() : Reasons.PayoutPaid);
             }
             catch (MarketplaceException e) when (e.Problem == Problem.Conflict)
             {
                 // Marked paid meanwhile with another reference (an admin by hand, or the file's id), or held: paid once; this debit waits for a decision.
                 var now = (await engagement.GetAsync(caller)).Payouts.FirstOrDefault(p => p.Id == id);
-                return (id, now is { Status: PayoutStatus.Paid } ? (now.BankReference == debit.BankReference ? null : Reasons.PayoutPaid) : Reasons.PayoutNotReady);
+                return (id, now is { Status: PayoutStatus.Paid } ? (now.BankReference == debit.BankReference ? PaidByThis() : Reasons.PayoutPaid) : Reasons.PayoutNotReady);
             }
         }
         return (null, Reasons.UnknownDebit);

@@ -176,7 +176,7 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
 
     /// <summary>The bank will not execute a file (it refused it, or it was lost before it was sent): its payouts go in the
     /// next file. Refused once the file was marked paid, or when one of its payouts was paid (a statement's debit: the
-    /// bank executed it); audited once.</summary>
+    /// bank executed it), unless the debit named another file; audited once.</summary>
     public async Task<PayoutFileSummary> WithdrawFileAsync(Caller caller, string fileId, PayoutReviewInput input)
     {
         EnsureAdmin(caller);
@@ -185,7 +185,8 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
         c.ThrowIfFailed();
         var grain = grains.GetGrain<IPayoutFileGrain>(fileId);
         var made = (Ids.IsValid(fileId) ? await grain.GetAsync() : null) ?? throw MarketplaceException.NotFound("Payout file");
-        if (made.WithdrawnAt is null && (await OrdersAsync(caller, made)).Any(o => o.Status == PayoutStatus.Paid))
+        // A payout a statement showed paid by another file (a withdrawn one the bank executed all the same) says nothing of this one.
+        if (made.WithdrawnAt is null && (await OrdersAsync(caller, made)).Any(o => o.Status == PayoutStatus.Paid && (o.PaidByFileId is null || o.PaidByFileId == fileId)))
             throw MarketplaceException.Conflict("A payout of this file was paid already: the bank executed it; mark the file paid instead.");
         var file = await grain.WithdrawAsync(reason);
         await audit.RecordOnceAsync(caller, $"aud-withdrawn-{file.Id}", file.WithdrawnAt!.Value, AuditActions.PayoutFileWithdrawn, file.Id,
@@ -230,7 +231,7 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
             // Held after this file was made (a RIB given since): the bank paid it with the file all the same.
             if (payout is null || !(payout.Status is PayoutStatus.Pending or PayoutStatus.Held
                 || (payout.Status == PayoutStatus.Paid && payout.BankReference == reference))) continue;
-            var paid = await grain.MarkPayoutPaidAsync(caller, payoutId, reference, inBankFile: true);
+            var paid = await grain.MarkPayoutPaidAsync(caller, payoutId, reference, inBankFile: true, byFile: fileId);
             await PayoutQueue.RemoveAsync(grains, paid);
             await RecordPaidAsync(caller, paid, $"bank {reference}; file {fileId}");
             if (payout.Status != PayoutStatus.Paid) paidNow++;
@@ -240,15 +241,15 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
     }
 
     /// <summary>An admin paid a payout order from the platform's bank account (or <paramref name="byStatement"/>, the
-    /// bank's statement shows it paid): its bank reference is recorded once. By hand, refused while the payout is in a
-    /// bank file awaiting the bank.</summary>
-    public async Task<PayoutResponse> MarkPaidAsync(Caller caller, string payoutId, PayoutPaidInput input, bool byStatement = false)
+    /// bank's statement shows it paid, by the bank file <paramref name="byFile"/> when its debit names one): its bank
+    /// reference is recorded once. By hand, refused while the payout is in a bank file awaiting the bank.</summary>
+    public async Task<PayoutResponse> MarkPaidAsync(Caller caller, string payoutId, PayoutPaidInput input, bool byStatement = false, string? byFile = null)
     {
         var c = new Checks();
         var reference = c.Text("bankReference", input.BankReference, 100);
         c.ThrowIfFailed();
         var target = (Ids.IsValid(payoutId) ? await grains.GetGrain<IPaymentLookupGrain>(payoutId).GetAsync() : null) ?? throw MarketplaceException.NotFound("Payout");
-        var paid = await grains.GetGrain<IEngagementGrain>(target.NeedId).MarkPayoutPaidAsync(caller, payoutId, reference, inBankFile: false, byStatement);
+        var paid = await grains.GetGrain<IEngagementGrain>(target.NeedId).MarkPayoutPaidAsync(caller, payoutId, reference, inBankFile: false, byStatement, byFile);
         // The admin's list of payouts to make reads the queue: it must not show this one again on reload. The
         // payout's event takes it off too (a removal is idempotent; the engagement's sync never re-adds a paid one).
         await PayoutQueue.RemoveAsync(grains, paid);

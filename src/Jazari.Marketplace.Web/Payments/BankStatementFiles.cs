@@ -177,6 +177,7 @@ public static class BankStatementFiles
                 parts.AddRange(remittance.Descendants().Where(e => e.Name.LocalName == "Ref").Select(e => e.Value));
             }
             if (Value(t, "Refs", "EndToEndId") is { } endToEnd && endToEnd != "NOTPROVIDED") parts.Add(endToEnd);
+            if (Value(t, "Refs", "PmtInfId") is { } block) parts.Add(block); // the bank file's id, when the bank echoes it
             if (Value(t, "AddtlTxInf") is { } info) parts.Add(info);
         }
         if (more is not null) parts.Add(more);
@@ -302,6 +303,25 @@ public static class PaymentReferences
 public static class PayoutReferences
 {
     private static readonly string[] Prefixes = ["po", "rf"];
+
+    /// <summary>A payout's end-to-end id in a bank file: the payout and the file (<c>po-….pf-…</c>, 35 characters, the
+    /// most the field takes), so the bank's debit says which file paid it; the payout's id alone if longer.</summary>
+    public static string EndToEndId(string payoutId, string fileId) =>
+        $"{payoutId}.{fileId}" is { Length: <= 35 } both ? both : payoutId;
+
+    /// <summary>The bank files (<c>pf-…</c>) a statement line names, in order.</summary>
+    public static IReadOnlyList<string> Files(string text)
+    {
+        var compact = new string([.. text.Where(char.IsAsciiLetterOrDigit).Select(char.ToLowerInvariant)]);
+        var found = new List<string>();
+        for (var i = compact.IndexOf("pf", StringComparison.Ordinal); i >= 0 && i + 2 + PayoutFiles.IdHashLength <= compact.Length;
+             i = compact.IndexOf("pf", i + 1, StringComparison.Ordinal))
+        {
+            var hash = compact.Substring(i + 2, PayoutFiles.IdHashLength);
+            if (hash.All(PaymentIds.Alphabet.Contains) && !found.Contains("pf-" + hash)) found.Add("pf-" + hash);
+        }
+        return found;
+    }
 
     public static IReadOnlyList<string> Find(string text)
     {

@@ -18,7 +18,7 @@ public sealed record BankPayout(PayoutOrder Order, string Holder, string Rib)
 /// <summary>
 /// The ISO 20022 customer credit-transfer initiation (<c>pain.001.001.03</c>) Moroccan banks take for bulk transfers:
 /// one payment information block debiting the platform's account (<see cref="BankDetails"/>), one transaction per payout
-/// (end-to-end id = payout id; the beneficiary's account as its IBAN, MA + check digits + RIB), in MAD, with the number
+/// (end-to-end id = payout id and file id, <see cref="PayoutReferences.EndToEndId"/>; the beneficiary's account as its IBAN, MA + check digits + RIB), in MAD, with the number
 /// of transactions and the control sum in the group header and the block.
 /// </summary>
 public static class Pain001
@@ -67,7 +67,7 @@ public static class Pain001
             {
                 xml.WriteStartElement("CdtTrfTxInf");
                 xml.WriteStartElement("PmtId");
-                xml.WriteElementString("EndToEndId", p.Order.Id);
+                xml.WriteElementString("EndToEndId", PayoutReferences.EndToEndId(p.Order.Id, fileId));
                 xml.WriteEndElement();
                 xml.WriteStartElement("Amt");
                 xml.WriteStartElement("InstdAmt");

@@ -94,13 +94,15 @@ public sealed class BankRailsTests(MarketplaceHost host)
         var ready = (await ListAsync(admin)).Where(p => FileOf(p) == fileId).ToList();
         Assert.All(ready, p => Assert.Equal("in-bank-file", p.GetProperty("status").GetString()));
         var transactions = document.Descendants(Pain + "CdtTrfTxInf").ToList();
-        Assert.Equal(ready.Select(p => p.Id()).Order(), transactions.Select(t => t.Descendants(Pain + "EndToEndId").Single().Value).Order());
+        // Each end-to-end id names the payout and the file (35 characters, the field's most): the bank's debit says which file paid it.
+        Assert.Equal(ready.Select(p => $"{p.Id()}.{fileId}").Order(), transactions.Select(t => t.Descendants(Pain + "EndToEndId").Single().Value).Order());
+        Assert.All(transactions, t => Assert.True(t.Descendants(Pain + "EndToEndId").Single().Value.Length <= 35));
         var sumMinor = ready.Sum(p => p.GetProperty("amountMinor").GetInt64());
         Assert.Equal(Pain001.Amount(sumMinor), document.Descendants(Pain + "GrpHdr").Single().Element(Pain + "CtrlSum")!.Value);
         Assert.Equal(ready.Count.ToString(), document.Descendants(Pain + "GrpHdr").Single().Element(Pain + "NbOfTxs")!.Value);
         Assert.Equal(sumMinor, transactions.Sum(t => (long)(decimal.Parse(t.Descendants(Pain + "InstdAmt").Single().Value, System.Globalization.CultureInfo.InvariantCulture) * 100)));
         Assert.Equal(fileId, document.Descendants(Pain + "MsgId").Single().Value);
-        var ours = transactions.Single(t => t.Descendants(Pain + "EndToEndId").Single().Value == payout.Id());
+        var ours = transactions.Single(t => PayoutOf(t.Descendants(Pain + "EndToEndId").Single()) == payout.Id());
         Assert.Equal("MAD", ours.Descendants(Pain + "InstdAmt").Single().Attribute("Ccy")!.Value);
         Assert.Equal(Rib.Iban(Rib.Normalise(AttijariRib)!), ours.Descendants(Pain + "CdtrAcct").Single().Descendants(Pain + "IBAN").Single().Value);
         Assert.Equal("Web Atlas SARL", ours.Element(Pain + "Cdtr")!.Element(Pain + "Nm")!.Value);
@@ -245,7 +247,7 @@ public sealed class BankRailsTests(MarketplaceHost host)
         }
         using var admin = host.Admin();
         var (fileId, xml) = await Pain001Async(admin);
-        var ids = Validated(xml).Descendants(Pain + "EndToEndId").Select(e => e.Value).ToList();
+        var ids = Validated(xml).Descendants(Pain + "EndToEndId").Select(PayoutOf).ToList();
         Assert.True(ids.Count >= 2);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
@@ -399,7 +401,10 @@ public sealed class BankRailsTests(MarketplaceHost host)
         return request;
     }
 
-    private static IReadOnlyList<string> Ids(string xml) => [.. Validated(xml).Descendants(Pain + "EndToEndId").Select(e => e.Value)];
+    private static IReadOnlyList<string> Ids(string xml) => [.. Validated(xml).Descendants(Pain + "EndToEndId").Select(PayoutOf)];
+
+    /// <summary>The payout an end-to-end id names (<c>po-….pf-…</c>: the payout, then its file).</summary>
+    private static string PayoutOf(System.Xml.Linq.XElement endToEnd) => endToEnd.Value.Split('.')[0];
 
     [Fact]
     public async Task A_startup_that_gives_the_smes_own_rib_after_its_payout_was_ordered_is_held_when_the_bank_file_is_made()
@@ -559,7 +564,7 @@ public sealed class BankRailsTests(MarketplaceHost host)
         Assert.True(response.StatusCode == HttpStatusCode.OK, xml);
         var fileId = response.Headers.GetValues("X-Payout-File-Id").Single();
         await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{fileId}/withdraw", new { reason = "Lu par un test." })).Json(HttpStatusCode.OK);
-        return [.. filed, .. Validated(xml).Descendants(Pain + "EndToEndId").Select(e => e.Value)];
+        return [.. filed, .. Validated(xml).Descendants(Pain + "EndToEndId").Select(PayoutOf)];
     }
 
     /// <summary>The file, validated against the official ISO 20022 schema shipped with the tests (SWIFTStandards Workstation, 2009).</summary>

@@ -217,29 +217,29 @@ public sealed class ReconciliationTests(MarketplaceHost host)
         var atlasPayout = await PayoutAsync(atlas, 0);
         var nourPayout = await PayoutAsync(nour, 0);
         var (fileId, transactions) = await Pain001Async(admin);
-        Assert.Contains(transactions, t => t.EndToEndId == atlasPayout.Id() && t.AmountMinor == atlasPayout.GetProperty("amountMinor").GetInt64());
-        Assert.Contains(transactions, t => t.EndToEndId == nourPayout.Id() && t.AmountMinor == nourPayout.GetProperty("amountMinor").GetInt64());
+        Assert.Contains(transactions, t => t.PayoutId == atlasPayout.Id() && t.AmountMinor == atlasPayout.GetProperty("amountMinor").GetInt64());
+        Assert.Contains(transactions, t => t.PayoutId == nourPayout.Id() && t.AmountMinor == nourPayout.GetProperty("amountMinor").GetInt64());
         Assert.StartsWith("pf-", fileId);
 
         // Thursday: the SMEs fund their second milestone. Friday: statement 2 holds the bank's debits of the file (the
         // bank echoes each end-to-end id, or drops it and keeps the JAZARI reference) and the new transfers.
         var atlas1 = await atlas.FundAsync(1);
         var nour1 = await nour.FundAsync(1);
-        var debits = transactions.ToDictionary(t => t.EndToEndId, _ => Bank());
+        var debits = transactions.ToDictionary(t => t.PayoutId, _ => Bank());
         var second = Camt053(PlatformIban, $"WEEK-{week}-2", [
-            .. transactions.Select(t => t.EndToEndId == atlasPayout.Id()
-                ? Entry(t.AmountMinor, debits[t.EndToEndId], $"VIR EMIS {t.Reference}", debit: true)
-                : Entry(t.AmountMinor, debits[t.EndToEndId], "VIR EMIS SEPA", debit: true, endToEndId: t.EndToEndId)),
+            .. transactions.Select(t => t.PayoutId == atlasPayout.Id()
+                ? Entry(t.AmountMinor, debits[t.PayoutId], $"VIR EMIS {t.Reference}", debit: true)
+                : Entry(t.AmountMinor, debits[t.PayoutId], "VIR EMIS SEPA", debit: true, endToEndId: t.EndToEndId)),
             Entry(Amount(atlas1), Bank(), $"VIREMENT {Reference(atlas1)}"),
             Entry(Amount(nour1), Bank(), Reference(nour1).ToLowerInvariant())]);
         var paid = await PostAsync(admin, second, "application/xml");
         Assert.Equal(new[] { Payment(atlas1), Payment(nour1) }.Order(), paid.GetProperty("matched").EnumerateArray().Select(m => m.GetProperty("paymentId").GetString()).Order());
         var paidOut = paid.GetProperty("paidOut").EnumerateArray().ToDictionary(p => p.GetProperty("payoutId").GetString()!);
-        Assert.Equal(transactions.Select(t => t.EndToEndId).Order(), paidOut.Keys.Order()); // every payout of the file
+        Assert.Equal(transactions.Select(t => t.PayoutId).Order(), paidOut.Keys.Order()); // every payout of the file
         foreach (var t in transactions)
         {
-            Assert.Equal(t.AmountMinor, paidOut[t.EndToEndId].GetProperty("amountMinor").GetInt64());
-            Assert.Equal(debits[t.EndToEndId], paidOut[t.EndToEndId].GetProperty("bankReference").GetString());
+            Assert.Equal(t.AmountMinor, paidOut[t.PayoutId].GetProperty("amountMinor").GetInt64());
+            Assert.Equal(debits[t.PayoutId], paidOut[t.PayoutId].GetProperty("bankReference").GetString());
         }
         Assert.Empty(paid.GetProperty("unmatched").EnumerateArray());
 
@@ -260,7 +260,7 @@ public sealed class ReconciliationTests(MarketplaceHost host)
             Assert.Equal(Amount(a == atlas ? atlas1 : nour1), balances["escrow"]); // the second milestone's money, waiting
         }
         var audit = await (await admin.GetAsync("/api/admin/audit?action=payout-paid")).Json(HttpStatusCode.OK);
-        foreach (var t in transactions) Assert.Single(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("target").GetString() == t.EndToEndId);
+        foreach (var t in transactions) Assert.Single(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("target").GetString() == t.PayoutId);
         var waiting = await (await admin.GetAsync("/api/admin/payouts?status=pending")).Json(HttpStatusCode.OK);
         Assert.DoesNotContain(waiting.EnumerateArray(), p => debits.ContainsKey(p.Id()));
 
@@ -282,9 +282,9 @@ public sealed class ReconciliationTests(MarketplaceHost host)
         // Next week: the second delivery is approved; statement 3 overlaps statement 2 (one of its debits again), brings
         // a debit of the new payout with a wrong amount, and a second debit of a payout already paid: listed, nothing moves.
         var atlasNext = await PayoutAsync(atlas, 1);
-        var nourDebit = transactions.Single(t => t.EndToEndId == nourPayout.Id());
+        var nourDebit = transactions.Single(t => t.PayoutId == nourPayout.Id());
         var third = await PostAsync(admin, Camt053(PlatformIban, $"WEEK-{week}-3",
-            Entry(nourDebit.AmountMinor, debits[nourDebit.EndToEndId], "VIR EMIS SEPA", debit: true, endToEndId: nourDebit.EndToEndId),
+            Entry(nourDebit.AmountMinor, debits[nourDebit.PayoutId], "VIR EMIS SEPA", debit: true, endToEndId: nourDebit.EndToEndId),
             Entry(atlasNext.GetProperty("amountMinor").GetInt64() - 100_00, Bank(), $"VIR EMIS JAZARI {atlasNext.Id().ToUpperInvariant()}", debit: true),
             Entry(nourDebit.AmountMinor, Bank(), nourDebit.Reference, debit: true)), "application/xml");
         Assert.Equal(1, third.GetProperty("seenBefore").GetInt32());
@@ -392,6 +392,45 @@ public sealed class ReconciliationTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task A_debit_from_a_withdrawn_file_marks_its_payout_paid_lists_it_for_the_admin_and_lets_the_newer_file_go()
+    {
+        var a = await Engagements.AwardedAsync(host);
+        await DetailsAsync(a, "Web Atlas SARL", AttijariRib);
+        await Engagements.ConfirmAsync(host, await a.FundAsync(0));
+        var payout = await PayoutAsync(a, 0);
+        using var admin = host.Admin();
+        // The admin withdraws the first file, thinking it lost; its payout goes in the next one.
+        var (first, firstLines) = await Pain001Async(admin);
+        var executed = firstLines.Single(t => t.PayoutId == payout.Id());
+        Assert.Equal($"{payout.Id()}.{first}", executed.EndToEndId);
+        await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{first}/withdraw", new { reason = "Perdu avant l'envoi, croyait-on." })).Json(HttpStatusCode.OK);
+        var (second, secondLines) = await Pain001Async(admin);
+        Assert.Equal($"{payout.Id()}.{second}", secondLines.Single(t => t.PayoutId == payout.Id()).EndToEndId);
+
+        // The bank had executed the first file: its debit echoes that file's end-to-end id.
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var reference = "OUT-" + run;
+        var result = await PostAsync(admin, Camt053(PlatformIban, "STMT-OLD-" + run,
+            Entry(executed.AmountMinor, reference, "VIR EMIS SEPA", debit: true, endToEndId: executed.EndToEndId)), "application/xml");
+        var listed = Assert.Single(result.GetProperty("unmatched").EnumerateArray());
+        Assert.Equal((payout.Id(), "withdrawn-file-paid"), (listed.GetProperty("payoutId").GetString(), listed.GetProperty("reason").GetString()));
+        Assert.Empty(result.GetProperty("paidOut").EnumerateArray());
+        var paid = (await a.EngagementAsync()).GetProperty("payouts").EnumerateArray().Single(p => p.Id() == payout.Id());
+        Assert.Equal(("paid", reference), (paid.GetProperty("status").GetString(), paid.GetProperty("bankReference").GetString()));
+
+        // The newer file cannot be sent again with it, and can be withdrawn: that payout was paid by the other file.
+        var again = new HttpRequestMessage(HttpMethod.Get, $"/api/admin/payout-files/{second}");
+        again.Headers.Accept.ParseAdd("application/xml");
+        await (await admin.SendAsync(again)).Problem(HttpStatusCode.Conflict);
+        await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{second}/withdraw", new { reason = "Son versement est déjà payé par l'ancien fichier." })).Json(HttpStatusCode.OK);
+        var waiting = await (await admin.GetAsync("/api/admin/payouts?status=pending")).Json(HttpStatusCode.OK);
+        Assert.DoesNotContain(waiting.EnumerateArray(), p => p.Id() == payout.Id());
+
+        var page = WebUtility.HtmlDecode(await (await ReceiptTests.AdminPagesAsync(host)).GetStringAsync($"/admin/bank-statements?id={result.GetProperty("statementId").GetString()}"));
+        Assert.Contains("Payé par un fichier bancaire retiré", page);
+    }
+
+    [Fact]
     public async Task A_transfer_the_bank_sent_back_holds_its_milestones_payout_for_an_admin()
     {
         var (a, funding) = await AwaitedAsync();
@@ -469,7 +508,11 @@ public sealed class ReconciliationTests(MarketplaceHost host)
     private static readonly XNamespace Pain = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03";
 
     /// <summary>One transaction of our pain.001 file: the payout id the bank echoes, its amount, the reference it carries.</summary>
-    private sealed record FileTransaction(string EndToEndId, long AmountMinor, string Reference);
+    private sealed record FileTransaction(string EndToEndId, long AmountMinor, string Reference)
+    {
+        /// <summary>The payout the end-to-end id names (<c>po-….pf-…</c>: the payout, then its file).</summary>
+        public string PayoutId => EndToEndId.Split('.')[0];
+    }
 
     private static async Task DetailsAsync(Awarded a, string holder, string rib) =>
         await (await a.Founder.Client.PutAsJsonAsync($"/api/startups/{a.StartupId}/payout-details", new { holder, rib })).Json(HttpStatusCode.OK);
