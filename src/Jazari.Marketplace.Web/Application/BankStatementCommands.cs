@@ -193,19 +193,16 @@ public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminComm
     private async Task<(string? PayoutId, string? Reason)> PayOutAsync(Caller caller, StatementEntry debit)
     {
         var text = $"{debit.Label} {debit.BankReference}";
-        // The bank file that paid it, when the bank echoes it (the end-to-end id carries it): one of ours, made before.
-        string? byFile = null;
-        var withdrawn = false;
+        // The bank files the debit names, when the bank echoes them (the end-to-end id carries the file): ours, made before.
+        var files = new List<PayoutFileView>();
         foreach (var named in PayoutReferences.Files(text).Take(MaxCandidates))
-            if (await grains.GetGrain<IPayoutFileGrain>(named).GetAsync() is { } made)
-            {
-                (byFile, withdrawn) = (made.Id, made.WithdrawnAt is not null);
-                break;
-            }
-        // Paid by this debit (also when a cut upload is sent again): listed for the admin if a withdrawn file paid it.
-        string? PaidByThis() => withdrawn ? Reasons.WithdrawnFilePaid : null;
+            if (await grains.GetGrain<IPayoutFileGrain>(named).GetAsync() is { } made) files.Add(made);
         foreach (var id in PayoutReferences.Find(text).Take(MaxCandidates))
         {
+            // The file that paid it: one named that holds it. Listed for the admin when an admin had withdrawn that file
+            // (also when a cut upload is sent again).
+            var byFile = files.FirstOrDefault(f => f.PayoutIds.Contains(id));
+            string? PaidByThis() => byFile?.WithdrawnAt is not null ? Reasons.WithdrawnFilePaid : null;
             if (await grains.GetGrain<IPaymentLookupGrain>(id).GetAsync() is not { } target) continue;
             var engagement = grains.GetGrain<IEngagementGrain>(target.NeedId);
             if ((await engagement.GetAsync(caller)).Payouts.FirstOrDefault(p => p.Id == id) is not { } payout) continue;
@@ -215,7 +212,7 @@ public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminComm
             if (payout.Status != PayoutStatus.Pending) return (id, Reasons.PayoutNotReady);
             try
             {
-                var paid = await payments.MarkPaidAsync(caller, id, new PayoutPaidInput { BankReference = debit.BankReference }, byStatement: true, byFile);
+                var paid = await payments.MarkPaidAsync(caller, id, new PayoutPaidInput { BankReference = debit.BankReference }, byStatement: true, byFile?.Id);
                 return (id, paid.BankReference == debit.BankReference ? PaidByThis() : Reasons.PayoutPaid);
             }
             catch (MarketplaceException e) when (e.Problem == Problem.Conflict)
