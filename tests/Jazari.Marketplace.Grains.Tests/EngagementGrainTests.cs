@@ -97,7 +97,8 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
         return (Grains.GetGrain<IEngagementGrain>(need.GetPrimaryKeyString()), owner, founder, startupId);
     }
 
-    /// <summary>Every entry sums to zero, the escrow never goes negative, the startup's receipts plus fees equal the releases.</summary>
+    /// <summary>Every entry sums to zero, the escrow never goes negative, the startup's receipts plus fees (plus its releases
+    /// declined) equal the releases.</summary>
     internal static void AssertInvariants(EngagementLedger e)
     {
         long escrow = 0, released = 0, receivedAndFees = 0;
@@ -109,11 +110,36 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
             if (entry.Lines.Any(l => l.Account.StartsWith("startup:")))
             {
                 released -= entry.Lines.Where(l => l.Account == LedgerAccounts.Escrow).Sum(l => l.AmountMinor);
-                receivedAndFees += entry.Lines.Where(l => l.Account.StartsWith("startup:") || l.Account == LedgerAccounts.PlatformFees).Sum(l => l.AmountMinor);
+                receivedAndFees += entry.Lines.Where(l => l.Account.StartsWith("startup:") || l.Account is LedgerAccounts.PlatformFees or LedgerAccounts.PayoutsDeclined).Sum(l => l.AmountMinor);
             }
         }
         Assert.Equal(released, receivedAndFees);
         Assert.Equal(e.Entries.Count, e.Entries.Select(x => x.OperationId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_payout_declined_before_declines_moved_the_ledger_is_booked_the_first_time_its_engagement_is_loaded()
+    {
+        var (engagement, sme, founder, startupId) = await AwardedAsync();
+        await CompleteAsync(Grains, engagement.GetPrimaryKeyString(), sme, founder);
+        var storage = fixture.Silo.Services.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>("marketplace");
+        var stored = new GrainState<EngagementState>();
+        await storage.ReadStateAsync("engagement", engagement.GetGrainId(), stored);
+        // As an older version left it: a payout declined, its release still owed to the startup in the ledger.
+        var declined = stored.State!.Payouts[0];
+        stored.State.Payouts[0] = declined with { Status = PayoutStatus.Declined, Review = new PayoutReview(false, "Parties liées.", "admin", DateTimeOffset.UtcNow) };
+        await storage.WriteStateAsync("engagement", engagement.GetGrainId(), stored);
+        var before = LedgerAccounts.Balance(stored.State.Ledger, LedgerAccounts.Startup(startupId));
+        await Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        var ledger = await engagement.GetLedgerAsync(Samples.Admin);
+        var entry = Assert.Single(ledger.Entries, e => e.OperationId == $"{declined.Id}:declined");
+        Assert.Equal(before - declined.AmountMinor, LedgerAccounts.Balance(ledger.Entries, LedgerAccounts.Startup(startupId)));
+        Assert.Equal(declined.GrossMinor, LedgerAccounts.Balance(ledger.Entries, LedgerAccounts.PayoutsDeclined));
+        AssertInvariants(ledger);
+        // Loaded again: booked once.
+        await Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        Assert.Single((await engagement.GetLedgerAsync(Samples.Admin)).Entries, e => e.OperationId == $"{declined.Id}:declined");
     }
 
     [Fact]

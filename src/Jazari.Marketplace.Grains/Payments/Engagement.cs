@@ -128,6 +128,10 @@ internal sealed class EngagementGrain(
             && m.ProgrammeShare > 0 && S.CancelledAt is null).ToList();
         foreach (var m in unheld) m.HeldUntil = time.GetUtcNow() + rules.ProgrammeHold;
         if (unheld.Count > 0) await SaveAsync([.. unheld.Select(m => AddEvent(EngagementEventKind.FundingRequested, m.Index))]);
+        // Payouts declined before a decline moved the ledger: booked the first time they are loaded.
+        var declined = S.Payouts.Where(p => p.Status == PayoutStatus.Declined && !S.Ledger.Any(e => e.OperationId == $"{p.Id}:declined")).ToList();
+        foreach (var p in declined) AddEntry($"{p.Id}:declined", Declined(p, 1));
+        if (declined.Count > 0) await SaveAsync();
     }
 
     public Task OpenAsync() => EnsureAsync();
@@ -614,11 +618,14 @@ internal sealed class EngagementGrain(
             throw MarketplaceException.Conflict($"This payout was already marked paid with reference {payout.BankReference}.");
         }
         // A payout is held only once ready, so one held in an executed file was held after the file was made: it is paid.
-        if (payout.Status == PayoutStatus.Held && !inBankFile) throw MarketplaceException.Conflict("This payout is held for review: release it before paying it.");
-        if (payout.Status == PayoutStatus.Declined) throw MarketplaceException.Conflict("This payout was declined: it is not paid.");
+        // So is one declined after its file was withdrawn, when the bank's debit shows that file executed all the same.
+        var byItsFile = inBankFile || (byStatement && byFile is not null);
+        if (payout.Status == PayoutStatus.Held && !byItsFile) throw MarketplaceException.Conflict("This payout is held for review: release it before paying it.");
+        if (payout.Status == PayoutStatus.Declined && !byItsFile) throw MarketplaceException.Conflict("This payout was declined: it is not paid.");
         if (!inBankFile && !byStatement && await OpenFileOfAsync(payout) is { } file)
             throw MarketplaceException.Conflict($"This payout is in bank file {file}, which awaits the bank: mark the file paid, or withdraw it first.");
-        S.Payouts[index] = payout = payout with { Status = PayoutStatus.Paid, BankReference = bankReference, PaidAt = time.GetUtcNow(), PaidByFileId = byFile };
+        if (payout.Status == PayoutStatus.Declined) AddEntry($"{payout.Id}:declined-paid", Declined(payout, -1)); // owed again, and paid
+        S.Payouts[index] = payout = payout with { Status = PayoutStatus.Paid, BankReference = bankReference, PaidAt = time.GetUtcNow(), PaidByFileId = byItsFile ? byFile : null };
         await SaveAsync(AddEvent(EngagementEventKind.PayoutPaid, payout.Index));
         return payout;
     }
@@ -643,11 +650,19 @@ internal sealed class EngagementGrain(
             Review = new PayoutReview(release, reason, caller.AccountId, time.GetUtcNow()),
         };
         // Declined, the money is no longer owed to its beneficiary: the ledger says so in the same write.
-        if (!release)
-            AddEntry($"{payout.Id}:declined", [new(payout.BeneficiaryKind == "sme" ? LedgerAccounts.Sme(payout.BeneficiaryId) : LedgerAccounts.Startup(payout.BeneficiaryId),
-                -payout.AmountMinor), new(LedgerAccounts.PayoutsDeclined, payout.AmountMinor)]);
+        if (!release) AddEntry($"{payout.Id}:declined", Declined(payout, 1));
         await SaveAsync(AddEvent(EngagementEventKind.PayoutReviewed, payout.Index));
         return payout;
+    }
+
+    /// <summary>A declined payout's amount out of its beneficiary's account (and a release's fee out of the fees: the
+    /// release is undone whole) into <see cref="LedgerAccounts.PayoutsDeclined"/>; <paramref name="sign"/> -1 puts it back.</summary>
+    private static LedgerLine[] Declined(PayoutOrder payout, int sign)
+    {
+        var fee = payout.BeneficiaryKind == "startup" && payout.GrossMinor > payout.AmountMinor ? payout.GrossMinor - payout.AmountMinor : 0;
+        var beneficiary = payout.BeneficiaryKind == "sme" ? LedgerAccounts.Sme(payout.BeneficiaryId) : LedgerAccounts.Startup(payout.BeneficiaryId);
+        return [new(beneficiary, -sign * payout.AmountMinor), new(LedgerAccounts.PlatformFees, -sign * fee),
+            new(LedgerAccounts.PayoutsDeclined, sign * (payout.AmountMinor + fee))];
     }
 
     public async Task<PayoutOrder> RecheckHoldsAsync(string payoutId)

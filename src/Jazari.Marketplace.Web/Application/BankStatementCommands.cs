@@ -195,8 +195,8 @@ public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminComm
         var text = $"{debit.Label} {debit.BankReference}";
         // The bank files the debit names, when the bank echoes them (the end-to-end id carries the file): ours, made before.
         var files = new List<PayoutFileView>();
-        foreach (var named in PayoutReferences.Files(text).Take(MaxCandidates))
-            if (await grains.GetGrain<IPayoutFileGrain>(named).GetAsync() is { } made) files.Add(made);
+        foreach (var named in PayoutReferences.Files(text).Take(4 * MaxCandidates)) // "pf" occurs inside other ids too
+            if (await grains.GetGrain<IPayoutFileGrain>(named).GetAsync() is { } made && files.Count < MaxCandidates) files.Add(made);
         foreach (var id in PayoutReferences.Find(text).Take(MaxCandidates))
         {
             // The file that paid it: one named that holds it. Listed for the admin when an admin had withdrawn that file
@@ -209,7 +209,8 @@ public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminComm
             if (debit.Currency != payout.Currency) return (id, Reasons.PayoutCurrency);
             if (debit.AmountMinor != payout.AmountMinor) return (id, Reasons.PayoutAmount);
             if (payout.Status == PayoutStatus.Paid) return (id, payout.BankReference == debit.BankReference ? PaidByThis() : Reasons.PayoutPaid);
-            if (payout.Status != PayoutStatus.Pending) return (id, Reasons.PayoutNotReady);
+            // Held or declined since its file was made: paid all the same when the debit names that file.
+            if (payout.Status != PayoutStatus.Pending && byFile is null) return (id, Reasons.PayoutNotReady);
             try
             {
                 var paid = await payments.MarkPaidAsync(caller, id, new PayoutPaidInput { BankReference = debit.BankReference }, byStatement: true, byFile?.Id);

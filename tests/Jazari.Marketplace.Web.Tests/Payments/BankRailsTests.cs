@@ -223,10 +223,11 @@ public sealed class BankRailsTests(MarketplaceHost host)
         using var admin = host.Admin();
         var declined = await (await admin.PostAsJsonAsync($"/api/admin/payouts/{byRib.Id()}/decline", new { reason = "Même compte des deux côtés." })).Json(HttpStatusCode.OK);
         Assert.Equal("declined", declined.GetProperty("status").GetString());
-        // The ledger no longer owes it to the startup: its amount waits in payouts-declined for an admin to settle.
+        // The ledger no longer owes it to the startup, nor counts its fee: the release waits whole in payouts-declined.
         var balances = await Engagements.AssertLedgerAsync(host, sameRib.NeedId);
         Assert.Equal(0, balances[$"startup:{sameRib.StartupId}"]);
-        Assert.Equal(byRib.GetProperty("amountMinor").GetInt64(), balances["payouts-declined"]);
+        Assert.Equal(0, balances.GetValueOrDefault("platform-fees"));
+        Assert.Equal((await sameRib.EngagementAsync()).Milestone(0).GetProperty("amountMinor").GetInt64(), balances["payouts-declined"]);
         Assert.DoesNotContain(await ListAsync(admin), p => p.Id() == byRib.Id());
         await (await admin.PostAsJsonAsync($"/api/admin/payouts/{byRib.Id()}/paid", new { bankReference = "BOA-4" })).Problem(HttpStatusCode.Conflict);
         await (await admin.PostAsJsonAsync($"/api/admin/payouts/{byRib.Id()}/release", new { reason = "Finalement" })).Problem(HttpStatusCode.Conflict);

@@ -431,6 +431,40 @@ public sealed class ReconciliationTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task A_payout_declined_after_its_file_was_withdrawn_that_the_bank_paid_with_that_file_is_paid_and_owed_again_in_the_ledger()
+    {
+        var (a, funding) = await AwaitedAsync();
+        var run = Guid.NewGuid().ToString("N")[..8];
+        using var admin = host.Admin();
+        await PostAsync(admin, Camt053(PlatformIban, "STMT-IN-" + run, Entry(1_500_000, $"IN-{run}", Reference(funding))), "application/xml");
+        await DetailsAsync(a, "Web Atlas SARL", AttijariRib);
+        var payout = await PayoutAsync(a, 0);
+        var (fileId, lines) = await Pain001Async(admin);
+        var executed = lines.Single(t => t.PayoutId == payout.Id());
+
+        // The SME's bank recalls its transfer: the payout, in the file, is held. The admin withdraws the file and declines it.
+        await PostAsync(admin, Camt053(PlatformIban, "STMT-BACK-" + run, Entry(1_500_000, $"BACK-{run}", Reference(funding), debit: true, reversal: true)), "application/xml");
+        await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/decline", new { reason = "Virement repris." })).Problem(HttpStatusCode.Conflict);
+        await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{fileId}/withdraw", new { reason = "Retenu : virement de la PME repris." })).Json(HttpStatusCode.OK);
+        await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/decline", new { reason = "Virement repris." })).Json(HttpStatusCode.OK);
+        var milestone = (await a.EngagementAsync()).Milestone(0).GetProperty("amountMinor").GetInt64();
+        Assert.Equal(milestone, (await Engagements.AssertLedgerAsync(host, a.NeedId))["payouts-declined"]);
+
+        // The bank had executed the file: its debit names it. The payout is paid after all, the ledger owes it again.
+        var reference = "OUT-" + run;
+        var result = await PostAsync(admin, Camt053(PlatformIban, "STMT-OUT-" + run,
+            Entry(executed.AmountMinor, reference, "VIR EMIS SEPA", debit: true, endToEndId: executed.EndToEndId)), "application/xml");
+        var listed = Assert.Single(result.GetProperty("unmatched").EnumerateArray());
+        Assert.Equal((payout.Id(), "withdrawn-file-paid"), (listed.GetProperty("payoutId").GetString(), listed.GetProperty("reason").GetString()));
+        var paid = (await a.EngagementAsync()).GetProperty("payouts").EnumerateArray().Single(p => p.Id() == payout.Id());
+        Assert.Equal(("paid", reference), (paid.GetProperty("status").GetString(), paid.GetProperty("bankReference").GetString()));
+        var balances = await Engagements.AssertLedgerAsync(host, a.NeedId);
+        Assert.Equal(0, balances["payouts-declined"]);
+        Assert.Equal(executed.AmountMinor, balances[$"startup:{a.StartupId}"]);
+        Assert.Equal(milestone - executed.AmountMinor, balances["platform-fees"]);
+    }
+
+    [Fact]
     public async Task A_transfer_the_bank_sent_back_holds_its_milestones_payout_for_an_admin()
     {
         var (a, funding) = await AwaitedAsync();
@@ -458,7 +492,8 @@ public sealed class ReconciliationTests(MarketplaceHost host)
         await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/decline", new { reason = "La banque a repris le virement." })).Json(HttpStatusCode.OK);
         var balances = await Engagements.AssertLedgerAsync(host, a.NeedId);
         Assert.Equal(0, balances[$"startup:{a.StartupId}"]);
-        Assert.Equal(payout.GetProperty("amountMinor").GetInt64(), balances["payouts-declined"]);
+        Assert.Equal(0, balances.GetValueOrDefault("platform-fees"));
+        Assert.Equal((await a.EngagementAsync()).Milestone(0).GetProperty("amountMinor").GetInt64(), balances["payouts-declined"]);
 
         // A payout already waiting for the bank when the reversal arrives is held too, and listed with the held ones at once.
         var second = await a.FundAsync(1);
