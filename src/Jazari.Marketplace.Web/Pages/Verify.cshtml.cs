@@ -26,7 +26,13 @@ public sealed class VerifyModel(IGrainFactory grains, Text text, AuthCommands au
     [BindProperty(SupportsGet = true)]
     public bool Sent { get; set; }
 
-    public void OnGet(string? email) => Input = new VerifyInput { Email = email };
+    /// <summary>The page for the address a code was sent to; without one (a bookmark, a link cut short), sign-in asks it.</summary>
+    public IActionResult OnGet(string? email)
+    {
+        if (string.IsNullOrWhiteSpace(email)) return Redirect(Url.IsLocalUrl(ReturnUrl) ? $"/sign-in?returnUrl={Uri.EscapeDataString(ReturnUrl)}" : "/sign-in");
+        Input = new VerifyInput { Email = email };
+        return Page();
+    }
 
     /// <summary>Another code for the address on the page (sign-in's rules: the same answer whether it has an account or not).</summary>
     public async Task<IActionResult> OnPostNewCodeAsync()

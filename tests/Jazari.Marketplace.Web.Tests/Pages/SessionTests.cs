@@ -42,6 +42,8 @@ public sealed class SessionTests(BrowserHost host)
         var run = Guid.NewGuid().ToString("N")[..8];
         var email = $"new-code-{run}@example.ma";
         var page = await host.NewPageAsync("ar");
+        await page.GotoAsync("/verify"); // no address to send a code to: sign-in asks it
+        await Journeys.ExpectUrlAsync(page, "/sign-in$");
         await page.GotoAsync("/sign-up?role=startup");
         await page.FillAsync("#email", email);
         await page.FillAsync("#displayName", "Youssef");

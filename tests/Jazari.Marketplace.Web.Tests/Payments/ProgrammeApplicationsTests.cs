@@ -51,8 +51,41 @@ public sealed class ProgrammeApplicationsTests(MarketplaceHost host)
         // Accepted, the share is the engagement's to say: the bids no longer compute one from what the cap leaves now.
         (await sme.Client.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).EnsureSuccessStatusCode();
         Assert.DoesNotContain("Votre part", Text(await page.GetStringAsync($"/sme/needs/{needId}")));
+        // The engagement says what each milestone costs the SME before it pays (the programme's 30 %, within the 6,000 MAD
+        // its cap leaves: 4,500 of the first, 1,500 of the second), in the next step too; funding asks that amount.
+        var engagement = Text(await page.GetStringAsync($"/engagements/{needId}"));
+        Assert.Contains("Votre part : 10.500 MAD", engagement);
+        Assert.Contains("Votre part : 13.500 MAD", engagement);
+        Assert.DoesNotContain("(15.000 MAD)", engagement);
+        var funding = await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/milestones/0/fund", new { method = "bank-transfer" })).Json(HttpStatusCode.OK);
+        Assert.Equal(1_050_000, funding.GetProperty("amountMinor").GetInt64());
         // The SME's bank account page speaks of refunds, not of payments waiting for it.
         Assert.Contains("il ne sert qu'à recevoir un remboursement", Text(await page.GetStringAsync("/payout-details")));
+    }
+
+    [Fact]
+    public async Task Accepting_a_bid_while_the_smes_application_awaits_its_decision_says_first_that_the_need_then_stays_out_of_co_funding()
+    {
+        var programmeId = await Engagements.ProgrammeAsync(host, percent: 30);
+        var sme = await SmeAsync();
+        await ApplyAsync(sme, programmeId);
+        var needId = await sme.Client.CreateAsync("/api/needs", Api.Need());
+        (await sme.Client.PostAsync($"/api/needs/{needId}/publish", null)).EnsureSuccessStatusCode();
+        var (founder, _) = await Api.StartupAsync(host);
+        var bidId = await founder.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
+
+        using var page = await ReceiptTests.PagesAsync(host, sme);
+        var html = System.Net.WebUtility.HtmlDecode(await page.GetStringAsync($"/sme/needs/{needId}?confirm=accept&bidId={bidId}"));
+        var warning = System.Text.RegularExpressions.Regex.Match(html, "<p class=\"alert\" id=\"accept-cofunding\">(.*?)</p>", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value;
+        Assert.Contains("attend sa décision", warning);
+        Assert.Contains("Maroc Digital PME", warning);
+        // Without an application waiting, nothing is said.
+        var other = await SmeAsync();
+        var plain = await other.Client.CreateAsync("/api/needs", Api.Need());
+        (await other.Client.PostAsync($"/api/needs/{plain}/publish", null)).EnsureSuccessStatusCode();
+        var otherBid = await founder.Client.CreateAsync($"/api/needs/{plain}/bids", Api.Bid());
+        using var otherPage = await ReceiptTests.PagesAsync(host, other);
+        Assert.DoesNotContain("accept-cofunding", await otherPage.GetStringAsync($"/sme/needs/{plain}?confirm=accept&bidId={otherBid}"));
     }
 
     [Fact]

@@ -73,9 +73,31 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
         var role = IsSme ? "sme" : "startup";
         var state = m.Status == "awaiting-funding" && TransferFor(m) is not null ? "awaiting-transfer" : m.Status;
         // The SME pays its share once a programme took its own (the transfer's amount below), else the milestone's amount.
-        var amount = IsSme && m.Status == "awaiting-funding" && m.SmeMinor > 0 ? m.SmeMinor : m.AmountMinor;
+        var amount = SmePays(m) ?? m.AmountMinor;
         // The milestone's title and the startup's name are typed: isolated, so that "« تطوير الموقع » (15.000 MAD)" keeps its order.
         return T.Html($"journey.next-{state}-{role}", m.Title, T.Money(amount, e.Currency), e.StartupName, payments.AutoReleaseDays);
+    }
+
+    /// <summary>To the SME, on a milestone still to fund: what it pays of it. Once asked, its share; before, in a co-funded
+    /// engagement, what funding would reserve today (the programme's percentage, milestone after milestone, within what the
+    /// SME's cap and the budget leave); null otherwise (the milestone's amount).</summary>
+    public long? SmePays(EngagementMilestone m) =>
+        !IsSme || m.Status != "awaiting-funding" ? null : m.SmeMinor > 0 ? m.SmeMinor : expectedShares.TryGetValue(m.Index, out var share) ? share : null;
+
+    private Dictionary<int, long> expectedShares = [];
+
+    private async Task ExpectSharesAsync()
+    {
+        if (!IsSme || Engagement is not { Status: "active", ProgrammeId: { } programmeId, SubsidyPercent: > 0 } e) return;
+        if (await Grains.GetGrain<IProgrammeGrain>(programmeId).GetAsync() is not { } programme) return;
+        var used = await Grains.GetGrain<IProgrammeSmeGrain>(IProgrammeSmeGrain.KeyOf(programmeId, e.SmeId)).GetUsedAsync();
+        var room = Math.Max(0, Math.Min(programme.Terms.CapPerSmeMinor - used, programme.Terms.BudgetMinor - programme.CommittedMinor));
+        foreach (var m in e.Milestones.Where(m => m is { Status: "awaiting-funding", FundingRequestedAt: null, SmeMinor: 0 }))
+        {
+            var programmePays = Math.Min(PaymentRules.ProgrammeShare(m.AmountMinor, e.SubsidyPercent), room);
+            room -= programmePays;
+            expectedShares[m.Index] = m.AmountMinor - programmePays;
+        }
     }
 
     /// <summary>What the startup receives of a milestone once released: its amount less the platform fee agreed at the award.</summary>
@@ -178,6 +200,7 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
         var numbers = await Task.WhenAll(ids.Select(r => Grains.GetGrain<IReceiptGrain>(r).GetAsync()));
         issuedReceipts = [.. ids.Where((_, i) => numbers[i] is not null)];
         if (IsSme) deliveryReviews = [.. (await expertReviews.OfNeedAsync(Me, id)).Where(r => r.Kind == "milestone")];
+        await ExpectSharesAsync();
     }
 }
 

@@ -38,6 +38,8 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
     private long programmeRoomMinor;
     /// <summary>The programmes that approved the SME, which a draft or open need outside any programme may join.</summary>
     public IReadOnlyList<ProgrammeApplicationResponse> Joinable { get; private set; } = [];
+    /// <summary>The SME's applications awaiting a decision: accepting a bid before it leaves this need out of co-funding.</summary>
+    public IReadOnlyList<ProgrammeApplicationResponse> Waiting { get; private set; } = [];
 
     /// <summary>The page; <paramref name="confirm"/> (accept, cancel) asks first, by a plain GET that Back and reload repeat
     /// harmlessly: what accepting costs or what cancelling means, with the button that posts the decision.</summary>
@@ -108,10 +110,14 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
         {
             Programme = programme;
             var used = await Grains.GetGrain<IProgrammeSmeGrain>(IProgrammeSmeGrain.KeyOf(programmeId, Need.SmeId)).GetUsedAsync();
-            programmeRoomMinor = Math.Max(0, programme.Terms.CapPerSmeMinor - used);
+            programmeRoomMinor = Math.Max(0, Math.Min(programme.Terms.CapPerSmeMinor - used, programme.Terms.BudgetMinor - programme.CommittedMinor));
         }
         else if (Need.Status is NeedStatus.Draft or NeedStatus.Open)
-            Joinable = [.. (await programmes.MineAsync(Me)).Where(a => a.Status == "approved")];
+        {
+            var mine = await programmes.MineAsync(Me);
+            Joinable = [.. mine.Where(a => a.Status == "approved")];
+            Waiting = [.. mine.Where(a => a.Status == "submitted")];
+        }
         if (Need.AwardedAt is not null) Reviews = await ReviewsSection.LoadAsync(Grains, id, Me, $"/sme/needs/{id}?handler=review");
     }
 
