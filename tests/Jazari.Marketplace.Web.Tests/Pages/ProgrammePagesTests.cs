@@ -54,6 +54,9 @@ public sealed partial class ProgrammePagesTests(BrowserHost host)
         await admin.ClickAsync("nav a[href='/admin/programmes']");
         var section = admin.Locator("section", new() { Has = admin.Locator($"#programme-{programmeId}") });
         await HostApi.AssertTranslatedAsync(admin);
+        // Each rule says what the programme asks, in the admin's language and in MAD (not the API's English detail).
+        await Assertions.Expect(section).ToContainTextAsync("au plus par PME");
+        await Assertions.Expect(section).Not.ToContainTextAsync("minor units");
         await HostApi.AssertAccessibleAsync(admin);
         await BrowserHost.ScreenshotAsync(admin, $"admin-programmes-{language}");
         await section.Locator("textarea[name=reason]").FillAsync("Dossier complet, PME de la région.");

@@ -9,6 +9,18 @@ public sealed class ProgrammesModel(IGrainFactory grains, Text text, ProgrammeCo
 {
     public sealed record ProgrammeApplications(ProgrammeResponse Programme, IReadOnlyList<ProgrammeApplicationResponse> Applications);
 
+    /// <summary>What a rule of the programme asks, in the reader's language and with today's figures (the check's own
+    /// detail is the API's, in English, from the day of the application).</summary>
+    public string Expected(ProgrammeResponse p, string rule) => rule switch
+    {
+        "region" => T.Format("papp.detail.takes", T.List(p.Rules.Regions.Select(T.Region))),
+        "sector" => T.Format("papp.detail.takes", T.List(p.Rules.Sectors, typed: true)),
+        "size" => T.Format("papp.detail.takes", p.Rules.MaxEmployees is { } max ? T.Format("papp.size-range", p.Rules.MinEmployees ?? 0, max) : T.Format("papp.size-min", p.Rules.MinEmployees ?? 0)),
+        "cap" => T.Format("papp.detail.cap", T.Money(p.CapPerSmeMinor, p.Currency)),
+        "budget" => T.Format("papp.detail.budget", T.Money(p.RemainingMinor, p.Currency)),
+        _ => "",
+    };
+
     public IReadOnlyList<ProgrammeApplications> Programmes { get; private set; } = [];
     public string? Decided { get; private set; }
     /// <summary>The application whose form had errors.</summary>
