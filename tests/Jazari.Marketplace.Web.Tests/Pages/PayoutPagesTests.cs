@@ -56,6 +56,10 @@ public sealed class PayoutPagesTests(BrowserHost host)
         await page.ClickAsync("form.form button[type=submit]");
         await Journeys.ExpectUrlAsync(page, "saved=(true|True)");
         await Assertions.Expect(page.Locator("main")).ToContainTextAsync("007 *** ************0123 96");
+        // Each value under its own label (not the bank's name beside "last change"), and the form below says it changes the account.
+        var rib = page.Locator("dl.facts > div", new() { Has = page.Locator("dd[dir=ltr]") });
+        await Assertions.Expect(rib.Locator("dt")).ToHaveTextAsync(new Jazari.Marketplace.Web.Pages.Support.Strings().Get(language, "payout-details.rib"));
+        await Assertions.Expect(page.Locator("h2#change")).ToBeVisibleAsync();
         await HostApi.AssertTranslatedAsync(page);
         await HostApi.AssertAccessibleAsync(page);
         await BrowserHost.ScreenshotAsync(page, $"payout-details-{language}");
