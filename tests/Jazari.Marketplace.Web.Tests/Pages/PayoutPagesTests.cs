@@ -91,6 +91,13 @@ public sealed class PayoutPagesTests(BrowserHost host)
         await HostApi.AssertTranslatedAsync(admin);
         await HostApi.AssertAccessibleAsync(admin);
         await BrowserHost.ScreenshotAsync(admin, $"held-payouts-{language}");
+        // On a phone each held payout is a card: its reason field and buttons are on the screen, not scrolled off to a side.
+        foreach (var control in new[] { $"#reason-{payoutId}", $"form:has(#reason-{payoutId}) button[value=decline]" })
+        {
+            var box = (await admin.Locator(control).BoundingBoxAsync())!;
+            Assert.True(box.X >= 0 && box.X + box.Width <= 390, $"{control} is off the screen: {box.X} + {box.Width}");
+        }
+        await Assertions.Expect(admin.Locator($"tr:has(#reason-{payoutId}) a[href^='/engagements/']")).ToHaveCountAsync(1);
         await admin.FillAsync($"#reason-{payoutId}", "Changement confirmé par téléphone.");
         await admin.ClickAsync($"form:has(#reason-{payoutId}) button[value=release]");
         await Assertions.Expect(admin.Locator(".notice")).ToBeVisibleAsync();
