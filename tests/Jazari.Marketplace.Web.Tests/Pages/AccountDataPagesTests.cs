@@ -60,6 +60,7 @@ public sealed class AccountDataPagesTests(BrowserHost host)
         await admin.GotoAsync("/admin/payments");
         await admin.FillAsync($"#paid-{payoutId}", $"VIR-OUT-{run}");
         await admin.ClickAsync($"form:has(#paid-{payoutId}) button[type=submit]");
+        await Journeys.ArriveAsync(admin, $"paid={payoutId}"); // redirected: a reload marks nothing again
         await Assertions.Expect(admin.Locator(".notice")).ToContainTextAsync("Versement payé");
         Assert.DoesNotContain(await PayoutsAsync(adminApi), p => p.GetProperty("id").GetString() == payoutId);
         await Assertions.Expect(admin.Locator($"#paid-{payoutId}")).ToHaveCountAsync(0);

@@ -100,6 +100,9 @@ public sealed class PayoutPagesTests(BrowserHost host)
         await Assertions.Expect(admin.Locator($"tr:has(#reason-{payoutId}) a[href^='/engagements/']")).ToHaveCountAsync(1);
         await admin.FillAsync($"#reason-{payoutId}", "Changement confirmé par téléphone.");
         await admin.ClickAsync($"form:has(#reason-{payoutId}) button[value=release]");
+        await Journeys.ArriveAsync(admin, "decided="); // a redirect: a reload decides nothing again
+        await Assertions.Expect(admin.Locator(".notice")).ToBeVisibleAsync();
+        await admin.ReloadAsync();
         await Assertions.Expect(admin.Locator(".notice")).ToBeVisibleAsync();
         Assert.Equal(0, await admin.Locator($"#reason-{payoutId}").CountAsync());
         var listed = await (await adminApi.GetAsync("/api/admin/payouts?status=pending")).Json(HttpStatusCode.OK);

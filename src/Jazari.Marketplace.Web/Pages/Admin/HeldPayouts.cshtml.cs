@@ -1,3 +1,4 @@
+using Jazari.Marketplace.Grains.Payments;
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.AspNetCore.Mvc;
 
@@ -14,14 +15,24 @@ public sealed class HeldPayoutsModel(IGrainFactory grains, Text text, PaymentAdm
     /// <summary>The payout whose form had errors, shown next to its row.</summary>
     public string? PayoutId { get; private set; }
 
-    public async Task OnGetAsync() => Held = await payments.PendingPayoutsAsync(Me, "held");
+    /// <summary>The list; <paramref name="decided"/> (after a decision, by redirect: a reload decides nothing again) names
+    /// the payout decided, shown only when it was.</summary>
+    public async Task OnGetAsync(string? decided)
+    {
+        Held = await payments.PendingPayoutsAsync(Me, "held");
+        if (decided is not null && Jazari.Marketplace.Grains.Ids.IsValid(decided)
+            && await Grains.GetGrain<IPaymentLookupGrain>(decided).GetAsync() is { } target
+            && (await Grains.GetGrain<IEngagementGrain>(target.NeedId).GetAsync(Me)).Payouts.FirstOrDefault(p => p.Id == decided) is { Review: not null } order)
+            Decided = PayoutResponse.From(order);
+    }
 
     public async Task<IActionResult> OnPostAsync(string? payoutId, string? decision, string? reason)
     {
         PayoutId = payoutId;
         try
         {
-            await TryAsync(async () => Decided = await payments.ReviewPayoutAsync(Me, payoutId ?? "", decision == "release", new PayoutReviewInput { Reason = reason }));
+            if (await TryAsync(async () => Decided = await payments.ReviewPayoutAsync(Me, payoutId ?? "", decision == "release", new PayoutReviewInput { Reason = reason })))
+                return Redirect($"/admin/held-payouts?decided={Uri.EscapeDataString(Decided!.Id)}");
         }
         catch (Jazari.Marketplace.Grains.MarketplaceException unknown) when (unknown.Problem is Jazari.Marketplace.Grains.Problem.NotFound)
         {

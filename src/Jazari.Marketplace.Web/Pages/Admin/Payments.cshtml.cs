@@ -32,10 +32,14 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminC
 
     /// <summary>The page; after a file was marked paid or withdrawn (the POST redirects here, so a reload repeats nothing),
     /// that file's outcome.</summary>
-    public async Task OnGetAsync(string? marked, string? withdrawn)
+    public async Task OnGetAsync(string? marked, string? withdrawn, string? paid)
     {
         if (marked is not null) await TryShowAsync(marked, f => FileMarked = f.Status == "paid" ? f : null);
         if (withdrawn is not null) await TryShowAsync(withdrawn, f => Withdrawn = f.Status == "withdrawn" ? f : null);
+        // A payout marked paid by its own form (redirected here too): said only when it is paid.
+        if (paid is not null && Jazari.Marketplace.Grains.Ids.IsValid(paid) && await Grains.GetGrain<IPaymentLookupGrain>(paid).GetAsync() is { } target
+            && (await Grains.GetGrain<IEngagementGrain>(target.NeedId).GetAsync(Me)).Payouts.FirstOrDefault(p => p.Id == paid) is { Status: PayoutStatus.Paid } order)
+            Paid = PayoutResponse.From(order);
         await LoadAsync();
     }
 
@@ -143,7 +147,8 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminC
         PayoutId = payoutId;
         try
         {
-            await TryAsync(async () => Paid = await payments.MarkPaidAsync(Me, payoutId ?? "", new PayoutPaidInput { BankReference = payoutBankReference }));
+            if (await TryAsync(async () => Paid = await payments.MarkPaidAsync(Me, payoutId ?? "", new PayoutPaidInput { BankReference = payoutBankReference })))
+                return Redirect($"/admin/payments?paid={Uri.EscapeDataString(Paid!.Id)}"); // a reload marks nothing again
         }
         catch (Jazari.Marketplace.Grains.MarketplaceException unknown) when (unknown.Problem is Jazari.Marketplace.Grains.Problem.NotFound)
         {
