@@ -137,6 +137,15 @@ public interface IProgrammeSmeGrain : IGrainWithStringKey
 {
     static string KeyOf(string programmeId, string smeId) => $"{programmeId}/{smeId}";
 
+    /// <summary>The programme, and what it may still pay for this SME today: its cap per SME less what it granted the
+    /// SME, within what is left of its budget (what the pages say before funding reserves it); null for no programme.</summary>
+    static async Task<(ProgrammeView Programme, long RoomMinor)?> RoomAsync(IGrainFactory grains, string programmeId, string smeId)
+    {
+        if (await grains.GetGrain<IProgrammeGrain>(programmeId).GetAsync() is not { } programme) return null;
+        var used = await grains.GetGrain<IProgrammeSmeGrain>(KeyOf(programmeId, smeId)).GetUsedAsync();
+        return (programme, Math.Max(0, Math.Min(programme.Terms.CapPerSmeMinor - used, programme.Terms.BudgetMinor - programme.CommittedMinor)));
+    }
+
     /// <summary>Reserves the programme's share of a milestone: only for an SME whose application is approved (409 otherwise).</summary>
     Task<long> ReserveAsync(string operationId, long requestedMinor, long capMinor);
     Task ReturnAsync(string operationId, long amountMinor);

@@ -257,6 +257,15 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
         return PayoutResponse.From(paid);
     }
 
+    /// <summary>A payout as it is now, for admins (null when no payout has this id).</summary>
+    public async Task<PayoutResponse?> FindPayoutAsync(Caller caller, string payoutId)
+    {
+        EnsureAdmin(caller);
+        return Ids.IsValid(payoutId) && await grains.GetGrain<IPaymentLookupGrain>(payoutId).GetAsync() is { } target
+            && (await grains.GetGrain<IEngagementGrain>(target.NeedId).GetAsync(caller)).Payouts.FirstOrDefault(p => p.Id == payoutId) is { } order
+            ? PayoutResponse.From(order) : null;
+    }
+
     /// <summary>An admin releases a held payout (it goes in the next bank file) or declines it (it is not paid), with the reason; audited once.</summary>
     public async Task<PayoutResponse> ReviewPayoutAsync(Caller caller, string payoutId, bool release, PayoutReviewInput input)
     {

@@ -1,4 +1,3 @@
-using Jazari.Marketplace.Grains.Payments;
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.AspNetCore.Mvc;
 
@@ -20,10 +19,8 @@ public sealed class HeldPayoutsModel(IGrainFactory grains, Text text, PaymentAdm
     public async Task OnGetAsync(string? decided)
     {
         Held = await payments.PendingPayoutsAsync(Me, "held");
-        if (decided is not null && Jazari.Marketplace.Grains.Ids.IsValid(decided)
-            && await Grains.GetGrain<IPaymentLookupGrain>(decided).GetAsync() is { } target
-            && (await Grains.GetGrain<IEngagementGrain>(target.NeedId).GetAsync(Me)).Payouts.FirstOrDefault(p => p.Id == decided) is { Review: not null } order)
-            Decided = PayoutResponse.From(order);
+        if (decided is not null && await payments.FindPayoutAsync(Me, decided) is { ReviewReason: not null } payout)
+            Decided = payout;
     }
 
     public async Task<IActionResult> OnPostAsync(string? payoutId, string? decision, string? reason)

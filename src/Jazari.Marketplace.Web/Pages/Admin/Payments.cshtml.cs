@@ -37,9 +37,7 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminC
         if (marked is not null) await TryShowAsync(marked, f => FileMarked = f.Status == "paid" ? f : null);
         if (withdrawn is not null) await TryShowAsync(withdrawn, f => Withdrawn = f.Status == "withdrawn" ? f : null);
         // A payout marked paid by its own form (redirected here too): said only when it is paid.
-        if (paid is not null && Jazari.Marketplace.Grains.Ids.IsValid(paid) && await Grains.GetGrain<IPaymentLookupGrain>(paid).GetAsync() is { } target
-            && (await Grains.GetGrain<IEngagementGrain>(target.NeedId).GetAsync(Me)).Payouts.FirstOrDefault(p => p.Id == paid) is { Status: PayoutStatus.Paid } order)
-            Paid = PayoutResponse.From(order);
+        if (paid is not null && await payments.FindPayoutAsync(Me, paid) is { Status: "paid" } payout) Paid = payout;
         await LoadAsync();
     }
 

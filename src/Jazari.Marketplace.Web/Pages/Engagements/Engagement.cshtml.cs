@@ -89,9 +89,7 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
     private async Task ExpectSharesAsync()
     {
         if (!IsSme || Engagement is not { Status: "active", ProgrammeId: { } programmeId, SubsidyPercent: > 0 } e) return;
-        if (await Grains.GetGrain<IProgrammeGrain>(programmeId).GetAsync() is not { } programme) return;
-        var used = await Grains.GetGrain<IProgrammeSmeGrain>(IProgrammeSmeGrain.KeyOf(programmeId, e.SmeId)).GetUsedAsync();
-        var room = Math.Max(0, Math.Min(programme.Terms.CapPerSmeMinor - used, programme.Terms.BudgetMinor - programme.CommittedMinor));
+        if (await IProgrammeSmeGrain.RoomAsync(Grains, programmeId, e.SmeId) is not { RoomMinor: var room }) return;
         foreach (var m in e.Milestones.Where(m => m is { Status: "awaiting-funding", FundingRequestedAt: null, SmeMinor: 0 }))
         {
             var programmePays = Math.Min(PaymentRules.ProgrammeShare(m.AmountMinor, e.SubsidyPercent), room);

@@ -106,12 +106,8 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
         var opinions = await expertReviews.OfNeedAsync(Me, id);
         var canAsk = Need.Status == NeedStatus.Open && Bids.Any(b => b.Status == BidStatus.Submitted);
         if (opinions.Count > 0 || canAsk) ExpertReviews = new(id, opinions, canAsk);
-        if (Need.ProgrammeId is { } programmeId && await Grains.GetGrain<IProgrammeGrain>(programmeId).GetAsync() is { } programme)
-        {
-            Programme = programme;
-            var used = await Grains.GetGrain<IProgrammeSmeGrain>(IProgrammeSmeGrain.KeyOf(programmeId, Need.SmeId)).GetUsedAsync();
-            programmeRoomMinor = Math.Max(0, Math.Min(programme.Terms.CapPerSmeMinor - used, programme.Terms.BudgetMinor - programme.CommittedMinor));
-        }
+        if (Need.ProgrammeId is { } programmeId && await IProgrammeSmeGrain.RoomAsync(Grains, programmeId, Need.SmeId) is { } room)
+            (Programme, programmeRoomMinor) = room;
         else if (Need.Status is NeedStatus.Draft or NeedStatus.Open)
         {
             var mine = await programmes.MineAsync(Me);
