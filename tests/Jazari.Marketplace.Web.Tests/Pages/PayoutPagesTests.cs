@@ -45,6 +45,7 @@ public sealed class PayoutPagesTests(BrowserHost host)
         Assert.True(date is { X: >= 0 } && date.X + date.Width <= 390, $"The bid's date is off the screen: {date?.X} + {date?.Width}");
         await page.GotoAsync($"/engagements/{needId}");
         await Assertions.Expect(page.Locator("main .meta .pill").First).ToHaveTextAsync(said);
+        await Assertions.Expect(page.Locator("main > p.meta").First).ToContainTextAsync("Huilerie Zerhoun"); // its client, not itself
         await page.GotoAsync("/startup");
         await page.ClickAsync("main a[href='/payout-details']");
         await Journeys.ExpectUrlAsync(page, "/payout-details$");

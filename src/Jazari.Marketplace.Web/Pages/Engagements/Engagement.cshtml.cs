@@ -27,6 +27,8 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
     public bool IsStartup => Me.Role == Roles.Startup;
     public bool IsAdmin => Me.IsAdmin;
     public string? Done { get; private set; }
+    /// <summary>To the startup, the SME it works for (the page's header names the other party).</summary>
+    public string? SmeName { get; private set; }
 
     /// <summary>The page; <c>confirm=approve</c> with a milestone's index first shows what approving releases (a plain GET,
     /// which Back and reload repeat harmlessly); only the confirmation posted from there acts.</summary>
@@ -199,6 +201,12 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
         issuedReceipts = [.. ids.Where((_, i) => numbers[i] is not null)];
         if (IsSme) deliveryReviews = [.. (await expertReviews.OfNeedAsync(Me, id)).Where(r => r.Kind == "milestone")];
         await ExpectSharesAsync();
+        // The startup reads its client's name at the top, as the SME reads the startup's.
+        if (IsStartup)
+        {
+            try { SmeName = (await Grains.GetGrain<Jazari.Marketplace.Grains.Profiles.ISmeGrain>(Engagement.SmeId).GetAsync(Caller.Marketplace)).Details.Name; }
+            catch (Jazari.Marketplace.Grains.MarketplaceException) { } // erased: the startup's own name, as before
+        }
     }
 }
 
