@@ -64,6 +64,10 @@ public sealed partial class Text(Strings strings)
         return text + (language == "fr" ? "\u00A0:" : ":");
     }
 
+    /// <summary>An e-mail address inside a sentence: left to right in any page, and moved to the next line whole rather
+    /// than cut at one of its hyphens (cut anywhere only when longer than a line).</summary>
+    public IHtmlContent Address(string? email) => new HtmlString($"<bdi class=\"address\" dir=\"ltr\">{WebUtility.HtmlEncode(email)}</bdi>");
+
     /// <summary>
     /// A text with its values; a text written with plural forms ("one:…|other:…") takes the form of its first
     /// whole-number value (an int or a long). Whole numbers among the values are written in the language's format.
