@@ -266,6 +266,17 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
             ? PayoutResponse.From(order) : null;
     }
 
+    /// <summary>The engagement whose milestone a transfer reference pays, once that milestone is funded (what the page says after
+    /// its confirmation form redirected); null for an unknown reference or a milestone still awaiting its money.</summary>
+    public async Task<EngagementResponse?> FindConfirmedAsync(Caller caller, string reference)
+    {
+        EnsureAdmin(caller);
+        var id = reference.Trim().ToLowerInvariant();
+        if (!Ids.IsValid(id) || await grains.GetGrain<IPaymentLookupGrain>(id).GetAsync() is not { } target) return null;
+        var e = await grains.GetGrain<IEngagementGrain>(target.NeedId).GetAsync(caller);
+        return target.Index < e.Milestones.Count && e.Milestones[target.Index].FundedAt is not null ? EngagementResponse.From(e) : null;
+    }
+
     /// <summary>An admin releases a held payout (it goes in the next bank file) or declines it (it is not paid), with the reason; audited once.</summary>
     public async Task<PayoutResponse> ReviewPayoutAsync(Caller caller, string payoutId, bool release, PayoutReviewInput input)
     {

@@ -72,7 +72,9 @@ public sealed class AccountDataPagesTests(BrowserHost host)
         await admin.FillAsync("#programme-cap", "5000");
         await admin.FillAsync("#programme-budget", "100000");
         await admin.ClickAsync("form:has(#programme-id) button[type=submit]");
+        await Journeys.ArriveAsync(admin, $"programme={programmeId}"); // redirected: a reload creates nothing again
         await Assertions.Expect(admin.Locator(".notice")).ToContainTextAsync($"Maroc PME {run}");
+        Assert.Equal("", await admin.InputValueAsync("#programme-id"));
         var programme = await (await adminApi.GetAsync($"/api/admin/programmes/{programmeId}")).Json(HttpStatusCode.OK);
         Assert.Equal(40, programme.GetProperty("subsidyPercent").GetInt32());
         Assert.Equal(10_000_000, programme.GetProperty("budgetMinor").GetInt64());

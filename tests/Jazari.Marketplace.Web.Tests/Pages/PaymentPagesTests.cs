@@ -68,7 +68,11 @@ public sealed class PaymentPagesTests(BrowserHost host)
         Assert.Equal("awaiting-funding", (await EngagementAsync(sme, needId)).GetProperty("milestones")[0].GetProperty("status").GetString());
         await admin.FillAsync("#amount", (smeShare / 100m).ToString(System.Globalization.CultureInfo.InvariantCulture));
         await admin.ClickAsync("form.form button[type=submit]");
+        await Journeys.ArriveAsync(admin, $"confirmed={reference}"); // redirected: a reload confirms nothing again
         await Assertions.Expect(admin.Locator(".notice")).ToContainTextAsync($"Boutique en ligne {run}");
+        await admin.ReloadAsync();
+        await Assertions.Expect(admin.Locator(".notice")).ToContainTextAsync($"Boutique en ligne {run}");
+        Assert.Equal(0, await admin.Locator($"#awaiting ~ .scroll a:text-is('{reference}')").CountAsync());
         await HostApi.AssertTranslatedAsync(admin);
         await HostApi.AssertAccessibleAsync(admin);
         await BrowserHost.ScreenshotAsync(admin, $"admin-payments-{language}");

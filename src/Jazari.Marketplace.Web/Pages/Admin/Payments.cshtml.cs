@@ -18,6 +18,8 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminC
     public const int AwaitingShown = 100;
     public PayoutFileSummary? FileMarked { get; private set; }
     public EngagementResponse? Confirmed { get; private set; }
+    /// <summary>The reference of <see cref="Confirmed"/>'s transfer, in capitals as the SME quoted it.</summary>
+    public string? ConfirmedReference { get; private set; }
     public PayoutResponse? Paid { get; private set; }
     public ProgrammeResponse? Programme { get; private set; }
     /// <summary>The payout whose form had errors, shown next to its row.</summary>
@@ -30,20 +32,29 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminC
     [BindProperty] public decimal? AmountMad { get; set; }
     [BindProperty] public string? BankReference { get; set; }
 
-    /// <summary>The page; after a file was marked paid or withdrawn (the POST redirects here, so a reload repeats nothing),
-    /// that file's outcome.</summary>
-    public async Task OnGetAsync(string? marked, string? withdrawn, string? paid)
+    /// <summary>The page; after a form's POST (it redirects here, so a reload repeats nothing) that form's outcome, read
+    /// from what is now written: a file marked paid or withdrawn, a payout paid, a transfer confirmed, a programme created.</summary>
+    public async Task OnGetAsync(string? marked, string? withdrawn, string? paid, string? confirmed, string? programme)
     {
         if (marked is not null) await TryShowAsync(marked, f => FileMarked = f.Status == "paid" ? f : null);
         if (withdrawn is not null) await TryShowAsync(withdrawn, f => Withdrawn = f.Status == "withdrawn" ? f : null);
         // A payout marked paid by its own form (redirected here too): said only when it is paid.
         if (paid is not null && await payments.FindPayoutAsync(Me, paid) is { Status: "paid" } payout) Paid = payout;
+        if (confirmed is not null && await payments.FindConfirmedAsync(Me, confirmed) is { } engagement)
+        {
+            Confirmed = engagement;
+            ConfirmedReference = confirmed.Trim().ToUpperInvariant();
+        }
+        if (programme is not null && Jazari.Marketplace.Grains.Ids.IsValid(programme))
+            await TryShowAsync(() => payments.GetProgrammeAsync(Me, programme), p => Programme = p);
         await LoadAsync();
     }
 
-    private async Task TryShowAsync(string fileId, Action<PayoutFileSummary> show)
+    private Task TryShowAsync(string fileId, Action<PayoutFileSummary> show) => TryShowAsync(() => payments.BankFileSummaryAsync(Me, fileId), show);
+
+    private static async Task TryShowAsync<T>(Func<Task<T>> read, Action<T> show)
     {
-        try { show(await payments.BankFileSummaryAsync(Me, fileId)); }
+        try { show(await read()); }
         catch (Jazari.Marketplace.Grains.MarketplaceException unknown) when (unknown.Problem is Jazari.Marketplace.Grains.Problem.NotFound) { }
     }
 
@@ -129,7 +140,8 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminC
         var body = new ConfirmPaymentInput { AmountMinor = amount, BankReference = BankReference };
         try
         {
-            await TryAsync(async () => Confirmed = await payments.ConfirmTransferAsync(Me, reference, body));
+            if (await TryAsync(async () => Confirmed = await payments.ConfirmTransferAsync(Me, reference, body)))
+                return Redirect($"/admin/payments?confirmed={Uri.EscapeDataString(reference.ToUpperInvariant())}"); // a reload confirms nothing again
         }
         catch (Jazari.Marketplace.Grains.MarketplaceException unknown) when (unknown.Problem is Jazari.Marketplace.Grains.Problem.NotFound)
         {
@@ -166,8 +178,8 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminC
             CapPerSmeMinor = Minor(f.CapPerSmeMad), BudgetMinor = Minor(f.BudgetMad),
             Rules = new ProgrammeRulesInput { Regions = f.Regions, Sectors = Split(f.Sectors), MinEmployees = f.MinEmployees, MaxEmployees = f.MaxEmployees },
         };
-        await TryAsync(async () => Programme = await payments.CreateProgrammeAsync(Me, body));
-        if (Programme is not null) NewProgramme = new();
+        if (await TryAsync(async () => Programme = await payments.CreateProgrammeAsync(Me, body)))
+            return Redirect($"/admin/payments?programme={Uri.EscapeDataString(Programme!.Id)}#programmes");
         await LoadAsync();
         return Page();
     }
@@ -182,7 +194,7 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminC
         if (FileId is { } shown && OpenFiles.All(f => f.FileId != shown) && Errors.Remove("withdrawReason", out var withdrawErrors))
             foreach (var error in withdrawErrors) (Errors.TryGetValue("", out var top) ? top : Errors[""] = []).Add(error);
         // The one just confirmed leaves the list moments later, with its engagement's follow-up: not shown meanwhile.
-        var confirmed = Confirmed is null ? null : Reference?.Trim().ToUpperInvariant();
+        var confirmed = Confirmed is null ? null : ConfirmedReference;
         Awaiting = [.. (await payments.AwaitingTransfersAsync(Me)).Where(t => t.Reference != confirmed).Reverse()];
     }
 }
