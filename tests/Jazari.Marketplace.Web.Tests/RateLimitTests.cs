@@ -17,7 +17,7 @@ public sealed class RateLimitTests : IAsyncLifetime
     public Task DisposeAsync() => host.DisposeAsync();
 
     [Fact]
-    public async Task The_auth_endpoints_answer_429_with_retry_after_past_the_limit()
+    public async Task The_auth_endpoints_answer_429_with_retry_after_past_the_limit_and_the_page_offers_to_try_again()
     {
         using var client = host.Anonymous();
         var statuses = new List<HttpStatusCode>();
@@ -32,6 +32,15 @@ public sealed class RateLimitTests : IAsyncLifetime
         Assert.NotNull(limited);
         await limited.Problem(HttpStatusCode.TooManyRequests);
         Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        // The sign-in page shares the limit: a browser gets the page in its language, with a way back to where it was.
+        using var page = new HttpRequestMessage(HttpMethod.Get, "/sign-in?next=%2Fhome");
+        page.Headers.Add("Accept", "text/html");
+        page.Headers.Add("Accept-Language", "fr");
+        var shown = await client.SendAsync(page);
+        Assert.Equal(HttpStatusCode.TooManyRequests, shown.StatusCode);
+        var html = WebUtility.HtmlDecode(await shown.Content.ReadAsStringAsync());
+        Assert.Contains("Trop de tentatives", html);
+        Assert.Contains("<a class=\"button\" href=\"/sign-in?next=%2Fhome\">Réessayer</a>", html);
         // Health and other endpoints are not limited.
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
     }

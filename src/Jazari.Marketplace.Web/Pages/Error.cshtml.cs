@@ -14,6 +14,9 @@ public sealed class ErrorModel : PageModel
     /// <summary>Which text to show: not-found, denied, too-many, busy or failed.</summary>
     public string Kind { get; private set; } = "failed";
     public long? RetryAfter { get; private set; }
+    /// <summary>The page the reader was on, to try again from (a form sent returns to the form): a path of this site,
+    /// only when trying again can help (too many tries, busy, a failure, a refused request).</summary>
+    public string? TryAgain { get; private set; }
 
     public IActionResult OnGet(int code) => Show(code);
     public IActionResult OnPost(int code) => Show(code);
@@ -34,7 +37,20 @@ public sealed class ErrorModel : PageModel
             _ => "failed",
         };
         if (long.TryParse(Response.Headers.RetryAfter, out var seconds)) RetryAfter = seconds;
+        if (Kind is not ("not-found" or "denied")) TryAgain = OriginalPage();
         Response.StatusCode = status;
         return Page();
+    }
+
+    /// <summary>The address that failed, as a local path (its query kept for a GET; a POST's is its handler, which a link
+    /// must not name); null when opened directly or for anything but a path of this site.</summary>
+    private string? OriginalPage()
+    {
+        (string? path, string? query) = HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is { } status ? (status.OriginalPath, status.OriginalQueryString)
+            : HttpContext.Features.Get<IExceptionHandlerPathFeature>() is { } failure ? (failure.Path, null)
+            : ((string?)null, (string?)null);
+        if (path is null || !path.StartsWith('/') || path.StartsWith("//") || path.StartsWith("/\\") || path.StartsWith("/error/")
+            || path.Any(char.IsControl)) return null;
+        return HttpMethods.IsGet(Request.Method) && !string.IsNullOrEmpty(query) ? path + query : path;
     }
 }
