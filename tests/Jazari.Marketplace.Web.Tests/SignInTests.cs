@@ -87,6 +87,33 @@ public sealed class SignInTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task Signing_up_again_with_an_address_that_has_an_account_says_so_by_email_only_and_its_code_signs_in_to_that_account()
+    {
+        var owner = await host.SignUpAsync("startup");
+        var stranger = $"new-{Guid.NewGuid():N}@example.ma";
+        using var client = host.From("10.1.0.3");
+        var answers = new List<(HttpStatusCode, string)>();
+        foreach (var email in new[] { owner.Email, stranger })
+            answers.Add(await AnswerAsync(await client.PostAsJsonAsync("/api/auth/sign-up", new { email, role = "sme", displayName = "Autre nom", language = "en" })));
+        Assert.Equal(answers[0], answers[1]); // the answer tells nobody which address has an account
+
+        var code = host.LatestCode(owner.Email);
+        var mail = host.Emails(owner.Email).Last();
+        Assert.Equal("account-exists", mail.GetProperty("kind").GetString());
+        Assert.Contains("déjà un", mail.GetProperty("subject").GetString() + mail.GetProperty("text").GetString()); // the account's language, French
+        Assert.Contains(code, mail.GetProperty("text").GetString());
+        Assert.DoesNotContain("Autre nom", mail.GetProperty("text").GetString());
+        host.LatestCode(stranger); // waits for its e-mail
+        Assert.Equal("sign-in-code", host.Emails(stranger).Single().GetProperty("kind").GetString());
+
+        var verified = await (await client.PostAsJsonAsync("/api/auth/verify", new { email = owner.Email, code })).Json(HttpStatusCode.OK);
+        Assert.Equal(owner.AccountId, verified.GetProperty("accountId").GetString());
+        Assert.Equal("startup", verified.GetProperty("role").GetString()); // the sign-up's role and name are not applied
+        using var me = host.WithToken(verified.GetProperty("token").GetString()!);
+        Assert.Equal("Test startup", (await (await me.GetAsync("/api/auth/me")).Json(HttpStatusCode.OK)).GetProperty("displayName").GetString());
+    }
+
+    [Fact]
     public async Task The_code_email_holds_no_display_name_and_a_name_with_a_new_line_is_refused()
     {
         var email = $"amal-{Guid.NewGuid():N}@example.ma";

@@ -46,14 +46,16 @@ public sealed record PendingSignUp(
 
 /// <summary>
 /// What to e-mail: <see cref="RecipientId"/> is the account id of the address (reserved before the account exists),
-/// whose notifications carry the e-mail; <see cref="Code"/> is null when the address has no account.
+/// whose notifications carry the e-mail; <see cref="Code"/> is null when the address has no account;
+/// <see cref="AccountExists"/> tells a sign-up that the address already had one (its code signs in to that account).
 /// </summary>
 [GenerateSerializer, Alias("jazari.code-request")]
 public sealed record CodeRequest(
     [property: Id(0)] string RecipientId,
     [property: Id(1)] string RequestId,
     [property: Id(2)] string? Code,
-    [property: Id(3)] DateTimeOffset ExpiresAt);
+    [property: Id(3)] DateTimeOffset ExpiresAt,
+    [property: Id(4)] bool AccountExists);
 
 /// <summary>How long a one-time code lives (and the e-mail carrying it may wait to be sent).</summary>
 public static class SignInRules
@@ -150,7 +152,7 @@ internal sealed class SignInGrain(
             if (S.Codes.Count > LiveCodes) S.Codes.RemoveRange(0, S.Codes.Count - LiveCodes);
         }
         await state.SaveAsync();
-        return new CodeRequest(S.RecipientId, Ids.New("code"), code, now + CodeLifetime);
+        return new CodeRequest(S.RecipientId, Ids.New("code"), code, now + CodeLifetime, signUp is not null && S.AccountId is not null);
     }
 
     public async Task<string> VerifyAsync(string code, string requester, string? network)

@@ -7,6 +7,9 @@ public static class NotificationKinds
 {
     /// <summary>The one-time code (secret, urgent: its own queue; the code is stored encrypted and only until sent).</summary>
     public const string SignInCode = "sign-in-code";
+    /// <summary>Signed up with an address that already has an account: says so, with a code that signs in to that account
+    /// (the sign-up's role and name are not applied; the page answers as for any sign-up, so it tells nobody else).</summary>
+    public const string AccountExists = "account-exists";
     /// <summary>Asked for a code for an address without an account: says so and where to sign up (no code, no name).</summary>
     public const string NoAccount = "no-account";
     /// <summary>An admin created a manager's or an admin's account: how to sign in.</summary>
@@ -65,7 +68,7 @@ public static class NotificationKinds
     /// <summary>Every kind: each has a template in every language (a test checks it), and nothing else may be sent.</summary>
     public static readonly IReadOnlyList<string> All =
     [
-        SignInCode, NoAccount, AccountInvitation, NeedMatch, FewBids, BidReceived, DecisionReminder, BidAccepted, BidRejected,
+        SignInCode, AccountExists, NoAccount, AccountInvitation, NeedMatch, FewBids, BidReceived, DecisionReminder, BidAccepted, BidRejected,
         NeedExpired, WeeklyNeeds, Digest, MessageReceived, FundingInstructions, FundingReminder, FundingLapsed, MilestoneFunded,
         MilestoneDelivered, AutoReleaseWarning, MilestoneReleased, DisputeOpened, DisputeResolved,
         CohortInvitation, ApplicationAdmitted, ApplicationDeclined, EvaluatorInvitation, CohortDigest, FiguresReminder,
@@ -75,7 +78,10 @@ public static class NotificationKinds
     ];
 
     /// <summary>Sign-in e-mails: sent on the sign-in queue, to an address that may have no account yet, even after a bounce.</summary>
-    public static bool IsSignIn(string kind) => kind is SignInCode or NoAccount;
+    public static bool IsSignIn(string kind) => kind is SignInCode or AccountExists or NoAccount;
+
+    /// <summary>Sign-in e-mails that carry a one-time code (stored encrypted until sent).</summary>
+    public static bool CarriesCode(string kind) => kind is SignInCode or AccountExists;
 
     /// <summary>Kinds not caused by anything the person did: sent only with their marketing e-mail consent.</summary>
     public static readonly IReadOnlyList<string> Marketing = [WeeklyNeeds];

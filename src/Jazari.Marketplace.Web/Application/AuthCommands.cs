@@ -21,7 +21,8 @@ public sealed class AuthCommands(IGrainFactory grains, Notifier notifier, SignIn
     AuditTrail audit, BearerTokens tokens, SignUpNetworks networks, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
 {
     /// <summary>
-    /// Checks a sign-up and e-mails a code; an address with an account gets a sign-in code. Returns the normalised address.
+    /// Checks a sign-up and e-mails a code; an address with an account gets a code to sign in to it, in an e-mail saying the
+    /// account exists (the answer is the same, so the page tells nobody). Returns the normalised address.
     /// The code's e-mail is in the account's language, or in <paramref name="pageLanguage"/> when that is Amazigh (a
     /// language of the pages and the sign-in e-mails, not of accounts).
     /// </summary>
@@ -88,7 +89,8 @@ public sealed class AuthCommands(IGrainFactory grains, Notifier notifier, SignIn
         var request = await grains.GetGrain<ISignInGrain>(email).RequestCodeAsync(Requester(clientAddress), signUp);
         var key = $"sign-in:{request.RequestId}";
         if (request.Code is { } code)
-            await notifier.NotifyAddressAsync(request.RecipientId, email, language, NotificationKinds.SignInCode, key,
+            await notifier.NotifyAddressAsync(request.RecipientId, email, language,
+                request.AccountExists ? NotificationKinds.AccountExists : NotificationKinds.SignInCode, key,
                 new Dictionary<string, string> { ["code"] = codes.Protect(code) });
         else
             await notifier.NotifyAddressAsync(request.RecipientId, email, language, NotificationKinds.NoAccount, key,

@@ -65,7 +65,7 @@ public sealed class DeliveryJobs(
 
         var signIn = NotificationKinds.IsSignIn(notification.Kind);
         var values = new Dictionary<string, string>(notification.Values);
-        if (notification.Kind == NotificationKinds.SignInCode)
+        if (NotificationKinds.CarriesCode(notification.Kind))
         {
             if (codes.Reveal(values["code"]) is not { } code)
             {
