@@ -134,7 +134,7 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
                 : MarketplaceException.Conflict("No payout is ready for the bank: none is pending with a valid RIB and not held.");
         var accounts = ready.ToDictionary(p => p.Order.Id, StringComparer.Ordinal);
         return (file, [.. made.Orders.Where(o => o.FileId == file.Id && o.Status == PayoutStatus.Pending)
-            .Select(o => new BankPayout(o, accounts[o.Id].Holder, accounts[o.Id].Rib))]);
+            .Select(o => new BankPayout(o, accounts[o.Id].Holder, accounts[o.Id].Rib, file.Id))]);
     }
 
     /// <summary>What a bank file is: open, paid or withdrawn (with the reason).</summary>
@@ -160,7 +160,7 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
             if (order.Status != PayoutStatus.Pending)
                 throw MarketplaceException.Conflict("A payout of this file is no longer ready for the bank (paid, held or declined since it was made): mark the file paid or withdraw it.");
             var details = await grains.GetGrain<IPayoutDetailsGrain>(order.BeneficiaryId).GetAsync(Caller.Marketplace);
-            payouts.Add(new BankPayout(order, details?.Holder ?? "", details?.Rib ?? ""));
+            payouts.Add(new BankPayout(order, details?.Holder ?? "", details?.Rib ?? "", file.Id));
         }
         if (file.LinesHash is { } made && PayoutFiles.LinesHash(payouts.Select(p => p.Line)) != made)
             throw MarketplaceException.Conflict("The account of a payout of this file changed since it was made: withdraw the file, then download the next one.");

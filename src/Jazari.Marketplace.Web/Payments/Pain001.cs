@@ -7,10 +7,12 @@ using Jazari.Marketplace.Web.Languages;
 namespace Jazari.Marketplace.Web.Payments;
 
 /// <summary>One payout ready for the bank: the order, its beneficiary's account, the reference on the statement.</summary>
-public sealed record BankPayout(PayoutOrder Order, string Holder, string Rib)
+public sealed record BankPayout(PayoutOrder Order, string Holder, string Rib, string? FileId = null)
 {
-    /// <summary>What the beneficiary reads on its statement: the payout id, as SMEs quote payment ids.</summary>
-    public string Reference => "JAZARI " + BankTransferRail.Reference(Order.Id);
+    /// <summary>What the beneficiary reads on its statement: the payout id, as SMEs quote payment ids, then the bank file
+    /// that carries it, so a debit that shows only this text (a CSV file has no end-to-end id, and a bank may drop it)
+    /// still says which file paid it.</summary>
+    public string Reference => "JAZARI " + BankTransferRail.Reference(Order.Id) + (FileId is null ? "" : " " + FileId.ToUpperInvariant());
 
     public PayoutFileLine Line => new(Order.Id, Order.AmountMinor, Holder, Rib, Order.NeedId);
 }

@@ -114,7 +114,7 @@ public sealed class BankRailsTests(MarketplaceHost host)
         Assert.Equal(fileId, csvResponse.Headers.GetValues("X-Payout-File-Id").Single());
         var csv = await csvResponse.Content.ReadAsStringAsync();
         Assert.StartsWith("\uFEFFpayoutId,kind,beneficiaryKind,beneficiaryId,beneficiaryName,amount,currency,needId,milestone,createdAt,holder,rib,amountMinor,reference\r\n", csv);
-        Assert.Contains($",Web Atlas SARL,{Rib.Normalise(AttijariRib)},{payout.GetProperty("amountMinor").GetInt64()},JAZARI {payout.Id().ToUpperInvariant()}\r\n", csv);
+        Assert.Contains($",Web Atlas SARL,{Rib.Normalise(AttijariRib)},{payout.GetProperty("amountMinor").GetInt64()},JAZARI {payout.Id().ToUpperInvariant()} {fileId.ToUpperInvariant()}\r\n", csv);
 
         // Paid by the file's id: every payout of the file once; the same file again moves nothing. A first marking died
         // after writing this payout's engagement and before its audit entry and queue removal: the marking finishes them.

@@ -431,6 +431,49 @@ public sealed class ReconciliationTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task A_csv_bank_file_names_itself_in_each_reference_so_a_debit_of_it_withdrawn_is_told_apart_too()
+    {
+        var a = await Engagements.AwardedAsync(host);
+        await DetailsAsync(a, "Web Atlas SARL", AttijariRib);
+        await Engagements.ConfirmAsync(host, await a.FundAsync(0));
+        var payout = await PayoutAsync(a, 0);
+        using var admin = host.Admin();
+        var (first, firstReference) = await CsvFileAsync(admin, payout.Id());
+        Assert.Equal($"JAZARI {payout.Id().ToUpperInvariant()} {first.ToUpperInvariant()}", firstReference);
+        await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{first}/withdraw", new { reason = "Perdu avant l'envoi, croyait-on." })).Json(HttpStatusCode.OK);
+        var (second, secondReference) = await CsvFileAsync(admin, payout.Id());
+        Assert.Equal($"JAZARI {payout.Id().ToUpperInvariant()} {second.ToUpperInvariant()}", secondReference);
+
+        // The bank had executed the first file; its export shows the reference the CSV carried, in the label.
+        await (await admin.PutAsJsonAsync("/api/admin/bank-statement-mappings/csv-libelle", new
+        {
+            delimiter = ";", decimalMark = ",", amountColumn = "Montant", labelColumns = new[] { "Libellé" }, bankReferenceColumn = "Référence",
+        })).Json(HttpStatusCode.OK);
+        var amount = payout.GetProperty("amountMinor").GetInt64();
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var csv = $"Date;Libellé;Montant;Référence\r\n05/12/2026;VIR EMIS {firstReference};-{amount / 100},{amount % 100:00};OUT-{tag}\r\n";
+        var result = await PostAsync(admin, csv, "text/csv", "?mapping=csv-libelle");
+        var listed = Assert.Single(result.GetProperty("unmatched").EnumerateArray());
+        Assert.Equal((payout.Id(), "withdrawn-file-paid"), (listed.GetProperty("payoutId").GetString(), listed.GetProperty("reason").GetString()));
+        var paid = (await a.EngagementAsync()).GetProperty("payouts").EnumerateArray().Single(p => p.Id() == payout.Id());
+        Assert.Equal(("paid", $"OUT-{tag}"), (paid.GetProperty("status").GetString(), paid.GetProperty("bankReference").GetString()));
+        // The newer file, whose payout the older one paid, can be withdrawn.
+        await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{second}/withdraw", new { reason = "Son versement est déjà payé par l'ancien fichier." })).Json(HttpStatusCode.OK);
+    }
+
+    /// <summary>The next bank file as CSV (<c>Accept: text/csv</c>): its id and the reference column of this payout's row.</summary>
+    private static async Task<(string FileId, string Reference)> CsvFileAsync(HttpClient admin, string payoutId)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/admin/payouts?status=pending");
+        request.Headers.Accept.ParseAdd("text/csv");
+        var response = await admin.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        var row = body.Split("\r\n").Single(l => l.StartsWith(payoutId + ",", StringComparison.Ordinal));
+        return (response.Headers.GetValues("X-Payout-File-Id").Single(), row.Split(',')[^1]);
+    }
+
+    [Fact]
     public async Task A_payout_declined_after_its_file_was_withdrawn_that_the_bank_paid_with_that_file_is_paid_and_owed_again_in_the_ledger()
     {
         var (a, funding) = await AwaitedAsync();
