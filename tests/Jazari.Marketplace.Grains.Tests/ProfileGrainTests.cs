@@ -61,4 +61,14 @@ public sealed class ProfileGrainTests(ClusterFixture fixture)
         Assert.Equal(2, track.ActiveProjects);
         Assert.Equal(4.5, track.Rating);
     }
+
+    [Fact]
+    public async Task A_startup_lists_the_needs_it_won_newest_first_each_once()
+    {
+        var startup = Grains.GetGrain<IStartupGrain>(Samples.NewId("st"));
+        await startup.ImportAsync(Samples.StartupProfile());
+        foreach (var need in new[] { "need-a", "need-b", "need-a", "need-c" }) await startup.ProjectAwardedAsync(need);
+        Assert.Equal(["need-c", "need-b", "need-a"], await startup.GetProjectIdsAsync(10));
+        Assert.Equal(["need-c", "need-b"], await startup.GetProjectIdsAsync(2));
+    }
 }

@@ -11,6 +11,9 @@ public interface IStartupGrain : IProfileGrain<StartupDetails>
     Task ImportTrackRecordAsync(int activeProjects, double rating, int ratingCount);
     /// <summary>Counts a project won on a need; the same need twice counts once.</summary>
     Task ProjectAwardedAsync(string needId);
+    /// <summary>The needs this startup won, the newest first (at most <paramref name="take"/>, of the last 200 awards).</summary>
+    [ReadOnly]
+    Task<IReadOnlyList<string>> GetProjectIdsAsync(int take);
     /// <summary>A review of this startup was revealed: it counts in <see cref="TrackRecord.Rating"/>; the same review twice counts once.</summary>
     Task ReviewRevealedAsync(string reviewId, double stars);
     /// <summary>A counted review was hidden by an admin: it no longer counts; a review never counted changes nothing.</summary>
@@ -104,6 +107,9 @@ internal sealed class StartupGrain(
         await track.SaveAsync();
         await OnChangedAsync();
     }
+
+    public Task<IReadOnlyList<string>> GetProjectIdsAsync(int take) =>
+        Task.FromResult<IReadOnlyList<string>>([.. Enumerable.Reverse(track.State.AwardedNeedIds).Take(Math.Clamp(take, 0, RememberedAwards))]);
 
     public async Task ProjectAwardedAsync(string needId)
     {

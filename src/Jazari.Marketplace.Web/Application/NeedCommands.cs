@@ -131,9 +131,15 @@ public sealed class NeedCommands(IGrainFactory grains, NeedLimits limits, [FromK
     }
 
     /// <summary>The needs an SME posted or a startup bid on, newest first (for the caller: others' drafts are left out).</summary>
-    public async Task<IReadOnlyList<NeedView>> OfProfileAsync(Caller caller, string profileId, int take)
+    public async Task<IReadOnlyList<NeedView>> OfProfileAsync(Caller caller, string profileId, int take) =>
+        await ReadAsync(caller, await grains.GetGrain<IProfileNeedsGrain>(profileId).ListAsync(take));
+
+    /// <summary>The needs a startup won, the newest first (at most <paramref name="take"/>), as the caller may see them.</summary>
+    public async Task<IReadOnlyList<NeedView>> ProjectsAsync(Caller caller, string startupId, int take) =>
+        await ReadAsync(caller, await grains.GetGrain<Grains.Profiles.IStartupGrain>(startupId).GetProjectIdsAsync(take));
+
+    private async Task<IReadOnlyList<NeedView>> ReadAsync(Caller caller, IReadOnlyList<string> ids)
     {
-        var ids = await grains.GetGrain<IProfileNeedsGrain>(profileId).ListAsync(take);
         var needs = await Task.WhenAll(ids.Select(async id =>
         {
             try { return await Need(id).GetAsync(caller); }

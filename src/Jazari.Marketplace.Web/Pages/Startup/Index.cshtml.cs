@@ -11,8 +11,8 @@ namespace Jazari.Marketplace.Web.Pages.Startup;
 /// startup, best first, each with the reasons, in the reader's language.</summary>
 public sealed class IndexModel(IGrainFactory grains, Text text, PayoutCommands payouts, NeedCommands needs) : MarketplacePage(grains, text)
 {
-    /// <summary>Needs looked at for projects under way: the startup's latest needs, as on My bids.</summary>
-    public const int ProjectsLooked = BidsModel.Shown;
+    /// <summary>Projects looked at: the needs the startup won most recently (not every need it bid on).</summary>
+    public const int ProjectsLooked = 50;
     public IReadOnlyList<NeedView> Projects { get; private set; } = [];
     public const int Shown = 20;
     public IReadOnlyList<Recommendation> Matches { get; private set; } = [];
@@ -28,7 +28,7 @@ public sealed class IndexModel(IGrainFactory grains, Text text, PayoutCommands p
         Matches = await Grains.NeedsForStartupAsync(startupId, card, Shown, T.Content);
         NeedsPayoutDetails = await payouts.GetAsync(Me, Roles.Startup, startupId) is null;
         // Under way first, then completed ones (whose reviews may still be to write).
-        Projects = [.. (await needs.OfProfileAsync(Me, startupId, ProjectsLooked))
+        Projects = [.. (await needs.ProjectsAsync(Me, startupId, ProjectsLooked))
             .Where(n => n.Status is NeedStatus.Awarded or NeedStatus.InProgress or NeedStatus.Completed
                 && n.Bids.Any(b => b.StartupId == startupId && b.Status == BidStatus.Accepted))
             .OrderBy(n => n.Status == NeedStatus.Completed)];
