@@ -267,6 +267,23 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task The_due_days_count_from_the_first_funding_so_a_late_funding_moves_them_once()
+    {
+        var (engagement, sme, founder, _) = await AwardedAsync();
+        var planned = (await engagement.GetAsync(founder)).Milestones.Select(m => m.DueOn).ToList();
+        fixture.Time.Advance(TimeSpan.FromDays(10)); // the SME pays ten days after the award
+        var request = await engagement.RequestFundingAsync(sme, 0, PaymentMethod.BankTransfer);
+        await engagement.ConfirmFundingAsync(Samples.Admin, request.PaymentId, PaymentMethod.BankTransfer, request.SmeMinor, "bank-0");
+        var started = (await engagement.GetAsync(founder)).Milestones.Select(m => m.DueOn).ToList();
+        Assert.Equal(planned.Select(d => d.AddDays(10)), started);
+
+        fixture.Time.Advance(TimeSpan.FromDays(5)); // the second milestone's funding, later still, moves nothing
+        var second = await engagement.RequestFundingAsync(sme, 1, PaymentMethod.BankTransfer);
+        await engagement.ConfirmFundingAsync(Samples.Admin, second.PaymentId, PaymentMethod.BankTransfer, second.SmeMinor, "bank-1");
+        Assert.Equal(started, (await engagement.GetAsync(founder)).Milestones.Select(m => m.DueOn));
+    }
+
+    [Fact]
     public async Task The_engagement_exists_from_the_award_and_strangers_cannot_act_on_it()
     {
         var (engagement, sme, founder, _) = await AwardedAsync();

@@ -876,8 +876,20 @@ internal sealed class EngagementGrain(
             new(LedgerAccounts.Escrow, m.AmountMinor)]);
         m.Funding = [.. m.Funding.Select(f => f with { Status = FundingStatus.Paid })];
         m.Status = MilestoneStatus.Funded;
+        StartWork();
         m.FundedAt = time.GetUtcNow();
         m.PaymentExternalId = externalId;
+    }
+
+    /// <summary>At the first funding, the work starts: the bid's "N days after the start" count from today, so each due day
+    /// moves by the days the funding came after the award (never earlier). Once: later fundings move nothing.</summary>
+    private void StartWork()
+    {
+        if (S.StartedOn is not null || S.Milestones.Any(x => x.FundedAt is not null)) return; // started (before this was kept, too)
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var late = today.DayNumber - DateOnly.FromDateTime(S.AwardedAt.UtcDateTime).DayNumber;
+        if (late > 0) foreach (var x in S.Milestones) x.DueOn = x.DueOn.AddDays(late);
+        S.StartedOn = today;
     }
 
     private void Approve(MilestoneState m, bool automatically)

@@ -277,6 +277,9 @@ public sealed class EngagementState
     [Id(17)] public DateTimeOffset? CompletedAt { get; set; }
     /// <summary>Events written with the change that caused them, until their follow-up job confirms them.</summary>
     [Id(18)] public List<EngagementEvent> PendingEvents { get; set; } = [];
+    /// <summary>The day the first milestone was funded: the work's start, which the bid's days count from (each milestone's
+    /// due day moved by the days it came after the award). Null until then, and in engagements funded before it was kept.</summary>
+    [Id(19)] public DateOnly? StartedOn { get; set; }
 
     public MilestoneState? Milestone(int index) => index >= 0 && index < Milestones.Count ? Milestones[index] : null;
 }

@@ -36,8 +36,9 @@ public sealed class PaymentPagesTests(BrowserHost host)
         await HostApi.SignInAsync(host, smePage, smeEmail);
         await smePage.GotoAsync($"/sme/needs/{needId}");
         await smePage.ClickAsync($"a[href='/engagements/{needId}']");
-        // Stripe is not configured on this host: card payment is not offered.
+        // Stripe is not configured on this host: card payment is not offered. The due dates count from the first funding.
         Assert.Equal(0, await smePage.Locator("#m0 button[value=stripe]").CountAsync());
+        await Assertions.Expect(smePage.Locator("#due-from-start")).ToBeVisibleAsync();
         await smePage.ClickAsync("#m0 button[value=bank-transfer]");
         var reference = (await smePage.InnerTextAsync("#m0 .payment-reference")).Trim();
         Assert.StartsWith("PAY-", reference, StringComparison.OrdinalIgnoreCase);
@@ -80,6 +81,7 @@ public sealed class PaymentPagesTests(BrowserHost host)
         await smePage.GotoAsync($"/engagements/{needId}");
         await Assertions.Expect(smePage.Locator("#m0 .pill.status-funded")).ToBeVisibleAsync();
         Assert.Equal(0, await smePage.Locator("#m0 .transfer").CountAsync());
+        Assert.Equal(0, await smePage.Locator("#due-from-start").CountAsync()); // started: the dates are set
         Assert.Equal("funded", (await EngagementAsync(sme, needId)).GetProperty("milestones")[0].GetProperty("status").GetString());
     }
 
