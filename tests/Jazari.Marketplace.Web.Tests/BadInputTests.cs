@@ -26,6 +26,44 @@ public sealed class BadInputTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task A_page_answers_an_unknown_method_handler_or_id_with_a_4xx_page_never_a_500()
+    {
+        using var anonymous = host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        foreach (var method in new[] { "TRACE", "PUT" })
+        {
+            var response = await anonymous.SendAsync(new HttpRequestMessage(new HttpMethod(method), "/impact"));
+            Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+            Assert.Contains("GET", response.Content.Headers.Allow);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/impact?handler=bogus")).StatusCode); // the page itself
+
+        var sme = await host.SignUpAsync("sme");
+        await sme.Client.CreateAsync("/api/smes", Api.Sme());
+        var needId = await sme.Client.CreateAsync("/api/needs", Api.Need());
+        using var pages = await Payments.ReceiptTests.PagesAsync(host, sme);
+        var long1100 = new string('x', 1100);
+        Assert.Equal(HttpStatusCode.NotFound, (await pages.GetAsync($"/sme/needs/new?category=ecommerce&draft={long1100}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await pages.GetAsync($"/sme/needs/{long1100}/expert-review")).StatusCode);
+        // A form posted to a page that only shows (or to a handler it does not have), with a valid token: 405.
+        var token = Payments.ReceiptTests.Antiforgery(await pages.GetStringAsync($"/sme/needs/{needId}"));
+        foreach (var path in new[] { "/impact", $"/sme/needs/{needId}?handler=bogus" })
+        {
+            var posted = await pages.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string> { ["__af"] = token }));
+            Assert.Equal(HttpStatusCode.MethodNotAllowed, posted.StatusCode);
+        }
+        // An invitation answered for a cohort id that cannot be one: no such invitation.
+        var mentor = await host.SignUpAsync("mentor");
+        using var mentorPages = await Payments.ReceiptTests.PagesAsync(host, mentor);
+        var mentorToken = Payments.ReceiptTests.Antiforgery(await mentorPages.GetStringAsync("/evaluations"));
+        foreach (var cohortId in new[] { "", " ", long1100 })
+        {
+            var answered = await mentorPages.PostAsync("/evaluations?handler=accept",
+                new FormUrlEncodedContent(new Dictionary<string, string> { ["__af"] = mentorToken, ["cohortId"] = cohortId }));
+            Assert.Equal(HttpStatusCode.NotFound, answered.StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task A_number_in_quotes_is_a_400_not_read_as_a_number()
     {
         var sme = await host.SignUpAsync("sme");

@@ -65,7 +65,7 @@ public sealed class EvaluatorCommands(IGrainFactory grains, AuditTrail audit, No
     /// <summary>The caller accepts or declines the invitation of this cohort to their address.</summary>
     public async Task<EvaluatorInvitationResponse> AnswerAsync(Caller caller, string cohortId, bool accept)
     {
-        var email = await EmailAsync(caller) ?? throw MarketplaceException.NotFound("Invitation");
+        var email = (Ids.IsValid(cohortId) ? await EmailAsync(caller) : null) ?? throw MarketplaceException.NotFound("Invitation");
         var answered = await grains.GetGrain<ICohortGrain>(cohortId).AnswerEvaluatorAsync(caller, email, accept);
         await audit.RecordOnceAsync(caller, $"aud-evaluator-answered-{cohortId}-{caller.AccountId}", answered.AnsweredAt!.Value,
             AuditActions.EvaluatorInvitationAnswered, cohortId, answered.Status.Name());

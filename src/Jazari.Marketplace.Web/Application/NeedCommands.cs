@@ -148,7 +148,8 @@ public sealed class NeedCommands(IGrainFactory grains, NeedLimits limits, [FromK
         return [.. needs.OfType<NeedView>()];
     }
 
-    private INeedGrain Need(string needId) => grains.GetGrain<INeedGrain>(needId);
+    /// <summary>The need of an id a person sent (a link, a form's field): one that cannot be an id is no need (404), never a storage error.</summary>
+    private INeedGrain Need(string needId) => Ids.IsValid(needId) ? grains.GetGrain<INeedGrain>(needId) : throw MarketplaceException.NotFound("Need");
 }
 
 /// <summary>Per-account limits of needs and bids (<c>Needs:MaxOpenPerAccount</c>, <c>Bids:MaxLivePerAccount</c>).</summary>

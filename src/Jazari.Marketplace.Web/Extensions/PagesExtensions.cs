@@ -40,6 +40,7 @@ public static class PagesExtensions
         }).AddMvcOptions(o =>
         {
             o.Filters.Add<PageErrors>();
+            o.Filters.Add<UnknownHandlers>();
             o.ValueProviderFactories.Add(new DateField.ValuesFactory());
         });
     }
