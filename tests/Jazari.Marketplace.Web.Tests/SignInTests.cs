@@ -114,6 +114,37 @@ public sealed class SignInTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task A_code_creates_the_sign_up_it_was_sent_for_whatever_another_sign_up_of_the_address_asks_later()
+    {
+        var email = $"owner-{Guid.NewGuid():N}@example.ma";
+        using var owner = host.From("198.51.100.21");
+        await (await owner.PostAsJsonAsync("/api/auth/sign-up", new { email, role = "startup", displayName = "Salma", language = "fr", marketingEmails = false })).Json(HttpStatusCode.Accepted);
+        var code = host.LatestCode(email);
+        using var attacker = host.From("203.0.113.41");
+        await (await attacker.PostAsJsonAsync("/api/auth/sign-up", new { email, role = "sme", displayName = "Attacker Chosen", language = "ar", marketingEmails = true })).Json(HttpStatusCode.Accepted);
+        host.LatestCode(email); // the attacker's code reaches the owner's mailbox too, unused
+
+        var verified = await (await owner.PostAsJsonAsync("/api/auth/verify", new { email, code })).Json(HttpStatusCode.OK);
+        Assert.Equal("startup", verified.GetProperty("role").GetString());
+        using var me = host.WithToken(verified.GetProperty("token").GetString()!);
+        var account = await (await me.GetAsync("/api/auth/me")).Json(HttpStatusCode.OK);
+        Assert.Equal(("Salma", "fr"), (account.GetProperty("displayName").GetString(), account.GetProperty("language").GetString()));
+        Assert.False((await (await me.GetAsync("/api/me/consents")).Json(HttpStatusCode.OK)).GetProperty("marketingEmails").GetBoolean());
+    }
+
+    [Fact]
+    public async Task An_address_ending_with_a_dot_is_the_same_mailbox_and_the_same_account()
+    {
+        var owner = await host.SignUpAsync("sme");
+        using var client = host.From("10.1.0.4");
+        await (await client.PostAsJsonAsync("/api/auth/sign-in", new { email = owner.Email + "." })).Json(HttpStatusCode.Accepted);
+        var verified = await (await client.PostAsJsonAsync("/api/auth/verify", new { email = owner.Email + ".", code = host.LatestCode(owner.Email) })).Json(HttpStatusCode.OK);
+        Assert.Equal(owner.AccountId, verified.GetProperty("accountId").GetString());
+        foreach (var bad in new[] { "a@atlas..ma", "a@.atlas.ma", "a@." })
+            Assert.True((await (await client.PostAsJsonAsync("/api/auth/sign-in", new { email = bad })).Problem(HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("email", out _));
+    }
+
+    [Fact]
     public async Task The_code_email_holds_no_display_name_and_a_name_with_a_new_line_is_refused()
     {
         var email = $"amal-{Guid.NewGuid():N}@example.ma";

@@ -19,7 +19,9 @@ public interface ISignInGrain : IGrainWithStringKey
     Task<string?> GetAccountIdAsync();
     /// <summary>
     /// A code e-mail for this address, asked by <paramref name="requester"/> (a hash of the client address), with the
-    /// sign-up to apply at verification when <paramref name="signUp"/> is given (it replaces a waiting one). The code is
+    /// sign-up to apply at verification when <paramref name="signUp"/> is given: that code creates that sign-up, whatever
+    /// another sign-up of the address asks later (a code asked without one creates the requester's own last sign-up, or
+    /// else the address's last). The code is
     /// null when the address has neither an account nor a waiting sign-up: the e-mail then says there is no account.
     /// Earlier codes stay valid until they expire. Throttled per requester and per address (429 with a retry time).
     /// </summary>
@@ -27,7 +29,9 @@ public interface ISignInGrain : IGrainWithStringKey
     /// <summary>
     /// The account id when the code is one of the live codes; all codes are then used up. The first verified code of
     /// a sign-up creates its account. Failed guesses count per requester and per address over a day, with back-off;
-    /// a new code never resets them. <paramref name="network"/> is the keyed hash of the requester's network (null when
+    /// a new code never resets them. Past the address's limit (someone guessing from many networks), only a code
+    /// asked from this requester's network, typed without a wrong guess from there since, still works: the owner is
+    /// not locked out, and a guesser gets one try per code it made the owner receive. <paramref name="network"/> is the keyed hash of the requester's network (null when
     /// not recorded): kept on the account a sign-up's code creates, for the related-party payout holds.
     /// </summary>
     Task<string> VerifyAsync(string code, string requester, string? network);
@@ -64,7 +68,13 @@ public static class SignInRules
 }
 
 [GenerateSerializer, Alias("jazari.sign-in-code")]
-public sealed record SignInCode([property: Id(0)] byte[] Hash, [property: Id(1)] byte[] Salt, [property: Id(2)] DateTimeOffset ExpiresAt);
+public sealed record SignInCode([property: Id(0)] byte[] Hash, [property: Id(1)] byte[] Salt, [property: Id(2)] DateTimeOffset ExpiresAt)
+{
+    /// <summary>Who asked for it (null for codes stored before this was kept).</summary>
+    [Id(3)] public string? Requester { get; init; }
+    /// <summary>The sign-up this code creates (null: the address's waiting sign-up, <see cref="SignInState.SignUp"/>).</summary>
+    [Id(4)] public PendingSignUp? SignUp { get; init; }
+}
 
 /// <summary>A code request or a failed guess: when, and by whom (a hash of the client address, never the address itself).</summary>
 [GenerateSerializer, Alias("jazari.sign-in-attempt")]
@@ -141,6 +151,9 @@ internal sealed class SignInGrain(
         S.Requests.Add(new SignInAttempt(now, requester));
         S.RecipientId ??= S.AccountId ?? Ids.New("acc");
         if (signUp is not null && S.AccountId is null) S.SignUp = signUp;
+        // The sign-up this code creates: the one asked with it, else the requester's own last one ("a new code"), else the last.
+        var creates = S.AccountId is not null ? null
+            : signUp ?? S.Codes.LastOrDefault(c => c.Requester == requester && c.SignUp is not null)?.SignUp ?? S.SignUp;
 
         string? code = null;
         if (S.AccountId is not null || S.SignUp is not null)
@@ -148,7 +161,7 @@ internal sealed class SignInGrain(
             code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6");
             var salt = RandomNumberGenerator.GetBytes(16);
             S.Codes.RemoveAll(c => c.ExpiresAt <= now);
-            S.Codes.Add(new SignInCode(Hash(salt, code), salt, now + CodeLifetime));
+            S.Codes.Add(new SignInCode(Hash(salt, code), salt, now + CodeLifetime) { Requester = requester, SignUp = creates });
             if (S.Codes.Count > LiveCodes) S.Codes.RemoveRange(0, S.Codes.Count - LiveCodes);
         }
         await state.SaveAsync();
@@ -162,13 +175,19 @@ internal sealed class SignInGrain(
         var mine = S.FailedGuesses.Where(f => f.Requester == requester).ToList();
         if (mine.Count >= GuessesPerRequester)
             throw TooMany("Too many wrong codes for this address from here; try again tomorrow.", mine[0].At + GuessWindow - now);
-        if (S.FailedGuesses.Count >= GuessesPerAddress)
-            throw TooMany("Too many wrong codes for this address; try again tomorrow.", S.FailedGuesses[0].At + GuessWindow - now);
+        // Past the address's limit, only this requester's own codes, asked since its last wrong guess, are still tried.
+        var lastMiss = mine.Count > 0 ? mine[^1].At : DateTimeOffset.MinValue;
+        var spent = S.FailedGuesses.Count >= GuessesPerAddress;
+        var candidates = spent ? [.. S.Codes.Where(c => c.Requester == requester && c.ExpiresAt - CodeLifetime > lastMiss)] : S.Codes;
+        if (spent && candidates.Count == 0)
+            throw TooMany("Too many wrong codes for this address: ask for a new code from here and type it without a mistake, or try again tomorrow.",
+                S.FailedGuesses[0].At + GuessWindow - now);
         if (mine.Count >= 2 && mine[^1].At + FirstBackOff * Math.Pow(2, mine.Count - 2) - now is { Ticks: > 0 } wait)
             throw TooMany("Wait a moment before trying another code.", wait);
 
-        var match = S.Codes.Find(c => c.ExpiresAt > now && CryptographicOperations.FixedTimeEquals(Hash(c.Salt, code), c.Hash));
-        if (match is null || (S.AccountId is null && S.SignUp is null))
+        var match = candidates.Find(c => c.ExpiresAt > now && CryptographicOperations.FixedTimeEquals(Hash(c.Salt, code), c.Hash));
+        var signUp = match?.SignUp ?? S.SignUp;
+        if (match is null || (S.AccountId is null && signUp is null))
         {
             S.FailedGuesses.Add(new SignInAttempt(now, requester));
             await state.SaveAsync();
@@ -179,8 +198,8 @@ internal sealed class SignInGrain(
             // The first verified code of a sign-up: only now does the address get an account, with this sign-up's choices.
             var id = S.RecipientId ??= Ids.New("acc");
             var account = grains.GetGrain<IAccountGrain>(id);
-            await account.CreateAsync(S.SignUp!.Account with { SignUpNetwork = network });
-            if (S.SignUp.Consents is { } consents) await account.RecordConsentsAsync(consents);
+            await account.CreateAsync(signUp!.Account with { SignUpNetwork = network });
+            if (signUp.Consents is { } consents) await account.RecordConsentsAsync(consents);
             S.AccountId = id;
             S.SignUp = null;
         }

@@ -84,7 +84,7 @@ public static class SharedEmailDomains
 
     /// <summary>The domain of an address, lower case; null when it has none.</summary>
     public static string? DomainOf(string? email) =>
-        email?.LastIndexOf('@') is int at and >= 0 && at < email.Length - 1 ? email[(at + 1)..].Trim().ToLowerInvariant() : null;
+        email?.LastIndexOf('@') is int at and >= 0 && at < email.Length - 1 ? email[(at + 1)..].Trim().TrimEnd('.').ToLowerInvariant() : null;
 
     private static readonly Lazy<HashSet<string>> Domains = new(() =>
     {

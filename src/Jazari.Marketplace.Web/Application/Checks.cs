@@ -163,9 +163,12 @@ public sealed class Checks(string prefix = "")
 
     public string Email(string field, string? value)
     {
-        var email = Text(field, value, 254).ToLowerInvariant();
+        // "a@atlas.ma." is the mailbox of "a@atlas.ma" (a domain's root dot): one address, one account.
+        var typed = Text(field, value, 254).ToLowerInvariant();
+        var email = typed.TrimEnd('.');
         var at = email.IndexOf('@');
-        if (email.Length > 0 && (at < 1 || at != email.LastIndexOf('@') || !email[(at + 1)..].Contains('.') || email.Any(char.IsWhiteSpace)))
+        if (typed.Length > 0 && (at < 1 || at != email.LastIndexOf('@') || !email[(at + 1)..].Contains('.') || email.Any(char.IsWhiteSpace)
+            || email[(at + 1)..].Split('.').Any(label => label.Length == 0)))
             Error(field, "Must be an e-mail address.");
         return email;
     }

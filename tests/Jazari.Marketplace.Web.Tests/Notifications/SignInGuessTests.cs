@@ -44,4 +44,33 @@ public sealed class SignInGuessTests(SqliteJobsHost jobs)
         var verified = await (await GuessAsync(jobs.Host.LatestCode(person.Email))).Json(HttpStatusCode.OK);
         Assert.Equal(person.AccountId, verified.GetProperty("accountId").GetString());
     }
+
+    [Fact]
+    public async Task Guessers_from_many_networks_spend_the_address_but_the_owner_still_signs_in_with_a_code_asked_from_home()
+    {
+        var person = await jobs.Host.SignUpAsync("sme");
+        for (var n = 0; n < 4; n++) // five wrong guesses from each of four networks: the address's twenty for the day
+        {
+            using var guesser = jobs.Host.From($"203.0.113.{60 + n}");
+            foreach (var wait in new[] { 0, 0, 5, 10, 20 })
+            {
+                jobs.Time.Advance(TimeSpan.FromSeconds(wait));
+                await (await guesser.PostAsJsonAsync("/api/auth/verify", new { email = person.Email, code = "000000" })).Problem(HttpStatusCode.BadRequest);
+            }
+        }
+        // A fifth guessing network makes the owner receive a code, then guesses: one try, then nothing more from there.
+        using var fifth = jobs.Host.From("203.0.113.70");
+        await (await fifth.PostAsJsonAsync("/api/auth/sign-in", new { email = person.Email })).Json(HttpStatusCode.Accepted);
+        var sentToOwner = jobs.Host.LatestCode(person.Email);
+        await (await fifth.PostAsJsonAsync("/api/auth/verify", new { email = person.Email, code = sentToOwner == "000000" ? "000001" : "000000" })).Problem(HttpStatusCode.BadRequest);
+        jobs.Time.Advance(TimeSpan.FromSeconds(5));
+        var spent = await fifth.PostAsJsonAsync("/api/auth/verify", new { email = person.Email, code = sentToOwner });
+        Assert.Contains("ask for a new code from here", (await spent.Problem(HttpStatusCode.TooManyRequests)).GetProperty("detail").GetString());
+        // An older code, asked before the guessing, no longer works either; the owner asks one from home and signs in.
+        using var home = jobs.Host.From("198.51.100.40");
+        await (await home.PostAsJsonAsync("/api/auth/verify", new { email = person.Email, code = sentToOwner })).Problem(HttpStatusCode.TooManyRequests);
+        await (await home.PostAsJsonAsync("/api/auth/sign-in", new { email = person.Email })).Json(HttpStatusCode.Accepted);
+        var verified = await (await home.PostAsJsonAsync("/api/auth/verify", new { email = person.Email, code = jobs.Host.LatestCode(person.Email) })).Json(HttpStatusCode.OK);
+        Assert.Equal(person.AccountId, verified.GetProperty("accountId").GetString());
+    }
 }
