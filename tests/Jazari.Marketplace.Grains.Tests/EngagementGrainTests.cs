@@ -337,7 +337,7 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_dispute_names_the_institutes_of_the_startups_cohorts_as_mediators_and_only_their_managers_or_admins_resolve_it()
+    public async Task A_dispute_proposes_the_startups_cohorts_institutes_as_mediators_whose_managers_resolve_it_only_once_the_sme_accepts()
     {
         var (engagement, sme, founder, startupId) = await AwardedAsync();
         var (mediatorInstitute, otherInstitute, laterInstitute) = (Samples.NewId("inst"), Samples.NewId("inst"), Samples.NewId("inst"));
@@ -362,6 +362,15 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
             Assert.Equal(Problem.NotFound, (await Assert.ThrowsAsync<MarketplaceException>(() =>
                 engagement.ResolveDisputeAsync(stranger, 0, 1_500_000, 0, "Tout à la startup."))).Problem);
         }
+        // The startup's incubator gets no say over the SME's money by the startup's choice alone: the SME accepts it first.
+        Assert.Equal(Problem.NotFound, (await Assert.ThrowsAsync<MarketplaceException>(() => engagement.GetAsync(mediator))).Problem);
+        Assert.Equal(Problem.NotFound, (await Assert.ThrowsAsync<MarketplaceException>(() =>
+            engagement.ResolveDisputeAsync(mediator, 0, 1_500_000, 0, "Tout à la startup."))).Problem);
+        foreach (var notTheSme in new[] { founder, Samples.Admin, mediator })
+            Assert.Equal(Problem.NotFound, (await Assert.ThrowsAsync<MarketplaceException>(() => engagement.AcceptMediatorsAsync(notTheSme, 0))).Problem);
+        var accepted = await engagement.AcceptMediatorsAsync(sme, 0);
+        Assert.NotNull(accepted.Milestones[0].Dispute!.MediatorsAcceptedAt);
+        Assert.Equal(accepted.Milestones[0].Dispute!.MediatorsAcceptedAt, (await engagement.AcceptMediatorsAsync(sme, 0)).Milestones[0].Dispute!.MediatorsAcceptedAt); // once
         Assert.Equal(MilestoneStatus.Disputed, (await engagement.GetAsync(mediator)).Milestones[0].Status);
         var resolved = await engagement.ResolveDisputeAsync(mediator, 0, 1_000_000, 500_000, "Deux tiers livrés.");
         Assert.Equal(mediator.AccountId, resolved.Milestones[0].Dispute!.ResolvedBy);

@@ -74,6 +74,7 @@ public sealed partial class IdorMatrixTests(MarketplaceHost host)
         ["POST /api/needs/{id}/milestones/{index}/approve"] = new(v => $"/api/needs/{v.AwardedNeedId}/milestones/0/approve", null, As.Admin),
         ["POST /api/needs/{id}/milestones/{index}/dispute"] = new(v => $"/api/needs/{v.AwardedNeedId}/milestones/0/dispute", new { reason = "Incomplet." }, As.Admin),
         ["POST /api/needs/{id}/engagement/cancel"] = new(v => $"/api/needs/{v.AwardedNeedId}/engagement/cancel", null, As.Admin),
+        ["POST /api/disputes/{id}/accept-mediators"] = new(v => $"/api/disputes/{v.DisputeId}/accept-mediators"), // the SME itself only, never another or an admin
         ["POST /api/disputes/{id}/resolve"] = new(v => $"/api/disputes/{v.DisputeId}/resolve", new { releaseMinor = 1_500_000L, refundMinor = 0L, note = "Tout livré." }, As.Admin),
         ["GET /api/admin/programmes/{id}"] = new(v => $"/api/admin/programmes/{v.ProgrammeId}", null, As.Admin),
         // Programme applications: any SME applies to a programme; an application is its SME's and its deciders' (admins,

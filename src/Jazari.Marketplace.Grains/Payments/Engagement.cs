@@ -13,7 +13,8 @@ namespace Jazari.Marketplace.Grains.Payments;
 /// event calls for (the money moves it recorded, reported back with <see cref="CompleteMoveAsync"/>; the other grains;
 /// the e-mails; the schedules), then confirms it. Created from the need's award on first use, so it exists whenever
 /// the need is awarded. It decides who may see and do what: the SME (and admins, for it), the awarded startup, and
-/// the managers of the institutes a dispute names as its mediators; anyone else is told it does not exist.
+/// the managers of the institutes a dispute names as its mediators, once the SME accepted them; anyone else is told it
+/// does not exist.
 /// </summary>
 public interface IEngagementGrain : IGrainWithStringKey
 {
@@ -53,8 +54,11 @@ public interface IEngagementGrain : IGrainWithStringKey
     /// <summary>The SME or the startup disputes a funded or delivered milestone; the institutes of the startup's cohorts
     /// at this time become the dispute's mediators.</summary>
     Task<EngagementView> OpenDisputeAsync(Caller caller, int index, string reason);
-    /// <summary>An admin, or a manager whose account belongs to one of the dispute's mediator institutes, splits the escrow;
-    /// anyone else is told the dispute does not exist.</summary>
+    /// <summary>The SME accepts the institutes the dispute proposes as mediators (those of the startup's cohorts): only then
+    /// do their managers see the engagement and may resolve the dispute. Once; repeating it changes nothing.</summary>
+    Task<EngagementView> AcceptMediatorsAsync(Caller caller, int index);
+    /// <summary>An admin, or a manager whose account belongs to one of the dispute's mediator institutes the SME accepted,
+    /// splits the escrow; anyone else is told the dispute does not exist.</summary>
     Task<EngagementView> ResolveDisputeAsync(Caller caller, int index, long releaseMinor, long refundMinor, string note);
     /// <summary>The SME (or an admin) ends the engagement: unfunded milestones are cancelled, funded ones refunded.</summary>
     Task<EngagementView> CancelAsync(Caller caller);
@@ -459,6 +463,20 @@ internal sealed class EngagementGrain(
         if (m.Status is not (MilestoneStatus.Funded or MilestoneStatus.Delivered))
             throw MarketplaceException.Conflict($"Milestone {index} is {m.Status.Name()}; only a funded or delivered milestone is disputed.");
         await OpenAsync(m, side, reason);
+        return View();
+    }
+
+    public async Task<EngagementView> AcceptMediatorsAsync(Caller caller, int index)
+    {
+        await EnsureAsync();
+        // The SME's own account: an admin cannot consent for it.
+        if (S.SmeAccountId is null || caller.AccountId != S.SmeAccountId || S.Milestone(index) is not { Dispute: { } dispute } m)
+            throw MarketplaceException.NotFound("Dispute");
+        if (dispute.MediatorsAcceptedAt is not null) return View();
+        if (dispute.MediatorInstitutes.Count == 0) throw MarketplaceException.Conflict("This dispute proposes no mediator: the platform's team resolves it.");
+        if (dispute.ResolvedAt is not null) throw MarketplaceException.Conflict("This dispute is already resolved.");
+        m.Dispute = dispute with { MediatorsAcceptedAt = time.GetUtcNow() };
+        await SaveAsync();
         return View();
     }
 
@@ -994,11 +1012,11 @@ internal sealed class EngagementGrain(
 
     private bool IsParty(Caller caller) => IsSme(caller) || caller.AccountId == S.StartupAccountId;
 
-    /// <summary>A manager whose account belongs to an institute one of these disputes names as its mediator.</summary>
+    /// <summary>A manager whose account belongs to an institute one of these disputes names as its mediator, accepted by the SME.</summary>
     private async Task<bool> IsMediatorAsync(Caller caller, IEnumerable<Dispute> disputes)
     {
         if (caller.Role != Roles.Manager) return false;
-        var mediators = disputes.SelectMany(d => d.MediatorInstitutes).ToHashSet();
+        var mediators = disputes.SelectMany(d => d.AcceptedMediatorInstitutes).ToHashSet();
         if (mediators.Count == 0) return false;
         var account = await grains.GetGrain<IAccountGrain>(caller.AccountId).GetAsync();
         return account is { ErasedAt: null } && account.Institutes.Any(mediators.Contains);

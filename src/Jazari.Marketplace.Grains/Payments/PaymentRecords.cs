@@ -137,11 +137,17 @@ public sealed record Dispute(
     [property: Id(6)] long RefundMinor,
     [property: Id(7)] string? Note,
     [property: Id(8)] string? ResolvedBy,
-    [property: Id(9)] IReadOnlyList<string>? Mediators = null)
+    [property: Id(9)] IReadOnlyList<string>? Mediators = null,
+    [property: Id(10)] DateTimeOffset? MediatorsAcceptedAt = null)
 {
-    /// <summary>The institutes whose managers may resolve it: those of the startup's cohorts when it opened (none for disputes
-    /// stored before mediators were recorded: then only admins resolve).</summary>
+    /// <summary>The institutes proposed to mediate: those of the startup's cohorts when it opened (none for disputes stored
+    /// before mediators were recorded).</summary>
     public IReadOnlyList<string> MediatorInstitutes => Mediators ?? [];
+
+    /// <summary>The institutes whose managers may read the engagement and resolve the dispute: the proposed ones once the SME
+    /// accepted them (the startup's incubators get no say over the SME's money by the startup's choice alone); until
+    /// then, and without mediators, only admins resolve.</summary>
+    public IReadOnlyList<string> AcceptedMediatorInstitutes => MediatorsAcceptedAt is null ? [] : MediatorInstitutes;
 
     /// <summary>The key of the sentence the parties read for a dispute Stripe opened (a chargeback, a refund made in Stripe):
     /// its <see cref="Reason"/> is the bank's or Stripe's own words, kept for the admins.</summary>

@@ -22,6 +22,7 @@ public static class EngagementsApi
         needs.MapPost("/milestones/{index:int}/approve", Approve);
         needs.MapPost("/milestones/{index:int}/dispute", Dispute);
         needs.MapPost("/engagement/cancel", Cancel);
+        routes.MapPost("/api/disputes/{id:id}/accept-mediators", AcceptMediators).WithTags("Engagements").RequireAuthorization(p => p.RequireRole(Roles.Sme));
         routes.MapPost("/api/disputes/{id:id}/resolve", Resolve).WithTags("Engagements").RequireAuthorization(p => p.RequireRole(Roles.Admin, Roles.Manager));
     }
 
@@ -45,6 +46,9 @@ public static class EngagementsApi
 
     private static async Task<Ok<EngagementResponse>> Cancel(string id, ClaimsPrincipal user, EngagementCommands engagements) =>
         TypedResults.Ok(await engagements.CancelAsync(user.Caller(), id));
+
+    private static async Task<Ok<EngagementResponse>> AcceptMediators(string id, ClaimsPrincipal user, EngagementCommands engagements) =>
+        TypedResults.Ok(await engagements.AcceptMediatorsAsync(user.Caller(), id));
 
     private static async Task<Ok<EngagementResponse>> Resolve(string id, ResolveInput body, ClaimsPrincipal user, EngagementCommands engagements) =>
         TypedResults.Ok(await engagements.ResolveAsync(user.Caller(), id, body));

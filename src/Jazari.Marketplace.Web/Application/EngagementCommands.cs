@@ -82,7 +82,19 @@ public sealed class EngagementCommands(IGrainFactory grains, PaymentMoves moves,
     public async Task<EngagementResponse> CancelAsync(Caller caller, string needId) =>
         EngagementResponse.From(await Engagement(needId).CancelAsync(caller));
 
-    /// <summary>An admin, or a manager of an institute the dispute names as its mediator, splits the milestone's escrow.</summary>
+    /// <summary>The SME accepts the institutes its dispute proposes as mediators (audited once).</summary>
+    public async Task<EngagementResponse> AcceptMediatorsAsync(Caller caller, string disputeId)
+    {
+        var target = (Ids.IsValid(disputeId) ? await grains.GetGrain<IPaymentLookupGrain>(disputeId).GetAsync() : null)
+            ?? throw MarketplaceException.NotFound("Dispute");
+        var e = await Engagement(target.NeedId).AcceptMediatorsAsync(caller, target.Index);
+        var dispute = e.Milestones[target.Index].Dispute!;
+        await audit.RecordOnceAsync(caller, $"aud-mediators-{disputeId}", dispute.MediatorsAcceptedAt!.Value, AuditActions.DisputeMediatorsAccepted,
+            disputeId, string.Join(", ", dispute.MediatorInstitutes));
+        return EngagementResponse.From(e);
+    }
+
+    /// <summary>An admin, or a manager of an institute the dispute names as its mediator (accepted by the SME), splits the milestone's escrow.</summary>
     public async Task<EngagementResponse> ResolveAsync(Caller caller, string disputeId, ResolveInput input)
     {
         var c = new Checks();

@@ -114,8 +114,10 @@ public sealed record FundingOption(string Method, bool CardCheckout, bool Confir
 
 public sealed record FundingResponse(string Source, long AmountMinor, string Status);
 
+/// <summary>A dispute; <see cref="Mediators"/> are the institutes it proposes (the startup's cohorts'), who may resolve it
+/// once the SME accepted them (<see cref="MediatorsAcceptedAt"/>); until then, and without any, the platform's admins.</summary>
 public sealed record DisputeResponse(string Id, string OpenedBy, string Reason, DateTimeOffset OpenedAt, DateTimeOffset? ResolvedAt,
-    long? ReleaseMinor, long? RefundMinor, string? Note);
+    long? ReleaseMinor, long? RefundMinor, string? Note, IReadOnlyList<string> Mediators, DateTimeOffset? MediatorsAcceptedAt);
 
 public sealed record EngagementMilestone(int Index, string Title, long AmountMinor, string Status, string DueOn,
     IReadOnlyList<FundingResponse> Funding, string? PaymentId, string? Method, DateTimeOffset? FundedAt, DateTimeOffset? DeliveredAt,
@@ -155,7 +157,8 @@ public sealed record EngagementResponse(string NeedId, string Title, string SmeI
             m.Funding.Count > 0 ? m.PaymentId : null, m.Method?.Name(), m.FundedAt, m.DeliveredAt, m.DeliveryNote, m.DeliveryLinks,
             m.ApprovedAt, m.ApprovedAutomatically, m.ReleasedMinor, m.RefundedMinor,
             m.Dispute is { } d ? new DisputeResponse(d.Id, d.OpenedBy, d.Reason, d.OpenedAt, d.ResolvedAt,
-                d.ResolvedAt is null ? null : d.ReleaseMinor, d.ResolvedAt is null ? null : d.RefundMinor, d.Note) : null,
+                d.ResolvedAt is null ? null : d.ReleaseMinor, d.ResolvedAt is null ? null : d.RefundMinor, d.Note,
+                d.MediatorInstitutes, d.MediatorsAcceptedAt) : null,
             m.FundingRequestedAt, m.FundingLapsedAt, m.FundedAt is null ? m.HeldUntil : null))],
         [.. e.Payouts.Select(PayoutResponse.From)]);
 }

@@ -47,6 +47,8 @@ public static class AuditActions
     public const string BankMappingSaved = "bank-mapping-saved";
     public const string DisputeOpened = "dispute-opened";
     public const string DisputeResolved = "dispute-resolved";
+    /// <summary>An SME accepted the institutes its dispute proposed as mediators (their managers may then resolve it).</summary>
+    public const string DisputeMediatorsAccepted = "dispute-mediators-accepted";
     public const string ProgrammeCreated = "programme-created";
     /// <summary>An admin or a programme's manager approved or declined an SME's application to a co-funding programme.</summary>
     public const string ProgrammeApplicationDecided = "programme-application-decided";
@@ -69,7 +71,7 @@ public static class AuditActions
     public static readonly IReadOnlyList<string> All =
         [SignIn, SignOut, ProfileCreated, ProfileUpdated, BidAccepted, AccountCreated, CatalogueImported, ReviewHidden, InstituteCreated, JobsDashboardLink,
          ConversationRead, ConversationReportsHandled, DataExported, AccountErased, PayoutDetailsChanged, PayoutReviewed, PayoutFileWithdrawn,
-         PaymentConfirmed, PayoutPaid, DisputeOpened, DisputeResolved, ProgrammeCreated,
+         PaymentConfirmed, PayoutPaid, DisputeOpened, DisputeResolved, DisputeMediatorsAccepted, ProgrammeCreated,
          CohortInvitationSent, CohortInvitationAnswered, EvaluatorInvited, EvaluatorInvitationAnswered, ProgrammeApplicationDecided, BankStatementReconciled, BankMappingSaved,
          AssessmentTaken, ReassessmentInvited, ExpertReviewAssigned];
 }

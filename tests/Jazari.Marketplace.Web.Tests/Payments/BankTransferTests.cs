@@ -164,7 +164,7 @@ public sealed class BankTransferTests(MarketplaceHost host)
     }
 
     [Fact]
-    public async Task A_dispute_is_resolved_by_a_manager_of_its_mediator_institute_with_a_split_and_only_the_parties_and_mediators_see_the_engagement()
+    public async Task A_dispute_is_resolved_by_a_manager_of_its_mediator_institute_the_sme_accepted_with_a_split_and_only_the_parties_and_mediators_see_the_engagement()
     {
         var a = await Engagements.AwardedAsync(host);
         var cohort = await Incubation.ProgrammeAsync(host);
@@ -187,7 +187,29 @@ public sealed class BankTransferTests(MarketplaceHost host)
             new { reason = "Le catalogue livré est incomplet : 40 produits manquent." })).Json(HttpStatusCode.OK);
         Assert.Equal("disputed", disputed.Milestone(0).Status());
         await (await a.Sme.Client.PostAsync($"/api/needs/{a.NeedId}/milestones/0/approve", null)).Problem(HttpStatusCode.Conflict);
-        var disputeId = disputed.Milestone(0).GetProperty("dispute").Id();
+        var dispute = disputed.Milestone(0).GetProperty("dispute");
+        var disputeId = dispute.Id();
+        Assert.Single(dispute.GetProperty("mediators").EnumerateArray()); // the startup's cohort's institute, proposed
+        Assert.Equal(JsonValueKind.Null, dispute.GetProperty("mediatorsAcceptedAt").ValueKind);
+        await (await cohort.Manager.Client.GetAsync($"/api/needs/{a.NeedId}/engagement")).Problem(HttpStatusCode.NotFound); // not before the SME accepts
+        await (await cohort.Manager.Client.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve",
+            new { releaseMinor = 1_500_000L, refundMinor = 0L, note = "Tout à la startup." })).Problem(HttpStatusCode.NotFound);
+        await (await a.Founder.Client.PostAsync($"/api/disputes/{disputeId}/accept-mediators", null)).Problem(HttpStatusCode.Forbidden);
+        // On the engagement's page the SME reads who is proposed and accepts; the startup reads that it waits for that.
+        using var startupPages = await ReceiptTests.PagesAsync(host, a.Founder);
+        static string Text(string html) => WebUtility.HtmlDecode(html).Replace('\u00a0', ' ').Replace('\u202f', ' ');
+        Assert.Contains("Médiateur proposé : <bdi>Jazari Souss-Massa</bdi>", Text(await startupPages.GetStringAsync($"/engagements/{a.NeedId}")));
+        using var smePages = await ReceiptTests.PagesAsync(host, a.Sme);
+        var page = await smePages.GetStringAsync($"/engagements/{a.NeedId}");
+        Assert.Contains("incubée par <bdi>Jazari Souss-Massa</bdi>", Text(page));
+        var acceptedPage = await smePages.PostAsync($"/engagements/{a.NeedId}?handler=acceptMediators", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__af"] = ReceiptTests.Antiforgery(page), ["disputeId"] = disputeId,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, acceptedPage.StatusCode);
+        Assert.Contains("Médiateur accepté par la PME", Text(await smePages.GetStringAsync(acceptedPage.Headers.Location)));
+        var accepted = await (await a.Sme.Client.GetAsync($"/api/needs/{a.NeedId}/engagement")).Json(HttpStatusCode.OK);
+        Assert.NotEqual(JsonValueKind.Null, accepted.Milestone(0).GetProperty("dispute").GetProperty("mediatorsAcceptedAt").ValueKind);
         await (await cohort.Manager.Client.GetAsync($"/api/needs/{a.NeedId}/engagement")).Json(HttpStatusCode.OK); // its institute mediates
         await (await otherManager.Client.GetAsync($"/api/needs/{a.NeedId}/engagement")).Problem(HttpStatusCode.NotFound);
 

@@ -29,6 +29,11 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
     public string? Done { get; private set; }
     /// <summary>To the startup, the SME it works for (the page's header names the other party).</summary>
     public string? SmeName { get; private set; }
+    /// <summary>The names of the institutes the disputes propose as mediators.</summary>
+    public Dictionary<string, string> InstituteNames { get; } = [];
+
+    /// <summary>The proposed mediators of a dispute, by name, in the reader's list.</summary>
+    public string Mediators(DisputeResponse d) => T.List(d.Mediators.Select(i => InstituteNames.GetValueOrDefault(i, i)), typed: true);
 
     /// <summary>The page; <c>confirm=approve</c> with a milestone's index first shows what approving releases (a plain GET,
     /// which Back and reload repeat harmlessly); only the confirmation posted from there acts.</summary>
@@ -174,6 +179,9 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
     public Task<IActionResult> OnPostDisputeAsync(string id, int index, string? reason) =>
         ActAsync(id, "disputed", () => engagements.DisputeAsync(Me, id, index, new DisputeInput { Reason = reason }));
 
+    public Task<IActionResult> OnPostAcceptMediatorsAsync(string id, string? disputeId) =>
+        ActAsync(id, "mediators-accepted", () => engagements.AcceptMediatorsAsync(Me, disputeId ?? ""));
+
     public Task<IActionResult> OnPostResolveAsync(string id, string? disputeId, decimal? releaseMad, decimal? refundMad, string? note) =>
         ActAsync(id, "resolved", () => engagements.ResolveAsync(Me, disputeId ?? "",
             new ResolveInput { ReleaseMinor = Minor(releaseMad), RefundMinor = Minor(refundMad), Note = note }));
@@ -201,6 +209,8 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
         issuedReceipts = [.. ids.Where((_, i) => numbers[i] is not null)];
         if (IsSme) deliveryReviews = [.. (await expertReviews.OfNeedAsync(Me, id)).Where(r => r.Kind == "milestone")];
         await ExpectSharesAsync();
+        foreach (var institute in Engagement.Milestones.SelectMany(m => m.Dispute?.Mediators ?? []).Distinct())
+            if (await Grains.GetGrain<Jazari.Marketplace.Grains.Incubation.IInstituteGrain>(institute).GetAsync() is { } found) InstituteNames[institute] = found.Name;
         // The startup reads its client's name at the top, as the SME reads the startup's.
         if (IsStartup)
         {
