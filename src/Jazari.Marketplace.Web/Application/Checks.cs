@@ -83,7 +83,8 @@ public sealed class Checks(string prefix = "")
                 continue;
             }
             if (char.IsLowSurrogate(c)) return "Unpaired surrogates are not allowed.";
-            if (char.IsControl(c) && !(multiLine && c is ('\n' or '\r' or '\t')))
+            // The line and paragraph separators break a line as \n does (in an e-mail's subject too).
+            if ((char.IsControl(c) && !(multiLine && c is ('\n' or '\r' or '\t'))) || (!multiLine && c is '\u2028' or '\u2029'))
                 return multiLine ? "Control characters other than new lines and tabs are not allowed." : "Control characters and new lines are not allowed.";
             if (c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069') return "Bidirectional overrides and isolates are not allowed.";
             if (c is >= '\uFDD0' and <= '\uFDEF' or '\uFFFE' or '\uFFFF') return "Non-characters are not allowed.";
