@@ -159,6 +159,9 @@ public static class PayoutHolds
         if (details?.RibChangedAt is { } changed && now - changed < AfterRibChange) reasons.Add(RibChanged);
         if (beneficiaryKind == "startup" && await RelatedAsync(grains, smeId, smeAccountId, startupId, startupAccountId, details)) reasons.Add(RelatedParty);
         if (beneficiaryKind == "startup" && await SameNetworkAsync(grains, smeAccountId, startupAccountId)) reasons.Add(SameNetwork);
+        // A refund to the SME that would land in the startup's own account: the money would reach the startup without a release.
+        if (beneficiaryKind == "sme" && details is not null && beneficiaryId != startupId
+            && (await grains.GetGrain<IPayoutDetailsGrain>(startupId).GetAsync(Caller.Marketplace))?.Rib == details.Rib) reasons.Add(RelatedParty);
         return reasons;
     }
 

@@ -202,6 +202,22 @@ public sealed class BankRailsTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task A_refund_to_an_sme_whose_rib_is_the_startups_is_held_for_an_admin()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var (pair, smeId) = await AwardedBetweenAsync($"sme-refund-{run}@gmail.com", $"startup-refund-{run}@gmail.com");
+        await Details(pair.Founder, pair.StartupId, "Atlas Web", CihRib);
+        await Details(pair.Sme, smeId, "Atlas Web", CihRib, "smes"); // the SME's refunds would go to the startup's account
+        await Engagements.ConfirmAsync(host, await pair.FundAsync(0));
+        await (await pair.Sme.Client.PostAsync($"/api/needs/{pair.NeedId}/engagement/cancel", null)).Json(HttpStatusCode.OK);
+        var engagement = await Engagements.UntilAsync(host, pair.NeedId, e => e.GetProperty("payouts").EnumerateArray().Any(p => p.GetProperty("kind").GetString() == "refund"));
+        var refund = engagement.GetProperty("payouts").EnumerateArray().Single(p => p.GetProperty("kind").GetString() == "refund");
+        Assert.Equal(("held", "related-party"), (refund.GetProperty("status").GetString(), refund.GetProperty("holdReasons")[0].GetString()));
+        using var admin = host.Admin();
+        await (await admin.PostAsJsonAsync($"/api/admin/payouts/{refund.Id()}/decline", new { reason = "Compte de la startup." })).Json(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task A_payout_between_an_sme_and_a_startup_of_one_company_domain_or_one_rib_is_held_and_a_declined_one_is_never_paid()
     {
         var run = Guid.NewGuid().ToString("N")[..8];
