@@ -149,7 +149,9 @@ public sealed partial class EmailTemplates
             return string.Join('\n', v.Split('\n').Select(l => Url().IsMatch(l) || l.Length == 0 ? WebUtility.HtmlEncode(l) : $"<bdi>{WebUtility.HtmlEncode(l)}</bdi>"));
         });
 
-    private static string Linkify(string encoded) => Url().Replace(encoded, m => $"<a href=\"{m.Value}\">{m.Value}</a>");
+    /// <summary>The addresses of an encoded line as links: an address ends where a quote or an angle bracket was (encoded
+    /// <c>&amp;quot;</c>, <c>&amp;gt;</c>...), so text typed after it never joins its <c>href</c>.</summary>
+    private static string Linkify(string encoded) => EncodedUrl().Replace(encoded, m => $"<a href=\"{m.Value}\">{m.Value}</a>");
 
     private static string Resource(string name)
     {
@@ -167,4 +169,7 @@ public sealed partial class EmailTemplates
 
     [GeneratedRegex(@"https?://[^\s<""\u2066-\u2069]+")]
     private static partial Regex Url();
+
+    [GeneratedRegex(@"https?://(?:(?!&(?:quot|gt|lt|#39|#x27);)[^\s<""'\u2066-\u2069])+")]
+    private static partial Regex EncodedUrl();
 }

@@ -31,4 +31,18 @@ public sealed class TemplateTests
         Assert.Throws<ArgumentException>(() => NotificationCatalogue.Check(templates, NotificationKinds.ApplicationAdmitted,
             new Dictionary<string, string> { ["startup"] = "Souss Digital" }));
     }
+
+    [Fact]
+    public void A_link_typed_in_a_message_ends_at_the_quote_so_the_text_after_it_never_joins_its_address()
+    {
+        var values = new Dictionary<string, string>
+        {
+            ["name"] = "Amal", ["sender"] = "Web Atlas", ["title"] = "Boutique", ["link"] = "https://jazari.ma/messages/c1?a=1&b=2",
+            ["excerpt"] = "Voyez <a href=\"http://evil.example\">ici</a>",
+        };
+        var email = templates.Render(new Notification("k", NotificationKinds.MessageReceived, values, DateTimeOffset.UnixEpoch), "a@example.ma", "fr", values, null);
+        Assert.Contains("<a href=\"http://evil.example\">http://evil.example</a>&quot;&gt;ici", email.Html);
+        Assert.DoesNotContain("evil.example&quot;", email.Html.Replace("</a>&quot;", ""));
+        Assert.Contains("<a href=\"https://jazari.ma/messages/c1?a=1&amp;b=2\">", email.Html); // the platform's own link keeps its query
+    }
 }
