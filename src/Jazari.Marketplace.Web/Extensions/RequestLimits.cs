@@ -18,9 +18,12 @@ internal static class RequestLimits
         var queued = config.GetValue("Overload:QueueLimit", 256);
         builder.Services.AddRateLimiter(limiter =>
         {
-            limiter.AddPolicy(RateLimitPolicies.Auth, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            // Attempts count, per network address; opening a sign-in or code page does not (many phones share one address
+            // behind a carrier's NAT: their page loads must not spend each other's attempts).
+            limiter.AddPolicy(RateLimitPolicies.Auth, context => HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
+                ? RateLimitPartition.GetNoLimiter("reading")
+                : RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 IsProbe(context.Request.Path)
                     ? RateLimitPartition.GetNoLimiter("probes")

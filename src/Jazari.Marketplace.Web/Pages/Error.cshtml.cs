@@ -42,8 +42,8 @@ public sealed class ErrorModel : PageModel
         return Page();
     }
 
-    /// <summary>The address that failed, as a local path (its query kept for a GET; a POST's is its handler, which a link
-    /// must not name); null when opened directly or for anything but a path of this site.</summary>
+    /// <summary>The address that failed, as a local path with its query (where a form was sent from, less the handler,
+    /// which a link must not name: the form is shown again); null when opened directly or for anything but a path of this site.</summary>
     private string? OriginalPage()
     {
         (string? path, string? query) = HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is { } status ? (status.OriginalPath, status.OriginalQueryString)
@@ -51,6 +51,7 @@ public sealed class ErrorModel : PageModel
             : ((string?)null, (string?)null);
         if (path is null || !path.StartsWith('/') || path.StartsWith("//") || path.StartsWith("/\\") || path.StartsWith("/error/")
             || path.Any(char.IsControl)) return null;
-        return HttpMethods.IsGet(Request.Method) && !string.IsNullOrEmpty(query) ? path + query : path;
+        var kept = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query).Where(p => !p.Key.Equals("handler", StringComparison.OrdinalIgnoreCase));
+        return path + QueryString.Create(kept);
     }
 }
