@@ -19,9 +19,9 @@ public interface ISignInGrain : IGrainWithStringKey
     Task<string?> GetAccountIdAsync();
     /// <summary>
     /// A code e-mail for this address, asked by <paramref name="requester"/> (a hash of the client address), with the
-    /// sign-up to apply at verification when <paramref name="signUp"/> is given: that code creates that sign-up, whatever
-    /// another sign-up of the address asks later (a code asked without one creates the requester's own last sign-up, or
-    /// else the address's last). The code is
+    /// sign-up to apply at verification when <paramref name="signUp"/> is given. Each requester's last sign-up is kept
+    /// apart: a code asked without one (a new code) carries the requester's own; a requester with none gets no code for
+    /// an address without an account, whoever else signed it up. The code is
     /// null when the address has neither an account nor a waiting sign-up: the e-mail then says there is no account.
     /// Earlier codes stay valid until they expire. Throttled per requester and per address (429 with a retry time).
     /// </summary>
@@ -29,9 +29,11 @@ public interface ISignInGrain : IGrainWithStringKey
     /// <summary>
     /// The account id when the code is one of the live codes; all codes are then used up. The first verified code of
     /// a sign-up creates its account. Failed guesses count per requester and per address over a day, with back-off;
-    /// a new code never resets them. Past the address's limit (someone guessing from many networks), only a code
-    /// asked from this requester's network, typed without a wrong guess from there since, still works: the owner is
-    /// not locked out, and a guesser gets one try per code it made the owner receive. <paramref name="network"/> is the keyed hash of the requester's network (null when
+    /// a new code never resets them. Past the address's limit (someone guessing from many networks), a requester on a
+    /// network the account is known on (where it signed up or last signed in) may still try a code it asked for since
+    /// its last wrong guess, up to <see cref="SignInGrain.ExemptGuesses"/> more a day: the owner is not locked out by
+    /// strangers. The first verified code of a sign-up applies the verifying requester's own last sign-up, else the one
+    /// its code was sent for. <paramref name="network"/> is the keyed hash of the requester's network (null when
     /// not recorded): kept on the account a sign-up's code creates, for the related-party payout holds.
     /// </summary>
     Task<string> VerifyAsync(string code, string requester, string? network);
@@ -76,6 +78,10 @@ public sealed record SignInCode([property: Id(0)] byte[] Hash, [property: Id(1)]
     [Id(4)] public PendingSignUp? SignUp { get; init; }
 }
 
+/// <summary>A requester's last sign-up of an address, waiting for its first verified code.</summary>
+[GenerateSerializer, Alias("jazari.requester-sign-up")]
+public sealed record RequesterSignUp([property: Id(0)] string Requester, [property: Id(1)] PendingSignUp SignUp, [property: Id(2)] DateTimeOffset At);
+
 /// <summary>A code request or a failed guess: when, and by whom (a hash of the client address, never the address itself).</summary>
 [GenerateSerializer, Alias("jazari.sign-in-attempt")]
 public sealed record SignInAttempt([property: Id(0)] DateTimeOffset At, [property: Id(1)] string Requester);
@@ -98,9 +104,14 @@ public sealed class SignInState
     [Id(7)] public List<SignInAttempt> Requests { get; set; } = [];
     /// <summary>Failed guesses of the last <see cref="SignInGrain.GuessWindow"/>.</summary>
     [Id(8)] public List<SignInAttempt> FailedGuesses { get; set; } = [];
+    /// <summary>The last sign-up of the first version (one per address, whoever asked): read only for codes stored then.</summary>
     [Id(9)] public PendingSignUp? SignUp { get; set; }
     /// <summary>The account id of this address, reserved at the first request: its notifications carry the code e-mails.</summary>
     [Id(10)] public string? RecipientId { get; set; }
+    /// <summary>Each requester's last sign-up, newest last, at most <see cref="SignInGrain.KeptSignUps"/>.</summary>
+    [Id(11)] public List<RequesterSignUp> SignUps { get; set; } = [];
+    /// <summary>The keyed hashes of the networks the account last signed in from (newest last, at most 5).</summary>
+    [Id(12)] public List<string> Networks { get; set; } = [];
 }
 
 internal sealed class SignInGrain(
@@ -121,6 +132,9 @@ internal sealed class SignInGrain(
     public const int GuessesPerRequester = 5;
     public const int GuessesPerAddress = 20;
     public static readonly TimeSpan GuessWindow = TimeSpan.FromDays(1);
+    /// <summary>Wrong guesses a day past <see cref="GuessesPerAddress"/>, from the account's own networks only.</summary>
+    public const int ExemptGuesses = 10;
+    public const int KeptSignUps = 5;
     /// <summary>After the second failed guess, a requester waits 5 s, then 10 s, 20 s... before the next.</summary>
     public static readonly TimeSpan FirstBackOff = TimeSpan.FromSeconds(5);
 
@@ -133,6 +147,7 @@ internal sealed class SignInGrain(
         await grains.GetGrain<IAccountGrain>(id).CreateAsync(account);
         S.AccountId = id;
         S.SignUp = null;
+        S.SignUps.Clear();
         await state.SaveAsync();
         return (id, true);
     }
@@ -150,13 +165,19 @@ internal sealed class SignInGrain(
             throw TooMany("Too many codes were asked for this address; use the last code you received, or wait.", S.Requests[0].At + AddressWindow - now);
         S.Requests.Add(new SignInAttempt(now, requester));
         S.RecipientId ??= S.AccountId ?? Ids.New("acc");
-        if (signUp is not null && S.AccountId is null) S.SignUp = signUp;
-        // The sign-up this code creates: the one asked with it, else the requester's own last one ("a new code"), else the last.
-        var creates = S.AccountId is not null ? null
-            : signUp ?? S.Codes.LastOrDefault(c => c.Requester == requester && c.SignUp is not null)?.SignUp ?? S.SignUp;
+        if (signUp is not null && S.AccountId is null)
+        {
+            S.SignUps.RemoveAll(s => s.Requester == requester);
+            S.SignUps.Add(new RequesterSignUp(requester, signUp, now));
+            if (S.SignUps.Count > KeptSignUps) S.SignUps.RemoveRange(0, S.SignUps.Count - KeptSignUps);
+            S.SignUp = null;
+        }
+        // The sign-up this code creates: the one asked with it, else the requester's own last one ("a new code"); never
+        // another requester's (someone signing up the owner's address must not choose the owner's role, name or consents).
+        var creates = S.AccountId is not null ? null : signUp ?? OwnSignUp(requester);
 
         string? code = null;
-        if (S.AccountId is not null || S.SignUp is not null)
+        if (S.AccountId is not null || creates is not null)
         {
             code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6");
             var salt = RandomNumberGenerator.GetBytes(16);
@@ -175,10 +196,13 @@ internal sealed class SignInGrain(
         var mine = S.FailedGuesses.Where(f => f.Requester == requester).ToList();
         if (mine.Count >= GuessesPerRequester)
             throw TooMany("Too many wrong codes for this address from here; try again tomorrow.", mine[0].At + GuessWindow - now);
-        // Past the address's limit, only this requester's own codes, asked since its last wrong guess, are still tried.
+        // Past the address's limit, only a requester on one of the account's networks, with a code it asked for since its
+        // last wrong guess, still tries (a few more a day): strangers guessing from many networks do not lock the owner out.
         var lastMiss = mine.Count > 0 ? mine[^1].At : DateTimeOffset.MinValue;
         var spent = S.FailedGuesses.Count >= GuessesPerAddress;
-        var candidates = spent ? [.. S.Codes.Where(c => c.Requester == requester && c.ExpiresAt - CodeLifetime > lastMiss)] : S.Codes;
+        var candidates = !spent ? S.Codes
+            : S.FailedGuesses.Count < GuessesPerAddress + ExemptGuesses && await KnownNetworkAsync(network)
+                ? [.. S.Codes.Where(c => c.Requester == requester && c.ExpiresAt - CodeLifetime > lastMiss)] : [];
         if (spent && candidates.Count == 0)
             throw TooMany("Too many wrong codes for this address: ask for a new code from here and type it without a mistake, or try again tomorrow.",
                 S.FailedGuesses[0].At + GuessWindow - now);
@@ -186,7 +210,9 @@ internal sealed class SignInGrain(
             throw TooMany("Wait a moment before trying another code.", wait);
 
         var match = candidates.Find(c => c.ExpiresAt > now && CryptographicOperations.FixedTimeEquals(Hash(c.Salt, code), c.Hash));
-        var signUp = match?.SignUp ?? S.SignUp;
+        // The verifying requester's own sign-up first (the owner may type the code a later sign-up of someone else sent),
+        // else the code's (a code stored by the first version: the address's last sign-up).
+        var signUp = OwnSignUp(requester) ?? match?.SignUp ?? (match?.Requester is null ? S.SignUp : null);
         if (match is null || (S.AccountId is null && signUp is null))
         {
             S.FailedGuesses.Add(new SignInAttempt(now, requester));
@@ -202,6 +228,13 @@ internal sealed class SignInGrain(
             if (signUp.Consents is { } consents) await account.RecordConsentsAsync(consents);
             S.AccountId = id;
             S.SignUp = null;
+            S.SignUps.Clear();
+        }
+        if (network is not null)
+        {
+            S.Networks.Remove(network);
+            S.Networks.Add(network);
+            if (S.Networks.Count > 5) S.Networks.RemoveAt(0);
         }
         S.Codes.Clear();
         await state.SaveAsync();
@@ -214,6 +247,13 @@ internal sealed class SignInGrain(
         await state.ClearStateAsync();
         DeactivateOnIdle();
     }
+
+    private PendingSignUp? OwnSignUp(string requester) => S.SignUps.LastOrDefault(s => s.Requester == requester)?.SignUp;
+
+    /// <summary>Whether this network is one the account signed up or last signed in from.</summary>
+    private async Task<bool> KnownNetworkAsync(string? network) =>
+        network is not null && S.AccountId is { } account
+        && (S.Networks.Contains(network) || await grains.GetGrain<IAccountGrain>(account).GetSignUpNetworkAsync() == network);
 
     private static MarketplaceException TooMany(string message, TimeSpan retryAfter) => MarketplaceException.TooMany(message, retryAfter);
 
