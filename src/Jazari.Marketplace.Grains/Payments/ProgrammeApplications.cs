@@ -58,7 +58,7 @@ public static class Eligibility
         if (r.Regions.Count > 0)
             checks.Add(new(Region, r.Regions.Contains(sme.Region), $"{sme.Region}; the programme takes {string.Join(", ", r.Regions)}."));
         if (r.Sectors.Count > 0)
-            checks.Add(new(Sector, r.Sectors.Any(s => string.Equals(s, sme.Sector.Trim(), StringComparison.OrdinalIgnoreCase)),
+            checks.Add(new(Sector, r.Sectors.Any(s => SectorKey(s) == SectorKey(sme.Sector)),
                 $"{sme.Sector}; the programme takes {string.Join(", ", r.Sectors)}."));
         if (r.MinEmployees is not null || r.MaxEmployees is not null)
             checks.Add(new(Size, sme.Employees >= (r.MinEmployees ?? 0) && sme.Employees <= (r.MaxEmployees ?? int.MaxValue),
@@ -68,6 +68,15 @@ public static class Eligibility
         checks.Add(new(Budget, programme.CommittedMinor < t.BudgetMinor,
             $"{t.BudgetMinor - programme.CommittedMinor} of {t.BudgetMinor} {t.Currency} (minor units) is left."));
         return checks;
+    }
+
+    /// <summary>A sector as compared: case, accents, Arabic letter variants and diacritics folded, the Arabic article
+    /// dropped, spaces and punctuation ignored ("Agro-alimentaire" = "agroalimentaire", "الصناعة الغذائية" = "صناعة غذائية").</summary>
+    public static string SectorKey(string sector)
+    {
+        var words = new string([.. Matching.TextNormalizer.Normalize(sector).Select(c => char.IsLetterOrDigit(c) ? c : ' ')])
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return string.Concat(words.Select(w => w.Length > 3 && w.StartsWith("ال", StringComparison.Ordinal) ? w[2..] : w));
     }
 }
 
