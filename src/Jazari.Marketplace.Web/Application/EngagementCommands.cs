@@ -85,12 +85,13 @@ public sealed class EngagementCommands(IGrainFactory grains, PaymentMoves moves,
     /// <summary>The SME accepts the institutes its dispute proposes as mediators (audited once).</summary>
     public async Task<EngagementResponse> AcceptMediatorsAsync(Caller caller, string disputeId)
     {
-        var target = (Ids.IsValid(disputeId) ? await grains.GetGrain<IPaymentLookupGrain>(disputeId).GetAsync() : null)
-            ?? throw MarketplaceException.NotFound("Dispute");
+        var target = (Ids.IsValid(disputeId) ? await grains.GetGrain<IPaymentLookupGrain>(disputeId).GetAsync() : null) is { } found
+            && PaymentIds.Dispute(found.NeedId, found.Index) == disputeId ? found : throw MarketplaceException.NotFound("Dispute");
         var e = await Engagement(target.NeedId).AcceptMediatorsAsync(caller, target.Index);
         var dispute = e.Milestones[target.Index].Dispute!;
-        await audit.RecordOnceAsync(caller, $"aud-mediators-{disputeId}", dispute.MediatorsAcceptedAt!.Value, AuditActions.DisputeMediatorsAccepted,
-            disputeId, string.Join(", ", dispute.MediatorInstitutes));
+        // Named by the dispute itself (the lookup also knows the milestone's payment id): one entry, however it was reached.
+        await audit.RecordOnceAsync(caller, $"aud-mediators-{dispute.Id}", dispute.MediatorsAcceptedAt!.Value, AuditActions.DisputeMediatorsAccepted,
+            dispute.Id, string.Join(", ", dispute.MediatorInstitutes));
         return EngagementResponse.From(e);
     }
 

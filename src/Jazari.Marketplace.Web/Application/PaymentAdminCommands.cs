@@ -274,7 +274,7 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
         var id = reference.Trim().ToLowerInvariant();
         if (!Ids.IsValid(id) || await grains.GetGrain<IPaymentLookupGrain>(id).GetAsync() is not { } target) return null;
         var e = await grains.GetGrain<IEngagementGrain>(target.NeedId).GetAsync(caller);
-        return target.Index < e.Milestones.Count && e.Milestones[target.Index].FundedAt is not null ? EngagementResponse.From(e) : null;
+        return target.Index < e.Milestones.Count && e.Milestones[target.Index] is { FundedAt: not null } m && m.PaymentId == id ? EngagementResponse.From(e) : null;
     }
 
     /// <summary>An admin releases a held payout (it goes in the next bank file) or declines it (it is not paid), with the reason; audited once.</summary>
