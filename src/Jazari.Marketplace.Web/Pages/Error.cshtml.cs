@@ -21,6 +21,13 @@ public sealed class ErrorModel : PageModel
     public IActionResult OnGet(int code) => Show(code);
     public IActionResult OnPost(int code) => Show(code);
 
+    /// <summary>Re-executed for a request of another method (a PUT or a TRACE a page refused): shown all the same.</summary>
+    public override void OnPageHandlerExecuting(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context)
+    {
+        if (context.HandlerMethod is null)
+            context.Result = Show(int.TryParse(context.RouteData.Values["code"] as string, out var code) ? code : 404);
+    }
+
     private PageResult Show(int code)
     {
         // Re-executed after a failure or a status code: keep the original status; opened directly: show the one asked for.

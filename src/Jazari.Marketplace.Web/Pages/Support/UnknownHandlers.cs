@@ -14,6 +14,7 @@ internal sealed class UnknownHandlers : IPageFilter
 
     public void OnPageHandlerExecuting(PageHandlerExecutingContext context)
     {
+        if (context.HandlerInstance is ErrorModel) return; // the error page answers every method (it shows what a refusal was)
         var method = context.HttpContext.Request.Method;
         var reading = HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
         if (context.HandlerMethod is not null || (reading && context.ActionDescriptor.HandlerMethods.All(h => h.HttpMethod != "Get"))) return;
