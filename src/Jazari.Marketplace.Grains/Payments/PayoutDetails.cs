@@ -160,8 +160,7 @@ public static class PayoutHolds
         if (beneficiaryKind == "startup" && await RelatedAsync(grains, smeId, smeAccountId, startupId, startupAccountId, details)) reasons.Add(RelatedParty);
         if (beneficiaryKind == "startup" && await SameNetworkAsync(grains, smeAccountId, startupAccountId)) reasons.Add(SameNetwork);
         // A refund to the SME that would land in the startup's own account: the money would reach the startup without a release.
-        if (beneficiaryKind == "sme" && details is not null && beneficiaryId != startupId
-            && (await grains.GetGrain<IPayoutDetailsGrain>(startupId).GetAsync(Caller.Marketplace))?.Rib == details.Rib) reasons.Add(RelatedParty);
+        if (beneficiaryKind == "sme" && await SameRibAsync(grains, smeId, startupId)) reasons.Add(RelatedParty);
         return reasons;
     }
 
@@ -184,11 +183,14 @@ public static class PayoutHolds
                 || sme.EndsWith("." + startup, StringComparison.Ordinal)) && !SharedEmailDomains.Contains(sme.Length <= startup.Length ? sme : startup))
                 return true;
         }
-        if (smeId is not null && startupDetails is not null && smeId != startupId)
-        {
-            var smeDetails = await grains.GetGrain<IPayoutDetailsGrain>(smeId).GetAsync(Caller.Marketplace);
-            if (smeDetails is not null && smeDetails.Rib == startupDetails.Rib) return true;
-        }
-        return false;
+        return startupDetails is not null && await SameRibAsync(grains, smeId, startupId);
+    }
+
+    /// <summary>Whether the SME's payout account (for its refunds) is the startup's.</summary>
+    private static async Task<bool> SameRibAsync(IGrainFactory grains, string? smeId, string startupId)
+    {
+        if (smeId is null || smeId == startupId) return false;
+        var sme = await grains.GetGrain<IPayoutDetailsGrain>(smeId).GetAsync(Caller.Marketplace);
+        return sme is not null && sme.Rib == (await grains.GetGrain<IPayoutDetailsGrain>(startupId).GetAsync(Caller.Marketplace))?.Rib;
     }
 }
