@@ -217,6 +217,9 @@ public sealed class BankTransferTests(MarketplaceHost host)
         await (await a.Sme.Client.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", resolve)).Problem(HttpStatusCode.Forbidden);
         await (await otherManager.Client.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", resolve)).Problem(HttpStatusCode.NotFound);
         await (await cohort.Manager.Client.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 1_000_000L, refundMinor = 1L, note = "x" })).Problem(HttpStatusCode.BadRequest);
+        // The accepted mediator's manager finds the form to settle it on the engagement's page.
+        using var managerPages = await ReceiptTests.PagesAsync(host, cohort.Manager);
+        Assert.Contains("handler=resolve", await managerPages.GetStringAsync($"/engagements/{a.NeedId}"));
         await (await cohort.Manager.Client.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", resolve)).Json(HttpStatusCode.OK);
         await (await otherManager.Client.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", resolve)).Problem(HttpStatusCode.NotFound);
         var resolved = await Engagements.UntilAsync(host, a.NeedId, 0, "released");
@@ -229,6 +232,9 @@ public sealed class BankTransferTests(MarketplaceHost host)
         Assert.Equal(0, balances["escrow"]);
         Assert.Equal(-1_000_000, balances.Single(b => b.Key.StartsWith("sme:")).Value);
         Assert.Equal(["release", "refund"], resolved.GetProperty("payouts").EnumerateArray().Select(p => p.GetProperty("kind").GetString()));
+        // Each side reads where its money goes: the SME its refund, the startup its payment (both wait for a RIB here).
+        Assert.Contains("Remboursement de <bdi>5.000 MAD</bdi> : il vous sera viré dès que vous aurez indiqué le RIB", Text(await smePages.GetStringAsync($"/engagements/{a.NeedId}")));
+        Assert.Contains("Paiement de <bdi>9.500 MAD</bdi> libéré : il vous sera viré dès que vous aurez indiqué le RIB", Text(await startupPages.GetStringAsync($"/engagements/{a.NeedId}")));
         using var admin = host.Admin();
         var audit = await (await admin.GetAsync("/api/admin/audit?action=dispute-resolved")).Json(HttpStatusCode.OK);
         Assert.Single(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("target").GetString() == disputeId);

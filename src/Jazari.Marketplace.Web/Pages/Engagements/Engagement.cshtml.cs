@@ -26,7 +26,14 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
     public bool IsSme => Me.Role == Roles.Sme;
     public bool IsStartup => Me.Role == Roles.Startup;
     public bool IsAdmin => Me.IsAdmin;
+    /// <summary>A manager reads an engagement only as a mediator the SME accepted (the grain decides): it may then resolve.</summary>
+    public bool IsManager => Me.Role == Roles.Manager;
     public string? Done { get; private set; }
+    /// <summary>What a form of this page (or of the expert review) did, said after its redirect.</summary>
+    private static readonly HashSet<string> Outcomes =
+        ["approved", "delivered", "disputed", "resolved", "mediators-accepted", "programme-funded", "transfer", "expert-review"];
+    /// <summary>Whether the reader (the startup, or the SME for its refunds) gave the RIB its payouts go to (without it, a payout waits for it).</summary>
+    public bool HasPayoutDetails { get; private set; }
     /// <summary>To the startup, the SME it works for (the page's header names the other party).</summary>
     public string? SmeName { get; private set; }
     /// <summary>The names of the institutes the disputes propose as mediators.</summary>
@@ -39,7 +46,7 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
     /// which Back and reload repeat harmlessly); only the confirmation posted from there acts.</summary>
     public async Task OnGetAsync(string id, string? done, string? confirm, int? index)
     {
-        Done = done;
+        Done = done is not null && Outcomes.Contains(done) ? done : null; // an address with another word shows no notice, never a raw key
         await LoadAsync(id);
         if (confirm != "approve") return;
         ConfirmApprove = IsSme ? Engagement.Milestones.FirstOrDefault(m => m.Index == index && m.Status == "delivered") : null;
@@ -212,6 +219,8 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
         foreach (var institute in Engagement.Milestones.SelectMany(m => m.Dispute?.Mediators ?? []).Distinct())
             if (await Grains.GetGrain<Jazari.Marketplace.Grains.Incubation.IInstituteGrain>(institute).GetAsync() is { } found) InstituteNames[institute] = found.Name;
         // The startup reads its client's name at the top, as the SME reads the startup's.
+        if (IsStartup || IsSme)
+            HasPayoutDetails = await Grains.GetGrain<IPayoutDetailsGrain>(IsSme ? Engagement.SmeId : Engagement.StartupId).GetAsync(Caller.Marketplace) is not null;
         if (IsStartup)
         {
             try { SmeName = (await Grains.GetGrain<Jazari.Marketplace.Grains.Profiles.ISmeGrain>(Engagement.SmeId).GetAsync(Caller.Marketplace)).Details.Name; }
