@@ -28,6 +28,10 @@ public sealed partial class LinkTests(BrowserHost host)
         using var client = host.Host.Client();
         var api = await client.GetAsync($"/api/nulle-part/{Guid.NewGuid():N}");
         Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
+
+        // The language page offers a second language only to Amazigh pages (choosing it sets the account's e-mails too).
+        await page.GotoAsync("/language");
+        Assert.Equal(0, await page.Locator("input[name=second]").CountAsync());
     }
 
     [Fact]
