@@ -58,8 +58,9 @@ public sealed class SessionTests(BrowserHost host)
         Assert.Equal(strings.Get("ar", "verify.lead-sign-up-again").Replace("{0}", email), await page.Locator("#verify-lead").InnerTextAsync());
         // On a phone the address is never cut at one of its hyphens: one line box.
         Assert.Equal(1, await page.EvaluateAsync<int>("(() => { const r = document.createRange(); r.selectNodeContents(document.querySelector('#verify-lead .address')); return r.getClientRects().length; })()"));
-        // The code creates the account: the button says so (not "sign in").
+        // The code creates the account: the button says so (not "sign in"); a mistyped address is started again from sign-up.
         Assert.Equal(strings.Get("ar", "sign-up.submit"), (await page.Locator("form.form button[type=submit]").InnerTextAsync()).Trim());
+        Assert.Equal(strings.Get("ar", "verify.other-address"), (await page.Locator("main a[href='/sign-up']").InnerTextAsync()).Trim());
         var code = await HostApi.CodeAsync(host, email, after: 1);
         await page.ReloadAsync(); // a GET: no third code
         await Task.Delay(1000);
