@@ -22,7 +22,8 @@ public interface ISignInGrain : IGrainWithStringKey
     /// sign-up to apply at verification when <paramref name="signUp"/> is given. Each requester's last sign-up is kept
     /// apart: a code asked without one (a new code) carries the requester's own; a requester with none gets no code for
     /// an address without an account, whoever else signed it up. The code is
-    /// null when the address has neither an account nor a waiting sign-up: the e-mail then says there is no account.
+    /// null when the address has neither an account nor a waiting sign-up of this requester: the e-mail then says there
+    /// is no account.
     /// Earlier codes stay valid until they expire. Throttled per requester and per address (429 with a retry time).
     /// </summary>
     Task<CodeRequest> RequestCodeAsync(string requester, PendingSignUp? signUp);
