@@ -14,6 +14,8 @@ public static class NotificationKinds
     public const string NoAccount = "no-account";
     /// <summary>An admin created a manager's or an admin's account: how to sign in.</summary>
     public const string AccountInvitation = "account-invitation";
+    /// <summary>An SME accepted a manager's institute as the mediator of its dispute with a member startup: settle it.</summary>
+    public const string DisputeMediation = "dispute-mediation";
     public const string NeedMatch = "need-match";
     public const string FewBids = "few-bids";
     public const string BidReceived = "bid-received";
@@ -75,6 +77,7 @@ public static class NotificationKinds
         ProgrammeApplicationApproved, ProgrammeApplicationDeclined, PayoutDetailsChanged, PayoutAwaitingDetails,
         ReleaseAwaitingOnboarding, ReassessmentInvitation,
         ExpertReviewRequested, ExpertReviewAssigned, ExpertReviewReminder, ExpertReviewAnswered, ExpertReviewExpired,
+        DisputeMediation,
     ];
 
     /// <summary>Sign-in e-mails: sent on the sign-in queue, to an address that may have no account yet, even after a bounce.</summary>

@@ -476,7 +476,7 @@ internal sealed class EngagementGrain(
         if (dispute.MediatorInstitutes.Count == 0) throw MarketplaceException.Conflict("This dispute proposes no mediator: the platform's team resolves it.");
         if (dispute.ResolvedAt is not null) throw MarketplaceException.Conflict("This dispute is already resolved.");
         m.Dispute = dispute with { MediatorsAcceptedAt = time.GetUtcNow() };
-        await SaveAsync();
+        await SaveAsync(AddEvent(EngagementEventKind.MediatorsAccepted, index));
         return View();
     }
 

@@ -20,6 +20,8 @@ public enum EngagementEventKind
     PayoutReviewed,
     /// <summary>A funding request went unpaid for the programme's hold: the programme's share went back to its budget.</summary>
     FundingLapsed,
+    /// <summary>The SME accepted the dispute's proposed mediators: their managers are asked to settle it.</summary>
+    MediatorsAccepted,
 }
 
 /// <summary>Something written in the engagement's state together with the change that caused it (<see cref="Index"/>: the milestone, -1 for the whole engagement).</summary>

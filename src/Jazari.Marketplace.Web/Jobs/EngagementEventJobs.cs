@@ -50,6 +50,7 @@ public sealed class EngagementEventJobs(IGrainFactory grains, PaymentJobs paymen
             case EngagementEventKind.PayoutPaid:
             case EngagementEventKind.PayoutReviewed:
             case EngagementEventKind.FundingLapsed:
+            case EngagementEventKind.MediatorsAccepted:
                 break; // the follow-up above is all they call for
             default:
                 throw new InvalidOperationException($"Unknown engagement event {kind} ({eventId}).");

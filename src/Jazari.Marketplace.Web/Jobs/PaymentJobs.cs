@@ -130,6 +130,12 @@ public sealed class PaymentJobs(
                 var told = dispute.OpenedBy == "card-refund" ? $"{dispute.Id}:{dispute.OpenedAt.UtcTicks}" : dispute.Id;
                 foreach (var account in other is null ? new[] { e.SmeAccountId, e.StartupAccountId } : [other])
                     await notifier.NotifyAsync(account, NotificationKinds.DisputeOpened, $"{told}:opened", Values(e, m, ("reason", Dispute.ReasonKey(dispute.OpenedBy) ?? dispute.Reason)));
+                // Mediators the SME accepted: each of their institutes' managers is asked to settle it, once.
+                if (dispute is { MediatorsAcceptedAt: not null, ResolvedAt: null })
+                    foreach (var institute in dispute.MediatorInstitutes)
+                        foreach (var manager in (await grains.GetGrain<Grains.Incubation.IInstituteGrain>(institute).GetAsync())?.ManagerAccountIds ?? [])
+                            await notifier.NotifyAsync(manager, NotificationKinds.DisputeMediation, $"{told}:mediate",
+                                Values(e, m, ("reason", Dispute.ReasonKey(dispute.OpenedBy) ?? dispute.Reason), ("amount", Money.Format(m.AmountMinor - m.RefundedMinor - m.ReleasedMinor))));
                 if (dispute.ResolvedAt is not null)
                     foreach (var account in new[] { e.SmeAccountId, e.StartupAccountId })
                         await notifier.NotifyAsync(account, NotificationKinds.DisputeResolved, $"{told}:resolved",

@@ -44,6 +44,7 @@ public static class NotificationCatalogue
         [K.MilestoneReleased] = [.. Milestone, "amount", "fee", "receipt"],
         [K.DisputeOpened] = [.. Milestone, "reason"],
         [K.DisputeResolved] = [.. Milestone, "release", "refund", "note"],
+        [K.DisputeMediation] = [.. Milestone, "reason", "amount"],
         [K.CohortInvitation] = ["cohort", "institute", "startup", "startsOn", "link"],
         [K.ApplicationAdmitted] = Decision,
         [K.ApplicationDeclined] = Decision,

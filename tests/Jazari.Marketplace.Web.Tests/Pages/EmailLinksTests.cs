@@ -64,6 +64,8 @@ public sealed partial class EmailLinksTests(BrowserHost host)
         [K.ExpertReviewReminder] = ["mentor"],
         [K.ExpertReviewAnswered] = ["sme"],
         [K.ExpertReviewExpired] = ["sme"],
+        // A dispute whose SME accepted the startup's incubator as mediator: its managers are asked to settle it.
+        [K.DisputeMediation] = ["manager"],
     };
 
     private static readonly Strings Strings = new();
@@ -102,7 +104,7 @@ public sealed partial class EmailLinksTests(BrowserHost host)
         using var manager = await HostApi.ManagerAsync(host, institute, emails["manager"], language);
         var cohortId = await manager.CreateAsync("/api/cohorts", Incubation.Cohort(institute));
         const string cohortName = "Cohorte Agadir 2027"; // Incubation.Cohort's
-        await (await manager.PostAsJsonAsync($"/api/cohorts/{cohortId}/members", new { startupId })).Json(HttpStatusCode.Accepted);
+        var invited = await (await manager.PostAsJsonAsync($"/api/cohorts/{cohortId}/members", new { startupId })).Json(HttpStatusCode.Accepted);
 
         // The first milestone funded by bank transfer and confirmed (the funding's receipt), delivered and approved (the payout's).
         using var admin = HostApi.Admin(host);
@@ -126,6 +128,18 @@ public sealed partial class EmailLinksTests(BrowserHost host)
         await EventuallyAsync(() => Task.FromResult(OutboxFiles.Emails(outbox, emails["startup"]).Any(e => e.GetProperty("kind").GetString() == K.MilestoneReleased)),
             "the release e-mailed");
 
+        // The startup joins the cohort; its second milestone, funded, is disputed; the SME accepts the institute as mediator
+        // (its manager then reads the engagement, and is e-mailed).
+        await (await startup.PostAsync($"/api/me/invitations/{invited.GetProperty("invitationId").GetString()}/accept", null)).Json(HttpStatusCode.OK);
+        var second = await (await sme.PostAsJsonAsync($"/api/needs/{needId}/milestones/1/fund", new { method = "bank-transfer" })).Json(HttpStatusCode.OK);
+        await (await admin.PostAsJsonAsync($"/api/admin/payments/{second.GetProperty("reference").GetString()}/confirm",
+            new { amountMinor = second.GetProperty("amountMinor").GetInt64(), bankReference = $"BOA-2-{run}" })).Json(HttpStatusCode.OK);
+        var disputed = await (await startup.PostAsJsonAsync($"/api/needs/{needId}/milestones/1/dispute", new { reason = "La PME ne répond plus." })).Json(HttpStatusCode.OK);
+        var disputeId = disputed.GetProperty("milestones")[1].GetProperty("dispute").GetProperty("id").GetString();
+        await (await sme.PostAsync($"/api/disputes/{disputeId}/accept-mediators", null)).Json(HttpStatusCode.OK);
+        await EventuallyAsync(() => Task.FromResult(OutboxFiles.Emails(outbox, emails["manager"]).Any(e => e.GetProperty("kind").GetString() == K.DisputeMediation)),
+            "the mediation asked of the manager by e-mail");
+
         // An expert opinion on the delivered milestone, assigned by the institute's manager to the mentor.
         var question = $"La livraison {run} est-elle conforme à ce qui était convenu ?";
         var reviewId = (await (await sme.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", new { milestone = 0, question })).Json(HttpStatusCode.Created)).Id();
@@ -145,7 +159,7 @@ public sealed partial class EmailLinksTests(BrowserHost host)
             K.ExpertReviewRequested or K.ExpertReviewAssigned or K.ExpertReviewReminder or K.ExpertReviewAnswered or K.ExpertReviewExpired
                 => $"{publicUrl}/expert-reviews/{reviewId}",
             K.FundingInstructions or K.FundingReminder or K.FundingLapsed or K.MilestoneFunded or K.MilestoneDelivered or K.AutoReleaseWarning
-                or K.MilestoneReleased or K.DisputeOpened or K.DisputeResolved or K.PayoutAwaitingDetails or K.ReleaseAwaitingOnboarding
+                or K.MilestoneReleased or K.DisputeOpened or K.DisputeResolved or K.PayoutAwaitingDetails or K.ReleaseAwaitingOnboarding or K.DisputeMediation
                 => $"{publicUrl}/engagements/{needId}",
             _ => NeedLink(),
         };

@@ -211,6 +211,8 @@ public sealed class BankTransferTests(MarketplaceHost host)
         var accepted = await (await a.Sme.Client.GetAsync($"/api/needs/{a.NeedId}/engagement")).Json(HttpStatusCode.OK);
         Assert.NotEqual(JsonValueKind.Null, accepted.Milestone(0).GetProperty("dispute").GetProperty("mediatorsAcceptedAt").ValueKind);
         await (await cohort.Manager.Client.GetAsync($"/api/needs/{a.NeedId}/engagement")).Json(HttpStatusCode.OK); // its institute mediates
+        await Engagements.EventuallyAsync(() => Task.FromResult(host.Emails(cohort.Manager.Email).Count(e => e.GetProperty("kind").GetString() == "dispute-mediation") == 1),
+            "the manager asked by e-mail to settle it, once");
         await (await otherManager.Client.GetAsync($"/api/needs/{a.NeedId}/engagement")).Problem(HttpStatusCode.NotFound);
 
         var resolve = new { releaseMinor = 1_000_000L, refundMinor = 500_000L, note = "Deux tiers livrés." };
