@@ -105,7 +105,8 @@ public sealed class PaymentJobs(
                 // Each request after a lapse has instructions of its own: the programme may grant another share, so another amount.
                 await notifier.NotifyAsync(e.SmeAccountId, NotificationKinds.FundingInstructions, m.Lapses == 0 ? $"{m.PaymentId}:instructions" : $"{m.PaymentId}:instructions:{m.Lapses}",
                     Values(e, m, ("amount", Money.Format(m.SmeShare)), ("reference", BankTransferRail.Reference(m.PaymentId)), ("holder", bank.AccountHolder),
-                        ("bank", bank.Bank), ("rib", bank.Rib), ("swift", bank.Swift), ("programmeShare", programme)));
+                        ("bank", bank.Bank), ("rib", bank.Rib), ("swift", bank.Swift), ("programmeShare", programme),
+                        ("payBy", $"{settings.PayBy(m.HeldUntil, m.ProgrammeShare, m.FundingRequestedAt):yyyy-MM-dd}")));
             }
             if (m is { Status: MilestoneStatus.AwaitingFunding, FundingRequestedAt: null, FundingLapsedAt: { } lapsed } && e.CancelledAt is null)
                 await notifier.NotifyAsync(e.SmeAccountId, NotificationKinds.FundingLapsed, $"{key}:lapsed:{lapsed.UtcTicks}",

@@ -35,7 +35,7 @@ public static class NotificationCatalogue
         [K.WeeklyNeeds] = ["startup", "count", "items", "needsLink"],
         [K.Digest] = ["count", "items"],
         [K.MessageReceived] = ["sender", "title", "excerpt", "link"],
-        [K.FundingInstructions] = [.. Milestone, "amount", "reference", "holder", "bank", "rib", "swift", "programmeShare"],
+        [K.FundingInstructions] = [.. Milestone, "amount", "reference", "holder", "bank", "rib", "swift", "programmeShare", "payBy"],
         [K.FundingReminder] = [.. Milestone, "amount"],
         [K.FundingLapsed] = [.. Milestone, "amount", "days"],
         [K.MilestoneFunded] = [.. Milestone, "amount", "receipt"],

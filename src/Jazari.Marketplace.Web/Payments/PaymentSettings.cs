@@ -20,6 +20,13 @@ public sealed class PaymentSettings
     /// <summary>The VAT on the platform's fee, in percent (Morocco: 20). The fee taken includes it; receipts show both parts.</summary>
     public decimal FeeVatPercent { get; set; } = 20;
 
+    /// <summary>The day a requested bank transfer is to be paid by (the page and the e-mail say the same): the day before the
+    /// programme's hold ends when it holds a share, else <see cref="FundingReminderDays"/> after the request.</summary>
+    public DateOnly PayBy(DateTimeOffset? programmeHeldUntil, long programmeMinor, DateTimeOffset? requestedAt) =>
+        programmeHeldUntil is { } held && programmeMinor > 0
+            ? Languages.Formats.Today(held).AddDays(-1)
+            : DateOnly.FromDateTime((requestedAt ?? DateTimeOffset.UtcNow).AddDays(FundingReminderDays).UtcDateTime);
+
     public PaymentRules Rules => new((int)Math.Round(PlatformFeePercent * 100), TimeSpan.FromDays(AutoReleaseDays), ProgrammeHoldDays);
 
     public static PaymentSettings From(IConfiguration config)

@@ -62,9 +62,7 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
 
     /// <summary>The day to pay by: while the programme holds its share, the day before the hold ends (one date, the one that
     /// counts, with a day for the transfer to arrive); otherwise the day of the reminder.</summary>
-    private DateOnly PayBy(EngagementMilestone m) => m.ProgrammeHeldUntil is { } held && m.ProgrammeMinor > 0
-        ? Languages.Formats.Today(held).AddDays(-1)
-        : DateOnly.FromDateTime((m.FundingRequestedAt ?? DateTimeOffset.UtcNow).AddDays(payments.FundingReminderDays).UtcDateTime);
+    private DateOnly PayBy(EngagementMilestone m) => payments.PayBy(m.ProgrammeHeldUntil, m.ProgrammeMinor, m.FundingRequestedAt);
 
     /// <summary>To the SME, while its request holds the programme's share: how much and until when (null otherwise).</summary>
     public (long ProgrammeMinor, DateTimeOffset Until)? HeldFor(EngagementMilestone m) =>
