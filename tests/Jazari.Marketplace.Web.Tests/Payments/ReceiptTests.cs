@@ -58,6 +58,7 @@ public sealed partial class ReceiptTests(MarketplaceHost host)
         Assert.Contains(receipt.Number, html);
         Assert.Contains("001234567000089", html);
         Assert.Contains("002345678000012", html);
+        Assert.Contains("Part du programme", html); // co-funded: both shares
         Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync("/receipts/pay-nothinghere")).StatusCode);
         var engagement = await browser.GetStringAsync($"/engagements/{a.NeedId}");
         Assert.Contains(ReceiptCommands.Path(paymentId), engagement);
@@ -84,6 +85,11 @@ public sealed partial class ReceiptTests(MarketplaceHost host)
             ReceiptAsync(new Caller(p.First.Sme.AccountId, Roles.Sme), p.Second.GetProperty("paymentId").GetString()!)));
         var sequences = receipts.Select(r => int.Parse(r.Number[^6..])).Order().ToList();
         Assert.Equal(sequences.Count, sequences.Distinct().Count());
+        // Without a programme, the receipt lists no shares (the SME paid it all).
+        using var browser = await AdminPagesAsync(host);
+        var page = await browser.GetStringAsync(ReceiptCommands.Path(fundings[0].GetProperty("paymentId").GetString()!));
+        Assert.Contains(receipts[0].Number, page);
+        Assert.DoesNotContain("Part du programme", page);
     }
 
     [Fact]
