@@ -13,6 +13,7 @@ public sealed class IndexModel(IGrainFactory grains, Text text, PayoutCommands p
 {
     /// <summary>Projects looked at: the needs the startup won most recently (not every need it bid on).</summary>
     public const int ProjectsLooked = 50;
+    public const int RecentBidsLooked = 5;
     public IReadOnlyList<NeedView> Projects { get; private set; } = [];
     public const int Shown = 20;
     public IReadOnlyList<Recommendation> Matches { get; private set; } = [];
@@ -28,7 +29,10 @@ public sealed class IndexModel(IGrainFactory grains, Text text, PayoutCommands p
         Matches = await Grains.NeedsForStartupAsync(startupId, card, Shown, T.Content);
         NeedsPayoutDetails = await payouts.GetAsync(Me, Roles.Startup, startupId) is null;
         // Under way first, then completed ones (whose reviews may still be to write).
-        Projects = [.. (await needs.ProjectsAsync(Me, startupId, ProjectsLooked))
+        // The won needs, and the latest few bid on: a need won moments ago is there before its award's follow-up lists it.
+        var won = await needs.ProjectsAsync(Me, startupId, ProjectsLooked);
+        var recent = await needs.OfProfileAsync(Me, startupId, RecentBidsLooked);
+        Projects = [.. won.Concat(recent).DistinctBy(n => n.Id)
             .Where(n => n.Status is NeedStatus.Awarded or NeedStatus.InProgress or NeedStatus.Completed
                 && n.Bids.Any(b => b.StartupId == startupId && b.Status == BidStatus.Accepted))
             .OrderBy(n => n.Status == NeedStatus.Completed)];
