@@ -73,14 +73,15 @@ public sealed class Lexicon
             }
             foreach (var phrase in candidates)
             {
-                if (phrase.Forms.Length < best.Length || phrase.Forms.Length == best.Length && best.Concept is not null && !best.OwnWords)
+                // At equal length the trade's term stays before the concept's own variants; another concept may still win by a closer spelling.
+                if (phrase.Forms.Length < best.Length || phrase.Forms.Length == best.Length && phrase.Concept == best.Concept && !best.OwnWords)
                 {
                     continue;
                 }
                 if (start + phrase.Forms.Length <= tokens.Count && Matches(tokens, start, phrase.Forms, out var byStem))
                 {
-                    // Two words may share a Darija skeleton (حسابات / حواسيب): the closer spelling wins.
-                    var closeness = byStem ? 2 : Closeness(tokens, start, phrase.Stems);
+                    // Two words may share a Darija skeleton (حسابات / حواسيب), or a stem (paiement / paie): the closer spelling wins.
+                    var closeness = byStem ? 2 + Spelling(tokens, start, phrase.Words) : Closeness(tokens, start, phrase.Stems);
                     if (phrase.Forms.Length > best.Length || closeness > bestCloseness)
                     {
                         best = (phrase.Concept, phrase.Forms.Length, phrase.OwnWords || !byStem);
@@ -102,6 +103,24 @@ public sealed class Lexicon
             sum += Dice(token.Arabic ?? token.Stem, stems[i]);
         }
         return sum / stems.Length;
+    }
+
+    /// <summary>How alike the words are to the phrase's own words, 0..1: the share of letters they begin with in common
+    /// ("paiements" is nearer "paiement" than "paie", though all three stem to "pai").</summary>
+    private static double Spelling(IReadOnlyList<Token> tokens, int start, string[] words)
+    {
+        var sum = 0.0;
+        for (var i = 0; i < words.Length; i++)
+        {
+            var word = tokens[start + i].Word;
+            var common = 0;
+            while (common < word.Length && common < words[i].Length && word[common] == words[i][common])
+            {
+                common++;
+            }
+            sum += (double)common / Math.Max(word.Length, words[i].Length);
+        }
+        return sum / words.Length;
     }
 
     private static double Dice(string a, string b)
@@ -253,20 +272,21 @@ public sealed class Lexicon
             return [];
         }
         string[] stems = [.. tokens.Select(t => t.Stem)];
-        AddPhrase(stems, stems, concept, ownWords);
+        string[] words = [.. tokens.Select(t => t.Word)];
+        AddPhrase(stems, stems, words, concept, ownWords);
         // Arabic script and Arabizi also by their Darija skeleton, when it is long enough to mean something.
         if (tokens.Any(t => t.Alt is not null && (TextNormalizer.IsArabic(t.Word[0]) || t.Arabizi)))
         {
             var skeleton = tokens.Select(t => TextNormalizer.IsArabic(t.Word[0]) || t.Arabizi ? t.Alt! : t.Stem).ToArray();
             if (skeleton.All(s => s.Length >= 2) && (skeleton.Length > 1 || skeleton[0].Length >= 3))
             {
-                AddPhrase(skeleton, stems, concept, ownWords: true);
+                AddPhrase(skeleton, stems, words, concept, ownWords: true);
             }
         }
         return stems;
     }
 
-    private void AddPhrase(string[] forms, string[] stems, Concept concept, bool ownWords)
+    private void AddPhrase(string[] forms, string[] stems, string[] words, Concept concept, bool ownWords)
     {
         if (!phrasesByFirst.TryGetValue(forms[0], out var list))
         {
@@ -274,7 +294,7 @@ public sealed class Lexicon
         }
         if (!list.Any(p => p.Concept == concept && p.Forms.SequenceEqual(forms)))
         {
-            list.Add(new Phrase(forms, stems, concept, ownWords));
+            list.Add(new Phrase(forms, stems, words, concept, ownWords));
         }
     }
 
@@ -326,8 +346,8 @@ public sealed class Lexicon
         return Load(stream);
     }
 
-    /// <summary>A term as matched (<see cref="Forms"/>: stems, or Darija skeletons) and its own stems.</summary>
-    private sealed record Phrase(string[] Forms, string[] Stems, Concept Concept, bool OwnWords);
+    /// <summary>A term as matched (<see cref="Forms"/>: stems, or Darija skeletons), its own stems and normalised words.</summary>
+    private sealed record Phrase(string[] Forms, string[] Stems, string[] Words, Concept Concept, bool OwnWords);
 
     private sealed record Cue(Concept Concept, int Groups);
 }

@@ -34,6 +34,19 @@ public class LexiconTests
         Assert.DoesNotContain("firewall-network", concepts);
     }
 
+    [Theory]
+    [InlineData("Intégrer le paiement sur notre boutique", "fintech-payments", "payroll-hr")]
+    [InlineData("Suivi des paiements de nos clients", "fintech-payments", "payroll-hr")]
+    [InlineData("Logiciel de paie pour 40 salariés", "payroll-hr", "fintech-payments")]
+    [InlineData("Nos fiches de paie sont faites à la main", "payroll-hr", "fintech-payments")]
+    public void Words_that_share_a_stem_go_to_the_concept_spelt_closest(string text, string concept, string not)
+    {
+        // "paiement" and "paie" both stem to "pai": a payment is not payroll.
+        var concepts = ConceptsIn(text).ToList();
+        Assert.Contains(concept, concepts);
+        Assert.DoesNotContain(not, concepts);
+    }
+
     [Fact]
     public void Every_category_of_the_design_is_in_the_lexicon_with_skills_and_labels_in_three_languages()
     {
