@@ -8,6 +8,12 @@ public interface IInstituteGrain : IGrainWithStringKey
     Task<InstituteView?> GetAsync();
     Task AddCohortAsync(string cohortId);
     Task AddManagerAsync(string accountId);
+
+    /// <summary>Keeps an engagement whose dispute the SME asked this institute to mediate (once; the oldest drop past a bound).</summary>
+    Task AddMediationAsync(string needId);
+
+    /// <summary>The engagements this institute was asked to mediate, newest first.</summary>
+    Task<IReadOnlyList<string>> MediationsAsync();
 }
 
 /// <summary>The list of all institutes, for admins and the ministry report.</summary>
@@ -35,6 +41,7 @@ public sealed class InstituteState
     [Id(1)] public string Region { get; set; } = "";
     [Id(2)] public List<string> CohortIds { get; set; } = [];
     [Id(3)] public List<string> ManagerAccountIds { get; set; } = [];
+    [Id(4)] public List<string> Mediations { get; set; } = [];
 }
 
 internal sealed class InstituteGrain(
@@ -43,6 +50,7 @@ internal sealed class InstituteGrain(
 {
     public const int MaxCohorts = 500;
     public const int MaxManagers = 100;
+    public const int MaxMediations = 200;
 
     public async Task<bool> SaveAsync(string name, string region)
     {
@@ -76,6 +84,17 @@ internal sealed class InstituteGrain(
         state.State.ManagerAccountIds.Add(accountId);
         await state.SaveAsync();
     }
+
+    public async Task AddMediationAsync(string needId)
+    {
+        if (state.State.Mediations.Contains(needId)) return;
+        state.State.Mediations.Add(needId);
+        if (state.State.Mediations.Count > MaxMediations) state.State.Mediations.RemoveAt(0);
+        await state.SaveAsync();
+    }
+
+    public Task<IReadOnlyList<string>> MediationsAsync() =>
+        Task.FromResult<IReadOnlyList<string>>([.. Enumerable.Reverse(state.State.Mediations)]);
 }
 
 [GenerateSerializer, Alias("jazari.institute-directory-state")]

@@ -133,10 +133,13 @@ public sealed class PaymentJobs(
                     await notifier.NotifyAsync(account, NotificationKinds.DisputeOpened, $"{told}:opened", Values(e, m, ("reason", Dispute.ReasonKey(dispute.OpenedBy) ?? dispute.Reason)));
                 // Mediators the SME accepted: each of their institutes' managers is asked to settle it, once.
                 if (dispute is { MediatorsAcceptedAt: not null, ResolvedAt: null })
-                    foreach (var institute in dispute.MediatorInstitutes)
-                        foreach (var manager in (await grains.GetGrain<Grains.Incubation.IInstituteGrain>(institute).GetAsync())?.ManagerAccountIds ?? [])
+                    foreach (var institute in dispute.MediatorInstitutes.Select(id => grains.GetGrain<Grains.Incubation.IInstituteGrain>(id)))
+                    {
+                        await institute.AddMediationAsync(e.NeedId); // listed on its managers' page
+                        foreach (var manager in (await institute.GetAsync())?.ManagerAccountIds ?? [])
                             await notifier.NotifyAsync(manager, NotificationKinds.DisputeMediation, $"{told}:mediate",
                                 Values(e, m, ("reason", Dispute.ReasonKey(dispute.OpenedBy) ?? dispute.Reason), ("amount", Money.Format(m.AmountMinor - m.RefundedMinor - m.ReleasedMinor))));
+                    }
                 if (dispute.ResolvedAt is not null)
                     foreach (var account in new[] { e.SmeAccountId, e.StartupAccountId })
                         await notifier.NotifyAsync(account, NotificationKinds.DisputeResolved, $"{told}:resolved",

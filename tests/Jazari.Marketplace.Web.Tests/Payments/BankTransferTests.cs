@@ -214,17 +214,25 @@ public sealed class BankTransferTests(MarketplaceHost host)
         await Engagements.EventuallyAsync(() => Task.FromResult(host.Emails(cohort.Manager.Email).Count(e => e.GetProperty("kind").GetString() == "dispute-mediation") == 1),
             "the manager asked by e-mail to settle it, once");
         await (await otherManager.Client.GetAsync($"/api/needs/{a.NeedId}/engagement")).Problem(HttpStatusCode.NotFound);
+        // The manager finds it on the cohorts' page too, with what is at stake; another institute's manager does not.
+        using var managerPages = await ReceiptTests.PagesAsync(host, cohort.Manager);
+        var home = Text(await managerPages.GetStringAsync("/manager"));
+        Assert.Contains("Litiges dont une PME vous a confié la médiation", home);
+        Assert.Contains($"<a href=\"/engagements/{a.NeedId}\">", home);
+        Assert.Contains("À trancher : <bdi>15.000 MAD</bdi> sous séquestre.", home);
+        using var otherManagerPages = await ReceiptTests.PagesAsync(host, otherManager);
+        Assert.DoesNotContain("médiation", await otherManagerPages.GetStringAsync("/manager"));
 
         var resolve = new { releaseMinor = 1_000_000L, refundMinor = 500_000L, note = "Deux tiers livrés." };
         await (await a.Sme.Client.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", resolve)).Problem(HttpStatusCode.Forbidden);
         await (await otherManager.Client.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", resolve)).Problem(HttpStatusCode.NotFound);
         await (await cohort.Manager.Client.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 1_000_000L, refundMinor = 1L, note = "x" })).Problem(HttpStatusCode.BadRequest);
         // The accepted mediator's manager finds the form to settle it on the engagement's page.
-        using var managerPages = await ReceiptTests.PagesAsync(host, cohort.Manager);
         Assert.Contains("handler=resolve", await managerPages.GetStringAsync($"/engagements/{a.NeedId}"));
         await (await cohort.Manager.Client.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", resolve)).Json(HttpStatusCode.OK);
         await (await otherManager.Client.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", resolve)).Problem(HttpStatusCode.NotFound);
         var resolved = await Engagements.UntilAsync(host, a.NeedId, 0, "released");
+        Assert.Contains("Tranché.", Text(await managerPages.GetStringAsync("/manager")));
         var m0 = resolved.Milestone(0);
         Assert.Equal("released", m0.Status());
         Assert.Equal(500_000, m0.GetProperty("refundedMinor").GetInt64());
