@@ -51,7 +51,7 @@ public sealed class Formats
     {
         var amount = minor / 100m;
         var number = amount.ToString(amount == decimal.Truncate(amount) ? "N0" : "N2", Culture);
-        return $"{number} {(currency == Reference.DefaultCurrency ? currencyName : currency)}";
+        return $"{number}\u00a0{(currency == Reference.DefaultCurrency ? currencyName : currency)}"; // one unbreakable block on a narrow card
     }
 
     /// <summary>A score out of five with one decimal: "4,7 / 5".</summary>

@@ -58,7 +58,7 @@ public sealed partial class AmazighTests
         Assert.Equal(["other"], Plurals.CategoriesOf(Amazigh.Code));
         Assert.All(new long[] { 0, 1, 2, 11, 100 }, n => Assert.Equal("other", Plurals.Category(Amazigh.Code, n)));
         var zgh = Formats.For(Amazigh.Code);
-        Assert.Equal("15.000 MAD", zgh.Money(1_500_000, "MAD", "MAD"));
+        Assert.Equal("15.000\u00a0MAD", zgh.Money(1_500_000, "MAD", "MAD"));
         Assert.Equal("4,7 / 5", zgh.Score(4.67));
         Assert.Equal("3 ⵎⴰⵕⵚ 2026", zgh.Date(new DateOnly(2026, 3, 3)));
     }

@@ -65,11 +65,12 @@ public sealed partial class LanguageTests
         var fr = Formats.For("fr");
         var ar = Formats.For("ar");
         var en = Formats.For("en");
-        Assert.Equal(fr.Number(15000) + " MAD", fr.Money(1_500_000, "MAD", "MAD"));
-        Assert.Equal("15.000 MAD", fr.Money(1_500_000, "MAD", "MAD"));
-        Assert.Equal("150.000,50 MAD", fr.Money(15_000_050, "MAD", "MAD"));
-        Assert.Equal("15,000 MAD", en.Money(1_500_000, "MAD", "MAD"));
-        Assert.Equal("15.000 درهم", ar.Money(1_500_000, "MAD", "درهم"));
+        // The currency keeps to its number (an unbreakable space): an amount never wraps apart on a narrow card.
+        Assert.Equal(fr.Number(15000) + "\u00a0MAD", fr.Money(1_500_000, "MAD", "MAD"));
+        Assert.Equal("15.000\u00a0MAD", fr.Money(1_500_000, "MAD", "MAD"));
+        Assert.Equal("150.000,50\u00a0MAD", fr.Money(15_000_050, "MAD", "MAD"));
+        Assert.Equal("15,000\u00a0MAD", en.Money(1_500_000, "MAD", "MAD"));
+        Assert.Equal("15.000\u00a0درهم", ar.Money(1_500_000, "MAD", "درهم"));
         Assert.Equal("4,7 / 5", fr.Score(4.67));
         Assert.Equal("4.7 / 5", en.Score(4.67));
         Assert.Equal("3 mars 2026", fr.Date(new DateOnly(2026, 3, 3)));
@@ -113,7 +114,7 @@ public sealed partial class LanguageTests
         // The API counts milestones from 0 (/milestones/1/fund is the second); a reader counts them from 1, as the pages do.
         Assert.Equal("Le jalon 3 est « Financé » : il n'a pas besoin d'être financé.",
             text.Error("Milestone 2 is funded; it needs no funding."));
-        Assert.Equal("La part de la PME pour le jalon 1 est de 10.000 MAD ; 5.000 MAD ont été reçus.",
+        Assert.Equal("La part de la PME pour le jalon 1 est de 10.000\u00a0MAD ; 5.000\u00a0MAD ont été reçus.",
             text.Error("The SME's share of milestone 0 is 1000000 (minor units of MAD); 500000 was received."));
         text.Use("ar");
         Assert.Equal("على الأقل 20 حرفاً.", text.Error("At least 20 characters.")); // the plural form of its number

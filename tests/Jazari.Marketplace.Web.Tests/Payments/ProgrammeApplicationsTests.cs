@@ -39,7 +39,7 @@ public sealed class ProgrammeApplicationsTests(MarketplaceHost host)
         var bidId = await founder.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid(30000));
 
         using var page = await ReceiptTests.PagesAsync(host, sme);
-        static string Text(string html) => System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(html, "<[^>]+>", ""));
+        static string Text(string html) => System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(html, "<[^>]+>", "")).Replace('\u00a0', ' ');
         var bids = Text(await page.GetStringAsync($"/sme/needs/{needId}"));
         Assert.Contains("30.000 MAD", bids);
         Assert.Contains("Votre part : 24.000 MAD", bids);
