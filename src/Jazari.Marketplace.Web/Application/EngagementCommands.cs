@@ -43,11 +43,22 @@ public sealed class EngagementCommands(IGrainFactory grains, PaymentMoves moves,
         if (method is null) c.Error("method", "Must be one of: bank-transfer, stripe.");
         c.ThrowIfFailed();
         var rail = moves.Rail(method!.Value);
+        var before = (await Engagement(needId).GetAsync(caller)).Milestone(index)?.Method;
         var request = await Engagement(needId).RequestFundingAsync(caller, index, method.Value);
         if (request.Funded)
             return new FundResponse(request.PaymentId, method.Value.Name(), 0, request.ProgrammeMinor, request.Currency,
                 null, "The programme pays the whole milestone: it is funded.", null, true);
-        var start = await rail.StartFundingAsync(request, CancellationToken.None);
+        FundingStart start;
+        try
+        {
+            start = await rail.StartFundingAsync(request, CancellationToken.None);
+        }
+        catch (Exception) when (before is { } chosen && chosen != method.Value)
+        {
+            // The card checkout could not open: the transfer the SME chose before stays the one awaited, its instructions shown.
+            await Engagement(needId).RequestFundingAsync(caller, index, chosen);
+            throw;
+        }
         return new FundResponse(request.PaymentId, method.Value.Name(), request.SmeMinor, request.ProgrammeMinor, request.Currency,
             start.Reference, start.Instructions, start.CheckoutUrl, false);
     }

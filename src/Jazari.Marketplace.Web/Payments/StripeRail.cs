@@ -41,25 +41,32 @@ public sealed class StripeRail(StripeClient client, IGrainFactory grains, Notifi
     {
         var metadata = Metadata(request.PaymentId, request.NeedId, request.Index, request.Attempt);
         var needLink = $"{links.PublicUrl.TrimEnd('/')}/needs/{request.NeedId}";
-        var session = await new SessionService(client).CreateAsync(new SessionCreateOptions
+        try
         {
-            Mode = "payment",
-            ClientReferenceId = request.PaymentId,
-            SuccessUrl = $"{needLink}?paid={request.PaymentId}",
-            CancelUrl = needLink,
-            Metadata = metadata,
-            PaymentIntentData = new SessionPaymentIntentDataOptions { TransferGroup = request.NeedId, Metadata = metadata },
-            LineItems = [new SessionLineItemOptions
+            var session = await new SessionService(client).CreateAsync(new SessionCreateOptions
             {
-                Quantity = 1,
-                PriceData = new SessionLineItemPriceDataOptions
+                Mode = "payment",
+                ClientReferenceId = request.PaymentId,
+                SuccessUrl = $"{needLink}?paid={request.PaymentId}",
+                CancelUrl = needLink,
+                Metadata = metadata,
+                PaymentIntentData = new SessionPaymentIntentDataOptions { TransferGroup = request.NeedId, Metadata = metadata },
+                LineItems = [new SessionLineItemOptions
                 {
-                    Currency = request.Currency.ToLowerInvariant(), UnitAmount = request.SmeMinor,
-                    ProductData = new SessionLineItemPriceDataProductDataOptions { Name = $"{request.Title} ({request.Index + 1})" },
-                },
-            }],
-        }, Key($"{request.PaymentId}:checkout:{request.Attempt}"), cancellation);
-        return new FundingStart(BankTransferRail.Reference(request.PaymentId), "Pay by card on the Stripe checkout page.", session.Url);
+                    Quantity = 1,
+                    PriceData = new SessionLineItemPriceDataOptions
+                    {
+                        Currency = request.Currency.ToLowerInvariant(), UnitAmount = request.SmeMinor,
+                        ProductData = new SessionLineItemPriceDataProductDataOptions { Name = $"{request.Title} ({request.Index + 1})" },
+                    },
+                }],
+            }, Key($"{request.PaymentId}:checkout:{request.Attempt}"), cancellation);
+            return new FundingStart(BankTransferRail.Reference(request.PaymentId), "Pay by card on the Stripe checkout page.", session.Url);
+        }
+        catch (HttpRequestException unreachable)
+        {
+            throw new StripeException("Stripe did not answer.", unreachable); // no status: busy, a 503 to try again
+        }
     }
 
     public async Task<string?> MoveAsync(MoneyMove move, CancellationToken cancellation)

@@ -630,6 +630,29 @@ public sealed class StripeTests(StripeHost stripe)
     }
 
     [Fact]
+    public async Task A_card_checkout_that_cannot_open_leaves_the_bank_transfer_the_sme_chose_awaited_with_its_instructions()
+    {
+        var a = await Engagements.AwardedAsync(Host);
+        var transfer = await a.FundAsync(0); // the SME chose a bank transfer, and may have sent it
+        var reference = transfer.GetProperty("reference").GetString()!;
+        using var admin = Host.Admin();
+        async Task<bool> AwaitedAsync() => (await (await admin.GetAsync("/api/admin/bank-transfers")).Json(HttpStatusCode.OK)).EnumerateArray()
+            .Any(t => t.GetProperty("reference").GetString() == reference);
+        await Engagements.EventuallyAsync(AwaitedAsync, "the transfer awaited");
+
+        for (var i = 0; i < 5; i++) Server.FailAfterCreate("/v1/checkout/sessions", dropConnection: true); // Stripe cannot be reached
+        await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/fund", new { method = "stripe" })).Problem(HttpStatusCode.ServiceUnavailable);
+        Server.StopFailing("/v1/checkout/sessions");
+        Server.FailNext("/v1/checkout/sessions", 400); // then refuses the request
+        await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/fund", new { method = "stripe" })).Problem(HttpStatusCode.BadGateway);
+
+        Assert.Equal("bank-transfer", (await a.EngagementAsync()).Milestone(0).GetProperty("method").GetString());
+        Assert.True(await AwaitedAsync(), "still on the admins' list of transfers to confirm");
+        using var page = await ReceiptTests.PagesAsync(Host, a.Sme);
+        Assert.Contains(reference, await page.GetStringAsync($"/engagements/{a.NeedId}")); // the instructions, reference included
+    }
+
+    [Fact]
     public async Task A_bad_signature_or_an_old_event_is_400_and_changes_nothing()
     {
         var a = await Engagements.AwardedAsync(Host);
