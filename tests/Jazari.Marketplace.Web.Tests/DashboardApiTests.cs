@@ -50,6 +50,21 @@ public sealed class DashboardApiTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task A_member_that_renames_itself_shows_its_new_name_on_the_dashboard_and_to_its_mentor()
+    {
+        var p = await Incubation.ProgrammeAsync(host);
+        var (startup, startupId) = await Api.StartupAsync(host, "Atlas Shop");
+        await p.AddMemberAsync(startup, startupId);
+        var (mentor, mentorId) = await Incubation.MentorAsync(host);
+        await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/mentors", new { mentorId, startupId })).Json(HttpStatusCode.OK);
+
+        await (await startup.Client.PutAsJsonAsync($"/api/startups/{startupId}", Api.Startup("Atlas Digital"))).Json(HttpStatusCode.OK);
+        Assert.Equal("Atlas Digital", (await p.DashboardAsync()).Row(startupId).GetProperty("name").GetString());
+        var mentored = await (await mentor.Client.GetAsync($"/api/mentors/{mentorId}/startups")).Json(HttpStatusCode.OK);
+        Assert.Equal("Atlas Digital", Assert.Single(mentored.EnumerateArray()).GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task The_dashboard_exports_as_csv_and_xlsx_that_parse_back()
     {
         var p = await Incubation.ProgrammeAsync(host);

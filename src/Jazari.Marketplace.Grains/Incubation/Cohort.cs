@@ -60,6 +60,9 @@ public interface ICohortGrain : IGrainWithStringKey
     /// and the answers of the applications this account made are blanked. Repeating it changes nothing.
     /// </summary>
     Task EraseStartupAsync(string accountId, string startupId, string pseudonym);
+    /// <summary>The startup renamed itself: its row and its mentors' lists show the new name (the dashboard, exports and
+    /// mentor pages). Applications and invitations keep the name they were made under.</summary>
+    Task RenameStartupAsync(string startupId, string name);
 }
 
 internal sealed class CohortGrain(
@@ -353,12 +356,25 @@ internal sealed class CohortGrain(
         return await Task.WhenAll(mine.Select(id => grains.GetGrain<IApplicationGrain>(id).GetAsync()));
     }
 
+    public async Task RenameStartupAsync(string startupId, string name)
+    {
+        if (!state.RecordExists) return;
+        name = Display(name);
+        var index = C.Rows.FindIndex(r => r.StartupId == startupId);
+        if (index >= 0 && C.Rows[index].Name != name)
+        {
+            C.Rows[index] = C.Rows[index] with { Name = name };
+            await state.SaveAsync();
+        }
+        await Task.WhenAll(C.Mentors.Where(m => m.StartupId == startupId).Select(m => m.MentorId).Distinct()
+            .Select(mentorId => grains.GetGrain<IMentoringGrain>(mentorId).RenameStartupAsync(startupId, name)));
+    }
+
     public async Task EraseStartupAsync(string accountId, string startupId, string pseudonym)
     {
         if (!state.RecordExists) return;
+        await RenameStartupAsync(startupId, pseudonym);
         var changed = false;
-        for (var i = 0; i < C.Rows.Count; i++)
-            if (C.Rows[i].StartupId == startupId && C.Rows[i].Name != pseudonym) { C.Rows[i] = C.Rows[i] with { Name = pseudonym }; changed = true; }
         for (var i = 0; i < C.Applications.Count; i++)
             if (C.Applications[i].StartupId == startupId && C.Applications[i].StartupName != pseudonym) { C.Applications[i] = C.Applications[i] with { StartupName = pseudonym }; changed = true; }
         for (var i = 0; i < C.Invitations.Count; i++)
@@ -368,8 +384,6 @@ internal sealed class CohortGrain(
             .Select(i => grains.GetGrain<IStartupInvitationsGrain>(startupId).SaveAsync(i)));
         await Task.WhenAll(C.Applications.Where(a => a.ApplicantAccountId == accountId || a.StartupId == startupId)
             .Select(a => grains.GetGrain<IApplicationGrain>(a.Id).EraseAnswersAsync()));
-        await Task.WhenAll(C.Mentors.Where(m => m.StartupId == startupId).Select(m => m.MentorId).Distinct()
-            .Select(mentorId => grains.GetGrain<IMentoringGrain>(mentorId).RenameStartupAsync(startupId, pseudonym)));
     }
 
     /// <summary>
