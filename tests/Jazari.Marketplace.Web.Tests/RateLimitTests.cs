@@ -48,6 +48,8 @@ public sealed class RateLimitTests : IAsyncLifetime
         var html = WebUtility.HtmlDecode(await shown.Content.ReadAsStringAsync());
         Assert.Contains("Trop de tentatives", html);
         Assert.Contains("<a class=\"button\" href=\"/sign-in?next=%2Fhome\">Réessayer</a>", html);
+        // Switching language there returns to that form, not to an error page without its way back.
+        Assert.Contains("<input type=\"hidden\" name=\"returnUrl\" value=\"/sign-in?next=%2Fhome\">", html);
         // Health and other endpoints are not limited.
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
     }

@@ -17,6 +17,8 @@ public sealed class ErrorModel : PageModel
     /// <summary>The page the reader was on, to try again from (a form sent returns to the form): a path of this site,
     /// only when trying again can help (too many tries, busy, a failure, a refused request).</summary>
     public string? TryAgain { get; private set; }
+    /// <summary>The page that failed, whatever the error: the language switch returns there, shown again in the language chosen.</summary>
+    public string? Original { get; private set; }
 
     public IActionResult OnGet(int code) => Show(code);
     public IActionResult OnPost(int code) => Show(code);
@@ -44,7 +46,8 @@ public sealed class ErrorModel : PageModel
             _ => "failed",
         };
         if (long.TryParse(Response.Headers.RetryAfter, out var seconds)) RetryAfter = seconds;
-        if (Kind is not ("not-found" or "denied")) TryAgain = OriginalPage();
+        Original = OriginalPage();
+        if (Kind is not ("not-found" or "denied")) TryAgain = Original;
         Response.StatusCode = status;
         return Page();
     }
