@@ -60,11 +60,15 @@ public sealed partial class LanguagePagesTests(BrowserHost host)
         await startup.ClickAsync("form.form > button[type=submit]");
         await Journeys.ExpectUrlAsync(startup, "sent=true");
         await HostApi.ExpectOnlyReaderLanguageAsync(startup, language);
-        foreach (var path in new[] { "/startup", "/startup/bids", "/startup/goals", "/startup/profile", "/account/notifications", "/account/data", "/messages" })
+        foreach (var path in new[] { "/startup", "/startup/bids", "/startup/goals", "/startup/profile", "/account/notifications", "/account/data", "/privacy", "/messages" })
         {
             await startup.GotoAsync(path);
             await HostApi.ExpectOnlyReaderLanguageAsync(startup, language);
         }
+        // Every page's footer leads to the privacy notice, which leads to the page where the reader exports or erases.
+        await startup.ClickAsync("footer a[href='/privacy']");
+        await startup.ClickAsync("main a[href='/account/data']");
+        await Journeys.ExpectUrlAsync(startup, "/account/data");
 
         // The SME's pages: its needs with one bid (a singular), the comparison, its preferences.
         await sme.GotoAsync("/sme");
