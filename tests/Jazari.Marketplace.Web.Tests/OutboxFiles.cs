@@ -31,7 +31,7 @@ internal static class OutboxFiles
     {
         for (var deadline = DateTime.UtcNow.AddSeconds(30); ; Thread.Sleep(100))
         {
-            var code = Emails(folder, email).Where(e => e.GetProperty("kind").GetString() is "sign-in-code" or "account-exists")
+            var code = Emails(folder, email).Where(e => e.GetProperty("kind").GetString() is "sign-in-code" or "sign-up-code" or "account-exists")
                 .Select(e => Code(e.GetProperty("text").GetString()!))
                 .LastOrDefault(c => !Taken.ContainsKey($"{folder}|{email}|{c}"));
             if (code is not null && Taken.TryAdd($"{folder}|{email}|{code}", 0)) return code;

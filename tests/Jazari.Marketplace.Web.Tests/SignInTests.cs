@@ -104,7 +104,7 @@ public sealed class SignInTests(MarketplaceHost host)
         Assert.Contains(code, mail.GetProperty("text").GetString());
         Assert.DoesNotContain("Autre nom", mail.GetProperty("text").GetString());
         host.LatestCode(stranger); // waits for its e-mail
-        Assert.Equal("sign-in-code", host.Emails(stranger).Single().GetProperty("kind").GetString());
+        Assert.Equal("sign-up-code", host.Emails(stranger).Single().GetProperty("kind").GetString());
 
         var verified = await (await client.PostAsJsonAsync("/api/auth/verify", new { email = owner.Email, code })).Json(HttpStatusCode.OK);
         Assert.Equal(owner.AccountId, verified.GetProperty("accountId").GetString());
@@ -158,8 +158,9 @@ public sealed class SignInTests(MarketplaceHost host)
         await (await client.PostAsJsonAsync("/api/auth/sign-up", new { email, role = "startup", displayName = "Zoubida Qx7", language = "fr" })).Json(HttpStatusCode.Accepted);
         host.LatestCode(email);
         var mail = Assert.Single(host.Emails(email));
-        Assert.Equal("sign-in-code", mail.GetProperty("kind").GetString());
+        Assert.Equal("sign-up-code", mail.GetProperty("kind").GetString());
         foreach (var part in new[] { "subject", "text", "html" }) Assert.DoesNotContain("Zoubida", mail.GetProperty(part).GetString());
+        Assert.Contains("créer votre compte (Startup)", mail.GetProperty("text").GetString()); // the role, so an owner who asked for another knows it is not theirs
 
         var problem = await (await client.PostAsJsonAsync("/api/auth/sign-up",
             new { email = $"x-{Guid.NewGuid():N}@example.ma", role = "sme", displayName = "Amal\r\nBcc: victim@example.ma", language = "fr" })).Problem(HttpStatusCode.BadRequest);

@@ -62,7 +62,8 @@ public sealed record CodeRequest(
     [property: Id(1)] string RequestId,
     [property: Id(2)] string? Code,
     [property: Id(3)] DateTimeOffset ExpiresAt,
-    [property: Id(4)] bool AccountExists);
+    [property: Id(4)] bool AccountExists,
+    [property: Id(5)] string? SignUpRole = null);
 
 /// <summary>How long a one-time code lives (and the e-mail carrying it may wait to be sent).</summary>
 public static class SignInRules
@@ -187,7 +188,7 @@ internal sealed class SignInGrain(
             if (S.Codes.Count > LiveCodes) S.Codes.RemoveRange(0, S.Codes.Count - LiveCodes);
         }
         await state.SaveAsync();
-        return new CodeRequest(S.RecipientId, Ids.New("code"), code, now + CodeLifetime, signUp is not null && S.AccountId is not null);
+        return new CodeRequest(S.RecipientId, Ids.New("code"), code, now + CodeLifetime, signUp is not null && S.AccountId is not null, creates?.Account.Role);
     }
 
     public async Task<string> VerifyAsync(string code, string requester, string? network)

@@ -7,6 +7,9 @@ public static class NotificationKinds
 {
     /// <summary>The one-time code (secret, urgent: its own queue; the code is stored encrypted and only until sent).</summary>
     public const string SignInCode = "sign-in-code";
+    /// <summary>The code that creates the account asked for, naming its role: someone who signed the same address up
+    /// with another role cannot pass their code for the owner's (the name typed is not sent: nobody's text reaches a stranger).</summary>
+    public const string SignUpCode = "sign-up-code";
     /// <summary>Signed up with an address that already has an account: says so, with a code that signs in to that account
     /// (the sign-up's role and name are not applied; the page answers as for any sign-up, so it tells nobody else).</summary>
     public const string AccountExists = "account-exists";
@@ -70,7 +73,7 @@ public static class NotificationKinds
     /// <summary>Every kind: each has a template in every language (a test checks it), and nothing else may be sent.</summary>
     public static readonly IReadOnlyList<string> All =
     [
-        SignInCode, AccountExists, NoAccount, AccountInvitation, NeedMatch, FewBids, BidReceived, DecisionReminder, BidAccepted, BidRejected,
+        SignInCode, SignUpCode, AccountExists, NoAccount, AccountInvitation, NeedMatch, FewBids, BidReceived, DecisionReminder, BidAccepted, BidRejected,
         NeedExpired, WeeklyNeeds, Digest, MessageReceived, FundingInstructions, FundingReminder, FundingLapsed, MilestoneFunded,
         MilestoneDelivered, AutoReleaseWarning, MilestoneReleased, DisputeOpened, DisputeResolved,
         CohortInvitation, ApplicationAdmitted, ApplicationDeclined, EvaluatorInvitation, CohortDigest, FiguresReminder,
@@ -81,10 +84,10 @@ public static class NotificationKinds
     ];
 
     /// <summary>Sign-in e-mails: sent on the sign-in queue, to an address that may have no account yet, even after a bounce.</summary>
-    public static bool IsSignIn(string kind) => kind is SignInCode or AccountExists or NoAccount;
+    public static bool IsSignIn(string kind) => kind is SignInCode or SignUpCode or AccountExists or NoAccount;
 
     /// <summary>Sign-in e-mails that carry a one-time code (stored encrypted until sent).</summary>
-    public static bool CarriesCode(string kind) => kind is SignInCode or AccountExists;
+    public static bool CarriesCode(string kind) => kind is SignInCode or SignUpCode or AccountExists;
 
     /// <summary>Kinds not caused by anything the person did: sent only with their marketing e-mail consent.</summary>
     public static readonly IReadOnlyList<string> Marketing = [WeeklyNeeds];

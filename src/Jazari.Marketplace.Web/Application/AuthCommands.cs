@@ -88,10 +88,13 @@ public sealed class AuthCommands(IGrainFactory grains, Notifier notifier, SignIn
     {
         var request = await grains.GetGrain<ISignInGrain>(email).RequestCodeAsync(Requester(clientAddress), signUp);
         var key = $"sign-in:{request.RequestId}";
-        if (request.Code is { } code)
+        if (request.Code is { } code && request.SignUpRole is { } role)
+            await notifier.NotifyAddressAsync(request.RecipientId, email, language, NotificationKinds.SignUpCode, key,
+                new Dictionary<string, string> { ["code"] = codes.Protect(code), ["role"] = role });
+        else if (request.Code is { } signInCode)
             await notifier.NotifyAddressAsync(request.RecipientId, email, language,
                 request.AccountExists ? NotificationKinds.AccountExists : NotificationKinds.SignInCode, key,
-                new Dictionary<string, string> { ["code"] = codes.Protect(code) });
+                new Dictionary<string, string> { ["code"] = codes.Protect(signInCode) });
         else
             await notifier.NotifyAddressAsync(request.RecipientId, email, language, NotificationKinds.NoAccount, key,
                 new Dictionary<string, string> { ["signUpLink"] = notifier.Link("/sign-up") });

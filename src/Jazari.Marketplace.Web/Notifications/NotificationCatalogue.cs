@@ -22,6 +22,7 @@ public static class NotificationCatalogue
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Values = new Dictionary<string, IReadOnlyList<string>>
     {
         [K.SignInCode] = ["code"],
+        [K.SignUpCode] = ["code", "role"],
         [K.AccountExists] = ["code"],
         [K.NoAccount] = ["signUpLink"],
         [K.AccountInvitation] = ["role", "signInLink"],

@@ -86,7 +86,7 @@ public sealed partial class AmazighPagesTests(BrowserHost host)
         Assert.Equal("zgh", await page.GetAttributeAsync("html", "lang"));
         Assert.Equal(Strings.Get(Amazigh.Code, "verify.title"), (await page.InnerTextAsync("h1")).Trim());
         await page.FillAsync("#code", host.LatestCode(email));
-        var code = OutboxFiles.Emails(outbox, email).Last(e => e.GetProperty("kind").GetString() == "sign-in-code");
+        var code = OutboxFiles.Emails(outbox, email).Last(e => e.GetProperty("kind").GetString() == "sign-up-code");
         Assert.Equal("zgh", code.GetProperty("language").GetString());
         Assert.Contains("ⵓⵟⵟⵓⵏ", code.GetProperty("subject").GetString());
         await page.ClickAsync("form.form button[type=submit]");

@@ -23,6 +23,7 @@ public sealed partial class EmailLinksTests(BrowserHost host)
     private static readonly Dictionary<string, string[]> Recipients = new()
     {
         [K.SignInCode] = [], // a code, no link
+        [K.SignUpCode] = [],
         [K.AccountExists] = [], // a code, no link
         [K.NoAccount] = ["anonymous"],
         [K.AccountInvitation] = ["manager"],
