@@ -51,11 +51,41 @@ public sealed class PrivacyApiTests(MarketplaceHost host)
         (await sme.Client.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).EnsureSuccessStatusCode();
         await host.FollowedUpAsync(needId); // the award's follow-ups (KPIs, projects, lists) come from its event
         await Payments.Engagements.CompleteAsync(host, new Payments.Awarded(sme, needId, founder, startupId)); // reviews open at the end
+        await PaidOutAsync(needId); // the startup is paid: nothing of this mission is still in play
         (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/reviews",
             new { quality = 5, timeliness = 4, communication = 5, comment = $"Avis de la PME {tag}" })).EnsureSuccessStatusCode();
         (await founder.Client.PostAsJsonAsync($"/api/needs/{needId}/reviews",
             new { quality = 4, timeliness = 4, communication = 4, comment = $"Avis de la startup {tag}" })).EnsureSuccessStatusCode();
         return (sme, founder, needId, startupId, tag);
+    }
+
+    /// <summary>An admin marks each payout of the engagement paid (the bank transfer made).</summary>
+    private async Task PaidOutAsync(string needId)
+    {
+        using var admin = host.Admin();
+        var engagement = await Payments.Engagements.UntilAsync(host, needId, e => e.GetProperty("payouts").GetArrayLength() > 0);
+        foreach (var payout in engagement.GetProperty("payouts").EnumerateArray())
+            await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/paid", new { bankReference = $"VIR-{payout.Id()}" })).Json(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Neither_party_of_a_mission_with_money_in_play_can_be_erased_until_it_is_settled()
+    {
+        // Erased first, the SME's address, RIB and network would no longer hold a payout to a startup run by the same
+        // people, and the startup's RIB would be gone for its own payment.
+        var a = await Payments.Engagements.AwardedAsync(host); // a mission under way
+        await (await a.Sme.Client.PostAsJsonAsync("/api/me/erase", new { confirm = a.Sme.Email })).Problem(HttpStatusCode.Conflict);
+        using var admin = host.Admin();
+        await (await admin.PostAsync($"/api/admin/accounts/{a.Founder.AccountId}/erase", null)).Problem(HttpStatusCode.Conflict);
+        Assert.Equal(HttpStatusCode.OK, (await a.Sme.Client.GetAsync("/api/auth/me")).StatusCode); // nothing was erased
+        Assert.Empty(await AuditAsync(a.Sme.AccountId, AuditActions.AccountErased));
+
+        await Payments.Engagements.CompleteAsync(host, a); // the work is done, the startup's payment not yet made
+        await (await a.Founder.Client.PostAsJsonAsync("/api/me/erase", new { confirm = a.Founder.Email })).Problem(HttpStatusCode.Conflict);
+        await (await a.Sme.Client.PostAsJsonAsync("/api/me/erase", new { confirm = a.Sme.Email })).Problem(HttpStatusCode.Conflict);
+        await PaidOutAsync(a.NeedId);
+        Assert.Equal(HttpStatusCode.NoContent, (await a.Sme.Client.PostAsJsonAsync("/api/me/erase", new { confirm = a.Sme.Email })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await a.Founder.Client.PostAsJsonAsync("/api/me/erase", new { confirm = a.Founder.Email })).StatusCode);
     }
 
     [Fact]

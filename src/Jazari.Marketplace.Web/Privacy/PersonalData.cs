@@ -102,6 +102,25 @@ public sealed class PersonalData(IGrainFactory grains, AuditTrail audit, [FromKe
     }
 
     /// <summary>
+    /// Erasure waits until no money of the person's missions is in play: a mission under way, or a payment or refund of
+    /// one not yet paid. Its payouts need the parties' RIBs, and the related-party holds read their addresses, RIBs and
+    /// networks: erased before, money could go unchecked, or nowhere. Nothing is erased when it is refused (409).
+    /// </summary>
+    private async Task EnsureNoMoneyInPlayAsync(AccountView account, IEnumerable<string> needIds)
+    {
+        foreach (var needId in needIds)
+        {
+            Grains.Payments.EngagementView e;
+            try { e = await grains.GetGrain<Grains.Payments.IEngagementGrain>(needId).GetAsync(Jobs.NeedNotices.System); }
+            catch (MarketplaceException none) when (none.Problem == Problem.NotFound) { continue; } // never awarded
+            var party = e.SmeAccountId == account.Id || e.StartupAccountId == account.Id || account.ProfileId is { } profile && (e.SmeId == profile || e.StartupId == profile);
+            if (party && (e.CompletedAt is null && e.CancelledAt is null
+                || e.Payouts.Any(p => p.Status is Grains.Payments.PayoutStatus.Pending or Grains.Payments.PayoutStatus.Held)))
+                throw MarketplaceException.Conflict("Money of one of your missions is still in play (a mission under way, or a payment or refund not yet paid): the account can be erased once they are settled.");
+        }
+    }
+
+    /// <summary>
     /// Erases the account's personal data everywhere; each step can be repeated, so erasing twice (or again after a
     /// failure half-way) finishes the job. The account's id stays, under its pseudonym, for the ledger and the audit trail.
     /// </summary>
@@ -111,6 +130,7 @@ public sealed class PersonalData(IGrainFactory grains, AuditTrail audit, [FromKe
         var account = await accountGrain.GetAsync() ?? throw MarketplaceException.NotFound("Account");
         var pseudonym = Pseudonym(accountId);
         var places = await accountGrain.GetPlacesAsync();
+        await EnsureNoMoneyInPlayAsync(account, places.NeedIds);
 
         // The address first: from here on it signs in nowhere, and it can sign up again as a new account.
         if (account.Email.Length > 0) await grains.GetGrain<ISignInGrain>(account.Email).EraseAsync(accountId);
