@@ -67,6 +67,31 @@ public sealed class BadInputTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task A_bid_form_with_amounts_past_any_budget_is_shown_again_with_its_refusal_not_a_500()
+    {
+        var (_, needId) = await Api.OpenNeedAsync(host);
+        var (founder, _) = await Api.StartupAsync(host);
+        using var pages = await Payments.ReceiptTests.PagesAsync(host, founder);
+        var form = await pages.GetStringAsync($"/startup/needs/{needId}");
+        foreach (var handler in new[] { "", "?handler=addRow" })
+        {
+            var answer = await pages.PostAsync($"/startup/needs/{needId}{handler}", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__af"] = Payments.ReceiptTests.Antiforgery(form), ["Rows"] = "1", ["Input.PriceMad"] = "100000000000000000000",
+                ["Milestones[0].Title"] = "Boutique", ["Milestones[0].AmountMad"] = "100000000000000000000", ["Milestones[0].DueInDays"] = "10",
+            }));
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        }
+        var again = await (await pages.PostAsync($"/startup/needs/{needId}", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__af"] = Payments.ReceiptTests.Antiforgery(form), ["Rows"] = "1", ["Input.PriceMad"] = "100000000000000000000",
+            ["Milestones[0].Title"] = "Boutique", ["Milestones[0].AmountMad"] = "100000000000000000000", ["Milestones[0].DueInDays"] = "10",
+        }))).Content.ReadAsStringAsync();
+        Assert.Contains("<p class=\"error\"", again); // the refusal beside the field; nothing was sent
+        Assert.DoesNotContain("sent=true", again);
+    }
+
+    [Fact]
     public async Task A_number_in_quotes_is_a_400_not_read_as_a_number()
     {
         var sme = await host.SignUpAsync("sme");

@@ -34,7 +34,9 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
     public List<MilestoneInput> Milestones { get; set; } = [];
     [BindProperty]
     public int Rows { get; set; } = 3;
-    public decimal? MilestoneSum => Milestones.Any(m => m.AmountMad is not null) ? Milestones.Sum(m => m.AmountMad ?? 0) : null;
+    /// <summary>The milestones' total beside the price, while each typed amount is one a bid may hold (the refusals say the rest).</summary>
+    public decimal? MilestoneSum => Milestones.Any(m => m.AmountMad is not null) && Input.PriceMad is null or (>= 0 and <= Checks.MaxMad)
+        && Milestones.All(m => m.AmountMad is null or (>= 0 and <= Checks.MaxMad)) ? Milestones.Sum(m => m.AmountMad ?? 0) : null;
 
     public async Task<IActionResult> OnGetAsync(string id, bool sent)
     {
