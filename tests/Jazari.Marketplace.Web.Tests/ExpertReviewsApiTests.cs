@@ -180,6 +180,29 @@ public sealed class ExpertReviewsApiTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task An_erased_startup_and_an_erased_mentor_leave_only_pseudonyms_in_the_opinion_asked()
+    {
+        var institute = await Incubation.InstituteAsync(host, Region);
+        var manager = await Incubation.ManagerAsync(host, institute);
+        var (sme, needId) = await Api.OpenNeedAsync(host, region: Region);
+        var (founder, _) = await Api.StartupAsync(host, "Atlas Shop");
+        var bidId = await founder.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
+        var id = (await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", new { bidIds = new[] { bidId }, question = "Avis ?" }))
+            .Json(HttpStatusCode.Created)).Id();
+        var (mentor, mentorId) = await Incubation.MentorAsync(host);
+        await (await manager.Client.PostAsJsonAsync($"/api/expert-reviews/{id}/assign", new { mentorId })).Json(HttpStatusCode.OK);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await founder.Client.PostAsJsonAsync("/api/me/erase", new { confirm = founder.Email })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await mentor.Client.PostAsJsonAsync("/api/me/erase", new { confirm = mentor.Email })).StatusCode);
+        var review = await (await sme.Client.GetAsync($"/api/expert-reviews/{id}")).Json(HttpStatusCode.OK);
+        var bid = Assert.Single(review.GetProperty("bids").EnumerateArray());
+        Assert.StartsWith("erased-", bid.GetProperty("startupName").GetString());
+        Assert.Equal("", bid.GetProperty("proposal").GetString());
+        Assert.StartsWith("erased-", review.GetProperty("mentorName").GetString());
+        Assert.True(bid.GetProperty("priceMinor").GetInt64() > 0); // what the opinion weighed stays
+    }
+
+    [Fact]
     public async Task The_reminder_is_sent_once_however_often_the_check_runs()
     {
         var (manager, sme, id) = await RequestedAsync();

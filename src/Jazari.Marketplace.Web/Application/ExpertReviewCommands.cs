@@ -226,6 +226,8 @@ public sealed class ExpertReviewCommands(IGrainFactory grains, AuditTrail audit,
         if (await TieAsync(mentorId, mentor.OwnerAccountId, await TiesAsync(view.Request.Bids)) is { } tie)
             throw MarketplaceException.Conflict($"This mentor is tied to {tie}, a startup asked about: choose a neutral mentor.");
         var assigned = await review.AssignAsync(caller, mentorId, mentor.Details.Name, mentor.OwnerAccountId, time.GetUtcNow() + settings.AnswerWithin);
+        // The need is among the mentor's places: its erasure finds the opinion there, to pseudonymise its name and notes.
+        await grains.GetGrain<Grains.Accounts.IAccountGrain>(mentor.OwnerAccountId).TookPartAsync(Grains.Accounts.PartyOf.Need, view.Request.NeedId);
         await audit.RecordAsync(caller, AuditActions.ExpertReviewAssigned, id, $"mentor {mentorId} on need {view.Request.NeedId}");
         return ExpertReviewResponse.From(assigned);
     }

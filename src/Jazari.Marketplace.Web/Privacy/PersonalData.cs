@@ -149,6 +149,9 @@ public sealed class PersonalData(IGrainFactory grains, AuditTrail audit, [FromKe
             await grains.GetGrain<INeedGrain>(needId).EraseParticipantAsync(accountId, pseudonym);
             await grains.GetGrain<INeedReviewsGrain>(needId).EraseAuthorAsync(accountId);
             await grains.GetGrain<Grains.Payments.IEngagementGrain>(needId).EraseParticipantAsync(accountId, pseudonym);
+            if (account.ProfileId is { } profileId) // a startup's bid, or the mentor's opinion, copied into the expert opinions asked
+                foreach (var reviewId in await grains.GetGrain<INeedExpertReviewsGrain>(needId).ListAsync())
+                    await grains.GetGrain<IExpertReviewGrain>(reviewId).EraseAsync(profileId, pseudonym);
             return true;
         });
 
