@@ -228,7 +228,19 @@ public sealed class BankTransferTests(MarketplaceHost host)
         await (await otherManager.Client.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", resolve)).Problem(HttpStatusCode.NotFound);
         await (await cohort.Manager.Client.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 1_000_000L, refundMinor = 1L, note = "x" })).Problem(HttpStatusCode.BadRequest);
         // The accepted mediator's manager finds the form to settle it on the engagement's page.
-        Assert.Contains("handler=resolve", await managerPages.GetStringAsync($"/engagements/{a.NeedId}"));
+        var managerPage = await managerPages.GetStringAsync($"/engagements/{a.NeedId}");
+        Assert.Contains("handler=resolve", managerPage);
+        Assert.Contains("font ensemble <bdi>15.000 MAD</bdi>, ce que le jalon tient sous séquestre. La startup reçoit la somme versée moins la commission", Text(managerPage));
+        // A split that does not add up is refused beside the amounts, what was typed kept.
+        var refusedSplit = await managerPages.PostAsync($"/engagements/{a.NeedId}?handler=resolve", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__af"] = ReceiptTests.Antiforgery(managerPage), ["disputeId"] = disputeId, ["releaseMad"] = "8000", ["refundMad"] = "5000", ["note"] = "Deux tiers livrés.",
+        }));
+        Assert.Equal(HttpStatusCode.OK, refusedSplit.StatusCode);
+        var refusedHtml = Text(await refusedSplit.Content.ReadAsStringAsync());
+        Assert.Contains("doivent totaliser le séquestre du jalon, 15.000 MAD.</p>", refusedHtml);
+        Assert.Contains("value=\"8000\"", refusedHtml);
+        Assert.Contains(">Deux tiers livrés.</textarea>", refusedHtml);
         await (await cohort.Manager.Client.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", resolve)).Json(HttpStatusCode.OK);
         await (await otherManager.Client.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", resolve)).Problem(HttpStatusCode.NotFound);
         var resolved = await Engagements.UntilAsync(host, a.NeedId, 0, "released");

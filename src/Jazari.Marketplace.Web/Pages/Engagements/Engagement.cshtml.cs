@@ -187,9 +187,15 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
     public Task<IActionResult> OnPostAcceptMediatorsAsync(string id, string? disputeId) =>
         ActAsync(id, "mediators-accepted", () => engagements.AcceptMediatorsAsync(Me, disputeId ?? ""));
 
-    public Task<IActionResult> OnPostResolveAsync(string id, string? disputeId, decimal? releaseMad, decimal? refundMad, string? note) =>
-        ActAsync(id, "resolved", () => engagements.ResolveAsync(Me, disputeId ?? "",
+    /// <summary>The decision the mediator just sent, when it was refused: shown again as typed, the refusal beside its field.</summary>
+    public (string? DisputeId, decimal? Release, decimal? Refund, string? Note) Resolution { get; private set; }
+
+    public Task<IActionResult> OnPostResolveAsync(string id, string? disputeId, decimal? releaseMad, decimal? refundMad, string? note)
+    {
+        Resolution = (disputeId, releaseMad, refundMad, note);
+        return ActAsync(id, "resolved", () => engagements.ResolveAsync(Me, disputeId ?? "",
             new ResolveInput { ReleaseMinor = Minor(releaseMad), RefundMinor = Minor(refundMad), Note = note }));
+    }
 
     /// <summary>An amount typed in MAD as minor units; -1 (refused by the command's checks) when it has more than two decimals.</summary>
     private static long? Minor(decimal? mad) => mad is not { } m ? null : decimal.Round(m, 2) == m && m is >= 0 and <= Checks.MaxMad ? (long)(m * 100) : -1;
