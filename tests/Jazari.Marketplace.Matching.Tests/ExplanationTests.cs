@@ -30,6 +30,7 @@ public class ExplanationTests
         Assert.Contains("Souss-Massa", reasons["onsite"]);
         Assert.Equal("Travaille en français", reasons["language"]);
         Assert.Contains("MAD", reasons["budget"]);
+        Assert.Matches(@"^Tarifs [\d.]+\u00a0–\u00a0[\d.]+\u00a0MAD, (budget|sous le budget de) [\d.]+\u00a0–\u00a0[\d.]+\u00a0MAD$", reasons["budget"]); // a range never wraps apart
         Assert.Equal("Note 4,7 / 5 (23 avis)", reasons["reputation"]);
     }
 
