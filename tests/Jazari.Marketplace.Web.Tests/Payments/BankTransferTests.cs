@@ -254,6 +254,12 @@ public sealed class BankTransferTests(MarketplaceHost host)
         Assert.Equal(0, balances["escrow"]);
         Assert.Equal(-1_000_000, balances.Single(b => b.Key.StartsWith("sme:")).Value);
         Assert.Equal(["release", "refund"], resolved.GetProperty("payouts").EnumerateArray().Select(p => p.GetProperty("kind").GetString()));
+        // The refund's receipt names the SME as refunded, not as payer, and says the transfer is still to come.
+        var refundId = resolved.GetProperty("payouts").EnumerateArray().Single(p => p.GetProperty("kind").GetString() == "refund").Id();
+        await Engagements.EventuallyAsync(async () => (await smePages.GetAsync($"/receipts/{refundId}")).StatusCode == HttpStatusCode.OK, "the refund's receipt numbered");
+        var receipt = Text(await smePages.GetStringAsync($"/receipts/{refundId}"));
+        Assert.Contains("PME (remboursée)", receipt);
+        Assert.Contains("Pas encore payé : le virement suit", receipt);
         // Each side reads where its money goes: the SME its refund, the startup its payment (both wait for a RIB here).
         Assert.Contains("Remboursement de <bdi>5.000 MAD</bdi> : il vous sera viré dès que vous aurez indiqué le RIB", Text(await smePages.GetStringAsync($"/engagements/{a.NeedId}")));
         Assert.Contains("Paiement de <bdi>9.500 MAD</bdi> libéré : il vous sera viré dès que vous aurez indiqué le RIB", Text(await startupPages.GetStringAsync($"/engagements/{a.NeedId}")));
