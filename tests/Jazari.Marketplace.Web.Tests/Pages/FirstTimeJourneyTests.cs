@@ -205,6 +205,7 @@ public sealed class FirstTimeJourneyTests(BrowserHost host)
         await LandedAsync(sme);
         await sme.SelectOptionAsync("#review-quality", "5");
         await sme.SelectOptionAsync("#review-timeliness", "4");
+        await sme.SelectOptionAsync("#review-communication", "5");
         await sme.FillAsync("#review-comment", "Boutique livrée à temps, équipe claire et disponible.");
         await sme.ClickAsync("section[aria-labelledby=reviews] form button[type=submit]");
         await Assertions.Expect(sme.Locator("section[aria-labelledby=reviews] article")).ToHaveCountAsync(1); // back on the need's page

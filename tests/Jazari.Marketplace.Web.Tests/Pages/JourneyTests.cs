@@ -98,12 +98,16 @@ public sealed class JourneyTests(BrowserHost host)
         await sme.GotoAsync($"/sme/needs/{needId}");
         await Assertions.Expect(sme.Locator("nav a[aria-current=page]")).ToHaveAttributeAsync("href", "/sme"); // a need is among "my needs"
         await sme.SelectOptionAsync("#review-quality", "4");
+        await sme.SelectOptionAsync("#review-timeliness", "5");
+        await sme.SelectOptionAsync("#review-communication", "5");
         await sme.FillAsync("#review-comment", description);
         await smeReviews.Locator("form button").ClickAsync();
         await Assertions.Expect(smeReviews.Locator("article")).ToHaveCountAsync(1);
         var startupReviews = startup.Locator("section[aria-labelledby=reviews]");
         await startup.GotoAsync($"/startup/needs/{needId}");
         await Assertions.Expect(startupReviews.Locator("article")).ToHaveCountAsync(0);
+        foreach (var criterion in new[] { "quality", "timeliness", "communication" })
+            await startup.SelectOptionAsync($"#review-{criterion}", "5"); // nothing is chosen for the reader
         await startup.FillAsync("#review-comment", offering);
         await startupReviews.Locator("form button").ClickAsync();
         await Assertions.Expect(startupReviews.Locator("article")).ToHaveCountAsync(2);
