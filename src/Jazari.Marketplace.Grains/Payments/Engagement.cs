@@ -106,6 +106,9 @@ public interface IEngagementGrain : IGrainWithStringKey
     /// blanked. Amounts, ledger entries and ids stay: the law keeps them. Repeating it changes nothing.
     /// </summary>
     Task EraseParticipantAsync(string accountId, string pseudonym);
+    /// <summary>The startup renamed itself: a mission under way shows the new name (pages, e-mails, payouts to come);
+    /// a completed or cancelled one keeps the name it was done under.</summary>
+    Task RenameStartupAsync(string startupId, string name);
 }
 
 internal sealed class EngagementGrain(
@@ -736,6 +739,13 @@ internal sealed class EngagementGrain(
         foreach (var id in profileIds.Distinct())
             if ((await grains.GetGrain<IPayoutDetailsGrain>(id).GetAsync(Caller.Marketplace))?.UpdatedAt > since) return true;
         return false;
+    }
+
+    public async Task RenameStartupAsync(string startupId, string name)
+    {
+        if (!state.RecordExists || S.StartupId != startupId || S.StartupName == name || S.CompletedAt is not null || S.CancelledAt is not null) return;
+        S.StartupName = name;
+        await state.SaveAsync();
     }
 
     public async Task EraseParticipantAsync(string accountId, string pseudonym)

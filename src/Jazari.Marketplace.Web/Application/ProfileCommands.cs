@@ -46,9 +46,11 @@ public sealed class ProfileCommands(IGrainFactory grains, AuditTrail audit)
         var startup = grains.GetGrain<IStartupGrain>(id);
         var updated = await startup.UpdateAsync(caller, details);
         await audit.RecordAsync(caller, AuditActions.ProfileUpdated, id);
-        // Its cohorts' dashboards and its mentors' lists carry the name it has now.
+        // Its cohorts' dashboards, its mentors' lists and its missions under way carry the name it has now.
         foreach (var cohort in (await grains.GetGrain<IStartupActivityGrain>(id).GetAsync()).Cohorts)
             await grains.GetGrain<ICohortGrain>(cohort.CohortId).RenameStartupAsync(id, updated.Details.Name);
+        foreach (var needId in await startup.GetProjectIdsAsync(50))
+            await grains.GetGrain<Grains.Payments.IEngagementGrain>(needId).RenameStartupAsync(id, updated.Details.Name);
         return StartupResponse.From(updated, await startup.GetTrackRecordAsync());
     }
 

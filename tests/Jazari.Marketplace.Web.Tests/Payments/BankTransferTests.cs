@@ -269,6 +269,15 @@ public sealed class BankTransferTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task A_startup_renamed_during_a_mission_shows_its_new_name_there()
+    {
+        var a = await Engagements.AwardedAsync(host);
+        await host.FollowedUpAsync(a.NeedId); // the award's follow-up lists the mission among the startup's projects
+        await (await a.Founder.Client.PutAsJsonAsync($"/api/startups/{a.StartupId}", Api.Startup("Atlas Digital"))).Json(HttpStatusCode.OK);
+        Assert.Equal("Atlas Digital", (await a.EngagementAsync()).GetProperty("startupName").GetString());
+    }
+
+    [Fact]
     public async Task Cancelling_refunds_the_funded_milestone_and_opens_the_reviews()
     {
         var programme = await Engagements.ProgrammeAsync(host, percent: 30);
