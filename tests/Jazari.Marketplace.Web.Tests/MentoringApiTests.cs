@@ -30,6 +30,13 @@ public sealed class MentoringApiTests(MarketplaceHost host)
         await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/mentors", new { mentorId, startupId })).Json(HttpStatusCode.OK);
         var assigned = await (await mentor.Client.GetAsync($"/api/mentors/{mentorId}/startups")).Json(HttpStatusCode.OK);
         Assert.Equal(startupId, Assert.Single(assigned.EnumerateArray()).GetProperty("startupId").GetString());
+        // The mentor hears of it once, with the startup's page, even when the manager assigns it again.
+        await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/mentors", new { mentorId, startupId })).Json(HttpStatusCode.OK);
+        await Payments.Engagements.EventuallyAsync(() => Task.FromResult(host.Emails(mentor.Email).Any(e => e.GetProperty("kind").GetString() == "mentor-assigned")), "the mentor told");
+        await host.JobsSettledAsync();
+        var told = Assert.Single(host.Emails(mentor.Email), e => e.GetProperty("kind").GetString() == "mentor-assigned");
+        Assert.Contains("Sahara Pay", told.GetProperty("subject").GetString());
+        Assert.Contains($"/mentor/startups/{startupId}", told.GetProperty("text").GetString());
 
         var session = new { startupId, date = Incubation.Day(-1), minutes = 60, notes = "Revue du pricing et du pipeline PME.", nextSteps = "Relancer 3 coopératives." };
         // Sent twice at once (a double submit): one session, counted once.

@@ -50,6 +50,8 @@ public static class NotificationKinds
     // Incubation: transactional.
     /// <summary>A cohort invites a startup; it joins only if it accepts.</summary>
     public const string CohortInvitation = "cohort-invitation";
+    /// <summary>A manager assigned a mentor to a member startup: the mentor hears whom to follow, and where.</summary>
+    public const string MentorAssigned = "mentor-assigned";
     public const string ApplicationAdmitted = "application-admitted";
     public const string ApplicationDeclined = "application-declined";
     public const string EvaluatorInvitation = "evaluator-invitation";
@@ -76,7 +78,7 @@ public static class NotificationKinds
         SignInCode, SignUpCode, AccountExists, NoAccount, AccountInvitation, NeedMatch, FewBids, BidReceived, DecisionReminder, BidAccepted, BidRejected,
         NeedExpired, WeeklyNeeds, Digest, MessageReceived, FundingInstructions, FundingReminder, FundingLapsed, MilestoneFunded,
         MilestoneDelivered, AutoReleaseWarning, MilestoneReleased, DisputeOpened, DisputeResolved,
-        CohortInvitation, ApplicationAdmitted, ApplicationDeclined, EvaluatorInvitation, CohortDigest, FiguresReminder,
+        CohortInvitation, MentorAssigned, ApplicationAdmitted, ApplicationDeclined, EvaluatorInvitation, CohortDigest, FiguresReminder,
         ProgrammeApplicationApproved, ProgrammeApplicationDeclined, PayoutDetailsChanged, PayoutAwaitingDetails,
         ReleaseAwaitingOnboarding, ReassessmentInvitation,
         ExpertReviewRequested, ExpertReviewAssigned, ExpertReviewReminder, ExpertReviewAnswered, ExpertReviewExpired,

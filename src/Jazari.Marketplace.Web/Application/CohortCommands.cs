@@ -216,7 +216,17 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
     public async Task AssignMentorAsync(Caller caller, string id, MentorAssignmentInput input)
     {
         var (mentorId, startupId) = Checks.Valid(c => (c.Id("mentorId", input.MentorId), c.Id("startupId", input.StartupId)));
-        await grains.GetGrain<ICohortGrain>(id).AssignMentorAsync(caller, mentorId, startupId);
+        var cohort = grains.GetGrain<ICohortGrain>(id);
+        await cohort.AssignMentorAsync(caller, mentorId, startupId);
+        // The mentor hears whom to follow (once per assignment, whoever repeats it).
+        if ((await grains.GetGrain<IMentorGrain>(mentorId).GetAsync(Caller.Marketplace)).OwnerAccountId is { } mentorAccount
+            && await grains.GetGrain<IStartupGrain>(startupId).GetCardAsync() is { } startup)
+            await notifier.NotifyAsync(mentorAccount, NotificationKinds.MentorAssigned, $"mentor:{id}:{mentorId}:{startupId}", new Dictionary<string, string>
+            {
+                ["startup"] = startup.Details.Name,
+                ["cohort"] = (await cohort.GetAsync(caller)).Name,
+                ["link"] = $"{notifications.PublicUrl.TrimEnd('/')}/mentor/startups/{startupId}",
+            });
     }
 
     /// <summary>The mentors best suited to a member startup (expertise, shared language, free capacity), with the reasons.</summary>

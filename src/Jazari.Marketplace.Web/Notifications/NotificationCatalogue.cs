@@ -47,6 +47,7 @@ public static class NotificationCatalogue
         [K.DisputeResolved] = [.. Milestone, "release", "refund", "note"],
         [K.DisputeMediation] = [.. Milestone, "reason", "amount"],
         [K.CohortInvitation] = ["cohort", "institute", "startup", "startsOn", "link"],
+        [K.MentorAssigned] = ["startup", "cohort", "link"],
         [K.ApplicationAdmitted] = Decision,
         [K.ApplicationDeclined] = Decision,
         [K.EvaluatorInvitation] = ["cohort", "link"],

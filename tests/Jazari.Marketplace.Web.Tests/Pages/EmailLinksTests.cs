@@ -47,6 +47,7 @@ public sealed partial class EmailLinksTests(BrowserHost host)
         [K.DisputeOpened] = ["sme", "startup"],
         [K.DisputeResolved] = ["sme", "startup"],
         [K.CohortInvitation] = ["startup"],
+        [K.MentorAssigned] = ["mentor"],
         [K.ApplicationAdmitted] = ["startup"],
         [K.ApplicationDeclined] = ["startup"],
         [K.EvaluatorInvitation] = ["mentor", "manager"],
@@ -145,6 +146,8 @@ public sealed partial class EmailLinksTests(BrowserHost host)
         var question = $"La livraison {run} est-elle conforme à ce qui était convenu ?";
         var reviewId = (await (await sme.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", new { milestone = 0, question })).Json(HttpStatusCode.Created)).Id();
         await (await manager.PostAsJsonAsync($"/api/expert-reviews/{reviewId}/assign", new { mentorId })).Json(HttpStatusCode.OK);
+        // Then the same mentor is assigned to follow the startup in the cohort (after the opinion: a mentor of the startup is not neutral).
+        await (await manager.PostAsJsonAsync($"/api/cohorts/{cohortId}/mentors", new { mentorId, startupId })).Json(HttpStatusCode.OK);
 
         var publicUrl = host.Url;
         string NeedLink() => $"{publicUrl}/needs/{needId}";
@@ -152,6 +155,7 @@ public sealed partial class EmailLinksTests(BrowserHost host)
         {
             K.MessageReceived => $"{publicUrl}/conversations/{thread.Id()}",
             K.CohortInvitation => $"{publicUrl}/startup/invitations",
+            K.MentorAssigned => $"{publicUrl}/mentor/startups/{startupId}",
             K.EvaluatorInvitation => $"{publicUrl}/evaluations",
             K.FiguresReminder => $"{publicUrl}/startup/goals",
             K.ProgrammeApplicationApproved or K.ProgrammeApplicationDeclined => $"{publicUrl}/sme/programmes",
@@ -197,6 +201,7 @@ public sealed partial class EmailLinksTests(BrowserHost host)
             var path when path == $"/receipts/{payoutId}" => payoutId.ToUpperInvariant(), // the payout's reference
             var path when path == $"/expert-reviews/{reviewId}" => question,
             "/startup/invitations" => cohortName,
+            var path when path == $"/mentor/startups/{startupId}" => $"Web Atlas {run}",
             "/evaluations" => text["evaluations.title"],
             "/needs" => text[role == "sme" ? "sme.title" : "startup.title"], // the reader's own space, its needs listed
             "/startup/goals" => text["goals.title"],
