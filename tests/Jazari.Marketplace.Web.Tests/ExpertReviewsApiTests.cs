@@ -191,6 +191,8 @@ public sealed class ExpertReviewsApiTests(MarketplaceHost host)
             .Json(HttpStatusCode.Created)).Id();
         var (mentor, mentorId) = await Incubation.MentorAsync(host);
         await (await manager.Client.PostAsJsonAsync($"/api/expert-reviews/{id}/assign", new { mentorId })).Json(HttpStatusCode.OK);
+        await (await mentor.Client.PostAsJsonAsync($"/api/expert-reviews/{id}/opinion",
+            new { bids = new[] { new { bidId, fit = 4, price = 3, risks = 4, notes = "Équipe solide, prix un peu haut." } } })).Json(HttpStatusCode.OK);
 
         Assert.Equal(HttpStatusCode.NoContent, (await founder.Client.PostAsJsonAsync("/api/me/erase", new { confirm = founder.Email })).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await mentor.Client.PostAsJsonAsync("/api/me/erase", new { confirm = mentor.Email })).StatusCode);
@@ -200,6 +202,14 @@ public sealed class ExpertReviewsApiTests(MarketplaceHost host)
         Assert.Equal("", bid.GetProperty("proposal").GetString());
         Assert.StartsWith("erased-", review.GetProperty("mentorName").GetString());
         Assert.True(bid.GetProperty("priceMinor").GetInt64() > 0); // what the opinion weighed stays
+        var opinion = Assert.Single(review.GetProperty("opinions").EnumerateArray());
+        Assert.Equal(("", 4), (opinion.GetProperty("notes").GetString(), opinion.GetProperty("fit").GetInt32()));
+        // The SME erased too: its question and its need's title go the way of the need's.
+        Assert.Equal(HttpStatusCode.NoContent, (await sme.Client.PostAsJsonAsync("/api/me/erase", new { confirm = sme.Email })).StatusCode);
+        using var admin = host.Admin();
+        var erased = await (await admin.GetAsync($"/api/expert-reviews/{id}")).Json(HttpStatusCode.OK);
+        Assert.Equal("", erased.GetProperty("question").GetString());
+        Assert.StartsWith("Need of erased-", erased.GetProperty("needTitle").GetString());
     }
 
     [Fact]

@@ -99,9 +99,10 @@ public interface IExpertReviewGrain : IGrainWithStringKey
     Task<ExpertReviewView> AssignAsync(Caller caller, string mentorId, string mentorName, string mentorAccountId, DateTimeOffset dueAt);
     /// <summary>The assigned mentor gives the opinion, one per bid, before it is due; the same answer again changes nothing.</summary>
     Task<ExpertReviewView> AnswerAsync(Caller caller, IReadOnlyList<BidOpinion> opinions);
-    /// <summary>A startup or the mentor of the opinion was erased: its name becomes the pseudonym, and what it wrote (the
-    /// bid's proposal, the mentor's notes) is blanked; the prices and scores stay. Repeating it changes nothing.</summary>
-    Task EraseAsync(string profileId, string pseudonym);
+    /// <summary>A startup, the mentor or the SME of the opinion was erased: its name becomes the pseudonym, and what it
+    /// wrote (the bid's proposal, the mentor's notes, the SME's question and need title) is blanked or replaced as the
+    /// need's is; the prices and scores stay. Repeating it changes nothing.</summary>
+    Task EraseAsync(string accountId, string? profileId, string pseudonym);
     /// <summary>Due for a reminder: one Reminder event (once per assignment); past due: expired. Safe to repeat.</summary>
     Task<ExpertReviewStatus> TickAsync(TimeSpan remindBefore);
     Task ConfirmEventAsync(string eventId);
@@ -200,13 +201,15 @@ internal sealed class ExpertReviewGrain(
         return View();
     }
 
-    public async Task EraseAsync(string profileId, string pseudonym)
+    public async Task EraseAsync(string accountId, string? profileId, string pseudonym)
     {
         if (!state.RecordExists) return;
-        var bids = R.Request.Bids.Select(b => b.StartupId == profileId ? b with { StartupName = pseudonym, Proposal = "" } : b).ToList();
-        var mentor = R.MentorId == profileId;
-        if (bids.SequenceEqual(R.Request.Bids) && !(mentor && (R.MentorName != pseudonym || R.Opinions.Any(o => o.Notes.Length > 0)))) return;
+        var bids = R.Request.Bids.Select(b => profileId is not null && b.StartupId == profileId ? b with { StartupName = pseudonym, Proposal = "" } : b).ToList();
+        var mentor = profileId is not null && R.MentorId == profileId;
+        var sme = R.Request.SmeAccountId == accountId && (R.Request.Question.Length > 0 || R.Request.NeedTitle != ErasedNeed.Title(pseudonym));
+        if (bids.SequenceEqual(R.Request.Bids) && !sme && !(mentor && (R.MentorName != pseudonym || R.Opinions.Any(o => o.Notes.Length > 0)))) return;
         R.Request = R.Request with { Bids = bids };
+        if (sme) R.Request = R.Request with { Question = "", NeedTitle = ErasedNeed.Title(pseudonym) };
         if (mentor)
         {
             R.MentorName = pseudonym;

@@ -63,9 +63,9 @@ public sealed class StripeRail(StripeClient client, IGrainFactory grains, Notifi
             }, Key($"{request.PaymentId}:checkout:{request.Attempt}"), cancellation);
             return new FundingStart(BankTransferRail.Reference(request.PaymentId), "Pay by card on the Stripe checkout page.", session.Url);
         }
-        catch (HttpRequestException unreachable)
+        catch (Exception unreachable) when (unreachable is HttpRequestException or TaskCanceledException && !cancellation.IsCancellationRequested)
         {
-            throw new StripeException("Stripe did not answer.", unreachable); // no status: busy, a 503 to try again
+            throw new StripeException("Stripe did not answer.", unreachable); // no status (unreachable, or timed out): busy, a 503 to try again
         }
     }
 

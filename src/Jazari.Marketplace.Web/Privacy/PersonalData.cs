@@ -106,18 +106,19 @@ public sealed class PersonalData(IGrainFactory grains, AuditTrail audit, [FromKe
     /// one not yet paid. Its payouts need the parties' RIBs, and the related-party holds read their addresses, RIBs and
     /// networks: erased before, money could go unchecked, or nowhere. Nothing is erased when it is refused (409).
     /// </summary>
-    private async Task EnsureNoMoneyInPlayAsync(AccountView account, IEnumerable<string> needIds)
+    private async Task EnsureNoMoneyInPlayAsync(AccountView account, IReadOnlyList<string> needIds)
     {
-        foreach (var needId in needIds)
+        var inPlay = await SideBySideAsync(needIds, async needId =>
         {
             Grains.Payments.EngagementView e;
             try { e = await grains.GetGrain<Grains.Payments.IEngagementGrain>(needId).GetAsync(Jobs.NeedNotices.System); }
-            catch (MarketplaceException none) when (none.Problem == Problem.NotFound) { continue; } // never awarded
+            catch (MarketplaceException none) when (none.Problem == Problem.NotFound) { return false; } // never awarded
             var party = e.SmeAccountId == account.Id || e.StartupAccountId == account.Id || account.ProfileId is { } profile && (e.SmeId == profile || e.StartupId == profile);
-            if (party && (e.CompletedAt is null && e.CancelledAt is null
-                || e.Payouts.Any(p => p.Status is Grains.Payments.PayoutStatus.Pending or Grains.Payments.PayoutStatus.Held)))
-                throw MarketplaceException.Conflict("Money of one of your missions is still in play (a mission under way, or a payment or refund not yet paid): the account can be erased once they are settled.");
-        }
+            // Not completed: under way, or cancelled with its refunds still moving (a cancelled one completes once they are made).
+            return party && (e.CompletedAt is null || e.Payouts.Any(p => p.Status is Grains.Payments.PayoutStatus.Pending or Grains.Payments.PayoutStatus.Held));
+        });
+        if (inPlay.Any(found => found))
+            throw MarketplaceException.Conflict("Money of one of your missions is still in play (a mission under way, or a payment or refund not yet paid): the account can be erased once they are settled.");
     }
 
     /// <summary>
@@ -149,9 +150,9 @@ public sealed class PersonalData(IGrainFactory grains, AuditTrail audit, [FromKe
             await grains.GetGrain<INeedGrain>(needId).EraseParticipantAsync(accountId, pseudonym);
             await grains.GetGrain<INeedReviewsGrain>(needId).EraseAuthorAsync(accountId);
             await grains.GetGrain<Grains.Payments.IEngagementGrain>(needId).EraseParticipantAsync(accountId, pseudonym);
-            if (account.ProfileId is { } profileId) // a startup's bid, or the mentor's opinion, copied into the expert opinions asked
-                foreach (var reviewId in await grains.GetGrain<INeedExpertReviewsGrain>(needId).ListAsync())
-                    await grains.GetGrain<IExpertReviewGrain>(reviewId).EraseAsync(profileId, pseudonym);
+            // The SME's question, a startup's bid, or the mentor's opinion, copied into the expert opinions asked.
+            foreach (var reviewId in await grains.GetGrain<INeedExpertReviewsGrain>(needId).ListAsync())
+                await grains.GetGrain<IExpertReviewGrain>(reviewId).EraseAsync(accountId, account.ProfileId, pseudonym);
             return true;
         });
 

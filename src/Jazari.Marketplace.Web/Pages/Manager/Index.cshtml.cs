@@ -23,9 +23,9 @@ public sealed class IndexModel(IGrainFactory grains, Text text, CohortCommands c
         Cohorts = await cohorts.ListAsync(Me);
         var needIds = new List<string>();
         foreach (var institute in institutes)
-            needIds.AddRange(await Grains.GetGrain<IInstituteGrain>(institute).MediationsAsync());
+            needIds.AddRange((await Grains.GetGrain<IInstituteGrain>(institute).MediationsAsync()).Take(MaxMediations));
         var mediations = new List<Mediation>();
-        foreach (var needId in needIds.Distinct().Take(MaxMediations))
+        foreach (var needId in needIds.Distinct())
         {
             EngagementResponse e;
             try { e = await engagements.GetAsync(Me, needId); }
