@@ -158,6 +158,13 @@ public sealed class ExpertReviewsApiTests(MarketplaceHost host)
     /// <summary>An SME's request for an opinion on the one bid its need of the region got, and a manager of the region's institute.</summary>
     private async Task<(Person Manager, Person Sme, string ReviewId)> RequestedAsync()
     {
+        var (manager, sme, _, _, id) = await AskedAsync();
+        return (manager, sme, id);
+    }
+
+    /// <summary>As <see cref="RequestedAsync"/>, with the startup that bid and its bid.</summary>
+    private async Task<(Person Manager, Person Sme, Person Founder, string BidId, string ReviewId)> AskedAsync()
+    {
         var institute = await Incubation.InstituteAsync(host, Region);
         var manager = await Incubation.ManagerAsync(host, institute);
         var (sme, needId) = await Api.OpenNeedAsync(host, region: Region);
@@ -165,7 +172,7 @@ public sealed class ExpertReviewsApiTests(MarketplaceHost host)
         var bidId = await founder.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
         var id = (await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", new { bidIds = new[] { bidId }, question = "Avis ?" }))
             .Json(HttpStatusCode.Created)).Id();
-        return (manager, sme, id);
+        return (manager, sme, founder, bidId, id);
     }
 
     [Fact]
@@ -182,13 +189,7 @@ public sealed class ExpertReviewsApiTests(MarketplaceHost host)
     [Fact]
     public async Task An_erased_startup_and_an_erased_mentor_leave_only_pseudonyms_in_the_opinion_asked()
     {
-        var institute = await Incubation.InstituteAsync(host, Region);
-        var manager = await Incubation.ManagerAsync(host, institute);
-        var (sme, needId) = await Api.OpenNeedAsync(host, region: Region);
-        var (founder, _) = await Api.StartupAsync(host, "Atlas Shop");
-        var bidId = await founder.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
-        var id = (await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", new { bidIds = new[] { bidId }, question = "Avis ?" }))
-            .Json(HttpStatusCode.Created)).Id();
+        var (manager, sme, founder, bidId, id) = await AskedAsync();
         var (mentor, mentorId) = await Incubation.MentorAsync(host);
         await (await manager.Client.PostAsJsonAsync($"/api/expert-reviews/{id}/assign", new { mentorId })).Json(HttpStatusCode.OK);
         await (await mentor.Client.PostAsJsonAsync($"/api/expert-reviews/{id}/opinion",
