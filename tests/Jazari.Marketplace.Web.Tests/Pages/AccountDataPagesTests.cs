@@ -118,6 +118,24 @@ public sealed class AccountDataPagesTests(BrowserHost host)
         await page.FillAsync("#confirm", $"autre-{run}@example.ma");
         await page.ClickAsync("form:has(#confirm) button[type=submit]");
         await Assertions.Expect(page.Locator("p.error")).ToContainTextAsync("Tapez votre adresse e-mail");
+        // Money of its missions is still in play (the disputed one under way, its refund and a payout unpaid): refused.
+        await page.FillAsync("#confirm", smeEmail);
+        await page.ClickAsync("form:has(#confirm) button[type=submit]");
+        await Assertions.Expect(page.Locator("div[role=alert]")).ToContainTextAsync("encore en jeu");
+        // Settled: the SME cancels what is left of the disputed mission, the admin pays what both missions owe.
+        (await sme.PostAsync($"/api/needs/{disputedId}/engagement/cancel", null)).EnsureSuccessStatusCode();
+        foreach (var mission in new[] { needId, disputedId })
+        {
+            JsonElement engagement = default;
+            for (var tries = 0; tries < 150; tries++, await Task.Delay(200)) // the cancellation's and the releases' follow-ups
+            {
+                engagement = await (await adminApi.GetAsync($"/api/needs/{mission}/engagement")).Json(HttpStatusCode.OK);
+                if (engagement.GetProperty("status").GetString() is "completed" or "cancelled" && engagement.GetProperty("payouts").GetArrayLength() > 0) break;
+            }
+            foreach (var payout in engagement.GetProperty("payouts").EnumerateArray().Where(p => p.GetProperty("status").GetString() == "pending"))
+                await (await adminApi.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/paid", new { bankReference = $"VIR-{payout.Id()}" })).Json(HttpStatusCode.OK);
+        }
+        await page.GotoAsync("/account/data");
         await page.FillAsync("#confirm", smeEmail);
         await page.ClickAsync("form:has(#confirm) button[type=submit]");
         await Journeys.ExpectUrlAsync(page, "/sign-in");

@@ -50,7 +50,9 @@ public sealed class ProgrammeApplicationsTests(MarketplaceHost host)
         Assert.Contains("Les prix sont le prix total", bids); // not "the prices are what you pay"
         // Accepted, the share is the engagement's to say: the bids no longer compute one from what the cap leaves now.
         (await sme.Client.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).EnsureSuccessStatusCode();
-        Assert.DoesNotContain("Votre part", Text(await page.GetStringAsync($"/sme/needs/{needId}")));
+        var awardedPage = await page.GetStringAsync($"/sme/needs/{needId}");
+        Assert.DoesNotContain("Votre part", Text(awardedPage));
+        Assert.DoesNotContain("id=\"matches\"", awardedPage); // no more startups to invite once one is chosen
         // The engagement says what each milestone costs the SME before it pays (the programme's 30 %, within the 6,000 MAD
         // its cap leaves: 4,500 of the first, 1,500 of the second), in the next step too; funding asks that amount.
         var engagement = Text(await page.GetStringAsync($"/engagements/{needId}"));
