@@ -146,7 +146,8 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
         // Keyed by the application and the decision: repeating the request after a failure half-way e-mails once.
         await notifier.NotifyAsync(decision.ApplicantAccountId, admit ? NotificationKinds.ApplicationAdmitted : NotificationKinds.ApplicationDeclined,
             $"application:{appId}:{(admit ? "admitted" : "declined")}",
-            new Dictionary<string, string> { ["startup"] = decision.StartupName, ["cohort"] = decision.CohortName });
+            admit ? new Dictionary<string, string> { ["startup"] = decision.StartupName, ["cohort"] = decision.CohortName, ["link"] = $"{notifications.PublicUrl.TrimEnd('/')}/startup/goals" }
+                : new Dictionary<string, string> { ["startup"] = decision.StartupName, ["cohort"] = decision.CohortName });
         return new DecisionResponse(appId, decision.Status.Name(), decision.Changed);
     }
 

@@ -48,7 +48,7 @@ public static class NotificationCatalogue
         [K.DisputeMediation] = [.. Milestone, "reason", "amount"],
         [K.CohortInvitation] = ["cohort", "institute", "startup", "startsOn", "link"],
         [K.MentorAssigned] = ["startup", "cohort", "link"],
-        [K.ApplicationAdmitted] = Decision,
+        [K.ApplicationAdmitted] = [.. Decision, "link"],
         [K.ApplicationDeclined] = Decision,
         [K.EvaluatorInvitation] = ["cohort", "link"],
         [K.CohortDigest] = ["cohort", "startups", "bidsSubmitted", "bidsWon", "revenueContracted", "revenueReleased", "mentorSessions", "leaders"],

@@ -157,7 +157,7 @@ public sealed partial class EmailLinksTests(BrowserHost host)
             K.CohortInvitation => $"{publicUrl}/startup/invitations",
             K.MentorAssigned => $"{publicUrl}/mentor/startups/{startupId}",
             K.EvaluatorInvitation => $"{publicUrl}/evaluations",
-            K.FiguresReminder => $"{publicUrl}/startup/goals",
+            K.FiguresReminder or K.ApplicationAdmitted => $"{publicUrl}/startup/goals",
             K.ProgrammeApplicationApproved or K.ProgrammeApplicationDeclined => $"{publicUrl}/sme/programmes",
             K.PayoutDetailsChanged => $"{publicUrl}/payout-details",
             K.ReassessmentInvitation => $"{publicUrl}/sme/assessment",
