@@ -111,6 +111,7 @@ public sealed class JourneyTests(BrowserHost host)
         await startup.FillAsync("#review-comment", offering);
         await startupReviews.Locator("form button").ClickAsync();
         await Assertions.Expect(startupReviews.Locator("article")).ToHaveCountAsync(2);
+        await Assertions.Expect(startupReviews.Locator(".notice")).ToHaveTextAsync(new Jazari.Marketplace.Web.Pages.Support.Strings().Get(language, "reviews.sent")); // told it is saved
         await Shot(startup, "reviews", language);
 
         await startup.GotoAsync("/startup/goals");

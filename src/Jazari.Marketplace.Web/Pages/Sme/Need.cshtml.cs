@@ -86,12 +86,12 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
     public long ProgrammeShareOf(Bid bid) => Programme is not { } programme ? 0
         : Math.Min(bid.Offer.Milestones.Sum(m => PaymentRules.ProgrammeShare(m.AmountMinor, programme.Terms.SubsidyPercent)), programmeRoomMinor);
 
-    public Task<IActionResult> OnPostReviewAsync(string id) => ActAsync(id, () => reviews.WriteAsync(Me, id, Review));
+    public Task<IActionResult> OnPostReviewAsync(string id) => ActAsync(id, () => reviews.WriteAsync(Me, id, Review), "?reviewed=true#reviews");
 
-    private async Task<IActionResult> ActAsync(string id, Func<Task> action)
+    private async Task<IActionResult> ActAsync(string id, Func<Task> action, string then = "")
     {
         await EnsureOwnAsync(id);
-        if (await TryAsync(action)) return Redirect($"/sme/needs/{id}");
+        if (await TryAsync(action)) return Redirect($"/sme/needs/{id}{then}");
         await LoadAsync(id);
         return Page();
     }

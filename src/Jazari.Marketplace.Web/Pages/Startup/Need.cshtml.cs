@@ -75,7 +75,7 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
 
     public async Task<IActionResult> OnPostReviewAsync(string id)
     {
-        if (await TryAsync(() => reviews.WriteAsync(Me, id, Review))) return Redirect($"/startup/needs/{id}");
+        if (await TryAsync(() => reviews.WriteAsync(Me, id, Review))) return Redirect($"/startup/needs/{id}?reviewed=true#reviews");
         await LoadAsync(id);
         return Page();
     }
