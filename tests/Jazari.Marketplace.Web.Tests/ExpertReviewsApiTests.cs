@@ -194,6 +194,7 @@ public sealed class ExpertReviewsApiTests(MarketplaceHost host)
         await (await manager.Client.PostAsJsonAsync($"/api/expert-reviews/{id}/assign", new { mentorId })).Json(HttpStatusCode.OK);
         await (await mentor.Client.PostAsJsonAsync($"/api/expert-reviews/{id}/opinion",
             new { bids = new[] { new { bidId, fit = 4, price = 3, risks = 4, notes = "Équipe solide, prix un peu haut." } } })).Json(HttpStatusCode.OK);
+        await host.JobsSettledAsync(); // the bid's follow-up lists the need among the startup's places, where erasure looks
 
         Assert.Equal(HttpStatusCode.NoContent, (await founder.Client.PostAsJsonAsync("/api/me/erase", new { confirm = founder.Email })).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await mentor.Client.PostAsJsonAsync("/api/me/erase", new { confirm = mentor.Email })).StatusCode);

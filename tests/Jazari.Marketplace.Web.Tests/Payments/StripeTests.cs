@@ -647,7 +647,7 @@ public sealed class StripeTests(StripeHost stripe)
         await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/fund", new { method = "stripe" })).Problem(HttpStatusCode.BadGateway);
 
         Assert.Equal("bank-transfer", (await a.EngagementAsync()).Milestone(0).GetProperty("method").GetString());
-        Assert.True(await AwaitedAsync(), "still on the admins' list of transfers to confirm");
+        await Engagements.EventuallyAsync(AwaitedAsync, "still on the admins' list of transfers to confirm (the list follows each request's follow-up)");
         using var page = await ReceiptTests.PagesAsync(Host, a.Sme);
         Assert.Contains(reference, await page.GetStringAsync($"/engagements/{a.NeedId}")); // the instructions, reference included
     }
