@@ -65,6 +65,10 @@ public static class PagesExtensions
                 headers["Referrer-Policy"] = "same-origin";
                 // Forms bind the same in every language: the request culture stays invariant; pages format explicitly.
                 CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+                // An e-mail's link carries the e-mail's language: a browser that has none chosen keeps it (the sign-in it
+                // may be sent to first is in that language too); a choice made on this browser stays.
+                if (LinkLanguage(context) is { } linked && !Strings.PageLanguages.Contains(context.Request.Cookies[Text.CookieName] ?? ""))
+                    RememberLanguage(context, linked);
                 context.RequestServices.GetRequiredService<Text>().Use(LanguageOf(context), SecondLanguageOf(context), path.Value);
             }
             await next();
@@ -82,12 +86,18 @@ public static class PagesExtensions
         app.MapRazorPages();
     }
 
-    /// <summary>The language chosen (a cookie set by the switch and at sign-in from the account), else the browser's, else French.</summary>
+    /// <summary>
+    /// The language chosen (a cookie set by the switch and at sign-in from the account), else the language of the e-mail
+    /// whose link was followed (<c>?lang=</c>), else the browser's, else French.
+    /// </summary>
     public static string LanguageOf(HttpContext context)
     {
         if (context.Request.Cookies[Text.CookieName] is { } chosen && Strings.PageLanguages.Contains(chosen)) return chosen;
-        return Preferred(context, Strings.PageLanguages) ?? "fr";
+        return LinkLanguage(context) ?? Preferred(context, Strings.PageLanguages) ?? "fr";
     }
+
+    private static string? LinkLanguage(HttpContext context) =>
+        context.Request.Query["lang"] is [{ } linked] && Strings.PageLanguages.Contains(linked) ? linked : null;
 
     /// <summary>
     /// The second language of a reader of Amazigh: the one chosen on the language page (and, signed in, the account's

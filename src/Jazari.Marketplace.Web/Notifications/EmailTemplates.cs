@@ -17,25 +17,22 @@ namespace Jazari.Marketplace.Web.Notifications;
 /// Placeholders are <c>{name}</c>, or <c>{bids#one:# offre|other:# offres}</c> for a count in its plural form
 /// (<see cref="Plurals"/>, <c>#</c> stands for the number). Values are written for the recipient's language (codes of
 /// categories and regions by their names, dates, amounts and counts in its format, see <see cref="Formats"/>); in the
-/// HTML part they are HTML-encoded and direction-isolated (<c>&lt;bdi&gt;</c>), and links become anchors.
+/// HTML part they are HTML-encoded and direction-isolated (<c>&lt;bdi&gt;</c>), and links become anchors. A link to
+/// the marketplace's pages carries the e-mail's language (<c>?lang=ar</c>): opened on a browser that has no language
+/// chosen, the page, and the sign-in it may ask for first, is in the e-mail's language, not the phone's.
 /// </summary>
-public sealed partial class EmailTemplates
+public sealed partial class EmailTemplates(NotificationSettings settings)
 {
-    private readonly Dictionary<string, JsonElement> languages;
-    private readonly string layout;
-
-    public EmailTemplates()
-    {
-        languages = new[] { "ar", "fr", "en", Amazigh.Code }.ToDictionary(l => l, l => JsonDocument.Parse(Resource($"{l}.json")).RootElement);
-        layout = Resource("layout.html");
-    }
+    private readonly Dictionary<string, JsonElement> languages = new[] { "ar", "fr", "en", Amazigh.Code }
+        .ToDictionary(l => l, l => JsonDocument.Parse(Resource($"{l}.json")).RootElement);
+    private readonly string layout = Resource("layout.html");
 
     public OutgoingEmail Render(Notification notification, string to, string language, IReadOnlyDictionary<string, string> values, string? unsubscribeUrl)
     {
         if (language == Amazigh.Code && !languages[language].TryGetProperty(notification.Kind, out _)) language = "fr";
         var texts = languages.GetValueOrDefault(language, languages["en"]);
         var typed = values.Where(v => Typed(v.Key, v.Value)).Select(v => v.Key).ToHashSet();
-        values = Written(values, language);
+        values = Written(values, language).ToDictionary(v => v.Key, v => InLanguage(v.Value, language));
         var template = texts.GetProperty(notification.Kind);
         // A subject is one line whatever the values hold: a new line there would start a header.
         var subject = Fill(template.GetProperty("subject").GetString()!, values.ToDictionary(v => v.Key, v => OneLine(v.Value)), html: false, language, typed);
@@ -51,6 +48,23 @@ public sealed partial class EmailTemplates
             // No footer without a link to follow (the sign-in codes): an anchor to nowhere was a dead end.
             .Replace("{footer}", unsubscribeUrl is null ? "" : $"<hr>\n<p style=\"font-size:.85em;color:#666\"><a href=\"{WebUtility.HtmlEncode(unsubscribeUrl)}\">{WebUtility.HtmlEncode(unsubscribeLabel)}</a></p>");
         return new OutgoingEmail(to, subject, text, html, language, notification.Kind, notification.CreatedAt) { UnsubscribeUrl = unsubscribeUrl };
+    }
+
+    /// <summary>The links of <paramref name="value"/> to the marketplace's pages (not its API) with the e-mail's language.</summary>
+    private string InLanguage(string value, string language)
+    {
+        var pages = settings.PublicUrl.TrimEnd('/') + "/";
+        if (pages.Length == 1 || !value.Contains(pages, StringComparison.Ordinal)) return value;
+        return Url().Replace(value, m =>
+        {
+            // A sentence's punctuation after a link is not part of it: "... {link}." keeps its full stop after the language.
+            var link = m.Value.TrimEnd('.', ',', ';', ':', '!', '?', ')', '»', '\'');
+            var after = m.Value[link.Length..];
+            if (!link.StartsWith(pages, StringComparison.Ordinal) || link.AsSpan(pages.Length).StartsWith("api/")) return m.Value;
+            var fragment = link.IndexOf('#') is var at and >= 0 ? link[at..] : "";
+            var address = link[..^fragment.Length];
+            return $"{address}{(address.Contains('?') ? '&' : '?')}lang={language}{fragment}{after}";
+        });
     }
 
     /// <summary>One line of a digest: the subject of the item in the recipient's language.</summary>

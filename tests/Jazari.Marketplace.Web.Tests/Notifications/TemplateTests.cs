@@ -6,7 +6,7 @@ namespace Jazari.Marketplace.Web.Tests.Notifications;
 /// <summary>Every kind of e-mail has its subject and text in Arabic, French and English, naming only values the kind supplies.</summary>
 public sealed class TemplateTests
 {
-    private readonly EmailTemplates templates = new();
+    private readonly EmailTemplates templates = new(new NotificationSettings { PublicUrl = "https://jazari.ma/" });
 
     [Fact]
     public void Every_kind_has_a_template_in_every_language_naming_only_the_values_it_supplies()
@@ -43,6 +43,23 @@ public sealed class TemplateTests
         var email = templates.Render(new Notification("k", NotificationKinds.MessageReceived, values, DateTimeOffset.UnixEpoch), "a@example.ma", "fr", values, null);
         Assert.Contains("<a href=\"http://evil.example\">http://evil.example</a>&quot;&gt;ici", email.Html);
         Assert.DoesNotContain("evil.example&quot;", email.Html.Replace("</a>&quot;", ""));
-        Assert.Contains("<a href=\"https://jazari.ma/messages/c1?a=1&amp;b=2\">", email.Html); // the platform's own link keeps its query
+        Assert.Contains("<a href=\"https://jazari.ma/messages/c1?a=1&amp;b=2&amp;lang=fr\">", email.Html); // the platform's own link keeps its query
+    }
+
+    [Fact]
+    public void A_link_to_the_pages_carries_the_emails_language_so_a_phone_in_another_one_opens_it_in_the_emails()
+    {
+        var values = new Dictionary<string, string>
+        {
+            ["name"] = "Amal", ["sender"] = "Web Atlas", ["title"] = "Boutique", ["link"] = "https://jazari.ma/conversations/c1",
+            ["excerpt"] = "Voir https://jazari.ma/needs/n1. Et https://evil.example/x, https://jazari.ma/api/needs/n1",
+        };
+        var email = templates.Render(new Notification("k", NotificationKinds.MessageReceived, values, DateTimeOffset.UnixEpoch), "a@example.ma", "ar", values, null);
+        Assert.Contains("https://jazari.ma/conversations/c1?lang=ar", email.Text);
+        Assert.Contains("<a href=\"https://jazari.ma/conversations/c1?lang=ar\">", email.Html);
+        Assert.Contains("https://jazari.ma/needs/n1?lang=ar. ", email.Text); // the sentence's full stop stays after it
+        Assert.Contains("https://evil.example/x, ", email.Text); // another site's address is left as typed
+        Assert.Contains("https://jazari.ma/api/needs/n1", email.Text);
+        Assert.DoesNotContain("api/needs/n1?lang", email.Text); // the API speaks JSON: no language
     }
 }

@@ -96,7 +96,7 @@ public sealed partial class AmazighTests
     [Fact]
     public void Sign_in_emails_are_written_in_amazigh_and_other_kinds_come_in_french()
     {
-        var templates = new EmailTemplates();
+        var templates = new EmailTemplates(new());
         foreach (var kind in new[] { NotificationKinds.SignInCode, NotificationKinds.SignUpCode, NotificationKinds.AccountExists, NotificationKinds.NoAccount })
         {
             var named = templates.Placeholders(Amazigh.Code, kind);

@@ -14,7 +14,8 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 /// links the marketplace puts in it (the host's own address), and every link opened in the browser as that reader:
 /// signed out, it asks to sign in and comes back there; signed in, it is a page (200, HTML), never a 404 or JSON, and
 /// it shows the object the e-mail is about: the need, the thread, the receipt, the expert opinion, the invitation (or,
-/// for a link to a list or a form, that page's own heading).
+/// for a link to a list or a form, that page's own heading). The readers' phones are in another language than the
+/// e-mail's: each link carries the e-mail's language, which the page and the sign-in before it are in.
 /// </summary>
 [Collection(SecondBrowserCollection.Name)]
 public sealed partial class EmailLinksTests(BrowserHost host)
@@ -193,7 +194,7 @@ public sealed partial class EmailLinksTests(BrowserHost host)
         // What each landed page must show: the object's title or reference, or for a list or a form its own heading.
         var text = new Text(Strings);
         text.Use(language);
-        string Shows(string role, string link) => link[publicUrl.Length..] switch
+        string Shows(string role, string link) => new Uri(link).AbsolutePath switch
         {
             var path when path == $"/needs/{needId}" || path == $"/engagements/{needId}" => needTitle,
             var path when path == $"/conversations/{thread.Id()}" => greeting,
@@ -214,7 +215,8 @@ public sealed partial class EmailLinksTests(BrowserHost host)
             var path => throw new InvalidOperationException($"Nothing known that {path} should show."),
         };
 
-        var templates = new EmailTemplates();
+        var templates = new EmailTemplates(new NotificationSettings { PublicUrl = publicUrl });
+        var phone = language == "fr" ? "ar" : "fr"; // the language the readers' browsers ask for
         var opened = new HashSet<(string Role, string Link)>();
         var readers = new Dictionary<string, IPage>();
         foreach (var (kind, roles) in Recipients)
@@ -225,13 +227,15 @@ public sealed partial class EmailLinksTests(BrowserHost host)
                 var links = Url().Matches(email.Text).Select(m => m.Value.TrimEnd('.', ',', ')'))
                     .Concat(Href().Matches(email.Html).Select(m => WebUtility.HtmlDecode(m.Groups[1].Value))).Distinct().ToList();
                 Assert.All(links, link => Assert.StartsWith(publicUrl + "/", link)); // the host's own address
+                Assert.All(links, link => Assert.EndsWith($"lang={language}", link)); // in the e-mail's language
                 foreach (var link in links.Where(l => opened.Add((role, l))))
                 {
                     if (!readers.TryGetValue(role, out var page))
-                        readers[role] = page = await host.NewPageAsync(language);
+                        readers[role] = page = await host.NewPageAsync(phone);
                     var response = await page.GotoAsync(link);
                     if (role != "anonymous" && page.Url.Contains("/sign-in?returnUrl="))
                     {
+                        Assert.Equal(language, await page.GetAttributeAsync("html", "lang")); // asked to sign in in the e-mail's language
                         await Journeys.SignInHereAsync(host, page, emails[role]); // signed out: sign in, then back there
                         Assert.DoesNotContain("/sign-in", page.Url);
                         response = await page.ReloadAsync();
@@ -245,9 +249,9 @@ public sealed partial class EmailLinksTests(BrowserHost host)
                 }
             }
         Assert.True(opened.Count >= 10, $"only {opened.Count} links followed");
-        Assert.Contains(("sme", $"{publicUrl}/receipts/{paymentId}"), opened);
-        Assert.Contains(("startup", $"{publicUrl}/receipts/{payoutId}"), opened);
-        Assert.Contains(("mentor", $"{publicUrl}/expert-reviews/{reviewId}"), opened);
+        Assert.Contains(("sme", $"{publicUrl}/receipts/{paymentId}?lang={language}"), opened);
+        Assert.Contains(("startup", $"{publicUrl}/receipts/{payoutId}?lang={language}"), opened);
+        Assert.Contains(("mentor", $"{publicUrl}/expert-reviews/{reviewId}?lang={language}"), opened);
     }
 
     private static async Task EventuallyAsync(Func<Task<bool>> done, string what)

@@ -139,7 +139,7 @@ public sealed partial class LanguageTests
     [Fact]
     public void Emails_write_counts_amounts_dates_and_codes_in_the_reader_language_and_isolate_typed_values()
     {
-        var templates = new Jazari.Marketplace.Web.Notifications.EmailTemplates();
+        var templates = new Jazari.Marketplace.Web.Notifications.EmailTemplates(new());
         var values = new Dictionary<string, string>
         {
             ["name"] = "Fatima", ["title"] = "متجر إلكتروني", ["category"] = "ecommerce", ["region"] = "Souss-Massa",
@@ -163,7 +163,7 @@ public sealed partial class LanguageTests
     [Fact]
     public void Email_subjects_and_text_isolate_what_people_typed_and_the_weekly_needs_are_written_for_each_reader()
     {
-        var templates = new Jazari.Marketplace.Web.Notifications.EmailTemplates();
+        var templates = new Jazari.Marketplace.Web.Notifications.EmailTemplates(new());
         var values = new Dictionary<string, string>
         {
             ["name"] = "Fatima", ["sender"] = "تعاونية أركان", ["title"] = "Boutique en ligne", ["link"] = "https://jazari.ma/conversations/c1",
@@ -212,7 +212,7 @@ public sealed partial class LanguageTests
     [Fact]
     public void Emails_name_roles_currencies_and_the_programme_share_in_the_reader_language_and_have_no_link_to_nowhere()
     {
-        var templates = new Jazari.Marketplace.Web.Notifications.EmailTemplates();
+        var templates = new Jazari.Marketplace.Web.Notifications.EmailTemplates(new());
         Jazari.Marketplace.Web.Email.OutgoingEmail Render(string kind, string language, Dictionary<string, string> values, string? unsubscribe = null) =>
             templates.Render(new Jazari.Marketplace.Grains.Notifications.Notification("k", kind, values, DateTimeOffset.UnixEpoch), "x@example.ma", language, values, unsubscribe);
 
