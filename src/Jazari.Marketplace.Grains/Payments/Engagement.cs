@@ -884,7 +884,7 @@ internal sealed class EngagementGrain(
         state.State = new EngagementState
         {
             NeedId = NeedId, Title = award.Title, SmeId = parties.SmeId, SmeAccountId = parties.SmeAccountId,
-            StartupId = parties.StartupId, StartupAccountId = parties.StartupAccountId, StartupName = award.StartupName,
+            StartupId = parties.StartupId, StartupAccountId = parties.StartupAccountId, StartupName = await StartupNameAsync(parties.StartupId, award.StartupName),
             Currency = award.Currency, ProgrammeId = programme?.Id, SubsidyPercent = programme?.Terms.SubsidyPercent ?? 0,
             CapPerSmeMinor = programme?.Terms.CapPerSmeMinor ?? 0, FeeBasisPoints = rules.PlatformFeeBasisPoints, AwardedAt = parties.AwardedAt,
             Milestones = [.. award.Offer.Milestones.Select((plan, i) => new MilestoneState
@@ -968,6 +968,13 @@ internal sealed class EngagementGrain(
     private async Task<IReadOnlyList<string>> HoldsAsync(MilestoneState m, string kind, string beneficiaryId, DateTimeOffset now) =>
         [.. await PayoutHolds.ReasonsAsync(grains, kind, beneficiaryId, S.SmeId, S.SmeAccountId, S.StartupId, S.StartupAccountId, now),
             .. m.FundingReversedAt is null ? Array.Empty<string>() : [PayoutHolds.FundingReversed]];
+
+    /// <summary>The startup's name as the mission starts (it may have changed since its bid), else the bid's.</summary>
+    private async Task<string> StartupNameAsync(string startupId, string onTheBid)
+    {
+        try { return (await grains.GetGrain<Profiles.IStartupGrain>(startupId).GetAsync(Caller.Marketplace)).Details.Name; }
+        catch (MarketplaceException) { return onTheBid; }
+    }
 
     /// <summary>The SME's name for its refund's payout (its id when its profile is gone).</summary>
     private async Task<string> SmeNameAsync()

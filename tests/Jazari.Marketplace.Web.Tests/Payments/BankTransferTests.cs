@@ -278,6 +278,21 @@ public sealed class BankTransferTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task A_startup_renamed_between_its_bid_and_the_award_starts_the_mission_under_its_new_name()
+    {
+        var sme = await host.SignUpAsync("sme");
+        await sme.Client.CreateAsync("/api/smes", Api.Sme());
+        var needId = await sme.Client.CreateAsync("/api/needs", Api.Need());
+        (await sme.Client.PostAsync($"/api/needs/{needId}/publish", null)).EnsureSuccessStatusCode();
+        var (founder, startupId) = await Api.StartupAsync(host);
+        var bidId = await founder.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid(30000));
+        await (await founder.Client.PutAsJsonAsync($"/api/startups/{startupId}", Api.Startup("Atlas Digital"))).Json(HttpStatusCode.OK);
+        (await sme.Client.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).EnsureSuccessStatusCode();
+        var a = new Awarded(sme, needId, founder, startupId);
+        Assert.Equal("Atlas Digital", (await a.EngagementAsync()).GetProperty("startupName").GetString());
+    }
+
+    [Fact]
     public async Task Cancelling_refunds_the_funded_milestone_and_opens_the_reviews()
     {
         var programme = await Engagements.ProgrammeAsync(host, percent: 30);
