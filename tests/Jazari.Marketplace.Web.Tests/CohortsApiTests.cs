@@ -87,6 +87,40 @@ public sealed class CohortsApiTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task Declining_an_application_on_its_page_asks_first_and_only_the_confirmation_declines_it()
+    {
+        var p = await Incubation.ProgrammeAsync(host);
+        var (startup, _) = await Api.StartupAsync(host, "Oujda Data");
+        var appId = await startup.Client.CreateAsync($"/api/cohorts/{p.CohortId}/applications", new { answers = new[] { "Un problème.", "Des PME." } });
+        async Task<string?> StatusAsync() => (await (await p.Manager.Client.GetAsync($"/api/cohorts/{p.CohortId}/applications")).Json(HttpStatusCode.OK))
+            .EnumerateArray().Single(a => a.Id() == appId).GetProperty("status").GetString();
+        using var pages = await Payments.ReceiptTests.PagesAsync(host, p.Manager);
+        var path = $"/manager/cohorts/{p.CohortId}/applications/{appId}";
+
+        // "Refuser" opens the question (a plain GET); nothing is decided by it, nor by a post without the confirmation.
+        Assert.Contains("name=\"confirm\" value=\"decline\"", await pages.GetStringAsync(path));
+        var asking = WebUtility.HtmlDecode(await pages.GetStringAsync(path + "?confirm=decline"));
+        Assert.Contains("Refuser la candidature de <bdi>Oujda Data</bdi> ?", asking);
+        Assert.Contains("ne peut plus être admise", asking);
+        var unconfirmed = await pages.PostAsync(path + "?handler=decide", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["admit"] = "false", ["__af"] = Payments.ReceiptTests.Antiforgery(asking),
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, unconfirmed.StatusCode);
+        Assert.Contains("confirm=decline", unconfirmed.Headers.Location!.ToString());
+        Assert.Equal("submitted", await StatusAsync());
+        Assert.DoesNotContain(host.Emails(startup.Email), e => e.GetProperty("kind").GetString() == "application-declined");
+
+        var confirmed = await pages.PostAsync(path + "?handler=decide", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["admit"] = "false", ["confirmed"] = "true", ["__af"] = Payments.ReceiptTests.Antiforgery(asking),
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
+        Assert.Contains("done=decided", confirmed.Headers.Location!.ToString());
+        Assert.Equal("declined", await StatusAsync());
+    }
+
+    [Fact]
     public async Task A_manager_finds_startups_by_name_with_their_public_fields_and_whether_they_are_already_invited()
     {
         var p = await Incubation.ProgrammeAsync(host);

@@ -15,10 +15,13 @@ public sealed class ApplicationModel(IGrainFactory grains, Text text, CohortComm
     public ApplicationView Application { get; private set; } = null!;
     public Scorecard? Mine => Application.Scorecards.FirstOrDefault(s => s.ScorerAccountId == Me.AccountId);
     public string? Done { get; private set; }
+    /// <summary>The manager asked to decline: the confirmation is shown, nothing is decided yet.</summary>
+    public bool ConfirmDecline { get; private set; }
 
-    public async Task OnGetAsync(string id, string appId, string? done)
+    public async Task OnGetAsync(string id, string appId, string? done, string? confirm)
     {
         Done = done;
+        ConfirmDecline = confirm == "decline";
         await LoadAsync(id, appId);
     }
 
@@ -30,8 +33,10 @@ public sealed class ApplicationModel(IGrainFactory grains, Text text, CohortComm
         return Page();
     }
 
-    public async Task<IActionResult> OnPostDecideAsync(string id, string appId, bool admit)
+    /// <summary>Admitting acts at once; declining only with its confirmation (a post without it is asked first).</summary>
+    public async Task<IActionResult> OnPostDecideAsync(string id, string appId, bool admit, bool confirmed)
     {
+        if (!admit && !confirmed) return Redirect($"/manager/cohorts/{id}/applications/{appId}?confirm=decline#confirm");
         if (await TryAsync(() => cohorts.DecideAsync(Me, id, appId, new DecisionInput { Admit = admit })))
             return Redirect($"/manager/cohorts/{id}/applications/{appId}?done=decided");
         await LoadAsync(id, appId);
