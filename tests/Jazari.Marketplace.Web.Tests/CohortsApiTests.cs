@@ -87,6 +87,23 @@ public sealed class CohortsApiTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task The_managers_hear_of_the_first_application_of_the_day_once_with_the_cohorts_page()
+    {
+        var p = await Incubation.ProgrammeAsync(host);
+        var other = await Incubation.ManagerAsync(host, await Incubation.InstituteAsync(host, "Oriental"));
+        foreach (var name in new[] { "Oujda Data", "Souss Digital" })
+        {
+            var (startup, _) = await Api.StartupAsync(host, name);
+            await startup.Client.CreateAsync($"/api/cohorts/{p.CohortId}/applications", new { answers = new[] { "Un problème.", "Des PME." } });
+        }
+        await host.JobsSettledAsync();
+        var told = Assert.Single(host.Emails(p.Manager.Email), e => e.GetProperty("kind").GetString() == "application-received");
+        Assert.Contains("Oujda Data", told.GetProperty("subject").GetString() + told.GetProperty("text").GetString());
+        Assert.Contains($"/manager/cohorts/{p.CohortId}?lang=fr", told.GetProperty("text").GetString());
+        Assert.DoesNotContain(host.Emails(other.Email), e => e.GetProperty("kind").GetString() == "application-received");
+    }
+
+    [Fact]
     public async Task Declining_an_application_on_its_page_asks_first_and_only_the_confirmation_declines_it()
     {
         var p = await Incubation.ProgrammeAsync(host);

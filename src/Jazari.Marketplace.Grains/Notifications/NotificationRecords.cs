@@ -54,6 +54,7 @@ public static class NotificationKinds
     public const string MentorAssigned = "mentor-assigned";
     public const string ApplicationAdmitted = "application-admitted";
     public const string ApplicationDeclined = "application-declined";
+    public const string ApplicationReceived = "application-received";
     public const string EvaluatorInvitation = "evaluator-invitation";
     public const string CohortDigest = "cohort-digest";
     public const string FiguresReminder = "figures-reminder";
@@ -78,7 +79,7 @@ public static class NotificationKinds
         SignInCode, SignUpCode, AccountExists, NoAccount, AccountInvitation, NeedMatch, FewBids, BidReceived, DecisionReminder, BidAccepted, BidRejected,
         NeedExpired, WeeklyNeeds, Digest, MessageReceived, FundingInstructions, FundingReminder, FundingLapsed, MilestoneFunded,
         MilestoneDelivered, AutoReleaseWarning, MilestoneReleased, DisputeOpened, DisputeResolved,
-        CohortInvitation, MentorAssigned, ApplicationAdmitted, ApplicationDeclined, EvaluatorInvitation, CohortDigest, FiguresReminder,
+        CohortInvitation, MentorAssigned, ApplicationAdmitted, ApplicationDeclined, ApplicationReceived, EvaluatorInvitation, CohortDigest, FiguresReminder,
         ProgrammeApplicationApproved, ProgrammeApplicationDeclined, PayoutDetailsChanged, PayoutAwaitingDetails,
         ReleaseAwaitingOnboarding, ReassessmentInvitation,
         ExpertReviewRequested, ExpertReviewAssigned, ExpertReviewReminder, ExpertReviewAnswered, ExpertReviewExpired,

@@ -53,7 +53,25 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
         // The place is written before the application, so an erasure finds it; only for a cohort that takes applications
         // (no row for every id a startup makes up). For any other, the application answers why (404, or 409 once started).
         if (await cohort.OpenCallAsync(startupId) is not null) await grains.GetGrain<IAccountGrain>(caller.AccountId).TookPartAsync(PartyOf.Cohort, id);
-        return await cohort.ApplyAsync(caller, startupId, startup.Details.Name, answers);
+        var applicationId = await cohort.ApplyAsync(caller, startupId, startup.Details.Name, answers);
+        await TellManagersAsync(id, startup.Details.Name);
+        return applicationId;
+    }
+
+    /// <summary>
+    /// The institute's managers hear of the first application of each day (UTC) to a cohort, once each: a busy call
+    /// makes one e-mail a day, and its page lists them all. A repeated application changes nothing (same key).
+    /// </summary>
+    private async Task TellManagersAsync(string cohortId, string startupName)
+    {
+        var cohort = await grains.GetGrain<ICohortGrain>(cohortId).GetAsync(Caller.Marketplace);
+        var institute = await grains.GetGrain<IInstituteGrain>(cohort.InstituteId).GetAsync();
+        var day = time.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var managerId in institute?.ManagerAccountIds ?? [])
+            await notifier.NotifyAsync(managerId, NotificationKinds.ApplicationReceived, $"cohort:{cohortId}:applications:{day}", new Dictionary<string, string>
+            {
+                ["startup"] = startupName, ["cohort"] = cohort.Name, ["link"] = $"{notifications.PublicUrl.TrimEnd('/')}/manager/cohorts/{cohortId}",
+            });
     }
 
     /// <summary>

@@ -50,6 +50,7 @@ public static class NotificationCatalogue
         [K.MentorAssigned] = ["startup", "cohort", "link"],
         [K.ApplicationAdmitted] = [.. Decision, "link"],
         [K.ApplicationDeclined] = Decision,
+        [K.ApplicationReceived] = ["startup", "cohort", "link"],
         [K.EvaluatorInvitation] = ["cohort", "link"],
         [K.CohortDigest] = ["cohort", "startups", "bidsSubmitted", "bidsWon", "revenueContracted", "revenueReleased", "mentorSessions", "leaders"],
         [K.FiguresReminder] = ["startup", "month", "link"],

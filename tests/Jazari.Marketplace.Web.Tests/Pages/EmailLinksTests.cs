@@ -51,6 +51,7 @@ public sealed partial class EmailLinksTests(BrowserHost host)
         [K.MentorAssigned] = ["mentor"],
         [K.ApplicationAdmitted] = ["startup"],
         [K.ApplicationDeclined] = ["startup"],
+        [K.ApplicationReceived] = ["manager"],
         [K.EvaluatorInvitation] = ["mentor", "manager"],
         [K.CohortDigest] = ["manager"],
         [K.FiguresReminder] = ["startup"],
@@ -157,6 +158,7 @@ public sealed partial class EmailLinksTests(BrowserHost host)
             K.MessageReceived => $"{publicUrl}/conversations/{thread.Id()}",
             K.CohortInvitation => $"{publicUrl}/startup/invitations",
             K.MentorAssigned => $"{publicUrl}/mentor/startups/{startupId}",
+            K.ApplicationReceived => $"{publicUrl}/manager/cohorts/{cohortId}",
             K.EvaluatorInvitation => $"{publicUrl}/evaluations",
             K.FiguresReminder or K.ApplicationAdmitted => $"{publicUrl}/startup/goals",
             K.ProgrammeApplicationApproved or K.ProgrammeApplicationDeclined => $"{publicUrl}/sme/programmes",
@@ -203,6 +205,7 @@ public sealed partial class EmailLinksTests(BrowserHost host)
             var path when path == $"/expert-reviews/{reviewId}" => question,
             "/startup/invitations" => cohortName,
             var path when path == $"/mentor/startups/{startupId}" => $"Web Atlas {run}",
+            var path when path == $"/manager/cohorts/{cohortId}" => cohortName,
             "/evaluations" => text["evaluations.title"],
             "/needs" => text[role == "sme" ? "sme.title" : "startup.title"], // the reader's own space, its needs listed
             "/startup/goals" => text["goals.title"],
