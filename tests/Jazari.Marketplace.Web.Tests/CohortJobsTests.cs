@@ -28,6 +28,7 @@ public sealed class CohortJobsTests(MarketplaceHost host)
         await host.JobsSettledAsync(); // the e-mails go out through the notification pipeline
         var digest = Assert.Single(host.Emails(arabic.Email), e => e.GetProperty("kind").GetString() == "cohort-digest");
         Assert.Contains("الشركات الناشئة: 1", digest.GetProperty("text").GetString());
+        Assert.Contains($"/manager/cohorts/{p.CohortId}/dashboard?lang=ar", digest.GetProperty("text").GetString()); // where the figures are
         Assert.Single(host.Emails(p.Manager.Email), e => e.GetProperty("kind").GetString() == "cohort-digest");
 
         time.Advance(TimeSpan.FromDays(7));

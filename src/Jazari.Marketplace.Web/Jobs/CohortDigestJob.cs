@@ -23,6 +23,7 @@ public sealed class CohortDigestJob(IGrainFactory grains, Notifier notifier, [Fr
         var dashboard = DashboardResponse.From(await cohort.GetDashboardAsync(Caller.Marketplace), now);
         var institute = await grains.GetGrain<IInstituteGrain>((await cohort.GetAsync(Caller.Marketplace)).InstituteId).GetAsync();
         var values = Values(dashboard);
+        values["link"] = notifier.Link($"/manager/cohorts/{cohortId}/dashboard");
         foreach (var managerId in institute?.ManagerAccountIds ?? [])
             await notifier.NotifyAsync(managerId, NotificationKinds.CohortDigest, $"cohort:{cohortId}:digest:{week}", values);
     }

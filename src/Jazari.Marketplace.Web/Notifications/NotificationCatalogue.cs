@@ -52,7 +52,7 @@ public static class NotificationCatalogue
         [K.ApplicationDeclined] = Decision,
         [K.ApplicationReceived] = ["startup", "cohort", "link"],
         [K.EvaluatorInvitation] = ["cohort", "link"],
-        [K.CohortDigest] = ["cohort", "startups", "bidsSubmitted", "bidsWon", "revenueContracted", "revenueReleased", "mentorSessions", "leaders"],
+        [K.CohortDigest] = ["cohort", "startups", "bidsSubmitted", "bidsWon", "revenueContracted", "revenueReleased", "mentorSessions", "leaders", "link"],
         [K.FiguresReminder] = ["startup", "month", "link"],
         [K.ProgrammeApplicationApproved] = ProgrammeDecision,
         [K.ProgrammeApplicationDeclined] = ProgrammeDecision,

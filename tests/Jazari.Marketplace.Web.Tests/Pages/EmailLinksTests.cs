@@ -159,6 +159,7 @@ public sealed partial class EmailLinksTests(BrowserHost host)
             K.CohortInvitation => $"{publicUrl}/startup/invitations",
             K.MentorAssigned => $"{publicUrl}/mentor/startups/{startupId}",
             K.ApplicationReceived => $"{publicUrl}/manager/cohorts/{cohortId}",
+            K.CohortDigest => $"{publicUrl}/manager/cohorts/{cohortId}/dashboard",
             K.EvaluatorInvitation => $"{publicUrl}/evaluations",
             K.FiguresReminder or K.ApplicationAdmitted => $"{publicUrl}/startup/goals",
             K.ProgrammeApplicationApproved or K.ProgrammeApplicationDeclined => $"{publicUrl}/sme/programmes",
@@ -205,7 +206,7 @@ public sealed partial class EmailLinksTests(BrowserHost host)
             var path when path == $"/expert-reviews/{reviewId}" => question,
             "/startup/invitations" => cohortName,
             var path when path == $"/mentor/startups/{startupId}" => $"Web Atlas {run}",
-            var path when path == $"/manager/cohorts/{cohortId}" => cohortName,
+            var path when path == $"/manager/cohorts/{cohortId}" || path == $"/manager/cohorts/{cohortId}/dashboard" => cohortName,
             "/evaluations" => text["evaluations.title"],
             "/needs" => text[role == "sme" ? "sme.title" : "startup.title"], // the reader's own space, its needs listed
             "/startup/goals" => text["goals.title"],
