@@ -91,16 +91,26 @@ public sealed class CohortsApiTests(MarketplaceHost host)
     {
         var p = await Incubation.ProgrammeAsync(host);
         var other = await Incubation.ManagerAsync(host, await Incubation.InstituteAsync(host, "Oriental"));
+        var answers = new { answers = new[] { "Un problème.", "Des PME." } };
+        var applied = new List<(Person Startup, string AppId)>();
         foreach (var name in new[] { "Oujda Data", "Souss Digital" })
         {
             var (startup, _) = await Api.StartupAsync(host, name);
-            await startup.Client.CreateAsync($"/api/cohorts/{p.CohortId}/applications", new { answers = new[] { "Un problème.", "Des PME." } });
+            applied.Add((startup, await startup.Client.CreateAsync($"/api/cohorts/{p.CohortId}/applications", answers)));
         }
         await host.JobsSettledAsync();
         var told = Assert.Single(host.Emails(p.Manager.Email), e => e.GetProperty("kind").GetString() == "application-received");
         Assert.Contains("Oujda Data", told.GetProperty("subject").GetString() + told.GetProperty("text").GetString());
         Assert.Contains($"/manager/cohorts/{p.CohortId}?lang=fr", told.GetProperty("text").GetString());
         Assert.DoesNotContain(host.Emails(other.Email), e => e.GetProperty("kind").GetString() == "application-received");
+
+        // Applying again, once declined, is no news: a manager who joined since (not yet told today) hears nothing.
+        var (declinedStartup, declinedApp) = applied[0];
+        await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/applications/{declinedApp}/decision", new { admit = false })).Json(HttpStatusCode.OK);
+        var newcomer = await Incubation.ManagerAsync(host, p.InstituteId);
+        Assert.Equal(declinedApp, await declinedStartup.Client.CreateAsync($"/api/cohorts/{p.CohortId}/applications", answers));
+        await host.JobsSettledAsync();
+        Assert.DoesNotContain(host.Emails(newcomer.Email), e => e.GetProperty("kind").GetString() == "application-received");
     }
 
     [Fact]

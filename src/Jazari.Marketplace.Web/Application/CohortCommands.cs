@@ -52,15 +52,17 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
         var cohort = grains.GetGrain<ICohortGrain>(id);
         // The place is written before the application, so an erasure finds it; only for a cohort that takes applications
         // (no row for every id a startup makes up). For any other, the application answers why (404, or 409 once started).
-        if (await cohort.OpenCallAsync(startupId) is not null) await grains.GetGrain<IAccountGrain>(caller.AccountId).TookPartAsync(PartyOf.Cohort, id);
+        var call = await cohort.OpenCallAsync(startupId);
+        if (call is not null) await grains.GetGrain<IAccountGrain>(caller.AccountId).TookPartAsync(PartyOf.Cohort, id);
         var applicationId = await cohort.ApplyAsync(caller, startupId, startup.Details.Name, answers);
-        await TellManagersAsync(id, startup.Details.Name);
+        // Only a new application is news: applying again answers the first one's id (decided or not) and tells nobody.
+        if (call is { ApplicationId: null }) await TellManagersAsync(id, startup.Details.Name);
         return applicationId;
     }
 
     /// <summary>
-    /// The institute's managers hear of the first application of each day (UTC) to a cohort, once each: a busy call
-    /// makes one e-mail a day, and its page lists them all. A repeated application changes nothing (same key).
+    /// The institute's managers hear of the first new application of each day (UTC) to a cohort, once each: a busy call
+    /// makes one e-mail a day, and its page lists them all.
     /// </summary>
     private async Task TellManagersAsync(string cohortId, string startupName)
     {
