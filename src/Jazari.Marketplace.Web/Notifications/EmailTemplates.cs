@@ -58,7 +58,7 @@ public sealed partial class EmailTemplates(NotificationSettings settings)
         return Url().Replace(value, m =>
         {
             // A sentence's punctuation after a link is not part of it: "... {link}." keeps its full stop after the language.
-            var link = m.Value.TrimEnd('.', ',', ';', ':', '!', '?', ')', '»', '\'');
+            var link = m.Value.TrimEnd(SentenceEnd);
             var after = m.Value[link.Length..];
             if (!link.StartsWith(pages, StringComparison.Ordinal) || link.AsSpan(pages.Length).StartsWith("api/")) return m.Value;
             var fragment = link.IndexOf('#') is var at and >= 0 ? link[at..] : "";
@@ -66,6 +66,9 @@ public sealed partial class EmailTemplates(NotificationSettings settings)
             return $"{address}{(address.Contains('?') ? '&' : '?')}lang={language}{fragment}{after}";
         });
     }
+
+    /// <summary>Punctuation that ends a sentence after an address, not part of it.</summary>
+    private static readonly char[] SentenceEnd = ['.', ',', ';', ':', '!', '?', ')', '»', '\''];
 
     /// <summary>One line of a digest: the subject of the item in the recipient's language.</summary>
     public string Summary(Notification item, string language, IReadOnlyDictionary<string, string> values) =>
@@ -75,11 +78,12 @@ public sealed partial class EmailTemplates(NotificationSettings settings)
     /// <summary>
     /// A value somebody typed (a name, a title, a message), as opposed to one the platform writes in the reader's language
     /// (a category, a region, an amount, a count, a date, a link, a code): only those are direction-isolated in the
-    /// subject and the text part, where an isolate is an invisible character (U+2068 … U+2069).
+    /// subject and the text part, where an isolate is an invisible character (U+2068 … U+2069). A name or a message
+    /// that holds an address among its words is typed too: isolated, and never made a link.
     /// </summary>
     private static bool Typed(string key, string value) =>
         key is not ("category" or "region" or "month" or "items" or "currency" or "role" or "programmeShare") && !Amounts.Contains(key) && !Counts.Contains(key)
-        && !DateOnly.TryParseExact(value, "yyyy-MM-dd", out _) && !Url().IsMatch(value) && value.Any(char.IsLetter);
+        && !DateOnly.TryParseExact(value, "yyyy-MM-dd", out _) && !WholeUrl().IsMatch(value) && value.Any(char.IsLetter);
 
     /// <summary>Values that are amounts in MAD (written as digits, maybe grouped by spaces, maybe a range "a – b").</summary>
     private static readonly HashSet<string> Amounts = ["budget", "price", "amount", "fee", "release", "refund", "revenueContracted", "revenueReleased"];
@@ -158,14 +162,24 @@ public sealed partial class EmailTemplates(NotificationSettings settings)
                 v = Plurals.Select(m.Groups[2].Value, language, n).Replace("#", v);
             }
             // A value typed by someone (a name, a title, a message) keeps its own direction inside the sentence, line by line
-            // (a new line ends an isolate); the lines that carry a link are the platform's own and stay as they are.
-            if (!html) return typed.Contains(m.Groups[1].Value) ? string.Join('\n', v.Split('\n').Select(l => Url().IsMatch(l) || l.Length == 0 ? l : Formats.Isolated(l))) : v;
-            return string.Join('\n', v.Split('\n').Select(l => Url().IsMatch(l) || l.Length == 0 ? WebUtility.HtmlEncode(l) : $"<bdi>{WebUtility.HtmlEncode(l)}</bdi>"));
+            // (a new line ends an isolate); the platform's own values (its links, the lines of a list of needs) stay as they are.
+            var isTyped = typed.Contains(m.Groups[1].Value);
+            if (!html) return isTyped ? string.Join('\n', v.Split('\n').Select(l => l.Length == 0 ? l : Formats.Isolated(l))) : v;
+            return string.Join('\n', v.Split('\n').Select(l => l.Length == 0 || (!isTyped && Url().IsMatch(l)) ? WebUtility.HtmlEncode(l) : $"<bdi>{WebUtility.HtmlEncode(l)}</bdi>"));
         });
 
-    /// <summary>The addresses of an encoded line as links: an address ends where a quote or an angle bracket was (encoded
-    /// <c>&amp;quot;</c>, <c>&amp;gt;</c>...), so text typed after it never joins its <c>href</c>.</summary>
-    private static string Linkify(string encoded) => EncodedUrl().Replace(encoded, m => $"<a href=\"{m.Value}\">{m.Value}</a>");
+    /// <summary>The marketplace's own addresses in an encoded line as links: an address ends where a quote or an angle
+    /// bracket was (encoded <c>&amp;quot;</c>, <c>&amp;gt;</c>...), so text typed after it never joins its <c>href</c>.
+    /// Another site's address, typed in a name or a message, stays text: the e-mail never vouches for it.</summary>
+    private string Linkify(string encoded)
+    {
+        var pages = WebUtility.HtmlEncode(settings.PublicUrl.TrimEnd('/') + "/");
+        return pages.Length == 1 ? encoded : EncodedUrl().Replace(encoded, m =>
+        {
+            var link = m.Value.TrimEnd(SentenceEnd); // "... {link}." keeps its full stop out of the address
+            return link.StartsWith(pages, StringComparison.Ordinal) ? $"<a href=\"{link}\">{link}</a>{m.Value[link.Length..]}" : m.Value;
+        });
+    }
 
     private static string Resource(string name)
     {
@@ -183,6 +197,9 @@ public sealed partial class EmailTemplates(NotificationSettings settings)
 
     [GeneratedRegex(@"https?://[^\s<""\u2066-\u2069]+")]
     private static partial Regex Url();
+
+    [GeneratedRegex(@"^https?://\S+$")]
+    private static partial Regex WholeUrl();
 
     [GeneratedRegex(@"https?://(?:(?!&(?:quot|gt|lt|#39|#x27);)[^\s<""'\u2066-\u2069])+")]
     private static partial Regex EncodedUrl();

@@ -33,7 +33,7 @@ public sealed class TemplateTests
     }
 
     [Fact]
-    public void A_link_typed_in_a_message_ends_at_the_quote_so_the_text_after_it_never_joins_its_address()
+    public void Markup_and_another_sites_address_typed_in_a_message_stay_text_and_the_platforms_link_keeps_its_query()
     {
         var values = new Dictionary<string, string>
         {
@@ -41,9 +41,24 @@ public sealed class TemplateTests
             ["excerpt"] = "Voyez <a href=\"http://evil.example\">ici</a>",
         };
         var email = templates.Render(new Notification("k", NotificationKinds.MessageReceived, values, DateTimeOffset.UnixEpoch), "a@example.ma", "fr", values, null);
-        Assert.Contains("<a href=\"http://evil.example\">http://evil.example</a>&quot;&gt;ici", email.Html);
-        Assert.DoesNotContain("evil.example&quot;", email.Html.Replace("</a>&quot;", ""));
+        Assert.Contains("<bdi>Voyez &lt;a href=&quot;http://evil.example&quot;&gt;ici&lt;/a&gt;</bdi>", email.Html); // text, never a link
+        Assert.DoesNotContain("<a href=\"http://evil", email.Html);
         Assert.Contains("<a href=\"https://jazari.ma/messages/c1?a=1&amp;b=2&amp;lang=fr\">", email.Html); // the platform's own link keeps its query
+    }
+
+    [Fact]
+    public void A_name_holding_an_address_is_isolated_text_never_a_link()
+    {
+        var values = new Dictionary<string, string>
+        {
+            ["name"] = "Salma", ["startup"] = "Urgent: verify at https://evil.example/login?x=1", ["cohort"] = "Cohorte Agadir",
+            ["link"] = "https://jazari.ma/manager/cohorts/c1",
+        };
+        var email = templates.Render(new Notification("k", NotificationKinds.ApplicationReceived, values, DateTimeOffset.UnixEpoch), "a@example.ma", "fr", values, null);
+        Assert.Contains("\u2068Urgent: verify at https://evil.example/login?x=1\u2069", email.Text);
+        Assert.Contains("<bdi>Urgent: verify at https://evil.example/login?x=1</bdi>", email.Html);
+        Assert.DoesNotContain("href=\"https://evil", email.Html);
+        Assert.Contains("<a href=\"https://jazari.ma/manager/cohorts/c1?lang=fr\">", email.Html);
     }
 
     [Fact]
@@ -59,6 +74,8 @@ public sealed class TemplateTests
         Assert.Contains("<a href=\"https://jazari.ma/conversations/c1?lang=ar\">", email.Html);
         Assert.Contains("https://jazari.ma/needs/n1?lang=ar. ", email.Text); // the sentence's full stop stays after it
         Assert.Contains("https://evil.example/x, ", email.Text); // another site's address is left as typed
+        Assert.DoesNotContain("<a href=\"https://evil.example", email.Html); // and never made a link
+        Assert.Contains("<a href=\"https://jazari.ma/needs/n1?lang=ar\">", email.Html); // the marketplace's own address typed in the message is
         Assert.Contains("https://jazari.ma/api/needs/n1", email.Text);
         Assert.DoesNotContain("api/needs/n1?lang", email.Text); // the API speaks JSON: no language
     }

@@ -163,7 +163,7 @@ public sealed partial class LanguageTests
     [Fact]
     public void Email_subjects_and_text_isolate_what_people_typed_and_the_weekly_needs_are_written_for_each_reader()
     {
-        var templates = new Jazari.Marketplace.Web.Notifications.EmailTemplates(new());
+        var templates = new Jazari.Marketplace.Web.Notifications.EmailTemplates(new() { PublicUrl = "https://jazari.ma" });
         var values = new Dictionary<string, string>
         {
             ["name"] = "Fatima", ["sender"] = "تعاونية أركان", ["title"] = "Boutique en ligne", ["link"] = "https://jazari.ma/conversations/c1",
@@ -176,7 +176,7 @@ public sealed partial class LanguageTests
         Assert.Equal("\u2068تعاونية أركان\u2069 vous a écrit au sujet de « \u2068Boutique en ligne\u2069 »", fr.Subject);
         Assert.Contains("\u2068مرحبا، هل يمكنكم البدء في مارس؟\u2069\n\u2068Shopify ou WooCommerce ?\u2069", fr.Text);
         Assert.Contains("<bdi>مرحبا، هل يمكنكم البدء في مارس؟</bdi><br><bdi>Shopify ou WooCommerce ?</bdi>", fr.Html);
-        Assert.Contains("Lire et répondre : https://jazari.ma/conversations/c1", fr.Text);
+        Assert.Contains("Lire et répondre : https://jazari.ma/conversations/c1?lang=fr", fr.Text);
 
         var weekly = new Dictionary<string, string>
         {
@@ -185,9 +185,9 @@ public sealed partial class LanguageTests
         };
         var notice = new Jazari.Marketplace.Grains.Notifications.Notification("w", "weekly-needs", weekly, DateTimeOffset.UnixEpoch);
         var ar = templates.Render(notice, "s@example.ma", "ar", weekly, null);
-        Assert.Contains("• \u2068Boutique en ligne\u2069 (فاس مكناس، 1 مارس 2027): https://jazari.ma/needs/n1", ar.Text);
-        Assert.Contains("<a href=\"https://jazari.ma/needs/n1\">", ar.Html);
-        Assert.Contains("• \u2068Boutique en ligne\u2069 (Fès-Meknès, 1 mars 2027): https://jazari.ma/needs/n1", templates.Render(notice, "s@example.ma", "fr", weekly, null).Text);
+        Assert.Contains("• \u2068Boutique en ligne\u2069 (فاس مكناس، 1 مارس 2027): https://jazari.ma/needs/n1?lang=ar", ar.Text);
+        Assert.Contains("<a href=\"https://jazari.ma/needs/n1?lang=ar\">", ar.Html);
+        Assert.Contains("• \u2068Boutique en ligne\u2069 (Fès-Meknès, 1 mars 2027): https://jazari.ma/needs/n1?lang=fr", templates.Render(notice, "s@example.ma", "fr", weekly, null).Text);
     }
 
     [Fact]
