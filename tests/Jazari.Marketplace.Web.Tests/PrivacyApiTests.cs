@@ -89,6 +89,29 @@ public sealed class PrivacyApiTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task A_startup_erased_while_its_bid_is_accepted_either_stays_with_its_mission_or_loses_the_award()
+    {
+        // The erasure and the acceptance race, the acceptance a few milliseconds later each round: one of them loses,
+        // never both win (a mission opened with an erased startup, its SME asked to pay for work nobody can deliver).
+        for (var delay = 0; delay <= 15; delay += 3)
+        {
+            var (sme, needId) = await Api.OpenNeedAsync(host);
+            var (founder, _) = await Api.StartupAsync(host);
+            var bidId = await founder.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
+            await Payments.Engagements.EventuallyAsync(async () => (await host.Services.GetRequiredService<Orleans.IGrainFactory>().GetGrain<Grains.Accounts.IAccountGrain>(founder.AccountId).GetPlacesAsync()).NeedIds.Contains(needId),
+                "the bid's need among the startup's places");
+            var erase = founder.Client.PostAsJsonAsync("/api/me/erase", new { confirm = founder.Email });
+            await Task.Delay(delay);
+            var accept = sme.Client.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null);
+            var (erased, accepted) = ((await erase).StatusCode, (await accept).StatusCode);
+            Assert.True((erased, accepted) is (HttpStatusCode.NoContent, HttpStatusCode.Conflict) or (HttpStatusCode.Conflict, HttpStatusCode.OK),
+                $"{delay} ms: erasure {(int)erased}, acceptance {(int)accepted}");
+            if (accepted == HttpStatusCode.OK)
+                Assert.Equal("Web Atlas", (await (await sme.Client.GetAsync($"/api/needs/{needId}/engagement")).Json(HttpStatusCode.OK)).GetProperty("startupName").GetString());
+        }
+    }
+
+    [Fact]
     public async Task The_2001st_need_of_an_account_is_exported_and_erased()
     {
         var tag = Guid.NewGuid().ToString("N")[..12];

@@ -362,6 +362,11 @@ internal sealed class NeedGrain(
     public async Task EraseParticipantAsync(string accountId, string pseudonym)
     {
         if (!state.RecordExists) return;
+        // The award and the erasure meet here, one after the other: a party to a mission under way is not erased (a bid
+        // accepted a moment before wins), and a bid withdrawn here can no longer be accepted.
+        if (Need.Status is NeedStatus.Awarded or NeedStatus.InProgress
+            && (Need.OwnerAccountId == accountId || Need.Bids.Exists(b => b.Id == Need.AwardedBidId && b.BidderAccountId == accountId)))
+            throw MarketplaceException.Conflict(ErasedNeed.MissionUnderWay);
         var now = time.GetUtcNow();
         var changed = false;
         var closed = false;

@@ -117,8 +117,7 @@ public sealed class PersonalData(IGrainFactory grains, AuditTrail audit, [FromKe
             // Not completed: under way, or cancelled with its refunds still moving (a cancelled one completes once they are made).
             return party && (e.CompletedAt is null || e.Payouts.Any(p => p.Status is Grains.Payments.PayoutStatus.Pending or Grains.Payments.PayoutStatus.Held));
         });
-        if (inPlay.Any(found => found))
-            throw MarketplaceException.Conflict("Money of one of your missions is still in play (a mission under way, or a payment or refund not yet paid): the account can be erased once they are settled.");
+        if (inPlay.Any(found => found)) throw MarketplaceException.Conflict(ErasedNeed.MissionUnderWay);
     }
 
     /// <summary>
@@ -132,8 +131,15 @@ public sealed class PersonalData(IGrainFactory grains, AuditTrail audit, [FromKe
         var pseudonym = Pseudonym(accountId);
         var places = await accountGrain.GetPlacesAsync();
         await EnsureNoMoneyInPlayAsync(account, places.NeedIds);
+        // Then the needs, before anything else: each one settles a race with an award of this very moment (its bid accepted
+        // first: 409 here, the address and profile untouched; its bid withdrawn first: the award is refused).
+        await SideBySideAsync(places.NeedIds, async needId =>
+        {
+            await grains.GetGrain<INeedGrain>(needId).EraseParticipantAsync(accountId, pseudonym);
+            return true;
+        });
 
-        // The address first: from here on it signs in nowhere, and it can sign up again as a new account.
+        // The address next: from here on it signs in nowhere, and it can sign up again as a new account.
         if (account.Email.Length > 0) await grains.GetGrain<ISignInGrain>(account.Email).EraseAsync(accountId);
 
         // Invitations to evaluate sent to the address: the cohorts keep the pseudonym, the address's own list goes.
@@ -147,7 +153,6 @@ public sealed class PersonalData(IGrainFactory grains, AuditTrail audit, [FromKe
 
         await SideBySideAsync(places.NeedIds, async needId =>
         {
-            await grains.GetGrain<INeedGrain>(needId).EraseParticipantAsync(accountId, pseudonym);
             await grains.GetGrain<INeedReviewsGrain>(needId).EraseAuthorAsync(accountId);
             await grains.GetGrain<Grains.Payments.IEngagementGrain>(needId).EraseParticipantAsync(accountId, pseudonym);
             // The SME's question, a startup's bid, or the mentor's opinion, copied into the expert opinions asked.
