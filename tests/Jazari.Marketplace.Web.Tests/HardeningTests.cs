@@ -14,6 +14,34 @@ namespace Jazari.Marketplace.Web.Tests;
 public sealed class HardeningTests(MarketplaceHost host)
 {
     [Fact]
+    public async Task An_emails_language_in_a_link_lasts_the_browsers_session_never_beats_a_choice_and_is_not_set_by_a_file()
+    {
+        async Task<HttpResponseMessage> GetAsync(string path, string? cookie = null)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.AcceptLanguage.ParseAdd("fr-FR"); // a French phone
+            if (cookie is not null) request.Headers.Add("Cookie", $"jz-lang={cookie}");
+            return await host.Anonymous().SendAsync(request);
+        }
+        static string? LanguageCookie(HttpResponseMessage r) =>
+            r.Headers.TryGetValues("Set-Cookie", out var set) ? set.FirstOrDefault(c => c.StartsWith("jz-lang=", StringComparison.Ordinal)) : null;
+
+        var linked = await GetAsync("/sign-in?lang=ar");
+        Assert.Contains("<html lang=\"ar\" dir=\"rtl\"", await linked.Content.ReadAsStringAsync());
+        var kept = LanguageCookie(linked);
+        Assert.NotNull(kept);
+        Assert.DoesNotContain("max-age", kept, StringComparison.OrdinalIgnoreCase); // until the browser closes, not a year
+        Assert.DoesNotContain("expires", kept, StringComparison.OrdinalIgnoreCase);
+
+        var chosen = await GetAsync("/sign-in?lang=ar", cookie: "fr"); // the reader chose French on this browser
+        Assert.Contains("<html lang=\"fr\"", await chosen.Content.ReadAsStringAsync());
+        Assert.Null(LanguageCookie(chosen));
+
+        Assert.Null(LanguageCookie(await GetAsync("/assets/site.css?lang=zgh"))); // a file sets nothing
+        Assert.Null(LanguageCookie(await GetAsync("/sign-in?lang=xx"))); // nor a language the pages do not speak
+    }
+
+    [Fact]
     public async Task Health_shows_each_checks_status_to_anyone_and_what_it_said_only_to_the_admin()
     {
         using var anonymous = host.Anonymous();

@@ -65,10 +65,12 @@ public static class PagesExtensions
                 headers["Referrer-Policy"] = "same-origin";
                 // Forms bind the same in every language: the request culture stays invariant; pages format explicitly.
                 CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
-                // An e-mail's link carries the e-mail's language: a browser that has none chosen keeps it (the sign-in it
-                // may be sent to first is in that language too); a choice made on this browser stays.
-                if (LinkLanguage(context) is { } linked && !Strings.PageLanguages.Contains(context.Request.Cookies[Text.CookieName] ?? ""))
-                    RememberLanguage(context, linked);
+                // An e-mail's link carries the e-mail's language: a browser that has none chosen keeps it until it closes
+                // (the sign-in it may be sent to first is in that language too); a choice made on this browser stays, and
+                // a link is not a choice: it is not kept beyond the browser's session.
+                if (LinkLanguage(context) is { } linked && !path.StartsWithSegments("/assets")
+                    && !Strings.PageLanguages.Contains(context.Request.Cookies[Text.CookieName] ?? ""))
+                    Remember(context, Text.CookieName, linked, TimeSpan.Zero);
                 context.RequestServices.GetRequiredService<Text>().Use(LanguageOf(context), SecondLanguageOf(context), path.Value);
             }
             await next();
@@ -119,15 +121,16 @@ public static class PagesExtensions
         return null;
     }
 
-    public static void RememberLanguage(HttpContext context, string language) => Remember(context, Text.CookieName, language);
+    public static void RememberLanguage(HttpContext context, string language) => Remember(context, Text.CookieName, language, TimeSpan.FromDays(365));
 
-    public static void RememberSecondLanguage(HttpContext context, string language) => Remember(context, Amazigh.SecondLanguageCookie, language);
+    public static void RememberSecondLanguage(HttpContext context, string language) => Remember(context, Amazigh.SecondLanguageCookie, language, TimeSpan.FromDays(365));
 
-    private static void Remember(HttpContext context, string cookie, string language) =>
+    /// <summary>A language cookie: for <paramref name="keep"/>, or until the browser closes when zero.</summary>
+    private static void Remember(HttpContext context, string cookie, string language, TimeSpan keep) =>
         context.Response.Cookies.Append(cookie, language, new CookieOptions
         {
             HttpOnly = true, IsEssential = true, SameSite = SameSiteMode.Lax, Secure = context.Request.IsHttps,
-            MaxAge = TimeSpan.FromDays(365), Path = "/",
+            MaxAge = keep > TimeSpan.Zero ? keep : null, Path = "/",
         });
 
     public static bool SignedIn(this ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true;
