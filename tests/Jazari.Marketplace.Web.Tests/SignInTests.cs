@@ -13,6 +13,35 @@ namespace Jazari.Marketplace.Web.Tests;
 [Collection(MarketplaceCollection.Name)]
 public sealed class SignInTests(MarketplaceHost host)
 {
+    [Fact]
+    public async Task Sending_the_code_form_again_once_signed_in_goes_on_to_the_page_asked_for_and_a_forged_form_is_refused()
+    {
+        var person = await host.SignUpAsync("sme");
+        var browser = host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var signIn = await browser.GetStringAsync("/sign-in?returnUrl=%2Fsme%2Fneeds%2Fnew");
+        var sent = await browser.PostAsync("/sign-in?returnUrl=%2Fsme%2Fneeds%2Fnew", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Input.Email"] = person.Email, ["__af"] = Payments.ReceiptTests.Antiforgery(signIn),
+        }));
+        var verifyPath = sent.Headers.Location!.ToString();
+        var verify = await browser.GetStringAsync(verifyPath);
+        var form = new Dictionary<string, string>
+        {
+            ["Input.Email"] = person.Email, ["Input.Code"] = host.LatestCode(person.Email), ["__af"] = Payments.ReceiptTests.Antiforgery(verify),
+        };
+        var first = await browser.PostAsync(verifyPath, new FormUrlEncodedContent(form));
+        Assert.Equal("/sme/needs/new", first.Headers.Location!.ToString());
+        // A second tap (or Back and send again): the page was made before signing in; on to the same page, not a 400.
+        var second = await browser.PostAsync(verifyPath, new FormUrlEncodedContent(form));
+        Assert.Equal(HttpStatusCode.Redirect, second.StatusCode);
+        Assert.Equal("/sme/needs/new", second.Headers.Location!.ToString());
+
+        // Signed out, the form without this browser's token is refused, as every form's is.
+        var stranger = host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var forged = await stranger.PostAsync(verifyPath, new FormUrlEncodedContent(new Dictionary<string, string> { ["Input.Email"] = person.Email, ["Input.Code"] = "123456" }));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+    }
+
     private IGrainFactory Grains => host.Services.GetRequiredService<IGrainFactory>();
 
     private static async Task<(HttpStatusCode Status, string Body)> AnswerAsync(HttpResponseMessage response)

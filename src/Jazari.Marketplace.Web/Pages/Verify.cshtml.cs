@@ -2,15 +2,19 @@ using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Accounts;
 using Jazari.Marketplace.Web.Extensions;
 using Jazari.Marketplace.Web.Pages.Support;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Jazari.Marketplace.Web.Pages;
 
 /// <summary>The e-mailed code opens a cookie session; the page then speaks the account's language (a reader of Amazigh keeps it).</summary>
+/// The form's token is checked by the handlers themselves: a second tap on the button (or Back and send again) after the
+/// code was taken comes from a page whose token was made before signing in, and is sent on where the first one went.
 [EnableRateLimiting(RateLimitPolicies.Auth)]
+[IgnoreAntiforgeryToken]
 public sealed class VerifyModel(IGrainFactory grains, Text text, AuthCommands auth, MarketplaceSettings settings,
-    [FromKeyedServices(Clock.Key)] TimeProvider time) : MarketplacePage(grains, text)
+    [FromKeyedServices(Clock.Key)] TimeProvider time, IAntiforgery antiforgery) : MarketplacePage(grains, text)
 {
     [BindProperty]
     public VerifyInput Input { get; set; } = new();
@@ -37,6 +41,7 @@ public sealed class VerifyModel(IGrainFactory grains, Text text, AuthCommands au
     /// <summary>Another code for the address on the page (sign-in's rules: the same answer whether it has an account or not).</summary>
     public async Task<IActionResult> OnPostNewCodeAsync()
     {
+        if (await SignedInOrForgedAsync() is { } answer) return answer;
         var email = "";
         if (!await TryAsync(async () => email = await auth.SignInAsync(new SignInInput { Email = Input.Email }, HttpContext.Connection.RemoteIpAddress?.ToString(), T.Lang)))
             return Page();
@@ -45,6 +50,7 @@ public sealed class VerifyModel(IGrainFactory grains, Text text, AuthCommands au
 
     public async Task<IActionResult> OnPostAsync()
     {
+        if (await SignedInOrForgedAsync() is { } answer) return answer;
         AccountView? account = null;
         if (!await TryAsync(async () => account = await auth.VerifyAsync(Input, HttpContext.Connection.RemoteIpAddress?.ToString()))) return Page();
         await PageSession.SignInAsync(HttpContext, Grains, account!, time.GetUtcNow(), settings.TokenLifetime);
@@ -52,6 +58,13 @@ public sealed class VerifyModel(IGrainFactory grains, Text text, AuthCommands au
         // A reader of Amazigh keeps it (an account's language is ar, fr or en): the account's language becomes their second one.
         if (T.Lang == Languages.Amazigh.Code) PagesExtensions.RememberSecondLanguage(HttpContext, account!.Language);
         else PagesExtensions.RememberLanguage(HttpContext, account!.Language);
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/home");
+        return Onward();
     }
+
+    private IActionResult Onward() => LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/home");
+
+    /// <summary>Already signed in (the code was taken by the first tap): on to the page asked for. Else a post without
+    /// this browser's form token is refused (400), as every form's is.</summary>
+    private async Task<IActionResult?> SignedInOrForgedAsync() =>
+        User.SignedIn() ? Onward() : await antiforgery.IsRequestValidAsync(HttpContext) ? null : BadRequest();
 }
