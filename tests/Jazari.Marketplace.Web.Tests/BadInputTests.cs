@@ -92,6 +92,27 @@ public sealed class BadInputTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task A_bid_sent_again_from_an_older_page_with_another_price_is_refused_in_words_above_the_bid_that_stands()
+    {
+        var (_, needId) = await Api.OpenNeedAsync(host);
+        var (founder, _) = await Api.StartupAsync(host);
+        using var pages = await Payments.ReceiptTests.PagesAsync(host, founder);
+        var form = await pages.GetStringAsync($"/startup/needs/{needId}");
+        Dictionary<string, string> Bid(string price) => new()
+        {
+            ["__af"] = Payments.ReceiptTests.Antiforgery(form), ["Rows"] = "1", ["Input.PriceMad"] = price, ["Input.DurationDays"] = "30",
+            ["Input.Proposal"] = "Boutique WooCommerce, paiement CMI et formation de l'équipe.",
+            ["Milestones[0].Title"] = "Boutique", ["Milestones[0].AmountMad"] = price, ["Milestones[0].DueInDays"] = "30",
+        };
+        var first = await pages.PostAsync($"/startup/needs/{needId}", new FormUrlEncodedContent(Bid("30000")));
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        // Back, another price, send: the bid that stands is shown with why the new one was not taken.
+        var again = System.Net.WebUtility.HtmlDecode(await (await pages.PostAsync($"/startup/needs/{needId}", new FormUrlEncodedContent(Bid("36000")))).Content.ReadAsStringAsync());
+        Assert.Contains("Cette startup a déjà une offre sur ce besoin ; retirez-la pour en faire une autre.", again);
+        Assert.Contains("30.000", again.Replace('\u00a0', ' '));
+    }
+
+    [Fact]
     public async Task A_number_in_quotes_is_a_400_not_read_as_a_number()
     {
         var sme = await host.SignUpAsync("sme");
