@@ -32,6 +32,19 @@ public sealed class ReviewsApiTests(MarketplaceHost host)
         (await (await person.Client.GetAsync($"/api/needs/{needId}/reviews")).Json(HttpStatusCode.OK)).GetProperty("reviews");
 
     [Fact]
+    public async Task A_finished_missions_page_links_each_side_to_its_review_form()
+    {
+        var (sme, needId, founder, _) = await AwardedAsync();
+        foreach (var (person, side) in new[] { (sme, "sme"), (founder, "startup") })
+        {
+            using var pages = await Payments.ReceiptTests.PagesAsync(host, person);
+            var mission = await pages.GetStringAsync($"/engagements/{needId}");
+            Assert.Contains($"id=\"review-link\" href=\"/{side}/needs/{needId}#reviews\"", mission);
+            Assert.Contains("id=\"review-comment\"", await pages.GetStringAsync($"/{side}/needs/{needId}")); // the form is there
+        }
+    }
+
+    [Fact]
     public async Task Both_sides_review_blind_and_see_both_reviews_once_both_are_in()
     {
         var (sme, needId, founder, startupId) = await AwardedAsync();
