@@ -167,7 +167,7 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
         await notifier.NotifyAsync(decision.ApplicantAccountId, admit ? NotificationKinds.ApplicationAdmitted : NotificationKinds.ApplicationDeclined,
             $"application:{appId}:{(admit ? "admitted" : "declined")}",
             admit ? new Dictionary<string, string> { ["startup"] = decision.StartupName, ["cohort"] = decision.CohortName, ["link"] = $"{notifications.PublicUrl.TrimEnd('/')}/startup/goals" }
-                : new Dictionary<string, string> { ["startup"] = decision.StartupName, ["cohort"] = decision.CohortName });
+                : new Dictionary<string, string> { ["startup"] = decision.StartupName, ["cohort"] = decision.CohortName, ["link"] = $"{notifications.PublicUrl.TrimEnd('/')}/startup/invitations#calls" });
         return new DecisionResponse(appId, decision.Status.Name(), decision.Changed);
     }
 

@@ -49,7 +49,7 @@ public static class NotificationCatalogue
         [K.CohortInvitation] = ["cohort", "institute", "startup", "startsOn", "link"],
         [K.MentorAssigned] = ["startup", "cohort", "link"],
         [K.ApplicationAdmitted] = [.. Decision, "link"],
-        [K.ApplicationDeclined] = Decision,
+        [K.ApplicationDeclined] = [.. Decision, "link"],
         [K.ApplicationReceived] = ["startup", "cohort", "link"],
         [K.EvaluatorInvitation] = ["cohort", "link"],
         [K.CohortDigest] = ["cohort", "startups", "bidsSubmitted", "bidsWon", "revenueContracted", "revenueReleased", "mentorSessions", "leaders", "link"],

@@ -156,7 +156,7 @@ public sealed partial class EmailLinksTests(BrowserHost host)
         string LinkOf(string kind) => kind switch
         {
             K.MessageReceived => $"{publicUrl}/conversations/{thread.Id()}",
-            K.CohortInvitation => $"{publicUrl}/startup/invitations",
+            K.CohortInvitation or K.ApplicationDeclined => $"{publicUrl}/startup/invitations",
             K.MentorAssigned => $"{publicUrl}/mentor/startups/{startupId}",
             K.ApplicationReceived => $"{publicUrl}/manager/cohorts/{cohortId}",
             K.CohortDigest => $"{publicUrl}/manager/cohorts/{cohortId}/dashboard",
