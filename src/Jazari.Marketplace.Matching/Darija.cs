@@ -13,7 +13,8 @@ public static class Darija
 {
     /// <summary>Latin words with a digit that are not Darija (b2b, 3d, mp3...).</summary>
     private static readonly HashSet<string> NotArabizi =
-        ["b2b", "b2c", "c2c", "b2g", "3d", "2d", "4g", "5g", "3g", "mp3", "mp4", "h264", "i18n", "k8s", "web3", "covid19", "ps5", "a4", "a3", "x3"];
+        ["b2b", "b2c", "c2c", "b2g", "3d", "2d", "4g", "5g", "3g", "mp3", "mp4", "h264", "i18n", "k8s", "web3", "covid19", "ps5", "a4", "a3", "x3",
+         "esp32", "esp8266", "p2p", "m2m", "e2e", "s3", "ec2", "web2"]; // "esp32" read as Arabizi was أسبوع ("week")
 
     /// <summary>
     /// Darija function words in Latin script (articles, pronouns, "want", "have", "of"...): they say
