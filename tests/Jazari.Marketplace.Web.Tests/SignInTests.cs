@@ -35,6 +35,22 @@ public sealed class SignInTests(MarketplaceHost host)
         var second = await browser.PostAsync(verifyPath, new FormUrlEncodedContent(form));
         Assert.Equal(HttpStatusCode.Redirect, second.StatusCode);
         Assert.Equal("/sme/needs/new", second.Headers.Location!.ToString());
+        Assert.False(second.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("jz-session=", StringComparison.Ordinal)));
+
+        // Signed in, a code for another address (a shared computer, a second account) signs in to that one.
+        var other = await host.SignUpAsync("startup");
+        var otherSignIn = await browser.GetStringAsync("/sign-in");
+        var otherSent = await browser.PostAsync("/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Input.Email"] = other.Email, ["__af"] = Payments.ReceiptTests.Antiforgery(otherSignIn),
+        }));
+        var otherVerify = await browser.GetStringAsync(otherSent.Headers.Location!.ToString());
+        var switched = await browser.PostAsync(otherSent.Headers.Location!.ToString(), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Input.Email"] = other.Email, ["Input.Code"] = host.LatestCode(other.Email), ["__af"] = Payments.ReceiptTests.Antiforgery(otherVerify),
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, switched.StatusCode);
+        Assert.Contains(switched.Headers.GetValues("Set-Cookie"), c => c.StartsWith("jz-session=", StringComparison.Ordinal)); // a new session, the other account's
 
         // Signed out, the form without this browser's token is refused, as every form's is.
         var stranger = host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });

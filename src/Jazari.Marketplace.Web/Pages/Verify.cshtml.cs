@@ -63,8 +63,13 @@ public sealed class VerifyModel(IGrainFactory grains, Text text, AuthCommands au
 
     private IActionResult Onward() => LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/home");
 
-    /// <summary>Already signed in (the code was taken by the first tap): on to the page asked for. Else a post without
-    /// this browser's form token is refused (400), as every form's is.</summary>
-    private async Task<IActionResult?> SignedInOrForgedAsync() =>
-        User.SignedIn() ? Onward() : await antiforgery.IsRequestValidAsync(HttpContext) ? null : BadRequest();
+    /// <summary>Already signed in with this very address (the code was taken by the first tap): on to the page asked for.
+    /// Else a post without this browser's form token is refused (400), as every form's is; signed in with another
+    /// account, the code signs in to this one.</summary>
+    private async Task<IActionResult?> SignedInOrForgedAsync()
+    {
+        if (User.SignedIn() && await AccountAsync() is { } account
+            && string.Equals(account.Email, Input.Email?.Trim(), StringComparison.OrdinalIgnoreCase)) return Onward();
+        return await antiforgery.IsRequestValidAsync(HttpContext) ? null : BadRequest();
+    }
 }
