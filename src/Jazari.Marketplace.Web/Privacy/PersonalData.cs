@@ -110,6 +110,14 @@ public sealed class PersonalData(IGrainFactory grains, AuditTrail audit, [FromKe
     {
         var inPlay = await SideBySideAsync(needIds, async needId =>
         {
+            // The need first: awarded or under way with this person as a party is what its grain refuses to erase, so a
+            // mission completed a moment ago whose need has not heard of it yet is refused here, before anything changes.
+            NeedView need;
+            try { need = await grains.GetGrain<INeedGrain>(needId).GetAsync(Jobs.NeedNotices.System); }
+            catch (MarketplaceException none) when (none.Problem == Problem.NotFound) { return false; }
+            if (need.Status is NeedStatus.Awarded or NeedStatus.InProgress
+                && (need.SmeId == account.ProfileId || need.Bids.Any(b => b.Id == need.AwardedBidId && b.BidderAccountId == account.Id)))
+                return true;
             Grains.Payments.EngagementView e;
             try { e = await grains.GetGrain<Grains.Payments.IEngagementGrain>(needId).GetAsync(Jobs.NeedNotices.System); }
             catch (MarketplaceException none) when (none.Problem == Problem.NotFound) { return false; } // never awarded
