@@ -20,11 +20,11 @@ public sealed class HardeningTests(MarketplaceHost host)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, path);
             request.Headers.AcceptLanguage.ParseAdd("fr-FR"); // a French phone
-            if (cookie is not null) request.Headers.Add("Cookie", $"jz-lang={cookie}");
+            if (cookie is not null) request.Headers.Add("Cookie", cookie);
             return await host.Anonymous().SendAsync(request);
         }
         static string? LanguageCookie(HttpResponseMessage r) =>
-            r.Headers.TryGetValues("Set-Cookie", out var set) ? set.FirstOrDefault(c => c.StartsWith("jz-lang=", StringComparison.Ordinal)) : null;
+            r.Headers.TryGetValues("Set-Cookie", out var set) ? set.FirstOrDefault(c => c.StartsWith("jz-lang", StringComparison.Ordinal)) : null;
 
         var linked = await GetAsync("/sign-in?lang=ar");
         Assert.Contains("<html lang=\"ar\" dir=\"rtl\"", await linked.Content.ReadAsStringAsync());
@@ -33,7 +33,12 @@ public sealed class HardeningTests(MarketplaceHost host)
         Assert.DoesNotContain("max-age", kept, StringComparison.OrdinalIgnoreCase); // until the browser closes, not a year
         Assert.DoesNotContain("expires", kept, StringComparison.OrdinalIgnoreCase);
 
-        var chosen = await GetAsync("/sign-in?lang=ar", cookie: "fr"); // the reader chose French on this browser
+        Assert.StartsWith("jz-lang-link=ar", kept); // not the switch's cookie: a link is not a choice
+        // The sign-in it sends to keeps it; the next e-mail's link, in French, speaks French.
+        Assert.Contains("<html lang=\"ar\"", await (await GetAsync("/sign-in", cookie: "jz-lang-link=ar")).Content.ReadAsStringAsync());
+        Assert.Contains("<html lang=\"fr\"", await (await GetAsync("/sign-in?lang=fr", cookie: "jz-lang-link=ar")).Content.ReadAsStringAsync());
+
+        var chosen = await GetAsync("/sign-in?lang=ar", cookie: "jz-lang=fr"); // the reader chose French on this browser
         Assert.Contains("<html lang=\"fr\"", await chosen.Content.ReadAsStringAsync());
         Assert.Null(LanguageCookie(chosen));
 

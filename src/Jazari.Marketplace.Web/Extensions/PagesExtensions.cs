@@ -66,11 +66,11 @@ public static class PagesExtensions
                 // Forms bind the same in every language: the request culture stays invariant; pages format explicitly.
                 CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
                 // An e-mail's link carries the e-mail's language: a browser that has none chosen keeps it until it closes
-                // (the sign-in it may be sent to first is in that language too); a choice made on this browser stays, and
-                // a link is not a choice: it is not kept beyond the browser's session.
+                // (the sign-in it may be sent to first is in that language too), in a cookie of its own: a link is not a
+                // choice, so the next e-mail's link speaks its own language, and a choice made on this browser stays.
                 if (LinkLanguage(context) is { } linked && !path.StartsWithSegments("/assets")
                     && !Strings.PageLanguages.Contains(context.Request.Cookies[Text.CookieName] ?? ""))
-                    Remember(context, Text.CookieName, linked, TimeSpan.Zero);
+                    Remember(context, LinkCookie, linked, TimeSpan.Zero);
                 context.RequestServices.GetRequiredService<Text>().Use(LanguageOf(context), SecondLanguageOf(context), path.Value);
             }
             await next();
@@ -90,13 +90,18 @@ public static class PagesExtensions
 
     /// <summary>
     /// The language chosen (a cookie set by the switch and at sign-in from the account), else the language of the e-mail
-    /// whose link was followed (<c>?lang=</c>), else the browser's, else French.
+    /// whose link is followed (<c>?lang=</c>) or was last followed in this browser's session, else the browser's, else French.
     /// </summary>
     public static string LanguageOf(HttpContext context)
     {
         if (context.Request.Cookies[Text.CookieName] is { } chosen && Strings.PageLanguages.Contains(chosen)) return chosen;
-        return LinkLanguage(context) ?? Preferred(context, Strings.PageLanguages) ?? "fr";
+        if (LinkLanguage(context) is { } linked) return linked;
+        if (context.Request.Cookies[LinkCookie] is { } followed && Strings.PageLanguages.Contains(followed)) return followed;
+        return Preferred(context, Strings.PageLanguages) ?? "fr";
     }
+
+    /// <summary>The language of the last e-mail link followed in this browser's session (not a choice: the next link's wins).</summary>
+    public const string LinkCookie = "jz-lang-link";
 
     private static string? LinkLanguage(HttpContext context) =>
         context.Request.Query["lang"] is [{ } linked] && Strings.PageLanguages.Contains(linked) ? linked : null;
