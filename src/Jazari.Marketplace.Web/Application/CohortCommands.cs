@@ -55,8 +55,9 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
         var call = await cohort.OpenCallAsync(startupId);
         if (call is not null) await grains.GetGrain<IAccountGrain>(caller.AccountId).TookPartAsync(PartyOf.Cohort, id);
         var applicationId = await cohort.ApplyAsync(caller, startupId, startup.Details.Name, answers);
-        // Only a new application is news: applying again answers the first one's id (decided or not) and tells nobody.
-        if (call is { ApplicationId: null }) await TellManagersAsync(id, startup.Details.Name);
+        // A new application is news, and so is one sent again while undecided (a retry after a failure half-way tells the
+        // managers not told yet; the day's key tells each once). Once decided, applying again tells nobody.
+        if (call is { Status: null or ApplicationStatus.Submitted }) await TellManagersAsync(call.Cohort, startup.Details.Name);
         return applicationId;
     }
 
@@ -64,15 +65,14 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
     /// The institute's managers hear of the first new application of each day (UTC) to a cohort, once each: a busy call
     /// makes one e-mail a day, and its page lists them all.
     /// </summary>
-    private async Task TellManagersAsync(string cohortId, string startupName)
+    private async Task TellManagersAsync(CohortView cohort, string startupName)
     {
-        var cohort = await grains.GetGrain<ICohortGrain>(cohortId).GetAsync(Caller.Marketplace);
         var institute = await grains.GetGrain<IInstituteGrain>(cohort.InstituteId).GetAsync();
         var day = time.GetUtcNow().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         foreach (var managerId in institute?.ManagerAccountIds ?? [])
-            await notifier.NotifyAsync(managerId, NotificationKinds.ApplicationReceived, $"cohort:{cohortId}:applications:{day}", new Dictionary<string, string>
+            await notifier.NotifyAsync(managerId, NotificationKinds.ApplicationReceived, $"cohort:{cohort.Id}:applications:{day}", new Dictionary<string, string>
             {
-                ["startup"] = startupName, ["cohort"] = cohort.Name, ["link"] = $"{notifications.PublicUrl.TrimEnd('/')}/manager/cohorts/{cohortId}",
+                ["startup"] = startupName, ["cohort"] = cohort.Name, ["link"] = notifier.Link($"/manager/cohorts/{cohort.Id}"),
             });
     }
 
@@ -167,7 +167,7 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
         await notifier.NotifyAsync(decision.ApplicantAccountId, admit ? NotificationKinds.ApplicationAdmitted : NotificationKinds.ApplicationDeclined,
             $"application:{appId}:{(admit ? "admitted" : "declined")}",
             admit ? new Dictionary<string, string> { ["startup"] = decision.StartupName, ["cohort"] = decision.CohortName, ["link"] = $"{notifications.PublicUrl.TrimEnd('/')}/startup/goals" }
-                : new Dictionary<string, string> { ["startup"] = decision.StartupName, ["cohort"] = decision.CohortName, ["link"] = $"{notifications.PublicUrl.TrimEnd('/')}/startup/invitations#calls" });
+                : new Dictionary<string, string> { ["startup"] = decision.StartupName, ["cohort"] = decision.CohortName, ["link"] = notifier.Link("/startup/invitations#calls") });
         return new DecisionResponse(appId, decision.Status.Name(), decision.Changed);
     }
 
