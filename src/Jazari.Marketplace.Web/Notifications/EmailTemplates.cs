@@ -68,7 +68,7 @@ public sealed partial class EmailTemplates(NotificationSettings settings)
     }
 
     /// <summary>Punctuation that ends a sentence after an address, not part of it.</summary>
-    private static readonly char[] SentenceEnd = ['.', ',', ';', ':', '!', '?', ')', '»', '\''];
+    private static readonly char[] SentenceEnd = ['.', ',', ';', ':', '!', '?', ')', '»', '\'', '؟', '،', '؛'];
 
     /// <summary>One line of a digest: the subject of the item in the recipient's language.</summary>
     public string Summary(Notification item, string language, IReadOnlyDictionary<string, string> values) =>
@@ -201,6 +201,6 @@ public sealed partial class EmailTemplates(NotificationSettings settings)
     [GeneratedRegex(@"^https?://\S+$")]
     private static partial Regex WholeUrl();
 
-    [GeneratedRegex(@"https?://(?:(?!&(?:quot|gt|lt|#39|#x27);)[^\s<""'\u2066-\u2069])+")]
+    [GeneratedRegex(@"https?://(?:(?!&(?:quot|gt|lt|#[0-9]+|#x[0-9a-fA-F]+);)[^\s<""'\u2066-\u2069])+")]
     private static partial Regex EncodedUrl();
 }

@@ -79,4 +79,21 @@ public sealed class TemplateTests
         Assert.Contains("https://jazari.ma/api/needs/n1", email.Text);
         Assert.DoesNotContain("api/needs/n1?lang", email.Text); // the API speaks JSON: no language
     }
+
+    [Fact]
+    public void The_language_goes_before_a_links_fragment_and_arabic_or_french_punctuation_stays_out_of_it()
+    {
+        var values = new Dictionary<string, string>
+        {
+            ["name"] = "Amal", ["sender"] = "Web Atlas", ["title"] = "Boutique", ["link"] = "https://jazari.ma/startup/invitations#calls",
+            ["excerpt"] = "هل رأيت https://jazari.ma/needs/n1؟ Voir «\u00a0https://jazari.ma/needs/n2\u00a0» et «https://jazari.ma/needs/n3»",
+        };
+        var email = templates.Render(new Notification("k", NotificationKinds.MessageReceived, values, DateTimeOffset.UnixEpoch), "a@example.ma", "ar", values, null);
+        Assert.Contains("https://jazari.ma/startup/invitations?lang=ar#calls", email.Text);
+        Assert.Contains("https://jazari.ma/needs/n1?lang=ar؟", email.Text);
+        Assert.Contains("<a href=\"https://jazari.ma/needs/n1?lang=ar\">", email.Html);
+        Assert.Contains("<a href=\"https://jazari.ma/needs/n2?lang=ar\">", email.Html); // the no-break space and » after it are not
+        Assert.Contains("https://jazari.ma/needs/n3?lang=ar»", email.Text);
+        Assert.Contains("<a href=\"https://jazari.ma/needs/n3?lang=ar\">", email.Html);
+    }
 }
