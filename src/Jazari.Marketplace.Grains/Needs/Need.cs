@@ -233,6 +233,9 @@ internal sealed class NeedGrain(
             throw MarketplaceException.Conflict($"The need is {Need.Status.Name()}; no bid can be accepted now.");
         if (bid.Status != BidStatus.Submitted)
             throw MarketplaceException.Conflict($"The bid is {bid.Status.Name()}; it cannot be accepted.");
+        // A bid sent while its startup's account was being erased escaped the erasure's list: nobody would deliver it.
+        if ((await grains.GetGrain<Accounts.IAccountGrain>(bid.BidderAccountId).GetAsync())?.ErasedAt is not null)
+            throw MarketplaceException.Conflict("The startup of this bid has left the marketplace; the bid cannot be accepted.");
 
         var now = time.GetUtcNow();
         Need.Bids = [.. Need.Bids.Select(b =>

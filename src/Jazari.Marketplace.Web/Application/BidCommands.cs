@@ -17,12 +17,17 @@ public sealed class BidCommands(IGrainFactory grains, Audit.AuditTrail audit, Ne
         c.ThrowIfFailed();
         var startupId = await grains.ProfileOfAsync(bidder, "startup");
         var startup = await grains.GetGrain<Grains.Profiles.IStartupGrain>(startupId).GetAsync(bidder);
+        // The need joins the bidder's places before the bid exists, so an erasure right after finds the bid and withdraws
+        // it (the bid's follow-up also writes it, later); only a need that exists and is published, not any id typed.
+        var need = grains.GetGrain<INeedGrain>(needId);
+        if (await need.GetListingAsync() is not null)
+            await grains.GetGrain<Grains.Accounts.IAccountGrain>(bidder.AccountId).TookPartAsync(Grains.Accounts.PartyOf.Need, needId);
         var slot = await ReserveLiveBidAsync(bidder, startupId, needId);
         var liveBids = grains.GetGrain<ILiveBidsGrain>(startupId);
         string bidId;
         try
         {
-            bidId = await grains.GetGrain<INeedGrain>(needId).SubmitBidAsync(bidder, startupId, startup.Details.Name, offer);
+            bidId = await need.SubmitBidAsync(bidder, startupId, startup.Details.Name, offer);
         }
         catch (Exception) when (slot?.Reserved == true)
         {
