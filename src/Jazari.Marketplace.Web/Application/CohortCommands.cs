@@ -14,7 +14,7 @@ namespace Jazari.Marketplace.Web.Application;
 /// Cohorts of an institute: the call for applications and its scoring, invitations (a startup joins only when it
 /// accepts, or through an admitted application), mentors, and the managers' dashboard.
 /// </summary>
-public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notifier notifier, NotificationSettings notifications,
+public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notifier notifier,
     [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
 {
     public async Task<string> CreateAsync(Caller caller, CohortInput input)
@@ -166,8 +166,12 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
         // Keyed by the application and the decision: repeating the request after a failure half-way e-mails once.
         await notifier.NotifyAsync(decision.ApplicantAccountId, admit ? NotificationKinds.ApplicationAdmitted : NotificationKinds.ApplicationDeclined,
             $"application:{appId}:{(admit ? "admitted" : "declined")}",
-            admit ? new Dictionary<string, string> { ["startup"] = decision.StartupName, ["cohort"] = decision.CohortName, ["link"] = $"{notifications.PublicUrl.TrimEnd('/')}/startup/goals" }
-                : new Dictionary<string, string> { ["startup"] = decision.StartupName, ["cohort"] = decision.CohortName, ["link"] = notifier.Link("/startup/invitations#calls") });
+            new Dictionary<string, string>
+            {
+                ["startup"] = decision.StartupName, ["cohort"] = decision.CohortName,
+                // Admitted: its goals, the cohort's among them; declined: the calls still open.
+                ["link"] = notifier.Link(admit ? "/startup/goals" : "/startup/invitations#calls"),
+            });
         return new DecisionResponse(appId, decision.Status.Name(), decision.Changed);
     }
 
@@ -192,7 +196,7 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
                 ["institute"] = institute?.Name ?? invitation.InstituteId,
                 ["startup"] = invitation.StartupName,
                 ["startsOn"] = invitation.StartsOn.ToString("yyyy-MM-dd"),
-                ["link"] = $"{notifications.PublicUrl.TrimEnd('/')}/startup/invitations",
+                ["link"] = notifier.Link("/startup/invitations"),
             });
         }
         if (created) await audit.RecordAsync(caller, AuditActions.CohortInvitationSent, id, $"startup {startupId}; invitation {invitation.Id}");
@@ -246,7 +250,7 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
             {
                 ["startup"] = startup.Details.Name,
                 ["cohort"] = (await cohort.GetAsync(caller)).Name,
-                ["link"] = $"{notifications.PublicUrl.TrimEnd('/')}/mentor/startups/{startupId}",
+                ["link"] = notifier.Link($"/mentor/startups/{startupId}"),
             });
     }
 
