@@ -127,10 +127,14 @@ public sealed class AccountDataPagesTests(BrowserHost host)
         foreach (var mission in new[] { needId, disputedId })
         {
             JsonElement engagement = default;
-            for (var tries = 0; tries < 150; tries++, await Task.Delay(200)) // the cancellation's and the releases' follow-ups
+            // The cancellation's and the releases' follow-ups: each milestone closes once its money moves are made (their
+            // payouts exist from then on), and the need hears that its mission ended; until then the mission is under way.
+            for (var tries = 0; tries < 300; tries++, await Task.Delay(200))
             {
                 engagement = await (await adminApi.GetAsync($"/api/needs/{mission}/engagement")).Json(HttpStatusCode.OK);
-                if (engagement.GetProperty("status").GetString() is "completed" or "cancelled" && engagement.GetProperty("payouts").GetArrayLength() > 0) break;
+                var need = await (await sme.GetAsync($"/api/needs/{mission}")).Json(HttpStatusCode.OK);
+                if (engagement.GetProperty("milestones").EnumerateArray().All(m => m.GetProperty("status").GetString() is "released" or "refunded" or "cancelled")
+                    && need.GetProperty("status").GetString() is "completed" or "cancelled") break;
             }
             foreach (var payout in engagement.GetProperty("payouts").EnumerateArray().Where(p => p.GetProperty("status").GetString() == "pending"))
                 await (await adminApi.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/paid", new { bankReference = $"VIR-{payout.Id()}" })).Json(HttpStatusCode.OK);
