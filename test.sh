@@ -29,11 +29,19 @@ if [ "$(echo "$summaries" | grep -c .)" -ne "${#projects[@]}" ]; then
   echo "Only $(echo "$summaries" | grep -c .) of ${#projects[@]} test projects reported a result." >&2
   [ "$failed" -eq 0 ] && failed=1
 fi
-rm -f "$log"
-if [ "$failed" -ne 0 ] && [ -s "$JAZARI_TEST_LOGS/host-errors.log" ]; then
-  echo "--- the last errors the test hosts logged (times in UTC; the failures above name their tests) ---"
-  tail -n 300 "$JAZARI_TEST_LOGS/host-errors.log"
+if [ "$failed" -ne 0 ]; then
+  if [ -s "$JAZARI_TEST_LOGS/host-errors.log" ]; then
+    echo "--- the last errors the test hosts logged (times in UTC) ---"
+    tail -n 150 "$JAZARI_TEST_LOGS/host-errors.log"
+  fi
+  # Last, so that a report that keeps only the end of the output still names what failed and why.
+  failures=$(awk '/^  Failed [^ ]/ { name = $0; sub(/^  Failed /, "", name); sub(/ \[[^]]*\]$/, "", name); wanted = 1; next }
+    wanted && /^  Error Message:/ { getline; sub(/^ +/, ""); print name " :: " substr($0, 1, 200); wanted = 0 }' "$log")
+  echo "--- failed tests: the first 20, then each message's count ---"
+  echo "$failures" | head -n 20
+  echo "$failures" | sed 's/.* :: //' | sort | uniq -c | sort -rn | head -n 5
 fi
+rm -f "$log"
 rm -rf "$JAZARI_TEST_LOGS"
 echo "tests: $passed passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

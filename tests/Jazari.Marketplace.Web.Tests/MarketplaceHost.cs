@@ -40,6 +40,7 @@ public sealed class MarketplaceHost : WebApplicationFactory<Program>, IAsyncLife
         }
         catch
         {
+            errors.Save(Path.GetFileName(DataDir)); // why it did not start, for test.sh's report (every test of the collection fails)
             await Storage.DisposeAsync(); // xunit does not dispose what failed to start: its Azurite must not outlive the test
             throw;
         }

@@ -33,6 +33,17 @@ public sealed class AzuriteServer : IAsyncDisposable
         var azurite = Path.Combine(RepoPaths.Root, "infra", "local", "node_modules", ".bin", "azurite");
         if (!File.Exists(azurite))
             throw new InvalidOperationException($"Azurite is not installed at {azurite}: run ./test.sh, or npm ci --prefix infra/local.");
+        // A port free when chosen can be taken by another program before Azurite binds it: Azurite then exits, and is
+        // started again on other ports.
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await TryStartAsync(azurite) is { } server) return server;
+            if (attempt == 3) throw new InvalidOperationException("Azurite did not start (3 attempts).");
+        }
+    }
+
+    private static async Task<AzuriteServer?> TryStartAsync(string azurite)
+    {
         var folder = Directory.CreateTempSubdirectory("jazari-azurite-").FullName;
         int blob = FreePort(), queue = FreePort(), table = FreePort();
         var start = new ProcessStartInfo(azurite)
@@ -57,34 +68,39 @@ public sealed class AzuriteServer : IAsyncDisposable
             $"TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;", process, folder);
         // Generous: test collections start their Azurites at the same time, on a machine that may be busy.
         var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (!(await Listening(table) && await Listening(blob)))
+        while (!(await Listening(table) && await Listening(blob) && await Listening(queue)))
         {
             if (process.HasExited || DateTime.UtcNow > deadline)
             {
                 await server.DisposeAsync();
-                throw new InvalidOperationException("Azurite did not start.");
+                return null;
             }
             await Task.Delay(100);
         }
         return server;
     }
 
+    private const int FirstPort = 20_000, PortCount = 12_000;
+    private static int turn = Random.Shared.Next(PortCount);
+
     /// <summary>
     /// A port free now, below Linux's ephemeral range (32768 and up): a port the system handed out there was once taken,
-    /// before the silo bound it, as the source port of one of the many outgoing connections the suite makes.
+    /// before the silo bound it, as the source port of one of the many outgoing connections the suite makes. Ports are
+    /// handed out in turn from a random start, so two hosts of one test run that start at the same moment never get the
+    /// same port between its choice and its binding (drawn at random, they could).
     /// </summary>
     public static int FreePort()
     {
         while (true)
         {
-            var port = Random.Shared.Next(20_000, 32_000);
+            var port = FirstPort + (int)((uint)Interlocked.Increment(ref turn) % PortCount);
             try
             {
                 using var listener = new TcpListener(IPAddress.Loopback, port);
                 listener.Start();
                 return port;
             }
-            catch (SocketException) { } // in use: another
+            catch (SocketException) { } // in use: the next
         }
     }
 
