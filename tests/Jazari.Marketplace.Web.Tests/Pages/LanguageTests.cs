@@ -275,7 +275,9 @@ public sealed partial class LanguageTests
         Assert.True(missing.Count == 0, "No text for: " + string.Join(" | ", missing));
     }
 
-    [GeneratedRegex(@"(?:MarketplaceException\.(?:Conflict|Invalid)|\bTooMany|\bError|new MarketplaceException)\(")]
+    /// <summary>Where a refusal's text starts: a refusal made on the spot, or a sentence kept in a constant for the places that
+    /// make the same refusal (<c>ErasedNeed.MissionUnderWay</c>).</summary>
+    [GeneratedRegex(@"(?:MarketplaceException\.(?:Conflict|Invalid)|\bTooMany|\bError|new MarketplaceException)\(|\bconst string \w+ = ")]
     private static partial Regex Refusal();
 
     [GeneratedRegex(@"(?:\bError|\breturn)\b")]
