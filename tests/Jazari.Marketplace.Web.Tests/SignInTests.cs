@@ -58,6 +58,30 @@ public sealed class SignInTests(MarketplaceHost host)
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
     }
 
+    [Theory]
+    [InlineData("fr", "Trop de codes ont été demandés pour cette adresse depuis cet endroit", "Vous pourrez réessayer dans 15 minutes.")]
+    [InlineData("ar", "طُلبت رموز كثيرة لهذا العنوان من هنا", "يمكنك إعادة المحاولة بعد 15 دقيقة.")]
+    public async Task Asking_too_many_codes_on_the_page_says_how_long_to_wait_in_the_reader_language(string language, string refusal, string wait)
+    {
+        var person = await host.SignUpAsync("sme");
+        var browser = host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        browser.DefaultRequestHeaders.Add(ClientAddressFromHeader.Header, $"10.9.{Random.Shared.Next(256)}.{Random.Shared.Next(256)}");
+        browser.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
+        string page = "";
+        for (var asked = 0; asked <= SignInGrain.CodesPerRequester; asked++)
+        {
+            var form = await browser.GetStringAsync("/sign-in");
+            var sent = await browser.PostAsync("/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["Input.Email"] = person.Email, ["__af"] = Payments.ReceiptTests.Antiforgery(form),
+            }));
+            if (asked < SignInGrain.CodesPerRequester) Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+            else page = WebUtility.HtmlDecode(await sent.Content.ReadAsStringAsync());
+        }
+        Assert.Contains(refusal, page);
+        Assert.Contains(wait, page); // the first of the five codes was asked a moment ago: its window has 15 minutes left
+    }
+
     private IGrainFactory Grains => host.Services.GetRequiredService<IGrainFactory>();
 
     private static async Task<(HttpStatusCode Status, string Body)> AnswerAsync(HttpResponseMessage response)

@@ -48,6 +48,8 @@ public abstract class MarketplacePage(IGrainFactory grains, Text text) : PageMod
         catch (MarketplaceException refused) when (refused.Problem is not Problem.NotFound)
         {
             AddError(refused.Field ?? "", refused.Message);
+            // A limit says how long to wait ("or wait" alone left people trying again and again).
+            if (refused is { Problem: Problem.TooManyRequests, RetryAfter: { } wait }) Errors[refused.Field ?? ""].Add(T.RetryIn(wait));
         }
         return false;
     }
