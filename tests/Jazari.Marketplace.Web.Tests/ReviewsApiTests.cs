@@ -40,7 +40,25 @@ public sealed class ReviewsApiTests(MarketplaceHost host)
             using var pages = await Payments.ReceiptTests.PagesAsync(host, person);
             var mission = await pages.GetStringAsync($"/engagements/{needId}");
             Assert.Contains($"id=\"review-link\" href=\"/{side}/needs/{needId}#reviews\"", mission);
-            Assert.Contains("id=\"review-comment\"", await pages.GetStringAsync($"/{side}/needs/{needId}")); // the form is there
+            var needPage = await pages.GetStringAsync($"/{side}/needs/{needId}");
+            Assert.Contains("id=\"review-comment\"", needPage); // the form is there
+
+            // Sent without one rating (a browser that does not check "required"): refused, and what was typed comes back.
+            var refused = await pages.PostAsync($"/{side}/needs/{needId}?handler=review", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["Review.Quality"] = "4", ["Review.Timeliness"] = "", ["Review.Communication"] = "5",
+                ["Review.Comment"] = "Livré à temps <b>et</b> bien expliqué.", ["__af"] = ReceiptTests.Antiforgery(needPage),
+            }));
+            Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+            var form = await refused.Content.ReadAsStringAsync();
+            var typed = form[form.IndexOf("id=\"review-comment\"")..];
+            typed = typed[(typed.IndexOf('>') + 1)..typed.IndexOf("</textarea>")];
+            Assert.DoesNotContain("<b>", typed);
+            Assert.Equal("Livré à temps <b>et</b> bien expliqué.", System.Net.WebUtility.HtmlDecode(typed));
+            Assert.Matches("<option value=\"4\" selected=\"selected\">", form[form.IndexOf("id=\"review-quality\"")..form.IndexOf("id=\"review-timeliness\"")]);
+            Assert.Matches("<option value=\"5\" selected=\"selected\">", form[form.IndexOf("id=\"review-communication\"")..]);
+            Assert.Contains("class=\"error\"", form[form.IndexOf("id=\"review-timeliness\"")..form.IndexOf("id=\"review-communication\"")]); // said where
+            Assert.Equal(0, (await ReviewsAsync(person, needId)).GetArrayLength()); // nothing written
         }
     }
 
