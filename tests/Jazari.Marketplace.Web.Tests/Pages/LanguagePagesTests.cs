@@ -41,6 +41,9 @@ public sealed partial class LanguagePagesTests(BrowserHost host)
         text.Use(language);
         await Assertions.Expect(sme.Locator("#title + p.error, #title ~ p.error").First).ToHaveTextAsync(text.Error("At least 5 characters."));
         await HostApi.ExpectOnlyReaderLanguageAsync(sme, language);
+        // The deadline says what it is (the last day to bid; the need closes then), with the days a need stays open at most.
+        await Assertions.Expect(sme.Locator("fieldset#deadline[aria-describedby='deadline-hint'] #deadline-hint"))
+            .ToHaveTextAsync(text.Format("field.deadline-hint", text.Count("bid.days", 30)));
 
         var needId = await Journeys.PostNeedAsync(sme, title, "Nous voulons une boutique en ligne avec paiement par carte et livraison.");
         await HostApi.ExpectOnlyReaderLanguageAsync(sme, language);

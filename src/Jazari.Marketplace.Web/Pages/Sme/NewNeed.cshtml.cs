@@ -12,8 +12,11 @@ namespace Jazari.Marketplace.Web.Pages.Sme;
 /// With <c>?draft={id}</c> the same form edits one of the SME's drafts (its category stays) before it is published.
 /// </summary>
 public sealed class NewNeedModel(IGrainFactory grains, Text text, NeedCommands needs, ProgrammeCommands programmes,
-    [FromKeyedServices(Clock.Key)] TimeProvider time) : MarketplacePage(grains, text)
+    Notifications.NotificationSettings notifications, [FromKeyedServices(Clock.Key)] TimeProvider time) : MarketplacePage(grains, text)
 {
+    /// <summary>How long a published need stays open at most, whatever its deadline (the deadline's hint says it).</summary>
+    public int OpenAtMostDays => (int)notifications.OpenAtMost.TotalDays;
+
     /// <summary>The co-funding programmes that approved the SME: a need may name one of them.</summary>
     public IReadOnlyList<ProgrammeApplicationResponse> Approved { get; private set; } = [];
     /// <summary>The programme chosen on the programmes page, carried through the category step.</summary>

@@ -15,7 +15,8 @@ namespace Jazari.Marketplace.Web.Pages.Support;
 /// <param name="Id">The fieldset's id; the parts are <c>{Id}-day</c>, <c>{Id}-month</c> and <c>{Id}-year</c>.</param>
 /// <param name="Name">The form name the page model binds, e.g. "Input.Deadline".</param>
 /// <param name="Value">The date as "yyyy-MM-dd" (or as typed, when it was refused); null or empty for none.</param>
-public sealed record DateField(string Id, string Name, string Label, string? Value, string? Error = null, bool Required = true)
+/// <param name="Hint">What the date means, under its label (<c>{Id}-hint</c>, which the fieldset names as its description).</param>
+public sealed record DateField(string Id, string Name, string Label, string? Value, string? Error = null, bool Required = true, string? Hint = null)
 {
     public (string Day, string Month, string Year) Parts
     {
