@@ -197,7 +197,7 @@ internal sealed class SignInGrain(
         S.FailedGuesses.RemoveAll(f => now - f.At >= GuessWindow);
         var mine = S.FailedGuesses.Where(f => f.Requester == requester).ToList();
         if (mine.Count >= GuessesPerRequester)
-            throw TooMany("Too many wrong codes for this address from here; try again tomorrow.", mine[0].At + GuessWindow - now);
+            throw TooMany("Too many wrong codes for this address from here; try again later.", mine[0].At + GuessWindow - now);
         // Past the address's limit, only a requester on one of the account's networks, with a code it asked for since its
         // last wrong guess, still tries (a few more a day): strangers guessing from many networks do not lock the owner out.
         var lastMiss = mine.Count > 0 ? mine[^1].At : DateTimeOffset.MinValue;
@@ -206,7 +206,7 @@ internal sealed class SignInGrain(
             : S.FailedGuesses.Count < GuessesPerAddress + ExemptGuesses && await KnownNetworkAsync(network)
                 ? [.. S.Codes.Where(c => c.Requester == requester && c.ExpiresAt - CodeLifetime > lastMiss)] : [];
         if (spent && candidates.Count == 0)
-            throw TooMany("Too many wrong codes for this address: ask for a new code from here and type it without a mistake, or try again tomorrow.",
+            throw TooMany("Too many wrong codes for this address: ask for a new code from here and type it without a mistake, or try again later.",
                 S.FailedGuesses[0].At + GuessWindow - now);
         if (mine.Count >= 2 && mine[^1].At + FirstBackOff * Math.Pow(2, mine.Count - 2) - now is { Ticks: > 0 } wait)
             throw TooMany("Wait a moment before trying another code.", wait);

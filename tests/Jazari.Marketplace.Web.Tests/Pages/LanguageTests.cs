@@ -46,6 +46,28 @@ public sealed partial class LanguageTests
         Assert.Equal("3 عروض", text.Count("sme.bids", 3));
         Assert.Equal("11 عرضاً", text.Count("sme.bids", 11));
         Assert.Equal("100 عرض", text.Count("sme.bids", 100));
+        // A milestone's due day keeps its unit in every form (an edit once left "due 5 after the start").
+        Assert.Equal("التسليم بعد 15 يوماً من البدء", text.Count("bid.due-day", 15));
+        text.Use("fr");
+        Assert.Equal("à livrer 5 jours après le début", text.Count("bid.due-day", 5));
+        text.Use("en");
+        Assert.Equal("due 5 days after the start", text.Count("bid.due-day", 5));
+    }
+
+    [Fact]
+    public void A_wait_is_said_in_the_unit_a_person_reads()
+    {
+        var text = new Text(Strings);
+        text.Use("fr");
+        Assert.Equal("Vous pourrez réessayer dans 1 seconde.", text.RetryIn(TimeSpan.Zero));
+        Assert.Equal("Vous pourrez réessayer dans 89 secondes.", text.RetryIn(TimeSpan.FromSeconds(88.2)));
+        Assert.Equal("Vous pourrez réessayer dans 2 minutes.", text.RetryIn(TimeSpan.FromSeconds(90)));
+        Assert.Equal("Vous pourrez réessayer dans 15 minutes.", text.RetryIn(TimeSpan.FromMinutes(14.5)));
+        Assert.Equal("Vous pourrez réessayer dans 2 heures.", text.RetryIn(TimeSpan.FromMinutes(119.5)));
+        Assert.Equal("Vous pourrez réessayer dans 2 heures.", text.RetryIn(TimeSpan.FromHours(2) + TimeSpan.FromSeconds(1)));
+        text.Use("ar");
+        Assert.Equal("يمكنك إعادة المحاولة بعد دقيقتين.", text.RetryIn(TimeSpan.FromMinutes(2)));
+        Assert.Equal("يمكنك إعادة المحاولة بعد 23 ساعة.", text.RetryIn(TimeSpan.FromHours(23)));
     }
 
     [Theory]

@@ -102,12 +102,16 @@ public sealed partial class Text(Strings strings)
     /// <summary>A count with its noun in the right plural form: "1 offre", "2 offres", "عرضان".</summary>
     public string Count(string key, long n, params object?[] more) => Format(key, [n, .. more]);
 
-    /// <summary>When a refused request can be made again, rounded up: in seconds under a minute and a half, in minutes
-    /// under two hours, in hours beyond ("Vous pourrez réessayer dans 15 minutes.").</summary>
-    public string RetryIn(TimeSpan wait) =>
-        wait.TotalSeconds < 90 ? Count("error-page.retry-after", (long)Math.Ceiling(Math.Max(wait.TotalSeconds, 0)))
-        : wait.TotalMinutes < 120 ? Count("error-page.retry-after-minutes", (long)Math.Ceiling(wait.TotalMinutes))
-        : Count("error-page.retry-after-hours", (long)Math.Ceiling(wait.TotalHours));
+    /// <summary>When a refused request can be made again: in seconds under a minute and a half, in minutes (rounded up)
+    /// under two hours, in hours (the nearest) beyond ("Vous pourrez réessayer dans 15 minutes.").</summary>
+    public string RetryIn(TimeSpan wait)
+    {
+        var seconds = (long)Math.Ceiling(Math.Max(wait.TotalSeconds, 1));
+        var minutes = (seconds + 59) / 60;
+        return seconds < 90 ? Count("error-page.retry-after", seconds)
+            : minutes < 120 ? Count("error-page.retry-after-minutes", minutes)
+            : Count("error-page.retry-after-hours", (long)Math.Round(minutes / 60.0, MidpointRounding.AwayFromZero));
+    }
 
     private static long? AsCount(object? value) => value switch { int i => i, long l => l, _ => null };
 
