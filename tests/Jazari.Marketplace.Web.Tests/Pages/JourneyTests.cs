@@ -38,6 +38,8 @@ public sealed class JourneyTests(BrowserHost host)
         var match = startup.Locator("li.card", new() { Has = startup.Locator($"a[href='/startup/needs/{needId}']") });
         await Assertions.Expect(match).ToBeVisibleAsync();
         Assert.True(await match.Locator(".reasons li").CountAsync() > 0);
+        // Reasons about the need, not the startup's own reviews ("new on the marketplace, no reviews yet" is the SME's to read).
+        await Assertions.Expect(match.Locator(".reasons")).Not.ToContainTextAsync(language switch { "ar" => "تقييم", "fr" => "avis", _ => "review" });
         await Shot(startup, "startup-matches", language);
 
         // The bid: the milestone builder adds a row without JavaScript and refuses milestones that do not add up.
