@@ -122,21 +122,21 @@ public sealed class AccountDataPagesTests(BrowserHost host)
         await page.FillAsync("#confirm", smeEmail);
         await page.ClickAsync("form:has(#confirm) button[type=submit]");
         await Assertions.Expect(page.Locator("div[role=alert]")).ToContainTextAsync("encore en jeu");
-        // Settled: the SME cancels what is left of the disputed mission, the admin pays what both missions owe.
+        // Settled: the SME cancels what is left of the disputed mission, the admin pays what both missions owe. The
+        // decision's money moves first (the milestone stays disputed until then, and cancelling is refused meanwhile).
+        await Payments.Engagements.EventuallyAsync(async () => (await EngagementAsync(adminApi, disputedId))
+            .GetProperty("milestones")[0].GetProperty("status").GetString() == "released", "the dispute's money moved");
         (await sme.PostAsync($"/api/needs/{disputedId}/engagement/cancel", null)).EnsureSuccessStatusCode();
         foreach (var mission in new[] { needId, disputedId })
         {
-            JsonElement engagement = default;
-            // The cancellation's and the releases' follow-ups: each milestone closes once its money moves are made (their
-            // payouts exist from then on), and the need hears that its mission ended; until then the mission is under way.
-            for (var tries = 0; tries < 300; tries++, await Task.Delay(200))
-            {
-                engagement = await (await adminApi.GetAsync($"/api/needs/{mission}/engagement")).Json(HttpStatusCode.OK);
-                var need = await (await sme.GetAsync($"/api/needs/{mission}")).Json(HttpStatusCode.OK);
-                if (engagement.GetProperty("milestones").EnumerateArray().All(m => m.GetProperty("status").GetString() is "released" or "refunded" or "cancelled")
-                    && need.GetProperty("status").GetString() is "completed" or "cancelled") break;
-            }
-            foreach (var payout in engagement.GetProperty("payouts").EnumerateArray().Where(p => p.GetProperty("status").GetString() == "pending"))
+            // Each milestone closes once its money moves are made (its payouts exist from then on), and the need hears
+            // that its mission ended: until then the mission is under way, and erasure waits.
+            await Payments.Engagements.EventuallyAsync(async () =>
+                (await EngagementAsync(adminApi, mission)).GetProperty("milestones").EnumerateArray()
+                    .All(m => m.GetProperty("status").GetString() is "released" or "refunded" or "cancelled")
+                && (await (await sme.GetAsync($"/api/needs/{mission}")).Json(HttpStatusCode.OK)).GetProperty("status").GetString() is "completed" or "cancelled",
+                $"mission {mission} over", seconds: 90);
+            foreach (var payout in (await EngagementAsync(adminApi, mission)).GetProperty("payouts").EnumerateArray().Where(p => p.GetProperty("status").GetString() == "pending"))
                 await (await adminApi.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/paid", new { bankReference = $"VIR-{payout.Id()}" })).Json(HttpStatusCode.OK);
         }
         await page.GotoAsync("/account/data");
@@ -148,6 +148,9 @@ public sealed class AccountDataPagesTests(BrowserHost host)
         Assert.Contains("/sign-in", page.Url);
         Assert.Equal(HttpStatusCode.Unauthorized, (await sme.GetAsync("/api/me/consents")).StatusCode);
     }
+
+    private static async Task<JsonElement> EngagementAsync(HttpClient admin, string needId) =>
+        await (await admin.GetAsync($"/api/needs/{needId}/engagement")).Json(HttpStatusCode.OK);
 
     private static async Task<List<JsonElement>> PayoutsAsync(HttpClient admin) =>
         [.. (await (await admin.GetAsync("/api/admin/payouts")).Json(HttpStatusCode.OK)).EnumerateArray()];
