@@ -114,7 +114,7 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
             Joinable = [.. mine.Where(a => a.Status == "approved")];
             Waiting = [.. mine.Where(a => a.Status == "submitted")];
         }
-        if (Need.AwardedAt is not null) Reviews = await ReviewsSection.LoadAsync(Grains, id, Me, $"/sme/needs/{id}?handler=review", ErrorFor);
+        if (Need.AwardedAt is not null) Reviews = await ReviewsSection.LoadAsync(Grains, id, Me, $"/sme/needs/{id}?handler=review", Review, ErrorFor);
     }
 
     /// <summary>The need grain lets admins in too; this page is the owning SME's: anyone else gets "not found".</summary>

@@ -96,6 +96,6 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
         Need = await needs.GetAsync(Me, id);
         var startupId = await ProfileIdAsync();
         MyBid = Need.Bids.LastOrDefault(b => b.StartupId == startupId && b.Status != BidStatus.Withdrawn);
-        if (MyBid?.Status == BidStatus.Accepted) Reviews = await ReviewsSection.LoadAsync(Grains, id, Me, $"/startup/needs/{id}?handler=review", ErrorFor);
+        if (MyBid?.Status == BidStatus.Accepted) Reviews = await ReviewsSection.LoadAsync(Grains, id, Me, $"/startup/needs/{id}?handler=review", Review, ErrorFor);
     }
 }

@@ -4,20 +4,31 @@ using Jazari.Marketplace.Grains.Reviews;
 namespace Jazari.Marketplace.Web.Pages.Support;
 
 /// <summary>What the reviews partial shows on a need's page: the reviews the caller may see, whether they may still write
-/// theirs, and the page's refusal of a field of the review sent (<see cref="MarketplacePage.ErrorFor"/>).</summary>
-public sealed record ReviewsSection(NeedReviewsView? View, bool CanWrite, string Action, Func<string, string?> ErrorFor)
+/// theirs, and a review the page refused: what was chosen and typed (<see cref="Typed"/>, the page's bound form) and each
+/// field's refusal (<see cref="MarketplacePage.ErrorFor"/>).</summary>
+public sealed record ReviewsSection(NeedReviewsView? View, bool CanWrite, string Action, ReviewInput Typed, Func<string, string?> ErrorFor)
 {
-    public static async Task<ReviewsSection> LoadAsync(IGrainFactory grains, string needId, Caller caller, string action, Func<string, string?> errorFor)
+    /// <summary>The rating chosen for a criterion ("quality", "timeliness", "communication") in the refused review.</summary>
+    public int? Rating(string criterion) => criterion switch
+    {
+        "quality" => Typed.Quality,
+        "timeliness" => Typed.Timeliness,
+        "communication" => Typed.Communication,
+        _ => null,
+    };
+
+    public static async Task<ReviewsSection> LoadAsync(IGrainFactory grains, string needId, Caller caller, string action, ReviewInput typed,
+        Func<string, string?> errorFor)
     {
         try
         {
             var view = await grains.GetGrain<INeedReviewsGrain>(needId).ListAsync(caller);
             var mine = caller.Role == Roles.Sme ? ReviewAuthor.Sme : ReviewAuthor.Startup;
-            return new(view, view.RevealedAt is null && view.Reviews.All(r => r.Author != mine), action, errorFor);
+            return new(view, view.RevealedAt is null && view.Reviews.All(r => r.Author != mine), action, typed, errorFor);
         }
         catch (MarketplaceException)
         {
-            return new(null, false, action, errorFor); // not awarded yet, or not a party
+            return new(null, false, action, typed, errorFor); // not awarded yet, or not a party
         }
     }
 }
