@@ -36,10 +36,12 @@ if [ "$failed" -ne 0 ]; then
   fi
   # Last, so that a report that keeps only the end of the output still names what failed and why.
   failures=$(awk '/^  Failed [^ ]/ { name = $0; sub(/^  Failed /, "", name); sub(/ \[[^]]*\]$/, "", name); wanted = 1; next }
-    wanted && /^  Error Message:/ { getline; sub(/^ +/, ""); print name " :: " substr($0, 1, 200); wanted = 0 }' "$log")
-  echo "--- failed tests: the first 20, then each message's count ---"
-  echo "$failures" | head -n 20
-  echo "$failures" | sed 's/.* :: //' | sort | uniq -c | sort -rn | head -n 5
+    wanted && /^  Error Message:/ { getline; sub(/^ +/, ""); print name "\t" substr($0, 1, 200); wanted = 0 }' "$log")
+  if [ -n "$failures" ]; then
+    echo "--- failed tests: the first 20, then each message's count ---"
+    echo "$failures" | head -n 20 | sed 's/\t/ :: /'
+    echo "$failures" | cut -f2- | sort | uniq -c | sort -rn | head -n 5
+  fi
 fi
 rm -f "$log"
 rm -rf "$JAZARI_TEST_LOGS"

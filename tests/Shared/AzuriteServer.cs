@@ -34,15 +34,18 @@ public sealed class AzuriteServer : IAsyncDisposable
         if (!File.Exists(azurite))
             throw new InvalidOperationException($"Azurite is not installed at {azurite}: run ./test.sh, or npm ci --prefix infra/local.");
         // A port free when chosen can be taken by another program before Azurite binds it: Azurite then exits, and is
-        // started again on other ports.
+        // started again on other ports. One that is only slow is not started again.
         for (var attempt = 1; ; attempt++)
         {
-            if (await TryStartAsync(azurite) is { } server) return server;
-            if (attempt == 3) throw new InvalidOperationException("Azurite did not start (3 attempts).");
+            var (server, exited) = await TryStartAsync(azurite);
+            if (server is not null) return server;
+            if (attempt == 3 || exited is null)
+                throw new InvalidOperationException($"Azurite did not start ({(exited is not null ? $"it exited {attempt} times, last: {exited}" : "not listening after 120 s")}).");
         }
     }
 
-    private static async Task<AzuriteServer?> TryStartAsync(string azurite)
+    /// <summary>Azurite listening, or null and, when it exited, the end of what it wrote (null when it is only slow).</summary>
+    private static async Task<(AzuriteServer? Server, string? Exited)> TryStartAsync(string azurite)
     {
         var folder = Directory.CreateTempSubdirectory("jazari-azurite-").FullName;
         int blob = FreePort(), queue = FreePort(), table = FreePort();
@@ -57,9 +60,10 @@ public sealed class AzuriteServer : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        var said = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line && said.Count < 20) said.Enqueue(line); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line && said.Count < 20) said.Enqueue(line); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var server = new AzuriteServer(
@@ -72,12 +76,13 @@ public sealed class AzuriteServer : IAsyncDisposable
         {
             if (process.HasExited || DateTime.UtcNow > deadline)
             {
+                var exited = process.HasExited ? $"code {process.ExitCode}: {string.Join(" | ", said)}" : null;
                 await server.DisposeAsync();
-                return null;
+                return (null, exited);
             }
             await Task.Delay(100);
         }
-        return server;
+        return (server, null);
     }
 
     private const int FirstPort = 20_000, PortCount = 12_000;
