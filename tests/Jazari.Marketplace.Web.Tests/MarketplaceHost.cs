@@ -46,19 +46,6 @@ public sealed class MarketplaceHost : WebApplicationFactory<Program>, IAsyncLife
         }
     }
 
-    private static readonly Lock Starting = new();
-
-    /// <summary>
-    /// One host of the test process starts at a time. Hosts built at once run Program's start-up at once, in one process:
-    /// whatever it touches process-wide (a library's static set-up, the entry point's resolution) can race, as other
-    /// projects found. The collections' hosts start together, and one did not start in a CI run (stop 38: every test of
-    /// its collection failed, cause unseen). A start takes seconds; the tests then run in parallel as before.
-    /// </summary>
-    protected override Microsoft.Extensions.Hosting.IHost CreateHost(Microsoft.Extensions.Hosting.IHostBuilder builder)
-    {
-        lock (Starting) return base.CreateHost(builder);
-    }
-
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:storage", Storage.ConnectionString);
