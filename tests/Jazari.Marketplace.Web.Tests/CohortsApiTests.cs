@@ -40,6 +40,7 @@ public sealed class CohortsApiTests(MarketplaceHost host)
         foreach (var path in new[] { "kpis", "goals", "sessions", "matches" })
             await (await p.Manager.Client.GetAsync($"/api/startups/{startupId}/{path}")).Problem(HttpStatusCode.NotFound);
         Assert.Empty((await p.DashboardAsync()).GetProperty("startups").EnumerateArray());
+        Assert.Empty((await (await startup.Client.GetAsync("/api/me/cohorts")).Json(HttpStatusCode.OK)).EnumerateArray()); // nor in its own cohorts
 
         // The startup is told once, in its language, and lists the invitation; nobody else can answer it.
         var mail = await EventuallyAsync(() => host.Emails(startup.Email).Where(e => e.GetProperty("kind").GetString() == "cohort-invitation").ToList());
@@ -60,6 +61,14 @@ public sealed class CohortsApiTests(MarketplaceHost host)
         await (await p.Manager.Client.GetAsync($"/api/startups/{startupId}/kpis")).Json(HttpStatusCode.OK);
         Assert.Equal("Tiznit Digital", (await p.DashboardAsync()).Row(startupId).GetProperty("name").GetString());
         await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/members", new { startupId })).Problem(HttpStatusCode.Conflict);
+        var mine = Assert.Single((await (await startup.Client.GetAsync("/api/me/cohorts")).Json(HttpStatusCode.OK)).EnumerateArray());
+        Assert.Equal(p.CohortId, mine.GetProperty("cohortId").GetString());
+        Assert.Empty(mine.GetProperty("mentors").EnumerateArray()); // none assigned yet
+        // A member has nothing to apply for: its call says so, and an application is refused (the managers score none).
+        var call = (await (await startup.Client.GetAsync("/api/cohorts/open")).Json(HttpStatusCode.OK)).EnumerateArray().Single(c => c.GetProperty("cohortId").GetString() == p.CohortId);
+        Assert.True(call.GetProperty("member").GetBoolean());
+        await (await startup.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/applications", new { answers = new[] { "Un problème.", "Des PME." } })).Problem(HttpStatusCode.Conflict);
+        Assert.Empty((await (await p.Manager.Client.GetAsync($"/api/cohorts/{p.CohortId}/applications")).Json(HttpStatusCode.OK)).EnumerateArray());
 
         // Declined: nothing opens.
         var (shy, shyId) = await Api.StartupAsync(host, "Discrète");
@@ -84,6 +93,7 @@ public sealed class CohortsApiTests(MarketplaceHost host)
         Assert.Equal("accepted", listed.GetProperty("status").GetString()); // its application answered it
         await (await startup.Client.PostAsync($"/api/me/invitations/{invitationId}/decline", null)).Problem(HttpStatusCode.Conflict);
         await (await p.Manager.Client.GetAsync($"/api/startups/{startupId}/kpis")).Json(HttpStatusCode.OK); // a member, as the answer says
+        Assert.Equal(p.CohortId, Assert.Single((await (await startup.Client.GetAsync("/api/me/cohorts")).Json(HttpStatusCode.OK)).EnumerateArray()).GetProperty("cohortId").GetString());
     }
 
     [Fact]

@@ -58,6 +58,32 @@ public sealed class MentoringApiTests(MarketplaceHost host)
         Assert.Equal(4, Assert.Single(sessions.EnumerateArray()).GetProperty("rating").GetInt32());
         await (await stranger.Client.GetAsync($"/api/startups/{startupId}/sessions")).Problem(HttpStatusCode.NotFound);
 
+        // Its own cohorts name the mentor. On its Cohorts page, a rating outside 1 to 5 is refused beside that session and
+        // changes nothing; another startup cannot rate it from its own page (404).
+        var mine = Assert.Single((await (await startup.Client.GetAsync("/api/me/cohorts")).Json(HttpStatusCode.OK)).EnumerateArray());
+        Assert.Equal("Salma Idrissi", Assert.Single(mine.GetProperty("mentors").EnumerateArray()).GetProperty("name").GetString());
+        var pages = await Payments.ReceiptTests.PagesAsync(host, startup);
+        var html = await pages.GetStringAsync("/startup/invitations");
+        Assert.Contains("Revue du pricing et du pipeline PME.", html);
+        foreach (var stars in new[] { "", "9" })
+        {
+            var refused = await pages.PostAsync("/startup/invitations?handler=rate", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["sessionId"] = sessionId, ["stars"] = stars, ["__af"] = Payments.ReceiptTests.Antiforgery(html),
+            }));
+            Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+            Assert.Contains("class=\"error\"", await refused.Content.ReadAsStringAsync());
+        }
+        var strangerPages = await Payments.ReceiptTests.PagesAsync(host, stranger);
+        var strangerHtml = await strangerPages.GetStringAsync("/startup/invitations");
+        var stolen = await strangerPages.PostAsync("/startup/invitations?handler=rate", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["sessionId"] = sessionId, ["stars"] = "1", ["__af"] = Payments.ReceiptTests.Antiforgery(strangerHtml),
+        }));
+        Assert.Equal(HttpStatusCode.NotFound, stolen.StatusCode);
+        sessions = await (await startup.Client.GetAsync($"/api/startups/{startupId}/sessions")).Json(HttpStatusCode.OK);
+        Assert.Equal(4, Assert.Single(sessions.EnumerateArray()).GetProperty("rating").GetInt32());
+
         var row = (await p.DashboardAsync()).Row(startupId);
         Assert.Equal(1, row.GetProperty("mentorSessions").GetInt32());
         Assert.Equal(4.0, row.GetProperty("mentorSessionRating").GetDouble());

@@ -15,6 +15,8 @@ public interface ICohortGrain : IGrainWithStringKey
     Task<string> ApplyAsync(Caller caller, string startupId, string startupName, IReadOnlyList<string> answers);
     /// <summary>The call while it is open (before the cohort starts), with the startup's own application; null once closed.</summary>
     Task<OpenCall?> OpenCallAsync(string? startupId);
+    /// <summary>The cohort as one of its members sees it, with the mentors assigned to that startup; null for a non-member.</summary>
+    Task<Membership?> MembershipAsync(string startupId);
     /// <summary>
     /// Invites the owner of this address to score the cohort's applications (a manager of the cohort). Nothing is created
     /// for the address and nothing tells whether it has an account: its owner becomes an evaluator by accepting
@@ -137,6 +139,8 @@ internal sealed class CohortGrain(
             throw MarketplaceException.Invalid("answers", $"Answer each of the {C.Questions.Count} questions, in order.");
         var previous = C.Applications.Find(a => a.StartupId == startupId);
         if (previous is not null) return previous.Id;
+        // A member (it accepted an invitation) has nothing to apply for: the managers would score an application for nothing.
+        if (C.Rows.Any(r => r.StartupId == startupId)) throw MarketplaceException.Conflict("This startup is already a member of the cohort.");
         if (C.Applications.Count >= MaxApplications) throw MarketplaceException.Conflict("The cohort has received the most applications it takes.");
         var id = Ids.New("app");
         var now = time.GetUtcNow();
@@ -150,8 +154,14 @@ internal sealed class CohortGrain(
     {
         if (!state.RecordExists || Today() >= C.StartsOn) return Task.FromResult<OpenCall?>(null);
         var mine = startupId is null ? null : C.Applications.Find(a => a.StartupId == startupId);
-        return Task.FromResult<OpenCall?>(new OpenCall(View(withMentors: false), mine?.Id, mine?.Status));
+        return Task.FromResult<OpenCall?>(new OpenCall(View(withMentors: false), mine?.Id, mine?.Status,
+            startupId is not null && C.Rows.Any(r => r.StartupId == startupId)));
     }
+
+    public Task<Membership?> MembershipAsync(string startupId) => Task.FromResult(
+        state.RecordExists && C.Rows.Any(r => r.StartupId == startupId)
+            ? new Membership(View(withMentors: false), [.. C.Mentors.Where(m => m.StartupId == startupId).Select(m => m.MentorId).Distinct()])
+            : null);
 
     public async Task<(EvaluatorInvitation Invitation, bool Created)> InviteEvaluatorAsync(Caller caller, string email)
     {

@@ -26,13 +26,20 @@ public sealed record NewCohort(
 
 /// <summary>
 /// A cohort whose call for applications is open (it has not started), as a startup sees it: the call, and the
-/// status of the startup's own application when it applied.
+/// status of the startup's own application when it applied, and whether it is a member already (by an invitation it accepted).
 /// </summary>
 [GenerateSerializer, Alias("jazari.open-call")]
 public sealed record OpenCall(
     [property: Id(0)] CohortView Cohort,
     [property: Id(1)] string? ApplicationId,
-    [property: Id(2)] ApplicationStatus? Status);
+    [property: Id(2)] ApplicationStatus? Status,
+    [property: Id(3)] bool Member = false);
+
+/// <summary>A cohort as one of its member startups sees it: the cohort, and the mentors assigned to that startup.</summary>
+[GenerateSerializer, Alias("jazari.cohort-membership")]
+public sealed record Membership(
+    [property: Id(0)] CohortView Cohort,
+    [property: Id(1)] IReadOnlyList<string> MentorIds);
 
 /// <summary>An application as the ranked list shows it; its answers and scorecards live in its own grain.</summary>
 [GenerateSerializer, Alias("jazari.application-summary")]

@@ -38,6 +38,8 @@ public static class CohortsApi
         mine.MapPost("/{invitationId:id}/accept", Accept);
         mine.MapPost("/{invitationId:id}/decline", Decline);
 
+        routes.MapGet("/api/me/cohorts", MyCohorts).WithTags("Cohorts").RequireAuthorization(p => p.RequireRole(Roles.Startup));
+
         var evaluations = routes.MapGroup("/api/me/evaluations").WithTags("Cohorts").RequireAuthorization(p => p.RequireRole(Roles.Mentor, Roles.Manager));
         evaluations.MapGet("/", MyEvaluations);
         evaluations.MapPost("/{cohortId:id}/accept", (string cohortId, ClaimsPrincipal user, EvaluatorCommands evaluators) => AnswerEvaluation(cohortId, true, user, evaluators));
@@ -119,6 +121,9 @@ public static class CohortsApi
             return TypedResults.File(DashboardExports.ToCsv(dashboard), DashboardExports.Csv + "; charset=utf-8", $"{id}.csv");
         return TypedResults.Ok(dashboard);
     }
+
+    private static async Task<Ok<List<MemberCohortResponse>>> MyCohorts(ClaimsPrincipal user, CohortCommands cohorts) =>
+        TypedResults.Ok(await cohorts.MyCohortsAsync(user.Caller()));
 
     private static async Task<Ok<List<InvitationResponse>>> MyInvitations(ClaimsPrincipal user, CohortCommands cohorts) =>
         TypedResults.Ok(await cohorts.MyInvitationsAsync(user.Caller()));

@@ -211,6 +211,25 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
         return [.. invitations.Reverse().Select(InvitationResponse.From)];
     }
 
+    /// <summary>
+    /// The cohorts the caller's startup is a member of (it accepted their invitation or was admitted), latest start first,
+    /// each with its institute and the mentors assigned to the startup (names from the mentor directory).
+    /// </summary>
+    public async Task<List<MemberCohortResponse>> MyCohortsAsync(Caller caller)
+    {
+        if (await OwnStartupIdAsync(caller) is not { } startupId) return [];
+        var links = (await grains.GetGrain<IStartupActivityGrain>(startupId).GetAsync()).Cohorts;
+        var cohorts = await Task.WhenAll(links.Select(async link =>
+        {
+            if (await grains.GetGrain<ICohortGrain>(link.CohortId).MembershipAsync(startupId) is not { } membership) return null;
+            var institute = await grains.GetGrain<IInstituteGrain>(link.InstituteId).GetAsync();
+            var mentors = await Task.WhenAll(membership.MentorIds.Select(async id =>
+                new MentorName(id, (await grains.GetGrain<IMentorGrain>(id).GetAsync(Caller.Marketplace)).Details.Name)));
+            return MemberCohortResponse.From(membership.Cohort, institute?.Name ?? "", mentors);
+        }));
+        return [.. cohorts.OfType<MemberCohortResponse>().OrderByDescending(c => c.StartsOn, StringComparer.Ordinal)];
+    }
+
     /// <summary>The invitations a cohort sent, newest first: for its managers.</summary>
     public async Task<List<InvitationResponse>> CohortInvitationsAsync(Caller caller, string id) =>
         [.. (await grains.GetGrain<ICohortGrain>(id).InvitationsAsync(caller)).Select(InvitationResponse.From)];
@@ -317,14 +336,25 @@ public sealed record InvitationSent(string InvitationId, string Status);
 /// <summary>A startup a manager may invite: its public fields, and "member" or "invited" when it already is.</summary>
 public sealed record StartupCandidate(string Id, string Name, string City, string Region, IReadOnlyList<string> Categories, string? Already);
 
-/// <summary>A call for applications still open, and the caller's application to it (status null when it has not applied).</summary>
+/// <summary>A call for applications still open, and the caller's application to it (status null when it has not applied);
+/// Member when the caller's startup already is one (it accepted an invitation).</summary>
 public sealed record OpenCallResponse(string CohortId, string Name, string InstituteId, string InstituteName, string StartsOn, string EndsOn,
-    IReadOnlyList<string> Questions, string? ApplicationId, string? ApplicationStatus)
+    IReadOnlyList<string> Questions, string? ApplicationId, string? ApplicationStatus, bool Member)
 {
     public static OpenCallResponse From(OpenCall call, string instituteName) => new(call.Cohort.Id, call.Cohort.Name, call.Cohort.InstituteId,
         instituteName, call.Cohort.StartsOn.ToString("yyyy-MM-dd"), call.Cohort.EndsOn.ToString("yyyy-MM-dd"), call.Cohort.Questions,
-        call.ApplicationId, call.Status?.Name());
+        call.ApplicationId, call.Status?.Name(), call.Member);
 }
+
+/// <summary>A cohort the startup is a member of, and the mentors assigned to it there.</summary>
+public sealed record MemberCohortResponse(string CohortId, string Name, string InstituteId, string InstituteName, string StartsOn, string EndsOn,
+    IReadOnlyList<MentorName> Mentors)
+{
+    public static MemberCohortResponse From(CohortView cohort, string instituteName, IReadOnlyList<MentorName> mentors) => new(cohort.Id,
+        cohort.Name, cohort.InstituteId, instituteName, cohort.StartsOn.ToString("yyyy-MM-dd"), cohort.EndsOn.ToString("yyyy-MM-dd"), mentors);
+}
+
+public sealed record MentorName(string MentorId, string Name);
 
 public sealed record InvitationResponse(string Id, string CohortId, string CohortName, string InstituteId, string StartupId, string StartupName,
     string Status, string StartsOn, DateTimeOffset InvitedAt, DateTimeOffset? AnsweredAt)

@@ -144,7 +144,8 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         await Shot(own, "startup-invitations", language);
         await own.ClickAsync("button[formaction*='handler=accept']");
         await Journeys.ExpectUrlAsync(own, "done=accepted");
-        await Assertions.Expect(own.Locator(".pill.status-accepted")).ToBeVisibleAsync();
+        await Assertions.Expect(own.Locator("section[aria-labelledby=invitations] .pill.status-accepted")).ToBeVisibleAsync();
+        await Assertions.Expect(own.Locator("section[aria-labelledby=mine] li.card")).ToHaveCountAsync(1); // among its cohorts
 
         // Now a member: on the cohort's page and open to its managers.
         await page.GotoAsync($"/manager/cohorts/{cohortId}");
@@ -254,6 +255,7 @@ public sealed class IncubationJourneyTests(BrowserHost host)
 
     [Theory]
     [InlineData("fr", "Karim Mentor", "Revue de la page de paiement et du plan marketing.")]
+    [InlineData("ar", "كريم المرشد", "مراجعة صفحة الدفع وخطة التسويق.")]
     public async Task A_mentor_logs_a_session_and_records_a_goal_of_an_assigned_startup(string language, string mentorName, string notes)
     {
         var run = Guid.NewGuid().ToString("N")[..8];
@@ -261,7 +263,7 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         var institute = await HostApi.InstituteAsync(host, run);
         using var manager = await HostApi.ManagerAsync(host, institute, $"manager-{run}@example.ma", language);
         var cohortId = await manager.CreateAsync("/api/cohorts", Incubation.Cohort(institute));
-        using var startup = await HostApi.SignUpAsync(host, "startup", $"startup-{run}@example.ma", "Youssef");
+        using var startup = await HostApi.SignUpAsync(host, "startup", $"startup-{run}@example.ma", "Youssef", language);
         var startupId = await startup.CreateAsync("/api/startups", Api.Startup($"Souss Web {run}"));
         var invitation = await (await manager.PostAsJsonAsync($"/api/cohorts/{cohortId}/members", new { startupId })).Json(HttpStatusCode.Accepted);
         (await startup.PostAsync($"/api/me/invitations/{invitation.GetProperty("invitationId").GetString()}/accept", null)).EnsureSuccessStatusCode();
@@ -364,6 +366,35 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         var sessions = await (await startup.GetAsync($"/api/startups/{startupId}/sessions")).Json(HttpStatusCode.OK);
         Assert.Equal(notes, sessions.EnumerateArray().Single().GetProperty("notes").GetString());
         Assert.Equal(45, sessions.EnumerateArray().Single().GetProperty("minutes").GetInt32());
+
+        // On its Cohorts page: its cohort with the mentor's name, and the session's notes and next steps, which it rates.
+        await own.GotoAsync("/startup/invitations");
+        var mine = own.Locator("section[aria-labelledby=mine] li.card");
+        await Assertions.Expect(mine).ToHaveCountAsync(1);
+        await Assertions.Expect(mine).ToContainTextAsync(mentorName);
+        var held = own.Locator("section[aria-labelledby=sessions] .session");
+        await Assertions.Expect(held).ToHaveCountAsync(1);
+        await Assertions.Expect(held).ToContainTextAsync(notes);
+        await Assertions.Expect(held).ToContainTextAsync("<b>Mettre en ligne</b>");
+        await Assertions.Expect(held).ToContainTextAsync(mentorName);
+        await HostApi.AssertTranslatedAsync(own);
+        await HostApi.AssertAccessibleAsync(own);
+        await Shot(own, "startup-cohorts", language);
+        // Its cohort's call, still open, says it is a member rather than offering to apply.
+        var call = own.Locator("section[aria-labelledby=calls] li.card", new() { Has = own.Locator($"a[href='/startup/cohorts/{cohortId}']") });
+        await Assertions.Expect(call.Locator(".pill")).ToHaveTextAsync(language == "ar" ? "شركتكم الناشئة عضو في هذا الفوج." : "Votre startup est membre de cette cohorte.");
+        await Assertions.Expect(call.Locator("a.button")).ToHaveCountAsync(0);
+        await held.Locator("select[name=stars]").SelectOptionAsync("4");
+        await held.Locator("button[type=submit]").ClickAsync();
+        await Journeys.ExpectUrlAsync(own, "done=rated");
+        await Assertions.Expect(own.Locator(".notice")).ToBeVisibleAsync();
+        await own.ReloadAsync();
+        await Assertions.Expect(held.Locator("select[name=stars] option:checked")).ToHaveAttributeAsync("value", "4");
+        Assert.Equal(4, (await (await startup.GetAsync($"/api/startups/{startupId}/sessions")).Json(HttpStatusCode.OK)).EnumerateArray().Single().GetProperty("rating").GetInt32());
+
+        // The mentor sees the rating beside the session.
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator(".session").First).ToContainTextAsync(language == "ar" ? "4 / 5" : "notée 4 / 5");
     }
 
     private static Task Shot(IPage page, string name, string language) => BrowserHost.ScreenshotAsync(page, $"{name}-{language}");

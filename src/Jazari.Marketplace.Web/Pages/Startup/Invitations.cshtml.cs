@@ -1,25 +1,35 @@
+using Jazari.Marketplace.Grains.Incubation;
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Jazari.Marketplace.Web.Pages.Startup;
 
 /// <summary>
-/// The startup's cohorts: those that invited it (it accepts and joins, or declines; nothing is shared before it accepts),
-/// and the calls for applications still open, each a link to apply.
+/// The startup's cohorts: those it is a member of, with its mentors and their sessions (which it rates); those that
+/// invited it (it accepts and joins, or declines; nothing is shared before it accepts); and the calls for applications
+/// still open, each a link to apply.
 /// </summary>
-public sealed class InvitationsModel(IGrainFactory grains, Text text, CohortCommands cohorts) : MarketplacePage(grains, text)
+public sealed class InvitationsModel(IGrainFactory grains, Text text, CohortCommands cohorts, StartupProgressCommands progress) : MarketplacePage(grains, text)
 {
+    public IReadOnlyList<MemberCohortResponse> Cohorts { get; private set; } = [];
+    /// <summary>The sessions its mentors logged, latest first.</summary>
+    public IReadOnlyList<MentorSession> Sessions { get; private set; } = [];
     public IReadOnlyList<InvitationResponse> Invitations { get; private set; } = [];
     public string? Done { get; private set; }
     /// <summary>The calls for applications still open, in every institute.</summary>
     public IReadOnlyList<OpenCallResponse> Calls { get; private set; } = [];
+    /// <summary>The session whose rating was refused, to show the refusal beside it.</summary>
+    public string? RatedSessionId { get; private set; }
+
+    /// <summary>A mentor's name as the cohorts list it; empty for a mentor no longer assigned.</summary>
+    public string MentorName(string mentorId) =>
+        Cohorts.SelectMany(c => c.Mentors).FirstOrDefault(m => m.MentorId == mentorId)?.Name ?? "";
 
     public async Task<IActionResult> OnGetAsync(string? done)
     {
-        if (await ProfileIdAsync() is null) return Redirect("/startup/profile?first=true");
-        Done = done is "accepted" or "declined" or "applied" ? done : null;
-        Invitations = await cohorts.MyInvitationsAsync(Me);
-        Calls = await cohorts.OpenCallsAsync(Me);
+        if (await ProfileIdAsync() is not { } startupId) return Redirect("/startup/profile?first=true");
+        Done = done is "accepted" or "declined" or "applied" or "rated" ? done : null;
+        await LoadAsync(startupId);
         return Page();
     }
 
@@ -27,12 +37,31 @@ public sealed class InvitationsModel(IGrainFactory grains, Text text, CohortComm
 
     public Task<IActionResult> OnPostDeclineAsync(string invitationId) => AnswerAsync(invitationId, accept: false);
 
+    /// <summary>The startup rates a session of its mentors, 1 to 5; rating it again changes the rating.</summary>
+    public async Task<IActionResult> OnPostRateAsync(string sessionId, int? stars)
+    {
+        if (await ProfileIdAsync() is not { } startupId) return Redirect("/startup/profile?first=true");
+        if (await TryAsync(() => progress.RateSessionAsync(Me, startupId, sessionId ?? "", new RatingInput { Stars = stars })))
+            return Redirect($"/startup/invitations?done=rated#session-{sessionId}");
+        RatedSessionId = sessionId;
+        await LoadAsync(startupId);
+        return Page();
+    }
+
     private async Task<IActionResult> AnswerAsync(string invitationId, bool accept)
     {
+        if (await ProfileIdAsync() is not { } startupId) return Redirect("/startup/profile?first=true");
         if (await TryAsync(() => cohorts.AnswerInvitationAsync(Me, invitationId ?? "", accept)))
             return Redirect($"/startup/invitations?done={(accept ? "accepted" : "declined")}");
+        await LoadAsync(startupId);
+        return Page();
+    }
+
+    private async Task LoadAsync(string startupId)
+    {
+        Cohorts = await cohorts.MyCohortsAsync(Me);
+        Sessions = Cohorts.Count == 0 ? [] : [.. (await progress.SessionsAsync(Me, startupId)).OrderByDescending(s => s.Date).ThenByDescending(s => s.LoggedAt)];
         Invitations = await cohorts.MyInvitationsAsync(Me);
         Calls = await cohorts.OpenCallsAsync(Me);
-        return Page();
     }
 }
