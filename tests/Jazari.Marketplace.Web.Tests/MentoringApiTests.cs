@@ -33,10 +33,15 @@ public sealed class MentoringApiTests(MarketplaceHost host)
         // The mentor hears of it once, with the startup's page, even when the manager assigns it again.
         await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/mentors", new { mentorId, startupId })).Json(HttpStatusCode.OK);
         await Payments.Engagements.EventuallyAsync(() => Task.FromResult(host.Emails(mentor.Email).Any(e => e.GetProperty("kind").GetString() == "mentor-assigned")), "the mentor told");
+        await Payments.Engagements.EventuallyAsync(() => Task.FromResult(host.Emails(startup.Email).Any(e => e.GetProperty("kind").GetString() == "your-mentor")), "the startup told");
         await host.JobsSettledAsync();
         var told = Assert.Single(host.Emails(mentor.Email), e => e.GetProperty("kind").GetString() == "mentor-assigned");
         Assert.Contains("Sahara Pay", told.GetProperty("subject").GetString());
         Assert.Contains($"/mentor/startups/{startupId}", told.GetProperty("text").GetString());
+        // The startup hears who follows it, once, with the page where it reads and rates the sessions.
+        var introduced = Assert.Single(host.Emails(startup.Email), e => e.GetProperty("kind").GetString() == "your-mentor");
+        Assert.Contains("Salma Idrissi", introduced.GetProperty("subject").GetString());
+        Assert.Contains("/startup/invitations", introduced.GetProperty("text").GetString());
 
         var session = new { startupId, date = Incubation.Day(-1), minutes = 60, notes = "Revue du pricing et du pipeline PME.", nextSteps = "Relancer 3 coopératives." };
         // Sent twice at once (a double submit): one session, counted once.

@@ -52,6 +52,8 @@ public static class NotificationKinds
     public const string CohortInvitation = "cohort-invitation";
     /// <summary>A manager assigned a mentor to a member startup: the mentor hears whom to follow, and where.</summary>
     public const string MentorAssigned = "mentor-assigned";
+    /// <summary>The same assignment, to the startup: who follows it, and where it reads their session notes.</summary>
+    public const string YourMentor = "your-mentor";
     public const string ApplicationAdmitted = "application-admitted";
     public const string ApplicationDeclined = "application-declined";
     public const string ApplicationReceived = "application-received";
@@ -79,7 +81,7 @@ public static class NotificationKinds
         SignInCode, SignUpCode, AccountExists, NoAccount, AccountInvitation, NeedMatch, FewBids, BidReceived, DecisionReminder, BidAccepted, BidRejected,
         NeedExpired, WeeklyNeeds, Digest, MessageReceived, FundingInstructions, FundingReminder, FundingLapsed, MilestoneFunded,
         MilestoneDelivered, AutoReleaseWarning, MilestoneReleased, DisputeOpened, DisputeResolved,
-        CohortInvitation, MentorAssigned, ApplicationAdmitted, ApplicationDeclined, ApplicationReceived, EvaluatorInvitation, CohortDigest, FiguresReminder,
+        CohortInvitation, MentorAssigned, YourMentor, ApplicationAdmitted, ApplicationDeclined, ApplicationReceived, EvaluatorInvitation, CohortDigest, FiguresReminder,
         ProgrammeApplicationApproved, ProgrammeApplicationDeclined, PayoutDetailsChanged, PayoutAwaitingDetails,
         ReleaseAwaitingOnboarding, ReassessmentInvitation,
         ExpertReviewRequested, ExpertReviewAssigned, ExpertReviewReminder, ExpertReviewAnswered, ExpertReviewExpired,

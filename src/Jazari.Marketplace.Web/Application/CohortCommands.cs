@@ -262,14 +262,21 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
         var (mentorId, startupId) = Checks.Valid(c => (c.Id("mentorId", input.MentorId), c.Id("startupId", input.StartupId)));
         var cohort = grains.GetGrain<ICohortGrain>(id);
         await cohort.AssignMentorAsync(caller, mentorId, startupId);
-        // The mentor hears whom to follow (once per assignment, whoever repeats it).
-        if ((await grains.GetGrain<IMentorGrain>(mentorId).GetAsync(Caller.Marketplace)).OwnerAccountId is { } mentorAccount
-            && await grains.GetGrain<IStartupGrain>(startupId).GetCardAsync() is { } startup)
+        // The mentor hears whom to follow, and the startup who follows it (each once per assignment, whoever repeats it).
+        var mentor = await grains.GetGrain<IMentorGrain>(mentorId).GetAsync(Caller.Marketplace);
+        var startupGrain = grains.GetGrain<IStartupGrain>(startupId);
+        if (await startupGrain.GetCardAsync() is not { } startup) return;
+        var cohortName = (await cohort.GetAsync(caller)).Name;
+        if (mentor.OwnerAccountId is { } mentorAccount)
             await notifier.NotifyAsync(mentorAccount, NotificationKinds.MentorAssigned, $"mentor:{id}:{mentorId}:{startupId}", new Dictionary<string, string>
             {
-                ["startup"] = startup.Details.Name,
-                ["cohort"] = (await cohort.GetAsync(caller)).Name,
-                ["link"] = notifier.Link($"/mentor/startups/{startupId}"),
+                ["startup"] = startup.Details.Name, ["cohort"] = cohortName, ["link"] = notifier.Link($"/mentor/startups/{startupId}"),
+            });
+        if ((await startupGrain.GetAsync(Caller.Marketplace)).OwnerAccountId is { } startupAccount)
+            await notifier.NotifyAsync(startupAccount, NotificationKinds.YourMentor, $"your-mentor:{id}:{mentorId}:{startupId}", new Dictionary<string, string>
+            {
+                ["mentor"] = mentor.Details.Name, ["startup"] = startup.Details.Name, ["cohort"] = cohortName,
+                ["link"] = notifier.Link("/startup/invitations"),
             });
     }
 

@@ -48,6 +48,7 @@ public static class NotificationCatalogue
         [K.DisputeMediation] = [.. Milestone, "reason", "amount"],
         [K.CohortInvitation] = ["cohort", "institute", "startup", "startsOn", "link"],
         [K.MentorAssigned] = ["startup", "cohort", "link"],
+        [K.YourMentor] = ["mentor", "startup", "cohort", "link"],
         [K.ApplicationAdmitted] = [.. Decision, "link"],
         [K.ApplicationDeclined] = [.. Decision, "link"],
         [K.ApplicationReceived] = ["startup", "cohort", "link"],

@@ -49,6 +49,7 @@ public sealed partial class EmailLinksTests(BrowserHost host)
         [K.DisputeResolved] = ["sme", "startup"],
         [K.CohortInvitation] = ["startup"],
         [K.MentorAssigned] = ["mentor"],
+        [K.YourMentor] = ["startup"],
         [K.ApplicationAdmitted] = ["startup"],
         [K.ApplicationDeclined] = ["startup"],
         [K.ApplicationReceived] = ["manager"],
@@ -156,7 +157,7 @@ public sealed partial class EmailLinksTests(BrowserHost host)
         string LinkOf(string kind) => kind switch
         {
             K.MessageReceived => $"{publicUrl}/conversations/{thread.Id()}",
-            K.CohortInvitation or K.ApplicationDeclined => $"{publicUrl}/startup/invitations",
+            K.CohortInvitation or K.ApplicationDeclined or K.YourMentor => $"{publicUrl}/startup/invitations",
             K.MentorAssigned => $"{publicUrl}/mentor/startups/{startupId}",
             K.ApplicationReceived => $"{publicUrl}/manager/cohorts/{cohortId}",
             K.CohortDigest => $"{publicUrl}/manager/cohorts/{cohortId}/dashboard",
