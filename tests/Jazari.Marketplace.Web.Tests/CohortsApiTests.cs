@@ -93,7 +93,29 @@ public sealed class CohortsApiTests(MarketplaceHost host)
         Assert.Equal("accepted", listed.GetProperty("status").GetString()); // its application answered it
         await (await startup.Client.PostAsync($"/api/me/invitations/{invitationId}/decline", null)).Problem(HttpStatusCode.Conflict);
         await (await p.Manager.Client.GetAsync($"/api/startups/{startupId}/kpis")).Json(HttpStatusCode.OK); // a member, as the answer says
+        // Its application sent again (a retry) gets the same application back, not the refusal made for members.
+        Assert.Equal(appId, await startup.Client.CreateAsync($"/api/cohorts/{p.CohortId}/applications", new { answers = new[] { "Les PME de l'Oriental.", "Une équipe de trois." } }));
         Assert.Equal(p.CohortId, Assert.Single((await (await startup.Client.GetAsync("/api/me/cohorts")).Json(HttpStatusCode.OK)).EnumerateArray()).GetProperty("cohortId").GetString());
+    }
+
+    [Fact]
+    public async Task A_startup_that_applied_then_accepts_an_invitation_is_a_member_and_its_application_is_answered_not_left_to_score()
+    {
+        var p = await Incubation.ProgrammeAsync(host);
+        var (startup, startupId) = await Api.StartupAsync(host, "Fès Cloud");
+        var appId = await startup.Client.CreateAsync($"/api/cohorts/{p.CohortId}/applications", new { answers = new[] { "Les coopératives.", "Deux fondateurs." } });
+        await Incubation.AcceptAsync(startup, await p.InviteAsync(startupId));
+
+        var application = Assert.Single((await (await p.Manager.Client.GetAsync($"/api/cohorts/{p.CohortId}/applications")).Json(HttpStatusCode.OK)).EnumerateArray());
+        Assert.Equal((appId, "admitted"), (application.Id(), application.GetProperty("status").GetString()));
+        await host.JobsSettledAsync();
+        Assert.DoesNotContain(host.Emails(startup.Email), e => e.GetProperty("kind").GetString() == "application-admitted"); // it joined by its own answer
+        // Deciding it now changes nothing; declining it is refused.
+        var decided = await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/applications/{appId}/decision", new { admit = true })).Json(HttpStatusCode.OK);
+        Assert.False(decided.GetProperty("changed").GetBoolean());
+        await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/applications/{appId}/decision", new { admit = false })).Problem(HttpStatusCode.Conflict);
+        var call = (await (await startup.Client.GetAsync("/api/cohorts/open")).Json(HttpStatusCode.OK)).EnumerateArray().Single(c => c.GetProperty("cohortId").GetString() == p.CohortId);
+        Assert.True(call.GetProperty("member").GetBoolean());
     }
 
     [Fact]

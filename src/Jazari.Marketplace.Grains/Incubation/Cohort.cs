@@ -16,7 +16,7 @@ public interface ICohortGrain : IGrainWithStringKey
     /// <summary>The call while it is open (before the cohort starts), with the startup's own application; null once closed.</summary>
     Task<OpenCall?> OpenCallAsync(string? startupId);
     /// <summary>The cohort as one of its members sees it, with the mentors assigned to that startup; null for a non-member.</summary>
-    Task<Membership?> MembershipAsync(string startupId);
+    Task<CohortMembership?> MembershipAsync(string startupId);
     /// <summary>
     /// Invites the owner of this address to score the cohort's applications (a manager of the cohort). Nothing is created
     /// for the address and nothing tells whether it has an account: its owner becomes an evaluator by accepting
@@ -158,9 +158,9 @@ internal sealed class CohortGrain(
             startupId is not null && C.Rows.Any(r => r.StartupId == startupId)));
     }
 
-    public Task<Membership?> MembershipAsync(string startupId) => Task.FromResult(
+    public Task<CohortMembership?> MembershipAsync(string startupId) => Task.FromResult(
         state.RecordExists && C.Rows.Any(r => r.StartupId == startupId)
-            ? new Membership(View(withMentors: false), [.. C.Mentors.Where(m => m.StartupId == startupId).Select(m => m.MentorId).Distinct()])
+            ? new CohortMembership(View(withMentors: false), [.. C.Mentors.Where(m => m.StartupId == startupId).Select(m => m.MentorId).Distinct()])
             : null);
 
     public async Task<(EvaluatorInvitation Invitation, bool Created)> InviteEvaluatorAsync(Caller caller, string email)
@@ -310,6 +310,9 @@ internal sealed class CohortGrain(
             if (accept) await JoinAsync(startupId, invitation.StartupName);
             invitation = invitation with { Status = wanted, AnsweredAt = time.GetUtcNow() };
             C.Invitations[index] = invitation;
+            // Joined by the invitation: its application still waiting is answered by it (admitted), not left to score.
+            var waiting = accept ? C.Applications.FindIndex(a => a.StartupId == startupId && a.Status == ApplicationStatus.Submitted) : -1;
+            if (waiting >= 0) C.Applications[waiting] = C.Applications[waiting] with { Status = ApplicationStatus.Admitted };
             await state.SaveAsync();
         }
         await grains.GetGrain<IStartupInvitationsGrain>(startupId).SaveAsync(invitation);

@@ -37,7 +37,7 @@ public sealed record OpenCall(
 
 /// <summary>A cohort as one of its member startups sees it: the cohort, and the mentors assigned to that startup.</summary>
 [GenerateSerializer, Alias("jazari.cohort-membership")]
-public sealed record Membership(
+public sealed record CohortMembership(
     [property: Id(0)] CohortView Cohort,
     [property: Id(1)] IReadOnlyList<string> MentorIds);
 

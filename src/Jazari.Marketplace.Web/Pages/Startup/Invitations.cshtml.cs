@@ -22,7 +22,7 @@ public sealed class InvitationsModel(IGrainFactory grains, Text text, CohortComm
     public string? RatedSessionId { get; private set; }
 
     /// <summary>A mentor's name as the cohorts list it; empty for a mentor no longer assigned.</summary>
-    public string MentorName(string mentorId) =>
+    public string MentorNameOf(string mentorId) =>
         Cohorts.SelectMany(c => c.Mentors).FirstOrDefault(m => m.MentorId == mentorId)?.Name ?? "";
 
     public async Task<IActionResult> OnGetAsync(string? done)
@@ -59,9 +59,10 @@ public sealed class InvitationsModel(IGrainFactory grains, Text text, CohortComm
 
     private async Task LoadAsync(string startupId)
     {
-        Cohorts = await cohorts.MyCohortsAsync(Me);
-        Sessions = Cohorts.Count == 0 ? [] : [.. (await progress.SessionsAsync(Me, startupId)).OrderByDescending(s => s.Date).ThenByDescending(s => s.LoggedAt)];
-        Invitations = await cohorts.MyInvitationsAsync(Me);
-        Calls = await cohorts.OpenCallsAsync(Me);
+        var (mine, sessions, invitations, calls) = (cohorts.MyCohortsAsync(Me), progress.SessionsAsync(Me, startupId), cohorts.MyInvitationsAsync(Me), cohorts.OpenCallsAsync(Me));
+        Cohorts = await mine;
+        Sessions = Cohorts.Count == 0 ? [] : [.. (await sessions).OrderByDescending(s => s.Date).ThenByDescending(s => s.LoggedAt)];
+        Invitations = await invitations;
+        Calls = await calls;
     }
 }
