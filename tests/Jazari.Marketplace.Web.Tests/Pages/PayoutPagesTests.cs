@@ -55,8 +55,10 @@ public sealed class PayoutPagesTests(BrowserHost host)
         await Assertions.Expect(page.Locator("p.error")).ToContainTextAsync(wrongKey);
         await page.FillAsync("#rib", "007-780-0001234567890123-96");
         await page.ClickAsync("form.form button[type=submit]");
-        await Journeys.ExpectUrlAsync(page, "saved=(true|True)");
+        await Journeys.ExpectUrlAsync(page, "saved=first");
         await Assertions.Expect(page.Locator("main")).ToContainTextAsync("007 *** ************0123 96");
+        // The first account given: what waited for it can now be paid (its payouts join the next bank files).
+        await Assertions.Expect(page.Locator(".notice")).ToHaveTextAsync(new Jazari.Marketplace.Web.Pages.Support.Strings().Get(language, "payout-details.saved-first"));
         // Each value under its own label (not the bank's name beside "last change"), and the form below says it changes the account.
         var rib = page.Locator("dl.facts > div", new() { Has = page.Locator("dd[dir=ltr]") });
         await Assertions.Expect(rib.Locator("dt")).ToHaveTextAsync(new Jazari.Marketplace.Web.Pages.Support.Strings().Get(language, "payout-details.rib"));

@@ -11,14 +11,15 @@ namespace Jazari.Marketplace.Web.Pages.Account;
 public sealed class PayoutDetailsModel(IGrainFactory grains, Text text, PayoutCommands payouts) : MarketplacePage(grains, text)
 {
     public PayoutDetailsResponse? Current { get; private set; }
-    public bool Saved { get; private set; }
+    /// <summary>The key of the notice after a save: the first account given says what waited for it can now be paid.</summary>
+    public string? Saved { get; private set; }
     [BindProperty] public string? Holder { get; set; }
     [BindProperty] public string? Rib { get; set; }
 
-    public async Task<IActionResult> OnGetAsync(bool saved)
+    public async Task<IActionResult> OnGetAsync(string? saved)
     {
         if (await ProfileAsync() is not { } profileId) return NoProfile();
-        Saved = saved;
+        Saved = saved switch { "first" => "payout-details.saved-first", "true" or "True" => "payout-details.saved", _ => null };
         Current = await payouts.GetAsync(Me, Me.Role, profileId);
         Holder = Current?.Holder;
         return Page();
@@ -27,9 +28,10 @@ public sealed class PayoutDetailsModel(IGrainFactory grains, Text text, PayoutCo
     public async Task<IActionResult> OnPostAsync()
     {
         if (await ProfileAsync() is not { } profileId) return NoProfile();
+        var before = await payouts.GetAsync(Me, Me.Role, profileId);
         if (await TryAsync(() => payouts.SetAsync(Me, Me.Role, profileId, new PayoutDetailsInput { Holder = Holder, Rib = Rib })))
-            return RedirectToPage(new { saved = true });
-        Current = await payouts.GetAsync(Me, Me.Role, profileId);
+            return RedirectToPage(new { saved = before is null ? "first" : "true" });
+        Current = before;
         return Page();
     }
 
