@@ -43,7 +43,9 @@ public sealed partial class LanguagePagesTests(BrowserHost host)
         await HostApi.ExpectOnlyReaderLanguageAsync(sme, language);
         // The deadline says what it is (the last day to bid; the need closes then), with the days a need stays open at most.
         await Assertions.Expect(sme.Locator("fieldset#deadline[aria-describedby='deadline-hint'] #deadline-hint"))
-            .ToHaveTextAsync(text.Format("field.deadline-hint", text.Count("bid.days", 30)));
+            .ToHaveTextAsync(text.Count("field.deadline-hint", 30));
+        // Its days agree with the sentence around them: after بعد, two days are يومين, not يومان.
+        Assert.Contains(language == "ar" ? "بعد يومين من" : "2 jours après", text.Count("field.deadline-hint", 2));
 
         var needId = await Journeys.PostNeedAsync(sme, title, "Nous voulons une boutique en ligne avec paiement par carte et livraison.");
         await HostApi.ExpectOnlyReaderLanguageAsync(sme, language);
