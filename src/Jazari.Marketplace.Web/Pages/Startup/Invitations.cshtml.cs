@@ -59,9 +59,11 @@ public sealed class InvitationsModel(IGrainFactory grains, Text text, CohortComm
 
     private async Task LoadAsync(string startupId)
     {
-        var (mine, sessions, invitations, calls) = (cohorts.MyCohortsAsync(Me), progress.SessionsAsync(Me, startupId), cohorts.MyInvitationsAsync(Me), cohorts.OpenCallsAsync(Me));
-        Cohorts = await mine;
-        Sessions = Cohorts.Count == 0 ? [] : [.. (await sessions).OrderByDescending(s => s.Date).ThenByDescending(s => s.LoggedAt)];
+        var (invitations, calls) = (cohorts.MyInvitationsAsync(Me), cohorts.OpenCallsAsync(Me));
+        Cohorts = await cohorts.MyCohortsAsync(Me);
+        // Sessions exist only once a cohort assigned a mentor: a startup of no cohort (most of them) reads none.
+        if (Cohorts.Count > 0)
+            Sessions = [.. (await progress.SessionsAsync(Me, startupId)).OrderByDescending(s => s.Date).ThenByDescending(s => s.LoggedAt)];
         Invitations = await invitations;
         Calls = await calls;
     }
