@@ -18,6 +18,8 @@ public interface IAccountGrain : IGrainWithStringKey
     Task<AccountView> SetLanguageAsync(string language);
     /// <summary>Remembers a token issued to this account (its grain key), so erasure can revoke it.</summary>
     Task TokenIssuedAsync(string tokenKey, DateTimeOffset expiresAt);
+    /// <summary>Revokes every token issued to this account (every page session and API token, the caller's too): someone else may hold one.</summary>
+    Task SignOutEverywhereAsync();
     /// <summary>Remembers a need (owned or bid on) or a cohort (applied to) where this account's data lives, for export and erasure.</summary>
     Task TookPartAsync(PartyOf kind, string id);
     Task<AccountPlaces> GetPlacesAsync();
@@ -200,6 +202,17 @@ internal sealed class AccountGrain(
         if (signedOut is not null) tokens.RemoveAt(0);
         await state.SaveAsync();
         if (signedOut is not null) await grains.GetGrain<ITokenGrain>(signedOut.Key).RevokeAsync();
+    }
+
+    public async Task SignOutEverywhereAsync()
+    {
+        if (!state.RecordExists) throw MarketplaceException.NotFound("Account");
+        var signedOut = state.State.Tokens.ToList();
+        // Revoked before they are forgotten: a kill in between leaves them listed, revoked again by a repeat.
+        await Task.WhenAll(signedOut.Select(t => grains.GetGrain<ITokenGrain>(t.Key).RevokeAsync()));
+        if (signedOut.Count == 0) return;
+        state.State.Tokens.RemoveAll(t => signedOut.Contains(t));
+        await state.SaveAsync();
     }
 
     public async Task TookPartAsync(PartyOf kind, string id)

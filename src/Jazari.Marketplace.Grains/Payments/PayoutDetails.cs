@@ -16,6 +16,12 @@ public interface IPayoutDetailsGrain : IGrainWithStringKey
     Task ConfirmEventAsync(string eventId);
     /// <summary>Hands the pending events to the follow-up again (the sweep, after a lost hand-over).</summary>
     Task RaisePendingEventsAsync();
+    /// <summary>
+    /// The owner says the account recorded is not theirs (someone who had their session gave it): it is forgotten, so
+    /// nothing is paid to it, and the next one given counts as a change (its payouts held <see cref="PayoutHolds.AfterRibChange"/>).
+    /// Returns whether an account was forgotten; with none recorded it changes nothing. Owner only, else not found.
+    /// </summary>
+    Task<bool> ReportAsync(Caller caller, string ownerAccountId);
     /// <summary>The owner's account was erased: the holder and the RIB are forgotten (its payouts then wait for details). Repeating it changes nothing.</summary>
     Task EraseAsync(string ownerAccountId);
 }
@@ -60,6 +66,8 @@ public sealed class PayoutDetailsState
     [Id(4)] public DateTimeOffset? RibChangedAt { get; set; }
     /// <summary>Written with the change; at most <see cref="PayoutDetailsGrain.MaxPendingEvents"/>.</summary>
     [Id(5)] public List<PayoutDetailsEvent> PendingEvents { get; set; } = [];
+    /// <summary>When the owner last reported the account as not theirs (<see cref="Rib"/> then empty until they give one).</summary>
+    [Id(6)] public DateTimeOffset? ReportedAt { get; set; }
 }
 
 internal sealed class PayoutDetailsGrain(
@@ -78,16 +86,17 @@ internal sealed class PayoutDetailsGrain(
     {
         if (caller.AccountId != ownerAccountId || (state.RecordExists && S.OwnerAccountId != ownerAccountId)) throw NotFound();
         if (Rib.Problem(rib) is { } problem) throw MarketplaceException.Invalid("rib", problem);
-        if (state.RecordExists && S.Holder == holder && S.Rib == rib) return View();
+        if (Recorded && S.Holder == holder && S.Rib == rib) return View();
         var now = time.GetUtcNow();
-        var previous = state.RecordExists ? S.Rib : null;
+        var previous = Recorded ? S.Rib : null;
         S.OwnerAccountId = ownerAccountId;
         S.Holder = holder;
         S.UpdatedAt = now;
         PayoutDetailsEvent? raised = null;
         if (previous != rib)
         {
-            if (previous is not null) S.RibChangedAt = now;
+            // After a report, the first account given is a change too: whoever reported may not be the last to give one.
+            if (previous is not null || S.ReportedAt is not null) S.RibChangedAt = now;
             S.Rib = rib;
             raised = new PayoutDetailsEvent(Ids.New("pde"), ownerAccountId, Rib.Masked(rib), previous is null ? null : Rib.Masked(previous), now);
             if (S.PendingEvents.Count >= MaxPendingEvents) S.PendingEvents.RemoveAt(0);
@@ -101,8 +110,21 @@ internal sealed class PayoutDetailsGrain(
     public Task<PayoutDetailsView?> GetAsync(Caller caller)
     {
         if (state.RecordExists && !caller.IsAdmin && caller.AccountId != S.OwnerAccountId) throw NotFound();
-        return Task.FromResult(state.RecordExists ? View() : null);
+        return Task.FromResult(Recorded ? View() : null);
     }
+
+    public async Task<bool> ReportAsync(Caller caller, string ownerAccountId)
+    {
+        if (caller.AccountId != ownerAccountId || (state.RecordExists && S.OwnerAccountId != ownerAccountId)) throw NotFound();
+        if (!Recorded) return false;
+        var now = time.GetUtcNow();
+        (S.Holder, S.Rib, S.UpdatedAt, S.RibChangedAt, S.ReportedAt) = ("", "", now, now, now);
+        await state.SaveAsync();
+        return true;
+    }
+
+    /// <summary>An account is recorded: given, and neither reported nor erased since.</summary>
+    private bool Recorded => state.RecordExists && S.Rib.Length > 0;
 
     public Task<IReadOnlyList<PayoutDetailsEvent>> GetPendingEventsAsync() =>
         Task.FromResult<IReadOnlyList<PayoutDetailsEvent>>(state.RecordExists ? [.. S.PendingEvents] : []);

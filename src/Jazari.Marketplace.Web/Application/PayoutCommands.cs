@@ -42,6 +42,20 @@ public sealed class PayoutCommands(IGrainFactory grains, AuditTrail audit)
         return PayoutDetailsResponse.From(after);
     }
 
+    /// <summary>
+    /// The owner says the bank account recorded is not theirs: it is forgotten (nothing is paid to it; payouts wait for
+    /// the next one, itself held 48 hours like a change) and every session of the account is signed out, the caller's
+    /// too, since whoever gave it may hold one. Audited. With no account recorded it only signs out.
+    /// </summary>
+    public async Task ReportAsync(Caller caller, string profileKind, string profileId)
+    {
+        var owner = await OwnerAsync(caller, profileKind, profileId);
+        var before = await grains.GetGrain<IPayoutDetailsGrain>(profileId).GetAsync(caller);
+        if (await grains.GetGrain<IPayoutDetailsGrain>(profileId).ReportAsync(caller, owner) && before is not null)
+            await audit.RecordAsync(caller, AuditActions.PayoutDetailsReported, profileId, $"{before.RibMasked} ({before.Bank}), holder {before.Holder}, reported by the owner");
+        await grains.GetGrain<Grains.Accounts.IAccountGrain>(owner).SignOutEverywhereAsync();
+    }
+
     /// <summary>The details of the caller's own profile; null when none are recorded.</summary>
     public async Task<PayoutDetailsResponse?> GetAsync(Caller caller, string profileKind, string profileId)
     {

@@ -37,6 +37,8 @@ public static class AuditActions
     public const string PayoutPaid = "payout-paid";
     /// <summary>A startup or SME set or changed the bank account (RIB) its payouts go to.</summary>
     public const string PayoutDetailsChanged = "payout-details-changed";
+    /// <summary>A startup or SME reported the bank account recorded as not theirs: it was forgotten and every session signed out.</summary>
+    public const string PayoutDetailsReported = "payout-details-reported";
     /// <summary>An admin released or declined a payout held for review (RIB just changed, related parties), with the reason.</summary>
     public const string PayoutReviewed = "payout-reviewed";
     /// <summary>An admin withdrew a bank file the bank did not execute (its payouts go in the next file), with the reason.</summary>
@@ -70,7 +72,7 @@ public static class AuditActions
 
     public static readonly IReadOnlyList<string> All =
         [SignIn, SignOut, ProfileCreated, ProfileUpdated, BidAccepted, AccountCreated, CatalogueImported, ReviewHidden, InstituteCreated, JobsDashboardLink,
-         ConversationRead, ConversationReportsHandled, DataExported, AccountErased, PayoutDetailsChanged, PayoutReviewed, PayoutFileWithdrawn,
+         ConversationRead, ConversationReportsHandled, DataExported, AccountErased, PayoutDetailsChanged, PayoutDetailsReported, PayoutReviewed, PayoutFileWithdrawn,
          PaymentConfirmed, PayoutPaid, DisputeOpened, DisputeResolved, DisputeMediatorsAccepted, ProgrammeCreated,
          CohortInvitationSent, CohortInvitationAnswered, EvaluatorInvited, EvaluatorInvitationAnswered, ProgrammeApplicationDecided, BankStatementReconciled, BankMappingSaved,
          AssessmentTaken, ReassessmentInvited, ExpertReviewAssigned];

@@ -157,6 +157,53 @@ public sealed class BankRailsTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task A_rib_its_owner_did_not_give_is_removed_on_report_every_session_ends_and_the_next_rib_is_held()
+    {
+        var a = await Engagements.AwardedAsync(host);
+        using var owner = await ReceiptTests.PagesAsync(host, a.Founder); // the founder's own browser
+        // Someone holding a token of the founder's gives the first account: a first RIB is not held.
+        var thief = await host.SignInAsync(a.Founder);
+        await Details(thief, a.StartupId, "Pirate SARL", CihRib);
+        var page = await owner.GetStringAsync("/payout-details");
+        Assert.Contains("handler=report", page);
+
+        var unconfirmed = await owner.PostAsync("/payout-details?handler=report", Form(page, []));
+        Assert.Equal(HttpStatusCode.OK, unconfirmed.StatusCode); // the box not ticked: refused beside it, nothing removed
+        Assert.Contains("id=\"report-error\"", await unconfirmed.Content.ReadAsStringAsync());
+        await (await a.Founder.Client.GetAsync($"/api/startups/{a.StartupId}/payout-details")).Json(HttpStatusCode.OK);
+
+        var reported = await owner.PostAsync("/payout-details?handler=report", Form(page, new() { ["confirm"] = "true" }));
+        Assert.Equal(HttpStatusCode.Redirect, reported.StatusCode);
+        Assert.Equal("/payout-details?saved=reported", reported.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, (await owner.GetAsync("/payout-details?saved=reported")).StatusCode); // to the sign-in
+        Assert.Equal(HttpStatusCode.Unauthorized, (await thief.Client.GetAsync($"/api/startups/{a.StartupId}/payout-details")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await a.Founder.Client.GetAsync("/api/auth/me")).StatusCode); // every token of the account
+        a = a with { Founder = await host.SignInAsync(a.Founder) };
+        using var admin = host.Admin();
+        var audit = await (await admin.GetAsync("/api/admin/audit?action=payout-details-reported")).Json(HttpStatusCode.OK);
+        Assert.Contains(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("target").GetString() == a.StartupId);
+
+        // Nothing is paid to the reported account: the payout waits for the owner's own.
+        var payout = await ReleasedPayoutAsync(a, 0);
+        Assert.Equal("awaiting-details", payout.GetProperty("status").GetString());
+        Assert.DoesNotContain(payout.Id(), await FileIdsAsync(admin));
+
+        // Signed in again (a code to the founder's e-mail), the owner reads the notice and gives the right account,
+        // which counts as a change: the payout waits 48 hours, out of the next file.
+        using var again = await ReceiptTests.PagesAsync(host, a.Founder);
+        var notice = await again.GetStringAsync("/payout-details?saved=reported");
+        Assert.DoesNotContain(Rib.Masked(Rib.Normalise(CihRib)!), notice);
+        Assert.Contains("role=\"status\"", notice);
+        var saved = await again.PostAsync("/payout-details", Form(notice, new() { ["Holder"] = "Web Atlas SARL", ["Rib"] = AttijariRib }));
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.DoesNotContain(payout.Id(), await FileIdsAsync(admin));
+        Assert.Equal("rib-changed", (await ListAsync(admin)).Single(p => p.Id() == payout.Id()).GetProperty("status").GetString());
+    }
+
+    private static FormUrlEncodedContent Form(string page, Dictionary<string, string> fields) =>
+        new(fields.Append(new("__af", ReceiptTests.Antiforgery(page))));
+
+    [Fact]
     public async Task A_rib_changed_after_the_payout_was_ordered_does_not_receive_it_before_48_hours()
     {
         // Somebody who took over the startup's account changes the RIB once the release is ordered: the next bank file

@@ -19,7 +19,10 @@ public sealed class PayoutDetailsModel(IGrainFactory grains, Text text, PayoutCo
     public async Task<IActionResult> OnGetAsync(string? saved)
     {
         if (await ProfileAsync() is not { } profileId) return NoProfile();
-        Saved = saved switch { "first" => "payout-details.saved-first", "true" or "True" => "payout-details.saved", _ => null };
+        Saved = saved switch
+        {
+            "first" => "payout-details.saved-first", "true" or "True" => "payout-details.saved", "reported" => "payout-details.reported", _ => null,
+        };
         Current = await payouts.GetAsync(Me, Me.Role, profileId);
         Holder = Current?.Holder;
         return Page();
@@ -32,6 +35,25 @@ public sealed class PayoutDetailsModel(IGrainFactory grains, Text text, PayoutCo
         if (await TryAsync(() => payouts.SetAsync(Me, Me.Role, profileId, new PayoutDetailsInput { Holder = Holder, Rib = Rib })))
             return RedirectToPage(new { saved = before is null ? "first" : "true" });
         Current = before;
+        return Page();
+    }
+
+    /// <summary>
+    /// "This account is not mine": the account is forgotten and every session signed out, this one too. The redirect
+    /// asks for a sign-in (a code to the account's e-mail, which whoever gave the account may not have), then shows
+    /// the notice and the form for the owner's own account.
+    /// </summary>
+    public async Task<IActionResult> OnPostReportAsync(bool confirm)
+    {
+        if (await ProfileAsync() is not { } profileId) return NoProfile();
+        if (await TryAsync(() => confirm ? payouts.ReportAsync(Me, Me.Role, profileId)
+                : throw MarketplaceException.Invalid("confirm", "Tick the box to confirm that you did not give this bank account.")))
+        {
+            await PageSession.SignOutAsync(HttpContext, Grains);
+            return RedirectToPage(new { saved = "reported" });
+        }
+        Current = await payouts.GetAsync(Me, Me.Role, profileId);
+        Holder = Current?.Holder;
         return Page();
     }
 
