@@ -101,7 +101,9 @@ public sealed partial class IdorMatrixTests(MarketplaceHost host)
         // Payout details (the RIB): the profile's owner alone, not even an admin.
         ["GET /api/startups/{id}/payout-details"] = new(v => $"/api/startups/{v.StartupId}/payout-details"),
         ["PUT /api/startups/{id}/payout-details"] = new(v => $"/api/startups/{v.StartupId}/payout-details", new { holder = "Fraude SARL", rib = "007 780 0001234567890123 96" }),
+        ["POST /api/startups/{id}/payout-details/report"] = new(v => $"/api/startups/{v.StartupId}/payout-details/report", new { }),
         ["GET /api/smes/{id}/payout-details"] = new(v => $"/api/smes/{v.SmeId}/payout-details"),
+        ["POST /api/smes/{id}/payout-details/report"] = new(v => $"/api/smes/{v.SmeId}/payout-details/report", new { }),
         ["PUT /api/smes/{id}/payout-details"] = new(v => $"/api/smes/{v.SmeId}/payout-details", new { holder = "Fraude SARL", rib = "007 780 0001234567890123 96" }),
         ["PUT /api/admin/bank-statement-mappings/{name}"] = new(v => "/api/admin/bank-statement-mappings/victim-bank", new { creditColumn = "Credit", labelColumns = new[] { "Label" } }, As.Admin),
 
