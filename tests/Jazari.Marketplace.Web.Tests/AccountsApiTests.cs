@@ -19,7 +19,7 @@ public sealed class AccountsApiTests(MarketplaceHost host)
         Assert.Equal("ar", mail.GetProperty("language").GetString());
         Assert.Contains("dir=\"rtl\"", mail.GetProperty("html").GetString());
         Assert.Equal("sign-up-code", mail.GetProperty("kind").GetString());
-        Assert.Contains("رمز إنشاء حسابك (مقاولة)", mail.GetProperty("text").GetString()); // the role asked for, in her language
+        Assert.Contains("رمز إنشاء حسابكم (مقاولة)", mail.GetProperty("text").GetString()); // the role asked for, in her language
 
         // Typed on an Arabic phone keyboard, the code comes in Arabic-Indic digits: the same code.
         var arabic = string.Concat(code.Select(d => (char)('\u0660' + (d - '0'))));

@@ -60,7 +60,7 @@ public sealed class SignInTests(MarketplaceHost host)
 
     [Theory]
     [InlineData("fr", "Trop de codes ont été demandés pour cette adresse depuis cet endroit", "Vous pourrez réessayer dans 15 minutes.")]
-    [InlineData("ar", "طُلبت رموز كثيرة لهذا العنوان من هنا", "يمكنك إعادة المحاولة بعد 15 دقيقة.")]
+    [InlineData("ar", "طُلبت رموز كثيرة لهذا العنوان من هنا", "يمكنكم إعادة المحاولة بعد 15 دقيقة.")]
     public async Task Asking_too_many_codes_on_the_page_says_how_long_to_wait_in_the_reader_language(string language, string refusal, string wait)
     {
         var person = await host.SignUpAsync("sme");

@@ -66,8 +66,8 @@ public sealed partial class LanguageTests
         Assert.Equal("Vous pourrez réessayer dans 2 heures.", text.RetryIn(TimeSpan.FromMinutes(119.5)));
         Assert.Equal("Vous pourrez réessayer dans 2 heures.", text.RetryIn(TimeSpan.FromHours(2) + TimeSpan.FromSeconds(1)));
         text.Use("ar");
-        Assert.Equal("يمكنك إعادة المحاولة بعد دقيقتين.", text.RetryIn(TimeSpan.FromMinutes(2)));
-        Assert.Equal("يمكنك إعادة المحاولة بعد 23 ساعة.", text.RetryIn(TimeSpan.FromHours(23)));
+        Assert.Equal("يمكنكم إعادة المحاولة بعد دقيقتين.", text.RetryIn(TimeSpan.FromMinutes(2)));
+        Assert.Equal("يمكنكم إعادة المحاولة بعد 23 ساعة.", text.RetryIn(TimeSpan.FromHours(23)));
     }
 
     [Theory]
@@ -154,7 +154,7 @@ public sealed partial class LanguageTests
         Assert.Equal("على الأقل 20 حرفاً.", text.Error("At least 20 characters.")); // the plural form of its number
         Assert.Equal("على الأقل 10 أحرف.", text.Error("At least 10 characters."));
         Assert.Equal("على الأكثر 2.000 حرف.", text.Error("At most 2000 characters."));
-        Assert.Equal("الأداء بالبطاقة غير متاح على هذه المنصة. ادفع بتحويل بنكي.",
+        Assert.Equal("الأداء بالبطاقة غير متاح على هذه المنصة. ادفعوا بتحويل بنكي.",
             text.Error("Card payments are not available: Stripe is not configured on this marketplace. Pay by bank transfer."));
     }
 
