@@ -22,6 +22,20 @@ public sealed class StartupActivityGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_rating_sent_again_after_its_figures_were_lost_brings_the_managers_rating_back()
+    {
+        var startupId = Samples.NewId("st");
+        var sessions = Grains.GetGrain<IMentorSessionsGrain>(startupId);
+        var activity = Grains.GetGrain<IStartupActivityGrain>(startupId);
+        var session = await sessions.LogAsync(new MentorSession(Samples.NewId("ses"), "mentor-1", new DateOnly(2027, 2, 1), 60, "Revue", "", null, fixture.Time.GetUtcNow()));
+        await sessions.RateAsync(session.Id, 4);
+        Assert.Equal(4, (await activity.GetAsync()).Kpis.MentorSessionRating);
+        await activity.MentorSessionsChangedAsync(1, null); // the host died after the rating's save, before the figures heard of it
+        await sessions.RateAsync(session.Id, 4); // the startup sends the same rating again
+        Assert.Equal(4, (await activity.GetAsync()).Kpis.MentorSessionRating);
+    }
+
+    [Fact]
     public async Task Marketplace_events_count_once_by_their_key_and_reach_the_cohort_row()
     {
         var (cohort, startupId) = await MemberAsync();

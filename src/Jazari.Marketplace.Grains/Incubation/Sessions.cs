@@ -60,7 +60,12 @@ internal sealed class MentorSessionsGrain(
         var index = S.Sessions.FindIndex(s => s.Id == sessionId);
         if (index < 0) throw MarketplaceException.NotFound("Session");
         var session = S.Sessions[index];
-        if (session.Rating == stars) return session;
+        if (session.Rating == stars)
+        {
+            // The same rating again (a retry): the cohorts' figures are told again, in case the first try died after the save.
+            await TellAsync();
+            return session;
+        }
         S.RatingStars += stars - (session.Rating ?? 0);
         if (session.Rating is null) S.RatingCount++;
         S.Sessions[index] = session with { Rating = stars };
@@ -86,6 +91,11 @@ internal sealed class MentorSessionsGrain(
     private async Task SaveAndTellAsync()
     {
         await state.SaveAsync();
+        await TellAsync();
+    }
+
+    private async Task TellAsync()
+    {
         double? rating = S.RatingCount == 0 ? null : Math.Round((double)S.RatingStars / S.RatingCount, 2);
         await grains.GetGrain<IStartupActivityGrain>(this.GetPrimaryKeyString()).MentorSessionsChangedAsync(S.Total, rating);
     }
