@@ -26,6 +26,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public RaisedEngagementEvents EngagementEvents { get; } = new();
     public RaisedPayoutDetailsEvents PayoutDetailsEvents { get; } = new();
     public RaisedExpertReviewEvents ExpertReviewEvents { get; } = new();
+    public RaisedCohortEvents CohortEvents { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -56,6 +57,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<Payments.IEngagementEvents>(EngagementEvents);
             silo.Services.AddSingleton<Payments.IPayoutDetailsEvents>(PayoutDetailsEvents);
             silo.Services.AddSingleton<IExpertReviewEvents>(ExpertReviewEvents);
+            silo.Services.AddSingleton<Incubation.ICohortEvents>(CohortEvents);
             silo.Services.AddSingleton(Payments.PaymentRules.Default);
             silo.Services.AddSingleton(new Conversations.MessageLimits(100_000, 100_000)); // the limits are tested through the API (MessageLimitsTests)
         });

@@ -114,8 +114,35 @@ public sealed class CohortsApiTests(MarketplaceHost host)
         var decided = await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/applications/{appId}/decision", new { admit = true })).Json(HttpStatusCode.OK);
         Assert.False(decided.GetProperty("changed").GetBoolean());
         await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/applications/{appId}/decision", new { admit = false })).Problem(HttpStatusCode.Conflict);
+        await host.JobsSettledAsync();
+        Assert.DoesNotContain(host.Emails(startup.Email), e => e.GetProperty("kind").GetString() == "application-admitted"); // nor by that decision
         var call = (await (await startup.Client.GetAsync("/api/cohorts/open")).Json(HttpStatusCode.OK)).EnumerateArray().Single(c => c.GetProperty("cohortId").GetString() == p.CohortId);
         Assert.True(call.GetProperty("member").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_join_and_a_mentor_assignment_whose_request_died_after_the_write_are_followed_up_once_by_their_job()
+    {
+        var p = await Incubation.ProgrammeAsync(host);
+        var (startup, startupId) = await Api.StartupAsync(host, "Oasis Data");
+        var invitationId = await p.InviteAsync(startupId);
+        var cohort = host.Services.GetRequiredService<IGrainFactory>().GetGrain<Grains.Incubation.ICohortGrain>(p.CohortId);
+        // The accept's request dies right after the cohort's write: what it would have done next is left to the stored event.
+        await cohort.AnswerInvitationAsync(startupId, invitationId, accept: true);
+        await Payments.Engagements.EventuallyAsync(async () => (await (await startup.Client.GetAsync("/api/me/cohorts")).Json(HttpStatusCode.OK))
+            .EnumerateArray().Any(c => c.GetProperty("cohortId").GetString() == p.CohortId), "the startup lists its cohort");
+        Assert.Equal(HttpStatusCode.OK, (await p.Manager.Client.GetAsync($"/api/startups/{startupId}/kpis")).StatusCode); // its figures reach the managers
+
+        var (mentor, mentorId) = await Incubation.MentorAsync(host);
+        await cohort.AssignMentorAsync(new Grains.Caller(p.Manager.AccountId, Grains.Roles.Manager), mentorId, startupId);
+        bool Mailed(Person person, string kind) => host.Emails(person.Email).Any(e => e.GetProperty("kind").GetString() == kind);
+        await Payments.Engagements.EventuallyAsync(() => Task.FromResult(Mailed(startup, "your-mentor") && Mailed(mentor, "mentor-assigned")), "both told");
+        // The manager repeats the assignment (its page had answered an error): nothing is sent twice.
+        await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/mentors", new { mentorId, startupId })).Json(HttpStatusCode.OK);
+        await host.JobsSettledAsync();
+        Assert.Single(host.Emails(startup.Email), e => e.GetProperty("kind").GetString() == "your-mentor");
+        Assert.Single(host.Emails(mentor.Email), e => e.GetProperty("kind").GetString() == "mentor-assigned");
+        Assert.Empty(await cohort.GetPendingEventsAsync());
     }
 
     [Fact]

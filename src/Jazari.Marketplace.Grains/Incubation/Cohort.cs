@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Jazari.Marketplace.Grains.Accounts;
 using Jazari.Marketplace.Grains.Profiles;
 
@@ -50,6 +51,10 @@ public interface ICohortGrain : IGrainWithStringKey
     /// <summary>The invitations sent, newest first; for the cohort's managers.</summary>
     Task<IReadOnlyList<CohortInvitation>> InvitationsAsync(Caller caller);
     Task AssignMentorAsync(Caller caller, string mentorId, string startupId);
+    Task<IReadOnlyList<CohortEvent>> GetPendingEventsAsync();
+    Task ConfirmEventAsync(string eventId);
+    /// <summary>Hands the pending events to the follow-up again (the sweep, after a lost hand-over).</summary>
+    Task RaisePendingEventsAsync();
     Task<CohortDashboard> GetDashboardAsync(Caller caller);
     /// <summary>A member's newest figures; an older snapshot than the row's is ignored.</summary>
     Task RefreshRowAsync(string startupId, StartupKpis kpis);
@@ -70,8 +75,11 @@ public interface ICohortGrain : IGrainWithStringKey
 internal sealed class CohortGrain(
     [PersistentState("cohort", "marketplace")] IPersistentState<CohortState> state,
     IGrainFactory grains,
-    [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, ICohortGrain
+    ICohortEvents events,
+    [FromKeyedServices(Clock.Key)] TimeProvider time,
+    ILogger<CohortGrain> logger) : Grain, ICohortGrain
 {
+    public const int MaxPendingEvents = 100;
     public const int MaxMembers = 200;
     public const int MaxApplications = 200;
     public const int MaxMentorAssignments = 400;
@@ -92,6 +100,7 @@ internal sealed class CohortGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (!state.RecordExists) return;
+        HandOver([.. C.PendingEvents]);
         foreach (var accountId in C.Evaluators.Where(id => !C.EvaluatorInvitations.Any(i => i.AccountId == id)).ToList())
         {
             if (await grains.GetGrain<IAccountGrain>(accountId).GetAsync() is not { Email.Length: > 0 } account) continue;
@@ -260,7 +269,7 @@ internal sealed class CohortGrain(
             // A repeat after a failure half-way: the startup's copy of an invitation the admission answered is written again.
             if (admit && C.Invitations.FindLast(i => i.StartupId == application.StartupId) is { Status: InvitationStatus.Accepted } answered)
                 await grains.GetGrain<IStartupInvitationsGrain>(application.StartupId).SaveAsync(answered);
-            return new ApplicationDecision(false, wanted, application.ApplicantAccountId, application.StartupName, C.Name);
+            return new ApplicationDecision(false, wanted, application.ApplicantAccountId, application.StartupName, C.Name, application.StartupId);
         }
         if (application.Status != ApplicationStatus.Submitted)
             throw MarketplaceException.Conflict($"The application was already {application.Status.Name()}.");
@@ -269,9 +278,11 @@ internal sealed class CohortGrain(
         // Admitted on its own application: an invitation still waiting is answered by it (accepted), not left to decline.
         var waiting = admit ? C.Invitations.FindIndex(i => i.StartupId == application.StartupId && i.Status == InvitationStatus.Invited) : -1;
         if (waiting >= 0) C.Invitations[waiting] = C.Invitations[waiting] with { Status = InvitationStatus.Accepted, AnsweredAt = time.GetUtcNow() };
+        var raised = AddEvent(admit ? CohortEventKind.Admitted : CohortEventKind.Declined, application.StartupId, applicationId: applicationId);
         await state.SaveAsync();
+        HandOver(raised);
         if (waiting >= 0) await grains.GetGrain<IStartupInvitationsGrain>(application.StartupId).SaveAsync(C.Invitations[waiting]);
-        return new ApplicationDecision(true, wanted, application.ApplicantAccountId, application.StartupName, C.Name);
+        return new ApplicationDecision(true, wanted, application.ApplicantAccountId, application.StartupName, C.Name, application.StartupId);
     }
 
     public async Task<(CohortInvitation Invitation, bool Created)> InviteAsync(Caller caller, string startupId)
@@ -313,7 +324,9 @@ internal sealed class CohortGrain(
             // Joined by the invitation: its application still waiting is answered by it (admitted), not left to score.
             var waiting = accept ? C.Applications.FindIndex(a => a.StartupId == startupId && a.Status == ApplicationStatus.Submitted) : -1;
             if (waiting >= 0) C.Applications[waiting] = C.Applications[waiting] with { Status = ApplicationStatus.Admitted };
+            var raised = accept ? AddEvent(CohortEventKind.Joined, startupId) : null;
             await state.SaveAsync();
+            if (raised is not null) HandOver(raised);
         }
         await grains.GetGrain<IStartupInvitationsGrain>(startupId).SaveAsync(invitation);
         return (invitation, changed);
@@ -334,7 +347,53 @@ internal sealed class CohortGrain(
         var mentor = await grains.GetGrain<IMentorGrain>(mentorId).GetAsync(Caller.Marketplace); // the cohort's manager, checked above
         await grains.GetGrain<IMentoringGrain>(mentorId).AssignAsync(new MentoredStartup(startupId, row.Name, Id, C.InstituteId), mentor.Details.Capacity);
         C.Mentors.Add(new MentorAssignment(mentorId, startupId, time.GetUtcNow()));
+        var raised = AddEvent(CohortEventKind.MentorAssigned, startupId, mentorId: mentorId);
         await state.SaveAsync();
+        HandOver(raised);
+    }
+
+    public Task<IReadOnlyList<CohortEvent>> GetPendingEventsAsync() =>
+        Task.FromResult<IReadOnlyList<CohortEvent>>(state.RecordExists ? [.. C.PendingEvents] : []);
+
+    public async Task ConfirmEventAsync(string eventId)
+    {
+        if (state.RecordExists && C.PendingEvents.RemoveAll(e => e.Id == eventId) > 0) await state.SaveAsync();
+    }
+
+    public Task RaisePendingEventsAsync()
+    {
+        if (state.RecordExists) HandOver([.. C.PendingEvents]);
+        return Task.CompletedTask;
+    }
+
+    private CohortEvent AddEvent(CohortEventKind kind, string startupId, string? applicationId = null, string? mentorId = null)
+    {
+        if (C.PendingEvents.Count >= MaxPendingEvents)
+        {
+            logger.LogError("Cohort {Id}: {Count} events unconfirmed; dropping the oldest", Id, C.PendingEvents.Count);
+            C.PendingEvents.RemoveAt(0);
+        }
+        var added = new CohortEvent(Ids.New("evt"), kind, startupId, applicationId, mentorId, time.GetUtcNow());
+        C.PendingEvents.Add(added);
+        return added;
+    }
+
+    /// <summary>Hands events over without waiting: a failure leaves them pending, for the next activation or the sweep.</summary>
+    private void HandOver(params IReadOnlyList<CohortEvent> raised)
+    {
+        if (raised.Count == 0) return;
+        var id = Id;
+        Task handedOver;
+        try
+        {
+            handedOver = events.RaiseAsync(id, raised);
+        }
+        catch (Exception failure)
+        {
+            handedOver = Task.FromException(failure);
+        }
+        handedOver.ContinueWith(t => logger.LogError(t.Exception, "Cohort {Id}: events not handed over; they stay pending", id),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 
     public async Task<CohortDashboard> GetDashboardAsync(Caller caller)

@@ -108,7 +108,8 @@ public sealed record ApplicationDecision(
     [property: Id(1)] ApplicationStatus Status,
     [property: Id(2)] string ApplicantAccountId,
     [property: Id(3)] string StartupName,
-    [property: Id(4)] string CohortName);
+    [property: Id(4)] string CohortName,
+    [property: Id(5)] string StartupId);
 
 [GenerateSerializer, Alias("jazari.cohort-state")]
 public sealed class CohortState
@@ -133,6 +134,8 @@ public sealed class CohortState
     [Id(14)] public List<CohortInvitation> Invitations { get; set; } = [];
     /// <summary>The invitations to score applications, by address; an accepted one has its account among <see cref="Evaluators"/>.</summary>
     [Id(15)] public List<EvaluatorInvitation> EvaluatorInvitations { get; set; } = [];
+    /// <summary>Changes not yet confirmed by their follow-up; at most <see cref="CohortGrain.MaxPendingEvents"/>.</summary>
+    [Id(16)] public List<CohortEvent> PendingEvents { get; set; } = [];
 }
 
 public static class ApplicationStatusNames

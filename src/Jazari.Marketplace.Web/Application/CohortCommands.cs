@@ -14,7 +14,7 @@ namespace Jazari.Marketplace.Web.Application;
 /// Cohorts of an institute: the call for applications and its scoring, invitations (a startup joins only when it
 /// accepts, or through an admitted application), mentors, and the managers' dashboard.
 /// </summary>
-public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notifier notifier,
+public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notifier notifier, Jobs.CohortFollowUps followUps,
     [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
 {
     public async Task<string> CreateAsync(Caller caller, CohortInput input)
@@ -157,21 +157,8 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
         if (input.Admit is not { } admit) throw new InvalidInputException(new Dictionary<string, string[]> { ["admit"] = ["Required."] });
         var cohort = grains.GetGrain<ICohortGrain>(id);
         var decision = await cohort.DecideAsync(caller, appId, admit);
-        var application = await cohort.GetApplicationAsync(caller, appId);
-        if (admit)
-        {
-            var view = await cohort.GetAsync(caller);
-            await grains.GetGrain<IStartupActivityGrain>(application.StartupId).JoinCohortAsync(view.Id, view.InstituteId);
-        }
-        // Keyed by the application and the decision: repeating the request after a failure half-way e-mails once.
-        await notifier.NotifyAsync(decision.ApplicantAccountId, admit ? NotificationKinds.ApplicationAdmitted : NotificationKinds.ApplicationDeclined,
-            $"application:{appId}:{(admit ? "admitted" : "declined")}",
-            new Dictionary<string, string>
-            {
-                ["startup"] = decision.StartupName, ["cohort"] = decision.CohortName,
-                // Admitted: its goals, the cohort's among them; declined: the calls still open.
-                ["link"] = notifier.Link(admit ? "/startup/goals" : "/startup/invitations#calls"),
-            });
+        // The member's link and the applicant's e-mail: stored with the decision, done now (or by a job if this request dies).
+        await followUps.HandlePendingAsync(id, decision.StartupId);
         return new DecisionResponse(appId, decision.Status.Name(), decision.Changed);
     }
 
@@ -251,7 +238,8 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
             InvitationStatus.Invited => throw new InvalidOperationException($"Invitation {invitationId} is still waiting after its answer."),
             _ => throw new InvalidOperationException($"Unknown invitation status {answered.Status}."),
         };
-        if (joined) await grains.GetGrain<IStartupActivityGrain>(startupId).JoinCohortAsync(answered.CohortId, answered.InstituteId);
+        // Accepted: the link to the cohort, stored with the answer and done now (a job does it if this request dies).
+        if (joined) await followUps.HandlePendingAsync(answered.CohortId, startupId);
         if (changed)
             await audit.RecordAsync(caller, AuditActions.CohortInvitationAnswered, answered.CohortId, $"{answered.Status.Name()}; invitation {invitationId}");
         return InvitationResponse.From(answered);
@@ -260,24 +248,9 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
     public async Task AssignMentorAsync(Caller caller, string id, MentorAssignmentInput input)
     {
         var (mentorId, startupId) = Checks.Valid(c => (c.Id("mentorId", input.MentorId), c.Id("startupId", input.StartupId)));
-        var cohort = grains.GetGrain<ICohortGrain>(id);
-        await cohort.AssignMentorAsync(caller, mentorId, startupId);
-        // The mentor hears whom to follow, and the startup who follows it (each once per assignment, whoever repeats it).
-        var mentor = await grains.GetGrain<IMentorGrain>(mentorId).GetAsync(Caller.Marketplace);
-        var startupGrain = grains.GetGrain<IStartupGrain>(startupId);
-        if (await startupGrain.GetCardAsync() is not { } startup) return;
-        var cohortName = (await cohort.GetAsync(caller)).Name;
-        if (mentor.OwnerAccountId is { } mentorAccount)
-            await notifier.NotifyAsync(mentorAccount, NotificationKinds.MentorAssigned, $"mentor:{id}:{mentorId}:{startupId}", new Dictionary<string, string>
-            {
-                ["startup"] = startup.Details.Name, ["cohort"] = cohortName, ["link"] = notifier.Link($"/mentor/startups/{startupId}"),
-            });
-        if ((await startupGrain.GetAsync(Caller.Marketplace)).OwnerAccountId is { } startupAccount)
-            await notifier.NotifyAsync(startupAccount, NotificationKinds.YourMentor, $"your-mentor:{id}:{mentorId}:{startupId}", new Dictionary<string, string>
-            {
-                ["mentor"] = mentor.Details.Name, ["startup"] = startup.Details.Name, ["cohort"] = cohortName,
-                ["link"] = notifier.Link("/startup/invitations"),
-            });
+        await grains.GetGrain<ICohortGrain>(id).AssignMentorAsync(caller, mentorId, startupId);
+        // The mentor's and the startup's e-mails, stored with the assignment: sent now, or by a job if this request dies.
+        await followUps.HandlePendingAsync(id, startupId);
     }
 
     /// <summary>The mentors best suited to a member startup (expertise, shared language, free capacity), with the reasons.</summary>

@@ -6,6 +6,8 @@ public static class CommunityCommandServices
     public static IServiceCollection AddCommunityCommands(this IServiceCollection services) => services
         .AddSingleton<ProfileCommands>()
         .AddSingleton<CohortCommands>()
+        .AddSingleton<Jobs.CohortFollowUps>()
+        .AddSingleton<Grains.Incubation.ICohortEvents, Jobs.HangfireCohortEvents>()
         .AddSingleton<EvaluatorCommands>()
         .AddSingleton<StartupProgressCommands>()
         .AddSingleton<InstituteCommands>()

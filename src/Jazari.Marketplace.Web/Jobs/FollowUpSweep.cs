@@ -37,6 +37,7 @@ public sealed class FollowUpSweep(StorageClients storage, IGrainFactory grains, 
         new("engagement", "engagement", (grains, key) => grains.GetGrain<Grains.Payments.IEngagementGrain>(key).RaisePendingEventsAsync()),
         new("payout-details", "payoutdetails", (grains, key) => grains.GetGrain<Grains.Payments.IPayoutDetailsGrain>(key).RaisePendingEventsAsync()),
         new("expert-review", "expertreview", (grains, key) => grains.GetGrain<IExpertReviewGrain>(key).RaisePendingEventsAsync()),
+        new("cohort", "cohort", (grains, key) => grains.GetGrain<Grains.Incubation.ICohortGrain>(key).RaisePendingEventsAsync()),
     ];
 
     /// <remarks>

@@ -1,0 +1,98 @@
+using Hangfire;
+using Jazari.Marketplace.Grains;
+using Jazari.Marketplace.Grains.Incubation;
+using Jazari.Marketplace.Grains.Notifications;
+using Jazari.Marketplace.Grains.Profiles;
+using Jazari.Marketplace.Web.Notifications;
+
+namespace Jazari.Marketplace.Web.Jobs;
+
+/// <summary>
+/// Follows up a cohort's changes (<see cref="CohortEvent"/>): a member's link to the cohort (its figures flow there,
+/// its Cohorts page lists it), the applicant's e-mail for a decision, the mentor's and the startup's for an assignment;
+/// then confirms the event. The request that made the change runs it at once (<see cref="HandlePendingAsync"/>), so
+/// the next page shows it; the Hangfire job does it when that request died after the write. Each step repeats safely
+/// (a link is a set, each e-mail has its key), so both running sends nothing twice.
+/// </summary>
+public sealed class CohortFollowUps(IGrainFactory grains, Notifier notifier, ILogger<CohortFollowUps> log)
+{
+    [Queue(Queues.FollowUps)]
+    [AutomaticRetry(Attempts = 14, DelaysInSeconds = new[] { 2, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 1800, 1800, 1800, 1800 })]
+    public async Task HandleAsync(string cohortId, string eventId)
+    {
+        var cohort = grains.GetGrain<ICohortGrain>(cohortId);
+        if ((await cohort.GetPendingEventsAsync()).FirstOrDefault(e => e.Id == eventId) is not { } e) return; // done before
+        await FollowUpAsync(cohortId, e);
+        await cohort.ConfirmEventAsync(eventId);
+    }
+
+    /// <summary>
+    /// The events the cohort still holds for this startup, now: for the request that made the change. One that fails
+    /// stays pending for its job, and the request still answers: its change is written and its follow-up stored.
+    /// </summary>
+    public async Task HandlePendingAsync(string cohortId, string startupId)
+    {
+        var cohort = grains.GetGrain<ICohortGrain>(cohortId);
+        foreach (var e in (await cohort.GetPendingEventsAsync()).Where(e => e.StartupId == startupId))
+        {
+            try
+            {
+                await FollowUpAsync(cohortId, e);
+                await cohort.ConfirmEventAsync(e.Id);
+            }
+            catch (Exception failure) when (failure is not OperationCanceledException)
+            {
+                log.LogWarning(failure, "Cohort {CohortId}: event {EventId} left to its job", cohortId, e.Id);
+            }
+        }
+    }
+
+    private async Task FollowUpAsync(string cohortId, CohortEvent e)
+    {
+        var cohort = grains.GetGrain<ICohortGrain>(cohortId);
+        var view = await cohort.GetAsync(Caller.Marketplace);
+        if (e.Kind is CohortEventKind.Joined or CohortEventKind.Admitted)
+            await grains.GetGrain<IStartupActivityGrain>(e.StartupId).JoinCohortAsync(cohortId, view.InstituteId);
+        switch (e.Kind)
+        {
+            case CohortEventKind.Admitted or CohortEventKind.Declined:
+                if ((await cohort.RankAsync(Caller.Marketplace)).FirstOrDefault(a => a.Id == e.ApplicationId) is not { } application) return;
+                var admitted = e.Kind == CohortEventKind.Admitted;
+                // Keyed by the application and the decision: a decision made once is e-mailed once.
+                await notifier.NotifyAsync(application.ApplicantAccountId, admitted ? NotificationKinds.ApplicationAdmitted : NotificationKinds.ApplicationDeclined,
+                    $"application:{e.ApplicationId}:{(admitted ? "admitted" : "declined")}", new Dictionary<string, string>
+                    {
+                        ["startup"] = application.StartupName, ["cohort"] = view.Name,
+                        // Admitted: its goals, the cohort's among them; declined: the calls still open.
+                        ["link"] = notifier.Link(admitted ? "/startup/goals" : "/startup/invitations#calls"),
+                    });
+                break;
+            case CohortEventKind.MentorAssigned:
+                // The mentor hears whom to follow, and the startup who follows it (each once per assignment).
+                var mentor = await grains.GetGrain<IMentorGrain>(e.MentorId!).GetAsync(Caller.Marketplace);
+                var startupGrain = grains.GetGrain<IStartupGrain>(e.StartupId);
+                if (await startupGrain.GetCardAsync() is not { } startup) return;
+                if (mentor.OwnerAccountId is { } mentorAccount)
+                    await notifier.NotifyAsync(mentorAccount, NotificationKinds.MentorAssigned, $"mentor:{cohortId}:{e.MentorId}:{e.StartupId}", new Dictionary<string, string>
+                    {
+                        ["startup"] = startup.Details.Name, ["cohort"] = view.Name, ["link"] = notifier.Link($"/mentor/startups/{e.StartupId}"),
+                    });
+                if ((await startupGrain.GetAsync(Caller.Marketplace)).OwnerAccountId is { } startupAccount)
+                    await notifier.NotifyAsync(startupAccount, NotificationKinds.YourMentor, $"your-mentor:{cohortId}:{e.MentorId}:{e.StartupId}", new Dictionary<string, string>
+                    {
+                        ["mentor"] = mentor.Details.Name, ["startup"] = startup.Details.Name, ["cohort"] = view.Name,
+                        ["link"] = notifier.Link("/startup/invitations"),
+                    });
+                break;
+        }
+    }
+}
+
+/// <summary>Hands a cohort's events to Hangfire, off the grain's scheduler.</summary>
+public sealed class HangfireCohortEvents(IBackgroundJobClient jobs, JobHandOver handOver) : ICohortEvents
+{
+    public Task RaiseAsync(string cohortId, IReadOnlyList<CohortEvent> events) => handOver.RunAsync(() =>
+    {
+        foreach (var e in events) jobs.Enqueue<CohortFollowUps>(j => j.HandleAsync(cohortId, e.Id));
+    });
+}
