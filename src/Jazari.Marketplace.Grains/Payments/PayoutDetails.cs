@@ -19,9 +19,9 @@ public interface IPayoutDetailsGrain : IGrainWithStringKey
     /// <summary>
     /// The owner says the account recorded is not theirs (someone who had their session gave it): it is forgotten, so
     /// nothing is paid to it, and the next one given counts as a change (its payouts held <see cref="PayoutHolds.AfterRibChange"/>).
-    /// Returns whether an account was forgotten; with none recorded it changes nothing. Owner only, else not found.
+    /// Returns the account forgotten; with none recorded it changes nothing and returns null. Owner only, else not found.
     /// </summary>
-    Task<bool> ReportAsync(Caller caller, string ownerAccountId);
+    Task<PayoutDetailsView?> ReportAsync(Caller caller, string ownerAccountId);
     /// <summary>The owner's account was erased: the holder and the RIB are forgotten (its payouts then wait for details). Repeating it changes nothing.</summary>
     Task EraseAsync(string ownerAccountId);
 }
@@ -113,14 +113,15 @@ internal sealed class PayoutDetailsGrain(
         return Task.FromResult(Recorded ? View() : null);
     }
 
-    public async Task<bool> ReportAsync(Caller caller, string ownerAccountId)
+    public async Task<PayoutDetailsView?> ReportAsync(Caller caller, string ownerAccountId)
     {
         if (caller.AccountId != ownerAccountId || (state.RecordExists && S.OwnerAccountId != ownerAccountId)) throw NotFound();
-        if (!Recorded) return false;
+        if (!Recorded) return null;
+        var removed = View();
         var now = time.GetUtcNow();
         (S.Holder, S.Rib, S.UpdatedAt, S.RibChangedAt, S.ReportedAt) = ("", "", now, now, now);
         await state.SaveAsync();
-        return true;
+        return removed;
     }
 
     /// <summary>An account is recorded: given, and neither reported nor erased since.</summary>

@@ -75,8 +75,23 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
         foreach (var file in files)
             foreach (var payoutId in file.PayoutIds) filed.TryAdd(payoutId, file.Id);
         var now = time.GetUtcNow();
-        return ([.. orders.Select(o => new PayoutLine(o, details[o.BeneficiaryId], now, filed.GetValueOrDefault(o.Id)))],
-            [.. files.Select(PayoutFileSummary.From)]);
+        var summaries = new List<PayoutFileSummary>();
+        foreach (var file in files) summaries.Add(PayoutFileSummary.From(file) with { AccountChanged = await AccountChangedAsync(caller, file) });
+        return ([.. orders.Select(o => new PayoutLine(o, details[o.BeneficiaryId], now, filed.GetValueOrDefault(o.Id)))], summaries);
+    }
+
+    /// <summary>Whether the file's lines (holders, RIBs, amounts) are no longer those it was made with: an account changed,
+    /// or its owner removed it as not theirs. Such a file must not reach the bank.</summary>
+    private async Task<bool> AccountChangedAsync(Caller caller, PayoutFileView file)
+    {
+        if (file.LinesHash is not { } made) return false;
+        var lines = new List<PayoutFileLine>();
+        foreach (var order in await OrdersAsync(caller, file))
+        {
+            var details = await grains.GetGrain<IPayoutDetailsGrain>(order.BeneficiaryId).GetAsync(Caller.Marketplace);
+            lines.Add(new BankPayout(order, details?.Holder ?? "", details?.Rib ?? "", file.Id).Line);
+        }
+        return PayoutFiles.LinesHash(lines) != made;
     }
 
     /// <summary>The bank files made and neither marked paid nor withdrawn, the oldest first.</summary>

@@ -60,6 +60,10 @@ public sealed record PayoutLine(PayoutOrder Order, PayoutDetailsView? Details, D
 public sealed record PayoutFileSummary(string FileId, int Payouts, long TotalMinor, string Currency, DateTimeOffset CreatedAt, string Status,
     string? BankReference, DateTimeOffset? PaidAt, DateTimeOffset? WithdrawnAt, string? WithdrawnReason)
 {
+    /// <summary>An open file a holder or RIB of whose payouts changed, or was removed by its owner, since it was made: not
+    /// to be sent to the bank (withdraw it; the next file carries the account now recorded). Listed files only.</summary>
+    public bool AccountChanged { get; init; }
+
     public static PayoutFileSummary From(PayoutFileView f) => new(f.Id, f.PayoutIds.Count, f.TotalMinor, f.Currency, f.CreatedAt,
         f.WithdrawnAt is not null ? "withdrawn" : f.PaidAt is not null ? "paid" : "open", f.BankReference, f.PaidAt, f.WithdrawnAt, f.WithdrawnReason);
 }

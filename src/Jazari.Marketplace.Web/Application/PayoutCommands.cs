@@ -50,10 +50,10 @@ public sealed class PayoutCommands(IGrainFactory grains, AuditTrail audit)
     public async Task ReportAsync(Caller caller, string profileKind, string profileId)
     {
         var owner = await OwnerAsync(caller, profileKind, profileId);
-        var before = await grains.GetGrain<IPayoutDetailsGrain>(profileId).GetAsync(caller);
-        if (await grains.GetGrain<IPayoutDetailsGrain>(profileId).ReportAsync(caller, owner) && before is not null)
-            await audit.RecordAsync(caller, AuditActions.PayoutDetailsReported, profileId, $"{before.RibMasked} ({before.Bank}), holder {before.Holder}, reported by the owner");
+        // Signed out first: whoever gave the account cannot give another between its removal and the sign-out.
         await grains.GetGrain<Grains.Accounts.IAccountGrain>(owner).SignOutEverywhereAsync();
+        if (await grains.GetGrain<IPayoutDetailsGrain>(profileId).ReportAsync(caller, owner) is { } removed)
+            await audit.RecordAsync(caller, AuditActions.PayoutDetailsReported, profileId, $"{removed.RibMasked} ({removed.Bank}), holder {removed.Holder}, reported by the owner");
     }
 
     /// <summary>The details of the caller's own profile; null when none are recorded.</summary>

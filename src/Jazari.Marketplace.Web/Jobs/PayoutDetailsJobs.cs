@@ -17,12 +17,13 @@ public sealed class PayoutDetailsJobs(IGrainFactory grains, Notifier notifier)
         var details = grains.GetGrain<IPayoutDetailsGrain>(profileId);
         var e = (await details.GetPendingEventsAsync()).FirstOrDefault(x => x.Id == eventId);
         if (e is null) return; // done before
-        var now = await details.GetAsync(Grains.Caller.Marketplace);
-        await notifier.NotifyAsync(e.OwnerAccountId, NotificationKinds.PayoutDetailsChanged, $"payout-details:{eventId}", new Dictionary<string, string>
-        {
-            ["holder"] = now?.Holder ?? "", ["ribMasked"] = e.RibMasked, ["bank"] = now?.Bank ?? "", ["previous"] = e.PreviousRibMasked ?? "—",
-            ["link"] = notifier.Link(PayoutDetailsPage),
-        });
+        // An account removed since (reported by its owner as not theirs, or erased) needs no confirmation.
+        if (await details.GetAsync(Grains.Caller.Marketplace) is { } now)
+            await notifier.NotifyAsync(e.OwnerAccountId, NotificationKinds.PayoutDetailsChanged, $"payout-details:{eventId}", new Dictionary<string, string>
+            {
+                ["holder"] = now.Holder, ["ribMasked"] = e.RibMasked, ["bank"] = now.Bank, ["previous"] = e.PreviousRibMasked ?? "—",
+                ["link"] = notifier.Link(PayoutDetailsPage),
+            });
         await details.ConfirmEventAsync(eventId);
     }
 

@@ -157,16 +157,24 @@ public sealed class BankRailsTests(MarketplaceHost host)
     }
 
     [Fact]
-    public async Task A_rib_its_owner_did_not_give_is_removed_on_report_every_session_ends_and_the_next_rib_is_held()
+    public async Task A_rib_its_owner_did_not_give_is_removed_on_report_every_session_ends_its_bank_file_is_flagged_and_the_next_rib_is_held()
     {
         var a = await Engagements.AwardedAsync(host);
         using var owner = await ReceiptTests.PagesAsync(host, a.Founder); // the founder's own browser
-        // Someone holding a token of the founder's gives the first account: a first RIB is not held.
+        // Someone holding a token of the founder's gives the first account (a first RIB is not held) and the payout is filed.
         var thief = await host.SignInAsync(a.Founder);
         await Details(thief, a.StartupId, "Pirate SARL", CihRib);
-        var page = await owner.GetStringAsync("/payout-details");
-        Assert.Contains("handler=report", page);
+        var payout = await ReleasedPayoutAsync(a, 0);
+        Assert.Equal("pending", payout.GetProperty("status").GetString());
+        using var admin = host.Admin();
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/admin/payouts?status=pending");
+        request.Headers.Accept.ParseAdd("application/xml");
+        var made = await admin.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, made.StatusCode);
+        var fileId = made.Headers.GetValues("X-Payout-File-Id").Single();
+        Assert.Contains(BankTransferRail.Reference(payout.Id()), await made.Content.ReadAsStringAsync());
 
+        var page = await owner.GetStringAsync("/payout-details");
         var unconfirmed = await owner.PostAsync("/payout-details?handler=report", Form(page, []));
         Assert.Equal(HttpStatusCode.OK, unconfirmed.StatusCode); // the box not ticked: refused beside it, nothing removed
         Assert.Contains("id=\"report-error\"", await unconfirmed.Content.ReadAsStringAsync());
@@ -179,22 +187,30 @@ public sealed class BankRailsTests(MarketplaceHost host)
         Assert.Equal(HttpStatusCode.Unauthorized, (await thief.Client.GetAsync($"/api/startups/{a.StartupId}/payout-details")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await a.Founder.Client.GetAsync("/api/auth/me")).StatusCode); // every token of the account
         a = a with { Founder = await host.SignInAsync(a.Founder) };
-        using var admin = host.Admin();
         var audit = await (await admin.GetAsync("/api/admin/audit?action=payout-details-reported")).Json(HttpStatusCode.OK);
-        Assert.Contains(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("target").GetString() == a.StartupId);
+        var entry = Assert.Single(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("target").GetString() == a.StartupId);
+        Assert.Contains("Pirate SARL", entry.GetProperty("detail").GetString());
 
-        // Nothing is paid to the reported account: the payout waits for the owner's own.
-        var payout = await ReleasedPayoutAsync(a, 0);
-        Assert.Equal("awaiting-details", payout.GetProperty("status").GetString());
+        // The file made before the report is flagged not to be sent, on the API and the Payments page; withdrawn, nothing
+        // is paid to the removed account: the payout waits for the owner's own.
+        var files = await (await admin.GetAsync("/api/admin/payout-files")).Json(HttpStatusCode.OK);
+        Assert.True(files.EnumerateArray().Single(f => f.GetProperty("fileId").GetString() == fileId).GetProperty("accountChanged").GetBoolean());
+        var again = new HttpRequestMessage(HttpMethod.Get, $"/api/admin/payout-files/{fileId}");
+        again.Headers.Accept.ParseAdd("application/xml");
+        await (await admin.SendAsync(again)).Problem(HttpStatusCode.Conflict); // not downloaded again
+        using var adminPages = await ReceiptTests.AdminPagesAsync(host);
+        Assert.Matches($"id=\"file-{fileId}\"[^<]*</h3>\\s*<p class=\"error\" role=\"alert\">", await adminPages.GetStringAsync("/admin/payments"));
+        await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{fileId}/withdraw", new { reason = "Compte signalé par la startup." })).Json(HttpStatusCode.OK);
+        Assert.Equal("awaiting-details", (await ListAsync(admin)).Single(p => p.Id() == payout.Id()).GetProperty("status").GetString());
         Assert.DoesNotContain(payout.Id(), await FileIdsAsync(admin));
 
         // Signed in again (a code to the founder's e-mail), the owner reads the notice and gives the right account,
         // which counts as a change: the payout waits 48 hours, out of the next file.
-        using var again = await ReceiptTests.PagesAsync(host, a.Founder);
-        var notice = await again.GetStringAsync("/payout-details?saved=reported");
+        using var signedInAgain = await ReceiptTests.PagesAsync(host, a.Founder);
+        var notice = await signedInAgain.GetStringAsync("/payout-details?saved=reported");
         Assert.DoesNotContain(Rib.Masked(Rib.Normalise(CihRib)!), notice);
         Assert.Contains("role=\"status\"", notice);
-        var saved = await again.PostAsync("/payout-details", Form(notice, new() { ["Holder"] = "Web Atlas SARL", ["Rib"] = AttijariRib }));
+        var saved = await signedInAgain.PostAsync("/payout-details", Form(notice, new() { ["Holder"] = "Web Atlas SARL", ["Rib"] = AttijariRib }));
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
         Assert.DoesNotContain(payout.Id(), await FileIdsAsync(admin));
         Assert.Equal("rib-changed", (await ListAsync(admin)).Single(p => p.Id() == payout.Id()).GetProperty("status").GetString());
