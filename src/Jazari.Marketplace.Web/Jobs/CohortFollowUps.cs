@@ -52,7 +52,18 @@ public sealed class CohortFollowUps(IGrainFactory grains, Notifier notifier, ILo
         var cohort = grains.GetGrain<ICohortGrain>(cohortId);
         var view = await cohort.GetAsync(Caller.Marketplace);
         if (e.Kind is CohortEventKind.Joined or CohortEventKind.Admitted)
-            await grains.GetGrain<IStartupActivityGrain>(e.StartupId).JoinCohortAsync(cohortId, view.InstituteId);
+        {
+            try
+            {
+                await grains.GetGrain<IStartupActivityGrain>(e.StartupId).JoinCohortAsync(cohortId, view.InstituteId);
+            }
+            catch (MarketplaceException refused)
+            {
+                // Refused, not failed (a startup in the most cohorts it takes): final, so the e-mail still goes and the
+                // event is confirmed instead of being retried for ever.
+                log.LogError(refused, "Cohort {CohortId}: startup {StartupId} not linked", cohortId, e.StartupId);
+            }
+        }
         switch (e.Kind)
         {
             case CohortEventKind.Admitted or CohortEventKind.Declined:
