@@ -46,7 +46,11 @@ internal sealed class MentorSessionsGrain(
         // The same session sent twice within minutes (a double submit: a new id, the same mentor, day, minutes and words) is logged once.
         var existing = S.Sessions.Find(s => s.Id == session.Id || (s.MentorId, s.Date, s.Minutes, s.Notes, s.NextSteps)
             == (session.MentorId, session.Date, session.Minutes, session.Notes, session.NextSteps) && session.LoggedAt - s.LoggedAt < DoubleSubmitWindow);
-        if (existing is not null) return existing;
+        if (existing is not null)
+        {
+            await TellAsync(); // a retry: the cohorts' figures are told again, in case the first try died after the save
+            return existing;
+        }
         S.Sessions.Add(session);
         S.Total++;
         if (S.Sessions.Count > KeptSessions) S.Sessions.RemoveAt(0);
