@@ -16,7 +16,10 @@ projects=(tests/*.Tests)
 # shared by browsers, hosts and Azurites) they took fifteen and slowed the page tests by five.
 status=0
 for project in "${projects[@]}"; do
-  dotnet test "$project" -c Release --no-build --nologo 2>&1 | tee -a "$log"
+  # A test that runs 10 minutes ends the project's run, which then names it; a run past 25 minutes (a wait outside any
+  # test) is stopped too: either is reported, instead of holding CI until it is killed with nothing said.
+  dotnet test "$project" -c Release --no-build --nologo --blame-hang --blame-hang-timeout 10m --blame-hang-dump-type none \
+    -- RunConfiguration.TestSessionTimeout=1500000 2>&1 | tee -a "$log"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 done
 
@@ -37,6 +40,11 @@ if [ "$failed" -ne 0 ]; then
   # Last, so that a report that keeps only the end of the output still names what failed and why.
   failures=$(awk '/^  Failed [^ ]/ { name = $0; sub(/^  Failed /, "", name); sub(/ \[[^]]*\]$/, "", name); wanted = 1; next }
     wanted && /^  Error Message:/ { getline; sub(/^ +/, ""); print name "\t" substr($0, 1, 200); wanted = 0 }' "$log")
+  hung=$(grep -A 12 -E "inactivity time|were running" "$log" | grep -E "inactivity|running|Jazari" | head -n 12)
+  if [ -n "$hung" ]; then
+    echo "--- a test hung: the run was stopped ---"
+    echo "$hung"
+  fi
   if [ -n "$failures" ]; then
     echo "--- failed tests: the first 20, then each message's count ---"
     echo "$failures" | head -n 20 | sed 's/\t/ :: /'

@@ -125,13 +125,43 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (process is { HasExited: false })
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
+        if (process is not null) await ChildProcesses.StopAsync(process);
         process?.Dispose();
         if (folder is not null) try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
+    }
+}
+
+/// <summary>The processes the tests start (Azurite, PostgreSQL, hosts): stopped, and waited for, with a limit.</summary>
+public static class ChildProcesses
+{
+    /// <summary>
+    /// Kills the process and what it started, then waits for its exit at most <paramref name="limit"/> (30 s): a wait
+    /// without a limit once never returned after every process had gone, and held the whole test run with it.
+    /// </summary>
+    public static async Task StopAsync(System.Diagnostics.Process process, TimeSpan? limit = null)
+    {
+        try
+        {
+            if (process.HasExited) return;
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException) { return; } // gone already
+        await WaitAsync(process, limit ?? TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Waits for the process's exit; false when it did not end within <paramref name="limit"/>.</summary>
+    public static async Task<bool> WaitAsync(System.Diagnostics.Process process, TimeSpan limit)
+    {
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return process.HasExited;
+        }
     }
 }
 

@@ -111,9 +111,7 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>SIGKILL: no shutdown, no flush; only what was already stored survives.</summary>
     public async Task KillAsync()
     {
-        if (process.HasExited) return;
-        process.Kill(entireProcessTree: true);
-        await process.WaitForExitAsync();
+        await ChildProcesses.StopAsync(process);
     }
 
     public async ValueTask DisposeAsync()

@@ -65,7 +65,7 @@ public sealed class PostgresServer : IAsyncDisposable
     private static async Task<bool> ReadyAsync(string bin, int port)
     {
         using var check = Process.Start(Command(Path.Combine(bin, "pg_isready"), false, "-h", "127.0.0.1", "-p", $"{port}", "-q"))!;
-        await check.WaitForExitAsync();
+        if (!await ChildProcesses.WaitAsync(check, TimeSpan.FromSeconds(30))) { await ChildProcesses.StopAsync(check); return false; }
         return check.ExitCode == 0;
     }
 
@@ -80,19 +80,20 @@ public sealed class PostgresServer : IAsyncDisposable
     private static async Task RunAsync(string program, bool? asPostgres, params string[] arguments)
     {
         using var run = Process.Start(Command(program, asPostgres, arguments))!;
-        var output = run.StandardOutput.ReadToEndAsync();
-        var errors = await run.StandardError.ReadToEndAsync();
-        await run.WaitForExitAsync();
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var output = run.StandardOutput.ReadToEndAsync(limit.Token);
+        var errors = await run.StandardError.ReadToEndAsync(limit.Token);
+        if (!await ChildProcesses.WaitAsync(run, TimeSpan.FromMinutes(2)))
+        {
+            await ChildProcesses.StopAsync(run);
+            throw new TimeoutException($"{Path.GetFileName(program)} did not end within 2 minutes");
+        }
         if (run.ExitCode != 0) throw new InvalidOperationException($"{Path.GetFileName(program)} failed ({run.ExitCode}): {errors}{await output}");
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (process is { HasExited: false })
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
+        if (process is not null) await ChildProcesses.StopAsync(process);
         process?.Dispose();
         if (folder is not null) try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
