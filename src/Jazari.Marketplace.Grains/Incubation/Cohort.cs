@@ -383,17 +383,7 @@ internal sealed class CohortGrain(
     {
         if (raised.Count == 0) return;
         var id = Id;
-        Task handedOver;
-        try
-        {
-            handedOver = events.RaiseAsync(id, raised);
-        }
-        catch (Exception failure)
-        {
-            handedOver = Task.FromException(failure);
-        }
-        handedOver.ContinueWith(t => logger.LogError(t.Exception, "Cohort {Id}: events not handed over; they stay pending", id),
-            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        EventHandOver.Start(() => events.RaiseAsync(id, raised), logger, $"Cohort {id}");
     }
 
     public async Task<CohortDashboard> GetDashboardAsync(Caller caller)

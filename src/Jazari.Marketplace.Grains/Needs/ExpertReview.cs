@@ -280,17 +280,7 @@ internal sealed class ExpertReviewGrain(
     {
         if (raised.Count == 0) return;
         var id = Id;
-        Task handedOver;
-        try
-        {
-            handedOver = events.RaiseAsync(id, raised);
-        }
-        catch (Exception failure)
-        {
-            handedOver = Task.FromException(failure);
-        }
-        handedOver.ContinueWith(t => logger.LogError(t.Exception, "Expert review {Id}: events not handed over; they stay pending", id),
-            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        EventHandOver.Start(() => events.RaiseAsync(id, raised), logger, $"Expert review {id}");
     }
 
     private static MarketplaceException NotFound() => MarketplaceException.NotFound("Expert opinion");

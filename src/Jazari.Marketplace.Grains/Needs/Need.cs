@@ -431,17 +431,7 @@ internal sealed class NeedGrain(
     {
         if (raised.Count == 0) return;
         var id = this.GetPrimaryKeyString();
-        Task handedOver;
-        try
-        {
-            handedOver = events.RaiseAsync(id, raised);
-        }
-        catch (Exception failure)
-        {
-            handedOver = Task.FromException(failure);
-        }
-        handedOver.ContinueWith(t => logger.LogError(t.Exception, "Need {NeedId}: events not handed over; they stay pending", id),
-            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        EventHandOver.Start(() => events.RaiseAsync(id, raised), logger, $"Need {id}");
     }
 
     /// <summary>
