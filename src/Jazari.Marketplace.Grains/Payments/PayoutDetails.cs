@@ -19,9 +19,10 @@ public interface IPayoutDetailsGrain : IGrainWithStringKey
     /// <summary>
     /// The owner says the account recorded is not theirs (someone who had their session gave it): it is forgotten, so
     /// nothing is paid to it, and the next one given counts as a change (its payouts held <see cref="PayoutHolds.AfterRibChange"/>).
-    /// Returns the account forgotten; with none recorded it changes nothing and returns null. Owner only, else not found.
+    /// Returns the report: the one just made, or with no account recorded (a repeat after a failure) the last one, which
+    /// changes nothing; null when none was ever made. Owner only, else not found.
     /// </summary>
-    Task<PayoutDetailsView?> ReportAsync(Caller caller, string ownerAccountId);
+    Task<PayoutDetailsReport?> ReportAsync(Caller caller, string ownerAccountId);
     /// <summary>The owner's account was erased: the holder and the RIB are forgotten (its payouts then wait for details). Repeating it changes nothing.</summary>
     Task EraseAsync(string ownerAccountId);
 }
@@ -39,6 +40,10 @@ public sealed record PayoutDetailsView(
     /// <summary>Still a RIB of a known bank with a right key (the table of banks may have changed since).</summary>
     public bool Valid => Payments.Rib.Problem(Rib) is null;
 }
+
+/// <summary>The owner's report that an account was not theirs: when, and the account forgotten (masked RIB, bank, holder).</summary>
+[GenerateSerializer, Alias("jazari.payout-details-report")]
+public sealed record PayoutDetailsReport([property: Id(0)] DateTimeOffset At, [property: Id(1)] string Account);
 
 /// <summary>The details were set for the first time (<see cref="PreviousRib"/> null) or the RIB changed; the owner is told.</summary>
 [GenerateSerializer, Alias("jazari.payout-details-event")]
@@ -68,6 +73,8 @@ public sealed class PayoutDetailsState
     [Id(5)] public List<PayoutDetailsEvent> PendingEvents { get; set; } = [];
     /// <summary>When the owner last reported the account as not theirs (<see cref="Rib"/> then empty until they give one).</summary>
     [Id(6)] public DateTimeOffset? ReportedAt { get; set; }
+    /// <summary>The account that report forgot (masked RIB, bank, holder), for its audit entry.</summary>
+    [Id(7)] public string? ReportedAccount { get; set; }
 }
 
 internal sealed class PayoutDetailsGrain(
@@ -113,15 +120,16 @@ internal sealed class PayoutDetailsGrain(
         return Task.FromResult(Recorded ? View() : null);
     }
 
-    public async Task<PayoutDetailsView?> ReportAsync(Caller caller, string ownerAccountId)
+    public async Task<PayoutDetailsReport?> ReportAsync(Caller caller, string ownerAccountId)
     {
         if (caller.AccountId != ownerAccountId || (state.RecordExists && S.OwnerAccountId != ownerAccountId)) throw NotFound();
-        if (!Recorded) return null;
+        if (!Recorded) return S.ReportedAt is { } at ? new PayoutDetailsReport(at, S.ReportedAccount ?? "") : null;
         var removed = View();
         var now = time.GetUtcNow();
         (S.Holder, S.Rib, S.UpdatedAt, S.RibChangedAt, S.ReportedAt) = ("", "", now, now, now);
+        S.ReportedAccount = $"{removed.RibMasked} ({removed.Bank}), holder {removed.Holder}";
         await state.SaveAsync();
-        return removed;
+        return new PayoutDetailsReport(now, S.ReportedAccount);
     }
 
     /// <summary>An account is recorded: given, and neither reported nor erased since.</summary>

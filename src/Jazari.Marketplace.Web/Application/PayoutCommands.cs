@@ -52,8 +52,10 @@ public sealed class PayoutCommands(IGrainFactory grains, AuditTrail audit)
         var owner = await OwnerAsync(caller, profileKind, profileId);
         // Signed out first: whoever gave the account cannot give another between its removal and the sign-out.
         await grains.GetGrain<Grains.Accounts.IAccountGrain>(owner).SignOutEverywhereAsync();
-        if (await grains.GetGrain<IPayoutDetailsGrain>(profileId).ReportAsync(caller, owner) is { } removed)
-            await audit.RecordAsync(caller, AuditActions.PayoutDetailsReported, profileId, $"{removed.RibMasked} ({removed.Bank}), holder {removed.Holder}, reported by the owner");
+        // Keyed by the report's time: a repeat after a failure between the removal and the audit writes the entry, once.
+        if (await grains.GetGrain<IPayoutDetailsGrain>(profileId).ReportAsync(caller, owner) is { } report)
+            await audit.RecordOnceAsync(caller, $"aud-reported-{profileId}-{report.At.UtcTicks}", report.At, AuditActions.PayoutDetailsReported, profileId,
+                $"{report.Account}, reported by the owner");
     }
 
     /// <summary>The details of the caller's own profile; null when none are recorded.</summary>

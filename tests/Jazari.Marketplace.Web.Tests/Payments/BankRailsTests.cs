@@ -216,6 +216,26 @@ public sealed class BankRailsTests(MarketplaceHost host)
         Assert.Equal("rib-changed", (await ListAsync(admin)).Single(p => p.Id() == payout.Id()).GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task A_report_whose_request_died_after_the_removal_is_audited_once_when_it_is_sent_again()
+    {
+        var a = await Engagements.AwardedAsync(host);
+        await Details(a.Founder, a.StartupId, "Pirate SARL", CihRib);
+        // The request died right after the account's removal, before its audit entry.
+        await host.Services.GetRequiredService<IGrainFactory>().GetGrain<IPayoutDetailsGrain>(a.StartupId)
+            .ReportAsync(new Caller(a.Founder.AccountId, Roles.Startup), a.Founder.AccountId);
+        using var admin = host.Admin();
+        async Task<List<JsonElement>> EntriesAsync() =>
+            [.. (await (await admin.GetAsync("/api/admin/audit?action=payout-details-reported")).Json(HttpStatusCode.OK)).GetProperty("entries")
+                .EnumerateArray().Where(e => e.GetProperty("target").GetString() == a.StartupId)];
+        Assert.Empty(await EntriesAsync());
+        Assert.Equal(HttpStatusCode.NoContent, (await a.Founder.Client.PostAsync($"/api/startups/{a.StartupId}/payout-details/report", null)).StatusCode);
+        Assert.Contains("Pirate SARL", Assert.Single(await EntriesAsync()).GetProperty("detail").GetString());
+        var again = await host.SignInAsync(a.Founder); // its tokens were signed out by the report
+        Assert.Equal(HttpStatusCode.NoContent, (await again.Client.PostAsync($"/api/startups/{a.StartupId}/payout-details/report", null)).StatusCode);
+        Assert.Single(await EntriesAsync());
+    }
+
     private static FormUrlEncodedContent Form(string page, Dictionary<string, string> fields) =>
         new(fields.Append(new("__af", ReceiptTests.Antiforgery(page))));
 
