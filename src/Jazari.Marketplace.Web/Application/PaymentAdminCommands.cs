@@ -57,13 +57,23 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
         var c = new Checks();
         var wanted = c.OneOf("status", status ?? "pending", ["pending", "held"]);
         c.ThrowIfFailed();
-        var (lines, _) = await WaitingAsync(caller);
+        var (lines, _, _) = await QueueAsync(caller);
         return [.. wanted == "held" ? lines.Where(l => l.Order.Status == PayoutStatus.Held) : lines];
     }
 
     /// <summary>The waiting payouts and the bank files awaiting the bank, from one reading of the payout queue (the
-    /// admin's Payments page shows both).</summary>
+    /// admin's Payments page shows both), each file checked against the accounts it was made with.</summary>
     public async Task<(IReadOnlyList<PayoutLine> Payouts, IReadOnlyList<PayoutFileSummary> Files)> WaitingAsync(Caller caller)
+    {
+        var (lines, files, details) = await QueueAsync(caller);
+        var summaries = new List<PayoutFileSummary>();
+        foreach (var file in files) summaries.Add(PayoutFileSummary.From(file) with { AccountChanged = await AccountChangedAsync(caller, file, details) });
+        return (lines, summaries);
+    }
+
+    /// <summary>The payout queue read once: its lines (with the file each is in), the open files, and the payout details
+    /// read for them, by beneficiary.</summary>
+    private async Task<(IReadOnlyList<PayoutLine> Lines, IReadOnlyList<PayoutFileView> Files, Dictionary<string, PayoutDetailsView?> Details)> QueueAsync(Caller caller)
     {
         EnsureAdmin(caller);
         var orders = await PayoutQueue.ListAsync(grains);
@@ -75,21 +85,20 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
         foreach (var file in files)
             foreach (var payoutId in file.PayoutIds) filed.TryAdd(payoutId, file.Id);
         var now = time.GetUtcNow();
-        var summaries = new List<PayoutFileSummary>();
-        foreach (var file in files) summaries.Add(PayoutFileSummary.From(file) with { AccountChanged = await AccountChangedAsync(caller, file) });
-        return ([.. orders.Select(o => new PayoutLine(o, details[o.BeneficiaryId], now, filed.GetValueOrDefault(o.Id)))], summaries);
+        return ([.. orders.Select(o => new PayoutLine(o, details[o.BeneficiaryId], now, filed.GetValueOrDefault(o.Id)))], files, details);
     }
 
     /// <summary>Whether the file's lines (holders, RIBs, amounts) are no longer those it was made with: an account changed,
-    /// or its owner removed it as not theirs. Such a file must not reach the bank.</summary>
-    private async Task<bool> AccountChangedAsync(Caller caller, PayoutFileView file)
+    /// or its owner removed it as not theirs. Such a file must not reach the bank. The details already read are reused.</summary>
+    private async Task<bool> AccountChangedAsync(Caller caller, PayoutFileView file, Dictionary<string, PayoutDetailsView?> details)
     {
         if (file.LinesHash is not { } made) return false;
         var lines = new List<PayoutFileLine>();
         foreach (var order in await OrdersAsync(caller, file))
         {
-            var details = await grains.GetGrain<IPayoutDetailsGrain>(order.BeneficiaryId).GetAsync(Caller.Marketplace);
-            lines.Add(new BankPayout(order, details?.Holder ?? "", details?.Rib ?? "", file.Id).Line);
+            if (!details.TryGetValue(order.BeneficiaryId, out var account))
+                details[order.BeneficiaryId] = account = await grains.GetGrain<IPayoutDetailsGrain>(order.BeneficiaryId).GetAsync(Caller.Marketplace);
+            lines.Add(new BankPayout(order, account?.Holder ?? "", account?.Rib ?? "", file.Id).Line);
         }
         return PayoutFiles.LinesHash(lines) != made;
     }
