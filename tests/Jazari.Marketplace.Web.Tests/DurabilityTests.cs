@@ -4,8 +4,10 @@ using Jazari.Marketplace.Tests;
 
 namespace Jazari.Marketplace.Web.Tests;
 
-/// <summary>What the API acknowledged is there after the process is killed and started again.</summary>
-[Collection(SerialCollection.Name)]
+/// <summary>
+/// What the API acknowledged is there after the process is killed and started again. Its hosts run one after the
+/// other and it measures no time, so it runs beside the other collections (as FollowUpTests does), not in the serial tail.
+/// </summary>
 public sealed class DurabilityTests : IAsyncLifetime
 {
     private AzuriteServer storage = null!;
