@@ -199,7 +199,9 @@ public sealed class BankRailsTests(MarketplaceHost host)
         again.Headers.Accept.ParseAdd("application/xml");
         await (await admin.SendAsync(again)).Problem(HttpStatusCode.Conflict); // not downloaded again
         using var adminPages = await ReceiptTests.AdminPagesAsync(host);
-        Assert.Matches($"id=\"file-{fileId}\"[^<]*</h3>\\s*<p class=\"error\" role=\"alert\">", await adminPages.GetStringAsync("/admin/payments"));
+        var paymentsPage = await adminPages.GetStringAsync("/admin/payments");
+        Assert.Matches($"id=\"file-{fileId}\"[^<]*</h3>\\s*<p class=\"error\" role=\"alert\">", paymentsPage);
+        Assert.DoesNotContain($"file={fileId}\"", paymentsPage); // no download button that would only be refused
         await (await admin.PostAsJsonAsync($"/api/admin/payout-files/{fileId}/withdraw", new { reason = "Compte signalé par la startup." })).Json(HttpStatusCode.OK);
         Assert.Equal("awaiting-details", (await ListAsync(admin)).Single(p => p.Id() == payout.Id()).GetProperty("status").GetString());
         Assert.DoesNotContain(payout.Id(), await FileIdsAsync(admin));
