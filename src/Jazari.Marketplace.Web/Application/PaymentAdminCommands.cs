@@ -90,17 +90,24 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
 
     /// <summary>Whether the file's lines (holders, RIBs, amounts) are no longer those it was made with: an account changed,
     /// or its owner removed it as not theirs. Such a file must not reach the bank. The details already read are reused.</summary>
-    private async Task<bool> AccountChangedAsync(Caller caller, PayoutFileView file, Dictionary<string, PayoutDetailsView?> details)
+    private async Task<bool> AccountChangedAsync(Caller caller, PayoutFileView file, Dictionary<string, PayoutDetailsView?> details) =>
+        file.LinesHash is not null && AccountChanged(file, await PayoutsNowAsync(caller, file, details));
+
+    private static bool AccountChanged(PayoutFileView file, IEnumerable<BankPayout> now) =>
+        file.LinesHash is { } made && PayoutFiles.LinesHash(now.Select(p => p.Line)) != made;
+
+    /// <summary>The file's payouts with the accounts recorded now: what a download would carry. Each beneficiary's details
+    /// are read once, reusing those in <paramref name="details"/>.</summary>
+    private async Task<List<BankPayout>> PayoutsNowAsync(Caller caller, PayoutFileView file, Dictionary<string, PayoutDetailsView?> details)
     {
-        if (file.LinesHash is not { } made) return false;
-        var lines = new List<PayoutFileLine>();
+        var payouts = new List<BankPayout>();
         foreach (var order in await OrdersAsync(caller, file))
         {
             if (!details.TryGetValue(order.BeneficiaryId, out var account))
                 details[order.BeneficiaryId] = account = await grains.GetGrain<IPayoutDetailsGrain>(order.BeneficiaryId).GetAsync(Caller.Marketplace);
-            lines.Add(new BankPayout(order, account?.Holder ?? "", account?.Rib ?? "", file.Id).Line);
+            payouts.Add(new BankPayout(order, account?.Holder ?? "", account?.Rib ?? "", file.Id));
         }
-        return PayoutFiles.LinesHash(lines) != made;
+        return payouts;
     }
 
     /// <summary>The bank files made and neither marked paid nor withdrawn, the oldest first.</summary>
@@ -178,15 +185,10 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
         var file = (Ids.IsValid(fileId) ? await grains.GetGrain<IPayoutFileGrain>(fileId).GetAsync() : null) ?? throw MarketplaceException.NotFound("Payout file");
         if (file.WithdrawnAt is not null) throw MarketplaceException.Conflict("This payout file was withdrawn: its payouts go in the next file.");
         if (file.BankReference is { } reference) throw MarketplaceException.Conflict($"This payout file was already marked paid with reference {reference}.");
-        var payouts = new List<BankPayout>();
-        foreach (var order in await OrdersAsync(caller, file))
-        {
-            if (order.Status != PayoutStatus.Pending)
-                throw MarketplaceException.Conflict("A payout of this file is no longer ready for the bank (paid, held or declined since it was made): mark the file paid or withdraw it.");
-            var details = await grains.GetGrain<IPayoutDetailsGrain>(order.BeneficiaryId).GetAsync(Caller.Marketplace);
-            payouts.Add(new BankPayout(order, details?.Holder ?? "", details?.Rib ?? "", file.Id));
-        }
-        if (file.LinesHash is { } made && PayoutFiles.LinesHash(payouts.Select(p => p.Line)) != made)
+        var payouts = await PayoutsNowAsync(caller, file, []);
+        if (payouts.Any(p => p.Order.Status != PayoutStatus.Pending))
+            throw MarketplaceException.Conflict("A payout of this file is no longer ready for the bank (paid, held or declined since it was made): mark the file paid or withdraw it.");
+        if (AccountChanged(file, payouts))
             throw MarketplaceException.Conflict("The account of a payout of this file changed since it was made: withdraw the file, then download the next one.");
         return (file, payouts);
     }
