@@ -81,14 +81,21 @@ public sealed class PostgresServer : IAsyncDisposable
     {
         using var run = Process.Start(Command(program, asPostgres, arguments))!;
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var output = run.StandardOutput.ReadToEndAsync(limit.Token);
-        var errors = await run.StandardError.ReadToEndAsync(limit.Token);
-        if (!await ChildProcesses.WaitAsync(run, TimeSpan.FromMinutes(2)))
+        string output, errors;
+        try
         {
+            var reading = run.StandardOutput.ReadToEndAsync(limit.Token);
+            errors = await run.StandardError.ReadToEndAsync(limit.Token);
+            output = await reading;
+            await run.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // One limit for reading and for the exit: a stuck initdb or pg_ctl is stopped and named, not left running.
             await ChildProcesses.StopAsync(run);
             throw new TimeoutException($"{Path.GetFileName(program)} did not end within 2 minutes");
         }
-        if (run.ExitCode != 0) throw new InvalidOperationException($"{Path.GetFileName(program)} failed ({run.ExitCode}): {errors}{await output}");
+        if (run.ExitCode != 0) throw new InvalidOperationException($"{Path.GetFileName(program)} failed ({run.ExitCode}): {errors}{output}");
     }
 
     public async ValueTask DisposeAsync()
