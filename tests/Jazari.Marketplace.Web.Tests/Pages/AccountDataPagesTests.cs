@@ -18,6 +18,8 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 [Collection(BrowserCollection.Name)]
 public sealed class AccountDataPagesTests(BrowserHost host)
 {
+    private readonly BrowserHost host = host.ForNextTest();
+
     [Fact]
     public async Task The_admin_pays_a_payout_and_creates_a_programme_and_the_sme_exports_then_erases_its_account()
     {

@@ -11,6 +11,8 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 [Collection(BrowserCollection.Name)]
 public sealed class AdminPagesTests(BrowserHost host)
 {
+    private readonly BrowserHost host = host.ForNextTest();
+
     [Theory]
     [InlineData("ar")]
     public async Task An_admin_creates_an_institute_and_its_manager_and_imports_a_catalogue(string language)

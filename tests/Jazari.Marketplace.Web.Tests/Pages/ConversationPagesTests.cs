@@ -10,6 +10,8 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 [Collection(BrowserCollection.Name)]
 public sealed class ConversationPagesTests(BrowserHost host)
 {
+    private readonly BrowserHost host = host.ForNextTest();
+
     [Fact]
     public async Task A_startup_writes_to_the_sme_about_a_need_and_the_sme_answers()
     {

@@ -22,6 +22,8 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 [Collection(SecondBrowserCollection.Name)]
 public sealed partial class DashboardFiguresTests(BrowserHost host)
 {
+    private readonly BrowserHost host = host.ForNextTest();
+
     private static readonly Strings Strings = new();
 
     [Theory] // Arabic, whose digits and separators differ most from the API's; the French formats are read by LanguagePagesTests

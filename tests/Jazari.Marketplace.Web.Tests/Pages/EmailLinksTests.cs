@@ -20,6 +20,8 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 [Collection(SecondBrowserCollection.Name)]
 public sealed partial class EmailLinksTests(BrowserHost host)
 {
+    private readonly BrowserHost host = host.ForNextTest();
+
     /// <summary>Who receives each kind (see the notifications table of the README); a new kind fails until it is added.</summary>
     private static readonly Dictionary<string, string[]> Recipients = new()
     {

@@ -16,6 +16,8 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 [Collection(BrowserCollection.Name)] // the second queue took the newer page tests
 public sealed partial class ExpertReviewPagesTests(BrowserHost host)
 {
+    private readonly BrowserHost host = host.ForNextTest();
+
     [Fact]
     public async Task The_sme_asks_the_manager_assigns_the_mentor_answers_and_the_sme_reads_the_opinion()
     {

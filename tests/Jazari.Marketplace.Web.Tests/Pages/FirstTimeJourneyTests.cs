@@ -19,6 +19,8 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 [Collection(BrowserCollection.Name)]
 public sealed class FirstTimeJourneyTests(BrowserHost host)
 {
+    private readonly BrowserHost host = host.ForNextTest();
+
     private const string Language = "fr";
     /// <summary>Every main-frame document either browser received that is an error or not HTML.</summary>
     private readonly List<string> wrongDocuments = [];

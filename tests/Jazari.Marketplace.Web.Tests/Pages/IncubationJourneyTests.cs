@@ -16,6 +16,8 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 [Collection(SecondBrowserCollection.Name)]
 public sealed class IncubationJourneyTests(BrowserHost host)
 {
+    private readonly BrowserHost host = host.ForNextTest();
+
     [Theory]
     [InlineData("ar", "حلول أطلس", "نبيع للمقاولات الصغرى متاجر إلكترونية جاهزة.")]
     public async Task A_manager_scores_an_application_admits_it_opens_the_dashboard_and_assigns_a_mentor(string language, string startupName, string answer)

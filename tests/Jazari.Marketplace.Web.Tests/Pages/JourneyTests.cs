@@ -12,6 +12,8 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 [Collection(BrowserCollection.Name)]
 public sealed class JourneyTests(BrowserHost host)
 {
+    private readonly BrowserHost host = host.ForNextTest();
+
     [Theory]
     [InlineData("ar", "متجر إلكتروني لزيت الأركان", "نريد متجراً إلكترونياً لبيع زيت الأركان مع الدفع بالبطاقة والتوصيل في كل المغرب.", "حلول رقمية", "ننجز المتاجر الإلكترونية للمقاولات الصغرى: ووكومرس، شوبيفاي، الدفع الإلكتروني.")]
     public async Task An_sme_posts_a_need_a_startup_bids_and_the_sme_accepts(string language, string title, string description, string startupName, string offering)

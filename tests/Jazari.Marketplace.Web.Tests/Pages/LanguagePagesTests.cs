@@ -13,6 +13,8 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 [Collection(BrowserCollection.Name)]
 public sealed partial class LanguagePagesTests(BrowserHost host)
 {
+    private readonly BrowserHost host = host.ForNextTest();
+
     private static readonly Strings Strings = new();
 
     [Theory]

@@ -6,6 +6,8 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 [Collection(BrowserCollection.Name)]
 public sealed class LayoutTests(BrowserHost host)
 {
+    private readonly BrowserHost host = host.ForNextTest();
+
     [Fact]
     public async Task Arabic_pages_are_right_to_left_and_mirror_the_french_layout()
     {

@@ -11,6 +11,8 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 [Collection(BrowserCollection.Name)]
 public sealed partial class LinkTests(BrowserHost host)
 {
+    private readonly BrowserHost host = host.ForNextTest();
+
     [Theory]
     [InlineData("fr", "Page introuvable")]
     [InlineData("ar", "الصفحة غير موجودة")]

@@ -13,6 +13,8 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 [Collection(SecondBrowserCollection.Name)]
 public sealed partial class MaturityPagesTests(BrowserHost host)
 {
+    private readonly BrowserHost host = host.ForNextTest();
+
     [Theory]
     [InlineData("ar", "نضجكم الرقمي", "متجر إلكتروني مع الأداء بالبطاقة")]
     public async Task An_sme_takes_the_assessment_sees_where_it_stands_and_drafts_a_need_from_its_plan(string language, string title, string shop)

@@ -15,6 +15,8 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 [Collection(BrowserCollection.Name)]
 public sealed class NeedStepsPagesTests(BrowserHost host)
 {
+    private readonly BrowserHost host = host.ForNextTest();
+
     [Theory]
     [InlineData("ar")]
     public async Task A_startup_page_opened_from_a_bid_shows_its_offering_and_reviews(string language)

@@ -15,6 +15,8 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 [Collection(BrowserCollection.Name)]
 public sealed class PaymentPagesTests(BrowserHost host)
 {
+    private readonly BrowserHost host = host.ForNextTest();
+
     [Theory]
     [InlineData("fr")]
     public async Task The_admin_confirms_a_bank_transfer_and_the_sme_sees_the_milestone_funded(string language)

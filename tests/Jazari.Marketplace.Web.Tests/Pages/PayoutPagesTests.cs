@@ -14,6 +14,8 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 [Collection(SecondBrowserCollection.Name)]
 public sealed class PayoutPagesTests(BrowserHost host)
 {
+    private readonly BrowserHost host = host.ForNextTest();
+
     [Theory]
     [InlineData("ar", "مفتاح هذا الـRIB غير صحيح")]
     public async Task A_startup_gives_its_rib_and_an_admin_releases_the_payout_held_after_its_change(string language, string wrongKey)

@@ -10,6 +10,8 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 [Collection(SecondBrowserCollection.Name)]
 public sealed class PhoneLayoutTests(BrowserHost host)
 {
+    private readonly BrowserHost host = host.ForNextTest();
+
     private const int Width = 390;
 
     [Theory]

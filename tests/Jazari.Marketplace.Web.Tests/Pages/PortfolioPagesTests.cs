@@ -7,6 +7,8 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 [Collection(SecondBrowserCollection.Name)]
 public sealed class PortfolioPagesTests(BrowserHost host)
 {
+    private readonly BrowserHost host = host.ForNextTest();
+
     [Theory]
     [InlineData("fr", "Boutique de l'huilerie Zerhoun")]
     public async Task Portfolio_items_typed_on_the_profile_show_on_the_public_page(string language, string title)

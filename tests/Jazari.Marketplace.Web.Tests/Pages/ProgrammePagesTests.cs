@@ -14,6 +14,8 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 [Collection(BrowserCollection.Name)]
 public sealed partial class ProgrammePagesTests(BrowserHost host)
 {
+    private readonly BrowserHost host = host.ForNextTest();
+
     [Fact]
     public async Task The_sme_applies_to_a_programme_the_admin_approves_it_and_the_sme_posts_a_co_funded_need()
     {

@@ -9,6 +9,8 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 [Collection(BrowserCollection.Name)]
 public sealed class SessionTests(BrowserHost host)
 {
+    private readonly BrowserHost host = host.ForNextTest();
+
     [Fact]
     public async Task The_session_cookie_is_http_only_and_same_site_and_sign_out_revokes_a_copy_of_it()
     {

@@ -11,6 +11,8 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 [Collection(SecondBrowserCollection.Name)]
 public sealed partial class UnsubscribePagesTests(BrowserHost host)
 {
+    private readonly BrowserHost host = host.ForNextTest();
+
     [Fact]
     public async Task The_link_of_an_arabic_email_asks_in_arabic_and_turns_the_kind_off_only_when_the_button_is_pressed()
     {
