@@ -7,7 +7,8 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 /// <summary>
 /// The built host as its own process on a real socket and a real Azurite, driven by Debian's Chromium
 /// (<c>/usr/bin/chromium</c>, or <c>JAZARI_CHROMIUM</c>) through Playwright: never a downloaded browser.
-/// Shared by the page tests; screenshots go to <c>artifacts/screenshots/</c> at the repository's root.
+/// Shared by the page tests; with <c>JAZARI_SCREENSHOTS=1</c> they leave screenshots in <c>artifacts/screenshots/</c>
+/// at the repository's root (a full-page screenshot costs the browser twice a page load: not taken by default).
 /// </summary>
 public sealed class BrowserHost : IAsyncLifetime
 {
@@ -117,8 +118,11 @@ public sealed class BrowserHost : IAsyncLifetime
 
     public string LatestCode(string email) => OutboxFiles.LatestCode(Path.Combine(Host.DataDir, "outbox"), email);
 
-    public static Task ScreenshotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDir, name + ".png"), FullPage = true });
+    private static readonly bool Screenshots = Environment.GetEnvironmentVariable("JAZARI_SCREENSHOTS") == "1";
+
+    public static Task ScreenshotAsync(IPage page, string name) => Screenshots
+        ? page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDir, name + ".png"), FullPage = true })
+        : Task.CompletedTask;
 
     private static readonly Lazy<string> Axe = new(() =>
         File.ReadAllText(Path.Combine(RepoPaths.Root, "infra", "local", "node_modules", "axe-core", "axe.min.js")));
