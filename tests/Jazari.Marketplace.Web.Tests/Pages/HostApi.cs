@@ -119,21 +119,9 @@ internal static partial class HostApi
         foreach (var cookie in await page.Context.CookiesAsync([host.Url])) jar.Add(site, new System.Net.Cookie(cookie.Name, cookie.Value, "/"));
         using var http = new HttpClient(new HttpClientHandler { CookieContainer = jar, AllowAutoRedirect = false }) { BaseAddress = site };
         http.DefaultRequestHeaders.AcceptLanguage.ParseAdd(await page.EvaluateAsync<string>("navigator.language"));
-        var sent = await PostFormAsync(http, "/sign-in", await http.GetStringAsync("/sign-in"), new() { ["Input.Email"] = email });
-        var verify = sent.Headers.Location!.OriginalString;
-        var code = await CodeAsync(host, email, before);
-        var signedIn = await PostFormAsync(http, verify, await http.GetStringAsync(verify), new() { ["Input.Email"] = email, ["Input.Code"] = code });
+        var landing = await Payments.ReceiptTests.SignInOnFormsAsync(http, email, () => CodeAsync(host, email, before));
         await page.Context.AddCookiesAsync(jar.GetAllCookies().Select(c => new Microsoft.Playwright.Cookie { Name = c.Name, Value = c.Value, Url = host.Url, HttpOnly = c.HttpOnly }));
-        await page.GotoAsync(signedIn.Headers.Location!.OriginalString);
-    }
-
-    /// <summary>Posts a page's form with its anti-forgery token, as a browser does; the answer is the redirect that follows a success.</summary>
-    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient http, string path, string form, Dictionary<string, string> fields)
-    {
-        fields["__af"] = Payments.ReceiptTests.Antiforgery(form);
-        var answer = await http.PostAsync(path, new FormUrlEncodedContent(fields));
-        Assert.True(answer.StatusCode == HttpStatusCode.Redirect, $"{path} answered {(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}");
-        return answer;
+        await page.GotoAsync(landing);
     }
 
     /// <summary>Unfolds the menu where it is folded (a phone's width); does nothing where it is always open.</summary>

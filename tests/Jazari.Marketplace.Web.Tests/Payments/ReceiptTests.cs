@@ -155,19 +155,28 @@ public sealed partial class ReceiptTests(MarketplaceHost host)
     internal static async Task<HttpClient> PagesAsync(MarketplaceHost host, Person person)
     {
         var browser = host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-        var form = await browser.GetStringAsync("/sign-in");
-        var sent = await browser.PostAsync("/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["Input.Email"] = person.Email, ["__af"] = Antiforgery(form),
-        }));
-        Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
-        var verify = await browser.GetStringAsync(sent.Headers.Location);
-        var signedIn = await browser.PostAsync(sent.Headers.Location, new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["Input.Email"] = person.Email, ["Input.Code"] = host.LatestCode(person.Email), ["__af"] = Antiforgery(verify),
-        }));
-        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        await SignInOnFormsAsync(browser, person.Email, () => Task.FromResult(host.LatestCode(person.Email)));
         return browser;
+    }
+
+    /// <summary>
+    /// Signs in on the sign-in page and the code page as a browser posts them (each form read for its anti-forgery
+    /// token, the client keeping the cookies); the code is asked once the first form is sent. Answers where the
+    /// browser is sent next.
+    /// </summary>
+    internal static async Task<string> SignInOnFormsAsync(HttpClient browser, string email, Func<Task<string>> code)
+    {
+        var verify = await PostFormAsync(browser, "/sign-in", new() { ["Input.Email"] = email });
+        return await PostFormAsync(browser, verify, new() { ["Input.Email"] = email, ["Input.Code"] = await code() });
+    }
+
+    /// <summary>Posts the form of the page at <paramref name="path"/> with its anti-forgery token; answers the redirect that follows a success.</summary>
+    private static async Task<string> PostFormAsync(HttpClient browser, string path, Dictionary<string, string> fields)
+    {
+        fields["__af"] = Antiforgery(await browser.GetStringAsync(path));
+        var answer = await browser.PostAsync(path, new FormUrlEncodedContent(fields));
+        Assert.True(answer.StatusCode == HttpStatusCode.Redirect, $"{path} answered {(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}");
+        return answer.Headers.Location!.OriginalString;
     }
 
     internal static string Antiforgery(string html) => AntiforgeryField().Match(html).Groups[1].Value;
