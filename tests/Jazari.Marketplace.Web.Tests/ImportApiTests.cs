@@ -76,6 +76,43 @@ public sealed class ImportApiTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task An_import_changes_nothing_an_account_holds_and_gives_no_need_to_another_sme()
+    {
+        using var admin = host.Admin();
+        var (sme, posted) = await Api.OpenNeedAsync(host);
+        var smeId = (await (await sme.Client.GetAsync($"/api/needs/{posted}")).Json(HttpStatusCode.OK)).GetProperty("smeId").GetString()!;
+        var draft = await sme.Client.CreateAsync("/api/needs", Api.Need(title: "Notre brouillon"));
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        JsonObject Need(string id, string owner) => new()
+        {
+            ["id"] = id, ["smeId"] = owner, ["title"] = "Boutique importée", ["description"] = "Une boutique en ligne venue d'un autre catalogue.",
+            ["category"] = "ecommerce", ["budgetMinMad"] = 5000, ["budgetMaxMad"] = 9000, ["deadline"] = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd"),
+            ["region"] = "Fes-Meknes", ["remoteOk"] = true, ["language"] = "fr",
+        };
+        JsonObject Sme(string id) => new() { ["id"] = id, ["name"] = "Importée", ["sector"] = "food", ["city"] = "Fes", ["region"] = "Fes-Meknes", ["employees"] = 3, ["languages"] = new JsonArray("fr") };
+        var first = await (await admin.PostAsync("/api/admin/import", Body(new JsonObject
+        {
+            ["smes"] = new JsonArray(Sme($"sme-cat-{tag}")), ["needs"] = new JsonArray(Need($"need-cat-{tag}", $"sme-cat-{tag}")),
+        }))).Json(HttpStatusCode.OK);
+        Assert.Equal(0, first.GetProperty("refused").GetArrayLength());
+
+        // The SME's published need and its draft given to the imported SME, the imported need given to the SME, the SME's profile rewritten.
+        var second = await (await admin.PostAsync("/api/admin/import", Body(new JsonObject
+        {
+            ["smes"] = new JsonArray(Sme(smeId)),
+            ["needs"] = new JsonArray(Need(posted, $"sme-cat-{tag}"), Need(draft, smeId), Need($"need-cat-{tag}", smeId)),
+        }))).Json(HttpStatusCode.OK);
+        Assert.Equal(4, second.GetProperty("refused").GetArrayLength());
+        Assert.Equal(0, second.GetProperty("updated").GetProperty("needs").GetInt32() + second.GetProperty("updated").GetProperty("smes").GetInt32());
+
+        var need = await (await sme.Client.GetAsync($"/api/needs/{posted}")).Json(HttpStatusCode.OK);
+        Assert.Equal((smeId, "Vendre notre huile en ligne"), (need.GetProperty("smeId").GetString(), need.GetProperty("title").GetString()));
+        Assert.Equal("draft", (await (await sme.Client.GetAsync($"/api/needs/{draft}")).Json(HttpStatusCode.OK)).GetProperty("status").GetString());
+        Assert.Equal($"sme-cat-{tag}", (await (await admin.GetAsync($"/api/needs/need-cat-{tag}")).Json(HttpStatusCode.OK)).GetProperty("smeId").GetString());
+        Assert.Equal("Huilerie Zerhoun", (await (await sme.Client.GetAsync($"/api/smes/{smeId}")).Json(HttpStatusCode.OK)).GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task Only_admins_import()
     {
         var sme = await host.SignUpAsync("sme");

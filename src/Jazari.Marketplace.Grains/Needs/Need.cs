@@ -166,7 +166,13 @@ internal sealed class NeedGrain(
     public async Task<bool> ImportAsync(string smeId, NeedDetails details)
     {
         var created = !state.RecordExists;
-        if (!created && Need.Status != NeedStatus.Open && Need.Status != NeedStatus.Draft)
+        // An import brings another system's catalogue: it never takes over a need an SME posted here (its draft would be
+        // published for it), nor gives a need to another SME (the engagement's refunds would go to that SME's account).
+        if (!created && Need.OwnerAccountId is not null)
+            throw MarketplaceException.Conflict("The need was posted by its SME on the marketplace; an import cannot change it.");
+        if (!created && Need.SmeId != smeId)
+            throw MarketplaceException.Conflict("The need belongs to another SME; an import cannot move it.");
+        if (!created && Need.Status != NeedStatus.Open)
             throw MarketplaceException.Conflict($"The need is {Need.Status.Name()}; an import can no longer change it.");
         var now = time.GetUtcNow();
         if (created) state.State = new NeedState { CreatedAt = now };

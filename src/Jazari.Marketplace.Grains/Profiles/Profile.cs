@@ -7,7 +7,7 @@ public interface IProfileGrain<TDetails> : IGrainWithStringKey
     Task CreateAsync(string ownerAccountId, TDetails details);
     Task<ProfileView<TDetails>> GetAsync(Caller caller);
     Task<ProfileView<TDetails>> UpdateAsync(Caller caller, TDetails details);
-    /// <summary>Upsert by an admin import; true when the profile was created.</summary>
+    /// <summary>Upsert by an admin import (of profiles no account holds); true when the profile was created.</summary>
     Task<bool> ImportAsync(TDetails details);
     /// <summary>
     /// The owner's account was erased: the name becomes <paramref name="pseudonym"/>, texts they wrote are blanked,
@@ -80,6 +80,9 @@ internal abstract class ProfileGrain<TDetails>(IPersistentState<ProfileState<TDe
     public async Task<bool> ImportAsync(TDetails details)
     {
         var created = !state.RecordExists;
+        // Another system's catalogue never rewrites a profile someone holds here: only its owner changes it.
+        if (!created && state.State.OwnerAccountId is not null)
+            throw MarketplaceException.Conflict("The profile belongs to an account on the marketplace; an import cannot change it.");
         var now = time.GetUtcNow();
         if (created) state.State = new() { CreatedAt = now };
         state.State.Details = details;

@@ -50,9 +50,11 @@ public static class PaymentsAdminApi
         ClaimsPrincipal user, PaymentAdminCommands payments)
     {
         var lines = await payments.PendingPayoutsAsync(user.Caller(), status); // the status is checked for a file too
-        return BankFormat(request) is { } format
-            ? Download(format, await payments.NextBankFileAsync(user.Caller()), response, payments)
-            : TypedResults.Ok(lines.Select(PayoutResponse.From).ToList());
+        if (BankFormat(request) is not { } format) return TypedResults.Ok(lines.Select(PayoutResponse.From).ToList());
+        // Making a file takes the payouts to the bank: only when asked for the pending ones, never as a list's side effect.
+        if (status is not (null or "pending"))
+            throw MarketplaceException.Invalid("status", "A bank file holds the pending payouts: ask for status=pending.");
+        return Download(format, await payments.NextBankFileAsync(user.Caller()), response, payments);
     }
 
     /// <summary>The bank files awaiting the bank (neither marked paid nor withdrawn), the oldest first.</summary>
@@ -67,13 +69,16 @@ public static class PaymentsAdminApi
             : TypedResults.Ok(await payments.BankFileSummaryAsync(user.Caller(), id));
     }
 
-    /// <summary>"xml" or "csv" when the client accepts that form of a bank file (not with <c>q=0</c>, which refuses it).</summary>
+    /// <summary>
+    /// "xml" or "csv" when that form of a bank file is what the client prefers: the first of the types it gives the highest
+    /// quality. A browser's <c>text/html,…,application/xml;q=0.9</c> and a client that also takes JSON first get JSON.
+    /// </summary>
     private static string? BankFormat(HttpRequest request)
     {
-        var accepted = Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var types)
-            ? types.Where(t => t.Quality is not 0).Select(t => t.MediaType.Value).ToList() : [];
-        return accepted.Contains("application/xml", StringComparer.OrdinalIgnoreCase) ? "xml"
-            : accepted.Contains(DashboardExports.Csv, StringComparer.OrdinalIgnoreCase) ? "csv" : null;
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var types)) return null;
+        var preferred = types.Where(t => t.Quality is not 0).OrderByDescending(t => t.Quality ?? 1).FirstOrDefault()?.MediaType.Value;
+        return string.Equals(preferred, "application/xml", StringComparison.OrdinalIgnoreCase) ? "xml"
+            : string.Equals(preferred, DashboardExports.Csv, StringComparison.OrdinalIgnoreCase) ? "csv" : null;
     }
 
     private static FileContentHttpResult Download(string format, (Grains.Payments.PayoutFileView, IReadOnlyList<Payments.BankPayout>) file,

@@ -16,7 +16,7 @@ namespace Jazari.Marketplace.Web.Application;
 /// Partial, excess and unknown credits, and debits of another amount, of a payout already paid or naming none, are
 /// listed for a decision. A statement already reconciled, and entries an earlier statement brought, move nothing again.
 /// </summary>
-public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminCommands payments, AuditTrail audit,
+public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminCommands payments, AuditTrail audit, PaymentSettings settings,
     [FromKeyedServices(Clock.Key)] TimeProvider time)
 {
     public const string Xml = "application/xml";
@@ -71,6 +71,10 @@ public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminComm
             Csv => BankStatementFiles.Csv(body, await MappingAsync(mapping)),
             _ => throw MarketplaceException.Invalid("contentType", "Send a camt.053 statement as application/xml or a bank's CSV export as text/csv."),
         };
+        // Only the platform's own account holds the SMEs' transfers and pays the payouts: a statement of any other
+        // (a startup's, a personal one uploaded by mistake) must fund and pay nothing.
+        if (file.NamedAccounts.FirstOrDefault(a => !settings.Bank.IsThisAccount(a)) is { } foreign)
+            throw MarketplaceException.Invalid("statement", $"The statement is of the account {foreign}, not of the platform's account: nothing was reconciled.");
         var grain = grains.GetGrain<IBankStatementGrain>(file.Id);
         if (await grain.GetAsync() is { } known) return StatementResponse.From(known, repeated: true);
         var matched = new List<StatementMatch>();
@@ -253,9 +257,10 @@ public sealed record BankMappingInput
     {
         var c = new Checks();
         var id = c.Id("name", name);
-        var delimiter = c.OneOf("delimiter", Delimiter ?? ",", [",", ";", "tab"]) switch { "tab" => '\t', var d => d[0] };
-        var mark = c.OneOf("decimalMark", DecimalMark ?? ".", [".", ","])[0];
-        if (delimiter == mark) c.Error("decimalMark", "The decimal mark cannot be the field separator.");
+        // A refused value (empty, or any other) is reported by OneOf; the default stands in until the refusal is thrown.
+        var delimiter = c.OneOf("delimiter", Delimiter ?? ",", [",", ";", "tab"]) switch { "tab" => '\t', [var d] => d, _ => ',' };
+        var mark = c.OneOf("decimalMark", DecimalMark ?? ".", [".", ","]) is [var m] ? m : '.';
+        if (delimiter == mark && !c.Failed) c.Error("decimalMark", "The decimal mark cannot be the field separator.");
         var amount = c.OptionalText("amountColumn", AmountColumn, 100);
         var credit = c.OptionalText("creditColumn", CreditColumn, 100);
         if ((amount is null) == (credit is null)) c.Error("creditColumn", "Name either the credit column or the signed amount column.");

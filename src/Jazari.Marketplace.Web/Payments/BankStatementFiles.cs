@@ -17,8 +17,14 @@ namespace Jazari.Marketplace.Web.Payments;
 /// that returns a debit (a payout the beneficiary's bank refused); listed for an admin, never acted on.
 public sealed record StatementEntry(long AmountMinor, string Currency, string Label, string BankReference, string Key, bool Debit = false, bool Reversal = false);
 
-/// <summary>A statement read: its identity (the same statement uploaded again has the same), its account, its credits and debits.</summary>
-public sealed record StatementFile(string Id, string Account, string Format, IReadOnlyList<StatementEntry> Credits, IReadOnlyList<StatementEntry> Debits);
+/// <summary>
+/// A statement read: its identity (the same statement uploaded again has the same), its account, its credits and debits.
+/// <see cref="NamedAccounts"/>: the accounts the file itself names (a camt.053's statements; a CSV's account column).
+/// </summary>
+public sealed record StatementFile(string Id, string Account, string Format, IReadOnlyList<StatementEntry> Credits, IReadOnlyList<StatementEntry> Debits)
+{
+    public IReadOnlyList<string> NamedAccounts { get; init; } = [];
+}
 
 /// <summary>
 /// Reads the bank's statements: ISO 20022 <c>camt.053</c> (BkToCstmrStmt, booked credit and debit entries; one entry per
@@ -98,7 +104,7 @@ public static class BankStatementFiles
             }
         }
         return new StatementFile(Id(identity.ToString()), string.Join(", ", accounts.Distinct()), "camt.053",
-            [.. entries.Where(e => !e.Debit)], [.. entries.Where(e => e.Debit)]);
+            [.. entries.Where(e => !e.Debit)], [.. entries.Where(e => e.Debit)]) { NamedAccounts = [.. accounts.Distinct()] };
     }
 
     public static StatementFile Csv(byte[] body, BankCsvMapping mapping)
@@ -120,6 +126,7 @@ public static class BankStatementFiles
         var accountColumn = Column(mapping.AccountColumn);
         var entries = new List<StatementEntry>();
         var accounts = new HashSet<string>();
+        var named = new HashSet<string>();
         var ranks = new Dictionary<string, int>();
         foreach (var row in rows.Skip(1))
         {
@@ -130,6 +137,7 @@ public static class BankStatementFiles
             if (minor == 0 || (minor < 0 && mapping.CreditColumn is not null)) continue; // a credit column: its credits only
             var account = Clean(Field(accountColumn)) is { Length: > 0 } a ? a : mapping.Name;
             accounts.Add(account);
+            if (accountColumn >= 0) named.Add(account);
             var currency = Field(currencyColumn) is { Length: 3 } c ? c.ToUpperInvariant() : Reference.DefaultCurrency;
             var label = string.Join(" ", labels.Select(Field).Where(l => l.Length > 0));
             // A negative amount (a signed amount column) is a debit; a credit column holds credits only.
@@ -137,7 +145,7 @@ public static class BankStatementFiles
             if (entries.Count > MaxEntries) throw MarketplaceException.Invalid("statement", $"A statement has at most {MaxEntries} entries.");
         }
         return new StatementFile(Id($"csv|{mapping.Name}|{Hash(body)}"), accounts.Count == 0 ? mapping.Name : string.Join(", ", accounts.Order()), "csv",
-            [.. entries.Where(e => !e.Debit)], [.. entries.Where(e => e.Debit)]);
+            [.. entries.Where(e => !e.Debit)], [.. entries.Where(e => e.Debit)]) { NamedAccounts = [.. named.Order()] };
     }
 
     /// <summary>The statement's id: derived from its identity, so the same statement again has the same id.</summary>

@@ -49,4 +49,12 @@ public sealed class BankDetails
     /// <summary>The 24-digit Moroccan RIB.</summary>
     public string Rib { get; set; } = "011 780 0000123456789012 96";
     public string Swift { get; set; } = "BMCEMAMC";
+
+    /// <summary>Whether a bank statement's account is this one: the RIB however grouped, or the IBAN made of it (MA…).</summary>
+    public bool IsThisAccount(string account)
+    {
+        if (Grains.Payments.Rib.Normalise(Rib) is not { Length: Grains.Payments.Rib.Length } rib) return false;
+        var compact = string.Concat(account.Where(c => !char.IsWhiteSpace(c) && c != '-')).ToUpperInvariant();
+        return compact == rib || compact == Grains.Payments.Rib.Iban(rib);
+    }
 }

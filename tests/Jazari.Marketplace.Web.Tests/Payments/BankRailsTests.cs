@@ -403,6 +403,11 @@ public sealed class BankRailsTests(MarketplaceHost host)
         refusing.Headers.Accept.ParseAdd("application/json");
         refusing.Headers.Accept.ParseAdd("application/xml;q=0");
         Assert.Equal("application/json", (await admin.SendAsync(refusing)).Content.Headers.ContentType?.MediaType);
+        // Nor does a browser, which takes XML after HTML; and a file is of the pending payouts only, never of a list of the held ones.
+        var browsing = new HttpRequestMessage(HttpMethod.Get, "/api/admin/payouts");
+        browsing.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+        Assert.Equal("application/json", (await admin.SendAsync(browsing)).Content.Headers.ContentType?.MediaType);
+        await (await admin.SendAsync(XmlRequest("/api/admin/payouts?status=held"))).Problem(HttpStatusCode.BadRequest);
         var open = (await (await admin.GetAsync("/api/admin/payout-files")).Json(HttpStatusCode.OK)).EnumerateArray().ToList();
         Assert.Contains(open, f => f.GetProperty("fileId").GetString() == lateFile && f.GetProperty("status").GetString() == "open");
         Assert.Contains(open, f => f.GetProperty("fileId").GetString() == fileId);

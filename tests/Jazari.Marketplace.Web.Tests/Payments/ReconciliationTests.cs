@@ -10,7 +10,8 @@ namespace Jazari.Marketplace.Web.Tests.Payments;
 /// Statement reconciliation over HTTP: an admin uploads the bank's camt.053 statement or CSV export; credits quoting an
 /// awaited transfer's reference (however loosely typed) with the SME's exact share confirm their milestone once; debits
 /// naming a payout of our pain.001 file with its exact amount mark it paid once (a week of business without a typed
-/// reference); the others are listed; the same statement again moves nothing; hostile XML is refused.
+/// reference); the others are listed; the same statement again moves nothing; hostile XML, and a statement of another account
+/// than the platform's, are refused.
 /// </summary>
 [Collection(PaymentsCollection.Name)]
 public sealed class ReconciliationTests(MarketplaceHost host)
@@ -21,7 +22,7 @@ public sealed class ReconciliationTests(MarketplaceHost host)
         var (exact, exactFunding) = await AwaitedAsync();
         var (loose, looseFunding) = await AwaitedAsync();
         var (short_, shortFunding) = await AwaitedAsync();
-        var account = "MA64011780000012345678901234";
+        var account = PlatformIban;
         var statementId = "STMT-" + Guid.NewGuid().ToString("N")[..10];
         var xml = Camt053(account, statementId,
             Entry(1_500_000, "BOA-" + Guid.NewGuid().ToString("N")[..8], Reference(exactFunding)),
@@ -78,6 +79,10 @@ public sealed class ReconciliationTests(MarketplaceHost host)
             m => m.GetProperty("name").GetString() == "attijari");
         await (await admin.PutAsJsonAsync("/api/admin/bank-statement-mappings/attijari", new { delimiter = ";", labelColumns = new[] { "Libellé" } }))
             .Problem(HttpStatusCode.BadRequest); // neither a credit nor an amount column
+        foreach (var empty in new object[] { new { delimiter = "", creditColumn = "Crédit", labelColumns = new[] { "Libellé" } },
+                     new { decimalMark = "", creditColumn = "Crédit", labelColumns = new[] { "Libellé" } } })
+            Assert.Contains((await (await admin.PutAsJsonAsync("/api/admin/bank-statement-mappings/vide", empty)).Problem(HttpStatusCode.BadRequest))
+                .GetProperty("errors").EnumerateObject(), e => e.Name is "delimiter" or "decimalMark");
 
         var (exact, exactFunding) = await AwaitedAsync();
         var (loose, looseFunding) = await AwaitedAsync();
@@ -116,7 +121,7 @@ public sealed class ReconciliationTests(MarketplaceHost host)
         for (var round = 0; round < 3; round++)
         {
             var (a, funding) = await AwaitedAsync();
-            var xml = Camt053("MA64011780000012345678901234", "STMT-" + Guid.NewGuid().ToString("N")[..10],
+            var xml = Camt053(PlatformIban, "STMT-" + Guid.NewGuid().ToString("N")[..10],
                 Entry(1_500_000, "BOA-" + Guid.NewGuid().ToString("N")[..8], Reference(funding)));
             using var manualClient = host.Admin();
             var manual = manualClient.PostAsJsonAsync($"/api/admin/payments/{Reference(funding)}/confirm", new { amountMinor = 1_500_000L, bankReference = "GUICHET-1" });
@@ -148,6 +153,10 @@ public sealed class ReconciliationTests(MarketplaceHost host)
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await admin.PostAsync("/api/admin/bank-statements", new StringContent("{}", Encoding.UTF8, "application/json"))).StatusCode);
         var huge = new StringContent(new string(' ', 5 * 1024 * 1024), Encoding.UTF8, "application/xml");
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await admin.PostAsync("/api/admin/bank-statements", huge)).StatusCode);
+        // A statement of another account than the platform's (here a startup's) funds nothing, though its credit names the payment.
+        var foreign = Camt053(Grains.Payments.Rib.Iban(Grains.Payments.Rib.Normalise(AttijariRib)!), "Z", Entry(1_500_000, "BOA-Z", Reference(funding)));
+        var refused = await (await admin.PostAsync("/api/admin/bank-statements", new StringContent(foreign, Encoding.UTF8, "application/xml"))).Problem(HttpStatusCode.BadRequest);
+        Assert.Contains("not of the platform's account", refused.GetProperty("errors").GetProperty("statement")[0].GetString());
         Assert.Equal("awaiting-funding", (await a.EngagementAsync()).Milestone(0).Status());
 
         Assert.Equal(HttpStatusCode.Forbidden, (await a.Sme.Client.PostAsync("/api/admin/bank-statements",
@@ -160,7 +169,7 @@ public sealed class ReconciliationTests(MarketplaceHost host)
         var (a, funding) = await AwaitedAsync();
         using var browser = await ReceiptTests.AdminPagesAsync(host);
         var page = await browser.GetStringAsync("/admin/bank-statements");
-        var xml = Camt053("MA64011780000012345678901234", "STMT-" + Guid.NewGuid().ToString("N")[..10],
+        var xml = Camt053(PlatformIban, "STMT-" + Guid.NewGuid().ToString("N")[..10],
             Entry(1_500_000, "BOA-" + Guid.NewGuid().ToString("N")[..8], "Virement " + Loosely(Reference(funding))),
             Entry(77_00, "BOA-" + Guid.NewGuid().ToString("N")[..8], "INCONNU"));
         using var form = new MultipartFormDataContent
@@ -580,7 +589,8 @@ public sealed class ReconciliationTests(MarketplaceHost host)
         return (a, funding);
     }
 
-    private const string PlatformIban = "MA64011780000012345678901234";
+    /// <summary>The IBAN of the platform's account (the hosts' default <c>Payments:Bank:Rib</c>): the statements' account.</summary>
+    private static readonly string PlatformIban = Grains.Payments.Rib.Iban(Grains.Payments.Rib.Normalise(new Web.Payments.BankDetails().Rib)!);
     private const string AttijariRib = "007 780 0001234567890123 96"; // as in BankRailsTests: valid keys, known banks
     private const string CihRib = "230-810-0211-1122-2233-3344-80";
     private static readonly XNamespace Pain = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03";
