@@ -49,7 +49,8 @@ public sealed partial class LanguagePagesTests(BrowserHost host)
         // Its days agree with the sentence around them: after بعد, two days are يومين, not يومان.
         Assert.Contains(language == "ar" ? "بعد يومين من" : "2 jours après", text.Count("field.deadline-hint", 2));
 
-        var needId = await Journeys.PostNeedAsync(sme, title, "Nous voulons une boutique en ligne avec paiement par carte et livraison.");
+        var needId = await Journeys.PostNeedAsync(sme, title, "Nous voulons une boutique en ligne avec paiement par carte et livraison.",
+            language == "fr" ? "الدفع الإلكتروني, WooCommerce" : "WooCommerce, paiement");
         await HostApi.ExpectOnlyReaderLanguageAsync(sme, language);
 
         // The startup bids.
@@ -90,6 +91,13 @@ public sealed partial class LanguagePagesTests(BrowserHost host)
         await sme.GotoAsync("/account/notifications");
         Assert.Equal(0, await sme.Locator("input[name='kinds[need-match]']").CountAsync());
         Assert.Equal(1, await sme.Locator("input[name='kinds[bid-received]'][value=immediate]").CountAsync());
+
+        // The skills keep the order typed, in the page's direction, whichever script the first one is in: the first on the
+        // left of a French page, on the right of an Arabic one (a list isolated as a whole took the first skill's direction).
+        await sme.GotoAsync($"/sme/needs/{needId}");
+        var (firstSkill, secondSkill) = language == "fr" ? await PositionsAsync(sme, "#need-skills", "الدفع", "WooCommerce")
+            : await PositionsAsync(sme, "#need-skills", "WooCommerce", "paiement");
+        Assert.True(language == "fr" ? firstSkill < secondSkill : firstSkill > secondSkill, $"skills out of order: {firstSkill}, {secondSkill}");
 
         if (language == "fr")
         {
