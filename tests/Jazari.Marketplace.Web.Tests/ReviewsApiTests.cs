@@ -72,6 +72,14 @@ public sealed class ReviewsApiTests(MarketplaceHost host)
         Assert.Equal("sme", written.GetProperty("author").GetString());
         Assert.Equal(startupId, written.GetProperty("subjectId").GetString());
         Assert.Equal(0, (await ReviewsAsync(founder, needId)).GetArrayLength());
+        // The SME's mission page no longer asks for its review; the startup's still does.
+        foreach (var (person, reviewed) in new[] { (sme, true), (founder, false) })
+        {
+            using var pages = await Payments.ReceiptTests.PagesAsync(host, person);
+            var mission = System.Net.WebUtility.HtmlDecode(await pages.GetStringAsync($"/engagements/{needId}"));
+            Assert.Equal(reviewed, mission.Contains("votre avis est écrit"));
+            Assert.Equal(!reviewed, mission.Contains("Donner votre avis sur la mission"));
+        }
         var stranger = await host.SignUpAsync("startup");
         await (await stranger.Client.GetAsync($"/api/needs/{needId}/reviews")).Problem(HttpStatusCode.NotFound);
         await (await stranger.Client.PostAsJsonAsync($"/api/needs/{needId}/reviews", Review(1))).Problem(HttpStatusCode.NotFound);

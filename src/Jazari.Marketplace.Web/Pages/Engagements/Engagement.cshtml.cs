@@ -78,7 +78,8 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
         var e = Engagement;
         if (e.Status == "cancelled") return T.Html("journey.next-engagement-cancelled");
         if (e.Status == "completed" || e.Milestones.All(m => m.Status is "released" or "refunded" or "cancelled"))
-            return IsSme ? T.Html("journey.next-engagement-completed-sme") : IsStartup ? T.Html("journey.next-engagement-completed-startup") : null;
+            return !IsSme && !IsStartup ? null : !CanReview ? T.Html("journey.next-engagement-reviewed")
+                : IsSme ? T.Html("journey.next-engagement-completed-sme") : T.Html("journey.next-engagement-completed-startup");
         if (!IsSme && !IsStartup) return null;
         var m = e.Milestones.FirstOrDefault(x => x.Status == "disputed")
             ?? e.Milestones.First(x => x.Status is not ("released" or "refunded" or "cancelled"));
@@ -212,6 +213,9 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
 
     private HashSet<string> issuedReceipts = [];
 
+    /// <summary>An ended engagement whose reader (the SME or the startup) has not written its review yet, while reviews are open.</summary>
+    public bool CanReview { get; private set; }
+
     private async Task LoadAsync(string id)
     {
         Engagement = await engagements.GetAsync(Me, id);
@@ -219,6 +223,8 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
         var numbers = await Task.WhenAll(ids.Select(r => Grains.GetGrain<IReceiptGrain>(r).GetAsync()));
         issuedReceipts = [.. ids.Where((_, i) => numbers[i] is not null)];
         if (IsSme) deliveryReviews = [.. (await expertReviews.OfNeedAsync(Me, id)).Where(r => r.Kind == "milestone")];
+        if (Engagement.Status is "completed" or "cancelled" && (IsSme || IsStartup))
+            CanReview = (await ReviewsSection.LoadAsync(Grains, id, Me, "", new(), _ => null)).CanWrite;
         await ExpectSharesAsync();
         foreach (var institute in Engagement.Milestones.SelectMany(m => m.Dispute?.Mediators ?? []).Distinct())
             if (await Grains.GetGrain<Jazari.Marketplace.Grains.Incubation.IInstituteGrain>(institute).GetAsync() is { } found) InstituteNames[institute] = found.Name;
