@@ -26,6 +26,13 @@ public sealed class NeedsApiTests(MarketplaceHost host) : IClassFixture<Marketpl
         var seen = await (await startup.Client.GetAsync($"/api/needs/{id}")).Json(HttpStatusCode.OK);
         Assert.Equal(15000m, seen.GetProperty("budgetMinMad").GetDecimal());
         Assert.Equal("MAD", seen.GetProperty("currency").GetString());
+
+        // Its deadline is 90 days away, but a need stays open 30 days at most: the startup's page shows the day bidding
+        // really ends, the day the need's follow-up closes it.
+        var lastDay = Languages.Formats.Today(DateTimeOffset.Parse(open.GetProperty("publishedAt").GetString()!, System.Globalization.CultureInfo.InvariantCulture).AddDays(30));
+        using var pages = await Payments.ReceiptTests.PagesAsync(host, startup);
+        var page = System.Net.WebUtility.HtmlDecode(await pages.GetStringAsync($"/startup/needs/{id}"));
+        Assert.Contains($"id=\"last-day\">{Languages.Formats.For("fr").Date(lastDay)}<", page);
     }
 
     [Fact]

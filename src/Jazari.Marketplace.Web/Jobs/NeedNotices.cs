@@ -31,7 +31,7 @@ public sealed class NeedNotices(IGrainFactory grains, Notifier notifier, Startup
         ["category"] = need.Details.Category,
         ["region"] = need.Details.Region,
         ["budget"] = $"{Mad(need.Details.BudgetMinMinor)} – {Mad(need.Details.BudgetMaxMinor)}",
-        ["deadline"] = $"{need.Details.Deadline:yyyy-MM-dd}",
+        ["deadline"] = $"{settings.LastDayToBid(need):yyyy-MM-dd}",
         ["link"] = notifier.NeedLink(need.Id),
         ["needsLink"] = notifier.NeedsLink,
     };

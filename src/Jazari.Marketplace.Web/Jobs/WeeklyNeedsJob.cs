@@ -10,7 +10,8 @@ using Jazari.Marketplace.Web.Notifications;
 namespace Jazari.Marketplace.Web.Jobs;
 
 /// <summary>Every Monday, each startup gets the open needs that fit it best (the matching engine) in one e-mail, once per ISO week.</summary>
-public sealed class WeeklyNeedsJob(IGrainFactory grains, IBackgroundJobClient jobs, Notifier notifier, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
+public sealed class WeeklyNeedsJob(IGrainFactory grains, IBackgroundJobClient jobs, Notifier notifier, NotificationSettings settings,
+    [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
 {
     public const int MaxNeeds = 10;
 
@@ -37,7 +38,7 @@ public sealed class WeeklyNeedsJob(IGrainFactory grains, IBackgroundJobClient jo
         if (needs.Count == 0) return;
         var startupName = profile.Details.Name;
         // Written in each reader's language when the e-mail is made (region named, deadline in its format, title isolated).
-        var items = System.Text.Json.JsonSerializer.Serialize(needs.Select(n => new EmailTemplates.NeedItem(n!.Details.Title, n.Details.Region, n.Details.Deadline, notifier.NeedLink(n.Id))));
+        var items = System.Text.Json.JsonSerializer.Serialize(needs.Select(n => new EmailTemplates.NeedItem(n!.Details.Title, n.Details.Region, settings.LastDayToBid(n), notifier.NeedLink(n.Id))));
         await notifier.NotifyAsync(profile.OwnerAccountId, NotificationKinds.WeeklyNeeds, $"weekly:{week}", new Dictionary<string, string>
         {
             ["startup"] = startupName, ["count"] = $"{needs.Count}", ["items"] = items, ["needsLink"] = notifier.NeedsLink,

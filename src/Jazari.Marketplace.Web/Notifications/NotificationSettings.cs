@@ -21,6 +21,14 @@ public sealed class NotificationSettings
     /// <summary>Key of the signed unsubscribe and dashboard links; generated under the data folder when unset.</summary>
     public string? SigningKey { get; set; }
 
+    /// <summary>
+    /// The last day startups can bid on a need, in Morocco: its deadline, or the day it has been open <see cref="OpenAtMost"/>
+    /// if that comes first (<see cref="Jobs.NeedFollowUps.ExpiresAt"/> closes it then). A draft's is its deadline.
+    /// </summary>
+    public DateOnly LastDayToBid(Grains.Needs.NeedView need) =>
+        need.PublishedAt is { } published && Languages.Formats.Today(published + OpenAtMost) is var cap && cap < need.Details.Deadline
+            ? cap : need.Details.Deadline;
+
     public static NotificationSettings From(IConfiguration config) => config.GetSection("Notifications").Get<NotificationSettings>() ?? new();
 
     /// <summary>When the digest holding something recorded at <paramref name="now"/> goes out.</summary>

@@ -58,7 +58,8 @@ public sealed class NewNeedModel(IGrainFactory grains, Text text, NeedCommands n
         Input = new NeedInput
         {
             Region = sme.Region, Language = T.Content, ProgrammeId = ProgrammeId,
-            Deadline = Languages.Formats.Today(time.GetUtcNow()).AddMonths(1).ToString("yyyy-MM-dd"),
+            // The longest a need stays open: a later day would be shown and never reached.
+            Deadline = Languages.Formats.Today(time.GetUtcNow()).AddDays(OpenAtMostDays).ToString("yyyy-MM-dd"),
         };
         await ShowCategoryAsync(category!);
         return Page();
