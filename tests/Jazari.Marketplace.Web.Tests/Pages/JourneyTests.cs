@@ -64,7 +64,8 @@ public sealed class JourneyTests(BrowserHost host)
         Assert.DoesNotContain("sent=true", startup.Url);
         await Shot(startup, "bid-form", language);
         await startup.FillAsync("#m1-amount", "12000");
-        await startup.ClickAsync("form.form > button[type=submit]");
+        // Enter in a field (a phone's Go key) sends the offer, not the "add a milestone" button placed before it.
+        await startup.PressAsync("#m1-amount", "Enter");
         await Journeys.ExpectUrlAsync(startup, "sent=true");
         await Assertions.Expect(startup.Locator("#my-bid .status-submitted")).ToBeVisibleAsync();
 
