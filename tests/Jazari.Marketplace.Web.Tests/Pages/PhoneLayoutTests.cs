@@ -41,7 +41,7 @@ public sealed class PhoneLayoutTests(BrowserHost host)
         var pages = new (string Email, string[] Paths)[]
         {
             (smeEmail, ["/sme", $"/sme/needs/{needId}", $"/startups/{startupId}", "/sme/needs/new", "/sme/profile", "/messages", "/account/notifications"]),
-            (startupEmail, ["/startup", $"/startup/needs/{needId}", "/startup/bids", "/startup/invitations", $"/startup/cohorts/{cohortId}", "/startup/profile", "/startup/goals"]),
+            (startupEmail, ["/startup", $"/startup/needs/{needId}", "/startup/bids", "/startup/invitations", $"/startup/cohorts/{cohortId}", "/startup/profile", "/startup/goals", "/account/notifications"]),
             (managerEmail, ["/manager", $"/manager/cohorts/{cohortId}", $"/manager/cohorts/{cohortId}?name=souss", $"/manager/cohorts/{cohortId}/dashboard", $"/manager/cohorts/{cohortId}/mentors"]),
         };
         var signedOut = await PhoneAsync(language);
