@@ -9,6 +9,39 @@ namespace Jazari.Marketplace.Web.Tests;
 public sealed class NeedsApiTests(MarketplaceHost host) : IClassFixture<MarketplaceHost>
 {
     [Fact]
+    public async Task A_startup_withdraws_its_bid_from_its_page_only_once_it_confirmed()
+    {
+        var (_, needId) = await Api.OpenNeedAsync(host);
+        var (startup, _) = await Api.StartupAsync(host);
+        var bidId = await startup.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
+        using var pages = await Payments.ReceiptTests.PagesAsync(host, startup);
+        var page = await pages.GetStringAsync($"/startup/needs/{needId}");
+        Assert.DoesNotContain("id=\"confirm\"", page);
+
+        // The button only asks; a post without the confirmation (an old page, a double tap) asks too and takes nothing back.
+        var asked = await pages.PostAsync($"/startup/needs/{needId}?handler=withdraw", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["bidId"] = bidId, ["__af"] = Payments.ReceiptTests.Antiforgery(page),
+        }));
+        Assert.Equal($"/startup/needs/{needId}?confirm=withdraw#confirm", asked.Headers.Location?.OriginalString);
+        Assert.Equal("submitted", await BidStatusAsync());
+        var confirm = await pages.GetStringAsync($"/startup/needs/{needId}?confirm=withdraw");
+        Assert.Contains("Retirer votre offre ?", System.Net.WebUtility.HtmlDecode(confirm));
+
+        var done = await pages.PostAsync($"/startup/needs/{needId}?handler=withdraw", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["bidId"] = bidId, ["confirmed"] = "true", ["__af"] = Payments.ReceiptTests.Antiforgery(confirm),
+        }));
+        Assert.Equal($"/startup/needs/{needId}?withdrawn=true", done.Headers.Location?.OriginalString);
+        Assert.Equal("withdrawn", await BidStatusAsync());
+        Assert.Contains("id=\"withdrawn\"", await pages.GetStringAsync(done.Headers.Location!.OriginalString));
+
+        async Task<string?> BidStatusAsync() =>
+            (await (await startup.Client.GetAsync($"/api/needs/{needId}")).Json(HttpStatusCode.OK)).GetProperty("bids").EnumerateArray()
+                .Single(b => b.Id() == bidId).GetProperty("status").GetString();
+    }
+
+    [Fact]
     public async Task A_need_starts_as_a_private_draft_and_publishing_opens_it_to_startups()
     {
         var sme = await host.SignUpAsync("sme");

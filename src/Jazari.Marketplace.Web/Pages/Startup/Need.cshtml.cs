@@ -28,6 +28,10 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
     [BindProperty]
     public ReviewInput Review { get; set; } = new();
 
+    /// <summary>The startup asked to withdraw its bid: the page asks to confirm.</summary>
+    public bool ConfirmWithdraw { get; private set; }
+    public bool Withdrawn { get; private set; }
+
     [BindProperty]
     public BidInput Input { get; set; } = new();
     [BindProperty]
@@ -38,11 +42,13 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
     public decimal? MilestoneSum => Milestones.Any(m => m.AmountMad is not null) && Input.PriceMad is null or (>= 0 and <= Checks.MaxMad)
         && Milestones.All(m => m.AmountMad is null or (>= 0 and <= Checks.MaxMad)) ? Milestones.Sum(m => m.AmountMad ?? 0) : null;
 
-    public async Task<IActionResult> OnGetAsync(string id, bool sent)
+    public async Task<IActionResult> OnGetAsync(string id, bool sent, bool withdrawn, string? confirm)
     {
         if (await ProfileIdAsync() is null) return Redirect("/startup/profile?first=true");
         Sent = sent;
+        Withdrawn = withdrawn;
         await LoadAsync(id);
+        ConfirmWithdraw = confirm == "withdraw";
         return Page();
     }
 
@@ -66,9 +72,11 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
         return Page();
     }
 
-    public async Task<IActionResult> OnPostWithdrawAsync(string id, string bidId)
+    /// <summary>Withdrawing asks first (<c>confirmed=true</c> comes from the confirmation): a single click never takes a bid back.</summary>
+    public async Task<IActionResult> OnPostWithdrawAsync(string id, string bidId, bool confirmed)
     {
-        if (await TryAsync(() => bids.WithdrawAsync(Me, id, bidId ?? ""))) return Redirect($"/startup/needs/{id}");
+        if (!confirmed) return Redirect($"/startup/needs/{id}?confirm=withdraw#confirm");
+        if (await TryAsync(() => bids.WithdrawAsync(Me, id, bidId ?? ""))) return Redirect($"/startup/needs/{id}?withdrawn=true");
         await LoadAsync(id);
         return Page();
     }
