@@ -91,9 +91,14 @@ public sealed class FirstTimeJourneyTests(BrowserHost host)
         await sme.ClickAsync($"main a[href='/sme/needs/{needId}']");
         await Journeys.ArriveAsync(sme, url => url.EndsWith($"/sme/needs/{needId}"));
         await LandedAsync(sme);
+        // Each startup that fits can be written to from its card, as the next step says ("write to a startup below").
+        var fitting = sme.Locator("h2#matches ~ ol.list > li.card", new() { HasText = startupName });
+        await Assertions.Expect(fitting.Locator($"a.write-link[href^='/messages/new?needId={needId}&startupId=']")).ToHaveCountAsync(1);
         var bids = sme.Locator("table.compare");
         await Assertions.Expect(bids.Locator("thead a.startup-link")).ToHaveCountAsync(2);
         await Assertions.Expect(bids).ToContainTextAsync(otherName);
+        // New startups' ratings are said once, in the rating row, not again among the reasons.
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(await bids.InnerTextAsync(), "pas encore d'avis", System.Text.RegularExpressions.RegexOptions.IgnoreCase));
         await bids.Locator("thead a.startup-link", new() { HasText = startupName }).ClickAsync();
         await Journeys.ArriveAsync(sme, "/startups/");
         await LandedAsync(sme);
