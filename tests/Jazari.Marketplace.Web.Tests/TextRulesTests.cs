@@ -6,8 +6,8 @@ namespace Jazari.Marketplace.Web.Tests;
 
 /// <summary>
 /// Single-line fields (names, titles) refuse control characters, new lines included (and the line and paragraph
-/// separators), bidi overrides and isolates, non-characters and unpaired surrogates; multi-line fields (descriptions,
-/// proposals, messages) allow new lines and tabs only.
+/// separators), bidi overrides and isolates, non-characters, unpaired surrogates and invisible characters; multi-line
+/// fields (descriptions, proposals, messages) allow new lines and tabs, and invisible characters.
 /// </summary>
 [Collection(MarketplaceCollection.Name)]
 public sealed class TextRulesTests(MarketplaceHost host)
@@ -18,6 +18,23 @@ public sealed class TextRulesTests(MarketplaceHost host)
         "Atlas\u202Egnp.exe", "Atlas\u202A", "Atlas\u2066x\u2069", "Atlas\u2068", "Atlas\uFDD0", "Atlas\uFDEF", "Atlas\uFFFE",
         "Atlas\uFFFF", "Atlas\U0001FFFE", "Atlas\U0010FFFF", "Atlas\u2028Bcc", "Atlas\u2029X",
     };
+
+    /// <summary>Invisible characters: a name "At\u200Blas" would pass for "Atlas".</summary>
+    public static TheoryData<string> Invisible => new()
+    {
+        "At\u200Blas", "\uFEFFAtlas", "At\u2060las", "At\u00ADlas", "Atlas\u3164", "At\u180Elas", "At\u2063las",
+    };
+
+    [Theory]
+    [MemberData(nameof(Invisible))]
+    public void A_name_refuses_invisible_characters_and_a_description_keeps_them(string value)
+    {
+        var c = new Checks();
+        c.Text("name", value, 200);
+        c.Text("description", value, 200, multiLine: true);
+        Assert.Equal(["name"], c.Errors().Keys);
+        Assert.Equal("Invisible characters are not allowed.", c.Errors()["name"].Single());
+    }
 
     [Fact]
     public void Unpaired_surrogates_are_refused_in_both_kinds_and_pairs_pass()

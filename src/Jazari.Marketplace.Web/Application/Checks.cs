@@ -55,7 +55,8 @@ public sealed class Checks(string prefix = "")
     /// A text field, trimmed. Single-line (the default: names, titles, references, anything that may reach an e-mail
     /// subject or header) refuses every control character, CR, LF and TAB included; multi-line (descriptions,
     /// proposals, messages, notes) allows CR, LF and TAB only. Both refuse bidi overrides and isolates
-    /// (U+202A–U+202E, U+2066–U+2069), non-characters (U+FDD0–U+FDEF, U+xFFFE, U+xFFFF) and unpaired surrogates.
+    /// (U+202A–U+202E, U+2066–U+2069), non-characters (U+FDD0–U+FDEF, U+xFFFE, U+xFFFF) and unpaired surrogates;
+    /// single-line also invisible characters (zero-width space, word joiner, BOM, soft hyphen, fillers).
     /// </summary>
     public string Text(string field, string? value, int maxLength, int minLength = 1, bool multiLine = false)
     {
@@ -88,6 +89,10 @@ public sealed class Checks(string prefix = "")
                 return multiLine ? "Control characters other than new lines and tabs are not allowed." : "Control characters and new lines are not allowed.";
             if (c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069') return "Bidirectional overrides and isolates are not allowed.";
             if (c is >= '\uFDD0' and <= '\uFDEF' or '\uFFFE' or '\uFFFF') return "Non-characters are not allowed.";
+            // A name or title with an invisible character looks like another one ("Atlas" and "At\u200Blas"): refused there.
+            // Text pasted into a description may carry them harmlessly; joiners and direction marks serve scripts.
+            if (!multiLine && c is '\u00AD' or '\u115F' or '\u1160' or '\u180E' or '\u200B' or (>= '\u2060' and <= '\u2064') or '\u3164' or '\uFEFF' or '\uFFA0')
+                return "Invisible characters are not allowed.";
         }
         return null;
     }
