@@ -123,6 +123,19 @@ public sealed class BadInputTests(MarketplaceHost host)
         Assert.Contains("without quotes", problem.GetProperty("errors").GetProperty("budgetMinMad")[0].GetString());
     }
 
+    [Fact]
+    public async Task A_query_value_of_the_wrong_type_or_a_missing_body_is_a_400_in_words()
+    {
+        var (sme, needId) = await Api.OpenNeedAsync(host);
+        foreach (var query in new[] { "top=2147483648", "top=ten", "top=1&top=2" })
+        {
+            var problem = await (await sme.Client.GetAsync($"/api/needs/{needId}/matches?{query}")).Problem(HttpStatusCode.BadRequest);
+            Assert.Equal("Must be a whole number within range, given once.", problem.GetProperty("errors").GetProperty("top")[0].GetString());
+        }
+        var noBody = await (await sme.Client.PostAsync("/api/conversations/conv-unknown/read", null)).Problem(HttpStatusCode.BadRequest);
+        Assert.Equal("This request needs a JSON body.", noBody.GetProperty("detail").GetString());
+    }
+
     [Theory]
     [InlineData("bogus")]
     [InlineData("utf-7")]

@@ -45,6 +45,19 @@ internal sealed class ProblemHandling(ILogger<ProblemHandling> log) : IException
         or TimeoutException or Orleans.Storage.InconsistentStateException
         || (exception is OperationCanceledException && !request.IsCancellationRequested);
 
+    /// <summary>ASP.NET Core's refusal of a parameter: <c>Failed to bind parameter "int? top" from "x".</c></summary>
+    private static readonly System.Text.RegularExpressions.Regex BoundParameter =
+        new(@"^Failed to bind parameter ""(?<type>[^""]+) (?<name>[^"" ]+)"" from """, System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>What the parameter takes, from its type as the framework writes it ("int?", "Nullable<int>", "Int32").</summary>
+    private static string Expected(string type) => type.Replace("Nullable<", "").TrimEnd('>', '?').ToLowerInvariant() switch
+    {
+        "int" or "long" or "int32" or "int64" => "Must be a whole number within range, given once.",
+        "decimal" or "double" => "Must be a number, given once.",
+        "bool" or "boolean" => "Must be true or false, given once.",
+        _ => "Not a valid value for this parameter, given once.",
+    };
+
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellation)
     {
         // A page's failure is shown by the error page in the reader's language (see UseMarketplace), not as JSON.
@@ -59,6 +72,13 @@ internal sealed class ProblemHandling(ILogger<ProblemHandling> log) : IException
             // JSON (its reader's own exception inside) is the body's error below.
             BadHttpRequestException { InnerException: JsonException { Path: ['$', '.', .. var field] } json } when json.InnerException?.GetType().Name != "JsonReaderException" =>
                 TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = ["Not a value of this field's type (a number is written without quotes)."] }),
+            // A query or route value that does not read as its type (?top=2147483648, ?page=1&page=2): that parameter's
+            // error in words, not the framework's sentence with its C# type.
+            BadHttpRequestException bad when BoundParameter.Match(bad.Message) is { Success: true } m =>
+                TypedResults.ValidationProblem(new Dictionary<string, string[]> { [m.Groups["name"].Value] = [Expected(m.Groups["type"].Value)] }),
+            BadHttpRequestException bad when bad.Message.Contains("no body was provided", StringComparison.Ordinal)
+                || bad.Message.Contains("was not provided from body", StringComparison.Ordinal) =>
+                TypedResults.Problem(statusCode: 400, detail: "This request needs a JSON body."),
             BadHttpRequestException bad => TypedResults.Problem(statusCode: bad.StatusCode, detail: bad.Message),
             JsonException => TypedResults.Problem(statusCode: 400, detail: "The body is not valid JSON for this request."),
             Audit.AuditUnavailableException => TypedResults.Problem(statusCode: 503, detail: "The audit trail is unavailable; try again in a moment."),
