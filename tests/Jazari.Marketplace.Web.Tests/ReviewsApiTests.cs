@@ -66,6 +66,13 @@ public sealed class ReviewsApiTests(MarketplaceHost host)
     public async Task Both_sides_review_blind_and_see_both_reviews_once_both_are_in()
     {
         var (sme, needId, founder, startupId) = await AwardedAsync();
+        // The mission completed, each side was asked by e-mail, once, for its review, with the need's link.
+        await host.JobsSettledAsync();
+        foreach (var person in new[] { sme, founder })
+        {
+            var asked = Assert.Single(host.Emails(person.Email), m => m.GetProperty("kind").GetString() == "engagement-completed");
+            Assert.Contains($"/needs/{needId}", asked.GetProperty("text").GetString());
+        }
 
         var written = await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/reviews", Review(5))).Json(HttpStatusCode.Created);
         Assert.False(written.GetProperty("revealed").GetBoolean());

@@ -74,6 +74,8 @@ public static class NotificationKinds
     public const string ExpertReviewReminder = "expert-review-reminder";
     public const string ExpertReviewAnswered = "expert-review-answered";
     public const string ExpertReviewExpired = "expert-review-expired";
+    /// <summary>Every milestone of a mission settled: each side is asked for its review (double-blind).</summary>
+    public const string EngagementCompleted = "engagement-completed";
 
     /// <summary>Every kind: each has a template in every language (a test checks it), and nothing else may be sent.</summary>
     public static readonly IReadOnlyList<string> All =
@@ -85,7 +87,7 @@ public static class NotificationKinds
         ProgrammeApplicationApproved, ProgrammeApplicationDeclined, PayoutDetailsChanged, PayoutAwaitingDetails,
         ReleaseAwaitingOnboarding, ReassessmentInvitation,
         ExpertReviewRequested, ExpertReviewAssigned, ExpertReviewReminder, ExpertReviewAnswered, ExpertReviewExpired,
-        DisputeMediation,
+        DisputeMediation, EngagementCompleted,
     ];
 
     /// <summary>Sign-in e-mails: sent on the sign-in queue, to an address that may have no account yet, even after a bounce.</summary>

@@ -150,6 +150,11 @@ public sealed class PaymentJobs(
                     Values(e, m, ("amount", Money.Format(payout.AmountMinor)), ("fee", Money.Format(m.ReleasedMinor - payout.AmountMinor)),
                         ("receipt", notifier.Link(ReceiptCommands.Path(payout.Id)))));
         }
+        // Every milestone settled: each side is asked for its review, on the need's page where it is written.
+        if (e is { CompletedAt: not null, CancelledAt: null })
+            foreach (var account in new[] { e.SmeAccountId, e.StartupAccountId })
+                await notifier.NotifyAsync(account, NotificationKinds.EngagementCompleted, $"{e.NeedId}:completed",
+                    new Dictionary<string, string> { ["title"] = e.Title, ["link"] = notifier.NeedLink(e.NeedId) });
         // A bank payout with nowhere valid to go waits: its beneficiary is told where to give its RIB.
         foreach (var payout in e.Payouts.Where(p => p.Status is PayoutStatus.Pending or PayoutStatus.Held))
         {

@@ -43,6 +43,7 @@ public static class NotificationCatalogue
         [K.MilestoneDelivered] = [.. Milestone, "note", "releaseOn"],
         [K.AutoReleaseWarning] = [.. Milestone, "releaseOn"],
         [K.MilestoneReleased] = [.. Milestone, "amount", "fee", "receipt"],
+        [K.EngagementCompleted] = ["title", "link"],
         [K.DisputeOpened] = [.. Milestone, "reason"],
         [K.DisputeResolved] = [.. Milestone, "release", "refund", "note"],
         [K.DisputeMediation] = [.. Milestone, "reason", "amount"],

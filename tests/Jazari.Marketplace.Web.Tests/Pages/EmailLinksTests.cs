@@ -73,6 +73,8 @@ public sealed partial class EmailLinksTests(BrowserHost host)
         [K.ExpertReviewExpired] = ["sme"],
         // A dispute whose SME accepted the startup's incubator as mediator: its managers are asked to settle it.
         [K.DisputeMediation] = ["manager"],
+        // Every milestone settled: both sides are asked for their review, on the need's page.
+        [K.EngagementCompleted] = ["sme", "startup"],
     };
 
     private static readonly Strings Strings = new();
