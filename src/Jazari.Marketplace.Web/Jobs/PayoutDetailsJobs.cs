@@ -19,9 +19,10 @@ public sealed class PayoutDetailsJobs(IGrainFactory grains, Notifier notifier)
         if (e is null) return; // done before
         // An account removed since (reported by its owner as not theirs, or erased) needs no confirmation.
         if (await details.GetAsync(Grains.Caller.Marketplace) is { } now)
+            // "previous" empty: the first account given, whose payouts are not held (the e-mail says so, not the 48 hours' review).
             await notifier.NotifyAsync(e.OwnerAccountId, NotificationKinds.PayoutDetailsChanged, $"payout-details:{eventId}", new Dictionary<string, string>
             {
-                ["holder"] = now.Holder, ["ribMasked"] = e.RibMasked, ["bank"] = now.Bank, ["previous"] = e.PreviousRibMasked ?? "—",
+                ["holder"] = now.Holder, ["ribMasked"] = e.RibMasked, ["bank"] = now.Bank, ["previous"] = e.PreviousRibMasked is null && now.RibChangedAt is null ? "" : e.PreviousRibMasked ?? "—",
                 ["link"] = notifier.Link(PayoutDetailsPage),
             });
         await details.ConfirmEventAsync(eventId);

@@ -64,6 +64,11 @@ public sealed class BankRailsTests(MarketplaceHost host)
         var last = mails.Select(m => m.GetProperty("text").GetString()!).Single(t => t.Contains("230 *** ************3344 80"));
         Assert.Contains("007 *** ************0123 96", last);
         Assert.Contains("/payout-details", last);
+        Assert.Contains("48 prochaines heures", last); // a change: its payouts wait for a review
+        // The first RIB is not held: its e-mail says the next payouts go to it, not that they wait 48 hours.
+        var first = mails.Select(m => m.GetProperty("text").GetString()!).Single(t => !t.Contains("230 *** ************3344 80"));
+        Assert.DoesNotContain("48 prochaines heures", first);
+        Assert.Contains("premier compte", first);
 
         var audit = await (await admin.GetAsync("/api/admin/audit?action=payout-details-changed")).Json(HttpStatusCode.OK);
         Assert.Equal(2, audit.GetProperty("entries").EnumerateArray().Count(e => e.GetProperty("target").GetString() == startupId));
