@@ -128,7 +128,8 @@ public abstract class FollowUpJobsSuite(JobsHost jobs)
         Assert.Contains(received, e => e.GetProperty("subject").GetString()!.Contains("Gagnant"));
 
         (await sme.Client.PostAsync($"/api/needs/{needId}/bids/{winning}/accept", null)).EnsureSuccessStatusCode();
-        Assert.Single(await jobs.EmailsAsync(winner.Email, "bid-accepted"));
+        var accepted = Assert.Single(await jobs.EmailsAsync(winner.Email, "bid-accepted"));
+        Assert.Contains("la PME a accepté votre offre", accepted.GetProperty("text").GetString()); // to the startup itself, not of it
         Assert.Single(jobs.Emails(other.Email, "bid-rejected"));
         Assert.Empty(jobs.Emails(winner.Email, "bid-rejected"));
     }
