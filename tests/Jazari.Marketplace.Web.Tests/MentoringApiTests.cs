@@ -115,6 +115,10 @@ public sealed class MentoringApiTests(MarketplaceHost host)
         var future = await (await startup.Client.PostAsJsonAsync($"/api/startups/{startupId}/goals/{goal.Id()}/progress",
             new { date = Incubation.Day(3), value = 5 })).Problem(HttpStatusCode.BadRequest);
         Assert.True(future.GetProperty("errors").TryGetProperty("date", out _));
+        // A value past any target (at most 10^12) is a slip, refused.
+        var huge = await (await startup.Client.PostAsJsonAsync($"/api/startups/{startupId}/goals/{goal.Id()}/progress",
+            new { date = Incubation.Day(0), value = long.MaxValue })).Problem(HttpStatusCode.BadRequest);
+        Assert.True(huge.GetProperty("errors").TryGetProperty("value", out _));
         var listed = await (await startup.Client.GetAsync($"/api/startups/{startupId}/goals")).Json(HttpStatusCode.OK);
         Assert.Equal(2, listed.GetArrayLength());
         Assert.Equal(1, listed.EnumerateArray().Single(g => g.Id() == goal.Id()).GetProperty("progress").GetArrayLength());

@@ -83,7 +83,9 @@ public sealed class StartupProgressCommands(IGrainFactory grains, [FromKeyedServ
         var (on, value) = Checks.Valid(c =>
         {
             var on = DayThatHasCome(c, input.Date);
+            // Where a goal stands is on the scale of its target (1 to 10^12): a value past any target is a typing slip.
             if (input.Value is not { } value || value < 0) { c.Error("value", "Required, not negative."); value = 0; }
+            else if (value > 1_000_000_000_000) { c.Error("value", "Must be between 0 and 1000000000000."); value = 0; }
             return (on, value);
         });
         return GoalResponse.From(await goals.RecordProgressAsync(goalId, on, value));
