@@ -60,6 +60,10 @@ public sealed class NeedStepsPagesTests(BrowserHost host)
         await HostApi.AssertTranslatedAsync(page);
         await HostApi.AssertAccessibleAsync(page);
         await BrowserHost.ScreenshotAsync(page, $"startup-page-{language}");
+        // Write: the message form says to whom it goes.
+        await page.ClickAsync($"a[href='/messages/new?needId={needId}&startupId={startupId}']");
+        await Assertions.Expect(page.Locator("#recipient")).ToContainTextAsync($"Web Atlas {run}");
+        await HostApi.AssertTranslatedAsync(page);
     }
 
     [Fact]

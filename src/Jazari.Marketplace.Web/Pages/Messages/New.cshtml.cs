@@ -17,6 +17,8 @@ public sealed class NewModel(IGrainFactory grains, Text text, ConversationComman
     [BindProperty] public string? Message { get; set; }
     [BindProperty] public string? ClientMessageId { get; set; }
     public string NeedTitle { get; private set; } = "";
+    /// <summary>Who the message goes to: the startup written to (for an SME), or the need's SME (for a startup).</summary>
+    public string? Recipient { get; private set; }
 
     public async Task OnGetAsync()
     {
@@ -39,5 +41,11 @@ public sealed class NewModel(IGrainFactory grains, Text text, ConversationComman
     {
         if (!Jazari.Marketplace.Grains.Ids.IsValid(NeedId)) throw Jazari.Marketplace.Grains.MarketplaceException.NotFound("Need");
         NeedTitle = (await Grains.GetGrain<INeedGrain>(NeedId!).GetAsync(Me)).Details.Title;
+        if (Me.Role != Jazari.Marketplace.Grains.Roles.Sme) Recipient = T["messages.to-sme"];
+        else if (Jazari.Marketplace.Grains.Ids.IsValid(StartupId))
+        {
+            try { Recipient = (await Grains.GetGrain<Jazari.Marketplace.Grains.Profiles.IStartupGrain>(StartupId!).GetAsync(Me)).Details.Name; }
+            catch (Jazari.Marketplace.Grains.MarketplaceException) { } // no such startup: the send is refused, with its reason
+        }
     }
 }
