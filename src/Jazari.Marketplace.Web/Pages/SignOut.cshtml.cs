@@ -10,13 +10,15 @@ public sealed class SignOutModel(IGrainFactory grains, Text text, AuditTrail aud
 {
     public IActionResult OnGet() => User.SignedIn() ? Page() : Redirect("/");
 
-    public async Task<IActionResult> OnPostAsync()
+    /// <summary>Signs out; with <paramref name="returnUrl"/> (a page of this site a link of another account led to), on to
+    /// the sign-in that comes back there.</summary>
+    public async Task<IActionResult> OnPostAsync(string? returnUrl)
     {
         if (User.SignedIn())
         {
             await PageSession.SignOutAsync(HttpContext, Grains);
             await audit.RecordAsync(HttpContext, AuditActions.SignOut, Me.AccountId, "page session ended");
         }
-        return Redirect("/");
+        return Redirect(Url.IsLocalUrl(returnUrl) ? $"/sign-in?returnUrl={Uri.EscapeDataString(returnUrl)}" : "/");
     }
 }

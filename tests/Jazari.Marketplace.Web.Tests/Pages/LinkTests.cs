@@ -68,6 +68,16 @@ public sealed partial class LinkTests(BrowserHost host)
         Assert.Equal(200, response!.Status);
         Assert.Matches(new Regex("/messages/[a-z0-9-]+$"), page.Url);
         Assert.Contains("livrez-vous aussi à Fès", await page.InnerTextAsync("main"));
+
+        // A link of another account (another SME's need) is not hers: the page says who is signed in and offers to sign
+        // in with the other account, coming back to that page.
+        using var other = await HostApi.SignUpAsync(host, "sme", $"links-other-{run}@example.ma", "Karim", "fr");
+        await other.CreateAsync("/api/smes", Api.Sme());
+        var othersNeed = await other.CreateAsync("/api/needs", Api.Need(title: $"Site vitrine {run}"));
+        Assert.Equal(404, (await page.GotoAsync($"/sme/needs/{othersNeed}"))!.Status);
+        await Assertions.Expect(page.Locator("#other-account")).ToContainTextAsync("Fatima");
+        await page.ClickAsync("#sign-in-other button");
+        await Journeys.ExpectUrlAsync(page, "/sign-in\\?returnUrl=" + Regex.Escape(Uri.EscapeDataString($"/sme/needs/{othersNeed}")));
     }
 
     private async Task<string> LinkInEmailAsync(string email, string kind)
