@@ -86,6 +86,7 @@ public sealed class ReviewsApiTests(MarketplaceHost host)
             var mission = System.Net.WebUtility.HtmlDecode(await pages.GetStringAsync($"/engagements/{needId}"));
             Assert.Equal(reviewed, mission.Contains("votre avis est écrit"));
             Assert.Equal(!reviewed, mission.Contains("Donner votre avis sur la mission"));
+            Assert.DoesNotContain("échéance le", mission); // every milestone paid: their due dates are past concerns
         }
         var stranger = await host.SignUpAsync("startup");
         await (await stranger.Client.GetAsync($"/api/needs/{needId}/reviews")).Problem(HttpStatusCode.NotFound);
