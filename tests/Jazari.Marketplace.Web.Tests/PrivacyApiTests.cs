@@ -137,6 +137,8 @@ public sealed class PrivacyApiTests(MarketplaceHost host)
     public async Task A_person_downloads_everything_about_them_as_one_json_attachment_and_the_export_is_audited()
     {
         var (_, founder, needId, startupId, tag) = await EngagementAsync();
+        await (await founder.Client.PutAsJsonAsync($"/api/startups/{startupId}/payout-details",
+            new { holder = $"Atlas {tag} SARL", rib = "007 780 0001234567890123 96" })).Json(HttpStatusCode.OK);
 
         var response = await founder.Client.GetAsync("/api/me/export");
         Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
@@ -156,6 +158,9 @@ public sealed class PrivacyApiTests(MarketplaceHost host)
         var thread = Assert.Single(export.GetProperty("conversations").EnumerateArray());
         Assert.Equal($"Question {tag}: quel hébergement ?", Assert.Single(thread.GetProperty("messages").EnumerateArray()).GetProperty("text").GetString());
         Assert.Single(await AuditAsync(founder.AccountId, AuditActions.DataExported));
+        // The bank account the payouts go to is the person's data too: given back whole.
+        var payout = export.GetProperty("payoutDetails");
+        Assert.Equal(($"Atlas {tag} SARL", "007780000123456789012396"), (payout.GetProperty("holder").GetString(), payout.GetProperty("rib").GetString()));
     }
 
     [Fact]

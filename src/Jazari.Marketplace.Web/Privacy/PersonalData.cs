@@ -21,7 +21,11 @@ public sealed record DataExport(
     IncubationExport Incubation,
     NotificationsExport Notifications,
     IReadOnlyList<ConversationExport> Conversations,
-    IReadOnlyList<AuditEntry> Audit);
+    IReadOnlyList<AuditEntry> Audit,
+    PayoutDetailsExport? PayoutDetails);
+
+/// <summary>The bank account the person's payouts (a startup) or refunds (an SME) go to, as they gave it.</summary>
+public sealed record PayoutDetailsExport(string Holder, string Rib, string Bank, DateTimeOffset UpdatedAt, DateTimeOffset? RibChangedAt);
 
 /// <summary>A thread the person takes part in, with every message of both sides, oldest first.</summary>
 public sealed record ConversationExport(string Id, string NeedId, string NeedTitle, string SmeName, string StartupName, IReadOnlyList<MessageView> Messages);
@@ -98,8 +102,16 @@ public sealed class PersonalData(IGrainFactory grains, AuditTrail audit, [FromKe
             await IncubationAsync(account, places),
             notificationsExport,
             await ConversationsAsync(caller),
-            await audit.AboutAsync(accountId, cancellation));
+            await audit.AboutAsync(accountId, cancellation),
+            await PayoutDetailsAsync(account));
     }
+
+    /// <summary>The payout details of the person's SME or startup profile, when they gave any.</summary>
+    private async Task<PayoutDetailsExport?> PayoutDetailsAsync(AccountView account) =>
+        account.ProfileId is { } profile && account.Role is Roles.Sme or Roles.Startup
+            && await grains.GetGrain<Grains.Payments.IPayoutDetailsGrain>(profile).GetAsync(Caller.Marketplace) is { } details
+            ? new PayoutDetailsExport(details.Holder, details.Rib, details.Bank, details.UpdatedAt, details.RibChangedAt)
+            : null;
 
     /// <summary>
     /// Erasure waits until no money of the person's missions is in play: a mission under way, or a payment or refund of
