@@ -239,6 +239,16 @@ public sealed class BadInputTests(MarketplaceHost host)
             new { email = "not-an-email", role = "sme", displayName = "Bad\u0000Name", language = "fr" })).Problem(HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("email", out _));
         Assert.True(problem.GetProperty("errors").TryGetProperty("displayName", out _));
+        // An address at a network address, not a domain, is refused; a domain in Arabic letters is one.
+        foreach (var email in new[] { "a@[127.0.0.1]", "a@10.0.0.1", "a@atlas_ma.com", "a@local:25.ma" })
+        {
+            var c = new Jazari.Marketplace.Web.Application.Checks();
+            c.Email("email", email);
+            Assert.True(c.Failed, email);
+        }
+        var idn = new Jazari.Marketplace.Web.Application.Checks();
+        Assert.Equal("amal@مثال.المغرب", idn.Email("email", "Amal@مثال.المغرب"));
+        Assert.False(idn.Failed);
     }
 
     [Fact]

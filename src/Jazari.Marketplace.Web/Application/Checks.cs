@@ -174,7 +174,9 @@ public sealed class Checks(string prefix = "")
         var email = typed.TrimEnd('.');
         var at = email.IndexOf('@');
         if (typed.Length > 0 && (at < 1 || at != email.LastIndexOf('@') || !email[(at + 1)..].Contains('.') || email.Any(char.IsWhiteSpace)
-            || email[(at + 1)..].Split('.').Any(label => label.Length == 0)))
+            || email[(at + 1)..].Split('.').Any(label => label.Length == 0)
+            // A domain name (letters in any script, digits, dashes), not an address ("a@[127.0.0.1]", "a@10.0.0.1").
+            || email[(at + 1)..].Any(c => !(char.IsLetterOrDigit(c) || c is '-' or '.')) || email[(email.LastIndexOf('.') + 1)..].All(char.IsAsciiDigit)))
             Error(field, "Must be an e-mail address.");
         return email;
     }
