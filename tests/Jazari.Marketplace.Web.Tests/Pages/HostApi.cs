@@ -27,6 +27,22 @@ internal static partial class HostApi
         throw new TimeoutException($"No code e-mailed to {email}.");
     }
 
+    /// <summary>
+    /// The latest e-mail of a kind to the address, waited for as its reader would (a follow-up job sends it: under a full
+    /// run's load, many seconds after the action that caused it).
+    /// </summary>
+    public static async Task<System.Text.Json.JsonElement> EmailAsync(BrowserHost host, string email, string kind)
+    {
+        var outbox = Path.Combine(host.Host.DataDir, "outbox");
+        for (var waited = 0; waited < 600; waited++)
+        {
+            var sent = OutboxFiles.Emails(outbox, email).LastOrDefault(e => e.GetProperty("kind").GetString() == kind);
+            if (sent.ValueKind != System.Text.Json.JsonValueKind.Undefined) return sent;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"No {kind} e-mail to {email}.");
+    }
+
     /// <summary>An account of a self-service role with an API token.</summary>
     public static async Task<HttpClient> SignUpAsync(BrowserHost host, string role, string email, string name, string language = "fr")
     {

@@ -80,18 +80,8 @@ public sealed partial class LinkTests(BrowserHost host)
         await Journeys.ExpectUrlAsync(page, "/sign-in\\?returnUrl=" + Regex.Escape(Uri.EscapeDataString($"/sme/needs/{othersNeed}")));
     }
 
-    private async Task<string> LinkInEmailAsync(string email, string kind)
-    {
-        var outbox = Path.Combine(host.Host.DataDir, "outbox");
-        for (var waited = 0; waited < 300; waited++)
-        {
-            var sent = OutboxFiles.Emails(outbox, email).LastOrDefault(e => e.GetProperty("kind").GetString() == kind);
-            if (sent.ValueKind != System.Text.Json.JsonValueKind.Undefined)
-                return Link().Match(sent.GetProperty("text").GetString()!).Value;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"No {kind} e-mail to {email}.");
-    }
+    private async Task<string> LinkInEmailAsync(string email, string kind) =>
+        Link().Match((await HostApi.EmailAsync(host, email, kind)).GetProperty("text").GetString()!).Value;
 
     [GeneratedRegex(@"https?://[^\s""<>]+/(needs|conversations)/[a-z0-9-]+")]
     private static partial Regex Link();

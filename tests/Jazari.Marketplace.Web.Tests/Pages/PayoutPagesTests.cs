@@ -31,6 +31,8 @@ public sealed class PayoutPagesTests(BrowserHost host)
         var startupId = await startup.CreateAsync("/api/startups", Api.Startup($"Web Atlas {run}"));
         var bidId = await startup.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
         (await sme.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).EnsureSuccessStatusCode();
+        // The startup learns of its award from the e-mail, sent by the award's follow-up once the project is listed.
+        await HostApi.EmailAsync(host, startupEmail, "bid-accepted");
 
         var page = await host.NewPageAsync(language, bypassCsp: true);
         await HostApi.SignInAsync(host, page, startupEmail);
