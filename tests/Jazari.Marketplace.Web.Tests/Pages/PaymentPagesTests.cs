@@ -41,6 +41,7 @@ public sealed class PaymentPagesTests(BrowserHost host)
         // Stripe is not configured on this host: card payment is not offered. The due dates count from the first funding.
         Assert.Equal(0, await smePage.Locator("#m0 button[value=stripe]").CountAsync());
         await Assertions.Expect(smePage.Locator("#due-from-start")).ToBeVisibleAsync();
+        await Assertions.Expect(smePage.Locator("main > p.meta .pill")).ToHaveTextAsync("En attente du premier paiement"); // not yet under way
         await smePage.ClickAsync("#m0 button[value=bank-transfer]");
         var reference = (await smePage.InnerTextAsync("#m0 .payment-reference")).Trim();
         Assert.StartsWith("PAY-", reference, StringComparison.OrdinalIgnoreCase);
@@ -84,6 +85,7 @@ public sealed class PaymentPagesTests(BrowserHost host)
         await Assertions.Expect(smePage.Locator("#m0 .pill.status-funded")).ToBeVisibleAsync();
         Assert.Equal(0, await smePage.Locator("#m0 .transfer").CountAsync());
         Assert.Equal(0, await smePage.Locator("#due-from-start").CountAsync()); // started: the dates are set
+        await Assertions.Expect(smePage.Locator("main > p.meta .pill")).ToHaveTextAsync("En cours");
         Assert.Equal("funded", (await EngagementAsync(sme, needId)).GetProperty("milestones")[0].GetProperty("status").GetString());
     }
 
