@@ -18,7 +18,7 @@ namespace Jazari.Marketplace.Web.Tests
         public const string Name = "serial";
     }
 
-    /// <summary>The collections that take longest first (measured: minutes each), then the others in xUnit's order.</summary>
+    /// <summary>The collections that take longest first (measured), then the others in xUnit's order.</summary>
     public sealed class LongestFirst : ITestCollectionOrderer
     {
         private static readonly string[] Longest =
@@ -27,6 +27,11 @@ namespace Jazari.Marketplace.Web.Tests
             Payments.StripeHost.Name,
             $"Test collection for {typeof(FollowUpTests).FullName}", $"Test collection for {typeof(NeedsApiTests).FullName}",
             $"Test collection for {typeof(Payments.EngagementDurabilityTests).FullName}",
+            // Then the ones of a minute or less, longest first, so that they fill the queues the long ones leave instead
+            // of running last while the others wait.
+            Notifications.SqliteJobsHost.Name, AccountsCollection.Name, $"Test collection for {typeof(AccountLimitsTests).FullName}",
+            $"Test collection for {typeof(DurabilityTests).FullName}", Notifications.PostgresJobsHost.Name,
+            $"Test collection for {typeof(ClusterChangeTests).FullName}", Maturity.MaturityHost.Name,
         ];
 
         public IEnumerable<ITestCollection> OrderTestCollections(IEnumerable<ITestCollection> testCollections) =>

@@ -58,6 +58,7 @@ public sealed class MarketplaceHost : WebApplicationFactory<Program>, IAsyncLife
         builder.UseSetting("Silo:SiloPort", AzuriteServer.FreePort().ToString());
         builder.UseSetting("Silo:GatewayPort", AzuriteServer.FreePort().ToString());
         builder.UseSetting("Hangfire:Workers", "2");
+        builder.UseSetting("Hangfire:SchedulePollMilliseconds", "1000"); // a retry or reminder due is queued within 1 s, not 15
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.AddProvider(errors));
         builder.ConfigureTestServices(services =>

@@ -54,6 +54,7 @@ public sealed class HostProcess : IAsyncDisposable
         start.Environment["Silo__GatewayPort"] = gatewayPort.ToString();
         start.Environment["RateLimits__AuthPerMinute"] = "100000";
         start.Environment["Hangfire__Workers"] = "1";
+        start.Environment["Hangfire__SchedulePollMilliseconds"] = "1000"; // retries due within 1 s, not 15 s
         // Killed hosts are the point of these tests: what a dead host was doing is taken over within seconds.
         start.Environment["Hangfire__InvisibilitySeconds"] = "15";
         start.Environment["Notifications__SendLease"] = "00:00:15";

@@ -98,6 +98,8 @@ internal static class HangfireExtensions
             o.WorkerCount = config.GetValue("Hangfire:Workers", Math.Max(2, Environment.ProcessorCount * 2));
             o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
             o.Queues = Jobs.Queues.ByUrgency;
+            // How often jobs whose time has come (retries, reminders) are queued: Hangfire's 15 s unless set.
+            o.SchedulePollingInterval = TimeSpan.FromMilliseconds(config.GetValue("Hangfire:SchedulePollMilliseconds", 15_000));
         });
     }
 }
