@@ -20,13 +20,14 @@ public sealed class NeedFollowUps(IGrainFactory grains, IBackgroundJobClient job
         jobs.Schedule<NeedFollowUps>(f => f.ExpireAsync(need.Id), ExpiresAt(need));
     }
 
-    /// <summary>The end of the deadline day, or <see cref="NotificationSettings.OpenAtMost"/> after publication, whichever comes first.</summary>
-    public DateTimeOffset ExpiresAt(NeedView need)
-    {
-        var afterDeadline = new DateTimeOffset(need.Details.Deadline.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var openTooLong = (need.PublishedAt ?? need.CreatedAt) + settings.OpenAtMost;
-        return afterDeadline < openTooLong ? afterDeadline : openTooLong;
-    }
+    /// <summary>
+    /// The end of the need's last day to bid (<see cref="NotificationSettings.LastDayToBid"/>, the day its pages and e-mails
+    /// show: its deadline, or the day it has been open <see cref="NotificationSettings.OpenAtMost"/>), at midnight UTC as
+    /// the deadline's day is checked (01:00 in Morocco). Closing at the very moment 30 days after publication ended the
+    /// day shown as the last one in its middle.
+    /// </summary>
+    public DateTimeOffset ExpiresAt(NeedView need) =>
+        new(settings.LastDayToBid(need).AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
     /// <summary>Open for <see cref="NotificationSettings.FewBidsAfter"/> with few bids: the next matches are told, the SME advised.</summary>
     [Queue(Queues.FollowUps)]

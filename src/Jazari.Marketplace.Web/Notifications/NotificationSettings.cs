@@ -23,7 +23,7 @@ public sealed class NotificationSettings
 
     /// <summary>
     /// The last day startups can bid on a need, in Morocco: its deadline, or the day it has been open <see cref="OpenAtMost"/>
-    /// if that comes first (<see cref="Jobs.NeedFollowUps.ExpiresAt"/> closes it then). A draft's is its deadline.
+    /// if that comes first (<see cref="Jobs.NeedFollowUps.ExpiresAt"/> closes it at that day's end). A draft's is its deadline.
     /// </summary>
     public DateOnly LastDayToBid(Grains.Needs.NeedView need) =>
         need.PublishedAt is { } published && Languages.Formats.Today(published + OpenAtMost) is var cap && cap < need.Details.Deadline

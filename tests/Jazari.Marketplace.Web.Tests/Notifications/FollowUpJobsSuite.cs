@@ -106,7 +106,13 @@ public abstract class FollowUpJobsSuite(JobsHost jobs)
 
         await FollowUps.ExpireAsync(needId); // not due yet
         Assert.Equal("open", (await jobs.NeedAsync(needId)).GetProperty("status").GetString());
+        // Thirty days on, it is the last day to bid its pages show: bids are still taken until that day's end.
+        var published = DateTimeOffset.Parse((await jobs.NeedAsync(needId)).GetProperty("publishedAt").GetString()!, CultureInfo.InvariantCulture);
+        var lastDay = Jazari.Marketplace.Web.Languages.Formats.Today(published.AddDays(30));
         jobs.Time.Advance(TimeSpan.FromDays(30));
+        await FollowUps.ExpireAsync(needId);
+        Assert.Equal("open", (await jobs.NeedAsync(needId)).GetProperty("status").GetString());
+        jobs.Time.SetUtcNow(new DateTimeOffset(lastDay.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
         await FollowUps.ExpireAsync(needId);
         await FollowUps.ExpireAsync(needId);
         Assert.Equal("expired", (await jobs.NeedAsync(needId)).GetProperty("status").GetString());
