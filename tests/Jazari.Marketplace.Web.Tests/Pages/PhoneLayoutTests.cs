@@ -31,7 +31,7 @@ public sealed class PhoneLayoutTests(BrowserHost host)
         await startup.CreateAsync($"/api/needs/{needId}/bids", Api.Bid(30000));
         using var second = await HostApi.SignUpAsync(host, "startup", $"phone-second-{run}@example.ma", "Salma", language);
         await second.CreateAsync("/api/startups", Api.Startup($"Souss Web {longWord} {run}"));
-        await second.CreateAsync($"/api/needs/{needId}/bids", Api.Bid(24000));
+        await second.CreateAsync($"/api/needs/{needId}/bids", Api.Bid(46000)); // over the budget's 40,000
         var institute = await HostApi.InstituteAsync(host, run);
         var managerEmail = $"phone-manager-{run}@example.ma";
         using var manager = await HostApi.ManagerAsync(host, institute, managerEmail, language);
@@ -78,6 +78,11 @@ public sealed class PhoneLayoutTests(BrowserHost host)
         var secondHeader = (await headers.Nth(1).BoundingBoxAsync())!;
         Assert.True(secondHeader.Y >= firstProposal.Y + firstProposal.Height, "the second bid is not below the first");
         Assert.True(secondHeader.Width > Width * 0.8, $"a bid card is {secondHeader.Width}px wide");
+        // The bid over the budget says by how much; the one within it says nothing.
+        var over = phone.Locator("table.compare .over-budget");
+        await Assertions.Expect(over).ToHaveCountAsync(1);
+        await Assertions.Expect(over).ToContainTextAsync("6");
+        Assert.True((await over.BoundingBoxAsync())!.Y > secondHeader.Y, "the over-budget line is not in the second bid's card");
         await BrowserHost.ScreenshotAsync(phone, $"phone-bids-{language}");
 
         // On a desktop: the menu open without its summary, the bids side by side in the table.
