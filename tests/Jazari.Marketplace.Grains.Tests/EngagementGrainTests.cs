@@ -305,6 +305,31 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_admin_reads_the_engagement_and_its_ledger_but_never_funds_approves_disputes_or_cancels_in_the_smes_place()
+    {
+        // Money moves on the SME's decision: an admin confirms transfers and settles disputes, it does not decide for the SME.
+        var (engagement, sme, founder, _) = await AwardedAsync();
+        var request = await engagement.RequestFundingAsync(sme, 0, PaymentMethod.BankTransfer);
+        await engagement.ConfirmFundingAsync(Samples.Admin, request.PaymentId, PaymentMethod.BankTransfer, request.SmeMinor, "VIR-ADM");
+        await engagement.DeliverAsync(founder, 0, "Livré.", []);
+        foreach (var refused in new Func<Task>[]
+        {
+            () => engagement.ApproveAsync(Samples.Admin, 0),
+            () => engagement.OpenDisputeAsync(Samples.Admin, 0, "Contesté par un admin."),
+            () => engagement.RequestFundingAsync(Samples.Admin, 1, PaymentMethod.BankTransfer),
+            () => engagement.CancelAsync(Samples.Admin),
+        })
+            Assert.Equal(Problem.NotFound, (await Assert.ThrowsAsync<MarketplaceException>(refused)).Problem);
+        var seen = await engagement.GetAsync(Samples.Admin);
+        Assert.Equal(MilestoneStatus.Delivered, seen.Milestones[0].Status);
+        Assert.Null(seen.Milestones[0].Dispute);
+        Assert.Null(seen.Milestones[1].FundingRequestedAt);
+        Assert.Null(seen.CancelledAt);
+        Assert.NotEmpty((await engagement.GetLedgerAsync(Samples.Admin)).Entries);
+        Assert.Equal(MilestoneStatus.Approved, (await engagement.ApproveAsync(sme, 0)).Milestones[0].Status); // the SME still decides
+    }
+
+    [Fact]
     public async Task Each_change_is_written_with_its_event_raised_after_the_write_and_pending_until_confirmed()
     {
         var (engagement, sme, founder, _) = await AwardedAsync();

@@ -66,14 +66,15 @@ public sealed partial class IdorMatrixTests(MarketplaceHost host)
         ["POST /api/conversations/{id}/report"] = new(v => $"/api/conversations/{v.ConversationId}/report", new { reason = "Spam" }),
         ["POST /api/admin/conversations/{id}/handled"] = new(v => $"/api/admin/conversations/{v.ConversationId}/handled", null, As.Admin),
 
-        // Engagements and payments: the SME and the startup; admins; a manager only of the dispute's mediator institute.
+        // Engagements and payments: the SME and the startup; admins read them and settle disputes but never fund, deliver,
+        // approve, dispute or cancel in a party's place; a manager only of the dispute's mediator institute.
         ["GET /api/needs/{id}/engagement"] = new(v => $"/api/needs/{v.AwardedNeedId}/engagement", null, As.Admin),
         ["GET /api/needs/{id}/ledger"] = new(v => $"/api/needs/{v.AwardedNeedId}/ledger", null, As.Admin),
-        ["POST /api/needs/{id}/milestones/{index}/fund"] = new(v => $"/api/needs/{v.AwardedNeedId}/milestones/1/fund", new { method = "bank-transfer" }, As.Admin),
-        ["POST /api/needs/{id}/milestones/{index}/deliver"] = new(v => $"/api/needs/{v.AwardedNeedId}/milestones/1/deliver", new { note = "Livré.", links = Array.Empty<string>() }, As.Admin),
-        ["POST /api/needs/{id}/milestones/{index}/approve"] = new(v => $"/api/needs/{v.AwardedNeedId}/milestones/0/approve", null, As.Admin),
-        ["POST /api/needs/{id}/milestones/{index}/dispute"] = new(v => $"/api/needs/{v.AwardedNeedId}/milestones/0/dispute", new { reason = "Incomplet." }, As.Admin),
-        ["POST /api/needs/{id}/engagement/cancel"] = new(v => $"/api/needs/{v.AwardedNeedId}/engagement/cancel", null, As.Admin),
+        ["POST /api/needs/{id}/milestones/{index}/fund"] = new(v => $"/api/needs/{v.AwardedNeedId}/milestones/1/fund", new { method = "bank-transfer" }),
+        ["POST /api/needs/{id}/milestones/{index}/deliver"] = new(v => $"/api/needs/{v.AwardedNeedId}/milestones/1/deliver", new { note = "Livré.", links = Array.Empty<string>() }),
+        ["POST /api/needs/{id}/milestones/{index}/approve"] = new(v => $"/api/needs/{v.AwardedNeedId}/milestones/0/approve"),
+        ["POST /api/needs/{id}/milestones/{index}/dispute"] = new(v => $"/api/needs/{v.AwardedNeedId}/milestones/0/dispute", new { reason = "Incomplet." }),
+        ["POST /api/needs/{id}/engagement/cancel"] = new(v => $"/api/needs/{v.AwardedNeedId}/engagement/cancel"),
         ["POST /api/disputes/{id}/accept-mediators"] = new(v => $"/api/disputes/{v.DisputeId}/accept-mediators"), // the SME itself only, never another or an admin
         ["POST /api/disputes/{id}/resolve"] = new(v => $"/api/disputes/{v.DisputeId}/resolve", new { releaseMinor = 1_500_000L, refundMinor = 0L, note = "Tout livré." }, As.Admin),
         ["GET /api/admin/programmes/{id}"] = new(v => $"/api/admin/programmes/{v.ProgrammeId}", null, As.Admin),

@@ -153,7 +153,7 @@ internal sealed class EngagementGrain(
     public async Task<EngagementLedger> GetLedgerAsync(Caller caller)
     {
         await EnsureAsync();
-        EnsureSme(caller);
+        if (!caller.IsAdmin) EnsureSme(caller);
         return new EngagementLedger(NeedId, S.Currency, [.. S.Ledger]);
     }
 
@@ -1025,9 +1025,12 @@ internal sealed class EngagementGrain(
     private MilestoneState ByPayment(string paymentId) =>
         S.Milestones.FirstOrDefault(m => m.PaymentId == paymentId) ?? throw MarketplaceException.NotFound("Payment");
 
-    private bool IsSme(Caller caller) => caller.IsAdmin || (S.SmeAccountId is not null && caller.AccountId == S.SmeAccountId);
+    /// <summary>The SME's own account: only it decides what its money pays for (fund, approve, cancel, dispute as the SME).
+    /// Admins read the engagement and settle its disputes, but never act in the SME's place.</summary>
+    private bool IsSme(Caller caller) => S.SmeAccountId is not null && caller.AccountId == S.SmeAccountId;
 
-    private bool IsParty(Caller caller) => IsSme(caller) || caller.AccountId == S.StartupAccountId;
+    /// <summary>Who reads the engagement: its two parties and admins.</summary>
+    private bool IsParty(Caller caller) => caller.IsAdmin || IsSme(caller) || caller.AccountId == S.StartupAccountId;
 
     /// <summary>A manager whose account belongs to an institute one of these disputes names as its mediator, accepted by the SME.</summary>
     private async Task<bool> IsMediatorAsync(Caller caller, IEnumerable<Dispute> disputes)

@@ -8,7 +8,8 @@ namespace Jazari.Marketplace.Web.Apis;
 /// <summary>
 /// The engagement of an awarded need: funding, delivery, approval and release of each milestone, disputes, and
 /// its ledger (<see cref="EngagementCommands"/>). Seen by the SME, the awarded startup, admins and the managers of
-/// the institutes its disputes name as mediators; anyone else gets 404.
+/// the institutes its disputes name as mediators; anyone else gets 404. Funding, approving and cancelling are the SME's,
+/// delivering the startup's, opening a dispute either party's.
 /// </summary>
 public static class EngagementsApi
 {
@@ -17,11 +18,12 @@ public static class EngagementsApi
         var needs = routes.MapGroup("/api/needs/{id:id}").WithTags("Engagements").RequireAuthorization();
         needs.MapGet("/engagement", Get);
         needs.MapGet("/ledger", Ledger);
-        needs.MapPost("/milestones/{index:int}/fund", Fund);
-        needs.MapPost("/milestones/{index:int}/deliver", Deliver);
-        needs.MapPost("/milestones/{index:int}/approve", Approve);
-        needs.MapPost("/milestones/{index:int}/dispute", Dispute);
-        needs.MapPost("/engagement/cancel", Cancel);
+        // The parties' decisions are theirs alone: an admin reads the engagement and settles disputes, never acts in a party's place (403).
+        needs.MapPost("/milestones/{index:int}/fund", Fund).RequireAuthorization(p => p.RequireRole(Roles.Sme));
+        needs.MapPost("/milestones/{index:int}/deliver", Deliver).RequireAuthorization(p => p.RequireRole(Roles.Startup));
+        needs.MapPost("/milestones/{index:int}/approve", Approve).RequireAuthorization(p => p.RequireRole(Roles.Sme));
+        needs.MapPost("/milestones/{index:int}/dispute", Dispute).RequireAuthorization(p => p.RequireRole(Roles.Sme, Roles.Startup));
+        needs.MapPost("/engagement/cancel", Cancel).RequireAuthorization(p => p.RequireRole(Roles.Sme));
         routes.MapPost("/api/disputes/{id:id}/accept-mediators", AcceptMediators).WithTags("Engagements").RequireAuthorization(p => p.RequireRole(Roles.Sme));
         routes.MapPost("/api/disputes/{id:id}/resolve", Resolve).WithTags("Engagements").RequireAuthorization(p => p.RequireRole(Roles.Admin, Roles.Manager));
     }

@@ -177,7 +177,11 @@ public sealed class BankTransferTests(MarketplaceHost host)
         await (await stranger.Client.GetAsync($"/api/needs/{a.NeedId}/engagement")).Problem(HttpStatusCode.NotFound);
         await (await stranger.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/dispute", new { reason = "Je ne suis pas d'accord." })).Problem(HttpStatusCode.NotFound);
         await (await a.Founder.Client.GetAsync($"/api/needs/{a.NeedId}/ledger")).Problem(HttpStatusCode.NotFound);
-        await (await a.Founder.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/fund", new { method = "bank-transfer" })).Problem(HttpStatusCode.NotFound);
+        await (await stranger.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/1/fund", new { method = "bank-transfer" })).Problem(HttpStatusCode.NotFound);
+        // Funding and approving are the SME's decisions: neither the startup nor an admin makes them in its place.
+        await (await a.Founder.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/1/fund", new { method = "bank-transfer" })).Problem(HttpStatusCode.Forbidden);
+        await (await host.Admin().PostAsync($"/api/needs/{a.NeedId}/milestones/0/approve", null)).Problem(HttpStatusCode.Forbidden);
+        await (await host.Admin().PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/1/fund", new { method = "bank-transfer" })).Problem(HttpStatusCode.Forbidden);
         var otherManager = await Incubation.ManagerAsync(host, await Incubation.InstituteAsync(host));
         await (await otherManager.Client.GetAsync($"/api/needs/{a.NeedId}/engagement")).Problem(HttpStatusCode.NotFound);
         await (await cohort.Manager.Client.GetAsync($"/api/needs/{a.NeedId}/engagement")).Problem(HttpStatusCode.NotFound); // no dispute to mediate yet
