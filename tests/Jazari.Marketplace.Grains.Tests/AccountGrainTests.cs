@@ -166,4 +166,26 @@ public sealed class AccountGrainTests(ClusterFixture fixture)
         Assert.Null(await revoked.ValidateAsync());
         Assert.Null(await Grains.GetGrain<ITokenGrain>("never-issued").ValidateAsync());
     }
+
+    [Fact]
+    public async Task A_sign_in_racing_a_sign_out_everywhere_leaves_no_valid_token()
+    {
+        // A sign-in lists its token on the account, then issues it; a sign-out everywhere (a report of a stolen RIB)
+        // that comes in between revokes the listed token before it exists: issued afterwards, it does not work.
+        var signIn = await SignedUpAsync();
+        var accountId = await signIn.VerifyAsync(await CodeAsync(signIn), "r1", null);
+        var account = Grains.GetGrain<IAccountGrain>(accountId);
+        var expiresAt = fixture.Time.GetUtcNow().AddDays(7);
+        var racing = Grains.GetGrain<ITokenGrain>(Guid.NewGuid().ToString("N"));
+        await account.TokenIssuedAsync(racing.GetPrimaryKeyString(), expiresAt);
+        await account.SignOutEverywhereAsync();
+        await racing.IssueAsync(accountId, Roles.Sme, expiresAt);
+        Assert.Null(await racing.ValidateAsync());
+
+        var later = Grains.GetGrain<ITokenGrain>(Guid.NewGuid().ToString("N")); // a sign-in after it works
+        await account.TokenIssuedAsync(later.GetPrimaryKeyString(), expiresAt);
+        await later.IssueAsync(accountId, Roles.Sme, expiresAt);
+        Assert.Equal(new Caller(accountId, Roles.Sme), await later.ValidateAsync());
+        await Assert.ThrowsAsync<MarketplaceException>(() => later.IssueAsync(accountId, Roles.Sme, expiresAt)); // never issued twice
+    }
 }

@@ -22,8 +22,11 @@ internal sealed class TokenGrain(
     [PersistentState("token", "marketplace")] IPersistentState<TokenState> state,
     [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, ITokenGrain
 {
+    /// <summary>Issued after its account listed it. A token its account signed out in between (a report of a stolen
+    /// RIB, an erasure) stays revoked: the sign-in answers it, and its first use signs the person out.</summary>
     public async Task IssueAsync(string accountId, string role, DateTimeOffset expiresAt)
     {
+        if (state.RecordExists && state.State is { AccountId: "", RevokedAt: not null }) return;
         if (state.RecordExists) throw MarketplaceException.Conflict("Token already issued.");
         state.State = new TokenState { AccountId = accountId, Role = role, ExpiresAt = expiresAt };
         await state.SaveAsync();
@@ -36,9 +39,12 @@ internal sealed class TokenGrain(
         return Task.FromResult(valid ? new Caller(s.AccountId, s.Role) : null);
     }
 
+    /// <summary>Revoked for good; a token listed by its account but not issued yet is revoked before it exists, so that
+    /// a sign-in racing a sign-out everywhere cannot leave a valid token behind.</summary>
     public async Task RevokeAsync()
     {
-        if (!state.RecordExists || state.State.RevokedAt is not null) return;
+        if (state.RecordExists && state.State.RevokedAt is not null) return;
+        if (!state.RecordExists) state.State = new TokenState { ExpiresAt = time.GetUtcNow() };
         state.State.RevokedAt = time.GetUtcNow();
         await state.SaveAsync();
     }
