@@ -46,15 +46,16 @@ public sealed partial class IdorMatrixTests(MarketplaceHost host)
         ["PUT /api/mentors/{id}"] = new(v => $"/api/mentors/{v.MentorId}", new { name = "X", expertise = new[] { "seo" }, languages = new[] { "fr" }, capacity = 2 }, As.Admin),
         ["POST /api/startups/{id}/stripe-onboarding"] = new(v => $"/api/startups/{v.StartupId}/stripe-onboarding"),
 
-        // Needs and bids: a draft is its SME's alone; an open need's bids are the SME's and each bidder's own.
+        // Needs and bids: a draft is its SME's alone; an open need's bids are the SME's and each bidder's own. Admins read
+        // them and may cancel a need (moderation), but never edit, publish, accept or withdraw in a party's place.
         ["GET /api/needs/{id}"] = new(v => $"/api/needs/{v.DraftNeedId}", null, As.Admin),
-        ["PUT /api/needs/{id}"] = new(v => $"/api/needs/{v.DraftNeedId}", Api.Need(), As.Admin),
-        ["POST /api/needs/{id}/publish"] = new(v => $"/api/needs/{v.DraftNeedId}/publish", null, As.Admin),
-        ["POST /api/needs/{id}/programme"] = new(v => $"/api/needs/{v.DraftNeedId}/programme", (Func<Victim, object>)(v => new { programmeId = v.ProgrammeId }), As.Admin),
+        ["PUT /api/needs/{id}"] = new(v => $"/api/needs/{v.DraftNeedId}", Api.Need()),
+        ["POST /api/needs/{id}/publish"] = new(v => $"/api/needs/{v.DraftNeedId}/publish"),
+        ["POST /api/needs/{id}/programme"] = new(v => $"/api/needs/{v.DraftNeedId}/programme", (Func<Victim, object>)(v => new { programmeId = v.ProgrammeId })),
         ["POST /api/needs/{id}/cancel"] = new(v => $"/api/needs/{v.DraftNeedId}/cancel", null, As.Admin),
         ["POST /api/needs/{id}/bids"] = new(v => $"/api/needs/{v.DraftNeedId}/bids", Api.Bid()),
-        ["POST /api/needs/{id}/bids/{bidId}/withdraw"] = new(v => $"/api/needs/{v.OpenNeedId}/bids/{v.OpenBidId}/withdraw", null, As.Admin),
-        ["POST /api/needs/{id}/bids/{bidId}/accept"] = new(v => $"/api/needs/{v.OpenNeedId}/bids/{v.OpenBidId}/accept", null, As.Admin),
+        ["POST /api/needs/{id}/bids/{bidId}/withdraw"] = new(v => $"/api/needs/{v.OpenNeedId}/bids/{v.OpenBidId}/withdraw"),
+        ["POST /api/needs/{id}/bids/{bidId}/accept"] = new(v => $"/api/needs/{v.OpenNeedId}/bids/{v.OpenBidId}/accept"),
         ["GET /api/needs/{id}/matches"] = new(v => $"/api/needs/{v.DraftNeedId}/matches", null, As.Admin), // managers: of needs they may see
         ["GET /api/startups/{id}/matches"] = new(v => $"/api/startups/{v.StartupId}/matches", null, As.Admin),
 

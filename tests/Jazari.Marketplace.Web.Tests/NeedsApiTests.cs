@@ -106,6 +106,19 @@ public sealed class NeedsApiTests(MarketplaceHost host) : IClassFixture<Marketpl
         var other = await host.SignUpAsync("sme");
         await (await other.Client.PostAsync($"/api/needs/{needId}/cancel", null)).Problem(HttpStatusCode.NotFound);
         await (await other.Client.PostAsync($"/api/needs/{needId}/publish", null)).Problem(HttpStatusCode.NotFound);
+
+        // An admin reads an SME's draft but neither edits nor publishes it: only the SME makes it public.
+        var (sme, _) = await Api.OpenNeedAsync(host);
+        var draft = await sme.Client.CreateAsync("/api/needs", Api.Need(title: "Brouillon confidentiel"));
+        using var admin = host.Admin();
+        await (await admin.PostAsync($"/api/needs/{draft}/publish", null)).Problem(HttpStatusCode.Forbidden);
+        await (await admin.PutAsJsonAsync($"/api/needs/{draft}", Api.Need(title: "Changé par un admin"))).Problem(HttpStatusCode.Forbidden);
+        var seen = await (await admin.GetAsync($"/api/needs/{draft}")).Json(HttpStatusCode.OK);
+        Assert.Equal("draft", seen.GetProperty("status").GetString());
+        Assert.Equal("Brouillon confidentiel", seen.GetProperty("title").GetString());
+        // It may take an improper open need off the marketplace (moderation; nothing is paid before an award).
+        var cancelled = await (await admin.PostAsync($"/api/needs/{needId}/cancel", null)).Json(HttpStatusCode.OK);
+        Assert.Equal("cancelled", cancelled.GetProperty("status").GetString());
     }
 
     [Fact]
@@ -202,6 +215,7 @@ public sealed class NeedsApiTests(MarketplaceHost host) : IClassFixture<Marketpl
         var bidId = await startup.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
         var (rival, _) = await Api.StartupAsync(host, "Rival");
         await (await rival.Client.PostAsync($"/api/needs/{needId}/bids/{bidId}/withdraw", null)).Problem(HttpStatusCode.NotFound);
+        await (await host.Admin().PostAsync($"/api/needs/{needId}/bids/{bidId}/withdraw", null)).Problem(HttpStatusCode.Forbidden);
 
         var withdrawn = await (await startup.Client.PostAsync($"/api/needs/{needId}/bids/{bidId}/withdraw", null)).Json(HttpStatusCode.OK);
         Assert.Equal("withdrawn", withdrawn.GetProperty("bids")[0].GetProperty("status").GetString());
@@ -217,7 +231,8 @@ public sealed class NeedsApiTests(MarketplaceHost host) : IClassFixture<Marketpl
         var winning = await winner.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
         var losing = await loser.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
 
-        await (await winner.Client.PostAsync($"/api/needs/{needId}/bids/{winning}/accept", null)).Problem(HttpStatusCode.NotFound);
+        await (await winner.Client.PostAsync($"/api/needs/{needId}/bids/{winning}/accept", null)).Problem(HttpStatusCode.Forbidden);
+        await (await host.Admin().PostAsync($"/api/needs/{needId}/bids/{winning}/accept", null)).Problem(HttpStatusCode.Forbidden); // the SME's decision
         var awarded = await (await sme.Client.PostAsync($"/api/needs/{needId}/bids/{winning}/accept", null)).Json(HttpStatusCode.OK);
         await host.FollowedUpAsync(needId); // the award's follow-ups (KPIs, projects, lists) come from its event
         Assert.Equal("awarded", awarded.GetProperty("status").GetString());

@@ -145,9 +145,11 @@ internal sealed class NeedGrain(
         return View(caller);
     }
 
+    /// <summary>The SME withdraws its need; an admin may too, to take an improper need off the marketplace (no money is involved before an award).</summary>
     public async Task<NeedView> CancelAsync(Caller caller)
     {
-        EnsureOwner(caller);
+        EnsureExists();
+        if (!IsOwnerOrAdmin(caller)) throw NotFound();
         if (Need.Status is not (NeedStatus.Draft or NeedStatus.Open or NeedStatus.Cancelled))
             throw MarketplaceException.Conflict($"A need that is {Need.Status.Name()} cannot be cancelled.");
         if (Need.Status != NeedStatus.Cancelled)
@@ -220,7 +222,7 @@ internal sealed class NeedGrain(
     public async Task WithdrawBidAsync(Caller caller, string bidId)
     {
         EnsureExists();
-        var index = Need.Bids.FindIndex(b => b.Id == bidId && (b.BidderAccountId == caller.AccountId || caller.IsAdmin));
+        var index = Need.Bids.FindIndex(b => b.Id == bidId && b.BidderAccountId == caller.AccountId); // the bidder's decision alone
         if (index < 0) throw MarketplaceException.NotFound("Bid");
         var bid = Need.Bids[index];
         if (bid.Status == BidStatus.Withdrawn) return;
@@ -510,18 +512,21 @@ internal sealed class NeedGrain(
 
     private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 
-    private bool IsOwnerOrAdmin(Caller caller) =>
-        caller.IsAdmin || (Need.OwnerAccountId is not null && caller.AccountId == Need.OwnerAccountId);
+    private bool IsOwner(Caller caller) => Need.OwnerAccountId is not null && caller.AccountId == Need.OwnerAccountId;
+
+    /// <summary>Who reads a draft and every bid: the SME and admins.</summary>
+    private bool IsOwnerOrAdmin(Caller caller) => caller.IsAdmin || IsOwner(caller);
 
     private void EnsureExists()
     {
         if (!state.RecordExists) throw NotFound();
     }
 
+    /// <summary>The SME's own decisions (edit, publish, join a programme, accept a bid): never an admin's in its place.</summary>
     private void EnsureOwner(Caller caller)
     {
         EnsureExists();
-        if (!IsOwnerOrAdmin(caller)) throw NotFound();
+        if (!IsOwner(caller)) throw NotFound();
     }
 
     private static MarketplaceException NotFound() => MarketplaceException.NotFound("Need");

@@ -18,13 +18,15 @@ public static class NeedsApi
         api.MapPost("/", Create).RequireAuthorization(p => p.RequireRole(Roles.Sme));
         api.MapGet("/", Browse);
         api.MapGet("/{id:id}", Get);
-        api.MapPut("/{id:id}", UpdateDraft);
-        api.MapPost("/{id:id}/publish", Publish);
-        api.MapPost("/{id:id}/programme", JoinProgramme);
+        // The SME's decisions and the bidder's are theirs alone: an admin reads every need and may cancel one (moderation), never edits,
+        // publishes, accepts or withdraws in their place (403).
+        api.MapPut("/{id:id}", UpdateDraft).RequireAuthorization(p => p.RequireRole(Roles.Sme));
+        api.MapPost("/{id:id}/publish", Publish).RequireAuthorization(p => p.RequireRole(Roles.Sme));
+        api.MapPost("/{id:id}/programme", JoinProgramme).RequireAuthorization(p => p.RequireRole(Roles.Sme));
         api.MapPost("/{id:id}/cancel", Cancel);
         api.MapPost("/{id:id}/bids", Bid).RequireAuthorization(p => p.RequireRole(Roles.Startup));
-        api.MapPost("/{id:id}/bids/{bidId:id}/withdraw", Withdraw);
-        api.MapPost("/{id:id}/bids/{bidId:id}/accept", Accept);
+        api.MapPost("/{id:id}/bids/{bidId:id}/withdraw", Withdraw).RequireAuthorization(p => p.RequireRole(Roles.Startup));
+        api.MapPost("/{id:id}/bids/{bidId:id}/accept", Accept).RequireAuthorization(p => p.RequireRole(Roles.Sme));
         return api;
     }
 
