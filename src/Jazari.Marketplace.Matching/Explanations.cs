@@ -3,11 +3,14 @@ using Term = (string Key, string Surface, string? OwnWords, double Contribution)
 
 namespace Jazari.Marketplace.Matching;
 
-/// <summary>Turns the facts of a match into short reasons in Arabic, French or English, biggest factor first.</summary>
+/// <summary>Turns the facts of a match into short reasons in Arabic, French or English, biggest factor first. The SME
+/// reads them about a startup ("Based in…, can work on site"); the startup reads them about a need, addressed to itself
+/// ("The need is in…, where you can work on site").</summary>
 internal static class Explanations
 {
-    public static IReadOnlyList<MatchReason> Explain(PairFacts facts, Lexicon lexicon, string language)
+    public static IReadOnlyList<MatchReason> Explain(PairFacts facts, Lexicon lexicon, string language, bool toStartup = false)
     {
+        var you = toStartup ? "-you" : "";
         var lang = language is "ar" or "fr" ? language : "en";
         var reasons = new List<(double Weight, MatchReason Reason)>();
         var concepts = facts.MatchedTerms.Where(t => t.Key.StartsWith(ProfileTerms.ConceptPrefix, StringComparison.Ordinal)).ToList();
@@ -34,11 +37,11 @@ internal static class Explanations
         }
         if (facts.OnSite)
         {
-            reasons.Add((MatchScoring.OnSiteWeight, new("onsite", Text(lang, "onsite", Regions.Name(lang, facts.Region)))));
+            reasons.Add((MatchScoring.OnSiteWeight, new("onsite", Text(lang, "onsite" + you, Regions.Name(lang, facts.Region)))));
         }
         if (facts.SharedLanguage)
         {
-            reasons.Add((MatchScoring.LanguageWeight, new("language", Text(lang, "language", Languages.Name(lang, facts.Language)))));
+            reasons.Add((MatchScoring.LanguageWeight, new("language", Text(lang, "language" + you, Languages.Name(lang, facts.Language)))));
         }
         if (facts.BudgetMax > 0)
         {
@@ -47,8 +50,8 @@ internal static class Explanations
                 Money(lang, facts.PriceMin), Money(lang, facts.PriceMax), Money(lang, facts.BudgetMin), Money(lang, facts.BudgetMax)))));
         }
         var reputation = facts.RatingCount > 0
-            ? Text(lang, "reputation", facts.Rating.ToString("N1", Culture(lang)), facts.RatingCount.ToString("N0", Culture(lang)))
-            : Text(lang, "reputation-new");
+            ? Text(lang, "reputation" + you, facts.Rating.ToString("N1", Culture(lang)), facts.RatingCount.ToString("N0", Culture(lang)))
+            : Text(lang, "reputation-new" + you);
         reasons.Add((MatchScoring.ReputationWeight * facts.Reputation, new("reputation", reputation)));
         return reasons.OrderByDescending(r => r.Weight).Select(r => r.Reason).ToList();
     }
@@ -274,5 +277,18 @@ internal static class Explanations
         [("en", "reputation-new")] = "New on the marketplace, no reviews yet",
         [("fr", "reputation-new")] = "Nouvelle sur la plateforme, pas encore d'avis",
         [("ar", "reputation-new")] = "جديدة على المنصة، لا تقييمات بعد",
+        // To the startup, about a need that fits it.
+        [("en", "onsite-you")] = "The need is in {0}, where you can work on site",
+        [("fr", "onsite-you")] = "Besoin dans la région {0}, où vous pouvez intervenir sur site",
+        [("ar", "onsite-you")] = "الحاجة في جهة {0}، حيث يمكنكم العمل في عين المكان",
+        [("en", "language-you")] = "Written in {0}, one of your working languages",
+        [("fr", "language-you")] = "Rédigé en {0}, une de vos langues de travail",
+        [("ar", "language-you")] = "مكتوبة باللغة {0}، إحدى لغات عملكم",
+        [("en", "reputation-you")] = "Your rating counts: {0} / 5, reviews: {1}",
+        [("fr", "reputation-you")] = "Votre note compte : {0} / 5 ({1} avis)",
+        [("ar", "reputation-you")] = "تقييمكم يُحتسب: {0} / 5، عدد التقييمات: {1}",
+        [("en", "reputation-new-you")] = "New on the marketplace: your first reviews will count",
+        [("fr", "reputation-new-you")] = "Nouvelle sur la plateforme : vos premiers avis compteront",
+        [("ar", "reputation-new-you")] = "جديدة على المنصة: ستُحتسب تقييماتكم الأولى",
     };
 }

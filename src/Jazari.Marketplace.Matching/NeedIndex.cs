@@ -177,7 +177,7 @@ public sealed class NeedIndex(Lexicon? lexicon = null)
         plan.Explain(index, slot, NormOf(slot), facts);
         var need = entries[slot]!;
         facts.CategoryDeclared = facts.CategoryKey is { } category && (category == need.Category || seller.Entry.Categories.Contains(category));
-        return new Match(need.Id, need.Title, facts.Score, Explanations.Explain(facts, lexicon, language));
+        return new Match(need.Id, need.Title, facts.Score, Explanations.Explain(facts, lexicon, language, toStartup: true));
     }
 
     private sealed record Seller(StartupTraits Traits, StartupEntry Entry);

@@ -56,6 +56,22 @@ public class ExplanationTests
         Assert.InRange(match.Score, 0, 1);
     }
 
+    [Theory]
+    [InlineData("fr", "Besoin dans la région Souss-Massa, où vous pouvez intervenir sur site", "Rédigé en français, une de vos langues de travail", "Votre note compte : 4,7 / 5 (23 avis)")]
+    [InlineData("ar", "الحاجة في جهة سوس ماسة، حيث يمكنكم العمل في عين المكان", "مكتوبة باللغة الفرنسية، إحدى لغات عملكم", "تقييمكم يُحتسب: 4,7 / 5، عدد التقييمات: 23")]
+    [InlineData("en", "The need is in Souss-Massa, where you can work on site", "Written in French, one of your working languages", "Your rating counts: 4.7 / 5, reviews: 23")]
+    public void The_startup_reads_the_reasons_a_need_fits_it_addressed_to_itself(string language, string onsite, string written, string rating)
+    {
+        // The SME reads "Implantée dans la région…, peut intervenir sur site" about a startup; the startup reads the same
+        // facts about the need, in the second person, never about itself in the third.
+        var needs = new NeedIndex();
+        needs.Upsert(Need1);
+        var reasons = Assert.Single(needs.TopFor(ArganWeb, 3, language)).Reasons.ToDictionary(r => r.Factor, r => r.Detail);
+        Assert.Equal(onsite, reasons["onsite"]);
+        Assert.Equal(written, reasons["language"]);
+        Assert.Equal(rating, reasons["reputation"]);
+    }
+
     [Fact]
     public void Words_in_common_the_skills_already_say_give_no_sentence()
     {
