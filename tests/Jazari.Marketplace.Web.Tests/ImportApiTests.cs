@@ -100,9 +100,11 @@ public sealed class ImportApiTests(MarketplaceHost host)
         var second = await (await admin.PostAsync("/api/admin/import", Body(new JsonObject
         {
             ["smes"] = new JsonArray(Sme(smeId)),
-            ["needs"] = new JsonArray(Need(posted, $"sme-cat-{tag}"), Need(draft, smeId), Need($"need-cat-{tag}", smeId)),
+            ["needs"] = new JsonArray(Need(posted, $"sme-cat-{tag}"), Need(draft, smeId), Need($"need-cat-{tag}", smeId), Need($"need-new-{tag}", smeId)),
         }))).Json(HttpStatusCode.OK);
-        Assert.Equal(4, second.GetProperty("refused").GetArrayLength());
+        Assert.Equal(5, second.GetProperty("refused").GetArrayLength()); // a new need in the name of an SME with an account too
+        Assert.Equal(0, second.GetProperty("created").GetProperty("needs").GetInt32());
+        await (await admin.GetAsync($"/api/needs/need-new-{tag}")).Problem(HttpStatusCode.NotFound);
         Assert.Equal(0, second.GetProperty("updated").GetProperty("needs").GetInt32() + second.GetProperty("updated").GetProperty("smes").GetInt32());
 
         var need = await (await sme.Client.GetAsync($"/api/needs/{posted}")).Json(HttpStatusCode.OK);

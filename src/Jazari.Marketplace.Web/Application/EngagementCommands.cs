@@ -21,7 +21,7 @@ public sealed class EngagementCommands(IGrainFactory grains, PaymentMoves moves,
 
     /// <summary>The SME, the awarded startup, admins and the mediator managers of its disputes; anyone else: not found.</summary>
     public async Task<EngagementResponse> GetAsync(Caller caller, string needId) =>
-        EngagementResponse.From(await Engagement(needId).GetAsync(caller));
+        EngagementResponse.From(await Engagement(needId).GetAsync(caller), caller);
 
     /// <summary>The SME and admins; anyone else: not found.</summary>
     public async Task<LedgerResponse> LedgerAsync(Caller caller, string needId) =>
@@ -71,11 +71,11 @@ public sealed class EngagementCommands(IGrainFactory grains, PaymentMoves moves,
         for (var i = 0; i < links.Count; i++)
             if (!Uri.TryCreate(links[i], UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http")) c.Error($"links[{i}]", "Must be an http(s) address.");
         c.ThrowIfFailed();
-        return EngagementResponse.From(await Engagement(needId).DeliverAsync(caller, index, note, links));
+        return EngagementResponse.From(await Engagement(needId).DeliverAsync(caller, index, note, links), caller);
     }
 
     public async Task<EngagementResponse> ApproveAsync(Caller caller, string needId, int index) =>
-        EngagementResponse.From(await Engagement(needId).ApproveAsync(caller, index));
+        EngagementResponse.From(await Engagement(needId).ApproveAsync(caller, index), caller);
 
     public async Task<EngagementResponse> DisputeAsync(Caller caller, string needId, int index, DisputeInput input)
     {
@@ -87,11 +87,11 @@ public sealed class EngagementCommands(IGrainFactory grains, PaymentMoves moves,
         // Named by the dispute and its opening: a repeat after a crash between the two writes adds the entry it lacks.
         await audit.RecordOnceAsync(caller, $"aud-opened-{dispute.Id}", dispute.OpenedAt, AuditActions.DisputeOpened, dispute.Id,
             $"need {needId} milestone {index}; mediators {string.Join(' ', dispute.MediatorInstitutes)}");
-        return EngagementResponse.From(e);
+        return EngagementResponse.From(e, caller);
     }
 
     public async Task<EngagementResponse> CancelAsync(Caller caller, string needId) =>
-        EngagementResponse.From(await Engagement(needId).CancelAsync(caller));
+        EngagementResponse.From(await Engagement(needId).CancelAsync(caller), caller);
 
     /// <summary>The SME accepts the institutes its dispute proposes as mediators (audited once).</summary>
     public async Task<EngagementResponse> AcceptMediatorsAsync(Caller caller, string disputeId)
@@ -103,7 +103,7 @@ public sealed class EngagementCommands(IGrainFactory grains, PaymentMoves moves,
         // Named by the dispute itself (the lookup also knows the milestone's payment id): one entry, however it was reached.
         await audit.RecordOnceAsync(caller, $"aud-mediators-{dispute.Id}", dispute.MediatorsAcceptedAt!.Value, AuditActions.DisputeMediatorsAccepted,
             dispute.Id, string.Join(", ", dispute.MediatorInstitutes));
-        return EngagementResponse.From(e);
+        return EngagementResponse.From(e, caller);
     }
 
     /// <summary>An admin, or a manager of an institute the dispute names as its mediator (accepted by the SME), splits the milestone's escrow.</summary>
@@ -119,6 +119,6 @@ public sealed class EngagementCommands(IGrainFactory grains, PaymentMoves moves,
         var e = await Engagement(target.NeedId).ResolveDisputeAsync(caller, target.Index, input.ReleaseMinor!.Value, input.RefundMinor!.Value, note);
         await audit.RecordOnceAsync(caller, $"aud-resolved-{disputeId}", e.Milestones[target.Index].Dispute!.ResolvedAt!.Value, AuditActions.DisputeResolved,
             disputeId, $"release {input.ReleaseMinor}; refund {input.RefundMinor}");
-        return EngagementResponse.From(e);
+        return EngagementResponse.From(e, caller);
     }
 }

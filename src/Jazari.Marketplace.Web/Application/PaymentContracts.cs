@@ -153,6 +153,14 @@ public sealed record EngagementResponse(string NeedId, string Title, string SmeI
     string? ProgrammeId, int SubsidyPercent, decimal PlatformFeePercent, string Status, IReadOnlyList<EngagementMilestone> Milestones,
     IReadOnlyList<PayoutResponse> Payouts)
 {
+    /// <summary>The engagement as <paramref name="reader"/> may read it: why a payout is held, and an admin's review of it,
+    /// are the admins' alone (a hold's reason may be about the other party, such as a shared sign-up network).</summary>
+    public static EngagementResponse From(EngagementView e, Caller reader)
+    {
+        var all = From(e);
+        return reader.IsAdmin ? all : all with { Payouts = [.. all.Payouts.Select(p => p with { HoldReasons = [], ReviewReason = null })] };
+    }
+
     public static EngagementResponse From(EngagementView e) => new(e.NeedId, e.Title, e.SmeId, e.StartupId, e.StartupName, e.Currency,
         e.ProgrammeId, e.SubsidyPercent, e.FeeBasisPoints / 100m,
         e.CancelledAt is not null ? "cancelled" : e.CompletedAt is not null ? "completed" : "active",

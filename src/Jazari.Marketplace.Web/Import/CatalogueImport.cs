@@ -86,11 +86,15 @@ public sealed class CatalogueImport(IGrainFactory grains, [FromKeyedServices(Gra
             NeedInput.CheckDeadline(check, details.Deadline, today);
             return check.Failed ? null : async () =>
             {
-                try { await grains.GetGrain<ISmeGrain>(smeId).GetAsync(Admin); }
+                string? ownerAccountId;
+                try { ownerAccountId = (await grains.GetGrain<ISmeGrain>(smeId).GetAsync(Admin)).OwnerAccountId; }
                 catch (MarketplaceException e) when (e.Problem == Problem.NotFound)
                 {
                     throw MarketplaceException.Invalid("smeId", "No SME with this id.");
                 }
+                // An SME with an account here posts its own needs: an import never publishes one in its name.
+                if (ownerAccountId is not null)
+                    throw MarketplaceException.Invalid("smeId", "This SME has an account on the marketplace and posts its own needs.");
                 return await grains.GetGrain<INeedGrain>(id).ImportAsync(smeId, details);
             };
         });

@@ -573,6 +573,14 @@ public sealed class BankRailsTests(MarketplaceHost host)
         Assert.Equal([PayoutHolds.SameNetwork], held.GetProperty("holdReasons").EnumerateArray().Select(r => r.GetString()));
         using var admin = host.Admin();
         Assert.Contains(await HeldAsync(admin), p => p.Id() == held.Id());
+        // The parties read that the payout is held, never why: the reason is about the other party's network.
+        foreach (var party in new[] { sameNetwork.Founder, sameNetwork.Sme })
+        {
+            var seen = (await (await party.Client.GetAsync($"/api/needs/{sameNetwork.NeedId}/engagement")).Json(HttpStatusCode.OK))
+                .GetProperty("payouts").EnumerateArray().Single(p => p.Id() == held.Id());
+            Assert.Equal("held", seen.GetProperty("status").GetString());
+            Assert.Empty(seen.GetProperty("holdReasons").EnumerateArray());
+        }
 
         // The account keeps a keyed hash of the network, not the address: the export shows it; loopback and private
         // networks (every test account without an address) are not recorded.
