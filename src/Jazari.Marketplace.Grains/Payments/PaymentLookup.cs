@@ -287,6 +287,8 @@ public interface IProcessedEventGrain : IGrainWithStringKey
 {
     Task<bool> IsDoneAsync();
     Task MarkDoneAsync();
+    /// <summary>Marks it done and answers true the first time only: of two calls at once, exactly one gets true.</summary>
+    Task<bool> ClaimAsync();
 }
 
 [GenerateSerializer, Alias("jazari.processed-event-state")]
@@ -301,10 +303,13 @@ internal sealed class ProcessedEventGrain(
 {
     public Task<bool> IsDoneAsync() => Task.FromResult(state.State.DoneAt is not null);
 
-    public async Task MarkDoneAsync()
+    public async Task MarkDoneAsync() => await ClaimAsync();
+
+    public async Task<bool> ClaimAsync()
     {
-        if (state.State.DoneAt is not null) return;
+        if (state.State.DoneAt is not null) return false;
         state.State.DoneAt = time.GetUtcNow();
         await state.SaveAsync();
+        return true;
     }
 }

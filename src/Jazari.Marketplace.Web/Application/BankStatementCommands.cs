@@ -105,11 +105,15 @@ public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminComm
             else unmatched.Add(Unmatched(entry, reason, id));
         }
         // The payouts paid are kept with the credits matched: their ids (po-…, rf-…) tell them from payments (pay-…).
-        var statement = await grain.RecordAsync(new BankStatement(file.Id, file.Account, file.Format, time.GetUtcNow(),
+        var now = time.GetUtcNow();
+        var statement = await grain.RecordAsync(new BankStatement(file.Id, file.Account, file.Format, now,
             [.. matched, .. paidOut], unmatched.ToArray(), seenBefore));
-        await audit.RecordAsync(caller, AuditActions.BankStatementReconciled, file.Id,
+        // The same file sent twice at once: both handled its entries (each moves money once), the first recorded wins, and
+        // the other answers it as a repeat; one audit entry, named by the statement.
+        var repeated = statement.ReceivedAt != now;
+        await audit.RecordOnceAsync(caller, $"aud-statement-{file.Id}", statement.ReceivedAt, AuditActions.BankStatementReconciled, file.Id,
             $"{file.Format} {file.Account}: {matched.Count} matched, {paidOut.Count} payouts paid, {unmatched.Count} unmatched, {seenBefore} seen before");
-        return StatementResponse.From(statement, repeated: false);
+        return StatementResponse.From(statement, repeated);
     }
 
     public async Task<StatementResponse> GetAsync(Caller caller, string statementId)

@@ -44,9 +44,9 @@ public sealed class HangfireDashboardAccess(LinkSigner signer, IGrainFactory gra
         if (parts is not [var seconds, var nonce, var signature] || Fresh(seconds) is null || nonce.Length != 32
             || !nonce.All(char.IsAsciiHexDigitLower) || !signer.Verify($"hangfire-code:{seconds}.{nonce}", signature))
             return TypedResults.Problem(statusCode: 401, detail: "The link is invalid or has expired: ask for a new one.");
-        var spent = grains.GetGrain<IProcessedEventGrain>($"hangfire-code-{nonce}");
-        if (await spent.IsDoneAsync()) return TypedResults.Problem(statusCode: 401, detail: "The link was used already: ask for a new one.");
-        await spent.MarkDoneAsync();
+        // One claim, in one grain call: of the same link opened several times at once, one enters.
+        if (!await grains.GetGrain<IProcessedEventGrain>($"hangfire-code-{nonce}").ClaimAsync())
+            return TypedResults.Problem(statusCode: 401, detail: "The link was used already: ask for a new one.");
         var expires = time.GetUtcNow() + Lifetime;
         var value = expires.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         http.Response.Cookies.Append(Cookie, $"{value}.{signer.Sign($"hangfire:{value}")}", new CookieOptions

@@ -37,6 +37,7 @@ public static class BankStatementFiles
     /// <summary>Entries (credits and debits) of one statement at most.</summary>
     public const int MaxEntries = 5000;
     public const int MaxLabel = 300;
+    public const int MaxDepth = 32;
     private const string CamtNamespace = "urn:iso:std:iso:20022:tech:xsd:camt.053.";
 
     public static StatementFile Camt053(byte[] body)
@@ -49,6 +50,11 @@ public static class BankStatementFiles
                 DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersFromEntities = 0,
                 MaxCharactersInDocument = BodyLimits.Statement, IgnoreComments = true, IgnoreProcessingInstructions = true,
             };
+            // A camt.053 nests about ten elements deep: a deeper document is refused on a first pass, before it is built
+            // (a hundred thousand nested elements would cost the tree minutes of CPU).
+            using (var scan = XmlReader.Create(new MemoryStream(body), settings))
+                while (scan.Read())
+                    if (scan.Depth > MaxDepth) throw MarketplaceException.Invalid("statement", $"The XML nests deeper than {MaxDepth} elements: it is not a camt.053 statement.");
             using var reader = XmlReader.Create(new MemoryStream(body), settings);
             document = XDocument.Load(reader);
         }

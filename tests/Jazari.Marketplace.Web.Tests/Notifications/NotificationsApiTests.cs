@@ -138,6 +138,11 @@ public sealed class NotificationsApiTests(SqliteJobsHost jobs)
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/hangfire/jobs/scheduled")).StatusCode); // by the cookie
         using var second = jobs.Host.Anonymous();
         Assert.Equal(HttpStatusCode.Unauthorized, (await second.GetAsync(link)).StatusCode); // once only
+        var raced = (await (await jobs.Host.Admin().PostAsync("/api/admin/hangfire-link", null)).Json(HttpStatusCode.OK)).GetProperty("url").GetString()!;
+        var clients = Enumerable.Range(0, 8).Select(_ => jobs.Host.Anonymous()).ToList();
+        var answers = await Task.WhenAll(clients.Select(c => c.GetAsync(raced))); // the same link opened eight times at once: one enters
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.OK);
+        clients.ForEach(c => c.Dispose());
         var late = (await (await jobs.Host.Admin().PostAsync("/api/admin/hangfire-link", null)).Json(HttpStatusCode.OK)).GetProperty("url").GetString()!;
         jobs.Time.Advance(TimeSpan.FromMinutes(3));
         using var third = jobs.Host.Anonymous();

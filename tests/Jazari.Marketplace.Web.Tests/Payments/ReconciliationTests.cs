@@ -140,6 +140,25 @@ public sealed class ReconciliationTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task The_same_statement_uploaded_several_times_at_once_is_reconciled_and_audited_once()
+    {
+        using var admin = host.Admin();
+        var (a, funding) = await AwaitedAsync();
+        var id = "STMT-" + Guid.NewGuid().ToString("N")[..10];
+        var xml = Camt053(PlatformIban, id, Entry(1_500_000, "BOA-" + Guid.NewGuid().ToString("N")[..8], Reference(funding)));
+        var clients = Enumerable.Range(0, 4).Select(_ => host.Admin()).ToList();
+        var answers = await Task.WhenAll(clients.Select(async c =>
+            await (await c.PostAsync("/api/admin/bank-statements", new StringContent(xml, Encoding.UTF8, "application/xml"))).Json(HttpStatusCode.OK)));
+        clients.ForEach(c => c.Dispose());
+        Assert.Single(answers, s => !s.GetProperty("repeated").GetBoolean());
+        Assert.All(answers, s => Assert.Equal(answers[0].GetProperty("statementId").GetString(), s.GetProperty("statementId").GetString()));
+        var audit = await (await admin.GetAsync("/api/admin/audit?action=bank-statement-reconciled")).Json(HttpStatusCode.OK);
+        Assert.Single(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("target").GetString() == answers[0].GetProperty("statementId").GetString());
+        Assert.Equal("funded", (await a.EngagementAsync()).Milestone(0).Status());
+        Assert.Equal(1_500_000, (await Engagements.AssertLedgerAsync(host, a.NeedId))["escrow"]);
+    }
+
+    [Fact]
     public async Task Hostile_or_foreign_xml_is_refused_with_400_and_changes_nothing()
     {
         using var admin = host.Admin();
@@ -148,7 +167,8 @@ public sealed class ReconciliationTests(MarketplaceHost host)
             + """<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><Stmt><Id>&lol2;</Id></Stmt></BkToCstmrStmt></Document>""";
         var external = """<?xml version="1.0"?><!DOCTYPE d [<!ENTITY ref SYSTEM "file:///etc/passwd">]>"""
             + Camt053("MA64", "X", Entry(1_500_000, "BOA-X", "&ref; " + Reference(funding))).Replace("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "");
-        foreach (var hostile in new[] { laughs, external, "<Document><not-closed>", "<Document xmlns=\"urn:other\"/>" })
+        var deep = string.Concat(Enumerable.Repeat("<a>", 100_000)) + string.Concat(Enumerable.Repeat("</a>", 100_000)); // took 29 s to refuse
+        foreach (var hostile in new[] { laughs, external, "<Document><not-closed>", "<Document xmlns=\"urn:other\"/>", deep })
             await (await admin.PostAsync("/api/admin/bank-statements", new StringContent(hostile, Encoding.UTF8, "application/xml"))).Problem(HttpStatusCode.BadRequest);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await admin.PostAsync("/api/admin/bank-statements", new StringContent("{}", Encoding.UTF8, "application/json"))).StatusCode);
         var huge = new StringContent(new string(' ', 5 * 1024 * 1024), Encoding.UTF8, "application/xml");
