@@ -29,6 +29,10 @@ public sealed class NotificationSettings
         need.PublishedAt is { } published && Languages.Formats.Today(published + OpenAtMost) is var cap && cap < need.Details.Deadline
             ? cap : need.Details.Deadline;
 
+    /// <summary>A draft's last day to bid if it were published at <paramref name="now"/> (its deadline, or sooner).</summary>
+    public DateOnly LastDayIfPublished(Grains.Needs.NeedView draft, DateTimeOffset now) =>
+        LastDayToBid(draft with { PublishedAt = now });
+
     public static NotificationSettings From(IConfiguration config) => config.GetSection("Notifications").Get<NotificationSettings>() ?? new();
 
     /// <summary>When the digest holding something recorded at <paramref name="now"/> goes out.</summary>

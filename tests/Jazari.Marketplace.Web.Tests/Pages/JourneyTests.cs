@@ -116,6 +116,9 @@ public sealed class JourneyTests(BrowserHost host)
         await startup.FillAsync("#review-comment", offering);
         await startupReviews.Locator("form button").ClickAsync();
         await Assertions.Expect(startupReviews.Locator("article")).ToHaveCountAsync(2);
+        var strings = new Jazari.Marketplace.Web.Pages.Support.Strings();
+        await Assertions.Expect(startupReviews.Locator("article h3", new() { HasText = strings.Get(language, "reviews.by-sme") })).ToHaveCountAsync(1); // the other side's
+        await Assertions.Expect(startupReviews.Locator("article h3", new() { HasText = strings.Get(language, "reviews.yours") })).ToHaveCountAsync(1); // its own: "Your review"
         await Assertions.Expect(startupReviews.Locator(".notice")).ToHaveTextAsync(new Jazari.Marketplace.Web.Pages.Support.Strings().Get(language, "reviews.sent")); // told it is saved
         await Shot(startup, "reviews", language);
 

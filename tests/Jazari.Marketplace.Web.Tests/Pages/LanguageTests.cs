@@ -71,15 +71,18 @@ public sealed partial class LanguageTests
     }
 
     [Theory]
-    [InlineData("fr", "1 besoin similaire ouvert demande de 10 à 20.", "3 besoins similaires ouverts demandent de 10 à 20 (médianes) ; les budgets vont de 5 à 40.")]
-    [InlineData("en", "1 similar open need asks from 10 to 20.", "3 similar open needs ask from 10 to 20 (medians); budgets range from 5 to 40.")]
-    public void The_budget_hint_speaks_of_medians_only_when_there_are_several_needs(string language, string one, string three)
+    [InlineData("fr", "1 besoin similaire ouvert demande de 10 à 20.", "3 besoins similaires ouverts demandent de 10 à 20 (médianes) ; les budgets vont de 5 à 40.",
+        "2 besoins similaires ouverts demandent de 10 à 20.")]
+    [InlineData("en", "1 similar open need asks from 10 to 20.", "3 similar open needs ask from 10 to 20 (medians); budgets range from 5 to 40.",
+        "2 similar open needs ask from 10 to 20.")]
+    public void The_budget_hint_speaks_of_medians_only_when_there_are_several_needs(string language, string one, string three, string sameRange)
     {
-        // One need has no median and no range beside its own budget.
+        // One need has no median and no range beside its own budget; medians that span the whole range say one range (the page's choice).
         var text = new Text(Strings);
         text.Use(language);
         Assert.Equal(one, text.Format("new-need.guide-text", 1, 10, 20, 10, 20));
         Assert.Equal(three, text.Format("new-need.guide-text", 3, 10, 20, 5, 40));
+        Assert.Equal(sameRange, text.Format("new-need.guide-range", 2, 10, 20));
     }
 
     [Fact]

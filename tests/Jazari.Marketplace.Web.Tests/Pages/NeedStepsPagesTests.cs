@@ -79,6 +79,9 @@ public sealed class NeedStepsPagesTests(BrowserHost host)
 
         await page.GotoAsync($"/sme/needs/{needId}");
         await Assertions.Expect(page.Locator("#what-next")).ToBeVisibleAsync();
+        // Its deadline is 90 days away: the page says, before publishing, the day it would close if published now.
+        var capped = Jazari.Marketplace.Web.Languages.Formats.For("fr").Date(Jazari.Marketplace.Web.Languages.Formats.Today(DateTimeOffset.UtcNow.AddDays(30)));
+        await Assertions.Expect(page.Locator("#draft-capped")).ToContainTextAsync(capped.Replace('\u00a0', ' '));
         await page.ClickAsync("#edit-draft");
         Assert.Equal($"Brouillon {run}", await page.InputValueAsync("#title"));
         await page.FillAsync("#title", $"Boutique et stock {run}");

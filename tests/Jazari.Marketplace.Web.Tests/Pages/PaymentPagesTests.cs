@@ -74,6 +74,7 @@ public sealed class PaymentPagesTests(BrowserHost host)
         await admin.ClickAsync("form.form button[type=submit]");
         await Journeys.ArriveAsync(admin, $"confirmed={reference}"); // redirected: a reload confirms nothing again
         await Assertions.Expect(admin.Locator(".notice")).ToContainTextAsync($"Boutique en ligne {run}");
+        await Assertions.Expect(admin.Locator(".notice")).ToContainTextAsync("Maquettes et catalogue"); // which milestone it funded
         await admin.ReloadAsync();
         await Assertions.Expect(admin.Locator(".notice")).ToContainTextAsync($"Boutique en ligne {run}");
         Assert.Equal(0, await admin.Locator($"#awaiting ~ .scroll a:text-is('{reference}')").CountAsync());

@@ -22,7 +22,7 @@ public sealed class PaymentJobsTests(SqliteJobsHost jobs)
         Assert.Contains(funding.GetProperty("reference").GetString()!, instructions.GetProperty("text").GetString());
         // The day to pay by, as the engagement's page says it: three days after the request (no programme here), in words.
         var payBy = jobs.Service<Jazari.Marketplace.Web.Payments.PaymentSettings>().PayBy(null, 0, (await a.EngagementAsync()).Milestone(0).GetProperty("fundingRequestedAt").GetDateTimeOffset());
-        Assert.Contains("À payer avant le : " + Jazari.Marketplace.Web.Languages.Formats.For("fr").Date(payBy), instructions.GetProperty("text").GetString()!.Replace('\u00a0', ' ').Replace("\u2068", "").Replace("\u2069", ""));
+        Assert.Contains("À payer au plus tard le " + Jazari.Marketplace.Web.Languages.Formats.For("fr").Date(payBy), instructions.GetProperty("text").GetString()!.Replace('\u00a0', ' ').Replace("\u2068", "").Replace("\u2069", ""));
         await Engagements.ConfirmAsync(Host, funding);
         Assert.Single(await jobs.EmailsAsync(a.Founder.Email, "milestone-funded"));
         // Delivered at 23:30 UTC: the e-mail names the release's day in Morocco (the next day at UTC+1; the same during

@@ -20,6 +20,8 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminC
     public EngagementResponse? Confirmed { get; private set; }
     /// <summary>The reference of <see cref="Confirmed"/>'s transfer, in capitals as the SME quoted it.</summary>
     public string? ConfirmedReference { get; private set; }
+    /// <summary>The title of the milestone <see cref="Confirmed"/>'s transfer funded.</summary>
+    public string? ConfirmedMilestone { get; private set; }
     public PayoutResponse? Paid { get; private set; }
     public ProgrammeResponse? Programme { get; private set; }
     /// <summary>The payout whose form had errors, shown next to its row.</summary>
@@ -44,6 +46,7 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminC
         {
             Confirmed = engagement;
             ConfirmedReference = confirmed.Trim().ToUpperInvariant();
+            ConfirmedMilestone = engagement.Milestones.FirstOrDefault(m => m.PaymentId == confirmed.Trim().ToLowerInvariant())?.Title;
         }
         if (programme is not null && Jazari.Marketplace.Grains.Ids.IsValid(programme))
             await TryShowAsync(() => payments.GetProgrammeAsync(Me, programme), p => Programme = p);

@@ -8,6 +8,13 @@ namespace Jazari.Marketplace.Web.Pages.Support;
 /// field's refusal (<see cref="MarketplacePage.ErrorFor"/>).</summary>
 public sealed record ReviewsSection(NeedReviewsView? View, bool CanWrite, string Action, ReviewInput Typed, Func<string, string?> ErrorFor)
 {
+    /// <summary>The side the reader writes for (its own review reads "Your review"); null for an admin.</summary>
+    public ReviewAuthor? Mine { get; init; }
+
+    /// <summary>The heading of a review: the reader's own, or the other side's.</summary>
+    public string HeadingKey(ReviewAuthor author) =>
+        author == Mine ? "reviews.yours" : author == ReviewAuthor.Sme ? "reviews.by-sme" : "reviews.by-startup";
+
     /// <summary>The rating chosen for a criterion ("quality", "timeliness", "communication") in the refused review.</summary>
     public int? Rating(string criterion) => criterion switch
     {
@@ -24,7 +31,10 @@ public sealed record ReviewsSection(NeedReviewsView? View, bool CanWrite, string
         {
             var view = await grains.GetGrain<INeedReviewsGrain>(needId).ListAsync(caller);
             var mine = caller.Role == Roles.Sme ? ReviewAuthor.Sme : ReviewAuthor.Startup;
-            return new(view, view.RevealedAt is null && view.Reviews.All(r => r.Author != mine), action, typed, errorFor);
+            return new(view, view.RevealedAt is null && view.Reviews.All(r => r.Author != mine), action, typed, errorFor)
+            {
+                Mine = caller.Role is Roles.Sme or Roles.Startup ? mine : null,
+            };
         }
         catch (MarketplaceException)
         {
