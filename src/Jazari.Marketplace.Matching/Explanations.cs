@@ -59,9 +59,10 @@ internal static class Explanations
     /// <summary>"comptabilité (« lcompta »)": the concept or word, then the words the need used for it, when they differ.</summary>
     private static string InOwnWords(string lang, string label, string? ownWords)
     {
-        if (ownWords is null || TextNormalizer.Normalize(label).Contains(TextNormalizer.Normalize(ownWords), StringComparison.Ordinal))
+        if (ownWords is null || TextNormalizer.Normalize(label).Contains(TextNormalizer.Normalize(ownWords), StringComparison.Ordinal)
+            || TextAnalyzer.Stems(ownWords) is { Count: > 0 } own && own.All(w => TextAnalyzer.Stems(label).Exists(l => l.Stem == w.Stem)))
         {
-            return label; // "site" for "site web": the reader's words are already there
+            return label; // "site" or "sites" for "site web": the reader's words are already there
         }
         var quoted = ownWords.Length > 60 ? ownWords[..(char.IsHighSurrogate(ownWords[59]) ? 59 : 60)].TrimEnd() + "…" : ownWords;
         return lang == "en" ? $"{label} (“{quoted}”)" : $"{label} (« {quoted} »)";
@@ -255,7 +256,7 @@ internal static class Explanations
         [("ar", "skills")] = "المهارات: {0}",
         [("en", "text")] = "You both mention {0}",
         [("fr", "text")] = "Vous parlez tous les deux {0}",
-        [("ar", "text")] = "كلاكما يتحدث عن {0}",
+        [("ar", "text")] = "يذكر النصّان كلاهما {0}",
         [("en", "category")] = "Category: {0}",
         [("fr", "category")] = "Catégorie : {0}",
         [("ar", "category")] = "المجال: {0}",

@@ -73,6 +73,18 @@ public class ExplanationTests
     }
 
     [Fact]
+    public void A_skill_named_in_the_needs_own_words_is_not_quoted_again_when_they_only_differ_by_a_plural()
+    {
+        // "site web (« sites »)" told the SME nothing: its word is the label's, in the plural.
+        var startups = new StartupIndex();
+        startups.Upsert(Startup("web", ["website"], ["site web"], "Création de sites vitrines."));
+        var need = Need("n", "Des sites pour nos magasins", "Il nous faut des sites.", "other");
+        var skills = Assert.Single(Assert.Single(startups.TopFor(need, 3, "fr")).Reasons, r => r.Factor == "skills").Detail;
+        Assert.DoesNotContain("« sites »", skills);
+        Assert.Contains("site", skills);
+    }
+
+    [Fact]
     public void Words_in_common_the_skills_already_say_give_no_sentence()
     {
         // Shared: "woocommerce", "boutiques" and "ligne" (of "boutique en ligne": e-commerce), "référencement" (SEO),
@@ -90,7 +102,7 @@ public class ExplanationTests
     [Theory]
     [InlineData("fr", "Vous parlez tous les deux d'emballages, de safran et d'argan")]
     [InlineData("en", "You both mention emballages, safran and argan")]
-    [InlineData("ar", "كلاكما يتحدث عن \u2068emballages\u2069، \u2068safran\u2069 و \u2068argan\u2069")]
+    [InlineData("ar", "يذكر النصّان كلاهما \u2068emballages\u2069، \u2068safran\u2069 و \u2068argan\u2069")]
     public void Words_outside_the_lexicon_are_said_in_a_sentence_of_the_readers_language_the_three_that_weigh_most(string language, string sentence)
     {
         var index = new StartupIndex();
@@ -146,7 +158,7 @@ public class ExplanationTests
             "Emballages et étiquettes pour coopératives de safran et d'huile d'argan : mise en place en ligne, 2024 produits, services."));
         var need = Need("labels", "Étiquettes pour notre huile d'argan",
             "Mise en place de nouvelles étiquettes et emballages en 2024 pour nos produits de coopératives : safran, huile d'argan, services en ligne.", "other");
-        foreach (var (language, start, join) in new[] { ("fr", "Vous parlez tous les deux ", " et "), ("en", "You both mention ", " and "), ("ar", "كلاكما يتحدث عن ", " و") })
+        foreach (var (language, start, join) in new[] { ("fr", "Vous parlez tous les deux ", " et "), ("en", "You both mention ", " and "), ("ar", "يذكر النصّان كلاهما ", " و") })
         {
             var text = Assert.Single(Assert.Single(index.TopFor(need, 3, language)).Reasons, r => r.Factor == "text").Detail;
             Assert.StartsWith(start, text);

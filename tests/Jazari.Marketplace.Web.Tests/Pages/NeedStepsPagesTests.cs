@@ -137,6 +137,8 @@ public sealed class NeedStepsPagesTests(BrowserHost host)
         await confirm.Locator("button[type=submit]").ClickAsync();
         await Journeys.ExpectUrlAsync(page, "done=approved");
         Assert.Contains(await MilestoneAsync(sme, needId), new[] { "approved", "released" });
+        // Its release follows by itself: the next step is the next milestone's, to fund.
+        await Assertions.Expect(page.Locator("#what-next")).ToContainTextAsync("Mise en ligne et formation");
         // Back from the result lands on the question's page, which now says there is nothing to approve (the browser's
         // "Confirm form resubmission" dead end was the answer to a post).
         var back = await page.GoBackAsync();

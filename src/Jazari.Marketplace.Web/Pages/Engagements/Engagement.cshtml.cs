@@ -81,7 +81,9 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
             return !IsSme && !IsStartup ? null : !CanReview ? T.Html("journey.next-engagement-reviewed")
                 : IsSme ? T.Html("journey.next-engagement-completed-sme") : T.Html("journey.next-engagement-completed-startup");
         if (!IsSme && !IsStartup) return null;
+        // An approved milestone's release follows by itself: the next step is the next milestone's, when one is left.
         var m = e.Milestones.FirstOrDefault(x => x.Status == "disputed")
+            ?? e.Milestones.FirstOrDefault(x => x.Status is not ("released" or "refunded" or "cancelled" or "approved"))
             ?? e.Milestones.First(x => x.Status is not ("released" or "refunded" or "cancelled"));
         var role = IsSme ? "sme" : "startup";
         var state = m.Status == "awaiting-funding" && TransferFor(m) is not null ? "awaiting-transfer" : m.Status;
