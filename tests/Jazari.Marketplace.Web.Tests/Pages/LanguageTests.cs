@@ -149,7 +149,7 @@ public sealed partial class LanguageTests
         text.Use("fr");
         Assert.Equal("Au moins 10 caractères.", text.Error("At least 10 characters."));
         // The API counts milestones from 0 (/milestones/1/fund is the second); a reader counts them from 1, as the pages do.
-        Assert.Equal("Le jalon 3 est « Financé » : il n'a pas besoin d'être financé.",
+        Assert.Equal("Le jalon 3 est «\u00a0Financé\u00a0» : il n'a pas besoin d'être financé.",
             text.Error("Milestone 2 is funded; it needs no funding."));
         Assert.Equal("La part de la PME pour le jalon 1 est de 10.000\u00a0MAD ; 5.000\u00a0MAD ont été reçus.",
             text.Error("The SME's share of milestone 0 is 1000000 (minor units of MAD); 500000 was received."));
@@ -198,7 +198,7 @@ public sealed partial class LanguageTests
         var fr = templates.Render(message, "f@example.ma", "fr", values, null);
         // A French subject that starts with an Arabic name: a mail client that takes the first letter's direction would
         // lay the whole line out right to left ("?" and guillemets on the wrong side) without the isolates.
-        Assert.Equal("\u2068تعاونية أركان\u2069 vous a écrit au sujet de « \u2068Boutique en ligne\u2069 »", fr.Subject);
+        Assert.Equal("\u2068تعاونية أركان\u2069 vous a écrit au sujet de «\u00a0\u2068Boutique en ligne\u2069\u00a0»", fr.Subject);
         Assert.Contains("\u2068مرحبا، هل يمكنكم البدء في مارس؟\u2069\n\u2068Shopify ou WooCommerce ?\u2069", fr.Text);
         Assert.Contains("<bdi>مرحبا، هل يمكنكم البدء في مارس؟</bdi><br><bdi>Shopify ou WooCommerce ?</bdi>", fr.Html);
         Assert.Contains("Lire et répondre : https://jazari.ma/conversations/c1?lang=fr", fr.Text);

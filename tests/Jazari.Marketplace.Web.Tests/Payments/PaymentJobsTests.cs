@@ -118,7 +118,7 @@ public sealed class PaymentJobsTests(SqliteJobsHost jobs)
         {
             var html = WebUtility.HtmlDecode(await page.GetStringAsync($"/engagements/{a.NeedId}"));
             var held = System.Text.RegularExpressions.Regex.Replace( // and for how long
-                System.Text.RegularExpressions.Regex.Match(html, "vous réserve cette part jusqu’au (.*?)\\. Payez").Groups[1].Value, "<[^>]+>", "");
+                System.Text.RegularExpressions.Regex.Match(html, "vous réserve cette part jusqu'au (.*?)\\. Payez").Groups[1].Value, "<[^>]+>", "");
             // One amount and one date to go by: the next step names the SME's share, not the milestone's 15.000, and the
             // transfer's "pay by" is the day the hold ends (it was the reminder's day, another date).
             var whatNext = System.Text.RegularExpressions.Regex.Match(html, "id=\"what-next\">(.*?)</p>").Groups[1].Value;
@@ -151,7 +151,7 @@ public sealed class PaymentJobsTests(SqliteJobsHost jobs)
         using (var page = await ReceiptTests.PagesAsync(Host, a.Sme))
         {
             var html = WebUtility.HtmlDecode(await page.GetStringAsync($"/engagements/{a.NeedId}")); // read again after the lapse: what happened, and the buttons to ask again
-            Assert.Contains("Votre demande de financement n’a pas été payée et a expiré le", html);
+            Assert.Contains("Votre demande de financement n'a pas été payée et a expiré le", html);
             Assert.Contains("name=\"method\" value=\"bank-transfer\"", html);
         }
 

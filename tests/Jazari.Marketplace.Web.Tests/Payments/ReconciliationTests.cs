@@ -417,7 +417,7 @@ public sealed class ReconciliationTests(MarketplaceHost host)
 
         var page = WebUtility.HtmlDecode(await (await ReceiptTests.AdminPagesAsync(host)).GetStringAsync($"/admin/bank-statements?id={result.GetProperty("statementId").GetString()}"));
         Assert.Contains("Crédit renvoyé par la banque", page); // the admin reads French
-        Assert.Contains("Même référence bancaire qu’une autre ligne", page);
+        Assert.Contains("Même référence bancaire qu'une autre ligne", page);
     }
 
     [Fact]
