@@ -92,6 +92,26 @@ public sealed class BadInputTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task A_form_amount_with_a_comma_is_refused_not_read_as_a_thousands_separator()
+    {
+        // A browser's number field sends "30000.5"; "30000,5" from a script was taken as 300,005 MAD.
+        var (sme, needId) = await Api.OpenNeedAsync(host);
+        var (founder, _) = await Api.StartupAsync(host);
+        using var pages = await Payments.ReceiptTests.PagesAsync(host, founder);
+        var form = await pages.GetStringAsync($"/startup/needs/{needId}");
+        var answer = await pages.PostAsync($"/startup/needs/{needId}", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__af"] = Payments.ReceiptTests.Antiforgery(form), ["Rows"] = "1", ["Input.PriceMad"] = "30000,5", ["Input.DurationDays"] = "30",
+            ["Input.Proposal"] = "Boutique WooCommerce, paiement CMI et formation de l'équipe.",
+            ["Milestones[0].Title"] = "Boutique", ["Milestones[0].AmountMad"] = "30000,5", ["Milestones[0].DueInDays"] = "30",
+        }));
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode); // shown again with its refusal, not sent
+        Assert.Contains("<p class=\"error\"", await answer.Content.ReadAsStringAsync());
+        var need = await (await sme.Client.GetAsync($"/api/needs/{needId}")).Json(HttpStatusCode.OK);
+        Assert.Equal(0, need.GetProperty("bids").GetArrayLength());
+    }
+
+    [Fact]
     public async Task A_bid_sent_again_from_an_older_page_with_another_price_is_refused_in_words_above_the_bid_that_stands()
     {
         var (_, needId) = await Api.OpenNeedAsync(host);

@@ -42,6 +42,7 @@ public static class PagesExtensions
             o.Filters.Add<PageErrors>();
             o.Filters.Add<UnknownHandlers>();
             o.ValueProviderFactories.Add(new DateField.ValuesFactory());
+            o.ModelBinderProviders.Insert(0, new AmountBinder.Provider());
         });
     }
 

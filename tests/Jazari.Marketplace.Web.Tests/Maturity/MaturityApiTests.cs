@@ -234,7 +234,7 @@ public sealed class MaturityApiTests(MaturityHost jobs)
             .Json(HttpStatusCode.OK);
 
         // Approved: the open need joins the programme (repeating it changes nothing); the startup cannot move it.
-        await (await founder.Client.PostAsJsonAsync(joinPath, new { programmeId = programme })).Problem(HttpStatusCode.NotFound);
+        await (await founder.Client.PostAsJsonAsync(joinPath, new { programmeId = programme })).Problem(HttpStatusCode.Forbidden); // a startup joins no need to a programme
         Assert.Equal(programme, (await (await sme.Client.PostAsJsonAsync(joinPath, new { programmeId = programme })).Json(HttpStatusCode.OK)).GetProperty("programmeId").GetString());
         Assert.Equal(programme, (await (await sme.Client.PostAsJsonAsync(joinPath, new { programmeId = programme })).Json(HttpStatusCode.OK)).GetProperty("programmeId").GetString());
 

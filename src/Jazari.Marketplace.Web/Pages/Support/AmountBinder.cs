@@ -1,0 +1,33 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+
+namespace Jazari.Marketplace.Web.Pages.Support;
+
+/// <summary>
+/// Reads an amount a form posts (a price, a budget, a milestone) as a browser's number field sends it: digits, a sign, a
+/// decimal point. The platform's binder takes a comma as a thousands separator, so "5000,5" became 50005 MAD; here it is
+/// not a number, and the field is left empty for the page's checks to refuse.
+/// </summary>
+internal sealed class AmountBinder : IModelBinder
+{
+    private const NumberStyles Plain = NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite
+        | NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint;
+
+    public Task BindModelAsync(ModelBindingContext context)
+    {
+        var value = context.ValueProvider.GetValue(context.ModelName);
+        if (value == ValueProviderResult.None) return Task.CompletedTask;
+        context.ModelState.SetModelValue(context.ModelName, value);
+        var text = value.FirstValue;
+        if (string.IsNullOrWhiteSpace(text)) return Task.CompletedTask;
+        if (decimal.TryParse(text, Plain, CultureInfo.InvariantCulture, out var amount)) context.Result = ModelBindingResult.Success(amount);
+        else context.ModelState.TryAddModelError(context.ModelName, "Not a number.");
+        return Task.CompletedTask;
+    }
+
+    public sealed class Provider : IModelBinderProvider
+    {
+        public IModelBinder? GetBinder(ModelBinderProviderContext context) =>
+            context.Metadata.UnderlyingOrModelType == typeof(decimal) ? new AmountBinder() : null;
+    }
+}
