@@ -56,6 +56,9 @@ public sealed class PaymentPagesTests(BrowserHost host)
         await HostApi.AssertTranslatedAsync(smePage);
         await HostApi.AssertAccessibleAsync(smePage);
         await BrowserHost.ScreenshotAsync(smePage, $"engagement-transfer-{language}");
+        // The need's page says the same next step: the transfer is awaited (no longer "pay the first milestone").
+        await smePage.GotoAsync($"/sme/needs/{needId}");
+        await Assertions.Expect(smePage.Locator("#what-next")).ToHaveTextAsync(new Jazari.Marketplace.Web.Pages.Support.Strings().Get(language, "journey.next-need-awaiting-transfer"));
 
         // The admin confirms it: a wrong amount is refused, the SME's share is taken.
         var admin = await host.NewPageAsync(language, bypassCsp: true);

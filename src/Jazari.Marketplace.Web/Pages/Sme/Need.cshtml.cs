@@ -72,7 +72,7 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
     {
         NeedStatus.Draft => "journey.next-need-draft",
         NeedStatus.Open => Bids.Any(b => b.Status == BidStatus.Submitted) ? "journey.next-need-bids" : "journey.next-need-no-bids",
-        NeedStatus.Awarded => "journey.next-need-awarded",
+        NeedStatus.Awarded => transferAwaited ? "journey.next-need-awaiting-transfer" : "journey.next-need-awarded",
         NeedStatus.InProgress => "journey.next-need-in-progress",
         NeedStatus.Completed => Reviews is { CanWrite: true } ? "journey.next-need-review" : "journey.next-need-completed",
         _ => "journey.next-need-closed",
@@ -115,7 +115,13 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
             Waiting = [.. mine.Where(a => a.Status == "submitted")];
         }
         if (Need.AwardedAt is not null) Reviews = await ReviewsSection.LoadAsync(Grains, id, Me, $"/sme/needs/{id}?handler=review", Review, ErrorFor);
+        // Awarded, and the SME chose to pay the first milestone by transfer: the next step is that transfer, not the choice.
+        if (Need.Status == NeedStatus.Awarded)
+            transferAwaited = (await Grains.GetGrain<IEngagementGrain>(id).GetAsync(Me)).Milestones
+                .Any(m => m is { Status: MilestoneStatus.AwaitingFunding, Method: PaymentMethod.BankTransfer, FundingRequestedAt: not null });
     }
+
+    private bool transferAwaited;
 
     /// <summary>The need grain lets admins in too; this page is the owning SME's: anyone else gets "not found".</summary>
     private async Task<NeedView> EnsureOwnAsync(string id)
