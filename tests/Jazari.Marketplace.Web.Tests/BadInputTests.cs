@@ -66,27 +66,31 @@ public sealed class BadInputTests(MarketplaceHost host)
         }
     }
 
+    /// <summary>An open need and a startup's signed-in pages on its bid form.</summary>
+    private async Task<(Person Sme, string NeedId, HttpClient Pages, string Form)> BidFormAsync()
+    {
+        var (sme, needId) = await Api.OpenNeedAsync(host);
+        var (founder, _) = await Api.StartupAsync(host);
+        var pages = await Payments.ReceiptTests.PagesAsync(host, founder);
+        return (sme, needId, pages, await pages.GetStringAsync($"/startup/needs/{needId}"));
+    }
+
+    /// <summary>The bid form's fields, one milestone of the whole price, as the page posts them.</summary>
+    private static FormUrlEncodedContent Bid(string form, string price) => new(new Dictionary<string, string>
+    {
+        ["__af"] = Payments.ReceiptTests.Antiforgery(form), ["Rows"] = "1", ["Input.PriceMad"] = price, ["Input.DurationDays"] = "30",
+        ["Input.Proposal"] = "Boutique WooCommerce, paiement CMI et formation de l'équipe.",
+        ["Milestones[0].Title"] = "Boutique", ["Milestones[0].AmountMad"] = price, ["Milestones[0].DueInDays"] = "30",
+    });
+
     [Fact]
     public async Task A_bid_form_with_amounts_past_any_budget_is_shown_again_with_its_refusal_not_a_500()
     {
-        var (_, needId) = await Api.OpenNeedAsync(host);
-        var (founder, _) = await Api.StartupAsync(host);
-        using var pages = await Payments.ReceiptTests.PagesAsync(host, founder);
-        var form = await pages.GetStringAsync($"/startup/needs/{needId}");
+        var (_, needId, pages, form) = await BidFormAsync();
+        using var _ = pages;
         foreach (var handler in new[] { "", "?handler=addRow" })
-        {
-            var answer = await pages.PostAsync($"/startup/needs/{needId}{handler}", new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["__af"] = Payments.ReceiptTests.Antiforgery(form), ["Rows"] = "1", ["Input.PriceMad"] = "100000000000000000000",
-                ["Milestones[0].Title"] = "Boutique", ["Milestones[0].AmountMad"] = "100000000000000000000", ["Milestones[0].DueInDays"] = "10",
-            }));
-            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
-        }
-        var again = await (await pages.PostAsync($"/startup/needs/{needId}", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__af"] = Payments.ReceiptTests.Antiforgery(form), ["Rows"] = "1", ["Input.PriceMad"] = "100000000000000000000",
-            ["Milestones[0].Title"] = "Boutique", ["Milestones[0].AmountMad"] = "100000000000000000000", ["Milestones[0].DueInDays"] = "10",
-        }))).Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.OK, (await pages.PostAsync($"/startup/needs/{needId}{handler}", Bid(form, "100000000000000000000"))).StatusCode);
+        var again = await (await pages.PostAsync($"/startup/needs/{needId}", Bid(form, "100000000000000000000"))).Content.ReadAsStringAsync();
         Assert.Contains("<p class=\"error\"", again); // the refusal beside the field; nothing was sent
         Assert.DoesNotContain("sent=true", again);
     }
@@ -95,16 +99,9 @@ public sealed class BadInputTests(MarketplaceHost host)
     public async Task A_form_amount_with_a_comma_is_refused_not_read_as_a_thousands_separator()
     {
         // A browser's number field sends "30000.5"; "30000,5" from a script was taken as 300,005 MAD.
-        var (sme, needId) = await Api.OpenNeedAsync(host);
-        var (founder, _) = await Api.StartupAsync(host);
-        using var pages = await Payments.ReceiptTests.PagesAsync(host, founder);
-        var form = await pages.GetStringAsync($"/startup/needs/{needId}");
-        var answer = await pages.PostAsync($"/startup/needs/{needId}", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__af"] = Payments.ReceiptTests.Antiforgery(form), ["Rows"] = "1", ["Input.PriceMad"] = "30000,5", ["Input.DurationDays"] = "30",
-            ["Input.Proposal"] = "Boutique WooCommerce, paiement CMI et formation de l'équipe.",
-            ["Milestones[0].Title"] = "Boutique", ["Milestones[0].AmountMad"] = "30000,5", ["Milestones[0].DueInDays"] = "30",
-        }));
+        var (sme, needId, pages, form) = await BidFormAsync();
+        using var _ = pages;
+        var answer = await pages.PostAsync($"/startup/needs/{needId}", Bid(form, "30000,5"));
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode); // shown again with its refusal, not sent
         Assert.Contains("<p class=\"error\"", await answer.Content.ReadAsStringAsync());
         var need = await (await sme.Client.GetAsync($"/api/needs/{needId}")).Json(HttpStatusCode.OK);
@@ -114,20 +111,12 @@ public sealed class BadInputTests(MarketplaceHost host)
     [Fact]
     public async Task A_bid_sent_again_from_an_older_page_with_another_price_is_refused_in_words_above_the_bid_that_stands()
     {
-        var (_, needId) = await Api.OpenNeedAsync(host);
-        var (founder, _) = await Api.StartupAsync(host);
-        using var pages = await Payments.ReceiptTests.PagesAsync(host, founder);
-        var form = await pages.GetStringAsync($"/startup/needs/{needId}");
-        Dictionary<string, string> Bid(string price) => new()
-        {
-            ["__af"] = Payments.ReceiptTests.Antiforgery(form), ["Rows"] = "1", ["Input.PriceMad"] = price, ["Input.DurationDays"] = "30",
-            ["Input.Proposal"] = "Boutique WooCommerce, paiement CMI et formation de l'équipe.",
-            ["Milestones[0].Title"] = "Boutique", ["Milestones[0].AmountMad"] = price, ["Milestones[0].DueInDays"] = "30",
-        };
-        var first = await pages.PostAsync($"/startup/needs/{needId}", new FormUrlEncodedContent(Bid("30000")));
+        var (_, needId, pages, form) = await BidFormAsync();
+        using var _ = pages;
+        var first = await pages.PostAsync($"/startup/needs/{needId}", Bid(form, "30000"));
         Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
         // Back, another price, send: the bid that stands is shown with why the new one was not taken.
-        var again = System.Net.WebUtility.HtmlDecode(await (await pages.PostAsync($"/startup/needs/{needId}", new FormUrlEncodedContent(Bid("36000")))).Content.ReadAsStringAsync());
+        var again = System.Net.WebUtility.HtmlDecode(await (await pages.PostAsync($"/startup/needs/{needId}", Bid(form, "36000"))).Content.ReadAsStringAsync());
         Assert.Contains("Cette startup a déjà une offre sur ce besoin ; retirez-la pour en faire une autre.", again);
         Assert.Contains("30.000", again.Replace('\u00a0', ' '));
     }
