@@ -60,7 +60,8 @@ internal static class Explanations
     private static string InOwnWords(string lang, string label, string? ownWords)
     {
         if (ownWords is null || TextNormalizer.Normalize(label).Contains(TextNormalizer.Normalize(ownWords), StringComparison.Ordinal)
-            || TextAnalyzer.Stems(ownWords) is { Count: > 0 } own && own.All(w => TextAnalyzer.Stems(label).Exists(l => l.Stem == w.Stem)))
+            || TextAnalyzer.Stems(ownWords) is { Count: > 0 } own && TextAnalyzer.Stems(label).Select(l => l.Stem).ToHashSet() is var stems
+                && own.All(w => stems.Contains(w.Stem)))
         {
             return label; // "site" or "sites" for "site web": the reader's words are already there
         }

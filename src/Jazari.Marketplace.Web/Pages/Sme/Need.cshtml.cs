@@ -117,8 +117,14 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
         if (Need.AwardedAt is not null) Reviews = await ReviewsSection.LoadAsync(Grains, id, Me, $"/sme/needs/{id}?handler=review", Review, ErrorFor);
         // Awarded, and the SME chose to pay the first milestone by transfer: the next step is that transfer, not the choice.
         if (Need.Status == NeedStatus.Awarded)
-            transferAwaited = (await Grains.GetGrain<IEngagementGrain>(id).GetAsync(Me)).Milestones
-                .Any(m => m is { Status: MilestoneStatus.AwaitingFunding, Method: PaymentMethod.BankTransfer, FundingRequestedAt: not null });
+        {
+            try
+            {
+                transferAwaited = (await Grains.GetGrain<IEngagementGrain>(id).GetAsync(Me)).Milestones
+                    .Any(m => m is { Status: MilestoneStatus.AwaitingFunding, Method: PaymentMethod.BankTransfer, FundingRequestedAt: not null });
+            }
+            catch (MarketplaceException) { } // no engagement to read (yet): the awarded need's own next step
+        }
     }
 
     private bool transferAwaited;
