@@ -204,10 +204,10 @@ public sealed class MaturityApiTests(MaturityHost jobs)
         var need = await (await sme.Client.GetAsync($"/api/needs/{needId}")).Json(HttpStatusCode.OK);
         Assert.Equal("ecommerce", need.GetProperty("category").GetString());
         Assert.Equal("Fes-Meknes", need.GetProperty("region").GetString());
-        Assert.Equal(["woocommerce", "paiement en ligne", "cmi"], need.GetProperty("skills").EnumerateArray().Select(k => k.GetString()));
+        Assert.Equal(["WooCommerce", "paiement en ligne", "CMI"], need.GetProperty("skills").EnumerateArray().Select(k => k.GetString()));
         // Read in Arabic, the plan names its skills in Arabic (a brand stays as written): a draft made in Arabic has them.
         var inArabic = (await (await sme.Client.GetAsync($"/api/smes/{smeId}/assessments?language=ar")).Json(HttpStatusCode.OK)).GetProperty("assessments")[0];
-        Assert.Equal(["woocommerce", "الدفع الإلكتروني", "cmi"], inArabic.GetProperty("recommendations")[0].GetProperty("skills").EnumerateArray().Select(k => k.GetString()));
+        Assert.Equal(["WooCommerce", "الدفع الإلكتروني", "CMI"], inArabic.GetProperty("recommendations")[0].GetProperty("skills").EnumerateArray().Select(k => k.GetString()));
         (await sme.Client.PostAsync($"/api/needs/{needId}/publish", null)).EnsureSuccessStatusCode();
         // The plan keeps what was done with its item: the need drafted from it, and where it stands; its page links it.
         var item = (await (await sme.Client.GetAsync($"/api/smes/{smeId}/assessments")).Json(HttpStatusCode.OK)).GetProperty("assessments")[0].GetProperty("recommendations")[0];

@@ -25,10 +25,10 @@ public sealed class QuestionnaireTests
     {
         var shipped = File.ReadAllText(Path.Combine(RepoPaths.Root, "src", "Jazari.Marketplace.Web", "Maturity", "questionnaire.json"));
         var old = System.Text.RegularExpressions.Regex.Replace(shipped, @"""skills"": \{ ""fr"": (\[[^\]]*\])[^}]*\}", @"""skills"": $1");
-        Assert.DoesNotContain("\"ar\": [\"odoo\"", old);
-        var odoo = Questionnaire.Parse(old).Dimensions.Single(d => d.Recommendation.Category == "erp" && d.Recommendation.Skills.In("fr").Contains("odoo"));
-        Assert.Equal(["odoo", "gestion de stock"], odoo.Recommendation.Skills.In("ar"));
-        var none = Assert.Throws<InvalidDataException>(() => Questionnaire.Parse(shipped.Replace("\"skills\": { \"fr\": [\"odoo\", \"gestion de stock\"]", "\"skills\": { \"fr\": []")));
+        Assert.DoesNotContain("\"ar\": [\"Odoo\"", old);
+        var odoo = Questionnaire.Parse(old).Dimensions.Single(d => d.Recommendation.Category == "erp" && d.Recommendation.Skills.In("fr").Contains("Odoo"));
+        Assert.Equal(["Odoo", "gestion de stock"], odoo.Recommendation.Skills.In("ar"));
+        var none = Assert.Throws<InvalidDataException>(() => Questionnaire.Parse(shipped.Replace("\"skills\": { \"fr\": [\"Odoo\", \"gestion de stock\"]", "\"skills\": { \"fr\": []")));
         Assert.Contains("lacks the recommendation's skills", none.Message);
     }
 
