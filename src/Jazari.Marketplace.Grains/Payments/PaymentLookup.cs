@@ -303,7 +303,7 @@ internal sealed class ProcessedEventGrain(
 {
     public Task<bool> IsDoneAsync() => Task.FromResult(state.State.DoneAt is not null);
 
-    public async Task MarkDoneAsync() => await ClaimAsync();
+    public Task MarkDoneAsync() => ClaimAsync();
 
     public async Task<bool> ClaimAsync()
     {

@@ -30,7 +30,7 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
         // Named by the funding it records: the same request repeated after a crash between the two writes adds the entry it lacks.
         await audit.RecordOnceAsync(caller, $"aud-confirmed-{id}", e.Milestones[target.Index].FundedAt!.Value, AuditActions.PaymentConfirmed, id,
             $"{input.AmountMinor} {e.Currency}; bank {reference}");
-        return EngagementResponse.From(e);
+        return EngagementResponse.From(e, caller);
     }
 
     /// <summary>The bank transfers SMEs chose to pay by and no admin has confirmed yet, the oldest first, with their SME's name.</summary>
@@ -300,7 +300,7 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
         var id = reference.Trim().ToLowerInvariant();
         if (!Ids.IsValid(id) || await grains.GetGrain<IPaymentLookupGrain>(id).GetAsync() is not { } target) return null;
         var e = await grains.GetGrain<IEngagementGrain>(target.NeedId).GetAsync(caller);
-        return target.Index < e.Milestones.Count && e.Milestones[target.Index] is { FundedAt: not null } m && m.PaymentId == id ? EngagementResponse.From(e) : null;
+        return target.Index < e.Milestones.Count && e.Milestones[target.Index] is { FundedAt: not null } m && m.PaymentId == id ? EngagementResponse.From(e, caller) : null;
     }
 
     /// <summary>An admin releases a held payout (it goes in the next bank file) or declines it (it is not paid), with the reason; audited once.</summary>

@@ -157,11 +157,11 @@ public sealed record EngagementResponse(string NeedId, string Title, string SmeI
     /// are the admins' alone (a hold's reason may be about the other party, such as a shared sign-up network).</summary>
     public static EngagementResponse From(EngagementView e, Caller reader)
     {
-        var all = From(e);
+        var all = All(e);
         return reader.IsAdmin ? all : all with { Payouts = [.. all.Payouts.Select(p => p with { HoldReasons = [], ReviewReason = null })] };
     }
 
-    public static EngagementResponse From(EngagementView e) => new(e.NeedId, e.Title, e.SmeId, e.StartupId, e.StartupName, e.Currency,
+    private static EngagementResponse All(EngagementView e) => new(e.NeedId, e.Title, e.SmeId, e.StartupId, e.StartupName, e.Currency,
         e.ProgrammeId, e.SubsidyPercent, e.FeeBasisPoints / 100m,
         e.CancelledAt is not null ? "cancelled" : e.CompletedAt is not null ? "completed" : "active",
         [.. e.Milestones.Select(m => new EngagementMilestone(m.Index, m.Title, m.AmountMinor, m.Status.Name(), m.DueOn.ToString("yyyy-MM-dd"),

@@ -104,6 +104,9 @@ public sealed record BudgetGuide(int Count, long MedianMinMinor, long MedianMaxM
     public const int Sample = 30;
     public static readonly BudgetGuide None = new(0, 0, 0, 0, 0);
 
+    /// <summary>The middle half is the whole range (a few needs): one range says it all.</summary>
+    public bool OneRange => MedianMinMinor == LowestMinor && MedianMaxMinor == HighestMinor;
+
     public static async Task<BudgetGuide> ForAsync(IGrainFactory grains, string category)
     {
         var open = await grains.GetGrain<IOpenNeedsGrain>(category).ListAsync(null, 0, Sample);
