@@ -156,7 +156,7 @@ public sealed partial class EmailTemplates(NotificationSettings settings)
         Application.Checks.Refused(value, multiLine: false) is null ? value : new string([.. value.Select(c => char.IsControl(c) || c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') ? ' ' : c)]);
 
     private static string Fill(string template, IReadOnlyDictionary<string, string> values, bool html, string language, IReadOnlySet<string> typed) =>
-        Placeholder().Replace(template, m =>
+        Placeholder().Replace(language == "fr" ? French.Elide(template, values.GetValueOrDefault) : template, m =>
         {
             if (!values.TryGetValue(m.Groups[1].Value, out var v)) return m.Value;
             if (m.Groups[2].Success)

@@ -47,6 +47,21 @@ public sealed class TemplateTests
     }
 
     [Fact]
+    public void A_french_email_elides_de_before_a_name_that_starts_with_a_vowel()
+    {
+        foreach (var (startup, expected) in new[] { ("Atlas Dev", "Nouvelle offre d'\u2068Atlas Dev\u2069"), ("Souss Digital", "Nouvelle offre de \u2068Souss Digital\u2069") })
+        {
+            var values = new Dictionary<string, string>
+            {
+                ["name"] = "Amal", ["startup"] = startup, ["title"] = "Boutique", ["price"] = "15000", ["duration"] = "30",
+                ["link"] = "https://jazari.ma/sme/needs/n1",
+            };
+            var email = templates.Render(new Notification("k", NotificationKinds.BidReceived, values, DateTimeOffset.UnixEpoch), "a@example.ma", "fr", values, null);
+            Assert.StartsWith(expected, email.Subject);
+        }
+    }
+
+    [Fact]
     public void A_name_holding_an_address_is_isolated_text_never_a_link()
     {
         var values = new Dictionary<string, string>

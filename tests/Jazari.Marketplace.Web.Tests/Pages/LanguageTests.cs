@@ -55,6 +55,21 @@ public sealed partial class LanguageTests
     }
 
     [Fact]
+    public void French_elides_de_before_a_typed_name_that_starts_with_a_vowel()
+    {
+        var text = new Text(Strings);
+        text.Use("fr");
+        Assert.Equal("Retenir l'offre d'Atlas Dev", text.Format("bid.accept-label", "Atlas Dev"));
+        Assert.Equal("Accepter l'offre d'Écom Maroc ?", text.Format("journey.accept-title", "Écom Maroc"));
+        Assert.Equal("Retenir l&#39;offre d&#39;<bdi>Atlas Dev</bdi>", text.Html("bid.accept-label", "Atlas Dev").ToString());
+        // A consonant, an h (aspirated or not, a name cannot tell), a y sounded as a consonant, another script: "de" stays.
+        foreach (var name in new[] { "Souss Digital", "Hespress Web", "Youssef Conseil", "رقمي Digital", "3D Atlas" })
+            Assert.Equal($"Retenir l'offre de {name}", text.Format("bid.accept-label", name));
+        text.Use("en");
+        Assert.Equal("Accept the bid of Atlas Dev?", text.Format("journey.accept-title", "Atlas Dev"));
+    }
+
+    [Fact]
     public void A_wait_is_said_in_the_unit_a_person_reads()
     {
         var text = new Text(Strings);

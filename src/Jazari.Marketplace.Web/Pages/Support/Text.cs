@@ -74,8 +74,7 @@ public sealed partial class Text(Strings strings)
     /// </summary>
     public string Format(string key, params object?[] args)
     {
-        var (text, language) = strings.Find(Reading, Second, key);
-        if (Plurals.HasForms(text)) text = Plurals.Select(text, language, args.Select(AsCount).FirstOrDefault(n => n is not null) ?? 0);
+        var text = Written(key, args);
         return string.Format(Culture, text, [.. args.Select(a => AsCount(a) is { } count ? Number(count) : a)]);
     }
 
@@ -85,11 +84,19 @@ public sealed partial class Text(Strings strings)
     /// </summary>
     public IHtmlContent Html(string key, params object?[] args)
     {
-        var (text, language) = strings.Find(Reading, Second, key);
-        if (Plurals.HasForms(text)) text = Plurals.Select(text, language, args.Select(AsCount).FirstOrDefault(n => n is not null) ?? 0);
+        var text = Written(key, args);
         var values = args.Select(a => AsCount(a) is { } count ? Number(count)
             : a is IHtmlContent html ? Encoded(html) : $"<bdi>{WebUtility.HtmlEncode(Convert.ToString(a, Culture) ?? "")}</bdi>");
         return new HtmlString(string.Format(Culture, WebUtility.HtmlEncode(text), [.. values]));
+    }
+
+    /// <summary>The text of <paramref name="key"/> in the form its values ask: its plural form, and in French "d'" before a typed
+    /// value that starts with a vowel.</summary>
+    private string Written(string key, object?[] args)
+    {
+        var (text, language) = strings.Find(Reading, Second, key);
+        if (Plurals.HasForms(text)) text = Plurals.Select(text, language, args.Select(AsCount).FirstOrDefault(n => n is not null) ?? 0);
+        return language != "fr" ? text : French.Elide(text, name => int.TryParse(name, out var i) && i < args.Length ? args[i] as string : null);
     }
 
     private static string Encoded(IHtmlContent html)
