@@ -5,7 +5,8 @@ namespace Jazari.Marketplace.Web.Tests.Pages;
 
 /// <summary>
 /// Conversations in the browser: a startup writes to the SME from a need (in French), the SME finds it unread in
-/// its inbox and answers (in Arabic), with markup shown as text; a double-sent form posts one message.
+/// its inbox and answers (in Arabic), with markup shown as text; a double-sent form posts one message, the same form
+/// sent again with other words (after Back) a second one.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class ConversationPagesTests(BrowserHost host)
@@ -43,8 +44,12 @@ public sealed class ConversationPagesTests(BrowserHost host)
         };
         for (var i = 0; i < 2; i++)
             Assert.Equal(302, (await startupPage.APIRequest.PostAsync(new Uri(threadUrl).AbsolutePath, new() { Form = ToForm(startupPage, fields), MaxRedirects = 0 })).Status);
+        // The same form brought back (the Back button) and sent with other words posts them too, not a refusal.
+        fields["Message"] = "Et à Ifrane ?";
+        Assert.Equal(302, (await startupPage.APIRequest.PostAsync(new Uri(threadUrl).AbsolutePath, new() { Form = ToForm(startupPage, fields), MaxRedirects = 0 })).Status);
         await startupPage.ReloadAsync();
-        await Assertions.Expect(startupPage.Locator(".message")).ToHaveCountAsync(2);
+        await Assertions.Expect(startupPage.Locator(".message")).ToHaveCountAsync(3);
+        await Assertions.Expect(startupPage.Locator(".message").Last).ToContainTextAsync("Et à Ifrane ?");
         await HostApi.AssertAccessibleAsync(startupPage);
         await BrowserHost.ScreenshotAsync(startupPage, "messages-thread-fr");
 

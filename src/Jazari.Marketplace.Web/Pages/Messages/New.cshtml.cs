@@ -29,7 +29,7 @@ public sealed class NewModel(IGrainFactory grains, Text text, ConversationComman
     public async Task<IActionResult> OnPostAsync()
     {
         await LoadAsync();
-        var body = new OpenConversationInput { Text = Message, ClientMessageId = ClientMessageId, StartupId = Me.Role == Jazari.Marketplace.Grains.Roles.Sme ? StartupId : null };
+        var body = new OpenConversationInput { Text = Message, ClientMessageId = FormSend.MessageId(ClientMessageId, Message, []), StartupId = Me.Role == Jazari.Marketplace.Grains.Roles.Sme ? StartupId : null };
         ConversationResponse? opened = null;
         if (await TryAsync(async () => (opened, _) = await conversations.OpenAsync(Me, NeedId!, body)))
             return Redirect($"/messages/{opened!.Id}#latest");

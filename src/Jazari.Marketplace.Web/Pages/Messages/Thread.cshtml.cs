@@ -28,7 +28,8 @@ public sealed class ThreadModel(IGrainFactory grains, Text text, ConversationCom
 
     public async Task<IActionResult> OnPostAsync(string id)
     {
-        var body = new MessageInput { Text = Message, Links = Split(Links), ClientMessageId = ClientMessageId };
+        var links = Split(Links);
+        var body = new MessageInput { Text = Message, Links = links, ClientMessageId = FormSend.MessageId(ClientMessageId, Message, links) };
         if (await TryAsync(() => conversations.SendAsync(Me, id, body))) return Redirect($"/messages/{id}#latest");
         await LoadAsync(id, null);
         return Page();
