@@ -67,6 +67,45 @@ public sealed class NeedStepsPagesTests(BrowserHost host)
     }
 
     [Fact]
+    public async Task A_startup_reads_that_an_imported_needs_sme_has_no_account_to_answer_it()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var deadline = DateTime.UtcNow.AddDays(20).ToString("yyyy-MM-dd");
+        var catalogue = new
+        {
+            smes = new[] { new { id = $"sme-cat-{run}", name = "Coopérative importée", sector = "food", city = "Fes", region = "Fes-Meknes", employees = 3, languages = new[] { "fr" } } },
+            needs = new[]
+            {
+                new
+                {
+                    id = $"need-cat-{run}", smeId = $"sme-cat-{run}", title = $"Boutique importée {run}", description = "Une boutique en ligne venue du catalogue d'un partenaire.",
+                    category = "ecommerce", budgetMinMad = 5000, budgetMaxMad = 9000, deadline, region = "Fes-Meknes", remoteOk = true, language = "fr",
+                },
+            },
+        };
+        using var admin = HostApi.Admin(host);
+        (await admin.PostAsJsonAsync("/api/admin/import", catalogue)).EnsureSuccessStatusCode();
+        var email = $"startup-{run}@example.ma";
+        using var startup = await HostApi.SignUpAsync(host, "startup", email, "Youssef");
+        await startup.CreateAsync("/api/startups", Api.Startup($"Web Atlas {run}"));
+        var page = await host.NewPageAsync("fr");
+        await HostApi.SignInAsync(host, page, email);
+
+        // The page does not promise that the SME is told or can be written to: it has no account to do either.
+        await page.GotoAsync($"/startup/needs/need-cat-{run}");
+        await Assertions.Expect(page.Locator("#what-next")).ToContainTextAsync("sa PME n'a pas de compte sur la plateforme");
+        await Assertions.Expect(page.Locator($"a[href^='/messages/new']")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#price")).ToBeVisibleAsync(); // a bid may still be made
+        // A need posted by an SME with an account keeps the usual line and the Write link.
+        using var sme = await HostApi.SignUpAsync(host, "sme", $"sme-{run}@example.ma", "Fatima");
+        await sme.CreateAsync("/api/smes", Api.Sme());
+        var posted = await OpenNeedAsync(sme, $"Site vitrine {run}");
+        await page.GotoAsync($"/startup/needs/{posted}");
+        await Assertions.Expect(page.Locator("#what-next")).ToContainTextAsync("La PME est prévenue aussitôt");
+        await Assertions.Expect(page.Locator($"a[href='/messages/new?needId={posted}']")).ToHaveCountAsync(1);
+    }
+
+    [Fact]
     public async Task A_draft_is_edited_and_cancelling_asks_first()
     {
         var run = Guid.NewGuid().ToString("N")[..8];

@@ -89,7 +89,9 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
     }
 
     /// <summary>The key of the "what next" line for the startup: from its bid's status and the need's.</summary>
-    public string WhatNextKey => MyBid?.Status switch
+    public string WhatNextKey => NextKey() is var key && !SmeHasAccount && key is "journey.next-bid-none" or "journey.next-bid-submitted" ? key + "-no-sme" : key;
+
+    private string NextKey() => MyBid?.Status switch
     {
         BidStatus.Submitted => "journey.next-bid-submitted",
         BidStatus.Accepted => Need.Status == NeedStatus.Completed
@@ -99,9 +101,15 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
         _ => Need.Status == NeedStatus.Open ? "journey.next-bid-none" : "journey.next-bid-closed",
     };
 
+    /// <summary>False for a need brought in by an import whose SME has no account here: nobody can choose its bids or be
+    /// written to about it, and the page says so rather than promising an answer.</summary>
+    public bool SmeHasAccount { get; private set; } = true;
+
     private async Task LoadAsync(string id)
     {
         Need = await needs.GetAsync(Me, id);
+        if (Need.Status == NeedStatus.Open)
+            SmeHasAccount = (await Grains.GetGrain<ISmeGrain>(Need.SmeId).GetAsync(Caller.Marketplace)).OwnerAccountId is not null;
         var startupId = await ProfileIdAsync();
         MyBid = Need.Bids.LastOrDefault(b => b.StartupId == startupId && b.Status != BidStatus.Withdrawn);
         if (MyBid?.Status == BidStatus.Accepted) Reviews = await ReviewsSection.LoadAsync(Grains, id, Me, $"/startup/needs/{id}?handler=review", Review, ErrorFor);
