@@ -21,7 +21,7 @@ public sealed class MatchmakingGrainTests(ClusterFixture fixture)
     public async Task The_shards_are_rebuilt_from_storage_when_they_are_activated_again()
     {
         var startupId = Samples.NewId("st");
-        await Grains.GetGrain<IStartupGrain>(startupId).ImportAsync(Drones("Sahara Sensors " + startupId[^4..]));
+        await Grains.GetGrain<IStartupGrain>(startupId).ImportAsync(Drones("Sahara Sensors " + startupId[^4..]), null);
         var needId = Samples.NewId("need");
         await Grains.GetGrain<INeedGrain>(needId).ImportAsync(Samples.NewId("sme"), Irrigation());
 
@@ -40,7 +40,7 @@ public sealed class MatchmakingGrainTests(ClusterFixture fixture)
     public async Task A_need_filed_under_other_still_reaches_the_startups_its_text_names()
     {
         var startupId = Samples.NewId("st");
-        await Grains.GetGrain<IStartupGrain>(startupId).ImportAsync(Drones("Oasis IoT " + startupId[^4..]));
+        await Grains.GetGrain<IStartupGrain>(startupId).ImportAsync(Drones("Oasis IoT " + startupId[^4..]), null);
         var matches = await Grains.StartupsForNeedAsync(Samples.NewId("need"), Irrigation("other"), 50, "fr");
         Assert.Contains(matches, m => m.Id == startupId && m.Reasons.Count > 0);
     }
@@ -50,7 +50,7 @@ public sealed class MatchmakingGrainTests(ClusterFixture fixture)
     {
         var startupId = Samples.NewId("st");
         var startup = Grains.GetGrain<IStartupGrain>(startupId);
-        await startup.ImportAsync(Drones("Busy Sensors " + startupId[^4..]));
+        await startup.ImportAsync(Drones("Busy Sensors " + startupId[^4..]), null);
         await startup.ImportTrackRecordAsync(2, 4.8, 12);
         var matches = await Grains.StartupsForNeedAsync(Samples.NewId("need"), Irrigation(), 50, "fr");
         Assert.DoesNotContain(matches, m => m.Id == startupId);

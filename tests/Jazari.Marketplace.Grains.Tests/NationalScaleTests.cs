@@ -68,7 +68,7 @@ public sealed class NationalScaleTests(ClusterFixture fixture)
         const string category = "cybersecurity";
         var crowd = Samples.NewId("st");
         await InParallelAsync(Enumerable.Range(1, 3000), i =>
-            Grains.GetGrain<IStartupGrain>($"{crowd}-{i:D5}").ImportAsync(Generalist($"Cyber Généraliste {i}")));
+            Grains.GetGrain<IStartupGrain>($"{crowd}-{i:D5}").ImportAsync(Generalist($"Cyber Généraliste {i}"), null));
         var best = $"{crowd}-best";
         await Grains.GetGrain<IStartupGrain>(best).CreateAsync("acc-atlas-3001", Pentesters("Atlas Pentest 3001"));
 

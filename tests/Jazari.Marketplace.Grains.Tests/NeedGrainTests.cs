@@ -115,7 +115,7 @@ public sealed class NeedGrainTests(ClusterFixture fixture)
     {
         var (need, owner) = await Samples.OpenNeedAsync(Grains);
         var winnerStartup = Samples.NewId("st");
-        await Grains.GetGrain<IStartupGrain>(winnerStartup).ImportAsync(Samples.StartupProfile());
+        await Grains.GetGrain<IStartupGrain>(winnerStartup).ImportAsync(Samples.StartupProfile(), null);
         var winner = await need.SubmitBidAsync(Samples.Startup("acc-w"), winnerStartup, "W", Samples.Offer());
         var loser = await need.SubmitBidAsync(Samples.Startup("acc-l"), Samples.NewId("st"), "L", Samples.Offer());
 

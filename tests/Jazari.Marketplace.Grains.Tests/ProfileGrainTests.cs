@@ -44,16 +44,33 @@ public sealed class ProfileGrainTests(ClusterFixture fixture)
     {
         var id = Samples.NewId("sme");
         var sme = Grains.GetGrain<ISmeGrain>(id);
-        Assert.True(await sme.ImportAsync(Olive));
-        Assert.False(await sme.ImportAsync(Olive with { Employees = 30 }));
+        Assert.True(await sme.ImportAsync(Olive, null));
+        Assert.False(await sme.ImportAsync(Olive with { Employees = 30 }, null));
         Assert.Equal(30, (await sme.GetAsync(Samples.Admin)).Details.Employees);
+    }
+
+    [Fact]
+    public async Task Only_the_account_signed_up_with_the_catalogues_address_takes_an_imported_profile_over()
+    {
+        var sme = Grains.GetGrain<ISmeGrain>(Samples.NewId("sme"));
+        await sme.ImportAsync(Olive, "contact@olive.ma");
+        Assert.Null(await sme.ListedForAsync("other@olive.ma"));
+        Assert.NotNull(await sme.ListedForAsync("contact@olive.ma"));
+        await Assert.ThrowsAsync<MarketplaceException>(() => sme.ClaimAsync("account-b", "other@olive.ma"));
+
+        Assert.Equal("account-a", (await sme.ClaimAsync("account-a", "contact@olive.ma")).OwnerAccountId);
+        Assert.Equal("account-a", (await sme.ClaimAsync("account-a", "contact@olive.ma")).OwnerAccountId); // a repeat changes nothing
+        // Held now: nobody else takes it, even with the address, and it is no longer offered.
+        await Assert.ThrowsAsync<MarketplaceException>(() => sme.ClaimAsync("account-b", "contact@olive.ma"));
+        Assert.Null(await sme.ListedForAsync("contact@olive.ma"));
+        Assert.Equal(Olive.Name, (await sme.GetAsync(new Caller("account-a", Roles.Sme))).Details.Name);
     }
 
     [Fact]
     public async Task An_award_counts_once_however_often_it_is_retried()
     {
         var startup = Grains.GetGrain<IStartupGrain>(Samples.NewId("st"));
-        await startup.ImportAsync(Samples.StartupProfile());
+        await startup.ImportAsync(Samples.StartupProfile(), null);
         await startup.ImportTrackRecordAsync(1, 4.5, 10);
         await startup.ProjectAwardedAsync("need-1");
         await startup.ProjectAwardedAsync("need-1");
@@ -66,7 +83,7 @@ public sealed class ProfileGrainTests(ClusterFixture fixture)
     public async Task A_startup_lists_the_needs_it_won_newest_first_each_once()
     {
         var startup = Grains.GetGrain<IStartupGrain>(Samples.NewId("st"));
-        await startup.ImportAsync(Samples.StartupProfile());
+        await startup.ImportAsync(Samples.StartupProfile(), null);
         foreach (var need in new[] { "need-a", "need-b", "need-a", "need-c" }) await startup.ProjectAwardedAsync(need);
         Assert.Equal(["need-c", "need-b", "need-a"], await startup.GetProjectIdsAsync(10));
         Assert.Equal(["need-c", "need-b"], await startup.GetProjectIdsAsync(2));

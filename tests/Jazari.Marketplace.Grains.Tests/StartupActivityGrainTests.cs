@@ -14,7 +14,7 @@ public sealed class StartupActivityGrainTests(ClusterFixture fixture)
         var cohort = Grains.GetGrain<ICohortGrain>(Samples.NewId("cohort"));
         await cohort.CreateAsync(Samples.Admin, new NewCohort(instituteId, "Cohorte 1", new DateOnly(2027, 1, 1), new DateOnly(2027, 6, 30), ["Pourquoi ?"], [], []));
         var startupId = Samples.NewId("st");
-        await Grains.GetGrain<Profiles.IStartupGrain>(startupId).ImportAsync(Samples.StartupProfile());
+        await Grains.GetGrain<Profiles.IStartupGrain>(startupId).ImportAsync(Samples.StartupProfile(), null);
         var (invitation, _) = await cohort.InviteAsync(Samples.Admin, startupId);
         await cohort.AnswerInvitationAsync(startupId, invitation.Id, accept: true);
         await Grains.GetGrain<IStartupActivityGrain>(startupId).JoinCohortAsync(cohort.GetPrimaryKeyString(), instituteId);

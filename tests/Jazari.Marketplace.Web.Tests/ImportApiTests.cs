@@ -115,6 +115,54 @@ public sealed class ImportApiTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task The_account_signed_up_with_an_imported_smes_contact_address_takes_it_over_with_its_needs()
+    {
+        using var admin = host.Admin();
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var contact = $"contact-{tag}@cooperative.ma";
+        var catalogue = new JsonObject
+        {
+            ["smes"] = new JsonArray(new JsonObject
+            {
+                ["id"] = $"sme-cat-{tag}", ["name"] = "Coopérative Tighanimine", ["sector"] = "food", ["city"] = "Agadir", ["region"] = "Souss-Massa",
+                ["employees"] = 12, ["languages"] = new JsonArray("fr"), ["contactEmail"] = contact.ToUpperInvariant(),
+            }),
+            ["needs"] = new JsonArray(new JsonObject
+            {
+                ["id"] = $"need-cat-{tag}", ["smeId"] = $"sme-cat-{tag}", ["title"] = "Boutique pour notre huile", ["description"] = "Une boutique en ligne pour vendre notre huile d'argan.",
+                ["category"] = "ecommerce", ["budgetMinMad"] = 20000, ["budgetMaxMad"] = 40000, ["deadline"] = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd"),
+                ["region"] = "Souss-Massa", ["remoteOk"] = true, ["language"] = "fr",
+            }),
+        };
+        Assert.Equal(0, (await (await admin.PostAsync("/api/admin/import", Body(catalogue))).Json(HttpStatusCode.OK)).GetProperty("refused").GetArrayLength());
+        var (startup, _) = await Api.StartupAsync(host);
+        var bid = await startup.Client.CreateAsync($"/api/needs/need-cat-{tag}/bids", Api.Bid(price: 30000));
+
+        // Another SME, and a startup signed up with the contact's address, are offered nothing and cannot take it.
+        var other = await host.SignUpAsync("sme");
+        Assert.Equal(0, (await (await other.Client.GetAsync("/api/me/listed-profiles")).Json(HttpStatusCode.OK)).GetArrayLength());
+        await (await other.Client.PostAsync($"/api/me/listed-profiles/sme-cat-{tag}/claim", null)).Problem(HttpStatusCode.NotFound);
+
+        // The SME signed up with the catalogue's address (verified by its code) is offered its profile and takes it over.
+        var sme = await host.SignUpAsync("sme", email: contact);
+        var listed = await (await sme.Client.GetAsync("/api/me/listed-profiles")).Json(HttpStatusCode.OK);
+        Assert.Equal($"sme-cat-{tag}", Assert.Single(listed.EnumerateArray()).GetProperty("id").GetString());
+        await (await sme.Client.GetAsync($"/api/smes/sme-cat-{tag}")).Problem(HttpStatusCode.NotFound); // not its own yet
+        for (var i = 0; i < 2; i++) // sent again, it changes nothing
+            Assert.Equal($"sme-cat-{tag}", (await (await sme.Client.PostAsync($"/api/me/listed-profiles/sme-cat-{tag}/claim", null)).Json(HttpStatusCode.OK)).GetProperty("id").GetString());
+        Assert.Equal("Coopérative Tighanimine", (await (await sme.Client.GetAsync($"/api/smes/sme-cat-{tag}")).Json(HttpStatusCode.OK)).GetProperty("name").GetString());
+        Assert.Equal(0, (await (await sme.Client.GetAsync("/api/me/listed-profiles")).Json(HttpStatusCode.OK)).GetArrayLength());
+
+        // Its imported need is now its own: it reads the bid and awards it, which nobody could do before.
+        var need = await (await sme.Client.GetAsync($"/api/needs/need-cat-{tag}")).Json(HttpStatusCode.OK);
+        Assert.Equal(bid, Assert.Single(need.GetProperty("bids").EnumerateArray()).GetProperty("id").GetString());
+        (await sme.Client.PostAsync($"/api/needs/need-cat-{tag}/bids/{bid}/accept", null)).EnsureSuccessStatusCode();
+        // The catalogue no longer changes what the SME now holds.
+        var again = await (await admin.PostAsync("/api/admin/import", Body(new JsonObject { ["smes"] = catalogue["smes"]!.DeepClone() }))).Json(HttpStatusCode.OK);
+        Assert.Equal(1, again.GetProperty("refused").GetArrayLength());
+    }
+
+    [Fact]
     public async Task Only_admins_import()
     {
         var sme = await host.SignUpAsync("sme");

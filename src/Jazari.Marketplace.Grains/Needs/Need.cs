@@ -1,3 +1,4 @@
+using Jazari.Marketplace.Grains.Profiles;
 using Jazari.Marketplace.Grains.Matchmaking;
 using Orleans.Concurrency;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,9 @@ public interface INeedGrain : IGrainWithStringKey
     Task<NeedView> CancelAsync(Caller caller);
     /// <summary>Upsert by an admin import: the need is open. True when it was created.</summary>
     Task<bool> ImportAsync(string smeId, NeedDetails details);
+    /// <summary>The account that took the imported SME's profile over takes its needs too: from then on it chooses their
+    /// bids and is written to about them. Repeating it changes nothing; another account finds no need.</summary>
+    Task ClaimAsync(string accountId);
     Task<string> SubmitBidAsync(Caller caller, string startupId, string startupName, BidOffer offer);
     Task WithdrawBidAsync(Caller caller, string bidId);
     /// <summary>Awards the need to one bid and rejects the others; exactly one accept ever succeeds.</summary>
@@ -185,12 +189,25 @@ internal sealed class NeedGrain(
         Need.PublishedAt ??= now;
         var published = created ? AddEvent(NeedEventKind.Published) : null;
         await state.SaveAsync();
+        // Listed among its SME's needs, as a need posted here is: the account that takes the SME's profile over finds it there.
+        await grains.GetGrain<IProfileNeedsGrain>(smeId).AddAsync(this.GetPrimaryKeyString());
         if (previousCategory is not null && previousCategory != details.Category)
             await grains.GetGrain<IOpenNeedsGrain>(previousCategory).RemoveAsync(this.GetPrimaryKeyString());
         await Catalogue().AddAsync(Listing());
         await IndexForMatchingAsync();
         if (published is not null) HandOver(published);
         return created;
+    }
+
+    public async Task ClaimAsync(string accountId)
+    {
+        EnsureExists();
+        if (Need.OwnerAccountId == accountId) return;
+        if (Need.OwnerAccountId is not null
+            || (await grains.GetGrain<ISmeGrain>(Need.SmeId).GetAsync(Caller.Marketplace)).OwnerAccountId != accountId) throw NotFound();
+        await TookPartAsync(accountId); // as at a creation: export and erasure reach the need
+        Need.OwnerAccountId = accountId;
+        await state.SaveAsync();
     }
 
     public async Task<string> SubmitBidAsync(Caller caller, string startupId, string startupName, BidOffer offer)

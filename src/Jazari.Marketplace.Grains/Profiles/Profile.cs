@@ -7,8 +7,17 @@ public interface IProfileGrain<TDetails> : IGrainWithStringKey
     Task CreateAsync(string ownerAccountId, TDetails details);
     Task<ProfileView<TDetails>> GetAsync(Caller caller);
     Task<ProfileView<TDetails>> UpdateAsync(Caller caller, TDetails details);
-    /// <summary>Upsert by an admin import (of profiles no account holds); true when the profile was created.</summary>
-    Task<bool> ImportAsync(TDetails details);
+    /// <summary>Upsert by an admin import (of profiles no account holds); true when the profile was created.
+    /// <paramref name="contactEmail"/> is the company's address in the catalogue (null: none): the account signed up with
+    /// it may take the profile over (<see cref="ClaimAsync"/>).</summary>
+    Task<bool> ImportAsync(TDetails details, string? contactEmail);
+    /// <summary>The profile, when no account holds it and its catalogue's contact address is <paramref name="email"/>; else null.</summary>
+    Task<ProfileView<TDetails>?> ListedForAsync(string email);
+    /// <summary>
+    /// The account signed up with the catalogue's contact address takes the imported profile over: from then on it is the
+    /// owner, as if it had created it. Repeating it changes nothing; for anyone else the profile is not found.
+    /// </summary>
+    Task<ProfileView<TDetails>> ClaimAsync(string accountId, string email);
     /// <summary>
     /// The owner's account was erased: the name becomes <paramref name="pseudonym"/>, texts they wrote are blanked,
     /// and the profile takes no more work (capacity 0). Ids stay, for ledger entries and invoices. Repeating it changes nothing.
@@ -34,6 +43,8 @@ public sealed class ProfileState<TDetails>
     [Id(3)] public DateTimeOffset UpdatedAt { get; set; }
     /// <summary>When the owner's account was erased.</summary>
     [Id(4)] public DateTimeOffset? ErasedAt { get; set; }
+    /// <summary>An imported profile's contact address in its catalogue, until an account signed up with it takes it over.</summary>
+    [Id(5)] public string? ContactEmail { get; set; }
 }
 
 internal abstract class ProfileGrain<TDetails>(IPersistentState<ProfileState<TDetails>> state, TimeProvider time)
@@ -77,7 +88,7 @@ internal abstract class ProfileGrain<TDetails>(IPersistentState<ProfileState<TDe
         return View();
     }
 
-    public async Task<bool> ImportAsync(TDetails details)
+    public async Task<bool> ImportAsync(TDetails details, string? contactEmail)
     {
         var created = !state.RecordExists;
         // Another system's catalogue never rewrites a profile someone holds here: only its owner changes it.
@@ -86,11 +97,30 @@ internal abstract class ProfileGrain<TDetails>(IPersistentState<ProfileState<TDe
         var now = time.GetUtcNow();
         if (created) state.State = new() { CreatedAt = now };
         state.State.Details = details;
+        state.State.ContactEmail = contactEmail;
         state.State.UpdatedAt = now;
         await state.SaveAsync();
         await OnChangedAsync();
         return created;
     }
+
+    public Task<ProfileView<TDetails>?> ListedForAsync(string email) =>
+        Task.FromResult(IsListedFor(email) ? View() : null);
+
+    public async Task<ProfileView<TDetails>> ClaimAsync(string accountId, string email)
+    {
+        if (state.RecordExists && state.State.OwnerAccountId == accountId) return View();
+        if (!IsListedFor(email)) throw MarketplaceException.NotFound(Kind);
+        state.State.OwnerAccountId = accountId;
+        state.State.ContactEmail = null;
+        state.State.UpdatedAt = time.GetUtcNow();
+        await state.SaveAsync();
+        await OnChangedAsync();
+        return View();
+    }
+
+    private bool IsListedFor(string email) => state.RecordExists && state.State.OwnerAccountId is null && state.State.ErasedAt is null
+        && state.State.ContactEmail is { Length: > 0 } contact && contact == email;
 
     public async Task EraseAsync(string ownerAccountId, string pseudonym)
     {

@@ -20,6 +20,11 @@ public static class ProfilesApi
         startups.MapGet("/{id:id}", GetStartup);
         startups.MapPut("/{id:id}", UpdateStartup);
 
+        // Profiles imported with the caller's address: taken over instead of created.
+        var listed = routes.MapGroup("/api/me/listed-profiles").WithTags("SMEs", "Startups").RequireAuthorization(p => p.RequireRole(Roles.Sme, Roles.Startup));
+        listed.MapGet("/", Listed);
+        listed.MapPost("/{id:id}/claim", Claim);
+
         var mentors = routes.MapGroup("/api/mentors").WithTags("Mentors").RequireAuthorization();
         mentors.MapPost("/", CreateMentor).RequireAuthorization(p => p.RequireRole(Roles.Mentor));
         mentors.MapGet("/{id:id}", GetMentor);
@@ -28,6 +33,12 @@ public static class ProfilesApi
 
     private static async Task<Created<CreatedId>> CreateSme(SmeInput body, ClaimsPrincipal user, ProfileCommands profiles) =>
         Created("smes", await profiles.CreateSmeAsync(user.Caller(), body));
+
+    private static async Task<Ok<List<ListedProfileResponse>>> Listed(ClaimsPrincipal user, ProfileCommands profiles) =>
+        TypedResults.Ok(await profiles.ListedAsync(user.Caller()));
+
+    private static async Task<Ok<CreatedId>> Claim(string id, ClaimsPrincipal user, ProfileCommands profiles) =>
+        TypedResults.Ok(new CreatedId(await profiles.ClaimAsync(user.Caller(), id)));
 
     private static async Task<Ok<SmeResponse>> GetSme(string id, ClaimsPrincipal user, ProfileCommands profiles) =>
         TypedResults.Ok(await profiles.GetSmeAsync(user.Caller(), id));

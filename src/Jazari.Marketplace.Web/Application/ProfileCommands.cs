@@ -76,6 +76,65 @@ public sealed class ProfileCommands(IGrainFactory grains, AuditTrail audit)
         return MentorResponse.From(updated);
     }
 
+    /// <summary>
+    /// The imported profiles of the caller's role whose catalogue gives the caller's own address (verified at sign-up):
+    /// what it may take over instead of creating a profile. Empty once the account has a profile.
+    /// </summary>
+    public async Task<List<ListedProfileResponse>> ListedAsync(Caller caller)
+    {
+        if (caller.Role is not (Roles.Sme or Roles.Startup) || await grains.GetGrain<IAccountGrain>(caller.AccountId).GetAsync() is not { ProfileId: null } account)
+            return [];
+        var listed = new List<ListedProfileResponse>();
+        foreach (var entry in await grains.GetGrain<IListedProfilesGrain>(account.Email).ListAsync())
+        {
+            if (entry.Role != caller.Role) continue;
+            var item = entry.Role == Roles.Sme
+                ? await grains.GetGrain<ISmeGrain>(entry.ProfileId).ListedForAsync(account.Email) is { } sme ? new ListedProfileResponse(sme.Id, sme.Details.Name, sme.Details.City, sme.Details.Region) : null
+                : await grains.GetGrain<IStartupGrain>(entry.ProfileId).ListedForAsync(account.Email) is { } startup ? new ListedProfileResponse(startup.Id, startup.Details.Name, startup.Details.City, startup.Details.Region) : null;
+            if (item is not null) listed.Add(item);
+        }
+        return listed;
+    }
+
+    /// <summary>
+    /// The caller takes over a profile listed for its address (see <see cref="ListedAsync"/>): it becomes the account's
+    /// profile, and an SME's imported needs become its own (it chooses their bids, it is written to about them). Each step
+    /// repeats safely, so sending it again after a failure finishes the job; a profile not listed for the caller is not found.
+    /// </summary>
+    public async Task<string> ClaimAsync(Caller caller, string profileId)
+    {
+        var account = grains.GetGrain<IAccountGrain>(caller.AccountId);
+        if (caller.Role is not (Roles.Sme or Roles.Startup) || !Ids.IsValid(profileId) || await account.GetAsync() is not { } view)
+            throw MarketplaceException.NotFound("Profile");
+        if (view.ProfileId is { } own && own != profileId) throw MarketplaceException.Conflict("This account already has a profile; update it instead.");
+        // Listed for the caller's address, or already taken over by the caller (sent again after a failure).
+        if (!(await ListedAsync(caller)).Exists(p => p.Id == profileId) && !await OwnsAsync(caller, profileId))
+            throw MarketplaceException.NotFound("Profile");
+        if (view.ProfileId is null && await account.ReserveProfileAsync(profileId) != profileId)
+            throw MarketplaceException.Conflict("This account's profile is being created; update it instead.");
+        if (caller.Role == Roles.Sme)
+        {
+            await grains.GetGrain<ISmeGrain>(profileId).ClaimAsync(caller.AccountId, view.Email);
+            foreach (var needId in await grains.GetGrain<Grains.Needs.IProfileNeedsGrain>(profileId).ListAsync(int.MaxValue))
+                await grains.GetGrain<Grains.Needs.INeedGrain>(needId).ClaimAsync(caller.AccountId);
+        }
+        else await grains.GetGrain<IStartupGrain>(profileId).ClaimAsync(caller.AccountId, view.Email);
+        await account.LinkProfileAsync(profileId);
+        await audit.RecordAsync(caller, AuditActions.ProfileClaimed, profileId);
+        return profileId;
+    }
+
+    private async Task<bool> OwnsAsync(Caller caller, string profileId)
+    {
+        try
+        {
+            var owner = caller.Role == Roles.Sme ? (await grains.GetGrain<ISmeGrain>(profileId).GetAsync(Caller.Marketplace)).OwnerAccountId
+                : (await grains.GetGrain<IStartupGrain>(profileId).GetAsync(Caller.Marketplace)).OwnerAccountId;
+            return owner == caller.AccountId;
+        }
+        catch (MarketplaceException e) when (e.Problem == Problem.NotFound) { return false; }
+    }
+
     /// <summary>The id of the caller's own profile, or a 409 telling them to create it first.</summary>
     public Task<string> OwnProfileIdAsync(Caller caller, string kind) => grains.ProfileOfAsync(caller, kind);
 

@@ -119,3 +119,6 @@ public sealed record MentorResponse(string Id, string Name, IReadOnlyList<string
     public static MentorResponse From(ProfileView<MentorDetails> p) =>
         new(p.Id, p.Details.Name, p.Details.Expertise, p.Details.Languages, p.Details.Capacity, p.CreatedAt, p.UpdatedAt);
 }
+
+/// <summary>A profile imported from a partner's catalogue with the caller's address as its contact: the caller may take it over.</summary>
+public sealed record ListedProfileResponse(string Id, string Name, string City, string Region);

@@ -16,6 +16,8 @@ public static class AuditActions
     public const string SignOut = "sign-out";
     public const string ProfileCreated = "profile-created";
     public const string ProfileUpdated = "profile-updated";
+    /// <summary>An account signed up with an imported profile's contact address took the profile over.</summary>
+    public const string ProfileClaimed = "profile-claimed";
     public const string BidAccepted = "bid-accepted";
     public const string AccountCreated = "account-created";
     public const string CatalogueImported = "catalogue-imported";
@@ -71,7 +73,7 @@ public static class AuditActions
     public const string ExpertReviewAssigned = "expert-review-assigned";
 
     public static readonly IReadOnlyList<string> All =
-        [SignIn, SignOut, ProfileCreated, ProfileUpdated, BidAccepted, AccountCreated, CatalogueImported, ReviewHidden, InstituteCreated, JobsDashboardLink,
+        [SignIn, SignOut, ProfileCreated, ProfileUpdated, ProfileClaimed, BidAccepted, AccountCreated, CatalogueImported, ReviewHidden, InstituteCreated, JobsDashboardLink,
          ConversationRead, ConversationReportsHandled, DataExported, AccountErased, PayoutDetailsChanged, PayoutDetailsReported, PayoutReviewed, PayoutFileWithdrawn,
          PaymentConfirmed, PayoutPaid, DisputeOpened, DisputeResolved, DisputeMediatorsAccepted, ProgrammeCreated,
          CohortInvitationSent, CohortInvitationAnswered, EvaluatorInvited, EvaluatorInvitationAnswered, ProgrammeApplicationDecided, BankStatementReconciled, BankMappingSaved,

@@ -8,11 +8,15 @@ namespace Jazari.Marketplace.Web.Import;
 public sealed record SmeImport : SmeInput
 {
     public string? Id { get; init; }
+    /// <summary>Optional: the company's address in the catalogue; the account signed up with it may take the profile over.</summary>
+    public string? ContactEmail { get; init; }
 }
 
 public sealed record StartupImport : StartupInput
 {
     public string? Id { get; init; }
+    /// <summary>Optional: the startup's address in the catalogue; the account signed up with it may take the profile over.</summary>
+    public string? ContactEmail { get; init; }
     public int? ActiveProjects { get; init; }
     public double? Rating { get; init; }
     public int? RatingCount { get; init; }
@@ -58,7 +62,13 @@ public sealed class CatalogueImport(IGrainFactory grains, [FromKeyedServices(Gra
         {
             var id = check.Id("id", record.Id);
             var details = record.ToDetails(check);
-            return check.Failed ? null : () => grains.GetGrain<ISmeGrain>(id).ImportAsync(details);
+            var contact = Contact(check, record.ContactEmail);
+            return check.Failed ? null : async () =>
+            {
+                var created = await grains.GetGrain<ISmeGrain>(id).ImportAsync(details, contact);
+                if (contact is not null) await grains.GetGrain<IListedProfilesGrain>(contact).AddAsync(Roles.Sme, id);
+                return created;
+            };
         });
         var startups = await ImportAllAsync("startups", input.Startups, r => r.Id, refused, (record, check) =>
         {
@@ -69,11 +79,13 @@ public sealed class CatalogueImport(IGrainFactory grains, [FromKeyedServices(Gra
             if (rating is < 0 or > 5 || double.IsNaN(rating)) check.Error("rating", "Must be between 0 and 5.");
             var ratingCount = check.Whole("ratingCount", record.RatingCount ?? 0, 0, 1_000_000);
             if (ratingCount == 0 && rating > 0) check.Error("rating", "A rating needs a ratingCount.");
+            var contact = Contact(check, record.ContactEmail);
             return check.Failed ? null : async () =>
             {
                 var startup = grains.GetGrain<IStartupGrain>(id);
-                var created = await startup.ImportAsync(details);
+                var created = await startup.ImportAsync(details, contact);
                 await startup.ImportTrackRecordAsync(active, rating, ratingCount);
+                if (contact is not null) await grains.GetGrain<IListedProfilesGrain>(contact).AddAsync(Roles.Startup, id);
                 return created;
             };
         });
@@ -102,6 +114,10 @@ public sealed class CatalogueImport(IGrainFactory grains, [FromKeyedServices(Gra
             new(smes.Updated, startups.Updated, needs.Updated),
             [.. refused.OrderBy(r => r.Kind).ThenBy(r => r.Index)]);
     }
+
+    /// <summary>A record's contact address, as an account's is stored (lower case); null when it gives none.</summary>
+    private static string? Contact(Checks check, string? email) =>
+        string.IsNullOrWhiteSpace(email) ? null : check.Email("contactEmail", email);
 
     /// <summary>
     /// Validates every record, then stores the valid ones a few at a time. <paramref name="prepare"/>

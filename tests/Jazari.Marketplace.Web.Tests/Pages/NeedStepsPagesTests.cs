@@ -67,13 +67,17 @@ public sealed class NeedStepsPagesTests(BrowserHost host)
     }
 
     [Fact]
-    public async Task A_startup_reads_that_an_imported_needs_sme_has_no_account_to_answer_it()
+    public async Task An_imported_needs_sme_without_an_account_is_said_and_takes_the_need_over_once_signed_up_with_its_address()
     {
         var run = Guid.NewGuid().ToString("N")[..8];
         var deadline = DateTime.UtcNow.AddDays(20).ToString("yyyy-MM-dd");
         var catalogue = new
         {
-            smes = new[] { new { id = $"sme-cat-{run}", name = "Coopérative importée", sector = "food", city = "Fes", region = "Fes-Meknes", employees = 3, languages = new[] { "fr" } } },
+            smes = new[]
+            {
+                new { id = $"sme-cat-{run}", name = "Coopérative importée", sector = "food", city = "Fes", region = "Fes-Meknes", employees = 3, languages = new[] { "fr" },
+                      contactEmail = $"contact-{run}@cooperative.ma" },
+            },
             needs = new[]
             {
                 new
@@ -96,6 +100,22 @@ public sealed class NeedStepsPagesTests(BrowserHost host)
         await Assertions.Expect(page.Locator("#what-next")).ToContainTextAsync("sa PME n'a pas de compte sur la plateforme");
         await Assertions.Expect(page.Locator($"a[href^='/messages/new']")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("#price")).ToBeVisibleAsync(); // a bid may still be made
+
+        // The SME signs up with the address the catalogue gives: its first page offers its profile, which it takes over,
+        // and the imported need is among its needs. The startup's page then speaks of it as of any need.
+        var smePage = await host.NewPageAsync("fr");
+        await HostApi.SignUpInBrowserAsync(host, smePage, "sme", $"contact-{run}@cooperative.ma", "Fatima");
+        await smePage.GotoAsync("/sme");
+        await Assertions.Expect(smePage.Locator("#listed")).ToContainTextAsync("Coopérative importée");
+        await HostApi.AssertAccessibleAsync(smePage);
+        await smePage.ClickAsync("#listed button[type=submit]");
+        await Assertions.Expect(smePage.Locator("#claimed")).ToBeVisibleAsync();
+        await Assertions.Expect(smePage.Locator("#name")).ToHaveValueAsync("Coopérative importée");
+        await smePage.GotoAsync("/sme");
+        await Assertions.Expect(smePage.Locator("main")).ToContainTextAsync($"Boutique importée {run}");
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#what-next")).ToContainTextAsync("La PME est prévenue aussitôt");
+        await Assertions.Expect(page.Locator($"a[href='/messages/new?needId=need-cat-{run}']")).ToHaveCountAsync(1);
         // A need posted by an SME with an account keeps the usual line and the Write link.
         using var sme = await HostApi.SignUpAsync(host, "sme", $"sme-{run}@example.ma", "Fatima");
         await sme.CreateAsync("/api/smes", Api.Sme());

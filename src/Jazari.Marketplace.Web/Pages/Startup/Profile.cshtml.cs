@@ -15,13 +15,16 @@ public sealed class ProfileModel(IGrainFactory grains, Text text, ProfileCommand
     public string? Skills { get; set; }
     public bool First { get; private set; }
     public bool HasProfile { get; private set; }
+    public bool Claimed { get; private set; }
+    /// <summary>Profiles imported with the reader's address, offered to take over while it has none.</summary>
+    public IReadOnlyList<ListedProfileResponse> Listed { get; private set; } = [];
 
     /// <summary>The portfolio rows of the form: the items and two empty rows, up to the most a profile shows.</summary>
     public int PortfolioRows => Math.Min(Jazari.Marketplace.Grains.Profiles.StartupDetails.MaxPortfolio, (Input.Portfolio?.Count ?? 0) + 2);
 
-    public async Task OnGetAsync(bool first)
+    public async Task OnGetAsync(bool first, bool claimed)
     {
-        First = first;
+        (First, Claimed) = (first, claimed);
         if (await ProfileIdAsync() is { } id)
         {
             HasProfile = true;
@@ -35,7 +38,20 @@ public sealed class ProfileModel(IGrainFactory grains, Text text, ProfileCommand
             };
             Skills = Join(d.Skills);
         }
-        else Input = new StartupInput { Languages = [T.Content], RegionsServed = [Jazari.Marketplace.Grains.Reference.WholeCountry], Capacity = 3 };
+        else
+        {
+            Input = new StartupInput { Languages = [T.Content], RegionsServed = [Jazari.Marketplace.Grains.Reference.WholeCountry], Capacity = 3 };
+            Listed = await profiles.ListedAsync(Me);
+        }
+    }
+
+    /// <summary>Takes over a profile listed for the reader's address; sent again after a failure, it finishes the job.</summary>
+    public async Task<IActionResult> OnPostClaimAsync(string? profileId)
+    {
+        if (await TryAsync(() => profiles.ClaimAsync(Me, profileId ?? "")) || (profileId is not null && await ProfileIdAsync() == profileId))
+            return Redirect("/startup/profile?claimed=true");
+        await OnGetAsync(first: true, claimed: false);
+        return Page();
     }
 
     public async Task<IActionResult> OnPostAsync()
@@ -61,7 +77,7 @@ public sealed class ProfileModel(IGrainFactory grains, Text text, ProfileCommand
         if (await ProfileIdAsync() is not { } id) return Redirect("/startup/profile");
         string? url = null;
         if (await TryAsync(async () => url = (await stripe.OnboardingLinkAsync(Me, id)).Url)) return Redirect(url!);
-        await OnGetAsync(false);
+        await OnGetAsync(false, false);
         return Page();
     }
 }
