@@ -111,6 +111,9 @@ public sealed class AccountsApiTests(MarketplaceHost host)
         var body = new { email, role = "manager", displayName = "Yassine", language = "fr", institutes = new[] { institute } };
         var phantom = await (await admin.PostAsJsonAsync("/api/admin/accounts", body with { institutes = new[] { "jazari-nowhere" } })).Problem(HttpStatusCode.BadRequest);
         Assert.True(phantom.GetProperty("errors").TryGetProperty("institutes[0]", out _)); // and no account made
+        // A manager of no institute would find nothing to manage, and nothing attaches one later: refused.
+        var none = await (await admin.PostAsJsonAsync("/api/admin/accounts", body with { institutes = Array.Empty<string>() })).Problem(HttpStatusCode.BadRequest);
+        Assert.True(none.GetProperty("errors").TryGetProperty("institutes", out _));
         var id = (await (await admin.PostAsJsonAsync("/api/admin/accounts", body)).Json(HttpStatusCode.Created)).Id();
         // The same request again (its answer lost): the same account, invited once; another one at the address: 409.
         Assert.Equal(id, (await (await admin.PostAsJsonAsync("/api/admin/accounts", body)).Json(HttpStatusCode.Created)).Id());

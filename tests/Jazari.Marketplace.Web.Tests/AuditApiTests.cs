@@ -52,10 +52,10 @@ public sealed class AuditApiTests(MarketplaceHost host)
     public async Task Admin_actions_are_recorded_once_and_stored_in_the_audit_table()
     {
         using var admin = host.Admin();
-        var accountId = await admin.CreateAsync("/api/admin/accounts",
-            new { email = $"manager-{Guid.NewGuid():N}@example.ma", role = "manager", displayName = "Manager", language = "fr", institutes = Array.Empty<string>() });
         var instituteId = $"inst-audit-{Guid.NewGuid():N}"[..30];
         await admin.CreateAsync("/api/admin/institutes", new { id = instituteId, name = "Jazari Audit", region = "Oriental" });
+        var accountId = await admin.CreateAsync("/api/admin/accounts",
+            new { email = $"manager-{Guid.NewGuid():N}@example.ma", role = "manager", displayName = "Manager", language = "fr", institutes = new[] { instituteId } });
         (await admin.PostAsync("/api/admin/hangfire-link", null)).EnsureSuccessStatusCode();
         var importsBefore = (await EntriesAsync("admin", AuditActions.CatalogueImported)).Count;
         (await admin.PostAsJsonAsync("/api/admin/import", new { smes = Array.Empty<object>(), startups = Array.Empty<object>(), needs = Array.Empty<object>() })).EnsureSuccessStatusCode();

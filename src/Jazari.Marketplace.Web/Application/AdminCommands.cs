@@ -31,6 +31,8 @@ public sealed class AdminCommands(IGrainFactory grains, CatalogueImport import, 
             var institutes = c.List("institutes", input.Institutes, 20, 64);
             foreach (var (institute, i) in institutes.Select((x, i) => (x, i))) c.Id($"institutes[{i}]", institute);
             if (role != Roles.Manager && institutes.Count > 0) c.Error("institutes", "Only managers belong to institutes.");
+            // A manager without one would find nothing to manage, and no page attaches one later.
+            if (role == Roles.Manager && institutes.Count == 0) c.Error("institutes", "A manager belongs to at least one institute.");
             return (new NewAccount(email, role, c.Text("displayName", input.DisplayName, 100),
                 c.OneOf("language", input.Language, Reference.Languages), institutes), institutes);
         });
