@@ -78,6 +78,14 @@ public sealed partial class LinkTests(BrowserHost host)
         await Assertions.Expect(page.Locator("#other-account")).ToContainTextAsync("Fatima");
         await page.ClickAsync("#sign-in-other button");
         await Journeys.ExpectUrlAsync(page, "/sign-in\\?returnUrl=" + Regex.Escape(Uri.EscapeDataString($"/sme/needs/{othersNeed}")));
+
+        // A link meant for another role (a manager's cohort page) says the same on the "not for your role" page.
+        await Journeys.SignInHereAsync(host, page, smeEmail);
+        await page.GotoAsync("/manager/cohorts/cohort-x");
+        await Journeys.ExpectUrlAsync(page, "/denied");
+        await Assertions.Expect(page.Locator("#other-account")).ToContainTextAsync("Fatima");
+        await page.ClickAsync("#sign-in-other button");
+        await Journeys.ExpectUrlAsync(page, "/sign-in\\?returnUrl=" + Regex.Escape(Uri.EscapeDataString("/manager/cohorts/cohort-x")));
     }
 
     private async Task<string> LinkInEmailAsync(string email, string kind) =>
