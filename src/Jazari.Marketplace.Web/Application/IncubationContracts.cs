@@ -27,7 +27,8 @@ public sealed record GoalInput
 
     public GoalTemplate ToTemplate(Checks c, string prefix = "")
     {
-        if (Target is null or < 1 or > 1_000_000_000_000) c.Error(prefix + "target", "Must be between 1 and 1000000000000.");
+        if (Target is null) c.Error(prefix + "target", "Required.");
+        else if (Target is < 1 or > 1_000_000_000_000) c.Error(prefix + "target", "Must be between 1 and 1000000000000.");
         return new(c.Text(prefix + "what", What, 200), c.Text(prefix + "unit", Unit, 30), Target ?? 0, c.Date(prefix + "dueOn", DueOn));
     }
 }

@@ -163,6 +163,8 @@ public sealed partial class LanguageTests
         var text = new Text(Strings);
         text.Use("fr");
         Assert.Equal("Au moins 10 caractères.", text.Error("At least 10 characters."));
+        // Every number of a refusal in the page's one format (a goal's bound was once written by hand, "1 000 000 000 000").
+        Assert.Equal("Doit être entre 1 et 1.000.000.000.000.", text.Error("Must be between 1 and 1000000000000."));
         // The API counts milestones from 0 (/milestones/1/fund is the second); a reader counts them from 1, as the pages do.
         Assert.Equal("Le jalon 3 est «\u00a0Financé\u00a0» : il n'a pas besoin d'être financé.",
             text.Error("Milestone 2 is funded; it needs no funding."));
