@@ -18,6 +18,11 @@ public sealed class SignInModel(IGrainFactory grains, Text text, AuthCommands au
 
     public void OnGet() { }
 
+    /// <summary>After "too many codes were asked", where the last code received is entered (the refusal says to use it).</summary>
+    public string? EnterCode => FormErrors.Any() && !string.IsNullOrWhiteSpace(Input.Email) && ErrorFor("email") is null
+        ? $"/verify?email={Uri.EscapeDataString(Input.Email.Trim())}" + (Url.IsLocalUrl(ReturnUrl) ? $"&returnUrl={Uri.EscapeDataString(ReturnUrl)}" : "")
+        : null;
+
     public async Task<IActionResult> OnPostAsync()
     {
         var email = "";
