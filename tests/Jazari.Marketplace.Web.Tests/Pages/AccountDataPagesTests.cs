@@ -73,6 +73,9 @@ public sealed class AccountDataPagesTests(BrowserHost host)
         await admin.FillAsync("#programme-percent", "40");
         await admin.FillAsync("#programme-cap", "5000");
         await admin.FillAsync("#programme-budget", "100000");
+        // Regions are ticked (a phone has no Ctrl key to pick several in a list).
+        await admin.CheckAsync("#programme-regions input[value='Souss-Massa']");
+        await admin.CheckAsync("#programme-regions input[value='Oriental']");
         await admin.ClickAsync("form:has(#programme-id) button[type=submit]");
         await Journeys.ArriveAsync(admin, $"programme={programmeId}"); // redirected: a reload creates nothing again
         await Assertions.Expect(admin.Locator(".notice")).ToContainTextAsync($"Maroc PME {run}");
@@ -80,6 +83,7 @@ public sealed class AccountDataPagesTests(BrowserHost host)
         var programme = await (await adminApi.GetAsync($"/api/admin/programmes/{programmeId}")).Json(HttpStatusCode.OK);
         Assert.Equal(40, programme.GetProperty("subsidyPercent").GetInt32());
         Assert.Equal(10_000_000, programme.GetProperty("budgetMinor").GetInt64());
+        Assert.Equal(["Oriental", "Souss-Massa"], programme.GetProperty("rules").GetProperty("regions").EnumerateArray().Select(r => r.GetString()).Order());
         await HostApi.AssertTranslatedAsync(admin);
         await HostApi.AssertAccessibleAsync(admin);
         await BrowserHost.ScreenshotAsync(admin, "admin-payouts-programmes-fr");
