@@ -142,6 +142,12 @@ public sealed class ProfilesApiTests(MarketplaceHost host)
         foreach (var field in new[] { "name", "region", "categories[0]", "languages[0]", "priceMinMad", "regionsServed[0]", "capacity" })
             Assert.True(errors.TryGetProperty(field, out _), $"expected an error for {field}: {errors}");
         Assert.NotNull(startup);
+        // A list typed as text is "required", a list of choices asks to choose: the page words each as its field reads.
+        var mentor = await host.SignUpAsync("mentor");
+        var empty = (await (await mentor.Client.PostAsJsonAsync("/api/mentors", new { name = "Amal", expertise = Array.Empty<string>(), languages = Array.Empty<string>(), capacity = 2 }))
+            .Problem(HttpStatusCode.BadRequest)).GetProperty("errors");
+        Assert.Equal("Required.", empty.GetProperty("expertise")[0].GetString());
+        Assert.Equal("At least one is required.", empty.GetProperty("languages")[0].GetString());
     }
 
     [Fact]

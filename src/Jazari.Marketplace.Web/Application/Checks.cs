@@ -108,7 +108,8 @@ public sealed class Checks(string prefix = "")
         IReadOnlyList<string>? allowed = null, int minItems = 0)
     {
         values ??= [];
-        if (values.Count < minItems) Error(field, minItems == 1 ? "At least one is required." : $"At least {minItems} are required.");
+        // A list of choices asks to choose one; a list typed as text (skills, expertise) is simply required.
+        if (values.Count < minItems) Error(field, minItems > 1 ? $"At least {minItems} are required." : allowed is null ? "Required." : "At least one is required.");
         if (values.Count > maxItems) { Error(field, $"At most {maxItems} items."); return []; }
         var items = new List<string>();
         for (var i = 0; i < values.Count; i++)
