@@ -114,7 +114,7 @@ public sealed partial class DashboardFiguresTests(BrowserHost host)
         // The funnel: won is a share of submitted, on time of delivered; delivered milestones are no share of bids.
         var labels = await page.Locator("figure.chart text.bar-label").AllTextContentsAsync(); // SVG text has no innerText
         Assert.Equal(4, labels.Count);
-        Assert.Equal($"{text["kpi.milestones-delivered"]}: {text.Number(3)}", labels[2].Trim());
+        Assert.Equal($"{text["kpi.milestones-delivered"]}{text["punct.colon"]}{text.Number(3)}", labels[2].Trim()); // the language's colon (" : " in French)
         foreach (var label in labels)
             foreach (Match percent in Percent().Matches(label))
                 Assert.True(int.Parse(percent.Groups[1].Value) <= 100, $"a share over 100 %: {label}");

@@ -55,9 +55,9 @@ public sealed class DashboardModel(IGrainFactory grains, Text text, CohortComman
         : value >= 10_000 ? T.Number(value / 1000, 0) + " k"
         : T.Number((long)value);
 
-    /// <summary>A month of the trend ("2027-03") as the reader writes it ("mars 27").</summary>
+    /// <summary>A month of the trend ("2027-03") as the reader writes it, with its whole year ("mars 2027": "mars 27" reads as a day).</summary>
     private string Month(string month) =>
-        DateOnly.ParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture).ToString("MMM yy", T.Culture);
+        DateOnly.ParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture).ToString("MMM yyyy", T.Culture);
 
 
     private Task<DashboardResponse> LoadAsync(string id) => cohorts.DashboardAsync(Me, id);

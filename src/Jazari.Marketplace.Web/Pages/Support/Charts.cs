@@ -29,8 +29,8 @@ public sealed class LineChart(string id, string title, IReadOnlyList<string> lab
     /// <summary>Five horizontal guides from zero to the maximum, with their labels.</summary>
     public IEnumerable<(double Y, string Label)> Ticks => Enumerable.Range(0, 5).Select(i => Max * i / 4).Select(v => (Y(v), tick(v)));
 
-    /// <summary>At most about eight labels on the axis, so they never overlap on a phone.</summary>
-    public bool ShowLabel(int index) => Labels.Count <= 8 || index % (int)Math.Ceiling(Labels.Count / 8.0) == 0 || index == Labels.Count - 1;
+    /// <summary>At most about six labels on the axis (a month and its year each), so they never overlap on a phone.</summary>
+    public bool ShowLabel(int index) => Labels.Count <= 6 || index % (int)Math.Ceiling(Labels.Count / 6.0) == 0 || index == Labels.Count - 1;
 
     /// <summary>The smallest of 4, 8, 20, 40, 80, 200… at least the largest value: the four guides fall on whole numbers.</summary>
     public static double NiceMax(double value)
