@@ -231,7 +231,16 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         await startup.CreateAsync($"/api/cohorts/{cohortId}/applications", new { answers = new[] { "Des boutiques en ligne.", "Les coopératives." } });
         var mentorEmail = $"mentor-{run}@example.ma";
         using var mentor = await HostApi.SignUpAsync(host, "mentor", mentorEmail, "Salma", language);
-        await (await manager.PostAsJsonAsync($"/api/cohorts/{cohortId}/evaluators", new { email = mentorEmail })).Json(HttpStatusCode.Accepted);
+        // The manager asks the mentor from the cohort's page (a manager on a phone has no API token).
+        var managerPage = await host.NewPageAsync(language);
+        await HostApi.SignInAsync(host, managerPage, $"manager-{run}@example.ma");
+        await managerPage.GotoAsync($"/manager/cohorts/{cohortId}");
+        await managerPage.FillAsync("#evaluator-email", mentorEmail);
+        await managerPage.ClickAsync("form[action*='handler=evaluator'] button[type=submit]");
+        await Journeys.ExpectUrlAsync(managerPage, "evaluator=true");
+        await Assertions.Expect(managerPage.Locator("section[aria-labelledby=evaluators] li", new() { HasText = mentorEmail }).Locator(".pill.status-invited")).ToBeVisibleAsync();
+        await HostApi.AssertTranslatedAsync(managerPage);
+        await HostApi.AssertAccessibleAsync(managerPage);
 
         // The e-mail's link opens the page where the invitation is answered.
         var outbox = Path.Combine(host.Host.DataDir, "outbox");
