@@ -50,7 +50,7 @@ public sealed class AdminCommands(IGrainFactory grains, CatalogueImport import, 
         foreach (var institute in institutes) await grains.GetGrain<IInstituteGrain>(institute).AddManagerAsync(id);
         await audit.RecordOnceAsync(admin, $"aud-created-{id}", existing.CreatedAt, AuditActions.AccountCreated, id, $"role {account.Role}");
         await notifier.NotifyAsync(id, NotificationKinds.AccountInvitation, "account:invitation",
-            new Dictionary<string, string> { ["role"] = account.Role, ["signInLink"] = notifier.Link("/sign-in") });
+            new Dictionary<string, string> { ["role"] = account.Role, ["signInLink"] = notifier.Link($"/sign-in?email={Uri.EscapeDataString(account.Email)}") });
         return id;
     }
 

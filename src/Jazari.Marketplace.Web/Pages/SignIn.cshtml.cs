@@ -16,7 +16,8 @@ public sealed class SignInModel(IGrainFactory grains, Text text, AuthCommands au
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
-    public void OnGet() { }
+    /// <summary>An invitation's link names the address it was sent to: the field is filled in, the code asked in one tap.</summary>
+    public void OnGet(string? email) => Input = Input with { Email = email is { Length: <= 254 } ? email.Trim() : null };
 
     /// <summary>After "too many codes were asked", where the last code received is entered (the refusal says to use it).</summary>
     public string? EnterCode => FormErrors.Any() && !string.IsNullOrWhiteSpace(Input.Email) && ErrorFor("email") is null

@@ -59,6 +59,10 @@ public sealed class AdminPagesTests(BrowserHost host)
         await HostApi.AssertAccessibleAsync(page);
         await Shot(page, "admin-accounts", language);
         var manager = await host.NewPageAsync(language);
+        // The invitation's link opens the sign-in page with the new manager's address already in its field.
+        var invitation = (await HostApi.EmailAsync(host, managerEmail, "account-invitation")).GetProperty("text").GetString()!;
+        await manager.GotoAsync(System.Text.RegularExpressions.Regex.Match(invitation, @"https?://\S+/sign-in\S*").Value);
+        Assert.Equal(managerEmail, await manager.InputValueAsync("#email"));
         await HostApi.SignInAsync(host, manager, managerEmail);
         await manager.GotoAsync("/manager/cohorts/new");
         Assert.Contains($"oriental-{run}", await manager.InnerHTMLAsync("#institute"));
