@@ -186,7 +186,7 @@ public sealed class CohortsApiTests(MarketplaceHost host)
         // "Refuser" opens the question (a plain GET); nothing is decided by it, nor by a post without the confirmation.
         Assert.Contains("name=\"confirm\" value=\"decline\"", await pages.GetStringAsync(path));
         var asking = WebUtility.HtmlDecode(await pages.GetStringAsync(path + "?confirm=decline"));
-        Assert.Contains("Refuser la candidature de <bdi>Oujda Data</bdi> ?", asking);
+        Assert.Contains("Refuser la candidature d'<bdi>Oujda Data</bdi> ?", asking); // "de" elided before a vowel
         Assert.Contains("ne peut plus être admise", asking);
         var unconfirmed = await pages.PostAsync(path + "?handler=decide", new FormUrlEncodedContent(new Dictionary<string, string>
         {

@@ -158,6 +158,9 @@ public sealed partial class IdorMatrixTests(MarketplaceHost host)
         ["POST /api/startups/{id}/figures"] = new(v => $"/api/startups/{v.StartupId}/figures", new { month = DateTime.UtcNow.AddMonths(-1).ToString("yyyy-MM"), revenueMad = 1, employees = 1 }),
         ["GET /api/startups/{id}/kpis"] = new(v => $"/api/startups/{v.StartupId}/kpis", null, As.Admin),
 
+        // An imported profile is taken over only by the account signed up with its catalogue's address: never a held one.
+        ["POST /api/me/listed-profiles/{id}/claim"] = new(v => $"/api/me/listed-profiles/{v.SmeId}/claim"),
+
         // Accounts: admins only.
         ["POST /api/admin/accounts/{id}/erase"] = new(v => $"/api/admin/accounts/{v.SmeAccountId}/erase", new { confirm = "x" }, As.Admin),
     };

@@ -106,21 +106,22 @@ public sealed class ProfileCommands(IGrainFactory grains, AuditTrail audit)
         var account = grains.GetGrain<IAccountGrain>(caller.AccountId);
         if (caller.Role is not (Roles.Sme or Roles.Startup) || !Ids.IsValid(profileId) || await account.GetAsync() is not { } view)
             throw MarketplaceException.NotFound("Profile");
-        if (view.ProfileId is { } own && own != profileId) throw MarketplaceException.Conflict("This account already has a profile; update it instead.");
-        // Listed for the caller's address, or already taken over by the caller (sent again after a failure).
+        // Listed for the caller's address (only while it has no profile), or already taken over by it (sent again after a failure).
         if (!(await ListedAsync(caller)).Exists(p => p.Id == profileId) && !await OwnsAsync(caller, profileId))
             throw MarketplaceException.NotFound("Profile");
         if (view.ProfileId is null && await account.ReserveProfileAsync(profileId) != profileId)
             throw MarketplaceException.Conflict("This account's profile is being created; update it instead.");
+        DateTimeOffset claimedAt;
         if (caller.Role == Roles.Sme)
         {
-            await grains.GetGrain<ISmeGrain>(profileId).ClaimAsync(caller.AccountId, view.Email);
+            claimedAt = (await grains.GetGrain<ISmeGrain>(profileId).ClaimAsync(caller.AccountId, view.Email)).UpdatedAt;
             foreach (var needId in await grains.GetGrain<Grains.Needs.IProfileNeedsGrain>(profileId).ListAsync(int.MaxValue))
                 await grains.GetGrain<Grains.Needs.INeedGrain>(needId).ClaimAsync(caller.AccountId);
         }
-        else await grains.GetGrain<IStartupGrain>(profileId).ClaimAsync(caller.AccountId, view.Email);
+        else claimedAt = (await grains.GetGrain<IStartupGrain>(profileId).ClaimAsync(caller.AccountId, view.Email)).UpdatedAt;
         await account.LinkProfileAsync(profileId);
-        await audit.RecordAsync(caller, AuditActions.ProfileClaimed, profileId);
+        // Named by the profile: a repeat (after a failure, or a double tap) adds no second entry.
+        await audit.RecordOnceAsync(caller, $"aud-claimed-{profileId}", claimedAt, AuditActions.ProfileClaimed, profileId);
         return profileId;
     }
 
