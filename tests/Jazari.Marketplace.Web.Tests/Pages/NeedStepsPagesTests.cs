@@ -100,6 +100,8 @@ public sealed class NeedStepsPagesTests(BrowserHost host)
         await Assertions.Expect(page.Locator("#what-next")).ToContainTextAsync("sa PME n'a pas de compte sur la plateforme");
         await Assertions.Expect(page.Locator($"a[href^='/messages/new']")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("#price")).ToBeVisibleAsync(); // a bid may still be made
+        await page.GotoAsync($"/startup/needs/need-cat-{run}?sent=true"); // where a bid sent lands: it does not say the SME is told
+        await Assertions.Expect(page.Locator("#sent")).ToContainTextAsync("elle n'est pas prévenue");
 
         // The SME signs up with the address the catalogue gives: its first page offers its profile, which it takes over,
         // and the imported need is among its needs. The startup's page then speaks of it as of any need.
@@ -107,6 +109,8 @@ public sealed class NeedStepsPagesTests(BrowserHost host)
         await HostApi.SignUpInBrowserAsync(host, smePage, "sme", $"contact-{run}@cooperative.ma", "Fatima");
         await smePage.GotoAsync("/sme");
         await Assertions.Expect(smePage.Locator("#listed")).ToContainTextAsync("Coopérative importée");
+        await Assertions.Expect(smePage.Locator("#listed")).ToContainTextAsync("a apporté ce profil"); // one profile, said in the singular
+        await Assertions.Expect(smePage.Locator("main")).ToContainTextAsync("Ou créez votre profil ci-dessous");
         await HostApi.AssertAccessibleAsync(smePage);
         await smePage.ClickAsync("#listed button[type=submit]");
         await Assertions.Expect(smePage.Locator("#claimed")).ToBeVisibleAsync();
