@@ -86,13 +86,7 @@ public sealed class ProfileCommands(IGrainFactory grains, AuditTrail audit)
             return [];
         var listed = new List<ListedProfileResponse>();
         foreach (var entry in await grains.GetGrain<IListedProfilesGrain>(account.Email).ListAsync())
-        {
-            if (entry.Role != caller.Role) continue;
-            var item = entry.Role == Roles.Sme
-                ? await grains.GetGrain<ISmeGrain>(entry.ProfileId).ListedForAsync(account.Email) is { } sme ? new ListedProfileResponse(sme.Id, sme.Details.Name, sme.Details.City, sme.Details.Region) : null
-                : await grains.GetGrain<IStartupGrain>(entry.ProfileId).ListedForAsync(account.Email) is { } startup ? new ListedProfileResponse(startup.Id, startup.Details.Name, startup.Details.City, startup.Details.Region) : null;
-            if (item is not null) listed.Add(item);
-        }
+            if (entry.Role == caller.Role && await ListedForAsync(caller.Role, entry.ProfileId, account.Email) is { } profile) listed.Add(profile);
         return listed;
     }
 
@@ -107,7 +101,7 @@ public sealed class ProfileCommands(IGrainFactory grains, AuditTrail audit)
         if (caller.Role is not (Roles.Sme or Roles.Startup) || !Ids.IsValid(profileId) || await account.GetAsync() is not { } view)
             throw MarketplaceException.NotFound("Profile");
         // Listed for the caller's address (only while it has no profile), or already taken over by it (sent again after a failure).
-        if (!(await ListedAsync(caller)).Exists(p => p.Id == profileId) && !await OwnsAsync(caller, profileId))
+        if (!(view.ProfileId is null && await ListedForAsync(caller.Role, profileId, view.Email) is not null) && !await OwnsAsync(caller, profileId))
             throw MarketplaceException.NotFound("Profile");
         if (view.ProfileId is null && await account.ReserveProfileAsync(profileId) != profileId)
             throw MarketplaceException.Conflict("This account's profile is being created; update it instead.");
@@ -123,6 +117,16 @@ public sealed class ProfileCommands(IGrainFactory grains, AuditTrail audit)
         // Named by the profile: a repeat (after a failure, or a double tap) adds no second entry.
         await audit.RecordOnceAsync(caller, $"aud-claimed-{profileId}", claimedAt, AuditActions.ProfileClaimed, profileId);
         return profileId;
+    }
+
+    /// <summary>The profile of this role and id, when its catalogue lists it for <paramref name="email"/> and nobody holds it.</summary>
+    private async Task<ListedProfileResponse?> ListedForAsync(string role, string profileId, string email)
+    {
+        if (role == Roles.Sme)
+            return await grains.GetGrain<ISmeGrain>(profileId).ListedForAsync(email) is { } sme
+                ? new(sme.Id, sme.Details.Name, sme.Details.City, sme.Details.Region) : null;
+        return await grains.GetGrain<IStartupGrain>(profileId).ListedForAsync(email) is { } startup
+            ? new(startup.Id, startup.Details.Name, startup.Details.City, startup.Details.Region) : null;
     }
 
     private async Task<bool> OwnsAsync(Caller caller, string profileId)

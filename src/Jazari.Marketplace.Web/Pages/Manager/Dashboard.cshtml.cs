@@ -14,7 +14,8 @@ public sealed class DashboardModel(IGrainFactory grains, Text text, CohortComman
 {
     public DashboardResponse Dashboard { get; private set; } = null!;
     public LineChart Activity { get; private set; } = null!;
-    public LineChart Revenue { get; private set; } = null!;
+    /// <summary>Null before the cohort's first contract: an axis of 0 to 4 MAD would say nothing.</summary>
+    public LineChart? Revenue { get; private set; }
 
     public async Task OnGetAsync(string id)
     {
@@ -27,11 +28,12 @@ public sealed class DashboardModel(IGrainFactory grains, Text text, CohortComman
             new(T["kpi.milestones-delivered"], "s3", [.. Dashboard.Trends.Select(t => (double)t.MilestonesDelivered)]),
             new(T["kpi.mentor-sessions"], "s4", [.. Dashboard.Trends.Select(t => (double)t.MentorSessions)]),
         ], v => T.Number((long)v));
-        Revenue = new LineChart("revenue", T["dashboard.revenue"], months,
-        [
-            new(T["kpi.revenue-contracted"], "s1", [.. Dashboard.Trends.Select(t => t.RevenueContractedMinor / 100.0)]),
-            new(T["kpi.revenue-released"], "s2", [.. Dashboard.Trends.Select(t => t.RevenueReleasedMinor / 100.0)]),
-        ], Compact);
+        if (Dashboard.Trends.Any(t => t.RevenueContractedMinor > 0 || t.RevenueReleasedMinor > 0))
+            Revenue = new LineChart("revenue", T["dashboard.revenue"], months,
+            [
+                new(T["kpi.revenue-contracted"], "s1", [.. Dashboard.Trends.Select(t => t.RevenueContractedMinor / 100.0)]),
+                new(T["kpi.revenue-released"], "s2", [.. Dashboard.Trends.Select(t => t.RevenueReleasedMinor / 100.0)]),
+            ], Compact);
     }
 
     public async Task<IActionResult> OnGetCsvAsync(string id) =>

@@ -89,16 +89,15 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
     }
 
     /// <summary>The key of the "what next" line for the startup: from its bid's status and the need's.</summary>
-    public string WhatNextKey => NextKey() is var key && !SmeHasAccount && key is "journey.next-bid-none" or "journey.next-bid-submitted" ? key + "-no-sme" : key;
-
-    private string NextKey() => MyBid?.Status switch
+    public string WhatNextKey => MyBid?.Status switch
     {
-        BidStatus.Submitted => "journey.next-bid-submitted",
+        BidStatus.Submitted => SmeHasAccount ? "journey.next-bid-submitted" : "journey.next-bid-submitted-no-sme",
         BidStatus.Accepted => Need.Status == NeedStatus.Completed
             ? Reviews is { CanWrite: true } ? "journey.next-bid-review" : "journey.next-need-completed-startup"
             : "journey.next-bid-accepted",
         BidStatus.Rejected => "journey.next-bid-rejected",
-        _ => Need.Status == NeedStatus.Open ? "journey.next-bid-none" : "journey.next-bid-closed",
+        _ when Need.Status != NeedStatus.Open => "journey.next-bid-closed",
+        _ => SmeHasAccount ? "journey.next-bid-none" : "journey.next-bid-none-no-sme",
     };
 
     /// <summary>False for a need brought in by an import whose SME has no account here: nobody can choose its bids or be
