@@ -54,16 +54,38 @@ public sealed class ProfileGrainTests(ClusterFixture fixture)
     {
         var sme = Grains.GetGrain<ISmeGrain>(Samples.NewId("sme"));
         await sme.ImportAsync(Olive, "contact@olive.ma");
-        Assert.Null(await sme.ListedForAsync("other@olive.ma"));
-        Assert.NotNull(await sme.ListedForAsync("contact@olive.ma"));
+        Assert.Null(await sme.ListedForAsync("other@olive.ma", "account-b"));
+        Assert.NotNull(await sme.ListedForAsync("contact@olive.ma", "account-a"));
         await Assert.ThrowsAsync<MarketplaceException>(() => sme.ClaimAsync("account-b", "other@olive.ma"));
 
         Assert.Equal("account-a", (await sme.ClaimAsync("account-a", "contact@olive.ma")).OwnerAccountId);
         Assert.Equal("account-a", (await sme.ClaimAsync("account-a", "contact@olive.ma")).OwnerAccountId); // a repeat changes nothing
-        // Held now: nobody else takes it, even with the address, and it is no longer offered.
+        // Held now: nobody else takes it, even with the address, and it is offered only to its new owner (whose takeover
+        // may have been cut short before its account was linked).
         await Assert.ThrowsAsync<MarketplaceException>(() => sme.ClaimAsync("account-b", "contact@olive.ma"));
-        Assert.Null(await sme.ListedForAsync("contact@olive.ma"));
+        Assert.Null(await sme.ListedForAsync("contact@olive.ma", "account-b"));
+        Assert.NotNull(await sme.ListedForAsync("contact@olive.ma", "account-a"));
         Assert.Equal(Olive.Name, (await sme.GetAsync(new Caller("account-a", Roles.Sme))).Details.Name);
+    }
+
+    [Fact]
+    public async Task A_profile_its_owner_created_is_never_taken_over_nor_offered()
+    {
+        var sme = Grains.GetGrain<ISmeGrain>(Samples.NewId("sme"));
+        await sme.CreateAsync("account-a", Olive);
+        Assert.Null(await sme.ListedForAsync("contact@olive.ma", "account-a"));
+        await Assert.ThrowsAsync<MarketplaceException>(() => sme.ClaimAsync("account-a", "contact@olive.ma"));
+    }
+
+    [Fact]
+    public async Task A_catalogues_track_record_never_overwrites_a_startup_taken_over()
+    {
+        var startup = Grains.GetGrain<IStartupGrain>(Samples.NewId("st"));
+        await startup.ImportAsync(Samples.StartupProfile(), "hello@atlas.ma");
+        await startup.ImportTrackRecordAsync(3, 4.5, 10);
+        await startup.ClaimAsync("account-a", "hello@atlas.ma");
+        await Assert.ThrowsAsync<MarketplaceException>(() => startup.ImportTrackRecordAsync(0, 1.0, 1));
+        Assert.Equal(4.5, (await startup.GetTrackRecordAsync()).Rating);
     }
 
     [Fact]

@@ -150,8 +150,9 @@ public sealed class ReviewGrainTests(ClusterFixture fixture)
     public async Task A_revealed_review_is_counted_once_on_top_of_an_imported_reputation()
     {
         var startup = Grains.GetGrain<IStartupGrain>(Samples.NewId("st"));
-        await startup.CreateAsync("acc-founder-rep", Samples.StartupProfile());
+        await startup.ImportAsync(Samples.StartupProfile(), "founder@rep.ma");
         await startup.ImportTrackRecordAsync(1, 4.0, 3);
+        await startup.ClaimAsync("acc-founder-rep", "founder@rep.ma"); // its founder took it over with its reputation
         await startup.ReviewRevealedAsync("rev-1", 2.0);
         await startup.ReviewRevealedAsync("rev-1", 2.0);
         var track = await startup.GetTrackRecordAsync();

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Jazari.Marketplace.Tests;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Jazari.Marketplace.Web.Tests;
 
@@ -160,6 +161,59 @@ public sealed class ImportApiTests(MarketplaceHost host)
         // The catalogue no longer changes what the SME now holds.
         var again = await (await admin.PostAsync("/api/admin/import", Body(new JsonObject { ["smes"] = catalogue["smes"]!.DeepClone() }))).Json(HttpStatusCode.OK);
         Assert.Equal(1, again.GetProperty("refused").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_takeover_cut_short_is_offered_again_and_finished_even_by_the_create_form()
+    {
+        using var admin = host.Admin();
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var (smeId, contact) = ($"sme-cut-{tag}", $"owner-{tag}@atlas-olives.ma");
+        var catalogue = new JsonObject
+        {
+            ["smes"] = new JsonArray(new JsonObject
+            {
+                ["id"] = smeId, ["name"] = "Atlas Olives", ["sector"] = "food", ["city"] = "Meknes", ["region"] = "Fes-Meknes",
+                ["employees"] = 8, ["languages"] = new JsonArray("fr"), ["contactEmail"] = contact,
+            }),
+            ["needs"] = new JsonArray(new JsonObject
+            {
+                ["id"] = $"need-cut-{tag}", ["smeId"] = smeId, ["title"] = "Site pour nos olives", ["description"] = "Un site pour vendre nos olives en ligne.",
+                ["category"] = "ecommerce", ["budgetMinMad"] = 10000, ["budgetMaxMad"] = 20000, ["deadline"] = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd"),
+                ["region"] = "Fes-Meknes", ["remoteOk"] = true, ["language"] = "fr",
+            }),
+            // A startup may not take an id an SME holds: the needs a profile posted or bid on are listed under its id.
+            ["startups"] = new JsonArray(new JsonObject
+            {
+                ["id"] = smeId, ["name"] = "Même id", ["city"] = "Fes", ["region"] = "Fes-Meknes", ["categories"] = new JsonArray("ecommerce"),
+                ["skills"] = new JsonArray("woocommerce"), ["description"] = "Boutiques en ligne pour PME.", ["languages"] = new JsonArray("fr"),
+                ["priceMinMad"] = 5000, ["priceMaxMad"] = 50000, ["regionsServed"] = new JsonArray("*"), ["capacity"] = 2,
+            }),
+        };
+        var report = await (await admin.PostAsync("/api/admin/import", Body(catalogue))).Json(HttpStatusCode.OK);
+        var refusal = Assert.Single(report.GetProperty("refused").EnumerateArray());
+        Assert.Equal(("startups", "A profile of the other kind has this id."),
+            (refusal.GetProperty("kind").GetString(), refusal.GetProperty("errors").GetProperty("id")[0].GetString()));
+
+        var (startup, _) = await Api.StartupAsync(host);
+        var bid = await startup.Client.CreateAsync($"/api/needs/need-cut-{tag}/bids", Api.Bid(price: 15000));
+
+        // The takeover died after the profile was taken, before the need and the account link (as a crash would leave it):
+        // the SME does not see the bid its need received.
+        var sme = await host.SignUpAsync("sme", email: contact);
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        Assert.Equal(smeId, await grains.GetGrain<Grains.Accounts.IAccountGrain>(sme.AccountId).ReserveProfileAsync(smeId));
+        await grains.GetGrain<Grains.Profiles.ISmeGrain>(smeId).ClaimAsync(sme.AccountId, contact);
+        Assert.Equal(0, (await (await sme.Client.GetAsync($"/api/needs/need-cut-{tag}")).Json(HttpStatusCode.OK)).GetProperty("bids").GetArrayLength());
+
+        // Still offered; and the create form, sent instead, finishes the takeover the reservation names.
+        var listed = await (await sme.Client.GetAsync("/api/me/listed-profiles")).Json(HttpStatusCode.OK);
+        Assert.Equal(smeId, Assert.Single(listed.EnumerateArray()).GetProperty("id").GetString());
+        Assert.Equal(smeId, await sme.Client.CreateAsync("/api/smes", Api.Sme()));
+        Assert.Equal(smeId, (await (await sme.Client.GetAsync("/api/auth/me")).Json(HttpStatusCode.OK)).GetProperty("profileId").GetString());
+        var need = await (await sme.Client.GetAsync($"/api/needs/need-cut-{tag}")).Json(HttpStatusCode.OK);
+        Assert.Equal(bid, Assert.Single(need.GetProperty("bids").EnumerateArray()).GetProperty("id").GetString());
+        Assert.Equal(0, (await (await sme.Client.GetAsync("/api/me/listed-profiles")).Json(HttpStatusCode.OK)).GetArrayLength());
     }
 
     [Fact]

@@ -8,7 +8,8 @@ public interface IAccountGrain : IGrainWithStringKey
     Task<AccountView> MarkVerifiedAsync();
     /// <summary>
     /// Reserves the one profile this account may own, before the profile is created: the first caller gets
-    /// <paramref name="newProfileId"/> back, every concurrent or later one a 409. A reservation left unconfirmed
+    /// <paramref name="newProfileId"/> back, every concurrent or later one a 409 (unless it asks for the same id: a takeover
+    /// of an imported profile sent again). A reservation left unconfirmed
     /// for <see cref="AccountGrain.ReservationTimeout"/> (the creating request died) is handed, with its id, to the next caller.
     /// </summary>
     Task<string> ReserveProfileAsync(string newProfileId);
@@ -67,7 +68,9 @@ public sealed record AccountView(
     [property: Id(6)] IReadOnlyList<string> Institutes,
     [property: Id(7)] DateTimeOffset CreatedAt,
     [property: Id(8)] DateTimeOffset? VerifiedAt,
-    [property: Id(9)] DateTimeOffset? ErasedAt = null);
+    [property: Id(9)] DateTimeOffset? ErasedAt = null,
+    /// <summary>The profile reserved and not yet linked (<see cref="IAccountGrain.ReserveProfileAsync"/>).</summary>
+    [property: Id(10)] string? ReservedProfileId = null);
 
 [GenerateSerializer, Alias("jazari.account-state")]
 public sealed class AccountState
@@ -158,7 +161,9 @@ internal sealed class AccountGrain(
         var s = state.State;
         if (s.ProfileId is not null) throw MarketplaceException.Conflict("This account already has a profile; update it instead.");
         var now = time.GetUtcNow();
-        if (s.ReservedProfileId is not null && s.ReservedAt > now - ReservationTimeout)
+        // Another profile's reservation holds for a while (its creation may be under way); the same profile's is renewed
+        // (a takeover sent again after a failure).
+        if (s.ReservedProfileId is not null && s.ReservedProfileId != newProfileId && s.ReservedAt > now - ReservationTimeout)
             throw MarketplaceException.Conflict("This account's profile is being created; update it instead.");
         s.ReservedProfileId ??= newProfileId;
         s.ReservedAt = now;
@@ -265,6 +270,6 @@ internal sealed class AccountGrain(
     {
         var s = state.State;
         return new(this.GetPrimaryKeyString(), s.Email, s.Role, s.DisplayName, s.Language, s.ProfileId,
-            [.. s.Institutes], s.CreatedAt, s.VerifiedAt, s.ErasedAt);
+            [.. s.Institutes], s.CreatedAt, s.VerifiedAt, s.ErasedAt, s.ReservedProfileId);
     }
 }

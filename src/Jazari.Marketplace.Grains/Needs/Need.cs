@@ -20,9 +20,10 @@ public interface INeedGrain : IGrainWithStringKey
     Task<NeedView> CancelAsync(Caller caller);
     /// <summary>Upsert by an admin import: the need is open. True when it was created.</summary>
     Task<bool> ImportAsync(string smeId, NeedDetails details);
-    /// <summary>The account that took the imported SME's profile over takes its needs too: from then on it chooses their
-    /// bids and is written to about them. Repeating it changes nothing; another account finds no need.</summary>
-    Task ClaimAsync(string accountId);
+    /// <summary>The account that took the imported SME <paramref name="smeId"/> over takes its needs too: from then on it
+    /// chooses their bids and is written to about them. Repeating it changes nothing, nor does a need of another SME;
+    /// another account finds no need.</summary>
+    Task ClaimAsync(string smeId, string accountId);
     Task<string> SubmitBidAsync(Caller caller, string startupId, string startupName, BidOffer offer);
     Task WithdrawBidAsync(Caller caller, string bidId);
     /// <summary>Awards the need to one bid and rejects the others; exactly one accept ever succeeds.</summary>
@@ -199,10 +200,10 @@ internal sealed class NeedGrain(
         return created;
     }
 
-    public async Task ClaimAsync(string accountId)
+    public async Task ClaimAsync(string smeId, string accountId)
     {
         EnsureExists();
-        if (Need.OwnerAccountId == accountId) return;
+        if (Need.SmeId != smeId || Need.OwnerAccountId == accountId) return;
         if (Need.OwnerAccountId is not null
             || (await grains.GetGrain<ISmeGrain>(Need.SmeId).GetAsync(Caller.Marketplace)).OwnerAccountId != accountId) throw NotFound();
         await TookPartAsync(accountId); // as at a creation: export and erasure reach the need

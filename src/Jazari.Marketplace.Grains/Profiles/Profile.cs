@@ -11,11 +11,15 @@ public interface IProfileGrain<TDetails> : IGrainWithStringKey
     /// <paramref name="contactEmail"/> is the company's address in the catalogue (null: none): the account signed up with
     /// it may take the profile over (<see cref="ClaimAsync"/>).</summary>
     Task<bool> ImportAsync(TDetails details, string? contactEmail);
-    /// <summary>The profile, when no account holds it and its catalogue's contact address is <paramref name="email"/>; else null.</summary>
-    Task<ProfileView<TDetails>?> ListedForAsync(string email);
+    /// <summary>
+    /// The profile, when no account holds it and its catalogue's contact address is <paramref name="email"/>, or when
+    /// <paramref name="accountId"/> took it over (<see cref="ClaimAsync"/>); else null.
+    /// </summary>
+    Task<ProfileView<TDetails>?> ListedForAsync(string email, string accountId);
     /// <summary>
     /// The account signed up with the catalogue's contact address takes the imported profile over: from then on it is the
-    /// owner, as if it had created it. Repeating it changes nothing; for anyone else the profile is not found.
+    /// owner, as if it had created it. Repeating it changes nothing; for anyone else (its creator included: it took nothing
+    /// over) the profile is not found.
     /// </summary>
     Task<ProfileView<TDetails>> ClaimAsync(string accountId, string email);
     /// <summary>
@@ -45,6 +49,8 @@ public sealed class ProfileState<TDetails>
     [Id(4)] public DateTimeOffset? ErasedAt { get; set; }
     /// <summary>An imported profile's contact address in its catalogue, until an account signed up with it takes it over.</summary>
     [Id(5)] public string? ContactEmail { get; set; }
+    /// <summary>When the account signed up with the contact address took the imported profile over.</summary>
+    [Id(6)] public DateTimeOffset? ClaimedAt { get; set; }
 }
 
 internal abstract class ProfileGrain<TDetails>(IPersistentState<ProfileState<TDetails>> state, TimeProvider time)
@@ -104,16 +110,18 @@ internal abstract class ProfileGrain<TDetails>(IPersistentState<ProfileState<TDe
         return created;
     }
 
-    public Task<ProfileView<TDetails>?> ListedForAsync(string email) =>
-        Task.FromResult(IsListedFor(email) ? View() : null);
+    public Task<ProfileView<TDetails>?> ListedForAsync(string email, string accountId) =>
+        Task.FromResult(IsListedFor(email) || TakenOverBy(accountId) ? View() : null);
 
     public async Task<ProfileView<TDetails>> ClaimAsync(string accountId, string email)
     {
-        if (state.RecordExists && state.State.OwnerAccountId == accountId) return View();
+        if (TakenOverBy(accountId)) return View();
         if (!IsListedFor(email)) throw MarketplaceException.NotFound(Kind);
+        var now = time.GetUtcNow();
         state.State.OwnerAccountId = accountId;
         state.State.ContactEmail = null;
-        state.State.UpdatedAt = time.GetUtcNow();
+        state.State.ClaimedAt = now;
+        state.State.UpdatedAt = now;
         await state.SaveAsync();
         await OnChangedAsync();
         return View();
@@ -121,6 +129,9 @@ internal abstract class ProfileGrain<TDetails>(IPersistentState<ProfileState<TDe
 
     private bool IsListedFor(string email) => state.RecordExists && state.State.OwnerAccountId is null && state.State.ErasedAt is null
         && state.State.ContactEmail is { Length: > 0 } contact && contact == email;
+
+    private bool TakenOverBy(string accountId) => state.RecordExists && state.State.ClaimedAt is not null
+        && state.State.OwnerAccountId == accountId && state.State.ErasedAt is null;
 
     public async Task EraseAsync(string ownerAccountId, string pseudonym)
     {

@@ -101,6 +101,9 @@ internal sealed class StartupGrain(
 
     public async Task ImportTrackRecordAsync(int activeProjects, double rating, int ratingCount)
     {
+        // Taken over since its details were imported: its record is now what it does here.
+        if (Profile.OwnerAccountId is not null)
+            throw MarketplaceException.Conflict("The profile belongs to an account on the marketplace; an import cannot change it.");
         track.State.ActiveProjects = activeProjects;
         track.State.Rating = rating;
         track.State.RatingCount = ratingCount;

@@ -78,7 +78,8 @@ public sealed class ProfileCommands(IGrainFactory grains, AuditTrail audit)
 
     /// <summary>
     /// The imported profiles of the caller's role whose catalogue gives the caller's own address (verified at sign-up):
-    /// what it may take over instead of creating a profile. Empty once the account has a profile.
+    /// what it may take over instead of creating a profile. Empty once the account has a profile; a takeover cut short
+    /// (the profile taken, the account not yet linked) is offered again, so that taking it finishes the job.
     /// </summary>
     public async Task<List<ListedProfileResponse>> ListedAsync(Caller caller)
     {
@@ -86,7 +87,7 @@ public sealed class ProfileCommands(IGrainFactory grains, AuditTrail audit)
             return [];
         var listed = new List<ListedProfileResponse>();
         foreach (var entry in await grains.GetGrain<IListedProfilesGrain>(account.Email).ListAsync())
-            if (entry.Role == caller.Role && await ListedForAsync(caller.Role, entry.ProfileId, account.Email) is { } profile) listed.Add(profile);
+            if (entry.Role == caller.Role && await ListedForAsync(caller, entry.ProfileId, account.Email) is { } profile) listed.Add(profile);
         return listed;
     }
 
@@ -98,10 +99,8 @@ public sealed class ProfileCommands(IGrainFactory grains, AuditTrail audit)
     public async Task<string> ClaimAsync(Caller caller, string profileId)
     {
         var account = grains.GetGrain<IAccountGrain>(caller.AccountId);
-        if (caller.Role is not (Roles.Sme or Roles.Startup) || !Ids.IsValid(profileId) || await account.GetAsync() is not { } view)
-            throw MarketplaceException.NotFound("Profile");
-        // Listed for the caller's address (only while it has no profile), or already taken over by it (sent again after a failure).
-        if (!(view.ProfileId is null && await ListedForAsync(caller.Role, profileId, view.Email) is not null) && !await OwnsAsync(caller, profileId))
+        if (caller.Role is not (Roles.Sme or Roles.Startup) || !Ids.IsValid(profileId) || await account.GetAsync() is not { } view
+            || (view.ProfileId ?? profileId) != profileId || await ListedForAsync(caller, profileId, view.Email) is null)
             throw MarketplaceException.NotFound("Profile");
         if (view.ProfileId is null && await account.ReserveProfileAsync(profileId) != profileId)
             throw MarketplaceException.Conflict("This account's profile is being created; update it instead.");
@@ -110,7 +109,7 @@ public sealed class ProfileCommands(IGrainFactory grains, AuditTrail audit)
         {
             claimedAt = (await grains.GetGrain<ISmeGrain>(profileId).ClaimAsync(caller.AccountId, view.Email)).UpdatedAt;
             foreach (var needId in await grains.GetGrain<Grains.Needs.IProfileNeedsGrain>(profileId).ListAsync(int.MaxValue))
-                await grains.GetGrain<Grains.Needs.INeedGrain>(needId).ClaimAsync(caller.AccountId);
+                await grains.GetGrain<Grains.Needs.INeedGrain>(needId).ClaimAsync(profileId, caller.AccountId);
         }
         else claimedAt = (await grains.GetGrain<IStartupGrain>(profileId).ClaimAsync(caller.AccountId, view.Email)).UpdatedAt;
         await account.LinkProfileAsync(profileId);
@@ -119,25 +118,17 @@ public sealed class ProfileCommands(IGrainFactory grains, AuditTrail audit)
         return profileId;
     }
 
-    /// <summary>The profile of this role and id, when its catalogue lists it for <paramref name="email"/> and nobody holds it.</summary>
-    private async Task<ListedProfileResponse?> ListedForAsync(string role, string profileId, string email)
+    /// <summary>
+    /// The profile of the caller's role and this id, when its catalogue lists it for <paramref name="email"/> and nobody
+    /// holds it, or when the caller took it over.
+    /// </summary>
+    private async Task<ListedProfileResponse?> ListedForAsync(Caller caller, string profileId, string email)
     {
-        if (role == Roles.Sme)
-            return await grains.GetGrain<ISmeGrain>(profileId).ListedForAsync(email) is { } sme
+        if (caller.Role == Roles.Sme)
+            return await grains.GetGrain<ISmeGrain>(profileId).ListedForAsync(email, caller.AccountId) is { } sme
                 ? new(sme.Id, sme.Details.Name, sme.Details.City, sme.Details.Region) : null;
-        return await grains.GetGrain<IStartupGrain>(profileId).ListedForAsync(email) is { } startup
+        return await grains.GetGrain<IStartupGrain>(profileId).ListedForAsync(email, caller.AccountId) is { } startup
             ? new(startup.Id, startup.Details.Name, startup.Details.City, startup.Details.Region) : null;
-    }
-
-    private async Task<bool> OwnsAsync(Caller caller, string profileId)
-    {
-        try
-        {
-            var owner = caller.Role == Roles.Sme ? (await grains.GetGrain<ISmeGrain>(profileId).GetAsync(Caller.Marketplace)).OwnerAccountId
-                : (await grains.GetGrain<IStartupGrain>(profileId).GetAsync(Caller.Marketplace)).OwnerAccountId;
-            return owner == caller.AccountId;
-        }
-        catch (MarketplaceException e) when (e.Problem == Problem.NotFound) { return false; }
     }
 
     /// <summary>The id of the caller's own profile, or a 409 telling them to create it first.</summary>
@@ -152,6 +143,10 @@ public sealed class ProfileCommands(IGrainFactory grains, AuditTrail audit)
     {
         if (caller.Role != role) throw MarketplaceException.Conflict($"Only {role} accounts create {role} profiles.");
         var account = grains.GetGrain<IAccountGrain>(caller.AccountId);
+        // The account's reservation names a profile of the catalogue whose takeover was cut short: its profile is that one.
+        if (role is (Roles.Sme or Roles.Startup) && await account.GetAsync() is { ReservedProfileId: { } reserved } view
+            && await ListedForAsync(caller, reserved, view.Email) is not null)
+            return await ClaimAsync(caller, reserved);
         var id = await account.ReserveProfileAsync(Ids.New(prefix));
         await grains.GetGrain<TGrain>(id).CreateAsync(caller.AccountId, details);
         await account.LinkProfileAsync(id);

@@ -65,6 +65,7 @@ public sealed class CatalogueImport(IGrainFactory grains, [FromKeyedServices(Gra
             var contact = Contact(check, record.ContactEmail);
             return check.Failed ? null : async () =>
             {
+                await RefuseIdOfAsync<IStartupGrain, StartupDetails>(id);
                 var created = await grains.GetGrain<ISmeGrain>(id).ImportAsync(details, contact);
                 if (contact is not null) await grains.GetGrain<IListedProfilesGrain>(contact).AddAsync(Roles.Sme, id);
                 return created;
@@ -82,6 +83,7 @@ public sealed class CatalogueImport(IGrainFactory grains, [FromKeyedServices(Gra
             var contact = Contact(check, record.ContactEmail);
             return check.Failed ? null : async () =>
             {
+                await RefuseIdOfAsync<ISmeGrain, SmeDetails>(id);
                 var startup = grains.GetGrain<IStartupGrain>(id);
                 var created = await startup.ImportAsync(details, contact);
                 await startup.ImportTrackRecordAsync(active, rating, ratingCount);
@@ -113,6 +115,17 @@ public sealed class CatalogueImport(IGrainFactory grains, [FromKeyedServices(Gra
         return new ImportReport(new(smes.Created, startups.Created, needs.Created),
             new(smes.Updated, startups.Updated, needs.Updated),
             [.. refused.OrderBy(r => r.Kind).ThenBy(r => r.Index)]);
+    }
+
+    /// <summary>
+    /// SMEs and startups are told apart by their ids (the needs a profile posted or bid on are listed under its id): an id
+    /// the other kind holds is refused.
+    /// </summary>
+    private async Task RefuseIdOfAsync<TOther, TDetails>(string id) where TOther : IProfileGrain<TDetails>
+    {
+        try { await grains.GetGrain<TOther>(id).GetAsync(Admin); }
+        catch (MarketplaceException e) when (e.Problem == Problem.NotFound) { return; }
+        throw MarketplaceException.Invalid("id", "A profile of the other kind has this id.");
     }
 
     /// <summary>A record's contact address, as an account's is stored (lower case); null when it gives none.</summary>
