@@ -1,3 +1,4 @@
+using Jazari.Marketplace.Grains.Needs;
 using Jazari.Marketplace.Grains.Profiles;
 
 namespace Jazari.Marketplace.Grains.Tests;
@@ -66,6 +67,20 @@ public sealed class ProfileGrainTests(ClusterFixture fixture)
         Assert.Null(await sme.ListedForAsync("contact@olive.ma", "account-b"));
         Assert.NotNull(await sme.ListedForAsync("contact@olive.ma", "account-a"));
         Assert.Equal(Olive.Name, (await sme.GetAsync(new Caller("account-a", Roles.Sme))).Details.Name);
+    }
+
+    [Fact]
+    public async Task A_need_imported_as_its_sme_is_taken_over_becomes_the_new_owners_need()
+    {
+        // The takeover read the SME's needs before the catalogue's import listed this one: the need still goes to the owner.
+        var smeId = Samples.NewId("sme");
+        await Grains.GetGrain<ISmeGrain>(smeId).ImportAsync(Olive, "contact@olive.ma");
+        await Grains.GetGrain<ISmeGrain>(smeId).ClaimAsync("account-olive", "contact@olive.ma");
+        var need = Grains.GetGrain<INeedGrain>(Samples.NewId("need"));
+        await need.ImportAsync(smeId, Samples.Need());
+        await need.SubmitBidAsync(Samples.Startup(Samples.NewId("acc")), Samples.NewId("st"), "Web Atlas", Samples.Offer());
+        Assert.Single((await need.GetAsync(Samples.Sme("account-olive"))).Bids); // the owner reads every bid, others only theirs
+        Assert.Empty((await need.GetAsync(Samples.Sme("account-other"))).Bids);
     }
 
     [Fact]

@@ -192,6 +192,8 @@ internal sealed class NeedGrain(
         await state.SaveAsync();
         // Listed among its SME's needs, as a need posted here is: the account that takes the SME's profile over finds it there.
         await grains.GetGrain<IProfileNeedsGrain>(smeId).AddAsync(this.GetPrimaryKeyString());
+        // Its SME taken over meanwhile (the takeover read that list before this need was on it): the need is the owner's too.
+        if (await OwnerOfAsync(smeId) is { } owner) await ClaimAsync(smeId, owner);
         if (previousCategory is not null && previousCategory != details.Category)
             await grains.GetGrain<IOpenNeedsGrain>(previousCategory).RemoveAsync(this.GetPrimaryKeyString());
         await Catalogue().AddAsync(Listing());
@@ -204,11 +206,17 @@ internal sealed class NeedGrain(
     {
         EnsureExists();
         if (Need.SmeId != smeId || Need.OwnerAccountId == accountId) return;
-        if (Need.OwnerAccountId is not null
-            || (await grains.GetGrain<ISmeGrain>(Need.SmeId).GetAsync(Caller.Marketplace)).OwnerAccountId != accountId) throw NotFound();
+        if (Need.OwnerAccountId is not null || await OwnerOfAsync(smeId) != accountId) throw NotFound();
         await TookPartAsync(accountId); // as at a creation: export and erasure reach the need
         Need.OwnerAccountId = accountId;
         await state.SaveAsync();
+    }
+
+    /// <summary>The account holding the SME's profile; null while none does (an imported SME, or none of that id).</summary>
+    private async Task<string?> OwnerOfAsync(string smeId)
+    {
+        try { return (await grains.GetGrain<ISmeGrain>(smeId).GetAsync(Caller.Marketplace)).OwnerAccountId; }
+        catch (MarketplaceException e) when (e.Problem == Problem.NotFound) { return null; }
     }
 
     public async Task<string> SubmitBidAsync(Caller caller, string startupId, string startupName, BidOffer offer)
