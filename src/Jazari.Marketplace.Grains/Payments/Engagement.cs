@@ -362,7 +362,8 @@ internal sealed class EngagementGrain(
         DropReleases(m);
         if (whole)
         {
-            if (m.Dispute is { ResolvedAt: null } open) m.Dispute = open with { ResolvedAt = time.GetUtcNow(), RefundMinor = fromEscrow + programme };
+            if (m.Dispute is { ResolvedAt: null } open)
+                m.Dispute = open with { ResolvedAt = time.GetUtcNow(), RefundMinor = fromEscrow + programme, RefundProgrammeMinor = programme };
             Close(m, MilestoneStatus.Refunded);
             CompleteIfOver();
             await SaveAsync(AddEvent(EngagementEventKind.PaymentChanged, m.Index));
@@ -498,15 +499,20 @@ internal sealed class EngagementGrain(
         var escrow = m.AmountMinor - m.RefundedMinor - m.ReleasedMinor; // less what Stripe already refunded to the card
         if (releaseMinor < 0 || refundMinor < 0 || releaseMinor + refundMinor != escrow)
             throw MarketplaceException.Invalid("releaseMinor", $"releaseMinor and refundMinor must add up to the escrow of the milestone, {escrow}.");
-        m.Dispute = dispute with { ResolvedAt = time.GetUtcNow(), ReleaseMinor = releaseMinor, RefundMinor = refundMinor, Note = note, ResolvedBy = caller.AccountId };
         DropReleases(m); // a release held by a chargeback: the decision replaces it
         m.PendingMoves.Clear();
         m.MovesInDoubt.Clear();
         // The decision's moves have operations of their own: a held release finishing late is never taken for one of them.
         // A later dispute of the same milestone (a second refund in Stripe) decides under operations of its own too.
         var decision = ++m.Decisions == 1 ? "" : $"-{m.Decisions}";
+        var refund = refundMinor > 0 ? RefundMove(m, refundMinor, "decided-refund" + decision) : null;
+        m.Dispute = dispute with
+        {
+            ResolvedAt = time.GetUtcNow(), ReleaseMinor = releaseMinor, RefundMinor = refundMinor, Note = note, ResolvedBy = caller.AccountId,
+            RefundProgrammeMinor = refund?.ProgrammeMinor ?? 0,
+        };
         if (releaseMinor > 0) m.PendingMoves.Add(ReleaseMove(m, releaseMinor, "decided-release" + decision));
-        if (refundMinor > 0) m.PendingMoves.Add(RefundMove(m, refundMinor, "decided-refund" + decision));
+        if (refund is not null) m.PendingMoves.Add(refund);
         await SaveAsync(AddEvent(EngagementEventKind.DisputeResolved, index));
         return View();
     }

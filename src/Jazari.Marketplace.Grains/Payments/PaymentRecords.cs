@@ -138,7 +138,10 @@ public sealed record Dispute(
     [property: Id(7)] string? Note,
     [property: Id(8)] string? ResolvedBy,
     [property: Id(9)] IReadOnlyList<string>? Mediators = null,
-    [property: Id(10)] DateTimeOffset? MediatorsAcceptedAt = null)
+    [property: Id(10)] DateTimeOffset? MediatorsAcceptedAt = null,
+    /// <summary>Of <see cref="RefundMinor"/>, what goes back to the co-funding programme that paid its share of the milestone
+    /// (the SME is refunded the rest).</summary>
+    [property: Id(11)] long RefundProgrammeMinor = 0)
 {
     /// <summary>The institutes proposed to mediate: those of the startup's cohorts when it opened (none for disputes stored
     /// before mediators were recorded).</summary>

@@ -17,7 +17,7 @@ namespace Jazari.Marketplace.Web.Application;
 /// as a need in one click, and the public impact figures (cells of fewer than <see cref="MinSmes"/> SMEs left out).
 /// </summary>
 public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource questionnaires, NeedCommands needs, AuditTrail audit,
-    IConfiguration config, [FromKeyedServices(Clock.Key)] TimeProvider time)
+    IConfiguration config, Notifications.NotificationSettings follow, [FromKeyedServices(Clock.Key)] TimeProvider time)
 {
     /// <summary>Peers' medians and impact cells show only from this many SMEs: nobody's own score can be read from them.</summary>
     public const int MinSmes = 5;
@@ -26,7 +26,6 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
     /// <summary>Awarded needs of a category needed before their quartiles replace the questionnaire's default budget.</summary>
     public const int MinAwardedForBudget = 5;
     public const int StartupsPerRecommendation = 3;
-    public const int DraftDeadlineDays = 60;
 
     public Questionnaire Questionnaire => questionnaires.Current;
 
@@ -119,13 +118,14 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
         return new(list);
     }
 
-    /// <summary>An assessment of the SME (its latest when <paramref name="assessmentId"/> is null), in the caller's language, for
-    /// its programme applications: the caller is the SME or a decider of the application, already authorised.</summary>
-    public async Task<AssessmentSummary?> SummaryAsync(Caller caller, string smeId, string? assessmentId)
+    /// <summary>An assessment of the SME (its latest when <paramref name="assessmentId"/> is null), in <paramref name="language"/>
+    /// (a page's) or else the caller's, for its programme applications: the caller is the SME or a decider of the application,
+    /// already authorised.</summary>
+    public async Task<AssessmentSummary?> SummaryAsync(Caller caller, string smeId, string? assessmentId, string? language = null)
     {
         var all = await grains.GetGrain<ISmeMaturityGrain>(smeId).ListAsync(Caller.Marketplace);
         var a = assessmentId is null ? all.FirstOrDefault() : all.FirstOrDefault(x => x.Id == assessmentId);
-        return a is null ? null : Summary(a, await LanguageAsync(caller, null));
+        return a is null ? null : Summary(a, await LanguageAsync(caller, language));
     }
 
     private AssessmentSummary Summary(Assessment a, string language) =>
@@ -151,7 +151,8 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
 
     private NeedDetails Details(PlanItem item, DimensionRecommendation r, string lang, string region) => new(
         r.Title.In(lang), r.Description.In(lang), item.Category, r.Skills.In(lang), item.BudgetMinMinor, item.BudgetMaxMinor, Reference.DefaultCurrency,
-        DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddDays(DraftDeadlineDays), region, true, lang);
+        // The last day a need published today can stay open: the draft's pages and the need's say the same day.
+        Languages.Formats.Today(time.GetUtcNow() + follow.OpenAtMost), region, true, lang);
 
     /// <summary>The medians of the SME's peers' latest scores (the SME itself left out), when at least five.</summary>
     public async Task<IReadOnlyList<PeerResponse>> PeersAsync(string smeId, PeerGroup group)

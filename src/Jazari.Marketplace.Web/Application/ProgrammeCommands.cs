@@ -131,15 +131,16 @@ public sealed class ProgrammeCommands(IGrainFactory grains, AuditTrail audit, No
             new ProgrammeApplicationLine(x.First.Id, x.First.SmeId, x.Second?.SmeName ?? "", x.First.Status.Name(), x.First.SubmittedAt))];
     }
 
-    /// <summary>One application in full, with its rule results (the programme's deciders).</summary>
-    public async Task<ProgrammeApplicationResponse> ApplicationAsync(Caller caller, string programmeId, string applicationId)
+    /// <summary>One application in full, with its rule results (the programme's deciders), its assessment's dimensions named in
+    /// <paramref name="language"/> (a page's) or else the caller's.</summary>
+    public async Task<ProgrammeApplicationResponse> ApplicationAsync(Caller caller, string programmeId, string applicationId, string? language = null)
     {
         var programme = await ProgrammeAsync(programmeId);
         if (!await grains.GetGrain<IProgrammeGrain>(programmeId).MayDecideAsync(caller)) throw MarketplaceException.NotFound("Application");
         var smeId = await grains.GetGrain<IProgrammeApplicationsGrain>(programmeId).SmeOfAsync(applicationId) ?? throw MarketplaceException.NotFound("Application");
         var a = await grains.GetGrain<IProgrammeSmeGrain>(IProgrammeSmeGrain.KeyOf(programmeId, smeId)).GetApplicationAsync();
         if (a is null || a.Id != applicationId) throw MarketplaceException.NotFound("Application");
-        return ProgrammeApplicationResponse.From(a, programme.Terms.Name, a.AssessmentId is { } id ? await maturity.SummaryAsync(caller, smeId, id) : null);
+        return ProgrammeApplicationResponse.From(a, programme.Terms.Name, a.AssessmentId is { } id ? await maturity.SummaryAsync(caller, smeId, id, language) : null);
     }
 
     /// <summary>Approves or declines with a reason; the SME's owner is e-mailed once and the decision is audited once.</summary>

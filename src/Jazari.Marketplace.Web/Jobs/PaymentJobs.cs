@@ -143,7 +143,8 @@ public sealed class PaymentJobs(
                 if (dispute.ResolvedAt is not null)
                     foreach (var account in new[] { e.SmeAccountId, e.StartupAccountId })
                         await notifier.NotifyAsync(account, NotificationKinds.DisputeResolved, $"{told}:resolved",
-                            Values(e, m, ("release", Money.Format(dispute.ReleaseMinor)), ("refund", Money.Format(dispute.RefundMinor)), ("note", dispute.Note ?? "")));
+                            Values(e, m, ("release", Money.Format(dispute.ReleaseMinor)), ("refund", Money.Format(dispute.RefundMinor - dispute.RefundProgrammeMinor)),
+                                ("programmeRefund", dispute.RefundProgrammeMinor > 0 ? Money.Format(dispute.RefundProgrammeMinor) : ""), ("note", dispute.Note ?? "")));
             }
             if (m.Status == MilestoneStatus.Released && e.Payouts.FirstOrDefault(p => p.Index == m.Index && p.Kind == MoveKind.Release) is { } payout)
                 await notifier.NotifyAsync(e.StartupAccountId, NotificationKinds.MilestoneReleased, $"{key}:released",

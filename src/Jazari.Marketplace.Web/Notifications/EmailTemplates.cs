@@ -82,7 +82,7 @@ public sealed partial class EmailTemplates(NotificationSettings settings)
     /// that holds an address among its words is typed too: isolated, and never made a link.
     /// </summary>
     private static bool Typed(string key, string value) =>
-        key is not ("category" or "region" or "month" or "items" or "currency" or "role" or "programmeShare" or "previous") && !Amounts.Contains(key) && !Counts.Contains(key)
+        key is not ("category" or "region" or "month" or "items" or "currency" or "role" or "programmeShare" or "programmeRefund" or "previous") && !Amounts.Contains(key) && !Counts.Contains(key)
         && !DateOnly.TryParseExact(value, "yyyy-MM-dd", out _) && !WholeUrl().IsMatch(value) && value.Any(char.IsLetter);
 
     /// <summary>Values that are amounts in MAD (written as digits, maybe grouped by spaces, maybe a range "a – b").</summary>
@@ -114,6 +114,9 @@ public sealed partial class EmailTemplates(NotificationSettings settings)
             // The programme's share of a transfer: a sentence of its own, or nothing when there is no programme.
             "programmeShare" when decimal.TryParse(v.Value, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var share) =>
                 string.Format(formats.Culture, PageStrings.Get(language, "email.programme-pays-more"), share.ToString(share == decimal.Truncate(share) ? "N0" : "N2", formats.Culture)) + "\n\n",
+            // What a dispute's decision gives back to the programme that co-funded the milestone: a sentence, or nothing.
+            "programmeRefund" => decimal.TryParse(v.Value, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var back)
+                ? string.Format(formats.Culture, PageStrings.Get(language, "email.programme-refunded"), back.ToString(back == decimal.Truncate(back) ? "N0" : "N2", formats.Culture)) + "\n\n" : "",
             // The bank account before this one: a sentence saying the payouts wait 48 hours for a review, or, for the first
             // account given (empty), that the next payouts go to it.
             "previous" => v.Value.Length == 0 ? PageStrings.Get(language, "email.rib-first")

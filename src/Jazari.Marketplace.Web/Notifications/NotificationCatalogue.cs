@@ -45,7 +45,7 @@ public static class NotificationCatalogue
         [K.MilestoneReleased] = [.. Milestone, "amount", "fee", "receipt"],
         [K.EngagementCompleted] = ["title", "link"],
         [K.DisputeOpened] = [.. Milestone, "reason"],
-        [K.DisputeResolved] = [.. Milestone, "release", "refund", "note"],
+        [K.DisputeResolved] = [.. Milestone, "release", "refund", "programmeRefund", "note"],
         [K.DisputeMediation] = [.. Milestone, "reason", "amount"],
         [K.CohortInvitation] = ["cohort", "institute", "startup", "startsOn", "link"],
         [K.MentorAssigned] = ["startup", "cohort", "link"],

@@ -259,6 +259,11 @@ public sealed class BankRailsTests(MarketplaceHost host)
         using var admin = host.Admin();
         Assert.Equal("rib-changed", (await ListAsync(admin)).Single(p => p.Id() == payout.Id()).GetProperty("status").GetString());
         Assert.DoesNotContain(payout.Id(), await FileIdsAsync(admin));
+        // The startup reads that its payment waits, and until when (not that it leaves with the next transfers).
+        using var pages = await ReceiptTests.PagesAsync(host, a.Founder);
+        var page = System.Net.WebUtility.HtmlDecode(await pages.GetStringAsync($"/engagements/{a.NeedId}"));
+        Assert.Contains("votre RIB a changé après l'ordre, il attend donc jusqu'au", page);
+        Assert.DoesNotContain("il part avec les prochains virements", page);
     }
 
     [Fact]

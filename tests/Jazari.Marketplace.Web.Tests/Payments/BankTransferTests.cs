@@ -265,7 +265,11 @@ public sealed class BankTransferTests(MarketplaceHost host)
         Assert.Contains("PME (remboursée)", receipt);
         Assert.Contains("Pas encore payé : le virement suit", receipt);
         // Each side reads where its money goes: the SME its refund, the startup its payment (both wait for a RIB here).
-        Assert.Contains("Remboursement de <bdi>5.000 MAD</bdi> : il vous sera viré dès que vous aurez indiqué le RIB", Text(await smePages.GetStringAsync($"/engagements/{a.NeedId}")));
+        var smePage = Text(await smePages.GetStringAsync($"/engagements/{a.NeedId}"));
+        Assert.Contains("Remboursement de <bdi>5.000 MAD</bdi> : il vous sera viré dès que vous aurez indiqué le RIB", smePage);
+        // Half released, a third refunded: the milestone reads as split, not as released.
+        Assert.Contains(">Partagé</span>", smePage);
+        Assert.Contains("Litige tranché : <bdi>10.000 MAD</bdi> versés à la startup, <bdi>5.000 MAD</bdi> remboursés à la PME.", smePage);
         Assert.Contains("Paiement de <bdi>9.500 MAD</bdi> libéré : il vous sera viré dès que vous aurez indiqué le RIB", Text(await startupPages.GetStringAsync($"/engagements/{a.NeedId}")));
         using var admin = host.Admin();
         var audit = await (await admin.GetAsync("/api/admin/audit?action=dispute-resolved")).Json(HttpStatusCode.OK);

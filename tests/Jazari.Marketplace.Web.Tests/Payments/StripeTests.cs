@@ -329,9 +329,17 @@ public sealed class StripeTests(StripeHost stripe)
         using var admin = Host.Admin();
         await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 0L, refundMinor = 1_150_000L, note = "Remboursement du reste." }))
             .Json(HttpStatusCode.OK);
-        await Engagements.UntilAsync(Host, a.NeedId, 0, "refunded");
+        var refunded = await Engagements.UntilAsync(Host, a.NeedId, 0, "refunded");
         var refund = Assert.Single(Server.CallsTo("POST", "/v1/refunds"), c => c.Field("metadata[needId]") == a.NeedId && !c.Replayed);
         Assert.Equal("700000", refund.Field("amount"));
+        // The decision says what goes back to whom: the SME is told of its 7,000, and of the programme's 4,500 apart.
+        var decided = refunded.Milestone(0).GetProperty("dispute");
+        Assert.Equal((1_150_000L, 450_000L), (decided.GetProperty("refundMinor").GetInt64(), decided.GetProperty("refundProgrammeMinor").GetInt64()));
+        bool Resolved(System.Text.Json.JsonElement e) => e.GetProperty("kind").GetString() == "dispute-resolved";
+        await Engagements.EventuallyAsync(() => Task.FromResult(Host.Emails(a.Sme.Email).Any(Resolved)), "the SME told of the decision");
+        var told = Assert.Single(Host.Emails(a.Sme.Email), Resolved).GetProperty("text").GetString()!;
+        Assert.Contains("7.000 MAD remboursés à la PME", told);
+        Assert.Contains("4.500 MAD sont rendus au programme qui cofinançait ce jalon.", told);
         var balances = await Engagements.AssertLedgerAsync(Host, a.NeedId);
         Assert.Equal((0L, 0L), (balances["escrow"], balances.Single(b => b.Key.StartsWith("sme:")).Value));
         Assert.DoesNotContain(balances, b => b.Key.StartsWith("programme:") && b.Value != 0);

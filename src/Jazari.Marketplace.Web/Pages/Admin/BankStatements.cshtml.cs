@@ -20,6 +20,9 @@ public sealed class BankStatementsModel(IGrainFactory grains, Text text, BankSta
     public StatementResponse? Statement { get; private set; }
     [BindProperty(SupportsGet = true)] public string? Id { get; set; }
     [BindProperty(SupportsGet = true)] public bool Repeated { get; set; }
+    /// <summary>The mapping just saved (the page is reloaded after the save, so that a reload repeats nothing and the
+    /// upload form posts to the upload, not to the mapping's save).</summary>
+    [BindProperty(SupportsGet = true)] public string? Mapped { get; set; }
     public BankMappingResponse? SavedMapping { get; private set; }
 
     [BindProperty] public MappingForm Mapping { get; set; } = new();
@@ -30,6 +33,7 @@ public sealed class BankStatementsModel(IGrainFactory grains, Text text, BankSta
             try { Statement = await statements.GetAsync(Me, id); }
             catch (Jazari.Marketplace.Grains.MarketplaceException missing) when (missing.Problem is Jazari.Marketplace.Grains.Problem.NotFound) { AddError("", "Statement not found."); }
         await LoadAsync();
+        SavedMapping = Mappings.FirstOrDefault(m => m.Name == Mapped);
     }
 
     public async Task<IActionResult> OnPostAsync(IFormFile? file, string? format)
@@ -59,8 +63,9 @@ public sealed class BankStatementsModel(IGrainFactory grains, Text text, BankSta
             LabelColumns = Split(f.LabelColumns), BankReferenceColumn = Blank(f.BankReferenceColumn), CurrencyColumn = Blank(f.CurrencyColumn),
             AccountColumn = Blank(f.AccountColumn),
         };
-        await TryAsync(async () => SavedMapping = await statements.SaveMappingAsync(Me, f.Name?.Trim() ?? "", input));
-        if (SavedMapping is not null) Mapping = new();
+        BankMappingResponse? saved = null;
+        await TryAsync(async () => saved = await statements.SaveMappingAsync(Me, f.Name?.Trim() ?? "", input));
+        if (saved is not null) return Redirect($"/admin/bank-statements?mapped={Uri.EscapeDataString(saved.Name)}");
         await LoadAsync();
         return Page();
     }

@@ -51,7 +51,7 @@ public sealed class ProgrammesModel(IGrainFactory grains, Text text, ProgrammeCo
         Programmes = await Task.WhenAll(all.Select(async p =>
         {
             var lines = (await programmes.ApplicationsAsync(Me, p.Id)).Take(Shown);
-            var full = await Task.WhenAll(lines.Select(l => programmes.ApplicationAsync(Me, p.Id, l.Id)));
+            var full = await Task.WhenAll(lines.Select(l => programmes.ApplicationAsync(Me, p.Id, l.Id, T.Content)));
             return new ProgrammeApplications(p, full);
         }));
     }

@@ -17,7 +17,7 @@ namespace Jazari.Marketplace.Web.Pages.Engagements;
 /// </summary>
 [Authorize(Policy = PageSession.Policy.SignedIn)]
 public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementCommands engagements, PaymentSettings payments,
-    ExpertReviewCommands expertReviews) : MarketplacePage(grains, text)
+    ExpertReviewCommands expertReviews, [FromKeyedServices(Clock.Key)] TimeProvider time) : MarketplacePage(grains, text)
 {
     public EngagementResponse Engagement { get; private set; } = null!;
     /// <summary>The ways to pay offered here: only the rails configured on this marketplace.</summary>
@@ -34,6 +34,13 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
         ["approved", "delivered", "disputed", "resolved", "mediators-accepted", "programme-funded", "transfer", "expert-review"];
     /// <summary>Whether the reader (the startup, or the SME for its refunds) gave the RIB its payouts go to (without it, a payout waits for it).</summary>
     public bool HasPayoutDetails { get; private set; }
+    /// <summary>When the reader's RIB last changed: a payout ordered before waits <see cref="PayoutHolds.AfterRibChange"/> after it.</summary>
+    private DateTimeOffset? RibChangedAt { get; set; }
+
+    /// <summary>Until when the reader's payout stays out of the bank files, its RIB changed after it was ordered; null when it does not wait.</summary>
+    public DateTimeOffset? WaitsUntil(PayoutResponse p) =>
+        p.Status == "pending" && RibChangedAt is { } changed && changed > p.CreatedAt && changed + PayoutHolds.AfterRibChange is var until
+            && time.GetUtcNow() < until ? until : null;
     /// <summary>To the startup, the SME it works for (the page's header names the other party).</summary>
     public string? SmeName { get; private set; }
     /// <summary>The names of the institutes the disputes propose as mediators.</summary>
@@ -232,7 +239,10 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
             if (await Grains.GetGrain<Jazari.Marketplace.Grains.Incubation.IInstituteGrain>(institute).GetAsync() is { } found) InstituteNames[institute] = found.Name;
         // The startup reads its client's name at the top, as the SME reads the startup's.
         if (IsStartup || IsSme)
-            HasPayoutDetails = await Grains.GetGrain<IPayoutDetailsGrain>(IsSme ? Engagement.SmeId : Engagement.StartupId).GetAsync(Caller.Marketplace) is not null;
+        {
+            var details = await Grains.GetGrain<IPayoutDetailsGrain>(IsSme ? Engagement.SmeId : Engagement.StartupId).GetAsync(Caller.Marketplace);
+            (HasPayoutDetails, RibChangedAt) = (details is not null, details?.RibChangedAt);
+        }
         if (IsStartup)
         {
             try { SmeName = (await Grains.GetGrain<Jazari.Marketplace.Grains.Profiles.ISmeGrain>(Engagement.SmeId).GetAsync(Caller.Marketplace)).Details.Name; }
