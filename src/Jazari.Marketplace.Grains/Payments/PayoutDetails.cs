@@ -176,6 +176,14 @@ internal sealed class PayoutDetailsGrain(
 public static class PayoutHolds
 {
     public static readonly TimeSpan AfterRibChange = TimeSpan.FromHours(48);
+
+    /// <summary>
+    /// Until when a payout ordered at <paramref name="orderedAt"/> stays out of the bank files because its beneficiary's RIB
+    /// changed after it (<see cref="AfterRibChange"/> from the change, while the owner's notice can be answered); null when
+    /// it does not wait. It then goes by itself: nothing is stored, nothing is released.
+    /// </summary>
+    public static DateTimeOffset? WaitsUntil(DateTimeOffset orderedAt, PayoutDetailsView? details, DateTimeOffset now) =>
+        details?.RibChangedAt is { } changed && changed > orderedAt && now < changed + AfterRibChange ? changed + AfterRibChange : null;
     public const string RibChanged = "rib-changed";
     public const string RelatedParty = "related-party";
     public const string SameNetwork = "same-sign-up-network";

@@ -38,7 +38,8 @@ public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminComm
         public const string PayoutAmount = "payout-amount";
         /// <summary>A debit naming a payout already marked paid with another bank reference (by hand, or by another debit).</summary>
         public const string PayoutPaid = "payout-paid";
-        /// <summary>A debit naming a payout held for review or declined: not ours to mark paid.</summary>
+        /// <summary>A debit naming a payout held for review or declined, or waiting after its beneficiary's RIB changed: not ours
+        /// to mark paid.</summary>
         public const string PayoutNotReady = "payout-not-ready";
         /// <summary>A debit naming a payout, in another currency.</summary>
         public const string PayoutCurrency = "payout-currency";
@@ -219,6 +220,10 @@ public sealed class BankStatementCommands(IGrainFactory grains, PaymentAdminComm
             if (payout.Status == PayoutStatus.Paid) return (id, payout.BankReference == debit.BankReference ? PaidByThis() : Reasons.PayoutPaid);
             // Held or declined since its file was made: paid all the same when the debit names that file.
             if (payout.Status != PayoutStatus.Pending && byFile is null) return (id, Reasons.PayoutNotReady);
+            // Waiting after its beneficiary's RIB changed, and in no file of ours: money sent to that RIB is for the admin to decide.
+            if (byFile is null && PayoutHolds.WaitsUntil(payout.CreatedAt,
+                    await grains.GetGrain<IPayoutDetailsGrain>(payout.BeneficiaryId).GetAsync(Caller.Marketplace), time.GetUtcNow()) is not null)
+                return (id, Reasons.PayoutNotReady);
             try
             {
                 var paid = await payments.MarkPaidAsync(caller, id, new PayoutPaidInput { BankReference = debit.BankReference }, byStatement: true, byFile?.Id);

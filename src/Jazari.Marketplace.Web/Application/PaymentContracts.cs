@@ -51,8 +51,9 @@ public sealed record PayoutLine(PayoutOrder Order, PayoutDetailsView? Details, D
     /// from the change, while the owner's notice of it can be answered, as a payout made just after a change is held), or
     /// pending (ready for the next bank file).</summary>
     public string Status => Order.Status == PayoutStatus.Held ? "held" : FileId is not null ? "in-bank-file" : Details is not { Valid: true } ? "awaiting-details"
-        : Details.RibChangedAt is { } changed && changed > Order.CreatedAt && Now - changed < PayoutHolds.AfterRibChange ? "rib-changed"
-        : Order.Status.Name();
+        : WaitsUntil is not null ? "rib-changed" : Order.Status.Name();
+    /// <summary>Until when a pending payout waits after its beneficiary's RIB changed (<see cref="PayoutHolds.WaitsUntil"/>).</summary>
+    public DateTimeOffset? WaitsUntil => Order.Status == PayoutStatus.Pending ? PayoutHolds.WaitsUntil(Order.CreatedAt, Details, Now) : null;
     public bool Ready => Status == "pending";
 }
 

@@ -264,6 +264,16 @@ public sealed class BankRailsTests(MarketplaceHost host)
         var page = System.Net.WebUtility.HtmlDecode(await pages.GetStringAsync($"/engagements/{a.NeedId}"));
         Assert.Contains("votre RIB a changé après l'ordre, il attend donc jusqu'au", page);
         Assert.DoesNotContain("il part avec les prochains virements", page);
+        // A bank debit naming it, from no file of ours, is left for an admin to decide: it is not marked paid.
+        var statement = await ReconciliationTests.PostAsync(admin, ReconciliationTests.Camt053(ReconciliationTests.PlatformIban, "RIB-" + Guid.NewGuid().ToString("N")[..10],
+            ReconciliationTests.Entry(payout.GetProperty("amountMinor").GetInt64(), "BOA-" + Guid.NewGuid().ToString("N")[..8], "Virement " + payout.Id(), debit: true)), "application/xml");
+        Assert.Equal("payout-not-ready", Assert.Single(statement.GetProperty("unmatched").EnumerateArray()).GetProperty("reason").GetString());
+        Assert.Equal("rib-changed", (await ListAsync(admin)).Single(p => p.Id() == payout.Id()).GetProperty("status").GetString());
+        // The admin's Payments page says until when it waits, and offers nothing to do (no "mark paid" form for it).
+        using var adminPages = await ReceiptTests.AdminPagesAsync(host);
+        var payments = System.Net.WebUtility.HtmlDecode(await adminPages.GetStringAsync("/admin/payments"));
+        Assert.Contains("RIB changé après l'ordre : hors des fichiers bancaires jusqu'au", payments);
+        Assert.DoesNotContain($"id=\"paid-{payout.Id()}\"", payments);
     }
 
     [Fact]
@@ -283,6 +293,11 @@ public sealed class BankRailsTests(MarketplaceHost host)
         await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/paid", new { bankReference = "BOA-2" })).Problem(HttpStatusCode.Conflict);
         await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/release", new { reason = "" })).Problem(HttpStatusCode.BadRequest);
         await (await a.Founder.Client.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/release", new { reason = "Moi-même" })).Problem(HttpStatusCode.Forbidden);
+        // The startup reads that an administrator checks it, not that it leaves with the next transfers.
+        using var pages = await ReceiptTests.PagesAsync(host, a.Founder);
+        var page = System.Net.WebUtility.HtmlDecode(await pages.GetStringAsync($"/engagements/{a.NeedId}"));
+        Assert.Contains("un administrateur le vérifie avant qu'il parte.", page);
+        Assert.DoesNotContain("il part avec les prochains virements", page);
 
         var released = await (await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/release-hold", new { reason = "Changement confirmé par téléphone avec la fondatrice." }))
             .Json(HttpStatusCode.OK);

@@ -621,7 +621,7 @@ public sealed class ReconciliationTests(MarketplaceHost host)
     }
 
     /// <summary>The IBAN of the platform's account (the hosts' default <c>Payments:Bank:Rib</c>): the statements' account.</summary>
-    private static readonly string PlatformIban = Grains.Payments.Rib.Iban(Grains.Payments.Rib.Normalise(new Web.Payments.BankDetails().Rib)!);
+    internal static readonly string PlatformIban = Grains.Payments.Rib.Iban(Grains.Payments.Rib.Normalise(new Web.Payments.BankDetails().Rib)!);
     private const string AttijariRib = "007 780 0001234567890123 96"; // as in BankRailsTests: valid keys, known banks
     private const string CihRib = "230-810-0211-1122-2233-3344-80";
     private static readonly XNamespace Pain = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03";
@@ -666,7 +666,7 @@ public sealed class ReconciliationTests(MarketplaceHost host)
 
     private static long Amount(JsonElement funding) => funding.GetProperty("amountMinor").GetInt64();
 
-    private static async Task<JsonElement> PostAsync(HttpClient admin, string body, string contentType, string query = "") =>
+    internal static async Task<JsonElement> PostAsync(HttpClient admin, string body, string contentType, string query = "") =>
         await (await admin.PostAsync("/api/admin/bank-statements" + query, new StringContent(body, Encoding.UTF8, contentType))).Json(HttpStatusCode.OK);
 
     private static string Reference(JsonElement funding) => funding.GetProperty("reference").GetString()!;
@@ -683,7 +683,7 @@ public sealed class ReconciliationTests(MarketplaceHost host)
     private static string ReferenceOf(string xml, int entry) =>
         xml.Split("<AcctSvcrRef>")[entry + 1].Split("</AcctSvcrRef>")[0];
 
-    private static string Entry(long amountMinor, string bankReference, string label, bool debit = false, string endToEndId = "NOTPROVIDED", bool reversal = false) => $"""
+    internal static string Entry(long amountMinor, string bankReference, string label, bool debit = false, string endToEndId = "NOTPROVIDED", bool reversal = false) => $"""
         <Ntry>
           <Amt Ccy="MAD">{amountMinor / 100m:0.00}</Amt>
           <CdtDbtInd>{(debit ? "DBIT" : "CRDT")}</CdtDbtInd>
@@ -701,7 +701,7 @@ public sealed class ReconciliationTests(MarketplaceHost host)
         """;
 
     /// <summary>A camt.053.001.02 statement of the platform's account with these entries.</summary>
-    private static string Camt053(string iban, string statementId, params string[] entries) => $"""
+    internal static string Camt053(string iban, string statementId, params string[] entries) => $"""
         <?xml version="1.0" encoding="UTF-8"?>
         <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
           <BkToCstmrStmt>

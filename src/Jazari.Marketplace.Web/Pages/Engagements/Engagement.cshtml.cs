@@ -34,13 +34,12 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
         ["approved", "delivered", "disputed", "resolved", "mediators-accepted", "programme-funded", "transfer", "expert-review"];
     /// <summary>Whether the reader (the startup, or the SME for its refunds) gave the RIB its payouts go to (without it, a payout waits for it).</summary>
     public bool HasPayoutDetails { get; private set; }
-    /// <summary>When the reader's RIB last changed: a payout ordered before waits <see cref="PayoutHolds.AfterRibChange"/> after it.</summary>
-    private DateTimeOffset? RibChangedAt { get; set; }
+    /// <summary>The reader's RIB and when it last changed: a payout ordered before waits <see cref="PayoutHolds.AfterRibChange"/> after it.</summary>
+    private PayoutDetailsView? PayoutDetails { get; set; }
 
     /// <summary>Until when the reader's payout stays out of the bank files, its RIB changed after it was ordered; null when it does not wait.</summary>
     public DateTimeOffset? WaitsUntil(PayoutResponse p) =>
-        p.Status == "pending" && RibChangedAt is { } changed && changed > p.CreatedAt && changed + PayoutHolds.AfterRibChange is var until
-            && time.GetUtcNow() < until ? until : null;
+        p.Status == "pending" ? PayoutHolds.WaitsUntil(p.CreatedAt, PayoutDetails, time.GetUtcNow()) : null;
     /// <summary>To the startup, the SME it works for (the page's header names the other party).</summary>
     public string? SmeName { get; private set; }
     /// <summary>The names of the institutes the disputes propose as mediators.</summary>
@@ -240,8 +239,8 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
         // The startup reads its client's name at the top, as the SME reads the startup's.
         if (IsStartup || IsSme)
         {
-            var details = await Grains.GetGrain<IPayoutDetailsGrain>(IsSme ? Engagement.SmeId : Engagement.StartupId).GetAsync(Caller.Marketplace);
-            (HasPayoutDetails, RibChangedAt) = (details is not null, details?.RibChangedAt);
+            PayoutDetails = await Grains.GetGrain<IPayoutDetailsGrain>(IsSme ? Engagement.SmeId : Engagement.StartupId).GetAsync(Caller.Marketplace);
+            HasPayoutDetails = PayoutDetails is not null;
         }
         if (IsStartup)
         {
