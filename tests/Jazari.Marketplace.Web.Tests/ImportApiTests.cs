@@ -217,6 +217,33 @@ public sealed class ImportApiTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task A_takeover_whose_profile_the_catalogue_gave_another_contact_meanwhile_leaves_the_account_free_to_create_its_own()
+    {
+        using var admin = host.Admin();
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var (smeId, contact) = ($"sme-moved-{tag}", $"first-{tag}@atlas-olives.ma");
+        JsonObject Catalogue(string email) => new()
+        {
+            ["smes"] = new JsonArray(new JsonObject
+            {
+                ["id"] = smeId, ["name"] = "Atlas Olives", ["sector"] = "food", ["city"] = "Meknes", ["region"] = "Fes-Meknes",
+                ["employees"] = 8, ["languages"] = new JsonArray("fr"), ["contactEmail"] = email,
+            }),
+        };
+        Assert.Equal(0, (await (await admin.PostAsync("/api/admin/import", Body(Catalogue(contact)))).Json(HttpStatusCode.OK)).GetProperty("refused").GetArrayLength());
+        var sme = await host.SignUpAsync("sme", email: contact);
+        // The takeover reserved the profile and died; then the catalogue named another contact for that SME.
+        await host.Services.GetRequiredService<IGrainFactory>().GetGrain<Grains.Accounts.IAccountGrain>(sme.AccountId).ReserveProfileAsync(smeId);
+        Assert.Equal(0, (await (await admin.PostAsync("/api/admin/import", Body(Catalogue($"other-{tag}@atlas-olives.ma")))).Json(HttpStatusCode.OK)).GetProperty("refused").GetArrayLength());
+
+        // The account is not stuck on a profile it may no longer take: it creates its own at once.
+        Assert.Equal(0, (await (await sme.Client.GetAsync("/api/me/listed-profiles")).Json(HttpStatusCode.OK)).GetArrayLength());
+        var created = await sme.Client.CreateAsync("/api/smes", Api.Sme());
+        Assert.NotEqual(smeId, created);
+        Assert.Equal(created, (await (await sme.Client.GetAsync("/api/auth/me")).Json(HttpStatusCode.OK)).GetProperty("profileId").GetString());
+    }
+
+    [Fact]
     public async Task Only_admins_import()
     {
         var sme = await host.SignUpAsync("sme");

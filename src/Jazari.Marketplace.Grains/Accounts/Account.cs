@@ -13,6 +13,9 @@ public interface IAccountGrain : IGrainWithStringKey
     /// for <see cref="AccountGrain.ReservationTimeout"/> (the creating request died) is handed, with its id, to the next caller.
     /// </summary>
     Task<string> ReserveProfileAsync(string newProfileId);
+    /// <summary>Drops the reservation of <paramref name="profileId"/> (a takeover's, whose profile is no longer the account's
+    /// to take); another reservation is left as it is.</summary>
+    Task DropReservationAsync(string profileId);
     /// <summary>Confirms the reserved profile, once created: from then on <see cref="AccountView.ProfileId"/> names it.</summary>
     Task LinkProfileAsync(string profileId);
     /// <summary>The language the person reads the marketplace in (pages and e-mails).</summary>
@@ -169,6 +172,14 @@ internal sealed class AccountGrain(
         s.ReservedAt = now;
         await state.SaveAsync();
         return s.ReservedProfileId;
+    }
+
+    public async Task DropReservationAsync(string profileId)
+    {
+        if (!state.RecordExists || state.State.ReservedProfileId != profileId) return;
+        state.State.ReservedProfileId = null;
+        state.State.ReservedAt = null;
+        await state.SaveAsync();
     }
 
     public async Task LinkProfileAsync(string profileId)

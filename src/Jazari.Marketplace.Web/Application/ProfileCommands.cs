@@ -131,6 +131,13 @@ public sealed class ProfileCommands(IGrainFactory grains, AuditTrail audit)
             ? new(startup.Id, startup.Details.Name, startup.Details.City, startup.Details.Region) : null;
     }
 
+    /// <summary>Who holds the profile: its owner's account id, "" when it exists with no owner (imported), null when there is none.</summary>
+    private async Task<string?> OwnerOfAsync<TGrain, TDetails>(string profileId) where TGrain : IProfileGrain<TDetails>
+    {
+        try { return (await grains.GetGrain<TGrain>(profileId).GetAsync(Caller.Marketplace)).OwnerAccountId ?? ""; }
+        catch (MarketplaceException e) when (e.Problem == Problem.NotFound) { return null; }
+    }
+
     /// <summary>The id of the caller's own profile, or a 409 telling them to create it first.</summary>
     public Task<string> OwnProfileIdAsync(Caller caller, string kind) => grains.ProfileOfAsync(caller, kind);
 
@@ -143,10 +150,13 @@ public sealed class ProfileCommands(IGrainFactory grains, AuditTrail audit)
     {
         if (caller.Role != role) throw MarketplaceException.Conflict($"Only {role} accounts create {role} profiles.");
         var account = grains.GetGrain<IAccountGrain>(caller.AccountId);
-        // The account's reservation names a profile of the catalogue whose takeover was cut short: its profile is that one.
-        if (role is (Roles.Sme or Roles.Startup) && await account.GetAsync() is { ReservedProfileId: { } reserved } view
-            && await ListedForAsync(caller, reserved, view.Email) is not null)
-            return await ClaimAsync(caller, reserved);
+        if (role is (Roles.Sme or Roles.Startup) && await account.GetAsync() is { ReservedProfileId: { } reserved } view)
+        {
+            // The reservation names a profile of the catalogue whose takeover was cut short: the account's profile is that one.
+            if (await ListedForAsync(caller, reserved, view.Email) is not null) return await ClaimAsync(caller, reserved);
+            // Or one that is no longer the caller's to take (its catalogue gave it another contact since): not waited for.
+            if (await OwnerOfAsync<TGrain, TDetails>(reserved) is { } owner && owner != caller.AccountId) await account.DropReservationAsync(reserved);
+        }
         var id = await account.ReserveProfileAsync(Ids.New(prefix));
         await grains.GetGrain<TGrain>(id).CreateAsync(caller.AccountId, details);
         await account.LinkProfileAsync(id);
