@@ -123,11 +123,7 @@ public sealed record FundingResponse(string Source, long AmountMinor, string Sta
 /// once the SME accepted them (<see cref="MediatorsAcceptedAt"/>); until then, and without any, the platform's admins.</summary>
 public sealed record DisputeResponse(string Id, string OpenedBy, string Reason, DateTimeOffset OpenedAt, DateTimeOffset? ResolvedAt,
     long? ReleaseMinor, long? RefundMinor, string? Note, IReadOnlyList<string> Mediators, DateTimeOffset? MediatorsAcceptedAt,
-    long? RefundProgrammeMinor)
-{
-    /// <summary>What the SME itself is refunded by the decision (the refund less the co-funding programme's part).</summary>
-    public long? RefundSmeMinor => RefundMinor - RefundProgrammeMinor;
-}
+    long? RefundProgrammeMinor);
 
 public sealed record EngagementMilestone(int Index, string Title, long AmountMinor, string Status, string DueOn,
     IReadOnlyList<FundingResponse> Funding, string? PaymentId, string? Method, DateTimeOffset? FundedAt, DateTimeOffset? DeliveredAt,

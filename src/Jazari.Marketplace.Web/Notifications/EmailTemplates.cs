@@ -97,14 +97,17 @@ public sealed partial class EmailTemplates(NotificationSettings settings)
     private static IReadOnlyDictionary<string, string> Written(IReadOnlyDictionary<string, string> values, string language)
     {
         var formats = Formats.For(language);
+        // An amount in MAD as sent ("1500", "1500.5"), in the reader's format; null when it is not one.
+        string? Mad(string amount) =>
+            decimal.TryParse(amount, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var a)
+                ? a.ToString(a == decimal.Truncate(a) ? "N0" : "N2", formats.Culture) : null;
+        string Sentence(string key, string mad) => string.Format(formats.Culture, PageStrings.Get(language, key), mad) + "\n\n";
         return values.ToDictionary(v => v.Key, v => v.Key switch
         {
             "category" when PageStrings.Has(language, "category." + v.Value) => PageStrings.Get(language, "category." + v.Value),
             "region" when RegionName(language, v.Value) is { } region => region,
             "reason" when v.Value.StartsWith("dispute.card", StringComparison.Ordinal) && PageStrings.Has(language, v.Value) => PageStrings.Get(language, v.Value),
-            _ when Amounts.Contains(v.Key) => Amount().Replace(v.Value, m =>
-                decimal.TryParse(m.Value.Replace(" ", ""), System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var a)
-                    ? a.ToString(a == decimal.Truncate(a) ? "N0" : "N2", formats.Culture) : m.Value),
+            _ when Amounts.Contains(v.Key) => Amount().Replace(v.Value, m => Mad(m.Value.Replace(" ", "")) ?? m.Value),
             _ when Counts.Contains(v.Key) && long.TryParse(v.Value, System.Globalization.CultureInfo.InvariantCulture, out var n) => formats.Number(n),
             _ when DateOnly.TryParseExact(v.Value, "yyyy-MM-dd", out var date) => formats.Date(date),
             "month" when DateOnly.TryParseExact(v.Value + "-01", "yyyy-MM-dd", out var month) => month.ToString("MMMM yyyy", formats.Culture),
@@ -112,11 +115,9 @@ public sealed partial class EmailTemplates(NotificationSettings settings)
             "currency" when PageStrings.Has(language, "currency." + v.Value.ToLowerInvariant()) => PageStrings.Get(language, "currency." + v.Value.ToLowerInvariant()),
             "role" when PageStrings.Has(language, "role." + v.Value) => PageStrings.Get(language, "role." + v.Value),
             // The programme's share of a transfer: a sentence of its own, or nothing when there is no programme.
-            "programmeShare" when decimal.TryParse(v.Value, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var share) =>
-                string.Format(formats.Culture, PageStrings.Get(language, "email.programme-pays-more"), share.ToString(share == decimal.Truncate(share) ? "N0" : "N2", formats.Culture)) + "\n\n",
+            "programmeShare" when Mad(v.Value) is { } share => Sentence("email.programme-pays-more", share),
             // What a dispute's decision gives back to the programme that co-funded the milestone: a sentence, or nothing.
-            "programmeRefund" => decimal.TryParse(v.Value, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var back)
-                ? string.Format(formats.Culture, PageStrings.Get(language, "email.programme-refunded"), back.ToString(back == decimal.Truncate(back) ? "N0" : "N2", formats.Culture)) + "\n\n" : "",
+            "programmeRefund" => Mad(v.Value) is { } back ? Sentence("email.programme-refunded", back) : "",
             // The bank account before this one: a sentence saying the payouts wait 48 hours for a review, or, for the first
             // account given (empty), that the next payouts go to it.
             "previous" => v.Value.Length == 0 ? PageStrings.Get(language, "email.rib-first")

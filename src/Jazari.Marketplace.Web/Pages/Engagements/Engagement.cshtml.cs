@@ -33,7 +33,7 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
     private static readonly HashSet<string> Outcomes =
         ["approved", "delivered", "disputed", "resolved", "mediators-accepted", "programme-funded", "transfer", "expert-review"];
     /// <summary>Whether the reader (the startup, or the SME for its refunds) gave the RIB its payouts go to (without it, a payout waits for it).</summary>
-    public bool HasPayoutDetails { get; private set; }
+    public bool HasPayoutDetails => PayoutDetails is not null;
     /// <summary>The reader's RIB and when it last changed: a payout ordered before waits <see cref="PayoutHolds.AfterRibChange"/> after it.</summary>
     private PayoutDetailsView? PayoutDetails { get; set; }
 
@@ -236,12 +236,9 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
         await ExpectSharesAsync();
         foreach (var institute in Engagement.Milestones.SelectMany(m => m.Dispute?.Mediators ?? []).Distinct())
             if (await Grains.GetGrain<Jazari.Marketplace.Grains.Incubation.IInstituteGrain>(institute).GetAsync() is { } found) InstituteNames[institute] = found.Name;
-        // The startup reads its client's name at the top, as the SME reads the startup's.
         if (IsStartup || IsSme)
-        {
             PayoutDetails = await Grains.GetGrain<IPayoutDetailsGrain>(IsSme ? Engagement.SmeId : Engagement.StartupId).GetAsync(Caller.Marketplace);
-            HasPayoutDetails = PayoutDetails is not null;
-        }
+        // The startup reads its client's name at the top, as the SME reads the startup's.
         if (IsStartup)
         {
             try { SmeName = (await Grains.GetGrain<Jazari.Marketplace.Grains.Profiles.ISmeGrain>(Engagement.SmeId).GetAsync(Caller.Marketplace)).Details.Name; }

@@ -33,8 +33,7 @@ public sealed class ProfileModel(IGrainFactory grains, Text text, ProfileCommand
     /// <summary>Takes over a profile listed for the reader's address; sent again after a failure, it finishes the job.</summary>
     public async Task<IActionResult> OnPostClaimAsync(string? profileId)
     {
-        if (await TryAsync(() => profiles.ClaimAsync(Me, profileId ?? "")) || (profileId is not null && await ProfileIdAsync() == profileId))
-            return Redirect("/sme/profile?claimed=true");
+        if (await TryAsync(() => profiles.ClaimAsync(Me, profileId ?? ""))) return Redirect("/sme/profile?claimed=true");
         await OnGetAsync(first: true, saved: false, claimed: false);
         return Page();
     }
