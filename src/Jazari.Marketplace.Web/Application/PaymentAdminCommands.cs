@@ -268,7 +268,7 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
 
     /// <summary>An admin paid a payout order from the platform's bank account (or <paramref name="byStatement"/>, the
     /// bank's statement shows it paid, by the bank file <paramref name="byFile"/> when its debit names one): its bank
-    /// reference is recorded once. By hand, refused while the payout is in a bank file awaiting the bank.</summary>
+    /// reference is recorded once. By hand, refused while the payout is in a bank file awaiting the bank, or waits after a RIB change.</summary>
     public async Task<PayoutResponse> MarkPaidAsync(Caller caller, string payoutId, PayoutPaidInput input, bool byStatement = false, string? byFile = null)
     {
         var c = new Checks();

@@ -170,6 +170,9 @@ public sealed partial class LanguageTests
             text.Error("Milestone 2 is funded; it needs no funding."));
         Assert.Equal("La part de la PME pour le jalon 1 est de 10.000\u00a0MAD ; 5.000\u00a0MAD ont été reçus.",
             text.Error("The SME's share of milestone 0 is 1000000 (minor units of MAD); 500000 was received."));
+        // A time in a refusal is Morocco's, written as the pages write it.
+        Assert.StartsWith("Ce versement attend jusqu'au 15 janvier 2026, 10:30, car",
+            text.Error($"This payout waits until {new DateTimeOffset(2026, 1, 15, 9, 30, 0, TimeSpan.Zero):O} because its beneficiary's RIB changed after it was ordered: it cannot be marked paid before."));
         text.Use("ar");
         Assert.Equal("على الأقل 20 حرفاً.", text.Error("At least 20 characters.")); // the plural form of its number
         Assert.Equal("على الأقل 10 أحرف.", text.Error("At least 10 characters."));

@@ -269,6 +269,11 @@ public sealed class BankRailsTests(MarketplaceHost host)
             ReconciliationTests.Entry(payout.GetProperty("amountMinor").GetInt64(), "BOA-" + Guid.NewGuid().ToString("N")[..8], "Virement " + payout.Id(), debit: true)), "application/xml");
         Assert.Equal("payout-not-ready", Assert.Single(statement.GetProperty("unmatched").EnumerateArray()).GetProperty("reason").GetString());
         Assert.Equal("rib-changed", (await ListAsync(admin)).Single(p => p.Id() == payout.Id()).GetProperty("status").GetString());
+        // Nor by hand through the API: refused until the wait ends, with the time, and nothing changes.
+        var byHand = await admin.PostAsJsonAsync($"/api/admin/payouts/{payout.Id()}/paid", new { bankReference = "VIR-BY-HAND" });
+        Assert.Equal(HttpStatusCode.Conflict, byHand.StatusCode);
+        Assert.Contains("waits until", (await byHand.Json(HttpStatusCode.Conflict)).GetProperty("detail").GetString());
+        Assert.Equal("rib-changed", (await ListAsync(admin)).Single(p => p.Id() == payout.Id()).GetProperty("status").GetString());
         // The admin's Payments page says until when it waits, and offers nothing to do (no "mark paid" form for it).
         using var adminPages = await ReceiptTests.AdminPagesAsync(host);
         var payments = System.Net.WebUtility.HtmlDecode(await adminPages.GetStringAsync("/admin/payments"));

@@ -155,7 +155,8 @@ public sealed partial class Text(Strings strings)
     /// <summary>
     /// A refusal of the checks or a grain, in this language. The English message is matched against the English
     /// templates of the string files ("error.At most {0} characters."); the values it carries are written in this
-    /// language: <c>{0}</c> a number as a number, <c>{0:money}</c> minor units as an amount, <c>{0:nth}</c> an index counted from one, <c>{0:status.}</c> a code
+    /// language: <c>{0}</c> a number as a number, <c>{0:money}</c> minor units as an amount, <c>{0:nth}</c> an index counted from one,
+    /// <c>{0:datetime}</c> a time (ISO 8601) in Morocco's, <c>{0:status.}</c> a code
     /// through its page string. Unknown messages stay as they are.
     /// </summary>
     public string Error(string message)
@@ -178,6 +179,7 @@ public sealed partial class Text(Strings strings)
             {
                 "money" when whole => Money(n),
                 "nth" when whole => Number(n + 1), // a milestone's index (from 0 in the API) as the pages count it, from 1
+                "datetime" when DateTimeOffset.TryParseExact(value, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) => DateTime(at),
                 "" when whole => Number(n),
                 _ when spec.EndsWith('.') => this[spec + value],
                 _ => value,
