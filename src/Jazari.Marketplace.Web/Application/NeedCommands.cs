@@ -20,7 +20,7 @@ public sealed class NeedCommands(IGrainFactory grains, NeedLimits limits, [FromK
     {
         var c = new Checks();
         var details = input.ToDetails(c);
-        NeedInput.CheckDeadline(c, details.Deadline, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+        NeedInput.CheckDeadline(c, details.Deadline, Languages.Formats.Today(time.GetUtcNow()));
         var programmeId = input.ProgrammeId is null ? null : c.Id("programmeId", input.ProgrammeId);
         c.ThrowIfFailed();
         var smeId = await grains.ProfileOfAsync(owner, "SME");
@@ -59,7 +59,7 @@ public sealed class NeedCommands(IGrainFactory grains, NeedLimits limits, [FromK
     {
         var c = new Checks();
         var details = input.ToDetails(c);
-        NeedInput.CheckDeadline(c, details.Deadline, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+        NeedInput.CheckDeadline(c, details.Deadline, Languages.Formats.Today(time.GetUtcNow()));
         if (input.ProgrammeId is not null) c.Error("programmeId", "Set when the need is created; it cannot change.");
         c.ThrowIfFailed();
         return await Need(needId).UpdateDraftAsync(caller, details);
@@ -71,6 +71,9 @@ public sealed class NeedCommands(IGrainFactory grains, NeedLimits limits, [FromK
     public async Task<NeedView> PublishAsync(Caller caller, string needId)
     {
         var need = await Need(needId).GetAsync(caller);
+        // The deadline's day is Morocco's (the grain, which knows no time zone, checks UTC's: an hour more lenient).
+        if (need.Status == NeedStatus.Draft && need.Details.Deadline < Languages.Formats.Today(time.GetUtcNow()))
+            throw MarketplaceException.Conflict("The deadline has passed; set a new one before publishing.");
         if (need.Status != NeedStatus.Draft || caller.IsAdmin) return await Need(needId).PublishAsync(caller);
         var openNeeds = grains.GetGrain<ISmeOpenNeedsGrain>(need.SmeId);
         var slot = await openNeeds.ReserveAsync(needId, limits.MaxOpenPerAccount);

@@ -91,7 +91,7 @@ public sealed class CatalogueImport(IGrainFactory grains, [FromKeyedServices(Gra
                 return created;
             };
         });
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var today = Languages.Formats.Today(time.GetUtcNow());
         var needs = await ImportAllAsync("needs", input.Needs, r => r.Id, refused, (record, check) =>
         {
             var id = check.Id("id", record.Id);

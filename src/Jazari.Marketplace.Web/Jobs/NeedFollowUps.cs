@@ -22,12 +22,11 @@ public sealed class NeedFollowUps(IGrainFactory grains, IBackgroundJobClient job
 
     /// <summary>
     /// The end of the need's last day to bid (<see cref="NotificationSettings.LastDayToBid"/>, the day its pages and e-mails
-    /// show: its deadline, or the day it has been open <see cref="NotificationSettings.OpenAtMost"/>), at midnight UTC as
-    /// the deadline's day is checked (01:00 in Morocco). Closing at the very moment 30 days after publication ended the
-    /// day shown as the last one in its middle.
+    /// show: its deadline, or the day it has been open <see cref="NotificationSettings.OpenAtMost"/>), at midnight in
+    /// Morocco, where that day is read. Closing at the very moment 30 days after publication ended the day shown as the
+    /// last one in its middle; closing at midnight UTC left it open an hour into the next day.
     /// </summary>
-    public DateTimeOffset ExpiresAt(NeedView need) =>
-        new(settings.LastDayToBid(need).AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+    public DateTimeOffset ExpiresAt(NeedView need) => Languages.Formats.StartOf(settings.LastDayToBid(need).AddDays(1));
 
     /// <summary>Open for <see cref="NotificationSettings.FewBidsAfter"/> with few bids: the next matches are told, the SME advised.</summary>
     [Queue(Queues.FollowUps)]

@@ -68,6 +68,10 @@ public sealed class Formats
     /// <summary>Today in Morocco.</summary>
     public static DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(Local(now));
 
+    /// <summary>The moment a day starts in Morocco (its midnight, 23:00 UTC the evening before outside Ramadan).</summary>
+    public static DateTimeOffset StartOf(DateOnly day) =>
+        new(TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue), Morocco), TimeSpan.Zero);
+
     private static TimeZoneInfo FindMorocco()
     {
         try { return TimeZoneInfo.FindSystemTimeZoneById("Africa/Casablanca"); }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Globalization;
 using Jazari.Marketplace.Web.Jobs;
@@ -112,13 +113,33 @@ public abstract class FollowUpJobsSuite(JobsHost jobs)
         jobs.Time.Advance(TimeSpan.FromDays(30));
         await FollowUps.ExpireAsync(needId);
         Assert.Equal("open", (await jobs.NeedAsync(needId)).GetProperty("status").GetString());
-        jobs.Time.SetUtcNow(new DateTimeOffset(lastDay.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+        // Until that day's end in Morocco, not in UTC (an hour later): a minute before its midnight, still open.
+        var closes = Jazari.Marketplace.Web.Languages.Formats.StartOf(lastDay.AddDays(1));
+        Assert.Equal(lastDay.AddDays(1).ToDateTime(TimeOnly.MinValue), Jazari.Marketplace.Web.Languages.Formats.Local(closes));
+        jobs.Time.SetUtcNow(closes.AddMinutes(-1));
+        await FollowUps.ExpireAsync(needId);
+        Assert.Equal("open", (await jobs.NeedAsync(needId)).GetProperty("status").GetString());
+        jobs.Time.SetUtcNow(closes);
         await FollowUps.ExpireAsync(needId);
         await FollowUps.ExpireAsync(needId);
         Assert.Equal("expired", (await jobs.NeedAsync(needId)).GetProperty("status").GetString());
         Assert.Single(await jobs.EmailsAsync(bidder.Email, "need-expired"));
         var browse = await jobs.Host.Admin().GetStringAsync("/api/needs?category=iot");
         Assert.DoesNotContain(needId, browse);
+    }
+
+    [Fact]
+    public async Task A_draft_whose_deadline_has_ended_in_morocco_is_not_published()
+    {
+        var sme = await jobs.Host.SignUpAsync("sme", "fr");
+        await sme.Client.CreateAsync("/api/smes", Api.Sme(Region));
+        var needId = await sme.Client.CreateAsync("/api/needs", jobs.Need("iot", Region, deadlineInDays: 1));
+        var deadline = DateOnly.FromDateTime(jobs.Time.GetUtcNow().AddDays(1).UtcDateTime);
+        // A minute into the next day in Morocco (in UTC, the deadline's day may still have an hour to run).
+        jobs.Time.SetUtcNow(Jazari.Marketplace.Web.Languages.Formats.StartOf(deadline.AddDays(1)).AddMinutes(1));
+        var refused = await sme.Client.PostAsync($"/api/needs/{needId}/publish", null);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal("draft", (await jobs.NeedAsync(needId)).GetProperty("status").GetString());
     }
 
     [Fact]
