@@ -49,8 +49,10 @@ internal static class Explanations
             reasons.Add((MatchScoring.BudgetWeight * facts.Budget, new("budget", Text(lang, key,
                 Money(lang, facts.PriceMin), Money(lang, facts.PriceMax), Money(lang, facts.BudgetMin), Money(lang, facts.BudgetMax)))));
         }
+        // English counts its reviews in the singular for one ("1 review"); French's "avis" and Arabic's count read alike.
+        var rated = "reputation" + you + (facts.RatingCount == 1 && Templates.ContainsKey((lang, $"reputation{you}-one")) ? "-one" : "");
         var reputation = facts.RatingCount > 0
-            ? Text(lang, "reputation" + you, facts.Rating.ToString("N1", Culture(lang)), facts.RatingCount.ToString("N0", Culture(lang)))
+            ? Text(lang, rated, facts.Rating.ToString("N1", Culture(lang)), facts.RatingCount.ToString("N0", Culture(lang)))
             : Text(lang, "reputation-new" + you);
         reasons.Add((MatchScoring.ReputationWeight * facts.Reputation, new("reputation", reputation)));
         return reasons.OrderByDescending(r => r.Weight).Select(r => r.Reason).ToList();
@@ -273,7 +275,8 @@ internal static class Explanations
         [("en", "budget-under")] = "Prices {0}\u00a0–\u00a0{1}\u00a0MAD, under the budget of {2}\u00a0–\u00a0{3}\u00a0MAD",
         [("fr", "budget-under")] = "Tarifs {0}\u00a0–\u00a0{1}\u00a0MAD, sous le budget de {2}\u00a0–\u00a0{3}\u00a0MAD",
         [("ar", "budget-under")] = "الأسعار {0}\u00a0–\u00a0{1}\u00a0درهم، أقل من الميزانية {2}\u00a0–\u00a0{3}\u00a0درهم",
-        [("en", "reputation")] = "Rated {0} / 5, reviews: {1}",
+        [("en", "reputation")] = "Rated {0} / 5 ({1} reviews)",
+        [("en", "reputation-one")] = "Rated {0} / 5 ({1} review)",
         [("fr", "reputation")] = "Note {0} / 5 ({1} avis)",
         [("ar", "reputation")] = "التقييم {0} / 5، عدد التقييمات: {1}",
         [("en", "reputation-new")] = "New on the marketplace, no reviews yet",
@@ -286,7 +289,8 @@ internal static class Explanations
         [("en", "language-you")] = "Written in {0}, one of your working languages",
         [("fr", "language-you")] = "Rédigé en {0}, une de vos langues de travail",
         [("ar", "language-you")] = "مكتوبة باللغة {0}، إحدى لغات عملكم",
-        [("en", "reputation-you")] = "Your rating counts: {0} / 5, reviews: {1}",
+        [("en", "reputation-you")] = "Your rating counts: {0} / 5 ({1} reviews)",
+        [("en", "reputation-you-one")] = "Your rating counts: {0} / 5 ({1} review)",
         [("fr", "reputation-you")] = "Votre note compte : {0} / 5 ({1} avis)",
         [("ar", "reputation-you")] = "تقييمكم يُحتسب: {0} / 5، عدد التقييمات: {1}",
         [("en", "reputation-new-you")] = "New on the marketplace: your first reviews will count",

@@ -52,14 +52,23 @@ public class ExplanationTests
         var match = Explain("en");
         Assert.Equal("skills", match.Reasons[0].Factor);
         Assert.Contains(match.Reasons, r => r.Detail == "Category: e-commerce");
-        Assert.Contains(match.Reasons, r => r.Detail == "Rated 4.7 / 5, reviews: 23");
+        Assert.Contains(match.Reasons, r => r.Detail == "Rated 4.7 / 5 (23 reviews)");
         Assert.InRange(match.Score, 0, 1);
+    }
+
+    [Fact]
+    public void One_review_reads_in_the_singular_in_english()
+    {
+        var index = new StartupIndex();
+        index.Upsert(ArganWeb with { Rating = 5, RatingCount = 1 });
+        var match = Assert.Single(index.TopFor(Need1, 3, "en"));
+        Assert.Contains(match.Reasons, r => r.Detail == "Rated 5.0 / 5 (1 review)");
     }
 
     [Theory]
     [InlineData("fr", "Besoin dans la région Souss-Massa, où vous pouvez intervenir sur site", "Rédigé en français, une de vos langues de travail", "Votre note compte : 4,7 / 5 (23 avis)")]
     [InlineData("ar", "الحاجة في جهة سوس ماسة، حيث يمكنكم العمل في عين المكان", "مكتوبة باللغة الفرنسية، إحدى لغات عملكم", "تقييمكم يُحتسب: 4,7 / 5، عدد التقييمات: 23")]
-    [InlineData("en", "The need is in Souss-Massa, where you can work on site", "Written in French, one of your working languages", "Your rating counts: 4.7 / 5, reviews: 23")]
+    [InlineData("en", "The need is in Souss-Massa, where you can work on site", "Written in French, one of your working languages", "Your rating counts: 4.7 / 5 (23 reviews)")]
     public void The_startup_reads_the_reasons_a_need_fits_it_addressed_to_itself(string language, string onsite, string written, string rating)
     {
         // The SME reads "Implantée dans la région…, peut intervenir sur site" about a startup; the startup reads the same
