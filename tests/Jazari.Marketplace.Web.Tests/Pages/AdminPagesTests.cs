@@ -26,6 +26,9 @@ public sealed class AdminPagesTests(BrowserHost host)
         await page.FillAsync("#token", HostProcess.AdminToken);
         await page.ClickAsync("form.form button[type=submit]");
         await Journeys.ExpectUrlAsync(page, "/admin$");
+        // The home leads to each page an admin looks after, the ones the payments page links to included.
+        var cards = await page.Locator(".card-title a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))");
+        Assert.Equal(["/admin/accounts", "/admin/institutes", "/admin/import", "/admin/payments", "/admin/held-payouts", "/admin/bank-statements", "/admin/programmes"], cards);
         await HostApi.AssertTranslatedAsync(page);
         await HostApi.AssertAccessibleAsync(page);
         await Shot(page, "admin", language);
