@@ -181,6 +181,20 @@ public sealed class BadInputTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task An_oversized_form_sent_to_a_page_shows_the_too_large_page_in_the_reader_language()
+    {
+        using var browser = host.CreateClient(new() { AllowAutoRedirect = false });
+        var request = new HttpRequestMessage(HttpMethod.Post, "/sign-in")
+        {
+            Content = new StringContent("Input.Email=" + new string('a', 300_000), Encoding.UTF8, "application/x-www-form-urlencoded"),
+        };
+        request.Headers.AcceptLanguage.ParseAdd("fr");
+        var response = await browser.SendAsync(request);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("Ce que vous avez envoyé dépasse la taille acceptée", System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
+    }
+
+    [Fact]
     public async Task A_chunked_body_without_length_is_also_cut_at_the_limit()
     {
         var sme = await host.SignUpAsync("sme");

@@ -137,6 +137,15 @@ internal static class BodyLimits
 
     public static IApplicationBuilder UseBodyLimits(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
+        // The error page shown for a status of this request (a 413 among them) reads no body: the body is not read again,
+        // nor refused a second time (which left the refused page blank).
+        if (context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>() is not null)
+        {
+            context.Request.Body = Stream.Null;
+            context.Request.ContentLength = 0;
+            await next(context);
+            return;
+        }
         // The import's upload page takes the same file as the import's endpoint.
         var path = context.Request.Path;
         var limit = path.StartsWithSegments("/api/admin/import") || path.StartsWithSegments("/admin/import") ? Import
