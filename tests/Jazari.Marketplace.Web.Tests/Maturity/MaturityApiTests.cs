@@ -230,6 +230,14 @@ public sealed class MaturityApiTests(MaturityHost jobs)
         var seen = await (await admin.GetAsync($"/api/programmes/{programme}/applications/{application.Id()}")).Json(HttpStatusCode.OK);
         Assert.Equal(assessment.Id(), seen.GetProperty("assessment").GetProperty("id").GetString());
         Assert.Equal(assessment.GetProperty("overall").GetDouble(), seen.GetProperty("assessment").GetProperty("overall").GetDouble());
+        // The admin's page names the assessment's dimensions in the page's language, whatever the admin's account speaks.
+        using (var adminPages = await Payments.ReceiptTests.AdminPagesAsync(Host))
+        {
+            adminPages.DefaultRequestHeaders.AcceptLanguage.ParseAdd("ar");
+            var page = System.Net.WebUtility.HtmlDecode(await adminPages.GetStringAsync("/admin/programmes"));
+            Assert.Contains("البيع والأداء عبر الإنترنت: 0,0 من 5", page);
+            Assert.DoesNotContain("Vente en ligne et paiements", page);
+        }
         await (await admin.PostAsJsonAsync($"/api/programmes/{programme}/applications/{application.Id()}/decision", new { approve = true, reason = "Plan clair." }))
             .Json(HttpStatusCode.OK);
 
