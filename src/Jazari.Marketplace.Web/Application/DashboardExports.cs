@@ -45,7 +45,27 @@ public static class DashboardExports
         return text.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + text.Replace("\"", "\"\"") + "\"" : text;
     }
 
-    public static byte[] ToXlsx(DashboardResponse d)
+    public static byte[] ToXlsx(DashboardResponse d) => Workbook([[.. Columns], .. Rows(d)]);
+
+    /// <summary>
+    /// The workbook a manager downloads from the dashboard page, to read and share: the same rows under
+    /// <paramref name="headers"/> (the reader's words, one per <see cref="Columns"/>), amounts in MAD rather than
+    /// centimes, the win rate in percent. The API's workbook keeps the API's names and units, for programs.
+    /// </summary>
+    public static byte[] ToXlsxForPeople(DashboardResponse d, IReadOnlyList<string> headers)
+    {
+        if (headers.Count != Columns.Count) throw new ArgumentException($"One header per column ({Columns.Count}).", nameof(headers));
+        var amounts = new[] { "revenueContractedMinor", "revenueReleasedMinor", "paidOutMinor", "payoutPendingMinor" }.Select(c => Columns.ToList().IndexOf(c)).ToHashSet();
+        var winRate = Columns.ToList().IndexOf("winRate");
+        return Workbook([[.. headers], .. Rows(d).Select(row => row.Select((value, i) => value switch
+        {
+            long minor when amounts.Contains(i) => minor / 100m,
+            double rate when i == winRate => Math.Round(rate * 100, 1),
+            _ => value,
+        }).ToArray())]);
+    }
+
+    private static byte[] Workbook(IReadOnlyList<object?[]> rows)
     {
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
@@ -66,15 +86,14 @@ public static class DashboardExports
                 <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
                 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>
                 """);
-            Add(zip, "xl/worksheets/sheet1.xml", Sheet(d));
+            Add(zip, "xl/worksheets/sheet1.xml", Sheet(rows));
         }
         return buffer.ToArray();
     }
 
-    private static string Sheet(DashboardResponse d)
+    private static string Sheet(IReadOnlyList<object?[]> rows)
     {
         var xml = new StringBuilder("""<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>""");
-        var rows = Rows(d).Prepend([.. Columns]).ToList();
         for (var r = 0; r < rows.Count; r++)
         {
             xml.Append($"""<row r="{r + 1}">""");

@@ -103,6 +103,17 @@ public sealed partial class DashboardFiguresTests(BrowserHost host)
         await HostApi.SignInAsync(host, page, managerEmail);
         var pageCsv = Csv.Parse(await (await page.APIRequest.GetAsync($"/manager/cohorts/{cohortId}/dashboard?handler=csv")).TextAsync());
         AssertSameFigures(row, "the page's CSV", pageCsv[0].Select(c => c.TrimStart('\uFEFF')).ToList(), pageCsv.Single(l => l[0] == startupId));
+        // Its workbook is for people: headed in the reader's language, amounts in MAD, the win rate in percent.
+        using (var workbook = new ZipArchive(new MemoryStream(await (await page.APIRequest.GetAsync($"/manager/cohorts/{cohortId}/dashboard?handler=xlsx")).BodyAsync())))
+        {
+            var (header, rows) = Sheet(workbook);
+            var mine = rows.Single(r => r[0] == startupId);
+            Assert.Equal(DashboardExports.Columns.Count, header.Count);
+            Assert.Equal(text.Format("dashboard.column-mad", text["kpi.revenue-contracted"]), header[5]);
+            Assert.Equal(text["kpi.bids-won"], header[3]);
+            Assert.Equal(("30000", "9500", "19000"), (mine[5], mine[7], mine[8])); // 3,000,000 centimes contracted; paid out; pending
+            Assert.Equal(Math.Round(row.GetProperty("winRate").GetDouble() * 100, 1).ToString(System.Globalization.CultureInfo.InvariantCulture), mine[4]);
+        }
         await page.GotoAsync($"/manager/cohorts/{cohortId}/dashboard");
         var paidOut = page.Locator("#paid-out dd");
         await Assertions.Expect(paidOut).ToContainTextAsync(text.Money(950_000, "MAD"));

@@ -39,8 +39,21 @@ public sealed class DashboardModel(IGrainFactory grains, Text text, CohortComman
     public async Task<IActionResult> OnGetCsvAsync(string id) =>
         File(DashboardExports.ToCsv(await LoadAsync(id)), DashboardExports.Csv + "; charset=utf-8", $"{id}.csv");
 
+    /// <summary>The workbook to read and share: headed in the page's language, amounts in MAD (the CSV stays the API's data).</summary>
     public async Task<IActionResult> OnGetXlsxAsync(string id) =>
-        File(DashboardExports.ToXlsx(await LoadAsync(id)), DashboardExports.Xlsx, $"{id}.xlsx");
+        File(DashboardExports.ToXlsxForPeople(await LoadAsync(id), Headers()), DashboardExports.Xlsx, $"{id}.xlsx");
+
+    private IReadOnlyList<string> Headers()
+    {
+        string Mad(string key) => T.Format("dashboard.column-mad", T[key]);
+        return
+        [
+            T["dashboard.column-id"], T["cohort.startup"], T["kpi.bids-submitted"], T["kpi.bids-won"],
+            T.Format("dashboard.column-percent", T["kpi.win-rate"]), Mad("kpi.revenue-contracted"), Mad("kpi.revenue-released"),
+            Mad("kpi.paid-out-one"), Mad("dashboard.column-payout-pending"), T["kpi.milestones-delivered"], T["kpi.milestones-on-time"],
+            T["kpi.rating"], T["kpi.mentor-sessions"], T["dashboard.column-session-rating"], T["kpi.employees"],
+        ];
+    }
 
     /// <summary>A funnel step's share of another step, in percent (0 to 100).</summary>
     public static double Share(long part, long whole) => whole <= 0 ? 0 : Math.Round(100.0 * part / whole, 1);
