@@ -197,6 +197,15 @@ public sealed class CohortsApiTests(MarketplaceHost host)
         Assert.Equal("submitted", await StatusAsync());
         Assert.DoesNotContain(host.Emails(startup.Email), e => e.GetProperty("kind").GetString() == "application-declined");
 
+        // A choice that is not one is refused, not read as "decline" (which is final).
+        var forged = await pages.PostAsync(path + "?handler=decide", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["admit"] = "abc", ["confirmed"] = "true", ["__af"] = Payments.ReceiptTests.Antiforgery(asking),
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Contains("<html lang=\"fr\"", await forged.Content.ReadAsStringAsync()); // the error page, in the reader's language
+        Assert.Equal("submitted", await StatusAsync());
+
         var confirmed = await pages.PostAsync(path + "?handler=decide", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["admit"] = "false", ["confirmed"] = "true", ["__af"] = Payments.ReceiptTests.Antiforgery(asking),

@@ -41,6 +41,7 @@ public static class PagesExtensions
         {
             o.Filters.Add<PageErrors>();
             o.Filters.Add<UnknownHandlers>();
+            o.Filters.Add<UnreadableChoices>();
             o.ValueProviderFactories.Add(new DateField.ValuesFactory());
             o.ModelBinderProviders.Insert(0, new AmountBinder.Provider());
         });
@@ -104,8 +105,14 @@ public static class PagesExtensions
     /// <summary>The language of the last e-mail link followed in this browser's session (not a choice: the next link's wins).</summary>
     public const string LinkCookie = "jz-lang-link";
 
-    private static string? LinkLanguage(HttpContext context) =>
-        context.Request.Query["lang"] is [{ } linked] && Strings.PageLanguages.Contains(linked) ? linked : null;
+    /// <summary>The <c>?lang=</c> of the address asked for, also when its error page is shown (which has a query of its own).</summary>
+    private static string? LinkLanguage(HttpContext context)
+    {
+        var lang = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>() is { OriginalQueryString: { Length: > 0 } original }
+            ? Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(original).GetValueOrDefault("lang")
+            : context.Request.Query["lang"];
+        return lang is [{ } linked] && Strings.PageLanguages.Contains(linked) ? linked : null;
+    }
 
     /// <summary>
     /// The second language of a reader of Amazigh: the one chosen on the language page (and, signed in, the account's

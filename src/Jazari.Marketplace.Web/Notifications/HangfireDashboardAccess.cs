@@ -37,16 +37,16 @@ public sealed class HangfireDashboardAccess(LinkSigner signer, IGrainFactory gra
         return parts is [var seconds, var signature] && Fresh(seconds) is not null && signer.Verify($"hangfire:{seconds}", signature);
     }
 
-    /// <summary>Exchanges a code for the dashboard's cookie (then the dashboard), or answers 401.</summary>
+    /// <summary>Exchanges a code for the dashboard's cookie (then the dashboard), or answers 401 (the error page: used or expired, ask again).</summary>
     public async Task<IResult> EnterAsync(HttpContext http, string? code)
     {
         var parts = code?.Split('.', 3);
         if (parts is not [var seconds, var nonce, var signature] || Fresh(seconds) is null || nonce.Length != 32
             || !nonce.All(char.IsAsciiHexDigitLower) || !signer.Verify($"hangfire-code:{seconds}.{nonce}", signature))
-            return TypedResults.Problem(statusCode: 401, detail: "The link is invalid or has expired: ask for a new one.");
+            return TypedResults.StatusCode(401); // a browser's link: the error page says to ask for a new one, in the reader's language
         // One claim, in one grain call: of the same link opened several times at once, one enters.
         if (!await grains.GetGrain<IProcessedEventGrain>($"hangfire-code-{nonce}").ClaimAsync())
-            return TypedResults.Problem(statusCode: 401, detail: "The link was used already: ask for a new one.");
+            return TypedResults.StatusCode(401);
         var expires = time.GetUtcNow() + Lifetime;
         var value = expires.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         http.Response.Cookies.Append(Cookie, $"{value}.{signer.Sign($"hangfire:{value}")}", new CookieOptions

@@ -48,6 +48,9 @@ public sealed class ErrorModel : PageModel
         if (long.TryParse(Response.Headers.RetryAfter, out var seconds)) RetryAfter = seconds;
         Original = OriginalPage();
         if (Kind is not ("not-found" or "denied")) TryAgain = Original;
+        // The jobs dashboard's one-time link, used or expired (a reload of it): a new one is asked on the admin's home.
+        if (status == 401 && Original?.StartsWith(Notifications.HangfireDashboardAccess.EnterPath + "?", StringComparison.Ordinal) == true)
+            (Kind, TryAgain) = ("jobs-link", "/admin");
         Response.StatusCode = status;
         return Page();
     }

@@ -137,7 +137,11 @@ public sealed class NotificationsApiTests(SqliteJobsHost jobs)
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(link)).StatusCode); // exchanged for the cookie, then the dashboard
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/hangfire/jobs/scheduled")).StatusCode); // by the cookie
         using var second = jobs.Host.Anonymous();
-        Assert.Equal(HttpStatusCode.Unauthorized, (await second.GetAsync(link)).StatusCode); // once only
+        var reused = await second.GetAsync(link); // once only: a reload of the link says so, in the reader's language, and where to ask again
+        Assert.Equal(HttpStatusCode.Unauthorized, reused.StatusCode);
+        var said = System.Net.WebUtility.HtmlDecode(await reused.Content.ReadAsStringAsync());
+        Assert.Contains("Lien utilisé ou expiré", said);
+        Assert.Contains("href=\"/admin\"", said);
         var raced = (await (await jobs.Host.Admin().PostAsync("/api/admin/hangfire-link", null)).Json(HttpStatusCode.OK)).GetProperty("url").GetString()!;
         var clients = Enumerable.Range(0, 8).Select(_ => jobs.Host.Anonymous()).ToList();
         var answers = await Task.WhenAll(clients.Select(c => c.GetAsync(raced))); // the same link opened eight times at once: one enters

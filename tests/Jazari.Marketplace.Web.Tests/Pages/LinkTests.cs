@@ -25,6 +25,10 @@ public sealed partial class LinkTests(BrowserHost host)
         Assert.Equal(language, await page.GetAttributeAsync("html", "lang"));
         Assert.Equal(title, (await page.InnerTextAsync("h1")).Trim());
         await HostApi.AssertAccessibleAsync(page);
+        // A link of an e-mail in the other language shows its error page in that language (the error page has its own query).
+        var other = language == "fr" ? "ar" : "fr";
+        Assert.Equal(404, (await page.GotoAsync($"/nulle-part/{Guid.NewGuid():N}?lang={other}"))!.Status);
+        Assert.Equal(other, await page.GetAttributeAsync("html", "lang"));
 
         // The API keeps answering problem details.
         using var client = host.Host.Client();
