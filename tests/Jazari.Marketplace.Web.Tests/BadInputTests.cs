@@ -39,6 +39,14 @@ public sealed class BadInputTests(MarketplaceHost host)
             Assert.Contains(title, await response.Content.ReadAsStringAsync());
         }
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/impact?handler=bogus")).StatusCode); // the page itself
+        // The API answers a problem whatever the client accepts (a browser's text/html got a line of plain text).
+        using (var html = new HttpRequestMessage(HttpMethod.Get, "/api/nulle-part"))
+        {
+            html.Headers.Accept.ParseAdd("text/html");
+            var api = await anonymous.SendAsync(html);
+            Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
+            Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
+        }
 
         var sme = await host.SignUpAsync("sme");
         await sme.Client.CreateAsync("/api/smes", Api.Sme());
@@ -255,6 +263,25 @@ public sealed class BadInputTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task A_region_or_language_that_is_not_one_is_marked_next_to_its_field_on_the_need_form()
+    {
+        var sme = await host.SignUpAsync("sme");
+        await sme.Client.CreateAsync("/api/smes", Api.Sme());
+        using var pages = await Payments.ReceiptTests.PagesAsync(host, sme);
+        var form = await pages.GetStringAsync("/sme/needs/new?category=ecommerce");
+        var refused = await pages.PostAsync("/sme/needs/new", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__af"] = Payments.ReceiptTests.Antiforgery(form), ["Input.Category"] = "ecommerce", ["Input.Title"] = "Boutique en ligne à Fès",
+            ["Input.Region"] = "Atlantis", ["Input.Language"] = "xx", ["publish"] = "false",
+        }));
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode); // the form again, with its errors
+        var page = await refused.Content.ReadAsStringAsync();
+        // The alert says "the fields marked below": each refused choice is marked under its own list.
+        Assert.Matches("id=\"region\"[^§]*?</select>\\s*<p class=\"error\">", page);
+        Assert.Matches("id=\"language\"[^§]*?</select>\\s*<p class=\"error\">", page);
+    }
+
+    [Fact]
     public async Task Control_characters_and_bad_emails_are_refused()
     {
         using var client = host.Anonymous();
@@ -263,7 +290,8 @@ public sealed class BadInputTests(MarketplaceHost host)
         Assert.True(problem.GetProperty("errors").TryGetProperty("email", out _));
         Assert.True(problem.GetProperty("errors").TryGetProperty("displayName", out _));
         // An address at a network address, not a domain, is refused; a domain in Arabic letters is one.
-        foreach (var email in new[] { "a@[127.0.0.1]", "a@10.0.0.1", "a@atlas_ma.com", "a@local:25.ma" })
+        // Nor a mailbox no one has: markup, a byte that was not text, dots at an end or twice.
+        foreach (var email in new[] { "a@[127.0.0.1]", "a@10.0.0.1", "a@atlas_ma.com", "a@local:25.ma", "<script>@x.ma", "\uFFFD\uFFFD@y.ma", ".a@x.ma", "a..b@x.ma", "\"a b\"@x.ma" })
         {
             var c = new Jazari.Marketplace.Web.Application.Checks();
             c.Email("email", email);
@@ -271,6 +299,8 @@ public sealed class BadInputTests(MarketplaceHost host)
         }
         var idn = new Jazari.Marketplace.Web.Application.Checks();
         Assert.Equal("amal@مثال.المغرب", idn.Email("email", "Amal@مثال.المغرب"));
+        Assert.Equal("o'brien+jazari@atlas.ma", idn.Email("email", "o'brien+jazari@atlas.ma"));
+        Assert.Equal("أمل@atlas.ma", idn.Email("email", "أمل@atlas.ma"));
         Assert.False(idn.Failed);
     }
 

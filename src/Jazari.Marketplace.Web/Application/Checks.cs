@@ -177,8 +177,16 @@ public sealed class Checks(string prefix = "")
         if (typed.Length > 0 && (at < 1 || at != email.LastIndexOf('@') || !email[(at + 1)..].Contains('.') || email.Any(char.IsWhiteSpace)
             || email[(at + 1)..].Split('.').Any(label => label.Length == 0)
             // A domain name (letters in any script, digits, dashes), not an address ("a@[127.0.0.1]", "a@10.0.0.1").
-            || email[(at + 1)..].Any(c => !(char.IsLetterOrDigit(c) || c is '-' or '.')) || email[(email.LastIndexOf('.') + 1)..].All(char.IsAsciiDigit)))
+            || email[(at + 1)..].Any(c => !(char.IsLetterOrDigit(c) || c is '-' or '.')) || email[(email.LastIndexOf('.') + 1)..].All(char.IsAsciiDigit)
+            || !Mailbox(email[..at])))
             Error(field, "Must be an e-mail address.");
         return email;
     }
+
+    /// <summary>A mailbox name as people have them (RFC 5322's dot-atom, letters in any script): no "&lt;script&gt;", no
+    /// quotes or brackets, no replacement character of a byte that was not text, no dot at either end or twice.</summary>
+    private static bool Mailbox(string local) =>
+        local.Length is > 0 and <= 64 && local[0] != '.' && local[^1] != '.' && !local.Contains("..", StringComparison.Ordinal)
+        && local.All(c => char.IsLetterOrDigit(c) || "!#$%&'*+/=?^_`{|}~.-".Contains(c)
+            || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.SpacingCombiningMark);
 }

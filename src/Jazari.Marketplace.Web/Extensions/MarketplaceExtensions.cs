@@ -63,8 +63,9 @@ public static class MarketplaceExtensions
         // The API answers problem details; a browser gets a page in its language for every error (404, 429, 500...).
         app.UseWhen(c => !PagesExtensions.IsPagePath(c.Request.Path), api =>
         {
-            api.UseExceptionHandler();
-            api.UseStatusCodePages();
+            api.UseExceptionHandler(new ExceptionHandlerOptions { SuppressDiagnosticsCallback = c => ProblemHandling.StatusOf(c.Exception) is < 500 });
+            // A problem response whatever the client accepts (a browser's text/html got "Status Code: 404; Not Found").
+            api.UseStatusCodePages(context => TypedResults.Problem(statusCode: context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));
         });
         app.UseWhen(c => PagesExtensions.IsPagePath(c.Request.Path), pages =>
         {
@@ -72,6 +73,8 @@ public static class MarketplaceExtensions
             {
                 ExceptionHandlingPath = "/error/500",
                 StatusCodeSelector = failure => ProblemHandling.StatusOf(failure) ?? StatusCodes.Status500InternalServerError,
+                // Refused input (a bad query value, a missing record) is not an error of the server: not logged as one.
+                SuppressDiagnosticsCallback = c => ProblemHandling.StatusOf(c.Exception) is < 500,
             });
             pages.UseStatusCodePagesWithReExecute("/error/{0}");
         });

@@ -106,8 +106,9 @@ public sealed class AdminPagesTests(BrowserHost host)
         await HostApi.SignUpInBrowserAsync(host, page, "startup", $"startup-{run}@example.ma", "Youssef");
         foreach (var path in new[] { "/admin", "/admin/import", "/manager", "/mentor" })
         {
-            await page.GotoAsync(path);
+            var response = await page.GotoAsync(path);
             Assert.EndsWith("/denied", new Uri(page.Url).AbsolutePath);
+            Assert.Equal(403, response!.Status); // said as a refusal, not a page like any other
         }
         var anonymous = await host.NewPageAsync("fr");
         await anonymous.GotoAsync("/admin/accounts");

@@ -20,7 +20,16 @@ public abstract class MarketplacePage(IGrainFactory grains, Text text) : PageMod
     /// <summary>The signed-in caller, as the API passes it to grains.</summary>
     protected Caller Me => User.Caller();
 
-    public string? ErrorFor(string field) => Errors.TryGetValue(field, out var list) ? string.Join(" ", list) : null;
+    /// <summary>The errors of a field, those of its list's items included ("languages[0]" under "languages": a list is one field on the page).</summary>
+    public string? ErrorFor(string field)
+    {
+        var found = Errors.Where(e => e.Key == field || ItemOf(e.Key, field)).SelectMany(e => e.Value).Distinct().ToList();
+        return found.Count > 0 ? string.Join(" ", found) : null;
+    }
+
+    private static bool ItemOf(string key, string field) =>
+        key.Length > field.Length + 2 && key.StartsWith(field + "[", StringComparison.Ordinal) && key[^1] == ']'
+        && key[(field.Length + 1)..^1].All(char.IsAsciiDigit);
 
     public IEnumerable<string> FormErrors => Errors.TryGetValue("", out var list) ? list : [];
 
