@@ -55,8 +55,9 @@ public static class DashboardExports
     public static byte[] ToXlsxForPeople(DashboardResponse d, IReadOnlyList<string> headers)
     {
         if (headers.Count != Columns.Count) throw new ArgumentException($"One header per column ({Columns.Count}).", nameof(headers));
-        var amounts = new[] { "revenueContractedMinor", "revenueReleasedMinor", "paidOutMinor", "payoutPendingMinor" }.Select(c => Columns.ToList().IndexOf(c)).ToHashSet();
-        var winRate = Columns.ToList().IndexOf("winRate");
+        var names = Columns.ToList();
+        var amounts = new[] { "revenueContractedMinor", "revenueReleasedMinor", "paidOutMinor", "payoutPendingMinor" }.Select(c => names.IndexOf(c)).ToHashSet();
+        var winRate = names.IndexOf("winRate");
         return Workbook([[.. headers], .. Rows(d).Select(row => row.Select((value, i) => value switch
         {
             long minor when amounts.Contains(i) => minor / 100m,

@@ -38,7 +38,8 @@ public abstract class FollowUpJobsSuite(JobsHost jobs)
         var scheduled = jobs.Scheduled(needId).ToDictionary(j => j.Value.Job.Method.Name, j => new DateTimeOffset(j.Value.EnqueueAt, TimeSpan.Zero));
         Assert.Equal(published.AddDays(3), scheduled[nameof(NeedFollowUps.FewBidsAsync)], TimeSpan.FromSeconds(1));
         Assert.Equal(published.AddDays(7), scheduled[nameof(NeedFollowUps.DecisionReminderAsync)], TimeSpan.FromSeconds(1));
-        var afterDeadline = new DateTimeOffset(DateOnly.FromDateTime(published.UtcDateTime.AddDays(21)).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        // The deadline's day (20 days on) ends at Morocco's midnight.
+        var afterDeadline = Jazari.Marketplace.Web.Languages.Formats.StartOf(DateOnly.FromDateTime(published.UtcDateTime.AddDays(21)));
         Assert.Equal(afterDeadline, scheduled[nameof(NeedFollowUps.ExpireAsync)], TimeSpan.FromSeconds(1));
     }
 
