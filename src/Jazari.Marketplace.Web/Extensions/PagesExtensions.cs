@@ -40,8 +40,7 @@ public static class PagesExtensions
         }).AddMvcOptions(o =>
         {
             o.Filters.Add<PageErrors>();
-            o.Filters.Add<UnknownHandlers>();
-            o.Filters.Add<UnreadableChoices>();
+            o.Filters.Add<UnanswerableRequests>();
             o.ValueProviderFactories.Add(new DateField.ValuesFactory());
             o.ModelBinderProviders.Insert(0, new AmountBinder.Provider());
         });
