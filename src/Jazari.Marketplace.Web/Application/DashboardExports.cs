@@ -48,23 +48,17 @@ public static class DashboardExports
     public static byte[] ToXlsx(DashboardResponse d) => Workbook([[.. Columns], .. Rows(d)]);
 
     /// <summary>
-    /// The workbook a manager downloads from the dashboard page, to read and share: the same rows under
-    /// <paramref name="headers"/> (the reader's words, one per <see cref="Columns"/>), amounts in MAD rather than
+    /// The workbook a manager downloads from the dashboard page, to read and share: each of <see cref="Columns"/> headed by
+    /// <paramref name="header"/> (the reader's words for it), amounts (the API's <c>…Minor</c> columns) in MAD rather than
     /// centimes, the win rate in percent. The API's workbook keeps the API's names and units, for programs.
     /// </summary>
-    public static byte[] ToXlsxForPeople(DashboardResponse d, IReadOnlyList<string> headers)
-    {
-        if (headers.Count != Columns.Count) throw new ArgumentException($"One header per column ({Columns.Count}).", nameof(headers));
-        var names = Columns.ToList();
-        var amounts = new[] { "revenueContractedMinor", "revenueReleasedMinor", "paidOutMinor", "payoutPendingMinor" }.Select(c => names.IndexOf(c)).ToHashSet();
-        var winRate = names.IndexOf("winRate");
-        return Workbook([[.. headers], .. Rows(d).Select(row => row.Select((value, i) => value switch
+    public static byte[] ToXlsxForPeople(DashboardResponse d, Func<string, string> header) =>
+        Workbook([[.. Columns.Select(header)], .. Rows(d).Select(row => row.Select((value, i) => (Columns[i], value) switch
         {
-            long minor when amounts.Contains(i) => minor / 100m,
-            double rate when i == winRate => Math.Round(rate * 100, 1),
+            (var column, long minor) when column.EndsWith("Minor", StringComparison.Ordinal) => minor / 100m,
+            ("winRate", double rate) => Math.Round(rate * 100, 1),
             _ => value,
         }).ToArray())]);
-    }
 
     private static byte[] Workbook(IReadOnlyList<object?[]> rows)
     {

@@ -142,6 +142,7 @@ public sealed class NotificationsApiTests(SqliteJobsHost jobs)
         var said = System.Net.WebUtility.HtmlDecode(await reused.Content.ReadAsStringAsync());
         Assert.Contains("Lien utilisé ou expiré", said);
         Assert.Contains("href=\"/admin\"", said);
+        Assert.Contains(">Administration</a>", said); // the button named for where it leads, not "try again"
         var raced = (await (await jobs.Host.Admin().PostAsync("/api/admin/hangfire-link", null)).Json(HttpStatusCode.OK)).GetProperty("url").GetString()!;
         var clients = Enumerable.Range(0, 8).Select(_ => jobs.Host.Anonymous()).ToList();
         var answers = await Task.WhenAll(clients.Select(c => c.GetAsync(raced))); // the same link opened eight times at once: one enters

@@ -41,18 +41,31 @@ public sealed class DashboardModel(IGrainFactory grains, Text text, CohortComman
 
     /// <summary>The workbook to read and share: headed in the page's language, amounts in MAD (the CSV stays the API's data).</summary>
     public async Task<IActionResult> OnGetXlsxAsync(string id) =>
-        File(DashboardExports.ToXlsxForPeople(await LoadAsync(id), Headers()), DashboardExports.Xlsx, $"{id}.xlsx");
+        File(DashboardExports.ToXlsxForPeople(await LoadAsync(id), Header), DashboardExports.Xlsx, $"{id}.xlsx");
 
-    private IReadOnlyList<string> Headers()
+    /// <summary>The reader's words for a column of the export, as the page's table and totals name it.</summary>
+    private string Header(string column)
     {
         string Mad(string key) => T.Format("dashboard.column-mad", T[key]);
-        return
-        [
-            T["dashboard.column-id"], T["cohort.startup"], T["kpi.bids-submitted"], T["kpi.bids-won"],
-            T.Format("dashboard.column-percent", T["kpi.win-rate"]), Mad("kpi.revenue-contracted"), Mad("kpi.revenue-released"),
-            Mad("kpi.paid-out-one"), Mad("dashboard.column-payout-pending"), T["kpi.milestones-delivered"], T["kpi.milestones-on-time"],
-            T["kpi.rating"], T["kpi.mentor-sessions"], T["dashboard.column-session-rating"], T["kpi.employees"],
-        ];
+        return column switch
+        {
+            "startupId" => T["dashboard.column-id"],
+            "name" => T["cohort.startup"],
+            "bidsSubmitted" => T["kpi.bids-submitted"],
+            "bidsWon" => T["kpi.bids-won"],
+            "winRate" => T.Format("dashboard.column-percent", T["kpi.win-rate"]),
+            "revenueContractedMinor" => Mad("kpi.revenue-contracted"),
+            "revenueReleasedMinor" => Mad("kpi.revenue-released"),
+            "paidOutMinor" => Mad("kpi.paid-out-one"),
+            "payoutPendingMinor" => Mad("dashboard.column-payout-pending"),
+            "milestonesDelivered" => T["kpi.milestones-delivered"],
+            "milestonesOnTime" => T["kpi.milestones-on-time"],
+            "rating" => T["kpi.rating"],
+            "mentorSessions" => T["kpi.mentor-sessions"],
+            "mentorSessionRating" => T["dashboard.column-session-rating"],
+            "employees" => T["kpi.employees"],
+            _ => throw new InvalidOperationException($"The export's column {column} has no words on the page yet."),
+        };
     }
 
     /// <summary>A funnel step's share of another step, in percent (0 to 100).</summary>
