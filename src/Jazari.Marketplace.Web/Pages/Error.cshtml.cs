@@ -11,7 +11,7 @@ namespace Jazari.Marketplace.Web.Pages;
 [IgnoreAntiforgeryToken]
 public sealed class ErrorModel : PageModel
 {
-    /// <summary>Which text to show: not-found, denied, too-many, busy or failed.</summary>
+    /// <summary>Which text to show: not-found, denied, too-large, too-many, busy, bad-request, failed, jobs-link or jobs-dashboard.</summary>
     public string Kind { get; private set; } = "failed";
     public long? RetryAfter { get; private set; }
     /// <summary>The page the reader was on, to try again from (a form sent returns to the form): a path of this site,
@@ -51,6 +51,9 @@ public sealed class ErrorModel : PageModel
         // The jobs dashboard's one-time link, used or expired (a reload of it): a new one is asked on the admin's home.
         if (status == 401 && Original?.StartsWith(Notifications.HangfireDashboardAccess.EnterPath + "?", StringComparison.Ordinal) == true)
             (Kind, TryAgain) = ("jobs-link", "/admin");
+        // The jobs dashboard without its cookie (its hour over, or opened by its address): it opens from the admin's home.
+        if (status is 401 or 403 && Original is { } dashboard && new PathString(dashboard.Split('?')[0]).StartsWithSegments(Notifications.HangfireDashboardAccess.Path))
+            (Kind, TryAgain) = ("jobs-dashboard", "/admin");
         Response.StatusCode = status;
         return Page();
     }

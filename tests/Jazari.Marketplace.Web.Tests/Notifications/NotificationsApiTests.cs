@@ -154,5 +154,13 @@ public sealed class NotificationsApiTests(SqliteJobsHost jobs)
         Assert.Equal(HttpStatusCode.Unauthorized, (await third.GetAsync(late)).StatusCode); // a code lives two minutes
         jobs.Time.Advance(TimeSpan.FromHours(2));
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/hangfire/jobs/scheduled")).StatusCode);
+        // Its hour over, a reload in the browser says where to get a new link, in the reader's language (not a problem in English).
+        using var reload = new HttpRequestMessage(HttpMethod.Get, "/hangfire/jobs/scheduled");
+        reload.Headers.Accept.ParseAdd("text/html,application/xhtml+xml");
+        var expired = await browser.SendAsync(reload);
+        Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
+        var page = System.Net.WebUtility.HtmlDecode(await expired.Content.ReadAsStringAsync());
+        Assert.Contains("Le tableau des tâches demande un nouveau lien", page);
+        Assert.Contains("href=\"/admin\"", page);
     }
 }
