@@ -407,8 +407,17 @@ internal sealed class EngagementGrain(
         // An approved milestone whose card release has not gone yet (it waits for the startup's Stripe account) is held
         // too: the release stays pending but is not carried out while the dispute is open; the resolution replaces it.
         var held = m.Status == MilestoneStatus.Approved && m.PendingMoves.Count > 0 && m.PendingMoves.All(p => p.Kind == MoveKind.Release);
-        if (m.Status is not (MilestoneStatus.Funded or MilestoneStatus.Delivered) && !held) return;
-        await OpenAsync(m, "card", reason);
+        // A dispute a party opened, or one decided whose release has not gone yet: the bank's claim takes it over. The
+        // admins alone decide it (the startup's incubators lose their say), and no release goes until they have.
+        var superseded = m.Dispute is { ResolvedAt: null, OpenedBy: not ("card" or "card-refund") }
+            || m is { Status: MilestoneStatus.Disputed, Dispute.ResolvedAt: not null } && m.PendingMoves.Any(p => p.Kind == MoveKind.Release);
+        if (m.Status is not (MilestoneStatus.Funded or MilestoneStatus.Delivered) && !held && !superseded)
+        {
+            logger.LogWarning("Chargeback on milestone {Index} of need {NeedId}, {Status}: nothing left to hold; answered in Stripe",
+                m.Index, NeedId, m.Status.Name());
+            return;
+        }
+        await OpenAsync(m, "card", reason, superseded);
     }
 
     public async Task<EngagementView> DeliverAsync(Caller caller, int index, string note, IReadOnlyList<string> links)
@@ -938,7 +947,7 @@ internal sealed class EngagementGrain(
         m.PendingMoves.Add(ReleaseMove(m, m.AmountMinor));
     }
 
-    private async Task OpenAsync(MilestoneState m, string side, string reason)
+    private async Task OpenAsync(MilestoneState m, string side, string reason, bool superseded = false)
     {
         var id = PaymentIds.Dispute(NeedId, m.Index);
         await grains.GetGrain<IPaymentLookupGrain>(id).SetAsync(new PaymentTarget(NeedId, m.Index));
@@ -948,7 +957,7 @@ internal sealed class EngagementGrain(
         List<string> mediators = side is "card" or "card-refund" ? []
             : [.. (await grains.GetGrain<IStartupActivityGrain>(S.StartupId).GetAsync()).Cohorts.Select(c => c.InstituteId).Distinct()];
         m.Status = MilestoneStatus.Disputed;
-        m.Dispute = new Dispute(id, side, reason, time.GetUtcNow(), null, 0, 0, null, null, mediators);
+        m.Dispute = new Dispute(id, side, reason, time.GetUtcNow(), null, 0, 0, null, null, mediators, Superseded: superseded);
         await SaveAsync(AddEvent(EngagementEventKind.DisputeOpened, m.Index));
     }
 

@@ -141,7 +141,10 @@ public sealed record Dispute(
     [property: Id(10)] DateTimeOffset? MediatorsAcceptedAt = null,
     /// <summary>Of <see cref="RefundMinor"/>, what goes back to the co-funding programme that paid its share of the milestone
     /// (the SME is refunded the rest).</summary>
-    [property: Id(11)] long RefundProgrammeMinor = 0)
+    [property: Id(11)] long RefundProgrammeMinor = 0,
+    /// <summary>A chargeback that came on a dispute already opened by a party, or decided with a release not yet gone: the
+    /// admins decide again, and its e-mails are named by its opening (the milestone's earlier dispute had the same id).</summary>
+    [property: Id(12)] bool Superseded = false)
 {
     /// <summary>The institutes proposed to mediate: those of the startup's cohorts when it opened (none for disputes stored
     /// before mediators were recorded).</summary>

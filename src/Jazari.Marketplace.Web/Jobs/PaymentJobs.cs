@@ -127,8 +127,9 @@ public sealed class PaymentJobs(
                     "card" or "card-refund" => null, // the card holder's bank, or a refund in Stripe: both hear of it
                     _ => throw new InvalidOperationException($"Unknown side {dispute.OpenedBy} of dispute {dispute.Id}."),
                 };
-                // A milestone's dispute id is its own; a refund in Stripe may open a second one after a decision: named by its opening.
-                var told = dispute.OpenedBy == "card-refund" ? $"{dispute.Id}:{dispute.OpenedAt.UtcTicks}" : dispute.Id;
+                // A milestone's dispute id is its own; a refund in Stripe may open a second one after a decision, and a chargeback
+                // take over a party's dispute: named by its opening.
+                var told = dispute.OpenedBy == "card-refund" || dispute.Superseded ? $"{dispute.Id}:{dispute.OpenedAt.UtcTicks}" : dispute.Id;
                 foreach (var account in other is null ? new[] { e.SmeAccountId, e.StartupAccountId } : [other])
                     await notifier.NotifyAsync(account, NotificationKinds.DisputeOpened, $"{told}:opened", Values(e, m, ("reason", Dispute.ReasonKey(dispute.OpenedBy) ?? dispute.Reason)));
                 // Mediators the SME accepted: each of their institutes' managers is asked to settle it, once.

@@ -253,6 +253,51 @@ public sealed class StripeTests(StripeHost stripe)
     }
 
     [Fact]
+    public async Task A_chargeback_on_a_milestone_a_party_disputed_takes_the_dispute_over_for_the_admins()
+    {
+        var (a, _, paid) = await CardFundedAsync();
+        await a.DeliverAsync(0);
+        await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/dispute", new { reason = "Le site ne s'ouvre pas." })).Json(HttpStatusCode.OK);
+        var chargeId = (string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!;
+        await (await stripe.PostEventAsync(StripeEvents.ChargeDisputeCreated(Server.Dispute(chargeId)))).Json(HttpStatusCode.OK);
+        var dispute = (await a.EngagementAsync()).Milestone(0).GetProperty("dispute");
+        Assert.Equal("card", dispute.GetProperty("openedBy").GetString()); // the bank's claim: the platform's admins answer it
+        Assert.Equal(0, dispute.GetProperty("mediators").GetArrayLength());
+        await Engagements.EventuallyAsync(() => Task.FromResult(Host.Emails(a.Sme.Email).Any(e => e.GetProperty("kind").GetString() == "dispute-opened")),
+            "the SME told of the chargeback's dispute");
+    }
+
+    [Fact]
+    public async Task A_chargeback_after_a_decision_whose_release_has_not_gone_holds_it_until_the_admins_decide_again()
+    {
+        var (a, _, paid) = await CardFundedAsync();
+        await a.DeliverAsync(0);
+        await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/dispute", new { reason = "Le site ne s'ouvre pas." })).Json(HttpStatusCode.OK);
+        using var admin = Host.Admin();
+        var disputeId = (await a.EngagementAsync()).Milestone(0).GetProperty("dispute").Id();
+        await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 1_500_000L, refundMinor = 0L, note = "Le site s'ouvre." }))
+            .Json(HttpStatusCode.OK); // no Stripe account yet: the decided release waits
+        await Engagements.EventuallyAsync(() => Task.FromResult(Host.Emails(a.Founder.Email).Any(e => e.GetProperty("kind").GetString() == "release-awaiting-onboarding")),
+            "the startup told its release waits");
+        var chargeId = (string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!;
+        await (await stripe.PostEventAsync(StripeEvents.ChargeDisputeCreated(Server.Dispute(chargeId)))).Json(HttpStatusCode.OK);
+        var held = (await a.EngagementAsync()).Milestone(0);
+        Assert.Equal(("disputed", "card"), (held.Status(), held.GetProperty("dispute").GetProperty("openedBy").GetString()));
+
+        await OnboardAsync(a); // the startup's account is ready, but the bank disputes the payment: the decided release does not go
+        await stripe.Service<PaymentJobs>().FollowUpAsync(a.NeedId);
+        await Host.JobsSettledAsync();
+        Assert.DoesNotContain(Server.Transfers(), t => (string?)t["transfer_group"] == a.NeedId);
+
+        await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 1_500_000L, refundMinor = 0L, note = "Preuves envoyées à la banque." }))
+            .Json(HttpStatusCode.OK);
+        await Engagements.UntilAsync(Host, a.NeedId, 0, "released");
+        Assert.Single(Server.Transfers(), t => (string?)t["transfer_group"] == a.NeedId);
+        await Engagements.EventuallyAsync(() => Task.FromResult(Host.Emails(a.Founder.Email).Count(e => e.GetProperty("kind").GetString() == "dispute-resolved") == 2),
+            "the startup told of both decisions");
+    }
+
+    [Fact]
     public async Task A_refund_made_in_stripe_while_the_release_waits_for_the_startups_account_cancels_the_release()
     {
         var (a, _, paid) = await CardFundedAsync();
