@@ -230,6 +230,26 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Cancelling_gives_the_programme_its_reserved_share_back_once_after_the_cancellation_is_written()
+    {
+        var programme = await ProgrammeAsync(100_000_000);
+        var (engagement, sme) = await CoFundedAsync(programme.GetPrimaryKeyString());
+        var (other, otherSme) = await CoFundedAsync(programme.GetPrimaryKeyString());
+        await engagement.RequestFundingAsync(sme, 0, PaymentMethod.BankTransfer);
+        await other.RequestFundingAsync(otherSme, 0, PaymentMethod.BankTransfer);
+        Assert.Equal(900_000, (await programme.GetAsync())!.CommittedMinor);
+
+        var cancelled = (await engagement.CancelAsync(sme)).Milestones[0];
+        Assert.Equal((MilestoneStatus.Cancelled, 1), (cancelled.Status, cancelled.Lapses)); // the give-back owed, written with it
+        Assert.Equal(450_000, (await programme.GetAsync())!.CommittedMinor); // then given back: the other SME's share is left
+        fixture.Time.Advance(TimeSpan.FromDays(14) + TimeSpan.FromMinutes(1));
+        Assert.Null(await engagement.LapseFundingAsync(0, round: 0)); // the hold's end comes: nothing more
+        Assert.Null(await engagement.LapseFundingAsync(0, round: 1));
+        await engagement.RaisePendingEventsAsync(); // and its follow-up
+        Assert.Equal(450_000, (await programme.GetAsync())!.CommittedMinor);
+    }
+
+    [Fact]
     public async Task A_payment_of_a_lapsed_request_is_taken_while_the_programme_grants_the_same_share_and_refused_once_its_budget_went_elsewhere()
     {
         // The transfer made in time, read after the lapse: the programme grants the same share again, and it is taken.

@@ -538,7 +538,9 @@ internal sealed class EngagementGrain(
         {
             if (m.Status == MilestoneStatus.AwaitingFunding)
             {
-                await ReturnToProgrammeAsync(m.Index, "cancel", m.ProgrammeShare);
+                // The programme's reserved share is owed back as a lapse's is: written with the cancellation, given back after
+                // it, once (a kill in between leaves it owed to the follow-up; the lapse job gives nothing for a cancelled one).
+                if (m.ProgrammeShare > 0) (m.Lapses, m.LapsedProgrammeMinor) = (m.Lapses + 1, m.ProgrammeShare);
                 m.Funding = [.. m.Funding.Select(f => f with { Status = FundingStatus.Returned })];
                 Close(m, MilestoneStatus.Cancelled);
             }
@@ -550,6 +552,7 @@ internal sealed class EngagementGrain(
         S.CancelledAt = time.GetUtcNow();
         CompleteIfOver();
         await SaveAsync(AddEvent(EngagementEventKind.Cancelled, -1));
+        foreach (var m in S.Milestones) await GiveBackLapsedAsync(m);
         return View();
     }
 
