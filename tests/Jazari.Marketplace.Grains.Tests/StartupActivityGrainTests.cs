@@ -66,6 +66,22 @@ public sealed class StartupActivityGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_declined_payout_leaves_the_pending_figure_and_one_the_bank_paid_all_the_same_is_paid_out_once()
+    {
+        var activity = Grains.GetGrain<IStartupActivityGrain>(Samples.NewId("st"));
+        var now = fixture.Time.GetUtcNow();
+        await activity.PayoutAsync("po-1", 950_000, Payments.PayoutStatus.Held, now);
+        await activity.PayoutAsync("po-2", 500_000, Payments.PayoutStatus.Pending, now);
+        Assert.Equal(1_450_000, (await activity.GetAsync()).Kpis.PayoutPendingMinor);
+        await activity.PayoutAsync("po-1", 950_000, Payments.PayoutStatus.Declined, now); // an admin declined it
+        await activity.PayoutAsync("po-1", 950_000, Payments.PayoutStatus.Declined, now); // reported again
+        Assert.Equal((500_000L, 0L), ((await activity.GetAsync()).Kpis.PayoutPendingMinor, (await activity.GetAsync()).Kpis.PaidOutMinor));
+        await activity.PayoutAsync("po-1", 950_000, Payments.PayoutStatus.Paid, now); // in a bank file the bank paid all the same
+        await activity.PayoutAsync("po-2", 500_000, Payments.PayoutStatus.Paid, now);
+        Assert.Equal((0L, 1_450_000L), ((await activity.GetAsync()).Kpis.PayoutPendingMinor, (await activity.GetAsync()).Kpis.PaidOutMinor));
+    }
+
+    [Fact]
     public async Task A_new_startup_starts_from_zero_after_another_was_reloaded()
     {
         var (_, busy) = await MemberAsync();

@@ -1,3 +1,5 @@
+using Jazari.Marketplace.Grains.Payments;
+
 namespace Jazari.Marketplace.Grains.Incubation;
 
 /// <summary>
@@ -19,9 +21,10 @@ public interface IStartupActivityGrain : IGrainWithStringKey
     Task ReviewHiddenAsync(string reviewKey, double stars);
     /// <summary>
     /// For payments: a payout of released money to the startup (net of the fee), pending until the bank transfer is
-    /// marked paid. Reporting it paid after pending moves its amount from pending to paid out; each state counts once.
+    /// marked paid. Reporting it paid after pending moves its amount from pending to paid out, declined takes it off
+    /// pending; each state counts once.
     /// </summary>
-    Task PayoutAsync(string payoutId, long netMinor, bool paid, DateTimeOffset at);
+    Task PayoutAsync(string payoutId, long netMinor, PayoutStatus status, DateTimeOffset at);
     Task MentorSessionsChangedAsync(int sessions, double? averageRating);
     /// <summary>How many months of activity and figures are kept (the latest).</summary>
     const int MonthsKept = 60;
@@ -165,15 +168,18 @@ internal sealed class StartupActivityGrain(
         }, m => m);
     }
 
-    public Task PayoutAsync(string payoutId, long netMinor, bool paid, DateTimeOffset at)
+    public Task PayoutAsync(string payoutId, long netMinor, PayoutStatus status, DateTimeOffset at)
     {
-        if (!paid) return CountOnceAsync($"payout-pending:{payoutId}", null, k => k with { PayoutPendingMinor = k.PayoutPendingMinor + netMinor }, m => m);
-        var wasPending = S.Counted.Contains($"payout-pending:{payoutId}");
-        return CountOnceAsync($"payout-paid:{payoutId}", null, k => k with
+        // Counted as pending, and not yet taken off by a decline (a declined payout the bank paid all the same is paid once).
+        var pending = S.Counted.Contains($"payout-pending:{payoutId}") && !S.Counted.Contains($"payout-declined:{payoutId}");
+        long LessPending(StartupKpis k) => pending ? Math.Max(0, k.PayoutPendingMinor - netMinor) : k.PayoutPendingMinor;
+        return status switch
         {
-            PaidOutMinor = k.PaidOutMinor + netMinor,
-            PayoutPendingMinor = wasPending ? Math.Max(0, k.PayoutPendingMinor - netMinor) : k.PayoutPendingMinor,
-        }, m => m);
+            PayoutStatus.Paid => CountOnceAsync($"payout-paid:{payoutId}", null, k => k with { PaidOutMinor = k.PaidOutMinor + netMinor, PayoutPendingMinor = LessPending(k) }, m => m),
+            // Declined by an admin: no longer on its way to the startup.
+            PayoutStatus.Declined => CountOnceAsync($"payout-declined:{payoutId}", null, k => k with { PayoutPendingMinor = LessPending(k) }, m => m),
+            _ => CountOnceAsync($"payout-pending:{payoutId}", null, k => k with { PayoutPendingMinor = k.PayoutPendingMinor + netMinor }, m => m),
+        };
     }
 
     public async Task MentorSessionsChangedAsync(int sessions, double? averageRating)

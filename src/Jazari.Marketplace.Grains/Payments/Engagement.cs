@@ -824,9 +824,9 @@ internal sealed class EngagementGrain(
                 case PayoutStatus.Paid or PayoutStatus.Declined: await PayoutQueue.RemoveAsync(grains, payout); break;
                 default: throw new InvalidOperationException($"Unknown payout status {payout.Status}.");
             }
-            // The cohort dashboard's "paid out" counts only what reached the startup; pending stays pending.
+            // The cohort dashboard's "paid out" counts only what reached the startup; pending stays pending, declined is neither.
             if (payout.BeneficiaryKind == "startup")
-                await activity.PayoutAsync(payout.Id, payout.AmountMinor, payout.Status == PayoutStatus.Paid, payout.PaidAt ?? payout.CreatedAt);
+                await activity.PayoutAsync(payout.Id, payout.AmountMinor, payout.Status, payout.PaidAt ?? payout.CreatedAt);
         }
         if (S.CompletedAt is not null) await need.EngagementClosedAsync(completed: S.CancelledAt is null);
     }
