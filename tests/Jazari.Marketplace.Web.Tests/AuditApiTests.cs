@@ -32,6 +32,7 @@ public sealed class AuditApiTests(MarketplaceHost host)
         await founder.Client.CreateAsync("/api/startups", Api.Startup("Audit Atlas"));
         var bidId = await founder.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
         (await sme.Client.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).EnsureSuccessStatusCode();
+        (await sme.Client.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).EnsureSuccessStatusCode(); // a double click: one award, one entry
         await host.FollowedUpAsync(needId); // the award's follow-ups (KPIs, projects, lists) come from its event
         (await sme.Client.PostAsync("/api/auth/sign-out", null)).EnsureSuccessStatusCode();
 

@@ -83,7 +83,9 @@ public sealed class BidCommands(IGrainFactory grains, Audit.AuditTrail audit, Ne
     public async Task<NeedView> AcceptAsync(Caller owner, string needId, string bidId)
     {
         var need = await grains.GetGrain<INeedGrain>(needId).AcceptBidAsync(owner, bidId);
-        await audit.RecordAsync(owner, Audit.AuditActions.BidAccepted, needId, $"bid {bidId}");
+        // Once per award, however often the request is repeated (a double click, a retry after a failure half-way).
+        await audit.RecordOnceAsync(owner, $"aud-awarded-{bidId}", need.AwardedAt ?? need.CreatedAt,
+            Audit.AuditActions.BidAccepted, needId, $"bid {bidId}");
         return need;
     }
 }

@@ -171,7 +171,7 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
         var startupId = Checks.Valid(c => c.Id("startupId", input.StartupId));
         var startup = grains.GetGrain<IStartupGrain>(startupId);
         if (await startup.GetCardAsync() is null) throw MarketplaceException.NotFound("Startup");
-        var (invitation, created) = await grains.GetGrain<ICohortGrain>(id).InviteAsync(caller, startupId);
+        var (invitation, _) = await grains.GetGrain<ICohortGrain>(id).InviteAsync(caller, startupId);
         var owner = (await startup.GetAsync(Caller.Marketplace)).OwnerAccountId;
         if (owner is not null)
         {
@@ -186,7 +186,9 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
                 ["link"] = notifier.Link("/startup/invitations"),
             });
         }
-        if (created) await audit.RecordAsync(caller, AuditActions.CohortInvitationSent, id, $"startup {startupId}; invitation {invitation.Id}");
+        // Once per invitation, also when a request repeated after a failure half-way is the one that gets this far.
+        await audit.RecordOnceAsync(caller, $"aud-invited-{invitation.Id}", invitation.InvitedAt, AuditActions.CohortInvitationSent, id,
+            $"startup {startupId}; invitation {invitation.Id}");
         return new InvitationSent(invitation.Id, invitation.Status.Name());
     }
 

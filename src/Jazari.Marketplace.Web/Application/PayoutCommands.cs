@@ -36,9 +36,11 @@ public sealed class PayoutCommands(IGrainFactory grains, AuditTrail audit)
         var details = grains.GetGrain<IPayoutDetailsGrain>(profileId);
         var before = await details.GetAsync(caller);
         var after = await details.SetAsync(caller, owner, holder, rib);
-        if (before is null || before.Rib != after.Rib || before.Holder != after.Holder)
-            await audit.RecordAsync(caller, AuditActions.PayoutDetailsChanged, profileId,
-                $"{after.RibMasked} ({after.Bank}), holder {after.Holder}" + (before is null ? "" : $"; was {before.RibMasked}, holder {before.Holder}"));
+        // Once per change, named by its time: the same details sent again after a failure half-way write it then (without
+        // the earlier account, which that request no longer sees).
+        var was = before is null || (before.Rib == after.Rib && before.Holder == after.Holder) ? "" : $"; was {before.RibMasked}, holder {before.Holder}";
+        await audit.RecordOnceAsync(caller, $"aud-rib-{profileId}-{after.UpdatedAt.UtcTicks}", after.UpdatedAt, AuditActions.PayoutDetailsChanged, profileId,
+            $"{after.RibMasked} ({after.Bank}), holder {after.Holder}" + was);
         return PayoutDetailsResponse.From(after);
     }
 

@@ -153,11 +153,11 @@ public sealed class ProgrammeCommands(IGrainFactory grains, AuditTrail audit, No
         });
         var programme = await ProgrammeAsync(programmeId);
         var smeId = await grains.GetGrain<IProgrammeApplicationsGrain>(programmeId).SmeOfAsync(applicationId) ?? throw MarketplaceException.NotFound("Application");
-        var (application, changed) = await grains.GetGrain<IProgrammeSmeGrain>(IProgrammeSmeGrain.KeyOf(programmeId, smeId))
+        var (application, _) = await grains.GetGrain<IProgrammeSmeGrain>(IProgrammeSmeGrain.KeyOf(programmeId, smeId))
             .DecideAsync(caller, applicationId, approve, reason);
-        if (changed)
-            await audit.RecordAsync(caller, AuditActions.ProgrammeApplicationDecided, applicationId,
-                $"{application.Status.Name()}: SME {smeId} in programme {programmeId}");
+        // Named by the application and written with the decision's time: a request repeated after a failure half-way writes it then.
+        await audit.RecordOnceAsync(caller, $"aud-decided-{applicationId}", application.DecidedAt ?? application.SubmittedAt, AuditActions.ProgrammeApplicationDecided,
+            applicationId, $"{application.Status.Name()}: SME {smeId} in programme {programmeId}");
         // Keyed by the application and its decision: a repeated request (after a failure half-way) e-mails once.
         await notifier.NotifyAsync(application.ApplicantAccountId,
             approve ? NotificationKinds.ProgrammeApplicationApproved : NotificationKinds.ProgrammeApplicationDeclined,
