@@ -61,13 +61,13 @@ public static class MarketplaceExtensions
     public static void UseMarketplace(this WebApplication app)
     {
         // The API answers problem details; a browser gets a page in its language for every error (404, 429, 500...).
-        app.UseWhen(c => !ShowsPage(c), api =>
+        app.UseWhen(c => !PagesExtensions.ShowsPage(c), api =>
         {
             api.UseExceptionHandler(new ExceptionHandlerOptions { SuppressDiagnosticsCallback = c => ProblemHandling.StatusOf(c.Exception) is < 500 });
             // A problem response whatever the client accepts (a browser's text/html got "Status Code: 404; Not Found").
             api.UseStatusCodePages(context => TypedResults.Problem(statusCode: context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));
         });
-        app.UseWhen(ShowsPage, pages =>
+        app.UseWhen(PagesExtensions.ShowsPage, pages =>
         {
             pages.UseExceptionHandler(new ExceptionHandlerOptions
             {
@@ -86,13 +86,6 @@ public static class MarketplaceExtensions
         app.UseMarketplacePages();
         app.UseAuthorization();
     }
-
-    /// <summary>Errors shown as a page: every path but the API's, and the jobs dashboard opened in a browser (its session
-    /// over, a reload answered a problem response in English; its own calls for figures keep them).</summary>
-    private static bool ShowsPage(HttpContext context) =>
-        PagesExtensions.IsPagePath(context.Request.Path)
-        || context.Request.Path.StartsWithSegments(Notifications.HangfireDashboardAccess.Path) && HttpMethods.IsGet(context.Request.Method)
-            && context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
 
     public static void MapMarketplaceApi(this WebApplication app)
     {

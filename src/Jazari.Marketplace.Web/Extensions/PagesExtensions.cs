@@ -83,6 +83,13 @@ public static class PagesExtensions
         !path.StartsWithSegments("/api") && !path.StartsWithSegments("/hangfire") && !path.StartsWithSegments("/healthz")
         && !path.StartsWithSegments("/livez") && !path.StartsWithSegments("/openapi") && !path.StartsWithSegments("/scalar");
 
+    /// <summary>Errors shown as a page in the reader's language: every path but the API's, and the jobs dashboard opened in
+    /// a browser (its hour over, a reload answered a problem response in English; its own calls for figures keep them).</summary>
+    public static bool ShowsPage(HttpContext context) =>
+        IsPagePath(context.Request.Path)
+        || context.Request.Path.StartsWithSegments(Notifications.HangfireDashboardAccess.Path) && HttpMethods.IsGet(context.Request.Method)
+            && context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
+
     public static void MapMarketplacePages(this WebApplication app)
     {
         app.Services.GetRequiredService<Assets>().Map(app);

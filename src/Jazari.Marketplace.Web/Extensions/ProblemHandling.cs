@@ -61,7 +61,7 @@ internal sealed class ProblemHandling(ILogger<ProblemHandling> log) : IException
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellation)
     {
         // A page's failure is shown by the error page in the reader's language (see UseMarketplace), not as JSON.
-        if (PagesExtensions.IsPagePath(context.Request.Path)) return false;
+        if (PagesExtensions.ShowsPage(context)) return false;
         IResult? result = exception switch
         {
             InvalidInputException invalid => TypedResults.ValidationProblem(invalid.Errors),
@@ -152,7 +152,7 @@ internal static class BodyLimits
             : path.StartsWithSegments("/api/admin/bank-statements") || path.StartsWithSegments("/admin/bank-statements") ? Statement : Default;
         if (context.Request.ContentLength > limit)
         {
-            if (PagesExtensions.IsPagePath(context.Request.Path)) context.Response.StatusCode = 413; // the error page says it
+            if (PagesExtensions.ShowsPage(context)) context.Response.StatusCode = 413; // the error page says it
             else await TypedResults.Problem(statusCode: 413, detail: $"The body is larger than {limit / 1024} KiB.").ExecuteAsync(context);
             return;
         }

@@ -38,7 +38,7 @@ internal static class RequestLimits
                 var status = rateLimited ? StatusCodes.Status429TooManyRequests : StatusCodes.Status503ServiceUnavailable;
                 context.HttpContext.Response.StatusCode = status;
                 context.HttpContext.Response.Headers.RetryAfter = rateLimited ? ((int)Math.Ceiling(wait.TotalSeconds)).ToString() : "1";
-                if (PagesExtensions.IsPagePath(context.HttpContext.Request.Path)) return; // the error page says it, in the reader's language
+                if (PagesExtensions.ShowsPage(context.HttpContext)) return; // the error page says it, in the reader's language
                 await TypedResults.Problem(statusCode: status,
                     detail: rateLimited ? "Too many attempts; try again later." : "The marketplace is busy; try again in a moment.")
                     .ExecuteAsync(context.HttpContext);
