@@ -407,10 +407,11 @@ internal sealed class EngagementGrain(
         // An approved milestone whose card release has not gone yet (it waits for the startup's Stripe account) is held
         // too: the release stays pending but is not carried out while the dispute is open; the resolution replaces it.
         var held = m.Status == MilestoneStatus.Approved && m.PendingMoves.Count > 0 && m.PendingMoves.All(p => p.Kind == MoveKind.Release);
-        // A dispute a party opened, or one decided whose release has not gone yet: the bank's claim takes it over. The
-        // admins alone decide it (the startup's incubators lose their say), and no release goes until they have.
-        var superseded = m.Dispute is { ResolvedAt: null, OpenedBy: not ("card" or "card-refund") }
-            || m is { Status: MilestoneStatus.Disputed, Dispute.ResolvedAt: not null } && m.PendingMoves.Any(p => p.Kind == MoveKind.Release);
+        // A dispute a party (or a refund in Stripe) opened, or one decided whose release has not gone yet: the bank's claim
+        // takes it over. The admins alone decide it (the startup's incubators lose their say), and no release goes until they have.
+        // The bank's own dispute (the same webhook delivered again) changes nothing.
+        var superseded = m.Dispute is { ResolvedAt: null, OpenedBy: not "card" }
+            || m is { Status: MilestoneStatus.Disputed, Dispute: { ResolvedAt: not null, OpenedBy: not "card" } } && m.PendingMoves.Any(p => p.Kind == MoveKind.Release);
         if (m.Status is not (MilestoneStatus.Funded or MilestoneStatus.Delivered) && !held && !superseded)
         {
             logger.LogWarning("Chargeback on milestone {Index} of need {NeedId}, {Status}: nothing left to hold; answered in Stripe",
@@ -505,12 +506,12 @@ internal sealed class EngagementGrain(
         }
         // A held release carried out after all (it was under way when the chargeback came) leaves nothing in escrow to decide.
         if (m.Status != MilestoneStatus.Disputed) throw MarketplaceException.Conflict($"Milestone {index} is {m.Status.Name()}; its money has moved.");
-        var escrow = m.AmountMinor - m.RefundedMinor - m.ReleasedMinor; // less what Stripe already refunded to the card
+        // Less what Stripe already refunded to the card, and a refund an earlier decision ordered (a chargeback came before it
+        // was booked): that refund stays its own, as it may be under way; this decision shares the rest.
+        var escrow = m.AmountMinor - m.RefundedMinor - m.ReleasedMinor - m.PendingMoves.Where(p => p.Kind == MoveKind.Refund).Sum(p => p.AmountMinor);
         if (releaseMinor < 0 || refundMinor < 0 || releaseMinor + refundMinor != escrow)
             throw MarketplaceException.Invalid("releaseMinor", $"releaseMinor and refundMinor must add up to the escrow of the milestone, {escrow}.");
-        DropReleases(m); // a release held by a chargeback: the decision replaces it
-        m.PendingMoves.Clear();
-        m.MovesInDoubt.Clear();
+        DropReleases(m); // a release held by a chargeback: the decision replaces it (refunds are never in doubt)
         // The decision's moves have operations of their own: a held release finishing late is never taken for one of them.
         // A later dispute of the same milestone (a second refund in Stripe) decides under operations of its own too.
         var decision = ++m.Decisions == 1 ? "" : $"-{m.Decisions}";
@@ -552,7 +553,14 @@ internal sealed class EngagementGrain(
         S.CancelledAt = time.GetUtcNow();
         CompleteIfOver();
         await SaveAsync(AddEvent(EngagementEventKind.Cancelled, -1));
-        foreach (var m in S.Milestones) await GiveBackLapsedAsync(m);
+        try
+        {
+            foreach (var m in S.Milestones) await GiveBackLapsedAsync(m);
+        }
+        catch (Exception failure) when (failure is not MarketplaceException) // the cancellation is written: its follow-up gives it back
+        {
+            logger.LogWarning(failure, "Need {NeedId}: the programme's share not given back at the cancellation; the follow-up will", NeedId);
+        }
         return View();
     }
 

@@ -298,6 +298,36 @@ public sealed class StripeTests(StripeHost stripe)
     }
 
     [Fact]
+    public async Task A_chargeback_after_a_split_decision_keeps_its_refund_under_way_and_the_admins_share_only_the_rest()
+    {
+        var (a, _, paid) = await CardFundedAsync();
+        await a.DeliverAsync(0);
+        await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/dispute", new { reason = "La moitié seulement est livrée." })).Json(HttpStatusCode.OK);
+        using var admin = Host.Admin();
+        var disputeId = (await a.EngagementAsync()).Milestone(0).GetProperty("dispute").Id();
+        Server.FailNext("/v1/refunds", 500, count: 10_000); // the refund's answer does not come back for a while
+        await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 750_000L, refundMinor = 750_000L, note = "Moitié, moitié." }))
+            .Json(HttpStatusCode.OK);
+        await Engagements.EventuallyAsync(() => Task.FromResult(Server.Calls.Any(c => c.Path == "/v1/refunds" && c.Injected)), "a refund tried");
+        var chargeId = (string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!;
+        await (await stripe.PostEventAsync(StripeEvents.ChargeDisputeCreated(Server.Dispute(chargeId)))).Json(HttpStatusCode.OK);
+        Assert.Equal("card", (await a.EngagementAsync()).Milestone(0).GetProperty("dispute").GetProperty("openedBy").GetString());
+
+        // The refund ordered first may have reached the card: it stays its own, and the new decision shares the other half.
+        await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 1_500_000L, refundMinor = 0L, note = "Tout au prestataire." }))
+            .Problem(HttpStatusCode.BadRequest);
+        await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 750_000L, refundMinor = 0L, note = "Preuves envoyées à la banque." }))
+            .Json(HttpStatusCode.OK);
+        Server.StopFailing("/v1/refunds");
+        await OnboardAsync(a);
+        await stripe.Service<PaymentJobs>().FollowUpAsync(a.NeedId);
+        await Engagements.UntilAsync(Host, a.NeedId, 0, "released");
+        var balances = await Engagements.AssertLedgerAsync(Host, a.NeedId);
+        Assert.Equal((0L, -750_000L), (balances["escrow"], balances.Single(b => b.Key.StartsWith("sme:")).Value)); // paid 15,000, half back, once
+        Assert.Equal(712_500, balances[$"startup:{a.StartupId}"]); // half to the startup, less the fee
+    }
+
+    [Fact]
     public async Task A_refund_made_in_stripe_while_the_release_waits_for_the_startups_account_cancels_the_release()
     {
         var (a, _, paid) = await CardFundedAsync();
