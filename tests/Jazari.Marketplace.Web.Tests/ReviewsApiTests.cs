@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Jazari.Marketplace.Web.Tests.Payments;
 
 namespace Jazari.Marketplace.Web.Tests;
@@ -79,6 +80,11 @@ public sealed class ReviewsApiTests(MarketplaceHost host)
         Assert.Equal("sme", written.GetProperty("author").GetString());
         Assert.Equal(startupId, written.GetProperty("subjectId").GetString());
         Assert.Equal(0, (await ReviewsAsync(founder, needId)).GetArrayLength());
+        // Its reveal in 14 days, if the startup writes none, is scheduled (before the write: a host killed after it loses nothing).
+        var reveal = Assert.Single(host.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi().ScheduledJobs(0, 10_000),
+            j => j.Value.Job?.Type == typeof(Jobs.ReviewRevealJob) && j.Value.Job.Args.Contains(needId));
+        var writtenAt = written.GetProperty("writtenAt").GetDateTimeOffset().UtcDateTime;
+        Assert.InRange(reveal.Value.EnqueueAt, writtenAt.AddDays(14), writtenAt.AddDays(14).AddMinutes(2));
         // The SME's mission page no longer asks for its review; the startup's still does.
         foreach (var (person, reviewed) in new[] { (sme, true), (founder, false) })
         {

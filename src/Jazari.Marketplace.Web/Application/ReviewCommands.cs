@@ -8,7 +8,7 @@ using Jazari.Marketplace.Web.Jobs;
 namespace Jazari.Marketplace.Web.Application;
 
 /// <summary>Reviews after the work on a need: the SME and the startup review each other, double-blind; admins hide abuse.</summary>
-public sealed class ReviewCommands(IGrainFactory grains, IBackgroundJobClient jobs, AuditTrail audit)
+public sealed class ReviewCommands(IGrainFactory grains, IBackgroundJobClient jobs, AuditTrail audit, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
 {
     public const int PageSize = 20;
     public const int MaxPage = 100;
@@ -21,15 +21,18 @@ public sealed class ReviewCommands(IGrainFactory grains, IBackgroundJobClient jo
         return new NeedReviewsResponse(view.NeedId, view.RevealedAt, view.RevealDueAt, [.. view.Reviews.Select(ReviewResponse.From)]);
     }
 
-    /// <summary>Checks and writes a review, scheduling its reveal.</summary>
+    /// <summary>Checks and writes a review, its reveal scheduled first.</summary>
     public async Task<ReviewResponse> WriteAsync(Caller caller, string needId, ReviewInput input)
     {
         var (ratings, comment) = Checks.Valid(c => (new ReviewRatings(c.Whole("quality", input.Quality, 1, 5), c.Whole("timeliness", input.Timeliness, 1, 5),
             c.Whole("communication", input.Communication, 1, 5)), c.Text("comment", input.Comment, ReviewRules.MaxComment, multiLine: true)));
-        var review = await grains.GetGrain<INeedReviewsGrain>(needId).WriteAsync(caller, ratings, comment);
-        // The grain also reveals on every read; the job makes the reveal (and the reputation) happen when nobody reads.
-        if (!review.Revealed) jobs.Schedule<ReviewRevealJob>(j => j.RunAsync(needId), review.WrittenAt + ReviewRules.RevealAfter + TimeSpan.FromMinutes(1));
-        return ReviewResponse.From(review);
+        var reviews = grains.GetGrain<INeedReviewsGrain>(needId);
+        // The grain also reveals on every read; the job makes the reveal (and the reputation) happen when nobody reads. It is
+        // scheduled before the first review is written (for the parties only: anyone else is not found here), so that a host
+        // killed right after the write leaves it to come; a write refused after all leaves a job that finds nothing due.
+        if (!caller.IsAdmin && await reviews.ListAsync(caller) is { RevealedAt: null, RevealDueAt: null })
+            jobs.Schedule<ReviewRevealJob>(j => j.RunAsync(needId), time.GetUtcNow() + ReviewRules.RevealAfter + TimeSpan.FromMinutes(1));
+        return ReviewResponse.From(await reviews.WriteAsync(caller, ratings, comment));
     }
 
     public async Task<ReviewResponse> AnswerAsync(Caller caller, string needId, string reviewId, AnswerInput input)
