@@ -506,6 +506,10 @@ internal sealed class EngagementGrain(
         }
         // A held release carried out after all (it was under way when the chargeback came) leaves nothing in escrow to decide.
         if (m.Status != MilestoneStatus.Disputed) throw MarketplaceException.Conflict($"Milestone {index} is {m.Status.Name()}; its money has moved.");
+        // A release under way when the dispute came (its job died, or its answer was lost) may have gone: the follow-up looks
+        // it up at the processor first, or the decision could pay the startup a second time.
+        if (m.MovesInDoubt.Any(op => m.PendingMoves.Any(p => p.OperationId == op)))
+            throw MarketplaceException.Conflict($"A release of milestone {index} may be under way; decide in a few minutes, once it is known.");
         // Less what Stripe already refunded to the card, and a refund an earlier decision ordered (a chargeback came before it
         // was booked): that refund stays its own, as it may be under way; this decision shares the rest.
         var escrow = m.AmountMinor - m.RefundedMinor - m.ReleasedMinor - m.PendingMoves.Where(p => p.Kind == MoveKind.Refund).Sum(p => p.AmountMinor);

@@ -76,7 +76,7 @@ public sealed record EngagementView(
 
     public static EngagementView Of(EngagementState e) => new(e.NeedId, e.Title, e.SmeId, e.SmeAccountId, e.StartupId, e.StartupAccountId,
         e.StartupName, e.Currency, e.ProgrammeId, e.SubsidyPercent, e.FeeBasisPoints, e.AwardedAt, [.. e.Milestones.Select(m => MilestoneView.Of(m,
-            m.CardRefundWaiting(e.Payouts) ? [.. m.MovesInDoubt.Where(op => m.PendingMoves.Any(p => p.OperationId == op))] : []))],
+            m.CardRefundWaiting(e.Payouts) || m.Dispute is { ResolvedAt: null } ? [.. m.MovesInDoubt.Where(op => m.PendingMoves.Any(p => p.OperationId == op))] : []))],
         [.. e.Payouts], e.CancelledAt, e.CompletedAt);
 }
 

@@ -44,9 +44,11 @@ public sealed class PaymentMoves(IGrainFactory grains, IEnumerable<IPaymentRail>
         var engagement = await grain.GetAsync(PaymentJobs.System);
         List<MoneyMove> waiting = [];
         List<Exception> failures = [];
-        // The release of a milestone under an open dispute is held (a chargeback came while it waited): the resolution decides.
-        foreach (var (move, milestone) in engagement.Milestones.Where(m => m.Dispute is not { ResolvedAt: null })
-            .SelectMany(m => m.PendingMoves.Select(p => (p, m))).ToList())
+        // The release of a milestone under an open dispute is held (a chargeback came while it waited): the resolution
+        // decides. One that was under way when the dispute came (in doubt) is looked for, never made, so that the decision
+        // knows whether the money went.
+        foreach (var (move, milestone) in engagement.Milestones.SelectMany(m => m.PendingMoves.Select(p => (p, m)))
+            .Where(x => x.m.Dispute is not { ResolvedAt: null } || x.m.ReleasesToLookUp.Contains(x.p.OperationId)).ToList())
         {
             try
             {

@@ -298,6 +298,33 @@ public sealed class StripeTests(StripeHost stripe)
     }
 
     [Fact]
+    public async Task A_release_under_way_when_the_chargeback_came_is_looked_up_before_the_admins_decide_again()
+    {
+        var (a, _, paid) = await CardFundedAsync();
+        await OnboardAsync(a);
+        await a.DeliverAsync(0);
+        await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/dispute", new { reason = "Le site ne s'ouvre pas." })).Json(HttpStatusCode.OK);
+        using var admin = Host.Admin();
+        var disputeId = (await a.EngagementAsync()).Milestone(0).GetProperty("dispute").Id();
+        Server.FailNext("/v1/transfers", 500, count: 10_000); // the transfer's answer does not come: it may have gone
+        await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 1_500_000L, refundMinor = 0L, note = "Le site s'ouvre." }))
+            .Json(HttpStatusCode.OK);
+        await Engagements.EventuallyAsync(() => Task.FromResult(Server.Calls.Any(c => c.Path == "/v1/transfers" && c.Injected && c.Field("transfer_group") == a.NeedId)),
+            "a transfer tried");
+        var chargeId = (string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!;
+        await (await stripe.PostEventAsync(StripeEvents.ChargeDisputeCreated(Server.Dispute(chargeId)))).Json(HttpStatusCode.OK);
+
+        var again = new { releaseMinor = 1_500_000L, refundMinor = 0L, note = "Preuves envoyées à la banque." };
+        await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", again)).Problem(HttpStatusCode.Conflict); // not while it may have gone
+        Server.StopFailing("/v1/transfers");
+        await stripe.Service<PaymentJobs>().FollowUpAsync(a.NeedId); // looked up at Stripe: not made, and not made now either
+        Assert.DoesNotContain(Server.Transfers(), t => (string?)t["transfer_group"] == a.NeedId);
+        await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", again)).Json(HttpStatusCode.OK);
+        await Engagements.UntilAsync(Host, a.NeedId, 0, "released");
+        Assert.Single(Server.Transfers(), t => (string?)t["transfer_group"] == a.NeedId);
+    }
+
+    [Fact]
     public async Task A_chargeback_after_a_split_decision_keeps_its_refund_under_way_and_the_admins_share_only_the_rest()
     {
         var (a, _, paid) = await CardFundedAsync();
@@ -308,7 +335,8 @@ public sealed class StripeTests(StripeHost stripe)
         Server.FailNext("/v1/refunds", 500, count: 10_000); // the refund's answer does not come back for a while
         await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 750_000L, refundMinor = 750_000L, note = "Moitié, moitié." }))
             .Json(HttpStatusCode.OK);
-        await Engagements.EventuallyAsync(() => Task.FromResult(Server.Calls.Any(c => c.Path == "/v1/refunds" && c.Injected)), "a refund tried");
+        await Engagements.EventuallyAsync(() => Task.FromResult(Server.Calls.Any(c => c.Path == "/v1/refunds" && c.Injected && c.Field("payment_intent") == (string?)paid["payment_intent"])),
+            "a refund tried");
         var chargeId = (string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!;
         await (await stripe.PostEventAsync(StripeEvents.ChargeDisputeCreated(Server.Dispute(chargeId)))).Json(HttpStatusCode.OK);
         Assert.Equal("card", (await a.EngagementAsync()).Milestone(0).GetProperty("dispute").GetProperty("openedBy").GetString());
