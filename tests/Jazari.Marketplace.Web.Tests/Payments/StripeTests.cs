@@ -252,14 +252,28 @@ public sealed class StripeTests(StripeHost stripe)
         Assert.Equal(1_425_000, (await Engagements.AssertLedgerAsync(Host, a.NeedId))[$"startup:{a.StartupId}"]);
     }
 
+    /// <summary>Milestone 0 paid by card, delivered and disputed by the SME (its startup onboarded at Stripe or not yet).</summary>
+    private async Task<(Awarded A, JsonObject Paid, string DisputeId)> SmeDisputedAsync(string reason, bool onboarded = false)
+    {
+        var (a, _, paid) = await CardFundedAsync();
+        if (onboarded) await OnboardAsync(a);
+        await a.DeliverAsync(0);
+        await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/dispute", new { reason })).Json(HttpStatusCode.OK);
+        return (a, paid, (await a.EngagementAsync()).Milestone(0).GetProperty("dispute").Id());
+    }
+
+    /// <summary>The card holder's bank disputes the payment (Stripe's <c>charge.dispute.created</c>).</summary>
+    private async Task ChargebackAsync(JsonObject paid)
+    {
+        var chargeId = (string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!;
+        await (await stripe.PostEventAsync(StripeEvents.ChargeDisputeCreated(Server.Dispute(chargeId)))).Json(HttpStatusCode.OK);
+    }
+
     [Fact]
     public async Task A_chargeback_on_a_milestone_a_party_disputed_takes_the_dispute_over_for_the_admins()
     {
-        var (a, _, paid) = await CardFundedAsync();
-        await a.DeliverAsync(0);
-        await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/dispute", new { reason = "Le site ne s'ouvre pas." })).Json(HttpStatusCode.OK);
-        var chargeId = (string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!;
-        await (await stripe.PostEventAsync(StripeEvents.ChargeDisputeCreated(Server.Dispute(chargeId)))).Json(HttpStatusCode.OK);
+        var (a, paid, disputeId) = await SmeDisputedAsync("Le site ne s'ouvre pas.");
+        await ChargebackAsync(paid);
         var dispute = (await a.EngagementAsync()).Milestone(0).GetProperty("dispute");
         Assert.Equal("card", dispute.GetProperty("openedBy").GetString()); // the bank's claim: the platform's admins answer it
         Assert.Equal(0, dispute.GetProperty("mediators").GetArrayLength());
@@ -270,17 +284,13 @@ public sealed class StripeTests(StripeHost stripe)
     [Fact]
     public async Task A_chargeback_after_a_decision_whose_release_has_not_gone_holds_it_until_the_admins_decide_again()
     {
-        var (a, _, paid) = await CardFundedAsync();
-        await a.DeliverAsync(0);
-        await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/dispute", new { reason = "Le site ne s'ouvre pas." })).Json(HttpStatusCode.OK);
+        var (a, paid, disputeId) = await SmeDisputedAsync("Le site ne s'ouvre pas.");
         using var admin = Host.Admin();
-        var disputeId = (await a.EngagementAsync()).Milestone(0).GetProperty("dispute").Id();
         await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 1_500_000L, refundMinor = 0L, note = "Le site s'ouvre." }))
             .Json(HttpStatusCode.OK); // no Stripe account yet: the decided release waits
         await Engagements.EventuallyAsync(() => Task.FromResult(Host.Emails(a.Founder.Email).Any(e => e.GetProperty("kind").GetString() == "release-awaiting-onboarding")),
             "the startup told its release waits");
-        var chargeId = (string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!;
-        await (await stripe.PostEventAsync(StripeEvents.ChargeDisputeCreated(Server.Dispute(chargeId)))).Json(HttpStatusCode.OK);
+        await ChargebackAsync(paid);
         var held = (await a.EngagementAsync()).Milestone(0);
         Assert.Equal(("disputed", "card"), (held.Status(), held.GetProperty("dispute").GetProperty("openedBy").GetString()));
 
@@ -300,19 +310,14 @@ public sealed class StripeTests(StripeHost stripe)
     [Fact]
     public async Task A_release_under_way_when_the_chargeback_came_is_looked_up_before_the_admins_decide_again()
     {
-        var (a, _, paid) = await CardFundedAsync();
-        await OnboardAsync(a);
-        await a.DeliverAsync(0);
-        await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/dispute", new { reason = "Le site ne s'ouvre pas." })).Json(HttpStatusCode.OK);
+        var (a, paid, disputeId) = await SmeDisputedAsync("Le site ne s'ouvre pas.", onboarded: true);
         using var admin = Host.Admin();
-        var disputeId = (await a.EngagementAsync()).Milestone(0).GetProperty("dispute").Id();
         Server.FailNext("/v1/transfers", 500, count: 10_000); // the transfer's answer does not come: it may have gone
         await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 1_500_000L, refundMinor = 0L, note = "Le site s'ouvre." }))
             .Json(HttpStatusCode.OK);
         await Engagements.EventuallyAsync(() => Task.FromResult(Server.Calls.Any(c => c.Path == "/v1/transfers" && c.Injected && c.Field("transfer_group") == a.NeedId)),
             "a transfer tried");
-        var chargeId = (string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!;
-        await (await stripe.PostEventAsync(StripeEvents.ChargeDisputeCreated(Server.Dispute(chargeId)))).Json(HttpStatusCode.OK);
+        await ChargebackAsync(paid);
 
         var again = new { releaseMinor = 1_500_000L, refundMinor = 0L, note = "Preuves envoyées à la banque." };
         await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", again)).Problem(HttpStatusCode.Conflict); // not while it may have gone
@@ -327,18 +332,14 @@ public sealed class StripeTests(StripeHost stripe)
     [Fact]
     public async Task A_chargeback_after_a_split_decision_keeps_its_refund_under_way_and_the_admins_share_only_the_rest()
     {
-        var (a, _, paid) = await CardFundedAsync();
-        await a.DeliverAsync(0);
-        await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/milestones/0/dispute", new { reason = "La moitié seulement est livrée." })).Json(HttpStatusCode.OK);
+        var (a, paid, disputeId) = await SmeDisputedAsync("La moitié seulement est livrée.");
         using var admin = Host.Admin();
-        var disputeId = (await a.EngagementAsync()).Milestone(0).GetProperty("dispute").Id();
         Server.FailNext("/v1/refunds", 500, count: 10_000); // the refund's answer does not come back for a while
         await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 750_000L, refundMinor = 750_000L, note = "Moitié, moitié." }))
             .Json(HttpStatusCode.OK);
         await Engagements.EventuallyAsync(() => Task.FromResult(Server.Calls.Any(c => c.Path == "/v1/refunds" && c.Injected && c.Field("payment_intent") == (string?)paid["payment_intent"])),
             "a refund tried");
-        var chargeId = (string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!;
-        await (await stripe.PostEventAsync(StripeEvents.ChargeDisputeCreated(Server.Dispute(chargeId)))).Json(HttpStatusCode.OK);
+        await ChargebackAsync(paid);
         Assert.Equal("card", (await a.EngagementAsync()).Milestone(0).GetProperty("dispute").GetProperty("openedBy").GetString());
 
         // The refund ordered first may have reached the card: it stays its own, and the new decision shares the other half.
