@@ -29,7 +29,8 @@ public sealed record MilestoneView(
     [property: Id(23)] long CardRefundedByPlatformMinor,
     [property: Id(24)] IReadOnlyList<MoneyMove> ReplacedReleases,
     /// <summary>Releases in doubt (<see cref="IEngagementGrain.StartMoveAsync"/>) while a refund in Stripe's dashboard waits
-    /// to be booked: looked for at Stripe, never made again, so the refund does not pay the same money twice.</summary>
+    /// to be booked, or a dispute is open: looked for at Stripe, never made again, so that neither the refund nor the
+    /// dispute's decision pays the same money twice.</summary>
     [property: Id(25)] IReadOnlyList<string> ReleasesToLookUp,
     /// <summary>When the last funding request lapsed unpaid (<see cref="IEngagementGrain.LapseFundingAsync"/>).</summary>
     [property: Id(26)] DateTimeOffset? FundingLapsedAt,

@@ -142,8 +142,9 @@ public sealed record Dispute(
     /// <summary>Of <see cref="RefundMinor"/>, what goes back to the co-funding programme that paid its share of the milestone
     /// (the SME is refunded the rest).</summary>
     [property: Id(11)] long RefundProgrammeMinor = 0,
-    /// <summary>A chargeback that came on a dispute already opened by a party, or decided with a release not yet gone: the
-    /// admins decide again, and its e-mails are named by its opening (the milestone's earlier dispute had the same id).</summary>
+    /// <summary>A chargeback that came on a dispute already open (a party's, or a refund in Stripe's), or on a party's decided
+    /// with a release not yet gone: the admins decide again, and its e-mails are named by its opening (the milestone's earlier
+    /// dispute had the same id).</summary>
     [property: Id(12)] bool Superseded = false)
 {
     /// <summary>The institutes proposed to mediate: those of the startup's cohorts when it opened (none for disputes stored
