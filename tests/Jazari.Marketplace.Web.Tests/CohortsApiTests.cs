@@ -310,6 +310,9 @@ public sealed class CohortsApiTests(MarketplaceHost host)
         await (await strong.Client.GetAsync($"/api/cohorts/{p.CohortId}/applications/{strongApp}")).Json(HttpStatusCode.OK);
         await (await strong.Client.GetAsync($"/api/cohorts/{p.CohortId}/applications/{weakApp}")).Problem(HttpStatusCode.NotFound);
         await (await strong.Client.GetAsync($"/api/cohorts/{p.CohortId}/applications")).Problem(HttpStatusCode.Forbidden);
+        // Nor the scorers' scorecards, in its data export either.
+        var exported = (await (await weak.Client.GetAsync("/api/me/export")).Json(HttpStatusCode.OK)).GetProperty("incubation").GetProperty("applications");
+        Assert.Equal(0, Assert.Single(exported.EnumerateArray()).GetProperty("scorecards").GetArrayLength());
 
         var decided = await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/applications/{strongApp}/decision", new { admit = true })).Json(HttpStatusCode.OK);
         Assert.Equal(("admitted", true), (decided.GetProperty("status").GetString(), decided.GetProperty("changed").GetBoolean()));

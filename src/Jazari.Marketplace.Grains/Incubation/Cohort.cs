@@ -60,7 +60,7 @@ public interface ICohortGrain : IGrainWithStringKey
     Task RefreshRowAsync(string startupId, StartupKpis kpis);
     Task<bool> HasToldAsync(string key);
     Task MarkToldAsync(string key);
-    /// <summary>The applications this account made (for its data export).</summary>
+    /// <summary>The applications this account made (for its data export), as their applicant sees them: without the scorecards.</summary>
     Task<IReadOnlyList<ApplicationView>> ApplicationsOfAsync(string accountId);
     /// <summary>
     /// The startup's owner was erased: its name in rows, applications and its mentors' lists becomes the pseudonym,
@@ -415,7 +415,8 @@ internal sealed class CohortGrain(
     {
         if (!state.RecordExists) return [];
         var mine = C.Applications.Where(a => a.ApplicantAccountId == accountId).Select(a => a.Id);
-        return await Task.WhenAll(mine.Select(id => grains.GetGrain<IApplicationGrain>(id).GetAsync()));
+        // The scorers' scorecards are theirs: the applicant sees none (as on its application's page).
+        return [.. (await Task.WhenAll(mine.Select(id => grains.GetGrain<IApplicationGrain>(id).GetAsync()))).Select(a => a with { Scorecards = [] })];
     }
 
     public async Task RenameStartupAsync(string startupId, string name)
