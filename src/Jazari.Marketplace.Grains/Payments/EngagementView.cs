@@ -38,7 +38,7 @@ public sealed record MilestoneView(
     [property: Id(27)] long LapsedSmeMinor,
     /// <summary>Until when the pending request holds the programme's share.</summary>
     [property: Id(28)] DateTimeOffset? HeldUntil,
-    /// <summary>How many of the milestone's requests lapsed: the pending request's round.</summary>
+    /// <summary>How many of the milestone's requests lapsed (or were ended by a cancellation): the pending request's round.</summary>
     [property: Id(29)] int Lapses)
 {
     public bool IsClosed => Status is MilestoneStatus.Released or MilestoneStatus.Refunded or MilestoneStatus.Cancelled;

@@ -226,8 +226,9 @@ public sealed class MilestoneState
     [Id(29)] public List<string> MovesInDoubt { get; set; } = [];
     /// <summary>Whether the milestone's awaited bank transfer is on the admins' list (<see cref="AwaitingTransfers"/>).</summary>
     [Id(30)] public bool ListedAsAwaitingTransfer { get; set; }
-    /// <summary>How many funding requests lapsed unpaid (<see cref="IEngagementGrain.LapseFundingAsync"/>): each later request
-    /// reserves the programme's share under an operation of its own.</summary>
+    /// <summary>How many funding requests lapsed unpaid (<see cref="IEngagementGrain.LapseFundingAsync"/>), or were ended by the
+    /// engagement's cancellation (its share given back the same way): each later request reserves the programme's share
+    /// under an operation of its own.</summary>
     [Id(31)] public int Lapses { get; set; }
     /// <summary>When the last funding request lapsed (the SME is told on the engagement's page until it asks again).</summary>
     [Id(32)] public DateTimeOffset? FundingLapsedAt { get; set; }
