@@ -254,6 +254,14 @@ public sealed class CohortsApiTests(MarketplaceHost host)
         Assert.Equal(2, call.GetProperty("questions").GetArrayLength());
         Assert.StartsWith("Jazari", call.GetProperty("instituteName").GetString());
         Assert.DoesNotContain(calls.EnumerateArray(), c => c.GetProperty("cohortId").GetString() == started);
+        // Once its call has closed, a cohort's questions and rubric are not every startup's to read (its managers' are).
+        await (await startup.Client.GetAsync($"/api/cohorts/{started}")).Problem(HttpStatusCode.NotFound);
+        await (await startup.Client.GetAsync($"/api/cohorts/{p.CohortId}")).Json(HttpStatusCode.OK);
+        await (await p.Manager.Client.GetAsync($"/api/cohorts/{started}")).Json(HttpStatusCode.OK);
+        var running = await Incubation.ProgrammeAsync(host, startsInDays: -2);
+        var (member, memberId) = await Api.StartupAsync(host, "Member");
+        await running.AddMemberAsync(member, memberId);
+        Assert.Equal(running.CohortId, (await (await member.Client.GetAsync($"/api/cohorts/{running.CohortId}")).Json(HttpStatusCode.OK)).Id());
 
         await startup.Client.CreateAsync($"/api/cohorts/{p.CohortId}/applications", new { answers = new[] { "Un problème.", "Des PME." } });
         // A started cohort and an id made up refuse the application, and leave no trace on the account.

@@ -134,7 +134,9 @@ internal sealed class CohortGrain(
     public async Task<CohortView> GetAsync(Caller caller)
     {
         EnsureExists();
-        if (caller.Role == Roles.Startup || IsEvaluator(caller)) return View(withMentors: false);
+        // A startup reads a call through OpenCallAsync or MembershipAsync, which know its startup.
+        if (caller.Role == Roles.Startup) throw NotFound();
+        if (IsEvaluator(caller)) return View(withMentors: false);
         await EnsureManagerAsync(caller, C.InstituteId);
         return View(withMentors: true);
     }

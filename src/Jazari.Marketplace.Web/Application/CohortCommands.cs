@@ -36,8 +36,19 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
         return [.. cohorts.Select(CohortResponse.From).OrderByDescending(x => x.StartsOn)];
     }
 
-    public async Task<CohortResponse> GetAsync(Caller caller, string id) =>
-        CohortResponse.From(await grains.GetGrain<ICohortGrain>(id).GetAsync(caller));
+    /// <summary>
+    /// A cohort as the caller may read it. A startup reads a call while it is open, and afterwards only a cohort it belongs
+    /// to: a closed call's questions, rubric weights and counts are no business of every startup.
+    /// </summary>
+    public async Task<CohortResponse> GetAsync(Caller caller, string id)
+    {
+        var cohort = grains.GetGrain<ICohortGrain>(id);
+        if (caller.Role != Roles.Startup) return CohortResponse.From(await cohort.GetAsync(caller));
+        var startupId = await OwnStartupIdAsync(caller);
+        if (await cohort.OpenCallAsync(startupId) is { } call) return CohortResponse.From(call.Cohort);
+        if (startupId is not null && await cohort.MembershipAsync(startupId) is { } membership) return CohortResponse.From(membership.Cohort);
+        throw MarketplaceException.NotFound("Cohort");
+    }
 
     /// <summary>The caller's startup applies; the cohort is remembered among the account's places (export, erasure).</summary>
     public async Task<string> ApplyAsync(Caller caller, string id, ApplicationInput input)
