@@ -35,6 +35,12 @@ public sealed class CohortJobsTests(MarketplaceHost host)
         await job.RunAsync(p.CohortId);
         await host.JobsSettledAsync();
         Assert.Equal(2, host.Emails(p.Manager.Email).Count(e => e.GetProperty("kind").GetString() == "cohort-digest"));
+
+        // A month after the cohort's end (it starts in 30 days and lasts 180), the Monday e-mails stop.
+        time.Advance(TimeSpan.FromDays(30 + 180 + 32));
+        await job.RunAllAsync();
+        await host.JobsSettledAsync();
+        Assert.Equal(2, host.Emails(p.Manager.Email).Count(e => e.GetProperty("kind").GetString() == "cohort-digest"));
     }
 
     [Fact]

@@ -9,7 +9,8 @@ namespace Jazari.Marketplace.Web.Jobs;
 
 /// <summary>
 /// The weekly digest of a cohort to each manager of its institute, through the notification pipeline (in each
-/// manager's language). Reentrant: the key names the cohort and the ISO week, so a retried run tells each manager once.
+/// manager's language), from its creation until a month after it ends (as the figures reminder). Reentrant: the key
+/// names the cohort and the ISO week, so a retried run tells each manager once.
 /// </summary>
 public sealed class CohortDigestJob(IGrainFactory grains, Notifier notifier, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
 {
@@ -20,8 +21,10 @@ public sealed class CohortDigestJob(IGrainFactory grains, Notifier notifier, [Fr
         var now = time.GetUtcNow();
         var week = $"{ISOWeek.GetYear(now.UtcDateTime)}-W{ISOWeek.GetWeekOfYear(now.UtcDateTime):00}";
         var cohort = grains.GetGrain<ICohortGrain>(cohortId);
+        var view = await cohort.GetAsync(Caller.Marketplace);
+        if (DateOnly.FromDateTime(now.UtcDateTime) > view.EndsOn.AddMonths(1)) return; // an ended cohort's figures no longer move
         var dashboard = DashboardResponse.From(await cohort.GetDashboardAsync(Caller.Marketplace), now);
-        var institute = await grains.GetGrain<IInstituteGrain>((await cohort.GetAsync(Caller.Marketplace)).InstituteId).GetAsync();
+        var institute = await grains.GetGrain<IInstituteGrain>(view.InstituteId).GetAsync();
         var values = Values(dashboard);
         values["link"] = notifier.Link($"/manager/cohorts/{cohortId}/dashboard");
         foreach (var managerId in institute?.ManagerAccountIds ?? [])
