@@ -130,6 +130,53 @@ public sealed class NeedEventsTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_digest_rolled_up_by_a_run_that_died_is_sent_by_the_next_and_items_recorded_meanwhile_wait_for_the_next_digest()
+    {
+        var account = Grains.GetGrain<IAccountNotificationsGrain>(Samples.NewId("acc"));
+        await account.SetPreferencesAsync(new Dictionary<string, Delivery> { [NotificationKinds.NeedMatch] = Delivery.Digest, [NotificationKinds.FewBids] = Delivery.Digest });
+        Notification N(string key, string kind = NotificationKinds.NeedMatch) => new(key, kind, new Dictionary<string, string>(), fixture.Time.GetUtcNow());
+        await account.RecordAsync(N("m1"));
+        var listed = await account.GetDigestAsync();
+        // Recorded between the digest job's read and its roll-up: not the oldest, so it scheduled nothing itself.
+        Assert.False((await account.RecordAsync(N("m2"))).ScheduleDigest);
+        Assert.True(await account.RollUpDigestAsync(N("digest:m1", NotificationKinds.Digest), [.. listed.Select(i => i.Key)])); // m2 still waits: the job schedules the next digest
+        Assert.Equal(["m2"], (await account.GetDigestAsync()).Select(i => i.Key));
+        // The run died before handing the digest to a send job: the next run finds it unsent.
+        Assert.Equal(["digest:m1"], await account.DigestsToSendAsync());
+        Assert.NotNull(await account.BeginSendAsync("digest:m1", "job", fixture.Time.GetUtcNow().AddMinutes(1)));
+        Assert.Empty(await account.DigestsToSendAsync()); // being sent
+        await account.MarkSentAsync("digest:m1");
+        Assert.Empty(await account.DigestsToSendAsync());
+
+        // Turning a kind off drops what of it waits, for the digest and for an immediate e-mail alike.
+        await account.RecordAsync(N("f1", NotificationKinds.FewBids));
+        await account.RecordAsync(N("b1", NotificationKinds.BidReceived));
+        await account.UnsubscribeAsync(null);
+        Assert.Empty(await account.GetDigestAsync());
+        Assert.False(await account.RollUpDigestAsync(null, []));
+        Assert.Null(await account.BeginSendAsync("b1", "job", fixture.Time.GetUtcNow().AddMinutes(1)));
+
+        // A hundred items waiting send the digest at once rather than in the morning.
+        await account.SetPreferencesAsync(new Dictionary<string, Delivery> { [NotificationKinds.NeedMatch] = Delivery.Digest });
+        var recorded = new List<RecordedNotification>();
+        for (var i = 0; i < AccountNotificationsGrain.DigestEarlyAt; i++) recorded.Add(await account.RecordAsync(N($"n{i}")));
+        Assert.Equal([AccountNotificationsGrain.DigestEarlyAt - 1], recorded.Select((r, i) => (r, i)).Where(x => x.r.DigestFull).Select(x => x.i));
+    }
+
+    [Fact]
+    public async Task An_account_full_of_waiting_emails_can_still_sign_in()
+    {
+        var account = Grains.GetGrain<IAccountNotificationsGrain>(Samples.NewId("acc"));
+        Notification N(string key, string kind) => new(key, kind, new Dictionary<string, string>(), fixture.Time.GetUtcNow());
+        for (var i = 0; i < AccountNotificationsGrain.MaxPending; i++) await account.RecordAsync(N($"b{i}", NotificationKinds.BidReceived));
+        await Assert.ThrowsAsync<MarketplaceException>(() => account.RecordAsync(N("one-more", NotificationKinds.BidReceived)));
+        for (var i = 0; i < AccountNotificationsGrain.MaxSignInWaiting + 1; i++)
+            Assert.Equal(Delivery.Immediate, (await account.RecordAsync(N($"code{i}", NotificationKinds.SignInCode))).Delivery);
+        Assert.Null(await account.BeginSendAsync("code0", "job", fixture.Time.GetUtcNow().AddMinutes(1))); // the oldest code e-mail made room
+        Assert.NotNull(await account.BeginSendAsync($"code{AccountNotificationsGrain.MaxSignInWaiting}", "job", fixture.Time.GetUtcNow().AddMinutes(1)));
+    }
+
+    [Fact]
     public void A_full_account_notifications_state_stays_under_the_bound()
     {
         var arabic = new string('ش', 200);

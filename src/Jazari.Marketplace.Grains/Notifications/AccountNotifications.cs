@@ -20,10 +20,15 @@ public interface IAccountNotificationsGrain : IGrainWithStringKey
     /// </summary>
     Task<Notification?> BeginSendAsync(string key, string attempt, DateTimeOffset leaseUntil);
     Task MarkSentAsync(string key);
-    /// <summary>The notifications waiting for the daily digest, oldest first.</summary>
+    /// <summary>The notifications waiting for the daily digest, oldest first (none of a kind turned off since).</summary>
     Task<IReadOnlyList<Notification>> GetDigestAsync();
-    /// <summary>Replaces the listed digest items by one digest notification to send at once.</summary>
-    Task RollUpDigestAsync(Notification digest, IReadOnlyList<string> itemKeys);
+    /// <summary>
+    /// Replaces the listed digest items by one digest notification to send at once (none: the items are dropped), and
+    /// drops the items of kinds turned off since. True when items recorded after the listing are still waiting.
+    /// </summary>
+    Task<bool> RollUpDigestAsync(Notification? digest, IReadOnlyList<string> itemKeys);
+    /// <summary>The rolled-up digests not yet sent and not held by a sending attempt: each needs a send job.</summary>
+    Task<IReadOnlyList<string>> DigestsToSendAsync();
     /// <summary>The account was erased: preferences, waiting notifications (their texts name people) and sent keys are deleted.</summary>
     Task EraseAsync();
     /// <summary>Everything recorded for the account: preferences, waiting notifications and the keys of those sent.</summary>
@@ -34,7 +39,14 @@ internal sealed class AccountNotificationsGrain(
     [PersistentState("notifications", "marketplace")] IPersistentState<AccountNotificationsState> state,
     [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, IAccountNotificationsGrain
 {
+    /// <summary>Waiting e-mails of the account; sign-in e-mails are counted apart, so a full account can still sign in.</summary>
     public const int MaxPending = 200;
+    /// <summary>Waiting sign-in e-mails: one more drops the oldest (a newer code is on its way).</summary>
+    public const int MaxSignInWaiting = 5;
+    /// <summary>Digest items that make the digest go at once rather than wait for the morning.</summary>
+    public const int DigestEarlyAt = MaxPending / 2;
+    /// <summary>How late the oldest digest item may be before a new item schedules the digest again (a lost job).</summary>
+    public static readonly TimeSpan DigestOverdue = TimeSpan.FromDays(2);
     public const int RememberedKeys = 1000;
     /// <summary>How long a sign-in e-mail may wait to be sent: the life of its code.</summary>
     public static readonly TimeSpan SignInLifetime = Accounts.SignInRules.CodeLifetime;
@@ -79,9 +91,20 @@ internal sealed class AccountNotificationsGrain(
         {
             Done(notification.Key);
         }
+        else if (NotificationKinds.IsSignIn(notification.Kind))
+        {
+            var signIns = S.Pending.Where(p => NotificationKinds.IsSignIn(p.Notification.Kind)).ToList();
+            if (signIns.Count >= MaxSignInWaiting)
+            {
+                S.Pending.Remove(signIns[0]);
+                Done(signIns[0].Notification.Key);
+            }
+            S.Pending.Add(new PendingNotification(notification, delivery, null, null));
+        }
         else
         {
-            if (S.Pending.Count >= MaxPending) throw MarketplaceException.Conflict("Too many notifications waiting for this account; try again later.");
+            if (S.Pending.Count(p => !NotificationKinds.IsSignIn(p.Notification.Kind)) >= MaxPending)
+                throw MarketplaceException.Conflict("Too many notifications waiting for this account; try again later.");
             S.Pending.Add(new PendingNotification(notification, delivery, null, null));
         }
         await state.SaveAsync();
@@ -101,7 +124,8 @@ internal sealed class AccountNotificationsGrain(
             await state.SaveAsync();
             return null;
         }
-        if (S.EmailStoppedAt is not null && !NotificationKinds.IsSignIn(pending.Notification.Kind))
+        // E-mail stopped by a bounce, or the kind turned off since it was recorded: the person no longer wants it.
+        if (S.EmailStoppedAt is not null && !NotificationKinds.IsSignIn(pending.Notification.Kind) || TurnedOff(pending.Notification.Kind))
         {
             S.Pending.RemoveAt(index);
             Done(key);
@@ -123,16 +147,24 @@ internal sealed class AccountNotificationsGrain(
     }
 
     public Task<IReadOnlyList<Notification>> GetDigestAsync() =>
-        Task.FromResult<IReadOnlyList<Notification>>([.. S.Pending.Where(p => p.Delivery == Delivery.Digest).Select(p => p.Notification)]);
+        Task.FromResult<IReadOnlyList<Notification>>([.. S.Pending.Where(p => p.Delivery == Delivery.Digest && !TurnedOff(p.Notification.Kind)).Select(p => p.Notification)]);
 
-    public async Task RollUpDigestAsync(Notification digest, IReadOnlyList<string> itemKeys)
+    public async Task<bool> RollUpDigestAsync(Notification? digest, IReadOnlyList<string> itemKeys)
     {
-        if (S.DoneKeys.Contains(digest.Key) || S.Pending.Exists(p => p.Notification.Key == digest.Key)) return;
-        S.Pending.RemoveAll(p => p.Delivery == Delivery.Digest && itemKeys.Contains(p.Notification.Key));
-        foreach (var key in itemKeys) Done(key);
-        S.Pending.Add(new PendingNotification(digest, Delivery.Immediate, null, null));
-        await state.SaveAsync();
+        if (digest is null || !S.DoneKeys.Contains(digest.Key) && !S.Pending.Exists(p => p.Notification.Key == digest.Key))
+        {
+            var rolled = S.Pending.Where(p => p.Delivery == Delivery.Digest && (itemKeys.Contains(p.Notification.Key) || TurnedOff(p.Notification.Kind))).ToList();
+            S.Pending.RemoveAll(rolled.Contains);
+            foreach (var item in rolled) Done(item.Notification.Key);
+            if (digest is not null) S.Pending.Add(new PendingNotification(digest, Delivery.Immediate, null, null));
+            await state.SaveAsync();
+        }
+        return S.Pending.Exists(p => p.Delivery == Delivery.Digest);
     }
+
+    public Task<IReadOnlyList<string>> DigestsToSendAsync() => Task.FromResult<IReadOnlyList<string>>([.. S.Pending
+        .Where(p => p.Notification.Kind == NotificationKinds.Digest && (p.Attempt is null || p.LeaseUntil <= time.GetUtcNow()))
+        .Select(p => p.Notification.Key)]);
 
     public async Task EraseAsync()
     {
@@ -148,8 +180,19 @@ internal sealed class AccountNotificationsGrain(
         : kind is NotificationKinds.Digest ? Delivery.Immediate
         : S.Preferences.GetValueOrDefault(kind, Delivery.Immediate);
 
-    private RecordedNotification Recorded(PendingNotification pending) => new(pending.Delivery,
-        pending.Delivery == Delivery.Digest && S.Pending.First(p => p.Delivery == Delivery.Digest) == pending);
+    /// <summary>
+    /// How a notification waits. A digest item that is the oldest schedules the digest; so does any item while the oldest
+    /// is overdue (its job was lost); the item that makes the digest full sends it at once.
+    /// </summary>
+    private RecordedNotification Recorded(PendingNotification pending)
+    {
+        if (pending.Delivery != Delivery.Digest) return new(pending.Delivery, false);
+        var items = S.Pending.Where(p => p.Delivery == Delivery.Digest).ToList();
+        var schedule = items[0] == pending || items[0].Notification.CreatedAt + DigestOverdue < time.GetUtcNow();
+        return new(Delivery.Digest, schedule, items.Count == DigestEarlyAt && items[^1] == pending);
+    }
+
+    private bool TurnedOff(string kind) => NotificationKinds.Choosable.Contains(kind) && S.Preferences.GetValueOrDefault(kind) == Delivery.Off;
 
     private void Done(string key)
     {

@@ -125,9 +125,12 @@ public sealed record PendingNotification(
     [property: Id(2)] string? Attempt,
     [property: Id(3)] DateTimeOffset? LeaseUntil);
 
-/// <summary>What became of a recorded notification; <see cref="OldestInDigest"/> says the digest must be scheduled.</summary>
+/// <summary>
+/// What became of a recorded notification: <see cref="ScheduleDigest"/> says the digest must be scheduled (the item is
+/// the oldest waiting, or the oldest is overdue), <see cref="DigestFull"/> that it must go now.
+/// </summary>
 [GenerateSerializer, Alias("jazari.recorded-notification")]
-public sealed record RecordedNotification([property: Id(0)] Delivery Delivery, [property: Id(1)] bool OldestInDigest);
+public sealed record RecordedNotification([property: Id(0)] Delivery Delivery, [property: Id(1)] bool ScheduleDigest, [property: Id(2)] bool DigestFull = false);
 
 [GenerateSerializer, Alias("jazari.notification-preferences")]
 public sealed record NotificationPreferences(

@@ -62,6 +62,11 @@ public sealed class DeliveryJobs(
         var notifications = grains.GetGrain<IAccountNotificationsGrain>(accountId);
         var leaseUntil = time.GetUtcNow() + settings.SendLease;
         if (await notifications.BeginSendAsync(key, attempt, leaseUntil) is not { } notification) return;
+        if (NotificationKinds.Marketing.Contains(notification.Kind) && !(await grains.GetGrain<IAccountGrain>(accountId).GetConsentsAsync()).MarketingEmails)
+        {
+            await notifications.MarkSentAsync(key); // consent withdrawn while it waited (Law 09-08: marketing needs it when sent)
+            return;
+        }
 
         var signIn = NotificationKinds.IsSignIn(notification.Kind);
         var values = new Dictionary<string, string>(notification.Values);
@@ -107,19 +112,31 @@ public sealed class DeliveryJobs(
     /// <summary>What is kept of a lease after the send is cut off: time to mark it sent before another attempt may take it.</summary>
     private TimeSpan LeaseMargin => settings.SendLease / 10;
 
-    /// <summary>Rolls the account's waiting digest items into one digest notification and sends it.</summary>
+    /// <summary>
+    /// Rolls the account's waiting digest items into one digest notification and sends it. Reentrant: a run killed after
+    /// the roll-up finds the digest unsent and sends it; items recorded meanwhile get the next morning's digest.
+    /// </summary>
     [Queue(Queues.Notifications)]
     public async Task SendDigestAsync(string accountId)
     {
-        var account = await grains.GetGrain<IAccountGrain>(accountId).GetAsync();
+        var accountGrain = grains.GetGrain<IAccountGrain>(accountId);
+        var account = await accountGrain.GetAsync();
+        if (account is null || account.ErasedAt is not null) return;
         var notifications = grains.GetGrain<IAccountNotificationsGrain>(accountId);
         var items = await notifications.GetDigestAsync();
-        if (account is null || items.Count == 0) return;
-        var lines = items.Select(i => "• " + templates.Summary(i, account.Language, i.Values));
-        var digest = new Notification($"digest:{items[0].Key}", NotificationKinds.Digest,
-            new Dictionary<string, string> { ["count"] = items.Count.ToString(), ["items"] = string.Join("\n", lines) }, time.GetUtcNow());
-        await notifications.RollUpDigestAsync(digest, [.. items.Select(i => i.Key)]);
-        jobs.Enqueue<DeliveryJobs>(j => j.SendAsync(accountId, digest.Key, null, CancellationToken.None));
+        if (items.Count > 0)
+        {
+            // Marketing items wait for the digest only while the person still consents to them.
+            var consents = items.Any(i => NotificationKinds.Marketing.Contains(i.Kind)) ? await accountGrain.GetConsentsAsync() : null;
+            var kept = items.Where(i => consents is null || consents.MarketingEmails || !NotificationKinds.Marketing.Contains(i.Kind)).ToList();
+            var lines = kept.Select(i => "• " + templates.Summary(i, account.Language, i.Values));
+            var digest = kept.Count == 0 ? null : new Notification($"digest:{kept[0].Key}", NotificationKinds.Digest,
+                new Dictionary<string, string> { ["count"] = kept.Count.ToString(), ["items"] = string.Join("\n", lines) }, time.GetUtcNow());
+            if (await notifications.RollUpDigestAsync(digest, [.. items.Select(i => i.Key)]))
+                jobs.Schedule<DeliveryJobs>(j => j.SendDigestAsync(accountId), settings.NextDigestAt(time.GetUtcNow()));
+        }
+        foreach (var key in await notifications.DigestsToSendAsync())
+            jobs.Enqueue<DeliveryJobs>(j => j.SendAsync(accountId, key, null, CancellationToken.None));
     }
 
     /// <summary>The unsubscribe link's kind that stands for every kind a person may turn off (the digest's link).</summary>

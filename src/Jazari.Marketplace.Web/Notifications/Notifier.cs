@@ -24,7 +24,9 @@ public sealed class Notifier(IGrainFactory grains, IBackgroundJobClient jobs, Em
             .RecordAsync(new Notification(key, kind, values, time.GetUtcNow()));
         if (recorded.Delivery == Delivery.Immediate)
             jobs.Enqueue<DeliveryJobs>(j => j.SendAsync(accountId, key, null, CancellationToken.None));
-        else if (recorded is { Delivery: Delivery.Digest, OldestInDigest: true })
+        else if (recorded is { Delivery: Delivery.Digest, DigestFull: true })
+            jobs.Enqueue<DeliveryJobs>(j => j.SendDigestAsync(accountId));
+        else if (recorded is { Delivery: Delivery.Digest, ScheduleDigest: true })
             jobs.Schedule<DeliveryJobs>(j => j.SendDigestAsync(accountId), settings.NextDigestAt(time.GetUtcNow()));
     }
 
