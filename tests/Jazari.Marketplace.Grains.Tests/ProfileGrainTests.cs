@@ -114,6 +114,12 @@ public sealed class ProfileGrainTests(ClusterFixture fixture)
         var track = await startup.GetTrackRecordAsync();
         Assert.Equal(2, track.ActiveProjects);
         Assert.Equal(4.5, track.Rating);
+
+        // Its engagement ends (the follow-up may run again): one project less, once; a need it never won changes nothing.
+        await startup.ProjectEndedAsync("need-1");
+        await startup.ProjectEndedAsync("need-1");
+        await startup.ProjectEndedAsync("need-other");
+        Assert.Equal(1, (await startup.GetTrackRecordAsync()).ActiveProjects);
     }
 
     [Fact]

@@ -74,6 +74,9 @@ public sealed class ReviewsApiTests(MarketplaceHost host)
             var asked = Assert.Single(host.Emails(person.Email), m => m.GetProperty("kind").GetString() == "engagement-completed");
             Assert.Contains($"/needs/{needId}", asked.GetProperty("text").GetString());
         }
+        // Its mission over, the startup has no project under way: its capacity is free again for the matching.
+        await Payments.Engagements.EventuallyAsync(async () => (await (await sme.Client.GetAsync($"/api/startups/{startupId}")).Json(HttpStatusCode.OK))
+            .GetProperty("activeProjects").GetInt32() == 0, "the ended project is no longer under way");
 
         var written = await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/reviews", Review(5))).Json(HttpStatusCode.Created);
         Assert.False(written.GetProperty("revealed").GetBoolean());

@@ -840,7 +840,11 @@ internal sealed class EngagementGrain(
             if (payout.BeneficiaryKind == "startup")
                 await activity.PayoutAsync(payout.Id, payout.AmountMinor, payout.Status, payout.PaidAt ?? payout.CreatedAt);
         }
-        if (S.CompletedAt is not null) await need.EngagementClosedAsync(completed: S.CancelledAt is null);
+        if (S.CompletedAt is not null)
+        {
+            await need.EngagementClosedAsync(completed: S.CancelledAt is null);
+            await grains.GetGrain<Profiles.IStartupGrain>(S.StartupId).ProjectEndedAsync(NeedId); // its capacity is free again for matching
+        }
     }
 
     /// <summary>The admins' list of awaited bank transfers follows the milestones: listed while the SME's transfer is

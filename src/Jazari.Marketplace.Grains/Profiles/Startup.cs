@@ -11,6 +11,8 @@ public interface IStartupGrain : IProfileGrain<StartupDetails>
     Task ImportTrackRecordAsync(int activeProjects, double rating, int ratingCount);
     /// <summary>Counts a project won on a need; the same need twice counts once.</summary>
     Task ProjectAwardedAsync(string needId);
+    /// <summary>The engagement of a need it won ended (completed or cancelled): one project less under way, once.</summary>
+    Task ProjectEndedAsync(string needId);
     /// <summary>The needs this startup won, the newest first (at most <paramref name="take"/>, of the last 200 awards).</summary>
     [ReadOnly]
     Task<IReadOnlyList<string>> GetProjectIdsAsync(int take);
@@ -67,6 +69,8 @@ public sealed class TrackRecord
     [Id(5)] public List<string> CountedReviewIds { get; set; } = [];
     /// <summary>Reviews taken out of <see cref="Rating"/> after being hidden (the most recent ones), so a retried hide subtracts once.</summary>
     [Id(6)] public List<string> UncountedReviewIds { get; set; } = [];
+    /// <summary>The needs whose engagement ended, taken out of <see cref="ActiveProjects"/> (the most recent ones), so a retried end counts once.</summary>
+    [Id(7)] public List<string> EndedNeedIds { get; set; } = [];
 }
 
 internal sealed class StartupGrain(
@@ -122,6 +126,17 @@ internal sealed class StartupGrain(
         track.State.ActiveProjects++;
         await track.SaveAsync();
         await OnChangedAsync();
+    }
+
+    public async Task ProjectEndedAsync(string needId)
+    {
+        var t = track.State;
+        if (!t.AwardedNeedIds.Contains(needId) || t.EndedNeedIds.Contains(needId)) return;
+        t.EndedNeedIds.Add(needId);
+        if (t.EndedNeedIds.Count > RememberedAwards) t.EndedNeedIds.RemoveAt(0);
+        t.ActiveProjects = Math.Max(0, t.ActiveProjects - 1);
+        await track.SaveAsync();
+        await OnChangedAsync(); // free again: back in matching when it was full
     }
 
     public async Task ReviewRevealedAsync(string reviewId, double stars)
