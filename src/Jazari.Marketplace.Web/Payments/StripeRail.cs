@@ -146,6 +146,18 @@ public sealed class StripeRail(StripeClient client, IGrainFactory grains, Notifi
     /// <summary>The startup's Connect account (created once) and a fresh onboarding link to it.</summary>
     public async Task<string> OnboardingLinkAsync(string startupId, string? email, CancellationToken cancellation)
     {
+        try
+        {
+            return await CreateOnboardingLinkAsync(startupId, email, cancellation);
+        }
+        catch (Exception unreachable) when (unreachable is HttpRequestException or TaskCanceledException && !cancellation.IsCancellationRequested)
+        {
+            throw new StripeException("Stripe did not answer.", unreachable); // as a checkout's: a 503 to try again
+        }
+    }
+
+    private async Task<string> CreateOnboardingLinkAsync(string startupId, string? email, CancellationToken cancellation)
+    {
         var payouts = grains.GetGrain<IPayoutAccountGrain>(startupId);
         var account = await payouts.GetAsync();
         if (account is null)

@@ -739,6 +739,13 @@ public sealed class StripeTests(StripeHost stripe)
         var funding = await a.FundAsync(0, "stripe");
         Assert.StartsWith("https://checkout.stripe.com/", funding.GetProperty("checkoutUrl").GetString());
         Assert.Single(Server.CheckoutSessions(), c => (string?)c["client_reference_id"] == funding.GetProperty("paymentId").GetString());
+
+        // The startup's onboarding link, Stripe unreachable, is the same 503 (it was a 500); the retry gets its link.
+        for (var i = 0; i < 5; i++) Server.FailAfterCreate("/v1/account_links", dropConnection: true);
+        var onboarding = await a.Founder.Client.PostAsync($"/api/startups/{a.StartupId}/stripe-onboarding", null);
+        Server.StopFailing("/v1/account_links");
+        Assert.Contains("Stripe", (await onboarding.Problem(HttpStatusCode.ServiceUnavailable)).GetProperty("detail").GetString());
+        await OnboardAsync(a);
     }
 
     [Fact]
