@@ -34,7 +34,8 @@ public sealed record PayoutDetailsView(
     [property: Id(2)] string Rib,
     [property: Id(3)] string Bank,
     [property: Id(4)] DateTimeOffset UpdatedAt,
-    [property: Id(5)] DateTimeOffset? RibChangedAt)
+    [property: Id(5)] DateTimeOffset? RibChangedAt,
+    [property: Id(6)] string? Replaced = null)
 {
     public string RibMasked => Payments.Rib.Masked(Rib);
     /// <summary>Still a RIB of a known bank with a right key (the table of banks may have changed since).</summary>
@@ -75,6 +76,8 @@ public sealed class PayoutDetailsState
     [Id(6)] public DateTimeOffset? ReportedAt { get; set; }
     /// <summary>The account that report forgot (masked RIB, bank, holder), for its audit entry.</summary>
     [Id(7)] public string? ReportedAccount { get; set; }
+    /// <summary>The account the last change replaced (masked RIB, holder), for its audit entry; null for a first one.</summary>
+    [Id(8)] public string? Replaced { get; set; }
 }
 
 internal sealed class PayoutDetailsGrain(
@@ -96,6 +99,8 @@ internal sealed class PayoutDetailsGrain(
         if (Recorded && S.Holder == holder && S.Rib == rib) return View();
         var now = time.GetUtcNow();
         var previous = Recorded ? S.Rib : null;
+        // Written with the change: a request sent again, or racing this one, audits what this change replaced.
+        S.Replaced = previous is null ? null : $"{Rib.Masked(previous)}, holder {S.Holder}";
         S.OwnerAccountId = ownerAccountId;
         S.Holder = holder;
         S.UpdatedAt = now;
@@ -162,7 +167,7 @@ internal sealed class PayoutDetailsGrain(
         }
     }
 
-    private PayoutDetailsView View() => new(this.GetPrimaryKeyString(), S.Holder, S.Rib, Rib.BankOf(S.Rib) ?? "", S.UpdatedAt, S.RibChangedAt);
+    private PayoutDetailsView View() => new(this.GetPrimaryKeyString(), S.Holder, S.Rib, Rib.BankOf(S.Rib) ?? "", S.UpdatedAt, S.RibChangedAt, S.Replaced);
 
     private static MarketplaceException NotFound() => MarketplaceException.NotFound("Payout details");
 }

@@ -34,11 +34,10 @@ public sealed class PayoutCommands(IGrainFactory grains, AuditTrail audit)
         c.ThrowIfFailed();
         var rib = Rib.Normalise(input.Rib)!;
         var details = grains.GetGrain<IPayoutDetailsGrain>(profileId);
-        var before = await details.GetAsync(caller);
         var after = await details.SetAsync(caller, owner, holder, rib);
-        // Once per change, named by its time: the same details sent again after a failure half-way write it then (without
-        // the earlier account, which that request no longer sees).
-        var was = before is null || (before.Rib == after.Rib && before.Holder == after.Holder) ? "" : $"; was {before.RibMasked}, holder {before.Holder}";
+        // Once per change, named by its time, with the account it replaced as the grain wrote it: the same details sent
+        // again after a failure half-way, or racing this request, write the same entry.
+        var was = after.Replaced is null ? "" : $"; was {after.Replaced}";
         await audit.RecordOnceAsync(caller, $"aud-rib-{profileId}-{after.UpdatedAt.UtcTicks}", after.UpdatedAt, AuditActions.PayoutDetailsChanged, profileId,
             $"{after.RibMasked} ({after.Bank}), holder {after.Holder}" + was);
         return PayoutDetailsResponse.From(after);
