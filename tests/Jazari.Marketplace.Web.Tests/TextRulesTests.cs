@@ -23,6 +23,10 @@ public sealed class TextRulesTests(MarketplaceHost host)
     public static TheoryData<string> Invisible => new()
     {
         "At\u200Blas", "\uFEFFAtlas", "At\u2060las", "At\u00ADlas", "Atlas\u3164", "At\u180Elas", "At\u2063las",
+        // Tags (U+E0041: an invisible "A"), the grapheme joiner, deprecated format controls, annotation marks, Khmer and
+        // Egyptian format characters: "Ad\U000E006Dmin Jazari" passed for "Admin Jazari".
+        "Ad\U000E006Dmin", "Atlas\U000E0020", "At\u034Flas", "At\u206Flas", "At\uFFF9las", "At\u17B4las", "At\U0001BCA0las",
+        "At\U0001D173las", "At\U00013430las", "At\u2065las",
     };
 
     [Theory]
@@ -75,6 +79,7 @@ public sealed class TextRulesTests(MarketplaceHost host)
     [InlineData("متجر إلكتروني — الشرق")]
     [InlineData("ⵜⴰⵎⴰⵣⵉⵖⵜ 🌿 café")]
     [InlineData("Right\u200Fmark and zero\u200Dwidth joiner")]
+    [InlineData("مى\u200Cخواهم \u061Cو ❤\uFE0F")]
     public void Ordinary_text_in_any_script_passes_both(string value)
     {
         var c = new Checks();

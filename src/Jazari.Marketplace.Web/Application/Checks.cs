@@ -81,6 +81,7 @@ public sealed class Checks(string prefix = "")
                 if (i + 1 >= text.Length || !char.IsLowSurrogate(text[i + 1])) return "Unpaired surrogates are not allowed.";
                 var code = char.ConvertToUtf32(c, text[++i]);
                 if ((code & 0xFFFE) == 0xFFFE) return "Non-characters are not allowed.";
+                if (!multiLine && Invisible(code)) return "Invisible characters are not allowed.";
                 continue;
             }
             if (char.IsLowSurrogate(c)) return "Unpaired surrogates are not allowed.";
@@ -90,12 +91,25 @@ public sealed class Checks(string prefix = "")
             if (c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069') return "Bidirectional overrides and isolates are not allowed.";
             if (c is >= '\uFDD0' and <= '\uFDEF' or '\uFFFE' or '\uFFFF') return "Non-characters are not allowed.";
             // A name or title with an invisible character looks like another one ("Atlas" and "At\u200Blas"): refused there.
-            // Text pasted into a description may carry them harmlessly; joiners and direction marks serve scripts.
-            if (!multiLine && c is '\u00AD' or '\u115F' or '\u1160' or '\u180E' or '\u200B' or (>= '\u2060' and <= '\u2064') or '\u3164' or '\uFEFF' or '\uFFA0')
-                return "Invisible characters are not allowed.";
+            // Text pasted into a description may carry them harmlessly.
+            if (!multiLine && Invisible(c)) return "Invisible characters are not allowed.";
         }
         return null;
     }
+
+    /// <summary>
+    /// Unicode's default-ignorable characters and the other format characters, which show nothing: tags, the grapheme
+    /// joiner, fillers, deprecated format controls... Joiners and direction marks serve scripts (Arabic, Persian, emoji)
+    /// and pass, as do emoji variation selectors and the Arabic signs that span a number (they show).
+    /// </summary>
+    private static bool Invisible(int code) => code switch
+    {
+        0x200C or 0x200D or 0x200E or 0x200F or 0x061C or (>= 0xFE00 and <= 0xFE0F) or (>= 0xE0100 and <= 0xE01EF) => false,
+        (>= 0x0600 and <= 0x0605) or 0x06DD or 0x0890 or 0x0891 or 0x08E2 => false,
+        0x034F or 0x115F or 0x1160 or 0x17B4 or 0x17B5 or (>= 0x180B and <= 0x180F) or 0x2065 or 0x3164 or 0xFFA0 or (>= 0xFFF0 and <= 0xFFF8) => true,
+        >= 0xE0000 and <= 0xE0FFF => true,
+        _ => System.Globalization.CharUnicodeInfo.GetUnicodeCategory(code) == System.Globalization.UnicodeCategory.Format,
+    };
 
     public string OneOf(string field, string? value, IReadOnlyList<string> allowed)
     {
