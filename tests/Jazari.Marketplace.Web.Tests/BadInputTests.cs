@@ -138,6 +138,15 @@ public sealed class BadInputTests(MarketplaceHost host)
         body["budgetMinMad"] = "15000";
         var problem = await (await sme.Client.PostAsync("/api/needs", Raw(body.ToJsonString()))).Problem(HttpStatusCode.BadRequest);
         Assert.Contains("without quotes", problem.GetProperty("errors").GetProperty("budgetMinMad")[0].GetString());
+
+        // A field given twice is ambiguous (which one was meant?), a text in bytes that are not UTF-8 unreadable: each said so.
+        var twice = body.ToJsonString().Replace("\"budgetMinMad\":\"15000\"", "\"budgetMinMad\":15000,\"title\":\"Autre titre\"");
+        problem = await (await sme.Client.PostAsync("/api/needs", Raw(twice))).Problem(HttpStatusCode.BadRequest);
+        Assert.Equal("Given twice.", problem.GetProperty("errors").GetProperty("title")[0].GetString());
+        var bytes = new ByteArrayContent([.. Encoding.UTF8.GetBytes("{\"title\":\"Boutique "), 0xFF, 0xFE, .. Encoding.UTF8.GetBytes("\"}")]);
+        bytes.Headers.ContentType = new("application/json");
+        problem = await (await sme.Client.PostAsync("/api/needs", bytes)).Problem(HttpStatusCode.BadRequest);
+        Assert.Equal("Not valid UTF-8 text.", problem.GetProperty("errors").GetProperty("title")[0].GetString());
     }
 
     [Fact]

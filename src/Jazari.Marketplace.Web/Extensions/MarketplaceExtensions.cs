@@ -46,7 +46,11 @@ public static class MarketplaceExtensions
 
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         // A number is a JSON number: "2" in quotes is a 400, not read as 2 (the contract writes numbers as numbers).
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+            o.SerializerOptions.AllowDuplicateProperties = false; // {"text":"one","text":"two"}: which one was meant? a 400
+        });
         services.Configure<RouteOptions>(o => o.ConstraintMap[IdRouteConstraint.Name] = typeof(IdRouteConstraint));
         services.AddProblemDetails();
         services.AddMarketplaceApiDocs();

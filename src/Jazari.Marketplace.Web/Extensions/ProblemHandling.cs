@@ -58,6 +58,12 @@ internal sealed class ProblemHandling(ILogger<ProblemHandling> log) : IException
         _ => "Not a valid value for this parameter, given once.",
     };
 
+    /// <summary>Why a field of a JSON body could not be read (the serializer's messages name C# types).</summary>
+    private static string FieldProblem(JsonException json) =>
+        json.InnerException is InvalidOperationException { Message: var inner } && inner.Contains("UTF-8", StringComparison.Ordinal) ? "Not valid UTF-8 text."
+        : json.InnerException is null && json.Message.StartsWith("Duplicate property", StringComparison.Ordinal) ? "Given twice."
+        : "Not a value of this field's type (a number is written without quotes).";
+
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellation)
     {
         // A page's failure is shown by the error page in the reader's language (see UseMarketplace), not as JSON.
@@ -68,10 +74,10 @@ internal sealed class ProblemHandling(ILogger<ProblemHandling> log) : IException
             MarketplaceException { Problem: Problem.Invalid, Field: { } field } m =>
                 TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [m.Message] }),
             MarketplaceException m => TypedResults.Problem(statusCode: StatusOf(m), detail: m.Message),
-            // A value of the wrong type (a number in quotes, an object for a text): the field's error, like any other. Broken
-            // JSON (its reader's own exception inside) is the body's error below.
+            // A value of the wrong type (a number in quotes, an object for a text), given twice, or not UTF-8: the field's
+            // error, like any other. Broken JSON (its reader's own exception inside) is the body's error below.
             BadHttpRequestException { InnerException: JsonException { Path: ['$', '.', .. var field] } json } when json.InnerException?.GetType().Name != "JsonReaderException" =>
-                TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = ["Not a value of this field's type (a number is written without quotes)."] }),
+                TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [FieldProblem(json)] }),
             // A query or route value that does not read as its type (?top=2147483648, ?page=1&page=2): that parameter's
             // error in words, not the framework's sentence with its C# type.
             BadHttpRequestException bad when BoundParameter.Match(bad.Message) is { Success: true } m =>
