@@ -144,8 +144,9 @@ public sealed class NeedsApiTests(MarketplaceHost host) : IClassFixture<Marketpl
     [Fact]
     public async Task Browsing_pages_hold_twenty_needs_and_page_two_continues_page_one()
     {
+        var ours = new System.Collections.Concurrent.ConcurrentBag<string>();
         await Parallel.ForEachAsync(Enumerable.Range(0, 22), new ParallelOptions { MaxDegreeOfParallelism = 6 },
-            async (_, _) => await Api.OpenNeedAsync(host, "fintech-payments", "Guelmim-Oued Noun"));
+            async (_, _) => ours.Add((await Api.OpenNeedAsync(host, "fintech-payments", "Guelmim-Oued Noun")).NeedId));
         var (startup, _) = await Api.StartupAsync(host);
         var first = await (await startup.Client.GetAsync("/api/needs?category=fintech-payments&region=Guelmim-Oued%20Noun&page=1")).Json(HttpStatusCode.OK);
         var second = await (await startup.Client.GetAsync("/api/needs?category=fintech-payments&region=Guelmim-Oued%20Noun&page=2")).Json(HttpStatusCode.OK);
@@ -154,6 +155,27 @@ public sealed class NeedsApiTests(MarketplaceHost host) : IClassFixture<Marketpl
         Assert.True(first.GetProperty("total").GetInt32() >= 22);
         Assert.Empty(first.GetProperty("needs").EnumerateArray().Select(n => n.Id())
             .Intersect(second.GetProperty("needs").EnumerateArray().Select(n => n.Id())));
+
+        // Following each page's "next" instead, a need published and one cancelled between two pages neither repeat nor hide
+        // one (by number, the new one pushes page one's last need onto page two, the cancelled one pulls page two's first up).
+        var (sme, cancelled) = await Api.OpenNeedAsync(host, "fintech-payments", "Guelmim-Oued Noun");
+        first = await (await startup.Client.GetAsync("/api/needs?category=fintech-payments&region=Guelmim-Oued%20Noun")).Json(HttpStatusCode.OK);
+        var seen = first.GetProperty("needs").EnumerateArray().Select(n => n.Id()).ToList();
+        Assert.Equal(cancelled, seen[0]);
+        await Api.OpenNeedAsync(host, "fintech-payments", "Guelmim-Oued Noun");
+        await (await sme.Client.PostAsync($"/api/needs/{cancelled}/cancel", null)).Json(HttpStatusCode.OK);
+        for (var next = first.GetProperty("next").GetString(); next is not null;)
+        {
+            var page = await (await startup.Client.GetAsync($"/api/needs?category=fintech-payments&region=Guelmim-Oued%20Noun&after={Uri.EscapeDataString(next)}")).Json(HttpStatusCode.OK);
+            Assert.Equal(JsonValueKind.Null, page.GetProperty("page").ValueKind);
+            seen.AddRange(page.GetProperty("needs").EnumerateArray().Select(n => n.Id()));
+            next = page.GetProperty("next").GetString();
+        }
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        Assert.Subset(seen.ToHashSet(), ours.ToHashSet());
+
+        foreach (var bad in new[] { "after=abc", "after=99999999999999999999.need-x", "after=1.need%20x", "after=1.need-x&page=2" })
+            await (await startup.Client.GetAsync($"/api/needs?category=fintech-payments&{bad}")).Problem(HttpStatusCode.BadRequest);
     }
 
     [Theory]

@@ -17,6 +17,11 @@ public interface IOpenNeedsGrain : IGrainWithStringKey
     Task RemoveAsync(string needId);
     /// <summary>Open needs (newest first) in the region, or all regions, from <paramref name="skip"/>, and how many match.</summary>
     Task<OpenNeedsPage> ListAsync(string? region, int skip, int take);
+    /// <summary>
+    /// Open needs (newest first) in the region, or all regions, that come after <paramref name="after"/> in that order
+    /// (a need still open or not): the next page whatever was published or closed since the last one.
+    /// </summary>
+    Task<OpenNeedsPage> ListAfterAsync(string? region, OpenNeed after, int take);
 }
 
 [GenerateSerializer, Alias("jazari.open-need")]
@@ -112,6 +117,15 @@ internal sealed class OpenNeedsGrain(
         var matching = region is null ? sorted : sorted.Where(n => n.Region == region);
         var total = region is null ? sorted.Count : perRegion.GetValueOrDefault(region);
         return Task.FromResult(new OpenNeedsPage([.. matching.Skip(Math.Max(0, skip)).Take(Math.Max(0, take))], total));
+    }
+
+    public Task<OpenNeedsPage> ListAfterAsync(string? region, OpenNeed after, int take)
+    {
+        IEnumerable<OpenNeed> later = sorted.Count == 0 || NewestFirst.Compare(after, sorted.Max) >= 0 ? []
+            : sorted.GetViewBetween(after, sorted.Max).Where(n => NewestFirst.Compare(n, after) > 0);
+        if (region is not null) later = later.Where(n => n.Region == region);
+        var total = region is null ? sorted.Count : perRegion.GetValueOrDefault(region);
+        return Task.FromResult(new OpenNeedsPage([.. later.Take(Math.Max(0, take))], total));
     }
 
     private void Remember(OpenNeed need)

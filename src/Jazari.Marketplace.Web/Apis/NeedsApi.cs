@@ -36,8 +36,8 @@ public static class NeedsApi
         return TypedResults.Created($"/api/needs/{need.Id}", new NeedCreated(need.Id, need.Status.Name()));
     }
 
-    private static async Task<Ok<NeedPage>> Browse(string? status, string? category, string? region, int? page, NeedCommands needs) =>
-        TypedResults.Ok(await needs.BrowseAsync(status, category, region, page));
+    private static async Task<Ok<NeedPage>> Browse(string? status, string? category, string? region, int? page, string? after, NeedCommands needs) =>
+        TypedResults.Ok(await needs.BrowseAsync(status, category, region, page, after));
 
     private static async Task<Ok<NeedResponse>> Get(string id, ClaimsPrincipal user, NeedCommands needs) =>
         TypedResults.Ok(NeedResponse.From(await needs.GetAsync(user.Caller(), id)));

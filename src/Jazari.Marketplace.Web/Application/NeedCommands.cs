@@ -111,26 +111,45 @@ public sealed class NeedCommands(IGrainFactory grains, NeedLimits limits, [FromK
 
     public Task<NeedView> CancelAsync(Caller caller, string needId) => Need(needId).CancelAsync(caller);
 
-    /// <summary>The open needs, newest first, by category and region, one page of <see cref="PageSize"/>.</summary>
-    public async Task<NeedPage> BrowseAsync(string? status, string? category, string? region, int? page)
+    /// <summary>
+    /// The open needs, newest first, by category and region, one page of <see cref="PageSize"/>: by number (at most
+    /// <see cref="MaxPage"/>), or after the page before, named by its <c>next</c> (<paramref name="after"/>), to any depth,
+    /// none twice and none missed however many are published or closed in between.
+    /// </summary>
+    public async Task<NeedPage> BrowseAsync(string? status, string? category, string? region, int? page, string? after = null)
     {
         var c = new Checks();
         if ((status ?? "open") != "open") c.Error("status", "Only open needs can be browsed.");
         if (category is not null) c.OneOf("category", category, Reference.Categories);
         if (region is not null) c.OneOf("region", region, Reference.Regions);
         var pageNumber = c.Whole("page", page ?? 1, 1, MaxPage);
+        var position = after is null ? null : Position(after);
+        if (after is not null && position is null) c.Error("after", "Not a position in this list: use the next of the page before.");
+        if (after is not null && page is not null) c.Error("page", "Give the page or the next of the page before, not both.");
         c.ThrowIfFailed();
 
         // One category: its grain skips to the page. All categories: each gives its newest up to the page's end, merged here.
-        var skip = (pageNumber - 1) * PageSize;
-        var shards = category is not null
-            ? [await grains.GetGrain<IOpenNeedsGrain>(category).ListAsync(region, skip, PageSize)]
-            : await Task.WhenAll(Reference.Categories.Select(cat => grains.GetGrain<IOpenNeedsGrain>(cat).ListAsync(region, 0, skip + PageSize)));
+        var skip = position is null ? (pageNumber - 1) * PageSize : 0;
+        var categories = category is not null ? [category] : Reference.Categories;
+        var shards = await Task.WhenAll(categories.Select(cat => position is not null
+            ? grains.GetGrain<IOpenNeedsGrain>(cat).ListAfterAsync(region, position, PageSize)
+            : category is not null ? grains.GetGrain<IOpenNeedsGrain>(cat).ListAsync(region, skip, PageSize)
+            : grains.GetGrain<IOpenNeedsGrain>(cat).ListAsync(region, 0, skip + PageSize)));
         var newest = shards.SelectMany(s => s.Needs).OrderByDescending(n => n.PublishedAt).ThenBy(n => n.NeedId, StringComparer.Ordinal)
-            .Skip(category is not null ? 0 : skip).Take(PageSize);
+            .Skip(category is not null || position is not null ? 0 : skip).Take(PageSize).ToList();
         var listings = await Task.WhenAll(newest.Select(n => grains.GetGrain<INeedGrain>(n.NeedId).GetListingAsync()));
         var open = listings.Where(n => n?.Status == NeedStatus.Open).Select(n => NeedResponse.From(n!)).ToList();
-        return new NeedPage(pageNumber, PageSize, shards.Sum(s => s.Total), open);
+        var next = newest.Count == PageSize ? $"{newest[^1].PublishedAt.UtcTicks}.{newest[^1].NeedId}" : null;
+        return new NeedPage(position is null ? pageNumber : null, PageSize, shards.Sum(s => s.Total), open, next);
+    }
+
+    /// <summary>A page's <c>next</c> read back: the publication time and id of the last need it listed.</summary>
+    private static OpenNeed? Position(string after)
+    {
+        var dot = after.IndexOf('.');
+        return dot > 0 && long.TryParse(after.AsSpan(0, dot), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks)
+            && ticks <= DateTimeOffset.MaxValue.UtcTicks && Ids.IsValid(after[(dot + 1)..])
+            ? new OpenNeed(after[(dot + 1)..], "", new DateTimeOffset(ticks, TimeSpan.Zero)) : null;
     }
 
     /// <summary>The needs an SME posted or a startup bid on, newest first (for the caller: others' drafts are left out).</summary>

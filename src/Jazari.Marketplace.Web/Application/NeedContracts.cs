@@ -114,4 +114,5 @@ public sealed record NeedResponse(string Id, string SmeId, string Status, string
 
 public sealed record NeedCreated(string Id, string Status);
 
-public sealed record NeedPage(int Page, int PageSize, int Total, IReadOnlyList<NeedResponse> Needs);
+/// <summary>One page of open needs: <see cref="Next"/> names where the next page starts (null on the last page).</summary>
+public sealed record NeedPage(int? Page, int PageSize, int Total, IReadOnlyList<NeedResponse> Needs, string? Next);
