@@ -7,6 +7,7 @@ using Hangfire.Common;
 using Hangfire.States;
 using Jazari.Marketplace.Web.Audit;
 using Jazari.Marketplace.Web.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Azure.Storage.Blobs;
 
@@ -20,6 +21,23 @@ public sealed class AuditApiTests(MarketplaceHost host)
         using var admin = host.Admin();
         var page = await (await admin.GetAsync($"/api/admin/audit?actor={Uri.EscapeDataString(actor ?? "")}&action={action}&from=&to=")).Json(HttpStatusCode.OK);
         return [.. page.GetProperty("entries").EnumerateArray()];
+    }
+
+    [Fact]
+    public async Task A_persons_export_carries_their_newest_entries_when_they_have_more_than_it_holds()
+    {
+        var trail = host.Services.GetRequiredService<AuditTrail>();
+        var accountId = Grains.Ids.New("acc");
+        var old = new DateTimeOffset(2021, 3, 1, 9, 0, 0, TimeSpan.Zero);
+        await Parallel.ForEachAsync(Enumerable.Range(0, AuditTrail.MaxAbout), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+            await trail.WriteAsync(new AuditEntry(Grains.Ids.New("aud"), old.AddMinutes(i), accountId, "sme", "signed-in", null, null, null)));
+        var latest = new AuditEntry(Grains.Ids.New("aud"), DateTimeOffset.UtcNow, accountId, "sme", "data-exported", accountId, null, null);
+        await trail.WriteAsync(latest);
+
+        var about = await trail.AboutAsync(accountId, CancellationToken.None);
+        Assert.Equal(AuditTrail.MaxAbout, about.Count);
+        Assert.Equal(latest.Id, about[0].Id); // the table answers 2021 first: the export kept those and left out this one
+        Assert.Equal(old.AddMinutes(AuditTrail.MaxAbout - 1), about[1].At);
     }
 
     [Fact]

@@ -204,20 +204,24 @@ public sealed class AuditTrail(StorageClients storage, IBackgroundJobClient jobs
         var found = new List<AuditEntry>();
         try
         {
+            // The table answers the oldest days first (partitions in ascending order): all are read, the newest kept.
             var filter = TableClient.CreateQueryFilter($"ActorId eq {accountId} or Target eq {accountId}");
             await foreach (var entity in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellation))
             {
                 found.Add(FromEntity(entity));
-                if (found.Count >= MaxAbout) break;
+                if (found.Count >= 2 * MaxAbout) found = Newest(found);
             }
         }
         catch (RequestFailedException missing) when (missing.Status == 404)
         {
         }
-        return found;
+        return Newest(found);
     }
 
     public const int MaxAbout = 1000;
+
+    private static List<AuditEntry> Newest(List<AuditEntry> entries) =>
+        [.. entries.OrderByDescending(e => e.At).ThenByDescending(e => e.Id, StringComparer.Ordinal).Take(MaxAbout)];
 
     private static string Partition(DateOnly day) => day.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
 
