@@ -67,6 +67,24 @@ public sealed class ConversationGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_account_reporting_thread_after_thread_cannot_push_anybody_elses_report_out_of_the_moderators_queue()
+    {
+        var queue = Grains.GetGrain<IReportedConversationsGrain>(IReportedConversationsGrain.Key);
+        var (genuine, sme, _) = await OpenedAsync();
+        Assert.True(await genuine.ReportAsync(sme, "Insultes"));
+        var flooder = Samples.NewId("acc");
+        var at = DateTimeOffset.UtcNow;
+        for (var i = 0; i < ReportedConversationsGrain.MaxWaiting; i++)
+            await queue.ReportedAsync(Samples.NewId("conv"), Samples.NewId("need"), 1, at.AddSeconds(i), flooder);
+
+        var waiting = await queue.ListAsync();
+        Assert.Contains(waiting, c => c.ConversationId == genuine.GetPrimaryKeyString());
+        Assert.Equal(ReportedConversationsGrain.MaxWaitingPerReporter, waiting.Count(c => c.LastReporterId == flooder)); // its newest
+        Assert.Equal(at.AddSeconds(ReportedConversationsGrain.MaxWaiting - 1), waiting[0].LastReportedAt);
+        await genuine.HandleReportsAsync(Samples.Admin);
+    }
+
+    [Fact]
     public async Task Who_may_open_a_thread_on_a_need()
     {
         var (need, sme, founder, startupId) = await PartiesAsync();

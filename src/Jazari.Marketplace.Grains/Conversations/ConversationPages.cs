@@ -130,13 +130,15 @@ public sealed record ReportedConversation(
     [property: Id(0)] string ConversationId,
     [property: Id(1)] string NeedId,
     [property: Id(2)] int Reports,
-    [property: Id(3)] DateTimeOffset LastReportedAt);
+    [property: Id(3)] DateTimeOffset LastReportedAt,
+    [property: Id(4)] string? LastReporterId = null);
 
 /// <summary>The threads reported and not yet handled by an admin: one grain (key <see cref="Key"/>), bounded.</summary>
 public interface IReportedConversationsGrain : IGrainWithStringKey
 {
     const string Key = "all";
-    Task ReportedAsync(string conversationId, string needId, int reports, DateTimeOffset at);
+    /// <summary>The thread waits for the moderators, last reported by <paramref name="reporterId"/>.</summary>
+    Task ReportedAsync(string conversationId, string needId, int reports, DateTimeOffset at, string? reporterId = null);
     Task HandledAsync(string conversationId);
     Task<IReadOnlyList<ReportedConversation>> ListAsync();
 }
@@ -152,12 +154,19 @@ internal sealed class ReportedConversationsGrain(
 {
     /// <summary>Past this many waiting, the least recently reported drop out of the queue (the reports stay on the thread).</summary>
     public const int MaxWaiting = 1000;
+    /// <summary>
+    /// Threads waiting on one account's latest report: its older ones make room first, so an account that opens and
+    /// reports hundreds of threads cannot push anybody else's report out of the queue.
+    /// </summary>
+    public const int MaxWaitingPerReporter = 20;
 
-    public async Task ReportedAsync(string conversationId, string needId, int reports, DateTimeOffset at)
+    public async Task ReportedAsync(string conversationId, string needId, int reports, DateTimeOffset at, string? reporterId = null)
     {
         var list = state.State.Conversations;
         list.RemoveAll(c => c.ConversationId == conversationId);
-        list.Add(new ReportedConversation(conversationId, needId, reports, at));
+        list.Add(new ReportedConversation(conversationId, needId, reports, at, reporterId));
+        if (reporterId is not null && list.Count(c => c.LastReporterId == reporterId) > MaxWaitingPerReporter)
+            list.RemoveAt(list.FindIndex(c => c.LastReporterId == reporterId));
         if (list.Count > MaxWaiting) list.RemoveAt(0);
         await state.SaveAsync();
     }
