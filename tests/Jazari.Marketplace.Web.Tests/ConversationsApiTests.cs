@@ -33,6 +33,22 @@ public sealed class ConversationsApiTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task The_inbox_page_lists_the_older_threads_on_its_next_page()
+    {
+        var (sme, needId) = await Api.OpenNeedAsync(host);
+        var (first, _) = await Api.StartupAsync(host, "Premiere Atlas");
+        await (await first.Client.PostAsJsonAsync($"/api/needs/{needId}/conversations", new { text = "Bonjour" })).Json(HttpStatusCode.Created);
+        await Parallel.ForEachAsync(Enumerable.Range(0, Application.ConversationCommands.InboxPageSize), new ParallelOptions { MaxDegreeOfParallelism = 6 }, async (i, _) =>
+        {
+            var (founder, _) = await Api.StartupAsync(host, $"Startup {i}");
+            await (await founder.Client.PostAsJsonAsync($"/api/needs/{needId}/conversations", new { text = "Bonjour" })).Json(HttpStatusCode.Created);
+        });
+        using var pages = await Payments.ReceiptTests.PagesAsync(host, sme);
+        Assert.DoesNotContain("Premiere Atlas", await pages.GetStringAsync("/messages"));
+        Assert.Contains("Premiere Atlas", await pages.GetStringAsync("/messages?page=2")); // it showed page one again
+    }
+
+    [Fact]
     public async Task An_sme_and_a_startup_talk_about_a_need_and_nobody_else_reads_it()
     {
         var (sme, needId, founder, startupId, id) = await AskedAsync("سلام، شحال ديال المنتوجات فالكتالوج؟");

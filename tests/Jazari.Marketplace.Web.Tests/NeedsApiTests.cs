@@ -178,6 +178,25 @@ public sealed class NeedsApiTests(MarketplaceHost host) : IClassFixture<Marketpl
             await (await startup.Client.GetAsync($"/api/needs?category=fintech-payments&{bad}")).Problem(HttpStatusCode.BadRequest);
     }
 
+    [Fact]
+    public async Task An_sme_with_more_needs_than_a_page_reaches_its_oldest_through_older()
+    {
+        var sme = await host.SignUpAsync("sme");
+        await sme.Client.CreateAsync("/api/smes", Api.Sme());
+        var oldest = await sme.Client.CreateAsync("/api/needs", Api.Need(title: "La toute première"));
+        await Parallel.ForEachAsync(Enumerable.Range(0, Web.Pages.Sme.IndexModel.Shown), new ParallelOptions { MaxDegreeOfParallelism = 6 },
+            async (i, _) => await sme.Client.CreateAsync("/api/needs", Api.Need(title: $"Besoin {i}")));
+        using var pages = await Payments.ReceiptTests.PagesAsync(host, sme);
+
+        var first = await pages.GetStringAsync("/sme");
+        Assert.DoesNotContain(oldest, first);
+        Assert.Contains("href=\"/sme?page=2\"", first);
+        var second = await pages.GetStringAsync("/sme?page=2");
+        Assert.Contains($"/sme/needs/{oldest}", second); // it showed page one again: "page" named the Razor page's route value
+        Assert.Contains("href=\"/sme?page=1\"", second);
+        Assert.DoesNotContain("href=\"/sme?page=3\"", second);
+    }
+
     [Theory]
     [InlineData("?status=draft")]
     [InlineData("?category=blockchain")]

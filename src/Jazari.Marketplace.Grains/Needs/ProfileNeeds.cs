@@ -12,7 +12,8 @@ public interface IProfileNeedsGrain : IGrainWithStringKey
 {
     /// <summary>Puts the need at the top (again, when it is already listed).</summary>
     Task AddAsync(string needId);
-    Task<IReadOnlyList<string>> ListAsync(int take);
+    /// <summary>Need ids, newest first, from <paramref name="skip"/>.</summary>
+    Task<IReadOnlyList<string>> ListAsync(int take, int skip = 0);
 }
 
 /// <summary>
@@ -92,8 +93,8 @@ internal sealed class ProfileNeedsGrain(
         Remember(needId, order);
     }
 
-    public Task<IReadOnlyList<string>> ListAsync(int take) =>
-        Task.FromResult<IReadOnlyList<string>>([.. newestFirst.Take(Math.Max(0, take)).Select(n => n.NeedId)]);
+    public Task<IReadOnlyList<string>> ListAsync(int take, int skip = 0) =>
+        Task.FromResult<IReadOnlyList<string>>([.. newestFirst.Skip(Math.Max(0, skip)).Take(Math.Max(0, take)).Select(n => n.NeedId)]);
 
     private void Remember(string needId, long order)
     {

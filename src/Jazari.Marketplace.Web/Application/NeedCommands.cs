@@ -156,6 +156,13 @@ public sealed class NeedCommands(IGrainFactory grains, NeedLimits limits, [FromK
     public async Task<IReadOnlyList<NeedView>> OfProfileAsync(Caller caller, string profileId, int take) =>
         await ReadAsync(caller, await grains.GetGrain<IProfileNeedsGrain>(profileId).ListAsync(take));
 
+    /// <summary>One page (from 1) of <see cref="OfProfileAsync"/>, and whether older needs follow it.</summary>
+    public async Task<(IReadOnlyList<NeedView> Needs, bool Older)> PageOfProfileAsync(Caller caller, string profileId, int page, int pageSize)
+    {
+        var ids = await grains.GetGrain<IProfileNeedsGrain>(profileId).ListAsync(pageSize + 1, (Math.Max(1, page) - 1) * pageSize);
+        return (await ReadAsync(caller, [.. ids.Take(pageSize)]), ids.Count > pageSize);
+    }
+
     /// <summary>The needs a startup won, the newest first (at most <paramref name="take"/>), as the caller may see them.</summary>
     public async Task<IReadOnlyList<NeedView>> ProjectsAsync(Caller caller, string startupId, int take) =>
         await ReadAsync(caller, await grains.GetGrain<Grains.Profiles.IStartupGrain>(startupId).GetProjectIdsAsync(take));

@@ -1,5 +1,6 @@
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Jazari.Marketplace.Web.Pages.Messages;
 
@@ -9,5 +10,7 @@ public sealed class IndexModel(IGrainFactory grains, Text text, ConversationComm
 {
     public InboxResponse Inbox { get; private set; } = null!;
 
-    public async Task OnGetAsync(int? page) => Inbox = await conversations.InboxAsync(Me, page is null or < 1 ? 1 : page);
+    /// <summary>"page" names the query's page number: a Razor page's own parameter of that name would get its route value.</summary>
+    public async Task OnGetAsync([FromQuery(Name = "page")] int? page) =>
+        Inbox = await conversations.InboxAsync(Me, Math.Clamp(page ?? 1, 1, Jazari.Marketplace.Grains.Conversations.ConversationRules.MaxThreads / ConversationCommands.InboxPageSize));
 }
