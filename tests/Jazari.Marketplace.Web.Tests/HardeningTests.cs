@@ -84,9 +84,16 @@ public sealed class HardeningTests(MarketplaceHost host)
         foreach (var made in forged)
         {
             using var client = host.WithToken(made);
-            await (await client.GetAsync("/api/auth/me")).Problem(HttpStatusCode.Unauthorized);
+            var refused = await (await client.GetAsync("/api/auth/me")).Problem(HttpStatusCode.Unauthorized);
+            Assert.Equal("This token is unknown, expired or revoked: sign in again.", refused.GetProperty("detail").GetString());
         }
         Assert.Equal(before, await TokenGrainsAsync());
+        // Two Authorization headers (even the same twice): which one was meant? Said so, rather than "sign in first".
+        using var twice = host.WithToken(token);
+        twice.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", $"Bearer {token}");
+        Assert.Equal("Send one Authorization header.", (await (await twice.GetAsync("/api/auth/me")).Problem(HttpStatusCode.Unauthorized)).GetProperty("detail").GetString());
+        using var none = host.Anonymous();
+        Assert.StartsWith("Sign in first", (await (await none.GetAsync("/api/auth/me")).Problem(HttpStatusCode.Unauthorized)).GetProperty("detail").GetString());
     }
 
     [Fact]

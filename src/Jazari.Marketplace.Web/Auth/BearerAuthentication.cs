@@ -20,6 +20,7 @@ internal sealed class BearerAuthentication(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        if (Request.Headers.Authorization.Count > 1) return AuthenticateResult.Fail(TwoHeaders); // which one was meant?
         var header = Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.NoResult();
         var token = header["Bearer ".Length..].Trim();
@@ -27,17 +28,22 @@ internal sealed class BearerAuthentication(
         Caller? caller = null;
         if (admin.Matches(token)) caller = new Caller(AdminToken.AccountId, Roles.Admin);
         else if (tokens.Key(token) is { } key) caller = await grains.GetGrain<ITokenGrain>(key).ValidateAsync();
-        if (caller is null) return AuthenticateResult.Fail("Unknown, expired or revoked token.");
+        if (caller is null) return AuthenticateResult.Fail(UnknownToken);
 
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.NameIdentifier, caller.AccountId), new Claim(ClaimTypes.Role, caller.Role)], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    private const string TwoHeaders = "Send one Authorization header.";
+    private const string UnknownToken = "This token is unknown, expired or revoked: sign in again.";
+
+    /// <summary>401, saying what was wrong with what was sent: nothing, two headers, or a token that is not (or no longer) one.</summary>
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.Headers.WWWAuthenticate = "Bearer";
-        return WriteProblem(StatusCodes.Status401Unauthorized, "Sign in first: send Authorization: Bearer <token>.");
+        var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message; // the request's own result, not a second lookup
+        await WriteProblem(StatusCodes.Status401Unauthorized, failure is TwoHeaders or UnknownToken ? failure : "Sign in first: send Authorization: Bearer <token>.");
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
