@@ -148,9 +148,18 @@ public sealed class NeedEventsTests(ClusterFixture fixture)
         await account.MarkSentAsync("digest:m1");
         Assert.Empty(await account.DigestsToSendAsync());
 
-        // Turning a kind off drops what of it waits, for the digest and for an immediate e-mail alike.
+        // A second run that read the same items rolls nothing up and makes no second digest.
+        await account.RollUpDigestAsync(N("digest:m0", NotificationKinds.Digest), ["m1"]);
+        Assert.Empty(await account.DigestsToSendAsync());
+
+        // Turning a kind off drops what of it waits, for the digest and for an immediate e-mail alike; an item of another
+        // kind recorded after it is the oldest waiting, and schedules the digest (the one turned off waits for nothing).
+        Assert.False(await account.RollUpDigestAsync(N("digest:m2", NotificationKinds.Digest), ["m2"]));
+        await account.MarkSentAsync("digest:m2");
         await account.RecordAsync(N("f1", NotificationKinds.FewBids));
         await account.RecordAsync(N("b1", NotificationKinds.BidReceived));
+        await account.SetPreferencesAsync(new Dictionary<string, Delivery> { [NotificationKinds.FewBids] = Delivery.Off });
+        Assert.True((await account.RecordAsync(N("m3"))).ScheduleDigest);
         await account.UnsubscribeAsync(null);
         Assert.Empty(await account.GetDigestAsync());
         Assert.False(await account.RollUpDigestAsync(null, []));

@@ -107,8 +107,12 @@ internal sealed class AccountNotificationsGrain(
                 throw MarketplaceException.Conflict("Too many notifications waiting for this account; try again later.");
             S.Pending.Add(new PendingNotification(notification, delivery, null, null));
         }
+        // The oldest digest item long overdue: its job was lost. The digest is scheduled again, once a day at most.
+        var repair = delivery == Delivery.Digest && Waiting().First().Notification.CreatedAt + DigestOverdue < time.GetUtcNow()
+            && (S.DigestRepairedAt is null || S.DigestRepairedAt + TimeSpan.FromDays(1) < time.GetUtcNow());
+        if (repair) S.DigestRepairedAt = time.GetUtcNow();
         await state.SaveAsync();
-        return delivery == Delivery.Off ? new(Delivery.Off, false) : Recorded(S.Pending[^1]);
+        return delivery == Delivery.Off ? new(Delivery.Off, false) : Recorded(S.Pending[^1], repair);
     }
 
     public async Task<Notification?> BeginSendAsync(string key, string attempt, DateTimeOffset leaseUntil)
@@ -156,8 +160,10 @@ internal sealed class AccountNotificationsGrain(
             var rolled = S.Pending.Where(p => p.Delivery == Delivery.Digest && (itemKeys.Contains(p.Notification.Key) || TurnedOff(p.Notification.Kind))).ToList();
             S.Pending.RemoveAll(rolled.Contains);
             foreach (var item in rolled) Done(item.Notification.Key);
-            if (digest is not null) S.Pending.Add(new PendingNotification(digest, Delivery.Immediate, null, null));
-            await state.SaveAsync();
+            // Only while its items were still waiting: a run that lost the race to another rolls nothing up and sends nothing.
+            var send = digest is not null && rolled.Exists(r => itemKeys.Contains(r.Notification.Key));
+            if (send) S.Pending.Add(new PendingNotification(digest!, Delivery.Immediate, null, null));
+            if (rolled.Count > 0) await state.SaveAsync();
         }
         return S.Pending.Exists(p => p.Delivery == Delivery.Digest);
     }
@@ -181,16 +187,20 @@ internal sealed class AccountNotificationsGrain(
         : S.Preferences.GetValueOrDefault(kind, Delivery.Immediate);
 
     /// <summary>
-    /// How a notification waits. A digest item that is the oldest schedules the digest; so does any item while the oldest
-    /// is overdue (its job was lost); the item that makes the digest full sends it at once.
+    /// How a notification waits. A digest item that is the oldest waiting schedules the digest (so does a repair); the item
+    /// that makes the digest full sends it at once.
     /// </summary>
-    private RecordedNotification Recorded(PendingNotification pending)
+    private RecordedNotification Recorded(PendingNotification pending, bool repair = false)
     {
         if (pending.Delivery != Delivery.Digest) return new(pending.Delivery, false);
-        var items = S.Pending.Where(p => p.Delivery == Delivery.Digest).ToList();
-        var schedule = items[0] == pending || items[0].Notification.CreatedAt + DigestOverdue < time.GetUtcNow();
-        return new(Delivery.Digest, schedule, items.Count == DigestEarlyAt && items[^1] == pending);
+        var items = Waiting();
+        if (!items.Contains(pending)) return new(Delivery.Digest, repair); // its kind was turned off since
+        return new(Delivery.Digest, repair || items[0] == pending, items.Count == DigestEarlyAt && items[^1] == pending);
     }
+
+    /// <summary>The digest items waiting, oldest first; those of a kind turned off since wait for nothing (the next roll-up drops them).</summary>
+    private List<PendingNotification> Waiting() =>
+        [.. S.Pending.Where(p => p.Delivery == Delivery.Digest && !TurnedOff(p.Notification.Kind))];
 
     private bool TurnedOff(string kind) => NotificationKinds.Choosable.Contains(kind) && S.Preferences.GetValueOrDefault(kind) == Delivery.Off;
 

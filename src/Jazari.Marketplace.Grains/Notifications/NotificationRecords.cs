@@ -149,4 +149,6 @@ public sealed class AccountNotificationsState
     /// <summary>Set when the address bounced, was dropped or reported spam: nothing is e-mailed any more.</summary>
     [Id(3)] public DateTimeOffset? EmailStoppedAt { get; set; }
     [Id(4)] public string? EmailStoppedReason { get; set; }
+    /// <summary>When a digest item last scheduled the digest again because the oldest was overdue (once a day at most).</summary>
+    [Id(5)] public DateTimeOffset? DigestRepairedAt { get; set; }
 }

@@ -124,7 +124,13 @@ public sealed class DeliveryJobs(
         if (account is null || account.ErasedAt is not null) return;
         var notifications = grains.GetGrain<IAccountNotificationsGrain>(accountId);
         var items = await notifications.GetDigestAsync();
-        if (items.Count > 0)
+        if (items.Count == 0)
+        {
+            // Only items of kinds turned off wait (or none): they are dropped, and what was recorded meanwhile is scheduled.
+            if (await notifications.RollUpDigestAsync(null, []))
+                jobs.Schedule<DeliveryJobs>(j => j.SendDigestAsync(accountId), settings.NextDigestAt(time.GetUtcNow()));
+        }
+        else
         {
             // Marketing items wait for the digest only while the person still consents to them.
             var consents = items.Any(i => NotificationKinds.Marketing.Contains(i.Kind)) ? await accountGrain.GetConsentsAsync() : null;
