@@ -1,5 +1,6 @@
 using Jazari.Marketplace.Grains.Needs;
 using Jazari.Marketplace.Grains.Profiles;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Jazari.Marketplace.Grains.Tests;
 
@@ -134,6 +135,32 @@ public sealed class NeedGrainTests(ClusterFixture fixture)
         Assert.Equal(1, (await Grains.GetGrain<IStartupGrain>(winnerStartup).GetTrackRecordAsync()).ActiveProjects);
         var listed = await Grains.GetGrain<IOpenNeedsGrain>("ecommerce").ListAsync(null, 0, 5000);
         Assert.DoesNotContain(listed.Needs, n => n.NeedId == need.GetPrimaryKeyString());
+    }
+
+    [Fact]
+    public async Task A_startup_stored_before_ended_projects_were_counted_out_is_freed_when_next_loaded()
+    {
+        var (need, owner) = await Samples.OpenNeedAsync(Grains);
+        var startupId = Samples.NewId("st");
+        var startup = Grains.GetGrain<IStartupGrain>(startupId);
+        await startup.ImportAsync(Samples.StartupProfile(), null);
+        var bid = await need.SubmitBidAsync(Samples.Startup("acc-w"), startupId, "W", Samples.Offer());
+        await need.AcceptBidAsync(owner, bid);
+        await fixture.Events.FollowedUpAsync();
+        // As an older version left it: the engagement was cancelled, the project still counted.
+        await need.EngagementClosedAsync(completed: false);
+        var storage = fixture.Silo.Services.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>("marketplace");
+        var stored = new GrainState<TrackRecord>();
+        await storage.ReadStateAsync("startup-track", startup.GetGrainId(), stored);
+        stored.State!.EndsReconciled = false;
+        await storage.WriteStateAsync("startup-track", startup.GetGrainId(), stored);
+        Assert.Equal(1, stored.State.ActiveProjects);
+        await Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        Assert.Equal(0, (await startup.GetTrackRecordAsync()).ActiveProjects);
+        await startup.ProjectEndedAsync(need.GetPrimaryKeyString()); // the follow-up of a newer version comes too: counted out once
+        await startup.ProjectAwardedAsync(need.GetPrimaryKeyString());
+        Assert.Equal(0, (await startup.GetTrackRecordAsync()).ActiveProjects);
     }
 
     [Fact]

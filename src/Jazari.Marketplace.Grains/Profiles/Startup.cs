@@ -1,4 +1,5 @@
 using Jazari.Marketplace.Grains.Matchmaking;
+using Jazari.Marketplace.Grains.Needs;
 using Orleans.Concurrency;
 
 namespace Jazari.Marketplace.Grains.Profiles;
@@ -71,6 +72,8 @@ public sealed class TrackRecord
     [Id(6)] public List<string> UncountedReviewIds { get; set; } = [];
     /// <summary>The needs whose engagement ended, taken out of <see cref="ActiveProjects"/> (the most recent ones), so a retried end counts once.</summary>
     [Id(7)] public List<string> EndedNeedIds { get; set; } = [];
+    /// <summary>The needs won before ended projects were counted out were looked at once (see <see cref="StartupGrain"/>'s activation).</summary>
+    [Id(8)] public bool EndsReconciled { get; set; }
 }
 
 internal sealed class StartupGrain(
@@ -87,6 +90,25 @@ internal sealed class StartupGrain(
 
     protected override StartupDetails Anonymised(StartupDetails details, string pseudonym) =>
         details with { Name = pseudonym, Description = "", Skills = Array.Empty<string>(), Capacity = 0, PortfolioItems = null };
+
+    /// <summary>
+    /// A record kept before an ended engagement took its project out of <see cref="TrackRecord.ActiveProjects"/>: the needs
+    /// it won whose engagement is over are counted out once, so a startup that filled its capacity is matched again.
+    /// </summary>
+    public override async Task OnActivateAsync(CancellationToken cancellation)
+    {
+        var t = track.State;
+        if (t.EndsReconciled || t.AwardedNeedIds.Count == 0) return;
+        var won = t.AwardedNeedIds.Except(t.EndedNeedIds).ToList();
+        var needs = await Task.WhenAll(won.Select(id => grains.GetGrain<INeedGrain>(id).GetListingAsync()));
+        var before = t.ActiveProjects;
+        foreach (var (needId, need) in won.Zip(needs))
+            if (need?.Status is NeedStatus.Completed or NeedStatus.Cancelled) CountOut(needId);
+        t.EndsReconciled = true;
+        await track.SaveAsync();
+        // The shards read the card back from this grain, which answers once active: they are told by a timer, right after.
+        if (t.ActiveProjects != before) this.RegisterGrainTimer(_ => OnChangedAsync(), TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+    }
 
     /// <summary>An erased startup leaves matching altogether.</summary>
     protected override async Task OnErasedAsync()
@@ -120,7 +142,8 @@ internal sealed class StartupGrain(
 
     public async Task ProjectAwardedAsync(string needId)
     {
-        if (track.State.AwardedNeedIds.Contains(needId)) return;
+        // Counted once; and not at all once its engagement ended (an award followed up after the cancellation).
+        if (track.State.AwardedNeedIds.Contains(needId) || track.State.EndedNeedIds.Contains(needId)) return;
         track.State.AwardedNeedIds.Add(needId);
         if (track.State.AwardedNeedIds.Count > RememberedAwards) track.State.AwardedNeedIds.RemoveAt(0);
         track.State.ActiveProjects++;
@@ -131,12 +154,19 @@ internal sealed class StartupGrain(
     public async Task ProjectEndedAsync(string needId)
     {
         var t = track.State;
-        if (!t.AwardedNeedIds.Contains(needId) || t.EndedNeedIds.Contains(needId)) return;
-        t.EndedNeedIds.Add(needId);
+        if (t.EndedNeedIds.Contains(needId)) return;
+        if (t.AwardedNeedIds.Contains(needId)) CountOut(needId);
+        else t.EndedNeedIds.Add(needId); // its award is still to be followed up: it will not count then
         if (t.EndedNeedIds.Count > RememberedAwards) t.EndedNeedIds.RemoveAt(0);
-        t.ActiveProjects = Math.Max(0, t.ActiveProjects - 1);
         await track.SaveAsync();
         await OnChangedAsync(); // free again: back in matching when it was full
+    }
+
+    private void CountOut(string needId)
+    {
+        var t = track.State;
+        t.EndedNeedIds.Add(needId);
+        t.ActiveProjects = Math.Max(0, t.ActiveProjects - 1);
     }
 
     public async Task ReviewRevealedAsync(string reviewId, double stars)
