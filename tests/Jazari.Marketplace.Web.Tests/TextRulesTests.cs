@@ -80,6 +80,7 @@ public sealed class TextRulesTests(MarketplaceHost host)
     [InlineData("ⵜⴰⵎⴰⵣⵉⵖⵜ 🌿 café")]
     [InlineData("Right\u200Fmark and zero\u200Dwidth joiner")]
     [InlineData("مى\u200Cخواهم \u061Cو ❤\uFE0F")]
+    [InlineData("Highland Web \U0001F3F4\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F")] // Scotland's flag: tags that show
     public void Ordinary_text_in_any_script_passes_both(string value)
     {
         var c = new Checks();

@@ -148,7 +148,7 @@ internal sealed class ConversationGrain(
         S.Reports.Add(report);
         await state.SaveAsync();
         await grains.GetGrain<IReportedConversationsGrain>(IReportedConversationsGrain.Key)
-            .ReportedAsync(Id, S.NeedId, OpenReports().Count(), report.At, caller.AccountId);
+            .ReportedByAsync(Id, S.NeedId, OpenReports().Count(), report.At, caller.AccountId);
         return true;
     }
 

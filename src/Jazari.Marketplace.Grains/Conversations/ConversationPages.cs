@@ -137,8 +137,10 @@ public sealed record ReportedConversation(
 public interface IReportedConversationsGrain : IGrainWithStringKey
 {
     const string Key = "all";
-    /// <summary>The thread waits for the moderators, last reported by <paramref name="reporterId"/>.</summary>
-    Task ReportedAsync(string conversationId, string needId, int reports, DateTimeOffset at, string? reporterId = null);
+    Task ReportedAsync(string conversationId, string needId, int reports, DateTimeOffset at);
+    /// <summary>The thread waits for the moderators, last reported by <paramref name="reporterId"/> (a method of its own:
+    /// hosts of the version before keep calling ReportedAsync).</summary>
+    Task ReportedByAsync(string conversationId, string needId, int reports, DateTimeOffset at, string? reporterId);
     Task HandledAsync(string conversationId);
     Task<IReadOnlyList<ReportedConversation>> ListAsync();
 }
@@ -160,13 +162,17 @@ internal sealed class ReportedConversationsGrain(
     /// </summary>
     public const int MaxWaitingPerReporter = 20;
 
-    public async Task ReportedAsync(string conversationId, string needId, int reports, DateTimeOffset at, string? reporterId = null)
+    public Task ReportedAsync(string conversationId, string needId, int reports, DateTimeOffset at) =>
+        ReportedByAsync(conversationId, needId, reports, at, null);
+
+    public async Task ReportedByAsync(string conversationId, string needId, int reports, DateTimeOffset at, string? reporterId)
     {
         var list = state.State.Conversations;
         list.RemoveAll(c => c.ConversationId == conversationId);
         list.Add(new ReportedConversation(conversationId, needId, reports, at, reporterId));
-        if (reporterId is not null && list.Count(c => c.LastReporterId == reporterId) > MaxWaitingPerReporter)
-            list.RemoveAt(list.FindIndex(c => c.LastReporterId == reporterId));
+        // Only threads it alone reported: a thread the other party reported too stays (it cannot be pushed out by its target).
+        bool Alone(ReportedConversation c) => c.LastReporterId == reporterId && c.Reports == 1;
+        if (reporterId is not null && list.Count(Alone) > MaxWaitingPerReporter) list.RemoveAt(list.FindIndex(Alone));
         if (list.Count > MaxWaiting) list.RemoveAt(0);
         await state.SaveAsync();
     }

@@ -12,8 +12,9 @@ public interface IProfileNeedsGrain : IGrainWithStringKey
 {
     /// <summary>Puts the need at the top (again, when it is already listed).</summary>
     Task AddAsync(string needId);
-    /// <summary>Need ids, newest first, from <paramref name="skip"/>.</summary>
-    Task<IReadOnlyList<string>> ListAsync(int take, int skip = 0);
+    Task<IReadOnlyList<string>> ListAsync(int take);
+    /// <summary>Need ids, newest first, from <paramref name="skip"/> (a method of its own: hosts of the version before keep calling ListAsync).</summary>
+    Task<IReadOnlyList<string>> PageAsync(int skip, int take);
 }
 
 /// <summary>
@@ -93,7 +94,9 @@ internal sealed class ProfileNeedsGrain(
         Remember(needId, order);
     }
 
-    public Task<IReadOnlyList<string>> ListAsync(int take, int skip = 0) =>
+    public Task<IReadOnlyList<string>> ListAsync(int take) => PageAsync(0, take);
+
+    public Task<IReadOnlyList<string>> PageAsync(int skip, int take) =>
         Task.FromResult<IReadOnlyList<string>>([.. newestFirst.Skip(Math.Max(0, skip)).Take(Math.Max(0, take)).Select(n => n.NeedId)]);
 
     private void Remember(string needId, long order)

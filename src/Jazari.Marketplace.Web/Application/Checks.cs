@@ -73,6 +73,7 @@ public sealed class Checks(string prefix = "")
     /// <summary>Why a text is refused (see <see cref="Text"/>), or null.</summary>
     public static string? Refused(string text, bool multiLine)
     {
+        var flag = false; // inside a subdivision flag (🏴 then tag letters, ended by the cancel tag): its tags show
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
@@ -81,9 +82,12 @@ public sealed class Checks(string prefix = "")
                 if (i + 1 >= text.Length || !char.IsLowSurrogate(text[i + 1])) return "Unpaired surrogates are not allowed.";
                 var code = char.ConvertToUtf32(c, text[++i]);
                 if ((code & 0xFFFE) == 0xFFFE) return "Non-characters are not allowed.";
-                if (!multiLine && Invisible(code)) return "Invisible characters are not allowed.";
+                var tag = flag && code is >= 0xE0020 and <= 0xE007F;
+                flag = code == 0x1F3F4 || tag && code != 0xE007F;
+                if (!multiLine && !tag && Invisible(code)) return "Invisible characters are not allowed.";
                 continue;
             }
+            flag = false;
             if (char.IsLowSurrogate(c)) return "Unpaired surrogates are not allowed.";
             // The line and paragraph separators break a line as \n does (in an e-mail's subject too).
             if ((char.IsControl(c) && !(multiLine && c is ('\n' or '\r' or '\t'))) || (!multiLine && c is '\u2028' or '\u2029'))

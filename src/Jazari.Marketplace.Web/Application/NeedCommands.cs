@@ -159,7 +159,7 @@ public sealed class NeedCommands(IGrainFactory grains, NeedLimits limits, [FromK
     /// <summary>One page (from 1) of <see cref="OfProfileAsync"/>, and whether older needs follow it.</summary>
     public async Task<(IReadOnlyList<NeedView> Needs, bool Older)> PageOfProfileAsync(Caller caller, string profileId, int page, int pageSize)
     {
-        var ids = await grains.GetGrain<IProfileNeedsGrain>(profileId).ListAsync(pageSize + 1, (Math.Max(1, page) - 1) * pageSize);
+        var ids = await grains.GetGrain<IProfileNeedsGrain>(profileId).PageAsync((Math.Max(1, page) - 1) * pageSize, pageSize + 1);
         return (await ReadAsync(caller, [.. ids.Take(pageSize)]), ids.Count > pageSize);
     }
 
