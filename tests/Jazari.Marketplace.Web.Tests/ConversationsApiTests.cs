@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Jazari.Marketplace.Web.Audit;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Jazari.Marketplace.Web.Tests;
 
@@ -38,10 +39,17 @@ public sealed class ConversationsApiTests(MarketplaceHost host)
         var (sme, needId) = await Api.OpenNeedAsync(host);
         var (first, _) = await Api.StartupAsync(host, "Premiere Atlas");
         await (await first.Client.PostAsJsonAsync($"/api/needs/{needId}/conversations", new { text = "Bonjour" })).Json(HttpStatusCode.Created);
+        // A page more of threads, from startups written straight to their grains (twenty sign-ups would cost seconds).
+        var grains = host.Services.GetRequiredService<Orleans.IGrainFactory>();
+        var details = System.Text.Json.JsonSerializer.Deserialize<Application.StartupInput>(
+            System.Text.Json.JsonSerializer.Serialize(Api.Startup("Suivante")), System.Text.Json.JsonSerializerOptions.Web)!.ToDetails(new Application.Checks());
         await Parallel.ForEachAsync(Enumerable.Range(0, Application.ConversationCommands.InboxPageSize), new ParallelOptions { MaxDegreeOfParallelism = 6 }, async (i, _) =>
         {
-            var (founder, _) = await Api.StartupAsync(host, $"Startup {i}");
-            await (await founder.Client.PostAsJsonAsync($"/api/needs/{needId}/conversations", new { text = "Bonjour" })).Json(HttpStatusCode.Created);
+            var founder = new Grains.Caller(Grains.Ids.New("acc"), Grains.Roles.Startup);
+            var startupId = Grains.Ids.New("st");
+            await grains.GetGrain<Grains.Profiles.IStartupGrain>(startupId).CreateAsync(founder.AccountId, details);
+            await grains.GetGrain<Grains.Conversations.IConversationGrain>(Grains.Conversations.ConversationRules.IdFor(needId, startupId))
+                .OpenAsync(founder, needId, startupId, new Grains.Conversations.NewMessage("Bonjour", [], null));
         });
         using var pages = await Payments.ReceiptTests.PagesAsync(host, sme);
         Assert.DoesNotContain("Premiere Atlas", await pages.GetStringAsync("/messages"));
