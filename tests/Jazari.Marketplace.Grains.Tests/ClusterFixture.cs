@@ -58,6 +58,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<Payments.IPayoutDetailsEvents>(PayoutDetailsEvents);
             silo.Services.AddSingleton<IExpertReviewEvents>(ExpertReviewEvents);
             silo.Services.AddSingleton<Incubation.ICohortEvents>(CohortEvents);
+            silo.Services.AddSingleton<Conversations.IConversationNotices>(new RaisedConversationNotices());
             silo.Services.AddSingleton(Payments.PaymentRules.Default);
             silo.Services.AddSingleton(new Conversations.MessageLimits(100_000, 100_000)); // the limits are tested through the API (MessageLimitsTests)
         });

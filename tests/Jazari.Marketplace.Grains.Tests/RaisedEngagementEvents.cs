@@ -43,3 +43,9 @@ public sealed class RaisedPayoutDetailsEvents : IPayoutDetailsEvents
         lock (list) return [.. list];
     }
 }
+
+/// <summary>The message notices threads raised (the web tests follow them to the e-mail).</summary>
+public sealed class RaisedConversationNotices : Conversations.IConversationNotices
+{
+    public Task RaiseAsync(string conversationId, IReadOnlyList<string> messageIds) => Task.CompletedTask;
+}

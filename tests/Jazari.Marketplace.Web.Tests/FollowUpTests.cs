@@ -153,6 +153,7 @@ public sealed class FollowUpTests : IAsyncLifetime
         host.TestServices.Add(services =>
         {
             services.AddSingleton<Grains.Needs.INeedEvents>(provider => lost.Around(ActivatorUtilities.CreateInstance<Jobs.HangfireNeedEvents>(provider)));
+            services.AddSingleton<Grains.Conversations.IConversationNotices>(provider => lost.Around(ActivatorUtilities.CreateInstance<Jobs.HangfireConversationNotices>(provider)));
             services.AddSingleton<Orleans.IIncomingGrainCallFilter>(refusals);
         });
         await host.InitializeAsync();
@@ -162,17 +163,25 @@ public sealed class FollowUpTests : IAsyncLifetime
             var sme = await host.SignUpAsync("sme");
             await sme.Client.CreateAsync("/api/smes", Api.Sme());
             var needId = await sme.Client.CreateAsync("/api/needs", Api.Need());
+            var (founder, _) = await Api.StartupAsync(host);
             lost.Losing = true; // the host dies right after the publication's write: its follow-up never reaches the jobs
             (await sme.Client.PostAsync($"/api/needs/{needId}/publish", null)).EnsureSuccessStatusCode();
+            // So does the notice of a message written then.
+            await (await founder.Client.PostAsJsonAsync($"/api/needs/{needId}/conversations", new { text = "Bonjour, une question ?" })).Json(HttpStatusCode.Created);
             lost.Losing = false;
             await Task.Delay(TimeSpan.FromSeconds(3));
             Assert.False(await ListedAsync(sme.Client, needId));
+            Assert.DoesNotContain(host.Emails(sme.Email), e => e.GetProperty("kind").GetString() == "message-received");
 
             host.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<Jobs.FollowUpSweep>(j => j.RunAsync());
             // The sweep's first call to the need is refused (its storage blinked): the sweep runs again seconds later,
             // not at the next hour.
             await Eventually(() => ListedAsync(sme.Client, needId), TimeSpan.FromMinutes(1));
             Assert.Equal(1, refusals.Refused);
+            await Eventually(() => Task.FromResult(host.Emails(sme.Email).Any(e => e.GetProperty("kind").GetString() == "message-received")), TimeSpan.FromMinutes(1));
+            await host.Services.GetRequiredService<Jobs.FollowUpSweep>().RunAsync(); // once told, a sweep tells nothing more
+            await host.JobsSettledAsync();
+            Assert.Single(host.Emails(sme.Email), e => e.GetProperty("kind").GetString() == "message-received");
         }
         finally
         {
@@ -185,6 +194,13 @@ public sealed class FollowUpTests : IAsyncLifetime
     {
         public volatile bool Losing;
         public Grains.Needs.INeedEvents Around(Grains.Needs.INeedEvents inner) => new Dropping(this, inner);
+        public Grains.Conversations.IConversationNotices Around(Grains.Conversations.IConversationNotices inner) => new DroppingNotices(this, inner);
+
+        private sealed class DroppingNotices(LostHandOvers owner, Grains.Conversations.IConversationNotices inner) : Grains.Conversations.IConversationNotices
+        {
+            public Task RaiseAsync(string conversationId, IReadOnlyList<string> messageIds) =>
+                owner.Losing ? Task.CompletedTask : inner.RaiseAsync(conversationId, messageIds);
+        }
 
         private sealed class Dropping(LostHandOvers owner, Grains.Needs.INeedEvents inner) : Grains.Needs.INeedEvents
         {

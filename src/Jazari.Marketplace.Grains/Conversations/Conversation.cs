@@ -31,6 +31,10 @@ public interface IConversationGrain : IGrainWithStringKey
     Task<ConversationSummary?> GetSummaryAsync(string accountId);
     /// <summary>What to tell the recipient of a recent message; null when it is gone, erased or too old to look up.</summary>
     Task<MessageNotice?> GetNoticeAsync(string messageId);
+    /// <summary>The recipient of the message was told (or there was nothing to tell): its notice is no longer pending.</summary>
+    Task NoticeDoneAsync(string messageId);
+    /// <summary>Hands the notices still pending to their job again (the sweep, after a lost hand-over).</summary>
+    Task RaisePendingEventsAsync();
     /// <summary>
     /// Erasure of a person's data: blanks the texts and links of every message that account wrote, in the head and in
     /// every page, and the reasons of its reports. The messages keep their place ("message removed"); the party's name
@@ -48,6 +52,7 @@ internal sealed class ConversationGrain(
     [PersistentState("conversation", "marketplace")] IPersistentState<ConversationState> state,
     IGrainFactory grains,
     MessageLimits limits,
+    IConversationNotices notices,
     [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, IConversationGrain
 {
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
@@ -171,6 +176,20 @@ internal sealed class ConversationGrain(
         return Task.FromResult(summary);
     }
 
+    public async Task NoticeDoneAsync(string messageId)
+    {
+        var index = state.RecordExists ? S.Recent.FindIndex(r => r.MessageId == messageId && r.NoticePending) : -1;
+        if (index < 0) return;
+        S.Recent[index] = S.Recent[index] with { NoticePending = false };
+        await state.SaveAsync();
+    }
+
+    public Task RaisePendingEventsAsync() => state.RecordExists ? RaiseNoticesAsync() : Task.CompletedTask;
+
+    /// <summary>The notices written with their messages and not done yet (of the last <see cref="ConversationRules.RememberedSends"/> sends).</summary>
+    private Task RaiseNoticesAsync() =>
+        S.Recent.Where(r => r.NoticePending).Select(r => r.MessageId).ToList() is { Count: > 0 } pending ? notices.RaiseAsync(Id, pending) : Task.CompletedTask;
+
     public async Task<MessageNotice?> GetNoticeAsync(string messageId)
     {
         if (!state.RecordExists || S.Recent.Find(r => r.MessageId == messageId) is not { } sent) return null;
@@ -226,6 +245,7 @@ internal sealed class ConversationGrain(
             if (!earlier.Removed && (earlier.Text != message.Text || !earlier.Links.SequenceEqual(message.Links)))
                 throw MarketplaceException.Conflict("This clientMessageId was already used for another message.");
             await TellInboxesAsync(); // a retry also finishes what a failed first attempt left undone
+            await RaiseNoticesAsync();
             return new SentMessage(Id, View(earlier), Posted: false, Opened: false);
         }
 
@@ -239,7 +259,7 @@ internal sealed class ConversationGrain(
         SetRead(side, new ReadMark(seq, side == ConversationSide.Sme ? S.ByStartup : S.BySme)); // writing means having read
         S.LastMessageAt = now;
         S.Version++;
-        S.Recent.Add(new RecentSend(clientKey, stored.Id, seq));
+        S.Recent.Add(new RecentSend(clientKey, stored.Id, seq, NoticePending: true)); // the notice is a follow-up of the write
         if (S.Recent.Count > ConversationRules.RememberedSends) S.Recent.RemoveAt(0);
         if (S.Head.Count == PageSize)
         {
@@ -257,6 +277,7 @@ internal sealed class ConversationGrain(
         }
         await state.SaveAsync();
         burst!.Add((accountId, now));
+        await notices.RaiseAsync(Id, [stored.Id]);
         await TellInboxesAsync();
         return new SentMessage(Id, View(stored), Posted: true, Opened: seq == 1);
     }

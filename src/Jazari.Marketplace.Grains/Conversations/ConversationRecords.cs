@@ -82,7 +82,14 @@ public sealed record ConversationReport(
 public sealed record RecentSend(
     [property: Id(0)] string? ClientKey,
     [property: Id(1)] string MessageId,
-    [property: Id(2)] long Seq);
+    [property: Id(2)] long Seq,
+    [property: Id(3)] bool NoticePending = false);
+
+/// <summary>Hands the notices of new messages to their job (the host's Hangfire); raising one twice is harmless.</summary>
+public interface IConversationNotices
+{
+    Task RaiseAsync(string conversationId, IReadOnlyList<string> messageIds);
+}
 
 [GenerateSerializer, Alias("jazari.conversation-state")]
 public sealed class ConversationState

@@ -12,6 +12,7 @@ public static class CommunityCommandServices
         .AddSingleton<StartupProgressCommands>()
         .AddSingleton<InstituteCommands>()
         .AddSingleton<ConversationCommands>()
+        .AddSingleton<Grains.Conversations.IConversationNotices, Jobs.HangfireConversationNotices>()
         .AddSingleton<ReviewCommands>()
         .AddSingleton<PrivacyCommands>()
         .AddSingleton<NotificationCommands>()

@@ -1,14 +1,12 @@
-using Hangfire;
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Accounts;
 using Jazari.Marketplace.Grains.Conversations;
 using Jazari.Marketplace.Web.Audit;
-using Jazari.Marketplace.Web.Jobs;
 
 namespace Jazari.Marketplace.Web.Application;
 
 /// <summary>Conversations between the SME of a need and a startup: a thread per need and startup, read by its two parties.</summary>
-public sealed class ConversationCommands(IGrainFactory grains, IBackgroundJobClient jobs, AuditTrail audit)
+public sealed class ConversationCommands(IGrainFactory grains, AuditTrail audit)
 {
     public const int InboxPageSize = 20;
 
@@ -26,7 +24,6 @@ public sealed class ConversationCommands(IGrainFactory grains, IBackgroundJobCli
             ?? throw MarketplaceException.Conflict("Create your startup profile first.");
         var thread = grains.GetGrain<IConversationGrain>(ConversationRules.IdFor(needId, startupId));
         var sent = await thread.OpenAsync(caller, needId, startupId, message);
-        Tell(sent);
         return (ConversationResponse.From(await thread.GetAsync(caller, null)), sent.Opened);
     }
 
@@ -35,7 +32,6 @@ public sealed class ConversationCommands(IGrainFactory grains, IBackgroundJobCli
     {
         var message = Checks.Valid(input.ToMessage);
         var sent = await grains.GetGrain<IConversationGrain>(id).SendAsync(caller, message);
-        Tell(sent);
         return (new SentResponse(sent.ConversationId, MessageResponse.From(sent.Message)), sent.Posted);
     }
 
@@ -87,9 +83,6 @@ public sealed class ConversationCommands(IGrainFactory grains, IBackgroundJobCli
         await grains.GetGrain<IConversationGrain>(id).HandleReportsAsync(caller);
         await audit.RecordAsync(caller, AuditActions.ConversationReportsHandled, id);
     }
-
-    /// <summary>The other party hears of the message; a repeated send hands it over again, and the notification's key keeps it to one e-mail.</summary>
-    private void Tell(SentMessage sent) => jobs.Enqueue<MessageNoticeJob>(j => j.RunAsync(sent.ConversationId, sent.Message.Id));
 }
 
 /// <summary>The per-account message limits from the <c>Conversations:*</c> settings (one at least), for the conversation grains.</summary>

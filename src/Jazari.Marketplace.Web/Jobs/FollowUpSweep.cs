@@ -16,7 +16,7 @@ namespace Jazari.Marketplace.Web.Jobs;
 /// of those grains to raise its pending events again (a grain with none does nothing; a duplicate hand-over is
 /// harmless: the jobs are idempotent). Then overdue needs whose scheduled expiry was lost are expired.
 /// <para>
-/// Needs, engagements and expert reviews store events. Another grain kind joins by adding one entry to <see cref="Kinds"/>: the state
+/// Needs, engagements, payout details, expert reviews, cohorts and conversations (their messages' notices) store events. Another grain kind joins by adding one entry to <see cref="Kinds"/>: the state
 /// name of its <c>[PersistentState]</c> (the row key), its grain type (the part of the partition key between the service
 /// id and the grain's key, e.g. <c>engagement</c> for <c>EngagementGrain</c>) and the call that re-raises its events.
 /// </para>
@@ -38,6 +38,7 @@ public sealed class FollowUpSweep(StorageClients storage, IGrainFactory grains, 
         new("payout-details", "payoutdetails", (grains, key) => grains.GetGrain<Grains.Payments.IPayoutDetailsGrain>(key).RaisePendingEventsAsync()),
         new("expert-review", "expertreview", (grains, key) => grains.GetGrain<IExpertReviewGrain>(key).RaisePendingEventsAsync()),
         new("cohort", "cohort", (grains, key) => grains.GetGrain<Grains.Incubation.ICohortGrain>(key).RaisePendingEventsAsync()),
+        new("conversation", "conversation", (grains, key) => grains.GetGrain<Grains.Conversations.IConversationGrain>(key).RaisePendingEventsAsync()),
     ];
 
     /// <remarks>
