@@ -144,6 +144,7 @@ internal sealed class StartupGrain(
     {
         // Counted once; and not at all once its engagement ended (an award followed up after the cancellation).
         if (track.State.AwardedNeedIds.Contains(needId) || track.State.EndedNeedIds.Contains(needId)) return;
+        if (track.State.AwardedNeedIds.Count == 0) track.State.EndsReconciled = true; // a first award: no older record to reconcile
         track.State.AwardedNeedIds.Add(needId);
         if (track.State.AwardedNeedIds.Count > RememberedAwards) track.State.AwardedNeedIds.RemoveAt(0);
         track.State.ActiveProjects++;
