@@ -83,6 +83,60 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
         Assert.Empty((await engagement.GetAsync(sme)).Milestones[0].ReplacedReleases);
     }
 
+    [Fact]
+    public async Task A_chargeback_that_lands_while_a_release_job_runs_holds_the_release_and_one_on_a_stray_card_holds_nothing()
+    {
+        var (engagement, sme, founder, _) = await AwardedAsync();
+        var request = await engagement.RequestFundingAsync(sme, 0, PaymentMethod.Stripe);
+        await engagement.ConfirmFundingAsync(Samples.Admin, request.PaymentId, PaymentMethod.Stripe, request.SmeMinor, "pi_funding", request.Attempt);
+        await engagement.DeliverAsync(founder, 0, "Livré.", []);
+        var release = Assert.Single((await engagement.ApproveAsync(sme, 0)).Milestones[0].PendingMoves);
+        // The release job read the engagement (no dispute), then the chargeback came: the transfer is not made.
+        await engagement.CardDisputeAsync(request.PaymentId, "fraudulent", "pi_funding");
+        Assert.False(await engagement.StartMoveAsync(release.OperationId));
+        var held = (await engagement.GetAsync(sme)).Milestones[0];
+        Assert.Equal(MilestoneStatus.Disputed, held.Status);
+        Assert.Equal(release.OperationId, Assert.Single(held.PendingMoves).OperationId); // held, for the decision to replace
+
+        // A milestone funded by bank transfer: a card paid as well (refused, never booked) and charged back holds nothing.
+        var (byBank, sme2, _, _) = await AwardedAsync();
+        var card = await byBank.RequestFundingAsync(sme2, 0, PaymentMethod.Stripe);
+        var transfer = await byBank.RequestFundingAsync(sme2, 0, PaymentMethod.BankTransfer);
+        await byBank.ConfirmFundingAsync(Samples.Admin, transfer.PaymentId, PaymentMethod.BankTransfer, transfer.SmeMinor, "bank-0");
+        await byBank.CardDisputeAsync(card.PaymentId, "fraudulent", "pi_stray");
+        var funded = (await byBank.GetAsync(sme2)).Milestones[0];
+        Assert.Equal(MilestoneStatus.Funded, funded.Status);
+        Assert.Null(funded.Dispute);
+    }
+
+    [Fact]
+    public async Task A_payout_paid_by_hand_is_held_like_in_a_bank_file_and_a_reversed_funding_holds_one_already_held()
+    {
+        const string smeRib = "007780000123456789012396";
+        var (engagement, sme, founder, startupId) = await AwardedAsync();
+        var smeId = (await engagement.GetAsync(sme)).SmeId;
+        await Grains.GetGrain<IPayoutDetailsGrain>(smeId).SetAsync(sme, sme.AccountId, "Atlas SARL", smeRib);
+        var request = await engagement.RequestFundingAsync(sme, 0, PaymentMethod.BankTransfer);
+        await engagement.ConfirmFundingAsync(Samples.Admin, request.PaymentId, PaymentMethod.BankTransfer, request.SmeMinor, "bank-0");
+        await engagement.DeliverAsync(founder, 0, "Livré.", []);
+        var release = Assert.Single((await engagement.ApproveAsync(sme, 0)).Milestones[0].PendingMoves);
+        var payout = Assert.Single((await engagement.CompleteMoveAsync(release.OperationId, null)).Payouts);
+        Assert.Equal(PayoutStatus.Pending, payout.Status); // no RIB yet: nothing to compare
+
+        // The startup's first RIB, given after the payout was ordered, is the SME's own: an admin paying by hand is stopped
+        // as a bank file would be.
+        await Grains.GetGrain<IPayoutDetailsGrain>(startupId).SetAsync(founder, founder.AccountId, "Atlas SARL", smeRib);
+        var refused = await Assert.ThrowsAsync<MarketplaceException>(() => engagement.MarkPayoutPaidAsync(Samples.Admin, payout.Id, "VIR-1", inBankFile: false));
+        Assert.Equal(Problem.Conflict, refused.Problem);
+        var held = Assert.Single((await engagement.GetAsync(Samples.Admin)).Payouts);
+        Assert.Equal(PayoutStatus.Held, held.Status);
+        Assert.Equal([PayoutHolds.RelatedParty], held.HoldReasons!);
+
+        // The bank then sends the SME's transfer back: the payout held for another reason is held for this one too.
+        Assert.Single(await engagement.FundingReversedAsync(request.PaymentId));
+        Assert.Equal([PayoutHolds.RelatedParty, PayoutHolds.FundingReversed], Assert.Single((await engagement.GetAsync(Samples.Admin)).Payouts).HoldReasons!);
+    }
+
     private async Task<(IEngagementGrain Engagement, Caller Sme, Caller Founder, string StartupId)> AwardedAsync(string? programmeId = null)
     {
         var owner = Samples.Sme(Samples.NewId("acc"));

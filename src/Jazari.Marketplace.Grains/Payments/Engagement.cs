@@ -397,7 +397,10 @@ internal sealed class EngagementGrain(
     {
         await EnsureAsync();
         var m = ByPayment(paymentId);
-        if (!FundedBy(m, paymentIntentId)) // a payment that never funded the milestone (a second checkout)
+        // A payment that never funded the milestone: a second checkout, or a card paid after the milestone was funded by a
+        // bank transfer (its Stripe payment was refused and never booked; holding the transferred money would let a refund
+        // pay the SME a second time, on top of the chargeback).
+        if (m.Method != PaymentMethod.Stripe || !FundedBy(m, paymentIntentId))
         {
             logger.LogError("Chargeback on Stripe payment {PaymentIntent} of need {NeedId}, which did not fund milestone {Index}", paymentIntentId, NeedId, m.Index);
             return;
@@ -614,6 +617,8 @@ internal sealed class EngagementGrain(
         await EnsureAsync();
         if (S.Milestones.FirstOrDefault(x => x.PendingMoves.Any(p => p.OperationId == operationId)) is not { } m) return false;
         if (m.PendingMoves.Single(p => p.OperationId == operationId).Kind != MoveKind.Release || m.MovesInDoubt.Contains(operationId)) return true;
+        // A dispute opened since the job read the engagement (a chargeback) holds the release: its decision replaces it.
+        if (m.Dispute is { ResolvedAt: null }) return false;
         m.MovesInDoubt.Add(operationId);
         await SaveAsync();
         return true;
@@ -675,6 +680,9 @@ internal sealed class EngagementGrain(
         if (payout.Status == PayoutStatus.Declined && !byItsFile) throw MarketplaceException.Conflict("This payout was declined: it is not paid.");
         if (!inBankFile && !byStatement && await OpenFileOfAsync(payout) is { } file)
             throw MarketplaceException.Conflict($"This payout is in bank file {file}, which awaits the bank: mark the file paid, or withdraw it first.");
+        // By hand, the holds a bank file would apply are checked first (the RIB given since may be the SME's own).
+        if (!inBankFile && !byStatement && payout.Status == PayoutStatus.Pending && (payout = await RecheckHoldsAsync(payoutId)).Status == PayoutStatus.Held)
+            throw MarketplaceException.Conflict("This payout is held for review: release it before paying it.");
         // By hand, not while it waits after its beneficiary's RIB changed: no money leaves for a RIB its owner may not have given.
         if (!inBankFile && !byStatement && payout.Status == PayoutStatus.Pending && PayoutHolds.WaitsUntil(payout.CreatedAt,
                 await grains.GetGrain<IPayoutDetailsGrain>(payout.BeneficiaryId).GetAsync(Caller.Marketplace), time.GetUtcNow()) is { } until)
@@ -761,7 +769,10 @@ internal sealed class EngagementGrain(
         {
             m.FundingReversedAt = time.GetUtcNow();
             for (var i = 0; i < S.Payouts.Count; i++)
-                if (S.Payouts[i] is { Status: PayoutStatus.Pending, BankReference: null } p && p.Index == m.Index)
+                // One already held for another reason (a RIB changed) is held for this one too: the admin who releases it
+                // must know the money never stayed.
+                if (S.Payouts[i] is { Status: PayoutStatus.Pending or PayoutStatus.Held, BankReference: null } p && p.Index == m.Index
+                    && p.HoldReasons?.Contains(PayoutHolds.FundingReversed) != true)
                     S.Payouts[i] = p with { Status = PayoutStatus.Held, HoldReasons = [.. p.HoldReasons ?? [], PayoutHolds.FundingReversed], Review = null };
             await SaveAsync();
         }
