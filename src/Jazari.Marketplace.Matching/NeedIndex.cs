@@ -176,7 +176,7 @@ public sealed class NeedIndex(Lexicon? lexicon = null)
         var facts = Facts(slot, seller);
         plan.Explain(index, slot, NormOf(slot), facts);
         var need = entries[slot]!;
-        facts.CategoryDeclared = facts.CategoryKey is { } category && (category == need.Category || seller.Entry.Categories.Contains(category));
+        facts.CategoryDeclared = facts.CategoryKey is { } category && category == need.Category;
         return new Match(need.Id, need.Title, facts.Score, Explanations.Explain(facts, lexicon, language, toStartup: true));
     }
 

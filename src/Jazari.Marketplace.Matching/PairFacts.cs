@@ -8,8 +8,9 @@ internal sealed class PairFacts
     public double Relevance { get; set; }
     public double Category { get; set; }
     public string? CategoryKey { get; set; }
-    /// <summary>The shared category is one the need or the startup chose (not one both texts merely imply): only then
-    /// is it a reason of its own.</summary>
+    /// <summary>The shared category is the one the SME chose for its need: only then is it a reason of its own. One the
+    /// need's text merely implies ("email" in a cloud migration implies marketing) would read as the need's category, and
+    /// a founder told "Category: digital marketing" on a security audit stops trusting the list.</summary>
     public bool CategoryDeclared { get; set; }
     public double Budget { get; set; }
     public double Reputation { get; set; }

@@ -121,8 +121,7 @@ public sealed partial class StartupIndex(Lexicon? lexicon = null)
             RatingCount = startup.RatingCount,
         };
         plan.Explain(index, slot, need.Norm, facts);
-        facts.CategoryDeclared = facts.CategoryKey is { } category
-            && (category == ProfileTerms.CategoryKey(need.Profile.Category) || startup.Categories.Contains(category));
+        facts.CategoryDeclared = facts.CategoryKey is { } category && category == ProfileTerms.CategoryKey(need.Profile.Category);
         return new Match(startup.Id, startup.Name, facts.Score, Explanations.Explain(facts, lexicon, language));
     }
 

@@ -142,6 +142,36 @@ public class ExplanationTests
     }
 
     [Fact]
+    public void A_category_the_startup_chose_that_the_need_only_mentions_is_not_given_as_the_needs_category()
+    {
+        // A security audit whose text mentions the SME's Google reviews (digital marketing) and a marketing startup:
+        // "Category: digital marketing" on the audit would read as the need's category, which the SME set to security.
+        var startup = Startup("buzz", ["digital-marketing"], ["SEO", "Google reviews"], "Réputation en ligne et avis clients.");
+        var need = Need("audit", "Audit de sécurité avant l'intégration douanière", "Tester nos serveurs ; nos avis clients Google restent publics.", "cybersecurity");
+        var needs = new NeedIndex();
+        needs.Upsert(need);
+        var forStartup = Assert.Single(needs.TopFor(startup, 3, "fr"));
+        Assert.DoesNotContain(forStartup.Reasons, r => r.Factor == "category");
+        var startups = new StartupIndex();
+        startups.Upsert(startup);
+        Assert.DoesNotContain(Assert.Single(startups.TopFor(need, 3, "fr")).Reasons, r => r.Factor == "category");
+    }
+
+    [Theory]
+    [InlineData("Factures électroniques pour notre atelier", "Signature électronique des contrats clients")]
+    [InlineData("فواتير إلكترونية للورشة", "توقيع إلكتروني للعقود")]
+    public void Electronic_alone_is_not_a_word_in_common(string needTitle, string startupText)
+    {
+        // "Vous parlez tous les deux d'électroniques" / "يذكر النصّان كلاهما الإلكترونية" tells an SME nothing.
+        var startup = Startup("sign", ["other"], [], startupText);
+        var index = new StartupIndex();
+        index.Upsert(startup);
+        var match = Assert.Single(index.TopFor(Need("e", needTitle, needTitle, "other"), 3, "fr"));
+        Assert.DoesNotContain(match.Reasons, r => r.Factor == "text" && r.Detail.Contains("lectroni"));
+        Assert.DoesNotContain(match.Reasons, r => r.Factor == "text" && r.Detail.Contains("لكترون"));
+    }
+
+    [Fact]
     public void Words_in_common_are_shown_as_the_reader_wrote_them_with_their_accents_and_arabic_letters()
     {
         // Each side reads its own spelling (the SME its need's, the startup its profile's), in lower case unless cased
