@@ -16,8 +16,17 @@ public sealed class SignInModel(IGrainFactory grains, Text text, AuthCommands au
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
-    /// <summary>An invitation's link names the address it was sent to: the field is filled in, the code asked in one tap.</summary>
-    public void OnGet(string? email) => Input = Input with { Email = email is { Length: <= 254 } ? email.Trim() : null };
+    /// <summary>An invitation's link names the address it was sent to: the field is filled in, the code asked in one tap.
+    /// Already signed in with that address (or a link naming none), the person goes where the link leads, or home: a
+    /// code asked again for an open session is a step for nothing. Signed in as someone else, the form is shown.</summary>
+    public async Task<IActionResult> OnGetAsync(string? email)
+    {
+        Input = Input with { Email = email is { Length: <= 254 } ? email.Trim() : null };
+        if (User.Identity?.IsAuthenticated == true && await AccountAsync() is { } account
+            && (Input.Email is null || string.Equals(Input.Email, account.Email, StringComparison.OrdinalIgnoreCase)))
+            return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/home");
+        return Page();
+    }
 
     /// <summary>After "too many codes were asked", where the last code received is entered (the refusal says to use it).</summary>
     public string? EnterCode => FormErrors.Any() && !string.IsNullOrWhiteSpace(Input.Email) && ErrorFor("email") is null

@@ -90,6 +90,14 @@ public sealed partial class LinkTests(BrowserHost host)
         await Assertions.Expect(page.Locator("#other-account")).ToContainTextAsync("Fatima");
         await page.ClickAsync("#sign-in-other button");
         await Journeys.ExpectUrlAsync(page, "/sign-in\\?returnUrl=" + Regex.Escape(Uri.EscapeDataString("/manager/cohorts/cohort-x")));
+
+        // A sign-in link for the address already signed in asks for no code: it goes on to where it leads. One for
+        // another address shows the form, that address filled in.
+        await Journeys.SignInHereAsync(host, page, smeEmail);
+        await page.GotoAsync($"/sign-in?email={Uri.EscapeDataString(smeEmail.ToUpperInvariant())}&returnUrl={Uri.EscapeDataString($"/sme/needs/{needId}")}");
+        await Journeys.ExpectUrlAsync(page, $"/sme/needs/{needId}$");
+        await page.GotoAsync("/sign-in?email=someone-else%40example.ma");
+        Assert.Equal("someone-else@example.ma", await page.InputValueAsync("input[name='Input.Email']"));
     }
 
     private async Task<string> LinkInEmailAsync(string email, string kind) =>
