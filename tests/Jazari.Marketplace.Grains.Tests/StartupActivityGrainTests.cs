@@ -22,6 +22,21 @@ public sealed class StartupActivityGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_ended_cohort_takes_no_new_member_and_no_new_mentor()
+    {
+        // Joining a cohort opens the startup's figures to its managers: not for a programme that is over.
+        var instituteId = Samples.NewId("inst");
+        await Grains.GetGrain<IInstituteGrain>(instituteId).SaveAsync("Jazari Souss-Massa", "Souss-Massa");
+        var cohort = Grains.GetGrain<ICohortGrain>(Samples.NewId("cohort"));
+        await cohort.CreateAsync(Samples.Admin, new NewCohort(instituteId, "Cohorte 2026", new DateOnly(2026, 1, 5), new DateOnly(2026, 6, 30), ["Pourquoi ?"], [], []));
+        var startupId = Samples.NewId("st");
+        await Grains.GetGrain<Profiles.IStartupGrain>(startupId).ImportAsync(Samples.StartupProfile(), null);
+        var refused = await Assert.ThrowsAsync<MarketplaceException>(() => cohort.InviteAsync(Samples.Admin, startupId));
+        Assert.Equal(Problem.Conflict, refused.Problem);
+        Assert.Empty(await cohort.InvitationsAsync(Samples.Admin));
+    }
+
+    [Fact]
     public async Task A_session_or_a_rating_sent_again_after_its_figures_were_lost_brings_the_managers_figures_back()
     {
         var startupId = Samples.NewId("st");

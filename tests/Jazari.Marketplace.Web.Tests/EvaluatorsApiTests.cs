@@ -98,6 +98,15 @@ public sealed class EvaluatorsApiTests(MarketplaceHost host)
         Assert.Equal(evaluator.AccountId, Assert.Single(seen.GetProperty("scorecards").EnumerateArray()).GetProperty("scorerAccountId").GetString());
         var all = await (await a.Manager.Client.GetAsync($"/api/cohorts/{a.CohortId}/applications/{appA}")).Json(HttpStatusCode.OK);
         Assert.Equal(2, all.GetProperty("scorecards").GetArrayLength());
+        // Nor the average: with their own score and the count, it would tell them the manager's.
+        listed = await (await evaluator.Client.GetAsync($"/api/cohorts/{a.CohortId}/applications")).Json(HttpStatusCode.OK);
+        Assert.Equal(JsonValueKind.Null, Assert.Single(listed.EnumerateArray()).GetProperty("score").ValueKind);
+        Assert.Equal(3.0, (await (await a.Manager.Client.GetAsync($"/api/cohorts/{a.CohortId}/applications")).Json(HttpStatusCode.OK))[0].GetProperty("score").GetDouble());
+
+        // Decided, the application is no longer scored: a late score would reorder the ranking the decision was made on.
+        await (await a.Manager.Client.PostAsJsonAsync($"/api/cohorts/{a.CohortId}/applications/{appA}/decision", new { admit = true })).Json(HttpStatusCode.OK);
+        await (await evaluator.Client.PostAsJsonAsync($"/api/cohorts/{a.CohortId}/applications/{appA}/scores", new { scores = new[] { 5, 5 } }))
+            .Problem(HttpStatusCode.Conflict);
     }
 
     [Fact]

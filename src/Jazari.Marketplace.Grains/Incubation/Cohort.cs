@@ -231,6 +231,9 @@ internal sealed class CohortGrain(
     public async Task<IReadOnlyList<ApplicationSummary>> RankAsync(Caller caller)
     {
         await EnsureScorerAsync(caller);
+        // Evaluators score on their own: the average of the scorecards (and an order by it) would tell them the others'
+        // scores, from their own and the count. They read the applications in the order they came.
+        if (IsEvaluator(caller)) return [.. C.Applications.OrderBy(a => a.SubmittedAt).Select(a => a with { Score = null })];
         return [.. C.Applications.OrderByDescending(a => a.Score ?? -1).ThenBy(a => a.SubmittedAt)];
     }
 
@@ -252,11 +255,14 @@ internal sealed class CohortGrain(
         var index = C.Applications.FindIndex(a => a.Id == applicationId);
         if (index < 0) throw MarketplaceException.NotFound("Application");
         if (C.Rubric.Count == 0) throw MarketplaceException.Conflict("The cohort has no rubric to score with.");
+        // A score given after the decision would reorder a ranking the decision was made on.
+        if (C.Applications[index].Status != ApplicationStatus.Submitted)
+            throw MarketplaceException.Conflict($"The application was already {C.Applications[index].Status.Name()}; it is no longer scored.");
         if (scores.Count != C.Rubric.Count) throw MarketplaceException.Invalid("scores", $"Give one score per criterion ({C.Rubric.Count}), in order.");
         var (score, cards) = await grains.GetGrain<IApplicationGrain>(applicationId).ScoreAsync(caller.AccountId, scores, C.Rubric, time.GetUtcNow());
         C.Applications[index] = C.Applications[index] with { Score = score, Scorecards = cards };
         await state.SaveAsync();
-        return C.Applications[index];
+        return IsEvaluator(caller) ? C.Applications[index] with { Score = null } : C.Applications[index];
     }
 
     public async Task<ApplicationDecision> DecideAsync(Caller caller, string applicationId, bool admit)
@@ -275,6 +281,7 @@ internal sealed class CohortGrain(
         }
         if (application.Status != ApplicationStatus.Submitted)
             throw MarketplaceException.Conflict($"The application was already {application.Status.Name()}.");
+        if (admit) EnsureNotEnded();
         if (admit) await JoinAsync(application.StartupId, application.StartupName);
         C.Applications[index] = application with { Status = wanted };
         // Admitted on its own application: an invitation still waiting is answered by it (accepted), not left to decline.
@@ -297,6 +304,7 @@ internal sealed class CohortGrain(
             await grains.GetGrain<IStartupInvitationsGrain>(startupId).SaveAsync(waiting); // repeats a copy a failure may have lost
             return (waiting, false);
         }
+        EnsureNotEnded();
         if (C.Invitations.Count >= MaxInvitations) throw MarketplaceException.Conflict($"A cohort sends at most {MaxInvitations} invitations.");
         var startup = await grains.GetGrain<IStartupGrain>(startupId).GetAsync(caller);
         var invitation = new CohortInvitation(Ids.New("invite"), Id, C.Name, C.InstituteId, startupId, Display(startup.Details.Name),
@@ -320,6 +328,7 @@ internal sealed class CohortGrain(
             if (invitation.Status != InvitationStatus.Invited)
                 throw MarketplaceException.Conflict($"The invitation was already {invitation.Status.Name()}.");
             if (!accept && C.Rows.Any(r => r.StartupId == startupId)) throw MarketplaceException.Conflict("This startup is already a member of the cohort.");
+            if (accept) EnsureNotEnded();
             if (accept) await JoinAsync(startupId, invitation.StartupName);
             invitation = invitation with { Status = wanted, AnsweredAt = time.GetUtcNow() };
             C.Invitations[index] = invitation;
@@ -345,6 +354,7 @@ internal sealed class CohortGrain(
         await EnsureManagerAsync(caller);
         var row = C.Rows.Find(r => r.StartupId == startupId) ?? throw MarketplaceException.NotFound("Startup in this cohort");
         if (C.Mentors.Any(m => m.MentorId == mentorId && m.StartupId == startupId)) return;
+        EnsureNotEnded();
         if (C.Mentors.Count >= MaxMentorAssignments) throw MarketplaceException.Conflict("The cohort has the most mentor assignments it takes.");
         var mentor = await grains.GetGrain<IMentorGrain>(mentorId).GetAsync(Caller.Marketplace); // the cohort's manager, checked above
         await grains.GetGrain<IMentoringGrain>(mentorId).AssignAsync(new MentoredStartup(startupId, row.Name, Id, C.InstituteId), mentor.Details.Capacity);
@@ -352,6 +362,13 @@ internal sealed class CohortGrain(
         var raised = AddEvent(CohortEventKind.MentorAssigned, startupId, mentorId: mentorId);
         await state.SaveAsync();
         HandOver(raised);
+    }
+
+    /// <summary>An ended cohort takes no new member and no new mentor: joining it would open a startup's figures to its
+    /// managers, and a mentor's place, for a programme that is over.</summary>
+    private void EnsureNotEnded()
+    {
+        if (Today() > C.EndsOn) throw MarketplaceException.Conflict("The cohort has ended; it takes no new members or mentors.");
     }
 
     public Task<IReadOnlyList<CohortEvent>> GetPendingEventsAsync() =>

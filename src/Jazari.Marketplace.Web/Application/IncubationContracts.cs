@@ -48,6 +48,8 @@ public sealed record CohortInput
         var startsOn = c.Date("startsOn", StartsOn);
         var endsOn = c.Date("endsOn", EndsOn);
         if (!c.Failed && endsOn <= startsOn) c.Error("endsOn", "Must be after startsOn.");
+        // Its goals, reminders and digest run until it ends: a cohort "until 2999" would hold them for good.
+        else if (!c.Failed && endsOn > startsOn.AddYears(3)) c.Error("endsOn", "A cohort lasts at most three years.");
         var rubric = new List<RubricCriterion>();
         if (Rubric is { Count: > 10 }) c.Error("rubric", "At most 10 criteria.");
         else foreach (var (r, i) in (Rubric ?? []).Select((r, i) => (r ?? new RubricInput(), i)))
