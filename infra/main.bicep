@@ -58,6 +58,10 @@ param stripeSecretKey string = ''
 param stripeWebhookSecret string = ''
 
 @secure()
+@description('Signing secret of the Stripe webhook endpoint for connected accounts (Connect: account.updated); written to Key Vault when given.')
+param stripeConnectWebhookSecret string = ''
+
+@secure()
 @description('SendGrid API key; written to Key Vault when given.')
 param sendGridApiKey string = ''
 
@@ -119,6 +123,7 @@ module keyVault 'modules/keyvault.bicep' = {
     principalType: principalType
     stripeSecretKey: stripeSecretKey
     stripeWebhookSecret: stripeWebhookSecret
+    stripeConnectWebhookSecret: stripeConnectWebhookSecret
     sendGridApiKey: sendGridApiKey
     sendGridWebhookPublicKey: sendGridWebhookPublicKey
   }

@@ -112,6 +112,10 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=stripe-webhook-secret)'
         }
         {
+          name: 'Stripe__ConnectWebhookSecret'
+          value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=stripe-connect-webhook-secret)'
+        }
+        {
           name: 'SendGrid__ApiKey'
           value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=sendgrid-api-key)'
         }

@@ -13,6 +13,8 @@ param stripeSecretKey string = ''
 @secure()
 param stripeWebhookSecret string = ''
 @secure()
+param stripeConnectWebhookSecret string = ''
+@secure()
 param sendGridApiKey string = ''
 @secure()
 param sendGridWebhookPublicKey string = ''
@@ -62,6 +64,14 @@ resource stripeWebhookSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01
   name: 'stripe-webhook-secret'
   properties: {
     value: stripeWebhookSecret
+  }
+}
+
+resource stripeConnectWebhookSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(stripeConnectWebhookSecret)) {
+  parent: vault
+  name: 'stripe-connect-webhook-secret'
+  properties: {
+    value: stripeConnectWebhookSecret
   }
 }
 

@@ -43,16 +43,18 @@ public sealed class StripeCommands(IGrainFactory grains, StripeSettings settings
     {
         if (!WebhookConfigured) throw new InvalidOperationException("Stripe is not configured on this marketplace.");
         Event stripeEvent;
-        try
-        {
-            if (string.IsNullOrEmpty(signature)) throw new StripeException("No Stripe-Signature header.");
-            stripeEvent = EventUtility.ConstructEvent(json, signature, settings.WebhookSecret, Tolerance,
-                time.GetUtcNow().ToUnixTimeSeconds(), throwOnApiVersionMismatch: false);
-        }
+        try { stripeEvent = Verify(json, signature); }
         catch (StripeException invalid)
         {
             log.LogWarning("Stripe webhook refused: {Reason}", invalid.Message);
             throw MarketplaceException.Invalid("Stripe-Signature", "The event's signature is invalid or too old.");
+        }
+        // A connected account's event speaks for that account alone: only its own account.updated is followed (a
+        // payment or a refund it reports is its business, never an engagement's, whatever its metadata says).
+        if (stripeEvent.Account is { } connected && (stripeEvent.Data.Object is not Account account || account.Id != connected))
+        {
+            log.LogWarning("Stripe event {Type} ({Id}) of connected account {Account} is not one the marketplace follows", stripeEvent.Type, stripeEvent.Id, connected);
+            return new WebhookAnswer(stripeEvent.Id, false);
         }
         var processed = grains.GetGrain<IProcessedEventGrain>(stripeEvent.Id);
         if (await processed.IsDoneAsync()) return new WebhookAnswer(stripeEvent.Id, false);
@@ -60,6 +62,20 @@ public sealed class StripeCommands(IGrainFactory grains, StripeSettings settings
         await processed.MarkDoneAsync();
         return new WebhookAnswer(stripeEvent.Id, true);
     }
+
+    /// <summary>The event, signed by the platform's endpoint or by the Connect endpoint (each has its own secret).</summary>
+    private Event Verify(string json, string? signature)
+    {
+        if (string.IsNullOrEmpty(signature)) throw new StripeException("No Stripe-Signature header.");
+        try { return Construct(json, signature, settings.WebhookSecret!); }
+        catch (StripeException) when (!string.IsNullOrWhiteSpace(settings.ConnectWebhookSecret))
+        {
+            return Construct(json, signature, settings.ConnectWebhookSecret);
+        }
+    }
+
+    private Event Construct(string json, string signature, string secret) =>
+        EventUtility.ConstructEvent(json, signature, secret, Tolerance, time.GetUtcNow().ToUnixTimeSeconds(), throwOnApiVersionMismatch: false);
 
     private async Task ApplyAsync(Event e, StripeClient client)
     {

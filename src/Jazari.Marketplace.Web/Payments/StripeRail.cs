@@ -12,6 +12,9 @@ public sealed class StripeSettings
 {
     public string? SecretKey { get; set; }
     public string? WebhookSecret { get; set; }
+    /// <summary>The signing secret of the Connect webhook endpoint (Stripe signs the connected accounts' events, such as
+    /// <c>account.updated</c>, with an endpoint and a secret of their own); events signed with either are taken.</summary>
+    public string? ConnectWebhookSecret { get; set; }
     /// <summary>Another address for Stripe's API (the tests' local endpoint); Stripe's own when unset.</summary>
     public string? ApiBase { get; set; }
     /// <summary>Stripe.net's own retries of a failed call (same idempotency key).</summary>

@@ -147,6 +147,7 @@ public sealed partial class AzureTemplateTests
     [Theory]
     [InlineData("Stripe__SecretKey")]
     [InlineData("Stripe__WebhookSecret")]
+    [InlineData("Stripe__ConnectWebhookSecret")]
     [InlineData("SendGrid__ApiKey")]
     [InlineData("SendGrid__WebhookPublicKey")]
     public void Payment_and_email_secrets_are_key_vault_references(string setting)

@@ -17,6 +17,8 @@ public sealed class StripeHost : IAsyncLifetime
 {
     public const string Name = "stripe";
     public const string Secret = "whsec_test_jazari";
+    /// <summary>The Connect endpoint's own secret: Stripe signs the connected accounts' events with it.</summary>
+    public const string ConnectSecret = "whsec_test_jazari_connect";
     public MarketplaceHost Host { get; } = new();
     public StripeServer Stripe { get; private set; } = null!;
 
@@ -25,6 +27,7 @@ public sealed class StripeHost : IAsyncLifetime
         Stripe = StripeServer.Start();
         Host.Settings["Stripe:SecretKey"] = "sk_test_jazari";
         Host.Settings["Stripe:WebhookSecret"] = Secret;
+        Host.Settings["Stripe:ConnectWebhookSecret"] = ConnectSecret;
         Host.Settings["Stripe:ApiBase"] = Stripe.ApiBase;
         Host.Settings["Stripe:NetworkRetries"] = "0";
         await Host.InitializeAsync();
@@ -72,7 +75,8 @@ public sealed class StripeTests(StripeHost stripe)
         var link = await (await a.Founder.Client.PostAsync($"/api/startups/{a.StartupId}/stripe-onboarding", null)).Json(HttpStatusCode.OK);
         Assert.StartsWith("https://connect.stripe.com/", link.GetProperty("url").GetString());
         var account = Server.Accounts().Single(x => (string?)x["metadata"]!["startupId"] == a.StartupId);
-        await (await stripe.PostEventAsync(StripeEvents.AccountUpdated(Server.EnablePayouts((string)account["id"]!)))).Json(HttpStatusCode.OK);
+        var updated = StripeEvents.AccountUpdated(Server.EnablePayouts((string)account["id"]!));
+        await (await stripe.PostEventAsync(updated, StripeEvents.Sign(updated, StripeHost.ConnectSecret))).Json(HttpStatusCode.OK);
         return (string)account["id"]!;
     }
 
@@ -609,6 +613,25 @@ public sealed class StripeTests(StripeHost stripe)
         balances = await Engagements.AssertLedgerAsync(Host, a.NeedId);
         Assert.Equal((0L, -600_000L, 570_000L), (balances["escrow"], balances.Single(b => b.Key.StartsWith("sme:")).Value, balances[$"startup:{a.StartupId}"]));
         Assert.False(balances.ContainsKey(LedgerAccounts.PlatformFunds));
+    }
+
+    [Fact]
+    public async Task Events_signed_by_the_connect_endpoint_are_taken_but_a_connected_accounts_payment_events_move_nothing()
+    {
+        // OnboardAsync's account.updated is signed with the Connect endpoint's secret: taken (the release below goes).
+        var (a, _, paid) = await CardFundedAsync();
+        var chargeId = (string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!;
+        // A refund reported by a connected account (its own charge, whatever metadata it carries) is not the milestone's.
+        var foreign = StripeEvents.Event("charge.refunded", Server.RefundInDashboard(chargeId, 1_500_000), account: "acct_someone");
+        var answer = await (await stripe.PostEventAsync(foreign, StripeEvents.Sign(foreign, StripeHost.ConnectSecret))).Json(HttpStatusCode.OK);
+        Assert.False(answer.GetProperty("applied").GetBoolean());
+        Assert.Equal("funded", (await a.EngagementAsync()).Milestone(0).Status());
+        // Signed with neither secret: refused.
+        await (await stripe.PostEventAsync(foreign, StripeEvents.Sign(foreign, "whsec_other"))).Problem(HttpStatusCode.BadRequest);
+        await OnboardAsync(a);
+        await a.DeliverAsync(0);
+        await a.ApproveAsync(0);
+        await Engagements.UntilAsync(Host, a.NeedId, 0, "released");
     }
 
     [Fact]
