@@ -353,6 +353,13 @@ public sealed class CohortsApiTests(MarketplaceHost host)
         Assert.True(errors.TryGetProperty("name", out _));
         Assert.True(errors.TryGetProperty("startsOn", out _));
         Assert.True(errors.TryGetProperty("rubric[0].weight", out _));
+        // Its goals, reminders and digest run until it ends: not "until 2999".
+        var endless = await (await p.Manager.Client.PostAsJsonAsync("/api/cohorts", new
+        {
+            instituteId = p.InstituteId, name = "Cohorte sans fin", startsOn = "2027-01-04", endsOn = "2999-12-31", questions = new[] { "ok" },
+        }))
+            .Problem(HttpStatusCode.BadRequest);
+        Assert.True(endless.GetProperty("errors").TryGetProperty("endsOn", out _));
         var sme = await host.SignUpAsync("sme");
         await (await sme.Client.PostAsJsonAsync("/api/cohorts", Incubation.Cohort(p.InstituteId))).Problem(HttpStatusCode.Forbidden);
     }
