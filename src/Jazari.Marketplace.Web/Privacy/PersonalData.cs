@@ -22,7 +22,8 @@ public sealed record DataExport(
     NotificationsExport Notifications,
     IReadOnlyList<ConversationExport> Conversations,
     IReadOnlyList<AuditEntry> Audit,
-    PayoutDetailsExport? PayoutDetails);
+    PayoutDetailsExport? PayoutDetails,
+    IReadOnlyList<Grains.Maturity.Assessment>? Assessments = null);
 
 /// <summary>The bank account the person's payouts (a startup) or refunds (an SME) go to, as they gave it.</summary>
 public sealed record PayoutDetailsExport(string Holder, string Rib, string Bank, DateTimeOffset UpdatedAt, DateTimeOffset? RibChangedAt);
@@ -103,8 +104,15 @@ public sealed class PersonalData(IGrainFactory grains, AuditTrail audit, [FromKe
             notificationsExport,
             await ConversationsAsync(caller),
             await audit.AboutAsync(accountId, cancellation),
-            await PayoutDetailsAsync(account));
+            await PayoutDetailsAsync(account),
+            await AssessmentsAsync(account, caller));
     }
+
+    /// <summary>The digital maturity assessments the person's SME took (answers, scores, plans), oldest first.</summary>
+    private async Task<IReadOnlyList<Grains.Maturity.Assessment>?> AssessmentsAsync(AccountView account, Caller caller) =>
+        account.Role == Roles.Sme && account.ProfileId is { } smeId
+            ? [.. (await grains.GetGrain<Grains.Maturity.ISmeMaturityGrain>(smeId).ListAsync(caller)).Reverse()]
+            : null;
 
     /// <summary>The payout details of the person's SME or startup profile, when they gave any.</summary>
     private async Task<PayoutDetailsExport?> PayoutDetailsAsync(AccountView account) =>

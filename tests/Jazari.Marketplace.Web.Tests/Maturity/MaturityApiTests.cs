@@ -187,6 +187,9 @@ public sealed class MaturityApiTests(MaturityHost jobs)
         Assert.Equal("selling", plan[0].GetProperty("dimension").GetString());
         Assert.Equal("ecommerce", plan[0].GetProperty("category").GetString());
         Assert.Equal("Une boutique en ligne avec paiement par carte", plan[0].GetProperty("title").GetString());
+        // The SME's data export carries what it answered and the plan it got.
+        var exported = Assert.Single((await (await sme.Client.GetAsync("/api/me/export")).Json(HttpStatusCode.OK)).GetProperty("assessments").EnumerateArray());
+        Assert.Equal((assessment.Id(), assessment.GetProperty("answers").GetArrayLength()), (exported.Id(), exported.GetProperty("answers").GetArrayLength()));
         await Engagements.EventuallyAsync(async () =>
             (await (await sme.Client.GetAsync($"/api/smes/{smeId}/assessments")).Json(HttpStatusCode.OK)).GetProperty("assessments")[0]
                 .GetProperty("recommendations")[0].GetProperty("startups").EnumerateArray().Any(s => s.GetProperty("startupId").GetString() == startupId),
