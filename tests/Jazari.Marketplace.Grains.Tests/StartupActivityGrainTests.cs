@@ -22,6 +22,22 @@ public sealed class StartupActivityGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_mentor_follows_a_startup_until_a_month_after_its_cohort_ends_and_its_place_is_free_from_the_end()
+    {
+        var mentoring = Grains.GetGrain<IMentoringGrain>(Samples.NewId("mentor"));
+        var today = DateOnly.FromDateTime(fixture.Time.GetUtcNow().UtcDateTime);
+        MentoredStartup In(string name, int endsInDays) => new(Samples.NewId("st"), name, Samples.NewId("cohort"), "inst", today.AddDays(endsInDays));
+        var (longAgo, lately, running) = (In("Ended long ago", -40), In("Ended lately", -10), In("Running", 100));
+        foreach (var startup in new[] { longAgo, lately, running }) await mentoring.AssignAsync(startup, capacity: 1); // ended ones hold no place
+        var full = await Assert.ThrowsAsync<MarketplaceException>(() => mentoring.AssignAsync(In("One more", 100), capacity: 1));
+        Assert.Equal(Problem.Conflict, full.Problem);
+        Assert.False(await mentoring.IsAssignedAsync(longAgo.StartupId)); // its figures and sessions are closed to the mentor
+        Assert.True(await mentoring.IsAssignedAsync(lately.StartupId)); // a month to wrap up
+        Assert.Equal([lately.StartupId, running.StartupId], (await mentoring.FollowingAsync()).Select(s => s.StartupId));
+        Assert.Equal(3, (await mentoring.ListAsync()).Count); // kept: the mentor's export and erasure reach every one
+    }
+
+    [Fact]
     public async Task An_ended_cohort_takes_no_new_member_and_no_new_mentor()
     {
         // Joining a cohort opens the startup's figures to its managers: not for a programme that is over.

@@ -357,7 +357,7 @@ internal sealed class CohortGrain(
         EnsureNotEnded();
         if (C.Mentors.Count >= MaxMentorAssignments) throw MarketplaceException.Conflict("The cohort has the most mentor assignments it takes.");
         var mentor = await grains.GetGrain<IMentorGrain>(mentorId).GetAsync(Caller.Marketplace); // the cohort's manager, checked above
-        await grains.GetGrain<IMentoringGrain>(mentorId).AssignAsync(new MentoredStartup(startupId, row.Name, Id, C.InstituteId), mentor.Details.Capacity);
+        await grains.GetGrain<IMentoringGrain>(mentorId).AssignAsync(new MentoredStartup(startupId, row.Name, Id, C.InstituteId, C.EndsOn), mentor.Details.Capacity);
         C.Mentors.Add(new MentorAssignment(mentorId, startupId, time.GetUtcNow()));
         var raised = AddEvent(CohortEventKind.MentorAssigned, startupId, mentorId: mentorId);
         await state.SaveAsync();

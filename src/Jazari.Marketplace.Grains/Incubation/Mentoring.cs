@@ -1,11 +1,21 @@
 namespace Jazari.Marketplace.Grains.Incubation;
 
-/// <summary>The startups assigned to one mentor (keyed by the mentor's profile id): what the mentor may see.</summary>
+/// <summary>
+/// The startups assigned to one mentor (keyed by the mentor's profile id): what the mentor may see. An assignment lasts
+/// as long as its cohort, and <see cref="GraceDays"/> more to wrap up: then the mentor no longer reads the startup's
+/// figures nor logs sessions for it, and the place counts no more against the mentor's capacity from the cohort's end.
+/// </summary>
 public interface IMentoringGrain : IGrainWithStringKey
 {
-    /// <summary>Assigns the startup unless the mentor is at capacity; assigning again changes nothing.</summary>
+    public const int GraceDays = 30;
+
+    /// <summary>Assigns the startup in its cohort unless the mentor is at capacity; assigning again changes nothing.</summary>
     Task AssignAsync(MentoredStartup startup, int capacity);
+    /// <summary>Whether the mentor follows the startup now (in a cohort not ended, or within its grace days).</summary>
     Task<bool> IsAssignedAsync(string startupId);
+    /// <summary>The startups the mentor follows now.</summary>
+    Task<IReadOnlyList<MentoredStartup>> FollowingAsync();
+    /// <summary>Every assignment, past ones too (the mentor's export and erasure, conflicts of interest).</summary>
     Task<IReadOnlyList<MentoredStartup>> ListAsync();
     /// <summary>The startup's owner was erased: its name here becomes the pseudonym.</summary>
     Task RenameStartupAsync(string startupId, string name);
@@ -16,7 +26,8 @@ public sealed record MentoredStartup(
     [property: Id(0)] string StartupId,
     [property: Id(1)] string Name,
     [property: Id(2)] string CohortId,
-    [property: Id(3)] string InstituteId);
+    [property: Id(3)] string InstituteId,
+    [property: Id(4)] DateOnly? EndsOn = null);
 
 [GenerateSerializer, Alias("jazari.mentoring-state")]
 public sealed class MentoringState
@@ -26,20 +37,51 @@ public sealed class MentoringState
 
 internal sealed class MentoringGrain(
     [PersistentState("mentoring", "marketplace")] IPersistentState<MentoringState> state,
-    IGrainFactory grains) : Grain, IMentoringGrain
+    IGrainFactory grains,
+    [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, IMentoringGrain
 {
     private List<MentoredStartup> Startups => state.State.Startups;
+    private DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+    /// <summary>Followed now: its cohort has not ended, or ended within the grace days.</summary>
+    private bool Follows(MentoredStartup s) => s.EndsOn is not { } end || Today <= end.AddDays(IMentoringGrain.GraceDays);
+    /// <summary>Holding one of the mentor's places: its cohort has not ended.</summary>
+    private bool Holds(MentoredStartup s) => s.EndsOn is not { } end || Today <= end;
 
     public async Task AssignAsync(MentoredStartup startup, int capacity)
     {
-        if (Startups.Any(s => s.StartupId == startup.StartupId)) return;
-        if (Startups.Count >= capacity) throw MarketplaceException.Conflict($"This mentor follows {Startups.Count} startups, their full capacity.");
+        if (Startups.Any(s => s.StartupId == startup.StartupId && s.CohortId == startup.CohortId)) return;
+        var held = Startups.Count(Holds);
+        if (held >= capacity) throw MarketplaceException.Conflict($"This mentor follows {held} startups, their full capacity.");
         Startups.Add(startup);
         await state.SaveAsync();
-        await grains.GetGrain<IMentorDirectoryGrain>(IMentorDirectoryGrain.Key).SetLoadAsync(this.GetPrimaryKeyString(), Startups.Count);
+        await grains.GetGrain<IMentorDirectoryGrain>(IMentorDirectoryGrain.Key).SetLoadAsync(this.GetPrimaryKeyString(), held + 1);
     }
 
-    public Task<bool> IsAssignedAsync(string startupId) => Task.FromResult(Startups.Any(s => s.StartupId == startupId));
+    public async Task<bool> IsAssignedAsync(string startupId)
+    {
+        await DateOldAssignmentsAsync();
+        return Startups.Any(s => s.StartupId == startupId && Follows(s));
+    }
+
+    public async Task<IReadOnlyList<MentoredStartup>> FollowingAsync()
+    {
+        await DateOldAssignmentsAsync();
+        return [.. Startups.Where(Follows)];
+    }
+
+    /// <summary>Assignments stored before they kept their cohort's end get it once, from the cohort (never while a cohort
+    /// calls this grain: only the readers call this).</summary>
+    private async Task DateOldAssignmentsAsync()
+    {
+        var changed = false;
+        for (var i = 0; i < Startups.Count; i++)
+            if (Startups[i].EndsOn is null && await grains.GetGrain<ICohortGrain>(Startups[i].CohortId).MembershipAsync(Startups[i].StartupId) is { } member)
+            {
+                Startups[i] = Startups[i] with { EndsOn = member.Cohort.EndsOn };
+                changed = true;
+            }
+        if (changed) await state.SaveAsync();
+    }
 
     public Task<IReadOnlyList<MentoredStartup>> ListAsync() => Task.FromResult<IReadOnlyList<MentoredStartup>>([.. Startups]);
 

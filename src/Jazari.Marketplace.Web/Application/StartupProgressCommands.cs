@@ -39,7 +39,7 @@ public sealed class StartupProgressCommands(IGrainFactory grains, [FromKeyedServ
     public async Task<IReadOnlyList<MentoredStartup>> MentoredAsync(Caller caller, string mentorId)
     {
         await EnsureMentorAsync(caller, mentorId);
-        return await grains.GetGrain<IMentoringGrain>(mentorId).ListAsync();
+        return await grains.GetGrain<IMentoringGrain>(mentorId).FollowingAsync();
     }
 
     public async Task<IReadOnlyList<MentorSession>> SessionsAsync(Caller caller, string startupId)
@@ -117,7 +117,7 @@ public sealed class StartupProgressCommands(IGrainFactory grains, [FromKeyedServ
             Roles.Startup => account?.ProfileId == startupId,
             Roles.Mentor => account?.ProfileId is { } mentorId && (cohortId is null
                 ? await grains.GetGrain<IMentoringGrain>(mentorId).IsAssignedAsync(startupId)
-                : (await grains.GetGrain<IMentoringGrain>(mentorId).ListAsync()).Any(s => s.StartupId == startupId && s.CohortId == cohortId)),
+                : (await grains.GetGrain<IMentoringGrain>(mentorId).FollowingAsync()).Any(s => s.StartupId == startupId && s.CohortId == cohortId)),
             // Cohorts the startup joined: it accepted their invitation or was admitted (never on a manager's say alone).
             Roles.Manager => account is not null && (await grains.GetGrain<IStartupActivityGrain>(startupId).GetAsync()).Cohorts
                 .Any(c => account.Institutes.Contains(c.InstituteId) && (cohortId is null || c.CohortId == cohortId)),

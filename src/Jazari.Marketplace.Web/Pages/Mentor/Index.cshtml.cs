@@ -15,7 +15,7 @@ public sealed class IndexModel(IGrainFactory grains, Text text) : MarketplacePag
     {
         if ((await AccountAsync())?.ProfileId is not { } mentorId) return;
         HasProfile = true;
-        foreach (var startup in await Grains.GetGrain<IMentoringGrain>(mentorId).ListAsync())
+        foreach (var startup in await Grains.GetGrain<IMentoringGrain>(mentorId).FollowingAsync())
         {
             var activity = Grains.GetGrain<IStartupActivityGrain>(startup.StartupId).GetAsync();
             var goals = Grains.GetGrain<IStartupGoalsGrain>(startup.StartupId).ListAsync();

@@ -50,7 +50,7 @@ public sealed class StartupModel(IGrainFactory grains, Text text, StartupProgres
     private async Task<string> LoadAsync(string startupId)
     {
         var mentorId = (await AccountAsync())?.ProfileId ?? throw MarketplaceException.NotFound("Startup");
-        Startup = (await Grains.GetGrain<IMentoringGrain>(mentorId).ListAsync()).FirstOrDefault(s => s.StartupId == startupId)
+        Startup = (await Grains.GetGrain<IMentoringGrain>(mentorId).FollowingAsync()).FirstOrDefault(s => s.StartupId == startupId)
             ?? throw MarketplaceException.NotFound("Startup");
         Kpis = (await Grains.GetGrain<IStartupActivityGrain>(startupId).GetAsync()).Kpis;
         Goals = await Grains.GetGrain<IStartupGoalsGrain>(startupId).ListAsync();
