@@ -273,11 +273,27 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
         var lines = (await LinesAsync()).Where(l => (region is null || l.Group.Region == region) && (wantedSector is null || l.Group.Sector == wantedSector)
             && (programmeId is null || l.Completed.Any(c => c.ProgrammeId == programmeId))).ToList();
         var cells = new List<ImpactCell?> { Cell(null, null, null, lines, null) };
-        cells.AddRange(lines.GroupBy(l => l.Group.Region).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Cell(g.Key, null, null, [.. g], null)));
-        cells.AddRange(lines.GroupBy(l => l.Group.Sector).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Cell(null, g.Key, null, [.. g], null)));
+        cells.AddRange(Shown(lines.GroupBy(l => l.Group.Region), MinSmes).Select(g => Cell(g.Key, null, null, [.. g], null)));
+        cells.AddRange(Shown(lines.GroupBy(l => l.Group.Sector), MinSmes).Select(g => Cell(null, g.Key, null, [.. g], null)));
         cells.AddRange(lines.SelectMany(l => l.Completed.Select(c => c.ProgrammeId)).Where(p => p != "").Distinct().Order(StringComparer.Ordinal)
             .Select(p => Cell(null, null, p, [.. lines.Where(l => l.Completed.Any(c => c.ProgrammeId == p))], p)));
         return new ImpactResponse(time.GetUtcNow(), MinSmes, [.. cells.OfType<ImpactCell>()]);
+    }
+
+    /// <summary>
+    /// The groups of a breakdown that may be shown, by key. A group under <paramref name="min"/> SMEs is left out; and when
+    /// those left out hold 1 to <paramref name="min"/> - 1 SMEs in all, the smallest shown group is left out with them:
+    /// otherwise the whole (the first cell) minus the groups shown would give one SME's sums (a sector alone in its region).
+    /// </summary>
+    public static IEnumerable<IGrouping<string, T>> Shown<T>(IEnumerable<IGrouping<string, T>> groups, int min)
+    {
+        var all = groups.ToList();
+        var left = all.Where(g => g.Count() < min).ToHashSet();
+        var leftCount = left.Sum(g => g.Count());
+        if (leftCount is > 0 && leftCount < min && all.Where(g => !left.Contains(g)).OrderBy(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+                .FirstOrDefault() is { } smallest)
+            left.Add(smallest);
+        return all.Where(g => !left.Contains(g)).OrderBy(g => g.Key, StringComparer.Ordinal);
     }
 
     private ImpactCell? Cell(string? region, string? sector, string? programmeId, IReadOnlyList<MaturityLine> lines, string? sumsOf)
