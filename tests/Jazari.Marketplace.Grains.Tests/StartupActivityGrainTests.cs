@@ -38,6 +38,23 @@ public sealed class StartupActivityGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_invitation_is_written_with_its_e_mail_to_follow_up_so_a_crash_after_the_write_loses_nothing()
+    {
+        var instituteId = Samples.NewId("inst");
+        await Grains.GetGrain<IInstituteGrain>(instituteId).SaveAsync("Jazari Souss-Massa", "Souss-Massa");
+        var cohort = Grains.GetGrain<ICohortGrain>(Samples.NewId("cohort"));
+        await cohort.CreateAsync(Samples.Admin, new NewCohort(instituteId, "Cohorte 1", new DateOnly(2027, 1, 1), new DateOnly(2027, 6, 30), ["Pourquoi ?"], [], []));
+        var startupId = Samples.NewId("st");
+        await Grains.GetGrain<Profiles.IStartupGrain>(startupId).ImportAsync(Samples.StartupProfile(), null);
+        var (invitation, _) = await cohort.InviteAsync(Samples.Admin, startupId);
+        var pending = Assert.Single(await cohort.GetPendingEventsAsync());
+        Assert.Equal((CohortEventKind.Invited, invitation.Id), (pending.Kind, pending.InvitationId));
+        Assert.Contains(fixture.CohortEvents.Of(cohort.GetPrimaryKeyString()), e => e.Id == pending.Id); // handed to its job
+        await cohort.InviteAsync(Samples.Admin, startupId); // asked again: the same invitation, no second e-mail
+        Assert.Single(await cohort.GetPendingEventsAsync());
+    }
+
+    [Fact]
     public async Task An_ended_cohort_takes_no_new_member_and_no_new_mentor()
     {
         // Joining a cohort opens the startup's figures to its managers: not for a programme that is over.

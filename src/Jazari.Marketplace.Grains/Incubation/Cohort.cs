@@ -310,7 +310,9 @@ internal sealed class CohortGrain(
         var invitation = new CohortInvitation(Ids.New("invite"), Id, C.Name, C.InstituteId, startupId, Display(startup.Details.Name),
             InvitationStatus.Invited, time.GetUtcNow(), null, C.StartsOn);
         C.Invitations.Add(invitation);
+        var raised = AddEvent(CohortEventKind.Invited, startupId, invitationId: invitation.Id); // its e-mail, stored with it
         await state.SaveAsync();
+        HandOver(raised);
         await grains.GetGrain<IStartupInvitationsGrain>(startupId).SaveAsync(invitation);
         return (invitation, true);
     }
@@ -385,14 +387,14 @@ internal sealed class CohortGrain(
         return Task.CompletedTask;
     }
 
-    private CohortEvent AddEvent(CohortEventKind kind, string startupId, string? applicationId = null, string? mentorId = null)
+    private CohortEvent AddEvent(CohortEventKind kind, string startupId, string? applicationId = null, string? mentorId = null, string? invitationId = null)
     {
         if (C.PendingEvents.Count >= MaxPendingEvents)
         {
             logger.LogError("Cohort {Id}: {Count} events unconfirmed; dropping the oldest", Id, C.PendingEvents.Count);
             C.PendingEvents.RemoveAt(0);
         }
-        var added = new CohortEvent(Ids.New("evt"), kind, startupId, applicationId, mentorId, time.GetUtcNow());
+        var added = new CohortEvent(Ids.New("evt"), kind, startupId, applicationId, mentorId, time.GetUtcNow(), invitationId);
         C.PendingEvents.Add(added);
         return added;
     }

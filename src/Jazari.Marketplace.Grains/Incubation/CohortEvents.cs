@@ -11,6 +11,8 @@ public enum CohortEventKind
     Declined,
     /// <summary>A mentor was assigned to a member: the mentor and the startup are e-mailed.</summary>
     MentorAssigned,
+    /// <summary>A startup was invited: its owner is e-mailed (and the cohort joins the owner's places).</summary>
+    Invited,
 }
 
 /// <summary>
@@ -26,7 +28,9 @@ public sealed record CohortEvent(
     [property: Id(3)] string? ApplicationId,
     /// <summary>The mentor assigned (MentorAssigned); null otherwise.</summary>
     [property: Id(4)] string? MentorId,
-    [property: Id(5)] DateTimeOffset At);
+    [property: Id(5)] DateTimeOffset At,
+    /// <summary>The invitation sent (Invited); null otherwise.</summary>
+    [property: Id(6)] string? InvitationId = null);
 
 /// <summary>Hands a cohort's events to their follow-up (the host's Hangfire job); raising one twice is harmless.</summary>
 public interface ICohortEvents

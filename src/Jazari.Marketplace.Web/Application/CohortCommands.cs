@@ -183,20 +183,7 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
         var startup = grains.GetGrain<IStartupGrain>(startupId);
         if (await startup.GetCardAsync() is null) throw MarketplaceException.NotFound("Startup");
         var (invitation, _) = await grains.GetGrain<ICohortGrain>(id).InviteAsync(caller, startupId);
-        var owner = (await startup.GetAsync(Caller.Marketplace)).OwnerAccountId;
-        if (owner is not null)
-        {
-            await grains.GetGrain<IAccountGrain>(owner).TookPartAsync(PartyOf.Cohort, id);
-            var institute = await grains.GetGrain<IInstituteGrain>(invitation.InstituteId).GetAsync();
-            await notifier.NotifyAsync(owner, NotificationKinds.CohortInvitation, $"invitation:{invitation.Id}", new Dictionary<string, string>
-            {
-                ["cohort"] = invitation.CohortName,
-                ["institute"] = institute?.Name ?? invitation.InstituteId,
-                ["startup"] = invitation.StartupName,
-                ["startsOn"] = invitation.StartsOn.ToString("yyyy-MM-dd"),
-                ["link"] = notifier.Link("/startup/invitations"),
-            });
-        }
+        await followUps.HandlePendingAsync(id, startupId); // the e-mail, at once (or by its job, after a crash)
         // Once per invitation, also when a request repeated after a failure half-way is the one that gets this far.
         await audit.RecordOnceAsync(caller, $"aud-invited-{invitation.Id}", invitation.InvitedAt, AuditActions.CohortInvitationSent, id,
             $"startup {startupId}; invitation {invitation.Id}");

@@ -78,6 +78,21 @@ public sealed class CohortFollowUps(IGrainFactory grains, Notifier notifier, ILo
                         ["link"] = notifier.Link(admitted ? "/startup/goals" : "/startup/invitations#calls"),
                     });
                 break;
+            case CohortEventKind.Invited:
+                // Keyed by the invitation: sent once, by the request or by the job.
+                var invited = (await cohort.InvitationsAsync(Caller.Marketplace)).FirstOrDefault(i => i.Id == e.InvitationId);
+                if (invited is null || (await grains.GetGrain<IStartupGrain>(e.StartupId).GetAsync(Caller.Marketplace)).OwnerAccountId is not { } owner) return;
+                await grains.GetGrain<Grains.Accounts.IAccountGrain>(owner).TookPartAsync(Grains.Accounts.PartyOf.Cohort, cohortId);
+                var institute = await grains.GetGrain<IInstituteGrain>(invited.InstituteId).GetAsync();
+                await notifier.NotifyAsync(owner, NotificationKinds.CohortInvitation, $"invitation:{invited.Id}", new Dictionary<string, string>
+                {
+                    ["cohort"] = invited.CohortName,
+                    ["institute"] = institute?.Name ?? invited.InstituteId,
+                    ["startup"] = invited.StartupName,
+                    ["startsOn"] = invited.StartsOn.ToString("yyyy-MM-dd"),
+                    ["link"] = notifier.Link("/startup/invitations"),
+                });
+                break;
             case CohortEventKind.MentorAssigned:
                 // The mentor hears whom to follow, and the startup who follows it (each once per assignment).
                 var mentor = await grains.GetGrain<IMentorGrain>(e.MentorId!).GetAsync(Caller.Marketplace);
