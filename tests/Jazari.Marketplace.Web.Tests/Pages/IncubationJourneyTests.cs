@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.Playwright;
 
 namespace Jazari.Marketplace.Web.Tests.Pages;
@@ -49,6 +50,10 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         await page.ClickAsync($"a[href='/manager/cohorts/{cohortId}']");
         await Journeys.ExpectUrlAsync(page, $"/manager/cohorts/{cohortId}$");
         await Shot(page, "manager-cohort", language);
+        // What happens next: the call is open to every startup until the cohort starts.
+        var callOpen = new Text(new Strings());
+        callOpen.Use(language);
+        Assert.Contains(callOpen["cohort.call-open"][..20], await page.InnerTextAsync("main"));
         await page.ClickAsync($"a[href^='/manager/cohorts/{cohortId}/applications/']");
         await Assertions.Expect(page.Locator(".answers dd").Nth(1)).ToHaveTextAsync("<img src=x onerror=alert(1)>");
 

@@ -9,8 +9,11 @@ namespace Jazari.Marketplace.Web.Pages.Manager;
 /// A cohort: its call, the applications best score first, its members, and inviting a startup found by its name (it
 /// becomes a member when it accepts; until then the managers see nothing private of it, only its public profile).
 /// </summary>
-public sealed class CohortModel(IGrainFactory grains, Text text, CohortCommands cohorts, EvaluatorCommands evaluators) : MarketplacePage(grains, text)
+public sealed class CohortModel(IGrainFactory grains, Text text, CohortCommands cohorts, EvaluatorCommands evaluators,
+    [FromKeyedServices(Clock.Key)] TimeProvider time) : MarketplacePage(grains, text)
 {
+    /// <summary>Whether the call for applications is open (until the cohort starts): what happens next is said.</summary>
+    public bool CallOpen => Languages.Formats.Today(time.GetUtcNow()) < Cohort.StartsOn;
     public CohortView Cohort { get; private set; } = null!;
     public IReadOnlyList<ApplicationResponse> Applications { get; private set; } = [];
     public IReadOnlyList<CohortRow> Members { get; private set; } = [];
