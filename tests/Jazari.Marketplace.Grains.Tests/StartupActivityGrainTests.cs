@@ -35,6 +35,12 @@ public sealed class StartupActivityGrainTests(ClusterFixture fixture)
         Assert.True(await mentoring.IsAssignedAsync(lately.StartupId)); // a month to wrap up
         Assert.Equal([lately.StartupId, running.StartupId], (await mentoring.FollowingAsync()).Select(s => s.StartupId));
         Assert.Equal(3, (await mentoring.ListAsync()).Count); // kept: the mentor's export and erasure reach every one
+
+        // The running startup followed in a second cohort too: erased, its name goes from both.
+        await mentoring.AssignAsync(running with { CohortId = Samples.NewId("cohort") }, capacity: 2);
+        await mentoring.RenameStartupAsync(running.StartupId, "erased-0123456789");
+        Assert.All((await mentoring.ListAsync()).Where(s => s.StartupId == running.StartupId), s => Assert.Equal("erased-0123456789", s.Name));
+        Assert.Equal(2, (await mentoring.ListAsync()).Count(s => s.StartupId == running.StartupId));
     }
 
     [Fact]

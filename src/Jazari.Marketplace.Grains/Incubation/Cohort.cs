@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using Microsoft.Extensions.Logging;
 using Jazari.Marketplace.Grains.Accounts;
 using Jazari.Marketplace.Grains.Profiles;
@@ -17,6 +18,8 @@ public interface ICohortGrain : IGrainWithStringKey
     /// <summary>The call while it is open (before the cohort starts), with the startup's own application; null once closed.</summary>
     Task<OpenCall?> OpenCallAsync(string? startupId);
     /// <summary>The cohort as one of its members sees it, with the mentors assigned to that startup; null for a non-member.</summary>
+    /// <summary>Reads only: interleaved, so that a mentor's grain may ask while this cohort is calling it (an assignment).</summary>
+    [AlwaysInterleave]
     Task<CohortMembership?> MembershipAsync(string startupId);
     /// <summary>
     /// Invites the owner of this address to score the cohort's applications (a manager of the cohort). Nothing is created
@@ -232,8 +235,9 @@ internal sealed class CohortGrain(
     {
         await EnsureScorerAsync(caller);
         // Evaluators score on their own: the average of the scorecards (and an order by it) would tell them the others'
-        // scores, from their own and the count. They read the applications in the order they came.
-        if (IsEvaluator(caller)) return [.. C.Applications.OrderBy(a => a.SubmittedAt).Select(a => a with { Score = null })];
+        // scores, from their own and the count. They read the applications in the order they came (a manager of the
+        // cohort who is an evaluator too reads it as a manager).
+        if (IsEvaluator(caller) && !await ManagesAsync(caller)) return [.. C.Applications.OrderBy(a => a.SubmittedAt).Select(a => a with { Score = null })];
         return [.. C.Applications.OrderByDescending(a => a.Score ?? -1).ThenBy(a => a.SubmittedAt)];
     }
 
@@ -262,7 +266,7 @@ internal sealed class CohortGrain(
         var (score, cards) = await grains.GetGrain<IApplicationGrain>(applicationId).ScoreAsync(caller.AccountId, scores, C.Rubric, time.GetUtcNow());
         C.Applications[index] = C.Applications[index] with { Score = score, Scorecards = cards };
         await state.SaveAsync();
-        return IsEvaluator(caller) ? C.Applications[index] with { Score = null } : C.Applications[index];
+        return IsEvaluator(caller) && !await ManagesAsync(caller) ? C.Applications[index] with { Score = null } : C.Applications[index];
     }
 
     public async Task<ApplicationDecision> DecideAsync(Caller caller, string applicationId, bool admit)
@@ -312,8 +316,9 @@ internal sealed class CohortGrain(
         C.Invitations.Add(invitation);
         var raised = AddEvent(CohortEventKind.Invited, startupId, invitationId: invitation.Id); // its e-mail, stored with it
         await state.SaveAsync();
-        HandOver(raised);
+        // The startup's copy first: the e-mail's link opens the page that lists it.
         await grains.GetGrain<IStartupInvitationsGrain>(startupId).SaveAsync(invitation);
+        HandOver(raised);
         return (invitation, true);
     }
 
@@ -521,6 +526,12 @@ internal sealed class CohortGrain(
     }
 
     /// <summary>Admins, and managers of the institute; anyone else is told the cohort does not exist.</summary>
+    private async Task<bool> ManagesAsync(Caller caller)
+    {
+        try { await EnsureManagerAsync(caller, C.InstituteId); return true; }
+        catch (MarketplaceException) { return false; }
+    }
+
     private async Task EnsureManagerAsync(Caller caller, string instituteId)
     {
         if (caller.IsAdmin) return;

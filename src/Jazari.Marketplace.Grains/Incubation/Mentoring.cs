@@ -50,6 +50,7 @@ internal sealed class MentoringGrain(
     public async Task AssignAsync(MentoredStartup startup, int capacity)
     {
         if (Startups.Any(s => s.StartupId == startup.StartupId && s.CohortId == startup.CohortId)) return;
+        await DateOldAssignmentsAsync(); // an old assignment whose cohort ended holds no place
         var held = Startups.Count(Holds);
         if (held >= capacity) throw MarketplaceException.Conflict($"This mentor follows {held} startups, their full capacity.");
         Startups.Add(startup);
@@ -66,18 +67,21 @@ internal sealed class MentoringGrain(
     public async Task<IReadOnlyList<MentoredStartup>> FollowingAsync()
     {
         await DateOldAssignmentsAsync();
+        // The places freed as cohorts ended reach the suggestions (the directory writes only a change).
+        await grains.GetGrain<IMentorDirectoryGrain>(IMentorDirectoryGrain.Key).SetLoadAsync(this.GetPrimaryKeyString(), Startups.Count(Holds));
         return [.. Startups.Where(Follows)];
     }
 
-    /// <summary>Assignments stored before they kept their cohort's end get it once, from the cohort (never while a cohort
-    /// calls this grain: only the readers call this).</summary>
+    /// <summary>Assignments stored before they kept their cohort's end get it once, from the cohort (whose read interleaves:
+    /// the cohort may be calling this grain). One whose cohort no longer has the startup is dated today: it ended.</summary>
     private async Task DateOldAssignmentsAsync()
     {
         var changed = false;
         for (var i = 0; i < Startups.Count; i++)
-            if (Startups[i].EndsOn is null && await grains.GetGrain<ICohortGrain>(Startups[i].CohortId).MembershipAsync(Startups[i].StartupId) is { } member)
+            if (Startups[i].EndsOn is null)
             {
-                Startups[i] = Startups[i] with { EndsOn = member.Cohort.EndsOn };
+                var member = await grains.GetGrain<ICohortGrain>(Startups[i].CohortId).MembershipAsync(Startups[i].StartupId);
+                Startups[i] = Startups[i] with { EndsOn = member?.Cohort.EndsOn ?? Today };
                 changed = true;
             }
         if (changed) await state.SaveAsync();
@@ -87,10 +91,15 @@ internal sealed class MentoringGrain(
 
     public async Task RenameStartupAsync(string startupId, string name)
     {
-        var index = Startups.FindIndex(s => s.StartupId == startupId);
-        if (index < 0 || Startups[index].Name == name) return;
-        Startups[index] = Startups[index] with { Name = name };
-        await state.SaveAsync();
+        // Every assignment of it (one per cohort): an erased startup's name stays in none.
+        var renamed = false;
+        for (var i = 0; i < Startups.Count; i++)
+            if (Startups[i].StartupId == startupId && Startups[i].Name != name)
+            {
+                Startups[i] = Startups[i] with { Name = name };
+                renamed = true;
+            }
+        if (renamed) await state.SaveAsync();
     }
 }
 

@@ -680,13 +680,13 @@ internal sealed class EngagementGrain(
         if (payout.Status == PayoutStatus.Declined && !byItsFile) throw MarketplaceException.Conflict("This payout was declined: it is not paid.");
         if (!inBankFile && !byStatement && await OpenFileOfAsync(payout) is { } file)
             throw MarketplaceException.Conflict($"This payout is in bank file {file}, which awaits the bank: mark the file paid, or withdraw it first.");
-        // By hand, the holds a bank file would apply are checked first (the RIB given since may be the SME's own).
-        if (!inBankFile && !byStatement && payout.Status == PayoutStatus.Pending && (payout = await RecheckHoldsAsync(payoutId)).Status == PayoutStatus.Held)
-            throw MarketplaceException.Conflict("This payout is held for review: release it before paying it.");
         // By hand, not while it waits after its beneficiary's RIB changed: no money leaves for a RIB its owner may not have given.
         if (!inBankFile && !byStatement && payout.Status == PayoutStatus.Pending && PayoutHolds.WaitsUntil(payout.CreatedAt,
                 await grains.GetGrain<IPayoutDetailsGrain>(payout.BeneficiaryId).GetAsync(Caller.Marketplace), time.GetUtcNow()) is { } until)
             throw MarketplaceException.Conflict($"This payout waits until {until.ToUniversalTime():O} because its beneficiary's RIB changed after it was ordered: it cannot be marked paid before.");
+        // By hand, the holds a bank file would apply are checked then, once it no longer waits (the RIB given since may be the SME's own).
+        if (!inBankFile && !byStatement && payout.Status == PayoutStatus.Pending && (payout = await RecheckHoldsAsync(payoutId)).Status == PayoutStatus.Held)
+            throw MarketplaceException.Conflict("This payout is held for review: release it before paying it.");
         if (payout.Status == PayoutStatus.Declined) AddEntry($"{payout.Id}:declined-paid", Declined(payout, -1)); // owed again, and paid
         S.Payouts[index] = payout = payout with { Status = PayoutStatus.Paid, BankReference = bankReference, PaidAt = time.GetUtcNow(), PaidByFileId = byItsFile ? byFile : null };
         await SaveAsync(AddEvent(EngagementEventKind.PayoutPaid, payout.Index));

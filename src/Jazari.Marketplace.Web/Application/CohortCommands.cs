@@ -184,6 +184,8 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
         if (await startup.GetCardAsync() is null) throw MarketplaceException.NotFound("Startup");
         var (invitation, _) = await grains.GetGrain<ICohortGrain>(id).InviteAsync(caller, startupId);
         await followUps.HandlePendingAsync(id, startupId); // the e-mail, at once (or by its job, after a crash)
+        // And here, whatever the event's job did: a host of the previous version, during a deploy, knows no such event.
+        await followUps.InvitedAsync(id, startupId, invitation.Id);
         // Once per invitation, also when a request repeated after a failure half-way is the one that gets this far.
         await audit.RecordOnceAsync(caller, $"aud-invited-{invitation.Id}", invitation.InvitedAt, AuditActions.CohortInvitationSent, id,
             $"startup {startupId}; invitation {invitation.Id}");

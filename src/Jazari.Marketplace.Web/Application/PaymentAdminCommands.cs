@@ -275,7 +275,16 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
         var reference = c.Text("bankReference", input.BankReference, 100);
         c.ThrowIfFailed();
         var target = (Ids.IsValid(payoutId) ? await grains.GetGrain<IPaymentLookupGrain>(payoutId).GetAsync() : null) ?? throw MarketplaceException.NotFound("Payout");
-        var paid = await grains.GetGrain<IEngagementGrain>(target.NeedId).MarkPayoutPaidAsync(caller, payoutId, reference, inBankFile: false, byStatement, byFile);
+        var engagement = grains.GetGrain<IEngagementGrain>(target.NeedId);
+        PayoutOrder paid;
+        try { paid = await engagement.MarkPayoutPaidAsync(caller, payoutId, reference, inBankFile: false, byStatement, byFile); }
+        catch (MarketplaceException refused) when (refused.Problem == Problem.Conflict)
+        {
+            // Held now by the checks a bank file makes: listed for an admin's review, as a bank file's hold is.
+            if ((await engagement.GetAsync(caller)).Payouts.FirstOrDefault(p => p.Id == payoutId) is { Status: PayoutStatus.Held } held)
+                await PayoutQueue.PutAsync(grains, held);
+            throw;
+        }
         // The admin's list of payouts to make reads the queue: it must not show this one again on reload. The
         // payout's event takes it off too (a removal is idempotent; the engagement's sync never re-adds a paid one).
         await PayoutQueue.RemoveAsync(grains, paid);

@@ -47,6 +47,25 @@ public sealed class CohortFollowUps(IGrainFactory grains, Notifier notifier, ILo
         }
     }
 
+    /// <summary>An invitation's e-mail to the startup's owner (and the cohort among the owner's places). Keyed by the
+    /// invitation: sent once, by the request, its event's job, or both.</summary>
+    public async Task InvitedAsync(string cohortId, string startupId, string? invitationId)
+    {
+        var cohort = grains.GetGrain<ICohortGrain>(cohortId);
+        var invited = (await cohort.InvitationsAsync(Caller.Marketplace)).FirstOrDefault(i => i.Id == invitationId);
+        if (invited is null || (await grains.GetGrain<IStartupGrain>(startupId).GetAsync(Caller.Marketplace)).OwnerAccountId is not { } owner) return;
+        await grains.GetGrain<Grains.Accounts.IAccountGrain>(owner).TookPartAsync(Grains.Accounts.PartyOf.Cohort, cohortId);
+        var institute = await grains.GetGrain<IInstituteGrain>(invited.InstituteId).GetAsync();
+        await notifier.NotifyAsync(owner, NotificationKinds.CohortInvitation, $"invitation:{invited.Id}", new Dictionary<string, string>
+        {
+            ["cohort"] = invited.CohortName,
+            ["institute"] = institute?.Name ?? invited.InstituteId,
+            ["startup"] = invited.StartupName,
+            ["startsOn"] = invited.StartsOn.ToString("yyyy-MM-dd"),
+            ["link"] = notifier.Link("/startup/invitations"),
+        });
+    }
+
     private async Task FollowUpAsync(string cohortId, CohortEvent e)
     {
         var cohort = grains.GetGrain<ICohortGrain>(cohortId);
@@ -79,19 +98,7 @@ public sealed class CohortFollowUps(IGrainFactory grains, Notifier notifier, ILo
                     });
                 break;
             case CohortEventKind.Invited:
-                // Keyed by the invitation: sent once, by the request or by the job.
-                var invited = (await cohort.InvitationsAsync(Caller.Marketplace)).FirstOrDefault(i => i.Id == e.InvitationId);
-                if (invited is null || (await grains.GetGrain<IStartupGrain>(e.StartupId).GetAsync(Caller.Marketplace)).OwnerAccountId is not { } owner) return;
-                await grains.GetGrain<Grains.Accounts.IAccountGrain>(owner).TookPartAsync(Grains.Accounts.PartyOf.Cohort, cohortId);
-                var institute = await grains.GetGrain<IInstituteGrain>(invited.InstituteId).GetAsync();
-                await notifier.NotifyAsync(owner, NotificationKinds.CohortInvitation, $"invitation:{invited.Id}", new Dictionary<string, string>
-                {
-                    ["cohort"] = invited.CohortName,
-                    ["institute"] = institute?.Name ?? invited.InstituteId,
-                    ["startup"] = invited.StartupName,
-                    ["startsOn"] = invited.StartsOn.ToString("yyyy-MM-dd"),
-                    ["link"] = notifier.Link("/startup/invitations"),
-                });
+                await InvitedAsync(cohortId, e.StartupId, e.InvitationId);
                 break;
             case CohortEventKind.MentorAssigned:
                 // The mentor hears whom to follow, and the startup who follows it (each once per assignment).
