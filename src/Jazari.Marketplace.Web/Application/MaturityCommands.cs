@@ -270,30 +270,61 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
             return 0;
         });
         var wantedSector = sector?.Trim().ToLowerInvariant();
-        var lines = (await LinesAsync()).Where(l => (region is null || l.Group.Region == region) && (wantedSector is null || l.Group.Sector == wantedSector)
-            && (programmeId is null || l.Completed.Any(c => c.ProgrammeId == programmeId))).ToList();
-        var cells = new List<ImpactCell?> { Cell(null, null, null, lines, null) };
-        cells.AddRange(Shown(lines.GroupBy(l => l.Group.Region), MinSmes).Select(g => Cell(g.Key, null, null, [.. g], null)));
-        cells.AddRange(Shown(lines.GroupBy(l => l.Group.Sector), MinSmes).Select(g => Cell(null, g.Key, null, [.. g], null)));
+        var ofProgramme = (await LinesAsync()).Where(l => programmeId is null || l.Completed.Any(c => c.ProgrammeId == programmeId)).ToList();
+        var lines = ofProgramme.Where(l => (region is null || l.Group.Region == region) && (wantedSector is null || l.Group.Sector == wantedSector)).ToList();
+        var visible = new Visibility(ofProgramme, MinSmes);
+        var cells = new List<ImpactCell?> { visible.Of(region, wantedSector) ? Cell(null, null, null, lines, null) : null };
+        cells.AddRange(lines.GroupBy(l => l.Group.Region).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => visible.Of(g.Key, wantedSector) ? Cell(g.Key, null, null, [.. g], null) : null));
+        cells.AddRange(lines.GroupBy(l => l.Group.Sector).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => visible.Of(region, g.Key) ? Cell(null, g.Key, null, [.. g], null) : null));
         cells.AddRange(lines.SelectMany(l => l.Completed.Select(c => c.ProgrammeId)).Where(p => p != "").Distinct().Order(StringComparer.Ordinal)
             .Select(p => Cell(null, null, p, [.. lines.Where(l => l.Completed.Any(c => c.ProgrammeId == p))], p)));
         return new ImpactResponse(time.GetUtcNow(), MinSmes, [.. cells.OfType<ImpactCell>()]);
     }
 
     /// <summary>
-    /// The groups of a breakdown that may be shown, by key. A group under <paramref name="min"/> SMEs is left out; and when
-    /// those left out hold 1 to <paramref name="min"/> - 1 SMEs in all, the smallest shown group is left out with them:
-    /// otherwise the whole (the first cell) minus the groups shown would give one SME's sums (a sector alone in its region).
+    /// Which region × sector cells the public figures may show, the same in every query, so that no subtraction of cells
+    /// (within one answer or across filtered ones) gives the sums of 1 to 4 SMEs. A cell shows when it survives, in each
+    /// breakdown it belongs to (its region among the regions of its sector, its sector among the sectors of its region,
+    /// and the same with the other left open), the suppression of <see cref="Shown"/>.
     /// </summary>
-    public static IEnumerable<IGrouping<string, T>> Shown<T>(IEnumerable<IGrouping<string, T>> groups, int min)
+    public sealed class Visibility(IReadOnlyList<MaturityLine> lines, int min)
+    {
+        private readonly Dictionary<(string Region, string Sector), int> counts =
+            lines.GroupBy(l => (l.Group.Region, l.Group.Sector)).ToDictionary(g => g.Key, g => g.Count());
+        private readonly Dictionary<string, IReadOnlySet<string>> regionsOf = [], sectorsOf = [];
+
+        /// <summary>Whether the cell of these SMEs (null: any region, or any sector) may be shown. A region × sector cell
+        /// shows only when its region and its sector show whole too: a region held back to protect a smaller one would
+        /// otherwise be read from its sectors.</summary>
+        public bool Of(string? region, string? sector) =>
+            (region is null || RegionsShown(sector).Contains(region)) && (sector is null || SectorsShown(region).Contains(sector))
+            && counts.Where(c => (region is null || c.Key.Region == region) && (sector is null || c.Key.Sector == sector)).Sum(c => c.Value) >= min
+            && (region is null || sector is null || (Of(region, null) && Of(null, sector)));
+
+        private IReadOnlySet<string> RegionsShown(string? sector) => Memo(regionsOf, sector, () =>
+            Shown(counts.Where(c => sector is null || c.Key.Sector == sector).GroupBy(c => c.Key.Region, c => c.Value).Select(g => (g.Key, g.Sum())), min));
+
+        private IReadOnlySet<string> SectorsShown(string? region) => Memo(sectorsOf, region, () =>
+            Shown(counts.Where(c => region is null || c.Key.Region == region).GroupBy(c => c.Key.Sector, c => c.Value).Select(g => (g.Key, g.Sum())), min));
+
+        private static IReadOnlySet<string> Memo(Dictionary<string, IReadOnlySet<string>> memo, string? key, Func<IReadOnlySet<string>> make) =>
+            memo.TryGetValue(key ?? "\0", out var known) ? known : memo[key ?? "\0"] = make();
+    }
+
+    /// <summary>
+    /// The groups of a breakdown (key, SMEs) that may be shown. A group under <paramref name="min"/> SMEs is left out; and
+    /// when those left out hold 1 to <paramref name="min"/> - 1 SMEs in all, the smallest shown group is left out with them:
+    /// otherwise the whole minus the groups shown would give their sums (a sector alone in its region).
+    /// </summary>
+    public static IReadOnlySet<string> Shown(IEnumerable<(string Key, int Smes)> groups, int min)
     {
         var all = groups.ToList();
-        var left = all.Where(g => g.Count() < min).ToHashSet();
-        var leftCount = left.Sum(g => g.Count());
-        if (leftCount is > 0 && leftCount < min && all.Where(g => !left.Contains(g)).OrderBy(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
-                .FirstOrDefault() is { } smallest)
-            left.Add(smallest);
-        return all.Where(g => !left.Contains(g)).OrderBy(g => g.Key, StringComparer.Ordinal);
+        var shown = all.Where(g => g.Smes >= min).OrderBy(g => g.Smes).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
+        var left = all.Where(g => g.Smes < min).Sum(g => g.Smes);
+        if (left is > 0 && left < min && shown.Count > 0) shown.RemoveAt(0);
+        return shown.Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
     }
 
     private ImpactCell? Cell(string? region, string? sector, string? programmeId, IReadOnlyList<MaturityLine> lines, string? sumsOf)

@@ -1,17 +1,17 @@
+using Jazari.Marketplace.Grains.Maturity;
 using Jazari.Marketplace.Web.Application;
 
 namespace Jazari.Marketplace.Web.Tests.Maturity;
 
-/// <summary>The public impact figures' cells: none lets one SME's figures be worked out.</summary>
+/// <summary>The public impact figures' cells: no subtraction of cells, in one answer or across filtered ones, gives the
+/// figures of fewer than five SMEs.</summary>
 public sealed class ImpactCellsTests
 {
+    private static string[] Shown(params (string, int)[] sizes) => [.. MaturityCommands.Shown(sizes, 5).Order(StringComparer.Ordinal)];
+
     [Fact]
     public void A_breakdown_never_leaves_one_to_four_smes_to_be_found_by_subtracting_the_cells_shown_from_the_whole()
     {
-        static IEnumerable<IGrouping<string, int>> Sectors(params (string Sector, int Smes)[] sizes) =>
-            sizes.SelectMany(s => Enumerable.Range(0, s.Smes).Select(i => (s.Sector, i))).GroupBy(x => x.Sector, x => x.i);
-        static string[] Shown(params (string, int)[] sizes) => [.. MaturityCommands.Shown(Sectors(sizes), 5).Select(g => g.Key)];
-
         // Retail 6, textile 5, and one SME alone in leather: the whole minus retail and textile would be that SME's
         // figures, so textile (the smallest shown) is left out with it.
         Assert.Equal(["retail"], Shown(("retail", 6), ("textile", 5), ("leather", 1)));
@@ -20,5 +20,34 @@ public sealed class ImpactCellsTests
         Assert.Equal(["retail"], Shown(("retail", 6), ("leather", 3), ("wood", 2)));
         // One group only, too small with its neighbour: nothing shows.
         Assert.Empty(Shown(("retail", 5), ("leather", 2)));
+    }
+
+    [Fact]
+    public void A_cell_hidden_in_one_answer_is_hidden_in_every_filtered_answer_too()
+    {
+        // Leather: one SME in the Oriental, six in Fes-Meknes, seven in Souss-Massa. Asked for leather alone, the regions
+        // show Souss-Massa only (Fes-Meknes is left out with the Oriental's one SME); asked for leather in Fes-Meknes, the
+        // cell must stay hidden, or leather's whole minus the two regions would be the Oriental's SME.
+        var lines = new List<MaturityLine>();
+        void Add(string region, string sector, int smes)
+        {
+            for (var i = 0; i < smes; i++)
+                lines.Add(new MaturityLine($"sme-{region}-{sector}-{i}", new PeerGroup(region, sector, "10-49"), [], null, []));
+        }
+        Add("Oriental", "cuir", 1);
+        Add("Fes-Meknes", "cuir", 6);
+        Add("Souss-Massa", "cuir", 7);
+        Add("Fes-Meknes", "textile", 9);
+        var visible = new MaturityCommands.Visibility(lines, 5);
+        Assert.True(visible.Of(null, "cuir"));
+        Assert.False(visible.Of("Fes-Meknes", "cuir"));
+        Assert.False(visible.Of("Oriental", "cuir"));
+        // The regions whole: the Oriental's one SME holds back Souss-Massa (the smallest shown) too; Souss-Massa's only
+        // sector is leather, so its leather cell stays hidden as well, or it would give Souss-Massa whole.
+        Assert.False(visible.Of("Oriental", null));
+        Assert.False(visible.Of("Souss-Massa", null));
+        Assert.False(visible.Of("Souss-Massa", "cuir"));
+        Assert.True(visible.Of("Fes-Meknes", null));
+        Assert.True(visible.Of("Fes-Meknes", "textile"));
     }
 }
