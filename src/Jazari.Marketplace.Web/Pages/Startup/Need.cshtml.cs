@@ -17,7 +17,8 @@ public sealed class NeedModel(IGrainFactory grains, Text text, NeedCommands need
     /// <summary>The platform's fee, in percent, taken from each release (the rate of the day is agreed at the award).</summary>
     public decimal FeePercent => payments.PlatformFeePercent;
 
-    /// <summary>What the startup receives of a price once every milestone is released, less the platform fee.</summary>
+    /// <summary>What the startup receives of an amount released at once, less the platform fee (a bid's: the sum over its
+    /// milestones, as each release takes its fee rounded down).</summary>
     public long Receives(long priceMinor) => priceMinor - PaymentRules.Fee(priceMinor, payments.Rules.PlatformFeeBasisPoints);
 
     public int MaxRows => BidInput.MaxMilestones;
