@@ -65,11 +65,7 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task A_release_a_card_refund_replaced_is_looked_for_a_day_then_forgotten()
     {
-        var (engagement, sme, founder, _) = await AwardedAsync();
-        var request = await engagement.RequestFundingAsync(sme, 0, PaymentMethod.Stripe);
-        await engagement.ConfirmFundingAsync(Samples.Admin, request.PaymentId, PaymentMethod.Stripe, request.SmeMinor, "pi_funding", request.Attempt);
-        await engagement.DeliverAsync(founder, 0, "Livré.", []);
-        var release = Assert.Single((await engagement.ApproveAsync(sme, 0)).Milestones[0].PendingMoves); // it waits for the startup's Stripe account
+        var (engagement, sme, request, release) = await CardApprovedAsync(); // its release waits for the startup's Stripe account
         await engagement.PaymentRefundedAsync(request.PaymentId, request.Attempt, request.SmeMinor, "pi_other"); // another payment's refund: nothing
         Assert.Equal(MilestoneStatus.Approved, (await engagement.GetAsync(sme)).Milestones[0].Status);
         await engagement.PaymentRefundedAsync(request.PaymentId, request.Attempt, request.SmeMinor, "pi_funding"); // refunded whole in Stripe
@@ -86,11 +82,7 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task A_chargeback_that_lands_while_a_release_job_runs_holds_the_release_and_one_on_a_stray_card_holds_nothing()
     {
-        var (engagement, sme, founder, _) = await AwardedAsync();
-        var request = await engagement.RequestFundingAsync(sme, 0, PaymentMethod.Stripe);
-        await engagement.ConfirmFundingAsync(Samples.Admin, request.PaymentId, PaymentMethod.Stripe, request.SmeMinor, "pi_funding", request.Attempt);
-        await engagement.DeliverAsync(founder, 0, "Livré.", []);
-        var release = Assert.Single((await engagement.ApproveAsync(sme, 0)).Milestones[0].PendingMoves);
+        var (engagement, sme, request, release) = await CardApprovedAsync();
         // The release job read the engagement (no dispute), then the chargeback came: the transfer is not made.
         await engagement.CardDisputeAsync(request.PaymentId, "fraudulent", "pi_funding");
         Assert.False(await engagement.StartMoveAsync(release.OperationId));
@@ -135,6 +127,16 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
         // The bank then sends the SME's transfer back: the payout held for another reason is held for this one too.
         Assert.Single(await engagement.FundingReversedAsync(request.PaymentId));
         Assert.Equal([PayoutHolds.RelatedParty, PayoutHolds.FundingReversed], Assert.Single((await engagement.GetAsync(Samples.Admin)).Payouts).HoldReasons!);
+    }
+
+    /// <summary>A milestone paid by card ("pi_funding"), delivered and approved: its release pending.</summary>
+    private async Task<(IEngagementGrain Engagement, Caller Sme, FundingRequest Request, MoneyMove Release)> CardApprovedAsync()
+    {
+        var (engagement, sme, founder, _) = await AwardedAsync();
+        var request = await engagement.RequestFundingAsync(sme, 0, PaymentMethod.Stripe);
+        await engagement.ConfirmFundingAsync(Samples.Admin, request.PaymentId, PaymentMethod.Stripe, request.SmeMinor, "pi_funding", request.Attempt);
+        await engagement.DeliverAsync(founder, 0, "Livré.", []);
+        return (engagement, sme, request, Assert.Single((await engagement.ApproveAsync(sme, 0)).Milestones[0].PendingMoves));
     }
 
     private async Task<(IEngagementGrain Engagement, Caller Sme, Caller Founder, string StartupId)> AwardedAsync(string? programmeId = null)

@@ -7,14 +7,21 @@ public sealed class StartupActivityGrainTests(ClusterFixture fixture)
 {
     private IGrainFactory Grains => fixture.Grains;
 
-    private async Task<(ICohortGrain Cohort, string StartupId)> MemberAsync()
+    /// <summary>A cohort of a new institute, and a startup not yet in it.</summary>
+    private async Task<(ICohortGrain Cohort, string InstituteId, string StartupId)> CohortAsync(DateOnly startsOn, DateOnly endsOn)
     {
         var instituteId = Samples.NewId("inst");
         await Grains.GetGrain<IInstituteGrain>(instituteId).SaveAsync("Jazari Souss-Massa", "Souss-Massa");
         var cohort = Grains.GetGrain<ICohortGrain>(Samples.NewId("cohort"));
-        await cohort.CreateAsync(Samples.Admin, new NewCohort(instituteId, "Cohorte 1", new DateOnly(2027, 1, 1), new DateOnly(2027, 6, 30), ["Pourquoi ?"], [], []));
+        await cohort.CreateAsync(Samples.Admin, new NewCohort(instituteId, "Cohorte 1", startsOn, endsOn, ["Pourquoi ?"], [], []));
         var startupId = Samples.NewId("st");
         await Grains.GetGrain<Profiles.IStartupGrain>(startupId).ImportAsync(Samples.StartupProfile(), null);
+        return (cohort, instituteId, startupId);
+    }
+
+    private async Task<(ICohortGrain Cohort, string StartupId)> MemberAsync()
+    {
+        var (cohort, instituteId, startupId) = await CohortAsync(new DateOnly(2027, 1, 1), new DateOnly(2027, 6, 30));
         var (invitation, _) = await cohort.InviteAsync(Samples.Admin, startupId);
         await cohort.AnswerInvitationAsync(startupId, invitation.Id, accept: true);
         await Grains.GetGrain<IStartupActivityGrain>(startupId).JoinCohortAsync(cohort.GetPrimaryKeyString(), instituteId);
@@ -46,12 +53,7 @@ public sealed class StartupActivityGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task An_invitation_is_written_with_its_e_mail_to_follow_up_so_a_crash_after_the_write_loses_nothing()
     {
-        var instituteId = Samples.NewId("inst");
-        await Grains.GetGrain<IInstituteGrain>(instituteId).SaveAsync("Jazari Souss-Massa", "Souss-Massa");
-        var cohort = Grains.GetGrain<ICohortGrain>(Samples.NewId("cohort"));
-        await cohort.CreateAsync(Samples.Admin, new NewCohort(instituteId, "Cohorte 1", new DateOnly(2027, 1, 1), new DateOnly(2027, 6, 30), ["Pourquoi ?"], [], []));
-        var startupId = Samples.NewId("st");
-        await Grains.GetGrain<Profiles.IStartupGrain>(startupId).ImportAsync(Samples.StartupProfile(), null);
+        var (cohort, _, startupId) = await CohortAsync(new DateOnly(2027, 1, 1), new DateOnly(2027, 6, 30));
         var (invitation, _) = await cohort.InviteAsync(Samples.Admin, startupId);
         var pending = Assert.Single(await cohort.GetPendingEventsAsync());
         Assert.Equal((CohortEventKind.Invited, invitation.Id), (pending.Kind, pending.InvitationId));
@@ -64,12 +66,7 @@ public sealed class StartupActivityGrainTests(ClusterFixture fixture)
     public async Task An_ended_cohort_takes_no_new_member_and_no_new_mentor()
     {
         // Joining a cohort opens the startup's figures to its managers: not for a programme that is over.
-        var instituteId = Samples.NewId("inst");
-        await Grains.GetGrain<IInstituteGrain>(instituteId).SaveAsync("Jazari Souss-Massa", "Souss-Massa");
-        var cohort = Grains.GetGrain<ICohortGrain>(Samples.NewId("cohort"));
-        await cohort.CreateAsync(Samples.Admin, new NewCohort(instituteId, "Cohorte 2026", new DateOnly(2026, 1, 5), new DateOnly(2026, 6, 30), ["Pourquoi ?"], [], []));
-        var startupId = Samples.NewId("st");
-        await Grains.GetGrain<Profiles.IStartupGrain>(startupId).ImportAsync(Samples.StartupProfile(), null);
+        var (cohort, _, startupId) = await CohortAsync(new DateOnly(2026, 1, 5), new DateOnly(2026, 6, 30));
         var refused = await Assert.ThrowsAsync<MarketplaceException>(() => cohort.InviteAsync(Samples.Admin, startupId));
         Assert.Equal(Problem.Conflict, refused.Problem);
         Assert.Empty(await cohort.InvitationsAsync(Samples.Admin));
