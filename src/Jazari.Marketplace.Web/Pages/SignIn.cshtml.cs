@@ -17,13 +17,14 @@ public sealed class SignInModel(IGrainFactory grains, Text text, AuthCommands au
     public string? ReturnUrl { get; set; }
 
     /// <summary>An invitation's link names the address it was sent to: the field is filled in, the code asked in one tap.
-    /// Already signed in with that address (or a link naming none), the person goes where the link leads, or home: a
-    /// code asked again for an open session is a step for nothing. Signed in as someone else, the form is shown.</summary>
+    /// Already signed in with that address, the person goes where the link leads, or home: a code asked again for an open
+    /// session is a step for nothing. Signed in as someone else, or opening the form itself (to sign in to another
+    /// account on a shared computer), the form is shown.</summary>
     public async Task<IActionResult> OnGetAsync(string? email)
     {
         Input = Input with { Email = email is { Length: <= 254 } ? email.Trim() : null };
-        if (User.Identity?.IsAuthenticated == true && await AccountAsync() is { } account
-            && (Input.Email is null || string.Equals(Input.Email, account.Email, StringComparison.OrdinalIgnoreCase)))
+        if (Input.Email is not null && User.Identity?.IsAuthenticated == true && await AccountAsync() is { } account
+            && string.Equals(Input.Email, account.Email, StringComparison.OrdinalIgnoreCase))
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/home");
         return Page();
     }
