@@ -9,6 +9,9 @@ namespace Jazari.Marketplace.Grains.Maturity;
 /// </summary>
 public interface ISmeMaturityGrain : IGrainWithStringKey
 {
+    /// <summary>The same answers again within this time are the same assessment (a double tap, a form sent twice).</summary>
+    static readonly TimeSpan SameAnswersAgainWithin = TimeSpan.FromMinutes(10);
+
     /// <summary>Stores a scored assessment (the same id again changes nothing) and updates the figures.</summary>
     Task<Assessment> RecordAsync(Caller caller, Assessment assessment, PeerGroup group);
     /// <summary>Newest first.</summary>
@@ -63,6 +66,11 @@ internal sealed class SmeMaturityGrain(
     {
         await EnsureMayReadAsync(caller);
         if (S.Assessments.Find(a => a.Id == assessment.Id) is { } done) return done;
+        // The same answers sent again within minutes (a double tap, the form sent twice): the assessment taken then. A
+        // second copy would count the SME as re-assessed, its "after" a copy of its "before".
+        if (S.Assessments.Count > 0 && S.Assessments[^1] is { } last && last.Version == assessment.Version
+            && last.Answers.SequenceEqual(assessment.Answers) && assessment.TakenAt - last.TakenAt < ISmeMaturityGrain.SameAnswersAgainWithin)
+            return last;
         S.Assessments.Add(assessment);
         if (S.Assessments.Count > MaxAssessments) S.Assessments.RemoveAt(1); // keep the first: it is the "before"
         var previous = S.Group;

@@ -66,9 +66,10 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
         var assessment = new Assessment(Ids.New("assessment"), time.GetUtcNow(), q.Version,
             [.. q.Questions.Select(x => new AssessmentAnswer(x.Id, answers[x.Id]))], scores, overall, plan);
         var group = PeerGroup.Of(sme.Region, sme.Sector, sme.Employees);
-        await grains.GetGrain<ISmeMaturityGrain>(smeId).RecordAsync(caller, assessment, group);
-        await audit.RecordAsync(caller, AuditActions.AssessmentTaken, smeId, $"{assessment.Id}: overall {Scores.Of(overall).ToString(CultureInfo.InvariantCulture)}");
-        return await ResponseAsync(assessment, await PeersAsync(smeId, group), lang, sme, withStartups: true);
+        var recorded = await grains.GetGrain<ISmeMaturityGrain>(smeId).RecordAsync(caller, assessment, group);
+        if (recorded.Id == assessment.Id) // not the same answers sent again
+            await audit.RecordAsync(caller, AuditActions.AssessmentTaken, smeId, $"{assessment.Id}: overall {Scores.Of(overall).ToString(CultureInfo.InvariantCulture)}");
+        return await ResponseAsync(recorded, await PeersAsync(smeId, group), lang, sme, withStartups: true);
     }
 
     private static Dictionary<string, int> Read(Checks c, Questionnaire q, AssessmentInput input)

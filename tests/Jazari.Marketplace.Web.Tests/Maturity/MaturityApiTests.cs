@@ -164,6 +164,8 @@ public sealed class MaturityApiTests(MaturityHost jobs)
         var budgets = Host.Services.GetRequiredService<IGrainFactory>().GetGrain<IAwardedBudgetsGrain>("cybersecurity");
         await Engagements.EventuallyAsync(async () => (await budgets.ListAsync()).Count >= 5, "the awards counted in their category");
 
+        // Taken again later (the same answers at once would be the same assessment, a double tap).
+        jobs.Time.Advance(ISmeMaturityGrain.SameAnswersAgainWithin + TimeSpan.FromMinutes(1));
         var after = (await AssessAsync(sme, smeId, weakSecurity)).GetProperty("recommendations")[0];
         Assert.Equal(20000, after.GetProperty("budgetMinMad").GetInt64());
         Assert.Equal(40000, after.GetProperty("budgetMaxMad").GetInt64());
@@ -187,7 +189,9 @@ public sealed class MaturityApiTests(MaturityHost jobs)
         Assert.Equal("selling", plan[0].GetProperty("dimension").GetString());
         Assert.Equal("ecommerce", plan[0].GetProperty("category").GetString());
         Assert.Equal("Une boutique en ligne avec paiement par carte", plan[0].GetProperty("title").GetString());
-        // The SME's data export carries what it answered and the plan it got.
+        // The same answers sent again at once (a double tap) are the same assessment, not a second one.
+        Assert.Equal(assessment.Id(), (await AssessAsync(sme, smeId, weakSelling)).Id());
+        // The SME's data export carries what it answered and the plan it got (the one assessment).
         var exported = Assert.Single((await (await sme.Client.GetAsync("/api/me/export")).Json(HttpStatusCode.OK)).GetProperty("assessments").EnumerateArray());
         Assert.Equal((assessment.Id(), assessment.GetProperty("answers").GetArrayLength()), (exported.Id(), exported.GetProperty("answers").GetArrayLength()));
         await Engagements.EventuallyAsync(async () =>
