@@ -41,6 +41,8 @@ internal sealed class MentoringGrain(
     [FromKeyedServices(Clock.Key)] TimeProvider time) : Grain, IMentoringGrain
 {
     private List<MentoredStartup> Startups => state.State.Startups;
+    /// <summary>The load this activation last gave the directory: it is told again only of a change.</summary>
+    private int? toldLoad;
     private DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
     /// <summary>Followed now: its cohort has not ended, or ended within the grace days.</summary>
     private bool Follows(MentoredStartup s) => s.EndsOn is not { } end || Today <= end.AddDays(IMentoringGrain.GraceDays);
@@ -55,7 +57,7 @@ internal sealed class MentoringGrain(
         if (held >= capacity) throw MarketplaceException.Conflict($"This mentor follows {held} startups, their full capacity.");
         Startups.Add(startup);
         await state.SaveAsync();
-        await grains.GetGrain<IMentorDirectoryGrain>(IMentorDirectoryGrain.Key).SetLoadAsync(this.GetPrimaryKeyString(), held + 1);
+        await TellLoadAsync();
     }
 
     public async Task<bool> IsAssignedAsync(string startupId)
@@ -67,9 +69,18 @@ internal sealed class MentoringGrain(
     public async Task<IReadOnlyList<MentoredStartup>> FollowingAsync()
     {
         await DateOldAssignmentsAsync();
-        // The places freed as cohorts ended reach the suggestions (the directory writes only a change).
-        await grains.GetGrain<IMentorDirectoryGrain>(IMentorDirectoryGrain.Key).SetLoadAsync(this.GetPrimaryKeyString(), Startups.Count(Holds));
+        await TellLoadAsync(); // the places freed as cohorts ended reach the suggestions
         return [.. Startups.Where(Follows)];
+    }
+
+    /// <summary>Tells the directory (one grain for every mentor) the places held now, only when they changed: the
+    /// mentor's reads do not all queue on it.</summary>
+    private async Task TellLoadAsync()
+    {
+        var held = Startups.Count(Holds);
+        if (toldLoad == held) return;
+        await grains.GetGrain<IMentorDirectoryGrain>(IMentorDirectoryGrain.Key).SetLoadAsync(this.GetPrimaryKeyString(), held);
+        toldLoad = held;
     }
 
     /// <summary>Assignments stored before they kept their cohort's end get it once, from the cohort (whose read interleaves:
