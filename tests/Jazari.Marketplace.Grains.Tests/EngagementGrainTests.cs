@@ -102,6 +102,37 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_chargeback_is_decided_after_the_bank_lost_it_goes_back_to_the_card_and_won_it_is_the_admins_to_share()
+    {
+        var (engagement, sme, request, release) = await CardApprovedAsync();
+        await engagement.CardDisputeAsync(request.PaymentId, "fraudulent", "pi_funding");
+        // While the bank decides, Stripe refuses a refund and a release could be taken back: no decision.
+        var early = await Assert.ThrowsAsync<MarketplaceException>(() => engagement.ResolveDisputeAsync(Samples.Admin, 0, release.AmountMinor, 0, "Livré."));
+        Assert.Equal(Problem.Conflict, early.Problem);
+
+        // Lost: the bank gave the card holder the money back; the ledger says so, and the held release is gone.
+        await engagement.ChargebackClosedAsync(request.PaymentId, "pi_funding", lost: true, request.SmeMinor);
+        await engagement.ChargebackClosedAsync(request.PaymentId, "pi_funding", lost: true, request.SmeMinor); // Stripe sends it again
+        var lost = (await engagement.GetAsync(sme)).Milestones[0];
+        Assert.Equal((MilestoneStatus.Refunded, "lost", request.SmeMinor), (lost.Status, lost.Dispute!.BankOutcome, lost.Dispute.RefundMinor));
+        Assert.NotNull(lost.Dispute.ResolvedAt);
+        Assert.Empty(lost.PendingMoves);
+        var ledger = await engagement.GetLedgerAsync(Samples.Admin);
+        AssertInvariants(ledger);
+        Assert.Equal(0, LedgerAccounts.Balance(ledger.Entries, LedgerAccounts.Escrow));
+        Assert.Equal(0, LedgerAccounts.Balance(ledger.Entries, LedgerAccounts.Sme((await engagement.GetAsync(sme)).SmeId)));
+
+        // Won: the money stays in escrow, and the admins now share it.
+        var (won, sme2, request2, release2) = await CardApprovedAsync();
+        await won.CardDisputeAsync(request2.PaymentId, "fraudulent", "pi_funding");
+        await won.ChargebackClosedAsync(request2.PaymentId, "pi_other", lost: true, request2.SmeMinor); // another payment's: nothing
+        await won.ChargebackClosedAsync(request2.PaymentId, "pi_funding", lost: false, request2.SmeMinor);
+        var decided = (await won.ResolveDisputeAsync(Samples.Admin, 0, release2.AmountMinor, 0, "La banque a donné raison à la plateforme.")).Milestones[0];
+        Assert.Equal(("won", 0L), (decided.Dispute!.BankOutcome, decided.RefundedMinor));
+        Assert.Equal(MoveKind.Release, Assert.Single(decided.PendingMoves).Kind);
+    }
+
+    [Fact]
     public async Task A_payout_paid_by_hand_is_held_like_in_a_bank_file_and_a_reversed_funding_holds_one_already_held()
     {
         const string smeRib = "007780000123456789012396";

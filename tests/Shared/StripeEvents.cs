@@ -23,6 +23,13 @@ public static class StripeEvents
     public static string AccountUpdated(JsonObject account) => Event("account.updated", account, account: (string?)account["id"]);
     public static string ChargeRefunded(JsonObject charge) => Event("charge.refunded", charge);
     public static string ChargeDisputeCreated(JsonObject dispute) => Event("charge.dispute.created", dispute);
+    /// <summary>The card holder's bank closed its dispute: <paramref name="status"/> "won" (for the platform) or "lost".</summary>
+    public static string ChargeDisputeClosed(JsonObject dispute, string status)
+    {
+        var closed = (JsonObject)dispute.DeepClone();
+        closed["status"] = status;
+        return Event("charge.dispute.closed", closed);
+    }
 
     /// <summary>An event of any type around a copy of <paramref name="dataObject"/>, with a fresh <c>evt_</c> id.</summary>
     public static string Event(string type, JsonObject dataObject, string? account = null, DateTimeOffset? created = null, string? id = null)

@@ -46,6 +46,10 @@ public interface IEngagementGrain : IGrainWithStringKey
     Task PaymentRefundedAsync(string paymentId, int attempt, long refundedMinor, string paymentIntentId);
     /// <summary>The cardholder disputed the payment with their bank: the milestone is disputed.</summary>
     Task CardDisputeAsync(string paymentId, string reason, string paymentIntentId);
+    /// <summary>The card holder's bank closed its chargeback. <paramref name="lost"/>: the bank took
+    /// <paramref name="amountMinor"/> back to the card, booked as a refund to the SME (the milestone's escrow, else the
+    /// platform's funds); won: the money stays, and the admins may now decide the dispute. Repeating it changes nothing.</summary>
+    Task ChargebackClosedAsync(string paymentId, string paymentIntentId, bool lost, long amountMinor);
     Task<EngagementView> DeliverAsync(Caller caller, int index, string note, IReadOnlyList<string> links);
     /// <summary>The SME approves a delivery: its release is decided (and carried out by the follow-up). Approving again changes nothing.</summary>
     Task<EngagementView> ApproveAsync(Caller caller, int index);
@@ -334,7 +338,7 @@ internal sealed class EngagementGrain(
         if (m.PendingMoves.Any(p => p.Kind == MoveKind.Refund)) return false;
         // Nor while a release's last attempt left it in doubt: the refund would outrun a transfer perhaps made.
         if (m.PendingMoves.Any(p => m.MovesInDoubt.Contains(p.OperationId))) return false;
-        var outside = m.CardReportedRefundMinor - m.RefundedByMoves(S.Payouts);
+        var outside = m.CardBackMinor - m.RefundedByMoves(S.Payouts);
         var added = outside - m.CardRefundedMinor;
         if (added <= 0) return false;
         // Releases decided but not carried out (waiting for the startup's Stripe account, held by a chargeback, or a
@@ -344,7 +348,7 @@ internal sealed class EngagementGrain(
         var remaining = inEscrow ? m.AmountMinor - m.RefundedMinor - m.ReleasedMinor : 0;
         var fromEscrow = Math.Min(added, remaining);
         // Refunded whole, nothing is left to decide: what the programme still has in escrow goes back to it too.
-        var whole = inEscrow && m.CardReportedRefundMinor >= m.SmeShare;
+        var whole = inEscrow && m.CardBackMinor >= m.SmeShare;
         var programme = whole ? remaining - fromEscrow : 0;
         // The milestone's money is gone (released, or refunded by a move the dashboard refund overlapped): the card got
         // more than the escrow held, out of the platform's Stripe balance. Booked so, and logged for an admin.
@@ -422,6 +426,32 @@ internal sealed class EngagementGrain(
             return;
         }
         await OpenAsync(m, "card", reason, superseded);
+    }
+
+    public async Task ChargebackClosedAsync(string paymentId, string paymentIntentId, bool lost, long amountMinor)
+    {
+        await EnsureAsync();
+        var m = ByPayment(paymentId);
+        if (m.Method != PaymentMethod.Stripe || m.FundedAt is null || !FundedBy(m, paymentIntentId))
+        {
+            logger.LogWarning("Chargeback closed on Stripe payment {PaymentIntent} of need {NeedId}, which did not fund milestone {Index}: nothing booked",
+                paymentIntentId, NeedId, m.Index);
+            return;
+        }
+        var open = m.Dispute is { OpenedBy: "card", ResolvedAt: null, BankOutcome: null } waiting ? waiting : null;
+        if (open is not null) m.Dispute = open with { BankOutcome = lost ? "lost" : "won" };
+        if (!lost)
+        {
+            if (open is not null) await SaveAsync();
+            return;
+        }
+        // Lost: the bank gave the card holder the money back, out of the platform's Stripe balance. Booked as a refund in
+        // Stripe is (the escrow while it holds the milestone's money; whole, the milestone is refunded and the dispute with it).
+        var chargedBack = Math.Min(amountMinor, m.SmeShare);
+        if (chargedBack <= m.CardChargedBackMinor && open is null) return;
+        m.CardChargedBackMinor = Math.Max(m.CardChargedBackMinor, chargedBack);
+        if (await BookCardRefundAsync(m)) return;
+        await SaveAsync(m.CardRefundWaiting(S.Payouts) || open is not null ? [AddEvent(EngagementEventKind.PaymentChanged, m.Index)] : []);
     }
 
     public async Task<EngagementView> DeliverAsync(Caller caller, int index, string note, IReadOnlyList<string> links)
@@ -509,6 +539,10 @@ internal sealed class EngagementGrain(
         }
         // A held release carried out after all (it was under way when the chargeback came) leaves nothing in escrow to decide.
         if (m.Status != MilestoneStatus.Disputed) throw MarketplaceException.Conflict($"Milestone {index} is {m.Status.Name()}; its money has moved.");
+        // The card holder's bank has the money's fate in hand: Stripe refuses a refund of a charge under chargeback, and a
+        // release could be taken back by the bank. The admins answer it in Stripe; the decision here comes after the bank's.
+        if (dispute is { OpenedBy: "card", BankOutcome: null })
+            throw MarketplaceException.Conflict("The card holder's bank has not closed its chargeback yet: decide once it has.");
         // A release under way when the dispute came (its job died, or its answer was lost) may have gone: the follow-up looks
         // it up at the processor first, or the decision could pay the startup a second time.
         if (m.MovesInDoubt.Any(op => m.PendingMoves.Any(p => p.OperationId == op)))

@@ -145,7 +145,10 @@ public sealed record Dispute(
     /// <summary>A chargeback that came on a dispute already open (a party's, or a refund in Stripe's), or on a party's decided
     /// with a release not yet gone: the admins decide again, and its e-mails are named by its opening (the milestone's earlier
     /// dispute had the same id).</summary>
-    [property: Id(12)] bool Superseded = false)
+    [property: Id(12)] bool Superseded = false,
+    /// <summary>A chargeback's outcome once the card holder's bank closed it ("won": the money stays; "lost": it went
+    /// back to the card); null while the bank decides, and for a party's dispute.</summary>
+    [property: Id(13)] string? BankOutcome = null)
 {
     /// <summary>The institutes proposed to mediate: those of the startup's cohorts when it opened (none for disputes stored
     /// before mediators were recorded).</summary>
@@ -247,6 +250,9 @@ public sealed class MilestoneState
     /// may not hold the money, so the milestone's payouts wait for an admin.</summary>
     [Id(38)] public DateTimeOffset? FundingReversedAt { get; set; }
 
+    /// <summary>What a chargeback the card holder's bank closed against the platform took back to the card.</summary>
+    [Id(39)] public long CardChargedBackMinor { get; set; }
+
     public bool IsClosed => Status is MilestoneStatus.Released or MilestoneStatus.Refunded or MilestoneStatus.Cancelled;
     public long SmeShare => Funding.Where(f => f.Source == FundingSource.Sme).Sum(f => f.AmountMinor);
     public long ProgrammeShare => Funding.Where(f => f.Source == FundingSource.Programme).Sum(f => f.AmountMinor);
@@ -259,7 +265,10 @@ public sealed class MilestoneState
         Math.Max(CardRefundedByMovesMinor, payouts.Where(p => p.Index == Index && p.Kind == MoveKind.Refund).Sum(p => p.AmountMinor));
 
     /// <summary>Whether Stripe reported more refunded to the card than is booked (a refund in Stripe's dashboard waits).</summary>
-    public bool CardRefundWaiting(IEnumerable<PayoutOrder> payouts) => CardReportedRefundMinor - RefundedByMoves(payouts) > CardRefundedMinor;
+    public bool CardRefundWaiting(IEnumerable<PayoutOrder> payouts) => CardBackMinor - RefundedByMoves(payouts) > CardRefundedMinor;
+
+    /// <summary>What went back to the card, up to the SME's share: refunds Stripe reported, and a chargeback lost.</summary>
+    public long CardBackMinor => Math.Min(CardReportedRefundMinor + CardChargedBackMinor, SmeShare);
 }
 
 /// <summary>

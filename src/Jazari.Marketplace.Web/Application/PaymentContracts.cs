@@ -120,10 +120,11 @@ public sealed record FundingOption(string Method, bool CardCheckout, bool Confir
 public sealed record FundingResponse(string Source, long AmountMinor, string Status);
 
 /// <summary>A dispute; <see cref="Mediators"/> are the institutes it proposes (the startup's cohorts'), who may resolve it
-/// once the SME accepted them (<see cref="MediatorsAcceptedAt"/>); until then, and without any, the platform's admins.</summary>
+/// once the SME accepted them (<see cref="MediatorsAcceptedAt"/>); until then, and without any, the platform's admins.
+/// <see cref="BankOutcome"/>: a chargeback's, once the card holder's bank closed it ("won" or "lost").</summary>
 public sealed record DisputeResponse(string Id, string OpenedBy, string Reason, DateTimeOffset OpenedAt, DateTimeOffset? ResolvedAt,
     long? ReleaseMinor, long? RefundMinor, string? Note, IReadOnlyList<string> Mediators, DateTimeOffset? MediatorsAcceptedAt,
-    long? RefundProgrammeMinor);
+    long? RefundProgrammeMinor, string? BankOutcome);
 
 public sealed record EngagementMilestone(int Index, string Title, long AmountMinor, string Status, string DueOn,
     IReadOnlyList<FundingResponse> Funding, string? PaymentId, string? Method, DateTimeOffset? FundedAt, DateTimeOffset? DeliveredAt,
@@ -172,7 +173,7 @@ public sealed record EngagementResponse(string NeedId, string Title, string SmeI
             m.ApprovedAt, m.ApprovedAutomatically, m.ReleasedMinor, m.RefundedMinor,
             m.Dispute is { } d ? new DisputeResponse(d.Id, d.OpenedBy, d.Reason, d.OpenedAt, d.ResolvedAt,
                 d.ResolvedAt is null ? null : d.ReleaseMinor, d.ResolvedAt is null ? null : d.RefundMinor, d.Note,
-                d.MediatorInstitutes, d.MediatorsAcceptedAt, d.ResolvedAt is null ? null : d.RefundProgrammeMinor) : null,
+                d.MediatorInstitutes, d.MediatorsAcceptedAt, d.ResolvedAt is null ? null : d.RefundProgrammeMinor, d.BankOutcome) : null,
             m.FundingRequestedAt, m.FundingLapsedAt, m.FundedAt is null ? m.HeldUntil : null))],
         [.. e.Payouts.Select(PayoutResponse.From)]);
 }

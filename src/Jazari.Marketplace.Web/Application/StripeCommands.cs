@@ -101,6 +101,11 @@ public sealed class StripeCommands(IGrainFactory grains, StripeSettings settings
                 await OnPaymentAsync(disputed.Metadata, (engagement, paymentId, _) =>
                     engagement.CardDisputeAsync(paymentId, $"The card holder disputed the payment with their bank ({dispute.Reason}).", disputed.PaymentIntentId ?? ""));
                 return;
+            case Stripe.Dispute dispute when e.Type == EventTypes.ChargeDisputeClosed && dispute.Status is "won" or "lost":
+                var closed = await new ChargeService(client).GetAsync(dispute.ChargeId);
+                await OnPaymentAsync(closed.Metadata, (engagement, paymentId, _) =>
+                    engagement.ChargebackClosedAsync(paymentId, closed.PaymentIntentId ?? "", dispute.Status == "lost", dispute.Amount));
+                return;
             case Account account when e.Type == EventTypes.AccountUpdated:
                 if (account.Metadata?.GetValueOrDefault("startupId") is { } startupId && Ids.IsValid(startupId))
                 {

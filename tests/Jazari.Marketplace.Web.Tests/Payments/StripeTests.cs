@@ -231,15 +231,14 @@ public sealed class StripeTests(StripeHost stripe)
     }
 
     [Fact]
-    public async Task A_chargeback_while_the_release_waits_for_the_startups_stripe_account_holds_the_release_until_an_admin_decides()
+    public async Task A_chargeback_while_the_release_waits_for_the_startups_stripe_account_holds_the_release_until_the_bank_closes_it_and_an_admin_decides()
     {
         var (a, _, paid) = await CardFundedAsync();
         await a.DeliverAsync(0);
         await a.ApproveAsync(0); // no Stripe account yet: the release waits
         await Engagements.EventuallyAsync(() => Task.FromResult(Host.Emails(a.Founder.Email).Any(e => e.GetProperty("kind").GetString() == "release-awaiting-onboarding")),
             "the startup told its release waits");
-        var chargeId = (string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!;
-        await (await stripe.PostEventAsync(StripeEvents.ChargeDisputeCreated(Server.Dispute(chargeId)))).Json(HttpStatusCode.OK);
+        var chargeback = await ChargebackAsync(paid);
         var held = (await a.EngagementAsync()).Milestone(0);
         Assert.Equal("disputed", held.Status());
 
@@ -249,8 +248,16 @@ public sealed class StripeTests(StripeHost stripe)
         Assert.DoesNotContain(Server.Transfers(), t => (string?)t["transfer_group"] == a.NeedId);
 
         using var admin = Host.Admin();
-        await (await admin.PostAsJsonAsync($"/api/disputes/{held.GetProperty("dispute").Id()}/resolve",
-            new { releaseMinor = 1_500_000L, refundMinor = 0L, note = "Le travail a été livré et accepté." })).Json(HttpStatusCode.OK);
+        var decision = new { releaseMinor = 1_500_000L, refundMinor = 0L, note = "Le travail a été livré et accepté." };
+        var resolve = $"/api/disputes/{held.GetProperty("dispute").Id()}/resolve";
+        await (await admin.PostAsJsonAsync(resolve, decision)).Problem(HttpStatusCode.Conflict); // the bank has not closed it yet
+        using var adminPages = await ReceiptTests.AdminPagesAsync(Host);
+        var page = System.Net.WebUtility.HtmlDecode(await adminPages.GetStringAsync($"/engagements/{a.NeedId}"));
+        Assert.Contains("La banque n'a pas encore clos sa contestation.", page); // answered in Stripe's dashboard: no form here yet
+        Assert.DoesNotContain("name=\"releaseMad\"", page);
+        await BankClosesAsync(chargeback, "won");
+        Assert.Equal("won", (await a.EngagementAsync()).Milestone(0).GetProperty("dispute").GetProperty("bankOutcome").GetString());
+        await (await admin.PostAsJsonAsync(resolve, decision)).Json(HttpStatusCode.OK);
         await Engagements.UntilAsync(Host, a.NeedId, 0, "released");
         Assert.Single(Server.Transfers(), t => (string?)t["transfer_group"] == a.NeedId);
         Assert.Equal(1_425_000, (await Engagements.AssertLedgerAsync(Host, a.NeedId))[$"startup:{a.StartupId}"]);
@@ -267,10 +274,36 @@ public sealed class StripeTests(StripeHost stripe)
     }
 
     /// <summary>The card holder's bank disputes the payment (Stripe's <c>charge.dispute.created</c>).</summary>
-    private async Task ChargebackAsync(JsonObject paid)
+    private async Task<JsonObject> ChargebackAsync(JsonObject paid)
     {
         var chargeId = (string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!;
-        await (await stripe.PostEventAsync(StripeEvents.ChargeDisputeCreated(Server.Dispute(chargeId)))).Json(HttpStatusCode.OK);
+        var dispute = Server.Dispute(chargeId);
+        await (await stripe.PostEventAsync(StripeEvents.ChargeDisputeCreated(dispute))).Json(HttpStatusCode.OK);
+        return dispute;
+    }
+
+    /// <summary>The card holder's bank closes its dispute (Stripe's <c>charge.dispute.closed</c>), "won" or "lost".</summary>
+    private async Task BankClosesAsync(JsonObject dispute, string status) =>
+        await (await stripe.PostEventAsync(StripeEvents.ChargeDisputeClosed(dispute, status))).Json(HttpStatusCode.OK);
+
+    [Fact]
+    public async Task A_chargeback_the_bank_closes_against_the_platform_is_booked_as_the_cards_refund_and_asks_stripe_for_nothing()
+    {
+        var (a, _, paid) = await CardFundedAsync();
+        await a.DeliverAsync(0);
+        var chargeback = await ChargebackAsync(paid);
+        await BankClosesAsync(chargeback, "lost");
+        await BankClosesAsync(chargeback, "lost"); // the same outcome again (another event): booked once
+        var lost = (await a.EngagementAsync()).Milestone(0);
+        Assert.Equal(("refunded", "lost"), (lost.Status(), lost.GetProperty("dispute").GetProperty("bankOutcome").GetString()));
+        var balances = await Engagements.AssertLedgerAsync(Host, a.NeedId);
+        Assert.Equal((0L, 0L), (balances["escrow"], balances.Single(b => b.Key.StartsWith("sme:")).Value)); // paid 15,000, given back 15,000
+        await Engagements.EventuallyAsync(() => Task.FromResult(Host.Emails(a.Founder.Email).Any(e => e.GetProperty("kind").GetString() == "dispute-resolved")),
+            "the startup told where the money went");
+        await Host.JobsSettledAsync();
+        Assert.DoesNotContain(Server.CallsTo("POST", "/v1/refunds"), c => c.Field("metadata[needId]") == a.NeedId); // the bank already gave it back
+        using var pages = await ReceiptTests.PagesAsync(Host, a.Founder);
+        Assert.Contains("La banque du titulaire de la carte lui a rendu le paiement.", System.Net.WebUtility.HtmlDecode(await pages.GetStringAsync($"/engagements/{a.NeedId}")));
     }
 
     [Fact]
@@ -294,7 +327,7 @@ public sealed class StripeTests(StripeHost stripe)
             .Json(HttpStatusCode.OK); // no Stripe account yet: the decided release waits
         await Engagements.EventuallyAsync(() => Task.FromResult(Host.Emails(a.Founder.Email).Any(e => e.GetProperty("kind").GetString() == "release-awaiting-onboarding")),
             "the startup told its release waits");
-        await ChargebackAsync(paid);
+        await BankClosesAsync(await ChargebackAsync(paid), "won"); // the bank kept the payment: the admins decide
         var held = (await a.EngagementAsync()).Milestone(0);
         Assert.Equal(("disputed", "card"), (held.Status(), held.GetProperty("dispute").GetProperty("openedBy").GetString()));
 
@@ -321,7 +354,7 @@ public sealed class StripeTests(StripeHost stripe)
             .Json(HttpStatusCode.OK);
         await Engagements.EventuallyAsync(() => Task.FromResult(Server.Calls.Any(c => c.Path == "/v1/transfers" && c.Injected && c.Field("transfer_group") == a.NeedId)),
             "a transfer tried");
-        await ChargebackAsync(paid);
+        await BankClosesAsync(await ChargebackAsync(paid), "won"); // the bank kept the payment: the admins decide
 
         var again = new { releaseMinor = 1_500_000L, refundMinor = 0L, note = "Preuves envoyées à la banque." };
         await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", again)).Problem(HttpStatusCode.Conflict); // not while it may have gone
@@ -343,7 +376,7 @@ public sealed class StripeTests(StripeHost stripe)
             .Json(HttpStatusCode.OK);
         await Engagements.EventuallyAsync(() => Task.FromResult(Server.Calls.Any(c => c.Path == "/v1/refunds" && c.Injected && c.Field("payment_intent") == (string?)paid["payment_intent"])),
             "a refund tried");
-        await ChargebackAsync(paid);
+        await BankClosesAsync(await ChargebackAsync(paid), "won"); // the bank kept the payment: the admins decide
         Assert.Equal("card", (await a.EngagementAsync()).Milestone(0).GetProperty("dispute").GetProperty("openedBy").GetString());
 
         // The refund ordered first may have reached the card: it stays its own, and the new decision shares the other half.
