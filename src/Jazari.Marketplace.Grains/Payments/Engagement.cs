@@ -230,7 +230,8 @@ internal sealed class EngagementGrain(
     /// A payment of a lapsed request (a transfer made in time and confirmed late, a card checkout reported late): the
     /// programme is asked again, as a new request would ask it. Granting the same share, the payment covers the SME's and
     /// funds the milestone; granting another (its budget or the SME's cap used meanwhile), it does not: that reservation
-    /// lapses at once and the payment is refused, for an admin to settle with the SME.
+    /// lapses at once and the payment is refused: a card's goes back to the card (the webhook refunds it), a transfer is
+    /// for an admin to settle with the SME.
     /// </summary>
     private async Task TakeLatePaymentAsync(MilestoneState m, long amountMinor)
     {

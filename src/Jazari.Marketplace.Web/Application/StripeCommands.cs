@@ -84,8 +84,22 @@ public sealed class StripeCommands(IGrainFactory grains, StripeSettings settings
         {
             case Session session when e.Type is EventTypes.CheckoutSessionCompleted or EventTypes.CheckoutSessionAsyncPaymentSucceeded:
                 if (session.PaymentStatus != "paid") return; // a delayed payment: its own event follows
-                await OnPaymentAsync(session.Metadata, (engagement, paymentId, attempt) =>
-                    engagement.ConfirmFundingAsync(system, paymentId, PaymentMethod.Stripe, session.AmountTotal ?? 0, session.PaymentIntentId ?? session.Id, attempt));
+                await OnPaymentAsync(session.Metadata, async (engagement, paymentId, attempt) =>
+                {
+                    try
+                    {
+                        await engagement.ConfirmFundingAsync(system, paymentId, PaymentMethod.Stripe, session.AmountTotal ?? 0, session.PaymentIntentId ?? session.Id, attempt);
+                    }
+                    catch (MarketplaceException refused) when (refused.Problem is Problem.Conflict or Problem.Invalid && session.PaymentIntentId is { } intent
+                        && services.GetService<StripeRail>() is { } stripe)
+                    {
+                        // Money no milestone took (another payment funded it, the engagement was cancelled, a lapsed request's
+                        // share changed): it goes back to the card, unless this very payment funds a milestone after all.
+                        if ((await engagement.GetAsync(system)).Milestones.Any(m => m.PaymentExternalId == intent)) throw;
+                        log.LogWarning("Stripe payment {PaymentIntent} of need {NeedId} refused ({Reason}): refunded to the card", intent, session.Metadata.GetValueOrDefault("needId"), refused.Message);
+                        await stripe.RefundUnclaimedAsync(intent, session.Metadata, CancellationToken.None);
+                    }
+                });
                 return;
             case Session session when e.Type == EventTypes.CheckoutSessionAsyncPaymentFailed:
                 await OnPaymentAsync(session.Metadata, (engagement, paymentId, attempt) => engagement.PaymentFailedAsync(paymentId, attempt));
@@ -134,8 +148,8 @@ public sealed class StripeCommands(IGrainFactory grains, StripeSettings settings
         }
         catch (MarketplaceException refused) when (refused.Problem is Problem.Conflict or Problem.Invalid)
         {
-            // Money Stripe holds that the engagement cannot take (another payment funded the milestone, another amount):
-            // kept in the logs for an admin; answering an error would only make Stripe send it again.
+            // An event the engagement refuses (a payment it could not take was refunded above): kept in the logs for an
+            // admin; answering an error would only make Stripe send it again.
             log.LogError("Stripe payment {PaymentId} of need {NeedId} not applied: {Reason}", paymentId, target.NeedId, refused.Message);
         }
     }

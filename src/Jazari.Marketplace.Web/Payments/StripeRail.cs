@@ -146,6 +146,41 @@ public sealed class StripeRail(StripeClient client, IGrainFactory grains, Notifi
         return refund.Id;
     }
 
+    /// <summary>
+    /// Gives a card payment no milestone took (paid after the engagement was cancelled, a second checkout, a late payment
+    /// of a lapsed request) back to the card, whole and once: a refund of ours already made (found by its operation id,
+    /// as Stripe forgets keys after 24 hours) or a payment refunded already asks nothing more.
+    /// </summary>
+    public async Task RefundUnclaimedAsync(string paymentIntentId, Dictionary<string, string> metadata, CancellationToken cancellation)
+    {
+        try
+        {
+            await MakeUnclaimedRefundAsync(paymentIntentId, metadata, cancellation);
+        }
+        catch (Exception unreachable) when (unreachable is HttpRequestException or TaskCanceledException && !cancellation.IsCancellationRequested)
+        {
+            throw new StripeException("Stripe did not answer.", unreachable); // a 503: Stripe sends its event again later
+        }
+    }
+
+    private async Task MakeUnclaimedRefundAsync(string paymentIntentId, Dictionary<string, string> metadata, CancellationToken cancellation)
+    {
+        var operationId = $"unclaimed:{paymentIntentId}";
+        var service = new RefundService(client);
+        var refunded = 0L;
+        await foreach (var made in service.ListAutoPagingAsync(new RefundListOptions { PaymentIntent = paymentIntentId, Limit = 100 }, cancellationToken: cancellation))
+        {
+            if (made.Metadata?.GetValueOrDefault("operationId") == operationId) return;
+            if (made.Status is not ("failed" or "canceled")) refunded += made.Amount;
+        }
+        var rest = (await new PaymentIntentService(client).GetAsync(paymentIntentId, cancellationToken: cancellation)).Amount - refunded;
+        if (rest <= 0) return;
+        await service.CreateAsync(new RefundCreateOptions
+        {
+            PaymentIntent = paymentIntentId, Amount = rest, Metadata = new(metadata) { ["operationId"] = operationId },
+        }, Key(operationId), cancellation);
+    }
+
     /// <summary>The startup's Connect account (created once) and a fresh onboarding link to it.</summary>
     public async Task<string> OnboardingLinkAsync(string startupId, string? email, CancellationToken cancellation)
     {

@@ -766,15 +766,21 @@ public sealed class StripeTests(StripeHost stripe)
     }
 
     [Fact]
-    public async Task A_checkout_paid_after_the_engagement_was_cancelled_and_refunded_in_stripe_books_nothing()
+    public async Task A_checkout_paid_after_the_engagement_was_cancelled_goes_back_to_the_card_once_and_books_nothing()
     {
         var a = await Engagements.AwardedAsync(Host);
         var sessionId = (await a.FundAsync(0, "stripe")).GetProperty("checkoutUrl").GetString()!.Split('/')[^1];
         await (await a.Sme.Client.PostAsync($"/api/needs/{a.NeedId}/engagement/cancel", null)).Json(HttpStatusCode.OK);
         var paid = Server.CompleteCheckout(sessionId); // the checkout page was still open
-        await (await stripe.PostEventAsync(StripeEvents.CheckoutSessionCompleted(paid))).Json(HttpStatusCode.OK); // refused (logged)
+        Server.FailNext("/v1/refunds", 500, count: 10); // Stripe failing: the event is answered 503, and Stripe sends it again
+        await (await stripe.PostEventAsync(StripeEvents.CheckoutSessionCompleted(paid))).Problem(HttpStatusCode.ServiceUnavailable);
+        Server.StopFailing("/v1/refunds");
+        await (await stripe.PostEventAsync(StripeEvents.CheckoutSessionCompleted(paid))).Json(HttpStatusCode.OK); // refused, and refunded
+        await (await stripe.PostEventAsync(StripeEvents.CheckoutSessionCompleted(paid))).Json(HttpStatusCode.OK); // a copy: not refunded again
+        var refund = Assert.Single(Server.CallsTo("POST", "/v1/refunds"), c => c.Field("payment_intent") == (string?)paid["payment_intent"] && c.Status == 200);
+        Assert.Equal("1500000", refund.Field("amount"));
         var chargeId = (string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!;
-        await (await stripe.PostEventAsync(StripeEvents.ChargeRefunded(Server.RefundInDashboard(chargeId, 1_500_000)))).Json(HttpStatusCode.OK);
+        await (await stripe.PostEventAsync(StripeEvents.ChargeRefunded(Server.Object(chargeId)))).Json(HttpStatusCode.OK);
 
         Assert.Equal("cancelled", (await a.EngagementAsync()).Milestone(0).Status());
         var balances = await Engagements.AssertLedgerAsync(Host, a.NeedId);
