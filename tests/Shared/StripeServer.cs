@@ -155,6 +155,17 @@ public sealed class StripeServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The card holder's bank closes the dispute ("won" or "lost"); its event is sent apart, or never.</summary>
+    public JsonObject CloseDispute(string disputeId, string status)
+    {
+        lock (gate)
+        {
+            var dispute = objects[disputeId].Object;
+            dispute["status"] = status;
+            return (JsonObject)dispute.DeepClone();
+        }
+    }
+
     private JsonObject Pay(string sessionId, bool succeeded)
     {
         lock (gate)
@@ -292,6 +303,7 @@ public sealed class StripeServer : IAsyncDisposable
             case ("POST", "/v1/refunds"): return CreateRefund(form);
             case ("GET", "/v1/transfers"): return List("transfers", form, "transfer_group");
             case ("GET", "/v1/refunds"): return List("refunds", form, "payment_intent");
+            case ("GET", "/v1/disputes"): return List("disputes", form, "payment_intent");
         }
         var slash = path.LastIndexOf('/');
         var collection = path.Length > 4 && slash > 4 ? path[4..slash] : "";

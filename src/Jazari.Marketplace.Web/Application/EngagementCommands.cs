@@ -11,7 +11,7 @@ namespace Jazari.Marketplace.Web.Application;
 /// the event to the follow-up job (money moves, need status, KPIs, payout list, e-mails, auto-release): the answer
 /// shows the state just written (an approval answers <c>approved</c>; the release follows).
 /// </summary>
-public sealed class EngagementCommands(IGrainFactory grains, PaymentMoves moves, AuditTrail audit)
+public sealed class EngagementCommands(IGrainFactory grains, PaymentMoves moves, AuditTrail audit, IServiceProvider services)
 {
     public const int MaxNote = 2000;
     public const int MaxLinks = 5;
@@ -116,9 +116,23 @@ public sealed class EngagementCommands(IGrainFactory grains, PaymentMoves moves,
         c.ThrowIfFailed();
         var target = (Ids.IsValid(disputeId) ? await grains.GetGrain<IPaymentLookupGrain>(disputeId).GetAsync() : null)
             ?? throw MarketplaceException.NotFound("Dispute");
+        await LookUpChargebackAsync(caller, target);
         var e = await Engagement(target.NeedId).ResolveDisputeAsync(caller, target.Index, input.ReleaseMinor!.Value, input.RefundMinor!.Value, note);
         await audit.RecordOnceAsync(caller, $"aud-resolved-{disputeId}", e.Milestones[target.Index].Dispute!.ResolvedAt!.Value, AuditActions.DisputeResolved,
             disputeId, $"release {input.ReleaseMinor}; refund {input.RefundMinor}");
         return EngagementResponse.From(e, caller);
+    }
+
+    /// <summary>A chargeback whose closing never reached the marketplace (an event lost, or sent before it was followed)
+    /// is looked up at Stripe when an admin decides: closed, its outcome is applied first, as its event would have.</summary>
+    private async Task LookUpChargebackAsync(Caller caller, PaymentTarget target)
+    {
+        if (!caller.IsAdmin || services.GetService<StripeRail>() is not { } stripe) return;
+        var engagement = Engagement(target.NeedId);
+        if ((await engagement.GetAsync(caller)).Milestone(target.Index) is not
+            { Dispute: { OpenedBy: "card", ResolvedAt: null, BankOutcome: null }, PaymentExternalId: { } intent } m || !intent.StartsWith("pi_", StringComparison.Ordinal))
+            return;
+        if (await stripe.ClosedChargebackAsync(intent, CancellationToken.None) is { } closed)
+            await engagement.ChargebackClosedAsync(m.PaymentId, intent, closed.Lost, closed.AmountMinor);
     }
 }

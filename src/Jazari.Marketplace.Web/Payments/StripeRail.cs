@@ -181,6 +181,22 @@ public sealed class StripeRail(StripeClient client, IGrainFactory grains, Notifi
         }, Key(operationId), cancellation);
     }
 
+    /// <summary>The outcome of the newest chargeback of a payment once its bank closed it ("won" or "lost", with the
+    /// amount disputed); null while it is open, or when there is none.</summary>
+    public async Task<(bool Lost, long AmountMinor)?> ClosedChargebackAsync(string paymentIntentId, CancellationToken cancellation)
+    {
+        try
+        {
+            var newest = (await new DisputeService(client).ListAsync(new DisputeListOptions { PaymentIntent = paymentIntentId, Limit = 1 },
+                cancellationToken: cancellation)).Data.FirstOrDefault();
+            return newest is { Status: "won" or "lost" } ? (newest.Status == "lost", newest.Amount) : null;
+        }
+        catch (Exception unreachable) when (unreachable is HttpRequestException or TaskCanceledException && !cancellation.IsCancellationRequested)
+        {
+            throw new StripeException("Stripe did not answer.", unreachable); // a 503 to try again
+        }
+    }
+
     /// <summary>The startup's Connect account (created once) and a fresh onboarding link to it.</summary>
     public async Task<string> OnboardingLinkAsync(string startupId, string? email, CancellationToken cancellation)
     {
