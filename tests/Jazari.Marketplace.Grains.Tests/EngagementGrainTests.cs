@@ -133,6 +133,62 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_chargeback_closed_before_its_opening_came_holds_nothing_and_one_lost_after_a_cancellation_replaces_its_refund()
+    {
+        // The bank closed it for the platform before the opening event reached us (retried late): nothing is held.
+        var (engagement, sme, request, _) = await CardApprovedAsync();
+        await engagement.ChargebackClosedAsync(request.PaymentId, "pi_funding", lost: false, request.SmeMinor);
+        await engagement.CardDisputeAsync(request.PaymentId, "fraudulent", "pi_funding");
+        var approved = (await engagement.GetAsync(sme)).Milestones[0];
+        Assert.Equal((MilestoneStatus.Approved, null), (approved.Status, approved.Dispute));
+
+        // A cancelled engagement's refund waits (Stripe refuses one on a disputed charge); the bank then gives the card its
+        // money back: that is the refund, booked once, and ours is not made.
+        var (cancelled, sme2, _, _) = await AwardedAsync();
+        var card = await cancelled.RequestFundingAsync(sme2, 0, PaymentMethod.Stripe);
+        await cancelled.ConfirmFundingAsync(Samples.Admin, card.PaymentId, PaymentMethod.Stripe, card.SmeMinor, "pi_funding", card.Attempt);
+        Assert.Equal(MoveKind.Refund, Assert.Single((await cancelled.CancelAsync(sme2)).Milestones[0].PendingMoves).Kind);
+        await cancelled.CardDisputeAsync(card.PaymentId, "fraudulent", "pi_funding");
+        await cancelled.ChargebackClosedAsync(card.PaymentId, "pi_funding", lost: true, card.SmeMinor);
+        var refunded = (await cancelled.GetAsync(sme2)).Milestones[0];
+        Assert.Equal((MilestoneStatus.Refunded, 0), (refunded.Status, refunded.PendingMoves.Count));
+        var ledger = await cancelled.GetLedgerAsync(Samples.Admin);
+        AssertInvariants(ledger);
+        Assert.Equal((0L, 0L), (LedgerAccounts.Balance(ledger.Entries, LedgerAccounts.Escrow),
+            LedgerAccounts.Balance(ledger.Entries, LedgerAccounts.Sme((await cancelled.GetAsync(sme2)).SmeId))));
+    }
+
+    [Fact]
+    public async Task A_co_funded_milestone_paid_by_card_releases_the_cards_part_by_stripe_and_the_programmes_by_bank()
+    {
+        // Stripe received the SME's share alone; the programme's is at the platform's bank: a transfer of the whole would
+        // pay the programme's part out of other SMEs' card money.
+        var programme = await ProgrammeAsync(100_000_000);
+        var (engagement, sme, founder, _) = await AwardedAsync(programme.GetPrimaryKeyString());
+        var usage = Grains.GetGrain<IProgrammeSmeGrain>(IProgrammeSmeGrain.KeyOf(programme.GetPrimaryKeyString(), (await engagement.GetAsync(sme)).SmeId));
+        var application = await usage.ApplyAsync(Samples.NewId("papp"), sme.AccountId, new SmeDetails("Huilerie", "food", "Meknes", "Fes-Meknes", 22, ["fr"]), null);
+        await usage.DecideAsync(Samples.Admin, application.Id, approve: true, "Dossier complet.");
+        var request = await engagement.RequestFundingAsync(sme, 0, PaymentMethod.Stripe);
+        Assert.True(request.ProgrammeMinor > 0);
+        await engagement.ConfirmFundingAsync(Samples.Admin, request.PaymentId, PaymentMethod.Stripe, request.SmeMinor, "pi_funding", request.Attempt);
+        await engagement.DeliverAsync(founder, 0, "Livré.", []);
+        var approved = await engagement.ApproveAsync(sme, 0);
+        var moves = approved.Milestones[0].PendingMoves;
+        var byCard = Assert.Single(moves, p => p.Method == PaymentMethod.Stripe);
+        var byBank = Assert.Single(moves, p => p.Method == PaymentMethod.BankTransfer);
+        Assert.Equal((request.SmeMinor, request.ProgrammeMinor), (byCard.AmountMinor, byBank.AmountMinor));
+        Assert.Equal(PaymentRules.Fee(request.SmeMinor + request.ProgrammeMinor, approved.FeeBasisPoints), byCard.FeeMinor + byBank.FeeMinor);
+
+        await engagement.CompleteMoveAsync(byCard.OperationId, "tr_card");
+        var released = await engagement.CompleteMoveAsync(byBank.OperationId, null);
+        Assert.Equal(MilestoneStatus.Released, released.Milestones[0].Status);
+        var bankPayout = Assert.Single(released.Payouts, p => p.Status == PayoutStatus.Pending); // in the next bank file
+        Assert.Equal((byBank.NetMinor, request.ProgrammeMinor), (bankPayout.AmountMinor, bankPayout.ProgrammeMinor));
+        Assert.Equal(0, Assert.Single(released.Payouts, p => p.Status == PayoutStatus.Paid).ProgrammeMinor);
+        AssertInvariants(await engagement.GetLedgerAsync(Samples.Admin));
+    }
+
+    [Fact]
     public async Task A_payout_paid_by_hand_is_held_like_in_a_bank_file_and_a_reversed_funding_holds_one_already_held()
     {
         const string smeRib = "007780000123456789012396";

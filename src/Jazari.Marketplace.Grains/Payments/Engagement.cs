@@ -410,6 +410,8 @@ internal sealed class EngagementGrain(
             logger.LogError("Chargeback on Stripe payment {PaymentIntent} of need {NeedId}, which did not fund milestone {Index}", paymentIntentId, NeedId, m.Index);
             return;
         }
+        // The bank closed it before its opening reached us (an event retried late): nothing is left to hold.
+        if (m.ChargebackOutcome is not null) return;
         // A cancelled engagement's funded milestones are being refunded: the chargeback is the bank's way to the same end.
         if (S.CancelledAt is not null) return;
         // An approved milestone whose card release has not gone yet (it waits for the startup's Stripe account) is held
@@ -439,20 +441,21 @@ internal sealed class EngagementGrain(
                 paymentIntentId, NeedId, m.Index);
             return;
         }
-        var open = m.Dispute is { OpenedBy: "card", ResolvedAt: null, BankOutcome: null } waiting ? waiting : null;
-        if (open is not null) m.Dispute = open with { BankOutcome = lost ? "lost" : "won" };
-        if (!lost)
+        // Stripe closes a charge's one dispute once: the same closing again changes nothing.
+        if (m.ChargebackOutcome is not null) return;
+        m.ChargebackOutcome = lost ? "lost" : "won";
+        if (m.Dispute is { OpenedBy: "card", ResolvedAt: null, BankOutcome: null } open) m.Dispute = open with { BankOutcome = m.ChargebackOutcome };
+        if (lost)
         {
-            if (open is not null) await SaveAsync();
-            return;
+            // The bank gave the card holder the money back, out of the platform's Stripe balance: booked as a refund in Stripe
+            // is (the escrow while it holds the milestone's money, the platform's funds beyond). Given back whole, our refunds
+            // still to make are not made: the card has its money, and Stripe refunds no charged-back charge.
+            m.CardChargedBackMinor = Math.Min(amountMinor, m.SmeShare);
+            if (m.CardBackMinor >= m.SmeShare) m.PendingMoves.RemoveAll(p => p is { Kind: MoveKind.Refund, Method: PaymentMethod.Stripe });
         }
-        // Lost: the bank gave the card holder the money back, out of the platform's Stripe balance. Booked as a refund in
-        // Stripe is (the escrow while it holds the milestone's money; whole, the milestone is refunded and the dispute with it).
-        var chargedBack = Math.Min(amountMinor, m.SmeShare);
-        if (chargedBack <= m.CardChargedBackMinor && open is null) return;
-        m.CardChargedBackMinor = Math.Max(m.CardChargedBackMinor, chargedBack);
-        if (await BookCardRefundAsync(m)) return;
-        await SaveAsync(m.CardRefundWaiting(S.Payouts) || open is not null ? [AddEvent(EngagementEventKind.PaymentChanged, m.Index)] : []);
+        // Written first, with an event whose follow-up books it should the booking below fail.
+        await SaveAsync(lost ? [AddEvent(EngagementEventKind.PaymentChanged, m.Index)] : []);
+        if (lost) await BookCardRefundAsync(m);
     }
 
     public async Task<EngagementView> DeliverAsync(Caller caller, int index, string note, IReadOnlyList<string> links)
@@ -563,7 +566,7 @@ internal sealed class EngagementGrain(
             ResolvedAt = time.GetUtcNow(), ReleaseMinor = releaseMinor, RefundMinor = refundMinor, Note = note, ResolvedBy = caller.AccountId,
             RefundProgrammeMinor = refund?.ProgrammeMinor ?? 0,
         };
-        if (releaseMinor > 0) m.PendingMoves.Add(ReleaseMove(m, releaseMinor, "decided-release" + decision));
+        if (releaseMinor > 0) m.PendingMoves.AddRange(ReleaseMoves(m, releaseMinor, "decided-release" + decision));
         if (refund is not null) m.PendingMoves.Add(refund);
         await SaveAsync(AddEvent(EngagementEventKind.DisputeResolved, index));
         return View();
@@ -1009,7 +1012,7 @@ internal sealed class EngagementGrain(
         m.Status = MilestoneStatus.Approved;
         m.ApprovedAt = time.GetUtcNow();
         m.ApprovedAutomatically = automatically;
-        m.PendingMoves.Add(ReleaseMove(m, m.AmountMinor));
+        m.PendingMoves.AddRange(ReleaseMoves(m, m.AmountMinor));
     }
 
     private async Task OpenAsync(MilestoneState m, string side, string reason, bool superseded = false)
@@ -1026,8 +1029,29 @@ internal sealed class EngagementGrain(
         await SaveAsync(AddEvent(EngagementEventKind.DisputeOpened, m.Index));
     }
 
-    private MoneyMove ReleaseMove(MilestoneState m, long amount, string what = "release") => new(Operation(m.Index, what), NeedId, m.Index, MoveKind.Release,
-        amount, PaymentRules.Fee(amount, S.FeeBasisPoints), 0, S.Currency, m.Method ?? PaymentMethod.BankTransfer, S.StartupId, m.PaymentExternalId);
+    /// <summary>
+    /// The release of <paramref name="amount"/>: one move by the way the milestone was paid. A card payment of a milestone a
+    /// programme co-funds brought Stripe the SME's share alone, the programme's share is at the platform's bank: the
+    /// release is split by where its money is (the card's part a Stripe transfer, the programme's a bank payout), the fee
+    /// shared so that the two add up to the fee on the whole.
+    /// </summary>
+    private IEnumerable<MoneyMove> ReleaseMoves(MilestoneState m, long amount, string what = "release")
+    {
+        var method = m.Method ?? PaymentMethod.BankTransfer;
+        var fee = PaymentRules.Fee(amount, S.FeeBasisPoints);
+        var programme = method == PaymentMethod.Stripe ? PaymentRules.ProgrammePart(amount, m.ProgrammeShare, m.AmountMinor - m.CardRefundedFromEscrowMinor) : 0;
+        if (programme <= 0)
+        {
+            yield return new(Operation(m.Index, what), NeedId, m.Index, MoveKind.Release, amount, fee, 0, S.Currency, method, S.StartupId, m.PaymentExternalId);
+            yield break;
+        }
+        var cardFee = PaymentRules.Fee(amount - programme, S.FeeBasisPoints);
+        if (amount > programme)
+            yield return new(Operation(m.Index, what), NeedId, m.Index, MoveKind.Release, amount - programme, cardFee, 0, S.Currency, method, S.StartupId,
+                m.PaymentExternalId, BySource: true);
+        yield return new(Operation(m.Index, what + "-programme"), NeedId, m.Index, MoveKind.Release, programme, fee - cardFee, programme, S.Currency,
+            PaymentMethod.BankTransfer, S.StartupId, null, BySource: true);
+    }
 
     /// <summary>The programme gets back its share of what is refunded, pro rata of the escrow a refund in Stripe left
     /// (that refund came out of the SME's share); the SME the rest.</summary>
@@ -1044,7 +1068,8 @@ internal sealed class EngagementGrain(
         var holds = externalId is null ? await HoldsAsync(m, kind, beneficiaryId, now) : [];
         S.Payouts.Add(new PayoutOrder(id, NeedId, m.Index, move.Kind, kind, beneficiaryId, name, move.NetMinor, S.Currency,
             externalId is not null ? PayoutStatus.Paid : holds.Count > 0 ? PayoutStatus.Held : PayoutStatus.Pending, now, externalId,
-            externalId is null ? null : now, holds.Count > 0 ? holds.ToArray() : null, GrossMinor: move.AmountMinor));
+            externalId is null ? null : now, holds.Count > 0 ? holds.ToArray() : null, GrossMinor: move.AmountMinor,
+            ProgrammeMinor: move.BySource ? move.ProgrammeMinor : null));
     }
 
     /// <summary>Why a bank payout of <paramref name="m"/> waits for an admin: its RIB just changed, the two sides look like

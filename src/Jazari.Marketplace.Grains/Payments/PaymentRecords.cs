@@ -80,7 +80,10 @@ public sealed record MoneyMove(
     [property: Id(9)] string StartupId,
     [property: Id(10)] string? PaymentExternalId,
     /// <summary>When a refund or a decision replaced it, before it was carried out (<see cref="MilestoneState.ReplacedReleases"/>).</summary>
-    [property: Id(11)] DateTimeOffset? ReplacedAt = null)
+    [property: Id(11)] DateTimeOffset? ReplacedAt = null,
+    /// <summary>One of the two moves of a release split by where its money is (a co-funded milestone paid by card): the
+    /// card's part at Stripe (<see cref="ProgrammeMinor"/> 0) or the programme's at the bank (all of it the programme's).</summary>
+    [property: Id(12)] bool BySource = false)
 {
     public long NetMinor => Kind switch
     {
@@ -116,7 +119,10 @@ public sealed record PayoutOrder(
     [property: Id(16)] string? FileId = null,
     /// <summary>The bank file that paid it, when known: the file marked paid, or the one a statement's debit named
     /// (a withdrawn file the bank executed all the same). Null when paid by hand, or before it was kept.</summary>
-    [property: Id(17)] string? PaidByFileId = null);
+    [property: Id(17)] string? PaidByFileId = null,
+    /// <summary>Of <see cref="GrossMinor"/>, the co-funding programme's money, when the release was split by where its money
+    /// is (<see cref="MoneyMove.BySource"/>); null otherwise (a receipt shares the gross pro rata).</summary>
+    [property: Id(18)] long? ProgrammeMinor = null);
 
 /// <summary>An admin's decision on a held payout: released (it goes to the bank) or declined, with the reason.</summary>
 [GenerateSerializer, Alias("jazari.payout-review")]
@@ -252,6 +258,8 @@ public sealed class MilestoneState
 
     /// <summary>What a chargeback the card holder's bank closed against the platform took back to the card.</summary>
     [Id(39)] public long CardChargedBackMinor { get; set; }
+    /// <summary>How the card holder's bank closed its chargeback of the funding payment ("won" or "lost"); null before.</summary>
+    [Id(40)] public string? ChargebackOutcome { get; set; }
 
     public bool IsClosed => Status is MilestoneStatus.Released or MilestoneStatus.Refunded or MilestoneStatus.Cancelled;
     public long SmeShare => Funding.Where(f => f.Source == FundingSource.Sme).Sum(f => f.AmountMinor);
@@ -267,8 +275,9 @@ public sealed class MilestoneState
     /// <summary>Whether Stripe reported more refunded to the card than is booked (a refund in Stripe's dashboard waits).</summary>
     public bool CardRefundWaiting(IEnumerable<PayoutOrder> payouts) => CardBackMinor - RefundedByMoves(payouts) > CardRefundedMinor;
 
-    /// <summary>What went back to the card, up to the SME's share: refunds Stripe reported, and a chargeback lost.</summary>
-    public long CardBackMinor => Math.Min(CardReportedRefundMinor + CardChargedBackMinor, SmeShare);
+    /// <summary>What went back to the card: refunds Stripe reported, and a chargeback lost on top of them (the bank may take
+    /// back what was refunded already: the card then got it twice, and the platform's funds paid it).</summary>
+    public long CardBackMinor => CardReportedRefundMinor + CardChargedBackMinor;
 }
 
 /// <summary>

@@ -59,7 +59,7 @@ public sealed class ReceiptCommands(IGrainFactory grains, PaymentSettings settin
             var others = e.Payouts.Where(p => p.Index == m.Index && p.Kind == payout.Kind && p.Id != payout.Id).Sum(p => p.GrossMinor);
             var gross = payout.GrossMinor > 0 ? payout.GrossMinor
                 : (payout.Kind == MoveKind.Release ? m.ReleasedMinor : m.RefundedMinor - m.CardRefundedFromEscrowMinor) - others;
-            var programmeShare = PaymentRules.ProgrammePart(gross, m.ProgrammeShare, m.AmountMinor - m.CardRefundedFromEscrowMinor);
+            var programmeShare = payout.ProgrammeMinor ?? PaymentRules.ProgrammePart(gross, m.ProgrammeShare, m.AmountMinor - m.CardRefundedFromEscrowMinor);
             amounts = payout.Kind == MoveKind.Release
                 ? Amounts(gross, gross - programmeShare, programmeShare, gross - payout.AmountMinor, payout.AmountMinor)
                 : Amounts(gross, payout.AmountMinor, gross - payout.AmountMinor, 0, payout.AmountMinor);

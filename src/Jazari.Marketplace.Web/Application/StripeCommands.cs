@@ -95,9 +95,19 @@ public sealed class StripeCommands(IGrainFactory grains, StripeSettings settings
                     {
                         // Money no milestone took (another payment funded it, the engagement was cancelled, a lapsed request's
                         // share changed): it goes back to the card, unless this very payment funds a milestone after all.
-                        if ((await engagement.GetAsync(system)).Milestones.Any(m => m.PaymentExternalId == intent)) throw;
+                        if ((await engagement.GetAsync(system)).Milestones.Any(m => m.PaymentExternalId == intent || m.PaymentExternalId == session.Id)) throw;
                         log.LogWarning("Stripe payment {PaymentIntent} of need {NeedId} refused ({Reason}): refunded to the card", intent, session.Metadata.GetValueOrDefault("needId"), refused.Message);
-                        await stripe.RefundUnclaimedAsync(intent, session.Metadata, CancellationToken.None);
+                        try
+                        {
+                            await stripe.RefundUnclaimedAsync(intent, session.Metadata, CancellationToken.None);
+                        }
+                        catch (StripeException refusal) when (refusal.HttpStatusCode is >= System.Net.HttpStatusCode.BadRequest and < System.Net.HttpStatusCode.InternalServerError
+                            and not (System.Net.HttpStatusCode.Conflict or System.Net.HttpStatusCode.TooManyRequests))
+                        {
+                            // Stripe refuses it for good (a charge disputed meanwhile): asking again at each of its retries would
+                            // change nothing. Left for an admin, in the logs.
+                            log.LogError(refusal, "Stripe refused to refund unclaimed payment {PaymentIntent}; an admin refunds it", intent);
+                        }
                     }
                 });
                 return;
@@ -115,10 +125,10 @@ public sealed class StripeCommands(IGrainFactory grains, StripeSettings settings
                 await OnPaymentAsync(disputed.Metadata, (engagement, paymentId, _) =>
                     engagement.CardDisputeAsync(paymentId, $"The card holder disputed the payment with their bank ({dispute.Reason}).", disputed.PaymentIntentId ?? ""));
                 return;
-            case Stripe.Dispute dispute when e.Type == EventTypes.ChargeDisputeClosed && dispute.Status is "won" or "lost":
+            case Stripe.Dispute dispute when e.Type == EventTypes.ChargeDisputeClosed && StripeRail.Closed(dispute) is { } lost:
                 var closed = await new ChargeService(client).GetAsync(dispute.ChargeId);
                 await OnPaymentAsync(closed.Metadata, (engagement, paymentId, _) =>
-                    engagement.ChargebackClosedAsync(paymentId, closed.PaymentIntentId ?? "", dispute.Status == "lost", dispute.Amount));
+                    engagement.ChargebackClosedAsync(paymentId, closed.PaymentIntentId ?? "", lost, dispute.Amount));
                 return;
             case Account account when e.Type == EventTypes.AccountUpdated:
                 if (account.Metadata?.GetValueOrDefault("startupId") is { } startupId && Ids.IsValid(startupId))

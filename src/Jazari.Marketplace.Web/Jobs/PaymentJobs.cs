@@ -147,9 +147,10 @@ public sealed class PaymentJobs(
                             Values(e, m, ("release", Money.Format(dispute.ReleaseMinor)), ("refund", Money.Format(dispute.RefundMinor - dispute.RefundProgrammeMinor)),
                                 ("programmeRefund", dispute.RefundProgrammeMinor > 0 ? Money.Format(dispute.RefundProgrammeMinor) : ""), ("note", dispute.Note ?? "")));
             }
-            if (m.Status == MilestoneStatus.Released && e.Payouts.FirstOrDefault(p => p.Index == m.Index && p.Kind == MoveKind.Release) is { } payout)
+            // A release split by where its money is (a co-funded milestone paid by card) has two payouts: the startup is told the sum.
+            if (m.Status == MilestoneStatus.Released && e.Payouts.Where(p => p.Index == m.Index && p.Kind == MoveKind.Release).ToList() is [var payout, ..] released)
                 await notifier.NotifyAsync(e.StartupAccountId, NotificationKinds.MilestoneReleased, $"{key}:released",
-                    Values(e, m, ("amount", Money.Format(payout.AmountMinor)), ("fee", Money.Format(m.ReleasedMinor - payout.AmountMinor)),
+                    Values(e, m, ("amount", Money.Format(released.Sum(p => p.AmountMinor))), ("fee", Money.Format(m.ReleasedMinor - released.Sum(p => p.AmountMinor))),
                         ("receipt", notifier.Link(ReceiptCommands.Path(payout.Id)))));
         }
         // Every milestone settled: each side is asked for its review, on the need's page where it is written.

@@ -178,8 +178,17 @@ public sealed class StripeRail(StripeClient client, IGrainFactory grains, Notifi
         await service.CreateAsync(new RefundCreateOptions
         {
             PaymentIntent = paymentIntentId, Amount = rest, Metadata = new(metadata) { ["operationId"] = operationId },
-        }, Key(operationId), cancellation);
+        }, Key($"{operationId}:{rest}"), cancellation); // a refund in Stripe's dashboard since: another amount, another request
     }
+
+    /// <summary>Whether a closed dispute was lost (the money went back to the card); null while it is open. An inquiry
+    /// closed without a chargeback (<c>warning_closed</c>), or one prevented, is won: the money stays.</summary>
+    public static bool? Closed(Stripe.Dispute dispute) => dispute.Status switch
+    {
+        "lost" => true,
+        "won" or "warning_closed" or "prevented" => false,
+        _ => null,
+    };
 
     /// <summary>The outcome of the newest chargeback of a payment once its bank closed it ("won" or "lost", with the
     /// amount disputed); null while it is open, or when there is none.</summary>
@@ -189,7 +198,7 @@ public sealed class StripeRail(StripeClient client, IGrainFactory grains, Notifi
         {
             var newest = (await new DisputeService(client).ListAsync(new DisputeListOptions { PaymentIntent = paymentIntentId, Limit = 1 },
                 cancellationToken: cancellation)).Data.FirstOrDefault();
-            return newest is { Status: "won" or "lost" } ? (newest.Status == "lost", newest.Amount) : null;
+            return newest is not null && Closed(newest) is { } lost ? (lost, newest.Amount) : null;
         }
         catch (Exception unreachable) when (unreachable is HttpRequestException or TaskCanceledException && !cancellation.IsCancellationRequested)
         {

@@ -124,6 +124,25 @@ public sealed class StripeTests(StripeHost stripe)
     }
 
     [Fact]
+    public async Task A_co_funded_milestone_paid_by_card_transfers_the_cards_part_and_orders_the_programmes_part_by_bank()
+    {
+        var programmeId = await Engagements.ProgrammeAsync(Host, percent: 30);
+        var (a, _, _) = await CardFundedAsync(programmeId: programmeId); // 15,000 MAD: 10,500 by card, 4,500 by the programme
+        await OnboardAsync(a);
+        await a.DeliverAsync(0);
+        await a.ApproveAsync(0);
+        var released = await Engagements.UntilAsync(Host, a.NeedId, 0, "released");
+        // Stripe holds the card's 10,500 alone: it transfers that, less its fee (525); the programme's 4,500 (less 225) goes by bank.
+        Assert.Equal(997_500L, (long)Assert.Single(Server.Transfers(), t => (string?)t["transfer_group"] == a.NeedId)["amount"]!);
+        var payouts = released.GetProperty("payouts").EnumerateArray().ToList();
+        Assert.Equal([(427_500L, "pending"), (997_500L, "paid")],
+            payouts.Select(p => (p.GetProperty("amountMinor").GetInt64(), p.GetProperty("status").GetString())).OrderBy(p => p.Item1));
+        Assert.Equal(1_425_000, (await Engagements.AssertLedgerAsync(Host, a.NeedId))[$"startup:{a.StartupId}"]);
+        await Engagements.EventuallyAsync(() => Task.FromResult(Host.Emails(a.Founder.Email).Any(e => e.GetProperty("kind").GetString() == "payout-awaiting-details")),
+            "the startup asked for its RIB, for the programme's part");
+    }
+
+    [Fact]
     public async Task A_release_killed_between_the_transfer_and_the_write_transfers_once_when_retried()
     {
         var (a, _, _) = await CardFundedAsync();
