@@ -179,7 +179,11 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
         Assert.Equal((request.SmeMinor, request.ProgrammeMinor), (byCard.AmountMinor, byBank.AmountMinor));
         Assert.Equal(PaymentRules.Fee(request.SmeMinor + request.ProgrammeMinor, approved.FeeBasisPoints), byCard.FeeMinor + byBank.FeeMinor);
 
+        // The programme's part goes after the card's: until then a chargeback or a refund in Stripe finds the money whole.
+        Assert.False(await engagement.StartMoveAsync(byBank.OperationId));
+        Assert.True(await engagement.StartMoveAsync(byCard.OperationId));
         await engagement.CompleteMoveAsync(byCard.OperationId, "tr_card");
+        Assert.True(await engagement.StartMoveAsync(byBank.OperationId));
         var released = await engagement.CompleteMoveAsync(byBank.OperationId, null);
         Assert.Equal(MilestoneStatus.Released, released.Milestones[0].Status);
         var bankPayout = Assert.Single(released.Payouts, p => p.Status == PayoutStatus.Pending); // in the next bank file

@@ -344,7 +344,7 @@ internal sealed class EngagementGrain(
         if (added <= 0) return false;
         // Releases decided but not carried out (waiting for the startup's Stripe account, held by a chargeback, or a
         // decision's release waiting) have not moved the money: a refund outruns them.
-        var outrun = m.Status is MilestoneStatus.Approved or MilestoneStatus.Disputed && m.PendingMoves.Count > 0 && m.PendingMoves.All(p => p.Kind == MoveKind.Release);
+        var outrun = m.Status is MilestoneStatus.Approved or MilestoneStatus.Disputed && m.CardReleaseWaits;
         var inEscrow = outrun || m.Status is MilestoneStatus.Funded or MilestoneStatus.Delivered or MilestoneStatus.Disputed && m.PendingMoves.Count == 0;
         var remaining = inEscrow ? m.AmountMinor - m.RefundedMinor - m.ReleasedMinor : 0;
         var fromEscrow = Math.Min(added, remaining);
@@ -416,7 +416,7 @@ internal sealed class EngagementGrain(
         if (S.CancelledAt is not null) return;
         // An approved milestone whose card release has not gone yet (it waits for the startup's Stripe account) is held
         // too: the release stays pending but is not carried out while the dispute is open; the resolution replaces it.
-        var held = m.Status == MilestoneStatus.Approved && m.PendingMoves.Count > 0 && m.PendingMoves.All(p => p.Kind == MoveKind.Release);
+        var held = m.Status == MilestoneStatus.Approved && m.CardReleaseWaits;
         // A dispute a party (or a refund in Stripe) opened, or one decided whose release has not gone yet: the bank's claim
         // takes it over. The admins alone decide it (the startup's incubators lose their say), and no release goes until they have.
         // The bank's own dispute (the same webhook delivered again) changes nothing.
@@ -448,10 +448,11 @@ internal sealed class EngagementGrain(
         if (lost)
         {
             // The bank gave the card holder the money back, out of the platform's Stripe balance: booked as a refund in Stripe
-            // is (the escrow while it holds the milestone's money, the platform's funds beyond). Given back whole, our refunds
-            // still to make are not made: the card has its money, and Stripe refunds no charged-back charge.
+            // is (the escrow while it holds the milestone's money, the platform's funds beyond). Our refunds still to make are
+            // not made: Stripe refunds no charged-back charge, and given back whole, the card has its money.
             m.CardChargedBackMinor = Math.Min(amountMinor, m.SmeShare);
-            if (m.CardBackMinor >= m.SmeShare) m.PendingMoves.RemoveAll(p => p is { Kind: MoveKind.Refund, Method: PaymentMethod.Stripe });
+            // In part, what is left is an admin's decision (a dispute opens for it).
+            m.PendingMoves.RemoveAll(p => p is { Kind: MoveKind.Refund, Method: PaymentMethod.Stripe });
         }
         // Written first, with an event whose follow-up books it should the booking below fail.
         await SaveAsync(lost ? [AddEvent(EngagementEventKind.PaymentChanged, m.Index)] : []);
@@ -654,7 +655,12 @@ internal sealed class EngagementGrain(
     {
         await EnsureAsync();
         if (S.Milestones.FirstOrDefault(x => x.PendingMoves.Any(p => p.OperationId == operationId)) is not { } m) return false;
-        if (m.PendingMoves.Single(p => p.OperationId == operationId).Kind != MoveKind.Release || m.MovesInDoubt.Contains(operationId)) return true;
+        var move = m.PendingMoves.Single(p => p.OperationId == operationId);
+        // A split release's programme part goes once its card part has: until then the milestone's money is all where it
+        // came in, and a chargeback or a refund in Stripe finds it whole.
+        if (move is { BySource: true, Method: PaymentMethod.BankTransfer }
+            && m.PendingMoves.Any(p => p is { Kind: MoveKind.Release, BySource: true, Method: PaymentMethod.Stripe })) return false;
+        if (move.Kind != MoveKind.Release || m.MovesInDoubt.Contains(operationId)) return true;
         // A dispute opened since the job read the engagement (a chargeback) holds the release: its decision replaces it.
         if (m.Dispute is { ResolvedAt: null }) return false;
         m.MovesInDoubt.Add(operationId);

@@ -275,6 +275,12 @@ public sealed class MilestoneState
     /// <summary>Whether Stripe reported more refunded to the card than is booked (a refund in Stripe's dashboard waits).</summary>
     public bool CardRefundWaiting(IEnumerable<PayoutOrder> payouts) => CardBackMinor - RefundedByMoves(payouts) > CardRefundedMinor;
 
+    /// <summary>Whether the milestone's card money is still in escrow behind releases waiting (for the startup's Stripe
+    /// account, a chargeback, a decision): every move pending is a release, and a split one has its card part waiting
+    /// (its programme part goes after it).</summary>
+    public bool CardReleaseWaits => PendingMoves.Count > 0 && PendingMoves.All(p => p.Kind == MoveKind.Release)
+        && (!PendingMoves.Any(p => p.BySource) || PendingMoves.Any(p => p is { BySource: true, Method: PaymentMethod.Stripe }));
+
     /// <summary>What went back to the card: refunds Stripe reported, and a chargeback lost on top of them (the bank may take
     /// back what was refunded already: the card then got it twice, and the platform's funds paid it).</summary>
     public long CardBackMinor => CardReportedRefundMinor + CardChargedBackMinor;

@@ -101,11 +101,10 @@ public sealed class StripeCommands(IGrainFactory grains, StripeSettings settings
                         {
                             await stripe.RefundUnclaimedAsync(intent, session.Metadata, CancellationToken.None);
                         }
-                        catch (StripeException refusal) when (refusal.HttpStatusCode is >= System.Net.HttpStatusCode.BadRequest and < System.Net.HttpStatusCode.InternalServerError
-                            and not (System.Net.HttpStatusCode.Conflict or System.Net.HttpStatusCode.TooManyRequests))
+                        catch (StripeException refusal) when (refusal.StripeError?.Code is "charge_disputed" or "charge_already_refunded")
                         {
-                            // Stripe refuses it for good (a charge disputed meanwhile): asking again at each of its retries would
-                            // change nothing. Left for an admin, in the logs.
+                            // Stripe refuses it for good (a charge disputed or refunded meanwhile): asking again at each of its
+                            // retries would change nothing. Left for an admin, in the logs.
                             log.LogError(refusal, "Stripe refused to refund unclaimed payment {PaymentIntent}; an admin refunds it", intent);
                         }
                     }
