@@ -73,6 +73,19 @@ public sealed class StartupActivityGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_invitation_carries_its_cohorts_end_after_which_it_is_no_longer_accepted()
+    {
+        // The startup's page offers to accept only until the cohort's last day (the day after, accepting is refused).
+        var today = DateOnly.FromDateTime(fixture.Time.GetUtcNow().UtcDateTime);
+        var (cohort, _, startupId) = await CohortAsync(today.AddDays(-30), today.AddDays(1));
+        var (invitation, _) = await cohort.InviteAsync(Samples.Admin, startupId);
+        Assert.Equal(today.AddDays(1), invitation.EndsOn);
+        fixture.Time.Advance(TimeSpan.FromDays(3));
+        var late = await Assert.ThrowsAsync<MarketplaceException>(() => cohort.AnswerInvitationAsync(startupId, invitation.Id, accept: true));
+        Assert.Equal(Problem.Conflict, late.Problem);
+    }
+
+    [Fact]
     public async Task A_session_or_a_rating_sent_again_after_its_figures_were_lost_brings_the_managers_figures_back()
     {
         var startupId = Samples.NewId("st");

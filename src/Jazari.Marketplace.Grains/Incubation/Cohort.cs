@@ -312,7 +312,7 @@ internal sealed class CohortGrain(
         if (C.Invitations.Count >= MaxInvitations) throw MarketplaceException.Conflict($"A cohort sends at most {MaxInvitations} invitations.");
         var startup = await grains.GetGrain<IStartupGrain>(startupId).GetAsync(caller);
         var invitation = new CohortInvitation(Ids.New("invite"), Id, C.Name, C.InstituteId, startupId, Display(startup.Details.Name),
-            InvitationStatus.Invited, time.GetUtcNow(), null, C.StartsOn);
+            InvitationStatus.Invited, time.GetUtcNow(), null, C.StartsOn, C.EndsOn);
         C.Invitations.Add(invitation);
         var raised = AddEvent(CohortEventKind.Invited, startupId, invitationId: invitation.Id); // its e-mail, stored with it
         await state.SaveAsync();

@@ -17,7 +17,9 @@ public sealed record CohortInvitation(
     [property: Id(6)] InvitationStatus Status,
     [property: Id(7)] DateTimeOffset InvitedAt,
     [property: Id(8)] DateTimeOffset? AnsweredAt,
-    [property: Id(9)] DateOnly StartsOn);
+    [property: Id(9)] DateOnly StartsOn,
+    /// <summary>The cohort's last day: after it, the invitation can no longer be accepted. Null in invitations sent before it was kept.</summary>
+    [property: Id(10)] DateOnly? EndsOn = null);
 
 public static class InvitationStatusNames
 {

@@ -339,10 +339,13 @@ public sealed record MemberCohortResponse(string CohortId, string Name, string I
 public sealed record MentorName(string MentorId, string Name);
 
 public sealed record InvitationResponse(string Id, string CohortId, string CohortName, string InstituteId, string StartupId, string StartupName,
-    string Status, string StartsOn, DateTimeOffset InvitedAt, DateTimeOffset? AnsweredAt)
+    string Status, string StartsOn, DateTimeOffset InvitedAt, DateTimeOffset? AnsweredAt, string? EndsOn)
 {
     public static InvitationResponse From(CohortInvitation i) => new(i.Id, i.CohortId, i.CohortName, i.InstituteId, i.StartupId, i.StartupName,
-        i.Status.Name(), i.StartsOn.ToString("yyyy-MM-dd"), i.InvitedAt, i.AnsweredAt);
+        i.Status.Name(), i.StartsOn.ToString("yyyy-MM-dd"), i.InvitedAt, i.AnsweredAt, i.EndsOn?.ToString("yyyy-MM-dd"));
+
+    /// <summary>Whether its cohort has ended by <paramref name="today"/> (Morocco's): it can no longer be accepted.</summary>
+    public bool EndedBy(DateOnly today) => EndsOn is { } ends && today > DateOnly.ParseExact(ends, "yyyy-MM-dd");
 }
 
 public sealed record ApplicationPage(CohortView Cohort, ApplicationView Application, ApplicationSummary Summary);

@@ -1,3 +1,4 @@
+using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Incubation;
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.AspNetCore.Mvc;
@@ -9,8 +10,12 @@ namespace Jazari.Marketplace.Web.Pages.Startup;
 /// invited it (it accepts and joins, or declines; nothing is shared before it accepts); and the calls for applications
 /// still open, each a link to apply.
 /// </summary>
-public sealed class InvitationsModel(IGrainFactory grains, Text text, CohortCommands cohorts, StartupProgressCommands progress) : MarketplacePage(grains, text)
+public sealed class InvitationsModel(IGrainFactory grains, Text text, CohortCommands cohorts, StartupProgressCommands progress,
+    [FromKeyedServices(Clock.Key)] TimeProvider time) : MarketplacePage(grains, text)
 {
+    /// <summary>Whether the invitation waits for an answer it can still get (its cohort has not ended).</summary>
+    public bool Answerable(InvitationResponse i) => i.Status == "invited" && !i.EndedBy(Languages.Formats.Today(time.GetUtcNow()));
+
     public IReadOnlyList<MemberCohortResponse> Cohorts { get; private set; } = [];
     /// <summary>The sessions its mentors logged, latest first.</summary>
     public IReadOnlyList<MentorSession> Sessions { get; private set; } = [];
