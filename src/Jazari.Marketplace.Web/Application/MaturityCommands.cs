@@ -271,15 +271,21 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
             return 0;
         });
         var wantedSector = sector?.Trim().ToLowerInvariant();
-        var ofProgramme = (await LinesAsync()).Where(l => programmeId is null || l.Completed.Any(c => c.ProgrammeId == programmeId)).ToList();
+        var all = await LinesAsync();
+        var programmes = new ProgrammeVisibility(all, MinSmes);
+        var ofProgramme = all.Where(l => programmeId is null || l.Completed.Any(c => c.ProgrammeId == programmeId)).ToList();
         var lines = ofProgramme.Where(l => (region is null || l.Group.Region == region) && (wantedSector is null || l.Group.Sector == wantedSector)).ToList();
-        var visible = new Visibility(ofProgramme, MinSmes);
-        var cells = new List<ImpactCell?> { visible.Of(region, wantedSector) ? Cell(null, null, null, lines, null) : null };
+        var visible = new Visibility(all, MinSmes);
+        bool Shows(string? r, string? s) => programmeId is null ? visible.Of(r, s) : programmes.Of(programmeId, r, s);
+        var cells = new List<ImpactCell?> { Shows(region, wantedSector) ? Cell(null, null, null, lines, null) : null };
         cells.AddRange(lines.GroupBy(l => l.Group.Region).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => visible.Of(g.Key, wantedSector) ? Cell(g.Key, null, null, [.. g], null) : null));
+            .Select(g => Shows(g.Key, wantedSector) ? Cell(g.Key, null, null, [.. g], null) : null));
         cells.AddRange(lines.GroupBy(l => l.Group.Sector).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => visible.Of(region, g.Key) ? Cell(null, g.Key, null, [.. g], null) : null));
-        cells.AddRange(lines.SelectMany(l => l.Completed.Select(c => c.ProgrammeId)).Where(p => p != "").Distinct().Order(StringComparer.Ordinal)
+            .Select(g => Shows(region, g.Key) ? Cell(null, g.Key, null, [.. g], null) : null));
+        // Each programme's cell (its own work) under the same rule as its table; filtered on a programme, that one alone.
+        var named = programmeId is not null ? [programmeId]
+            : lines.SelectMany(l => l.Completed.Select(c => c.ProgrammeId)).Where(p => p != "").Distinct().Order(StringComparer.Ordinal).ToList();
+        cells.AddRange(named.Where(p => programmes.Of(p, region, wantedSector))
             .Select(p => Cell(null, null, p, [.. lines.Where(l => l.Completed.Any(c => c.ProgrammeId == p))], p)));
         return new ImpactResponse(time.GetUtcNow(), MinSmes, [.. cells.OfType<ImpactCell>()]);
     }
@@ -312,6 +318,28 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
 
         private static IReadOnlySet<string> Memo(Dictionary<string, IReadOnlySet<string>> memo, string? key, Func<IReadOnlySet<string>> make) =>
             memo.TryGetValue(key ?? "\0", out var known) ? known : memo[key ?? "\0"] = make();
+    }
+
+    /// <summary>
+    /// Which cells of a programme's SMEs may show: those its own table shows (<see cref="Visibility"/> of its SMEs), and
+    /// only when the SMEs of the same region and sector outside the programme are none or at least <paramref name="min"/>:
+    /// the cell of all of them minus the programme's would otherwise give those few SMEs' figures.
+    /// </summary>
+    public sealed class ProgrammeVisibility(IReadOnlyList<MaturityLine> lines, int min)
+    {
+        private readonly Dictionary<string, (List<MaturityLine> Lines, Visibility Table)> programmes = [];
+
+        public bool Of(string programmeId, string? region, string? sector)
+        {
+            if (!programmes.TryGetValue(programmeId, out var programme))
+            {
+                var of = lines.Where(l => l.Completed.Any(c => c.ProgrammeId == programmeId)).ToList();
+                programmes[programmeId] = programme = (of, new Visibility(of, min));
+            }
+            bool In(MaturityLine l) => (region is null || l.Group.Region == region) && (sector is null || l.Group.Sector == sector);
+            var outside = lines.Count(In) - programme.Lines.Count(In);
+            return (outside == 0 || outside >= min) && programme.Table.Of(region, sector);
+        }
     }
 
     /// <summary>

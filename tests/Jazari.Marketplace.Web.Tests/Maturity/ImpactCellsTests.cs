@@ -50,4 +50,27 @@ public sealed class ImpactCellsTests
         Assert.True(visible.Of("Fes-Meknes", null));
         Assert.True(visible.Of("Fes-Meknes", "textile"));
     }
+
+    [Fact]
+    public void A_programmes_cell_never_leaves_one_to_four_smes_outside_it_to_be_found_by_subtraction()
+    {
+        // Souss-Massa: eight SMEs, six of them co-funded by the programme. Its cell beside the region's (or the region's
+        // figures asked for the programme beside those asked for all) would give the two others' figures.
+        var lines = new List<MaturityLine>();
+        void Add(string region, int smes, string programmeId)
+        {
+            for (var i = 0; i < smes; i++)
+                lines.Add(new MaturityLine($"sme-{region}-{programmeId}-{i}", new PeerGroup(region, "agro", "10-49"), [], null,
+                    programmeId == "" ? [] : [new ImpactSums(programmeId, 1, 1_000_000, 300_000)]));
+        }
+        Add("Souss-Massa", 6, "prog-pme");
+        Add("Souss-Massa", 2, "");
+        Add("Oriental", 7, "prog-pme");
+        Add("Oriental", 5, "");
+        var programmes = new MaturityCommands.ProgrammeVisibility(lines, 5);
+        Assert.False(programmes.Of("prog-pme", "Souss-Massa", null));
+        Assert.True(programmes.Of("prog-pme", "Oriental", null)); // five outside it: none of them alone
+        // Across the regions, seven SMEs outside it: the programme's whole shows.
+        Assert.True(programmes.Of("prog-pme", null, null));
+    }
 }
