@@ -184,7 +184,7 @@ internal sealed class StartupActivityGrain(
 
     public async Task MentorSessionsChangedAsync(int sessions, double? averageRating)
     {
-        if (S.Kpis.MentorSessions == sessions && S.Kpis.MentorSessionRating == averageRating) return;
+        if (S.Kpis.MentorSessions == sessions && S.Kpis.MentorSessionRating == averageRating) { await PushRowsAsync(); return; }
         await ChangeAsync(S.Kpis with { MentorSessions = sessions, MentorSessionRating = averageRating });
     }
 
@@ -217,7 +217,8 @@ internal sealed class StartupActivityGrain(
 
     private async Task CountOnceAsync(string key, DateTimeOffset? at, Func<StartupKpis, StartupKpis> kpis, Func<MonthActivity, MonthActivity> month)
     {
-        if (S.Counted.Contains(key)) return;
+        // Counted already: its cohorts' rows are told again (the call that counted it may have died before they were).
+        if (S.Counted.Contains(key)) { await PushRowsAsync(); return; }
         S.Counted.Add(key);
         if (S.Counted.Count > RememberedEvents) S.Counted.RemoveAt(0);
         if (at is { } when)
@@ -240,7 +241,13 @@ internal sealed class StartupActivityGrain(
     {
         S.Kpis = kpis with { Version = S.Kpis.Version + 1 };
         await state.SaveAsync();
+        await PushRowsAsync();
+    }
+
+    /// <summary>The startup's row on each of its cohorts' dashboards gets its figures (a row as new changes nothing).</summary>
+    private Task PushRowsAsync()
+    {
         var startupId = this.GetPrimaryKeyString();
-        await Task.WhenAll(S.Cohorts.Select(c => grains.GetGrain<ICohortGrain>(c.CohortId).RefreshRowAsync(startupId, S.Kpis)));
+        return Task.WhenAll(S.Cohorts.Select(c => grains.GetGrain<ICohortGrain>(c.CohortId).RefreshRowAsync(startupId, S.Kpis)));
     }
 }
