@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 
 namespace Jazari.Marketplace.Grains.Maturity;
@@ -23,6 +24,7 @@ public interface IMaturityFiguresGrain : IGrainWithStringKey
         return (int)(hash % Shards);
     }
 
+    /// <summary>The SME's line, written or replaced; a shard full of other SMEs' lines leaves a new one out (logged).</summary>
     Task PutAsync(MaturityLine line);
     Task RemoveAsync(string smeId);
     [AlwaysInterleave]
@@ -36,7 +38,8 @@ public sealed class MaturityFiguresState
 }
 
 internal sealed class MaturityFiguresGrain(
-    [PersistentState("maturity-figures", "marketplace")] IPersistentState<MaturityFiguresState> state) : Grain, IMaturityFiguresGrain
+    [PersistentState("maturity-figures", "marketplace")] IPersistentState<MaturityFiguresState> state,
+    ILogger<MaturityFiguresGrain> logger) : Grain, IMaturityFiguresGrain
 {
     /// <summary>About 500 bytes a line: 400 lines a shard, 6,400 SMEs a region, stay under the state bound.</summary>
     public const int MaxLines = 400;
@@ -45,7 +48,13 @@ internal sealed class MaturityFiguresGrain(
     {
         var lines = state.State.Lines;
         var i = lines.FindIndex(l => l.SmeId == line.SmeId);
-        if (i < 0 && lines.Count >= MaxLines) throw MarketplaceException.Conflict($"At most {MaxLines} SMEs are counted in one shard of a region's figures.");
+        // A full shard counts the SMEs it has: the figures are those of the first 6,400 SMEs of a region (a sample for its
+        // medians, a floor for its sums); the SME's own assessment and plan are its grain's, and are kept whatever this says.
+        if (i < 0 && lines.Count >= MaxLines)
+        {
+            logger.LogWarning("Maturity figures shard {Shard} is full ({Max} SMEs): SME {SmeId} is not counted", this.GetPrimaryKeyString(), MaxLines, line.SmeId);
+            return;
+        }
         if (i >= 0) lines[i] = line; else lines.Add(line);
         await state.SaveAsync();
     }
