@@ -163,14 +163,7 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
     {
         // Stripe received the SME's share alone; the programme's is at the platform's bank: a transfer of the whole would
         // pay the programme's part out of other SMEs' card money.
-        var programme = await ProgrammeAsync(100_000_000);
-        var (engagement, sme, founder, _) = await AwardedAsync(programme.GetPrimaryKeyString());
-        var usage = Grains.GetGrain<IProgrammeSmeGrain>(IProgrammeSmeGrain.KeyOf(programme.GetPrimaryKeyString(), (await engagement.GetAsync(sme)).SmeId));
-        var application = await usage.ApplyAsync(Samples.NewId("papp"), sme.AccountId, new SmeDetails("Huilerie", "food", "Meknes", "Fes-Meknes", 22, ["fr"]), null);
-        await usage.DecideAsync(Samples.Admin, application.Id, approve: true, "Dossier complet.");
-        var request = await engagement.RequestFundingAsync(sme, 0, PaymentMethod.Stripe);
-        Assert.True(request.ProgrammeMinor > 0);
-        await engagement.ConfirmFundingAsync(Samples.Admin, request.PaymentId, PaymentMethod.Stripe, request.SmeMinor, "pi_funding", request.Attempt);
+        var (engagement, sme, founder, request, _) = await CoFundedByCardAsync();
         await engagement.DeliverAsync(founder, 0, "Livré.", []);
         var approved = await engagement.ApproveAsync(sme, 0);
         var moves = approved.Milestones[0].PendingMoves;
@@ -190,6 +183,50 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
         Assert.Equal((byBank.NetMinor, request.ProgrammeMinor), (bankPayout.AmountMinor, bankPayout.ProgrammeMinor));
         Assert.Equal(0, Assert.Single(released.Payouts, p => p.Status == PayoutStatus.Paid).ProgrammeMinor);
         AssertInvariants(await engagement.GetLedgerAsync(Samples.Admin));
+    }
+
+    /// <summary>Milestone 0 of a need co-funded by a programme, its SME's share paid by card ("pi_funding").</summary>
+    private async Task<(IEngagementGrain Engagement, Caller Sme, Caller Founder, FundingRequest Request, string ProgrammeId)> CoFundedByCardAsync()
+    {
+        var programme = await ProgrammeAsync(100_000_000);
+        var (engagement, sme, founder, _) = await AwardedAsync(programme.GetPrimaryKeyString());
+        var usage = Grains.GetGrain<IProgrammeSmeGrain>(IProgrammeSmeGrain.KeyOf(programme.GetPrimaryKeyString(), (await engagement.GetAsync(sme)).SmeId));
+        var application = await usage.ApplyAsync(Samples.NewId("papp"), sme.AccountId, new SmeDetails("Huilerie", "food", "Meknes", "Fes-Meknes", 22, ["fr"]), null);
+        await usage.DecideAsync(Samples.Admin, application.Id, approve: true, "Dossier complet.");
+        var request = await engagement.RequestFundingAsync(sme, 0, PaymentMethod.Stripe);
+        Assert.True(request.ProgrammeMinor > 0);
+        await engagement.ConfirmFundingAsync(Samples.Admin, request.PaymentId, PaymentMethod.Stripe, request.SmeMinor, "pi_funding", request.Attempt);
+        return (engagement, sme, founder, request, programme.GetPrimaryKeyString());
+    }
+
+    [Fact]
+    public async Task A_chargeback_lost_on_top_of_a_refund_takes_card_money_only_and_a_later_refund_goes_by_bank()
+    {
+        // Co-funded: half the card's money refunded from Stripe's dashboard, then the bank charges the whole card payment
+        // back. The card got its share twice: the escrow's card money pays once, the platform's funds the rest, and the
+        // programme gets its share back.
+        var (engagement, sme, _, request, programmeId) = await CoFundedByCardAsync();
+        var half = request.SmeMinor / 2;
+        await engagement.PaymentRefundedAsync(request.PaymentId, request.Attempt, half, "pi_funding");
+        await engagement.CardDisputeAsync(request.PaymentId, "fraudulent", "pi_funding");
+        await engagement.ChargebackClosedAsync(request.PaymentId, "pi_funding", lost: true, request.SmeMinor);
+        var view = await engagement.GetAsync(sme);
+        Assert.Equal(MilestoneStatus.Refunded, view.Milestones[0].Status);
+        var ledger = await engagement.GetLedgerAsync(Samples.Admin);
+        AssertInvariants(ledger);
+        Assert.Equal((0L, 0L, -half, half), (LedgerAccounts.Balance(ledger.Entries, LedgerAccounts.Escrow),
+            LedgerAccounts.Balance(ledger.Entries, LedgerAccounts.Programme(programmeId)), LedgerAccounts.Balance(ledger.Entries, LedgerAccounts.PlatformFunds),
+            LedgerAccounts.Balance(ledger.Entries, LedgerAccounts.Sme(view.SmeId))));
+
+        // Charged back in part: what is left is the admins' to share, and a refund of it goes by bank (Stripe refunds no
+        // charged-back charge).
+        var (card, sme2, request2, _) = await CardApprovedAsync();
+        await card.CardDisputeAsync(request2.PaymentId, "fraudulent", "pi_funding");
+        await card.ChargebackClosedAsync(request2.PaymentId, "pi_funding", lost: true, request2.SmeMinor / 4);
+        var left = (await card.GetAsync(sme2)).Milestones[0];
+        Assert.Equal((MilestoneStatus.Disputed, "lost"), (left.Status, left.Dispute!.BankOutcome));
+        var decided = (await card.ResolveDisputeAsync(Samples.Admin, 0, 0, left.AmountMinor - left.RefundedMinor, "Le reste à la PME.")).Milestones[0];
+        Assert.Equal(PaymentMethod.BankTransfer, Assert.Single(decided.PendingMoves).Method);
     }
 
     [Fact]

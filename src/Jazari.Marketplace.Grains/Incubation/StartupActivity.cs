@@ -191,7 +191,7 @@ internal sealed class StartupActivityGrain(
     public async Task ReportFiguresAsync(MonthlyFigures figures)
     {
         var existing = S.Figures.FindIndex(f => f.Month == figures.Month);
-        if (existing >= 0 && S.Figures[existing] == figures) return;
+        if (existing >= 0 && S.Figures[existing] == figures) { await PushRowsAsync(); return; }
         if (existing >= 0) S.Figures[existing] = figures;
         else S.Figures.Add(figures);
         S.Figures.Sort((a, b) => string.CompareOrdinal(a.Month, b.Month));

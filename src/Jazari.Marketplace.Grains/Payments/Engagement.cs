@@ -347,7 +347,10 @@ internal sealed class EngagementGrain(
         var outrun = m.Status is MilestoneStatus.Approved or MilestoneStatus.Disputed && m.CardReleaseWaits;
         var inEscrow = outrun || m.Status is MilestoneStatus.Funded or MilestoneStatus.Delivered or MilestoneStatus.Disputed && m.PendingMoves.Count == 0;
         var remaining = inEscrow ? m.AmountMinor - m.RefundedMinor - m.ReleasedMinor : 0;
-        var fromEscrow = Math.Min(added, remaining);
+        // The card gets back card money only: what the escrow still holds of the SME's share (the programme's is not the
+        // card's to take, whatever a chargeback on top of a refund claims); beyond it, the platform's funds pay.
+        var cardLeft = Math.Max(0, m.SmeShare - m.CardRefundedFromEscrowMinor - m.RefundedByMoves(S.Payouts));
+        var fromEscrow = Math.Min(added, Math.Min(remaining, cardLeft));
         // Refunded whole, nothing is left to decide: what the programme still has in escrow goes back to it too.
         var whole = inEscrow && m.CardBackMinor >= m.SmeShare;
         var programme = whole ? remaining - fromEscrow : 0;
@@ -1060,10 +1063,16 @@ internal sealed class EngagementGrain(
     }
 
     /// <summary>The programme gets back its share of what is refunded, pro rata of the escrow a refund in Stripe left
-    /// (that refund came out of the SME's share); the SME the rest.</summary>
-    private MoneyMove RefundMove(MilestoneState m, long amount, string what = "refund") => new(Operation(m.Index, what), NeedId, m.Index, MoveKind.Refund,
-        amount, 0, PaymentRules.ProgrammePart(amount, m.ProgrammeShare, m.AmountMinor - m.CardRefundedFromEscrowMinor), S.Currency,
-        m.Method ?? PaymentMethod.BankTransfer, S.StartupId, m.PaymentExternalId);
+    /// (that refund came out of the SME's share); the SME the rest.
+    /// A card the bank charged back and the platform lost is refunded no more by Stripe (it refuses a charged-back charge):
+    /// by a bank payout to the SME.</summary>
+    private MoneyMove RefundMove(MilestoneState m, long amount, string what = "refund")
+    {
+        var byCard = m.Method == PaymentMethod.Stripe && m.ChargebackOutcome != "lost";
+        return new(Operation(m.Index, what), NeedId, m.Index, MoveKind.Refund, amount, 0,
+            PaymentRules.ProgrammePart(amount, m.ProgrammeShare, m.AmountMinor - m.CardRefundedFromEscrowMinor), S.Currency,
+            byCard ? PaymentMethod.Stripe : PaymentMethod.BankTransfer, S.StartupId, byCard ? m.PaymentExternalId : null);
+    }
 
     private async Task AddPayoutAsync(MilestoneState m, MoneyMove move, string kind, string beneficiaryId, string name, string? externalId, DateTimeOffset now,
         string? payoutId = null)

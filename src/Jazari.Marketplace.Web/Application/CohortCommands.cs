@@ -344,7 +344,7 @@ public sealed record InvitationResponse(string Id, string CohortId, string Cohor
     public static InvitationResponse From(CohortInvitation i) => new(i.Id, i.CohortId, i.CohortName, i.InstituteId, i.StartupId, i.StartupName,
         i.Status.Name(), i.StartsOn.ToString("yyyy-MM-dd"), i.InvitedAt, i.AnsweredAt, i.EndsOn?.ToString("yyyy-MM-dd"));
 
-    /// <summary>Whether its cohort has ended by <paramref name="today"/> (Morocco's): it can no longer be accepted.</summary>
+    /// <summary>Whether its cohort has ended by <paramref name="today"/> (the cohort grain's date): it can no longer be accepted.</summary>
     public bool EndedBy(DateOnly today) => EndsOn is { } ends && today > DateOnly.ParseExact(ends, "yyyy-MM-dd");
 }
 

@@ -116,7 +116,7 @@ public sealed class EngagementCommands(IGrainFactory grains, PaymentMoves moves,
         c.ThrowIfFailed();
         var target = (Ids.IsValid(disputeId) ? await grains.GetGrain<IPaymentLookupGrain>(disputeId).GetAsync() : null)
             ?? throw MarketplaceException.NotFound("Dispute");
-        await LookUpChargebackAsync(caller, target);
+        await LookUpChargebacksAsync(caller, target.NeedId);
         var e = await Engagement(target.NeedId).ResolveDisputeAsync(caller, target.Index, input.ReleaseMinor!.Value, input.RefundMinor!.Value, note);
         await audit.RecordOnceAsync(caller, $"aud-resolved-{disputeId}", e.Milestones[target.Index].Dispute!.ResolvedAt!.Value, AuditActions.DisputeResolved,
             disputeId, $"release {input.ReleaseMinor}; refund {input.RefundMinor}");
@@ -124,15 +124,18 @@ public sealed class EngagementCommands(IGrainFactory grains, PaymentMoves moves,
     }
 
     /// <summary>A chargeback whose closing never reached the marketplace (an event lost, or sent before it was followed)
-    /// is looked up at Stripe when an admin decides: closed, its outcome is applied first, as its event would have.</summary>
-    private async Task LookUpChargebackAsync(Caller caller, PaymentTarget target)
+    /// is looked up at Stripe when an admin decides, or opens the engagement: closed, its outcome is applied first, as its
+    /// event would have. Asks Stripe nothing when no chargeback waits for its bank.</summary>
+    public async Task LookUpChargebacksAsync(Caller caller, string needId)
     {
         if (!caller.IsAdmin || services.GetService<StripeRail>() is not { } stripe) return;
-        var engagement = Engagement(target.NeedId);
-        if ((await engagement.GetAsync(caller)).Milestone(target.Index) is not
-            { Dispute: { OpenedBy: "card", ResolvedAt: null, BankOutcome: null }, PaymentExternalId: { } intent } m || !intent.StartsWith("pi_", StringComparison.Ordinal))
-            return;
-        if (await stripe.ClosedChargebackAsync(intent, CancellationToken.None) is { } closed)
-            await engagement.ChargebackClosedAsync(m.PaymentId, intent, closed.Lost, closed.AmountMinor);
+        var engagement = Engagement(needId);
+        foreach (var m in (await engagement.GetAsync(caller)).Milestones)
+        {
+            if (m is not { Dispute: { OpenedBy: "card", ResolvedAt: null, BankOutcome: null }, PaymentExternalId: { } intent } || !intent.StartsWith("pi_", StringComparison.Ordinal))
+                continue;
+            if (await stripe.ClosedChargebackAsync(intent, CancellationToken.None) is { } closed)
+                await engagement.ChargebackClosedAsync(m.PaymentId, intent, closed.Lost, closed.AmountMinor);
+        }
     }
 }

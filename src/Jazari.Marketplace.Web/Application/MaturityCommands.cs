@@ -276,17 +276,24 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
         var ofProgramme = all.Where(l => programmeId is null || l.Completed.Any(c => c.ProgrammeId == programmeId)).ToList();
         var lines = ofProgramme.Where(l => (region is null || l.Group.Region == region) && (wantedSector is null || l.Group.Sector == wantedSector)).ToList();
         var visible = new Visibility(all, MinSmes);
-        bool Shows(string? r, string? s) => programmeId is null ? visible.Of(r, s) : programmes.Of(programmeId, r, s);
-        var cells = new List<ImpactCell?> { Shows(region, wantedSector) ? Cell(null, null, null, lines, null) : null };
+        var cells = new List<ImpactCell?>();
+        if (programmeId is not null)
+        {
+            // A programme's SMEs are shown whole only (its own work, and all their work): its cells by region or sector would
+            // be subtracted from the same cells of all SMEs, across the region x sector table's own suppression.
+            if (region is null && wantedSector is null && programmes.Of(programmeId))
+                cells.AddRange([Cell(null, null, null, lines, null), Cell(null, null, programmeId, lines, programmeId)]);
+            return new ImpactResponse(time.GetUtcNow(), MinSmes, [.. cells.OfType<ImpactCell>()]);
+        }
+        cells.Add(visible.Of(region, wantedSector) ? Cell(null, null, null, lines, null) : null);
         cells.AddRange(lines.GroupBy(l => l.Group.Region).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => Shows(g.Key, wantedSector) ? Cell(g.Key, null, null, [.. g], null) : null));
+            .Select(g => visible.Of(g.Key, wantedSector) ? Cell(g.Key, null, null, [.. g], null) : null));
         cells.AddRange(lines.GroupBy(l => l.Group.Sector).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => Shows(region, g.Key) ? Cell(null, g.Key, null, [.. g], null) : null));
-        // Each programme's cell (its own work) under the same rule as its table; filtered on a programme, that one alone.
-        var named = programmeId is not null ? [programmeId]
-            : lines.SelectMany(l => l.Completed.Select(c => c.ProgrammeId)).Where(p => p != "").Distinct().Order(StringComparer.Ordinal).ToList();
-        cells.AddRange(named.Where(p => programmes.Of(p, region, wantedSector))
-            .Select(p => Cell(null, null, p, [.. lines.Where(l => l.Completed.Any(c => c.ProgrammeId == p))], p)));
+            .Select(g => visible.Of(region, g.Key) ? Cell(null, g.Key, null, [.. g], null) : null));
+        // Each programme's own work, in the answer for all SMEs only.
+        if (region is null && wantedSector is null)
+            cells.AddRange(lines.SelectMany(l => l.Completed.Select(c => c.ProgrammeId)).Where(p => p != "").Distinct().Order(StringComparer.Ordinal)
+                .Where(programmes.Of).Select(p => Cell(null, null, p, [.. lines.Where(l => l.Completed.Any(c => c.ProgrammeId == p))], p)));
         return new ImpactResponse(time.GetUtcNow(), MinSmes, [.. cells.OfType<ImpactCell>()]);
     }
 
@@ -321,24 +328,22 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
     }
 
     /// <summary>
-    /// Which cells of a programme's SMEs may show: those its own table shows (<see cref="Visibility"/> of its SMEs), and
-    /// only when the SMEs of the same region and sector outside the programme are none or at least <paramref name="min"/>:
-    /// the cell of all of them minus the programme's would otherwise give those few SMEs' figures.
+    /// Whether a programme's SMEs may be shown whole: at least <paramref name="min"/> of them, and no subtraction from
+    /// another whole shown gives 1 to <paramref name="min"/> - 1 SMEs: all SMEs minus the programme's, and each other
+    /// programme of at least <paramref name="min"/> SMEs minus this one's, and this one's minus it.
     /// </summary>
     public sealed class ProgrammeVisibility(IReadOnlyList<MaturityLine> lines, int min)
     {
-        private readonly Dictionary<string, (List<MaturityLine> Lines, Visibility Table)> programmes = [];
+        private readonly Dictionary<string, HashSet<string>> members = lines
+            .SelectMany(l => l.Completed.Where(c => c.ProgrammeId != "").Select(c => (c.ProgrammeId, l.SmeId)))
+            .GroupBy(x => x.ProgrammeId, x => x.SmeId).ToDictionary(g => g.Key, g => g.ToHashSet(StringComparer.Ordinal));
 
-        public bool Of(string programmeId, string? region, string? sector)
+        public bool Of(string programmeId)
         {
-            if (!programmes.TryGetValue(programmeId, out var programme))
-            {
-                var of = lines.Where(l => l.Completed.Any(c => c.ProgrammeId == programmeId)).ToList();
-                programmes[programmeId] = programme = (of, new Visibility(of, min));
-            }
-            bool In(MaturityLine l) => (region is null || l.Group.Region == region) && (sector is null || l.Group.Sector == sector);
-            var outside = lines.Count(In) - programme.Lines.Count(In);
-            return (outside == 0 || outside >= min) && programme.Table.Of(region, sector);
+            if (!members.TryGetValue(programmeId, out var of) || of.Count < min) return false;
+            bool Apart(int smes) => smes == 0 || smes >= min;
+            return Apart(lines.Count - of.Count) && members.Where(o => o.Key != programmeId && o.Value.Count >= min)
+                .All(o => Apart(of.Count(id => !o.Value.Contains(id))) && Apart(o.Value.Count(id => !of.Contains(id))));
         }
     }
 

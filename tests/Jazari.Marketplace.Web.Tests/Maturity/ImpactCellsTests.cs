@@ -52,25 +52,28 @@ public sealed class ImpactCellsTests
     }
 
     [Fact]
-    public void A_programmes_cell_never_leaves_one_to_four_smes_outside_it_to_be_found_by_subtraction()
+    public void A_programmes_smes_show_whole_only_when_no_subtraction_from_another_whole_leaves_one_to_four()
     {
-        // Souss-Massa: eight SMEs, six of them co-funded by the programme. Its cell beside the region's (or the region's
-        // figures asked for the programme beside those asked for all) would give the two others' figures.
-        var lines = new List<MaturityLine>();
-        void Add(string region, int smes, string programmeId)
+        static void Add(List<MaturityLine> lines, int smes, params string[] programmes)
         {
             for (var i = 0; i < smes; i++)
-                lines.Add(new MaturityLine($"sme-{region}-{programmeId}-{i}", new PeerGroup(region, "agro", "10-49"), [], null,
-                    programmeId == "" ? [] : [new ImpactSums(programmeId, 1, 1_000_000, 300_000)]));
+                lines.Add(new MaturityLine($"sme-{string.Join('+', programmes)}-{i}", new PeerGroup("Souss-Massa", "agro", "10-49"), [], null,
+                    [.. programmes.Select(p => new ImpactSums(p, 1, 1_000_000, 300_000))]));
         }
-        Add("Souss-Massa", 6, "prog-pme");
-        Add("Souss-Massa", 2, "");
-        Add("Oriental", 7, "prog-pme");
-        Add("Oriental", 5, "");
+        var lines = new List<MaturityLine>();
+        Add(lines, 6, "pme", "export");
+        Add(lines, 2, "export"); // export minus pme: these two
+        Add(lines, 7, "digital");
+        Add(lines, 5);
         var programmes = new MaturityCommands.ProgrammeVisibility(lines, 5);
-        Assert.False(programmes.Of("prog-pme", "Souss-Massa", null));
-        Assert.True(programmes.Of("prog-pme", "Oriental", null)); // five outside it: none of them alone
-        // Across the regions, seven SMEs outside it: the programme's whole shows.
-        Assert.True(programmes.Of("prog-pme", null, null));
+        Assert.False(programmes.Of("pme"));
+        Assert.False(programmes.Of("export"));
+        Assert.True(programmes.Of("digital")); // apart from the others, and 13 SMEs outside it
+        Assert.False(programmes.Of("unknown"));
+        // Every SME but two in one programme: all minus the programme gives those two.
+        var few = new List<MaturityLine>();
+        Add(few, 7, "digital");
+        Add(few, 2);
+        Assert.False(new MaturityCommands.ProgrammeVisibility(few, 5).Of("digital"));
     }
 }

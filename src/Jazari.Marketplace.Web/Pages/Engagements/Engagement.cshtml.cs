@@ -53,6 +53,11 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
     public async Task OnGetAsync(string id, string? done, string? confirm, int? index)
     {
         Done = done is not null && Outcomes.Contains(done) ? done : null; // an address with another word shows no notice, never a raw key
+        if (IsAdmin)
+        {
+            try { await engagements.LookUpChargebacksAsync(Me, id); } // a bank's closing whose event never came
+            catch (Stripe.StripeException) { } // Stripe unreachable: the page says the bank has not closed it yet; the decision asks again
+        }
         await LoadAsync(id);
         if (confirm != "approve") return;
         ConfirmApprove = IsSme ? Engagement.Milestones.FirstOrDefault(m => m.Index == index && m.Status == "delivered") : null;

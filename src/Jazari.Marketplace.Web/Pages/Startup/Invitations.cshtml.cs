@@ -13,8 +13,8 @@ namespace Jazari.Marketplace.Web.Pages.Startup;
 public sealed class InvitationsModel(IGrainFactory grains, Text text, CohortCommands cohorts, StartupProgressCommands progress,
     [FromKeyedServices(Clock.Key)] TimeProvider time) : MarketplacePage(grains, text)
 {
-    /// <summary>Whether the invitation waits for an answer it can still get (its cohort has not ended).</summary>
-    public bool Answerable(InvitationResponse i) => i.Status == "invited" && !i.EndedBy(Languages.Formats.Today(time.GetUtcNow()));
+    /// <summary>Whether the invitation waits for an answer it can still get (its cohort has not ended, by the cohort's own clock).</summary>
+    public bool Answerable(InvitationResponse i) => i.Status == "invited" && !i.EndedBy(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
 
     public IReadOnlyList<MemberCohortResponse> Cohorts { get; private set; } = [];
     /// <summary>The sessions its mentors logged, latest first.</summary>
