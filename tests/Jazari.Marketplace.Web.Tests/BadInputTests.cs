@@ -39,6 +39,22 @@ public sealed class BadInputTests(MarketplaceHost host)
             Assert.Contains(title, await response.Content.ReadAsStringAsync());
         }
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/impact?handler=bogus")).StatusCode); // the page itself
+        // An address or headers past the marketplace's limits: the page says so in the reader's language, the API answers
+        // a problem (Kestrel, whose own limits are higher, answered a blank 414 or 431).
+        using (var longAddress = new HttpRequestMessage(HttpMethod.Get, $"/impact?region={new string('r', 9 * 1024)}"))
+        {
+            longAddress.Headers.Add("Accept-Language", "fr");
+            var page = await anonymous.SendAsync(longAddress);
+            Assert.Equal(HttpStatusCode.RequestUriTooLong, page.StatusCode);
+            Assert.Contains("Envoi trop volumineux", System.Net.WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync()));
+        }
+        using (var bigHeaders = new HttpRequestMessage(HttpMethod.Get, "/api/impact"))
+        {
+            bigHeaders.Headers.Add("X-Padding", new string('h', 33 * 1024));
+            var api = await anonymous.SendAsync(bigHeaders);
+            Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, api.StatusCode);
+            Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
+        }
         // The API answers a problem whatever the client accepts (a browser's text/html got a line of plain text).
         using (var html = new HttpRequestMessage(HttpMethod.Get, "/api/nulle-part"))
         {

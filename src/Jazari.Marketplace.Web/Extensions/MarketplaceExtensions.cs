@@ -17,6 +17,13 @@ public static class MarketplaceExtensions
         var settings = MarketplaceSettings.From(builder.Configuration);
         var storage = StorageClients.From(builder.Configuration);
         var services = builder.Services;
+        // Past these Kestrel answers a blank 414 or 431: they are kept above the marketplace's own limits, which answer a
+        // problem or the error page (BodyLimits).
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestLineSize = 8 * BodyLimits.Address;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 4 * BodyLimits.Headers;
+        });
 
         services.AddSingleton(settings);
         services.AddSingleton(storage);

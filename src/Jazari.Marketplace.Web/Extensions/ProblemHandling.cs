@@ -152,6 +152,14 @@ internal static class BodyLimits
             await next(context);
             return;
         }
+        // An address or headers past what the marketplace reads get a problem (or the error page), as a body does. Kestrel
+        // lets them through up to its own limits, raised above these (AddMarketplace), where it would answer a blank 414 or 431.
+        if (TooLong(context.Request) is { } tooLong)
+        {
+            if (PagesExtensions.ShowsPage(context)) context.Response.StatusCode = tooLong.Status; // the error page says it
+            else await TypedResults.Problem(statusCode: tooLong.Status, detail: tooLong.Detail).ExecuteAsync(context);
+            return;
+        }
         // The import's upload page takes the same file as the import's endpoint.
         var path = context.Request.Path;
         var limit = path.StartsWithSegments("/api/admin/import") || path.StartsWithSegments("/admin/import") ? Import
@@ -166,6 +174,19 @@ internal static class BodyLimits
         else context.Request.Body = new LimitedStream(context.Request.Body, limit);
         await next(context);
     });
+
+    /// <summary>The longest address (path and query) and the most header bytes a request may carry.</summary>
+    public const int Address = 8 * 1024;
+    public const int Headers = 32 * 1024;
+
+    private static (int Status, string Detail)? TooLong(HttpRequest request)
+    {
+        if (request.Path.Value?.Length + request.QueryString.Value?.Length > Address)
+            return (StatusCodes.Status414UriTooLong, $"The address is longer than {Address / 1024} KiB.");
+        var headers = 0L;
+        foreach (var (name, values) in request.Headers) headers += name.Length + values.Sum(v => (v?.Length ?? 0) + 4);
+        return headers > Headers ? (StatusCodes.Status431RequestHeaderFieldsTooLarge, $"The headers are larger than {Headers / 1024} KiB.") : null;
+    }
 
     /// <summary>Where the server has no body-size feature (the test server), a body that grows past the limit fails the read.</summary>
     private sealed class LimitedStream(Stream inner, long limit) : Stream

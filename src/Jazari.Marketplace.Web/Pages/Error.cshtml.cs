@@ -39,7 +39,7 @@ public sealed class ErrorModel : PageModel
         {
             404 or 405 or 410 => "not-found",
             401 or 403 => "denied",
-            413 => "too-large",
+            413 or 414 or 431 => "too-large",
             429 => "too-many",
             503 => "busy",
             >= 400 and < 500 => "bad-request",
