@@ -270,7 +270,9 @@ public sealed class MilestoneState
     /// <summary>What the milestone's own refund moves gave back to the card; milestones refunded before the count was kept:
     /// their refund payouts (of the engagement's <paramref name="payouts"/>) say it.</summary>
     public long RefundedByMoves(IEnumerable<PayoutOrder> payouts) =>
-        Math.Max(CardRefundedByMovesMinor, payouts.Where(p => p.Index == Index && p.Kind == MoveKind.Refund).Sum(p => p.AmountMinor));
+        // After a lost chargeback refunds go by bank: the count alone says what went to the card.
+        ChargebackOutcome == "lost" ? CardRefundedByMovesMinor
+            : Math.Max(CardRefundedByMovesMinor, payouts.Where(p => p.Index == Index && p.Kind == MoveKind.Refund).Sum(p => p.AmountMinor));
 
     /// <summary>Whether Stripe reported more refunded to the card than is booked (a refund in Stripe's dashboard waits).</summary>
     public bool CardRefundWaiting(IEnumerable<PayoutOrder> payouts) => CardBackMinor - RefundedByMoves(payouts) > CardRefundedMinor;

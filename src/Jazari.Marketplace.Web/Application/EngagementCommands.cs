@@ -126,7 +126,7 @@ public sealed class EngagementCommands(IGrainFactory grains, PaymentMoves moves,
     /// <summary>A chargeback whose closing never reached the marketplace (an event lost, or sent before it was followed)
     /// is looked up at Stripe when an admin decides, or opens the engagement: closed, its outcome is applied first, as its
     /// event would have. Asks Stripe nothing when no chargeback waits for its bank.</summary>
-    public async Task LookUpChargebacksAsync(Caller caller, string needId)
+    public async Task LookUpChargebacksAsync(Caller caller, string needId, CancellationToken cancellation = default)
     {
         if (!caller.IsAdmin || services.GetService<StripeRail>() is not { } stripe) return;
         var engagement = Engagement(needId);
@@ -134,7 +134,7 @@ public sealed class EngagementCommands(IGrainFactory grains, PaymentMoves moves,
         {
             if (m is not { Dispute: { OpenedBy: "card", ResolvedAt: null, BankOutcome: null }, PaymentExternalId: { } intent } || !intent.StartsWith("pi_", StringComparison.Ordinal))
                 continue;
-            if (await stripe.ClosedChargebackAsync(intent, CancellationToken.None) is { } closed)
+            if (await stripe.ClosedChargebackAsync(intent, cancellation) is { } closed)
                 await engagement.ChargebackClosedAsync(m.PaymentId, intent, closed.Lost, closed.AmountMinor);
         }
     }

@@ -272,10 +272,11 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
         });
         var wantedSector = sector?.Trim().ToLowerInvariant();
         var all = await LinesAsync();
-        var programmes = new ProgrammeVisibility(all, MinSmes);
+
         var ofProgramme = all.Where(l => programmeId is null || l.Completed.Any(c => c.ProgrammeId == programmeId)).ToList();
         var lines = ofProgramme.Where(l => (region is null || l.Group.Region == region) && (wantedSector is null || l.Group.Sector == wantedSector)).ToList();
         var visible = new Visibility(all, MinSmes);
+        var programmes = new ProgrammeVisibility(all, visible, MinSmes);
         var cells = new List<ImpactCell?>();
         if (programmeId is not null)
         {
@@ -328,22 +329,49 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
     }
 
     /// <summary>
-    /// Whether a programme's SMEs may be shown whole: at least <paramref name="min"/> of them, and no subtraction from
-    /// another whole shown gives 1 to <paramref name="min"/> - 1 SMEs: all SMEs minus the programme's, and each other
-    /// programme of at least <paramref name="min"/> SMEs minus this one's, and this one's minus it.
+    /// Whether a programme's SMEs may be shown whole. The sets of SMEs the figures show are every cell of all SMEs (the
+    /// whole, and each region, sector and region x sector <paramref name="visible"/> shows) and the programmes: no
+    /// difference between the programme and any of them may hold 1 to <paramref name="min"/> - 1 SMEs. So the programme
+    /// has at least <paramref name="min"/> SMEs; within each cell shown, its SMEs and the others are none or at least
+    /// <paramref name="min"/>; at each level (regions, sectors, region x sector), its SMEs outside the cells shown are too
+    /// (the programme minus the cells shown would give them); and so are, with each other programme of at least
+    /// <paramref name="min"/> SMEs, the SMEs of both and those of one only.
     /// </summary>
-    public sealed class ProgrammeVisibility(IReadOnlyList<MaturityLine> lines, int min)
+    public sealed class ProgrammeVisibility(IReadOnlyList<MaturityLine> lines, Visibility visible, int min)
     {
         private readonly Dictionary<string, HashSet<string>> members = lines
             .SelectMany(l => l.Completed.Where(c => c.ProgrammeId != "").Select(c => (c.ProgrammeId, l.SmeId)))
             .GroupBy(x => x.ProgrammeId, x => x.SmeId).ToDictionary(g => g.Key, g => g.ToHashSet(StringComparer.Ordinal));
+        private readonly Dictionary<string, bool> decided = [];
 
         public bool Of(string programmeId)
         {
+            if (decided.TryGetValue(programmeId, out var known)) return known;
+            return decided[programmeId] = Decide(programmeId);
+        }
+
+        private bool Decide(string programmeId)
+        {
             if (!members.TryGetValue(programmeId, out var of) || of.Count < min) return false;
             bool Apart(int smes) => smes == 0 || smes >= min;
-            return Apart(lines.Count - of.Count) && members.Where(o => o.Key != programmeId && o.Value.Count >= min)
-                .All(o => Apart(of.Count(id => !o.Value.Contains(id))) && Apart(o.Value.Count(id => !of.Contains(id))));
+            var cells = new (string Name, Func<MaturityLine, string?> Key)[]
+            {
+                ("whole", _ => "all"),
+                ("region", l => visible.Of(l.Group.Region, null) ? l.Group.Region : null),
+                ("sector", l => visible.Of(null, l.Group.Sector) ? l.Group.Sector : null),
+                ("region x sector", l => visible.Of(l.Group.Region, l.Group.Sector) ? $"{l.Group.Region}|{l.Group.Sector}" : null),
+            };
+            foreach (var (_, key) in cells)
+            {
+                // Per cell shown (its key), and for the SMEs in no cell shown at that level (null): the programme's and the others'.
+                foreach (var cell in lines.GroupBy(key))
+                {
+                    var inside = cell.Count(l => of.Contains(l.SmeId));
+                    if (!Apart(inside) || (cell.Key is not null && !Apart(cell.Count() - inside))) return false;
+                }
+            }
+            return members.Where(o => o.Key != programmeId && o.Value.Count >= min).All(o =>
+                Apart(of.Count(o.Value.Contains)) && Apart(of.Count(id => !o.Value.Contains(id))) && Apart(o.Value.Count(id => !of.Contains(id))));
         }
     }
 

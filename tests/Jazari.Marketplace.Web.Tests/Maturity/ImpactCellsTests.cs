@@ -54,18 +54,21 @@ public sealed class ImpactCellsTests
     [Fact]
     public void A_programmes_smes_show_whole_only_when_no_subtraction_from_another_whole_leaves_one_to_four()
     {
-        static void Add(List<MaturityLine> lines, int smes, params string[] programmes)
+        static void Add(List<MaturityLine> lines, int smes, params string[] programmes) => In(lines, "Souss-Massa", smes, programmes);
+        static void In(List<MaturityLine> lines, string region, int smes, params string[] programmes)
         {
             for (var i = 0; i < smes; i++)
-                lines.Add(new MaturityLine($"sme-{string.Join('+', programmes)}-{i}", new PeerGroup("Souss-Massa", "agro", "10-49"), [], null,
+                lines.Add(new MaturityLine($"sme-{lines.Count}", new PeerGroup(region, "agro", "10-49"), [], null,
                     [.. programmes.Select(p => new ImpactSums(p, 1, 1_000_000, 300_000))]));
         }
+        static bool Shown(List<MaturityLine> lines, string programmeId) =>
+            new MaturityCommands.ProgrammeVisibility(lines, new MaturityCommands.Visibility(lines, 5), 5).Of(programmeId);
         var lines = new List<MaturityLine>();
         Add(lines, 6, "pme", "export");
         Add(lines, 2, "export"); // export minus pme: these two
         Add(lines, 7, "digital");
         Add(lines, 5);
-        var programmes = new MaturityCommands.ProgrammeVisibility(lines, 5);
+        var programmes = new MaturityCommands.ProgrammeVisibility(lines, new MaturityCommands.Visibility(lines, 5), 5);
         Assert.False(programmes.Of("pme"));
         Assert.False(programmes.Of("export"));
         Assert.True(programmes.Of("digital")); // apart from the others, and 13 SMEs outside it
@@ -74,6 +77,22 @@ public sealed class ImpactCellsTests
         var few = new List<MaturityLine>();
         Add(few, 7, "digital");
         Add(few, 2);
-        Assert.False(new MaturityCommands.ProgrammeVisibility(few, 5).Of("digital"));
+        Assert.False(Shown(few, "digital"));
+        // A regional programme with ten of its region's twelve SMEs: the region's cell minus the programme's gives two.
+        var regional = new List<MaturityLine>();
+        In(regional, "Oriental", 10, "oriental-pme");
+        In(regional, "Oriental", 2);
+        In(regional, "Fes-Meknes", 20);
+        Assert.False(Shown(regional, "oriental-pme"));
+        // Its ten with two SMEs of a region too small to show (Souss-Massa held back with it): the programme minus the
+        // Oriental's cell gives those two.
+        var spread = new List<MaturityLine>();
+        In(spread, "Oriental", 10, "oriental-pme");
+        In(spread, "Draa-Tafilalet", 2, "oriental-pme");
+        In(spread, "Souss-Massa", 6);
+        In(spread, "Fes-Meknes", 20);
+        Assert.False(Shown(spread, "oriental-pme"));
+        In(spread, "Draa-Tafilalet", 3, "oriental-pme"); // five there: shown, and the programme with it
+        Assert.True(Shown(spread, "oriental-pme"));
     }
 }

@@ -55,8 +55,12 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
         Done = done is not null && Outcomes.Contains(done) ? done : null; // an address with another word shows no notice, never a raw key
         if (IsAdmin)
         {
-            try { await engagements.LookUpChargebacksAsync(Me, id); } // a bank's closing whose event never came
-            catch (Stripe.StripeException) { } // Stripe unreachable: the page says the bank has not closed it yet; the decision asks again
+            // A bank's closing whose event never came; Stripe slow or unreachable, the page says the bank has not closed it
+            // yet (after five seconds at most), and the decision asks again.
+            using var patience = CancellationTokenSource.CreateLinkedTokenSource(HttpContext.RequestAborted);
+            patience.CancelAfter(TimeSpan.FromSeconds(5));
+            try { await engagements.LookUpChargebacksAsync(Me, id, patience.Token); }
+            catch (Exception slow) when (slow is Stripe.StripeException or OperationCanceledException && !HttpContext.RequestAborted.IsCancellationRequested) { }
         }
         await LoadAsync(id);
         if (confirm != "approve") return;
