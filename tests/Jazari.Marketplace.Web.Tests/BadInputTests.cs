@@ -46,7 +46,9 @@ public sealed class BadInputTests(MarketplaceHost host)
             longAddress.Headers.Add("Accept-Language", "fr");
             var page = await anonymous.SendAsync(longAddress);
             Assert.Equal(HttpStatusCode.RequestUriTooLong, page.StatusCode);
-            Assert.Contains("Envoi trop volumineux", System.Net.WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync()));
+            var html = System.Net.WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync());
+            Assert.Contains("Adresse trop longue", html);
+            Assert.DoesNotContain("rrrrrrrrrr", html); // no link back to the address that cannot be read
         }
         using (var bigHeaders = new HttpRequestMessage(HttpMethod.Get, "/api/impact"))
         {

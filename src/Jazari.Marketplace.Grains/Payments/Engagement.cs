@@ -446,6 +446,9 @@ internal sealed class EngagementGrain(
         }
         // Stripe closes a charge's one dispute once: the same closing again changes nothing.
         if (m.ChargebackOutcome is not null) return;
+        // From a lost chargeback on, refunds go by bank: what went to the card by our moves is counted once and for all now
+        // (milestones refunded before the count was kept have it in their refund payouts).
+        m.CardRefundedByMovesMinor = m.RefundedByMoves(S.Payouts);
         m.ChargebackOutcome = lost ? "lost" : "won";
         if (m.Dispute is { OpenedBy: "card", ResolvedAt: null, BankOutcome: null } open) m.Dispute = open with { BankOutcome = m.ChargebackOutcome };
         if (lost)

@@ -245,19 +245,23 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
     }
 
     private readonly Lock cacheGate = new();
-    private (DateTimeOffset At, IReadOnlyList<MaturityLine> Lines)? cache;
+    private (DateTimeOffset At, Published Figures)? cache;
 
-    /// <summary>Every SME's line, read at most once a minute (<c>Maturity:ImpactCacheSeconds</c>): the page is public.</summary>
-    private async Task<IReadOnlyList<MaturityLine>> LinesAsync()
+    /// <summary>Every SME's line and which cells of them show, read at most once a minute (<c>Maturity:ImpactCacheSeconds</c>): the page is public.</summary>
+    private sealed record Published(IReadOnlyList<MaturityLine> Lines, Visibility Cells, ProgrammeVisibility Programmes);
+
+    private async Task<Published> PublishedAsync()
     {
         var now = time.GetUtcNow();
         var seconds = config.GetValue("Maturity:ImpactCacheSeconds", 60);
         lock (cacheGate)
-            if (cache is { } c && now - c.At < TimeSpan.FromSeconds(seconds)) return c.Lines;
+            if (cache is { } c && now - c.At < TimeSpan.FromSeconds(seconds)) return c.Figures;
         var keys = Reference.Regions.SelectMany(IMaturityFiguresGrain.KeysOf);
         var lines = (await Task.WhenAll(keys.Select(k => grains.GetGrain<IMaturityFiguresGrain>(k).ListAsync()))).SelectMany(l => l).ToList();
-        lock (cacheGate) cache = (now, lines);
-        return lines;
+        var cells = new Visibility(lines, MinSmes);
+        var figures = new Published(lines, cells, new ProgrammeVisibility(lines, cells, MinSmes));
+        lock (cacheGate) cache = (now, figures);
+        return figures;
     }
 
     /// <summary>The public figures: all SMEs, then one cell per region, sector and programme, of the SMEs the filters keep.</summary>
@@ -271,19 +275,15 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
             return 0;
         });
         var wantedSector = sector?.Trim().ToLowerInvariant();
-        var all = await LinesAsync();
-
+        var (all, visible, programmes) = await PublishedAsync();
         var ofProgramme = all.Where(l => programmeId is null || l.Completed.Any(c => c.ProgrammeId == programmeId)).ToList();
         var lines = ofProgramme.Where(l => (region is null || l.Group.Region == region) && (wantedSector is null || l.Group.Sector == wantedSector)).ToList();
-        var visible = new Visibility(all, MinSmes);
-        var programmes = new ProgrammeVisibility(all, visible, MinSmes);
         var cells = new List<ImpactCell?>();
         if (programmeId is not null)
         {
-            // A programme's SMEs are shown whole only (its own work, and all their work): its cells by region or sector would
-            // be subtracted from the same cells of all SMEs, across the region x sector table's own suppression.
-            if (region is null && wantedSector is null && programmes.Of(programmeId))
-                cells.AddRange([Cell(null, null, null, lines, null), Cell(null, null, programmeId, lines, programmeId)]);
+            // A programme's SMEs are shown whole only: its cells by region or sector would be subtracted from the same
+            // cells of all SMEs.
+            if (region is null && wantedSector is null && programmes.Of(programmeId)) cells.Add(Cell(null, null, programmeId, lines, null));
             return new ImpactResponse(time.GetUtcNow(), MinSmes, [.. cells.OfType<ImpactCell>()]);
         }
         cells.Add(visible.Of(region, wantedSector) ? Cell(null, null, null, lines, null) : null);
@@ -291,10 +291,10 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
             .Select(g => visible.Of(g.Key, wantedSector) ? Cell(g.Key, null, null, [.. g], null) : null));
         cells.AddRange(lines.GroupBy(l => l.Group.Sector).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => visible.Of(region, g.Key) ? Cell(null, g.Key, null, [.. g], null) : null));
-        // Each programme's own work, in the answer for all SMEs only.
+        // Each programme's SMEs (all their work, as every cell sums it), in the answer for all SMEs only.
         if (region is null && wantedSector is null)
-            cells.AddRange(lines.SelectMany(l => l.Completed.Select(c => c.ProgrammeId)).Where(p => p != "").Distinct().Order(StringComparer.Ordinal)
-                .Where(programmes.Of).Select(p => Cell(null, null, p, [.. lines.Where(l => l.Completed.Any(c => c.ProgrammeId == p))], p)));
+            cells.AddRange(programmes.Shown.Order(StringComparer.Ordinal)
+                .Select(p => Cell(null, null, p, [.. lines.Where(l => l.Completed.Any(c => c.ProgrammeId == p))], null)));
         return new ImpactResponse(time.GetUtcNow(), MinSmes, [.. cells.OfType<ImpactCell>()]);
     }
 
@@ -308,12 +308,16 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
     {
         private readonly Dictionary<(string Region, string Sector), int> counts =
             lines.GroupBy(l => (l.Group.Region, l.Group.Sector)).ToDictionary(g => g.Key, g => g.Count());
-        private readonly Dictionary<string, IReadOnlySet<string>> regionsOf = [], sectorsOf = [];
+        // Shared by the requests of a minute: read from several threads.
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlySet<string>> regionsOf = new(), sectorsOf = new();
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), bool> decided = new();
 
         /// <summary>Whether the cell of these SMEs (null: any region, or any sector) may be shown. A region × sector cell
         /// shows only when its region and its sector show whole too: a region held back to protect a smaller one would
         /// otherwise be read from its sectors.</summary>
-        public bool Of(string? region, string? sector) =>
+        public bool Of(string? region, string? sector) => decided.GetOrAdd((region ?? "\0", sector ?? "\0"), _ => Decide(region, sector));
+
+        private bool Decide(string? region, string? sector) =>
             (region is null || RegionsShown(sector).Contains(region)) && (sector is null || SectorsShown(region).Contains(sector))
             && counts.Where(c => (region is null || c.Key.Region == region) && (sector is null || c.Key.Sector == sector)).Sum(c => c.Value) >= min
             && (region is null || sector is null || (Of(region, null) && Of(null, sector)));
@@ -324,55 +328,48 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
         private IReadOnlySet<string> SectorsShown(string? region) => Memo(sectorsOf, region, () =>
             Shown(counts.Where(c => region is null || c.Key.Region == region).GroupBy(c => c.Key.Sector, c => c.Value).Select(g => (g.Key, g.Sum())), min));
 
-        private static IReadOnlySet<string> Memo(Dictionary<string, IReadOnlySet<string>> memo, string? key, Func<IReadOnlySet<string>> make) =>
-            memo.TryGetValue(key ?? "\0", out var known) ? known : memo[key ?? "\0"] = make();
+        private static IReadOnlySet<string> Memo(System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlySet<string>> memo, string? key,
+            Func<IReadOnlySet<string>> make) => memo.GetOrAdd(key ?? "\0", _ => make());
     }
 
     /// <summary>
-    /// Whether a programme's SMEs may be shown whole. The sets of SMEs the figures show are every cell of all SMEs (the
-    /// whole, and each region, sector and region x sector <paramref name="visible"/> shows) and the programmes: no
-    /// difference between the programme and any of them may hold 1 to <paramref name="min"/> - 1 SMEs. So the programme
-    /// has at least <paramref name="min"/> SMEs; within each cell shown, its SMEs and the others are none or at least
-    /// <paramref name="min"/>; at each level (regions, sectors, region x sector), its SMEs outside the cells shown are too
-    /// (the programme minus the cells shown would give them); and so are, with each other programme of at least
-    /// <paramref name="min"/> SMEs, the SMEs of both and those of one only.
+    /// Which programmes' SMEs may be shown whole, decided for all programmes at once. Every set the figures show (the
+    /// whole, each region, sector and region x sector <paramref name="cells"/> shows, each programme shown) is a union of
+    /// groups of SMEs that belong to the same ones; any sum or difference of sets shown is a sum or difference of such
+    /// groups. So every group of SMEs of a programme shown, and every group of the others that shares its cells with one,
+    /// must hold none or at least <paramref name="min"/> SMEs: while one holds 1 to <paramref name="min"/> - 1, the
+    /// smallest programme splitting it is held back.
     /// </summary>
-    public sealed class ProgrammeVisibility(IReadOnlyList<MaturityLine> lines, Visibility visible, int min)
+    public sealed class ProgrammeVisibility
     {
-        private readonly Dictionary<string, HashSet<string>> members = lines
-            .SelectMany(l => l.Completed.Where(c => c.ProgrammeId != "").Select(c => (c.ProgrammeId, l.SmeId)))
-            .GroupBy(x => x.ProgrammeId, x => x.SmeId).ToDictionary(g => g.Key, g => g.ToHashSet(StringComparer.Ordinal));
-        private readonly Dictionary<string, bool> decided = [];
-
-        public bool Of(string programmeId)
+        public ProgrammeVisibility(IReadOnlyList<MaturityLine> lines, Visibility cells, int min)
         {
-            if (decided.TryGetValue(programmeId, out var known)) return known;
-            return decided[programmeId] = Decide(programmeId);
-        }
-
-        private bool Decide(string programmeId)
-        {
-            if (!members.TryGetValue(programmeId, out var of) || of.Count < min) return false;
-            bool Apart(int smes) => smes == 0 || smes >= min;
-            var cells = new (string Name, Func<MaturityLine, string?> Key)[]
+            var members = lines.SelectMany(l => l.Completed.Where(c => c.ProgrammeId != "").Select(c => (c.ProgrammeId, l.SmeId)))
+                .GroupBy(x => x.ProgrammeId, x => x.SmeId).ToDictionary(g => g.Key, g => g.ToHashSet(StringComparer.Ordinal));
+            var shown = members.Where(m => m.Value.Count >= min).Select(m => m.Key).ToHashSet(StringComparer.Ordinal);
+            // The cells shown an SME is in: its region's, its sector's and its region x sector's, each when shown.
+            var where = lines.ToDictionary(l => l.SmeId, l => string.Join('|', cells.Of(l.Group.Region, null) ? l.Group.Region : "",
+                cells.Of(null, l.Group.Sector) ? l.Group.Sector : "", cells.Of(l.Group.Region, l.Group.Sector) ? "rs" : ""), StringComparer.Ordinal);
+            while (true)
             {
-                ("whole", _ => "all"),
-                ("region", l => visible.Of(l.Group.Region, null) ? l.Group.Region : null),
-                ("sector", l => visible.Of(null, l.Group.Sector) ? l.Group.Sector : null),
-                ("region x sector", l => visible.Of(l.Group.Region, l.Group.Sector) ? $"{l.Group.Region}|{l.Group.Sector}" : null),
-            };
-            foreach (var (_, key) in cells)
-            {
-                // Per cell shown (its key), and for the SMEs in no cell shown at that level (null): the programme's and the others'.
-                foreach (var cell in lines.GroupBy(key))
-                {
-                    var inside = cell.Count(l => of.Contains(l.SmeId));
-                    if (!Apart(inside) || (cell.Key is not null && !Apart(cell.Count() - inside))) return false;
-                }
+                string Programmes(MaturityLine l) =>
+                    string.Join('|', l.Completed.Select(c => c.ProgrammeId).Where(shown.Contains).Distinct().Order(StringComparer.Ordinal));
+                var small = lines.GroupBy(l => where[l.SmeId])
+                    .Select(cell => cell.GroupBy(Programmes).ToList())
+                    .Where(groups => groups.Any(g => g.Key != ""))
+                    .SelectMany(groups => groups.Where(g => g.Count() < min).Select(g => (Group: g, Cell: groups)))
+                    .FirstOrDefault();
+                if (small.Group is null) break;
+                // The smallest programme of the small group, or, for a group of no programme, of its cell's.
+                var candidates = small.Group.Key != "" ? small.Group.Key.Split('|') : small.Cell.SelectMany(g => g.Key.Split('|')).Where(p => p != "");
+                shown.Remove(candidates.OrderBy(p => members[p].Count).ThenBy(p => p, StringComparer.Ordinal).First());
             }
-            return members.Where(o => o.Key != programmeId && o.Value.Count >= min).All(o =>
-                Apart(of.Count(o.Value.Contains)) && Apart(of.Count(id => !o.Value.Contains(id))) && Apart(o.Value.Count(id => !of.Contains(id))));
+            Shown = shown;
         }
+
+        public IReadOnlySet<string> Shown { get; }
+
+        public bool Of(string programmeId) => Shown.Contains(programmeId);
     }
 
     /// <summary>

@@ -21,8 +21,8 @@ public static class MarketplaceExtensions
         // problem or the error page (BodyLimits).
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Limits.MaxRequestLineSize = 8 * BodyLimits.Address;
-            kestrel.Limits.MaxRequestHeadersTotalSize = 4 * BodyLimits.Headers;
+            kestrel.Limits.MaxRequestLineSize = 3 * BodyLimits.Address + 1024; // an address percent-encoded whole, and the method
+            kestrel.Limits.MaxRequestHeadersTotalSize = BodyLimits.Headers + 4 * 1024;
         });
 
         services.AddSingleton(settings);

@@ -11,7 +11,7 @@ namespace Jazari.Marketplace.Web.Pages;
 [IgnoreAntiforgeryToken]
 public sealed class ErrorModel : PageModel
 {
-    /// <summary>Which text to show: not-found, denied, too-large, too-many, busy, bad-request, failed, jobs-link or jobs-dashboard.</summary>
+    /// <summary>Which text to show: not-found, denied, too-large, too-long, too-many, busy, bad-request, failed, jobs-link or jobs-dashboard.</summary>
     public string Kind { get; private set; } = "failed";
     public long? RetryAfter { get; private set; }
     /// <summary>The page the reader was on, to try again from (a form sent returns to the form): a path of this site,
@@ -39,7 +39,8 @@ public sealed class ErrorModel : PageModel
         {
             404 or 405 or 410 => "not-found",
             401 or 403 => "denied",
-            413 or 414 or 431 => "too-large",
+            413 => "too-large",
+            414 or 431 => "too-long",
             429 => "too-many",
             503 => "busy",
             >= 400 and < 500 => "bad-request",
@@ -47,7 +48,8 @@ public sealed class ErrorModel : PageModel
         };
         if (long.TryParse(Response.Headers.RetryAfter, out var seconds)) RetryAfter = seconds;
         Original = OriginalPage();
-        if (Kind is not ("not-found" or "denied")) TryAgain = Original;
+        if (Kind == "too-long") Original = null; // the same address would fail again, in any language
+        if (Kind is not ("not-found" or "denied" or "too-long")) TryAgain = Original;
         // The jobs dashboard's one-time link, used or expired (a reload of it): a new one is asked on the admin's home.
         if (status == 401 && Original?.StartsWith(Notifications.HangfireDashboardAccess.EnterPath + "?", StringComparison.Ordinal) == true)
             (Kind, TryAgain) = ("jobs-link", "/admin");

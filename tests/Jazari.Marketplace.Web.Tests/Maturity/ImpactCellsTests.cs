@@ -69,9 +69,11 @@ public sealed class ImpactCellsTests
         Add(lines, 7, "digital");
         Add(lines, 5);
         var programmes = new MaturityCommands.ProgrammeVisibility(lines, new MaturityCommands.Visibility(lines, 5), 5);
-        Assert.False(programmes.Of("pme"));
+        // Export minus pme would give two SMEs: the smaller of the two splitting them (export) is held back; pme and
+        // digital leave groups of 6, 7 and 7.
+        Assert.True(programmes.Of("pme"));
         Assert.False(programmes.Of("export"));
-        Assert.True(programmes.Of("digital")); // apart from the others, and 13 SMEs outside it
+        Assert.True(programmes.Of("digital"));
         Assert.False(programmes.Of("unknown"));
         // Every SME but two in one programme: all minus the programme gives those two.
         var few = new List<MaturityLine>();
@@ -94,5 +96,13 @@ public sealed class ImpactCellsTests
         Assert.False(Shown(spread, "oriental-pme"));
         In(spread, "Draa-Tafilalet", 3, "oriental-pme"); // five there: shown, and the programme with it
         Assert.True(Shown(spread, "oriental-pme"));
+        // Two programmes of five each in a region of twelve: the region minus both would give the other two; one is held back.
+        var two = new List<MaturityLine>();
+        In(two, "Oriental", 5, "a-pme");
+        In(two, "Oriental", 5, "b-pme");
+        In(two, "Oriental", 2);
+        In(two, "Fes-Meknes", 20);
+        Assert.False(Shown(two, "a-pme"));
+        Assert.True(Shown(two, "b-pme"));
     }
 }
