@@ -245,6 +245,7 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
     }
 
     private readonly Lock cacheGate = new();
+    private readonly SemaphoreSlim refreshing = new(1, 1);
     private (DateTimeOffset At, Published Figures)? cache;
 
     /// <summary>Every SME's line and which cells of them show, read at most once a minute (<c>Maturity:ImpactCacheSeconds</c>): the page is public.</summary>
@@ -252,12 +253,27 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
 
     private async Task<Published> PublishedAsync()
     {
-        var now = time.GetUtcNow();
         var seconds = config.GetValue("Maturity:ImpactCacheSeconds", 60);
         lock (cacheGate)
-            if (cache is { } c && now - c.At < TimeSpan.FromSeconds(seconds)) return c.Figures;
+            if (cache is { } c && time.GetUtcNow() - c.At < TimeSpan.FromSeconds(seconds)) return c.Figures;
+        // One request reads and decides; the others wait for it rather than doing it again.
+        await refreshing.WaitAsync();
+        try
+        {
+            var now = time.GetUtcNow();
+            lock (cacheGate)
+                if (cache is { } c && now - c.At < TimeSpan.FromSeconds(seconds)) return c.Figures;
+            return await ReadAsync(now);
+        }
+        finally { refreshing.Release(); }
+    }
+
+    private async Task<Published> ReadAsync(DateTimeOffset now)
+    {
         var keys = Reference.Regions.SelectMany(IMaturityFiguresGrain.KeysOf);
-        var lines = (await Task.WhenAll(keys.Select(k => grains.GetGrain<IMaturityFiguresGrain>(k).ListAsync()))).SelectMany(l => l).ToList();
+        // An SME moving region is in two shards for a moment: counted once.
+        var lines = (await Task.WhenAll(keys.Select(k => grains.GetGrain<IMaturityFiguresGrain>(k).ListAsync()))).SelectMany(l => l)
+            .DistinctBy(l => l.SmeId).ToList();
         var cells = new Visibility(lines, MinSmes);
         var figures = new Published(lines, cells, new ProgrammeVisibility(lines, cells, MinSmes));
         lock (cacheGate) cache = (now, figures);
@@ -279,6 +295,7 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
         var ofProgramme = all.Where(l => programmeId is null || l.Completed.Any(c => c.ProgrammeId == programmeId)).ToList();
         var lines = ofProgramme.Where(l => (region is null || l.Group.Region == region) && (wantedSector is null || l.Group.Sector == wantedSector)).ToList();
         var cells = new List<ImpactCell?>();
+        if (lines.Count == 0) return new ImpactResponse(time.GetUtcNow(), MinSmes, []); // a sector nobody is in: nothing to decide, nothing remembered
         if (programmeId is not null)
         {
             // A programme's SMEs are shown whole only: its cells by region or sector would be subtracted from the same
@@ -348,7 +365,7 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
                 .GroupBy(x => x.ProgrammeId, x => x.SmeId).ToDictionary(g => g.Key, g => g.ToHashSet(StringComparer.Ordinal));
             var shown = members.Where(m => m.Value.Count >= min).Select(m => m.Key).ToHashSet(StringComparer.Ordinal);
             // The cells shown an SME is in: its region's, its sector's and its region x sector's, each when shown.
-            var where = lines.ToDictionary(l => l.SmeId, l => string.Join('|', cells.Of(l.Group.Region, null) ? l.Group.Region : "",
+            var where = lines.DistinctBy(l => l.SmeId).ToDictionary(l => l.SmeId, l => string.Join('|', cells.Of(l.Group.Region, null) ? l.Group.Region : "",
                 cells.Of(null, l.Group.Sector) ? l.Group.Sector : "", cells.Of(l.Group.Region, l.Group.Sector) ? "rs" : ""), StringComparer.Ordinal);
             while (true)
             {
@@ -359,12 +376,45 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
                     .Where(groups => groups.Any(g => g.Key != ""))
                     .SelectMany(groups => groups.Where(g => g.Count() < min).Select(g => (Group: g, Cell: groups)))
                     .FirstOrDefault();
-                if (small.Group is null) break;
-                // The smallest programme of the small group, or, for a group of no programme, of its cell's.
-                var candidates = small.Group.Key != "" ? small.Group.Key.Split('|') : small.Cell.SelectMany(g => g.Key.Split('|')).Where(p => p != "");
-                shown.Remove(candidates.OrderBy(p => members[p].Count).ThenBy(p => p, StringComparer.Ordinal).First());
+                if (small.Group is not null)
+                {
+                    // The smallest programme of the small group, or, for a group of no programme, of its cell's.
+                    var candidates = small.Group.Key != "" ? small.Group.Key.Split('|') : small.Cell.SelectMany(g => g.Key.Split('|')).Where(p => p != "");
+                    shown.Remove(candidates.OrderBy(p => members[p].Count).ThenBy(p => p, StringComparer.Ordinal).First());
+                    continue;
+                }
+                // And each programme against each cell shown whole (a region holds several groups: the region minus the
+                // programme must not leave 1 to 4), against the SMEs in no cell shown at each level, and against each other.
+                var apart = shown.OrderBy(p => members[p].Count).ThenBy(p => p, StringComparer.Ordinal)
+                    .FirstOrDefault(p => !Apart(lines, cells, members[p], min) || shown.Any(q => q != p && !Apart(members[p], members[q], min)));
+                if (apart is null) break;
+                shown.Remove(apart);
             }
             Shown = shown;
+        }
+
+        private static bool Apart(IReadOnlyList<MaturityLine> lines, Visibility cells, HashSet<string> of, int min)
+        {
+            bool Few(int smes) => smes is > 0 && smes < min;
+            foreach (var level in new Func<MaturityLine, string?>[]
+            {
+                _ => "all",
+                l => cells.Of(l.Group.Region, null) ? l.Group.Region : null,
+                l => cells.Of(null, l.Group.Sector) ? l.Group.Sector : null,
+                l => cells.Of(l.Group.Region, l.Group.Sector) ? $"{l.Group.Region}|{l.Group.Sector}" : null,
+            })
+                foreach (var cell in lines.GroupBy(level))
+                {
+                    var inside = cell.Count(l => of.Contains(l.SmeId));
+                    if (Few(inside) || (cell.Key is not null && Few(cell.Count() - inside))) return false;
+                }
+            return true;
+        }
+
+        private static bool Apart(HashSet<string> one, HashSet<string> other, int min)
+        {
+            bool Few(int smes) => smes is > 0 && smes < min;
+            return !Few(one.Count(other.Contains)) && !Few(one.Count(id => !other.Contains(id))) && !Few(other.Count(id => !one.Contains(id)));
         }
 
         public IReadOnlySet<string> Shown { get; }

@@ -104,5 +104,21 @@ public sealed class ImpactCellsTests
         In(two, "Fes-Meknes", 20);
         Assert.False(Shown(two, "a-pme"));
         Assert.True(Shown(two, "b-pme"));
+        // A programme with twenty of a region's twenty-four SMEs, the four others in a sector whose cell there is hidden:
+        // the region minus the programme would give those four.
+        var hidden = new List<MaturityLine>();
+        void Sector(string region, string sector, int smes, params string[] programmes)
+        {
+            for (var i = 0; i < smes; i++)
+                hidden.Add(new MaturityLine($"sme-{hidden.Count}", new PeerGroup(region, sector, "10-49"), [], null,
+                    [.. programmes.Select(p => new ImpactSums(p, 1, 1_000_000, 300_000))]));
+        }
+        Sector("Tanger-Tetouan-Al Hoceima", "agro", 3);
+        Sector("Oriental", "textile", 4);
+        Sector("Fes-Meknes", "agro", 20, "pme");
+        Sector("Fes-Meknes", "textile", 4);
+        Sector("Souss-Massa", "agro", 3);
+        Sector("Souss-Massa", "textile", 8);
+        Assert.False(Shown(hidden, "pme"));
     }
 }
