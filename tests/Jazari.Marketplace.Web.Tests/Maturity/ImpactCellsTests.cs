@@ -55,10 +55,11 @@ public sealed class ImpactCellsTests
     public void A_programmes_smes_show_whole_only_when_no_subtraction_from_another_whole_leaves_one_to_four()
     {
         static void Add(List<MaturityLine> lines, int smes, params string[] programmes) => In(lines, "Souss-Massa", smes, programmes);
-        static void In(List<MaturityLine> lines, string region, int smes, params string[] programmes)
+        static void In(List<MaturityLine> lines, string region, int smes, params string[] programmes) => Of(lines, region, "agro", smes, programmes);
+        static void Of(List<MaturityLine> lines, string region, string sector, int smes, params string[] programmes)
         {
             for (var i = 0; i < smes; i++)
-                lines.Add(new MaturityLine($"sme-{lines.Count}", new PeerGroup(region, "agro", "10-49"), [], null,
+                lines.Add(new MaturityLine($"sme-{lines.Count}", new PeerGroup(region, sector, "10-49"), [], null,
                     [.. programmes.Select(p => new ImpactSums(p, 1, 1_000_000, 300_000))]));
         }
         static bool Shown(List<MaturityLine> lines, string programmeId) =>
@@ -107,18 +108,12 @@ public sealed class ImpactCellsTests
         // A programme with twenty of a region's twenty-four SMEs, the four others in a sector whose cell there is hidden:
         // the region minus the programme would give those four.
         var hidden = new List<MaturityLine>();
-        void Sector(string region, string sector, int smes, params string[] programmes)
-        {
-            for (var i = 0; i < smes; i++)
-                hidden.Add(new MaturityLine($"sme-{hidden.Count}", new PeerGroup(region, sector, "10-49"), [], null,
-                    [.. programmes.Select(p => new ImpactSums(p, 1, 1_000_000, 300_000))]));
-        }
-        Sector("Tanger-Tetouan-Al Hoceima", "agro", 3);
-        Sector("Oriental", "textile", 4);
-        Sector("Fes-Meknes", "agro", 20, "pme");
-        Sector("Fes-Meknes", "textile", 4);
-        Sector("Souss-Massa", "agro", 3);
-        Sector("Souss-Massa", "textile", 8);
+        Of(hidden, "Tanger-Tetouan-Al Hoceima", "agro", 3);
+        Of(hidden, "Oriental", "textile", 4);
+        Of(hidden, "Fes-Meknes", "agro", 20, "pme");
+        Of(hidden, "Fes-Meknes", "textile", 4);
+        Of(hidden, "Souss-Massa", "agro", 3);
+        Of(hidden, "Souss-Massa", "textile", 8);
         Assert.False(Shown(hidden, "pme"));
     }
 }
