@@ -249,7 +249,52 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
     private (DateTimeOffset At, Published Figures)? cache;
 
     /// <summary>Every SME's line and which cells of them show, read at most once a minute (<c>Maturity:ImpactCacheSeconds</c>): the page is public.</summary>
-    private sealed record Published(IReadOnlyList<MaturityLine> Lines, Visibility Cells, ProgrammeVisibility Programmes);
+    private sealed record Published(IReadOnlyList<MaturityLine> Lines, Audited Cells);
+
+    /// <summary>
+    /// The cells the figures show, audited together: the region x sector table's cells (<see cref="Visibility"/>) and the
+    /// programmes (<see cref="ProgrammeVisibility"/>), less those <see cref="Disclosure"/> holds back so that no sum or
+    /// difference of what is shown gives 1 to <paramref name="min"/> - 1 SMEs.
+    /// </summary>
+    public sealed class Audited
+    {
+        private readonly Visibility table;
+        private readonly HashSet<(string Region, string Sector)> heldBack = [];
+
+        public Audited(IReadOnlyList<MaturityLine> lines, int min)
+        {
+            table = new Visibility(lines, min);
+            var programmes = new ProgrammeVisibility(lines, table, min).Shown.ToHashSet(StringComparer.Ordinal);
+            var regions = lines.Select(l => l.Group.Region).Distinct().ToList();
+            var sectors = lines.Select(l => l.Group.Sector).Distinct().ToList();
+            var cells = new List<(string? Region, string? Sector)> { (null, null) };
+            cells.AddRange(regions.Where(r => table.Of(r, null)).Select(r => ((string?)r, (string?)null)));
+            cells.AddRange(sectors.Where(x => table.Of(null, x)).Select(x => ((string?)null, (string?)x)));
+            cells.AddRange(regions.SelectMany(r => sectors.Where(x => table.Of(r, x)).Select(x => ((string?)r, (string?)x))));
+            // The groups: SMEs of the same region, sector and programmes shown.
+            string Key(MaturityLine l) => $"{l.Group.Region}\n{l.Group.Sector}\n" +
+                string.Join('|', l.Completed.Select(c => c.ProgrammeId).Where(programmes.Contains).Distinct().Order(StringComparer.Ordinal));
+            var groups = lines.GroupBy(Key).Select(g => g.ToList()).ToList();
+            var named = programmes.Order(StringComparer.Ordinal).ToList();
+            var sets = cells.Select(c => (IReadOnlyList<int>)[.. groups.Select((g, i) => (g, i))
+                    .Where(x => (c.Region is null || x.g[0].Group.Region == c.Region) && (c.Sector is null || x.g[0].Group.Sector == c.Sector)).Select(x => x.i)])
+                .Concat(named.Select(p => (IReadOnlyList<int>)[.. groups.Select((g, i) => (g, i))
+                    .Where(x => x.g[0].Completed.Any(c => c.ProgrammeId == p)).Select(x => x.i)]))
+                .ToList();
+            foreach (var s in Disclosure.HeldBack(sets, [.. groups.Select(g => g.Count)], min, new HashSet<int> { 0 }))
+            {
+                if (s < cells.Count) heldBack.Add((cells[s].Region ?? "", cells[s].Sector ?? ""));
+                else programmes.Remove(named[s - cells.Count]);
+            }
+            Programmes = programmes;
+        }
+
+        /// <summary>The programmes whose SMEs are shown whole.</summary>
+        public IReadOnlySet<string> Programmes { get; }
+
+        /// <summary>Whether the cell of these SMEs (null: any region, or any sector) is shown.</summary>
+        public bool Of(string? region, string? sector) => table.Of(region, sector) && !heldBack.Contains((region ?? "", sector ?? ""));
+    }
 
     private async Task<Published> PublishedAsync()
     {
@@ -274,8 +319,7 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
         // An SME moving region is in two shards for a moment: counted once.
         var lines = (await Task.WhenAll(keys.Select(k => grains.GetGrain<IMaturityFiguresGrain>(k).ListAsync()))).SelectMany(l => l)
             .DistinctBy(l => l.SmeId).ToList();
-        var cells = new Visibility(lines, MinSmes);
-        var figures = new Published(lines, cells, new ProgrammeVisibility(lines, cells, MinSmes));
+        var figures = new Published(lines, new Audited(lines, MinSmes));
         lock (cacheGate) cache = (now, figures);
         return figures;
     }
@@ -291,7 +335,7 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
             return 0;
         });
         var wantedSector = sector?.Trim().ToLowerInvariant();
-        var (all, visible, programmes) = await PublishedAsync();
+        var (all, visible) = await PublishedAsync();
         var ofProgramme = all.Where(l => programmeId is null || l.Completed.Any(c => c.ProgrammeId == programmeId)).ToList();
         var lines = ofProgramme.Where(l => (region is null || l.Group.Region == region) && (wantedSector is null || l.Group.Sector == wantedSector)).ToList();
         var cells = new List<ImpactCell?>();
@@ -300,7 +344,7 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
         {
             // A programme's SMEs are shown whole only: its cells by region or sector would be subtracted from the same
             // cells of all SMEs.
-            if (region is null && wantedSector is null && programmes.Of(programmeId)) cells.Add(Cell(null, null, programmeId, lines, null));
+            if (region is null && wantedSector is null && visible.Programmes.Contains(programmeId)) cells.Add(Cell(null, null, programmeId, lines, null));
             return new ImpactResponse(time.GetUtcNow(), MinSmes, [.. cells.OfType<ImpactCell>()]);
         }
         cells.Add(visible.Of(region, wantedSector) ? Cell(null, null, null, lines, null) : null);
@@ -310,7 +354,7 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
             .Select(g => visible.Of(region, g.Key) ? Cell(null, g.Key, null, [.. g], null) : null));
         // Each programme's SMEs (all their work, as every cell sums it), in the answer for all SMEs only.
         if (region is null && wantedSector is null)
-            cells.AddRange(programmes.Shown.Order(StringComparer.Ordinal)
+            cells.AddRange(visible.Programmes.Order(StringComparer.Ordinal)
                 .Select(p => Cell(null, null, p, [.. lines.Where(l => l.Completed.Any(c => c.ProgrammeId == p))], null)));
         return new ImpactResponse(time.GetUtcNow(), MinSmes, [.. cells.OfType<ImpactCell>()]);
     }

@@ -116,4 +116,62 @@ public sealed class ImpactCellsTests
         Of(hidden, "Souss-Massa", "textile", 8);
         Assert.False(Shown(hidden, "pme"));
     }
+
+    [Fact]
+    public void No_sum_or_difference_of_the_cells_and_programmes_shown_gives_one_to_four_smes()
+    {
+        // The last stop's table alone: Souss-Massa x agro shown, Souss-Massa x textile hidden, so Souss-Massa minus its
+        // agro cell was its textile cell, and textile minus that the Oriental's four.
+        var table = new List<MaturityLine>();
+        Of(table, "Oriental", "agro", 20);
+        Of(table, "Oriental", "textile", 4);
+        Of(table, "Souss-Massa", "agro", 6);
+        Of(table, "Souss-Massa", "textile", 8);
+        AssertNothingSmallReachable(table);
+        // A programme with twenty of a region's twenty-four SMEs, and two programmes of five in a region of twelve.
+        var programmes = new List<MaturityLine>();
+        Of(programmes, "Tanger-Tetouan-Al Hoceima", "agro", 3);
+        Of(programmes, "Oriental", "textile", 4);
+        Of(programmes, "Fes-Meknes", "agro", 20, "pme");
+        Of(programmes, "Fes-Meknes", "textile", 4);
+        Of(programmes, "Souss-Massa", "agro", 3);
+        Of(programmes, "Souss-Massa", "textile", 8);
+        Of(programmes, "Draa-Tafilalet", "agro", 5, "a-pme");
+        Of(programmes, "Draa-Tafilalet", "agro", 5, "b-pme");
+        Of(programmes, "Draa-Tafilalet", "agro", 2);
+        var audited = AssertNothingSmallReachable(programmes);
+        Assert.True(audited.Of(null, null)); // the whole still shows
+    }
+
+    private static void Of(List<MaturityLine> lines, string region, string sector, int smes, params string[] programmes)
+    {
+        for (var i = 0; i < smes; i++)
+            lines.Add(new MaturityLine($"sme-{lines.Count}", new PeerGroup(region, sector, "10-49"), [], null,
+                [.. programmes.Select(p => new ImpactSums(p, 1, 1_000_000, 300_000))]));
+    }
+
+    /// <summary>Every combination of the sets shown with coefficients -1, 0 or 1 (brute force, apart from the audit):
+    /// none is a set of 1 to 4 SMEs.</summary>
+    private static MaturityCommands.Audited AssertNothingSmallReachable(List<MaturityLine> lines)
+    {
+        var audited = new MaturityCommands.Audited(lines, 5);
+        var regions = lines.Select(l => l.Group.Region).Distinct().ToList();
+        var sectors = lines.Select(l => l.Group.Sector).Distinct().ToList();
+        var sets = new List<bool[]>();
+        void Add(Func<MaturityLine, bool> member) => sets.Add([.. lines.Select(member)]);
+        if (audited.Of(null, null)) Add(_ => true);
+        foreach (var r in regions.Where(r => audited.Of(r, null))) Add(l => l.Group.Region == r);
+        foreach (var x in sectors.Where(x => audited.Of(null, x))) Add(l => l.Group.Sector == x);
+        foreach (var (r, x) in regions.SelectMany(r => sectors.Select(x => (r, x))).Where(c => audited.Of(c.r, c.x))) Add(l => l.Group.Region == r && l.Group.Sector == x);
+        foreach (var p in audited.Programmes) Add(l => l.Completed.Any(c => c.ProgrammeId == p));
+        Assert.InRange(sets.Count, 1, 13);
+        var coefficients = new int[sets.Count];
+        for (var combination = 0; combination < (int)Math.Pow(3, sets.Count); combination++)
+        {
+            for (int i = 0, rest = combination; i < sets.Count; i++, rest /= 3) coefficients[i] = rest % 3 - 1;
+            var sums = lines.Select((_, sme) => sets.Select((set, i) => set[sme] ? coefficients[i] : 0).Sum()).ToList();
+            if (sums.All(v => v is 0 or 1)) Assert.False(sums.Count(v => v == 1) is > 0 and < 5, $"combination {string.Join(',', coefficients)} gives {sums.Count(v => v == 1)} SMEs");
+        }
+        return audited;
+    }
 }
