@@ -2,10 +2,11 @@ namespace Jazari.Marketplace.Web.Application;
 
 /// <summary>
 /// Which published sets of SMEs to hold back so that no sum or difference of those left gives the figures of 1 to
-/// <c>min</c> - 1 SMEs. The SMEs fall in groups that belong to the same sets; a set is a sum of groups. A small group
-/// (or two small groups together) is disclosed when its vector is a combination of the sets' vectors: found by
-/// Gaussian elimination (modulo a large prime, exact for these 0/1 vectors), with each row's combination of sets
-/// kept, so that the smallest set used is the one held back. Repeated until nothing small is reachable.
+/// <c>min</c> - 1 SMEs. The SMEs fall in groups that belong to the same sets; a set is a sum of groups. Gaussian
+/// elimination (modulo a large prime, exact for these 0/1 vectors), the large groups' columns first and each row's
+/// combination of sets kept, leaves in its last rows exactly what the sets give without any large group: any such
+/// combination gives small groups alone, so while there is one, the smallest set it uses is held back (failing closed:
+/// a set made of small groups only, say a region of six SMEs in six sectors, is held back too).
 /// </summary>
 public static class Disclosure
 {
@@ -17,24 +18,27 @@ public static class Disclosure
     /// <returns>The indices of the sets to hold back.</returns>
     public static HashSet<int> HeldBack(IReadOnlyList<IReadOnlyList<int>> sets, IReadOnlyList<int> groups, int min, IReadOnlySet<int> kept)
     {
+        // Columns: the large groups, then the small ones.
+        var order = Enumerable.Range(0, groups.Count).OrderBy(g => groups[g] is > 0 and var n && n < min ? 1 : 0).ThenBy(g => g).ToArray();
+        var column = new int[groups.Count];
+        for (var c = 0; c < order.Length; c++) column[order[c]] = c;
+        var large = order.Count(g => groups[g] >= min);
         var held = new HashSet<int>();
-        var small = Enumerable.Range(0, groups.Count).Where(g => groups[g] is > 0 && groups[g] < min).ToList();
-        var probes = small.Select(g => new[] { g })
-            .Concat(small.SelectMany((a, i) => small.Skip(i + 1).Where(b => groups[a] + groups[b] < min).Select(b => new[] { a, b }))).ToList();
         while (true)
         {
             var live = Enumerable.Range(0, sets.Count).Where(s => !held.Contains(s)).ToList();
-            var (rows, pivots) = Reduce(live.Select(s => sets[s]).ToList(), groups.Count);
-            var combination = probes.Select(p => Combination(rows, pivots, p, groups.Count, live.Count)).FirstOrDefault(c => c is not null);
-            if (combination is null) return held;
-            var used = Enumerable.Range(0, live.Count).Where(i => combination[i] != 0).Select(i => live[i]).Where(s => !kept.Contains(s)).ToList();
+            var rows = Reduce([.. live.Select(s => (IReadOnlyList<int>)[.. sets[s].Select(g => column[g])])], groups.Count);
+            // A row whose pivot is a small group's has no large group left: it gives small groups alone.
+            var small = rows.FirstOrDefault(r => Array.FindIndex(r.Vector, v => v != 0) >= large);
+            if (small.Of is null) return held;
+            var used = Enumerable.Range(0, live.Count).Where(i => small.Of[i] != 0).Select(i => live[i]).Where(s => !kept.Contains(s)).ToList();
             if (used.Count == 0) return held; // only kept sets give it: nothing left to hold back
             held.Add(used.OrderBy(s => sets[s].Sum(g => groups[g])).ThenBy(s => s).First());
         }
     }
 
     /// <summary>The reduced row echelon form of the sets' vectors, each row with the combination of sets it is.</summary>
-    private static (List<(long[] Vector, long[] Of)> Rows, Dictionary<int, int> Pivots) Reduce(List<IReadOnlyList<int>> sets, int width)
+    private static List<(long[] Vector, long[] Of)> Reduce(List<IReadOnlyList<int>> sets, int width)
     {
         var rows = sets.Select((set, i) =>
         {
@@ -44,7 +48,6 @@ public static class Disclosure
             of[i] = 1;
             return (vector, of);
         }).ToList();
-        var pivots = new Dictionary<int, int>();
         var rank = 0;
         for (var column = 0; column < width && rank < rows.Count; column++)
         {
@@ -56,25 +59,9 @@ public static class Disclosure
             Scale(rows[rank], inverse);
             for (var r = 0; r < rows.Count; r++)
                 if (r != rank && rows[r].vector[column] is var factor and not 0) Subtract(rows[r], rows[rank], factor);
-            pivots[column] = rank++;
+            rank++;
         }
-        return ([.. rows.Take(rank).Select(r => (r.vector, r.of))], pivots);
-    }
-
-    /// <summary>The combination of sets that gives exactly the probe's groups once each, or null when none does.</summary>
-    private static long[]? Combination(List<(long[] Vector, long[] Of)> rows, Dictionary<int, int> pivots, int[] probe, int width, int setCount)
-    {
-        // In reduced form a vector of the span is the sum of its pivot entries times their rows.
-        var sum = new long[width];
-        var of = new long[setCount];
-        foreach (var g in probe)
-        {
-            if (!pivots.TryGetValue(g, out var r)) return null;
-            for (var i = 0; i < width; i++) sum[i] = (sum[i] + rows[r].Vector[i]) % Prime;
-            for (var i = 0; i < setCount; i++) of[i] = (of[i] + rows[r].Of[i]) % Prime;
-        }
-        for (var i = 0; i < width; i++) if (sum[i] != (probe.Contains(i) ? 1 : 0)) return null;
-        return of;
+        return [.. rows.Take(rank).Select(r => (r.vector, r.of))];
     }
 
     private static void Scale((long[] Vector, long[] Of) row, long factor)

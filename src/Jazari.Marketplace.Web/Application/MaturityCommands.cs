@@ -301,8 +301,13 @@ public sealed class MaturityCommands(IGrainFactory grains, QuestionnaireSource q
         var seconds = config.GetValue("Maturity:ImpactCacheSeconds", 60);
         lock (cacheGate)
             if (cache is { } c && time.GetUtcNow() - c.At < TimeSpan.FromSeconds(seconds)) return c.Figures;
-        // One request reads and decides; the others wait for it rather than doing it again.
-        await refreshing.WaitAsync();
+        // One request reads and decides; the others show the last figures meanwhile, or wait for the first ones.
+        if (!await refreshing.WaitAsync(0))
+        {
+            lock (cacheGate)
+                if (cache is { } stale) return stale.Figures;
+            await refreshing.WaitAsync();
+        }
         try
         {
             var now = time.GetUtcNow();

@@ -143,6 +143,17 @@ public sealed class ImpactCellsTests
         Assert.True(audited.Of(null, null)); // the whole still shows
     }
 
+    [Fact]
+    public void Two_or_three_small_groups_given_together_by_a_difference_hold_back_the_smaller_set()
+    {
+        // Groups a and b of two SMEs, and a large group G: the whole {a, b, G} minus X = {G} gives a and b, four SMEs.
+        Assert.Equal([1], Disclosure.HeldBack([[0, 1, 2], [2]], [2, 2, 10], 5, new HashSet<int> { 0 }));
+        // Three groups of one SME the same way.
+        Assert.Equal([1], Disclosure.HeldBack([[0, 1, 2, 3], [3]], [1, 1, 1, 10], 5, new HashSet<int> { 0 }));
+        // Nothing small given: nothing held back.
+        Assert.Empty(Disclosure.HeldBack([[0, 1], [1]], [6, 10], 5, new HashSet<int> { 0 }));
+    }
+
     private static void Of(List<MaturityLine> lines, string region, string sector, int smes, params string[] programmes)
     {
         for (var i = 0; i < smes; i++)
