@@ -124,22 +124,16 @@ public sealed class StripeRail(StripeClient client, IGrainFactory grains, Notifi
     private async Task<string?> RefundAsync(MoneyMove move, Dictionary<string, string> metadata, CancellationToken cancellation)
     {
         if (move.NetMinor == 0) return null; // all of it goes back to the programme: nothing to refund on the card
-        var service = new RefundService(client);
-        var refunded = 0L;
-        await foreach (var made in service.ListAutoPagingAsync(new RefundListOptions { PaymentIntent = move.PaymentExternalId, Limit = 100 }, cancellationToken: cancellation))
-        {
-            if (made.Metadata?.GetValueOrDefault("operationId") == move.OperationId) return made.Id; // made more than 24 hours ago
-            if (made.Status is not ("failed" or "canceled")) refunded += made.Amount;
-        }
+        var (made, left) = await RefundOfAsync(move.PaymentExternalId!, move.OperationId, cancellation);
+        if (made is not null) return made; // made more than 24 hours ago
         // A refund made in Stripe's dashboard while this one waited (an engagement being cancelled, Stripe down) gave the
         // card part of it already: the card gets what is left of the move, and the move is done.
-        var paid = (await new PaymentIntentService(client).GetAsync(move.PaymentExternalId, cancellationToken: cancellation)).Amount;
-        var amount = Math.Min(move.NetMinor, paid - refunded);
+        var amount = Math.Min(move.NetMinor, left);
         if (amount < move.NetMinor)
             logger.LogWarning("Refund {OperationId} of need {NeedId}: Stripe had refunded the card already; {Amount} of {Net} refunded now",
                 move.OperationId, move.NeedId, Math.Max(amount, 0), move.NetMinor);
         if (amount <= 0) return move.PaymentExternalId;
-        var refund = await service.CreateAsync(new RefundCreateOptions
+        var refund = await new RefundService(client).CreateAsync(new RefundCreateOptions
         {
             PaymentIntent = move.PaymentExternalId, Amount = amount, Metadata = metadata,
         }, Key(amount == move.NetMinor ? move.OperationId : $"{move.OperationId}:{amount}"), cancellation); // a new amount, a new request
@@ -166,16 +160,9 @@ public sealed class StripeRail(StripeClient client, IGrainFactory grains, Notifi
     private async Task MakeUnclaimedRefundAsync(string paymentIntentId, Dictionary<string, string> metadata, CancellationToken cancellation)
     {
         var operationId = $"unclaimed:{paymentIntentId}";
-        var service = new RefundService(client);
-        var refunded = 0L;
-        await foreach (var made in service.ListAutoPagingAsync(new RefundListOptions { PaymentIntent = paymentIntentId, Limit = 100 }, cancellationToken: cancellation))
-        {
-            if (made.Metadata?.GetValueOrDefault("operationId") == operationId) return;
-            if (made.Status is not ("failed" or "canceled")) refunded += made.Amount;
-        }
-        var rest = (await new PaymentIntentService(client).GetAsync(paymentIntentId, cancellationToken: cancellation)).Amount - refunded;
-        if (rest <= 0) return;
-        await service.CreateAsync(new RefundCreateOptions
+        var (made, rest) = await RefundOfAsync(paymentIntentId, operationId, cancellation);
+        if (made is not null || rest <= 0) return;
+        await new RefundService(client).CreateAsync(new RefundCreateOptions
         {
             PaymentIntent = paymentIntentId, Amount = rest, Metadata = new(metadata) { ["operationId"] = operationId },
         }, Key($"{operationId}:{rest}"), cancellation); // a refund in Stripe's dashboard since: another amount, another request
@@ -204,6 +191,20 @@ public sealed class StripeRail(StripeClient client, IGrainFactory grains, Notifi
         {
             throw new StripeException("Stripe did not answer.", unreachable); // a 503 to try again
         }
+    }
+
+    /// <summary>The refund of <paramref name="operationId"/> when one was made (Stripe forgets idempotency keys after 24
+    /// hours: it is looked for by its metadata), else what is left to refund of the payment after the refunds made.</summary>
+    private async Task<(string? Made, long Left)> RefundOfAsync(string paymentIntentId, string operationId, CancellationToken cancellation)
+    {
+        var refunded = 0L;
+        await foreach (var made in new RefundService(client).ListAutoPagingAsync(new RefundListOptions { PaymentIntent = paymentIntentId, Limit = 100 },
+            cancellationToken: cancellation))
+        {
+            if (made.Metadata?.GetValueOrDefault("operationId") == operationId) return (made.Id, 0);
+            if (made.Status is not ("failed" or "canceled")) refunded += made.Amount;
+        }
+        return (null, (await new PaymentIntentService(client).GetAsync(paymentIntentId, cancellationToken: cancellation)).Amount - refunded);
     }
 
     /// <summary>The startup's Connect account (created once) and a fresh onboarding link to it.</summary>

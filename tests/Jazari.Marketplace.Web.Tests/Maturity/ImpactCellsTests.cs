@@ -56,12 +56,6 @@ public sealed class ImpactCellsTests
     {
         static void Add(List<MaturityLine> lines, int smes, params string[] programmes) => In(lines, "Souss-Massa", smes, programmes);
         static void In(List<MaturityLine> lines, string region, int smes, params string[] programmes) => Of(lines, region, "agro", smes, programmes);
-        static void Of(List<MaturityLine> lines, string region, string sector, int smes, params string[] programmes)
-        {
-            for (var i = 0; i < smes; i++)
-                lines.Add(new MaturityLine($"sme-{lines.Count}", new PeerGroup(region, sector, "10-49"), [], null,
-                    [.. programmes.Select(p => new ImpactSums(p, 1, 1_000_000, 300_000))]));
-        }
         static bool Shown(List<MaturityLine> lines, string programmeId) =>
             new MaturityCommands.ProgrammeVisibility(lines, new MaturityCommands.Visibility(lines, 5), 5).Of(programmeId);
         var lines = new List<MaturityLine>();
