@@ -328,6 +328,11 @@ public sealed class BadInputTests(MarketplaceHost host)
         Assert.Equal("amal@مثال.المغرب", idn.Email("email", "Amal@مثال.المغرب"));
         Assert.Equal("o'brien+jazari@atlas.ma", idn.Email("email", "o'brien+jazari@atlas.ma"));
         Assert.Equal("أمل@atlas.ma", idn.Email("email", "أمل@atlas.ma"));
+        // One mailbox, one account: fullwidth letters and a punycode domain are the address they stand for (a twin account,
+        // or a startup slipping out of the related-party hold on its SME's domain, was one of them away).
+        Assert.Equal("sme1@acme-trade.ma", idn.Email("email", "ＳＭＥ1@ａｃｍｅ-trade.ｍａ"));
+        Assert.Equal("dev@café-trade.ma", idn.Email("email", "dev@xn--caf-trade-d4a.ma"));
+        Assert.Equal("dev@café-trade.ma", idn.Email("email", "dev＠CAFÉ-trade.ma"));
         Assert.False(idn.Failed);
     }
 

@@ -188,8 +188,10 @@ public sealed class Checks(string prefix = "")
 
     public string Email(string field, string? value)
     {
-        // "a@atlas.ma." is the mailbox of "a@atlas.ma" (a domain's root dot): one address, one account.
-        var typed = Text(field, value, 254).ToLowerInvariant();
+        // One mailbox, one account, whichever way it is written: "a@atlas.ma." is "a@atlas.ma" (a domain's root dot), fullwidth
+        // or compatibility letters are their plain ones ("ａ@ａｔｌａｓ.ｍａ", NFKC), and a domain in punycode is its Unicode name
+        // (IDNA: "xn--caf-dma.ma" is "café.ma"). Kept in that form, so that the accounts and the related-party check compare mailboxes.
+        var typed = Text(field, value, 254).Normalize(System.Text.NormalizationForm.FormKC).ToLowerInvariant();
         var email = typed.TrimEnd('.');
         var at = email.IndexOf('@');
         if (typed.Length > 0 && (at < 1 || at != email.LastIndexOf('@') || !email[(at + 1)..].Contains('.') || email.Any(char.IsWhiteSpace)
@@ -198,7 +200,26 @@ public sealed class Checks(string prefix = "")
             || email[(at + 1)..].Any(c => !(char.IsLetterOrDigit(c) || c is '-' or '.')) || email[(email.LastIndexOf('.') + 1)..].All(char.IsAsciiDigit)
             || !Mailbox(email[..at])))
             Error(field, "Must be an e-mail address.");
+        else if (typed.Length > 0)
+        {
+            if (DomainName(email[(at + 1)..]) is { } domain) email = $"{email[..at]}@{domain}";
+            else Error(field, "Must be an e-mail address.");
+        }
         return email;
+    }
+
+    /// <summary>The domain's one Unicode name (IDNA, UTS #46), lower case; null when it is no valid domain name.</summary>
+    private static string? DomainName(string domain)
+    {
+        var idn = new System.Globalization.IdnMapping { UseStd3AsciiRules = true };
+        try
+        {
+            return idn.GetUnicode(idn.GetAscii(domain)).ToLowerInvariant();
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 
     /// <summary>A mailbox name as people have them (RFC 5322's dot-atom, letters in any script): no "&lt;script&gt;", no
