@@ -267,6 +267,29 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
         return (engagement, sme, request, Assert.Single((await engagement.ApproveAsync(sme, 0)).Milestones[0].PendingMoves));
     }
 
+    [Fact]
+    public async Task An_engagement_whose_event_stays_pending_is_written_again_twice_a_day_so_the_sweep_keeps_raising_it()
+    {
+        // The sweep raises the events of the engagements written in the last day: a money move failing longer (Stripe
+        // refusing a transfer for days) would drop out of its sight, and the release stall until someone opens the engagement.
+        var (engagement, sme, _, _) = await AwardedAsync();
+        await engagement.RequestFundingAsync(sme, 0, PaymentMethod.BankTransfer); // its event is never confirmed here
+        var needId = engagement.GetPrimaryKeyString();
+        var table = new Azure.Data.Tables.TableServiceClient(fixture.Storage.ConnectionString).GetTableClient("marketplace");
+        async Task<Azure.ETag> WrittenAsync() => (await table.QueryAsync<Azure.Data.Tables.TableEntity>(
+            Azure.Data.Tables.TableClient.CreateQueryFilter($"RowKey eq {"engagement"}")).ToListAsync()).Single(r => r.PartitionKey.EndsWith("_" + needId, StringComparison.Ordinal)).ETag;
+        var written = await WrittenAsync();
+        await engagement.RaisePendingEventsAsync();
+        Assert.Equal(written, await WrittenAsync()); // a fresh event: raised, nothing written
+        fixture.Time.Advance(TimeSpan.FromDays(1));
+        await engagement.RaisePendingEventsAsync();
+        var rewritten = await WrittenAsync();
+        Assert.NotEqual(written, rewritten);
+        await engagement.RaisePendingEventsAsync(); // the next hour's sweep: written half a day ago at most, nothing more
+        Assert.Equal(rewritten, await WrittenAsync());
+        Assert.True(fixture.EngagementEvents.Of(needId).Count(e => e.Kind == EngagementEventKind.FundingRequested) >= 3);
+    }
+
     private async Task<(IEngagementGrain Engagement, Caller Sme, Caller Founder, string StartupId)> AwardedAsync(string? programmeId = null)
     {
         var owner = Samples.Sme(Samples.NewId("acc"));
@@ -629,6 +652,7 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
         }
         for (var i = 0; i < EngagementGrain.MaxPendingEvents; i++)
             state.PendingEvents.Add(new EngagementEvent(Samples.NewId("evt"), EngagementEventKind.DisputeResolved, 9, at));
+        state.Told.AddRange(Enumerable.Range(0, EngagementGrain.MaxTold).Select(_ => $"{Samples.NewId("dsp")}:{at.UtcTicks}:resolved"));
         var size = fixture.Silo.Services.GetRequiredService<Orleans.Serialization.Serializer>().SerializeToArray(state).Length;
         Assert.InRange(size, 40 * 1024, 256 * 1024);
     }

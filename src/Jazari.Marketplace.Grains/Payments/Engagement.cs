@@ -102,6 +102,11 @@ public interface IEngagementGrain : IGrainWithStringKey
     Task SyncAsync();
     /// <summary>The follow-up of an event is done: it is no longer pending.</summary>
     Task ConfirmEventAsync(string eventId);
+    /// <summary>Of these notification keys, those the follow-ups have not told yet (<see cref="ToldAsync"/>).</summary>
+    Task<IReadOnlyList<string>> UntoldAsync(IReadOnlyList<string> keys);
+    /// <summary>The follow-ups told the parties these notifications: the engagement remembers them, so a later follow-up,
+    /// which tells what the whole state calls for, does not tell them again once the accounts have forgotten their keys.</summary>
+    Task ToldAsync(IReadOnlyList<string> keys);
     /// <summary>Hands the pending events to the follow-ups again (after a failure between the write and the hand-over, or of a job).</summary>
     Task RaisePendingEventsAsync();
     /// <summary>
@@ -124,6 +129,10 @@ internal sealed class EngagementGrain(
     ILogger<EngagementGrain> logger) : Grain, IEngagementGrain
 {
     public const int MaxPendingEvents = 64;
+    /// <summary>Notification keys remembered as told: an engagement's ten milestones call for a few dozen; beyond, the oldest go.</summary>
+    public const int MaxTold = 500;
+    /// <summary>How often an engagement whose events stay pending is written again: well within the follow-up sweep's look-back (a day).</summary>
+    public static readonly TimeSpan KeptInSweepEvery = TimeSpan.FromHours(12);
 
     private EngagementState S => state.State;
     private string NeedId => this.GetPrimaryKeyString();
@@ -935,7 +944,32 @@ internal sealed class EngagementGrain(
         if (state.RecordExists && S.PendingEvents.RemoveAll(e => e.Id == eventId) > 0) await state.SaveAsync();
     }
 
-    public Task RaisePendingEventsAsync() => state.RecordExists ? RaiseAsync([.. S.PendingEvents]) : Task.CompletedTask;
+    public async Task RaisePendingEventsAsync()
+    {
+        if (!state.RecordExists || S.PendingEvents.Count == 0) return;
+        // An event its follow-ups could not carry out for half a day (Stripe refusing a transfer, a startup's onboarding
+        // unfinished): the state is written again, twice a day, so that the hourly sweep, which raises the events of the
+        // engagements written in the last day, keeps raising it until it is done.
+        var now = time.GetUtcNow();
+        if (now - S.PendingEvents.Min(e => e.At) >= KeptInSweepEvery && !(now - S.PendingRewrittenAt < KeptInSweepEvery))
+        {
+            S.PendingRewrittenAt = now;
+            await state.SaveAsync();
+        }
+        await RaiseAsync([.. S.PendingEvents]);
+    }
+
+    public Task<IReadOnlyList<string>> UntoldAsync(IReadOnlyList<string> keys) =>
+        Task.FromResult<IReadOnlyList<string>>([.. keys.Distinct().Where(k => !S.Told.Contains(k))]);
+
+    public async Task ToldAsync(IReadOnlyList<string> keys)
+    {
+        var added = keys.Distinct().Where(k => !S.Told.Contains(k)).ToList();
+        if (!state.RecordExists || added.Count == 0) return;
+        S.Told.AddRange(added);
+        if (S.Told.Count > MaxTold) S.Told.RemoveRange(0, S.Told.Count - MaxTold);
+        await state.SaveAsync();
+    }
 
     /// <summary>Written with the change that causes it, so a crash before the hand-over loses nothing.</summary>
     private EngagementEvent AddEvent(EngagementEventKind kind, int index)

@@ -14,7 +14,9 @@ namespace Jazari.Marketplace.Web.Jobs;
 /// was. So the sweep reads, in the <c>marketplace</c> table, the rows of each kind written in the last
 /// <see cref="LookbackSetting"/> hours (the <c>Timestamp</c> column; no list is kept on the request path) and asks each
 /// of those grains to raise its pending events again (a grain with none does nothing; a duplicate hand-over is
-/// harmless: the jobs are idempotent). Then overdue needs whose scheduled expiry was lost are expired.
+/// harmless: the jobs are idempotent). Then overdue needs whose scheduled expiry was lost are expired. An engagement whose
+/// events stay pending (a money move failing for days) writes its state again twice a day, so it stays in sight; the look-back
+/// must stay above those 12 hours.
 /// <para>
 /// Needs, engagements, payout details, expert reviews, cohorts and conversations (their messages' notices) store events. Another grain kind joins by adding one entry to <see cref="Kinds"/>: the state
 /// name of its <c>[PersistentState]</c> (the row key), its grain type (the part of the partition key between the service

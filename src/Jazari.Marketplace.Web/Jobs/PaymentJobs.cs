@@ -87,13 +87,31 @@ public sealed class PaymentJobs(
             Values(e, m, ("amount", Money.Format(m.AmountMinor))));
     }
 
-    /// <summary>Every notification the engagement's state calls for, each under a key naming its event.</summary>
+    /// <summary>One notification the state calls for.</summary>
+    private sealed record Telling(string? AccountId, string Kind, string Key, IReadOnlyDictionary<string, string> Values);
+
+    /// <summary>Every notification the engagement's state calls for, each under a key naming its event, that the engagement
+    /// has not told yet: an account remembers only its newest keys, and its messages and matches soon push a milestone's
+    /// out. The engagement remembers what it told once the accounts recorded it (before, a crash tells again, and the
+    /// accounts, which remember it still, drop the repeat).</summary>
     private async Task TellAsync(EngagementView e, IReadOnlyList<MoneyMove> waiting)
     {
+        var tellings = (await TellingsAsync(e, waiting)).Where(t => t.AccountId is not null).ToList(); // an imported profile's, once it has an account
+        var grain = grains.GetGrain<IEngagementGrain>(e.NeedId);
+        var untold = await grain.UntoldAsync([.. tellings.Select(t => t.Key)]);
+        if (untold.Count == 0) return;
+        foreach (var t in tellings.Where(t => untold.Contains(t.Key))) await notifier.NotifyAsync(t.AccountId, t.Kind, t.Key, t.Values);
+        await grain.ToldAsync(untold);
+    }
+
+    private async Task<List<Telling>> TellingsAsync(EngagementView e, IReadOnlyList<MoneyMove> waiting)
+    {
+        var tellings = new List<Telling>();
+        void Tell(string? accountId, string kind, string key, IReadOnlyDictionary<string, string> values) => tellings.Add(new(accountId, kind, key, values));
         // A card release waits for the startup to finish its Stripe onboarding: it is told where, once per release.
         foreach (var move in waiting.Where(w => w.Kind == MoveKind.Release))
             if (e.Milestone(move.Index) is { } m)
-                await notifier.NotifyAsync(e.StartupAccountId, NotificationKinds.ReleaseAwaitingOnboarding, $"{move.OperationId}:awaiting-onboarding",
+                Tell(e.StartupAccountId, NotificationKinds.ReleaseAwaitingOnboarding, $"{move.OperationId}:awaiting-onboarding",
                     Values(e, m, ("amount", Money.Format(move.NetMinor)), ("onboardingLink", notifier.Link(StartupProfilePage))));
         foreach (var m in e.Milestones)
         {
@@ -103,20 +121,20 @@ public sealed class PaymentJobs(
                 var bank = settings.Bank;
                 var programme = m.ProgrammeShare > 0 ? Money.Format(m.ProgrammeShare) : ""; // a sentence in the reader's language
                 // Each request after a lapse has instructions of its own: the programme may grant another share, so another amount.
-                await notifier.NotifyAsync(e.SmeAccountId, NotificationKinds.FundingInstructions, m.Lapses == 0 ? $"{m.PaymentId}:instructions" : $"{m.PaymentId}:instructions:{m.Lapses}",
+                Tell(e.SmeAccountId, NotificationKinds.FundingInstructions, m.Lapses == 0 ? $"{m.PaymentId}:instructions" : $"{m.PaymentId}:instructions:{m.Lapses}",
                     Values(e, m, ("amount", Money.Format(m.SmeShare)), ("reference", BankTransferRail.Reference(m.PaymentId)), ("holder", bank.AccountHolder),
                         ("bank", bank.Bank), ("rib", bank.Rib), ("swift", bank.Swift), ("programmeShare", programme),
                         ("payBy", $"{settings.PayBy(m.HeldUntil, m.ProgrammeShare, m.FundingRequestedAt):yyyy-MM-dd}")));
             }
             if (m is { Status: MilestoneStatus.AwaitingFunding, FundingRequestedAt: null, FundingLapsedAt: { } lapsed } && e.CancelledAt is null)
-                await notifier.NotifyAsync(e.SmeAccountId, NotificationKinds.FundingLapsed, $"{key}:lapsed:{lapsed.UtcTicks}",
+                Tell(e.SmeAccountId, NotificationKinds.FundingLapsed, $"{key}:lapsed:{lapsed.UtcTicks}",
                     Values(e, m, ("amount", Money.Format(m.AmountMinor - m.LapsedSmeMinor)), ("days", $"{settings.ProgrammeHoldDays}")));
             if (m.FundedAt is not null)
                 foreach (var account in new[] { e.SmeAccountId, e.StartupAccountId })
-                    await notifier.NotifyAsync(account, NotificationKinds.MilestoneFunded, $"{key}:funded",
+                    Tell(account, NotificationKinds.MilestoneFunded, $"{key}:funded",
                         Values(e, m, ("amount", Money.Format(m.AmountMinor)), ("receipt", notifier.Link(ReceiptCommands.Path(m.PaymentId)))));
             if (m.DeliveredAt is { } delivered)
-                await notifier.NotifyAsync(e.SmeAccountId, NotificationKinds.MilestoneDelivered, $"{key}:delivered",
+                Tell(e.SmeAccountId, NotificationKinds.MilestoneDelivered, $"{key}:delivered",
                     Values(e, m, ("note", m.DeliveryNote ?? ""), ("releaseOn", $"{Languages.Formats.Today(delivered + TimeSpan.FromDays(settings.AutoReleaseDays)):yyyy-MM-dd}")));
             if (m.Dispute is { } dispute)
             {
@@ -131,41 +149,42 @@ public sealed class PaymentJobs(
                 // take over a party's dispute: named by its opening.
                 var told = dispute.OpenedBy == "card-refund" || dispute.Superseded ? $"{dispute.Id}:{dispute.OpenedAt.UtcTicks}" : dispute.Id;
                 foreach (var account in other is null ? new[] { e.SmeAccountId, e.StartupAccountId } : [other])
-                    await notifier.NotifyAsync(account, NotificationKinds.DisputeOpened, $"{told}:opened", Values(e, m, ("reason", Dispute.ReasonKey(dispute.OpenedBy) ?? dispute.Reason)));
+                    Tell(account, NotificationKinds.DisputeOpened, $"{told}:opened", Values(e, m, ("reason", Dispute.ReasonKey(dispute.OpenedBy) ?? dispute.Reason)));
                 // Mediators the SME accepted: each of their institutes' managers is asked to settle it, once.
                 if (dispute is { MediatorsAcceptedAt: not null, ResolvedAt: null })
                     foreach (var institute in dispute.MediatorInstitutes.Select(id => grains.GetGrain<Grains.Incubation.IInstituteGrain>(id)))
                     {
                         await institute.AddMediationAsync(e.NeedId); // listed on its managers' page
                         foreach (var manager in (await institute.GetAsync())?.ManagerAccountIds ?? [])
-                            await notifier.NotifyAsync(manager, NotificationKinds.DisputeMediation, $"{told}:mediate",
+                            Tell(manager, NotificationKinds.DisputeMediation, $"{told}:mediate",
                                 Values(e, m, ("reason", Dispute.ReasonKey(dispute.OpenedBy) ?? dispute.Reason), ("amount", Money.Format(m.AmountMinor - m.RefundedMinor - m.ReleasedMinor))));
                     }
                 if (dispute.ResolvedAt is not null)
                     foreach (var account in new[] { e.SmeAccountId, e.StartupAccountId })
-                        await notifier.NotifyAsync(account, NotificationKinds.DisputeResolved, $"{told}:resolved",
+                        Tell(account, NotificationKinds.DisputeResolved, $"{told}:resolved",
                             Values(e, m, ("release", Money.Format(dispute.ReleaseMinor)), ("refund", Money.Format(dispute.RefundMinor - dispute.RefundProgrammeMinor)),
                                 ("programmeRefund", dispute.RefundProgrammeMinor > 0 ? Money.Format(dispute.RefundProgrammeMinor) : ""), ("note", dispute.Note ?? "")));
             }
             // A release split by where its money is (a co-funded milestone paid by card) has two payouts: the startup is told the sum.
             if (m.Status == MilestoneStatus.Released && e.Payouts.Where(p => p.Index == m.Index && p.Kind == MoveKind.Release).ToList() is [var payout, ..] released)
-                await notifier.NotifyAsync(e.StartupAccountId, NotificationKinds.MilestoneReleased, $"{key}:released",
+                Tell(e.StartupAccountId, NotificationKinds.MilestoneReleased, $"{key}:released",
                     Values(e, m, ("amount", Money.Format(released.Sum(p => p.AmountMinor))), ("fee", Money.Format(m.ReleasedMinor - released.Sum(p => p.AmountMinor))),
                         ("receipt", notifier.Link(ReceiptCommands.Path(payout.Id)))));
         }
         // Every milestone settled: each side is asked for its review, on the need's page where it is written.
         if (e is { CompletedAt: not null, CancelledAt: null })
             foreach (var account in new[] { e.SmeAccountId, e.StartupAccountId })
-                await notifier.NotifyAsync(account, NotificationKinds.EngagementCompleted, $"{e.NeedId}:completed",
+                Tell(account, NotificationKinds.EngagementCompleted, $"{e.NeedId}:completed",
                     new Dictionary<string, string> { ["title"] = e.Title, ["link"] = notifier.NeedLink(e.NeedId) });
         // A bank payout with nowhere valid to go waits: its beneficiary is told where to give its RIB.
         foreach (var payout in e.Payouts.Where(p => p.Status is PayoutStatus.Pending or PayoutStatus.Held))
         {
             var details = await grains.GetGrain<IPayoutDetailsGrain>(payout.BeneficiaryId).GetAsync(System);
             if (details is { Valid: true } || e.Milestone(payout.Index) is not { } m) continue;
-            await notifier.NotifyAsync(payout.BeneficiaryKind == Roles.Startup ? e.StartupAccountId : e.SmeAccountId, NotificationKinds.PayoutAwaitingDetails,
+            Tell(payout.BeneficiaryKind == Roles.Startup ? e.StartupAccountId : e.SmeAccountId, NotificationKinds.PayoutAwaitingDetails,
                 $"{payout.Id}:awaiting-details", Values(e, m, ("amount", Money.Format(payout.AmountMinor)), ("detailsLink", notifier.Link(PayoutDetailsJobs.PayoutDetailsPage))));
         }
+        return tellings;
     }
 
     private Dictionary<string, string> Values(EngagementView e, MilestoneView m, params (string Key, string Value)[] more)

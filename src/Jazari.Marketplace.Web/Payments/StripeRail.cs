@@ -108,10 +108,18 @@ public sealed class StripeRail(StripeClient client, IGrainFactory grains, Notifi
         var transfer = await service.CreateAsync(new TransferCreateOptions
         {
             Amount = move.NetMinor, Currency = move.Currency.ToLowerInvariant(), Destination = account.ExternalAccountId,
-            TransferGroup = move.NeedId, Metadata = metadata,
+            TransferGroup = move.NeedId, Metadata = metadata, SourceTransaction = await ChargeOfAsync(move.PaymentExternalId, cancellation),
         }, Key(move.OperationId), cancellation);
         return await DoneWaitingAsync(payouts, move, transfer.Id);
     }
+
+    /// <summary>The charge of the card payment a release pays from: the transfer is made from it, so that it goes while the
+    /// payment's money is still pending at Stripe (a delivery approved within days of the payment), instead of failing for
+    /// want of an available balance. Null for a payment made before checkouts had a payment intent.</summary>
+    private async Task<string?> ChargeOfAsync(string? paymentIntentId, CancellationToken cancellation) =>
+        paymentIntentId?.StartsWith("pi_", StringComparison.Ordinal) == true
+            ? (await new PaymentIntentService(client).GetAsync(paymentIntentId, cancellationToken: cancellation)).LatestChargeId
+            : null;
 
     /// <summary>The need leaves the startup's waiting list once its transfer is made (not when it is woken up: a wake-up
     /// that did not reach the job must not lose it).</summary>

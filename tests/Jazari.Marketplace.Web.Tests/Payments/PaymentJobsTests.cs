@@ -25,6 +25,12 @@ public sealed class PaymentJobsTests(SqliteJobsHost jobs)
         Assert.Contains("À payer au plus tard le " + Jazari.Marketplace.Web.Languages.Formats.For("fr").Date(payBy), instructions.GetProperty("text").GetString()!.Replace('\u00a0', ' ').Replace("\u2068", "").Replace("\u2069", ""));
         await Engagements.ConfirmAsync(Host, funding);
         Assert.Single(await jobs.EmailsAsync(a.Founder.Email, "milestone-funded"));
+        // The founder's account then hears of 1,000 other things (messages it turned off, here): it no longer remembers
+        // the funding's key. The engagement's later follow-ups, which tell what its whole state calls for, do not tell it again.
+        var founderNotices = jobs.Service<IGrainFactory>().GetGrain<Grains.Notifications.IAccountNotificationsGrain>(a.Founder.AccountId);
+        await founderNotices.SetPreferencesAsync(new Dictionary<string, Grains.Notifications.Delivery> { [Grains.Notifications.NotificationKinds.MessageReceived] = Grains.Notifications.Delivery.Off });
+        for (var i = 0; i < Grains.Notifications.AccountNotificationsGrain.RememberedKeys; i++)
+            await founderNotices.RecordAsync(new(Grains.Notifications.NotificationKinds.MessageReceived + ":" + i, Grains.Notifications.NotificationKinds.MessageReceived, new Dictionary<string, string>(), jobs.Time.GetUtcNow()));
         // Delivered at 23:30 UTC: the e-mail names the release's day in Morocco (the next day at UTC+1; the same during
         // Ramadan, when Morocco keeps UTC), read here from the system's time zone data.
         var morocco = TimeZoneInfo.FindSystemTimeZoneById("Africa/Casablanca");
@@ -58,6 +64,7 @@ public sealed class PaymentJobsTests(SqliteJobsHost jobs)
         var balances = await Engagements.AssertLedgerAsync(Host, a.NeedId);
         Assert.Equal(1_425_000, balances[$"startup:{a.StartupId}"]);
         Assert.Single(await jobs.EmailsAsync(a.Founder.Email, "milestone-released"));
+        Assert.Single(await jobs.EmailsAsync(a.Founder.Email, "milestone-funded"));
     }
 
     [Fact]

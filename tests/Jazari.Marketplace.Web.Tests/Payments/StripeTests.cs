@@ -115,6 +115,8 @@ public sealed class StripeTests(StripeHost stripe)
         await Engagements.UntilAsync(Host, a.NeedId, 0, "released");
         var transfer = Assert.Single(Server.Transfers(), t => (string?)t["transfer_group"] == a.NeedId);
         Assert.Equal((1_425_000L, "mad", accountId), ((long)transfer["amount"]!, (string?)transfer["currency"], (string?)transfer["destination"]));
+        // Made from the payment's charge: it goes while the card's money is still pending at Stripe.
+        Assert.StartsWith("ch_", (string?)transfer["source_transaction"]);
         Assert.Equal($"{a.NeedId}:m0:release", Server.CallsTo("POST", "/v1/transfers").Last(c => c.Field("transfer_group") == a.NeedId).IdempotencyKey);
         var released = await a.EngagementAsync();
         Assert.Equal("released", released.Milestone(0).Status());
