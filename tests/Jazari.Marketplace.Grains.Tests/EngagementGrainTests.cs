@@ -185,6 +185,35 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
         AssertInvariants(await engagement.GetLedgerAsync(Samples.Admin));
     }
 
+    [Fact]
+    public async Task A_second_decision_after_a_refund_in_stripe_releases_the_programmes_money_left_by_bank_and_only_the_cards_by_stripe()
+    {
+        // Co-funded, paid by card: a first decision refunds half and releases half; the refund goes, the release waits
+        // for the startup's Stripe account. A refund in Stripe's dashboard (1,000 MAD) then replaces the release, and a
+        // second decision releases what is left. Its parts come from what each pot still holds, not from the milestone's
+        // first shares: a transfer sized so would pay the programme's money left at the bank out of other SMEs' card money.
+        var (engagement, sme, founder, request, _) = await CoFundedByCardAsync();
+        await engagement.DeliverAsync(founder, 0, "Livré.", []);
+        await engagement.OpenDisputeAsync(sme, 0, "Livraison incomplète.");
+        var amount = request.SmeMinor + request.ProgrammeMinor;
+        var first = (await engagement.ResolveDisputeAsync(Samples.Admin, 0, amount / 2, amount - amount / 2, "Moitié-moitié.")).Milestones[0];
+        var refund = Assert.Single(first.PendingMoves, p => p.Kind == MoveKind.Refund);
+        await engagement.CompleteMoveAsync(refund.OperationId, "re_half");
+        await engagement.PaymentRefundedAsync(request.PaymentId, request.Attempt, refund.NetMinor + 100_000, "pi_funding");
+        var left = (await engagement.GetAsync(Samples.Admin)).Milestones[0];
+        Assert.Equal(MilestoneStatus.Disputed, left.Status);
+        var escrow = amount - left.RefundedMinor;
+        var second = (await engagement.ResolveDisputeAsync(Samples.Admin, 0, escrow, 0, "Le reste à la startup.")).Milestones[0];
+        var programmeLeft = request.ProgrammeMinor - refund.ProgrammeMinor;
+        var cardLeft = request.SmeMinor - refund.NetMinor - 100_000;
+        var byBank = Assert.Single(second.PendingMoves, p => p.Method == PaymentMethod.BankTransfer);
+        var byCard = Assert.Single(second.PendingMoves, p => p.Method == PaymentMethod.Stripe);
+        Assert.Equal((cardLeft, programmeLeft), (byCard.AmountMinor, byBank.AmountMinor));
+        await engagement.CompleteMoveAsync(byCard.OperationId, "tr_rest");
+        await engagement.CompleteMoveAsync(byBank.OperationId, null);
+        AssertInvariants(await engagement.GetLedgerAsync(Samples.Admin));
+    }
+
     /// <summary>Milestone 0 of a need co-funded by a programme, its SME's share paid by card ("pi_funding").</summary>
     private async Task<(IEngagementGrain Engagement, Caller Sme, Caller Founder, FundingRequest Request, string ProgrammeId)> CoFundedByCardAsync()
     {

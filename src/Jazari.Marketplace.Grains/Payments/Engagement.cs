@@ -129,7 +129,7 @@ internal sealed class EngagementGrain(
     ILogger<EngagementGrain> logger) : Grain, IEngagementGrain
 {
     public const int MaxPendingEvents = 64;
-    /// <summary>Notification keys remembered as told: an engagement's ten milestones call for a few dozen; beyond, the oldest go.</summary>
+    /// <summary>Notifications remembered as told (reader and key): an engagement's ten milestones call for a few dozen; beyond, the oldest go.</summary>
     public const int MaxTold = 500;
     /// <summary>How often an engagement whose events stay pending is written again: well within the follow-up sweep's look-back (a day).</summary>
     public static readonly TimeSpan KeptInSweepEvery = TimeSpan.FromHours(12);
@@ -1085,7 +1085,7 @@ internal sealed class EngagementGrain(
     {
         var method = m.Method ?? PaymentMethod.BankTransfer;
         var fee = PaymentRules.Fee(amount, S.FeeBasisPoints);
-        var programme = method == PaymentMethod.Stripe ? PaymentRules.ProgrammePart(amount, m.ProgrammeShare, m.AmountMinor - m.CardRefundedFromEscrowMinor) : 0;
+        var programme = method == PaymentMethod.Stripe ? ProgrammePart(m, amount) : 0;
         if (programme <= 0)
         {
             yield return new(Operation(m.Index, what), NeedId, m.Index, MoveKind.Release, amount, fee, 0, S.Currency, method, S.StartupId, m.PaymentExternalId);
@@ -1107,8 +1107,24 @@ internal sealed class EngagementGrain(
     {
         var byCard = m.Method == PaymentMethod.Stripe && m.ChargebackOutcome != "lost";
         return new(Operation(m.Index, what), NeedId, m.Index, MoveKind.Refund, amount, 0,
-            PaymentRules.ProgrammePart(amount, m.ProgrammeShare, m.AmountMinor - m.CardRefundedFromEscrowMinor), S.Currency,
+            ProgrammePart(m, amount), S.Currency,
             byCard ? PaymentMethod.Stripe : PaymentMethod.BankTransfer, S.StartupId, byCard ? m.PaymentExternalId : null);
+    }
+
+    /// <summary>The programme's part of <paramref name="amount"/> taken from what the milestone's escrow still holds: pro rata of
+    /// the programme's money left in it (its share, less what refunds gave back to it and releases paid of it, done or to
+    /// do) to all the money left (less what refunds in Stripe, refunds and releases took, done or to do). The first
+    /// shares would do for a first move, not for one decided after others moved part of the money.</summary>
+    private long ProgrammePart(MilestoneState m, long amount)
+    {
+        if (S.ProgrammeId is not { } programmeId || m.ProgrammeShare == 0) return 0;
+        var prefix = Operation(m.Index, "");
+        var returned = S.Ledger.Where(e => e.OperationId.StartsWith(prefix, StringComparison.Ordinal)).SelectMany(e => e.Lines)
+            .Where(l => l.Account == LedgerAccounts.Programme(programmeId) && l.AmountMinor > 0).Sum(l => l.AmountMinor);
+        var paid = S.Payouts.Where(p => p.Index == m.Index && p.Kind == MoveKind.Release).Sum(p => p.ProgrammeMinor ?? 0);
+        var programmeLeft = m.ProgrammeShare - returned - paid - m.PendingMoves.Sum(p => p.ProgrammeMinor);
+        var escrowLeft = m.AmountMinor - m.RefundedMinor - m.ReleasedMinor - m.PendingMoves.Sum(p => p.AmountMinor);
+        return Math.Min(amount, PaymentRules.ProgrammePart(amount, Math.Max(0, programmeLeft), escrowLeft));
     }
 
     private async Task AddPayoutAsync(MilestoneState m, MoneyMove move, string kind, string beneficiaryId, string name, string? externalId, DateTimeOffset now,

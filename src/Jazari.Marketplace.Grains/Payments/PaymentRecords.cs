@@ -320,7 +320,7 @@ public sealed class EngagementState
     /// <summary>The day the first milestone was funded: the work's start, which the bid's days count from (each milestone's
     /// due day moved by the days it came after the award). Null until then, and in engagements funded before it was kept.</summary>
     [Id(19)] public DateOnly? StartedOn { get; set; }
-    /// <summary>The notification keys the follow-ups told, oldest first (<see cref="IEngagementGrain.ToldAsync"/>); empty in
+    /// <summary>The notifications the follow-ups told, as "account|key", oldest first (<see cref="IEngagementGrain.ToldAsync"/>); empty in
     /// engagements stored before it was kept (their accounts' own memory of keys still holds).</summary>
     [Id(20)] public List<string> Told { get; set; } = [];
     /// <summary>When the state was last written only to keep its pending events in the follow-up sweep's sight.</summary>

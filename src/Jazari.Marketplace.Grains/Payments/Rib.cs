@@ -82,9 +82,35 @@ public static class SharedEmailDomains
 {
     public static bool Contains(string domain) => Domains.Value.Contains(domain);
 
-    /// <summary>The domain of an address, lower case; null when it has none.</summary>
+    /// <summary>The domain of an address in its one form (<see cref="Canonical"/>; as written, lower case, when it is no
+    /// domain name), also for addresses stored before accounts kept that form; null when it has none.</summary>
     public static string? DomainOf(string? email) =>
-        email?.LastIndexOf('@') is int at and >= 0 && at < email.Length - 1 ? email[(at + 1)..].Trim().TrimEnd('.').ToLowerInvariant() : null;
+        email?.LastIndexOf('@') is int at and >= 0 && at < email.Length - 1
+            ? Canonical(email[(at + 1)..]) ?? email[(at + 1)..].Trim().TrimEnd('.').ToLowerInvariant() : null;
+
+    /// <summary>A domain's one name (IDNA, UTS #46), lower case: fullwidth or compatibility letters are their plain ones
+    /// (NFKC), a punycode label is its Unicode letters, a root dot is dropped. Null when it is no domain name.</summary>
+    public static string? Canonical(string domain)
+    {
+        var idn = new System.Globalization.IdnMapping { UseStd3AsciiRules = true };
+        string ascii;
+        try
+        {
+            ascii = idn.GetAscii(domain.Normalize(System.Text.NormalizationForm.FormKC).Trim().TrimEnd('.'));
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+        try
+        {
+            return idn.GetUnicode(ascii).ToLowerInvariant();
+        }
+        catch (ArgumentException)
+        {
+            return ascii.ToLowerInvariant(); // an ASCII label with "--" third and fourth ("ab--cd"), which DNS allows: as it is
+        }
+    }
 
     private static readonly Lazy<HashSet<string>> Domains = new(() =>
     {

@@ -85,9 +85,11 @@ public static class NotificationsApi
         foreach (var e in events)
         {
             var kind = e.TryGetProperty("event", out var k) ? k.GetString() : null;
-            var email = e.TryGetProperty("email", out var m) ? m.GetString()?.Trim().ToLowerInvariant() : null;
-            if (!StoppingEvents.Contains(kind) || string.IsNullOrEmpty(email)) continue;
-            if (await grains.GetGrain<ISignInGrain>(email).GetAccountIdAsync() is { } accountId)
+            var typed = e.TryGetProperty("email", out var m) ? m.GetString() : null;
+            if (!StoppingEvents.Contains(kind) || string.IsNullOrWhiteSpace(typed)) continue;
+            // The account of the address however SendGrid writes it (a punycode domain...), kept in its one form.
+            var email = await Application.AuthCommands.SignInKeyAsync(grains, new Application.Checks().Email("email", typed), typed);
+            if (email.Length > 0 && await grains.GetGrain<ISignInGrain>(email).GetAccountIdAsync() is { } accountId)
                 await grains.GetGrain<IAccountNotificationsGrain>(accountId).StopEmailAsync(kind!);
         }
         return TypedResults.Ok();

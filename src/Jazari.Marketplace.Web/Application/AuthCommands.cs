@@ -29,7 +29,7 @@ public sealed class AuthCommands(IGrainFactory grains, Notifier notifier, SignIn
     public async Task<string> SignUpAsync(SignUpInput input, string? clientAddress, string? pageLanguage = null)
     {
         var c = new Checks();
-        var email = c.Email("email", input.Email);
+        var email = await SignInKeyAsync(grains, c.Email("email", input.Email), input.Email);
         var account = new NewAccount(email, c.OneOf("role", input.Role, Roles.SelfService),
             c.Text("displayName", input.DisplayName, 100), c.OneOf("language", input.Language, Reference.Languages), []);
         var terms = PrivacyCommands.CheckTerms(c, input.AcceptTerms, input.TermsVersion);
@@ -43,7 +43,7 @@ public sealed class AuthCommands(IGrainFactory grains, Notifier notifier, SignIn
     public async Task<string> SignInAsync(SignInInput input, string? clientAddress, string fallbackLanguage)
     {
         var c = new Checks();
-        var email = c.Email("email", input.Email);
+        var email = await SignInKeyAsync(grains, c.Email("email", input.Email), input.Email);
         var language = input.Language is null ? fallbackLanguage : c.OneOf("language", input.Language, Reference.Languages);
         c.ThrowIfFailed();
         await SendCodeAsync(email, language, clientAddress, null);
@@ -55,7 +55,7 @@ public sealed class AuthCommands(IGrainFactory grains, Notifier notifier, SignIn
     public async Task<AccountView> VerifyAsync(VerifyInput input, string? clientAddress)
     {
         var c = new Checks();
-        var email = c.Email("email", input.Email);
+        var email = await SignInKeyAsync(grains, c.Email("email", input.Email), input.Email);
         var code = c.Text("code", input.Code is null ? null : Texts.AsciiDigits(input.Code), 6, minLength: 6); // ١٢٣٤٥٦ too
         if (code.Length == 6 && !code.All(char.IsAsciiDigit)) c.Error("code", "Six digits.");
         c.ThrowIfFailed();
@@ -98,6 +98,19 @@ public sealed class AuthCommands(IGrainFactory grains, Notifier notifier, SignIn
         else
             await notifier.NotifyAddressAsync(request.RecipientId, email, language, NotificationKinds.NoAccount, key,
                 new Dictionary<string, string> { ["signUpLink"] = notifier.Link("/sign-up") });
+    }
+
+    /// <summary>
+    /// The address a sign-in is kept under: its one form (<see cref="Checks.Email"/>), or, for an account made before
+    /// addresses were kept in that form (fullwidth letters, a punycode domain, a decomposed accent), the form it was made
+    /// under, as typed then (lower case, no root dot), so that its owner still reaches it.
+    /// </summary>
+    public static async Task<string> SignInKeyAsync(IGrainFactory grains, string email, string? typed)
+    {
+        var old = typed?.Trim().ToLowerInvariant().TrimEnd('.');
+        if (string.IsNullOrEmpty(old) || old == email || email.Length == 0) return email;
+        if (await grains.GetGrain<ISignInGrain>(email).GetAccountIdAsync() is not null) return email;
+        return await grains.GetGrain<ISignInGrain>(old).GetAccountIdAsync() is not null ? old : email;
     }
 
     /// <summary>The requester as the sign-in grain keeps it: a short hash, never the network address itself.</summary>

@@ -202,24 +202,10 @@ public sealed class Checks(string prefix = "")
             Error(field, "Must be an e-mail address.");
         else if (typed.Length > 0)
         {
-            if (DomainName(email[(at + 1)..]) is { } domain) email = $"{email[..at]}@{domain}";
-            else Error(field, "Must be an e-mail address.");
+            if (Grains.Payments.SharedEmailDomains.Canonical(email[(at + 1)..]) is not { } domain) Error(field, "Must be an e-mail address.");
+            else if ((email = $"{email[..at]}@{domain}").Length > 254) Error(field, "At most 254 characters."); // letters NFKC spelt out
         }
         return email;
-    }
-
-    /// <summary>The domain's one Unicode name (IDNA, UTS #46), lower case; null when it is no valid domain name.</summary>
-    private static string? DomainName(string domain)
-    {
-        var idn = new System.Globalization.IdnMapping { UseStd3AsciiRules = true };
-        try
-        {
-            return idn.GetUnicode(idn.GetAscii(domain)).ToLowerInvariant();
-        }
-        catch (ArgumentException)
-        {
-            return null;
-        }
     }
 
     /// <summary>A mailbox name as people have them (RFC 5322's dot-atom, letters in any script): no "&lt;script&gt;", no

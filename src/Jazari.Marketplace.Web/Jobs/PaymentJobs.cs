@@ -98,10 +98,12 @@ public sealed class PaymentJobs(
     {
         var tellings = (await TellingsAsync(e, waiting)).Where(t => t.AccountId is not null).ToList(); // an imported profile's, once it has an account
         var grain = grains.GetGrain<IEngagementGrain>(e.NeedId);
-        var untold = await grain.UntoldAsync([.. tellings.Select(t => t.Key)]);
+        // Remembered by reader: a manager who joins a mediating institute later is still asked to settle the dispute.
+        static string Told(Telling t) => $"{t.AccountId}|{t.Key}";
+        var untold = (await grain.UntoldAsync([.. tellings.Select(Told)])).ToHashSet();
         if (untold.Count == 0) return;
-        foreach (var t in tellings.Where(t => untold.Contains(t.Key))) await notifier.NotifyAsync(t.AccountId, t.Kind, t.Key, t.Values);
-        await grain.ToldAsync(untold);
+        foreach (var t in tellings.Where(t => untold.Contains(Told(t)))) await notifier.NotifyAsync(t.AccountId, t.Kind, t.Key, t.Values);
+        await grain.ToldAsync([.. untold]);
     }
 
     private async Task<List<Telling>> TellingsAsync(EngagementView e, IReadOnlyList<MoneyMove> waiting)
