@@ -46,6 +46,9 @@ public sealed class ExpertReviewsApiTests(MarketplaceHost host)
             new { bidIds = new[] { bidId, rivalBidId }, question = "Le prix est-il juste ? Le plan est-il réaliste ?" })).Json(HttpStatusCode.Created);
         Assert.Equal("requested", created.GetProperty("status").GetString());
         var id = created.Id();
+        // The question the SME typed is in its data export, as its erasure covers it.
+        var exported = Assert.Single((await (await sme.Client.GetAsync("/api/me/export")).Json(HttpStatusCode.OK)).GetProperty("expertReviews").EnumerateArray());
+        Assert.Equal("Le prix est-il juste ? Le plan est-il réaliste ?", exported.GetProperty("request").GetProperty("question").GetString());
 
         // Neutrality: the bidding startups never read it; the institute's manager does, with the untied mentor suggested.
         Assert.Equal(HttpStatusCode.Forbidden, (await founder.Client.GetAsync($"/api/expert-reviews/{id}")).StatusCode);

@@ -23,7 +23,11 @@ public sealed record DataExport(
     IReadOnlyList<ConversationExport> Conversations,
     IReadOnlyList<AuditEntry> Audit,
     PayoutDetailsExport? PayoutDetails,
-    IReadOnlyList<Grains.Maturity.Assessment>? Assessments = null);
+    IReadOnlyList<Grains.Maturity.Assessment>? Assessments = null,
+    /// <summary>The SME's applications to co-funding programmes (its details and note, the decision).</summary>
+    IReadOnlyList<Grains.Payments.ProgrammeApplication>? ProgrammeApplications = null,
+    /// <summary>The expert opinions asked on the person's needs (the SME's question, the opinion), as they read them.</summary>
+    IReadOnlyList<ExpertReviewView>? ExpertReviews = null);
 
 /// <summary>The bank account the person's payouts (a startup) or refunds (an SME) go to, as they gave it.</summary>
 public sealed record PayoutDetailsExport(string Holder, string Rib, string Bank, DateTimeOffset UpdatedAt, DateTimeOffset? RibChangedAt);
@@ -105,8 +109,31 @@ public sealed class PersonalData(IGrainFactory grains, AuditTrail audit, [FromKe
             await ConversationsAsync(caller),
             await audit.AboutAsync(accountId, cancellation),
             await PayoutDetailsAsync(account),
-            await AssessmentsAsync(account, caller));
+            await AssessmentsAsync(account, caller),
+            await ProgrammeApplicationsAsync(account),
+            await ExpertReviewsAsync(places.NeedIds, caller));
     }
+
+    private async Task<IReadOnlyList<Grains.Payments.ProgrammeApplication>?> ProgrammeApplicationsAsync(AccountView account)
+    {
+        if (account.Role != Roles.Sme || account.ProfileId is not { } smeId) return null;
+        var programmes = await grains.GetGrain<Grains.Payments.IProgrammeDirectoryGrain>(Grains.Payments.IProgrammeDirectoryGrain.Key).ListAsync();
+        var applications = await Task.WhenAll(programmes.Select(programmeId =>
+            grains.GetGrain<Grains.Payments.IProgrammeSmeGrain>(Grains.Payments.IProgrammeSmeGrain.KeyOf(programmeId, smeId)).GetApplicationAsync()));
+        return [.. applications.OfType<Grains.Payments.ProgrammeApplication>()];
+    }
+
+    private async Task<IReadOnlyList<ExpertReviewView>> ExpertReviewsAsync(IReadOnlyList<string> needIds, Caller caller) =>
+        [.. (await SideBySideAsync(needIds, async needId =>
+        {
+            var mine = new List<ExpertReviewView>();
+            foreach (var reviewId in await grains.GetGrain<INeedExpertReviewsGrain>(needId).ListAsync())
+            {
+                try { mine.Add(await grains.GetGrain<IExpertReviewGrain>(reviewId).GetAsync(caller)); }
+                catch (MarketplaceException gone) when (gone.Problem == Problem.NotFound) { } // asked by another party
+            }
+            return mine;
+        })).SelectMany(m => m)];
 
     /// <summary>The digital maturity assessments the person's SME took (answers, scores, plans), oldest first.</summary>
     private async Task<IReadOnlyList<Grains.Maturity.Assessment>?> AssessmentsAsync(AccountView account, Caller caller) =>

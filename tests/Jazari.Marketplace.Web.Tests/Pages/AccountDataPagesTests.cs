@@ -148,7 +148,8 @@ public sealed class AccountDataPagesTests(BrowserHost host)
         await page.GotoAsync("/account/data");
         await page.FillAsync("#confirm", smeEmail);
         await page.ClickAsync("form:has(#confirm) button[type=submit]");
-        await Journeys.ExpectUrlAsync(page, "/sign-in");
+        await Journeys.ExpectUrlAsync(page, "/account/erased");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Votre compte est effacé"); // said, not left to guess
         await page.GotoAsync("/account/data");
         await Assertions.Expect(page.Locator("#email")).ToBeVisibleAsync();
         Assert.Contains("/sign-in", page.Url);

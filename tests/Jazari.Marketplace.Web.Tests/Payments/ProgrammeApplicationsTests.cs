@@ -116,6 +116,24 @@ public sealed class ProgrammeApplicationsTests(MarketplaceHost host)
         var smeId = (await (await sme.Client.GetAsync("/api/auth/me")).Json(HttpStatusCode.OK)).GetProperty("profileId").GetString()!;
         var mine = await (await sme.Client.GetAsync($"/api/smes/{smeId}/programmes")).Json(HttpStatusCode.OK);
         Assert.Equal("approved", Assert.Single(mine.EnumerateArray()).GetProperty("status").GetString());
+        // The application, with the note the SME typed, is in its data export (Law 09-08), as its erasure covers it.
+        var exported = Assert.Single((await (await sme.Client.GetAsync("/api/me/export")).Json(HttpStatusCode.OK)).GetProperty("programmeApplications").EnumerateArray());
+        Assert.Equal(("Nous voulons vendre en ligne.", "Dossier complet."), (exported.GetProperty("note").GetString(), exported.GetProperty("reason").GetString()));
+
+        // A draft in the programme keeps it: its form offers no programme, also when it comes back with a refusal (it showed
+        // "None" chosen, as if the need had left its co-funding).
+        var draftId = (await (await NeedInAsync(sme, programme)).Json(HttpStatusCode.Created)).Id();
+        using var pages = await ReceiptTests.PagesAsync(host, sme);
+        var form = await pages.GetStringAsync($"/sme/needs/new?draft={draftId}");
+        Assert.DoesNotContain("name=\"Input.ProgrammeId\"", form);
+        var sentBack = await pages.PostAsync($"/sme/needs/new?draft={draftId}", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__af"] = ReceiptTests.Antiforgery(form), ["Input.Category"] = "ecommerce", ["Input.Title"] = "Boutique en ligne à Fès",
+            ["Input.Deadline"] = "2027-02-31", ["publish"] = "true",
+        }));
+        Assert.Equal(HttpStatusCode.OK, sentBack.StatusCode);
+        Assert.DoesNotContain("name=\"Input.ProgrammeId\"", await sentBack.Content.ReadAsStringAsync());
+        Assert.Equal(programme, (await (await sme.Client.GetAsync($"/api/needs/{draftId}")).Json(HttpStatusCode.OK)).GetProperty("programmeId").GetString());
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public sealed class DataModel(IGrainFactory grains, Text text, PrivacyCommands p
         if (await TryAsync(() => privacy.EraseMeAsync(Me, new EraseInput { Confirm = confirm })))
         {
             await PageSession.SignOutAsync(HttpContext, Grains);
-            return Redirect("/sign-in");
+            return Redirect("/account/erased");
         }
         await LoadAsync();
         return Page();

@@ -78,7 +78,9 @@ public sealed class NewNeedModel(IGrainFactory grains, Text text, NeedCommands n
         });
         if (created) return Redirect($"/sme/needs/{id}");
         if (Reference.IsCategory(Input.Category)) await ShowCategoryAsync(Input.Category!);
-        await LoadProgrammesAsync();
+        // A draft keeps its programme, so its form offers none (as when it opened); shown "None" after a refusal, it told the
+        // SME its need had left its co-funding.
+        if (Draft is null) await LoadProgrammesAsync();
         return Page();
     }
 
