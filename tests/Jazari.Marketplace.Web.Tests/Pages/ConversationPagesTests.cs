@@ -34,6 +34,9 @@ public sealed class ConversationPagesTests(BrowserHost host)
         await startupPage.ClickAsync("form.form button[type=submit]");
         await Journeys.ExpectUrlAsync(startupPage, "/messages/[a-z0-9-]+#latest$");
         var threadUrl = startupPage.Url;
+        // Writing again about the same need (the need page's Write link) opens that thread, not an empty first message's form.
+        await startupPage.GotoAsync($"/messages/new?needId={needId}");
+        Assert.Equal(threadUrl, startupPage.Url);
         // The same reply form sent twice (a double tap, a retry after a lost answer) posts one message.
         var form = startupPage.Locator("form.form");
         var fields = new Dictionary<string, object>

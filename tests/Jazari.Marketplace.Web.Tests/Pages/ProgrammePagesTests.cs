@@ -42,6 +42,7 @@ public sealed partial class ProgrammePagesTests(BrowserHost host)
         await card.Locator("button[type=submit]").ClickAsync();
         await Assertions.Expect(card.Locator(".pill.status-submitted")).ToContainTextAsync("En attente de décision");
         await Assertions.Expect(card).ToContainTextAsync("Région : respecté");
+        await Assertions.Expect(card).ToContainTextAsync("Vendre notre huile d'olive en ligne."); // what it wrote, still there to read
         await Assertions.Expect(card).ToContainTextAsync("Vous recevrez la décision et son motif par e-mail"); // what comes, and what to do meanwhile
         await HostApi.AssertTranslatedAsync(smePage);
         await HostApi.AssertAccessibleAsync(smePage);

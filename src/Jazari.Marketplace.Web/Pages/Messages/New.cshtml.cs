@@ -20,10 +20,24 @@ public sealed class NewModel(IGrainFactory grains, Text text, ConversationComman
     /// <summary>Who the message goes to: the startup written to (for an SME), or the need's SME (for a startup).</summary>
     public string? Recipient { get; private set; }
 
-    public async Task OnGetAsync()
+    public async Task<IActionResult> OnGetAsync()
     {
         await LoadAsync();
+        // The thread about this need and startup exists already (a bid's Write link, written before): it is where to write.
+        var startupId = Me.Role == Jazari.Marketplace.Grains.Roles.Sme ? StartupId
+            : (await Grains.GetGrain<Jazari.Marketplace.Grains.Accounts.IAccountGrain>(Me.AccountId).GetAsync())?.ProfileId;
+        if (Jazari.Marketplace.Grains.Ids.IsValid(startupId))
+        {
+            var id = Jazari.Marketplace.Grains.Conversations.ConversationRules.IdFor(NeedId!, startupId!);
+            try
+            {
+                await Grains.GetGrain<Jazari.Marketplace.Grains.Conversations.IConversationGrain>(id).GetAsync(Me, null);
+                return Redirect($"/messages/{id}#latest");
+            }
+            catch (Jazari.Marketplace.Grains.MarketplaceException) { } // none yet, or not the caller's: the first message's form
+        }
         ClientMessageId = Jazari.Marketplace.Grains.Ids.New("msg");
+        return Page();
     }
 
     public async Task<IActionResult> OnPostAsync()
