@@ -226,6 +226,7 @@ public sealed class FirstTimeJourneyTests(BrowserHost host)
         await Journeys.ArriveAsync(startup, $"/startup/cohorts/{cohortId}");
         await LandedAsync(startup);
         await Assertions.Expect(startup.Locator(".pill.status-admitted")).ToBeVisibleAsync();
+        await Assertions.Expect(startup.Locator("dd").Last).ToHaveTextAsync("Des coopératives et des PME du Souss."); // what it answered
         await MenuAsync(startup, "/startup/goals");
         await ReloadUntilAsync(startup, startup.Locator("main h2", new() { HasText = "Premiers clients PME" }), "the cohort's goal");
         await LandedAsync(startup);

@@ -29,6 +29,9 @@ public sealed class CallModel(IGrainFactory grains, Text text, CohortCommands co
     {
         if (await cohorts.OpenCallAsync(Me, id) is not { } call) return false;
         Call = call;
+        // Once sent, the startup still reads what it answered (the form is gone).
+        if (call.ApplicationId is { } applicationId)
+            Answers = (await Grains.GetGrain<Grains.Incubation.ICohortGrain>(id).GetApplicationAsync(Me, applicationId)).Answers;
         return true;
     }
 }
