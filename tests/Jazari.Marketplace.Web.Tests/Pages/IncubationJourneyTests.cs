@@ -381,6 +381,7 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         var day = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-2);
         await RecordAsync(3, day);
         await Assertions.Expect(own.Locator(".error")).ToHaveCountAsync(0);
+        await Assertions.Expect(own.Locator("li.card .notice[role=status]")).ToHaveCountAsync(1); // said saved, beside its goal
         var goals = await (await startup.GetAsync($"/api/startups/{startupId}/goals")).Json(HttpStatusCode.OK);
         var progress = goals.EnumerateArray().First().GetProperty("progress").EnumerateArray()
             .Select(p => (p.GetProperty("on").GetString(), p.GetProperty("value").GetInt32())).ToList();

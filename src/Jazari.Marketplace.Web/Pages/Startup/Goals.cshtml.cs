@@ -16,10 +16,14 @@ public sealed class GoalsModel(IGrainFactory grains, Text text, StartupProgressC
     public string DateFor(string goalId) => Refused is { } r && r.GoalId == goalId ? r.Date ?? "" : Today;
     public long? ValueFor(string goalId) => Refused is { } r && r.GoalId == goalId ? r.Value : null;
 
-    public async Task<IActionResult> OnGetAsync()
+    /// <summary>The goal whose progress was just saved: said beside it (only its percentage changed otherwise).</summary>
+    public string? Recorded { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string? recorded)
     {
         if (await ProfileIdAsync() is not { } startupId) return Redirect("/startup/profile?first=true");
         Goals = await Grains.GetGrain<IStartupGoalsGrain>(startupId).ListAsync();
+        Recorded = Goals.Any(g => g.Id == recorded) ? recorded : null;
         return Page();
     }
 
@@ -36,7 +40,7 @@ public sealed class GoalsModel(IGrainFactory grains, Text text, StartupProgressC
     {
         if (await ProfileIdAsync() is not { } startupId) return Redirect("/startup/profile?first=true");
         var recorded = await TryAsync(() => progress.RecordProgressAsync(Me, startupId, goalId ?? "", new ProgressInput { Date = date, Value = value }));
-        if (recorded) return Redirect("/startup/goals");
+        if (recorded) return Redirect($"/startup/goals?recorded={Uri.EscapeDataString(goalId ?? "")}#goal-{Uri.EscapeDataString(goalId ?? "")}");
         Refused = (goalId ?? "", value, date);
         Goals = await Grains.GetGrain<IStartupGoalsGrain>(startupId).ListAsync();
         return Page();
