@@ -48,7 +48,8 @@ public sealed class ExpertReviewsApiTests(MarketplaceHost host)
         var id = created.Id();
         // The question the SME typed is in its data export, as its erasure covers it.
         var exported = Assert.Single((await (await sme.Client.GetAsync("/api/me/export")).Json(HttpStatusCode.OK)).GetProperty("expertReviews").EnumerateArray());
-        Assert.Equal("Le prix est-il juste ? Le plan est-il réaliste ?", exported.GetProperty("request").GetProperty("question").GetString());
+        Assert.Equal("Le prix est-il juste ? Le plan est-il réaliste ?", exported.GetProperty("question").GetString());
+        Assert.False(exported.TryGetProperty("mentorAccountId", out _)); // as the API shows it: no one else's account id
 
         // Neutrality: the bidding startups never read it; the institute's manager does, with the untied mentor suggested.
         Assert.Equal(HttpStatusCode.Forbidden, (await founder.Client.GetAsync($"/api/expert-reviews/{id}")).StatusCode);

@@ -88,8 +88,11 @@ public static class NotificationsApi
             var typed = e.TryGetProperty("email", out var m) ? m.GetString() : null;
             if (!StoppingEvents.Contains(kind) || string.IsNullOrWhiteSpace(typed)) continue;
             // The account of the address however SendGrid writes it (a punycode domain...), kept in its one form.
-            var email = await Application.AuthCommands.SignInKeyAsync(grains, new Application.Checks().Email("email", typed), typed);
-            if (email.Length > 0 && await grains.GetGrain<ISignInGrain>(email).GetAccountIdAsync() is { } accountId)
+            var check = new Application.Checks();
+            var canonical = check.Email("email", typed);
+            if (check.Failed) continue; // no address of ours
+            var email = await Application.AuthCommands.SignInKeyAsync(grains, canonical, typed);
+            if (await grains.GetGrain<ISignInGrain>(email).GetAccountIdAsync() is { } accountId)
                 await grains.GetGrain<IAccountNotificationsGrain>(accountId).StopEmailAsync(kind!);
         }
         return TypedResults.Ok();

@@ -22,32 +22,33 @@ public sealed class AuthCommands(IGrainFactory grains, Notifier notifier, SignIn
 {
     /// <summary>
     /// Checks a sign-up and e-mails a code; an address with an account gets a code to sign in to it, in an e-mail saying the
-    /// account exists (the answer is the same, so the page tells nobody). Returns the normalised address.
+    /// account exists (the answer is the same, so the page tells nobody). Returns the address as typed (<see cref="Typed"/>).
     /// The code's e-mail is in the account's language, or in <paramref name="pageLanguage"/> when that is Amazigh (a
     /// language of the pages and the sign-in e-mails, not of accounts).
     /// </summary>
     public async Task<string> SignUpAsync(SignUpInput input, string? clientAddress, string? pageLanguage = null)
     {
         var c = new Checks();
-        var email = await SignInKeyAsync(grains, c.Email("email", input.Email), input.Email);
+        var email = c.Email("email", input.Email);
         var account = new NewAccount(email, c.OneOf("role", input.Role, Roles.SelfService),
             c.Text("displayName", input.DisplayName, 100), c.OneOf("language", input.Language, Reference.Languages), []);
         var terms = PrivacyCommands.CheckTerms(c, input.AcceptTerms, input.TermsVersion);
         c.ThrowIfFailed();
         var consents = terms is null && input.MarketingEmails is null ? null : new ConsentChoice(terms, input.MarketingEmails, "sign-up");
-        await SendCodeAsync(email, pageLanguage == Languages.Amazigh.Code ? pageLanguage : account.Language, clientAddress, new PendingSignUp(account, consents));
-        return email;
+        await SendCodeAsync(await SignInKeyAsync(grains, email, input.Email), pageLanguage == Languages.Amazigh.Code ? pageLanguage : account.Language,
+            clientAddress, new PendingSignUp(account, consents));
+        return Typed(input.Email);
     }
 
-    /// <summary>Checks a sign-in and e-mails a code (or, to an address without an account, where to sign up). Returns the normalised address.</summary>
+    /// <summary>Checks a sign-in and e-mails a code (or, to an address without an account, where to sign up). Returns the address as typed (<see cref="Typed"/>).</summary>
     public async Task<string> SignInAsync(SignInInput input, string? clientAddress, string fallbackLanguage)
     {
         var c = new Checks();
-        var email = await SignInKeyAsync(grains, c.Email("email", input.Email), input.Email);
+        var email = c.Email("email", input.Email);
         var language = input.Language is null ? fallbackLanguage : c.OneOf("language", input.Language, Reference.Languages);
         c.ThrowIfFailed();
-        await SendCodeAsync(email, language, clientAddress, null);
-        return email;
+        await SendCodeAsync(await SignInKeyAsync(grains, email, input.Email), language, clientAddress, null);
+        return Typed(input.Email);
     }
 
     /// <summary>The account of a right, live code (all codes of the address are then used up); a sign-up's first code creates it,
@@ -55,10 +56,11 @@ public sealed class AuthCommands(IGrainFactory grains, Notifier notifier, SignIn
     public async Task<AccountView> VerifyAsync(VerifyInput input, string? clientAddress)
     {
         var c = new Checks();
-        var email = await SignInKeyAsync(grains, c.Email("email", input.Email), input.Email);
+        var email = c.Email("email", input.Email);
         var code = c.Text("code", input.Code is null ? null : Texts.AsciiDigits(input.Code), 6, minLength: 6); // ١٢٣٤٥٦ too
         if (code.Length == 6 && !code.All(char.IsAsciiDigit)) c.Error("code", "Six digits.");
         c.ThrowIfFailed();
+        email = await SignInKeyAsync(grains, email, input.Email);
 
         var accountId = await grains.GetGrain<ISignInGrain>(email).VerifyAsync(code, Requester(clientAddress), networks.Of(clientAddress));
         var accountGrain = grains.GetGrain<IAccountGrain>(accountId);
@@ -105,13 +107,20 @@ public sealed class AuthCommands(IGrainFactory grains, Notifier notifier, SignIn
     /// addresses were kept in that form (fullwidth letters, a punycode domain, a decomposed accent), the form it was made
     /// under, as typed then (lower case, no root dot), so that its owner still reaches it.
     /// </summary>
+    /// <remarks>Called on a valid address only (its key is a storage key). Both are read whenever the spellings differ, so
+    /// the time taken says nothing of which has an account.</remarks>
     public static async Task<string> SignInKeyAsync(IGrainFactory grains, string email, string? typed)
     {
-        var old = typed?.Trim().ToLowerInvariant().TrimEnd('.');
-        if (string.IsNullOrEmpty(old) || old == email || email.Length == 0) return email;
-        if (await grains.GetGrain<ISignInGrain>(email).GetAccountIdAsync() is not null) return email;
-        return await grains.GetGrain<ISignInGrain>(old).GetAccountIdAsync() is not null ? old : email;
+        var old = Typed(typed);
+        if (old.Length == 0 || old == email || email.Length == 0) return email;
+        var accounts = await Task.WhenAll(grains.GetGrain<ISignInGrain>(email).GetAccountIdAsync(), grains.GetGrain<ISignInGrain>(old).GetAccountIdAsync());
+        return accounts[0] is null && accounts[1] is not null ? old : email;
     }
+
+    /// <summary>The address as typed, as accounts were keyed before they kept one form (lower case, no root dot). What the
+    /// sign-in and sign-up answer (the page carries it to the code's form, which works the key out again): the same
+    /// whether or not an account exists under either spelling.</summary>
+    private static string Typed(string? typed) => typed?.Trim().ToLowerInvariant().TrimEnd('.') ?? "";
 
     /// <summary>The requester as the sign-in grain keeps it: a short hash, never the network address itself.</summary>
     private static string Requester(string? clientAddress) =>

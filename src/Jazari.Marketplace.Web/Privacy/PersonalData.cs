@@ -24,10 +24,10 @@ public sealed record DataExport(
     IReadOnlyList<AuditEntry> Audit,
     PayoutDetailsExport? PayoutDetails,
     IReadOnlyList<Grains.Maturity.Assessment>? Assessments = null,
-    /// <summary>The SME's applications to co-funding programmes (its details and note, the decision).</summary>
-    IReadOnlyList<Grains.Payments.ProgrammeApplication>? ProgrammeApplications = null,
-    /// <summary>The expert opinions asked on the person's needs (the SME's question, the opinion), as they read them.</summary>
-    IReadOnlyList<ExpertReviewView>? ExpertReviews = null);
+    /// <summary>The SME's applications to co-funding programmes (its details and note, the decision), as its page shows them.</summary>
+    IReadOnlyList<ProgrammeApplicationResponse>? ProgrammeApplications = null,
+    /// <summary>The expert opinions asked on the person's needs (the SME's question, the opinion), as the API shows them to it.</summary>
+    IReadOnlyList<ExpertReviewResponse>? ExpertReviews = null);
 
 /// <summary>The bank account the person's payouts (a startup) or refunds (an SME) go to, as they gave it.</summary>
 public sealed record PayoutDetailsExport(string Holder, string Rib, string Bank, DateTimeOffset UpdatedAt, DateTimeOffset? RibChangedAt);
@@ -114,22 +114,24 @@ public sealed class PersonalData(IGrainFactory grains, AuditTrail audit, [FromKe
             await ExpertReviewsAsync(places.NeedIds, caller));
     }
 
-    private async Task<IReadOnlyList<Grains.Payments.ProgrammeApplication>?> ProgrammeApplicationsAsync(AccountView account)
+    /// <summary>In the response types, not the stored records: those hold ids of others (who decided, the mentor's account).</summary>
+    private async Task<IReadOnlyList<ProgrammeApplicationResponse>?> ProgrammeApplicationsAsync(AccountView account)
     {
         if (account.Role != Roles.Sme || account.ProfileId is not { } smeId) return null;
-        var programmes = await grains.GetGrain<Grains.Payments.IProgrammeDirectoryGrain>(Grains.Payments.IProgrammeDirectoryGrain.Key).ListAsync();
-        var applications = await Task.WhenAll(programmes.Select(programmeId =>
-            grains.GetGrain<Grains.Payments.IProgrammeSmeGrain>(Grains.Payments.IProgrammeSmeGrain.KeyOf(programmeId, smeId)).GetApplicationAsync()));
-        return [.. applications.OfType<Grains.Payments.ProgrammeApplication>()];
+        var mine = new List<ProgrammeApplicationResponse>();
+        foreach (var programmeId in await grains.GetGrain<Grains.Payments.IProgrammeDirectoryGrain>(Grains.Payments.IProgrammeDirectoryGrain.Key).ListAsync())
+            if (await grains.GetGrain<Grains.Payments.IProgrammeSmeGrain>(Grains.Payments.IProgrammeSmeGrain.KeyOf(programmeId, smeId)).GetApplicationAsync() is { } application)
+                mine.Add(ProgrammeApplicationResponse.From(application, (await grains.GetGrain<Grains.Payments.IProgrammeGrain>(programmeId).GetAsync())?.Terms.Name ?? programmeId));
+        return mine;
     }
 
-    private async Task<IReadOnlyList<ExpertReviewView>> ExpertReviewsAsync(IReadOnlyList<string> needIds, Caller caller) =>
+    private async Task<IReadOnlyList<ExpertReviewResponse>> ExpertReviewsAsync(IReadOnlyList<string> needIds, Caller caller) =>
         [.. (await SideBySideAsync(needIds, async needId =>
         {
-            var mine = new List<ExpertReviewView>();
+            var mine = new List<ExpertReviewResponse>();
             foreach (var reviewId in await grains.GetGrain<INeedExpertReviewsGrain>(needId).ListAsync())
             {
-                try { mine.Add(await grains.GetGrain<IExpertReviewGrain>(reviewId).GetAsync(caller)); }
+                try { mine.Add(ExpertReviewResponse.From(await grains.GetGrain<IExpertReviewGrain>(reviewId).GetAsync(caller))); }
                 catch (MarketplaceException gone) when (gone.Problem == Problem.NotFound) { } // asked by another party
             }
             return mine;

@@ -30,6 +30,10 @@ public sealed partial class AmazighPagesTests(BrowserHost host)
         // The face is loaded and draws Tifinagh: its letters have widths of their own (missing glyphs would all be one box).
         var font = await page.EvaluateAsync<double[]>("""
             async () => {
+                // The font's style sheet first: under load it may still be on its way when the new page's document is there,
+                // and a face it has not declared yet is not loaded.
+                const link = document.querySelector("link[href*='tifinagh']");
+                if (link && !link.sheet) await new Promise(done => { link.addEventListener('load', done); link.addEventListener('error', done); });
                 await document.fonts.ready;
                 await document.fonts.load('32px "Noto Sans Tifinagh"', 'ⴰⵣⵓⵍ');
                 const face = [...document.fonts].find(f => f.family.replace(/"/g, '') === 'Noto Sans Tifinagh' && f.status === 'loaded');
