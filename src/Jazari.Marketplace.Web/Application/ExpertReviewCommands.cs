@@ -160,7 +160,10 @@ public sealed class ExpertReviewCommands(IGrainFactory grains, AuditTrail audit,
     public async Task<ExpertReviewResponse> GetAsync(Caller caller, string id) => ExpertReviewResponse.From(await ViewAsync(caller, id));
 
     /// <summary>The need's expert opinions, newest first (its SME, admins; the page of the need).</summary>
-    public async Task<IReadOnlyList<ExpertReviewResponse>> OfNeedAsync(Caller caller, string needId)
+    public Task<IReadOnlyList<ExpertReviewResponse>> OfNeedAsync(Caller caller, string needId) => OfNeedAsync(grains, caller, needId);
+
+    /// <summary>The need's expert opinions the caller may read, newest first (also the data export's).</summary>
+    public static async Task<IReadOnlyList<ExpertReviewResponse>> OfNeedAsync(IGrainFactory grains, Caller caller, string needId)
     {
         var ids = await grains.GetGrain<INeedExpertReviewsGrain>(needId).ListAsync();
         var views = new List<ExpertReviewResponse>();

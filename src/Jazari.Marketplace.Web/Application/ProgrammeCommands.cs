@@ -54,7 +54,9 @@ public sealed class ProgrammeCommands(IGrainFactory grains, AuditTrail audit, No
 {
     public static ProgrammeApplicationStatus Status(string name) => Enum.Parse<ProgrammeApplicationStatus>(name, ignoreCase: true);
 
-    public async Task<IReadOnlyList<ProgrammeView>> AllAsync()
+    public Task<IReadOnlyList<ProgrammeView>> AllAsync() => AllAsync(grains);
+
+    private static async Task<IReadOnlyList<ProgrammeView>> AllAsync(IGrainFactory grains)
     {
         var ids = await grains.GetGrain<IProgrammeDirectoryGrain>(IProgrammeDirectoryGrain.Key).ListAsync();
         var views = await Task.WhenAll(ids.Select(id => grains.GetGrain<IProgrammeGrain>(id).GetAsync()));
@@ -106,7 +108,13 @@ public sealed class ProgrammeCommands(IGrainFactory grains, AuditTrail audit, No
     {
         if (!caller.IsAdmin && (caller.Role != Roles.Sme || await grains.ProfileOfAsync(caller, "SME") != smeId))
             throw MarketplaceException.NotFound("SME");
-        var all = await AllAsync();
+        return await ApplicationsOfAsync(grains, smeId);
+    }
+
+    /// <summary>The SME's applications, one per programme it applied to, unchecked: the callers check who asks (the data export: the SME itself).</summary>
+    public static async Task<IReadOnlyList<ProgrammeApplicationResponse>> ApplicationsOfAsync(IGrainFactory grains, string smeId)
+    {
+        var all = await AllAsync(grains);
         var applications = await Task.WhenAll(all.Select(p => grains.GetGrain<IProgrammeSmeGrain>(IProgrammeSmeGrain.KeyOf(p.Id, smeId)).GetApplicationAsync()));
         return [.. all.Zip(applications).Where(x => x.Second is not null).Select(x => ProgrammeApplicationResponse.From(x.Second!, x.First.Terms.Name))];
     }

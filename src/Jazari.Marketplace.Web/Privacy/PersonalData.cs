@@ -114,28 +114,13 @@ public sealed class PersonalData(IGrainFactory grains, AuditTrail audit, [FromKe
             await ExpertReviewsAsync(places.NeedIds, caller));
     }
 
-    /// <summary>In the response types, not the stored records: those hold ids of others (who decided, the mentor's account).</summary>
-    private async Task<IReadOnlyList<ProgrammeApplicationResponse>?> ProgrammeApplicationsAsync(AccountView account)
-    {
-        if (account.Role != Roles.Sme || account.ProfileId is not { } smeId) return null;
-        var mine = new List<ProgrammeApplicationResponse>();
-        foreach (var programmeId in await grains.GetGrain<Grains.Payments.IProgrammeDirectoryGrain>(Grains.Payments.IProgrammeDirectoryGrain.Key).ListAsync())
-            if (await grains.GetGrain<Grains.Payments.IProgrammeSmeGrain>(Grains.Payments.IProgrammeSmeGrain.KeyOf(programmeId, smeId)).GetApplicationAsync() is { } application)
-                mine.Add(ProgrammeApplicationResponse.From(application, (await grains.GetGrain<Grains.Payments.IProgrammeGrain>(programmeId).GetAsync())?.Terms.Name ?? programmeId));
-        return mine;
-    }
+    /// <summary>As the SME's programmes page shows them (the stored records name who decided).</summary>
+    private async Task<IReadOnlyList<ProgrammeApplicationResponse>?> ProgrammeApplicationsAsync(AccountView account) =>
+        account.Role == Roles.Sme && account.ProfileId is { } smeId ? await ProgrammeCommands.ApplicationsOfAsync(grains, smeId) : null;
 
+    /// <summary>As the need's page shows them to the person (the stored records name the mentor's account).</summary>
     private async Task<IReadOnlyList<ExpertReviewResponse>> ExpertReviewsAsync(IReadOnlyList<string> needIds, Caller caller) =>
-        [.. (await SideBySideAsync(needIds, async needId =>
-        {
-            var mine = new List<ExpertReviewResponse>();
-            foreach (var reviewId in await grains.GetGrain<INeedExpertReviewsGrain>(needId).ListAsync())
-            {
-                try { mine.Add(ExpertReviewResponse.From(await grains.GetGrain<IExpertReviewGrain>(reviewId).GetAsync(caller))); }
-                catch (MarketplaceException gone) when (gone.Problem == Problem.NotFound) { } // asked by another party
-            }
-            return mine;
-        })).SelectMany(m => m)];
+        [.. (await SideBySideAsync(needIds, needId => ExpertReviewCommands.OfNeedAsync(grains, caller, needId))).SelectMany(r => r)];
 
     /// <summary>The digital maturity assessments the person's SME took (answers, scores, plans), oldest first.</summary>
     private async Task<IReadOnlyList<Grains.Maturity.Assessment>?> AssessmentsAsync(AccountView account, Caller caller) =>

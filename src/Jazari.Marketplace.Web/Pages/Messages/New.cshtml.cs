@@ -24,8 +24,7 @@ public sealed class NewModel(IGrainFactory grains, Text text, ConversationComman
     {
         await LoadAsync();
         // The thread about this need and startup exists already (a bid's Write link, written before): it is where to write.
-        var startupId = Me.Role == Jazari.Marketplace.Grains.Roles.Sme ? StartupId
-            : (await Grains.GetGrain<Jazari.Marketplace.Grains.Accounts.IAccountGrain>(Me.AccountId).GetAsync())?.ProfileId;
+        var startupId = Me.Role == Jazari.Marketplace.Grains.Roles.Sme ? StartupId : await ProfileIdAsync();
         if (Jazari.Marketplace.Grains.Ids.IsValid(startupId))
         {
             var id = Jazari.Marketplace.Grains.Conversations.ConversationRules.IdFor(NeedId!, startupId!);
