@@ -48,7 +48,7 @@ public sealed class JourneyTests(BrowserHost host)
         await match.Locator("a").ClickAsync();
         await Journeys.ExpectUrlAsync(startup, $"/startup/needs/{needId}");
         await startup.ClickAsync("button[formaction*='handler=addrow']");
-        Assert.Equal(4, await startup.Locator(".milestone").CountAsync());
+        await Assertions.Expect(startup.Locator(".milestone")).ToHaveCountAsync(4);
         await startup.FillAsync("#price", "20000");
         await startup.FillAsync("#duration", "30");
         await startup.FillAsync("#proposal", offering);
@@ -60,7 +60,7 @@ public sealed class JourneyTests(BrowserHost host)
         await startup.FillAsync("#m1-due", "30");
         await startup.ClickAsync("form.form > button[type=submit]");
         await Assertions.Expect(startup.Locator("#milestone-sum.error")).ToBeVisibleAsync();
-        Assert.Equal(4, await startup.Locator(".milestone").CountAsync());
+        await Assertions.Expect(startup.Locator(".milestone")).ToHaveCountAsync(4);
         Assert.DoesNotContain("sent=true", startup.Url);
         await Shot(startup, "bid-form", language);
         await startup.FillAsync("#m1-amount", "12000");

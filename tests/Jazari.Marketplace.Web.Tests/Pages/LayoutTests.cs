@@ -35,7 +35,7 @@ public sealed class LayoutTests(BrowserHost host)
         var page = await host.NewPageAsync("fr");
         await page.GotoAsync("/");
         await page.Locator(".lang button[value=en]").ClickAsync();
-        Assert.Equal("en", await page.GetAttributeAsync("html", "lang"));
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
         await page.GotoAsync("/sign-in");
         Assert.Equal("en", await page.GetAttributeAsync("html", "lang"));
         await BrowserHost.ScreenshotAsync(page, "landing-en");

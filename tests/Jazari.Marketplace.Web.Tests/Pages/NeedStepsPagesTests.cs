@@ -146,7 +146,7 @@ public sealed class NeedStepsPagesTests(BrowserHost host)
         var capped = Jazari.Marketplace.Web.Languages.Formats.For("fr").Date(Jazari.Marketplace.Web.Languages.Formats.Today(DateTimeOffset.UtcNow.AddDays(30)));
         await Assertions.Expect(page.Locator("#draft-capped")).ToContainTextAsync(capped.Replace('\u00a0', ' '));
         await page.ClickAsync("#edit-draft");
-        Assert.Equal($"Brouillon {run}", await page.InputValueAsync("#title"));
+        await Assertions.Expect(page.Locator("#title")).ToHaveValueAsync($"Brouillon {run}");
         await page.FillAsync("#title", $"Boutique et stock {run}");
         await HostApi.AssertAccessibleAsync(page);
         await page.ClickAsync("button[name=publish][value=false]");

@@ -135,7 +135,7 @@ public sealed class SessionTests(BrowserHost host)
         var page = await host.NewPageAsync("fr");
         await Journeys.SignUpAsync(host, page, "startup", email, "Nadia");
         await page.Locator(".lang button[value=ar]").ClickAsync();
-        Assert.Equal("ar", await page.GetAttributeAsync("html", "lang"));
+        await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "ar");
 
         // Another browser, in French: after signing in, the pages speak the account's Arabic.
         var other = await host.NewPageAsync("fr");
