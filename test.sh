@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Runs every test project. The tests start what they need themselves (a pinned Azurite on free
-# loopback ports per test run) and stop it at the end. Ends with: tests: N passed, N failed
+# Runs every test project. Installs what they need when missing (PostgreSQL and Chromium from Debian, the pinned
+# Azurite); the tests start their own Azurite and PostgreSQL on free loopback ports per test run and stop them at the
+# end. Ends with: tests: N passed, N failed
 set -uo pipefail
 cd "$(dirname "$0")"
 source infra/local/azurite.sh
+source infra/local/debian.sh
+debian_packages_install # the tests that need a missing one fail and name it
 azurite_install || exit 1
 bash infra/build.sh || exit 1
 dotnet build Jazari.Marketplace.sln -c Release --nologo -v quiet -clp:ErrorsOnly || { echo "tests: 0 passed, 1 failed"; exit 1; }
