@@ -25,8 +25,10 @@ namespace Jazari.Marketplace.Web.Tests
         [
             Pages.BrowserCollection.Name, Pages.SecondBrowserCollection.Name, MarketplaceCollection.Name, PaymentsCollection.Name,
             Payments.StripeHost.Name,
-            $"Test collection for {typeof(FollowUpTests).FullName}", $"Test collection for {typeof(NeedsApiTests).FullName}",
+            $"Test collection for {typeof(FollowUpsAfterAKillTests).FullName}", $"Test collection for {typeof(FollowUpsOnAWorkerHostTests).FullName}",
             $"Test collection for {typeof(Payments.EngagementDurabilityTests).FullName}",
+            $"Test collection for {typeof(FollowUpTests).FullName}", $"Test collection for {typeof(NeedsApiTests).FullName}",
+            $"Test collection for {typeof(PrivacyApiTests).FullName}",
             // Then the ones of a minute or less, longest first, so that they fill the queues the long ones leave instead
             // of running last while the others wait.
             Notifications.SqliteJobsHost.Name, AccountsCollection.Name, $"Test collection for {typeof(AccountLimitsTests).FullName}",

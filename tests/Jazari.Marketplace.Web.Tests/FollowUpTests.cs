@@ -11,111 +11,10 @@ namespace Jazari.Marketplace.Web.Tests;
 /// <summary>
 /// A bid and an accept are answered after one write; everything that follows them (the open-needs list, the matching
 /// index, the startup's KPIs and projects, the account's places, the e-mails) happens exactly once, even when the host
-/// is killed right after the answer, and even when a follow-up fails for a while.
+/// is killed right after the answer (<see cref="HostProcessFollowUps"/>), and even when a follow-up fails for a while.
 /// </summary>
-public sealed class FollowUpTests : IAsyncLifetime
+public sealed class FollowUpTests
 {
-    private AzuriteServer storage = null!;
-    private readonly string dataDir = Directory.CreateTempSubdirectory("jazari-followups-").FullName;
-    private string Outbox => Path.Combine(dataDir, "outbox");
-
-    public async Task InitializeAsync() => storage = await AzuriteServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await storage.DisposeAsync();
-        try { Directory.Delete(dataDir, recursive: true); } catch (IOException) { }
-    }
-
-    [Fact]
-    public async Task Every_follow_up_of_a_bid_and_an_accept_happens_once_when_the_host_is_killed_after_the_answer()
-    {
-        var tag = Guid.NewGuid().ToString("N")[..6];
-        string smeEmail, startupEmail, smeToken, startupToken, startupId, needId, bidId;
-        await using (var first = await HostProcess.StartAsync(storage.ConnectionString, dataDir))
-        {
-            (smeEmail, smeToken) = await SignUpAsync(first, "sme");
-            (startupEmail, startupToken) = await SignUpAsync(first, "startup");
-            using var sme = first.Client(smeToken);
-            using var startup = first.Client(startupToken);
-            await sme.CreateAsync("/api/smes", Api.Sme());
-            startupId = await startup.CreateAsync("/api/startups", Api.Startup($"Suivi {tag}"));
-            needId = await sme.CreateAsync("/api/needs", Api.Need(title: $"Boutique suivie {tag}"));
-            (await sme.PostAsync($"/api/needs/{needId}/publish", null)).EnsureSuccessStatusCode();
-            await Eventually(async () => (await MatchedNeedsAsync(startup, startupId)).Contains(needId) && await ListedAsync(startup, needId));
-
-            bidId = await startup.CreateAsync($"/api/needs/{needId}/bids", Api.Bid(42000));
-            await first.KillAsync(); // right after the 2xx
-        }
-
-        await using (var second = await HostProcess.StartAsync(storage.ConnectionString, dataDir))
-        {
-            using var sme = second.Client(smeToken);
-            using var startup = second.Client(startupToken);
-            await Eventually(async () => Emails(smeEmail, "bid-received").Count > 0
-                && (await KpisAsync(startup, startupId)).GetProperty("bidsSubmitted").GetInt32() == 1
-                && (await ExportedNeedsAsync(startup)).Contains(needId), AfterKill);
-            // The same bid sent again (the client did not see the answer): the stored bid, not a 409.
-            Assert.Equal(bidId, await startup.CreateAsync($"/api/needs/{needId}/bids", Api.Bid(42000)));
-
-            (await sme.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).EnsureSuccessStatusCode();
-            await second.KillAsync();
-        }
-
-        await using var third = await HostProcess.StartAsync(storage.ConnectionString, dataDir);
-        using var smeAgain = third.Client(smeToken);
-        using var startupAgain = third.Client(startupToken);
-        await Eventually(async () => Emails(startupEmail, "bid-accepted").Count > 0
-            && (await KpisAsync(startupAgain, startupId)).GetProperty("bidsWon").GetInt32() == 1
-            && !(await ListedAsync(startupAgain, needId)), AfterKill, async () =>
-                $"e-mail {Emails(startupEmail, "bid-accepted").Count}, won {(await KpisAsync(startupAgain, startupId)).GetProperty("bidsWon")}, " +
-                $"listed {await ListedAsync(startupAgain, needId)}\n{third.Output}");
-        var accepted = await (await smeAgain.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).Json(HttpStatusCode.OK);
-        Assert.Equal(bidId, accepted.GetProperty("awardedBidId").GetString()); // a retried accept answers the award
-
-        await Task.Delay(TimeSpan.FromSeconds(5)); // anything done twice would show now
-        Assert.Single(Emails(smeEmail, "bid-received"));
-        Assert.Single(Emails(startupEmail, "bid-accepted"));
-        var kpis = await KpisAsync(startupAgain, startupId);
-        Assert.Equal((1, 1, 4_200_000L), (kpis.GetProperty("bidsSubmitted").GetInt32(), kpis.GetProperty("bidsWon").GetInt32(), kpis.GetProperty("revenueContractedMinor").GetInt64()));
-        var profile = await (await smeAgain.GetAsync($"/api/startups/{startupId}")).Json(HttpStatusCode.OK);
-        Assert.Equal(1, profile.GetProperty("activeProjects").GetInt32());
-        Assert.DoesNotContain(needId, await MatchedNeedsAsync(startupAgain, startupId));
-        Assert.Equal([needId], await ExportedNeedsAsync(startupAgain));
-    }
-
-    [Fact]
-    public async Task A_host_that_runs_no_jobs_answers_the_bid_and_a_host_that_runs_them_follows_it_up()
-    {
-        var tag = Guid.NewGuid().ToString("N")[..6];
-        string smeEmail, smeToken, startupToken, startupId, needId;
-        await using (var first = await HostProcess.StartAsync(storage.ConnectionString, dataDir))
-        {
-            (smeEmail, smeToken) = await SignUpAsync(first, "sme");
-            (_, startupToken) = await SignUpAsync(first, "startup");
-            using var sme = first.Client(smeToken);
-            await sme.CreateAsync("/api/smes", Api.Sme());
-            startupId = await first.Client(startupToken).CreateAsync("/api/startups", Api.Startup($"Web seul {tag}"));
-            needId = await sme.CreateAsync("/api/needs", Api.Need(title: $"Boutique web seul {tag}"));
-            (await sme.PostAsync($"/api/needs/{needId}/publish", null)).EnsureSuccessStatusCode();
-            await Eventually(async () => await ListedAsync(first.Client(startupToken), needId));
-        }
-
-        await using (var webOnly = await HostProcess.StartAsync(storage.ConnectionString, dataDir, new Dictionary<string, string> { ["Hangfire__Server"] = "false" }))
-        {
-            using var startup = webOnly.Client(startupToken);
-            await startup.CreateAsync($"/api/needs/{needId}/bids", Api.Bid(30000));
-            await Task.Delay(TimeSpan.FromSeconds(5));
-            Assert.Empty(Emails(smeEmail, "bid-received")); // waiting in the job storage
-            Assert.Equal(0, (await KpisAsync(startup, startupId)).GetProperty("bidsSubmitted").GetInt32());
-        }
-
-        await using var worker = await HostProcess.StartAsync(storage.ConnectionString, dataDir);
-        using var startupAgain = worker.Client(startupToken);
-        await Eventually(async () => Emails(smeEmail, "bid-received").Count == 1
-            && (await KpisAsync(startupAgain, startupId)).GetProperty("bidsSubmitted").GetInt32() == 1);
-    }
-
     [Fact]
     public async Task A_follow_up_that_fails_for_a_while_is_retried_until_done_and_the_bid_was_answered_once()
     {
@@ -238,32 +137,22 @@ public sealed class FollowUpTests : IAsyncLifetime
         }
     }
 
-    private List<JsonElement> Emails(string email, string kind) =>
-        [.. OutboxFiles.Emails(Outbox, email).Where(e => e.GetProperty("kind").GetString() == kind)];
-
-    private static async Task<JsonElement> KpisAsync(HttpClient client, string startupId) =>
+    internal static async Task<JsonElement> KpisAsync(HttpClient client, string startupId) =>
         (await (await client.GetAsync($"/api/startups/{startupId}/kpis")).Json(HttpStatusCode.OK)).GetProperty("kpis");
 
-    private static async Task<List<string>> MatchedNeedsAsync(HttpClient client, string startupId) =>
+    internal static async Task<List<string>> MatchedNeedsAsync(HttpClient client, string startupId) =>
         [.. (await (await client.GetAsync($"/api/startups/{startupId}/matches?top=50")).Json(HttpStatusCode.OK))
             .GetProperty("matches").EnumerateArray().Select(m => m.GetProperty("needId").GetString()!)];
 
-    private static async Task<bool> ListedAsync(HttpClient client, string needId) =>
+    internal static async Task<bool> ListedAsync(HttpClient client, string needId) =>
         (await (await client.GetAsync("/api/needs?category=ecommerce&region=Fes-Meknes")).Json(HttpStatusCode.OK))
             .GetProperty("needs").EnumerateArray().Any(n => n.Id() == needId);
 
-    private static async Task<List<string>> ExportedNeedsAsync(HttpClient client) =>
+    internal static async Task<List<string>> ExportedNeedsAsync(HttpClient client) =>
         [.. (await (await client.GetAsync("/api/me/export")).Json(HttpStatusCode.OK)).GetProperty("needs").EnumerateArray()
             .Select(n => n.GetProperty("need").Id())];
 
-    /// <summary>
-    /// Alone, a host restarted after a kill follows up within a second or two. In the suite, on two shared cores, a
-    /// follow-up the dead host had taken waits for its job's invisibility (15 s here) and its e-mail's lease (15 s),
-    /// behind the start-up sweep on one worker: once more than 90 s. The failure names what was still missing.
-    /// </summary>
-    private static readonly TimeSpan AfterKill = TimeSpan.FromSeconds(150);
-
-    private static async Task Eventually(Func<Task<bool>> done, TimeSpan? limit = null, Func<Task<string>>? state = null)
+    internal static async Task Eventually(Func<Task<bool>> done, TimeSpan? limit = null, Func<Task<string>>? state = null)
     {
         var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(90));
         while (!await done())
@@ -272,15 +161,5 @@ public sealed class FollowUpTests : IAsyncLifetime
                 throw new TimeoutException("The follow-ups did not happen in time." + (state is null ? "" : " " + await state()));
             await Task.Delay(500);
         }
-    }
-
-    private async Task<(string Email, string Token)> SignUpAsync(HostProcess host, string role)
-    {
-        var email = $"{role}-{Guid.NewGuid():N}@example.ma";
-        using var client = host.Client();
-        (await client.PostAsJsonAsync("/api/auth/sign-up", new { email, role, displayName = role, language = "fr" })).EnsureSuccessStatusCode();
-        var code = OutboxFiles.LatestCode(Outbox, email);
-        var token = await (await client.PostAsJsonAsync("/api/auth/verify", new { email, code })).Json(HttpStatusCode.OK);
-        return (email, token.GetProperty("token").GetString()!);
     }
 }
