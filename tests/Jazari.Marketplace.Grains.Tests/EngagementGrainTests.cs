@@ -133,6 +133,32 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_inquiry_closed_without_a_chargeback_lets_the_admins_decide_and_a_chargeback_the_bank_files_after_it_is_followed()
+    {
+        var (engagement, sme, request, release) = await CardApprovedAsync();
+        await engagement.CardDisputeAsync(request.PaymentId, "general", "pi_funding"); // an inquiry: no money moved
+        await engagement.InquiryClosedAsync(request.PaymentId, "pi_funding");
+        await engagement.InquiryClosedAsync(request.PaymentId, "pi_funding"); // Stripe sends it again
+        Assert.Equal("won", (await engagement.GetAsync(sme)).Milestones[0].Dispute!.BankOutcome); // the admins may decide
+
+        // Before they do, the bank files a chargeback after all: the decision waits for the bank again.
+        await engagement.CardDisputeAsync(request.PaymentId, "fraudulent", "pi_funding");
+        Assert.Null((await engagement.GetAsync(sme)).Milestones[0].Dispute!.BankOutcome);
+        var early = await Assert.ThrowsAsync<MarketplaceException>(() => engagement.ResolveDisputeAsync(Samples.Admin, 0, release.AmountMinor, 0, "Livré."));
+        Assert.Equal(Problem.Conflict, early.Problem);
+
+        // Lost: booked as any chargeback (the inquiry's closing had kept it out: a "won" for good).
+        await engagement.ChargebackClosedAsync(request.PaymentId, "pi_funding", lost: true, request.SmeMinor);
+        var lost = (await engagement.GetAsync(sme)).Milestones[0];
+        Assert.Equal((MilestoneStatus.Refunded, "lost", request.SmeMinor), (lost.Status, lost.Dispute!.BankOutcome, lost.Dispute.RefundMinor));
+        Assert.Empty(lost.PendingMoves);
+        var ledger = await engagement.GetLedgerAsync(Samples.Admin);
+        AssertInvariants(ledger);
+        Assert.Equal(0, LedgerAccounts.Balance(ledger.Entries, LedgerAccounts.Escrow));
+        Assert.Equal(0, LedgerAccounts.Balance(ledger.Entries, LedgerAccounts.Sme((await engagement.GetAsync(sme)).SmeId)));
+    }
+
+    [Fact]
     public async Task A_chargeback_closed_before_its_opening_came_holds_nothing_and_one_lost_after_a_cancellation_replaces_its_refund()
     {
         // The bank closed it for the platform before the opening event reached us (retried late): nothing is held.

@@ -139,8 +139,9 @@ public sealed class StripeServer : IAsyncDisposable
     /// requires_payment_method with a last_payment_error (for the async_payment_failed / payment_failed events).</summary>
     public JsonObject FailCheckoutPayment(string sessionId) => Pay(sessionId, succeeded: false);
 
-    /// <summary>The buyer disputed the charge: a new dispute (du_), needs_response.</summary>
-    public JsonObject Dispute(string chargeId, string reason = "fraudulent")
+    /// <summary>The buyer disputed the charge: a new dispute (du_), needs_response (a chargeback), or
+    /// warning_needs_response (an inquiry).</summary>
+    public JsonObject Dispute(string chargeId, string reason = "fraudulent", string status = "needs_response")
     {
         lock (gate)
         {
@@ -150,7 +151,7 @@ public sealed class StripeServer : IAsyncDisposable
             {
                 ["object"] = "dispute", ["amount"] = charge["amount"]!.GetValue<long>(), ["currency"] = (string?)charge["currency"],
                 ["charge"] = chargeId, ["payment_intent"] = (string?)charge["payment_intent"], ["reason"] = reason,
-                ["status"] = "needs_response", ["is_charge_refundable"] = false, ["metadata"] = new JsonObject(),
+                ["status"] = status, ["is_charge_refundable"] = false, ["metadata"] = new JsonObject(),
             }).DeepClone();
         }
     }

@@ -50,6 +50,9 @@ public interface IEngagementGrain : IGrainWithStringKey
     /// <paramref name="amountMinor"/> back to the card, booked as a refund to the SME (the milestone's escrow, else the
     /// platform's funds); won: the money stays, and the admins may now decide the dispute. Repeating it changes nothing.</summary>
     Task ChargebackClosedAsync(string paymentId, string paymentIntentId, bool lost, long amountMinor);
+    /// <summary>The card holder's bank closed an inquiry without a chargeback: no money moved, and the admins may decide
+    /// the dispute it opened. Not the end of it: the bank may still file a chargeback, which is followed as the first.</summary>
+    Task InquiryClosedAsync(string paymentId, string paymentIntentId);
     Task<EngagementView> DeliverAsync(Caller caller, int index, string note, IReadOnlyList<string> links);
     /// <summary>The SME approves a delivery: its release is decided (and carried out by the follow-up). Approving again changes nothing.</summary>
     Task<EngagementView> ApproveAsync(Caller caller, int index);
@@ -426,6 +429,13 @@ internal sealed class EngagementGrain(
         if (m.ChargebackOutcome is not null) return;
         // A cancelled engagement's funded milestones are being refunded: the chargeback is the bank's way to the same end.
         if (S.CancelledAt is not null) return;
+        // A chargeback after the bank closed its inquiry, before the admins decided: the decision waits for the bank again.
+        if (m.Dispute is { OpenedBy: "card", ResolvedAt: null, BankOutcome: not null } inquired)
+        {
+            m.Dispute = inquired with { BankOutcome = null };
+            await SaveAsync([]);
+            return;
+        }
         // An approved milestone whose card release has not gone yet (it waits for the startup's Stripe account) is held
         // too: the release stays pending but is not carried out while the dispute is open; the resolution replaces it.
         var held = m.Status == MilestoneStatus.Approved && m.CardReleaseWaits;
@@ -472,6 +482,19 @@ internal sealed class EngagementGrain(
         // Written first, with an event whose follow-up books it should the booking below fail.
         await SaveAsync(lost ? [AddEvent(EngagementEventKind.PaymentChanged, m.Index)] : []);
         if (lost) await BookCardRefundAsync(m);
+    }
+
+    public async Task InquiryClosedAsync(string paymentId, string paymentIntentId)
+    {
+        await EnsureAsync();
+        var m = ByPayment(paymentId);
+        if (m.Method != PaymentMethod.Stripe || m.FundedAt is null || !FundedBy(m, paymentIntentId) || m.ChargebackOutcome is not null) return;
+        // Unlike a chargeback's closing, nothing is kept for good: a chargeback the bank files later opens and closes as usual.
+        if (m.Dispute is { OpenedBy: "card", ResolvedAt: null, BankOutcome: null } open)
+        {
+            m.Dispute = open with { BankOutcome = "won" };
+            await SaveAsync([]);
+        }
     }
 
     public async Task<EngagementView> DeliverAsync(Caller caller, int index, string note, IReadOnlyList<string> links)

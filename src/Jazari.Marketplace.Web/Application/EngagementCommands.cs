@@ -134,8 +134,9 @@ public sealed class EngagementCommands(IGrainFactory grains, PaymentMoves moves,
         {
             if (m is not { Dispute: { OpenedBy: "card", ResolvedAt: null, BankOutcome: null }, PaymentExternalId: { } intent } || !intent.StartsWith("pi_", StringComparison.Ordinal))
                 continue;
-            if (await stripe.ClosedChargebackAsync(intent, cancellation) is { } closed)
-                await engagement.ChargebackClosedAsync(m.PaymentId, intent, closed.Lost, closed.AmountMinor);
+            if (await stripe.ClosedChargebackAsync(intent, cancellation) is not { } closed) continue;
+            if (closed.Inquiry) await engagement.InquiryClosedAsync(m.PaymentId, intent);
+            else await engagement.ChargebackClosedAsync(m.PaymentId, intent, closed.Lost, closed.AmountMinor);
         }
     }
 }

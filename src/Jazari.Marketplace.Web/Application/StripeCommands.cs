@@ -120,9 +120,15 @@ public sealed class StripeCommands(IGrainFactory grains, StripeSettings settings
                 await OnPaymentAsync(charge.Metadata, (engagement, paymentId, attempt) => engagement.PaymentRefundedAsync(paymentId, attempt, charge.AmountRefunded, charge.PaymentIntentId ?? ""));
                 return;
             case Stripe.Dispute dispute when e.Type == EventTypes.ChargeDisputeCreated:
+                // An inquiry the bank has closed since (its opening came late): nothing to hold. Its closing is followed apart.
+                if (StripeRail.InquiryClosed(await new DisputeService(client).GetAsync(dispute.Id))) return;
                 var disputed = await new ChargeService(client).GetAsync(dispute.ChargeId);
                 await OnPaymentAsync(disputed.Metadata, (engagement, paymentId, _) =>
                     engagement.CardDisputeAsync(paymentId, $"The card holder disputed the payment with their bank ({dispute.Reason}).", disputed.PaymentIntentId ?? ""));
+                return;
+            case Stripe.Dispute dispute when e.Type == EventTypes.ChargeDisputeClosed && StripeRail.InquiryClosed(dispute):
+                var inquired = await new ChargeService(client).GetAsync(dispute.ChargeId);
+                await OnPaymentAsync(inquired.Metadata, (engagement, paymentId, _) => engagement.InquiryClosedAsync(paymentId, inquired.PaymentIntentId ?? ""));
                 return;
             case Stripe.Dispute dispute when e.Type == EventTypes.ChargeDisputeClosed && StripeRail.Closed(dispute) is { } lost:
                 var closed = await new ChargeService(client).GetAsync(dispute.ChargeId);

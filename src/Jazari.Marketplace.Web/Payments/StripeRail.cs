@@ -176,24 +176,30 @@ public sealed class StripeRail(StripeClient client, IGrainFactory grains, Notifi
         }, Key($"{operationId}:{rest}"), cancellation); // a refund in Stripe's dashboard since: another amount, another request
     }
 
-    /// <summary>Whether a closed dispute was lost (the money went back to the card); null while it is open. An inquiry
-    /// closed without a chargeback (<c>warning_closed</c>), or one prevented, is won: the money stays.</summary>
+    /// <summary>Whether a closed chargeback was lost (the money went back to the card); null while it is open, and for
+    /// an inquiry (<see cref="InquiryClosed"/>). One prevented is won: the money stays.</summary>
     public static bool? Closed(Stripe.Dispute dispute) => dispute.Status switch
     {
         "lost" => true,
-        "won" or "warning_closed" or "prevented" => false,
+        "won" or "prevented" => false,
         _ => null,
     };
 
-    /// <summary>The outcome of the newest chargeback of a payment once its bank closed it ("won" or "lost", with the
-    /// amount disputed); null while it is open, or when there is none.</summary>
-    public async Task<(bool Lost, long AmountMinor)?> ClosedChargebackAsync(string paymentIntentId, CancellationToken cancellation)
+    /// <summary>An inquiry its bank closed without a chargeback (<c>warning_closed</c>): no money moved, and the bank may
+    /// still file a chargeback, which Stripe may send as a dispute of its own.</summary>
+    public static bool InquiryClosed(Stripe.Dispute dispute) => dispute.Status == "warning_closed";
+
+    /// <summary>The outcome of the newest dispute of a payment once its bank closed it (a chargeback "won" or "lost", with
+    /// the amount disputed, or an inquiry closed); null while it is open, or when there is none.</summary>
+    public async Task<(bool Lost, long AmountMinor, bool Inquiry)?> ClosedChargebackAsync(string paymentIntentId, CancellationToken cancellation)
     {
         try
         {
             var newest = (await new DisputeService(client).ListAsync(new DisputeListOptions { PaymentIntent = paymentIntentId, Limit = 1 },
                 cancellationToken: cancellation)).Data.FirstOrDefault();
-            return newest is not null && Closed(newest) is { } lost ? (lost, newest.Amount) : null;
+            if (newest is null) return null;
+            if (InquiryClosed(newest)) return (false, 0, true);
+            return Closed(newest) is { } lost ? (lost, newest.Amount, false) : null;
         }
         catch (Exception unreachable) when (unreachable is HttpRequestException or TaskCanceledException && !cancellation.IsCancellationRequested)
         {

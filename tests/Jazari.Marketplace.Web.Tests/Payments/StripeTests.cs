@@ -328,6 +328,33 @@ public sealed class StripeTests(StripeHost stripe)
     }
 
     [Fact]
+    public async Task An_inquiry_the_bank_closes_lets_the_admins_decide_and_a_chargeback_it_files_after_is_booked()
+    {
+        var (a, _, paid) = await CardFundedAsync();
+        await a.DeliverAsync(0);
+        var chargeId = (string)Server.Object((string)paid["payment_intent"]!)["latest_charge"]!;
+        var inquiry = Server.Dispute(chargeId, "general", status: "warning_needs_response"); // the bank asks; no money moves
+        await (await stripe.PostEventAsync(StripeEvents.ChargeDisputeCreated(inquiry))).Json(HttpStatusCode.OK);
+        Assert.Equal("disputed", (await a.EngagementAsync()).Milestone(0).Status());
+        Server.CloseDispute((string)inquiry["id"]!, "warning_closed");
+        await BankClosesAsync(inquiry, "warning_closed");
+        await (await stripe.PostEventAsync(StripeEvents.ChargeDisputeCreated(inquiry))).Json(HttpStatusCode.OK); // its opening again, late
+        string? BankOutcome(JsonElement m) => m.GetProperty("dispute").GetProperty("bankOutcome").GetString();
+        Assert.Equal("won", BankOutcome((await a.EngagementAsync()).Milestone(0))); // the admins may decide
+
+        // The bank files a chargeback after all, as a dispute of its own: the decision waits for it, and it is booked.
+        var chargeback = Server.Dispute(chargeId);
+        await (await stripe.PostEventAsync(StripeEvents.ChargeDisputeCreated(chargeback))).Json(HttpStatusCode.OK);
+        Assert.Null(BankOutcome((await a.EngagementAsync()).Milestone(0)));
+        Server.CloseDispute((string)chargeback["id"]!, "lost");
+        await BankClosesAsync(chargeback, "lost");
+        var lost = (await a.EngagementAsync()).Milestone(0);
+        Assert.Equal(("refunded", "lost"), (lost.Status(), BankOutcome(lost)));
+        var balances = await Engagements.AssertLedgerAsync(Host, a.NeedId);
+        Assert.Equal((0L, 0L), (balances["escrow"], balances.Single(b => b.Key.StartsWith("sme:")).Value));
+    }
+
+    [Fact]
     public async Task A_chargeback_on_a_milestone_a_party_disputed_takes_the_dispute_over_for_the_admins()
     {
         var (a, paid, disputeId) = await SmeDisputedAsync("Le site ne s'ouvre pas.");
