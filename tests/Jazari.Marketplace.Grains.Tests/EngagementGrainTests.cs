@@ -156,6 +156,16 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
         AssertInvariants(ledger);
         Assert.Equal(0, LedgerAccounts.Balance(ledger.Entries, LedgerAccounts.Escrow));
         Assert.Equal(0, LedgerAccounts.Balance(ledger.Entries, LedgerAccounts.Sme((await engagement.GetAsync(sme)).SmeId)));
+
+        // The admins decided after the inquiry, and the release has not gone yet: a chargeback then holds it for a new decision.
+        var (decided, sme2, request2, release2) = await CardApprovedAsync();
+        await decided.CardDisputeAsync(request2.PaymentId, "general", "pi_funding");
+        await decided.InquiryClosedAsync(request2.PaymentId, "pi_funding");
+        var released = Assert.Single((await decided.ResolveDisputeAsync(Samples.Admin, 0, release2.AmountMinor, 0, "Livré.")).Milestones[0].PendingMoves);
+        await decided.CardDisputeAsync(request2.PaymentId, "fraudulent", "pi_funding");
+        Assert.False(await decided.StartMoveAsync(released.OperationId));
+        var reopened = (await decided.GetAsync(sme2)).Milestones[0];
+        Assert.Equal((MilestoneStatus.Disputed, null, null), (reopened.Status, reopened.Dispute!.ResolvedAt, reopened.Dispute.BankOutcome));
     }
 
     [Fact]

@@ -439,11 +439,12 @@ internal sealed class EngagementGrain(
         // An approved milestone whose card release has not gone yet (it waits for the startup's Stripe account) is held
         // too: the release stays pending but is not carried out while the dispute is open; the resolution replaces it.
         var held = m.Status == MilestoneStatus.Approved && m.CardReleaseWaits;
-        // A dispute a party (or a refund in Stripe) opened, or one decided whose release has not gone yet: the bank's claim
-        // takes it over. The admins alone decide it (the startup's incubators lose their say), and no release goes until they have.
-        // The bank's own dispute (the same webhook delivered again) changes nothing.
+        // A dispute a party (or a refund in Stripe) opened, or one decided whose release has not gone yet (a party's, or an
+        // inquiry's the bank closed): the bank's claim takes it over. The admins alone decide it (the startup's incubators
+        // lose their say), and no release goes until they have. The bank's own dispute (the same webhook delivered again)
+        // changes nothing.
         var superseded = m.Dispute is { ResolvedAt: null, OpenedBy: not "card" }
-            || m is { Status: MilestoneStatus.Disputed, Dispute: { ResolvedAt: not null, OpenedBy: not "card" } } && m.PendingMoves.Any(p => p.Kind == MoveKind.Release);
+            || m is { Status: MilestoneStatus.Disputed, Dispute.ResolvedAt: not null } && m.PendingMoves.Any(p => p.Kind == MoveKind.Release);
         if (m.Status is not (MilestoneStatus.Funded or MilestoneStatus.Delivered) && !held && !superseded)
         {
             logger.LogWarning("Chargeback on milestone {Index} of need {NeedId}, {Status}: nothing left to hold; answered in Stripe",
@@ -469,7 +470,7 @@ internal sealed class EngagementGrain(
         // (milestones refunded before the count was kept have it in their refund payouts).
         m.CardRefundedByMovesMinor = m.RefundedByMoves(S.Payouts);
         m.ChargebackOutcome = lost ? "lost" : "won";
-        if (m.Dispute is { OpenedBy: "card", ResolvedAt: null, BankOutcome: null } open) m.Dispute = open with { BankOutcome = m.ChargebackOutcome };
+        if (m.Dispute is { OpenedBy: "card", ResolvedAt: null } open) m.Dispute = open with { BankOutcome = m.ChargebackOutcome }; // an inquiry's "won" too
         if (lost)
         {
             // The bank gave the card holder the money back, out of the platform's Stripe balance: booked as a refund in Stripe

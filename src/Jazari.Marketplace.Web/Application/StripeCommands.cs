@@ -128,6 +128,11 @@ public sealed class StripeCommands(IGrainFactory grains, StripeSettings settings
                 return;
             case Stripe.Dispute dispute when e.Type == EventTypes.ChargeDisputeClosed && StripeRail.InquiryClosed(dispute):
                 var inquired = await new ChargeService(client).GetAsync(dispute.ChargeId);
+                // Only while it is the payment's newest dispute: a chargeback the bank filed since (its opening may have come
+                // first) keeps the decision waiting for the bank.
+                var newest = (await new DisputeService(client).ListAsync(new DisputeListOptions { PaymentIntent = inquired.PaymentIntentId, Limit = 1 }))
+                    .Data.FirstOrDefault();
+                if (newest?.Id != dispute.Id) return;
                 await OnPaymentAsync(inquired.Metadata, (engagement, paymentId, _) => engagement.InquiryClosedAsync(paymentId, inquired.PaymentIntentId ?? ""));
                 return;
             case Stripe.Dispute dispute when e.Type == EventTypes.ChargeDisputeClosed && StripeRail.Closed(dispute) is { } lost:

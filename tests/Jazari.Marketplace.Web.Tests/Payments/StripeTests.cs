@@ -352,6 +352,17 @@ public sealed class StripeTests(StripeHost stripe)
         Assert.Equal(("refunded", "lost"), (lost.Status(), BankOutcome(lost)));
         var balances = await Engagements.AssertLedgerAsync(Host, a.NeedId);
         Assert.Equal((0L, 0L), (balances["escrow"], balances.Single(b => b.Key.StartsWith("sme:")).Value));
+
+        // Out of order: the chargeback's opening comes before the inquiry's closing, which then lets nobody decide.
+        var (b, _, paidB) = await CardFundedAsync();
+        await b.DeliverAsync(0);
+        var chargeB = (string)Server.Object((string)paidB["payment_intent"]!)["latest_charge"]!;
+        var inquiryB = Server.Dispute(chargeB, "general", status: "warning_needs_response");
+        await (await stripe.PostEventAsync(StripeEvents.ChargeDisputeCreated(inquiryB))).Json(HttpStatusCode.OK);
+        Server.CloseDispute((string)inquiryB["id"]!, "warning_closed");
+        await (await stripe.PostEventAsync(StripeEvents.ChargeDisputeCreated(Server.Dispute(chargeB)))).Json(HttpStatusCode.OK);
+        await BankClosesAsync(inquiryB, "warning_closed");
+        Assert.Null(BankOutcome((await b.EngagementAsync()).Milestone(0)));
     }
 
     [Fact]
