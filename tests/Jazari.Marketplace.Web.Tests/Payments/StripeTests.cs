@@ -401,6 +401,11 @@ public sealed class StripeTests(StripeHost stripe)
         Assert.Single(Server.Transfers(), t => (string?)t["transfer_group"] == a.NeedId);
         await Engagements.EventuallyAsync(() => Task.FromResult(Host.Emails(a.Founder.Email).Count(e => e.GetProperty("kind").GetString() == "dispute-resolved") == 2),
             "the startup told of both decisions");
+        await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 1_500_000L, refundMinor = 0L, note = "Preuves envoyées à la banque." }))
+            .Json(HttpStatusCode.OK); // the same decision sent again
+        var audit = await (await admin.GetAsync("/api/admin/audit?action=dispute-resolved")).Json(HttpStatusCode.OK);
+        Assert.Equal(["release 1500000; refund 0", "release 1500000; refund 0"], // both decisions, each once
+            audit.GetProperty("entries").EnumerateArray().Where(x => x.GetProperty("target").GetString() == disputeId).Select(x => x.GetProperty("detail").GetString()));
     }
 
     [Fact]
