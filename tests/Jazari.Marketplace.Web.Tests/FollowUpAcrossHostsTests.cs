@@ -7,15 +7,16 @@ using static Jazari.Marketplace.Web.Tests.FollowUpTests;
 namespace Jazari.Marketplace.Web.Tests;
 
 /// <summary>
-/// The follow-ups of a bid and an accept across host processes on one storage and data folder. Each test is its own
-/// class, so that xUnit runs them beside the other collections: each takes about two minutes, most of it waiting for a
-/// dead host's job and e-mail leases to lapse, and in one class they ran one after the other at the end of the run.
+/// Follow-ups across host processes on one storage and data folder (a bid and an accept here, an engagement's money
+/// steps in <see cref="Payments.EngagementDurabilityTests"/>). Each test is its own class, so that xUnit runs them
+/// beside the other collections: each takes a minute or two, most of it waiting for a dead host's job and e-mail leases
+/// to lapse, and in one class they ran one after the other at the end of the run.
 /// </summary>
 public abstract class HostProcessFollowUps : IAsyncLifetime
 {
     protected AzuriteServer storage = null!;
     protected readonly string dataDir = Directory.CreateTempSubdirectory("jazari-followups-").FullName;
-    private string Outbox => Path.Combine(dataDir, "outbox");
+    protected string Outbox => Path.Combine(dataDir, "outbox");
 
     public async Task InitializeAsync() => storage = await AzuriteServer.StartAsync();
 
@@ -40,6 +41,7 @@ public abstract class HostProcessFollowUps : IAsyncLifetime
         var email = $"{role}-{Guid.NewGuid():N}@example.ma";
         using var client = host.Client();
         (await client.PostAsJsonAsync("/api/auth/sign-up", new { email, role, displayName = role, language = "fr" })).EnsureSuccessStatusCode();
+        await Payments.Engagements.EventuallyAsync(() => Task.FromResult(OutboxFiles.Emails(Outbox, email).Count > 0), "the sign-in code");
         var code = OutboxFiles.LatestCode(Outbox, email);
         var token = await (await client.PostAsJsonAsync("/api/auth/verify", new { email, code })).Json(HttpStatusCode.OK);
         return (email, token.GetProperty("token").GetString()!);

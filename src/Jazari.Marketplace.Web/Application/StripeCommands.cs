@@ -130,10 +130,9 @@ public sealed class StripeCommands(IGrainFactory grains, StripeSettings settings
                 var inquired = await new ChargeService(client).GetAsync(dispute.ChargeId);
                 // Only while it is the payment's newest dispute: a chargeback the bank filed since (its opening may have come
                 // first) keeps the decision waiting for the bank.
-                var newest = (await new DisputeService(client).ListAsync(new DisputeListOptions { PaymentIntent = inquired.PaymentIntentId, Limit = 1 }))
-                    .Data.FirstOrDefault();
-                if (newest?.Id != dispute.Id) return;
-                await OnPaymentAsync(inquired.Metadata, (engagement, paymentId, _) => engagement.InquiryClosedAsync(paymentId, inquired.PaymentIntentId ?? ""));
+                if (inquired.PaymentIntentId is not { } inquiredIntent
+                    || (await services.GetRequiredService<StripeRail>().NewestDisputeAsync(inquiredIntent, CancellationToken.None))?.Id != dispute.Id) return;
+                await OnPaymentAsync(inquired.Metadata, (engagement, paymentId, _) => engagement.InquiryClosedAsync(paymentId, inquiredIntent));
                 return;
             case Stripe.Dispute dispute when e.Type == EventTypes.ChargeDisputeClosed && StripeRail.Closed(dispute) is { } lost:
                 var closed = await new ChargeService(client).GetAsync(dispute.ChargeId);

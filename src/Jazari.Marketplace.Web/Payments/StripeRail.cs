@@ -193,13 +193,18 @@ public sealed class StripeRail(StripeClient client, IGrainFactory grains, Notifi
     /// the amount disputed, or an inquiry closed); null while it is open, or when there is none.</summary>
     public async Task<(bool Lost, long AmountMinor, bool Inquiry)?> ClosedChargebackAsync(string paymentIntentId, CancellationToken cancellation)
     {
+        if (await NewestDisputeAsync(paymentIntentId, cancellation) is not { } newest) return null;
+        if (InquiryClosed(newest)) return (false, 0, true);
+        return Closed(newest) is { } lost ? (lost, newest.Amount, false) : null;
+    }
+
+    /// <summary>The newest dispute of a payment, an inquiry or a chargeback; null when it has none.</summary>
+    public async Task<Stripe.Dispute?> NewestDisputeAsync(string paymentIntentId, CancellationToken cancellation)
+    {
         try
         {
-            var newest = (await new DisputeService(client).ListAsync(new DisputeListOptions { PaymentIntent = paymentIntentId, Limit = 1 },
+            return (await new DisputeService(client).ListAsync(new DisputeListOptions { PaymentIntent = paymentIntentId, Limit = 1 },
                 cancellationToken: cancellation)).Data.FirstOrDefault();
-            if (newest is null) return null;
-            if (InquiryClosed(newest)) return (false, 0, true);
-            return Closed(newest) is { } lost ? (lost, newest.Amount, false) : null;
         }
         catch (Exception unreachable) when (unreachable is HttpRequestException or TaskCanceledException && !cancellation.IsCancellationRequested)
         {

@@ -13,20 +13,8 @@ namespace Jazari.Marketplace.Web.Tests.Payments;
 /// follow-up (the need's status, KPIs, the payout order, each party's e-mail, the automatic release and the next
 /// funding reminder scheduled) happens, once.
 /// </summary>
-public sealed class EngagementDurabilityTests : IAsyncLifetime
+public sealed class EngagementDurabilityTests : HostProcessFollowUps
 {
-    private AzuriteServer storage = null!;
-    private readonly string dataDir = Directory.CreateTempSubdirectory("jazari-engagement-durable-").FullName;
-    private string Outbox => Path.Combine(dataDir, "outbox");
-
-    public async Task InitializeAsync() => storage = await AzuriteServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await storage.DisposeAsync();
-        try { Directory.Delete(dataDir, recursive: true); } catch (IOException) { }
-    }
-
     [Fact]
     public async Task Funding_delivery_and_approval_killed_right_after_the_answer_are_followed_up_once_after_the_restart()
     {
@@ -34,8 +22,8 @@ public sealed class EngagementDurabilityTests : IAsyncLifetime
         var host = await HostProcess.StartAsync(storage.ConnectionString, dataDir);
         try
         {
-            (smeToken, smeEmail) = await SignUpAsync(host, "sme");
-            (startupToken, startupEmail) = await SignUpAsync(host, "startup");
+            (smeEmail, smeToken) = await SignUpAsync(host, "sme");
+            (startupEmail, startupToken) = await SignUpAsync(host, "startup");
             using var sme = host.Client(smeToken);
             using var startup = host.Client(startupToken);
             await sme.CreateAsync("/api/smes", Api.Sme());
@@ -120,17 +108,6 @@ public sealed class EngagementDurabilityTests : IAsyncLifetime
                 Assert.Single(OutboxFiles.Emails(Outbox, email), e => e.GetProperty("kind").GetString() == kind);
             Assert.DoesNotContain(OutboxFiles.Emails(Outbox, smeEmail), e => e.GetProperty("kind").GetString() == "milestone-released");
         }
-    }
-
-    private async Task<(string Token, string Email)> SignUpAsync(HostProcess host, string role)
-    {
-        var email = $"{role}-{Guid.NewGuid():N}@example.ma";
-        using var client = host.Client();
-        (await client.PostAsJsonAsync("/api/auth/sign-up", new { email, role, displayName = role, language = "fr" })).EnsureSuccessStatusCode();
-        await Engagements.EventuallyAsync(() => Task.FromResult(OutboxFiles.Emails(Outbox, email).Count > 0), "the sign-in code");
-        var code = OutboxFiles.LatestCode(Outbox, email);
-        var token = await (await client.PostAsJsonAsync("/api/auth/verify", new { email, code })).Json(HttpStatusCode.OK);
-        return (token.GetProperty("token").GetString()!, email);
     }
 
     private static async Task<JsonElement> EngagementAsync(HostProcess host, string needId)
