@@ -138,7 +138,9 @@ public sealed class FollowUpsOnAWorkerHostTests : HostProcessFollowUps
 
         await using var worker = await HostProcess.StartAsync(storage.ConnectionString, dataDir);
         using var startupAgain = worker.Client(startupToken);
+        // As long as after a kill: beside the other collections, the worker's start-up sweep and the job share two cores.
         await Eventually(async () => Emails(smeEmail, "bid-received").Count == 1
-            && (await KpisAsync(startupAgain, startupId)).GetProperty("bidsSubmitted").GetInt32() == 1);
+            && (await KpisAsync(startupAgain, startupId)).GetProperty("bidsSubmitted").GetInt32() == 1, AfterKill, async () =>
+                $"e-mails {Emails(smeEmail, "bid-received").Count}, bids {(await KpisAsync(startupAgain, startupId)).GetProperty("bidsSubmitted")}\n{worker.Output}");
     }
 }
