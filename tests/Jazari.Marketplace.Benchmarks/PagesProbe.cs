@@ -6,7 +6,7 @@ namespace Jazari.Marketplace.Benchmarks;
 /// <summary>
 /// <c>--pages-probe BASE LOADS [--trace DIR] PATH[@LANG]...</c>: where a page's load time goes in the browser. Each path is
 /// loaded LOADS times as the pages report does (Chromium, fresh context, 390x844 phone), interleaved round by round so
-/// that a noisy moment hits every path alike; p50 of the load and of the Navigation Timing phases, and of Chromium's own
+/// that a noisy moment hits every path alike; p50 of the load, the first contentful paint and the Navigation Timing phases, and of Chromium's own
 /// counters (CDP Performance.getMetrics: style, layout, task time). With <c>--trace</c>, one more load of each path is
 /// recorded as a Chrome trace (for chrome://tracing or a script).
 /// </summary>
@@ -23,12 +23,12 @@ public static class PagesProbe
         var paths = rest.Select(p => p.Split('@') is [var path, var lang] ? (path, lang) : (p, "fr")).ToList();
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true });
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Environment.GetEnvironmentVariable("JAZARI_CHROMIUM") ?? "/usr/bin/chromium", Headless = true });
         var results = paths.ToDictionary(p => p, _ => new List<Dictionary<string, double>>());
         foreach (var p in paths) await MeasureAsync(browser, baseUrl, p.Item1, p.Item2, null); // warm-up
         for (var i = 0; i < loads; i++)
             foreach (var p in paths) results[p].Add(await MeasureAsync(browser, baseUrl, p.Item1, p.Item2, null));
-        var keys = new[] { "load", "responseEnd", "domInteractive", "dcl", "loadStart", "TaskDuration", "RecalcStyleDuration", "LayoutDuration", "ScriptDuration", "RecalcStyleCount", "LayoutCount", "Nodes" };
+        var keys = new[] { "load", "paint", "responseEnd", "domInteractive", "dcl", "loadStart", "TaskDuration", "RecalcStyleDuration", "LayoutDuration", "ScriptDuration", "RecalcStyleCount", "LayoutCount", "Nodes" };
         Console.WriteLine($"{DateTime.UtcNow:HH:mm} UTC, load average {File.ReadAllText("/proc/loadavg").Trim()}, {loads} loads, p50 (ms; Chromium durations in ms)");
         Console.WriteLine("| path | " + string.Join(" | ", keys) + " |");
         foreach (var p in paths)
@@ -64,9 +64,14 @@ public static class PagesProbe
             lock (events) File.WriteAllText(trace, JsonSerializer.Serialize(new { traceEvents = events }));
         }
         var timing = await page.EvaluateAsync<JsonElement>("""
-            () => {
+            async () => {
               const nav = performance.getEntriesByType('navigation')[0];
-              return { load: nav.loadEventEnd - nav.startTime, responseEnd: nav.responseEnd - nav.startTime, domInteractive: nav.domInteractive - nav.startTime,
+              const paint = await new Promise(done => {
+                new PerformanceObserver(list => { const p = list.getEntriesByName('first-contentful-paint')[0]; if (p) done(p.startTime); })
+                  .observe({ type: 'paint', buffered: true });
+                setTimeout(() => done(-1), 5000);
+              });
+              return { load: nav.loadEventEnd - nav.startTime, paint, responseEnd: nav.responseEnd - nav.startTime, domInteractive: nav.domInteractive - nav.startTime,
                        dcl: nav.domContentLoadedEventEnd - nav.startTime, loadStart: nav.loadEventStart - nav.startTime };
             }
             """);

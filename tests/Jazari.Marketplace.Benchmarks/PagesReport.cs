@@ -21,7 +21,7 @@ public static partial class PagesReport
         await using var storage = await AzuriteServer.StartAsync();
         await using var host = await HostProcess.StartAsync(storage.ConnectionString, settings: new Dictionary<string, string> { ["Demo__Enabled"] = "true" });
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true });
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Environment.GetEnvironmentVariable("JAZARI_CHROMIUM") ?? "/usr/bin/chromium", Headless = true });
 
         var sme = await SignUpAsync(browser, host, "sme");
         var smePage = sme.Pages[0];
