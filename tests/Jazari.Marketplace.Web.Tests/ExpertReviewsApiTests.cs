@@ -42,12 +42,29 @@ public sealed class ExpertReviewsApiTests(MarketplaceHost host)
             .Problem(HttpStatusCode.BadRequest);
         await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", new { bidIds = new[] { "bid-unknown" }, question = "Le prix est-il juste ?" }))
             .Problem(HttpStatusCode.BadRequest);
-        var created = await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews",
-            new { bidIds = new[] { bidId, rivalBidId }, question = "Le prix est-il juste ? Le plan est-il réaliste ?" })).Json(HttpStatusCode.Created);
+        // Ten identical asks at once (a double click, a retry) and one after them: one opinion asked, one e-mail to the
+        // institute's managers; every answer names it.
+        object Ask(string question, params string[] bidIds) => new { bidIds, question };
+        var asking = Ask("Le prix est-il juste ? Le plan est-il réaliste ?", bidId, rivalBidId);
+        var racing = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", asking)));
+        var answers = await Task.WhenAll(racing.Select(r => r.Json(HttpStatusCode.Created)));
+        var created = Assert.Single(answers.DistinctBy(a => a.Id()));
         Assert.Equal("requested", created.GetProperty("status").GetString());
         var id = created.Id();
+        Assert.Equal(id, (await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", Ask("Le prix est-il juste ? Le plan est-il réaliste ?", rivalBidId, bidId)))
+            .Json(HttpStatusCode.Created)).Id());
+        var reviews = host.Services.GetRequiredService<IGrainFactory>().GetGrain<INeedExpertReviewsGrain>(needId);
+        Assert.Equal([id], await reviews.ListAsync());
+        await host.ExpertReviewFollowedUpAsync(id);
+        await host.JobsSettledAsync(); // the e-mails sent
+        Assert.Single(host.Emails(manager.Email), e => e.GetProperty("kind").GetString() == "expert-review-requested");
+        // Another question on the same bids is another ask.
+        var other = (await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", Ask("Le délai est-il tenable ?", bidId)))
+            .Json(HttpStatusCode.Created)).Id();
+        Assert.NotEqual(id, other);
+        Assert.Equal(2, (await reviews.ListAsync()).Count);
         // The question the SME typed is in its data export, as its erasure covers it.
-        var exported = Assert.Single((await (await sme.Client.GetAsync("/api/me/export")).Json(HttpStatusCode.OK)).GetProperty("expertReviews").EnumerateArray());
+        var exported = (await (await sme.Client.GetAsync("/api/me/export")).Json(HttpStatusCode.OK)).GetProperty("expertReviews").EnumerateArray().Single(r => r.Id() == id);
         Assert.Equal("Le prix est-il juste ? Le plan est-il réaliste ?", exported.GetProperty("question").GetString());
         Assert.False(exported.TryGetProperty("mentorAccountId", out _)); // as the API shows it: no one else's account id
 
@@ -122,11 +139,13 @@ public sealed class ExpertReviewsApiTests(MarketplaceHost host)
         var delivered = (await awarded.DeliverAsync(0)).Milestone(0);
         // Five identical requests at once (a double click, a retry): one opinion is asked; each answer that asked it names it.
         var racing = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", Ask(0))));
-        Assert.All(racing, r => Assert.True(r.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict, r.StatusCode.ToString()));
+        Assert.All(racing, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
         var id = Assert.Single((await Task.WhenAll(racing.Where(r => r.StatusCode == HttpStatusCode.Created).Select(r => r.Json(HttpStatusCode.Created))))
             .Select(c => (c.Id(), c.GetProperty("status").GetString())).Distinct()) switch { (var one, "requested") => one, var other => throw new Xunit.Sdk.XunitException($"{other}") };
         Assert.Equal([id], await host.Services.GetRequiredService<IGrainFactory>().GetGrain<INeedExpertReviewsGrain>(needId).ListAsync());
-        await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", Ask(0))).Problem(HttpStatusCode.Conflict); // one at a time
+        Assert.Equal(id, (await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", Ask(0))).Json(HttpStatusCode.Created)).Id()); // a retry
+        await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", new { milestone = 0, question = "Et le catalogue ?" }))
+            .Problem(HttpStatusCode.Conflict); // one at a time
         Assert.Equal(HttpStatusCode.Forbidden, (await founder.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", Ask(0))).StatusCode);
 
         // The startup of the engagement never reads it; the manager reads the milestone as delivered, on the awarded bid.
@@ -156,7 +175,11 @@ public sealed class ExpertReviewsApiTests(MarketplaceHost host)
         Assert.Equal((bidId, 4, 3, 2), (given.GetProperty("bidId").GetString(), given.GetProperty("fit").GetInt32(), given.GetProperty("price").GetInt32(),
             given.GetProperty("risks").GetInt32()));
         Assert.Contains("catalogue reste à compléter", given.GetProperty("notes").GetString());
-        await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", Ask(0))).Problem(HttpStatusCode.Conflict); // given: not asked again
+        // Given: the same ask sent again names it, another question on the delivery is refused.
+        var again = await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", Ask(0))).Json(HttpStatusCode.Created);
+        Assert.Equal((id, "answered"), (again.Id(), again.GetProperty("status").GetString()));
+        await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", new { milestone = 0, question = "Et le catalogue ?" }))
+            .Problem(HttpStatusCode.Conflict);
     }
 
     /// <summary>An SME's request for an opinion on the one bid its need of the region got, and a manager of the region's institute.</summary>

@@ -105,6 +105,17 @@ public sealed class ExpertReviewCommands(IGrainFactory grains, AuditTrail audit,
         var need = await grains.GetGrain<INeedGrain>(needId).GetAsync(caller);
         if (need.SmeId != await grains.ProfileOfAsync(caller, "SME")) throw MarketplaceException.NotFound("Need");
         var existing = await grains.GetGrain<INeedExpertReviewsGrain>(needId).ListAsync();
+        // The same ask as a live one (a retry, a double click after the first answer) is answered with it; a delivery has
+        // one live ask, whatever its question. The same asks that expired count the turns: asked again, it is a new one.
+        var same = new List<ExpertReviewView>();
+        foreach (var askedId in existing)
+        {
+            var asked = await grains.GetGrain<IExpertReviewGrain>(askedId).GetAsync(Caller.Marketplace);
+            if (SameAsk(asked.Request, input.Milestone, bidIds, question)) same.Add(asked);
+        }
+        if (same.FirstOrDefault(a => a.Status != ExpertReviewStatus.Expired) is { } live)
+            return live.Request.Question == question ? new ExpertReviewCreated(live.Id, live.Status.Name())
+                : throw MarketplaceException.Conflict("An expert opinion on this delivery was asked already.");
         if (existing.Count >= INeedExpertReviewsGrain.MaxPerNeed)
             throw MarketplaceException.Conflict($"At most {INeedExpertReviewsGrain.MaxPerNeed} expert opinions per need.");
 
@@ -117,13 +128,6 @@ public sealed class ExpertReviewCommands(IGrainFactory grains, AuditTrail audit,
             var milestone = engagement?.Milestones.FirstOrDefault(m => m.Index == index);
             if (milestone is null || milestone.DeliveredAt is null || milestone.Status is MilestoneStatus.Refunded or MilestoneStatus.Cancelled)
                 throw MarketplaceException.Conflict("Only a delivered milestone of this need's engagement can be given to an expert.");
-            // One opinion per delivery: another is asked only once the last one expired unanswered.
-            foreach (var askedId in existing)
-            {
-                var asked = await grains.GetGrain<IExpertReviewGrain>(askedId).GetAsync(Caller.Marketplace);
-                if (asked.Request is { Kind: ExpertReviewKind.Milestone } && asked.Request.MilestoneIndex == index && asked.Status != ExpertReviewStatus.Expired)
-                    throw MarketplaceException.Conflict("An expert opinion on this delivery was asked already.");
-            }
             var awarded = need.Bids.First(b => b.Id == need.AwardedBidId);
             reviewed = [new ReviewedBid(awarded.Id, awarded.StartupId, awarded.StartupName, milestone.AmountMinor, awarded.Offer.DurationDays,
                 $"{milestone.Title}\n{milestone.DeliveryNote}".Trim())];
@@ -142,18 +146,29 @@ public sealed class ExpertReviewCommands(IGrainFactory grains, AuditTrail audit,
         }
         var request = new ExpertReviewRequest(needId, need.Details.Title, caller.AccountId, kind, input.Milestone, reviewed, question,
             await InstitutesForAsync(need), need.Details.Currency);
-        var view = await grains.GetGrain<IExpertReviewGrain>(IdFor(needId, input.Milestone, bidIds, existing.Count)).RequestAsync(request);
+        var view = await grains.GetGrain<IExpertReviewGrain>(IdFor(needId, input.Milestone, bidIds, input.Milestone is null ? question : "", same.Count)).RequestAsync(request);
         return new ExpertReviewCreated(view.Id, view.Status.Name());
     }
 
     /// <summary>
-    /// The id of a request: the same ask on the same need, in the same turn of its list, gives the same id, so identical
-    /// requests racing each other (a double click, a retried POST) ask one opinion: the review grain takes it once and
-    /// answers the others with it. The next ask of the list (an expired one asked again) is another turn, another id.
+    /// The same ask: on the same delivery (whatever the question: one live ask per delivery), or on the same bids with the
+    /// same question.
     /// </summary>
-    private static string IdFor(string needId, int? milestone, IReadOnlyList<string> bidIds, int turn)
+    private static bool SameAsk(ExpertReviewRequest asked, int? milestone, IReadOnlyList<string> bidIds, string question) =>
+        milestone is { } index
+            ? asked is { Kind: ExpertReviewKind.Milestone } && asked.MilestoneIndex == index
+            : asked.Kind == ExpertReviewKind.Bids && asked.Question == question && asked.Bids.Select(b => b.BidId).Order(StringComparer.Ordinal)
+                .SequenceEqual(bidIds.Order(StringComparer.Ordinal));
+
+    /// <summary>
+    /// The id of a request: the same ask (<see cref="SameAsk"/>: <paramref name="question"/> is empty for a delivery) in
+    /// the same turn gives the same id, so identical requests racing each other (a double click, a retried POST) ask one
+    /// opinion: the review grain takes it once and answers the others with it. The turn is how many of the same ask
+    /// expired: asked again, it is another id. Other asks of the need do not move it.
+    /// </summary>
+    private static string IdFor(string needId, int? milestone, IReadOnlyList<string> bidIds, string question, int turn)
     {
-        var asked = $"{needId}\n{milestone}\n{string.Join(',', bidIds.Order(StringComparer.Ordinal))}\n{turn}";
+        var asked = $"{needId}\n{milestone}\n{string.Join(',', bidIds.Order(StringComparer.Ordinal))}\n{question}\n{turn}";
         return "xrev-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(asked)))[..32];
     }
 
