@@ -246,8 +246,15 @@ internal static class Explanations
 
     private static string List(string lang, IEnumerable<string> items) => string.Join(lang == "ar" ? "، " : ", ", items.Distinct());
 
-    /// <summary>Whole dirhams in the pages' format of the language (the web's Formats: ar-MA, fr-MA, en-GB).</summary>
-    private static string Money(string lang, long minor) => (minor / 100).ToString("N0", Culture(lang));
+    /// <summary>
+    /// Dirhams in the pages' format of the language (the web's Formats: ar-MA, fr-MA, en-GB): centimes only when there are
+    /// some, as the need's own budget shows them on the same page.
+    /// </summary>
+    private static string Money(string lang, long minor)
+    {
+        var amount = minor / 100m;
+        return amount.ToString(amount == decimal.Truncate(amount) ? "N0" : "N2", Culture(lang));
+    }
 
     private static CultureInfo Culture(string lang) => CultureInfo.GetCultureInfo(lang switch { "ar" => "ar-MA", "en" => "en-GB", _ => "fr-MA" });
 

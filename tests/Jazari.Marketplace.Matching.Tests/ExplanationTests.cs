@@ -35,6 +35,16 @@ public class ExplanationTests
     }
 
     [Fact]
+    public void A_budget_with_centimes_reads_as_the_need_shows_it()
+    {
+        var index = new StartupIndex();
+        index.Upsert(ArganWeb);
+        var need = Need1 with { BudgetMaxMinor = 4_000_050 };
+        Assert.EndsWith("40.000,50\u00a0MAD", Assert.Single(index.TopFor(need, 3, "fr")).Reasons.Single(r => r.Factor == "budget").Detail);
+        Assert.Contains("40.000,50", Assert.Single(index.TopFor(need, 3, "ar")).Reasons.Single(r => r.Factor == "budget").Detail);
+    }
+
+    [Fact]
     public void Reasons_in_arabic_are_written_in_arabic()
     {
         var reasons = Explain("ar").Reasons.ToDictionary(r => r.Factor, r => r.Detail);

@@ -142,6 +142,13 @@ public sealed class ProfilesApiTests(MarketplaceHost host)
         foreach (var field in new[] { "name", "region", "categories[0]", "languages[0]", "priceMinMad", "regionsServed[0]", "capacity" })
             Assert.True(errors.TryGetProperty(field, out _), $"expected an error for {field}: {errors}");
         Assert.NotNull(startup);
+        // The whole country and a region at once would put a local startup before every SME of the country.
+        var both = (await (await other.Client.PostAsJsonAsync("/api/startups", new
+        {
+            name = "Atlas Local", city = "Marrakech", region = "Marrakech-Safi", categories = new[] { "website" }, skills = new[] { "wordpress" },
+            description = "Sites vitrines.", languages = new[] { "fr" }, priceMinMad = 5000, priceMaxMad = 50000, regionsServed = new[] { "*", "Marrakech-Safi" }, capacity = 2,
+        })).Problem(HttpStatusCode.BadRequest)).GetProperty("errors");
+        Assert.Equal("Choose the whole country or some regions, not both.", both.GetProperty("regionsServed")[0].GetString());
         // A list typed as text is "required", a list of choices asks to choose: the page words each as its field reads.
         var mentor = await host.SignUpAsync("mentor");
         var empty = (await (await mentor.Client.PostAsJsonAsync("/api/mentors", new { name = "Amal", expertise = Array.Empty<string>(), languages = Array.Empty<string>(), capacity = 2 }))

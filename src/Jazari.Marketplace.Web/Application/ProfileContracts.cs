@@ -48,12 +48,13 @@ public record StartupInput
         var portfolio = new List<PortfolioItem>();
         if (Portfolio is { Count: > StartupDetails.MaxPortfolio }) c.Error("portfolio", $"At most {StartupDetails.MaxPortfolio} portfolio items.");
         else foreach (var (p, i) in (Portfolio ?? []).Select((p, i) => (p ?? new PortfolioInput(), i))) portfolio.Add(p.ToItem(c, $"portfolio[{i}]."));
+        var served = c.List("regionsServed", RegionsServed, Reference.Regions.Count, 40, [Reference.WholeCountry, .. Reference.Regions], minItems: 1);
+        if (served.Count > 1 && served.Contains(Reference.WholeCountry)) c.Error("regionsServed", "Choose the whole country or some regions, not both.");
         return new StartupDetails(c.Text("name", Name, 200), c.Text("city", City, 100), c.OneOf("region", Region, Reference.Regions),
             c.List("categories", Categories, Reference.Categories.Count, 30, Reference.Categories, minItems: 1),
             c.List("skills", Skills, 30, 50), c.Text("description", Description, 3000, multiLine: true),
             c.List("languages", Languages, 3, 2, Reference.Languages, minItems: 1), min, max,
-            c.List("regionsServed", RegionsServed, Reference.Regions.Count, 40, [Reference.WholeCountry, .. Reference.Regions], minItems: 1),
-            c.Whole("capacity", Capacity, 0, 1000), c.Ice("ice", Ice)) { PortfolioItems = portfolio };
+            served, c.Whole("capacity", Capacity, 0, 1000), c.Ice("ice", Ice)) { PortfolioItems = portfolio };
     }
 }
 

@@ -112,6 +112,8 @@ internal static partial class Journeys
         await page.FillAsync("#city", "Rabat");
         Assert.Equal("", await page.InputValueAsync("#region"));
         await page.SelectOptionAsync("#region", "Rabat-Sale-Kenitra");
+        Assert.Equal(0, await page.Locator("input[name='Input.RegionsServed']:checked").CountAsync()); // the startup chooses where it works
+        await page.CheckAsync("input[name='Input.RegionsServed'][value='*']");
         await page.FillAsync("#priceMin", "5000");
         await page.FillAsync("#priceMax", "60000");
         await page.ClickAsync("form.form button[type=submit]");

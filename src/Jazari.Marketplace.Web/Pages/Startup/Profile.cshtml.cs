@@ -40,7 +40,7 @@ public sealed class ProfileModel(IGrainFactory grains, Text text, ProfileCommand
         }
         else
         {
-            Input = new StartupInput { Languages = [T.Content], RegionsServed = [Jazari.Marketplace.Grains.Reference.WholeCountry], Capacity = 3 };
+            Input = new StartupInput { Languages = [T.Content], Capacity = 3 };
             Listed = await profiles.ListedAsync(Me);
         }
     }
