@@ -137,7 +137,7 @@ public sealed class PaymentJobs(
                         Values(e, m, ("amount", Money.Format(m.AmountMinor)), ("receipt", notifier.Link(ReceiptCommands.Path(m.PaymentId)))));
             if (m.DeliveredAt is { } delivered)
                 Tell(e.SmeAccountId, NotificationKinds.MilestoneDelivered, $"{key}:delivered",
-                    Values(e, m, ("note", m.DeliveryNote ?? ""), ("releaseOn", $"{Languages.Formats.Today(delivered + TimeSpan.FromDays(settings.AutoReleaseDays)):yyyy-MM-dd}")));
+                    Values(e, m, ("note", m.DeliveryNote ?? ""), ("links", m.DeliveryLinks.Count == 0 ? "" : string.Join('\n', m.DeliveryLinks) + "\n\n"), ("releaseOn", $"{Languages.Formats.Today(delivered + TimeSpan.FromDays(settings.AutoReleaseDays)):yyyy-MM-dd}")));
             if (m.Dispute is { } dispute)
             {
                 var other = dispute.OpenedBy switch

@@ -82,7 +82,7 @@ public sealed partial class EmailTemplates(NotificationSettings settings)
     /// that holds an address among its words is typed too: isolated, and never made a link.
     /// </summary>
     private static bool Typed(string key, string value) =>
-        key is not ("category" or "region" or "month" or "items" or "currency" or "role" or "programmeShare" or "programmeRefund" or "previous") && !Amounts.Contains(key) && !Counts.Contains(key)
+        key is not ("category" or "region" or "month" or "items" or "links" or "currency" or "role" or "programmeShare" or "programmeRefund" or "previous") && !Amounts.Contains(key) && !Counts.Contains(key)
         && !DateOnly.TryParseExact(value, "yyyy-MM-dd", out _) && !WholeUrl().IsMatch(value) && value.Any(char.IsLetter);
 
     /// <summary>Values that are amounts in MAD (written as digits, maybe grouped by spaces, maybe a range "a – b").</summary>

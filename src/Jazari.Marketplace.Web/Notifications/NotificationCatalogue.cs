@@ -40,7 +40,7 @@ public static class NotificationCatalogue
         [K.FundingReminder] = [.. Milestone, "amount"],
         [K.FundingLapsed] = [.. Milestone, "amount", "days"],
         [K.MilestoneFunded] = [.. Milestone, "amount", "receipt"],
-        [K.MilestoneDelivered] = [.. Milestone, "note", "releaseOn"],
+        [K.MilestoneDelivered] = [.. Milestone, "note", "links", "releaseOn"],
         [K.AutoReleaseWarning] = [.. Milestone, "releaseOn"],
         [K.MilestoneReleased] = [.. Milestone, "amount", "fee", "receipt"],
         [K.EngagementCompleted] = ["title", "link"],

@@ -190,6 +190,10 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         await page.GotoAsync("/startup/invitations");
         var call = page.Locator("#calls ~ ul li", new() { Has = page.Locator($"a[href='/startup/cohorts/{cohortId}']") });
         await Assertions.Expect(call).ToHaveCountAsync(1);
+        // The last day to apply: the day before the cohort starts (30 days from now), in the page's language.
+        var text = new Text(new Strings());
+        text.Use(language);
+        await Assertions.Expect(call).ToContainTextAsync(text.Format("calls.apply-by", text.Date(DateOnly.Parse(Incubation.Day(29)))));
         Assert.Equal(0, await page.Locator($"a[href='/startup/cohorts/{started}']").CountAsync());
         await HostApi.AssertTranslatedAsync(page);
         await HostApi.AssertAccessibleAsync(page);

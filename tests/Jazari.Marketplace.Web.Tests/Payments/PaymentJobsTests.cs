@@ -41,7 +41,12 @@ public sealed class PaymentJobsTests(SqliteJobsHost jobs)
         var releaseAt = TimeZoneInfo.ConvertTime(deliveredAt.AddDays(14), morocco);
         Assert.Equal(releaseAt.Offset == TimeSpan.Zero ? 0 : 1, (releaseAt.Date - deliveredAt.AddDays(14).UtcDateTime.Date).Days);
         var releaseOn = releaseAt.ToString("d MMMM yyyy", System.Globalization.CultureInfo.GetCultureInfo("fr-MA"));
-        Assert.Contains($"le paiement est libéré le {releaseOn}", Assert.Single(await jobs.EmailsAsync(a.Sme.Email, "milestone-delivered")).GetProperty("text").GetString());
+        var deliveredEmail = Assert.Single(await jobs.EmailsAsync(a.Sme.Email, "milestone-delivered"));
+        Assert.Contains($"le paiement est libéré le {releaseOn}", deliveredEmail.GetProperty("text").GetString());
+        // What the startup delivered, its note and its links, as the engagement's page shows them: each link on a line of its
+        // own, as text (another site's address: the e-mail does not make it a link of ours).
+        Assert.Contains("\nhttps://demo.example.ma/boutique\n", deliveredEmail.GetProperty("text").GetString());
+        Assert.DoesNotContain("href=\"https://demo.example.ma", deliveredEmail.GetProperty("html").GetString());
         var scheduled = jobs.Scheduled(a.NeedId).ToDictionary(j => j.Value.Job.Method.Name, j => new DateTimeOffset(j.Value.EnqueueAt, TimeSpan.Zero));
         Assert.Equal(deliveredAt.AddDays(11), scheduled[nameof(PaymentJobs.AutoReleaseWarningAsync)], TimeSpan.FromSeconds(1));
         Assert.Equal(deliveredAt.AddDays(14), scheduled[nameof(PaymentJobs.AutoReleaseAsync)], TimeSpan.FromMinutes(2));
