@@ -205,6 +205,8 @@ internal static class Explanations
         // The languages: the language reason says them
         "francais", "arabe", "anglais", "darija", "french", "arabic", "english", "العربيه", "بالعربيه", "الفرنسيه", "بالفرنسيه",
         "الانجليزيه", "بالانجليزيه", "الدارجه", "بالدارجه",
+        // and the word "language" itself ("un site en trois langues"): a reader saw "languages (« langues »)" as a reason
+        "langue", "langues", "language", "languages", "لغه", "لغات", "اللغه", "اللغات", "باللغه", "باللغات",
     ];
 
     private static readonly HashSet<string> NoiseStems = new(NoiseWords.Select(w => Stemmer.Stem(TextNormalizer.Normalize(w))), StringComparer.Ordinal);

@@ -35,6 +35,20 @@ public class ExplanationTests
     }
 
     [Fact]
+    public void The_word_language_is_no_reason_the_language_reason_says_which()
+    {
+        var index = new StartupIndex();
+        index.Upsert(ArganWeb with { Description = "Boutiques en ligne en plusieurs langues pour coopératives, référencement et paiement à la livraison." });
+        var need = Need1 with { Description = "Vendre notre huile d'argan en trois langues, avec nos coopératives et un bon référencement." };
+        foreach (var language in new[] { "fr", "ar", "en" })
+        {
+            var text = Assert.Single(index.TopFor(need, 3, language)).Reasons.Single(r => r.Factor == "text").Detail;
+            Assert.Contains("coopératives", text);
+            Assert.DoesNotContain("langue", text);
+        }
+    }
+
+    [Fact]
     public void A_budget_with_centimes_reads_as_the_need_shows_it()
     {
         var index = new StartupIndex();
