@@ -65,11 +65,18 @@ internal static class Explanations
             || TextAnalyzer.Stems(ownWords) is { Count: > 0 } own && TextAnalyzer.Stems(label).Select(l => l.Stem).ToHashSet() is var stems
                 && own.All(w => stems.Contains(w.Stem)))
         {
-            return label; // "site" or "sites" for "site web": the reader's words are already there
+            return Isolated(lang, label); // "site" or "sites" for "site web": the reader's words are already there
         }
         var quoted = ownWords.Length > 60 ? ownWords[..(char.IsHighSurrogate(ownWords[59]) ? 59 : 60)].TrimEnd() + "…" : ownWords;
-        return lang == "en" ? $"{label} (“{quoted}”)" : $"{label} (« {quoted} »)";
+        return lang == "en" ? $"{Isolated(lang, label)} (“{Isolated(lang, quoted)}”)" : $"{Isolated(lang, label)} (« {Isolated(lang, quoted)} »)";
     }
+
+    /// <summary>
+    /// A word in the other script, isolated (U+2068…U+2069): an Arabic word in a French sentence, or a French one in an
+    /// Arabic sentence, keeps its place, and the sentence's own brackets and quotes stay the sentence's.
+    /// </summary>
+    private static string Isolated(string lang, string text) =>
+        text.Length > 0 && TextNormalizer.IsArabic(text[0]) != (lang == "ar") ? $"\u2068{text}\u2069" : text;
 
     /// <summary>
     /// The words both texts use that tell the reader something the other reasons do not: not a word of a skill or of
@@ -213,17 +220,14 @@ internal static class Explanations
 
     /// <summary>
     /// "Vous parlez tous les deux de boutiques, d'huile et de coopératives": the same sentence whichever side reads it
-    /// (an SME reading a startup, a startup reading a need). A word in the other script is isolated (U+2068…U+2069), so
-    /// an Arabic word in a French sentence, or a French one in an Arabic sentence, keeps its place.
+    /// (an SME reading a startup, a startup reading a need). A word in the other script is isolated (<see cref="Isolated"/>).
     /// </summary>
     private static string Sentence(string lang, List<Term> shown)
     {
         var items = new List<string>(shown.Count);
         foreach (var word in shown)
         {
-            var text = InOwnWords(lang, word.Surface, word.OwnWords);
-            var foreign = TextNormalizer.IsArabic(word.Surface[0]) != (lang == "ar");
-            var isolated = foreign ? $"\u2068{text}\u2069" : text;
+            var isolated = InOwnWords(lang, word.Surface, word.OwnWords);
             items.Add(lang switch
             {
                 "fr" => ("aeiouyh".Contains(TextNormalizer.Normalize(word.Surface)[0]) ? "d'" : "de ") + isolated, // d'étiquettes

@@ -148,7 +148,7 @@ public class DarijaTests
         Assert.Equal("Maîtrise : gestion des commandes (« perd des commandes »)", fr["orders"]);
         Assert.Equal("Maîtrise : référencement (SEO) (« clients ne me trouvent »)", fr["seo"]);
         var ar = index.TopFor(need, 2, "ar").First(m => m.Id == "orders").Reasons.First(r => r.Factor == "skills").Detail;
-        Assert.Equal("المهارات: تدبير الطلبيات (« perd des commandes »)", ar);
+        Assert.Equal("المهارات: تدبير الطلبيات (« \u2068perd des commandes\u2069 »)", ar);
         var en = index.TopFor(need, 2, "en").First(m => m.Id == "orders").Reasons.First(r => r.Factor == "skills").Detail;
         Assert.Equal("Skills: order management (“perd des commandes”)", en);
     }

@@ -214,6 +214,18 @@ public class ExplanationTests
     }
 
     [Fact]
+    public void A_word_in_the_other_script_is_isolated_alone_the_sentences_quotes_stay_the_sentences()
+    {
+        // "متاجر (« متجر »)" isolated whole turned the French quotes and brackets around in a French sentence.
+        var startup = Startup("souk", ["other"], [], "Nous créons des متاجر pour les artisans");
+        var need = Need("shop", "Un متجر pour nos artisans", "Vendre en ligne", "other");
+        var startups = new StartupIndex();
+        startups.Upsert(startup);
+        var text = Assert.Single(Assert.Single(startups.TopFor(need, 3, "fr")).Reasons, r => r.Factor == "text").Detail;
+        Assert.Contains("\u2068متاجر\u2069 (« \u2068متجر\u2069 »)", text);
+    }
+
+    [Fact]
     public void At_most_three_words_in_common_are_shown_and_never_a_number_a_fragment_or_a_word_every_profile_uses()
     {
         var index = new StartupIndex();
