@@ -47,6 +47,7 @@ public sealed class SignInTests(MarketplaceHost host)
         };
         var first = await browser.PostAsync(verifyPath, new FormUrlEncodedContent(form));
         Assert.Equal("/sme/needs/new", first.Headers.Location!.ToString());
+        var firstSession = first.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("jz-session=", StringComparison.Ordinal)).Split(';')[0];
         // A second tap (or Back and send again): the page was made before signing in; on to the same page, not a 400.
         var second = await browser.PostAsync(verifyPath, new FormUrlEncodedContent(form));
         Assert.Equal(HttpStatusCode.Redirect, second.StatusCode);
@@ -67,11 +68,28 @@ public sealed class SignInTests(MarketplaceHost host)
         }));
         Assert.Equal(HttpStatusCode.Redirect, switched.StatusCode);
         Assert.Contains(switched.Headers.GetValues("Set-Cookie"), c => c.StartsWith("jz-session=", StringComparison.Ordinal)); // a new session, the other account's
+        // The first account's session ended with it, as a sign-out ends it: a copy of its cookie no longer opens its pages.
+        var copy = host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        copy.DefaultRequestHeaders.Add("Cookie", firstSession);
+        var afterSwitch = await copy.GetAsync("/sme/needs/new");
+        Assert.Equal(HttpStatusCode.Redirect, afterSwitch.StatusCode);
+        Assert.StartsWith("/sign-in", afterSwitch.Headers.Location!.OriginalString);
 
         // Signed out, the form without this browser's token is refused, as every form's is.
         var stranger = host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
         var forged = await stranger.PostAsync(verifyPath, new FormUrlEncodedContent(new Dictionary<string, string> { ["Input.Email"] = person.Email, ["Input.Code"] = "123456" }));
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_page_that_asks_to_sign_in_sends_the_browser_within_the_site_whatever_host_the_request_names()
+    {
+        var client = host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/account/data");
+        request.Headers.Host = "evil.example";
+        var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/sign-in?returnUrl=%2Faccount%2Fdata", response.Headers.Location!.OriginalString);
     }
 
     [Theory]

@@ -212,6 +212,36 @@ public sealed class ExpertReviewCommands(IGrainFactory grains, AuditTrail audit,
         if (!await grains.GetGrain<IExpertReviewGrain>(id).MayAssignAsync(caller)) throw MarketplaceException.NotFound("Expert opinion");
         language ??= (await grains.GetGrain<IAccountGrain>(caller.AccountId).GetAsync())?.Language ?? "en";
         var need = await grains.GetGrain<INeedGrain>(view.Request.NeedId).GetAsync(Caller.Marketplace);
+        var mentors = (await UntiedMentorsAsync(view)).Select(m => (m.MentorId, m.Details, 0)).ToList();
+        // The need read as a startup would be: its category, skills and words; any language of the network counts.
+        var asked = new StartupDetails(need.Details.Title, "", need.Details.Region, [need.Details.Category], need.Details.Skills,
+            $"{need.Details.Title} {need.Details.Description}", [.. Reference.Languages], 0, 0, [], 1);
+        return [.. MentorSuggestions.Rank(asked, mentors, Suggested, language)
+            .Where(s => s.Reasons.Any(r => r.Factor is "expertise" or "related" or "words"))
+            .Select(s => new ExpertSuggestion(s.MentorId, s.Name, s.Score, [.. s.Reasons.Where(r => r.Factor is not ("capacity" or "language"))]))];
+    }
+
+    /// <summary>
+    /// The network's mentors not tied to a startup asked about whose name holds <paramref name="name"/> (accents and case
+    /// aside), by name, at most <see cref="Found"/>: the manager finds a mentor the suggestions, which go by expertise, left out.
+    /// </summary>
+    public async Task<IReadOnlyList<ExpertSuggestion>> FindMentorsAsync(Caller caller, string id, string? name)
+    {
+        var asked = Checks.Valid(c => c.Text("mentor", name, 100));
+        var view = await ViewAsync(caller, id);
+        if (!await grains.GetGrain<IExpertReviewGrain>(id).MayAssignAsync(caller)) throw MarketplaceException.NotFound("Expert opinion");
+        var wanted = Matching.TextNormalizer.Normalize(asked);
+        return [.. (await UntiedMentorsAsync(view))
+            .Where(m => Matching.TextNormalizer.Normalize(m.Details.Name).Contains(wanted, StringComparison.Ordinal))
+            .OrderBy(m => m.Details.Name, StringComparer.CurrentCultureIgnoreCase).Take(Found)
+            .Select(m => new ExpertSuggestion(m.MentorId, m.Details.Name, 0, []))];
+    }
+
+    public const int Found = 20;
+
+    /// <summary>The network's mentors with an account, none tied to a startup the opinion is asked about.</summary>
+    private async Task<List<(string MentorId, MentorDetails Details)>> UntiedMentorsAsync(ExpertReviewView view)
+    {
         var ties = await TiesAsync(view.Request.Bids);
         var loads = await grains.GetGrain<IMentorDirectoryGrain>(IMentorDirectoryGrain.Key).ListAsync();
         // The mentors are read side by side: one after another, a directory of thousands kept the manager's page waiting.
@@ -220,13 +250,7 @@ public sealed class ExpertReviewCommands(IGrainFactory grains, AuditTrail audit,
             var mentor = await grains.GetGrain<IMentorGrain>(load.MentorId).GetAsync(Caller.Marketplace);
             return (load.MentorId, mentor.Details, Untied: await TieAsync(load.MentorId, mentor.OwnerAccountId, ties) is null);
         }));
-        var mentors = read.Where(m => m.Untied).Select(m => (m.MentorId, m.Details, 0)).ToList();
-        // The need read as a startup would be: its category, skills and words; any language of the network counts.
-        var asked = new StartupDetails(need.Details.Title, "", need.Details.Region, [need.Details.Category], need.Details.Skills,
-            $"{need.Details.Title} {need.Details.Description}", [.. Reference.Languages], 0, 0, [], 1);
-        return [.. MentorSuggestions.Rank(asked, mentors, Suggested, language)
-            .Where(s => s.Reasons.Any(r => r.Factor is "expertise" or "related" or "words"))
-            .Select(s => new ExpertSuggestion(s.MentorId, s.Name, s.Score, [.. s.Reasons.Where(r => r.Factor is not ("capacity" or "language"))]))];
+        return [.. read.Where(m => m.Untied).Select(m => (m.MentorId, m.Details))];
     }
 
     public async Task<ExpertReviewResponse> AssignAsync(Caller caller, string id, ExpertAssignInput input)

@@ -1,5 +1,6 @@
 using Jazari.Marketplace.Grains;
 using Jazari.Marketplace.Grains.Accounts;
+using Jazari.Marketplace.Web.Audit;
 using Jazari.Marketplace.Web.Extensions;
 using Jazari.Marketplace.Web.Pages.Support;
 using Microsoft.AspNetCore.Antiforgery;
@@ -14,7 +15,7 @@ namespace Jazari.Marketplace.Web.Pages;
 [EnableRateLimiting(RateLimitPolicies.Auth)]
 [IgnoreAntiforgeryToken]
 public sealed class VerifyModel(IGrainFactory grains, Text text, AuthCommands auth, MarketplaceSettings settings,
-    [FromKeyedServices(Clock.Key)] TimeProvider time, IAntiforgery antiforgery) : MarketplacePage(grains, text)
+    [FromKeyedServices(Clock.Key)] TimeProvider time, IAntiforgery antiforgery, AuditTrail audit) : MarketplacePage(grains, text)
 {
     [BindProperty]
     public VerifyInput Input { get; set; } = new();
@@ -53,6 +54,8 @@ public sealed class VerifyModel(IGrainFactory grains, Text text, AuthCommands au
         if (await SignedInOrForgedAsync() is { } answer) return answer;
         AccountView? account = null;
         if (!await TryAsync(async () => account = await auth.VerifyAsync(Input, HttpContext.Connection.RemoteIpAddress?.ToString()))) return Page();
+        // Another account's session in this browser ends with this sign-in (PageSession.SignInAsync revokes it).
+        if (User.SignedIn()) await audit.RecordAsync(HttpContext, AuditActions.SignOut, Me.AccountId, "page session ended: another account signed in");
         await PageSession.SignInAsync(HttpContext, Grains, account!, time.GetUtcNow(), settings.TokenLifetime);
         await auth.RecordPageSignInAsync(account!);
         // A reader of Amazigh keeps it (an account's language is ar, fr or en): the account's language becomes their second one.

@@ -136,15 +136,22 @@ public sealed partial class ExpertReviewPagesTests(BrowserHost host)
         Assert.Equal(0, await opinions.Locator("form").CountAsync()); // asked once: no second request
         var reviewId = ReviewUrl().Match(await opinions.Locator("a[href^='/expert-reviews/']").GetAttributeAsync("href") ?? "").Groups[1].Value;
 
-        // The manager finds it in the queue, named by the milestone, and assigns a mentor by id.
+        // The manager finds it in the queue, named by the milestone, and finds a mentor by name (no id to know).
         var managerPage = await host.NewPageAsync(language);
         await HostApi.SignInAsync(host, managerPage, managerEmail);
         await managerPage.GotoAsync("/expert-reviews");
         await Assertions.Expect(managerPage.Locator("li.card", new() { HasText = $"متجر إلكتروني لزيت الأركان {run}" })).ToContainTextAsync("Maquettes et catalogue");
         await managerPage.ClickAsync($"a[href='/expert-reviews/{reviewId}']");
-        await managerPage.FillAsync("#mentor-id", mentorId);
-        await managerPage.ClickAsync("form.form button[type=submit]");
+        await managerPage.FillAsync("#mentor-name", $"الادريسي {run}"); // typed without the hamza: found all the same
+        await managerPage.ClickAsync("#find button[type=submit]");
+        var found = managerPage.Locator("#find + ul li.card");
+        await Assertions.Expect(found).ToHaveCountAsync(1);
+        await Assertions.Expect(found).ToContainTextAsync($"سلمى الإدريسي {run}");
+        Assert.Equal(mentorId, await found.Locator("input[name=mentorId]").InputValueAsync());
+        await HostApi.AssertTranslatedAsync(managerPage);
+        await found.Locator("button[type=submit]").ClickAsync();
         await Assertions.Expect(managerPage.Locator(".pill.status-assigned")).ToContainTextAsync("تم تعيين مؤطر");
+        await Assertions.Expect(managerPage.Locator("p.meta").First).ToContainTextAsync($"سلمى الإدريسي {run} · "); // the mentor, then the due date
 
         // The mentor reads the milestone (title, amount, delivery note) and answers.
         var mentorPage = await host.NewPageAsync(language);

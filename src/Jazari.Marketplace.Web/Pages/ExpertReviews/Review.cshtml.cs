@@ -15,6 +15,10 @@ public sealed class ReviewModel(IGrainFactory grains, Text text, ExpertReviewCom
 {
     public ExpertReviewResponse Review { get; private set; } = null!;
     public IReadOnlyList<ExpertSuggestion> Suggestions { get; private set; } = [];
+    /// <summary>A name typed to find another mentor (<c>?mentor=</c>), and the untied mentors who go by it.</summary>
+    [BindProperty(SupportsGet = true, Name = "mentor")]
+    public string? MentorName { get; set; }
+    public IReadOnlyList<ExpertSuggestion>? Found { get; private set; }
     public bool MayAssign { get; private set; }
     public bool MayAnswer => Review.Status == "assigned" && Mentor;
     public bool IsSme => User.IsInRole(Roles.Sme);
@@ -43,6 +47,8 @@ public sealed class ReviewModel(IGrainFactory grains, Text text, ExpertReviewCom
         Review = await reviews.GetAsync(Me, id);
         Mentor = Review.MentorId is not null && Review.MentorId == await ProfileIdAsync();
         MayAssign = Review.Status is "requested" or "assigned" && (User.IsInRole(Roles.Manager) || User.IsInRole(Roles.Admin));
-        if (MayAssign) Suggestions = await reviews.SuggestAsync(Me, id, T.Content);
+        if (!MayAssign) return;
+        Suggestions = await reviews.SuggestAsync(Me, id, T.Content);
+        if (!string.IsNullOrWhiteSpace(MentorName) && !await TryAsync(async () => Found = await reviews.FindMentorsAsync(Me, id, MentorName))) Found = null;
     }
 }

@@ -34,6 +34,10 @@ public static class PageSession
             options.AccessDeniedPath = "/denied";
             options.ReturnUrlParameter = "returnUrl";
             options.Events.OnValidatePrincipal = ValidateAsync;
+            // Relative redirects: the handler builds absolute ones from the request's Host header, which a client sets
+            // (a shared cache in front would hand another site's address to everyone).
+            options.Events.OnRedirectToLogin = context => Relative(context);
+            options.Events.OnRedirectToAccessDenied = context => Relative(context);
         });
         services.AddAuthorization(auth =>
         {
@@ -43,9 +47,18 @@ public static class PageSession
         });
     }
 
+    private static Task Relative(RedirectContext<CookieAuthenticationOptions> context)
+    {
+        context.Response.Redirect(Uri.TryCreate(context.RedirectUri, UriKind.Absolute, out var uri) ? uri.PathAndQuery : context.RedirectUri);
+        return Task.CompletedTask;
+    }
+
     /// <summary>Opens a session for a verified account: a token like the API's, its key in the cookie.</summary>
     public static async Task SignInAsync(HttpContext context, IGrainFactory grains, AccountView account, DateTimeOffset now, TimeSpan lifetime)
     {
+        // The browser's session of another account (a shared computer) ends here, as a sign-out ends it: a copy of its
+        // cookie no longer opens it.
+        if (context.User.FindFirstValue(TokenKeyClaim) is { } previous) await grains.GetGrain<ITokenGrain>(previous).RevokeAsync();
         var token = Tokens.New();
         var key = Tokens.Key(token)!;
         var expiresAt = now + lifetime;
