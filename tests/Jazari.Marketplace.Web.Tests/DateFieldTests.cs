@@ -33,6 +33,18 @@ public sealed class DateFieldTests
         if (!day.Contains('-')) Assert.Equal((day.All(char.IsAsciiDigit) ? day.PadLeft(2, '0') : day, month, year), field.Parts);
     }
 
+    [Theory]
+    [InlineData("31", "04", "2027", "This month has no such day.")] // a real month, a day it does not have: said so
+    [InlineData("29", "02", "2027", "This month has no such day.")]
+    [InlineData("32", "01", "2027", "Must be a date: yyyy-MM-dd.")]
+    [InlineData("5", "13", "2027", "Must be a date: yyyy-MM-dd.")]
+    public void A_day_the_month_does_not_have_is_refused_as_such(string day, string month, string year, string expected)
+    {
+        var c = new Checks();
+        c.Date("date", DateField.Compose(day, month, year));
+        Assert.Equal(expected, Assert.Single(c.Errors()["date"]));
+    }
+
     [Fact]
     public void A_stored_date_is_shown_in_its_three_parts() =>
         Assert.Equal(("04", "03", "2027"), new DateField("deadline", "Input.Deadline", "Deadline", "2027-03-04").Parts);

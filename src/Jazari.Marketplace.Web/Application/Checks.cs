@@ -166,7 +166,14 @@ public sealed class Checks(string prefix = "")
     public DateOnly Date(string field, string? value)
     {
         if (value is null) { Error(field, "Required."); return MinDate; }
-        if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", out var date)) { Error(field, "Must be a date: yyyy-MM-dd."); return MinDate; }
+        if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", out var date))
+        {
+            // 2027-04-31: a real year and month, a day the month does not have (typed in three fields, it was a date to its writer).
+            var noSuchDay = value.Length == 10 && int.TryParse(value[..4], out var y) && y is >= 1 and <= 9999 && int.TryParse(value[5..7], out var m) && m is >= 1 and <= 12
+                && int.TryParse(value[8..], out var d) && d > DateTime.DaysInMonth(y, m) && d <= 31;
+            Error(field, noSuchDay ? "This month has no such day." : "Must be a date: yyyy-MM-dd.");
+            return MinDate;
+        }
         if (date < MinDate || date > MaxDate) { Error(field, $"Must be between {MinDate:yyyy-MM-dd} and {MaxDate:yyyy-MM-dd}."); return MinDate; }
         return date;
     }

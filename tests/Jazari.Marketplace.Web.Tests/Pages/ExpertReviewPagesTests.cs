@@ -168,6 +168,10 @@ public sealed partial class ExpertReviewPagesTests(BrowserHost host)
         await BrowserHost.ScreenshotAsync(mentorPage, $"expert-review-milestone-opinion-{language}");
         await mentorPage.ClickAsync("form.form button[type=submit]");
         await Assertions.Expect(mentorPage.Locator(".pill.status-answered")).ToContainTextAsync("تم تقديم الرأي");
+        // A mentor's e-mails ask it to act: its preferences page offers none of the SMEs' and startups' kinds.
+        await mentorPage.GotoAsync("/account/notifications");
+        Assert.Equal(0, await mentorPage.Locator("input[type=radio]").CountAsync());
+        await Assertions.Expect(mentorPage.Locator("main")).ToContainTextAsync("تصل دائماً");
 
         // The SME reads it beside the milestone, after a reload.
         await smePage.GotoAsync($"/engagements/{needId}");

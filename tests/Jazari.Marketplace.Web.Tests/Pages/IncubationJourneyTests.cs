@@ -160,6 +160,10 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         await HostApi.AssertTranslatedAsync(own);
         await HostApi.AssertAccessibleAsync(own);
         await Shot(own, "startup-invitations", language);
+        // The cohort's call is open too: invited, the startup is sent to the invitation, not asked to apply.
+        var invitedCall = own.Locator("section[aria-labelledby=calls] li.card", new() { Has = own.Locator($"a[href='/startup/cohorts/{cohortId}']") });
+        await Assertions.Expect(invitedCall.Locator("a[href='#invitations']")).ToHaveCountAsync(1);
+        Assert.Equal(0, await invitedCall.Locator("a.button").CountAsync());
         await own.ClickAsync("button[formaction*='handler=accept']");
         await Journeys.ExpectUrlAsync(own, "done=accepted");
         await Assertions.Expect(own.Locator("section[aria-labelledby=invitations] .pill.status-accepted")).ToBeVisibleAsync();

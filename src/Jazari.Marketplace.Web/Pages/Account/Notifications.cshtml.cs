@@ -10,13 +10,15 @@ public sealed class NotificationsModel(IGrainFactory grains, Text text, Notifica
 {
     public NotificationPreferences Preferences { get; private set; } = null!;
 
-    /// <summary>The kinds this person can receive: an SME hears of bids on its needs, a startup of needs and its bids.</summary>
+    /// <summary>The kinds this person can receive: an SME hears of bids on its needs, a startup of needs and its bids; a
+    /// mentor's, a manager's and an admin's e-mails ask them to act (an assignment, an invitation, an opinion to give) and
+    /// always come.</summary>
     public IReadOnlyList<string> Kinds => Me.Role switch
     {
         Roles.Sme => [NotificationKinds.FewBids, NotificationKinds.BidReceived, NotificationKinds.DecisionReminder, NotificationKinds.MessageReceived],
         Roles.Startup => [NotificationKinds.NeedMatch, NotificationKinds.BidAccepted, NotificationKinds.BidRejected, NotificationKinds.NeedExpired,
             NotificationKinds.WeeklyNeeds, NotificationKinds.MessageReceived],
-        _ => NotificationKinds.Choosable,
+        _ => [],
     };
     public bool Saved { get; private set; }
 
