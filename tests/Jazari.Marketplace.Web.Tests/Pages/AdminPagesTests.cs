@@ -85,7 +85,9 @@ public sealed class AdminPagesTests(BrowserHost host)
         await page.ClickAsync("form.form button[type=submit]");
         await Assertions.Expect(page.Locator("section[aria-labelledby=report]")).ToBeVisibleAsync();
         Assert.Equal("1", (await page.InnerTextAsync("section[aria-labelledby=report] tbody tr:first-child td:nth-child(3)")).Trim());
-        await Assertions.Expect(page.Locator("section[aria-labelledby=report] li")).ToContainTextAsync($"st-refused-{run}");
+        await Assertions.Expect(page.Locator("section[aria-labelledby=report] li").First).ToContainTextAsync($"st-refused-{run}");
+        // Each reason on its own line, the field as the file names it, left to right in any page.
+        await Assertions.Expect(page.Locator("section[aria-labelledby=report] li li bdi[dir=ltr] code", new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^region$") })).ToHaveCountAsync(1);
         await HostApi.AssertAccessibleAsync(page);
         await Shot(page, "admin-import", language);
         File.Delete(file);

@@ -54,6 +54,8 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         var callOpen = new Text(new Strings());
         callOpen.Use(language);
         Assert.Contains(callOpen["cohort.call-open"][..20], await page.InnerTextAsync("main"));
+        // The goals the manager set, to read again.
+        await Assertions.Expect(page.Locator("section[aria-labelledby=goals] li")).ToContainTextAsync("Premiers clients PME");
         await page.ClickAsync($"a[href^='/manager/cohorts/{cohortId}/applications/']");
         await Assertions.Expect(page.Locator(".answers dd").Nth(1)).ToHaveTextAsync("<img src=x onerror=alert(1)>");
 
