@@ -168,6 +168,7 @@ public sealed partial class ExpertReviewPagesTests(BrowserHost host)
         await BrowserHost.ScreenshotAsync(mentorPage, $"expert-review-milestone-opinion-{language}");
         await mentorPage.ClickAsync("form.form button[type=submit]");
         await Assertions.Expect(mentorPage.Locator(".pill.status-answered")).ToContainTextAsync("تم تقديم الرأي");
+        await Assertions.Expect(mentorPage.Locator(".notice[role=status] a[href='/expert-reviews']")).ToHaveCountAsync(1); // sent, and what else waits
         // A mentor's e-mails ask it to act: its preferences page offers none of the SMEs' and startups' kinds.
         await mentorPage.GotoAsync("/account/notifications");
         Assert.Equal(0, await mentorPage.Locator("input[type=radio]").CountAsync());

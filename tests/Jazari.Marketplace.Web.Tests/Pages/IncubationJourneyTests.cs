@@ -313,7 +313,8 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         await page.FillAsync("#name", mentorName);
         await page.FillAsync("#expertise", "e-commerce, WooCommerce, marketing");
         await page.ClickAsync("form.form button[type=submit]");
-        await Journeys.ExpectUrlAsync(page, "/mentor$");
+        await Journeys.ExpectUrlAsync(page, "/mentor\\?profile=saved$");
+        await Assertions.Expect(page.Locator("main .notice[role=status]")).ToBeVisibleAsync(); // saved, it says so
 
         // The manager assigns them (through the API, from the suggestions).
         var suggestions = await (await manager.GetAsync($"/api/cohorts/{cohortId}/mentors/suggestions?startupId={startupId}&top=50")).Json(HttpStatusCode.OK);
@@ -361,7 +362,8 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         var goal = page.Locator("section[aria-labelledby=goals] li.card").First;
         await goal.Locator("input[name=value]").FillAsync("2");
         await goal.Locator("button[type=submit]").ClickAsync();
-        await Journeys.ExpectUrlAsync(page, "#goals$");
+        await Journeys.ExpectUrlAsync(page, "recorded=.*#goal-");
+        await Assertions.Expect(goal.Locator(".notice[role=status]")).ToBeVisibleAsync(); // recorded, beside the goal
         Assert.Equal("40", await page.Locator("section[aria-labelledby=goals] progress").First.GetAttributeAsync("value"));
         await HostApi.AssertTranslatedAsync(page);
         await HostApi.AssertAccessibleAsync(page);

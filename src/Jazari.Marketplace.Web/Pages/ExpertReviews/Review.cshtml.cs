@@ -26,7 +26,14 @@ public sealed class ReviewModel(IGrainFactory grains, Text text, ExpertReviewCom
     [BindProperty]
     public List<BidOpinionInput> Opinions { get; set; } = [];
 
-    public async Task OnGetAsync(string id) => await LoadAsync(id);
+    /// <summary>The mentor just gave the opinion: it is said, with the way back to what else waits.</summary>
+    public bool Answered { get; private set; }
+
+    public async Task OnGetAsync(string id, bool answered)
+    {
+        Answered = answered;
+        await LoadAsync(id);
+    }
 
     public async Task<IActionResult> OnPostAssignAsync(string id, string? mentorId)
     {
@@ -37,7 +44,7 @@ public sealed class ReviewModel(IGrainFactory grains, Text text, ExpertReviewCom
 
     public async Task<IActionResult> OnPostOpinionAsync(string id)
     {
-        if (await TryAsync(() => reviews.AnswerAsync(Me, id, new ExpertOpinionInput { Bids = [.. Opinions] }))) return Redirect($"/expert-reviews/{id}");
+        if (await TryAsync(() => reviews.AnswerAsync(Me, id, new ExpertOpinionInput { Bids = [.. Opinions] }))) return Redirect($"/expert-reviews/{id}?answered=true");
         await LoadAsync(id);
         return Page();
     }

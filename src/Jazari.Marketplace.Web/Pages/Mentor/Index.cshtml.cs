@@ -11,8 +11,11 @@ public sealed class IndexModel(IGrainFactory grains, Text text) : MarketplacePag
     public bool HasProfile { get; private set; }
     public List<Followed> Startups { get; } = [];
 
-    public async Task OnGetAsync()
+    public bool ProfileSaved { get; private set; }
+
+    public async Task OnGetAsync(string? profile)
     {
+        ProfileSaved = profile == "saved";
         if ((await AccountAsync())?.ProfileId is not { } mentorId) return;
         HasProfile = true;
         foreach (var startup in await Grains.GetGrain<IMentoringGrain>(mentorId).FollowingAsync())

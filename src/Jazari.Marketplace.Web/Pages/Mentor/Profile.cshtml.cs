@@ -32,6 +32,6 @@ public sealed class ProfileModel(IGrainFactory grains, Text text, ProfileCommand
             if (id is null) await profiles.CreateMentorAsync(Me, input);
             else await profiles.UpdateMentorAsync(Me, id, input);
         });
-        return saved ? Redirect("/mentor") : Page();
+        return saved ? Redirect("/mentor?profile=saved") : Page();
     }
 }

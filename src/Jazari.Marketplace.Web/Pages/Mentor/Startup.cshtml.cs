@@ -21,9 +21,13 @@ public sealed class StartupModel(IGrainFactory grains, Text text, StartupProgres
     [BindProperty]
     public SessionInput Input { get; set; } = new();
 
-    public async Task OnGetAsync(string id, bool logged)
+    /// <summary>The goal whose progress was just recorded, to say so beside it.</summary>
+    public string? Recorded { get; private set; }
+
+    public async Task OnGetAsync(string id, bool logged, string? recorded)
     {
         Logged = logged;
+        Recorded = recorded;
         Input = new SessionInput { Date = Today, Minutes = 60 };
         await LoadAsync(id);
     }
@@ -42,7 +46,7 @@ public sealed class StartupModel(IGrainFactory grains, Text text, StartupProgres
     {
         await LoadAsync(id);
         var saved = await TryAsync(() => progress.RecordProgressAsync(Me, id, goalId, new ProgressInput { Date = Today, Value = value }));
-        if (saved) return Redirect($"/mentor/startups/{id}#goals");
+        if (saved) return Redirect($"/mentor/startups/{id}?recorded={Uri.EscapeDataString(goalId ?? "")}#goal-{Uri.EscapeDataString(goalId ?? "")}");
         return Page();
     }
 
