@@ -7,7 +7,8 @@ namespace Jazari.Marketplace.Web.Pages.Admin;
 
 /// <summary>
 /// Upload of a catalogue (the API's import JSON: smes, startups, needs); the same import runs, and its report
-/// (created, updated, refused with the reasons) is shown. Files above <see cref="MaxBytes"/> are refused unread.
+/// (created, updated, refused with the reasons) is shown after a redirect, so a reload does not send the file again.
+/// Files above <see cref="MaxBytes"/> are refused unread.
 /// </summary>
 [RequestFormLimits(MultipartBodyLengthLimit = Extensions.BodyLimits.Import)]
 public sealed class ImportModel(IGrainFactory grains, Text text, AdminCommands admin) : MarketplacePage(grains, text)
@@ -18,9 +19,21 @@ public sealed class ImportModel(IGrainFactory grains, Text text, AdminCommands a
     /// <summary>The import endpoint's own limit (16 MiB for the whole request), less room for the form around the file.</summary>
     public const long MaxBytes = Extensions.BodyLimits.Import - 64 * 1024;
 
-    public ImportReport? Report { get; private set; }
+    /// <summary>The refused records the report lists (the count says how many there were): the report rides in the
+    /// redirect's TempData cookie, which stays small.</summary>
+    public const int Listed = 50;
 
-    public void OnGet() { }
+    public ImportReport? Report { get; private set; }
+    public int RefusedCount { get; private set; }
+
+    public void OnGet()
+    {
+        if (TempData[nameof(Report)] is not string json) return;
+        var shown = JsonSerializer.Deserialize<ShownReport>(json)!;
+        (Report, RefusedCount) = (new ImportReport(shown.Created, shown.Updated, shown.Refused), shown.RefusedCount);
+    }
+
+    private sealed record ShownReport(ImportCounts Created, ImportCounts Updated, int RefusedCount, IReadOnlyList<ImportRefusal> Refused);
 
     public async Task<IActionResult> OnPostAsync(IFormFile? file)
     {
@@ -37,7 +50,9 @@ public sealed class ImportModel(IGrainFactory grains, Text text, AdminCommands a
             input = null;
         }
         if (input is null) { AddError("file", "The file is not the import's JSON."); return Page(); }
-        await TryAsync(async () => Report = await admin.ImportAsync(Me, input));
-        return Page();
+        ImportReport? report = null;
+        if (!await TryAsync(async () => report = await admin.ImportAsync(Me, input))) return Page();
+        TempData[nameof(Report)] = JsonSerializer.Serialize(new ShownReport(report!.Created, report.Updated, report.Refused.Count, [.. report.Refused.Take(Listed)]));
+        return RedirectToPage();
     }
 }
