@@ -162,6 +162,8 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         await HostApi.AssertTranslatedAsync(own);
         await HostApi.AssertAccessibleAsync(own);
         await Shot(own, "startup-invitations", language);
+        // The invitation names the institute that sends it.
+        await Assertions.Expect(own.Locator("section[aria-labelledby=invitations] li.card").First).ToContainTextAsync($"Jazari Souss-Massa {run}");
         // The cohort's call is open too: invited, the startup is sent to the invitation, not asked to apply.
         var invitedCall = own.Locator("section[aria-labelledby=calls] li.card", new() { Has = own.Locator($"a[href='/startup/cohorts/{cohortId}']") });
         await Assertions.Expect(invitedCall.Locator("a[href='#invitations']")).ToHaveCountAsync(1);

@@ -20,6 +20,8 @@ public sealed class InvitationsModel(IGrainFactory grains, Text text, CohortComm
     /// <summary>The sessions its mentors logged, latest first.</summary>
     public IReadOnlyList<MentorSession> Sessions { get; private set; } = [];
     public IReadOnlyList<InvitationResponse> Invitations { get; private set; } = [];
+    /// <summary>The names of the institutes that invited the startup, by id.</summary>
+    public IReadOnlyDictionary<string, string> InstituteNames { get; private set; } = new Dictionary<string, string>();
     public string? Done { get; private set; }
     /// <summary>The calls for applications still open, in every institute.</summary>
     public IReadOnlyList<OpenCallResponse> Calls { get; private set; } = [];
@@ -70,6 +72,8 @@ public sealed class InvitationsModel(IGrainFactory grains, Text text, CohortComm
         if (Cohorts.Count > 0)
             Sessions = [.. (await progress.SessionsAsync(Me, startupId)).OrderByDescending(s => s.Date).ThenByDescending(s => s.LoggedAt)];
         Invitations = await invitations;
+        var institutes = await Task.WhenAll(Invitations.Select(i => i.InstituteId).Distinct().Select(id => Grains.GetGrain<IInstituteGrain>(id).GetAsync()));
+        InstituteNames = institutes.OfType<InstituteView>().ToDictionary(i => i.Id, i => i.Name);
         Calls = await calls;
     }
 }
