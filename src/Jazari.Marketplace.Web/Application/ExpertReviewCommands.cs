@@ -206,35 +206,34 @@ public sealed class ExpertReviewCommands(IGrainFactory grains, AuditTrail audit,
     }
 
     /// <summary>Mentors by expertise for the need, none tied to a startup asked about (managers of a handling institute, admins).</summary>
-    public async Task<IReadOnlyList<ExpertSuggestion>> SuggestAsync(Caller caller, string id, string? language = null)
+    public async Task<IReadOnlyList<ExpertSuggestion>> SuggestAsync(Caller caller, string id, string? language = null) =>
+        (await MentorsForAsync(caller, id, language, name: null)).Suggested;
+
+    /// <summary>
+    /// <see cref="SuggestAsync"/>, and with <paramref name="name"/> the network's mentors not tied to a startup asked about
+    /// whose name holds it (accents and case aside), by name, at most <see cref="Found"/>: the manager finds a mentor the
+    /// suggestions, which go by expertise, left out. The mentors are read once for both.
+    /// </summary>
+    public async Task<(IReadOnlyList<ExpertSuggestion> Suggested, IReadOnlyList<ExpertSuggestion>? Found)> MentorsForAsync(
+        Caller caller, string id, string? language, string? name)
     {
+        var wanted = name is null ? null : Matching.TextNormalizer.Normalize(Checks.Valid(c => c.Text("mentor", name, 100)));
         var view = await ViewAsync(caller, id);
         if (!await grains.GetGrain<IExpertReviewGrain>(id).MayAssignAsync(caller)) throw MarketplaceException.NotFound("Expert opinion");
         language ??= (await grains.GetGrain<IAccountGrain>(caller.AccountId).GetAsync())?.Language ?? "en";
         var need = await grains.GetGrain<INeedGrain>(view.Request.NeedId).GetAsync(Caller.Marketplace);
-        var mentors = (await UntiedMentorsAsync(view)).Select(m => (m.MentorId, m.Details, 0)).ToList();
+        var untied = await UntiedMentorsAsync(view);
         // The need read as a startup would be: its category, skills and words; any language of the network counts.
         var asked = new StartupDetails(need.Details.Title, "", need.Details.Region, [need.Details.Category], need.Details.Skills,
             $"{need.Details.Title} {need.Details.Description}", [.. Reference.Languages], 0, 0, [], 1);
-        return [.. MentorSuggestions.Rank(asked, mentors, Suggested, language)
+        IReadOnlyList<ExpertSuggestion> suggested = [.. MentorSuggestions.Rank(asked, [.. untied.Select(m => (m.MentorId, m.Details, 0))], Suggested, language)
             .Where(s => s.Reasons.Any(r => r.Factor is "expertise" or "related" or "words"))
             .Select(s => new ExpertSuggestion(s.MentorId, s.Name, s.Score, [.. s.Reasons.Where(r => r.Factor is not ("capacity" or "language"))]))];
-    }
-
-    /// <summary>
-    /// The network's mentors not tied to a startup asked about whose name holds <paramref name="name"/> (accents and case
-    /// aside), by name, at most <see cref="Found"/>: the manager finds a mentor the suggestions, which go by expertise, left out.
-    /// </summary>
-    public async Task<IReadOnlyList<ExpertSuggestion>> FindMentorsAsync(Caller caller, string id, string? name)
-    {
-        var asked = Checks.Valid(c => c.Text("mentor", name, 100));
-        var view = await ViewAsync(caller, id);
-        if (!await grains.GetGrain<IExpertReviewGrain>(id).MayAssignAsync(caller)) throw MarketplaceException.NotFound("Expert opinion");
-        var wanted = Matching.TextNormalizer.Normalize(asked);
-        return [.. (await UntiedMentorsAsync(view))
+        IReadOnlyList<ExpertSuggestion>? found = wanted is null ? null : [.. untied
             .Where(m => Matching.TextNormalizer.Normalize(m.Details.Name).Contains(wanted, StringComparison.Ordinal))
             .OrderBy(m => m.Details.Name, StringComparer.CurrentCultureIgnoreCase).Take(Found)
             .Select(m => new ExpertSuggestion(m.MentorId, m.Details.Name, 0, []))];
+        return (suggested, found);
     }
 
     public const int Found = 20;

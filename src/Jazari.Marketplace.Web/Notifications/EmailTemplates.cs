@@ -40,7 +40,7 @@ public sealed partial class EmailTemplates(NotificationSettings settings)
         var htmlBody = string.Join("\n", Fill(template.GetProperty("text").GetString()!, values, html: true, language, typed)
             .Split("\n\n").Select(p => $"<p>{Linkify(p).Replace("\n", "<br>")}</p>"));
         var unsubscribeLabel = texts.GetProperty(notification.Kind == NotificationKinds.Digest ? "unsubscribe-all" : "unsubscribe").GetString()!;
-        var colon = language == "fr" ? "\u00A0:" : ":"; // French puts a space before its colon
+        var colon = Pages.Support.Text.Colon(language);
         var text = unsubscribeUrl is null ? body + "\n" : $"{body}\n\n-- \n{unsubscribeLabel}{colon} {unsubscribeUrl}\n";
         var rtl = language == "ar";
         var html = layout.Replace("{lang}", language).Replace("{dir}", rtl ? "rtl" : "ltr").Replace("{align}", rtl ? "right" : "left")

@@ -55,7 +55,9 @@ public sealed class ReviewModel(IGrainFactory grains, Text text, ExpertReviewCom
         Mentor = Review.MentorId is not null && Review.MentorId == await ProfileIdAsync();
         MayAssign = Review.Status is "requested" or "assigned" && (User.IsInRole(Roles.Manager) || User.IsInRole(Roles.Admin));
         if (!MayAssign) return;
-        Suggestions = await reviews.SuggestAsync(Me, id, T.Content);
-        if (!string.IsNullOrWhiteSpace(MentorName) && !await TryAsync(async () => Found = await reviews.FindMentorsAsync(Me, id, MentorName))) Found = null;
+        var name = string.IsNullOrWhiteSpace(MentorName) ? null : MentorName;
+        // A name refused (too long, a control character) is said beside the search; the suggestions still show.
+        if (!await TryAsync(async () => (Suggestions, Found) = await reviews.MentorsForAsync(Me, id, T.Content, name)))
+            Suggestions = await reviews.SuggestAsync(Me, id, T.Content);
     }
 }

@@ -61,8 +61,11 @@ public sealed partial class Text(Strings strings)
     public string Label(string key)
     {
         var (text, language) = strings.Find(Reading, Second, key);
-        return text + (language == "fr" ? "\u00A0:" : ":");
+        return text + Colon(language);
     }
+
+    /// <summary>The colon after a label in <paramref name="language"/>: French puts a no-break space before it.</summary>
+    public static string Colon(string language) => language == "fr" ? "\u00A0:" : ":";
 
     /// <summary>An e-mail address inside a sentence: left to right in any page, and moved to the next line whole rather
     /// than cut at one of its hyphens (cut anywhere only when longer than a line).</summary>
