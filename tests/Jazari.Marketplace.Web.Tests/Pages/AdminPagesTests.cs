@@ -61,6 +61,11 @@ public sealed class AdminPagesTests(BrowserHost host)
         await HostApi.AssertTranslatedAsync(page);
         await HostApi.AssertAccessibleAsync(page);
         await Shot(page, "admin-accounts", language);
+        // The institute's row names its manager, invited and not signed in yet.
+        var row = page.Locator("table tbody tr", new() { Has = page.Locator("th", new() { HasText = $"Jazari Oriental {run}" }) });
+        await page.GotoAsync("/admin/institutes");
+        await Assertions.Expect(row.Locator("li", new() { HasText = "Nadia" })).ToContainTextAsync(managerEmail);
+        await Assertions.Expect(row.Locator("li .pill")).ToHaveCountAsync(1);
         var manager = await host.NewPageAsync(language);
         // The invitation's link opens the sign-in page with the new manager's address already in its field.
         var invitation = (await HostApi.EmailAsync(host, managerEmail, "account-invitation")).GetProperty("text").GetString()!;
@@ -69,6 +74,10 @@ public sealed class AdminPagesTests(BrowserHost host)
         await HostApi.SignInAsync(host, manager, managerEmail);
         await manager.GotoAsync("/manager/cohorts/new");
         Assert.Contains($"oriental-{run}", await manager.InnerHTMLAsync("#institute"));
+        await page.ReloadAsync();
+        await Assertions.Expect(row.Locator("li", new() { HasText = "Nadia" })).ToHaveCountAsync(1);
+        await Assertions.Expect(row.Locator("li .pill")).ToHaveCountAsync(0);
+        await HostApi.AssertTranslatedAsync(page);
 
         // A catalogue file: one startup imported, one refused with its reason.
         var file = Path.Combine(Path.GetTempPath(), $"catalogue-{run}.json");
