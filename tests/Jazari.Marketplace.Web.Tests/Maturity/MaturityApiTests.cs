@@ -242,7 +242,7 @@ public sealed class MaturityApiTests(MaturityHost jobs)
         {
             adminPages.DefaultRequestHeaders.AcceptLanguage.ParseAdd("ar");
             var page = System.Net.WebUtility.HtmlDecode(await adminPages.GetStringAsync("/admin/programmes"));
-            Assert.Contains("البيع والأداء عبر الإنترنت: 0,0 من 5", page);
+            Assert.Contains("البيع والدفع عبر الإنترنت: 0,0 من 5", page);
             Assert.DoesNotContain("Vente en ligne et paiements", page);
         }
         await (await admin.PostAsJsonAsync($"/api/programmes/{programme}/applications/{application.Id()}/decision", new { approve = true, reason = "Plan clair." }))

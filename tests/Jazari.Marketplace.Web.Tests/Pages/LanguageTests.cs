@@ -177,7 +177,7 @@ public sealed partial class LanguageTests
         Assert.Equal("على الأقل 20 حرفاً.", text.Error("At least 20 characters.")); // the plural form of its number
         Assert.Equal("على الأقل 10 أحرف.", text.Error("At least 10 characters."));
         Assert.Equal("على الأكثر 2.000 حرف.", text.Error("At most 2000 characters."));
-        Assert.Equal("الأداء بالبطاقة غير متاح على هذه المنصة. ادفعوا بتحويل بنكي.",
+        Assert.Equal("الدفع بالبطاقة غير متاح على هذه المنصة. ادفعوا بتحويل بنكي.",
             text.Error("Card payments are not available: Stripe is not configured on this marketplace. Pay by bank transfer."));
     }
 
@@ -272,7 +272,7 @@ public sealed partial class LanguageTests
         };
         var ar = Render("funding-instructions", "ar", transfer);
         Assert.Contains("10.500 درهم", ar.Text);
-        Assert.Contains("يؤدي البرنامج 4.500 درهم إضافية.", ar.Text);
+        Assert.Contains("يدفع البرنامج 4.500 درهم إضافية.", ar.Text);
         Assert.DoesNotContain("programme pays", ar.Text);
         Assert.Contains("Le programme paie 4.500 MAD de plus.", Render("funding-instructions", "fr", transfer).Text);
         Assert.DoesNotContain("programme", Render("funding-instructions", "fr", new(transfer) { ["programmeShare"] = "" }).Text);

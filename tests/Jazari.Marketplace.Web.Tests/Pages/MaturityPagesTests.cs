@@ -16,7 +16,7 @@ public sealed partial class MaturityPagesTests(BrowserHost host)
     private readonly BrowserHost host = host.ForNextTest();
 
     [Theory]
-    [InlineData("ar", "نضجكم الرقمي", "متجر إلكتروني مع الأداء بالبطاقة")]
+    [InlineData("ar", "نضجكم الرقمي", "متجر إلكتروني مع الدفع بالبطاقة")]
     public async Task An_sme_takes_the_assessment_sees_where_it_stands_and_drafts_a_need_from_its_plan(string language, string title, string shop)
     {
         var run = Guid.NewGuid().ToString("N")[..8];
