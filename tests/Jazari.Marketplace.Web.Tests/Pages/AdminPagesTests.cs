@@ -36,6 +36,8 @@ public sealed class AdminPagesTests(BrowserHost host)
         // An institute: a bad identifier is refused next to its field, then a good one is listed.
         await page.GotoAsync("/admin/institutes");
         Assert.Equal("", await page.InputValueAsync("#region")); // chosen by the admin, never the list's first by default
+        // The identifier's example reads left to right inside the Arabic hint, whole, wherever the line breaks.
+        Assert.Equal("jazari-souss-massa", await page.InnerTextAsync("#id-hint bdi[dir=ltr]"));
         await page.FillAsync("#name", $"Jazari Oriental {run}");
         await page.FillAsync("#id", "Bad Id!");
         await page.EvalOnSelectorAsync("#id", "e => e.removeAttribute('pattern')");
