@@ -168,6 +168,14 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         var invitedCall = own.Locator("section[aria-labelledby=calls] li.card", new() { Has = own.Locator($"a[href='/startup/cohorts/{cohortId}']") });
         await Assertions.Expect(invitedCall.Locator("a[href='#invitations']")).ToHaveCountAsync(1);
         Assert.Equal(0, await invitedCall.Locator("a.button").CountAsync());
+        // Declining is final: it is asked again first, and "not now" leaves the invitation waiting.
+        await own.ClickAsync("button[formaction*='handler=decline']");
+        await Journeys.ExpectUrlAsync(own, "confirm=");
+        await Assertions.Expect(own.Locator("#confirm h4")).ToContainTextAsync("Cohorte Agadir 2027");
+        await HostApi.AssertTranslatedAsync(own);
+        await HostApi.AssertAccessibleAsync(own);
+        await own.ClickAsync("#confirm a");
+        await Assertions.Expect(own.Locator("#confirm")).ToHaveCountAsync(0);
         await own.ClickAsync("button[formaction*='handler=accept']");
         await Journeys.ExpectUrlAsync(own, "done=accepted");
         await Assertions.Expect(own.Locator("section[aria-labelledby=invitations] .pill.status-accepted")).ToBeVisibleAsync();

@@ -32,17 +32,24 @@ public sealed class InvitationsModel(IGrainFactory grains, Text text, CohortComm
     public string MentorNameOf(string mentorId) =>
         Cohorts.SelectMany(c => c.Mentors).FirstOrDefault(m => m.MentorId == mentorId)?.Name ?? "";
 
-    public async Task<IActionResult> OnGetAsync(string? done)
+    /// <summary>The invitation whose decline is asked to be confirmed: a declined invitation cannot be accepted afterwards.</summary>
+    public string? ConfirmDecline { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string? done, string? confirm)
     {
         if (await ProfileIdAsync() is not { } startupId) return Redirect("/startup/profile?first=true");
         Done = done is "accepted" or "declined" or "applied" or "rated" ? done : null;
+        ConfirmDecline = confirm;
         await LoadAsync(startupId);
         return Page();
     }
 
     public Task<IActionResult> OnPostAcceptAsync(string invitationId) => AnswerAsync(invitationId, accept: true);
 
-    public Task<IActionResult> OnPostDeclineAsync(string invitationId) => AnswerAsync(invitationId, accept: false);
+    /// <summary>Declining is final: it is asked again, on the invitation, before it is sent.</summary>
+    public Task<IActionResult> OnPostDeclineAsync(string invitationId, bool confirmed) => confirmed
+        ? AnswerAsync(invitationId, accept: false)
+        : Task.FromResult<IActionResult>(Redirect($"/startup/invitations?confirm={Uri.EscapeDataString(invitationId ?? "")}#confirm"));
 
     /// <summary>The startup rates a session of its mentors, 1 to 5; rating it again changes the rating.</summary>
     public async Task<IActionResult> OnPostRateAsync(string sessionId, int? stars)
