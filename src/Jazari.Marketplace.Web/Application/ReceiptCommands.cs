@@ -46,6 +46,7 @@ public sealed class ReceiptCommands(IGrainFactory grains, PaymentSettings settin
         string? bankReference, method;
         DateTimeOffset date;
         DateTimeOffset? paidAt;
+        string? payoutStatus = null;
         if (m.PaymentId == receiptId && m.FundedAt is { } fundedAt)
         {
             // The fee is taken at the release; the funding's receipt shows what it will be on the whole milestone.
@@ -64,11 +65,12 @@ public sealed class ReceiptCommands(IGrainFactory grains, PaymentSettings settin
                 ? Amounts(gross, gross - programmeShare, programmeShare, gross - payout.AmountMinor, payout.AmountMinor)
                 : Amounts(gross, payout.AmountMinor, gross - payout.AmountMinor, 0, payout.AmountMinor);
             (kind, reference, bankReference, method, date, paidAt) = (payout.Kind.Name(), payout.Id.ToUpperInvariant(), payout.BankReference, null, payout.CreatedAt, payout.PaidAt);
+            payoutStatus = payout.Status.Name();
         }
         else throw MarketplaceException.NotFound("Receipt");
         return new ReceiptResponse(receiptId, number.Text, kind, date, e.NeedId, e.Title, m.Index, m.Title,
             new ReceiptParty(sme.Details.Name, sme.Details.Ice), new ReceiptParty(startup.Details.Name, startup.Details.Ice),
-            programme, e.SubsidyPercent, amounts, settings.FeeVatPercent, e.Currency, reference, bankReference, method, paidAt);
+            programme, e.SubsidyPercent, amounts, settings.FeeVatPercent, e.Currency, reference, bankReference, method, paidAt, payoutStatus);
     }
 
     private ReceiptAmounts Amounts(long amount, long smeShare, long programmeShare, long fee, long net)
@@ -87,4 +89,6 @@ public sealed record ReceiptAmounts(long AmountMinor, long SmeShareMinor, long P
 /// <summary>A receipt: <see cref="Kind"/> is funding (the SME's payment into escrow), release (to the startup) or refund (to the SME).</summary>
 public sealed record ReceiptResponse(string Id, string Number, string Kind, DateTimeOffset Date, string NeedId, string Title, int Index, string MilestoneTitle,
     ReceiptParty Sme, ReceiptParty Startup, string? ProgrammeName, int SubsidyPercent, ReceiptAmounts Amounts, decimal VatPercent, string Currency,
-    string Reference, string? BankReference, string? Method, DateTimeOffset? PaidAt);
+    string Reference, string? BankReference, string? Method, DateTimeOffset? PaidAt,
+    /// <summary>A payout's status (pending, held, paid, declined): why one not paid yet is not; null for a funding.</summary>
+    string? PayoutStatus = null);

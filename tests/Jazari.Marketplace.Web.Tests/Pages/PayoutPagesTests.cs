@@ -88,6 +88,17 @@ public sealed class PayoutPagesTests(BrowserHost host)
             if (payoutId == "") await Task.Delay(200);
         }
 
+        // The startup's receipt of that payout says why it is not paid yet: held for review, not waiting for a RIB it gave.
+        var strings = new Jazari.Marketplace.Web.Pages.Support.Strings();
+        var notPaid = page.Locator("dl.receipt-references dd").Last;
+        for (var tries = 0; (await page.GotoAsync($"/receipts/{payoutId}"))!.Status == 404; tries++)
+        {
+            Assert.True(tries < 100, "No receipt for the held payout.");
+            await Task.Delay(200);
+        }
+        await Assertions.Expect(notPaid).ToHaveTextAsync(strings.Get(language, "receipt.not-paid-held"));
+        await HostApi.AssertTranslatedAsync(page);
+
         var admin = await host.NewPageAsync(language, bypassCsp: true);
         await admin.GotoAsync("/sign-in/admin");
         await admin.FillAsync("#token", HostProcess.AdminToken);
@@ -114,5 +125,7 @@ public sealed class PayoutPagesTests(BrowserHost host)
         Assert.Equal(0, await admin.Locator($"#reason-{payoutId}").CountAsync());
         var listed = await (await adminApi.GetAsync("/api/admin/payouts?status=pending")).Json(HttpStatusCode.OK);
         Assert.Equal("pending", listed.EnumerateArray().Single(p => p.GetProperty("id").GetString() == payoutId).GetProperty("status").GetString());
+        await page.ReloadAsync();
+        await Assertions.Expect(notPaid).ToHaveTextAsync(strings.Get(language, "receipt.not-paid"));
     }
 }
