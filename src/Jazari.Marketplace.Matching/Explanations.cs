@@ -32,7 +32,7 @@ internal static class Explanations
         }
         if (facts.Category > 0 && facts.CategoryKey is { } category && facts.CategoryDeclared)
         {
-            var label = lexicon.Find(category)?.Label(lang) ?? category;
+            var label = lexicon.Find(category)?.Name(lang) ?? category;
             reasons.Add((MatchScoring.CategoryWeight * facts.Category, new("category", Text(lang, "category", label))));
         }
         if (facts.OnSite)
@@ -277,7 +277,7 @@ internal static class Explanations
         [("ar", "text")] = "يذكر النصّان كلاهما {0}",
         [("en", "category")] = "Category: {0}",
         [("fr", "category")] = "Catégorie : {0}",
-        [("ar", "category")] = "المجال: {0}",
+        [("ar", "category")] = "الفئة: {0}",
         [("en", "onsite")] = "Based in {0}, can work on site",
         [("fr", "onsite")] = "Implantée dans la région {0}, peut intervenir sur site",
         [("ar", "onsite")] = "مقرها في جهة {0}، يمكنها العمل في عين المكان",

@@ -239,7 +239,9 @@ public sealed class Lexicon
         }
         var category = isCategory ? key
             : entry.TryGetProperty("category", out var c) ? c.GetString() : null;
-        var concept = new Concept(key, isCategory, category, labels);
+        var names = entry.TryGetProperty("name", out var nameElement)
+            ? nameElement.EnumerateObject().ToDictionary(n => n.Name, n => n.Value.GetString()!, StringComparer.Ordinal) : null;
+        var concept = new Concept(key, isCategory, category, labels, names);
         if (!concepts.TryAdd(key, concept))
         {
             throw new InvalidDataException($"Lexicon key '{key}' appears twice.");

@@ -26,7 +26,7 @@ public class ExplanationTests
         Assert.StartsWith("Maîtrise : ", reasons["skills"]);
         Assert.Contains("woocommerce", reasons["skills"]);
         Assert.Contains("référencement (SEO)", reasons["skills"]);
-        Assert.Equal("Catégorie : commerce en ligne", reasons["category"]);
+        Assert.Equal("Catégorie : Boutique en ligne", reasons["category"]);
         Assert.Contains("Souss-Massa", reasons["onsite"]);
         Assert.Equal("Travaille en français", reasons["language"]);
         Assert.Contains("MAD", reasons["budget"]);
@@ -64,7 +64,7 @@ public class ExplanationTests
         var reasons = Explain("ar").Reasons.ToDictionary(r => r.Factor, r => r.Detail);
         Assert.StartsWith("المهارات: ", reasons["skills"]);
         Assert.Contains("تحسين محركات البحث", reasons["skills"]);
-        Assert.Equal("المجال: التجارة الإلكترونية", reasons["category"]);
+        Assert.Equal("الفئة: متجر إلكتروني", reasons["category"]);
         Assert.Equal("تشتغل باللغة الفرنسية", reasons["language"]);
         Assert.Equal("مقرها في جهة سوس ماسة، يمكنها العمل في عين المكان", reasons["onsite"]); // the region by its Arabic name, not "Souss-Massa"
         Assert.Contains("درهم", reasons["budget"]);
@@ -75,7 +75,7 @@ public class ExplanationTests
     {
         var match = Explain("en");
         Assert.Equal("skills", match.Reasons[0].Factor);
-        Assert.Contains(match.Reasons, r => r.Detail == "Category: e-commerce");
+        Assert.Contains(match.Reasons, r => r.Detail == "Category: Online shop");
         Assert.Contains(match.Reasons, r => r.Detail == "Rated 4.7 / 5 (23 reviews)");
         Assert.InRange(match.Score, 0, 1);
     }
@@ -162,7 +162,7 @@ public class ExplanationTests
         var crmTool = Startup("crm-tool", ["automation"], ["CRM", "WordPress"], "Outils de gestion des clients.");
         startups.Upsert(crmTool);
         var chosen = Assert.Single(startups.TopFor(need, 3, "en"), m => m.Id == "crm-tool");
-        Assert.Contains(chosen.Reasons, r => r.Detail == "Category: CRM");
+        Assert.Contains(chosen.Reasons, r => r.Detail == "Category: Customer management (CRM)");
     }
 
     [Fact]

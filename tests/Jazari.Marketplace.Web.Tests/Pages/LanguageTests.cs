@@ -20,6 +20,16 @@ public sealed partial class LanguageTests
             new long[] { 0, 1, 2, 3, 11, 100 }.Select(n => Plurals.Category(language, n)));
     }
 
+    /// <summary>A match's reason names the category as the need form offers it ("Boutique en ligne"), not in other words.</summary>
+    [Fact]
+    public void Match_reasons_name_each_category_as_the_pages_do()
+    {
+        var strings = new Strings();
+        foreach (var category in Jazari.Marketplace.Grains.Reference.Categories)
+            foreach (var language in new[] { "en", "fr", "ar" })
+                Assert.Equal(strings.Get(language, "category." + category), Jazari.Marketplace.Matching.Lexicon.Default.Find(category)!.Name(language));
+    }
+
     [Fact]
     public void Arabic_and_french_plural_rules_beyond_the_first_hundred()
     {
