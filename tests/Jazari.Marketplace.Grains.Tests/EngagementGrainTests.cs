@@ -355,6 +355,34 @@ public sealed class EngagementGrainTests(ClusterFixture fixture)
         Assert.True(fixture.EngagementEvents.Of(needId).Count(e => e.Kind == EngagementEventKind.FundingRequested) >= 3);
     }
 
+    [Fact]
+    public async Task A_startup_ends_a_mission_nothing_was_paid_for_but_not_one_whose_payment_may_be_on_its_way()
+    {
+        // Accepted and never paid: the startup is not held for good (its capacity, its right to erasure).
+        var (idle, _, idleFounder, _) = await AwardedAsync();
+        Assert.True(await idle.CanCancelAsync(idleFounder));
+        var ended = await idle.CancelAsync(idleFounder);
+        Assert.Equal(Roles.Startup, ended.CancelledBy);
+        Assert.All(ended.Milestones, m => Assert.Equal(MilestoneStatus.Cancelled, m.Status));
+
+        // A transfer asked for may be on its way for 14 days: the startup waits; the SME may still end it.
+        var (engagement, sme, founder, _) = await AwardedAsync();
+        await engagement.RequestFundingAsync(sme, 0, PaymentMethod.BankTransfer);
+        Assert.False(await engagement.CanCancelAsync(founder));
+        Assert.Equal(Problem.Conflict, (await Assert.ThrowsAsync<MarketplaceException>(() => engagement.CancelAsync(founder))).Problem);
+        fixture.Time.Advance(TimeSpan.FromDays(14));
+        Assert.Equal(Roles.Startup, (await engagement.CancelAsync(founder)).CancelledBy);
+
+        // Paid: only the SME ends it (its money is refunded); an admin never ends it in a party's place.
+        var (paid, paidSme, paidFounder, _) = await AwardedAsync();
+        var request = await paid.RequestFundingAsync(paidSme, 0, PaymentMethod.BankTransfer);
+        await paid.ConfirmFundingAsync(Samples.Admin, request.PaymentId, PaymentMethod.BankTransfer, request.SmeMinor, "VIR-END");
+        fixture.Time.Advance(TimeSpan.FromDays(15));
+        Assert.Equal(Problem.Conflict, (await Assert.ThrowsAsync<MarketplaceException>(() => paid.CancelAsync(paidFounder))).Problem);
+        Assert.False(await paid.CanCancelAsync(Samples.Admin));
+        Assert.Equal(Roles.Sme, (await paid.CancelAsync(paidSme)).CancelledBy);
+    }
+
     private async Task<(IEngagementGrain Engagement, Caller Sme, Caller Founder, string StartupId)> AwardedAsync(string? programmeId = null)
     {
         var owner = Samples.Sme(Samples.NewId("acc"));

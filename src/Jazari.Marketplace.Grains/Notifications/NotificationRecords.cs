@@ -76,6 +76,8 @@ public static class NotificationKinds
     public const string ExpertReviewExpired = "expert-review-expired";
     /// <summary>Every milestone of a mission settled: each side is asked for its review (double-blind).</summary>
     public const string EngagementCompleted = "engagement-completed";
+    /// <summary>A party (or an admin) ended the mission: the other side is told, with what becomes of the money.</summary>
+    public const string EngagementCancelled = "engagement-cancelled";
 
     /// <summary>Every kind: each has a template in every language (a test checks it), and nothing else may be sent.</summary>
     public static readonly IReadOnlyList<string> All =
@@ -87,7 +89,7 @@ public static class NotificationKinds
         ProgrammeApplicationApproved, ProgrammeApplicationDeclined, PayoutDetailsChanged, PayoutAwaitingDetails,
         ReleaseAwaitingOnboarding, ReassessmentInvitation,
         ExpertReviewRequested, ExpertReviewAssigned, ExpertReviewReminder, ExpertReviewAnswered, ExpertReviewExpired,
-        DisputeMediation, EngagementCompleted,
+        DisputeMediation, EngagementCompleted, EngagementCancelled,
     ];
 
     /// <summary>Sign-in e-mails: sent on the sign-in queue, to an address that may have no account yet, even after a bounce.</summary>

@@ -67,8 +67,12 @@ public interface IEngagementGrain : IGrainWithStringKey
     /// <summary>An admin, or a manager whose account belongs to one of the dispute's mediator institutes the SME accepted,
     /// splits the escrow; anyone else is told the dispute does not exist.</summary>
     Task<EngagementView> ResolveDisputeAsync(Caller caller, int index, long releaseMinor, long refundMinor, string note);
-    /// <summary>The SME (or an admin) ends the engagement: unfunded milestones are cancelled, funded ones refunded.</summary>
+    /// <summary>The SME ends the engagement: unfunded milestones are cancelled, funded ones refunded. The
+    /// startup may end one nothing was paid for, nor asked to be paid in the last <see cref="PaymentRules.ProgrammeHold"/>
+    /// (a transfer may be on its way): an SME that accepts and never pays does not hold it for good.</summary>
     Task<EngagementView> CancelAsync(Caller caller);
+    /// <summary>True when <see cref="CancelAsync"/> would end the engagement for this caller now.</summary>
+    Task<bool> CanCancelAsync(Caller caller);
     /// <summary>The host carried out a move (<paramref name="externalId"/>: the Stripe transfer or refund; null for the bank: a payout order).</summary>
     Task<EngagementView> CompleteMoveAsync(string operationId, string? externalId);
     /// <summary>The host is about to carry out a pending move: false when it is no longer pending (replaced meanwhile). A
@@ -612,14 +616,21 @@ internal sealed class EngagementGrain(
         return View();
     }
 
+    public async Task<bool> CanCancelAsync(Caller caller)
+    {
+        await EnsureAsync();
+        if (!(IsSme(caller) || caller.AccountId == S.StartupAccountId) || S.CancelledAt is not null) return false;
+        try { CheckCancel(caller); return true; }
+        catch (MarketplaceException) { return false; }
+    }
+
     public async Task<EngagementView> CancelAsync(Caller caller)
     {
         await EnsureAsync();
-        EnsureSme(caller);
+        // The parties decide; an admin reads, and never ends a mission in a party's place.
+        if (!(IsSme(caller) || caller.AccountId == S.StartupAccountId)) throw NotFound();
         if (S.CancelledAt is not null) return View();
-        if (S.CompletedAt is not null) throw MarketplaceException.Conflict("The engagement is completed.");
-        if (S.Milestones.FirstOrDefault(m => m.Status is MilestoneStatus.Delivered or MilestoneStatus.Approved or MilestoneStatus.Disputed) is { } busy)
-            throw MarketplaceException.Conflict($"Milestone {busy.Index} is {busy.Status.Name()}; approve it or settle its dispute first.");
+        var by = CheckCancel(caller);
         foreach (var m in S.Milestones)
         {
             if (m.Status == MilestoneStatus.AwaitingFunding)
@@ -636,6 +647,7 @@ internal sealed class EngagementGrain(
             }
         }
         S.CancelledAt = time.GetUtcNow();
+        S.CancelledBy = by;
         CompleteIfOver();
         await SaveAsync(AddEvent(EngagementEventKind.Cancelled, -1));
         try
@@ -647,6 +659,19 @@ internal sealed class EngagementGrain(
             logger.LogWarning(failure, "Need {NeedId}: the programme's share not given back at the cancellation; the follow-up will", NeedId);
         }
         return View();
+    }
+
+    /// <summary>Which party ends the engagement ("sme" or "startup"), or why it may not end it now.</summary>
+    private string CheckCancel(Caller caller)
+    {
+        var by = IsSme(caller) ? Roles.Sme : Roles.Startup;
+        if (S.CompletedAt is not null) throw MarketplaceException.Conflict("The engagement is completed.");
+        if (S.Milestones.FirstOrDefault(m => m.Status is MilestoneStatus.Delivered or MilestoneStatus.Approved or MilestoneStatus.Disputed) is { } busy)
+            throw MarketplaceException.Conflict($"Milestone {busy.Index} is {busy.Status.Name()}; approve it or settle its dispute first.");
+        if (by == Roles.Startup && S.Milestones.Any(m => m.Status != MilestoneStatus.AwaitingFunding || m.FundedAt is not null
+                || m.FundingRequestedAt is { } asked && time.GetUtcNow() < asked + rules.ProgrammeHold))
+            throw MarketplaceException.Conflict("Money of this engagement is paid or on its way; only the SME can end it now.");
+        return by;
     }
 
     public async Task<EngagementView> CompleteMoveAsync(string operationId, string? externalId)

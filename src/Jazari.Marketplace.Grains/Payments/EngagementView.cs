@@ -71,14 +71,16 @@ public sealed record EngagementView(
     [property: Id(12)] IReadOnlyList<MilestoneView> Milestones,
     [property: Id(13)] IReadOnlyList<PayoutOrder> Payouts,
     [property: Id(14)] DateTimeOffset? CancelledAt,
-    [property: Id(15)] DateTimeOffset? CompletedAt)
+    [property: Id(15)] DateTimeOffset? CompletedAt,
+    /// <summary>Which party ended it ("sme", "startup"); null while it runs, or when not kept.</summary>
+    [property: Id(16)] string? CancelledBy = null)
 {
     public MilestoneView? Milestone(int index) => index >= 0 && index < Milestones.Count ? Milestones[index] : null;
 
     public static EngagementView Of(EngagementState e) => new(e.NeedId, e.Title, e.SmeId, e.SmeAccountId, e.StartupId, e.StartupAccountId,
         e.StartupName, e.Currency, e.ProgrammeId, e.SubsidyPercent, e.FeeBasisPoints, e.AwardedAt, [.. e.Milestones.Select(m => MilestoneView.Of(m,
             m.CardRefundWaiting(e.Payouts) || m.Dispute is { ResolvedAt: null } ? [.. m.MovesInDoubt.Where(op => m.PendingMoves.Any(p => p.OperationId == op))] : []))],
-        [.. e.Payouts], e.CancelledAt, e.CompletedAt);
+        [.. e.Payouts], e.CancelledAt, e.CompletedAt, e.CancelledBy);
 }
 
 /// <summary>The ledger of one engagement: every balanced entry, for the SME and admins.</summary>

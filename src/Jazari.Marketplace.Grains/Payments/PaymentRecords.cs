@@ -325,6 +325,9 @@ public sealed class EngagementState
     [Id(20)] public List<string> Told { get; set; } = [];
     /// <summary>When the state was last written only to keep its pending events in the follow-up sweep's sight.</summary>
     [Id(21)] public DateTimeOffset? PendingRewrittenAt { get; set; }
+    /// <summary>Which party ended the engagement: "sme" or "startup"; null while it runs, and in engagements cancelled
+    /// before it was kept (their cancellation was told to nobody).</summary>
+    [Id(22)] public string? CancelledBy { get; set; }
 
     public MilestoneState? Milestone(int index) => index >= 0 && index < Milestones.Count ? Milestones[index] : null;
 }

@@ -23,7 +23,7 @@ public static class EngagementsApi
         needs.MapPost("/milestones/{index:int}/deliver", Deliver).RequireAuthorization(p => p.RequireRole(Roles.Startup));
         needs.MapPost("/milestones/{index:int}/approve", Approve).RequireAuthorization(p => p.RequireRole(Roles.Sme));
         needs.MapPost("/milestones/{index:int}/dispute", Dispute).RequireAuthorization(p => p.RequireRole(Roles.Sme, Roles.Startup));
-        needs.MapPost("/engagement/cancel", Cancel).RequireAuthorization(p => p.RequireRole(Roles.Sme));
+        needs.MapPost("/engagement/cancel", Cancel).RequireAuthorization(p => p.RequireRole(Roles.Sme, Roles.Startup));
         routes.MapPost("/api/disputes/{id:id}/accept-mediators", AcceptMediators).WithTags("Engagements").RequireAuthorization(p => p.RequireRole(Roles.Sme));
         routes.MapPost("/api/disputes/{id:id}/resolve", Resolve).WithTags("Engagements").RequireAuthorization(p => p.RequireRole(Roles.Admin, Roles.Manager));
     }

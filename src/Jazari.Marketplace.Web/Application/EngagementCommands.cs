@@ -93,6 +93,9 @@ public sealed class EngagementCommands(IGrainFactory grains, PaymentMoves moves,
     public async Task<EngagementResponse> CancelAsync(Caller caller, string needId) =>
         EngagementResponse.From(await Engagement(needId).CancelAsync(caller), caller);
 
+    /// <summary>Whether <see cref="CancelAsync"/> would end the engagement for the caller now.</summary>
+    public Task<bool> CanCancelAsync(Caller caller, string needId) => Engagement(needId).CanCancelAsync(caller);
+
     /// <summary>The SME accepts the institutes its dispute proposes as mediators (audited once).</summary>
     public async Task<EngagementResponse> AcceptMediatorsAsync(Caller caller, string disputeId)
     {

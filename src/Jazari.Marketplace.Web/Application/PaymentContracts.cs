@@ -154,7 +154,7 @@ public sealed record PayoutResponse(string Id, string NeedId, int Index, string 
 
 public sealed record EngagementResponse(string NeedId, string Title, string SmeId, string StartupId, string StartupName, string Currency,
     string? ProgrammeId, int SubsidyPercent, decimal PlatformFeePercent, string Status, IReadOnlyList<EngagementMilestone> Milestones,
-    IReadOnlyList<PayoutResponse> Payouts)
+    IReadOnlyList<PayoutResponse> Payouts, string? CancelledBy = null)
 {
     /// <summary>The engagement as <paramref name="reader"/> may read it: why a payout is held, and an admin's review of it,
     /// are the admins' alone (a hold's reason may be about the other party, such as a shared sign-up network).</summary>
@@ -175,7 +175,7 @@ public sealed record EngagementResponse(string NeedId, string Title, string SmeI
                 d.ResolvedAt is null ? null : d.ReleaseMinor, d.ResolvedAt is null ? null : d.RefundMinor, d.Note,
                 d.MediatorInstitutes, d.MediatorsAcceptedAt, d.ResolvedAt is null ? null : d.RefundProgrammeMinor, d.BankOutcome) : null,
             m.FundingRequestedAt, m.FundingLapsedAt, m.FundedAt is null ? m.HeldUntil : null))],
-        [.. e.Payouts.Select(PayoutResponse.From)]);
+        [.. e.Payouts.Select(PayoutResponse.From)], e.CancelledBy);
 }
 
 public sealed record LedgerLineResponse(string Account, long AmountMinor);

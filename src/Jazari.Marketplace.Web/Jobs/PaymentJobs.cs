@@ -178,6 +178,10 @@ public sealed class PaymentJobs(
             foreach (var account in new[] { e.SmeAccountId, e.StartupAccountId })
                 Tell(account, NotificationKinds.EngagementCompleted, $"{e.NeedId}:completed",
                     new Dictionary<string, string> { ["title"] = e.Title, ["link"] = notifier.NeedLink(e.NeedId) });
+        // Ended by one side: the other side is told (the refunds of funded milestones follow, each with its e-mail).
+        if (e is { CancelledAt: not null, CancelledBy: { } by })
+            Tell(by == Roles.Sme ? e.StartupAccountId : e.SmeAccountId, NotificationKinds.EngagementCancelled, $"{e.NeedId}:cancelled",
+                    new Dictionary<string, string> { ["title"] = e.Title, ["by"] = by, ["link"] = notifier.EngagementLink(e.NeedId) });
         // A bank payout with nowhere valid to go waits: its beneficiary is told where to give its RIB.
         foreach (var payout in e.Payouts.Where(p => p.Status is PayoutStatus.Pending or PayoutStatus.Held))
         {

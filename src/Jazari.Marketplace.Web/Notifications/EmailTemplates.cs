@@ -114,6 +114,8 @@ public sealed partial class EmailTemplates(NotificationSettings settings)
             "items" when v.Value.StartsWith("[{", StringComparison.Ordinal) => NeedItems(v.Value, language),
             "currency" when PageStrings.Has(language, "currency." + v.Value.ToLowerInvariant()) => PageStrings.Get(language, "currency." + v.Value.ToLowerInvariant()),
             "role" when PageStrings.Has(language, "role." + v.Value) => PageStrings.Get(language, "role." + v.Value),
+            // Who ended a mission: a sentence saying so.
+            "by" when PageStrings.Has(language, "email.cancelled-by-" + v.Value) => PageStrings.Get(language, "email.cancelled-by-" + v.Value),
             // The programme's share of a transfer: a sentence of its own, or nothing when there is no programme.
             "programmeShare" when Mad(v.Value) is { } share => Sentence("email.programme-pays-more", share),
             // What a dispute's decision gives back to the programme that co-funded the milestone: a sentence, or nothing.

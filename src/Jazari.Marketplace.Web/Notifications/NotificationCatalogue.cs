@@ -44,6 +44,7 @@ public static class NotificationCatalogue
         [K.AutoReleaseWarning] = [.. Milestone, "releaseOn"],
         [K.MilestoneReleased] = [.. Milestone, "amount", "fee", "receipt"],
         [K.EngagementCompleted] = ["title", "link"],
+        [K.EngagementCancelled] = ["title", "by", "link"],
         [K.DisputeOpened] = [.. Milestone, "reason"],
         [K.DisputeResolved] = [.. Milestone, "release", "refund", "programmeRefund", "note"],
         [K.DisputeMediation] = [.. Milestone, "reason", "amount"],

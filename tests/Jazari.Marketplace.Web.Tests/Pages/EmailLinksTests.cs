@@ -75,6 +75,8 @@ public sealed partial class EmailLinksTests(BrowserHost host)
         [K.DisputeMediation] = ["manager"],
         // Every milestone settled: both sides are asked for their review, on the need's page.
         [K.EngagementCompleted] = ["sme", "startup"],
+        // A mission ended by one side: the other is told, on the engagement's page.
+        [K.EngagementCancelled] = ["sme", "startup"],
     };
 
     private static readonly Strings Strings = new();
@@ -174,7 +176,7 @@ public sealed partial class EmailLinksTests(BrowserHost host)
                 => $"{publicUrl}/expert-reviews/{reviewId}",
             K.FundingInstructions or K.FundingReminder or K.FundingLapsed or K.MilestoneFunded or K.MilestoneDelivered or K.AutoReleaseWarning
                 or K.MilestoneReleased or K.DisputeOpened or K.DisputeResolved or K.PayoutAwaitingDetails or K.ReleaseAwaitingOnboarding or K.DisputeMediation
-                => $"{publicUrl}/engagements/{needId}",
+                or K.EngagementCancelled => $"{publicUrl}/engagements/{needId}",
             _ => NeedLink(),
         };
         string Value(string kind, string name) => name switch
@@ -191,6 +193,7 @@ public sealed partial class EmailLinksTests(BrowserHost host)
             "category" => "ecommerce",
             "region" => "Fes-Meknes",
             "role" => "manager",
+            "by" => "startup",
             "month" => "2027-02",
             "percent" => "50",
             _ when name.EndsWith("On", StringComparison.Ordinal) || name == "deadline" => "2027-03-01",

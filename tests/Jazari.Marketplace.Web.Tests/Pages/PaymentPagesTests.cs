@@ -94,6 +94,49 @@ public sealed class PaymentPagesTests(BrowserHost host)
     }
 
     /// <summary>The engagement, once the award has created it (a job may still be on it).</summary>
+    /// <summary>An SME that accepts and never pays does not hold the startup: it ends the mission from its page, after
+    /// saying so, and the SME is told by e-mail, whose link shows the mission ended.</summary>
+    [Theory]
+    [InlineData("ar")]
+    public async Task A_startup_ends_a_mission_nothing_was_paid_for_and_the_sme_is_told(string language)
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var (smeEmail, startupEmail) = ($"sme-{run}@example.ma", $"startup-{run}@example.ma");
+        using var sme = await HostApi.SignUpAsync(host, "sme", smeEmail, "Fatima", language);
+        await sme.CreateAsync("/api/smes", Api.Sme());
+        var needId = await sme.CreateAsync("/api/needs", Api.Need(title: $"Boutique en ligne {run}"));
+        (await sme.PostAsync($"/api/needs/{needId}/publish", null)).EnsureSuccessStatusCode();
+        using var startup = await HostApi.SignUpAsync(host, "startup", startupEmail, "Youssef", language);
+        await startup.CreateAsync("/api/startups", Api.Startup($"Web Atlas {run}"));
+        var bidId = await startup.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
+        (await sme.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).EnsureSuccessStatusCode();
+        await EngagementAsync(sme, needId);
+
+        var page = await host.NewPageAsync(language, bypassCsp: true);
+        await HostApi.SignInAsync(host, page, startupEmail);
+        await page.GotoAsync($"/engagements/{needId}");
+        await page.ClickAsync("#cancel button");
+        await Journeys.ExpectUrlAsync(page, "confirm=cancel");
+        await Assertions.Expect(page.Locator("#confirm-cancel")).ToBeVisibleAsync();
+        await HostApi.AssertTranslatedAsync(page);
+        await HostApi.AssertAccessibleAsync(page);
+        await page.ClickAsync("#confirm-cancel button[type=submit]");
+        await Journeys.ArriveAsync(page, "done=cancelled");
+        await page.ReloadAsync();
+        var strings = new Jazari.Marketplace.Web.Pages.Support.Strings();
+        await Assertions.Expect(page.Locator("main > p.meta .pill")).ToHaveTextAsync(strings.Get(language, "engagement.cancelled"));
+        Assert.Equal(0, await page.Locator("#cancel").CountAsync());
+        Assert.Equal("cancelled", (await EngagementAsync(sme, needId)).GetProperty("status").GetString());
+
+        // The SME hears it in its language, and the e-mail's link shows the mission ended.
+        var told = await HostApi.EmailAsync(host, smeEmail, "engagement-cancelled");
+        Assert.Contains(strings.Get(language, "email.cancelled-by-startup"), told.GetProperty("text").GetString());
+        var smePage = await host.NewPageAsync(language);
+        await HostApi.SignInAsync(host, smePage, smeEmail);
+        await smePage.GotoAsync(Regex.Match(told.GetProperty("text").GetString()!, @"https?://\S+/engagements/\S+").Value);
+        await Assertions.Expect(smePage.Locator("main > p.meta .pill")).ToHaveTextAsync(strings.Get(language, "engagement.cancelled"));
+    }
+
     private static async Task<JsonElement> EngagementAsync(HttpClient sme, string needId)
     {
         for (var tries = 0; ; tries++)

@@ -31,7 +31,7 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
     public string? Done { get; private set; }
     /// <summary>What a form of this page (or of the expert review) did, said after its redirect.</summary>
     private static readonly HashSet<string> Outcomes =
-        ["approved", "delivered", "disputed", "resolved", "mediators-accepted", "programme-funded", "transfer", "expert-review"];
+        ["approved", "delivered", "disputed", "resolved", "mediators-accepted", "programme-funded", "transfer", "expert-review", "cancelled"];
     /// <summary>Whether the reader (the startup, or the SME for its refunds) gave the RIB its payouts go to (without it, a payout waits for it).</summary>
     public bool HasPayoutDetails => PayoutDetails is not null;
     /// <summary>The reader's RIB and when it last changed: a payout ordered before waits <see cref="PayoutHolds.AfterRibChange"/> after it.</summary>
@@ -63,6 +63,7 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
             catch (Exception slow) when (slow is Stripe.StripeException or OperationCanceledException && !HttpContext.RequestAborted.IsCancellationRequested) { }
         }
         await LoadAsync(id);
+        ConfirmCancel = confirm == "cancel" && CanCancel;
         if (confirm != "approve") return;
         ConfirmApprove = IsSme ? Engagement.Milestones.FirstOrDefault(m => m.Index == index && m.Status == "delivered") : null;
         if (ConfirmApprove is null) AddError("", T["journey.nothing-to-approve"]);
@@ -164,6 +165,15 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
     public async Task<IActionResult> OnPostApproveAsync(string id, int index, bool confirmed) =>
         confirmed ? await ActAsync(id, "approved", () => engagements.ApproveAsync(Me, id, index)) : Redirect($"/engagements/{id}?confirm=approve&index={index}#confirm");
 
+    /// <summary>Whether the reader may end the engagement now (the grain decides: the SME while nothing is delivered or
+    /// disputed; the startup while nothing is paid or on its way).</summary>
+    public bool CanCancel { get; private set; }
+    /// <summary>Ending was asked: what it means is shown, and only the confirmation posted from there acts.</summary>
+    public bool ConfirmCancel { get; private set; }
+
+    public async Task<IActionResult> OnPostCancelAsync(string id, bool confirmed) =>
+        confirmed ? await ActAsync(id, "cancelled", () => engagements.CancelAsync(Me, id)) : Redirect($"/engagements/{id}?confirm=cancel#confirm-cancel");
+
     /// <summary>The SME's expert opinions on the deliveries of this engagement (the startup never sees them).</summary>
     private IReadOnlyList<ExpertReviewResponse> deliveryReviews = [];
     /// <summary>The milestone whose request was refused, with the question typed: shown again beside it.</summary>
@@ -236,6 +246,7 @@ public sealed class EngagementModel(IGrainFactory grains, Text text, EngagementC
     private async Task LoadAsync(string id)
     {
         Engagement = await engagements.GetAsync(Me, id);
+        CanCancel = (IsSme || IsStartup) && await engagements.CanCancelAsync(Me, id);
         var ids = Engagement.Milestones.Where(m => m.FundedAt is not null).Select(m => m.PaymentId).OfType<string>().Concat(Engagement.Payouts.Select(p => p.Id)).ToList();
         var numbers = await Task.WhenAll(ids.Select(r => Grains.GetGrain<IReceiptGrain>(r).GetAsync()));
         issuedReceipts = [.. ids.Where((_, i) => numbers[i] is not null)];
