@@ -49,6 +49,33 @@ public sealed class DashboardApiTests(MarketplaceHost host)
         Assert.Equal("Souss-Massa", Assert.Single(report.GetProperty("regions").EnumerateArray()).GetProperty("region").GetString());
     }
 
+    /// <summary>An award ended with nothing paid is no win: the startup's figures, its cohort's dashboard and the institutes'
+    /// report go back (an SME and a startup of the same founder could otherwise inflate them at no cost).</summary>
+    [Fact]
+    public async Task An_award_ended_before_any_payment_leaves_the_figures_and_the_report()
+    {
+        var p = await Incubation.ProgrammeAsync(host);
+        var (startup, startupId) = await Api.StartupAsync(host, "Atlas Shop");
+        await p.AddMemberAsync(startup, startupId);
+        var (sme, needId) = await Api.OpenNeedAsync(host);
+        var bidId = await startup.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid(30000));
+        await (await sme.Client.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).Json(HttpStatusCode.OK);
+        await host.FollowedUpAsync(needId);
+        Assert.Equal(1, (await p.DashboardAsync()).Row(startupId).GetProperty("bidsWon").GetInt32());
+
+        await Payments.Engagements.EventuallyAsync(async () => (await sme.Client.GetAsync($"/api/needs/{needId}/engagement")).StatusCode == HttpStatusCode.OK, "the engagement");
+        await (await sme.Client.PostAsync($"/api/needs/{needId}/engagement/cancel", null)).Json(HttpStatusCode.OK);
+        await host.FollowedUpAsync(needId);
+        await Payments.Engagements.EventuallyAsync(async () => (await p.DashboardAsync()).Row(startupId).GetProperty("bidsWon").GetInt32() == 0, "the win taken back");
+        var row = (await p.DashboardAsync()).Row(startupId);
+        Assert.Equal((1, 0, 0L), (row.GetProperty("bidsSubmitted").GetInt32(), row.GetProperty("bidsWon").GetInt32(),
+            row.GetProperty("revenueContractedMinor").GetInt64()));
+        var kpis = await (await startup.Client.GetAsync($"/api/startups/{startupId}/kpis")).Json(HttpStatusCode.OK);
+        Assert.Equal(0, kpis.GetProperty("months").EnumerateArray().Sum(m => m.GetProperty("bidsWon").GetInt32()));
+        var institute = Assert.Single((await (await p.Manager.Client.GetAsync("/api/reports/institutes")).Json(HttpStatusCode.OK)).GetProperty("institutes").EnumerateArray());
+        Assert.Equal((0, 0L), (institute.GetProperty("smesDigitalised").GetInt32(), institute.GetProperty("revenueContractedMinor").GetInt64()));
+    }
+
     [Fact]
     public async Task A_member_that_renames_itself_shows_its_new_name_on_the_dashboard_and_to_its_mentor()
     {

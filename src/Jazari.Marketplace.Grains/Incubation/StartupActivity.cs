@@ -11,6 +11,9 @@ public interface IStartupActivityGrain : IGrainWithStringKey
 {
     Task BidSubmittedAsync(string bidId, DateTimeOffset at);
     Task BidWonAsync(string bidId, string smeId, long priceMinor, DateTimeOffset at);
+    /// <summary>A won mission was ended before it was done: what was not released leaves the contracted revenue (in the
+    /// award's month too), and when nothing was released the win and the SME no longer count. Once per need.</summary>
+    Task AwardEndedAsync(string needId, string smeId, long contractedMinor, long releasedMinor, DateTimeOffset awardedAt);
     /// <summary>For payments: a milestone delivered, on time when delivered on or before its due date.</summary>
     Task MilestoneDeliveredAsync(string milestoneKey, DateOnly dueOn, DateTimeOffset deliveredAt);
     /// <summary>For payments: money of a milestone released to the startup.</summary>
@@ -129,6 +132,17 @@ internal sealed class StartupActivityGrain(
             if (!S.SmeIds.Contains(smeId) && S.SmeIds.Count < MaxSmes) S.SmeIds.Add(smeId);
             return k with { BidsWon = k.BidsWon + 1, RevenueContractedMinor = k.RevenueContractedMinor + priceMinor, SmesServed = S.SmeIds.Count };
         }, m => m with { BidsWon = m.BidsWon + 1, RevenueContractedMinor = m.RevenueContractedMinor + priceMinor });
+
+    public Task AwardEndedAsync(string needId, string smeId, long contractedMinor, long releasedMinor, DateTimeOffset awardedAt)
+    {
+        var unreleased = Math.Max(0, contractedMinor - releasedMinor);
+        var won = releasedMinor == 0 ? 1 : 0; // an award that came to nothing is no win
+        return CountOnceAsync($"ended:{needId}", awardedAt, k =>
+        {
+            if (won == 1) S.SmeIds.Remove(smeId);
+            return k with { BidsWon = Math.Max(0, k.BidsWon - won), RevenueContractedMinor = Math.Max(0, k.RevenueContractedMinor - unreleased), SmesServed = S.SmeIds.Count };
+        }, m => m with { BidsWon = Math.Max(0, m.BidsWon - won), RevenueContractedMinor = Math.Max(0, m.RevenueContractedMinor - unreleased) });
+    }
 
     public Task MilestoneDeliveredAsync(string milestoneKey, DateOnly dueOn, DateTimeOffset deliveredAt)
     {

@@ -961,6 +961,9 @@ internal sealed class EngagementGrain(
         }
         if (S.CompletedAt is not null)
         {
+            // Ended before it was done: the startup's figures keep only what was released of the contract.
+            if (S.CancelledAt is not null)
+                await activity.AwardEndedAsync(NeedId, S.SmeId, S.Milestones.Sum(m => m.AmountMinor), S.Milestones.Sum(m => m.ReleasedMinor), S.AwardedAt);
             await need.EngagementClosedAsync(completed: S.CancelledAt is null);
             await grains.GetGrain<Profiles.IStartupGrain>(S.StartupId).ProjectEndedAsync(NeedId); // its capacity is free again for matching
         }
