@@ -37,6 +37,13 @@ public sealed class ExpertReviewsApiTests(MarketplaceHost host)
         var (_, cohortMentorId) = await Incubation.MentorAsync(host, expertise); // mentors another startup of the same cohort
         (await cohort.Manager.Client.PostAsJsonAsync($"/api/cohorts/{cohort.CohortId}/mentors", new { mentorId = cohortMentorId, startupId = peerId })).EnsureSuccessStatusCode();
         var (mentor, mentorId) = await Incubation.MentorAsync(host, expertise);
+        // Suggested, it must be one an institute works with: it follows a startup of another institute's cohort. One that
+        // only signed up, claiming the same expertise, is not suggested (it reads bids only if a manager chooses it by name).
+        var elsewhere = await Incubation.ProgrammeAsync(host);
+        var (followed, followedId) = await Api.StartupAsync(host, "Ailleurs");
+        await elsewhere.AddMemberAsync(followed, followedId);
+        (await elsewhere.Manager.Client.PostAsJsonAsync($"/api/cohorts/{elsewhere.CohortId}/mentors", new { mentorId, startupId = followedId })).EnsureSuccessStatusCode();
+        var (_, newcomerId) = await Incubation.MentorAsync(host, expertise);
 
         await (await sme.Client.PostAsJsonAsync($"/api/needs/{needId}/expert-reviews", new { bidIds = new[] { bidId, rivalBidId, "bid-x1", "bid-x2" }, question = "Q" }))
             .Problem(HttpStatusCode.BadRequest);
@@ -78,6 +85,7 @@ public sealed class ExpertReviewsApiTests(MarketplaceHost host)
         Assert.Contains(mentorId, suggested);
         Assert.DoesNotContain(tiedId, suggested);
         Assert.DoesNotContain(cohortMentorId, suggested);
+        Assert.DoesNotContain(newcomerId, suggested);
 
         var refused = await (await manager.Client.PostAsJsonAsync($"/api/expert-reviews/{id}/assign", new { mentorId = tiedId })).Problem(HttpStatusCode.Conflict);
         Assert.Contains("Atlas Shop", refused.GetProperty("detail").GetString());

@@ -226,7 +226,9 @@ public sealed class ExpertReviewCommands(IGrainFactory grains, AuditTrail audit,
         // The need read as a startup would be: its category, skills and words; any language of the network counts.
         var asked = new StartupDetails(need.Details.Title, "", need.Details.Region, [need.Details.Category], need.Details.Skills,
             $"{need.Details.Title} {need.Details.Description}", [.. Reference.Languages], 0, 0, [], 1);
-        IReadOnlyList<ExpertSuggestion> suggested = [.. MentorSuggestions.Rank(asked, [.. untied.Select(m => (m.MentorId, m.Details, 0))], Suggested, language)
+        // Suggested: only mentors an institute already works with (assigned to follow a startup of a cohort). Anyone may sign
+        // up as a mentor and claim any expertise; the bids' prices and proposals go only to one a manager chose by name.
+        IReadOnlyList<ExpertSuggestion> suggested = [.. MentorSuggestions.Rank(asked, [.. untied.Where(m => m.Vetted).Select(m => (m.MentorId, m.Details, 0))], Suggested, language)
             .Where(s => s.Reasons.Any(r => r.Factor is "expertise" or "related" or "words"))
             .Select(s => new ExpertSuggestion(s.MentorId, s.Name, s.Score, [.. s.Reasons.Where(r => r.Factor is not ("capacity" or "language"))]))];
         IReadOnlyList<ExpertSuggestion>? found = wanted is null ? null : [.. untied
@@ -238,8 +240,9 @@ public sealed class ExpertReviewCommands(IGrainFactory grains, AuditTrail audit,
 
     public const int Found = 20;
 
-    /// <summary>The network's mentors with an account, none tied to a startup the opinion is asked about.</summary>
-    private async Task<List<(string MentorId, MentorDetails Details)>> UntiedMentorsAsync(ExpertReviewView view)
+    /// <summary>The network's mentors with an account, none tied to a startup the opinion is asked about; vetted when an
+    /// institute works with them (they follow a startup of a cohort).</summary>
+    private async Task<List<(string MentorId, MentorDetails Details, bool Vetted)>> UntiedMentorsAsync(ExpertReviewView view)
     {
         var ties = await TiesAsync(view.Request.Bids);
         var loads = await grains.GetGrain<IMentorDirectoryGrain>(IMentorDirectoryGrain.Key).ListAsync();
@@ -247,9 +250,10 @@ public sealed class ExpertReviewCommands(IGrainFactory grains, AuditTrail audit,
         var read = await Task.WhenAll(loads.Select(async load =>
         {
             var mentor = await grains.GetGrain<IMentorGrain>(load.MentorId).GetAsync(Caller.Marketplace);
-            return (load.MentorId, mentor.Details, Untied: await TieAsync(load.MentorId, mentor.OwnerAccountId, ties) is null);
+            var mentored = await grains.GetGrain<IMentoringGrain>(load.MentorId).ListAsync();
+            return (load.MentorId, mentor.Details, Untied: Tie(mentor.OwnerAccountId, mentored, ties) is null, Vetted: mentored.Count > 0);
         }));
-        return [.. read.Where(m => m.Untied).Select(m => (m.MentorId, m.Details))];
+        return [.. read.Where(m => m.Untied).Select(m => (m.MentorId, m.Details, m.Vetted))];
     }
 
     public async Task<ExpertReviewResponse> AssignAsync(Caller caller, string id, ExpertAssignInput input)
@@ -326,10 +330,13 @@ public sealed class ExpertReviewCommands(IGrainFactory grains, AuditTrail audit,
     }
 
     /// <summary>The startup the mentor is tied to (mentors it, owns it, or mentors in one of its cohorts), or null.</summary>
-    private async Task<string?> TieAsync(string mentorId, string? mentorAccountId, Ties ties)
+    private async Task<string?> TieAsync(string mentorId, string? mentorAccountId, Ties ties) =>
+        Tie(mentorAccountId, await grains.GetGrain<IMentoringGrain>(mentorId).ListAsync(), ties);
+
+    private static string? Tie(string? mentorAccountId, IReadOnlyList<MentoredStartup> startups, Ties ties)
     {
         if (mentorAccountId is not null && ties.OwnerAccounts.TryGetValue(mentorAccountId, out var owned)) return owned;
-        foreach (var mentored in await grains.GetGrain<IMentoringGrain>(mentorId).ListAsync())
+        foreach (var mentored in startups)
         {
             if (ties.Names.TryGetValue(mentored.StartupId, out var name)) return name;
             if (ties.CohortStartup.TryGetValue(mentored.CohortId, out var inCohort)) return inCohort;

@@ -37,7 +37,14 @@ public sealed partial class ExpertReviewPagesTests(BrowserHost host)
         var mentorEmail = $"mentor-{run}@example.ma";
         using var mentor = await HostApi.SignUpAsync(host, "mentor", mentorEmail, "Salma", language);
         var mentorName = $"Salma Idrissi {run}";
-        await mentor.CreateAsync("/api/mentors", new { name = mentorName, expertise = new[] { "ecommerce", "woocommerce", "argan" }, languages = new[] { "fr" }, capacity = 2 });
+        var mentorId = await mentor.CreateAsync("/api/mentors", new { name = mentorName, expertise = new[] { "ecommerce", "woocommerce", "argan" }, languages = new[] { "fr" }, capacity = 2 });
+        // Suggested as an expert, a mentor the institute works with: it follows another startup of one of its cohorts.
+        var cohortId = await manager.CreateAsync("/api/cohorts", Incubation.Cohort(institute));
+        using var followed = await HostApi.SignUpAsync(host, "startup", $"followed-{run}@example.ma", "Omar", language);
+        var followedId = await followed.CreateAsync("/api/startups", Api.Startup($"Suivie {run}"));
+        var invitation = await (await manager.PostAsJsonAsync($"/api/cohorts/{cohortId}/members", new { startupId = followedId })).Json(HttpStatusCode.Accepted);
+        (await followed.PostAsync($"/api/me/invitations/{invitation.GetProperty("invitationId").GetString()}/accept", null)).EnsureSuccessStatusCode();
+        (await manager.PostAsJsonAsync($"/api/cohorts/{cohortId}/mentors", new { mentorId, startupId = followedId })).EnsureSuccessStatusCode();
 
         var smePage = await host.NewPageAsync(language);
         await HostApi.SignInAsync(host, smePage, smeEmail);
