@@ -73,7 +73,9 @@ public static class BankStatementFiles
         var accounts = new List<string>();
         foreach (var stmt in statements)
         {
-            var account = Clean(Value(stmt, "Acct", "Id", "IBAN") ?? Value(stmt, "Acct", "Id", "Othr", "Id")) is { Length: > 0 } a ? a : "unknown";
+            // The schema's Acct is required: a statement naming no account is no statement of the platform's account.
+            var account = Clean(Value(stmt, "Acct", "Id", "IBAN") ?? Value(stmt, "Acct", "Id", "Othr", "Id")) is { Length: > 0 } a ? a
+                : throw MarketplaceException.Invalid("statement", "The statement names no account: nothing was reconciled.");
             accounts.Add(account);
             var id = Value(stmt, "Id");
             identity.Append('|').Append(account).Append('|').Append(id ?? Hash(body)).Append('|').Append(Value(stmt, "ElctrncSeqNb"));

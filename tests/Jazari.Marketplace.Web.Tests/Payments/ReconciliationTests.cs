@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -177,6 +178,11 @@ public sealed class ReconciliationTests(MarketplaceHost host)
         var foreign = Camt053(Grains.Payments.Rib.Iban(Grains.Payments.Rib.Normalise(AttijariRib)!), "Z", Entry(1_500_000, "BOA-Z", Reference(funding)));
         var refused = await (await admin.PostAsync("/api/admin/bank-statements", new StringContent(foreign, Encoding.UTF8, "application/xml"))).Problem(HttpStatusCode.BadRequest);
         Assert.Contains("not of the platform's account", refused.GetProperty("errors").GetProperty("statement")[0].GetString());
+        Assert.Equal("awaiting-funding", (await a.EngagementAsync()).Milestone(0).Status());
+        // One that names no account at all is not taken for the platform's either.
+        var nameless = Regex.Replace(Camt053("MA64", "N", Entry(1_500_000, "BOA-N", Reference(funding))), "<Acct>.*?</Acct>", "");
+        var unnamed = await (await admin.PostAsync("/api/admin/bank-statements", new StringContent(nameless, Encoding.UTF8, "application/xml"))).Problem(HttpStatusCode.BadRequest);
+        Assert.Contains("names no account", unnamed.GetProperty("errors").GetProperty("statement")[0].GetString());
         Assert.Equal("awaiting-funding", (await a.EngagementAsync()).Milestone(0).Status());
 
         Assert.Equal(HttpStatusCode.Forbidden, (await a.Sme.Client.PostAsync("/api/admin/bank-statements",
