@@ -105,7 +105,7 @@ public sealed class FirstTimeJourneyTests(BrowserHost host)
         Assert.Equal(startupName, (await sme.InnerTextAsync("#startup-name")).Trim());
         await Assertions.Expect(sme.Locator("main")).ToContainTextAsync(startupOffering);
         await Assertions.Expect(sme.Locator($"main a[href^='/messages/new?needId={needId}']")).ToBeVisibleAsync(); // Write
-        await sme.GoBackAsync();
+        await sme.ClickAsync("#back-to-need"); // the way back to the need it came from, named
         await Journeys.ArriveAsync(sme, url => url.EndsWith($"/sme/needs/{needId}"));
 
         // Accepting asks first (the price, the fee, what the startup receives); the confirmation awards the need.
@@ -123,6 +123,7 @@ public sealed class FirstTimeJourneyTests(BrowserHost host)
         await sme.ClickAsync($"main a[href='/engagements/{needId}']");
         await Journeys.ArriveAsync(sme, $"/engagements/{needId}");
         await LandedAsync(sme);
+        await Assertions.Expect(sme.Locator("#need-link")).ToHaveAttributeAsync("href", $"/sme/needs/{needId}"); // and back to the need
         await sme.ClickAsync("#m0 button[value=bank-transfer]");
         await Journeys.ArriveAsync(sme, "done=transfer");
         await LandedAsync(sme);

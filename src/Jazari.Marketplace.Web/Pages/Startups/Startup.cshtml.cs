@@ -21,6 +21,8 @@ public sealed class StartupModel(IGrainFactory grains, Text text, ReviewCommands
     public IReadOnlyList<string> Institutes { get; private set; } = [];
     /// <summary>The SME's needs it may write to this startup about, with their titles.</summary>
     public IReadOnlyList<NeedView> WriteAbout { get; private set; } = [];
+    /// <summary>The SME's need it came from (its matches, its bids), for the way back.</summary>
+    public NeedView? FromNeed { get; private set; }
 
     public async Task OnGetAsync(string id, string? need)
     {
@@ -33,6 +35,7 @@ public sealed class StartupModel(IGrainFactory grains, Text text, ReviewCommands
         if (Me.Role == Roles.Sme && await ProfileIdAsync() is { } smeId)
         {
             var mine = await needs.OfProfileAsync(Me, smeId, NeedsLooked);
+            FromNeed = mine.FirstOrDefault(n => n.Id == need);
             WriteAbout = [.. mine.Where(n => n.Id == need && n.Status == NeedStatus.Open
                 || n.Bids.Any(b => b.StartupId == id && b.Status != BidStatus.Withdrawn))];
         }
