@@ -39,6 +39,7 @@ public sealed class DashboardApiTests(MarketplaceHost host)
         Assert.Equal(row.ToString(), reloaded.ToString());
         var kpis = await (await startup.Client.GetAsync($"/api/startups/{startupId}/kpis")).Json(HttpStatusCode.OK);
         Assert.Equal(1, kpis.GetProperty("kpis").GetProperty("bidsWon").GetInt32());
+        Assert.Equal("Atlas Shop", kpis.GetProperty("kpis").GetProperty("name").GetString());
         Assert.Equal(1, kpis.GetProperty("months").EnumerateArray().Sum(m => m.GetProperty("bidsWon").GetInt32()));
 
         var report = await (await p.Manager.Client.GetAsync("/api/reports/institutes")).Json(HttpStatusCode.OK);

@@ -103,7 +103,10 @@ public sealed class StartupProgressCommands(IGrainFactory grains, [FromKeyedServ
     {
         await EnsureFollowerAsync(caller, startupId);
         var activity = await grains.GetGrain<IStartupActivityGrain>(startupId).GetAsync();
-        return new StartupKpisResponse(startupId, DashboardRow.From(startupId, "", activity.Kpis), activity.Months, activity.Figures);
+        var name = "";
+        try { name = (await grains.GetGrain<Grains.Profiles.IStartupGrain>(startupId).GetAsync(Caller.Marketplace)).Details.Name; }
+        catch (MarketplaceException e) when (e.Problem == Problem.NotFound) { } // figures of a profile gone: no name to give
+        return new StartupKpisResponse(startupId, DashboardRow.From(startupId, name, activity.Kpis), activity.Months, activity.Figures);
     }
 
     /// <summary>The startup itself, a mentor assigned to it, a manager of an institute of one of its cohorts, or an admin;
