@@ -79,8 +79,8 @@ public sealed class DashboardModel(IGrainFactory grains, Text text, CohortComman
 
     /// <summary>An axis amount short enough for a phone: 40 000 as "40 k", 2 000 000 as "2 M".</summary>
     private string Compact(double value) =>
-        value >= 1_000_000 ? T.Number(value / 1_000_000, value % 1_000_000 == 0 ? 0 : 1) + " M"
-        : value >= 10_000 ? T.Number(value / 1000, 0) + " k"
+        value >= 1_000_000 ? T.Format("chart.millions", T.Number(value / 1_000_000, value % 1_000_000 == 0 ? 0 : 1))
+        : value >= 10_000 ? T.Format("chart.thousands", T.Number(value / 1000, 0))
         : T.Number((long)value);
 
     /// <summary>A month of the trend ("2027-03") as the reader writes it, with its whole year ("mars 2027": "mars 27" reads as a day).</summary>

@@ -135,6 +135,9 @@ public sealed partial class Text(Strings strings)
 
     public string Mad(decimal amount) => Money((long)(amount * 100));
 
+    /// <summary>A range of amounts, kept on one line around its dash (a phone broke "15.000 درهم –" from its end).</summary>
+    public string MoneyRange(long min, long max, string currency = Reference.DefaultCurrency) => $"{Money(min, currency)}\u00A0–\u00A0{Money(max, currency)}";
+
     /// <summary>A score out of five, one decimal: "4,7 / 5".</summary>
     public string Score(double value) => Formats.Score(value);
 
