@@ -94,6 +94,7 @@ public sealed class FirstTimeJourneyTests(BrowserHost host)
         // Each startup that fits can be written to from its card, as the next step says ("write to a startup below").
         var fitting = sme.Locator("h2#matches ~ ol.list > li.card", new() { HasText = startupName });
         await Assertions.Expect(fitting.Locator($"a.write-link[href^='/messages/new?needId={needId}&startupId=']")).ToHaveCountAsync(1);
+        await Assertions.Expect(fitting.Locator("a.has-bid[href='#bids']")).ToHaveCountAsync(1); // it bid already: said, and where
         var bids = sme.Locator("table.compare");
         await Assertions.Expect(bids.Locator("thead a.startup-link")).ToHaveCountAsync(2);
         await Assertions.Expect(bids).ToContainTextAsync(otherName);
