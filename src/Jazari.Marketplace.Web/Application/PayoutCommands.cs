@@ -25,11 +25,17 @@ public sealed record PayoutDetailsResponse(string Holder, string RibMasked, stri
 /// </summary>
 public sealed class PayoutCommands(IGrainFactory grains, AuditTrail audit)
 {
+    /// <summary>A letter of the Latin script, accented ones included (Basic Latin to Latin Extended-B, Latin Extended Additional).</summary>
+    private static bool Latin(char c) => c < '\u0250' || c is >= '\u1E00' and <= '\u1EFF';
+
     public async Task<PayoutDetailsResponse> SetAsync(Caller caller, string profileKind, string profileId, PayoutDetailsInput input)
     {
         var owner = await OwnerAsync(caller, profileKind, profileId);
         var c = new Checks();
         var holder = c.Text("holder", input.Holder, 140);
+        // The name goes into the bank's payment file, which takes Latin letters only (Pain001.Text): as the bank writes it.
+        if (holder.Any(ch => char.IsLetter(ch) && !Latin(ch)))
+            c.Error("holder", "Write the holder's name as the bank writes it, in Latin letters (as on the RIB certificate).");
         if (Rib.Problem(input.Rib) is { } problem) c.Error("rib", problem);
         c.ThrowIfFailed();
         var rib = Rib.Normalise(input.Rib)!;

@@ -111,6 +111,21 @@ public static class Pain001
         xml.WriteEndElement();
     }
 
-    /// <summary>A name within the schema's 140 characters.</summary>
-    private static string Text(string value) => Grains.Texts.Cut(value, 140);
+    /// <summary>
+    /// A name as banks take it in a payment file: the SWIFT character set (Latin letters without accents, digits, space and
+    /// <c>/ - ? : ( ) . , ' +</c>), within the schema's 140 characters. Accents are dropped ("Société" is "Societe"), any
+    /// other character becomes a space: one name outside it would get the whole file refused, and every payout in it late.
+    /// Holders are refused outside Latin letters when given; an older one with none left keeps its own text.
+    /// </summary>
+    public static string Text(string value)
+    {
+        var swift = new StringBuilder();
+        foreach (var c in value.Normalize(NormalizationForm.FormD))
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark) continue;
+            swift.Append(char.IsAsciiLetterOrDigit(c) || " /-?:().,'+".Contains(c) ? c : c == '&' ? '+' : ' ');
+        }
+        var written = string.Join(' ', swift.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        return Grains.Texts.Cut(written.Any(char.IsAsciiLetterOrDigit) ? written : value, 140);
+    }
 }
