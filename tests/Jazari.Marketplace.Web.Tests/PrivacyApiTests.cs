@@ -211,6 +211,10 @@ public sealed class PrivacyApiTests(MarketplaceHost host)
         var threadId = Assert.Single(inbox.GetProperty("conversations").EnumerateArray()).Id();
         var message = Assert.Single((await (await sme.Client.GetAsync($"/api/conversations/{threadId}")).Json(HttpStatusCode.OK)).GetProperty("messages").EnumerateArray());
         Assert.True(message.GetProperty("removed").GetBoolean()); // the SME sees the question was there, not what it said
+        // Nobody would read a reply: the thread is closed, and says so (a send is refused, nothing stored).
+        Assert.True((await (await sme.Client.GetAsync($"/api/conversations/{threadId}")).Json(HttpStatusCode.OK)).GetProperty("closed").GetBoolean());
+        await (await sme.Client.PostAsJsonAsync($"/api/conversations/{threadId}/messages", new { text = "Vous êtes là ?" })).Problem(HttpStatusCode.Conflict);
+        Assert.Single((await (await sme.Client.GetAsync($"/api/conversations/{threadId}")).Json(HttpStatusCode.OK)).GetProperty("messages").EnumerateArray());
         using var admin = host.Admin();
         var answers = new[]
         {

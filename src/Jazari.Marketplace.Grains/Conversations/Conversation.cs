@@ -75,7 +75,9 @@ internal sealed class ConversationGrain(
         if (state.RecordExists)
         {
             if (S.NeedId != needId || S.StartupId != startupId) throw NotFound();
-            return await AppendAsync(SideOf(caller) ?? throw NotFound(), caller.AccountId, first) with { Opened = false };
+            var writer = SideOf(caller) ?? throw NotFound();
+            if (S.PartyErased) throw MarketplaceException.Conflict("The other party erased its account: the conversation takes no more messages.");
+            return await AppendAsync(writer, caller.AccountId, first) with { Opened = false };
         }
         if (ConversationRules.IdFor(needId, startupId) != Id) throw NotFound();
         var need = await grains.GetGrain<INeedGrain>(needId).GetAsync(caller); // not found for a draft of someone else
@@ -112,7 +114,9 @@ internal sealed class ConversationGrain(
     public async Task<SentMessage> SendAsync(Caller caller, NewMessage message)
     {
         if (!state.RecordExists) throw NotFound();
-        return await AppendAsync(SideOf(caller) ?? throw NotFound(), caller.AccountId, message);
+        var side = SideOf(caller) ?? throw NotFound();
+        if (S.PartyErased) throw MarketplaceException.Conflict("The other party erased its account: the conversation takes no more messages.");
+        return await AppendAsync(side, caller.AccountId, message);
     }
 
     public async Task<ConversationView> GetAsync(Caller caller, long? before)
@@ -125,7 +129,7 @@ internal sealed class ConversationGrain(
         var messages = hi < 1 ? [] : await RangeAsync(lo, hi);
         return new ConversationView(Id, S.NeedId, S.NeedTitle, S.SmeId, S.SmeName, S.StartupId, S.StartupName, S.OpenedAt, S.LastSeq,
             side is { } s ? Unread(s) : 0, S.SmeRead.Seq, S.StartupRead.Seq, OpenReports().Any(),
-            [.. messages.OrderByDescending(m => m.Seq).Select(View)], hi >= 1 && lo > 1 ? lo : null);
+            [.. messages.OrderByDescending(m => m.Seq).Select(View)], hi >= 1 && lo > 1 ? lo : null, S.PartyErased);
     }
 
     public async Task<ReadReceipt> MarkReadAsync(Caller caller, long? upTo)
@@ -210,6 +214,7 @@ internal sealed class ConversationGrain(
         var reports = S.Reports.Count(r => r.AccountId == accountId && r.Reason.Length > 0);
         S.Reports = [.. S.Reports.Select(r => r.AccountId == accountId ? r with { Reason = "" } : r)];
         var renamed = false;
+        if ((accountId == S.SmeAccountId || accountId == S.StartupAccountId) && !S.PartyErased) (S.PartyErased, renamed) = (true, true);
         if (accountId == S.SmeAccountId && S.SmeName != pseudonym)
         {
             (S.SmeName, S.NeedTitle, renamed) = (pseudonym, ErasedNeed.Title(pseudonym), true);

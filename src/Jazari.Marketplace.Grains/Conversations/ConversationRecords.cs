@@ -123,6 +123,8 @@ public sealed class ConversationState
     /// <summary>The last <see cref="ConversationRules.RememberedSends"/> sends.</summary>
     [Id(20)] public List<RecentSend> Recent { get; set; } = [];
     [Id(21)] public DateTimeOffset LastMessageAt { get; set; }
+    /// <summary>A party erased its account: nobody would read what is written now, so the thread takes no more messages.</summary>
+    [Id(22)] public bool PartyErased { get; set; }
 }
 
 [GenerateSerializer, Alias("jazari.message-view")]
@@ -154,7 +156,9 @@ public sealed record ConversationView(
     [property: Id(12)] bool Reported,
     [property: Id(13)] IReadOnlyList<MessageView> Messages,
     /// <summary>Pass as <c>before</c> for the older page; null at the first message.</summary>
-    [property: Id(14)] long? Before);
+    [property: Id(14)] long? Before,
+    /// <summary>A party erased its account: the thread is read, and takes no more messages.</summary>
+    [property: Id(15)] bool Closed = false);
 
 /// <summary>The answer to a send: the message, and whether this call posted it (false for a repeated client message id).</summary>
 [GenerateSerializer, Alias("jazari.sent-message")]

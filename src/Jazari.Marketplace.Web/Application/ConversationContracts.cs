@@ -56,10 +56,10 @@ public sealed record ReadUpTo(long Sme, long Startup);
 
 public sealed record ConversationResponse(
     string Id, string NeedId, string NeedTitle, string SmeId, string SmeName, string StartupId, string StartupName, DateTimeOffset OpenedAt,
-    long LastSeq, int Unread, ReadUpTo ReadUpTo, bool Reported, IReadOnlyList<MessageResponse> Messages, long? Before)
+    long LastSeq, int Unread, ReadUpTo ReadUpTo, bool Reported, IReadOnlyList<MessageResponse> Messages, long? Before, bool Closed = false)
 {
     public static ConversationResponse From(ConversationView v) => new(v.Id, v.NeedId, v.NeedTitle, v.SmeId, v.SmeName, v.StartupId, v.StartupName,
-        v.OpenedAt, v.LastSeq, v.Unread, new(v.SmeReadUpTo, v.StartupReadUpTo), v.Reported, [.. v.Messages.Select(MessageResponse.From)], v.Before);
+        v.OpenedAt, v.LastSeq, v.Unread, new(v.SmeReadUpTo, v.StartupReadUpTo), v.Reported, [.. v.Messages.Select(MessageResponse.From)], v.Before, v.Closed);
 }
 
 public sealed record InboxItem(string Id, string NeedId, string NeedTitle, string CounterpartId, string CounterpartName, DateTimeOffset LastMessageAt, long LastSeq, int Unread);
