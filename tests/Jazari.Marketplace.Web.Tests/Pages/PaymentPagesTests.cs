@@ -108,12 +108,15 @@ public sealed class PaymentPagesTests(BrowserHost host)
         (await sme.PostAsync($"/api/needs/{needId}/publish", null)).EnsureSuccessStatusCode();
         using var startup = await HostApi.SignUpAsync(host, "startup", startupEmail, "Youssef", language);
         await startup.CreateAsync("/api/startups", Api.Startup($"Web Atlas {run}"));
-        var bidId = await startup.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
-        (await sme.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).EnsureSuccessStatusCode();
-        await EngagementAsync(sme, needId);
+        var bidId = await startup.CreateAsync($"/api/needs/{needId}/bids", Api.Bid(45000)); // over the 40.000 maximum
 
         var page = await host.NewPageAsync(language, bypassCsp: true);
         await HostApi.SignInAsync(host, page, startupEmail);
+        // Its own bid tells the startup by how much it is over the SME's budget, as the SME's comparison does.
+        await page.GotoAsync($"/startup/needs/{needId}");
+        await Assertions.Expect(page.Locator("#over-budget")).ToContainTextAsync("5.000");
+        (await sme.PostAsync($"/api/needs/{needId}/bids/{bidId}/accept", null)).EnsureSuccessStatusCode();
+        await EngagementAsync(sme, needId);
         await page.GotoAsync($"/engagements/{needId}");
         await page.ClickAsync("#cancel button");
         await Journeys.ExpectUrlAsync(page, "confirm=cancel");
@@ -126,6 +129,7 @@ public sealed class PaymentPagesTests(BrowserHost host)
         var strings = new Jazari.Marketplace.Web.Pages.Support.Strings();
         await Assertions.Expect(page.Locator("main > p.meta .pill")).ToHaveTextAsync(strings.Get(language, "engagement.cancelled"));
         Assert.Equal(0, await page.Locator("#cancel").CountAsync());
+        Assert.Equal(0, await page.Locator("#review-link").CountAsync()); // ended before any work: nothing to review
         Assert.Equal("cancelled", (await EngagementAsync(sme, needId)).GetProperty("status").GetString());
 
         // The SME hears it in its language, and the e-mail's link shows the mission ended.
