@@ -75,9 +75,7 @@ internal sealed class ConversationGrain(
         if (state.RecordExists)
         {
             if (S.NeedId != needId || S.StartupId != startupId) throw NotFound();
-            var writer = SideOf(caller) ?? throw NotFound();
-            if (S.PartyErased) throw MarketplaceException.Conflict("The other party erased its account: the conversation takes no more messages.");
-            return await AppendAsync(writer, caller.AccountId, first) with { Opened = false };
+            return await AppendAsync(SideOf(caller) ?? throw NotFound(), caller.AccountId, first) with { Opened = false };
         }
         if (ConversationRules.IdFor(needId, startupId) != Id) throw NotFound();
         var need = await grains.GetGrain<INeedGrain>(needId).GetAsync(caller); // not found for a draft of someone else
@@ -114,9 +112,7 @@ internal sealed class ConversationGrain(
     public async Task<SentMessage> SendAsync(Caller caller, NewMessage message)
     {
         if (!state.RecordExists) throw NotFound();
-        var side = SideOf(caller) ?? throw NotFound();
-        if (S.PartyErased) throw MarketplaceException.Conflict("The other party erased its account: the conversation takes no more messages.");
-        return await AppendAsync(side, caller.AccountId, message);
+        return await AppendAsync(SideOf(caller) ?? throw NotFound(), caller.AccountId, message);
     }
 
     public async Task<ConversationView> GetAsync(Caller caller, long? before)
@@ -213,17 +209,17 @@ internal sealed class ConversationGrain(
         var inHead = Erase(S.Head, accountId);
         var reports = S.Reports.Count(r => r.AccountId == accountId && r.Reason.Length > 0);
         S.Reports = [.. S.Reports.Select(r => r.AccountId == accountId ? r with { Reason = "" } : r)];
-        var renamed = false;
-        if ((accountId == S.SmeAccountId || accountId == S.StartupAccountId) && !S.PartyErased) (S.PartyErased, renamed) = (true, true);
+        var changed = false;
+        if ((accountId == S.SmeAccountId || accountId == S.StartupAccountId) && !S.PartyErased) (S.PartyErased, changed) = (true, true);
         if (accountId == S.SmeAccountId && S.SmeName != pseudonym)
         {
-            (S.SmeName, S.NeedTitle, renamed) = (pseudonym, ErasedNeed.Title(pseudonym), true);
+            (S.SmeName, S.NeedTitle, changed) = (pseudonym, ErasedNeed.Title(pseudonym), true);
         }
         else if (accountId == S.StartupAccountId && S.StartupName != pseudonym)
         {
-            (S.StartupName, renamed) = (pseudonym, true);
+            (S.StartupName, changed) = (pseudonym, true);
         }
-        if (inHead > 0 || reports > 0 || renamed) await state.SaveAsync();
+        if (inHead > 0 || reports > 0 || changed) await state.SaveAsync();
         return erased + inHead;
     }
 
@@ -242,6 +238,8 @@ internal sealed class ConversationGrain(
 
     private async Task<SentMessage> AppendAsync(ConversationSide side, string accountId, NewMessage message)
     {
+        // A party erased its account: nobody would read what is written now.
+        if (S.PartyErased) throw MarketplaceException.Conflict("The other party erased its account: the conversation takes no more messages.");
         var clientKey = message.ClientMessageId is null ? null : $"{accountId}:{message.ClientMessageId}";
         if (clientKey is not null && S.Recent.Find(r => r.ClientKey == clientKey) is { } repeated
             && (await RangeAsync(repeated.Seq, repeated.Seq)).FirstOrDefault() is { } earlier)

@@ -76,7 +76,7 @@ public static class NotificationKinds
     public const string ExpertReviewExpired = "expert-review-expired";
     /// <summary>Every milestone of a mission settled: each side is asked for its review (double-blind).</summary>
     public const string EngagementCompleted = "engagement-completed";
-    /// <summary>A party (or an admin) ended the mission: the other side is told, with what becomes of the money.</summary>
+    /// <summary>One party ended the mission: the other side is told, with what becomes of the milestones.</summary>
     public const string EngagementCancelled = "engagement-cancelled";
 
     /// <summary>Every kind: each has a template in every language (a test checks it), and nothing else may be sent.</summary>

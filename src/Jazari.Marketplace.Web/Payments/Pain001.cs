@@ -117,7 +117,7 @@ public static class Pain001
     /// other character becomes a space: one name outside it would get the whole file refused, and every payout in it late.
     /// Holders are refused outside Latin letters when given; an older one with none left keeps its own text.
     /// </summary>
-    public static string Text(string value)
+    private static string Text(string value)
     {
         var swift = new StringBuilder();
         foreach (var c in value.Normalize(NormalizationForm.FormD))
