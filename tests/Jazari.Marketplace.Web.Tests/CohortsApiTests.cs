@@ -82,6 +82,57 @@ public sealed class CohortsApiTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task A_member_that_leaves_its_cohort_is_read_no_more_by_its_managers_and_mentors_there_until_it_accepts_to_come_back()
+    {
+        var p = await Incubation.ProgrammeAsync(host);
+        var (startup, startupId) = await Api.StartupAsync(host, "Souss Data");
+        await p.AddMemberAsync(startup, startupId);
+        var (mentor, mentorId) = await Incubation.MentorAsync(host);
+        await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/mentors", new { mentorId, startupId })).Json(HttpStatusCode.OK);
+        await (await mentor.Client.GetAsync($"/api/startups/{startupId}/kpis")).Json(HttpStatusCode.OK);
+        var month = DateTime.UtcNow.AddMonths(-1).ToString("yyyy-MM");
+        async Task ReportAsync(int employees) => await (await startup.Client.PostAsJsonAsync($"/api/startups/{startupId}/figures",
+            new { month, revenueMad = 1000m, employees, fundingRaisedMad = 0 })).Json(HttpStatusCode.OK);
+        await ReportAsync(2);
+        Assert.Equal(2, (await p.DashboardAsync()).Row(startupId).GetProperty("employees").GetInt32());
+
+        // Nobody leaves in its place: another startup never was in it, and the manager is no startup.
+        var (other, _) = await Api.StartupAsync(host, "Autre");
+        await (await other.Client.PostAsync($"/api/me/cohorts/{p.CohortId}/leave", null)).Problem(HttpStatusCode.NotFound);
+        await (await p.Manager.Client.PostAsync($"/api/me/cohorts/{p.CohortId}/leave", null)).Problem(HttpStatusCode.Forbidden);
+
+        // Sent twice at once (a double submit): it leaves once, and both answers say it is out.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => startup.Client.PostAsync($"/api/me/cohorts/{p.CohortId}/leave", null)));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.NoContent, a.StatusCode));
+        await Incubation.ReloadGrainsAsync(host); // written, not only in memory
+
+        foreach (var path in new[] { "kpis", "goals", "sessions", "matches" })
+        {
+            await (await p.Manager.Client.GetAsync($"/api/startups/{startupId}/{path}")).Problem(HttpStatusCode.NotFound);
+            await (await mentor.Client.GetAsync($"/api/startups/{startupId}/{path}")).Problem(HttpStatusCode.NotFound);
+        }
+        Assert.Empty((await (await mentor.Client.GetAsync($"/api/mentors/{mentorId}/startups")).Json(HttpStatusCode.OK)).EnumerateArray());
+        await (await mentor.Client.PostAsJsonAsync($"/api/mentors/{mentorId}/sessions",
+            new { startupId, date = Incubation.Day(-1), minutes = 30, notes = "Après le départ.", nextSteps = "" })).Problem(HttpStatusCode.NotFound);
+        Assert.Empty((await (await startup.Client.GetAsync("/api/me/cohorts")).Json(HttpStatusCode.OK)).EnumerateArray());
+        // The dashboard names it among those that left; its figures left with it, and its later ones do not come back.
+        await ReportAsync(5);
+        var dashboard = await p.DashboardAsync();
+        Assert.Empty(dashboard.GetProperty("startups").EnumerateArray());
+        Assert.Equal(0, dashboard.GetProperty("totals").GetProperty("employees").GetInt32());
+        var left = Assert.Single(dashboard.GetProperty("left").EnumerateArray());
+        Assert.Equal((startupId, "Souss Data"), (left.GetProperty("startupId").GetString(), left.GetProperty("name").GetString()));
+        await (await startup.Client.PostAsync($"/api/me/cohorts/{p.CohortId}/leave", null)).Json(HttpStatusCode.NoContent); // again: nothing changes
+        Assert.Single((await p.DashboardAsync()).GetProperty("left").EnumerateArray());
+
+        // Invited again, it comes back only by accepting; a mentor assigned again follows it again.
+        await p.AddMemberAsync(startup, startupId);
+        Assert.Equal(5, (await p.DashboardAsync()).Row(startupId).GetProperty("employees").GetInt32());
+        await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/mentors", new { mentorId, startupId })).Json(HttpStatusCode.OK);
+        await (await mentor.Client.GetAsync($"/api/startups/{startupId}/kpis")).Json(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task A_startup_invited_then_admitted_on_its_own_application_has_its_invitation_answered_and_cannot_decline_it_to_look_out()
     {
         var p = await Incubation.ProgrammeAsync(host);

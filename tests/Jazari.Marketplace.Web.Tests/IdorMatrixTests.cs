@@ -145,6 +145,8 @@ public sealed partial class IdorMatrixTests(MarketplaceHost host)
         ["GET /api/cohorts/{id}/dashboard"] = new(v => $"/api/cohorts/{v.CohortId}/dashboard", null, As.Admin),
         ["POST /api/me/invitations/{invitationId}/accept"] = new(v => $"/api/me/invitations/{v.InvitationId}/accept"),
         ["POST /api/me/invitations/{invitationId}/decline"] = new(v => $"/api/me/invitations/{v.InvitationId}/decline"),
+        // Only the member leaves: another startup never was in the cohort (404), and nobody leaves in its place.
+        ["POST /api/me/cohorts/{id}/leave"] = new(v => $"/api/me/cohorts/{v.CohortId}/leave"),
 
         // A startup's progress: the startup, its mentors, its cohorts' managers, admins.
         ["POST /api/mentors/{id}/sessions"] = new(v => $"/api/mentors/{v.MentorId}/sessions", (Func<Victim, object>)(v => new { startupId = v.StartupId, date = Day, minutes = 30, notes = "Faux.", nextSteps = "Rien." })),

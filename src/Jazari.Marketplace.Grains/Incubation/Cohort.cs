@@ -53,6 +53,13 @@ public interface ICohortGrain : IGrainWithStringKey
     Task<(CohortInvitation Invitation, bool Changed)> AnswerInvitationAsync(string startupId, string invitationId, bool accept);
     /// <summary>The invitations sent, newest first; for the cohort's managers.</summary>
     Task<IReadOnlyList<CohortInvitation>> InvitationsAsync(Caller caller);
+    /// <summary>
+    /// The startup leaves (its owner withdraws its consent): its row goes from the dashboard, with its figures, and each
+    /// of its mentors here gets a <see cref="CohortEventKind.Left"/> event to end the following. The departure (the one
+    /// of an earlier call when it had left already: leaving again changes nothing), or null for a startup that never was
+    /// a member. It may be invited again.
+    /// </summary>
+    Task<CohortDeparture?> LeaveAsync(string startupId);
     Task AssignMentorAsync(Caller caller, string mentorId, string startupId);
     Task<IReadOnlyList<CohortEvent>> GetPendingEventsAsync();
     Task ConfirmEventAsync(string eventId);
@@ -356,6 +363,23 @@ internal sealed class CohortGrain(
         return [.. C.Invitations.AsEnumerable().Reverse()];
     }
 
+    public async Task<CohortDeparture?> LeaveAsync(string startupId)
+    {
+        if (!state.RecordExists) return null;
+        if (C.Rows.Find(r => r.StartupId == startupId) is not { } row) return C.Departures.LastOrDefault(d => d.StartupId == startupId);
+        C.Rows.Remove(row);
+        RecordTrend();
+        var departure = new CohortDeparture(startupId, row.Name, time.GetUtcNow());
+        C.Departures.Add(departure);
+        if (C.Departures.Count > MaxMembers) C.Departures.RemoveAt(0);
+        var mentors = C.Mentors.Where(m => m.StartupId == startupId).Select(m => m.MentorId).Distinct().ToList();
+        C.Mentors.RemoveAll(m => m.StartupId == startupId);
+        var raised = mentors.Select(mentorId => AddEvent(CohortEventKind.Left, startupId, mentorId: mentorId)).ToList();
+        await state.SaveAsync();
+        HandOver(raised);
+        return departure;
+    }
+
     public async Task AssignMentorAsync(Caller caller, string mentorId, string startupId)
     {
         await EnsureManagerAsync(caller);
@@ -415,7 +439,7 @@ internal sealed class CohortGrain(
     public async Task<CohortDashboard> GetDashboardAsync(Caller caller)
     {
         await EnsureManagerAsync(caller);
-        return new CohortDashboard(Id, C.Name, C.InstituteId, [.. C.Rows], [.. C.Trends]);
+        return new CohortDashboard(Id, C.Name, C.InstituteId, [.. C.Rows], [.. C.Trends], [.. C.Departures]);
     }
 
     public async Task RefreshRowAsync(string startupId, StartupKpis kpis)
@@ -450,11 +474,11 @@ internal sealed class CohortGrain(
         if (!state.RecordExists) return;
         name = Display(name);
         var index = C.Rows.FindIndex(r => r.StartupId == startupId);
-        if (index >= 0 && C.Rows[index].Name != name)
-        {
-            C.Rows[index] = C.Rows[index] with { Name = name };
-            await state.SaveAsync();
-        }
+        var changed = index >= 0 && C.Rows[index].Name != name;
+        if (changed) C.Rows[index] = C.Rows[index] with { Name = name };
+        for (var i = 0; i < C.Departures.Count; i++)
+            if (C.Departures[i].StartupId == startupId && C.Departures[i].Name != name) { C.Departures[i] = C.Departures[i] with { Name = name }; changed = true; }
+        if (changed) await state.SaveAsync();
         await Task.WhenAll(C.Mentors.Where(m => m.StartupId == startupId).Select(m => m.MentorId).Distinct()
             .Select(mentorId => grains.GetGrain<IMentoringGrain>(mentorId).RenameStartupAsync(startupId, name)));
     }

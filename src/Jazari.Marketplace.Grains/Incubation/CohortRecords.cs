@@ -99,7 +99,15 @@ public sealed record CohortDashboard(
     [property: Id(1)] string Name,
     [property: Id(2)] string InstituteId,
     [property: Id(3)] IReadOnlyList<CohortRow> Rows,
-    [property: Id(4)] IReadOnlyList<TrendPoint> Trends);
+    [property: Id(4)] IReadOnlyList<TrendPoint> Trends,
+    [property: Id(5)] IReadOnlyList<CohortDeparture> Departures);
+
+/// <summary>A startup that left the cohort: its row and its figures went with it, its name and the day stay for the managers.</summary>
+[GenerateSerializer, Alias("jazari.cohort-departure")]
+public sealed record CohortDeparture(
+    [property: Id(0)] string StartupId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] DateTimeOffset LeftAt);
 
 /// <summary>The outcome of a decision; <see cref="Changed"/> is false when it had already been taken (nobody is told twice).</summary>
 [GenerateSerializer, Alias("jazari.application-decision")]
@@ -136,6 +144,8 @@ public sealed class CohortState
     [Id(15)] public List<EvaluatorInvitation> EvaluatorInvitations { get; set; } = [];
     /// <summary>Changes not yet confirmed by their follow-up; at most <see cref="CohortGrain.MaxPendingEvents"/>.</summary>
     [Id(16)] public List<CohortEvent> PendingEvents { get; set; } = [];
+    /// <summary>The startups that left, latest last; at most <see cref="CohortGrain.MaxMembers"/>.</summary>
+    [Id(17)] public List<CohortDeparture> Departures { get; set; } = [];
 }
 
 public static class ApplicationStatusNames

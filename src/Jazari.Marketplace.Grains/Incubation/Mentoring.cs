@@ -17,6 +17,9 @@ public interface IMentoringGrain : IGrainWithStringKey
     Task<IReadOnlyList<MentoredStartup>> FollowingAsync();
     /// <summary>Every assignment, past ones too (the mentor's export and erasure, conflicts of interest).</summary>
     Task<IReadOnlyList<MentoredStartup>> ListAsync();
+    /// <summary>The startup left the cohort: the mentor follows it there no more, and the place is free (the assignment
+    /// stays listed, for the mentor's export and conflicts of interest). Ending it again changes nothing.</summary>
+    Task EndAsync(string startupId, string cohortId);
     /// <summary>The startup's owner was erased: its name here becomes the pseudonym.</summary>
     Task RenameStartupAsync(string startupId, string name);
 }
@@ -27,7 +30,9 @@ public sealed record MentoredStartup(
     [property: Id(1)] string Name,
     [property: Id(2)] string CohortId,
     [property: Id(3)] string InstituteId,
-    [property: Id(4)] DateOnly? EndsOn = null);
+    [property: Id(4)] DateOnly? EndsOn = null,
+    /// <summary>The startup left the cohort: the assignment ended then, whatever the cohort's end.</summary>
+    [property: Id(5)] bool Left = false);
 
 [GenerateSerializer, Alias("jazari.mentoring-state")]
 public sealed class MentoringState
@@ -45,17 +50,29 @@ internal sealed class MentoringGrain(
     private int? toldLoad;
     private DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
     /// <summary>Followed now: its cohort has not ended, or ended within the grace days.</summary>
-    private bool Follows(MentoredStartup s) => s.EndsOn is not { } end || Today <= end.AddDays(IMentoringGrain.GraceDays);
-    /// <summary>Holding one of the mentor's places: its cohort has not ended.</summary>
-    private bool Holds(MentoredStartup s) => s.EndsOn is not { } end || Today <= end;
+    private bool Follows(MentoredStartup s) => !s.Left && (s.EndsOn is not { } end || Today <= end.AddDays(IMentoringGrain.GraceDays));
+    /// <summary>Holding one of the mentor's places: its cohort has not ended, nor has the startup left it.</summary>
+    private bool Holds(MentoredStartup s) => !s.Left && (s.EndsOn is not { } end || Today <= end);
 
     public async Task AssignAsync(MentoredStartup startup, int capacity)
     {
-        if (Startups.Any(s => s.StartupId == startup.StartupId && s.CohortId == startup.CohortId)) return;
+        // One assignment a startup and cohort; one the startup ended by leaving is taken up again (it was invited back).
+        var existing = Startups.FindIndex(s => s.StartupId == startup.StartupId && s.CohortId == startup.CohortId);
+        if (existing >= 0 && !Startups[existing].Left) return;
         await DateOldAssignmentsAsync(); // an old assignment whose cohort ended holds no place
         var held = Startups.Count(Holds);
         if (held >= capacity) throw MarketplaceException.Conflict($"This mentor follows {held} startups, their full capacity.");
-        Startups.Add(startup);
+        if (existing >= 0) Startups[existing] = startup;
+        else Startups.Add(startup);
+        await state.SaveAsync();
+        await TellLoadAsync();
+    }
+
+    public async Task EndAsync(string startupId, string cohortId)
+    {
+        var index = Startups.FindIndex(s => s.StartupId == startupId && s.CohortId == cohortId);
+        if (index < 0 || Startups[index].Left) return;
+        Startups[index] = Startups[index] with { Left = true };
         await state.SaveAsync();
         await TellLoadAsync();
     }

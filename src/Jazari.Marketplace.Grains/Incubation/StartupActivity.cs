@@ -34,6 +34,8 @@ public interface IStartupActivityGrain : IGrainWithStringKey
     Task ReportFiguresAsync(MonthlyFigures figures);
     /// <summary>The startup joined a cohort (already holding its row): its figures are pushed there now and after every change.</summary>
     Task JoinCohortAsync(string cohortId, string instituteId);
+    /// <summary>The startup left the cohort: its figures go there no more, and the cohort's managers no longer read them.</summary>
+    Task LeaveCohortAsync(string cohortId);
     Task<StartupActivityView> GetAsync();
 }
 
@@ -224,6 +226,11 @@ internal sealed class StartupActivityGrain(
             await state.SaveAsync();
         }
         await grains.GetGrain<ICohortGrain>(cohortId).RefreshRowAsync(this.GetPrimaryKeyString(), S.Kpis);
+    }
+
+    public async Task LeaveCohortAsync(string cohortId)
+    {
+        if (S.Cohorts.RemoveAll(c => c.CohortId == cohortId) > 0) await state.SaveAsync();
     }
 
     public Task<StartupActivityView> GetAsync() =>

@@ -39,6 +39,7 @@ public static class CohortsApi
         mine.MapPost("/{invitationId:id}/decline", Decline);
 
         routes.MapGet("/api/me/cohorts", MyCohorts).WithTags("Cohorts").RequireAuthorization(p => p.RequireRole(Roles.Startup));
+        routes.MapPost("/api/me/cohorts/{id:id}/leave", Leave).WithTags("Cohorts").RequireAuthorization(p => p.RequireRole(Roles.Startup));
 
         var evaluations = routes.MapGroup("/api/me/evaluations").WithTags("Cohorts").RequireAuthorization(p => p.RequireRole(Roles.Mentor, Roles.Manager));
         evaluations.MapGet("/", MyEvaluations);
@@ -124,6 +125,12 @@ public static class CohortsApi
 
     private static async Task<Ok<List<MemberCohortResponse>>> MyCohorts(ClaimsPrincipal user, CohortCommands cohorts) =>
         TypedResults.Ok(await cohorts.MyCohortsAsync(user.Caller()));
+
+    private static async Task<NoContent> Leave(string id, ClaimsPrincipal user, CohortCommands cohorts)
+    {
+        await cohorts.LeaveAsync(user.Caller(), id);
+        return TypedResults.NoContent();
+    }
 
     private static async Task<Ok<List<InvitationResponse>>> MyInvitations(ClaimsPrincipal user, CohortCommands cohorts) =>
         TypedResults.Ok(await cohorts.MyInvitationsAsync(user.Caller()));

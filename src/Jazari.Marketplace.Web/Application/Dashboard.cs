@@ -18,8 +18,9 @@ public sealed record DashboardTotals(int Startups, int BidsSubmitted, int BidsWo
     long RevenueReleasedMinor, int MilestonesDelivered, int MilestonesOnTime, int MentorSessions, int Employees, string Currency,
     long PaidOutMinor = 0, long PayoutPendingMinor = 0);
 
+/// <summary>A cohort's dashboard; <see cref="Left"/> names the startups that left it, latest first (their figures left with them).</summary>
 public sealed record DashboardResponse(string CohortId, string Name, DashboardTotals Totals, IReadOnlyList<DashboardRow> Startups,
-    IReadOnlyList<TrendPoint> Trends)
+    IReadOnlyList<TrendPoint> Trends, IReadOnlyList<CohortDeparture>? Left = null)
 {
     /// <summary>The dashboard from the cohort's stored rows; months without events repeat the running totals of the month before.</summary>
     public static DashboardResponse From(CohortDashboard d, DateTimeOffset now)
@@ -30,7 +31,7 @@ public sealed record DashboardResponse(string CohortId, string Name, DashboardTo
             rows.Sum(r => r.RevenueContractedMinor), rows.Sum(r => r.RevenueReleasedMinor), rows.Sum(r => r.MilestonesDelivered),
             rows.Sum(r => r.MilestonesOnTime), rows.Sum(r => r.MentorSessions), rows.Sum(r => r.Employees ?? 0), Reference.DefaultCurrency,
             rows.Sum(r => r.PaidOutMinor), rows.Sum(r => r.PayoutPendingMinor));
-        return new(d.CohortId, d.Name, totals, rows, Monthly(d.Trends, now));
+        return new(d.CohortId, d.Name, totals, rows, Monthly(d.Trends, now), [.. d.Departures.Reverse()]);
     }
 
     private static List<TrendPoint> Monthly(IReadOnlyList<TrendPoint> points, DateTimeOffset now)

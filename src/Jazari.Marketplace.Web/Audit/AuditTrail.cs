@@ -60,6 +60,8 @@ public static class AuditActions
     public const string CohortInvitationSent = "cohort-invitation-sent";
     /// <summary>A startup accepted or declined a cohort's invitation (accepting opens its progress to the cohort's managers).</summary>
     public const string CohortInvitationAnswered = "cohort-invitation-answered";
+    /// <summary>A startup left a cohort (its managers and mentors there no longer read its progress).</summary>
+    public const string CohortLeft = "cohort-left";
     /// <summary>A manager invited an e-mail address to score a cohort's applications.</summary>
     public const string EvaluatorInvited = "evaluator-invited";
     /// <summary>A mentor or a manager accepted or declined scoring a cohort's applications.</summary>
@@ -76,7 +78,7 @@ public static class AuditActions
         [SignIn, SignOut, ProfileCreated, ProfileUpdated, ProfileClaimed, BidAccepted, AccountCreated, CatalogueImported, ReviewHidden, InstituteCreated, JobsDashboardLink,
          ConversationRead, ConversationReportsHandled, DataExported, AccountErased, PayoutDetailsChanged, PayoutDetailsReported, PayoutReviewed, PayoutFileWithdrawn,
          PaymentConfirmed, PayoutPaid, DisputeOpened, DisputeResolved, DisputeMediatorsAccepted, ProgrammeCreated,
-         CohortInvitationSent, CohortInvitationAnswered, EvaluatorInvited, EvaluatorInvitationAnswered, ProgrammeApplicationDecided, BankStatementReconciled, BankMappingSaved,
+         CohortInvitationSent, CohortInvitationAnswered, CohortLeft, EvaluatorInvited, EvaluatorInvitationAnswered, ProgrammeApplicationDecided, BankStatementReconciled, BankMappingSaved,
          AssessmentTaken, ReassessmentInvited, ExpertReviewAssigned];
 }
 

@@ -70,7 +70,8 @@ public sealed class CohortFollowUps(IGrainFactory grains, Notifier notifier, ILo
     {
         var cohort = grains.GetGrain<ICohortGrain>(cohortId);
         var view = await cohort.GetAsync(Caller.Marketplace);
-        if (e.Kind is CohortEventKind.Joined or CohortEventKind.Admitted)
+        // Linked only while still a member: a startup that left before this follow-up ran is not linked back.
+        if (e.Kind is CohortEventKind.Joined or CohortEventKind.Admitted && await cohort.MembershipAsync(e.StartupId) is not null)
         {
             try
             {
@@ -99,6 +100,9 @@ public sealed class CohortFollowUps(IGrainFactory grains, Notifier notifier, ILo
                 break;
             case CohortEventKind.Invited:
                 await InvitedAsync(cohortId, e.StartupId, e.InvitationId);
+                break;
+            case CohortEventKind.Left:
+                await grains.GetGrain<IMentoringGrain>(e.MentorId!).EndAsync(e.StartupId, cohortId);
                 break;
             case CohortEventKind.MentorAssigned:
                 // The mentor hears whom to follow, and the startup who follows it (each once per assignment).

@@ -121,7 +121,7 @@ public sealed class IncubationJourneyTests(BrowserHost host)
 
     [Theory]
     [InlineData("fr")]
-    public async Task A_manager_invites_a_startup_which_sees_the_invitation_in_its_language_and_joins_when_it_accepts(string language)
+    public async Task A_manager_invites_a_startup_which_sees_the_invitation_in_its_language_joins_when_it_accepts_and_may_leave(string language)
     {
         var run = Guid.NewGuid().ToString("N")[..8];
         var startupName = $"Souss Invitée {run}";
@@ -185,6 +185,24 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         await page.GotoAsync($"/manager/cohorts/{cohortId}");
         await Assertions.Expect(page.Locator("#members ~ ul li", new() { HasText = startupName })).ToBeVisibleAsync();
         await (await manager.GetAsync($"/api/startups/{startupId}/kpis")).Json(HttpStatusCode.OK);
+
+        // The startup may withdraw that consent: leaving is asked again first, says what it closes, and is final.
+        await own.GotoAsync("/startup/invitations");
+        await own.ClickAsync("section[aria-labelledby=mine] form[action*='handler=leave'] button");
+        await Journeys.ExpectUrlAsync(own, "leave=");
+        await Assertions.Expect(own.Locator("#leave h4")).ToContainTextAsync("Cohorte Agadir 2027");
+        await HostApi.AssertTranslatedAsync(own);
+        await HostApi.AssertAccessibleAsync(own);
+        await own.ClickAsync("#leave button[type=submit]");
+        await Journeys.ExpectUrlAsync(own, "done=left");
+        await own.ReloadAsync();
+        await Assertions.Expect(own.Locator("section[aria-labelledby=mine]")).ToHaveCountAsync(0);
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/api/startups/{startupId}/kpis")).StatusCode);
+        // Its managers see it left, on the dashboard, and no longer among the members.
+        await page.GotoAsync($"/manager/cohorts/{cohortId}/dashboard");
+        await Assertions.Expect(page.Locator("section[aria-labelledby=left] li")).ToContainTextAsync(startupName);
+        await HostApi.AssertTranslatedAsync(page);
+        await HostApi.AssertAccessibleAsync(page);
     }
 
     [Theory]

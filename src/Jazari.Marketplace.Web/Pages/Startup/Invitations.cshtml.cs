@@ -35,11 +35,15 @@ public sealed class InvitationsModel(IGrainFactory grains, Text text, CohortComm
     /// <summary>The invitation whose decline is asked to be confirmed: a declined invitation cannot be accepted afterwards.</summary>
     public string? ConfirmDecline { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string? done, string? confirm)
+    /// <summary>The cohort whose leaving is asked to be confirmed: its managers and mentors then read nothing more of the startup.</summary>
+    public string? ConfirmLeave { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string? done, string? confirm, string? leave)
     {
         if (await ProfileIdAsync() is not { } startupId) return Redirect("/startup/profile?first=true");
-        Done = done is "accepted" or "declined" or "applied" or "rated" ? done : null;
+        Done = done is "accepted" or "declined" or "applied" or "rated" or "left" ? done : null;
         ConfirmDecline = confirm;
+        ConfirmLeave = leave;
         await LoadAsync(startupId);
         return Page();
     }
@@ -50,6 +54,16 @@ public sealed class InvitationsModel(IGrainFactory grains, Text text, CohortComm
     public Task<IActionResult> OnPostDeclineAsync(string invitationId, bool confirmed) => confirmed
         ? AnswerAsync(invitationId, accept: false)
         : Task.FromResult<IActionResult>(Redirect($"/startup/invitations?confirm={Uri.EscapeDataString(invitationId ?? "")}#confirm"));
+
+    /// <summary>Leaving a cohort withdraws what joining shared: it is asked again, on the cohort, before it is sent.</summary>
+    public async Task<IActionResult> OnPostLeaveAsync(string cohortId, bool confirmed)
+    {
+        if (!confirmed) return Redirect($"/startup/invitations?leave={Uri.EscapeDataString(cohortId ?? "")}#leave");
+        if (await ProfileIdAsync() is not { } startupId) return Redirect("/startup/profile?first=true");
+        if (await TryAsync(() => cohorts.LeaveAsync(Me, cohortId ?? ""))) return Redirect("/startup/invitations?done=left");
+        await LoadAsync(startupId);
+        return Page();
+    }
 
     /// <summary>The startup rates a session of its mentors, 1 to 5; rating it again changes the rating.</summary>
     public async Task<IActionResult> OnPostRateAsync(string sessionId, int? stars)
