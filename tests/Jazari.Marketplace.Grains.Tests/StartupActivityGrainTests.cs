@@ -51,6 +51,22 @@ public sealed class StartupActivityGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_cohorts_managers_follow_a_member_until_a_month_after_the_end_and_never_one_that_left()
+    {
+        // The rule its managers, its mentors and its dashboard share: a month to wrap up after the last day, then no more.
+        var end = new DateOnly(2027, 6, 30);
+        Assert.True(ICohortGrain.FollowedOn(end, end.AddDays(30)));
+        Assert.False(ICohortGrain.FollowedOn(end, end.AddDays(31)));
+
+        var (cohort, startupId) = await MemberAsync();
+        Assert.True(await cohort.FollowsAsync(startupId));
+        Assert.False(await cohort.FollowsAsync(Samples.NewId("st"))); // never a member
+        Assert.NotNull(await cohort.LeaveAsync(startupId));
+        Assert.False(await cohort.FollowsAsync(startupId));
+        Assert.Empty((await cohort.GetDashboardAsync(Samples.Admin)).Rows);
+    }
+
+    [Fact]
     public async Task An_invitation_is_written_with_its_e_mail_to_follow_up_so_a_crash_after_the_write_loses_nothing()
     {
         var (cohort, _, startupId) = await CohortAsync(new DateOnly(2027, 1, 1), new DateOnly(2027, 6, 30));

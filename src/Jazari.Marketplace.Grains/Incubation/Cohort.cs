@@ -21,6 +21,13 @@ public interface ICohortGrain : IGrainWithStringKey
     /// <summary>Reads only: interleaved, so that a mentor's grain may ask while this cohort is calling it (an assignment).</summary>
     [AlwaysInterleave]
     Task<CohortMembership?> MembershipAsync(string startupId);
+    /// <summary>Whether the cohort's managers follow the startup now: a member, in a cohort not ended more than
+    /// <see cref="IMentoringGrain.GraceDays"/> ago (as its mentors).</summary>
+    Task<bool> FollowsAsync(string startupId);
+
+    /// <summary>A cohort's startups are followed (by its managers, its mentors and its dashboard) until this many days after
+    /// its end, to wrap up; then what they do is theirs again.</summary>
+    static bool FollowedOn(DateOnly endsOn, DateOnly today) => today <= endsOn.AddDays(IMentoringGrain.GraceDays);
     /// <summary>
     /// Invites the owner of this address to score the cohort's applications (a manager of the cohort). Nothing is created
     /// for the address and nothing tells whether it has an account: its owner becomes an evaluator by accepting
@@ -66,7 +73,8 @@ public interface ICohortGrain : IGrainWithStringKey
     /// <summary>Hands the pending events to the follow-up again (the sweep, after a lost hand-over).</summary>
     Task RaisePendingEventsAsync();
     Task<CohortDashboard> GetDashboardAsync(Caller caller);
-    /// <summary>A member's newest figures; an older snapshot than the row's is ignored.</summary>
+    /// <summary>A member's newest figures; an older snapshot than the row's is ignored, and so is any once the cohort is
+    /// no longer followed (<see cref="FollowedOn"/>).</summary>
     Task RefreshRowAsync(string startupId, StartupKpis kpis);
     Task<bool> HasToldAsync(string key);
     Task MarkToldAsync(string key);
@@ -183,6 +191,9 @@ internal sealed class CohortGrain(
         state.RecordExists && C.Rows.Any(r => r.StartupId == startupId)
             ? new CohortMembership(View(withMentors: false), [.. C.Mentors.Where(m => m.StartupId == startupId).Select(m => m.MentorId).Distinct()])
             : null);
+
+    public Task<bool> FollowsAsync(string startupId) =>
+        Task.FromResult(state.RecordExists && C.Rows.Any(r => r.StartupId == startupId) && ICohortGrain.FollowedOn(C.EndsOn, Today()));
 
     public async Task<(EvaluatorInvitation Invitation, bool Created)> InviteEvaluatorAsync(Caller caller, string email)
     {
@@ -444,6 +455,8 @@ internal sealed class CohortGrain(
 
     public async Task RefreshRowAsync(string startupId, StartupKpis kpis)
     {
+        // A month after the cohort's end its dashboard stops following: what the startup does next is no longer shared.
+        if (!state.RecordExists || !ICohortGrain.FollowedOn(C.EndsOn, Today())) return;
         var index = C.Rows.FindIndex(r => r.StartupId == startupId);
         if (index < 0 || C.Rows[index].Kpis.Version >= kpis.Version) return;
         C.Rows[index] = C.Rows[index] with { Kpis = kpis };

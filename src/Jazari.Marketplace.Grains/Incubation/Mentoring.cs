@@ -50,7 +50,7 @@ internal sealed class MentoringGrain(
     private int? toldLoad;
     private DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
     /// <summary>Followed now: its cohort has not ended, or ended within the grace days.</summary>
-    private bool Follows(MentoredStartup s) => !s.Left && (s.EndsOn is not { } end || Today <= end.AddDays(IMentoringGrain.GraceDays));
+    private bool Follows(MentoredStartup s) => !s.Left && (s.EndsOn is not { } end || ICohortGrain.FollowedOn(end, Today));
     /// <summary>Holding one of the mentor's places: its cohort has not ended, nor has the startup left it.</summary>
     private bool Holds(MentoredStartup s) => !s.Left && (s.EndsOn is not { } end || Today <= end);
 

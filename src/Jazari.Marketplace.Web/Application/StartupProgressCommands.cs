@@ -121,14 +121,25 @@ public sealed class StartupProgressCommands(IGrainFactory grains, [FromKeyedServ
             Roles.Mentor => account?.ProfileId is { } mentorId && (cohortId is null
                 ? await grains.GetGrain<IMentoringGrain>(mentorId).IsAssignedAsync(startupId)
                 : (await grains.GetGrain<IMentoringGrain>(mentorId).FollowingAsync()).Any(s => s.StartupId == startupId && s.CohortId == cohortId)),
-            // Cohorts the startup joined: it accepted their invitation or was admitted (never on a manager's say alone).
-            Roles.Manager => account is not null && (await grains.GetGrain<IStartupActivityGrain>(startupId).GetAsync()).Cohorts
-                .Any(c => account.Institutes.Contains(c.InstituteId) && (cohortId is null || c.CohortId == cohortId)),
+            Roles.Manager => account is not null && await ManagesAsync(account.Institutes, startupId, cohortId),
             Roles.Sme => false,
             Roles.Admin => true,
             _ => throw new InvalidOperationException($"Unknown role {caller.Role}."),
         };
         if (!allowed) throw MarketplaceException.NotFound("Startup");
+    }
+
+    /// <summary>
+    /// Whether a cohort of the manager's institutes follows the startup: one it joined (it accepted the invitation or was
+    /// admitted, never on a manager's say alone), still a member, and not ended more than a month ago.
+    /// </summary>
+    private async Task<bool> ManagesAsync(IReadOnlyCollection<string> institutes, string startupId, string? cohortId)
+    {
+        var links = (await grains.GetGrain<IStartupActivityGrain>(startupId).GetAsync()).Cohorts
+            .Where(c => institutes.Contains(c.InstituteId) && (cohortId is null || c.CohortId == cohortId));
+        foreach (var link in links)
+            if (await grains.GetGrain<ICohortGrain>(link.CohortId).FollowsAsync(startupId)) return true;
+        return false;
     }
 
     /// <summary>Only the mentor who owns the profile acts in its name.</summary>
