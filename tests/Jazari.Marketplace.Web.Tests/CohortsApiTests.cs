@@ -411,6 +411,16 @@ public sealed class CohortsApiTests(MarketplaceHost host)
         }))
             .Problem(HttpStatusCode.BadRequest);
         Assert.True(endless.GetProperty("errors").TryGetProperty("endsOn", out _));
+        // A cohort already over would take no member: refused, not kept as an empty record.
+        var over = await (await p.Manager.Client.PostAsJsonAsync("/api/cohorts", new
+        {
+            instituteId = p.InstituteId, name = "Cohorte passée", startsOn = Incubation.Day(-200), endsOn = Incubation.Day(-1), questions = new[] { "ok" },
+        })).Problem(HttpStatusCode.BadRequest);
+        Assert.Equal("The cohort's last day has passed.", over.GetProperty("errors").GetProperty("endsOn")[0].GetString());
+        await (await p.Manager.Client.PostAsJsonAsync("/api/cohorts", new
+        {
+            instituteId = p.InstituteId, name = "Cohorte finissante", startsOn = Incubation.Day(-200), endsOn = Incubation.Day(0), questions = new[] { "ok" },
+        })).Json(HttpStatusCode.Created); // its last day is today: still running
         var sme = await host.SignUpAsync("sme");
         await (await sme.Client.PostAsJsonAsync("/api/cohorts", Incubation.Cohort(p.InstituteId))).Problem(HttpStatusCode.Forbidden);
     }

@@ -19,7 +19,7 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
 {
     public async Task<string> CreateAsync(Caller caller, CohortInput input)
     {
-        var cohort = Checks.Valid(input.ToCohort);
+        var cohort = Checks.Valid(c => input.ToCohort(c, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)));
         var id = Ids.New("cohort");
         await grains.GetGrain<ICohortGrain>(id).CreateAsync(caller, cohort);
         return id;

@@ -43,11 +43,14 @@ public sealed record CohortInput
     public IReadOnlyList<RubricInput?>? Rubric { get; init; }
     public IReadOnlyList<GoalInput?>? Goals { get; init; }
 
-    public NewCohort ToCohort(Checks c)
+    /// <summary>The cohort to create, checked; <paramref name="today"/> by the cohorts' clock (a cohort already over takes
+    /// no member, so it is refused rather than kept as an empty record).</summary>
+    public NewCohort ToCohort(Checks c, DateOnly today)
     {
         var startsOn = c.Date("startsOn", StartsOn);
         var endsOn = c.Date("endsOn", EndsOn);
         if (!c.Failed && endsOn <= startsOn) c.Error("endsOn", "Must be after startsOn.");
+        else if (!c.Failed && endsOn < today) c.Error("endsOn", "The cohort's last day has passed.");
         // Its goals, reminders and digest run until it ends: a cohort "until 2999" would hold them for good.
         else if (!c.Failed && endsOn > startsOn.AddYears(3)) c.Error("endsOn", "A cohort lasts at most three years.");
         var rubric = new List<RubricCriterion>();
