@@ -90,6 +90,7 @@ public sealed class CohortsApiTests(MarketplaceHost host)
         var (mentor, mentorId) = await Incubation.MentorAsync(host);
         await (await p.Manager.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/mentors", new { mentorId, startupId })).Json(HttpStatusCode.OK);
         await (await mentor.Client.GetAsync($"/api/startups/{startupId}/kpis")).Json(HttpStatusCode.OK);
+        await (await p.Manager.Client.GetAsync($"/api/mentors/{mentorId}")).Json(HttpStatusCode.OK); // the mentor of one of its members
         var month = DateTime.UtcNow.AddMonths(-1).ToString("yyyy-MM");
         async Task ReportAsync(int employees) => await (await startup.Client.PostAsJsonAsync($"/api/startups/{startupId}/figures",
             new { month, revenueMad = 1000m, employees, fundingRaisedMad = 0 })).Json(HttpStatusCode.OK);
@@ -112,9 +113,14 @@ public sealed class CohortsApiTests(MarketplaceHost host)
             await (await mentor.Client.GetAsync($"/api/startups/{startupId}/{path}")).Problem(HttpStatusCode.NotFound);
         }
         Assert.Empty((await (await mentor.Client.GetAsync($"/api/mentors/{mentorId}/startups")).Json(HttpStatusCode.OK)).EnumerateArray());
+        await (await p.Manager.Client.GetAsync($"/api/mentors/{mentorId}")).Problem(HttpStatusCode.NotFound); // no longer one of its mentors
         await (await mentor.Client.PostAsJsonAsync($"/api/mentors/{mentorId}/sessions",
             new { startupId, date = Incubation.Day(-1), minutes = 30, notes = "Après le départ.", nextSteps = "" })).Problem(HttpStatusCode.NotFound);
         Assert.Empty((await (await startup.Client.GetAsync("/api/me/cohorts")).Json(HttpStatusCode.OK)).EnumerateArray());
+        // The cohort's goal is its own now: no longer the cohort's, and it may remove it.
+        var goal = Assert.Single((await (await startup.Client.GetAsync($"/api/startups/{startupId}/goals")).Json(HttpStatusCode.OK)).EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, goal.GetProperty("cohortId").ValueKind);
+        (await startup.Client.DeleteAsync($"/api/startups/{startupId}/goals/{goal.Id()}")).EnsureSuccessStatusCode();
         // The dashboard names it among those that left; its figures left with it, and its later ones do not come back.
         await ReportAsync(5);
         var dashboard = await p.DashboardAsync();
@@ -172,7 +178,7 @@ public sealed class CohortsApiTests(MarketplaceHost host)
     }
 
     [Fact]
-    public async Task A_join_and_a_mentor_assignment_whose_request_died_after_the_write_are_followed_up_once_by_their_job()
+    public async Task A_join_a_mentor_assignment_and_a_leave_whose_request_died_after_the_write_are_followed_up_once_by_their_job()
     {
         var p = await Incubation.ProgrammeAsync(host);
         var (startup, startupId) = await Api.StartupAsync(host, "Oasis Data");
@@ -193,6 +199,16 @@ public sealed class CohortsApiTests(MarketplaceHost host)
         await host.JobsSettledAsync();
         Assert.Single(host.Emails(startup.Email), e => e.GetProperty("kind").GetString() == "your-mentor");
         Assert.Single(host.Emails(mentor.Email), e => e.GetProperty("kind").GetString() == "mentor-assigned");
+        Assert.Empty(await cohort.GetPendingEventsAsync());
+
+        // A leave's request dies right after the cohort's write: its job ends the link (its figures stop going there, its
+        // page no longer lists the cohort) and the mentor's following.
+        await cohort.LeaveAsync(startupId);
+        Assert.Equal(HttpStatusCode.NotFound, (await p.Manager.Client.GetAsync($"/api/startups/{startupId}/kpis")).StatusCode); // at once
+        await Payments.Engagements.EventuallyAsync(async () => (await mentor.Client.GetAsync($"/api/startups/{startupId}/kpis")).StatusCode == HttpStatusCode.NotFound
+            && (await host.Services.GetRequiredService<IGrainFactory>().GetGrain<Grains.Incubation.IStartupActivityGrain>(startupId).GetAsync()).Cohorts.Count == 0,
+            "the link and the mentor's following ended");
+        await host.JobsSettledAsync();
         Assert.Empty(await cohort.GetPendingEventsAsync());
     }
 

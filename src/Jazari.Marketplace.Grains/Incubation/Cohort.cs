@@ -61,8 +61,9 @@ public interface ICohortGrain : IGrainWithStringKey
     /// <summary>The invitations sent, newest first; for the cohort's managers.</summary>
     Task<IReadOnlyList<CohortInvitation>> InvitationsAsync(Caller caller);
     /// <summary>
-    /// The startup leaves (its owner withdraws its consent): its row goes from the dashboard, with its figures, and each
-    /// of its mentors here gets a <see cref="CohortEventKind.Left"/> event to end the following. The departure (the one
+    /// The startup leaves (its owner withdraws its consent): its row goes from the dashboard, with its figures (its
+    /// managers follow it no more), and <see cref="CohortEventKind.Left"/> events end its link to the cohort and each of
+    /// its mentors' following here. The departure (the one
     /// of an earlier call when it had left already: leaving again changes nothing), or null for a startup that never was
     /// a member. It may be invited again.
     /// </summary>
@@ -385,7 +386,8 @@ internal sealed class CohortGrain(
         if (C.Departures.Count > MaxMembers) C.Departures.RemoveAt(0);
         var mentors = C.Mentors.Where(m => m.StartupId == startupId).Select(m => m.MentorId).Distinct().ToList();
         C.Mentors.RemoveAll(m => m.StartupId == startupId);
-        var raised = mentors.Select(mentorId => AddEvent(CohortEventKind.Left, startupId, mentorId: mentorId)).ToList();
+        // Its link to the cohort (what its figures follow) and each mentor's following end in the follow-up, stored here.
+        List<CohortEvent> raised = [AddEvent(CohortEventKind.Left, startupId), .. mentors.Select(mentorId => AddEvent(CohortEventKind.Left, startupId, mentorId: mentorId))];
         await state.SaveAsync();
         HandOver(raised);
         return departure;

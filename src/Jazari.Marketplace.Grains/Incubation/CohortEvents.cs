@@ -13,7 +13,8 @@ public enum CohortEventKind
     MentorAssigned,
     /// <summary>A startup was invited: its owner is e-mailed (and the cohort joins the owner's places).</summary>
     Invited,
-    /// <summary>A startup left the cohort: the mentor it had there (<see cref="CohortEvent.MentorId"/>) no longer follows it.</summary>
+    /// <summary>A startup left the cohort: without <see cref="CohortEvent.MentorId"/>, its link to the cohort ends (unless it
+    /// joined again since); with one, that mentor no longer follows it there.</summary>
     Left,
 }
 

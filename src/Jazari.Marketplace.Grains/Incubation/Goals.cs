@@ -7,6 +7,9 @@ public interface IStartupGoalsGrain : IGrainWithStringKey
     /// <summary>Adds the cohort's goals once; the goal ids are derived from the cohort, so joining twice adds nothing.
     /// Where they need room, the goals of cohorts that ended before today are archived, the earliest ended first.</summary>
     Task AddFromCohortAsync(string cohortId, DateOnly cohortEndsOn, IReadOnlyList<GoalTemplate> goals);
+    /// <summary>The startup left the cohort: the cohort's goals still worked on become its own (as if set by hand: it keeps
+    /// or removes them) and free the room of a cohort's goals; archived ones stay as they are. Again, it changes nothing.</summary>
+    Task ReleaseCohortAsync(string cohortId);
     Task<Goal> RecordProgressAsync(string goalId, DateOnly on, long value);
     /// <summary>Removes a goal set by hand, with its progress (the startup's choice); a cohort's goal stays. Removing it again changes nothing.</summary>
     Task RemoveAsync(string goalId);
@@ -85,6 +88,14 @@ internal sealed class StartupGoalsGrain(
         foreach (var old in Goals.Where(g => g.Archived).OrderBy(g => g.CohortEndsOn).SkipLast(MaxArchivedGoals).ToList()) Goals.Remove(old);
         Goals.AddRange(added);
         await state.SaveAsync();
+    }
+
+    public async Task ReleaseCohortAsync(string cohortId)
+    {
+        var released = 0;
+        for (var i = 0; i < Goals.Count; i++)
+            if (Goals[i] is { Archived: false } goal && goal.CohortId == cohortId) { Goals[i] = goal with { CohortId = null, CohortEndsOn = null }; released++; }
+        if (released > 0) await state.SaveAsync();
     }
 
     public async Task<Goal> RecordProgressAsync(string goalId, DateOnly on, long value)

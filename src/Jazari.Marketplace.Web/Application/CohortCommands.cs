@@ -249,15 +249,14 @@ public sealed class CohortCommands(IGrainFactory grains, AuditTrail audit, Notif
 
     /// <summary>
     /// The startup's owner takes it out of a cohort, withdrawing the consent it gave by joining: the cohort's managers
-    /// read its figures no more (the link goes first), its row leaves the dashboard, and its mentors there stop following
-    /// it. Leaving a cohort it left already changes nothing; one it never was in is 404. A retry after a failure
+    /// read its figures no more, its row leaves the dashboard, its figures stop going there, and its mentors there stop
+    /// following it. Leaving a cohort it left already changes nothing; one it never was in is 404. A retry after a failure
     /// finishes the job, and a job ends the mentors' following if this request dies.
     /// </summary>
     public async Task LeaveAsync(Caller caller, string id)
     {
         var startupId = await OwnStartupIdAsync(caller) ?? throw MarketplaceException.NotFound("Cohort");
-        var activity = grains.GetGrain<IStartupActivityGrain>(startupId);
-        await activity.LeaveCohortAsync(id);
+        // The row first: its managers follow only a member. Then the link and the mentors, now (or by the job).
         var departure = await grains.GetGrain<ICohortGrain>(id).LeaveAsync(startupId) ?? throw MarketplaceException.NotFound("Cohort");
         await followUps.HandlePendingAsync(id, startupId);
         await audit.RecordOnceAsync(caller, $"aud-left-{id}-{startupId}-{departure.LeftAt.ToUnixTimeMilliseconds()}", departure.LeftAt,

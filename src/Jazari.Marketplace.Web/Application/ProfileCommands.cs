@@ -63,7 +63,8 @@ public sealed class ProfileCommands(IGrainFactory grains, AuditTrail audit)
         var mentor = grains.GetGrain<IMentorGrain>(id);
         if (caller.Role != Roles.Manager) return MentorResponse.From(await mentor.GetAsync(caller));
         var institutes = (await grains.GetGrain<IAccountGrain>(caller.AccountId).GetAsync())?.Institutes ?? [];
-        var followed = await grains.GetGrain<IMentoringGrain>(id).ListAsync();
+        // Following now: not an assignment that ended (its cohort over a month ago, or the startup left it).
+        var followed = await grains.GetGrain<IMentoringGrain>(id).FollowingAsync();
         if (!followed.Any(s => institutes.Contains(s.InstituteId))) throw MarketplaceException.NotFound("Mentor");
         return MentorResponse.From(await mentor.GetAsync(Caller.Marketplace));
     }

@@ -9,7 +9,7 @@ namespace Jazari.Marketplace.Web.Jobs;
 
 /// <summary>
 /// Follows up a cohort's changes (<see cref="CohortEvent"/>): a member's link to the cohort (its figures flow there,
-/// its Cohorts page lists it), the applicant's e-mail for a decision, the mentor's and the startup's for an assignment;
+/// its Cohorts page lists it) and its end when the member leaves, with its mentors' following there; the applicant's e-mail for a decision, the mentor's and the startup's for an assignment;
 /// then confirms the event. The request that made the change runs it at once (<see cref="HandlePendingAsync"/>), so
 /// the next page shows it; the Hangfire job does it when that request died after the write. Each step repeats safely
 /// (a link is a set, each e-mail has its key), so both running sends nothing twice.
@@ -75,7 +75,10 @@ public sealed class CohortFollowUps(IGrainFactory grains, Notifier notifier, ILo
         {
             try
             {
-                await grains.GetGrain<IStartupActivityGrain>(e.StartupId).JoinCohortAsync(cohortId, view.InstituteId);
+                var activity = grains.GetGrain<IStartupActivityGrain>(e.StartupId);
+                await activity.JoinCohortAsync(cohortId, view.InstituteId);
+                // Left while this was on its way: unlinked again (the leave's own unlinking may have run before the link).
+                if (await cohort.MembershipAsync(e.StartupId) is null) await activity.LeaveCohortAsync(cohortId);
             }
             catch (MarketplaceException refused)
             {
@@ -101,8 +104,12 @@ public sealed class CohortFollowUps(IGrainFactory grains, Notifier notifier, ILo
             case CohortEventKind.Invited:
                 await InvitedAsync(cohortId, e.StartupId, e.InvitationId);
                 break;
-            case CohortEventKind.Left:
-                await grains.GetGrain<IMentoringGrain>(e.MentorId!).EndAsync(e.StartupId, cohortId);
+            case CohortEventKind.Left when e.MentorId is { } mentorId:
+                await grains.GetGrain<IMentoringGrain>(mentorId).EndAsync(e.StartupId, cohortId);
+                break;
+            case CohortEventKind.Left when await cohort.MembershipAsync(e.StartupId) is null:
+                await grains.GetGrain<IStartupActivityGrain>(e.StartupId).LeaveCohortAsync(cohortId);
+                await grains.GetGrain<IStartupGoalsGrain>(e.StartupId).ReleaseCohortAsync(cohortId); // its goals, now its own
                 break;
             case CohortEventKind.MentorAssigned:
                 // The mentor hears whom to follow, and the startup who follows it (each once per assignment).
