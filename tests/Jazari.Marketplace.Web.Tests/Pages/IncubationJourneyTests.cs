@@ -197,6 +197,7 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         await Journeys.ExpectUrlAsync(own, "done=left");
         await own.ReloadAsync();
         await Assertions.Expect(own.Locator("section[aria-labelledby=mine]")).ToHaveCountAsync(0);
+        await Assertions.Expect(own.Locator("section[aria-labelledby=invitations] .pill")).ToHaveTextAsync("Acceptée, puis quittée");
         Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/api/startups/{startupId}/kpis")).StatusCode);
         // Its managers see it left, on the dashboard, and no longer among the members.
         await page.GotoAsync($"/manager/cohorts/{cohortId}/dashboard");

@@ -17,6 +17,8 @@ public sealed class InvitationsModel(IGrainFactory grains, Text text, CohortComm
     public bool Answerable(InvitationResponse i) => i.Status == "invited" && !i.EndedBy(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
 
     public IReadOnlyList<MemberCohortResponse> Cohorts { get; private set; } = [];
+    /// <summary>An accepted invitation of a cohort the startup is no longer a member of: it left.</summary>
+    public bool LeftCohort(InvitationResponse i) => i.Status == "accepted" && Cohorts.All(c => c.CohortId != i.CohortId);
     /// <summary>The sessions its mentors logged, latest first.</summary>
     public IReadOnlyList<MentorSession> Sessions { get; private set; } = [];
     public IReadOnlyList<InvitationResponse> Invitations { get; private set; } = [];
