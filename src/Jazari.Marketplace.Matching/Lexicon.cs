@@ -230,7 +230,12 @@ public sealed class Lexicon
     {
         var key = entry.GetProperty("key").GetString()!;
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (entry.TryGetProperty("label", out var labelElement))
+        // A product or standard's name is one label in every language ("WooCommerce"); others are given per language.
+        if (entry.TryGetProperty("label", out var labelElement) && labelElement.ValueKind == JsonValueKind.String)
+        {
+            labels["en"] = labelElement.GetString()!;
+        }
+        else if (labelElement.ValueKind == JsonValueKind.Object)
         {
             foreach (var label in labelElement.EnumerateObject())
             {

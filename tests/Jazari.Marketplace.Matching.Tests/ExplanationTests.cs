@@ -24,7 +24,7 @@ public class ExplanationTests
     {
         var reasons = Explain("fr").Reasons.ToDictionary(r => r.Factor, r => r.Detail);
         Assert.StartsWith("Maîtrise : ", reasons["skills"]);
-        Assert.Contains("woocommerce", reasons["skills"]);
+        Assert.Contains("WooCommerce", reasons["skills"]); // the product as it writes itself
         Assert.Contains("référencement (SEO)", reasons["skills"]);
         Assert.Equal("Catégorie : Boutique en ligne", reasons["category"]);
         Assert.Contains("Souss-Massa", reasons["onsite"]);
@@ -123,7 +123,7 @@ public class ExplanationTests
         // Shared: "woocommerce", "boutiques" and "ligne" (of "boutique en ligne": e-commerce), "référencement" (SEO),
         // "seo": all said by the skills and the category, so no "Mots en commun : woocommerce, boutiques, ligne".
         var reasons = Explain("fr").Reasons;
-        Assert.Contains(reasons, r => r.Factor == "skills" && r.Detail.Contains("woocommerce") && r.Detail.Contains("commerce en ligne"));
+        Assert.Contains(reasons, r => r.Factor == "skills" && r.Detail.Contains("WooCommerce") && r.Detail.Contains("commerce en ligne"));
         Assert.DoesNotContain(reasons, r => r.Factor == "text");
         Assert.DoesNotContain(reasons, r => r.Detail.Contains("boutiques"));
     }
