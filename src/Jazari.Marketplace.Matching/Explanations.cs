@@ -274,7 +274,7 @@ internal static class Explanations
         [("ar", "skills")] = "المهارات: {0}",
         [("en", "text")] = "You both mention {0}",
         [("fr", "text")] = "Vous parlez tous les deux {0}",
-        [("ar", "text")] = "يذكر النصّان كلاهما {0}",
+        [("ar", "text")] = "يرد في النصّين معاً: {0}",
         [("en", "category")] = "Category: {0}",
         [("fr", "category")] = "Catégorie : {0}",
         [("ar", "category")] = "الفئة: {0}",

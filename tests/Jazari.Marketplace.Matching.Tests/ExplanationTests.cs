@@ -135,7 +135,7 @@ public class ExplanationTests
     [Theory]
     [InlineData("fr", "Vous parlez tous les deux d'emballages, de safran et d'argan")]
     [InlineData("en", "You both mention emballages, safran and argan")]
-    [InlineData("ar", "يذكر النصّان كلاهما \u2068emballages\u2069، \u2068safran\u2069 و \u2068argan\u2069")]
+    [InlineData("ar", "يرد في النصّين معاً: \u2068emballages\u2069، \u2068safran\u2069 و \u2068argan\u2069")]
     public void Words_outside_the_lexicon_are_said_in_a_sentence_of_the_readers_language_the_three_that_weigh_most(string language, string sentence)
     {
         var index = new StartupIndex();
@@ -186,7 +186,7 @@ public class ExplanationTests
     [InlineData("فواتير إلكترونية للورشة", "توقيع إلكتروني للعقود")]
     public void Electronic_alone_is_not_a_word_in_common(string needTitle, string startupText)
     {
-        // "Vous parlez tous les deux d'électroniques" / "يذكر النصّان كلاهما الإلكترونية" tells an SME nothing.
+        // "Vous parlez tous les deux d'électroniques" / "يرد في النصّين معاً: الإلكترونية" tells an SME nothing.
         var startup = Startup("sign", ["other"], [], startupText);
         var index = new StartupIndex();
         index.Upsert(startup);
@@ -233,7 +233,7 @@ public class ExplanationTests
             "Emballages et étiquettes pour coopératives de safran et d'huile d'argan : mise en place en ligne, 2024 produits, services."));
         var need = Need("labels", "Étiquettes pour notre huile d'argan",
             "Mise en place de nouvelles étiquettes et emballages en 2024 pour nos produits de coopératives : safran, huile d'argan, services en ligne.", "other");
-        foreach (var (language, start, join) in new[] { ("fr", "Vous parlez tous les deux ", " et "), ("en", "You both mention ", " and "), ("ar", "يذكر النصّان كلاهما ", " و") })
+        foreach (var (language, start, join) in new[] { ("fr", "Vous parlez tous les deux ", " et "), ("en", "You both mention ", " and "), ("ar", "يرد في النصّين معاً: ", " و") })
         {
             var text = Assert.Single(Assert.Single(index.TopFor(need, 3, language)).Reasons, r => r.Factor == "text").Detail;
             Assert.StartsWith(start, text);
