@@ -63,9 +63,8 @@ public interface ICohortGrain : IGrainWithStringKey
     /// <summary>
     /// The startup leaves (its owner withdraws its consent): its row goes from the dashboard, with its figures (its
     /// managers follow it no more), and <see cref="CohortEventKind.Left"/> events end its link to the cohort and each of
-    /// its mentors' following here. The departure (the one
-    /// of an earlier call when it had left already: leaving again changes nothing), or null for a startup that never was
-    /// a member. It may be invited again.
+    /// its mentors' following here. Returns the departure (an earlier one when it had left already: leaving again changes
+    /// nothing), or null for a startup that never was a member. It may be invited again.
     /// </summary>
     Task<CohortDeparture?> LeaveAsync(string startupId);
     Task AssignMentorAsync(Caller caller, string mentorId, string startupId);

@@ -9,8 +9,8 @@ namespace Jazari.Marketplace.Web.Jobs;
 
 /// <summary>
 /// Follows up a cohort's changes (<see cref="CohortEvent"/>): a member's link to the cohort (its figures flow there,
-/// its Cohorts page lists it) and its end when the member leaves, with its mentors' following there; the applicant's e-mail for a decision, the mentor's and the startup's for an assignment;
-/// then confirms the event. The request that made the change runs it at once (<see cref="HandlePendingAsync"/>), so
+/// its Cohorts page lists it) and its end when the member leaves, with its mentors' following there; the applicant's
+/// e-mail for a decision, the mentor's and the startup's for an assignment; then confirms the event. The request that made the change runs it at once (<see cref="HandlePendingAsync"/>), so
 /// the next page shows it; the Hangfire job does it when that request died after the write. Each step repeats safely
 /// (a link is a set, each e-mail has its key), so both running sends nothing twice.
 /// </summary>
