@@ -130,6 +130,10 @@ public sealed class CohortsApiTests(MarketplaceHost host)
         Assert.Equal((startupId, "Souss Data"), (left.GetProperty("startupId").GetString(), left.GetProperty("name").GetString()));
         await (await startup.Client.PostAsync($"/api/me/cohorts/{p.CohortId}/leave", null)).Json(HttpStatusCode.NoContent); // again: nothing changes
         Assert.Single((await p.DashboardAsync()).GetProperty("left").EnumerateArray());
+        // Applying to come back is refused: the managers' admission is not its consent; the call says it left.
+        var call = (await (await startup.Client.GetAsync("/api/cohorts/open")).Json(HttpStatusCode.OK)).EnumerateArray().Single(c => c.GetProperty("cohortId").GetString() == p.CohortId);
+        Assert.True(call.GetProperty("left").GetBoolean());
+        await (await startup.Client.PostAsJsonAsync($"/api/cohorts/{p.CohortId}/applications", new { answers = new[] { "Un problème.", "Des PME." } })).Problem(HttpStatusCode.Conflict);
 
         // Invited again, it comes back only by accepting; a mentor assigned again follows it again.
         await p.AddMemberAsync(startup, startupId);

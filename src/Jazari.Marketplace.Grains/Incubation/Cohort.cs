@@ -166,6 +166,8 @@ internal sealed class CohortGrain(
         if (Today() >= C.StartsOn) throw MarketplaceException.Conflict("The cohort has started; the call for applications is closed.");
         if (answers.Count != C.Questions.Count)
             throw MarketplaceException.Invalid("answers", $"Answer each of the {C.Questions.Count} questions, in order.");
+        // Left: only a new invitation, which it accepts, brings it back (an application would be its managers' say).
+        if (Left(startupId)) throw MarketplaceException.Conflict("This startup left the cohort; only a new invitation brings it back.");
         var previous = C.Applications.Find(a => a.StartupId == startupId);
         if (previous is not null) return previous.Id;
         // A member (it accepted an invitation) has nothing to apply for: the managers would score an application for nothing.
@@ -184,13 +186,16 @@ internal sealed class CohortGrain(
         if (!state.RecordExists || Today() >= C.StartsOn) return Task.FromResult<OpenCall?>(null);
         var mine = startupId is null ? null : C.Applications.Find(a => a.StartupId == startupId);
         return Task.FromResult<OpenCall?>(new OpenCall(View(withMentors: false), mine?.Id, mine?.Status,
-            startupId is not null && C.Rows.Any(r => r.StartupId == startupId)));
+            startupId is not null && C.Rows.Any(r => r.StartupId == startupId), startupId is not null && Left(startupId)));
     }
 
     public Task<CohortMembership?> MembershipAsync(string startupId) => Task.FromResult(
         state.RecordExists && C.Rows.Any(r => r.StartupId == startupId)
             ? new CohortMembership(View(withMentors: false), [.. C.Mentors.Where(m => m.StartupId == startupId).Select(m => m.MentorId).Distinct()])
             : null);
+
+    /// <summary>Left the cohort and not a member again.</summary>
+    private bool Left(string startupId) => C.Departures.Any(d => d.StartupId == startupId) && C.Rows.All(r => r.StartupId != startupId);
 
     public Task<bool> FollowsAsync(string startupId) =>
         Task.FromResult(state.RecordExists && C.Rows.Any(r => r.StartupId == startupId) && ICohortGrain.FollowedOn(C.EndsOn, Today()));

@@ -33,7 +33,9 @@ public sealed record OpenCall(
     [property: Id(0)] CohortView Cohort,
     [property: Id(1)] string? ApplicationId,
     [property: Id(2)] ApplicationStatus? Status,
-    [property: Id(3)] bool Member = false);
+    [property: Id(3)] bool Member = false,
+    /// <summary>The startup left the cohort (and is not a member again): it may not apply, only be invited back.</summary>
+    [property: Id(4)] bool Left = false);
 
 /// <summary>A cohort as one of its member startups sees it: the cohort, and the mentors assigned to that startup.</summary>
 [GenerateSerializer, Alias("jazari.cohort-membership")]

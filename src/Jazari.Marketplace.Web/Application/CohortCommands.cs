@@ -337,11 +337,11 @@ public sealed record StartupCandidate(string Id, string Name, string City, strin
 /// <summary>A call for applications still open, and the caller's application to it (status null when it has not applied);
 /// Member when the caller's startup already is one (it accepted an invitation).</summary>
 public sealed record OpenCallResponse(string CohortId, string Name, string InstituteId, string InstituteName, string StartsOn, string EndsOn,
-    IReadOnlyList<string> Questions, string? ApplicationId, string? ApplicationStatus, bool Member)
+    IReadOnlyList<string> Questions, string? ApplicationId, string? ApplicationStatus, bool Member, bool Left = false)
 {
     public static OpenCallResponse From(OpenCall call, string instituteName) => new(call.Cohort.Id, call.Cohort.Name, call.Cohort.InstituteId,
         instituteName, call.Cohort.StartsOn.ToString("yyyy-MM-dd"), call.Cohort.EndsOn.ToString("yyyy-MM-dd"), call.Cohort.Questions,
-        call.ApplicationId, call.Status?.Name(), call.Member);
+        call.ApplicationId, call.Status?.Name(), call.Member, call.Left);
 }
 
 /// <summary>A cohort the startup is a member of, and the mentors assigned to it there.</summary>

@@ -198,6 +198,9 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         await own.ReloadAsync();
         await Assertions.Expect(own.Locator("section[aria-labelledby=mine]")).ToHaveCountAsync(0);
         await Assertions.Expect(own.Locator("section[aria-labelledby=invitations] .pill")).ToHaveTextAsync("Acceptée, puis quittée");
+        // Its call, still open, offers no application: only a new invitation brings it back.
+        await Assertions.Expect(own.Locator("section[aria-labelledby=calls] li.card", new() { Has = own.Locator($"a[href='/startup/cohorts/{cohortId}']") })
+            .Locator(".pill")).ToHaveTextAsync("Vous avez quitté cette cohorte");
         Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/api/startups/{startupId}/kpis")).StatusCode);
         // Its managers see it left, on the dashboard, and no longer among the members.
         await page.GotoAsync($"/manager/cohorts/{cohortId}/dashboard");
