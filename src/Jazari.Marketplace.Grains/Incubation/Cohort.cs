@@ -166,7 +166,7 @@ internal sealed class CohortGrain(
         if (Today() >= C.StartsOn) throw MarketplaceException.Conflict("The cohort has started; the call for applications is closed.");
         if (answers.Count != C.Questions.Count)
             throw MarketplaceException.Invalid("answers", $"Answer each of the {C.Questions.Count} questions, in order.");
-        // Left: only a new invitation, which it accepts, brings it back (an application would be its managers' say).
+        // Left: only a new invitation, which it accepts, brings it back (a cohort decides one application a startup).
         if (Left(startupId)) throw MarketplaceException.Conflict("This startup left the cohort; only a new invitation brings it back.");
         var previous = C.Applications.Find(a => a.StartupId == startupId);
         if (previous is not null) return previous.Id;
