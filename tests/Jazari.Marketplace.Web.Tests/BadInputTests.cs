@@ -135,6 +135,18 @@ public sealed class BadInputTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task A_form_amount_written_with_points_before_three_digits_reads_as_thousands_as_the_pages_write_them()
+    {
+        // The pages write "30.000 MAD" in French and Arabic; typed so, it was sent as a bid of 30 MAD.
+        var (sme, needId, pages, form) = await BidFormAsync();
+        using var _ = pages;
+        var sent = await pages.PostAsync($"/startup/needs/{needId}", Bid(form, "30.000"));
+        Assert.Equal(HttpStatusCode.Found, sent.StatusCode); // sent, not shown again with a refusal
+        var need = await (await sme.Client.GetAsync($"/api/needs/{needId}")).Json(HttpStatusCode.OK);
+        Assert.Equal(3_000_000, Assert.Single(need.GetProperty("bids").EnumerateArray()).GetProperty("priceMinor").GetInt64());
+    }
+
+    [Fact]
     public async Task A_bid_sent_again_from_an_older_page_with_another_price_is_refused_in_words_above_the_bid_that_stands()
     {
         var (_, needId, pages, form) = await BidFormAsync();
