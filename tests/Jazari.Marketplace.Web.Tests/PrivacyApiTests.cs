@@ -84,8 +84,16 @@ public sealed class PrivacyApiTests(MarketplaceHost host)
         await (await a.Founder.Client.PostAsJsonAsync("/api/me/erase", new { confirm = a.Founder.Email })).Problem(HttpStatusCode.Conflict);
         await (await a.Sme.Client.PostAsJsonAsync("/api/me/erase", new { confirm = a.Sme.Email })).Problem(HttpStatusCode.Conflict);
         await PaidOutAsync(a.NeedId);
-        Assert.Equal(HttpStatusCode.NoContent, (await a.Sme.Client.PostAsJsonAsync("/api/me/erase", new { confirm = a.Sme.Email })).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await a.Founder.Client.PostAsJsonAsync("/api/me/erase", new { confirm = a.Founder.Email })).StatusCode);
+        // The SME's pages name the startup "Deleted account", not its pseudonym, and ask for no review of nobody.
+        using var pages = await Payments.ReceiptTests.PagesAsync(host, a.Sme);
+        var need = System.Net.WebUtility.HtmlDecode(await pages.GetStringAsync($"/sme/needs/{a.NeedId}"));
+        Assert.Contains("Compte supprimé", need);
+        Assert.DoesNotContain("erased-", need);
+        Assert.DoesNotContain("id=\"review-quality\"", need);
+        await (await a.Sme.Client.PostAsJsonAsync($"/api/needs/{a.NeedId}/reviews", new { quality = 1, timeliness = 1, communication = 1, comment = "Injoignable." }))
+            .Problem(HttpStatusCode.Conflict);
+        Assert.Equal(HttpStatusCode.NoContent, (await a.Sme.Client.PostAsJsonAsync("/api/me/erase", new { confirm = a.Sme.Email })).StatusCode);
     }
 
     [Fact]

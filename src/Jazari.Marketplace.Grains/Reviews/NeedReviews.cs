@@ -1,3 +1,4 @@
+using Jazari.Marketplace.Grains.Accounts;
 using Jazari.Marketplace.Grains.Needs;
 using Microsoft.Extensions.Logging;
 
@@ -58,6 +59,8 @@ internal sealed class NeedReviewsGrain(
         }
         if (S.RevealedAt is not null)
             throw MarketplaceException.Conflict("The reviews were revealed without yours; it is too late to write one.");
+        if (await OtherErasedAsync(engagement, side))
+            throw MarketplaceException.Conflict("The other party erased its account; there is nobody left to review.");
         var review = new Review(Ids.New("rev"), side, caller.AccountId, ratings, comment, time.GetUtcNow(), null, null, null, null, [], false);
         await grains.GetGrain<IReviewLocatorGrain>(review.Id).SetAsync(NeedId);
         S.Reviews.Add(review);
@@ -74,8 +77,14 @@ internal sealed class NeedReviewsGrain(
         if (side is null && !caller.IsAdmin) throw NotFound();
         await RevealWhenDueAsync();
         var visible = S.Reviews.Where(r => caller.IsAdmin || r.Author == side || S.RevealedAt is not null);
-        return new NeedReviewsView(NeedId, S.RevealedAt, RevealDueAt(), [.. visible.Select(r => View(r, caller))]);
+        return new NeedReviewsView(NeedId, S.RevealedAt, RevealDueAt(), [.. visible.Select(r => View(r, caller))],
+            side is { } mine && await OtherErasedAsync(engagement, mine));
     }
+
+    /// <summary>Whether the side's counterpart erased its account (its reputation and profile are gone with it).</summary>
+    private async Task<bool> OtherErasedAsync(Engagement engagement, ReviewAuthor side) =>
+        (side == ReviewAuthor.Sme ? engagement.StartupAccountId : engagement.SmeAccountId) is { } other
+        && (await grains.GetGrain<IAccountGrain>(other).GetAsync())?.ErasedAt is not null;
 
     public async Task<ReviewView> AnswerAsync(Caller caller, string reviewId, string answer)
     {

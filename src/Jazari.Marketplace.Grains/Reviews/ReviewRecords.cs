@@ -69,7 +69,9 @@ public sealed record NeedReviewsView(
     [property: Id(1)] DateTimeOffset? RevealedAt,
     /// <summary>When the reviews will be revealed even if the other side writes none; null before the first review.</summary>
     [property: Id(2)] DateTimeOffset? RevealDueAt,
-    [property: Id(3)] IReadOnlyList<ReviewView> Reviews);
+    [property: Id(3)] IReadOnlyList<ReviewView> Reviews,
+    /// <summary>The reader's other side erased its account: there is nobody left to review (a review is refused).</summary>
+    [property: Id(4)] bool OtherErased = false);
 
 [GenerateSerializer, Alias("jazari.need-reviews-state")]
 public sealed class NeedReviewsState

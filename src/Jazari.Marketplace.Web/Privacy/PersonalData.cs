@@ -67,6 +67,10 @@ public sealed class PersonalData(IGrainFactory grains, AuditTrail audit, [FromKe
     public static string Pseudonym(string accountId) =>
         "erased-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(accountId)))[..10];
 
+    /// <summary>Whether a name is an erased account's pseudonym: pages show it as "Deleted account", in the reader's language.</summary>
+    public static bool IsPseudonym(string? name) =>
+        name is { Length: 17 } && name.StartsWith("erased-", StringComparison.Ordinal) && name.AsSpan(7).ContainsAnyExcept("0123456789abcdef") == false;
+
     public async Task<DataExport> ExportAsync(string accountId, CancellationToken cancellation)
     {
         var accountGrain = grains.GetGrain<IAccountGrain>(accountId);

@@ -31,7 +31,7 @@ public sealed record ReviewsSection(NeedReviewsView? View, bool CanWrite, string
         {
             var view = await grains.GetGrain<INeedReviewsGrain>(needId).ListAsync(caller);
             var mine = caller.Role == Roles.Sme ? ReviewAuthor.Sme : ReviewAuthor.Startup;
-            return new(view, view.RevealedAt is null && view.Reviews.All(r => r.Author != mine), action, typed, errorFor)
+            return new(view, view.RevealedAt is null && !view.OtherErased && view.Reviews.All(r => r.Author != mine), action, typed, errorFor)
             {
                 Mine = caller.Role is Roles.Sme or Roles.Startup ? mine : null,
             };
