@@ -116,6 +116,14 @@ public sealed class PayoutPagesTests(BrowserHost host)
             Assert.True(box.X >= 0 && box.X + box.Width <= 390, $"{control} is off the screen: {box.X} + {box.Width}");
         }
         await Assertions.Expect(admin.Locator($"tr:has(#reason-{payoutId}) a[href^='/engagements/']")).ToHaveCountAsync(1);
+        // Declining is final: it is asked again first, naming the amount and the beneficiary; "not now" declines nothing.
+        await admin.FillAsync($"#reason-{payoutId}", "Doute sur le RIB.");
+        await admin.ClickAsync($"form:has(#reason-{payoutId}) button[value=decline]");
+        await Assertions.Expect(admin.Locator("#confirm h2")).ToContainTextAsync($"Web Atlas {run}");
+        await HostApi.AssertTranslatedAsync(admin);
+        await HostApi.AssertAccessibleAsync(admin);
+        await admin.ClickAsync("#confirm a");
+        await Assertions.Expect(admin.Locator("#confirm")).ToHaveCountAsync(0);
         await admin.FillAsync($"#reason-{payoutId}", "Changement confirmé par téléphone.");
         await admin.ClickAsync($"form:has(#reason-{payoutId}) button[value=release]");
         await Journeys.ArriveAsync(admin, "decided="); // a redirect: a reload decides nothing again

@@ -482,9 +482,19 @@ public sealed class BankRailsTests(MarketplaceHost host)
             var opened = (await (await admin.GetAsync("/api/admin/payout-files")).Json(HttpStatusCode.OK)).GetArrayLength();
             Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/admin/payments?handler=xml")).StatusCode);
             Assert.Equal(opened, (await (await admin.GetAsync("/api/admin/payout-files")).Json(HttpStatusCode.OK)).GetArrayLength());
-            var withdrawnByPage = await browser.PostAsync("/admin/payments?handler=withdraw", new FormUrlEncodedContent(new Dictionary<string, string>
+            // Withdrawing asks first (a file the bank executed, withdrawn, would be paid twice): the first post withdraws nothing.
+            var asked = await browser.PostAsync("/admin/payments?handler=withdraw", new FormUrlEncodedContent(new Dictionary<string, string>
             {
                 ["fileId"] = lateFile, ["withdrawReason"] = "Perdu avant l'envoi.", ["__af"] = ReceiptTests.Antiforgery(page),
+            }));
+            Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
+            Assert.Contains($"Retirer le fichier {lateFile} ?", System.Text.RegularExpressions.Regex.Replace(
+                System.Net.WebUtility.HtmlDecode(await asked.Content.ReadAsStringAsync()), "<bdi[^>]*>|</bdi>", ""));
+            Assert.Contains((await (await admin.GetAsync("/api/admin/payout-files")).Json(HttpStatusCode.OK)).EnumerateArray(),
+                f => f.GetProperty("fileId").GetString() == lateFile && f.GetProperty("status").GetString() == "open");
+            var withdrawnByPage = await browser.PostAsync("/admin/payments?handler=withdraw", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["fileId"] = lateFile, ["withdrawReason"] = "Perdu avant l'envoi.", ["confirmed"] = "true", ["__af"] = ReceiptTests.Antiforgery(page),
             }));
             // Redirected to the page (a reload repeats nothing), which says what happened.
             Assert.Equal(HttpStatusCode.Redirect, withdrawnByPage.StatusCode);

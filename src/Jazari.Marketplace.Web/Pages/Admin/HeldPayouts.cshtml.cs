@@ -23,9 +23,18 @@ public sealed class HeldPayoutsModel(IGrainFactory grains, Text text, PaymentAdm
             Decided = payout;
     }
 
-    public async Task<IActionResult> OnPostAsync(string? payoutId, string? decision, string? reason)
+    /// <summary>The payout whose decline waits for its confirmation, with the reason typed: declining is final.</summary>
+    public (string PayoutId, string Reason)? ConfirmDecline { get; private set; }
+
+    public async Task<IActionResult> OnPostAsync(string? payoutId, string? decision, string? reason, bool confirmed)
     {
         PayoutId = payoutId;
+        if (decision == "decline" && !confirmed && !string.IsNullOrWhiteSpace(reason) && payoutId is not null)
+        {
+            ConfirmDecline = (payoutId, reason);
+            Held = await payments.PendingPayoutsAsync(Me, "held");
+            return Page();
+        }
         try
         {
             if (await TryAsync(async () => Decided = await payments.ReviewPayoutAsync(Me, payoutId ?? "", decision == "release", new PayoutReviewInput { Reason = reason })))

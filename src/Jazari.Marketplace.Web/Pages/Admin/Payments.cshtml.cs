@@ -92,9 +92,19 @@ public sealed class PaymentsModel(IGrainFactory grains, Text text, PaymentAdminC
         return Page();
     }
 
-    public async Task<IActionResult> OnPostWithdrawAsync(string? fileId, string? withdrawReason)
+    /// <summary>The file whose withdrawal waits for its confirmation, with the reason typed: a file the bank executed
+    /// must never be withdrawn (its payouts would be paid twice).</summary>
+    public (string FileId, string Reason)? ConfirmWithdraw { get; private set; }
+
+    public async Task<IActionResult> OnPostWithdrawAsync(string? fileId, string? withdrawReason, bool confirmed)
     {
         FileId = fileId?.Trim();
+        if (!confirmed && !string.IsNullOrWhiteSpace(withdrawReason) && FileId is { Length: > 0 })
+        {
+            ConfirmWithdraw = (FileId, withdrawReason);
+            await LoadAsync();
+            return Page();
+        }
         if (await FileTryAsync(async () => Withdrawn = await payments.WithdrawFileAsync(Me, FileId ?? "", new PayoutReviewInput { Reason = withdrawReason })))
             return Redirect($"/admin/payments?withdrawn={Uri.EscapeDataString(Withdrawn!.FileId)}#files");
         if (Errors.Remove("reason", out var reasonErrors)) Errors["withdrawReason"] = reasonErrors;
