@@ -45,7 +45,7 @@ internal static class Explanations
         }
         if (facts.BudgetMax > 0)
         {
-            var key = facts.PriceMax < facts.BudgetMin ? "budget-under" : "budget";
+            var key = (facts.PriceMax < facts.BudgetMin ? "budget-under" : "budget") + you; // the startup reads its own prices
             reasons.Add((MatchScoring.BudgetWeight * facts.Budget, new("budget", Text(lang, key,
                 Money(lang, facts.PriceMin), Money(lang, facts.PriceMax), Money(lang, facts.BudgetMin), Money(lang, facts.BudgetMax)))));
         }
@@ -290,6 +290,12 @@ internal static class Explanations
         [("en", "budget-under")] = "Prices {0}\u00a0–\u00a0{1}\u00a0MAD, under the budget of {2}\u00a0–\u00a0{3}\u00a0MAD",
         [("fr", "budget-under")] = "Tarifs {0}\u00a0–\u00a0{1}\u00a0MAD, sous le budget de {2}\u00a0–\u00a0{3}\u00a0MAD",
         [("ar", "budget-under")] = "أسعارها {0}\u00a0–\u00a0{1}\u00a0درهم، أقل من الميزانية {2}\u00a0–\u00a0{3}\u00a0درهم",
+        [("en", "budget-you")] = "Your prices {0}\u00a0–\u00a0{1}\u00a0MAD, the need's budget {2}\u00a0–\u00a0{3}\u00a0MAD",
+        [("fr", "budget-you")] = "Vos tarifs {0}\u00a0–\u00a0{1}\u00a0MAD, budget du besoin {2}\u00a0–\u00a0{3}\u00a0MAD",
+        [("ar", "budget-you")] = "أسعاركم {0}\u00a0–\u00a0{1}\u00a0درهم، وميزانية الحاجة {2}\u00a0–\u00a0{3}\u00a0درهم",
+        [("en", "budget-under-you")] = "Your prices {0}\u00a0–\u00a0{1}\u00a0MAD, under the need's budget of {2}\u00a0–\u00a0{3}\u00a0MAD",
+        [("fr", "budget-under-you")] = "Vos tarifs {0}\u00a0–\u00a0{1}\u00a0MAD, sous le budget du besoin de {2}\u00a0–\u00a0{3}\u00a0MAD",
+        [("ar", "budget-under-you")] = "أسعاركم {0}\u00a0–\u00a0{1}\u00a0درهم، أقل من ميزانية الحاجة {2}\u00a0–\u00a0{3}\u00a0درهم",
         [("en", "reputation")] = "Rated {0} / 5 ({1} reviews)",
         [("en", "reputation-one")] = "Rated {0} / 5 ({1} review)",
         [("fr", "reputation")] = "Note {0} / 5 ({1} avis)",

@@ -90,10 +90,10 @@ public class ExplanationTests
     }
 
     [Theory]
-    [InlineData("fr", "Besoin dans la région Souss-Massa, où vous pouvez intervenir sur site", "Rédigé en français, une de vos langues de travail", "Votre note compte : 4,7 / 5 (23 avis)")]
-    [InlineData("ar", "الحاجة في جهة سوس ماسة، حيث يمكنكم العمل في عين المكان", "مكتوبة باللغة الفرنسية، إحدى لغات عملكم", "تقييمكم يُحتسب: 4,7 / 5، عدد التقييمات: 23")]
-    [InlineData("en", "The need is in Souss-Massa, where you can work on site", "Written in French, one of your working languages", "Your rating counts: 4.7 / 5 (23 reviews)")]
-    public void The_startup_reads_the_reasons_a_need_fits_it_addressed_to_itself(string language, string onsite, string written, string rating)
+    [InlineData("fr", "Besoin dans la région Souss-Massa, où vous pouvez intervenir sur site", "Rédigé en français, une de vos langues de travail", "Votre note compte : 4,7 / 5 (23 avis)", "Vos tarifs ")]
+    [InlineData("ar", "الحاجة في جهة سوس ماسة، حيث يمكنكم العمل في عين المكان", "مكتوبة باللغة الفرنسية، إحدى لغات عملكم", "تقييمكم يُحتسب: 4,7 / 5، عدد التقييمات: 23", "أسعاركم ")]
+    [InlineData("en", "The need is in Souss-Massa, where you can work on site", "Written in French, one of your working languages", "Your rating counts: 4.7 / 5 (23 reviews)", "Your prices ")]
+    public void The_startup_reads_the_reasons_a_need_fits_it_addressed_to_itself(string language, string onsite, string written, string rating, string prices)
     {
         // The SME reads "Implantée dans la région…, peut intervenir sur site" about a startup; the startup reads the same
         // facts about the need, in the second person, never about itself in the third.
@@ -103,6 +103,7 @@ public class ExplanationTests
         Assert.Equal(onsite, reasons["onsite"]);
         Assert.Equal(written, reasons["language"]);
         Assert.Equal(rating, reasons["reputation"]);
+        Assert.StartsWith(prices, reasons["budget"]); // its own prices, beside the need's budget
     }
 
     [Fact]
