@@ -111,6 +111,10 @@ public sealed class JourneyTests(BrowserHost host)
         var startupReviews = startup.Locator("section[aria-labelledby=reviews]");
         await startup.GotoAsync($"/startup/needs/{needId}");
         await Assertions.Expect(startupReviews.Locator("article")).ToHaveCountAsync(0);
+        // The startup rates what an SME does: the need's clarity and its payments' timeliness, not a work's quality.
+        var labels = new Jazari.Marketplace.Web.Pages.Support.Strings();
+        await Assertions.Expect(startup.Locator("label[for=review-quality]")).ToHaveTextAsync(labels.Get(language, "reviews.of-sme.quality"));
+        await Assertions.Expect(startup.Locator("label[for=review-timeliness]")).ToHaveTextAsync(labels.Get(language, "reviews.of-sme.timeliness"));
         foreach (var criterion in new[] { "quality", "timeliness", "communication" })
             await startup.SelectOptionAsync($"#review-{criterion}", "5"); // nothing is chosen for the reader
         await startup.FillAsync("#review-comment", offering);

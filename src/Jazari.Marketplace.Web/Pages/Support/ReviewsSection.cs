@@ -11,6 +11,11 @@ public sealed record ReviewsSection(NeedReviewsView? View, bool CanWrite, string
     /// <summary>The side the reader writes for (its own review reads "Your review"); null for an admin.</summary>
     public ReviewAuthor? Mine { get; init; }
 
+    /// <summary>A criterion's label for a review by <paramref name="author"/>: a startup rates its SME's need for clarity
+    /// and its payments for their timeliness, where an SME rates the work's quality and its delivery's.</summary>
+    public static string CriterionKey(string criterion, ReviewAuthor author) =>
+        (author == ReviewAuthor.Startup ? "reviews.of-sme." : "reviews.") + criterion;
+
     /// <summary>The heading of a review: the reader's own, or the other side's.</summary>
     public string HeadingKey(ReviewAuthor author) =>
         author == Mine ? "reviews.yours" : author == ReviewAuthor.Sme ? "reviews.by-sme" : "reviews.by-startup";
