@@ -27,6 +27,18 @@ public sealed class NotificationsApiTests(SqliteJobsHost jobs)
     }
 
     [Fact]
+    public async Task The_weekly_list_of_open_needs_comes_each_week_or_not_at_all_and_is_not_offered_at_once_nor_in_a_digest()
+    {
+        var (founder, _) = await Api.StartupAsync(jobs.Host);
+        using var pages = await Payments.ReceiptTests.PagesAsync(jobs.Host, founder);
+        var page = await pages.GetStringAsync("/account/notifications");
+        Assert.DoesNotContain("name=\"kinds[weekly-needs]\" value=\"digest\"", page);
+        Assert.Contains("name=\"kinds[weekly-needs]\" value=\"immediate\"", page);
+        Assert.Contains("chaque semaine", page); // said where the eye lands, not "at once"
+        Assert.Contains("name=\"kinds[need-match]\" value=\"digest\"", page); // the others keep their three choices
+    }
+
+    [Fact]
     public async Task The_unsubscribe_link_of_an_email_turns_that_kind_off_and_a_tampered_link_does_nothing()
     {
         var (startup, _) = await jobs.StartupAsync("website", ["*"]);
