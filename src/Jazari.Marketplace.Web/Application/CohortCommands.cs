@@ -335,7 +335,8 @@ public sealed record InvitationSent(string InvitationId, string Status);
 public sealed record StartupCandidate(string Id, string Name, string City, string Region, IReadOnlyList<string> Categories, string? Already);
 
 /// <summary>A call for applications still open, and the caller's application to it (status null when it has not applied);
-/// Member when the caller's startup already is one (it accepted an invitation).</summary>
+/// Member when the caller's startup already is one (it accepted an invitation), Left when it left the cohort (it may not
+/// apply again).</summary>
 public sealed record OpenCallResponse(string CohortId, string Name, string InstituteId, string InstituteName, string StartsOn, string EndsOn,
     IReadOnlyList<string> Questions, string? ApplicationId, string? ApplicationStatus, bool Member, bool Left = false)
 {

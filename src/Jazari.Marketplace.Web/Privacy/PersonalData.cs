@@ -65,11 +65,15 @@ public sealed class PersonalData(IGrainFactory grains, AuditTrail audit, [FromKe
 {
     /// <summary>The name an erased account and its profiles go by: stable for the account, says nothing of the person.</summary>
     public static string Pseudonym(string accountId) =>
-        "erased-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(accountId)))[..10];
+        PseudonymPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(accountId)))[..PseudonymDigits];
+
+    private const string PseudonymPrefix = "erased-";
+    private const int PseudonymDigits = 10;
 
     /// <summary>Whether a name is an erased account's pseudonym: pages show it as "Deleted account", in the reader's language.</summary>
     public static bool IsPseudonym(string? name) =>
-        name is { Length: 17 } && name.StartsWith("erased-", StringComparison.Ordinal) && name.AsSpan(7).ContainsAnyExcept("0123456789abcdef") == false;
+        name?.Length == PseudonymPrefix.Length + PseudonymDigits && name.StartsWith(PseudonymPrefix, StringComparison.Ordinal)
+        && !name.AsSpan(PseudonymPrefix.Length).ContainsAnyExcept("0123456789abcdef");
 
     public async Task<DataExport> ExportAsync(string accountId, CancellationToken cancellation)
     {

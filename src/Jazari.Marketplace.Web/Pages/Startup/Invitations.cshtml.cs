@@ -58,7 +58,7 @@ public sealed class InvitationsModel(IGrainFactory grains, Text text, CohortComm
         : Task.FromResult<IActionResult>(Redirect($"/startup/invitations?confirm={Uri.EscapeDataString(invitationId ?? "")}#confirm"));
 
     /// <summary>Leaving a cohort withdraws what joining shared: it is asked again, on the cohort, before it is sent.</summary>
-    public async Task<IActionResult> OnPostLeaveAsync(string cohortId, bool confirmed)
+    public async Task<IActionResult> OnPostLeaveAsync(string? cohortId, bool confirmed)
     {
         if (!confirmed) return Redirect($"/startup/invitations?leave={Uri.EscapeDataString(cohortId ?? "")}#leave");
         if (await ProfileIdAsync() is not { } startupId) return Redirect("/startup/profile?first=true");

@@ -20,7 +20,7 @@ internal sealed partial class AmountBinder : IModelBinder
     private static partial Regex GroupedThousands();
 
     /// <summary>The amount typed, or null when it is not one.</summary>
-    public static decimal? Read(string text) =>
+    private static decimal? Read(string text) =>
         decimal.TryParse(GroupedThousands().IsMatch(text) ? text.Replace(".", "") : text, Plain, CultureInfo.InvariantCulture, out var amount)
             ? amount : null;
 

@@ -81,13 +81,13 @@ public sealed partial class Text(Strings strings)
         return string.Format(Culture, text, [.. args.Select(a => AsCount(a) is { } count ? Number(count) : a is string name ? Name(name) : a)]);
     }
 
+    /// <summary>A party's name as the reader sees it: an erased account's pseudonym reads "Deleted account".</summary>
+    public string Name(string name) => Privacy.PersonalData.IsPseudonym(name) ? this["party.erased"] : name;
+
     /// <summary>
     /// <see cref="Format"/> as HTML, each text value isolated in a <c>&lt;bdi&gt;</c>: a name or a title typed in another
     /// script keeps its order inside the sentence, and the sentence keeps its own.
     /// </summary>
-    /// <summary>A party's name as the reader sees it: an erased account's pseudonym reads "Deleted account".</summary>
-    public string Name(string name) => Privacy.PersonalData.IsPseudonym(name) ? this["party.erased"] : name;
-
     public IHtmlContent Html(string key, params object?[] args)
     {
         var text = Written(key, args);
