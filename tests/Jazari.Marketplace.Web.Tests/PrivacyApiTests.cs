@@ -74,7 +74,10 @@ public sealed class PrivacyApiTests(MarketplaceHost host)
         // Erased first, the SME's address, RIB and network would no longer hold a payout to a startup run by the same
         // people, and the startup's RIB would be gone for its own payment.
         var a = await Payments.Engagements.AwardedAsync(host); // a mission under way
-        await (await a.Sme.Client.PostAsJsonAsync("/api/me/erase", new { confirm = a.Sme.Email })).Problem(HttpStatusCode.Conflict);
+        var refusal = await (await a.Sme.Client.PostAsJsonAsync("/api/me/erase", new { confirm = a.Sme.Email })).Problem(HttpStatusCode.Conflict);
+        // The refusal names the mission to settle by its title.
+        var title = (await (await a.Sme.Client.GetAsync($"/api/needs/{a.NeedId}")).Json(HttpStatusCode.OK)).GetProperty("title").GetString()!;
+        Assert.Contains($"Money of your mission {title} is still in play", refusal.GetProperty("detail").GetString());
         using var admin = host.Admin();
         await (await admin.PostAsync($"/api/admin/accounts/{a.Founder.AccountId}/erase", null)).Problem(HttpStatusCode.Conflict);
         Assert.Equal(HttpStatusCode.OK, (await a.Sme.Client.GetAsync("/api/auth/me")).StatusCode); // nothing was erased

@@ -403,7 +403,7 @@ internal sealed class NeedGrain(
         // accepted a moment before wins), and a bid withdrawn here can no longer be accepted.
         if (Need.Status is NeedStatus.Awarded or NeedStatus.InProgress
             && (Need.OwnerAccountId == accountId || Need.Bids.Exists(b => b.Id == Need.AwardedBidId && b.BidderAccountId == accountId)))
-            throw MarketplaceException.Conflict(ErasedNeed.MissionUnderWay);
+            throw ErasedNeed.MissionUnderWay(Need.Details.Title);
         var now = time.GetUtcNow();
         var changed = false;
         var closed = false;

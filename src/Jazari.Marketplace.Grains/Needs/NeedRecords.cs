@@ -109,8 +109,10 @@ public static class ErasedNeed
 {
     public static string Title(string pseudonym) => $"Need of {pseudonym}";
 
-    /// <summary>Why an erasure waits: the erasure's own check and the need grain's give the same words (one translation).</summary>
-    public const string MissionUnderWay = "Money of one of your missions is still in play (a mission under way, or a payment or refund not yet paid): the account can be erased once they are settled.";
+    /// <summary>Why an erasure waits, naming the mission by its title: the erasure's own check and the need grain's give
+    /// the same words (one translation).</summary>
+    public static MarketplaceException MissionUnderWay(string title) =>
+        MarketplaceException.Conflict($"Money of your mission {title} is still in play (under way, or a payment or refund not yet paid): the account can be erased once it is settled.");
 }
 
 public static class NeedStatusNames

@@ -150,24 +150,26 @@ public sealed class PersonalData(IGrainFactory grains, AuditTrail audit, [FromKe
     /// </summary>
     private async Task EnsureNoMoneyInPlayAsync(AccountView account, IReadOnlyList<string> needIds)
     {
-        var inPlay = await SideBySideAsync(needIds, async needId =>
+        var inPlay = await SideBySideAsync<string?>(needIds, async needId =>
         {
             // The need first: awarded or under way with this person as a party is what its grain refuses to erase, so a
             // mission completed a moment ago whose need has not heard of it yet is refused here, before anything changes.
             NeedView need;
             try { need = await grains.GetGrain<INeedGrain>(needId).GetAsync(Jobs.NeedNotices.System); }
-            catch (MarketplaceException none) when (none.Problem == Problem.NotFound) { return false; }
+            catch (MarketplaceException none) when (none.Problem == Problem.NotFound) { return null; }
             if (need.Status is NeedStatus.Awarded or NeedStatus.InProgress
                 && (need.SmeId == account.ProfileId || need.Bids.Any(b => b.Id == need.AwardedBidId && b.BidderAccountId == account.Id)))
-                return true;
+                return need.Details.Title;
             Grains.Payments.EngagementView e;
             try { e = await grains.GetGrain<Grains.Payments.IEngagementGrain>(needId).GetAsync(Jobs.NeedNotices.System); }
-            catch (MarketplaceException none) when (none.Problem == Problem.NotFound) { return false; } // never awarded
+            catch (MarketplaceException none) when (none.Problem == Problem.NotFound) { return null; } // never awarded
             var party = e.SmeAccountId == account.Id || e.StartupAccountId == account.Id || account.ProfileId is { } profile && (e.SmeId == profile || e.StartupId == profile);
             // Not completed: under way, or cancelled with its refunds still moving (a cancelled one completes once they are made).
-            return party && (e.CompletedAt is null || e.Payouts.Any(p => p.Status is Grains.Payments.PayoutStatus.Pending or Grains.Payments.PayoutStatus.Held));
+            return party && (e.CompletedAt is null || e.Payouts.Any(p => p.Status is Grains.Payments.PayoutStatus.Pending or Grains.Payments.PayoutStatus.Held))
+                ? need.Details.Title : null;
         });
-        if (inPlay.Any(found => found)) throw MarketplaceException.Conflict(ErasedNeed.MissionUnderWay);
+        // The first in the account's order is named: the person settles it, and the next refusal names the next one.
+        if (inPlay.FirstOrDefault(title => title is not null) is { } mission) throw ErasedNeed.MissionUnderWay(mission);
     }
 
     /// <summary>

@@ -128,6 +128,8 @@ public sealed class AccountDataPagesTests(BrowserHost host)
         await page.FillAsync("#confirm", smeEmail);
         await page.ClickAsync("form:has(#confirm) button[type=submit]");
         await Assertions.Expect(page.Locator("div[role=alert]")).ToContainTextAsync("encore en jeu");
+        // It names the mission to settle, its title isolated from the sentence (as every typed text).
+        Assert.Matches($"votre mission «\\s\u2068(Boutique en ligne|Catalogue) {run}\u2069\\s» est encore en jeu", await page.Locator("div[role=alert]").InnerTextAsync());
         // Settled: the SME cancels what is left of the disputed mission, the admin pays what both missions owe. The
         // decision's money moves first (the milestone stays disputed until then, and cancelling is refused meanwhile).
         await Payments.Engagements.EventuallyAsync(async () => (await EngagementAsync(adminApi, disputedId))

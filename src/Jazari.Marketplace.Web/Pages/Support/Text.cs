@@ -166,7 +166,8 @@ public sealed partial class Text(Strings strings)
     /// templates of the string files ("error.At most {0} characters."); the values it carries are written in this
     /// language: <c>{0}</c> a number as a number, <c>{0:money}</c> minor units as an amount, <c>{0:nth}</c> an index counted from one,
     /// <c>{0:datetime}</c> a time (ISO 8601) in Morocco's, <c>{0:status.}</c> a code
-    /// through its page string. Unknown messages stay as they are.
+    /// through its page string, <c>{0:typed}</c> a text a person typed (a title), isolated from the sentence's direction.
+    /// Unknown messages stay as they are.
     /// </summary>
     public string Error(string message)
     {
@@ -190,6 +191,7 @@ public sealed partial class Text(Strings strings)
                 "nth" when whole => Number(n + 1), // a milestone's index (from 0 in the API) as the pages count it, from 1
                 "datetime" when DateTimeOffset.TryParseExact(value, "O", CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) => DateTime(at),
                 "" when whole => Number(n),
+                "typed" => Jazari.Marketplace.Web.Languages.Formats.Isolated(Name(value)),
                 _ when spec.EndsWith('.') => this[spec + value],
                 _ => value,
             };
