@@ -171,7 +171,8 @@ public sealed class PaymentJobs(
             if (m.Status == MilestoneStatus.Released && e.Payouts.Where(p => p.Index == m.Index && p.Kind == MoveKind.Release).ToList() is [var payout, ..] released)
                 Tell(e.StartupAccountId, NotificationKinds.MilestoneReleased, $"{key}:released",
                     Values(e, m, ("amount", Money.Format(released.Sum(p => p.AmountMinor))), ("fee", Money.Format(m.ReleasedMinor - released.Sum(p => p.AmountMinor))),
-                        ("receipt", notifier.Link(ReceiptCommands.Path(payout.Id)))));
+                        ("receipt", notifier.Link(ReceiptCommands.Path(payout.Id))),
+                        ("held", released.Any(p => p.Status == PayoutStatus.Held) ? "held" : ""))); // a sentence saying an administrator checks it first
         }
         // Every milestone settled: each side is asked for its review, on the need's page where it is written.
         if (e is { CompletedAt: not null, CancelledAt: null })

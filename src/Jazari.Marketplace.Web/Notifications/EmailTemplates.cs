@@ -82,7 +82,7 @@ public sealed partial class EmailTemplates(NotificationSettings settings)
     /// that holds an address among its words is typed too: isolated, and never made a link.
     /// </summary>
     private static bool Typed(string key, string value) =>
-        key is not ("category" or "region" or "month" or "items" or "links" or "currency" or "role" or "programmeShare" or "programmeRefund" or "previous") && !Amounts.Contains(key) && !Counts.Contains(key)
+        key is not ("category" or "region" or "month" or "items" or "links" or "currency" or "role" or "programmeShare" or "programmeRefund" or "previous" or "held") && !Amounts.Contains(key) && !Counts.Contains(key)
         && !DateOnly.TryParseExact(value, "yyyy-MM-dd", out _) && !WholeUrl().IsMatch(value) && value.Any(char.IsLetter);
 
     /// <summary>Values that are amounts in MAD (written as digits, maybe grouped by spaces, maybe a range "a – b").</summary>
@@ -120,6 +120,8 @@ public sealed partial class EmailTemplates(NotificationSettings settings)
             "programmeShare" when Mad(v.Value) is { } share => Sentence("email.programme-pays-more", share),
             // What a dispute's decision gives back to the programme that co-funded the milestone: a sentence, or nothing.
             "programmeRefund" => Mad(v.Value) is { } back ? Sentence("email.programme-refunded", back) : "",
+            // A released payment held for an administrator's check (a related party, a RIB just changed): a sentence, or nothing.
+            "held" => v.Value.Length == 0 ? "" : PageStrings.Get(language, "email.payout-held") + "\n\n",
             // The bank account before this one: a sentence saying the payouts wait 48 hours for a review, or, for the first
             // account given (empty), that the next payouts go to it.
             "previous" => v.Value.Length == 0 ? PageStrings.Get(language, "email.rib-first")

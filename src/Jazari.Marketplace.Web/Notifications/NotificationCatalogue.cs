@@ -42,7 +42,7 @@ public static class NotificationCatalogue
         [K.MilestoneFunded] = [.. Milestone, "amount", "receipt"],
         [K.MilestoneDelivered] = [.. Milestone, "note", "links", "releaseOn"],
         [K.AutoReleaseWarning] = [.. Milestone, "releaseOn"],
-        [K.MilestoneReleased] = [.. Milestone, "amount", "fee", "receipt"],
+        [K.MilestoneReleased] = [.. Milestone, "amount", "fee", "receipt", "held"],
         [K.EngagementCompleted] = ["title", "link"],
         [K.EngagementCancelled] = ["title", "by", "link"],
         [K.DisputeOpened] = [.. Milestone, "reason"],
