@@ -30,7 +30,7 @@ public sealed class NeedNotices(IGrainFactory grains, Notifier notifier, Startup
         ["title"] = need.Details.Title,
         ["category"] = need.Details.Category,
         ["region"] = need.Details.Region,
-        ["budget"] = $"{Mad(need.Details.BudgetMinMinor)} – {Mad(need.Details.BudgetMaxMinor)}",
+        ["budget"] = $"{Payments.Money.Format(need.Details.BudgetMinMinor)} – {Payments.Money.Format(need.Details.BudgetMaxMinor)}",
         ["deadline"] = $"{settings.LastDayToBid(need):yyyy-MM-dd}",
         ["link"] = notifier.NeedLink(need.Id),
         ["needsLink"] = notifier.NeedsLink,
@@ -39,9 +39,7 @@ public sealed class NeedNotices(IGrainFactory grains, Notifier notifier, Startup
     public Dictionary<string, string> BidValues(NeedView need, Bid bid) => new(NeedValues(need))
     {
         ["startup"] = bid.StartupName,
-        ["price"] = Mad(bid.Offer.PriceMinor),
+        ["price"] = Payments.Money.Format(bid.Offer.PriceMinor), // written in the reader's format, centimes kept
         ["duration"] = bid.Offer.DurationDays.ToString(CultureInfo.InvariantCulture),
     };
-
-    private static string Mad(long minor) => (minor / 100).ToString("#,0", CultureInfo.InvariantCulture).Replace(',', ' ');
 }

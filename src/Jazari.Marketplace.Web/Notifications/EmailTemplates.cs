@@ -85,11 +85,12 @@ public sealed partial class EmailTemplates(NotificationSettings settings)
         key is not ("category" or "region" or "month" or "items" or "links" or "currency" or "role" or "programmeShare" or "programmeRefund" or "previous" or "held") && !Amounts.Contains(key) && !Counts.Contains(key)
         && !DateOnly.TryParseExact(value, "yyyy-MM-dd", out _) && !WholeUrl().IsMatch(value) && value.Any(char.IsLetter);
 
-    /// <summary>Values that are amounts in MAD (written as digits, maybe grouped by spaces, maybe a range "a – b").</summary>
-    private static readonly HashSet<string> Amounts = ["budget", "price", "amount", "fee", "release", "refund", "revenueContracted", "revenueReleased"];
+    /// <summary>Values that are amounts in MAD (written as digits, maybe grouped by spaces, maybe a range "a – b"): a new
+    /// amount's key is added here, or it is written as typed text.</summary>
+    internal static readonly HashSet<string> Amounts = ["budget", "price", "amount", "fee", "release", "refund", "revenueContracted", "revenueReleased"];
 
-    /// <summary>Values that are counts.</summary>
-    private static readonly HashSet<string> Counts = ["bids", "days", "count", "duration", "startups", "bidsSubmitted", "bidsWon", "mentorSessions"];
+    /// <summary>Values that are counts: a new count's key is added here, or it is written as typed text.</summary>
+    internal static readonly HashSet<string> Counts = ["bids", "days", "count", "duration", "startups", "bidsSubmitted", "bidsWon", "mentorSessions"];
 
     private static readonly Strings PageStrings = new();
 

@@ -150,10 +150,12 @@ public abstract class FollowUpJobsSuite(JobsHost jobs)
         var (other, _) = await jobs.StartupAsync("mobile-app", ["*"], name: "Autre");
         var (sme, needId) = await jobs.OpenNeedAsync("mobile-app", Region);
         var winning = await jobs.BidAsync(winner, needId);
-        await jobs.BidAsync(other, needId);
+        await jobs.BidAsync(other, needId, price: 30000.50m);
         var received = await jobs.EmailsAsync(sme.Email, "bid-received", 2);
         Assert.Equal(2, received.Count);
         Assert.Contains(received, e => e.GetProperty("subject").GetString()!.Contains("Gagnant"));
+        // Each price as the SME reads it in French (Morocco's grouping, as the pages write it), its centimes kept.
+        Assert.Contains("30.000,50 MAD", received.Single(e => e.GetProperty("subject").GetString()!.Contains("Autre")).GetProperty("text").GetString());
 
         (await sme.Client.PostAsync($"/api/needs/{needId}/bids/{winning}/accept", null)).EnsureSuccessStatusCode();
         var accepted = Assert.Single(await jobs.EmailsAsync(winner.Email, "bid-accepted"));

@@ -98,8 +98,8 @@ public abstract class JobsHost : IAsyncLifetime
         return (startup, await startup.Client.CreateAsync("/api/startups", body));
     }
 
-    public async Task<string> BidAsync(Person startup, string needId) =>
-        await startup.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid());
+    public async Task<string> BidAsync(Person startup, string needId, decimal price = 30000) =>
+        await startup.Client.CreateAsync($"/api/needs/{needId}/bids", Api.Bid(price));
 
     public async Task<JsonElement> NeedAsync(string needId) =>
         await (await Host.Admin().GetAsync($"/api/needs/{needId}")).Content.ReadFromJsonAsync<JsonElement>();

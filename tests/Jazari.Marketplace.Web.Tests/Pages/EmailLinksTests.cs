@@ -197,8 +197,8 @@ public sealed partial class EmailLinksTests(BrowserHost host)
             "month" => "2027-02",
             "percent" => "50",
             _ when name.EndsWith("On", StringComparison.Ordinal) || name == "deadline" => "2027-03-01",
-            "budget" or "price" or "amount" or "fee" or "release" or "refund" or "revenueContracted" or "revenueReleased" => "15000",
-            "bids" or "days" or "count" or "duration" or "startups" or "bidsSubmitted" or "bidsWon" or "mentorSessions" => "3",
+            _ when EmailTemplates.Amounts.Contains(name) => "15000",
+            _ when EmailTemplates.Counts.Contains(name) => "3",
             _ => $"{name} {run}",
         };
 
