@@ -73,7 +73,7 @@ public class QualityTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void The_darija_set_has_what_the_issue_asks_for()
+    public void The_darija_set_has_at_least_30_needs_10_in_arabic_script_10_in_arabizi_20_filed_as_other_each_with_a_feasible_best_match()
     {
         Assert.True(DarijaSet.Needs.Length >= 30);
         bool Arabic(LabelledNeed n) => n.Need.Description.Any(TextNormalizer.IsArabic);

@@ -22,7 +22,6 @@ public static class Reference
     /// <summary>Languages people write in; zgh (Amazigh) is reserved and not accepted yet.</summary>
     public static readonly IReadOnlyList<string> Languages = ["ar", "fr", "en"];
 
-    public static bool IsRegion(string? value) => value is not null && Regions.Contains(value);
     public static bool IsCategory(string? value) => value is not null && Categories.Contains(value);
     public static bool IsLanguage(string? value) => value is not null && Languages.Contains(value);
 }

@@ -12,7 +12,7 @@ public interface INeedGrain : IGrainWithStringKey
     Task<NeedView> CreateAsync(Caller owner, string smeId, NeedDetails details, string? programmeId = null);
     Task<NeedView> GetAsync(Caller caller);
     Task<NeedView> PublishAsync(Caller caller);
-    /// <summary>The owner (or an admin) rewrites a draft's details; a need once published is no longer edited (409).</summary>
+    /// <summary>The owner rewrites a draft's details (an admin never edits in the SME's place: 404); a need once published is no longer edited (409).</summary>
     Task<NeedView> UpdateDraftAsync(Caller caller, NeedDetails details);
     /// <summary>The owner puts a draft or open need in a co-funding programme (that its SME is approved for: checked by the
     /// caller) before a bid is accepted; a need joins one programme for good. Repeating it changes nothing.</summary>

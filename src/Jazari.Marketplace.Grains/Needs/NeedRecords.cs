@@ -124,7 +124,4 @@ public static class NeedStatusNames
     };
 
     public static string Name(this BidStatus status) => status.ToString().ToLowerInvariant();
-
-    public static NeedStatus? ParseNeedStatus(string? name) =>
-        Enum.GetValues<NeedStatus>().Select(s => (NeedStatus?)s).FirstOrDefault(s => s!.Value.Name() == name);
 }

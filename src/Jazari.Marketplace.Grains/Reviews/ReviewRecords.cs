@@ -14,7 +14,11 @@ public static class ReviewRules
 /// <summary>Who wrote a review: the SME reviews the startup, the startup reviews the SME.</summary>
 public enum ReviewAuthor { Sme, Startup }
 
-/// <summary>1 to 5 stars on each criterion.</summary>
+/// <summary>1 to 5 stars on each criterion. The three fields keep their names whoever writes (the API's
+/// <c>quality</c>, <c>timeliness</c>, <c>communication</c>); a startup rating its SME reads them as the pages ask.</summary>
+/// <param name="Quality">By an SME: the quality of the work. By a startup: the clarity of the need.</param>
+/// <param name="Timeliness">By an SME: deadlines kept. By a startup: the SME paying on time.</param>
+/// <param name="Communication">Communication, by either side.</param>
 [GenerateSerializer, Alias("jazari.review-ratings")]
 public sealed record ReviewRatings(
     [property: Id(0)] int Quality,

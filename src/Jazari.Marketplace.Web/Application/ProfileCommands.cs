@@ -139,9 +139,6 @@ public sealed class ProfileCommands(IGrainFactory grains, AuditTrail audit)
         catch (MarketplaceException e) when (e.Problem == Problem.NotFound) { return null; }
     }
 
-    /// <summary>The id of the caller's own profile, or a 409 telling them to create it first.</summary>
-    public Task<string> OwnProfileIdAsync(Caller caller, string kind) => grains.ProfileOfAsync(caller, kind);
-
     /// <summary>
     /// The account reserves its one profile first (atomically, in the account grain); only the request holding the
     /// reservation creates the profile, then confirms it. Concurrent creations get 409 and store nothing.

@@ -74,14 +74,6 @@ public sealed class ProgrammeCommands(IGrainFactory grains, AuditTrail audit, No
         return new([.. (await AllAsync()).Select(ProgrammeResponse.From)]);
     }
 
-    /// <summary>The programmes whose applications the caller decides (every one for admins).</summary>
-    public async Task<IReadOnlyList<ProgrammeView>> DecidedByAsync(Caller caller)
-    {
-        var all = await AllAsync();
-        var may = await Task.WhenAll(all.Select(p => grains.GetGrain<IProgrammeGrain>(p.Id).MayDecideAsync(caller)));
-        return [.. all.Where((_, i) => may[i])];
-    }
-
     /// <summary>The caller's SME applies; the answer carries each rule's result (an SME that fails one is "ineligible").</summary>
     public async Task<ProgrammeApplicationResponse> ApplyAsync(Caller caller, string programmeId, ProgrammeApplicationInput input)
     {

@@ -9,7 +9,8 @@ namespace Jazari.Marketplace.Web.Extensions;
 
 internal static class NotificationExtensions
 {
-    /// <summary>E-mail (SendGrid when <c>SendGrid:ApiKey</c> is set, else the outbox), templates, jobs, and the grains' event hand-over.</summary>
+    /// <summary>E-mail (SendGrid when <c>SendGrid:ApiKey</c> is set, else the outbox), templates, what sends e-mails (the
+    /// follow-up jobs, the sign-in codes and sign-up checks), the grains' event hand-over and the Hangfire dashboard's access.</summary>
     public static void AddMarketplaceNotifications(this WebApplicationBuilder builder, MarketplaceSettings marketplace)
     {
         var services = builder.Services;
@@ -52,7 +53,8 @@ internal static class NotificationExtensions
     }
 }
 
-/// <summary>Registers the recurring jobs at start (idempotent: AddOrUpdate by id), and sweeps the follow-ups once (a host
+/// <summary>Registers the marketplace's recurring follow-ups at start (idempotent: AddOrUpdate by id; the cohorts' own are
+/// <see cref="Jobs.CohortJobs"/>'s), and sweeps the follow-ups once (a host
 /// that was killed may have left events not handed over).</summary>
 internal sealed class RecurringFollowUps(IRecurringJobManager recurring, IBackgroundJobClient jobs, NotificationSettings settings) : IHostedService
 {

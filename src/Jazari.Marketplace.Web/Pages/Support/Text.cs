@@ -53,8 +53,6 @@ public sealed partial class Text(Strings strings)
         inFrame = false;
     }
 
-    public static CultureInfo CultureFor(string language) => Formats.For(language).Culture;
-
     public string this[string key] => strings.Find(Reading, Second, key).Text;
 
     /// <summary>A label before its value, with the colon its language writes: French puts a no-break space before it.</summary>
