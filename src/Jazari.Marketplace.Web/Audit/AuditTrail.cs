@@ -87,6 +87,9 @@ public sealed record AuditEntry(string Id, DateTimeOffset At, string ActorId, st
 
 public sealed record AuditPage(int Page, int PageSize, bool HasMore, IReadOnlyList<AuditEntry> Entries);
 
+/// <summary>A page of the trail with the days it covers (the defaults filled in).</summary>
+public sealed record AuditReading(DateOnly From, DateOnly To, AuditPage Page);
+
 /// <summary>
 /// The append-only audit trail, in the Azure Table <see cref="Table"/> (Azurite locally): one partition per
 /// UTC day, rows keyed by inverted ticks and the entry id, so a day reads newest first and an entry written
@@ -170,6 +173,32 @@ public sealed class AuditTrail(StorageClients storage, IBackgroundJobClient jobs
         catch (RequestFailedException conflict) when (conflict.Status == 409)
         {
         }
+    }
+
+    /// <summary>
+    /// The page an admin asks for, by the API or the audit page: an empty filter is no filter; the days run from
+    /// <paramref name="from"/> (default: 6 days before <paramref name="to"/>) to <paramref name="to"/> (default: today, UTC),
+    /// at most <see cref="MaxDays"/>; a bad value is refused with its field (400).
+    /// </summary>
+    public async Task<AuditReading> ReadAsync(string? actor, string? action, string? from, string? to, int? page, CancellationToken cancellation)
+    {
+        actor = string.IsNullOrWhiteSpace(actor) ? null : actor;
+        action = string.IsNullOrWhiteSpace(action) ? null : action;
+        from = string.IsNullOrWhiteSpace(from) ? null : from;
+        to = string.IsNullOrWhiteSpace(to) ? null : to;
+        var c = new Checks();
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var last = to is null ? today : c.Date("to", to);
+        if (!c.Failed && last.Year < FirstYear) { c.Error("to", $"Must be a date from {FirstYear} on."); last = today; }
+        var first = from is null ? last.AddDays(-6) : c.Date("from", from);
+        if (!c.Failed && first.Year < FirstYear) c.Error("from", $"Must be a date from {FirstYear} on.");
+        if (!c.Failed && first > last) c.Error("from", "Must not be after 'to'.");
+        if (!c.Failed && last.DayNumber - first.DayNumber >= MaxDays) c.Error("from", $"At most {MaxDays} days at a time.");
+        if (actor is not null) c.Text("actor", actor, 100);
+        if (action is not null) c.OneOf("action", action, AuditActions.All);
+        var pageNumber = c.Whole("page", page ?? 1, 1, MaxPage);
+        c.ThrowIfFailed();
+        return new(first, last, await QueryAsync(first, last, actor, action, pageNumber, cancellation));
     }
 
     /// <summary>Entries from <paramref name="from"/> to <paramref name="to"/> (UTC days, both included), newest first, filtered by actor and action.</summary>

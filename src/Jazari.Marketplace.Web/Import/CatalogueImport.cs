@@ -35,7 +35,11 @@ public sealed class CatalogueInput
     public IReadOnlyList<NeedImport?>? Needs { get; init; }
 }
 
-public sealed record ImportCounts(int Smes, int Startups, int Needs);
+public sealed record ImportCounts(int Smes, int Startups, int Needs)
+{
+    /// <summary>As the audit trail's detail reads it: "1 SMEs, 2 startups, 0 needs".</summary>
+    public override string ToString() => $"{Smes} SMEs, {Startups} startups, {Needs} needs";
+}
 
 public sealed record ImportRefusal(string Kind, int Index, string? Id, IDictionary<string, string[]> Errors);
 

@@ -10,7 +10,7 @@ public sealed record MatchedStartup(string StartupId, string Name, string Accoun
 /// <summary>The startups a need is announced to, best first: the matching engine's ranking.</summary>
 public sealed class StartupMatches(IGrainFactory grains)
 {
-    private static readonly Caller System = new(Auth.AdminToken.AccountId, Roles.Admin);
+    private static readonly Caller System = NeedNotices.System;
 
     /// <summary>
     /// The best-matching startups that can take the need (the matchmaking hook), keeping those with an

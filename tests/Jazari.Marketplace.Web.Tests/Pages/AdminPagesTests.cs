@@ -28,7 +28,7 @@ public sealed class AdminPagesTests(BrowserHost host)
         await Journeys.ExpectUrlAsync(page, "/admin$");
         // The home leads to each page an admin looks after, the ones the payments page links to included.
         var cards = await page.Locator(".card-title a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))");
-        Assert.Equal(["/admin/accounts", "/admin/institutes", "/admin/import", "/admin/payments", "/admin/held-payouts", "/admin/bank-statements", "/admin/programmes"], cards);
+        Assert.Equal(["/admin/accounts", "/admin/institutes", "/admin/import", "/admin/payments", "/admin/held-payouts", "/admin/bank-statements", "/admin/programmes", "/admin/audit"], cards);
         await HostApi.AssertTranslatedAsync(page);
         await HostApi.AssertAccessibleAsync(page);
         await Shot(page, "admin", language);
@@ -113,6 +113,37 @@ public sealed class AdminPagesTests(BrowserHost host)
         await page.ClickAsync("form.form button[type=submit]");
         await Assertions.Expect(page.Locator("#file ~ .error")).ToBeVisibleAsync();
         File.Delete(file);
+
+        // The audit trail shows what the admin did, in the reader's words, and filters by action, by who acted and by days.
+        await page.GotoAsync("/admin/audit");
+        var created = page.Locator("#audit tbody tr", new() { Has = page.Locator("td", new() { HasTextRegex = new Regex($"^oriental-{run}$") }) });
+        await Assertions.Expect(created).ToHaveCountAsync(1);
+        await Assertions.Expect(created).ToContainTextAsync(Strings.Get(language, "audit.action.institute-created"));
+        await Assertions.Expect(created.Locator("bdi", new() { HasText = $"Jazari Oriental {run}" })).ToHaveCountAsync(1);
+        await HostApi.AssertTranslatedAsync(page);
+        await HostApi.AssertAccessibleAsync(page);
+        await Shot(page, "admin-audit", language);
+        await page.SelectOptionAsync("#action", "institute-created");
+        await page.ClickAsync("#audit-filters button[type=submit]");
+        await Journeys.ExpectUrlAsync(page, "action=institute-created");
+        await Assertions.Expect(created).ToHaveCountAsync(1);
+        var actions = await page.Locator("#audit tbody td:nth-child(3)").AllInnerTextsAsync();
+        Assert.All(actions, a => Assert.Equal(Strings.Get(language, "audit.action.institute-created"), a.Trim()));
+        // A name filters by that account, the action kept; a reload shows the same.
+        await created.Locator("td:nth-child(2) a").ClickAsync();
+        await Journeys.ExpectUrlAsync(page, "actor=admin");
+        Assert.Contains("action=institute-created", page.Url);
+        await page.ReloadAsync();
+        await Assertions.Expect(created).ToHaveCountAsync(1);
+        Assert.Equal("admin", await page.InputValueAsync("#actor"));
+        // A day that does not exist is refused next to its field, as the API refuses it, and nothing is listed.
+        await page.FillAsync("#from-day", "31");
+        await page.SelectOptionAsync("#from-month", "02");
+        await page.FillAsync("#from-year", "2026");
+        await page.ClickAsync("#audit-filters button[type=submit]");
+        await Assertions.Expect(page.Locator("#from .error")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#audit")).ToHaveCountAsync(0);
+        await HostApi.AssertTranslatedAsync(page);
     }
 
     [Fact]
@@ -121,7 +152,7 @@ public sealed class AdminPagesTests(BrowserHost host)
         var run = Guid.NewGuid().ToString("N")[..8];
         var page = await host.NewPageAsync("fr");
         await HostApi.SignUpInBrowserAsync(host, page, "startup", $"startup-{run}@example.ma", "Youssef");
-        foreach (var path in new[] { "/admin", "/admin/import", "/manager", "/mentor" })
+        foreach (var path in new[] { "/admin", "/admin/import", "/admin/audit", "/manager", "/mentor" })
         {
             var response = await page.GotoAsync(path);
             Assert.EndsWith("/denied", new Uri(page.Url).AbsolutePath);
@@ -131,6 +162,8 @@ public sealed class AdminPagesTests(BrowserHost host)
         await anonymous.GotoAsync("/admin/accounts");
         Assert.Equal("/sign-in", new Uri(anonymous.Url).AbsolutePath);
     }
+
+    private static readonly Jazari.Marketplace.Web.Pages.Support.Strings Strings = new();
 
     private static Task Shot(IPage page, string name, string language) => BrowserHost.ScreenshotAsync(page, $"{name}-{language}");
 }
