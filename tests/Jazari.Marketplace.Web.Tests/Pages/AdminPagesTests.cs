@@ -99,6 +99,15 @@ public sealed class AdminPagesTests(BrowserHost host)
         await Assertions.Expect(page.Locator("section[aria-labelledby=report] li").First).ToContainTextAsync($"st-refused-{run}");
         // Each reason on its own line, the field as the file names it, left to right in any page.
         await Assertions.Expect(page.Locator("section[aria-labelledby=report] li li bdi[dir=ltr] code", new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^region$") })).ToHaveCountAsync(1);
+        // A value outside a list is answered with the codes the file may use, not "choose an option" (a file has none).
+        var regionReason = page.Locator("section[aria-labelledby=report] li li", new() { Has = page.Locator("code", new() { HasTextRegex = new Regex("^region$") }) });
+        await Assertions.Expect(regionReason).ToContainTextAsync(Strings.Get(language, "import.one-of"));
+        await Assertions.Expect(regionReason.Locator("bdi[dir=ltr] code", new() { HasText = "Souss-Massa" })).ToHaveCountAsync(1);
+        Assert.DoesNotContain(Strings.Get(language, "error.choose"), await regionReason.InnerTextAsync());
+        // The page lists every code with its name in the reader's language.
+        await page.ClickAsync("#codes summary");
+        await Assertions.Expect(page.Locator("#codes li", new() { Has = page.Locator("code", new() { HasTextRegex = new Regex("^Souss-Massa$") }) }))
+            .ToContainTextAsync(Strings.Get(language, "region.Souss-Massa"));
         await HostApi.AssertAccessibleAsync(page);
         await Shot(page, "admin-import", language);
         // The report came after a redirect: a reload sends the file again no more, and the report was shown once.

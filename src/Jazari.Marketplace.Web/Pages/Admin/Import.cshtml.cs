@@ -23,6 +23,12 @@ public sealed class ImportModel(IGrainFactory grains, Text text, AdminCommands a
     /// redirect's TempData cookie, which stays small.</summary>
     public const int Listed = 50;
 
+    /// <summary>The accepted values of a "Must be one of: a, b, c." refusal, as the checks list them; null for another refusal.</summary>
+    public static string? OneOf(string reason) =>
+        reason.StartsWith(OneOfPrefix, StringComparison.Ordinal) ? reason[OneOfPrefix.Length..].Trim().TrimEnd('.') : null;
+
+    private const string OneOfPrefix = "Must be one of:";
+
     public ImportReport? Report { get; private set; }
     public int RefusedCount { get; private set; }
 
