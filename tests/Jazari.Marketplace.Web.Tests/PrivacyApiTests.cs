@@ -100,6 +100,24 @@ public sealed class PrivacyApiTests(MarketplaceHost host)
     }
 
     [Fact]
+    public async Task A_cohort_member_that_erases_its_account_reads_deleted_account_on_its_managers_pages()
+    {
+        var programme = await Incubation.ProgrammeAsync(host);
+        var founder = await host.SignUpAsync("startup");
+        var startupId = await founder.Client.CreateAsync("/api/startups", Api.Startup($"Atlas {Guid.NewGuid():N}"[..14]));
+        await programme.AddMemberAsync(founder, startupId);
+        Assert.Equal(HttpStatusCode.NoContent, (await founder.Client.PostAsJsonAsync("/api/me/erase", new { confirm = founder.Email })).StatusCode);
+        // The manager's pages name it in words, never by its pseudonym (an identifier, for the ledger and the audit).
+        using var pages = await Payments.ReceiptTests.PagesAsync(host, programme.Manager);
+        foreach (var path in new[] { $"/manager/cohorts/{programme.CohortId}", $"/manager/cohorts/{programme.CohortId}/dashboard" })
+        {
+            var html = System.Net.WebUtility.HtmlDecode(await pages.GetStringAsync(path));
+            Assert.Contains("Compte supprimé", html);
+            Assert.DoesNotContain("erased-", html);
+        }
+    }
+
+    [Fact]
     public async Task A_startup_erased_while_its_bid_is_accepted_either_stays_with_its_mission_or_loses_the_award()
     {
         // The erasure and the acceptance race, the acceptance a few milliseconds later each round: one of them loses,
