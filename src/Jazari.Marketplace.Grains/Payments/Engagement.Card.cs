@@ -1,6 +1,3 @@
-using Jazari.Marketplace.Grains.Accounts;
-using Jazari.Marketplace.Grains.Incubation;
-using Jazari.Marketplace.Grains.Needs;
 using Microsoft.Extensions.Logging;
 
 namespace Jazari.Marketplace.Grains.Payments;
