@@ -190,7 +190,8 @@ public sealed class AuditTrail(StorageClients storage, IBackgroundJobClient jobs
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var last = to is null ? today : c.Date("to", to);
         if (!c.Failed && last.Year < FirstYear) { c.Error("to", $"Must be a date from {FirstYear} on."); last = today; }
-        var first = from is null ? last.AddDays(-6) : c.Date("from", from);
+        // The default week never reaches before the first year (a 'to' in its first days would be refused on a 'from' not given).
+        var first = from is null ? (last.AddDays(-6) is var week && week.Year < FirstYear ? new DateOnly(FirstYear, 1, 1) : week) : c.Date("from", from);
         if (!c.Failed && first.Year < FirstYear) c.Error("from", $"Must be a date from {FirstYear} on.");
         if (!c.Failed && first > last) c.Error("from", "Must not be after 'to'.");
         if (!c.Failed && last.DayNumber - first.DayNumber >= MaxDays) c.Error("from", $"At most {MaxDays} days at a time.");

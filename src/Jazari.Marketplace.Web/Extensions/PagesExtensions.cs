@@ -58,7 +58,16 @@ public static class PagesExtensions
             if (IsPagePath(path))
             {
                 if (!path.StartsWithSegments("/assets") && await context.AuthenticateAsync(PageSession.Scheme) is { Succeeded: true } session)
+                {
                     context.User = session.Principal;
+                    // What a signed-in person is answered (their data's export, a cohort's CSV, a bank file, a receipt) is
+                    // kept by no cache: the antiforgery token marks the pages with a form, this marks the rest.
+                    context.Response.OnStarting(() =>
+                    {
+                        if (!context.Response.Headers.ContainsKey("Cache-Control")) context.Response.Headers.CacheControl = "no-store";
+                        return Task.CompletedTask;
+                    });
+                }
                 var headers = context.Response.Headers;
                 headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
                     "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'";

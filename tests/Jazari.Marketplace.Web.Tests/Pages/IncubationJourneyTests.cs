@@ -81,6 +81,7 @@ public sealed class IncubationJourneyTests(BrowserHost host)
         var csv = await page.APIRequest.GetAsync($"/manager/cohorts/{cohortId}/dashboard?handler=csv");
         Assert.Equal(200, csv.Status);
         Assert.StartsWith("text/csv", csv.Headers["content-type"]);
+        Assert.Equal("no-store", csv.Headers["cache-control"]); // a cohort's figures stay in no cache
         Assert.Contains(startupName, await csv.TextAsync());
         await HostApi.AssertTranslatedAsync(page);
         await HostApi.AssertAccessibleAsync(page);

@@ -1,6 +1,7 @@
 using Jazari.Marketplace.Grains.Accounts;
 using Jazari.Marketplace.Web.Audit;
 using Jazari.Marketplace.Web.Pages.Support;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Jazari.Marketplace.Web.Pages.Admin;
 
@@ -20,11 +21,17 @@ public sealed class AuditModel(IGrainFactory grains, Text text, AuditTrail trail
     /// <summary>Who acted, as the reader names them: the account's name and role, by account id.</summary>
     public Dictionary<string, string> Names { get; } = [];
 
-    public async Task OnGetAsync(string? actor, string? action, int? page, CancellationToken cancellation)
+    /// <summary>"page" is read from the query: a Razor page's own parameter of that name would get its route value.</summary>
+    public async Task OnGetAsync(string? actor, string? action, [FromQuery(Name = "page")] int? page, CancellationToken cancellation)
     {
         (Actor, Action, From, To) = (actor?.Trim(), action, Date("from"), Date("to"));
         AuditReading? reading = null;
-        if (!await TryAsync(async () => reading = await trail.ReadAsync(Actor, Action, From, To, page, cancellation))) return;
+        if (!await TryAsync(async () => reading = await trail.ReadAsync(Actor, Action, From, To, page, cancellation)))
+        {
+            // The page number has no field of its own: its refusal is the form's.
+            if (Errors.Remove("page", out var pageErrors)) Errors[""] = [.. Errors.GetValueOrDefault("") ?? [], .. pageErrors];
+            return;
+        }
         (From, To, Entries) = ($"{reading!.From:yyyy-MM-dd}", $"{reading.To:yyyy-MM-dd}", reading.Page);
         foreach (var id in Entries.Entries.Select(e => e.ActorId).Distinct())
             Names[id] = id == Auth.AdminToken.AccountId ? T["audit.admin-token"]
