@@ -177,6 +177,14 @@ public sealed class BadInputTests(MarketplaceHost host)
         bytes.Headers.ContentType = new("application/json");
         problem = await (await sme.Client.PostAsync("/api/needs", bytes)).Problem(HttpStatusCode.BadRequest);
         Assert.Equal("Not valid UTF-8 text.", problem.GetProperty("errors").GetProperty("title")[0].GetString());
+        // Half of a character (a lone surrogate) is no text, and nesting past the reader's depth is said as such.
+        problem = await (await sme.Client.PostAsync("/api/needs", Raw("{\"title\":\"Boutique \\ud800\"}"))).Problem(HttpStatusCode.BadRequest);
+        Assert.Equal("Not valid text (a lone surrogate).", problem.GetProperty("errors").GetProperty("title")[0].GetString());
+        problem = await (await sme.Client.PostAsync("/api/needs", Raw("{\"extra\":" + new string('[', 100) + new string(']', 100) + "}"))).Problem(HttpStatusCode.BadRequest);
+        Assert.Equal("The body nests arrays or objects too deeply (at most 64 levels).", problem.GetProperty("detail").GetString());
+        // A body of another shape than the request's ([] for an object) is said without the C# type the framework names.
+        problem = await (await sme.Client.PostAsync("/api/needs", Raw("[]"))).Problem(HttpStatusCode.BadRequest);
+        Assert.Equal("The body is not the JSON this request reads: an object with its fields.", problem.GetProperty("detail").GetString());
     }
 
     [Fact]

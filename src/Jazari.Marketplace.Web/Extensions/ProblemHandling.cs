@@ -62,6 +62,7 @@ internal sealed class ProblemHandling(ILogger<ProblemHandling> log) : IException
     private static string FieldProblem(JsonException json) =>
         json.InnerException is InvalidOperationException { Message: var inner } && inner.Contains("UTF-8", StringComparison.Ordinal) ? "Not valid UTF-8 text."
         : json.InnerException is null && json.Message.StartsWith("Duplicate property", StringComparison.Ordinal) ? "Given twice."
+        : json.InnerException is InvalidOperationException { Message: var text } && text.Contains("UTF-16", StringComparison.Ordinal) ? "Not valid text (a lone surrogate)."
         : "Not a value of this field's type (a number is written without quotes).";
 
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellation)
@@ -74,6 +75,9 @@ internal sealed class ProblemHandling(ILogger<ProblemHandling> log) : IException
             MarketplaceException { Problem: Problem.Invalid, Field: { } field } m =>
                 TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [m.Message] }),
             MarketplaceException m => TypedResults.Problem(statusCode: StatusOf(m), detail: m.Message),
+            // Arrays or objects nested past the reader's depth, wherever they are.
+            BadHttpRequestException { InnerException: JsonException deep } when (deep.InnerException?.Message ?? deep.Message).Contains("maximum configured depth", StringComparison.Ordinal) =>
+                TypedResults.Problem(statusCode: 400, detail: "The body nests arrays or objects too deeply (at most 64 levels)."),
             // A value of the wrong type (a number in quotes, an object for a text), given twice, or not UTF-8: the field's
             // error, like any other. Broken JSON (its reader's own exception inside) is the body's error below.
             BadHttpRequestException { InnerException: JsonException { Path: ['$', '.', .. var field] } json } when json.InnerException?.GetType().Name != "JsonReaderException" =>
@@ -85,6 +89,9 @@ internal sealed class ProblemHandling(ILogger<ProblemHandling> log) : IException
             BadHttpRequestException bad when bad.Message.Contains("no body was provided", StringComparison.Ordinal)
                 || bad.Message.Contains("was not provided from body", StringComparison.Ordinal) =>
                 TypedResults.Problem(statusCode: 400, detail: "This request needs a JSON body."),
+            // The body as a whole is not what the request reads ([] for an object, a text): said without the C# type.
+            BadHttpRequestException { InnerException: JsonException } =>
+                TypedResults.Problem(statusCode: 400, detail: "The body is not the JSON this request reads: an object with its fields."),
             BadHttpRequestException bad => TypedResults.Problem(statusCode: bad.StatusCode, detail: bad.Message),
             JsonException => TypedResults.Problem(statusCode: 400, detail: "The body is not valid JSON for this request."),
             Audit.AuditUnavailableException => TypedResults.Problem(statusCode: 503, detail: "The audit trail is unavailable; try again in a moment."),
