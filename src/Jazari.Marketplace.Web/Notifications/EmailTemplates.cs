@@ -164,10 +164,14 @@ public sealed partial class EmailTemplates(NotificationSettings settings)
     public static string OneLine(string value) =>
         Application.Checks.Refused(value, multiLine: false) is null ? value : new string([.. value.Select(c => char.IsControl(c) || c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') ? ' ' : c)]);
 
+    /// <summary>Values a kind gained after some of its e-mails may have been stored to send later (a digest's): such an
+    /// e-mail has none, and reads as if it were empty (the sentence it would add is left out).</summary>
+    private static readonly HashSet<string> AddedLater = ["held"];
+
     private static string Fill(string template, IReadOnlyDictionary<string, string> values, bool html, string language, IReadOnlySet<string> typed) =>
         Placeholder().Replace(language == "fr" ? French.Elide(template, values.GetValueOrDefault) : template, m =>
         {
-            if (!values.TryGetValue(m.Groups[1].Value, out var v)) return m.Value;
+            if (!values.TryGetValue(m.Groups[1].Value, out var v)) return AddedLater.Contains(m.Groups[1].Value) ? "" : m.Value;
             if (m.Groups[2].Success)
             {
                 // A count in its plural form: the number was written for the language; its category comes from the digits.

@@ -47,6 +47,23 @@ public sealed class TemplateTests
     }
 
     [Fact]
+    public void A_released_payment_says_when_an_administrator_checks_it_and_one_stored_before_that_sentence_reads_without_it()
+    {
+        var values = new Dictionary<string, string>
+        {
+            ["name"] = "Amal", ["title"] = "Boutique", ["milestone"] = "Maquettes", ["startup"] = "Web Atlas", ["currency"] = "MAD",
+            ["amount"] = "14250.00", ["fee"] = "750.00", ["link"] = "https://jazari.ma/engagements/n1", ["receipt"] = "https://jazari.ma/receipts/p1",
+        };
+        string Text(IReadOnlyDictionary<string, string> v) =>
+            templates.Render(new Notification("k", NotificationKinds.MilestoneReleased, v, DateTimeOffset.UnixEpoch), "a@example.ma", "fr", v, null).Text;
+        Assert.Contains("Un administrateur vérifie ce paiement", Text(new Dictionary<string, string>(values) { ["held"] = "held" }));
+        Assert.DoesNotContain("administrateur", Text(new Dictionary<string, string>(values) { ["held"] = "" }));
+        var stored = Text(values); // waiting in a digest since before the value existed
+        Assert.DoesNotContain("{held}", stored);
+        Assert.Contains("14.250 MAD", stored);
+    }
+
+    [Fact]
     public void A_french_email_elides_de_before_a_name_that_starts_with_a_vowel()
     {
         foreach (var (startup, expected) in new[] { ("Atlas Dev", "Nouvelle offre d'\u2068Atlas Dev\u2069"), ("Souss Digital", "Nouvelle offre de \u2068Souss Digital\u2069") })

@@ -54,7 +54,8 @@ public sealed class ImportModel(IGrainFactory grains, Text text, AdminCommands a
             var cut = r with
             {
                 Id = r.Id is null ? null : Cut(r.Id, 64),
-                Errors = r.Errors.Take(12).ToDictionary(e => Cut(e.Key, 100), e => e.Value.Take(2).Select(Short).ToArray()),
+                // The fields are the checks' own names ("milestones[0].title"): short, and each once.
+                Errors = r.Errors.Take(12).ToDictionary(e => e.Key, e => e.Value.Take(2).Select(Short).ToArray()),
             };
             size += JsonSerializer.Serialize(cut).Length;
             if (size > ShownSize && shown.Count > 0) break;
