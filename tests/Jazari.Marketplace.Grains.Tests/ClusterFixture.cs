@@ -135,7 +135,11 @@ internal static class Samples
 
     public static NeedDetails Need(string category = "ecommerce", string region = "Fes-Meknes", string title = "Boutique en ligne pour notre huile") =>
         new(title, "Une boutique en ligne avec paiement par carte et livraison au Maroc.", category, ["woocommerce"],
-            1_500_000, 4_000_000, "MAD", new DateOnly(2027, 3, 31), region, true, "fr");
+            1_500_000, 4_000_000, "MAD", Deadline, region, true, "fr");
+
+    /// <summary>A sample need's deadline: far enough that the tests' moves of the shared clock (a few months in all,
+    /// in any order) never pass it.</summary>
+    public static readonly DateOnly Deadline = new(2027, 11, 30);
 
     public static BidOffer Offer(long priceMinor = 3_000_000) =>
         new(priceMinor, 60, "Nous livrons une boutique WooCommerce avec paiement CMI et formation de l'équipe.",

@@ -19,9 +19,11 @@ public sealed class StartupActivityGrainTests(ClusterFixture fixture)
         return (cohort, instituteId, startupId);
     }
 
-    private async Task<(ICohortGrain Cohort, string StartupId)> MemberAsync()
+    private async Task<(ICohortGrain Cohort, string StartupId)> MemberAsync() => await MemberAsync(new DateOnly(2027, 1, 1), new DateOnly(2027, 6, 30));
+
+    private async Task<(ICohortGrain Cohort, string StartupId)> MemberAsync(DateOnly startsOn, DateOnly endsOn)
     {
-        var (cohort, instituteId, startupId) = await CohortAsync(new DateOnly(2027, 1, 1), new DateOnly(2027, 6, 30));
+        var (cohort, instituteId, startupId) = await CohortAsync(startsOn, endsOn);
         var (invitation, _) = await cohort.InviteAsync(Samples.Admin, startupId);
         await cohort.AnswerInvitationAsync(startupId, invitation.Id, accept: true);
         await Grains.GetGrain<IStartupActivityGrain>(startupId).JoinCohortAsync(cohort.GetPrimaryKeyString(), instituteId);
@@ -64,6 +66,23 @@ public sealed class StartupActivityGrainTests(ClusterFixture fixture)
         Assert.NotNull(await cohort.LeaveAsync(startupId));
         Assert.False(await cohort.FollowsAsync(startupId));
         Assert.Empty((await cohort.GetDashboardAsync(Samples.Admin)).Rows);
+    }
+
+    [Fact]
+    public async Task A_cohorts_managers_follow_a_member_until_the_30th_day_after_its_end_then_its_row_keeps_its_figures()
+    {
+        // A cohort whose last day is today, joined today; then the clock moves past its end.
+        var today = DateOnly.FromDateTime(fixture.Time.GetUtcNow().UtcDateTime);
+        var (cohort, startupId) = await MemberAsync(today.AddDays(-60), today);
+        static StartupKpis Figures(long version, int bids) => new(version, bids, 1, 5_000_000, 2_000_000, 2, 2, 4.5, 3, 4.0, 4, null, null, 1);
+        fixture.Time.Advance(TimeSpan.FromDays(30));
+        Assert.True(await cohort.FollowsAsync(startupId)); // the 30th day: still wrapping up
+        await cohort.RefreshRowAsync(startupId, Figures(10, 7));
+        Assert.Equal(7, (await cohort.GetDashboardAsync(Samples.Admin)).Rows.Single().Kpis.BidsSubmitted);
+        fixture.Time.Advance(TimeSpan.FromDays(1));
+        Assert.False(await cohort.FollowsAsync(startupId)); // the 31st: no more
+        await cohort.RefreshRowAsync(startupId, Figures(11, 9)); // what the startup does next is its own
+        Assert.Equal(7, (await cohort.GetDashboardAsync(Samples.Admin)).Rows.Single().Kpis.BidsSubmitted);
     }
 
     [Fact]
