@@ -121,15 +121,32 @@ public sealed class BadInputTests(MarketplaceHost host)
         Assert.DoesNotContain("sent=true", again);
     }
 
-    [Fact]
-    public async Task A_form_amount_with_a_comma_is_refused_not_read_as_a_thousands_separator()
+    [Theory]
+    [InlineData("30 000,50")] // French, as a French phone's keyboard types it
+    [InlineData("30.000,50")] // French as the pages write it
+    [InlineData("30,000.50")] // English
+    [InlineData("٣٠٠٠٠٫٥٠")] // Arabic digits and decimal separator
+    public async Task A_form_amount_written_as_people_write_it_is_read_as_they_meant_it(string price)
     {
-        // A browser's number field sends "30000.5"; "30000,5" from a script was taken as 300,005 MAD.
+        // Typed "30 000,50" in a browser's number field, a bid went out at 3,000,050 MAD: the fields are text, read here.
         var (sme, needId, pages, form) = await BidFormAsync();
         using var _ = pages;
-        var answer = await pages.PostAsync($"/startup/needs/{needId}", Bid(form, "30000,5"));
-        Assert.Equal(HttpStatusCode.OK, answer.StatusCode); // shown again with its refusal, not sent
-        Assert.Contains("<p class=\"error\"", await answer.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Found, (await pages.PostAsync($"/startup/needs/{needId}", Bid(form, price))).StatusCode);
+        var need = await (await sme.Client.GetAsync($"/api/needs/{needId}")).Json(HttpStatusCode.OK);
+        Assert.Equal(3_000_050, Assert.Single(need.GetProperty("bids").EnumerateArray()).GetProperty("priceMinor").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_form_amount_that_could_be_read_two_ways_is_refused_not_guessed()
+    {
+        var (sme, needId, pages, form) = await BidFormAsync();
+        using var _ = pages;
+        foreach (var price in new[] { "3,00,000", "30.00.0", "1,000,5", "30.000,000.5" })
+        {
+            var answer = await pages.PostAsync($"/startup/needs/{needId}", Bid(form, price));
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode); // shown again with its refusal, not sent
+            Assert.Contains("<p class=\"error\"", await answer.Content.ReadAsStringAsync());
+        }
         var need = await (await sme.Client.GetAsync($"/api/needs/{needId}")).Json(HttpStatusCode.OK);
         Assert.Equal(0, need.GetProperty("bids").GetArrayLength());
     }

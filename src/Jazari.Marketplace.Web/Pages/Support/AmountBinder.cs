@@ -1,28 +1,45 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
+using System.Text;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace Jazari.Marketplace.Web.Pages.Support;
 
 /// <summary>
-/// Reads an amount a form posts (a price, a budget, a milestone) as a browser's number field sends it: digits, a sign, a
-/// decimal point. The platform's binder takes a comma as a thousands separator, so "5000,5" became 50005 MAD; here it is
-/// not a number, and the field is left empty for the page's checks to refuse. A point before three digits ("30.000",
-/// "1.500.000") separates thousands, as the pages write amounts in French and Arabic: a dirham has two decimals, so it
-/// cannot be a decimal point, and "30.000" was read as 30 MAD.
+/// Reads an amount a form posts (a price, a budget, a milestone, a transfer received) as people write it in French,
+/// Arabic or English, typed in a text field (a browser's number field reads "30 000,50" by the phone's language and may
+/// drop the comma: 3,000,050 MAD). Spaces group thousands; so does a point or a comma before three digits ("30.000",
+/// "30,000": a dirham has two decimals, so it is never a decimal separator there); a point or a comma before one or two
+/// digits at the end is the decimal separator ("30 000,50", "12.000,00", "30000.5"); digits of any script count
+/// (١٢٠٠٠, and the Arabic separators ٫ and ٬). Anything else (groups that are not of three, "1.5.0") is not a number:
+/// the field is left empty for the page's checks to refuse.
 /// </summary>
-internal sealed partial class AmountBinder : IModelBinder
+internal sealed class AmountBinder : IModelBinder
 {
-    private const NumberStyles Plain = NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite
-        | NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint;
-
-    [GeneratedRegex(@"^\s*\+?\d{1,3}(\.\d{3})+\s*$")]
-    private static partial Regex GroupedThousands();
-
     /// <summary>The amount typed, or null when it is not one.</summary>
-    private static decimal? Read(string text) =>
-        decimal.TryParse(GroupedThousands().IsMatch(text) ? text.Replace(".", "") : text, Plain, CultureInfo.InvariantCulture, out var amount)
-            ? amount : null;
+    internal static decimal? Read(string text)
+    {
+        var plain = new StringBuilder();
+        foreach (var c in text.Trim())
+        {
+            if (c is ' ' or '\u00A0' or '\u202F' or '\u2009' or '\u066C') continue; // spaces and the Arabic thousands separator group
+            if (char.IsDigit(c)) plain.Append((char)('0' + CharUnicodeInfo.GetDecimalDigitValue(c)));
+            else plain.Append(c == '\u066B' ? ',' : c); // the Arabic decimal separator
+        }
+        var s = plain.ToString();
+        var sign = s.StartsWith('-') || s.StartsWith('+') ? s[..1] : "";
+        s = s[sign.Length..];
+        if (s.Length == 0 || !s.All(c => char.IsAsciiDigit(c) || c is '.' or ',')) return null;
+        // The decimal separator: the last point or comma, when one or two digits follow it to the end.
+        var last = s.LastIndexOfAny(['.', ',']);
+        var (whole, fraction) = last >= 0 && s.Length - last - 1 is 1 or 2 ? (s[..last], s[(last + 1)..]) : (s, "");
+        // What is left groups thousands: each group after the first has three digits, and one kind of separator groups.
+        var groups = whole.Split(['.', ',']);
+        if (groups.Length > 1 && (whole.Contains('.') && whole.Contains(',') || groups[0].Length is 0 or > 3 || groups.Skip(1).Any(g => g.Length != 3)))
+            return null;
+        if (fraction.Length > 0 && groups.Length > 1 && whole[whole.Length - 4] == s[last]) return null; // "1,000,5": one separator for both
+        return decimal.TryParse(sign + string.Concat(groups) + (fraction.Length > 0 ? "." + fraction : ""), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint,
+            CultureInfo.InvariantCulture, out var amount) ? amount : null;
+    }
 
     public Task BindModelAsync(ModelBindingContext context)
     {
