@@ -69,10 +69,12 @@ public sealed class ReviewsApiTests(MarketplaceHost host)
         var (sme, needId, founder, startupId) = await AwardedAsync();
         // The mission completed, each side was asked by e-mail, once, for its review, with the need's link.
         await host.JobsSettledAsync();
-        foreach (var person in new[] { sme, founder })
+        // Each reads what it rates of the other: the SME the work, the startup the SME (French accounts).
+        foreach (var (person, rates) in new[] { (sme, "qualité du travail, respect des délais"), (founder, "clarté du besoin, paiement dans les délais") })
         {
             var asked = Assert.Single(host.Emails(person.Email), m => m.GetProperty("kind").GetString() == "engagement-completed");
             Assert.Contains($"/needs/{needId}", asked.GetProperty("text").GetString());
+            Assert.Contains(rates, asked.GetProperty("text").GetString());
         }
         // Its mission over, the startup has no project under way: its capacity is free again for the matching.
         await Payments.Engagements.EventuallyAsync(async () => (await (await sme.Client.GetAsync($"/api/startups/{startupId}")).Json(HttpStatusCode.OK))

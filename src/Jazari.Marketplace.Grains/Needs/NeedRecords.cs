@@ -112,7 +112,7 @@ public static class ErasedNeed
     /// <summary>Why an erasure waits, naming the mission by its title: the erasure's own check and the need grain's give
     /// the same words (one translation).</summary>
     public static MarketplaceException MissionUnderWay(string title) =>
-        MarketplaceException.Conflict($"Money of your mission {title} is still in play (under way, or a payment or refund not yet paid): the account can be erased once it is settled.");
+        MarketplaceException.Conflict($"Money of your mission {title} is still in play (under way, or a payment, a refund or a payout to either side not yet made): the account can be erased once all is paid.");
 }
 
 public static class NeedStatusNames

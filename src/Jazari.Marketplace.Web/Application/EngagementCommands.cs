@@ -122,7 +122,7 @@ public sealed class EngagementCommands(IGrainFactory grains, PaymentMoves moves,
         await LookUpChargebacksAsync(caller, target.NeedId);
         var e = await Engagement(target.NeedId).ResolveDisputeAsync(caller, target.Index, input.ReleaseMinor!.Value, input.RefundMinor!.Value, note);
         await audit.RecordOnceAsync(caller, $"aud-resolved-{disputeId}", e.Milestones[target.Index].Dispute!.ResolvedAt!.Value, AuditActions.DisputeResolved,
-            disputeId, $"release {input.ReleaseMinor}; refund {input.RefundMinor}");
+            disputeId, $"release {Payments.Money.Format(input.ReleaseMinor.Value)} {e.Currency}; refund {Payments.Money.Format(input.RefundMinor.Value)} {e.Currency}");
         return EngagementResponse.From(e, caller);
     }
 

@@ -29,7 +29,7 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
         var e = await grains.GetGrain<IEngagementGrain>(target.NeedId).ConfirmFundingAsync(caller, id, moves.ConfirmedByAdmin.Method, input.AmountMinor!.Value, reference);
         // Named by the funding it records: the same request repeated after a crash between the two writes adds the entry it lacks.
         await audit.RecordOnceAsync(caller, $"aud-confirmed-{id}", e.Milestones[target.Index].FundedAt!.Value, AuditActions.PaymentConfirmed, id,
-            $"{input.AmountMinor} {e.Currency}; bank {reference}");
+            $"{Payments.Money.Format(input.AmountMinor.Value)} {e.Currency}; bank {reference}"); // in MAD, as the admin typed it
         return EngagementResponse.From(e, caller);
     }
 
@@ -368,5 +368,5 @@ public sealed class PaymentAdminCommands(IGrainFactory grains, PaymentMoves move
     /// again), it adds only the entry a crash left out.</summary>
     private Task RecordPaidAsync(Caller caller, PayoutOrder paid, string how) =>
         audit.RecordOnceAsync(caller, $"aud-paid-{paid.Id}", paid.PaidAt!.Value, AuditActions.PayoutPaid, paid.Id,
-            $"{paid.AmountMinor} {paid.Currency} to {paid.BeneficiaryKind} {paid.BeneficiaryId}; {how}");
+            $"{Payments.Money.Format(paid.AmountMinor)} {paid.Currency} to {paid.BeneficiaryKind} {paid.BeneficiaryId}; {how}");
 }

@@ -178,7 +178,7 @@ public sealed class PaymentJobs(
         if (e is { CompletedAt: not null, CancelledAt: null })
             foreach (var account in new[] { e.SmeAccountId, e.StartupAccountId })
                 Tell(account, NotificationKinds.EngagementCompleted, $"{e.NeedId}:completed",
-                    new Dictionary<string, string> { ["title"] = e.Title, ["link"] = notifier.NeedLink(e.NeedId) });
+                    new Dictionary<string, string> { ["title"] = e.Title, ["link"] = notifier.NeedLink(e.NeedId), ["criteria"] = account == e.SmeAccountId ? Roles.Sme : Roles.Startup });
         // Ended by one side: the other side is told (the refunds of funded milestones follow, each with its e-mail).
         if (e is { CancelledAt: not null, CancelledBy: { } by })
             Tell(by == Roles.Sme ? e.StartupAccountId : e.SmeAccountId, NotificationKinds.EngagementCancelled, $"{e.NeedId}:cancelled",

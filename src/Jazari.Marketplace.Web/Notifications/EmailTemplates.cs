@@ -82,7 +82,7 @@ public sealed partial class EmailTemplates(NotificationSettings settings)
     /// that holds an address among its words is typed too: isolated, and never made a link.
     /// </summary>
     private static bool Typed(string key, string value) =>
-        key is not ("category" or "region" or "month" or "items" or "links" or "currency" or "role" or "programmeShare" or "programmeRefund" or "previous" or "held") && !Amounts.Contains(key) && !Counts.Contains(key)
+        key is not ("category" or "region" or "month" or "items" or "links" or "currency" or "role" or "programmeShare" or "programmeRefund" or "previous" or "held" or "criteria") && !Amounts.Contains(key) && !Counts.Contains(key)
         && !DateOnly.TryParseExact(value, "yyyy-MM-dd", out _) && !WholeUrl().IsMatch(value) && value.Any(char.IsLetter);
 
     /// <summary>Values that are amounts in MAD (written as digits, maybe grouped by spaces, maybe a range "a – b"): a new
@@ -121,6 +121,8 @@ public sealed partial class EmailTemplates(NotificationSettings settings)
             "programmeShare" when Mad(v.Value) is { } share => Sentence("email.programme-pays-more", share),
             // What a dispute's decision gives back to the programme that co-funded the milestone: a sentence, or nothing.
             "programmeRefund" => Mad(v.Value) is { } back ? Sentence("email.programme-refunded", back) : "",
+            // What the reader rates of the other side (the SME the work, the startup the SME): a parenthesis in its words.
+            "criteria" when PageStrings.Has(language, "email.criteria-" + v.Value) => PageStrings.Get(language, "email.criteria-" + v.Value),
             // A released payment held for an administrator's check (a related party, a RIB just changed): a sentence, or nothing.
             "held" => v.Value.Length == 0 ? "" : PageStrings.Get(language, "email.payout-held") + "\n\n",
             // The bank account before this one: a sentence saying the payouts wait 48 hours for a review, or, for the first
@@ -166,7 +168,7 @@ public sealed partial class EmailTemplates(NotificationSettings settings)
 
     /// <summary>Values a kind gained after some of its e-mails may have been stored to send later (a digest's): such an
     /// e-mail has none, and reads as if it were empty (the sentence it would add is left out).</summary>
-    private static readonly HashSet<string> AddedLater = ["held"];
+    private static readonly HashSet<string> AddedLater = ["held", "criteria"];
 
     private static string Fill(string template, IReadOnlyDictionary<string, string> values, bool html, string language, IReadOnlySet<string> typed) =>
         Placeholder().Replace(language == "fr" ? French.Elide(template, values.GetValueOrDefault) : template, m =>

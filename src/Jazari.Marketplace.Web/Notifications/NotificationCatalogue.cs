@@ -43,7 +43,7 @@ public static class NotificationCatalogue
         [K.MilestoneDelivered] = [.. Milestone, "note", "links", "releaseOn"],
         [K.AutoReleaseWarning] = [.. Milestone, "releaseOn"],
         [K.MilestoneReleased] = [.. Milestone, "amount", "fee", "receipt", "held"],
-        [K.EngagementCompleted] = ["title", "link"],
+        [K.EngagementCompleted] = ["title", "link", "criteria"],
         [K.EngagementCancelled] = ["title", "by", "link"],
         [K.DisputeOpened] = [.. Milestone, "reason"],
         [K.DisputeResolved] = [.. Milestone, "release", "refund", "programmeRefund", "note"],

@@ -128,7 +128,9 @@ public sealed class BankTransferTests(MarketplaceHost host)
         Assert.Equal(2, kpis.GetProperty("kpis").GetProperty("milestonesDelivered").GetInt32());
 
         var audit = await (await admin.GetAsync("/api/admin/audit?action=payment-confirmed")).Json(HttpStatusCode.OK);
-        Assert.Contains(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("target").GetString() == funding.GetProperty("paymentId").GetString());
+        var confirmation = Assert.Single(audit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("target").GetString() == funding.GetProperty("paymentId").GetString());
+        // The amount in MAD, as the admin typed it (it read "1500000 MAD": centimes under the MAD label).
+        Assert.StartsWith($"{funding.GetProperty("amountMinor").GetInt64() / 100m:0.00} MAD; bank ", confirmation.GetProperty("detail").GetString());
         var paidAudit = await (await admin.GetAsync("/api/admin/audit?action=payout-paid")).Json(HttpStatusCode.OK);
         Assert.Single(paidAudit.GetProperty("entries").EnumerateArray(), e => e.GetProperty("target").GetString() == payout.Id());
     }
