@@ -628,6 +628,18 @@ public sealed class BankRailsTests(MarketplaceHost host)
             Assert.Equal("held", seen.GetProperty("status").GetString());
             Assert.Empty(seen.GetProperty("holdReasons").EnumerateArray());
         }
+        // Held, and no RIB given yet: the startup's page says both, the check and the RIB the transfer waits for.
+        var (noRib, _) = await AwardedBetweenAsync($"sme-norib-{run}@gmail.com", $"startup-norib-{run}@gmail.com", "203.0.113.9", "203.0.113.99");
+        await Engagements.ConfirmAsync(host, await noRib.FundAsync(0));
+        await noRib.DeliverAsync(0);
+        await noRib.ApproveAsync(0);
+        await Engagements.UntilAsync(host, noRib.NeedId, e => e.GetProperty("payouts").EnumerateArray().Any(p => p.GetProperty("status").GetString() == "held"));
+        using (var pages = await ReceiptTests.PagesAsync(host, noRib.Founder))
+        {
+            var page = System.Net.WebUtility.HtmlDecode(await pages.GetStringAsync($"/engagements/{noRib.NeedId}"));
+            Assert.Contains("un administrateur le vérifie avant qu'il parte", page);
+            Assert.Contains("dès que vous aurez indiqué le RIB de votre startup", page);
+        }
 
         // The account keeps a keyed hash of the network, not the address: the export shows it; loopback and private
         // networks (every test account without an address) are not recorded.
