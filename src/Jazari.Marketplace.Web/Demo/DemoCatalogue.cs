@@ -20,10 +20,7 @@ internal sealed partial class DemoCatalogue(
         if (!config.GetValue("Demo:Enabled", false) || File.Exists(marker)) return;
         await WhenStartedAsync(stopping);
 
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        await using var resource = typeof(DemoCatalogue).Assembly.GetManifestResourceStream("Jazari.Marketplace.Web.Demo.demo.json")!;
-        var text = await new StreamReader(resource).ReadToEndAsync(stopping);
-        text = RelativeDate().Replace(text, m => today.AddDays(int.Parse(m.Groups[1].Value)).ToString("yyyy-MM-dd"));
+        var text = await TextAsync(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
         var input = JsonSerializer.Deserialize<CatalogueInput>(text, JsonSerializerOptions.Web)!;
 
         var report = await import.RunAsync(input);
@@ -32,6 +29,15 @@ internal sealed partial class DemoCatalogue(
         await File.WriteAllTextAsync(marker, time.GetUtcNow().ToString("O"), stopping);
         log.LogInformation("Demo loaded: {Smes} SMEs, {Startups} startups, {Needs} needs",
             report.Created.Smes, report.Created.Startups, report.Created.Needs);
+    }
+
+    /// <summary>The demo catalogue as an import file, its deadlines counted from <paramref name="today"/> (also the import
+    /// page's example file).</summary>
+    public static async Task<string> TextAsync(DateOnly today)
+    {
+        await using var resource = typeof(DemoCatalogue).Assembly.GetManifestResourceStream("Jazari.Marketplace.Web.Demo.demo.json")!;
+        var text = await new StreamReader(resource).ReadToEndAsync();
+        return RelativeDate().Replace(text, m => today.AddDays(int.Parse(m.Groups[1].Value)).ToString("yyyy-MM-dd"));
     }
 
     private Task WhenStartedAsync(CancellationToken stopping)

@@ -104,6 +104,14 @@ public sealed class AdminPagesTests(BrowserHost host)
         var regionReason = page.Locator("section[aria-labelledby=report] li li", new() { Has = page.Locator("code", new() { HasTextRegex = new Regex("^region$") }) });
         await Assertions.Expect(regionReason).ToContainTextAsync(Strings.Get(language, "import.one-of-listed"));
         Assert.DoesNotContain(Strings.Get(language, "error.choose"), await regionReason.InnerTextAsync());
+        // An example file to write one from: the demo catalogue, its dates written out.
+        var example = await page.APIRequest.GetAsync("/admin/import?handler=example");
+        Assert.Equal(200, example.Status);
+        using (var catalogue = System.Text.Json.JsonDocument.Parse(await example.TextAsync()))
+        {
+            Assert.Equal(["needs", "smes", "startups"], catalogue.RootElement.EnumerateObject().Select(p => p.Name).Order());
+            Assert.Matches(@"^\d{4}-\d{2}-\d{2}$", catalogue.RootElement.GetProperty("needs")[0].GetProperty("deadline").GetString());
+        }
         // The page lists every code with its name in the reader's language.
         await page.ClickAsync("#codes summary");
         await Assertions.Expect(page.Locator("#codes li", new() { Has = page.Locator("code", new() { HasTextRegex = new Regex("^Souss-Massa$") }) }))

@@ -11,8 +11,13 @@ namespace Jazari.Marketplace.Web.Pages.Admin;
 /// Files above <see cref="MaxBytes"/> are refused unread.
 /// </summary>
 [RequestFormLimits(MultipartBodyLengthLimit = Extensions.BodyLimits.Import)]
-public sealed class ImportModel(IGrainFactory grains, Text text, AdminCommands admin) : MarketplacePage(grains, text)
+public sealed class ImportModel(IGrainFactory grains, Text text, AdminCommands admin, [FromKeyedServices(Grains.Clock.Key)] TimeProvider time)
+    : MarketplacePage(grains, text)
 {
+    /// <summary>An example file to write one from: the demo catalogue, every field as the import reads it.</summary>
+    public async Task<IActionResult> OnGetExampleAsync() => File(System.Text.Encoding.UTF8.GetBytes(
+        await Demo.DemoCatalogue.TextAsync(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime))), "application/json", "catalogue-example.json");
+
     /// <summary>Read as <c>POST /api/admin/import</c> reads it: numbers are JSON numbers, not numbers in quotes, and a
     /// property given twice is refused (which one was meant?).</summary>
     private static readonly JsonSerializerOptions Strict = new(JsonSerializerOptions.Web)
