@@ -50,6 +50,6 @@ public sealed class MoneyAuditTests(MarketplaceHost host)
         for (var i = 0; i < 2; i++)
             await (await adminClient.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 1_000_000L, refundMinor = 500_000L, note = "Moitié livrée." }))
                 .Json(HttpStatusCode.OK);
-        Assert.Contains("release 1000000", Assert.Single(await EntriesAsync(AuditActions.DisputeResolved, disputeId)).GetProperty("detail").GetString());
+        Assert.Contains("release 10000.00 MAD; refund 5000.00 MAD", Assert.Single(await EntriesAsync(AuditActions.DisputeResolved, disputeId)).GetProperty("detail").GetString());
     }
 }

@@ -404,7 +404,7 @@ public sealed class StripeTests(StripeHost stripe)
         await (await admin.PostAsJsonAsync($"/api/disputes/{disputeId}/resolve", new { releaseMinor = 1_500_000L, refundMinor = 0L, note = "Preuves envoyées à la banque." }))
             .Json(HttpStatusCode.OK); // the same decision sent again
         var audit = await (await admin.GetAsync("/api/admin/audit?action=dispute-resolved")).Json(HttpStatusCode.OK);
-        Assert.Equal(["release 1500000; refund 0", "release 1500000; refund 0"], // both decisions, each once
+        Assert.Equal(["release 15000.00 MAD; refund 0.00 MAD", "release 15000.00 MAD; refund 0.00 MAD"], // both decisions, each once, in MAD
             audit.GetProperty("entries").EnumerateArray().Where(x => x.GetProperty("target").GetString() == disputeId).Select(x => x.GetProperty("detail").GetString()));
     }
 
